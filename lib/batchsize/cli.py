@@ -1,0 +1,112 @@
+"""`batchsize` command line: train one config, sweep a profile, verify the data.
+
+User mistakes exit with status 2 and one line on stderr; only genuine bugs show a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+import pandas as pd
+
+from .config import LR_RULES, UserError, make_config
+from .data import DATASETS, verify
+from .store import RunStore
+from .sweep import PROFILES, SECTIONS, default_store, run_profile, run_sweep
+
+SUMMARY_COLUMNS = ["section", "dataset", "n_train", "batch_size", "lr_rule", "lr", "warmup_epochs", "epochs",
+                   "seed", "test_acc", "train_acc", "gap", "mean_epoch_time", "first_epoch_above_80", "diverged"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, like every other user error
+        raise UserError(message)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="batchsize", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--device", default="auto", help="auto (CUDA if present), cpu or cuda")
+        p.add_argument("--data-dir", help="where the data files are (else $BATCHSIZE_DATA, else ./data)")
+        p.add_argument("--store", help="run store directory (default: results/<profile>)")
+
+    t = commands.add_parser("train", help="train one configuration (or take it from the store)")
+    t.add_argument("--dataset", required=True, choices=DATASETS)
+    t.add_argument("--batch-size", required=True, type=int)
+    t.add_argument("--lr-rule", choices=LR_RULES, default="linear")
+    t.add_argument("--base-lr", type=float, help="base learning rate at the base batch (default: Table II)")
+    t.add_argument("--warmup-epochs", type=int, help="default: the paper's rule (MNIST: 5 when B >= 256)")
+    t.add_argument("--epochs", type=int, help="default: Table II")
+    t.add_argument("--seed", type=int, default=42)
+    t.add_argument("--n-train", type=int, help="stratified subset of the training set")
+    t.add_argument("--n-test", type=int, help="stratified subset of the test set")
+    t.add_argument("--save-weights", action="store_true", help="keep the trained weights in the store")
+    common(t)
+
+    s = commands.add_parser("sweep", help="run a profile's sections and print the table")
+    s.add_argument("--profile", required=True, choices=PROFILES)
+    s.add_argument("--section", action="append", choices=SECTIONS, help="repeatable; default: all")
+    s.add_argument("--seeds", type=_positive_int, help="number of seeds (42, 43, …); default: the profile's")
+    s.add_argument("--no-progress", action="store_true")
+    common(s)
+
+    d = commands.add_parser("data", help="data set utilities")
+    d.add_argument("action", choices=["verify"])
+    d.add_argument("--data-dir")
+    return parser
+
+
+def _train(args: argparse.Namespace) -> int:
+    config = make_config(args.dataset, args.batch_size, lr_rule=args.lr_rule, base_lr=args.base_lr,
+                         warmup_epochs=args.warmup_epochs, epochs=args.epochs, seed=args.seed,
+                         n_train=args.n_train, n_test=args.n_test)
+    store = RunStore(args.store) if args.store else default_store("custom")
+    cached = store.has(config, weights=args.save_weights)
+    start = time.perf_counter()
+    run_sweep([config], store, device=args.device, data_dir=args.data_dir, save_weights=args.save_weights,
+              progress=False)
+    record = store.get(config)
+    out = {"key": record["key"], "from_store": cached, **record["config"], **record["summary"],
+           "device": record["provenance"]["device"], "seconds": round(time.perf_counter() - start, 3)}
+    print(json.dumps(out))
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    table = run_profile(args.profile, args.section, args.seeds, args.store, args.device, args.data_dir,
+                        progress=not args.no_progress)
+    columns = [c for c in SUMMARY_COLUMNS if c in table]
+    with pd.option_context("display.max_rows", None, "display.width", 200, "display.precision", 2):
+        print(table[columns].to_string(index=False))
+    return 0
+
+
+def _data(args: argparse.Namespace) -> int:
+    rows = verify(args.data_dir)
+    for row in rows:
+        print(f"{row['dataset']:<15} {row['status']:<8} {row['where'] or '-'}  {row['detail']}")
+    return 1 if any(r["status"] == "corrupt" for r in rows) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return {"train": _train, "sweep": _sweep, "data": _data}[args.command](args)
+    except UserError as err:
+        print(f"batchsize: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("batchsize: interrupted; finished runs are kept in the store", file=sys.stderr)
+        return 130

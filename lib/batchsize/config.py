@@ -1,0 +1,145 @@
+"""Run configuration: one frozen dataclass whose canonical JSON is the run's identity in the store.
+
+A run is a pure function of its config, so everything that changes the result lives here (and nothing
+else: device, profile and timing are provenance, recorded beside the result but not part of the key).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+LrRule = Literal["fixed", "linear", "sqrt"]
+LR_RULES: tuple[str, ...] = ("fixed", "linear", "sqrt")
+PAPER_BATCH_SIZES: tuple[int, ...] = (1, 8, 16, 32, 64, 128, 256, 512, 1024)
+DATA_SEED = 42  # the paper's seed; fixes synthetic data, splits and subsets for every training seed
+
+
+class UserError(ValueError):
+    """A mistake in what the user asked for: reported as one line, never as a traceback."""
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """The paper's Table II settings for one data set, and the network that goes with it."""
+
+    model: str
+    optimizer: Literal["adam", "sgd"]
+    base_lr: float
+    base_batch: int
+    epochs: int
+    weight_decay: float = 0.0
+    momentum: float = 0.0
+    warmup_epochs: int = 0
+    warmup_from_batch: int = 0  # warmup applies only when B >= this (MNIST: 256)
+    augment: bool = False
+    max_batch: int = 1024
+
+
+SYNTHETIC = DatasetSpec(model="mlp", optimizer="adam", base_lr=1e-3, base_batch=32, epochs=50, max_batch=512)
+DATASET_SPECS: dict[str, DatasetSpec] = {
+    "synthetic-1k": SYNTHETIC,
+    "synthetic-10k": SYNTHETIC,
+    "synthetic-50k": SYNTHETIC,
+    "mnist": DatasetSpec(model="mnist_cnn", optimizer="sgd", base_lr=0.1, base_batch=256, epochs=12,
+                         weight_decay=5e-4, momentum=0.9, warmup_epochs=5, warmup_from_batch=256),
+    "fashion-mnist": DatasetSpec(model="mnist_cnn", optimizer="sgd", base_lr=0.1, base_batch=256, epochs=12,
+                                 weight_decay=5e-4, momentum=0.9, warmup_epochs=5, warmup_from_batch=256),
+    "cifar10": DatasetSpec(model="cifar_cnn", optimizer="adam", base_lr=1e-3, base_batch=32, epochs=50,
+                           augment=True),
+}
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything that determines one training run (DESIGN §3 defaults come from `make_config`)."""
+
+    dataset: str
+    batch_size: int
+    model: str
+    optimizer: Literal["adam", "sgd"]
+    base_lr: float
+    base_batch: int
+    lr_rule: LrRule
+    warmup_epochs: int
+    epochs: int
+    seed: int = 42
+    weight_decay: float = 0.0
+    momentum: float = 0.0
+    augment: bool = False
+    n_train: int | None = None  # stratified subset of the training set; None = all of it
+    n_test: int | None = None  # stratified subset of the test set (quick/smoke profiles only)
+
+    @property
+    def lr(self) -> float:
+        """Peak learning rate after the LR rule: base × B/B0 (linear), × √(B/B0) (sqrt) or base (fixed)."""
+        return scaled_lr(self.base_lr, self.batch_size, self.base_batch, self.lr_rule)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def key(self) -> str:
+        """Content address: a hash of the canonical JSON of the config."""
+        canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:20]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunConfig:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def validate(self) -> RunConfig:
+        """Raise UserError for values no run can have; return self so calls chain."""
+        if self.dataset not in DATASET_SPECS:
+            raise UserError(f"unknown data set {self.dataset!r}; choose one of {', '.join(DATASET_SPECS)}")
+        if self.batch_size < 1:
+            raise UserError(f"batch size must be a positive integer, got {self.batch_size}")
+        if self.epochs < 0:
+            raise UserError(f"epochs must be >= 0, got {self.epochs}")
+        if self.warmup_epochs < 0:
+            raise UserError(f"warmup epochs must be >= 0, got {self.warmup_epochs}")
+        if self.lr_rule not in LR_RULES:
+            raise UserError(f"unknown LR rule {self.lr_rule!r}; choose one of {', '.join(LR_RULES)}")
+        if not (self.base_lr > 0 and math.isfinite(self.base_lr)):
+            raise UserError(f"base learning rate must be a positive number, got {self.base_lr}")
+        for name in ("n_train", "n_test"):
+            value = getattr(self, name)
+            if value is not None and value < 2:
+                raise UserError(f"{name.replace('_', '-')} must be at least 2, got {value}")
+        return self
+
+
+def scaled_lr(base_lr: float, batch_size: int, base_batch: int, rule: str) -> float:
+    """The paper's Eq. (2) and its square-root variant."""
+    ratio = batch_size / base_batch
+    if rule == "linear":
+        return base_lr * ratio
+    if rule == "sqrt":
+        return base_lr * math.sqrt(ratio)
+    if rule == "fixed":
+        return base_lr
+    raise UserError(f"unknown LR rule {rule!r}; choose one of {', '.join(LR_RULES)}")
+
+
+def make_config(dataset: str, batch_size: int, **overrides: Any) -> RunConfig:
+    """The paper's configuration for `dataset` at batch size B (Table II), with explicit overrides.
+
+    `warmup_epochs` defaults to the paper's rule (MNIST: 5 epochs when B >= 256, else none).
+    """
+    if dataset not in DATASET_SPECS:
+        raise UserError(f"unknown data set {dataset!r}; choose one of {', '.join(DATASET_SPECS)}")
+    spec = DATASET_SPECS[dataset]
+    warmup = spec.warmup_epochs if batch_size >= spec.warmup_from_batch else 0
+    fields = dict(dataset=dataset, batch_size=batch_size, model=spec.model, optimizer=spec.optimizer,
+                  base_lr=spec.base_lr, base_batch=spec.base_batch, lr_rule="linear", warmup_epochs=warmup,
+                  epochs=spec.epochs, weight_decay=spec.weight_decay, momentum=spec.momentum,
+                  augment=spec.augment)
+    unknown = set(overrides) - {f.name for f in dataclasses.fields(RunConfig)}
+    if unknown:
+        raise UserError(f"unknown config field(s): {', '.join(sorted(unknown))}")
+    fields.update({k: v for k, v in overrides.items() if v is not None})
+    return RunConfig(**fields).validate()

@@ -1,0 +1,167 @@
+"""A content-addressed run store: one JSON file per run, named by the hash of its config.
+
+Records are written to a temporary file in the same directory and renamed into place, so a reader
+sees either the whole record or none; a record that fails to parse is skipped with a warning that
+names it. Weights (for the landscape and sharpness analyses) sit beside the record as `<key>.pt`
+and are loaded with `weights_only=True`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import subprocess
+import tempfile
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import torch
+
+from .config import RunConfig
+from .train import RunResult
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class RunStore:
+    """A directory of run records: `<key>.json` (and optionally `<key>.pt`)."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+
+    def record_path(self, config: RunConfig) -> Path:
+        return self.root / f"{config.key()}.json"
+
+    def weights_path(self, config: RunConfig) -> Path:
+        return self.root / f"{config.key()}.pt"
+
+    def has(self, config: RunConfig, weights: bool = False) -> bool:
+        if self.get(config) is None:
+            return False
+        return not weights or self.weights_path(config).is_file()
+
+    def get(self, config: RunConfig) -> dict[str, Any] | None:
+        """The stored record of this config, or None (also when the record is unreadable)."""
+        return _read_record(self.record_path(config))
+
+    def put(self, result: RunResult, profile: str = "custom", wall_time: float | None = None,
+            save_weights: bool = False) -> dict[str, Any]:
+        """Write a finished run atomically; weights first, so a record never points at missing weights."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        if save_weights:
+            state = {k: v.detach().cpu() for k, v in result.model.state_dict().items()}
+            _atomic_write(self.weights_path(result.config), lambda f: torch.save(state, f))
+        record = {
+            "key": result.config.key(),
+            "config": result.config.to_dict(),
+            "summary": _finite(result.summary),
+            "history": _finite(result.history),
+            "provenance": provenance(profile, result.device, wall_time),
+        }
+        text = json.dumps(record, indent=1, allow_nan=False)
+        _atomic_write(self.record_path(result.config), lambda f: f.write(text.encode()))
+        return record
+
+    def load_weights(self, config: RunConfig) -> dict[str, torch.Tensor]:
+        return torch.load(self.weights_path(config), map_location="cpu", weights_only=True)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Every readable record; unreadable ones are skipped with a warning naming the file."""
+        if not self.root.is_dir():
+            return []
+        found = (_read_record(path) for path in sorted(self.root.glob("*.json")))
+        return [r for r in found if r is not None]
+
+
+def _read_record(path: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    try:
+        record = json.loads(path.read_text())
+        RunConfig.from_dict(record["config"])
+        record["summary"]["test_acc"]  # noqa: B018 - a record without its summary is not a run
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        warnings.warn(f"skipping corrupted run record {path}: {type(err).__name__}: {err}", stacklevel=3)
+        return None
+    return record
+
+
+def _atomic_write(path: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _finite(value: Any) -> Any:
+    """NaN/inf become null so every record is strict JSON (browsers and pandas read it alike)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def git_commit() -> str:
+    """The repository's commit (with '+dirty' for uncommitted changes), or 'unknown' outside git."""
+    try:
+        run = lambda *args: subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True,
+                                           timeout=10, check=True).stdout.strip()
+        commit = run("rev-parse", "--short=12", "HEAD")
+        return commit + ("+dirty" if run("status", "--porcelain", "--untracked-files=no") else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def provenance(profile: str, device: str, wall_time: float | None) -> dict[str, Any]:
+    name = torch.cuda.get_device_name() if device.startswith("cuda") else platform.processor() or "cpu"
+    return {
+        "profile": profile, "device": device, "device_name": name, "torch": torch.__version__,
+        "python": platform.python_version(), "commit": git_commit(), "wall_time": wall_time,
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"), "host": platform.node(),
+    }
+
+
+def _as_store(store: RunStore | str | os.PathLike) -> RunStore:
+    return store if isinstance(store, RunStore) else RunStore(store)
+
+
+def _select(records: list[dict[str, Any]], filters: dict[str, Any]) -> pd.DataFrame:
+    rows = [{"key": r["key"], **r["config"], **r["summary"],
+             **{f"prov_{k}": v for k, v in r["provenance"].items()}} for r in records]
+    table = pd.DataFrame(rows)
+    for column, wanted in filters.items():
+        if column not in table:
+            raise KeyError(f"no column {column!r} in the run table")
+        values = wanted if isinstance(wanted, list | tuple | set) else [wanted]
+        table = table[table[column].isin(values)]
+    return table.reset_index(drop=True)
+
+
+def load_table(store: RunStore | str | os.PathLike, **filters: Any) -> pd.DataFrame:
+    """One row per run: config, summary and `prov_*` provenance columns; a filter matches a value or a list."""
+    return _select(_as_store(store).records(), filters)
+
+
+def load_history(store: RunStore | str | os.PathLike, **filters: Any) -> pd.DataFrame:
+    """Per-epoch curves of the matching runs in long format, joined with each run's config columns."""
+    records = _as_store(store).records()
+    runs = _select(records, filters)
+    if runs.empty:
+        return pd.DataFrame()
+    history = {r["key"]: r["history"] for r in records}
+    curves = pd.concat([pd.DataFrame(history[key]).assign(key=key) for key in runs["key"]], ignore_index=True)
+    return curves.merge(runs[["key", *RunConfig.__dataclass_fields__]], on="key")

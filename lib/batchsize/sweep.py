@@ -1,0 +1,175 @@
+"""Profiles and sections: every experiment of the book as a list of configs, and the sweep that runs them.
+
+`smoke` is for tests and CI (seconds), `quick` runs the whole book on a 2-core CPU in minutes, `paper` is
+the paper's exact setup (Table II) with several seeds, meant for a GPU. A sweep trains only the configs the
+store lacks, so re-running an interrupted sweep finishes just the missing runs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from .config import DATASET_SPECS, PAPER_BATCH_SIZES, RunConfig, UserError, make_config
+from .store import REPO_ROOT, RunStore, load_table
+from .train import train
+
+SYNTHETIC = ("synthetic-1k", "synthetic-10k", "synthetic-50k")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How big each experiment is: batch sizes, epochs and subset sizes per data set, and default seeds."""
+
+    name: str
+    batch_sizes: dict[str, tuple[int, ...]]
+    epochs: dict[str, int] = field(default_factory=dict)  # missing: the paper's epochs
+    n_train: dict[str, int] = field(default_factory=dict)  # missing: the whole training set
+    n_test: dict[str, int] = field(default_factory=dict)
+    seeds: int = 1
+    ablation_batch_sizes: tuple[int, ...] = (32, 128, 512)  # Table V
+    cifar_ablation_batch_sizes: tuple[int, ...] = (256, 512, 1024)
+    dataset_size_n: tuple[int, ...] = (2_000, 5_000, 20_000)  # extra N for the B* ∝ N^k fit
+    weights_batch_sizes: tuple[int, ...] = (32, 256, 512)  # runs whose weights the analyses load
+
+    def config(self, dataset: str, batch_size: int, seed: int, **overrides) -> RunConfig:
+        return make_config(dataset, batch_size, seed=seed, epochs=self.epochs.get(dataset),
+                           n_train=self.n_train.get(dataset), n_test=self.n_test.get(dataset), **overrides)
+
+
+def _paper_sizes(dataset: str) -> tuple[int, ...]:
+    return tuple(b for b in PAPER_BATCH_SIZES if b <= DATASET_SPECS[dataset].max_batch)
+
+
+PROFILES: dict[str, Profile] = {
+    "smoke": Profile(
+        name="smoke",
+        batch_sizes={**dict.fromkeys(SYNTHETIC, (8, 64)), "mnist": (16, 128), "cifar10": (16, 128)},
+        epochs={**dict.fromkeys(SYNTHETIC, 3), "mnist": 1, "cifar10": 1},
+        n_train={"synthetic-10k": 1_000, "synthetic-50k": 2_000, "mnist": 512, "cifar10": 512},
+        n_test={"synthetic-10k": 500, "synthetic-50k": 500, "mnist": 256, "cifar10": 256},
+        ablation_batch_sizes=(32, 256), cifar_ablation_batch_sizes=(256,), dataset_size_n=(500,),
+        weights_batch_sizes=(8, 64, 16, 128),
+    ),
+    "quick": Profile(
+        name="quick",
+        batch_sizes={**dict.fromkeys(SYNTHETIC, (8, 32, 128, 512)), "mnist": (16, 64, 256, 1024),
+                     "cifar10": (16, 64, 256, 1024)},
+        epochs={**dict.fromkeys(SYNTHETIC, 20), "mnist": 3, "cifar10": 6},
+        n_train={"synthetic-50k": 10_000, "mnist": 4_000, "cifar10": 4_000},
+        n_test={"synthetic-50k": 2_000, "mnist": 2_000, "cifar10": 2_000},
+        cifar_ablation_batch_sizes=(256, 1024), dataset_size_n=(2_000, 5_000),
+        weights_batch_sizes=(32, 256, 512),
+    ),
+    "paper": Profile(
+        name="paper",
+        batch_sizes={d: _paper_sizes(d) for d in (*SYNTHETIC, "mnist", "cifar10")},
+        seeds=3,
+    ),
+}
+
+
+def _accuracy(profile: Profile, datasets: Iterable[str]) -> Callable[[int], list[RunConfig]]:
+    return lambda seed: [profile.config(d, b, seed) for d in datasets for b in profile.batch_sizes[d]]
+
+
+def _lr_scaling(profile: Profile) -> Callable[[int], list[RunConfig]]:
+    """Table V on the large synthetic set: fixed vs linear, plus the square-root rule."""
+    return lambda seed: [profile.config("synthetic-50k", b, seed, lr_rule=rule)
+                         for b in profile.ablation_batch_sizes for rule in ("fixed", "linear", "sqrt")]
+
+
+def _cifar_lr(profile: Profile) -> Callable[[int], list[RunConfig]]:
+    """Is the CIFAR-10 collapse at B >= 256 batch size, or Adam's LR under the linear rule? With/without warmup."""
+    return lambda seed: [profile.config("cifar10", b, seed, lr_rule=rule, warmup_epochs=warmup)
+                         for b in profile.cifar_ablation_batch_sizes
+                         for rule, warmup in (("fixed", 0), ("linear", 0), ("sqrt", 0), ("linear", 5))]
+
+
+def _matched_steps(profile: Profile) -> Callable[[int], list[RunConfig]]:
+    """Hoffer et al.'s control: large batches trained for as many updates as B = 32 gets (epochs × B/32)."""
+    def configs(seed: int) -> list[RunConfig]:
+        out = []
+        for b in (128, 512):
+            base = profile.config("synthetic-10k", b, seed)
+            out.append(profile.config("synthetic-10k", b, seed, epochs=base.epochs * b // 32))
+        return out
+    return configs
+
+
+def _dataset_size(profile: Profile) -> Callable[[int], list[RunConfig]]:
+    """Extra training-set sizes (subsets of the large synthetic set) for the B* against N fit."""
+    return lambda seed: [profile.config("synthetic-50k", b, seed, n_train=n)
+                         for n in profile.dataset_size_n for b in profile.batch_sizes["synthetic-50k"] if b <= n]
+
+
+def _weights(profile: Profile) -> Callable[[int], list[RunConfig]]:
+    """The accuracy runs whose weights the landscape, sharpness and noise chapters load."""
+    return lambda seed: [c for c in _accuracy(profile, (*SYNTHETIC, "mnist", "cifar10"))(seed)
+                         if c.batch_size in profile.weights_batch_sizes]
+
+
+SECTIONS: dict[str, Callable[[Profile], Callable[[int], list[RunConfig]]]] = {
+    "synthetic": lambda p: _accuracy(p, SYNTHETIC),
+    "mnist": lambda p: _accuracy(p, ("mnist",)),
+    "cifar10": lambda p: _accuracy(p, ("cifar10",)),
+    "lr-scaling": _lr_scaling,
+    "cifar10-lr": _cifar_lr,
+    "matched-steps": _matched_steps,
+    "dataset-size": _dataset_size,
+    "weights": _weights,
+}
+SECTIONS_WITH_WEIGHTS = {"weights"}
+
+
+def get_profile(name: str) -> Profile:
+    if name not in PROFILES:
+        raise UserError(f"unknown profile {name!r}; choose one of {', '.join(PROFILES)}")
+    return PROFILES[name]
+
+
+def section_configs(profile: str, section: str, seeds: int | None = None) -> list[RunConfig]:
+    """The configs of one section for seeds 42, 43, … (the profile's default count unless given)."""
+    prof = get_profile(profile)
+    if section not in SECTIONS:
+        raise UserError(f"unknown section {section!r}; choose one of {', '.join(SECTIONS)}")
+    n_seeds = prof.seeds if seeds is None else seeds
+    if n_seeds < 1:
+        raise UserError(f"seeds must be at least 1, got {n_seeds}")
+    make = SECTIONS[section](prof)
+    return [c for seed in range(42, 42 + n_seeds) for c in make(seed)]
+
+
+def run_sweep(configs: list[RunConfig], store: RunStore | str, profile: str = "custom", device: str = "auto",
+              data_dir: str | None = None, save_weights: bool = False, progress: bool = True) -> pd.DataFrame:
+    """Train what the store lacks (deduplicated, in order), then return the table of all `configs`."""
+    store = store if isinstance(store, RunStore) else RunStore(store)
+    unique = list(dict.fromkeys(configs))
+    todo = [c for c in unique if not store.has(c, weights=save_weights)]
+    for config in tqdm(todo, desc=f"sweep {profile}", unit="run", disable=not progress or not todo):
+        start = time.perf_counter()
+        result = train(config, device=device, data_dir=data_dir)
+        store.put(result, profile=profile, wall_time=time.perf_counter() - start, save_weights=save_weights)
+    keys = [c.key() for c in unique]
+    table = load_table(store)
+    return table[table["key"].isin(keys)].reset_index(drop=True) if len(table) else table
+
+
+def run_profile(profile: str, sections: Iterable[str] | None = None, seeds: int | None = None,
+                store: RunStore | str | None = None, device: str = "auto", data_dir: str | None = None,
+                progress: bool = True) -> pd.DataFrame:
+    """Run the named sections of a profile (all by default) into `results/<profile>` or the given store."""
+    store = store or default_store(profile)
+    tables = [run_sweep(section_configs(profile, s, seeds), store, profile, device, data_dir,
+                        save_weights=s in SECTIONS_WITH_WEIGHTS, progress=progress).assign(section=s)
+              for s in (sections or SECTIONS)]
+    return pd.concat(tables, ignore_index=True)
+
+
+def default_store(profile: str) -> RunStore:
+    """The committed store the book renders from."""
+    return RunStore(REPO_ROOT / "results" / profile)

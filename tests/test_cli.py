@@ -1,0 +1,59 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from batchsize.cli import main
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "batchsize", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_train_prints_one_json_summary_and_reuses_the_store(tmp_path, capsys):
+    args = ["train", "--dataset", "synthetic-1k", "--batch-size", "64", "--epochs", "2", "--device", "cpu",
+            "--store", str(tmp_path)]
+    assert main(args) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["batch_size"] == 64 and first["from_store"] is False and 0 <= first["test_acc"] <= 100
+    assert main(args) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert second["from_store"] is True and second["test_acc"] == first["test_acc"]
+
+
+def test_sweep_prints_the_table(tmp_path, capsys):
+    assert main(["sweep", "--profile", "smoke", "--section", "synthetic", "--store", str(tmp_path),
+                 "--device", "cpu", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "synthetic-50k" in out and "test_acc" in out
+    assert len(list(tmp_path.glob("*.json"))) == 6
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["train", "--dataset", "synthetic-1k", "--batch-size", "0"], "batch size must be a positive integer"),
+    (["train", "--dataset", "synthetic-1k", "--batch-size", "4096"], "larger than the training set"),
+    (["train", "--dataset", "imagenet", "--batch-size", "8"], "invalid choice: 'imagenet'"),
+    (["train", "--dataset", "synthetic-1k", "--batch-size", "8", "--epochs", "-3"], "epochs must be >= 0"),
+    (["train", "--dataset", "synthetic-1k", "--batch-size", "eight"], "invalid int value"),
+    (["sweep", "--profile", "huge"], "invalid choice: 'huge'"),
+    (["sweep", "--profile", "smoke", "--section", "nope"], "invalid choice: 'nope'"),
+    (["sweep", "--profile", "smoke", "--seeds", "0"], "positive integer"),
+    (["train", "--dataset", "mnist", "--batch-size", "8", "--data-dir", "/nonexistent"], "--data-dir"),
+])
+def test_user_errors_are_one_line_without_traceback(args, message, tmp_path, monkeypatch):
+    monkeypatch.delenv("BATCHSIZE_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    proc = run_cli(*args, "--store", str(tmp_path)) if args[0] == "train" else run_cli(*args)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("batchsize: error:") and message in lines[0]
+
+
+def test_data_verify_reports_every_data_set(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("BATCHSIZE_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["data", "verify", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "synthetic-1k    ok" in out and "missing" in out

@@ -1,0 +1,103 @@
+import json
+import warnings
+
+import pytest
+import torch
+
+from batchsize import sweep as sweep_module
+from batchsize.config import make_config
+from batchsize.store import RunStore, load_history, load_table
+from batchsize.sweep import run_sweep, section_configs
+from batchsize.train import train
+
+
+@pytest.fixture(scope="module")
+def result():
+    return train(make_config("synthetic-1k", 64, epochs=2), device="cpu")
+
+
+def test_key_is_a_stable_hash_of_the_config():
+    a, b = make_config("synthetic-1k", 64, epochs=2), make_config("synthetic-1k", 64, epochs=2)
+    assert a.key() == b.key() and len(a.key()) == 20
+    assert a.key() != make_config("synthetic-1k", 64, epochs=3).key()
+    assert a.key() != make_config("synthetic-1k", 64, epochs=2, lr_rule="sqrt").key()
+
+
+def test_round_trip_with_provenance_and_weights(tmp_path, result):
+    store = RunStore(tmp_path)
+    store.put(result, profile="smoke", wall_time=1.5, save_weights=True)
+    record = store.get(result.config)
+    assert record["summary"]["test_acc"] == result.summary["test_acc"]
+    assert record["history"] == result.history
+    assert {"profile", "device", "torch", "python", "commit", "timestamp", "wall_time"} <= set(record["provenance"])
+    assert record["provenance"]["profile"] == "smoke"
+    weights = store.load_weights(result.config)
+    assert all(torch.equal(weights[k], v) for k, v in result.model.state_dict().items())
+    assert store.has(result.config, weights=True)
+
+
+def test_failed_write_leaves_no_partial_record_and_keeps_the_old_one(tmp_path, result, monkeypatch):
+    store = RunStore(tmp_path)
+    store.put(result)
+    before = store.record_path(result.config).read_text()
+    def crash(fd):  # the record is half on disk when this "crash" happens
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr("os.fsync", crash)
+    with pytest.raises(RuntimeError):
+        store.put(result)
+    assert store.record_path(result.config).read_text() == before
+    assert [p.name for p in tmp_path.iterdir()] == [store.record_path(result.config).name]
+
+
+def test_interrupted_rename_leaves_only_a_hidden_temp_that_is_never_read(tmp_path, result, monkeypatch):
+    store = RunStore(tmp_path)
+    monkeypatch.setattr("os.replace", lambda *a: (_ for _ in ()).throw(OSError("disk gone")))
+    with pytest.raises(OSError):
+        store.put(result)
+    assert not store.has(result.config) and store.records() == []
+
+
+def test_corrupted_record_is_skipped_with_a_warning_naming_it(tmp_path, result):
+    store = RunStore(tmp_path)
+    store.put(result)
+    path = store.record_path(result.config)
+    path.write_text(path.read_text()[:100])
+    with pytest.warns(UserWarning, match=path.name):
+        assert store.records() == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert not store.has(result.config)
+
+
+def test_nan_is_stored_as_null(tmp_path):
+    diverged = train(make_config("synthetic-1k", 32, base_lr=1e30, epochs=2), device="cpu")
+    store = RunStore(tmp_path)
+    store.put(diverged)
+    text = store.record_path(diverged.config).read_text()
+    assert "NaN" not in text and json.loads(text)["summary"]["diverged"] is True
+
+
+def test_second_identical_sweep_trains_nothing(tmp_path, monkeypatch):
+    configs = section_configs("smoke", "synthetic")[:3]
+    calls = []
+    real_train = sweep_module.train
+    monkeypatch.setattr(sweep_module, "train", lambda c, **k: calls.append(c) or real_train(c, **k))
+    first = run_sweep(configs + configs[:1], tmp_path, profile="smoke", device="cpu", progress=False)
+    assert len(calls) == 3 and len(first) == 3
+    second = run_sweep(configs, tmp_path, profile="smoke", device="cpu", progress=False)
+    assert len(calls) == 3
+    assert sorted(second["key"]) == sorted(first["key"])
+
+
+def test_load_table_and_history_filter(tmp_path):
+    configs = section_configs("smoke", "synthetic")[:2]
+    run_sweep(configs, tmp_path, device="cpu", progress=False)
+    table = load_table(tmp_path, batch_size=configs[0].batch_size)
+    assert len(table) == 1 and table.loc[0, "key"] == configs[0].key()
+    assert {"test_acc", "gap", "prov_device", "lr_rule"} <= set(table.columns)
+    assert len(load_table(tmp_path, batch_size=[c.batch_size for c in configs])) == 2
+    curves = load_history(tmp_path, dataset="synthetic-1k")
+    assert set(curves["epoch"]) == {1, 2, 3} and "batch_size" in curves
+    with pytest.raises(KeyError):
+        load_table(tmp_path, colour="red")
