@@ -15,7 +15,7 @@ import pandas as pd
 from .config import LR_RULES, UserError, make_config
 from .data import DATASETS, verify
 from .store import RunStore
-from .sweep import PROFILES, SECTIONS, default_store, run_profile, run_sweep
+from .sweep import EXECUTORS, PROFILES, SECTIONS, default_store, run_profile, run_sweep
 
 SUMMARY_COLUMNS = ["section", "dataset", "n_train", "batch_size", "lr_rule", "lr", "warmup_epochs", "epochs",
                    "seed", "test_acc", "train_acc", "gap", "mean_epoch_time", "first_epoch_above_80", "diverged"]
@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--section", action="append", choices=SECTIONS, help="repeatable; default: all")
     s.add_argument("--seeds", type=_positive_int, help="number of seeds (42, 43, …); default: the profile's")
     s.add_argument("--no-progress", action="store_true")
+    s.add_argument("--executor", choices=EXECUTORS, default="inline",
+                   help="inline (this process), local (a process pool) or dask (an existing cluster)")
+    s.add_argument("--workers", type=_positive_int, default=2, help="processes for --executor local")
+    s.add_argument("--scheduler", help="Dask scheduler address for --executor dask, e.g. tcp://host:8786")
     common(s)
 
     d = commands.add_parser("data", help="data set utilities")
@@ -85,8 +89,9 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    table = run_profile(args.profile, args.section, args.seeds, args.store, args.device, args.data_dir,
-                        progress=not args.no_progress)
+    table = run_profile(args.profile, args.section, args.seeds, args.store, device=args.device,
+                        data_dir=args.data_dir, progress=not args.no_progress, executor=args.executor,
+                        workers=args.workers, scheduler=args.scheduler)
     columns = [c for c in SUMMARY_COLUMNS if c in table]
     with pd.option_context("display.max_rows", None, "display.width", 200, "display.precision", 2):
         print(table[columns].to_string(index=False))

@@ -7,8 +7,12 @@ store lacks, so re-running an interrupted sweep finishes just the missing runs.
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
+import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -144,28 +148,111 @@ def section_configs(profile: str, section: str, seeds: int | None = None) -> lis
     return [c for seed in range(42, 42 + n_seeds) for c in make(seed)]
 
 
-def run_sweep(configs: list[RunConfig], store: RunStore | str, profile: str = "custom", device: str = "auto",
-              data_dir: str | None = None, save_weights: bool = False, progress: bool = True) -> pd.DataFrame:
-    """Train what the store lacks (deduplicated, in order), then return the table of all `configs`."""
-    store = store if isinstance(store, RunStore) else RunStore(store)
-    unique = list(dict.fromkeys(configs))
-    todo = [c for c in unique if not store.has(c, weights=save_weights)]
-    for config in tqdm(todo, desc=f"sweep {profile}", unit="run", disable=not progress or not todo):
+def train_and_store(group: list[RunConfig], store_root: str, profile: str, device: str, data_dir: str | None,
+                    save_weights: bool) -> list[str]:
+    """One task: train a group of runs and write each atomically into the store; only keys travel back.
+
+    Workers write to the store themselves (on a shared filesystem for Dask) rather than returning results to
+    the client, so a finished run survives the death of the client, of the scheduler or of other workers.
+    A run that another sweep finished meanwhile is not trained again.
+    """
+    store = RunStore(store_root)
+    for config in group:
+        if store.has(config, weights=save_weights):
+            continue
         start = time.perf_counter()
         result = train(config, device=device, data_dir=data_dir)
         store.put(result, profile=profile, wall_time=time.perf_counter() - start, save_weights=save_weights)
+    return [c.key() for c in group]
+
+
+def _limit_threads(threads: int) -> None:
+    import torch
+
+    torch.set_num_threads(threads)
+
+
+def _run_local(task: Callable[[list[RunConfig]], list[str]], groups: list[list[RunConfig]],
+               workers: int) -> Iterator[list[str]]:
+    """A pool of fresh processes on this machine, the cores split between them."""
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_threads, initargs=(threads,)) as pool:
+        futures = [pool.submit(task, group) for group in groups]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+
+def _run_dask(task: Callable[[list[RunConfig]], list[str]], groups: list[list[RunConfig]], client,
+              scheduler: str | None) -> Iterator[list[str]]:
+    """One task per group on a Dask cluster; a task whose worker dies is rescheduled by the scheduler."""
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    own_client = client is None
+    if own_client:
+        if not scheduler:
+            raise UserError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
+        try:
+            client = Client(scheduler, timeout="10s")
+        except OSError as err:
+            raise UserError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from None
+    try:
+        futures = client.map(task, groups, pure=False, retries=2)
+        for future in dask_completed(futures):
+            yield future.result()
+    finally:
+        if own_client:
+            client.close()
+
+
+EXECUTORS = ("inline", "local", "dask")
+
+
+def run_sweep(configs: list[RunConfig], store: RunStore | str, profile: str = "custom", device: str = "auto",
+              data_dir: str | None = None, save_weights: bool = False, progress: bool = True,
+              executor: str = "inline", workers: int = 2, client=None, scheduler: str | None = None) -> pd.DataFrame:
+    """Train what the store lacks (deduplicated), then return the table of all `configs`.
+
+    `executor`: "inline" (this process), "local" (`workers` processes) or "dask" (a `distributed.Client`,
+    or the scheduler at `scheduler`; the store must then be on a filesystem every worker sees).
+    """
+    if executor not in EXECUTORS:
+        raise UserError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+    if workers < 1:
+        raise UserError(f"workers must be at least 1, got {workers}")
+    store = store if isinstance(store, RunStore) else RunStore(store)
+    unique = list(dict.fromkeys(configs))
+    groups = [[c] for c in unique if not store.has(c, weights=save_weights)]
+    task = functools.partial(train_and_store, store_root=str(store.root.resolve()), profile=profile,
+                             device=device, data_dir=data_dir, save_weights=save_weights)
+    if executor == "inline":
+        done = map(task, groups)
+    elif executor == "local":
+        done = _run_local(task, groups, workers)
+    else:
+        done = _run_dask(task, groups, client, scheduler)
+    total = sum(len(g) for g in groups)
+    with tqdm(total=total, desc=f"sweep {profile}", unit="run", disable=not progress or not total) as bar:
+        for keys in done:
+            bar.update(len(keys))
     keys = [c.key() for c in unique]
     table = load_table(store)
     return table[table["key"].isin(keys)].reset_index(drop=True) if len(table) else table
 
 
 def run_profile(profile: str, sections: Iterable[str] | None = None, seeds: int | None = None,
-                store: RunStore | str | None = None, device: str = "auto", data_dir: str | None = None,
-                progress: bool = True) -> pd.DataFrame:
-    """Run the named sections of a profile (all by default) into `results/<profile>` or the given store."""
+                store: RunStore | str | None = None, **sweep_options) -> pd.DataFrame:
+    """Run the named sections of a profile (all by default) into `results/<profile>` or the given store.
+
+    `sweep_options` go to `run_sweep` (device, data_dir, progress, executor, workers, client, scheduler).
+    """
     store = store or default_store(profile)
-    tables = [run_sweep(section_configs(profile, s, seeds), store, profile, device, data_dir,
-                        save_weights=s in SECTIONS_WITH_WEIGHTS, progress=progress).assign(section=s)
+    tables = [run_sweep(section_configs(profile, s, seeds), store, profile,
+                        save_weights=s in SECTIONS_WITH_WEIGHTS, **sweep_options).assign(section=s)
               for s in (sections or SECTIONS)]
     return pd.concat(tables, ignore_index=True)
 
