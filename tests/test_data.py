@@ -40,6 +40,7 @@ def tiny_mnist(tmp_path, monkeypatch):
     source = IdxSource(folder="mnist", url="https://example.invalid/", md5=checksums, mean=0.1307, std=0.3081)
     monkeypatch.setitem(data.IDX_SOURCES, "mnist", source)
     monkeypatch.delenv("BATCHSIZE_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)  # so ./data is not the repository's real data
     return tmp_path, arrays
 
 
@@ -104,6 +105,7 @@ def tiny_cifar(tmp_path, monkeypatch):
         checksums[name] = data.md5(np.asarray(labels, dtype=np.uint8).tobytes())
     monkeypatch.setattr(data, "CIFAR_LABELS_MD5", checksums)
     monkeypatch.delenv("BATCHSIZE_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
     return tmp_path
 
 
@@ -171,3 +173,21 @@ def test_real_cifar10_when_present():
     assert ds.x_train.shape == (1_000, 3, 32, 32) and ds.x_test.shape == (10_000, 3, 32, 32)
     assert torch.bincount(ds.y_train).tolist() == [100] * 10  # stratified subset
     assert torch.bincount(ds.y_test).tolist() == [1_000] * 10
+
+
+def test_missing_files_are_downloaded_and_verified_before_use(tiny_mnist, tmp_path, monkeypatch):
+    """The download path, served from a file:// URL (no network needed): fetched, then checksum-verified."""
+    root, _ = tiny_mnist
+    mirror = root / "mnist"
+    source = data.IDX_SOURCES["mnist"]
+    monkeypatch.setitem(data.IDX_SOURCES, "mnist", IdxSource("mnist", mirror.as_uri() + "/", source.md5, 0.0, 1.0))
+    monkeypatch.setenv("BATCHSIZE_OFFLINE", "0")
+    target = tmp_path / "fresh"
+    ds = load_dataset("mnist", data_dir=target)
+    assert ds.x_train.shape == (40, 1, 28, 28) and (target / "mnist" / "t10k-labels-idx1-ubyte.gz").is_file()
+
+    data._load_cpu.cache_clear()
+    tampered = tmp_path / "tampered"  # a mirror serving a corrupted file
+    (mirror / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(b"\x00\x00\x08\x01" + bytes(8)))
+    with pytest.raises(DataError, match="checksum mismatch"):
+        load_dataset("mnist", data_dir=tampered)
