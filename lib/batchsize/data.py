@@ -180,9 +180,8 @@ def read_idx(path: Path, expected_md5: str | None = None) -> np.ndarray:
     return data.reshape(shape)
 
 
-def _load_idx(name: str, data_dir: str | os.PathLike | None) -> tuple[np.ndarray, ...]:
+def _load_idx(name: str, folder: Path) -> tuple[np.ndarray, ...]:
     source = IDX_SOURCES[name]
-    folder = _find_idx_folder(name, data_dir)
     arrays = [read_idx(folder / f, checksum) for f, checksum in source.md5.items()]
     x_train, y_train, x_test, y_test = arrays
     to_x = lambda a: ((a.astype(np.float32) / 255.0 - source.mean) / source.std)[:, None]
@@ -236,8 +235,7 @@ def _find_cifar_folder(data_dir: str | os.PathLike | None, download: bool = True
     raise DataError(_missing_message("cifar10", CIFAR_BATCHES, CIFAR_FOLDER, CIFAR_URL, roots))
 
 
-def _load_cifar(data_dir: str | os.PathLike | None) -> tuple[tuple[np.ndarray, ...], str]:
-    folder = _find_cifar_folder(data_dir)
+def _load_cifar(folder: Path) -> tuple[tuple[np.ndarray, ...], str]:
     batches = [read_cifar_batch(folder / f) for f in CIFAR_BATCHES]
     mean = np.array(CIFAR_MEAN, dtype=np.float32)[:, None, None]
     std = np.array(CIFAR_STD, dtype=np.float32)[:, None, None]
@@ -278,20 +276,27 @@ def stratified_subset(labels: np.ndarray, n: int | None, what: str) -> np.ndarra
 def load_dataset(name: str, data_dir: str | os.PathLike | None = None, n_train: int | None = None,
                  n_test: int | None = None, device: torch.device | str = "cpu") -> Dataset:
     """The named data set, optionally subsampled (stratified, fixed seed), as tensors on `device`."""
-    return _load_cpu(name, str(data_dir) if data_dir else None, n_train, n_test).to(device)
+    if name in SYNTHETIC_SIZES:
+        folder = None
+    elif name in IDX_SOURCES:
+        folder = _find_idx_folder(name, data_dir)
+    elif name == "cifar10":
+        folder = _find_cifar_folder(data_dir)
+    else:
+        raise UserError(f"unknown data set {name!r}; choose one of {', '.join(DATASETS)}")
+    return _load_cpu(name, folder, n_train, n_test).to(device)
 
 
 @functools.lru_cache(maxsize=4)
-def _load_cpu(name: str, data_dir: str | None, n_train: int | None, n_test: int | None) -> Dataset:
+def _load_cpu(name: str, folder: Path | None, n_train: int | None, n_test: int | None) -> Dataset:
+    """Read, verify and subsample once per process; keyed by the folder the files were found in."""
     note = ""
-    if name in SYNTHETIC_SIZES:
+    if folder is None:
         arrays = synthetic_arrays(SYNTHETIC_SIZES[name])
-    elif name in IDX_SOURCES:
-        arrays = _load_idx(name, data_dir)
     elif name == "cifar10":
-        arrays, note = _load_cifar(data_dir)
+        arrays, note = _load_cifar(folder)
     else:
-        raise UserError(f"unknown data set {name!r}; choose one of {', '.join(DATASETS)}")
+        arrays = _load_idx(name, folder)
     x_train, y_train, x_test, y_test = arrays
     train = stratified_subset(y_train, n_train, "n-train")
     test = stratified_subset(y_test, n_test, "n-test")
