@@ -1,0 +1,129 @@
+import copy
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from batchsize.config import UserError
+from batchsize.landscape import filter_normalized_direction, interpolate, loss_slice_1d, loss_surface
+from batchsize.models import build_model
+
+
+def snapshot(model):
+    return {n: p.detach().clone() for n, p in model.named_parameters()}
+
+
+def assert_unchanged(model, before):
+    assert all(torch.equal(p, before[n]) for n, p in model.named_parameters())
+
+
+def data(n=64, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn(n, 20, generator=g), torch.randint(0, 2, (n,), generator=g)
+
+
+@torch.no_grad()
+def loss_at(model, x, y, shift):
+    """The reference: copy the model, move its weights by hand, evaluate in eval mode."""
+    moved = copy.deepcopy(model).eval()
+    for name, p in moved.named_parameters():
+        p += shift[name]
+    out = moved(x)
+    return F.cross_entropy(out, y).item(), 100.0 * (out.argmax(1) == y).float().mean().item()
+
+
+@pytest.mark.parametrize("name", ["mlp", "mnist_cnn"])
+def test_direction_filters_have_the_weights_norms_and_biases_are_zero(name):
+    model = build_model(name, seed=0)
+    d = filter_normalized_direction(model, torch.Generator().manual_seed(1))
+    assert d.keys() == dict(model.named_parameters()).keys()
+    for n, w in model.named_parameters():
+        assert d[n].shape == w.shape
+        if w.dim() == 1:
+            assert torch.count_nonzero(d[n]) == 0
+        else:
+            torch.testing.assert_close(d[n].flatten(1).norm(dim=1), w.detach().flatten(1).norm(dim=1))
+    again = filter_normalized_direction(model, torch.Generator().manual_seed(1))
+    other = filter_normalized_direction(model, torch.Generator().manual_seed(2))
+    assert all(torch.equal(d[n], again[n]) for n in d)
+    assert not torch.equal(d["0.weight"], other["0.weight"])
+
+
+def test_surface_matches_hand_moved_weights_and_leaves_the_model_alone():
+    model, (x, y) = build_model("mlp", 0), data()
+    model.train()  # dropout on: the surface must still be evaluated without it
+    before = snapshot(model)
+    g = torch.Generator().manual_seed(0)
+    d1, d2 = filter_normalized_direction(model, g), filter_normalized_direction(model, g)
+    alphas, betas = np.array([-1.0, 0.0, 0.5]), np.array([0.0, 0.25])
+    surface = loss_surface(model, x, y, (d1, d2), alphas, betas, batch_size=25, points_per_call=4)
+    assert surface.shape == (3, 2)
+    for i, a in enumerate(alphas):
+        for j, b in enumerate(betas):
+            expected, _ = loss_at(model, x, y, {n: a * d1[n] + b * d2[n] for n in d1})
+            assert surface[i, j] == pytest.approx(expected, rel=1e-5)
+    assert_unchanged(model, before)
+    assert model.training
+
+
+def test_surface_centre_is_the_models_loss_and_grouping_does_not_matter():
+    model, (x, y) = build_model("mlp", 3), data(50)
+    g = torch.Generator().manual_seed(0)
+    dirs = (filter_normalized_direction(model, g), filter_normalized_direction(model, g))
+    surface = loss_surface(model, x, y, dirs)
+    assert surface.shape == (51, 51)
+    with torch.no_grad():
+        assert surface[25, 25] == pytest.approx(F.cross_entropy(model.eval()(x), y).item(), rel=1e-5)
+    pick = [0, 10, 25, 50]
+    grid = np.linspace(-1, 1, 51)[pick]
+    one = loss_surface(model, x, y, dirs, grid, grid, points_per_call=1)
+    seven = loss_surface(model, x, y, dirs, grid, grid, points_per_call=7, batch_size=16)
+    np.testing.assert_allclose(one, seven, rtol=1e-5)
+    np.testing.assert_allclose(one, surface[np.ix_(pick, pick)], rtol=1e-5)
+
+
+def test_conv_surface_matches_hand_moved_weights():
+    model = build_model("mnist_cnn", 0)
+    before = snapshot(model)
+    g = torch.Generator().manual_seed(0)
+    x, y = torch.randn(4, 1, 28, 28, generator=g), torch.randint(0, 10, (4,), generator=g)
+    d1, d2 = filter_normalized_direction(model, g), filter_normalized_direction(model, g)
+    surface = loss_surface(model, x, y, (d1, d2), [0.0, 0.3], [-0.2], batch_size=3)
+    for i, a in enumerate([0.0, 0.3]):
+        expected, _ = loss_at(model, x, y, {n: a * d1[n] - 0.2 * d2[n] for n in d1})
+        assert surface[i, 0] == pytest.approx(expected, rel=1e-4)
+    assert_unchanged(model, before)
+
+
+def test_slice_is_the_surface_column_at_beta_zero():
+    model, (x, y) = build_model("mlp", 1), data()
+    g = torch.Generator().manual_seed(5)
+    d1, d2 = filter_normalized_direction(model, g), filter_normalized_direction(model, g)
+    alphas = np.linspace(-1, 1, 9)
+    line = loss_slice_1d(model, x, y, d1, alphas)
+    surface = loss_surface(model, x, y, (d1, d2), alphas, [0.0])
+    np.testing.assert_allclose(line, surface[:, 0], rtol=1e-6)
+
+
+def test_interpolation_ends_at_both_solutions():
+    a, b, (x, y) = build_model("mlp", 1), build_model("mlp", 2), data(80)
+    before = snapshot(a)
+    path = interpolate(a.state_dict(), b.state_dict(), a, x, y, [0.0, 0.5, 1.0], batch_size=30)
+    assert list(path.columns) == ["alpha", "loss", "acc"]
+    wa, wb = snapshot(a), snapshot(b)
+    for row, shift in zip(path.itertuples(), [0.0, 0.5, 1.0], strict=True):
+        loss, acc = loss_at(a, x, y, {n: shift * (wb[n] - wa[n]) for n in wa})
+        assert row.loss == pytest.approx(loss, rel=1e-5)
+        assert row.acc == pytest.approx(acc)
+    assert_unchanged(a, before)
+
+
+def test_incomplete_directions_are_refused():
+    model, (x, y) = build_model("mlp", 0), data()
+    d = filter_normalized_direction(model)
+    del d["0.bias"]
+    with pytest.raises(UserError, match="0.bias"):
+        loss_surface(model, x, y, (d, d), [0.0], [0.0])
+    with pytest.raises(UserError, match="0.bias"):
+        interpolate(d, model.state_dict(), model, x, y)
