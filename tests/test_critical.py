@@ -1,0 +1,105 @@
+import math
+
+import pandas as pd
+import pytest
+
+from batchsize.config import UserError
+from batchsize.critical import bootstrap_critical, critical_batch_size, fit_scaling_law
+
+
+def runs(accuracies, dataset="synthetic-1k", n_train=800, **extra):
+    """A run table from {batch size: [test accuracy per seed]}."""
+    rows = [dict(dataset=dataset, n_train=n_train, batch_size=b, seed=seed, test_acc=acc, train_acc=acc + 1.0,
+                 gap=1.0, lr_rule="linear", diverged=False, **extra)
+            for b, accs in accuracies.items() for seed, acc in enumerate(accs)]
+    return pd.DataFrame(rows)
+
+
+def one(table, **kwargs):
+    result = critical_batch_size(table, **kwargs)
+    assert len(result) == 1
+    return result.iloc[0]
+
+
+def test_smallest_b_more_than_one_point_below_the_peak():
+    row = one(runs({8: [90.0], 16: [91.0], 32: [92.0], 64: [91.5], 128: [90.9], 256: [85.0]}))
+    assert (row.optimal_b, row.peak_acc, row.critical_b, row.critical_acc) == (32, 92.0, 128, 90.9)
+
+
+def test_exactly_one_point_below_is_not_below():
+    assert one(runs({32: [92.0], 64: [91.0], 128: [90.5]})).critical_b == 128
+
+
+def test_ties_pick_the_smallest_optimal_b():
+    row = one(runs({16: [90.0], 32: [92.0], 64: [92.0], 128: [89.0]}))
+    assert (row.optimal_b, row.critical_b) == (32, 128)
+
+
+def test_no_drop_gives_na():
+    row = one(runs({32: [92.0], 64: [91.5], 128: [91.2]}))
+    assert row.optimal_b == 32 and pd.isna(row.critical_b) and math.isnan(row.critical_acc)
+
+
+def test_seeds_are_averaged_before_the_rule():
+    # B = 64: one seed is 2 points down but the mean (91.0 vs peak 92.0) is not more than 1 below.
+    row = one(runs({32: [92.0, 92.0], 64: [92.0, 90.0], 128: [91.0, 90.0]}))
+    assert (row.critical_b, row.critical_acc, row.n_seeds) == (128, 90.5, 2)
+
+
+def test_bad_small_batches_count_only_when_asked_for_the_literal_rule():
+    table = runs({1: [70.0], 8: [91.0], 32: [92.0], 128: [92.0], 512: [85.0]})
+    assert one(table).critical_b == 512
+    assert one(table, above_optimum=False).critical_b == 1
+
+
+def test_diverged_runs_count_as_recorded():
+    table = runs({32: [92.0, 92.0], 64: [92.0, 92.0], 128: [92.0, 10.0]})
+    table.loc[(table.batch_size == 128) & (table.seed == 1), "diverged"] = True
+    assert one(table).critical_b == 128
+
+
+def test_groups_by_dataset_and_training_set_size():
+    table = pd.concat([runs({32: [97.0], 64: [96.5], 128: [95.0]}, n_train=800),
+                       runs({32: [97.0], 64: [97.5], 128: [97.0], 256: [96.0]}, n_train=8000),
+                       runs({64: [99.0], 256: [97.0]}, dataset="mnist", n_train=60000)])
+    result = critical_batch_size(table, tolerance=1.0)
+    assert list(result.columns) == ["dataset", "n_train", "optimal_b", "peak_acc", "critical_b", "critical_acc",
+                                    "n_seeds"]
+    assert result[["dataset", "n_train", "optimal_b", "critical_b"]].values.tolist() == [
+        ["mnist", 60000, 64, 256], ["synthetic-1k", 800, 32, 128], ["synthetic-1k", 8000, 64, 256]]
+    assert one(table[table.n_train == 8000], tolerance=2.0).critical_b is pd.NA
+
+
+def test_tables_the_rule_would_misread_are_refused():
+    with pytest.raises(UserError, match="lacks columns: n_train"):
+        critical_batch_size(runs({32: [90.0]}).drop(columns="n_train"))
+    missing = runs({32: [90.0], 64: [float("nan")]})
+    with pytest.raises(UserError, match="without a test accuracy"):
+        critical_batch_size(missing)
+    mixed = pd.concat([runs({32: [92.0], 64: [90.0]}), runs({32: [91.0], 64: [91.0]}).assign(lr_rule="sqrt")])
+    with pytest.raises(UserError, match="differ in lr_rule"):
+        critical_batch_size(mixed)
+    with pytest.raises(UserError, match="repeats runs"):
+        critical_batch_size(pd.concat([runs({32: [92.0]}), runs({32: [91.0]})]))
+    split = critical_batch_size(mixed, by=["dataset", "n_train", "lr_rule"])
+    assert split.critical_b.tolist() == [64, pd.NA]
+
+
+def test_bootstrap_over_seeds():
+    single = bootstrap_critical(runs({32: [92.0], 64: [90.0]}), n_boot=50)
+    assert single[["critical_b", "frequency"]].values.tolist() == [[64, 1.0]]
+    # B = 64 falls below only when its bad seed is drawn at least twice out of three.
+    spread = bootstrap_critical(runs({32: [92.0, 92.0, 92.0], 64: [92.0, 92.0, 89.0]}), n_boot=2000, seed=1)
+    assert spread.frequency.sum() == pytest.approx(1.0)
+    below = spread.set_index("critical_b").frequency
+    assert below[64] == pytest.approx(7 / 27, abs=0.03)
+    assert spread.critical_b.isna().sum() == 1
+
+
+def test_scaling_law_fit():
+    exact = fit_scaling_law([1_000, 10_000, 100_000], [2 * 1_000**0.5, 2 * 10_000**0.5, 2 * 100_000**0.5])
+    assert exact.slope == pytest.approx(0.5) and exact.prefactor == pytest.approx(2.0) and exact.n == 3
+    paper = fit_scaling_law([800, 8_000, 40_000], [64, 128, 256])  # Table VI, synthetic rows
+    assert 0.3 < paper.slope < 0.4 and paper.slope_ci[0] < 0 < 0.5 < paper.slope_ci[1]
+    with pytest.raises(UserError):
+        fit_scaling_law([800, 8_000], [64, float("nan")])
