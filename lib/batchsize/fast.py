@@ -1,0 +1,367 @@
+"""The stacked MLP trainer: the seeds and LR variants of one batch size trained together, one epoch per call.
+
+At B = 1 the synthetic MLP (3,490 parameters) does ~20 kFLOP per step, so a framework step (~30 tensor ops of
+a few µs each) is almost all overhead. Here the S runs of a group share one parameter matrix [S, P] and
+one call trains all of them for a whole epoch: on the CPU a small C++ kernel (built once with the compiler
+torch already uses for extensions, cached), elsewhere (CUDA, or no compiler) batched torch ops with no host
+sync per step. Both implement exactly the reference step: Linear-ReLU-Dropout ×2, Linear, mean cross-entropy,
+torch.optim.Adam's update (defaults, bias correction, L2 weight decay), per-iteration linear warmup.
+
+What differs from `train.train`: dropout masks and batch orders come from per-run CPU generators seeded by
+the run's seed (so a run's result does not depend on the device or on which runs share its group), while
+`train` draws dropout from the global generator: same semantics, another random stream. A run that
+diverges (non-finite loss) is stopped alone; its weights are kept as they were at the end of that epoch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+import time
+import warnings
+
+import torch
+import torch.nn.functional as F
+from torch.nn.utils import parameters_to_vector, vector_to_parameters
+
+from .config import RunConfig, UserError
+from .data import Dataset, load_dataset
+from .models import build_model
+from .train import RunResult, resolve_device, summarize, train, warmup_factor
+
+DROPOUT = 0.2  # the MLP's (models.mlp)
+HIDDEN = (64, 32)
+BETAS, EPS = (0.9, 0.999), 1e-8  # torch.optim.Adam defaults, as train.make_optimizer uses them
+MASK_STREAM = 0x5EED_D0  # dropout masks get their own generator, seeded seed ^ MASK_STREAM
+EVAL_CHUNK = 8192
+
+
+def can_stack(config: RunConfig) -> bool:
+    """Runs this module trains: the MLP with Adam and no augmentation (the synthetic data sets)."""
+    return config.model == "mlp" and config.optimizer == "adam" and not config.augment
+
+
+def group_key(config: RunConfig) -> str:
+    """Configs with equal keys can be trained by one `train_group` call (they differ in seed and LR only)."""
+    if not can_stack(config):
+        return config.key()
+    return dataclasses.replace(config, seed=0, lr_rule="fixed", base_lr=1.0).key()
+
+
+def train_group(configs: list[RunConfig], device: str = "auto", data_dir: str | None = None,
+                dataset: Dataset | None = None, backend: str = "auto") -> list[RunResult]:
+    """Train runs that share a `group_key` together; results are in the format of `train`, in order.
+
+    A group that cannot be stacked (CNNs, SGD) is trained run by run with `train`. `backend` is "auto",
+    "cpp" (the CPU kernel) or "torch" (batched torch ops: CUDA, and the fallback without a compiler).
+    """
+    if not configs:
+        return []
+    if not all(can_stack(c) for c in configs):
+        return [train(c, dataset=dataset, device=device, data_dir=data_dir) for c in configs]
+    for config in configs:
+        config.validate()
+    if len({group_key(c) for c in configs}) > 1:
+        raise UserError("train_group needs configs that differ only in seed and LR (see fast.group_key)")
+    dev = resolve_device(device)
+    first = configs[0]
+    if dataset is None:
+        dataset = load_dataset(first.dataset, data_dir, first.n_train, first.n_test, dev)
+    else:
+        dataset = dataset.to(dev)
+    if first.batch_size > len(dataset.x_train):
+        raise UserError(f"batch size {first.batch_size} is larger than the training set "
+                        f"({len(dataset.x_train)} samples)")
+    epoch_fn = _pick_backend(backend, dev)
+    return _Group(configs, dataset, dev).run(epoch_fn)
+
+
+class _Group:
+    """S runs of one batch size: parameters and Adam moments as [S, P] matrices, per-run generators."""
+
+    def __init__(self, configs: list[RunConfig], dataset: Dataset, dev: torch.device):
+        self.configs, self.dataset, self.dev = configs, dataset, dev
+        self.models = [build_model(c.model, c.seed) for c in configs]
+        self.params = torch.stack([parameters_to_vector(m.parameters()).detach() for m in self.models]).to(dev)
+        self.exp_avg = torch.zeros_like(self.params)
+        self.exp_avg_sq = torch.zeros_like(self.params)
+        self.lr = torch.tensor([c.lr for c in configs], dtype=torch.float64)
+        self.order_gens = [torch.Generator().manual_seed(c.seed) for c in configs]
+        self.mask_gens = [torch.Generator().manual_seed(c.seed ^ MASK_STREAM) for c in configs]
+
+    def draw_epoch(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Each run's batch order [S, n] and dropout multipliers [S, n, 64 + 32] (0 or 1/(1-p)), on the CPU."""
+        n = len(self.dataset.x_train)
+        order = torch.stack([torch.randperm(n, generator=g) for g in self.order_gens])
+        masks = torch.empty(len(self.configs), n, sum(HIDDEN))
+        for mask, gen in zip(masks, self.mask_gens, strict=True):
+            mask.bernoulli_(1 - DROPOUT, generator=gen)
+        return order, masks.div_(1 - DROPOUT)
+
+    def run(self, epoch_fn) -> list[RunResult]:
+        first, data = self.configs[0], self.dataset
+        n, batch, size = len(data.x_train), first.batch_size, len(self.configs)
+        steps_per_epoch = math.ceil(n / batch)
+        warmup_steps = first.warmup_epochs * steps_per_epoch
+        active = torch.ones(size, dtype=torch.bool)
+        histories: list[list[dict[str, float]]] = [[] for _ in self.configs]
+        final = [self.params[s] for s in range(size)]  # replaced by a snapshot when a run stops
+        diverged, steps = [False] * size, [0] * size
+        for epoch in range(1, first.epochs + 1):
+            if not active.any():
+                break
+            step0 = (epoch - 1) * steps_per_epoch
+            _sync(self.dev)
+            start = time.perf_counter()
+            order, masks = self.draw_epoch()
+            loss_sum = epoch_fn(self, order, masks, active, step0, warmup_steps)
+            _sync(self.dev)
+            epoch_time = (time.perf_counter() - start) / int(active.sum())  # the group's time, shared
+            train_loss, train_acc = _evaluate(self.params, data.x_train, data.y_train)
+            test_loss, test_acc = _evaluate(self.params, data.x_test, data.y_test)
+            last_step = step0 + steps_per_epoch - 1
+            for s in active.nonzero().flatten().tolist():
+                row = dict(epoch=epoch, lr=self.configs[s].lr * warmup_factor(last_step, warmup_steps),
+                           running_loss=loss_sum[s].item() / n, train_loss=train_loss[s].item(),
+                           train_acc=train_acc[s].item(), test_loss=test_loss[s].item(),
+                           test_acc=test_acc[s].item(), epoch_time=epoch_time)
+                histories[s].append(row)
+                steps[s] = last_step + 1
+                if not all(math.isfinite(row[k]) for k in ("running_loss", "train_loss", "test_loss")):
+                    diverged[s], active[s], final[s] = True, False, self.params[s].clone()
+        results = []
+        for s, (config, model) in enumerate(zip(self.configs, self.models, strict=True)):
+            vector_to_parameters(final[s].detach().cpu(), model.parameters())
+            results.append(RunResult(config, summarize(histories[s], diverged[s], steps[s], n, config),
+                                     histories[s], model.to(self.dev), str(self.dev)))
+        return results
+
+
+def _split(params: torch.Tensor, d: int) -> list[torch.Tensor]:
+    """Views [S, out, in] / [S, out] of the rows of `params`, in `model.parameters()` order."""
+    size, (h1, h2) = params.shape[0], HIDDEN
+    k = (params.shape[1] - h1 * d - h1 - h2 * h1 - h2) // (h2 + 1)  # classes
+    shapes = [(h1, d), (h1,), (h2, h1), (h2,), (k, h2), (k,)]
+    views = params.split([math.prod(s) for s in shapes], dim=1)
+    return [v.view(size, *s) for v, s in zip(views, shapes, strict=True)]
+
+
+@torch.no_grad()
+def _evaluate(params: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean cross-entropy and accuracy (%) of every run on (x, y), eval mode (no dropout), as float64 on the CPU."""
+    w1, b1, w2, b2, w3, b3 = _split(params, x.shape[1])
+    loss = torch.zeros(params.shape[0], dtype=torch.float64, device=x.device)
+    correct = torch.zeros(params.shape[0], dtype=torch.int64, device=x.device)
+    for start in range(0, len(x), EVAL_CHUNK):
+        xc, yc = x[start:start + EVAL_CHUNK], y[start:start + EVAL_CHUNK]
+        h = torch.baddbmm(b1[:, None], xc.expand(len(params), -1, -1), w1.transpose(1, 2)).relu_()
+        h = torch.baddbmm(b2[:, None], h, w2.transpose(1, 2)).relu_()
+        logits = torch.baddbmm(b3[:, None], h, w3.transpose(1, 2))
+        target = yc.expand(len(params), -1)
+        loss += F.cross_entropy(logits.transpose(1, 2), target, reduction="none").sum(1, dtype=torch.float64)
+        correct += (logits.argmax(2) == target).sum(1)
+    return (loss / len(x)).cpu(), (100.0 * correct.double() / len(x)).cpu()
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+# ----------------------------------------------------------------------------- one epoch: batched torch ops
+
+def _epoch_torch(group: _Group, order: torch.Tensor, masks: torch.Tensor, active: torch.Tensor, step0: int,
+                 warmup_steps: int) -> torch.Tensor:
+    """One epoch for every run with [S, B, ·] batched matmuls; stays on the device (no `.item()` per step).
+
+    Stopped runs are computed too (their rows cannot touch the others'); the caller keeps their snapshot.
+    """
+    config, dev = group.configs[0], group.dev
+    x, y = group.dataset.x_train, group.dataset.y_train
+    params, exp_avg, exp_avg_sq = group.params, group.exp_avg, group.exp_avg_sq
+    order, masks = order.to(dev), masks.to(dev)
+    w1, b1, w2, b2, w3, b3 = _split(params, x.shape[1])
+    grad = torch.zeros_like(params)
+    g_w1, g_b1, g_w2, g_b2, g_w3, g_b3 = _split(grad, x.shape[1])
+    lr = group.lr.to(dev, torch.float32)[:, None]
+    xs, targets = x[order], F.one_hot(y[order], b3.shape[1]).to(x.dtype)  # [S, n, d], [S, n, 2]
+    log_probs = torch.empty_like(targets)
+    h1 = HIDDEN[0]
+    batch, beta1, beta2 = config.batch_size, *BETAS
+    threshold_backward = torch.ops.aten.threshold_backward
+    batches = zip(xs.split(batch, 1), masks.split(batch, 1), targets.split(batch, 1), log_probs.split(batch, 1),
+                  strict=True)
+    for i, (xb, mb, tb, lp) in enumerate(batches):
+        m1, m2 = mb[..., :h1], mb[..., h1:]
+        a1 = torch.baddbmm(b1[:, None], xb, w1.transpose(1, 2)).relu_().mul_(m1)
+        a2 = torch.baddbmm(b2[:, None], a1, w2.transpose(1, 2)).relu_().mul_(m2)
+        torch.log_softmax(torch.baddbmm(b3[:, None], a2, w3.transpose(1, 2)), -1, out=lp)
+        g = lp.exp().sub_(tb).div_(xb.shape[1])  # d(mean CE)/d logits
+        torch.bmm(g.transpose(1, 2), a2, out=g_w3)
+        torch.sum(g, 1, out=g_b3)
+        d2 = threshold_backward(torch.bmm(g, w3).mul_(m2), a2, 0)  # ReLU then dropout: mask × [a > 0]
+        torch.bmm(d2.transpose(1, 2), a1, out=g_w2)
+        torch.sum(d2, 1, out=g_b2)
+        d1 = threshold_backward(torch.bmm(d2, w2).mul_(m1), a1, 0)
+        torch.bmm(d1.transpose(1, 2), xb, out=g_w1)
+        torch.sum(d1, 1, out=g_b1)
+        if config.weight_decay:
+            grad.add_(params, alpha=config.weight_decay)
+        t = step0 + i + 1
+        exp_avg.lerp_(grad, 1 - beta1)
+        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        denom = exp_avg_sq.sqrt().div_(math.sqrt(1 - beta2 ** t)).add_(EPS)
+        scale = warmup_factor(t - 1, warmup_steps) / (1 - beta1 ** t)
+        params.addcmul_(exp_avg.div(denom), lr, value=-scale)
+    return -(log_probs * targets).sum((1, 2), dtype=torch.float64).cpu()
+
+
+# ----------------------------------------------------------------------------- one epoch: the CPU kernel
+
+_KERNEL = r"""
+#include <torch/extension.h>
+#include <ATen/Parallel.h>
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+// One epoch of minibatch Adam for S independent MLPs d-h1-h2-k (Linear-ReLU-Dropout x2, Linear, mean CE).
+// params/exp_avg/exp_avg_sq [S,P] float (torch parameter order), x [n,d] float, y [n] long, order [S,n] long,
+// masks [S,n,h1+h2] float (0 or 1/(1-p)), lr [S] double, active [S] bool; returns the summed loss per run.
+torch::Tensor mlp_epoch(torch::Tensor params, torch::Tensor exp_avg, torch::Tensor exp_avg_sq, torch::Tensor x,
+                        torch::Tensor y, torch::Tensor order, torch::Tensor masks, torch::Tensor lr,
+                        torch::Tensor active, int64_t h1, int64_t h2, int64_t batch, int64_t step0,
+                        int64_t warmup_steps, double beta1, double beta2, double eps, double weight_decay) {
+  const int64_t S = params.size(0), P = params.size(1), n = order.size(1), d = x.size(1);
+  const int64_t k = (P - h1 * d - h1 - h2 * h1 - h2) / (h2 + 1);
+  TORCH_CHECK(params.is_contiguous() && x.is_contiguous() && masks.is_contiguous() && order.is_contiguous());
+  float *p_all = params.data_ptr<float>(), *m_all = exp_avg.data_ptr<float>(), *v_all = exp_avg_sq.data_ptr<float>();
+  const float *X = x.data_ptr<float>(), *MK = masks.data_ptr<float>();
+  const int64_t *Y = y.data_ptr<int64_t>(), *ORD = order.data_ptr<int64_t>();
+  const double *LR = lr.data_ptr<double>();
+  const bool *ACT = active.data_ptr<bool>();
+  auto loss_out = torch::zeros({S}, torch::kFloat64);
+  double *LOSS = loss_out.data_ptr<double>();
+  at::parallel_for(0, S, 1, [&](int64_t s0, int64_t s1) {
+    std::vector<float> grad(P), a1(h1), a2(h2), z(k), g(k), d1(h1), d2(h2);
+    for (int64_t s = s0; s < s1; ++s) {
+      if (!ACT[s]) continue;
+      float *p = p_all + s * P, *m = m_all + s * P, *v = v_all + s * P;
+      const float *W1 = p, *B1 = W1 + h1 * d, *W2 = B1 + h1, *B2 = W2 + h2 * h1, *W3 = B2 + h2, *B3 = W3 + k * h2;
+      float *gW1 = grad.data(), *gB1 = gW1 + h1 * d, *gW2 = gB1 + h1, *gB2 = gW2 + h2 * h1, *gW3 = gB2 + h2,
+            *gB3 = gW3 + k * h2;
+      double loss = 0;
+      int64_t t = step0;
+      for (int64_t start = 0; start < n; start += batch, ++t) {
+        const int64_t bs = std::min(batch, n - start);
+        std::fill(grad.begin(), grad.end(), 0.f);
+        for (int64_t r = start; r < start + bs; ++r) {
+          const int64_t i = ORD[s * n + r], label = Y[i];
+          const float *xr = X + i * d, *m1 = MK + (s * n + r) * (h1 + h2), *m2 = m1 + h1;
+          for (int64_t j = 0; j < h1; ++j) {
+            float acc = 0.f;
+            #pragma omp simd reduction(+:acc)
+            for (int64_t q = 0; q < d; ++q) acc += W1[j * d + q] * xr[q];
+            acc += B1[j];
+            a1[j] = acc > 0.f ? acc * m1[j] : 0.f;
+          }
+          for (int64_t j = 0; j < h2; ++j) {
+            float acc = 0.f;
+            #pragma omp simd reduction(+:acc)
+            for (int64_t q = 0; q < h1; ++q) acc += W2[j * h1 + q] * a1[q];
+            acc += B2[j];
+            a2[j] = acc > 0.f ? acc * m2[j] : 0.f;
+          }
+          float top = -INFINITY;
+          for (int64_t c = 0; c < k; ++c) {
+            float acc = 0.f;
+            for (int64_t q = 0; q < h2; ++q) acc += W3[c * h2 + q] * a2[q];
+            z[c] = acc + B3[c];
+            top = std::max(top, z[c]);
+          }
+          float sum = 0.f;
+          for (int64_t c = 0; c < k; ++c) sum += std::exp(z[c] - top);
+          const float lse = top + std::log(sum);
+          loss += lse - z[label];
+          for (int64_t c = 0; c < k; ++c) g[c] = (std::exp(z[c] - lse) - (c == label ? 1.f : 0.f)) / bs;
+          for (int64_t c = 0; c < k; ++c) {
+            gB3[c] += g[c];
+            for (int64_t q = 0; q < h2; ++q) gW3[c * h2 + q] += g[c] * a2[q];
+          }
+          for (int64_t j = 0; j < h2; ++j) {  // ReLU then dropout: the gradient passes where a2 > 0, times the mask
+            float acc = 0.f;
+            for (int64_t c = 0; c < k; ++c) acc += g[c] * W3[c * h2 + j];
+            d2[j] = a2[j] > 0.f ? acc * m2[j] : 0.f;
+          }
+          std::fill(d1.begin(), d1.end(), 0.f);
+          for (int64_t j = 0; j < h2; ++j) {
+            const float dj = d2[j];
+            if (dj == 0.f) continue;
+            gB2[j] += dj;
+            #pragma omp simd
+            for (int64_t q = 0; q < h1; ++q) {
+              gW2[j * h1 + q] += dj * a1[q];
+              d1[q] += dj * W2[j * h1 + q];
+            }
+          }
+          for (int64_t j = 0; j < h1; ++j) {
+            const float dj = a1[j] > 0.f ? d1[j] * m1[j] : 0.f;
+            if (dj == 0.f) continue;
+            gB1[j] += dj;
+            #pragma omp simd
+            for (int64_t q = 0; q < d; ++q) gW1[j * d + q] += dj * xr[q];
+          }
+        }
+        // torch.optim.Adam (single-tensor path): lerp, addcmul, sqrt/bc2 + eps, addcdiv by lr/bc1.
+        const double warm = t >= warmup_steps ? 1.0 : double(t + 1) / warmup_steps;
+        const float step_size = float(LR[s] * warm / (1.0 - std::pow(beta1, double(t + 1))));
+        const float bc2_sqrt = float(std::sqrt(1.0 - std::pow(beta2, double(t + 1))));
+        const float wd = float(weight_decay), b1c = float(1.0 - beta1), b2 = float(beta2), b2c = float(1.0 - beta2),
+                    e = float(eps);
+        #pragma omp simd
+        for (int64_t q = 0; q < P; ++q) {
+          const float gq = grad[q] + wd * p[q];
+          m[q] += b1c * (gq - m[q]);
+          v[q] = v[q] * b2 + b2c * gq * gq;
+          p[q] -= step_size * (m[q] / (std::sqrt(v[q]) / bc2_sqrt + e));
+        }
+      }
+      LOSS[s] = loss;
+    }
+  });
+  return loss_out;
+}
+"""
+
+
+@functools.cache
+def _kernel():
+    """Build (first use: ~1 min, then cached by torch) the CPU kernel; None, with a warning, without a compiler."""
+    from torch.utils import cpp_extension
+
+    try:
+        return cpp_extension.load_inline("batchsize_mlp_epoch", _KERNEL, functions=["mlp_epoch"],
+                                         extra_cflags=["-O3", "-fopenmp-simd"])
+    except Exception as err:  # no compiler, no headers: the torch path computes the same thing, slower
+        warnings.warn(f"CPU MLP kernel unavailable ({type(err).__name__}: {err}); using batched torch ops",
+                      stacklevel=2)
+        return None
+
+
+def _epoch_cpp(group: _Group, order: torch.Tensor, masks: torch.Tensor, active: torch.Tensor, step0: int,
+               warmup_steps: int) -> torch.Tensor:
+    config, x = group.configs[0], group.dataset.x_train.contiguous()
+    return _kernel().mlp_epoch(group.params, group.exp_avg, group.exp_avg_sq, x, group.dataset.y_train, order,
+                               masks, group.lr, active, *HIDDEN, config.batch_size, step0, warmup_steps, *BETAS,
+                               EPS, config.weight_decay)
+
+
+def _pick_backend(backend: str, dev: torch.device):
+    if backend not in ("auto", "cpp", "torch"):
+        raise UserError(f"unknown backend {backend!r}; choose auto, cpp or torch")
+    if backend == "cpp" and dev.type != "cpu":
+        raise UserError("the cpp backend runs on the CPU only")
+    if backend == "torch" or dev.type != "cpu" or _kernel() is None:
+        return _epoch_torch
+    return _epoch_cpp
