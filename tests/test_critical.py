@@ -63,8 +63,8 @@ def test_groups_by_dataset_and_training_set_size():
                        runs({32: [97.0], 64: [97.5], 128: [97.0], 256: [96.0]}, n_train=8000),
                        runs({64: [99.0], 256: [97.0]}, dataset="mnist", n_train=60000)])
     result = critical_batch_size(table, tolerance=1.0)
-    assert list(result.columns) == ["dataset", "n_train", "optimal_b", "peak_acc", "critical_b", "critical_acc",
-                                    "n_seeds"]
+    assert list(result.columns) == ["dataset", "n_train", "optimal_b", "peak_acc", "critical_b",
+                                    "critical_acc", "n_seeds"]
     assert result[["dataset", "n_train", "optimal_b", "critical_b"]].values.tolist() == [
         ["mnist", 60000, 64, 256], ["synthetic-1k", 800, 32, 128], ["synthetic-1k", 8000, 64, 256]]
     assert one(table[table.n_train == 8000], tolerance=2.0).critical_b is pd.NA
@@ -79,7 +79,7 @@ def test_tables_the_rule_would_misread_are_refused():
     mixed = pd.concat([runs({32: [92.0], 64: [90.0]}), runs({32: [91.0], 64: [91.0]}).assign(lr_rule="sqrt")])
     with pytest.raises(UserError, match="differ in lr_rule"):
         critical_batch_size(mixed)
-    with pytest.raises(UserError, match="repeats runs"):
+    with pytest.raises(UserError, match="same run repeated"):
         critical_batch_size(pd.concat([runs({32: [92.0]}), runs({32: [91.0]})]))
     split = critical_batch_size(mixed, by=["dataset", "n_train", "lr_rule"])
     assert split.critical_b.tolist() == [64, pd.NA]

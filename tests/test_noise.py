@@ -24,7 +24,7 @@ from batchsize.noise import (
 
 
 class Probe(nn.Module):
-    """Output x·w with loss = mean output, so example i's gradient is exactly x_i: its distribution is ours."""
+    """Output x·w and loss = mean output: example i's gradient is exactly x_i, a distribution we choose."""
 
     def __init__(self, d: int):
         super().__init__()
@@ -62,8 +62,8 @@ def test_eq4_divides_by_n_and_the_unbiased_version_by_n_minus_1():
                             loss_fn=mean_output).double()
     assert grads.shape == (20, 8)
     for ddof in (0, 1):
-        value = gradient_variance(Probe(8), x, y, 10, 20, generator=torch.Generator().manual_seed(3), ddof=ddof,
-                                  loss_fn=mean_output)
+        value = gradient_variance(Probe(8), x, y, 10, 20, generator=torch.Generator().manual_seed(3),
+                                  ddof=ddof, loss_fn=mean_output)
         expected = ((grads - grads.mean(0)) ** 2).sum(0).mean().item() / (20 - ddof)
         assert value == pytest.approx(expected, rel=1e-6)
 
@@ -101,8 +101,8 @@ def test_loglog_fit_recovers_a_power_law_and_an_honest_interval():
     assert fit.slope_ci == pytest.approx((reference.slope - half, reference.slope + half))
     three = loglog_fit([1, 2, 4], [1.0, 0.6, 0.2])
     width = three.slope_ci[1] - three.slope_ci[0]
-    assert width == pytest.approx(2 * 12.7062 * stats.linregress(np.log([1, 2, 4]), np.log([1, 0.6, 0.2])).stderr,
-                                  rel=1e-4)
+    stderr = stats.linregress(np.log([1, 2, 4]), np.log([1, 0.6, 0.2])).stderr
+    assert width == pytest.approx(2 * 12.7062 * stderr, rel=1e-4)  # t(0.975, 1 dof) = 12.706
     assert all(math.isnan(v) for v in loglog_fit([1, 2], [1.0, 0.5]).slope_ci)
     with pytest.raises(UserError):
         loglog_fit([1, 2, 4], [1.0, 0.0, 0.5])

@@ -42,13 +42,15 @@ def rotated_hessian(seed=0):
 def problem(h, w=None):
     """(model, x, y, options) for a quadratic; x and y only set the number of examples."""
     w = torch.zeros(len(h)) if w is None else w
-    return Quadratic(h, w), torch.zeros(10, 1), torch.zeros(10), dict(loss_fn=mean_output, batch_size=4, dtype=F64)
+    opts = dict(loss_fn=mean_output, batch_size=4, dtype=F64)
+    return Quadratic(h, w), torch.zeros(10, 1), torch.zeros(10), opts
 
 
 def test_top_eigenvalue_and_trace_of_a_known_hessian():
     model, x, y, opts = problem(rotated_hessian())
     g = torch.Generator().manual_seed(0)
-    assert hessian_top_eigenvalue(model, x, y, iters=500, tol=1e-12, generator=g, **opts) == pytest.approx(4.0)
+    top = hessian_top_eigenvalue(model, x, y, iters=500, tol=1e-12, generator=g, **opts)
+    assert top == pytest.approx(4.0)
     trace, stderr = hessian_trace(model, x, y, samples=400, generator=g, **opts)
     assert stderr > 0  # a rotated H has off-diagonal terms, so Hutchinson's estimate is noisy
     assert abs(trace - EIGENVALUES.sum().item()) < 4 * stderr
@@ -58,8 +60,8 @@ def test_top_eigenvalue_and_trace_of_a_known_hessian():
 def test_epsilon_sharpness_at_the_minimum_is_half_eps_squared_lambda_max():
     model, x, y, opts = problem(rotated_hessian(1))
     for eps in (0.1, 0.5):
-        s = epsilon_sharpness(model, x, y, eps, steps=100, restarts=2, generator=torch.Generator().manual_seed(0),
-                              **opts)
+        g = torch.Generator().manual_seed(0)
+        s = epsilon_sharpness(model, x, y, eps, steps=100, restarts=2, generator=g, **opts)
         assert s == pytest.approx(0.5 * eps**2 * 4.0, rel=1e-4)
 
 
@@ -99,9 +101,9 @@ def test_real_model_analyses_leave_weights_and_mode_alone():
     g = torch.Generator().manual_seed(0)
     x, y = torch.randn(100, 20, generator=g), torch.randint(0, 2, (100,), generator=g)
     small = epsilon_sharpness(model, x, y, 0.05, steps=5, restarts=1, generator=g)
-    large = epsilon_sharpness(model, x, y, 0.5, steps=5, restarts=1, generator=torch.Generator().manual_seed(1))
-    precise = epsilon_sharpness(model, x, y, 0.5, steps=5, restarts=1, generator=torch.Generator().manual_seed(1),
-                                dtype=F64, batch_size=33)
+    same = lambda: dict(steps=5, restarts=1, generator=torch.Generator().manual_seed(1))
+    large = epsilon_sharpness(model, x, y, 0.5, **same())
+    precise = epsilon_sharpness(model, x, y, 0.5, dtype=F64, batch_size=33, **same())
     assert 0 <= small < large
     assert precise == pytest.approx(large, rel=1e-3)  # same start, only the precision differs
     assert keskar_sharpness(model, x, y, steps=5, generator=g) >= 0

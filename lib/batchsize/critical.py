@@ -31,10 +31,11 @@ def _check(table: pd.DataFrame, by: Sequence[str]) -> None:
     repeated = table[table.duplicated(cell, keep=False)]
     if not repeated.empty:
         config = [f.name for f in dataclasses.fields(RunConfig) if f.name in table and f.name not in cell]
-        varying = [c for c in config if (repeated.groupby(cell, dropna=False)[c].nunique(dropna=False) > 1).any()]
-        raise UserError(f"several runs share {', '.join(cell)}"
-                        + (f" and differ in {', '.join(varying)}: filter the table to one configuration or add "
-                           f"those columns to `by`" if varying else ": the table repeats runs"))
+        counts = repeated.groupby(cell, dropna=False)[config].nunique(dropna=False)
+        varying = [c for c in config if (counts[c] > 1).any()]
+        why = (f"differ in {', '.join(varying)}: filter the table to one configuration or add those columns "
+               f"to `by`" if varying else "are the same run repeated")
+        raise UserError(f"several runs share {', '.join(cell)} and {why}")
 
 
 def _rule(batch_sizes: np.ndarray, means: np.ndarray, tolerance: float,
@@ -73,7 +74,8 @@ def critical_batch_size(table: pd.DataFrame, tolerance: float = 1.0, *, by: Sequ
                                                       tolerance, above_optimum)
         rows.append(dict(zip(by, key, strict=True), optimal_b=optimal, peak_acc=peak, critical_b=critical,
                          critical_acc=critical_acc, n_seeds=int(per_b["count"].min())))
-    result = pd.DataFrame(rows, columns=[*by, "optimal_b", "peak_acc", "critical_b", "critical_acc", "n_seeds"])
+    columns = [*by, "optimal_b", "peak_acc", "critical_b", "critical_acc", "n_seeds"]
+    result = pd.DataFrame(rows, columns=columns)
     return result.astype({"optimal_b": "Int64", "critical_b": "Int64"})
 
 

@@ -22,6 +22,7 @@ from .config import UserError
 
 LossFn = Callable[[Tensor, Tensor], Tensor]  # (output, target) -> mean loss over the batch
 Params = dict[str, Tensor]
+Grid = Sequence[float] | np.ndarray | None
 
 
 @contextmanager
@@ -81,9 +82,10 @@ def default_points_per_call(model: nn.Module, rows: int) -> int:
 
 @torch.no_grad()
 def evaluate_points(model: nn.Module, x: Tensor, y: Tensor, base: Params, directions: Sequence[Params],
-                    coords: Tensor | np.ndarray, *, loss_fn: LossFn = F.cross_entropy, batch_size: int = 4096,
-                    points_per_call: int | None = None, accuracy: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Mean loss (and accuracy in %) on (x, y) at the weights base + Σ_k coords[p, k]·directions[k], per point p.
+                    coords: Tensor | np.ndarray, *, loss_fn: LossFn = F.cross_entropy,
+                    batch_size: int = 4096, points_per_call: int | None = None,
+                    accuracy: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Mean loss (and accuracy in %) on (x, y) at base + Σ_k coords[p, k]·directions[k], for every point p.
 
     `base` and every direction must hold a tensor for each parameter name. Losses are accumulated in float64
     so that tiny differences between nearby points survive on large evaluation sets.
@@ -95,7 +97,8 @@ def evaluate_points(model: nn.Module, x: Tensor, y: Tensor, base: Params, direct
     like = base[names[0]]
     x, y = as_inputs(x, y, like)
     stacked = {n: torch.stack([d[n].to(like) for d in directions]) for n in names}  # (k, *shape)
-    coords = torch.as_tensor(np.asarray(coords), dtype=like.dtype, device=like.device).reshape(-1, len(directions))
+    coords = torch.as_tensor(np.asarray(coords), dtype=like.dtype, device=like.device)
+    coords = coords.reshape(-1, len(directions))
     buffers = {n: b.to(like.device) for n, b in model.named_buffers()}
     forward = torch.vmap(lambda p, xb: functional_call(model, (p, buffers), (xb,)), in_dims=(0, None))
     point_loss = torch.vmap(loss_fn, in_dims=(0, None))
@@ -117,12 +120,12 @@ def evaluate_points(model: nn.Module, x: Tensor, y: Tensor, base: Params, direct
     return torch.cat(losses).cpu().numpy(), torch.cat(accuracies).cpu().numpy()
 
 
-def _grid(values: Sequence[float] | np.ndarray | None) -> np.ndarray:
+def _grid(values: Grid) -> np.ndarray:
     return np.linspace(-1.0, 1.0, 51) if values is None else np.asarray(values, dtype=float)
 
 
 def loss_surface(model: nn.Module, x: Tensor, y: Tensor, directions: tuple[Params, Params],
-                 alphas: Sequence[float] | np.ndarray | None = None, betas: Sequence[float] | np.ndarray | None = None,
+                 alphas: Grid = None, betas: Grid = None,
                  *, loss_fn: LossFn = F.cross_entropy, batch_size: int = 4096,
                  points_per_call: int | None = None) -> np.ndarray:
     """Loss L(w* + α·d1 + β·d2) on a fixed set: array[i, j] is at (alphas[i], betas[j]); 51×51 on [−1, 1]
@@ -135,8 +138,8 @@ def loss_surface(model: nn.Module, x: Tensor, y: Tensor, directions: tuple[Param
     return loss.reshape(len(alphas), len(betas))
 
 
-def loss_slice_1d(model: nn.Module, x: Tensor, y: Tensor, direction: Params,
-                  alphas: Sequence[float] | np.ndarray | None = None, *, loss_fn: LossFn = F.cross_entropy,
+def loss_slice_1d(model: nn.Module, x: Tensor, y: Tensor, direction: Params, alphas: Grid = None, *,
+                  loss_fn: LossFn = F.cross_entropy,
                   batch_size: int = 4096, points_per_call: int | None = None) -> np.ndarray:
     """Loss L(w* + α·d) along one direction (51 points on [−1, 1] by default)."""
     base, _ = detached_state(model)
@@ -146,13 +149,12 @@ def loss_slice_1d(model: nn.Module, x: Tensor, y: Tensor, direction: Params,
 
 
 def interpolate(state_a: Params, state_b: Params, model: nn.Module, x: Tensor, y: Tensor,
-                alphas: Sequence[float] | np.ndarray | None = None, *, loss_fn: LossFn = F.cross_entropy,
+                alphas: Grid = None, *, loss_fn: LossFn = F.cross_entropy,
                 batch_size: int = 4096, points_per_call: int | None = None) -> pd.DataFrame:
-    """Loss and accuracy (%) along w(α) = (1 − α)·w_a + α·w_b (Goodfellow et al. 2015; Keskar et al. 2017 Fig. 3).
-
-    `state_a` and `state_b` are state dicts of `model`'s architecture (e.g. the small-B and large-B solutions);
-    `model` supplies only the architecture and its buffers. α = 0 is w_a, α = 1 is w_b; the default path,
-    41 points on [−0.5, 1.5], also looks a little beyond both ends.
+    """Loss and accuracy (%) along w(α) = (1 − α)·w_a + α·w_b (Goodfellow et al. 2015; Keskar et al.
+    2017, Fig. 3). `state_a` and `state_b` are state dicts of `model`'s architecture (e.g. the small-B and
+    large-B solutions); `model` supplies only the architecture and its buffers. α = 0 is w_a, α = 1 is
+    w_b; the default path, 41 points on [−0.5, 1.5], also looks a little beyond both ends.
     """
     alphas = np.linspace(-0.5, 1.5, 41) if alphas is None else np.asarray(alphas, dtype=float)
     like = next(model.parameters())

@@ -42,13 +42,14 @@ def _draw(n: int, batch_size: int, replacement: bool, generator: torch.Generator
     if replacement:
         return torch.randint(n, (batch_size,), generator=generator)
     if batch_size > n:
-        raise UserError(f"batch size {batch_size} is larger than the {n} samples drawn from without replacement")
+        raise UserError(f"batch size {batch_size} is larger than the {n} samples to draw from without "
+                        f"replacement")
     return torch.randperm(n, generator=generator)[:batch_size]
 
 
 def _mean_gradients(model: nn.Module, x: Tensor, y: Tensor, batches: Sequence[Tensor], names: Sequence[str],
                     loss_fn: LossFn) -> Tensor:
-    """(len(batches), P): row i is the gradient of the mean loss over x[batches[i]], flattened over `names`."""
+    """(len(batches), P): row i is the gradient of the mean loss over x[batches[i]], flat over `names`."""
     params, buffers = detached_state(model)
     for name in names:
         params[name].requires_grad_(True)
@@ -63,8 +64,8 @@ def _mean_gradients(model: nn.Module, x: Tensor, y: Tensor, batches: Sequence[Te
 
 
 def batch_gradients(model: nn.Module, x: Tensor, y: Tensor, batch_size: int, n_batches: int = 20, *,
-                    replacement: bool = False, generator: torch.Generator | None = None, layer: str | None = None,
-                    loss_fn: LossFn = F.cross_entropy) -> Tensor:
+                    replacement: bool = False, generator: torch.Generator | None = None,
+                    layer: str | None = None, loss_fn: LossFn = F.cross_entropy) -> Tensor:
     """(n_batches, elements): mean gradients of `layer` (default `first_weight`) over random mini-batches.
 
     Each mini-batch is drawn independently; without replacement it holds B distinct samples, like one
@@ -146,7 +147,8 @@ def loglog_fit(xs: Sequence[float], ys: Sequence[float], confidence: float = 0.9
     return LogLogFit(float(fit.slope), float(fit.intercept), float(fit.rvalue**2), ci, len(xs))
 
 
-def per_example_gradients(model: nn.Module, x: Tensor, y: Tensor, *, loss_fn: LossFn = F.cross_entropy) -> Tensor:
+def per_example_gradients(model: nn.Module, x: Tensor, y: Tensor, *,
+                          loss_fn: LossFn = F.cross_entropy) -> Tensor:
     """(n, P): row i is the gradient of example i's loss over all parameters (named_parameters order),
     computed at once with `torch.func.vmap(grad(...))`."""
     params, buffers = detached_state(model)
@@ -200,8 +202,8 @@ def noise_scale_from_norms(b_small: int, g_small_sq: float, b_big: int, g_big_sq
     return NoiseScale(trace / grad_sq, trace, grad_sq)
 
 
-def noise_scale_two_batch(model: nn.Module, x: Tensor, y: Tensor, b_small: int, b_big: int, n_batches: int = 100,
-                          *, generator: torch.Generator | None = None,
+def noise_scale_two_batch(model: nn.Module, x: Tensor, y: Tensor, b_small: int, b_big: int,
+                          n_batches: int = 100, *, generator: torch.Generator | None = None,
                           loss_fn: LossFn = F.cross_entropy) -> NoiseScale:
     """B_noise from |G_B|² averaged over `n_batches` mini-batches at each of two sizes, without per-example
     gradients. Mini-batches are drawn with replacement, for which E|G_B|² = |G|² + tr Σ/B holds exactly."""

@@ -21,6 +21,8 @@ from torch.func import functional_call
 from .config import UserError
 from .landscape import LossFn, Params, as_inputs, detached_state, eval_mode
 
+Generator = torch.Generator | None
+
 
 class FlatLoss:
     """L(θ) = mean loss of `model` on (x, y) with its parameters replaced by the flat vector θ.
@@ -75,13 +77,13 @@ class FlatLoss:
         return result
 
 
-def _randn(like: Tensor, generator: torch.Generator | None) -> Tensor:
+def _randn(like: Tensor, generator: Generator) -> Tensor:
     """Gaussian noise drawn on the CPU, so a seed means the same draw on every device."""
     return torch.randn(like.shape, generator=generator, dtype=torch.float64).to(like)
 
 
 def epsilon_sharpness(model: nn.Module, x: Tensor, y: Tensor, eps: float = 0.1, *, steps: int = 20,
-                      restarts: int = 3, step_size: float | None = None, generator: torch.Generator | None = None,
+                      restarts: int = 3, step_size: float | None = None, generator: Generator = None,
                       loss_fn: LossFn = F.cross_entropy, batch_size: int = 4096,
                       dtype: torch.dtype | None = None) -> float:
     """The paper's S(w, ε) = max over ‖δ‖₂ ≤ ε of L(w + δ) − L(w) (Eq. 3), δ over all parameters jointly.
@@ -112,10 +114,10 @@ def epsilon_sharpness(model: nn.Module, x: Tensor, y: Tensor, eps: float = 0.1, 
 
 
 def keskar_sharpness(model: nn.Module, x: Tensor, y: Tensor, eps: float = 1e-3, *, steps: int = 20,
-                     restarts: int = 1, step_size: float | None = None, generator: torch.Generator | None = None,
+                     restarts: int = 1, step_size: float | None = None, generator: Generator = None,
                      loss_fn: LossFn = F.cross_entropy, batch_size: int = 4096,
                      dtype: torch.dtype | None = None) -> float:
-    """Keskar et al. (2017) Metric 2.1: 100·(max L(w + δ) − L(w)) / (1 + L(w)) over the box |δᵢ| ≤ ε(|wᵢ| + 1).
+    """Keskar et al. (2017), Metric 2.1: 100·(max L(w + δ) − L(w)) / (1 + L(w)), max over |δᵢ| ≤ ε(|wᵢ| + 1).
 
     The box scales with each weight, so it is less sensitive to reparametrization than the paper's L2 ball.
     Keskar et al. maximize with L-BFGS-B (optionally in a random subspace); here: projected sign-gradient
@@ -140,7 +142,7 @@ def keskar_sharpness(model: nn.Module, x: Tensor, y: Tensor, eps: float = 1e-3, 
 
 
 def hessian_top_eigenvalue(model: nn.Module, x: Tensor, y: Tensor, *, iters: int = 100, tol: float = 1e-4,
-                           generator: torch.Generator | None = None, loss_fn: LossFn = F.cross_entropy,
+                           generator: Generator = None, loss_fn: LossFn = F.cross_entropy,
                            batch_size: int = 4096, dtype: torch.dtype | None = None) -> float:
     """The Hessian eigenvalue of largest magnitude, by power iteration on Hessian-vector products.
 
@@ -164,7 +166,7 @@ def hessian_top_eigenvalue(model: nn.Module, x: Tensor, y: Tensor, *, iters: int
 
 
 def hessian_trace(model: nn.Module, x: Tensor, y: Tensor, *, samples: int = 100,
-                  generator: torch.Generator | None = None, loss_fn: LossFn = F.cross_entropy,
+                  generator: Generator = None, loss_fn: LossFn = F.cross_entropy,
                   batch_size: int = 4096, dtype: torch.dtype | None = None) -> tuple[float, float]:
     """Hutchinson's estimate of tr(H) = E[vᵀHv] with Rademacher v: (mean, its standard error)."""
     if samples < 2:
