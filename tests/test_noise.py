@@ -48,9 +48,9 @@ def test_variance_follows_sigma2_over_b_with_the_finite_population_factor():
     s2 = x.double().var(dim=0, correction=0).mean().item()  # per-element population variance
     g = torch.Generator().manual_seed(0)
     for b in (1, 16, 400):
-        with_r = gradient_variance(Probe(32), x, y, b, 800, replacement=True, generator=g, ddof=1,
+        with_r = gradient_variance(Probe(32), x, y, b, 400, replacement=True, generator=g, ddof=1,
                                    loss_fn=mean_output)
-        without = gradient_variance(Probe(32), x, y, b, 800, replacement=False, generator=g, ddof=1,
+        without = gradient_variance(Probe(32), x, y, b, 400, replacement=False, generator=g, ddof=1,
                                     loss_fn=mean_output)
         assert with_r == pytest.approx(s2 / b, rel=0.05)
         assert without == pytest.approx(s2 / b * without_replacement_factor(800, b), rel=0.05)

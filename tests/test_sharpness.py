@@ -83,15 +83,15 @@ def test_hessian_of_a_small_network_matches_autograd():
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2))
     x, y = torch.randn(30, 3), torch.randint(0, 2, (30,))
-    f = FlatLoss(model, x, y, batch_size=7, dtype=F64)
+    f = FlatLoss(model, x, y, batch_size=15, dtype=F64)
     loss = lambda t: F.cross_entropy(functional_call(model, f.params(t), (x.double(),)), y)
     full = torch.autograd.functional.hessian(loss, f.theta)
     eigenvalues = torch.linalg.eigvalsh(full)
     top = eigenvalues[eigenvalues.abs().argmax()].item()
     g = torch.Generator().manual_seed(0)
-    opts = dict(batch_size=7, dtype=F64, generator=g)
-    assert hessian_top_eigenvalue(model, x, y, iters=5000, tol=1e-12, **opts) == pytest.approx(top, rel=1e-5)
-    trace, stderr = hessian_trace(model, x, y, samples=300, **opts)
+    opts = dict(batch_size=15, dtype=F64, generator=g)
+    assert hessian_top_eigenvalue(model, x, y, iters=500, tol=1e-12, **opts) == pytest.approx(top, rel=1e-5)
+    trace, stderr = hessian_trace(model, x, y, samples=60, **opts)
     assert abs(trace - torch.trace(full).item()) < 4 * stderr
 
 
