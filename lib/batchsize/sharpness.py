@@ -11,6 +11,7 @@ model is never modified. `dtype=torch.float64` evaluates a float64 copy of the w
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
 import torch
@@ -44,7 +45,7 @@ class FlatLoss:
         pieces = theta.split([math.prod(s) for s in self.shapes])
         return {n: p.view(s) for n, s, p in zip(self.names, self.shapes, pieces, strict=True)}
 
-    def _chunk_losses(self, theta: Tensor):
+    def _chunk_losses(self, theta: Tensor) -> Iterator[Tensor]:
         """Each chunk's loss, weighted so that the chunks add up to the mean over the whole set."""
         params = self.params(theta)
         for start in range(0, len(self.x), self.batch_size):
