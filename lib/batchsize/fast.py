@@ -73,8 +73,7 @@ def train_group(configs: list[RunConfig], device: str = "auto", data_dir: str | 
     if first.batch_size > len(dataset.x_train):
         raise UserError(f"batch size {first.batch_size} is larger than the training set "
                         f"({len(dataset.x_train)} samples)")
-    epoch_fn = _pick_backend(backend, dev)
-    return _Group(configs, dataset, dev).run(epoch_fn)
+    return _Group(configs, dataset, dev).run(*_pick_backend(backend, dev))
 
 
 class _Group:
@@ -99,7 +98,7 @@ class _Group:
             mask.bernoulli_(1 - DROPOUT, generator=gen)
         return order, masks.div_(1 - DROPOUT)
 
-    def run(self, epoch_fn) -> list[RunResult]:
+    def run(self, epoch_fn, evaluate_fn) -> list[RunResult]:
         first, data = self.configs[0], self.dataset
         n, batch, size = len(data.x_train), first.batch_size, len(self.configs)
         steps_per_epoch = math.ceil(n / batch)
@@ -118,8 +117,8 @@ class _Group:
             loss_sum = epoch_fn(self, order, masks, active, step0, warmup_steps)
             _sync(self.dev)
             epoch_time = (time.perf_counter() - start) / int(active.sum())  # the group's time, shared
-            train_loss, train_acc = _evaluate(self.params, data.x_train, data.y_train)
-            test_loss, test_acc = _evaluate(self.params, data.x_test, data.y_test)
+            train_loss, train_acc = evaluate_fn(self.params, data.x_train, data.y_train)
+            test_loss, test_acc = evaluate_fn(self.params, data.x_test, data.y_test)
             last_step = step0 + steps_per_epoch - 1
             for s in active.nonzero().flatten().tolist():
                 row = dict(epoch=epoch, lr=self.configs[s].lr * warmup_factor(last_step, warmup_steps),
@@ -226,15 +225,54 @@ _KERNEL = r"""
 #include <cmath>
 #include <vector>
 
-// One epoch of minibatch Adam for S independent MLPs d-h1-h2-k (Linear-ReLU-Dropout x2, Linear, mean CE).
-// params/exp_avg/exp_avg_sq [S,P] float (torch parameter order), x [n,d] float, y [n] long, order [S,n] long,
-// masks [S,n,h1+h2] float (0 or 1/(1-p)), lr [S] double, active [S] bool; returns the summed loss per run.
+// S independent MLPs d-h1-h2-k (Linear-ReLU-Dropout x2, Linear). params/exp_avg/exp_avg_sq [S,P] float in torch
+// parameter order, x [n,d] float, y [n] long, order [S,n] long, masks [S,n,h1+h2] float (0 or 1/(1-p)).
+struct Net {
+  int64_t d, h1, h2, k;
+  const float *W1, *B1, *W2, *B2, *W3, *B3;
+  Net(const float* p, int64_t d, int64_t h1, int64_t h2, int64_t k) : d(d), h1(h1), h2(h2), k(k) {
+    W1 = p; B1 = W1 + h1 * d; W2 = B1 + h1; B2 = W2 + h2 * h1; W3 = B2 + h2; B3 = W3 + k * h2;
+  }
+  // Forward one sample; m1/m2 null in eval mode. Returns log-sum-exp of the logits z.
+  float forward(const float* x, const float* m1, const float* m2, float* a1, float* a2, float* z) const {
+    for (int64_t j = 0; j < h1; ++j) {
+      float acc = 0.f;
+      #pragma omp simd reduction(+:acc)
+      for (int64_t q = 0; q < d; ++q) acc += W1[j * d + q] * x[q];
+      acc += B1[j];
+      a1[j] = acc > 0.f ? (m1 ? acc * m1[j] : acc) : 0.f;
+    }
+    for (int64_t j = 0; j < h2; ++j) {
+      float acc = 0.f;
+      #pragma omp simd reduction(+:acc)
+      for (int64_t q = 0; q < h1; ++q) acc += W2[j * h1 + q] * a1[q];
+      acc += B2[j];
+      a2[j] = acc > 0.f ? (m2 ? acc * m2[j] : acc) : 0.f;
+    }
+    float top = -INFINITY;
+    for (int64_t c = 0; c < k; ++c) {
+      float acc = 0.f;
+      for (int64_t q = 0; q < h2; ++q) acc += W3[c * h2 + q] * a2[q];
+      z[c] = acc + B3[c];
+      top = std::max(top, z[c]);
+    }
+    float sum = 0.f;
+    for (int64_t c = 0; c < k; ++c) sum += std::exp(z[c] - top);
+    return top + std::log(sum);
+  }
+};
+
+static int64_t n_classes(int64_t P, int64_t d, int64_t h1, int64_t h2) {
+  return (P - h1 * d - h1 - h2 * h1 - h2) / (h2 + 1);
+}
+
+// One epoch of minibatch Adam for every active run; returns each run's summed training loss.
 torch::Tensor mlp_epoch(torch::Tensor params, torch::Tensor exp_avg, torch::Tensor exp_avg_sq, torch::Tensor x,
                         torch::Tensor y, torch::Tensor order, torch::Tensor masks, torch::Tensor lr,
                         torch::Tensor active, int64_t h1, int64_t h2, int64_t batch, int64_t step0,
                         int64_t warmup_steps, double beta1, double beta2, double eps, double weight_decay) {
   const int64_t S = params.size(0), P = params.size(1), n = order.size(1), d = x.size(1);
-  const int64_t k = (P - h1 * d - h1 - h2 * h1 - h2) / (h2 + 1);
+  const int64_t k = n_classes(P, d, h1, h2);
   TORCH_CHECK(params.is_contiguous() && x.is_contiguous() && masks.is_contiguous() && order.is_contiguous());
   float *p_all = params.data_ptr<float>(), *m_all = exp_avg.data_ptr<float>(), *v_all = exp_avg_sq.data_ptr<float>();
   const float *X = x.data_ptr<float>(), *MK = masks.data_ptr<float>();
@@ -248,7 +286,7 @@ torch::Tensor mlp_epoch(torch::Tensor params, torch::Tensor exp_avg, torch::Tens
     for (int64_t s = s0; s < s1; ++s) {
       if (!ACT[s]) continue;
       float *p = p_all + s * P, *m = m_all + s * P, *v = v_all + s * P;
-      const float *W1 = p, *B1 = W1 + h1 * d, *W2 = B1 + h1, *B2 = W2 + h2 * h1, *W3 = B2 + h2, *B3 = W3 + k * h2;
+      const Net net(p, d, h1, h2, k);
       float *gW1 = grad.data(), *gB1 = gW1 + h1 * d, *gW2 = gB1 + h1, *gB2 = gW2 + h2 * h1, *gW3 = gB2 + h2,
             *gB3 = gW3 + k * h2;
       double loss = 0;
@@ -259,30 +297,7 @@ torch::Tensor mlp_epoch(torch::Tensor params, torch::Tensor exp_avg, torch::Tens
         for (int64_t r = start; r < start + bs; ++r) {
           const int64_t i = ORD[s * n + r], label = Y[i];
           const float *xr = X + i * d, *m1 = MK + (s * n + r) * (h1 + h2), *m2 = m1 + h1;
-          for (int64_t j = 0; j < h1; ++j) {
-            float acc = 0.f;
-            #pragma omp simd reduction(+:acc)
-            for (int64_t q = 0; q < d; ++q) acc += W1[j * d + q] * xr[q];
-            acc += B1[j];
-            a1[j] = acc > 0.f ? acc * m1[j] : 0.f;
-          }
-          for (int64_t j = 0; j < h2; ++j) {
-            float acc = 0.f;
-            #pragma omp simd reduction(+:acc)
-            for (int64_t q = 0; q < h1; ++q) acc += W2[j * h1 + q] * a1[q];
-            acc += B2[j];
-            a2[j] = acc > 0.f ? acc * m2[j] : 0.f;
-          }
-          float top = -INFINITY;
-          for (int64_t c = 0; c < k; ++c) {
-            float acc = 0.f;
-            for (int64_t q = 0; q < h2; ++q) acc += W3[c * h2 + q] * a2[q];
-            z[c] = acc + B3[c];
-            top = std::max(top, z[c]);
-          }
-          float sum = 0.f;
-          for (int64_t c = 0; c < k; ++c) sum += std::exp(z[c] - top);
-          const float lse = top + std::log(sum);
+          const float lse = net.forward(xr, m1, m2, a1.data(), a2.data(), z.data());
           loss += lse - z[label];
           for (int64_t c = 0; c < k; ++c) g[c] = (std::exp(z[c] - lse) - (c == label ? 1.f : 0.f)) / bs;
           for (int64_t c = 0; c < k; ++c) {
@@ -291,7 +306,7 @@ torch::Tensor mlp_epoch(torch::Tensor params, torch::Tensor exp_avg, torch::Tens
           }
           for (int64_t j = 0; j < h2; ++j) {  // ReLU then dropout: the gradient passes where a2 > 0, times the mask
             float acc = 0.f;
-            for (int64_t c = 0; c < k; ++c) acc += g[c] * W3[c * h2 + j];
+            for (int64_t c = 0; c < k; ++c) acc += g[c] * net.W3[c * h2 + j];
             d2[j] = a2[j] > 0.f ? acc * m2[j] : 0.f;
           }
           std::fill(d1.begin(), d1.end(), 0.f);
@@ -302,7 +317,7 @@ torch::Tensor mlp_epoch(torch::Tensor params, torch::Tensor exp_avg, torch::Tens
             #pragma omp simd
             for (int64_t q = 0; q < h1; ++q) {
               gW2[j * h1 + q] += dj * a1[q];
-              d1[q] += dj * W2[j * h1 + q];
+              d1[q] += dj * net.W2[j * h1 + q];
             }
           }
           for (int64_t j = 0; j < h1; ++j) {
@@ -332,17 +347,49 @@ torch::Tensor mlp_epoch(torch::Tensor params, torch::Tensor exp_avg, torch::Tens
   });
   return loss_out;
 }
+
+// Eval mode (no dropout): each run's summed cross-entropy and number of correct argmax predictions, [S, 2].
+torch::Tensor mlp_eval(torch::Tensor params, torch::Tensor x, torch::Tensor y, int64_t h1, int64_t h2) {
+  const int64_t S = params.size(0), P = params.size(1), n = x.size(0), d = x.size(1);
+  const int64_t k = n_classes(P, d, h1, h2);
+  TORCH_CHECK(params.is_contiguous() && x.is_contiguous());
+  const float *p_all = params.data_ptr<float>(), *X = x.data_ptr<float>();
+  const int64_t *Y = y.data_ptr<int64_t>();
+  auto out = torch::zeros({S, 2}, torch::kFloat64);
+  double *O = out.data_ptr<double>();
+  at::parallel_for(0, S, 1, [&](int64_t s0, int64_t s1) {
+    std::vector<float> a1(h1), a2(h2), z(k);
+    for (int64_t s = s0; s < s1; ++s) {
+      const Net net(p_all + s * P, d, h1, h2, k);
+      double loss = 0, correct = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        const float lse = net.forward(X + i * d, nullptr, nullptr, a1.data(), a2.data(), z.data());
+        loss += lse - z[Y[i]];
+        correct += std::max_element(z.begin(), z.end()) - z.begin() == Y[i];
+      }
+      O[2 * s] = loss;
+      O[2 * s + 1] = correct;
+    }
+  });
+  return out;
+}
 """
 
 
 @functools.cache
 def _kernel():
-    """Build (first use: ~1 min, then cached by torch) the CPU kernel; None, with a warning, without a compiler."""
+    """Build (first use: ~1 min, then cached by torch) the CPU kernel; None, with a warning, without a compiler.
+
+    AVX2/FMA code only where torch itself found the CPU capable of it (the build is named after the capability).
+    """
     from torch.utils import cpp_extension
 
+    capability = torch.backends.cpu.get_cpu_capability()
+    simd = ["-mavx2", "-mfma"] if capability in ("AVX2", "AVX512") else []
     try:
-        return cpp_extension.load_inline("batchsize_mlp_epoch", _KERNEL, functions=["mlp_epoch"],
-                                         extra_cflags=["-O3", "-fopenmp-simd"])
+        return cpp_extension.load_inline(f"batchsize_mlp_{capability.lower()}", _KERNEL,
+                                         functions=["mlp_epoch", "mlp_eval"],
+                                         extra_cflags=["-O3", "-fopenmp-simd", *simd])
     except Exception as err:  # no compiler, no headers: the torch path computes the same thing, slower
         warnings.warn(f"CPU MLP kernel unavailable ({type(err).__name__}: {err}); using batched torch ops",
                       stacklevel=2)
@@ -357,11 +404,18 @@ def _epoch_cpp(group: _Group, order: torch.Tensor, masks: torch.Tensor, active: 
                                EPS, config.weight_decay)
 
 
+def _evaluate_cpp(params: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """As `_evaluate`, in the CPU kernel (torch's small ops stall when the cores are shared)."""
+    sums = _kernel().mlp_eval(params, x.contiguous(), y, *HIDDEN)
+    return sums[:, 0] / len(x), 100.0 * sums[:, 1] / len(x)
+
+
 def _pick_backend(backend: str, dev: torch.device):
+    """(epoch, evaluate) functions: the CPU kernel where it can run, else batched torch ops."""
     if backend not in ("auto", "cpp", "torch"):
         raise UserError(f"unknown backend {backend!r}; choose auto, cpp or torch")
     if backend == "cpp" and dev.type != "cpu":
         raise UserError("the cpp backend runs on the CPU only")
     if backend == "torch" or dev.type != "cpu" or _kernel() is None:
-        return _epoch_torch
-    return _epoch_cpp
+        return _epoch_torch, _evaluate
+    return _epoch_cpp, _evaluate_cpp
