@@ -49,8 +49,8 @@ def test_sigkilled_sweep_resumes_with_only_the_missing_runs(tmp_path, monkeypatc
     before = {f.name: f.read_bytes() for f in tmp_path.glob("*.json")}
 
     trained = []
-    real_train = sweep_module.train
-    monkeypatch.setattr(sweep_module, "train", lambda c, **k: trained.append(c) or real_train(c, **k))
+    real_train = sweep_module.train_group
+    monkeypatch.setattr(sweep_module, "train_group", lambda cs, **k: trained.extend(cs) or real_train(cs, **k))
     table = run_sweep(CONFIGS, tmp_path, device="cpu", progress=False)
     assert len(trained) == len(CONFIGS) - len(finished)
     assert {c.key() for c in trained}.isdisjoint(r["key"] for r in finished)
@@ -69,14 +69,14 @@ def test_two_sweeps_on_one_store_at_once_stay_consistent(tmp_path):
 
 def test_a_failing_run_keeps_the_runs_finished_before_it(tmp_path, monkeypatch):
     configs = [make_config("synthetic-1k", b, epochs=1) for b in (16, 32, 64)]
-    real_train = sweep_module.train
+    real_train = sweep_module.train_group
 
-    def train_then_fail(config, **kwargs):
-        if config.batch_size == 64:
+    def train_then_fail(group, **kwargs):
+        if group[0].batch_size == 64:
             raise RuntimeError("worker lost")
-        return real_train(config, **kwargs)
+        return real_train(group, **kwargs)
 
-    monkeypatch.setattr(sweep_module, "train", train_then_fail)
+    monkeypatch.setattr(sweep_module, "train_group", train_then_fail)
     with pytest.raises(RuntimeError):
         run_sweep(configs, tmp_path, device="cpu", progress=False)
     assert {r["key"] for r in assert_consistent(RunStore(tmp_path))} == {c.key() for c in configs[:2]}

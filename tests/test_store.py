@@ -81,8 +81,8 @@ def test_nan_is_stored_as_null(tmp_path):
 def test_second_identical_sweep_trains_nothing(tmp_path, monkeypatch):
     configs = section_configs("smoke", "synthetic")[:3]
     calls = []
-    real_train = sweep_module.train
-    monkeypatch.setattr(sweep_module, "train", lambda c, **k: calls.append(c) or real_train(c, **k))
+    real_train = sweep_module.train_group
+    monkeypatch.setattr(sweep_module, "train_group", lambda cs, **k: calls.extend(cs) or real_train(cs, **k))
     first = run_sweep(configs + configs[:1], tmp_path, profile="smoke", device="cpu", progress=False)
     assert len(calls) == 3 and len(first) == 3
     second = run_sweep(configs, tmp_path, profile="smoke", device="cpu", progress=False)

@@ -19,8 +19,8 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .config import DATASET_SPECS, PAPER_BATCH_SIZES, RunConfig, UserError, make_config
+from .fast import group_key, train_group
 from .store import REPO_ROOT, RunStore, load_table
-from .train import train
 
 SYNTHETIC = ("synthetic-1k", "synthetic-10k", "synthetic-50k")
 
@@ -41,8 +41,9 @@ class Profile:
     weights_batch_sizes: tuple[int, ...] = (32, 256, 512)  # runs whose weights the analyses load
 
     def config(self, dataset: str, batch_size: int, seed: int, **overrides) -> RunConfig:
-        return make_config(dataset, batch_size, seed=seed, epochs=self.epochs.get(dataset),
-                           n_train=self.n_train.get(dataset), n_test=self.n_test.get(dataset), **overrides)
+        sizes = dict(epochs=self.epochs.get(dataset), n_train=self.n_train.get(dataset),
+                     n_test=self.n_test.get(dataset))
+        return make_config(dataset, batch_size, seed=seed, **{**sizes, **overrides})
 
 
 def _paper_sizes(dataset: str) -> tuple[int, ...]:
@@ -61,11 +62,11 @@ PROFILES: dict[str, Profile] = {
     ),
     "quick": Profile(
         name="quick",
-        batch_sizes={**dict.fromkeys(SYNTHETIC, (8, 32, 128, 512)), "mnist": (16, 64, 256, 1024),
-                     "cifar10": (16, 64, 256, 1024)},
-        epochs={**dict.fromkeys(SYNTHETIC, 20), "mnist": 3, "cifar10": 6},
-        n_train={"synthetic-50k": 10_000, "mnist": 4_000, "cifar10": 4_000},
-        n_test={"synthetic-50k": 2_000, "mnist": 2_000, "cifar10": 2_000},
+        batch_sizes={**dict.fromkeys(SYNTHETIC, (8, 16, 32, 64, 128, 256, 512)), "mnist": (16, 32, 64, 128, 256, 1024),
+                     "cifar10": (16, 32, 64, 256, 1024)},
+        epochs={"synthetic-1k": 20, "synthetic-10k": 10, "synthetic-50k": 10, "mnist": 4, "cifar10": 6},
+        n_train={"synthetic-50k": 10_000, "mnist": 2_000, "cifar10": 2_000},
+        n_test={"synthetic-50k": 2_000, "mnist": 1_000, "cifar10": 1_000},
         cifar_ablation_batch_sizes=(256, 1024), dataset_size_n=(2_000, 5_000),
         weights_batch_sizes=(32, 256, 512),
     ),
@@ -150,20 +151,30 @@ def section_configs(profile: str, section: str, seeds: int | None = None) -> lis
 
 def train_and_store(group: list[RunConfig], store_root: str, profile: str, device: str, data_dir: str | None,
                     save_weights: bool) -> list[str]:
-    """One task: train a group of runs and write each atomically into the store; only keys travel back.
+    """One task: train a group of runs (one `fast.group_key`) and write each atomically into the store.
 
     Workers write to the store themselves (on a shared filesystem for Dask) rather than returning results to
     the client, so a finished run survives the death of the client, of the scheduler or of other workers.
-    A run that another sweep finished meanwhile is not trained again.
+    Runs that another sweep finished meanwhile are not trained again. A stacked group's wall time is shared
+    equally by its runs.
     """
     store = RunStore(store_root)
-    for config in group:
-        if store.has(config, weights=save_weights):
-            continue
+    pending = [c for c in group if not store.has(c, weights=save_weights)]
+    if pending:
         start = time.perf_counter()
-        result = train(config, device=device, data_dir=data_dir)
-        store.put(result, profile=profile, wall_time=time.perf_counter() - start, save_weights=save_weights)
+        results = train_group(pending, device=device, data_dir=data_dir)
+        wall_time = (time.perf_counter() - start) / len(pending)
+        for result in results:
+            store.put(result, profile=profile, wall_time=wall_time, save_weights=save_weights)
     return [c.key() for c in group]
+
+
+def group_runs(configs: list[RunConfig]) -> list[list[RunConfig]]:
+    """Runs that can be trained together (seeds and LR variants of one stacked MLP config); others alone."""
+    groups: dict[str, list[RunConfig]] = {}
+    for config in configs:
+        groups.setdefault(group_key(config), []).append(config)
+    return list(groups.values())
 
 
 def _limit_threads(threads: int) -> None:
@@ -226,7 +237,7 @@ def run_sweep(configs: list[RunConfig], store: RunStore | str, profile: str = "c
         raise UserError(f"workers must be at least 1, got {workers}")
     store = store if isinstance(store, RunStore) else RunStore(store)
     unique = list(dict.fromkeys(configs))
-    groups = [[c] for c in unique if not store.has(c, weights=save_weights)]
+    groups = group_runs([c for c in unique if not store.has(c, weights=save_weights)])
     task = functools.partial(train_and_store, store_root=str(store.root.resolve()), profile=profile,
                              device=device, data_dir=data_dir, save_weights=save_weights)
     if executor == "inline":

@@ -1,0 +1,51 @@
+import pytest
+
+from batchsize.config import UserError
+from batchsize.fast import group_key
+from batchsize.sweep import PROFILES, SECTIONS, group_runs, section_configs
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("section", SECTIONS)
+def test_every_section_of_every_profile_yields_valid_configs(profile, section):
+    configs = section_configs(profile, section, seeds=2)
+    assert configs, f"{profile}/{section} is empty"
+    assert {c.seed for c in configs} == {42, 43}
+    for config in configs:
+        config.validate()
+        assert config.n_train is None or config.batch_size <= config.n_train
+
+
+def test_paper_profile_is_table_two():
+    configs = {(c.dataset, c.batch_size): c for c in section_configs("paper", "mnist", seeds=1)}
+    assert sorted(b for _, b in configs) == [1, 8, 16, 32, 64, 128, 256, 512, 1024]
+    assert configs["mnist", 1024].epochs == 12 and configs["mnist", 1024].lr == pytest.approx(0.4)
+    assert configs["mnist", 256].warmup_epochs == 5 and configs["mnist", 128].warmup_epochs == 0
+    assert configs["mnist", 64].n_train is None and configs["mnist", 64].weight_decay == 5e-4
+    synthetic = section_configs("paper", "synthetic", seeds=1)
+    assert max(c.batch_size for c in synthetic) == 512 and {c.epochs for c in synthetic} == {50}
+    assert PROFILES["paper"].seeds >= 3
+
+
+def test_lr_ablation_and_matched_steps():
+    ablation = section_configs("paper", "lr-scaling", seeds=1)
+    assert {(c.batch_size, c.lr_rule) for c in ablation} == {(b, r) for b in (32, 128, 512)
+                                                            for r in ("fixed", "linear", "sqrt")}
+    matched = section_configs("paper", "matched-steps", seeds=1)
+    assert [(c.batch_size, c.epochs) for c in matched] == [(128, 200), (512, 800)]
+
+
+def test_seeds_and_lr_variants_of_one_batch_size_train_together():
+    configs = section_configs("paper", "lr-scaling", seeds=3) + section_configs("paper", "mnist", seeds=2)
+    groups = group_runs(configs)
+    assert sum(len(g) for g in groups) == len(configs)
+    assert all(len({group_key(c) for c in g}) == 1 for g in groups)
+    assert sorted(len(g) for g in groups if g[0].dataset == "synthetic-50k") == [9, 9, 9]
+    assert all(len(g) == 1 for g in groups if g[0].dataset == "mnist")  # CNN runs stay one task each
+
+
+def test_unknown_names_are_user_errors():
+    with pytest.raises(UserError, match="unknown profile"):
+        section_configs("huge", "mnist")
+    with pytest.raises(UserError, match="unknown section"):
+        section_configs("smoke", "imagenet")
