@@ -6,7 +6,7 @@ PROFILE ?= quick
 SHARED_DATA ?= ../shared/data
 export BATCHSIZE_DATA ?= $(CURDIR)/data
 
-.PHONY: setup data test lint sweep book bench clean
+.PHONY: setup data test lint sweep book chromium bench clean
 
 setup: $(VENV)/.installed
 
@@ -29,13 +29,29 @@ data: setup
 lint: setup
 	$(BIN)/ruff check lib tests notebooks benchmarks
 
-test: data lint
+# The smoke book is built first so that the browser test (tests/test_browser.py) finds the site.
+test: data lint chromium
+	$(MAKE) book PROFILE=smoke
 	$(BIN)/python -m pytest
 
 sweep: data
 	$(BIN)/batchsize sweep --profile $(PROFILE)
 
-book: sweep
+# The book renders `paper` results where the store has them, else `quick` (trained on the spot if missing);
+# `make book PROFILE=smoke` is the fast build. Any execution error or Sphinx warning fails it.
+BOOK_PROFILE = $(if $(filter command line environment,$(origin PROFILE)),$(PROFILE),auto)
+book: data
+	rm -rf _build/html _build/.doctrees _build/jupyter_execute
+	BATCHSIZE_BOOK_PROFILE=$(BOOK_PROFILE) BATCHSIZE_STATIC=1 MPLBACKEND=module://matplotlib_inline.backend_inline \
+		$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	@echo "book: _build/html/index.html"
+
+# Headless Chromium for the browser test (Debian package; installed only when absent and we are root).
+chromium:
+	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || \
+		apt-get install -y -q chromium >/dev/null 2>&1 || \
+		(apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null) || \
+		echo "chromium not installed: the browser test will skip"
 
 bench: data
 	$(BIN)/python benchmarks/trainer.py

@@ -1,0 +1,175 @@
+"""What every chapter of the book does: pick the profile, get its runs from the store, say where they came from.
+
+Notebooks never train directly: `section_table` asks the sweep for a section's configs, which trains only what
+the store lacks (nothing, when the committed `results/quick` or `results/paper` store has them). Every figure
+and table goes out through `publish`, which adds the provenance caption and a CSV download of its data.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+from .config import DATASET_SPECS, RunConfig, UserError
+from .data import load_dataset
+from .models import build_model
+from .params import check_parameters
+from .store import REPO_ROOT, RunStore, load_history
+from .sweep import default_store, get_profile, run_sweep, section_configs
+
+PROFILE_ENV = "BATCHSIZE_BOOK_PROFILE"  # `make book PROFILE=smoke` sets it for every chapter
+THREADS_ENV = "BATCHSIZE_THREADS"  # torch threads in a chapter's kernel (default 1, see Chapter)
+ACCURACY_SECTIONS = {"synthetic", "mnist", "cifar10"}
+DATASET_NAMES = {"synthetic-1k": "Small synthetic (1K)", "synthetic-10k": "Medium synthetic (10K)",
+                 "synthetic-50k": "Large synthetic (50K)", "mnist": "MNIST", "cifar10": "CIFAR-10",
+                 "fashion-mnist": "Fashion-MNIST"}
+
+
+def resolve_profile(profile: str, sections: list[str]) -> str:
+    """'auto': $BATCHSIZE_BOOK_PROFILE if set, else `paper` where its store has every run of `sections`,
+    else `quick` (trained on the spot if the committed store lacks runs)."""
+    if profile != "auto":
+        return profile
+    if os.environ.get(PROFILE_ENV, "auto") != "auto":
+        return os.environ[PROFILE_ENV]
+    paper = default_store("paper")
+    complete = all(paper.has(c) for s in sections for c in section_configs("paper", s))
+    return "paper" if complete else "quick"
+
+
+class Chapter:
+    """One chapter's parameters, resolved once: profile, store, device, seeds, data directory, batch sizes."""
+
+    def __init__(self, sections: list[str], profile: str = "auto", device: str = "auto", seeds: int | None = None,
+                 data_dir: str | None = None, store: str | None = None, batch_sizes: list[int] | None = None):
+        check_parameters(profile, device, seeds, data_dir, store, batch_sizes)
+        # The book's models are small: on a shared CPU, intra-op threads wait on each other far longer than
+        # they compute (one thread measured ~80× faster for the MLP analyses on a loaded 2-core machine).
+        torch.set_num_threads(int(os.environ.get(THREADS_ENV, "1")))
+        self.sections = sections
+        self.profile = resolve_profile(profile, sections)
+        get_profile(self.profile)  # an unknown $BATCHSIZE_BOOK_PROFILE fails here, in one line
+        self.store = RunStore(store) if store else default_store(self.profile)
+        self.device = device
+        self.seeds = seeds
+        self.data_dir = data_dir or os.environ.get("BATCHSIZE_DATA") or str(REPO_ROOT / "data")
+        self.batch_sizes = list(batch_sizes) if batch_sizes else None
+
+    def configs(self, section: str) -> list:
+        """The section's configs; `batch_sizes` replaces the profile's B in accuracy sections, filters others."""
+        configs = section_configs(self.profile, section, self.seeds)
+        if not self.batch_sizes:
+            return configs
+        if section not in ACCURACY_SECTIONS:
+            return [c for c in configs if c.batch_size in self.batch_sizes]
+        prof = get_profile(self.profile)
+        datasets = list(dict.fromkeys(c.dataset for c in configs))
+        seeds = sorted({c.seed for c in configs})
+        return [prof.config(d, b, s) for s in seeds for d in datasets for b in self.batch_sizes
+                if b <= DATASET_SPECS[d].max_batch]
+
+    def table(self, section: str) -> pd.DataFrame:
+        """One row per run of the section (trained first if the store lacks it), accuracies in percent."""
+        table = run_sweep(self.configs(section), self.store, self.profile, device=self.device,
+                          data_dir=self.data_dir, save_weights=section == "weights", progress=False)
+        if table.empty:
+            raise UserError(f"section {section!r} of profile {self.profile!r} has no runs")
+        return table.assign(section=section)
+
+    def model(self, run: pd.Series) -> torch.nn.Module:
+        """The trained network of a run of the `weights` section, in eval mode, on the CPU."""
+        config = config_of(run)
+        model = build_model(config.model, config.seed)
+        model.load_state_dict(self.store.load_weights(config))
+        return model.eval()
+
+    def eval_set(self, run: pd.Series, n: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """The run's own test set (its profile's subset), cut to its first `n` examples: one fixed evaluation
+        set for every batch size of a data set."""
+        data = self._data(run)
+        return data.x_test[:n], data.y_test[:n]
+
+    def train_set(self, run: pd.Series) -> tuple[torch.Tensor, torch.Tensor]:
+        """The training set (or subset) the run was trained on."""
+        data = self._data(run)
+        return data.x_train, data.y_train
+
+    def _data(self, run: pd.Series):
+        n_train, n_test = (None if pd.isna(v) else int(v) for v in (run["n_train"], run["n_test"]))
+        return load_dataset(run["dataset"], self.data_dir, n_train, n_test)
+
+    def history(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Per-epoch curves of the runs in `table`."""
+        curves = load_history(self.store, key=list(table["key"]))
+        return curves.merge(table[["key", "train_size"]], on="key")
+
+
+def config_of(run: pd.Series) -> RunConfig:
+    """The exact config of a table row (pandas turns None into NaN and ints into floats in mixed columns)."""
+    values = {k: run[k] for k in RunConfig.__dataclass_fields__}
+    values = {k: None if pd.isna(v) else v.item() if hasattr(v, "item") else v for k, v in values.items()}
+    values.update({k: int(values[k]) for k in ("n_train", "n_test") if values[k] is not None})
+    return RunConfig.from_dict(values)
+
+
+def provenance(table: pd.DataFrame) -> str:
+    """Profile, seeds, data sets (with sizes), device and commit of the runs behind a figure or table."""
+    def values(column: str) -> str:
+        return ", ".join(str(v) for v in sorted(table[column].dropna().unique(), key=str))
+
+    seeds = sorted(table["seed"].unique())
+    sizes = (table.groupby("dataset")["train_size"].first().astype(int).map("{:,} train".format)
+             if "train_size" in table else pd.Series(dtype=str))
+    data = "; ".join(f"{DATASET_NAMES.get(d, d)} ({sizes.get(d, '')})" for d in table["dataset"].unique())
+    band = "mean with 95% bootstrap CI over seeds" if len(seeds) > 1 else "one seed, no confidence band"
+    pairs = zip(table["prov_device"], table["prov_device_name"], strict=True)
+    devices = ", ".join(sorted({f"{d} ({n})" for d, n in pairs}))
+    text = (f"Profile **{values('prov_profile')}** · seeds {', '.join(map(str, seeds))} ({band}) · data: {data}"
+            f" · device: {devices} · commit {values('prov_commit')}.")
+    if "cifar10" in set(table["dataset"]):
+        text += " CIFAR-10 here is a JPEG (quality 75) copy of the official images: close to, not identical with."
+    return text
+
+
+def csv_link(data: pd.DataFrame, name: str) -> str:
+    """An HTML link that downloads `data` as CSV from the page itself (a data: URI, no server needed)."""
+    payload = base64.b64encode(data.to_csv(index=False).encode()).decode()
+    return f'<a download="{slug(name)}.csv" href="data:text/csv;base64,{payload}">Download the data (CSV)</a>'
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def publish(what, caption: str, data: pd.DataFrame, name: str, runs: pd.DataFrame | None = None) -> None:
+    """Show a figure or table with its caption, the provenance of `runs` (default: `data`) and a CSV link."""
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML, display
+
+    if isinstance(what, plt.Figure):
+        display(what)
+        plt.close(what)
+    else:
+        display(what)
+    source = data if runs is None else runs
+    prov = provenance(source) if {"prov_profile", "seed"} <= set(source.columns) else ""
+    html = _markdown_bold(f"<b>{name}.</b> {caption} {prov}")
+    display(HTML(f'<p class="bs-caption">{html}<br>{csv_link(data, name)}</p>'))
+
+
+def _markdown_bold(text: str) -> str:
+    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
+
+
+def chapter_link(chapter: str) -> str:
+    """Relative link from one rendered chapter to another (all chapters sit in notebooks/)."""
+    return f"{chapter}.html"
+
+
+def notebook_path(name: str) -> Path:
+    return REPO_ROOT / "notebooks" / f"{name}.py"

@@ -1,0 +1,97 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Critical batch size (Table VI)
+#
+# §IV-G defines the critical batch size B* as the smallest B whose test accuracy falls more than 1 point below
+# the peak, reports it with the optimal B per data set (Table VI), and concludes B* ≈ c·√N (Eq. 6). The
+# exponent ½ is read off three synthetic points; we fit it, with its uncertainty, over every training-set size
+# the store has: the three synthetic sets plus the `dataset-size` section's subsets of the large set. Like the
+# paper's Table VI we count only batch sizes above the optimum (the literal rule would return B = 1 whenever
+# B = 1 is under-trained); see `batchsize.critical`.
+
+# %% tags=["parameters"]
+profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
+device = "auto"  # auto | cpu | cuda: where missing runs are trained
+seeds = None  # None: the profile's number of seeds
+data_dir = None  # None: $BATCHSIZE_DATA, else ./data
+store = None  # None: results/<profile>
+batch_sizes = None  # None: the profile's batch sizes
+tolerance = 1.0  # accuracy points below the peak that define B* (the paper: 1)
+
+# %%
+import numpy as np
+import pandas as pd
+from IPython.display import Markdown
+
+from batchsize import book, paper, plots
+from batchsize.critical import bootstrap_critical, critical_batch_size, fit_scaling_law
+
+chapter = book.Chapter(["synthetic", "mnist", "cifar10", "dataset-size"], profile, device, seeds, data_dir, store,
+                       batch_sizes)
+runs = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True).drop_duplicates("key")
+
+# %% [markdown]
+# ## Table VI: optimal and critical batch size per data set
+
+# %%
+found = critical_batch_size(runs, tolerance, by=("dataset", "train_size"))
+theirs = paper.table("VI").rename(columns={"optimal_B": "paper optimal B", "critical_B": "paper B*", "N": "paper N"})
+table_vi = found.merge(theirs, on="dataset", how="left")
+match = (table_vi["critical_b"] == table_vi["paper B*"]).fillna(False).to_numpy(bool)
+table_vi["verdict (B*)"] = np.select(
+    [table_vi["paper B*"].isna().to_numpy(), np.full(len(table_vi), chapter.profile != "paper"), match],
+    ["—", "not testable", "reproduced"], "not reproduced")
+book.publish(table_vi.style.hide(axis="index").format(precision=2, na_rep="—"),
+             f"Optimal B (highest mean test accuracy) and B* (smallest B above it more than {tolerance} point below "
+             "the peak; <NA>: none is) per data set and training-set size, beside the paper's Table VI. The paper's "
+             "N counts the whole synthetic set (train + test); ours, the training examples. Verdicts only on the "
+             "paper profile (other profiles train on subsets).", table_vi, "Table VI", runs=runs)
+
+# %%
+if runs["seed"].nunique() > 1:
+    spread = bootstrap_critical(runs, tolerance, by=("dataset", "train_size"))
+    book.publish(spread.style.hide(axis="index").format(precision=3),
+                 "How often each B* comes out when the seeds of every cell are resampled (1,000 bootstrap "
+                 "replicates).", spread, "B* bootstrap", runs=runs)
+else:
+    Markdown("With one seed per configuration B* has no bootstrap spread; the `paper` profile has three seeds.")
+
+# %% [markdown]
+# ## B* against N: the exponent, fitted
+
+# %%
+synthetic = found[found["dataset"].str.startswith("synthetic")].dropna(subset=["critical_b"])
+paper_fit = fit_scaling_law(paper.table("VI")["N"][:3], paper.table("VI")["critical_B"][:3])
+rows = [{"fit": "paper's Table VI (3 synthetic points)", "exponent": paper_fit.slope, "CI low": paper_fit.slope_ci[0],
+         "CI high": paper_fit.slope_ci[1], "R²": paper_fit.r2, "points": paper_fit.n}]
+if synthetic["train_size"].nunique() >= 2:
+    ours = fit_scaling_law(synthetic["train_size"], synthetic["critical_b"].astype(float))
+    rows.append({"fit": "ours (synthetic sets and subsets)", "exponent": ours.slope, "CI low": ours.slope_ci[0],
+                 "CI high": ours.slope_ci[1], "R²": ours.r2, "points": ours.n})
+fits = pd.DataFrame(rows)
+fig, ax = plots.grid(1, width=6.4, height=4.2)
+ax = ax[0]
+ax.scatter(synthetic["train_size"], synthetic["critical_b"].astype(float), label="ours")
+ax.scatter(paper.table("VI")["N"][:3] * 0.8, paper.table("VI")["critical_B"][:3], marker="s", facecolor="none",
+           edgecolor="black", label="paper (N × 0.8: training examples)")
+if len(rows) > 1:
+    n = np.geomspace(synthetic["train_size"].min(), synthetic["train_size"].max(), 50)
+    ax.plot(n, ours.prefactor * n ** ours.slope, "--", label=f"fit: B* ∝ N^{ours.slope:.2f}")
+ax.set(xscale="log", yscale="log", xlabel="training examples N", ylabel="critical batch size B*")
+ax.legend(fontsize="small")
+book.publish(fig, "Critical batch size against training-set size (synthetic data), log-log, with the fitted "
+             "power law. Groups without a B* (no B falls a point below the peak) are left out.",
+             synthetic, "B* against N", runs=runs)
+book.publish(fits.style.hide(axis="index").format(precision=3, na_rep="—"),
+             f"Fits of log B* on log N with 95% t intervals for the exponent; the paper assumes "
+             f"{paper.CRITICAL_EXPONENT}. With three points there is one degree of freedom, so the interval is "
+             "wide (t = 12.7).", fits, "Exponent fit", runs=runs)

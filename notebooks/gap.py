@@ -1,0 +1,99 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # The generalization gap (Fig. 5)
+#
+# §IV-B: the gap Δ = train accuracy − test accuracy against B for every data set. The paper reports a Pearson
+# correlation r = 0.87 (p < 0.001) between log B and Δ, and Δ < 2% for B ≤ 64 on every data set. We compute
+# both from the store, with a confidence interval for r, and add the control the paper discusses but does not
+# run: Hoffer et al.'s *matched steps* {cite}`hoffer2017` — large batches trained for as many updates as B = 32
+# gets — which asks whether a gap comes from batch size or from fewer updates.
+
+# %% tags=["parameters"]
+profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
+device = "auto"  # auto | cpu | cuda: where missing runs are trained
+seeds = None  # None: the profile's number of seeds
+data_dir = None  # None: $BATCHSIZE_DATA, else ./data
+store = None  # None: results/<profile>
+batch_sizes = None  # None: the profile's batch sizes
+
+# %%
+import pandas as pd
+from IPython.display import Markdown
+
+from batchsize import book, paper, plots, report
+
+chapter = book.Chapter(["synthetic", "mnist", "cifar10", "matched-steps"], profile, device, seeds, data_dir, store,
+                       batch_sizes)
+runs = pd.concat([chapter.table(s) for s in ("synthetic", "mnist", "cifar10")], ignore_index=True)
+runs = runs[~runs["diverged"]]
+
+# %% [markdown]
+# ## Δ against B
+
+# %%
+theirs = pd.concat([paper.accuracy_table(d).assign(dataset=d) for d in ("synthetic-1k", "synthetic-10k",
+                                                                         "synthetic-50k", "mnist", "cifar10")])
+fig, ax = plots.grid(1, width=7.5, height=4.5)
+plots.by_batch(runs, "gap", ax=ax[0], paper=theirs[theirs["dataset"].isin(runs["dataset"])])
+ax[0].axhline(paper.GAP_BOUND, color="grey", linestyle="--", linewidth=1)
+book.publish(fig, "Fig. 5: generalization gap Δ against B; dotted squares: the paper's Tables III, IV and VII; "
+             f"dashed line: the paper's Δ = {paper.GAP_BOUND}% bound for B ≤ {paper.GAP_BOUND_MAX_B}. Diverged "
+             "runs are left out.", report.mean_by_batch(runs), "Fig 5", runs=runs)
+
+# %% [markdown]
+# ## Pearson r between log B and Δ
+
+# %%
+rows = [{"data": "all data sets", **report.pearson_log_b_gap(runs)}]
+rows += [{"data": book.DATASET_NAMES[d], **report.pearson_log_b_gap(part)} for d, part in runs.groupby("dataset")
+         if part["batch_size"].nunique() > 2]
+pearson = pd.DataFrame(rows)
+pearson["paper"] = [f"r = {paper.PEARSON_R}, p < 0.001"] + [""] * (len(pearson) - 1)
+book.publish(pearson.style.hide(axis="index").format({"r": "{:.3f}", "p": "{:.2g}", "ci_low": "{:.3f}",
+                                                      "ci_high": "{:.3f}"}),
+             "Pearson correlation of log₂ B with Δ over all runs (one point per run), two-sided p-value and 95% "
+             "Fisher-z interval; then per data set.", pearson, "Pearson r", runs=runs)
+overall = pearson.iloc[0]
+Markdown(f"Over all runs r = {overall['r']:.2f} (95% CI {overall['ci_low']:.2f} to {overall['ci_high']:.2f}, "
+         f"p = {overall['p']:.2g}, n = {overall['n']}); the paper reports r = {paper.PEARSON_R} with p < 0.001. "
+         "Pooling data sets mixes levels of Δ that differ by data set, so the per-data-set values say more.")
+
+# %% [markdown]
+# ## Is Δ below 2% for B ≤ 64?
+
+# %%
+small = report.mean_by_batch(runs)
+small = small[small["batch_size"] <= paper.GAP_BOUND_MAX_B]
+worst = small.sort_values("gap", ascending=False).groupby("dataset").head(1)[["dataset", "batch_size", "gap"]]
+worst["below 2%"] = worst["gap"] < paper.GAP_BOUND
+book.publish(worst.style.hide(axis="index").format(precision=2),
+             f"The largest mean Δ among B ≤ {paper.GAP_BOUND_MAX_B} per data set (the paper: below "
+             f"{paper.GAP_BOUND}% everywhere).", worst, "Gap bound", runs=runs)
+
+# %% [markdown]
+# ## Matched steps: fewer updates, or larger batches?
+#
+# With a fixed epoch budget, B = 512 makes 16× fewer updates than B = 32. The `matched-steps` section trains
+# B = 128 and 512 on the medium synthetic set for epochs × B/32 epochs, so every run makes as many updates as
+# B = 32 does in the fixed budget.
+
+# %%
+matched = chapter.table("matched-steps").assign(budget="matched steps")
+fixed = runs[(runs["dataset"] == "synthetic-10k")].assign(budget="fixed epochs")
+control = pd.concat([fixed, matched], ignore_index=True)
+summary = report.mean_by_batch(control, ("test_acc", "train_acc", "gap", "steps"), ("budget", "batch_size"))
+fig, axes = plots.grid(2)
+for ax, metric in zip(axes, ("test_acc", "gap"), strict=True):
+    plots.by_batch(control, metric, hue="budget", ax=ax)
+fig.tight_layout()
+book.publish(fig, "Medium synthetic set: a fixed epoch budget against matched updates (epochs × B/32).",
+             summary, "Matched steps", runs=control)
