@@ -57,7 +57,7 @@ for ax, name in zip(axes, ["synthetic-1k", "synthetic-10k", "synthetic-50k"], st
         continue
     plots.by_batch(part, "test_acc", ax=ax, paper=vii[vii["dataset"] == name], title=book.DATASET_NAMES[name])
 fig.tight_layout()
-book.publish(fig, "Fig. 2: test accuracy against B for the three synthetic sets; dotted squares: the paper's "
+book.publish(fig, "Test accuracy against B for the three synthetic sets; dotted squares: the paper's "
              "Table VII.", report.mean_by_batch(synthetic), "Fig 2", runs=synthetic)
 
 
@@ -88,7 +88,7 @@ for name in ["synthetic-1k", "synthetic-10k", "synthetic-50k"]:
 mnist = runs["mnist"]
 fig, ax = plots.grid(1, width=6.4, height=4)
 plots.by_batch(mnist, "test_acc", ax=ax[0], paper=paper.table("III").assign(dataset="mnist"), title="MNIST")
-book.publish(fig, "Fig. 3: MNIST test accuracy against B; dotted squares: the paper's Table III.",
+book.publish(fig, "MNIST test accuracy against B; dotted squares: the paper's Table III.",
              report.mean_by_batch(mnist), "Fig 3", runs=mnist)
 comparison("mnist", "Table III")
 
@@ -106,7 +106,7 @@ comparison("mnist", "Table III")
 cifar = runs["cifar10"]
 fig, ax = plots.grid(1, width=6.4, height=4)
 plots.by_batch(cifar, "test_acc", ax=ax[0], paper=paper.table("IV").assign(dataset="cifar10"), title="CIFAR-10")
-book.publish(fig, "Fig. 4: CIFAR-10 test accuracy against B; dotted squares: the paper's Table IV.",
+book.publish(fig, "CIFAR-10 test accuracy against B; dotted squares: the paper's Table IV.",
              report.mean_by_batch(cifar), "Fig 4", runs=cifar)
 comparison("cifar10", "Table IV")
 

@@ -32,11 +32,13 @@ from IPython.display import Markdown
 
 from batchsize import book
 from batchsize.data import load_dataset
+from batchsize.store import git_commit
 from batchsize.sweep import get_profile
 
 chapter = book.Chapter(["synthetic"], profile, device, seeds, data_dir, store)
 prof = get_profile(chapter.profile)
 loaded = {name: load_dataset(name, chapter.data_dir) for name in datasets}
+source = f"Profile **{chapter.profile}** · data from {chapter.data_dir} · commit {git_commit()}."
 
 # %% [markdown]
 # ## Table I, side by side
@@ -57,8 +59,8 @@ table_i["verdict"] = np.where(
     & (table_i["paper features"] == table_i["features"]) & (table_i["paper classes"] == table_i["classes"]),
     "reproduced", "differs")
 book.publish(table_i.drop(columns="note").style.hide(axis="index"),
-             f"Table I: the paper's data set sizes and ours (full sets); the `{chapter.profile}` profile trains on "
-             "the subsets in the last columns (stratified, fixed seed).", table_i, "Table I")
+             f"The paper's data set sizes and ours (full sets); the `{chapter.profile}` profile trains on "
+             f"the subsets in the last columns (stratified, fixed seed). {source}", table_i, "Table I")
 
 # %%
 notes = {n for n in table_i["note"] if n}
@@ -83,7 +85,7 @@ for row, name in zip(axes, images, strict=True):
         ax.set_title(f"{name} {label}", fontsize=7)
 fig.tight_layout()
 samples = pd.DataFrame([{"dataset": n, "class": c} for n in images for c in range(10)])
-book.publish(fig, "The first training image of each class.", samples, "Sample images")
+book.publish(fig, f"The first training image of each class. {source}", samples, "Sample images")
 
 # %%
 synthetic = [name for name in datasets if loaded[name].x_train.dim() == 2]
@@ -98,4 +100,4 @@ for ax, name in zip(axes[0], synthetic, strict=True):
     points.append(pd.DataFrame({"dataset": name, "pc1": pcs[:, 0], "pc2": pcs[:, 1], "label": y}))
 fig.tight_layout()
 book.publish(fig, "Synthetic training sets (up to 2,000 points each) on their first two principal components, "
-             "coloured by class.", pd.concat(points), "Synthetic features")
+             f"coloured by class. {source}", pd.concat(points), "Synthetic features")

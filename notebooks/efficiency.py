@@ -61,7 +61,7 @@ for figure, group in (("Fig 6", [d for d in datasets if d.startswith("synthetic"
                               title=book.DATASET_NAMES[name])
     fig.tight_layout()
     data = report.mean_by_batch(runs[runs["dataset"].isin(group)])
-    book.publish(fig, f"{figure.replace('Fig', 'Fig.')}: mean epoch time against B (log scale; dotted squares: the "
+    book.publish(fig, "Mean epoch time against B (log scale; dotted squares: the "
                  "paper, on its hardware) and test accuracy per epoch for every B.", data, figure,
                  runs=runs[runs["dataset"].isin(group)])
 

@@ -45,7 +45,7 @@ theirs = pd.concat([paper.accuracy_table(d).assign(dataset=d) for d in ("synthet
 fig, ax = plots.grid(1, width=7.5, height=4.5)
 plots.by_batch(runs, "gap", ax=ax[0], paper=theirs[theirs["dataset"].isin(runs["dataset"])])
 ax[0].axhline(paper.GAP_BOUND, color="grey", linestyle="--", linewidth=1)
-book.publish(fig, "Fig. 5: generalization gap Δ against B; dotted squares: the paper's Tables III, IV and VII; "
+book.publish(fig, "Generalization gap Δ against B; dotted squares: the paper's Tables III, IV and VII; "
              f"dashed line: the paper's Δ = {paper.GAP_BOUND}% bound for B ≤ {paper.GAP_BOUND_MAX_B}. Diverged "
              "runs are left out.", report.mean_by_batch(runs), "Fig 5", runs=runs)
 

@@ -88,7 +88,7 @@ for name in datasets:
     fig.tight_layout()
     data = pd.concat(surfaces[-2:])
     number = "Fig. 10" if name == "mnist" else "Fig. 9"
-    book.publish(fig, f"{number}: test loss on a filter-normalized random plane around the trained weights, "
+    book.publish(fig, f"Test loss on a filter-normalized random plane around the trained weights, "
                  f"{len(x)} test examples, {points(run)}×{points(run)} grid.", data,
                  f"{number} {name}", runs=part)
 

@@ -47,7 +47,7 @@ table_v = table_v.merge(ours, on=["batch_size", "lr_rule"], how="outer").sort_va
 table_v["verdict (test acc)"] = [report.absolute_verdict(o, t, chapter.profile, report.ACC_TOL, report.ACC_PARTLY_TOL)
                                  for o, t in zip(table_v["test_acc"], table_v["paper test_acc"], strict=True)]
 book.publish(table_v.style.hide(axis="index").format(precision=4, na_rep="—"),
-             "Table V: the paper (`paper …`, linear = its 'Scaled') beside our seed means; the square-root rule is "
+             "the paper (`paper …`, linear = its 'Scaled') beside our seed means; the square-root rule is "
              "ours. Absolute accuracies are testable only on the paper profile.", table_v, "Table V", runs=lr_runs)
 
 # %%

@@ -49,7 +49,7 @@ for ax, (name, part) in zip(axes, variance.groupby("dataset", sort=False), stric
     ax.set_xlabel("batch size B")
     ax.legend(fontsize="small")
 fig.tight_layout()
-book.publish(fig, f"Fig. 11: mean elementwise variance of first-layer gradients over {n_batches} mini-batches "
+book.publish(fig, f"Mean elementwise variance of first-layer gradients over {n_batches} mini-batches "
              "of size B, on the training set, at the trained weights of the run named in the data (`trained_B`).",
              variance, "Fig 11", runs=models)
 

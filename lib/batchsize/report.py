@@ -165,6 +165,9 @@ def critical_fit(runs: pd.DataFrame, tolerance: float = 1.0):
 
     found = critical_batch_size(runs, tolerance, by=("dataset", "train_size"))
     synthetic = found[found["dataset"].str.startswith("synthetic")].dropna(subset=["critical_b"])
+    if synthetic["train_size"].nunique() < 2:
+        raise ValueError(f"only {synthetic['train_size'].nunique()} synthetic training-set size(s) have a B* "
+                         "(elsewhere no B falls more than the tolerance below the peak)")
     fit = fit_scaling_law(synthetic["train_size"], synthetic["critical_b"].astype(float))
     return found, synthetic, fit
 
@@ -361,7 +364,8 @@ def _table_vi(tables: dict, profile: str) -> tuple[str, str]:
     found = found[found["dataset"].isin(theirs.index)]
     same = [int(b) == int(theirs[d]) if pd.notna(b) else False for d, b in zip(found["dataset"], found["critical_b"],
                                                                                 strict=True)]
-    ours = ", ".join(f"{d}: {b}" for d, b in zip(found["dataset"], found["critical_b"], strict=True))
+    ours = ", ".join(f"{d}: {'none' if pd.isna(b) else b}" for d, b in zip(found["dataset"], found["critical_b"],
+                                                                          strict=True))
     verdict = REPRODUCED if all(same) else PARTLY if any(same) else NOT_REPRODUCED
     return ours, verdict if profile == "paper" else NOT_TESTABLE
 
