@@ -42,7 +42,7 @@ sweep: data
 BOOK_PROFILE = $(if $(filter command line environment,$(origin PROFILE)),$(PROFILE),auto)
 book: data
 	rm -rf _build/html _build/.doctrees _build/jupyter_execute
-	BATCHSIZE_BOOK_PROFILE=$(BOOK_PROFILE) BATCHSIZE_STATIC=1 MPLBACKEND=module://matplotlib_inline.backend_inline \
+	BATCHSIZE_BOOK_PROFILE=$(BOOK_PROFILE) BATCHSIZE_STATIC=1 \
 		$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	@echo "book: _build/html/index.html"
 

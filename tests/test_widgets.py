@@ -1,0 +1,43 @@
+"""The explorer's controls, without a browser or a kernel: which runs each choice offers, and what is drawn."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("ipywidgets")
+from batchsize import widgets  # noqa: E402
+
+
+def fake_runs() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Three runs: synthetic at B = 8 and 64 (linear), and B = 64 with a fixed LR; two epochs each."""
+    runs = pd.DataFrame({"key": ["a", "b", "c"], "dataset": "synthetic-1k", "lr_rule": ["linear", "linear", "fixed"],
+                         "batch_size": [8, 64, 64], "seed": 42, "test_acc": [90.0, 85.0, 80.0],
+                         "train_acc": [92.0, 88.0, 81.0], "gap": [2.0, 3.0, 1.0], "lr": [2.5e-4, 2e-3, 1e-3],
+                         "mean_epoch_time": [0.1, 0.02, 0.02], "first_epoch_above_80": [1, 2, None],
+                         "diverged": False})
+    history = pd.DataFrame([{"key": k, "epoch": e, "train_acc": 80.0 + e, "test_acc": 79.0 + e, "train_loss": 1 / e,
+                             "test_loss": 1.1 / e} for k in "abc" for e in (1, 2)])
+    return runs, history
+
+
+def test_static_slider_has_one_view_per_run():
+    runs, history = fake_runs()
+    html = widgets.static_slider(runs, history, element_id="x")
+    views = json.loads(re.search(r"const views = (\{.*?\}), combos", html).group(1))
+    assert set(views) == {"synthetic-1k|linear|8", "synthetic-1k|linear|64", "synthetic-1k|fixed|64"}
+    assert all(v["png"] and "test acc" in v["metrics"] for v in views.values())
+
+
+def test_live_slider_offers_the_batch_sizes_of_the_chosen_rule():
+    runs, history = fake_runs()
+    box = widgets.live_slider(runs, history)
+    (dataset, rule), size = box.children[0].children, box.children[1]
+    rule.value = "linear"
+    assert list(size.options) == [8, 64]
+    rule.value = "fixed"
+    assert list(size.options) == [64]
+    assert dataset.value == "synthetic-1k"
