@@ -49,3 +49,18 @@ def test_unknown_names_are_user_errors():
         section_configs("huge", "mnist")
     with pytest.raises(UserError, match="unknown section"):
         section_configs("smoke", "imagenet")
+
+
+def test_weights_are_saved_by_whichever_section_trains_the_run_first(tmp_path, monkeypatch):
+    from batchsize import sweep
+
+    trained = []
+    real = sweep.train_group
+    monkeypatch.setattr(sweep, "train_group", lambda cs, **k: trained.extend(cs) or real(cs, **k))
+    sweep.run_profile("smoke", ["synthetic", "weights"], seeds=1, store=tmp_path, device="cpu", progress=False)
+    synthetic = section_configs("smoke", "synthetic", seeds=1)
+    weights = section_configs("smoke", "weights", seeds=1)
+    assert any(c in synthetic for c in weights)
+    # each run trained once: the weights section found its synthetic runs already stored, with weights
+    assert sorted(c.key() for c in trained) == sorted({c.key() for c in synthetic + weights})
+    assert all((tmp_path / f"{c.key()}.pt").is_file() for c in weights)

@@ -20,7 +20,7 @@ from .data import load_dataset
 from .models import build_model
 from .params import check_parameters
 from .store import REPO_ROOT, RunStore, load_history
-from .sweep import default_store, get_profile, run_sweep, section_configs
+from .sweep import default_store, get_profile, run_sweep, section_configs, weights_wanted
 
 PROFILE_ENV = "BATCHSIZE_BOOK_PROFILE"  # `make book PROFILE=smoke` sets it for every chapter
 THREADS_ENV = "BATCHSIZE_THREADS"  # torch threads in a chapter's kernel (default 1, see Chapter)
@@ -76,7 +76,8 @@ class Chapter:
     def table(self, section: str) -> pd.DataFrame:
         """One row per run of the section (trained first if the store lacks it), accuracies in percent."""
         table = run_sweep(self.configs(section), self.store, self.profile, device=self.device,
-                          data_dir=self.data_dir, save_weights=section == "weights", progress=False)
+                          data_dir=self.data_dir, save_weights=weights_wanted(self.profile, self.seeds),
+                          progress=False)
         if table.empty:
             raise UserError(f"section {section!r} of profile {self.profile!r} has no runs")
         return table.assign(section=section)

@@ -128,7 +128,17 @@ SECTIONS: dict[str, Callable[[Profile], Callable[[int], list[RunConfig]]]] = {
     "dataset-size": _dataset_size,
     "weights": _weights,
 }
-SECTIONS_WITH_WEIGHTS = {"weights"}
+WeightsWanted = bool | frozenset[str]  # for every run, or for the runs with these keys
+
+
+def wants_weights(config: RunConfig, save_weights: WeightsWanted) -> bool:
+    return save_weights if isinstance(save_weights, bool) else config.key() in save_weights
+
+
+def weights_wanted(profile: str, seeds: int | None = None) -> frozenset[str]:
+    """Keys of the profile's runs whose weights the analyses load: saved whichever section trains them first,
+    so the `weights` section never retrains an accuracy run."""
+    return frozenset(c.key() for c in section_configs(profile, "weights", seeds))
 
 
 def get_profile(name: str) -> Profile:
@@ -150,7 +160,7 @@ def section_configs(profile: str, section: str, seeds: int | None = None) -> lis
 
 
 def train_and_store(group: list[RunConfig], store_root: str, profile: str, device: str, data_dir: str | None,
-                    save_weights: bool) -> list[str]:
+                    save_weights: WeightsWanted) -> list[str]:
     """One task: train a group of runs (one `fast.group_key`) and write each atomically into the store.
 
     Workers write to the store themselves (on a shared filesystem for Dask) rather than returning results to
@@ -159,13 +169,14 @@ def train_and_store(group: list[RunConfig], store_root: str, profile: str, devic
     equally by its runs.
     """
     store = RunStore(store_root)
-    pending = [c for c in group if not store.has(c, weights=save_weights)]
+    pending = [c for c in group if not store.has(c, weights=wants_weights(c, save_weights))]
     if pending:
         start = time.perf_counter()
         results = train_group(pending, device=device, data_dir=data_dir)
         wall_time = (time.perf_counter() - start) / len(pending)
         for result in results:
-            store.put(result, profile=profile, wall_time=wall_time, save_weights=save_weights)
+            store.put(result, profile=profile, wall_time=wall_time,
+                      save_weights=wants_weights(result.config, save_weights))
     return [c.key() for c in group]
 
 
@@ -224,7 +235,7 @@ EXECUTORS = ("inline", "local", "dask")
 
 
 def run_sweep(configs: list[RunConfig], store: RunStore | str, profile: str = "custom", device: str = "auto",
-              data_dir: str | None = None, save_weights: bool = False, progress: bool = True,
+              data_dir: str | None = None, save_weights: WeightsWanted = False, progress: bool = True,
               executor: str = "inline", workers: int = 2, client=None, scheduler: str | None = None) -> pd.DataFrame:
     """Train what the store lacks (deduplicated), then return the table of all `configs`.
 
@@ -237,7 +248,7 @@ def run_sweep(configs: list[RunConfig], store: RunStore | str, profile: str = "c
         raise UserError(f"workers must be at least 1, got {workers}")
     store = store if isinstance(store, RunStore) else RunStore(store)
     unique = list(dict.fromkeys(configs))
-    groups = group_runs([c for c in unique if not store.has(c, weights=save_weights)])
+    groups = group_runs([c for c in unique if not store.has(c, weights=wants_weights(c, save_weights))])
     task = functools.partial(train_and_store, store_root=str(store.root.resolve()), profile=profile,
                              device=device, data_dir=data_dir, save_weights=save_weights)
     if executor == "inline":
@@ -262,8 +273,9 @@ def run_profile(profile: str, sections: Iterable[str] | None = None, seeds: int 
     `sweep_options` go to `run_sweep` (device, data_dir, progress, executor, workers, client, scheduler).
     """
     store = store or default_store(profile)
-    tables = [run_sweep(section_configs(profile, s, seeds), store, profile,
-                        save_weights=s in SECTIONS_WITH_WEIGHTS, **sweep_options).assign(section=s)
+    weights = weights_wanted(profile, seeds)
+    tables = [run_sweep(section_configs(profile, s, seeds), store, profile, save_weights=weights,
+                        **sweep_options).assign(section=s)
               for s in (sections or SECTIONS)]
     return pd.concat(tables, ignore_index=True)
 
