@@ -46,3 +46,12 @@ def test_runs_under_papermill(notebook: Path, tmp_path: Path, monkeypatch):
               if o.get("output_type") == "error"]
     assert not errors
     assert os.path.getsize(out) > 0
+
+
+def test_a_parameter_of_the_wrong_type_fails_in_one_line(tmp_path: Path):
+    """`papermill ... -p seeds three` stops at the first code cell with a message naming the parameter."""
+    source = tmp_path / "protocol.ipynb"
+    nbformat.write(jupytext.read(REPO / "notebooks" / "protocol.py"), source)
+    with pytest.raises(papermill.PapermillExecutionError, match="parameter seeds='three'"):
+        papermill.execute_notebook(source, tmp_path / "out.ipynb", parameters={"profile": "smoke", "seeds": "three"},
+                                   cwd=str(REPO / "notebooks"), kernel_name="python3", progress_bar=False)
