@@ -26,9 +26,9 @@ import torch.nn.functional as F
 from torch.nn.utils import parameters_to_vector, vector_to_parameters
 
 from .config import RunConfig, UserError
-from .data import Dataset, load_dataset
+from .data import Dataset
 from .models import build_model
-from .train import RunResult, resolve_device, summarize, train, warmup_factor
+from .train import RunResult, prepare, summarize, train, warmup_factor
 
 DROPOUT = 0.2  # the MLP's (models.mlp)
 HIDDEN = (64, 32)
@@ -64,15 +64,7 @@ def train_group(configs: list[RunConfig], device: str = "auto", data_dir: str | 
         config.validate()
     if len({group_key(c) for c in configs}) > 1:
         raise UserError("train_group needs configs that differ only in seed and LR (see fast.group_key)")
-    dev = resolve_device(device)
-    first = configs[0]
-    if dataset is None:
-        dataset = load_dataset(first.dataset, data_dir, first.n_train, first.n_test, dev)
-    else:
-        dataset = dataset.to(dev)
-    if first.batch_size > len(dataset.x_train):
-        raise UserError(f"batch size {first.batch_size} is larger than the training set "
-                        f"({len(dataset.x_train)} samples)")
+    dev, dataset = prepare(configs[0], dataset, device, data_dir)
     return _Group(configs, dataset, dev).run(*_pick_backend(backend, dev))
 
 

@@ -77,19 +77,27 @@ def _sync(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-def train(config: RunConfig, dataset: Dataset | None = None, device: str = "auto",
-          data_dir: str | None = None) -> RunResult:
-    """Train one run. A non-finite loss ends it early with `diverged: True`: an outcome, not an error."""
+def prepare(config: RunConfig, dataset: Dataset | None, device: str,
+            data_dir: str | None) -> tuple[torch.device, Dataset]:
+    """The run's device and its data set there; a batch larger than the training set is a user error."""
     config.validate()
     dev = resolve_device(device)
     if dataset is None:
         dataset = load_dataset(config.dataset, data_dir, config.n_train, config.n_test, dev)
     else:
         dataset = dataset.to(dev)
+    if config.batch_size > len(dataset.x_train):
+        raise UserError(f"batch size {config.batch_size} is larger than the training set "
+                        f"({len(dataset.x_train)} samples)")
+    return dev, dataset
+
+
+def train(config: RunConfig, dataset: Dataset | None = None, device: str = "auto",
+          data_dir: str | None = None) -> RunResult:
+    """Train one run. A non-finite loss ends it early with `diverged: True`: an outcome, not an error."""
+    dev, dataset = prepare(config, dataset, device, data_dir)
     x, y = dataset.x_train, dataset.y_train
     n, batch = len(x), config.batch_size
-    if batch > n:
-        raise UserError(f"batch size {batch} is larger than the training set ({n} samples)")
 
     torch.manual_seed(config.seed)  # dropout draws from the global generator
     model = build_model(config.model, config.seed).to(dev)
