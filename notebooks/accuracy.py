@@ -85,12 +85,18 @@ for name in ["synthetic-1k", "synthetic-10k", "synthetic-50k"]:
 # highest value, 99.15%, at B = 8; Table VI then gives 64 again. The table is what we compare with.
 
 # %%
-mnist = runs["mnist"]
-fig, ax = plots.grid(1, width=6.4, height=4)
-plots.by_batch(mnist, "test_acc", ax=ax[0], paper=paper.table("III").assign(dataset="mnist"), title="MNIST")
-book.publish(fig, "MNIST test accuracy against B; dotted squares: the paper's Table III.",
-             report.mean_by_batch(mnist), "Fig 3", runs=mnist)
-comparison("mnist", "Table III")
+def image_chapter(dataset: str, table_name: str, figure: str) -> None:
+    """Fig 3 / Fig 4: test accuracy against B beside the paper's table, then the row-by-row comparison."""
+    part, name = runs[dataset], book.DATASET_NAMES[dataset]
+    fig, ax = plots.grid(1, width=6.4, height=4)
+    plots.by_batch(part, "test_acc", ax=ax[0], paper=paper.table(table_name.split()[-1]).assign(dataset=dataset),
+                   title=name)
+    book.publish(fig, f"{name} test accuracy against B; dotted squares: the paper's {table_name}.",
+                 report.mean_by_batch(part), figure, runs=part)
+    comparison(dataset, table_name)
+
+
+image_chapter("mnist", "Table III", "Fig 3")
 
 # %% [markdown]
 # ## CIFAR-10 (Fig. 4, Table IV)
@@ -103,12 +109,7 @@ comparison("mnist", "Table III")
 # [learning-rate chapter](lr_scaling.py) tests whether the rule, not the batch size, causes it.
 
 # %%
-cifar = runs["cifar10"]
-fig, ax = plots.grid(1, width=6.4, height=4)
-plots.by_batch(cifar, "test_acc", ax=ax[0], paper=paper.table("IV").assign(dataset="cifar10"), title="CIFAR-10")
-book.publish(fig, "CIFAR-10 test accuracy against B; dotted squares: the paper's Table IV.",
-             report.mean_by_batch(cifar), "Fig 4", runs=cifar)
-comparison("cifar10", "Table IV")
+image_chapter("cifar10", "Table IV", "Fig 4")
 
 # %% [markdown]
 # ## Where does accuracy peak?

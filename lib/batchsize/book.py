@@ -152,11 +152,9 @@ def publish(what, caption: str, data: pd.DataFrame, name: str, runs: pd.DataFram
     import matplotlib.pyplot as plt
     from IPython.display import HTML, display
 
+    display(what)
     if isinstance(what, plt.Figure):
-        display(what)
         plt.close(what)
-    else:
-        display(what)
     source = data if runs is None else runs
     prov = provenance(source) if {"prov_profile", "seed"} <= set(source.columns) else ""
     html = _markdown_bold(f"<b>{name}.</b> {caption} {prov}")
