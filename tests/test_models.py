@@ -25,6 +25,18 @@ def test_init_is_seeded_kaiming_uniform_with_zero_bias():
     assert torch.count_nonzero(a[0].bias) == 0
 
 
+def test_torch_default_init_is_the_other_kaiming_uniform():
+    """PyTorch's default is kaiming_uniform_(a=√5): bound √(1/fan_in), and biases are not zero."""
+    model = build_model("mlp", 1, init="torch-default")
+    bound = (1 / 20) ** 0.5
+    assert model[0].weight.abs().max() <= bound and model[0].weight.abs().max() > 0.9 * bound
+    assert torch.count_nonzero(model[0].bias) == 64
+    again = build_model("mlp", 1, init="torch-default")
+    assert all(torch.equal(p, q) for p, q in zip(model.parameters(), again.parameters(), strict=True))
+    with pytest.raises(UserError, match="unknown initialisation"):
+        build_model("mlp", 1, init="xavier")
+
+
 def test_build_model_leaves_global_rng_alone():
     torch.manual_seed(7)
     expected = torch.rand(3)

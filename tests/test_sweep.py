@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 
 from batchsize.config import UserError
@@ -64,3 +66,15 @@ def test_weights_are_saved_by_whichever_section_trains_the_run_first(tmp_path, m
     # each run trained once: the weights section found its synthetic runs already stored, with weights
     assert sorted(c.key() for c in trained) == sorted({c.key() for c in synthetic + weights})
     assert all((tmp_path / f"{c.key()}.pt").is_file() for c in weights)
+
+
+def test_checks_pair_both_values_of_one_field_and_nothing_else():
+    for section, field, values in (("init-check", "init", {"he-uniform", "torch-default"}),
+                                   ("precision-check", "precision", {"fp32", "bf16"})):
+        configs = section_configs("paper", section, seeds=3)
+        assert {getattr(c, field) for c in configs} == values
+        pairs = {}
+        for c in configs:
+            pairs.setdefault(dataclasses.replace(c, **{field: "x"}), set()).add(getattr(c, field))
+        assert all(v == values for v in pairs.values()) and len(pairs) == 3 * 4  # 3 seeds × 2 data sets × 2 B
+    assert {c.init for c in section_configs("paper", "mnist", seeds=1)} == {PROFILES["paper"].init}

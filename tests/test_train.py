@@ -1,11 +1,13 @@
+import hashlib
+import json
 import math
 
 import pytest
 import torch
 
 from batchsize.config import UserError, make_config, scaled_lr
-from batchsize.data import load_dataset
-from batchsize.train import evaluate, train, warmup_factor
+from batchsize.data import Dataset, load_dataset
+from batchsize.train import evaluate, run_outcome, train, warmup_factor
 
 
 def test_lr_rules_follow_equation_two_and_its_square_root():
@@ -65,8 +67,6 @@ def test_divergence_is_recorded_not_raised():
 def test_cifar_run_with_augmentation_on_tensors():
     x = torch.randn(64, 3, 32, 32)
     y = torch.arange(64) % 10
-    from batchsize.data import Dataset
-
     ds = Dataset("cifar10", x, y, x[:16], y[:16], 10)
     result = train(make_config("cifar10", 32, epochs=1), dataset=ds, device="cpu")
     assert result.summary["steps"] == 2 and len(result.history) == 1
@@ -87,3 +87,77 @@ def test_cuda_without_a_gpu_is_a_user_error():
         pytest.skip("this machine has CUDA")
     with pytest.raises(UserError, match="no CUDA device"):
         train(make_config("synthetic-1k", 32, epochs=1), device="cuda")
+
+
+def test_new_config_fields_keep_old_keys_at_their_old_values():
+    """Runs stored before `init` and `precision` existed keep their keys; other values get new ones."""
+    config = make_config("mnist", 32)
+    old_fields = {k: v for k, v in config.to_dict().items() if k not in ("init", "precision")}
+    old_key = hashlib.sha256(json.dumps(old_fields, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:20]
+    assert config.key() == old_key
+    keys = {config.key(), make_config("mnist", 32, init="torch-default").key(),
+            make_config("mnist", 32, precision="bf16").key()}
+    assert len(keys) == 3
+    with pytest.raises(UserError, match="precision"):
+        make_config("mnist", 32, precision="fp8")
+
+
+def test_outcomes_tell_collapse_from_divergence():
+    assert run_outcome("mnist", False, 11.35) == "collapsed"
+    assert run_outcome("mnist", False, 16.0) == "trained"
+    assert run_outcome("synthetic-1k", False, 54.0) == "collapsed"
+    assert run_outcome("synthetic-1k", True, 90.0) == "diverged"
+    assert run_outcome("cifar10", False, math.nan) == "diverged"
+    result = train(make_config("synthetic-1k", 32, base_lr=1e30, epochs=5), device="cpu")
+    assert result.summary["outcome"] in ("diverged", "collapsed")
+
+
+def test_bf16_and_fp32_training_agree_at_smoke_scale():
+    """bf16 autocast keeps fp32 master weights: after a few steps the two runs differ by rounding only.
+
+    Tolerance: final training loss within 0.05 (relative) and test accuracy within 6 points on 256 images
+    of a learnable task (one image is 0.4 point).
+    """
+    generator = torch.Generator().manual_seed(0)
+    y = torch.arange(512) % 10
+    x = torch.randn(512, 3, 32, 32, generator=generator) * 0.5 + y[:, None, None, None] / 5
+    ds = Dataset("cifar10", x[:256], y[:256], x[256:], y[256:], 10)
+    runs = {p: train(make_config("cifar10", 32, epochs=2, augment=False, precision=p), dataset=ds, device="cpu")
+            for p in ("fp32", "bf16")}
+    fp32, bf16 = (runs[p].summary for p in ("fp32", "bf16"))
+    assert fp32["test_acc"] > 30  # the task is learned, so agreement is not two runs at chance
+    assert bf16["train_loss"] == pytest.approx(fp32["train_loss"], rel=0.05)
+    assert abs(bf16["test_acc"] - fp32["test_acc"]) <= 6
+    assert all(p.dtype == torch.float32 for p in runs["bf16"].model.parameters())
+
+
+def test_a_killed_run_resumes_from_its_checkpoint_with_the_same_result(tmp_path, monkeypatch):
+    """Interrupted in epoch 3 (after epoch 2's checkpoint), the resumed run equals an uninterrupted one."""
+    import batchsize.train as train_module
+
+    generator = torch.Generator().manual_seed(1)
+    y = torch.arange(96) % 10
+    ds = Dataset("cifar10", torch.randn(96, 3, 32, 32, generator=generator), y, torch.randn(32, 3, 32, 32), y[:32], 10)
+    config = make_config("cifar10", 16, epochs=4)  # augmentation draws from the run's generator
+    strip = lambda h: [{k: v for k, v in e.items() if k != "epoch_time"} for e in h]
+    reference = train(config, dataset=ds, device="cpu")
+
+    calls, real_evaluate = [], train_module.evaluate
+    def interrupt_in_epoch_three(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+        return real_evaluate(*args, **kwargs)
+    monkeypatch.setattr(train_module, "evaluate", interrupt_in_epoch_three)
+    checkpoint = tmp_path / "run.ckpt"
+    with pytest.raises(KeyboardInterrupt):
+        train(config, dataset=ds, device="cpu", checkpoint=checkpoint)
+    monkeypatch.setattr(train_module, "evaluate", real_evaluate)
+    assert checkpoint.is_file()
+
+    resumed = train(config, dataset=ds, device="cpu", checkpoint=checkpoint)
+    assert strip(resumed.history) == strip(reference.history)
+    assert all(torch.equal(a, b) for a, b in zip(resumed.model.state_dict().values(),
+                                                 reference.model.state_dict().values(), strict=True))
+    other = make_config("cifar10", 16, epochs=4, seed=7)  # another config ignores this checkpoint
+    assert train_module.load_checkpoint(checkpoint, other) is None

@@ -12,7 +12,7 @@ import time
 
 import pandas as pd
 
-from .config import LR_RULES, UserError, make_config
+from .config import INITS, LR_RULES, PRECISIONS, UserError, make_config
 from .data import DATASETS, verify
 from .store import RunStore
 from .sweep import EXECUTORS, PROFILES, SECTIONS, default_store, run_profile, run_sweep
@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int, default=42)
     t.add_argument("--n-train", type=int, help="stratified subset of the training set")
     t.add_argument("--n-test", type=int, help="stratified subset of the test set")
+    t.add_argument("--init", choices=INITS, default="he-uniform", help="reading of Table VIII's Kaiming uniform")
+    t.add_argument("--precision", choices=PRECISIONS, default="fp32", help="bf16: autocast mixed precision")
     t.add_argument("--save-weights", action="store_true", help="keep the trained weights in the store")
     common(t)
 
@@ -75,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _train(args: argparse.Namespace) -> int:
     config = make_config(args.dataset, args.batch_size, lr_rule=args.lr_rule, base_lr=args.base_lr,
                          warmup_epochs=args.warmup_epochs, epochs=args.epochs, seed=args.seed,
-                         n_train=args.n_train, n_test=args.n_test)
+                         n_train=args.n_train, n_test=args.n_test, init=args.init, precision=args.precision)
     store = RunStore(args.store) if args.store else default_store("custom")
     cached = store.has(config, weights=args.save_weights)
     start = time.perf_counter()

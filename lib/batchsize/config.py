@@ -15,6 +15,13 @@ from typing import Any, Literal
 
 LrRule = Literal["fixed", "linear", "sqrt"]
 LR_RULES: tuple[str, ...] = ("fixed", "linear", "sqrt")
+Init = Literal["he-uniform", "torch-default"]
+INITS: tuple[str, ...] = ("he-uniform", "torch-default")  # two readings of Table VIII's "Kaiming uniform"
+Precision = Literal["fp32", "bf16"]
+PRECISIONS: tuple[str, ...] = ("fp32", "bf16")
+# Fields added after stores existed, at the value every older run had: left out of the key at that value,
+# so older records keep their keys (and a run that differs in them gets a new one).
+LEGACY_DEFAULTS: dict[str, Any] = {"init": "he-uniform", "precision": "fp32"}
 PAPER_BATCH_SIZES: tuple[int, ...] = (1, 8, 16, 32, 64, 128, 256, 512, 1024)
 DATA_SEED = 42  # the paper's seed; fixes synthetic data, splits and subsets for every training seed
 
@@ -38,9 +45,11 @@ class DatasetSpec:
     warmup_from_batch: int = 0  # warmup applies only when B >= this (MNIST: 256)
     augment: bool = False
     max_batch: int = 1024
+    classes: int = 10
 
 
-SYNTHETIC = DatasetSpec(model="mlp", optimizer="adam", base_lr=1e-3, base_batch=32, epochs=50, max_batch=512)
+SYNTHETIC = DatasetSpec(model="mlp", optimizer="adam", base_lr=1e-3, base_batch=32, epochs=50, max_batch=512,
+                        classes=2)
 DATASET_SPECS: dict[str, DatasetSpec] = {
     "synthetic-1k": SYNTHETIC,
     "synthetic-10k": SYNTHETIC,
@@ -73,6 +82,8 @@ class RunConfig:
     augment: bool = False
     n_train: int | None = None  # stratified subset of the training set; None = all of it
     n_test: int | None = None  # stratified subset of the test set (quick/smoke profiles only)
+    init: Init = "he-uniform"  # see models.INITIALISERS
+    precision: Precision = "fp32"  # bf16: autocast mixed precision, fp32 master weights (train.autocast)
 
     @property
     def lr(self) -> float:
@@ -84,7 +95,8 @@ class RunConfig:
 
     def key(self) -> str:
         """Content address: a hash of the canonical JSON of the config."""
-        canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        fields = {k: v for k, v in self.to_dict().items() if LEGACY_DEFAULTS.get(k, object()) != v}
+        canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()[:20]
 
     @classmethod
@@ -104,6 +116,10 @@ class RunConfig:
             raise UserError(f"warmup epochs must be >= 0, got {self.warmup_epochs}")
         if self.lr_rule not in LR_RULES:
             raise UserError(f"unknown LR rule {self.lr_rule!r}; choose one of {', '.join(LR_RULES)}")
+        if self.init not in INITS:
+            raise UserError(f"unknown initialisation {self.init!r}; choose one of {', '.join(INITS)}")
+        if self.precision not in PRECISIONS:
+            raise UserError(f"unknown precision {self.precision!r}; choose one of {', '.join(PRECISIONS)}")
         if not (self.base_lr > 0 and math.isfinite(self.base_lr)):
             raise UserError(f"base learning rate must be a positive number, got {self.base_lr}")
         for name in ("n_train", "n_test"):

@@ -20,6 +20,7 @@ import functools
 import math
 import time
 import warnings
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
@@ -38,8 +39,8 @@ EVAL_CHUNK = 8192
 
 
 def can_stack(config: RunConfig) -> bool:
-    """Runs this module trains: the MLP with Adam and no augmentation (the synthetic data sets)."""
-    return config.model == "mlp" and config.optimizer == "adam" and not config.augment
+    """Runs this module trains: the MLP with Adam, no augmentation, fp32 (the synthetic data sets)."""
+    return config.model == "mlp" and config.optimizer == "adam" and not config.augment and config.precision == "fp32"
 
 
 def group_key(config: RunConfig) -> str:
@@ -50,16 +51,19 @@ def group_key(config: RunConfig) -> str:
 
 
 def train_group(configs: list[RunConfig], device: str = "auto", data_dir: str | None = None,
-                dataset: Dataset | None = None, backend: str = "auto") -> list[RunResult]:
+                dataset: Dataset | None = None, backend: str = "auto",
+                checkpoint_dir: Path | None = None) -> list[RunResult]:
     """Train runs that share a `group_key` together; results are in the format of `train`, in order.
 
-    A group that cannot be stacked (CNNs, SGD) is trained run by run with `train`. `backend` is "auto",
+    A group that cannot be stacked (CNNs, SGD) is trained run by run with `train`, checkpointed per epoch
+    in `checkpoint_dir` as `<key>.ckpt` when given (stacked groups are short and are not). `backend` is "auto",
     "cpp" (the CPU kernel) or "torch" (batched torch ops: CUDA, and the fallback without a compiler).
     """
     if not configs:
         return []
     if not all(can_stack(c) for c in configs):
-        return [train(c, dataset=dataset, device=device, data_dir=data_dir) for c in configs]
+        return [train(c, dataset=dataset, device=device, data_dir=data_dir,
+                      checkpoint=checkpoint_dir / f"{c.key()}.ckpt" if checkpoint_dir else None) for c in configs]
     for config in configs:
         config.validate()
     if len({group_key(c) for c in configs}) > 1:
@@ -73,7 +77,7 @@ class _Group:
 
     def __init__(self, configs: list[RunConfig], dataset: Dataset, dev: torch.device):
         self.configs, self.dataset, self.dev = configs, dataset, dev
-        self.models = [build_model(c.model, c.seed) for c in configs]
+        self.models = [build_model(c.model, c.seed, c.init) for c in configs]
         self.params = torch.stack([parameters_to_vector(m.parameters()).detach() for m in self.models]).to(dev)
         self.exp_avg = torch.zeros_like(self.params)
         self.exp_avg_sq = torch.zeros_like(self.params)

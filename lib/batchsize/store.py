@@ -23,7 +23,7 @@ import pandas as pd
 import torch
 
 from .config import RunConfig
-from .train import RunResult
+from .train import RunResult, run_outcome
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,6 +65,7 @@ class RunStore:
         }
         text = json.dumps(record, indent=1, allow_nan=False)
         _atomic_write(self.record_path(result.config), lambda f: f.write(text.encode()))
+        (self.root / f"{record['key']}.ckpt").unlink(missing_ok=True)  # the run's epoch checkpoint, if any
         return record
 
     def load_weights(self, config: RunConfig) -> dict[str, torch.Tensor]:
@@ -126,12 +127,25 @@ def git_commit() -> str:
         return "unknown"
 
 
+def cpu_name() -> str:
+    """The CPU's model name (Linux), else what `platform` knows: epoch times mean little without it."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "cpu"
+
+
 def provenance(profile: str, device: str, wall_time: float | None) -> dict[str, Any]:
-    name = torch.cuda.get_device_name() if device.startswith("cuda") else platform.processor() or "cpu"
+    """Where and how a run was made; threads and load average say whether its epoch times had the cores alone."""
+    name = torch.cuda.get_device_name() if device.startswith("cuda") else cpu_name()
     return {
         "profile": profile, "device": device, "device_name": name, "torch": torch.__version__,
         "python": platform.python_version(), "commit": git_commit(), "wall_time": wall_time,
         "timestamp": datetime.now(UTC).isoformat(timespec="seconds"), "host": platform.node(),
+        "threads": torch.get_num_threads(), "load_average": round(os.getloadavg()[0], 2),
     }
 
 
@@ -139,8 +153,15 @@ def _as_store(store: RunStore | str | os.PathLike) -> RunStore:
     return store if isinstance(store, RunStore) else RunStore(store)
 
 
+def _outcome(record: dict[str, Any]) -> str:
+    """The run's outcome; records written before outcomes were stored get it from their summary."""
+    summary = record["summary"]
+    test_acc = math.nan if summary["test_acc"] is None else summary["test_acc"]
+    return summary.get("outcome") or run_outcome(record["config"]["dataset"], summary["diverged"], test_acc)
+
+
 def _select(records: list[dict[str, Any]], filters: dict[str, Any]) -> pd.DataFrame:
-    rows = [{"key": r["key"], **r["config"], **r["summary"],
+    rows = [{"key": r["key"], **r["config"], "outcome": _outcome(r), **r["summary"],
              **{f"prov_{k}": v for k, v in r["provenance"].items()}} for r in records]
     table = pd.DataFrame(rows)
     for column, wanted in filters.items():
