@@ -70,3 +70,17 @@ def grid(n: int, width: float = 4.6, height: float = 3.6, ncols: int | None = No
     for ax in axes.flat[n:]:
         ax.remove()
     return fig, axes.flat[:n]
+
+
+def seeds_by_value(data: pd.DataFrame, field: str, ax: plt.Axes | None = None, chance: float | None = None,
+                   title: str | None = None) -> plt.Axes:
+    """Test accuracy of every run (one dot per seed) at each B, side by side for each value of `field`;
+    a dashed line at chance accuracy, so runs that learned nothing are visible rather than averaged."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4))
+    sns.stripplot(data=data, x="batch_size", y="test_acc", hue=field, dodge=True, jitter=0.15, size=7, ax=ax)
+    if chance is not None:
+        ax.axhline(chance, color="0.4", linestyle="--", linewidth=1, label="chance")
+    ax.legend(fontsize="small", title=field)
+    ax.set(xlabel=LABELS["batch_size"], ylabel=LABELS["test_acc"], title=title)
+    return ax

@@ -1,0 +1,48 @@
+"""Paired checks of one config field (initialisation, precision): same data, same B, same seeds, two values.
+
+A check pairs the runs that differ only in `field` and asks two questions per data set and batch size: how
+many runs of each value ended at chance (`train.run_outcome`), and is the paired difference in test accuracy
+within the spread that the seeds themselves produce? The second question is only meaningful when both values
+trained, so a cell where either collapsed says so instead of averaging chance-level runs into a difference.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .config import RunConfig
+
+CELL = ["dataset", "batch_size"]
+
+
+def paired_runs(runs: pd.DataFrame, field: str, reference: str, candidate: str) -> pd.DataFrame:
+    """One row per pair of runs that differ only in `field`: both test accuracies and both outcomes."""
+    others = [c for c in RunConfig.__dataclass_fields__ if c != field]
+    both = runs[runs[field].isin([reference, candidate])]
+    wide = both.pivot_table(index=others, columns=field, values="test_acc", dropna=False)
+    outcome = both.pivot_table(index=others, columns=field, values="outcome", aggfunc="first", dropna=False)
+    wide = wide.dropna(subset=[reference, candidate])
+    pairs = wide.join(outcome, rsuffix=" outcome").reset_index()
+    return pairs.rename(columns={f"{v} outcome": f"outcome {v}" for v in (reference, candidate)})
+
+
+def compare(runs: pd.DataFrame, field: str, reference: str, candidate: str) -> pd.DataFrame:
+    """Per data set and B: means, collapsed counts, the paired difference with its 95 % t interval, the seed
+    spread (standard deviation of the reference's accuracies), and whether the difference is within it."""
+    rows = []
+    for (dataset, batch), cell in paired_runs(runs, field, reference, candidate).groupby(CELL):
+        diff = (cell[candidate] - cell[reference]).to_numpy()
+        n = len(diff)
+        half = stats.t.ppf(0.975, n - 1) * diff.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
+        spread = cell[reference].std(ddof=1) if n > 1 else np.nan
+        collapsed = {v: int((cell[f"outcome {v}"] != "trained").sum()) for v in (reference, candidate)}
+        trained = not any(collapsed.values())
+        rows.append({"dataset": dataset, "batch_size": batch, "seeds": n,
+                     f"{reference} test_acc": cell[reference].mean(), f"{candidate} test_acc": cell[candidate].mean(),
+                     f"{reference} at chance": collapsed[reference], f"{candidate} at chance": collapsed[candidate],
+                     "difference": diff.mean(), "difference CI low": diff.mean() - half,
+                     "difference CI high": diff.mean() + half, "seed spread (SD)": spread,
+                     "within seed spread": (bool(abs(diff.mean()) <= spread) if trained and n > 1 else None)})
+    return pd.DataFrame(rows)
