@@ -24,8 +24,8 @@ def paired_runs(runs: pd.DataFrame, field: str, reference: str, candidate: str) 
     wide = both.pivot_table(index=others, columns=field, values="test_acc", dropna=False)
     outcome = both.pivot_table(index=others, columns=field, values="outcome", aggfunc="first", dropna=False)
     wide = wide.dropna(subset=[reference, candidate])
-    pairs = wide.join(outcome, rsuffix=" outcome").reset_index()
-    return pairs.rename(columns={f"{v} outcome": f"outcome {v}" for v in (reference, candidate)})
+    outcome = outcome.rename(columns={v: f"outcome {v}" for v in (reference, candidate)})
+    return wide.join(outcome).reset_index()
 
 
 def compare(runs: pd.DataFrame, field: str, reference: str, candidate: str) -> pd.DataFrame:

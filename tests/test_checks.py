@@ -1,0 +1,45 @@
+import pandas as pd
+import pytest
+
+from batchsize.checks import compare
+from batchsize.config import make_config
+
+
+def runs(field: str, values: dict[str, list[float]], dataset: str = "mnist", batch: int = 128) -> pd.DataFrame:
+    """A run table: one row per (value, seed) with the given test accuracies."""
+    rows = []
+    for value, accuracies in values.items():
+        for seed, acc in enumerate(accuracies, start=42):
+            config = make_config(dataset, batch, seed=seed, **{field: value})
+            outcome = "collapsed" if acc < 15 else "trained"
+            rows.append({**config.to_dict(), "test_acc": acc, "outcome": outcome})
+    return pd.DataFrame(rows)
+
+
+def test_a_difference_inside_the_seed_spread_is_within():
+    table = compare(runs("precision", {"fp32": [97.0, 98.0, 99.0], "bf16": [97.2, 97.9, 99.1]}),
+                    "precision", "fp32", "bf16")
+    row = table.iloc[0]
+    assert row["seeds"] == 3 and row["difference"] == pytest.approx(0.0667, abs=1e-3)
+    assert row["difference CI low"] < 0 < row["difference CI high"]
+    assert table["within seed spread"].tolist() == [True]
+
+
+def test_a_difference_beyond_the_seed_spread_is_not_within():
+    table = compare(runs("precision", {"fp32": [97.0, 97.1, 97.2], "bf16": [95.0, 95.1, 95.2]}),
+                    "precision", "fp32", "bf16")
+    assert table["within seed spread"].tolist() == [False]
+    assert table.iloc[0]["difference CI high"] < 0
+
+
+def test_collapsed_runs_are_counted_and_never_validate():
+    table = compare(runs("init", {"he-uniform": [11.35, 11.35, 97.0], "torch-default": [96.0, 97.0, 96.5]}),
+                    "init", "he-uniform", "torch-default")
+    row = table.iloc[0]
+    assert row["he-uniform at chance"] == 2 and row["torch-default at chance"] == 0
+    assert table["within seed spread"].tolist() == [None]
+
+
+def test_unpaired_runs_are_left_out():
+    table = runs("init", {"he-uniform": [97.0, 96.0], "torch-default": [96.0, 97.0, 96.5]})
+    assert compare(table, "init", "he-uniform", "torch-default").iloc[0]["seeds"] == 2
