@@ -54,20 +54,31 @@ class Chapter:
         self.sections = sections
         self.profile = resolve_profile(profile, sections)
         get_profile(self.profile)  # an unknown $BATCHSIZE_BOOK_PROFILE fails here, in one line
+        # 'auto' with the committed stores: each section on its own, so that a chapter shows paper scale for
+        # the sections whose paper runs are complete and the quick profile for the others.
+        self.per_section = profile == "auto" and os.environ.get(PROFILE_ENV, "auto") == "auto" and not store
         self.store = RunStore(store) if store else default_store(self.profile)
         self.device = device
         self.seeds = seeds
         self.data_dir = data_dir or os.environ.get("BATCHSIZE_DATA") or str(REPO_ROOT / "data")
         self.batch_sizes = list(batch_sizes) if batch_sizes else None
 
+    def profile_of(self, section: str) -> str:
+        """The profile that `section` renders (see `per_section`)."""
+        return resolve_profile("auto", [section]) if self.per_section else self.profile
+
+    def store_of(self, section: str) -> RunStore:
+        return default_store(self.profile_of(section)) if self.per_section else self.store
+
     def configs(self, section: str) -> list:
         """The section's configs; `batch_sizes` replaces the profile's B in accuracy sections, filters others."""
-        configs = section_configs(self.profile, section, self.seeds)
+        profile = self.profile_of(section)
+        configs = section_configs(profile, section, self.seeds)
         if not self.batch_sizes:
             return configs
         if section not in ACCURACY_SECTIONS:
             return [c for c in configs if c.batch_size in self.batch_sizes]
-        prof = get_profile(self.profile)
+        prof = get_profile(profile)
         datasets = list(dict.fromkeys(c.dataset for c in configs))
         seeds = sorted({c.seed for c in configs})
         return [prof.config(d, b, s) for s in seeds for d in datasets for b in self.batch_sizes
@@ -75,18 +86,19 @@ class Chapter:
 
     def table(self, section: str) -> pd.DataFrame:
         """One row per run of the section (trained first if the store lacks it), accuracies in percent."""
-        table = run_sweep(self.configs(section), self.store, self.profile, device=self.device,
-                          data_dir=self.data_dir, save_weights=weights_wanted(self.profile, self.seeds),
-                          progress=False)
+        profile = self.profile_of(section)
+        table = run_sweep(self.configs(section), self.store_of(section), profile, device=self.device,
+                          data_dir=self.data_dir, save_weights=weights_wanted(profile, self.seeds), progress=False)
         if table.empty:
-            raise UserError(f"section {section!r} of profile {self.profile!r} has no runs")
+            raise UserError(f"section {section!r} of profile {profile!r} has no runs")
         return table.assign(section=section)
 
     def model(self, run: pd.Series) -> torch.nn.Module:
         """The trained network of a run of the `weights` section, in eval mode, on the CPU."""
         config = config_of(run)
         model = build_model(config.model, config.seed)
-        model.load_state_dict(self.store.load_weights(config))
+        store = default_store(run["prov_profile"]) if self.per_section else self.store
+        model.load_state_dict(store.load_weights(config))
         return model.eval()
 
     def eval_set(self, run: pd.Series, n: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
@@ -106,7 +118,9 @@ class Chapter:
 
     def history(self, table: pd.DataFrame) -> pd.DataFrame:
         """Per-epoch curves of the runs in `table`."""
-        curves = load_history(self.store, key=list(table["key"]))
+        stores = ([default_store(p) for p in table["prov_profile"].unique()] if self.per_section
+                  else [self.store])
+        curves = pd.concat([load_history(s, key=list(table["key"])) for s in stores], ignore_index=True)
         return curves.merge(table[["key", "train_size"]], on="key")
 
 
