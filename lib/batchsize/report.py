@@ -35,10 +35,13 @@ def absolute_verdict(ours: float, theirs: float, profile: str, tol: float, partl
 
 def mean_by_batch(table: pd.DataFrame, columns: tuple[str, ...] = ("test_acc", "train_acc", "gap", "mean_epoch_time"),
                   by: tuple[str, ...] = ("dataset", "batch_size")) -> pd.DataFrame:
-    """Seed means (and counts) per cell: what every comparison with a single-seed paper uses."""
+    """Seed means (and counts) per cell: what every comparison with a single-seed paper uses. `at chance`
+    counts the cell's runs that did not train (collapsed or diverged), so a mean over them is never silent."""
     grouped = table.groupby(list(by))
-    means = grouped[list(columns)].mean()
-    return means.assign(seeds=grouped.size()).reset_index()
+    means = grouped[list(columns)].mean().assign(seeds=grouped.size())
+    if "outcome" in table:
+        means["at chance"] = table.assign(bad=table["outcome"] != "trained").groupby(list(by))["bad"].sum()
+    return means.reset_index()
 
 
 def compare_accuracy(table: pd.DataFrame, dataset: str, profile: str) -> pd.DataFrame:
@@ -245,8 +248,11 @@ def _mnist_floor(tables: dict, profile: str) -> tuple[str, str]:
 
 def _mnist_negative_gap(tables: dict, profile: str) -> tuple[str, str]:
     part = _cells(tables, "mnist")
-    gap = part.loc[part.index.max(), "gap"]
-    return f"Δ = {gap:+.2f} pp at B = {part.index.max()}", REPRODUCED if gap < 0 else NOT_REPRODUCED
+    largest = part.loc[part.index.max()]
+    text = f"Δ = {largest['gap']:+.2f} pp at B = {part.index.max()}"
+    if largest.get("at chance", 0) > 0:  # a constant predictor's gap says nothing about generalisation
+        return f"{text}, {int(largest['at chance'])} of {int(largest['seeds'])} runs at chance", NOT_REPRODUCED
+    return text, REPRODUCED if largest["gap"] < 0 else NOT_REPRODUCED
 
 
 def _cifar_collapse(tables: dict, profile: str) -> tuple[str, str]:
@@ -254,13 +260,17 @@ def _cifar_collapse(tables: dict, profile: str) -> tuple[str, str]:
     large = part.index.max()
     acc, peak = part.loc[large, "test_acc"], part["test_acc"].max()
     verdict = REPRODUCED if acc <= 15 else PARTLY if acc < peak - 10 else NOT_REPRODUCED
-    return f"{acc:.1f}% at B = {large} (peak {peak:.1f}%)", verdict
+    chance = f", {int(part.loc[large, 'at chance'])} of {int(part.loc[large, 'seeds'])} runs at chance" \
+        if "at chance" in part else ""
+    return f"{acc:.1f}% at B = {large} (peak {peak:.1f}%{chance})", verdict
 
 
 def _pearson(tables: dict, profile: str) -> tuple[str, str]:
     runs = tables["accuracy"]
-    result = pearson_log_b_gap(runs[~runs["diverged"].astype(bool)])
-    ours = f"r = {result['r']:.2f} [{result['ci_low']:.2f}, {result['ci_high']:.2f}], p = {result['p']:.2g}"
+    trained = runs["outcome"] == "trained" if "outcome" in runs else ~runs["diverged"].astype(bool)
+    result = pearson_log_b_gap(runs[trained])
+    ours = (f"r = {result['r']:.2f} [{result['ci_low']:.2f}, {result['ci_high']:.2f}], p = {result['p']:.2g}, "
+            f"n = {result['n']} ({int((~trained).sum())} runs at chance left out)")
     verdict = (REPRODUCED if result["ci_low"] <= paper.PEARSON_R <= result["ci_high"] and result["p"] < 0.001
                else PARTLY if result["r"] > 0 and result["p"] < 0.05 else NOT_REPRODUCED)
     return ours, verdict
