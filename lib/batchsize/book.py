@@ -46,8 +46,8 @@ class Chapter:
     """One chapter's parameters, resolved once: profile, store, device, seeds, data directory, batch sizes."""
 
     def __init__(self, sections: list[str], profile: str = "auto", device: str = "auto", seeds: int | None = None,
-                 data_dir: str | None = None, store: str | None = None, batch_sizes: list[int] | None = None):
-        check_parameters(profile, device, seeds, data_dir, store, batch_sizes)
+                 data_dir: str | None = None, store: str | None = None, batch_sizes: list[int] | str | None = None):
+        batch_sizes = check_parameters(profile, device, seeds, data_dir, store, batch_sizes)["batch_sizes"]
         # The book's models are small: on a shared CPU, intra-op threads wait on each other far longer than
         # they compute (one thread measured ~80× faster for the MLP analyses on a loaded 2-core machine).
         torch.set_num_threads(int(os.environ.get(THREADS_ENV, "1")))
