@@ -4,6 +4,7 @@ import sys
 
 import pytest
 
+from batchsize import sweep as sweep_module
 from batchsize.cli import main
 
 
@@ -34,7 +35,13 @@ def test_sweep_prints_the_table(tmp_path, capsys):
     (["train", "--dataset", "synthetic-1k", "--batch-size", "0"], "batch size must be a positive integer"),
     (["train", "--dataset", "synthetic-1k", "--batch-size", "4096"], "larger than the training set"),
     (["train", "--dataset", "imagenet", "--batch-size", "8"], "invalid choice: 'imagenet'"),
-    (["train", "--dataset", "synthetic-1k", "--batch-size", "8", "--epochs", "-3"], "epochs must be >= 0"),
+    (["train", "--dataset", "synthetic-1k", "--batch-size", "8", "--epochs", "-3"], "epochs must be >= 1"),
+    (["train", "--dataset", "synthetic-1k", "--batch-size", "8", "--epochs", "0"], "epochs must be >= 1, got 0"),
+    (["train", "--dataset", "synthetic-1k", "--batch-size", "8", "--n-train", "1"], "n-train must be at least 2"),
+    (["train", "--dataset", "synthetic-1k", "--batch-size", "8", "--n-test", "0"], "n-test must be at least 2"),
+    (["train", "--dataset", "synthetic-1k", "--batch-size", "8", "--n-train", "99999"], "exceeds the 800 samples"),
+    (["train", "--dataset", "synthetic-1k", "--batch-size", "8", "--warmup-epochs", "-1"], "warmup epochs"),
+    (["train", "--dataset", "synthetic-1k", "--batch-size", "8", "--base-lr", "0"], "base learning rate"),
     (["train", "--dataset", "synthetic-1k", "--batch-size", "eight"], "invalid int value"),
     (["sweep", "--profile", "huge"], "invalid choice: 'huge'"),
     (["sweep", "--profile", "smoke", "--section", "nope"], "invalid choice: 'nope'"),
@@ -49,6 +56,22 @@ def test_user_errors_are_one_line_without_traceback(args, message, tmp_path, mon
     assert "Traceback" not in proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("batchsize: error:") and message in lines[0]
+
+
+@pytest.mark.parametrize("command", [
+    ["train", "--dataset", "synthetic-1k", "--batch-size", "8", "--epochs", "1", "--device", "cpu"],
+    ["sweep", "--profile", "smoke", "--section", "synthetic", "--device", "cpu", "--no-progress"],
+])
+@pytest.mark.parametrize("where", ["file", "file/store"])
+def test_a_store_that_cannot_be_written_fails_in_one_line_before_training(command, where, tmp_path, capsys,
+                                                                            monkeypatch):
+    """A file where the store should be (root ignores read-only directories; tests/test_store.py has those)."""
+    (tmp_path / "file").write_text("not a store")
+    monkeypatch.setattr(sweep_module, "train_group", lambda *a, **k: pytest.fail("trained before the check"))
+    assert main([*command, "--store", str(tmp_path / where)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [f"batchsize: error: cannot write to the run store {tmp_path / where}: "
+                     + ("it is a file" if where == "file" else "Not a directory")]
 
 
 def test_data_verify_reports_every_data_set(tmp_path, capsys, monkeypatch):

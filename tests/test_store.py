@@ -1,11 +1,14 @@
 import json
+import os
+import re
+import stat
 import warnings
 
 import pytest
 import torch
 
 from batchsize import sweep as sweep_module
-from batchsize.config import make_config
+from batchsize.config import UserError, make_config
 from batchsize.store import RunStore, load_history, load_table
 from batchsize.sweep import run_sweep, section_configs
 from batchsize.train import train
@@ -101,3 +104,52 @@ def test_load_table_and_history_filter(tmp_path):
     assert set(curves["epoch"]) == {1, 2, 3} and "batch_size" in curves
     with pytest.raises(KeyError):
         load_table(tmp_path, colour="red")
+
+
+def test_records_and_weights_are_readable_by_the_group(tmp_path, result):
+    """mkstemp makes 0600 files; a store shared by a group (or served by a web server) needs 0644."""
+    store = RunStore(tmp_path)
+    store.put(result, save_weights=True)
+    for path in store.record_path(result.config), store.weights_path(result.config):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path.name
+
+
+def test_check_writable_creates_the_store_and_leaves_no_probe(tmp_path):
+    store = RunStore(tmp_path / "new" / "store")
+    store.check_writable()
+    assert store.root.is_dir() and list(store.root.iterdir()) == []
+
+
+@pytest.mark.parametrize("where", ["file", "file/store"])
+def test_a_file_in_the_way_is_a_one_line_error_naming_the_path(tmp_path, where):
+    (tmp_path / "file").write_text("not a store")
+    store = RunStore(tmp_path / where)
+    with pytest.raises(UserError, match=re.escape(f"cannot write to the run store {tmp_path / where}: ")) as err:
+        store.check_writable()
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories")
+def test_a_read_only_store_is_a_one_line_error(tmp_path):
+    tmp_path.chmod(0o555)
+    try:
+        with pytest.raises(UserError, match=re.escape(f"run store {tmp_path}: Permission denied")):
+            RunStore(tmp_path).check_writable()
+    finally:
+        tmp_path.chmod(0o755)
+
+
+def test_a_sweep_into_an_unusable_store_fails_before_training(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("not a store")
+    monkeypatch.setattr(sweep_module, "train_group", lambda *a, **k: pytest.fail("trained before the check"))
+    with pytest.raises(UserError, match="cannot write to the run store"):
+        run_sweep(section_configs("smoke", "synthetic")[:1], tmp_path / "file" / "store", device="cpu",
+                  progress=False)
+
+
+def test_a_complete_store_is_read_without_a_write_check(tmp_path, monkeypatch):
+    """Committed results on a read-only checkout still render: the check runs only when there is training to do."""
+    configs = section_configs("smoke", "synthetic")[:1]
+    run_sweep(configs, tmp_path, device="cpu", progress=False)
+    monkeypatch.setattr(RunStore, "check_writable", lambda self: pytest.fail("checked a complete store"))
+    assert len(run_sweep(configs, tmp_path, device="cpu", progress=False)) == 1

@@ -110,8 +110,8 @@ class RunConfig:
             raise UserError(f"unknown data set {self.dataset!r}; choose one of {', '.join(DATASET_SPECS)}")
         if self.batch_size < 1:
             raise UserError(f"batch size must be a positive integer, got {self.batch_size}")
-        if self.epochs < 0:
-            raise UserError(f"epochs must be >= 0, got {self.epochs}")
+        if self.epochs < 1:
+            raise UserError(f"epochs must be >= 1, got {self.epochs}")
         if self.warmup_epochs < 0:
             raise UserError(f"warmup epochs must be >= 0, got {self.warmup_epochs}")
         if self.lr_rule not in LR_RULES:

@@ -3,7 +3,8 @@
 Records are written to a temporary file in the same directory and renamed into place, so a reader
 sees either the whole record or none; a record that fails to parse is skipped with a warning that
 names it. Weights (for the landscape and sharpness analyses) sit beside the record as `<key>.pt`
-and are loaded with `weights_only=True`.
+and are loaded with `weights_only=True`. Both are group- and world-readable (0644), so a store shared
+between the users of a group (or served by a web server) can be read by all of them.
 """
 
 from __future__ import annotations
@@ -15,17 +16,19 @@ import platform
 import subprocess
 import tempfile
 import warnings
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 import torch
 
-from .config import RunConfig
+from .config import RunConfig, UserError
 from .train import RunResult, run_outcome
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+STORE_FILE_MODE = 0o644  # records and weights: readable by everyone who can see the store, writable by its owner
 
 
 class RunStore:
@@ -39,6 +42,21 @@ class RunStore:
 
     def weights_path(self, config: RunConfig) -> Path:
         return self.root / f"{config.key()}.pt"
+
+    def check_writable(self) -> None:
+        """Create the directory if missing and write and remove a probe file, or raise a one-line UserError.
+
+        A sweep calls this before training, so an unusable `--store` (a file, a path under a file, a
+        read-only directory) fails at once instead of after the first run has been computed and lost.
+        """
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd, probe = tempfile.mkstemp(dir=self.root, prefix=".write-probe.", suffix=".tmp")
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as err:
+            reason = "it is a file" if isinstance(err, FileExistsError) else err.strerror or str(err)
+            raise UserError(f"cannot write to the run store {self.root}: {reason}") from None
 
     def has(self, config: RunConfig, weights: bool = False) -> bool:
         if self.get(config) is None:
@@ -92,9 +110,11 @@ def _read_record(path: Path) -> dict[str, Any] | None:
     return record
 
 
-def _atomic_write(path: Path, write) -> None:
+def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write via a temporary file renamed into place, so readers see the whole file or none of it."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, STORE_FILE_MODE)  # mkstemp makes 0600: other users of a shared store could not read it
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()

@@ -287,6 +287,8 @@ def run_sweep(configs: list[RunConfig], store: RunStore | str, profile: str = "c
     store = store if isinstance(store, RunStore) else RunStore(store)
     unique = list(dict.fromkeys(configs))
     groups = group_runs([c for c in unique if not store.has(c, weights=wants_weights(c, save_weights))])
+    if groups:  # an unusable store fails now, in one line; a complete read-only store can still be read
+        store.check_writable()
     task = functools.partial(train_and_store, store_root=str(store.root.resolve()), profile=profile,
                              device=device, data_dir=data_dir, save_weights=save_weights)
     if executor == "inline":
