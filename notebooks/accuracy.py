@@ -33,8 +33,8 @@ from batchsize import book, paper, plots, report
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds, data_dir, store, batch_sizes)
 runs = {s: chapter.table(s) for s in chapter.sections}
-Markdown(f"Rendering the **{chapter.profile}** profile from `{chapter.store.root.name}/`: "
-         f"{sum(len(t) for t in runs.values())} runs.")
+Markdown("Rendering " + "; ".join(f"{s}: the **{chapter.profile_of(s)}** profile ({len(t)} runs, "
+                                  f"{t['seed'].nunique()} seeds)" for s, t in runs.items()) + ".")
 
 # %% [markdown]
 # ## Synthetic data (Fig. 2, Table VII)
@@ -64,7 +64,7 @@ book.publish(fig, "Test accuracy against B for the three synthetic sets; dotted 
 # %%
 def comparison(dataset: str, name: str) -> None:
     """The paper's table beside our seed means, with verdicts."""
-    table = report.compare_accuracy(runs_all, dataset, chapter.profile)
+    table = report.compare_accuracy(runs_all, dataset, chapter.profile_of(SECTION_OF[dataset]))
     shown = table.style.hide(axis="index").format(precision=3, na_rep="—")
     book.publish(shown, f"{name}, {book.DATASET_NAMES[dataset]}: the paper's values (`paper …`) beside our seed "
                  f"means. Verdicts: within {report.ACC_TOL} pp of the paper's test accuracy (gap: "
@@ -74,6 +74,7 @@ def comparison(dataset: str, name: str) -> None:
 
 
 runs_all = pd.concat(runs.values(), ignore_index=True)
+SECTION_OF = {d: s for s, t in runs.items() for d in t["dataset"].unique()}
 for name in ["synthetic-1k", "synthetic-10k", "synthetic-50k"]:
     if name in set(synthetic["dataset"]):
         comparison(name, "Table VII")

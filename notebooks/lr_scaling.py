@@ -44,7 +44,8 @@ ours = report.mean_by_batch(lr_runs, ("lr", "test_acc", "gap"), ("batch_size", "
 table_v = paper.table("V").rename(columns={"B": "batch_size", "lr": "paper lr", "test_acc": "paper test_acc",
                                            "gap": "paper gap"})
 table_v = table_v.merge(ours, on=["batch_size", "lr_rule"], how="outer").sort_values(["batch_size", "lr_rule"])
-table_v["verdict (test acc)"] = [report.absolute_verdict(o, t, chapter.profile, report.ACC_TOL, report.ACC_PARTLY_TOL)
+lr_profile = report.runs_profile(lr_runs, chapter.profile)
+table_v["verdict (test acc)"] = [report.absolute_verdict(o, t, lr_profile, report.ACC_TOL, report.ACC_PARTLY_TOL)
                                  for o, t in zip(table_v["test_acc"], table_v["paper test_acc"], strict=True)]
 book.publish(table_v.style.hide(axis="index").format(precision=4, na_rep="—"),
              "the paper (`paper …`, linear = its 'Scaled') beside our seed means; the square-root rule is "

@@ -30,3 +30,13 @@ def test_pearson_leaves_runs_at_chance_out_and_says_so():
     rows.append(("mnist", 1024, 42, 11.35, -10.0, "collapsed"))
     ours, verdict = report._pearson(accuracy(rows), "paper")
     assert "n = 9 (1 runs at chance left out)" in ours and verdict != report.NOT_REPRODUCED
+
+
+def test_absolute_numbers_are_testable_only_on_paper_runs_whatever_the_chapter_profile():
+    tables = accuracy([("mnist", 64, 42, 99.1, 0.3, "trained")])
+    paper_runs, quick_runs = (tables["accuracy"].assign(prov_profile=p) for p in ("paper", "quick"))
+    assert report.compare_accuracy(paper_runs, "mnist", "quick").set_index("B").loc[64, "verdict (test acc)"] \
+        == report.REPRODUCED
+    assert report.compare_accuracy(quick_runs, "mnist", "paper").set_index("B").loc[64, "verdict (test acc)"] \
+        == report.NOT_TESTABLE
+    assert report.runs_profile(pd.concat([paper_runs, quick_runs]), "paper") == "mixed"
