@@ -53,8 +53,10 @@ chromium:
 		(apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null) || \
 		echo "chromium not installed: the browser test will skip"
 
+# Speed benchmarks (benchmarks/results/README.md): trainer vs. a plain loop, then CNN steps against the GEMM peak.
 bench: data
 	$(BIN)/python benchmarks/trainer.py
+	$(BIN)/python benchmarks/cnn.py
 
 clean:
 	rm -rf _build
