@@ -20,5 +20,7 @@ def test_benchmark_table_smoke():
                             log=lambda _: None)
     (row,) = table["rows"]
     assert row["steps"] == 4 and row["reference_steps_per_s"] > 0 and row["ours_steps_per_s"] > 0
-    assert row["ratio"] == round(row["ours_steps_per_s"] / row["reference_steps_per_s"], 2)
+    # the ratio is computed from unrounded rates, the rates are stored to 0.1 step/s: equal within that rounding
+    ours, ref = row["ours_steps_per_s"], row["reference_steps_per_s"]
+    assert (ours - 0.05) / (ref + 0.05) - 0.005 <= row["ratio"] <= (ours + 0.05) / max(ref - 0.05, 1e-9) + 0.005
     assert "| mlp | 8 | 4 |" in bench.markdown_table(table) and table["machine"]["cores"]
