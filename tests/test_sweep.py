@@ -27,6 +27,7 @@ def test_paper_profile_is_table_two():
     synthetic = section_configs("paper", "synthetic", seeds=1)
     assert max(c.batch_size for c in synthetic) == 512 and {c.epochs for c in synthetic} == {50}
     assert PROFILES["paper"].seeds >= 3
+    assert {c.seed for c in section_configs("paper", "synthetic")} == set(range(42, 47))  # 5 seeds by default
 
 
 def test_lr_ablation_and_matched_steps():
