@@ -31,7 +31,8 @@ from IPython.display import Markdown
 
 from batchsize import book, paper, plots, report
 
-chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds, data_dir, store, batch_sizes)
+chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds, data_dir, store, batch_sizes,
+                       mix_profiles=True)
 runs = {s: chapter.table(s) for s in chapter.sections}
 Markdown("Rendering " + "; ".join(f"{s}: the **{chapter.profile_of(s)}** profile ({len(t)} runs, "
                                   f"{t['seed'].nunique()} seeds)" for s, t in runs.items()) + ".")

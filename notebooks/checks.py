@@ -40,7 +40,7 @@ from batchsize import book, checks, paper, plots
 from batchsize.config import DATASET_SPECS
 from batchsize.sweep import get_profile
 
-init = book.Chapter(["init-check"], profile, device, seeds, data_dir, store)
+init = book.Chapter(["init-check"], profile, device, seeds, data_dir, store, mix_profiles=True)
 init_runs = init.table("init-check")
 init_cells = checks.compare(init_runs, "init", "he-uniform", "torch-default")
 
@@ -89,7 +89,7 @@ Markdown(f"Of {len(init_runs) // 2} runs per initialisation, **{collapsed['he-un
 # ## bf16 mixed precision
 
 # %% tags=["remove-cell"]
-precision = book.Chapter(["precision-check"], profile, device, seeds, data_dir, store)
+precision = book.Chapter(["precision-check"], profile, device, seeds, data_dir, store, mix_profiles=True)
 precision_runs = precision.table("precision-check")
 precision_cells = checks.compare(precision_runs, "precision", "fp32", "bf16")
 speed = precision_runs.pivot_table(index=["dataset", "batch_size"], columns="precision",

@@ -31,7 +31,8 @@ from IPython.display import Markdown
 
 from batchsize import book, paper, plots, report
 
-chapter = book.Chapter(["lr-scaling", "cifar10-lr"], profile, device, seeds, data_dir, store, batch_sizes)
+chapter = book.Chapter(["lr-scaling", "cifar10-lr"], profile, device, seeds, data_dir, store, batch_sizes,
+                       mix_profiles=True)
 lr_runs = chapter.table("lr-scaling")
 cifar_runs = chapter.table("cifar10-lr").assign(
     rule=lambda t: t["lr_rule"] + t["warmup_epochs"].map(lambda w: f" + {w}-epoch warmup" if w else ""))
