@@ -157,6 +157,7 @@ def test_a_killed_run_resumes_from_its_checkpoint_with_the_same_result(tmp_path,
 
     resumed = train(config, dataset=ds, device="cpu", checkpoint=checkpoint)
     assert strip(resumed.history) == strip(reference.history)
+    assert resumed.resumed_from and not reference.resumed_from  # provenance says the run was resumed
     assert all(torch.equal(a, b) for a, b in zip(resumed.model.state_dict().values(),
                                                  reference.model.state_dict().values(), strict=True))
     other = make_config("cifar10", 16, epochs=4, seed=7)  # another config ignores this checkpoint

@@ -81,6 +81,8 @@ class RunStore:
             "history": _finite(result.history),
             "provenance": provenance(profile, result.device, wall_time),
         }
+        if result.resumed_from:  # a run finished across sessions: the commits that trained its earlier epochs
+            record["provenance"]["resumed_from"] = result.resumed_from
         text = json.dumps(record, indent=1, allow_nan=False)
         _atomic_write(self.record_path(result.config), lambda f: f.write(text.encode()))
         (self.root / f"{record['key']}.ckpt").unlink(missing_ok=True)  # the run's epoch checkpoint, if any

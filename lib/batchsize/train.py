@@ -34,6 +34,7 @@ class RunResult:
     history: list[dict[str, float]]
     model: nn.Module = field(repr=False)
     device: str = "cpu"
+    resumed_from: list[str] = field(default_factory=list)  # commits that trained its earlier epochs (checkpoints)
 
 
 def resolve_device(device: str = "auto") -> torch.device:
@@ -171,7 +172,13 @@ def train(config: RunConfig, dataset: Dataset | None = None, device: str = "auto
     history: list[dict[str, float]] = []
     step, diverged = 0, False
     resumed = load_checkpoint(checkpoint, config)
+    commits: list[str] = []
+    if checkpoint is not None:
+        from .store import git_commit  # the store imports this module
+
+        commits = [git_commit()]
     if resumed is not None:
+        commits = list(dict.fromkeys([*resumed.get("commits", []), *commits]))
         model.load_state_dict(resumed["model"])
         optimizer.load_state_dict(resumed["optimizer"])
         torch.set_rng_state(resumed["rng"])
@@ -210,11 +217,12 @@ def train(config: RunConfig, dataset: Dataset | None = None, device: str = "auto
             diverged = True
             break
         if checkpoint is not None and epoch < config.epochs:
-            save_checkpoint(checkpoint, dict(key=config.key(), model=model.state_dict(), history=history,
-                                             optimizer=optimizer.state_dict(), rng=torch.get_rng_state(),
-                                             generator=generator.get_state(), step=step))
+            save_checkpoint(checkpoint, dict(key=config.key(), commits=commits, model=model.state_dict(),
+                                             history=history, optimizer=optimizer.state_dict(),
+                                             rng=torch.get_rng_state(), generator=generator.get_state(), step=step))
 
-    return RunResult(config, summarize(history, diverged, step, n, config), history, model, str(dev))
+    return RunResult(config, summarize(history, diverged, step, n, config), history, model, str(dev),
+                     resumed_from=(resumed.get("commits") or ["unknown"]) if resumed is not None else [])
 
 
 def summarize(history: list[dict[str, float]], diverged: bool, steps: int, train_size: int,
