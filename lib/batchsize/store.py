@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 import pandas as pd
 import torch
 
-from .config import RunConfig, UserError
+from .config import LEGACY_DEFAULTS, RunConfig, UserError
 from .train import RunResult, run_outcome
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -183,7 +183,7 @@ def _outcome(record: dict[str, Any]) -> str:
 
 
 def _select(records: list[dict[str, Any]], filters: dict[str, Any]) -> pd.DataFrame:
-    rows = [{"key": r["key"], **r["config"], "outcome": _outcome(r), **r["summary"],
+    rows = [{"key": r["key"], **LEGACY_DEFAULTS, **r["config"], "outcome": _outcome(r), **r["summary"],
              **{f"prov_{k}": v for k, v in r["provenance"].items()}} for r in records]
     table = pd.DataFrame(rows)
     for column, wanted in filters.items():
