@@ -41,3 +41,14 @@ def test_live_slider_offers_the_batch_sizes_of_the_chosen_rule():
     rule.value = "fixed"
     assert list(size.options) == [64]
     assert dataset.value == "synthetic-1k"
+
+
+def test_runs_differing_only_in_warmup_are_separate_choices_with_one_stop_per_batch_size():
+    """CIFAR-10 linear at B = 256 with and without warmup: two rules; MNIST's own warmup rule is just 'linear'."""
+    runs = pd.DataFrame({"key": list("abcde"), "dataset": ["cifar10"] * 3 + ["mnist"] * 2,
+                         "lr_rule": "linear", "batch_size": [256, 256, 256, 128, 256], "seed": [42, 42, 43, 42, 42],
+                         "warmup_epochs": [0, 5, 0, 0, 5]})
+    chosen = widgets._one_seed(runs)
+    assert sorted(zip(chosen["dataset"], chosen["lr_rule"], chosen["batch_size"], strict=True)) == [
+        ("cifar10", "linear", 256), ("cifar10", "linear + 5-epoch warmup", 256),
+        ("mnist", "linear", 128), ("mnist", "linear", 256)]

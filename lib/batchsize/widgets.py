@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import plots
 from .book import DATASET_NAMES
+from .config import DATASET_SPECS
 
 STATIC_ENV = "BATCHSIZE_STATIC"  # set by `make book`: the site has no kernel, so show only the static slider
 METRICS = {"test_acc": "test acc (%)", "train_acc": "train acc (%)", "gap": "gap Δ (pp)", "lr": "peak LR",
@@ -60,8 +61,22 @@ def _png(fig: plt.Figure) -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
+def _paper_warmup(dataset: str, batch_size: int) -> int:
+    spec = DATASET_SPECS[dataset]
+    return spec.warmup_epochs if batch_size >= spec.warmup_from_batch else 0
+
+
 def _one_seed(table: pd.DataFrame) -> pd.DataFrame:
-    return table[table["seed"] == table["seed"].min()].sort_values(["dataset", "lr_rule", "batch_size"])
+    """The first seed of each choice. A warmup other than the paper's rule is part of the LR rule's name, so that
+    runs differing only in warmup (CIFAR-10 linear with and without) are separate choices, not one slider stop."""
+    if "warmup_epochs" in table:
+        extra = [w != _paper_warmup(d, b) and w > 0 for d, b, w in
+                 zip(table["dataset"], table["batch_size"], table["warmup_epochs"], strict=True)]
+        table = table.assign(lr_rule=[f"{r} + {w}-epoch warmup" if x else r for r, w, x in
+                                      zip(table["lr_rule"], table["warmup_epochs"], extra, strict=True)])
+    first = table[table["seed"] == table["seed"].min()]
+    return first.drop_duplicates(["dataset", "lr_rule", "batch_size"]).sort_values(["dataset", "lr_rule",
+                                                                                    "batch_size"])
 
 
 def static_slider(table: pd.DataFrame, history: pd.DataFrame, element_id: str = "bs-explorer") -> str:
