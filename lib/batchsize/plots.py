@@ -19,6 +19,16 @@ LABELS = {"test_acc": "test accuracy (%)", "train_acc": "train accuracy (%)", "g
           "test_loss": "test loss", "train_loss": "train loss", "running_loss": "running train loss"}
 
 
+# One colour per data set, the same in every figure (by display name, as the legends show them).
+DATASET_COLOURS = dict(zip(DATASET_NAMES.values(), sns.color_palette("colorblind", len(DATASET_NAMES)), strict=True))
+
+
+def _palette(values) -> dict:
+    """Data sets keep their own colour; other hue values (LR rules, ...) take the palette's colours in order."""
+    others = iter(sns.color_palette("dark", 10))
+    return {v: DATASET_COLOURS[v] if v in DATASET_COLOURS else next(others) for v in dict.fromkeys(values)}
+
+
 def _band(data: pd.DataFrame) -> tuple[str, int] | None:
     return ("ci", 95) if data["seed"].nunique() > 1 else None
 
@@ -37,11 +47,14 @@ def by_batch(data: pd.DataFrame, y: str, hue: str = "dataset", ax: plt.Axes | No
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 4))
     data = data.assign(**{hue: data[hue].map(lambda v: DATASET_NAMES.get(v, v))})
-    sns.lineplot(data=data, x="batch_size", y=y, hue=hue, marker="o", errorbar=_band(data), ax=ax)
-    if paper is not None and y in paper:
+    shown = paper is not None and y in paper
+    if shown:
         paper = paper.assign(**{hue: paper[hue].map(lambda v: DATASET_NAMES.get(v, v))})
-        for i, (name, part) in enumerate(paper.groupby(hue, sort=False)):
-            ax.plot(part["B"], part[y], linestyle=":", marker="s", mfc="none", color=f"C{i}",
+    palette = _palette([*data[hue], *(paper[hue] if shown else [])])
+    sns.lineplot(data=data, x="batch_size", y=y, hue=hue, marker="o", errorbar=_band(data), ax=ax, palette=palette)
+    if shown:
+        for name, part in paper.groupby(hue, sort=False):
+            ax.plot(part["B"], part[y], linestyle=":", marker="s", mfc="none", color=palette[name],
                     label=f"{name} (paper)")
         ax.legend(fontsize="small")
     log2_axis(ax, pd.concat([data["batch_size"], paper["B"] if paper is not None else data["batch_size"]]))
