@@ -52,7 +52,7 @@ table_vi["verdict (B*)"] = np.select(
     ["—", "not testable", "reproduced"], "not reproduced")
 book.publish(table_vi.style.hide(axis="index").format(precision=2, na_rep="—"),
              f"Optimal B (highest mean test accuracy) and B* (smallest B above it more than {tolerance} point below "
-             "the peak; <NA>: none is) per data set and training-set size, beside the paper's Table VI. The paper's "
+             "the peak; — where none is) per data set and training-set size, beside the paper's Table VI. The paper's "
              "N counts the whole synthetic set (train + test); ours, the training examples. Verdicts only on the "
              "paper profile (other profiles train on subsets).", table_vi, "Table VI", runs=runs)
 
