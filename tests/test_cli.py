@@ -1,11 +1,15 @@
 import json
+import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
+from batchsize import data as batchsize_data
 from batchsize import sweep as sweep_module
 from batchsize.cli import main
+from conftest import REPO
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -80,3 +84,43 @@ def test_data_verify_reports_every_data_set(tmp_path, capsys, monkeypatch):
     assert main(["data", "verify", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "synthetic-1k    ok" in out and "missing" in out
+
+
+def test_help_answers_at_once_without_importing_torch_or_pandas():
+    """`batchsize --help` (and every subcommand's) must not wait for torch, pandas or the data loaders."""
+    code = "import sys, batchsize.cli; print(sorted({'torch', 'pandas', 'numpy', 'sklearn'} & set(sys.modules)))"
+    imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert imported.strip() == "[]"
+    for command in ([], ["train"], ["sweep"], ["data"]):
+        seconds = []
+        for _ in range(2):  # the better of two: a busy machine may stall one start
+            start = time.perf_counter()
+            proc = run_cli(*command, "--help")
+            seconds.append(time.perf_counter() - start)
+        assert proc.returncode == 0 and "usage: batchsize" in proc.stdout
+        assert min(seconds) < 2.0, f"batchsize {' '.join(command)} --help took {min(seconds):.1f} s"
+
+
+def test_stores_the_cli_writes_by_default_are_ignored_by_git_and_committed_ones_are_not():
+    """`train` without --store writes results/custom, a smoke sweep results/smoke: neither may dirty the checkout."""
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+
+    def ignored(profile: str) -> bool:
+        path = sweep_module.default_store(profile).root / "0123456789abcdef0123.json"
+        return subprocess.run(["git", "check-ignore", "-q", str(path)], cwd=REPO).returncode == 0
+
+    assert ignored("custom") and ignored("smoke")
+    assert not ignored("quick") and not ignored("paper")
+
+
+def test_data_is_looked_for_in_the_repository_not_the_current_directory(tmp_path, monkeypatch, capsys):
+    seen = []
+    monkeypatch.setattr(batchsize_data, "verify", lambda data_dir: seen.append(data_dir) or [])
+    monkeypatch.delenv("BATCHSIZE_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["data", "verify"]) == 0
+    monkeypatch.setenv("BATCHSIZE_DATA", str(tmp_path / "env"))
+    assert main(["data", "verify"]) == 0
+    assert main(["data", "verify", "--data-dir", str(tmp_path / "given")]) == 0
+    assert seen == [str(REPO / "data"), str(tmp_path / "env"), str(tmp_path / "given")]

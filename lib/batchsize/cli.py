@@ -1,24 +1,25 @@
 """`batchsize` command line: train one config, sweep a profile, verify the data.
 
-User mistakes exit with status 2 and one line on stderr; only genuine bugs show a traceback.
+User mistakes exit with status 2 and one line on stderr; only genuine bugs show a traceback. The parser is
+built from light modules only (no torch, pandas or data loaders: they load in the command that needs them),
+so `--help` answers at once.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 
-import pandas as pd
-
-from .config import INITS, LR_RULES, PRECISIONS, UserError, make_config
-from .data import DATASETS, verify
-from .store import RunStore
+from .config import DATASET_SPECS, INITS, LR_RULES, PRECISIONS, UserError, make_config
+from .store import REPO_ROOT, RunStore
 from .sweep import EXECUTORS, PROFILES, SECTIONS, default_store, run_profile, run_sweep
 
 SUMMARY_COLUMNS = ["section", "dataset", "n_train", "batch_size", "lr_rule", "lr", "warmup_epochs", "epochs",
                    "seed", "test_acc", "train_acc", "gap", "mean_epoch_time", "first_epoch_above_80", "diverged"]
+DATA_DIR_HELP = "where the data files are (else $BATCHSIZE_DATA, else the repository's data/)"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,13 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="batchsize", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    def common(p: argparse.ArgumentParser) -> None:
+    def common(p: argparse.ArgumentParser, store_default: str) -> None:
         p.add_argument("--device", default="auto", help="auto (CUDA if present), cpu or cuda")
-        p.add_argument("--data-dir", help="where the data files are (else $BATCHSIZE_DATA, else ./data)")
-        p.add_argument("--store", help="run store directory (default: results/<profile>)")
+        p.add_argument("--data-dir", help=DATA_DIR_HELP)
+        p.add_argument("--store", help=f"run store directory (default: {store_default})")
+        p.add_argument("--no-progress", action="store_true", help="no per-epoch progress bar on stderr")
 
     t = commands.add_parser("train", help="train one configuration (or take it from the store)")
-    t.add_argument("--dataset", required=True, choices=DATASETS)
+    t.add_argument("--dataset", required=True, choices=list(DATASET_SPECS))
     t.add_argument("--batch-size", required=True, type=int)
     t.add_argument("--lr-rule", choices=LR_RULES, default="linear")
     t.add_argument("--base-lr", type=float, help="base learning rate at the base batch (default: Table II)")
@@ -55,23 +57,28 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--init", choices=INITS, default="he-uniform", help="reading of Table VIII's Kaiming uniform")
     t.add_argument("--precision", choices=PRECISIONS, default="fp32", help="bf16: autocast mixed precision")
     t.add_argument("--save-weights", action="store_true", help="keep the trained weights in the store")
-    common(t)
+    common(t, "results/custom in the repository, ignored by git")
 
     s = commands.add_parser("sweep", help="run a profile's sections and print the table")
     s.add_argument("--profile", required=True, choices=PROFILES)
     s.add_argument("--section", action="append", choices=SECTIONS, help="repeatable; default: all")
     s.add_argument("--seeds", type=_positive_int, help="number of seeds (42, 43, …); default: the profile's")
-    s.add_argument("--no-progress", action="store_true")
     s.add_argument("--executor", choices=EXECUTORS, default="inline",
                    help="inline (this process), local (a process pool) or dask (an existing cluster)")
     s.add_argument("--workers", type=_positive_int, default=2, help="processes for --executor local")
     s.add_argument("--scheduler", help="Dask scheduler address for --executor dask, e.g. tcp://host:8786")
-    common(s)
+    common(s, "results/<profile> in the repository")
 
     d = commands.add_parser("data", help="data set utilities")
     d.add_argument("action", choices=["verify"])
-    d.add_argument("--data-dir")
+    d.add_argument("--data-dir", help=DATA_DIR_HELP)
     return parser
+
+
+def _data_dir(given: str | None) -> str:
+    """--data-dir, else $BATCHSIZE_DATA, else the repository's `data/` (where `make data` puts the files, and
+    where the book looks), whatever the current directory."""
+    return given or os.environ.get("BATCHSIZE_DATA") or str(REPO_ROOT / "data")
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -81,8 +88,8 @@ def _train(args: argparse.Namespace) -> int:
     store = RunStore(args.store) if args.store else default_store("custom")
     cached = store.has(config, weights=args.save_weights)
     start = time.perf_counter()
-    run_sweep([config], store, device=args.device, data_dir=args.data_dir, save_weights=args.save_weights,
-              progress=False)
+    run_sweep([config], store, device=args.device, data_dir=_data_dir(args.data_dir), save_weights=args.save_weights,
+              progress=not args.no_progress)
     record = store.get(config)
     out = {"key": record["key"], "from_store": cached, **record["config"], **record["summary"],
            "device": record["provenance"]["device"], "seconds": round(time.perf_counter() - start, 3)}
@@ -91,8 +98,10 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     table = run_profile(args.profile, args.section, args.seeds, args.store, device=args.device,
-                        data_dir=args.data_dir, progress=not args.no_progress, executor=args.executor,
+                        data_dir=_data_dir(args.data_dir), progress=not args.no_progress, executor=args.executor,
                         workers=args.workers, scheduler=args.scheduler)
     columns = [c for c in SUMMARY_COLUMNS if c in table]
     with pd.option_context("display.max_rows", None, "display.width", 200, "display.precision", 2):
@@ -101,7 +110,9 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _data(args: argparse.Namespace) -> int:
-    rows = verify(args.data_dir)
+    from .data import verify
+
+    rows = verify(_data_dir(args.data_dir))
     for row in rows:
         print(f"{row['dataset']:<15} {row['status']:<8} {row['where'] or '-'}  {row['detail']}")
     return 1 if any(r["status"] == "corrupt" for r in rows) else 0

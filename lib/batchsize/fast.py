@@ -20,6 +20,7 @@ import functools
 import math
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -51,25 +52,26 @@ def group_key(config: RunConfig) -> str:
 
 
 def train_group(configs: list[RunConfig], device: str = "auto", data_dir: str | None = None,
-                dataset: Dataset | None = None, backend: str = "auto",
-                checkpoint_dir: Path | None = None) -> list[RunResult]:
+                dataset: Dataset | None = None, backend: str = "auto", checkpoint_dir: Path | None = None,
+                on_epoch: Callable[[int], object] | None = None) -> list[RunResult]:
     """Train runs that share a `group_key` together; results are in the format of `train`, in order.
 
     A group that cannot be stacked (CNNs, SGD) is trained run by run with `train`, checkpointed per epoch
     in `checkpoint_dir` as `<key>.ckpt` when given (stacked groups are short and are not). `backend` is "auto",
     "cpp" (the CPU kernel) or "torch" (batched torch ops: CUDA, and the fallback without a compiler).
+    `on_epoch(n)`: n run-epochs have ended (a stacked group reports its active runs once per epoch), as `train`.
     """
     if not configs:
         return []
     if not all(can_stack(c) for c in configs):
-        return [train(c, dataset=dataset, device=device, data_dir=data_dir,
+        return [train(c, dataset=dataset, device=device, data_dir=data_dir, on_epoch=on_epoch,
                       checkpoint=checkpoint_dir / f"{c.key()}.ckpt" if checkpoint_dir else None) for c in configs]
     for config in configs:
         config.validate()
     if len({group_key(c) for c in configs}) > 1:
         raise UserError("train_group needs configs that differ only in seed and LR (see fast.group_key)")
     dev, dataset = prepare(configs[0], dataset, device, data_dir)
-    return _Group(configs, dataset, dev).run(*_pick_backend(backend, dev))
+    return _Group(configs, dataset, dev).run(*_pick_backend(backend, dev), on_epoch=on_epoch)
 
 
 class _Group:
@@ -94,7 +96,7 @@ class _Group:
             mask.bernoulli_(1 - DROPOUT, generator=gen)
         return order, masks.div_(1 - DROPOUT)
 
-    def run(self, epoch_fn, evaluate_fn) -> list[RunResult]:
+    def run(self, epoch_fn, evaluate_fn, on_epoch: Callable[[int], object] | None = None) -> list[RunResult]:
         first, data = self.configs[0], self.dataset
         n, batch, size = len(data.x_train), first.batch_size, len(self.configs)
         steps_per_epoch = math.ceil(n / batch)
@@ -112,7 +114,8 @@ class _Group:
             order, masks = self.draw_epoch()
             loss_sum = epoch_fn(self, order, masks, active, step0, warmup_steps)
             _sync(self.dev)
-            epoch_time = (time.perf_counter() - start) / int(active.sum())  # the group's time, shared
+            trained = int(active.sum())
+            epoch_time = (time.perf_counter() - start) / trained  # the group's time, shared
             train_loss, train_acc = evaluate_fn(self.params, data.x_train, data.y_train)
             test_loss, test_acc = evaluate_fn(self.params, data.x_test, data.y_test)
             last_step = step0 + steps_per_epoch - 1
@@ -125,6 +128,8 @@ class _Group:
                 steps[s] = last_step + 1
                 if not all(math.isfinite(row[k]) for k in ("running_loss", "train_loss", "test_loss")):
                     diverged[s], active[s], final[s] = True, False, self.params[s].clone()
+            if on_epoch is not None:
+                on_epoch(trained)
         results = []
         for s, (config, model) in enumerate(zip(self.configs, self.models, strict=True)):
             vector_to_parameters(final[s].detach().cpu(), model.parameters())

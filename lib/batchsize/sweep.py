@@ -4,6 +4,9 @@
 the paper's exact setup (Table II) with several seeds, PyTorch's default ("Kaiming uniform") initialisation
 and fp32, accumulated on a CPU across sessions (long runs resume from per-epoch checkpoints). A sweep trains
 only the configs the store lacks, so re-running an interrupted sweep finishes just the missing runs.
+
+torch, pandas and tqdm are imported when a sweep runs, not with this module: the command line's `--help`
+reads the profiles and sections from here and must answer at once.
 """
 
 from __future__ import annotations
@@ -11,17 +14,21 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-
-import pandas as pd
-from tqdm.auto import tqdm
+from typing import TYPE_CHECKING
 
 from .config import DATASET_SPECS, INITS, PAPER_BATCH_SIZES, PRECISIONS, RunConfig, UserError, make_config
-from .fast import group_key, train_group
 from .store import REPO_ROOT, RunStore, load_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .train import RunResult
 
 SYNTHETIC = ("synthetic-1k", "synthetic-10k", "synthetic-50k")
 
@@ -197,8 +204,18 @@ def section_configs(profile: str, section: str, seeds: int | None = None) -> lis
     return [c for seed in range(42, 42 + n_seeds) for c in make(seed)]
 
 
+EpochCallback = Callable[[int], object]  # called with a number of run-epochs just finished
+
+
+def train_group(configs: list[RunConfig], **options) -> list[RunResult]:
+    """`fast.train_group`, imported (with torch) when a sweep first trains."""
+    from .fast import train_group as train
+
+    return train(configs, **options)
+
+
 def train_and_store(group: list[RunConfig], store_root: str, profile: str, device: str, data_dir: str | None,
-                    save_weights: WeightsWanted) -> list[str]:
+                    save_weights: WeightsWanted, on_epoch: EpochCallback | None = None) -> list[str]:
     """One task: train a group of runs (one `fast.group_key`) and write each atomically into the store.
 
     Workers write to the store themselves (on a shared filesystem for Dask) rather than returning results to
@@ -206,49 +223,86 @@ def train_and_store(group: list[RunConfig], store_root: str, profile: str, devic
     Runs that another sweep finished meanwhile are not trained again; a run that was killed continues from its
     last epoch checkpoint (`<key>.ckpt`, removed once the record is written). A stacked group's wall time is
     shared equally by its runs (a resumed run's wall time covers its last stretch only).
+
+    `on_epoch` hears of each epoch as it ends (`train_group` reports as many as each run's history holds), then
+    of the group's other epochs (runs another sweep finished, epochs a diverged run skipped): a bar ends full.
     """
     store = RunStore(store_root)
     pending = [c for c in group if not store.has(c, weights=wants_weights(c, save_weights))]
+    results = []
     if pending:
         start = time.perf_counter()
         store.root.mkdir(parents=True, exist_ok=True)
-        results = train_group(pending, device=device, data_dir=data_dir, checkpoint_dir=store.root)
+        results = train_group(pending, device=device, data_dir=data_dir, checkpoint_dir=store.root, on_epoch=on_epoch)
         wall_time = (time.perf_counter() - start) / len(pending)
         for result in results:
             store.put(result, profile=profile, wall_time=wall_time,
                       save_weights=wants_weights(result.config, save_weights))
+    if on_epoch:
+        on_epoch(sum(c.epochs for c in group) - sum(len(r.history) for r in results))
     return [c.key() for c in group]
 
 
 def group_runs(configs: list[RunConfig]) -> list[list[RunConfig]]:
     """Runs that can be trained together (seeds and LR variants of one stacked MLP config); others alone."""
+    from .fast import group_key
+
     groups: dict[str, list[RunConfig]] = {}
     for config in configs:
         groups.setdefault(group_key(config), []).append(config)
     return list(groups.values())
 
 
-def _limit_threads(threads: int) -> None:
+_epochs_queue = None  # in a worker of the local executor: where its epoch reports go (see _start_worker)
+
+
+def _start_worker(threads: int, epochs_queue: multiprocessing.Queue) -> None:
+    """A local-executor worker: its share of the cores, and the queue (inherited at spawn) for its epoch reports."""
+    global _epochs_queue
     import torch
 
     torch.set_num_threads(threads)
+    _epochs_queue = epochs_queue
 
 
-def _run_local(task: Callable[[list[RunConfig]], list[str]], groups: list[list[RunConfig]],
-               workers: int) -> Iterator[list[str]]:
-    """A pool of fresh processes on this machine, the cores split between them."""
+def _report_epochs(n: int) -> None:
+    _epochs_queue.put(n)
+
+
+def _relay(epochs: multiprocessing.Queue, on_epoch: EpochCallback, stop: threading.Event) -> None:
+    """Pass the workers' epoch reports on until `stop` is set and none is left (no end marker through the queue:
+    a worker killed mid-write would leave its lock held)."""
+    while True:
+        try:
+            on_epoch(epochs.get(timeout=0.2))
+        except queue.Empty:
+            if stop.is_set():
+                return
+
+
+def _run_local(task: Callable[..., list[str]], groups: list[list[RunConfig]], workers: int,
+               on_epoch: EpochCallback) -> Iterator[list[str]]:
+    """A pool of fresh processes on this machine, the cores split between them; a thread relays their epochs."""
     threads = max(1, (os.cpu_count() or 1) // workers)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_threads, initargs=(threads,)) as pool:
-        futures = [pool.submit(task, group) for group in groups]
-        try:
-            for future in as_completed(futures):
-                yield future.result()
-        finally:
-            pool.shutdown(cancel_futures=True)
+    epochs, stop = context.Queue(), threading.Event()
+    relay = threading.Thread(target=_relay, args=(epochs, on_epoch, stop), daemon=True)
+    relay.start()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                 initargs=(threads, epochs)) as pool:
+            futures = [pool.submit(task, group, on_epoch=_report_epochs) for group in groups]
+            try:
+                for future in as_completed(futures):
+                    yield future.result()
+            finally:
+                pool.shutdown(cancel_futures=True)
+    finally:
+        stop.set()
+        relay.join()
 
 
-def _run_dask(task: Callable[[list[RunConfig]], list[str]], groups: list[list[RunConfig]], client,
+def _run_dask(task: Callable[..., list[str]], groups: list[list[RunConfig]], client,
               scheduler: str | None) -> Iterator[list[str]]:
     """One task per group on a Dask cluster; a task whose worker dies is rescheduled by the scheduler."""
     from distributed import Client
@@ -280,8 +334,11 @@ def run_sweep(configs: list[RunConfig], store: RunStore | str, profile: str = "c
     """Train what the store lacks (deduplicated), then return the table of all `configs`.
 
     `executor`: "inline" (this process), "local" (`workers` processes) or "dask" (a `distributed.Client`,
-    or the scheduler at `scheduler`; the store must then be on a filesystem every worker sees).
+    or the scheduler at `scheduler`; the store must then be on a filesystem every worker sees). The progress
+    bar (stderr, on a terminal) counts epochs: inline and local as each ends, dask when a run's task finishes.
     """
+    from tqdm.auto import tqdm
+
     if executor not in EXECUTORS:
         raise UserError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
     if workers < 1:
@@ -293,16 +350,22 @@ def run_sweep(configs: list[RunConfig], store: RunStore | str, profile: str = "c
         store.check_writable()
     task = functools.partial(train_and_store, store_root=str(store.root.resolve()), profile=profile,
                              device=device, data_dir=data_dir, save_weights=save_weights)
-    if executor == "inline":
-        done = map(task, groups)
-    elif executor == "local":
-        done = _run_local(task, groups, workers)
-    else:
-        done = _run_dask(task, groups, client, scheduler)
-    total = sum(len(g) for g in groups)
-    with tqdm(total=total, desc=f"sweep {profile}", unit="run", disable=not progress or not total) as bar:
+    epochs = {c.key(): c.epochs for group in groups for c in group}
+    # On a terminal only (None: tqdm asks isatty), and wiped when done, so stderr ends with nothing or one error line.
+    with tqdm(total=sum(epochs.values()), desc=f"sweep {profile}", unit="epoch", leave=False,
+              disable=None if progress and groups else True) as bar:
+        if executor == "inline":
+            done = (task(group, on_epoch=bar.update) for group in groups)
+        elif executor == "local":
+            done = _run_local(task, groups, workers, bar.update)
+        else:
+            done = _run_dask(task, groups, client, scheduler)
+        finished = 0
         for keys in done:
-            bar.update(len(keys))
+            finished += len(keys)
+            bar.set_postfix_str(f"{finished}/{len(epochs)} runs")
+            if executor == "dask":  # workers on other machines do not report single epochs
+                bar.update(sum(epochs[k] for k in keys))
     keys = [c.key() for c in unique]
     table = load_table(store)
     return table[table["key"].isin(keys)].reset_index(drop=True) if len(table) else table
@@ -314,6 +377,8 @@ def run_profile(profile: str, sections: Iterable[str] | None = None, seeds: int 
 
     `sweep_options` go to `run_sweep` (device, data_dir, progress, executor, workers, client, scheduler).
     """
+    import pandas as pd
+
     store = store or default_store(profile)
     weights = weights_wanted(profile, seeds)
     tables = [run_sweep(section_configs(profile, s, seeds), store, profile, save_weights=weights,

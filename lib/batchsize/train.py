@@ -11,6 +11,7 @@ import contextlib
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,12 +151,15 @@ def load_checkpoint(path: Path | None, config: RunConfig) -> dict[str, Any] | No
 
 
 def train(config: RunConfig, dataset: Dataset | None = None, device: str = "auto",
-          data_dir: str | None = None, checkpoint: Path | None = None) -> RunResult:
+          data_dir: str | None = None, checkpoint: Path | None = None,
+          on_epoch: Callable[[int], object] | None = None) -> RunResult:
     """Train one run. A non-finite loss ends it early with `diverged: True`: an outcome, not an error.
 
     With `checkpoint`, the state after every epoch (weights, optimizer, random generators, history) is saved
     there, and a run that finds its own checkpoint continues from it: runs longer than a working session (the
     paper's CIFAR-10 runs on a CPU) finish across sessions with the same result as an uninterrupted run.
+    `on_epoch(n)` is told of the n epochs a checkpoint brought, then of each epoch as it ends (after the
+    epoch's one host sync), for progress bars: in all, as many epochs as the history holds.
     """
     dev, dataset = prepare(config, dataset, device, data_dir)
     x, y = dataset.x_train, dataset.y_train
@@ -184,6 +188,8 @@ def train(config: RunConfig, dataset: Dataset | None = None, device: str = "auto
         torch.set_rng_state(resumed["rng"])
         generator.set_state(resumed["generator"])
         history, step = resumed["history"], resumed["step"]
+        if on_epoch is not None:
+            on_epoch(len(history))
     for epoch in range(len(history) + 1, config.epochs + 1):
         model.train()
         order = torch.randperm(n, device=dev, generator=generator)
@@ -213,6 +219,8 @@ def train(config: RunConfig, dataset: Dataset | None = None, device: str = "auto
         history.append(dict(epoch=epoch, lr=optimizer.param_groups[0]["lr"], running_loss=running_loss,
                             train_loss=train_loss, train_acc=train_acc, test_loss=test_loss, test_acc=test_acc,
                             epoch_time=epoch_time))
+        if on_epoch is not None:
+            on_epoch(1)
         if not all(math.isfinite(v) for v in (running_loss, train_loss, test_loss)):
             diverged = True
             break
