@@ -1,17 +1,25 @@
-"""A crash never costs finished runs: SIGKILLed sweeps resume, concurrent sweeps leave one consistent store."""
+"""A crash never costs finished runs: SIGKILLed sweeps resume, concurrent sweeps leave one consistent store, a full
+disk tears no record."""
 
+import dataclasses
+import errno
+import io
 import json
+import os
+import random
 import signal
 import subprocess
 import sys
 import time
+import warnings
 
 import pytest
+import torch
 
 from batchsize import sweep as sweep_module
 from batchsize.config import make_config
 from batchsize.store import RunStore
-from batchsize.sweep import run_sweep
+from batchsize.sweep import run_sweep, section_configs
 
 SWEEP_SCRIPT = """
 import sys
@@ -80,3 +88,92 @@ def test_a_failing_run_keeps_the_runs_finished_before_it(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         run_sweep(configs, tmp_path, device="cpu", progress=False)
     assert {r["key"] for r in assert_consistent(RunStore(tmp_path))} == {c.key() for c in configs[:2]}
+
+
+SMOKE_MLP = [c for c in section_configs("smoke", "synthetic") if c.dataset != "synthetic-50k"]
+# stacked MLP groups, then runs `train` trains and checkpoints after each epoch
+SOAK_CONFIGS = [*SMOKE_MLP, *(dataclasses.replace(c, optimizer="sgd", momentum=0.9) for c in SMOKE_MLP
+                              if c.batch_size == 64)]
+SOAK_SCRIPT = """
+import json, sys
+import batchsize.fast  # torch and the trainers, before "ready": kills should land in the sweep, not the imports
+from batchsize.config import RunConfig
+from batchsize.sweep import run_sweep
+configs = [RunConfig.from_dict(c) for c in json.loads(sys.argv[2])]
+print("ready", flush=True)
+run_sweep(configs, sys.argv[1], device="cpu", save_weights=True, progress=False)
+"""
+KILLS = 4
+
+
+def outcome(record: dict) -> tuple:
+    """What a run computed (its timings aside), down to the bytes of its weights."""
+    summary = record["summary"]
+    return (summary["outcome"], summary["epochs_run"], summary["test_acc"], summary["test_loss"],
+            record["weights_sha256"])
+
+
+@pytest.fixture
+def one_thread():
+    """Tiny models on shared cores: one torch thread is many times faster, and every sweep here uses the same."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield {**os.environ, "OMP_NUM_THREADS": "1"}
+    torch.set_num_threads(threads)
+
+
+@pytest.mark.slow
+def test_soak_a_sweep_killed_at_random_moments_ends_as_an_uninterrupted_one(tmp_path, one_thread):
+    """SIGKILLed at seeded random moments KILLS times, then resumed, a smoke sweep (stacked groups, checkpointed
+    runs, weights) leaves the records and weights an uninterrupted sweep leaves; no kill ever tears a record."""
+    reference = RunStore(tmp_path / "reference")
+    start = time.perf_counter()
+    run_sweep(SOAK_CONFIGS, reference.root, device="cpu", save_weights=True, progress=False)
+    duration = time.perf_counter() - start
+    store, rng, counts = RunStore(tmp_path / "soak"), random.Random(20250101), []
+    configs = json.dumps([c.to_dict() for c in SOAK_CONFIGS])
+    for _ in range(KILLS):
+        proc = subprocess.Popen([sys.executable, "-c", SOAK_SCRIPT, str(store.root), configs], stdout=subprocess.PIPE,
+                                text=True, env=one_thread)
+        assert proc.stdout.readline() == "ready\n"
+        time.sleep(rng.uniform(0, duration))
+        proc.kill()
+        proc.wait()
+        counts.append(len(assert_consistent(store)) if store.root.is_dir() else 0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a damaged weights file would warn
+            assert all(store.has(c, weights=True) for c in SOAK_CONFIGS if store.has(c)), "weights come first"
+    assert any(0 < n < len(SOAK_CONFIGS) for n in counts), f"no kill landed mid-sweep: {counts} records"
+    run_sweep(SOAK_CONFIGS, store.root, device="cpu", save_weights=True, progress=False)
+    records = {r["key"]: outcome(r) for r in assert_consistent(store)}
+    assert records == {r["key"]: outcome(r) for r in assert_consistent(reference)}
+    assert all(store.has(c, weights=True) for c in SOAK_CONFIGS)
+    assert not list(store.root.glob("*.ckpt"))  # every finished run removed its checkpoint
+
+
+class FullDisk(io.BufferedWriter):
+    """A file on a disk that fills up: half of a write lands, then ENOSPC."""
+
+    def write(self, data) -> int:
+        super().write(bytes(data)[:len(data) // 2])
+        self.flush()
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_a_write_that_hits_a_full_disk_leaves_no_torn_record(tmp_path, monkeypatch):
+    configs = [make_config("synthetic-1k", b, epochs=1) for b in (16, 32, 64)]
+    opened = []
+    real_fdopen = os.fdopen
+
+    def fdopen(fd, mode="r", *args, **kwargs):  # the store's writes; from the second one on, the disk is full
+        opened.append(fd)
+        return FullDisk(io.FileIO(fd, "wb")) if len(opened) > 1 else real_fdopen(fd, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    with pytest.raises(OSError, match="No space left"):
+        run_sweep(configs, tmp_path, device="cpu", progress=False)
+    assert [r["key"] for r in assert_consistent(RunStore(tmp_path))] == [configs[0].key()]
+    assert not list(tmp_path.glob(".*"))  # the half-written temporary file is gone too
+    monkeypatch.setattr(os, "fdopen", real_fdopen)  # space freed: the sweep finishes
+    run_sweep(configs, tmp_path, device="cpu", progress=False)
+    assert {r["key"] for r in assert_consistent(RunStore(tmp_path))} == {c.key() for c in configs}

@@ -1,3 +1,4 @@
+import hashlib
 import json
 import os
 import re
@@ -9,7 +10,7 @@ import torch
 
 from batchsize import sweep as sweep_module
 from batchsize.config import UserError, make_config
-from batchsize.store import RunStore, load_history, load_table
+from batchsize.store import RunStore, WeightsError, load_history, load_table
 from batchsize.sweep import run_sweep, section_configs
 from batchsize.train import train
 
@@ -172,3 +173,70 @@ def test_records_older_than_a_config_field_read_as_its_old_value(tmp_path):
     table = load_table(tmp_path).set_index("batch_size")
     assert table.loc[32, "init"] == "he-uniform" and table.loc[64, "init"] == "torch-default"
     assert config_of(table.reset_index().set_index("key").loc[old.key()].rename(old.key())).key() == old.key()
+
+
+def damage(path) -> None:
+    """Flip one byte in the middle of a file (a bad sector, a torn copy)."""
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_weights_checksum_is_recorded_and_a_damaged_file_is_caught(tmp_path, result):
+    store = RunStore(tmp_path)
+    store.put(result, save_weights=True)
+    path = store.weights_path(result.config)
+    assert store.get(result.config)["weights_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    damage(path)
+    with pytest.warns(UserWarning, match=f"{re.escape(str(path))} is damaged.*trained again"):
+        assert not store.has(result.config, weights=True)
+    assert store.has(result.config)  # the record itself is fine
+    with pytest.raises(WeightsError, match=f"weights file {re.escape(str(path))} is damaged"):
+        store.load_weights(result.config)
+
+
+def test_records_older_than_checksums_trust_weights_that_load(tmp_path, result):
+    """A record without `weights_sha256` (written before checksums): its weights count if they load."""
+    store = RunStore(tmp_path)
+    store.put(result, save_weights=True)
+    record_path, path = store.record_path(result.config), store.weights_path(result.config)
+    record = json.loads(record_path.read_text())
+    del record["weights_sha256"]
+    record_path.write_text(json.dumps(record))
+    assert store.has(result.config, weights=True)
+    assert all(torch.equal(store.load_weights(result.config)[k], v) for k, v in result.model.state_dict().items())
+    path.write_bytes(path.read_bytes()[:200])  # truncated: does not load
+    with pytest.warns(UserWarning, match="cannot be loaded"):
+        assert not store.has(result.config, weights=True)
+    with pytest.raises(WeightsError, match=f"weights file {re.escape(str(path))} cannot be loaded"):
+        store.load_weights(result.config)
+    path.unlink()
+    with pytest.raises(WeightsError, match="is missing"):
+        store.load_weights(result.config)
+
+
+def test_the_sweep_retrains_a_run_whose_weights_are_damaged(tmp_path, monkeypatch):
+    configs = section_configs("smoke", "synthetic")[:2]
+    run_sweep(configs, tmp_path, device="cpu", save_weights=True, progress=False)
+    store = RunStore(tmp_path)
+    damage(store.weights_path(configs[0]))
+    trained = []
+    real_train = sweep_module.train_group
+    monkeypatch.setattr(sweep_module, "train_group", lambda cs, **k: trained.extend(cs) or real_train(cs, **k))
+    with pytest.warns(UserWarning, match=store.weights_path(configs[0]).name):
+        run_sweep(configs, tmp_path, device="cpu", save_weights=True, progress=False)
+    assert trained == configs[:1]
+    assert store.has(configs[0], weights=True) and store.load_weights(configs[0])
+
+
+def test_a_chapter_retrains_damaged_weights_instead_of_failing(tmp_path, monkeypatch):
+    """The landscape chapter's path: `table("weights")` then `model(run)`; a damaged file is retrained between."""
+    from batchsize.book import Chapter, config_of
+
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: None)  # Chapter sets it for a kernel, not for pytest
+    chapter = Chapter(["weights"], profile="smoke", device="cpu", store=str(tmp_path), batch_sizes=[8])
+    run = chapter.table("weights").iloc[0]
+    damage(RunStore(tmp_path).weights_path(config_of(run)))
+    with pytest.warns(UserWarning, match="trained again"):
+        run = chapter.table("weights").iloc[0]
+    assert not chapter.model(run).training

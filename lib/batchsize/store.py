@@ -2,13 +2,19 @@
 
 Records are written to a temporary file in the same directory and renamed into place, so a reader
 sees either the whole record or none; a record that fails to parse is skipped with a warning that
-names it. Weights (for the landscape and sharpness analyses) sit beside the record as `<key>.pt`
-and are loaded with `weights_only=True`. Both are group- and world-readable (0644), so a store shared
-between the users of a group (or served by a web server) can be read by all of them.
+names it. Weights (for the landscape and sharpness analyses) sit beside the record as `<key>.pt`, with
+their SHA-256 in the record (`weights_sha256`), and are loaded with `weights_only=True`: a damaged file
+is found before it is loaded (the sweep trains that run again). Records written before checksums have
+none; their weights are trusted if they load. Both files are group- and world-readable (0644), so a store
+shared between the users of a group (or served by a web server) can be read by all of them.
+
+torch and pandas are imported where they are used: the command line's `--help` must not wait for them.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import math
 import os
@@ -19,16 +25,22 @@ import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
-
-import pandas as pd
-import torch
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .config import LEGACY_DEFAULTS, RunConfig, UserError
-from .train import RunResult, run_outcome
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import torch
+
+    from .train import RunResult
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STORE_FILE_MODE = 0o644  # records and weights: readable by everyone who can see the store, writable by its owner
+
+
+class WeightsError(UserError):
+    """A run's weights file is missing, fails the checksum in its record, or (no checksum) does not load."""
 
 
 class RunStore:
@@ -59,9 +71,20 @@ class RunStore:
             raise UserError(f"cannot write to the run store {self.root}: {reason}") from None
 
     def has(self, config: RunConfig, weights: bool = False) -> bool:
-        if self.get(config) is None:
+        """Whether the run is stored; with `weights`, also its intact weights (a damaged file: train it again)."""
+        record = self.get(config)
+        if record is None:
             return False
-        return not weights or self.weights_path(config).is_file()
+        if not weights:
+            return True
+        if not self.weights_path(config).is_file():
+            return False
+        try:
+            self._check_weights(config, record, load=False)
+        except WeightsError as err:
+            warnings.warn(f"{err}; the run is trained again", stacklevel=2)
+            return False
+        return True
 
     def get(self, config: RunConfig) -> dict[str, Any] | None:
         """The stored record of this config, or None (also when the record is unreadable)."""
@@ -71,9 +94,6 @@ class RunStore:
             save_weights: bool = False) -> dict[str, Any]:
         """Write a finished run atomically; weights first, so a record never points at missing weights."""
         self.root.mkdir(parents=True, exist_ok=True)
-        if save_weights:
-            state = {k: v.detach().cpu() for k, v in result.model.state_dict().items()}
-            _atomic_write(self.weights_path(result.config), lambda f: torch.save(state, f))
         record = {
             "key": result.config.key(),
             "config": result.config.to_dict(),
@@ -81,6 +101,14 @@ class RunStore:
             "history": _finite(result.history),
             "provenance": provenance(profile, result.device, wall_time),
         }
+        if save_weights:
+            import torch
+
+            buffer = io.BytesIO()
+            torch.save({k: v.detach().cpu() for k, v in result.model.state_dict().items()}, buffer)
+            payload = buffer.getvalue()
+            _atomic_write(self.weights_path(result.config), lambda f: f.write(payload))
+            record["weights_sha256"] = hashlib.sha256(payload).hexdigest()
         if result.resumed_from:  # a run finished across sessions: the commits that trained its earlier epochs
             record["provenance"]["resumed_from"] = result.resumed_from
         text = json.dumps(record, indent=1, allow_nan=False)
@@ -89,7 +117,26 @@ class RunStore:
         return record
 
     def load_weights(self, config: RunConfig) -> dict[str, torch.Tensor]:
-        return torch.load(self.weights_path(config), map_location="cpu", weights_only=True)
+        """The run's state dict on the CPU; a missing or damaged file raises WeightsError naming it."""
+        return self._check_weights(config, self.get(config) or {}, load=True)
+
+    def _check_weights(self, config: RunConfig, record: dict[str, Any], load: bool) -> dict[str, torch.Tensor] | None:
+        """Compare the weights file with the record's SHA-256, then load it if asked to or if the record (older
+        than checksums) has none: such a file is trusted if it loads."""
+        path = self.weights_path(config)
+        if not path.is_file():
+            raise WeightsError(f"weights file {path} is missing")
+        expected = record.get("weights_sha256")
+        if expected and hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+            raise WeightsError(f"weights file {path} is damaged: its SHA-256 differs from the one in its record")
+        if expected and not load:
+            return None
+        import torch
+
+        try:
+            return torch.load(path, map_location="cpu", weights_only=True)
+        except Exception as err:  # unpickling a damaged file can raise almost anything
+            raise WeightsError(f"weights file {path} cannot be loaded: {type(err).__name__}: {err}") from None
 
     def records(self) -> list[dict[str, Any]]:
         """Every readable record; unreadable ones are skipped with a warning naming the file."""
@@ -162,6 +209,8 @@ def cpu_name() -> str:
 
 def provenance(profile: str, device: str, wall_time: float | None) -> dict[str, Any]:
     """Where and how a run was made; threads and load average say whether its epoch times had the cores alone."""
+    import torch
+
     name = torch.cuda.get_device_name() if device.startswith("cuda") else cpu_name()
     return {
         "profile": profile, "device": device, "device_name": name, "torch": torch.__version__,
@@ -177,12 +226,16 @@ def _as_store(store: RunStore | str | os.PathLike) -> RunStore:
 
 def _outcome(record: dict[str, Any]) -> str:
     """The run's outcome; records written before outcomes were stored get it from their summary."""
+    from .train import run_outcome
+
     summary = record["summary"]
     test_acc = math.nan if summary["test_acc"] is None else summary["test_acc"]
     return summary.get("outcome") or run_outcome(record["config"]["dataset"], summary["diverged"], test_acc)
 
 
 def _select(records: list[dict[str, Any]], filters: dict[str, Any]) -> pd.DataFrame:
+    import pandas as pd
+
     rows = [{"key": r["key"], **LEGACY_DEFAULTS, **r["config"], "outcome": _outcome(r), **r["summary"],
              **{f"prov_{k}": v for k, v in r["provenance"].items()}} for r in records]
     table = pd.DataFrame(rows)
@@ -201,6 +254,8 @@ def load_table(store: RunStore | str | os.PathLike, **filters: Any) -> pd.DataFr
 
 def load_history(store: RunStore | str | os.PathLike, **filters: Any) -> pd.DataFrame:
     """Per-epoch curves of the matching runs in long format, joined with each run's config columns."""
+    import pandas as pd
+
     records = _as_store(store).records()
     runs = _select(records, filters)
     if runs.empty:
