@@ -29,9 +29,10 @@ data: setup
 lint: setup
 	$(BIN)/ruff check lib tests notebooks benchmarks
 
-# The smoke book is built first so that the browser test (tests/test_browser.py) finds the site.
+# The smoke book is built first, into its own folder (the book `make book` built stays), so that the browser
+# test (tests/test_browser.py) finds the site there.
 test: data lint chromium
-	$(MAKE) book PROFILE=smoke
+	$(MAKE) book PROFILE=smoke BOOK_OUT=_build/smoke
 	$(BIN)/python -m pytest
 
 sweep: data
@@ -39,12 +40,14 @@ sweep: data
 
 # The book renders `paper` results where the store has them, else `quick` (trained on the spot if missing);
 # `make book PROFILE=smoke` is the fast build. Any execution error or Sphinx warning fails it.
+# The site goes to $(BOOK_OUT)/_build/html (jupyter-book's --path-output layout).
 BOOK_PROFILE = $(if $(filter command line environment,$(origin PROFILE)),$(PROFILE),auto)
+BOOK_OUT ?= .
 book: data
-	rm -rf _build/html _build/.doctrees _build/jupyter_execute
+	rm -rf $(BOOK_OUT)/_build/html $(BOOK_OUT)/_build/.doctrees $(BOOK_OUT)/_build/jupyter_execute
 	BATCHSIZE_BOOK_PROFILE=$(BOOK_PROFILE) BATCHSIZE_STATIC=1 \
-		$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
-	@echo "book: _build/html/index.html"
+		$(BIN)/jupyter-book build . --path-output $(BOOK_OUT) --warningiserror --nitpick --keep-going
+	@echo "book: $(BOOK_OUT)/_build/html/index.html"
 
 # Headless Chromium for the browser test (Debian package; installed only when absent and we are root).
 chromium:

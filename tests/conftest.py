@@ -10,6 +10,9 @@ import pytest
 from batchsize import data as batchsize_data
 
 REPO = Path(__file__).resolve().parents[1]
+# The site the book tests read: the smoke book `make test` builds into its own folder (Makefile BOOK_OUT), so
+# that it never replaces the book `make book` built; $BATCHSIZE_BOOK_HTML points them at another site.
+BOOK_SITE = Path(os.environ.get("BATCHSIZE_BOOK_HTML", REPO / "_build" / "smoke" / "_build" / "html"))
 
 
 @pytest.fixture(autouse=True)

@@ -1,18 +1,18 @@
 """The static site's batch-size slider works in headless Chromium with no kernel and no network.
 
-The site is the one `make book` built (`_build/html`, or $BATCHSIZE_BOOK_HTML); `make test` builds the smoke
-book first. The test skips, saying why, when Chromium or the built site is absent.
+The site is the smoke book `make test` builds first, into its own folder so that it never replaces the book
+`make book` built (or the site at $BATCHSIZE_BOOK_HTML). The test skips, saying why, when Chromium or the
+built site is absent.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import BOOK_SITE
 
 pytestmark = pytest.mark.browser
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -29,10 +29,10 @@ def chromium() -> str:
 
 @pytest.fixture(scope="module")
 def site() -> Path:
-    root = Path(os.environ.get("BATCHSIZE_BOOK_HTML", REPO / "_build" / "html"))
-    if not (root / "notebooks" / "explorer.html").is_file():
-        pytest.skip(f"no built book in {root} (run `make book PROFILE=smoke` first)")
-    return root
+    if not (BOOK_SITE / "notebooks" / "explorer.html").is_file():
+        pytest.skip(f"no built book in {BOOK_SITE} (run `make test`, or "
+                    "`make book PROFILE=smoke BOOK_OUT=_build/smoke`)")
+    return BOOK_SITE
 
 
 @pytest.fixture(scope="module")
