@@ -8,6 +8,7 @@ import warnings
 import pytest
 import torch
 
+from batchsize import store as store_module
 from batchsize import sweep as sweep_module
 from batchsize.config import UserError, make_config
 from batchsize.store import RunStore, WeightsError, load_history, load_table
@@ -146,6 +147,23 @@ def test_a_sweep_into_an_unusable_store_fails_before_training(tmp_path, monkeypa
     with pytest.raises(UserError, match="cannot write to the run store"):
         run_sweep(section_configs("smoke", "synthetic")[:1], tmp_path / "file" / "store", device="cpu",
                   progress=False)
+
+
+@pytest.mark.parametrize("commit, refused", [("0123456789ab+dirty", True), ("0123456789ab", False)])
+def test_a_committed_store_takes_records_only_from_a_clean_commit(tmp_path, result, monkeypatch, commit, refused):
+    monkeypatch.setattr(store_module, "git_commit", lambda: commit)
+    committed, scratch = RunStore(tmp_path / "results" / "quick"), RunStore(tmp_path / "elsewhere" / "quick")
+    if refused:
+        with pytest.raises(UserError, match="committed store and the code has uncommitted changes"):
+            committed.check_writable()
+        with pytest.raises(UserError):
+            committed.put(result)
+        assert not committed.has(result.config)
+    else:
+        committed.put(result)
+        assert committed.has(result.config)
+    scratch.put(result)  # any other store takes a record of a dirty tree (it names the tree as dirty)
+    assert scratch.has(result.config)
 
 
 def test_a_complete_store_is_read_without_a_write_check(tmp_path, monkeypatch):

@@ -39,6 +39,14 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 STORE_FILE_MODE = 0o644  # records and weights: readable by everyone who can see the store, writable by its owner
 
 
+COMMITTED_STORES = ("quick", "paper")  # results/<profile>: what the book renders and git keeps
+
+
+def is_committed_store(root: Path) -> bool:
+    """`results/quick` and `results/paper` of any checkout (a sweep's worktree may write into main's)."""
+    return root.resolve().parent.name == "results" and root.name in COMMITTED_STORES
+
+
 class WeightsError(UserError):
     """A run's weights file is missing, fails the checksum in its record, or (no checksum) does not load."""
 
@@ -69,6 +77,14 @@ class RunStore:
         except OSError as err:
             reason = "it is a file" if isinstance(err, FileExistsError) else err.strerror or str(err)
             raise UserError(f"cannot write to the run store {self.root}: {reason}") from None
+        self.check_clean()
+
+    def check_clean(self) -> None:
+        """A committed store takes records only from a clean commit, so that every record names code that
+        exists: from a tree with uncommitted changes, a one-line UserError (commit, or use another --store)."""
+        if is_committed_store(self.root) and git_commit().endswith("+dirty"):
+            raise UserError(f"{self.root} is a committed store and the code has uncommitted changes "
+                            f"({git_commit()}): commit them first, or write to another --store")
 
     def has(self, config: RunConfig, weights: bool = False) -> bool:
         """Whether the run is stored; with `weights`, also its intact weights (a damaged file: train it again)."""
@@ -93,6 +109,7 @@ class RunStore:
     def put(self, result: RunResult, profile: str = "custom", wall_time: float | None = None,
             save_weights: bool = False) -> dict[str, Any]:
         """Write a finished run atomically; weights first, so a record never points at missing weights."""
+        self.check_clean()
         self.root.mkdir(parents=True, exist_ok=True)
         record = {
             "key": result.config.key(),
