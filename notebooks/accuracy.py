@@ -66,9 +66,8 @@ book.publish(fig, "Test accuracy against B for the three synthetic sets; dotted 
 def comparison(dataset: str, name: str) -> None:
     """The paper's table beside our seed means, with verdicts."""
     table = report.compare_accuracy(runs_all, dataset, chapter.profile_of(SECTION_OF[dataset]))
-    shown = table.style.hide(axis="index").format(precision=3, na_rep="—")
-    book.publish(shown, f"{name}, {book.DATASET_NAMES[dataset]}: the paper's values (`paper …`) beside our seed "
-                 f"means. Verdicts: within {report.ACC_TOL} pp of the paper's test accuracy (gap: "
+    book.publish(book.styled(table, 3), f"{name}, {book.DATASET_NAMES[dataset]}: the paper's values (`paper …`) "
+                 f"beside our seed means. Verdicts: within {report.ACC_TOL} pp of the paper's test accuracy (gap: "
                  f"{report.GAP_TOL} pp) reproduced, within {report.ACC_PARTLY_TOL} pp ({report.GAP_PARTLY_TOL} pp) "
                  "partly; absolute numbers are not testable off the paper profile.", table, f"{name} {dataset}",
                  runs=runs_all[runs_all["dataset"] == dataset])
@@ -121,6 +120,6 @@ peaks = report.mean_by_batch(runs_all).sort_values("test_acc", ascending=False).
 peaks = peaks[["dataset", "batch_size", "test_acc"]].rename(columns={"batch_size": "best B (ours)"})
 peaks = peaks.merge(paper.table("VI")[["dataset", "optimal_B"]].rename(columns={"optimal_B": "optimal B (paper)"}),
                     on="dataset", how="left")
-book.publish(peaks.style.hide(axis="index").format(precision=2),
+book.publish(book.styled(peaks),
              "The batch size with the highest mean test accuracy per data set, beside the paper's Table VI.",
              peaks, "Best batch size", runs=runs_all)

@@ -57,7 +57,7 @@ def figure(runs, field: str, name: str, caption: str, cells) -> None:
 
 
 def table(cells, name: str, caption: str, runs) -> None:
-    book.publish(cells.style.hide(axis="index").format(precision=2, na_rep="—"), caption, cells, name, runs=runs)
+    book.publish(book.styled(cells), caption, cells, name, runs=runs)
 
 
 # %% [markdown]

@@ -30,7 +30,7 @@ tolerance = 1.0  # accuracy points below the peak that define B* (the paper: 1)
 # %%
 import numpy as np
 import pandas as pd
-from IPython.display import Markdown
+from IPython.display import Markdown, display
 
 from batchsize import book, paper, plots
 from batchsize.critical import bootstrap_critical, critical_batch_size, fit_scaling_law
@@ -50,7 +50,7 @@ match = (table_vi["critical_b"] == table_vi["paper B*"]).fillna(False).to_numpy(
 table_vi["verdict (B*)"] = np.select(
     [table_vi["paper B*"].isna().to_numpy(), np.full(len(table_vi), chapter.profile != "paper"), match],
     ["—", "not testable", "reproduced"], "not reproduced")
-book.publish(table_vi.style.hide(axis="index").format(precision=2, na_rep="—"),
+book.publish(book.styled(table_vi),
              f"Optimal B (highest mean test accuracy) and B* (smallest B above it more than {tolerance} point below "
              "the peak; — where none is) per data set and training-set size, beside the paper's Table VI. The paper's "
              "N counts the whole synthetic set (train + test); ours, the training examples. Verdicts only on the "
@@ -59,11 +59,12 @@ book.publish(table_vi.style.hide(axis="index").format(precision=2, na_rep="—")
 # %%
 if runs["seed"].nunique() > 1:
     spread = bootstrap_critical(runs, tolerance, by=("dataset", "train_size"))
-    book.publish(spread.style.hide(axis="index").format(precision=3),
+    book.publish(book.styled(spread, 3),
                  "How often each B* comes out when the seeds of every cell are resampled (1,000 bootstrap "
                  "replicates).", spread, "B* bootstrap", runs=runs)
 else:
-    Markdown("With one seed per configuration B* has no bootstrap spread; the `paper` profile has three seeds.")
+    display(Markdown("With one seed per configuration B* has no bootstrap spread; the `paper` profile has three "
+                     "seeds."))
 
 # %% [markdown]
 # ## B* against N: the exponent, fitted
@@ -87,11 +88,12 @@ if len(rows) > 1:
     n = np.geomspace(synthetic["train_size"].min(), synthetic["train_size"].max(), 50)
     ax.plot(n, ours.prefactor * n ** ours.slope, "--", label=f"fit: B* ∝ N^{ours.slope:.2f}")
 ax.set(xscale="log", yscale="log", xlabel="training examples N", ylabel="critical batch size B*")
-ax.legend(fontsize="small")
+plots.outside_legend(ax)
 book.publish(fig, "Critical batch size against training-set size (synthetic data), log-log, with the fitted "
-             "power law. Groups without a B* (no B falls a point below the peak) are left out.",
+             "power law; open squares: the paper's Table VI (its N × 0.8, the training examples). Groups without a "
+             "B* (no B falls a point below the peak) are left out.",
              synthetic, "B* against N", runs=runs)
-book.publish(fits.style.hide(axis="index").format(precision=3, na_rep="—"),
+book.publish(book.styled(fits, 3),
              f"Fits of log B* on log N with 95% t intervals for the exponent; the paper assumes "
              f"{paper.CRITICAL_EXPONENT}. With three points there is one degree of freedom, so the interval is "
              "wide (t = 12.7).", fits, "Exponent fit", runs=runs)

@@ -58,7 +58,7 @@ table_i["verdict"] = np.where(
     (table_i["paper train"] == table_i["train"]) & (table_i["paper test"] == table_i["test"])
     & (table_i["paper features"] == table_i["features"]) & (table_i["paper classes"] == table_i["classes"]),
     "reproduced", "differs")
-book.publish(table_i.drop(columns="note").style.hide(axis="index"),
+book.publish(book.styled(table_i.drop(columns="note")),
              f"The paper's data set sizes and ours (full sets); the `{chapter.profile}` profile trains on "
              f"the subsets in the last columns (stratified, fixed seed). {source}", table_i, "Table I")
 
@@ -80,9 +80,9 @@ for row, name in zip(axes, images, strict=True):
     x = d.x_train[first].numpy()
     x = (x - x.min(axis=(1, 2, 3), keepdims=True)) / np.ptp(x, axis=(1, 2, 3), keepdims=True)
     for ax, img, label in zip(row, x, range(10), strict=True):
-        ax.imshow(img.transpose(1, 2, 0).squeeze(), cmap="gray")
+        ax.imshow(img.transpose(1, 2, 0).squeeze(), cmap="gray", interpolation="nearest")
         ax.set_axis_off()
-        ax.set_title(f"{name} {label}", fontsize=7)
+        ax.set_title(f"{book.DATASET_NAMES[name]}: {label}", fontsize=7)
 fig.tight_layout()
 samples = pd.DataFrame([{"dataset": n, "class": c} for n in images for c in range(10)])
 book.publish(fig, f"The first training image of each class. {source}", samples, "Sample images")
@@ -95,7 +95,7 @@ for ax, name in zip(axes[0], synthetic, strict=True):
     x, y = loaded[name].x_train.numpy()[:2000], loaded[name].y_train.numpy()[:2000]
     centred = x - x.mean(0)
     pcs = centred @ np.linalg.svd(centred, full_matrices=False)[2][:2].T
-    ax.scatter(pcs[:, 0], pcs[:, 1], c=y, s=3, cmap="coolwarm", alpha=0.6)
+    ax.scatter(pcs[:, 0], pcs[:, 1], c=y, s=3, cmap="coolwarm", alpha=0.6, rasterized=True)  # 6,000 dots
     ax.set(title=book.DATASET_NAMES[name], xlabel="PC 1", ylabel="PC 2")
     points.append(pd.DataFrame({"dataset": name, "pc1": pcs[:, 0], "pc2": pcs[:, 1], "label": y}))
 fig.tight_layout()

@@ -46,7 +46,8 @@ datasets = list(dict.fromkeys(runs["dataset"]))
 # ## Epoch time and learning curves, per data set
 
 # %%
-theirs = {d: paper.accuracy_table(d).assign(dataset=d) for d in datasets}
+theirs = {d: paper.accuracy_table(d).assign(dataset=d).rename(columns={"epoch_time": "mean_epoch_time"})
+          for d in datasets}
 for figure, group in (("Fig 6", [d for d in datasets if d.startswith("synthetic")]), ("Fig 7", ["mnist"]),
                       ("Fig 8", ["cifar10"])):
     group = [d for d in group if d in datasets]
@@ -93,8 +94,8 @@ cells = to_target.groupby(["dataset", "batch_size"]).agg(
 fig, axes = plots.grid(2)
 plots.by_batch(to_target.dropna(subset=["epochs_to_target"]), "epochs_to_target", ax=axes[0])
 plots.by_batch(to_target.dropna(subset=["seconds_to_target"]), "seconds_to_target", ax=axes[1])
-axes[0].set_ylabel("epochs to target")
-axes[1].set(ylabel="wall-clock seconds to target", yscale="log")
+axes[1].set_yscale("log")
+plots.shared_legend(axes)
 fig.tight_layout()
 book.publish(fig, "Epochs and training seconds (sum of epoch times) until the test accuracy first reaches the "
              f"target: {ACCURACY_TARGET:.0f}% where two B reach it, else {target_rule} × the best accuracy of the "
@@ -116,7 +117,7 @@ for name, part in cells.groupby("dataset"):
                    "epochs ratio (large/small)": large["epochs_to_target"] / small["epochs_to_target"],
                    "wall-clock speedup": small["seconds_to_target"] / large["seconds_to_target"]})
 ratios = pd.DataFrame(ratios)
-book.publish(ratios.style.hide(axis="index").format(precision=2, na_rep="never reached"),
+book.publish(book.styled(ratios, na_rep="never reached"),
              f"Paper: per-epoch speedup {paper.EPOCH_SPEEDUP[0]:.0f}–{paper.EPOCH_SPEEDUP[1]:.0f}× (its B = 1 against "
              f"B ≥ 256), {paper.EXTRA_EPOCHS[0]}–{paper.EXTRA_EPOCHS[1]}× more epochs, wall-clock speedup "
              f"{paper.WALL_CLOCK_SPEEDUP[0]:.0f}–{paper.WALL_CLOCK_SPEEDUP[1]:.0f}×.", ratios, "Efficiency ratios",

@@ -40,7 +40,7 @@ history = chapter.history(table)
 
 # %%
 display(HTML(widgets.static_slider(table, history)))
-book.publish(Markdown(""), "Learning curves of one run per choice (the first seed).",
+book.publish(None, "Learning curves of one run per choice (the first seed).",
              table.drop(columns=[c for c in table if c.startswith("prov_")]), "Explorer runs", runs=table)
 
 # %%

@@ -48,16 +48,18 @@ table_v = table_v.merge(ours, on=["batch_size", "lr_rule"], how="outer").sort_va
 lr_profile = report.runs_profile(lr_runs, chapter.profile)
 table_v["verdict (test acc)"] = [report.absolute_verdict(o, t, lr_profile, report.ACC_TOL, report.ACC_PARTLY_TOL)
                                  for o, t in zip(table_v["test_acc"], table_v["paper test_acc"], strict=True)]
-book.publish(table_v.style.hide(axis="index").format(precision=4, na_rep="—"),
+book.publish(book.styled(table_v, 4),
              "the paper (`paper …`, linear = its 'Scaled') beside our seed means; the square-root rule is "
              "ours. Absolute accuracies are testable only on the paper profile.", table_v, "Table V", runs=lr_runs)
 
 # %%
 fig, axes = plots.grid(2)
 for ax, metric in zip(axes, ("test_acc", "gap"), strict=True):
-    plots.by_batch(lr_runs, metric, hue="lr_rule", ax=ax)
+    plots.by_batch(lr_runs, metric, hue="lr_rule", ax=ax, paper=paper.table("V"))
+plots.shared_legend(axes)
 fig.tight_layout()
-book.publish(fig, "Large synthetic set: test accuracy and gap against B for each LR rule.", ours, "LR rules",
+book.publish(fig, "Large synthetic set: test accuracy and gap against B for each LR rule; dotted squares: the "
+             "paper's Table V (fixed and linear).", ours, "LR rules",
              runs=lr_runs)
 
 # %%
@@ -80,5 +82,5 @@ cells["diverged runs"] = cifar_runs.groupby(["batch_size", "rule"])["diverged"].
 book.publish(fig, "CIFAR-10 test accuracy at large B under four LR rules. If the collapse were batch size itself, "
              "every rule would collapse; if the linear rule's large Adam LR causes it, fixed and square-root "
              "rules would not.", cells, "CIFAR-10 LR rules", runs=cifar_runs)
-book.publish(cells.style.hide(axis="index").format(precision=4), "The same runs as a table (seed means).", cells,
+book.publish(book.styled(cells, 4), "The same runs as a table (seed means).", cells,
              "CIFAR-10 LR rules table", runs=cifar_runs)

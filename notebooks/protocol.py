@@ -56,7 +56,7 @@ for name, part in cells.groupby("dataset", sort=False):
                  "acc there": at["test_acc"], "loss vs best (pp)": best["test_acc"] - at["test_acc"],
                  "gap there": at["gap"], "gap rule": step.reason, "notes": "; ".join(advice.notes)})
 protocol = pd.DataFrame(rows)
-book.publish(protocol.style.hide(axis="index").format(precision=4),
+book.publish(book.styled(protocol, 4),
              "Algorithm 2 applied to each data set (N = our training examples, η₀ and B₀ from Table II), beside "
              "the measured accuracies: what the protocol would have cost against the best B we measured, and "
              f"whether its gap rule (Δ > {gap_threshold}) would have fired there.", protocol, "Algorithm 2",

@@ -1,4 +1,6 @@
+import matplotlib.pyplot as plt
 import pandas as pd
+import pytest
 
 from batchsize import plots
 
@@ -13,3 +15,62 @@ def test_ours_and_the_papers_line_of_a_data_set_share_its_one_colour():
     for name in ("Small synthetic (1K)", "Large synthetic (50K)"):
         assert colours[name] == colours[f"{name} (paper)"] == plots.DATASET_COLOURS[name]
     assert colours["Small synthetic (1K)"] != colours["Large synthetic (50K)"]
+
+
+BATCH_SIZES = [1, 8, 16, 32, 64, 128, 256, 512, 1024]
+
+
+def mnist(n: int = len(BATCH_SIZES)) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ours = pd.DataFrame({"dataset": "mnist", "batch_size": BATCH_SIZES[:n], "test_acc": range(n),
+                         "mean_epoch_time": 1.0, "seed": 42})
+    theirs = pd.DataFrame({"dataset": "mnist", "B": BATCH_SIZES, "test_acc": range(9), "epoch_time": 2.0})
+    return ours, theirs
+
+
+def drawn_labels(ax) -> list:
+    ax.figure.canvas.draw()
+    return [t for t in ax.get_xticklabels() if t.get_text()]
+
+
+@pytest.mark.parametrize("width", [2.5, 4.6, 12.0])
+def test_batch_size_tick_labels_never_overlap_and_the_largest_is_labelled(width):
+    """On a narrow panel '512' and '1024' used to print as '5121024'; a wide panel labels every size."""
+    ours, theirs = mnist()
+    fig, axes = plots.grid(3, width=width)
+    for ax in axes:
+        plots.by_batch(ours, "test_acc", ax=ax, paper=theirs, title="MNIST")
+    fig.tight_layout()
+    labels = drawn_labels(axes[0])
+    boxes = [t.get_window_extent() for t in labels]
+    assert all(a.x1 < b.x0 for a, b in zip(boxes, boxes[1:], strict=False)), [t.get_text() for t in labels]
+    assert labels[-1].get_text() == "1024"
+    if width == 12.0:
+        assert [t.get_text() for t in labels] == [str(b) for b in BATCH_SIZES]
+    plt.close(fig)
+
+
+def test_the_papers_values_are_drawn_as_dotted_open_squares_or_the_figure_fails():
+    """A caption that promises the paper's markers must get them: a paper table without the plotted column
+    (Figs 6–8 plotted `mean_epoch_time` against the paper's `epoch_time`) is an error, not an empty overlay."""
+    ours, theirs = mnist()
+    with pytest.raises(ValueError, match="mean_epoch_time"):
+        plots.by_batch(ours, "mean_epoch_time", paper=theirs)
+    ax = plots.by_batch(ours, "mean_epoch_time", paper=theirs.rename(columns={"epoch_time": "mean_epoch_time"}))
+    paper_line = next(line for line in ax.get_lines() if line.get_label() == "paper")
+    assert (paper_line.get_linestyle(), paper_line.get_marker(), paper_line.get_markerfacecolor()) == (":", "s", "none")
+    assert list(paper_line.get_xdata()) == BATCH_SIZES
+    plt.close(ax.figure)
+
+
+def test_legends_sit_outside_the_data_area():
+    ours, theirs = mnist()
+    fig, axes = plots.grid(2)
+    plots.by_batch(ours, "test_acc", ax=axes[0], paper=theirs)
+    plots.learning_curves(pd.DataFrame({"epoch": [1, 2] * 2, "test_acc": [1, 2, 3, 4], "batch_size": [8, 8, 64, 64],
+                                        "seed": 42}), ax=axes[1])
+    fig.tight_layout()
+    fig.canvas.draw()
+    for ax in axes:
+        legend, area = ax.get_legend().get_window_extent(), ax.get_window_extent()
+        assert legend.x0 >= area.x1, "the legend overlaps the axes"
+    plt.close(fig)

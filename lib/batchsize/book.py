@@ -8,10 +8,14 @@ and table goes out through `publish`, which adds the provenance caption and a CS
 from __future__ import annotations
 
 import base64
+import html
+import io
 import os
 import re
-from pathlib import Path
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import torch
 
@@ -21,6 +25,11 @@ from .models import build_model
 from .params import check_parameters
 from .store import REPO_ROOT, RunStore, load_history
 from .sweep import default_store, get_profile, run_sweep, section_configs, weights_wanted
+
+if TYPE_CHECKING:  # matplotlib and the Styler's jinja2 are imported only where a chapter draws or shows
+    from IPython.display import SVG
+    from matplotlib.figure import Figure
+    from pandas.io.formats.style import Styler
 
 PROFILE_ENV = "BATCHSIZE_BOOK_PROFILE"  # `make book PROFILE=smoke` sets it for every chapter
 THREADS_ENV = "BATCHSIZE_THREADS"  # torch threads in a chapter's kernel (default 1, see Chapter)
@@ -101,9 +110,12 @@ class Chapter:
         """The trained network of a run of the `weights` section, in eval mode, on the CPU."""
         config = config_of(run)
         model = build_model(config.model, config.seed)
-        store = default_store(run["prov_profile"]) if self.per_section else self.store
-        model.load_state_dict(store.load_weights(config))
+        model.load_state_dict(self.weights_store(run).load_weights(config))
         return model.eval()
+
+    def weights_store(self, run: pd.Series) -> RunStore:
+        """The store holding a run's weights: its own profile's when sections mix profiles."""
+        return default_store(run["prov_profile"]) if self.per_section else self.store
 
     def eval_set(self, run: pd.Series, n: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """The run's own test set (its profile's subset), cut to its first `n` examples: one fixed evaluation
@@ -165,28 +177,69 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def publish(what, caption: str, data: pd.DataFrame, name: str, runs: pd.DataFrame | None = None) -> None:
-    """Show a figure or table with its caption, the provenance of `runs` (default: `data`) and a CSV link."""
+def styled(table: pd.DataFrame, precision: int = 2, na_rep: str = "—") -> Styler:
+    """A table as the book prints it. Pandas turns an integer column with a missing value into floats (seeds
+    `1.000`, sizes `2000.0`) and prints booleans and lists as Python does; here a column whose values are all
+    whole numbers shows integers (thousands separated from 10,000 on), booleans show yes/no, lists their items,
+    other numbers `precision` decimals, missing values `na_rep`; headers have spaces for underscores; text is
+    left-aligned, numbers right (book.css). The CSV keeps the raw values. Chain `.format` to override a column."""
+    formats = {column: _column_format(table[column].dropna()) for column in table.columns}
+    numeric = {c: pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
+               for c in table.columns}
+    text = pd.DataFrame({c: "" if numeric[c] else "bs-text" for c in table.columns}, index=table.index)
+    return (table.style.hide(axis="index").set_table_attributes('class="bs-table"').set_td_classes(text)
+            .format({c: f for c, f in formats.items() if f}, precision=precision, na_rep=na_rep)
+            .relabel_index([str(c).replace("_", " ") for c in table.columns], axis="columns"))
+
+
+def _column_format(values: pd.Series) -> Callable[[object], str] | None:
+    if len(values) and values.map(lambda v: isinstance(v, bool | np.bool_)).all():
+        return lambda v: "yes" if v else "no"
+    if len(values) and values.map(lambda v: isinstance(v, list | tuple)).all():
+        return lambda v: ", ".join(map(str, v))
+    if len(values) and pd.api.types.is_numeric_dtype(values) and (values % 1 == 0).all():
+        return lambda v: f"{v:,.0f}" if abs(v) >= 10_000 else f"{v:.0f}"
+    return None
+
+
+def publish(what: Figure | Styler | pd.DataFrame | None, caption: str, data: pd.DataFrame, name: str,
+            runs: pd.DataFrame | None = None) -> None:
+    """Show a figure (as SVG) or a table (a DataFrame goes through `styled`) with its caption, the provenance of
+    `runs` (default: `data`) and a CSV link; `None` captions what the cell has just displayed itself."""
     import matplotlib.pyplot as plt
     from IPython.display import HTML, display
 
-    display(what)
-    if isinstance(what, plt.Figure):
-        plt.close(what)
+    if isinstance(what, pd.DataFrame):
+        what = styled(what)
+    if what is not None:
+        display(_svg(what) if isinstance(what, plt.Figure) else what)
     source = data if runs is None else runs
     prov = provenance(source) if {"prov_profile", "seed"} <= set(source.columns) else ""
-    html = _markdown_bold(f"<b>{name}.</b> {caption} {prov}")
-    display(HTML(f'<p class="bs-caption">{html}<br>{csv_link(data, name)}</p>'))
+    text = caption_html(f"**{name}.** {caption} {prov}")
+    display(HTML(f'<p class="bs-caption">{text}<br>{csv_link(data, name)}</p>'))
 
 
-def _markdown_bold(text: str) -> str:
-    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
+def _svg(fig: Figure) -> SVG:
+    """The figure as SVG (vector: sharp at any zoom and in print; rasterized artists at 200 dpi), then closed
+    so that the inline backend does not show it a second time as a PNG."""
+    import matplotlib.pyplot as plt
+    from IPython.display import SVG
+
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", dpi=200, bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    return SVG(buffer.getvalue())
+
+
+def caption_html(text: str) -> str:
+    """A caption written in Markdown's inline style as HTML (captions are HTML, not Markdown): escaped, then
+    **bold** as <b> and `code` as <code>, so neither asterisks nor backticks reach the page."""
+    text = html.escape(text, quote=False)
+    text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
 
 
 def chapter_link(chapter: str) -> str:
     """Relative link from one rendered chapter to another (all chapters sit in notebooks/)."""
     return f"{chapter}.html"
 
-
-def notebook_path(name: str) -> Path:
-    return REPO_ROOT / "notebooks" / f"{name}.py"

@@ -7,16 +7,22 @@ band when there is more than one seed, so the same code serves the one-seed quic
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.font_manager import FontProperties
 
 from .book import DATASET_NAMES
 
 sns.set_theme(style="whitegrid", context="notebook")
 LABELS = {"test_acc": "test accuracy (%)", "train_acc": "train accuracy (%)", "gap": "gap Δ = train − test (pp)",
           "mean_epoch_time": "mean epoch time (s)", "batch_size": "batch size B", "epoch": "epoch",
-          "test_loss": "test loss", "train_loss": "train loss", "running_loss": "running train loss"}
+          "test_loss": "test loss", "train_loss": "train loss", "running_loss": "running train loss",
+          "epochs_to_target": "epochs to target", "seconds_to_target": "wall-clock seconds to target",
+          "epsilon_sharpness": "ε-sharpness", "keskar_sharpness": "Keskar et al.'s sharpness",
+          "hessian_top_eigenvalue": "top Hessian eigenvalue", "lr_rule": "LR rule", "rule": "LR rule",
+          "budget": "training budget", "init": "initialisation", "precision": "precision"}
 
 
 # One colour per data set, the same in every figure (by display name, as the legends show them).
@@ -33,30 +39,84 @@ def _band(data: pd.DataFrame) -> tuple[str, int] | None:
     return ("ci", 95) if data["seed"].nunique() > 1 else None
 
 
+class BatchSizeLabels(mticker.Formatter):
+    """Tick labels of the batch sizes that never run into each other ("5121024" on a narrow panel): from the
+    largest B leftwards, a size is labelled only if its label clears the one labelled to its right. Decided at draw
+    time, so it holds after `tight_layout` has shrunk the axes to make room for an outside legend."""
+
+    def __call__(self, x, pos=None) -> str:
+        return f"{x:g}"
+
+    def format_ticks(self, values) -> list[str]:
+        labels = [self(v) for v in values]
+        ax = self.axis.axes
+        size = FontProperties(size=plt.rcParams["xtick.labelsize"]).get_size_in_points() * ax.figure.dpi / 72
+        x = ax.transData.transform(np.column_stack([values, np.ones(len(values))]))[:, 0]
+        half = [0.33 * size * len(label) for label in labels]  # half a label: a digit is about 0.64 em wide
+        kept, free_until = set(), np.inf  # the left edge of the last label kept
+        for i in reversed(range(len(values))):
+            if x[i] + half[i] + 0.5 * size <= free_until:
+                kept.add(i)
+                free_until = x[i] - half[i]
+        return [label if i in kept else "" for i, label in enumerate(labels)]
+
+
 def log2_axis(ax: plt.Axes, values) -> None:
-    """Batch sizes on a log₂ axis, labelled with the sizes themselves."""
-    ticks = sorted({int(v) for v in values})
+    """Batch sizes on a log₂ axis, a tick at each size, labelled with the sizes themselves where they fit."""
     ax.set_xscale("log", base=2)
-    ax.set_xticks(ticks, [str(t) for t in ticks])
+    ax.set_xticks(sorted({int(v) for v in values}))
+    ax.xaxis.set_major_formatter(BatchSizeLabels())
     ax.minorticks_off()
+
+
+def outside_legend(ax: plt.Axes, title: str | None = None, source: plt.Axes | None = None) -> None:
+    """The legend right of the data area, where it can hide no line or marker (`tight_layout` and the book's
+    `bbox_inches="tight"` make room for it); it lists the lines of `source` (default: `ax`)."""
+    handles, labels = (source or ax).get_legend_handles_labels()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    if handles:
+        ax.legend(handles, labels, title=title, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0,
+                  fontsize="small", title_fontsize="small", frameon=False)
+
+
+def shared_legend(axes) -> None:
+    """One legend for a row of panels that draw the same lines: beside the last panel, listing the first's."""
+    axes = list(axes)
+    first = axes[0].get_legend()
+    title = (first.get_title().get_text() or None) if first is not None else None
+    for ax in axes[:-1]:
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    outside_legend(axes[-1], title, source=axes[0])
 
 
 def by_batch(data: pd.DataFrame, y: str, hue: str = "dataset", ax: plt.Axes | None = None,
              paper: pd.DataFrame | None = None, title: str | None = None) -> plt.Axes:
-    """`y` against B (log₂), one line per `hue`; `paper` (columns B, y and hue) is drawn as open markers."""
+    """`y` against B (log₂), one line per `hue`; `paper` (columns B, `y` and `hue`) as dotted open squares in the
+    line's colour. A panel of one `hue` value (its title names it) calls its lines "ours" and "paper"."""
+    if paper is not None and y not in paper:
+        raise ValueError(f"the paper's table has no column {y!r} to draw (it has {', '.join(paper.columns)})")
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 4))
     data = data.assign(**{hue: data[hue].map(lambda v: DATASET_NAMES.get(v, v))})
-    shown = paper is not None and y in paper
-    if shown:
+    if paper is not None:
         paper = paper.assign(**{hue: paper[hue].map(lambda v: DATASET_NAMES.get(v, v))})
-    palette = _palette([*data[hue], *(paper[hue] if shown else [])])
+    values = list(dict.fromkeys([*data[hue], *(paper[hue] if paper is not None else [])]))
+    palette = _palette(values)
     sns.lineplot(data=data, x="batch_size", y=y, hue=hue, marker="o", errorbar=_band(data), ax=ax, palette=palette)
-    if shown:
+    if paper is not None:
         for name, part in paper.groupby(hue, sort=False):
             ax.plot(part["B"], part[y], linestyle=":", marker="s", mfc="none", color=palette[name],
                     label=f"{name} (paper)")
-        ax.legend(fontsize="small")
+    if len(values) == 1:
+        short = {values[0]: "ours", f"{values[0]} (paper)": "paper"}
+        for line in ax.get_lines():
+            line.set_label(short.get(line.get_label(), line.get_label()))
+    if len(values) > 1 or paper is not None:
+        outside_legend(ax, None if hue == "dataset" else LABELS.get(hue, hue))
+    elif ax.get_legend() is not None:
+        ax.get_legend().remove()
     log2_axis(ax, pd.concat([data["batch_size"], paper["B"] if paper is not None else data["batch_size"]]))
     ax.set(xlabel=LABELS["batch_size"], ylabel=LABELS.get(y, y), title=title)
     return ax
@@ -70,7 +130,8 @@ def learning_curves(history: pd.DataFrame, y: str = "test_acc", ax: plt.Axes | N
     sizes = sorted(history["batch_size"].unique())
     palette = dict(zip(sizes, sns.color_palette("viridis_r", len(sizes)), strict=True))
     sns.lineplot(data=history, x="epoch", y=y, hue="batch_size", palette=palette, errorbar=_band(history), ax=ax)
-    ax.legend(title="B", fontsize="small", ncols=2)
+    ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))  # whole epochs
+    outside_legend(ax, "B")
     ax.set(xlabel=LABELS["epoch"], ylabel=LABELS.get(y, y), title=title)
     return ax
 
@@ -94,6 +155,6 @@ def seeds_by_value(data: pd.DataFrame, field: str, ax: plt.Axes | None = None, c
     sns.stripplot(data=data, x="batch_size", y="test_acc", hue=field, dodge=True, jitter=0.15, size=7, ax=ax)
     if chance is not None:
         ax.axhline(chance, color="0.4", linestyle="--", linewidth=1, label="chance")
-    ax.legend(fontsize="small", title=field)
+    outside_legend(ax, LABELS.get(field, field))
     ax.set(xlabel=LABELS["batch_size"], ylabel=LABELS["test_acc"], title=title)
     return ax

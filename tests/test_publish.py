@@ -1,0 +1,50 @@
+"""How `book.publish` puts figures and tables on a page: SVG figures, tables without Python's spellings."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+
+from batchsize import book
+
+
+def test_styled_tables_print_whole_numbers_as_integers_booleans_as_words_and_lists_as_items():
+    """An outer merge makes `seeds` float (`1.000`) and sizes `2000.0`; the page shows 1 and 2000."""
+    table = pd.DataFrame({"seeds": [1.0, np.nan], "N": [40_000.0, 8000.0], "batch_size": [1024.0, 64.0],
+                          "acc": [97.25, 1.5], "within": [True, None], "ok": [True, False],
+                          "candidates": [[16, 32], [32, 64]]})
+    cells = book.styled(table, precision=2).to_html()
+    for shown in (">1<", ">—<", ">40,000<", ">8000<", ">1024<", ">97.25<", ">1.50<", ">yes<", ">no<", ">16, 32<",
+                  ">batch size<"):
+        assert shown in cells, shown
+    for python in ("1.000", "1024.0", "True", "False", "[16", "nan", "<NA>", "batch_size"):
+        assert python not in cells, python
+
+
+def test_captions_turn_markdown_into_html_and_escape_the_rest():
+    assert book.caption_html("the `paper …` columns, **smoke**, B < 64 & more") == (
+        "the <code>paper …</code> columns, <b>smoke</b>, B &lt; 64 &amp; more")
+
+
+@pytest.fixture
+def shown(monkeypatch) -> list:
+    """What `publish` displays, in order (one IPython display object per call)."""
+    displayed = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: displayed.append(obj))
+    return displayed
+
+
+def test_figures_go_out_as_svg_and_a_caption_alone_displays_no_python_object(shown):
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    data = pd.DataFrame({"x": [1, 2]})
+    book.publish(fig, "A `line`.", data, "Fig 1")
+    book.publish(None, "What the cell showed itself.", data, "Explorer")
+    formats = [InteractiveShell.instance().display_formatter.format(obj)[0] for obj in shown]
+    assert "image/svg+xml" in formats[0] and "image/png" not in formats[0]
+    assert not plt.fignum_exists(fig.number), "the figure is closed, so the inline backend does not show it again"
+    assert len(shown) == 3, "the explorer's caption is one HTML paragraph, no empty Markdown object before it"
+    assert "<code>line</code>" in shown[1].data and "`" not in shown[1].data
