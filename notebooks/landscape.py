@@ -25,9 +25,9 @@ device = "auto"  # auto | cpu | cuda: where missing runs are trained (the analys
 seeds = None  # None: the profile's number of seeds
 data_dir = None  # None: $BATCHSIZE_DATA, else ./data
 store = None  # None: results/<profile>
-batch_sizes = None  # None: the profile's `weights` batch sizes
+batch_sizes = None  # None: every B whose weights the profile keeps (its `weights` batch sizes)
 datasets = ["synthetic-1k", "synthetic-10k", "synthetic-50k", "mnist"]
-grid_points = None  # points per axis of the surface; None: 51 (paper), 21 MLP / 9 CNN (quick), 5 (smoke)
+grid_points = None  # points per axis; None: 51 MLP / 21 CNN (paper), 21 MLP / 9 CNN (quick), 5 (smoke)
 n_eval = None  # evaluation examples (the first of the test set); None: 2,000 MLP / 500 CNN (smoke: 256)
 epsilon = 0.1  # the paper's ε
 
@@ -37,19 +37,25 @@ import pandas as pd
 import torch
 from IPython.display import Markdown
 
-from batchsize import book, paper, plots, report
+from batchsize import analysis, book, paper, plots, report
 from batchsize.landscape import filter_normalized_direction, loss_surface
 
-chapter = book.Chapter(["weights"], profile, device, seeds, data_dir, store, batch_sizes)
-weights = chapter.table("weights")
-weights = weights[weights["dataset"].isin(datasets) & (weights["seed"] == weights["seed"].min())]
+sections = list(dict.fromkeys("synthetic" if d.startswith("synthetic") else d for d in datasets))
+chapter = book.Chapter(sections, profile, device, seeds, data_dir, store, batch_sizes, mix_profiles=True)
+runs = pd.concat([chapter.table(s) for s in sections], ignore_index=True)
+every_seed = analysis.with_weights(chapter, runs[runs["dataset"].isin(datasets)])  # the sharpness: all seeds
+weights = every_seed[every_seed["seed"] == every_seed["seed"].min()]  # the surfaces: one seed per B
 smoke = chapter.profile == "smoke"
 
 
 def points(run: pd.Series) -> int:
     if grid_points:
         return grid_points
-    return 51 if chapter.profile == "paper" else 5 if smoke else 21 if run["model"] == "mlp" else 9
+    if smoke:
+        return 5
+    if run["prov_profile"] == "paper":  # a 51 × 51 CNN surface is about 45 CPU-minutes: 21 × 21 on a CPU
+        return 51 if run["model"] == "mlp" else 21
+    return 21 if run["model"] == "mlp" else 9
 
 
 def evaluation_size(run: pd.Series) -> int:
@@ -82,7 +88,7 @@ for name in datasets:
         surfaces.append(pd.DataFrame({"dataset": name, "batch_size": run["batch_size"], "alpha": a.ravel(),
                                       "beta": b.ravel(), "test_loss": loss.ravel()}))
         ax = fig.add_subplot(1, 2, i + 1, projection="3d")
-        ax.plot_surface(a, b, np.log10(loss), cmap="viridis", linewidth=0)
+        ax.plot_surface(a, b, np.log10(loss), cmap="viridis", linewidth=0, rasterized=True)  # 200 dpi in the SVG
         ax.set(xlabel="α", ylabel="β", zlabel="log₁₀ test loss", title=f"B = {run['batch_size']}")
     fig.suptitle(book.DATASET_NAMES[name])
     fig.tight_layout()
@@ -99,7 +105,7 @@ if len(landscape):
     edge = landscape[(landscape["alpha"].abs() <= 0.5) & (landscape["beta"].abs() <= 0.5)]
     rise = (edge.groupby(["dataset", "batch_size"])["test_loss"].mean() - centre["test_loss"]).rename(
         "mean rise within |α|, |β| ≤ 0.5").reset_index()
-    book.publish(rise.style.hide(axis="index").format(precision=4),
+    book.publish(book.styled(rise, 4),
                  "How fast the surface rises around the minimum: mean test loss over the inner square minus the "
                  "loss at the centre (larger: sharper).", rise, "Surface rise", runs=weights)
 
@@ -110,30 +116,33 @@ if len(landscape):
 # the L2 ball of radius ε (20 steps, 3 restarts): a lower bound on the maximum.
 
 # %%
-mlp = weights[weights["model"] == "mlp"]
-sharp = report.sharpness_table(chapter, mlp, epsilon, n_eval or (256 if smoke else 2000))
+mlp = every_seed[every_seed["model"] == "mlp"]
+sharp = analysis.sharpness_table(chapter, mlp, epsilon, n_eval or (256 if smoke else 2000))
 fig, axes = plots.grid(3)
 for ax, metric in zip(axes, ("epsilon_sharpness", "keskar_sharpness", "hessian_top_eigenvalue"), strict=True):
-    plots.by_batch(sharp, metric, ax=ax, title=metric.replace("_", " "))
-    ax.set(yscale="log", ylabel=metric.replace("_", " "))
+    plots.by_batch(sharp, metric, ax=ax, title=plots.LABELS[metric])
+    ax.set_yscale("log")
 axes[0].scatter(list(paper.SHARPNESS), list(paper.SHARPNESS.values()), marker="s", facecolor="none",
-                edgecolor="black", label="paper", zorder=5)
-axes[0].legend(fontsize="small")
+                edgecolor="black", label="paper (data set not stated)", zorder=5)
+plots.log2_axis(axes[0], [*sharp["batch_size"], *paper.SHARPNESS])
+plots.shared_legend(axes)
 fig.tight_layout()
-book.publish(fig, f"Sharpness against B (log scale) on the synthetic sets, ε = {epsilon}; open squares: the "
-             "paper's S(ε = 0.1) for B = 32 and 512.", sharp, "Sharpness", runs=mlp)
+book.publish(fig, f"Sharpness against B (log scale) on the synthetic sets, ε = {epsilon}; open squares (left "
+             "panel): the paper's S(ε = 0.1) for B = 32 and 512.", sharp, "Sharpness", runs=mlp)
 
 # %%
+METRICS = ("epsilon_sharpness", "keskar_sharpness", "hessian_top_eigenvalue")
 ratios = []
 for name, part in sharp.groupby("dataset"):
-    part = part.set_index("batch_size").sort_index()
-    small, large = part.index.min(), part.index.max()
-    ratios.append({"dataset": name, "B small": small, "B large": large,
-                   **{f"{m} ratio": part.loc[large, m] / part.loc[small, m]
-                      for m in ("epsilon_sharpness", "keskar_sharpness", "hessian_top_eigenvalue")}})
+    small, large = part["batch_size"].min(), part["batch_size"].max()
+    for metric in METRICS:
+        r = report.ratio(part.loc[part["batch_size"] == large, metric], part.loc[part["batch_size"] == small, metric])
+        ratios.append({"dataset": name, "measure": plots.LABELS[metric], "B small": small, "B large": large,
+                       "ratio": r.mean, "95% CI low": r.low, "95% CI high": r.high, "seeds": r.n})
 ratios = pd.DataFrame(ratios)
-book.publish(ratios.style.hide(axis="index").format(precision=2),
-             f"Sharpness of the largest over the smallest B (the paper: S ratio {paper.SHARPNESS_RATIO}× for "
-             "B = 512 over B = 32).", ratios, "Sharpness ratios", runs=mlp)
+book.publish(book.styled(ratios),
+             f"Sharpness of the largest over the smallest B: geometric mean over seeds with a 95% interval (Welch, "
+             f"log scale); the paper: S ratio {paper.SHARPNESS_RATIO}× for B = 512 over B = 32. The report's "
+             "sharpness claims use these very numbers.", ratios, "Sharpness ratios", runs=mlp)
 Markdown("A ratio above 1 means the large-batch solution is sharper. The paper's absolute S values depend on the "
          "evaluation set and the weights' scale, so only the ratio is compared.")

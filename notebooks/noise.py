@@ -29,36 +29,41 @@ datasets = ["synthetic-1k", "synthetic-10k", "synthetic-50k"]
 n_batches = 20  # the paper's 20 mini-batches per B
 
 # %%
-from batchsize import book, paper, plots, report
+import pandas as pd
 
-chapter = book.Chapter(["weights"], profile, device, seeds, data_dir, store)
-weights = chapter.table("weights")
-models = report.base_batch_models(weights, datasets)  # one trained network per data set, B closest to 32
-variance = report.variance_table(chapter, models, batch_sizes, n_batches)
+from batchsize import analysis, book, paper, plots
+
+sections = list(dict.fromkeys("synthetic" if d.startswith("synthetic") else d for d in datasets))
+chapter = book.Chapter(sections, profile, device, seeds, data_dir, store, mix_profiles=True)
+runs = pd.concat([chapter.table(s) for s in sections], ignore_index=True)
+weights = analysis.with_weights(chapter, runs[runs["dataset"].isin(datasets)])
+models = analysis.base_batch_models(weights, datasets)  # every seed's network per data set, B closest to 32
+variance = analysis.variance_table(chapter, models, batch_sizes, n_batches)
 
 # %%
-fig, axes = plots.grid(len(models))
+fig, axes = plots.grid(variance["dataset"].nunique())
 for ax, (name, part) in zip(axes, variance.groupby("dataset", sort=False), strict=True):
     for sampling, style in (("with replacement", "o-"), ("without replacement", "s--")):
-        cut = part[part["sampling"] == sampling]
-        ax.plot(cut["batch_size"], cut["variance"], style, label=sampling, mfc="none")
-    ref = part[part["sampling"] == "with replacement"]
-    ax.plot(ref["batch_size"], ref["variance"].iloc[0] / ref["batch_size"], ":", color="grey", label="∝ 1/B")
+        mean = part[part["sampling"] == sampling].groupby("batch_size")["variance"].mean()
+        ax.plot(mean.index, mean.to_numpy(), style, label=sampling, mfc="none")
+    ref = part[part["sampling"] == "with replacement"].groupby("batch_size")["variance"].mean()
+    ax.plot(ref.index, ref.iloc[0] / ref.index.to_numpy(), ":", color="grey", label="∝ 1/B")
     ax.set(yscale="log", title=f"{book.DATASET_NAMES[name]} (N = {part['N'].iloc[0]:,})", ylabel="σ̂²_B (Eq. 4)")
     plots.log2_axis(ax, part["batch_size"])
-    ax.set_xlabel("batch size B")
-    ax.legend(fontsize="small")
+    ax.set_xlabel(plots.LABELS["batch_size"])
+plots.shared_legend(axes)
 fig.tight_layout()
 book.publish(fig, f"Mean elementwise variance of first-layer gradients over {n_batches} mini-batches "
-             "of size B, on the training set, at the trained weights of the run named in the data (`trained_B`).",
+             "of size B, on the training set, at the trained weights of the runs named in the data (`trained_B`, "
+             "`seed`; the mean over their seeds).",
              variance, "Fig 11", runs=models)
 
 # %% [markdown]
 # ## The log-log fit (Eq. 5)
 
 # %%
-fits = report.variance_fits(variance)
-book.publish(fits.style.hide(axis="index").format(precision=3),
+fits = analysis.variance_fits(variance)
+book.publish(book.styled(fits, 3),
              f"Least-squares fit of log σ̂² on log B with a 95% t interval for the slope. The paper: slope "
              f"{paper.VARIANCE_SLOPE}, R² = {paper.VARIANCE_R2}. Without replacement the raw variance bends down "
              "as B approaches N; dividing by (N − B)/(N − 1) undoes it (B = N is left out: the factor is 0).",

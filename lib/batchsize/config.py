@@ -65,7 +65,7 @@ DATASET_SPECS: dict[str, DatasetSpec] = {
 
 @dataclass(frozen=True)
 class RunConfig:
-    """Everything that determines one training run (DESIGN §3 defaults come from `make_config`)."""
+    """Everything that determines one training run (the paper's Table II defaults come from `make_config`)."""
 
     dataset: str
     batch_size: int

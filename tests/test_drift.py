@@ -1,0 +1,52 @@
+"""The committed stores cannot drift from the code: a sample of their records, trained again at HEAD, match.
+
+The sample is chosen by rule, not by hand: in each committed store, the cheapest trained record of each model
+family that was made at a clean commit, if it trained in under a minute (CI time). Bit equality is not expected
+across machines (oneDNN picks other kernels on AVX2 than on AVX-512, and float sums then round differently), so
+the test allows what such rounding does to a short run: 1 pp of test accuracy and 10 % of the final training
+loss. A change to the training code
+that alters results (a different LR, an init, the batch order) moves them far more than that.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import torch
+
+from batchsize.book import config_of
+from batchsize.fast import train_group
+from batchsize.store import REPO_ROOT, load_table
+from conftest import real_data_root
+
+ACC_TOL, LOSS_RTOL = 1.0, 0.10
+MAX_SECONDS = 60.0
+
+
+def sample() -> list[tuple[str, pd.Series]]:
+    picks = []
+    for profile in ("quick", "paper"):
+        table = load_table(REPO_ROOT / "results" / profile)
+        clean = table[~table["prov_commit"].str.endswith("+dirty") & (table["outcome"] == "trained")
+                      & (table["prov_wall_time"] < MAX_SECONDS)]
+        for _, family in clean.groupby("model"):
+            picks.append((profile, family.sort_values(["prov_wall_time", "key"]).iloc[0]))
+    return picks
+
+
+SAMPLE = sample()
+
+
+@pytest.mark.parametrize("profile, record", SAMPLE, ids=[f"{p}-{r['dataset']}-B{r['batch_size']}" for p, r in SAMPLE])
+def test_a_committed_record_is_what_head_trains(profile, record):
+    if not record["dataset"].startswith("synthetic") and real_data_root(record["dataset"]) is None:
+        pytest.skip(f"{record['dataset']} files are not present (run `make data`)")
+    threads = torch.get_num_threads()
+    torch.set_num_threads(int(record["prov_threads"]) if pd.notna(record.get("prov_threads")) else 1)
+    try:
+        result = train_group([config_of(record)], device="cpu")[0]
+    finally:
+        torch.set_num_threads(threads)
+    assert result.config.key() == record["key"]
+    assert abs(result.summary["test_acc"] - record["test_acc"]) <= ACC_TOL, (profile, record["key"])
+    assert result.summary["train_loss"] == pytest.approx(record["train_loss"], rel=LOSS_RTOL)
