@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .config import DATASET_SPECS, RunConfig, UserError
+from .config import DATASET_NAMES, DATASET_SPECS, RunConfig, UserError
 from .data import load_dataset
 from .models import build_model
 from .params import check_parameters
@@ -34,9 +34,6 @@ if TYPE_CHECKING:  # matplotlib and the Styler's jinja2 are imported only where 
 PROFILE_ENV = "BATCHSIZE_BOOK_PROFILE"  # `make book PROFILE=smoke` sets it for every chapter
 THREADS_ENV = "BATCHSIZE_THREADS"  # torch threads in a chapter's kernel (default 1, see Chapter)
 ACCURACY_SECTIONS = {"synthetic", "mnist", "cifar10"}
-DATASET_NAMES = {"synthetic-1k": "Small synthetic (1K)", "synthetic-10k": "Medium synthetic (10K)",
-                 "synthetic-50k": "Large synthetic (50K)", "mnist": "MNIST", "cifar10": "CIFAR-10",
-                 "fashion-mnist": "Fashion-MNIST"}
 
 
 def resolve_profile(profile: str, sections: list[str]) -> str:

@@ -46,21 +46,23 @@ class DatasetSpec:
     augment: bool = False
     max_batch: int = 1024
     classes: int = 10
+    name: str = ""  # what figures and captions call it (not part of any run's config)
 
 
 SYNTHETIC = DatasetSpec(model="mlp", optimizer="adam", base_lr=1e-3, base_batch=32, epochs=50, max_batch=512,
                         classes=2)
+MNIST = DatasetSpec(model="mnist_cnn", optimizer="sgd", base_lr=0.1, base_batch=256, epochs=12, weight_decay=5e-4,
+                    momentum=0.9, warmup_epochs=5, warmup_from_batch=256, name="MNIST")
 DATASET_SPECS: dict[str, DatasetSpec] = {
-    "synthetic-1k": SYNTHETIC,
-    "synthetic-10k": SYNTHETIC,
-    "synthetic-50k": SYNTHETIC,
-    "mnist": DatasetSpec(model="mnist_cnn", optimizer="sgd", base_lr=0.1, base_batch=256, epochs=12,
-                         weight_decay=5e-4, momentum=0.9, warmup_epochs=5, warmup_from_batch=256),
-    "fashion-mnist": DatasetSpec(model="mnist_cnn", optimizer="sgd", base_lr=0.1, base_batch=256, epochs=12,
-                                 weight_decay=5e-4, momentum=0.9, warmup_epochs=5, warmup_from_batch=256),
+    "synthetic-1k": dataclasses.replace(SYNTHETIC, name="Small synthetic (1K)"),
+    "synthetic-10k": dataclasses.replace(SYNTHETIC, name="Medium synthetic (10K)"),
+    "synthetic-50k": dataclasses.replace(SYNTHETIC, name="Large synthetic (50K)"),
+    "mnist": MNIST,
     "cifar10": DatasetSpec(model="cifar_cnn", optimizer="adam", base_lr=1e-3, base_batch=32, epochs=50,
-                           augment=True),
+                           augment=True, name="CIFAR-10"),
+    "fashion-mnist": dataclasses.replace(MNIST, name="Fashion-MNIST"),
 }
+DATASET_NAMES = {key: spec.name for key, spec in DATASET_SPECS.items()}
 
 
 @dataclass(frozen=True)

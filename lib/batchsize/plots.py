@@ -13,7 +13,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.font_manager import FontProperties
 
-from .book import DATASET_NAMES
+from .config import DATASET_NAMES
 
 sns.set_theme(style="whitegrid", context="notebook")
 LABELS = {"test_acc": "test accuracy (%)", "train_acc": "train accuracy (%)", "gap": "gap Δ = train − test (pp)",
