@@ -20,7 +20,7 @@
 
 # %% tags=["parameters"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
-device = "auto"  # auto | cpu | cuda: where missing runs are trained
+device = "auto"  # auto | cpu | cuda: where missing runs are trained (the noise scale is computed on the CPU)
 seeds = None  # None: the profile's number of seeds
 data_dir = None  # None: $BATCHSIZE_DATA, else ./data
 store = None  # None: results/<profile>
@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from batchsize import book, paper, plots
-from batchsize.critical import bootstrap_critical, critical_batch_size, fit_scaling_law
+from batchsize import analysis, book, paper, plots, report
+from batchsize.critical import bootstrap_critical, fit_scaling_law
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10", "dataset-size"], profile, device, seeds, data_dir, store,
                        batch_sizes)
@@ -41,36 +41,45 @@ runs = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True
 
 # %% [markdown]
 # ## Table VI: optimal and critical batch size per data set
+#
+# One row per data set, on its full training set (the subsets of the large synthetic set enter only the fit
+# below). The verdicts are those of the report's `table-vi` claims, from the same function
+# (`report.table_vi`).
 
 # %%
-found = critical_batch_size(runs, tolerance, by=("dataset", "train_size"))
-theirs = paper.table("VI").rename(columns={"optimal_B": "paper optimal B", "critical_B": "paper B*", "N": "paper N"})
-table_vi = found.merge(theirs, on="dataset", how="left")
-match = (table_vi["critical_b"] == table_vi["paper B*"]).fillna(False).to_numpy(bool)
-table_vi["verdict (B*)"] = np.select(
-    [table_vi["paper B*"].isna().to_numpy(), np.full(len(table_vi), chapter.profile != "paper"), match],
-    ["—", "not testable", "reproduced"], "not reproduced")
+table_vi = report.table_vi(runs, tolerance)
+full = report.full_size(runs)
 book.publish(book.styled(table_vi),
              f"Optimal B (highest mean test accuracy) and B* (smallest B above it more than {tolerance} point below "
-             "the peak; — where none is) per data set and training-set size, beside the paper's Table VI. The paper's "
-             "N counts the whole synthetic set (train + test); ours, the training examples. Verdicts only on the "
-             "paper profile (other profiles train on subsets).", table_vi, "Table VI", runs=runs)
+             "the peak; — where none is) per data set, beside the paper's Table VI. The paper's N counts the whole "
+             "synthetic set (train + test); ours, the training examples. Verdicts only where the runs have the "
+             "paper's setup (`profile` paper); other profiles train on subsets.", table_vi, "Table VI", runs=full)
 
 # %%
-if runs["seed"].nunique() > 1:
-    spread = bootstrap_critical(runs, tolerance, by=("dataset", "train_size"))
+if full["seed"].nunique() > 1:
+    spread = bootstrap_critical(full, tolerance, by=("dataset", "train_size"))
     book.publish(book.styled(spread, 3),
-                 "How often each B* comes out when the seeds of every cell are resampled (1,000 bootstrap "
-                 "replicates).", spread, "B* bootstrap", runs=runs)
+                 "How often each B* of Table VI comes out when the seeds of every cell are resampled (1,000 "
+                 "bootstrap replicates).", spread, "B* bootstrap", runs=full)
 else:
     display(Markdown("With one seed per configuration B* has no bootstrap spread; the `paper` profile has three "
                      "seeds."))
 
 # %% [markdown]
 # ## B* against N: the exponent, fitted
+#
+# Every synthetic training-set size the store has, the subsets of the large set included, with B* computed by the
+# same rule as Table VI.
 
 # %%
-synthetic = found[found["dataset"].str.startswith("synthetic")].dropna(subset=["critical_b"])
+points = analysis.critical_sizes(runs, tolerance)
+synthetic = points.dropna(subset=["critical_b"])
+book.publish(book.styled(points),
+             f"B* (— where no B falls more than {tolerance} point below the peak) per synthetic data set and "
+             "training-set size: the points of the fit.", points, "B* per training-set size",
+             runs=runs[runs["dataset"].str.startswith("synthetic")])
+
+# %%
 paper_fit = fit_scaling_law(paper.table("VI")["N"][:3], paper.table("VI")["critical_B"][:3])
 rows = [{"fit": "paper's Table VI (3 synthetic points)", "exponent": paper_fit.slope, "CI low": paper_fit.slope_ci[0],
          "CI high": paper_fit.slope_ci[1], "R²": paper_fit.r2, "points": paper_fit.n}]
@@ -97,3 +106,25 @@ book.publish(book.styled(fits, 3),
              f"Fits of log B* on log N with 95% t intervals for the exponent; the paper assumes "
              f"{paper.CRITICAL_EXPONENT}. With three points there is one degree of freedom, so the interval is "
              "wide (t = 12.7).", fits, "Exponent fit", runs=runs)
+
+# %% [markdown]
+# ## Beyond the paper: the gradient noise scale
+#
+# McCandlish et al. {cite}`mccandlish2018` predict the batch size beyond which a larger batch stops buying
+# proportionally fewer steps from the gradient's signal-to-noise ratio: the simple noise scale
+# B_noise = tr Σ / |G|², with Σ the covariance of one example's gradient and G the full gradient. It is a
+# statement about optimisation speed, the paper's B* one about accuracy; whether the two coincide is an empirical
+# question. We estimate B_noise from per-example gradients at the trained weights of the runs at the B closest to
+# 32 (every seed whose weights the store keeps), on the run's training set (all of it for the MLPs, 2,000 random
+# examples for the CNNs), and set it beside B* of Table VI. The gradient shrinks as training converges, so
+# B_noise at trained weights is at the high end of its value over training.
+
+# %%
+models = analysis.base_batch_models(analysis.with_weights(chapter, full), list(table_vi["dataset"]))
+noise = analysis.noise_scales(chapter, models)
+versus = analysis.noise_against_critical(noise, table_vi)
+book.publish(book.styled(versus),
+             "B_noise (mean over seeds with a 95% t interval; `not estimable`: seeds whose estimate of |G|² is not "
+             "positive) beside B* of Table VI, their ratio, and whether B_noise's interval meets [B*/2, 2·B*].",
+             versus, "Noise scale and B*", runs=models)
+Markdown(analysis.noise_agreement(versus))

@@ -15,9 +15,10 @@
 # (Algorithm 1, after Li et al. {cite}`li2018`) and reports the ε-sharpness S(w, ε) = max over ‖δ‖ ≤ ε of
 # L(w + δ) − L(w) with ε = 0.1: **S = 0.023 at B = 32 and 0.158 at B = 512, a 6.9× ratio** (synthetic data).
 # ε-sharpness in an absolute L2 ball is not scale-invariant, so we evaluate it on one fixed evaluation set for
-# every B, in float64, and set two other measures beside it: Keskar et al.'s relative-box sharpness
-# {cite}`keskar2017` and the Hessian's top eigenvalue. The paper does not say which synthetic set its pair comes
-# from; we report all three. The paper omits CIFAR-10 landscapes; so do we by default (`datasets` below).
+# every B, in float64, and set other measures beside it: Keskar et al.'s relative-box sharpness
+# {cite}`keskar2017`, the Hessian's top eigenvalue and, beyond the paper, its trace. The paper does not say which
+# synthetic set its pair comes from; we report all three. The paper omits CIFAR-10 landscapes; so do we by default
+# (`datasets` below).
 
 # %% tags=["parameters"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
@@ -37,7 +38,7 @@ import pandas as pd
 import torch
 from IPython.display import Markdown
 
-from batchsize import analysis, book, paper, plots, report
+from batchsize import analysis, book, paper, plots
 from batchsize.landscape import filter_normalized_direction, loss_surface
 
 sections = list(dict.fromkeys("synthetic" if d.startswith("synthetic") else d for d in datasets))
@@ -110,39 +111,52 @@ if len(landscape):
                  "loss at the centre (larger: sharper).", rise, "Surface rise", runs=weights)
 
 # %% [markdown]
-# ## Sharpness: ε-sharpness (Eq. 3), Keskar et al.'s measure, and the Hessian's top eigenvalue
+# ## Sharpness: ε-sharpness (Eq. 3), Keskar et al.'s measure, and the Hessian's top eigenvalue and trace
 #
 # All on the same fixed evaluation set per data set, in float64. ε-sharpness is projected gradient ascent in
-# the L2 ball of radius ε (20 steps, 3 restarts): a lower bound on the maximum.
+# the L2 ball of radius ε (20 steps, 3 restarts): a lower bound on the maximum. Beyond the paper, beside the top
+# eigenvalue λ_max (the sharpest direction) we estimate the Hessian's trace (the curvature summed over all
+# directions) with Hutchinson's estimator, from 100 Rademacher vectors: a minimum can be sharp in one direction
+# and flat in the others, and the two need not rank the batch sizes alike.
 
 # %%
+METRICS = ("epsilon_sharpness", "keskar_sharpness", "hessian_top_eigenvalue", "hessian_trace")
+LABELS = {**plots.LABELS, "hessian_trace": "Hessian trace (Hutchinson)"}
 mlp = every_seed[every_seed["model"] == "mlp"]
 sharp = analysis.sharpness_table(chapter, mlp, epsilon, n_eval or (256 if smoke else 2000))
-fig, axes = plots.grid(3)
-for ax, metric in zip(axes, ("epsilon_sharpness", "keskar_sharpness", "hessian_top_eigenvalue"), strict=True):
-    plots.by_batch(sharp, metric, ax=ax, title=plots.LABELS[metric])
-    ax.set_yscale("log")
+fig, axes = plots.grid(4, ncols=2)
+for ax, metric in zip(axes, METRICS, strict=True):
+    plots.by_batch(sharp, metric, ax=ax, title=LABELS[metric])
+    ax.set(ylabel=LABELS[metric], yscale="log" if (sharp[metric] > 0).all() else "linear")
 axes[0].scatter(list(paper.SHARPNESS), list(paper.SHARPNESS.values()), marker="s", facecolor="none",
                 edgecolor="black", label="paper (data set not stated)", zorder=5)
 plots.log2_axis(axes[0], [*sharp["batch_size"], *paper.SHARPNESS])
 plots.shared_legend(axes)
 fig.tight_layout()
-book.publish(fig, f"Sharpness against B (log scale) on the synthetic sets, ε = {epsilon}; open squares (left "
-             "panel): the paper's S(ε = 0.1) for B = 32 and 512.", sharp, "Sharpness", runs=mlp)
+book.publish(fig, f"Sharpness against B on the synthetic sets, ε = {epsilon} (log scale where every value is "
+             "positive); open squares (first panel): the paper's S(ε = 0.1) for B = 32 and 512. The data hold each "
+             "trace estimate's standard error (`hessian_trace_se`).", sharp, "Sharpness", runs=mlp)
 
 # %%
-METRICS = ("epsilon_sharpness", "keskar_sharpness", "hessian_top_eigenvalue")
-ratios = []
-for name, part in sharp.groupby("dataset"):
-    small, large = part["batch_size"].min(), part["batch_size"].max()
-    for metric in METRICS:
-        r = report.ratio(part.loc[part["batch_size"] == large, metric], part.loc[part["batch_size"] == small, metric])
-        ratios.append({"dataset": name, "measure": plots.LABELS[metric], "B small": small, "B large": large,
-                       "ratio": r.mean, "95% CI low": r.low, "95% CI high": r.high, "seeds": r.n})
-ratios = pd.DataFrame(ratios)
-book.publish(book.styled(ratios),
+ratios = analysis.sharpness_ratios(sharp, METRICS)
+ratios["metric"] = ratios["metric"].map(LABELS)
+book.publish(book.styled(ratios.rename(columns={"metric": "measure"})),
              f"Sharpness of the largest over the smallest B: geometric mean over seeds with a 95% interval (Welch, "
-             f"log scale); the paper: S ratio {paper.SHARPNESS_RATIO}× for B = 512 over B = 32. The report's "
-             "sharpness claims use these very numbers.", ratios, "Sharpness ratios", runs=mlp)
+             f"log scale; none where a value is not positive); the paper: S ratio {paper.SHARPNESS_RATIO}× for "
+             "B = 512 over B = 32. The report's sharpness claims use these very numbers.", ratios,
+             "Sharpness ratios", runs=mlp)
 Markdown("A ratio above 1 means the large-batch solution is sharper. The paper's absolute S values depend on the "
          "evaluation set and the weights' scale, so only the ratio is compared.")
+
+# %% [markdown]
+# ### Do the trace and λ_max agree?
+
+# %%
+ranks = analysis.rank_agreement(sharp, "hessian_top_eigenvalue", "hessian_trace")
+book.publish(book.styled(ranks.rename(columns={"order by hessian_top_eigenvalue": "order by top eigenvalue",
+                                               "order by hessian_trace": "order by trace"})),
+             "The batch sizes of each data set from the flattest to the sharpest by the seed mean of the top Hessian "
+             "eigenvalue and of the Hessian trace, and Kendall's τ between the two sets of means.", ranks,
+             "Trace and top eigenvalue", runs=mlp)
+Markdown(analysis.rank_agreement_text(ranks, "hessian_top_eigenvalue", "hessian_trace",
+                                      ("the top eigenvalue λ_max", "the Hessian trace")))

@@ -250,6 +250,33 @@ def test_table_vi_columns():
     assert verdict("table-vi", critical_runs=theirs.assign(prov_profile="quick"))[1] == report.NOT_TESTABLE
 
 
+def test_table_vi_is_one_row_per_data_set_on_the_full_size_runs_and_the_claims_read_it():
+    full = critical_runs({"synthetic-1k": 64, "synthetic-10k": 128, "synthetic-50k": 256})
+    subset = runs({("synthetic-50k", b): 90.0 if b >= 32 else 95.0 for b in (8, 32, 64)}, train_size=2000)
+    table = report.table_vi(pd.concat([full, subset], ignore_index=True)).set_index("dataset")
+    assert sorted(table.index) == ["synthetic-10k", "synthetic-1k", "synthetic-50k"]  # no row for the subset
+    assert table.loc["synthetic-50k", "N"] == 40000 and table.loc["synthetic-50k", "critical_b"] == 256
+    assert table.loc["synthetic-50k", "paper B*"] == 256 and table.loc["synthetic-50k", "paper N"] == 50000
+    assert (table["verdict (B*)"] == report.REPRODUCED).all()
+    assert (table["verdict (optimal B)"] == report.NOT_REPRODUCED).all()  # ours: B = 8
+    # one data set off the paper profile, one without a B*, one the paper does not have
+    no_drop = critical_runs({})
+    mixed = pd.concat([full[full["dataset"] == "synthetic-50k"],
+                       full[full["dataset"] == "synthetic-10k"].assign(prov_profile="quick"),
+                       no_drop[no_drop["dataset"] == "synthetic-1k"],
+                       no_drop[no_drop["dataset"] == "synthetic-1k"].assign(dataset="fashion-mnist")],
+                      ignore_index=True)
+    table = report.table_vi(mixed).set_index("dataset")
+    assert table["verdict (B*)"].to_dict() == {"fashion-mnist": report.NOT_TESTABLE,
+                                               "synthetic-10k": report.NOT_TESTABLE,
+                                               "synthetic-1k": report.NOT_REPRODUCED,
+                                               "synthetic-50k": report.REPRODUCED}
+    assert pd.isna(table.loc["synthetic-1k", "critical_b"]) and table.loc["synthetic-10k", "profile"] == "quick"
+    ours, verdict_ = verdict("table-vi", critical_runs=mixed)  # one of two testable rows: partly
+    assert verdict_ == report.PARTLY and "synthetic-1k: none (paper 64)" in ours
+    assert "not testable off the paper profile: synthetic-10k" in ours and "fashion" not in ours
+
+
 def test_the_papers_own_table_vi_exponent_is_computed_from_its_numbers():
     ours, verdict_ = verdict("paper-exponent")
     assert "a = 0.35" in ours and verdict_ == report.REPRODUCED  # CI (−0.11, 0.81) holds 0.5

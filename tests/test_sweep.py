@@ -35,7 +35,9 @@ def test_lr_ablation_and_matched_steps():
     assert {(c.batch_size, c.lr_rule) for c in ablation} == {(b, r) for b in (32, 128, 512)
                                                             for r in ("fixed", "linear", "sqrt")}
     matched = section_configs("paper", "matched-steps", seeds=1)
-    assert [(c.batch_size, c.epochs) for c in matched] == [(128, 200), (512, 800)]
+    assert [(c.batch_size, c.epochs) for c in matched] == [(128, 200), (512, 800),  # matched updates
+                                                           (32, 50), (128, 50), (512, 50),  # the fixed budget
+                                                           (32, 200), (32, 800)]  # B = 32 as long as each
 
 
 def test_seeds_and_lr_variants_of_one_batch_size_train_together():

@@ -1,5 +1,6 @@
-"""The analyses the chapters and the report share: sharpness and gradient variance at trained weights, and the
-critical-batch points. Computed here once, judged by the rules in `report`.
+"""The analyses the chapters and the report share: sharpness, gradient variance and the gradient noise scale at
+trained weights, the critical-batch points and the matched-steps control. Computed here once, judged by the rules
+in `report`.
 
 Every function takes the runs to analyse (all seeds of a configuration, not the first) and a `book.Chapter`
 that loads their weights and data.
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import paper
+from .report import REPRODUCED, Estimate, NotTestable, difference, estimate, graded, ratio
 from .store import REPO_ROOT
 
 
@@ -26,12 +28,14 @@ CACHE = joblib.Memory(REPO_ROOT / "_build" / "analysis-cache", verbose=0)
 
 
 def sharpness_table(chapter, weights: pd.DataFrame, epsilon: float = paper.SHARPNESS_EPSILON,
-                    n_eval: int | None = None) -> pd.DataFrame:
-    """ε-sharpness (Eq. 3), Keskar sharpness and top Hessian eigenvalue of every run in `weights`, in float64 on
+                    n_eval: int | None = None, trace_samples: int = 100) -> pd.DataFrame:
+    """ε-sharpness (Eq. 3), Keskar sharpness, top Hessian eigenvalue and Hessian trace (Hutchinson's estimate
+    from `trace_samples` Rademacher vectors, with its standard error) of every run in `weights`, in float64 on
     one fixed evaluation set per data set (the first `n_eval` test examples). Each run's values are cached by
     its key and these parameters, so the landscape chapter and the report compute them once and show the same."""
     rows = [{"dataset": run["dataset"], "batch_size": run["batch_size"], "seed": run["seed"],
-             "test_acc": run["test_acc"], **_sharpness(run["key"], epsilon, n_eval, chapter, run)}
+             "test_acc": run["test_acc"], **_sharpness(run["key"], epsilon, n_eval, chapter, run),
+             **_trace(run["key"], n_eval, trace_samples, chapter, run)}
             for _, run in weights.iterrows()]
     return pd.DataFrame(rows)
 
@@ -49,6 +53,53 @@ def _sharpness(key: str, epsilon: float, n_eval: int | None, chapter, run: pd.Se
             "epsilon_sharpness": epsilon_sharpness(model, x, y, epsilon, generator=generator, dtype=torch.float64),
             "keskar_sharpness": keskar_sharpness(model, x, y, generator=generator, dtype=torch.float64),
             "hessian_top_eigenvalue": hessian_top_eigenvalue(model, x, y, generator=generator, dtype=torch.float64)}
+
+
+@CACHE.cache(ignore=["chapter", "run"])
+def _trace(key: str, n_eval: int | None, samples: int, chapter, run: pd.Series) -> dict[str, float]:
+    """Cached apart from `_sharpness`, so that adding the trace kept the other measures' cache."""
+    import torch
+
+    from .sharpness import hessian_trace
+
+    x, y = chapter.eval_set(run, n_eval)
+    mean, se = hessian_trace(chapter.model(run), x, y, samples=samples, generator=torch.Generator().manual_seed(0),
+                             dtype=torch.float64)
+    return {"hessian_trace": mean, "hessian_trace_se": se}
+
+
+def sharpness_ratios(sharp: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
+    """Each measure at the largest over the smallest B of each data set: geometric mean over seeds with the
+    Welch interval on the log scale (`report.ratio`); no ratio (NaN, `positive` no) where a value is not positive
+    (an estimate such as Hutchinson's trace can be)."""
+    rows = []
+    for name, part in sharp.groupby("dataset"):
+        small, large = part["batch_size"].min(), part["batch_size"].max()
+        for metric in metrics:
+            a, b = part.loc[part["batch_size"] == large, metric], part.loc[part["batch_size"] == small, metric]
+            positive = bool((a > 0).all() and (b > 0).all())
+            r = ratio(a, b) if positive else Estimate(np.nan, np.nan, np.nan, min(len(a), len(b)))
+            rows.append({"dataset": name, "metric": metric, "B small": small, "B large": large, "ratio": r.mean,
+                         "95% CI low": r.low, "95% CI high": r.high, "seeds": r.n, "positive": positive})
+    return pd.DataFrame(rows)
+
+
+def rank_agreement(sharp: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
+    """Whether two sharpness measures order the batch sizes of each data set the same way: the B from the
+    flattest to the sharpest by each measure's seed mean, and Kendall's τ between the two sets of means."""
+    from scipy import stats
+
+    rows = []
+    for name, part in sharp.groupby("dataset"):
+        means = part.groupby("batch_size")[[first, second]].mean()
+        if len(means) < 2:
+            continue
+        by_first = [int(b) for b in means[first].sort_values(kind="stable").index]
+        by_second = [int(b) for b in means[second].sort_values(kind="stable").index]
+        tau = stats.kendalltau(means[first], means[second]).statistic
+        rows.append({"dataset": name, f"order by {first}": by_first, f"order by {second}": by_second,
+                     "same order": by_first == by_second, "Kendall τ": float(tau)})
+    return pd.DataFrame(rows)
 
 
 def base_batch_models(weights: pd.DataFrame, datasets: list[str], base: int = 32) -> pd.DataFrame:
@@ -102,3 +153,224 @@ def critical_sizes(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
 
     found = critical_batch_size(runs, tolerance, by=("dataset", "train_size"))
     return found[found["dataset"].str.startswith("synthetic")].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- gradient noise scale against B*
+
+NOISE_EXAMPLES = {"mlp": None, "mnist_cnn": 2_000, "cifar_cnn": 2_000}  # None: the whole training set
+
+
+def noise_scales(chapter, models: pd.DataFrame, n_examples: dict[str, int | None] | None = None) -> pd.DataFrame:
+    """McCandlish et al.'s simple noise scale B_noise = tr Σ / |G|² (`noise.noise_scale_simple`) at the trained
+    weights of each run in `models`, from per-example gradients on its training set: all of it, or a fixed random
+    subset of `n_examples[model]` (default `NOISE_EXAMPLES`: the whole set for the MLPs, 2,000 for the CNNs).
+    `b_noise` is NaN where the estimate of |G|² is not positive (then B_noise cannot be estimated). Cached per run
+    key and subset size."""
+    limits = {**NOISE_EXAMPLES, **(n_examples or {})}
+    rows = []
+    for _, run in models.iterrows():
+        found = _noise_scale(run["key"], limits.get(run["model"]), chapter, run)
+        rows.append({"dataset": run["dataset"], "trained B": run["batch_size"], "seed": run["seed"], **found,
+                     "b_noise": found["b_noise"] if found["grad_sq_norm"] > 0 else np.nan})
+    return pd.DataFrame(rows, columns=["dataset", "trained B", "seed", "N", "examples", "b_noise", "trace_sigma",
+                                       "grad_sq_norm"])
+
+
+@CACHE.cache(ignore=["chapter", "run"])
+def _noise_scale(key: str, n_examples: int | None, chapter, run: pd.Series) -> dict[str, float]:
+    import torch
+
+    from .noise import noise_scale_simple
+
+    x, y = chapter.train_set(run)
+    n = len(x)
+    if n_examples is not None and n_examples < n:
+        keep = torch.randperm(n, generator=torch.Generator().manual_seed(0))[:n_examples]
+        x, y = x[keep], y[keep]
+    found = noise_scale_simple(chapter.model(run), x, y, batch_size=512 if x.dim() == 2 else 32)
+    return {"N": n, "examples": len(x), "b_noise": found.b_noise, "trace_sigma": found.trace_sigma,
+            "grad_sq_norm": found.grad_sq_norm}
+
+
+def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: float = 2.0) -> pd.DataFrame:
+    """B_noise (mean over seeds with its 95 % t interval, `report.estimate`) beside the measured B* of each data set
+    (`report.table_vi`), their ratio, and whether they agree: "within a factor 2" when the interval of B_noise
+    meets [B*/factor, B*·factor] (`report.graded`, no tolerance), else which is larger; "no B*" or "no estimate"
+    where one side is missing."""
+    rows = []
+    for _, row in table_vi.iterrows():
+        part = noise[noise["dataset"] == row["dataset"]]
+        if part.empty:
+            continue
+        b_star = row["critical_b"]
+        finite = part["b_noise"].dropna()
+        ours = estimate(finite) if len(finite) else Estimate(np.nan, np.nan, np.nan, 0)
+        if pd.isna(b_star) or not len(finite):
+            agreement, scale = ("no B*" if pd.isna(b_star) else "no estimate"), np.nan
+        else:
+            scale = float(b_star)
+            agreement = (f"within a factor {factor:g}"
+                         if graded(ours, (scale / factor, scale * factor), 0.0, 0.0) == REPRODUCED
+                         else "B_noise larger" if ours.low > scale * factor else "B_noise smaller")
+        rows.append({"dataset": row["dataset"], "N": row["N"], "B*": b_star,
+                     "trained B": ", ".join(str(int(b)) for b in sorted(part["trained B"].unique())),
+                     "B_noise": ours.mean, "CI low": ours.low, "CI high": ours.high, "seeds": ours.n,
+                     "not estimable": int(part["b_noise"].isna().sum()), "B_noise / B*": ours.mean / scale,
+                     "ratio CI low": ours.low / scale, "ratio CI high": ours.high / scale, "agreement": agreement})
+    return pd.DataFrame(rows, columns=["dataset", "N", "B*", "trained B", "B_noise", "CI low", "CI high", "seeds",
+                                       "not estimable", "B_noise / B*", "ratio CI low", "ratio CI high", "agreement"])
+
+
+# ----------------------------------------------------------------------------- the matched-steps control
+
+MATCHED_COMPARISONS = ("fixed epochs", "equal updates", "equal epochs")
+HIGHER = "B's test acc higher"  # yes, no, or not resolved: where the interval of the difference lies
+
+
+def _direction(difference_: Estimate) -> str:
+    """yes / no where the 95 % interval of a difference lies above / below 0, else "not resolved"; with one seed
+    the point decides, and says so."""
+    one = " (one seed)" if difference_.n < 2 else ""
+    return f"yes{one}" if difference_.low > 0 else f"no{one}" if difference_.high < 0 else "not resolved"
+
+
+def _cell(runs: pd.DataFrame, batch_size: int, epochs: int) -> pd.DataFrame:
+    return runs[(runs["batch_size"] == batch_size) & (runs["epochs"] == epochs)]
+
+
+def matched_steps(runs: pd.DataFrame, base: int = 32) -> pd.DataFrame:
+    """Hoffer et al.'s control on the runs of the `matched-steps` section (one data set): each large B against
+    B = `base`, test accuracy and gap Δ as differences of seed means with Welch's 95 % interval
+    (`report.difference`), in three comparisons: at the fixed epoch budget E (the paper's setup: fewer updates for
+    large B), at equal updates (large B trained E·B/base epochs, B = base E epochs) and at equal epochs (both
+    trained E·B/base epochs: the baseline as long as the large batch). A last row per long budget: B = base trained
+    that long against E epochs, how far the fixed-budget baseline was from where longer training takes it.
+    `HIGHER` says whether the first side's test accuracy is resolved above, below, or neither. Comparisons whose
+    runs are missing are left out."""
+    fixed = int(runs["epochs"].min())
+    rows = []
+
+    def compare(batch_size: int, comparison: str, epochs: int, base_epochs: int) -> None:
+        a, b = _cell(runs, batch_size, epochs), _cell(runs, base, base_epochs)
+        if a.empty or b.empty:
+            return
+        acc, gap = difference(a["test_acc"], b["test_acc"]), difference(a["gap"], b["gap"])
+        rows.append({"B": batch_size, "comparison": comparison, "epochs": epochs, f"B = {base} epochs": base_epochs,
+                     "updates": int(a["steps"].median()), f"B = {base} updates": int(b["steps"].median()),
+                     "test acc difference": acc.mean, "CI low": acc.low, "CI high": acc.high,
+                     "gap difference": gap.mean, "gap CI low": gap.low, "gap CI high": gap.high, "seeds": acc.n,
+                     HIGHER: _direction(acc)})
+
+    longest = {}
+    for batch_size in sorted(b for b in runs["batch_size"].unique() if b != base):
+        long = int(runs.loc[runs["batch_size"] == batch_size, "epochs"].max())
+        longest[batch_size] = long
+        compare(batch_size, "fixed epochs", fixed, fixed)
+        if long > fixed:
+            compare(batch_size, "equal updates", long, fixed)
+            compare(batch_size, "equal epochs", long, long)
+    for long in sorted(set(longest.values()) - {fixed}):
+        compare(base, "longer training", long, fixed)
+    return pd.DataFrame(rows)
+
+
+def _row_estimate(row: pd.Series, column: str = "test acc difference", low: str = "CI low",
+                  high: str = "CI high") -> Estimate:
+    return Estimate(row[column], row[low], row[high], int(row["seeds"]))
+
+
+def matched_steps_conclusion(table: pd.DataFrame, base: int = 32) -> str:
+    """What the matched-steps control shows, in words computed from `matched_steps`: per large B, whether its
+    test-accuracy deficit against B = base at the fixed budget closes at equal updates, and what remains at
+    equal epochs; then how much B = base itself gains from the longer budgets."""
+    if table.empty:
+        raise NotTestable("no matched-steps comparison has both of its runs")
+
+    def higher(row: pd.Series | None, answer: str) -> bool:
+        return row is not None and row[HIGHER].split(" (")[0] == answer
+
+    sentences = []
+    for batch_size, part in table[table["B"] != base].groupby("B"):
+        rows = {r["comparison"]: r for _, r in part.iterrows()}
+        fixed, updates, epochs = (rows.get(c) for c in MATCHED_COMPARISONS)
+        said = []
+        if fixed is not None:
+            said.append(f"{_row_estimate(fixed).text(' pp')} at the fixed budget of {fixed['epochs']} epochs")
+        if updates is not None:
+            said.append(f"{_row_estimate(updates).text(' pp')} at equal updates (B = {batch_size} trained "
+                        f"{updates['epochs']} epochs)")
+        if epochs is not None:
+            said.append(f"{_row_estimate(epochs).text(' pp')} at equal epochs (B = {base} trained as long)")
+        text = f"B = {batch_size} minus B = {base} in test accuracy: " + "; ".join(said)
+        deficit = higher(fixed, "no")
+        if fixed is not None and updates is not None:
+            if not deficit:
+                verdict = f"B = {batch_size} is not behind at the fixed budget: there is no deficit for matched " \
+                          "steps to close"
+            elif higher(updates, "yes"):
+                verdict = "the deficit closes at matched steps, and the large batch is even ahead"
+            elif higher(updates, "not resolved"):
+                verdict = "the deficit closes at matched steps (no difference resolved)"
+            elif updates["test acc difference"] > fixed["test acc difference"]:
+                verdict = "the deficit narrows at matched steps but does not close"
+            else:
+                verdict = "the deficit does not close at matched steps"
+            text += f". So {verdict}"
+        if epochs is not None:
+            where = "ahead of it" if higher(epochs, "yes") else "behind it" if higher(epochs, "no") else \
+                "within the seed spread of it"
+            text += f"; with B = {base} trained as long, B = {batch_size} is {where}"
+            if deficit and higher(epochs, "no") and updates is not None and not higher(updates, "no"):
+                text += f", so matched steps close the deficit only against a B = {base} that trained fewer epochs"
+        sentences.append(text + ".")
+    longer = table[table["B"] == base]
+    if len(longer):
+        changes = " and ".join(f"by {_row_estimate(r).text(' pp')} from {r[f'B = {base} epochs']} to "
+                               f"{r['epochs']} epochs" for _, r in longer.iterrows())
+        gains = [higher(r, "yes") for _, r in longer.iterrows()]
+        losses = [higher(r, "no") for _, r in longer.iterrows()]
+        what = ("the fixed-budget baseline had not converged" if any(gains) else
+                "longer training lowers it" if all(losses) else "changes these seeds do not resolve")
+        sentences.append(f"B = {base} itself changes {changes}: {what}.")
+    if (table["seeds"] < 2).any():
+        sentences.append("With one seed per run these differences have no interval: each is a single pair of runs.")
+    return " ".join(sentences)
+
+
+def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
+    """In words, from `noise_against_critical`: on how many data sets B_noise and B* agree within `factor`, and
+    which way the others lie."""
+    both = versus[~versus["agreement"].isin(["no B*", "no estimate"])]
+    missing = versus[versus["agreement"].isin(["no B*", "no estimate"])]
+    if both.empty:
+        return "No data set has both a B* and an estimate of B_noise here, so the two cannot be compared."
+
+    def listed(part: pd.DataFrame) -> str:
+        return ", ".join(f"{r['dataset']} (B_noise/B* = {r['B_noise / B*']:.2g})" for _, r in part.iterrows())
+
+    agree = both[both["agreement"] == f"within a factor {factor:g}"]
+    text = (f"B_noise agrees with the measured B* within a factor {factor:g} on {len(agree)} of the {len(both)} "
+            f"data sets that have both" + (f": {listed(agree)}" if len(agree) else ""))
+    for word, part in (("larger", both[both["agreement"] == "B_noise larger"]),
+                       ("smaller", both[both["agreement"] == "B_noise smaller"])):
+        if len(part):
+            text += f"; it is {word} on {listed(part)}"
+    if len(missing):
+        text += "; not compared: " + ", ".join(f"{r['dataset']} ({r['agreement']})" for _, r in missing.iterrows())
+    return text + "."
+
+
+def rank_agreement_text(ranks: pd.DataFrame, first: str, second: str, names: tuple[str, str]) -> str:
+    """In words, from `rank_agreement`: on how many data sets the two measures order the batch sizes alike."""
+    if ranks.empty:
+        return f"No data set has {names[0]} and {names[1]} at two batch sizes, so their rankings cannot be compared."
+    same = ranks[ranks["same order"]]
+    text = (f"{names[0][0].upper()}{names[0][1:]} and {names[1]} order the batch sizes the same way (by seed means, "
+            f"flattest to sharpest) on {len(same)} of {len(ranks)} data sets")
+    differ = ranks[~ranks["same order"]]
+    if len(differ):
+        text += "; they differ on " + "; ".join(
+            f"{r['dataset']} ({', '.join(map(str, r[f'order by {first}']))} against "
+            f"{', '.join(map(str, r[f'order by {second}']))}, Kendall τ = {r['Kendall τ']:.2f})"
+            for _, r in differ.iterrows())
+    return text + "."

@@ -612,6 +612,11 @@ def _paper_exponent(tables: dict, profile: str) -> tuple[str, str]:
             f"{fit.slope_ci[1]:.2f}]"), _exponent_verdict(fit.slope, fit.slope_ci)
 
 
+def full_size(runs: pd.DataFrame) -> pd.DataFrame:
+    """Each data set's runs on its largest training set: not the `dataset-size` subsets of the large synthetic set."""
+    return runs[runs["train_size"] == runs.groupby("dataset")["train_size"].transform("max")]
+
+
 def table_vi(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
     """Table VI beside ours, one row per data set, with a verdict per column; the `table-vi` claims and the
     critical chapter both read it, so they cannot disagree.
@@ -624,17 +629,17 @@ def table_vi(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
     on paper-profile runs)."""
     from .critical import critical_batch_size
 
-    full = runs[runs["train_size"] == runs.groupby("dataset")["train_size"].transform("max")]
+    full = full_size(runs)
     found = critical_batch_size(full, tolerance, by=("dataset", "train_size")).rename(columns={"train_size": "N"})
     found.insert(2, "profile", [runs_profile(full[full["dataset"] == d], "unknown") for d in found["dataset"]])
     theirs = paper.table("VI").rename(columns={"N": "paper N", "optimal_B": "paper optimal B",
                                                "critical_B": "paper B*"})
     table = found.merge(theirs, on="dataset", how="left")
-    for ours, column in (("optimal_b", "paper optimal B"), ("critical_b", "paper B*")):
-        table[f"verdict ({'optimal B' if ours == 'optimal_b' else 'B*'})"] = [
-            NOT_TESTABLE if pd.isna(theirs_b) or profile != "paper" else
-            REPRODUCED if pd.notna(b) and int(b) == int(theirs_b) else NOT_REPRODUCED
-            for b, theirs_b, profile in zip(table[ours], table[column], table["profile"], strict=True)]
+    for ours, theirs_column, label in (("optimal_b", "paper optimal B", "optimal B"), ("critical_b", "paper B*", "B*")):
+        table[f"verdict ({label})"] = [
+            NOT_TESTABLE if pd.isna(b_theirs) or setup != "paper" else
+            REPRODUCED if pd.notna(b_ours) and int(b_ours) == int(b_theirs) else NOT_REPRODUCED
+            for b_ours, b_theirs, setup in zip(table[ours], table[theirs_column], table["profile"], strict=True)]
     return table
 
 

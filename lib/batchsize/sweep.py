@@ -127,12 +127,19 @@ def _cifar_lr(profile: Profile) -> Callable[[int], list[RunConfig]]:
 
 
 def _matched_steps(profile: Profile) -> Callable[[int], list[RunConfig]]:
-    """Hoffer et al.'s control: large batches trained for as many updates as B = 32 gets (epochs × B/32)."""
+    """Hoffer et al.'s control: large batches trained for as many updates as B = 32 gets (epochs × B/32); then, so
+    that the section compares them with B = 32 at equal updates and at equal epochs by itself, every B at the
+    fixed budget (where a profile's accuracy section has these B, the very same runs) and B = 32 trained as long
+    as each large batch (the baseline given the long budget too)."""
     def configs(seed: int) -> list[RunConfig]:
         out = []
         for b in (128, 512):
             base = profile.config("synthetic-10k", b, seed)
             out.append(profile.config("synthetic-10k", b, seed, epochs=base.epochs * b // 32))
+        # Added after the runs above were stored (appended: those keep their configs and keys).
+        out += [profile.config("synthetic-10k", b, seed) for b in (32, 128, 512)]
+        fixed = profile.config("synthetic-10k", 32, seed).epochs
+        out += [profile.config("synthetic-10k", 32, seed, epochs=fixed * b // 32) for b in (128, 512)]
         return out
     return configs
 

@@ -1,0 +1,122 @@
+"""The analyses' tables on hand-made inputs: the matched-steps control, sharpness ratios and rankings, and the
+noise scale against B*; each can come out either way."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from batchsize import analysis, report
+
+SEEDS, SPREAD = (42, 43, 44), (-0.1, 0.0, 0.1)
+
+
+def matched(acc: dict[tuple[int, int], float], gap: float = 1.0, n: int = 8000) -> pd.DataFrame:
+    """Three seeds per (B, epochs) cell around the given test accuracy."""
+    return pd.DataFrame([{"batch_size": b, "epochs": e, "seed": s, "test_acc": a + d, "gap": gap,
+                          "steps": e * -(-n // b)}
+                         for (b, e), a in acc.items() for s, d in zip(SEEDS, SPREAD, strict=True)])
+
+
+def rows(table: pd.DataFrame) -> dict[tuple[int, str], pd.Series]:
+    return {(r["B"], r["comparison"]): r for _, r in table.iterrows()}
+
+
+def test_matched_steps_compares_at_equal_updates_and_equal_epochs_and_says_if_the_deficit_closes():
+    closes = matched({(32, 10): 97.0, (512, 10): 95.0, (512, 160): 97.0, (32, 160): 98.5})
+    table = analysis.matched_steps(closes)
+    found = rows(table)
+    assert set(found) == {(512, "fixed epochs"), (512, "equal updates"), (512, "equal epochs"),
+                          (32, "longer training")}
+    updates = found[512, "equal updates"]
+    assert (updates["epochs"], updates["B = 32 epochs"], updates["updates"], updates["B = 32 updates"]) == \
+        (160, 10, 2560, 2500)
+    assert found[512, "fixed epochs"]["test acc difference"] == pytest.approx(-2.0)
+    assert found[512, "fixed epochs"]["CI high"] < 0 and found[512, "fixed epochs"][analysis.HIGHER] == "no"
+    assert updates[analysis.HIGHER] == "not resolved" and updates["CI low"] < 0 < updates["CI high"]
+    assert found[512, "equal epochs"][analysis.HIGHER] == "no"
+    assert found[32, "longer training"][analysis.HIGHER] == "yes"
+    text = analysis.matched_steps_conclusion(table)
+    assert "the deficit closes at matched steps" in text and "is behind it, so matched steps close" in text
+    assert "-2.00 pp [" in text and "had not converged" in text and "one seed" not in text
+
+    stays = matched({(32, 10): 97.0, (512, 10): 95.0, (512, 160): 95.5, (32, 160): 97.0})
+    text = analysis.matched_steps_conclusion(analysis.matched_steps(stays))
+    assert "narrows at matched steps but does not close" in text and "do not resolve" in text
+    none = matched({(32, 10): 97.0, (512, 10): 97.0, (512, 160): 97.0})
+    table = analysis.matched_steps(none)
+    assert {c for _, c in rows(table)} == {"fixed epochs", "equal updates"}  # no long B = 32 run: left out
+    assert "there is no deficit for matched steps to close" in analysis.matched_steps_conclusion(table)
+    one = analysis.matched_steps(stays[stays["seed"] == 42])
+    assert rows(one)[512, "fixed epochs"][analysis.HIGHER] == "no (one seed)"  # the point decides, and says so
+    text = analysis.matched_steps_conclusion(one)
+    assert "narrows at matched steps but does not close" in text and "(n = 1, no interval)" in text
+    assert text.endswith("With one seed per run these differences have no interval: each is a single pair of runs.")
+    with pytest.raises(report.NotTestable):
+        analysis.matched_steps_conclusion(analysis.matched_steps(matched({(512, 160): 97.0})))
+
+
+def sharpness(values: dict[int, tuple[float, float]]) -> pd.DataFrame:
+    return pd.DataFrame([{"dataset": "synthetic-1k", "batch_size": b, "seed": s, "lam": lam * (1 + 0.05 * i),
+                          "trace": tr * (1 + 0.05 * i)}
+                         for b, (lam, tr) in values.items() for i, s in enumerate(SEEDS)])
+
+
+def test_sharpness_ratios_and_whether_two_measures_rank_the_batch_sizes_alike():
+    alike = sharpness({32: (1.0, 10.0), 256: (2.0, 30.0), 512: (4.0, 50.0)})
+    ratios = analysis.sharpness_ratios(alike, ("lam", "trace")).set_index("metric")
+    assert ratios.loc["lam", "ratio"] == pytest.approx(4.0) and ratios.loc["trace", "ratio"] == pytest.approx(5.0)
+    assert ratios.loc["lam", "95% CI low"] < 4.0 < ratios.loc["lam", "95% CI high"] and ratios["positive"].all()
+    ranks = analysis.rank_agreement(alike, "lam", "trace").iloc[0]
+    assert ranks["same order"] and ranks["order by lam"] == [32, 256, 512] and ranks["Kendall τ"] == 1.0
+    crossed = sharpness({32: (1.0, 30.0), 256: (2.0, 10.0), 512: (4.0, -5.0)})
+    ranks = analysis.rank_agreement(crossed, "lam", "trace").iloc[0]
+    assert not ranks["same order"] and ranks["order by trace"] == [512, 256, 32] and ranks["Kendall τ"] == -1.0
+    ratios = analysis.sharpness_ratios(crossed, ("trace",)).iloc[0]
+    assert not ratios["positive"] and np.isnan(ratios["ratio"])  # a negative trace estimate has no ratio
+
+
+def test_noise_scale_against_b_star_within_a_factor_two_or_not():
+    vi = pd.DataFrame({"dataset": ["synthetic-1k", "synthetic-10k", "mnist", "cifar10"], "N": [800, 8000, 60000, 50000],
+                       "critical_b": pd.array([64, 128, pd.NA, 128], dtype="Int64")})
+    noise = pd.DataFrame([{"dataset": d, "trained B": 32, "seed": s, "b_noise": v}
+                          for d, values in (("synthetic-1k", (80.0, 100.0, 120.0)),
+                                            ("synthetic-10k", (2000.0, 2100.0, 2200.0)),
+                                            ("mnist", (500.0, 600.0, 700.0)),
+                                            ("cifar10", (np.nan, np.nan, np.nan)))
+                          for s, v in zip(SEEDS, values, strict=True)])
+    table = analysis.noise_against_critical(noise, vi).set_index("dataset")
+    assert table["agreement"].to_dict() == {"synthetic-1k": "within a factor 2", "synthetic-10k": "B_noise larger",
+                                            "mnist": "no B*", "cifar10": "no estimate"}
+    assert table.loc["synthetic-1k", "B_noise"] == pytest.approx(100.0)
+    assert table.loc["synthetic-1k", "B_noise / B*"] == pytest.approx(100 / 64)
+    assert table.loc["synthetic-10k", "ratio CI low"] > 2 and table.loc["cifar10", "not estimable"] == 3
+    smaller = noise.assign(b_noise=noise["b_noise"] / 100)
+    assert analysis.noise_against_critical(smaller, vi).set_index("dataset").loc["synthetic-10k", "agreement"] == \
+        "B_noise smaller"
+
+
+def test_the_sentences_say_what_the_tables_hold():
+    vi = pd.DataFrame({"dataset": ["synthetic-1k", "synthetic-10k", "mnist"], "N": [800, 8000, 60000],
+                       "critical_b": pd.array([64, 128, pd.NA], dtype="Int64")})
+    noise = pd.DataFrame([{"dataset": d, "trained B": 32, "seed": 42, "b_noise": v}
+                          for d, v in (("synthetic-1k", 100.0), ("synthetic-10k", 2000.0), ("mnist", 50.0))])
+    text = analysis.noise_agreement(analysis.noise_against_critical(noise, vi))
+    assert text.startswith("B_noise agrees with the measured B* within a factor 2 on 1 of the 2 data sets")
+    assert "larger on synthetic-10k (B_noise/B* = 16)" in text and "not compared: mnist (no B*)" in text
+    none = analysis.noise_against_critical(noise[noise["dataset"] == "mnist"], vi)
+    assert analysis.noise_agreement(none).startswith("No data set has both")
+
+    alike = analysis.rank_agreement(sharpness({32: (1.0, 10.0), 512: (4.0, 50.0)}), "lam", "trace")
+    crossed = analysis.rank_agreement(sharpness({32: (1.0, 30.0), 512: (4.0, 10.0)}), "lam", "trace")
+    names = ("the top eigenvalue", "the trace")
+    assert "on 1 of 1 data sets." in analysis.rank_agreement_text(alike, "lam", "trace", names)
+    text = analysis.rank_agreement_text(crossed, "lam", "trace", names)
+    assert text.startswith("The top eigenvalue and the trace") and "on 0 of 1" in text
+    assert "32, 512 against 512, 32" in text
+
+
+def test_no_weights_no_noise_scale_and_nothing_to_compare():
+    noise = analysis.noise_scales(chapter=None, models=pd.DataFrame(columns=["key", "model", "dataset"]))
+    vi = pd.DataFrame({"dataset": ["mnist"], "N": [60000], "critical_b": pd.array([256], dtype="Int64")})
+    versus = analysis.noise_against_critical(noise, vi)
+    assert versus.empty and analysis.noise_agreement(versus).startswith("No data set has both")
