@@ -441,12 +441,16 @@ def _epoch_speedup(tables: dict, profile: str) -> tuple[str, str]:
     return "; ".join(f"{d}: {s.text('×', 1)} (B = 1 → {b})" for d, (s, b) in speedups.items()), verdict
 
 
+def _extremes(runs: pd.DataFrame) -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
+    """Per data set: its name, the runs at its smallest B and those at its largest."""
+    return [(name, cell(part, name, part["batch_size"].min()), cell(part, name, part["batch_size"].max()))
+            for name, part in ((d, runs[runs["dataset"] == d]) for d in _datasets(runs))]
+
+
 def _extra_epochs(tables: dict, profile: str) -> tuple[str, str]:
     runs = _runs(tables)
     found, texts = [], []
-    for name in _datasets(runs):
-        part = runs[runs["dataset"] == name]
-        small, large = cell(part, name, part["batch_size"].min()), cell(part, name, part["batch_size"].max())
+    for name, small, large in _extremes(runs):
         if not _converged(small).all():
             continue
         epochs = large["first_epoch_above_80"].fillna(large["epochs_run"] + 1)  # never: at least one more epoch
@@ -467,9 +471,7 @@ def _extra_epochs(tables: dict, profile: str) -> tuple[str, str]:
 def _wall_clock(tables: dict, profile: str) -> tuple[str, str]:
     runs = _runs(tables)
     found, texts = [], []
-    for name in _datasets(runs):
-        part = runs[runs["dataset"] == name]
-        small, large = cell(part, name, part["batch_size"].min()), cell(part, name, part["batch_size"].max())
+    for name, small, large in _extremes(runs):
         label = f"{name} (B = {small['batch_size'].iloc[0]} → {large['batch_size'].iloc[0]})"
         if not (_converged(small).all() and _converged(large).all()):
             texts.append(f"{label}: not both at 80 % in every run")
