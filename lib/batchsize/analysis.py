@@ -68,13 +68,21 @@ def _trace(key: str, n_eval: int | None, samples: int, chapter, run: pd.Series) 
     return {"hessian_trace": mean, "hessian_trace_se": se}
 
 
+def sharpness_pair(batch_sizes: pd.Series) -> tuple[int, int]:
+    """The two B a sharpness ratio compares: the paper's 32 and 512 where run, else the smallest and largest."""
+    sizes = sorted(int(b) for b in batch_sizes.unique())
+    return 32 if 32 in sizes else sizes[0], 512 if 512 in sizes else sizes[-1]
+
+
 def sharpness_ratios(sharp: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
-    """Each measure at the largest over the smallest B of each data set: geometric mean over seeds with the
-    Welch interval on the log scale (`report.ratio`); no ratio (NaN, `positive` no) where a value is not positive
-    (an estimate such as Hutchinson's trace can be)."""
+    """Each measure at the large over the small B of each data set (`sharpness_pair`): geometric mean over seeds
+    with the Welch interval on the log scale (`report.ratio`); no ratio (NaN, `positive` no) where a value is not
+    positive (an estimate such as Hutchinson's trace can be). The report's sharpness claims judge these rows."""
     rows = []
     for name, part in sharp.groupby("dataset"):
-        small, large = part["batch_size"].min(), part["batch_size"].max()
+        small, large = sharpness_pair(part["batch_size"])
+        if small == large:
+            continue
         for metric in metrics:
             a, b = part.loc[part["batch_size"] == large, metric], part.loc[part["batch_size"] == small, metric]
             positive = bool((a > 0).all() and (b > 0).all())

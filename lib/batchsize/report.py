@@ -548,16 +548,11 @@ def _sharper(metric: str, target: tuple[float, float] | None):
     """A sharpness measure at the paper's large B over B = 32, per synthetic set: within a factor 2 of the
     paper's ratio (`target`), or (no target) significantly above 1."""
     def test(tables: dict, profile: str) -> tuple[str, str]:
-        sharp = _runs(tables, "sharpness")
-        found = {}
-        for name, part in sharp.groupby("dataset"):
-            sizes = sorted(part["batch_size"].unique())
-            small = 32 if 32 in sizes else sizes[0]
-            large = 512 if 512 in sizes else sizes[-1]
-            if small == large:
-                continue
-            found[name] = (ratio(part.loc[part["batch_size"] == large, metric],
-                                 part.loc[part["batch_size"] == small, metric]), small, large)
+        from .analysis import sharpness_ratios  # the very ratios the landscape chapter shows
+
+        rows = sharpness_ratios(_runs(tables, "sharpness"), (metric,))
+        found = {r["dataset"]: (Estimate(r["ratio"], r["95% CI low"], r["95% CI high"], int(r["seeds"])),
+                                int(r["B small"]), int(r["B large"])) for _, r in rows.iterrows()}
         if not found:
             raise NotTestable("no data set with sharpness at two batch sizes")
         above = [r.low > 1 for r, _, _ in found.values()]
