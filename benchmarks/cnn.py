@@ -7,8 +7,8 @@ CPU-hours each section of the paper profile needs per seed. All of it is measure
 threads it was given: run it as `OMP_NUM_THREADS=1 taskset -c 1 ...` and the hours are those of one thread
 of one core.
 
-A training step is the trainer's (`train.train`): a random batch gathered from the real data set, CIFAR-10's
-augmentation, channels-last input, forward under autocast (bf16: fp32 master weights), cross-entropy,
+A training step is the reference trainer's (`reference.train_run`): a random batch gathered from the real data
+set, CIFAR-10's augmentation, channels-last input, forward under autocast (bf16: fp32 master weights), cross-entropy,
 backward, the paper's optimizer (SGD with momentum 0.9 for MNIST, Adam for CIFAR-10). FLOPs are counted by
 `torch.utils.flop_counter.FlopCounterMode` on one forward+backward at that B (convolutions and matmuls;
 elementwise work, the optimizer and the augmentation are not counted, though their time is in the step).
@@ -38,8 +38,8 @@ from trainer import RESULTS, machine  # benchmarks/trainer.py: what the numbers 
 from batchsize.config import PAPER_BATCH_SIZES, PRECISIONS, RunConfig, UserError
 from batchsize.data import Dataset, augment_cifar, load_dataset
 from batchsize.models import build_model
-from batchsize.sweep import get_profile, section_configs
-from batchsize.train import autocast, evaluate, make_optimizer, native_bf16, to_device_layout
+from batchsize.plan import get_profile, section_configs
+from batchsize.reference import autocast, evaluate, make_optimizer, native_bf16, to_device_layout
 
 CPU = torch.device("cpu")
 DATASETS = ("mnist", "cifar10")
@@ -56,7 +56,7 @@ class Settings:
     repeat_s: float  # a repeat runs as many steps as fit in this long (at least one)
     gemm_n: int  # the peak: an n x n by n x n matmul
     eval_images: int  # evaluation speed: this many test images ...
-    eval_batch: int  # ... in batches of this size (train.train evaluates images in batches of 1000)
+    eval_batch: int  # ... in batches of this size (reference.train_run evaluates images in batches of 1000)
 
 
 FULL = Settings((1, 32, 256), PAPER_BATCH_SIZES, repeats=3, repeat_s=2.0, gemm_n=2048, eval_images=1000,
@@ -107,7 +107,7 @@ def time_training(config: RunConfig, data: Dataset, settings: Settings) -> dict:
 
 
 def eval_img_s(config: RunConfig, data: Dataset, settings: Settings) -> float:
-    """Images per second of `train.evaluate` (eval mode, no grad, the run's precision) on test images."""
+    """Images per second of `reference.evaluate` (eval mode, no grad, the run's precision) on test images."""
     model = build_model(config.model, config.seed, config.init).to(memory_format=torch.channels_last)
     x, y = data.x_test[:settings.eval_images], data.y_test[:settings.eval_images]
     run = lambda: evaluate(model, x, y, settings.eval_batch, autocast(config, CPU))
@@ -212,7 +212,7 @@ def markdown(result: dict) -> str:
               "the cores were its own; less: other processes or the hypervisor took them part of the time).", "",
               f"Target ≥ {100 * t['fraction']:.0f} % of peak at B {t['batch_sizes']}: "
               f"**{'met' if t['met'] else 'not met'}**.", "",
-              f"Evaluation (`train.evaluate`, eval mode, batch {result['settings']['eval_batch']}): "
+              f"Evaluation (`reference.evaluate`, eval mode, batch {result['settings']['eval_batch']}): "
               + ", ".join(f"{e['dataset']} {e['precision']} {e['img_s']} img/s" for e in result["eval_img_s"]) + ".",
               "", f"## Projected CPU-hours per seed (paper profile; {who})", "",
               "Training (epochs × training images ÷ the img/s above at that B and precision) plus the evaluation "

@@ -2,8 +2,8 @@
 
 The reference is the loop the paper describes: a DataLoader over the data set with shuffling, `.to(device)`
 per step, the standard optimizer (torch.optim.Adam / SGD), `loss.item()` per step for the running loss.
-Ours is what the sweep calls: `fast.train_group` for the MLP (the C++ epoch kernel on the CPU) and
-`train.train` for the CNNs. Both do the same steps (same model, data, B, optimizer); each side's time covers
+Ours is what the sweep calls, `train.train`: stacked for the MLP (`fast`, the C++ epoch kernel on the CPU),
+the reference trainer for the CNNs. Both do the same steps (same model, data, B, optimizer); each side's time covers
 its training steps only (ours: the trainer's own per-epoch clock, which leaves out per-epoch evaluation).
 
     python benchmarks/trainer.py [--device cpu|cuda] [--repeats 5]      # the table
@@ -30,10 +30,12 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from batchsize.config import RunConfig, UserError, make_config
 from batchsize.data import load_dataset
-from batchsize.fast import can_stack, group_key, train_group
+from batchsize.fast import can_stack
 from batchsize.models import build_model
-from batchsize.sweep import section_configs
-from batchsize.train import make_optimizer, resolve_device
+from batchsize.plan import section_configs
+from batchsize.reference import make_optimizer
+from batchsize.run import resolve_device
+from batchsize.train import group_runs, train
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ROWS = [("synthetic-50k", 1), ("synthetic-50k", 32), ("synthetic-50k", 512),
@@ -66,7 +68,7 @@ def reference_steps_per_s(config: RunConfig, dataset, device: torch.device, step
 
 def ours_steps_per_s(config: RunConfig, dataset, device: torch.device) -> float:
     """What the sweep runs for this config; time from the trainer's per-epoch clock (training only)."""
-    (result,) = train_group([config], device=str(device), dataset=dataset)
+    (result,) = train([config], device=str(device), dataset=dataset)
     return result.summary["steps"] / sum(h["epoch_time"] for h in result.history)
 
 
@@ -94,7 +96,7 @@ def bench_row(name: str, batch: int, steps: int, device: torch.device, repeats: 
             timings[side].append(fn())
     ref, fast = statistics.median(timings["reference"]), statistics.median(timings["ours"])
     return dict(dataset=name, model=config.model, batch_size=batch, steps=steps, repeats=repeats,
-                trainer="fast.train_group" if can_stack(config) else "train.train",
+                trainer="fast.train_stacked" if can_stack(config) else "reference.train_run",
                 reference_steps_per_s=round(ref, 1), ours_steps_per_s=round(fast, 1), ratio=round(fast / ref, 2),
                 reference_all=[round(t, 1) for t in timings["reference"]],
                 ours_all=[round(t, 1) for t in timings["ours"]])
@@ -141,15 +143,13 @@ def run_section(device: torch.device, seeds: int, data_dir: str | None, log: Cal
     """The paper profile's synthetic section plus the LR ablation (Table V), grouped as the sweep groups them."""
     configs = list(dict.fromkeys(section_configs("paper", "synthetic", seeds)
                                  + section_configs("paper", "lr-scaling", seeds)))
-    groups: dict[str, list[RunConfig]] = {}
-    for config in configs:
-        groups.setdefault(group_key(config), []).append(config)
+    groups = group_runs(configs)
     info = dict(machine=machine(device), seeds=seeds, runs=len(configs), groups=len(groups))
     start = time.perf_counter()
     b1_epoch = []
-    for group in groups.values():
+    for group in groups:
         t0 = time.perf_counter()
-        results = train_group(group, device=str(device), data_dir=data_dir)
+        results = train(group, device=str(device), data_dir=data_dir)
         c = group[0]
         log(f"{c.dataset:>14} B={c.batch_size:<4} runs={len(group):<3} {time.perf_counter() - t0:7.1f} s")
         if c.dataset == "synthetic-50k" and c.batch_size == 1:

@@ -38,7 +38,7 @@ from IPython.display import Markdown
 
 from batchsize import book, checks, paper, plots
 from batchsize.config import DATASET_SPECS
-from batchsize.sweep import get_profile
+from batchsize.plan import get_profile
 
 init = book.Chapter(["init-check"], profile, device, seeds, data_dir, store, mix_profiles=True)
 init_runs = init.table("init-check")

@@ -32,8 +32,8 @@ from IPython.display import Markdown
 
 from batchsize import book
 from batchsize.data import load_dataset
+from batchsize.plan import get_profile
 from batchsize.store import git_commit
-from batchsize.sweep import get_profile
 
 chapter = book.Chapter(["synthetic"], profile, device, seeds, data_dir, store)
 prof = get_profile(chapter.profile)

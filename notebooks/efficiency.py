@@ -35,7 +35,7 @@ target_rule = 0.9  # target accuracy: 80% (the paper's) where two B reach it, el
 import pandas as pd
 
 from batchsize import book, paper, plots, report
-from batchsize.train import ACCURACY_TARGET
+from batchsize.run import ACCURACY_TARGET
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds, data_dir, store, batch_sizes)
 runs = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True)

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from batchsize import data as batchsize_data
+from batchsize import store as store_module
 from batchsize import sweep as sweep_module
 from batchsize.cli import main
 from conftest import REPO
@@ -71,7 +72,7 @@ def test_a_store_that_cannot_be_written_fails_in_one_line_before_training(comman
                                                                             monkeypatch):
     """A file where the store should be (root ignores read-only directories; tests/test_store.py has those)."""
     (tmp_path / "file").write_text("not a store")
-    monkeypatch.setattr(sweep_module, "train_group", lambda *a, **k: pytest.fail("trained before the check"))
+    monkeypatch.setattr(sweep_module, "train", lambda *a, **k: pytest.fail("trained before the check"))
     assert main([*command, "--store", str(tmp_path / where)]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines == [f"batchsize: error: cannot write to the run store {tmp_path / where}: "
@@ -107,7 +108,7 @@ def test_stores_the_cli_writes_by_default_are_ignored_by_git_and_committed_ones_
         pytest.skip("not a git checkout")
 
     def ignored(profile: str) -> bool:
-        path = sweep_module.default_store(profile).root / "0123456789abcdef0123.json"
+        path = store_module.default_store(profile).root / "0123456789abcdef0123.json"
         return subprocess.run(["git", "check-ignore", "-q", str(path)], cwd=REPO).returncode == 0
 
     assert ignored("custom") and ignored("smoke")

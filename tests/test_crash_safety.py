@@ -18,8 +18,9 @@ import torch
 
 from batchsize import sweep as sweep_module
 from batchsize.config import make_config
+from batchsize.plan import section_configs
 from batchsize.store import RunStore
-from batchsize.sweep import run_sweep, section_configs
+from batchsize.sweep import run_sweep
 
 SWEEP_SCRIPT = """
 import sys
@@ -57,8 +58,8 @@ def test_sigkilled_sweep_resumes_with_only_the_missing_runs(tmp_path, monkeypatc
     before = {f.name: f.read_bytes() for f in tmp_path.glob("*.json")}
 
     trained = []
-    real_train = sweep_module.train_group
-    monkeypatch.setattr(sweep_module, "train_group", lambda cs, **k: trained.extend(cs) or real_train(cs, **k))
+    real_train = sweep_module.train
+    monkeypatch.setattr(sweep_module, "train", lambda cs, **k: trained.extend(cs) or real_train(cs, **k))
     table = run_sweep(CONFIGS, tmp_path, device="cpu", progress=False)
     assert len(trained) == len(CONFIGS) - len(finished)
     assert {c.key() for c in trained}.isdisjoint(r["key"] for r in finished)
@@ -77,14 +78,14 @@ def test_two_sweeps_on_one_store_at_once_stay_consistent(tmp_path):
 
 def test_a_failing_run_keeps_the_runs_finished_before_it(tmp_path, monkeypatch):
     configs = [make_config("synthetic-1k", b, epochs=1) for b in (16, 32, 64)]
-    real_train = sweep_module.train_group
+    real_train = sweep_module.train
 
     def train_then_fail(group, **kwargs):
         if group[0].batch_size == 64:
             raise RuntimeError("worker lost")
         return real_train(group, **kwargs)
 
-    monkeypatch.setattr(sweep_module, "train_group", train_then_fail)
+    monkeypatch.setattr(sweep_module, "train", train_then_fail)
     with pytest.raises(RuntimeError):
         run_sweep(configs, tmp_path, device="cpu", progress=False)
     assert {r["key"] for r in assert_consistent(RunStore(tmp_path))} == {c.key() for c in configs[:2]}

@@ -28,7 +28,7 @@ import pytest
 import torch
 
 from batchsize.cli import build_parser
-from batchsize.sweep import PROFILES, section_configs
+from batchsize.plan import PROFILES, section_configs
 from conftest import REPO, require_data
 
 PROGRAMS = ("batchsize", "papermill", "jupytext")

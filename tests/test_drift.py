@@ -14,9 +14,8 @@ import pandas as pd
 import pytest
 import torch
 
-from batchsize.book import config_of
-from batchsize.fast import train_group
-from batchsize.store import REPO_ROOT, load_table
+from batchsize.store import REPO_ROOT, config_of, load_table
+from batchsize.train import train
 from conftest import real_data_root
 
 ACC_TOL, LOSS_RTOL = 1.0, 0.10
@@ -44,7 +43,7 @@ def test_a_committed_record_is_what_head_trains(profile, record):
     threads = torch.get_num_threads()
     torch.set_num_threads(int(record["prov_threads"]) if pd.notna(record.get("prov_threads")) else 1)
     try:
-        result = train_group([config_of(record)], device="cpu")[0]
+        result = train([config_of(record)], device="cpu")[0]
     finally:
         torch.set_num_threads(threads)
     assert result.config.key() == record["key"]

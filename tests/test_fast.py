@@ -2,7 +2,8 @@
 
 The reference loop is the textbook one (nn.Module, torch.optim.Adam, per-step warmup) fed the fast path's
 batch order and dropout masks, so the comparison is exact up to float rounding: the fast path draws its
-masks from per-run generators while `train` uses torch's global one, which is the only intended difference.
+masks from per-run generators while the reference (`reference.train_run`) uses torch's global one, which is
+the only intended difference.
 """
 
 import math
@@ -14,9 +15,11 @@ from torch import nn
 
 from batchsize.config import UserError, make_config
 from batchsize.data import load_dataset
-from batchsize.fast import HIDDEN, _Group, can_stack, group_key, train_group
+from batchsize.fast import HIDDEN, _Group, can_stack, group_key, train_stacked
 from batchsize.models import build_model
-from batchsize.train import evaluate, train, warmup_factor
+from batchsize.reference import evaluate, train_run
+from batchsize.run import warmup_factor
+from batchsize.train import train
 
 BACKENDS = ["cpp", "torch"]
 strip = lambda history: [v for row in history for k, v in row.items() if k != "epoch_time"]
@@ -70,7 +73,7 @@ def test_fast_path_follows_the_reference_loop(small, backend):
     # B = 16 on 200 samples leaves a short last batch; warmup and weight decay exercise the whole update.
     config = make_config("synthetic-1k", 16, epochs=3, warmup_epochs=1, weight_decay=1e-3, n_train=200, n_test=100)
     losses, model = reference_run(config, small)
-    (result,) = train_group([config], device="cpu", dataset=small, backend=backend)
+    (result,) = train_stacked([config], device="cpu", dataset=small, backend=backend)
     assert [h["running_loss"] for h in result.history] == pytest.approx(losses, rel=1e-5)
     for (name, ours), theirs in zip(result.model.state_dict().items(), model.state_dict().values(), strict=True):
         torch.testing.assert_close(ours, theirs, rtol=1e-4, atol=1e-5, msg=name)
@@ -83,9 +86,9 @@ def test_fast_path_follows_the_reference_loop(small, backend):
 def test_a_run_is_the_same_alone_or_stacked(small, backend):
     make = lambda seed, rule: make_config("synthetic-1k", 8, seed=seed, lr_rule=rule, epochs=2, n_train=200,
                                           n_test=100)
-    group = train_group([make(42, "linear"), make(43, "sqrt"), make(44, "fixed")], device="cpu", dataset=small,
+    group = train_stacked([make(42, "linear"), make(43, "sqrt"), make(44, "fixed")], device="cpu", dataset=small,
                         backend=backend)
-    (alone,) = train_group([make(43, "sqrt")], device="cpu", dataset=small, backend=backend)
+    (alone,) = train_stacked([make(43, "sqrt")], device="cpu", dataset=small, backend=backend)
     assert strip(group[1].history) == pytest.approx(strip(alone.history), rel=1e-6)
     assert strip(group[0].history) != strip(group[1].history)
     for ours, theirs in zip(group[1].model.parameters(), alone.model.parameters(), strict=True):
@@ -94,22 +97,22 @@ def test_a_run_is_the_same_alone_or_stacked(small, backend):
 
 def test_backends_agree(small):
     config = make_config("synthetic-1k", 1, epochs=1, n_train=200, n_test=100)
-    cpp, plain = (train_group([config], device="cpu", dataset=small, backend=b)[0] for b in BACKENDS)
+    cpp, plain = (train_stacked([config], device="cpu", dataset=small, backend=b)[0] for b in BACKENDS)
     assert strip(cpp.history) == pytest.approx(strip(plain.history), rel=1e-4)
 
 
 def test_one_diverging_run_stops_alone(small):
     make = lambda base_lr: make_config("synthetic-1k", 32, base_lr=base_lr, epochs=3, n_train=200, n_test=100)
-    fine, wild = train_group([make(1e-3), make(1e30)], device="cpu", dataset=small)
-    (alone,) = train_group([make(1e-3)], device="cpu", dataset=small)
+    fine, wild = train_stacked([make(1e-3), make(1e30)], device="cpu", dataset=small)
+    (alone,) = train_stacked([make(1e-3)], device="cpu", dataset=small)
     assert wild.summary["diverged"] and wild.summary["epochs_run"] == 1 and wild.summary["steps"] == 7
     assert not fine.summary["diverged"] and strip(fine.history) == strip(alone.history)
 
 
 def test_results_have_the_format_of_train(small):
     config = make_config("synthetic-1k", 50, epochs=3, warmup_epochs=2, n_train=200, n_test=100)  # 4 steps/epoch
-    (ours,) = train_group([config], device="cpu", dataset=small)
-    theirs = train(config, dataset=small, device="cpu")
+    (ours,) = train_stacked([config], device="cpu", dataset=small)
+    theirs = train_run(config, dataset=small, device="cpu")
     assert ours.summary.keys() == theirs.summary.keys() and ours.history[0].keys() == theirs.history[0].keys()
     assert [h["lr"] for h in ours.history] == pytest.approx([h["lr"] for h in theirs.history])
     assert {k: ours.summary[k] for k in ("steps", "epochs_run", "train_size", "lr", "diverged")} == \
@@ -118,21 +121,36 @@ def test_results_have_the_format_of_train(small):
     assert ours.device == "cpu" and ours.model.training
 
 
-def test_group_key_and_fallback():
+def test_group_key_and_what_cannot_be_stacked():
     base = make_config("synthetic-10k", 32)
     assert group_key(base) == group_key(make_config("synthetic-10k", 32, seed=7, lr_rule="sqrt", base_lr=0.01))
     assert group_key(base) != group_key(make_config("synthetic-10k", 64))
     assert group_key(base) != group_key(make_config("synthetic-1k", 32))
     assert not can_stack(make_config("mnist", 32)) and can_stack(base)
     with pytest.raises(UserError, match="differ only in seed and LR"):
-        train_group([base, make_config("synthetic-10k", 64)], device="cpu")
-    assert train_group([], device="cpu") == []
+        train_stacked([base, make_config("synthetic-10k", 64)], device="cpu")
+    with pytest.raises(UserError, match="cannot be stacked"):
+        train_stacked([make_config("mnist", 32)], device="cpu")
+    assert train_stacked([], device="cpu") == []
 
 
-def test_unstackable_groups_are_trained_one_by_one():
+def test_the_entry_trains_unstackable_runs_one_by_one_with_the_reference():
     from batchsize.data import Dataset
 
     x, y = torch.randn(64, 3, 32, 32), torch.arange(64) % 10
     ds = Dataset("cifar10", x, y, x[:16], y[:16], 10)
-    results = train_group([make_config("cifar10", 32, epochs=1, seed=s) for s in (1, 2)], device="cpu", dataset=ds)
+    results = train([make_config("cifar10", 32, epochs=1, seed=s) for s in (1, 2)], device="cpu", dataset=ds)
     assert [r.config.seed for r in results] == [1, 2] and all(r.summary["steps"] == 2 for r in results)
+
+
+def test_the_entry_stacks_what_it_can_in_the_order_asked(small):
+    mlp = [make_config("synthetic-1k", 16, seed=s, epochs=2, n_train=200, n_test=100) for s in (42, 43)]
+    stacked = train_stacked(mlp, device="cpu", dataset=small)
+    ours = train([mlp[1], mlp[0]], device="cpu", dataset=small)
+    assert [r.config for r in ours] == [mlp[1], mlp[0]]
+    assert strip(ours[0].history) == strip(stacked[1].history)
+    (reference,) = train([mlp[0]], device="cpu", dataset=small, backend="reference")
+    assert strip(reference.history) == strip(train_run(mlp[0], small, "cpu").history)
+    assert strip(reference.history) != strip(stacked[0].history)  # another dropout stream (module docstring)
+    with pytest.raises(UserError, match="unknown backend"):
+        train(mlp, device="cpu", dataset=small, backend="gpu")

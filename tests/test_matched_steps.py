@@ -2,8 +2,8 @@
 
 import pytest
 
-from batchsize.store import load_table
-from batchsize.sweep import PROFILES, default_store, section_configs
+from batchsize.plan import PROFILES, section_configs
+from batchsize.store import default_store, load_table
 
 
 @pytest.mark.parametrize("profile", PROFILES)

@@ -13,11 +13,11 @@ import termios
 import pytest
 
 from batchsize.config import make_config
+from batchsize.reference import train_run
 from batchsize.sweep import run_sweep
-from batchsize.train import train
 
 STACKED = [make_config("synthetic-1k", 64, epochs=3, seed=s) for s in (42, 43)]  # one stacked group of two runs
-SINGLE = make_config("synthetic-1k", 64, epochs=2, precision="bf16")  # not stackable: `train.train`, checkpointed
+SINGLE = make_config("synthetic-1k", 64, epochs=2, precision="bf16")  # not stackable: the reference, checkpointed
 
 
 class Bar:
@@ -76,9 +76,9 @@ def test_a_resumed_run_reports_its_checkpointed_epochs_at_once(tmp_path):
 
     reported: list[int] = []
     with pytest.raises(KeyboardInterrupt):
-        train(config, device="cpu", checkpoint=checkpoint, on_epoch=killed_after_two)
+        train_run(config, device="cpu", checkpoint=checkpoint, on_epoch=killed_after_two)
     reported = []
-    result = train(config, device="cpu", checkpoint=checkpoint, on_epoch=reported.append)
+    result = train_run(config, device="cpu", checkpoint=checkpoint, on_epoch=reported.append)
     assert reported == [2, 1] and len(result.history) == 3
 
 

@@ -11,14 +11,15 @@ import torch
 from batchsize import store as store_module
 from batchsize import sweep as sweep_module
 from batchsize.config import UserError, make_config
+from batchsize.plan import section_configs
+from batchsize.reference import train_run
 from batchsize.store import RunStore, WeightsError, load_history, load_table
-from batchsize.sweep import run_sweep, section_configs
-from batchsize.train import train
+from batchsize.sweep import run_sweep
 
 
 @pytest.fixture(scope="module")
 def result():
-    return train(make_config("synthetic-1k", 64, epochs=2), device="cpu")
+    return train_run(make_config("synthetic-1k", 64, epochs=2), device="cpu")
 
 
 def test_key_is_a_stable_hash_of_the_config():
@@ -76,7 +77,7 @@ def test_corrupted_record_is_skipped_with_a_warning_naming_it(tmp_path, result):
 
 
 def test_nan_is_stored_as_null(tmp_path):
-    diverged = train(make_config("synthetic-1k", 32, base_lr=1e30, epochs=2), device="cpu")
+    diverged = train_run(make_config("synthetic-1k", 32, base_lr=1e30, epochs=2), device="cpu")
     store = RunStore(tmp_path)
     store.put(diverged)
     text = store.record_path(diverged.config).read_text()
@@ -86,8 +87,8 @@ def test_nan_is_stored_as_null(tmp_path):
 def test_second_identical_sweep_trains_nothing(tmp_path, monkeypatch):
     configs = section_configs("smoke", "synthetic")[:3]
     calls = []
-    real_train = sweep_module.train_group
-    monkeypatch.setattr(sweep_module, "train_group", lambda cs, **k: calls.extend(cs) or real_train(cs, **k))
+    real_train = sweep_module.train
+    monkeypatch.setattr(sweep_module, "train", lambda cs, **k: calls.extend(cs) or real_train(cs, **k))
     first = run_sweep(configs + configs[:1], tmp_path, profile="smoke", device="cpu", progress=False)
     assert len(calls) == 3 and len(first) == 3
     second = run_sweep(configs, tmp_path, profile="smoke", device="cpu", progress=False)
@@ -143,7 +144,7 @@ def test_a_read_only_store_is_a_one_line_error(tmp_path):
 
 def test_a_sweep_into_an_unusable_store_fails_before_training(tmp_path, monkeypatch):
     (tmp_path / "file").write_text("not a store")
-    monkeypatch.setattr(sweep_module, "train_group", lambda *a, **k: pytest.fail("trained before the check"))
+    monkeypatch.setattr(sweep_module, "train", lambda *a, **k: pytest.fail("trained before the check"))
     with pytest.raises(UserError, match="cannot write to the run store"):
         run_sweep(section_configs("smoke", "synthetic")[:1], tmp_path / "file" / "store", device="cpu",
                   progress=False)
@@ -178,9 +179,8 @@ def test_records_older_than_a_config_field_read_as_its_old_value(tmp_path):
     """A record written before `init`/`precision` existed lists neither; its row (and config) take the old value."""
     import json
 
-    from batchsize.book import config_of
     from batchsize.config import LEGACY_DEFAULTS, make_config
-    from batchsize.store import load_table
+    from batchsize.store import config_of, load_table
 
     old, new = make_config("mnist", 32, epochs=1), make_config("mnist", 64, epochs=1, init="torch-default")
     for config in (old, new):
@@ -239,8 +239,8 @@ def test_the_sweep_retrains_a_run_whose_weights_are_damaged(tmp_path, monkeypatc
     store = RunStore(tmp_path)
     damage(store.weights_path(configs[0]))
     trained = []
-    real_train = sweep_module.train_group
-    monkeypatch.setattr(sweep_module, "train_group", lambda cs, **k: trained.extend(cs) or real_train(cs, **k))
+    real_train = sweep_module.train
+    monkeypatch.setattr(sweep_module, "train", lambda cs, **k: trained.extend(cs) or real_train(cs, **k))
     with pytest.warns(UserWarning, match=store.weights_path(configs[0]).name):
         run_sweep(configs, tmp_path, device="cpu", save_weights=True, progress=False)
     assert trained == configs[:1]
@@ -249,7 +249,8 @@ def test_the_sweep_retrains_a_run_whose_weights_are_damaged(tmp_path, monkeypatc
 
 def test_a_chapter_retrains_damaged_weights_instead_of_failing(tmp_path, monkeypatch):
     """The landscape chapter's path: `table("weights")` then `model(run)`; a damaged file is retrained between."""
-    from batchsize.book import Chapter, config_of
+    from batchsize.book import Chapter
+    from batchsize.store import config_of
 
     monkeypatch.setattr(torch, "set_num_threads", lambda n: None)  # Chapter sets it for a kernel, not for pytest
     chapter = Chapter(["weights"], profile="smoke", device="cpu", store=str(tmp_path), batch_sizes=[8])

@@ -4,7 +4,8 @@ import pytest
 
 from batchsize.config import UserError
 from batchsize.fast import group_key
-from batchsize.sweep import PROFILES, SECTIONS, group_runs, section_configs
+from batchsize.plan import PROFILES, SECTIONS, section_configs
+from batchsize.train import group_runs
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -60,8 +61,8 @@ def test_weights_are_saved_by_whichever_section_trains_the_run_first(tmp_path, m
     from batchsize import sweep
 
     trained = []
-    real = sweep.train_group
-    monkeypatch.setattr(sweep, "train_group", lambda cs, **k: trained.extend(cs) or real(cs, **k))
+    real = sweep.train
+    monkeypatch.setattr(sweep, "train", lambda cs, **k: trained.extend(cs) or real(cs, **k))
     sweep.run_profile("smoke", ["synthetic", "weights"], seeds=1, store=tmp_path, device="cpu", progress=False)
     synthetic = section_configs("smoke", "synthetic", seeds=1)
     weights = section_configs("smoke", "weights", seeds=1)

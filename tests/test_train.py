@@ -7,7 +7,8 @@ import torch
 
 from batchsize.config import UserError, make_config, scaled_lr
 from batchsize.data import Dataset, load_dataset
-from batchsize.train import evaluate, run_outcome, train, warmup_factor
+from batchsize.reference import evaluate, train_run
+from batchsize.run import run_outcome, warmup_factor
 
 
 def test_lr_rules_follow_equation_two_and_its_square_root():
@@ -29,12 +30,12 @@ def test_paper_warmup_rule_and_per_step_ramp():
 
 def test_warmup_is_stepped_per_iteration_in_training():
     config = make_config("synthetic-1k", 100, warmup_epochs=2, epochs=3)  # 8 steps per epoch
-    lrs = [h["lr"] for h in train(config, device="cpu").history]
+    lrs = [h["lr"] for h in train_run(config, device="cpu").history]
     assert lrs == pytest.approx([config.lr * 8 / 16, config.lr, config.lr])
 
 
 def test_small_synthetic_run_reaches_the_papers_regime():
-    result = train(make_config("synthetic-1k", 32), device="cpu")
+    result = train_run(make_config("synthetic-1k", 32), device="cpu")
     summary = result.summary
     assert summary["test_acc"] > 85.0
     ds = load_dataset("synthetic-1k")  # the gap is that of the returned network, measured afresh
@@ -46,7 +47,7 @@ def test_small_synthetic_run_reaches_the_papers_regime():
 
 
 def test_train_accuracy_is_measured_in_eval_mode_on_the_full_set():
-    result = train(make_config("synthetic-1k", 64, epochs=2), device="cpu")
+    result = train_run(make_config("synthetic-1k", 64, epochs=2), device="cpu")
     ds = load_dataset("synthetic-1k")
     assert result.history[-1]["train_acc"] == pytest.approx(evaluate(result.model, ds.x_train, ds.y_train)[1])
     assert result.model.training  # evaluate restores the mode it found
@@ -55,14 +56,14 @@ def test_train_accuracy_is_measured_in_eval_mode_on_the_full_set():
 def test_same_seed_same_history_other_seed_other_history():
     strip = lambda h: [{k: v for k, v in e.items() if k != "epoch_time"} for e in h]
     config = make_config("synthetic-1k", 16, epochs=3)
-    first, second = train(config, device="cpu"), train(config, device="cpu")
+    first, second = train_run(config, device="cpu"), train_run(config, device="cpu")
     assert strip(first.history) == strip(second.history)
-    other = train(make_config("synthetic-1k", 16, epochs=3, seed=7), device="cpu")
+    other = train_run(make_config("synthetic-1k", 16, epochs=3, seed=7), device="cpu")
     assert strip(other.history) != strip(first.history)
 
 
 def test_divergence_is_recorded_not_raised():
-    result = train(make_config("synthetic-1k", 32, base_lr=1e30, epochs=5), device="cpu")
+    result = train_run(make_config("synthetic-1k", 32, base_lr=1e30, epochs=5), device="cpu")
     assert result.summary["diverged"] is True
     assert result.summary["epochs_run"] < 5 or not math.isfinite(result.history[-1]["train_loss"])
 
@@ -71,7 +72,7 @@ def test_cifar_run_with_augmentation_on_tensors():
     x = torch.randn(64, 3, 32, 32)
     y = torch.arange(64) % 10
     ds = Dataset("cifar10", x, y, x[:16], y[:16], 10)
-    result = train(make_config("cifar10", 32, epochs=1), dataset=ds, device="cpu")
+    result = train_run(make_config("cifar10", 32, epochs=1), dataset=ds, device="cpu")
     assert result.summary["steps"] == 2 and len(result.history) == 1
 
 
@@ -82,14 +83,14 @@ def test_cifar_run_with_augmentation_on_tensors():
 def test_bad_configs_are_user_errors(kwargs, message):
     with pytest.raises(UserError, match=message):
         batch = kwargs.pop("batch_size", 32)
-        train(make_config("synthetic-1k", batch, **kwargs), device="cpu")
+        train_run(make_config("synthetic-1k", batch, **kwargs), device="cpu")
 
 
 def test_cuda_without_a_gpu_is_a_user_error():
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")
     with pytest.raises(UserError, match="no CUDA device"):
-        train(make_config("synthetic-1k", 32, epochs=1), device="cuda")
+        train_run(make_config("synthetic-1k", 32, epochs=1), device="cuda")
 
 
 def test_new_config_fields_keep_old_keys_at_their_old_values():
@@ -111,7 +112,7 @@ def test_outcomes_tell_collapse_from_divergence():
     assert run_outcome("synthetic-1k", False, 54.0) == "collapsed"
     assert run_outcome("synthetic-1k", True, 90.0) == "diverged"
     assert run_outcome("cifar10", False, math.nan) == "diverged"
-    result = train(make_config("synthetic-1k", 32, base_lr=1e30, epochs=5), device="cpu")
+    result = train_run(make_config("synthetic-1k", 32, base_lr=1e30, epochs=5), device="cpu")
     assert result.summary["outcome"] in ("diverged", "collapsed")
 
 
@@ -125,7 +126,7 @@ def test_bf16_and_fp32_training_agree_at_smoke_scale():
     y = torch.arange(512) % 10
     x = torch.randn(512, 3, 32, 32, generator=generator) * 0.5 + y[:, None, None, None] / 5
     ds = Dataset("cifar10", x[:256], y[:256], x[256:], y[256:], 10)
-    runs = {p: train(make_config("cifar10", 32, epochs=2, augment=False, precision=p), dataset=ds, device="cpu")
+    runs = {p: train_run(make_config("cifar10", 32, epochs=2, augment=False, precision=p), dataset=ds, device="cpu")
             for p in ("fp32", "bf16")}
     fp32, bf16 = (runs[p].summary for p in ("fp32", "bf16"))
     assert fp32["test_acc"] > 30  # the task is learned, so agreement is not two runs at chance
@@ -136,14 +137,14 @@ def test_bf16_and_fp32_training_agree_at_smoke_scale():
 
 def test_a_killed_run_resumes_from_its_checkpoint_with_the_same_result(tmp_path, monkeypatch):
     """Interrupted in epoch 3 (after epoch 2's checkpoint), the resumed run equals an uninterrupted one."""
-    import batchsize.train as train_module
+    import batchsize.reference as train_module
 
     generator = torch.Generator().manual_seed(1)
     y = torch.arange(96) % 10
     ds = Dataset("cifar10", torch.randn(96, 3, 32, 32, generator=generator), y, torch.randn(32, 3, 32, 32), y[:32], 10)
     config = make_config("cifar10", 16, epochs=4)  # augmentation draws from the run's generator
     strip = lambda h: [{k: v for k, v in e.items() if k != "epoch_time"} for e in h]
-    reference = train(config, dataset=ds, device="cpu")
+    reference = train_run(config, dataset=ds, device="cpu")
 
     calls, real_evaluate = [], train_module.evaluate
     def interrupt_in_epoch_three(*args, **kwargs):
@@ -154,11 +155,11 @@ def test_a_killed_run_resumes_from_its_checkpoint_with_the_same_result(tmp_path,
     monkeypatch.setattr(train_module, "evaluate", interrupt_in_epoch_three)
     checkpoint = tmp_path / "run.ckpt"
     with pytest.raises(KeyboardInterrupt):
-        train(config, dataset=ds, device="cpu", checkpoint=checkpoint)
+        train_run(config, dataset=ds, device="cpu", checkpoint=checkpoint)
     monkeypatch.setattr(train_module, "evaluate", real_evaluate)
     assert checkpoint.is_file()
 
-    resumed = train(config, dataset=ds, device="cpu", checkpoint=checkpoint)
+    resumed = train_run(config, dataset=ds, device="cpu", checkpoint=checkpoint)
     assert strip(resumed.history) == strip(reference.history)
     assert resumed.resumed_from and not reference.resumed_from  # provenance says the run was resumed
     assert all(torch.equal(a, b) for a, b in zip(resumed.model.state_dict().values(),

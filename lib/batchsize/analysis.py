@@ -19,7 +19,7 @@ from .store import REPO_ROOT
 
 def with_weights(chapter, runs: pd.DataFrame) -> pd.DataFrame:
     """The runs whose trained weights the chapter's stores hold (every seed that has them)."""
-    from .book import config_of
+    from .store import config_of
 
     return runs[[chapter.weights_store(run).weights_path(config_of(run)).is_file() for _, run in runs.iterrows()]]
 

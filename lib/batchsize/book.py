@@ -19,12 +19,13 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .config import DATASET_NAMES, DATASET_SPECS, RunConfig, UserError
+from .config import DATASET_NAMES, RunConfig, UserError
 from .data import load_dataset
 from .models import build_model
 from .params import check_parameters
-from .store import REPO_ROOT, RunStore, load_history
-from .sweep import default_store, get_profile, run_sweep, section_configs, weights_wanted
+from .plan import get_profile, section_configs, weights_wanted
+from .store import REPO_ROOT, RunStore, config_of, default_store, load_history
+from .sweep import run_sweep
 
 if TYPE_CHECKING:  # matplotlib and the Styler's jinja2 are imported only where a chapter draws or shows
     from IPython.display import SVG
@@ -33,7 +34,6 @@ if TYPE_CHECKING:  # matplotlib and the Styler's jinja2 are imported only where 
 
 PROFILE_ENV = "BATCHSIZE_BOOK_PROFILE"  # `make book PROFILE=smoke` sets it for every chapter
 THREADS_ENV = "BATCHSIZE_THREADS"  # torch threads in a chapter's kernel (default 1, see Chapter)
-ACCURACY_SECTIONS = {"synthetic", "mnist", "cifar10"}
 
 
 def resolve_profile(profile: str, sections: list[str]) -> str:
@@ -80,19 +80,9 @@ class Chapter:
     def store_of(self, section: str) -> RunStore:
         return default_store(self.profile_of(section)) if self.per_section else self.store
 
-    def configs(self, section: str) -> list:
-        """The section's configs; `batch_sizes` replaces the profile's B in accuracy sections, filters others."""
-        profile = self.profile_of(section)
-        configs = section_configs(profile, section, self.seeds)
-        if not self.batch_sizes:
-            return configs
-        if section not in ACCURACY_SECTIONS:
-            return [c for c in configs if c.batch_size in self.batch_sizes]
-        prof = get_profile(profile)
-        datasets = list(dict.fromkeys(c.dataset for c in configs))
-        seeds = sorted({c.seed for c in configs})
-        return [prof.config(d, b, s) for s in seeds for d in datasets for b in self.batch_sizes
-                if b <= DATASET_SPECS[d].max_batch]
+    def configs(self, section: str) -> list[RunConfig]:
+        """The section's configs at the chapter's seeds and batch sizes (see `plan.section_configs`)."""
+        return section_configs(self.profile_of(section), section, self.seeds, self.batch_sizes)
 
     def table(self, section: str) -> pd.DataFrame:
         """One row per run of the section (trained first if the store lacks it), accuracies in percent."""
@@ -135,14 +125,6 @@ class Chapter:
                   else [self.store])
         curves = pd.concat([load_history(s, key=list(table["key"])) for s in stores], ignore_index=True)
         return curves.merge(table[["key", "train_size"]], on="key")
-
-
-def config_of(run: pd.Series) -> RunConfig:
-    """The exact config of a table row (pandas turns None into NaN and ints into floats in mixed columns)."""
-    values = {k: run[k] for k in RunConfig.__dataclass_fields__}
-    values = {k: None if pd.isna(v) else v.item() if hasattr(v, "item") else v for k, v in values.items()}
-    values.update({k: int(values[k]) for k in ("n_train", "n_test") if values[k] is not None})
-    return RunConfig.from_dict(values)
 
 
 def provenance(table: pd.DataFrame) -> str:

@@ -1,7 +1,7 @@
 """Paired checks of one config field (initialisation, precision): same data, same B, same seeds, two values.
 
 A check pairs the runs that differ only in `field` and asks two questions per data set and batch size: how
-many runs of each value ended at chance (`train.run_outcome`), and is the paired difference in test accuracy
+many runs of each value ended at chance (`run.run_outcome`), and is the paired difference in test accuracy
 within the spread that the seeds themselves produce? The second question is only meaningful when both values
 trained, so a cell where either collapsed says so instead of averaging chance-level runs into a difference.
 """

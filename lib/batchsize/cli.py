@@ -12,10 +12,14 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
+from typing import Any
 
-from .config import DATASET_SPECS, INITS, LR_RULES, PRECISIONS, UserError, make_config
-from .store import REPO_ROOT, RunStore
-from .sweep import EXECUTORS, PROFILES, SECTIONS, default_store, run_profile, run_sweep
+from .config import DATASET_SPECS, INITS, LR_RULES, PRECISIONS, UserError, check_positive, make_config
+from .constraints import EXECUTORS, check_device, check_seeds
+from .plan import PROFILES, SECTIONS
+from .store import REPO_ROOT, RunStore, default_store
+from .sweep import run_profile, run_sweep
 
 SUMMARY_COLUMNS = ["section", "dataset", "n_train", "batch_size", "lr_rule", "lr", "warmup_epochs", "epochs",
                    "seed", "test_acc", "train_acc", "gap", "mean_epoch_time", "first_epoch_above_80", "diverged"]
@@ -27,11 +31,15 @@ class _Parser(argparse.ArgumentParser):
         raise UserError(message)
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
-    return value
+def _argument(check: Callable[[Any], Any], convert: Callable[[str], Any] = str) -> Callable[[str], Any]:
+    """An argparse type from a `constraints` check: argparse prints its message after the option's name."""
+    def parse(text: str) -> Any:
+        try:
+            return check(convert(text))
+        except UserError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+    parse.__name__ = convert.__name__  # argparse's "invalid int value" when the conversion itself fails
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def common(p: argparse.ArgumentParser, store_default: str) -> None:
-        p.add_argument("--device", default="auto", help="auto (CUDA if present), cpu or cuda")
+        p.add_argument("--device", default="auto", type=_argument(check_device),
+                       help="auto (CUDA if present), cpu, cuda or cuda:N")
         p.add_argument("--data-dir", help=DATA_DIR_HELP)
         p.add_argument("--store", help=f"run store directory (default: {store_default})")
         p.add_argument("--no-progress", action="store_true", help="no per-epoch progress bar on stderr")
@@ -62,10 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = commands.add_parser("sweep", help="run a profile's sections and print the table")
     s.add_argument("--profile", required=True, choices=PROFILES)
     s.add_argument("--section", action="append", choices=SECTIONS, help="repeatable; default: all")
-    s.add_argument("--seeds", type=_positive_int, help="number of seeds (42, 43, …); default: the profile's")
+    s.add_argument("--seeds", type=_argument(check_seeds, int),
+                   help="number of seeds (42, 43, …); default: the profile's")
     s.add_argument("--executor", choices=EXECUTORS, default="inline",
                    help="inline (this process), local (a process pool) or dask (an existing cluster)")
-    s.add_argument("--workers", type=_positive_int, default=2, help="processes for --executor local")
+    s.add_argument("--workers", type=_argument(lambda n: check_positive("workers", n), int), default=2,
+                   help="processes for --executor local")
     s.add_argument("--scheduler", help="Dask scheduler address for --executor dask, e.g. tcp://host:8786")
     common(s, "results/<profile> in the repository")
 

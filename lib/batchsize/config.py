@@ -30,6 +30,24 @@ class UserError(ValueError):
     """A mistake in what the user asked for: reported as one line, never as a traceback."""
 
 
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_positive(what: str, value: Any) -> int:
+    """`value` if it is a positive integer (not a bool, not a float), else a one-line error."""
+    if not (is_int(value) and value >= 1):
+        raise UserError(f"{what} must be a positive integer, got {value!r}")
+    return value
+
+
+def check_choice(what: str, value: Any, options) -> Any:
+    """`value` if it is one of `options`, else the one-line error every choice gives."""
+    if not isinstance(value, str) or value not in options:
+        raise UserError(f"unknown {what} {value!r}; choose one of {', '.join(options)}")
+    return value
+
+
 @dataclass(frozen=True)
 class DatasetSpec:
     """The paper's Table II settings for one data set, and the network that goes with it."""
@@ -85,7 +103,7 @@ class RunConfig:
     n_train: int | None = None  # stratified subset of the training set; None = all of it
     n_test: int | None = None  # stratified subset of the test set (quick/smoke profiles only)
     init: Init = "he-uniform"  # see models.INITIALISERS
-    precision: Precision = "fp32"  # bf16: autocast mixed precision, fp32 master weights (train.autocast)
+    precision: Precision = "fp32"  # bf16: autocast mixed precision, fp32 master weights (reference.autocast)
 
     @property
     def lr(self) -> float:
@@ -108,20 +126,16 @@ class RunConfig:
 
     def validate(self) -> RunConfig:
         """Raise UserError for values no run can have; return self so calls chain."""
-        if self.dataset not in DATASET_SPECS:
-            raise UserError(f"unknown data set {self.dataset!r}; choose one of {', '.join(DATASET_SPECS)}")
+        check_choice("data set", self.dataset, DATASET_SPECS)
         if self.batch_size < 1:
             raise UserError(f"batch size must be a positive integer, got {self.batch_size}")
         if self.epochs < 1:
             raise UserError(f"epochs must be >= 1, got {self.epochs}")
         if self.warmup_epochs < 0:
             raise UserError(f"warmup epochs must be >= 0, got {self.warmup_epochs}")
-        if self.lr_rule not in LR_RULES:
-            raise UserError(f"unknown LR rule {self.lr_rule!r}; choose one of {', '.join(LR_RULES)}")
-        if self.init not in INITS:
-            raise UserError(f"unknown initialisation {self.init!r}; choose one of {', '.join(INITS)}")
-        if self.precision not in PRECISIONS:
-            raise UserError(f"unknown precision {self.precision!r}; choose one of {', '.join(PRECISIONS)}")
+        check_choice("LR rule", self.lr_rule, LR_RULES)
+        check_choice("initialisation", self.init, INITS)
+        check_choice("precision", self.precision, PRECISIONS)
         if not (self.base_lr > 0 and math.isfinite(self.base_lr)):
             raise UserError(f"base learning rate must be a positive number, got {self.base_lr}")
         for name in ("n_train", "n_test"):
@@ -134,13 +148,8 @@ class RunConfig:
 def scaled_lr(base_lr: float, batch_size: int, base_batch: int, rule: str) -> float:
     """The paper's Eq. (2) and its square-root variant."""
     ratio = batch_size / base_batch
-    if rule == "linear":
-        return base_lr * ratio
-    if rule == "sqrt":
-        return base_lr * math.sqrt(ratio)
-    if rule == "fixed":
-        return base_lr
-    raise UserError(f"unknown LR rule {rule!r}; choose one of {', '.join(LR_RULES)}")
+    factor = {"fixed": 1.0, "linear": ratio, "sqrt": math.sqrt(ratio)}
+    return base_lr * factor[check_choice("LR rule", rule, LR_RULES)]
 
 
 def make_config(dataset: str, batch_size: int, **overrides: Any) -> RunConfig:
@@ -148,9 +157,7 @@ def make_config(dataset: str, batch_size: int, **overrides: Any) -> RunConfig:
 
     `warmup_epochs` defaults to the paper's rule (MNIST: 5 epochs when B >= 256, else none).
     """
-    if dataset not in DATASET_SPECS:
-        raise UserError(f"unknown data set {dataset!r}; choose one of {', '.join(DATASET_SPECS)}")
-    spec = DATASET_SPECS[dataset]
+    spec = DATASET_SPECS[check_choice("data set", dataset, DATASET_SPECS)]
     warmup = spec.warmup_epochs if batch_size >= spec.warmup_from_batch else 0
     fields = dict(dataset=dataset, batch_size=batch_size, model=spec.model, optimizer=spec.optimizer,
                   base_lr=spec.base_lr, base_batch=spec.base_batch, lr_rule="linear", warmup_epochs=warmup,

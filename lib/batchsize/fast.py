@@ -1,4 +1,4 @@
-"""The stacked MLP trainer: the seeds and LR variants of one batch size trained together, one epoch per call.
+"""The stacked MLP backend: the seeds and LR variants of one batch size trained together, one epoch per call.
 
 At B = 1 the synthetic MLP (3,490 parameters) does ~20 kFLOP per step, so a framework step (~30 tensor ops of
 a few µs each) is almost all overhead. Here the S runs of a group share one parameter matrix [S, P] and
@@ -7,10 +7,11 @@ torch already uses for extensions, cached), elsewhere (CUDA, or no compiler) bat
 sync per step. Both implement exactly the reference step: Linear-ReLU-Dropout ×2, Linear, mean cross-entropy,
 torch.optim.Adam's update (defaults, bias correction, L2 weight decay), per-iteration linear warmup.
 
-What differs from `train.train`: dropout masks and batch orders come from per-run CPU generators seeded by
-the run's seed (so a run's result does not depend on the device or on which runs share its group), while
-`train` draws dropout from the global generator: same semantics, another random stream. A run that
-diverges (non-finite loss) is stopped alone; its weights are kept as they were at the end of that epoch.
+What differs from the reference trainer (`reference.train_run`, which `tests/test_fast.py` holds it to):
+dropout masks and batch orders come from per-run CPU generators seeded by the run's seed (so a run's result
+does not depend on the device or on which runs share its group), while the reference draws dropout from the
+global generator: same semantics, another random stream. A run that diverges (non-finite loss) is stopped
+alone; its weights are kept as they were at the end of that epoch.
 """
 
 from __future__ import annotations
@@ -30,11 +31,11 @@ from torch.nn.utils import parameters_to_vector, vector_to_parameters
 from .config import RunConfig, UserError
 from .data import Dataset
 from .models import build_model
-from .train import RunResult, prepare, summarize, train, warmup_factor
+from .run import RunResult, prepare, summarize, sync, warmup_factor
 
 DROPOUT = 0.2  # the MLP's (models.mlp)
 HIDDEN = (64, 32)
-BETAS, EPS = (0.9, 0.999), 1e-8  # torch.optim.Adam defaults, as train.make_optimizer uses them
+BETAS, EPS = (0.9, 0.999), 1e-8  # torch.optim.Adam defaults, as reference.make_optimizer uses them
 MASK_STREAM = 0x5EED_D0  # dropout masks get their own generator, seeded seed ^ MASK_STREAM
 EVAL_CHUNK = 8192
 
@@ -45,31 +46,28 @@ def can_stack(config: RunConfig) -> bool:
 
 
 def group_key(config: RunConfig) -> str:
-    """Configs with equal keys can be trained by one `train_group` call (they differ in seed and LR only)."""
+    """Configs with equal keys can be trained by one `train_stacked` call (they differ in seed and LR only)."""
     if not can_stack(config):
         return config.key()
     return dataclasses.replace(config, seed=0, lr_rule="fixed", base_lr=1.0).key()
 
 
-def train_group(configs: list[RunConfig], device: str = "auto", data_dir: str | None = None,
-                dataset: Dataset | None = None, backend: str = "auto", checkpoint_dir: Path | None = None,
-                on_epoch: Callable[[int], object] | None = None) -> list[RunResult]:
-    """Train runs that share a `group_key` together; results are in the format of `train`, in order.
+def train_stacked(configs: list[RunConfig], device: str = "auto", data_dir: str | None = None,
+                  dataset: Dataset | None = None, backend: str = "auto",
+                  on_epoch: Callable[[int], object] | None = None) -> list[RunResult]:
+    """Train runs that share a `group_key` together; results are in the format of the reference, in order.
 
-    A group that cannot be stacked (CNNs, SGD) is trained run by run with `train`, checkpointed per epoch
-    in `checkpoint_dir` as `<key>.ckpt` when given (stacked groups are short and are not). `backend` is "auto",
-    "cpp" (the CPU kernel) or "torch" (batched torch ops: CUDA, and the fallback without a compiler).
-    `on_epoch(n)`: n run-epochs have ended (a stacked group reports its active runs once per epoch), as `train`.
+    `backend` is "auto", "cpp" (the CPU kernel) or "torch" (batched torch ops: CUDA, and the fallback without a
+    compiler). Stacked groups are short and are not checkpointed. `on_epoch(n)`: n run-epochs have ended (the
+    group's active runs, once per epoch).
     """
     if not configs:
         return []
-    if not all(can_stack(c) for c in configs):
-        return [train(c, dataset=dataset, device=device, data_dir=data_dir, on_epoch=on_epoch,
-                      checkpoint=checkpoint_dir / f"{c.key()}.ckpt" if checkpoint_dir else None) for c in configs]
     for config in configs:
-        config.validate()
+        if not can_stack(config.validate()):
+            raise UserError(f"run {config.key()} cannot be stacked (see fast.can_stack); train it with the reference")
     if len({group_key(c) for c in configs}) > 1:
-        raise UserError("train_group needs configs that differ only in seed and LR (see fast.group_key)")
+        raise UserError("stacked runs must differ only in seed and LR (see fast.group_key)")
     dev, dataset = prepare(configs[0], dataset, device, data_dir)
     return _Group(configs, dataset, dev).run(*_pick_backend(backend, dev), on_epoch=on_epoch)
 
@@ -109,11 +107,11 @@ class _Group:
             if not active.any():
                 break
             step0 = (epoch - 1) * steps_per_epoch
-            _sync(self.dev)
+            sync(self.dev)
             start = time.perf_counter()
             order, masks = self.draw_epoch()
             loss_sum = epoch_fn(self, order, masks, active, step0, warmup_steps)
-            _sync(self.dev)
+            sync(self.dev)
             trained = int(active.sum())
             epoch_time = (time.perf_counter() - start) / trained  # the group's time, shared
             train_loss, train_acc = evaluate_fn(self.params, data.x_train, data.y_train)
@@ -162,11 +160,6 @@ def _evaluate(params: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> tuple[t
         loss += F.cross_entropy(logits.transpose(1, 2), target, reduction="none").sum(1, dtype=torch.float64)
         correct += (logits.argmax(2) == target).sum(1)
     return (loss / len(x)).cpu(), (100.0 * correct.double() / len(x)).cpu()
-
-
-def _sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
 
 
 # ----------------------------------------------------------------------------- one epoch: batched torch ops

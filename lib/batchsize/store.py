@@ -19,7 +19,6 @@ import json
 import math
 import os
 import platform
-import subprocess
 import tempfile
 import warnings
 from collections.abc import Callable
@@ -28,14 +27,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .config import LEGACY_DEFAULTS, RunConfig, UserError
+from .version import REPO_ROOT, git_commit
 
 if TYPE_CHECKING:
     import pandas as pd
     import torch
 
-    from .train import RunResult
+    from .run import RunResult
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 STORE_FILE_MODE = 0o644  # records and weights: readable by everyone who can see the store, writable by its owner
 
 
@@ -202,17 +201,6 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def git_commit() -> str:
-    """The repository's commit (with '+dirty' for uncommitted changes), or 'unknown' outside git."""
-    try:
-        run = lambda *args: subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True,
-                                           timeout=10, check=True).stdout.strip()
-        commit = run("rev-parse", "--short=12", "HEAD")
-        return commit + ("+dirty" if run("status", "--porcelain", "--untracked-files=no") else "")
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
 def cpu_name() -> str:
     """The CPU's model name (Linux), else what `platform` knows: epoch times mean little without it."""
     try:
@@ -237,13 +225,28 @@ def provenance(profile: str, device: str, wall_time: float | None) -> dict[str, 
     }
 
 
+def config_of(run: pd.Series) -> RunConfig:
+    """The exact config of a table row (pandas turns None into NaN and ints into floats in mixed columns)."""
+    import pandas as pd
+
+    values = {k: run[k] for k in RunConfig.__dataclass_fields__}
+    values = {k: None if pd.isna(v) else v.item() if hasattr(v, "item") else v for k, v in values.items()}
+    values.update({k: int(values[k]) for k in ("n_train", "n_test") if values[k] is not None})
+    return RunConfig.from_dict(values)
+
+
+def default_store(profile: str) -> RunStore:
+    """The committed store the book renders from (`results/<profile>`)."""
+    return RunStore(REPO_ROOT / "results" / profile)
+
+
 def _as_store(store: RunStore | str | os.PathLike) -> RunStore:
     return store if isinstance(store, RunStore) else RunStore(store)
 
 
 def _outcome(record: dict[str, Any]) -> str:
     """The run's outcome; records written before outcomes were stored get it from their summary."""
-    from .train import run_outcome
+    from .run import run_outcome
 
     summary = record["summary"]
     test_acc = math.nan if summary["test_acc"] is None else summary["test_acc"]
