@@ -125,3 +125,25 @@ def test_data_is_looked_for_in_the_repository_not_the_current_directory(tmp_path
     assert main(["data", "verify"]) == 0
     assert main(["data", "verify", "--data-dir", str(tmp_path / "given")]) == 0
     assert seen == [str(REPO / "data"), str(tmp_path / "env"), str(tmp_path / "given")]
+
+
+def test_a_full_disk_is_one_line_and_keeps_finished_runs(tmp_path, capsys, monkeypatch):
+    import errno
+
+    from batchsize import store as store_module
+
+    real_write, writes = store_module._atomic_write, []
+
+    def fill_up(path, write):  # the first record (and its weights) land, then the disk is full
+        if writes and path.suffix == ".json":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(path, write)
+        writes.extend([path] if path.suffix == ".json" else [])
+
+    monkeypatch.setattr(store_module, "_atomic_write", fill_up)
+    args = ["sweep", "--profile", "smoke", "--section", "synthetic", "--store", str(tmp_path), "--device", "cpu",
+            "--no-progress"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("batchsize: error: No space left on device; finished runs are kept") and err.count("\n") == 1
+    assert len(list(tmp_path.glob("*.json"))) == 1

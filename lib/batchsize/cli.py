@@ -8,6 +8,7 @@ so `--help` answers at once.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -136,6 +137,12 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as err:
         print(f"batchsize: error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:
+        if err.errno not in (errno.ENOSPC, errno.EDQUOT):  # the machine's limits, not a bug: one line
+            raise
+        print(f"batchsize: error: {err.strerror}; finished runs are kept in the store (free space and run the same "
+              f"command again: it continues)", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("batchsize: interrupted; finished runs are kept in the store", file=sys.stderr)
         return 130
