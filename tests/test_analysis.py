@@ -120,3 +120,53 @@ def test_no_weights_no_noise_scale_and_nothing_to_compare():
     vi = pd.DataFrame({"dataset": ["mnist"], "N": [60000], "critical_b": pd.array([256], dtype="Int64")})
     versus = analysis.noise_against_critical(noise, vi)
     assert versus.empty and analysis.noise_agreement(versus).startswith("No data set has both")
+
+
+class TinyChapter:
+    """What `analysis.loss_surfaces` asks of a `book.Chapter`: a network per run and a fixed evaluation set."""
+
+    profile = "quick"
+
+    def __init__(self):
+        import torch
+
+        generator = torch.Generator().manual_seed(0)
+        self.x, self.y = torch.randn(64, 4, generator=generator), torch.randint(0, 2, (64,), generator=generator)
+
+    def model(self, run: pd.Series):
+        import torch
+
+        torch.manual_seed(int(run["batch_size"]))
+        return torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2)).eval()
+
+    def eval_set(self, run: pd.Series, n: int | None = None):
+        return self.x[:n], self.y[:n]
+
+
+def test_loss_surfaces_pair_the_smallest_and_largest_b_and_centre_on_the_trained_loss():
+    import torch
+
+    weights = pd.DataFrame({"dataset": ["synthetic-1k"] * 3 + ["synthetic-10k"], "batch_size": [64, 8, 512, 32],
+                            "model": "mlp", "prov_profile": "quick"})
+    chapter = TinyChapter()
+    surfaces = analysis.loss_surfaces(chapter, weights, ["synthetic-1k", "synthetic-10k"], grid_points=5, n_eval=32)
+    assert sorted(surfaces["batch_size"].unique()) == [8, 512]  # B = 64 is neither; the 10K set has one B only
+    assert len(surfaces) == 2 * 25 and (surfaces["points"] == 5).all() and (surfaces["n_eval"] == 32).all()
+    centre = surfaces[(surfaces["alpha"] == 0) & (surfaces["beta"] == 0)].set_index("batch_size")["test_loss"]
+    for b in (8, 512):
+        run = pd.Series({"batch_size": b})
+        with torch.no_grad():
+            trained = torch.nn.functional.cross_entropy(chapter.model(run)(chapter.x[:32]), chapter.y[:32])
+        assert centre[b] == pytest.approx(float(trained), rel=1e-5)
+    assert analysis.surface_points(pd.Series({"prov_profile": "paper", "model": "cifar_cnn"}), smoke=False) == 21
+    assert analysis.surface_points(pd.Series({"prov_profile": "paper", "model": "mlp"}), smoke=True) == 5
+
+
+def test_surface_rise_is_larger_for_the_sharper_surface():
+    axis = np.linspace(-1, 1, 5)
+    a, b = (v.ravel() for v in np.meshgrid(axis, axis, indexing="ij"))
+    surfaces = pd.concat([pd.DataFrame({"dataset": "synthetic-1k", "batch_size": size, "alpha": a, "beta": b,
+                                        "test_loss": 0.1 + k * (a ** 2 + b ** 2)}) for size, k in ((32, 1.0), (512, 4.0))])
+    rise = analysis.surface_rise(surfaces).set_index("batch_size").iloc[:, -1]
+    assert rise[32] == pytest.approx(np.mean([x ** 2 + y ** 2 for x in (-0.5, 0, 0.5) for y in (-0.5, 0, 0.5)]))
+    assert rise[512] == pytest.approx(4 * rise[32])

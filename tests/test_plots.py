@@ -1,4 +1,5 @@
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -73,4 +74,28 @@ def test_legends_sit_outside_the_data_area():
     for ax in axes:
         legend, area = ax.get_legend().get_window_extent(), ax.get_window_extent()
         assert legend.x0 >= area.x1, "the legend overlaps the axes"
+    plt.close(fig)
+
+
+def test_loss_surfaces_draw_one_3d_panel_per_batch_size():
+    axis = np.linspace(-1, 1, 3)
+    a, b = (v.ravel() for v in np.meshgrid(axis, axis, indexing="ij"))
+    surfaces = pd.concat([pd.DataFrame({"batch_size": size, "alpha": a, "beta": b, "test_loss": 1 + a ** 2 + size})
+                          for size in (512, 32)])
+    fig = plots.loss_surfaces(surfaces, "Small synthetic (1K)")
+    assert [ax.get_title() for ax in fig.axes] == ["B = 32", "B = 512"] and fig.axes[0].name == "3d"
+    plt.close(fig)
+
+
+def test_sharpness_panels_use_a_log_scale_only_where_every_value_is_positive():
+    sharp = pd.DataFrame({"dataset": "synthetic-1k", "batch_size": [32, 512], "seed": 42, "a": [0.1, 0.2],
+                          "b": [-1.0, 2.0]})
+    plots.LABELS.update(a="a", b="b")
+    try:
+        fig = plots.sharpness_panels(sharp, ("a", "b"), {32: 0.023, 512: 0.158})
+    finally:
+        del plots.LABELS["a"], plots.LABELS["b"]
+    assert [ax.get_yscale() for ax in fig.axes] == ["log", "linear"]
+    squares = fig.axes[0].collections[-1].get_offsets()
+    assert [tuple(p) for p in squares] == [(32, 0.023), (512, 0.158)]
     plt.close(fig)

@@ -24,6 +24,70 @@ def with_weights(chapter, runs: pd.DataFrame) -> pd.DataFrame:
     return runs[[chapter.weights_store(run).weights_path(config_of(run)).is_file() for _, run in runs.iterrows()]]
 
 
+def surface_points(run: pd.Series, smoke: bool, grid_points: int | None = None) -> int:
+    """Grid points per axis of a run's loss surface: the paper's 51 for an MLP on paper runs, 21 for a CNN there
+    (a 51 × 51 CNN surface is about 45 CPU-minutes), 21 / 9 on quick runs, 5 at smoke scale; `grid_points` wins."""
+    if grid_points:
+        return grid_points
+    if smoke:
+        return 5
+    if run["prov_profile"] == "paper":
+        return 51 if run["model"] == "mlp" else 21
+    return 21 if run["model"] == "mlp" else 9
+
+
+def surface_eval_size(run: pd.Series, smoke: bool, n_eval: int | None = None) -> int:
+    """Test examples a loss surface is evaluated on: 2,000 for an MLP, 500 for a CNN, 256 at smoke scale."""
+    return n_eval or (256 if smoke else 2000 if run["model"] == "mlp" else 500)
+
+
+def loss_surfaces(chapter, weights: pd.DataFrame, datasets: list[str], grid_points: int | None = None,
+                  n_eval: int | None = None) -> pd.DataFrame:
+    """Algorithm 1 for the smallest and the largest B of each data set in `weights` (one seed): the test loss on a
+    filter-normalized random plane around the trained weights, one row per grid point (`alpha`, `beta`). Both runs
+    of a data set draw their directions with the same seed, each normalized to its own network, so the two
+    surfaces differ only by the weights; `n_eval` and `points` say what each surface was computed on."""
+    import torch
+
+    from .landscape import filter_normalized_direction, loss_surface
+
+    smoke = chapter.profile == "smoke"
+    surfaces = []
+    for name in datasets:
+        part = weights[weights["dataset"] == name].sort_values("batch_size")
+        if len(part) < 2:
+            continue
+        for run in (part.iloc[0], part.iloc[-1]):
+            model = chapter.model(run)
+            x, y = chapter.eval_set(run, surface_eval_size(run, smoke, n_eval))
+            generator = torch.Generator().manual_seed(0)
+            directions = (filter_normalized_direction(model, generator), filter_normalized_direction(model, generator))
+            axis = np.linspace(-1, 1, surface_points(run, smoke, grid_points))
+            loss = loss_surface(model, x, y, directions, axis, axis)
+            a, b = np.meshgrid(axis, axis, indexing="ij")
+            surfaces.append(pd.DataFrame({"dataset": name, "batch_size": run["batch_size"], "alpha": a.ravel(),
+                                          "beta": b.ravel(), "test_loss": loss.ravel(), "n_eval": len(x),
+                                          "points": len(axis)}))
+    return pd.concat(surfaces, ignore_index=True) if surfaces else pd.DataFrame()
+
+
+def surface_rise(surfaces: pd.DataFrame, half_width: float = 0.5) -> pd.DataFrame:
+    """How fast each surface of `loss_surfaces` rises around its minimum: the mean test loss over the square
+    |α|, |β| ≤ `half_width` minus the loss at the centre; one number per surface, larger for a sharper one."""
+    keys = ["dataset", "batch_size"]
+    centre = surfaces[(surfaces["alpha"] == 0) & (surfaces["beta"] == 0)].set_index(keys)
+    inner = surfaces[(surfaces["alpha"].abs() <= half_width) & (surfaces["beta"].abs() <= half_width)]
+    return (inner.groupby(keys)["test_loss"].mean() - centre["test_loss"]).rename(
+        f"mean rise within |α|, |β| ≤ {half_width:g}").reset_index()
+
+
+def runs_with_weights(chapter, datasets: list[str]) -> pd.DataFrame:
+    """Every run of `datasets` in the chapter's sections whose weights the stores keep, all seeds: the runs the
+    landscape and noise analyses load."""
+    runs = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True)
+    return with_weights(chapter, runs[runs["dataset"].isin(datasets)])
+
+
 CACHE = joblib.Memory(REPO_ROOT / "_build" / "analysis-cache", verbose=0)
 
 
@@ -66,6 +130,9 @@ def _trace(key: str, n_eval: int | None, samples: int, chapter, run: pd.Series) 
     mean, se = hessian_trace(chapter.model(run), x, y, samples=samples, generator=torch.Generator().manual_seed(0),
                              dtype=torch.float64)
     return {"hessian_trace": mean, "hessian_trace_se": se}
+
+
+SHARPNESS_METRICS = ("epsilon_sharpness", "keskar_sharpness", "hessian_top_eigenvalue", "hessian_trace")
 
 
 def sharpness_pair(batch_sizes: pd.Series) -> tuple[int, int]:

@@ -137,6 +137,20 @@ class Chapter:
         return curves.merge(table[["key", "train_size"]], on="key")
 
 
+def sections_of(datasets: list[str]) -> list[str]:
+    """The sweep sections that train `datasets` (the three synthetic sets share one), in their order."""
+    return list(dict.fromkeys("synthetic" if d.startswith("synthetic") else d for d in datasets))
+
+
+def glue(**values: object) -> None:
+    """Hand computed values to the chapter's prose (`{glue:text}` in a markdown cell), so that no number of a
+    chapter's text is typed: each is glued from the computation or from `paper`, without being displayed here."""
+    from myst_nb import glue as glue_one
+
+    for name, value in values.items():  # numpy scalars as Python's: `{glue:text}` formats what it can parse
+        glue_one(name, value.item() if isinstance(value, np.generic) else value, display=False)
+
+
 def config_of(run: pd.Series) -> RunConfig:
     """The exact config of a table row (pandas turns None into NaN and ints into floats in mixed columns)."""
     values = {k: run[k] for k in RunConfig.__dataclass_fields__}

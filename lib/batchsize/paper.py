@@ -77,7 +77,8 @@ SHARPNESS = {32: 0.023, 512: 0.158}  # §IV-E, S(w*, ε = 0.1) on synthetic data
 SHARPNESS_RATIO = 6.9
 SHARPNESS_EPSILON = 0.1
 VARIANCE_SLOPE, VARIANCE_R2 = -0.98, 0.996  # Eq. (5)
-PEARSON_R = 0.87  # log B vs Δ, p < 0.001 (§IV-B)
+PEARSON_R, PEARSON_P = 0.87, 0.001  # log B vs Δ, r = 0.87 with p < 0.001 (§IV-B)
+MNIST_TEXT_OPTIMUM = (64, 99.18)  # §IV-A2: "optimal B = 64 (99.18%)"; Table III disagrees
 GAP_BOUND, GAP_BOUND_MAX_B = 2.0, 64  # "Δ < 2% for B ≤ 64 across every dataset"
 EPOCH_SPEEDUP = (10.0, 50.0)  # "large batches reduce per-epoch time by 10–50×"
 EXTRA_EPOCHS = (1.5, 2.0)  # "... but require 1.5–2× more epochs"
@@ -109,3 +110,30 @@ def accuracy_table(dataset: str) -> pd.DataFrame:
         return table("IV")
     vii = table("VII")
     return vii[vii["dataset"] == dataset].drop(columns="dataset").reset_index(drop=True)
+
+
+def _span(pair: tuple[float, float]) -> str:
+    """A range as the paper writes it: (10.0, 50.0) is "10–50", (1.5, 2.0) is "1.5–2"."""
+    return "–".join(f"{v:g}" for v in pair)
+
+
+def quoted() -> dict[str, float | str]:
+    """The paper's numbers that the chapters' prose quotes, by name, for `book.glue` (`{glue:text}` in a markdown
+    cell), so that not even the paper's numbers are typed twice: test accuracies of Tables III, IV, V and VII as
+    `iii_<B>`, `iv_<B>`, `v_<B>_<rule>`, `vii_<size>_<B>` (size 1k, 10k, 50k), the §IV-A text's as `iva_<size>_<B>`,
+    and the constants above."""
+    values: dict[str, float | str] = {}
+    for name in ("III", "IV"):
+        values |= {f"{name.lower()}_{b}": a for b, a in table(name)[["B", "test_acc"]].itertuples(index=False)}
+    values |= {f"v_{b}_{rule}": a for b, rule, a in table("V")[["B", "lr_rule", "test_acc"]].itertuples(index=False)}
+    values |= {f"vii_{d.split('-')[1]}_{b}": a
+               for d, b, a in table("VII")[["dataset", "B", "test_acc"]].itertuples(index=False)}
+    for _, row in SECTION_IVA.iterrows():
+        size = row["dataset"].split("-")[1]
+        values |= {f"iva_{size}_8": row["acc_B8"], f"iva_{size}_512": row["acc_B512"]}
+    return values | {
+        "sharpness_32": SHARPNESS[32], "sharpness_512": SHARPNESS[512], "sharpness_ratio": SHARPNESS_RATIO,
+        "variance_slope": VARIANCE_SLOPE, "variance_r2": VARIANCE_R2, "pearson_r": PEARSON_R, "pearson_p": PEARSON_P,
+        "mnist_text_b": MNIST_TEXT_OPTIMUM[0], "mnist_text_acc": MNIST_TEXT_OPTIMUM[1], "gap_bound": GAP_BOUND,
+        "lsr_max_drop": LSR_MAX_DROP, "epoch_speedup": _span(EPOCH_SPEEDUP), "extra_epochs": _span(EXTRA_EPOCHS),
+        "wall_clock_speedup": _span(WALL_CLOCK_SPEEDUP)}
