@@ -166,7 +166,38 @@ def test_surface_rise_is_larger_for_the_sharper_surface():
     axis = np.linspace(-1, 1, 5)
     a, b = (v.ravel() for v in np.meshgrid(axis, axis, indexing="ij"))
     surfaces = pd.concat([pd.DataFrame({"dataset": "synthetic-1k", "batch_size": size, "alpha": a, "beta": b,
-                                        "test_loss": 0.1 + k * (a ** 2 + b ** 2)}) for size, k in ((32, 1.0), (512, 4.0))])
+                                        "test_loss": 0.1 + k * (a ** 2 + b ** 2)})
+                          for size, k in ((32, 1.0), (512, 4.0))])
     rise = analysis.surface_rise(surfaces).set_index("batch_size").iloc[:, -1]
     assert rise[32] == pytest.approx(np.mean([x ** 2 + y ** 2 for x in (-0.5, 0, 0.5) for y in (-0.5, 0, 0.5)]))
     assert rise[512] == pytest.approx(4 * rise[32])
+
+
+def efficiency_runs() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Two B of one data set: B = 8 reaches 80 % in epoch 2 (2 s an epoch), B = 512 in epoch 4 (0.5 s an epoch)."""
+    runs = pd.DataFrame({"key": ["a", "b"], "dataset": "mnist", "batch_size": [8, 512], "seed": 42,
+                         "best_test_acc": [90.0, 85.0], "mean_epoch_time": [2.0, 0.5]})
+    curves = {"a": ([70.0, 81.0, 90.0, 90.0], 2.0), "b": ([50.0, 60.0, 79.0, 85.0], 0.5)}
+    history = pd.DataFrame([{"key": k, "epoch": e + 1, "test_acc": acc, "epoch_time": t}
+                            for k, (accs, t) in curves.items() for e, acc in enumerate(accs)])
+    return runs, history
+
+
+def test_time_to_target_and_the_papers_three_efficiency_ratios():
+    runs, history = efficiency_runs()
+    to_target = analysis.runs_to_target(runs, history.sample(frac=1, random_state=0))  # epochs in any order
+    assert list(to_target["epochs_to_target"]) == [2, 4] and list(to_target["seconds_to_target"]) == [4.0, 2.0]
+    ratios = analysis.efficiency_ratios(analysis.target_cells(to_target)).iloc[0]
+    assert (ratios["small B"], ratios["large B"]) == (8, 512)
+    assert ratios["per-epoch speedup"] == 4.0 and ratios["epochs ratio (large/small)"] == 2.0
+    assert ratios["wall-clock speedup"] == 2.0
+
+
+def test_the_target_is_80_percent_only_where_two_batch_sizes_reach_it():
+    runs, history = efficiency_runs()
+    assert analysis.accuracy_target(runs, "mnist") == 80.0
+    low = runs.assign(best_test_acc=[90.0, 70.0])
+    assert analysis.accuracy_target(low, "mnist", rule=0.9) == 81.0  # 0.9 × the best accuracy seen
+    never = analysis.runs_to_target(low, history.assign(test_acc=history["test_acc"] - 15))
+    assert never["epochs_to_target"].isna().all() and never["seconds_to_target"].isna().all()
+

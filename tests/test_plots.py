@@ -99,3 +99,24 @@ def test_sharpness_panels_use_a_log_scale_only_where_every_value_is_positive():
     squares = fig.axes[0].collections[-1].get_offsets()
     assert [tuple(p) for p in squares] == [(32, 0.023), (512, 0.158)]
     plt.close(fig)
+
+
+def test_epoch_times_and_curves_draw_two_panels_per_data_set_in_the_run_tables_order():
+    runs = pd.DataFrame({"dataset": ["synthetic-10k", "synthetic-1k"] * 2, "batch_size": [8, 8, 64, 64],
+                         "mean_epoch_time": [1.0, 2.0, 0.5, 0.4], "seed": 42})
+    history = pd.DataFrame({"dataset": ["synthetic-10k", "synthetic-1k"] * 4, "batch_size": [8, 8, 64, 64] * 2,
+                            "epoch": [1] * 4 + [2] * 4, "test_acc": range(8), "seed": 42})
+    fig = plots.epoch_times_and_curves(runs, history)
+    assert [ax.get_title() for ax in fig.axes] == ["Medium synthetic (10K)"] * 2 + ["Small synthetic (1K)"] * 2
+    assert [ax.get_yscale() for ax in fig.axes] == ["log", "linear"] * 2
+    plt.close(fig)
+
+
+def test_time_to_target_leaves_out_runs_that_never_reached_it():
+    to_target = pd.DataFrame({"dataset": "mnist", "batch_size": [8, 512], "seed": 42, "epochs_to_target": [2, None],
+                              "seconds_to_target": [4.0, None]})
+    fig = plots.time_to_target(to_target)
+    assert [list(line.get_xdata()) for line in fig.axes[0].get_lines()[:1]] == [[8]]
+    assert fig.axes[1].get_yscale() == "log"
+    plt.close(fig)
+

@@ -230,6 +230,55 @@ def critical_sizes(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
     return found[found["dataset"].str.startswith("synthetic")].reset_index(drop=True)
 
 
+# ----------------------------------------------------------------------------- time to a target accuracy
+
+def accuracy_target(runs: pd.DataFrame, dataset: str, rule: float = 0.9) -> float:
+    """The paper's 80% where at least two batch sizes of `dataset` reach it (a target that only one B reaches
+    compares nothing), else `rule` × the best mean accuracy seen, to one decimal."""
+    from .train import ACCURACY_TARGET
+
+    best = runs[runs["dataset"] == dataset].groupby("batch_size")["best_test_acc"].mean()
+    return ACCURACY_TARGET if (best > ACCURACY_TARGET).sum() >= 2 else round(rule * best.max(), 1)
+
+
+def runs_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float = 0.9) -> pd.DataFrame:
+    """Per run: the first epoch whose test accuracy reaches its data set's `accuracy_target` and the training
+    seconds until then (the sum of its epoch times); None where the run never reached it in its budget."""
+    rows = []
+    by_key = runs.set_index("key")
+    for key, curve in history.sort_values("epoch").groupby("key"):
+        run = by_key.loc[key]
+        target = accuracy_target(runs, run["dataset"], rule)
+        reached = curve[curve["test_acc"] >= target]
+        epoch = int(reached["epoch"].iloc[0]) if len(reached) else None
+        seconds = curve["epoch_time"].cumsum()[curve["epoch"] <= epoch].iloc[-1] if epoch else None
+        rows.append({"dataset": run["dataset"], "batch_size": run["batch_size"], "seed": run["seed"],
+                     "target": target, "epochs_to_target": epoch, "seconds_to_target": seconds,
+                     "mean_epoch_time": run["mean_epoch_time"]})
+    return pd.DataFrame(rows)
+
+
+def target_cells(to_target: pd.DataFrame) -> pd.DataFrame:
+    """`runs_to_target` as seed means per data set and B (a run that never reached the target is left out of its
+    cell's mean)."""
+    return to_target.groupby(["dataset", "batch_size"]).agg(
+        target=("target", "first"), epochs_to_target=("epochs_to_target", "mean"),
+        seconds_to_target=("seconds_to_target", "mean"), mean_epoch_time=("mean_epoch_time", "mean")).reset_index()
+
+
+def efficiency_ratios(cells: pd.DataFrame) -> pd.DataFrame:
+    """The paper's three efficiency ratios per data set, its largest B against its smallest (`target_cells`):
+    per-epoch speedup, extra epochs to the target and net wall-clock speedup (> 1: the large batch is faster)."""
+    rows = []
+    for name, part in cells.groupby("dataset"):
+        small, large = part.iloc[0], part.iloc[-1]
+        rows.append({"dataset": name, "small B": small["batch_size"], "large B": large["batch_size"],
+                     "per-epoch speedup": small["mean_epoch_time"] / large["mean_epoch_time"],
+                     "epochs ratio (large/small)": large["epochs_to_target"] / small["epochs_to_target"],
+                     "wall-clock speedup": small["seconds_to_target"] / large["seconds_to_target"]})
+    return pd.DataFrame(rows)
+
+
 # ----------------------------------------------------------------------------- gradient noise scale against B*
 
 NOISE_EXAMPLES = {"mlp": None, "mnist_cnn": 2_000, "cifar_cnn": 2_000}  # None: the whole training set

@@ -13,6 +13,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.font_manager import FontProperties
 
+from . import paper as paper_values
 from .config import DATASET_NAMES
 
 sns.set_theme(style="whitegrid", context="notebook")
@@ -188,6 +189,34 @@ def sharpness_panels(sharp: pd.DataFrame, metrics: tuple[str, ...], paper: dict[
     axes[0].scatter(list(paper), list(paper.values()), marker="s", facecolor="none", edgecolor="black",
                     label="paper (data set not stated)", zorder=5)
     log2_axis(axes[0], [*sharp["batch_size"], *paper])
+    shared_legend(axes)
+    fig.tight_layout()
+    return fig
+
+
+def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> plt.Figure:
+    """Figs 6–8: per data set of `runs` (in the order the run table lists them), mean epoch time against B on a
+    log scale beside the paper's, and the test accuracy per epoch of every B."""
+    datasets = list(dict.fromkeys(runs["dataset"]))
+    fig, axes = grid(2 * len(datasets), ncols=2)
+    for i, name in enumerate(datasets):
+        theirs = paper_values.accuracy_table(name).assign(dataset=name).rename(
+            columns={"epoch_time": "mean_epoch_time"})
+        by_batch(runs[runs["dataset"] == name], "mean_epoch_time", ax=axes[2 * i], paper=theirs,
+                 title=DATASET_NAMES[name])
+        axes[2 * i].set_yscale("log")
+        learning_curves(history[history["dataset"] == name], "test_acc", ax=axes[2 * i + 1], title=DATASET_NAMES[name])
+    fig.tight_layout()
+    return fig
+
+
+def time_to_target(to_target: pd.DataFrame) -> plt.Figure:
+    """Epochs and training seconds (log scale) to the target accuracy against B, from `analysis.runs_to_target`;
+    runs that never reached it are left out."""
+    fig, axes = grid(2)
+    by_batch(to_target.dropna(subset=["epochs_to_target"]), "epochs_to_target", ax=axes[0])
+    by_batch(to_target.dropna(subset=["seconds_to_target"]), "seconds_to_target", ax=axes[1])
+    axes[1].set_yscale("log")
     shared_legend(axes)
     fig.tight_layout()
     return fig
