@@ -201,3 +201,14 @@ def test_the_target_is_80_percent_only_where_two_batch_sizes_reach_it():
     never = analysis.runs_to_target(low, history.assign(test_acc=history["test_acc"] - 15))
     assert never["epochs_to_target"].isna().all() and never["seconds_to_target"].isna().all()
 
+
+def test_exponent_fits_set_ours_beside_the_papers_three_points():
+    n = np.array([800, 2_000, 8_000, 40_000])
+    synthetic = pd.DataFrame({"dataset": "synthetic-50k", "train_size": n, "critical_b": 2 * np.sqrt(n)})
+    fits, ours = analysis.exponent_fits(synthetic)
+    assert list(fits["fit"]) == ["paper's Table VI (3 synthetic points)", "ours (synthetic sets and subsets)"]
+    assert fits["exponent"].iloc[1] == pytest.approx(0.5) and ours.prefactor == pytest.approx(2.0)
+    assert fits["points"].tolist() == [3, 4] and fits["CI low"].iloc[0] < 0.5 < fits["CI high"].iloc[0]
+    alone, none = analysis.exponent_fits(synthetic.iloc[:1])
+    assert len(alone) == 1 and none is None  # one size: nothing of ours to fit
+

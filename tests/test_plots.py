@@ -120,3 +120,15 @@ def test_time_to_target_leaves_out_runs_that_never_reached_it():
     assert fig.axes[1].get_yscale() == "log"
     plt.close(fig)
 
+
+def test_critical_against_n_draws_the_fit_only_where_there_is_one():
+    from batchsize import analysis
+
+    synthetic = pd.DataFrame({"train_size": [800, 8_000, 40_000], "critical_b": [64, 128, 512]})
+    _, fit = analysis.exponent_fits(synthetic)
+    ax = plots.critical_against_n(synthetic, fit).axes[0]
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    assert [line.get_label() for line in ax.get_lines()] == [f"fit: B* ∝ N^{fit.slope:.2f}"]
+    assert not plots.critical_against_n(synthetic.iloc[:1]).axes[0].get_lines()
+    plt.close("all")
+

@@ -230,6 +230,23 @@ def critical_sizes(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
     return found[found["dataset"].str.startswith("synthetic")].reset_index(drop=True)
 
 
+def exponent_fits(synthetic: pd.DataFrame) -> tuple[pd.DataFrame, object | None]:
+    """Eq. (6)'s exponent fitted on the paper's three synthetic points of Table VI and on ours (the rows of
+    `critical_sizes` that have a B*, where at least two sizes do), each with its 95% t interval; also our fit
+    itself (None without one), which the figure draws. Setting the two side by side shows how little three
+    points say."""
+    from .critical import fit_scaling_law
+
+    vi = paper.table("VI")
+    fits = [("paper's Table VI (3 synthetic points)", fit_scaling_law(vi["N"][:3], vi["critical_B"][:3]))]
+    ours = None
+    if synthetic["train_size"].nunique() >= 2:
+        ours = fit_scaling_law(synthetic["train_size"], synthetic["critical_b"].astype(float))
+        fits.append(("ours (synthetic sets and subsets)", ours))
+    return pd.DataFrame([{"fit": name, "exponent": f.slope, "CI low": f.slope_ci[0], "CI high": f.slope_ci[1],
+                          "R²": f.r2, "points": f.n} for name, f in fits]), ours
+
+
 # ----------------------------------------------------------------------------- time to a target accuracy
 
 def accuracy_target(runs: pd.DataFrame, dataset: str, rule: float = 0.9) -> float:

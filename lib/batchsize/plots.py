@@ -221,3 +221,20 @@ def time_to_target(to_target: pd.DataFrame) -> plt.Figure:
     fig.tight_layout()
     return fig
 
+
+def critical_against_n(synthetic: pd.DataFrame, fit=None) -> plt.Figure:
+    """B* against training-set size on log-log axes (`analysis.critical_sizes` rows with a B*), the paper's
+    Table VI beside it (its N × 0.8: training examples, as ours count) and our fitted power law if there is one."""
+    fig, ax = grid(1, width=6.4, height=4.2)
+    ax = ax[0]
+    vi = paper_values.table("VI")
+    ax.scatter(synthetic["train_size"], synthetic["critical_b"].astype(float), label="ours")
+    ax.scatter(vi["N"][:3] * 0.8, vi["critical_B"][:3], marker="s", facecolor="none", edgecolor="black",
+               label="paper (N × 0.8: training examples)")
+    if fit is not None:
+        n = np.geomspace(synthetic["train_size"].min(), synthetic["train_size"].max(), 50)
+        ax.plot(n, fit.prefactor * n ** fit.slope, "--", label=f"fit: B* ∝ N^{fit.slope:.2f}")
+    ax.set(xscale="log", yscale="log", xlabel="training examples N", ylabel="critical batch size B*")
+    outside_legend(ax)
+    return fig
+
