@@ -212,3 +212,24 @@ def test_exponent_fits_set_ours_beside_the_papers_three_points():
     alone, none = analysis.exponent_fits(synthetic.iloc[:1])
     assert len(alone) == 1 and none is None  # one size: nothing of ours to fit
 
+
+def test_pearson_table_pools_then_splits_and_the_gap_bound_names_the_worst_small_b():
+    rng = np.random.default_rng(0)
+    runs = pd.DataFrame([{"dataset": d, "batch_size": b, "seed": s, "gap": slope * np.log2(b) + rng.normal(0, 0.1),
+                          "test_acc": 90.0, "train_acc": 92.0, "mean_epoch_time": 1.0}
+                         for d, slope in (("synthetic-1k", 1.0), ("mnist", -1.0)) for b in (8, 32, 64, 512)
+                         for s in (42, 43)])
+    pearson = analysis.pearson_table(runs).set_index("data")
+    assert pearson.loc["Small synthetic (1K)", "r"] > 0.9 and pearson.loc["MNIST", "r"] < -0.9
+    assert pearson.loc["all data sets", "paper"].startswith("r = 0.87")
+    worst = analysis.gap_bound_table(runs).set_index("dataset")
+    assert worst.loc["synthetic-1k", "batch_size"] == 64 and worst.loc["mnist", "batch_size"] == 8
+    assert not worst.loc["synthetic-1k", "below 2%"] and worst.loc["mnist", "below 2%"]
+
+
+def test_matched_curves_keep_each_b_longest_run_and_count_its_updates():
+    curves = pd.DataFrame({"batch_size": [32, 32, 512, 512, 512], "epochs": [10, 10, 10, 160, 160],
+                           "epoch": [1, 2, 1, 1, 2], "train_size": 8000, "test_acc": 1.0})
+    found = analysis.matched_curves(curves)
+    assert list(found["epochs"]) == [10, 10, 160, 160] and list(found["updates"]) == [250, 500, 16, 32]
+

@@ -132,3 +132,21 @@ def test_critical_against_n_draws_the_fit_only_where_there_is_one():
     assert not plots.critical_against_n(synthetic.iloc[:1]).axes[0].get_lines()
     plt.close("all")
 
+
+def test_gap_figure_draws_the_papers_bound_over_the_b_it_is_claimed_for():
+    runs = pd.DataFrame({"dataset": "mnist", "batch_size": [8, 64, 512], "gap": [0.1, 0.5, 3.0], "seed": 42})
+    ax = plots.gap_against_b(runs).axes[0]
+    bound = ax.collections[-1].get_segments()[0]
+    assert bound[0][1] == bound[1][1] == 2.0 and (bound[0][0], bound[1][0]) == (1, 64)  # the paper's B = 1 to 64
+    assert any(line.get_label() == "paper" for line in ax.get_lines())
+    plt.close("all")
+
+
+def test_matched_steps_marks_the_fixed_budget_in_both_panels():
+    curves = pd.DataFrame({"batch_size": [32, 32, 512, 512], "epoch": [1, 2, 1, 2], "updates": [250, 500, 16, 32],
+                           "test_acc": [1.0, 2.0, 1.5, 2.5], "seed": 42})
+    fig = plots.matched_steps(curves, base_steps=500, base_epochs=2)
+    assert [ax.get_xscale() for ax in fig.axes] == ["log", "log"]
+    assert [ax.get_lines()[-1].get_xdata()[0] for ax in fig.axes] == [500, 2]
+    plt.close(fig)
+

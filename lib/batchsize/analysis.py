@@ -12,7 +12,8 @@ import joblib
 import numpy as np
 import pandas as pd
 
-from . import paper
+from . import paper, report
+from .config import DATASET_NAMES
 from .report import REPRODUCED, Estimate, NotTestable, difference, estimate, graded, ratio
 from .store import REPO_ROOT
 
@@ -360,6 +361,37 @@ def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: 
                      "ratio CI low": ours.low / scale, "ratio CI high": ours.high / scale, "agreement": agreement})
     return pd.DataFrame(rows, columns=["dataset", "N", "B*", "trained B", "B_noise", "CI low", "CI high", "seeds",
                                        "not estimable", "B_noise / B*", "ratio CI low", "ratio CI high", "agreement"])
+
+
+# ----------------------------------------------------------------------------- the generalization gap
+
+def pearson_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Pearson r of log₂ B with Δ (`report.pearson_log_b_gap`) over all runs, then per data set with more than two
+    B: pooling data sets mixes levels of Δ that differ by data set, so the rows per data set say more. The
+    first row carries the paper's value."""
+    rows = [{"data": "all data sets", **report.pearson_log_b_gap(runs)}]
+    rows += [{"data": DATASET_NAMES[d], **report.pearson_log_b_gap(part)} for d, part in runs.groupby("dataset")
+             if part["batch_size"].nunique() > 2]
+    table = pd.DataFrame(rows)
+    table["paper"] = [f"r = {paper.PEARSON_R}, p < {paper.PEARSON_P}"] + [""] * (len(table) - 1)
+    return table
+
+
+def gap_bound_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per data set, the largest seed-mean Δ among B ≤ the paper's bound's largest B, and whether it is below the
+    paper's bound (its "Δ < 2% for B ≤ 64 across every dataset")."""
+    small = report.mean_by_batch(runs)
+    small = small[small["batch_size"] <= paper.GAP_BOUND_MAX_B]
+    worst = small.sort_values("gap", ascending=False).groupby("dataset").head(1)[["dataset", "batch_size", "gap"]]
+    worst[f"below {paper.GAP_BOUND:g}%"] = worst["gap"] < paper.GAP_BOUND
+    return worst
+
+
+def matched_curves(curves: pd.DataFrame) -> pd.DataFrame:
+    """The learning curves of each B's longest run of the `matched-steps` section, with the updates made by the
+    end of each epoch (ceil(N / B) per epoch), so that curves can be read at equal updates or equal epochs."""
+    curves = curves[curves["epochs"] == curves.groupby("batch_size")["epochs"].transform("max")]
+    return curves.assign(updates=curves["epoch"] * -(-curves["train_size"] // curves["batch_size"]))
 
 
 # ----------------------------------------------------------------------------- the matched-steps control

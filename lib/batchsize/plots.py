@@ -238,3 +238,29 @@ def critical_against_n(synthetic: pd.DataFrame, fit=None) -> plt.Figure:
     outside_legend(ax)
     return fig
 
+
+def gap_against_b(runs: pd.DataFrame) -> plt.Figure:
+    """Fig. 5: Δ against B for every data set of `runs`, the paper's Tables III, IV and VII as dotted squares and
+    its Δ bound as a dashed line over the B it is claimed for."""
+    theirs = pd.concat([paper_values.accuracy_table(d).assign(dataset=d)
+                        for d in ("synthetic-1k", "synthetic-10k", "synthetic-50k", "mnist", "cifar10")])
+    fig, ax = grid(1, width=7.5, height=4.5)
+    by_batch(runs, "gap", ax=ax[0], paper=theirs[theirs["dataset"].isin(runs["dataset"])])
+    smallest = min(runs["batch_size"].min(), theirs["B"].min())  # the bound's line spans the B it is claimed for
+    ax[0].hlines(paper_values.GAP_BOUND, smallest, paper_values.GAP_BOUND_MAX_B, color="grey", linestyle="--",
+                 linewidth=1)
+    return fig
+
+
+def matched_steps(curves: pd.DataFrame, base_steps: float, base_epochs: int) -> plt.Figure:
+    """Test accuracy of each B's longest matched-steps run against updates and against epochs (log scales), a
+    dotted line at the fixed budget of the base B in each: equal updates and equal epochs read off one figure."""
+    fig, axes = grid(2)
+    for ax, x, at in zip(axes, ("updates", "epoch"), (base_steps, base_epochs), strict=True):
+        learning_curves(curves.assign(epoch=curves[x]), "test_acc", ax=ax)
+        ax.set(xscale="log", xlabel=x if x == "updates" else LABELS["epoch"])
+        ax.axvline(at, color="grey", linestyle=":", linewidth=1)
+    shared_legend(axes)
+    fig.tight_layout()
+    return fig
+
