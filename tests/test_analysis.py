@@ -233,3 +233,16 @@ def test_matched_curves_keep_each_b_longest_run_and_count_its_updates():
     found = analysis.matched_curves(curves)
     assert list(found["epochs"]) == [10, 10, 160, 160] and list(found["updates"]) == [250, 500, 16, 32]
 
+
+def test_runs_with_weights_keeps_the_asked_data_sets_of_every_section(monkeypatch):
+    class Sections:
+        sections = ["synthetic", "mnist"]
+
+        def table(self, section):
+            names = ["synthetic-1k", "synthetic-10k"] if section == "synthetic" else ["mnist"]
+            return pd.DataFrame({"dataset": names, "kept": [True] * (len(names) - 1) + [False]})
+
+    monkeypatch.setattr(analysis, "with_weights", lambda chapter, runs: runs[runs["kept"]])
+    found = analysis.runs_with_weights(Sections(), ["synthetic-1k", "mnist"])
+    assert list(found["dataset"]) == ["synthetic-1k"]  # mnist's run has no weights, 10K is not asked for
+

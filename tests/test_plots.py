@@ -150,3 +150,16 @@ def test_matched_steps_marks_the_fixed_budget_in_both_panels():
     assert [ax.get_lines()[-1].get_xdata()[0] for ax in fig.axes] == [500, 2]
     plt.close(fig)
 
+
+def test_variance_figure_has_both_samplings_and_the_one_over_b_line_per_data_set():
+    variance = pd.DataFrame([{"dataset": d, "N": 800, "batch_size": b, "sampling": s, "seed": 42,
+                              "variance": 1.0 / b * (1 if s == "with replacement" else (800 - b) / 799)}
+                             for d in ("synthetic-1k", "synthetic-10k") for s in ("with replacement",
+                                                                                 "without replacement")
+                             for b in (1, 8, 64, 512)])
+    fig = plots.variance_against_b(variance)
+    assert [ax.get_title() for ax in fig.axes] == ["Small synthetic (1K) (N = 800)", "Medium synthetic (10K) (N = 800)"]
+    with_replacement, _, reference = fig.axes[0].get_lines()
+    assert np.allclose(with_replacement.get_ydata(), reference.get_ydata())  # 1/B exactly: on the reference line
+    plt.close(fig)
+

@@ -264,3 +264,22 @@ def matched_steps(curves: pd.DataFrame, base_steps: float, base_epochs: int) -> 
     fig.tight_layout()
     return fig
 
+
+def variance_against_b(variance: pd.DataFrame) -> plt.Figure:
+    """Fig. 11: per data set, the seed-mean gradient variance (Eq. 4) against B on log-log axes, with and
+    without replacement, and a 1/B line through the first with-replacement point: Var ∝ 1/B (Eq. 1) is a
+    straight line of slope −1 here, and the finite-population bend without replacement shows as B nears N."""
+    fig, axes = grid(variance["dataset"].nunique())
+    for ax, (name, part) in zip(axes, variance.groupby("dataset", sort=False), strict=True):
+        for sampling, style in (("with replacement", "o-"), ("without replacement", "s--")):
+            mean = part[part["sampling"] == sampling].groupby("batch_size")["variance"].mean()
+            ax.plot(mean.index, mean.to_numpy(), style, label=sampling, mfc="none")
+        ref = part[part["sampling"] == "with replacement"].groupby("batch_size")["variance"].mean()
+        ax.plot(ref.index, ref.iloc[0] / ref.index.to_numpy(), ":", color="grey", label="∝ 1/B")
+        ax.set(yscale="log", title=f"{DATASET_NAMES[name]} (N = {part['N'].iloc[0]:,})", ylabel="σ̂²_B (Eq. 4)")
+        log2_axis(ax, part["batch_size"])
+        ax.set_xlabel(LABELS["batch_size"])
+    shared_legend(axes)
+    fig.tight_layout()
+    return fig
+
