@@ -246,3 +246,16 @@ def test_runs_with_weights_keeps_the_asked_data_sets_of_every_section(monkeypatc
     found = analysis.runs_with_weights(Sections(), ["synthetic-1k", "mnist"])
     assert list(found["dataset"]) == ["synthetic-1k"]  # mnist's run has no weights, 10K is not asked for
 
+
+def test_the_lr_rule_summary_and_cells_say_what_the_runs_hold():
+    rows = [{"dataset": "synthetic-50k", "batch_size": b, "lr_rule": rule, "seed": 42, "lr": 0.001, "test_acc": acc,
+             "gap": 1.0, "warmup_epochs": w, "diverged": acc < 20, "outcome": "trained"}
+            for b, rule, w, acc in ((32, "fixed", 0, 92.0), (512, "fixed", 0, 80.0), (512, "linear", 0, 90.0),
+                                    (512, "sqrt", 0, 91.0), (512, "linear", 5, 10.0))]
+    table = pd.DataFrame(rows)
+    text = analysis.lr_rule_summary(table[table["warmup_epochs"] == 0])
+    assert text.startswith("At B = 512, the fixed rate is **+10.0 pp** behind") and "B = 512: 8.1 pp" in text
+    assert "91.0% against 90.0% for linear" in text
+    cells = analysis.lr_rule_cells(analysis.with_rule_names(table)).set_index(["batch_size", "rule"])
+    assert cells.loc[(512, "linear + 5-epoch warmup"), "diverged runs"] == 1
+    assert cells.loc[(512, "linear"), "diverged runs"] == 0

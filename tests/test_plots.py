@@ -163,3 +163,11 @@ def test_variance_figure_has_both_samplings_and_the_one_over_b_line_per_data_set
     assert np.allclose(with_replacement.get_ydata(), reference.get_ydata())  # 1/B exactly: on the reference line
     plt.close(fig)
 
+
+def test_lr_rules_draw_each_rule_beside_the_papers_table_v():
+    runs = pd.DataFrame({"dataset": "synthetic-50k", "batch_size": [32, 512] * 2, "lr_rule": ["fixed"] * 2 +
+                         ["linear"] * 2, "test_acc": [92.0, 82.0, 92.0, 90.0], "gap": 1.0, "seed": 42})
+    fig = plots.lr_rules(runs)
+    labels = {line.get_label() for line in fig.axes[0].get_lines()}
+    assert {"fixed", "linear", "fixed (paper)", "linear (paper)"} <= labels
+    plt.close(fig)

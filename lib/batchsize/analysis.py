@@ -394,6 +394,35 @@ def matched_curves(curves: pd.DataFrame) -> pd.DataFrame:
     return curves.assign(updates=curves["epoch"] * -(-curves["train_size"] // curves["batch_size"]))
 
 
+# ----------------------------------------------------------------------------- learning-rate rules
+
+def lr_rule_summary(runs: pd.DataFrame) -> str:
+    """In words, from the `lr-scaling` runs' seed means at their largest B: how far the fixed rate is behind the
+    linear rule (beside the paper's Table V drop at B = 512) and where the square-root rule ends."""
+    ours = report.mean_by_batch(runs, ("lr", "test_acc", "gap"), ("batch_size", "lr_rule"))
+    acc = ours.pivot(index="batch_size", columns="lr_rule", values="test_acc")
+    largest = acc.index.max()
+    drop = acc.loc[largest, "linear"] - acc.loc[largest, "fixed"]
+    theirs = paper.table("V").set_index(["B", "lr_rule"])["test_acc"]
+    paper_drop = theirs[512, "linear"] - theirs[512, "fixed"]
+    return (f"At B = {largest}, the fixed rate is **{drop:+.1f} pp** behind the linear rule (the paper, at B = 512: "
+            f"{paper_drop:.1f} pp); the square-root rule reaches {acc.loc[largest, 'sqrt']:.1f}% against "
+            f"{acc.loc[largest, 'linear']:.1f}% for linear.")
+
+
+def lr_rule_cells(runs: pd.DataFrame) -> pd.DataFrame:
+    """Seed means per B and LR rule of the `cifar10-lr` runs (`rule` names a warmup too), with how many of each
+    cell's runs diverged: a collapse caused by the rule shows under one rule and not the others."""
+    cells = report.mean_by_batch(runs, ("lr", "test_acc", "gap"), ("batch_size", "rule"))
+    cells["diverged runs"] = runs.groupby(["batch_size", "rule"])["diverged"].sum().to_numpy()
+    return cells
+
+
+def with_rule_names(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs with a column `rule`: the LR rule, and its warmup where it has one ("linear + 5-epoch warmup")."""
+    return runs.assign(rule=runs["lr_rule"] + runs["warmup_epochs"].map(lambda w: f" + {w}-epoch warmup" if w else ""))
+
+
 # ----------------------------------------------------------------------------- the matched-steps control
 
 MATCHED_COMPARISONS = ("fixed epochs", "equal updates", "equal epochs")

@@ -283,3 +283,14 @@ def variance_against_b(variance: pd.DataFrame) -> plt.Figure:
     fig.tight_layout()
     return fig
 
+
+def lr_rules(runs: pd.DataFrame) -> plt.Figure:
+    """Test accuracy and gap against B, one line per LR rule of the `lr-scaling` runs, beside Table V's fixed and
+    linear rows."""
+    fig, axes = grid(2)
+    for ax, metric in zip(axes, ("test_acc", "gap"), strict=True):
+        by_batch(runs, metric, hue="lr_rule", ax=ax, paper=paper_values.table("V"))
+    shared_legend(axes)
+    fig.tight_layout()
+    return fig
+
