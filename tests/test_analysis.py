@@ -259,3 +259,14 @@ def test_the_lr_rule_summary_and_cells_say_what_the_runs_hold():
     cells = analysis.lr_rule_cells(analysis.with_rule_names(table)).set_index(["batch_size", "rule"])
     assert cells.loc[(512, "linear + 5-epoch warmup"), "diverged runs"] == 1
     assert cells.loc[(512, "linear"), "diverged runs"] == 0
+
+
+def test_best_batch_sizes_take_the_highest_seed_mean_and_set_the_papers_optimum_beside_it():
+    runs = pd.DataFrame([{"dataset": "mnist", "batch_size": b, "seed": s, "test_acc": acc + d, "train_acc": 99.0,
+                          "gap": 0.5, "mean_epoch_time": 1.0, "outcome": "trained"}
+                         for b, acc in ((8, 99.0), (64, 99.2), (512, 98.0))
+                         for s, d in zip(SEEDS, SPREAD, strict=True)])
+    best = analysis.best_batch_sizes(runs).iloc[0]
+    assert (best["best B (ours)"], best["optimal B (paper)"]) == (64, 64)
+    assert best["test_acc"] == pytest.approx(99.2)
+

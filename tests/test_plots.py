@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from batchsize import plots
+from batchsize import paper, plots
 
 
 def test_ours_and_the_papers_line_of_a_data_set_share_its_one_colour():
@@ -171,3 +171,14 @@ def test_lr_rules_draw_each_rule_beside_the_papers_table_v():
     labels = {line.get_label() for line in fig.axes[0].get_lines()}
     assert {"fixed", "linear", "fixed (paper)", "linear (paper)"} <= labels
     plt.close(fig)
+
+
+def test_accuracy_figures_draw_the_papers_table_and_drop_panels_without_runs():
+    runs = pd.DataFrame({"dataset": "synthetic-10k", "batch_size": [8, 512], "test_acc": [98.0, 98.5], "seed": 42})
+    fig = plots.synthetic_accuracy(runs)
+    assert [ax.get_title() for ax in fig.axes] == ["Medium synthetic (10K)"]  # the 1K and 50K panels removed
+    ours, _ = mnist()
+    ax = plots.image_accuracy(ours, "mnist", "III").axes[0]
+    paper_line = next(line for line in ax.get_lines() if line.get_label() == "paper")
+    assert list(paper_line.get_ydata()) == list(paper.table("III")["test_acc"])
+    plt.close("all")

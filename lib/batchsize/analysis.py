@@ -363,6 +363,16 @@ def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: 
                                        "not estimable", "B_noise / B*", "ratio CI low", "ratio CI high", "agreement"])
 
 
+# ----------------------------------------------------------------------------- accuracy against B
+
+def best_batch_sizes(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per data set, the B with the highest seed-mean test accuracy, beside the paper's optimal B (Table VI)."""
+    peaks = report.mean_by_batch(runs).sort_values("test_acc", ascending=False).groupby("dataset").head(1)
+    peaks = peaks[["dataset", "batch_size", "test_acc"]].rename(columns={"batch_size": "best B (ours)"})
+    theirs = paper.table("VI")[["dataset", "optimal_B"]].rename(columns={"optimal_B": "optimal B (paper)"})
+    return peaks.merge(theirs, on="dataset", how="left")
+
+
 # ----------------------------------------------------------------------------- the generalization gap
 
 def pearson_table(runs: pd.DataFrame) -> pd.DataFrame:

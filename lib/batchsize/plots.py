@@ -294,3 +294,24 @@ def lr_rules(runs: pd.DataFrame) -> plt.Figure:
     fig.tight_layout()
     return fig
 
+
+def synthetic_accuracy(runs: pd.DataFrame) -> plt.Figure:
+    """Fig. 2: test accuracy against B, one panel per synthetic set that `runs` has, beside Table VII."""
+    vii = paper_values.table("VII")
+    fig, axes = grid(3)
+    for ax, name in zip(axes, ["synthetic-1k", "synthetic-10k", "synthetic-50k"], strict=True):
+        part = runs[runs["dataset"] == name]
+        if part.empty:
+            ax.remove()
+            continue
+        by_batch(part, "test_acc", ax=ax, paper=vii[vii["dataset"] == name], title=DATASET_NAMES[name])
+    fig.tight_layout()
+    return fig
+
+
+def image_accuracy(runs: pd.DataFrame, dataset: str, table: str) -> plt.Figure:
+    """Figs 3–4: test accuracy against B for MNIST or CIFAR-10 beside the paper's Table III or IV."""
+    fig, ax = grid(1, width=6.4, height=4)
+    by_batch(runs, "test_acc", ax=ax[0], paper=paper_values.table(table).assign(dataset=dataset),
+             title=DATASET_NAMES[dataset])
+    return fig
