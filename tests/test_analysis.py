@@ -270,3 +270,21 @@ def test_best_batch_sizes_take_the_highest_seed_mean_and_set_the_papers_optimum_
     assert (best["best B (ours)"], best["optimal B (paper)"]) == (64, 64)
     assert best["test_acc"] == pytest.approx(99.2)
 
+
+def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
+    class Sections:
+        profile = "smoke"
+
+        def table(self, section):
+            model = "mlp" if section in ("synthetic", "lr-scaling", "dataset-size") else "cnn"
+            return pd.DataFrame({"key": [section, "shared"], "model": model, "dataset": "synthetic-1k"})
+
+    asked = {}
+    monkeypatch.setattr(analysis, "with_weights", lambda chapter, runs: runs)
+    monkeypatch.setattr(analysis, "sharpness_table", lambda chapter, mlp, n_eval: asked.update(n_eval=n_eval) or mlp)
+    monkeypatch.setattr(analysis, "variance_table", lambda chapter, models, sizes: sizes)
+    monkeypatch.setattr(analysis, "variance_fits", lambda sizes: sizes)
+    tables = analysis.report_tables(Sections())
+    assert set(tables) == {"accuracy", "lr-scaling", "sharpness", "variance_fits", "critical_runs"}
+    assert asked["n_eval"] == 256 and set(tables["sharpness"]["model"]) == {"mlp"}
+    assert list(tables["critical_runs"]["key"]) == ["synthetic", "shared", "mnist", "cifar10", "dataset-size"]

@@ -363,6 +363,25 @@ def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: 
                                        "not estimable", "B_noise / B*", "ratio CI low", "ratio CI high", "agreement"])
 
 
+# ----------------------------------------------------------------------------- the report's tables
+
+def report_tables(chapter) -> dict[str, pd.DataFrame]:
+    """The tables `report.evaluate` judges, from the chapter's `synthetic`, `mnist`, `cifar10`, `lr-scaling` and
+    `dataset-size` sections, through the same drivers (and caches) as the chapters that show them, so that a
+    claim and its chapter cannot disagree. Sharpness and variance use every seed whose weights the store keeps:
+    the claims compare intervals."""
+    accuracy = pd.concat([chapter.table(s) for s in ("synthetic", "mnist", "cifar10")], ignore_index=True)
+    mlp = with_weights(chapter, accuracy[accuracy["model"] == "mlp"])
+    return {
+        "accuracy": accuracy,
+        "lr-scaling": chapter.table("lr-scaling"),
+        "sharpness": sharpness_table(chapter, mlp, n_eval=256 if chapter.profile == "smoke" else 2000),
+        "variance_fits": variance_fits(variance_table(chapter, base_batch_models(mlp, list(report.SYNTHETIC)),
+                                                      [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])),
+        "critical_runs": pd.concat([accuracy, chapter.table("dataset-size")]).drop_duplicates("key"),
+    }
+
+
 # ----------------------------------------------------------------------------- accuracy against B
 
 def best_batch_sizes(runs: pd.DataFrame) -> pd.DataFrame:

@@ -23,11 +23,12 @@ from .config import DATASET_NAMES, DATASET_SPECS, RunConfig, UserError
 from .data import load_dataset
 from .models import build_model
 from .params import check_parameters
+from .report import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED
 from .store import REPO_ROOT, RunStore, load_history
 from .sweep import default_store, get_profile, run_sweep, section_configs, weights_wanted
 
 if TYPE_CHECKING:  # matplotlib and the Styler's jinja2 are imported only where a chapter draws or shows
-    from IPython.display import SVG
+    from IPython.display import HTML, SVG
     from matplotlib.figure import Figure
     from pandas.io.formats.style import Styler
 
@@ -228,6 +229,20 @@ def publish(what: Figure | Styler | pd.DataFrame | None, caption: str, data: pd.
     prov = provenance(source) if {"prov_profile", "seed"} <= set(source.columns) else ""
     text = caption_html(f"**{name}.** {caption} {prov}")
     display(HTML(f'<p class="bs-caption">{text}<br>{csv_link(data, name)}</p>'))
+
+
+VERDICT_COLOURS = {REPRODUCED: "#d4edda", PARTLY: "#fff3cd", NOT_REPRODUCED: "#f8d7da", NOT_TESTABLE: "#e2e3e5"}
+
+
+def verdict_table(verdicts: pd.DataFrame) -> HTML:
+    """`report.evaluate`'s table as the report chapter shows it: each verdict on its colour, each chapter a link
+    to the chapter with the evidence."""
+    from IPython.display import HTML
+
+    shown = verdicts.assign(chapter=[f'<a href="{chapter_link(c)}">{c}</a>' for c in verdicts["chapter"]])
+    styled = shown.style.hide(axis="index").map(lambda v: f"background-color: {VERDICT_COLOURS.get(v, '')}",
+                                                subset=["verdict"])
+    return HTML(styled.to_html(escape=False))
 
 
 def _svg(fig: Figure) -> SVG:

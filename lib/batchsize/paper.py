@@ -120,12 +120,14 @@ def _span(pair: tuple[float, float]) -> str:
 def quoted() -> dict[str, float | str]:
     """The paper's numbers that the chapters' prose quotes, by name, for `book.glue` (`{glue:text}` in a markdown
     cell), so that not even the paper's numbers are typed twice: test accuracies of Tables III, IV, V and VII as
-    `iii_<B>`, `iv_<B>`, `v_<B>_<rule>`, `vii_<size>_<B>` (size 1k, 10k, 50k), the §IV-A text's as `iva_<size>_<B>`,
+    `iii_<B>`, `iv_<B>`, `v_<B>_<rule>`, `vii_<size>_<B>` (size 1k, 10k, 50k), Table V's linear − fixed at
+    B = 512 as `v_drop_512`, the §IV-A text's as `iva_<size>_<B>`,
     and the constants above."""
     values: dict[str, float | str] = {}
     for name in ("III", "IV"):
         values |= {f"{name.lower()}_{b}": a for b, a in table(name)[["B", "test_acc"]].itertuples(index=False)}
     values |= {f"v_{b}_{rule}": a for b, rule, a in table("V")[["B", "lr_rule", "test_acc"]].itertuples(index=False)}
+    values["v_drop_512"] = round(values["v_512_linear"] - values["v_512_fixed"], 2)  # what omitting the rule costs
     values |= {f"vii_{d.split('-')[1]}_{b}": a
                for d, b, a in table("VII")[["dataset", "B", "test_acc"]].itertuples(index=False)}
     for _, row in SECTION_IVA.iterrows():
