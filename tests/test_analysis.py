@@ -277,7 +277,8 @@ def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
 
         def table(self, section):
             model = "mlp" if section in ("synthetic", "lr-scaling", "dataset-size") else "cnn"
-            return pd.DataFrame({"key": [section, "shared"], "model": model, "dataset": "synthetic-1k"})
+            return pd.DataFrame({"key": [section, "shared"], "model": model, "dataset": "synthetic-1k",
+                                 "batch_size": 32})
 
     asked = {}
     monkeypatch.setattr(analysis, "with_weights", lambda chapter, runs: runs)
@@ -288,3 +289,4 @@ def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
     assert set(tables) == {"accuracy", "lr-scaling", "sharpness", "variance_fits", "critical_runs"}
     assert asked["n_eval"] == 256 and set(tables["sharpness"]["model"]) == {"mlp"}
     assert list(tables["critical_runs"]["key"]) == ["synthetic", "shared", "mnist", "cifar10", "dataset-size"]
+

@@ -182,3 +182,13 @@ def test_accuracy_figures_draw_the_papers_table_and_drop_panels_without_runs():
     paper_line = next(line for line in ax.get_lines() if line.get_label() == "paper")
     assert list(paper_line.get_ydata()) == list(paper.table("III")["test_acc"])
     plt.close("all")
+
+
+def test_seeds_by_dataset_draws_a_panel_per_data_set_with_its_chance_line():
+    runs = pd.DataFrame({"dataset": ["mnist", "mnist", "synthetic-1k", "synthetic-1k"], "batch_size": 8,
+                         "init": ["a", "b"] * 2, "test_acc": [99.0, 10.0, 95.0, 50.0], "seed": 42})
+    fig = plots.seeds_by_dataset(runs, "init")
+    assert [ax.get_title() for ax in fig.axes] == ["MNIST", "Small synthetic (1K)"]
+    assert [ax.get_lines()[-1].get_ydata()[0] for ax in fig.axes] == [10.0, 50.0]  # chance: 10 and 2 classes
+    plt.close(fig)
+

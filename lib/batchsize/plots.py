@@ -14,7 +14,7 @@ import seaborn as sns
 from matplotlib.font_manager import FontProperties
 
 from . import paper as paper_values
-from .config import DATASET_NAMES
+from .config import DATASET_NAMES, DATASET_SPECS
 
 sns.set_theme(style="whitegrid", context="notebook")
 LABELS = {"test_acc": "test accuracy (%)", "train_acc": "train accuracy (%)", "gap": "gap Δ = train − test (pp)",
@@ -315,3 +315,16 @@ def image_accuracy(runs: pd.DataFrame, dataset: str, table: str) -> plt.Figure:
     by_batch(runs, "test_acc", ax=ax[0], paper=paper_values.table(table).assign(dataset=dataset),
              title=DATASET_NAMES[dataset])
     return fig
+
+
+def seeds_by_dataset(runs: pd.DataFrame, field: str) -> plt.Figure:
+    """The appendix's paired checks: one panel per data set, every seed's test accuracy at each B for both values
+    of `field`, and chance accuracy dashed, so a run that learned nothing shows instead of being averaged in."""
+    datasets = list(dict.fromkeys(runs["dataset"]))
+    fig, axes = grid(len(datasets), width=5, height=3.8)
+    for ax, dataset in zip(axes, datasets, strict=True):
+        seeds_by_value(runs[runs["dataset"] == dataset], field, ax=ax, chance=100 / DATASET_SPECS[dataset].classes,
+                       title=DATASET_NAMES[dataset])
+    fig.tight_layout()
+    return fig
+
