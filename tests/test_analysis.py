@@ -290,3 +290,13 @@ def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
     assert asked["n_eval"] == 256 and set(tables["sharpness"]["model"]) == {"mlp"}
     assert list(tables["critical_runs"]["key"]) == ["synthetic", "shared", "mnist", "cifar10", "dataset-size"]
 
+
+def test_protocol_table_sets_algorithm_2_beside_the_measured_best_b():
+    rows = [{"dataset": "synthetic-1k", "train_size": 800, "base_lr": 1e-3, "base_batch": 32, "batch_size": b,
+             "seed": 42, "test_acc": acc, "train_acc": acc + gap, "gap": gap, "mean_epoch_time": 1.0,
+             "outcome": "trained"} for b, acc, gap in ((8, 95.0, 1.0), (32, 96.0, 6.0), (512, 94.0, 2.0))]
+    row = analysis.protocol_table(pd.DataFrame(rows)).iloc[0]
+    assert (row["recommended B"], row["nearest measured B"], row["best B (ours)"]) == (16, 8, 32)
+    assert row["loss vs best (pp)"] == pytest.approx(1.0) and "keep B" in row["gap rule"]
+    fired = analysis.protocol_table(pd.DataFrame(rows), gap_threshold=0.5).iloc[0]
+    assert "halve B" in fired["gap rule"]

@@ -414,6 +414,31 @@ def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: list[str
             "bf16 arithmetic (AVX512-BF16 or AMX), and even then only after this check passes.")
 
 
+# ----------------------------------------------------------------------------- the selection protocol
+
+def protocol_table(runs: pd.DataFrame, gap_threshold: float = paper.PROTOCOL_GAP) -> pd.DataFrame:
+    """Algorithm 2 applied to each data set of `runs` (N: its training examples; η₀ and B₀ from its runs, Table II)
+    beside what we measured: the best B, the measured B nearest the recommendation, what choosing it costs
+    against the best, and whether the gap rule (line 11, Δ > `gap_threshold`) would fire there."""
+    from .protocol import adjust_for_gap, recommend_batch_size
+
+    rows = []
+    for name, part in report.mean_by_batch(runs).groupby("dataset", sort=False):
+        n = int(runs.loc[runs["dataset"] == name, "train_size"].iloc[0])
+        first = runs[runs["dataset"] == name].iloc[0]
+        advice = recommend_batch_size(n, base_lr=first["base_lr"], base_batch=int(first["base_batch"]))
+        best = part.loc[part["test_acc"].idxmax()]
+        at = part.iloc[(part["batch_size"] - advice.batch_size).abs().argmin()]
+        step = adjust_for_gap(int(at["batch_size"]), advice.lr, float(at["gap"]), gap_threshold)
+        rows.append({"dataset": name, "N (train)": n, "candidates": advice.candidates,
+                     "recommended B": advice.batch_size, "recommended η": advice.lr, "warmup": advice.warmup,
+                     "best B (ours)": int(best["batch_size"]), "best acc": best["test_acc"],
+                     "nearest measured B": int(at["batch_size"]), "acc there": at["test_acc"],
+                     "loss vs best (pp)": best["test_acc"] - at["test_acc"], "gap there": at["gap"],
+                     "gap rule": step.reason, "notes": "; ".join(advice.notes)})
+    return pd.DataFrame(rows)
+
+
 # ----------------------------------------------------------------------------- the report's tables
 
 def report_tables(chapter) -> dict[str, pd.DataFrame]:

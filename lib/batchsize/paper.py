@@ -86,6 +86,7 @@ WALL_CLOCK_SPEEDUP = (2.0, 5.0)  # §V-E "effective wall-clock speedup ... typic
 CRITICAL_EXPONENT = 0.5  # B* ∝ √N, Eq. (6)
 LSR_MAX_DROP = 10.0  # "omitting it degrades test accuracy by up to 10%"
 DROP_32_512 = (2.0, 6.0)  # §VII: "Test accuracy degrades 2–6% as B grows from 32 to 512"
+PROTOCOL_GAP = 5.0  # Algorithm 2, line 11: halve B when the gap exceeds 5%
 
 
 def _read(text: str) -> pd.DataFrame:
@@ -138,4 +139,5 @@ def quoted() -> dict[str, float | str]:
         "variance_slope": VARIANCE_SLOPE, "variance_r2": VARIANCE_R2, "pearson_r": PEARSON_R, "pearson_p": PEARSON_P,
         "mnist_text_b": MNIST_TEXT_OPTIMUM[0], "mnist_text_acc": MNIST_TEXT_OPTIMUM[1], "gap_bound": GAP_BOUND,
         "lsr_max_drop": LSR_MAX_DROP, "epoch_speedup": _span(EPOCH_SPEEDUP), "extra_epochs": _span(EXTRA_EPOCHS),
-        "wall_clock_speedup": _span(WALL_CLOCK_SPEEDUP)}
+        "wall_clock_speedup": _span(WALL_CLOCK_SPEEDUP),
+        "protocol_gap": PROTOCOL_GAP}
