@@ -192,3 +192,17 @@ def test_seeds_by_dataset_draws_a_panel_per_data_set_with_its_chance_line():
     assert [ax.get_lines()[-1].get_ydata()[0] for ax in fig.axes] == [10.0, 50.0]  # chance: 10 and 2 classes
     plt.close(fig)
 
+
+def test_sample_images_and_synthetic_features_show_what_was_loaded():
+    from types import SimpleNamespace
+
+    import torch
+
+    images = SimpleNamespace(x_train=torch.randn(40, 1, 4, 4), y_train=torch.arange(40) % 10)
+    table = SimpleNamespace(x_train=torch.randn(50, 5), y_train=torch.arange(50) % 2)
+    fig, samples = plots.sample_images({"mnist": images, "synthetic-1k": table})
+    assert len(samples) == 10 and set(samples["dataset"]) == {"mnist"} and len(fig.axes) == 10
+    fig, points = plots.synthetic_features({"mnist": images, "synthetic-1k": table}, limit=30)
+    assert len(points) == 30 and [ax.get_title() for ax in fig.axes] == ["Small synthetic (1K)"]
+    assert abs(points["pc1"].mean()) < 1e-5  # centred: principal components of the points themselves
+    plt.close("all")

@@ -303,3 +303,11 @@ def test_table_v_judges_each_mean_against_the_paper_and_only_on_paper_runs():
     assert table[512, "sqrt"] == report.NOT_TESTABLE  # the paper has no square-root row
     quick = report.table_v(table_v_runs({(512, "fixed"): 82.0}, "quick"), "quick")
     assert set(quick["verdict (test acc)"]) == {report.NOT_TESTABLE}
+
+
+def test_table_i_reproduces_only_where_every_size_equals_the_papers():
+    ours = pd.DataFrame({"dataset": ["mnist", "cifar10"], "train": [60_000, 49_000], "test": 10_000,
+                         "features": [784, 3072], "classes": 10})
+    table = report.table_i(ours).set_index("dataset")
+    assert table.loc["mnist", "verdict"] == report.REPRODUCED and table.loc["cifar10", "verdict"] == "differs"
+    assert table.loc["cifar10", "paper train"] == 50_000

@@ -68,6 +68,13 @@ synthetic-50k 128 256 50000
 mnist 64 256 60000
 cifar10 64 128 50000"""
 
+_TABLE_I = """dataset train test features classes
+synthetic-1k 800 200 20 2
+synthetic-10k 8000 2000 20 2
+synthetic-50k 40000 10000 20 2
+mnist 60000 10000 784 10
+cifar10 50000 10000 3072 10"""
+
 # §IV-A text (Fig. 2): B = 8 → B = 512 test accuracy; it contradicts Table VII (the report's 'Where the paper
 # disagrees with itself').
 SECTION_IVA = pd.DataFrame({"dataset": ["synthetic-1k", "synthetic-10k", "synthetic-50k"],
@@ -98,8 +105,8 @@ def _read(text: str) -> pd.DataFrame:
 
 
 def table(name: str) -> pd.DataFrame:
-    """The paper's Table III, IV, V, VI or VII as a DataFrame (column `B` is the batch size)."""
-    texts = {"III": _TABLE_III, "IV": _TABLE_IV, "V": _TABLE_V, "VI": _TABLE_VI, "VII": _TABLE_VII}
+    """The paper's Table I, III, IV, V, VI or VII as a DataFrame (column `B` is the batch size)."""
+    texts = {"I": _TABLE_I, "III": _TABLE_III, "IV": _TABLE_IV, "V": _TABLE_V, "VI": _TABLE_VI, "VII": _TABLE_VII}
     return _read(texts[name])
 
 

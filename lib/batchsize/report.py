@@ -544,6 +544,16 @@ def _table_v(tables: dict, profile: str) -> tuple[str, str]:
     return "; ".join(texts), on_paper_runs(_rows_verdict(verdicts), runs)
 
 
+def table_i(ours: pd.DataFrame) -> pd.DataFrame:
+    """Table I beside the data sets as we load them (`ours`: dataset, train, test, features, classes, ...): the
+    shape is reproduced only if all four numbers equal the paper's, else it differs."""
+    theirs = paper.table("I").rename(columns={c: f"paper {c}" for c in ("train", "test", "features", "classes")})
+    table = theirs.merge(ours, on="dataset", how="right")
+    same = np.logical_and.reduce([table[f"paper {c}"] == table[c] for c in ("train", "test", "features", "classes")])
+    table["verdict"] = np.where(same, REPRODUCED, "differs")
+    return table
+
+
 def table_v(runs: pd.DataFrame, profile: str) -> pd.DataFrame:
     """Table V beside our seed means of the `lr-scaling` runs (the square-root rule is ours: no paper column), one
     row per B and rule, with a verdict on each mean's test accuracy (`absolute_verdict`: absolute numbers are
