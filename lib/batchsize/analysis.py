@@ -8,6 +8,8 @@ that loads their weights and data.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import joblib
 import numpy as np
 import pandas as pd
@@ -16,6 +18,9 @@ from . import paper, report
 from .config import DATASET_NAMES
 from .report import REPRODUCED, Estimate, NotTestable, difference, estimate, graded, ratio
 from .store import REPO_ROOT
+
+if TYPE_CHECKING:
+    from .noise import LogLogFit
 
 
 def with_weights(chapter, runs: pd.DataFrame) -> pd.DataFrame:
@@ -231,7 +236,7 @@ def critical_sizes(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
     return found[found["dataset"].str.startswith("synthetic")].reset_index(drop=True)
 
 
-def exponent_fits(synthetic: pd.DataFrame) -> tuple[pd.DataFrame, object | None]:
+def exponent_fits(synthetic: pd.DataFrame) -> tuple[pd.DataFrame, LogLogFit | None]:
     """Eq. (6)'s exponent fitted on the paper's three synthetic points of Table VI and on ours (the rows of
     `critical_sizes` that have a B*, where at least two sizes do), each with its 95% t interval; also our fit
     itself (None without one), which the figure draws. Setting the two side by side shows how little three

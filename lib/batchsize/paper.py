@@ -129,8 +129,7 @@ def quoted() -> dict[str, float | str]:
     """The paper's numbers that the chapters' prose quotes, by name, for `book.glue` (`{glue:text}` in a markdown
     cell), so that not even the paper's numbers are typed twice: test accuracies of Tables III, IV, V and VII as
     `iii_<B>`, `iv_<B>`, `v_<B>_<rule>`, `vii_<size>_<B>` (size 1k, 10k, 50k), Table V's linear − fixed at
-    B = 512 as `v_drop_512`, the §IV-A text's as `iva_<size>_<B>`,
-    and the constants above."""
+    B = 512 as `v_drop_512`, the §IV-A text's as `iva_<size>_<B>`, and the constants above."""
     values: dict[str, float | str] = {}
     for name in ("III", "IV"):
         values |= {f"{name.lower()}_{b}": a for b, a in table(name)[["B", "test_acc"]].itertuples(index=False)}
@@ -146,5 +145,4 @@ def quoted() -> dict[str, float | str]:
         "variance_slope": VARIANCE_SLOPE, "variance_r2": VARIANCE_R2, "pearson_r": PEARSON_R, "pearson_p": PEARSON_P,
         "mnist_text_b": MNIST_TEXT_OPTIMUM[0], "mnist_text_acc": MNIST_TEXT_OPTIMUM[1], "gap_bound": GAP_BOUND,
         "lsr_max_drop": LSR_MAX_DROP, "epoch_speedup": _span(EPOCH_SPEEDUP), "extra_epochs": _span(EXTRA_EPOCHS),
-        "wall_clock_speedup": _span(WALL_CLOCK_SPEEDUP),
-        "protocol_gap": PROTOCOL_GAP}
+        "wall_clock_speedup": _span(WALL_CLOCK_SPEEDUP), "protocol_gap": PROTOCOL_GAP}

@@ -6,6 +6,8 @@ band when there is more than one seed, so the same code serves the one-seed quic
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
@@ -15,6 +17,9 @@ from matplotlib.font_manager import FontProperties
 
 from . import paper as paper_values
 from .config import DATASET_NAMES, DATASET_SPECS
+
+if TYPE_CHECKING:
+    from .noise import LogLogFit
 
 sns.set_theme(style="whitegrid", context="notebook")
 LABELS = {"test_acc": "test accuracy (%)", "train_acc": "train accuracy (%)", "gap": "gap Δ = train − test (pp)",
@@ -222,7 +227,7 @@ def time_to_target(to_target: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def critical_against_n(synthetic: pd.DataFrame, fit=None) -> plt.Figure:
+def critical_against_n(synthetic: pd.DataFrame, fit: LogLogFit | None = None) -> plt.Figure:
     """B* against training-set size on log-log axes (`analysis.critical_sizes` rows with a B*), the paper's
     Table VI beside it (its N × 0.8: training examples, as ours count) and our fitted power law if there is one."""
     fig, ax = grid(1, width=6.4, height=4.2)
