@@ -25,47 +25,26 @@ data_dir = None  # None: $BATCHSIZE_DATA, else ./data
 store = None  # None: results/<profile>
 batch_sizes = None  # e.g. [8, 32, 128]; None: the profile's batch sizes
 
-# %%
+# %% tags=["remove-input"]
 import pandas as pd
 from IPython.display import Markdown
 
-from batchsize import book, paper, plots, report
+from batchsize import analysis, book, paper, plots, report
+from batchsize.config import make_config
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds, data_dir, store, batch_sizes,
                        mix_profiles=True)
 runs = {s: chapter.table(s) for s in chapter.sections}
+runs_all = pd.concat(runs.values(), ignore_index=True)
+book.glue(**paper.quoted(), cifar_lr_256=make_config("cifar10", 256).lr, cifar_lr_1024=make_config("cifar10", 1024).lr)
 Markdown("Rendering " + "; ".join(f"{s}: the **{chapter.profile_of(s)}** profile ({len(t)} runs, "
                                   f"{t['seed'].nunique()} seeds)" for s, t in runs.items()) + ".")
 
-# %% [markdown]
-# ## Synthetic data (Fig. 2, Table VII)
-#
-# ```{warning}
-# The paper contradicts itself here. §IV-A says test accuracy falls from 89.5% (B = 8) to 85.0% (B = 512) on
-# the 1K set, 91.0% → 88.5% on 10K and 92.5% → 90.5% on 50K, and calls the trend monotonic; its own Table VII
-# gives 95.0% → 96.5%, 98.15% → 98.80% and 99.32% → 99.27% for the same runs — higher and flat. We draw
-# Table VII (the only per-B numbers) and test the §IV-A drops separately in the reproduction report.
-# ```
 
-# %%
-synthetic = runs["synthetic"]
-vii = paper.table("VII")
-fig, axes = plots.grid(3)
-for ax, name in zip(axes, ["synthetic-1k", "synthetic-10k", "synthetic-50k"], strict=True):
-    part = synthetic[synthetic["dataset"] == name]
-    if part.empty:
-        ax.remove()
-        continue
-    plots.by_batch(part, "test_acc", ax=ax, paper=vii[vii["dataset"] == name], title=book.DATASET_NAMES[name])
-fig.tight_layout()
-book.publish(fig, "Test accuracy against B for the three synthetic sets; dotted squares: the paper's "
-             "Table VII.", report.mean_by_batch(synthetic), "Fig 2", runs=synthetic)
-
-
-# %%
+# %% tags=["remove-input"]
 def comparison(dataset: str, name: str) -> None:
     """The paper's table beside our seed means, with verdicts."""
-    table = report.compare_accuracy(runs_all, dataset, chapter.profile_of(SECTION_OF[dataset]))
+    table = report.compare_accuracy(runs_all, dataset, chapter.profile_of(book.sections_of([dataset])[0]))
     book.publish(book.styled(table, 3), f"{name}, {book.DATASET_NAMES[dataset]}: the paper's values (`paper …`) "
                  f"beside our seed means. Verdicts: within {report.ACC_TOL} pp of the paper's test accuracy (gap: "
                  f"{report.GAP_TOL} pp) reproduced, within {report.ACC_PARTLY_TOL} pp ({report.GAP_PARTLY_TOL} pp) "
@@ -73,8 +52,23 @@ def comparison(dataset: str, name: str) -> None:
                  runs=runs_all[runs_all["dataset"] == dataset])
 
 
-runs_all = pd.concat(runs.values(), ignore_index=True)
-SECTION_OF = {d: s for s, t in runs.items() for d in t["dataset"].unique()}
+# %% [markdown]
+# ## Synthetic data (Fig. 2, Table VII)
+#
+# ```{warning}
+# The paper contradicts itself here. §IV-A says test accuracy falls from {glue:text}`iva_1k_8:.1f`% (B = 8) to
+# {glue:text}`iva_1k_512:.1f`% (B = 512) on the 1K set, {glue:text}`iva_10k_8:.1f`% →
+# {glue:text}`iva_10k_512:.1f`% on 10K and {glue:text}`iva_50k_8:.1f`% → {glue:text}`iva_50k_512:.1f`% on 50K, and
+# calls the trend monotonic; its own Table VII gives {glue:text}`vii_1k_8:.1f`% → {glue:text}`vii_1k_512:.1f`%,
+# {glue:text}`vii_10k_8:.2f`% → {glue:text}`vii_10k_512:.2f`% and {glue:text}`vii_50k_8:.2f`% →
+# {glue:text}`vii_50k_512:.2f`% for the same runs — higher and flat. We draw Table VII (the only per-B numbers) and
+# test the §IV-A drops separately in the reproduction report.
+# ```
+
+# %%
+synthetic = runs["synthetic"]
+book.publish(plots.synthetic_accuracy(synthetic), "Test accuracy against B for the three synthetic sets; dotted "
+             "squares: the paper's Table VII.", report.mean_by_batch(synthetic), "Fig 2", runs=synthetic)
 for name in ["synthetic-1k", "synthetic-10k", "synthetic-50k"]:
     if name in set(synthetic["dataset"]):
         comparison(name, "Table VII")
@@ -82,22 +76,14 @@ for name in ["synthetic-1k", "synthetic-10k", "synthetic-50k"]:
 # %% [markdown]
 # ## MNIST (Fig. 3, Table III)
 #
-# The paper reports its optimum at B = 64 (99.18%) in the text, while Table III lists 99.13% at B = 64 and its
-# highest value, 99.15%, at B = 8; Table VI then gives 64 again. The table is what we compare with.
+# The paper reports its optimum at B = {glue:text}`mnist_text_b` ({glue:text}`mnist_text_acc:.2f`%) in the text,
+# while Table III lists {glue:text}`iii_64:.2f`% at B = 64 and its highest value, {glue:text}`iii_8:.2f`%, at
+# B = 8; Table VI then gives 64 again. The table is what we compare with.
 
 # %%
-def image_chapter(dataset: str, table_name: str, figure: str) -> None:
-    """Fig 3 / Fig 4: test accuracy against B beside the paper's table, then the row-by-row comparison."""
-    part, name = runs[dataset], book.DATASET_NAMES[dataset]
-    fig, ax = plots.grid(1, width=6.4, height=4)
-    plots.by_batch(part, "test_acc", ax=ax[0], paper=paper.table(table_name.split()[-1]).assign(dataset=dataset),
-                   title=name)
-    book.publish(fig, f"{name} test accuracy against B; dotted squares: the paper's {table_name}.",
-                 report.mean_by_batch(part), figure, runs=part)
-    comparison(dataset, table_name)
-
-
-image_chapter("mnist", "Table III", "Fig 3")
+book.publish(plots.image_accuracy(runs["mnist"], "mnist", "III"), "MNIST test accuracy against B; dotted squares: "
+             "the paper's Table III.", report.mean_by_batch(runs["mnist"]), "Fig 3", runs=runs["mnist"])
+comparison("mnist", "Table III")
 
 # %% [markdown]
 # ## CIFAR-10 (Fig. 4, Table IV)
@@ -106,20 +92,20 @@ image_chapter("mnist", "Table III", "Fig 3")
 # The CIFAR-10 copy on this project's machines is JPEG-compressed (quality 75; labels exact, pixels lossy), so
 # our CIFAR-10 numbers are close to, not identical with, runs on the official files.
 # ```
-# The paper's collapse at B ≥ 256 coincides with Adam learning rates of 0.008–0.032 from the linear rule; the
+# The paper's collapse at B ≥ 256 coincides with Adam learning rates of
+# {glue:text}`cifar_lr_256:g`–{glue:text}`cifar_lr_1024:g` from the linear rule; the
 # [learning-rate chapter](lr_scaling.py) tests whether the rule, not the batch size, causes it.
 
 # %%
-image_chapter("cifar10", "Table IV", "Fig 4")
+book.publish(plots.image_accuracy(runs["cifar10"], "cifar10", "IV"), "CIFAR-10 test accuracy against B; dotted "
+             "squares: the paper's Table IV.", report.mean_by_batch(runs["cifar10"]), "Fig 4", runs=runs["cifar10"])
+comparison("cifar10", "Table IV")
 
 # %% [markdown]
 # ## Where does accuracy peak?
 
 # %%
-peaks = report.mean_by_batch(runs_all).sort_values("test_acc", ascending=False).groupby("dataset").head(1)
-peaks = peaks[["dataset", "batch_size", "test_acc"]].rename(columns={"batch_size": "best B (ours)"})
-peaks = peaks.merge(paper.table("VI")[["dataset", "optimal_B"]].rename(columns={"optimal_B": "optimal B (paper)"}),
-                    on="dataset", how="left")
+peaks = analysis.best_batch_sizes(runs_all)
 book.publish(book.styled(peaks),
              "The batch size with the highest mean test accuracy per data set, beside the paper's Table VI.",
              peaks, "Best batch size", runs=runs_all)

@@ -27,13 +27,12 @@ store = None  # None: results/<profile>
 batch_sizes = None  # None: the profile's batch sizes
 tolerance = 1.0  # accuracy points below the peak that define B* (the paper: 1)
 
-# %%
-import numpy as np
+# %% tags=["remove-input"]
 import pandas as pd
 from IPython.display import Markdown, display
 
 from batchsize import analysis, book, paper, plots, report
-from batchsize.critical import bootstrap_critical, fit_scaling_law
+from batchsize.critical import bootstrap_critical
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10", "dataset-size"], profile, device, seeds, data_dir, store,
                        batch_sizes)
@@ -80,27 +79,10 @@ book.publish(book.styled(points),
              runs=runs[runs["dataset"].str.startswith("synthetic")])
 
 # %%
-paper_fit = fit_scaling_law(paper.table("VI")["N"][:3], paper.table("VI")["critical_B"][:3])
-rows = [{"fit": "paper's Table VI (3 synthetic points)", "exponent": paper_fit.slope, "CI low": paper_fit.slope_ci[0],
-         "CI high": paper_fit.slope_ci[1], "R²": paper_fit.r2, "points": paper_fit.n}]
-if synthetic["train_size"].nunique() >= 2:
-    ours = fit_scaling_law(synthetic["train_size"], synthetic["critical_b"].astype(float))
-    rows.append({"fit": "ours (synthetic sets and subsets)", "exponent": ours.slope, "CI low": ours.slope_ci[0],
-                 "CI high": ours.slope_ci[1], "R²": ours.r2, "points": ours.n})
-fits = pd.DataFrame(rows)
-fig, ax = plots.grid(1, width=6.4, height=4.2)
-ax = ax[0]
-ax.scatter(synthetic["train_size"], synthetic["critical_b"].astype(float), label="ours")
-ax.scatter(paper.table("VI")["N"][:3] * 0.8, paper.table("VI")["critical_B"][:3], marker="s", facecolor="none",
-           edgecolor="black", label="paper (N × 0.8: training examples)")
-if len(rows) > 1:
-    n = np.geomspace(synthetic["train_size"].min(), synthetic["train_size"].max(), 50)
-    ax.plot(n, ours.prefactor * n ** ours.slope, "--", label=f"fit: B* ∝ N^{ours.slope:.2f}")
-ax.set(xscale="log", yscale="log", xlabel="training examples N", ylabel="critical batch size B*")
-plots.outside_legend(ax)
-book.publish(fig, "Critical batch size against training-set size (synthetic data), log-log, with the fitted "
-             "power law; open squares: the paper's Table VI (its N × 0.8, the training examples). Groups without a "
-             "B* (no B falls a point below the peak) are left out.",
+fits, ours = analysis.exponent_fits(synthetic)
+book.publish(plots.critical_against_n(synthetic, ours), "Critical batch size against training-set size (synthetic "
+             "data), log-log, with the fitted power law; open squares: the paper's Table VI (its N × 0.8, the "
+             "training examples). Groups without a B* (no B falls a point below the peak) are left out.",
              synthetic, "B* against N", runs=runs)
 book.publish(book.styled(fits, 3),
              f"Fits of log B* on log N with 95% t intervals for the exponent; the paper assumes "

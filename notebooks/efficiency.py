@@ -11,10 +11,11 @@
 # %% [markdown]
 # # Training efficiency (Figs 6–8)
 #
-# §IV-C and §V-E: large batches cut the time per epoch "by 10–50×" but "require 1.5–2× more epochs" to reach
-# the same accuracy, so the wall-clock speedup is "typically 2–5×". We measure mean epoch time, the learning
-# curves, the first epoch above 80% test accuracy (the paper's convergence criterion) and the wall-clock time
-# to a target accuracy.
+# §IV-C and §V-E: large batches cut the time per epoch "by {glue:text}`epoch_speedup`×" but "require
+# {glue:text}`extra_epochs`× more epochs" to reach the same accuracy, so the wall-clock speedup is "typically
+# {glue:text}`wall_clock_speedup`×". We measure mean epoch time, the learning curves, the first epoch above
+# {glue:text}`target:.0f`% test accuracy (the paper's convergence criterion) and the wall-clock time to a target
+# accuracy.
 #
 # ```{note}
 # Epoch times depend on the machine: the paper's come from an RTX 6000 Ada (MNIST, CIFAR-10) and a Threadripper
@@ -31,76 +32,39 @@ store = None  # None: results/<profile>
 batch_sizes = None  # None: the profile's batch sizes
 target_rule = 0.9  # target accuracy: 80% (the paper's) where two B reach it, else this × the best accuracy
 
-# %%
+# %% tags=["remove-input"]
 import pandas as pd
 
-from batchsize import book, paper, plots, report
+from batchsize import analysis, book, paper, plots, report
 from batchsize.run import ACCURACY_TARGET
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds, data_dir, store, batch_sizes)
 runs = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True)
 history = chapter.history(runs)
-datasets = list(dict.fromkeys(runs["dataset"]))
+book.glue(**paper.quoted(), target=ACCURACY_TARGET)
 
 # %% [markdown]
 # ## Epoch time and learning curves, per data set
 
 # %%
-theirs = {d: paper.accuracy_table(d).assign(dataset=d).rename(columns={"epoch_time": "mean_epoch_time"})
-          for d in datasets}
-for figure, group in (("Fig 6", [d for d in datasets if d.startswith("synthetic")]), ("Fig 7", ["mnist"]),
-                      ("Fig 8", ["cifar10"])):
-    group = [d for d in group if d in datasets]
-    if not group:
-        continue
-    fig, axes = plots.grid(2 * len(group), ncols=2)
-    for i, name in enumerate(group):
-        part = runs[runs["dataset"] == name]
-        plots.by_batch(part, "mean_epoch_time", ax=axes[2 * i], paper=theirs[name], title=book.DATASET_NAMES[name])
-        axes[2 * i].set_yscale("log")
-        plots.learning_curves(history[history["dataset"] == name], "test_acc", ax=axes[2 * i + 1],
-                              title=book.DATASET_NAMES[name])
-    fig.tight_layout()
-    data = report.mean_by_batch(runs[runs["dataset"].isin(group)])
-    book.publish(fig, "Mean epoch time against B (log scale; dotted squares: the "
-                 "paper, on its hardware) and test accuracy per epoch for every B.", data, figure,
-                 runs=runs[runs["dataset"].isin(group)])
-
+FIGURES = {"Fig 6": ["synthetic-1k", "synthetic-10k", "synthetic-50k"], "Fig 7": ["mnist"], "Fig 8": ["cifar10"]}
+for figure, group in FIGURES.items():
+    part = runs[runs["dataset"].isin(group)]
+    if len(part):
+        book.publish(plots.epoch_times_and_curves(part, history), "Mean epoch time against B (log scale; "
+                     "dotted squares: the paper, on its hardware) and test accuracy per epoch for every B.",
+                     report.mean_by_batch(part), figure, runs=part)
 
 # %% [markdown]
 # ## Epochs and wall-clock time to a target accuracy
 
 # %%
-def target_for(name: str) -> float:
-    """The paper's 80% where at least two batch sizes reach it, else `target_rule` × the best accuracy seen."""
-    best = runs[runs["dataset"] == name].groupby("batch_size")["best_test_acc"].mean()
-    return ACCURACY_TARGET if (best > ACCURACY_TARGET).sum() >= 2 else round(target_rule * best.max(), 1)
-
-
-rows = []
-for key, curve in history.sort_values("epoch").groupby("key"):
-    run = runs.set_index("key").loc[key]
-    target = target_for(run["dataset"])
-    reached = curve[curve["test_acc"] >= target]
-    epoch = int(reached["epoch"].iloc[0]) if len(reached) else None
-    seconds = curve["epoch_time"].cumsum()[curve["epoch"] <= epoch].iloc[-1] if epoch else None
-    rows.append({"dataset": run["dataset"], "batch_size": run["batch_size"], "seed": run["seed"], "target": target,
-                 "epochs_to_target": epoch, "seconds_to_target": seconds,
-                 "mean_epoch_time": run["mean_epoch_time"]})
-to_target = pd.DataFrame(rows)
-cells = to_target.groupby(["dataset", "batch_size"]).agg(
-    target=("target", "first"), epochs_to_target=("epochs_to_target", "mean"),
-    seconds_to_target=("seconds_to_target", "mean"), mean_epoch_time=("mean_epoch_time", "mean")).reset_index()
-fig, axes = plots.grid(2)
-plots.by_batch(to_target.dropna(subset=["epochs_to_target"]), "epochs_to_target", ax=axes[0])
-plots.by_batch(to_target.dropna(subset=["seconds_to_target"]), "seconds_to_target", ax=axes[1])
-axes[1].set_yscale("log")
-plots.shared_legend(axes)
-fig.tight_layout()
-book.publish(fig, "Epochs and training seconds (sum of epoch times) until the test accuracy first reaches the "
-             f"target: {ACCURACY_TARGET:.0f}% where two B reach it, else {target_rule} × the best accuracy of the "
-             "data set (column `target`). Missing points: never reached in the epoch budget.", cells,
-             "Time to target", runs=runs)
+to_target = analysis.runs_to_target(runs, history, target_rule)
+cells = analysis.target_cells(to_target)
+book.publish(plots.time_to_target(to_target), "Epochs and training seconds (sum of epoch times) until the test "
+             f"accuracy first reaches the target: {ACCURACY_TARGET:.0f}% where two B reach it, else {target_rule} × "
+             "the best accuracy of the data set (column `target`). Missing points: never reached in the epoch "
+             "budget.", cells, "Time to target", runs=runs)
 
 # %% [markdown]
 # ## The paper's ratios, measured
@@ -109,14 +73,7 @@ book.publish(fig, "Epochs and training seconds (sum of epoch times) until the te
 # needs, and the net wall-clock speedup to the target (> 1: the large batch is faster).
 
 # %%
-ratios = []
-for name, part in cells.groupby("dataset"):
-    small, large = part.iloc[0], part.iloc[-1]
-    ratios.append({"dataset": name, "small B": small["batch_size"], "large B": large["batch_size"],
-                   "per-epoch speedup": small["mean_epoch_time"] / large["mean_epoch_time"],
-                   "epochs ratio (large/small)": large["epochs_to_target"] / small["epochs_to_target"],
-                   "wall-clock speedup": small["seconds_to_target"] / large["seconds_to_target"]})
-ratios = pd.DataFrame(ratios)
+ratios = analysis.efficiency_ratios(cells)
 book.publish(book.styled(ratios, na_rep="never reached"),
              f"Paper: per-epoch speedup {paper.EPOCH_SPEEDUP[0]:.0f}–{paper.EPOCH_SPEEDUP[1]:.0f}× (its B = 1 against "
              f"B ≥ 256), {paper.EXTRA_EPOCHS[0]}–{paper.EXTRA_EPOCHS[1]}× more epochs, wall-clock speedup "

@@ -27,7 +27,7 @@ data_dir = None
 store = None
 batch_sizes = None  # None: every batch size of the profile
 
-# %%
+# %% tags=["remove-input"]
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 

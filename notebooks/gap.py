@@ -12,7 +12,8 @@
 # # The generalization gap (Fig. 5)
 #
 # §IV-B: the gap Δ = train accuracy − test accuracy against B for every data set. The paper reports a Pearson
-# correlation r = 0.87 (p < 0.001) between log B and Δ, and Δ < 2% for B ≤ 64 on every data set. We compute
+# correlation r = {glue:text}`pearson_r` (p < {glue:text}`pearson_p`) between log B and Δ, and
+# Δ < {glue:text}`gap_bound:g`% for B ≤ 64 on every data set. We compute
 # both from the store, with a confidence interval for r, and add the control the paper discusses but does not
 # run: Hoffer et al.'s *matched steps* {cite}`hoffer2017` — large batches trained for as many updates as B = 32
 # gets — which asks whether a gap comes from batch size or from fewer updates.
@@ -25,7 +26,7 @@ data_dir = None  # None: $BATCHSIZE_DATA, else ./data
 store = None  # None: results/<profile>
 batch_sizes = None  # None: the profile's batch sizes
 
-# %%
+# %% tags=["remove-input"]
 import pandas as pd
 from IPython.display import Markdown
 
@@ -35,56 +36,44 @@ chapter = book.Chapter(["synthetic", "mnist", "cifar10", "matched-steps"], profi
                        batch_sizes)
 runs = pd.concat([chapter.table(s) for s in ("synthetic", "mnist", "cifar10")], ignore_index=True)
 runs = runs[~runs["diverged"]]
+book.glue(**paper.quoted())
 
 # %% [markdown]
 # ## Δ against B
 
 # %%
-theirs = pd.concat([paper.accuracy_table(d).assign(dataset=d) for d in ("synthetic-1k", "synthetic-10k",
-                                                                         "synthetic-50k", "mnist", "cifar10")])
-fig, ax = plots.grid(1, width=7.5, height=4.5)
-plots.by_batch(runs, "gap", ax=ax[0], paper=theirs[theirs["dataset"].isin(runs["dataset"])])
-smallest = min(runs["batch_size"].min(), theirs["B"].min())  # the bound's line spans the B it is claimed for
-ax[0].hlines(paper.GAP_BOUND, smallest, paper.GAP_BOUND_MAX_B, color="grey", linestyle="--", linewidth=1)
-book.publish(fig, "Generalization gap Δ against B; dotted squares: the paper's Tables III, IV and VII; "
-             f"dashed line: the paper's Δ = {paper.GAP_BOUND}% bound for B ≤ {paper.GAP_BOUND_MAX_B}. Diverged "
-             "runs are left out.", report.mean_by_batch(runs), "Fig 5", runs=runs)
+book.publish(plots.gap_against_b(runs), "Generalization gap Δ against B; dotted squares: the paper's Tables III, IV "
+             f"and VII; dashed line: the paper's Δ = {paper.GAP_BOUND}% bound for B ≤ {paper.GAP_BOUND_MAX_B}. "
+             "Diverged runs are left out.", report.mean_by_batch(runs), "Fig 5", runs=runs)
 
 # %% [markdown]
 # ## Pearson r between log B and Δ
 
 # %%
-rows = [{"data": "all data sets", **report.pearson_log_b_gap(runs)}]
-rows += [{"data": book.DATASET_NAMES[d], **report.pearson_log_b_gap(part)} for d, part in runs.groupby("dataset")
-         if part["batch_size"].nunique() > 2]
-pearson = pd.DataFrame(rows)
-pearson["paper"] = [f"r = {paper.PEARSON_R}, p < 0.001"] + [""] * (len(pearson) - 1)
+pearson = analysis.pearson_table(runs)
 book.publish(book.styled(pearson, 3).format({"p": "{:.2g}"}),
              "Pearson correlation of log₂ B with Δ over all runs (one point per run), two-sided p-value and 95% "
              "Fisher-z interval; then per data set.", pearson, "Pearson r", runs=runs)
 overall = pearson.iloc[0]
 Markdown(f"Over all runs r = {overall['r']:.2f} (95% CI {overall['ci_low']:.2f} to {overall['ci_high']:.2f}, "
-         f"p = {overall['p']:.2g}, n = {overall['n']}); the paper reports r = {paper.PEARSON_R} with p < 0.001. "
-         "Pooling data sets mixes levels of Δ that differ by data set, so the per-data-set values say more.")
+         f"p = {overall['p']:.2g}, n = {overall['n']}); the paper reports r = {paper.PEARSON_R} with p < "
+         f"{paper.PEARSON_P}. Pooling data sets mixes levels of Δ that differ by data set, so the per-data-set values "
+         "say more.")
 
 # %% [markdown]
-# ## Is Δ below 2% for B ≤ 64?
+# ## Is Δ below the paper's bound for B ≤ 64?
 
 # %%
-small = report.mean_by_batch(runs)
-small = small[small["batch_size"] <= paper.GAP_BOUND_MAX_B]
-worst = small.sort_values("gap", ascending=False).groupby("dataset").head(1)[["dataset", "batch_size", "gap"]]
-worst["below 2%"] = worst["gap"] < paper.GAP_BOUND
+worst = analysis.gap_bound_table(runs)
 book.publish(book.styled(worst),
              f"The largest mean Δ among B ≤ {paper.GAP_BOUND_MAX_B} per data set (the paper: below "
              f"{paper.GAP_BOUND}% everywhere).", worst, "Gap bound", runs=runs)
-
 # %% [markdown]
 # ## Matched steps: fewer updates, or larger batches?
 #
-# With a fixed epoch budget, B = 512 makes 16× fewer updates than B = 32. The `matched-steps` section trains
+# With a fixed epoch budget, B = 512 makes one update for every 16 of B = 32. The `matched-steps` section trains
 # B = 128 and 512 on the medium synthetic set for epochs × B/32 epochs, so that each makes as many updates as
-# B = 32 does in the fixed budget. That comparison alone favours the large batch: it gets 4× or 16× the epochs of
+# B = 32 does in the fixed budget. That comparison alone favours the large batch: it gets B/32 times the epochs of
 # a B = 32 baseline that may not have converged. The section therefore also trains B = 32 for each long budget,
 # and every B for the fixed one, so that each large batch is compared with B = 32 three ways: at the fixed
 # budget (the paper's setup), at equal updates, and at equal epochs (B = 32 trained as long).
@@ -92,19 +81,10 @@ book.publish(book.styled(worst),
 # %%
 matched = chapter.table("matched-steps")
 comparison = analysis.matched_steps(matched)
-curves = chapter.history(matched)
-curves = curves[curves["epochs"] == curves.groupby("batch_size")["epochs"].transform("max")]  # each B's longest
-curves = curves.assign(updates=curves["epoch"] * -(-curves["train_size"] // curves["batch_size"]))
+curves = analysis.matched_curves(chapter.history(matched))
 fixed = matched[matched["epochs"] == matched["epochs"].min()]
-fig, axes = plots.grid(2)
-for ax, x, at in zip(axes, ("updates", "epoch"), (fixed.loc[fixed["batch_size"] == 32, "steps"].median(),
-                                                  fixed["epochs"].min()), strict=True):
-    plots.learning_curves(curves.assign(epoch=curves[x]), "test_acc", ax=ax)
-    ax.set(xscale="log", xlabel=x if x == "updates" else plots.LABELS["epoch"])
-    ax.axvline(at, color="grey", linestyle=":", linewidth=1)
-plots.shared_legend(axes)
-fig.tight_layout()
-book.publish(fig, "Medium synthetic set: test accuracy of each B's longest run against updates (left) and epochs "
+book.publish(plots.matched_steps(curves, fixed.loc[fixed["batch_size"] == 32, "steps"].median(), fixed["epochs"].min()),
+             "Medium synthetic set: test accuracy of each B's longest run against updates (left) and epochs "
              "(right), log scale; dotted: the fixed budget of B = 32. Equal updates: read the curves at the left "
              "panel's dotted line; equal epochs: at the same epoch on the right.", curves, "Matched steps",
              runs=matched)

@@ -13,7 +13,8 @@
 #
 # §IV-E draws the test loss on a 2-D filter-normalized random plane around the trained weights
 # (Algorithm 1, after Li et al. {cite}`li2018`) and reports the ε-sharpness S(w, ε) = max over ‖δ‖ ≤ ε of
-# L(w + δ) − L(w) with ε = 0.1: **S = 0.023 at B = 32 and 0.158 at B = 512, a 6.9× ratio** (synthetic data).
+# L(w + δ) − L(w) with ε = 0.1: **S = {glue:text}`sharpness_32` at B = 32 and {glue:text}`sharpness_512` at B = 512, a
+# {glue:text}`sharpness_ratio`× ratio** (synthetic data).
 # ε-sharpness in an absolute L2 ball is not scale-invariant, so we evaluate it on one fixed evaluation set for
 # every B, in float64, and set other measures beside it: Keskar et al.'s relative-box sharpness
 # {cite}`keskar2017`, the Hessian's top eigenvalue and, beyond the paper, its trace. The paper does not say which
@@ -32,36 +33,16 @@ grid_points = None  # points per axis; None: 51 MLP / 21 CNN (paper), 21 MLP / 9
 n_eval = None  # evaluation examples (the first of the test set); None: 2,000 MLP / 500 CNN (smoke: 256)
 epsilon = 0.1  # the paper's ε
 
-# %%
-import numpy as np
-import pandas as pd
-import torch
+# %% tags=["remove-input"]
 from IPython.display import Markdown
 
 from batchsize import analysis, book, paper, plots
-from batchsize.landscape import filter_normalized_direction, loss_surface
 
-sections = list(dict.fromkeys("synthetic" if d.startswith("synthetic") else d for d in datasets))
-chapter = book.Chapter(sections, profile, device, seeds, data_dir, store, batch_sizes, mix_profiles=True)
-runs = pd.concat([chapter.table(s) for s in sections], ignore_index=True)
-every_seed = analysis.with_weights(chapter, runs[runs["dataset"].isin(datasets)])  # the sharpness: all seeds
+chapter = book.Chapter(book.sections_of(datasets), profile, device, seeds, data_dir, store, batch_sizes,
+                       mix_profiles=True)
+every_seed = analysis.runs_with_weights(chapter, datasets)  # the sharpness: all seeds
 weights = every_seed[every_seed["seed"] == every_seed["seed"].min()]  # the surfaces: one seed per B
-smoke = chapter.profile == "smoke"
-
-
-def points(run: pd.Series) -> int:
-    if grid_points:
-        return grid_points
-    if smoke:
-        return 5
-    if run["prov_profile"] == "paper":  # a 51 × 51 CNN surface is about 45 CPU-minutes: 21 × 21 on a CPU
-        return 51 if run["model"] == "mlp" else 21
-    return 21 if run["model"] == "mlp" else 9
-
-
-def evaluation_size(run: pd.Series) -> int:
-    return n_eval or (256 if smoke else 2000 if run["model"] == "mlp" else 500)
-
+book.glue(**paper.quoted())
 
 # %% [markdown]
 # ## Loss surfaces: the smallest against the largest batch size
@@ -71,41 +52,17 @@ def evaluation_size(run: pd.Series) -> int:
 # seed, each filter-normalized to its own network's weights.
 
 # %%
-surfaces = []
-for name in datasets:
-    part = weights[weights["dataset"] == name].sort_values("batch_size")
-    if len(part) < 2:
-        continue
-    pair = [part.iloc[0], part.iloc[-1]]
-    fig = plots.plt.figure(figsize=(10, 4))
-    for i, run in enumerate(pair):
-        model = chapter.model(run)
-        x, y = chapter.eval_set(run, evaluation_size(run))
-        generator = torch.Generator().manual_seed(0)
-        directions = (filter_normalized_direction(model, generator), filter_normalized_direction(model, generator))
-        axis = np.linspace(-1, 1, points(run))
-        loss = loss_surface(model, x, y, directions, axis, axis)
-        a, b = np.meshgrid(axis, axis, indexing="ij")
-        surfaces.append(pd.DataFrame({"dataset": name, "batch_size": run["batch_size"], "alpha": a.ravel(),
-                                      "beta": b.ravel(), "test_loss": loss.ravel()}))
-        ax = fig.add_subplot(1, 2, i + 1, projection="3d")
-        ax.plot_surface(a, b, np.log10(loss), cmap="viridis", linewidth=0, rasterized=True)  # 200 dpi in the SVG
-        ax.set(xlabel="α", ylabel="β", zlabel="log₁₀ test loss", title=f"B = {run['batch_size']}")
-    fig.suptitle(book.DATASET_NAMES[name])
-    fig.tight_layout()
-    data = pd.concat(surfaces[-2:])
-    number = "Fig. 10" if name == "mnist" else "Fig. 9"
-    book.publish(fig, f"Test loss on a filter-normalized random plane around the trained weights, "
-                 f"{len(x)} test examples, {points(run)}×{points(run)} grid.", data,
-                 f"{number} {name}", runs=part)
+surfaces = analysis.loss_surfaces(chapter, weights, datasets, grid_points, n_eval)
+for name, part in surfaces.groupby("dataset", sort=False):
+    n, points = part["n_eval"].iloc[-1], part["points"].iloc[-1]
+    book.publish(plots.loss_surfaces(part, book.DATASET_NAMES[name]), "Test loss on a filter-normalized random plane "
+                 f"around the trained weights, {n} test examples, {points}×{points} grid.",
+                 part.drop(columns=["n_eval", "points"]), f"{'Fig. 10' if name == 'mnist' else 'Fig. 9'} {name}",
+                 runs=weights[weights["dataset"] == name])
 
 # %%
-landscape = pd.concat(surfaces, ignore_index=True) if surfaces else pd.DataFrame()
-if len(landscape):
-    centre = landscape[(landscape["alpha"] == 0) & (landscape["beta"] == 0)].set_index(["dataset", "batch_size"])
-    edge = landscape[(landscape["alpha"].abs() <= 0.5) & (landscape["beta"].abs() <= 0.5)]
-    rise = (edge.groupby(["dataset", "batch_size"])["test_loss"].mean() - centre["test_loss"]).rename(
-        "mean rise within |α|, |β| ≤ 0.5").reset_index()
+if len(surfaces):
+    rise = analysis.surface_rise(surfaces)
     book.publish(book.styled(rise, 4),
                  "How fast the surface rises around the minimum: mean test loss over the inner square minus the "
                  "loss at the centre (larger: sharper).", rise, "Surface rise", runs=weights)
@@ -120,33 +77,24 @@ if len(landscape):
 # and flat in the others, and the two need not rank the batch sizes alike.
 
 # %%
-METRICS = ("epsilon_sharpness", "keskar_sharpness", "hessian_top_eigenvalue", "hessian_trace")
-LABELS = {**plots.LABELS, "hessian_trace": "Hessian trace (Hutchinson)"}
 mlp = every_seed[every_seed["model"] == "mlp"]
-sharp = analysis.sharpness_table(chapter, mlp, epsilon, n_eval or (256 if smoke else 2000))
-fig, axes = plots.grid(4, ncols=2)
-for ax, metric in zip(axes, METRICS, strict=True):
-    plots.by_batch(sharp, metric, ax=ax, title=LABELS[metric])
-    ax.set(ylabel=LABELS[metric], yscale="log" if (sharp[metric] > 0).all() else "linear")
-axes[0].scatter(list(paper.SHARPNESS), list(paper.SHARPNESS.values()), marker="s", facecolor="none",
-                edgecolor="black", label="paper (data set not stated)", zorder=5)
-plots.log2_axis(axes[0], [*sharp["batch_size"], *paper.SHARPNESS])
-plots.shared_legend(axes)
-fig.tight_layout()
-book.publish(fig, f"Sharpness against B on the synthetic sets, ε = {epsilon} (log scale where every value is "
+sharp = analysis.sharpness_table(chapter, mlp, epsilon, n_eval or (256 if chapter.profile == "smoke" else 2000))
+book.publish(plots.sharpness_panels(sharp, analysis.SHARPNESS_METRICS, paper.SHARPNESS),
+             f"Sharpness against B on the synthetic sets, ε = {epsilon} (log scale where every value is "
              "positive); open squares (first panel): the paper's S(ε = 0.1) for B = 32 and 512. The data hold each "
              "trace estimate's standard error (`hessian_trace_se`).", sharp, "Sharpness", runs=mlp)
 
 # %%
-ratios = analysis.sharpness_ratios(sharp, METRICS)
-ratios["metric"] = ratios["metric"].map(LABELS)
+ratios = analysis.sharpness_ratios(sharp, analysis.SHARPNESS_METRICS).replace({"metric": plots.LABELS})
 book.publish(book.styled(ratios.rename(columns={"metric": "measure"})),
              f"Sharpness of the largest over the smallest B: geometric mean over seeds with a 95% interval (Welch, "
              f"log scale; none where a value is not positive); the paper: S ratio {paper.SHARPNESS_RATIO}× for "
              "B = 512 over B = 32. The report's sharpness claims use these very numbers.", ratios,
              "Sharpness ratios", runs=mlp)
-Markdown("A ratio above 1 means the large-batch solution is sharper. The paper's absolute S values depend on the "
-         "evaluation set and the weights' scale, so only the ratio is compared.")
+
+# %% [markdown]
+# A ratio above 1 means the large-batch solution is sharper. The paper's absolute S values depend on the
+# evaluation set and the weights' scale, so only the ratio is compared.
 
 # %% [markdown]
 # ### Do the trace and λ_max agree?

@@ -12,7 +12,8 @@
 # # Gradient noise (Fig. 11)
 #
 # §IV-F: for each B, 20 random mini-batches, the elementwise variance of their first-layer gradients (Eq. 4),
-# averaged; a log-log fit of that variance on B gives **slope −0.98 with R² = 0.996**, close to the −1 of
+# averaged; a log-log fit of that variance on B gives **slope {glue:text}`variance_slope` with
+# R² = {glue:text}`variance_r2`**, close to the −1 of
 # Var ∝ 1/B (Eq. 1). Var ∝ 1/B holds for mini-batches drawn *with* replacement; without replacement — as in a
 # shuffled epoch — the variance carries a finite-population factor (N − B)/(N − 1), which matters when B is
 # not small against N (the small synthetic set has N = 800 and B up to 512). We measure both samplings, and
@@ -28,35 +29,19 @@ batch_sizes = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]  # where the variance is m
 datasets = ["synthetic-1k", "synthetic-10k", "synthetic-50k"]
 n_batches = 20  # the paper's 20 mini-batches per B
 
-# %%
-import pandas as pd
-
+# %% tags=["remove-input"]
 from batchsize import analysis, book, paper, plots
 
-sections = list(dict.fromkeys("synthetic" if d.startswith("synthetic") else d for d in datasets))
-chapter = book.Chapter(sections, profile, device, seeds, data_dir, store, mix_profiles=True)
-runs = pd.concat([chapter.table(s) for s in sections], ignore_index=True)
-weights = analysis.with_weights(chapter, runs[runs["dataset"].isin(datasets)])
+chapter = book.Chapter(book.sections_of(datasets), profile, device, seeds, data_dir, store, mix_profiles=True)
+weights = analysis.runs_with_weights(chapter, datasets)
 models = analysis.base_batch_models(weights, datasets)  # every seed's network per data set, B closest to 32
 variance = analysis.variance_table(chapter, models, batch_sizes, n_batches)
+book.glue(**paper.quoted())
 
 # %%
-fig, axes = plots.grid(variance["dataset"].nunique())
-for ax, (name, part) in zip(axes, variance.groupby("dataset", sort=False), strict=True):
-    for sampling, style in (("with replacement", "o-"), ("without replacement", "s--")):
-        mean = part[part["sampling"] == sampling].groupby("batch_size")["variance"].mean()
-        ax.plot(mean.index, mean.to_numpy(), style, label=sampling, mfc="none")
-    ref = part[part["sampling"] == "with replacement"].groupby("batch_size")["variance"].mean()
-    ax.plot(ref.index, ref.iloc[0] / ref.index.to_numpy(), ":", color="grey", label="∝ 1/B")
-    ax.set(yscale="log", title=f"{book.DATASET_NAMES[name]} (N = {part['N'].iloc[0]:,})", ylabel="σ̂²_B (Eq. 4)")
-    plots.log2_axis(ax, part["batch_size"])
-    ax.set_xlabel(plots.LABELS["batch_size"])
-plots.shared_legend(axes)
-fig.tight_layout()
-book.publish(fig, f"Mean elementwise variance of first-layer gradients over {n_batches} mini-batches "
-             "of size B, on the training set, at the trained weights of the runs named in the data (`trained_B`, "
-             "`seed`; the mean over their seeds).",
-             variance, "Fig 11", runs=models)
+book.publish(plots.variance_against_b(variance), f"Mean elementwise variance of first-layer gradients over "
+             f"{n_batches} mini-batches of size B, on the training set, at the trained weights of the runs named in "
+             "the data (`trained_B`, `seed`; the mean over their seeds).", variance, "Fig 11", runs=models)
 
 # %% [markdown]
 # ## The log-log fit (Eq. 5)

@@ -27,28 +27,16 @@ seeds = None  # None: the profile's number of seeds
 data_dir = None  # None: $BATCHSIZE_DATA, else ./data
 store = None  # None: results/<profile>
 
-# %%
-import pandas as pd
-from IPython.display import HTML, Markdown
+# %% tags=["remove-input"]
+from IPython.display import Markdown
 
-from batchsize import analysis, book, report
+from batchsize import analysis, book, paper, report
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10", "lr-scaling", "dataset-size"], profile, device, seeds,
                        data_dir, store, mix_profiles=True)
-accuracy = pd.concat([chapter.table(s) for s in ("synthetic", "mnist", "cifar10")], ignore_index=True)
-smoke = chapter.profile == "smoke"
-# The synthetic runs whose weights the store keeps, every seed: the sharpness claims compare intervals.
-mlp = analysis.with_weights(chapter, accuracy[accuracy["model"] == "mlp"])
-synthetic = ["synthetic-1k", "synthetic-10k", "synthetic-50k"]
-tables = {
-    "accuracy": accuracy,
-    "lr-scaling": chapter.table("lr-scaling"),
-    "sharpness": analysis.sharpness_table(chapter, mlp, n_eval=256 if smoke else 2000),
-    "variance_fits": analysis.variance_fits(analysis.variance_table(
-        chapter, analysis.base_batch_models(mlp, synthetic), [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])),
-    "critical_runs": pd.concat([accuracy, chapter.table("dataset-size")]).drop_duplicates("key"),
-}
+tables = analysis.report_tables(chapter)
 verdicts = report.evaluate(report.claims(), tables, chapter.profile)
+book.glue(**paper.quoted())
 
 # %%
 counts = verdicts["verdict"].value_counts()
@@ -58,21 +46,20 @@ Markdown(f"**{len(verdicts)} claims**: " + ", ".join(f"{counts.get(v, 0)} {v}" f
          "sections may therefore pool profiles; absolute numbers are judged only on paper-profile runs.")
 
 # %%
-COLOURS = {report.REPRODUCED: "#d4edda", report.PARTLY: "#fff3cd", report.NOT_REPRODUCED: "#f8d7da",
-           report.NOT_TESTABLE: "#e2e3e5"}
-shown = verdicts.assign(chapter=[f'<a href="{book.chapter_link(c)}">{c}</a>' for c in verdicts["chapter"]])
-styled = (shown.style.hide(axis="index")
-          .map(lambda v: f"background-color: {COLOURS.get(v, '')}", subset=["verdict"]))
-book.publish(HTML(styled.to_html(escape=False)), "Every claim: the paper's value, ours (mean [95 % interval] "
-             "(n seeds)), the verdict and its tolerance.", verdicts, "Reproduction report", runs=accuracy)
+book.publish(book.verdict_table(verdicts), "Every claim: the paper's value, ours (mean [95 % interval] (n seeds)), "
+             "the verdict and its tolerance.", verdicts, "Reproduction report", runs=tables["accuracy"])
 
 # %% [markdown]
 # ## Where the paper disagrees with itself
 #
-# - §IV-A gives synthetic accuracies of 89.5% → 85.0% (1K), 91.0% → 88.5% (10K) and 92.5% → 90.5% (50K) for
-#   B = 8 → 512 and calls the trend monotonic; Table VII, for the same runs, lists 95.0% → 96.5%,
-#   98.15% → 98.80% and 99.32% → 99.27%, with the best accuracy at B = 256 for the 1K set. The `synthetic-drop`
-#   claims test the text, `table-vii` the table.
-# - §IV-A2 puts the MNIST optimum at B = 64 with 99.18%; Table III lists 99.13% at B = 64 and 99.15% at B = 8.
-# - §V-D speaks of a "10% accuracy degradation" without LR scaling; Table V shows 8.1 points.
+# - §IV-A gives synthetic accuracies of {glue:text}`iva_1k_8:.1f`% → {glue:text}`iva_1k_512:.1f`% (1K),
+#   {glue:text}`iva_10k_8:.1f`% → {glue:text}`iva_10k_512:.1f`% (10K) and {glue:text}`iva_50k_8:.1f`% →
+#   {glue:text}`iva_50k_512:.1f`% (50K) for B = 8 → 512 and calls the trend monotonic; Table VII, for the same
+#   runs, lists {glue:text}`vii_1k_8:.1f`% → {glue:text}`vii_1k_512:.1f`%, {glue:text}`vii_10k_8:.2f`% →
+#   {glue:text}`vii_10k_512:.2f`% and {glue:text}`vii_50k_8:.2f`% → {glue:text}`vii_50k_512:.2f`%, with the best
+#   accuracy at B = 256 for the 1K set. The `synthetic-drop` claims test the text, `table-vii` the table.
+# - §IV-A2 puts the MNIST optimum at B = {glue:text}`mnist_text_b` with {glue:text}`mnist_text_acc:.2f`%; Table III
+#   lists {glue:text}`iii_64:.2f`% at B = 64 and {glue:text}`iii_8:.2f`% at B = 8.
+# - §V-D speaks of a "{glue:text}`lsr_max_drop:.0f`% accuracy degradation" without LR scaling; Table V shows
+#   {glue:text}`v_drop_512:.1f` points.
 # - §V-B cites "Section IV-G" for the variance law, which is §IV-F; §V-A cites "Section IV-F" for sharpness (§IV-E).

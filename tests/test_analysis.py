@@ -120,3 +120,183 @@ def test_no_weights_no_noise_scale_and_nothing_to_compare():
     vi = pd.DataFrame({"dataset": ["mnist"], "N": [60000], "critical_b": pd.array([256], dtype="Int64")})
     versus = analysis.noise_against_critical(noise, vi)
     assert versus.empty and analysis.noise_agreement(versus).startswith("No data set has both")
+
+
+class TinyChapter:
+    """What `analysis.loss_surfaces` asks of a `book.Chapter`: a network per run and a fixed evaluation set."""
+
+    profile = "quick"
+
+    def __init__(self):
+        import torch
+
+        generator = torch.Generator().manual_seed(0)
+        self.x, self.y = torch.randn(64, 4, generator=generator), torch.randint(0, 2, (64,), generator=generator)
+
+    def model(self, run: pd.Series):
+        import torch
+
+        torch.manual_seed(int(run["batch_size"]))
+        return torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2)).eval()
+
+    def eval_set(self, run: pd.Series, n: int | None = None):
+        return self.x[:n], self.y[:n]
+
+
+def test_loss_surfaces_pair_the_smallest_and_largest_b_and_centre_on_the_trained_loss():
+    import torch
+
+    weights = pd.DataFrame({"dataset": ["synthetic-1k"] * 3 + ["synthetic-10k"], "batch_size": [64, 8, 512, 32],
+                            "model": "mlp", "prov_profile": "quick"})
+    chapter = TinyChapter()
+    surfaces = analysis.loss_surfaces(chapter, weights, ["synthetic-1k", "synthetic-10k"], grid_points=5, n_eval=32)
+    assert sorted(surfaces["batch_size"].unique()) == [8, 512]  # B = 64 is neither; the 10K set has one B only
+    assert len(surfaces) == 2 * 25 and (surfaces["points"] == 5).all() and (surfaces["n_eval"] == 32).all()
+    centre = surfaces[(surfaces["alpha"] == 0) & (surfaces["beta"] == 0)].set_index("batch_size")["test_loss"]
+    for b in (8, 512):
+        run = pd.Series({"batch_size": b})
+        with torch.no_grad():
+            trained = torch.nn.functional.cross_entropy(chapter.model(run)(chapter.x[:32]), chapter.y[:32])
+        assert centre[b] == pytest.approx(float(trained), rel=1e-5)
+    assert analysis.surface_points(pd.Series({"prov_profile": "paper", "model": "cifar_cnn"}), smoke=False) == 21
+    assert analysis.surface_points(pd.Series({"prov_profile": "paper", "model": "mlp"}), smoke=True) == 5
+
+
+def test_surface_rise_is_larger_for_the_sharper_surface():
+    axis = np.linspace(-1, 1, 5)
+    a, b = (v.ravel() for v in np.meshgrid(axis, axis, indexing="ij"))
+    surfaces = pd.concat([pd.DataFrame({"dataset": "synthetic-1k", "batch_size": size, "alpha": a, "beta": b,
+                                        "test_loss": 0.1 + k * (a ** 2 + b ** 2)})
+                          for size, k in ((32, 1.0), (512, 4.0))])
+    rise = analysis.surface_rise(surfaces).set_index("batch_size").iloc[:, -1]
+    assert rise[32] == pytest.approx(np.mean([x ** 2 + y ** 2 for x in (-0.5, 0, 0.5) for y in (-0.5, 0, 0.5)]))
+    assert rise[512] == pytest.approx(4 * rise[32])
+
+
+def efficiency_runs() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Two B of one data set: B = 8 reaches 80 % in epoch 2 (2 s an epoch), B = 512 in epoch 4 (0.5 s an epoch)."""
+    runs = pd.DataFrame({"key": ["a", "b"], "dataset": "mnist", "batch_size": [8, 512], "seed": 42,
+                         "best_test_acc": [90.0, 85.0], "mean_epoch_time": [2.0, 0.5]})
+    curves = {"a": ([70.0, 81.0, 90.0, 90.0], 2.0), "b": ([50.0, 60.0, 79.0, 85.0], 0.5)}
+    history = pd.DataFrame([{"key": k, "epoch": e + 1, "test_acc": acc, "epoch_time": t}
+                            for k, (accs, t) in curves.items() for e, acc in enumerate(accs)])
+    return runs, history
+
+
+def test_time_to_target_and_the_papers_three_efficiency_ratios():
+    runs, history = efficiency_runs()
+    to_target = analysis.runs_to_target(runs, history.sample(frac=1, random_state=0))  # epochs in any order
+    assert list(to_target["epochs_to_target"]) == [2, 4] and list(to_target["seconds_to_target"]) == [4.0, 2.0]
+    ratios = analysis.efficiency_ratios(analysis.target_cells(to_target)).iloc[0]
+    assert (ratios["small B"], ratios["large B"]) == (8, 512)
+    assert ratios["per-epoch speedup"] == 4.0 and ratios["epochs ratio (large/small)"] == 2.0
+    assert ratios["wall-clock speedup"] == 2.0
+
+
+def test_the_target_is_80_percent_only_where_two_batch_sizes_reach_it():
+    runs, history = efficiency_runs()
+    assert analysis.accuracy_target(runs, "mnist") == 80.0
+    low = runs.assign(best_test_acc=[90.0, 70.0])
+    assert analysis.accuracy_target(low, "mnist", rule=0.9) == 81.0  # 0.9 × the best accuracy seen
+    never = analysis.runs_to_target(low, history.assign(test_acc=history["test_acc"] - 15))
+    assert never["epochs_to_target"].isna().all() and never["seconds_to_target"].isna().all()
+
+
+def test_exponent_fits_set_ours_beside_the_papers_three_points():
+    n = np.array([800, 2_000, 8_000, 40_000])
+    synthetic = pd.DataFrame({"dataset": "synthetic-50k", "train_size": n, "critical_b": 2 * np.sqrt(n)})
+    fits, ours = analysis.exponent_fits(synthetic)
+    assert list(fits["fit"]) == ["paper's Table VI (3 synthetic points)", "ours (synthetic sets and subsets)"]
+    assert fits["exponent"].iloc[1] == pytest.approx(0.5) and ours.prefactor == pytest.approx(2.0)
+    assert fits["points"].tolist() == [3, 4] and fits["CI low"].iloc[0] < 0.5 < fits["CI high"].iloc[0]
+    alone, none = analysis.exponent_fits(synthetic.iloc[:1])
+    assert len(alone) == 1 and none is None  # one size: nothing of ours to fit
+
+
+def test_pearson_table_pools_then_splits_and_the_gap_bound_names_the_worst_small_b():
+    rng = np.random.default_rng(0)
+    runs = pd.DataFrame([{"dataset": d, "batch_size": b, "seed": s, "gap": slope * np.log2(b) + rng.normal(0, 0.1),
+                          "test_acc": 90.0, "train_acc": 92.0, "mean_epoch_time": 1.0}
+                         for d, slope in (("synthetic-1k", 1.0), ("mnist", -1.0)) for b in (8, 32, 64, 512)
+                         for s in (42, 43)])
+    pearson = analysis.pearson_table(runs).set_index("data")
+    assert pearson.loc["Small synthetic (1K)", "r"] > 0.9 and pearson.loc["MNIST", "r"] < -0.9
+    assert pearson.loc["all data sets", "paper"].startswith("r = 0.87")
+    worst = analysis.gap_bound_table(runs).set_index("dataset")
+    assert worst.loc["synthetic-1k", "batch_size"] == 64 and worst.loc["mnist", "batch_size"] == 8
+    assert not worst.loc["synthetic-1k", "below 2%"] and worst.loc["mnist", "below 2%"]
+
+
+def test_matched_curves_keep_each_b_longest_run_and_count_its_updates():
+    curves = pd.DataFrame({"batch_size": [32, 32, 512, 512, 512], "epochs": [10, 10, 10, 160, 160],
+                           "epoch": [1, 2, 1, 1, 2], "train_size": 8000, "test_acc": 1.0})
+    found = analysis.matched_curves(curves)
+    assert list(found["epochs"]) == [10, 10, 160, 160] and list(found["updates"]) == [250, 500, 16, 32]
+
+
+def test_runs_with_weights_keeps_the_asked_data_sets_of_every_section(monkeypatch):
+    class Sections:
+        sections = ["synthetic", "mnist"]
+
+        def table(self, section):
+            names = ["synthetic-1k", "synthetic-10k"] if section == "synthetic" else ["mnist"]
+            return pd.DataFrame({"dataset": names, "kept": [True] * (len(names) - 1) + [False]})
+
+    monkeypatch.setattr(analysis, "with_weights", lambda chapter, runs: runs[runs["kept"]])
+    found = analysis.runs_with_weights(Sections(), ["synthetic-1k", "mnist"])
+    assert list(found["dataset"]) == ["synthetic-1k"]  # mnist's run has no weights, 10K is not asked for
+
+
+def test_the_lr_rule_summary_and_cells_say_what_the_runs_hold():
+    rows = [{"dataset": "synthetic-50k", "batch_size": b, "lr_rule": rule, "seed": 42, "lr": 0.001, "test_acc": acc,
+             "gap": 1.0, "warmup_epochs": w, "diverged": acc < 20, "outcome": "trained"}
+            for b, rule, w, acc in ((32, "fixed", 0, 92.0), (512, "fixed", 0, 80.0), (512, "linear", 0, 90.0),
+                                    (512, "sqrt", 0, 91.0), (512, "linear", 5, 10.0))]
+    table = pd.DataFrame(rows)
+    text = analysis.lr_rule_summary(table[table["warmup_epochs"] == 0])
+    assert text.startswith("At B = 512, the fixed rate is **+10.0 pp** behind") and "B = 512: 8.1 pp" in text
+    assert "91.0% against 90.0% for linear" in text
+    cells = analysis.lr_rule_cells(analysis.with_rule_names(table)).set_index(["batch_size", "rule"])
+    assert cells.loc[(512, "linear + 5-epoch warmup"), "diverged runs"] == 1
+    assert cells.loc[(512, "linear"), "diverged runs"] == 0
+
+
+def test_best_batch_sizes_take_the_highest_seed_mean_and_set_the_papers_optimum_beside_it():
+    runs = pd.DataFrame([{"dataset": "mnist", "batch_size": b, "seed": s, "test_acc": acc + d, "train_acc": 99.0,
+                          "gap": 0.5, "mean_epoch_time": 1.0, "outcome": "trained"}
+                         for b, acc in ((8, 99.0), (64, 99.2), (512, 98.0))
+                         for s, d in zip(SEEDS, SPREAD, strict=True)])
+    best = analysis.best_batch_sizes(runs).iloc[0]
+    assert (best["best B (ours)"], best["optimal B (paper)"]) == (64, 64)
+    assert best["test_acc"] == pytest.approx(99.2)
+
+
+def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
+    class Sections:
+        profile = "smoke"
+
+        def table(self, section):
+            model = "mlp" if section in ("synthetic", "lr-scaling", "dataset-size") else "cnn"
+            return pd.DataFrame({"key": [section, "shared"], "model": model, "dataset": "synthetic-1k",
+                                 "batch_size": 32})
+
+    asked = {}
+    monkeypatch.setattr(analysis, "with_weights", lambda chapter, runs: runs)
+    monkeypatch.setattr(analysis, "sharpness_table", lambda chapter, mlp, n_eval: asked.update(n_eval=n_eval) or mlp)
+    monkeypatch.setattr(analysis, "variance_table", lambda chapter, models, sizes: sizes)
+    monkeypatch.setattr(analysis, "variance_fits", lambda sizes: sizes)
+    tables = analysis.report_tables(Sections())
+    assert set(tables) == {"accuracy", "lr-scaling", "sharpness", "variance_fits", "critical_runs"}
+    assert asked["n_eval"] == 256 and set(tables["sharpness"]["model"]) == {"mlp"}
+    assert list(tables["critical_runs"]["key"]) == ["synthetic", "shared", "mnist", "cifar10", "dataset-size"]
+
+
+def test_protocol_table_sets_algorithm_2_beside_the_measured_best_b():
+    rows = [{"dataset": "synthetic-1k", "train_size": 800, "base_lr": 1e-3, "base_batch": 32, "batch_size": b,
+             "seed": 42, "test_acc": acc, "train_acc": acc + gap, "gap": gap, "mean_epoch_time": 1.0,
+             "outcome": "trained"} for b, acc, gap in ((8, 95.0, 1.0), (32, 96.0, 6.0), (512, 94.0, 2.0))]
+    row = analysis.protocol_table(pd.DataFrame(rows)).iloc[0]
+    assert (row["recommended B"], row["nearest measured B"], row["best B (ours)"]) == (16, 8, 32)
+    assert row["loss vs best (pp)"] == pytest.approx(1.0) and "keep B" in row["gap rule"]
+    fired = analysis.protocol_table(pd.DataFrame(rows), gap_threshold=0.5).iloc[0]
+    assert "halve B" in fired["gap rule"]

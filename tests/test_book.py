@@ -24,3 +24,26 @@ def test_sections_render_their_own_profile_only_when_the_chapter_mixes_them(monk
     monkeypatch.setenv(book.PROFILE_ENV, "smoke")  # `make book PROFILE=smoke`: every section smoke
     smoke = chapter(monkeypatch, mix_profiles=True)
     assert smoke.profile_of("synthetic") == smoke.profile_of("mnist") == "smoke"
+
+
+def test_sections_of_data_sets_and_glue_hands_python_numbers_to_the_prose(monkeypatch):
+    import myst_nb
+    import numpy as np
+
+    assert book.sections_of(["synthetic-1k", "mnist", "synthetic-50k"]) == ["synthetic", "mnist"]
+    glued = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: glued.update({name: (value, display)}))
+    book.glue(ratio=np.float64(6.9), label="10–50")
+    assert glued == {"ratio": (6.9, False), "label": ("10–50", False)}
+    assert type(glued["ratio"][0]) is float  # `{glue:text}` cannot format numpy's repr "np.float64(6.9)"
+
+
+def test_the_verdict_table_colours_each_verdict_and_links_its_chapter():
+    import pandas as pd
+
+    from batchsize import report
+
+    verdicts = pd.DataFrame({"claim": ["a", "b"], "verdict": [report.REPRODUCED, report.NOT_REPRODUCED],
+                             "chapter": ["gap", "noise"]})
+    html = book.verdict_table(verdicts).data
+    assert '<a href="gap.html">gap</a>' in html and "#d4edda" in html and "#f8d7da" in html

@@ -43,3 +43,29 @@ def test_collapsed_runs_are_counted_and_never_validate():
 def test_unpaired_runs_are_left_out():
     table = runs("init", {"he-uniform": [97.0, 96.0], "torch-default": [96.0, 97.0, 96.5]})
     assert compare(table, "init", "he-uniform", "torch-default").iloc[0]["seeds"] == 2
+
+
+def test_the_init_sentence_counts_runs_at_chance_and_names_clear_differences():
+    from batchsize import analysis
+
+    table = runs("init", {"he-uniform": [10.0, 10.0, 10.0], "torch-default": [99.0, 99.1, 99.2]})
+    table = pd.concat([table, runs("init", {"he-uniform": [97.0, 97.1, 97.2], "torch-default": [98.0, 98.1, 98.2]},
+                                   batch=8)])
+    text = analysis.init_check_text(table, compare(table, "init", "he-uniform", "torch-default"), "torch-default")
+    assert text.startswith("Of 6 runs per initialisation, **3** ended at chance under `he-uniform` and **0** under")
+    assert "98.70 % on MNIST at B = 128" in text and "the paper profile uses `torch-default`" in text
+    assert "excludes zero at: MNIST at B = 8: +1.0 pp" in text  # B = 128 is left out: one side at chance
+
+
+def test_the_precision_cells_carry_the_speed_up_and_the_sentence_says_if_bf16_is_validated():
+    from batchsize import analysis
+
+    table = runs("precision", {"fp32": [97.0, 98.0, 99.0], "bf16": [97.2, 97.9, 99.1]})
+    table = table.assign(mean_epoch_time=[2.0] * 3 + [1.0] * 3, prov_device_name="Some CPU")
+    cells = analysis.precision_check_cells(table)
+    assert cells["bf16 speed-up"].tolist() == [2.0]
+    text = analysis.precision_check_text(cells, table, ["fp32"])
+    assert "**1 of 1** cells (validated: **yes**" in text and "**2.00–2.00×** as fast" in text
+    assert "(Some CPU)" in text and "runs in fp32:" in text
+    slower = analysis.precision_check_cells(table.assign(test_acc=[97.0, 97.1, 97.2, 95.0, 95.1, 95.2]))
+    assert "validated: **no**" in analysis.precision_check_text(slower, table, ["fp32"])

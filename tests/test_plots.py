@@ -1,8 +1,9 @@
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
-from batchsize import plots
+from batchsize import paper, plots
 
 
 def test_ours_and_the_papers_line_of_a_data_set_share_its_one_colour():
@@ -74,3 +75,134 @@ def test_legends_sit_outside_the_data_area():
         legend, area = ax.get_legend().get_window_extent(), ax.get_window_extent()
         assert legend.x0 >= area.x1, "the legend overlaps the axes"
     plt.close(fig)
+
+
+def test_loss_surfaces_draw_one_3d_panel_per_batch_size():
+    axis = np.linspace(-1, 1, 3)
+    a, b = (v.ravel() for v in np.meshgrid(axis, axis, indexing="ij"))
+    surfaces = pd.concat([pd.DataFrame({"batch_size": size, "alpha": a, "beta": b, "test_loss": 1 + a ** 2 + size})
+                          for size in (512, 32)])
+    fig = plots.loss_surfaces(surfaces, "Small synthetic (1K)")
+    assert [ax.get_title() for ax in fig.axes] == ["B = 32", "B = 512"] and fig.axes[0].name == "3d"
+    plt.close(fig)
+
+
+def test_sharpness_panels_use_a_log_scale_only_where_every_value_is_positive():
+    sharp = pd.DataFrame({"dataset": "synthetic-1k", "batch_size": [32, 512], "seed": 42, "a": [0.1, 0.2],
+                          "b": [-1.0, 2.0]})
+    plots.LABELS.update(a="a", b="b")
+    try:
+        fig = plots.sharpness_panels(sharp, ("a", "b"), {32: 0.023, 512: 0.158})
+    finally:
+        del plots.LABELS["a"], plots.LABELS["b"]
+    assert [ax.get_yscale() for ax in fig.axes] == ["log", "linear"]
+    squares = fig.axes[0].collections[-1].get_offsets()
+    assert [tuple(p) for p in squares] == [(32, 0.023), (512, 0.158)]
+    plt.close(fig)
+
+
+def test_epoch_times_and_curves_draw_two_panels_per_data_set_in_the_run_tables_order():
+    runs = pd.DataFrame({"dataset": ["synthetic-10k", "synthetic-1k"] * 2, "batch_size": [8, 8, 64, 64],
+                         "mean_epoch_time": [1.0, 2.0, 0.5, 0.4], "seed": 42})
+    history = pd.DataFrame({"dataset": ["synthetic-10k", "synthetic-1k"] * 4, "batch_size": [8, 8, 64, 64] * 2,
+                            "epoch": [1] * 4 + [2] * 4, "test_acc": range(8), "seed": 42})
+    fig = plots.epoch_times_and_curves(runs, history)
+    assert [ax.get_title() for ax in fig.axes] == ["Medium synthetic (10K)"] * 2 + ["Small synthetic (1K)"] * 2
+    assert [ax.get_yscale() for ax in fig.axes] == ["log", "linear"] * 2
+    plt.close(fig)
+
+
+def test_time_to_target_leaves_out_runs_that_never_reached_it():
+    to_target = pd.DataFrame({"dataset": "mnist", "batch_size": [8, 512], "seed": 42, "epochs_to_target": [2, None],
+                              "seconds_to_target": [4.0, None]})
+    fig = plots.time_to_target(to_target)
+    assert [list(line.get_xdata()) for line in fig.axes[0].get_lines()[:1]] == [[8]]
+    assert fig.axes[1].get_yscale() == "log"
+    plt.close(fig)
+
+
+def test_critical_against_n_draws_the_fit_only_where_there_is_one():
+    from batchsize import analysis
+
+    synthetic = pd.DataFrame({"train_size": [800, 8_000, 40_000], "critical_b": [64, 128, 512]})
+    _, fit = analysis.exponent_fits(synthetic)
+    ax = plots.critical_against_n(synthetic, fit).axes[0]
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    assert [line.get_label() for line in ax.get_lines()] == [f"fit: B* ∝ N^{fit.slope:.2f}"]
+    assert not plots.critical_against_n(synthetic.iloc[:1]).axes[0].get_lines()
+    plt.close("all")
+
+
+def test_gap_figure_draws_the_papers_bound_over_the_b_it_is_claimed_for():
+    runs = pd.DataFrame({"dataset": "mnist", "batch_size": [8, 64, 512], "gap": [0.1, 0.5, 3.0], "seed": 42})
+    ax = plots.gap_against_b(runs).axes[0]
+    bound = ax.collections[-1].get_segments()[0]
+    assert bound[0][1] == bound[1][1] == 2.0 and (bound[0][0], bound[1][0]) == (1, 64)  # the paper's B = 1 to 64
+    assert any(line.get_label() == "paper" for line in ax.get_lines())
+    plt.close("all")
+
+
+def test_matched_steps_marks_the_fixed_budget_in_both_panels():
+    curves = pd.DataFrame({"batch_size": [32, 32, 512, 512], "epoch": [1, 2, 1, 2], "updates": [250, 500, 16, 32],
+                           "test_acc": [1.0, 2.0, 1.5, 2.5], "seed": 42})
+    fig = plots.matched_steps(curves, base_steps=500, base_epochs=2)
+    assert [ax.get_xscale() for ax in fig.axes] == ["log", "log"]
+    assert [ax.get_lines()[-1].get_xdata()[0] for ax in fig.axes] == [500, 2]
+    plt.close(fig)
+
+
+def test_variance_figure_has_both_samplings_and_the_one_over_b_line_per_data_set():
+    variance = pd.DataFrame([{"dataset": d, "N": 800, "batch_size": b, "sampling": s, "seed": 42,
+                              "variance": 1.0 / b * (1 if s == "with replacement" else (800 - b) / 799)}
+                             for d in ("synthetic-1k", "synthetic-10k") for s in ("with replacement",
+                                                                                 "without replacement")
+                             for b in (1, 8, 64, 512)])
+    fig = plots.variance_against_b(variance)
+    assert [ax.get_title() for ax in fig.axes] == ["Small synthetic (1K) (N = 800)", "Medium synthetic (10K) (N = 800)"]
+    with_replacement, _, reference = fig.axes[0].get_lines()
+    assert np.allclose(with_replacement.get_ydata(), reference.get_ydata())  # 1/B exactly: on the reference line
+    plt.close(fig)
+
+
+def test_lr_rules_draw_each_rule_beside_the_papers_table_v():
+    runs = pd.DataFrame({"dataset": "synthetic-50k", "batch_size": [32, 512] * 2, "lr_rule": ["fixed"] * 2 +
+                         ["linear"] * 2, "test_acc": [92.0, 82.0, 92.0, 90.0], "gap": 1.0, "seed": 42})
+    fig = plots.lr_rules(runs)
+    labels = {line.get_label() for line in fig.axes[0].get_lines()}
+    assert {"fixed", "linear", "fixed (paper)", "linear (paper)"} <= labels
+    plt.close(fig)
+
+
+def test_accuracy_figures_draw_the_papers_table_and_drop_panels_without_runs():
+    runs = pd.DataFrame({"dataset": "synthetic-10k", "batch_size": [8, 512], "test_acc": [98.0, 98.5], "seed": 42})
+    fig = plots.synthetic_accuracy(runs)
+    assert [ax.get_title() for ax in fig.axes] == ["Medium synthetic (10K)"]  # the 1K and 50K panels removed
+    ours, _ = mnist()
+    ax = plots.image_accuracy(ours, "mnist", "III").axes[0]
+    paper_line = next(line for line in ax.get_lines() if line.get_label() == "paper")
+    assert list(paper_line.get_ydata()) == list(paper.table("III")["test_acc"])
+    plt.close("all")
+
+
+def test_seeds_by_dataset_draws_a_panel_per_data_set_with_its_chance_line():
+    runs = pd.DataFrame({"dataset": ["mnist", "mnist", "synthetic-1k", "synthetic-1k"], "batch_size": 8,
+                         "init": ["a", "b"] * 2, "test_acc": [99.0, 10.0, 95.0, 50.0], "seed": 42})
+    fig = plots.seeds_by_dataset(runs, "init")
+    assert [ax.get_title() for ax in fig.axes] == ["MNIST", "Small synthetic (1K)"]
+    assert [ax.get_lines()[-1].get_ydata()[0] for ax in fig.axes] == [10.0, 50.0]  # chance: 10 and 2 classes
+    plt.close(fig)
+
+
+def test_sample_images_and_synthetic_features_show_what_was_loaded():
+    from types import SimpleNamespace
+
+    import torch
+
+    images = SimpleNamespace(x_train=torch.randn(40, 1, 4, 4), y_train=torch.arange(40) % 10)
+    table = SimpleNamespace(x_train=torch.randn(50, 5), y_train=torch.arange(50) % 2)
+    fig, samples = plots.sample_images({"mnist": images, "synthetic-1k": table})
+    assert len(samples) == 10 and set(samples["dataset"]) == {"mnist"} and len(fig.axes) == 10
+    fig, points = plots.synthetic_features({"mnist": images, "synthetic-1k": table}, limit=30)
+    assert len(points) == 30 and [ax.get_title() for ax in fig.axes] == ["Small synthetic (1K)"]
+    assert abs(points["pc1"].mean()) < 1e-5  # centred: principal components of the points themselves
+    plt.close("all")

@@ -287,3 +287,27 @@ def test_every_claim_has_a_unique_id_and_names_a_chapter():
     assert len(ids) == len(set(ids))
     assert {c.chapter for c in report.claims()} <= {"accuracy", "gap", "efficiency", "lr_scaling", "landscape",
                                                      "noise", "critical"}
+
+
+def table_v_runs(acc: dict[tuple[int, str], float], profile: str = "paper") -> pd.DataFrame:
+    """Three seeds per (B, LR rule) of the large synthetic set around the given test accuracy."""
+    return pd.concat([runs({("synthetic-50k", b): a}, profile).assign(lr_rule=rule, lr=0.001)
+                      for (b, rule), a in acc.items()], ignore_index=True)
+
+
+def test_table_v_judges_each_mean_against_the_paper_and_only_on_paper_runs():
+    ours = table_v_runs({(512, "fixed"): 82.0, (512, "linear"): 80.0, (512, "sqrt"): 85.0})
+    table = report.table_v(ours, "paper").set_index(["batch_size", "lr_rule"])["verdict (test acc)"]
+    assert table[512, "fixed"] == report.REPRODUCED  # 82.0 against the paper's 82.1
+    assert table[512, "linear"] == report.NOT_REPRODUCED  # 80.0 against 90.2
+    assert table[512, "sqrt"] == report.NOT_TESTABLE  # the paper has no square-root row
+    quick = report.table_v(table_v_runs({(512, "fixed"): 82.0}, "quick"), "quick")
+    assert set(quick["verdict (test acc)"]) == {report.NOT_TESTABLE}
+
+
+def test_table_i_reproduces_only_where_every_size_equals_the_papers():
+    ours = pd.DataFrame({"dataset": ["mnist", "cifar10"], "train": [60_000, 49_000], "test": 10_000,
+                         "features": [784, 3072], "classes": 10})
+    table = report.table_i(ours).set_index("dataset")
+    assert table.loc["mnist", "verdict"] == report.REPRODUCED and table.loc["cifar10", "verdict"] == "differs"
+    assert table.loc["cifar10", "paper train"] == 50_000

@@ -8,13 +8,19 @@ that loads their weights and data.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import joblib
 import numpy as np
 import pandas as pd
 
-from . import paper
+from . import paper, report
+from .config import DATASET_NAMES
 from .report import REPRODUCED, Estimate, NotTestable, difference, estimate, graded, ratio
 from .store import REPO_ROOT
+
+if TYPE_CHECKING:
+    from .noise import LogLogFit
 
 
 def with_weights(chapter, runs: pd.DataFrame) -> pd.DataFrame:
@@ -22,6 +28,70 @@ def with_weights(chapter, runs: pd.DataFrame) -> pd.DataFrame:
     from .store import config_of
 
     return runs[[chapter.weights_store(run).weights_path(config_of(run)).is_file() for _, run in runs.iterrows()]]
+
+
+def surface_points(run: pd.Series, smoke: bool, grid_points: int | None = None) -> int:
+    """Grid points per axis of a run's loss surface: the paper's 51 for an MLP on paper runs, 21 for a CNN there
+    (a 51 × 51 CNN surface is about 45 CPU-minutes), 21 / 9 on quick runs, 5 at smoke scale; `grid_points` wins."""
+    if grid_points:
+        return grid_points
+    if smoke:
+        return 5
+    if run["prov_profile"] == "paper":
+        return 51 if run["model"] == "mlp" else 21
+    return 21 if run["model"] == "mlp" else 9
+
+
+def surface_eval_size(run: pd.Series, smoke: bool, n_eval: int | None = None) -> int:
+    """Test examples a loss surface is evaluated on: 2,000 for an MLP, 500 for a CNN, 256 at smoke scale."""
+    return n_eval or (256 if smoke else 2000 if run["model"] == "mlp" else 500)
+
+
+def loss_surfaces(chapter, weights: pd.DataFrame, datasets: list[str], grid_points: int | None = None,
+                  n_eval: int | None = None) -> pd.DataFrame:
+    """Algorithm 1 for the smallest and the largest B of each data set in `weights` (one seed): the test loss on a
+    filter-normalized random plane around the trained weights, one row per grid point (`alpha`, `beta`). Both runs
+    of a data set draw their directions with the same seed, each normalized to its own network, so the two
+    surfaces differ only by the weights; `n_eval` and `points` say what each surface was computed on."""
+    import torch
+
+    from .landscape import filter_normalized_direction, loss_surface
+
+    smoke = chapter.profile == "smoke"
+    surfaces = []
+    for name in datasets:
+        part = weights[weights["dataset"] == name].sort_values("batch_size")
+        if len(part) < 2:
+            continue
+        for run in (part.iloc[0], part.iloc[-1]):
+            model = chapter.model(run)
+            x, y = chapter.eval_set(run, surface_eval_size(run, smoke, n_eval))
+            generator = torch.Generator().manual_seed(0)
+            directions = (filter_normalized_direction(model, generator), filter_normalized_direction(model, generator))
+            axis = np.linspace(-1, 1, surface_points(run, smoke, grid_points))
+            loss = loss_surface(model, x, y, directions, axis, axis)
+            a, b = np.meshgrid(axis, axis, indexing="ij")
+            surfaces.append(pd.DataFrame({"dataset": name, "batch_size": run["batch_size"], "alpha": a.ravel(),
+                                          "beta": b.ravel(), "test_loss": loss.ravel(), "n_eval": len(x),
+                                          "points": len(axis)}))
+    return pd.concat(surfaces, ignore_index=True) if surfaces else pd.DataFrame()
+
+
+def surface_rise(surfaces: pd.DataFrame, half_width: float = 0.5) -> pd.DataFrame:
+    """How fast each surface of `loss_surfaces` rises around its minimum: the mean test loss over the square
+    |α|, |β| ≤ `half_width` minus the loss at the centre; one number per surface, larger for a sharper one."""
+    keys = ["dataset", "batch_size"]
+    centre = surfaces[(surfaces["alpha"] == 0) & (surfaces["beta"] == 0)].set_index(keys)
+    inner = surfaces[(surfaces["alpha"].abs() <= half_width) & (surfaces["beta"].abs() <= half_width)]
+    return (inner.groupby(keys)["test_loss"].mean() - centre["test_loss"]).rename(
+        f"mean rise within |α|, |β| ≤ {half_width:g}").reset_index()
+
+
+def runs_with_weights(chapter, datasets: list[str]) -> pd.DataFrame:
+    """Every run of `datasets` in the chapter's sections whose weights the stores keep, all seeds: the runs the
+    landscape and noise analyses load."""
+    runs = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True)
+    return with_weights(chapter, runs[runs["dataset"].isin(datasets)])
 
 
 CACHE = joblib.Memory(REPO_ROOT / "_build" / "analysis-cache", verbose=0)
@@ -66,6 +136,9 @@ def _trace(key: str, n_eval: int | None, samples: int, chapter, run: pd.Series) 
     mean, se = hessian_trace(chapter.model(run), x, y, samples=samples, generator=torch.Generator().manual_seed(0),
                              dtype=torch.float64)
     return {"hessian_trace": mean, "hessian_trace_se": se}
+
+
+SHARPNESS_METRICS = ("epsilon_sharpness", "keskar_sharpness", "hessian_top_eigenvalue", "hessian_trace")
 
 
 def sharpness_pair(batch_sizes: pd.Series) -> tuple[int, int]:
@@ -163,6 +236,72 @@ def critical_sizes(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
     return found[found["dataset"].str.startswith("synthetic")].reset_index(drop=True)
 
 
+def exponent_fits(synthetic: pd.DataFrame) -> tuple[pd.DataFrame, LogLogFit | None]:
+    """Eq. (6)'s exponent fitted on the paper's three synthetic points of Table VI and on ours (the rows of
+    `critical_sizes` that have a B*, where at least two sizes do), each with its 95% t interval; also our fit
+    itself (None without one), which the figure draws. Setting the two side by side shows how little three
+    points say."""
+    from .critical import fit_scaling_law
+
+    vi = paper.table("VI")
+    fits = [("paper's Table VI (3 synthetic points)", fit_scaling_law(vi["N"][:3], vi["critical_B"][:3]))]
+    ours = None
+    if synthetic["train_size"].nunique() >= 2:
+        ours = fit_scaling_law(synthetic["train_size"], synthetic["critical_b"].astype(float))
+        fits.append(("ours (synthetic sets and subsets)", ours))
+    return pd.DataFrame([{"fit": name, "exponent": f.slope, "CI low": f.slope_ci[0], "CI high": f.slope_ci[1],
+                          "R²": f.r2, "points": f.n} for name, f in fits]), ours
+
+
+# ----------------------------------------------------------------------------- time to a target accuracy
+
+def accuracy_target(runs: pd.DataFrame, dataset: str, rule: float = 0.9) -> float:
+    """The paper's 80% where at least two batch sizes of `dataset` reach it (a target that only one B reaches
+    compares nothing), else `rule` × the best mean accuracy seen, to one decimal."""
+    from .run import ACCURACY_TARGET
+
+    best = runs[runs["dataset"] == dataset].groupby("batch_size")["best_test_acc"].mean()
+    return ACCURACY_TARGET if (best > ACCURACY_TARGET).sum() >= 2 else round(rule * best.max(), 1)
+
+
+def runs_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float = 0.9) -> pd.DataFrame:
+    """Per run: the first epoch whose test accuracy reaches its data set's `accuracy_target` and the training
+    seconds until then (the sum of its epoch times); None where the run never reached it in its budget."""
+    rows = []
+    by_key = runs.set_index("key")
+    for key, curve in history.sort_values("epoch").groupby("key"):
+        run = by_key.loc[key]
+        target = accuracy_target(runs, run["dataset"], rule)
+        reached = curve[curve["test_acc"] >= target]
+        epoch = int(reached["epoch"].iloc[0]) if len(reached) else None
+        seconds = curve["epoch_time"].cumsum()[curve["epoch"] <= epoch].iloc[-1] if epoch else None
+        rows.append({"dataset": run["dataset"], "batch_size": run["batch_size"], "seed": run["seed"],
+                     "target": target, "epochs_to_target": epoch, "seconds_to_target": seconds,
+                     "mean_epoch_time": run["mean_epoch_time"]})
+    return pd.DataFrame(rows)
+
+
+def target_cells(to_target: pd.DataFrame) -> pd.DataFrame:
+    """`runs_to_target` as seed means per data set and B (a run that never reached the target is left out of its
+    cell's mean)."""
+    return to_target.groupby(["dataset", "batch_size"]).agg(
+        target=("target", "first"), epochs_to_target=("epochs_to_target", "mean"),
+        seconds_to_target=("seconds_to_target", "mean"), mean_epoch_time=("mean_epoch_time", "mean")).reset_index()
+
+
+def efficiency_ratios(cells: pd.DataFrame) -> pd.DataFrame:
+    """The paper's three efficiency ratios per data set, its largest B against its smallest (`target_cells`):
+    per-epoch speedup, extra epochs to the target and net wall-clock speedup (> 1: the large batch is faster)."""
+    rows = []
+    for name, part in cells.groupby("dataset"):
+        small, large = part.iloc[0], part.iloc[-1]
+        rows.append({"dataset": name, "small B": small["batch_size"], "large B": large["batch_size"],
+                     "per-epoch speedup": small["mean_epoch_time"] / large["mean_epoch_time"],
+                     "epochs ratio (large/small)": large["epochs_to_target"] / small["epochs_to_target"],
+                     "wall-clock speedup": small["seconds_to_target"] / large["seconds_to_target"]})
+    return pd.DataFrame(rows)
+
+
 # ----------------------------------------------------------------------------- gradient noise scale against B*
 
 NOISE_EXAMPLES = {"mlp": None, "mnist_cnn": 2_000, "cifar_cnn": 2_000}  # None: the whole training set
@@ -227,6 +366,171 @@ def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: 
                      "ratio CI low": ours.low / scale, "ratio CI high": ours.high / scale, "agreement": agreement})
     return pd.DataFrame(rows, columns=["dataset", "N", "B*", "trained B", "B_noise", "CI low", "CI high", "seeds",
                                        "not estimable", "B_noise / B*", "ratio CI low", "ratio CI high", "agreement"])
+
+
+# ----------------------------------------------------------------------------- the appendix's paired checks
+
+def init_check_text(runs: pd.DataFrame, cells: pd.DataFrame, chosen: str) -> str:
+    """In words, from the `init-check` runs and their `checks.compare` cells: how many runs of each initialisation
+    ended at chance, why the paper's Table III rules one reading out (a run at chance cannot score it), which one
+    the paper profile uses (`chosen`), and where both trained, the differences whose interval excludes zero."""
+    collapsed = {v: int((runs[runs["init"] == v]["outcome"] != "trained").sum()) for v in ("he-uniform",
+                                                                                          "torch-default")}
+    table_iii = paper.table("III").set_index("B")["test_acc"]
+    trained = cells[cells["within seed spread"].notna()]  # cells where no run ended at chance
+    clear = trained[(trained["difference CI low"] > 0) | (trained["difference CI high"] < 0)]
+    clear = "; ".join(f"{DATASET_NAMES[d]} at B = {b}: {v:+.1f} pp [{lo:+.1f}, {hi:+.1f}]" for d, b, v, lo, hi in
+                      clear[["dataset", "batch_size", "difference", "difference CI low", "difference CI high"]]
+                      .to_numpy())
+    clear = (f"Where both trained, the paired difference (torch-default − he-uniform, 95 % interval) excludes zero "
+             f"at: {clear}." if clear else "")
+    return (f"Of {len(runs) // 2} runs per initialisation, **{collapsed['he-uniform']}** ended at chance under "
+            f"`he-uniform` and **{collapsed['torch-default']}** under `torch-default`. The paper reports "
+            f"{table_iii[128]:.2f} % on MNIST at B = 128, which a run at chance cannot be, so its networks trained: "
+            f"the paper profile uses `{chosen}`. The collapse under the other reading stays a finding: the paper's "
+            "learning rates leave no margin for a √6 larger initialisation. " + clear)
+
+
+def precision_check_cells(runs: pd.DataFrame) -> pd.DataFrame:
+    """The `precision-check` runs' `checks.compare` cells (bf16 against fp32) with each precision's mean epoch time
+    and the speed-up of bf16: bf16 is worth having only if it is both within the seed spread and faster."""
+    from .checks import compare
+
+    cells = compare(runs, "precision", "fp32", "bf16")
+    speed = runs.pivot_table(index=["dataset", "batch_size"], columns="precision",
+                             values="mean_epoch_time").reset_index()
+    cells = cells.merge(speed.rename(columns={"fp32": "fp32 epoch s", "bf16": "bf16 epoch s"}),
+                        on=["dataset", "batch_size"])
+    cells["bf16 speed-up"] = cells["fp32 epoch s"] / cells["bf16 epoch s"]
+    return cells
+
+
+def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: list[str]) -> str:
+    """In words, from `precision_check_cells`: in how many cells bf16 is within the seed spread of fp32 (validated
+    only if in all), its speed-up on the machine that made the runs, and the precisions the paper profile uses."""
+    within = cells["within seed spread"]
+    validated = bool(within.notna().all() and within.all())
+    speedup = cells["bf16 speed-up"]
+    cpus = ", ".join(sorted(runs["prov_device_name"].dropna().unique()))
+    return (f"bf16 is within the seed spread of fp32 in **{int(within.fillna(False).sum())} of {len(within)}** "
+            f"cells (validated: **{'yes' if validated else 'no'}**; a cell where a run ended at chance cannot "
+            f"validate), and **{speedup.min():.2f}–{speedup.max():.2f}×** as fast as fp32 on the machine that made "
+            f"these runs ({cpus}). The paper profile runs in {', '.join(used)}: bf16 pays only where the CPU has "
+            "bf16 arithmetic (AVX512-BF16 or AMX), and even then only after this check passes.")
+
+
+# ----------------------------------------------------------------------------- the selection protocol
+
+def protocol_table(runs: pd.DataFrame, gap_threshold: float = paper.PROTOCOL_GAP) -> pd.DataFrame:
+    """Algorithm 2 applied to each data set of `runs` (N: its training examples; η₀ and B₀ from its runs, Table II)
+    beside what we measured: the best B, the measured B nearest the recommendation, what choosing it costs
+    against the best, and whether the gap rule (line 11, Δ > `gap_threshold`) would fire there."""
+    from .protocol import adjust_for_gap, recommend_batch_size
+
+    rows = []
+    for name, part in report.mean_by_batch(runs).groupby("dataset", sort=False):
+        n = int(runs.loc[runs["dataset"] == name, "train_size"].iloc[0])
+        first = runs[runs["dataset"] == name].iloc[0]
+        advice = recommend_batch_size(n, base_lr=first["base_lr"], base_batch=int(first["base_batch"]))
+        best = part.loc[part["test_acc"].idxmax()]
+        at = part.iloc[(part["batch_size"] - advice.batch_size).abs().argmin()]
+        step = adjust_for_gap(int(at["batch_size"]), advice.lr, float(at["gap"]), gap_threshold)
+        rows.append({"dataset": name, "N (train)": n, "candidates": advice.candidates,
+                     "recommended B": advice.batch_size, "recommended η": advice.lr, "warmup": advice.warmup,
+                     "best B (ours)": int(best["batch_size"]), "best acc": best["test_acc"],
+                     "nearest measured B": int(at["batch_size"]), "acc there": at["test_acc"],
+                     "loss vs best (pp)": best["test_acc"] - at["test_acc"], "gap there": at["gap"],
+                     "gap rule": step.reason, "notes": "; ".join(advice.notes)})
+    return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------------------- the report's tables
+
+def report_tables(chapter) -> dict[str, pd.DataFrame]:
+    """The tables `report.evaluate` judges, from the chapter's `synthetic`, `mnist`, `cifar10`, `lr-scaling` and
+    `dataset-size` sections, through the same drivers (and caches) as the chapters that show them, so that a
+    claim and its chapter cannot disagree. Sharpness and variance use every seed whose weights the store keeps:
+    the claims compare intervals."""
+    accuracy = pd.concat([chapter.table(s) for s in ("synthetic", "mnist", "cifar10")], ignore_index=True)
+    mlp = with_weights(chapter, accuracy[accuracy["model"] == "mlp"])
+    return {
+        "accuracy": accuracy,
+        "lr-scaling": chapter.table("lr-scaling"),
+        "sharpness": sharpness_table(chapter, mlp, n_eval=256 if chapter.profile == "smoke" else 2000),
+        "variance_fits": variance_fits(variance_table(chapter, base_batch_models(mlp, list(report.SYNTHETIC)),
+                                                      [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])),
+        "critical_runs": pd.concat([accuracy, chapter.table("dataset-size")]).drop_duplicates("key"),
+    }
+
+
+# ----------------------------------------------------------------------------- accuracy against B
+
+def best_batch_sizes(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per data set, the B with the highest seed-mean test accuracy, beside the paper's optimal B (Table VI)."""
+    peaks = report.mean_by_batch(runs).sort_values("test_acc", ascending=False).groupby("dataset").head(1)
+    peaks = peaks[["dataset", "batch_size", "test_acc"]].rename(columns={"batch_size": "best B (ours)"})
+    theirs = paper.table("VI")[["dataset", "optimal_B"]].rename(columns={"optimal_B": "optimal B (paper)"})
+    return peaks.merge(theirs, on="dataset", how="left")
+
+
+# ----------------------------------------------------------------------------- the generalization gap
+
+def pearson_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Pearson r of log₂ B with Δ (`report.pearson_log_b_gap`) over all runs, then per data set with more than two
+    B: pooling data sets mixes levels of Δ that differ by data set, so the rows per data set say more. The
+    first row carries the paper's value."""
+    rows = [{"data": "all data sets", **report.pearson_log_b_gap(runs)}]
+    rows += [{"data": DATASET_NAMES[d], **report.pearson_log_b_gap(part)} for d, part in runs.groupby("dataset")
+             if part["batch_size"].nunique() > 2]
+    table = pd.DataFrame(rows)
+    table["paper"] = [f"r = {paper.PEARSON_R}, p < {paper.PEARSON_P}"] + [""] * (len(table) - 1)
+    return table
+
+
+def gap_bound_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per data set, the largest seed-mean Δ among B ≤ the paper's bound's largest B, and whether it is below the
+    paper's bound (its "Δ < 2% for B ≤ 64 across every dataset")."""
+    small = report.mean_by_batch(runs)
+    small = small[small["batch_size"] <= paper.GAP_BOUND_MAX_B]
+    worst = small.sort_values("gap", ascending=False).groupby("dataset").head(1)[["dataset", "batch_size", "gap"]]
+    worst[f"below {paper.GAP_BOUND:g}%"] = worst["gap"] < paper.GAP_BOUND
+    return worst
+
+
+def matched_curves(curves: pd.DataFrame) -> pd.DataFrame:
+    """The learning curves of each B's longest run of the `matched-steps` section, with the updates made by the
+    end of each epoch (ceil(N / B) per epoch), so that curves can be read at equal updates or equal epochs."""
+    curves = curves[curves["epochs"] == curves.groupby("batch_size")["epochs"].transform("max")]
+    return curves.assign(updates=curves["epoch"] * -(-curves["train_size"] // curves["batch_size"]))
+
+
+# ----------------------------------------------------------------------------- learning-rate rules
+
+def lr_rule_summary(runs: pd.DataFrame) -> str:
+    """In words, from the `lr-scaling` runs' seed means at their largest B: how far the fixed rate is behind the
+    linear rule (beside the paper's Table V drop at B = 512) and where the square-root rule ends."""
+    ours = report.mean_by_batch(runs, ("lr", "test_acc", "gap"), ("batch_size", "lr_rule"))
+    acc = ours.pivot(index="batch_size", columns="lr_rule", values="test_acc")
+    largest = acc.index.max()
+    drop = acc.loc[largest, "linear"] - acc.loc[largest, "fixed"]
+    theirs = paper.table("V").set_index(["B", "lr_rule"])["test_acc"]
+    paper_drop = theirs[512, "linear"] - theirs[512, "fixed"]
+    return (f"At B = {largest}, the fixed rate is **{drop:+.1f} pp** behind the linear rule (the paper, at B = 512: "
+            f"{paper_drop:.1f} pp); the square-root rule reaches {acc.loc[largest, 'sqrt']:.1f}% against "
+            f"{acc.loc[largest, 'linear']:.1f}% for linear.")
+
+
+def lr_rule_cells(runs: pd.DataFrame) -> pd.DataFrame:
+    """Seed means per B and LR rule of the `cifar10-lr` runs (`rule` names a warmup too), with how many of each
+    cell's runs diverged: a collapse caused by the rule shows under one rule and not the others."""
+    cells = report.mean_by_batch(runs, ("lr", "test_acc", "gap"), ("batch_size", "rule"))
+    cells["diverged runs"] = runs.groupby(["batch_size", "rule"])["diverged"].sum().to_numpy()
+    return cells
+
+
+def with_rule_names(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs with a column `rule`: the LR rule, and its warmup where it has one ("linear + 5-epoch warmup")."""
+    return runs.assign(rule=runs["lr_rule"] + runs["warmup_epochs"].map(lambda w: f" + {w}-epoch warmup" if w else ""))
 
 
 # ----------------------------------------------------------------------------- the matched-steps control

@@ -24,11 +24,12 @@ from .data import load_dataset
 from .models import build_model
 from .params import check_parameters
 from .plan import get_profile, section_configs, weights_wanted
+from .report import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED
 from .store import REPO_ROOT, RunStore, config_of, default_store, load_history
 from .sweep import run_sweep
 
 if TYPE_CHECKING:  # matplotlib and the Styler's jinja2 are imported only where a chapter draws or shows
-    from IPython.display import SVG
+    from IPython.display import HTML, SVG
     from matplotlib.figure import Figure
     from pandas.io.formats.style import Styler
 
@@ -127,6 +128,20 @@ class Chapter:
         return curves.merge(table[["key", "train_size"]], on="key")
 
 
+def sections_of(datasets: list[str]) -> list[str]:
+    """The sweep sections that train `datasets` (the three synthetic sets share one), in their order."""
+    return list(dict.fromkeys("synthetic" if d.startswith("synthetic") else d for d in datasets))
+
+
+def glue(**values: object) -> None:
+    """Hand computed values to the chapter's prose (`{glue:text}` in a markdown cell), so that no number of a
+    chapter's text is typed: each is glued from the computation or from `paper`, without being displayed here."""
+    from myst_nb import glue as glue_one
+
+    for name, value in values.items():  # numpy scalars as Python's: `{glue:text}` formats what it can parse
+        glue_one(name, value.item() if isinstance(value, np.generic) else value, display=False)
+
+
 def provenance(table: pd.DataFrame) -> str:
     """Profile, seeds, data sets (with sizes), device and commit of the runs behind a figure or table."""
     def values(column: str) -> str:
@@ -196,6 +211,20 @@ def publish(what: Figure | Styler | pd.DataFrame | None, caption: str, data: pd.
     prov = provenance(source) if {"prov_profile", "seed"} <= set(source.columns) else ""
     text = caption_html(f"**{name}.** {caption} {prov}")
     display(HTML(f'<p class="bs-caption">{text}<br>{csv_link(data, name)}</p>'))
+
+
+VERDICT_COLOURS = {REPRODUCED: "#d4edda", PARTLY: "#fff3cd", NOT_REPRODUCED: "#f8d7da", NOT_TESTABLE: "#e2e3e5"}
+
+
+def verdict_table(verdicts: pd.DataFrame) -> HTML:
+    """`report.evaluate`'s table as the report chapter shows it: each verdict on its colour, each chapter a link
+    to the chapter with the evidence."""
+    from IPython.display import HTML
+
+    shown = verdicts.assign(chapter=[f'<a href="{chapter_link(c)}">{c}</a>' for c in verdicts["chapter"]])
+    styled = shown.style.hide(axis="index").map(lambda v: f"background-color: {VERDICT_COLOURS.get(v, '')}",
+                                                subset=["verdict"])
+    return HTML(styled.to_html(escape=False))
 
 
 def _svg(fig: Figure) -> SVG:

@@ -68,6 +68,13 @@ synthetic-50k 128 256 50000
 mnist 64 256 60000
 cifar10 64 128 50000"""
 
+_TABLE_I = """dataset train test features classes
+synthetic-1k 800 200 20 2
+synthetic-10k 8000 2000 20 2
+synthetic-50k 40000 10000 20 2
+mnist 60000 10000 784 10
+cifar10 50000 10000 3072 10"""
+
 # §IV-A text (Fig. 2): B = 8 → B = 512 test accuracy; it contradicts Table VII (the report's 'Where the paper
 # disagrees with itself').
 SECTION_IVA = pd.DataFrame({"dataset": ["synthetic-1k", "synthetic-10k", "synthetic-50k"],
@@ -77,7 +84,8 @@ SHARPNESS = {32: 0.023, 512: 0.158}  # §IV-E, S(w*, ε = 0.1) on synthetic data
 SHARPNESS_RATIO = 6.9
 SHARPNESS_EPSILON = 0.1
 VARIANCE_SLOPE, VARIANCE_R2 = -0.98, 0.996  # Eq. (5)
-PEARSON_R = 0.87  # log B vs Δ, p < 0.001 (§IV-B)
+PEARSON_R, PEARSON_P = 0.87, 0.001  # log B vs Δ, r = 0.87 with p < 0.001 (§IV-B)
+MNIST_TEXT_OPTIMUM = (64, 99.18)  # §IV-A2: "optimal B = 64 (99.18%)"; Table III disagrees
 GAP_BOUND, GAP_BOUND_MAX_B = 2.0, 64  # "Δ < 2% for B ≤ 64 across every dataset"
 EPOCH_SPEEDUP = (10.0, 50.0)  # "large batches reduce per-epoch time by 10–50×"
 EXTRA_EPOCHS = (1.5, 2.0)  # "... but require 1.5–2× more epochs"
@@ -85,6 +93,7 @@ WALL_CLOCK_SPEEDUP = (2.0, 5.0)  # §V-E "effective wall-clock speedup ... typic
 CRITICAL_EXPONENT = 0.5  # B* ∝ √N, Eq. (6)
 LSR_MAX_DROP = 10.0  # "omitting it degrades test accuracy by up to 10%"
 DROP_32_512 = (2.0, 6.0)  # §VII: "Test accuracy degrades 2–6% as B grows from 32 to 512"
+PROTOCOL_GAP = 5.0  # Algorithm 2, line 11: halve B when the gap exceeds 5%
 
 
 def _read(text: str) -> pd.DataFrame:
@@ -96,8 +105,8 @@ def _read(text: str) -> pd.DataFrame:
 
 
 def table(name: str) -> pd.DataFrame:
-    """The paper's Table III, IV, V, VI or VII as a DataFrame (column `B` is the batch size)."""
-    texts = {"III": _TABLE_III, "IV": _TABLE_IV, "V": _TABLE_V, "VI": _TABLE_VI, "VII": _TABLE_VII}
+    """The paper's Table I, III, IV, V, VI or VII as a DataFrame (column `B` is the batch size)."""
+    texts = {"I": _TABLE_I, "III": _TABLE_III, "IV": _TABLE_IV, "V": _TABLE_V, "VI": _TABLE_VI, "VII": _TABLE_VII}
     return _read(texts[name])
 
 
@@ -109,3 +118,31 @@ def accuracy_table(dataset: str) -> pd.DataFrame:
         return table("IV")
     vii = table("VII")
     return vii[vii["dataset"] == dataset].drop(columns="dataset").reset_index(drop=True)
+
+
+def _span(pair: tuple[float, float]) -> str:
+    """A range as the paper writes it: (10.0, 50.0) is "10–50", (1.5, 2.0) is "1.5–2"."""
+    return "–".join(f"{v:g}" for v in pair)
+
+
+def quoted() -> dict[str, float | str]:
+    """The paper's numbers that the chapters' prose quotes, by name, for `book.glue` (`{glue:text}` in a markdown
+    cell), so that not even the paper's numbers are typed twice: test accuracies of Tables III, IV, V and VII as
+    `iii_<B>`, `iv_<B>`, `v_<B>_<rule>`, `vii_<size>_<B>` (size 1k, 10k, 50k), Table V's linear − fixed at
+    B = 512 as `v_drop_512`, the §IV-A text's as `iva_<size>_<B>`, and the constants above."""
+    values: dict[str, float | str] = {}
+    for name in ("III", "IV"):
+        values |= {f"{name.lower()}_{b}": a for b, a in table(name)[["B", "test_acc"]].itertuples(index=False)}
+    values |= {f"v_{b}_{rule}": a for b, rule, a in table("V")[["B", "lr_rule", "test_acc"]].itertuples(index=False)}
+    values["v_drop_512"] = round(values["v_512_linear"] - values["v_512_fixed"], 2)  # what omitting the rule costs
+    values |= {f"vii_{d.split('-')[1]}_{b}": a
+               for d, b, a in table("VII")[["dataset", "B", "test_acc"]].itertuples(index=False)}
+    for _, row in SECTION_IVA.iterrows():
+        size = row["dataset"].split("-")[1]
+        values |= {f"iva_{size}_8": row["acc_B8"], f"iva_{size}_512": row["acc_B512"]}
+    return values | {
+        "sharpness_32": SHARPNESS[32], "sharpness_512": SHARPNESS[512], "sharpness_ratio": SHARPNESS_RATIO,
+        "variance_slope": VARIANCE_SLOPE, "variance_r2": VARIANCE_R2, "pearson_r": PEARSON_R, "pearson_p": PEARSON_P,
+        "mnist_text_b": MNIST_TEXT_OPTIMUM[0], "mnist_text_acc": MNIST_TEXT_OPTIMUM[1], "gap_bound": GAP_BOUND,
+        "lsr_max_drop": LSR_MAX_DROP, "epoch_speedup": _span(EPOCH_SPEEDUP), "extra_epochs": _span(EXTRA_EPOCHS),
+        "wall_clock_speedup": _span(WALL_CLOCK_SPEEDUP), "protocol_gap": PROTOCOL_GAP}

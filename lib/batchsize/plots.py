@@ -6,6 +6,8 @@ band when there is more than one seed, so the same code serves the one-seed quic
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
@@ -13,7 +15,11 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.font_manager import FontProperties
 
-from .config import DATASET_NAMES
+from . import paper as paper_values
+from .config import DATASET_NAMES, DATASET_SPECS
+
+if TYPE_CHECKING:
+    from .noise import LogLogFit
 
 sns.set_theme(style="whitegrid", context="notebook")
 LABELS = {"test_acc": "test accuracy (%)", "train_acc": "train accuracy (%)", "gap": "gap Δ = train − test (pp)",
@@ -21,7 +27,8 @@ LABELS = {"test_acc": "test accuracy (%)", "train_acc": "train accuracy (%)", "g
           "test_loss": "test loss", "train_loss": "train loss", "running_loss": "running train loss",
           "epochs_to_target": "epochs to target", "seconds_to_target": "wall-clock seconds to target",
           "epsilon_sharpness": "ε-sharpness", "keskar_sharpness": "Keskar et al.'s sharpness",
-          "hessian_top_eigenvalue": "top Hessian eigenvalue", "lr_rule": "LR rule", "rule": "LR rule",
+          "hessian_top_eigenvalue": "top Hessian eigenvalue", "hessian_trace": "Hessian trace (Hutchinson)",
+          "lr_rule": "LR rule", "rule": "LR rule",
           "budget": "training budget", "init": "initialisation", "precision": "precision"}
 
 
@@ -158,3 +165,205 @@ def seeds_by_value(data: pd.DataFrame, field: str, ax: plt.Axes | None = None, c
     outside_legend(ax, LABELS.get(field, field))
     ax.set(xlabel=LABELS["batch_size"], ylabel=LABELS["test_acc"], title=title)
     return ax
+
+
+def loss_surfaces(surfaces: pd.DataFrame, title: str | None = None) -> plt.Figure:
+    """Figs 9–10: one 3-D panel per batch size of a data set's `analysis.loss_surfaces`, log₁₀ test loss over the
+    (α, β) plane, so the smallest and the largest B stand side by side."""
+    sizes = sorted(surfaces["batch_size"].unique())
+    fig = plt.figure(figsize=(5 * len(sizes), 4))
+    for i, batch_size in enumerate(sizes):
+        part = surfaces[surfaces["batch_size"] == batch_size]
+        n = part["alpha"].nunique()
+        a, b, loss = (part[c].to_numpy().reshape(n, n) for c in ("alpha", "beta", "test_loss"))
+        ax = fig.add_subplot(1, len(sizes), i + 1, projection="3d")
+        ax.plot_surface(a, b, np.log10(loss), cmap="viridis", linewidth=0, rasterized=True)  # 200 dpi in the SVG
+        ax.set(xlabel="α", ylabel="β", zlabel="log₁₀ test loss", title=f"B = {batch_size}")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def sharpness_panels(sharp: pd.DataFrame, metrics: tuple[str, ...], paper: dict[int, float]) -> plt.Figure:
+    """One panel per sharpness measure against B (log scale where every value is positive: a trace estimate can
+    be negative); the paper's S(ε) values as open squares in the first panel."""
+    fig, axes = grid(len(metrics), ncols=2)
+    for ax, metric in zip(axes, metrics, strict=True):
+        by_batch(sharp, metric, ax=ax, title=LABELS[metric])
+        ax.set(ylabel=LABELS[metric], yscale="log" if (sharp[metric] > 0).all() else "linear")
+    axes[0].scatter(list(paper), list(paper.values()), marker="s", facecolor="none", edgecolor="black",
+                    label="paper (data set not stated)", zorder=5)
+    log2_axis(axes[0], [*sharp["batch_size"], *paper])
+    shared_legend(axes)
+    fig.tight_layout()
+    return fig
+
+
+def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> plt.Figure:
+    """Figs 6–8: per data set of `runs` (in the order the run table lists them), mean epoch time against B on a
+    log scale beside the paper's, and the test accuracy per epoch of every B."""
+    datasets = list(dict.fromkeys(runs["dataset"]))
+    fig, axes = grid(2 * len(datasets), ncols=2)
+    for i, name in enumerate(datasets):
+        theirs = paper_values.accuracy_table(name).assign(dataset=name).rename(
+            columns={"epoch_time": "mean_epoch_time"})
+        by_batch(runs[runs["dataset"] == name], "mean_epoch_time", ax=axes[2 * i], paper=theirs,
+                 title=DATASET_NAMES[name])
+        axes[2 * i].set_yscale("log")
+        learning_curves(history[history["dataset"] == name], "test_acc", ax=axes[2 * i + 1], title=DATASET_NAMES[name])
+    fig.tight_layout()
+    return fig
+
+
+def time_to_target(to_target: pd.DataFrame) -> plt.Figure:
+    """Epochs and training seconds (log scale) to the target accuracy against B, from `analysis.runs_to_target`;
+    runs that never reached it are left out."""
+    fig, axes = grid(2)
+    by_batch(to_target.dropna(subset=["epochs_to_target"]), "epochs_to_target", ax=axes[0])
+    by_batch(to_target.dropna(subset=["seconds_to_target"]), "seconds_to_target", ax=axes[1])
+    axes[1].set_yscale("log")
+    shared_legend(axes)
+    fig.tight_layout()
+    return fig
+
+
+def critical_against_n(synthetic: pd.DataFrame, fit: LogLogFit | None = None) -> plt.Figure:
+    """B* against training-set size on log-log axes (`analysis.critical_sizes` rows with a B*), the paper's
+    Table VI beside it (its N × 0.8: training examples, as ours count) and our fitted power law if there is one."""
+    fig, ax = grid(1, width=6.4, height=4.2)
+    ax = ax[0]
+    vi = paper_values.table("VI")
+    ax.scatter(synthetic["train_size"], synthetic["critical_b"].astype(float), label="ours")
+    ax.scatter(vi["N"][:3] * 0.8, vi["critical_B"][:3], marker="s", facecolor="none", edgecolor="black",
+               label="paper (N × 0.8: training examples)")
+    if fit is not None:
+        n = np.geomspace(synthetic["train_size"].min(), synthetic["train_size"].max(), 50)
+        ax.plot(n, fit.prefactor * n ** fit.slope, "--", label=f"fit: B* ∝ N^{fit.slope:.2f}")
+    ax.set(xscale="log", yscale="log", xlabel="training examples N", ylabel="critical batch size B*")
+    outside_legend(ax)
+    return fig
+
+
+def gap_against_b(runs: pd.DataFrame) -> plt.Figure:
+    """Fig. 5: Δ against B for every data set of `runs`, the paper's Tables III, IV and VII as dotted squares and
+    its Δ bound as a dashed line over the B it is claimed for."""
+    theirs = pd.concat([paper_values.accuracy_table(d).assign(dataset=d)
+                        for d in ("synthetic-1k", "synthetic-10k", "synthetic-50k", "mnist", "cifar10")])
+    fig, ax = grid(1, width=7.5, height=4.5)
+    by_batch(runs, "gap", ax=ax[0], paper=theirs[theirs["dataset"].isin(runs["dataset"])])
+    smallest = min(runs["batch_size"].min(), theirs["B"].min())  # the bound's line spans the B it is claimed for
+    ax[0].hlines(paper_values.GAP_BOUND, smallest, paper_values.GAP_BOUND_MAX_B, color="grey", linestyle="--",
+                 linewidth=1)
+    return fig
+
+
+def matched_steps(curves: pd.DataFrame, base_steps: float, base_epochs: int) -> plt.Figure:
+    """Test accuracy of each B's longest matched-steps run against updates and against epochs (log scales), a
+    dotted line at the fixed budget of the base B in each: equal updates and equal epochs read off one figure."""
+    fig, axes = grid(2)
+    for ax, x, at in zip(axes, ("updates", "epoch"), (base_steps, base_epochs), strict=True):
+        learning_curves(curves.assign(epoch=curves[x]), "test_acc", ax=ax)
+        ax.set(xscale="log", xlabel=x if x == "updates" else LABELS["epoch"])
+        ax.axvline(at, color="grey", linestyle=":", linewidth=1)
+    shared_legend(axes)
+    fig.tight_layout()
+    return fig
+
+
+def variance_against_b(variance: pd.DataFrame) -> plt.Figure:
+    """Fig. 11: per data set, the seed-mean gradient variance (Eq. 4) against B on log-log axes, with and
+    without replacement, and a 1/B line through the first with-replacement point: Var ∝ 1/B (Eq. 1) is a
+    straight line of slope −1 here, and the finite-population bend without replacement shows as B nears N."""
+    fig, axes = grid(variance["dataset"].nunique())
+    for ax, (name, part) in zip(axes, variance.groupby("dataset", sort=False), strict=True):
+        for sampling, style in (("with replacement", "o-"), ("without replacement", "s--")):
+            mean = part[part["sampling"] == sampling].groupby("batch_size")["variance"].mean()
+            ax.plot(mean.index, mean.to_numpy(), style, label=sampling, mfc="none")
+        ref = part[part["sampling"] == "with replacement"].groupby("batch_size")["variance"].mean()
+        ax.plot(ref.index, ref.iloc[0] / ref.index.to_numpy(), ":", color="grey", label="∝ 1/B")
+        ax.set(yscale="log", title=f"{DATASET_NAMES[name]} (N = {part['N'].iloc[0]:,})", ylabel="σ̂²_B (Eq. 4)")
+        log2_axis(ax, part["batch_size"])
+        ax.set_xlabel(LABELS["batch_size"])
+    shared_legend(axes)
+    fig.tight_layout()
+    return fig
+
+
+def lr_rules(runs: pd.DataFrame) -> plt.Figure:
+    """Test accuracy and gap against B, one line per LR rule of the `lr-scaling` runs, beside Table V's fixed and
+    linear rows."""
+    fig, axes = grid(2)
+    for ax, metric in zip(axes, ("test_acc", "gap"), strict=True):
+        by_batch(runs, metric, hue="lr_rule", ax=ax, paper=paper_values.table("V"))
+    shared_legend(axes)
+    fig.tight_layout()
+    return fig
+
+
+def synthetic_accuracy(runs: pd.DataFrame) -> plt.Figure:
+    """Fig. 2: test accuracy against B, one panel per synthetic set that `runs` has, beside Table VII."""
+    vii = paper_values.table("VII")
+    fig, axes = grid(3)
+    for ax, name in zip(axes, ["synthetic-1k", "synthetic-10k", "synthetic-50k"], strict=True):
+        part = runs[runs["dataset"] == name]
+        if part.empty:
+            ax.remove()
+            continue
+        by_batch(part, "test_acc", ax=ax, paper=vii[vii["dataset"] == name], title=DATASET_NAMES[name])
+    fig.tight_layout()
+    return fig
+
+
+def image_accuracy(runs: pd.DataFrame, dataset: str, table: str) -> plt.Figure:
+    """Figs 3–4: test accuracy against B for MNIST or CIFAR-10 beside the paper's Table III or IV."""
+    fig, ax = grid(1, width=6.4, height=4)
+    by_batch(runs, "test_acc", ax=ax[0], paper=paper_values.table(table).assign(dataset=dataset),
+             title=DATASET_NAMES[dataset])
+    return fig
+
+
+def seeds_by_dataset(runs: pd.DataFrame, field: str) -> plt.Figure:
+    """The appendix's paired checks: one panel per data set, every seed's test accuracy at each B for both values
+    of `field`, and chance accuracy dashed, so a run that learned nothing shows instead of being averaged in."""
+    datasets = list(dict.fromkeys(runs["dataset"]))
+    fig, axes = grid(len(datasets), width=5, height=3.8)
+    for ax, dataset in zip(axes, datasets, strict=True):
+        seeds_by_value(runs[runs["dataset"] == dataset], field, ax=ax, chance=100 / DATASET_SPECS[dataset].classes,
+                       title=DATASET_NAMES[dataset])
+    fig.tight_layout()
+    return fig
+
+
+def sample_images(loaded: dict) -> tuple[plt.Figure, pd.DataFrame]:
+    """The first training image of each class of every image data set in `loaded` (name → `data.Dataset`), each
+    rescaled to [0, 1] on its own so that normalised pixels show; also the (data set, class) of every panel."""
+    images = [name for name, d in loaded.items() if d.x_train.dim() == 4]
+    fig, axes = plt.subplots(len(images), 10, figsize=(12, 1.4 * len(images)), squeeze=False)
+    for row, name in zip(axes, images, strict=True):
+        d = loaded[name]
+        first = [int(np.flatnonzero(d.y_train.numpy() == c)[0]) for c in range(10)]
+        x = d.x_train[first].numpy()
+        x = (x - x.min(axis=(1, 2, 3), keepdims=True)) / np.ptp(x, axis=(1, 2, 3), keepdims=True)
+        for ax, img, label in zip(row, x, range(10), strict=True):
+            ax.imshow(img.transpose(1, 2, 0).squeeze(), cmap="gray", interpolation="nearest")
+            ax.set_axis_off()
+            ax.set_title(f"{DATASET_NAMES[name]}: {label}", fontsize=7)
+    fig.tight_layout()
+    return fig, pd.DataFrame([{"dataset": n, "class": c} for n in images for c in range(10)])
+
+
+def synthetic_features(loaded: dict, limit: int = 2000) -> tuple[plt.Figure, pd.DataFrame]:
+    """Each synthetic training set in `loaded` (its first `limit` points) on its first two principal components,
+    coloured by class: whether the two classes separate; also the plotted points."""
+    synthetic = [name for name, d in loaded.items() if d.x_train.dim() == 2]
+    fig, axes = plt.subplots(1, len(synthetic), figsize=(4.2 * len(synthetic), 3.6), squeeze=False)
+    points = []
+    for ax, name in zip(axes[0], synthetic, strict=True):
+        x, y = loaded[name].x_train.numpy()[:limit], loaded[name].y_train.numpy()[:limit]
+        centred = x - x.mean(0)
+        pcs = centred @ np.linalg.svd(centred, full_matrices=False)[2][:2].T
+        ax.scatter(pcs[:, 0], pcs[:, 1], c=y, s=3, cmap="coolwarm", alpha=0.6, rasterized=True)  # 6,000 dots
+        ax.set(title=DATASET_NAMES[name], xlabel="PC 1", ylabel="PC 2")
+        points.append(pd.DataFrame({"dataset": name, "pc1": pcs[:, 0], "pc2": pcs[:, 1], "label": y}))
+    fig.tight_layout()
+    return fig, pd.concat(points)

@@ -544,6 +544,30 @@ def _table_v(tables: dict, profile: str) -> tuple[str, str]:
     return "; ".join(texts), on_paper_runs(_rows_verdict(verdicts), runs)
 
 
+def table_i(ours: pd.DataFrame) -> pd.DataFrame:
+    """Table I beside the data sets as we load them (`ours`: dataset, train, test, features, classes, ...): the
+    shape is reproduced only if all four numbers equal the paper's, else it differs."""
+    theirs = paper.table("I").rename(columns={c: f"paper {c}" for c in ("train", "test", "features", "classes")})
+    table = theirs.merge(ours, on="dataset", how="right")
+    same = np.logical_and.reduce([table[f"paper {c}"] == table[c] for c in ("train", "test", "features", "classes")])
+    table["verdict"] = np.where(same, REPRODUCED, "differs")
+    return table
+
+
+def table_v(runs: pd.DataFrame, profile: str) -> pd.DataFrame:
+    """Table V beside our seed means of the `lr-scaling` runs (the square-root rule is ours: no paper column), one
+    row per B and rule, with a verdict on each mean's test accuracy (`absolute_verdict`: absolute numbers are
+    testable only on paper-profile runs, read from the runs' provenance, else `profile`)."""
+    ours = mean_by_batch(runs, ("lr", "test_acc", "gap"), ("batch_size", "lr_rule"))
+    table = paper.table("V").rename(columns={"B": "batch_size", "lr": "paper lr", "test_acc": "paper test_acc",
+                                             "gap": "paper gap"})
+    table = table.merge(ours, on=["batch_size", "lr_rule"], how="outer").sort_values(["batch_size", "lr_rule"])
+    setup = runs_profile(runs, profile)
+    table["verdict (test acc)"] = [absolute_verdict(o, t, setup, ACC_TOL, ACC_PARTLY_TOL)
+                                   for o, t in zip(table["test_acc"], table["paper test_acc"], strict=True)]
+    return table
+
+
 def _sharper(metric: str, target: tuple[float, float] | None):
     """A sharpness measure at the paper's large B over B = 32, per synthetic set: within a factor 2 of the
     paper's ratio (`target`), or (no target) significantly above 1."""
