@@ -30,6 +30,7 @@ tolerance = 1.0  # accuracy points below the peak that define B* (the paper: 1)
 # %% tags=["remove-input"]
 import pandas as pd
 from IPython.display import Markdown, display
+from scipy import stats
 
 from batchsize import analysis, book, paper, plots, report
 from batchsize.critical import bootstrap_critical
@@ -87,7 +88,7 @@ book.publish(plots.critical_against_n(synthetic, ours), "Critical batch size aga
 book.publish(book.styled(fits, 3),
              f"Fits of log B* on log N with 95% t intervals for the exponent; the paper assumes "
              f"{paper.CRITICAL_EXPONENT}. With three points there is one degree of freedom, so the interval is "
-             "wide (t = 12.7).", fits, "Exponent fit", runs=runs)
+             f"wide (t = {stats.t.ppf(0.975, 1):.1f}).", fits, "Exponent fit", runs=runs)
 
 # %% [markdown]
 # ## Beyond the paper: the gradient noise scale

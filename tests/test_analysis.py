@@ -176,7 +176,7 @@ def test_surface_rise_is_larger_for_the_sharper_surface():
 def efficiency_runs() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Two B of one data set: B = 8 reaches 80 % in epoch 2 (2 s an epoch), B = 512 in epoch 4 (0.5 s an epoch)."""
     runs = pd.DataFrame({"key": ["a", "b"], "dataset": "mnist", "batch_size": [8, 512], "seed": 42,
-                         "best_test_acc": [90.0, 85.0], "mean_epoch_time": [2.0, 0.5]})
+                         "best_test_acc": [90.0, 85.0], "median_epoch_time": [2.0, 0.5]})
     curves = {"a": ([70.0, 81.0, 90.0, 90.0], 2.0), "b": ([50.0, 60.0, 79.0, 85.0], 0.5)}
     history = pd.DataFrame([{"key": k, "epoch": e + 1, "test_acc": acc, "epoch_time": t}
                             for k, (accs, t) in curves.items() for e, acc in enumerate(accs)])
@@ -216,7 +216,7 @@ def test_exponent_fits_set_ours_beside_the_papers_three_points():
 def test_pearson_table_pools_then_splits_and_the_gap_bound_names_the_worst_small_b():
     rng = np.random.default_rng(0)
     runs = pd.DataFrame([{"dataset": d, "batch_size": b, "seed": s, "gap": slope * np.log2(b) + rng.normal(0, 0.1),
-                          "test_acc": 90.0, "train_acc": 92.0, "mean_epoch_time": 1.0}
+                          "test_acc": 90.0, "train_acc": 92.0, "median_epoch_time": 1.0}
                          for d, slope in (("synthetic-1k", 1.0), ("mnist", -1.0)) for b in (8, 32, 64, 512)
                          for s in (42, 43)])
     pearson = analysis.pearson_table(runs).set_index("data")
@@ -263,7 +263,7 @@ def test_the_lr_rule_summary_and_cells_say_what_the_runs_hold():
 
 def test_best_batch_sizes_take_the_highest_seed_mean_and_set_the_papers_optimum_beside_it():
     runs = pd.DataFrame([{"dataset": "mnist", "batch_size": b, "seed": s, "test_acc": acc + d, "train_acc": 99.0,
-                          "gap": 0.5, "mean_epoch_time": 1.0, "outcome": "trained"}
+                          "gap": 0.5, "median_epoch_time": 1.0, "outcome": "trained"}
                          for b, acc in ((8, 99.0), (64, 99.2), (512, 98.0))
                          for s, d in zip(SEEDS, SPREAD, strict=True)])
     best = analysis.best_batch_sizes(runs).iloc[0]
@@ -293,7 +293,7 @@ def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
 
 def test_protocol_table_sets_algorithm_2_beside_the_measured_best_b():
     rows = [{"dataset": "synthetic-1k", "train_size": 800, "base_lr": 1e-3, "base_batch": 32, "batch_size": b,
-             "seed": 42, "test_acc": acc, "train_acc": acc + gap, "gap": gap, "mean_epoch_time": 1.0,
+             "seed": 42, "test_acc": acc, "train_acc": acc + gap, "gap": gap, "median_epoch_time": 1.0,
              "outcome": "trained"} for b, acc, gap in ((8, 95.0, 1.0), (32, 96.0, 6.0), (512, 94.0, 2.0))]
     row = analysis.protocol_table(pd.DataFrame(rows)).iloc[0]
     assert (row["recommended B"], row["nearest measured B"], row["best B (ours)"]) == (16, 8, 32)

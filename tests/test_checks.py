@@ -61,7 +61,7 @@ def test_the_precision_cells_carry_the_speed_up_and_the_sentence_says_if_bf16_is
     from batchsize import analysis
 
     table = runs("precision", {"fp32": [97.0, 98.0, 99.0], "bf16": [97.2, 97.9, 99.1]})
-    table = table.assign(mean_epoch_time=[2.0] * 3 + [1.0] * 3, prov_device_name="Some CPU")
+    table = table.assign(median_epoch_time=[2.0] * 3 + [1.0] * 3, prov_device_name="Some CPU")
     cells = analysis.precision_check_cells(table)
     assert cells["bf16 speed-up"].tolist() == [2.0]
     text = analysis.precision_check_text(cells, table, ["fp32"])

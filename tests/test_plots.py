@@ -23,7 +23,7 @@ BATCH_SIZES = [1, 8, 16, 32, 64, 128, 256, 512, 1024]
 
 def mnist(n: int = len(BATCH_SIZES)) -> tuple[pd.DataFrame, pd.DataFrame]:
     ours = pd.DataFrame({"dataset": "mnist", "batch_size": BATCH_SIZES[:n], "test_acc": range(n),
-                         "mean_epoch_time": 1.0, "seed": 42})
+                         "median_epoch_time": 1.0, "seed": 42})
     theirs = pd.DataFrame({"dataset": "mnist", "B": BATCH_SIZES, "test_acc": range(9), "epoch_time": 2.0})
     return ours, theirs
 
@@ -52,11 +52,11 @@ def test_batch_size_tick_labels_never_overlap_and_the_largest_is_labelled(width)
 
 def test_the_papers_values_are_drawn_as_dotted_open_squares_or_the_figure_fails():
     """A caption that promises the paper's markers must get them: a paper table without the plotted column
-    (Figs 6–8 plotted `mean_epoch_time` against the paper's `epoch_time`) is an error, not an empty overlay."""
+    (Figs 6–8 plotted `median_epoch_time` against the paper's `epoch_time`) is an error, not an empty overlay."""
     ours, theirs = mnist()
-    with pytest.raises(ValueError, match="mean_epoch_time"):
-        plots.by_batch(ours, "mean_epoch_time", paper=theirs)
-    ax = plots.by_batch(ours, "mean_epoch_time", paper=theirs.rename(columns={"epoch_time": "mean_epoch_time"}))
+    with pytest.raises(ValueError, match="median_epoch_time"):
+        plots.by_batch(ours, "median_epoch_time", paper=theirs)
+    ax = plots.by_batch(ours, "median_epoch_time", paper=theirs.rename(columns={"epoch_time": "median_epoch_time"}))
     paper_line = next(line for line in ax.get_lines() if line.get_label() == "paper")
     assert (paper_line.get_linestyle(), paper_line.get_marker(), paper_line.get_markerfacecolor()) == (":", "s", "none")
     assert list(paper_line.get_xdata()) == BATCH_SIZES
@@ -103,7 +103,7 @@ def test_sharpness_panels_use_a_log_scale_only_where_every_value_is_positive():
 
 def test_epoch_times_and_curves_draw_two_panels_per_data_set_in_the_run_tables_order():
     runs = pd.DataFrame({"dataset": ["synthetic-10k", "synthetic-1k"] * 2, "batch_size": [8, 8, 64, 64],
-                         "mean_epoch_time": [1.0, 2.0, 0.5, 0.4], "seed": 42})
+                         "median_epoch_time": [1.0, 2.0, 0.5, 0.4], "seed": 42})
     history = pd.DataFrame({"dataset": ["synthetic-10k", "synthetic-1k"] * 4, "batch_size": [8, 8, 64, 64] * 2,
                             "epoch": [1] * 4 + [2] * 4, "test_acc": range(8), "seed": 42})
     fig = plots.epoch_times_and_curves(runs, history)

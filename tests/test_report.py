@@ -18,7 +18,7 @@ def runs(cells: dict[tuple[str, int], float], profile: str = "paper", spread=SPR
     for (dataset, batch), acc in cells.items():
         for seed, offset in zip(SEEDS, spread, strict=True):
             row = {"dataset": dataset, "batch_size": batch, "seed": seed, "test_acc": acc + offset, "gap": 0.5,
-                   "outcome": "trained", "mean_epoch_time": 1.0, "first_epoch_above_80": 1.0, "epochs_run": 10,
+                   "outcome": "trained", "median_epoch_time": 1.0, "first_epoch_above_80": 1.0, "epochs_run": 10,
                    "prov_profile": profile, "train_size": 1000}
             for name, value in columns.items():
                 row[name] = value.get((dataset, batch), row.get(name)) if isinstance(value, dict) else value
@@ -161,13 +161,13 @@ def test_gap_bound():
 
 def test_epoch_speedup_extra_epochs_and_wall_clock():
     times = {("mnist", 1): 30.0, ("mnist", 1024): 1.0}
-    fast = runs({("mnist", 1): 99.0, ("mnist", 1024): 98.0}, mean_epoch_time=times,
+    fast = runs({("mnist", 1): 99.0, ("mnist", 1024): 98.0}, median_epoch_time=times,
                 first_epoch_above_80={("mnist", 1): 1.0, ("mnist", 1024): 2.0})
     assert verdict("epoch-speedup", accuracy=fast)[1] == report.REPRODUCED  # 30×
     assert verdict("extra-epochs", accuracy=fast)[1] == report.REPRODUCED  # 2×
     ours, verdict_ = verdict("wall-clock-speedup", accuracy=fast)  # 30 s against 2 s: 15×
     assert verdict_ == report.NOT_REPRODUCED and "15.0×" in ours
-    slow = runs({("mnist", 1): 99.0, ("mnist", 1024): 98.0}, mean_epoch_time={("mnist", 1): 3.0,
+    slow = runs({("mnist", 1): 99.0, ("mnist", 1024): 98.0}, median_epoch_time={("mnist", 1): 3.0,
                                                                             ("mnist", 1024): 1.0})
     assert verdict("epoch-speedup", accuracy=slow)[1] == report.PARTLY  # 3×
     assert verdict("extra-epochs", accuracy=slow)[1] == report.NOT_REPRODUCED  # same epoch

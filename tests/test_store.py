@@ -259,3 +259,14 @@ def test_a_chapter_retrains_damaged_weights_instead_of_failing(tmp_path, monkeyp
     with pytest.warns(UserWarning, match="trained again"):
         run = chapter.table("weights").iloc[0]
     assert not chapter.model(run).training
+
+
+def test_the_table_compares_median_epoch_times_that_a_slowed_epoch_does_not_move(tmp_path):
+    """On a shared CPU another process can slow one epoch several-fold; the analyses use each run's median."""
+    store = RunStore(tmp_path)
+    result = train_run(make_config("synthetic-1k", 64, epochs=3), device="cpu")
+    for row, seconds in zip(result.history, (1.0, 9.0, 1.2), strict=True):
+        row["epoch_time"] = seconds
+    store.put(result)
+    row = load_table(store).iloc[0]
+    assert row["median_epoch_time"] == 1.2 and row["mean_epoch_time"] == pytest.approx(result.summary["mean_epoch_time"])

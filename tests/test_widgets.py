@@ -17,7 +17,7 @@ def fake_runs() -> tuple[pd.DataFrame, pd.DataFrame]:
     runs = pd.DataFrame({"key": ["a", "b", "c"], "dataset": "synthetic-1k", "lr_rule": ["linear", "linear", "fixed"],
                          "batch_size": [8, 64, 64], "seed": 42, "test_acc": [90.0, 85.0, 80.0],
                          "train_acc": [92.0, 88.0, 81.0], "gap": [2.0, 3.0, 1.0], "lr": [2.5e-4, 2e-3, 1e-3],
-                         "mean_epoch_time": [0.1, 0.02, 0.02], "first_epoch_above_80": [1, 2, None],
+                         "median_epoch_time": [0.1, 0.02, 0.02], "first_epoch_above_80": [1, 2, None],
                          "diverged": False})
     history = pd.DataFrame([{"key": k, "epoch": e, "train_acc": 80.0 + e, "test_acc": 79.0 + e, "train_loss": 1 / e,
                              "test_loss": 1.1 / e} for k in "abc" for e in (1, 2)])

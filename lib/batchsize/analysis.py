@@ -266,7 +266,8 @@ def accuracy_target(runs: pd.DataFrame, dataset: str, rule: float = 0.9) -> floa
 
 def runs_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float = 0.9) -> pd.DataFrame:
     """Per run: the first epoch whose test accuracy reaches its data set's `accuracy_target` and the training
-    seconds until then (the sum of its epoch times); None where the run never reached it in its budget."""
+    seconds until then (that epoch × the run's median epoch time, as `report.time_to_target`); None where the run
+    never reached it in its budget."""
     rows = []
     by_key = runs.set_index("key")
     for key, curve in history.sort_values("epoch").groupby("key"):
@@ -274,10 +275,10 @@ def runs_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float = 0.9)
         target = accuracy_target(runs, run["dataset"], rule)
         reached = curve[curve["test_acc"] >= target]
         epoch = int(reached["epoch"].iloc[0]) if len(reached) else None
-        seconds = curve["epoch_time"].cumsum()[curve["epoch"] <= epoch].iloc[-1] if epoch else None
+        seconds = epoch * run["median_epoch_time"] if epoch else None
         rows.append({"dataset": run["dataset"], "batch_size": run["batch_size"], "seed": run["seed"],
                      "target": target, "epochs_to_target": epoch, "seconds_to_target": seconds,
-                     "mean_epoch_time": run["mean_epoch_time"]})
+                     "median_epoch_time": run["median_epoch_time"]})
     return pd.DataFrame(rows)
 
 
@@ -286,7 +287,7 @@ def target_cells(to_target: pd.DataFrame) -> pd.DataFrame:
     cell's mean)."""
     return to_target.groupby(["dataset", "batch_size"]).agg(
         target=("target", "first"), epochs_to_target=("epochs_to_target", "mean"),
-        seconds_to_target=("seconds_to_target", "mean"), mean_epoch_time=("mean_epoch_time", "mean")).reset_index()
+        seconds_to_target=("seconds_to_target", "mean"), median_epoch_time=("median_epoch_time", "mean")).reset_index()
 
 
 def efficiency_ratios(cells: pd.DataFrame) -> pd.DataFrame:
@@ -296,7 +297,7 @@ def efficiency_ratios(cells: pd.DataFrame) -> pd.DataFrame:
     for name, part in cells.groupby("dataset"):
         small, large = part.iloc[0], part.iloc[-1]
         rows.append({"dataset": name, "small B": small["batch_size"], "large B": large["batch_size"],
-                     "per-epoch speedup": small["mean_epoch_time"] / large["mean_epoch_time"],
+                     "per-epoch speedup": small["median_epoch_time"] / large["median_epoch_time"],
                      "epochs ratio (large/small)": large["epochs_to_target"] / small["epochs_to_target"],
                      "wall-clock speedup": small["seconds_to_target"] / large["seconds_to_target"]})
     return pd.DataFrame(rows)
@@ -392,13 +393,13 @@ def init_check_text(runs: pd.DataFrame, cells: pd.DataFrame, chosen: str) -> str
 
 
 def precision_check_cells(runs: pd.DataFrame) -> pd.DataFrame:
-    """The `precision-check` runs' `checks.compare` cells (bf16 against fp32) with each precision's mean epoch time
+    """The `precision-check` runs' `checks.compare` cells (bf16 against fp32) with each precision's median epoch time
     and the speed-up of bf16: bf16 is worth having only if it is both within the seed spread and faster."""
     from .checks import compare
 
     cells = compare(runs, "precision", "fp32", "bf16")
     speed = runs.pivot_table(index=["dataset", "batch_size"], columns="precision",
-                             values="mean_epoch_time").reset_index()
+                             values="median_epoch_time").reset_index()
     cells = cells.merge(speed.rename(columns={"fp32": "fp32 epoch s", "bf16": "bf16 epoch s"}),
                         on=["dataset", "batch_size"])
     cells["bf16 speed-up"] = cells["fp32 epoch s"] / cells["bf16 epoch s"]

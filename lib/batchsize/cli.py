@@ -23,7 +23,7 @@ from .store import REPO_ROOT, RunStore, default_store
 from .sweep import run_profile, run_sweep
 
 SUMMARY_COLUMNS = ["section", "dataset", "n_train", "batch_size", "lr_rule", "lr", "warmup_epochs", "epochs",
-                   "seed", "test_acc", "train_acc", "gap", "mean_epoch_time", "first_epoch_above_80", "diverged"]
+                   "seed", "test_acc", "train_acc", "gap", "median_epoch_time", "first_epoch_above_80", "diverged"]
 DATA_DIR_HELP = "where the data files are (else $BATCHSIZE_DATA, else the repository's data/)"
 
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 sns.set_theme(style="whitegrid", context="notebook")
 LABELS = {"test_acc": "test accuracy (%)", "train_acc": "train accuracy (%)", "gap": "gap Δ = train − test (pp)",
-          "mean_epoch_time": "mean epoch time (s)", "batch_size": "batch size B", "epoch": "epoch",
+          "median_epoch_time": "median epoch time (s)", "batch_size": "batch size B", "epoch": "epoch",
           "test_loss": "test loss", "train_loss": "train loss", "running_loss": "running train loss",
           "epochs_to_target": "epochs to target", "seconds_to_target": "wall-clock seconds to target",
           "epsilon_sharpness": "ε-sharpness", "keskar_sharpness": "Keskar et al.'s sharpness",
@@ -200,14 +200,14 @@ def sharpness_panels(sharp: pd.DataFrame, metrics: tuple[str, ...], paper: dict[
 
 
 def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> plt.Figure:
-    """Figs 6–8: per data set of `runs` (in the order the run table lists them), mean epoch time against B on a
+    """Figs 6–8: per data set of `runs` (in the order the run table lists them), median epoch time against B on a
     log scale beside the paper's, and the test accuracy per epoch of every B."""
     datasets = list(dict.fromkeys(runs["dataset"]))
     fig, axes = grid(2 * len(datasets), ncols=2)
     for i, name in enumerate(datasets):
         theirs = paper_values.accuracy_table(name).assign(dataset=name).rename(
-            columns={"epoch_time": "mean_epoch_time"})
-        by_batch(runs[runs["dataset"] == name], "mean_epoch_time", ax=axes[2 * i], paper=theirs,
+            columns={"epoch_time": "median_epoch_time"})
+        by_batch(runs[runs["dataset"] == name], "median_epoch_time", ax=axes[2 * i], paper=theirs,
                  title=DATASET_NAMES[name])
         axes[2 * i].set_yscale("log")
         learning_curves(history[history["dataset"] == name], "test_acc", ax=axes[2 * i + 1], title=DATASET_NAMES[name])

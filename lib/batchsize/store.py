@@ -19,6 +19,7 @@ import json
 import math
 import os
 import platform
+import statistics
 import tempfile
 import warnings
 from collections.abc import Callable
@@ -253,11 +254,19 @@ def _outcome(record: dict[str, Any]) -> str:
     return summary.get("outcome") or run_outcome(record["config"]["dataset"], summary["diverged"], test_acc)
 
 
+def _median_epoch_time(record: dict[str, Any]) -> float | None:
+    """The median of a run's epoch times: what the analyses compare. On a shared CPU other processes slow some
+    epochs several-fold (a paper MNIST run here: 255 s and 1,894 s for the same work), which the mean absorbs."""
+    times = [h["epoch_time"] for h in record["history"] if h.get("epoch_time") is not None]
+    return statistics.median(times) if times else None
+
+
 def _select(records: list[dict[str, Any]], filters: dict[str, Any]) -> pd.DataFrame:
     import pandas as pd
 
     rows = [{"key": r["key"], **LEGACY_DEFAULTS, **r["config"], "outcome": _outcome(r), **r["summary"],
-             **{f"prov_{k}": v for k, v in r["provenance"].items()}} for r in records]
+             "median_epoch_time": _median_epoch_time(r), **{f"prov_{k}": v for k, v in r["provenance"].items()}}
+            for r in records]
     table = pd.DataFrame(rows)
     for column, wanted in filters.items():
         if column not in table:

@@ -19,7 +19,7 @@ from .config import DATASET_NAMES, DATASET_SPECS
 
 STATIC_ENV = "BATCHSIZE_STATIC"  # set by `make book`: the site has no kernel, so show only the static slider
 METRICS = {"test_acc": "test acc (%)", "train_acc": "train acc (%)", "gap": "gap Δ (pp)", "lr": "peak LR",
-           "mean_epoch_time": "epoch time (s)", "first_epoch_above_80": "first epoch > 80%"}
+           "median_epoch_time": "epoch time (s)", "first_epoch_above_80": "first epoch > 80%"}
 
 
 def live_kernel() -> bool:
