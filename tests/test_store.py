@@ -269,4 +269,4 @@ def test_the_table_compares_median_epoch_times_that_a_slowed_epoch_does_not_move
         row["epoch_time"] = seconds
     store.put(result)
     row = load_table(store).iloc[0]
-    assert row["median_epoch_time"] == 1.2 and row["mean_epoch_time"] == pytest.approx(result.summary["mean_epoch_time"])
+    assert row["median_epoch_time"] == 1.2  # the mean of these epochs would be 3.7
