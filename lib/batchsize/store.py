@@ -257,7 +257,7 @@ def _outcome(record: dict[str, Any]) -> str:
 def _median_epoch_time(record: dict[str, Any]) -> float | None:
     """The median of a run's epoch times: what the analyses compare. On a shared CPU other processes slow some
     epochs several-fold (a paper MNIST run here: 255 s and 1,894 s for the same work), which the mean absorbs."""
-    times = [h["epoch_time"] for h in record["history"] if h.get("epoch_time") is not None]
+    times = [h["epoch_time"] for h in record.get("history", []) if h.get("epoch_time") is not None]
     return statistics.median(times) if times else None
 
 
