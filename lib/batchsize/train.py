@@ -41,8 +41,7 @@ def train(configs: list[RunConfig], device: str = "auto", data_dir: str | None =
     results: dict[RunConfig, RunResult] = {}
     for group in group_runs(list(dict.fromkeys(configs))):
         if backend != "reference" and can_stack(group[0]):
-            stacked = train_stacked(group, device, data_dir, dataset, "auto" if backend == "auto" else backend,
-                                    on_epoch)
+            stacked = train_stacked(group, device, data_dir, dataset, backend, on_epoch)
             results.update(zip(group, stacked, strict=True))
             continue
         for config in group:
