@@ -82,3 +82,25 @@ def test_checks_pair_both_values_of_one_field_and_nothing_else():
             pairs.setdefault(dataclasses.replace(c, **{field: "x"}), set()).add(getattr(c, field))
         assert all(v == values for v in pairs.values()) and len(pairs) == 3 * 4  # 3 seeds × 2 data sets × 2 B
     assert {c.init for c in section_configs("paper", "mnist", seeds=1)} == {PROFILES["paper"].init}
+
+
+def test_every_quick_run_can_train():
+    """Issue 10 §3: ≥ 3 seeds, whole test sets, B = 1 included, no warmup as long as training, and ≥ 30 updates
+    at the largest B of each data set."""
+    quick = PROFILES["quick"]
+    assert quick.seeds >= 3 and all(n >= 3 for n in quick.section_seeds.values())
+    configs = [c for s in SECTIONS for c in section_configs("quick", s)]
+    assert all(c.n_test is None for c in configs)
+    assert {c.dataset for c in configs if c.batch_size == 1} >= {"mnist", "synthetic-1k", "synthetic-10k"}
+    assert all(c.warmup_epochs < c.epochs for c in configs)
+    for dataset, sizes in quick.batch_sizes.items():
+        config = quick.config(dataset, max(sizes), 42)
+        n_train = config.n_train or {"synthetic-1k": 800, "synthetic-10k": 8_000, "mnist": 60_000}[dataset]
+        assert -(-n_train // config.batch_size) * config.epochs >= 30, dataset
+
+
+def test_a_warmup_cap_shortens_only_what_it_caps():
+    quick = PROFILES["quick"]
+    assert quick.config("mnist", 512, 42).warmup_epochs == quick.max_warmup_epochs
+    assert quick.config("mnist", 128, 42).warmup_epochs == 0
+    assert PROFILES["paper"].config("mnist", 512, 42).warmup_epochs == 5

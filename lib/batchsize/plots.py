@@ -1,7 +1,7 @@
 """Figures of the book: seaborn/matplotlib over the run table, with the paper's values drawn beside ours.
 
 Every plot takes tidy tables (one row per run, or per epoch) and draws a mean over seeds with a 95% bootstrap
-band when there is more than one seed, so the same code serves the one-seed quick profile and the paper profile.
+band when there is more than one seed (every profile but `smoke` has three or more).
 """
 
 from __future__ import annotations
