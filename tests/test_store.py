@@ -4,6 +4,7 @@ import os
 import re
 import stat
 import warnings
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -270,3 +271,16 @@ def test_the_table_compares_median_epoch_times_that_a_slowed_epoch_does_not_move
     store.put(result)
     row = load_table(store).iloc[0]
     assert row["median_epoch_time"] == 1.2  # the mean of these epochs would be 3.7
+
+
+def test_the_commit_is_read_once_per_process_so_a_later_checkout_cannot_relabel_records(monkeypatch):
+    from batchsize import version
+
+    heads = iter(["aaaaaaaaaaaa", "", "bbbbbbbbbbbb", ""])  # rev-parse, then status, per read
+    monkeypatch.setattr(version.subprocess, "run", lambda *a, **k: SimpleNamespace(stdout=next(heads)))
+    version.git_commit.cache_clear()
+    try:
+        assert version.git_commit() == "aaaaaaaaaaaa"
+        assert version.git_commit() == "aaaaaaaaaaaa"  # the worktree moved on; this process's code did not
+    finally:
+        version.git_commit.cache_clear()

@@ -16,6 +16,7 @@ from .data import Dataset
 from .fast import can_stack, group_key, train_stacked
 from .reference import train_run
 from .run import RunResult
+from .version import git_commit
 
 BACKENDS = ("auto", "reference", "cpp", "torch")  # auto: stacked where it can (cpp on the CPU), else the reference
 
@@ -38,6 +39,7 @@ def train(configs: list[RunConfig], device: str = "auto", data_dir: str | None =
     """
     if backend not in BACKENDS:
         raise UserError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    git_commit()  # pinned now, with the code this process runs: its records name it, however long they take
     results: dict[RunConfig, RunResult] = {}
     for group in group_runs(list(dict.fromkeys(configs))):
         if backend != "reference" and can_stack(group[0]):
