@@ -178,3 +178,53 @@ def test_a_write_that_hits_a_full_disk_leaves_no_torn_record(tmp_path, monkeypat
     monkeypatch.setattr(os, "fdopen", real_fdopen)  # space freed: the sweep finishes
     run_sweep(configs, tmp_path, device="cpu", progress=False)
     assert {r["key"] for r in assert_consistent(RunStore(tmp_path))} == {c.key() for c in configs}
+
+
+LONG_LOCAL_SWEEP = """
+import sys
+from batchsize.config import make_config
+from batchsize.sweep import run_sweep
+config = make_config("synthetic-10k", 8, epochs=10_000, n_train=2000, n_test=500, precision="bf16")  # checkpointed
+run_sweep([config], sys.argv[1], device="cpu", progress=False, executor="local", workers=1)
+"""
+
+
+def pool_workers(pid: int) -> set[int]:
+    """The live process-pool workers of `pid` (not its multiprocessing resource tracker)."""
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return {int(p) for p in found if alive(int(p)) and b"spawn_main" in cmdline(int(p))}
+
+
+def cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as line:
+            return line.read()
+    except FileNotFoundError:
+        return b""
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads processes from /proc")
+def test_a_killed_sweep_takes_its_local_workers_with_it(tmp_path):
+    sweep = subprocess.Popen([sys.executable, "-c", LONG_LOCAL_SWEEP, str(tmp_path)], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 300  # importing torch and pandas on a loaded machine
+    while not list(tmp_path.glob("*.ckpt")):  # a worker has trained an epoch
+        assert time.monotonic() < deadline and sweep.poll() is None, "the sweep trained no epoch"
+        time.sleep(0.5)
+    workers = pool_workers(sweep.pid)
+    sweep.kill()
+    sweep.wait()
+    deadline = time.monotonic() + 20
+    while any(alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    left = [p for p in workers if alive(p)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "a worker trained on after its sweep was killed"

@@ -76,13 +76,23 @@ def train_and_store(group: list[RunConfig], store_root: str, profile: str, devic
 _epochs_queue = None  # in a worker of the local executor: where its epoch reports go (see _start_worker)
 
 
-def _start_worker(threads: int, epochs_queue: multiprocessing.Queue) -> None:
-    """A local-executor worker: its share of the cores, and the queue (inherited at spawn) for its epoch reports."""
+def _start_worker(threads: int, epochs_queue: multiprocessing.Queue, parent: int) -> None:
+    """A local-executor worker: its share of the cores, the queue (inherited at spawn) for its epoch reports, and
+    a watch on the sweep that started it."""
     global _epochs_queue
     import torch
 
     torch.set_num_threads(threads)
     _epochs_queue = epochs_queue
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int, every: float = 1.0) -> None:
+    """End this worker when its sweep is gone (killed, so no `finally` ran): otherwise it trains on, for hours, a
+    run nobody waits for. What it stored stays (records and checkpoints are written atomically)."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def _report_epochs(n: int) -> None:
@@ -110,7 +120,7 @@ def _run_local(task: Callable[..., list[str]], groups: list[list[RunConfig]], wo
     relay.start()
     try:
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                 initargs=(threads, epochs)) as pool:
+                                 initargs=(threads, epochs, os.getpid())) as pool:
             futures = [pool.submit(task, group, on_epoch=_report_epochs) for group in groups]
             try:
                 for future in as_completed(futures):
