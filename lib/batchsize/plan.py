@@ -86,12 +86,13 @@ PROFILES: dict[str, Profile] = {
     ),
     # Every run trains (no warmup longer than training, ≥ 30 updates at the largest B), on the whole test sets
     # (a 1-point difference is resolvable), 3 seeds; B = 1 on the MLP and MNIST (CIFAR-10's B = 1 costs more than
-    # its whole section). CIFAR-10 stops at B = 256: on a subset small enough for a CPU, B = 1024 would get a
-    # handful of updates, which says nothing about the paper's B = 1024 claim (the paper profile tests it).
+    # its whole section). The CNNs stop at B = 256: on subsets small enough for a CPU, larger B get a handful of
+    # updates (MNIST B = 512, 30 updates of which 10 warm up to η = 0.2, stayed at chance in all 3 seeds), which
+    # says nothing about the paper's large-batch claims; the paper profile tests those.
     # The checks share the accuracy runs' sizes, so their torch-default / fp32 arms are those very runs.
     "quick": Profile(
         name="quick",
-        batch_sizes={**dict.fromkeys(SYNTHETIC, (1, 8, 16, 32, 64, 128, 256, 512)), "mnist": (1, 8, 32, 128, 512),
+        batch_sizes={**dict.fromkeys(SYNTHETIC, (1, 8, 16, 32, 64, 128, 256, 512)), "mnist": (1, 8, 32, 128, 256),
                      "cifar10": (8, 32, 64, 256)},
         epochs={"synthetic-1k": 20, "synthetic-10k": 10, "synthetic-50k": 10, "mnist": 3, "cifar10": 3},
         n_train={"synthetic-50k": 10_000, "mnist": 5_000, "cifar10": 5_000},
