@@ -21,7 +21,9 @@
 # ```{note}
 # Epoch times depend on the machine: the paper's come from an RTX 6000 Ada (MNIST, CIFAR-10) and a Threadripper
 # CPU (synthetic), ours from the device named in each caption — on the `quick` profile a 2-core CPU shared with
-# other jobs, so timings are noisy. Ratios between batch sizes on one machine are what compare.
+# other jobs, so timings are noisy. Ratios between batch sizes on one machine are what compare. The seeds of a
+# synthetic-data B are trained together, as one stack of networks: their epoch time is the stack's divided by
+# the number of seeds, one measurement shared by all of them, so its interval over seeds has no width.
 # ```
 
 # %% tags=["parameters"]

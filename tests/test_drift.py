@@ -1,7 +1,7 @@
 """The committed stores cannot drift from the code: a sample of their records, trained again at HEAD, match.
 
 The sample is chosen by rule, not by hand: in each committed store, the cheapest trained record of each model
-family that was made at a clean commit, if it trained in under a minute (CI time). Bit equality is not expected
+family that was made at a clean commit, if it trained in under two minutes (CI time). Bit equality is not expected
 across machines (oneDNN picks other kernels on AVX2 than on AVX-512, and float sums then round differently), so
 the test allows what such rounding does to a short run: 1 pp of test accuracy and 10 % of the final training
 loss. A change to the training code
@@ -19,7 +19,7 @@ from batchsize.train import train
 from conftest import real_data_root
 
 ACC_TOL, LOSS_RTOL = 1.0, 0.10
-MAX_SECONDS = 60.0
+MAX_SECONDS = 120.0  # a quick CNN run on 5,000 images with its whole test set: ~1.5 min
 
 
 def sample() -> list[tuple[str, pd.Series]]:
