@@ -154,3 +154,23 @@ def test_the_entry_stacks_what_it_can_in_the_order_asked(small):
     assert strip(reference.history) != strip(stacked[0].history)  # another dropout stream (module docstring)
     with pytest.raises(UserError, match="unknown backend"):
         train(mlp, device="cpu", dataset=small, backend="gpu")
+
+
+def test_a_stale_kernel_build_lock_is_removed_and_a_fresh_one_kept(tmp_path, monkeypatch):
+    """A worker killed while it built the kernel left torch's lock behind, and every later sweep waited on it."""
+    import os
+    import time
+
+    from batchsize import fast
+
+    monkeypatch.setenv("TORCH_EXTENSIONS_DIR", str(tmp_path))
+    folder = fast._build_directory("kernel")
+    assert folder.parent == tmp_path and folder.name.startswith("kernel-")  # one folder per environment
+    lock = folder / "lock"
+    lock.touch()
+    assert fast._build_directory("kernel") == folder and lock.exists()  # a build may be running
+    old = time.time() - fast.STALE_LOCK_SECONDS - 1
+    os.utime(lock, (old, old))
+    with pytest.warns(UserWarning, match="stale kernel build lock"):
+        fast._build_directory("kernel")
+    assert not lock.exists()
