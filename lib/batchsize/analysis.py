@@ -411,11 +411,12 @@ def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: list[str
     only if in all), its speed-up on the machine that made the runs, and the precisions the paper profile uses."""
     within = cells["within seed spread"]
     validated = bool(within.notna().all() and within.all())
-    speedup = cells["bf16 speed-up"]
+    low, high = cells["bf16 speed-up"].min(), cells["bf16 speed-up"].max()
+    speedup = f"{low:.2f}×" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}×"
     cpus = ", ".join(sorted(runs["prov_device_name"].dropna().unique()))
     return (f"bf16 is within the seed spread of fp32 in **{int(within.fillna(False).sum())} of {len(within)}** "
             f"cells (validated: **{'yes' if validated else 'no'}**; a cell where a run ended at chance cannot "
-            f"validate), and **{speedup.min():.2f}–{speedup.max():.2f}×** as fast as fp32 on the machine that made "
+            f"validate), and **{speedup}** as fast as fp32 on the machine that made "
             f"these runs ({cpus}). The paper profile runs in {', '.join(used)}: bf16 pays only where the CPU has "
             "bf16 arithmetic (AVX512-BF16 or AMX), and even then only after this check passes.")
 
