@@ -173,6 +173,9 @@ def test_epoch_speedup_extra_epochs_and_wall_clock():
     assert verdict("extra-epochs", accuracy=slow)[1] == report.NOT_REPRODUCED  # same epoch
     assert verdict("wall-clock-speedup", accuracy=slow)[1] == report.REPRODUCED  # 3×
     assert verdict("epoch-speedup", accuracy=runs({("mnist", 8): 99.0}))[1] == report.NOT_TESTABLE
+    no_b1 = pd.concat([fast, runs({("cifar10", 8): 60.0, ("cifar10", 256): 50.0})])
+    ours, verdict_ = verdict("epoch-speedup", accuracy=no_b1)
+    assert verdict_ == report.PARTLY and "no B = 1 runs of cifar10" in ours  # reproduced where it can be tested
 
 
 def test_runs_that_never_converge_count_in_extra_epochs():
