@@ -176,6 +176,9 @@ def test_epoch_speedup_extra_epochs_and_wall_clock():
     no_b1 = pd.concat([fast, runs({("cifar10", 8): 60.0, ("cifar10", 256): 50.0})])
     ours, verdict_ = verdict("epoch-speedup", accuracy=no_b1)
     assert verdict_ == report.PARTLY and "no B = 1 runs of cifar10" in ours  # reproduced where it can be tested
+    stacked = runs({("synthetic-1k", 1): 95.0, ("synthetic-1k", 512): 94.0},
+                   median_epoch_time={("synthetic-1k", 1): 30.0, ("synthetic-1k", 512): 1.0})
+    assert "30.0× (n = 1, no interval)" in verdict("epoch-speedup", accuracy=stacked)[0]  # one shared measurement
 
 
 def test_runs_that_never_converge_count_in_extra_epochs():
