@@ -206,3 +206,17 @@ def test_sample_images_and_synthetic_features_show_what_was_loaded():
     assert len(points) == 30 and [ax.get_title() for ax in fig.axes] == ["Small synthetic (1K)"]
     assert abs(points["pc1"].mean()) < 1e-5  # centred: principal components of the points themselves
     plt.close("all")
+
+
+def test_a_run_that_did_not_train_is_drawn_alone_and_left_out_of_the_mean():
+    ours = pd.DataFrame({"dataset": "mnist", "batch_size": [32, 32, 256, 256, 256], "seed": [42, 43, 42, 43, 44],
+                         "test_acc": [97.0, 97.0, 95.0, 96.0, 10.0],
+                         "outcome": ["trained"] * 4 + ["collapsed"]})
+    ax = plots.by_batch(ours, "test_acc")
+    mean = next(line for line in ax.get_lines() if len(line.get_xdata()) == 2)
+    assert list(mean.get_ydata()) == [97.0, 95.5]  # not (95 + 96 + 10) / 3
+    crosses = [c for c in ax.collections if c.get_label().startswith("did not train")]
+    assert len(crosses) == 1 and crosses[0].get_offsets().tolist() == [[256.0, 10.0]]
+    assert "(1)" in crosses[0].get_label()
+    timed = plots.by_batch(ours.assign(median_epoch_time=1.0), "median_epoch_time")  # its time is still a time
+    assert not [c for c in timed.collections if c.get_label().startswith("did not train")]

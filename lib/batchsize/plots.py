@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .noise import LogLogFit
 
 sns.set_theme(style="whitegrid", context="notebook")
+TRAINING_METRICS = ("test_acc", "train_acc", "gap", "best_test_acc")  # what a collapsed run's value is meaningless for
 LABELS = {"test_acc": "test accuracy (%)", "train_acc": "train accuracy (%)", "gap": "gap Δ = train − test (pp)",
           "median_epoch_time": "median epoch time (s)", "batch_size": "batch size B", "epoch": "epoch",
           "test_loss": "test loss", "train_loss": "train loss", "running_loss": "running train loss",
@@ -111,7 +112,13 @@ def by_batch(data: pd.DataFrame, y: str, hue: str = "dataset", ax: plt.Axes | No
         paper = paper.assign(**{hue: paper[hue].map(lambda v: DATASET_NAMES.get(v, v))})
     values = list(dict.fromkeys([*data[hue], *(paper[hue] if paper is not None else [])]))
     palette = _palette(values)
-    sns.lineplot(data=data, x="batch_size", y=y, hue=hue, marker="o", errorbar=_band(data), ax=ax, palette=palette)
+    failed = (data["outcome"] != "trained") if y in TRAINING_METRICS and "outcome" in data else data[y].isna()
+    sns.lineplot(data=data[~failed], x="batch_size", y=y, hue=hue, marker="o", errorbar=_band(data[~failed]), ax=ax,
+                 palette=palette)
+    at_chance = data[failed].dropna(subset=[y])
+    if len(at_chance):  # drawn one by one, never in the mean: a run that learned nothing is a finding, not a point
+        ax.scatter(at_chance["batch_size"], at_chance[y], marker="x", color="0.15", zorder=3,
+                   label=f"did not train, not in the mean ({len(at_chance)})")
     if paper is not None:
         for name, part in paper.groupby(hue, sort=False):
             ax.plot(part["B"], part[y], linestyle=":", marker="s", mfc="none", color=palette[name],
@@ -120,7 +127,7 @@ def by_batch(data: pd.DataFrame, y: str, hue: str = "dataset", ax: plt.Axes | No
         short = {values[0]: "ours", f"{values[0]} (paper)": "paper"}
         for line in ax.get_lines():
             line.set_label(short.get(line.get_label(), line.get_label()))
-    if len(values) > 1 or paper is not None:
+    if len(values) > 1 or paper is not None or len(at_chance):
         outside_legend(ax, None if hue == "dataset" else LABELS.get(hue, hue))
     elif ax.get_legend() is not None:
         ax.get_legend().remove()
