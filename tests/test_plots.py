@@ -1,3 +1,5 @@
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -218,5 +220,8 @@ def test_a_run_that_did_not_train_is_drawn_alone_and_left_out_of_the_mean():
     crosses = [c for c in ax.collections if c.get_label().startswith("did not train")]
     assert len(crosses) == 1 and crosses[0].get_offsets().tolist() == [[256.0, 10.0]]
     assert "(1)" in crosses[0].get_label()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a panel of failed runs only: crosses, no line, no seaborn warning
+        plots.by_batch(ours[ours["outcome"] != "trained"], "test_acc")
     timed = plots.by_batch(ours.assign(median_epoch_time=1.0), "median_epoch_time")  # its time is still a time
     assert not [c for c in timed.collections if c.get_label().startswith("did not train")]

@@ -113,8 +113,9 @@ def by_batch(data: pd.DataFrame, y: str, hue: str = "dataset", ax: plt.Axes | No
     values = list(dict.fromkeys([*data[hue], *(paper[hue] if paper is not None else [])]))
     palette = _palette(values)
     failed = (data["outcome"] != "trained") if y in TRAINING_METRICS and "outcome" in data else data[y].isna()
-    sns.lineplot(data=data[~failed], x="batch_size", y=y, hue=hue, marker="o", errorbar=_band(data[~failed]), ax=ax,
-                 palette=palette)
+    if (~failed).any():  # a panel whose every run failed has no line (seaborn would warn of an unused palette)
+        sns.lineplot(data=data[~failed], x="batch_size", y=y, hue=hue, marker="o", errorbar=_band(data[~failed]),
+                     ax=ax, palette=palette)
     at_chance = data[failed].dropna(subset=[y])
     if len(at_chance):  # drawn one by one, never in the mean: a run that learned nothing is a finding, not a point
         ax.scatter(at_chance["batch_size"], at_chance[y], marker="x", color="0.15", zorder=3,
