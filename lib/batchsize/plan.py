@@ -50,7 +50,6 @@ class Profile:
     check_epochs: dict[str, int] = field(default_factory=lambda: {"mnist": 2, "cifar10": 3})
     check_n_train: dict[str, int] = field(default_factory=lambda: {"mnist": 12_000, "cifar10": 10_000})
     check_n_test: dict[str, int] = field(default_factory=dict)  # missing: the whole test set
-    precision_check_batch_sizes: dict[str, tuple[int, ...]] | None = None  # missing: check_batch_sizes
 
     def config(self, dataset: str, batch_size: int, seed: int, **overrides) -> RunConfig:
         sizes = dict(epochs=self.epochs.get(dataset), n_train=self.n_train.get(dataset),
@@ -161,9 +160,8 @@ def _init_check(profile: Profile) -> Callable[[int], list[RunConfig]]:
 
 def _precision_check(profile: Profile) -> Callable[[int], list[RunConfig]]:
     """Paired fp32 / bf16 runs of the CNNs: is bf16 mixed precision within the seed spread of fp32?"""
-    sizes = profile.precision_check_batch_sizes or profile.check_batch_sizes
-    return lambda seed: [profile.check_config(d, b, seed, precision=p) for d, batch_sizes in sizes.items()
-                         for b in batch_sizes for p in PRECISIONS]
+    return lambda seed: [profile.check_config(d, b, seed, precision=p) for d, sizes in profile.check_batch_sizes.items()
+                         for b in sizes for p in PRECISIONS]
 
 
 def _weights(profile: Profile) -> Callable[[int], list[RunConfig]]:
