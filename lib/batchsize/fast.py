@@ -16,7 +16,9 @@ alone; its weights are kept as they were at the end of that epoch.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import functools
 import hashlib
 import math
@@ -24,7 +26,7 @@ import os
 import sys
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import torch
@@ -230,29 +232,34 @@ def _kernel():
     simd = ["-mavx2", "-mfma"] if capability in ("AVX2", "AVX512") else []
     name = f"batchsize_mlp_{capability.lower()}"
     try:
-        return cpp_extension.load_inline(name, _KERNEL.read_text(), functions=["mlp_epoch", "mlp_eval"],
-                                         extra_cflags=["-O3", "-fopenmp-simd", *simd],
-                                         build_directory=str(_build_directory(name)))
+        with _build_lock(_build_directory(name)) as folder:
+            return cpp_extension.load_inline(name, _KERNEL.read_text(), functions=["mlp_epoch", "mlp_eval"],
+                                             extra_cflags=["-O3", "-fopenmp-simd", *simd],
+                                             build_directory=str(folder))
     except Exception as err:  # no compiler, no headers: the torch path computes the same thing, slower
         warnings.warn(f"CPU MLP kernel unavailable ({type(err).__name__}: {err}); using batched torch ops",
                       stacklevel=2)
         return None
 
 
-STALE_LOCK_SECONDS = 600  # a build takes about a minute; a lock this old was left by a process killed mid-build
-
-
 def _build_directory(name: str) -> Path:
     """The kernel's build folder: one per Python environment (two venvs sharing torch's default folder rebuild
-    it in turn), with a lock left by a killed build removed (torch would wait for it forever)."""
+    it in turn)."""
     root = Path(os.environ.get("TORCH_EXTENSIONS_DIR") or Path.home() / ".cache" / "torch_extensions")
     folder = root / f"{name}-{hashlib.sha256(sys.prefix.encode()).hexdigest()[:8]}"
     folder.mkdir(parents=True, exist_ok=True)
-    lock = folder / "lock"
-    if lock.exists() and time.time() - lock.stat().st_mtime > STALE_LOCK_SECONDS:
-        warnings.warn(f"removing a stale kernel build lock {lock} (a build was killed)", stacklevel=3)
-        lock.unlink(missing_ok=True)
     return folder
+
+
+@contextlib.contextmanager
+def _build_lock(folder: Path) -> Iterator[Path]:
+    """Our lock around torch's load. torch holds a lock *file* through every load, even one with nothing to
+    build, and waits forever for a file that a process killed meanwhile left behind (a CI run hung an hour on
+    one). The OS releases this lock when its holder dies, so under it any torch lock file is such a leftover."""
+    with open(folder / "load.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        (folder / "lock").unlink(missing_ok=True)
+        yield folder
 
 
 def _epoch_cpp(group: _Group, order: torch.Tensor, masks: torch.Tensor, active: torch.Tensor, step0: int,
