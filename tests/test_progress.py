@@ -58,6 +58,15 @@ def test_the_sweep_bar_advances_once_per_epoch(tmp_path, bar):
     assert bar().postfix == "3/3 runs"
 
 
+def test_a_sweep_whose_stderr_is_a_file_logs_a_line_per_stored_run(tmp_path, capsys):
+    """Under `nohup` no bar is drawn: a background sweep of many hours says in its log how far it is."""
+    run_sweep([*STACKED, SINGLE], tmp_path, device="cpu")
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(", 0:")[0] for line in lines] == ["sweep custom: 2/3 runs stored, 6/8 epochs",
+                                                         "sweep custom: 3/3 runs stored, 8/8 epochs"]
+    run_sweep([make_config("synthetic-1k", 32, epochs=1)], tmp_path, device="cpu", progress=False)
+    assert capsys.readouterr().err == ""
+
 def test_the_bar_ends_full_when_runs_diverge(tmp_path, bar):
     diverging = [make_config("synthetic-1k", 32, base_lr=1e30, epochs=3, precision=p) for p in ("fp32", "bf16")]
     table = run_sweep(diverging, tmp_path, device="cpu")

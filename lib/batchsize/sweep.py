@@ -7,10 +7,12 @@ torch, pandas and tqdm are imported when a sweep runs, not with this module (the
 
 from __future__ import annotations
 
+import datetime
 import functools
 import multiprocessing
 import os
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -179,13 +181,21 @@ def run_sweep(configs: list[RunConfig], store: RunStore | str, profile: str = "c
     task = functools.partial(train_and_store, store_root=str(store.root.resolve()), profile=profile,
                              device=device, data_dir=data_dir, save_weights=save_weights)
     epochs = {c.key(): c.epochs for group in groups for c in group}
-    # On a terminal only (None: tqdm asks isatty), and wiped when done, so stderr ends with nothing or one error line.
+    # A bar on a terminal only (None: tqdm asks isatty), wiped when done, so stderr ends with nothing or one error
+    # line; where stderr is a file, lines instead.
     with tqdm(total=sum(epochs.values()), desc=f"sweep {profile}", unit="epoch", leave=False,
               disable=None if progress and groups else True) as bar:
+        log = _LogLines(profile, sum(epochs.values()), len(epochs),
+                        enabled=progress and bool(groups) and not sys.stderr.isatty())
+
+        def on_epoch(n: int) -> None:
+            bar.update(n)
+            log.epochs(n)
+
         if executor == "inline":
-            done = (task(group, on_epoch=bar.update) for group in groups)
+            done = (task(group, on_epoch=on_epoch) for group in groups)
         elif executor == "local":
-            done = _run_local(task, groups, workers, bar.update)
+            done = _run_local(task, groups, workers, on_epoch)
         else:
             done = _run_dask(task, groups, client, scheduler)
         finished = 0
@@ -193,10 +203,38 @@ def run_sweep(configs: list[RunConfig], store: RunStore | str, profile: str = "c
             finished += len(keys)
             bar.set_postfix_str(f"{finished}/{len(epochs)} runs")
             if executor == "dask":  # workers on other machines do not report single epochs
-                bar.update(sum(epochs[k] for k in keys))
+                on_epoch(sum(epochs[k] for k in keys))
+            log.runs(len(keys))
     keys = [c.key() for c in unique]
     table = load_table(store)
     return table[table["key"].isin(keys)].reset_index(drop=True) if len(table) else table
+
+
+class _LogLines:
+    """Progress where no bar is drawn (stderr is a file, as under `nohup`): a line for each stored run, and one
+    at most every `every` seconds as epochs end, so a sweep of many hours can be followed in its log."""
+
+    def __init__(self, profile: str, total_epochs: int, total_runs: int, enabled: bool, every: float = 60.0):
+        self.profile, self.total_epochs, self.total_runs, self.enabled, self.every = (
+            profile, total_epochs, total_runs, enabled, every)
+        self.done_epochs = self.done_runs = 0
+        self.start = self.last = time.monotonic()
+
+    def epochs(self, n: int) -> None:
+        self.done_epochs += n
+        if time.monotonic() - self.last >= self.every:
+            self._line()
+
+    def runs(self, n: int) -> None:
+        self.done_runs += n
+        self._line()
+
+    def _line(self) -> None:
+        self.last = time.monotonic()
+        if self.enabled:
+            elapsed = datetime.timedelta(seconds=round(self.last - self.start))
+            print(f"sweep {self.profile}: {self.done_runs}/{self.total_runs} runs stored, "
+                  f"{self.done_epochs}/{self.total_epochs} epochs, {elapsed} elapsed", file=sys.stderr, flush=True)
 
 
 def run_profile(profile: str, sections: Iterable[str] | None = None, seeds: int | None = None,
