@@ -27,10 +27,11 @@ batch_sizes = None  # e.g. [8, 32, 128]; None: the profile's batch sizes
 
 # %% tags=["remove-input"]
 import pandas as pd
-from IPython.display import Markdown
+from IPython.display import Markdown, display
 
 from batchsize import analysis, book, paper, plots, report
 from batchsize.config import make_config
+from batchsize.plan import section_configs
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds, data_dir, store, batch_sizes,
                        mix_profiles=True)
@@ -51,6 +52,31 @@ def comparison(dataset: str, name: str) -> None:
                  "partly; absolute numbers are not testable off the paper profile.", table, f"{name} {dataset}",
                  runs=runs_all[runs_all["dataset"] == dataset])
 
+
+# %% tags=["remove-input"]
+def paper_scale_so_far(dataset: str, table_number: str) -> None:
+    """Where a data set's section still renders `quick`: its paper-profile runs finished so far, with the paper's
+    values and no verdict (the paper sweep spans sessions; verdicts wait for the complete section)."""
+    section, name = dataset, f"Table {table_number}"
+    done = chapter.paper_so_far(section)
+    if done.empty:
+        return
+    cells = ", ".join(f"{b} ({n})" for b, n in done.groupby("batch_size").size().items())
+    display(Markdown(
+        f"**Paper scale so far.** The paper profile's {section} sweep runs across sessions: {len(done)} of "
+        f"{len(section_configs('paper', section))} runs are finished, at B (seeds) = {cells}. They are the "
+        f"paper's own setup (Table II, full data, all epochs), shown as they stand beside {name}; their verdicts "
+        "come when the section is complete, and until then the verdicts above are on the quick runs."))
+    table = report.compare_accuracy(done, dataset, "paper").dropna(subset=["test_acc"])
+    one_seed = table["seeds"].max() < 2  # an "interval" of one seed is the point itself
+    table = table.drop(columns=[c for c in table if c.startswith("verdict") or (one_seed and " CI " in c)])
+    figure = {"III": "Fig 3", "IV": "Fig 4"}[table_number]
+    book.publish(plots.image_accuracy(done, dataset, table_number), f"{book.DATASET_NAMES[dataset]} at paper "
+                 f"scale, the runs finished so far; dotted squares: the paper's {name}.", report.mean_by_batch(done),
+                 f"{figure} at paper scale so far", runs=done)
+    book.publish(book.styled(table, 3), f"{name} beside the paper-scale runs finished so far (seed means; no "
+                 "interval below two seeds, no verdict before the section is complete).", table,
+                 f"{name} at paper scale so far", runs=done)
 
 # %% [markdown]
 # ## Synthetic data (Fig. 2, Table VII)
@@ -84,6 +110,7 @@ for name in ["synthetic-1k", "synthetic-10k", "synthetic-50k"]:
 book.publish(plots.image_accuracy(runs["mnist"], "mnist", "III"), "MNIST test accuracy against B; dotted squares: "
              "the paper's Table III.", report.mean_by_batch(runs["mnist"]), "Fig 3", runs=runs["mnist"])
 comparison("mnist", "Table III")
+paper_scale_so_far("mnist", "III")
 
 # %% [markdown]
 # ## CIFAR-10 (Fig. 4, Table IV)
@@ -100,6 +127,7 @@ comparison("mnist", "Table III")
 book.publish(plots.image_accuracy(runs["cifar10"], "cifar10", "IV"), "CIFAR-10 test accuracy against B; dotted "
              "squares: the paper's Table IV.", report.mean_by_batch(runs["cifar10"]), "Fig 4", runs=runs["cifar10"])
 comparison("cifar10", "Table IV")
+paper_scale_so_far("cifar10", "IV")
 
 # %% [markdown]
 # ## Where does accuracy peak?

@@ -47,3 +47,25 @@ def test_the_verdict_table_colours_each_verdict_and_links_its_chapter():
                              "chapter": ["gap", "noise"]})
     html = book.verdict_table(verdicts).data
     assert '<a href="gap.html">gap</a>' in html and "#d4edda" in html and "#f8d7da" in html
+
+
+def test_a_section_still_on_quick_shows_its_finished_paper_runs_until_they_are_complete(monkeypatch, tmp_path):
+    """The paper sweep spans sessions: its finished runs are shown beside the quick ones, then take their place."""
+    from batchsize.config import make_config
+    from batchsize.store import RunStore
+    from batchsize.sweep import run_sweep
+
+    monkeypatch.delenv(book.PROFILE_ENV, raising=False)
+    paper = [make_config("synthetic-1k", b, epochs=1) for b in (16, 32)]
+    real_configs, real_store = book.section_configs, book.default_store
+    monkeypatch.setattr(book, "section_configs", lambda profile, section, *a: paper if profile == "paper"
+                        else real_configs(profile, section, *a))
+    monkeypatch.setattr(book, "default_store", lambda p: RunStore(tmp_path) if p == "paper" else real_store(p))
+    run_sweep(paper[:1], tmp_path, "paper", device="cpu", progress=False)
+    partial = chapter(monkeypatch, mix_profiles=True)
+    assert partial.profile_of("synthetic") == "quick"
+    assert list(partial.paper_so_far("synthetic")["batch_size"]) == [16]
+    assert chapter(monkeypatch).paper_so_far("synthetic").empty  # one profile for the chapter: nothing mixed in
+    run_sweep(paper, tmp_path, "paper", device="cpu", progress=False)
+    complete = chapter(monkeypatch, mix_profiles=True)
+    assert complete.profile_of("synthetic") == "paper" and complete.paper_so_far("synthetic").empty

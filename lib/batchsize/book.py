@@ -94,6 +94,17 @@ class Chapter:
             raise UserError(f"section {section!r} of profile {profile!r} has no runs")
         return table.assign(section=section)
 
+    def paper_so_far(self, section: str) -> pd.DataFrame:
+        """The paper profile's runs of `section` finished so far, where the section renders another profile (its
+        paper sweep spans sessions): what paper scale says as yet, to show beside it, never as its result. Empty
+        where the section renders `paper`, or where the chapter's profile or store was chosen by hand."""
+        if not self.per_section or self.profile_of(section) == "paper":
+            return pd.DataFrame()
+        paper = default_store("paper")
+        finished = [c for c in section_configs("paper", section) if paper.has(c)]
+        return (run_sweep(finished, paper, "paper", progress=False).assign(section=section) if finished
+                else pd.DataFrame())
+
     def model(self, run: pd.Series) -> torch.nn.Module:
         """The trained network of a run of the `weights` section, in eval mode, on the CPU."""
         config = config_of(run)
