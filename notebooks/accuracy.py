@@ -72,8 +72,8 @@ def paper_scale_so_far(dataset: str, table_number: str) -> None:
     table = table.drop(columns=[c for c in table if c.startswith("verdict") or (one_seed and " CI " in c)])
     figure = {"III": "Fig 3", "IV": "Fig 4"}[table_number]
     book.publish(plots.image_accuracy(done, dataset, table_number), f"{book.DATASET_NAMES[dataset]} at paper "
-                 f"scale, the runs finished so far; dotted squares: the paper's {name}.", report.mean_by_batch(done),
-                 f"{figure} at paper scale so far", runs=done)
+                 f"scale, the runs finished so far; dotted squares: the paper's {name}.",
+                 report.mean_by_batch(done, trained_only=True), f"{figure} at paper scale so far", runs=done)
     book.publish(book.styled(table, 3), f"{name} beside the paper-scale runs finished so far (seed means; no "
                  "interval below two seeds, no verdict before the section is complete).", table,
                  f"{name} at paper scale so far", runs=done)
@@ -94,7 +94,8 @@ def paper_scale_so_far(dataset: str, table_number: str) -> None:
 # %%
 synthetic = runs["synthetic"]
 book.publish(plots.synthetic_accuracy(synthetic), "Test accuracy against B for the three synthetic sets; dotted "
-             "squares: the paper's Table VII.", report.mean_by_batch(synthetic), "Fig 2", runs=synthetic)
+             "squares: the paper's Table VII.", report.mean_by_batch(synthetic, trained_only=True), "Fig 2",
+             runs=synthetic)
 for name in ["synthetic-1k", "synthetic-10k", "synthetic-50k"]:
     if name in set(synthetic["dataset"]):
         comparison(name, "Table VII")
@@ -108,7 +109,8 @@ for name in ["synthetic-1k", "synthetic-10k", "synthetic-50k"]:
 
 # %%
 book.publish(plots.image_accuracy(runs["mnist"], "mnist", "III"), "MNIST test accuracy against B; dotted squares: "
-             "the paper's Table III.", report.mean_by_batch(runs["mnist"]), "Fig 3", runs=runs["mnist"])
+             "the paper's Table III.", report.mean_by_batch(runs["mnist"], trained_only=True), "Fig 3",
+             runs=runs["mnist"])
 comparison("mnist", "Table III")
 paper_scale_so_far("mnist", "III")
 
@@ -125,7 +127,8 @@ paper_scale_so_far("mnist", "III")
 
 # %%
 book.publish(plots.image_accuracy(runs["cifar10"], "cifar10", "IV"), "CIFAR-10 test accuracy against B; dotted "
-             "squares: the paper's Table IV.", report.mean_by_batch(runs["cifar10"]), "Fig 4", runs=runs["cifar10"])
+             "squares: the paper's Table IV.", report.mean_by_batch(runs["cifar10"], trained_only=True), "Fig 4",
+             runs=runs["cifar10"])
 comparison("cifar10", "Table IV")
 paper_scale_so_far("cifar10", "IV")
 

@@ -44,7 +44,8 @@ book.glue(**paper.quoted())
 # %%
 book.publish(plots.gap_against_b(runs), "Generalization gap Δ against B; dotted squares: the paper's Tables III, IV "
              f"and VII; dashed line: the paper's Δ = {paper.GAP_BOUND}% bound for B ≤ {paper.GAP_BOUND_MAX_B}. "
-             "Diverged runs are left out.", report.mean_by_batch(runs), "Fig 5", runs=runs)
+             "Runs that did not train are crosses, outside the mean.", report.mean_by_batch(runs, trained_only=True),
+             "Fig 5", runs=runs)
 
 # %% [markdown]
 # ## Pearson r between log B and Δ

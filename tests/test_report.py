@@ -82,6 +82,28 @@ def test_table_rows_reproduce_within_the_interval_and_only_on_paper_runs():
     assert rows.loc[64, "verdict (test acc)"] == report.REPRODUCED and rows.loc[64, "test_acc CI low"] < 99.63
 
 
+
+def test_a_table_row_with_runs_at_chance_averages_the_others_and_is_at_best_partly_reproduced():
+    """One collapsed seed of three made the quick MNIST B = 256 mean 66 % with an interval of [-54, 185] %; on
+    paper-profile runs such an interval covers the paper's value, and the row would have read "reproduced"."""
+    theirs = paper.table("III").set_index("B")["test_acc"]
+    one_down = runs({("mnist", 64): theirs[64], ("mnist", 128): theirs[128]},
+                    outcome={("mnist", 64): "collapsed"})
+    one_down.loc[(one_down["batch_size"] == 64) & (one_down["seed"] != 42), "outcome"] = "trained"
+    one_down.loc[one_down["outcome"] == "trained", "test_acc"] = one_down["batch_size"].map(theirs)
+    rows = report.compare_accuracy(one_down, "mnist", "paper").set_index("B")
+    assert rows.loc[64, "test_acc"] == pytest.approx(theirs[64]) and rows.loc[64, "at chance"] == 1
+    assert rows.loc[64, "seeds"] == 3 and rows.loc[64, "test_acc CI high"] - rows.loc[64, "test_acc CI low"] < 1
+    assert rows.loc[64, "verdict (test acc)"] == report.PARTLY
+    assert rows.loc[128, "verdict (test acc)"] == report.REPRODUCED
+    assert report.mean_by_batch(one_down).set_index("batch_size").loc[64, "test_acc"] < 80  # the plain mean
+    all_down = runs({("mnist", 64): theirs[64]}, outcome="collapsed")
+    row = report.compare_accuracy(all_down, "mnist", "paper").set_index("B").loc[64]
+    assert pd.isna(row["test_acc"]) and row["verdict (test acc)"] == report.NOT_REPRODUCED
+    assert verdict("table-iii", accuracy=all_down)[1] == report.NOT_REPRODUCED
+    quick = report.compare_accuracy(all_down.assign(prov_profile="quick"), "mnist", "quick")
+    assert quick.set_index("B").loc[64, "verdict (test acc)"] == report.NOT_TESTABLE
+
 def synthetic(acc_by_b: dict[int, float]) -> pd.DataFrame:
     return runs({(d, b): a for d in report.SYNTHETIC for b, a in acc_by_b.items()})
 

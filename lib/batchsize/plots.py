@@ -17,12 +17,12 @@ from matplotlib.font_manager import FontProperties
 
 from . import paper as paper_values
 from .config import DATASET_NAMES, DATASET_SPECS
+from .report import TRAINING_METRICS, trained
 
 if TYPE_CHECKING:
     from .noise import LogLogFit
 
 sns.set_theme(style="whitegrid", context="notebook")
-TRAINING_METRICS = ("test_acc", "train_acc", "gap", "best_test_acc")  # what a collapsed run's value is meaningless for
 LABELS = {"test_acc": "test accuracy (%)", "train_acc": "train accuracy (%)", "gap": "gap Δ = train − test (pp)",
           "median_epoch_time": "median epoch time (s)", "batch_size": "batch size B", "epoch": "epoch",
           "test_loss": "test loss", "train_loss": "train loss", "running_loss": "running train loss",
@@ -112,7 +112,7 @@ def by_batch(data: pd.DataFrame, y: str, hue: str = "dataset", ax: plt.Axes | No
         paper = paper.assign(**{hue: paper[hue].map(lambda v: DATASET_NAMES.get(v, v))})
     values = list(dict.fromkeys([*data[hue], *(paper[hue] if paper is not None else [])]))
     palette = _palette(values)
-    failed = (data["outcome"] != "trained") if y in TRAINING_METRICS and "outcome" in data else data[y].isna()
+    failed = ~trained(data) if y in TRAINING_METRICS and "outcome" in data else data[y].isna()
     if (~failed).any():  # a panel whose every run failed has no line (seaborn would warn of an unused palette)
         sns.lineplot(data=data[~failed], x="batch_size", y=y, hue=hue, marker="o", errorbar=_band(data[~failed]),
                      ax=ax, palette=palette)

@@ -128,6 +128,9 @@ def absolute_verdict(ours: Estimate | float, theirs: float, profile: str, tol: f
     return graded(ours, float(theirs), tol, partly_tol)
 
 
+TRAINING_METRICS = ("test_acc", "train_acc", "gap", "best_test_acc")  # meaningless for a run that did not train
+
+
 def trained(runs: pd.DataFrame) -> pd.Series:
     """Runs that learned something (neither collapsed to chance nor diverged)."""
     return runs["outcome"] == "trained" if "outcome" in runs else ~runs["diverged"].astype(bool)
@@ -136,13 +139,19 @@ def trained(runs: pd.DataFrame) -> pd.Series:
 # ----------------------------------------------------------------------------- cells: one data set and batch size
 
 def mean_by_batch(table: pd.DataFrame, columns: tuple[str, ...] = ("test_acc", "train_acc", "gap", "median_epoch_time"),
-                  by: tuple[str, ...] = ("dataset", "batch_size")) -> pd.DataFrame:
+                  by: tuple[str, ...] = ("dataset", "batch_size"), trained_only: bool = False) -> pd.DataFrame:
     """Seed means (and counts) per cell: what every comparison with a single-seed paper uses. `at chance`
-    counts the cell's runs that did not train (collapsed or diverged), so a mean over them is never silent."""
+    counts the cell's runs that did not train (collapsed or diverged), so a mean over them is never silent.
+    `trained_only`: the training metrics are averaged over the runs that trained, as the figures draw them (NaN
+    where none did); epoch times keep every run."""
     grouped = table.groupby(list(by))
     means = grouped[list(columns)].mean().assign(seeds=grouped.size())
-    if "outcome" in table:
-        means["at chance"] = table.assign(bad=~trained(table)).groupby(list(by))["bad"].sum()
+    if "outcome" in table or "diverged" in table:
+        learned = trained(table)
+        means["at chance"] = table.assign(bad=~learned).groupby(list(by))["bad"].sum()
+        metrics = [c for c in columns if c in TRAINING_METRICS]
+        if trained_only and metrics:
+            means[metrics] = table[learned].groupby(list(by))[metrics].mean().reindex(means.index)
     return means.reset_index()
 
 
@@ -161,23 +170,37 @@ def _chance_note(part: pd.DataFrame) -> str:
 
 def compare_accuracy(table: pd.DataFrame, dataset: str, profile: str) -> pd.DataFrame:
     """Table III, IV or VII beside our seed means and 95 % intervals, row by row (every B of either side), with
-    verdicts graded on the intervals (paper-profile runs only)."""
+    verdicts graded on the intervals (paper-profile runs only). Means and intervals are over the runs that
+    trained, as the figures draw them; `at chance` counts the others, and a cell with any is at best partly
+    reproduced (the paper's setting did not train every time), with none trained not reproduced."""
     runs = table[table["dataset"] == dataset]
     profile = runs_profile(runs, profile)
-    ours = mean_by_batch(runs).drop(columns="dataset")
+    ours = mean_by_batch(runs, trained_only=True).drop(columns="dataset")
+    learned = runs[trained(runs)]
     for column in ("test_acc", "gap"):
-        bounds = {b: estimate(p[column]) for b, p in runs.groupby("batch_size")}
-        ours[f"{column} CI low"] = ours["batch_size"].map(lambda b, e=bounds: e[b].low)
-        ours[f"{column} CI high"] = ours["batch_size"].map(lambda b, e=bounds: e[b].high)
+        bounds = {b: estimate(p[column]) for b, p in learned.groupby("batch_size")}
+        for side in ("low", "high"):
+            ours[f"{column} CI {side}"] = ours["batch_size"].map(
+                lambda b, s=side, e=bounds: getattr(e[b], s) if b in e else np.nan)
     theirs = paper.accuracy_table(dataset).rename(columns=lambda c: "B" if c == "B" else f"paper {c}")
     merged = theirs.merge(ours.rename(columns={"batch_size": "B"}), on="B", how="outer").sort_values("B")
     for column, tol, partly in (("test_acc", ACC_TOL, ACC_PARTLY_TOL), ("gap", GAP_TOL, GAP_PARTLY_TOL)):
         merged[f"verdict ({column.replace('_', ' ')})"] = [
-            NOT_TESTABLE if pd.isna(row[column]) else
-            absolute_verdict(Estimate(row[column], row[f"{column} CI low"], row[f"{column} CI high"],
-                                      int(row["seeds"])), row[f"paper {column}"], profile, tol, partly)
-            for _, row in merged.iterrows()]
+            _cell_verdict(row, column, profile, tol, partly) for _, row in merged.iterrows()]
     return merged.reset_index(drop=True)
+
+
+def _cell_verdict(row: pd.Series, column: str, profile: str, tol: float, partly_tol: float) -> str:
+    """One row of `compare_accuracy`: graded on the trained runs' interval, at best partly with runs at chance."""
+    if pd.isna(row["seeds"]):  # we did not run this B
+        return NOT_TESTABLE
+    if pd.isna(row[column]):  # every run of the cell at chance: the paper's number was not reached
+        testable = profile == "paper" and not pd.isna(row[f"paper {column}"])  # as `absolute_verdict`
+        return NOT_REPRODUCED if testable else NOT_TESTABLE
+    verdict = absolute_verdict(Estimate(row[column], row[f"{column} CI low"], row[f"{column} CI high"],
+                                        int(row["seeds"] - row["at chance"])), row[f"paper {column}"], profile,
+                               tol, partly_tol)
+    return PARTLY if verdict == REPRODUCED and row["at chance"] > 0 else verdict
 
 
 @dataclass(frozen=True)
@@ -248,17 +271,18 @@ def _accuracy_rows(datasets: Sequence[str], name: str):
         runs = _runs(tables)
         runs = runs[runs["dataset"].isin(datasets)]
         compared = pd.concat([compare_accuracy(runs, d, profile) for d in _datasets(runs, datasets)])
-        compared = compared.dropna(subset=["test_acc", "paper test_acc"])
+        compared = compared.dropna(subset=["seeds", "paper test_acc"]).reset_index(drop=True)
         if compared.empty:
             raise NotTestable(f"no B of {name} in our runs")
-        verdicts = [graded(Estimate(r["test_acc"], r["test_acc CI low"], r["test_acc CI high"], int(r["seeds"])),
-                           r["paper test_acc"], ACC_TOL, ACC_PARTLY_TOL) for _, r in compared.iterrows()]
+        verdicts = list(compared["verdict (test acc)"])  # each row's rule, as the chapter's table shows it
         error = (compared["test_acc"] - compared["paper test_acc"]).abs()
-        worst = compared.loc[error.idxmax()] if error.index.is_unique else compared.iloc[int(np.argmax(error))]
+        worst = (f"; largest |Δ| {error.max():.2f} pp at B = {int(compared.loc[error.idxmax(), 'B'])}"
+                 if error.notna().any() else "")
+        chance = int(compared["at chance"].sum())
         ours = (f"{verdicts.count(REPRODUCED)} of {len(verdicts)} B within {ACC_TOL:g} pp, "
                 f"{sum(v != NOT_REPRODUCED for v in verdicts)} within {ACC_PARTLY_TOL:g} pp (95 % intervals, "
-                f"{int(compared['seeds'].min())}–{int(compared['seeds'].max())} seeds); largest |Δ| "
-                f"{error.max():.2f} pp at B = {int(worst['B'])}")
+                f"{int(compared['seeds'].min())}–{int(compared['seeds'].max())} seeds"
+                f"{f', {chance} runs at chance' if chance else ''}){worst}")
         return ours, on_paper_runs(_rows_verdict(verdicts), runs)
     return test
 
