@@ -31,6 +31,7 @@ store = None  # None: results/<profile>
 from IPython.display import Markdown
 
 from batchsize import analysis, book, paper, report
+from batchsize.plan import section_configs
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10", "lr-scaling", "dataset-size"], profile, device, seeds,
                        data_dir, store, mix_profiles=True)
@@ -43,7 +44,11 @@ counts = verdicts["verdict"].value_counts()
 Markdown(f"**{len(verdicts)} claims**: " + ", ".join(f"{counts.get(v, 0)} {v}" for v in report.VERDICTS) + ". Each "
          "section renders the paper profile where its paper runs are complete, else the quick profile: "
          + "; ".join(f"{s}: **{chapter.profile_of(s)}**" for s in chapter.sections) + ". A claim that pools "
-         "sections may therefore pool profiles; absolute numbers are judged only on paper-profile runs.")
+         "sections may therefore pool profiles; absolute numbers are judged only on paper-profile runs."
+         + "".join(f" The paper profile's {s} sweep spans sessions: {len(done)} of {len(section_configs('paper', s))} "
+                   f"runs are finished; the [accuracy chapter]({book.chapter_link('accuracy')}) shows them beside "
+                   f"the paper's table, and the claims on {s} are judged on them once the section is complete."
+                   for s in chapter.sections if not (done := chapter.paper_so_far(s)).empty))
 
 # %%
 book.publish(book.verdict_table(verdicts), "Every claim: the paper's value, ours (mean [95 % interval] (n seeds)), "
