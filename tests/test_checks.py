@@ -71,3 +71,8 @@ def test_the_precision_cells_carry_the_speed_up_and_the_sentence_says_if_bf16_is
     assert "validated: **no**" in analysis.precision_check_text(slower, table, ["fp32"])
     two = pd.concat([table, table.assign(batch_size=8, median_epoch_time=[2.0] * 3 + [1.6] * 3)])
     assert "**1.25–2.00×** as fast" in analysis.precision_check_text(analysis.precision_check_cells(two), two, ["fp32"])
+    apart = table.assign(prov_device_name=["Intel"] * 3 + ["AMD"] * 3)  # a sweep across sessions and machines
+    cells = analysis.precision_check_cells(apart)
+    assert cells["bf16 speed-up"].isna().all()
+    assert "cannot be told from these runs: each cell's two precisions ran on different CPUs (AMD, Intel)" in \
+        analysis.precision_check_text(cells, apart, ["fp32"])

@@ -402,7 +402,10 @@ def precision_check_cells(runs: pd.DataFrame) -> pd.DataFrame:
                              values="median_epoch_time").reset_index()
     cells = cells.merge(speed.rename(columns={"fp32": "fp32 epoch s", "bf16": "bf16 epoch s"}),
                         on=["dataset", "batch_size"])
-    cells["bf16 speed-up"] = cells["fp32 epoch s"] / cells["bf16 epoch s"]
+    # epoch times compare only on one CPU: a sweep that spans sessions may run the two precisions on two machines
+    one_cpu = runs.groupby(["dataset", "batch_size"])["prov_device_name"].nunique().eq(1).rename("one CPU")
+    cells = cells.merge(one_cpu.reset_index(), on=["dataset", "batch_size"])
+    cells["bf16 speed-up"] = (cells["fp32 epoch s"] / cells["bf16 epoch s"]).where(cells["one CPU"])
     return cells
 
 
@@ -414,11 +417,15 @@ def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: list[str
     low, high = cells["bf16 speed-up"].min(), cells["bf16 speed-up"].max()
     speedup = f"{low:.2f}×" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}×"
     cpus = ", ".join(sorted(runs["prov_device_name"].dropna().unique()))
+    timed = cells["bf16 speed-up"].notna()
+    speed = (f"**{speedup}** as fast as fp32 on the machine that made these runs ({cpus})" if timed.all() else
+             f"**{speedup}** as fast as fp32 in the {int(timed.sum())} cells whose two precisions ran on one CPU"
+             if timed.any() else "its speed cannot be told from these runs: each cell's two precisions ran on "
+             f"different CPUs ({cpus})")
     return (f"bf16 is within the seed spread of fp32 in **{int(within.fillna(False).sum())} of {len(within)}** "
             f"cells (validated: **{'yes' if validated else 'no'}**; a cell where a run ended at chance cannot "
-            f"validate), and **{speedup}** as fast as fp32 on the machine that made "
-            f"these runs ({cpus}). The paper profile runs in {', '.join(used)}: bf16 pays only where the CPU has "
-            "bf16 arithmetic (AVX512-BF16 or AMX), and even then only after this check passes.")
+            f"validate), and {speed}. The paper profile runs in {', '.join(used)}: bf16 pays only where the CPU "
+            "has bf16 arithmetic (AVX512-BF16 or AMX), and even then only after this check passes.")
 
 
 # ----------------------------------------------------------------------------- the selection protocol
