@@ -107,7 +107,8 @@ models = analysis.base_batch_models(analysis.with_weights(chapter, full), list(t
 noise = analysis.noise_scales(chapter, models)
 versus = analysis.noise_against_critical(noise, table_vi)
 book.publish(book.styled(versus),
-             "B_noise (mean over seeds with a 95% t interval; `not estimable`: seeds whose estimate of |G|² is not "
-             "positive) beside B* of Table VI, their ratio, and whether B_noise's interval meets [B*/2, 2·B*].",
+             "B_noise (geometric mean over seeds with a 95% t interval on the log scale; `not estimable`: seeds "
+             "whose estimate of |G|² is not positive) beside B* of Table VI and their ratio. Agreement: B_noise's "
+             "interval lies inside [B*/2, 2·B*]; larger or smaller: beyond it; undecided: across its edge.",
              versus, "Noise scale and B*", runs=models)
 Markdown(analysis.noise_agreement(versus))

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import paper, report
 from .config import DATASET_NAMES
-from .report import REPRODUCED, Estimate, NotTestable, difference, estimate, graded, ratio
+from .report import Estimate, NotTestable, difference, log_estimate, ratio
 from .store import REPO_ROOT
 
 if TYPE_CHECKING:
@@ -341,10 +341,10 @@ def _noise_scale(key: str, n_examples: int | None, chapter, run: pd.Series) -> d
 
 
 def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: float = 2.0) -> pd.DataFrame:
-    """B_noise (mean over seeds with its 95 % t interval, `report.estimate`) beside the measured B* of each data set
-    (`report.table_vi`), their ratio, and whether they agree: "within a factor 2" when the interval of B_noise
-    meets [B*/factor, B*·factor] (`report.graded`, no tolerance), else which is larger; "no B*" or "no estimate"
-    where one side is missing."""
+    """B_noise (geometric mean over seeds with its 95 % t interval on the log scale, `report.log_estimate`) beside
+    the measured B* of each data set (`report.table_vi`), their ratio, and whether they agree: "within a factor 2"
+    when the interval of B_noise lies inside [B*/factor, B*·factor], "B_noise larger" or "smaller" when it lies
+    beyond, "undecided" when it reaches across an edge; "no B*" or "no estimate" where one side is missing."""
     rows = []
     for _, row in table_vi.iterrows():
         part = noise[noise["dataset"] == row["dataset"]]
@@ -352,14 +352,15 @@ def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: 
             continue
         b_star = row["critical_b"]
         finite = part["b_noise"].dropna()
-        ours = estimate(finite) if len(finite) else Estimate(np.nan, np.nan, np.nan, 0)
+        ours = log_estimate(finite) if len(finite) else Estimate(np.nan, np.nan, np.nan, 0)
         if pd.isna(b_star) or not len(finite):
             agreement, scale = ("no B*" if pd.isna(b_star) else "no estimate"), np.nan
         else:
             scale = float(b_star)
-            agreement = (f"within a factor {factor:g}"
-                         if graded(ours, (scale / factor, scale * factor), 0.0, 0.0) == REPRODUCED
-                         else "B_noise larger" if ours.low > scale * factor else "B_noise smaller")
+            low, high = scale / factor, scale * factor
+            agreement = ("B_noise larger" if ours.low > high else "B_noise smaller" if ours.high < low
+                         else f"within a factor {factor:g}" if low <= ours.low and ours.high <= high
+                         else "undecided")
         rows.append({"dataset": row["dataset"], "N": row["N"], "B*": b_star,
                      "trained B": ", ".join(str(int(b)) for b in sorted(part["trained B"].unique())),
                      "B_noise": ours.mean, "CI low": ours.low, "CI high": ours.high, "seeds": ours.n,
@@ -676,6 +677,11 @@ def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
                        ("smaller", both[both["agreement"] == "B_noise smaller"])):
         if len(part):
             text += f"; it is {word} on {listed(part)}"
+    undecided = both[both["agreement"] == "undecided"]
+    if len(undecided):
+        text += ("; the seeds cannot tell on " + ", ".join(
+            f"{r['dataset']} (B_noise/B* = {r['B_noise / B*']:.2g}, 95 % interval {r['ratio CI low']:.2g}–"
+            f"{r['ratio CI high']:.2g})" for _, r in undecided.iterrows()))
     if len(missing):
         text += "; not compared: " + ", ".join(f"{r['dataset']} ({r['agreement']})" for _, r in missing.iterrows())
     return text + "."

@@ -69,6 +69,16 @@ def estimate(values) -> Estimate:
     return Estimate(mean, mean - half, mean + half, len(values))
 
 
+def log_estimate(values) -> Estimate:
+    """Geometric mean and 95 % t interval on the log scale, for a positive quantity whose seeds spread by factors
+    (a t interval on the values themselves runs below zero)."""
+    values = _values(values)
+    if (values <= 0).any():
+        raise ValueError("a log-scale estimate of non-positive values")
+    log = estimate(np.log(values))
+    return Estimate(math.exp(log.mean), math.exp(log.low), math.exp(log.high), log.n)
+
+
 def difference(a, b) -> Estimate:
     """mean(a) − mean(b) with Welch's 95 % interval (the point alone when either side has one seed)."""
     a, b = _values(a), _values(b)
