@@ -46,7 +46,7 @@ Markdown(f"**{len(verdicts)} claims**: " + ", ".join(f"{counts.get(v, 0)} {v}" f
          + "; ".join(f"{s}: **{chapter.profile_of(s)}**" for s in chapter.sections) + ". A claim that pools "
          "sections may therefore pool profiles; absolute numbers are judged only on paper-profile runs."
          + "".join(f" The paper profile's {s} sweep spans sessions: {len(done)} of {len(section_configs('paper', s))} "
-                   f"runs are finished; the [accuracy chapter]({book.chapter_link('accuracy')}) shows them beside "
+                   "runs are finished; the [accuracy chapter](accuracy.py) shows them beside "
                    f"the paper's table, and the claims on {s} are judged on them once the section is complete."
                    for s in chapter.sections if not (done := chapter.paper_so_far(s)).empty))
 
