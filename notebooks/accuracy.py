@@ -68,8 +68,9 @@ def paper_scale_so_far(dataset: str, table_number: str) -> None:
         f"paper's own setup (Table II, full data, all epochs), shown as they stand beside {name}; their verdicts "
         "come when the section is complete, and until then the verdicts above are on the quick runs."))
     table = report.compare_accuracy(done, dataset, "paper").dropna(subset=["seeds"])  # collapsed cells too
-    one_seed = table["seeds"].max() < 2  # an "interval" of one seed is the point itself
-    table = table.drop(columns=[c for c in table if c.startswith("verdict") or (one_seed and " CI " in c)])
+    one_seed = table["seeds"] - table["at chance"] < 2  # an "interval" of one seed is the point itself
+    table.loc[one_seed, [c for c in table if " CI " in c]] = float("nan")
+    table = table.drop(columns=[c for c in table if c.startswith("verdict")])
     figure = {"III": "Fig 3", "IV": "Fig 4"}[table_number]
     book.publish(plots.image_accuracy(done, dataset, table_number), f"{book.DATASET_NAMES[dataset]} at paper "
                  f"scale, the runs finished so far; dotted squares: the paper's {name}.",

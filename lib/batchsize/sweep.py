@@ -198,13 +198,11 @@ def run_sweep(configs: list[RunConfig], store: RunStore | str, profile: str = "c
             done = _run_local(task, groups, workers, on_epoch)
         else:
             done = _run_dask(task, groups, client, scheduler)
-        finished = 0
         for keys in done:
-            finished += len(keys)
-            bar.set_postfix_str(f"{finished}/{len(epochs)} runs")
             if executor == "dask":  # workers on other machines do not report single epochs
                 on_epoch(sum(epochs[k] for k in keys))
             log.runs(len(keys))
+            bar.set_postfix_str(f"{log.done_runs}/{len(epochs)} runs")
     keys = [c.key() for c in unique]
     table = load_table(store)
     return table[table["key"].isin(keys)].reset_index(drop=True) if len(table) else table
