@@ -97,9 +97,10 @@ SOAK_CONFIGS = [*SMOKE_MLP, *(dataclasses.replace(c, optimizer="sgd", momentum=0
                               if c.batch_size == 64)]
 SOAK_SCRIPT = """
 import json, sys
-import batchsize.fast  # torch and the trainers, before "ready": kills should land in the sweep, not the imports
+import batchsize.fast
 from batchsize.config import RunConfig
 from batchsize.sweep import run_sweep
+batchsize.fast._kernel()  # torch, the trainers and the MLP kernel before "ready": kills land in the sweep
 configs = [RunConfig.from_dict(c) for c in json.loads(sys.argv[2])]
 print("ready", flush=True)
 run_sweep(configs, sys.argv[1], device="cpu", save_weights=True, progress=False)
@@ -127,16 +128,24 @@ def one_thread():
 def test_soak_a_sweep_killed_at_random_moments_ends_as_an_uninterrupted_one(tmp_path, one_thread):
     """SIGKILLed at seeded random moments KILLS times, then resumed, a smoke sweep (stacked groups, checkpointed
     runs, weights) leaves the records and weights an uninterrupted sweep leaves; no kill ever tears a record."""
-    reference = RunStore(tmp_path / "reference")
-    start = time.perf_counter()
-    run_sweep(SOAK_CONFIGS, reference.root, device="cpu", save_weights=True, progress=False)
-    duration = time.perf_counter() - start
-    store, rng, counts = RunStore(tmp_path / "soak"), random.Random(20250101), []
     configs = json.dumps([c.to_dict() for c in SOAK_CONFIGS])
-    for _ in range(KILLS):
+
+    def start(store: RunStore) -> tuple[subprocess.Popen, float]:
+        """A sweep in a subprocess, and the moment it was ready to store its first run."""
         proc = subprocess.Popen([sys.executable, "-c", SOAK_SCRIPT, str(store.root), configs], stdout=subprocess.PIPE,
                                 text=True, env=one_thread)
         assert proc.stdout.readline() == "ready\n"
+        return proc, time.perf_counter()
+
+    reference = RunStore(tmp_path / "reference")
+    proc, ready = start(reference)  # timed as the kills see it: here, torch's lazy imports are done
+    while len(list(reference.root.glob("*.json"))) < len(SOAK_CONFIGS) and proc.poll() is None:
+        time.sleep(0.01)
+    duration = time.perf_counter() - ready  # to the last record: kills after it (pandas' import) land on nothing
+    assert proc.wait(timeout=600) == 0
+    store, rng, counts = RunStore(tmp_path / "soak"), random.Random(20250101), []
+    for _ in range(KILLS):
+        proc, _ = start(store)
         time.sleep(rng.uniform(0, duration))
         proc.kill()
         proc.wait()
