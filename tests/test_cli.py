@@ -36,6 +36,14 @@ def test_sweep_prints_the_table(tmp_path, capsys):
     assert len(list(tmp_path.glob("*.json"))) == 6
 
 
+def test_sweep_batch_sizes_trains_only_the_profiles_runs_at_those_b(tmp_path, capsys):
+    assert main(["sweep", "--profile", "smoke", "--section", "synthetic", "--section", "mnist", "--batch-sizes", "64",
+                 "128", "--store", str(tmp_path), "--device", "cpu", "--no-progress"]) == 0
+    records = [json.loads(p.read_text())["config"] for p in tmp_path.glob("*.json")]
+    assert sorted((c["dataset"], c["batch_size"]) for c in records) == [  # smoke: synthetic at 8, 64; MNIST 16, 128
+        ("mnist", 128), ("synthetic-10k", 64), ("synthetic-1k", 64), ("synthetic-50k", 64)]
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["train", "--dataset", "synthetic-1k", "--batch-size", "0"], "batch size must be a positive integer"),
     (["train", "--dataset", "synthetic-1k", "--batch-size", "4096"], "larger than the training set"),
@@ -51,6 +59,9 @@ def test_sweep_prints_the_table(tmp_path, capsys):
     (["sweep", "--profile", "huge"], "invalid choice: 'huge'"),
     (["sweep", "--profile", "smoke", "--section", "nope"], "invalid choice: 'nope'"),
     (["sweep", "--profile", "smoke", "--seeds", "0"], "positive integer"),
+    (["sweep", "--profile", "smoke", "--batch-sizes", "0"], "batch size must be a positive integer"),
+    (["sweep", "--profile", "smoke", "--section", "synthetic", "--batch-sizes", "3", "5"],
+     "no run of synthetic in profile 'smoke' has a batch size in [3, 5]"),
     (["train", "--dataset", "mnist", "--batch-size", "8", "--data-dir", "/nonexistent"], "--data-dir"),
 ])
 def test_user_errors_are_one_line_without_traceback(args, message, tmp_path, monkeypatch):

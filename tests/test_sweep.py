@@ -82,6 +82,9 @@ def test_checks_pair_both_values_of_one_field_and_nothing_else():
             pairs.setdefault(dataclasses.replace(c, **{field: "x"}), set()).add(getattr(c, field))
         assert all(v == values for v in pairs.values()) and len(pairs) == 3 * 4  # 3 seeds × 2 data sets × 2 B
     assert {c.init for c in section_configs("paper", "mnist", seeds=1)} == {PROFILES["paper"].init}
+    # the profile trains CIFAR-10 in bf16, but the init check stays fp32 (its committed runs keep their keys)
+    assert {c.precision for c in section_configs("paper", "cifar10", seeds=1)} == {"bf16"}
+    assert {c.precision for c in section_configs("paper", "init-check", seeds=3)} == {"fp32"}
 
 
 def test_every_quick_run_can_train():

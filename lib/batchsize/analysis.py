@@ -410,9 +410,10 @@ def precision_check_cells(runs: pd.DataFrame) -> pd.DataFrame:
     return cells
 
 
-def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: list[str]) -> str:
+def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: dict[str, str]) -> str:
     """In words, from `precision_check_cells`: in how many cells bf16 is within the seed spread of fp32 (validated
-    only if in all), its speed-up on the machine that made the runs, and the precisions the paper profile uses."""
+    only if in all), its speed-up on the machine that made the runs, and the precision the paper profile uses
+    for each data set (`used`: data set -> precision)."""
     within = cells["within seed spread"]
     validated = bool(within.notna().all() and within.all())
     low, high = cells["bf16 speed-up"].min(), cells["bf16 speed-up"].max()
@@ -425,8 +426,10 @@ def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: list[str
              f"different CPUs ({cpus})")
     return (f"bf16 is within the seed spread of fp32 in **{int(within.fillna(False).sum())} of {len(within)}** "
             f"cells (validated: **{'yes' if validated else 'no'}**; a cell where a run ended at chance cannot "
-            f"validate), and {speed}. The paper profile runs in {', '.join(used)}: bf16 pays only where the CPU "
-            "has bf16 arithmetic (AVX512-BF16 or AMX), and even then only after this check passes.")
+            f"validate), and {speed}. The paper profile trains "
+            + ", ".join(f"{DATASET_NAMES.get(d, d)} in {p}" for d, p in used.items())
+            + ": bf16 pays only where the CPU has bf16 arithmetic (AVX512-BF16 or AMX), and only after this check "
+            "passes.")
 
 
 # ----------------------------------------------------------------------------- the selection protocol

@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--section", action="append", choices=SECTIONS, help="repeatable; default: all")
     s.add_argument("--seeds", type=_argument(check_seeds, int),
                    help="number of seeds (42, 43, …); default: the profile's")
+    s.add_argument("--batch-sizes", nargs="+", metavar="B",
+                   type=_argument(lambda b: check_positive("batch size", b), int),
+                   help="only the profile's runs at these B (the claims' B first, the rest later); default: all")
     s.add_argument("--executor", choices=EXECUTORS, default="inline",
                    help="inline (this process), local (a process pool) or dask (an existing cluster)")
     s.add_argument("--workers", type=_argument(lambda n: check_positive("workers", n), int), default=2,
@@ -112,7 +115,7 @@ def _train(args: argparse.Namespace) -> int:
 def _sweep(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    table = run_profile(args.profile, args.section, args.seeds, args.store, device=args.device,
+    table = run_profile(args.profile, args.section, args.seeds, args.store, args.batch_sizes, device=args.device,
                         data_dir=_data_dir(args.data_dir), progress=not args.no_progress, executor=args.executor,
                         workers=args.workers, scheduler=args.scheduler)
     columns = [c for c in SUMMARY_COLUMNS if c in table]
