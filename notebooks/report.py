@@ -14,8 +14,10 @@
 # Every quantitative claim of the paper in one table: the paper's value, ours (computed here from the run
 # store), a verdict decided by code with the tolerance stated in the row, and the chapter with the evidence.
 # Each number of ours that is compared is a mean over seeds with its 95 % interval (t; Welch for a difference,
-# on the log scale for a ratio), and the verdict uses the interval: **reproduced** when it comes within the
-# stated tolerance of the paper's value, **partly** within the wider one, **not reproduced** otherwise, and
+# on the log scale for a ratio), and the verdict is an equivalence test on the interval: **reproduced** when
+# *all* of it lies within the stated tolerance of the paper's value (so one seed, which has no interval, never
+# is), **not reproduced** when all of it lies beyond the wider tolerance, **partly** in between (close, or
+# too uncertain to tell: a wide interval cannot pass by merely touching the paper's value), and
 # **not testable** only where our runs cannot answer (absolute numbers off the `paper` profile, a batch size we
 # did not run; the row says which). Runs that ended at chance are counted in each row, never averaged in
 # silently. The rules live in `batchsize.report`, each with tests on hand-made tables that give both outcomes.
