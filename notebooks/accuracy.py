@@ -140,5 +140,14 @@ paper_scale_so_far("cifar10", "IV")
 # %%
 peaks = analysis.best_batch_sizes(runs_all)
 book.publish(book.styled(peaks),
-             "The batch size with the highest mean test accuracy per data set, beside the paper's Table VI.",
-             peaks, "Best batch size", runs=runs_all)
+             "The batch size with the highest mean test accuracy per data set (runs that trained), beside the paper's "
+             "Table VI.", peaks, "Best batch size", runs=runs_all)
+
+# %% [markdown]
+# ## Runs that did not train
+#
+# A run whose network ends as a constant predictor (collapsed) or whose loss becomes non-finite (diverged) is
+# not a low accuracy to average: it says the paper's setting did not train there, with that seed.
+
+# %%
+Markdown(analysis.failed_runs_text(runs_all))

@@ -278,6 +278,23 @@ def test_best_batch_sizes_take_the_highest_seed_mean_and_set_the_papers_optimum_
     best = analysis.best_batch_sizes(runs).iloc[0]
     assert (best["best B (ours)"], best["optimal B (paper)"]) == (64, 64)
     assert best["test_acc"] == pytest.approx(99.2)
+    # a run at chance is left out of its cell's mean, and counted, not averaged in
+    runs.loc[(runs["batch_size"] == 64) & (runs["seed"] == 42), ["test_acc", "outcome"]] = (11.35, "collapsed")
+    best = analysis.best_batch_sizes(runs).iloc[0]
+    assert best["best B (ours)"] == 64 and best["test_acc"] == pytest.approx(99.25) and best["at chance"] == 1
+
+
+def test_failed_runs_text_names_every_cell_at_chance_and_how_its_runs_failed():
+    runs = pd.DataFrame([{"dataset": "mnist", "batch_size": b, "seed": s, "test_acc": 99.0, "lr": 0.1 * b / 256,
+                          "outcome": "trained", "epochs_run": 12, "prov_profile": "paper"}
+                         for b in (256, 1024) for s in SEEDS])
+    assert analysis.failed_runs_text(runs) == "All 6 runs trained: none ended at chance."
+    runs.loc[4, ["test_acc", "outcome", "epochs_run"]] = (9.8, "diverged", 1)
+    runs.loc[3, ["test_acc", "outcome"]] = (11.35, "collapsed")
+    text = analysis.failed_runs_text(runs)
+    assert text.startswith("**2 of 6 runs ended at chance**")
+    assert "MNIST (paper profile) at B = 1024, η = 0.4: **2 of 3** (seed 42 collapsed at 11.35 %, seed 43 " \
+        "diverged in epoch 1)" in text and "B = 256" not in text
 
 
 def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):

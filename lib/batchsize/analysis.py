@@ -479,11 +479,33 @@ def report_tables(chapter) -> dict[str, pd.DataFrame]:
 # ----------------------------------------------------------------------------- accuracy against B
 
 def best_batch_sizes(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per data set, the B with the highest seed-mean test accuracy, beside the paper's optimal B (Table VI)."""
-    peaks = report.mean_by_batch(runs).sort_values("test_acc", ascending=False).groupby("dataset").head(1)
-    peaks = peaks[["dataset", "batch_size", "test_acc"]].rename(columns={"batch_size": "best B (ours)"})
+    """Per data set, the B with the highest seed-mean test accuracy (over the runs that trained, as the figures
+    draw it; `at chance` counts the others), beside the paper's optimal B (Table VI)."""
+    means = report.mean_by_batch(runs, trained_only=True)
+    peaks = means.sort_values("test_acc", ascending=False).groupby("dataset").head(1)
+    peaks = peaks[["dataset", "batch_size", "test_acc", "seeds", "at chance"]].rename(
+        columns={"batch_size": "best B (ours)"})
     theirs = paper.table("VI")[["dataset", "optimal_B"]].rename(columns={"optimal_B": "optimal B (paper)"})
     return peaks.merge(theirs, on="dataset", how="left")
+
+
+def failed_runs_text(runs: pd.DataFrame) -> str:
+    """In words, every (data set, B) cell where runs ended at chance: how many of its seeds, how (collapsed to a
+    constant predictor, or diverged, and in which epoch) and at which learning rate. A finding to show, since
+    the means and intervals leave these runs out."""
+    failed = runs[~report.trained(runs)]
+    if failed.empty:
+        return f"All {len(runs)} runs trained: none ended at chance."
+    cells = []
+    for (dataset, b), part in failed.groupby(["dataset", "batch_size"], sort=False):
+        total = int(((runs["dataset"] == dataset) & (runs["batch_size"] == b)).sum())
+        how = ", ".join(f"seed {r.seed} {r.outcome}" + (f" in epoch {r.epochs_run}" if r.outcome == "diverged"
+                                                        else f" at {r.test_acc:.2f} %")
+                        for r in part.sort_values("seed").itertuples())
+        cells.append(f"{DATASET_NAMES.get(dataset, dataset)} ({report.runs_profile(part, 'unknown')} profile) at "
+                     f"B = {b}, η = {part['lr'].iloc[0]:g}: **{len(part)} of {total}** ({how})")
+    return (f"**{len(failed)} of {len(runs)} runs ended at chance**, drawn as crosses and left out of every mean: "
+            + "; ".join(cells) + ".")
 
 
 # ----------------------------------------------------------------------------- the generalization gap
