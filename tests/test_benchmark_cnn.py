@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from batchsize.config import DATASET_SPECS
+from batchsize.plan import get_profile
 from conftest import REPO
 
 pytestmark = pytest.mark.slow  # ~20 s, most of it reading and verifying MNIST and CIFAR-10
@@ -55,12 +56,13 @@ def test_projection_follows_from_the_measured_rates(result):
     img_s = {(r["dataset"], r["precision"], r["batch_size"]): r["img_s"] for r in result["rows"]}
     for section in ("mnist", "cifar10"):
         mine = [r for r in rows if r["section"] == section]
+        precision = get_profile("paper").precision.get(section, "fp32")  # the paper profile's, per data set
         for r in mine:
-            assert r["epochs"] == [DATASET_SPECS[section].epochs] and r["precisions"] == ["fp32"]
+            assert r["epochs"] == [DATASET_SPECS[section].epochs] and r["precisions"] == [precision]
             assert r["train_h"] > 0 and r["eval_h"] > 0
             assert math.isclose(r["hours"], r["train_h"] + r["eval_h"], abs_tol=0.002)
         # training hours = epochs x images / img/s: inversely proportional to the rate at that B
-        work = {r["train_h"] * img_s[r["dataset"], "fp32", r["batch_size"]] for r in mine}
+        work = {r["train_h"] * img_s[r["dataset"], precision, r["batch_size"]] for r in mine}
         assert max(work) == pytest.approx(min(work), rel=0.02)
         assert len({r["eval_h"] for r in mine}) == 1  # the evaluation does not depend on the training B
         assert projection["section_hours"][section] == pytest.approx(sum(r["hours"] for r in mine), abs=0.02)
