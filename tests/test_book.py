@@ -1,6 +1,9 @@
+import re
+
 import torch
 
 from batchsize import book
+from conftest import REPO
 
 
 def chapter(monkeypatch, **kwargs) -> book.Chapter:
@@ -69,3 +72,21 @@ def test_a_section_still_on_quick_shows_its_finished_paper_runs_until_they_are_c
     run_sweep(paper, tmp_path, "paper", device="cpu", progress=False)
     complete = chapter(monkeypatch, mix_profiles=True)
     assert complete.profile_of("synthetic") == "paper" and complete.paper_so_far("synthetic").empty
+
+
+def test_every_link_between_pages_names_a_page_of_the_book():
+    """Links in prose *and* in the strings a chapter renders only on some profiles (the smoke book cannot see
+    those): each must name a source file in the table of contents, as myst resolves it (a `.html` target, or a
+    missing file, fails `make book` on the profile that renders it)."""
+    pages = {(REPO / line.split("file:")[1].strip()).with_suffix("")
+             for line in (REPO / "_toc.yml").read_text().splitlines() if "file:" in line}
+    pages.add(REPO / "book" / "intro")  # the root
+    sources = [*(REPO / "notebooks").glob("*.py"), *(REPO / "book").glob("*.md")]
+    links = [(source, target) for source in sources
+             for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", source.read_text())
+             if not re.match(r"[a-z]+:", target)]  # http:, https:, mailto:, doi:
+    assert links, "no internal links found: the pattern is wrong"
+    for source, target in links:
+        path = (source.parent / target).resolve()
+        assert path.suffix in (".py", ".md") and path.is_file() and path.with_suffix("") in pages, \
+            f"{source.relative_to(REPO)} links {target!r}: not a page of the book (_toc.yml)"
