@@ -84,5 +84,5 @@ book.publish(book.styled(precision_cells),
              precision_cells, "Precision check table", runs=precision_runs)
 
 # %%
-paper_precision = {d: get_profile("paper").precision.get(d, "fp32") for d in ("mnist", "cifar10")}
+paper_precision = {d: get_profile("paper").precision_of(d) for d in ("mnist", "cifar10")}
 Markdown(analysis.precision_check_text(precision_cells, precision_runs, paper_precision))

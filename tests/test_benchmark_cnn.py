@@ -56,7 +56,7 @@ def test_projection_follows_from_the_measured_rates(result):
     img_s = {(r["dataset"], r["precision"], r["batch_size"]): r["img_s"] for r in result["rows"]}
     for section in ("mnist", "cifar10"):
         mine = [r for r in rows if r["section"] == section]
-        precision = get_profile("paper").precision.get(section, "fp32")  # the paper profile's, per data set
+        precision = get_profile("paper").precision_of(section)  # the paper profile's, per data set
         for r in mine:
             assert r["epochs"] == [DATASET_SPECS[section].epochs] and r["precisions"] == [precision]
             assert r["train_h"] > 0 and r["eval_h"] > 0

@@ -498,7 +498,7 @@ def failed_runs_text(runs: pd.DataFrame) -> str:
         return f"All {len(runs)} runs trained: none ended at chance."
     cells = []
     for (dataset, b), part in failed.groupby(["dataset", "batch_size"], sort=False):
-        total = int(((runs["dataset"] == dataset) & (runs["batch_size"] == b)).sum())
+        total = len(report.cell(runs, dataset, b))
         how = ", ".join(f"seed {r.seed} {r.outcome}" + (f" in epoch {r.epochs_run}" if r.outcome == "diverged"
                                                         else f" at {r.test_acc:.2f} %")
                         for r in part.sort_values("seed").itertuples())

@@ -52,10 +52,13 @@ class Profile:
     check_n_train: dict[str, int] = field(default_factory=lambda: {"mnist": 12_000, "cifar10": 10_000})
     check_n_test: dict[str, int] = field(default_factory=dict)  # missing: the whole test set
 
+    def precision_of(self, dataset: str) -> str:
+        """The precision this profile trains `dataset` in."""
+        return self.precision.get(dataset, "fp32")
+
     def config(self, dataset: str, batch_size: int, seed: int, **overrides) -> RunConfig:
         sizes = dict(epochs=self.epochs.get(dataset), n_train=self.n_train.get(dataset),
-                     n_test=self.n_test.get(dataset), init=self.init,
-                     precision=self.precision.get(dataset, "fp32"))
+                     n_test=self.n_test.get(dataset), init=self.init, precision=self.precision_of(dataset))
         config = make_config(dataset, batch_size, seed=seed, **{**sizes, **overrides})
         if self.max_warmup_epochs is not None and config.warmup_epochs > self.max_warmup_epochs:
             config = dataclasses.replace(config, warmup_epochs=self.max_warmup_epochs)
