@@ -111,7 +111,9 @@ for name in ["synthetic-1k", "synthetic-10k", "synthetic-50k"]:
 
 # %%
 book.publish(plots.image_accuracy(runs["mnist"], "mnist", "III"), "MNIST test accuracy against B; dotted squares: "
-             "the paper's Table III.", report.mean_by_batch(runs["mnist"], trained_only=True), "Fig 3",
+             "the paper's Table III; crosses: runs that did not train (where there are any, the right "
+             "panel shows the others without them, zoomed in on their seed intervals).",
+             report.mean_by_batch(runs["mnist"], trained_only=True), "Fig 3",
              runs=runs["mnist"])
 comparison("mnist", "Table III")
 paper_scale_so_far("mnist", "III")
@@ -129,7 +131,9 @@ paper_scale_so_far("mnist", "III")
 
 # %%
 book.publish(plots.image_accuracy(runs["cifar10"], "cifar10", "IV"), "CIFAR-10 test accuracy against B; dotted "
-             "squares: the paper's Table IV.", report.mean_by_batch(runs["cifar10"], trained_only=True), "Fig 4",
+             "squares: the paper's Table IV; crosses: runs that did not train (where there are any, the right "
+             "panel shows the others without them, zoomed in on their seed intervals).",
+             report.mean_by_batch(runs["cifar10"], trained_only=True), "Fig 4",
              runs=runs["cifar10"])
 comparison("cifar10", "Table IV")
 paper_scale_so_far("cifar10", "IV")

@@ -186,6 +186,21 @@ def test_accuracy_figures_draw_the_papers_table_and_drop_panels_without_runs():
     plt.close("all")
 
 
+def test_image_accuracy_zooms_in_on_the_runs_that_trained_when_some_did_not():
+    b = [8, 8, 64, 64, 1024, 1024]
+    runs = pd.DataFrame({"dataset": "mnist", "batch_size": b, "seed": [42, 43] * 3,
+                         "test_acc": [98.9, 99.1, 99.0, 98.8, 99.2, 11.35],
+                         "outcome": ["trained"] * 5 + ["collapsed"]})
+    fig = plots.image_accuracy(runs, "mnist", "III")
+    full, zoomed = fig.axes
+    assert full.get_ylim()[0] < 12 < 98 < zoomed.get_ylim()[0]  # the cross at 11.35 % is drawn only on the left
+    assert "5 runs that trained" in zoomed.get_title()
+    assert any("did not train" in t.get_text() for t in zoomed.get_legend().get_texts())
+    plt.close(fig)
+    assert len(plots.image_accuracy(runs[runs["outcome"] == "trained"], "mnist", "III").axes) == 1
+    plt.close("all")
+
+
 def test_seeds_by_dataset_draws_a_panel_per_data_set_with_its_chance_line():
     runs = pd.DataFrame({"dataset": ["mnist", "mnist", "synthetic-1k", "synthetic-1k"], "batch_size": 8,
                          "init": ["a", "b"] * 2, "test_acc": [99.0, 10.0, 95.0, 50.0], "seed": 42})

@@ -323,10 +323,20 @@ def synthetic_accuracy(runs: pd.DataFrame) -> plt.Figure:
 
 
 def image_accuracy(runs: pd.DataFrame, dataset: str, table: str) -> plt.Figure:
-    """Figs 3–4: test accuracy against B for MNIST or CIFAR-10 beside the paper's Table III or IV."""
-    fig, ax = grid(1, width=6.4, height=4)
-    by_batch(runs, "test_acc", ax=ax[0], paper=paper_values.table(table).assign(dataset=dataset),
-             title=DATASET_NAMES[dataset])
+    """Figs 3–4: test accuracy against B for MNIST or CIFAR-10 beside the paper's Table III or IV.
+
+    When some runs did not train, their crosses at chance stretch the axis over 10–100 % and hide the seed
+    intervals of the rest, so a second panel shows the same without them, on the axis the others need."""
+    paper = paper_values.table(table).assign(dataset=dataset)
+    ok = trained(runs) if "outcome" in runs else pd.Series(True, index=runs.index)
+    zoom = bool(ok.any() and not ok.all())
+    fig, axes = grid(2 if zoom else 1, width=6.4 if not zoom else 5.2, height=4)
+    by_batch(runs, "test_acc", ax=axes[0], paper=paper, title=DATASET_NAMES[dataset])
+    if zoom:
+        by_batch(runs[ok], "test_acc", ax=axes[1], paper=paper,
+                 title=f"{DATASET_NAMES[dataset]}, zoomed: the {int(ok.sum())} runs that trained")
+        shared_legend(axes)
+        fig.tight_layout()
     return fig
 
 
