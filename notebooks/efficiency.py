@@ -82,3 +82,24 @@ book.publish(book.styled(ratios, na_rep="never reached"),
              f"B ≥ 256), {paper.EXTRA_EPOCHS[0]}–{paper.EXTRA_EPOCHS[1]}× more epochs, wall-clock speedup "
              f"{paper.WALL_CLOCK_SPEEDUP[0]:.0f}–{paper.WALL_CLOCK_SPEEDUP[1]:.0f}×.", ratios, "Efficiency ratios",
              runs=runs)
+
+# %% [markdown]
+# ## Epoch time on this CPU, every B timed in one process
+#
+# The runs' epoch times above come from whichever sweep trained them: at paper scale, sweeps in several sessions, on
+# two kinds of CPU and under different loads, so that two seeds at one B can differ several-fold. To compare batch
+# sizes, the CNN benchmark (`benchmarks/cnn.py`, committed with its machine, date and commit) times the training
+# step at every B back to back in one process on one core. An epoch is a fixed number of images, so the per-epoch
+# speed-up over B = 1 is the ratio of training rates; where the runs at B = 1 and the largest B were timed by
+# different sweeps, the reproduction report grades the paper's {glue:text}`epoch_speedup`× on this measurement. On a
+# CPU the convolutions are compute-bound already at small B, so a larger batch gains little; the paper's GPU,
+# underused at B = 1, gained far more.
+
+# %%
+speed = analysis.cnn_speed()
+if len(speed):
+    speedups = analysis.cnn_epoch_speedups(speed)
+    book.publish(plots.cnn_epoch_speedups(speedups), "Per-epoch speed-up of the CNN training step over B = 1 "
+                 "(training images per second at B ÷ at B = 1; bars: 95 % interval over the benchmark's repeats; "
+                 f"log scale), grey: the paper's. Measured by {speed['source'].iloc[0]}.", speedups,
+                 "CNN epoch speed-up")

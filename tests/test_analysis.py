@@ -312,7 +312,7 @@ def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
     monkeypatch.setattr(analysis, "variance_table", lambda chapter, models, sizes: sizes)
     monkeypatch.setattr(analysis, "variance_fits", lambda sizes: sizes)
     tables = analysis.report_tables(Sections())
-    assert set(tables) == {"accuracy", "lr-scaling", "sharpness", "variance_fits", "critical_runs"}
+    assert set(tables) == {"accuracy", "lr-scaling", "sharpness", "variance_fits", "critical_runs", "cnn-speed"}
     assert asked["n_eval"] == 256 and set(tables["sharpness"]["model"]) == {"mlp"}
     assert list(tables["critical_runs"]["key"]) == ["synthetic", "shared", "mnist", "cifar10", "dataset-size"]
 
@@ -326,3 +326,25 @@ def test_protocol_table_sets_algorithm_2_beside_the_measured_best_b():
     assert row["loss vs best (pp)"] == pytest.approx(1.0) and "keep B" in row["gap rule"]
     fired = analysis.protocol_table(pd.DataFrame(rows), gap_threshold=0.5).iloc[0]
     assert "halve B" in fired["gap rule"]
+
+
+def test_cnn_epoch_speedups_are_rate_ratios_over_b1_from_the_benchmark_file(tmp_path):
+    import json
+
+    rows = [{"dataset": "mnist", "precision": "fp32", "batch_size": b, "all_img_s": rates}
+            for b, rates in ((1, [100.0, 101.0, 99.0]), (256, [300.0, 303.0, 297.0]))]
+    machine = {"cpu": "Test CPU", "torch_threads": 1, "date": "2026-12-03 08:00:00 UTC", "commit": "abc1234"}
+    path = tmp_path / "cnn-cpu.json"
+    path.write_text(json.dumps({"machine": machine, "rows": rows}))
+    speed = analysis.cnn_speed(path)
+    assert "Test CPU" in speed["source"].iloc[0] and "abc1234" in speed["source"].iloc[0]
+    found = analysis.cnn_epoch_speedups(speed).set_index("B")
+    assert found.loc[256, "per-epoch speedup over B = 1"] == pytest.approx(3.0, rel=1e-3)
+    assert found.loc[256, "CI low"] < 3.0 < found.loc[256, "CI high"]
+    assert analysis.cnn_speed(tmp_path / "absent.json").empty
+    plt = pytest.importorskip("matplotlib.pyplot")
+    from batchsize import plots
+
+    fig = plots.cnn_epoch_speedups(found.reset_index())
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-1] == "MNIST, fp32"
+    plt.close(fig)

@@ -303,6 +303,44 @@ def efficiency_ratios(cells: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+CNN_BENCHMARK = REPO_ROOT / "benchmarks" / "results" / "cnn-cpu.json"  # `benchmarks/cnn.py` on one quiet core
+
+
+def cnn_speed(path=CNN_BENCHMARK) -> pd.DataFrame:
+    """The committed CNN benchmark's training rates, one row per (data set, precision, B) with its repeats
+    (`img_s` of each), and where and when it was measured. Every B was timed in one process, back to back: the
+    runs' own epoch times come from sweeps in different sessions, under different loads, and do not compare
+    across B as cleanly. Empty when the file is absent."""
+    import json
+    from pathlib import Path
+
+    if not Path(path).is_file():
+        return pd.DataFrame(columns=["dataset", "precision", "batch_size", "img_s", "source"])
+    result = json.loads(Path(path).read_text())
+    m = result["machine"]
+    bf16 = "native" if m.get("native_bf16") else "emulated"
+    source = (f"`benchmarks/cnn.py`, {m['cpu']} (bf16 {bf16}), {m['torch_threads']} thread(s), {m['date'][:10]}, "
+              f"commit {m['commit']}")
+    return pd.DataFrame([{"dataset": r["dataset"], "precision": r["precision"], "batch_size": r["batch_size"],
+                          "img_s": r["all_img_s"], "source": source} for r in result["rows"]])
+
+
+def cnn_epoch_speedups(speed: pd.DataFrame) -> pd.DataFrame:
+    """Per data set and precision of `cnn_speed`: the training rate at each B over that at B = 1 (the per-epoch
+    speed-up, as an epoch is a fixed number of images), with its interval over the benchmark's repeats."""
+    rows = []
+    for (dataset, precision), part in speed.groupby(["dataset", "precision"], sort=False):
+        base = part[part["batch_size"] == 1]
+        for _, row in part.iterrows():
+            if base.empty:
+                continue
+            found = report.ratio(row["img_s"], base["img_s"].iloc[0])
+            rows.append({"dataset": dataset, "precision": precision, "B": row["batch_size"],
+                         "img/s": float(np.median(row["img_s"])), "per-epoch speedup over B = 1": found.mean,
+                         "CI low": found.low, "CI high": found.high})
+    return pd.DataFrame(rows)
+
+
 # ----------------------------------------------------------------------------- gradient noise scale against B*
 
 NOISE_EXAMPLES = {"mlp": None, "mnist_cnn": 2_000, "cifar_cnn": 2_000}  # None: the whole training set
@@ -473,6 +511,7 @@ def report_tables(chapter) -> dict[str, pd.DataFrame]:
         "variance_fits": variance_fits(variance_table(chapter, base_batch_models(mlp, list(report.SYNTHETIC)),
                                                       [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])),
         "critical_runs": pd.concat([accuracy, chapter.table("dataset-size")]).drop_duplicates("key"),
+        "cnn-speed": cnn_speed(),
     }
 
 
