@@ -31,7 +31,6 @@ from IPython.display import Markdown, display
 
 from batchsize import analysis, book, paper, plots, report
 from batchsize.config import make_config
-from batchsize.plan import section_configs
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds, data_dir, store, batch_sizes,
                        mix_profiles=True)
@@ -64,8 +63,7 @@ def paper_scale_so_far(dataset: str, table_number: str) -> None:
         return
     cells = ", ".join(f"{b} ({n})" for b, n in done.groupby("batch_size").size().items())
     display(Markdown(
-        f"**Paper scale so far.** The paper profile's {section} sweep runs across sessions: {len(done)} of "
-        f"{len(section_configs('paper', section))} runs are finished, at B (seeds) = {cells}. They are the "
+        f"**Paper scale so far.** {chapter.paper_progress(section, done)}, at B (seeds) = {cells}. They are the "
         f"paper's own setup (Table II, full data, all epochs), shown as they stand beside {name}; their verdicts "
         "come when the section is complete, and until then the verdicts above are on the quick runs."))
     table = report.compare_accuracy(done, dataset, "paper").dropna(subset=["seeds"])  # collapsed cells too

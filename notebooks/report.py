@@ -33,7 +33,6 @@ store = None  # None: results/<profile>
 from IPython.display import Markdown
 
 from batchsize import analysis, book, paper, report
-from batchsize.plan import section_configs
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10", "lr-scaling", "dataset-size"], profile, device, seeds,
                        data_dir, store, mix_profiles=True)
@@ -47,8 +46,7 @@ Markdown(f"**{len(verdicts)} claims**: " + ", ".join(f"{counts.get(v, 0)} {v}" f
          "section renders the paper profile where its paper runs are complete, else the quick profile: "
          + "; ".join(f"{s}: **{chapter.profile_of(s)}**" for s in chapter.sections) + ". A claim that pools "
          "sections may therefore pool profiles; absolute numbers are judged only on paper-profile runs."
-         + "".join(f" The paper profile's {s} sweep spans sessions: {len(done)} of {len(section_configs('paper', s))} "
-                   "runs are finished; the [accuracy chapter](accuracy.py) shows them beside "
+         + "".join(f" {chapter.paper_progress(s, done)}; the [accuracy chapter](accuracy.py) shows them beside "
                    f"the paper's table, and the claims on {s} are judged on them once the section is complete."
                    for s in chapter.sections if not (done := chapter.paper_so_far(s)).empty))
 

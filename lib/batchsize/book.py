@@ -105,6 +105,11 @@ class Chapter:
         return (run_sweep(finished, paper, "paper", progress=False).assign(section=section) if finished
                 else pd.DataFrame())
 
+    def paper_progress(self, section: str, done: pd.DataFrame) -> str:
+        """'The paper profile's <section> sweep spans sessions: N of M runs are finished' for `paper_so_far`'s runs."""
+        return (f"The paper profile's {section} sweep spans sessions: {len(done)} of "
+                f"{len(section_configs('paper', section))} runs are finished")
+
     def model(self, run: pd.Series) -> torch.nn.Module:
         """The trained network of a run of the `weights` section, in eval mode, on the CPU."""
         config = config_of(run)
