@@ -152,4 +152,10 @@ book.publish(book.styled(peaks),
 # not a low accuracy to average: it says the paper's setting did not train there, with that seed.
 
 # %%
-Markdown(analysis.failed_runs_text(runs_all))
+display(Markdown(analysis.failed_runs_text(runs_all)))
+failed = analysis.runs_of_failed_cells(runs_all)
+if len(failed):
+    book.publish(plots.failed_cells_curves(chapter.history(failed), failed), "Every seed of each cell where some "
+                 "run did not train: running training loss (log scale) and test accuracy per epoch; dashed: chance. "
+                 "A collapsed run's loss settles at ln C (a constant prediction); a diverged run is drawn up to its "
+                 "last finite epoch (not at all if that was none).", failed, "Runs that did not train")

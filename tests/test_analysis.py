@@ -348,3 +348,10 @@ def test_cnn_epoch_speedups_are_rate_ratios_over_b1_from_the_benchmark_file(tmp_
     fig = plots.cnn_epoch_speedups(found.reset_index())
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-1] == "MNIST, fp32"
     plt.close(fig)
+
+
+def test_runs_of_failed_cells_keep_the_siblings_that_trained():
+    runs = pd.DataFrame({"dataset": "mnist", "batch_size": [8, 8, 1024, 1024], "seed": [42, 43] * 2,
+                         "outcome": ["trained", "trained", "collapsed", "trained"]})
+    found = analysis.runs_of_failed_cells(runs)
+    assert list(found["batch_size"]) == [1024, 1024] and list(found["outcome"]) == ["collapsed", "trained"]

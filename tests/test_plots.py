@@ -201,6 +201,21 @@ def test_image_accuracy_zooms_in_on_the_runs_that_trained_when_some_did_not():
     plt.close("all")
 
 
+def test_failed_cells_curves_show_every_seed_of_a_cell_with_its_outcome_and_warmup():
+    runs = pd.DataFrame({"key": ["a", "b", "c"], "dataset": "mnist", "batch_size": 1024, "seed": [42, 43, 44],
+                         "outcome": ["collapsed", "diverged", "trained"], "epochs_run": [3, 1, 3]})
+    lr = [0.08, 0.16, 0.24]
+    history = pd.DataFrame({"key": ["a"] * 3 + ["b"] + ["c"] * 3, "epoch": [1, 2, 3, 1, 1, 2, 3],
+                            "lr": lr + lr[:1] + lr, "running_loss": [3.2, 2.3, 2.3, np.nan, 0.8, 0.1, 0.05],
+                            "test_acc": [10.1, 11.3, 11.3, np.nan, 96.6, 98.3, 98.9]})
+    fig = plots.failed_cells_curves(history, runs)
+    loss, acc = fig.axes
+    assert loss.get_title() == "MNIST, B = 1024, η 0.08 → 0.24 by epoch 3" and loss.get_yscale() == "log"
+    labels = [t.get_text() for t in acc.get_legend().get_texts()]
+    assert labels == ["seed 42 (collapsed)", "seed 43 (diverged in epoch 1)", "seed 44 (trained)", "chance"]
+    plt.close(fig)
+
+
 def test_seeds_by_dataset_draws_a_panel_per_data_set_with_its_chance_line():
     runs = pd.DataFrame({"dataset": ["mnist", "mnist", "synthetic-1k", "synthetic-1k"], "batch_size": 8,
                          "init": ["a", "b"] * 2, "test_acc": [99.0, 10.0, 95.0, 50.0], "seed": 42})

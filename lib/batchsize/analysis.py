@@ -528,6 +528,12 @@ def best_batch_sizes(runs: pd.DataFrame) -> pd.DataFrame:
     return peaks.merge(theirs, on="dataset", how="left")
 
 
+def runs_of_failed_cells(runs: pd.DataFrame) -> pd.DataFrame:
+    """Every run of each (data set, B) cell where some run did not train: the failed ones and their siblings."""
+    failed = runs[~report.trained(runs)][["dataset", "batch_size"]].drop_duplicates()
+    return runs.merge(failed, on=["dataset", "batch_size"])
+
+
 def failed_runs_text(runs: pd.DataFrame) -> str:
     """In words, every (data set, B) cell where runs ended at chance: how many of its seeds, how (collapsed to a
     constant predictor, or diverged, and in which epoch) and at which learning rate. A finding to show, since

@@ -151,6 +151,34 @@ def learning_curves(history: pd.DataFrame, y: str = "test_acc", ax: plt.Axes | N
     return ax
 
 
+def failed_cells_curves(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure:
+    """For each (data set, B) cell where runs did not train: every seed's running training loss (log) and test
+    accuracy per epoch, labelled with its outcome, so a collapse or a divergence is seen where it began, beside
+    the seeds of the same cell that trained; the loss panel's title gives the learning rate's warmup."""
+    cells = runs[~trained(runs)][["dataset", "batch_size"]].drop_duplicates()
+    fig, axes = grid(2 * len(cells), ncols=2)
+    for i, (dataset, b) in enumerate(cells.itertuples(index=False)):
+        part = runs[(runs["dataset"] == dataset) & (runs["batch_size"] == b)]
+        title = f"{DATASET_NAMES[dataset]}, B = {b}"
+        for run in part.itertuples():
+            curve = history[history["key"] == run.key].sort_values("epoch")
+            how = f"{run.outcome} in epoch {run.epochs_run}" if run.outcome == "diverged" else run.outcome
+            for ax, y in zip(axes[2 * i: 2 * i + 2], ("running_loss", "test_acc"), strict=True):
+                ax.plot(curve["epoch"], curve[y], marker="o", markersize=4, label=f"seed {run.seed} ({how})")
+        lr = history[history["key"].isin(part["key"])].groupby("epoch")["lr"].first()
+        warmup = f"η {lr.iloc[0]:.2g} → {lr.max():.2g} by epoch {lr.idxmax()}" if lr.nunique() > 1 else \
+            f"η {lr.max():.2g}"
+        axes[2 * i].set(yscale="log", xlabel=LABELS["epoch"], ylabel=LABELS["running_loss"], title=f"{title}, {warmup}")
+        axes[2 * i + 1].axhline(100 / DATASET_SPECS[dataset].classes, color="0.4", linestyle="--", linewidth=1,
+                                label="chance")
+        axes[2 * i + 1].set(xlabel=LABELS["epoch"], ylabel=LABELS["test_acc"], title=title)
+        for ax in axes[2 * i: 2 * i + 2]:
+            ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
+        outside_legend(axes[2 * i + 1])
+    fig.tight_layout()
+    return fig
+
+
 def grid(n: int, width: float = 4.6, height: float = 3.6, ncols: int | None = None) -> tuple[plt.Figure, np.ndarray]:
     """A row (or grid) of `n` axes for one figure with one panel per data set."""
     ncols = ncols or n
