@@ -1,0 +1,42 @@
+"""Smoke runs of `benchmarks/stacked_cnn.py` and `benchmarks/step_breakdown.py` (seconds; no data files): the
+stacked network must compute what the separate models compute, or its speed-ups compare different work; the
+breakdown's shares must add up, or its ceiling on the fraction of peak means nothing."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+
+pytestmark = pytest.mark.slow  # ~10 s
+
+
+def test_stacked_cnn_benchmark_compares_equal_work(tmp_path):
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "stacked_cnn.py"), "--quick", "--out",
+                           str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads((tmp_path / "stacked-cnn-quick.json").read_text())
+    rows = result["rows"]
+    assert {(r["dataset"], r["batch_size"]) for r in rows} == {(d, b) for d in ("mnist", "cifar10") for b in (1, 4)}
+    for r in rows:
+        assert r["equivalence_error"] < 1e-5  # fp32 logits and head gradients of S = 3 seeds
+        assert r["separate_ms"] > 0 and r["stacked_ms"] > 0
+        assert r["speedup"] == pytest.approx(r["separate_ms"] / r["stacked_ms"], rel=0.01)
+    assert (tmp_path / "stacked-cnn-quick.md").read_text().startswith("# Stacked CNN seeds")
+
+
+def test_step_breakdown_shares_add_up_and_bound_the_fraction_of_peak(tmp_path):
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "step_breakdown.py"), "--quick", "--out",
+                           str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads((tmp_path / "step-breakdown-quick.json").read_text())["rows"]
+    assert [(r["dataset"], r["batch_size"]) for r in rows] == [("mnist", 8), ("cifar10", 8)]
+    for r in rows:
+        assert sum(r["shares"].values()) == pytest.approx(1.0, abs=1e-3) and r["step_s"] > 0
+        assert r["gemm_share"] == pytest.approx(r["shares"]["convolution"] + r["shares"].get("matmul", 0), abs=1e-3)
+        assert 0.05 < r["shares"]["convolution"] < 1  # the profiler saw the convolutions
+    mnist, cifar = rows
+    assert mnist["shares"]["dropout (masks and their products)"] > cifar["shares"].get(
+        "dropout (masks and their products)", 0)  # only the MNIST network has dropout
