@@ -7,7 +7,7 @@ random masks, pooling, the optimizer, copies) does work that no GEMM peak applie
 trainer's step (`cnn.time_training`'s: channels-last, the paper profile's precision and optimizer, CIFAR-10's
 augmentation) with `torch.profiler` and sums the self time of each kind of operator.
 
-    OMP_NUM_THREADS=1 python benchmarks/step_breakdown.py [--batch-size 256] [--steps 5] [--out DIR]
+    OMP_NUM_THREADS=1 python benchmarks/step_breakdown.py [--batch-sizes 64 256] [--steps 5] [--out DIR]
     python benchmarks/step_breakdown.py --quick   # seconds, for the tests: B = 8, one step
 """
 
@@ -99,12 +99,13 @@ def markdown(result: dict) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="B = 8, one step: a smoke run in seconds")
-    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[64, 256])
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    batch, steps = (8, 1) if args.quick else (args.batch_size, args.steps)
-    result = dict(machine=machine(CPU), quick=args.quick, rows=[breakdown(d, batch, steps) for d in SHAPES])
+    batches, steps = ([8], 1) if args.quick else (args.batch_sizes, args.steps)
+    result = dict(machine=machine(CPU), quick=args.quick,
+                  rows=[breakdown(d, b, steps) for d in SHAPES for b in batches])
     stem = args.out / ("step-breakdown-quick" if args.quick else "step-breakdown-cpu")
     args.out.mkdir(parents=True, exist_ok=True)
     text = markdown(result)
