@@ -56,10 +56,13 @@ chromium:
 		(apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null) || \
 		echo "chromium not installed: the browser test will skip"
 
-# Speed benchmarks (benchmarks/results/README.md): trainer vs. a plain loop, then CNN steps against the GEMM peak.
+# Speed benchmarks (benchmarks/results/README.md): trainer vs. a plain loop, CNN steps against the GEMM peak,
+# where a CNN step's time goes, and stacked CNN seeds against separate ones.
 bench: data
 	$(BIN)/python benchmarks/trainer.py
 	$(BIN)/python benchmarks/cnn.py
+	$(BIN)/python benchmarks/step_breakdown.py
+	$(BIN)/python benchmarks/stacked_cnn.py
 
 clean:
 	rm -rf _build
