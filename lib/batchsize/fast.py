@@ -2,10 +2,11 @@
 
 At B = 1 the synthetic MLP (3,490 parameters) does ~20 kFLOP per step, so a framework step (~30 tensor ops of
 a few µs each) is almost all overhead. Here the S runs of a group share one parameter matrix [S, P] and
-one call trains all of them for a whole epoch: on the CPU a small C++ kernel (built once with the compiler
-torch already uses for extensions, cached), elsewhere (CUDA, or no compiler) batched torch ops with no host
-sync per step. Both implement exactly the reference step: Linear-ReLU-Dropout ×2, Linear, mean cross-entropy,
-torch.optim.Adam's update (defaults, bias correction, L2 weight decay), per-iteration linear warmup.
+one call trains all of them for a whole epoch: on the CPU at the smallest B a small C++ kernel (built once with
+the compiler torch already uses for extensions, cached), elsewhere (larger B, CUDA, or no compiler) batched
+torch ops with no host sync per step (`auto_backend` says where each is faster). Both implement exactly the
+reference step: Linear-ReLU-Dropout ×2, Linear, mean cross-entropy, torch.optim.Adam's update (defaults, bias
+correction, L2 weight decay), per-iteration linear warmup.
 
 What differs from the reference trainer (`reference.train_run`, which `tests/test_fast.py` holds it to):
 dropout masks and batch orders come from per-run CPU generators seeded by the run's seed (so a run's result
@@ -43,6 +44,7 @@ HIDDEN = (64, 32)
 BETAS, EPS = (0.9, 0.999), 1e-8  # torch.optim.Adam defaults, as reference.make_optimizer uses them
 MASK_STREAM = 0x5EED_D0  # dropout masks get their own generator, seeded seed ^ MASK_STREAM
 EVAL_CHUNK = 8192
+KERNEL_MAX_BATCH = 2  # "auto" on the CPU: the C++ kernel up to this B, batched torch ops above (see auto_backend)
 
 
 def can_stack(config: RunConfig) -> bool:
@@ -62,9 +64,9 @@ def train_stacked(configs: list[RunConfig], device: str = "auto", data_dir: str 
                   on_epoch: Callable[[int], object] | None = None) -> list[RunResult]:
     """Train runs that share a `group_key` together; results are in the format of the reference, in order.
 
-    `backend` is "auto", "cpp" (the CPU kernel) or "torch" (batched torch ops: CUDA, and the fallback without a
-    compiler). Stacked groups are short and are not checkpointed. `on_epoch(n)`: n run-epochs have ended (the
-    group's active runs, once per epoch).
+    `backend` is "auto" (`auto_backend` on the CPU, torch elsewhere), "cpp" (the CPU kernel) or "torch" (batched
+    torch ops: CUDA, the CPU above the kernel's B, and the fallback without a compiler). Stacked groups are short
+    and are not checkpointed. `on_epoch(n)`: n run-epochs have ended (the group's active runs, once per epoch).
     """
     if not configs:
         return []
@@ -74,7 +76,7 @@ def train_stacked(configs: list[RunConfig], device: str = "auto", data_dir: str 
     if len({group_key(c) for c in configs}) > 1:
         raise UserError("stacked runs must differ only in seed and LR (see fast.group_key)")
     dev, dataset = prepare(configs[0], dataset, device, data_dir)
-    return _Group(configs, dataset, dev).run(*_pick_backend(backend, dev), on_epoch=on_epoch)
+    return _Group(configs, dataset, dev).run(*_pick_backend(backend, dev, configs[0].batch_size), on_epoch=on_epoch)
 
 
 class _Group:
@@ -276,12 +278,20 @@ def _evaluate_cpp(params: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> tup
     return sums[:, 0] / len(x), 100.0 * sums[:, 1] / len(x)
 
 
-def _pick_backend(backend: str, dev: torch.device):
-    """(epoch, evaluate) functions: the CPU kernel where it can run, else batched torch ops."""
+def auto_backend(batch_size: int) -> str:
+    """What "auto" picks on the CPU: the kernel where a step is mostly overhead (B <= KERNEL_MAX_BATCH), batched
+    torch ops above, where MKL's batched matmuls beat the kernel's loops (`benchmarks/mlp_backends.py`)."""
+    return "cpp" if batch_size <= KERNEL_MAX_BATCH else "torch"
+
+
+def _pick_backend(backend: str, dev: torch.device, batch_size: int):
+    """(epoch, evaluate) functions: the CPU kernel where it can run and is faster, else batched torch ops."""
     if backend not in ("auto", "cpp", "torch"):
         raise UserError(f"unknown backend {backend!r}; choose auto, cpp or torch")
     if backend == "cpp" and dev.type != "cpu":
         raise UserError("the cpp backend runs on the CPU only")
+    if backend == "auto" and dev.type == "cpu":
+        backend = auto_backend(batch_size)
     if backend == "torch" or dev.type != "cpu" or _kernel() is None:
         return _epoch_torch, _evaluate
     return _epoch_cpp, _evaluate_cpp
