@@ -40,3 +40,16 @@ def test_step_breakdown_shares_add_up_and_bound_the_fraction_of_peak(tmp_path):
     mnist, cifar = rows
     assert mnist["shares"]["dropout (masks and their products)"] > cifar["shares"].get(
         "dropout (masks and their products)", 0)  # only the MNIST network has dropout
+
+
+def test_mlp_backends_projects_each_choice_from_its_own_timings(tmp_path):
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "mlp_backends.py"), "--quick", "--out",
+                           str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads((tmp_path / "mlp-backends-quick.json").read_text())
+    rows, totals = result["rows"], result["projected_total_s"]
+    assert [(r["batch_size"], r["auto"]) for r in rows] == [(1, "cpp"), (64, "torch")]  # fast.auto_backend's rule
+    for r in rows:
+        assert r["projected_s"]["cpp"] == pytest.approx(r["epochs"] * r["epoch_s"]["cpp"], abs=0.01)
+    assert totals["auto"] == pytest.approx(sum(r["projected_s"][r["auto"]] for r in rows), abs=0.1)
+    assert min(totals["cpp"], totals["torch"]) > 0
