@@ -2,9 +2,10 @@
 
 The reference is the loop the paper describes: a DataLoader over the data set with shuffling, `.to(device)`
 per step, the standard optimizer (torch.optim.Adam / SGD), `loss.item()` per step for the running loss.
-Ours is what the sweep calls, `train.train`: stacked for the MLP (`fast`, the C++ epoch kernel on the CPU),
-the reference trainer for the CNNs. Both do the same steps (same model, data, B, optimizer); each side's time covers
-its training steps only (ours: the trainer's own per-epoch clock, which leaves out per-epoch evaluation).
+Ours is what the sweep calls, `train.train`: stacked for the MLP (`fast`: on the CPU the C++ epoch kernel at B <= 2,
+batched torch ops above), the reference trainer for the CNNs. Both do the same steps (same model, data, B,
+optimizer); each side's time covers its training steps only (ours: the trainer's own per-epoch clock, which
+leaves out per-epoch evaluation).
 
     python benchmarks/trainer.py [--device cpu|cuda] [--repeats 5]      # the table
     python benchmarks/trainer.py --section --seeds 5                      # the paper profile's synthetic section

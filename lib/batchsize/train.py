@@ -2,8 +2,8 @@
 
 Two backends compute the same runs: `reference.train_run` (one run, a plain torch loop: every model, optimizer
 and precision, checkpointed per epoch) is the reference; `fast.train_stacked` (the seeds and LR variants of one
-stacked MLP config in one [S, P] parameter matrix, a C++ kernel on the CPU) is tested against it in
-`tests/test_fast.py`. Neither calls back into this module.
+stacked MLP config in one [S, P] parameter matrix: a C++ kernel at B <= 2 on the CPU, else batched torch ops) is
+tested against it in `tests/test_fast.py`. Neither calls back into this module.
 """
 
 from __future__ import annotations
