@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import time
 from pathlib import Path
 
 import torch
-from trainer import RESULTS, machine  # benchmarks/trainer.py: what the numbers were measured on
+from trainer import RESULTS, machine, write_result  # benchmarks/trainer.py: what the numbers were measured on
 
 from batchsize.data import load_dataset
 from batchsize.fast import auto_backend, train_stacked
@@ -94,12 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     result = run(args.seeds, 1 if args.quick else args.repeats, args.quick, args.data_dir)
     stem = args.out / ("mlp-backends-quick" if args.quick else f"mlp-backends-cpu-seeds{args.seeds}")
-    args.out.mkdir(parents=True, exist_ok=True)
-    text = markdown(result)
-    print(text)
-    stem.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n")
-    stem.with_suffix(".md").write_text(text)
-    print(f"wrote {stem}.json, {stem}.md")
+    write_result(stem, result, markdown(result))
 
 
 if __name__ == "__main__":

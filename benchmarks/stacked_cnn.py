@@ -19,7 +19,6 @@ random tensors of the data set's shape (speed does not depend on pixel values); 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
 from collections.abc import Callable
@@ -28,7 +27,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn
-from trainer import RESULTS, machine  # benchmarks/trainer.py: what the numbers were measured on
+from trainer import RESULTS, machine, write_result  # benchmarks/trainer.py: what the numbers were measured on
 
 from batchsize.config import DATASET_SPECS
 from batchsize.models import build_model
@@ -177,12 +176,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         result = run((1, 8, 32, 256), args.seeds, args.repeats, step_s=1.0)
     stem = args.out / ("stacked-cnn-quick" if args.quick else "stacked-cnn-cpu")
-    args.out.mkdir(parents=True, exist_ok=True)
-    text = markdown(result, args.quick)
-    print(text)
-    stem.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n")
-    stem.with_suffix(".md").write_text(text)
-    print(f"wrote {stem}.json, {stem}.md")
+    write_result(stem, result, markdown(result, args.quick))
 
 
 if __name__ == "__main__":

@@ -14,13 +14,12 @@ augmentation) with `torch.profiler` and sums the self time of each kind of opera
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile
-from trainer import RESULTS, machine  # benchmarks/trainer.py: what the numbers were measured on
+from trainer import RESULTS, machine, write_result  # benchmarks/trainer.py: what the numbers were measured on
 
 from batchsize.data import augment_cifar
 from batchsize.models import build_model
@@ -107,12 +106,7 @@ def main(argv: list[str] | None = None) -> None:
     result = dict(machine=machine(CPU), quick=args.quick,
                   rows=[breakdown(d, b, steps) for d in SHAPES for b in batches])
     stem = args.out / ("step-breakdown-quick" if args.quick else "step-breakdown-cpu")
-    args.out.mkdir(parents=True, exist_ok=True)
-    text = markdown(result)
-    print(text)
-    stem.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n")
-    stem.with_suffix(".md").write_text(text)
-    print(f"wrote {stem}.json, {stem}.md")
+    write_result(stem, result, markdown(result))
 
 
 if __name__ == "__main__":

@@ -115,6 +115,15 @@ def machine(device: torch.device) -> dict:
     return info
 
 
+def write_result(stem: Path, result: dict, text: str) -> None:
+    """A benchmark's result as `<stem>.json` and its markdown as `<stem>.md` (also printed)."""
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    print(text)
+    stem.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n")
+    stem.with_suffix(".md").write_text(text)
+    print(f"wrote {stem}.json, {stem}.md")
+
+
 def _commit() -> str:
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
