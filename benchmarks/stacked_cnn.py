@@ -27,7 +27,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn
-from trainer import RESULTS, machine, write_result  # benchmarks/trainer.py: what the numbers were measured on
+from trainer import IMAGE_SHAPES, RESULTS, machine, write_result  # benchmarks/trainer.py: shared helpers
 
 from batchsize.config import DATASET_SPECS
 from batchsize.models import build_model
@@ -35,7 +35,6 @@ from batchsize.plan import get_profile
 from batchsize.reference import autocast, make_optimizer, to_device_layout
 
 CPU = torch.device("cpu")
-SHAPES = {"mnist": (1, 28, 28), "cifar10": (3, 32, 32)}  # one image, as models.py's networks take it
 
 
 class StackedCNN(nn.Module):
@@ -88,7 +87,8 @@ def check_equivalent(models: list[nn.Module], stacked: StackedCNN, shape: tuple[
 
 def steps(dataset: str, batch: int, seeds: int) -> tuple[Callable[[], None], Callable[[], None], str, float]:
     """(separate step, stacked step, precision, equivalence error) for `seeds` fresh models at this B."""
-    spec, config, shape = DATASET_SPECS[dataset], get_profile("paper").config(dataset, batch, seed=42), SHAPES[dataset]
+    spec, shape = DATASET_SPECS[dataset], IMAGE_SHAPES[dataset]
+    config = get_profile("paper").config(dataset, batch, seed=42)
     models = [build_model(config.model, config.seed + s, config.init) for s in range(seeds)]
     stacked = StackedCNN(models)
     error = check_equivalent(models, stacked, shape, spec.classes)
@@ -119,7 +119,7 @@ def steps(dataset: str, batch: int, seeds: int) -> tuple[Callable[[], None], Cal
     return separate, together, config.precision, error
 
 
-def median_step_s(fn: Callable[[], None], n: int) -> float:
+def seconds_per_step(fn: Callable[[], None], n: int) -> float:
     start = time.perf_counter()
     for _ in range(n):
         fn()
@@ -128,16 +128,16 @@ def median_step_s(fn: Callable[[], None], n: int) -> float:
 
 def run(batch_sizes: tuple[int, ...], seeds: int, repeats: int, step_s: float, log=print) -> dict:
     rows = []
-    for dataset in SHAPES:
+    for dataset in IMAGE_SHAPES:
         for batch in batch_sizes:
             separate, together, precision, error = steps(dataset, batch, seeds)
             for fn in (separate, together, separate, together):  # warm-up: oneDNN builds kernels on first use
                 fn()
-            n = max(1, round(step_s / median_step_s(separate, 1)))
+            n = max(1, round(step_s / seconds_per_step(separate, 1)))
             times: dict[str, list[float]] = {"separate": [], "stacked": []}
             for _ in range(repeats):  # interleaved, so that a change in load hits both sides alike
-                times["separate"].append(median_step_s(separate, n))
-                times["stacked"].append(median_step_s(together, n))
+                times["separate"].append(seconds_per_step(separate, n))
+                times["stacked"].append(seconds_per_step(together, n))
             sep, stk = (statistics.median(times[k]) for k in ("separate", "stacked"))
             rows.append(dict(dataset=dataset, precision=precision, batch_size=batch, seeds=seeds, steps=n,
                              separate_ms=round(1e3 * sep, 3), stacked_ms=round(1e3 * stk, 3),

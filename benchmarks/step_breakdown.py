@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile
-from trainer import RESULTS, machine, write_result  # benchmarks/trainer.py: what the numbers were measured on
+from trainer import IMAGE_SHAPES, RESULTS, machine, write_result  # benchmarks/trainer.py: shared helpers
 
 from batchsize.data import augment_cifar
 from batchsize.models import build_model
@@ -27,7 +27,6 @@ from batchsize.plan import get_profile
 from batchsize.reference import autocast, make_optimizer, to_device_layout
 
 CPU = torch.device("cpu")
-SHAPES = {"mnist": (1, 28, 28), "cifar10": (3, 32, 32)}  # one image, as models.py's networks take it
 # Operator name (aten::…) → kind. The first two kinds are the ones whose FLOPs `cnn.py` counts.
 KINDS = {
     "convolution": ("convolution", "mkldnn_convolution", "convolution_backward"),
@@ -51,7 +50,7 @@ def breakdown(dataset: str, batch: int, steps: int) -> dict:
     model = build_model(config.model, config.seed, config.init).to(memory_format=torch.channels_last)
     optimizer = make_optimizer(config, model.parameters())
     generator = torch.Generator().manual_seed(config.seed)
-    x, y = torch.randn(batch, *SHAPES[dataset]), torch.randint(10, (batch,))
+    x, y = torch.randn(batch, *IMAGE_SHAPES[dataset]), torch.randint(10, (batch,))
 
     def step() -> None:
         xb = augment_cifar(x, generator) if config.augment else x
@@ -104,7 +103,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     batches, steps = ([8], 1) if args.quick else (args.batch_sizes, args.steps)
     result = dict(machine=machine(CPU), quick=args.quick,
-                  rows=[breakdown(d, b, steps) for d in SHAPES for b in batches])
+                  rows=[breakdown(d, b, steps) for d in IMAGE_SHAPES for b in batches])
     stem = args.out / ("step-breakdown-quick" if args.quick else "step-breakdown-cpu")
     write_result(stem, result, markdown(result))
 

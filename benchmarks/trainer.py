@@ -39,6 +39,7 @@ from batchsize.run import resolve_device
 from batchsize.train import group_runs, train
 
 RESULTS = Path(__file__).resolve().parent / "results"
+IMAGE_SHAPES = {"mnist": (1, 28, 28), "cifar10": (3, 32, 32)}  # one image, as models.py's CNNs take it
 ROWS = [("synthetic-50k", 1), ("synthetic-50k", 32), ("synthetic-50k", 512),
         ("mnist", 1), ("mnist", 32), ("mnist", 256)]
 CNN_CPU_STEPS = {1: 50, 32: 20, 256: 5}  # the CNNs are compute-bound on a CPU: fewer steps, same per-step rate

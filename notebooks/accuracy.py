@@ -63,7 +63,7 @@ def paper_scale_so_far(dataset: str, table_number: str) -> None:
         return
     cells = ", ".join(f"{b} ({n})" for b, n in done.groupby("batch_size").size().items())
     display(Markdown(
-        f"**Paper scale so far.** {chapter.paper_progress(section, done)}, at B (seeds) = {cells}. They are the "
+        f"**Paper scale so far.** {book.paper_progress(section, done)}, at B (seeds) = {cells}. They are the "
         f"paper's own setup (Table II, full data, all epochs), shown as they stand beside {name}; their verdicts "
         "come when the section is complete, and until then the verdicts above are on the quick runs."))
     table = report.compare_accuracy(done, dataset, "paper").dropna(subset=["seeds"])  # collapsed cells too

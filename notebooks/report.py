@@ -46,7 +46,7 @@ Markdown(f"**{len(verdicts)} claims**: " + ", ".join(f"{counts.get(v, 0)} {v}" f
          "section renders the paper profile where its paper runs are complete, else the quick profile: "
          + "; ".join(f"{s}: **{chapter.profile_of(s)}**" for s in chapter.sections) + ". A claim that pools "
          "sections may therefore pool profiles; absolute numbers are judged only on paper-profile runs."
-         + "".join(f" {chapter.paper_progress(s, done)}; the [accuracy chapter](accuracy.py) shows them beside "
+         + "".join(f" {book.paper_progress(s, done)}; the [accuracy chapter](accuracy.py) shows them beside "
                    f"the paper's table, and the claims on {s} are judged on them once the section is complete."
                    for s in chapter.sections if not (done := chapter.paper_so_far(s)).empty))
 

@@ -68,7 +68,7 @@ def test_a_section_still_on_quick_shows_its_finished_paper_runs_until_they_are_c
     partial = chapter(monkeypatch, mix_profiles=True)
     assert partial.profile_of("synthetic") == "quick"
     assert list(partial.paper_so_far("synthetic")["batch_size"]) == [16]
-    assert partial.paper_progress("synthetic", partial.paper_so_far("synthetic")).endswith("1 of 2 runs are finished")
+    assert book.paper_progress("synthetic", partial.paper_so_far("synthetic")).endswith("1 of 2 runs are finished")
     assert chapter(monkeypatch).paper_so_far("synthetic").empty  # one profile for the chapter: nothing mixed in
     run_sweep(paper, tmp_path, "paper", device="cpu", progress=False)
     complete = chapter(monkeypatch, mix_profiles=True)

@@ -8,6 +8,8 @@ that loads their weights and data.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import joblib
@@ -311,9 +313,6 @@ def cnn_speed(path=CNN_BENCHMARK) -> pd.DataFrame:
     (`img_s` of each), and where and when it was measured. Every B was timed in one process, back to back: the
     runs' own epoch times come from sweeps in different sessions, under different loads, and do not compare
     across B as cleanly. Empty when the file is absent."""
-    import json
-    from pathlib import Path
-
     if not Path(path).is_file():
         return pd.DataFrame(columns=["dataset", "precision", "batch_size", "img_s", "source"])
     result = json.loads(Path(path).read_text())
@@ -331,9 +330,9 @@ def cnn_epoch_speedups(speed: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (dataset, precision), part in speed.groupby(["dataset", "precision"], sort=False):
         base = part[part["batch_size"] == 1]
+        if base.empty:
+            continue
         for _, row in part.iterrows():
-            if base.empty:
-                continue
             found = report.ratio(row["img_s"], base["img_s"].iloc[0])
             rows.append({"dataset": dataset, "precision": precision, "B": row["batch_size"],
                          "img/s": float(np.median(row["img_s"])), "per-epoch speedup over B = 1": found.mean,

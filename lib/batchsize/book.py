@@ -105,11 +105,6 @@ class Chapter:
         return (run_sweep(finished, paper, "paper", progress=False).assign(section=section) if finished
                 else pd.DataFrame())
 
-    def paper_progress(self, section: str, done: pd.DataFrame) -> str:
-        """'The paper profile's <section> sweep spans sessions: N of M runs are finished' for `paper_so_far`'s runs."""
-        return (f"The paper profile's {section} sweep spans sessions: {len(done)} of "
-                f"{len(section_configs('paper', section))} runs are finished")
-
     def model(self, run: pd.Series) -> torch.nn.Module:
         """The trained network of a run of the `weights` section, in eval mode, on the CPU."""
         config = config_of(run)
@@ -142,6 +137,13 @@ class Chapter:
                   else [self.store])
         curves = pd.concat([load_history(s, key=list(table["key"])) for s in stores], ignore_index=True)
         return curves.merge(table[["key", "train_size"]], on="key")
+
+
+def paper_progress(section: str, done: pd.DataFrame) -> str:
+    """'The paper profile's <section> sweep spans sessions: N of M runs are finished', for the runs that
+    `Chapter.paper_so_far` returned."""
+    return (f"The paper profile's {section} sweep spans sessions: {len(done)} of "
+            f"{len(section_configs('paper', section))} runs are finished")
 
 
 def sections_of(datasets: list[str]) -> list[str]:

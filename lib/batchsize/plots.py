@@ -152,13 +152,13 @@ def learning_curves(history: pd.DataFrame, y: str = "test_acc", ax: plt.Axes | N
 
 
 def failed_cells_curves(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure:
-    """For each (data set, B) cell where runs did not train: every seed's running training loss (log) and test
-    accuracy per epoch, labelled with its outcome, so a collapse or a divergence is seen where it began, beside
-    the seeds of the same cell that trained; the loss panel's title gives the learning rate's warmup."""
-    cells = runs[~trained(runs)][["dataset", "batch_size"]].drop_duplicates()
-    fig, axes = grid(2 * len(cells), ncols=2)
-    for i, (dataset, b) in enumerate(cells.itertuples(index=False)):
-        part = runs[(runs["dataset"] == dataset) & (runs["batch_size"] == b)]
+    """For each (data set, B) cell of `runs` (`analysis.runs_of_failed_cells`: the cells where runs did not
+    train): every seed's running training loss (log) and test accuracy per epoch, labelled with its outcome, so a
+    collapse or a divergence is seen where it began, beside the seeds of the same cell that trained; the loss
+    panel's title gives the learning rate's warmup."""
+    cells = runs.groupby(["dataset", "batch_size"], sort=False)
+    fig, axes = grid(2 * cells.ngroups, ncols=2)
+    for i, ((dataset, b), part) in enumerate(cells):
         title = f"{DATASET_NAMES[dataset]}, B = {b}"
         for run in part.itertuples():
             curve = history[history["key"] == run.key].sort_values("epoch")

@@ -475,17 +475,14 @@ def _epoch_speedup(tables: dict, profile: str) -> tuple[str, str]:
             missing.append(name)
             continue
         largest = int(part["batch_size"].max())
-        ends = pd.concat([cell(part, name, b) for b in (1, largest)])
-        timed = _timed_together(ends, tables.get("cnn-speed"), largest)
-        if timed is not None:
-            speedups[name] = (ratio(timed[timed["batch_size"] == largest]["img_s"].iloc[0],
-                                    timed[timed["batch_size"] == 1]["img_s"].iloc[0]), largest,
-                              f"; timed in one process by {timed['source'].iloc[0]}, as the runs' epoch times come "
-                              f"from {_sweeps(ends)} sweeps")
+        ends = [cell(part, name, b) for b in (1, largest)]
+        benchmark = _benchmark_speedup(pd.concat(ends), tables.get("cnn-speed"), largest)
+        if benchmark is not None:
+            speedup, how = benchmark
+            speedups[name] = (speedup, largest, how)
             continue
         # Seeds trained as one stack (the MLPs) share one measured time: counted once, it has no interval.
-        times = [cell(part, name, b)["median_epoch_time"].drop_duplicates() for b in (1, largest)]
-        speedups[name] = (ratio(*times), largest, "")
+        speedups[name] = (ratio(*(e["median_epoch_time"].drop_duplicates() for e in ends)), largest, "")
     if not speedups:
         raise NotTestable("no data set has B = 1 runs")
     verdict = (REPRODUCED if all(graded(s, paper.EPOCH_SPEEDUP, 0.0, 0.0) == REPRODUCED for s, *_ in speedups.values())
@@ -502,15 +499,20 @@ def _sweeps(runs: pd.DataFrame) -> int:
     return len(runs[columns].drop_duplicates()) if columns else 1
 
 
-def _timed_together(ends: pd.DataFrame, speed: pd.DataFrame | None, largest: int) -> pd.DataFrame | None:
-    """The CNN benchmark's rows at B = 1 and `largest` in the runs' precision, when the runs at the two ends were
-    timed by more than one sweep (other sessions, other loads: up to 4× apart at one B) and the benchmark has
-    both; None otherwise (then the runs' own epoch times are the measurement)."""
+def _benchmark_speedup(ends: pd.DataFrame, speed: pd.DataFrame | None, largest: int) -> tuple[Estimate, str] | None:
+    """The CNN benchmark's training rate at `largest` over that at B = 1 in the runs' precision, and how it was
+    measured, when the runs at the two ends were timed by more than one sweep (other sessions, other loads: up to
+    4× apart at one B) and the benchmark has both B; None otherwise (then the runs' own epoch times are the
+    measurement)."""
     if speed is None or speed.empty or _sweeps(ends) < 2 or ends["precision"].nunique() != 1:
         return None
-    rows = speed[(speed["dataset"] == ends["dataset"].iloc[0]) & (speed["precision"] == ends["precision"].iloc[0])
-                 & speed["batch_size"].isin([1, largest])]
-    return rows if rows["batch_size"].nunique() == 2 else None
+    rows = speed[(speed["dataset"] == ends["dataset"].iloc[0]) & (speed["precision"] == ends["precision"].iloc[0])]
+    rates = {b: rows.loc[rows["batch_size"] == b, "img_s"] for b in (1, largest)}
+    if any(r.empty for r in rates.values()):
+        return None
+    how = (f"; timed in one process by {rows['source'].iloc[0]}, as the runs' epoch times come from "
+           f"{_sweeps(ends)} sweeps")
+    return ratio(rates[largest].iloc[0], rates[1].iloc[0]), how
 
 
 def _extremes(runs: pd.DataFrame) -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
