@@ -150,28 +150,37 @@ def run_table(device: torch.device, repeats: int, steps: int, data_dir: str | No
     return out
 
 
-def run_section(device: torch.device, seeds: int, data_dir: str | None, log: Callable[[str], None] = print) -> dict:
-    """The paper profile's synthetic section plus the LR ablation (Table V), grouped as the sweep groups them."""
+def run_section(device: torch.device, seeds: int, data_dir: str | None, backends: tuple[str, ...] = ("auto", "cpp"),
+                log: Callable[[str], None] = print) -> dict:
+    """The paper profile's synthetic section plus the LR ablation (Table V), grouped as the sweep groups them.
+
+    Each group is trained once by each of `backends` (the sweep's "auto" against the kernel alone, the path the
+    818 s of issue 9 was timed on), their order alternating from group to group, so both totals come from one run
+    on the same cores."""
     configs = list(dict.fromkeys(section_configs("paper", "synthetic", seeds)
                                  + section_configs("paper", "lr-scaling", seeds)))
     groups = group_runs(configs)
     info = dict(machine=machine(device), seeds=seeds, runs=len(configs), groups=len(groups))
-    start = time.perf_counter()
-    b1_epoch = []
-    for group in groups:
-        t0 = time.perf_counter()
-        results = train(group, device=str(device), data_dir=data_dir)
+    totals = dict.fromkeys(backends, 0.0)
+    b1_epoch: dict[str, list[float]] = {b: [] for b in backends}
+    for i, group in enumerate(groups):
         c = group[0]
-        log(f"{c.dataset:>14} B={c.batch_size:<4} runs={len(group):<3} {time.perf_counter() - t0:7.1f} s")
-        if c.dataset == "synthetic-50k" and c.batch_size == 1:
-            b1_epoch += [r.summary["mean_epoch_time"] for r in results]
-    info.update(total_s=round(time.perf_counter() - start, 1),
-                synthetic_50k_b1_epoch_s_per_run=round(statistics.mean(b1_epoch), 3),
-                synthetic_50k_b1_epoch_s_group=round(statistics.mean(b1_epoch) * seeds, 3),
-                paper_50k_b1_epoch_s=15.3)
+        for backend in backends[::-1] if i % 2 else backends:
+            t0 = time.perf_counter()
+            results = train(group, device=str(device), data_dir=data_dir, backend=backend)
+            totals[backend] += time.perf_counter() - t0
+            log(f"{c.dataset:>14} B={c.batch_size:<4} runs={len(group):<3} {backend:>5} "
+                f"{time.perf_counter() - t0:7.1f} s")
+            if c.dataset == "synthetic-50k" and c.batch_size == 1:
+                b1_epoch[backend] += [r.summary["mean_epoch_time"] for r in results]
+    info.update(backends={b: dict(total_s=round(totals[b], 1),
+                                  synthetic_50k_b1_epoch_s_per_run=round(statistics.mean(b1_epoch[b]), 3))
+                          for b in backends},
+                total_s=round(totals[backends[0]], 1), paper_50k_b1_epoch_s=15.3)
     info["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-    log(f"total {info['total_s']} s for {info['runs']} runs ({seeds} seed(s)); 50K at B=1: "
-        f"{info['synthetic_50k_b1_epoch_s_per_run']} s per epoch per run (paper: 15.3 s)")
+    log(f"{info['runs']} runs ({seeds} seed(s)): " + ", ".join(
+        f"{b} {v['total_s']} s (50K at B=1: {v['synthetic_50k_b1_epoch_s_per_run']} s per epoch per run)"
+        for b, v in info["backends"].items()) + "; paper: 15.3 s per epoch at B=1")
     return info
 
 
@@ -200,11 +209,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--section", action="store_true", help="time the paper profile's synthetic section instead")
     parser.add_argument("--seeds", type=int, default=1)
+    parser.add_argument("--backends", nargs="+", default=["auto", "cpp"],
+                        help="--section: the stacked-MLP backends to time, each on every group")
     args = parser.parse_args(argv)
     device = resolve_device(args.device)
     args.out.mkdir(parents=True, exist_ok=True)
     if args.section:
-        info = run_section(device, args.seeds, args.data_dir)
+        info = run_section(device, args.seeds, args.data_dir, tuple(args.backends))
         path = args.out / f"paper-synthetic-{device.type}-seeds{args.seeds}.json"
         path.write_text(json.dumps(info, indent=1) + "\n")
         return
