@@ -202,6 +202,21 @@ def test_time_to_target_and_the_papers_three_efficiency_ratios():
     assert ratios["wall-clock speedup"] == 2.0
 
 
+def test_time_to_target_of_runs_from_several_sweeps_takes_the_benchmarks_epoch_times():
+    """The runs' own epoch times say 4× per epoch; the benchmark, timing both B in one process, 2×."""
+    runs, history = efficiency_runs()
+    runs = runs.assign(train_size=1000, precision="fp32", prov_device_name="cpu", prov_commit=["a", "b"])
+    speed = pd.DataFrame({"dataset": "mnist", "precision": "fp32", "batch_size": [8, 512],
+                          "img_s": [[100.0, 100.0], [200.0, 200.0]], "source": "bench"})
+    to_target = analysis.runs_to_target(runs, history, speed=speed)
+    assert list(to_target["epoch_time"]) == [10.0, 5.0] and list(to_target["seconds_to_target"]) == [20.0, 20.0]
+    ratios = analysis.efficiency_ratios(analysis.target_cells(to_target)).iloc[0]
+    assert ratios["per-epoch speedup"] == 2.0 and ratios["wall-clock speedup"] == 1.0
+    assert ratios["epoch times from"] == "benchmark"
+    same_sweep = analysis.runs_to_target(runs.assign(prov_commit="a"), history, speed=speed)
+    assert list(same_sweep["epoch_time"]) == [2.0, 0.5] and set(same_sweep["epoch times from"]) == {"runs"}
+
+
 def test_the_target_is_80_percent_only_where_two_batch_sizes_reach_it():
     runs, history = efficiency_runs()
     assert analysis.accuracy_target(runs, "mnist") == 80.0
@@ -341,12 +356,14 @@ def test_cnn_epoch_speedups_are_rate_ratios_over_b1_from_the_benchmark_file(tmp_
     found = analysis.cnn_epoch_speedups(speed).set_index("B")
     assert found.loc[256, "per-epoch speedup over B = 1"] == pytest.approx(3.0, rel=1e-3)
     assert found.loc[256, "CI low"] < 3.0 < found.loc[256, "CI high"]
+    assert found.loc[256, "CPU"] == "Test CPU (bf16 emulated)"
     assert analysis.cnn_speed(tmp_path / "absent.json").empty
     plt = pytest.importorskip("matplotlib.pyplot")
     from batchsize import plots
 
     fig = plots.cnn_epoch_speedups(found.reset_index())
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-1] == "MNIST, fp32"
+    assert fig.axes[0].get_title() == "Test CPU (bf16 emulated)"
     plt.close(fig)
 
 

@@ -225,6 +225,21 @@ def test_epoch_speedup_of_runs_timed_by_different_sweeps_comes_from_the_benchmar
     assert verdict("epoch-speedup", accuracy=apart, cnn_speed=speed[speed["batch_size"] == 1])[1] == report.REPRODUCED
 
 
+def test_wall_clock_of_runs_timed_by_different_sweeps_takes_epoch_times_from_the_benchmark():
+    """Time to 80 % is epochs × epoch time; across sweeps the epoch times come from the benchmark, the epochs from
+    the runs. Here the runs' own times say 30× per epoch (so 22.5× to the target), the benchmark 2.5× (1.9×)."""
+    apart = runs({("mnist", 1): 99.0, ("mnist", 1024): 98.0},
+                 median_epoch_time={("mnist", 1): 30.0, ("mnist", 1024): 1.0},
+                 first_epoch_above_80={("mnist", 1): 3.0, ("mnist", 1024): 4.0},
+                 precision="fp32", prov_device_name="cpu").assign(prov_commit=["a", "b", "c"] * 2)
+    speed = pd.DataFrame({"dataset": "mnist", "precision": "fp32", "batch_size": [1, 1024],
+                          "img_s": [[100.0, 100.0, 100.0], [250.0, 250.0, 250.0]], "source": "bench"})
+    ours, verdict_ = verdict("wall-clock-speedup", accuracy=apart, cnn_speed=speed)
+    assert "1.9×" in ours and "timed in one process by bench" in ours and verdict_ == report.NOT_REPRODUCED
+    ours, verdict_ = verdict("wall-clock-speedup", accuracy=apart.assign(prov_commit="a"), cnn_speed=speed)
+    assert "22.5×" in ours and "bench" not in ours  # one sweep timed them all: its own epoch times
+
+
 def test_runs_that_never_converge_count_in_extra_epochs():
     never = runs({("mnist", 8): 99.0, ("mnist", 1024): 70.0}, first_epoch_above_80={("mnist", 1024): np.nan})
     ours, verdict_ = verdict("extra-epochs", accuracy=never)

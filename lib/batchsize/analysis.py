@@ -266,21 +266,25 @@ def accuracy_target(runs: pd.DataFrame, dataset: str, rule: float = 0.9) -> floa
     return ACCURACY_TARGET if (best > ACCURACY_TARGET).sum() >= 2 else round(rule * best.max(), 1)
 
 
-def runs_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float = 0.9) -> pd.DataFrame:
+def runs_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float = 0.9,
+                   speed: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per run: the first epoch whose test accuracy reaches its data set's `accuracy_target` and the training
-    seconds until then (that epoch × the run's median epoch time, as `report.time_to_target`); None where the run
-    never reached it in its budget."""
+    seconds until then (that epoch × the run's epoch time, as `report.time_to_target`); None where the run never
+    reached it in its budget. The epoch times are `report.run_epoch_times`: the runs' own medians, or the CNN
+    benchmark's (`speed`) where several sweeps timed a data set (column `epoch times from`)."""
     rows = []
-    by_key = runs.set_index("key")
+    epoch_time, notes = report.run_epoch_times(runs, speed)
+    by_key = runs.assign(epoch_time=epoch_time).set_index("key")
     for key, curve in history.sort_values("epoch").groupby("key"):
         run = by_key.loc[key]
         target = accuracy_target(runs, run["dataset"], rule)
         reached = curve[curve["test_acc"] >= target]
         epoch = int(reached["epoch"].iloc[0]) if len(reached) else None
-        seconds = epoch * run["median_epoch_time"] if epoch else None
+        seconds = epoch * run["epoch_time"] if epoch else None
         rows.append({"dataset": run["dataset"], "batch_size": run["batch_size"], "seed": run["seed"],
                      "target": target, "epochs_to_target": epoch, "seconds_to_target": seconds,
-                     "median_epoch_time": run["median_epoch_time"]})
+                     "epoch_time": run["epoch_time"],
+                     "epoch times from": "benchmark" if notes[run["dataset"]] else "runs"})
     return pd.DataFrame(rows)
 
 
@@ -289,7 +293,8 @@ def target_cells(to_target: pd.DataFrame) -> pd.DataFrame:
     cell's mean)."""
     return to_target.groupby(["dataset", "batch_size"]).agg(
         target=("target", "first"), epochs_to_target=("epochs_to_target", "mean"),
-        seconds_to_target=("seconds_to_target", "mean"), median_epoch_time=("median_epoch_time", "mean")).reset_index()
+        seconds_to_target=("seconds_to_target", "mean"), epoch_time=("epoch_time", "mean"),
+        epoch_times_from=("epoch times from", "first")).reset_index()
 
 
 def efficiency_ratios(cells: pd.DataFrame) -> pd.DataFrame:
@@ -299,42 +304,46 @@ def efficiency_ratios(cells: pd.DataFrame) -> pd.DataFrame:
     for name, part in cells.groupby("dataset"):
         small, large = part.iloc[0], part.iloc[-1]
         rows.append({"dataset": name, "small B": small["batch_size"], "large B": large["batch_size"],
-                     "per-epoch speedup": small["median_epoch_time"] / large["median_epoch_time"],
+                     "per-epoch speedup": small["epoch_time"] / large["epoch_time"],
                      "epochs ratio (large/small)": large["epochs_to_target"] / small["epochs_to_target"],
-                     "wall-clock speedup": small["seconds_to_target"] / large["seconds_to_target"]})
+                     "wall-clock speedup": small["seconds_to_target"] / large["seconds_to_target"],
+                     "epoch times from": small["epoch_times_from"]})
     return pd.DataFrame(rows)
 
 
 CNN_BENCHMARK = REPO_ROOT / "benchmarks" / "results" / "cnn-cpu.json"  # `benchmarks/cnn.py` on one quiet core
+# Every committed run of it, one per CPU: the sweeps' own first (the report grades on it), then an Intel core
+# without native bf16, on which earlier paper runs were trained.
+CNN_BENCHMARKS = (CNN_BENCHMARK, CNN_BENCHMARK.parent / "intel-emulated-bf16" / "cnn-cpu.json")
 
 
 def cnn_speed(path=CNN_BENCHMARK) -> pd.DataFrame:
     """The committed CNN benchmark's training rates, one row per (data set, precision, B) with its repeats
-    (`img_s` of each), and where and when it was measured. Every B was timed in one process, back to back: the
-    runs' own epoch times come from sweeps in different sessions, under different loads, and do not compare
-    across B as cleanly. Empty when the file is absent."""
+    (`img_s` of each), and where and when it was measured (`cpu`, `source`). Every B was timed in one process,
+    back to back: the runs' own epoch times come from sweeps in different sessions, under different loads, and do
+    not compare across B as cleanly. Empty when the file is absent."""
     if not Path(path).is_file():
-        return pd.DataFrame(columns=["dataset", "precision", "batch_size", "img_s", "source"])
+        return pd.DataFrame(columns=["dataset", "precision", "batch_size", "img_s", "cpu", "source"])
     result = json.loads(Path(path).read_text())
     m = result["machine"]
-    bf16 = "native" if m.get("native_bf16") else "emulated"
-    source = (f"`benchmarks/cnn.py`, {m['cpu']} (bf16 {bf16}), {m['torch_threads']} thread(s), {m['date'][:10]}, "
-              f"commit {m['commit']}")
+    cpu = f"{m['cpu']} (bf16 {'native' if m.get('native_bf16') else 'emulated'})"
+    source = f"`benchmarks/cnn.py`, {cpu}, {m['torch_threads']} thread(s), {m['date'][:10]}, commit {m['commit']}"
     return pd.DataFrame([{"dataset": r["dataset"], "precision": r["precision"], "batch_size": r["batch_size"],
-                          "img_s": r["all_img_s"], "source": source} for r in result["rows"]])
+                          "img_s": r["all_img_s"], "cpu": cpu, "source": source} for r in result["rows"]])
 
 
 def cnn_epoch_speedups(speed: pd.DataFrame) -> pd.DataFrame:
-    """Per data set and precision of `cnn_speed`: the training rate at each B over that at B = 1 (the per-epoch
-    speed-up, as an epoch is a fixed number of images), with its interval over the benchmark's repeats."""
+    """Per CPU, data set and precision of `cnn_speed`: the training rate at each B over that at B = 1 (the
+    per-epoch speed-up, as an epoch is a fixed number of images), with its interval over the benchmark's
+    repeats."""
     rows = []
-    for (dataset, precision), part in speed.groupby(["dataset", "precision"], sort=False):
+    for (cpu, dataset, precision), part in speed.groupby(["cpu", "dataset", "precision"], sort=False):
         base = part[part["batch_size"] == 1]
         if base.empty:
             continue
         for _, row in part.iterrows():
             found = report.ratio(row["img_s"], base["img_s"].iloc[0])
-            rows.append({"dataset": dataset, "precision": precision, "B": row["batch_size"],
+            rows.append({"CPU": cpu, "dataset": dataset, "precision": precision, "B": row["batch_size"],
                          "img/s": float(np.median(row["img_s"])), "per-epoch speedup over B = 1": found.mean,
                          "CI low": found.low, "CI high": found.high})
     return pd.DataFrame(rows)

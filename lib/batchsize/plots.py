@@ -252,22 +252,28 @@ def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> plt.Fig
 
 
 def cnn_epoch_speedups(speedups: pd.DataFrame) -> plt.Figure:
-    """Per-epoch speed-up over B = 1 against B (`analysis.cnn_epoch_speedups`), one line per data set and
-    precision with its interval over the benchmark's repeats, and the paper's 10–50× as a band."""
-    fig, ax = grid(1, width=6.4, height=4)
-    ax = ax[0]
+    """Per-epoch speed-up over B = 1 against B (`analysis.cnn_epoch_speedups`), one panel per CPU, one line per
+    data set and precision with its interval over the benchmark's repeats, and the paper's 10–50× as a band."""
+    cpus = list(dict.fromkeys(speedups["CPU"]))
+    fig, axes = grid(len(cpus), width=5.2, height=4)
     low, high = paper_values.EPOCH_SPEEDUP
-    ax.fill_between([256, speedups["B"].max()], low, high, color="0.85",
-                    label=f"paper, B ≥ 256 ({low:.0f}–{high:.0f}×)")
-    for (dataset, precision), part in speedups.groupby(["dataset", "precision"], sort=False):
-        y = part["per-epoch speedup over B = 1"]
-        ax.errorbar(part["B"], y, yerr=[y - part["CI low"], part["CI high"] - y], marker="o", capsize=3,
-                    linestyle="-" if precision == "fp32" else "--", color=DATASET_COLOURS[DATASET_NAMES[dataset]],
-                    label=f"{DATASET_NAMES[dataset]}, {precision}")
-    ax.set_yscale("log")
-    log2_axis(ax, speedups["B"])
-    ax.set(xlabel=LABELS["batch_size"], ylabel="per-epoch speed-up over B = 1 (×)")
-    outside_legend(ax)
+    for ax, cpu in zip(axes, cpus, strict=True):
+        ax.fill_between([256, speedups["B"].max()], low, high, color="0.85",
+                        label=f"paper, B ≥ 256 ({low:.0f}–{high:.0f}×)")
+        for (dataset, precision), part in speedups[speedups["CPU"] == cpu].groupby(["dataset", "precision"],
+                                                                                  sort=False):
+            y = part["per-epoch speedup over B = 1"]
+            ax.errorbar(part["B"], y, yerr=[y - part["CI low"], part["CI high"] - y], marker="o", capsize=3,
+                        linestyle="-" if precision == "fp32" else "--",
+                        color=DATASET_COLOURS[DATASET_NAMES[dataset]], label=f"{DATASET_NAMES[dataset]}, {precision}")
+        ax.set_yscale("log")
+        log2_axis(ax, speedups["B"])
+        ax.set(xlabel=LABELS["batch_size"], ylabel="per-epoch speed-up over B = 1 (×)", title=cpu)
+    limits = np.array([ax.get_ylim() for ax in axes])
+    for ax in axes:  # one scale for all CPUs, so that panels compare at a glance
+        ax.set_ylim(limits[:, 0].min(), limits[:, 1].max())
+    shared_legend(axes)
+    fig.tight_layout()
     return fig
 
 
