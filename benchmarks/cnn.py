@@ -31,7 +31,6 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 from trainer import RESULTS, machine  # benchmarks/trainer.py: what the numbers were measured on
 
@@ -39,7 +38,7 @@ from batchsize.config import PAPER_BATCH_SIZES, PRECISIONS, RunConfig, UserError
 from batchsize.data import Dataset, augment_cifar, load_dataset
 from batchsize.models import build_model
 from batchsize.plan import get_profile, section_configs
-from batchsize.reference import autocast, evaluate, make_optimizer, native_bf16, to_device_layout
+from batchsize.reference import autocast, evaluate, make_optimizer, native_bf16, train_step
 
 CPU = torch.device("cpu")
 DATASETS = ("mnist", "cifar10")
@@ -89,12 +88,8 @@ def time_training(config: RunConfig, data: Dataset, settings: Settings) -> dict:
     def step(counter: FlopCounterMode | None = None) -> None:
         idx = torch.randint(len(x), (batch,), generator=generator)
         xb = augment_cifar(x[idx], generator) if config.augment else x[idx]
-        with counter or nullcontext():
-            with autocast(config, CPU):
-                loss = F.cross_entropy(model(to_device_layout(xb)), y[idx])
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-        optimizer.step()
+        with counter or nullcontext():  # counts convolutions and matmuls: the optimizer's elementwise work is not
+            train_step(config, model, optimizer, xb, y[idx], CPU)
 
     counter = FlopCounterMode(display=False)
     step(counter)  # warm-up (oneDNN builds its kernels on first use) that also counts the FLOPs

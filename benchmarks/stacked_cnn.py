@@ -32,7 +32,7 @@ from trainer import IMAGE_SHAPES, RESULTS, machine, write_result  # benchmarks/t
 from batchsize.config import DATASET_SPECS
 from batchsize.models import build_model
 from batchsize.plan import get_profile
-from batchsize.reference import autocast, make_optimizer, to_device_layout
+from batchsize.reference import autocast, make_optimizer, to_device_layout, train_step
 
 CPU = torch.device("cpu")
 
@@ -102,11 +102,7 @@ def steps(dataset: str, batch: int, seeds: int) -> tuple[Callable[[], None], Cal
 
     def separate() -> None:
         for s, (model, optimizer) in enumerate(zip(models, optimizers, strict=True)):
-            with autocast(config, CPU):
-                loss = F.cross_entropy(model(to_device_layout(x)), y[:, s])
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
+            train_step(config, model, optimizer, x, y[:, s], CPU)
 
     def together() -> None:
         with autocast(config, CPU):

@@ -17,14 +17,13 @@ import argparse
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile
 from trainer import IMAGE_SHAPES, RESULTS, machine, write_result  # benchmarks/trainer.py: shared helpers
 
 from batchsize.data import augment_cifar
 from batchsize.models import build_model
 from batchsize.plan import get_profile
-from batchsize.reference import autocast, make_optimizer, to_device_layout
+from batchsize.reference import make_optimizer, train_step
 
 CPU = torch.device("cpu")
 # Operator name (aten::…) → kind. The first two kinds are the ones whose FLOPs `cnn.py` counts.
@@ -53,12 +52,7 @@ def breakdown(dataset: str, batch: int, steps: int) -> dict:
     x, y = torch.randn(batch, *IMAGE_SHAPES[dataset]), torch.randint(10, (batch,))
 
     def step() -> None:
-        xb = augment_cifar(x, generator) if config.augment else x
-        with autocast(config, CPU):
-            loss = F.cross_entropy(model(to_device_layout(xb)), y)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
+        train_step(config, model, optimizer, augment_cifar(x, generator) if config.augment else x, y, CPU)
 
     for _ in range(2):  # oneDNN builds its kernels on first use
         step()

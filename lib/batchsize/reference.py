@@ -59,6 +59,19 @@ def make_optimizer(config: RunConfig, params) -> torch.optim.Optimizer:
     raise UserError(f"unknown optimizer {config.optimizer!r}; choose adam or sgd")
 
 
+def train_step(config: RunConfig, model: nn.Module, optimizer: torch.optim.Optimizer, xb: torch.Tensor,
+               yb: torch.Tensor, device: torch.device) -> torch.Tensor:
+    """One optimizer step on a batch as every run here takes it (forward under the run's autocast, cross-entropy,
+    backward, step), shared with the benchmarks so that they time the trainer's own step. Returns the loss,
+    without a host sync."""
+    with autocast(config, device):
+        loss = F.cross_entropy(model(to_device_layout(xb)), yb)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    return loss
+
+
 @torch.no_grad()
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int = 2048,
              precision: contextlib.AbstractContextManager | None = None) -> tuple[float, float]:
@@ -147,11 +160,7 @@ def train_run(config: RunConfig, dataset: Dataset | None = None, device: str = "
             if step <= warmup_steps:
                 for group in optimizer.param_groups:
                     group["lr"] = config.lr * warmup_factor(step, warmup_steps)
-            with autocast(config, dev):
-                loss = F.cross_entropy(model(to_device_layout(xb)), yb)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
+            loss = train_step(config, model, optimizer, xb, yb, dev)
             loss_sum += loss.detach() * len(idx)
             step += 1
         sync(dev)
