@@ -5,7 +5,7 @@ torch ops (`bmm` over the stacked runs), its fallback. Which is faster depends o
 MKL's batched matmuls. This times one epoch of every group the sweep trains for the paper profile's `synthetic`
 and `lr-scaling` sections (the 5-seed target of issue 9: <= 600 s), with each backend, interleaved, in one
 process, and projects each section's total (epochs x the epoch's time, evaluation included) for the kernel
-alone, torch alone and the library's `auto` choice (`fast.pick_backend`).
+alone, torch alone and the library's `auto` choice (`fast.auto_backend`).
 
     python benchmarks/mlp_backends.py [--seeds 5] [--repeats 2] [--out DIR]
     python benchmarks/mlp_backends.py --quick     # seconds, for the tests

@@ -1,11 +1,12 @@
 """Where a CNN training step's time goes on this CPU, and the fraction of the GEMM peak that this leaves possible.
 
-Why: issue 9 asks the CNN steps for >= 70 % of the machine's GEMM peak at B >= 64; `cnn.py` measures 40-62 %.
+Why: issue 9 asks the CNN steps for >= 70 % of the machine's GEMM peak at B >= 64; `cnn.py` measures less in bf16.
 The FLOPs it counts are those of convolutions and matmuls only, so the fraction of peak can be at most the share
-of the step spent in those kernels (if they ran at the peak itself): the rest (ReLU and its backward, dropout's
-random masks, pooling, the optimizer, copies) does work that no GEMM peak applies to. This profiles the reference
-trainer's step (`cnn.time_training`'s: channels-last, the paper profile's precision and optimizer, CIFAR-10's
-augmentation) with `torch.profiler` and sums the self time of each kind of operator.
+of the step spent in those kernels (if they can at most run at the peak: true in bf16 here, not in fp32): the rest
+(ReLU and its backward, dropout's random masks, pooling, the optimizer, copies) does work that no GEMM peak
+applies to. This profiles the reference trainer's step (channels-last, the paper profile's
+precision and optimizer, CIFAR-10's augmentation) with `torch.profiler` and sums the self time of each kind of
+operator: `reference.train_step`, the step every run takes.
 
     OMP_NUM_THREADS=1 python benchmarks/step_breakdown.py [--batch-sizes 64 256] [--steps 5] [--out DIR]
     python benchmarks/step_breakdown.py --quick   # seconds, for the tests: B = 8, one step

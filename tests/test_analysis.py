@@ -217,6 +217,18 @@ def test_time_to_target_of_runs_from_several_sweeps_takes_the_benchmarks_epoch_t
     assert list(same_sweep["epoch_time"]) == [2.0, 0.5] and set(same_sweep["epoch times from"]) == {"runs"}
 
 
+def test_run_epoch_times_decide_per_data_set_and_keep_the_runs_order():
+    """MNIST's runs come from two sweeps (benchmark times), CIFAR-10's from one (their own), rows shuffled."""
+    runs = pd.DataFrame({"dataset": ["mnist", "cifar10", "mnist", "cifar10"], "batch_size": [512, 8, 8, 512],
+                         "median_epoch_time": [0.5, 3.0, 2.0, 1.0], "train_size": 1000, "precision": "fp32",
+                         "prov_device_name": "cpu", "prov_commit": ["a", "c", "b", "c"]}, index=[7, 3, 5, 1])
+    speed = pd.DataFrame({"dataset": ["mnist", "mnist", "cifar10", "cifar10"], "precision": "fp32",
+                          "batch_size": [8, 512] * 2, "img_s": [[100.0], [200.0], [50.0], [500.0]], "source": "bench"})
+    times, notes = report.run_epoch_times(runs, speed)
+    assert list(times.index) == [7, 3, 5, 1] and list(times) == [5.0, 3.0, 10.0, 1.0]
+    assert notes["cifar10"] == "" and "from 2 sweeps" in notes["mnist"]
+
+
 def test_the_target_is_80_percent_only_where_two_batch_sizes_reach_it():
     runs, history = efficiency_runs()
     assert analysis.accuracy_target(runs, "mnist") == 80.0

@@ -240,6 +240,21 @@ def test_wall_clock_of_runs_timed_by_different_sweeps_takes_epoch_times_from_the
     assert "22.5×" in ours and "bench" not in ours  # one sweep timed them all: its own epoch times
 
 
+def test_a_run_resumed_from_another_session_counts_as_another_sweep():
+    """One commit finished every run, but B = 64's first epochs were trained (and timed) in an earlier session:
+    the CIFAR-10 slowdown then takes its epoch times from the benchmark (2× per image), not the runs (4×)."""
+    cells = {("cifar10", 64): 80.0, ("cifar10", 1024): 79.0}
+    resumed = runs(cells, first_epoch_above_80=3.0, median_epoch_time={("cifar10", 64): 4.0, ("cifar10", 1024): 1.0},
+                   precision="bf16", prov_device_name="cpu", prov_commit="b", train_size=1000)
+    speed = pd.DataFrame({"dataset": "cifar10", "precision": "bf16", "batch_size": [64, 1024],
+                          "img_s": [[100.0] * 3, [200.0] * 3], "source": "bench"})
+    ours, _ = verdict("cifar-slowdown", accuracy=resumed, cnn_speed=speed)
+    assert "0.25×" in ours and "bench" not in ours  # one sweep: the runs' own times, 3 × 1 s against 3 × 4 s
+    resumed["prov_resumed_from"] = [["a"] if b == 64 else np.nan for b in resumed["batch_size"]]
+    ours, _ = verdict("cifar-slowdown", accuracy=resumed, cnn_speed=speed)
+    assert "0.50×" in ours and "from 2 sweeps" in ours
+
+
 def test_runs_that_never_converge_count_in_extra_epochs():
     never = runs({("mnist", 8): 99.0, ("mnist", 1024): 70.0}, first_epoch_above_80={("mnist", 1024): np.nan})
     ours, verdict_ = verdict("extra-epochs", accuracy=never)

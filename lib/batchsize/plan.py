@@ -110,7 +110,7 @@ PROFILES: dict[str, Profile] = {
         section_seeds={"synthetic": 5, "lr-scaling": 5},  # cheap on a CPU (stacked MLP runs): tighter intervals
         # Chosen by the `init-check` section (the book's initialisation appendix): the he-uniform reading leaves
         # MNIST at B = 128 at chance. bf16 for CIFAR-10 only: the `precision-check` section put it within the
-        # fp32 seed spread, and on a CPU with AVX512-BF16 a CIFAR-10 step is 1.5-2.4x faster (on one without, it
+        # fp32 seed spread, and on a CPU with AVX512-BF16 a CIFAR-10 step is 1.45-1.88x faster (on one without, it
         # is emulated and slower). MNIST stays fp32: its runs were trained so before the check was done.
         init="torch-default",
         precision={"cifar10": "bf16"},

@@ -382,7 +382,7 @@ def image_accuracy(runs: pd.DataFrame, dataset: str, table: str) -> plt.Figure:
     When some runs did not train, their crosses at chance stretch the axis over 10–100 % and hide the seed
     intervals of the rest, so a second panel shows the same without them, on the axis the others need."""
     paper = paper_values.table(table).assign(dataset=dataset)
-    ok = trained(runs) if "outcome" in runs else pd.Series(True, index=runs.index)
+    ok = trained(runs) if {"outcome", "diverged"} & set(runs) else pd.Series(True, index=runs.index)
     zoom = bool(ok.any() and not ok.all())
     fig, axes = grid(2 if zoom else 1, width=6.4 if not zoom else 5.2, height=4)
     by_batch(runs, "test_acc", ax=axes[0], paper=paper, title=DATASET_NAMES[dataset])

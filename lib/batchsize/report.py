@@ -416,12 +416,11 @@ def _converged(part: pd.DataFrame) -> pd.Series:
     return part["first_epoch_above_80"].notna()
 
 
-def time_to_target(runs: pd.DataFrame, epoch_time: pd.Series | None = None) -> pd.Series:
-    """Training time to the paper's convergence epoch (first above 80 %): that epoch × the epoch time (the runs'
-    median unless `epoch_time` gives another, as `epoch_times` may). Runs that never got there get the time they
-    trained (a lower bound)."""
+def time_to_target(runs: pd.DataFrame, epoch_time: pd.Series) -> pd.Series:
+    """Training time to the paper's convergence epoch (first above 80 %): that epoch × the epoch time (from
+    `epoch_times`). Runs that never got there get the time they trained (a lower bound)."""
     epochs = runs["first_epoch_above_80"].fillna(runs["epochs_run"]).astype(float)
-    return epochs * (runs["median_epoch_time"] if epoch_time is None else epoch_time)
+    return epochs * epoch_time
 
 
 def _cifar_slowdown(tables: dict, profile: str) -> tuple[str, str]:
@@ -434,7 +433,7 @@ def _cifar_slowdown(tables: dict, profile: str) -> tuple[str, str]:
         return ours, REPRODUCED if done_base.all() else PARTLY
     if not done_large.all():
         return ours, PARTLY
-    (t_large, t_base), how = epoch_times([large, base], tables.get("cnn-speed"))
+    (t_large, t_base), how = epoch_times([large, base], tables.get("cnn-speed"), runs[runs["dataset"] == "cifar10"])
     slower = ratio(time_to_target(large, t_large), time_to_target(base, t_base))
     return f"{ours}; time to 80 %, B = 1024 ÷ B = 64: {slower.text('×')}{how}", PARTLY if slower.low > 1 else \
         NOT_REPRODUCED
@@ -478,7 +477,7 @@ def _epoch_speedup(tables: dict, profile: str) -> tuple[str, str]:
             continue
         largest = int(part["batch_size"].max())
         ends = [cell(part, name, b) for b in (1, largest)]
-        benchmark = _benchmark_speedup(ends, tables.get("cnn-speed"))
+        benchmark = _benchmark_speedup(ends, tables.get("cnn-speed"), part)
         if benchmark is not None:
             speedup, how = benchmark
             speedups[name] = (speedup, largest, how)
@@ -496,42 +495,47 @@ def _epoch_speedup(tables: dict, profile: str) -> tuple[str, str]:
 
 
 def _sweeps(runs: pd.DataFrame) -> int:
-    """How many sweeps timed these runs, told apart by machine and commit (one sweep runs one commit)."""
-    columns = [c for c in ("prov_device_name", "prov_commit") if c in runs]
-    return len(runs[columns].drop_duplicates()) if columns else 1
+    """How many sweeps timed these runs, told apart by machine and commit (one sweep runs one commit) and, for a
+    run resumed from a checkpoint, the commits that trained its earlier epochs (other sessions)."""
+    columns = [c for c in ("prov_device_name", "prov_commit", "prov_resumed_from") if c in runs]
+    return len(runs[columns].astype(str).drop_duplicates()) if columns else 1
 
 
-def _benchmark_rates(cells: Sequence[pd.DataFrame], speed: pd.DataFrame | None) -> tuple[list[list[float]], str] | None:
+def _benchmark_rates(cells: Sequence[pd.DataFrame], speed: pd.DataFrame | None,
+                     dataset_runs: pd.DataFrame) -> tuple[list[list[float]], str] | None:
     """The CNN benchmark's training rates (img/s, each repeat) at each cell's B, in the runs' data set and
-    precision, and a note saying where they come from, when the cells' runs were timed by more than one sweep
-    (other sessions, other loads: up to 4× apart at one B) and the benchmark has every B; None otherwise (then
-    the runs' own epoch times are the measurement)."""
+    precision, and a note saying where they come from, when the data set's runs (`dataset_runs`, all its B: one
+    rule for the report and the efficiency chapter) were timed by more than one sweep (other sessions, other
+    loads: up to 4× apart at one B) and the benchmark has every B; None otherwise (then the runs' own epoch times
+    are the measurement)."""
     runs = pd.concat(cells)
-    if speed is None or speed.empty or _sweeps(runs) < 2 or runs["precision"].nunique() != 1:
+    if speed is None or speed.empty or _sweeps(dataset_runs) < 2 or runs["precision"].nunique() != 1:
         return None
     rows = speed[(speed["dataset"] == runs["dataset"].iloc[0]) & (speed["precision"] == runs["precision"].iloc[0])]
     rates = [rows.loc[rows["batch_size"] == c["batch_size"].iloc[0], "img_s"] for c in cells]
     if any(r.empty for r in rates):
         return None
     return [r.iloc[0] for r in rates], (f"; timed in one process by {rows['source'].iloc[0]}, as the runs' epoch "
-                                        f"times come from {_sweeps(runs)} sweeps")
+                                        f"times come from {_sweeps(dataset_runs)} sweeps")
 
 
-def _benchmark_speedup(ends: list[pd.DataFrame], speed: pd.DataFrame | None) -> tuple[Estimate, str] | None:
+def _benchmark_speedup(ends: list[pd.DataFrame], speed: pd.DataFrame | None,
+                       dataset_runs: pd.DataFrame) -> tuple[Estimate, str] | None:
     """The per-epoch speed-up of `ends` (B = 1, the largest B) by `_benchmark_rates`: rate at the largest over
     rate at B = 1, over the benchmark's repeats."""
-    found = _benchmark_rates(ends, speed)
+    found = _benchmark_rates(ends, speed, dataset_runs)
     if found is None:
         return None
     (at_one, at_largest), how = found
-    return ratio(at_largest, at_one), how
+    return ratio(at_largest, at_one), how + "; n counts its timing repeats, not seeds"
 
 
-def epoch_times(cells: list[pd.DataFrame], speed: pd.DataFrame | None) -> tuple[list[pd.Series], str]:
-    """Epoch times of one data set's runs that compare across `cells` (its B): the runs' own medians when one
-    sweep timed them all; else each run's training images ÷ the median rate `_benchmark_rates` gives at its B,
-    with the note saying so."""
-    found = _benchmark_rates(cells, speed)
+def epoch_times(cells: list[pd.DataFrame], speed: pd.DataFrame | None,
+                dataset_runs: pd.DataFrame) -> tuple[list[pd.Series], str]:
+    """Epoch times of one data set's runs that compare across `cells` (some of its B): the runs' own medians when
+    one sweep timed all of `dataset_runs`; else each run's training images ÷ the median rate `_benchmark_rates`
+    gives at its B, with the note saying so."""
+    found = _benchmark_rates(cells, speed, dataset_runs)
     if found is None:
         return [c["median_epoch_time"] for c in cells], ""
     rates, how = found
@@ -543,7 +547,7 @@ def run_epoch_times(runs: pd.DataFrame, speed: pd.DataFrame | None) -> tuple[pd.
     on where they come from ("" for the runs' own)."""
     times, notes = [], {}
     for name, part in runs.groupby("dataset", sort=False):
-        found, notes[name] = epoch_times([cell for _, cell in part.groupby("batch_size")], speed)
+        found, notes[name] = epoch_times([cell for _, cell in part.groupby("batch_size")], speed, part)
         times += found
     return (pd.concat(times) if times else pd.Series(dtype=float)).reindex(runs.index), notes
 
@@ -583,7 +587,7 @@ def _wall_clock(tables: dict, profile: str) -> tuple[str, str]:
         if not (_converged(small).all() and _converged(large).all()):
             texts.append(f"{label}: not both at 80 % in every run")
             continue
-        (t_small, t_large), how = epoch_times([small, large], tables.get("cnn-speed"))
+        (t_small, t_large), how = epoch_times([small, large], tables.get("cnn-speed"), runs[runs["dataset"] == name])
         speedup = ratio(time_to_target(small, t_small), time_to_target(large, t_large))
         found.append(graded(speedup, paper.WALL_CLOCK_SPEEDUP, 0.0, 0.0) == REPRODUCED)
         texts.append(f"{label}: {speedup.text('×', 1)}{how}")
