@@ -55,8 +55,8 @@ def comparison(dataset: str, name: str) -> None:
 
 # %% tags=["remove-input"]
 def paper_scale_so_far(dataset: str, table_number: str) -> None:
-    """Where a data set's section still renders `quick`: its paper-profile runs finished so far, with the paper's
-    values and no verdict (the paper sweep spans sessions; verdicts wait for the complete section)."""
+    """Where a data set's section still renders `quick`: its paper-profile runs finished so far beside the paper's
+    values, with provisional verdicts (the paper sweep spans sessions; the report judges on them as well)."""
     section, name = dataset, f"Table {table_number}"
     done = chapter.paper_so_far(section)
     if done.empty:
@@ -64,18 +64,19 @@ def paper_scale_so_far(dataset: str, table_number: str) -> None:
     cells = ", ".join(f"{b} ({n})" for b, n in done.groupby("batch_size").size().items())
     display(Markdown(
         f"**Paper scale so far.** {book.paper_progress(section, done)}, at B (seeds) = {cells}. They are the "
-        f"paper's own setup (Table II, full data, all epochs), shown as they stand beside {name}; their verdicts "
-        "come when the section is complete, and until then the verdicts above are on the quick runs."))
+        f"paper's own setup (Table II, full data, all epochs), shown as they stand beside {name}, with provisional "
+        "verdicts by the same rules (one seed has no interval, so it is never *reproduced*); the "
+        "[report](report.py) judges this data set's claims on them too. The verdicts above are on the quick runs, "
+        "which cannot test absolute numbers, until the section is complete."))
     table = report.compare_accuracy(done, dataset, "paper").dropna(subset=["seeds"])  # collapsed cells too
     one_seed = table["seeds"] - table["at chance"] < 2  # an "interval" of one seed is the point itself
     table.loc[one_seed, [c for c in table if " CI " in c]] = float("nan")
-    table = table.drop(columns=[c for c in table if c.startswith("verdict")])
     figure = {"III": "Fig 3", "IV": "Fig 4"}[table_number]
     book.publish(plots.image_accuracy(done, dataset, table_number), f"{book.DATASET_NAMES[dataset]} at paper "
                  f"scale, the runs finished so far; dotted squares: the paper's {name}.",
                  report.mean_by_batch(done, trained_only=True), f"{figure} at paper scale so far", runs=done)
     book.publish(book.styled(table, 3), f"{name} beside the paper-scale runs finished so far (seed means; no "
-                 "interval below two seeds, no verdict before the section is complete).", table,
+                 "interval below two seeds; provisional verdicts).", table,
                  f"{name} at paper scale so far", runs=done)
 
 # %% [markdown]

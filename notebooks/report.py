@@ -30,7 +30,8 @@ data_dir = None  # None: $BATCHSIZE_DATA, else ./data
 store = None  # None: results/<profile>
 
 # %% tags=["remove-input"]
-from IPython.display import Markdown
+import pandas as pd
+from IPython.display import Markdown, display
 
 from batchsize import analysis, book, paper, report
 
@@ -38,6 +39,7 @@ chapter = book.Chapter(["synthetic", "mnist", "cifar10", "lr-scaling", "dataset-
                        data_dir, store, mix_profiles=True)
 tables = analysis.report_tables(chapter)
 verdicts = report.evaluate(report.claims(), tables, chapter.profile)
+so_far = {s: chapter.paper_so_far(s) for s in chapter.sections}
 book.glue(**paper.quoted())
 
 # %%
@@ -47,12 +49,30 @@ Markdown(f"**{len(verdicts)} claims**: " + ", ".join(f"{counts.get(v, 0)} {v}" f
          + "; ".join(f"{s}: **{chapter.profile_of(s)}**" for s in chapter.sections) + ". A claim that pools "
          "sections may therefore pool profiles; absolute numbers are judged only on paper-profile runs."
          + "".join(f" {book.paper_progress(s, done)}; the [accuracy chapter](accuracy.py) shows them beside "
-                   f"the paper's table, and the claims on {s} are judged on them once the section is complete."
-                   for s in chapter.sections if not (done := chapter.paper_so_far(s)).empty))
+                   f"the paper's table, and the claims on {s} alone are judged on them below, provisionally."
+                   for s in chapter.sections if not (done := so_far[s]).empty))
 
 # %%
 book.publish(book.verdict_table(verdicts), "Every claim: the paper's value, ours (mean [95 % interval] (n seeds)), "
              "the verdict and its tolerance.", verdicts, "Reproduction report", runs=tables["accuracy"])
+
+# %% [markdown]
+# ## Provisional verdicts at paper scale
+#
+# A data set whose paper sweep spans sessions renders the quick profile above, and the quick runs cannot answer
+# the claims about it (its absolute accuracies, or B = 1024 trained for 50 epochs). The claims that rest on that
+# data set alone are judged here on its paper-scale runs finished so far, by the same rules: a cell with one seed
+# has no interval, so it can be *partly* or *not reproduced* but never *reproduced*, and a verdict may change as
+# seeds arrive. Where every paper run is in, this section is empty and the table above judges them.
+
+# %%
+provisional = report.evaluate_so_far(so_far, tables)
+if provisional.empty:
+    display(Markdown("Every data set renders its paper-scale runs: no provisional verdicts."))
+else:
+    book.publish(book.verdict_table(provisional), "The claims on one data set alone, judged on its paper-profile "
+                 "runs finished so far (`runs`, `seeds`: what each verdict stands on).", provisional,
+                 "Provisional verdicts", runs=pd.concat([so_far[s] for s in provisional["section"].unique()]))
 
 # %% [markdown]
 # ## Where the paper disagrees with itself

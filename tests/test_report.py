@@ -168,6 +168,20 @@ def test_cifar_collapse_and_slowdown():
     assert verdict("cifar-slowdown", accuracy=fine)[1] == report.NOT_REPRODUCED
 
 
+def test_a_data_sets_own_claims_are_judged_on_its_paper_runs_finished_so_far():
+    """While the CIFAR-10 sweep spans sessions, its claims are judged on the cells it has, either way."""
+    ids = {c.id for c in report.claims()}
+    assert all(set(own) <= ids for own in report.DATASET_CLAIMS.values())
+    collapse = runs({("cifar10", 64): 80.0, ("cifar10", 1024): 10.0}, outcome={("cifar10", 1024): "collapsed"})
+    fine = runs({("cifar10", 64): 80.0, ("cifar10", 1024): 79.5})
+    for so_far, expected in ((collapse, report.REPRODUCED), (fine, report.NOT_REPRODUCED)):
+        verdicts = report.evaluate_so_far({"cifar10": so_far, "synthetic": so_far}, {}).set_index("claim")
+        assert set(verdicts.index) == set(report.DATASET_CLAIMS["cifar10"])  # synthetic has no claims of its own
+        assert verdicts.loc["cifar-collapse", "verdict"] == expected
+        assert verdicts[["section", "runs", "seeds"]].drop_duplicates().values.tolist() == [["cifar10", 6, 3]]
+    assert report.evaluate_so_far({"cifar10": collapse.iloc[:0]}, {}).empty
+
+
 def test_pearson_leaves_runs_at_chance_out_and_says_so():
     rows = runs({("synthetic-1k", b): 95.0 for b in (8, 64, 512)}, gap={("synthetic-1k", 8): 0.5,
                                                                        ("synthetic-1k", 64): 1.5,

@@ -798,6 +798,24 @@ def _table_vi(column: str):
     return test
 
 
+# The claims that rest on one data set's accuracy runs alone: while that data set's paper sweep spans sessions,
+# they can be judged on its paper-profile runs finished so far (`evaluate_so_far`).
+DATASET_CLAIMS = {"mnist": ("table-iii", "mnist-optimum", "mnist-floor", "mnist-negative-gap"),
+                  "cifar10": ("table-iv", "cifar-collapse", "cifar-slowdown")}
+
+
+def evaluate_so_far(so_far: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Each data set's own claims (`DATASET_CLAIMS`) judged on its paper-profile runs finished so far (`so_far`:
+    section -> runs, as `book.Chapter.paper_so_far` gives them), by the same rules as the main table: provisional
+    verdicts, so that the paper's claims on a data set whose sweep spans sessions are tested at the paper's scale
+    rather than left to runs too small to answer them. `tables` gives what else the rules read (the CNN
+    benchmark). `section`, `runs` and `seeds` say what each verdict stands on; empty where nothing is finished."""
+    verdicts = [evaluate([c for c in claims() if c.id in DATASET_CLAIMS[section]], {**tables, "accuracy": runs},
+                         "paper").assign(section=section, runs=len(runs), seeds=runs["seed"].nunique())
+                for section, runs in so_far.items() if section in DATASET_CLAIMS and not runs.empty]
+    return pd.concat(verdicts, ignore_index=True) if verdicts else pd.DataFrame()
+
+
 def _paper_lsr_gain(batch_size: int) -> float:
     """Table V: the paper's linear − fixed test accuracy at one B."""
     v = paper.table("V").set_index(["B", "lr_rule"])["test_acc"]
