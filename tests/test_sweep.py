@@ -107,3 +107,14 @@ def test_a_warmup_cap_shortens_only_what_it_caps():
     assert quick.config("mnist", 512, 42).warmup_epochs == quick.max_warmup_epochs
     assert quick.config("mnist", 128, 42).warmup_epochs == 0
     assert PROFILES["paper"].config("mnist", 512, 42).warmup_epochs == 5
+
+
+def test_local_workers_split_only_the_cores_the_sweep_may_use(monkeypatch):
+    """A sweep under `taskset -c 0` gets one thread per worker, not the machine's core count."""
+    from batchsize import sweep
+
+    monkeypatch.setattr(sweep.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr(sweep.os, "cpu_count", lambda: 2)
+    assert sweep.worker_threads(1) == 1 and sweep.worker_threads(2) == 1
+    monkeypatch.setattr(sweep.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    assert sweep.worker_threads(1) == 4 and sweep.worker_threads(2) == 2 and sweep.worker_threads(8) == 1
