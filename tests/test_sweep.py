@@ -118,3 +118,16 @@ def test_local_workers_split_only_the_cores_the_sweep_may_use(monkeypatch):
     assert sweep.worker_threads(1) == 1 and sweep.worker_threads(2) == 1
     monkeypatch.setattr(sweep.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
     assert sweep.worker_threads(1) == 4 and sweep.worker_threads(2) == 2 and sweep.worker_threads(8) == 1
+
+
+def test_a_sweep_of_bf16_cnns_warns_where_bf16_has_no_fast_kernels(monkeypatch, capsys, tmp_path):
+    """On a CPU without AVX-512 the paper's bf16 CIFAR-10 runs take days: said in one line before they start."""
+    from batchsize import reference, sweep
+    from batchsize.config import make_config
+
+    monkeypatch.setattr(sweep, "train_and_store", lambda group, **options: [])  # the warning, not the training
+    cnn, mlp = (make_config(d, 8, epochs=1, precision="bf16") for d in ("cifar10", "synthetic-1k"))
+    for plain_kernels, config, warned in ((True, mlp, False), (False, cnn, False), (True, cnn, True)):
+        monkeypatch.setattr(reference, "bf16_on_plain_kernels", lambda device, p=plain_kernels: p)
+        sweep.run_sweep([config], tmp_path, device="cpu", progress=False)
+        assert ("without oneDNN bf16 kernels" in capsys.readouterr().err) == warned

@@ -41,6 +41,13 @@ def native_bf16(device: torch.device) -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
+def bf16_on_plain_kernels(device: torch.device) -> bool:
+    """Whether bf16 convolutions here would run on ATen's plain reference kernels: a CPU without AVX-512, where
+    oneDNN has no bf16 path at all (not even emulated). The CIFAR-10 CNN then trains 7-8x slower in bf16 than in
+    fp32 (measured on an AVX2 AMD EPYC, benchmarks/results/avx2-no-bf16)."""
+    return device.type == "cpu" and not torch.ops.mkldnn._is_mkldnn_bf16_supported()
+
+
 def autocast(config: RunConfig, device: torch.device) -> contextlib.AbstractContextManager:
     """bf16 mixed precision (fp32 master weights, fp32 loss) when the config asks for it, else nothing."""
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.precision == "bf16")
