@@ -49,7 +49,8 @@ Markdown(f"**{len(verdicts)} claims**: " + ", ".join(f"{counts.get(v, 0)} {v}" f
          + "; ".join(f"{s}: **{chapter.profile_of(s)}**" for s in chapter.sections) + ". A claim that pools "
          "sections may therefore pool profiles; absolute numbers are judged only on paper-profile runs."
          + "".join(f" {book.paper_progress(s, done)}; the [accuracy chapter](accuracy.py) shows them beside "
-                   f"the paper's table, and the claims on {s} alone are judged on them below, provisionally."
+                   f"the paper's table" + (f", and the claims on {s} alone are judged on them below, provisionally."
+                                            if s in report.DATASET_CLAIMS else ".")
                    for s in chapter.sections if not (done := so_far[s]).empty))
 
 # %%
@@ -61,18 +62,19 @@ book.publish(book.verdict_table(verdicts), "Every claim: the paper's value, ours
 #
 # A data set whose paper sweep spans sessions renders the quick profile above, and the quick runs cannot answer
 # the claims about it (its absolute accuracies, or B = 1024 trained for 50 epochs). The claims that rest on that
-# data set alone are judged here on its paper-scale runs finished so far, by the same rules: a cell with one seed
-# has no interval, so it can be *partly* or *not reproduced* but never *reproduced*, and a verdict may change as
-# seeds arrive. Where every paper run is in, this section is empty and the table above judges them.
+# data set alone are judged here on its paper-scale runs finished so far, by the same rules, except that while
+# some batch size has a single seed (a point, with no interval) a verdict is at best *partly*. A verdict may
+# change as seeds arrive; once a data set's paper runs are all in, the table above judges its claims.
 
 # %%
 provisional = report.evaluate_so_far(so_far, tables)
 if provisional.empty:
-    display(Markdown("Every data set renders its paper-scale runs: no provisional verdicts."))
+    display(Markdown("No data set of this build has paper-scale runs pending: no provisional verdicts."))
 else:
     book.publish(book.verdict_table(provisional), "The claims on one data set alone, judged on its paper-profile "
-                 "runs finished so far (`runs`, `seeds`: what each verdict stands on).", provisional,
-                 "Provisional verdicts", runs=pd.concat([so_far[s] for s in provisional["section"].unique()]))
+                 "runs finished so far (`runs`, and the `fewest seeds` of any B: what each verdict stands on).",
+                 provisional, "Provisional verdicts",
+                 runs=pd.concat([so_far[s] for s in provisional["section"].unique()]))
 
 # %% [markdown]
 # ## Where the paper disagrees with itself

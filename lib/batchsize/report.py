@@ -798,8 +798,8 @@ def _table_vi(column: str):
     return test
 
 
-# The claims that rest on one data set's accuracy runs alone: while that data set's paper sweep spans sessions,
-# they can be judged on its paper-profile runs finished so far (`evaluate_so_far`).
+# The claims that rest on one data set's runs alone (and the CNN benchmark): while that data set's paper sweep
+# spans sessions, they can be judged on its paper-profile runs finished so far (`evaluate_so_far`).
 DATASET_CLAIMS = {"mnist": ("table-iii", "mnist-optimum", "mnist-floor", "mnist-negative-gap"),
                   "cifar10": ("table-iv", "cifar-collapse", "cifar-slowdown")}
 
@@ -808,11 +808,19 @@ def evaluate_so_far(so_far: dict[str, pd.DataFrame], tables: dict[str, pd.DataFr
     """Each data set's own claims (`DATASET_CLAIMS`) judged on its paper-profile runs finished so far (`so_far`:
     section -> runs, as `book.Chapter.paper_so_far` gives them), by the same rules as the main table: provisional
     verdicts, so that the paper's claims on a data set whose sweep spans sessions are tested at the paper's scale
-    rather than left to runs too small to answer them. `tables` gives what else the rules read (the CNN
-    benchmark). `section`, `runs` and `seeds` say what each verdict stands on; empty where nothing is finished."""
-    verdicts = [evaluate([c for c in claims() if c.id in DATASET_CLAIMS[section]], {**tables, "accuracy": runs},
-                         "paper").assign(section=section, runs=len(runs), seeds=runs["seed"].nunique())
-                for section, runs in so_far.items() if section in DATASET_CLAIMS and not runs.empty]
+    rather than left to runs too small to answer them. While some B has fewer than two seeds, a verdict is at
+    best partly: several rules compare points, and one seed's point has no interval. `tables` gives what else
+    the rules read (the CNN benchmark); `runs` and `fewest seeds` (of any B) say what each verdict stands on."""
+    verdicts = []
+    for section, runs in so_far.items():
+        if section not in DATASET_CLAIMS or runs.empty:
+            continue
+        own = [c for c in claims() if c.id in DATASET_CLAIMS[section]]
+        found = evaluate(own, {**tables, "accuracy": runs}, "paper")
+        fewest = int(runs.groupby("batch_size")["seed"].nunique().min())
+        if fewest < 2:
+            found["verdict"] = found["verdict"].replace(REPRODUCED, PARTLY)
+        verdicts.append(found.assign(section=section, runs=len(runs), **{"fewest seeds": fewest}))
     return pd.concat(verdicts, ignore_index=True) if verdicts else pd.DataFrame()
 
 

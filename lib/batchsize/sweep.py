@@ -187,7 +187,8 @@ def run_sweep(configs: list[RunConfig], store: RunStore | str, profile: str = "c
     groups = group_runs([c for c in unique if not store.has(c, weights=wants_weights(c, save_weights))])
     if groups:  # an unusable store fails now, in one line; a complete read-only store can still be read
         store.check_writable()
-        _warn_if_bf16_is_slow([c for group in groups for c in group], device)
+        if executor != "dask":  # a cluster's workers have CPUs of their own
+            _warn_if_bf16_is_slow([c for group in groups for c in group], device)
     task = functools.partial(train_and_store, store_root=str(store.root.resolve()), profile=profile,
                              device=device, data_dir=data_dir, save_weights=save_weights)
     epochs = {c.key(): c.epochs for group in groups for c in group}
