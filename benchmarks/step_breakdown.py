@@ -29,7 +29,9 @@ from batchsize.reference import make_optimizer, train_step
 CPU = torch.device("cpu")
 # Operator name (aten::…) → kind. The first two kinds are the ones whose FLOPs `cnn.py` counts.
 KINDS = {
-    "convolution": ("convolution", "mkldnn_convolution", "convolution_backward"),
+    # oneDNN's, and ATen's plain kernels where oneDNN has none (bf16 on a CPU without AVX-512)
+    "convolution": ("convolution", "mkldnn_convolution", "convolution_backward", "_slow_conv2d_forward",
+                    "_slow_conv2d_backward"),
     "matmul": ("mm", "addmm", "bmm", "linear", "matmul"),
     "ReLU and its backward": ("relu", "relu_", "clamp_min", "threshold_backward"),
     "dropout (masks and their products)": ("bernoulli_", "mul", "native_dropout", "native_dropout_backward", "div_"),
