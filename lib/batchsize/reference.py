@@ -28,7 +28,8 @@ from .version import git_commit
 
 
 def native_bf16(device: torch.device) -> bool:
-    """Whether the hardware has bf16 arithmetic (CPU: AVX512-BF16 or AMX); elsewhere oneDNN emulates it, slower.
+    """Whether the hardware has bf16 arithmetic (CPU: AVX512-BF16 or AMX); elsewhere bf16 is slower than fp32
+    (emulated by oneDNN on AVX-512, ATen's plain kernels without it: `bf16_on_plain_kernels`).
 
     torch's own `mkldnn._is_mkldnn_bf16_supported()` is also true for emulation, so the CPU flags are read.
     """
@@ -43,8 +44,9 @@ def native_bf16(device: torch.device) -> bool:
 
 def bf16_on_plain_kernels(device: torch.device) -> bool:
     """Whether bf16 convolutions here would run on ATen's plain reference kernels: a CPU without AVX-512, where
-    oneDNN has no bf16 path at all (not even emulated). The CIFAR-10 CNN then trains 7-8x slower in bf16 than in
-    fp32 (measured on an AVX2 AMD EPYC, benchmarks/results/avx2-no-bf16)."""
+    oneDNN has no bf16 path at all (not even emulated). The CNNs then train 4-9x slower in bf16 than in fp32
+    (measured on an AVX2 AMD EPYC, benchmarks/results/avx2-no-bf16). `torch.ops.mkldnn._is_mkldnn_bf16_supported`
+    is private, but it is what torch itself asks before it hands bf16 convolutions to oneDNN."""
     return device.type == "cpu" and not torch.ops.mkldnn._is_mkldnn_bf16_supported()
 
 
