@@ -115,8 +115,7 @@ def _relay(epochs: multiprocessing.Queue, on_epoch: EpochCallback, stop: threadi
 def worker_threads(workers: int) -> int:
     """Torch threads per local worker: the cores this process may run on (`taskset` narrows them), split between
     the workers. Counting every core of the machine instead gave two sweeps pinned to one core each two threads
-    per worker, and oversubscribed threads wait on each other at every step (seen: a CIFAR-10 run at B = 8 made
-    ~400 steps in 20 minutes, two such sweeps and a test run sharing the two cores, against ~100 a second alone)."""
+    per worker on that one core, where each thread waits for the other at every parallel operator."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, cores // workers)
 
