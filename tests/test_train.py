@@ -2,6 +2,7 @@ import hashlib
 import json
 import math
 
+import pandas as pd
 import pytest
 import torch
 
@@ -51,6 +52,30 @@ def test_train_accuracy_is_measured_in_eval_mode_on_the_full_set():
     ds = load_dataset("synthetic-1k")
     assert result.history[-1]["train_acc"] == pytest.approx(evaluate(result.model, ds.x_train, ds.y_train)[1])
     assert result.model.training  # evaluate restores the mode it found
+
+
+def test_the_training_set_is_evaluated_where_a_number_needs_it(monkeypatch):
+    """CIFAR-10 evaluates its training set every 10th epoch and at the last (DatasetSpec.train_eval_every); the
+    run, its test curve and every number of its summary are those of a run that evaluates it after every epoch."""
+    import dataclasses
+
+    import batchsize.reference as train_module
+
+    generator = torch.Generator().manual_seed(2)
+    y = torch.arange(64) % 10
+    ds = Dataset("cifar10", torch.randn(64, 3, 32, 32, generator=generator), y, torch.randn(32, 3, 32, 32), y[:32], 10)
+    config = make_config("cifar10", 32, epochs=11)
+    cut = train_run(config, dataset=ds, device="cpu")
+    assert [h["epoch"] for h in cut.history if not math.isnan(h["train_acc"])] == [10, 11]
+    specs = {**train_module.DATASET_SPECS,
+             "cifar10": dataclasses.replace(train_module.DATASET_SPECS["cifar10"], train_eval_every=1)}
+    monkeypatch.setattr(train_module, "DATASET_SPECS", specs)
+    full = train_run(config, dataset=ds, device="cpu")
+    assert all(not math.isnan(h["train_acc"]) for h in full.history)
+    timing = {"mean_epoch_time"}
+    assert {k: v for k, v in cut.summary.items() if k not in timing} == \
+        {k: v for k, v in full.summary.items() if k not in timing}
+    assert [h["test_acc"] for h in cut.history] == [h["test_acc"] for h in full.history]
 
 
 def test_same_seed_same_history_other_seed_other_history():
@@ -147,9 +172,9 @@ def test_a_killed_run_resumes_from_its_checkpoint_with_the_same_result(tmp_path,
     reference = train_run(config, dataset=ds, device="cpu")
 
     calls, real_evaluate = [], train_module.evaluate
-    def interrupt_in_epoch_three(*args, **kwargs):
+    def interrupt_in_epoch_three(*args, **kwargs):  # one evaluation per epoch (the test set) before the last
         calls.append(1)
-        if len(calls) == 5:
+        if len(calls) == 3:
             raise KeyboardInterrupt
         return real_evaluate(*args, **kwargs)
     monkeypatch.setattr(train_module, "evaluate", interrupt_in_epoch_three)
@@ -160,7 +185,7 @@ def test_a_killed_run_resumes_from_its_checkpoint_with_the_same_result(tmp_path,
     assert checkpoint.is_file()
 
     resumed = train_run(config, dataset=ds, device="cpu", checkpoint=checkpoint)
-    assert strip(resumed.history) == strip(reference.history)
+    assert pd.DataFrame(strip(resumed.history)).equals(pd.DataFrame(strip(reference.history)))  # NaN: not evaluated
     assert resumed.resumed_from and not reference.resumed_from  # provenance says the run was resumed
     assert all(torch.equal(a, b) for a, b in zip(resumed.model.state_dict().values(),
                                                  reference.model.state_dict().values(), strict=True))

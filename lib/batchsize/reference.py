@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .config import RunConfig, UserError
+from .config import DATASET_SPECS, RunConfig, UserError
 from .data import Dataset, augment_cifar
 from .models import build_model
 from .run import RunResult, prepare, summarize, sync, warmup_factor
@@ -139,6 +139,7 @@ def train_run(config: RunConfig, dataset: Dataset | None = None, device: str = "
     steps_per_epoch = math.ceil(n / batch)
     warmup_steps = config.warmup_epochs * steps_per_epoch
     eval_batch = 4096 if x.dim() == 2 else 1000
+    train_eval_every = DATASET_SPECS[config.dataset].train_eval_every
 
     history: list[dict[str, float]] = []
     step, diverged = 0, False
@@ -175,15 +176,20 @@ def train_run(config: RunConfig, dataset: Dataset | None = None, device: str = "
         sync(dev)
         epoch_time = time.perf_counter() - start
         running_loss = loss_sum.item() / n
-        train_loss, train_acc = evaluate(model, x, y, eval_batch, autocast(config, dev))
         test_loss, test_acc = evaluate(model, dataset.x_test, dataset.y_test, eval_batch, autocast(config, dev))
+        diverged = not (math.isfinite(running_loss) and math.isfinite(test_loss))
+        # The training set only where a number needs it (DatasetSpec.train_eval_every); NaN (null in the record)
+        # elsewhere. The last epoch of a run, diverged or not, always has it: the summary's gap is read there.
+        train_loss, train_acc = math.nan, math.nan
+        if diverged or epoch == config.epochs or epoch % train_eval_every == 0:
+            train_loss, train_acc = evaluate(model, x, y, eval_batch, autocast(config, dev))
+            diverged = diverged or not math.isfinite(train_loss)
         history.append(dict(epoch=epoch, lr=optimizer.param_groups[0]["lr"], running_loss=running_loss,
                             train_loss=train_loss, train_acc=train_acc, test_loss=test_loss, test_acc=test_acc,
                             epoch_time=epoch_time))
         if on_epoch is not None:
             on_epoch(1)
-        if not all(math.isfinite(v) for v in (running_loss, train_loss, test_loss)):
-            diverged = True
+        if diverged:
             break
         if checkpoint is not None and epoch < config.epochs:
             save_checkpoint(checkpoint, dict(key=config.key(), commits=commits, model=model.state_dict(),

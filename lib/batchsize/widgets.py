@@ -27,14 +27,17 @@ def live_kernel() -> bool:
 
 
 def run_figure(history: pd.DataFrame, run: pd.Series) -> plt.Figure:
-    """Learning curves (accuracy and loss) of one run, all seeds of it: what both sliders show."""
+    """Learning curves (accuracy and loss) of one run, all seeds of it: what both sliders show. The training set
+    is drawn at the epochs it was evaluated (`DatasetSpec.train_eval_every`), joined across the others."""
     fig, (acc, loss) = plt.subplots(1, 2, figsize=(9, 3.2))
     for column, style in (("train_acc", "--"), ("test_acc", "-")):
-        acc.plot(history["epoch"], history[column], style, marker=".", label=plots.LABELS[column].split(" (")[0])
+        curve = history.dropna(subset=[column])
+        acc.plot(curve["epoch"], curve[column], style, marker=".", label=plots.LABELS[column].split(" (")[0])
     acc.set(xlabel="epoch", ylabel="accuracy (%)", ylim=(0, 100))
     acc.legend(fontsize="small")
     for column, style in (("train_loss", "--"), ("test_loss", "-")):
-        loss.plot(history["epoch"], history[column], style, marker=".", label=column.replace("_", " "))
+        curve = history.dropna(subset=[column])
+        loss.plot(curve["epoch"], curve[column], style, marker=".", label=column.replace("_", " "))
     loss.set(xlabel="epoch", ylabel="cross-entropy", yscale="log")
     loss.legend(fontsize="small")
     fig.suptitle(f"{DATASET_NAMES.get(run['dataset'], run['dataset'])}, B = {run['batch_size']}, "
