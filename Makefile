@@ -24,6 +24,9 @@ data: setup
 	@if [ -d $(SHARED_DATA)/mnist ] && [ ! -e data/mnist ]; then ln -s $(abspath $(SHARED_DATA))/mnist data/mnist; fi
 	@if [ -f $(SHARED_DATA)/cifar10_jpeg75.npz ] && [ ! -f data/cifar-10-batches-py/test_batch ]; then \
 		$(BIN)/python $(SHARED_DATA)/cifar10_to_batches.py data; fi
+	@[ -d /usr/share/datasets/fashion-mnist ] || [ "$$(id -u)" != 0 ] || \
+		apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1 || \
+		echo "fashion-mnist: Debian's dataset-fashion-mnist not installed (offline?): its runs and tests skip"
 	@$(BIN)/batchsize data verify || true
 
 lint: setup
