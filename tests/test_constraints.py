@@ -1,10 +1,13 @@
 """One rule per constraint: the library, the notebooks' parameters and the command line reject a bad value with
 the same words (they all call `constraints`)."""
 
+import dataclasses
+
 import pytest
 
-from batchsize.cli import main
-from batchsize.config import UserError, make_config
+import batchsize.sweep as sweep_module
+from batchsize.cli import build_parser, main
+from batchsize.config import FIELD_BOUNDS, FIELD_LABELS, RunConfig, UserError, make_config
 from batchsize.params import check_parameters
 from batchsize.plan import section_configs
 from batchsize.sweep import run_sweep
@@ -45,3 +48,40 @@ def test_profiles_are_checked_by_one_rule(profile):
     assert str(library.value).startswith(f"unknown profile {profile!r}; choose one of smoke, quick, paper")
     assert str(parameter.value).startswith(f"parameter profile={profile!r}: unknown profile")
     assert str(parameter.value).endswith(", auto")  # a chapter may also say 'auto'
+
+
+# `batchsize train`'s options that set a bounded RunConfig field (the test below checks none is missed)
+TRAIN_OPTIONS = {"batch_size": "--batch-size", "epochs": "--epochs", "warmup_epochs": "--warmup-epochs",
+                 "seed": "--seed", "n_train": "--n-train", "n_test": "--n-test", "base_lr": "--base-lr"}
+BAD_VALUES = [(field, value) for field in TRAIN_OPTIONS for value in FIELD_BOUNDS[field].invalid() if value is not None]
+
+
+def test_every_bounded_train_option_is_covered():
+    options = vars(build_parser().parse_args(["train", "--dataset", "synthetic-1k", "--batch-size", "8"]))
+    assert {f for f in FIELD_BOUNDS if f in options} == set(TRAIN_OPTIONS)
+
+
+@pytest.mark.parametrize(("field", "value"), BAD_VALUES, ids=[f"{f}={v}" for f, v in BAD_VALUES])
+def test_a_value_the_declared_bound_forbids_is_one_line_before_any_work(field, value, tmp_path, capsys,
+                                                                          monkeypatch):
+    """Values drawn from `config.FIELD_BOUNDS`: the library (however a config is made) and the command line
+    reject each, in one line, before anything trains."""
+    valid = make_config("synthetic-1k", 8, epochs=2)
+    for make in (lambda: make_config("synthetic-1k", **{"batch_size": 8, "epochs": 2, field: value}),
+                 lambda: dataclasses.replace(valid, **{field: value}),
+                 lambda: RunConfig.from_dict({**valid.to_dict(), field: value})):
+        with pytest.raises(UserError, match=FIELD_LABELS.get(field, field.replace("_", " "))):
+            make()
+    monkeypatch.setattr(sweep_module, "train", lambda *a, **k: pytest.fail("trained before the check"))
+    args = {"--batch-size": "8", "--epochs": "2", TRAIN_OPTIONS[field]: str(value)}
+    assert main(["train", "--dataset", "synthetic-1k", *[x for kv in args.items() for x in kv],
+                 "--store", str(tmp_path)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("batchsize: error:")
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_warmup_longer_than_training_is_refused():
+    with pytest.raises(UserError, match=r"warmup epochs \(5\) must not exceed epochs \(2\)"):
+        make_config("mnist", 256, epochs=2)  # the paper's 5-epoch warmup in a 2-epoch run
+    assert make_config("mnist", 256, epochs=5).warmup_epochs == 5

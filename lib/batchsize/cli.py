@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="number of seeds (42, 43, …); default: the profile's")
     s.add_argument("--batch-sizes", nargs="+", metavar="B",
                    type=_argument(lambda b: check_positive("batch size", b), int),
-                   help="only the profile's runs at these B (the claims' B first, the rest later); default: all")
+                   help="train at these B (the accuracy sections; others keep their runs at them), e.g. the "
+                        "claims' B first; default: the profile's")
     s.add_argument("--executor", choices=EXECUTORS, default="inline",
                    help="inline (this process), local (a process pool) or dask (an existing cluster)")
     s.add_argument("--workers", type=_argument(lambda n: check_positive("workers", n), int), default=2,

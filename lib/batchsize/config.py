@@ -34,11 +34,42 @@ def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+@dataclass(frozen=True)
+class Bound:
+    """A number's constraint, declared once (scikit-learn's constraints-as-data): `check` is the one validator,
+    and `invalid()` gives values every entry point must reject in one line (the tests draw them from here)."""
+
+    low: float
+    kind: type = int  # int, or float (which admits ints)
+    optional: bool = False  # None allowed: the default (e.g. the whole training set)
+    above: bool = False  # `low` itself excluded (a learning rate above 0)
+
+    def describe(self) -> str:
+        if self.kind is int and not self.above:
+            return {0: "a non-negative integer", 1: "a positive integer"}.get(self.low, f"an integer >= {self.low}")
+        return f"{'an integer' if self.kind is int else 'a finite number'} {'>' if self.above else '>='} {self.low:g}"
+
+    def check(self, what: str, value: Any) -> Any:
+        """`value` if it satisfies the bound, else the one-line error naming `what`."""
+        if value is None and self.optional:
+            return value
+        number = is_int(value) or (self.kind is float and isinstance(value, float) and math.isfinite(value))
+        if not number or value < self.low or (self.above and value == self.low):
+            raise UserError(f"{what} must be {self.describe()}, got {value!r}")
+        return value
+
+    def invalid(self) -> list[Any]:
+        """Values the bound rejects: just below it, the wrong kind, and None where None is not the default."""
+        return [self.low if self.above else self.low - 1, 1.5 if self.kind is int else float("nan"),
+                *([] if self.optional else [None])]
+
+
+POSITIVE = Bound(1)
+
+
 def check_positive(what: str, value: Any) -> int:
     """`value` if it is a positive integer (not a bool, not a float), else a one-line error."""
-    if not (is_int(value) and value >= 1):
-        raise UserError(f"{what} must be a positive integer, got {value!r}")
-    return value
+    return POSITIVE.check(what, value)
 
 
 def check_choice(what: str, value: Any, options) -> Any:
@@ -130,25 +161,38 @@ class RunConfig:
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
 
+    def __post_init__(self) -> None:
+        self.validate()  # a RunConfig is valid on construction, however made (make_config, from_dict, replace)
+
     def validate(self) -> RunConfig:
-        """Raise UserError for values no run can have; return self so calls chain."""
-        check_choice("data set", self.dataset, DATASET_SPECS)
-        if self.batch_size < 1:
-            raise UserError(f"batch size must be a positive integer, got {self.batch_size}")
-        if self.epochs < 1:
-            raise UserError(f"epochs must be >= 1, got {self.epochs}")
-        if self.warmup_epochs < 0:
-            raise UserError(f"warmup epochs must be >= 0, got {self.warmup_epochs}")
-        check_choice("LR rule", self.lr_rule, LR_RULES)
-        check_choice("initialisation", self.init, INITS)
-        check_choice("precision", self.precision, PRECISIONS)
-        if not (self.base_lr > 0 and math.isfinite(self.base_lr)):
-            raise UserError(f"base learning rate must be a positive number, got {self.base_lr}")
-        for name in ("n_train", "n_test"):
-            value = getattr(self, name)
-            if value is not None and value < 2:
-                raise UserError(f"{name.replace('_', '-')} must be at least 2, got {value}")
+        """Raise UserError for values no run can have (`FIELD_CHOICES`, `FIELD_BOUNDS`, and a warmup that ends
+        within training); return self so calls chain."""
+        for name, options in FIELD_CHOICES.items():
+            check_choice(FIELD_LABELS.get(name, name), getattr(self, name), options)
+        for name, bound in FIELD_BOUNDS.items():
+            bound.check(FIELD_LABELS.get(name, name.replace("_", " ")), getattr(self, name))
+        if self.warmup_epochs > self.epochs:
+            raise UserError(f"warmup epochs ({self.warmup_epochs}) must not exceed epochs ({self.epochs}): the "
+                            "learning rate would never reach its peak")
         return self
+
+
+# What each field of a RunConfig may be, declared once; `RunConfig.validate` checks them all.
+FIELD_CHOICES: dict[str, Any] = {"dataset": DATASET_SPECS, "optimizer": ("adam", "sgd"), "lr_rule": LR_RULES,
+                                 "init": INITS, "precision": PRECISIONS}
+FIELD_BOUNDS: dict[str, Bound] = {
+    "batch_size": POSITIVE, "base_batch": POSITIVE, "epochs": POSITIVE, "warmup_epochs": Bound(0),
+    "seed": Bound(0), "base_lr": Bound(0, float, above=True), "weight_decay": Bound(0, float),
+    "momentum": Bound(0, float), "n_train": Bound(2, optional=True), "n_test": Bound(2, optional=True),
+}
+FIELD_LABELS = {"dataset": "data set", "lr_rule": "LR rule", "init": "initialisation", "base_lr": "base learning rate",
+                "n_train": "n-train", "n_test": "n-test"}
+
+
+def default_warmup(dataset: str, batch_size: int) -> int:
+    """The paper's warmup rule (MNIST: 5 epochs when B >= 256, else none)."""
+    spec = DATASET_SPECS[check_choice("data set", dataset, DATASET_SPECS)]
+    return spec.warmup_epochs if batch_size >= spec.warmup_from_batch else 0
 
 
 def scaled_lr(base_lr: float, batch_size: int, base_batch: int, rule: str) -> float:
@@ -164,13 +208,13 @@ def make_config(dataset: str, batch_size: int, **overrides: Any) -> RunConfig:
     `warmup_epochs` defaults to the paper's rule (MNIST: 5 epochs when B >= 256, else none).
     """
     spec = DATASET_SPECS[check_choice("data set", dataset, DATASET_SPECS)]
-    warmup = spec.warmup_epochs if batch_size >= spec.warmup_from_batch else 0
     fields = dict(dataset=dataset, batch_size=batch_size, model=spec.model, optimizer=spec.optimizer,
-                  base_lr=spec.base_lr, base_batch=spec.base_batch, lr_rule="linear", warmup_epochs=warmup,
+                  base_lr=spec.base_lr, base_batch=spec.base_batch, lr_rule="linear",
+                  warmup_epochs=default_warmup(dataset, batch_size),
                   epochs=spec.epochs, weight_decay=spec.weight_decay, momentum=spec.momentum,
                   augment=spec.augment)
     unknown = set(overrides) - {f.name for f in dataclasses.fields(RunConfig)}
     if unknown:
         raise UserError(f"unknown config field(s): {', '.join(sorted(unknown))}")
     fields.update({k: v for k, v in overrides.items() if v is not None})
-    return RunConfig(**fields).validate()
+    return RunConfig(**fields)

@@ -21,6 +21,7 @@ from .config import (
     RunConfig,
     check_choice,
     check_positive,
+    default_warmup,
     make_config,
 )
 
@@ -57,12 +58,14 @@ class Profile:
         return self.precision.get(dataset, "fp32")
 
     def config(self, dataset: str, batch_size: int, seed: int, **overrides) -> RunConfig:
-        sizes = dict(epochs=self.epochs.get(dataset), n_train=self.n_train.get(dataset),
-                     n_test=self.n_test.get(dataset), init=self.init, precision=self.precision_of(dataset))
-        config = make_config(dataset, batch_size, seed=seed, **{**sizes, **overrides})
-        if self.max_warmup_epochs is not None and config.warmup_epochs > self.max_warmup_epochs:
-            config = dataclasses.replace(config, warmup_epochs=self.max_warmup_epochs)
-        return config
+        fields = dict(epochs=self.epochs.get(dataset), n_train=self.n_train.get(dataset),
+                      n_test=self.n_test.get(dataset), init=self.init, precision=self.precision_of(dataset))
+        fields.update(overrides)
+        if self.max_warmup_epochs is not None:
+            warmup = fields.get("warmup_epochs")
+            warmup = default_warmup(dataset, batch_size) if warmup is None else warmup
+            fields["warmup_epochs"] = min(warmup, self.max_warmup_epochs)
+        return make_config(dataset, batch_size, seed=seed, **fields)
 
     def check_config(self, dataset: str, batch_size: int, seed: int, **overrides) -> RunConfig:
         """A config of the initialisation / precision checks (their reduced sizes; fp32 unless they vary it)."""
@@ -85,7 +88,7 @@ PROFILES: dict[str, Profile] = {
         ablation_batch_sizes=(32, 256), cifar_ablation_batch_sizes=(256,), dataset_size_n=(500,),
         weights_batch_sizes=(8, 64, 16, 128), check_batch_sizes={"mnist": (128,), "cifar10": (128,)},
         check_epochs={"mnist": 1, "cifar10": 1}, check_n_train={"mnist": 512, "cifar10": 512},
-        check_n_test={"mnist": 256, "cifar10": 256},
+        check_n_test={"mnist": 256, "cifar10": 256}, max_warmup_epochs=1,  # one epoch of training: warmup 1 at most
     ),
     # Every run trains (no warmup longer than training, ≥ 30 updates at the largest B), on the whole test sets
     # (a 1-point difference is resolvable), 3 seeds; B = 1 on the MLP and MNIST (CIFAR-10's B = 1 costs more than

@@ -262,16 +262,17 @@ def run_profile(profile: str, sections: Iterable[str] | None = None, seeds: int 
                 store: RunStore | str | None = None, batch_sizes: list[int] | None = None,
                 **sweep_options) -> pd.DataFrame:
     """Run the named sections of a profile (all by default) into `results/<profile>` or the given store; with
-    `batch_sizes`, only the profile's runs at those B, so that a long sweep can do the claims' B first.
+    `batch_sizes`, at those B, as a chapter given them does (`plan.section_configs`: the accuracy sections train
+    them, other sections keep their runs at them), so that a long sweep can do the claims' B first.
 
     `sweep_options` go to `run_sweep` (device, data_dir, progress, executor, workers, client, scheduler).
     """
     import pandas as pd
 
-    planned = {s: [c for c in section_configs(profile, s, seeds) if not batch_sizes or c.batch_size in batch_sizes]
-               for s in (sections or SECTIONS)}
+    planned = {s: section_configs(profile, s, seeds, batch_sizes) for s in (sections or SECTIONS)}
     if not any(planned.values()):
-        raise UserError(f"no run of {', '.join(planned)} in profile {profile!r} has a batch size in {batch_sizes}")
+        raise UserError(f"no run of {', '.join(planned)} in profile {profile!r} can have a batch size in "
+                        f"{batch_sizes}")
     store = store or default_store(profile)
     weights = weights_wanted(profile, seeds)
     tables = [run_sweep(configs, store, profile, save_weights=weights, **sweep_options).assign(section=s)
