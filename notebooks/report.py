@@ -33,7 +33,7 @@ store = None  # None: results/<profile>
 import pandas as pd
 from IPython.display import Markdown, display
 
-from batchsize import analysis, book, paper, report
+from batchsize import analysis, book, paper, report, stats
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10", "lr-scaling", "dataset-size"], profile, device, seeds,
                        data_dir, store, mix_profiles=True)
@@ -44,7 +44,7 @@ book.glue(**paper.quoted())
 
 # %%
 counts = verdicts["verdict"].value_counts()
-Markdown(f"**{len(verdicts)} claims**: " + ", ".join(f"{counts.get(v, 0)} {v}" for v in report.VERDICTS) + ". Each "
+Markdown(f"**{len(verdicts)} claims**: " + ", ".join(f"{counts.get(v, 0)} {v}" for v in stats.VERDICTS) + ". Each "
          "section renders the paper profile where its paper runs are complete, else the quick profile: "
          + "; ".join(f"{s}: **{chapter.profile_of(s)}**" for s in chapter.sections) + ". A claim that pools "
          "sections may therefore pool profiles; absolute numbers are judged only on paper-profile runs."

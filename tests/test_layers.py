@@ -13,7 +13,7 @@ LAYERS = [
     {"run", "reference", "fast", "train"},
     {"store", "sweep"},
     {"landscape", "sharpness", "noise", "critical", "checks", "protocol"},
-    {"analysis", "report"},
+    {"stats", "runtable", "timing", "paper_tables", "summaries", "findings", "analysis", "report"},
     {"book", "plots", "widgets", "params"},
     {"cli", "__main__", "__init__"},
 ]

@@ -124,10 +124,10 @@ def test_time_to_target_leaves_out_runs_that_never_reached_it():
 
 
 def test_critical_against_n_draws_the_fit_only_where_there_is_one():
-    from batchsize import analysis
+    from batchsize import summaries
 
     synthetic = pd.DataFrame({"train_size": [800, 8_000, 40_000], "critical_b": [64, 128, 512]})
-    _, fit = analysis.exponent_fits(synthetic)
+    _, fit = summaries.exponent_fits(synthetic)
     ax = plots.critical_against_n(synthetic, fit).axes[0]
     assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
     assert [line.get_label() for line in ax.get_lines()] == [f"fit: B* ∝ N^{fit.slope:.2f}"]

@@ -17,7 +17,7 @@ from matplotlib.font_manager import FontProperties
 
 from . import paper as paper_values
 from .config import DATASET_NAMES, DATASET_SPECS
-from .report import TRAINING_METRICS, trained
+from .runtable import TRAINING_METRICS, trained
 
 if TYPE_CHECKING:
     from .noise import LogLogFit
@@ -152,7 +152,7 @@ def learning_curves(history: pd.DataFrame, y: str = "test_acc", ax: plt.Axes | N
 
 
 def failed_cells_curves(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure:
-    """For each (data set, B) cell of `runs` (`analysis.runs_of_failed_cells`: the cells where runs did not
+    """For each (data set, B) cell of `runs` (`summaries.runs_of_failed_cells`: the cells where runs did not
     train): every seed's running training loss (log) and test accuracy per epoch, labelled with its outcome, so a
     collapse or a divergence is seen where it began, beside the seeds of the same cell that trained; the loss
     panel's title gives the learning rate's warmup."""
@@ -252,7 +252,7 @@ def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> plt.Fig
 
 
 def cnn_epoch_speedups(speedups: pd.DataFrame) -> plt.Figure:
-    """Per-epoch speed-up over B = 1 against B (`analysis.cnn_epoch_speedups`), one panel per CPU, one line per
+    """Per-epoch speed-up over B = 1 against B (`timing.cnn_epoch_speedups`), one panel per CPU, one line per
     data set and precision with its interval over the benchmark's repeats, and the paper's 10–50× as a band."""
     cpus = list(dict.fromkeys(speedups["CPU"]))
     fig, axes = grid(len(cpus), width=5.2, height=4)
@@ -278,7 +278,7 @@ def cnn_epoch_speedups(speedups: pd.DataFrame) -> plt.Figure:
 
 
 def time_to_target(to_target: pd.DataFrame) -> plt.Figure:
-    """Epochs and training seconds (log scale) to the target accuracy against B, from `analysis.runs_to_target`;
+    """Epochs and training seconds (log scale) to the target accuracy against B, from `timing.runs_to_target`;
     runs that never reached it are left out."""
     fig, axes = grid(2)
     by_batch(to_target.dropna(subset=["epochs_to_target"]), "epochs_to_target", ax=axes[0])
@@ -290,7 +290,7 @@ def time_to_target(to_target: pd.DataFrame) -> plt.Figure:
 
 
 def critical_against_n(synthetic: pd.DataFrame, fit: LogLogFit | None = None) -> plt.Figure:
-    """B* against training-set size on log-log axes (`analysis.critical_sizes` rows with a B*), the paper's
+    """B* against training-set size on log-log axes (`summaries.critical_sizes` rows with a B*), the paper's
     Table VI beside it (its N × 0.8: training examples, as ours count) and our fitted power law if there is one."""
     fig, ax = grid(1, width=6.4, height=4.2)
     ax = ax[0]

@@ -1,218 +1,44 @@
 """Verdicts: the paper's numbers against ours, decided by code with stated tolerances and our seed spread.
 
-Every number of ours that is compared is an `Estimate`: the mean over seeds with a 95 % t interval (a Welch
-interval for a difference of two cells, its log version for a ratio), so a verdict uses the uncertainty:
-"reproduced" when our interval comes within the stated tolerance of the paper's value, "partly" within the wider
-one, "not reproduced" otherwise. Absolute numbers (an accuracy, a table cell) are compared only against runs with
-the paper's setup (the `paper` profile, read from the runs' provenance); trends, ratios, slopes and correlations
-on every profile. A claim is "not testable" only when its rule raises `NotTestable` (our runs cannot answer it:
-a batch size or a section we did not run); any other error is a bug and fails the build.
+One rule per claim of the paper, on the estimates and the verdict scale of `stats`: "reproduced" when our interval
+comes within the stated tolerance of the paper's value, "partly" within the wider one, "not reproduced" otherwise.
+Absolute numbers (an accuracy, a table cell) are compared only against runs with the paper's setup (the `paper`
+profile, read from the runs' provenance); trends, ratios, slopes and correlations on every profile. A claim is "not
+testable" only when its rule raises `NotTestable` (our runs cannot answer it: a batch size or a section we did not
+run); any other error is a bug and fails the build.
 
-This module holds the rules; `analysis` computes the sharpness, variance and critical-batch inputs they judge.
+The rules read the tables of `analysis.report_tables`; the ratios and fits they judge are `summaries`'s, so that a
+claim and the chapter that shows its evidence cannot disagree.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 from scipy import stats
 
 from . import paper
-
-REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_TESTABLE = "reproduced", "partly", "not reproduced", "not testable"
-VERDICTS = (REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_TESTABLE)
-ACC_TOL, ACC_PARTLY_TOL = 1.0, 3.0  # percentage points: same accuracy within 1 pp, close within 3 pp
-GAP_TOL, GAP_PARTLY_TOL = 1.0, 2.0
-SYNTHETIC = ("synthetic-1k", "synthetic-10k", "synthetic-50k")
-
-
-class NotTestable(Exception):
-    """Our runs cannot answer the claim (say why): the one way a claim becomes "not testable"."""
-
-
-# ----------------------------------------------------------------------------- estimates with their uncertainty
-
-@dataclass(frozen=True)
-class Estimate:
-    """A mean over seeds with its 95 % interval; with one seed the interval is the point itself."""
-
-    mean: float
-    low: float
-    high: float
-    n: int
-
-    def text(self, unit: str = "", digits: int = 2) -> str:
-        if self.n < 2 or not math.isfinite(self.low):
-            return f"{self.mean:.{digits}f}{unit} (n = {self.n}, no interval)"
-        return f"{self.mean:.{digits}f}{unit} [{self.low:.{digits}f}, {self.high:.{digits}f}] (n = {self.n})"
-
-
-def _values(values) -> np.ndarray:
-    values = np.asarray(values, dtype=float)
-    return values[np.isfinite(values)]
-
-
-def estimate(values) -> Estimate:
-    """Mean and 95 % t interval over seeds."""
-    values = _values(values)
-    if len(values) == 0:
-        raise NotTestable("no finite value")
-    mean = float(values.mean())
-    if len(values) < 2:
-        return Estimate(mean, mean, mean, 1)
-    half = stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values))
-    return Estimate(mean, mean - half, mean + half, len(values))
-
-
-def log_estimate(values) -> Estimate:
-    """Geometric mean and 95 % t interval on the log scale, for a positive quantity whose seeds spread by factors
-    (a t interval on the values themselves runs below zero)."""
-    values = _values(values)
-    if (values <= 0).any():
-        raise ValueError("a log-scale estimate of non-positive values")
-    log = estimate(np.log(values))
-    return Estimate(math.exp(log.mean), math.exp(log.low), math.exp(log.high), log.n)
-
-
-def difference(a, b) -> Estimate:
-    """mean(a) − mean(b) with Welch's 95 % interval (the point alone when either side has one seed)."""
-    a, b = _values(a), _values(b)
-    if len(a) == 0 or len(b) == 0:
-        raise NotTestable("a side of the comparison has no finite value")
-    diff = float(a.mean() - b.mean())
-    n = min(len(a), len(b))
-    if n < 2 or (a.std() == 0 and b.std() == 0):
-        return Estimate(diff, diff, diff, n)
-    with warnings.catch_warnings():  # nearly equal values (epoch times, say): scipy warns, the interval is fine
-        warnings.simplefilter("ignore", RuntimeWarning)
-        low, high = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
-    return Estimate(diff, float(low), float(high), n)
-
-
-def ratio(a, b) -> Estimate:
-    """Geometric mean(a) ÷ geometric mean(b), with the Welch interval on the log scale (positive values)."""
-    a, b = _values(a), _values(b)
-    if (a <= 0).any() or (b <= 0).any():
-        raise ValueError("a ratio of non-positive values")
-    log = difference(np.log(a), np.log(b))
-    return Estimate(math.exp(log.mean), math.exp(log.low), math.exp(log.high), log.n)
-
-
-def graded(ours: Estimate, target: float | tuple[float, float], tol: float, partly_tol: float) -> str:
-    """Our interval against the paper's value (or range), as an equivalence test: reproduced when the *whole*
-    interval lies within `tol` of it (close, and measured precisely enough to say so; one seed never is), not
-    reproduced when the whole interval lies farther than `partly_tol`, partly otherwise (close, or too wide to
-    tell). So a wide interval can never pass by merely touching the paper's value."""
-    low, high = (target, target) if np.isscalar(target) else target
-    nearest = max(low - ours.high, ours.low - high, 0.0)
-    farthest = max(ours.high - high, low - ours.low, 0.0)
-    if nearest > partly_tol:
-        return NOT_REPRODUCED
-    return REPRODUCED if farthest <= tol and ours.n >= 2 else PARTLY
-
-
-def on_paper_runs(verdict: str, runs: pd.DataFrame) -> str:
-    """An absolute number is testable only against runs with the paper's setup; `NotTestable` otherwise."""
-    profile = runs_profile(runs, "unknown")
-    if profile != "paper":
-        raise NotTestable(f"absolute numbers are compared only on paper-profile runs (these: {profile})")
-    return verdict
-
-
-def runs_profile(table: pd.DataFrame, default: str) -> str:
-    """The profile that the runs of `table` were made with, from their provenance ('mixed' if several), else
-    `default`: a chapter may show paper runs for one data set and quick runs for another."""
-    if "prov_profile" not in table or table.empty:
-        return default
-    profiles = set(table["prov_profile"])
-    return profiles.pop() if len(profiles) == 1 else "mixed"
-
-
-def absolute_verdict(ours: Estimate | None, theirs: float, profile: str, tol: float, partly_tol: float) -> str:
-    """A table cell against the paper's: graded on our interval, and only on paper-profile runs."""
-    if profile != "paper" or pd.isna(theirs) or ours is None:
-        return NOT_TESTABLE
-    return graded(ours, float(theirs), tol, partly_tol)
-
-
-TRAINING_METRICS = ("test_acc", "train_acc", "gap", "best_test_acc")  # meaningless for a run that did not train
-
-
-def trained(runs: pd.DataFrame) -> pd.Series:
-    """Runs that learned something (neither collapsed to chance nor diverged)."""
-    return runs["outcome"] == "trained" if "outcome" in runs else ~runs["diverged"].astype(bool)
-
-
-# ----------------------------------------------------------------------------- cells: one data set and batch size
-
-def mean_by_batch(table: pd.DataFrame, columns: tuple[str, ...] = ("test_acc", "train_acc", "gap", "median_epoch_time"),
-                  by: tuple[str, ...] = ("dataset", "batch_size"), trained_only: bool = False) -> pd.DataFrame:
-    """Seed means (and counts) per cell: what every comparison with a single-seed paper uses. `at chance`
-    counts the cell's runs that did not train (collapsed or diverged), so a mean over them is never silent.
-    `trained_only`: the training metrics are averaged over the runs that trained, as the figures draw them (NaN
-    where none did); epoch times keep every run."""
-    grouped = table.groupby(list(by))
-    means = grouped[list(columns)].mean().assign(seeds=grouped.size())
-    if "outcome" in table or "diverged" in table:
-        learned = trained(table)
-        means["at chance"] = table.assign(bad=~learned).groupby(list(by))["bad"].sum()
-        metrics = [c for c in columns if c in TRAINING_METRICS]
-        if trained_only and metrics:
-            means[metrics] = table[learned].groupby(list(by))[metrics].mean().reindex(means.index)
-    return means.reset_index()
-
-
-def cell(runs: pd.DataFrame, dataset: str, batch_size: int) -> pd.DataFrame:
-    """The runs of one (data set, B) cell; `NotTestable` when we did not run it."""
-    part = runs[(runs["dataset"] == dataset) & (runs["batch_size"] == batch_size)]
-    if part.empty:
-        raise NotTestable(f"no {dataset} runs at B = {batch_size}")
-    return part
-
-
-def _chance_note(part: pd.DataFrame) -> str:
-    bad = int((~trained(part)).sum())
-    return f", {bad} of {len(part)} at chance" if bad else ""
-
-
-def compare_accuracy(table: pd.DataFrame, dataset: str, profile: str) -> pd.DataFrame:
-    """Table III, IV or VII beside our seed means and 95 % intervals, row by row (every B of either side), with
-    verdicts graded on the intervals (paper-profile runs only). Means and intervals are over the runs that
-    trained, as the figures draw them; `at chance` counts the others, and a cell with any is at best partly
-    reproduced (the paper's setting did not train every time), with none trained not reproduced."""
-    runs = table[table["dataset"] == dataset]
-    profile = runs_profile(runs, profile)
-    ours = mean_by_batch(runs, trained_only=True).drop(columns="dataset")
-    learned = runs[trained(runs)]
-    for column in ("test_acc", "gap"):
-        bounds = {b: estimate(p[column]) for b, p in learned.groupby("batch_size")}
-        for side in ("low", "high"):
-            ours[f"{column} CI {side}"] = ours["batch_size"].map(
-                lambda b, s=side, e=bounds: getattr(e[b], s) if b in e else np.nan)
-    theirs = paper.accuracy_table(dataset).rename(columns=lambda c: "B" if c == "B" else f"paper {c}")
-    merged = theirs.merge(ours.rename(columns={"batch_size": "B"}), on="B", how="outer").sort_values("B")
-    for column, tol, partly in (("test_acc", ACC_TOL, ACC_PARTLY_TOL), ("gap", GAP_TOL, GAP_PARTLY_TOL)):
-        merged[f"verdict ({column.replace('_', ' ')})"] = [
-            _cell_verdict(row, column, profile, tol, partly) for _, row in merged.iterrows()]
-    return merged.reset_index(drop=True)
-
-
-def _cell_verdict(row: pd.Series, column: str, profile: str, tol: float, partly_tol: float) -> str:
-    """One row of `compare_accuracy`: graded on the trained runs' interval, at best partly with runs at chance."""
-    if pd.isna(row["seeds"]):  # we did not run this B
-        return NOT_TESTABLE
-    if pd.isna(row[column]):  # every run of the cell at chance: the paper's number was not reached
-        testable = profile == "paper" and not pd.isna(row[f"paper {column}"])  # as `absolute_verdict`
-        return NOT_REPRODUCED if testable else NOT_TESTABLE
-    verdict = absolute_verdict(Estimate(row[column], row[f"{column} CI low"], row[f"{column} CI high"],
-                                        int(row["seeds"] - row["at chance"])), row[f"paper {column}"], profile,
-                               tol, partly_tol)
-    return PARTLY if verdict == REPRODUCED and row["at chance"] > 0 else verdict
+from .paper_tables import ACC_PARTLY_TOL, ACC_TOL, compare_accuracy, on_paper_runs, table_vi
+from .runtable import SYNTHETIC, cell, trained
+from .stats import (
+    NOT_REPRODUCED,
+    NOT_TESTABLE,
+    PARTLY,
+    REPRODUCED,
+    Estimate,
+    NotTestable,
+    difference,
+    estimate,
+    graded,
+    pearson_log_b_gap,
+    ratio,
+    rows_verdict,
+)
+from .summaries import critical_sizes, sharpness_ratios
+from .timing import benchmark_speedup, converged, epoch_times, time_to_target
 
 
 @dataclass(frozen=True)
@@ -242,21 +68,6 @@ def evaluate(claims: list[Claim], tables: dict[str, pd.DataFrame], profile: str)
     return pd.DataFrame(rows)
 
 
-def pearson_log_b_gap(table: pd.DataFrame) -> dict[str, float]:
-    """Pearson r of log₂ B against Δ over all runs, with its two-sided p-value and a 95% Fisher-z interval."""
-    x, y = np.log2(table["batch_size"].to_numpy(float)), table["gap"].to_numpy(float)
-    keep = np.isfinite(y)
-    x, y = x[keep], y[keep]
-    if len(x) < 3 or np.ptp(x) == 0:
-        raise NotTestable(f"{len(x)} runs over {len(set(x))} batch sizes: too few for a correlation")
-    result = stats.pearsonr(x, y)
-    low, high = result.confidence_interval(0.95)
-    return {"r": float(result.statistic), "p": float(result.pvalue), "ci_low": float(low), "ci_high": float(high),
-            "n": int(len(x))}
-
-
-# ----------------------------------------------------------------------------- the rules, one per claim
-
 def _runs(tables: dict, name: str = "accuracy") -> pd.DataFrame:
     if name not in tables or tables[name].empty:
         raise NotTestable(f"no {name} runs")
@@ -268,13 +79,6 @@ def _datasets(runs: pd.DataFrame, wanted: Sequence[str] | None = None) -> list[s
     if not names:
         raise NotTestable(f"no runs of {', '.join(wanted or [])}")
     return names
-
-
-def _rows_verdict(verdicts: Sequence[str]) -> str:
-    """A table claim: every row reproduced, or at least half of them within the wider tolerance."""
-    n = len(verdicts)
-    close = sum(v in (REPRODUCED, PARTLY) for v in verdicts)
-    return REPRODUCED if verdicts.count(REPRODUCED) == n else PARTLY if close >= n / 2 else NOT_REPRODUCED
 
 
 def _accuracy_rows(datasets: Sequence[str], name: str):
@@ -295,7 +99,7 @@ def _accuracy_rows(datasets: Sequence[str], name: str):
                 f"{sum(v != NOT_REPRODUCED for v in verdicts)} within {ACC_PARTLY_TOL:g} pp (95 % intervals, "
                 f"{int(compared['seeds'].min())}–{int(compared['seeds'].max())} seeds"
                 f"{f', {chance} runs at chance' if chance else ''}){worst}")
-        return ours, on_paper_runs(_rows_verdict(verdicts), runs)
+        return ours, on_paper_runs(rows_verdict(verdicts), runs)
     return test
 
 
@@ -403,6 +207,11 @@ def _negative_gap(tables: dict, profile: str) -> tuple[str, str]:
     return f"Δ = {gap.text(' pp')} at B = {largest}{_chance_note(part)}", verdict
 
 
+def _chance_note(part: pd.DataFrame) -> str:
+    bad = int((~trained(part)).sum())
+    return f", {bad} of {len(part)} at chance" if bad else ""
+
+
 def _cifar_collapse(tables: dict, profile: str) -> tuple[str, str]:
     runs = _runs(tables)
     part = cell(runs, "cifar10", 1024)
@@ -412,21 +221,10 @@ def _cifar_collapse(tables: dict, profile: str) -> tuple[str, str]:
     return f"{acc.text('%', 1)} at B = 1024{_chance_note(part)} (peak mean {peak:.1f}%)", verdict
 
 
-def _converged(part: pd.DataFrame) -> pd.Series:
-    return part["first_epoch_above_80"].notna()
-
-
-def time_to_target(runs: pd.DataFrame, epoch_time: pd.Series) -> pd.Series:
-    """Training time to the paper's convergence epoch (first above 80 %): that epoch × the epoch time (from
-    `epoch_times`). Runs that never got there get the time they trained (a lower bound)."""
-    epochs = runs["first_epoch_above_80"].fillna(runs["epochs_run"]).astype(float)
-    return epochs * epoch_time
-
-
 def _cifar_slowdown(tables: dict, profile: str) -> tuple[str, str]:
     runs = _runs(tables)
     large, base = cell(runs, "cifar10", 1024), cell(runs, "cifar10", 64)
-    done_large, done_base = _converged(large), _converged(base)
+    done_large, done_base = converged(large), converged(base)
     ours = (f"B = 1024 reached 80 % in {int(done_large.sum())} of {len(large)} runs, B = 64 in "
             f"{int(done_base.sum())} of {len(base)}")
     if not done_large.any():
@@ -477,7 +275,7 @@ def _epoch_speedup(tables: dict, profile: str) -> tuple[str, str]:
             continue
         largest = int(part["batch_size"].max())
         ends = [cell(part, name, b) for b in (1, largest)]
-        benchmark = _benchmark_speedup(ends, tables.get("cnn-speed"), part)
+        benchmark = benchmark_speedup(ends, tables.get("cnn-speed"), part)
         if benchmark is not None:
             speedup, how = benchmark
             speedups[name] = (speedup, largest, how)
@@ -494,64 +292,6 @@ def _epoch_speedup(tables: dict, profile: str) -> tuple[str, str]:
     return ours + (f"; no B = 1 runs of {', '.join(missing)}" if missing else ""), verdict
 
 
-def _sweeps(runs: pd.DataFrame) -> int:
-    """How many sweeps timed these runs, told apart by machine and commit (one sweep runs one commit) and, for a
-    run resumed from a checkpoint, the commits that trained its earlier epochs (other sessions)."""
-    columns = [c for c in ("prov_device_name", "prov_commit", "prov_resumed_from") if c in runs]
-    return len(runs[columns].astype(str).drop_duplicates()) if columns else 1
-
-
-def _benchmark_rates(cells: Sequence[pd.DataFrame], speed: pd.DataFrame | None,
-                     dataset_runs: pd.DataFrame) -> tuple[list[list[float]], str] | None:
-    """The CNN benchmark's training rates (img/s, each repeat) at each cell's B, in the runs' data set and
-    precision, and a note saying where they come from, when the data set's runs (`dataset_runs`, all its B: one
-    rule for the report and the efficiency chapter) were timed by more than one sweep (other sessions, other
-    loads: up to 4× apart at one B) and the benchmark has every B; None otherwise (then the runs' own epoch times
-    are the measurement)."""
-    runs = pd.concat(cells)
-    if speed is None or speed.empty or _sweeps(dataset_runs) < 2 or runs["precision"].nunique() != 1:
-        return None
-    rows = speed[(speed["dataset"] == runs["dataset"].iloc[0]) & (speed["precision"] == runs["precision"].iloc[0])]
-    rates = [rows.loc[rows["batch_size"] == c["batch_size"].iloc[0], "img_s"] for c in cells]
-    if any(r.empty for r in rates):
-        return None
-    return [r.iloc[0] for r in rates], (f"; timed in one process by {rows['source'].iloc[0]}, as the runs' epoch "
-                                        f"times come from {_sweeps(dataset_runs)} sweeps")
-
-
-def _benchmark_speedup(ends: list[pd.DataFrame], speed: pd.DataFrame | None,
-                       dataset_runs: pd.DataFrame) -> tuple[Estimate, str] | None:
-    """The per-epoch speed-up of `ends` (B = 1, the largest B) by `_benchmark_rates`: rate at the largest over
-    rate at B = 1, over the benchmark's repeats."""
-    found = _benchmark_rates(ends, speed, dataset_runs)
-    if found is None:
-        return None
-    (at_one, at_largest), how = found
-    return ratio(at_largest, at_one), how + "; n counts its timing repeats, not seeds"
-
-
-def epoch_times(cells: list[pd.DataFrame], speed: pd.DataFrame | None,
-                dataset_runs: pd.DataFrame) -> tuple[list[pd.Series], str]:
-    """Epoch times of one data set's runs that compare across `cells` (some of its B): the runs' own medians when
-    one sweep timed all of `dataset_runs`; else each run's training images ÷ the median rate `_benchmark_rates`
-    gives at its B, with the note saying so."""
-    found = _benchmark_rates(cells, speed, dataset_runs)
-    if found is None:
-        return [c["median_epoch_time"] for c in cells], ""
-    rates, how = found
-    return [c["train_size"] / float(np.median(r)) for r, c in zip(rates, cells, strict=True)], how
-
-
-def run_epoch_times(runs: pd.DataFrame, speed: pd.DataFrame | None) -> tuple[pd.Series, dict[str, str]]:
-    """`epoch_times` across all B of each data set, one per run (aligned with `runs`), and per data set the note
-    on where they come from ("" for the runs' own)."""
-    times, notes = [], {}
-    for name, part in runs.groupby("dataset", sort=False):
-        found, notes[name] = epoch_times([cell for _, cell in part.groupby("batch_size")], speed, part)
-        times += found
-    return (pd.concat(times) if times else pd.Series(dtype=float)).reindex(runs.index), notes
-
-
 def _extremes(runs: pd.DataFrame) -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
     """Per data set: its name, the runs at its smallest B and those at its largest."""
     return [(name, cell(part, name, part["batch_size"].min()), cell(part, name, part["batch_size"].max()))
@@ -562,11 +302,11 @@ def _extra_epochs(tables: dict, profile: str) -> tuple[str, str]:
     runs = _runs(tables)
     found, texts = [], []
     for name, small, large in _extremes(runs):
-        if not _converged(small).all():
+        if not converged(small).all():
             continue
         epochs = large["first_epoch_above_80"].fillna(large["epochs_run"] + 1)  # never: at least one more epoch
         more = ratio(epochs, small["first_epoch_above_80"])
-        censored = not _converged(large).all()
+        censored = not converged(large).all()
         found.append((more, censored))
         note = "; the larger B never reached 80 % in some runs" if censored else ""
         texts.append(f"{name}: {'≥ ' if censored else ''}{more.text('×')} (B = {small['batch_size'].iloc[0]} → "
@@ -584,7 +324,7 @@ def _wall_clock(tables: dict, profile: str) -> tuple[str, str]:
     found, texts = [], []
     for name, small, large in _extremes(runs):
         label = f"{name} (B = {small['batch_size'].iloc[0]} → {large['batch_size'].iloc[0]})"
-        if not (_converged(small).all() and _converged(large).all()):
+        if not (converged(small).all() and converged(large).all()):
             texts.append(f"{label}: not both at 80 % in every run")
             continue
         (t_small, t_large), how = epoch_times([small, large], tables.get("cnn-speed"), runs[runs["dataset"] == name])
@@ -653,41 +393,13 @@ def _table_v(tables: dict, profile: str) -> tuple[str, str]:
         texts.append(f"B = {row['B']} {row['lr_rule']}: {ours.text('%')}")
     if not verdicts:
         raise NotTestable("no row of Table V in our runs")
-    return "; ".join(texts), on_paper_runs(_rows_verdict(verdicts), runs)
-
-
-def table_i(ours: pd.DataFrame) -> pd.DataFrame:
-    """Table I beside the data sets as we load them (`ours`: dataset, train, test, features, classes, ...): the
-    shape is reproduced only if all four numbers equal the paper's, else it differs."""
-    theirs = paper.table("I").rename(columns={c: f"paper {c}" for c in ("train", "test", "features", "classes")})
-    table = theirs.merge(ours, on="dataset", how="right")
-    same = np.logical_and.reduce([table[f"paper {c}"] == table[c] for c in ("train", "test", "features", "classes")])
-    table["verdict"] = np.where(same, REPRODUCED, "differs")
-    return table
-
-
-def table_v(runs: pd.DataFrame, profile: str) -> pd.DataFrame:
-    """Table V beside our seed means of the `lr-scaling` runs (the square-root rule is ours: no paper column), one
-    row per B and rule, with a verdict on the seeds' interval of its test accuracy (`absolute_verdict`: absolute
-    numbers are testable only on paper-profile runs, read from the runs' provenance, else `profile`)."""
-    ours = mean_by_batch(runs, ("lr", "test_acc", "gap"), ("batch_size", "lr_rule"))
-    table = paper.table("V").rename(columns={"B": "batch_size", "lr": "paper lr", "test_acc": "paper test_acc",
-                                             "gap": "paper gap"})
-    table = table.merge(ours, on=["batch_size", "lr_rule"], how="outer").sort_values(["batch_size", "lr_rule"])
-    setup = runs_profile(runs, profile)
-    intervals = {cell: estimate(part["test_acc"]) for cell, part in runs.groupby(["batch_size", "lr_rule"])}
-    table["verdict (test acc)"] = [absolute_verdict(intervals.get((b, rule)), t, setup, ACC_TOL, ACC_PARTLY_TOL)
-                                   for b, rule, t in zip(table["batch_size"], table["lr_rule"],
-                                                         table["paper test_acc"], strict=True)]
-    return table
+    return "; ".join(texts), on_paper_runs(rows_verdict(verdicts), runs)
 
 
 def _sharper(metric: str, target: tuple[float, float] | None):
     """A sharpness measure at the paper's large B over B = 32, per synthetic set: within a factor 2 of the
     paper's ratio (`target`), or (no target) significantly above 1."""
     def test(tables: dict, profile: str) -> tuple[str, str]:
-        from .analysis import sharpness_ratios  # the very ratios the landscape chapter shows
-
         rows = sharpness_ratios(_runs(tables, "sharpness"), (metric,))
         found = {r["dataset"]: (Estimate(r["ratio"], r["95% CI low"], r["95% CI high"], int(r["seeds"])),
                                 int(r["B small"]), int(r["B large"])) for _, r in rows.iterrows()}
@@ -720,7 +432,6 @@ def _exponent_verdict(slope: float, ci: tuple[float, float]) -> str:
 
 
 def _critical_exponent(tables: dict, profile: str) -> tuple[str, str]:
-    from .analysis import critical_sizes
     from .critical import fit_scaling_law
 
     found = critical_sizes(_runs(tables, "critical_runs"))
@@ -745,37 +456,6 @@ def _paper_exponent(tables: dict, profile: str) -> tuple[str, str]:
     return (f"the paper's B* = {', '.join(map(str, vi['critical_B']))} at N = "
             f"{', '.join(f'{n:,}' for n in vi['N'])}: a = {fit.slope:.2f}, 95% CI [{fit.slope_ci[0]:.2f}, "
             f"{fit.slope_ci[1]:.2f}]"), _exponent_verdict(fit.slope, fit.slope_ci)
-
-
-def full_size(runs: pd.DataFrame) -> pd.DataFrame:
-    """Each data set's runs on its largest training set: not the `dataset-size` subsets of the large synthetic set."""
-    return runs[runs["train_size"] == runs.groupby("dataset")["train_size"].transform("max")]
-
-
-def table_vi(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
-    """Table VI beside ours, one row per data set, with a verdict per column; the `table-vi` claims and the
-    critical chapter both read it, so they cannot disagree.
-
-    Only each data set's full-size runs count (its largest training set): the `dataset-size` subsets of the large
-    synthetic set are points of the B* ∝ N^a fit, not rows of Table VI. `optimal_b` and `critical_b` are
-    `critical.critical_batch_size` on the seed means. A verdict is reproduced when our B equals the paper's, not
-    reproduced otherwise (no B* at all included), and not testable where the paper has no row or the data set's
-    runs do not have the paper's setup (`profile`, read from their provenance: absolute numbers are compared only
-    on paper-profile runs)."""
-    from .critical import critical_batch_size
-
-    full = full_size(runs)
-    found = critical_batch_size(full, tolerance, by=("dataset", "train_size")).rename(columns={"train_size": "N"})
-    found.insert(2, "profile", [runs_profile(full[full["dataset"] == d], "unknown") for d in found["dataset"]])
-    theirs = paper.table("VI").rename(columns={"N": "paper N", "optimal_B": "paper optimal B",
-                                               "critical_B": "paper B*"})
-    table = found.merge(theirs, on="dataset", how="left")
-    for ours, theirs_column, label in (("optimal_b", "paper optimal B", "optimal B"), ("critical_b", "paper B*", "B*")):
-        table[f"verdict ({label})"] = [
-            NOT_TESTABLE if pd.isna(b_theirs) or setup != "paper" else
-            REPRODUCED if pd.notna(b_ours) and int(b_ours) == int(b_theirs) else NOT_REPRODUCED
-            for b_ours, b_theirs, setup in zip(table[ours], table[theirs_column], table["profile"], strict=True)]
-    return table
 
 
 def _table_vi(column: str):
