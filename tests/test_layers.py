@@ -13,7 +13,8 @@ LAYERS = [
     {"run", "reference", "fast", "train"},
     {"store", "sweep"},
     {"landscape", "sharpness", "noise", "critical", "checks", "protocol"},
-    {"stats", "runtable", "timing", "paper_tables", "summaries", "findings", "analysis", "report"},
+    {"stats", "runtable", "timing", "paper_tables", "summaries", "findings", "analysis", "rulebook", "claims_accuracy",
+     "claims_training", "claims_landscape", "report"},
     {"book", "plots", "widgets", "params"},
     {"cli", "__main__", "__init__"},
 ]

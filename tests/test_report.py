@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from batchsize import paper, paper_tables, report, runtable, stats
+from batchsize import paper, paper_tables, report, rulebook, runtable, stats
 
 SEEDS = (42, 43, 44)
 SPREAD = (-0.1, 0.0, 0.1)  # per-seed offsets: a small, known seed spread
@@ -61,7 +61,7 @@ def test_only_not_testable_makes_a_claim_not_testable_and_bugs_propagate():
     def broken(tables, profile):
         raise KeyError("a bug")
 
-    claim = report.Claim("x", "", "", "", "accuracy", "", broken)
+    claim = rulebook.Claim("x", "", "", "", "accuracy", "", broken)
     with pytest.raises(KeyError):
         report.evaluate([claim], {}, "paper")
     ours, verdict_ = verdict("table-iii", accuracy=runs({("synthetic-1k", 8): 95.0}))
