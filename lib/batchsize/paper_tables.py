@@ -12,8 +12,6 @@ from .runtable import full_size, mean_by_batch, runs_profile, trained
 from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, Estimate, NotTestable, estimate, graded
 
 ACC_TOL, ACC_PARTLY_TOL = 1.0, 3.0  # percentage points: same accuracy within 1 pp, close within 3 pp
-
-
 GAP_TOL, GAP_PARTLY_TOL = 1.0, 2.0
 
 

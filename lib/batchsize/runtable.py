@@ -8,8 +8,6 @@ import pandas as pd
 from .stats import NotTestable
 
 SYNTHETIC = ("synthetic-1k", "synthetic-10k", "synthetic-50k")
-
-
 TRAINING_METRICS = ("test_acc", "train_acc", "gap", "best_test_acc")  # meaningless for a run that did not train
 
 

@@ -172,8 +172,6 @@ def with_rule_names(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 MATCHED_COMPARISONS = ("fixed epochs", "equal updates", "equal epochs")
-
-
 HIGHER = "B's test acc higher"  # yes, no, or not resolved: where the interval of the difference lies
 
 

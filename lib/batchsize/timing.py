@@ -16,6 +16,7 @@ from .store import REPO_ROOT
 
 
 def converged(part: pd.DataFrame) -> pd.Series:
+    """Runs that reached the paper's convergence target (first epoch above 80 %) within their epochs."""
     return part["first_epoch_above_80"].notna()
 
 
@@ -139,8 +140,6 @@ def efficiency_ratios(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 CNN_BENCHMARK = REPO_ROOT / "benchmarks" / "results" / "cnn-cpu.json"  # `benchmarks/cnn.py` on one quiet core
-
-
 # Every committed run of it, one per CPU: the sweeps' own first (the report grades on it), then an Intel core
 # without native bf16, on which earlier paper runs were trained.
 CNN_BENCHMARKS = (CNN_BENCHMARK, CNN_BENCHMARK.parent / "intel-emulated-bf16" / "cnn-cpu.json")
