@@ -36,7 +36,7 @@ epsilon = 0.1  # the paper's ε
 # %% tags=["remove-input"]
 from IPython.display import Markdown
 
-from batchsize import analysis, book, findings, paper, plots, summaries
+from batchsize import analysis, book, findings, panels, paper, plots, summaries
 
 chapter = book.Chapter(book.sections_of(datasets), profile, device, seeds, data_dir, store, batch_sizes,
                        mix_profiles=True)
@@ -85,7 +85,7 @@ book.publish(plots.sharpness_panels(sharp, analysis.SHARPNESS_METRICS, paper.SHA
              "trace estimate's standard error (`hessian_trace_se`).", sharp, "Sharpness", runs=mlp)
 
 # %%
-ratios = summaries.sharpness_ratios(sharp, analysis.SHARPNESS_METRICS).replace({"metric": plots.LABELS})
+ratios = summaries.sharpness_ratios(sharp, analysis.SHARPNESS_METRICS).replace({"metric": panels.LABELS})
 book.publish(book.styled(ratios.rename(columns={"metric": "measure"})),
              f"Sharpness of the largest over the smallest B: geometric mean over seeds with a 95% interval (Welch, "
              f"log scale; none where a value is not positive); the paper: S ratio {paper.SHARPNESS_RATIO}× for "

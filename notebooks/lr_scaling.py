@@ -30,7 +30,7 @@ batch_sizes = None  # None: the profile's ablation batch sizes
 # %% tags=["remove-input"]
 from IPython.display import Markdown
 
-from batchsize import book, findings, paper, paper_tables, plots, runtable, summaries
+from batchsize import book, findings, panels, paper, paper_tables, plots, runtable, summaries
 from batchsize.config import make_config
 
 chapter = book.Chapter(["lr-scaling", "cifar10-lr"], profile, device, seeds, data_dir, store, batch_sizes,
@@ -61,8 +61,8 @@ Markdown(findings.lr_rule_summary(lr_runs))
 # ## CIFAR-10 at large B: batch size, or the learning-rate rule?
 
 # %%
-fig, ax = plots.grid(1, width=7, height=4.2)
-plots.by_batch(cifar_runs, "test_acc", hue="rule", ax=ax[0], title="CIFAR-10 (Adam)")
+fig, ax = panels.grid(1, width=7, height=4.2)
+panels.by_batch(cifar_runs, "test_acc", hue="rule", ax=ax[0], title="CIFAR-10 (Adam)")
 cells = summaries.lr_rule_cells(cifar_runs)
 book.publish(fig, "CIFAR-10 test accuracy at large B under four LR rules. If the collapse were batch size itself, "
              "every rule would collapse; if the linear rule's large Adam LR causes it, fixed and square-root "
