@@ -1,7 +1,7 @@
 """The measurements at trained weights that the chapters and the report share: loss surfaces, sharpness, gradient
 variance and the gradient noise scale, each cached per run, so that a chapter and the report compute them once and
-show the same; and `report_tables`, the report's inputs. The tables they give are read by `summaries` and judged
-by the rules in `report`.
+show the same; and `report_tables`, the inputs of the claims' rules. The tables they give are read by `summaries`
+and judged by those rules (`claims_*`, listed by `report`).
 
 Every function takes the runs to analyse (all seeds of a configuration, not the first) and a `book.Chapter`
 that loads their weights and data.

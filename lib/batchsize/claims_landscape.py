@@ -115,7 +115,8 @@ def _listed(values: pd.Series) -> str:
 
 
 def _table_vi(column: str):
-    """Table VI's optimal or critical B (`table_vi`), over the data sets whose runs have the paper's setup."""
+    """Table VI's optimal or critical B (`paper_tables.table_vi`), over the data sets whose runs have the paper's
+    setup."""
     def test(tables: dict, profile: str) -> tuple[str, str]:
         compared = table_vi(runs_of(tables, "critical_runs"))
         compared = compared[compared["paper N"].notna()]  # the data sets of Table VI
