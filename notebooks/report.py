@@ -20,7 +20,8 @@
 # too uncertain to tell: a wide interval cannot pass by merely touching the paper's value), and
 # **not testable** only where our runs cannot answer (absolute numbers off the `paper` profile, a batch size we
 # did not run; the row says which). Runs that ended at chance are counted in each row, never averaged in
-# silently. The rules live in `batchsize.report`, each with tests on hand-made tables that give both outcomes.
+# silently. The rules live beside their claims in `batchsize.claims_accuracy`, `claims_training` and
+# `claims_landscape`, each with tests on hand-made tables that give both outcomes.
 
 # %% tags=["parameters"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
