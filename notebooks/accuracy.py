@@ -29,7 +29,7 @@ batch_sizes = None  # e.g. [8, 32, 128]; None: the profile's batch sizes
 import pandas as pd
 from IPython.display import Markdown, display
 
-from batchsize import analysis, book, paper, plots, report
+from batchsize import book, findings, paper, paper_tables, plots, runtable, summaries
 from batchsize.config import make_config
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds, data_dir, store, batch_sizes,
@@ -44,12 +44,13 @@ Markdown("Rendering " + "; ".join(f"{s}: the **{chapter.profile_of(s)}** profile
 # %% tags=["remove-input"]
 def comparison(dataset: str, name: str) -> None:
     """The paper's table beside our seed means, with verdicts."""
-    table = report.compare_accuracy(runs_all, dataset, chapter.profile_of(book.sections_of([dataset])[0]))
+    table = paper_tables.compare_accuracy(runs_all, dataset, chapter.profile_of(book.sections_of([dataset])[0]))
     book.publish(book.styled(table, 3), f"{name}, {book.DATASET_NAMES[dataset]}: the paper's values (`paper …`) "
                  f"beside our seed means. Verdicts on the trained seeds' 95 % interval: all of it within "
-                 f"{report.ACC_TOL:g} pp of the paper's test accuracy (gap: {report.GAP_TOL:g} pp) reproduced, all of "
-                 f"it beyond {report.ACC_PARTLY_TOL:g} pp ({report.GAP_PARTLY_TOL:g} pp) not reproduced, partly "
-                 "between; absolute numbers are not testable off the paper profile.", table, f"{name} {dataset}",
+                 f"{paper_tables.ACC_TOL:g} pp of the paper's test accuracy (gap: {paper_tables.GAP_TOL:g} pp) "
+                 f"reproduced, all of it beyond {paper_tables.ACC_PARTLY_TOL:g} pp "
+                 f"({paper_tables.GAP_PARTLY_TOL:g} pp) not reproduced, partly between; absolute numbers are not "
+                 "testable off the paper profile.", table, f"{name} {dataset}",
                  runs=runs_all[runs_all["dataset"] == dataset])
 
 
@@ -68,13 +69,13 @@ def paper_scale_so_far(dataset: str, table_number: str) -> None:
         "verdicts by the same rules (one seed has no interval, so it is never *reproduced*); the "
         "[report](report.py) judges this data set's claims on them too. The verdicts above are on the quick runs, "
         "which cannot test absolute numbers, until the section is complete."))
-    table = report.compare_accuracy(done, dataset, "paper").dropna(subset=["seeds"])  # collapsed cells too
+    table = paper_tables.compare_accuracy(done, dataset, "paper").dropna(subset=["seeds"])  # collapsed cells too
     one_seed = table["seeds"] - table["at chance"] < 2  # an "interval" of one seed is the point itself
     table.loc[one_seed, [c for c in table if " CI " in c]] = float("nan")
     figure = {"III": "Fig 3", "IV": "Fig 4"}[table_number]
     book.publish(plots.image_accuracy(done, dataset, table_number), f"{book.DATASET_NAMES[dataset]} at paper "
                  f"scale, the runs finished so far; dotted squares: the paper's {name}.",
-                 report.mean_by_batch(done, trained_only=True), f"{figure} at paper scale so far", runs=done)
+                 runtable.mean_by_batch(done, trained_only=True), f"{figure} at paper scale so far", runs=done)
     book.publish(book.styled(table, 3), f"{name} beside the paper-scale runs finished so far (seed means; no "
                  "interval below two seeds; provisional verdicts).", table,
                  f"{name} at paper scale so far", runs=done)
@@ -95,7 +96,7 @@ def paper_scale_so_far(dataset: str, table_number: str) -> None:
 # %%
 synthetic = runs["synthetic"]
 book.publish(plots.synthetic_accuracy(synthetic), "Test accuracy against B for the three synthetic sets; dotted "
-             "squares: the paper's Table VII.", report.mean_by_batch(synthetic, trained_only=True), "Fig 2",
+             "squares: the paper's Table VII.", runtable.mean_by_batch(synthetic, trained_only=True), "Fig 2",
              runs=synthetic)
 for name in ["synthetic-1k", "synthetic-10k", "synthetic-50k"]:
     if name in set(synthetic["dataset"]):
@@ -112,7 +113,7 @@ for name in ["synthetic-1k", "synthetic-10k", "synthetic-50k"]:
 book.publish(plots.image_accuracy(runs["mnist"], "mnist", "III"), "MNIST test accuracy against B; dotted squares: "
              "the paper's Table III; crosses: runs that did not train (where there are any, the right "
              "panel shows the others without them, zoomed in on their seed intervals).",
-             report.mean_by_batch(runs["mnist"], trained_only=True), "Fig 3",
+             runtable.mean_by_batch(runs["mnist"], trained_only=True), "Fig 3",
              runs=runs["mnist"])
 comparison("mnist", "Table III")
 paper_scale_so_far("mnist", "III")
@@ -132,7 +133,7 @@ paper_scale_so_far("mnist", "III")
 book.publish(plots.image_accuracy(runs["cifar10"], "cifar10", "IV"), "CIFAR-10 test accuracy against B; dotted "
              "squares: the paper's Table IV; crosses: runs that did not train (where there are any, the right "
              "panel shows the others without them, zoomed in on their seed intervals).",
-             report.mean_by_batch(runs["cifar10"], trained_only=True), "Fig 4",
+             runtable.mean_by_batch(runs["cifar10"], trained_only=True), "Fig 4",
              runs=runs["cifar10"])
 comparison("cifar10", "Table IV")
 paper_scale_so_far("cifar10", "IV")
@@ -141,7 +142,7 @@ paper_scale_so_far("cifar10", "IV")
 # ## Where does accuracy peak?
 
 # %%
-peaks = analysis.best_batch_sizes(runs_all)
+peaks = summaries.best_batch_sizes(runs_all)
 book.publish(book.styled(peaks),
              "The batch size with the highest mean test accuracy per data set (runs that trained), beside the paper's "
              "Table VI.", peaks, "Best batch size", runs=runs_all)
@@ -153,8 +154,8 @@ book.publish(book.styled(peaks),
 # not a low accuracy to average: it says the paper's setting did not train there, with that seed.
 
 # %%
-display(Markdown(analysis.failed_runs_text(runs_all)))
-failed = analysis.runs_of_failed_cells(runs_all)
+display(Markdown(findings.failed_runs_text(runs_all)))
+failed = summaries.runs_of_failed_cells(runs_all)
 if len(failed):
     book.publish(plots.failed_cells_curves(chapter.history(failed), failed), "Every seed of each cell where some "
                  "run did not train: running training loss (log scale) and test accuracy per epoch; dashed: chance. "

@@ -37,7 +37,7 @@ store = None  # None: results/<profile>
 # %% tags=["remove-cell"]
 from IPython.display import Markdown
 
-from batchsize import analysis, book, checks, plots
+from batchsize import book, checks, findings, plots, summaries
 from batchsize.config import DATASET_SPECS
 from batchsize.plan import get_profile
 
@@ -62,7 +62,7 @@ book.publish(book.styled(init_cells),
              "Initialisation check table", runs=init_runs)
 
 # %%
-Markdown(analysis.init_check_text(init_runs, init_cells, get_profile("paper").init))
+Markdown(findings.init_check_text(init_runs, init_cells, get_profile("paper").init))
 
 # %% [markdown]
 # ## bf16 mixed precision
@@ -70,7 +70,7 @@ Markdown(analysis.init_check_text(init_runs, init_cells, get_profile("paper").in
 # %% tags=["remove-cell"]
 precision = book.Chapter(["precision-check"], profile, device, seeds, data_dir, store, mix_profiles=True)
 precision_runs = precision.table("precision-check")
-precision_cells = analysis.precision_check_cells(precision_runs)
+precision_cells = summaries.precision_check_cells(precision_runs)
 
 # %%
 book.publish(plots.seeds_by_dataset(precision_runs, "precision"),
@@ -85,4 +85,4 @@ book.publish(book.styled(precision_cells),
 
 # %%
 paper_precision = {d: get_profile("paper").precision_of(d) for d in ("mnist", "cifar10")}
-Markdown(analysis.precision_check_text(precision_cells, precision_runs, paper_precision))
+Markdown(findings.precision_check_text(precision_cells, precision_runs, paper_precision))

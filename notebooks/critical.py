@@ -32,7 +32,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 from scipy import stats
 
-from batchsize import analysis, book, paper, plots, report
+from batchsize import analysis, book, findings, paper, paper_tables, plots, runtable, summaries
 from batchsize.critical import bootstrap_critical
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10", "dataset-size"], profile, device, seeds, data_dir, store,
@@ -44,11 +44,11 @@ runs = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True
 #
 # One row per data set, on its full training set (the subsets of the large synthetic set enter only the fit
 # below). The verdicts are those of the report's `table-vi` claims, from the same function
-# (`report.table_vi`).
+# (`paper_tables.table_vi`).
 
 # %%
-table_vi = report.table_vi(runs, tolerance)
-full = report.full_size(runs)
+table_vi = paper_tables.table_vi(runs, tolerance)
+full = runtable.full_size(runs)
 book.publish(book.styled(table_vi),
              f"Optimal B (highest mean test accuracy) and B* (smallest B above it more than {tolerance} point below "
              "the peak; — where none is) per data set, beside the paper's Table VI. The paper's N counts the whole "
@@ -72,7 +72,7 @@ else:
 # same rule as Table VI.
 
 # %%
-points = analysis.critical_sizes(runs, tolerance)
+points = summaries.critical_sizes(runs, tolerance)
 synthetic = points.dropna(subset=["critical_b"])
 book.publish(book.styled(points),
              f"B* (— where no B falls more than {tolerance} point below the peak) per synthetic data set and "
@@ -80,7 +80,7 @@ book.publish(book.styled(points),
              runs=runs[runs["dataset"].str.startswith("synthetic")])
 
 # %%
-fits, ours = analysis.exponent_fits(synthetic)
+fits, ours = summaries.exponent_fits(synthetic)
 book.publish(plots.critical_against_n(synthetic, ours), "Critical batch size against training-set size (synthetic "
              "data), log-log, with the fitted power law; open squares: the paper's Table VI (its N × 0.8, the "
              "training examples). Groups without a B* (no B falls a point below the peak) are left out.",
@@ -105,10 +105,10 @@ book.publish(book.styled(fits, 3),
 # %%
 models = analysis.base_batch_models(analysis.with_weights(chapter, full), list(table_vi["dataset"]))
 noise = analysis.noise_scales(chapter, models)
-versus = analysis.noise_against_critical(noise, table_vi)
+versus = summaries.noise_against_critical(noise, table_vi)
 book.publish(book.styled(versus),
              "B_noise (geometric mean over seeds with a 95% t interval on the log scale; `not estimable`: seeds "
              "whose estimate of |G|² is not positive) beside B* of Table VI and their ratio. Agreement: B_noise's "
              "interval lies inside [B*/2, 2·B*]; larger or smaller: beyond it; undecided: across its edge.",
              versus, "Noise scale and B*", runs=models)
-Markdown(analysis.noise_agreement(versus))
+Markdown(findings.noise_agreement(versus))

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
-from batchsize import book, plots, report
+from batchsize import book, paper_tables, plots
 from batchsize.data import load_dataset
 from batchsize.plan import get_profile
 from batchsize.store import git_commit
@@ -48,7 +48,7 @@ ours = pd.DataFrame([{
     "classes": d.n_classes, f"{chapter.profile} train subset": prof.n_train.get(name, len(d.x_train)),
     f"{chapter.profile} test subset": prof.n_test.get(name, len(d.x_test)), "note": d.note}
     for name, d in loaded.items()])
-table_i = report.table_i(ours)
+table_i = paper_tables.table_i(ours)
 book.publish(book.styled(table_i.drop(columns="note")),
              f"The paper's data set sizes and ours (full sets); the `{chapter.profile}` profile trains on "
              f"the subsets in the last columns (stratified, fixed seed). {source}", table_i, "Table I")

@@ -38,7 +38,7 @@ target_rule = 0.9  # target accuracy: 80% (the paper's) where two B reach it, el
 # %% tags=["remove-input"]
 import pandas as pd
 
-from batchsize import analysis, book, paper, plots, report
+from batchsize import book, paper, plots, runtable, timing
 from batchsize.run import ACCURACY_TARGET
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds, data_dir, store, batch_sizes)
@@ -56,15 +56,15 @@ for figure, group in FIGURES.items():
     if len(part):
         book.publish(plots.epoch_times_and_curves(part, history), "Median epoch time against B (log scale; "
                      "dotted squares: the paper, on its hardware) and test accuracy per epoch for every B.",
-                     report.mean_by_batch(part), figure, runs=part)
+                     runtable.mean_by_batch(part), figure, runs=part)
 
 # %% [markdown]
 # ## Epochs and wall-clock time to a target accuracy
 
 # %%
-speed = analysis.cnn_speed()
-to_target = analysis.runs_to_target(runs, history, target_rule, speed)
-cells = analysis.target_cells(to_target)
+speed = timing.cnn_speed()
+to_target = timing.runs_to_target(runs, history, target_rule, speed)
+cells = timing.target_cells(to_target)
 timed_apart = sorted(to_target.loc[to_target["epoch times from"] == "benchmark", "dataset"].unique())
 book.publish(plots.time_to_target(to_target), "Epochs and training seconds (that epoch × the epoch time) until the "
              f"test accuracy first reaches the target: {ACCURACY_TARGET:.0f}% where two B reach it, else "
@@ -84,7 +84,7 @@ book.publish(plots.time_to_target(to_target), "Epochs and training seconds (that
 # benchmark's of the last section.
 
 # %%
-ratios = analysis.efficiency_ratios(cells)
+ratios = timing.efficiency_ratios(cells)
 book.publish(book.styled(ratios, na_rep="never reached"),
              f"Paper: per-epoch speedup {paper.EPOCH_SPEEDUP[0]:.0f}–{paper.EPOCH_SPEEDUP[1]:.0f}× (its B = 1 against "
              f"B ≥ 256), {paper.EXTRA_EPOCHS[0]}–{paper.EXTRA_EPOCHS[1]}× more epochs, wall-clock speedup "
@@ -106,9 +106,9 @@ book.publish(book.styled(ratios, na_rep="never reached"),
 # Intel core, B = 1 is the slowest.
 
 # %%
-every_cpu = pd.concat([analysis.cnn_speed(path) for path in analysis.CNN_BENCHMARKS], ignore_index=True)
+every_cpu = pd.concat([timing.cnn_speed(path) for path in timing.CNN_BENCHMARKS], ignore_index=True)
 if len(every_cpu):
-    speedups = analysis.cnn_epoch_speedups(every_cpu)
+    speedups = timing.cnn_epoch_speedups(every_cpu)
     book.publish(plots.cnn_epoch_speedups(speedups), "Per-epoch speed-up of the CNN training step over B = 1 "
                  "(training images per second at B ÷ at B = 1; bars: 95 % interval over the benchmark's repeats; "
                  "log scale), one panel per CPU; grey: the paper's. Measured by "

@@ -30,7 +30,7 @@ batch_sizes = None  # None: the profile's batch sizes
 import pandas as pd
 from IPython.display import Markdown
 
-from batchsize import analysis, book, paper, plots, report
+from batchsize import book, findings, paper, plots, runtable, summaries
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10", "matched-steps"], profile, device, seeds, data_dir, store,
                        batch_sizes)
@@ -44,14 +44,14 @@ book.glue(**paper.quoted())
 # %%
 book.publish(plots.gap_against_b(runs), "Generalization gap Δ against B; dotted squares: the paper's Tables III, IV "
              f"and VII; dashed line: the paper's Δ = {paper.GAP_BOUND}% bound for B ≤ {paper.GAP_BOUND_MAX_B}. "
-             "Runs that did not train are crosses, outside the mean.", report.mean_by_batch(runs, trained_only=True),
+             "Runs that did not train are crosses, outside the mean.", runtable.mean_by_batch(runs, trained_only=True),
              "Fig 5", runs=runs)
 
 # %% [markdown]
 # ## Pearson r between log B and Δ
 
 # %%
-pearson = analysis.pearson_table(runs)
+pearson = summaries.pearson_table(runs)
 book.publish(book.styled(pearson, 3).format({"p": "{:.2g}"}),
              "Pearson correlation of log₂ B with Δ over all runs (one point per run), two-sided p-value and 95% "
              "Fisher-z interval; then per data set.", pearson, "Pearson r", runs=runs)
@@ -65,7 +65,7 @@ Markdown(f"Over all runs r = {overall['r']:.2f} (95% CI {overall['ci_low']:.2f} 
 # ## Is Δ below the paper's bound for B ≤ 64?
 
 # %%
-worst = analysis.gap_bound_table(runs)
+worst = summaries.gap_bound_table(runs)
 book.publish(book.styled(worst),
              f"The largest mean Δ among B ≤ {paper.GAP_BOUND_MAX_B} per data set (the paper: below "
              f"{paper.GAP_BOUND}% everywhere).", worst, "Gap bound", runs=runs)
@@ -81,8 +81,8 @@ book.publish(book.styled(worst),
 
 # %%
 matched = chapter.table("matched-steps")
-comparison = analysis.matched_steps(matched)
-curves = analysis.matched_curves(chapter.history(matched))
+comparison = summaries.matched_steps(matched)
+curves = summaries.matched_curves(chapter.history(matched))
 fixed = matched[matched["epochs"] == matched["epochs"].min()]
 book.publish(plots.matched_steps(curves, fixed.loc[fixed["batch_size"] == 32, "steps"].median(), fixed["epochs"].min()),
              "Medium synthetic set: test accuracy of each B's longest run against updates (left) and epochs "
@@ -95,4 +95,4 @@ book.publish(book.styled(comparison),
              "Test accuracy and gap Δ of B minus those of B = 32 (seed means, Welch 95% interval; with one seed "
              "the point alone) at the fixed budget, at equal updates and at equal epochs; last, B = 32 trained "
              "longer against its fixed budget.", comparison, "Matched-steps comparison", runs=matched)
-Markdown(analysis.matched_steps_conclusion(comparison))
+Markdown(findings.matched_steps_conclusion(comparison))

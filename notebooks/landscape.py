@@ -36,7 +36,7 @@ epsilon = 0.1  # the paper's ε
 # %% tags=["remove-input"]
 from IPython.display import Markdown
 
-from batchsize import analysis, book, paper, plots
+from batchsize import analysis, book, findings, panels, paper, plots, summaries
 
 chapter = book.Chapter(book.sections_of(datasets), profile, device, seeds, data_dir, store, batch_sizes,
                        mix_profiles=True)
@@ -62,7 +62,7 @@ for name, part in surfaces.groupby("dataset", sort=False):
 
 # %%
 if len(surfaces):
-    rise = analysis.surface_rise(surfaces)
+    rise = summaries.surface_rise(surfaces)
     book.publish(book.styled(rise, 4),
                  "How fast the surface rises around the minimum: mean test loss over the inner square minus the "
                  "loss at the centre (larger: sharper).", rise, "Surface rise", runs=weights)
@@ -85,7 +85,7 @@ book.publish(plots.sharpness_panels(sharp, analysis.SHARPNESS_METRICS, paper.SHA
              "trace estimate's standard error (`hessian_trace_se`).", sharp, "Sharpness", runs=mlp)
 
 # %%
-ratios = analysis.sharpness_ratios(sharp, analysis.SHARPNESS_METRICS).replace({"metric": plots.LABELS})
+ratios = summaries.sharpness_ratios(sharp, analysis.SHARPNESS_METRICS).replace({"metric": panels.LABELS})
 book.publish(book.styled(ratios.rename(columns={"metric": "measure"})),
              f"Sharpness of the largest over the smallest B: geometric mean over seeds with a 95% interval (Welch, "
              f"log scale; none where a value is not positive); the paper: S ratio {paper.SHARPNESS_RATIO}× for "
@@ -100,11 +100,11 @@ book.publish(book.styled(ratios.rename(columns={"metric": "measure"})),
 # ### Do the trace and λ_max agree?
 
 # %%
-ranks = analysis.rank_agreement(sharp, "hessian_top_eigenvalue", "hessian_trace")
+ranks = summaries.rank_agreement(sharp, "hessian_top_eigenvalue", "hessian_trace")
 book.publish(book.styled(ranks.rename(columns={"order by hessian_top_eigenvalue": "order by top eigenvalue",
                                                "order by hessian_trace": "order by trace"})),
              "The batch sizes of each data set from the flattest to the sharpest by the seed mean of the top Hessian "
              "eigenvalue and of the Hessian trace, and Kendall's τ between the two sets of means.", ranks,
              "Trace and top eigenvalue", runs=mlp)
-Markdown(analysis.rank_agreement_text(ranks, "hessian_top_eigenvalue", "hessian_trace",
+Markdown(findings.rank_agreement_text(ranks, "hessian_top_eigenvalue", "hessian_trace",
                                       ("the top eigenvalue λ_max", "the Hessian trace")))

@@ -30,20 +30,20 @@ batch_sizes = None  # None: the profile's ablation batch sizes
 # %% tags=["remove-input"]
 from IPython.display import Markdown
 
-from batchsize import analysis, book, paper, plots, report
+from batchsize import book, findings, panels, paper, paper_tables, plots, runtable, summaries
 from batchsize.config import make_config
 
 chapter = book.Chapter(["lr-scaling", "cifar10-lr"], profile, device, seeds, data_dir, store, batch_sizes,
                        mix_profiles=True)
 lr_runs = chapter.table("lr-scaling")
-cifar_runs = analysis.with_rule_names(chapter.table("cifar10-lr"))
+cifar_runs = summaries.with_rule_names(chapter.table("cifar10-lr"))
 book.glue(**paper.quoted(), cifar_lr_1024=make_config("cifar10", 1024).lr)
 
 # %% [markdown]
 # ## Table V: fixed, linear and square-root learning rates on the large synthetic set
 
 # %%
-table_v = report.table_v(lr_runs, chapter.profile)
+table_v = paper_tables.table_v(lr_runs, chapter.profile)
 book.publish(book.styled(table_v, 4),
              "the paper (`paper …`, linear = its 'Scaled') beside our seed means; the square-root rule is "
              "ours. Absolute accuracies are testable only on the paper profile.", table_v, "Table V", runs=lr_runs)
@@ -51,19 +51,19 @@ book.publish(book.styled(table_v, 4),
 # %%
 book.publish(plots.lr_rules(lr_runs), "Large synthetic set: test accuracy and gap against B for each LR rule; "
              "dotted squares: the paper's Table V (fixed and linear).",
-             report.mean_by_batch(lr_runs, ("lr", "test_acc", "gap"), ("batch_size", "lr_rule")), "LR rules",
+             runtable.mean_by_batch(lr_runs, ("lr", "test_acc", "gap"), ("batch_size", "lr_rule")), "LR rules",
              runs=lr_runs)
 
 # %%
-Markdown(analysis.lr_rule_summary(lr_runs))
+Markdown(findings.lr_rule_summary(lr_runs))
 
 # %% [markdown]
 # ## CIFAR-10 at large B: batch size, or the learning-rate rule?
 
 # %%
-fig, ax = plots.grid(1, width=7, height=4.2)
-plots.by_batch(cifar_runs, "test_acc", hue="rule", ax=ax[0], title="CIFAR-10 (Adam)")
-cells = analysis.lr_rule_cells(cifar_runs)
+fig, ax = panels.grid(1, width=7, height=4.2)
+panels.by_batch(cifar_runs, "test_acc", hue="rule", ax=ax[0], title="CIFAR-10 (Adam)")
+cells = summaries.lr_rule_cells(cifar_runs)
 book.publish(fig, "CIFAR-10 test accuracy at large B under four LR rules. If the collapse were batch size itself, "
              "every rule would collapse; if the linear rule's large Adam LR causes it, fixed and square-root "
              "rules would not.", cells, "CIFAR-10 LR rules", runs=cifar_runs)

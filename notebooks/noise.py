@@ -30,7 +30,7 @@ datasets = ["synthetic-1k", "synthetic-10k", "synthetic-50k"]
 n_batches = 20  # the paper's 20 mini-batches per B
 
 # %% tags=["remove-input"]
-from batchsize import analysis, book, paper, plots
+from batchsize import analysis, book, paper, plots, summaries
 
 chapter = book.Chapter(book.sections_of(datasets), profile, device, seeds, data_dir, store, mix_profiles=True)
 weights = analysis.runs_with_weights(chapter, datasets)
@@ -47,7 +47,7 @@ book.publish(plots.variance_against_b(variance), f"Mean elementwise variance of 
 # ## The log-log fit (Eq. 5)
 
 # %%
-fits = analysis.variance_fits(variance)
+fits = summaries.variance_fits(variance)
 book.publish(book.styled(fits, 3),
              f"Least-squares fit of log σ̂² on log B with a 95% t interval for the slope. The paper: slope "
              f"{paper.VARIANCE_SLOPE}, R² = {paper.VARIANCE_R2}. Without replacement the raw variance bends down "

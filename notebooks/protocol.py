@@ -35,14 +35,14 @@ gap_threshold = 5.0  # line 11: halve B when Δ exceeds this (points)
 # %% tags=["remove-input"]
 import pandas as pd
 
-from batchsize import analysis, book, paper
+from batchsize import book, paper, summaries
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds, data_dir, store, batch_sizes)
 runs = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True)
 book.glue(**paper.quoted())
 
 # %%
-protocol = analysis.protocol_table(runs, gap_threshold)
+protocol = summaries.protocol_table(runs, gap_threshold)
 book.publish(book.styled(protocol, 4),
              "Algorithm 2 applied to each data set (N = our training examples, η₀ and B₀ from Table II), beside "
              "the measured accuracies: what the protocol would have cost against the best B we measured, and "

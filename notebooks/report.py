@@ -20,7 +20,8 @@
 # too uncertain to tell: a wide interval cannot pass by merely touching the paper's value), and
 # **not testable** only where our runs cannot answer (absolute numbers off the `paper` profile, a batch size we
 # did not run; the row says which). Runs that ended at chance are counted in each row, never averaged in
-# silently. The rules live in `batchsize.report`, each with tests on hand-made tables that give both outcomes.
+# silently. The rules live beside their claims in `batchsize.claims_accuracy`, `claims_training` and
+# `claims_landscape`, each with tests on hand-made tables that give both outcomes.
 
 # %% tags=["parameters"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
@@ -33,7 +34,7 @@ store = None  # None: results/<profile>
 import pandas as pd
 from IPython.display import Markdown, display
 
-from batchsize import analysis, book, paper, report
+from batchsize import analysis, book, paper, report, stats
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10", "lr-scaling", "dataset-size"], profile, device, seeds,
                        data_dir, store, mix_profiles=True)
@@ -44,7 +45,7 @@ book.glue(**paper.quoted())
 
 # %%
 counts = verdicts["verdict"].value_counts()
-Markdown(f"**{len(verdicts)} claims**: " + ", ".join(f"{counts.get(v, 0)} {v}" for v in report.VERDICTS) + ". Each "
+Markdown(f"**{len(verdicts)} claims**: " + ", ".join(f"{counts.get(v, 0)} {v}" for v in stats.VERDICTS) + ". Each "
          "section renders the paper profile where its paper runs are complete, else the quick profile: "
          + "; ".join(f"{s}: **{chapter.profile_of(s)}**" for s in chapter.sections) + ". A claim that pools "
          "sections may therefore pool profiles; absolute numbers are judged only on paper-profile runs."

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from batchsize import analysis, report
+from batchsize import analysis, findings, stats, summaries, timing
 
 SEEDS, SPREAD = (42, 43, 44), (-0.1, 0.0, 0.1)
 
@@ -23,7 +23,7 @@ def rows(table: pd.DataFrame) -> dict[tuple[int, str], pd.Series]:
 
 def test_matched_steps_compares_at_equal_updates_and_equal_epochs_and_says_if_the_deficit_closes():
     closes = matched({(32, 10): 97.0, (512, 10): 95.0, (512, 160): 97.0, (32, 160): 98.5})
-    table = analysis.matched_steps(closes)
+    table = summaries.matched_steps(closes)
     found = rows(table)
     assert set(found) == {(512, "fixed epochs"), (512, "equal updates"), (512, "equal epochs"),
                           (32, "longer training")}
@@ -31,28 +31,28 @@ def test_matched_steps_compares_at_equal_updates_and_equal_epochs_and_says_if_th
     assert (updates["epochs"], updates["B = 32 epochs"], updates["updates"], updates["B = 32 updates"]) == \
         (160, 10, 2560, 2500)
     assert found[512, "fixed epochs"]["test acc difference"] == pytest.approx(-2.0)
-    assert found[512, "fixed epochs"]["CI high"] < 0 and found[512, "fixed epochs"][analysis.HIGHER] == "no"
-    assert updates[analysis.HIGHER] == "not resolved" and updates["CI low"] < 0 < updates["CI high"]
-    assert found[512, "equal epochs"][analysis.HIGHER] == "no"
-    assert found[32, "longer training"][analysis.HIGHER] == "yes"
-    text = analysis.matched_steps_conclusion(table)
+    assert found[512, "fixed epochs"]["CI high"] < 0 and found[512, "fixed epochs"][summaries.HIGHER] == "no"
+    assert updates[summaries.HIGHER] == "not resolved" and updates["CI low"] < 0 < updates["CI high"]
+    assert found[512, "equal epochs"][summaries.HIGHER] == "no"
+    assert found[32, "longer training"][summaries.HIGHER] == "yes"
+    text = findings.matched_steps_conclusion(table)
     assert "the deficit closes at matched steps" in text and "is behind it, so matched steps close" in text
     assert "-2.00 pp [" in text and "had not converged" in text and "one seed" not in text
 
     stays = matched({(32, 10): 97.0, (512, 10): 95.0, (512, 160): 95.5, (32, 160): 97.0})
-    text = analysis.matched_steps_conclusion(analysis.matched_steps(stays))
+    text = findings.matched_steps_conclusion(summaries.matched_steps(stays))
     assert "narrows at matched steps but does not close" in text and "do not resolve" in text
     none = matched({(32, 10): 97.0, (512, 10): 97.0, (512, 160): 97.0})
-    table = analysis.matched_steps(none)
+    table = summaries.matched_steps(none)
     assert {c for _, c in rows(table)} == {"fixed epochs", "equal updates"}  # no long B = 32 run: left out
-    assert "there is no deficit for matched steps to close" in analysis.matched_steps_conclusion(table)
-    one = analysis.matched_steps(stays[stays["seed"] == 42])
-    assert rows(one)[512, "fixed epochs"][analysis.HIGHER] == "no (one seed)"  # the point decides, and says so
-    text = analysis.matched_steps_conclusion(one)
+    assert "there is no deficit for matched steps to close" in findings.matched_steps_conclusion(table)
+    one = summaries.matched_steps(stays[stays["seed"] == 42])
+    assert rows(one)[512, "fixed epochs"][summaries.HIGHER] == "no (one seed)"  # the point decides, and says so
+    text = findings.matched_steps_conclusion(one)
     assert "narrows at matched steps but does not close" in text and "(n = 1, no interval)" in text
     assert text.endswith("With one seed per run these differences have no interval: each is a single pair of runs.")
-    with pytest.raises(report.NotTestable):
-        analysis.matched_steps_conclusion(analysis.matched_steps(matched({(512, 160): 97.0})))
+    with pytest.raises(stats.NotTestable):
+        findings.matched_steps_conclusion(summaries.matched_steps(matched({(512, 160): 97.0})))
 
 
 def sharpness(values: dict[int, tuple[float, float]]) -> pd.DataFrame:
@@ -63,15 +63,15 @@ def sharpness(values: dict[int, tuple[float, float]]) -> pd.DataFrame:
 
 def test_sharpness_ratios_and_whether_two_measures_rank_the_batch_sizes_alike():
     alike = sharpness({32: (1.0, 10.0), 256: (2.0, 30.0), 512: (4.0, 50.0)})
-    ratios = analysis.sharpness_ratios(alike, ("lam", "trace")).set_index("metric")
+    ratios = summaries.sharpness_ratios(alike, ("lam", "trace")).set_index("metric")
     assert ratios.loc["lam", "ratio"] == pytest.approx(4.0) and ratios.loc["trace", "ratio"] == pytest.approx(5.0)
     assert ratios.loc["lam", "95% CI low"] < 4.0 < ratios.loc["lam", "95% CI high"] and ratios["positive"].all()
-    ranks = analysis.rank_agreement(alike, "lam", "trace").iloc[0]
+    ranks = summaries.rank_agreement(alike, "lam", "trace").iloc[0]
     assert ranks["same order"] and ranks["order by lam"] == [32, 256, 512] and ranks["Kendall τ"] == 1.0
     crossed = sharpness({32: (1.0, 30.0), 256: (2.0, 10.0), 512: (4.0, -5.0)})
-    ranks = analysis.rank_agreement(crossed, "lam", "trace").iloc[0]
+    ranks = summaries.rank_agreement(crossed, "lam", "trace").iloc[0]
     assert not ranks["same order"] and ranks["order by trace"] == [512, 256, 32] and ranks["Kendall τ"] == -1.0
-    ratios = analysis.sharpness_ratios(crossed, ("trace",)).iloc[0]
+    ratios = summaries.sharpness_ratios(crossed, ("trace",)).iloc[0]
     assert not ratios["positive"] and np.isnan(ratios["ratio"])  # a negative trace estimate has no ratio
 
 
@@ -86,7 +86,7 @@ def test_noise_scale_against_b_star_within_a_factor_two_or_not():
                                             ("cifar10", (np.nan, np.nan, np.nan)),
                                             ("synthetic-50k", (40.0, 100.0, 250.0)))  # the seeds spread by factors
                           for s, v in zip(SEEDS, values, strict=True)])
-    table = analysis.noise_against_critical(noise, vi).set_index("dataset")
+    table = summaries.noise_against_critical(noise, vi).set_index("dataset")
     assert table["agreement"].to_dict() == {"synthetic-1k": "within a factor 2", "synthetic-10k": "B_noise larger",
                                             "mnist": "no B*", "cifar10": "no estimate",
                                             "synthetic-50k": "undecided"}
@@ -96,7 +96,7 @@ def test_noise_scale_against_b_star_within_a_factor_two_or_not():
     assert table.loc["synthetic-50k", "B_noise / B*"] < 2  # its ratio is inside the band, its interval is not
     assert table.loc["synthetic-10k", "ratio CI low"] > 2 and table.loc["cifar10", "not estimable"] == 3
     smaller = noise.assign(b_noise=noise["b_noise"] / 100)
-    assert analysis.noise_against_critical(smaller, vi).set_index("dataset").loc["synthetic-10k", "agreement"] == \
+    assert summaries.noise_against_critical(smaller, vi).set_index("dataset").loc["synthetic-10k", "agreement"] == \
         "B_noise smaller"
 
 
@@ -105,21 +105,21 @@ def test_the_sentences_say_what_the_tables_hold():
                        "critical_b": pd.array([64, 128, pd.NA], dtype="Int64")})
     noise = pd.DataFrame([{"dataset": d, "trained B": 32, "seed": 42, "b_noise": v}
                           for d, v in (("synthetic-1k", 100.0), ("synthetic-10k", 2000.0), ("mnist", 50.0))])
-    text = analysis.noise_agreement(analysis.noise_against_critical(noise, vi))
+    text = findings.noise_agreement(summaries.noise_against_critical(noise, vi))
     assert text.startswith("B_noise agrees with the measured B* within a factor 2 on 1 of the 2 data sets")
     assert "larger on synthetic-10k (B_noise/B* = 16)" in text and "not compared: mnist (no B*)" in text
     wide = pd.DataFrame([{"dataset": "synthetic-1k", "trained B": 32, "seed": s, "b_noise": v}
                          for s, v in zip(SEEDS, (40.0, 100.0, 250.0), strict=True)])
     assert "the seeds cannot tell on synthetic-1k (B_noise/B* = 1.6, 95 % interval" in \
-        analysis.noise_agreement(analysis.noise_against_critical(wide, vi))
-    none = analysis.noise_against_critical(noise[noise["dataset"] == "mnist"], vi)
-    assert analysis.noise_agreement(none).startswith("No data set has both")
+        findings.noise_agreement(summaries.noise_against_critical(wide, vi))
+    none = summaries.noise_against_critical(noise[noise["dataset"] == "mnist"], vi)
+    assert findings.noise_agreement(none).startswith("No data set has both")
 
-    alike = analysis.rank_agreement(sharpness({32: (1.0, 10.0), 512: (4.0, 50.0)}), "lam", "trace")
-    crossed = analysis.rank_agreement(sharpness({32: (1.0, 30.0), 512: (4.0, 10.0)}), "lam", "trace")
+    alike = summaries.rank_agreement(sharpness({32: (1.0, 10.0), 512: (4.0, 50.0)}), "lam", "trace")
+    crossed = summaries.rank_agreement(sharpness({32: (1.0, 30.0), 512: (4.0, 10.0)}), "lam", "trace")
     names = ("the top eigenvalue", "the trace")
-    assert "on 1 of 1 data sets." in analysis.rank_agreement_text(alike, "lam", "trace", names)
-    text = analysis.rank_agreement_text(crossed, "lam", "trace", names)
+    assert "on 1 of 1 data sets." in findings.rank_agreement_text(alike, "lam", "trace", names)
+    text = findings.rank_agreement_text(crossed, "lam", "trace", names)
     assert text.startswith("The top eigenvalue and the trace") and "on 0 of 1" in text
     assert "32, 512 against 512, 32" in text
 
@@ -127,8 +127,8 @@ def test_the_sentences_say_what_the_tables_hold():
 def test_no_weights_no_noise_scale_and_nothing_to_compare():
     noise = analysis.noise_scales(chapter=None, models=pd.DataFrame(columns=["key", "model", "dataset"]))
     vi = pd.DataFrame({"dataset": ["mnist"], "N": [60000], "critical_b": pd.array([256], dtype="Int64")})
-    versus = analysis.noise_against_critical(noise, vi)
-    assert versus.empty and analysis.noise_agreement(versus).startswith("No data set has both")
+    versus = summaries.noise_against_critical(noise, vi)
+    assert versus.empty and findings.noise_agreement(versus).startswith("No data set has both")
 
 
 class TinyChapter:
@@ -177,7 +177,7 @@ def test_surface_rise_is_larger_for_the_sharper_surface():
     surfaces = pd.concat([pd.DataFrame({"dataset": "synthetic-1k", "batch_size": size, "alpha": a, "beta": b,
                                         "test_loss": 0.1 + k * (a ** 2 + b ** 2)})
                           for size, k in ((32, 1.0), (512, 4.0))])
-    rise = analysis.surface_rise(surfaces).set_index("batch_size").iloc[:, -1]
+    rise = summaries.surface_rise(surfaces).set_index("batch_size").iloc[:, -1]
     assert rise[32] == pytest.approx(np.mean([x ** 2 + y ** 2 for x in (-0.5, 0, 0.5) for y in (-0.5, 0, 0.5)]))
     assert rise[512] == pytest.approx(4 * rise[32])
 
@@ -194,9 +194,9 @@ def efficiency_runs() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_time_to_target_and_the_papers_three_efficiency_ratios():
     runs, history = efficiency_runs()
-    to_target = analysis.runs_to_target(runs, history.sample(frac=1, random_state=0))  # epochs in any order
+    to_target = timing.runs_to_target(runs, history.sample(frac=1, random_state=0))  # epochs in any order
     assert list(to_target["epochs_to_target"]) == [2, 4] and list(to_target["seconds_to_target"]) == [4.0, 2.0]
-    ratios = analysis.efficiency_ratios(analysis.target_cells(to_target)).iloc[0]
+    ratios = timing.efficiency_ratios(timing.target_cells(to_target)).iloc[0]
     assert (ratios["small B"], ratios["large B"]) == (8, 512)
     assert ratios["per-epoch speedup"] == 4.0 and ratios["epochs ratio (large/small)"] == 2.0
     assert ratios["wall-clock speedup"] == 2.0
@@ -208,12 +208,12 @@ def test_time_to_target_of_runs_from_several_sweeps_takes_the_benchmarks_epoch_t
     runs = runs.assign(train_size=1000, precision="fp32", prov_device_name="cpu", prov_commit=["a", "b"])
     speed = pd.DataFrame({"dataset": "mnist", "precision": "fp32", "batch_size": [8, 512],
                           "img_s": [[100.0, 100.0], [200.0, 200.0]], "source": "bench"})
-    to_target = analysis.runs_to_target(runs, history, speed=speed)
+    to_target = timing.runs_to_target(runs, history, speed=speed)
     assert list(to_target["epoch_time"]) == [10.0, 5.0] and list(to_target["seconds_to_target"]) == [20.0, 20.0]
-    ratios = analysis.efficiency_ratios(analysis.target_cells(to_target)).iloc[0]
+    ratios = timing.efficiency_ratios(timing.target_cells(to_target)).iloc[0]
     assert ratios["per-epoch speedup"] == 2.0 and ratios["wall-clock speedup"] == 1.0
     assert ratios["epoch times from"] == "benchmark"
-    same_sweep = analysis.runs_to_target(runs.assign(prov_commit="a"), history, speed=speed)
+    same_sweep = timing.runs_to_target(runs.assign(prov_commit="a"), history, speed=speed)
     assert list(same_sweep["epoch_time"]) == [2.0, 0.5] and set(same_sweep["epoch times from"]) == {"runs"}
 
 
@@ -224,28 +224,28 @@ def test_run_epoch_times_decide_per_data_set_and_keep_the_runs_order():
                          "prov_device_name": "cpu", "prov_commit": ["a", "c", "b", "c"]}, index=[7, 3, 5, 1])
     speed = pd.DataFrame({"dataset": ["mnist", "mnist", "cifar10", "cifar10"], "precision": "fp32",
                           "batch_size": [8, 512] * 2, "img_s": [[100.0], [200.0], [50.0], [500.0]], "source": "bench"})
-    times, notes = report.run_epoch_times(runs, speed)
+    times, notes = timing.run_epoch_times(runs, speed)
     assert list(times.index) == [7, 3, 5, 1] and list(times) == [5.0, 3.0, 10.0, 1.0]
     assert notes["cifar10"] == "" and "from 2 sweeps" in notes["mnist"]
 
 
 def test_the_target_is_80_percent_only_where_two_batch_sizes_reach_it():
     runs, history = efficiency_runs()
-    assert analysis.accuracy_target(runs, "mnist") == 80.0
+    assert timing.accuracy_target(runs, "mnist") == 80.0
     low = runs.assign(best_test_acc=[90.0, 70.0])
-    assert analysis.accuracy_target(low, "mnist", rule=0.9) == 81.0  # 0.9 × the best accuracy seen
-    never = analysis.runs_to_target(low, history.assign(test_acc=history["test_acc"] - 15))
+    assert timing.accuracy_target(low, "mnist", rule=0.9) == 81.0  # 0.9 × the best accuracy seen
+    never = timing.runs_to_target(low, history.assign(test_acc=history["test_acc"] - 15))
     assert never["epochs_to_target"].isna().all() and never["seconds_to_target"].isna().all()
 
 
 def test_exponent_fits_set_ours_beside_the_papers_three_points():
     n = np.array([800, 2_000, 8_000, 40_000])
     synthetic = pd.DataFrame({"dataset": "synthetic-50k", "train_size": n, "critical_b": 2 * np.sqrt(n)})
-    fits, ours = analysis.exponent_fits(synthetic)
+    fits, ours = summaries.exponent_fits(synthetic)
     assert list(fits["fit"]) == ["paper's Table VI (3 synthetic points)", "ours (synthetic sets and subsets)"]
     assert fits["exponent"].iloc[1] == pytest.approx(0.5) and ours.prefactor == pytest.approx(2.0)
     assert fits["points"].tolist() == [3, 4] and fits["CI low"].iloc[0] < 0.5 < fits["CI high"].iloc[0]
-    alone, none = analysis.exponent_fits(synthetic.iloc[:1])
+    alone, none = summaries.exponent_fits(synthetic.iloc[:1])
     assert len(alone) == 1 and none is None  # one size: nothing of ours to fit
 
 
@@ -255,10 +255,10 @@ def test_pearson_table_pools_then_splits_and_the_gap_bound_names_the_worst_small
                           "test_acc": 90.0, "train_acc": 92.0, "median_epoch_time": 1.0}
                          for d, slope in (("synthetic-1k", 1.0), ("mnist", -1.0)) for b in (8, 32, 64, 512)
                          for s in (42, 43)])
-    pearson = analysis.pearson_table(runs).set_index("data")
+    pearson = summaries.pearson_table(runs).set_index("data")
     assert pearson.loc["Small synthetic (1K)", "r"] > 0.9 and pearson.loc["MNIST", "r"] < -0.9
     assert pearson.loc["all data sets", "paper"].startswith("r = 0.87")
-    worst = analysis.gap_bound_table(runs).set_index("dataset")
+    worst = summaries.gap_bound_table(runs).set_index("dataset")
     assert worst.loc["synthetic-1k", "batch_size"] == 64 and worst.loc["mnist", "batch_size"] == 8
     assert not worst.loc["synthetic-1k", "below 2%"] and worst.loc["mnist", "below 2%"]
 
@@ -266,7 +266,7 @@ def test_pearson_table_pools_then_splits_and_the_gap_bound_names_the_worst_small
 def test_matched_curves_keep_each_b_longest_run_and_count_its_updates():
     curves = pd.DataFrame({"batch_size": [32, 32, 512, 512, 512], "epochs": [10, 10, 10, 160, 160],
                            "epoch": [1, 2, 1, 1, 2], "train_size": 8000, "test_acc": 1.0})
-    found = analysis.matched_curves(curves)
+    found = summaries.matched_curves(curves)
     assert list(found["epochs"]) == [10, 10, 160, 160] and list(found["updates"]) == [250, 500, 16, 32]
 
 
@@ -289,10 +289,10 @@ def test_the_lr_rule_summary_and_cells_say_what_the_runs_hold():
             for b, rule, w, acc in ((32, "fixed", 0, 92.0), (512, "fixed", 0, 80.0), (512, "linear", 0, 90.0),
                                     (512, "sqrt", 0, 91.0), (512, "linear", 5, 10.0))]
     table = pd.DataFrame(rows)
-    text = analysis.lr_rule_summary(table[table["warmup_epochs"] == 0])
+    text = findings.lr_rule_summary(table[table["warmup_epochs"] == 0])
     assert text.startswith("At B = 512, the fixed rate is **+10.0 pp** behind") and "B = 512: 8.1 pp" in text
     assert "91.0% against 90.0% for linear" in text
-    cells = analysis.lr_rule_cells(analysis.with_rule_names(table)).set_index(["batch_size", "rule"])
+    cells = summaries.lr_rule_cells(summaries.with_rule_names(table)).set_index(["batch_size", "rule"])
     assert cells.loc[(512, "linear + 5-epoch warmup"), "diverged runs"] == 1
     assert cells.loc[(512, "linear"), "diverged runs"] == 0
 
@@ -302,12 +302,12 @@ def test_best_batch_sizes_take_the_highest_seed_mean_and_set_the_papers_optimum_
                           "gap": 0.5, "median_epoch_time": 1.0, "outcome": "trained"}
                          for b, acc in ((8, 99.0), (64, 99.2), (512, 98.0))
                          for s, d in zip(SEEDS, SPREAD, strict=True)])
-    best = analysis.best_batch_sizes(runs).iloc[0]
+    best = summaries.best_batch_sizes(runs).iloc[0]
     assert (best["best B (ours)"], best["optimal B (paper)"]) == (64, 64)
     assert best["test_acc"] == pytest.approx(99.2)
     # a run at chance is left out of its cell's mean, and counted, not averaged in
     runs.loc[(runs["batch_size"] == 64) & (runs["seed"] == 42), ["test_acc", "outcome"]] = (11.35, "collapsed")
-    best = analysis.best_batch_sizes(runs).iloc[0]
+    best = summaries.best_batch_sizes(runs).iloc[0]
     assert best["best B (ours)"] == 64 and best["test_acc"] == pytest.approx(99.25) and best["at chance"] == 1
 
 
@@ -315,10 +315,10 @@ def test_failed_runs_text_names_every_cell_at_chance_and_how_its_runs_failed():
     runs = pd.DataFrame([{"dataset": "mnist", "batch_size": b, "seed": s, "test_acc": 99.0, "lr": 0.1 * b / 256,
                           "outcome": "trained", "epochs_run": 12, "prov_profile": "paper"}
                          for b in (256, 1024) for s in SEEDS])
-    assert analysis.failed_runs_text(runs) == "All 6 runs trained: none ended at chance."
+    assert findings.failed_runs_text(runs) == "All 6 runs trained: none ended at chance."
     runs.loc[4, ["test_acc", "outcome", "epochs_run"]] = (9.8, "diverged", 1)
     runs.loc[3, ["test_acc", "outcome"]] = (11.35, "collapsed")
-    text = analysis.failed_runs_text(runs)
+    text = findings.failed_runs_text(runs)
     assert text.startswith("**2 of 6 runs ended at chance**")
     assert "MNIST (paper profile) at B = 1024, η = 0.4: **2 of 3** (seed 42 collapsed at 11.35 %, seed 43 " \
         "diverged in epoch 1)" in text and "B = 256" not in text
@@ -348,10 +348,10 @@ def test_protocol_table_sets_algorithm_2_beside_the_measured_best_b():
     rows = [{"dataset": "synthetic-1k", "train_size": 800, "base_lr": 1e-3, "base_batch": 32, "batch_size": b,
              "seed": 42, "test_acc": acc, "train_acc": acc + gap, "gap": gap, "median_epoch_time": 1.0,
              "outcome": "trained"} for b, acc, gap in ((8, 95.0, 1.0), (32, 96.0, 6.0), (512, 94.0, 2.0))]
-    row = analysis.protocol_table(pd.DataFrame(rows)).iloc[0]
+    row = summaries.protocol_table(pd.DataFrame(rows)).iloc[0]
     assert (row["recommended B"], row["nearest measured B"], row["best B (ours)"]) == (16, 8, 32)
     assert row["loss vs best (pp)"] == pytest.approx(1.0) and "keep B" in row["gap rule"]
-    fired = analysis.protocol_table(pd.DataFrame(rows), gap_threshold=0.5).iloc[0]
+    fired = summaries.protocol_table(pd.DataFrame(rows), gap_threshold=0.5).iloc[0]
     assert "halve B" in fired["gap rule"]
 
 
@@ -363,13 +363,13 @@ def test_cnn_epoch_speedups_are_rate_ratios_over_b1_from_the_benchmark_file(tmp_
     machine = {"cpu": "Test CPU", "torch_threads": 1, "date": "2026-12-03 08:00:00 UTC", "commit": "abc1234"}
     path = tmp_path / "cnn-cpu.json"
     path.write_text(json.dumps({"machine": machine, "rows": rows}))
-    speed = analysis.cnn_speed(path)
+    speed = timing.cnn_speed(path)
     assert "Test CPU" in speed["source"].iloc[0] and "abc1234" in speed["source"].iloc[0]
-    found = analysis.cnn_epoch_speedups(speed).set_index("B")
+    found = timing.cnn_epoch_speedups(speed).set_index("B")
     assert found.loc[256, "per-epoch speedup over B = 1"] == pytest.approx(3.0, rel=1e-3)
     assert found.loc[256, "CI low"] < 3.0 < found.loc[256, "CI high"]
     assert found.loc[256, "CPU"] == "Test CPU (bf16 emulated)"
-    assert analysis.cnn_speed(tmp_path / "absent.json").empty
+    assert timing.cnn_speed(tmp_path / "absent.json").empty
     plt = pytest.importorskip("matplotlib.pyplot")
     from batchsize import plots
 
@@ -382,5 +382,5 @@ def test_cnn_epoch_speedups_are_rate_ratios_over_b1_from_the_benchmark_file(tmp_
 def test_runs_of_failed_cells_keep_the_siblings_that_trained():
     runs = pd.DataFrame({"dataset": "mnist", "batch_size": [8, 8, 1024, 1024], "seed": [42, 43] * 2,
                          "outcome": ["trained", "trained", "collapsed", "trained"]})
-    found = analysis.runs_of_failed_cells(runs)
+    found = summaries.runs_of_failed_cells(runs)
     assert list(found["batch_size"]) == [1024, 1024] and list(found["outcome"]) == ["collapsed", "trained"]

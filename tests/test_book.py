@@ -44,9 +44,9 @@ def test_sections_of_data_sets_and_glue_hands_python_numbers_to_the_prose(monkey
 def test_the_verdict_table_colours_each_verdict_and_links_its_chapter():
     import pandas as pd
 
-    from batchsize import report
+    from batchsize import stats
 
-    verdicts = pd.DataFrame({"claim": ["a", "b"], "verdict": [report.REPRODUCED, report.NOT_REPRODUCED],
+    verdicts = pd.DataFrame({"claim": ["a", "b"], "verdict": [stats.REPRODUCED, stats.NOT_REPRODUCED],
                              "chapter": ["gap", "noise"]})
     html = book.verdict_table(verdicts).data
     assert '<a href="gap.html">gap</a>' in html and "#d4edda" in html and "#f8d7da" in html

@@ -46,12 +46,12 @@ def test_unpaired_runs_are_left_out():
 
 
 def test_the_init_sentence_counts_runs_at_chance_and_names_clear_differences():
-    from batchsize import analysis
+    from batchsize import findings
 
     table = runs("init", {"he-uniform": [10.0, 10.0, 10.0], "torch-default": [99.0, 99.1, 99.2]})
     table = pd.concat([table, runs("init", {"he-uniform": [97.0, 97.1, 97.2], "torch-default": [98.0, 98.1, 98.2]},
                                    batch=8)])
-    text = analysis.init_check_text(table, compare(table, "init", "he-uniform", "torch-default"), "torch-default")
+    text = findings.init_check_text(table, compare(table, "init", "he-uniform", "torch-default"), "torch-default")
     assert text.startswith("Of 6 runs per initialisation, **3** ended at chance under `he-uniform` and **0** under")
     assert "98.70 % on MNIST at B = 128" in text and "the paper profile uses `torch-default`" in text
     assert "excludes zero at: MNIST at B = 8: +1.0 pp" in text  # B = 128 is left out: one side at chance
@@ -61,21 +61,21 @@ USED = {"mnist": "fp32", "cifar10": "bf16"}
 
 
 def test_the_precision_cells_carry_the_speed_up_and_the_sentence_says_if_bf16_is_validated():
-    from batchsize import analysis
+    from batchsize import findings, summaries
 
     table = runs("precision", {"fp32": [97.0, 98.0, 99.0], "bf16": [97.2, 97.9, 99.1]})
     table = table.assign(median_epoch_time=[2.0] * 3 + [1.0] * 3, prov_device_name="Some CPU")
-    cells = analysis.precision_check_cells(table)
+    cells = summaries.precision_check_cells(table)
     assert cells["bf16 speed-up"].tolist() == [2.0]
-    text = analysis.precision_check_text(cells, table, USED)
+    text = findings.precision_check_text(cells, table, USED)
     assert "**1 of 1** cells (validated: **yes**" in text and "**2.00×** as fast" in text  # one cell: one number
     assert "(Some CPU)" in text and "trains MNIST in fp32, CIFAR-10 in bf16:" in text
-    slower = analysis.precision_check_cells(table.assign(test_acc=[97.0, 97.1, 97.2, 95.0, 95.1, 95.2]))
-    assert "validated: **no**" in analysis.precision_check_text(slower, table, USED)
+    slower = summaries.precision_check_cells(table.assign(test_acc=[97.0, 97.1, 97.2, 95.0, 95.1, 95.2]))
+    assert "validated: **no**" in findings.precision_check_text(slower, table, USED)
     two = pd.concat([table, table.assign(batch_size=8, median_epoch_time=[2.0] * 3 + [1.6] * 3)])
-    assert "**1.25–2.00×** as fast" in analysis.precision_check_text(analysis.precision_check_cells(two), two, USED)
+    assert "**1.25–2.00×** as fast" in findings.precision_check_text(summaries.precision_check_cells(two), two, USED)
     apart = table.assign(prov_device_name=["Intel"] * 3 + ["AMD"] * 3)  # a sweep across sessions and machines
-    cells = analysis.precision_check_cells(apart)
+    cells = summaries.precision_check_cells(apart)
     assert cells["bf16 speed-up"].isna().all()
     assert "cannot be told from these runs: each cell's two precisions ran on different CPUs (AMD, Intel)" in \
-        analysis.precision_check_text(cells, apart, USED)
+        findings.precision_check_text(cells, apart, USED)

@@ -1,23 +1,27 @@
-"""The import graph ARCHITECTURE.md draws: a module imports only its own layer or lower ones, and no training
-backend imports the entry that chooses it."""
+"""The import graph ARCHITECTURE.md draws: every module in its own layer, lowest first, and a module imports only
+modules below it (so there is no circle, and an edge upward fails here); no training backend imports the entry
+that chooses it."""
 
 import ast
+import re
 
 import pytest
 
 from conftest import REPO
 
-LAYERS = [
-    {"config", "paper", "plan", "constraints", "version"},
-    {"data", "models"},
-    {"run", "reference", "fast", "train"},
-    {"store", "sweep"},
-    {"landscape", "sharpness", "noise", "critical", "checks", "protocol"},
-    {"analysis", "report"},
-    {"book", "plots", "widgets", "params"},
-    {"cli", "__main__", "__init__"},
-]
-LAYER = {module: i for i, modules in enumerate(LAYERS) for module in modules}
+# The groups are ARCHITECTURE.md's table of layers; within a group, too, each module may import only those before it.
+GROUPS = {
+    "definitions": ["version", "paper", "config", "plan", "constraints"],
+    "data and models": ["data", "models"],
+    "training": ["run", "reference", "fast", "train"],
+    "runs": ["store", "sweep"],
+    "measurements": ["landscape", "sharpness", "noise", "critical", "checks", "protocol"],
+    "judgement": ["stats", "runtable", "timing", "paper_tables", "summaries", "findings", "analysis", "rulebook",
+                  "claims_accuracy", "claims_training", "claims_landscape", "report"],
+    "presentation": ["params", "book", "panels", "plots", "widgets"],
+    "entry points": ["cli", "__main__", "__init__"],
+}
+LAYER = {module: i for i, module in enumerate(m for modules in GROUPS.values() for m in modules)}
 LIB = REPO / "lib" / "batchsize"
 
 
@@ -39,9 +43,16 @@ def test_every_module_has_a_layer():
 
 
 @pytest.mark.parametrize("module", sorted(LAYER))
-def test_no_module_imports_a_higher_layer(module):
-    higher = {m for m in imports(module) if LAYER[m] > LAYER[module]}
+def test_no_module_imports_its_own_layer_or_a_higher_one(module):
+    higher = {m for m in imports(module) if LAYER[m] >= LAYER[module]}
     assert not higher, f"{module} (layer {LAYER[module]}) imports {higher}"
+
+
+def test_the_architecture_draws_these_layers():
+    """ARCHITECTURE.md's table of layers lists the modules of each group in this order."""
+    section = (REPO / "ARCHITECTURE.md").read_text().split("## Layers")[1].split("\n#")[0]
+    rows = [line.split(" | ") for line in section.splitlines() if line.startswith("| ")][2:]  # after the header
+    assert {row[0][2:]: re.findall(r"`(\w+)`", row[1]) for row in rows} == GROUPS
 
 
 @pytest.mark.parametrize("backend", ["reference", "fast", "run"])

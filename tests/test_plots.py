@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from batchsize import paper, plots
+from batchsize import panels, paper, plots
 
 
 def test_ours_and_the_papers_line_of_a_data_set_share_its_one_colour():
@@ -13,10 +13,10 @@ def test_ours_and_the_papers_line_of_a_data_set_share_its_one_colour():
     ours = pd.DataFrame({"dataset": ["synthetic-1k", "synthetic-50k"] * 2, "batch_size": [8, 8, 64, 64],
                          "test_acc": [1.0, 2.0, 3.0, 4.0], "seed": 42})
     theirs = pd.DataFrame({"dataset": ["synthetic-50k", "synthetic-1k"], "B": [8, 8], "test_acc": [1.0, 2.0]})
-    ax = plots.by_batch(ours, "test_acc", paper=theirs)
+    ax = panels.by_batch(ours, "test_acc", paper=theirs)
     colours = {line.get_label(): line.get_color() for line in ax.get_lines() if not line.get_label().startswith("_")}
     for name in ("Small synthetic (1K)", "Large synthetic (50K)"):
-        assert colours[name] == colours[f"{name} (paper)"] == plots.DATASET_COLOURS[name]
+        assert colours[name] == colours[f"{name} (paper)"] == panels.DATASET_COLOURS[name]
     assert colours["Small synthetic (1K)"] != colours["Large synthetic (50K)"]
 
 
@@ -39,9 +39,9 @@ def drawn_labels(ax) -> list:
 def test_batch_size_tick_labels_never_overlap_and_the_largest_is_labelled(width):
     """On a narrow panel '512' and '1024' used to print as '5121024'; a wide panel labels every size."""
     ours, theirs = mnist()
-    fig, axes = plots.grid(3, width=width)
+    fig, axes = panels.grid(3, width=width)
     for ax in axes:
-        plots.by_batch(ours, "test_acc", ax=ax, paper=theirs, title="MNIST")
+        panels.by_batch(ours, "test_acc", ax=ax, paper=theirs, title="MNIST")
     fig.tight_layout()
     labels = drawn_labels(axes[0])
     boxes = [t.get_window_extent() for t in labels]
@@ -57,8 +57,8 @@ def test_the_papers_values_are_drawn_as_dotted_open_squares_or_the_figure_fails(
     (Figs 6–8 plotted `median_epoch_time` against the paper's `epoch_time`) is an error, not an empty overlay."""
     ours, theirs = mnist()
     with pytest.raises(ValueError, match="median_epoch_time"):
-        plots.by_batch(ours, "median_epoch_time", paper=theirs)
-    ax = plots.by_batch(ours, "median_epoch_time", paper=theirs.rename(columns={"epoch_time": "median_epoch_time"}))
+        panels.by_batch(ours, "median_epoch_time", paper=theirs)
+    ax = panels.by_batch(ours, "median_epoch_time", paper=theirs.rename(columns={"epoch_time": "median_epoch_time"}))
     paper_line = next(line for line in ax.get_lines() if line.get_label() == "paper")
     assert (paper_line.get_linestyle(), paper_line.get_marker(), paper_line.get_markerfacecolor()) == (":", "s", "none")
     assert list(paper_line.get_xdata()) == BATCH_SIZES
@@ -67,9 +67,9 @@ def test_the_papers_values_are_drawn_as_dotted_open_squares_or_the_figure_fails(
 
 def test_legends_sit_outside_the_data_area():
     ours, theirs = mnist()
-    fig, axes = plots.grid(2)
-    plots.by_batch(ours, "test_acc", ax=axes[0], paper=theirs)
-    plots.learning_curves(pd.DataFrame({"epoch": [1, 2] * 2, "test_acc": [1, 2, 3, 4], "batch_size": [8, 8, 64, 64],
+    fig, axes = panels.grid(2)
+    panels.by_batch(ours, "test_acc", ax=axes[0], paper=theirs)
+    panels.learning_curves(pd.DataFrame({"epoch": [1, 2] * 2, "test_acc": [1, 2, 3, 4], "batch_size": [8, 8, 64, 64],
                                         "seed": 42}), ax=axes[1])
     fig.tight_layout()
     fig.canvas.draw()
@@ -92,11 +92,11 @@ def test_loss_surfaces_draw_one_3d_panel_per_batch_size():
 def test_sharpness_panels_use_a_log_scale_only_where_every_value_is_positive():
     sharp = pd.DataFrame({"dataset": "synthetic-1k", "batch_size": [32, 512], "seed": 42, "a": [0.1, 0.2],
                           "b": [-1.0, 2.0]})
-    plots.LABELS.update(a="a", b="b")
+    panels.LABELS.update(a="a", b="b")
     try:
         fig = plots.sharpness_panels(sharp, ("a", "b"), {32: 0.023, 512: 0.158})
     finally:
-        del plots.LABELS["a"], plots.LABELS["b"]
+        del panels.LABELS["a"], panels.LABELS["b"]
     assert [ax.get_yscale() for ax in fig.axes] == ["log", "linear"]
     squares = fig.axes[0].collections[-1].get_offsets()
     assert [tuple(p) for p in squares] == [(32, 0.023), (512, 0.158)]
@@ -124,10 +124,10 @@ def test_time_to_target_leaves_out_runs_that_never_reached_it():
 
 
 def test_critical_against_n_draws_the_fit_only_where_there_is_one():
-    from batchsize import analysis
+    from batchsize import summaries
 
     synthetic = pd.DataFrame({"train_size": [800, 8_000, 40_000], "critical_b": [64, 128, 512]})
-    _, fit = analysis.exponent_fits(synthetic)
+    _, fit = summaries.exponent_fits(synthetic)
     ax = plots.critical_against_n(synthetic, fit).axes[0]
     assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
     assert [line.get_label() for line in ax.get_lines()] == [f"fit: B* ∝ N^{fit.slope:.2f}"]
@@ -244,7 +244,7 @@ def test_a_run_that_did_not_train_is_drawn_alone_and_left_out_of_the_mean():
     ours = pd.DataFrame({"dataset": "mnist", "batch_size": [32, 32, 256, 256, 256], "seed": [42, 43, 42, 43, 44],
                          "test_acc": [97.0, 97.0, 95.0, 96.0, 10.0],
                          "outcome": ["trained"] * 4 + ["collapsed"]})
-    ax = plots.by_batch(ours, "test_acc")
+    ax = panels.by_batch(ours, "test_acc")
     mean = next(line for line in ax.get_lines() if len(line.get_xdata()) == 2)
     assert list(mean.get_ydata()) == [97.0, 95.5]  # not (95 + 96 + 10) / 3
     crosses = [c for c in ax.collections if c.get_label().startswith("did not train")]
@@ -252,6 +252,6 @@ def test_a_run_that_did_not_train_is_drawn_alone_and_left_out_of_the_mean():
     assert "(1)" in crosses[0].get_label()
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a panel of failed runs only: crosses, no line, no seaborn warning
-        plots.by_batch(ours[ours["outcome"] != "trained"], "test_acc")
-    timed = plots.by_batch(ours.assign(median_epoch_time=1.0), "median_epoch_time")  # its time is still a time
+        panels.by_batch(ours[ours["outcome"] != "trained"], "test_acc")
+    timed = panels.by_batch(ours.assign(median_epoch_time=1.0), "median_epoch_time")  # its time is still a time
     assert not [c for c in timed.collections if c.get_label().startswith("did not train")]

@@ -24,7 +24,7 @@ from .data import load_dataset
 from .models import build_model
 from .params import check_parameters
 from .plan import get_profile, section_configs, weights_wanted
-from .report import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED
+from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED
 from .store import REPO_ROOT, RunStore, config_of, default_store, load_history
 from .sweep import run_sweep
 

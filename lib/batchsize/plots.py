@@ -1,7 +1,5 @@
-"""Figures of the book: seaborn/matplotlib over the run table, with the paper's values drawn beside ours.
-
-Every plot takes tidy tables (one row per run, or per epoch) and draws a mean over seeds with a 95% bootstrap
-band when there is more than one seed (every profile but `smoke` has three or more).
+"""Figures of the book: seaborn/matplotlib over the run table, with the paper's values drawn beside ours, built
+from the panels of `panels` (one per data set, metric or CPU).
 """
 
 from __future__ import annotations
@@ -12,147 +10,28 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
-import seaborn as sns
-from matplotlib.font_manager import FontProperties
 
 from . import paper as paper_values
 from .config import DATASET_NAMES, DATASET_SPECS
-from .report import TRAINING_METRICS, trained
+from .panels import (
+    DATASET_COLOURS,
+    LABELS,
+    by_batch,
+    grid,
+    learning_curves,
+    log2_axis,
+    outside_legend,
+    seeds_by_value,
+    shared_legend,
+)
+from .runtable import trained
 
 if TYPE_CHECKING:
     from .noise import LogLogFit
 
-sns.set_theme(style="whitegrid", context="notebook")
-LABELS = {"test_acc": "test accuracy (%)", "train_acc": "train accuracy (%)", "gap": "gap Δ = train − test (pp)",
-          "median_epoch_time": "median epoch time (s)", "batch_size": "batch size B", "epoch": "epoch",
-          "test_loss": "test loss", "train_loss": "train loss", "running_loss": "running train loss",
-          "epochs_to_target": "epochs to target", "seconds_to_target": "wall-clock seconds to target",
-          "epsilon_sharpness": "ε-sharpness", "keskar_sharpness": "Keskar et al.'s sharpness",
-          "hessian_top_eigenvalue": "top Hessian eigenvalue", "hessian_trace": "Hessian trace (Hutchinson)",
-          "lr_rule": "LR rule", "rule": "LR rule",
-          "budget": "training budget", "init": "initialisation", "precision": "precision"}
-
-
-# One colour per data set, the same in every figure (by display name, as the legends show them).
-DATASET_COLOURS = dict(zip(DATASET_NAMES.values(), sns.color_palette("colorblind", len(DATASET_NAMES)), strict=True))
-
-
-def _palette(values) -> dict:
-    """Data sets keep their own colour; other hue values (LR rules, ...) take the palette's colours in order."""
-    others = iter(sns.color_palette("dark", 10))
-    return {v: DATASET_COLOURS[v] if v in DATASET_COLOURS else next(others) for v in dict.fromkeys(values)}
-
-
-def _band(data: pd.DataFrame) -> tuple[str, int] | None:
-    return ("ci", 95) if data["seed"].nunique() > 1 else None
-
-
-class BatchSizeLabels(mticker.Formatter):
-    """Tick labels of the batch sizes that never run into each other ("5121024" on a narrow panel): from the
-    largest B leftwards, a size is labelled only if its label clears the one labelled to its right. Decided at draw
-    time, so it holds after `tight_layout` has shrunk the axes to make room for an outside legend."""
-
-    def __call__(self, x, pos=None) -> str:
-        return f"{x:g}"
-
-    def format_ticks(self, values) -> list[str]:
-        labels = [self(v) for v in values]
-        ax = self.axis.axes
-        size = FontProperties(size=plt.rcParams["xtick.labelsize"]).get_size_in_points() * ax.figure.dpi / 72
-        x = ax.transData.transform(np.column_stack([values, np.ones(len(values))]))[:, 0]
-        half = [0.33 * size * len(label) for label in labels]  # half a label: a digit is about 0.64 em wide
-        kept, free_until = set(), np.inf  # the left edge of the last label kept
-        for i in reversed(range(len(values))):
-            if x[i] + half[i] + 0.5 * size <= free_until:
-                kept.add(i)
-                free_until = x[i] - half[i]
-        return [label if i in kept else "" for i, label in enumerate(labels)]
-
-
-def log2_axis(ax: plt.Axes, values) -> None:
-    """Batch sizes on a log₂ axis, a tick at each size, labelled with the sizes themselves where they fit."""
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(sorted({int(v) for v in values}))
-    ax.xaxis.set_major_formatter(BatchSizeLabels())
-    ax.minorticks_off()
-
-
-def outside_legend(ax: plt.Axes, title: str | None = None, source: plt.Axes | None = None) -> None:
-    """The legend right of the data area, where it can hide no line or marker (`tight_layout` and the book's
-    `bbox_inches="tight"` make room for it); it lists the lines of `source` (default: `ax`)."""
-    handles, labels = (source or ax).get_legend_handles_labels()
-    if ax.get_legend() is not None:
-        ax.get_legend().remove()
-    if handles:
-        ax.legend(handles, labels, title=title, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0,
-                  fontsize="small", title_fontsize="small", frameon=False)
-
-
-def shared_legend(axes) -> None:
-    """One legend for a row of panels that draw the same lines: beside the last panel, listing the first's."""
-    axes = list(axes)
-    first = axes[0].get_legend()
-    title = (first.get_title().get_text() or None) if first is not None else None
-    for ax in axes[:-1]:
-        if ax.get_legend() is not None:
-            ax.get_legend().remove()
-    outside_legend(axes[-1], title, source=axes[0])
-
-
-def by_batch(data: pd.DataFrame, y: str, hue: str = "dataset", ax: plt.Axes | None = None,
-             paper: pd.DataFrame | None = None, title: str | None = None) -> plt.Axes:
-    """`y` against B (log₂), one line per `hue`; `paper` (columns B, `y` and `hue`) as dotted open squares in the
-    line's colour. A panel of one `hue` value (its title names it) calls its lines "ours" and "paper"."""
-    if paper is not None and y not in paper:
-        raise ValueError(f"the paper's table has no column {y!r} to draw (it has {', '.join(paper.columns)})")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 4))
-    data = data.assign(**{hue: data[hue].map(lambda v: DATASET_NAMES.get(v, v))})
-    if paper is not None:
-        paper = paper.assign(**{hue: paper[hue].map(lambda v: DATASET_NAMES.get(v, v))})
-    values = list(dict.fromkeys([*data[hue], *(paper[hue] if paper is not None else [])]))
-    palette = _palette(values)
-    failed = ~trained(data) if y in TRAINING_METRICS and "outcome" in data else data[y].isna()
-    if (~failed).any():  # a panel whose every run failed has no line (seaborn would warn of an unused palette)
-        sns.lineplot(data=data[~failed], x="batch_size", y=y, hue=hue, marker="o", errorbar=_band(data[~failed]),
-                     ax=ax, palette=palette)
-    at_chance = data[failed].dropna(subset=[y])
-    if len(at_chance):  # drawn one by one, never in the mean: a run that learned nothing is a finding, not a point
-        ax.scatter(at_chance["batch_size"], at_chance[y], marker="x", color="0.15", zorder=3,
-                   label=f"did not train, not in the mean ({len(at_chance)})")
-    if paper is not None:
-        for name, part in paper.groupby(hue, sort=False):
-            ax.plot(part["B"], part[y], linestyle=":", marker="s", mfc="none", color=palette[name],
-                    label=f"{name} (paper)")
-    if len(values) == 1:
-        short = {values[0]: "ours", f"{values[0]} (paper)": "paper"}
-        for line in ax.get_lines():
-            line.set_label(short.get(line.get_label(), line.get_label()))
-    if len(values) > 1 or paper is not None or len(at_chance):
-        outside_legend(ax, None if hue == "dataset" else LABELS.get(hue, hue))
-    elif ax.get_legend() is not None:
-        ax.get_legend().remove()
-    log2_axis(ax, pd.concat([data["batch_size"], paper["B"] if paper is not None else data["batch_size"]]))
-    ax.set(xlabel=LABELS["batch_size"], ylabel=LABELS.get(y, y), title=title)
-    return ax
-
-
-def learning_curves(history: pd.DataFrame, y: str = "test_acc", ax: plt.Axes | None = None,
-                    title: str | None = None) -> plt.Axes:
-    """Per-epoch `y`, one line per batch size (a sequential palette: light = small B, dark = large B)."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 4))
-    sizes = sorted(history["batch_size"].unique())
-    palette = dict(zip(sizes, sns.color_palette("viridis_r", len(sizes)), strict=True))
-    sns.lineplot(data=history, x="epoch", y=y, hue="batch_size", palette=palette, errorbar=_band(history), ax=ax)
-    ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))  # whole epochs
-    outside_legend(ax, "B")
-    ax.set(xlabel=LABELS["epoch"], ylabel=LABELS.get(y, y), title=title)
-    return ax
-
 
 def failed_cells_curves(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure:
-    """For each (data set, B) cell of `runs` (`analysis.runs_of_failed_cells`: the cells where runs did not
+    """For each (data set, B) cell of `runs` (`summaries.runs_of_failed_cells`: the cells where runs did not
     train): every seed's running training loss (log) and test accuracy per epoch, labelled with its outcome, so a
     collapse or a divergence is seen where it began, beside the seeds of the same cell that trained; the loss
     panel's title gives the learning rate's warmup."""
@@ -177,30 +56,6 @@ def failed_cells_curves(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure
         outside_legend(axes[2 * i + 1])
     fig.tight_layout()
     return fig
-
-
-def grid(n: int, width: float = 4.6, height: float = 3.6, ncols: int | None = None) -> tuple[plt.Figure, np.ndarray]:
-    """A row (or grid) of `n` axes for one figure with one panel per data set."""
-    ncols = ncols or n
-    nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False)
-    for ax in axes.flat[n:]:
-        ax.remove()
-    return fig, axes.flat[:n]
-
-
-def seeds_by_value(data: pd.DataFrame, field: str, ax: plt.Axes | None = None, chance: float | None = None,
-                   title: str | None = None) -> plt.Axes:
-    """Test accuracy of every run (one dot per seed) at each B, side by side for each value of `field`;
-    a dashed line at chance accuracy, so runs that learned nothing are visible rather than averaged."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4))
-    sns.stripplot(data=data, x="batch_size", y="test_acc", hue=field, dodge=True, jitter=0.15, size=7, ax=ax)
-    if chance is not None:
-        ax.axhline(chance, color="0.4", linestyle="--", linewidth=1, label="chance")
-    outside_legend(ax, LABELS.get(field, field))
-    ax.set(xlabel=LABELS["batch_size"], ylabel=LABELS["test_acc"], title=title)
-    return ax
 
 
 def loss_surfaces(surfaces: pd.DataFrame, title: str | None = None) -> plt.Figure:
@@ -252,7 +107,7 @@ def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> plt.Fig
 
 
 def cnn_epoch_speedups(speedups: pd.DataFrame) -> plt.Figure:
-    """Per-epoch speed-up over B = 1 against B (`analysis.cnn_epoch_speedups`), one panel per CPU, one line per
+    """Per-epoch speed-up over B = 1 against B (`timing.cnn_epoch_speedups`), one panel per CPU, one line per
     data set and precision with its interval over the benchmark's repeats, and the paper's 10–50× as a band."""
     cpus = list(dict.fromkeys(speedups["CPU"]))
     fig, axes = grid(len(cpus), width=5.2, height=4)
@@ -278,7 +133,7 @@ def cnn_epoch_speedups(speedups: pd.DataFrame) -> plt.Figure:
 
 
 def time_to_target(to_target: pd.DataFrame) -> plt.Figure:
-    """Epochs and training seconds (log scale) to the target accuracy against B, from `analysis.runs_to_target`;
+    """Epochs and training seconds (log scale) to the target accuracy against B, from `timing.runs_to_target`;
     runs that never reached it are left out."""
     fig, axes = grid(2)
     by_batch(to_target.dropna(subset=["epochs_to_target"]), "epochs_to_target", ax=axes[0])
@@ -290,7 +145,7 @@ def time_to_target(to_target: pd.DataFrame) -> plt.Figure:
 
 
 def critical_against_n(synthetic: pd.DataFrame, fit: LogLogFit | None = None) -> plt.Figure:
-    """B* against training-set size on log-log axes (`analysis.critical_sizes` rows with a B*), the paper's
+    """B* against training-set size on log-log axes (`summaries.critical_sizes` rows with a B*), the paper's
     Table VI beside it (its N × 0.8: training examples, as ours count) and our fitted power law if there is one."""
     fig, ax = grid(1, width=6.4, height=4.2)
     ax = ax[0]

@@ -14,7 +14,7 @@ import os
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from . import plots
+from . import panels
 from .config import DATASET_NAMES, DATASET_SPECS
 
 STATIC_ENV = "BATCHSIZE_STATIC"  # set by `make book`: the site has no kernel, so show only the static slider
@@ -32,7 +32,7 @@ def run_figure(history: pd.DataFrame, run: pd.Series) -> plt.Figure:
     fig, (acc, loss) = plt.subplots(1, 2, figsize=(9, 3.2))
     for column, style in (("train_acc", "--"), ("test_acc", "-")):
         curve = history.dropna(subset=[column])
-        acc.plot(curve["epoch"], curve[column], style, marker=".", label=plots.LABELS[column].split(" (")[0])
+        acc.plot(curve["epoch"], curve[column], style, marker=".", label=panels.LABELS[column].split(" (")[0])
     acc.set(xlabel="epoch", ylabel="accuracy (%)", ylim=(0, 100))
     acc.legend(fontsize="small")
     for column, style in (("train_loss", "--"), ("test_loss", "-")):

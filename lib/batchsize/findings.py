@@ -1,0 +1,195 @@
+"""The findings in words: sentences computed from the tables of `summaries` and the run tables, which the
+chapters print as Markdown, so that no number in their prose is typed."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import paper
+from .config import DATASET_NAMES
+from .runtable import cell, mean_by_batch, runs_profile, trained
+from .stats import Estimate, NotTestable
+from .summaries import HIGHER, MATCHED_COMPARISONS
+
+
+def failed_runs_text(runs: pd.DataFrame) -> str:
+    """In words, every (data set, B) cell where runs ended at chance: how many of its seeds, how (collapsed to a
+    constant predictor, or diverged, and in which epoch) and at which learning rate. A finding to show, since
+    the means and intervals leave these runs out."""
+    failed = runs[~trained(runs)]
+    if failed.empty:
+        return f"All {len(runs)} runs trained: none ended at chance."
+    cells = []
+    for (dataset, b), part in failed.groupby(["dataset", "batch_size"], sort=False):
+        total = len(cell(runs, dataset, b))
+        how = ", ".join(f"seed {r.seed} {r.outcome}" + (f" in epoch {r.epochs_run}" if r.outcome == "diverged"
+                                                        else f" at {r.test_acc:.2f} %")
+                        for r in part.sort_values("seed").itertuples())
+        cells.append(f"{DATASET_NAMES.get(dataset, dataset)} ({runs_profile(part, 'unknown')} profile) at "
+                     f"B = {b}, η = {part['lr'].iloc[0]:g}: **{len(part)} of {total}** ({how})")
+    return (f"**{len(failed)} of {len(runs)} runs ended at chance**, drawn as crosses and left out of every mean: "
+            + "; ".join(cells) + ".")
+
+
+def lr_rule_summary(runs: pd.DataFrame) -> str:
+    """In words, from the `lr-scaling` runs' seed means at their largest B: how far the fixed rate is behind the
+    linear rule (beside the paper's Table V drop at B = 512) and where the square-root rule ends."""
+    ours = mean_by_batch(runs, ("lr", "test_acc", "gap"), ("batch_size", "lr_rule"))
+    acc = ours.pivot(index="batch_size", columns="lr_rule", values="test_acc")
+    largest = acc.index.max()
+    drop = acc.loc[largest, "linear"] - acc.loc[largest, "fixed"]
+    theirs = paper.table("V").set_index(["B", "lr_rule"])["test_acc"]
+    paper_drop = theirs[512, "linear"] - theirs[512, "fixed"]
+    return (f"At B = {largest}, the fixed rate is **{drop:+.1f} pp** behind the linear rule (the paper, at B = 512: "
+            f"{paper_drop:.1f} pp); the square-root rule reaches {acc.loc[largest, 'sqrt']:.1f}% against "
+            f"{acc.loc[largest, 'linear']:.1f}% for linear.")
+
+
+def _row_estimate(row: pd.Series, column: str = "test acc difference", low: str = "CI low",
+                  high: str = "CI high") -> Estimate:
+    return Estimate(row[column], row[low], row[high], int(row["seeds"]))
+
+
+def matched_steps_conclusion(table: pd.DataFrame, base: int = 32) -> str:
+    """What the matched-steps control shows, in words computed from `summaries.matched_steps`: per large B, whether its
+    test-accuracy deficit against B = base at the fixed budget closes at equal updates, and what remains at
+    equal epochs; then how much B = base itself gains from the longer budgets."""
+    if table.empty:
+        raise NotTestable("no matched-steps comparison has both of its runs")
+
+    def higher(row: pd.Series | None, answer: str) -> bool:
+        return row is not None and row[HIGHER].split(" (")[0] == answer
+
+    sentences = []
+    for batch_size, part in table[table["B"] != base].groupby("B"):
+        rows = {r["comparison"]: r for _, r in part.iterrows()}
+        fixed, updates, epochs = (rows.get(c) for c in MATCHED_COMPARISONS)
+        said = []
+        if fixed is not None:
+            said.append(f"{_row_estimate(fixed).text(' pp')} at the fixed budget of {fixed['epochs']} epochs")
+        if updates is not None:
+            said.append(f"{_row_estimate(updates).text(' pp')} at equal updates (B = {batch_size} trained "
+                        f"{updates['epochs']} epochs)")
+        if epochs is not None:
+            said.append(f"{_row_estimate(epochs).text(' pp')} at equal epochs (B = {base} trained as long)")
+        text = f"B = {batch_size} minus B = {base} in test accuracy: " + "; ".join(said)
+        deficit = higher(fixed, "no")
+        if fixed is not None and updates is not None:
+            if not deficit:
+                verdict = f"B = {batch_size} is not behind at the fixed budget: there is no deficit for matched " \
+                          "steps to close"
+            elif higher(updates, "yes"):
+                verdict = "the deficit closes at matched steps, and the large batch is even ahead"
+            elif higher(updates, "not resolved"):
+                verdict = "the deficit closes at matched steps (no difference resolved)"
+            elif updates["test acc difference"] > fixed["test acc difference"]:
+                verdict = "the deficit narrows at matched steps but does not close"
+            else:
+                verdict = "the deficit does not close at matched steps"
+            text += f". So {verdict}"
+        if epochs is not None:
+            where = "ahead of it" if higher(epochs, "yes") else "behind it" if higher(epochs, "no") else \
+                "within the seed spread of it"
+            text += f"; with B = {base} trained as long, B = {batch_size} is {where}"
+            if deficit and higher(epochs, "no") and updates is not None and not higher(updates, "no"):
+                text += f", so matched steps close the deficit only against a B = {base} that trained fewer epochs"
+        sentences.append(text + ".")
+    longer = table[table["B"] == base]
+    if len(longer):
+        changes = " and ".join(f"by {_row_estimate(r).text(' pp')} from {r[f'B = {base} epochs']} to "
+                               f"{r['epochs']} epochs" for _, r in longer.iterrows())
+        gains = [higher(r, "yes") for _, r in longer.iterrows()]
+        losses = [higher(r, "no") for _, r in longer.iterrows()]
+        what = ("the fixed-budget baseline had not converged" if any(gains) else
+                "longer training lowers it" if all(losses) else "changes these seeds do not resolve")
+        sentences.append(f"B = {base} itself changes {changes}: {what}.")
+    if (table["seeds"] < 2).any():
+        sentences.append("With one seed per run these differences have no interval: each is a single pair of runs.")
+    return " ".join(sentences)
+
+
+def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
+    """In words, from `summaries.noise_against_critical`: on how many data sets B_noise and B* agree within
+    `factor`, and which way the others lie."""
+    both = versus[~versus["agreement"].isin(["no B*", "no estimate"])]
+    missing = versus[versus["agreement"].isin(["no B*", "no estimate"])]
+    if both.empty:
+        return "No data set has both a B* and an estimate of B_noise here, so the two cannot be compared."
+
+    def listed(part: pd.DataFrame) -> str:
+        return ", ".join(f"{r['dataset']} (B_noise/B* = {r['B_noise / B*']:.2g})" for _, r in part.iterrows())
+
+    agree = both[both["agreement"] == f"within a factor {factor:g}"]
+    text = (f"B_noise agrees with the measured B* within a factor {factor:g} on {len(agree)} of the {len(both)} "
+            f"data sets that have both" + (f": {listed(agree)}" if len(agree) else ""))
+    for word, part in (("larger", both[both["agreement"] == "B_noise larger"]),
+                       ("smaller", both[both["agreement"] == "B_noise smaller"])):
+        if len(part):
+            text += f"; it is {word} on {listed(part)}"
+    undecided = both[both["agreement"] == "undecided"]
+    if len(undecided):
+        text += ("; the seeds cannot tell on " + ", ".join(
+            f"{r['dataset']} (B_noise/B* = {r['B_noise / B*']:.2g}, 95 % interval {r['ratio CI low']:.2g}–"
+            f"{r['ratio CI high']:.2g})" for _, r in undecided.iterrows()))
+    if len(missing):
+        text += "; not compared: " + ", ".join(f"{r['dataset']} ({r['agreement']})" for _, r in missing.iterrows())
+    return text + "."
+
+
+def rank_agreement_text(ranks: pd.DataFrame, first: str, second: str, names: tuple[str, str]) -> str:
+    """In words, from `summaries.rank_agreement`: on how many data sets the two measures order the batch sizes alike."""
+    if ranks.empty:
+        return f"No data set has {names[0]} and {names[1]} at two batch sizes, so their rankings cannot be compared."
+    same = ranks[ranks["same order"]]
+    text = (f"{names[0][0].upper()}{names[0][1:]} and {names[1]} order the batch sizes the same way (by seed means, "
+            f"flattest to sharpest) on {len(same)} of {len(ranks)} data sets")
+    differ = ranks[~ranks["same order"]]
+    if len(differ):
+        text += "; they differ on " + "; ".join(
+            f"{r['dataset']} ({', '.join(map(str, r[f'order by {first}']))} against "
+            f"{', '.join(map(str, r[f'order by {second}']))}, Kendall τ = {r['Kendall τ']:.2f})"
+            for _, r in differ.iterrows())
+    return text + "."
+
+
+def init_check_text(runs: pd.DataFrame, cells: pd.DataFrame, chosen: str) -> str:
+    """In words, from the `init-check` runs and their `checks.compare` cells: how many runs of each initialisation
+    ended at chance, why the paper's Table III rules one reading out (a run at chance cannot score it), which one
+    the paper profile uses (`chosen`), and where both trained, the differences whose interval excludes zero."""
+    collapsed = {v: int((runs[runs["init"] == v]["outcome"] != "trained").sum()) for v in ("he-uniform",
+                                                                                          "torch-default")}
+    table_iii = paper.table("III").set_index("B")["test_acc"]
+    trained = cells[cells["within seed spread"].notna()]  # cells where no run ended at chance
+    clear = trained[(trained["difference CI low"] > 0) | (trained["difference CI high"] < 0)]
+    clear = "; ".join(f"{DATASET_NAMES[d]} at B = {b}: {v:+.1f} pp [{lo:+.1f}, {hi:+.1f}]" for d, b, v, lo, hi in
+                      clear[["dataset", "batch_size", "difference", "difference CI low", "difference CI high"]]
+                      .to_numpy())
+    clear = (f"Where both trained, the paired difference (torch-default − he-uniform, 95 % interval) excludes zero "
+             f"at: {clear}." if clear else "")
+    return (f"Of {len(runs) // 2} runs per initialisation, **{collapsed['he-uniform']}** ended at chance under "
+            f"`he-uniform` and **{collapsed['torch-default']}** under `torch-default`. The paper reports "
+            f"{table_iii[128]:.2f} % on MNIST at B = 128, which a run at chance cannot be, so its networks trained: "
+            f"the paper profile uses `{chosen}`. The collapse under the other reading stays a finding: the paper's "
+            "learning rates leave no margin for a √6 larger initialisation. " + clear)
+
+
+def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: dict[str, str]) -> str:
+    """In words, from `summaries.precision_check_cells`: in how many cells bf16 is within the seed spread of fp32
+    (validated only if in all), its speed-up on the machine that made the runs, and the precision the paper profile
+    uses for each data set (`used`: data set -> precision)."""
+    within = cells["within seed spread"]
+    validated = bool(within.notna().all() and within.all())
+    low, high = cells["bf16 speed-up"].min(), cells["bf16 speed-up"].max()
+    speedup = f"{low:.2f}×" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}×"
+    cpus = ", ".join(sorted(runs["prov_device_name"].dropna().unique()))
+    timed = cells["bf16 speed-up"].notna()
+    speed = (f"**{speedup}** as fast as fp32 on the machine that made these runs ({cpus})" if timed.all() else
+             f"**{speedup}** as fast as fp32 in the {int(timed.sum())} cells whose two precisions ran on one CPU"
+             if timed.any() else "its speed cannot be told from these runs: each cell's two precisions ran on "
+             f"different CPUs ({cpus})")
+    return (f"bf16 is within the seed spread of fp32 in **{int(within.fillna(False).sum())} of {len(within)}** "
+            f"cells (validated: **{'yes' if validated else 'no'}**; a cell where a run ended at chance cannot "
+            f"validate), and {speed}. The paper profile trains "
+            + ", ".join(f"{DATASET_NAMES.get(d, d)} in {p}" for d, p in used.items())
+            + ": bf16 pays only where the CPU has bf16 arithmetic (AVX512-BF16 or AMX), and only after this check "
+            "passes.")

@@ -1,0 +1,117 @@
+"""The paper's tables beside ours, row by row, each cell with a verdict on our seeds' interval: Tables I, III,
+IV, V, VI and VII. Absolute numbers are compared only against runs with the paper's setup (the `paper` profile,
+read from the runs' provenance). The chapters show these tables; the report's table claims sum them up."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import paper
+from .runtable import full_size, mean_by_batch, runs_profile, trained
+from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, Estimate, NotTestable, estimate, graded
+
+ACC_TOL, ACC_PARTLY_TOL = 1.0, 3.0  # percentage points: same accuracy within 1 pp, close within 3 pp
+GAP_TOL, GAP_PARTLY_TOL = 1.0, 2.0
+
+
+def on_paper_runs(verdict: str, runs: pd.DataFrame) -> str:
+    """An absolute number is testable only against runs with the paper's setup; `NotTestable` otherwise."""
+    profile = runs_profile(runs, "unknown")
+    if profile != "paper":
+        raise NotTestable(f"absolute numbers are compared only on paper-profile runs (these: {profile})")
+    return verdict
+
+
+def absolute_verdict(ours: Estimate | None, theirs: float, profile: str, tol: float, partly_tol: float) -> str:
+    """A table cell against the paper's: graded on our interval, and only on paper-profile runs."""
+    if profile != "paper" or pd.isna(theirs) or ours is None:
+        return NOT_TESTABLE
+    return graded(ours, float(theirs), tol, partly_tol)
+
+
+def compare_accuracy(table: pd.DataFrame, dataset: str, profile: str) -> pd.DataFrame:
+    """Table III, IV or VII beside our seed means and 95 % intervals, row by row (every B of either side), with
+    verdicts graded on the intervals (paper-profile runs only). Means and intervals are over the runs that
+    trained, as the figures draw them; `at chance` counts the others, and a cell with any is at best partly
+    reproduced (the paper's setting did not train every time), with none trained not reproduced."""
+    runs = table[table["dataset"] == dataset]
+    profile = runs_profile(runs, profile)
+    ours = mean_by_batch(runs, trained_only=True).drop(columns="dataset")
+    learned = runs[trained(runs)]
+    for column in ("test_acc", "gap"):
+        bounds = {b: estimate(p[column]) for b, p in learned.groupby("batch_size")}
+        for side in ("low", "high"):
+            ours[f"{column} CI {side}"] = ours["batch_size"].map(
+                lambda b, s=side, e=bounds: getattr(e[b], s) if b in e else np.nan)
+    theirs = paper.accuracy_table(dataset).rename(columns=lambda c: "B" if c == "B" else f"paper {c}")
+    merged = theirs.merge(ours.rename(columns={"batch_size": "B"}), on="B", how="outer").sort_values("B")
+    for column, tol, partly in (("test_acc", ACC_TOL, ACC_PARTLY_TOL), ("gap", GAP_TOL, GAP_PARTLY_TOL)):
+        merged[f"verdict ({column.replace('_', ' ')})"] = [
+            _cell_verdict(row, column, profile, tol, partly) for _, row in merged.iterrows()]
+    return merged.reset_index(drop=True)
+
+
+def _cell_verdict(row: pd.Series, column: str, profile: str, tol: float, partly_tol: float) -> str:
+    """One row of `compare_accuracy`: graded on the trained runs' interval, at best partly with runs at chance."""
+    if pd.isna(row["seeds"]):  # we did not run this B
+        return NOT_TESTABLE
+    if pd.isna(row[column]):  # every run of the cell at chance: the paper's number was not reached
+        testable = profile == "paper" and not pd.isna(row[f"paper {column}"])  # as `absolute_verdict`
+        return NOT_REPRODUCED if testable else NOT_TESTABLE
+    verdict = absolute_verdict(Estimate(row[column], row[f"{column} CI low"], row[f"{column} CI high"],
+                                        int(row["seeds"] - row["at chance"])), row[f"paper {column}"], profile,
+                               tol, partly_tol)
+    return PARTLY if verdict == REPRODUCED and row["at chance"] > 0 else verdict
+
+
+def table_i(ours: pd.DataFrame) -> pd.DataFrame:
+    """Table I beside the data sets as we load them (`ours`: dataset, train, test, features, classes, ...): the
+    shape is reproduced only if all four numbers equal the paper's, else it differs."""
+    theirs = paper.table("I").rename(columns={c: f"paper {c}" for c in ("train", "test", "features", "classes")})
+    table = theirs.merge(ours, on="dataset", how="right")
+    same = np.logical_and.reduce([table[f"paper {c}"] == table[c] for c in ("train", "test", "features", "classes")])
+    table["verdict"] = np.where(same, REPRODUCED, "differs")
+    return table
+
+
+def table_v(runs: pd.DataFrame, profile: str) -> pd.DataFrame:
+    """Table V beside our seed means of the `lr-scaling` runs (the square-root rule is ours: no paper column), one
+    row per B and rule, with a verdict on the seeds' interval of its test accuracy (`absolute_verdict`: absolute
+    numbers are testable only on paper-profile runs, read from the runs' provenance, else `profile`)."""
+    ours = mean_by_batch(runs, ("lr", "test_acc", "gap"), ("batch_size", "lr_rule"))
+    table = paper.table("V").rename(columns={"B": "batch_size", "lr": "paper lr", "test_acc": "paper test_acc",
+                                             "gap": "paper gap"})
+    table = table.merge(ours, on=["batch_size", "lr_rule"], how="outer").sort_values(["batch_size", "lr_rule"])
+    setup = runs_profile(runs, profile)
+    intervals = {cell: estimate(part["test_acc"]) for cell, part in runs.groupby(["batch_size", "lr_rule"])}
+    table["verdict (test acc)"] = [absolute_verdict(intervals.get((b, rule)), t, setup, ACC_TOL, ACC_PARTLY_TOL)
+                                   for b, rule, t in zip(table["batch_size"], table["lr_rule"],
+                                                         table["paper test_acc"], strict=True)]
+    return table
+
+
+def table_vi(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
+    """Table VI beside ours, one row per data set, with a verdict per column; the `table-vi` claims and the
+    critical chapter both read it, so they cannot disagree.
+
+    Only each data set's full-size runs count (its largest training set): the `dataset-size` subsets of the large
+    synthetic set are points of the B* ∝ N^a fit, not rows of Table VI. `optimal_b` and `critical_b` are
+    `critical.critical_batch_size` on the seed means. A verdict is reproduced when our B equals the paper's, not
+    reproduced otherwise (no B* at all included), and not testable where the paper has no row or the data set's
+    runs do not have the paper's setup (`profile`, read from their provenance: absolute numbers are compared only
+    on paper-profile runs)."""
+    from .critical import critical_batch_size
+
+    full = full_size(runs)
+    found = critical_batch_size(full, tolerance, by=("dataset", "train_size")).rename(columns={"train_size": "N"})
+    found.insert(2, "profile", [runs_profile(full[full["dataset"] == d], "unknown") for d in found["dataset"]])
+    theirs = paper.table("VI").rename(columns={"N": "paper N", "optimal_B": "paper optimal B",
+                                               "critical_B": "paper B*"})
+    table = found.merge(theirs, on="dataset", how="left")
+    for ours, theirs_column, label in (("optimal_b", "paper optimal B", "optimal B"), ("critical_b", "paper B*", "B*")):
+        table[f"verdict ({label})"] = [
+            NOT_TESTABLE if pd.isna(b_theirs) or setup != "paper" else
+            REPRODUCED if pd.notna(b_ours) and int(b_ours) == int(b_theirs) else NOT_REPRODUCED
+            for b_ours, b_theirs, setup in zip(table[ours], table[theirs_column], table["profile"], strict=True)]
+    return table

@@ -1,0 +1,48 @@
+"""The rulebook: what a claim is (one quantitative claim of the paper, in words, with the rule that tests it on
+our run tables) and what every rule shares (how it finds its runs, how its tolerance is put in words). The claims
+themselves are in `claims_accuracy`, `claims_training` and `claims_landscape`, each row beside its rule; `report`
+lists and judges them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .paper_tables import ACC_PARTLY_TOL, ACC_TOL
+from .stats import NotTestable
+
+Rule = Callable[[dict[str, pd.DataFrame], str], tuple[str, str]]  # (tables, profile) -> (ours, verdict)
+
+PP, INTERVAL = "percentage points", "all of our 95 % interval"
+TABLE_TOLERANCE = (f"every B: {INTERVAL} within {ACC_TOL:g} pp of the paper's: reproduced; half of them within "
+                   f"{ACC_PARTLY_TOL:g} pp: partly (paper-profile runs only)")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One quantitative claim of the paper and how to test it on the run tables."""
+
+    id: str
+    where: str  # the paper's section or table
+    text: str  # the claim as the paper states it
+    paper_value: str
+    chapter: str  # the notebook that shows the evidence
+    tolerance: str  # what counts as reproduced / partly, in words
+    test: Rule
+
+
+def runs_of(tables: dict, name: str = "accuracy") -> pd.DataFrame:
+    """The runs (or measurements) a rule reads from `analysis.report_tables`; `NotTestable` when there are none."""
+    if name not in tables or tables[name].empty:
+        raise NotTestable(f"no {name} runs")
+    return tables[name]
+
+
+def datasets_in(runs: pd.DataFrame, wanted: Sequence[str] | None = None) -> list[str]:
+    """The data sets of `wanted` (default: all) that `runs` has; `NotTestable` when it has none of them."""
+    names = [d for d in (wanted or runs["dataset"].unique()) if d in set(runs["dataset"])]
+    if not names:
+        raise NotTestable(f"no runs of {', '.join(wanted or [])}")
+    return names

@@ -1,0 +1,122 @@
+"""The verdict scale and the statistics it rests on: every number of ours that is compared is an `Estimate`, the
+mean over seeds with a 95 % t interval (a Welch interval for a difference of two cells, its log version for a
+ratio), and `graded` turns an interval and the paper's value into a verdict as an equivalence test, so that a
+verdict uses our seed spread. A claim is "not testable" only when its rule raises `NotTestable` (our runs cannot
+answer it); any other error is a bug and fails the build."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_TESTABLE = "reproduced", "partly", "not reproduced", "not testable"
+VERDICTS = (REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_TESTABLE)
+
+
+class NotTestable(Exception):
+    """Our runs cannot answer the claim (say why): the one way a claim becomes "not testable"."""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A mean over seeds with its 95 % interval; with one seed the interval is the point itself."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+    def text(self, unit: str = "", digits: int = 2) -> str:
+        if self.n < 2 or not math.isfinite(self.low):
+            return f"{self.mean:.{digits}f}{unit} (n = {self.n}, no interval)"
+        return f"{self.mean:.{digits}f}{unit} [{self.low:.{digits}f}, {self.high:.{digits}f}] (n = {self.n})"
+
+
+def _values(values) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
+    return values[np.isfinite(values)]
+
+
+def estimate(values) -> Estimate:
+    """Mean and 95 % t interval over seeds."""
+    values = _values(values)
+    if len(values) == 0:
+        raise NotTestable("no finite value")
+    mean = float(values.mean())
+    if len(values) < 2:
+        return Estimate(mean, mean, mean, 1)
+    half = stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values))
+    return Estimate(mean, mean - half, mean + half, len(values))
+
+
+def log_estimate(values) -> Estimate:
+    """Geometric mean and 95 % t interval on the log scale, for a positive quantity whose seeds spread by factors
+    (a t interval on the values themselves runs below zero)."""
+    values = _values(values)
+    if (values <= 0).any():
+        raise ValueError("a log-scale estimate of non-positive values")
+    log = estimate(np.log(values))
+    return Estimate(math.exp(log.mean), math.exp(log.low), math.exp(log.high), log.n)
+
+
+def difference(a, b) -> Estimate:
+    """mean(a) − mean(b) with Welch's 95 % interval (the point alone when either side has one seed)."""
+    a, b = _values(a), _values(b)
+    if len(a) == 0 or len(b) == 0:
+        raise NotTestable("a side of the comparison has no finite value")
+    diff = float(a.mean() - b.mean())
+    n = min(len(a), len(b))
+    if n < 2 or (a.std() == 0 and b.std() == 0):
+        return Estimate(diff, diff, diff, n)
+    with warnings.catch_warnings():  # nearly equal values (epoch times, say): scipy warns, the interval is fine
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
+    return Estimate(diff, float(low), float(high), n)
+
+
+def ratio(a, b) -> Estimate:
+    """Geometric mean(a) ÷ geometric mean(b), with the Welch interval on the log scale (positive values)."""
+    a, b = _values(a), _values(b)
+    if (a <= 0).any() or (b <= 0).any():
+        raise ValueError("a ratio of non-positive values")
+    log = difference(np.log(a), np.log(b))
+    return Estimate(math.exp(log.mean), math.exp(log.low), math.exp(log.high), log.n)
+
+
+def graded(ours: Estimate, target: float | tuple[float, float], tol: float, partly_tol: float) -> str:
+    """Our interval against the paper's value (or range), as an equivalence test: reproduced when the *whole*
+    interval lies within `tol` of it (close, and measured precisely enough to say so; one seed never is), not
+    reproduced when the whole interval lies farther than `partly_tol`, partly otherwise (close, or too wide to
+    tell). So a wide interval can never pass by merely touching the paper's value."""
+    low, high = (target, target) if np.isscalar(target) else target
+    nearest = max(low - ours.high, ours.low - high, 0.0)
+    farthest = max(ours.high - high, low - ours.low, 0.0)
+    if nearest > partly_tol:
+        return NOT_REPRODUCED
+    return REPRODUCED if farthest <= tol and ours.n >= 2 else PARTLY
+
+
+def rows_verdict(verdicts: Sequence[str]) -> str:
+    """A table claim: every row reproduced, or at least half of them within the wider tolerance."""
+    n = len(verdicts)
+    close = sum(v in (REPRODUCED, PARTLY) for v in verdicts)
+    return REPRODUCED if verdicts.count(REPRODUCED) == n else PARTLY if close >= n / 2 else NOT_REPRODUCED
+
+
+def pearson_log_b_gap(table: pd.DataFrame) -> dict[str, float]:
+    """Pearson r of log₂ B against Δ over all runs, with its two-sided p-value and a 95% Fisher-z interval."""
+    x, y = np.log2(table["batch_size"].to_numpy(float)), table["gap"].to_numpy(float)
+    keep = np.isfinite(y)
+    x, y = x[keep], y[keep]
+    if len(x) < 3 or np.ptp(x) == 0:
+        raise NotTestable(f"{len(x)} runs over {len(set(x))} batch sizes: too few for a correlation")
+    result = stats.pearsonr(x, y)
+    low, high = result.confidence_interval(0.95)
+    return {"r": float(result.statistic), "p": float(result.pvalue), "ci_low": float(low), "ci_high": float(high),
+            "n": int(len(x))}

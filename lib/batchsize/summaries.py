@@ -1,0 +1,292 @@
+"""What the chapters and the report read off run tables and measurement tables: ratios and fits with their
+intervals, the best batch sizes, the cells where runs failed, the matched-steps control, B_noise against B*, the
+selection protocol. Pure functions of tables: the measurements on trained weights are `analysis`'s."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from . import paper
+from .config import DATASET_NAMES
+from .runtable import mean_by_batch, trained
+from .stats import Estimate, difference, log_estimate, pearson_log_b_gap, ratio
+
+if TYPE_CHECKING:
+    from .noise import LogLogFit
+
+
+def surface_rise(surfaces: pd.DataFrame, half_width: float = 0.5) -> pd.DataFrame:
+    """How fast each surface of `analysis.loss_surfaces` rises around its minimum: the mean test loss over the square
+    |α|, |β| ≤ `half_width` minus the loss at the centre; one number per surface, larger for a sharper one."""
+    keys = ["dataset", "batch_size"]
+    centre = surfaces[(surfaces["alpha"] == 0) & (surfaces["beta"] == 0)].set_index(keys)
+    inner = surfaces[(surfaces["alpha"].abs() <= half_width) & (surfaces["beta"].abs() <= half_width)]
+    return (inner.groupby(keys)["test_loss"].mean() - centre["test_loss"]).rename(
+        f"mean rise within |α|, |β| ≤ {half_width:g}").reset_index()
+
+
+def sharpness_pair(batch_sizes: pd.Series) -> tuple[int, int]:
+    """The two B a sharpness ratio compares: the paper's 32 and 512 where run, else the smallest and largest."""
+    sizes = sorted(int(b) for b in batch_sizes.unique())
+    return 32 if 32 in sizes else sizes[0], 512 if 512 in sizes else sizes[-1]
+
+
+def sharpness_ratios(sharp: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
+    """Each measure at the large over the small B of each data set (`sharpness_pair`): geometric mean over seeds
+    with the Welch interval on the log scale (`stats.ratio`); no ratio (NaN, `positive` no) where a value is not
+    positive (an estimate such as Hutchinson's trace can be). The report's sharpness claims judge these rows."""
+    rows = []
+    for name, part in sharp.groupby("dataset"):
+        small, large = sharpness_pair(part["batch_size"])
+        if small == large:
+            continue
+        for metric in metrics:
+            a, b = part.loc[part["batch_size"] == large, metric], part.loc[part["batch_size"] == small, metric]
+            positive = bool((a > 0).all() and (b > 0).all())
+            r = ratio(a, b) if positive else Estimate(np.nan, np.nan, np.nan, min(len(a), len(b)))
+            rows.append({"dataset": name, "metric": metric, "B small": small, "B large": large, "ratio": r.mean,
+                         "95% CI low": r.low, "95% CI high": r.high, "seeds": r.n, "positive": positive})
+    return pd.DataFrame(rows)
+
+
+def rank_agreement(sharp: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
+    """Whether two sharpness measures order the batch sizes of each data set the same way: the B from the
+    flattest to the sharpest by each measure's seed mean, and Kendall's τ between the two sets of means."""
+    from scipy import stats
+
+    rows = []
+    for name, part in sharp.groupby("dataset"):
+        means = part.groupby("batch_size")[[first, second]].mean()
+        if len(means) < 2:
+            continue
+        by_first = [int(b) for b in means[first].sort_values(kind="stable").index]
+        by_second = [int(b) for b in means[second].sort_values(kind="stable").index]
+        tau = stats.kendalltau(means[first], means[second]).statistic
+        rows.append({"dataset": name, f"order by {first}": by_first, f"order by {second}": by_second,
+                     "same order": by_first == by_second, "Kendall τ": float(tau)})
+    return pd.DataFrame(rows)
+
+
+def variance_fits(variance: pd.DataFrame) -> pd.DataFrame:
+    """Eq. (5): log σ̂² on log B per data set and sampling, slope with its 95% t interval and R²; the points of
+    every seed's model go into one fit, so the interval carries the spread between seeds."""
+    from .noise import loglog_fit
+
+    fits = []
+    for (name, sampling), part in variance.groupby(["dataset", "sampling"], sort=False):
+        for column in ("variance",) if sampling == "with replacement" else ("variance", "variance / fpc"):
+            keep = part[np.isfinite(part[column]) & (part[column] > 0)]
+            fit = loglog_fit(keep["batch_size"], keep[column])
+            fits.append({"dataset": name, "sampling": sampling, "fitted": column, "slope": fit.slope,
+                         "slope CI low": fit.slope_ci[0], "slope CI high": fit.slope_ci[1], "R²": fit.r2,
+                         "points": fit.n})
+    return pd.DataFrame(fits)
+
+
+def critical_sizes(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
+    """B* per synthetic training-set size (the data sets and the `dataset-size` subsets): the points of the
+    B* ∝ N^a fit; <NA> where no B falls more than `tolerance` below the peak."""
+    from .critical import critical_batch_size
+
+    found = critical_batch_size(runs, tolerance, by=("dataset", "train_size"))
+    return found[found["dataset"].str.startswith("synthetic")].reset_index(drop=True)
+
+
+def exponent_fits(synthetic: pd.DataFrame) -> tuple[pd.DataFrame, LogLogFit | None]:
+    """Eq. (6)'s exponent fitted on the paper's three synthetic points of Table VI and on ours (the rows of
+    `critical_sizes` that have a B*, where at least two sizes do), each with its 95% t interval; also our fit
+    itself (None without one), which the figure draws. Setting the two side by side shows how little three
+    points say."""
+    from .critical import fit_scaling_law
+
+    vi = paper.table("VI")
+    fits = [("paper's Table VI (3 synthetic points)", fit_scaling_law(vi["N"][:3], vi["critical_B"][:3]))]
+    ours = None
+    if synthetic["train_size"].nunique() >= 2:
+        ours = fit_scaling_law(synthetic["train_size"], synthetic["critical_b"].astype(float))
+        fits.append(("ours (synthetic sets and subsets)", ours))
+    return pd.DataFrame([{"fit": name, "exponent": f.slope, "CI low": f.slope_ci[0], "CI high": f.slope_ci[1],
+                          "R²": f.r2, "points": f.n} for name, f in fits]), ours
+
+
+def best_batch_sizes(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per data set, the B with the highest seed-mean test accuracy (over the runs that trained, as the figures
+    draw it; `at chance` counts the others), beside the paper's optimal B (Table VI)."""
+    means = mean_by_batch(runs, trained_only=True)
+    peaks = means.sort_values("test_acc", ascending=False).groupby("dataset").head(1)
+    peaks = peaks[["dataset", "batch_size", "test_acc", "seeds", "at chance"]].rename(
+        columns={"batch_size": "best B (ours)"})
+    theirs = paper.table("VI")[["dataset", "optimal_B"]].rename(columns={"optimal_B": "optimal B (paper)"})
+    return peaks.merge(theirs, on="dataset", how="left")
+
+
+def runs_of_failed_cells(runs: pd.DataFrame) -> pd.DataFrame:
+    """Every run of each (data set, B) cell where some run did not train: the failed ones and their siblings."""
+    failed = runs[~trained(runs)][["dataset", "batch_size"]].drop_duplicates()
+    return runs.merge(failed, on=["dataset", "batch_size"])
+
+
+def pearson_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Pearson r of log₂ B with Δ (`stats.pearson_log_b_gap`) over all runs, then per data set with more than two
+    B: pooling data sets mixes levels of Δ that differ by data set, so the rows per data set say more. The
+    first row carries the paper's value."""
+    rows = [{"data": "all data sets", **pearson_log_b_gap(runs)}]
+    rows += [{"data": DATASET_NAMES[d], **pearson_log_b_gap(part)} for d, part in runs.groupby("dataset")
+             if part["batch_size"].nunique() > 2]
+    table = pd.DataFrame(rows)
+    table["paper"] = [f"r = {paper.PEARSON_R}, p < {paper.PEARSON_P}"] + [""] * (len(table) - 1)
+    return table
+
+
+def gap_bound_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per data set, the largest seed-mean Δ among B ≤ the paper's bound's largest B, and whether it is below the
+    paper's bound (its "Δ < 2% for B ≤ 64 across every dataset")."""
+    small = mean_by_batch(runs)
+    small = small[small["batch_size"] <= paper.GAP_BOUND_MAX_B]
+    worst = small.sort_values("gap", ascending=False).groupby("dataset").head(1)[["dataset", "batch_size", "gap"]]
+    worst[f"below {paper.GAP_BOUND:g}%"] = worst["gap"] < paper.GAP_BOUND
+    return worst
+
+
+def matched_curves(curves: pd.DataFrame) -> pd.DataFrame:
+    """The learning curves of each B's longest run of the `matched-steps` section, with the updates made by the
+    end of each epoch (ceil(N / B) per epoch), so that curves can be read at equal updates or equal epochs."""
+    curves = curves[curves["epochs"] == curves.groupby("batch_size")["epochs"].transform("max")]
+    return curves.assign(updates=curves["epoch"] * -(-curves["train_size"] // curves["batch_size"]))
+
+
+def lr_rule_cells(runs: pd.DataFrame) -> pd.DataFrame:
+    """Seed means per B and LR rule of the `cifar10-lr` runs (`rule` names a warmup too), with how many of each
+    cell's runs diverged: a collapse caused by the rule shows under one rule and not the others."""
+    cells = mean_by_batch(runs, ("lr", "test_acc", "gap"), ("batch_size", "rule"))
+    cells["diverged runs"] = runs.groupby(["batch_size", "rule"])["diverged"].sum().to_numpy()
+    return cells
+
+
+def with_rule_names(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs with a column `rule`: the LR rule, and its warmup where it has one ("linear + 5-epoch warmup")."""
+    return runs.assign(rule=runs["lr_rule"] + runs["warmup_epochs"].map(lambda w: f" + {w}-epoch warmup" if w else ""))
+
+
+MATCHED_COMPARISONS = ("fixed epochs", "equal updates", "equal epochs")
+HIGHER = "B's test acc higher"  # yes, no, or not resolved: where the interval of the difference lies
+
+
+def _direction(difference_: Estimate) -> str:
+    """yes / no where the 95 % interval of a difference lies above / below 0, else "not resolved"; with one seed
+    the point decides, and says so."""
+    one = " (one seed)" if difference_.n < 2 else ""
+    return f"yes{one}" if difference_.low > 0 else f"no{one}" if difference_.high < 0 else "not resolved"
+
+
+def _cell(runs: pd.DataFrame, batch_size: int, epochs: int) -> pd.DataFrame:
+    return runs[(runs["batch_size"] == batch_size) & (runs["epochs"] == epochs)]
+
+
+def matched_steps(runs: pd.DataFrame, base: int = 32) -> pd.DataFrame:
+    """Hoffer et al.'s control on the runs of the `matched-steps` section (one data set): each large B against
+    B = `base`, test accuracy and gap Δ as differences of seed means with Welch's 95 % interval
+    (`stats.difference`), in three comparisons: at the fixed epoch budget E (the paper's setup: fewer updates for
+    large B), at equal updates (large B trained E·B/base epochs, B = base E epochs) and at equal epochs (both
+    trained E·B/base epochs: the baseline as long as the large batch). A last row per long budget: B = base trained
+    that long against E epochs, how far the fixed-budget baseline was from where longer training takes it.
+    `HIGHER` says whether the first side's test accuracy is resolved above, below, or neither. Comparisons whose
+    runs are missing are left out."""
+    fixed = int(runs["epochs"].min())
+    rows = []
+
+    def compare(batch_size: int, comparison: str, epochs: int, base_epochs: int) -> None:
+        a, b = _cell(runs, batch_size, epochs), _cell(runs, base, base_epochs)
+        if a.empty or b.empty:
+            return
+        acc, gap = difference(a["test_acc"], b["test_acc"]), difference(a["gap"], b["gap"])
+        rows.append({"B": batch_size, "comparison": comparison, "epochs": epochs, f"B = {base} epochs": base_epochs,
+                     "updates": int(a["steps"].median()), f"B = {base} updates": int(b["steps"].median()),
+                     "test acc difference": acc.mean, "CI low": acc.low, "CI high": acc.high,
+                     "gap difference": gap.mean, "gap CI low": gap.low, "gap CI high": gap.high, "seeds": acc.n,
+                     HIGHER: _direction(acc)})
+
+    longest = {}
+    for batch_size in sorted(b for b in runs["batch_size"].unique() if b != base):
+        long = int(runs.loc[runs["batch_size"] == batch_size, "epochs"].max())
+        longest[batch_size] = long
+        compare(batch_size, "fixed epochs", fixed, fixed)
+        if long > fixed:
+            compare(batch_size, "equal updates", long, fixed)
+            compare(batch_size, "equal epochs", long, long)
+    for long in sorted(set(longest.values()) - {fixed}):
+        compare(base, "longer training", long, fixed)
+    return pd.DataFrame(rows)
+
+
+def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: float = 2.0) -> pd.DataFrame:
+    """B_noise (geometric mean over seeds with its 95 % t interval on the log scale, `stats.log_estimate`) beside
+    the measured B* of each data set (`paper_tables.table_vi`), their ratio, and whether they agree: "within a factor 2"
+    when the interval of B_noise lies inside [B*/factor, B*·factor], "B_noise larger" or "smaller" when it lies
+    beyond, "undecided" when it reaches across an edge; "no B*" or "no estimate" where one side is missing."""
+    rows = []
+    for _, row in table_vi.iterrows():
+        part = noise[noise["dataset"] == row["dataset"]]
+        if part.empty:
+            continue
+        b_star = row["critical_b"]
+        finite = part["b_noise"].dropna()
+        ours = log_estimate(finite) if len(finite) else Estimate(np.nan, np.nan, np.nan, 0)
+        if pd.isna(b_star) or not len(finite):
+            agreement, scale = ("no B*" if pd.isna(b_star) else "no estimate"), np.nan
+        else:
+            scale = float(b_star)
+            low, high = scale / factor, scale * factor
+            agreement = ("B_noise larger" if ours.low > high else "B_noise smaller" if ours.high < low
+                         else f"within a factor {factor:g}" if low <= ours.low and ours.high <= high
+                         else "undecided")
+        rows.append({"dataset": row["dataset"], "N": row["N"], "B*": b_star,
+                     "trained B": ", ".join(str(int(b)) for b in sorted(part["trained B"].unique())),
+                     "B_noise": ours.mean, "CI low": ours.low, "CI high": ours.high, "seeds": ours.n,
+                     "not estimable": int(part["b_noise"].isna().sum()), "B_noise / B*": ours.mean / scale,
+                     "ratio CI low": ours.low / scale, "ratio CI high": ours.high / scale, "agreement": agreement})
+    return pd.DataFrame(rows, columns=["dataset", "N", "B*", "trained B", "B_noise", "CI low", "CI high", "seeds",
+                                       "not estimable", "B_noise / B*", "ratio CI low", "ratio CI high", "agreement"])
+
+
+def precision_check_cells(runs: pd.DataFrame) -> pd.DataFrame:
+    """The `precision-check` runs' `checks.compare` cells (bf16 against fp32) with each precision's median epoch time
+    and the speed-up of bf16: bf16 is worth having only if it is both within the seed spread and faster."""
+    from .checks import compare
+
+    cells = compare(runs, "precision", "fp32", "bf16")
+    speed = runs.pivot_table(index=["dataset", "batch_size"], columns="precision",
+                             values="median_epoch_time").reset_index()
+    cells = cells.merge(speed.rename(columns={"fp32": "fp32 epoch s", "bf16": "bf16 epoch s"}),
+                        on=["dataset", "batch_size"])
+    # epoch times compare only on one CPU: a sweep that spans sessions may run the two precisions on two machines
+    one_cpu = runs.groupby(["dataset", "batch_size"])["prov_device_name"].nunique().eq(1).rename("one CPU")
+    cells = cells.merge(one_cpu.reset_index(), on=["dataset", "batch_size"])
+    cells["bf16 speed-up"] = (cells["fp32 epoch s"] / cells["bf16 epoch s"]).where(cells["one CPU"])
+    return cells
+
+
+def protocol_table(runs: pd.DataFrame, gap_threshold: float = paper.PROTOCOL_GAP) -> pd.DataFrame:
+    """Algorithm 2 applied to each data set of `runs` (N: its training examples; η₀ and B₀ from its runs, Table II)
+    beside what we measured: the best B, the measured B nearest the recommendation, what choosing it costs
+    against the best, and whether the gap rule (line 11, Δ > `gap_threshold`) would fire there."""
+    from .protocol import adjust_for_gap, recommend_batch_size
+
+    rows = []
+    for name, part in mean_by_batch(runs).groupby("dataset", sort=False):
+        n = int(runs.loc[runs["dataset"] == name, "train_size"].iloc[0])
+        first = runs[runs["dataset"] == name].iloc[0]
+        advice = recommend_batch_size(n, base_lr=first["base_lr"], base_batch=int(first["base_batch"]))
+        best = part.loc[part["test_acc"].idxmax()]
+        at = part.iloc[(part["batch_size"] - advice.batch_size).abs().argmin()]
+        step = adjust_for_gap(int(at["batch_size"]), advice.lr, float(at["gap"]), gap_threshold)
+        rows.append({"dataset": name, "N (train)": n, "candidates": advice.candidates,
+                     "recommended B": advice.batch_size, "recommended η": advice.lr, "warmup": advice.warmup,
+                     "best B (ours)": int(best["batch_size"]), "best acc": best["test_acc"],
+                     "nearest measured B": int(at["batch_size"]), "acc there": at["test_acc"],
+                     "loss vs best (pp)": best["test_acc"] - at["test_acc"], "gap there": at["gap"],
+                     "gap rule": step.reason, "notes": "; ".join(advice.notes)})
+    return pd.DataFrame(rows)

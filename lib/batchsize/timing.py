@@ -1,0 +1,178 @@
+"""Where epoch times come from and what they add up to: the runs' own, or the committed CNN benchmark's where
+several sweeps timed a data set; time to a target accuracy; the paper's efficiency ratios. One place, so that the
+report's efficiency claims and the efficiency chapter time runs alike."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .stats import Estimate, ratio
+from .store import REPO_ROOT
+
+
+def converged(part: pd.DataFrame) -> pd.Series:
+    """Runs that reached the paper's convergence target (first epoch above 80 %) within their epochs."""
+    return part["first_epoch_above_80"].notna()
+
+
+def time_to_target(runs: pd.DataFrame, epoch_time: pd.Series) -> pd.Series:
+    """Training time to the paper's convergence epoch (first above 80 %): that epoch × the epoch time (from
+    `epoch_times`). Runs that never got there get the time they trained (a lower bound)."""
+    epochs = runs["first_epoch_above_80"].fillna(runs["epochs_run"]).astype(float)
+    return epochs * epoch_time
+
+
+def _sweeps(runs: pd.DataFrame) -> int:
+    """How many sweeps timed these runs, told apart by machine and commit (one sweep runs one commit) and, for a
+    run resumed from a checkpoint, the commits that trained its earlier epochs (other sessions)."""
+    columns = [c for c in ("prov_device_name", "prov_commit", "prov_resumed_from") if c in runs]
+    return len(runs[columns].astype(str).drop_duplicates()) if columns else 1
+
+
+def _benchmark_rates(cells: Sequence[pd.DataFrame], speed: pd.DataFrame | None,
+                     dataset_runs: pd.DataFrame) -> tuple[list[list[float]], str] | None:
+    """The CNN benchmark's training rates (img/s, each repeat) at each cell's B, in the runs' data set and
+    precision, and a note saying where they come from, when the data set's runs (`dataset_runs`, all its B: one
+    rule for the report and the efficiency chapter) were timed by more than one sweep (other sessions, other
+    loads: up to 4× apart at one B) and the benchmark has every B; None otherwise (then the runs' own epoch times
+    are the measurement)."""
+    runs = pd.concat(cells)
+    if speed is None or speed.empty or _sweeps(dataset_runs) < 2 or runs["precision"].nunique() != 1:
+        return None
+    rows = speed[(speed["dataset"] == runs["dataset"].iloc[0]) & (speed["precision"] == runs["precision"].iloc[0])]
+    rates = [rows.loc[rows["batch_size"] == c["batch_size"].iloc[0], "img_s"] for c in cells]
+    if any(r.empty for r in rates):
+        return None
+    return [r.iloc[0] for r in rates], (f"; timed in one process by {rows['source'].iloc[0]}, as the runs' epoch "
+                                        f"times come from {_sweeps(dataset_runs)} sweeps")
+
+
+def benchmark_speedup(ends: list[pd.DataFrame], speed: pd.DataFrame | None,
+                       dataset_runs: pd.DataFrame) -> tuple[Estimate, str] | None:
+    """The per-epoch speed-up of `ends` (B = 1, the largest B) by `_benchmark_rates`: rate at the largest over
+    rate at B = 1, over the benchmark's repeats."""
+    found = _benchmark_rates(ends, speed, dataset_runs)
+    if found is None:
+        return None
+    (at_one, at_largest), how = found
+    return ratio(at_largest, at_one), how + "; n counts its timing repeats, not seeds"
+
+
+def epoch_times(cells: list[pd.DataFrame], speed: pd.DataFrame | None,
+                dataset_runs: pd.DataFrame) -> tuple[list[pd.Series], str]:
+    """Epoch times of one data set's runs that compare across `cells` (some of its B): the runs' own medians when
+    one sweep timed all of `dataset_runs`; else each run's training images ÷ the median rate `_benchmark_rates`
+    gives at its B, with the note saying so."""
+    found = _benchmark_rates(cells, speed, dataset_runs)
+    if found is None:
+        return [c["median_epoch_time"] for c in cells], ""
+    rates, how = found
+    return [c["train_size"] / float(np.median(r)) for r, c in zip(rates, cells, strict=True)], how
+
+
+def run_epoch_times(runs: pd.DataFrame, speed: pd.DataFrame | None) -> tuple[pd.Series, dict[str, str]]:
+    """`epoch_times` across all B of each data set, one per run (aligned with `runs`), and per data set the note
+    on where they come from ("" for the runs' own)."""
+    times, notes = [], {}
+    for name, part in runs.groupby("dataset", sort=False):
+        found, notes[name] = epoch_times([cell for _, cell in part.groupby("batch_size")], speed, part)
+        times += found
+    return (pd.concat(times) if times else pd.Series(dtype=float)).reindex(runs.index), notes
+
+
+def accuracy_target(runs: pd.DataFrame, dataset: str, rule: float = 0.9) -> float:
+    """The paper's 80% where at least two batch sizes of `dataset` reach it (a target that only one B reaches
+    compares nothing), else `rule` × the best mean accuracy seen, to one decimal."""
+    from .run import ACCURACY_TARGET
+
+    best = runs[runs["dataset"] == dataset].groupby("batch_size")["best_test_acc"].mean()
+    return ACCURACY_TARGET if (best > ACCURACY_TARGET).sum() >= 2 else round(rule * best.max(), 1)
+
+
+def runs_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float = 0.9,
+                   speed: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per run: the first epoch whose test accuracy reaches its data set's `accuracy_target` and the training
+    seconds until then (that epoch × the run's epoch time, as `time_to_target`); None where the run never
+    reached it in its budget. The epoch times are `run_epoch_times`: the runs' own medians, or the CNN
+    benchmark's (`speed`) where several sweeps timed a data set (column `epoch times from`)."""
+    rows = []
+    epoch_time, notes = run_epoch_times(runs, speed)
+    by_key = runs.assign(epoch_time=epoch_time).set_index("key")
+    for key, curve in history.sort_values("epoch").groupby("key"):
+        run = by_key.loc[key]
+        target = accuracy_target(runs, run["dataset"], rule)
+        reached = curve[curve["test_acc"] >= target]
+        epoch = int(reached["epoch"].iloc[0]) if len(reached) else None
+        seconds = epoch * run["epoch_time"] if epoch else None
+        rows.append({"dataset": run["dataset"], "batch_size": run["batch_size"], "seed": run["seed"],
+                     "target": target, "epochs_to_target": epoch, "seconds_to_target": seconds,
+                     "epoch_time": run["epoch_time"],
+                     "epoch times from": "benchmark" if notes[run["dataset"]] else "runs"})
+    return pd.DataFrame(rows)
+
+
+def target_cells(to_target: pd.DataFrame) -> pd.DataFrame:
+    """`runs_to_target` as seed means per data set and B (a run that never reached the target is left out of its
+    cell's mean)."""
+    return to_target.groupby(["dataset", "batch_size"]).agg(
+        target=("target", "first"), epochs_to_target=("epochs_to_target", "mean"),
+        seconds_to_target=("seconds_to_target", "mean"), epoch_time=("epoch_time", "mean"),
+        epoch_times_from=("epoch times from", "first")).reset_index()
+
+
+def efficiency_ratios(cells: pd.DataFrame) -> pd.DataFrame:
+    """The paper's three efficiency ratios per data set, its largest B against its smallest (`target_cells`):
+    per-epoch speedup, extra epochs to the target and net wall-clock speedup (> 1: the large batch is faster)."""
+    rows = []
+    for name, part in cells.groupby("dataset"):
+        small, large = part.iloc[0], part.iloc[-1]
+        rows.append({"dataset": name, "small B": small["batch_size"], "large B": large["batch_size"],
+                     "per-epoch speedup": small["epoch_time"] / large["epoch_time"],
+                     "epochs ratio (large/small)": large["epochs_to_target"] / small["epochs_to_target"],
+                     "wall-clock speedup": small["seconds_to_target"] / large["seconds_to_target"],
+                     "epoch times from": small["epoch_times_from"]})
+    return pd.DataFrame(rows)
+
+
+CNN_BENCHMARK = REPO_ROOT / "benchmarks" / "results" / "cnn-cpu.json"  # `benchmarks/cnn.py` on one quiet core
+# Every committed run of it, one per CPU: the sweeps' own first (the report grades on it), then an Intel core
+# without native bf16, on which earlier paper runs were trained.
+CNN_BENCHMARKS = (CNN_BENCHMARK, CNN_BENCHMARK.parent / "intel-emulated-bf16" / "cnn-cpu.json")
+
+
+def cnn_speed(path=CNN_BENCHMARK) -> pd.DataFrame:
+    """The committed CNN benchmark's training rates, one row per (data set, precision, B) with its repeats
+    (`img_s` of each), and where and when it was measured (`cpu`, `source`). Every B was timed in one process,
+    back to back: the runs' own epoch times come from sweeps in different sessions, under different loads, and do
+    not compare across B as cleanly. Empty when the file is absent."""
+    if not Path(path).is_file():
+        return pd.DataFrame(columns=["dataset", "precision", "batch_size", "img_s", "cpu", "source"])
+    result = json.loads(Path(path).read_text())
+    m = result["machine"]
+    cpu = f"{m['cpu']} (bf16 {'native' if m.get('native_bf16') else 'emulated'})"
+    source = f"`benchmarks/cnn.py`, {cpu}, {m['torch_threads']} thread(s), {m['date'][:10]}, commit {m['commit']}"
+    return pd.DataFrame([{"dataset": r["dataset"], "precision": r["precision"], "batch_size": r["batch_size"],
+                          "img_s": r["all_img_s"], "cpu": cpu, "source": source} for r in result["rows"]])
+
+
+def cnn_epoch_speedups(speed: pd.DataFrame) -> pd.DataFrame:
+    """Per CPU, data set and precision of `cnn_speed`: the training rate at each B over that at B = 1 (the
+    per-epoch speed-up, as an epoch is a fixed number of images), with its interval over the benchmark's
+    repeats."""
+    rows = []
+    for (cpu, dataset, precision), part in speed.groupby(["cpu", "dataset", "precision"], sort=False):
+        base = part[part["batch_size"] == 1]
+        if base.empty:
+            continue
+        for _, row in part.iterrows():  # B = 1 over itself is 1 exactly, not an interval around it
+            found = (ratio(row["img_s"], base["img_s"].iloc[0]) if row["batch_size"] != 1
+                     else Estimate(1.0, 1.0, 1.0, len(row["img_s"])))
+            rows.append({"CPU": cpu, "dataset": dataset, "precision": precision, "B": row["batch_size"],
+                         "img/s": float(np.median(row["img_s"])), "per-epoch speedup over B = 1": found.mean,
+                         "CI low": found.low, "CI high": found.high})
+    return pd.DataFrame(rows)
