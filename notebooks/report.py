@@ -21,6 +21,8 @@
 # **not testable** only where our runs cannot answer (absolute numbers off the `paper` profile, a batch size we
 # did not run; the row says which). Runs that ended at chance are counted in each row, never averaged in
 # silently. The rules live in `batchsize.report`, each with tests on hand-made tables that give both outcomes.
+# Where our runs differ from the paper's (precision, the CIFAR-10 copy, initialisation, hardware, seeds, epochs,
+# warm-up), and the check behind each difference: [where our runs differ from the paper](../book/deviations.md).
 
 # %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
