@@ -17,7 +17,7 @@ def setup(app: Sphinx) -> dict:
     commit = git_commit()  # the checkout the book was built from ('+dirty': with uncommitted changes)
 
     def add_stamp(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-        cite = context["pathto"]("book/intro") + "#how-to-cite"
+        cite = ("" if pagename == "book/intro" else context["pathto"]("book/intro")) + "#how-to-cite"
         stamp = (f'<p class="bs-stamp">Built {built} from commit <code>{commit}</code> · '
                  f'<a href="{cite}">How to cite</a></p>')
         context["theme_extra_footer"] = context.get("theme_extra_footer", "") + stamp
