@@ -17,7 +17,7 @@
 # Absolute numbers are comparable only on the `paper` profile; on `quick` (subsets, fewer epochs) the
 # question is whether the *shape* — where accuracy peaks and where it falls — is the same.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
 device = "auto"  # auto | cpu | cuda: where missing runs are trained
 seeds = None  # None: the profile's number of seeds (42, 43, ...)
@@ -93,7 +93,7 @@ def paper_scale_so_far(dataset: str, table_number: str) -> None:
 # test the §IV-A drops separately in the reproduction report.
 # ```
 
-# %%
+# %% tags=["hide-input"]
 synthetic = runs["synthetic"]
 book.publish(plots.synthetic_accuracy(synthetic), "Test accuracy against B for the three synthetic sets; dotted "
              "squares: the paper's Table VII.", runtable.mean_by_batch(synthetic, trained_only=True), "Fig 2",
@@ -109,7 +109,7 @@ for name in ["synthetic-1k", "synthetic-10k", "synthetic-50k"]:
 # while Table III lists {glue:text}`iii_64:.2f`% at B = 64 and its highest value, {glue:text}`iii_8:.2f`%, at
 # B = 8; Table VI then gives 64 again. The table is what we compare with.
 
-# %%
+# %% tags=["hide-input"]
 book.publish(plots.image_accuracy(runs["mnist"], "mnist", "III"), "MNIST test accuracy against B; dotted squares: "
              "the paper's Table III; crosses: runs that did not train (where there are any, the right "
              "panel shows the others without them, zoomed in on their seed intervals).",
@@ -129,7 +129,7 @@ paper_scale_so_far("mnist", "III")
 # {glue:text}`cifar_lr_256:g`–{glue:text}`cifar_lr_1024:g` from the linear rule; the
 # [learning-rate chapter](lr_scaling.py) tests whether the rule, not the batch size, causes it.
 
-# %%
+# %% tags=["hide-input"]
 book.publish(plots.image_accuracy(runs["cifar10"], "cifar10", "IV"), "CIFAR-10 test accuracy against B; dotted "
              "squares: the paper's Table IV; crosses: runs that did not train (where there are any, the right "
              "panel shows the others without them, zoomed in on their seed intervals).",
@@ -141,7 +141,7 @@ paper_scale_so_far("cifar10", "IV")
 # %% [markdown]
 # ## Where does accuracy peak?
 
-# %%
+# %% tags=["hide-input"]
 peaks = summaries.best_batch_sizes(runs_all)
 book.publish(book.styled(peaks),
              "The batch size with the highest mean test accuracy per data set (runs that trained), beside the paper's "
@@ -153,7 +153,7 @@ book.publish(book.styled(peaks),
 # A run whose network ends as a constant predictor (collapsed) or whose loss becomes non-finite (diverged) is
 # not a low accuracy to average: it says the paper's setting did not train there, with that seed.
 
-# %%
+# %% tags=["hide-input"]
 display(Markdown(findings.failed_runs_text(runs_all)))
 failed = summaries.runs_of_failed_cells(runs_all)
 if len(failed):

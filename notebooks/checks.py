@@ -27,7 +27,7 @@
 # **Precision.** bf16 mixed precision (autocast, fp32 master weights) could make the convolutional networks
 # faster on a CPU with bf16 arithmetic. On a CPU without it, oneDNN emulates bf16, and it is slower.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
 device = "auto"  # auto | cpu | cuda: where missing runs are trained
 seeds = 3  # paired seeds per cell
@@ -49,19 +49,19 @@ book.glue(init_scale=6 ** 0.5, mnist_momentum=DATASET_SPECS["mnist"].momentum)
 # %% [markdown]
 # ## Which "Kaiming uniform"?
 
-# %%
+# %% tags=["hide-input"]
 book.publish(plots.seeds_by_dataset(init_runs, "init"),
              "Test accuracy of every run under both initialisations, at a small B and at the B where the paper's "
              "learning rate is large; dashed: chance. Reduced scale: a subset of the training set, a few epochs.",
              init_cells, "Initialisation check", runs=init_runs)
 
-# %%
+# %% tags=["hide-input"]
 book.publish(book.styled(init_cells),
              "Per data set and B: mean test accuracy of each initialisation, how many runs ended at chance, and the "
              "paired difference (torch-default − he-uniform) with its 95 % t interval.", init_cells,
              "Initialisation check table", runs=init_runs)
 
-# %%
+# %% tags=["hide-input"]
 Markdown(findings.init_check_text(init_runs, init_cells, get_profile("paper").init))
 
 # %% [markdown]
@@ -72,17 +72,17 @@ precision = book.Chapter(["precision-check"], profile, device, seeds, data_dir, 
 precision_runs = precision.table("precision-check")
 precision_cells = summaries.precision_check_cells(precision_runs)
 
-# %%
+# %% tags=["hide-input"]
 book.publish(plots.seeds_by_dataset(precision_runs, "precision"),
              "Test accuracy of every run in fp32 and in bf16 mixed precision (same seeds); dashed: chance.",
              precision_cells, "Precision check", runs=precision_runs)
 
-# %%
+# %% tags=["hide-input"]
 book.publish(book.styled(precision_cells),
              "Per data set and B: paired difference bf16 − fp32 with its 95 % t interval, the seed spread of fp32 "
              "(standard deviation), whether the difference is within it, and the measured speed-up of bf16.",
              precision_cells, "Precision check table", runs=precision_runs)
 
-# %%
+# %% tags=["hide-input"]
 paper_precision = {d: get_profile("paper").precision_of(d) for d in ("mnist", "cifar10")}
 Markdown(findings.precision_check_text(precision_cells, precision_runs, paper_precision))

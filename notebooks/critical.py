@@ -18,7 +18,7 @@
 # paper's Table VI we count only batch sizes above the optimum (the literal rule would return B = 1 whenever
 # B = 1 is under-trained); see `batchsize.critical`.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
 device = "auto"  # auto | cpu | cuda: where missing runs are trained (the noise scale is computed on the CPU)
 seeds = None  # None: the profile's number of seeds
@@ -46,7 +46,7 @@ runs = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True
 # below). The verdicts are those of the report's `table-vi` claims, from the same function
 # (`paper_tables.table_vi`).
 
-# %%
+# %% tags=["hide-input"]
 table_vi = paper_tables.table_vi(runs, tolerance)
 full = runtable.full_size(runs)
 book.publish(book.styled(table_vi),
@@ -55,7 +55,7 @@ book.publish(book.styled(table_vi),
              "synthetic set (train + test); ours, the training examples. Verdicts only where the runs have the "
              "paper's setup (`profile` paper); other profiles train on subsets.", table_vi, "Table VI", runs=full)
 
-# %%
+# %% tags=["hide-input"]
 if full["seed"].nunique() > 1:
     spread = bootstrap_critical(full, tolerance, by=("dataset", "train_size"))
     book.publish(book.styled(spread, 3),
@@ -71,7 +71,7 @@ else:
 # Every synthetic training-set size the store has, the subsets of the large set included, with B* computed by the
 # same rule as Table VI.
 
-# %%
+# %% tags=["hide-input"]
 points = summaries.critical_sizes(runs, tolerance)
 synthetic = points.dropna(subset=["critical_b"])
 book.publish(book.styled(points),
@@ -79,7 +79,7 @@ book.publish(book.styled(points),
              "training-set size: the points of the fit.", points, "B* per training-set size",
              runs=runs[runs["dataset"].str.startswith("synthetic")])
 
-# %%
+# %% tags=["hide-input"]
 fits, ours = summaries.exponent_fits(synthetic)
 book.publish(plots.critical_against_n(synthetic, ours), "Critical batch size against training-set size (synthetic "
              "data), log-log, with the fitted power law; open squares: the paper's Table VI (its N × 0.8, the "
@@ -102,7 +102,7 @@ book.publish(book.styled(fits, 3),
 # examples for the CNNs), and set it beside B* of Table VI. The gradient shrinks as training converges, so
 # B_noise at trained weights is at the high end of its value over training.
 
-# %%
+# %% tags=["hide-input"]
 models = analysis.base_batch_models(analysis.with_weights(chapter, full), list(table_vi["dataset"]))
 noise = analysis.noise_scales(chapter, models)
 versus = summaries.noise_against_critical(noise, table_vi)

@@ -16,7 +16,7 @@
 # set exactly as the trainer does and compares its shape with the paper's Table I; the profile's subsets
 # (the `quick` and `smoke` profiles train on stratified subsets) are listed beside it.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
 device = "auto"  # unused here: data sets are loaded on the CPU
 seeds = None
@@ -42,7 +42,7 @@ source = f"Profile **{chapter.profile}** · data from {chapter.data_dir} · comm
 # %% [markdown]
 # ## Table I, side by side
 
-# %%
+# %% tags=["hide-input"]
 ours = pd.DataFrame([{
     "dataset": name, "train": len(d.x_train), "test": len(d.x_test), "features": int(np.prod(d.x_train.shape[1:])),
     "classes": d.n_classes, f"{chapter.profile} train subset": prof.n_train.get(name, len(d.x_train)),
@@ -53,7 +53,7 @@ book.publish(book.styled(table_i.drop(columns="note")),
              f"The paper's data set sizes and ours (full sets); the `{chapter.profile}` profile trains on "
              f"the subsets in the last columns (stratified, fixed seed). {source}", table_i, "Table I")
 
-# %%
+# %% tags=["hide-input"]
 notes = {n for n in table_i["note"] if n}
 Markdown("\n".join(f"```{{note}}\n{n}\n```" for n in notes) or "All data sets are the official files.")
 
@@ -62,11 +62,11 @@ Markdown("\n".join(f"```{{note}}\n{n}\n```" for n in notes) or "All data sets ar
 #
 # Images are shown after un-normalizing; the synthetic sets are shown by their first two principal components.
 
-# %%
+# %% tags=["hide-input"]
 fig, samples = plots.sample_images(loaded)
 book.publish(fig, f"The first training image of each class. {source}", samples, "Sample images")
 
-# %%
+# %% tags=["hide-input"]
 fig, points = plots.synthetic_features(loaded)
 book.publish(fig, "Synthetic training sets (up to 2,000 points each) on their first two principal components, "
              f"coloured by class. {source}", points, "Synthetic features")

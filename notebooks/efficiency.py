@@ -26,7 +26,7 @@
 # the number of seeds, one measurement shared by all of them, so its interval over seeds has no width.
 # ```
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
 device = "auto"  # auto | cpu | cuda: where missing runs are trained
 seeds = None  # None: the profile's number of seeds
@@ -49,7 +49,7 @@ book.glue(**paper.quoted(), target=ACCURACY_TARGET)
 # %% [markdown]
 # ## Epoch time and learning curves, per data set
 
-# %%
+# %% tags=["hide-input"]
 FIGURES = {"Fig 6": ["synthetic-1k", "synthetic-10k", "synthetic-50k"], "Fig 7": ["mnist"], "Fig 8": ["cifar10"]}
 for figure, group in FIGURES.items():
     part = runs[runs["dataset"].isin(group)]
@@ -61,7 +61,7 @@ for figure, group in FIGURES.items():
 # %% [markdown]
 # ## Epochs and wall-clock time to a target accuracy
 
-# %%
+# %% tags=["hide-input"]
 speed = timing.cnn_speed()
 to_target = timing.runs_to_target(runs, history, target_rule, speed)
 cells = timing.target_cells(to_target)
@@ -83,7 +83,7 @@ book.publish(plots.time_to_target(to_target), "Epochs and training seconds (that
 # from` says whether the epoch times are the runs' own or, where several sweeps timed a data set's runs, the
 # benchmark's of the last section.
 
-# %%
+# %% tags=["hide-input"]
 ratios = timing.efficiency_ratios(cells)
 book.publish(book.styled(ratios, na_rep="never reached"),
              f"Paper: per-epoch speedup {paper.EPOCH_SPEEDUP[0]:.0f}–{paper.EPOCH_SPEEDUP[1]:.0f}× (its B = 1 against "
@@ -105,7 +105,7 @@ book.publish(book.styled(ratios, na_rep="never reached"),
 # the AMD EPYC, whose single steps are cheap, MNIST at B = 1 is about as fast per image as at B = 1024; on the
 # Intel core, B = 1 is the slowest.
 
-# %%
+# %% tags=["hide-input"]
 every_cpu = pd.concat([timing.cnn_speed(path) for path in timing.CNN_BENCHMARKS], ignore_index=True)
 if len(every_cpu):
     speedups = timing.cnn_epoch_speedups(every_cpu)

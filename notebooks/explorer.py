@@ -19,7 +19,7 @@
 # the large synthetic set (the [LR chapter](lr_scaling.py)) and CIFAR-10 at large B; the other runs use the
 # paper's linear rule.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
 device = "auto"
 seeds = None
@@ -38,12 +38,12 @@ chapter = book.Chapter(["synthetic", "mnist", "cifar10", "lr-scaling", "cifar10-
 table = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True).drop_duplicates("key")
 history = chapter.history(table)
 
-# %%
+# %% tags=["hide-input"]
 display(HTML(widgets.static_slider(table, history)))
 book.publish(None, "Learning curves of one run per choice (the first seed).",
              table.drop(columns=[c for c in table if c.startswith("prov_")]), "Explorer runs", runs=table)
 
-# %%
+# %% tags=["hide-input"]
 if widgets.live_kernel():
     display(widgets.live_slider(table, history))
 else:

@@ -18,7 +18,7 @@
 # run: Hoffer et al.'s *matched steps* {cite}`hoffer2017` — large batches trained for as many updates as B = 32
 # gets — which asks whether a gap comes from batch size or from fewer updates.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
 device = "auto"  # auto | cpu | cuda: where missing runs are trained
 seeds = None  # None: the profile's number of seeds
@@ -41,7 +41,7 @@ book.glue(**paper.quoted())
 # %% [markdown]
 # ## Δ against B
 
-# %%
+# %% tags=["hide-input"]
 book.publish(plots.gap_against_b(runs), "Generalization gap Δ against B; dotted squares: the paper's Tables III, IV "
              f"and VII; dashed line: the paper's Δ = {paper.GAP_BOUND}% bound for B ≤ {paper.GAP_BOUND_MAX_B}. "
              "Runs that did not train are crosses, outside the mean.", runtable.mean_by_batch(runs, trained_only=True),
@@ -50,7 +50,7 @@ book.publish(plots.gap_against_b(runs), "Generalization gap Δ against B; dotted
 # %% [markdown]
 # ## Pearson r between log B and Δ
 
-# %%
+# %% tags=["hide-input"]
 pearson = summaries.pearson_table(runs)
 book.publish(book.styled(pearson, 3).format({"p": "{:.2g}"}),
              "Pearson correlation of log₂ B with Δ over all runs (one point per run), two-sided p-value and 95% "
@@ -64,7 +64,7 @@ Markdown(f"Over all runs r = {overall['r']:.2f} (95% CI {overall['ci_low']:.2f} 
 # %% [markdown]
 # ## Is Δ below the paper's bound for B ≤ 64?
 
-# %%
+# %% tags=["hide-input"]
 worst = summaries.gap_bound_table(runs)
 book.publish(book.styled(worst),
              f"The largest mean Δ among B ≤ {paper.GAP_BOUND_MAX_B} per data set (the paper: below "
@@ -79,7 +79,7 @@ book.publish(book.styled(worst),
 # and every B for the fixed one, so that each large batch is compared with B = 32 three ways: at the fixed
 # budget (the paper's setup), at equal updates, and at equal epochs (B = 32 trained as long).
 
-# %%
+# %% tags=["hide-input"]
 matched = chapter.table("matched-steps")
 comparison = summaries.matched_steps(matched)
 curves = summaries.matched_curves(chapter.history(matched))
@@ -90,7 +90,7 @@ book.publish(plots.matched_steps(curves, fixed.loc[fixed["batch_size"] == 32, "s
              "panel's dotted line; equal epochs: at the same epoch on the right.", curves, "Matched steps",
              runs=matched)
 
-# %%
+# %% tags=["hide-input"]
 book.publish(book.styled(comparison),
              "Test accuracy and gap Δ of B minus those of B = 32 (seed means, Welch 95% interval; with one seed "
              "the point alone) at the fixed budget, at equal updates and at equal epochs; last, B = 32 trained "

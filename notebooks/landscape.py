@@ -21,7 +21,7 @@
 # synthetic set its pair comes from; we report all three. The paper omits CIFAR-10 landscapes; so do we by default
 # (`datasets` below).
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
 device = "auto"  # auto | cpu | cuda: where missing runs are trained (the analyses run on the CPU)
 seeds = None  # None: the profile's number of seeds
@@ -51,7 +51,7 @@ book.glue(**paper.quoted())
 # 32 against 512 for synthetic data, 32 against 256 for MNIST). Both surfaces use directions drawn with the same
 # seed, each filter-normalized to its own network's weights.
 
-# %%
+# %% tags=["hide-input"]
 surfaces = analysis.loss_surfaces(chapter, weights, datasets, grid_points, n_eval)
 for name, part in surfaces.groupby("dataset", sort=False):
     n, points = part["n_eval"].iloc[-1], part["points"].iloc[-1]
@@ -60,7 +60,7 @@ for name, part in surfaces.groupby("dataset", sort=False):
                  part.drop(columns=["n_eval", "points"]), f"{'Fig. 10' if name == 'mnist' else 'Fig. 9'} {name}",
                  runs=weights[weights["dataset"] == name])
 
-# %%
+# %% tags=["hide-input"]
 if len(surfaces):
     rise = summaries.surface_rise(surfaces)
     book.publish(book.styled(rise, 4),
@@ -76,7 +76,7 @@ if len(surfaces):
 # directions) with Hutchinson's estimator, from 100 Rademacher vectors: a minimum can be sharp in one direction
 # and flat in the others, and the two need not rank the batch sizes alike.
 
-# %%
+# %% tags=["hide-input"]
 mlp = every_seed[every_seed["model"] == "mlp"]
 sharp = analysis.sharpness_table(chapter, mlp, epsilon, n_eval or (256 if chapter.profile == "smoke" else 2000))
 book.publish(plots.sharpness_panels(sharp, analysis.SHARPNESS_METRICS, paper.SHARPNESS),
@@ -84,7 +84,7 @@ book.publish(plots.sharpness_panels(sharp, analysis.SHARPNESS_METRICS, paper.SHA
              "positive); open squares (first panel): the paper's S(ε = 0.1) for B = 32 and 512. The data hold each "
              "trace estimate's standard error (`hessian_trace_se`).", sharp, "Sharpness", runs=mlp)
 
-# %%
+# %% tags=["hide-input"]
 ratios = summaries.sharpness_ratios(sharp, analysis.SHARPNESS_METRICS).replace({"metric": panels.LABELS})
 book.publish(book.styled(ratios.rename(columns={"metric": "measure"})),
              f"Sharpness of the largest over the smallest B: geometric mean over seeds with a 95% interval (Welch, "
@@ -99,7 +99,7 @@ book.publish(book.styled(ratios.rename(columns={"metric": "measure"})),
 # %% [markdown]
 # ### Do the trace and λ_max agree?
 
-# %%
+# %% tags=["hide-input"]
 ranks = summaries.rank_agreement(sharp, "hessian_top_eigenvalue", "hessian_trace")
 book.publish(book.styled(ranks.rename(columns={"order by hessian_top_eigenvalue": "order by top eigenvalue",
                                                "order by hessian_trace": "order by trace"})),

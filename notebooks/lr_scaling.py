@@ -19,7 +19,7 @@
 # ({glue:text}`iv_1024:.0f`% at B = 1024, where the linear rule gives Adam η = {glue:text}`cifar_lr_1024:g`) is
 # batch size at all, or the learning-rate rule: fixed, linear, square-root, and linear with a 5-epoch warmup.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
 device = "auto"  # auto | cpu | cuda: where missing runs are trained
 seeds = None  # None: the profile's number of seeds
@@ -42,25 +42,25 @@ book.glue(**paper.quoted(), cifar_lr_1024=make_config("cifar10", 1024).lr)
 # %% [markdown]
 # ## Table V: fixed, linear and square-root learning rates on the large synthetic set
 
-# %%
+# %% tags=["hide-input"]
 table_v = paper_tables.table_v(lr_runs, chapter.profile)
 book.publish(book.styled(table_v, 4),
              "the paper (`paper …`, linear = its 'Scaled') beside our seed means; the square-root rule is "
              "ours. Absolute accuracies are testable only on the paper profile.", table_v, "Table V", runs=lr_runs)
 
-# %%
+# %% tags=["hide-input"]
 book.publish(plots.lr_rules(lr_runs), "Large synthetic set: test accuracy and gap against B for each LR rule; "
              "dotted squares: the paper's Table V (fixed and linear).",
              runtable.mean_by_batch(lr_runs, ("lr", "test_acc", "gap"), ("batch_size", "lr_rule")), "LR rules",
              runs=lr_runs)
 
-# %%
+# %% tags=["hide-input"]
 Markdown(findings.lr_rule_summary(lr_runs))
 
 # %% [markdown]
 # ## CIFAR-10 at large B: batch size, or the learning-rate rule?
 
-# %%
+# %% tags=["hide-input"]
 fig, ax = panels.grid(1, width=7, height=4.2)
 panels.by_batch(cifar_runs, "test_acc", hue="rule", ax=ax[0], title="CIFAR-10 (Adam)")
 cells = summaries.lr_rule_cells(cifar_runs)

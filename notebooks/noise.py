@@ -19,7 +19,7 @@
 # not small against N (the small synthetic set has N = 800 and B up to 512). We measure both samplings, and
 # fit the without-replacement variance after dividing out the factor.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
 device = "auto"  # auto | cpu | cuda: where missing runs are trained (the analysis runs on the CPU)
 seeds = None  # None: the profile's number of seeds
@@ -38,7 +38,7 @@ models = analysis.base_batch_models(weights, datasets)  # every seed's network p
 variance = analysis.variance_table(chapter, models, batch_sizes, n_batches)
 book.glue(**paper.quoted())
 
-# %%
+# %% tags=["hide-input"]
 book.publish(plots.variance_against_b(variance), f"Mean elementwise variance of first-layer gradients over "
              f"{n_batches} mini-batches of size B, on the training set, at the trained weights of the runs named in "
              "the data (`trained_B`, `seed`; the mean over their seeds).", variance, "Fig 11", runs=models)
@@ -46,7 +46,7 @@ book.publish(plots.variance_against_b(variance), f"Mean elementwise variance of 
 # %% [markdown]
 # ## The log-log fit (Eq. 5)
 
-# %%
+# %% tags=["hide-input"]
 fits = summaries.variance_fits(variance)
 book.publish(book.styled(fits, 3),
              f"Least-squares fit of log σ̂² on log B with a 95% t interval for the slope. The paper: slope "

@@ -23,7 +23,7 @@
 # follows the text literally and records every such disagreement in `notes`.
 # ```
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
 device = "auto"  # auto | cpu | cuda: where missing runs are trained
 seeds = None  # None: the profile's number of seeds
@@ -41,7 +41,7 @@ chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds
 runs = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True)
 book.glue(**paper.quoted())
 
-# %%
+# %% tags=["hide-input"]
 protocol = summaries.protocol_table(runs, gap_threshold)
 book.publish(book.styled(protocol, 4),
              "Algorithm 2 applied to each data set (N = our training examples, η₀ and B₀ from Table II), beside "

@@ -22,8 +22,10 @@
 # did not run; the row says which). Runs that ended at chance are counted in each row, never averaged in
 # silently. The rules live beside their claims in `batchsize.claims_accuracy`, `claims_training` and
 # `claims_landscape`, each with tests on hand-made tables that give both outcomes.
+# Where our runs differ from the paper's (precision, the CIFAR-10 copy, initialisation, hardware, seeds, epochs,
+# warm-up), and the check behind each difference: [where our runs differ from the paper](../book/deviations.md).
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
 device = "auto"  # auto | cpu | cuda: where missing runs are trained
 seeds = None  # None: the profile's number of seeds
@@ -43,7 +45,7 @@ verdicts = report.evaluate(report.claims(), tables, chapter.profile)
 so_far = {s: chapter.paper_so_far(s) for s in chapter.sections}
 book.glue(**paper.quoted())
 
-# %%
+# %% tags=["hide-input"]
 counts = verdicts["verdict"].value_counts()
 Markdown(f"**{len(verdicts)} claims**: " + ", ".join(f"{counts.get(v, 0)} {v}" for v in stats.VERDICTS) + ". Each "
          "section renders the paper profile where its paper runs are complete, else the quick profile: "
@@ -54,7 +56,7 @@ Markdown(f"**{len(verdicts)} claims**: " + ", ".join(f"{counts.get(v, 0)} {v}" f
                                             if s in report.DATASET_CLAIMS else ".")
                    for s in chapter.sections if not (done := so_far[s]).empty))
 
-# %%
+# %% tags=["hide-input"]
 book.publish(book.verdict_table(verdicts), "Every claim: the paper's value, ours (mean [95 % interval] (n seeds)), "
              "the verdict and its tolerance.", verdicts, "Reproduction report", runs=tables["accuracy"])
 
@@ -67,7 +69,7 @@ book.publish(book.verdict_table(verdicts), "Every claim: the paper's value, ours
 # some batch size has a single seed (a point, with no interval) a verdict is at best *partly*. A verdict may
 # change as seeds arrive; once a data set's paper runs are all in, the table above judges its claims.
 
-# %%
+# %% tags=["hide-input"]
 provisional = report.evaluate_so_far(so_far, tables)
 if provisional.empty:
     display(Markdown("No data set of this build has paper-scale runs pending: no provisional verdicts."))
