@@ -32,8 +32,7 @@ from IPython.display import Markdown, display
 from batchsize import book, findings, paper, paper_tables, plots, runtable, summaries
 from batchsize.config import make_config
 
-chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds, data_dir, store, batch_sizes,
-                       mix_profiles=True)
+chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds, data_dir, store, batch_sizes)
 runs = {s: chapter.table(s) for s in chapter.sections}
 runs_all = pd.concat(runs.values(), ignore_index=True)
 book.glue(**paper.quoted(), cifar_lr_256=make_config("cifar10", 256).lr, cifar_lr_1024=make_config("cifar10", 1024).lr)

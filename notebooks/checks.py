@@ -41,7 +41,7 @@ from batchsize import book, checks, findings, plots, summaries
 from batchsize.config import DATASET_SPECS
 from batchsize.plan import get_profile
 
-init = book.Chapter(["init-check"], profile, device, seeds, data_dir, store, mix_profiles=True)
+init = book.Chapter(["init-check"], profile, device, seeds, data_dir, store)
 init_runs = init.table("init-check")
 init_cells = checks.compare(init_runs, "init", "he-uniform", "torch-default")
 book.glue(init_scale=6 ** 0.5, mnist_momentum=DATASET_SPECS["mnist"].momentum)
@@ -68,7 +68,7 @@ Markdown(findings.init_check_text(init_runs, init_cells, get_profile("paper").in
 # ## bf16 mixed precision
 
 # %% tags=["remove-cell"]
-precision = book.Chapter(["precision-check"], profile, device, seeds, data_dir, store, mix_profiles=True)
+precision = book.Chapter(["precision-check"], profile, device, seeds, data_dir, store)
 precision_runs = precision.table("precision-check")
 precision_cells = summaries.precision_check_cells(precision_runs)
 

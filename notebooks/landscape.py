@@ -38,8 +38,7 @@ from IPython.display import Markdown
 
 from batchsize import analysis, book, findings, panels, paper, plots, summaries
 
-chapter = book.Chapter(book.sections_of(datasets), profile, device, seeds, data_dir, store, batch_sizes,
-                       mix_profiles=True)
+chapter = book.Chapter(book.sections_of(datasets), profile, device, seeds, data_dir, store, batch_sizes)
 every_seed = analysis.runs_with_weights(chapter, datasets)  # the sharpness: all seeds
 weights = every_seed[every_seed["seed"] == every_seed["seed"].min()]  # the surfaces: one seed per B
 book.glue(**paper.quoted())

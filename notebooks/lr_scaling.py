@@ -33,8 +33,7 @@ from IPython.display import Markdown
 from batchsize import book, findings, panels, paper, paper_tables, plots, runtable, summaries
 from batchsize.config import make_config
 
-chapter = book.Chapter(["lr-scaling", "cifar10-lr"], profile, device, seeds, data_dir, store, batch_sizes,
-                       mix_profiles=True)
+chapter = book.Chapter(["lr-scaling", "cifar10-lr"], profile, device, seeds, data_dir, store, batch_sizes)
 lr_runs = chapter.table("lr-scaling")
 cifar_runs = summaries.with_rule_names(chapter.table("cifar10-lr"))
 book.glue(**paper.quoted(), cifar_lr_1024=make_config("cifar10", 1024).lr)

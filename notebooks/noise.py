@@ -32,7 +32,7 @@ n_batches = 20  # the paper's 20 mini-batches per B
 # %% tags=["remove-input"]
 from batchsize import analysis, book, paper, plots, summaries
 
-chapter = book.Chapter(book.sections_of(datasets), profile, device, seeds, data_dir, store, mix_profiles=True)
+chapter = book.Chapter(book.sections_of(datasets), profile, device, seeds, data_dir, store)
 weights = analysis.runs_with_weights(chapter, datasets)
 models = analysis.base_batch_models(weights, datasets)  # every seed's network per data set, B closest to 32
 variance = analysis.variance_table(chapter, models, batch_sizes, n_batches)

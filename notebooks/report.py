@@ -39,7 +39,7 @@ from IPython.display import Markdown, display
 from batchsize import analysis, book, paper, report, stats
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10", "lr-scaling", "dataset-size"], profile, device, seeds,
-                       data_dir, store, mix_profiles=True)
+                       data_dir, store)
 tables = analysis.report_tables(chapter)
 verdicts = report.evaluate(report.claims(), tables, chapter.profile)
 so_far = {s: chapter.paper_so_far(s) for s in chapter.sections}

@@ -11,21 +11,21 @@ def chapter(monkeypatch, **kwargs) -> book.Chapter:
     return book.Chapter(["synthetic", "mnist"], **kwargs)
 
 
-def test_sections_render_their_own_profile_only_when_the_chapter_mixes_them(monkeypatch, tmp_path):
+def test_each_section_renders_its_own_profile_unless_one_is_given(monkeypatch, tmp_path):
     monkeypatch.delenv(book.PROFILE_ENV, raising=False)
     complete = {"synthetic"}  # pretend the paper store has every synthetic run and no MNIST run
     real = book.resolve_profile
     monkeypatch.setattr(book, "resolve_profile", lambda p, sections: real(p, sections) if book.os.environ.get(
         book.PROFILE_ENV) or p != "auto" else "paper" if set(sections) <= complete else "quick")
-    mixed = chapter(monkeypatch, mix_profiles=True)
+    mixed = chapter(monkeypatch)
     assert (mixed.profile_of("synthetic"), mixed.profile_of("mnist")) == ("paper", "quick")
     assert mixed.store_of("synthetic").root.name == "paper"
-    single = chapter(monkeypatch)
+    single = chapter(monkeypatch, profile="quick")  # a profile given: every section renders it
     assert (single.profile_of("synthetic"), single.profile_of("mnist")) == ("quick", "quick")
-    explicit = chapter(monkeypatch, mix_profiles=True, store=str(tmp_path))  # a store given: one profile
+    explicit = chapter(monkeypatch, store=str(tmp_path))  # a store given: one profile
     assert explicit.profile_of("synthetic") == "quick" and explicit.store_of("synthetic").root == tmp_path
     monkeypatch.setenv(book.PROFILE_ENV, "smoke")  # `make book PROFILE=smoke`: every section smoke
-    smoke = chapter(monkeypatch, mix_profiles=True)
+    smoke = chapter(monkeypatch)
     assert smoke.profile_of("synthetic") == smoke.profile_of("mnist") == "smoke"
 
 
@@ -65,13 +65,13 @@ def test_a_section_still_on_quick_shows_its_finished_paper_runs_until_they_are_c
                         else real_configs(profile, section, *a))
     monkeypatch.setattr(book, "default_store", lambda p: RunStore(tmp_path) if p == "paper" else real_store(p))
     run_sweep(paper[:1], tmp_path, "paper", device="cpu", progress=False)
-    partial = chapter(monkeypatch, mix_profiles=True)
+    partial = chapter(monkeypatch)
     assert partial.profile_of("synthetic") == "quick"
     assert list(partial.paper_so_far("synthetic")["batch_size"]) == [16]
     assert book.paper_progress("synthetic", partial.paper_so_far("synthetic")).endswith("1 of 2 runs are finished")
-    assert chapter(monkeypatch).paper_so_far("synthetic").empty  # one profile for the chapter: nothing mixed in
+    assert chapter(monkeypatch, profile="quick").paper_so_far("synthetic").empty  # a profile given: nothing mixed in
     run_sweep(paper, tmp_path, "paper", device="cpu", progress=False)
-    complete = chapter(monkeypatch, mix_profiles=True)
+    complete = chapter(monkeypatch)
     assert complete.profile_of("synthetic") == "paper" and complete.paper_so_far("synthetic").empty
 
 

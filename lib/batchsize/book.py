@@ -53,8 +53,7 @@ class Chapter:
     """One chapter's parameters, resolved once: profile, store, device, seeds, data directory, batch sizes."""
 
     def __init__(self, sections: list[str], profile: str = "auto", device: str = "auto", seeds: int | None = None,
-                 data_dir: str | None = None, store: str | None = None, batch_sizes: list[int] | str | None = None,
-                 mix_profiles: bool = False):
+                 data_dir: str | None = None, store: str | None = None, batch_sizes: list[int] | str | None = None):
         batch_sizes = check_parameters(profile, device, seeds, data_dir, store, batch_sizes)["batch_sizes"]
         # The book's models are small: on a shared CPU, intra-op threads wait on each other far longer than
         # they compute (one thread measured ~80× faster for the MLP analyses on a loaded 2-core machine).
@@ -62,12 +61,10 @@ class Chapter:
         self.sections = sections
         self.profile = resolve_profile(profile, sections)
         get_profile(self.profile)  # an unknown $BATCHSIZE_BOOK_PROFILE fails here, in one line
-        # `mix_profiles` (chapters whose sections are independent analyses), 'auto' and the committed stores:
-        # each section on its own, so that the chapter shows paper scale for the sections whose paper runs are
-        # complete and the quick profile for the others. Chapters that combine sections (a fit across data sets,
-        # the report) keep one profile for all.
-        self.per_section = (mix_profiles and profile == "auto" and os.environ.get(PROFILE_ENV, "auto") == "auto"
-                            and not store)
+        # 'auto' and the committed stores: each section on its own, in every chapter and in the report alike, so
+        # that a data set renders paper scale wherever its paper runs are complete (the quick profile where not)
+        # and a chapter shows the very runs the report judges. A profile or store given by hand: one for all.
+        self.per_section = profile == "auto" and os.environ.get(PROFILE_ENV, "auto") == "auto" and not store
         self.store = RunStore(store) if store else default_store(self.profile)
         self.device = device
         self.seeds = seeds
