@@ -81,7 +81,8 @@ def test_a_value_the_declared_bound_forbids_is_one_line_before_any_work(field, v
     assert not list(tmp_path.iterdir())
 
 
-def test_a_warmup_longer_than_training_is_refused():
-    with pytest.raises(UserError, match=r"warmup epochs \(5\) must not exceed epochs \(2\)"):
-        make_config("mnist", 256, epochs=2)  # the paper's 5-epoch warmup in a 2-epoch run
-    assert make_config("mnist", 256, epochs=5).warmup_epochs == 5
+def test_a_warmup_longer_than_training_is_refused_and_the_papers_is_cut_to_the_run():
+    with pytest.raises(UserError, match=r"warmup epochs \(3\) must not exceed epochs \(2\)"):
+        make_config("mnist", 256, epochs=2, warmup_epochs=3)
+    assert make_config("mnist", 256, epochs=2).warmup_epochs == 2  # the paper's 5 epochs, in a 2-epoch run
+    assert make_config("mnist", 256, epochs=5).warmup_epochs == make_config("mnist", 256).warmup_epochs == 5

@@ -205,7 +205,8 @@ def scaled_lr(base_lr: float, batch_size: int, base_batch: int, rule: str) -> fl
 def make_config(dataset: str, batch_size: int, **overrides: Any) -> RunConfig:
     """The paper's configuration for `dataset` at batch size B (Table II), with explicit overrides.
 
-    `warmup_epochs` defaults to the paper's rule (MNIST: 5 epochs when B >= 256, else none).
+    `warmup_epochs` defaults to the paper's rule (MNIST: 5 epochs when B >= 256, else none), at most the run's
+    epochs; a warmup given longer than training is an error.
     """
     spec = DATASET_SPECS[check_choice("data set", dataset, DATASET_SPECS)]
     fields = dict(dataset=dataset, batch_size=batch_size, model=spec.model, optimizer=spec.optimizer,
@@ -217,4 +218,6 @@ def make_config(dataset: str, batch_size: int, **overrides: Any) -> RunConfig:
     if unknown:
         raise UserError(f"unknown config field(s): {', '.join(sorted(unknown))}")
     fields.update({k: v for k, v in overrides.items() if v is not None})
+    if overrides.get("warmup_epochs") is None:  # the paper's warmup, in a run shortened below it: all of the run
+        fields["warmup_epochs"] = min(fields["warmup_epochs"], fields["epochs"])
     return RunConfig(**fields)
