@@ -519,6 +519,8 @@ def test_where_the_paper_disagrees_with_itself_is_out_of_the_tally():
     assert "r = -0.06 over the 39 rows" in found["§IV-B"].iloc[0]
     assert "cifar10, synthetic-1k" in found["§IV-B"].iloc[1] and "mnist +0.56 pp" in found["§VII"]
     assert "synthetic-1k 99×" in found["§IV-C"]
+    assert "mnist: optimal 8, B* none (Table VI: 64, 256)" in found["Table VI vs §IV-G"]
+    assert "cifar10: optimal 64, B* 128 (Table VI: 64, 128)" in found["Table VI vs §IV-G"]  # the one that agrees
 
 
 def test_every_claim_has_a_unique_id_and_names_a_chapter():

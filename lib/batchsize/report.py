@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import claims_accuracy, claims_landscape, claims_training, paper
+from .critical import critical_batch_size
 from .rulebook import Claim
 from .stats import NOT_TESTABLE, PARTLY, REPRODUCED, NotTestable
 
@@ -81,12 +82,19 @@ def disagreements() -> pd.DataFrame:
     over = sorted(small.loc[small["gap"] >= paper.GAP_BOUND, "dataset"].unique())
     at = runs.pivot(index="dataset", columns="B", values="test_acc")
     drops = (at[32] - at[512]).round(2)
+    rule = critical_batch_size(runs.rename(columns={"B": "batch_size"}).assign(seed=0), by=("dataset",))
+    vi = paper.table("VI").set_index("dataset")
+    applied = "; ".join(f"{r.dataset}: optimal {r.optimal_b}, B* {'none' if pd.isna(r.critical_b) else r.critical_b} "
+                        f"(Table VI: {vi.loc[r.dataset, 'optimal_B']}, {vi.loc[r.dataset, 'critical_B']})"
+                        for r in rule.itertuples())
     ends = runs.sort_values("B").groupby("dataset", sort=False)["epoch_time"]
     speedups = (ends.first() / ends.last()).round(0)  # B = 1 over the largest B
     rows = [
         ("Table VI, Eq. (6)", f"B* ∝ N^{paper.CRITICAL_EXPONENT}", f"Table VI: {claims_landscape.paper_exponent()}"),
         ("§IV-D vs Table V", f"without LR scaling, B = 512 loses {paper.LSR_TEXT_DROP} pp",
          f"Table V: {v[512, 'linear']} − {v[512, 'fixed']} = {v[512, 'linear'] - v[512, 'fixed']:.1f} pp"),
+        ("Table VI vs §IV-G", "Table VI's optimal and critical B (B*: the smallest B more than 1 pp below the peak)",
+         f"§IV-G's rule on Tables III, IV, VII: {applied}"),
         ("Table V vs Table VII", f"Table V, B = 32 (the 50K set): {v[32, 'fixed']}%",
          f"Table VII, 50K set, B = 32: {vii_50k}%"),
         ("§IV-B", f"Pearson r(log B, Δ) = {paper.PEARSON_R}",
