@@ -330,8 +330,14 @@ def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
 
         def table(self, section):
             model = "mlp" if section in ("synthetic", "lr-scaling", "dataset-size") else "cnn"
-            return pd.DataFrame({"key": [section, "shared"], "model": model, "dataset": "synthetic-1k",
-                                 "batch_size": 32})
+            return pd.DataFrame({"key": [section, "shared"], "model": model,
+                                 "dataset": "cifar10" if section == "cifar10" else "synthetic-1k", "batch_size": 32})
+
+        def paper_so_far(self, section):
+            return pd.DataFrame({"key": [f"{section}-paper"], "dataset": section})
+
+        def history(self, table):
+            return table[["key"]]
 
     asked = {}
     monkeypatch.setattr(analysis, "with_weights", lambda chapter, runs: runs)
@@ -339,7 +345,9 @@ def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
     monkeypatch.setattr(analysis, "variance_table", lambda chapter, models, sizes: sizes)
     monkeypatch.setattr(analysis, "variance_fits", lambda sizes: sizes)
     tables = analysis.report_tables(Sections())
-    assert set(tables) == {"accuracy", "lr-scaling", "sharpness", "variance_fits", "critical_runs", "cnn-speed"}
+    assert set(tables) == {"accuracy", "lr-scaling", "sharpness", "variance_fits", "critical_runs", "cnn-speed",
+                           "histories"}
+    assert list(tables["histories"]["key"]) == ["cifar10", "shared", "cifar10-paper"]  # CIFAR-10's, paper so far
     assert asked["n_eval"] == 256 and set(tables["sharpness"]["model"]) == {"mlp"}
     assert list(tables["critical_runs"]["key"]) == ["synthetic", "shared", "mnist", "cifar10", "dataset-size"]
 

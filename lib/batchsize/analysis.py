@@ -198,7 +198,9 @@ def report_tables(chapter) -> dict[str, pd.DataFrame]:
     the claims compare intervals."""
     accuracy = pd.concat([chapter.table(s) for s in ("synthetic", "mnist", "cifar10")], ignore_index=True)
     mlp = with_weights(chapter, accuracy[accuracy["model"] == "mlp"])
+    cifar = pd.concat([accuracy[accuracy["dataset"] == "cifar10"], chapter.paper_so_far("cifar10")])
     return {
+        "histories": chapter.history(cifar) if not cifar.empty else pd.DataFrame(),
         "accuracy": accuracy,
         "lr-scaling": chapter.table("lr-scaling"),
         "sharpness": sharpness_table(chapter, mlp, n_eval=256 if chapter.profile == "smoke" else 2000),

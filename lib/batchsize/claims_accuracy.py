@@ -10,11 +10,24 @@ import pandas as pd
 from scipy import stats
 
 from . import paper
-from .paper_tables import ACC_PARTLY_TOL, ACC_TOL, compare_accuracy, on_paper_runs
-from .rulebook import INTERVAL, PP, TABLE_TOLERANCE, Claim, datasets_in, runs_of
+from .paper_tables import compare_accuracy, on_paper_runs
+from .rulebook import COMPARABLE, INTERVAL, PP, TABLE_TOLERANCE, Claim, datasets_in, runs_of
 from .runtable import SYNTHETIC, cell, trained
-from .stats import NOT_REPRODUCED, PARTLY, REPRODUCED, NotTestable, difference, estimate, graded, ratio, rows_verdict
-from .timing import converged, epoch_times, time_to_target
+from .stats import (
+    NOT_REPRODUCED,
+    PARTLY,
+    REPRODUCED,
+    NotTestable,
+    comparable,
+    difference,
+    direction_graded,
+    effect_graded,
+    estimate,
+    graded,
+    parts_verdict,
+    ratio,
+)
+from .timing import epoch_times
 
 CLAIMS: list[Claim] = []  # in the paper's order
 
@@ -43,16 +56,14 @@ def _drop(dataset: str, expected: float, small: int = 8, large: int = 512):
     def test(tables: dict, profile: str) -> tuple[str, str]:
         runs = runs_of(tables)
         drop = difference(cell(runs, dataset, small)["test_acc"], cell(runs, dataset, large)["test_acc"])
-        verdict = REPRODUCED if graded(drop, expected, 1.5, 1.5) == REPRODUCED else \
-            PARTLY if drop.low > 0 else NOT_REPRODUCED
-        return f"{drop.text(' pp')} from B = {small} to {large}", verdict
+        return f"{drop.text(' pp')} from B = {small} to {large}", effect_graded(drop, expected, 1.5)
     return test
 
 
 CLAIMS.extend(
     [Claim(f"synthetic-drop-{d[10:]}", "§IV-A", f"{d} set: accuracy drop from B = 8 to B = 512",
-           f"{e:.1f} pp", "accuracy", f"{INTERVAL} of the drop within 1.5 {PP} of it: reproduced; a drop whose "
-           "interval excludes 0: partly", _drop(d, e))
+           f"{e:.1f} pp", "accuracy", f"{INTERVAL} of the drop within 1.5 {PP} of it: reproduced; {COMPARABLE}: "
+           "partly", _drop(d, e))
      for d, e in zip(paper.SECTION_IVA["dataset"], paper.SECTION_IVA["acc_B8"] - paper.SECTION_IVA["acc_B512"],
                      strict=True)])
 
@@ -95,9 +106,7 @@ def _best(part: pd.DataFrame, column: str = "test_acc") -> tuple[int, set[int]]:
 def _sweet_spot(tables: dict, profile: str) -> tuple[str, str]:
     runs = runs_of(tables)
     found = {name: _best(runs[runs["dataset"] == name]) for name in datasets_in(runs, SYNTHETIC)}
-    best_in = [32 <= best <= 64 for best, _ in found.values()]
-    tied_in = [any(32 <= b <= 64 for b in tied) for _, tied in found.values()]
-    verdict = REPRODUCED if all(best_in) else PARTLY if all(tied_in) or any(best_in) else NOT_REPRODUCED
+    verdict = parts_verdict([REPRODUCED if 32 <= best <= 64 else NOT_REPRODUCED for best, _ in found.values()])
     ours = "; ".join(f"{d}: best B = {b} (within the seed spread of it: {', '.join(map(str, sorted(t)))})"
                      for d, (b, t) in found.items())
     return ours, verdict
@@ -105,8 +114,8 @@ def _sweet_spot(tables: dict, profile: str) -> tuple[str, str]:
 
 CLAIMS.append(
     Claim("synthetic-sweet-spot", "§IV-A", "The sweet-spot batch size is 32–64 across all synthetic scales",
-          "B = 32–64", "accuracy", "best mean B in [32, 64] on all three: reproduced; on some, or 32–64 within "
-          "the seed spread of the best on all: partly", _sweet_spot))
+          "B = 32–64", "accuracy", "best mean B in [32, 64] on all three: reproduced; on two of three: partly (a "
+          "B = 32–64 within the seed spread of the best is shown, not counted)", _sweet_spot))
 
 
 def _accuracy_rows(datasets: Sequence[str], name: str):
@@ -123,11 +132,11 @@ def _accuracy_rows(datasets: Sequence[str], name: str):
         worst = (f"; largest |Δ| {error.max():.2f} pp at B = {int(compared.loc[error.idxmax(), 'B'])}"
                  if error.notna().any() else "")
         chance = int(compared["at chance"].sum())
-        ours = (f"{verdicts.count(REPRODUCED)} of {len(verdicts)} B within {ACC_TOL:g} pp, "
-                f"{sum(v != NOT_REPRODUCED for v in verdicts)} within {ACC_PARTLY_TOL:g} pp (95 % intervals, "
+        ours = (f"{verdicts.count(REPRODUCED)} of {len(verdicts)} B reproduced, "
+                f"{sum(v != NOT_REPRODUCED for v in verdicts)} at least partly (95 % intervals, "
                 f"{int(compared['seeds'].min())}–{int(compared['seeds'].max())} seeds"
                 f"{f', {chance} runs at chance' if chance else ''}){worst}")
-        return ours, on_paper_runs(rows_verdict(verdicts), runs)
+        return ours, on_paper_runs(parts_verdict(verdicts), runs)
     return test
 
 
@@ -213,35 +222,57 @@ def _cifar_collapse(tables: dict, profile: str) -> tuple[str, str]:
     runs = runs_of(tables)
     part = cell(runs, "cifar10", 1024)
     acc = estimate(part["test_acc"])
-    peak = runs[runs["dataset"] == "cifar10"].groupby("batch_size")["test_acc"].mean().max()
-    verdict = REPRODUCED if acc.high <= 15 else PARTLY if acc.high < peak - 10 else NOT_REPRODUCED
-    return f"{acc.text('%', 1)} at B = 1024{_chance_note(part)} (peak mean {peak:.1f}%)", verdict
+    peak = int(runs[runs["dataset"] == "cifar10"].groupby("batch_size")["test_acc"].mean().idxmax())
+    fall = difference(cell(runs, "cifar10", peak)["test_acc"], part["test_acc"])
+    verdict = REPRODUCED if acc.high <= 15 and acc.n >= 2 else PARTLY if comparable(fall, CIFAR_FALL) else \
+        NOT_REPRODUCED
+    return (f"{acc.text('%', 1)} at B = 1024{_chance_note(part)}, {fall.text(' pp', 1)} below the peak "
+            f"(B = {peak})"), verdict
+
+
+_IV = paper.table("IV").set_index("B")["test_acc"]
+CIFAR_FALL = round(float(_IV.max() - _IV[1024]), 2)  # Table IV: its peak minus B = 1024
 
 
 CLAIMS.append(
     Claim("cifar-collapse", "§IV-A3", "CIFAR-10 collapses at large B, near-random (10%) at B = 1024",
-          "10.00% at B = 1024", "accuracy", f"{INTERVAL} ≤ 15% at B = 1024: reproduced; more than 10 pp below the "
-          "peak: partly", _cifar_collapse))
+          "10.00% at B = 1024", "accuracy", f"{INTERVAL} ≤ 15% at B = 1024: reproduced; a fall from the peak "
+          f"of comparable size to the paper's {CIFAR_FALL:g} pp (overlapping ½× to 2× of it): partly",
+          _cifar_collapse))
+
+
+def _epochs_to(runs: pd.DataFrame, history: pd.DataFrame, target: float) -> pd.Series:
+    """Each run's first epoch at or above `target` test accuracy (aligned with `runs`)."""
+    reached = history[history["test_acc"] >= target].groupby("key")["epoch"].min()
+    return runs["key"].map(reached).astype(float)
 
 
 def _cifar_slowdown(tables: dict, profile: str) -> tuple[str, str]:
+    """The paper's criterion cannot decide this claim: its own CIFAR-10 peak (Table IV) is below its 80 %
+    convergence threshold, so by that measure no B converges, B = 64 included, and "never reaches 80 %" says
+    nothing about B = 1024. Judged instead on the book's alternative, labelled as such: the time to the highest
+    test accuracy that every run of both B = 64 and B = 1024 reached (a target both ends reach), B = 1024 over
+    B = 64, all of its interval above 1: reproduced; else not. B = 1024 runs that never leave chance never reach
+    any target: the slowdown holds when B = 64 trained."""
     runs = runs_of(tables)
     large, base = cell(runs, "cifar10", 1024), cell(runs, "cifar10", 64)
-    done_large, done_base = converged(large), converged(base)
-    ours = (f"B = 1024 reached 80 % in {int(done_large.sum())} of {len(large)} runs, B = 64 in "
-            f"{int(done_base.sum())} of {len(base)}")
-    if not done_large.any():
-        return ours, REPRODUCED if done_base.all() else PARTLY
-    if not done_large.all():
-        return ours, PARTLY
-    (t_large, t_base), how = epoch_times([large, base], tables.get("cnn-speed"), runs[runs["dataset"] == "cifar10"])
-    slower = ratio(time_to_target(large, t_large), time_to_target(base, t_base))
-    return f"{ours}; time to 80 %, B = 1024 ÷ B = 64: {slower.text('×')}{how}", PARTLY if slower.low > 1 else \
-        NOT_REPRODUCED
+    said = f"80 % is ill-posed (the paper's own peak is {_IV.max():.2f} %); "
+    if not trained(large).any():
+        return (f"{said}every B = 1024 run at chance"), REPRODUCED if trained(base).all() else NOT_REPRODUCED
+    if not trained(large).all():
+        return f"{said}{int((~trained(large)).sum())} of {len(large)} B = 1024 runs at chance", PARTLY
+    target = float(pd.concat([large, base])["best_test_acc"].min())
+    history = runs_of(tables, "histories")
+    cifar = runs[runs["dataset"] == "cifar10"]
+    (t_large, t_base), how = epoch_times([large, base], tables.get("cnn-speed"), cifar)
+    slower = ratio(_epochs_to(large, history, target) * t_large, _epochs_to(base, history, target) * t_base)
+    return (f"{said}time to {target:.1f} % (reached by every run of both), B = 1024 ÷ B = 64: "
+            f"{slower.text('×')}{how}"), direction_graded(slower, 1.0)
 
 
 CLAIMS.append(
     Claim("cifar-slowdown", "§IV-C, §V-E", "CIFAR-10 at B = 1024 never converges in 50 epochs: a net slowdown "
-          "against B = 64", "never reaches 80%", "efficiency", "no B = 1024 run reaches 80 % while every B = 64 "
-          "run does: reproduced; B = 1024 never does but neither does B = 64, or some B = 1024 runs do, or all "
-          "do but slower: partly", _cifar_slowdown))
+          "against B = 64", "never reaches 80%", "efficiency", "ill-posed at 80 % (Table IV never reaches it); "
+          "our alternative: time to the best accuracy every run of both B reached, B = 1024 ÷ B = 64, "
+          f"{INTERVAL} above 1 (or every B = 1024 run at chance): reproduced; some at chance: partly",
+          _cifar_slowdown))

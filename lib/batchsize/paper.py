@@ -92,6 +92,7 @@ EXTRA_EPOCHS = (1.5, 2.0)  # "... but require 1.5–2× more epochs"
 WALL_CLOCK_SPEEDUP = (2.0, 5.0)  # §V-E "effective wall-clock speedup ... typically 2–5×"
 CRITICAL_EXPONENT = 0.5  # B* ∝ √N, Eq. (6)
 LSR_MAX_DROP = 10.0  # "omitting it degrades test accuracy by up to 10%"
+LSR_TEXT_DROP = 7.9  # §IV-D: "drops from 90.2% to 82.1%, a 7.9 percentage point degradation"
 DROP_32_512 = (2.0, 6.0)  # §VII: "Test accuracy degrades 2–6% as B grows from 32 to 512"
 PROTOCOL_GAP = 5.0  # Algorithm 2, line 11: halve B when the gap exceeds 5%
 

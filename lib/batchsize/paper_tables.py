@@ -30,6 +30,19 @@ def absolute_verdict(ours: Estimate | None, theirs: float, profile: str, tol: fl
     return graded(ours, float(theirs), tol, partly_tol)
 
 
+def accuracy_tolerances(dataset: str) -> tuple[float, float]:
+    """A row's tolerances for test accuracy: `ACC_TOL` and `ACC_PARTLY_TOL`, narrowed to half and all of the
+    paper's own spread across B where that is smaller. On MNIST (0.83 pp across Table III) and the 10K and 50K
+    sets a 1 pp tolerance is wider than the whole batch-size effect, so that a constant 99 % passed every MNIST
+    row and B = 512, the paper's floor, read "reproduced"; within half the spread, a row reproduces only when ours
+    is nearer the paper's value than the far end of its range, which no constant can be at every B."""
+    theirs = paper.accuracy_table(dataset)["test_acc"]
+    if theirs.empty:  # not a data set of the paper's: nothing to narrow to
+        return ACC_TOL, ACC_PARTLY_TOL
+    spread = float(np.ptp(theirs))
+    return min(ACC_TOL, spread / 2), min(ACC_PARTLY_TOL, spread)
+
+
 def compare_accuracy(table: pd.DataFrame, dataset: str, profile: str) -> pd.DataFrame:
     """Table III, IV or VII beside our seed means and 95 % intervals, row by row (every B of either side), with
     verdicts graded on the intervals (paper-profile runs only). Means and intervals are over the runs that
@@ -46,7 +59,7 @@ def compare_accuracy(table: pd.DataFrame, dataset: str, profile: str) -> pd.Data
                 lambda b, s=side, e=bounds: getattr(e[b], s) if b in e else np.nan)
     theirs = paper.accuracy_table(dataset).rename(columns=lambda c: "B" if c == "B" else f"paper {c}")
     merged = theirs.merge(ours.rename(columns={"batch_size": "B"}), on="B", how="outer").sort_values("B")
-    for column, tol, partly in (("test_acc", ACC_TOL, ACC_PARTLY_TOL), ("gap", GAP_TOL, GAP_PARTLY_TOL)):
+    for column, (tol, partly) in (("test_acc", accuracy_tolerances(dataset)), ("gap", (GAP_TOL, GAP_PARTLY_TOL))):
         merged[f"verdict ({column.replace('_', ' ')})"] = [
             _cell_verdict(row, column, profile, tol, partly) for _, row in merged.iterrows()]
     return merged.reset_index(drop=True)

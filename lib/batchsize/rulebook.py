@@ -16,8 +16,11 @@ from .stats import NotTestable
 Rule = Callable[[dict[str, pd.DataFrame], str], tuple[str, str]]  # (tables, profile) -> (ours, verdict)
 
 PP, INTERVAL = "percentage points", "all of our 95 % interval"
-TABLE_TOLERANCE = (f"every B: {INTERVAL} within {ACC_TOL:g} pp of the paper's: reproduced; half of them within "
-                   f"{ACC_PARTLY_TOL:g} pp: partly (paper-profile runs only)")
+COMPARABLE = "all of the interval above 0 and overlapping ½× to 2× of the paper's effect"
+TABLE_TOLERANCE = (f"per B: {INTERVAL} within {ACC_TOL:g} pp of the paper's, or half the paper's own spread across "
+                   f"B where that is smaller (reproduced); within {ACC_PARTLY_TOL:g} pp or the whole spread (partly); "
+                   "the table: every B reproduced: reproduced; most, or none not reproduced: partly (paper-profile "
+                   "runs only)")
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
 mean over seeds with a 95 % t interval (a Welch interval for a difference of two cells, its log version for a
 ratio), and `graded` turns an interval and the paper's value into a verdict as an equivalence test, so that a
 verdict uses our seed spread. A claim is "not testable" only when its rule raises `NotTestable` (our runs cannot
-answer it); any other error is a bug and fails the build."""
+answer it); any other error is a bug and fails the build.
+
+`SCALE` is the one grading scale every rule uses (the report's introduction prints it): `graded` for a value,
+`effect_graded` for an effect (a drop, a ratio, a slope) and `parts_verdict` for a claim of several parts."""
 
 from __future__ import annotations
 
@@ -17,6 +20,15 @@ from scipy import stats
 
 REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_TESTABLE = "reproduced", "partly", "not reproduced", "not testable"
 VERDICTS = (REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_TESTABLE)
+SCALE = {
+    REPRODUCED: "all of our 95 % interval lies within the stated tolerance of the paper's value (one seed, or one "
+                "timing, has no interval and never is)",
+    PARTLY: "the same direction and an effect of comparable size (our interval excludes no effect and overlaps "
+            "½× to 2× the paper's), or most but not all of a claim's parts hold (a claim about every data set "
+            "holds only if every data set does)",
+    NOT_REPRODUCED: "otherwise",
+    NOT_TESTABLE: "our runs or this hardware cannot answer the claim (the row says why)",
+}
 
 
 class NotTestable(Exception):
@@ -31,6 +43,10 @@ class Estimate:
     low: float
     high: float
     n: int
+
+    def one_measurement(self) -> Estimate:
+        """The same mean counted as one measurement (seeds that share one timing): no interval."""
+        return Estimate(self.mean, self.mean, self.mean, 1)
 
     def text(self, unit: str = "", digits: int = 2) -> str:
         if self.n < 2 or not math.isfinite(self.low):
@@ -102,11 +118,38 @@ def graded(ours: Estimate, target: float | tuple[float, float], tol: float, part
     return REPRODUCED if farthest <= tol and ours.n >= 2 else PARTLY
 
 
-def rows_verdict(verdicts: Sequence[str]) -> str:
-    """A table claim: every row reproduced, or at least half of them within the wider tolerance."""
+def comparable(ours: Estimate, effect: float | tuple[float, float]) -> bool:
+    """The same direction as the paper's effect (all of our interval on its side of 0) and of comparable size (our
+    interval overlaps ½× to 2× of it, or of its range)."""
+    low, high = (effect, effect) if np.isscalar(effect) else effect
+    if low < 0:  # a negative effect: mirror it
+        return comparable(Estimate(-ours.mean, -ours.high, -ours.low, ours.n), (-high, -low))
+    return ours.low > 0 and ours.high >= low / 2 and ours.low <= high * 2
+
+
+def effect_graded(ours: Estimate, effect: float | tuple[float, float], tol: float) -> str:
+    """`SCALE` for an effect: reproduced within `tol` of the paper's (`graded`), partly when `comparable`, not
+    reproduced otherwise, so that a small effect in the right direction no longer passes as partly."""
+    if graded(ours, effect, tol, tol) == REPRODUCED:
+        return REPRODUCED
+    return PARTLY if comparable(ours, effect) else NOT_REPRODUCED
+
+
+def direction_graded(ours: Estimate, null: float = 0.0) -> str:
+    """A claim of a direction alone (no size given): reproduced when all of our interval lies above `null`; a
+    single point above it (no interval) is partly, as in `graded`; not reproduced otherwise (there is no size to
+    be comparable to)."""
+    if ours.low > null:
+        return REPRODUCED if ours.n >= 2 else PARTLY
+    return NOT_REPRODUCED
+
+
+def parts_verdict(verdicts: Sequence[str]) -> str:
+    """`SCALE` for a claim of several parts (data sets, table rows): reproduced when every part is, partly when
+    most parts are reproduced or none is not reproduced, not reproduced otherwise."""
     n = len(verdicts)
-    close = sum(v in (REPRODUCED, PARTLY) for v in verdicts)
-    return REPRODUCED if verdicts.count(REPRODUCED) == n else PARTLY if close >= n / 2 else NOT_REPRODUCED
+    held = verdicts.count(REPRODUCED)
+    return REPRODUCED if held == n else PARTLY if held > n / 2 or NOT_REPRODUCED not in verdicts else NOT_REPRODUCED
 
 
 def pearson_log_b_gap(table: pd.DataFrame) -> dict[str, float]:

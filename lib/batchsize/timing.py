@@ -20,6 +20,11 @@ def converged(part: pd.DataFrame) -> pd.Series:
     return part["first_epoch_above_80"].notna()
 
 
+def shared_timing(part: pd.DataFrame) -> bool:
+    """Seeds trained as one stack (the MLPs) share one measured epoch time: one measurement, not one per seed."""
+    return len(part) > 1 and part["median_epoch_time"].nunique() == 1
+
+
 def time_to_target(runs: pd.DataFrame, epoch_time: pd.Series) -> pd.Series:
     """Training time to the paper's convergence epoch (first above 80 %): that epoch × the epoch time (from
     `epoch_times`). Runs that never got there get the time they trained (a lower bound)."""
