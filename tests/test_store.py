@@ -284,3 +284,38 @@ def test_the_commit_is_read_once_per_process_so_a_later_checkout_cannot_relabel_
         assert version.git_commit() == "aaaaaaaaaaaa"  # the worktree moved on; this process's code did not
     finally:
         version.git_commit.cache_clear()
+
+
+def train_cli(store, batch_size: int, capsys) -> dict:
+    """`batchsize train` as the issue ran it; its one line of JSON."""
+    from batchsize.cli import main
+
+    assert main(["train", "--dataset", "synthetic-1k", "--epochs", "2", "--batch-size", str(batch_size),
+                 "--store", str(store), "--device", "cpu", "--no-progress"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_a_record_copied_under_another_runs_name_is_never_served_as_that_run(tmp_path, capsys):
+    """Issue 24: `cp <B32 key>.json <B64 key>.json` made `train --batch-size 64` answer with B = 32's record."""
+    b32, b64 = make_config("synthetic-1k", 32, epochs=2), make_config("synthetic-1k", 64, epochs=2)
+    train_cli(tmp_path, 32, capsys)
+    store = RunStore(tmp_path)
+    copied = store.record_path(b64)
+    copied.write_text(store.record_path(b32).read_text())
+    with pytest.warns(UserWarning, match=copied.name) as caught:
+        assert store.get(b64) is None
+    assert len(caught) == 1
+    with pytest.warns(UserWarning, match=copied.name):
+        out = train_cli(tmp_path, 64, capsys)
+    assert not out["from_store"] and out["batch_size"] == 64 and out["key"] == b64.key()
+    assert store.get(b64)["config"]["batch_size"] == 64
+
+
+def test_a_record_of_the_wrong_shape_is_set_aside_and_the_run_trained_again(tmp_path, capsys):
+    """Issue 24: `{"config": 3, "summary": "x"}` stopped `train` with a raw AttributeError traceback."""
+    config = make_config("synthetic-1k", 64, epochs=2)
+    path = RunStore(tmp_path).record_path(config)
+    path.write_text(json.dumps({"config": 3, "summary": "x"}))
+    with pytest.warns(UserWarning, match=path.name):
+        out = train_cli(tmp_path, 64, capsys)
+    assert not out["from_store"] and out["key"] == config.key()
