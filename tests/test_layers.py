@@ -8,7 +8,7 @@ import pytest
 from conftest import REPO
 
 LAYERS = [
-    {"config", "paper", "plan", "constraints", "version"},
+    {"config", "paper", "plan", "constraints", "version", "integrity"},
     {"data", "models"},
     {"run", "reference", "fast", "train"},
     {"store", "sweep"},

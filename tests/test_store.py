@@ -176,19 +176,19 @@ def test_a_complete_store_is_read_without_a_write_check(tmp_path, monkeypatch):
     assert len(run_sweep(configs, tmp_path, device="cpu", progress=False)) == 1
 
 
-def test_records_older_than_a_config_field_read_as_its_old_value(tmp_path):
+def test_records_older_than_a_config_field_read_as_its_old_value(tmp_path, fake_result):
     """A record written before `init`/`precision` existed lists neither; its row (and config) take the old value."""
-    import json
-
-    from batchsize.config import LEGACY_DEFAULTS, make_config
-    from batchsize.store import config_of, load_table
+    from batchsize.config import LEGACY_DEFAULTS
+    from batchsize.store import config_of
 
     old, new = make_config("mnist", 32, epochs=1), make_config("mnist", 64, epochs=1, init="torch-default")
+    store = RunStore(tmp_path)
     for config in (old, new):
-        fields = {k: v for k, v in config.to_dict().items() if not (config is old and k in LEGACY_DEFAULTS)}
-        record = {"key": config.key(), "config": fields, "provenance": {"profile": "quick"},
-                  "summary": {"test_acc": 98.0, "diverged": False}}
-        (tmp_path / f"{config.key()}.json").write_text(json.dumps(record))
+        store.put(fake_result(config))
+    path = store.record_path(old)
+    record = json.loads(path.read_text())
+    record["config"] = {k: v for k, v in record["config"].items() if k not in LEGACY_DEFAULTS}
+    path.write_text(json.dumps(record))
     table = load_table(tmp_path).set_index("batch_size")
     assert table.loc[32, "init"] == "he-uniform" and table.loc[64, "init"] == "torch-default"
     assert config_of(table.reset_index().set_index("key").loc[old.key()].rename(old.key())).key() == old.key()

@@ -164,5 +164,6 @@ def test_a_killed_run_resumes_from_its_checkpoint_with_the_same_result(tmp_path,
     assert resumed.resumed_from and not reference.resumed_from  # provenance says the run was resumed
     assert all(torch.equal(a, b) for a, b in zip(resumed.model.state_dict().values(),
                                                  reference.model.state_dict().values(), strict=True))
-    other = make_config("cifar10", 16, epochs=4, seed=7)  # another config ignores this checkpoint
-    assert train_module.load_checkpoint(checkpoint, other) is None
+    other = make_config("cifar10", 16, epochs=4, seed=7)  # another config refuses this checkpoint
+    with pytest.raises(train_module.CheckpointError, match="not the checkpoint of run"):
+        train_module.load_checkpoint(checkpoint, other)
