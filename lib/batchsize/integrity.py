@@ -143,12 +143,17 @@ def read_record(path: Path) -> dict[str, Any]:
     return check_record(record, path.stem)
 
 
-def warn_invalid(path: Path, reason: object, consequence: str | None = None, stacklevel: int = 3) -> None:
-    """The one warning line a bad file gets: which file, what is wrong (in short), what happens to it."""
-    reason = " ".join(str(reason).split())  # torch's messages span lines
-    consequence = consequence or (f"the run counts as not stored (storing it again keeps this file as "
-                                  f"{path.name}.rejected)")
-    warnings.warn(f"ignoring {path}: {reason[:200]}; {consequence}", stacklevel=stacklevel)
+_warned: set[tuple[Path, str]] = set()  # (file, reason): a sweep and its command line read a record several times
+
+
+def warn_invalid(path: Path, reason: object, consequence: str | None = None) -> None:
+    """The one warning line a bad file gets in a process: which file, what is wrong (in short), what happens to it."""
+    reason = " ".join(str(reason).split())[:200]  # torch's messages span lines
+    if (path.resolve(), reason) in _warned:
+        return
+    _warned.add((path.resolve(), reason))
+    consequence = consequence or "the run counts as not stored (storing it again keeps this file, renamed *.rejected)"
+    warnings.warn(f"ignoring {path}: {reason}; {consequence}", stacklevel=3)
 
 
 def set_aside(path: Path) -> Path | None:

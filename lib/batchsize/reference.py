@@ -107,10 +107,6 @@ def save_checkpoint(path: Path, state: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def _is_str(value: Any) -> bool:
-    return isinstance(value, str)
-
-
 class CheckpointError(ValueError):
     """A checkpoint file that is not a resumable state of its run (damaged, another config's, another shape)."""
 
@@ -130,20 +126,24 @@ def load_checkpoint(path: Path | None, config: RunConfig) -> dict[str, Any] | No
 
 
 def restore(state: dict[str, Any], config: RunConfig, model: nn.Module, optimizer: torch.optim.Optimizer,
-            generator: torch.Generator, steps_per_epoch: int) -> tuple[list[dict[str, Any]], int]:
-    """Load a checkpoint into a fresh run's model, optimizer and generators; return its history and step count.
-    Raises if the state does not fit them (the caller then starts afresh: they may be half loaded)."""
+            generator: torch.Generator, steps_per_epoch: int) -> tuple[list[dict[str, Any]], int, list[str]]:
+    """Load a checkpoint into a fresh run's model, optimizer and generators; return its history, step count and the
+    commits that trained it. Raises if the state does not fit them (the caller then starts afresh: they may be half
+    loaded)."""
     history, step = check_history(state["history"]), state["step"]
     if not (len(history) < config.epochs and is_int(step) and step == len(history) * steps_per_epoch):
         raise CheckpointError(f"it holds {len(history)} epochs and {step!r} steps, not a state of this run")
     model.load_state_dict(state["model"])
     optimizer.load_state_dict(state["optimizer"])
     for param in model.parameters():  # a moment of another shape would fail only at the next step
-        if any(t.dim() and t.shape != param.shape for t in optimizer.state[param].values()):
+        if any(isinstance(t, torch.Tensor) and t.dim() and t.shape != param.shape
+               for t in optimizer.state[param].values()):
             raise CheckpointError("its optimizer state does not have the model's shapes")
     torch.set_rng_state(state["rng"])
     generator.set_state(state["generator"])
-    return list(history), step
+    commits = state.get("commits")
+    known = isinstance(commits, list) and commits and all(isinstance(c, str) for c in commits)
+    return list(history), step, commits if known else ["unknown"]
 
 
 def start(config: RunConfig, dev: torch.device) -> tuple[nn.Module, torch.optim.Optimizer, torch.Generator]:
@@ -156,18 +156,19 @@ def start(config: RunConfig, dev: torch.device) -> tuple[nn.Module, torch.optim.
 
 
 def start_or_resume(config: RunConfig, dev: torch.device, checkpoint: Path | None, steps_per_epoch: int):
-    """`start`, then the run's checkpoint loaded, if it has one: (model, optimizer, generator, history, step,
-    checkpoint state or None). A checkpoint that cannot be resumed costs only the epochs it held: one warning
-    naming it, the run starts afresh, and the file is set aside (`integrity`), not overwritten by the next one."""
+    """`start`, then the run's checkpoint loaded, if it has one: (model, optimizer, generator, history, step, the
+    commits that trained its earlier epochs, or None when it starts afresh). A checkpoint that cannot be resumed
+    costs only the epochs it held: one warning naming it, the run starts afresh, and the file is set aside
+    (`integrity`), not overwritten by the run's next checkpoint."""
     model, optimizer, generator = start(config, dev)
     try:
         state = load_checkpoint(checkpoint, config)
         if state is None:
             return model, optimizer, generator, [], 0, None
-        return model, optimizer, generator, *restore(state, config, model, optimizer, generator, steps_per_epoch), state
+        return model, optimizer, generator, *restore(state, config, model, optimizer, generator, steps_per_epoch)
     except Exception as err:  # noqa: BLE001 - a loaded state can hold anything; any misfit is the same misfit
         reason = err if isinstance(err, CheckpointError) else f"it does not fit the run: {type(err).__name__}: {err}"
-        warn_invalid(checkpoint, reason, f"the run starts at epoch 1 (this file is kept as {checkpoint.name}.rejected)")
+        warn_invalid(checkpoint, reason, "the run starts at epoch 1 (this file is kept, renamed *.rejected)")
         set_aside(checkpoint)
         return *start(config, dev), [], 0, None
 
@@ -191,14 +192,10 @@ def train_run(config: RunConfig, dataset: Dataset | None = None, device: str = "
     warmup_steps = config.warmup_epochs * steps_per_epoch
     eval_batch = 4096 if x.dim() == 2 else 1000
 
-    model, optimizer, generator, history, step, resumed = start_or_resume(config, dev, checkpoint, steps_per_epoch)
+    model, optimizer, generator, history, step, earlier = start_or_resume(config, dev, checkpoint, steps_per_epoch)
     diverged = False
-    commits: list[str] = []
-    if checkpoint is not None:
-        commits = [git_commit()]
-    earlier = resumed.get("commits") if resumed is not None else []  # the commits that trained its earlier epochs
-    if resumed is not None:
-        earlier = earlier if earlier and isinstance(earlier, list) and all(map(_is_str, earlier)) else ["unknown"]
+    commits = [git_commit()] if checkpoint is not None else []
+    if earlier is not None:
         commits = list(dict.fromkeys([*earlier, *commits]))
         if on_epoch is not None:
             on_epoch(len(history))
@@ -238,5 +235,5 @@ def train_run(config: RunConfig, dataset: Dataset | None = None, device: str = "
                                              rng=torch.get_rng_state(), generator=generator.get_state(), step=step))
 
     return RunResult(config, summarize(history, diverged, step, n, config), history, model, str(dev),
-                     resumed_from=earlier)
+                     resumed_from=earlier or [])
 

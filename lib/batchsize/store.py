@@ -101,8 +101,7 @@ class RunStore:
         try:
             self._check_weights(config, record, load=False)
         except WeightsError as err:
-            warnings.warn(f"{err}; the run is trained again (this file is kept as "
-                          f"{self.weights_path(config).name}.rejected)", stacklevel=2)
+            warnings.warn(f"{err}; the run is trained again (this file is kept, renamed *.rejected)", stacklevel=2)
             return False
         return True
 
@@ -194,7 +193,7 @@ def _read_record(path: Path, warn: bool = True) -> dict[str, Any] | None:
         return read_record(path)
     except (OSError, InvalidRecord) as err:
         if warn:
-            warn_invalid(path, err, stacklevel=4)
+            warn_invalid(path, err)
         return None
 
 
