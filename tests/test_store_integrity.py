@@ -2,6 +2,7 @@
 traceback, and a bad file is set aside, never lost (issue 24 §1). Property-based over what a store may hold
 (synthetic configs, records made without training), and the committed stores checked file by file."""
 
+import contextlib
 import dataclasses
 import json
 import warnings
@@ -16,19 +17,19 @@ from hypothesis import strategies as st
 from batchsize import store as store_module
 from batchsize.config import RunConfig, make_config
 from batchsize.data import load_dataset
-from batchsize.integrity import InvalidRecord, read_record
+from batchsize.integrity import HISTORY, PROVENANCE, PROVENANCE_OPTIONAL, SUMMARY, InvalidRecord, read_record
 from batchsize.plan import SECTIONS, section_configs
 from batchsize.reference import load_checkpoint, restore, start, start_or_resume, train_run
-from batchsize.run import summarize
 from batchsize.store import COMMITTED_STORES, RunStore, WeightsError, default_store, load_table
+from batchsize.train import train
 
 FAST = settings(max_examples=50, deadline=None)  # each property in a few seconds
 
 
-@pytest.fixture(scope="module", autouse=True)
+@contextlib.contextmanager
 def fixed_provenance():
-    """The same provenance for every record written here, so that hypothesis draws the same cuts of the same bytes
-    when it replays an example."""
+    """The same provenance for every record written, so that hypothesis draws the same cuts of the same bytes when
+    it replays an example."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(store_module, "provenance", lambda profile, device, wall_time: dict(
             profile=profile, device=device, device_name="cpu", torch="2", python="3.11", commit="0123456789ab",
@@ -127,7 +128,7 @@ def record_file(data, store: RunStore, fake_result) -> Case:
 @FAST
 @given(data=st.data())
 def test_whatever_a_record_file_holds_the_store_serves_its_own_run_or_nothing(data, fake_result):
-    with TemporaryDirectory() as root:
+    with TemporaryDirectory() as root, fixed_provenance():
         assert_its_own_or_nothing(record_file(data, RunStore(root), fake_result), fake_result)
 
 
@@ -254,15 +255,19 @@ def test_a_checkpoint_with_the_runs_key_but_another_shape_costs_only_its_epochs(
     assert (tmp_path / f"{path.name}.rejected").read_bytes() and not result.resumed_from
 
 
-def test_a_record_the_trainers_write_passes_the_check(tmp_path, fake_result):
-    """The check knows every field the store writes: a record of a trained run, and of a resumed one, pass."""
+def test_records_the_trainers_write_pass_the_check_field_for_field(tmp_path):
+    """The check knows every field the store writes, no more: records of both backends, one of them resumed."""
     config = make_config("synthetic-1k", 64, epochs=2)
-    result = train_run(config, device="cpu")
-    result.resumed_from = ["0123456789ab"]
+    results = [train_run(config, device="cpu"), *train([dataclasses.replace(config, seed=1)], device="cpu")]
+    results[0].resumed_from = ["0123456789ab"]
     store = RunStore(tmp_path)
-    store.put(result, save_weights=True)
+    for result in results:
+        store.put(result, save_weights=True)
+        record = read_record(store.record_path(result.config))
+        assert set(record["summary"]) == set(SUMMARY)
+        assert all(set(row) == set(HISTORY) for row in record["history"])
+        assert set(PROVENANCE) - set(record["provenance"]) <= PROVENANCE_OPTIONAL
     assert read_record(store.record_path(config))["provenance"]["resumed_from"] == ["0123456789ab"]
-    assert set(result.summary) == set(summarize(result.history, False, 1, 1, config))
 
 
 def planned_configs(profile: str) -> dict[str, RunConfig]:
