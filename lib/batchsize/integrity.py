@@ -6,10 +6,11 @@ careless merge, a copy between stores, a rename), cut short, or edited into anot
 a run, and never stops a reader with a traceback.
 
 A bad file is *set aside*, never lost: readers skip it with one warning line naming it and change nothing
-(a committed store in a read-only checkout, or under git, stays as it is), and only when the store is about
-to write a good file in its place is the bad one renamed to `<name>.rejected` (`<name>.rejected-2`, … if
-that exists). The side file keeps its bytes for whoever wants to find out what went wrong; its suffix is
-one that no reader of the store globs for.
+(a committed store in a read-only checkout, or under git, stays as it is), and only when a good file is about
+to take its place (a record or weights stored again; a checkpoint as its run starts afresh) is the bad one
+renamed to `<name>.rejected` (`<name>.rejected-2`, … if that exists). Renaming rather than ignoring alone:
+the good file would overwrite the bad one. The side file keeps its bytes for whoever wants to find out what
+went wrong, and its suffix is one that no reader of the store globs for.
 """
 
 from __future__ import annotations
