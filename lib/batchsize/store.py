@@ -23,7 +23,6 @@ import os
 import platform
 import statistics
 import tempfile
-import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,7 +100,8 @@ class RunStore:
         try:
             self._check_weights(config, record, load=False)
         except WeightsError as err:
-            warnings.warn(f"{err}; the run is trained again (this file is kept, renamed *.rejected)", stacklevel=2)
+            warn_invalid(self.weights_path(config), err, "the run is trained again (this file is kept, renamed "
+                         "*.rejected)")
             return False
         return True
 
