@@ -39,7 +39,8 @@ def fixed_provenance():
 configs = st.builds(lambda dataset, b, epochs, seed: make_config(dataset, b, epochs=epochs, seed=seed),
                     st.sampled_from(["synthetic-1k", "synthetic-10k"]), st.sampled_from([8, 16, 32, 64]),
                     st.integers(1, 3), st.integers(0, 3))
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
+                           | st.sampled_from([10**400, -10**400]),  # beyond the floats: math on it overflows
                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
                                                                                        max_size=3), max_leaves=12)
 
@@ -174,6 +175,18 @@ def test_the_store_serves_a_runs_own_weights_or_a_one_line_error(config, other, 
             store.put(fake_result(config), save_weights=True)
         assert store.load_weights(config) and [p.read_bytes() for p in Path(root).glob(f"{path.name}.rejected*")] == (
             [] if intact else [content])
+
+
+@pytest.mark.parametrize("part, field", [("summary", "test_acc"), ("config", "base_lr"), ("provenance", "wall_time")])
+def test_a_number_beyond_the_floats_is_not_served(tmp_path, fake_result, part, field):
+    """JSON integers have no bound; math on one beyond the floats' range raises OverflowError, so it is no number."""
+    config, store = make_config("synthetic-1k", 64, epochs=1), RunStore(tmp_path)
+    store.put(fake_result(config))
+    record = json.loads(store.record_path(config).read_text())
+    record[part][field] = 10**400
+    store.record_path(config).write_text(json.dumps(record))
+    with pytest.warns(UserWarning, match=f"{field!r} is 1000"):
+        assert store.get(config) is None and load_table(store).empty
 
 
 def checkpoint_state(config: RunConfig, epochs: int, steps_per_epoch: int) -> dict:

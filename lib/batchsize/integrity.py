@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 import types
 import typing
 import warnings
@@ -35,7 +36,10 @@ class InvalidRecord(ValueError):
 
 
 def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite JSON number; an integer beyond the floats' range is none (math on it overflows)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return is_int(value) and abs(value) <= sys.float_info.max
 
 
 def _optional(check: Check) -> Check:
