@@ -158,12 +158,16 @@ class RunStore:
 
     def _check_weights(self, config: RunConfig, record: dict[str, Any], load: bool) -> dict[str, torch.Tensor] | None:
         """Compare the weights file with the record's SHA-256, then load it if asked to or if the record (older
-        than checksums) has none: such a file is trusted if it loads."""
+        than checksums) has none: such a file is trusted if it loads as the run's model's."""
         path = self.weights_path(config)
         if not path.is_file():
             raise WeightsError(f"weights file {path} is missing")
         expected = record.get("weights_sha256")
-        if expected and hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+        try:
+            payload = path.read_bytes() if expected else b""
+        except OSError as err:
+            raise WeightsError(f"weights file {path} cannot be read: {err.strerror}") from None
+        if expected and hashlib.sha256(payload).hexdigest() != expected:
             raise WeightsError(f"weights file {path} is damaged: its SHA-256 differs from the one in its record")
         if expected and not load:
             return None
