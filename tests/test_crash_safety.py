@@ -155,17 +155,20 @@ def test_soak_a_sweep_killed_between_writes_and_renames_ends_as_an_uninterrupted
     done = sweep(reference, kill_at=0)
     assert done.returncode == 0, done.stderr
     renames = int(done.stdout)  # a resumed sweep has as many left as it lacks, or more (a killed write is redone)
-    store, rng = RunStore(tmp_path / "soak"), random.Random(20250101)
+    store, rng, stored = RunStore(tmp_path / "soak"), random.Random(20250101), {}
     for kill in range(1, KILLS + 1):  # each at most a KILLS-th of the way: every one lands before the sweep ends
         killed = sweep(store, kill_at=rng.randint(1, renames // KILLS))
         assert killed.returncode == -signal.SIGKILL, killed.stderr
         assert len(list(store.root.glob(".*.tmp"))) == kill, "one more file left written but not renamed"
         assert_consistent(store)
+        assert all((store.root / name).read_bytes() == data for name, data in stored.items()), "a stored run changed"
+        stored = {f.name: f.read_bytes() for f in store.root.glob("*.json")}
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # a damaged weights file would warn
             assert all(store.has(c, weights=True) for c in SOAK_CONFIGS if store.has(c)), "weights come first"
-    assert len(assert_consistent(store)) < len(SOAK_CONFIGS)
+    assert 0 < len(stored) < len(SOAK_CONFIGS), "the resumed sweep starts from some stored runs, not all"
     run_sweep(SOAK_CONFIGS, store.root, device="cpu", save_weights=True, progress=False)
+    assert all((store.root / name).read_bytes() == data for name, data in stored.items()), "a stored run changed"
     records = {r["key"]: outcome(r) for r in assert_consistent(store)}
     assert records == {r["key"]: outcome(r) for r in assert_consistent(reference)}
     assert all(store.has(c, weights=True) for c in SOAK_CONFIGS)
