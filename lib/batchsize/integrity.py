@@ -127,8 +127,10 @@ def check_record(record: Any, key: str) -> dict[str, Any]:
                                "weights_sha256": lambda v: isinstance(v, str) and len(v) == 64},
             {"weights_sha256"})
     config = check_config(record["config"])
-    if config.key() != key or record["key"] != key:
+    if config.key() != key:
         raise InvalidRecord(f"it is the record of run {config.key()}, not of {key} (copied or renamed?)")
+    if record["key"] != key:
+        raise InvalidRecord(f"its key field is {record['key']!r:.30}, not {key}")
     _fields("summary", record["summary"], SUMMARY, SUMMARY_OPTIONAL)
     check_history(record["history"])
     _fields("provenance", record["provenance"], PROVENANCE, PROVENANCE_OPTIONAL)
