@@ -31,3 +31,20 @@ def require_data(name: str) -> Path:
     if root is None:
         pytest.skip(f"{name} files are not present (run `make data`, or set BATCHSIZE_DATA)")
     return root
+
+
+@pytest.fixture(scope="session")
+def fake_result():
+    """A finished run without training (`fake_result(config)`): the config's own model at its initial weights, and
+    a history whose numbers come from the config's key, so that one run's numbers are never another's."""
+    from batchsize.models import build_model
+    from batchsize.run import RunResult, summarize
+
+    def make(config):
+        mark = int(config.key()[:6], 16) % 10_000 / 100  # 0.00 … 99.99, different for (almost) every config
+        history = [dict(epoch=e, lr=config.lr, running_loss=mark / e, train_loss=mark / e, train_acc=mark,
+                        test_loss=mark / e, test_acc=mark, epoch_time=0.01) for e in range(1, config.epochs + 1)]
+        model = build_model(config.model, config.seed, config.init)
+        return RunResult(config, summarize(history, False, 10 * config.epochs, 1000, config), history, model)
+
+    return make

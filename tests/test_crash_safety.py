@@ -96,14 +96,29 @@ SMOKE_MLP = [c for c in section_configs("smoke", "synthetic") if c.dataset != "s
 SOAK_CONFIGS = [*SMOKE_MLP, *(dataclasses.replace(c, optimizer="sgd", momentum=0.9) for c in SMOKE_MLP
                               if c.batch_size == 64)]
 SOAK_SCRIPT = """
-import json, sys
+import json, os, signal, sys
 import batchsize.fast
 from batchsize.config import RunConfig
 from batchsize.sweep import run_sweep
-batchsize.fast._kernel()  # torch, the trainers and the MLP kernel before "ready": kills land in the sweep
-configs = [RunConfig.from_dict(c) for c in json.loads(sys.argv[2])]
-print("ready", flush=True)
-run_sweep(configs, sys.argv[1], device="cpu", save_weights=True, progress=False)
+batchsize.fast._kernel()  # the MLP kernel is built (and its files renamed into place) before the count starts
+store, configs, kill_at = sys.argv[1], [RunConfig.from_dict(c) for c in json.loads(sys.argv[2])], int(sys.argv[3])
+renames, real_replace = 0, os.replace
+
+
+def replace(src, dst):
+    \"\"\"Count the renames into the store (records, weights, checkpoints); the kill_at-th one kills this process
+    between its temporary write and its rename.\"\"\"
+    global renames
+    if os.path.dirname(os.path.abspath(dst)) == os.path.abspath(store):
+        renames += 1
+        if renames == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+    real_replace(src, dst)
+
+
+os.replace = replace
+run_sweep(configs, store, device="cpu", save_weights=True, progress=False)
+print(renames)
 """
 KILLS = 4
 
@@ -125,36 +140,35 @@ def one_thread():
 
 
 @pytest.mark.slow
-def test_soak_a_sweep_killed_at_random_moments_ends_as_an_uninterrupted_one(tmp_path, one_thread):
-    """SIGKILLed at seeded random moments KILLS times, then resumed, a smoke sweep (stacked groups, checkpointed
-    runs, weights) leaves the records and weights an uninterrupted sweep leaves; no kill ever tears a record."""
+def test_soak_a_sweep_killed_between_writes_and_renames_ends_as_an_uninterrupted_one(tmp_path, one_thread):
+    """SIGKILLed KILLS times, each time at a seeded k-th rename into the store (a record, weights or an epoch's
+    checkpoint: written in full, not yet in place), then resumed, a smoke sweep (stacked groups, checkpointed runs,
+    weights) leaves the records and weights an uninterrupted sweep leaves; no kill ever tears a record. The kills are
+    events, not times, so the test means the same on a fast idle machine and on a loaded one."""
     configs = json.dumps([c.to_dict() for c in SOAK_CONFIGS])
 
-    def start(store: RunStore) -> tuple[subprocess.Popen, float]:
-        """A sweep in a subprocess, and the moment it was ready to store its first run."""
-        proc = subprocess.Popen([sys.executable, "-c", SOAK_SCRIPT, str(store.root), configs], stdout=subprocess.PIPE,
-                                text=True, env=one_thread)
-        assert proc.stdout.readline() == "ready\n"
-        return proc, time.perf_counter()
+    def sweep(store: RunStore, kill_at: int) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", SOAK_SCRIPT, str(store.root), configs, str(kill_at)],
+                              capture_output=True, text=True, env=one_thread, timeout=600)
 
     reference = RunStore(tmp_path / "reference")
-    proc, ready = start(reference)  # timed as the kills see it: here, torch's lazy imports are done
-    while len(list(reference.root.glob("*.json"))) < len(SOAK_CONFIGS) and proc.poll() is None:
-        time.sleep(0.01)
-    duration = time.perf_counter() - ready  # to the last record: kills after it (pandas' import) land on nothing
-    assert proc.wait(timeout=600) == 0
-    store, rng, counts = RunStore(tmp_path / "soak"), random.Random(20250101), []
-    for _ in range(KILLS):
-        proc, _ = start(store)
-        time.sleep(rng.uniform(0, duration))
-        proc.kill()
-        proc.wait()
-        counts.append(len(assert_consistent(store)) if store.root.is_dir() else 0)
+    done = sweep(reference, kill_at=0)
+    assert done.returncode == 0, done.stderr
+    renames = int(done.stdout)  # a resumed sweep has as many left as it lacks, or more (a killed write is redone)
+    store, rng, stored = RunStore(tmp_path / "soak"), random.Random(20250101), {}
+    for kill in range(1, KILLS + 1):  # each at most a KILLS-th of the way: every one lands before the sweep ends
+        killed = sweep(store, kill_at=rng.randint(1, renames // KILLS))
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+        assert len(list(store.root.glob(".*.tmp"))) == kill, "one more file left written but not renamed"
+        assert_consistent(store)
+        assert all((store.root / name).read_bytes() == data for name, data in stored.items()), "a stored run changed"
+        stored = {f.name: f.read_bytes() for f in store.root.glob("*.json")}
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # a damaged weights file would warn
             assert all(store.has(c, weights=True) for c in SOAK_CONFIGS if store.has(c)), "weights come first"
-    assert any(0 < n < len(SOAK_CONFIGS) for n in counts), f"no kill landed mid-sweep: {counts} records"
+    assert 0 < len(stored) < len(SOAK_CONFIGS), "the resumed sweep starts from some stored runs, not all"
     run_sweep(SOAK_CONFIGS, store.root, device="cpu", save_weights=True, progress=False)
+    assert all((store.root / name).read_bytes() == data for name, data in stored.items()), "a stored run changed"
     records = {r["key"]: outcome(r) for r in assert_consistent(store)}
     assert records == {r["key"]: outcome(r) for r in assert_consistent(reference)}
     assert all(store.has(c, weights=True) for c in SOAK_CONFIGS)

@@ -176,19 +176,19 @@ def test_a_complete_store_is_read_without_a_write_check(tmp_path, monkeypatch):
     assert len(run_sweep(configs, tmp_path, device="cpu", progress=False)) == 1
 
 
-def test_records_older_than_a_config_field_read_as_its_old_value(tmp_path):
+def test_records_older_than_a_config_field_read_as_its_old_value(tmp_path, fake_result):
     """A record written before `init`/`precision` existed lists neither; its row (and config) take the old value."""
-    import json
-
-    from batchsize.config import LEGACY_DEFAULTS, make_config
-    from batchsize.store import config_of, load_table
+    from batchsize.config import LEGACY_DEFAULTS
+    from batchsize.store import config_of
 
     old, new = make_config("mnist", 32, epochs=1), make_config("mnist", 64, epochs=1, init="torch-default")
+    store = RunStore(tmp_path)
     for config in (old, new):
-        fields = {k: v for k, v in config.to_dict().items() if not (config is old and k in LEGACY_DEFAULTS)}
-        record = {"key": config.key(), "config": fields, "provenance": {"profile": "quick"},
-                  "summary": {"test_acc": 98.0, "diverged": False}}
-        (tmp_path / f"{config.key()}.json").write_text(json.dumps(record))
+        store.put(fake_result(config))
+    path = store.record_path(old)
+    record = json.loads(path.read_text())
+    record["config"] = {k: v for k, v in record["config"].items() if k not in LEGACY_DEFAULTS}
+    path.write_text(json.dumps(record))
     table = load_table(tmp_path).set_index("batch_size")
     assert table.loc[32, "init"] == "he-uniform" and table.loc[64, "init"] == "torch-default"
     assert config_of(table.reset_index().set_index("key").loc[old.key()].rename(old.key())).key() == old.key()
@@ -284,3 +284,37 @@ def test_the_commit_is_read_once_per_process_so_a_later_checkout_cannot_relabel_
         assert version.git_commit() == "aaaaaaaaaaaa"  # the worktree moved on; this process's code did not
     finally:
         version.git_commit.cache_clear()
+
+
+def train_cli(store, batch_size: int, capsys) -> dict:
+    """`batchsize train` as the issue ran it; its one line of JSON."""
+    from batchsize.cli import main
+
+    assert main(["train", "--dataset", "synthetic-1k", "--epochs", "2", "--batch-size", str(batch_size),
+                 "--store", str(store), "--device", "cpu", "--no-progress"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_a_record_copied_under_another_runs_name_is_never_served_as_that_run(tmp_path, capsys):
+    """Issue 24: `cp <B32 key>.json <B64 key>.json` made `train --batch-size 64` answer with B = 32's record."""
+    b32, b64 = make_config("synthetic-1k", 32, epochs=2), make_config("synthetic-1k", 64, epochs=2)
+    train_cli(tmp_path, 32, capsys)
+    store = RunStore(tmp_path)
+    copied = store.record_path(b64)
+    copied.write_text(store.record_path(b32).read_text())
+    with pytest.warns(UserWarning, match=f"{copied.name}: it is the record of run {b32.key()}") as caught:
+        out = train_cli(tmp_path, 64, capsys)
+    assert len(caught) == 1  # however often the command reads the record
+    assert not out["from_store"] and out["batch_size"] == 64 and out["key"] == b64.key()
+    assert store.get(b64)["config"]["batch_size"] == 64
+    assert (tmp_path / f"{copied.name}.rejected").read_text() == store.record_path(b32).read_text()  # not lost
+
+
+def test_a_record_of_the_wrong_shape_is_set_aside_and_the_run_trained_again(tmp_path, capsys):
+    """Issue 24: `{"config": 3, "summary": "x"}` stopped `train` with a raw AttributeError traceback."""
+    config = make_config("synthetic-1k", 64, epochs=2)
+    path = RunStore(tmp_path).record_path(config)
+    path.write_text(json.dumps({"config": 3, "summary": "x"}))
+    with pytest.warns(UserWarning, match=path.name) as caught:
+        out = train_cli(tmp_path, 64, capsys)
+    assert len(caught) == 1 and not out["from_store"] and out["key"] == config.key()

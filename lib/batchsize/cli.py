@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -134,7 +135,13 @@ def _data(args: argparse.Namespace) -> int:
     return 1 if any(r["status"] == "corrupt" for r in rows) else 0
 
 
+def _one_line(message, category, filename, lineno, file=None, line=None) -> str:
+    """A warning as the command line's other messages are: one line, no source location."""
+    return f"batchsize: warning: {message}\n"
+
+
 def main(argv: list[str] | None = None) -> int:
+    shown, warnings.formatwarning = warnings.formatwarning, _one_line
     try:
         args = build_parser().parse_args(argv)
         return {"train": _train, "sweep": _sweep, "data": _data}[args.command](args)
@@ -150,3 +157,5 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("batchsize: interrupted; finished runs are kept in the store", file=sys.stderr)
         return 130
+    finally:
+        warnings.formatwarning = shown

@@ -20,8 +20,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .config import DATASET_SPECS, RunConfig, UserError
+from .config import DATASET_SPECS, RunConfig, UserError, is_int
 from .data import Dataset, augment_cifar
+from .integrity import check_history, set_aside, warn_invalid
 from .models import build_model
 from .run import RunResult, prepare, summarize, sync, warmup_factor
 from .version import git_commit
@@ -106,15 +107,80 @@ def save_checkpoint(path: Path, state: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
+class CheckpointError(ValueError):
+    """A checkpoint file that is not a resumable state of its run (damaged, another config's, another shape)."""
+
+
 def load_checkpoint(path: Path | None, config: RunConfig) -> dict[str, Any] | None:
-    """The checkpoint of this very config, or None (absent, unreadable, or another config's)."""
+    """The checkpoint of this very config, or None if there is none; CheckpointError if the file is unreadable or
+    another config's."""
     if path is None or not path.is_file():
         return None
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception:  # a damaged checkpoint only costs the epochs it held
-        return None
-    return state if state.get("key") == config.key() else None
+    except Exception as err:  # unpickling a damaged file can raise almost anything
+        raise CheckpointError(f"it cannot be loaded: {type(err).__name__}") from None
+    if not isinstance(state, dict) or state.get("key") != config.key():
+        raise CheckpointError(f"it is not the checkpoint of run {config.key()} (copied or renamed?)")
+    return state
+
+
+def restore(state: dict[str, Any], config: RunConfig, model: nn.Module, optimizer: torch.optim.Optimizer,
+            generator: torch.Generator, steps_per_epoch: int) -> tuple[list[dict[str, Any]], int, list[str]]:
+    """Load a checkpoint into a fresh run's model, optimizer and generators; return its history, step count and the
+    commits that trained it. Raises if the state does not fit them (the caller then starts afresh: they may be half
+    loaded)."""
+    history, step = check_history(_not_evaluated_as_none(state["history"])), state["step"]
+    if not (len(history) < config.epochs and is_int(step) and step == len(history) * steps_per_epoch):
+        raise CheckpointError(f"it holds {len(history)} epochs and {step!r} steps, not a state of this run")
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    for param in model.parameters():  # a moment of another shape would fail only at the next step
+        if any(isinstance(t, torch.Tensor) and t.dim() and t.shape != param.shape
+               for t in optimizer.state[param].values()):
+            raise CheckpointError("its optimizer state does not have the model's shapes")
+    torch.set_rng_state(state["rng"])
+    generator.set_state(state["generator"])
+    commits = state.get("commits")
+    known = isinstance(commits, list) and commits and all(isinstance(c, str) for c in commits)
+    return list(history), step, commits if known else ["unknown"]
+
+
+def _not_evaluated_as_none(history: Any) -> Any:
+    """Checkpoints written at aca488a marked an epoch whose training set was not evaluated with NaN, where the
+    trainer now writes None (NaN there would be a diverged run's, which never checkpoints): read them alike."""
+    if not isinstance(history, list):
+        return history
+    unset = lambda v: None if isinstance(v, float) and math.isnan(v) else v  # noqa: E731
+    return [{**row, **{k: unset(row[k]) for k in ("train_loss", "train_acc") if k in row}}
+            if isinstance(row, dict) else row for row in history]
+
+
+def start(config: RunConfig, dev: torch.device) -> tuple[nn.Module, torch.optim.Optimizer, torch.Generator]:
+    """A run's model, optimizer and generator before its first step, and the global generator seeded for dropout."""
+    torch.manual_seed(config.seed)  # dropout draws from the global generator
+    model = build_model(config.model, config.seed, config.init).to(dev, memory_format=torch.channels_last)
+    optimizer = make_optimizer(config, model.parameters())
+    generator = torch.Generator(device=dev).manual_seed(config.seed)  # batch order and augmentation
+    return model, optimizer, generator
+
+
+def start_or_resume(config: RunConfig, dev: torch.device, checkpoint: Path | None, steps_per_epoch: int):
+    """`start`, then the run's checkpoint loaded, if it has one: (model, optimizer, generator, history, step, the
+    commits that trained its earlier epochs, or None when it starts afresh). A checkpoint that cannot be resumed
+    costs only the epochs it held: one warning naming it, the run starts afresh, and the file is set aside
+    (`integrity`), not overwritten by the run's next checkpoint."""
+    model, optimizer, generator = start(config, dev)
+    try:
+        state = load_checkpoint(checkpoint, config)
+        if state is None:
+            return model, optimizer, generator, [], 0, None
+        return model, optimizer, generator, *restore(state, config, model, optimizer, generator, steps_per_epoch)
+    except Exception as err:  # noqa: BLE001 - a loaded state can hold anything; any misfit is the same misfit
+        reason = err if isinstance(err, CheckpointError) else f"it does not fit the run: {type(err).__name__}: {err}"
+        warn_invalid(checkpoint, reason, "the run starts at epoch 1 (this file is kept, renamed *.rejected)")
+        set_aside(checkpoint)
+        return *start(config, dev), [], 0, None
 
 
 def train_run(config: RunConfig, dataset: Dataset | None = None, device: str = "auto",
@@ -132,28 +198,16 @@ def train_run(config: RunConfig, dataset: Dataset | None = None, device: str = "
     x, y = dataset.x_train, dataset.y_train
     n, batch = len(x), config.batch_size
 
-    torch.manual_seed(config.seed)  # dropout draws from the global generator
-    model = build_model(config.model, config.seed, config.init).to(dev, memory_format=torch.channels_last)
-    optimizer = make_optimizer(config, model.parameters())
-    generator = torch.Generator(device=dev).manual_seed(config.seed)  # batch order and augmentation
     steps_per_epoch = math.ceil(n / batch)
     warmup_steps = config.warmup_epochs * steps_per_epoch
     eval_batch = 4096 if x.dim() == 2 else 1000
     train_eval_every = DATASET_SPECS[config.dataset].train_eval_every
 
-    history: list[dict[str, float]] = []
-    step, diverged = 0, False
-    resumed = load_checkpoint(checkpoint, config)
-    commits: list[str] = []
-    if checkpoint is not None:
-        commits = [git_commit()]
-    if resumed is not None:
-        commits = list(dict.fromkeys([*resumed.get("commits", []), *commits]))
-        model.load_state_dict(resumed["model"])
-        optimizer.load_state_dict(resumed["optimizer"])
-        torch.set_rng_state(resumed["rng"])
-        generator.set_state(resumed["generator"])
-        history, step = resumed["history"], resumed["step"]
+    model, optimizer, generator, history, step, earlier = start_or_resume(config, dev, checkpoint, steps_per_epoch)
+    diverged = False
+    commits = [git_commit()] if checkpoint is not None else []
+    if earlier is not None:
+        commits = list(dict.fromkeys([*earlier, *commits]))
         if on_epoch is not None:
             on_epoch(len(history))
     for epoch in range(len(history) + 1, config.epochs + 1):
@@ -178,9 +232,10 @@ def train_run(config: RunConfig, dataset: Dataset | None = None, device: str = "
         running_loss = loss_sum.item() / n
         test_loss, test_acc = evaluate(model, dataset.x_test, dataset.y_test, eval_batch, autocast(config, dev))
         diverged = not (math.isfinite(running_loss) and math.isfinite(test_loss))
-        # The training set only where a number needs it (DatasetSpec.train_eval_every); NaN (null in the record)
-        # elsewhere. The last epoch of a run, diverged or not, always has it: the summary's gap is read there.
-        train_loss, train_acc = math.nan, math.nan
+        # The training set only where a number needs it (DatasetSpec.train_eval_every); None (null in the record:
+        # not evaluated, where NaN would mean diverged) elsewhere. The last epoch of a run, diverged or not, always
+        # has it: the summary's gap is read there.
+        train_loss, train_acc = None, None
         if diverged or epoch == config.epochs or epoch % train_eval_every == 0:
             train_loss, train_acc = evaluate(model, x, y, eval_batch, autocast(config, dev))
             diverged = diverged or not math.isfinite(train_loss)
@@ -197,5 +252,5 @@ def train_run(config: RunConfig, dataset: Dataset | None = None, device: str = "
                                              rng=torch.get_rng_state(), generator=generator.get_state(), step=step))
 
     return RunResult(config, summarize(history, diverged, step, n, config), history, model, str(dev),
-                     resumed_from=(resumed.get("commits") or ["unknown"]) if resumed is not None else [])
+                     resumed_from=earlier or [])
 

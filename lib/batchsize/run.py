@@ -24,7 +24,7 @@ CHANCE_MARGIN = 5.0  # pp above 100/C: a run that ends at or below this test acc
 class RunResult:
     config: RunConfig
     summary: dict[str, Any]
-    history: list[dict[str, float]]
+    history: list[dict[str, float | None]]  # None: not evaluated that epoch (DatasetSpec.train_eval_every)
     model: nn.Module = field(repr=False)
     device: str = "cpu"
     resumed_from: list[str] = field(default_factory=list)  # commits that trained its earlier epochs (checkpoints)
@@ -72,7 +72,7 @@ def run_outcome(dataset: str, diverged: bool, test_acc: float) -> str:
     return "collapsed" if test_acc <= chance + CHANCE_MARGIN else "trained"
 
 
-def summarize(history: list[dict[str, float]], diverged: bool, steps: int, train_size: int,
+def summarize(history: list[dict[str, float | None]], diverged: bool, steps: int, train_size: int,
               config: RunConfig) -> dict[str, Any]:
     """The paper's per-run metrics (§III-D) from the per-epoch history; accuracies in percent."""
     last = history[-1] if history else {}

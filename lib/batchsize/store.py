@@ -1,12 +1,14 @@
 """A content-addressed run store: one JSON file per run, named by the hash of its config.
 
-Records are written to a temporary file in the same directory and renamed into place, so a reader
-sees either the whole record or none; a record that fails to parse is skipped with a warning that
-names it. Weights (for the landscape and sharpness analyses) sit beside the record as `<key>.pt`, with
-their SHA-256 in the record (`weights_sha256`), and are loaded with `weights_only=True`: a damaged file
-is found before it is loaded (the sweep trains that run again). Records written before checksums have
-none; their weights are trusted if they load. Both files are group- and world-readable (0644), so a store
-shared between the users of a group (or served by a web server) can be read by all of them.
+Records are written to a temporary file in the same directory and renamed into place, so a reader sees either
+the whole record or none. A record is used only if it is its file name's run, with the fields and types the
+store writes (`integrity`): any other is skipped with a warning that names it, and set aside (never overwritten)
+when the run is stored again. Weights (for the landscape and sharpness analyses) sit beside the record as
+`<key>.pt`, with their SHA-256 in the record (`weights_sha256`), and are loaded with `weights_only=True`: a
+damaged file is found before it is loaded (the sweep trains that run again, setting the file aside). Records
+written before checksums have none; their weights are trusted if they load as the run's model's. Both files are
+group- and world-readable (0644), so a store shared between the users of a group (or served by a web server)
+can be read by all of them.
 
 torch and pandas are imported where they are used: the command line's `--help` must not wait for them.
 """
@@ -21,13 +23,13 @@ import os
 import platform
 import statistics
 import tempfile
-import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .config import LEGACY_DEFAULTS, RunConfig, UserError
+from .integrity import InvalidRecord, read_record, set_aside, warn_invalid
 from .version import REPO_ROOT, git_commit
 
 if TYPE_CHECKING:
@@ -98,19 +100,32 @@ class RunStore:
         try:
             self._check_weights(config, record, load=False)
         except WeightsError as err:
-            warnings.warn(f"{err}; the run is trained again", stacklevel=2)
+            warn_invalid(self.weights_path(config), err, "the run is trained again (this file is kept, renamed "
+                         "*.rejected)")
             return False
         return True
 
     def get(self, config: RunConfig) -> dict[str, Any] | None:
-        """The stored record of this config, or None (also when the record is unreadable)."""
+        """The stored record of this config, or None: none, or one that is not this run's (with a warning)."""
         return _read_record(self.record_path(config))
+
+    def _set_aside_bad_files(self, config: RunConfig, save_weights: bool) -> None:
+        """Before a new run's files replace the old ones: move the old ones aside if they are bad (`integrity`)."""
+        record = _read_record(self.record_path(config), warn=False)
+        if record is None and self.record_path(config).exists():
+            set_aside(self.record_path(config))
+        if save_weights and self.weights_path(config).exists():
+            try:
+                self._check_weights(config, record or {}, load=True)
+            except WeightsError:
+                set_aside(self.weights_path(config))
 
     def put(self, result: RunResult, profile: str = "custom", wall_time: float | None = None,
             save_weights: bool = False) -> dict[str, Any]:
         """Write a finished run atomically; weights first, so a record never points at missing weights."""
         self.check_clean()
         self.root.mkdir(parents=True, exist_ok=True)
+        self._set_aside_bad_files(result.config, save_weights)
         record = {
             "key": result.config.key(),
             "config": result.config.to_dict(),
@@ -134,26 +149,37 @@ class RunStore:
         return record
 
     def load_weights(self, config: RunConfig) -> dict[str, torch.Tensor]:
-        """The run's state dict on the CPU; a missing or damaged file raises WeightsError naming it."""
-        return self._check_weights(config, self.get(config) or {}, load=True)
+        """The run's state dict on the CPU; a missing or damaged file (or one without its run's record) raises
+        WeightsError naming it."""
+        record = self.get(config)
+        if record is None:
+            raise WeightsError(f"weights file {self.weights_path(config)} has no valid run record beside it")
+        return self._check_weights(config, record, load=True)
 
     def _check_weights(self, config: RunConfig, record: dict[str, Any], load: bool) -> dict[str, torch.Tensor] | None:
         """Compare the weights file with the record's SHA-256, then load it if asked to or if the record (older
-        than checksums) has none: such a file is trusted if it loads."""
+        than checksums) has none: such a file is trusted if it loads as the run's model's."""
         path = self.weights_path(config)
         if not path.is_file():
             raise WeightsError(f"weights file {path} is missing")
         expected = record.get("weights_sha256")
-        if expected and hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+        try:
+            payload = path.read_bytes() if expected else b""
+        except OSError as err:
+            raise WeightsError(f"weights file {path} cannot be read: {err.strerror}") from None
+        if expected and hashlib.sha256(payload).hexdigest() != expected:
             raise WeightsError(f"weights file {path} is damaged: its SHA-256 differs from the one in its record")
         if expected and not load:
             return None
         import torch
 
         try:
-            return torch.load(path, map_location="cpu", weights_only=True)
+            weights = torch.load(path, map_location="cpu", weights_only=True)
         except Exception as err:  # unpickling a damaged file can raise almost anything
             raise WeightsError(f"weights file {path} cannot be loaded: {type(err).__name__}: {err}") from None
+        if not expected and not _fits_model(weights, config):
+            raise WeightsError(f"weights file {path} does not hold weights of the run's model {config.model}")
+        return weights
 
     def records(self) -> list[dict[str, Any]]:
         """Every readable record; unreadable ones are skipped with a warning naming the file."""
@@ -163,17 +189,29 @@ class RunStore:
         return [r for r in found if r is not None]
 
 
-def _read_record(path: Path) -> dict[str, Any] | None:
+def _read_record(path: Path, warn: bool = True) -> dict[str, Any] | None:
+    """The record in `path` if it is its run's (`integrity.read_record`), else None, with a warning naming it."""
     if not path.is_file():
         return None
     try:
-        record = json.loads(path.read_text())
-        RunConfig.from_dict(record["config"])
-        record["summary"]["test_acc"]  # noqa: B018 - a record without its summary is not a run
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        warnings.warn(f"skipping corrupted run record {path}: {type(err).__name__}: {err}", stacklevel=3)
+        return read_record(path)
+    except (OSError, InvalidRecord) as err:
+        if warn:
+            warn_invalid(path, err)
         return None
-    return record
+
+
+def _fits_model(weights: Any, config: RunConfig) -> bool:
+    """Whether `weights` is a state dict of the config's model (names and shapes): what an unchecksummed file must
+    be before a chapter loads it into one. Another run's weights of the same model cannot be told apart."""
+    from .models import build_model
+
+    try:
+        expected = build_model(config.model, config.seed, config.init).state_dict()
+    except Exception:  # noqa: BLE001 - a model this code cannot build has no weights to compare with
+        return False
+    return (isinstance(weights, dict) and weights.keys() == expected.keys()
+            and all(getattr(weights[k], "shape", None) == v.shape for k, v in expected.items()))
 
 
 def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
