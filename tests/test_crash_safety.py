@@ -23,17 +23,33 @@ from batchsize.store import RunStore
 from batchsize.sweep import run_sweep
 
 SWEEP_SCRIPT = """
-import sys
+import os, signal, sys
 from batchsize.config import make_config
 from batchsize.sweep import run_sweep
+store, kill_after, records, real_replace = os.path.abspath(sys.argv[1]), int(sys.argv[2]), 0, os.replace
+
+
+def replace(src, dst):
+    \"\"\"Kill this process right after its kill_after-th record is in place (0: never): a kill that is an event,
+    not a time, lands mid-sweep on any machine.\"\"\"
+    global records
+    real_replace(src, dst)
+    if str(dst).endswith(".json") and os.path.dirname(os.path.abspath(dst)) == store:
+        records += 1
+        if records == kill_after:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+os.replace = replace
 configs = [make_config("synthetic-10k", b, epochs=4, n_train=2000, n_test=500) for b in (8, 16, 32, 64, 128, 256)]
-run_sweep(configs, sys.argv[1], device="cpu", progress=False)
+run_sweep(configs, store, device="cpu", progress=False)
 """
 CONFIGS = [make_config("synthetic-10k", b, epochs=4, n_train=2000, n_test=500) for b in (8, 16, 32, 64, 128, 256)]
 
 
-def start_sweep(store) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", SWEEP_SCRIPT, str(store)], stderr=subprocess.PIPE, text=True)
+def start_sweep(store, kill_after_records: int = 0) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", SWEEP_SCRIPT, str(store), str(kill_after_records)],
+                            stderr=subprocess.PIPE, text=True)
 
 
 def assert_consistent(store: RunStore) -> list[dict]:
@@ -47,14 +63,10 @@ def assert_consistent(store: RunStore) -> list[dict]:
 
 @pytest.mark.slow
 def test_sigkilled_sweep_resumes_with_only_the_missing_runs(tmp_path, monkeypatch):
-    proc = start_sweep(tmp_path)
-    deadline = time.time() + 120
-    while len(list(tmp_path.glob("*.json"))) < 2 and time.time() < deadline:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc = start_sweep(tmp_path, kill_after_records=2)
+    assert proc.wait(timeout=600) == -signal.SIGKILL, proc.stderr.read()
     finished = assert_consistent(RunStore(tmp_path))
-    assert 2 <= len(finished) < len(CONFIGS), "the kill should land mid-sweep"
+    assert len(finished) == 2, "the kill lands right after the second record"
     before = {f.name: f.read_bytes() for f in tmp_path.glob("*.json")}
 
     trained = []

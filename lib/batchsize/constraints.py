@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config import UserError, check_choice, check_positive, is_int
+from .config import FIELD_BOUNDS, UserError, check_choice, check_positive
 from .plan import PROFILES
 
 DEVICES = ("auto", "cpu", "cuda")  # and cuda:N
@@ -41,7 +41,8 @@ def check_seeds(seeds: Any) -> int:
 
 
 def check_batch_sizes(batch_sizes: Any) -> list[int]:
-    """A non-empty list of positive batch sizes (whether each fits its data set is the run's own check)."""
-    if not (isinstance(batch_sizes, list | tuple) and batch_sizes and all(is_int(b) and b >= 1 for b in batch_sizes)):
+    """A non-empty list of batch sizes, each checked by the run's own bound (whether each fits its data set is the
+    run's own check too)."""
+    if not (isinstance(batch_sizes, list | tuple) and batch_sizes):
         raise UserError(f"batch sizes must be a non-empty list of positive integers, e.g. [8, 64], got {batch_sizes!r}")
-    return list(batch_sizes)
+    return [FIELD_BOUNDS["batch_size"].check("batch size", b) for b in batch_sizes]
