@@ -130,7 +130,7 @@ def restore(state: dict[str, Any], config: RunConfig, model: nn.Module, optimize
     """Load a checkpoint into a fresh run's model, optimizer and generators; return its history, step count and the
     commits that trained it. Raises if the state does not fit them (the caller then starts afresh: they may be half
     loaded)."""
-    history, step = check_history(_not_evaluated_as_none(state["history"])), state["step"]
+    history, step = check_history(state["history"]), state["step"]
     if not (len(history) < config.epochs and is_int(step) and step == len(history) * steps_per_epoch):
         raise CheckpointError(f"it holds {len(history)} epochs and {step!r} steps, not a state of this run")
     model.load_state_dict(state["model"])
@@ -144,16 +144,6 @@ def restore(state: dict[str, Any], config: RunConfig, model: nn.Module, optimize
     commits = state.get("commits")
     known = isinstance(commits, list) and commits and all(isinstance(c, str) for c in commits)
     return list(history), step, commits if known else ["unknown"]
-
-
-def _not_evaluated_as_none(history: Any) -> Any:
-    """Checkpoints written at aca488a marked an epoch whose training set was not evaluated with NaN, where the
-    trainer now writes None (NaN there would be a diverged run's, which never checkpoints): read them alike."""
-    if not isinstance(history, list):
-        return history
-    unset = lambda v: None if isinstance(v, float) and math.isnan(v) else v  # noqa: E731
-    return [{**row, **{k: unset(row[k]) for k in ("train_loss", "train_acc") if k in row}}
-            if isinstance(row, dict) else row for row in history]
 
 
 def start(config: RunConfig, dev: torch.device) -> tuple[nn.Module, torch.optim.Optimizer, torch.Generator]:
