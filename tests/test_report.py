@@ -397,6 +397,14 @@ def test_linear_scaling_rule_claims():
     same = lr_runs({(128, "fixed"): 99.2, (128, "linear"): 99.2, (512, "fixed"): 99.2, (512, "linear"): 99.2})
     for claim in ("lsr-accuracy", "lsr-accuracy-128", "lsr-up-to-10", "lsr-gap", "table-v"):
         assert verdict(claim, lr_scaling=same)[1] == stats.NOT_REPRODUCED, claim
+    half = lr_runs({(128, "fixed"): 85.0, (128, "linear"): 91.5, (512, "fixed"): 85.6, (512, "linear"): 90.2},
+                   gap={(512, "fixed"): 5.5, (512, "linear"): 2.8})  # ½× to 2× the paper's effects, not within tol
+    for claim in ("lsr-accuracy", "lsr-accuracy-128", "lsr-up-to-10", "lsr-gap"):
+        assert verdict(claim, lr_scaling=half)[1] == stats.PARTLY, claim
+    slight = lr_runs({(128, "fixed"): 91.0, (128, "linear"): 91.5, (512, "fixed"): 89.7, (512, "linear"): 90.2},
+                     gap={(512, "fixed"): 3.3, (512, "linear"): 2.8})  # the right direction, a tenth of the size
+    for claim in ("lsr-accuracy", "lsr-accuracy-128", "lsr-up-to-10", "lsr-gap"):
+        assert verdict(claim, lr_scaling=slight)[1] == stats.NOT_REPRODUCED, claim
 
 
 def sharpness(values: dict[int, float], per_set: dict[str, float] | None = None) -> pd.DataFrame:
