@@ -131,3 +131,19 @@ def test_a_sweep_of_bf16_cnns_warns_where_bf16_has_no_fast_kernels(monkeypatch, 
         monkeypatch.setattr(reference, "bf16_on_plain_kernels", lambda device, p=plain_kernels: p)
         sweep.run_sweep([config], tmp_path, device="cpu", progress=False)
         assert ("without oneDNN bf16 kernels" in capsys.readouterr().err) == warned
+
+
+def test_mnist_at_its_largest_batch_counts_failures_on_eight_seeds_and_changes_one_ingredient_on_three():
+    """Issue 26 §1: the recipe's runs are the accuracy section's (same keys) plus seeds 45–49; each ablation changes
+    exactly one field of the recipe."""
+    configs = section_configs("paper", "mnist-largest-batch")
+    recipe = {c.seed: c for c in configs if c.lr_rule == "linear" and c.warmup_epochs == 5}
+    assert sorted(recipe) == list(range(42, 50)) and {c.batch_size for c in configs} == {1024}
+    accuracy = {c.key() for c in section_configs("paper", "mnist")}
+    assert {s for s, c in recipe.items() if c.key() in accuracy} == {42, 43, 44}
+    for config in configs:
+        if config is not recipe[config.seed]:
+            assert config.seed < 45
+            changed = {k for k, v in config.to_dict().items() if recipe[config.seed].to_dict()[k] != v}
+            assert changed in ({"lr_rule"}, {"warmup_epochs"}), changed
+    assert len(configs) == 8 + 3 * 3
