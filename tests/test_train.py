@@ -8,7 +8,7 @@ import torch
 
 from batchsize.config import UserError, make_config, scaled_lr
 from batchsize.data import Dataset, load_dataset
-from batchsize.reference import evaluate, train_run
+from batchsize.reference import evaluate, first_steps, train_run
 from batchsize.run import run_outcome, warmup_factor
 
 
@@ -33,6 +33,18 @@ def test_warmup_is_stepped_per_iteration_in_training():
     config = make_config("synthetic-1k", 100, warmup_epochs=2, epochs=3)  # 8 steps per epoch
     lrs = [h["lr"] for h in train_run(config, device="cpu").history]
     assert lrs == pytest.approx([config.lr * 8 / 16, config.lr, config.lr])
+
+
+def test_first_steps_are_the_updates_of_the_run_itself():
+    """Issue 26: a failure within an epoch is located by step; the steps are the run's own (their mean over the first
+    epoch is its running loss) and their LR is the warm-up's ramp."""
+    config = make_config("synthetic-1k", 100, epochs=2, warmup_epochs=1)  # 800 training examples: 8 steps an epoch
+    steps = first_steps(config, 8, device="cpu")
+    assert [s["step"] for s in steps] == list(range(1, 9))
+    assert [s["lr"] for s in steps] == pytest.approx([config.lr * k / 8 for k in range(1, 9)])
+    history = train_run(config, device="cpu").history
+    assert sum(s["loss"] for s in steps) / 8 == pytest.approx(history[0]["running_loss"], rel=1e-5)
+    assert len(first_steps(config, 3, device="cpu")) == 3
 
 
 def test_small_synthetic_run_reaches_the_papers_regime():

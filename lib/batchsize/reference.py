@@ -146,6 +146,29 @@ def restore(state: dict[str, Any], config: RunConfig, model: nn.Module, optimize
     return list(history), step, commits if known else ["unknown"]
 
 
+class _Enough(Exception):
+    """Raised by `first_steps`' callback once it has its steps."""
+
+
+def first_steps(config: RunConfig, steps: int, dataset: Dataset | None = None, device: str = "auto",
+                data_dir: str | None = None) -> list[dict[str, float]]:
+    """The first `steps` updates of a run, one row each (step, lr, mini-batch loss): where a run that failed
+    within an epoch left the normal range, and at what learning rate (the record keeps only per-epoch means).
+    The very updates `train_run` makes: the same loop, stopped early."""
+    rows: list[dict[str, float]] = []
+
+    def record(step: int, lr: float, loss: float) -> None:
+        rows.append(dict(step=step, lr=lr, loss=loss))
+        if len(rows) >= steps:
+            raise _Enough
+
+    try:
+        train_run(config, dataset, device, data_dir, on_step=record)
+    except _Enough:
+        pass
+    return rows
+
+
 def start(config: RunConfig, dev: torch.device) -> tuple[nn.Module, torch.optim.Optimizer, torch.Generator]:
     """A run's model, optimizer and generator before its first step, and the global generator seeded for dropout."""
     torch.manual_seed(config.seed)  # dropout draws from the global generator
@@ -175,14 +198,16 @@ def start_or_resume(config: RunConfig, dev: torch.device, checkpoint: Path | Non
 
 def train_run(config: RunConfig, dataset: Dataset | None = None, device: str = "auto",
               data_dir: str | None = None, checkpoint: Path | None = None,
-              on_epoch: Callable[[int], object] | None = None) -> RunResult:
+              on_epoch: Callable[[int], object] | None = None,
+              on_step: Callable[[int, float, float], object] | None = None) -> RunResult:
     """Train one run. A non-finite loss ends it early with `diverged: True`: an outcome, not an error.
 
     With `checkpoint`, the state after every epoch (weights, optimizer, random generators, history) is saved
     there, and a run that finds its own checkpoint continues from it: runs longer than a working session (the
     paper's CIFAR-10 runs on a CPU) finish across sessions with the same result as an uninterrupted run.
     `on_epoch(n)` is told of the n epochs a checkpoint brought, then of each epoch as it ends (after the
-    epoch's one host sync), for progress bars: in all, as many epochs as the history holds.
+    epoch's one host sync), for progress bars: in all, as many epochs as the history holds. `on_step(step, lr,
+    loss)` is told of every update (a host sync each: for diagnosis, not for progress; it may raise to stop).
     """
     dev, dataset = prepare(config, dataset, device, data_dir)
     x, y = dataset.x_train, dataset.y_train
@@ -215,6 +240,8 @@ def train_run(config: RunConfig, dataset: Dataset | None = None, device: str = "
                 for group in optimizer.param_groups:
                     group["lr"] = config.lr * warmup_factor(step, warmup_steps)
             loss = train_step(config, model, optimizer, xb, yb, dev)
+            if on_step is not None:
+                on_step(step + 1, optimizer.param_groups[0]["lr"], loss.item())
             loss_sum += loss.detach() * len(idx)
             step += 1
         sync(dev)
