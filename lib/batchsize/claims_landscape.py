@@ -104,6 +104,10 @@ def _critical_exponent(tables: dict, profile: str) -> tuple[str, str]:
     found = critical_sizes(runs_of(tables, "critical_runs"))
     if found["train_size"].nunique() < 3:
         raise NotTestable(f"{found['train_size'].nunique()} synthetic training-set sizes: a fit needs three")
+    unmeasured = found[found["optimal_b"].isna()]
+    if len(unmeasured):
+        raise NotTestable(f"no B where at least two runs, and most, trained at N = "
+                          f"{', '.join(f'{int(n):,}' for n in sorted(unmeasured['train_size']))}")
     missing = found[found["critical_b"].isna()]
     if len(found) - len(missing) < 3:  # evidence against the law, not a lack of data
         return (f"B* undefined at N = {', '.join(f'{int(n):,}' for n in sorted(missing['train_size']))}: no B falls "

@@ -10,7 +10,7 @@ import pandas as pd
 from . import paper
 from .paper_tables import ACC_PARTLY_TOL, ACC_TOL, on_paper_runs
 from .rulebook import COMPARABLE, INTERVAL, PP, TABLE_TOLERANCE, Claim, datasets_in, runs_of
-from .runtable import cell, trained
+from .runtable import cell
 from .stats import (
     NOT_REPRODUCED,
     PARTLY,
@@ -22,9 +22,9 @@ from .stats import (
     estimate,
     graded,
     parts_verdict,
-    pearson_log_b_gap,
     ratio,
 )
+from .summaries import gap_bound_table, pearson_table
 from .timing import benchmark_speedup, converged, epoch_times, shared_timing, time_to_target
 
 CLAIMS: list[Claim] = []  # in the paper's order
@@ -33,12 +33,10 @@ GPU = "not testable on this hardware (the paper's times are GPU epoch times); th
 
 
 def _pearson(tables: dict, profile: str) -> tuple[str, str]:
-    runs = runs_of(tables)
-    learned = trained(runs)
-    result = pearson_log_b_gap(runs[learned])
+    result = pearson_table(runs_of(tables)).iloc[0]  # over all data sets, as the gap chapter's first row
     ours = (f"r = {result['r']:.2f} [{result['ci_low']:.2f}, {result['ci_high']:.2f}], p = {result['p']:.2g}, "
-            f"n = {result['n']} ({int((~learned).sum())} runs at chance left out)")
-    r = Estimate(result["r"], result["ci_low"], result["ci_high"], result["n"])
+            f"n = {result['n']} ({result['at chance']} runs at chance left out)")
+    r = Estimate(result["r"], result["ci_low"], result["ci_high"], int(result["n"]))
     verdict = effect_graded(r, paper.PEARSON_R, PEARSON_TOL)
     return ours, PARTLY if verdict == REPRODUCED and result["p"] >= paper.PEARSON_P else verdict
 
@@ -50,17 +48,13 @@ CLAIMS.append(
 
 
 def _gap_bound(tables: dict, profile: str) -> tuple[str, str]:
-    runs = runs_of(tables)
-    runs = runs[trained(runs) & (runs["batch_size"] <= paper.GAP_BOUND_MAX_B)]
-    if runs.empty:
+    rows = gap_bound_table(runs_of(tables))  # as the gap chapter shows it
+    if rows.empty:
         raise NotTestable(f"no trained runs at B ≤ {paper.GAP_BOUND_MAX_B}")
-    below, texts = [], []
-    for name, part in runs.groupby("dataset"):
-        gaps = {int(b): estimate(p["gap"]) for b, p in part.groupby("batch_size")}
-        worst = max(gaps, key=lambda b: gaps[b].high)
-        below.append(REPRODUCED if gaps[worst].high < paper.GAP_BOUND and gaps[worst].n >= 2 else NOT_REPRODUCED)
-        texts.append(f"{name}: highest Δ {gaps[worst].text(' pp')} at B = {worst}")
-    return "; ".join(texts), parts_verdict(below)
+    below = rows[f"below {paper.GAP_BOUND:g}%"]
+    texts = [f"{r['dataset']}: highest Δ {Estimate(r['gap'], r['CI low'], r['CI high'], int(r['trained'])).text(' pp')}"
+             f" at B = {r['batch_size']}" for _, r in rows.iterrows()]
+    return "; ".join(texts), parts_verdict([REPRODUCED if b else NOT_REPRODUCED for b in below])
 
 
 CLAIMS.append(

@@ -82,7 +82,8 @@ def disagreements() -> pd.DataFrame:
     over = sorted(small.loc[small["gap"] >= paper.GAP_BOUND, "dataset"].unique())
     at = runs.pivot(index="dataset", columns="B", values="test_acc")
     drops = (at[32] - at[512]).round(2)
-    rule = critical_batch_size(runs.rename(columns={"B": "batch_size"}).assign(seed=0), by=("dataset",))
+    rule = critical_batch_size(runs.rename(columns={"B": "batch_size"}).assign(seed=0, outcome="trained"),
+                               by=("dataset",), min_trained=1)  # the paper gives one number per cell
     vi = paper.table("VI").set_index("dataset")
     applied = "; ".join(f"{r.dataset}: optimal {r.optimal_b}, B* {'none' if pd.isna(r.critical_b) else r.critical_b} "
                         f"(Table VI: {vi.loc[r.dataset, 'optimal_B']}, {vi.loc[r.dataset, 'critical_B']})"
