@@ -36,14 +36,15 @@ chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds
 runs = {s: chapter.table(s) for s in chapter.sections}
 runs_all = pd.concat(runs.values(), ignore_index=True)
 book.glue(**paper.quoted(), cifar_lr_256=make_config("cifar10", 256).lr, cifar_lr_1024=make_config("cifar10", 1024).lr)
-Markdown("Rendering " + "; ".join(f"{s}: the **{chapter.profile_of(s)}** profile ({len(t)} runs, "
-                                  f"{t['seed'].nunique()} seeds)" for s, t in runs.items()) + ".")
+Markdown(f"Each data set renders the paper profile where its paper runs are complete, else the quick one. Here: "
+         f"{book.scale_text(runs_all)}.")
 
 
 # %% tags=["remove-input"]
 def comparison(dataset: str, name: str) -> None:
     """The paper's table beside our seed means, with verdicts."""
-    table = paper_tables.compare_accuracy(runs_all, dataset, chapter.profile_of(book.sections_of([dataset])[0]))
+    profile = chapter.profile_of(book.sections_of([dataset])[0], dataset)
+    table = paper_tables.compare_accuracy(runs_all, dataset, profile)
     book.publish(book.styled(table, 3), f"{name}, {book.DATASET_NAMES[dataset]}: the paper's values (`paper …`) "
                  f"beside our seed means. Verdicts on the trained seeds' 95 % interval: all of it within "
                  f"{paper_tables.ACC_TOL:g} pp of the paper's test accuracy (gap: {paper_tables.GAP_TOL:g} pp) "
