@@ -285,10 +285,13 @@ VERDICT_COLOURS = {REPRODUCED: "#d4edda", PARTLY: "#fff3cd", NOT_REPRODUCED: "#f
 
 def verdict_table(verdicts: pd.DataFrame) -> HTML:
     """`report.evaluate`'s table as the report chapter shows it: each verdict on its colour, each chapter a link
-    to the chapter with the evidence."""
+    to the section of the chapter that shows the numbers the claim judges (`evidence`, its heading)."""
     from IPython.display import HTML
 
-    shown = verdicts.assign(chapter=[f'<a href="{chapter_link(c)}">{c}</a>' for c in verdicts["chapter"]])
+    evidence = verdicts["evidence"] if "evidence" in verdicts else [""] * len(verdicts)
+    shown = verdicts.drop(columns="evidence", errors="ignore").assign(chapter=[
+        f'<a href="{chapter_link(c, e)}">{c}{f": {html.escape(e)}" if e else ""}</a>'
+        for c, e in zip(verdicts["chapter"], evidence, strict=True)])
     styled = shown.style.hide(axis="index").map(lambda v: f"background-color: {VERDICT_COLOURS.get(v, '')}",
                                                 subset=["verdict"])
     return HTML(styled.to_html(escape=False))
@@ -314,7 +317,9 @@ def caption_html(text: str) -> str:
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
 
 
-def chapter_link(chapter: str) -> str:
-    """Relative link from one rendered chapter to another (all chapters sit in notebooks/)."""
-    return f"{chapter}.html"
+def chapter_link(chapter: str, section: str = "") -> str:
+    """Relative link from one rendered chapter to another (all chapters sit in notebooks/), to the section with
+    heading `section` if given: the id docutils gives a section (`make_id` of its title)."""
+    from docutils.nodes import make_id
 
+    return f"{chapter}.html" + (f"#{make_id(section)}" if section else "")

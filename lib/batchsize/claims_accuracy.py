@@ -32,6 +32,11 @@ from .stats import (
 from .timing import epoch_times
 
 CLAIMS: list[Claim] = []  # in the paper's order
+# The headings of the chapter sections that show the numbers each rule judges (the report links them there).
+WHOLE_CHAPTER = "Test accuracy against batch size (Figs 2–4, Tables III, IV, VII)"
+SYNTHETIC_DATA, PEAK = "Synthetic data (Fig. 2, Table VII)", "Where does accuracy peak?"
+MNIST, CIFAR = "MNIST (Fig. 3, Table III)", "CIFAR-10 (Fig. 4, Table IV)"
+GAP_AGAINST_B, TIME_TO_TARGET = "Δ against B", "Epochs and wall-clock time to a target accuracy"
 
 
 def _monotonic(tables: dict, profile: str) -> tuple[str, str]:
@@ -51,7 +56,7 @@ def _monotonic(tables: dict, profile: str) -> tuple[str, str]:
 CLAIMS.append(
     Claim("synthetic-trend", "§IV-A", "Test accuracy falls monotonically with B on all three synthetic sets",
           "monotonic decrease", "accuracy", "Spearman ρ(B, acc) over all runs < 0 with p < 0.05 on all three: "
-          "reproduced; on some: partly", _monotonic))
+          "reproduced; on some: partly", _monotonic, section=SYNTHETIC_DATA))
 
 
 def _drop(dataset: str, expected: float, small: int = 8, large: int = 512):
@@ -65,7 +70,7 @@ def _drop(dataset: str, expected: float, small: int = 8, large: int = 512):
 CLAIMS.extend(
     [Claim(f"synthetic-drop-{d[10:]}", "§IV-A", f"{d} set: accuracy drop from B = 8 to B = 512",
            f"{e:.1f} pp", "accuracy", f"{INTERVAL} of the drop within 1.5 {PP} of it: reproduced; {COMPARABLE}: "
-           "partly", _drop(d, e))
+           "partly", _drop(d, e), section=SYNTHETIC_DATA)
      for d, e in zip(paper.SECTION_IVA["dataset"], paper.SECTION_IVA["acc_B8"] - paper.SECTION_IVA["acc_B512"],
                      strict=True)])
 
@@ -93,7 +98,8 @@ def _drop_32_512(tables: dict, profile: str) -> tuple[str, str]:
 CLAIMS.append(
     Claim("drop-32-512", "§VII", "Test accuracy degrades 2–6% as B grows from 32 to 512, more on smaller data "
           "sets", "2–6 pp", "accuracy", f"{INTERVAL} of every data set's drop inside [2, 6] and the 1K set's drop "
-          "above the 50K set's: reproduced; some in [2, 6] or all above 0: partly", _drop_32_512))
+          "above the 50K set's: reproduced; some in [2, 6] or all above 0: partly", _drop_32_512,
+          section=WHOLE_CHAPTER))
 
 
 def _best(part: pd.DataFrame) -> tuple[int, set[int]]:
@@ -125,7 +131,7 @@ def _sweet_spot(tables: dict, profile: str) -> tuple[str, str]:
 CLAIMS.append(
     Claim("synthetic-sweet-spot", "§IV-A", "The sweet-spot batch size is 32–64 across all synthetic scales",
           "B = 32–64", "accuracy", f"{BEST} in [32, 64] on all three: reproduced; on two of three: partly (a "
-          "B = 32–64 within the seed spread of the best is shown, not counted)", _sweet_spot))
+          "B = 32–64 within the seed spread of the best is shown, not counted)", _sweet_spot, section=PEAK))
 
 
 def _accuracy_rows(datasets: Sequence[str], name: str):
@@ -152,12 +158,12 @@ def _accuracy_rows(datasets: Sequence[str], name: str):
 
 CLAIMS.append(
     Claim("table-vii", "Table VII", "Synthetic test accuracies per B", "Table VII", "accuracy", TABLE_TOLERANCE,
-          _accuracy_rows(SYNTHETIC, "Table VII")))
+          _accuracy_rows(SYNTHETIC, "Table VII"), section=SYNTHETIC_DATA))
 
 
 CLAIMS.append(
     Claim("table-iii", "Table III", "MNIST test accuracies per B", "Table III", "accuracy", TABLE_TOLERANCE,
-          _accuracy_rows(("mnist",), "Table III")))
+          _accuracy_rows(("mnist",), "Table III"), section=MNIST))
 
 
 def _mnist_optimum(tables: dict, profile: str) -> tuple[str, str]:
@@ -175,7 +181,7 @@ def _mnist_optimum(tables: dict, profile: str) -> tuple[str, str]:
 CLAIMS.append(
     Claim("mnist-optimum", "§IV-A2", "The optimal MNIST batch size is 64 (99.18%)", "B = 64", "accuracy",
           f"{BEST} = 64: reproduced; B = 64 within the seed spread of the best: partly (paper profile only)",
-          _mnist_optimum))
+          _mnist_optimum, section=PEAK))
 
 
 def _chance_note(part: pd.DataFrame) -> str:
@@ -219,7 +225,7 @@ CLAIMS.append(
     Claim("mnist-floor", "§IV-A2", "A performance floor appears on MNIST at B ≥ 512", "B ≥ 512 worst",
           "accuracy", "every B ≥ 512 below every B < 512 (means of the runs that trained; a failed cell, at least "
           "half of its runs at chance, below all), the closest pair's interval excluding 0: reproduced; ordered "
-          "but within the spread: partly", _mnist_floor))
+          "but within the spread: partly", _mnist_floor, section=MNIST))
 
 
 def _negative_gap(tables: dict, profile: str) -> tuple[str, str]:
@@ -239,12 +245,12 @@ CLAIMS.append(
     Claim("mnist-negative-gap", "§IV-A2", "The gap is negative at MNIST's largest B (underfitting)",
           "Δ = −0.59 at B = 1024", "gap", f"{INTERVAL} of Δ below 0 (trained runs): reproduced; mean below 0: partly; "
           "runs at chance are counted, not averaged in; a failed cell (at least half at chance): not reproduced",
-          _negative_gap))
+          _negative_gap, section=GAP_AGAINST_B))
 
 
 CLAIMS.append(
     Claim("table-iv", "Table IV", "CIFAR-10 test accuracies per B", "Table IV", "accuracy", TABLE_TOLERANCE,
-          _accuracy_rows(("cifar10",), "Table IV")))
+          _accuracy_rows(("cifar10",), "Table IV"), section=CIFAR))
 
 
 def _cifar_collapse(tables: dict, profile: str) -> tuple[str, str]:
@@ -268,7 +274,7 @@ CLAIMS.append(
     Claim("cifar-collapse", "§IV-A3", "CIFAR-10 collapses at large B, near-random (10%) at B = 1024",
           "10.00% at B = 1024", "accuracy", f"{INTERVAL} ≤ 15% at B = 1024: reproduced; a fall from the peak "
           f"of comparable size to the paper's {CIFAR_FALL:g} pp (overlapping ½× to 2× of it): partly",
-          _cifar_collapse))
+          _cifar_collapse, section=CIFAR))
 
 
 def _epochs_to(runs: pd.DataFrame, history: pd.DataFrame, target: float) -> pd.Series:
@@ -305,4 +311,4 @@ CLAIMS.append(
           "against B = 64", "never reaches 80%", "efficiency", "ill-posed at 80 % (Table IV never reaches it); "
           "our alternative: time to the best accuracy every run of both B reached, B = 1024 ÷ B = 64, "
           f"{INTERVAL} above 1 (or every B = 1024 run at chance): reproduced; some at chance: partly",
-          _cifar_slowdown))
+          _cifar_slowdown, section=TIME_TO_TARGET))

@@ -28,6 +28,10 @@ from .summaries import gap_bound_table, pearson_table
 from .timing import benchmark_speedup, converged, epoch_times, shared_timing, time_to_target
 
 CLAIMS: list[Claim] = []  # in the paper's order
+# The headings of the chapter sections that show the numbers each rule judges (the report links them there).
+PEARSON, GAP_BOUND = "Pearson r between log B and Δ", "Is Δ below the paper's bound for B ≤ 64?"
+RATIOS = "The paper's ratios, measured"
+TABLE_V = "Table V: fixed, linear and square-root learning rates on the large synthetic set"
 PEARSON_TOL = 0.1  # r within 0.1 of the paper's
 GPU = "not testable on this hardware (the paper's times are GPU epoch times); this CPU's"
 
@@ -44,7 +48,7 @@ def _pearson(tables: dict, profile: str) -> tuple[str, str]:
 CLAIMS.append(
     Claim("pearson", "§IV-B", "Pearson r between log B and Δ", f"r = {paper.PEARSON_R}, p < {paper.PEARSON_P}",
           "gap", f"{INTERVAL} of r (Fisher z) within {PEARSON_TOL:g} of {paper.PEARSON_R} and p < "
-          f"{paper.PEARSON_P}: reproduced; {COMPARABLE}: partly (runs at chance left out)", _pearson))
+          f"{paper.PEARSON_P}: reproduced; {COMPARABLE}: partly (runs at chance left out)", _pearson, section=PEARSON))
 
 
 def _gap_bound(tables: dict, profile: str) -> tuple[str, str]:
@@ -61,7 +65,7 @@ CLAIMS.append(
     Claim("gap-bound", "§IV-B", "Δ < 2% for B ≤ 64 on every data set", "Δ < 2%", "gap",
           f"{INTERVAL} of Δ (trained runs) below 2 at every B ≤ 64 of every data set: reproduced; of most data "
           "sets: partly",
-          _gap_bound))
+          _gap_bound, section=GAP_BOUND))
 
 
 def _epoch_speedup(tables: dict, profile: str) -> tuple[str, str]:
@@ -92,7 +96,7 @@ def _epoch_speedup(tables: dict, profile: str) -> tuple[str, str]:
 CLAIMS.append(
     Claim("epoch-speedup", "§IV-C", "Large batches cut per-epoch time by 10–50×", "10–50×", "efficiency",
           "not testable on this hardware: the paper's are GPU epoch times; ours (B = 1 over the largest B, this "
-          "CPU) are shown beside them", _epoch_speedup))
+          "CPU) are shown beside them", _epoch_speedup, section=RATIOS))
 
 
 def _extremes(runs: pd.DataFrame) -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
@@ -126,7 +130,7 @@ CLAIMS.append(
     Claim("extra-epochs", "§IV-C", "Large batches need 1.5–2× more epochs to reach the same accuracy",
           "1.5–2×", "efficiency", "convergence epoch (first above 80 %) of the largest over the smallest B, "
           f"{INTERVAL} within 0.25 of [1.5, 2] on every data set: reproduced; above 1 on all: partly; a run that "
-          "never converges counts as one epoch more than it trained", _extra_epochs))
+          "never converges counts as one epoch more than it trained", _extra_epochs, section=RATIOS))
 
 
 def _wall_clock(tables: dict, profile: str) -> tuple[str, str]:
@@ -152,7 +156,7 @@ CLAIMS.append(
     Claim("wall-clock-speedup", "§V-E", "The effective wall-clock speed-up of large batches is typically 2–5×",
           "2–5×", "efficiency", "not testable on this hardware: the paper's are GPU times; ours (time to 80 %, "
           "smallest over largest B, this CPU; seeds trained as one stack share one timing, counted once) are shown "
-          "beside them", _wall_clock))
+          "beside them", _wall_clock, section=RATIOS))
 
 
 def _lr_rules(tables: dict, batch_size: int, column: str) -> dict[str, pd.Series]:
@@ -187,13 +191,13 @@ def _lsr(batch_size: int, expected: float):
 CLAIMS.append(
     Claim("lsr-accuracy", "Table V", "Without LR scaling, accuracy at B = 512 drops from 90.2% to 82.1%",
           f"−{GAIN_512} pp", "lr_scaling", f"linear − fixed, {INTERVAL} within 3 {PP} of {GAIN_512}: reproduced; "
-          "interval above 0: partly", _lsr(512, GAIN_512)))
+          "interval above 0: partly", _lsr(512, GAIN_512), section=TABLE_V))
 
 
 CLAIMS.append(
     Claim("lsr-accuracy-128", "Table V", "Without LR scaling, accuracy at B = 128 drops from 91.5% to 87.8%",
           f"−{GAIN_128} pp", "lr_scaling", f"linear − fixed, {INTERVAL} within 3 {PP} of {GAIN_128}: reproduced; "
-          "interval above 0: partly", _lsr(128, GAIN_128)))
+          "interval above 0: partly", _lsr(128, GAIN_128), section=TABLE_V))
 
 
 def _lsr_most(tables: dict, profile: str) -> tuple[str, str]:
@@ -211,7 +215,7 @@ def _lsr_most(tables: dict, profile: str) -> tuple[str, str]:
 CLAIMS.append(
     Claim("lsr-up-to-10", "Abstract, §V-D", "Omitting LR scaling degrades test accuracy by up to 10%",
           f"{paper.LSR_MAX_DROP:g} pp", "lr_scaling", f"the largest linear − fixed over B, {INTERVAL} within 3 {PP} "
-          f"of {paper.LSR_MAX_DROP:g}: reproduced; above 0: partly", _lsr_most))
+          f"of {paper.LSR_MAX_DROP:g}: reproduced; above 0: partly", _lsr_most, section=TABLE_V))
 
 
 def _lsr_gap(tables: dict, profile: str) -> tuple[str, str]:
@@ -228,7 +232,7 @@ def _lsr_gap(tables: dict, profile: str) -> tuple[str, str]:
 CLAIMS.append(
     Claim("lsr-gap", "Table V", "Without LR scaling the gap triples (2.8% → 7.9%)", "×2.8", "lr_scaling",
           "Δ fixed − Δ linear at the largest B above 0 (interval) and ratio ≥ 2: reproduced; above 0: partly",
-          _lsr_gap))
+          _lsr_gap, section=TABLE_V))
 
 
 def _table_v(tables: dict, profile: str) -> tuple[str, str]:
@@ -249,4 +253,4 @@ def _table_v(tables: dict, profile: str) -> tuple[str, str]:
 
 CLAIMS.append(
     Claim("table-v", "Table V", "Test accuracies of the LR ablation", "Table V", "lr_scaling", TABLE_TOLERANCE,
-          _table_v))
+          _table_v, section=TABLE_V))

@@ -25,8 +25,9 @@ def claims() -> list[Claim]:
 
 
 def evaluate(claims: list[Claim], tables: dict[str, pd.DataFrame], profile: str) -> pd.DataFrame:
-    """One row per claim: the paper's value, ours, the verdict. Only `NotTestable` makes a claim not testable
-    (its reason is shown); any other exception is a bug in a rule and propagates."""
+    """One row per claim: the paper's value, ours, the verdict, and where the chapter shows what it judged (`chapter`,
+    the heading of its section: `evidence`). Only `NotTestable` makes a claim not testable (its reason is shown);
+    any other exception is a bug in a rule and propagates."""
     rows = []
     for claim in claims:
         try:
@@ -34,7 +35,8 @@ def evaluate(claims: list[Claim], tables: dict[str, pd.DataFrame], profile: str)
         except NotTestable as why:
             ours, verdict = f"cannot be tested here: {why}", NOT_TESTABLE
         rows.append({"claim": claim.id, "where": claim.where, "statement": claim.text, "paper": claim.paper_value,
-                     "ours": ours, "verdict": verdict, "tolerance": claim.tolerance, "chapter": claim.chapter})
+                     "ours": ours, "verdict": verdict, "tolerance": claim.tolerance, "chapter": claim.chapter,
+                     "evidence": claim.section})
     return pd.DataFrame(rows)
 
 

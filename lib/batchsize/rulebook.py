@@ -35,6 +35,7 @@ class Claim:
     chapter: str  # the notebook that shows the evidence
     tolerance: str  # what counts as reproduced / partly, in words
     test: Rule
+    section: str = ""  # the heading of the chapter's section that shows the numbers the rule judges
 
 
 def runs_of(tables: dict, name: str = "accuracy") -> pd.DataFrame:
