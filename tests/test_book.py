@@ -11,22 +11,40 @@ def chapter(monkeypatch, **kwargs) -> book.Chapter:
     return book.Chapter(["synthetic", "mnist"], **kwargs)
 
 
-def test_each_section_renders_its_own_profile_unless_one_is_given(monkeypatch, tmp_path):
+def test_each_data_set_renders_its_own_profile_unless_one_is_given(monkeypatch, tmp_path):
     monkeypatch.delenv(book.PROFILE_ENV, raising=False)
-    complete = {"synthetic"}  # pretend the paper store has every synthetic run and no MNIST run
+    complete = {"synthetic-1k", "synthetic-10k", "synthetic-50k"}  # pretend the paper store has these, no MNIST run
     real = book.resolve_profile
-    monkeypatch.setattr(book, "resolve_profile", lambda p, sections: real(p, sections) if book.os.environ.get(
-        book.PROFILE_ENV) or p != "auto" else "paper" if set(sections) <= complete else "quick")
+    monkeypatch.setattr(book, "resolve_profile", lambda p, sections, dataset=None: real(p, sections, dataset) if (
+        book.os.environ.get(book.PROFILE_ENV) or p != "auto") else "paper" if dataset in complete else "quick")
     mixed = chapter(monkeypatch)
     assert (mixed.profile_of("synthetic"), mixed.profile_of("mnist")) == ("paper", "quick")
-    assert mixed.store_of("synthetic").root.name == "paper"
+    complete.discard("synthetic-50k")  # one data set of a section behind: it alone renders quick
+    assert mixed.profile_of("synthetic") == "mixed"
+    assert (mixed.profile_of("synthetic", "synthetic-1k"), mixed.profile_of("synthetic", "synthetic-50k")) == (
+        "paper", "quick")
+    sizes = {(c.dataset, c.n_train) for c in mixed.configs("synthetic")}
+    assert sizes == {("synthetic-1k", None), ("synthetic-10k", None), ("synthetic-50k", 10_000)}  # quick: a subset
     single = chapter(monkeypatch, profile="quick")  # a profile given: every section renders it
-    assert (single.profile_of("synthetic"), single.profile_of("mnist")) == ("quick", "quick")
-    explicit = chapter(monkeypatch, store=str(tmp_path))  # a store given: one profile
-    assert explicit.profile_of("synthetic") == "quick" and explicit.store_of("synthetic").root == tmp_path
+    assert (single.profile_of("synthetic"), single.profile_of("mnist", "mnist")) == ("quick", "quick")
+    explicit = chapter(monkeypatch, store=str(tmp_path))  # a store given: one profile, one store
+    assert explicit.profile_of("synthetic", "synthetic-1k") == "quick" and explicit.store.root == tmp_path
     monkeypatch.setenv(book.PROFILE_ENV, "smoke")  # `make book PROFILE=smoke`: every section smoke
     smoke = chapter(monkeypatch)
     assert smoke.profile_of("synthetic") == smoke.profile_of("mnist") == "smoke"
+
+
+def test_captions_say_the_scale_of_each_data_sets_runs_in_words():
+    import pandas as pd
+
+    runs = pd.DataFrame({"dataset": ["mnist", "mnist", "cifar10", "cifar10"], "seed": [42, 43, 42, 43],
+                         "prov_profile": ["paper", "paper", "quick", "quick"], "epochs": [50, 50, 3, 3],
+                         "train_size": [60_000, 60_000, 5_000, 5_000], "prov_device": "cpu",
+                         "prov_device_name": "a CPU", "prov_commit": "abc1234"})
+    text = book.provenance(runs)
+    assert ("Runs at **paper scale** (profile `paper`): MNIST (50 epochs, 60,000 training examples, 2 seeds); "
+            "**reduced scale** (profile `quick`): CIFAR-10 (3 epochs, 5,000 training examples, 2 seeds)") in text
+    assert "10–50 epochs" in book.scale_text(runs.assign(epochs=[10, 50, 3, 3]))
 
 
 def test_sections_of_data_sets_and_glue_hands_python_numbers_to_the_prose(monkeypatch):
@@ -47,9 +65,12 @@ def test_the_verdict_table_colours_each_verdict_and_links_its_chapter():
     from batchsize import stats
 
     verdicts = pd.DataFrame({"claim": ["a", "b"], "verdict": [stats.REPRODUCED, stats.NOT_REPRODUCED],
-                             "chapter": ["gap", "noise"]})
+                             "chapter": ["gap", "noise"], "evidence": ["Is Δ below the paper's bound for B ≤ 64?", ""]})
     html = book.verdict_table(verdicts).data
-    assert '<a href="gap.html">gap</a>' in html and "#d4edda" in html and "#f8d7da" in html
+    assert '<a href="gap.html#is-below-the-paper-s-bound-for-b-64">gap: Is Δ below the paper&#x27;s bound for ' \
+        'B ≤ 64?</a>' in html
+    assert '<a href="noise.html">noise</a>' in html and "#d4edda" in html and "#f8d7da" in html
+    assert "evidence" not in html  # the heading goes into the link, not into a column of its own
 
 
 def test_a_section_still_on_quick_shows_its_finished_paper_runs_until_they_are_complete(monkeypatch, tmp_path):

@@ -4,15 +4,28 @@ import pandas as pd
 import pytest
 
 from batchsize.config import UserError
-from batchsize.critical import bootstrap_critical, critical_batch_size, fit_scaling_law
+from batchsize.critical import (
+    FAILED,
+    MEASURED,
+    ONE_RUN,
+    bootstrap_critical,
+    cell_status,
+    critical_batch_size,
+    fit_scaling_law,
+)
 
 
-def runs(accuracies, dataset="synthetic-1k", n_train=800, **extra):
-    """A run table from {batch size: [test accuracy per seed]}."""
+def runs(accuracies, dataset="synthetic-1k", n_train=800, outcomes=None, **extra):
+    """A run table from {batch size: [test accuracy per seed]}; `outcomes`: {(batch size, seed): outcome}."""
     rows = [dict(dataset=dataset, n_train=n_train, batch_size=b, seed=seed, test_acc=acc, train_acc=acc + 1.0,
-                 gap=1.0, lr_rule="linear", diverged=False, **extra)
+                 gap=1.0, lr_rule="linear", outcome=(outcomes or {}).get((b, seed), "trained"), **extra)
             for b, accs in accuracies.items() for seed, acc in enumerate(accs)]
     return pd.DataFrame(rows)
+
+
+def twice(accuracies):
+    """Two seeds with the same accuracy per B: cells the rule can rank."""
+    return runs({b: [acc, acc] for b, acc in accuracies.items()})
 
 
 def one(table, **kwargs):
@@ -21,22 +34,31 @@ def one(table, **kwargs):
     return result.iloc[0]
 
 
+def test_a_cell_counts_when_two_runs_and_most_of_its_runs_trained():
+    cases = {(3, 0): MEASURED, (2, 1): MEASURED, (3, 2): MEASURED, (1, 2): FAILED, (1, 1): FAILED, (2, 2): FAILED,
+             (0, 3): FAILED, (1, 0): ONE_RUN}
+    assert {c: cell_status(*c) for c in cases} == cases
+    assert cell_status(1, 0, min_trained=1) == MEASURED  # the paper's own tables: one number per cell
+    assert list(cell_status([2, 1], [0, 1])) == [MEASURED, FAILED]  # arrays: the bootstrap's replicates
+
+
 def test_smallest_b_more_than_one_point_below_the_peak():
-    row = one(runs({8: [90.0], 16: [91.0], 32: [92.0], 64: [91.5], 128: [90.9], 256: [85.0]}))
+    row = one(twice({8: 90.0, 16: 91.0, 32: 92.0, 64: 91.5, 128: 90.9, 256: 85.0}))
     assert (row.optimal_b, row.peak_acc, row.critical_b, row.critical_acc) == (32, 92.0, 128, 90.9)
+    assert row.critical_by == "below the peak" and row.failed_b == [] and row.one_run_b == []
 
 
 def test_exactly_one_point_below_is_not_below():
-    assert one(runs({32: [92.0], 64: [91.0], 128: [90.5]})).critical_b == 128
+    assert one(twice({32: 92.0, 64: 91.0, 128: 90.5})).critical_b == 128
 
 
 def test_ties_pick_the_smallest_optimal_b():
-    row = one(runs({16: [90.0], 32: [92.0], 64: [92.0], 128: [89.0]}))
+    row = one(twice({16: 90.0, 32: 92.0, 64: 92.0, 128: 89.0}))
     assert (row.optimal_b, row.critical_b) == (32, 128)
 
 
 def test_no_drop_gives_na():
-    row = one(runs({32: [92.0], 64: [91.5], 128: [91.2]}))
+    row = one(twice({32: 92.0, 64: 91.5, 128: 91.2}))
     assert row.optimal_b == 32 and pd.isna(row.critical_b) and math.isnan(row.critical_acc)
 
 
@@ -47,24 +69,40 @@ def test_seeds_are_averaged_before_the_rule():
 
 
 def test_bad_small_batches_count_only_when_asked_for_the_literal_rule():
-    table = runs({1: [70.0], 8: [91.0], 32: [92.0], 128: [92.0], 512: [85.0]})
+    table = twice({1: 70.0, 8: 91.0, 32: 92.0, 128: 92.0, 512: 85.0})
     assert one(table).critical_b == 512
     assert one(table, above_optimum=False).critical_b == 1
 
 
-def test_diverged_runs_count_as_recorded():
-    table = runs({32: [92.0, 92.0], 64: [92.0, 92.0], 128: [92.0, 10.0]})
-    table.loc[(table.batch_size == 128) & (table.seed == 1), "diverged"] = True
-    assert one(table).critical_b == 128
+def test_a_cell_where_most_runs_did_not_train_is_never_the_best_and_is_below_the_peak():
+    """The paper-scale MNIST runs: at B = 1024 one seed of three trained (99.22 %), the others collapsed and
+    diverged. Its lone run is not a mean: the best B is the best measured cell, and B = 1024 failed."""
+    table = runs({32: [98.8, 98.7, 98.9], 256: [99.0, 99.2, 99.2], 1024: [99.22, 11.35, 9.8]},
+                 outcomes={(1024, 1): "collapsed", (1024, 2): "diverged"})
+    row = one(table)
+    assert (row.optimal_b, row.critical_b, row.critical_by) == (256, 1024, "failed")
+    assert row.peak_acc == pytest.approx(99.1333, abs=1e-3) and math.isnan(row.critical_acc)
+    assert row.failed_b == [1024]
+    one_down = runs({32: [92.0, 92.0, 92.0], 128: [92.0, 92.0, 10.0]}, outcomes={(128, 2): "diverged"})
+    row = one(one_down)  # two of three trained: measured, its mean over them; the failed run is counted, not averaged
+    assert (row.optimal_b, pd.isna(row.critical_b), row.failed_b) == (32, True, [])
+
+
+def test_a_cell_of_one_run_is_neither_the_best_nor_b_star():
+    table = pd.concat([twice({32: 92.0, 128: 90.0}), runs({64: [95.0], 256: [50.0]})], ignore_index=True)
+    row = one(table)
+    assert (row.optimal_b, row.critical_b, row.one_run_b) == (32, 128, [64, 256])
+    nothing = one(runs({32: [92.0], 64: [90.0]}))  # one seed everywhere: no best B, no B*
+    assert pd.isna(nothing.optimal_b) and pd.isna(nothing.critical_b) and math.isnan(nothing.peak_acc)
 
 
 def test_groups_by_dataset_and_training_set_size():
-    table = pd.concat([runs({32: [97.0], 64: [96.5], 128: [95.0]}, n_train=800),
-                       runs({32: [97.0], 64: [97.5], 128: [97.0], 256: [96.0]}, n_train=8000),
-                       runs({64: [99.0], 256: [97.0]}, dataset="mnist", n_train=60000)])
+    table = pd.concat([runs({32: [97.0] * 2, 64: [96.5] * 2, 128: [95.0] * 2}, n_train=800),
+                       runs({32: [97.0] * 2, 64: [97.5] * 2, 128: [97.0] * 2, 256: [96.0] * 2}, n_train=8000),
+                       runs({64: [99.0] * 2, 256: [97.0] * 2}, dataset="mnist", n_train=60000)])
     result = critical_batch_size(table, tolerance=1.0)
-    assert list(result.columns) == ["dataset", "n_train", "optimal_b", "peak_acc", "critical_b",
-                                    "critical_acc", "n_seeds"]
+    assert list(result.columns) == ["dataset", "n_train", "optimal_b", "peak_acc", "critical_b", "critical_acc",
+                                    "critical_by", "n_seeds", "failed_b", "one_run_b"]
     assert result[["dataset", "n_train", "optimal_b", "critical_b"]].values.tolist() == [
         ["mnist", 60000, 64, 256], ["synthetic-1k", 800, 32, 128], ["synthetic-1k", 8000, 64, 256]]
     assert one(table[table.n_train == 8000], tolerance=2.0).critical_b is pd.NA
@@ -76,7 +114,7 @@ def test_tables_the_rule_would_misread_are_refused():
     missing = runs({32: [90.0], 64: [float("nan")]})
     with pytest.raises(UserError, match="without a test accuracy"):
         critical_batch_size(missing)
-    mixed = pd.concat([runs({32: [92.0], 64: [90.0]}), runs({32: [91.0], 64: [91.0]}).assign(lr_rule="sqrt")])
+    mixed = pd.concat([twice({32: 92.0, 64: 90.0}), twice({32: 91.0, 64: 91.0}).assign(lr_rule="sqrt")])
     with pytest.raises(UserError, match="differ in lr_rule"):
         critical_batch_size(mixed)
     with pytest.raises(UserError, match="same run repeated"):
@@ -85,15 +123,20 @@ def test_tables_the_rule_would_misread_are_refused():
     assert split.critical_b.tolist() == [64, pd.NA]
 
 
-def test_bootstrap_over_seeds():
+def test_bootstrap_over_seeds_judges_each_replicate_by_the_same_rule():
     single = bootstrap_critical(runs({32: [92.0], 64: [90.0]}), n_boot=50)
-    assert single[["critical_b", "frequency"]].values.tolist() == [[64, 1.0]]
+    assert single[["critical_b", "frequency"]].values.tolist() == [[pd.NA, 1.0]]  # one run per cell: no best B
     # B = 64 falls below only when its bad seed is drawn at least twice out of three.
     spread = bootstrap_critical(runs({32: [92.0, 92.0, 92.0], 64: [92.0, 92.0, 89.0]}), n_boot=2000, seed=1)
     assert spread.frequency.sum() == pytest.approx(1.0)
     below = spread.set_index("critical_b").frequency
     assert below[64] == pytest.approx(7 / 27, abs=0.03)
     assert spread.critical_b.isna().sum() == 1
+    # A collapsed run drawn once leaves two that trained (a measured cell at 92 %), twice or more a failed cell: B*
+    # = 64 as often as above. Averaged in, one draw of it (a mean of 64.7 %) would have made B* = 64 in 19 of 27.
+    failing = runs({32: [92.0, 92.0, 92.0], 64: [92.0, 92.0, 10.0]}, outcomes={(64, 2): "collapsed"})
+    below = bootstrap_critical(failing, n_boot=2000, seed=1).set_index("critical_b").frequency
+    assert below[64] == pytest.approx(7 / 27, abs=0.03)
 
 
 def test_scaling_law_fit():

@@ -191,21 +191,33 @@ def _noise_scale(key: str, n_examples: int | None, chapter, run: pd.Series) -> d
             "grad_sq_norm": found.grad_sq_norm}
 
 
-def report_tables(chapter) -> dict[str, pd.DataFrame]:
-    """The tables `report.evaluate` judges, from the chapter's `synthetic`, `mnist`, `cifar10`, `lr-scaling` and
-    `dataset-size` sections, through the same drivers (and caches) as the chapters that show them, so that a
-    claim and its chapter cannot disagree. Sharpness and variance use every seed whose weights the store keeps:
-    the claims compare intervals."""
+def report_runs(chapter) -> dict[str, pd.DataFrame]:
+    """The runs behind each table of `report_tables`, by its name: what each claim's rule judges and what its
+    chapter must show (tests/test_evidence.py). Reading them measures nothing (and trains nothing the stores have)."""
     accuracy = pd.concat([chapter.table(s) for s in ("synthetic", "mnist", "cifar10")], ignore_index=True)
     mlp = with_weights(chapter, accuracy[accuracy["model"] == "mlp"])
-    cifar = pd.concat([accuracy[accuracy["dataset"] == "cifar10"], chapter.paper_so_far("cifar10")])
     return {
-        "histories": chapter.history(cifar) if not cifar.empty else pd.DataFrame(),
+        "histories": pd.concat([accuracy[accuracy["dataset"] == "cifar10"], chapter.paper_so_far("cifar10")]),
         "accuracy": accuracy,
         "lr-scaling": chapter.table("lr-scaling"),
-        "sharpness": sharpness_table(chapter, mlp, n_eval=256 if chapter.profile == "smoke" else 2000),
-        "variance_fits": variance_fits(variance_table(chapter, base_batch_models(mlp, list(SYNTHETIC)),
-                                                      [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])),
+        "sharpness": mlp,
+        "variance_fits": base_batch_models(mlp, list(SYNTHETIC)),
         "critical_runs": pd.concat([accuracy, chapter.table("dataset-size")]).drop_duplicates("key"),
+    }
+
+
+def report_tables(chapter) -> dict[str, pd.DataFrame]:
+    """The tables `report.evaluate` judges, from the chapter's `synthetic`, `mnist`, `cifar10`, `lr-scaling` and
+    `dataset-size` sections (`report_runs`), through the same drivers (and caches) as the chapters that show them,
+    so that a claim and its chapter cannot disagree. Sharpness and variance use every seed whose weights the store
+    keeps: the claims compare intervals."""
+    runs = report_runs(chapter)
+    cifar = runs["histories"]
+    return {
+        **runs,
+        "histories": chapter.history(cifar) if not cifar.empty else pd.DataFrame(),
+        "sharpness": sharpness_table(chapter, runs["sharpness"], n_eval=256 if chapter.profile == "smoke" else 2000),
+        "variance_fits": variance_fits(variance_table(chapter, runs["variance_fits"],
+                                                      [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])),
         "cnn-speed": cnn_speed(),
     }

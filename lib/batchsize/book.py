@@ -37,16 +37,22 @@ PROFILE_ENV = "BATCHSIZE_BOOK_PROFILE"  # `make book PROFILE=smoke` sets it for 
 THREADS_ENV = "BATCHSIZE_THREADS"  # torch threads in a chapter's kernel (default 1, see Chapter)
 
 
-def resolve_profile(profile: str, sections: list[str]) -> str:
-    """'auto': $BATCHSIZE_BOOK_PROFILE if set, else `paper` where its store has every run of `sections`,
-    else `quick` (trained on the spot if the committed store lacks runs)."""
+def resolve_profile(profile: str, sections: list[str], dataset: str | None = None) -> str:
+    """'auto': $BATCHSIZE_BOOK_PROFILE if set, else `paper` where its store has every run of `sections` (of
+    `dataset` alone, if given), else `quick` (trained on the spot if the committed store lacks runs)."""
     if profile != "auto":
         return profile
     if os.environ.get(PROFILE_ENV, "auto") != "auto":
         return os.environ[PROFILE_ENV]
     paper = default_store("paper")
-    complete = all(paper.has(c) for s in sections for c in section_configs("paper", s))
+    complete = all(paper.has(c) for s in sections for c in section_configs("paper", s)
+                   if dataset is None or c.dataset == dataset)
     return "paper" if complete else "quick"
+
+
+def datasets_of(section: str) -> list[str]:
+    """The data sets a section trains, in its order."""
+    return list(dict.fromkeys(c.dataset for c in section_configs("paper", section, 1)))
 
 
 class Chapter:
@@ -61,44 +67,66 @@ class Chapter:
         self.sections = sections
         self.profile = resolve_profile(profile, sections)
         get_profile(self.profile)  # an unknown $BATCHSIZE_BOOK_PROFILE fails here, in one line
-        # 'auto' and the committed stores: each section on its own, in every chapter and in the report alike, so
-        # that a data set renders paper scale wherever its paper runs are complete (the quick profile where not)
-        # and a chapter shows the very runs the report judges. A profile or store given by hand: one for all.
-        self.per_section = profile == "auto" and os.environ.get(PROFILE_ENV, "auto") == "auto" and not store
+        # 'auto' and the committed stores: each data set of each section on its own, in every chapter and in the
+        # report alike, so that a data set renders paper scale wherever its paper runs are complete (the quick
+        # profile where not) and a chapter shows the very runs the report judges. A profile or store given by
+        # hand: one for all.
+        self.per_dataset = profile == "auto" and os.environ.get(PROFILE_ENV, "auto") == "auto" and not store
         self.store = RunStore(store) if store else default_store(self.profile)
         self.device = device
         self.seeds = seeds
         self.data_dir = data_dir or os.environ.get("BATCHSIZE_DATA") or str(REPO_ROOT / "data")
         self.batch_sizes = list(batch_sizes) if batch_sizes else None
 
-    def profile_of(self, section: str) -> str:
-        """The profile that `section` renders (see `per_section`)."""
-        return resolve_profile("auto", [section]) if self.per_section else self.profile
+    def profile_of(self, section: str, dataset: str | None = None) -> str:
+        """The profile that `section` renders for `dataset` (see `per_dataset`); without one, the profile of all of
+        the section's data sets, or 'mixed' where they differ."""
+        if not self.per_dataset:
+            return self.profile
+        if dataset is not None:
+            return resolve_profile("auto", [section], dataset)
+        found = {self.profile_of(section, d) for d in datasets_of(section)}
+        return found.pop() if len(found) == 1 else "mixed"
 
-    def store_of(self, section: str) -> RunStore:
-        return default_store(self.profile_of(section)) if self.per_section else self.store
+    def _store(self, profile: str) -> RunStore:
+        return default_store(profile) if self.per_dataset else self.store
+
+    def _parts(self, section: str) -> dict[str, list[RunConfig]]:
+        """The section's configs at the chapter's seeds and batch sizes (see `plan.section_configs`), by the
+        profile that each data set renders."""
+        if not self.per_dataset:
+            return {self.profile: section_configs(self.profile, section, self.seeds, self.batch_sizes)}
+        parts: dict[str, list[RunConfig]] = {}
+        for dataset in datasets_of(section):
+            profile = self.profile_of(section, dataset)
+            parts.setdefault(profile, []).extend(c for c in section_configs(profile, section, self.seeds,
+                                                                            self.batch_sizes)
+                                                 if c.dataset == dataset)
+        return parts
 
     def configs(self, section: str) -> list[RunConfig]:
-        """The section's configs at the chapter's seeds and batch sizes (see `plan.section_configs`)."""
-        return section_configs(self.profile_of(section), section, self.seeds, self.batch_sizes)
+        """The section's configs, each data set's at the profile it renders."""
+        return [c for configs in self._parts(section).values() for c in configs]
 
     def table(self, section: str) -> pd.DataFrame:
         """One row per run of the section (trained first if the store lacks it), accuracies in percent."""
-        profile = self.profile_of(section)
-        table = run_sweep(self.configs(section), self.store_of(section), profile, device=self.device,
-                          data_dir=self.data_dir, save_weights=weights_wanted(profile, self.seeds), progress=False)
+        tables = [run_sweep(configs, self._store(profile), profile, device=self.device, data_dir=self.data_dir,
+                            save_weights=weights_wanted(profile, self.seeds), progress=False)
+                  for profile, configs in self._parts(section).items() if configs]
+        table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
         if table.empty:
-            raise UserError(f"section {section!r} of profile {profile!r} has no runs")
+            raise UserError(f"section {section!r} of profile {self.profile_of(section)!r} has no runs")
         return table.assign(section=section)
 
     def paper_so_far(self, section: str) -> pd.DataFrame:
-        """The paper profile's runs of `section` finished so far, where the section renders another profile (its
-        paper sweep spans sessions): what paper scale says as yet, to show beside it, never as its result. Empty
-        where the section renders `paper`, or where the chapter's profile or store was chosen by hand."""
-        if not self.per_section or self.profile_of(section) == "paper":
+        """The paper profile's runs finished so far of the section's data sets that render another profile (their
+        paper sweep spans sessions): what paper scale says as yet, to show beside them, never as their result.
+        Empty where every data set renders `paper`, or where the chapter's profile or store was chosen by hand."""
+        if not self.per_dataset:
             return pd.DataFrame()
+        behind = {d for d in datasets_of(section) if self.profile_of(section, d) != "paper"}
         paper = default_store("paper")
-        finished = [c for c in section_configs("paper", section) if paper.has(c)]
+        finished = [c for c in section_configs("paper", section) if c.dataset in behind and paper.has(c)]
         return (run_sweep(finished, paper, "paper", progress=False).assign(section=section) if finished
                 else pd.DataFrame())
 
@@ -111,7 +139,7 @@ class Chapter:
 
     def weights_store(self, run: pd.Series) -> RunStore:
         """The store holding a run's weights: its own profile's when sections mix profiles."""
-        return default_store(run["prov_profile"]) if self.per_section else self.store
+        return self._store(run["prov_profile"])
 
     def eval_set(self, run: pd.Series, n: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """The run's own test set (its profile's subset), cut to its first `n` examples: one fixed evaluation
@@ -130,17 +158,17 @@ class Chapter:
 
     def history(self, table: pd.DataFrame) -> pd.DataFrame:
         """Per-epoch curves of the runs in `table`."""
-        stores = ([default_store(p) for p in table["prov_profile"].unique()] if self.per_section
-                  else [self.store])
+        stores = [default_store(p) for p in table["prov_profile"].unique()] if self.per_dataset else [self.store]
         curves = pd.concat([load_history(s, key=list(table["key"])) for s in stores], ignore_index=True)
         return curves.merge(table[["key", "train_size"]], on="key")
 
 
 def paper_progress(section: str, done: pd.DataFrame) -> str:
     """'The paper profile's <section> sweep spans sessions: N of M runs are finished', for the runs that
-    `Chapter.paper_so_far` returned."""
-    return (f"The paper profile's {section} sweep spans sessions: {len(done)} of "
-            f"{len(section_configs('paper', section))} runs are finished")
+    `Chapter.paper_so_far` returned (M: the paper runs of their data sets)."""
+    datasets = set(done["dataset"])
+    total = sum(c.dataset in datasets for c in section_configs("paper", section))
+    return f"The paper profile's {section} sweep spans sessions: {len(done)} of {total} runs are finished"
 
 
 def sections_of(datasets: list[str]) -> list[str]:
@@ -157,20 +185,44 @@ def glue(**values: object) -> None:
         glue_one(name, value.item() if isinstance(value, np.generic) else value, display=False)
 
 
+SCALES = {"paper": "paper scale", "quick": "reduced scale", "smoke": "smoke-test scale"}  # a profile in reader words
+
+
+def _span(values: pd.Series, unit: str) -> str:
+    """'50 epochs', or '10–160 epochs' where the runs differ; sizes with thousands separated."""
+    low, high = int(values.min()), int(values.max())
+    return f"{low:,} {unit}" if low == high else f"{low:,}–{high:,} {unit}"
+
+
+def scale_text(table: pd.DataFrame) -> str:
+    """Per data set, in the reader's words, at which scale the runs of `table` are: 'paper scale: MNIST (50 epochs,
+    60,000 training examples, 3 seeds)', 'reduced scale: …' for the quick profile's subsets and shorter training;
+    every profile of a figure that mixes them."""
+    texts = []
+    for profile, part in table.groupby("prov_profile", sort=False):
+        data = "; ".join(f"{DATASET_NAMES.get(d, d)} ({_span(runs['epochs'], 'epochs')}, "
+                         f"{_span(runs['train_size'], 'training examples')}, {runs['seed'].nunique()} seeds)"
+                         for d, runs in part.groupby("dataset", sort=False))
+        texts.append(f"**{SCALES.get(profile, profile)}** (profile `{profile}`): {data}")
+    return "; ".join(texts)
+
+
 def provenance(table: pd.DataFrame) -> str:
-    """Profile, seeds, data sets (with sizes), device and commit of the runs behind a figure or table."""
+    """At which scale the runs behind a figure or table are (`scale_text`), their seeds, device and commit."""
     def values(column: str) -> str:
         return ", ".join(str(v) for v in sorted(table[column].dropna().unique(), key=str))
 
     seeds = sorted(table["seed"].unique())
-    sizes = (table.groupby("dataset")["train_size"].first().astype(int).map("{:,} train".format)
-             if "train_size" in table else pd.Series(dtype=str))
-    data = "; ".join(f"{DATASET_NAMES.get(d, d)} ({sizes.get(d, '')})" for d in table["dataset"].unique())
+    if {"epochs", "train_size"} <= set(table):
+        where = scale_text(table)
+    else:
+        where = f"profile **{values('prov_profile')}**: " + ", ".join(
+            DATASET_NAMES.get(d, d) for d in table["dataset"].unique())
     band = "mean with 95% bootstrap CI over seeds" if len(seeds) > 1 else "one seed, no confidence band"
     pairs = zip(table["prov_device"], table["prov_device_name"], strict=True)
     devices = ", ".join(sorted({f"{d} ({n})" for d, n in pairs}))
-    text = (f"Profile **{values('prov_profile')}** · seeds {', '.join(map(str, seeds))} ({band}) · data: {data}"
-            f" · device: {devices} · commit {values('prov_commit')}.")
+    text = (f"Runs at {where} · seeds {', '.join(map(str, seeds))} ({band}) · device: {devices} · commit "
+            f"{values('prov_commit')}.")
     if "cifar10" in set(table["dataset"]):
         text += " CIFAR-10 here is a JPEG (quality 75) copy of the official images: close to, not identical with."
     return text
@@ -233,10 +285,13 @@ VERDICT_COLOURS = {REPRODUCED: "#d4edda", PARTLY: "#fff3cd", NOT_REPRODUCED: "#f
 
 def verdict_table(verdicts: pd.DataFrame) -> HTML:
     """`report.evaluate`'s table as the report chapter shows it: each verdict on its colour, each chapter a link
-    to the chapter with the evidence."""
+    to the section of the chapter that shows the numbers the claim judges (`evidence`, its heading)."""
     from IPython.display import HTML
 
-    shown = verdicts.assign(chapter=[f'<a href="{chapter_link(c)}">{c}</a>' for c in verdicts["chapter"]])
+    evidence = verdicts["evidence"] if "evidence" in verdicts else [""] * len(verdicts)
+    shown = verdicts.drop(columns="evidence", errors="ignore").assign(chapter=[
+        f'<a href="{chapter_link(c, e)}">{c}{f": {html.escape(e)}" if e else ""}</a>'
+        for c, e in zip(verdicts["chapter"], evidence, strict=True)])
     styled = shown.style.hide(axis="index").map(lambda v: f"background-color: {VERDICT_COLOURS.get(v, '')}",
                                                 subset=["verdict"])
     return HTML(styled.to_html(escape=False))
@@ -262,7 +317,9 @@ def caption_html(text: str) -> str:
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
 
 
-def chapter_link(chapter: str) -> str:
-    """Relative link from one rendered chapter to another (all chapters sit in notebooks/)."""
-    return f"{chapter}.html"
+def chapter_link(chapter: str, section: str = "") -> str:
+    """Relative link from one rendered chapter to another (all chapters sit in notebooks/), to the section with
+    heading `section` if given: the id docutils gives a section (`make_id` of its title)."""
+    from docutils.nodes import make_id
 
+    return f"{chapter}.html" + (f"#{make_id(section)}" if section else "")

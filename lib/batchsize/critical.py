@@ -1,8 +1,15 @@
 """Critical batch size (§IV-G): the paper's rule "B* is the smallest B whose test accuracy falls more than
-1 point below the peak", and the fit of B* against the training-set size N (Eq. 6, B* ≈ c·√N).
+1 point below the peak", the one place where the book decides a data set's best B and its B*, and the fit of B*
+against the training-set size N (Eq. 6, B* ≈ c·√N).
 
-Input is the run table (one row per run; accuracies in percent). Seeds are averaged per batch size before
-the rule is applied; `bootstrap_critical` shows how much that choice moves with the seeds drawn.
+Input is the run table (one row per run; accuracies in percent), cut into cells (a group, such as a data set, and
+a B). What a cell counts for is decided once, by `cell_status`:
+- *measured*: at least `MIN_TRAINED` of its runs trained, and more than half did. Its accuracy is the mean over
+  those runs (the others are counted, never averaged in); only a measured cell has an interval or can be the best.
+- *failed*: at least half of its runs did not train (collapsed to chance or diverged). Training at that B fails,
+  an accuracy lost, so above the optimum a failed cell is below the peak. A run that trained there is not a mean.
+- *one run*: a single run, which trained: a point without an interval, shown but neither the best nor B*.
+`bootstrap_critical` shows how much the answer moves with the seeds drawn.
 """
 
 from __future__ import annotations
@@ -15,8 +22,21 @@ import pandas as pd
 
 from .config import RunConfig, UserError
 from .noise import LogLogFit, loglog_fit
+from .run import trained
 
 KEYS = ("dataset", "n_train")
+MIN_TRAINED = 2  # runs that trained: fewer, and a cell has no interval and is never the best
+MEASURED, FAILED, ONE_RUN = "measured", "failed", "one run"
+
+
+def cell_status(trained: int | np.ndarray, failed: int | np.ndarray,
+                min_trained: int = MIN_TRAINED) -> str | np.ndarray:
+    """What a cell with `trained` runs that trained and `failed` that did not counts for (the module's rule); counts,
+    or arrays of counts (the bootstrap's replicates). `min_trained = 1` only for the paper's own tables, which give
+    one number per cell."""
+    found = np.select([np.asarray(failed) >= np.asarray(trained), np.asarray(trained) < min_trained],
+                      [FAILED, ONE_RUN], MEASURED)
+    return str(found) if found.ndim == 0 else found
 
 
 def _check(table: pd.DataFrame, by: Sequence[str]) -> None:
@@ -38,64 +58,89 @@ def _check(table: pd.DataFrame, by: Sequence[str]) -> None:
         raise UserError(f"several runs share {', '.join(cell)} and {why}")
 
 
-def _rule(batch_sizes: np.ndarray, means: np.ndarray, tolerance: float,
-          above_optimum: bool) -> tuple[int, float, int | None, float]:
-    """(optimal B, peak accuracy, B*, accuracy at B*) for batch sizes in increasing order."""
-    best = int(np.argmax(means))  # the first maximum: the smallest B among ties
-    peak = float(means[best])
-    below = means < peak - tolerance
+def _rule(batch_sizes: np.ndarray, means: np.ndarray, status: np.ndarray, tolerance: float,
+          above_optimum: bool) -> tuple[int | None, int | None]:
+    """Positions (batch sizes in increasing order) of the optimal B, the measured cell of the highest mean (the
+    first: the smallest B on a tie), and of B*, the first cell (above the optimum, if `above_optimum`) whose
+    measured mean is more than `tolerance` below that peak (strictly) or that failed; None where there is none."""
+    measured = status == MEASURED
+    if not measured.any():
+        return None, None
+    best = int(np.argmax(np.where(measured, means, -np.inf)))
+    below = (measured & (means < means[best] - tolerance)) | (status == FAILED)
     if above_optimum:
         below &= batch_sizes > batch_sizes[best]
-    if not below.any():
-        return int(batch_sizes[best]), peak, None, float("nan")
-    first = int(np.flatnonzero(below)[0])
-    return int(batch_sizes[best]), peak, int(batch_sizes[first]), float(means[first])
+    return best, int(np.flatnonzero(below)[0]) if below.any() else None
+
+
+def _cells(group: pd.DataFrame, min_trained: int) -> pd.DataFrame:
+    """One group's cells by B, in increasing order: runs, runs that trained, their mean accuracy, the status."""
+    learned = trained(group)
+    cells = (group.assign(ok=learned, acc=group["test_acc"].where(learned)).groupby("batch_size")
+             .agg(runs=("ok", "size"), trained=("ok", "sum"), mean=("acc", "mean")).sort_index())
+    return cells.assign(status=cell_status(cells["trained"], cells["runs"] - cells["trained"], min_trained))
 
 
 def critical_batch_size(table: pd.DataFrame, tolerance: float = 1.0, *, by: Sequence[str] = KEYS,
-                        above_optimum: bool = True) -> pd.DataFrame:
-    """Optimal and critical batch size per group (default: per data set and training-set size).
+                        above_optimum: bool = True, min_trained: int = MIN_TRAINED) -> pd.DataFrame:
+    """Optimal and critical batch size per group (default: per data set and training-set size), by the module's
+    rule: what every chapter and claim that names a best B, a peak or a B* reads.
 
-    peak_acc is the largest mean test accuracy over B (mean over seeds); optimal_b its B (the smallest on a
-    tie); critical_b the smallest B whose mean lies more than `tolerance` points below the peak (strictly),
-    or <NA> when none does. By default only B above the optimum count: the paper's Table VI always has
-    B* > optimal B, and the literal rule would return B = 1 whenever B = 1 is under-trained.
-    `above_optimum=False` applies the rule literally.
-
-    Diverged runs count with the accuracy they recorded (usually chance level): divergence at a B is an
-    outcome of training at that B, not missing data. Runs with no accuracy at all raise an error.
-    """
+    optimal_b is the measured cell with the highest mean test accuracy (over its runs that trained; the smallest B
+    on a tie) and peak_acc that mean; critical_b the smallest B above it whose mean lies more than `tolerance`
+    points below the peak (strictly), or whose cell failed (`critical_by` says which; critical_acc is NaN for a
+    failed cell), <NA> when none does; both <NA> when no cell is measured. `failed_b` and `one_run_b` list the
+    cells that count for neither. By default only B above the optimum count: the paper's Table VI always has
+    B* > optimal B, and the literal rule would return B = 1 whenever B = 1 is under-trained;
+    `above_optimum=False` applies the rule literally. Runs with no accuracy at all raise an error."""
     by = list(by)
     _check(table, by)
     rows = []
     for key, group in table.groupby(by, sort=True, dropna=False):
-        per_b = group.groupby("batch_size")["test_acc"].agg(["mean", "count"]).sort_index()
-        optimal, peak, critical, critical_acc = _rule(per_b.index.to_numpy(), per_b["mean"].to_numpy(),
-                                                      tolerance, above_optimum)
-        rows.append(dict(zip(by, key, strict=True), optimal_b=optimal, peak_acc=peak, critical_b=critical,
-                         critical_acc=critical_acc, n_seeds=int(per_b["count"].min())))
-    columns = [*by, "optimal_b", "peak_acc", "critical_b", "critical_acc", "n_seeds"]
-    result = pd.DataFrame(rows, columns=columns)
-    return result.astype({"optimal_b": "Int64", "critical_b": "Int64"})
+        cells = _cells(group, min_trained)
+        sizes, means, status = cells.index.to_numpy(), cells["mean"].to_numpy(), cells["status"].to_numpy()
+        best, critical = _rule(sizes, means, status, tolerance, above_optimum)
+        failed = critical is not None and status[critical] == FAILED
+        rows.append(dict(zip(by, key, strict=True), optimal_b=None if best is None else sizes[best],
+                         peak_acc=np.nan if best is None else means[best],
+                         critical_b=None if critical is None else sizes[critical],
+                         critical_acc=np.nan if critical is None or failed else means[critical],
+                         critical_by=None if critical is None else "failed" if failed else "below the peak",
+                         n_seeds=int(cells["runs"].min()),
+                         failed_b=[int(b) for b in sizes[status == FAILED]],
+                         one_run_b=[int(b) for b in sizes[status == ONE_RUN]]))
+    columns = [*by, "optimal_b", "peak_acc", "critical_b", "critical_acc", "critical_by", "n_seeds", "failed_b",
+               "one_run_b"]
+    return pd.DataFrame(rows, columns=columns).astype({"optimal_b": "Int64", "critical_b": "Int64"})
 
 
 def bootstrap_critical(table: pd.DataFrame, tolerance: float = 1.0, *, n_boot: int = 1000, seed: int = 0,
                        by: Sequence[str] = KEYS, above_optimum: bool = True) -> pd.DataFrame:
-    """How often each B* comes out when the seeds of every (group, B) cell are resampled with replacement.
+    """How often each B* comes out when the runs of every (group, B) cell are resampled with replacement, the runs
+    that did not train included, and each replicate is judged by the same rule (`cell_status`).
 
-    One row per group and B* value (<NA> for "no B falls below"), with its `frequency` over `n_boot`
-    replicates. With one seed per cell every replicate is the same: the spread needs several seeds.
+    One row per group and B* value (<NA>: no B* in that replicate, or no measured cell), with its `frequency`
+    over `n_boot` replicates. With one seed per cell every replicate is the same: the spread needs several seeds.
     """
     by = list(by)
     _check(table, by)
     rng = np.random.default_rng(seed)
     rows = []
     for key, group in table.groupby(by, sort=True, dropna=False):
-        cells = [(b, cell["test_acc"].to_numpy(float)) for b, cell in group.groupby("batch_size", sort=True)]
-        batch_sizes = np.array([b for b, _ in cells])
-        draws = np.stack([rng.choice(acc, size=(n_boot, len(acc))).mean(1) for _, acc in cells], axis=1)
-        found = pd.Series([_rule(batch_sizes, means, tolerance, above_optimum)[2] for means in draws],
-                          dtype="Int64")
+        learned = trained(group)
+        sizes, means, ok_counts, runs = [], [], [], []
+        for b, cell in group.groupby("batch_size", sort=True):
+            draw = rng.integers(0, len(cell), size=(n_boot, len(cell)))
+            ok, acc = learned[cell.index].to_numpy()[draw], cell["test_acc"].to_numpy(float)[draw]
+            with np.errstate(invalid="ignore", divide="ignore"):  # a replicate with no run that trained: NaN
+                means.append(np.where(ok, acc, 0.0).sum(1) / ok.sum(1))
+            sizes.append(b)
+            ok_counts.append(ok.sum(1))
+            runs.append(len(cell))
+        sizes, means, ok_counts = np.array(sizes), np.stack(means, 1), np.stack(ok_counts, 1)
+        status = cell_status(ok_counts, np.array(runs) - ok_counts)
+        found = [_rule(sizes, m, s, tolerance, above_optimum)[1] for m, s in zip(means, status, strict=True)]
+        found = pd.Series([None if c is None else sizes[c] for c in found], dtype="Int64")
         for value, count in found.value_counts(dropna=False, sort=False).sort_index().items():
             rows.append(dict(zip(by, key, strict=True), critical_b=value, frequency=count / n_boot))
     result = pd.DataFrame(rows, columns=[*by, "critical_b", "frequency"])

@@ -16,6 +16,7 @@ import seaborn as sns
 from matplotlib.font_manager import FontProperties
 
 from .config import DATASET_NAMES
+from .critical import FAILED, cell_status
 from .runtable import TRAINING_METRICS, trained
 
 sns.set_theme(style="whitegrid", context="notebook")
@@ -105,6 +106,14 @@ def grid(n: int, width: float = 4.6, height: float = 3.6, ncols: int | None = No
     return fig, axes.flat[:n]
 
 
+def _in_failed_cell(data: pd.DataFrame, hue: str) -> pd.Series:
+    """Which rows lie in a failed cell (one `hue` value and B; `critical.cell_status`)."""
+    ok = trained(data)
+    keys = [data[hue], data["batch_size"]]
+    runs, learned = ok.groupby(keys).transform("size"), ok.groupby(keys).transform("sum")
+    return pd.Series(cell_status(learned.to_numpy(), (runs - learned).to_numpy()) == FAILED, index=data.index)
+
+
 def by_batch(data: pd.DataFrame, y: str, hue: str = "dataset", ax: plt.Axes | None = None,
              paper: pd.DataFrame | None = None, title: str | None = None) -> plt.Axes:
     """`y` against B (log₂), one line per `hue`; `paper` (columns B, `y` and `hue`) as dotted open squares in the
@@ -118,14 +127,20 @@ def by_batch(data: pd.DataFrame, y: str, hue: str = "dataset", ax: plt.Axes | No
         paper = paper.assign(**{hue: paper[hue].map(lambda v: DATASET_NAMES.get(v, v))})
     values = list(dict.fromkeys([*data[hue], *(paper[hue] if paper is not None else [])]))
     palette = _palette(values)
-    failed = ~trained(data) if y in TRAINING_METRICS and "outcome" in data else data[y].isna()
-    if (~failed).any():  # a panel whose every run failed has no line (seaborn would warn of an unused palette)
-        sns.lineplot(data=data[~failed], x="batch_size", y=y, hue=hue, marker="o", errorbar=_band(data[~failed]),
-                     ax=ax, palette=palette)
+    outcomes = y in TRAINING_METRICS and "outcome" in data
+    failed = ~trained(data) if outcomes else data[y].isna()
+    lone = ~failed & _in_failed_cell(data, hue) if outcomes else pd.Series(False, index=data.index)
+    line = data[~failed & ~lone]
+    if len(line):  # a panel whose every run failed has no line (seaborn would warn of an unused palette)
+        sns.lineplot(data=line, x="batch_size", y=y, hue=hue, marker="o", errorbar=_band(line), ax=ax,
+                     palette=palette)
     at_chance = data[failed].dropna(subset=[y])
     if len(at_chance):  # drawn one by one, never in the mean: a run that learned nothing is a finding, not a point
         ax.scatter(at_chance["batch_size"], at_chance[y], marker="x", color="0.15", zorder=3,
                    label=f"did not train, not in the mean ({len(at_chance)})")
+    if lone.any():  # the runs that trained where most did not (`critical.cell_status`): points, not a mean
+        ax.scatter(data.loc[lone, "batch_size"], data.loc[lone, y], marker="o", facecolor="none", edgecolor="0.15",
+                   zorder=3, label=f"trained where most runs did not: not a mean ({int(lone.sum())})")
     if paper is not None:
         for name, part in paper.groupby(hue, sort=False):
             ax.plot(part["B"], part[y], linestyle=":", marker="s", mfc="none", color=palette[name],

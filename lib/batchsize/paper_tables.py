@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from . import paper
-from .runtable import full_size, mean_by_batch, runs_profile, trained
+from .critical import FAILED, MEASURED
+from .runtable import cells, full_size, mean_by_batch, runs_profile
 from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, Estimate, NotTestable, estimate, graded
 
 ACC_TOL, ACC_PARTLY_TOL = 1.0, 3.0  # percentage points: same accuracy within 1 pp, close within 3 pp
@@ -46,17 +47,18 @@ def accuracy_tolerances(dataset: str) -> tuple[float, float]:
 def compare_accuracy(table: pd.DataFrame, dataset: str, profile: str) -> pd.DataFrame:
     """Table III, IV or VII beside our seed means and 95 % intervals, row by row (every B of either side), with
     verdicts graded on the intervals (paper-profile runs only). Means and intervals are over the runs that
-    trained, as the figures draw them; `at chance` counts the others, and a cell with any is at best partly
-    reproduced (the paper's setting did not train every time), with none trained not reproduced."""
+    trained, as the figures draw them, and follow the one rule of `critical.cell_status` (column `status`): only a
+    measured cell has an interval; `at chance` counts the runs that did not train, and a measured cell with any is
+    at best partly reproduced (the paper's setting did not train every time); a failed cell (at least half of its
+    runs at chance) is not reproduced; a cell of one run is graded on its point, so at best partly."""
     runs = table[table["dataset"] == dataset]
     profile = runs_profile(runs, profile)
     ours = mean_by_batch(runs, trained_only=True).drop(columns="dataset")
-    learned = runs[trained(runs)]
     for column in ("test_acc", "gap"):
-        bounds = {b: estimate(p[column]) for b, p in learned.groupby("batch_size")}
+        found = cells(runs, column, by=("batch_size",)).set_index("batch_size")
         for side in ("low", "high"):
-            ours[f"{column} CI {side}"] = ours["batch_size"].map(
-                lambda b, s=side, e=bounds: getattr(e[b], s) if b in e else np.nan)
+            ours[f"{column} CI {side}"] = ours["batch_size"].map(found[f"CI {side}"])
+    ours["status"] = ours["batch_size"].map(found["status"])
     theirs = paper.accuracy_table(dataset).rename(columns=lambda c: "B" if c == "B" else f"paper {c}")
     merged = theirs.merge(ours.rename(columns={"batch_size": "B"}), on="B", how="outer").sort_values("B")
     for column, (tol, partly) in (("test_acc", accuracy_tolerances(dataset)), ("gap", (GAP_TOL, GAP_PARTLY_TOL))):
@@ -66,15 +68,17 @@ def compare_accuracy(table: pd.DataFrame, dataset: str, profile: str) -> pd.Data
 
 
 def _cell_verdict(row: pd.Series, column: str, profile: str, tol: float, partly_tol: float) -> str:
-    """One row of `compare_accuracy`: graded on the trained runs' interval, at best partly with runs at chance."""
+    """One row of `compare_accuracy`, by its cell's status: graded on the trained runs' interval (on the point of a
+    one-run cell), at best partly with runs at chance, not reproduced where the cell failed."""
     if pd.isna(row["seeds"]):  # we did not run this B
         return NOT_TESTABLE
-    if pd.isna(row[column]):  # every run of the cell at chance: the paper's number was not reached
+    if row["status"] == FAILED:  # the paper's number was not reached: most of our runs did not train
         testable = profile == "paper" and not pd.isna(row[f"paper {column}"])  # as `absolute_verdict`
         return NOT_REPRODUCED if testable else NOT_TESTABLE
-    verdict = absolute_verdict(Estimate(row[column], row[f"{column} CI low"], row[f"{column} CI high"],
-                                        int(row["seeds"] - row["at chance"])), row[f"paper {column}"], profile,
-                               tol, partly_tol)
+    low, high = (row[f"{column} CI low"], row[f"{column} CI high"]) if row["status"] == MEASURED else \
+        (row[column], row[column])
+    verdict = absolute_verdict(Estimate(row[column], low, high, int(row["seeds"] - row["at chance"])),
+                               row[f"paper {column}"], profile, tol, partly_tol)
     return PARTLY if verdict == REPRODUCED and row["at chance"] > 0 else verdict
 
 

@@ -25,8 +25,9 @@ def claims() -> list[Claim]:
 
 
 def evaluate(claims: list[Claim], tables: dict[str, pd.DataFrame], profile: str) -> pd.DataFrame:
-    """One row per claim: the paper's value, ours, the verdict. Only `NotTestable` makes a claim not testable
-    (its reason is shown); any other exception is a bug in a rule and propagates."""
+    """One row per claim: the paper's value, ours, the verdict, and where the chapter shows what it judged (`chapter`,
+    the heading of its section: `evidence`). Only `NotTestable` makes a claim not testable (its reason is shown);
+    any other exception is a bug in a rule and propagates."""
     rows = []
     for claim in claims:
         try:
@@ -34,7 +35,8 @@ def evaluate(claims: list[Claim], tables: dict[str, pd.DataFrame], profile: str)
         except NotTestable as why:
             ours, verdict = f"cannot be tested here: {why}", NOT_TESTABLE
         rows.append({"claim": claim.id, "where": claim.where, "statement": claim.text, "paper": claim.paper_value,
-                     "ours": ours, "verdict": verdict, "tolerance": claim.tolerance, "chapter": claim.chapter})
+                     "ours": ours, "verdict": verdict, "tolerance": claim.tolerance, "chapter": claim.chapter,
+                     "evidence": claim.section})
     return pd.DataFrame(rows)
 
 
@@ -82,7 +84,8 @@ def disagreements() -> pd.DataFrame:
     over = sorted(small.loc[small["gap"] >= paper.GAP_BOUND, "dataset"].unique())
     at = runs.pivot(index="dataset", columns="B", values="test_acc")
     drops = (at[32] - at[512]).round(2)
-    rule = critical_batch_size(runs.rename(columns={"B": "batch_size"}).assign(seed=0), by=("dataset",))
+    rule = critical_batch_size(runs.rename(columns={"B": "batch_size"}).assign(seed=0, outcome="trained"),
+                               by=("dataset",), min_trained=1)  # the paper gives one number per cell
     vi = paper.table("VI").set_index("dataset")
     applied = "; ".join(f"{r.dataset}: optimal {r.optimal_b}, B* {'none' if pd.isna(r.critical_b) else r.critical_b} "
                         f"(Table VI: {vi.loc[r.dataset, 'optimal_B']}, {vi.loc[r.dataset, 'critical_B']})"

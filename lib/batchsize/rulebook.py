@@ -16,6 +16,7 @@ from .stats import NotTestable
 Rule = Callable[[dict[str, pd.DataFrame], str], tuple[str, str]]  # (tables, profile) -> (ours, verdict)
 
 PP, INTERVAL = "percentage points", "all of our 95 % interval"
+BEST = "the best B (the highest mean over the runs that trained, among the B where at least two runs and most trained)"
 COMPARABLE = "all of the interval above 0 and overlapping ½× to 2× of the paper's effect"
 TABLE_TOLERANCE = (f"per B: {INTERVAL} within {ACC_TOL:g} pp of the paper's, or half the paper's own spread across "
                    f"B where that is smaller (reproduced); within {ACC_PARTLY_TOL:g} pp or the whole spread (partly); "
@@ -34,6 +35,7 @@ class Claim:
     chapter: str  # the notebook that shows the evidence
     tolerance: str  # what counts as reproduced / partly, in words
     test: Rule
+    section: str = ""  # the heading of the chapter's section that shows the numbers the rule judges
 
 
 def runs_of(tables: dict, name: str = "accuracy") -> pd.DataFrame:

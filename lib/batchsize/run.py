@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import nn
@@ -16,6 +16,9 @@ from . import paper
 from .config import DATASET_SPECS, RunConfig, UserError
 from .constraints import check_device
 from .data import Dataset, load_dataset
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ACCURACY_TARGET = paper.CONVERGENCE_TARGET  # the records' `first_epoch_above_80`
 CHANCE_MARGIN = 5.0  # pp above 100/C: a run that ends at or below this test accuracy learned nothing
@@ -71,6 +74,12 @@ def run_outcome(dataset: str, diverged: bool, test_acc: float) -> str:
         return "diverged"
     chance = 100.0 / DATASET_SPECS[dataset].classes
     return "collapsed" if test_acc <= chance + CHANCE_MARGIN else "trained"
+
+
+def trained(runs: pd.DataFrame) -> pd.Series:
+    """Which runs of a run table learned something: outcome 'trained' (`run_outcome`); tables made before outcomes
+    were recorded: not diverged."""
+    return runs["outcome"] == "trained" if "outcome" in runs else ~runs["diverged"].astype(bool)
 
 
 def summarize(history: list[dict[str, float | None]], diverged: bool, steps: int, train_size: int,

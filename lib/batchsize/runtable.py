@@ -1,19 +1,18 @@
 """The run table (one row per run, as `sweep.run_sweep` returns it) cut into cells, one data set and batch size
-each: which runs trained, seed means per cell, the profile the runs were made with."""
+each: which runs trained, what each cell counts for (`critical.cell_status`, the one rule), seed means and
+intervals per cell, the profile the runs were made with."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from .critical import MEASURED, MIN_TRAINED, cell_status
 from .plan import SYNTHETIC  # noqa: F401  (the rules and analyses take the synthetic sets' names from here)
-from .stats import NotTestable
+from .run import trained
+from .stats import NotTestable, estimate
 
 TRAINING_METRICS = ("test_acc", "train_acc", "gap", "best_test_acc")  # meaningless for a run that did not train
-
-
-def trained(runs: pd.DataFrame) -> pd.Series:
-    """Runs that learned something (neither collapsed to chance nor diverged)."""
-    return runs["outcome"] == "trained" if "outcome" in runs else ~runs["diverged"].astype(bool)
 
 
 def runs_profile(table: pd.DataFrame, default: str) -> str:
@@ -40,6 +39,27 @@ def mean_by_batch(table: pd.DataFrame, columns: tuple[str, ...] = ("test_acc", "
         if trained_only and metrics:
             means[metrics] = table[learned].groupby(list(by))[metrics].mean().reindex(means.index)
     return means.reset_index()
+
+
+def cells(runs: pd.DataFrame, column: str = "test_acc", by: tuple[str, ...] = ("dataset", "batch_size"),
+          min_trained: int = MIN_TRAINED) -> pd.DataFrame:
+    """One row per cell: its runs, how many trained and how many did not (`failed`), `column`'s mean over those
+    that trained, its 95 % interval, and the cell's `status` (`critical.cell_status`). Only a measured cell has an
+    interval: a cell of one run, or the lone run that trained in a failed cell, is a point (NaN where none
+    trained); what a table or a figure shows of a cell comes from here."""
+    learned = trained(runs)
+    rows = []
+    for key, part in runs.groupby(list(by), sort=True):
+        ok = learned[part.index]
+        values = part.loc[ok, column].dropna()
+        status = cell_status(int(ok.sum()), int((~ok).sum()), min_trained)
+        found = estimate(values) if len(values) else None
+        interval = status == MEASURED and len(values) >= 2
+        rows.append({**dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True)), "runs": len(part),
+                     "trained": int(ok.sum()), "failed": int((~ok).sum()),
+                     column: found.mean if found else np.nan, "CI low": found.low if interval else np.nan,
+                     "CI high": found.high if interval else np.nan, "status": status})
+    return pd.DataFrame(rows, columns=[*by, "runs", "trained", "failed", column, "CI low", "CI high", "status"])
 
 
 def cell(runs: pd.DataFrame, dataset: str, batch_size: int) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import paper
 from .config import DATASET_NAMES
-from .runtable import mean_by_batch, trained
+from .runtable import cells, full_size, mean_by_batch, trained
 from .stats import Estimate, difference, log_estimate, pearson_log_b_gap, ratio
 
 if TYPE_CHECKING:
@@ -113,14 +113,27 @@ def exponent_fits(synthetic: pd.DataFrame) -> tuple[pd.DataFrame, LogLogFit | No
 
 
 def best_batch_sizes(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per data set, the B with the highest seed-mean test accuracy (over the runs that trained, as the figures
-    draw it; `at chance` counts the others), beside the paper's optimal B (Table VI)."""
-    means = mean_by_batch(runs, trained_only=True)
-    peaks = means.sort_values("test_acc", ascending=False).groupby("dataset").head(1)
-    peaks = peaks[["dataset", "batch_size", "test_acc", "seeds", "at chance"]].rename(
-        columns={"batch_size": "best B (ours)"})
+    """Per data set (on its full training set), the best B by the one rule (`critical.critical_batch_size`: a cell
+    where fewer than two runs trained, or at least half did not, is never the best), the best cell's mean
+    over its runs that trained with its 95 % interval, how many of its runs did not train, the cells left out of
+    the ranking (failed, or one run), beside the paper's optimal B (Table VI)."""
+    from .critical import critical_batch_size
+
+    full = full_size(runs)
+    found = critical_batch_size(full, by=("dataset",))
+    at = cells(full).set_index(["dataset", "batch_size"])
+    rows = []
+    for r in found.itertuples():
+        best = at.loc[(r.dataset, r.optimal_b)] if pd.notna(r.optimal_b) else None
+        rows.append({"dataset": r.dataset, "best B (ours)": r.optimal_b,
+                     "test_acc": np.nan if best is None else best["test_acc"],
+                     "CI low": np.nan if best is None else best["CI low"],
+                     "CI high": np.nan if best is None else best["CI high"],
+                     "trained": np.nan if best is None else best["trained"],
+                     "at chance": np.nan if best is None else best["failed"], "failed B": r.failed_b,
+                     "one-run B": r.one_run_b})
     theirs = paper.table("VI")[["dataset", "optimal_B"]].rename(columns={"optimal_B": "optimal B (paper)"})
-    return peaks.merge(theirs, on="dataset", how="left")
+    return pd.DataFrame(rows).merge(theirs, on="dataset", how="left")
 
 
 def runs_of_failed_cells(runs: pd.DataFrame) -> pd.DataFrame:
@@ -130,25 +143,33 @@ def runs_of_failed_cells(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def pearson_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """Pearson r of log₂ B with Δ (`stats.pearson_log_b_gap`) over all runs, then per data set with more than two
-    B: pooling data sets mixes levels of Δ that differ by data set, so the rows per data set say more. The
-    first row carries the paper's value."""
-    rows = [{"data": "all data sets", **pearson_log_b_gap(runs)}]
-    rows += [{"data": DATASET_NAMES[d], **pearson_log_b_gap(part)} for d, part in runs.groupby("dataset")
-             if part["batch_size"].nunique() > 2]
+    """Pearson r of log₂ B with Δ (`stats.pearson_log_b_gap`) over the runs that trained (the gap of a run at chance
+    is that of a constant predictor; `at chance` counts those left out), first over all data sets, then per data
+    set with more than two B: pooling data sets mixes levels of Δ that differ by data set, so the rows per data set
+    say more. The first row carries the paper's value; the `pearson` claim grades it."""
+    learned = trained(runs)
+    rows = [{"data": "all data sets", **pearson_log_b_gap(runs[learned]), "at chance": int((~learned).sum())}]
+    rows += [{"data": DATASET_NAMES[d], **pearson_log_b_gap(part[trained(part)]),
+              "at chance": int((~trained(part)).sum())}
+             for d, part in runs.groupby("dataset") if part.loc[trained(part), "batch_size"].nunique() > 2]
     table = pd.DataFrame(rows)
     table["paper"] = [f"r = {paper.PEARSON_R}, p < {paper.PEARSON_P}"] + [""] * (len(table) - 1)
     return table
 
 
 def gap_bound_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per data set, the largest seed-mean Δ among B ≤ the paper's bound's largest B, and whether it is below the
-    paper's bound (its "Δ < 2% for B ≤ 64 across every dataset")."""
-    small = mean_by_batch(runs)
-    small = small[small["batch_size"] <= paper.GAP_BOUND_MAX_B]
-    worst = small.sort_values("gap", ascending=False).groupby("dataset").head(1)[["dataset", "batch_size", "gap"]]
-    worst[f"below {paper.GAP_BOUND:g}%"] = worst["gap"] < paper.GAP_BOUND
-    return worst
+    """Per data set, the B ≤ the paper's bound's largest B whose gap Δ reaches highest: the top of its 95 % interval
+    over the runs that trained (a cell of one run: its point; failed cells, at least half at chance, have no gap
+    to bound and are left out), and whether all of that interval lies below the paper's bound (its "Δ < 2% for
+    B ≤ 64 across every dataset"; a point never does). The `gap-bound` claim grades these rows."""
+    from .critical import FAILED, MEASURED
+
+    at = cells(runs[runs["batch_size"] <= paper.GAP_BOUND_MAX_B], "gap")
+    at = at[(at["status"] != FAILED) & at["gap"].notna()]
+    top = at["CI high"].fillna(at["gap"])
+    worst = at.loc[top.groupby(at["dataset"]).idxmax()].reset_index(drop=True)
+    worst[f"below {paper.GAP_BOUND:g}%"] = (worst["CI high"] < paper.GAP_BOUND) & (worst["status"] == MEASURED)
+    return worst.drop(columns=["runs"])
 
 
 def matched_curves(curves: pd.DataFrame) -> pd.DataFrame:
@@ -271,22 +292,29 @@ def precision_check_cells(runs: pd.DataFrame) -> pd.DataFrame:
 
 def protocol_table(runs: pd.DataFrame, gap_threshold: float = paper.PROTOCOL_GAP) -> pd.DataFrame:
     """Algorithm 2 applied to each data set of `runs` (N: its training examples; η₀ and B₀ from its runs, Table II)
-    beside what we measured: the best B, the measured B nearest the recommendation, what choosing it costs
-    against the best, and whether the gap rule (line 11, Δ > `gap_threshold`) would fire there."""
+    beside what we measured: the best B (`critical.critical_batch_size`, the one rule), the measured B nearest the
+    recommendation and its cell's status, what choosing it costs against the best, and whether the gap rule
+    (line 11, Δ > `gap_threshold`) would fire there. Accuracies and gaps are means over the runs that trained."""
+    from .critical import FAILED, critical_batch_size
     from .protocol import adjust_for_gap, recommend_batch_size
 
+    best = critical_batch_size(runs, by=("dataset",)).set_index("dataset")
+    acc, gap = cells(runs), cells(runs, "gap").set_index(["dataset", "batch_size"])["gap"]
     rows = []
-    for name, part in mean_by_batch(runs).groupby("dataset", sort=False):
-        n = int(runs.loc[runs["dataset"] == name, "train_size"].iloc[0])
+    for name, part in acc.groupby("dataset", sort=False):
         first = runs[runs["dataset"] == name].iloc[0]
-        advice = recommend_batch_size(n, base_lr=first["base_lr"], base_batch=int(first["base_batch"]))
-        best = part.loc[part["test_acc"].idxmax()]
+        advice = recommend_batch_size(int(first["train_size"]), base_lr=first["base_lr"],
+                                      base_batch=int(first["base_batch"]))
         at = part.iloc[(part["batch_size"] - advice.batch_size).abs().argmin()]
-        step = adjust_for_gap(int(at["batch_size"]), advice.lr, float(at["gap"]), gap_threshold)
-        rows.append({"dataset": name, "N (train)": n, "candidates": advice.candidates,
+        failed = at["status"] == FAILED  # no accuracy or gap there: its runs are failures, not a mean
+        there, acc_there = (np.nan, np.nan) if failed else (gap[name, at["batch_size"]], at["test_acc"])
+        rule = ("most runs did not train at this B" if failed else
+                adjust_for_gap(int(at["batch_size"]), advice.lr, float(there), gap_threshold).reason)
+        peak = best.loc[name, "peak_acc"]
+        rows.append({"dataset": name, "N (train)": int(first["train_size"]), "candidates": advice.candidates,
                      "recommended B": advice.batch_size, "recommended η": advice.lr, "warmup": advice.warmup,
-                     "best B (ours)": int(best["batch_size"]), "best acc": best["test_acc"],
-                     "nearest measured B": int(at["batch_size"]), "acc there": at["test_acc"],
-                     "loss vs best (pp)": best["test_acc"] - at["test_acc"], "gap there": at["gap"],
-                     "gap rule": step.reason, "notes": "; ".join(advice.notes)})
+                     "best B (ours)": best.loc[name, "optimal_b"], "best acc": peak,
+                     "nearest measured B": int(at["batch_size"]), "status there": at["status"],
+                     "acc there": acc_there, "loss vs best (pp)": peak - acc_there, "gap there": there,
+                     "gap rule": rule, "notes": "; ".join(advice.notes)})
     return pd.DataFrame(rows)
