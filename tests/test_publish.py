@@ -12,12 +12,13 @@ from batchsize import book
 
 
 def test_styled_tables_print_whole_numbers_as_integers_booleans_as_words_and_lists_as_items():
-    """An outer merge makes `seeds` float (`1.000`) and sizes `2000.0`; the page shows 1 and 2000."""
+    """An outer merge makes `seeds` float (`1.000`) and sizes `2000.0`; the page shows 1 and 2,000 (a batch size
+    1024, as the paper writes it)."""
     table = pd.DataFrame({"seeds": [1.0, np.nan], "N": [40_000.0, 8000.0], "batch_size": [1024.0, 64.0],
                           "acc": [97.25, 1.5], "within": [True, None], "ok": [True, False],
                           "candidates": [[16, 32], [32, 64]]})
     cells = book.styled(table, precision=2).to_html()
-    for shown in (">1<", ">—<", ">40,000<", ">8000<", ">1024<", ">97.25<", ">1.50<", ">yes<", ">no<", ">16, 32<",
+    for shown in (">1<", ">—<", ">40,000<", ">8,000<", ">1024<", ">97.25<", ">1.50<", ">yes<", ">no<", ">16, 32<",
                   ">batch size<"):
         assert shown in cells, shown
     for python in ("1.000", "1024.0", "True", "False", "[16", "nan", "<NA>", "batch_size"):

@@ -26,6 +26,7 @@ from .params import check_parameters
 from .plan import get_profile, section_configs, weights_wanted
 from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED
 from .store import REPO_ROOT, RunStore, config_of, default_store, load_history
+from .style import number, quantity_of
 from .sweep import run_sweep
 
 if TYPE_CHECKING:  # matplotlib and the Styler's jinja2 are imported only where a chapter draws or shows
@@ -188,11 +189,13 @@ def slug(text: str) -> str:
 
 def styled(table: pd.DataFrame, precision: int = 2, na_rep: str = "—") -> Styler:
     """A table as the book prints it. Pandas turns an integer column with a missing value into floats (seeds
-    `1.000`, sizes `2000.0`) and prints booleans and lists as Python does; here a column whose values are all
-    whole numbers shows integers (thousands separated from 10,000 on), booleans show yes/no, lists their items,
-    other numbers `precision` decimals, missing values `na_rep`; headers have spaces for underscores; text is
-    left-aligned, numbers right (book.css). The CSV keeps the raw values. Chain `.format` to override a column."""
-    formats = {column: _column_format(table[column].dropna()) for column in table.columns}
+    `1.000`, sizes `2000.0`) and prints booleans and lists as Python does; here every number is in the house style
+    of its column's quantity (`style.number`: batch sizes as 1024, counts and sizes thousands separated, accuracies
+    and ratios with 2 decimals, p-values with 2 significant digits, ...; `precision` decimals where the column's
+    name says nothing), booleans show yes/no, lists their items, missing values `na_rep`; headers have spaces for
+    underscores; text is left-aligned, numbers right (book.css). The CSV keeps the raw values. Chain `.format` to
+    override a column."""
+    formats = {column: _column_format(column, table[column].dropna(), precision) for column in table.columns}
     numeric = {c: pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
                for c in table.columns}
     text = pd.DataFrame({c: "" if numeric[c] else "bs-text" for c in table.columns}, index=table.index)
@@ -201,14 +204,17 @@ def styled(table: pd.DataFrame, precision: int = 2, na_rep: str = "—") -> Styl
             .relabel_index([str(c).replace("_", " ") for c in table.columns], axis="columns"))
 
 
-def _column_format(values: pd.Series) -> Callable[[object], str] | None:
+def _column_format(column: object, values: pd.Series, precision: int) -> Callable[[object], str] | None:
     if len(values) and values.map(lambda v: isinstance(v, bool | np.bool_)).all():
         return lambda v: "yes" if v else "no"
     if len(values) and values.map(lambda v: isinstance(v, list | tuple)).all():
         return lambda v: ", ".join(map(str, v))
-    if len(values) and pd.api.types.is_numeric_dtype(values) and (values % 1 == 0).all():
-        return lambda v: f"{v:,.0f}" if abs(v) >= 10_000 else f"{v:.0f}"
-    return None
+    if not (len(values) and pd.api.types.is_numeric_dtype(values)):
+        return None
+    quantity = quantity_of(column)
+    if quantity in ("value", "ratio", "r") and (values % 1 == 0).all():
+        quantity = "count"  # seeds, epochs, sizes: whole numbers
+    return lambda v: number(v, quantity, decimals=precision)
 
 
 def publish(what: Figure | Styler | pd.DataFrame | None, caption: str, data: pd.DataFrame, name: str,
