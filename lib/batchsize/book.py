@@ -24,13 +24,12 @@ from .data import load_dataset
 from .models import build_model
 from .params import check_parameters
 from .plan import get_profile, section_configs, weights_wanted
-from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED
 from .store import REPO_ROOT, RunStore, config_of, default_store, load_history
 from .style import number, quantity_of
 from .sweep import run_sweep
 
 if TYPE_CHECKING:  # matplotlib and the Styler's jinja2 are imported only where a chapter draws or shows
-    from IPython.display import HTML, SVG
+    from IPython.display import SVG
     from matplotlib.figure import Figure
     from pandas.io.formats.style import Styler
 
@@ -234,20 +233,6 @@ def publish(what: Figure | Styler | pd.DataFrame | None, caption: str, data: pd.
     display(HTML(f'<p class="bs-caption">{text}<br>{csv_link(data, name)}</p>'))
 
 
-VERDICT_COLOURS = {REPRODUCED: "#d4edda", PARTLY: "#fff3cd", NOT_REPRODUCED: "#f8d7da", NOT_TESTABLE: "#e2e3e5"}
-
-
-def verdict_table(verdicts: pd.DataFrame) -> HTML:
-    """`report.evaluate`'s table as the report chapter shows it: each verdict on its colour, each chapter a link
-    to the chapter with the evidence."""
-    from IPython.display import HTML
-
-    shown = verdicts.assign(chapter=[f'<a href="{chapter_link(c)}">{c}</a>' for c in verdicts["chapter"]])
-    styled = shown.style.hide(axis="index").map(lambda v: f"background-color: {VERDICT_COLOURS.get(v, '')}",
-                                                subset=["verdict"])
-    return HTML(styled.to_html(escape=False))
-
-
 def _svg(fig: Figure) -> SVG:
     """The figure as SVG (vector: sharp at any zoom and in print; rasterized artists at 200 dpi), then closed
     so that the inline backend does not show it a second time as a PNG."""
@@ -266,9 +251,3 @@ def caption_html(text: str) -> str:
     text = html.escape(text, quote=False)
     text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
-
-
-def chapter_link(chapter: str) -> str:
-    """Relative link from one rendered chapter to another (all chapters sit in notebooks/)."""
-    return f"{chapter}.html"
-

@@ -1,0 +1,298 @@
+"""The findings first: what the verdicts of `report.evaluate` say, in the words of a reader of the paper, for the top
+of the report and the landing page (`findings`); the verdict overview, one line per claim, each linking to the
+chapter section that shows its evidence (`overview`); and the full verdict table, verdicts first, with each
+tolerance folded (`verdict_table`). Every number goes through `style.number`; links are relative to `base` (the
+report sits beside the chapters, the landing page one folder up: `LANDING`)."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from docutils.nodes import make_id
+
+from . import paper
+from .config import DATASET_NAMES
+from .plan import section_configs
+from .report import DATASET_CLAIMS
+from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, VERDICTS
+from .style import number
+
+if TYPE_CHECKING:
+    from IPython.display import HTML
+
+LANDING = "../notebooks/"  # from book/intro.html to the chapters
+
+# Each claim in a reader's words (what the paper says, not how we test it); its value is in the `paper` column.
+HEADLINES = {
+    "synthetic-trend": "Accuracy falls steadily as B grows, on all three synthetic sets",
+    "synthetic-drop-1k": "Accuracy drops from B = 8 to 512 on the small (1K) synthetic set",
+    "synthetic-drop-10k": "Accuracy drops from B = 8 to 512 on the medium (10K) synthetic set",
+    "synthetic-drop-50k": "Accuracy drops from B = 8 to 512 on the large (50K) synthetic set",
+    "drop-32-512": "Accuracy drops from B = 32 to 512, more on smaller data sets",
+    "synthetic-sweet-spot": "The best batch size is in the paper's sweet spot on every synthetic set",
+    "table-vii": "Synthetic test accuracies at each B (Table VII)",
+    "table-iii": "MNIST test accuracies at each B (Table III)",
+    "mnist-optimum": "MNIST is most accurate at B = 64",
+    "mnist-floor": "MNIST accuracy hits a floor at B ≥ 512",
+    "mnist-negative-gap": "MNIST underfits at its largest B (test above training accuracy)",
+    "table-iv": "CIFAR-10 test accuracies at each B (Table IV)",
+    "cifar-collapse": "CIFAR-10 collapses to chance at B = 1024",
+    "cifar-slowdown": "CIFAR-10 at B = 1024 trains more slowly than at B = 64",
+    "pearson": "The generalization gap grows with log B",
+    "gap-bound": "The generalization gap stays small for B ≤ 64 on every data set",
+    "epoch-speedup": "Large batches cut the time per epoch",
+    "extra-epochs": "Large batches need more epochs to reach the same accuracy",
+    "wall-clock-speedup": "Large batches still save wall-clock time",
+    "lsr-accuracy": "Without learning-rate scaling, B = 512 loses accuracy",
+    "lsr-accuracy-128": "Without learning-rate scaling, B = 128 loses accuracy",
+    "lsr-up-to-10": "The most accuracy lost without learning-rate scaling, at any B",
+    "lsr-gap": "Without learning-rate scaling the generalization gap widens",
+    "table-v": "Test accuracies of the learning-rate ablation (Table V)",
+    "sharpness-ratio": "Large-batch minima are sharper: ε-sharpness, B = 512 over B = 32",
+    "flat-vs-sharp": "Large-batch minima are sharper: the Hessian's top eigenvalue",
+    "variance-slope": "Gradient variance falls as 1/B",
+    "critical-exponent": "The critical batch size grows as √N",
+    "table-vi": "The critical batch size of each data set (Table VI)",
+    "table-vi-optimal": "The optimal batch size of each data set (Table VI)",
+}
+
+# The chapter section that shows each claim's evidence: its heading, as the chapter titles it.
+_ACCURACY = {"synthetic": "Synthetic data (Fig. 2, Table VII)", "mnist": "MNIST (Fig. 3, Table III)",
+             "cifar10": "CIFAR-10 (Fig. 4, Table IV)"}
+_LSR = "Table V: fixed, linear and square-root learning rates on the large synthetic set"
+EVIDENCE = {
+    **dict.fromkeys(["synthetic-trend", "synthetic-drop-1k", "synthetic-drop-10k", "synthetic-drop-50k",
+                     "synthetic-sweet-spot", "table-vii"], _ACCURACY["synthetic"]),
+    "drop-32-512": "Where does accuracy peak?",
+    **dict.fromkeys(["table-iii", "mnist-optimum", "mnist-floor", "mnist-negative-gap"], _ACCURACY["mnist"]),
+    **dict.fromkeys(["table-iv", "cifar-collapse"], _ACCURACY["cifar10"]),
+    "cifar-slowdown": "Epochs and wall-clock time to a target accuracy",
+    "pearson": "Pearson r between log B and Δ",
+    "gap-bound": "Is Δ below the paper's bound for B ≤ 64?",
+    "epoch-speedup": "Epoch time on this CPU, every B timed in one process",
+    **dict.fromkeys(["extra-epochs", "wall-clock-speedup"], "The paper's ratios, measured"),
+    **dict.fromkeys(["lsr-accuracy", "lsr-accuracy-128", "lsr-up-to-10", "lsr-gap", "table-v"], _LSR),
+    **dict.fromkeys(["sharpness-ratio", "flat-vs-sharp"], "Sharpness: ε-sharpness (Eq. 3), Keskar et al.'s measure, "
+                    "and the Hessian's top eigenvalue and trace"),
+    "variance-slope": "The log-log fit (Eq. 5)",
+    "critical-exponent": "B* against N: the exponent, fitted",
+    **dict.fromkeys(["table-vi", "table-vi-optimal"], "Table VI: optimal and critical batch size per data set"),
+}
+
+# What the paper leads with (its abstract and §VII): the claims the findings name one by one; the overview lists all.
+CENTRAL = ("drop-32-512", "pearson", "sharpness-ratio", "variance-slope", "lsr-up-to-10", "critical-exponent",
+           "table-vi", "epoch-speedup")
+
+FEW = 5  # a verdict given to at most this many claims names them all in the findings
+COLOURS = {REPRODUCED: "#d4edda", PARTLY: "#fff3cd", NOT_REPRODUCED: "#f8d7da", NOT_TESTABLE: "#e2e3e5"}
+_NUMBER = r"([-−]?\d+(?:\.\d+)?)"
+_ESTIMATE = re.compile(rf"(≥ )?{_NUMBER}( pp|%|×)? (?:\[[^\]]*\] )?\(n = \d+")  # as `stats.Estimate.text` writes it
+_STATISTIC = re.compile(rf"\b(r|ρ|a) = {_NUMBER}")
+_QUANTITY = {" pp": "pp", "%": "percent", "×": "ratio"}
+
+
+def evidence_link(claim_id: str, chapter: str, base: str = "") -> str:
+    """The page (and section) that shows a claim's evidence, relative to `base`."""
+    section = EVIDENCE.get(claim_id)
+    return f"{base}{chapter}.html" + (f"#{make_id(section)}" if section else "")
+
+
+def in_brief(ours: str) -> str:
+    """What our numbers say in a few characters, from a rule's text: the best B where the claim is about one; how
+    many batch sizes reproduced for a table; else the means of its estimates (the form `stats.Estimate.text`
+    writes), one or their range over the parts of a claim, in the house style; else its r, ρ or a; else nothing."""
+    best = re.findall(r"best B = (\d+)", ours)
+    if best:
+        return f"best B = {', '.join(best)}"
+    rows = re.match(r"(\d+ of \d+) B reproduced", ours)
+    if rows:
+        return f"{rows[1]} batch sizes reproduced"
+    found = [(m[1], _float(m[2]), m[3] or "") for m in _ESTIMATE.finditer(ours)]
+    if found:
+        unit = found[0][2]
+        quantity = _QUANTITY.get(unit, "slope")
+        values = sorted(v for _, v, u in found if u == unit)
+        low, high = (number(v, quantity) for v in (values[0], values[-1]))
+        at_least = "≥ " if any(bound for bound, _, _ in found) else ""
+        return at_least + (f"{low}{unit}" if low == high else f"{low} to {high}{unit}")
+    statistic = _STATISTIC.search(ours)
+    return f"{statistic[1]} = {number(_float(statistic[2]), 'r')}" if statistic else ""
+
+
+def _float(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+def reader_words(text: str) -> str:
+    """A rule's text with the data sets named as the paper names them (not by their keys)."""
+    names = {**{f"synthetic-{n} set": f"the {n.upper()} set" for n in ("1k", "10k", "50k")},
+             "synthetic-1k": "the 1K set", "synthetic-10k": "the 10K set", "synthetic-50k": "the 50K set",
+             **{k: v for k, v in DATASET_NAMES.items() if not k.startswith("synthetic")}}
+    return re.sub("|".join(sorted(map(re.escape, names), key=len, reverse=True)), lambda m: names[m[0]], text)
+
+
+def why_not_testable(row: pd.Series) -> str:
+    """Why a claim could not be tested here, in plain words."""
+    reason = row["ours"].removeprefix("cannot be tested here: ")
+    if "GPU" in reason:
+        return "the paper's times were measured on a GPU, ours on a CPU; ours are shown beside them"
+    for section, ids in DATASET_CLAIMS.items():
+        if row["claim"] in ids:
+            return f"these need {DATASET_NAMES[section]} trained at the paper's scale"
+    return reader_words(reason.split(";")[0])
+
+
+def scale(runs: pd.DataFrame, so_far: dict[str, pd.DataFrame]) -> str:
+    """At what scale and with how many seeds the claims were judged, per data set of the accuracy runs (`runs`,
+    each with its profile in `prov_profile`; the three synthetic sets in one phrase), and how far the paper-scale
+    runs still being trained have come (`so_far`, by section)."""
+    full, reduced = {}, []
+    for dataset, part in runs.groupby("dataset", sort=False):
+        seeds, epochs, size = part["seed"].nunique(), int(part["epochs"].max()), int(part["train_size"].max())
+        name = "the synthetic sets" if dataset.startswith("synthetic") else DATASET_NAMES[dataset]
+        if set(part["prov_profile"]) == {"paper"}:
+            full.setdefault(name, []).append((size, epochs, seeds))
+            continue
+        whole = paper.table("I").set_index("dataset")["train"].get(dataset)
+        target = section_configs("paper", "synthetic" if dataset.startswith("synthetic") else dataset)[0].epochs
+        reduced.append(f"{DATASET_NAMES[dataset]} at a reduced one ({number(size, 'count')} of its "
+                       f"{number(whole, 'count')} training examples, {epochs} of {target} epochs, {seeds} seeds)")
+    named = [f"{name} ({_sizes(found)})" for name, found in full.items()]
+    text = (f"We trained {' and '.join(named)} at the paper's scale" if named else
+            "We trained no data set at the paper's scale") + "".join(f"; {r}" for r in reduced) + "."
+    for section, done in so_far.items():
+        if not done.empty:
+            text += (f" The full-scale {DATASET_NAMES.get(section, section)} runs are still being trained: "
+                     f"{len(done)} of {len(section_configs('paper', section))} are finished.")
+    return text
+
+
+def _sizes(found: list[tuple[int, int, int]]) -> str:
+    """'800, 8,000 and 40,000 training examples, 50 epochs, 5 seeds' (each set's epochs and seeds where they
+    differ)."""
+    found = sorted(found)
+    sizes = [number(n, "count") for n, _, _ in found]
+    listed = sizes[0] if len(sizes) == 1 else f"{', '.join(sizes[:-1])} and {sizes[-1]}"
+    if len({(e, s) for _, e, s in found}) == 1:
+        return f"{listed} training examples, {found[0][1]} epochs, {found[0][2]} seeds"
+    return "; ".join(f"{number(n, 'count')} training examples, {e} epochs, {s} seeds" for n, e, s in found)
+
+
+def _counts(verdicts: pd.DataFrame) -> dict[str, int]:
+    counts = verdicts["verdict"].value_counts()
+    return {v: int(counts.get(v, 0)) for v in VERDICTS}
+
+
+def _brief_claim(row: pd.Series, base: str) -> str:
+    """A claim in words, linked to its evidence, with ours beside the paper's value."""
+    ours, theirs = in_brief(row["ours"]), row["paper"]
+    said = ([f"ours: {ours}"] if ours else []) + ([] if theirs.startswith("Table") else [f"the paper: {theirs}"])
+    numbers = f" ({'; '.join(said)})" if said else ""
+    return f'<a href="{evidence_link(row["claim"], row["chapter"], base)}">{_lower(HEADLINES[row["claim"]])}</a>' \
+        + html.escape(numbers, quote=False)
+
+
+def _lower(text: str) -> str:
+    return text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def findings(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str, base: str = "") -> str:
+    """The findings as HTML: how many claims held, held in part, did not or could not be tested, at what scale; the
+    central claims (`CENTRAL`) that held or did not, each with our number beside the paper's; what could not be
+    tested and why, with the provisional verdicts of runs still accumulating."""
+    counts = _counts(verdicts)
+    n = len(verdicts)
+    badges = [f'<span class="bs-badge" style="background-color: {COLOURS[v]}">{counts[v] or "none"} {words}</span>'
+              for v, words in ((REPRODUCED, REPRODUCED), (PARTLY, PARTLY), (NOT_REPRODUCED, NOT_REPRODUCED),
+                               (NOT_TESTABLE, "could not be tested here"))]
+    said = [f"<p><b>What we found.</b> Of the paper's {n} quantitative claims that we test, {', '.join(badges[:3])} "
+            f"and {badges[3]}. {html.escape(scale_text, quote=False)}</p>"]
+    by_id = verdicts.set_index("claim", drop=False)
+    central = [by_id.loc[c] for c in CENTRAL if c in by_id.index]
+    for verdict, label in ((REPRODUCED, "Held"), (PARTLY, "Held in part"), (NOT_REPRODUCED, "Did not hold")):
+        rows = [r for _, r in verdicts[verdicts["verdict"] == verdict].iterrows()]
+        if len(rows) > FEW:  # many: the central ones by name, the others in the overview
+            rows = [r for r in central if r["verdict"] == verdict]
+        others = counts[verdict] - len(rows)
+        if rows or others:
+            items = "; ".join(_brief_claim(r, base) for r in rows)
+            more = f"{'; and ' if rows else ''}{others} {'more ' if rows else ''}claim{'s' * (others != 1)} " \
+                   "(listed below)" if others else ""
+            said.append(f"<p><b>{label}</b> ({counts[verdict]}): {items}{more}.</p>")
+    untested = verdicts[verdicts["verdict"] == NOT_TESTABLE]
+    if not untested.empty:
+        reasons: dict[str, list[str]] = {}
+        for _, row in untested.iterrows():
+            reasons.setdefault(why_not_testable(row), []).append(_lower(HEADLINES[row["claim"]]))
+        text = "; ".join(f"{', '.join(h)} ({html.escape(why, quote=False)})" for why, h in reasons.items())
+        if not provisional.empty:
+            judged = "; ".join(f"{_lower(HEADLINES[r['claim']])}: {r['verdict']}" for _, r in provisional.iterrows())
+            fewest = int(provisional["fewest seeds"].min())
+            seeds = "a single seed at some B" if fewest < 2 else f"at least {fewest} seeds at every B"
+            runs = int(provisional.groupby("section")["runs"].first().sum())
+            text += f". Judged provisionally on the {runs} full-scale runs finished so far ({seeds}): {judged}"
+        said.append(f"<p><b>Not tested here</b> ({counts[NOT_TESTABLE]}): {text}.</p>")
+    return "\n".join(said)
+
+
+def overview(verdicts: pd.DataFrame, provisional: pd.DataFrame, base: str = "") -> str:
+    """One line per claim, in the paper's order, grouped by the chapter that shows it: the claim in words (a link
+    to its evidence), the paper's value, the verdict on its colour (and a provisional verdict beside it)."""
+    later = provisional.set_index("claim")["verdict"] if not provisional.empty else pd.Series(dtype=str)
+    order = verdicts["chapter"].map(list(_CHAPTERS).index)  # the book's order of chapters, the paper's within one
+    rows, chapter = [], None
+    for _, row in verdicts.assign(order=order).sort_values("order", kind="stable").iterrows():
+        if row["chapter"] != chapter:
+            chapter = row["chapter"]
+            title = html.escape(_CHAPTERS.get(chapter, chapter))
+            rows.append(f'<tr class="bs-group"><th colspan="3">{title}</th></tr>')
+        verdict = html.escape(row["verdict"])
+        if row["claim"] in later.index:
+            verdict += f"<br><small>provisionally {html.escape(later[row['claim']])}</small>"
+        rows.append(f'<tr><td><a href="{evidence_link(row["claim"], row["chapter"], base)}">'
+                    f'{html.escape(HEADLINES[row["claim"]])}</a></td><td>{_code(row["paper"])}</td>'
+                    f'<td class="bs-verdict" style="background-color: {COLOURS[row["verdict"]]}">{verdict}</td></tr>')
+    return ('<table class="bs-overview"><thead><tr><th>claim</th><th>the paper</th><th>verdict</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+_CHAPTERS = {"accuracy": "Test accuracy against batch size", "gap": "The generalization gap",
+             "efficiency": "Training efficiency", "lr_scaling": "Learning-rate scaling",
+             "landscape": "Loss landscape and sharpness", "noise": "Gradient noise", "critical": "Critical batch size"}
+
+
+def _code(text: str) -> str:
+    """Plain text as HTML, a `code` span as <code> (no backtick reaches the page)."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(str(text), quote=False))
+
+
+def verdict_table(verdicts: pd.DataFrame, base: str = "") -> HTML:
+    """`report.evaluate`'s table as the report shows it, narrow enough for its column: the verdict first, on its
+    colour; the claim (where in the paper, in its words, a link to the evidence); the paper's value; ours, with the
+    tolerance folded under it."""
+    from IPython.display import HTML
+
+    rows = []
+    for _, row in verdicts.iterrows():
+        extra = (f"<br><small>on {row['runs']} full-scale {DATASET_NAMES[row['section']]} runs, the fewest seeds at "
+                 f"any B: {row['fewest seeds']}</small>" if "section" in row else "")
+        rows.append(
+            f'<tr><td class="bs-verdict" style="background-color: {COLOURS[row["verdict"]]}">'
+            f'{html.escape(row["verdict"])}</td>'
+            f'<td><a href="{evidence_link(row["claim"], row["chapter"], base)}">{html.escape(row["where"])}</a>: '
+            f'{_code(reader_words(row["statement"]))}</td><td>{_code(row["paper"])}</td>'
+            f'<td>{_code(reader_words(row["ours"]))}{extra}<details><summary>tolerance</summary>{_code(row["tolerance"])}</details>'
+            "</td></tr>")
+    return HTML('<table class="bs-verdicts"><thead><tr><th>verdict</th><th>claim</th><th>the paper</th><th>ours</th>'
+                f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def show(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str, base: str = "") -> HTML:
+    """The findings and the overview, as one block (the report's top; glued for the landing page)."""
+    from IPython.display import HTML
+
+    return HTML(f'<div class="bs-findings">{findings(verdicts, provisional, scale_text, base)}'
+                f"{overview(verdicts, provisional, base)}</div>")
