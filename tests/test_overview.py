@@ -12,6 +12,7 @@ import pytest
 
 from batchsize import overview, report, stats
 from batchsize.style import number, quantity_of
+from conftest import REPO
 
 V = stats
 
@@ -56,6 +57,9 @@ def test_every_claim_has_a_headline_in_words_and_a_section_of_evidence():
     ids = [c.id for c in report.claims()]
     assert set(overview.HEADLINES) == set(ids) and set(overview.EVIDENCE) == set(ids)
     assert set(overview.CENTRAL) <= set(ids)
+    for claim in report.claims():  # the section is a heading of the claim's own chapter
+        headings = re.findall(r"^# #+ (.+)$", (REPO / "notebooks" / f"{claim.chapter}.py").read_text(), re.M)
+        assert overview.EVIDENCE[claim.id] in headings, (claim.id, claim.chapter)
     for headline in overview.HEADLINES.values():
         assert len(headline) <= 80 and not re.search(r"synthetic-|profile|\bstore\b|_", headline), headline
 
