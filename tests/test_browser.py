@@ -90,7 +90,8 @@ WIDTH = 1400  # a laptop's browser window: every table fits its column without s
 TOO_WIDE = """() => {
   const column = document.querySelector("article.bd-article");
   return [...column.querySelectorAll("table")].filter(t => t.offsetWidth > column.clientWidth + 1).map(t => {
-    const caption = t.closest(".cell_output")?.querySelector(".bs-caption b")?.textContent;
+    const captions = [...(t.closest(".cell_output")?.querySelectorAll(".bs-caption b") ?? [])];
+    const caption = captions.find(b => t.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING)?.textContent;
     const headers = [...t.querySelectorAll("thead th")].map(th => th.textContent.trim()).join(" | ");
     return `${caption || headers.slice(0, 80)}: ${t.offsetWidth} px in a ${column.clientWidth} px column`;
   });

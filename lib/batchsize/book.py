@@ -187,20 +187,75 @@ def slug(text: str) -> str:
 
 
 def styled(table: pd.DataFrame, precision: int = 2, na_rep: str = "—") -> Styler:
-    """A table as the book prints it. Pandas turns an integer column with a missing value into floats (seeds
-    `1.000`, sizes `2000.0`) and prints booleans and lists as Python does; here every number is in the house style
-    of its column's quantity (`style.number`: batch sizes as 1024, counts and sizes thousands separated, accuracies
-    and ratios with 2 decimals, p-values with 2 significant digits, ...; `precision` decimals where the column's
-    name says nothing), booleans show yes/no, lists their items, missing values `na_rep`; headers have spaces for
-    underscores; text is left-aligned, numbers right (book.css). The CSV keeps the raw values. Chain `.format` to
-    override a column."""
+    """A table as the book prints it, narrow enough for the page. Verdict columns come first (after the column that
+    names the row); an interval's columns (`x CI low`, `x CI high`, or `CI low` after `x`) fold into their
+    estimate's cell, under its mean. Pandas turns an integer column with a missing value into floats (seeds `1.000`,
+    sizes `2000.0`) and prints booleans and lists as Python does; here every number is in the house style of its
+    column's quantity (`style.number`: batch sizes as 1024, counts and sizes thousands separated, accuracies and
+    ratios with 2 decimals, p-values with 2 significant digits, ...; `precision` decimals where the column's name
+    says nothing), booleans show yes/no, lists their items, missing values `na_rep`; headers have spaces for
+    underscores; text is left-aligned, numbers right (book.css). The CSV keeps the raw values. `.format({column:
+    ...})` chained to it reformats that column only (pandas alone would reset every other column to 6 decimals)."""
     formats = {column: _column_format(column, table[column].dropna(), precision) for column in table.columns}
+    shown, folded = table.copy(), _intervals(table)
+    for estimate, (low, high) in folded.items():
+        show = formats[estimate] or str
+        shown[estimate] = [v if pd.isna(v) else show(v) + _interval(show, lo, hi, v)
+                           for v, lo, hi in zip(table[estimate], table[low], table[high], strict=True)]
+        shown = shown.drop(columns=[low, high])
+        formats[estimate] = None
+    shown = shown[_verdicts_first(list(shown.columns), table)]
     numeric = {c: pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
-               for c in table.columns}
-    text = pd.DataFrame({c: "" if numeric[c] else "bs-text" for c in table.columns}, index=table.index)
-    return (table.style.hide(axis="index").set_table_attributes('class="bs-table"').set_td_classes(text)
-            .format({c: f for c, f in formats.items() if f}, precision=precision, na_rep=na_rep)
-            .relabel_index([str(c).replace("_", " ") for c in table.columns], axis="columns"))
+               for c in shown.columns}
+    text = pd.DataFrame({c: "" if numeric[c] else "bs-text" for c in shown.columns}, index=shown.index)
+    styler = (shown.style.hide(axis="index").set_table_attributes('class="bs-table"').set_td_classes(text)
+              .format({c: f for c, f in formats.items() if f and c in shown}, precision=precision, na_rep=na_rep)
+              .relabel_index([str(c).replace("_", " ") + (" [95 % CI]" if c in folded else "")
+                              for c in shown.columns], axis="columns"))
+    format_all = styler.format
+
+    def format_columns(formatter=None, subset=None, **options):
+        if isinstance(formatter, dict) and subset is None:
+            subset = list(formatter)
+        return format_all(formatter, subset=subset, **options)
+
+    styler.format = format_columns
+    return styler
+
+
+def _intervals(table: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Each estimate column with the two columns of its interval: `x CI low` and `x CI high` beside `x`, or an
+    unprefixed `CI low` / `95% CI low` after it (a p-value has none)."""
+    columns = [str(c) for c in table.columns]
+    found = {}
+    for i, column in enumerate(columns):
+        low = re.fullmatch(r"(.*?)\s*(?:95\s?% )?ci low", column, re.IGNORECASE)
+        high = column.replace("low", "high").replace("LOW", "HIGH")
+        if not low or high not in columns:
+            continue
+        before = [c for c in columns[:i] if not re.search(r"ci (low|high)$", c, re.I) and quantity_of(c) != "p"]
+        estimate = low[1] if low[1] in columns else before[-1] if before else None
+        if estimate and pd.api.types.is_numeric_dtype(table[estimate]) and estimate not in found:
+            found[estimate] = (column, high)
+    return found
+
+
+def _interval(show: Callable[[object], str], low: float, high: float, mean: float) -> str:
+    if pd.isna(low) or pd.isna(high) or low == high == mean:
+        return ""
+    return f'<span class="bs-ci">[{show(low)}, {show(high)}]</span>'
+
+
+def _verdicts_first(columns: list, table: pd.DataFrame) -> list:
+    """The columns with the verdicts moved up, after the first column and the text columns right after it (what
+    names a row: B, or a data set, or B and its LR rule)."""
+    verdicts = [c for c in columns if str(c).startswith("verdict")]
+    rest = [c for c in columns if c not in verdicts]
+    lead = 1
+    while lead < len(rest) and not pd.api.types.is_numeric_dtype(table[rest[lead]]) and rest[lead] in table \
+            and not str(rest[lead]).startswith("verdict"):
+        lead += 1
+    return rest[:lead] + verdicts + rest[lead:]
 
 
 def _column_format(column: object, values: pd.Series, precision: int) -> Callable[[object], str] | None:
