@@ -150,20 +150,19 @@ def scale(runs: pd.DataFrame, so_far: dict[str, pd.DataFrame]) -> str:
     """At what scale and with how many seeds the claims were judged, per data set of the accuracy runs (`runs`,
     each with its profile in `prov_profile`; the three synthetic sets in one phrase), and how far the paper-scale
     runs still being trained have come (`so_far`, by section)."""
-    full, reduced = {}, []
+    whole = paper.table("I").set_index("dataset")["train"]
+    full: dict[str, list] = {}
+    reduced: dict[str, list] = {}
     for dataset, part in runs.groupby("dataset", sort=False):
-        seeds, epochs, size = part["seed"].nunique(), int(part["epochs"].max()), int(part["train_size"].max())
-        name = "the synthetic sets" if dataset.startswith("synthetic") else DATASET_NAMES[dataset]
-        if set(part["prov_profile"]) == {"paper"}:
-            full.setdefault(name, []).append((size, epochs, seeds))
-            continue
-        whole = paper.table("I").set_index("dataset")["train"].get(dataset)
-        target = section_configs("paper", "synthetic" if dataset.startswith("synthetic") else dataset)[0].epochs
-        reduced.append(f"{DATASET_NAMES[dataset]} at a reduced one ({number(size, 'count')} of its "
-                       f"{number(whole, 'count')} training examples, {epochs} of {target} epochs, {seeds} seeds)")
-    named = [f"{name} ({_sizes(found)})" for name, found in full.items()]
-    text = (f"We trained {' and '.join(named)} at the paper's scale" if named else
-            "We trained no data set at the paper's scale") + "".join(f"; {r}" for r in reduced) + "."
+        section = "synthetic" if dataset.startswith("synthetic") else dataset
+        name = "the synthetic sets" if section == "synthetic" else DATASET_NAMES[dataset]
+        found = (int(part["train_size"].max()), int(whole.get(dataset, 0)), int(part["epochs"].max()),
+                 section_configs("paper", section)[0].epochs, part["seed"].nunique())
+        (full if set(part["prov_profile"]) == {"paper"} else reduced).setdefault(name, []).append(found)
+    said = [f"{' and '.join(f'{name} ({_sizes(found, False)})' for name, found in full.items())} at the paper's "
+            "scale" if full else "no data set at the paper's scale"]
+    said += [f"{name} at a reduced one ({_sizes(found, True)})" for name, found in reduced.items()]
+    text = "We trained " + "; ".join(said) + "."
     for section, done in so_far.items():
         if not done.empty:
             text += (f" The full-scale {DATASET_NAMES.get(section, section)} runs are still being trained: "
@@ -171,15 +170,18 @@ def scale(runs: pd.DataFrame, so_far: dict[str, pd.DataFrame]) -> str:
     return text
 
 
-def _sizes(found: list[tuple[int, int, int]]) -> str:
-    """'800, 8,000 and 40,000 training examples, 50 epochs, 5 seeds' (each set's epochs and seeds where they
-    differ)."""
-    found = sorted(found)
-    sizes = [number(n, "count") for n, _, _ in found]
+def _sizes(found: list[tuple[int, int, int, int, int]], reduced: bool) -> str:
+    """'800, 8,000 and 40,000 training examples, 50 epochs, 5 seeds'; reduced: '5,000 of its 50,000 training
+    examples, 3 of 50 epochs, 3 seeds' (each set's own where they differ)."""
+    def one(size, whole, epochs, target, seeds):
+        return (f"{number(size, 'count')} of {number(whole, 'count')}" if reduced else number(size, "count"),
+                f"{epochs} of {target}" if reduced else str(epochs), f"{seeds} seed{'s' * (seeds != 1)}")
+    parts = [one(*f) for f in sorted(found)]
+    if len({p[1:] for p in parts}) > 1:
+        return "; ".join(f"{s} training examples, {e} epochs, {n}" for s, e, n in parts)
+    sizes = [p[0] for p in parts]
     listed = sizes[0] if len(sizes) == 1 else f"{', '.join(sizes[:-1])} and {sizes[-1]}"
-    if len({(e, s) for _, e, s in found}) == 1:
-        return f"{listed} training examples, {found[0][1]} epochs, {found[0][2]} seeds"
-    return "; ".join(f"{number(n, 'count')} training examples, {e} epochs, {s} seeds" for n, e, s in found)
+    return f"{listed} training examples, {parts[0][1]} epochs, {parts[0][2]}"
 
 
 def _counts(verdicts: pd.DataFrame) -> dict[str, int]:
