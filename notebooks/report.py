@@ -11,26 +11,8 @@
 # %% [markdown]
 # # Reproduction report
 #
-# Every quantitative claim of the paper in one table: the paper's value, ours (computed here from the run
-# store), a verdict decided by code with the tolerance stated in the row, and the chapter with the evidence.
-# Each number of ours that is compared is a mean over seeds with its 95 % interval (t; Welch for a difference,
-# on the log scale for a ratio). One scale grades every claim (`batchsize.stats.SCALE`):
-#
-# - **reproduced**: *all* of our interval lies within the stated tolerance of the paper's value (one seed, or
-#   seeds that share one timing, have no interval and never are);
-# - **partly**: the same direction *and* an effect of comparable size (our interval excludes no effect and
-#   overlaps half to twice the paper's), or most but not all of a claim's parts hold; a claim about every data set
-#   holds only if every data set does;
-# - **not reproduced**: otherwise;
-# - **not testable**: only where our runs or this hardware cannot answer (absolute numbers off the `paper`
-#   profile, a batch size we did not run, the paper's GPU epoch times; the row says which, with our numbers).
-#
-# Each row states its tolerance. Runs that ended at chance are counted in each row, never averaged in silently.
-# The rules live beside their claims in `batchsize.claims_accuracy`, `claims_training` and `claims_landscape`,
-# each with tests on hand-made tables for every outcome it can give. Checks of the paper against its own tables
-# are not verdicts on our runs: they are listed apart, under "Where the paper disagrees with itself".
-# Where our runs differ from the paper's (precision, the CIFAR-10 copy, initialisation, hardware, seeds, epochs,
-# warm-up), and the check behind each difference: [where our runs differ from the paper](../book/deviations.md).
+# Every quantitative claim of the paper, judged by code on our runs: first what we found, then one line per claim
+# (each links to the chapter section with its evidence), then how a verdict is decided and the full table.
 
 # %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
@@ -43,29 +25,54 @@ store = None  # None: results/<profile>
 import pandas as pd
 from IPython.display import Markdown, display
 
-from batchsize import analysis, book, paper, report, stats
+from batchsize import analysis, book, overview, paper, report
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10", "lr-scaling", "dataset-size"], profile, device, seeds,
                        data_dir, store)
 tables = analysis.report_tables(chapter)
 verdicts = report.evaluate(report.claims(), tables, chapter.profile)
 so_far = {s: chapter.paper_so_far(s) for s in chapter.sections}
-book.glue(**paper.quoted())
+provisional = report.evaluate_so_far(so_far, tables)
+scale = overview.scale(tables["accuracy"], so_far)
+book.glue(**paper.quoted(), findings=overview.show(verdicts, provisional, scale, overview.LANDING))
+overview.show(verdicts, provisional, scale)
+
+# %% [markdown]
+# ## How a verdict is decided
+#
+# Each number of ours that is compared is a mean over seeds with its 95 % interval (t; Welch for a difference,
+# on the log scale for a ratio). One scale grades every claim (`batchsize.stats.SCALE`):
+#
+# - **reproduced**: *all* of our interval lies within the stated tolerance of the paper's value (one seed, or
+#   seeds that share one timing, have no interval and never are);
+# - **partly**: the same direction *and* an effect of comparable size (our interval excludes no effect and
+#   overlaps half to twice the paper's), or most but not all of a claim's parts hold; a claim about every data set
+#   holds only if every data set does;
+# - **not reproduced**: otherwise;
+# - **not testable**: only where our runs or this hardware cannot answer (absolute numbers off the paper's scale,
+#   a batch size we did not run, the paper's GPU epoch times; the row says which, with our numbers).
+#
+# Each row's tolerance is folded under our numbers. Runs that ended at chance are counted in each row, never
+# averaged in silently. The rules live beside their claims in `batchsize.claims_accuracy`, `claims_training` and
+# `claims_landscape`, each with tests on hand-made tables for every outcome it can give. Checks of the paper
+# against its own tables are not verdicts on our runs: they are listed apart, under "Where the paper disagrees with
+# itself". Where our runs differ from the paper's (precision, the CIFAR-10 copy, initialisation, hardware, seeds,
+# epochs, warm-up), and the check behind each difference: [where our runs differ from the
+# paper](../book/deviations.md).
 
 # %% tags=["hide-input"]
-counts = verdicts["verdict"].value_counts()
-Markdown(f"**{len(verdicts)} claims**: " + ", ".join(f"{counts.get(v, 0)} {v}" for v in stats.VERDICTS) + ". Each "
-         "section renders the paper profile where its paper runs are complete, else the quick profile: "
-         + "; ".join(f"{s}: **{chapter.profile_of(s)}**" for s in chapter.sections) + ". A claim that pools "
-         "sections may therefore pool profiles; absolute numbers are judged only on paper-profile runs."
-         + "".join(f" {book.paper_progress(s, done)}; the [accuracy chapter](accuracy.py) shows them beside "
-                   f"the paper's table" + (f", and the claims on {s} alone are judged on them below, provisionally."
-                                            if s in report.DATASET_CLAIMS else ".")
-                   for s in chapter.sections if not (done := so_far[s]).empty))
+display(Markdown("Each section renders the paper profile where its paper runs are complete, else the quick "
+                 "profile: " + "; ".join(f"{s}: **{chapter.profile_of(s)}**" for s in chapter.sections) + ". A "
+                 "claim that pools sections may therefore pool profiles; absolute numbers are judged only on "
+                 "paper-profile runs."))
+
+# %% [markdown]
+# ## Every claim in full
 
 # %% tags=["hide-input"]
-book.publish(book.verdict_table(verdicts), "Every claim: the paper's value, ours (mean [95 % interval] (n seeds)), "
-             "the verdict and its tolerance.", verdicts, "Reproduction report", runs=tables["accuracy"])
+book.publish(overview.verdict_table(verdicts), "Every claim: the verdict, the claim in the paper's words (a link "
+             "to its evidence), the paper's value and ours (mean [95 % interval] (n seeds)), with the tolerance "
+             "folded under it.", verdicts, "Reproduction report", runs=tables["accuracy"])
 
 # %% [markdown]
 # ## Provisional verdicts at paper scale
@@ -77,12 +84,12 @@ book.publish(book.verdict_table(verdicts), "Every claim: the paper's value, ours
 # change as seeds arrive; once a data set's paper runs are all in, the table above judges its claims.
 
 # %% tags=["hide-input"]
-provisional = report.evaluate_so_far(so_far, tables)
 if provisional.empty:
     display(Markdown("No data set of this build has paper-scale runs pending: no provisional verdicts."))
 else:
-    book.publish(book.verdict_table(provisional), "The claims on one data set alone, judged on its paper-profile "
-                 "runs finished so far (`runs`, and the `fewest seeds` of any B: what each verdict stands on).",
+    book.publish(overview.verdict_table(provisional), "The claims on one data set alone, judged on its "
+                 "paper-profile runs finished so far (under ours: how many runs, and the fewest seeds of any B: what "
+                 "each verdict stands on).",
                  provisional, "Provisional verdicts",
                  runs=pd.concat([so_far[s] for s in provisional["section"].unique()]))
 
@@ -97,7 +104,8 @@ else:
 #   {glue:text}`iva_50k_512:.1f`% (50K) for B = 8 → 512 and calls the trend monotonic; Table VII, for the same
 #   runs, lists {glue:text}`vii_1k_8:.1f`% → {glue:text}`vii_1k_512:.1f`%, {glue:text}`vii_10k_8:.2f`% →
 #   {glue:text}`vii_10k_512:.2f`% and {glue:text}`vii_50k_8:.2f`% → {glue:text}`vii_50k_512:.2f`%, with the best
-#   accuracy at B = 256 for the 1K set. The `synthetic-drop` claims test the text, `table-vii` the table.
+#   accuracy at B = 256 for the 1K set. The drops from B = 8 to 512 are judged against the text, the
+#   accuracies at each B against Table VII.
 # - §IV-A2 puts the MNIST optimum at B = {glue:text}`mnist_text_b` with {glue:text}`mnist_text_acc:.2f`%; Table III
 #   lists {glue:text}`iii_64:.2f`% at B = 64 and {glue:text}`iii_8:.2f`% at B = 8.
 # - §V-D speaks of a "{glue:text}`lsr_max_drop:.0f`% accuracy degradation" without LR scaling; Table V shows

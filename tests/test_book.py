@@ -59,20 +59,6 @@ def test_sections_of_data_sets_and_glue_hands_python_numbers_to_the_prose(monkey
     assert type(glued["ratio"][0]) is float  # `{glue:text}` cannot format numpy's repr "np.float64(6.9)"
 
 
-def test_the_verdict_table_colours_each_verdict_and_links_its_chapter():
-    import pandas as pd
-
-    from batchsize import stats
-
-    verdicts = pd.DataFrame({"claim": ["a", "b"], "verdict": [stats.REPRODUCED, stats.NOT_REPRODUCED],
-                             "chapter": ["gap", "noise"], "evidence": ["Is Δ below the paper's bound for B ≤ 64?", ""]})
-    html = book.verdict_table(verdicts).data
-    assert '<a href="gap.html#is-below-the-paper-s-bound-for-b-64">gap: Is Δ below the paper&#x27;s bound for ' \
-        'B ≤ 64?</a>' in html
-    assert '<a href="noise.html">noise</a>' in html and "#d4edda" in html and "#f8d7da" in html
-    assert "evidence" not in html  # the heading goes into the link, not into a column of its own
-
-
 def test_a_section_still_on_quick_shows_its_finished_paper_runs_until_they_are_complete(monkeypatch, tmp_path):
     """The paper sweep spans sessions: its finished runs are shown beside the quick ones, then take their place."""
     from batchsize.config import make_config

@@ -36,19 +36,25 @@ def site() -> Path:
 
 
 @pytest.fixture(scope="module")
-def page(site: Path):
+def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     executable = chromium()
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        context = browser.new_context(offline=True)
-        requests: list[str] = []
-        context.on("request", lambda r: requests.append(r.url))
-        page = context.new_page()
-        page.goto((site / "notebooks" / "explorer.html").as_uri())
-        page.requests = requests
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(site: Path, browser):
+    context = browser.new_context(offline=True)
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    page.goto((site / "notebooks" / "explorer.html").as_uri())
+    page.requests = requests
+    yield page
+    context.close()
 
 
 def test_slider_changes_what_is_shown(page):
@@ -78,3 +84,34 @@ def test_page_needs_no_network(page):
     remote = [url for url in page.requests if url.startswith(("http://", "https://"))]
     # the page is read from disk; anything remote it asked for failed (offline), so the slider cannot need it
     assert page.locator(".bs-explorer").count() == 1, f"remote requests: {remote}"
+
+
+WIDTH = 1400  # a laptop's browser window: every table fits its column without scrolling sideways
+TOO_WIDE = """() => {
+  const column = document.querySelector("article.bd-article");
+  return [...column.querySelectorAll("table")].filter(t => t.offsetWidth > column.clientWidth + 1).map(t => {
+    const captions = [...(t.closest(".cell_output")?.querySelectorAll(".bs-caption b") ?? [])];
+    const caption = captions.find(b => t.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING)?.textContent;
+    const headers = [...t.querySelectorAll("thead th")].map(th => th.textContent.trim()).join(" | ");
+    return `${caption || headers.slice(0, 80)}: ${t.offsetWidth} px in a ${column.clientWidth} px column`;
+  });
+}"""
+
+
+def test_every_table_fits_its_column_at_1400_px(site: Path, browser):
+    """No table on any page is wider than the page's text column in a 1,400 px wide window (no sideways scrolling):
+    verdicts first, few and short columns, wrapping headers."""
+    context = browser.new_context(offline=True, viewport={"width": WIDTH, "height": 1000})
+    page = context.new_page()
+    found, tables = [], 0
+    for path in sorted(site.rglob("*.html")):
+        if path.name in ("genindex.html", "search.html") or {"_static", "_sources"} & set(path.parts):
+            continue
+        page.goto(path.as_uri())
+        if page.locator("article.bd-article").count() == 0:
+            continue  # index.html: a redirect
+        tables += page.locator("article.bd-article table").count()
+        found += [f"{path.relative_to(site)}: {t}" for t in page.evaluate(TOO_WIDE)]
+    context.close()
+    assert tables, "no table found: the selector is wrong"
+    assert not found, "tables wider than their column at 1,400 px:\n" + "\n".join(found)

@@ -22,7 +22,7 @@ import jupytext
 import pandas as pd
 import pytest
 
-from batchsize import analysis, book, report, sweep, timing
+from batchsize import analysis, book, overview, report, sweep, timing
 from batchsize.stats import NotTestable
 from conftest import REPO
 
@@ -195,4 +195,4 @@ def test_a_claims_chapter_section_shows_the_runs_its_rule_judges(claim, judged, 
 def test_every_claim_links_the_section_of_its_chapter():
     for claim in report.claims():
         section_source(claim.chapter, claim.section)  # the heading exists in the chapter
-        assert book.chapter_link(claim.chapter, claim.section).startswith(f"{claim.chapter}.html#")
+        assert overview.evidence_link(claim.chapter, claim.section).startswith(f"{claim.chapter}.html#")

@@ -171,3 +171,91 @@ def test_the_deviations_page_is_in_the_book_and_linked_from_the_report_and_the_l
     for page in ("notebooks/report.html", "book/intro.html"):
         links = BeautifulSoup(pages()[page], "html.parser").select("article a[href]")
         assert any(a["href"].split("#")[0].endswith("deviations.html") for a in links), f"{page} does not link it"
+
+
+# What a reader should never see (issue 25), each with what it looks like, in a page's visible text (code, folded
+# code cells and the page's own scripts aside: a command may well show /tmp/out.ipynb).
+DEFECTS = {
+    "a correlation with more than 3 decimals": re.compile(r"\b[rρ]\s?=\s?[-−]?\d\.\d{4,}"),
+    "a range of one value (5–5 seeds)": re.compile(r"\b(\d+)\s?[–-]\s?\1 seeds?\b"),
+    "a stray '(paper …)'": re.compile(r"\(paper …\)"),
+    "a literal backtick": re.compile(r"`"),
+    "a raw subscript (σ̂²_B)": re.compile(r"[²σ̂]_\w"),
+    "a signed zero (+0.0 pp, −0.00)": re.compile(r"(?<![\d.,])[+\-−]0\.0+(?![\d.])"),
+    "a path of the build machine": re.compile(r"(?<![\w.])/(?:work|home|tmp|root|Users|private)/"),
+}
+
+
+def visible_text(soup: BeautifulSoup) -> str:
+    """What a reader reads on a page: its article, without code (inline or in blocks), code cells' sources and
+    scripts."""
+    article = soup.select_one("article") or soup
+    for hidden in article.select("pre, code, script, style, .cell_input, .highlight"):
+        hidden.decompose()
+    return article.get_text(" ")
+
+
+def figure_text(soup: BeautifulSoup, page: str) -> str:
+    """The words of a page's SVG figures: matplotlib draws text as paths and keeps each string in a comment."""
+    files = [SITE / urljoin(page, img["src"]) for img in soup.select("img[src$='.svg']")]
+    return " ".join(c for f in files if f.is_file() for c in re.findall(r"<!-- (.*?) -->", f.read_text()))
+
+
+def test_the_defects_of_issue_25_appear_on_no_page():
+    """In the text and in the figures of every page."""
+    found = []
+    for name, text in pages().items():
+        soup = BeautifulSoup(text, "html.parser")
+        shown = figure_text(soup, name) + " " + visible_text(soup)
+        found += [f"{name}: {what}: {shown[max(0, m.start() - 40):m.end() + 40]!r}"
+                  for what, pattern in DEFECTS.items() for m in [pattern.search(shown)] if m]
+    assert not found, "\n".join(found)
+
+
+def test_the_defect_patterns_catch_what_they_name():
+    caught = {what for what, pattern in DEFECTS.items() for sample in (
+        "r = 0.012345", "5–5 seeds", "values (paper …) beside", "`paper`", "σ̂²_B", "+0.0 pp", "[-2.20, -0.00]",
+        "data from /work/wt-findings/data") if pattern.search(sample)}
+    assert caught == set(DEFECTS)
+    for fine in ("r = 0.87", "3–5 seeds", "+0.13 pp", "0.00 pp", "B = 1024", "10.00%", "1–1024", "notebooks/work/x"):
+        assert not any(p.search(fine) for p in DEFECTS.values()), fine
+
+
+def test_every_link_within_the_book_leads_to_a_page_and_a_place_on_it():
+    """Relative links (the verdict overview's to each claim's evidence, the chapters' to each other) name a file of
+    the site, and their #fragment an element of it: a renamed heading breaks the link and fails here."""
+    ids: dict[Path, set[str]] = {}
+    broken = []
+    for name, text in pages().items():
+        for a in BeautifulSoup(text, "html.parser").select("a[href]"):
+            href = a["href"]
+            if re.match(r"[a-z]+:", href) or href in ("#", ""):
+                continue
+            target, _, fragment = urljoin(name, href).partition("#")
+            path = SITE / (target or name)
+            if not path.is_file():
+                broken.append(f"{name}: {href} (no such file)")
+            elif fragment and path.suffix == ".html":
+                if path not in ids:
+                    ids[path] = {e["id"] for e in BeautifulSoup(path.read_text(), "html.parser").select("[id]")}
+                if fragment not in ids[path]:
+                    broken.append(f"{name}: {href} (no #{fragment} there)")
+    assert not broken, "\n".join(sorted(set(broken)))
+
+
+def test_the_landing_page_and_the_report_open_with_the_findings_then_one_line_per_claim():
+    """Findings first: the landing page's first section, and the report's top, say what held and what did not (the
+    report's findings, glued onto the landing page), then one line per claim, each linking to its evidence; the
+    report's full table comes after."""
+    report = BeautifulSoup(pages()["notebooks/report.html"], "html.parser")
+    claims = len(report.select("table.bs-verdicts")[0].select("tbody tr"))
+    for name in ("book/intro.html", "notebooks/report.html"):
+        soup = BeautifulSoup(pages()[name], "html.parser")
+        findings = soup.select_one(".bs-findings")
+        assert findings is not None, f"{name}: no findings"
+        assert "What we found" in findings.get_text() and "quantitative claims" in findings.get_text()
+        rows = findings.select("table.bs-overview tbody tr:not(.bs-group)")
+        assert len(rows) == claims and all(r.select_one("td a[href]") for r in rows), name
+        first_heading = soup.select_one("article section section h2, article h2")
+        assert first_heading is None or findings.sourceline < first_heading.sourceline, f"{name}: findings not first"
+    assert report.select_one(".bs-findings").sourceline < report.select_one("table.bs-verdicts").sourceline

@@ -11,14 +11,14 @@ from conftest import REPO
 
 # The groups are ARCHITECTURE.md's table of layers; within a group, too, each module may import only those before it.
 GROUPS = {
-    "definitions": ["version", "paper", "config", "integrity", "plan", "constraints"],
+    "definitions": ["version", "style", "paper", "config", "integrity", "plan", "constraints"],
     "data and models": ["data", "models"],
     "training": ["run", "reference", "fast", "train"],
     "runs": ["store", "sweep"],
     "measurements": ["landscape", "sharpness", "noise", "critical", "checks", "protocol"],
     "judgement": ["stats", "runtable", "timing", "paper_tables", "summaries", "findings", "analysis", "rulebook",
                   "claims_accuracy", "claims_training", "claims_landscape", "report"],
-    "presentation": ["params", "book", "panels", "plots", "widgets"],
+    "presentation": ["params", "book", "overview", "panels", "plots", "widgets"],
     "entry points": ["cli", "__main__", "__init__"],
 }
 LAYER = {module: i for i, module in enumerate(m for modules in GROUPS.values() for m in modules)}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -12,12 +14,13 @@ from batchsize import book
 
 
 def test_styled_tables_print_whole_numbers_as_integers_booleans_as_words_and_lists_as_items():
-    """An outer merge makes `seeds` float (`1.000`) and sizes `2000.0`; the page shows 1 and 2000."""
+    """An outer merge makes `seeds` float (`1.000`) and sizes `2000.0`; the page shows 1 and 2,000 (a batch size
+    1024, as the paper writes it)."""
     table = pd.DataFrame({"seeds": [1.0, np.nan], "N": [40_000.0, 8000.0], "batch_size": [1024.0, 64.0],
                           "acc": [97.25, 1.5], "within": [True, None], "ok": [True, False],
                           "candidates": [[16, 32], [32, 64]]})
     cells = book.styled(table, precision=2).to_html()
-    for shown in (">1<", ">—<", ">40,000<", ">8000<", ">1024<", ">97.25<", ">1.50<", ">yes<", ">no<", ">16, 32<",
+    for shown in (">1<", ">—<", ">40,000<", ">8,000<", ">1024<", ">97.25<", ">1.50<", ">yes<", ">no<", ">16, 32<",
                   ">batch size<"):
         assert shown in cells, shown
     for python in ("1.000", "1024.0", "True", "False", "[16", "nan", "<NA>", "batch_size"):
@@ -48,3 +51,24 @@ def test_figures_go_out_as_svg_and_a_caption_alone_displays_no_python_object(sho
     assert not plt.fignum_exists(fig.number), "the figure is closed, so the inline backend does not show it again"
     assert len(shown) == 3, "the explorer's caption is one HTML paragraph, no empty Markdown object before it"
     assert "<code>line</code>" in shown[1].data and "`" not in shown[1].data
+
+
+def test_styled_tables_put_verdicts_first_and_fold_each_interval_under_its_estimate():
+    """Fewer, shorter columns: `x CI low` and `x CI high` (or `CI low` after `x`) go into `x`'s cell, a verdict
+    column comes right after the column that names the row."""
+    table = pd.DataFrame({"B": [8, 64], "lr rule": ["fixed", "linear"], "test_acc": [99.123, np.nan],
+                          "test_acc CI low": [98.9, np.nan], "test_acc CI high": [99.3, np.nan],
+                          "slope": [-0.98, -1.0], "CI low": [-1.1, -1.0], "CI high": [-0.9, -1.0],
+                          "verdict (test acc)": ["partly", "not testable"]})
+    html = book.styled(table).to_html()
+    headers = re.findall(r'class="col_heading[^"]*" >([^<]+)<', html)
+    assert headers == ["B", "lr rule", "verdict (test acc)", "test acc [95 % CI]", "slope [95 % CI]"]
+    assert '>99.12<span class="bs-ci">[98.90, 99.30]</span><' in html and "−1.10" in html
+    assert ">−1.00<" in html  # an interval of one point (one seed) is not shown
+
+
+def test_a_chained_format_reformats_its_column_and_leaves_the_others_in_the_house_style():
+    """pandas' `Styler.format({column: f})` resets every other column to 6 decimals (a Pearson r of 0.129068)."""
+    table = pd.DataFrame({"r": [0.129068], "p": [0.7213]})
+    html = book.styled(table, 3).format({"p": "{:.1f}"}).to_html()
+    assert ">0.13<" in html and ">0.7<" in html and "0.129068" not in html

@@ -24,12 +24,12 @@ from .data import load_dataset
 from .models import build_model
 from .params import check_parameters
 from .plan import get_profile, section_configs, weights_wanted
-from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED
 from .store import REPO_ROOT, RunStore, config_of, default_store, load_history
+from .style import number, quantity_of
 from .sweep import run_sweep
 
 if TYPE_CHECKING:  # matplotlib and the Styler's jinja2 are imported only where a chapter draws or shows
-    from IPython.display import HTML, SVG
+    from IPython.display import SVG
     from matplotlib.figure import Figure
     from pandas.io.formats.style import Styler
 
@@ -239,28 +239,88 @@ def slug(text: str) -> str:
 
 
 def styled(table: pd.DataFrame, precision: int = 2, na_rep: str = "—") -> Styler:
-    """A table as the book prints it. Pandas turns an integer column with a missing value into floats (seeds
-    `1.000`, sizes `2000.0`) and prints booleans and lists as Python does; here a column whose values are all
-    whole numbers shows integers (thousands separated from 10,000 on), booleans show yes/no, lists their items,
-    other numbers `precision` decimals, missing values `na_rep`; headers have spaces for underscores; text is
-    left-aligned, numbers right (book.css). The CSV keeps the raw values. Chain `.format` to override a column."""
-    formats = {column: _column_format(table[column].dropna()) for column in table.columns}
+    """A table as the book prints it, narrow enough for the page. Verdict columns come first (after the column that
+    names the row); an interval's columns (`x CI low`, `x CI high`, or `CI low` after `x`) fold into their
+    estimate's cell, under its mean. Pandas turns an integer column with a missing value into floats (seeds `1.000`,
+    sizes `2000.0`) and prints booleans and lists as Python does; here every number is in the house style of its
+    column's quantity (`style.number`: batch sizes as 1024, counts and sizes thousands separated, accuracies and
+    ratios with 2 decimals, p-values with 2 significant digits, ...; `precision` decimals where the column's name
+    says nothing), booleans show yes/no, lists their items, missing values `na_rep`; headers have spaces for
+    underscores; text is left-aligned, numbers right (book.css). The CSV keeps the raw values. `.format({column:
+    ...})` chained to it reformats that column only (pandas alone would reset every other column to 6 decimals)."""
+    formats = {column: _column_format(column, table[column].dropna(), precision) for column in table.columns}
+    shown, folded = table.copy(), _intervals(table)
+    for estimate, (low, high) in folded.items():
+        show = formats[estimate] or str
+        shown[estimate] = [v if pd.isna(v) else show(v) + _interval(show, lo, hi, v)
+                           for v, lo, hi in zip(table[estimate], table[low], table[high], strict=True)]
+        shown = shown.drop(columns=[low, high])
+        formats[estimate] = None
+    shown = shown[_verdicts_first(list(shown.columns), table)]
     numeric = {c: pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
-               for c in table.columns}
-    text = pd.DataFrame({c: "" if numeric[c] else "bs-text" for c in table.columns}, index=table.index)
-    return (table.style.hide(axis="index").set_table_attributes('class="bs-table"').set_td_classes(text)
-            .format({c: f for c, f in formats.items() if f}, precision=precision, na_rep=na_rep)
-            .relabel_index([str(c).replace("_", " ") for c in table.columns], axis="columns"))
+               for c in shown.columns}
+    text = pd.DataFrame({c: "" if numeric[c] else "bs-text" for c in shown.columns}, index=shown.index)
+    styler = (shown.style.hide(axis="index").set_table_attributes('class="bs-table"').set_td_classes(text)
+              .format({c: f for c, f in formats.items() if f and c in shown}, precision=precision, na_rep=na_rep)
+              .relabel_index([str(c).replace("_", " ") + (" [95 % CI]" if c in folded else "")
+                              for c in shown.columns], axis="columns"))
+    format_all = styler.format
+
+    def format_columns(formatter=None, subset=None, **options):
+        if isinstance(formatter, dict) and subset is None:
+            subset = list(formatter)
+        return format_all(formatter, subset=subset, **options)
+
+    styler.format = format_columns
+    return styler
 
 
-def _column_format(values: pd.Series) -> Callable[[object], str] | None:
+def _intervals(table: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Each estimate column with the two columns of its interval: `x CI low` and `x CI high` beside `x`, or an
+    unprefixed `CI low` / `95% CI low` after it (a p-value has none)."""
+    columns = [str(c) for c in table.columns]
+    found = {}
+    for i, column in enumerate(columns):
+        low = re.fullmatch(r"(.*?)\s*(?:95\s?% )?ci low", column, re.IGNORECASE)
+        high = column.replace("low", "high").replace("LOW", "HIGH")
+        if not low or high not in columns:
+            continue
+        before = [c for c in columns[:i] if not re.search(r"ci (low|high)$", c, re.I) and quantity_of(c) != "p"]
+        estimate = low[1] if low[1] in columns else before[-1] if before else None
+        if estimate and pd.api.types.is_numeric_dtype(table[estimate]) and estimate not in found:
+            found[estimate] = (column, high)
+    return found
+
+
+def _interval(show: Callable[[object], str], low: float, high: float, mean: float) -> str:
+    if pd.isna(low) or pd.isna(high) or low == high == mean:
+        return ""
+    return f'<span class="bs-ci">[{show(low)}, {show(high)}]</span>'
+
+
+def _verdicts_first(columns: list, table: pd.DataFrame) -> list:
+    """The columns with the verdicts moved up, after the first column and the text columns right after it (what
+    names a row: B, or a data set, or B and its LR rule)."""
+    verdicts = [c for c in columns if str(c).startswith("verdict")]
+    rest = [c for c in columns if c not in verdicts]
+    lead = 1
+    while lead < len(rest) and not pd.api.types.is_numeric_dtype(table[rest[lead]]) and rest[lead] in table \
+            and not str(rest[lead]).startswith("verdict"):
+        lead += 1
+    return rest[:lead] + verdicts + rest[lead:]
+
+
+def _column_format(column: object, values: pd.Series, precision: int) -> Callable[[object], str] | None:
     if len(values) and values.map(lambda v: isinstance(v, bool | np.bool_)).all():
         return lambda v: "yes" if v else "no"
     if len(values) and values.map(lambda v: isinstance(v, list | tuple)).all():
         return lambda v: ", ".join(map(str, v))
-    if len(values) and pd.api.types.is_numeric_dtype(values) and (values % 1 == 0).all():
-        return lambda v: f"{v:,.0f}" if abs(v) >= 10_000 else f"{v:.0f}"
-    return None
+    if not (len(values) and pd.api.types.is_numeric_dtype(values)):
+        return None
+    quantity = quantity_of(column)
+    if quantity in ("value", "ratio", "r") and (values % 1 == 0).all():
+        quantity = "count"  # seeds, epochs, sizes: whole numbers
+    return lambda v: number(v, quantity, decimals=precision)
 
 
 def publish(what: Figure | Styler | pd.DataFrame | None, caption: str, data: pd.DataFrame, name: str,
@@ -278,23 +338,6 @@ def publish(what: Figure | Styler | pd.DataFrame | None, caption: str, data: pd.
     prov = provenance(source) if {"prov_profile", "seed"} <= set(source.columns) else ""
     text = caption_html(f"**{name}.** {caption} {prov}")
     display(HTML(f'<p class="bs-caption">{text}<br>{csv_link(data, name)}</p>'))
-
-
-VERDICT_COLOURS = {REPRODUCED: "#d4edda", PARTLY: "#fff3cd", NOT_REPRODUCED: "#f8d7da", NOT_TESTABLE: "#e2e3e5"}
-
-
-def verdict_table(verdicts: pd.DataFrame) -> HTML:
-    """`report.evaluate`'s table as the report chapter shows it: each verdict on its colour, each chapter a link
-    to the section of the chapter that shows the numbers the claim judges (`evidence`, its heading)."""
-    from IPython.display import HTML
-
-    evidence = verdicts["evidence"] if "evidence" in verdicts else [""] * len(verdicts)
-    shown = verdicts.drop(columns="evidence", errors="ignore").assign(chapter=[
-        f'<a href="{chapter_link(c, e)}">{c}{f": {html.escape(e)}" if e else ""}</a>'
-        for c, e in zip(verdicts["chapter"], evidence, strict=True)])
-    styled = shown.style.hide(axis="index").map(lambda v: f"background-color: {VERDICT_COLOURS.get(v, '')}",
-                                                subset=["verdict"])
-    return HTML(styled.to_html(escape=False))
 
 
 def _svg(fig: Figure) -> SVG:
@@ -315,11 +358,3 @@ def caption_html(text: str) -> str:
     text = html.escape(text, quote=False)
     text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
-
-
-def chapter_link(chapter: str, section: str = "") -> str:
-    """Relative link from one rendered chapter to another (all chapters sit in notebooks/), to the section with
-    heading `section` if given: the id docutils gives a section (`make_id` of its title)."""
-    from docutils.nodes import make_id
-
-    return f"{chapter}.html" + (f"#{make_id(section)}" if section else "")

@@ -1,0 +1,281 @@
+"""The findings first: what the verdicts of `report.evaluate` say, in the words of a reader of the paper, for the top
+of the report and the landing page (`findings`); the verdict overview, one line per claim, each linking to the
+chapter section that shows its evidence (`overview`); and the full verdict table, verdicts first, with each
+tolerance folded (`verdict_table`). Every number goes through `style.number`; links are relative to `base` (the
+report sits beside the chapters, the landing page one folder up: `LANDING`)."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from docutils.nodes import make_id
+
+from . import paper
+from .config import DATASET_NAMES
+from .plan import section_configs
+from .report import DATASET_CLAIMS
+from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, VERDICTS
+from .style import number
+
+if TYPE_CHECKING:
+    from IPython.display import HTML
+
+LANDING = "../notebooks/"  # from book/intro.html to the chapters
+
+# Each claim in a reader's words (what the paper says, not how we test it); its value is in the `paper` column.
+HEADLINES = {
+    "synthetic-trend": "Accuracy falls steadily as B grows, on all three synthetic sets",
+    "synthetic-drop-1k": "Accuracy drops from B = 8 to 512 on the small (1K) synthetic set",
+    "synthetic-drop-10k": "Accuracy drops from B = 8 to 512 on the medium (10K) synthetic set",
+    "synthetic-drop-50k": "Accuracy drops from B = 8 to 512 on the large (50K) synthetic set",
+    "drop-32-512": "Accuracy drops from B = 32 to 512, more on smaller data sets",
+    "synthetic-sweet-spot": "The best batch size is in the paper's sweet spot on every synthetic set",
+    "table-vii": "Synthetic test accuracies at each B (Table VII)",
+    "table-iii": "MNIST test accuracies at each B (Table III)",
+    "mnist-optimum": "MNIST is most accurate at B = 64",
+    "mnist-floor": "MNIST accuracy hits a floor at B ≥ 512",
+    "mnist-negative-gap": "MNIST underfits at its largest B (test above training accuracy)",
+    "table-iv": "CIFAR-10 test accuracies at each B (Table IV)",
+    "cifar-collapse": "CIFAR-10 collapses to chance at B = 1024",
+    "cifar-slowdown": "CIFAR-10 at B = 1024 trains more slowly than at B = 64",
+    "pearson": "The generalization gap grows with log B",
+    "gap-bound": "The generalization gap stays small for B ≤ 64 on every data set",
+    "epoch-speedup": "Large batches cut the time per epoch",
+    "extra-epochs": "Large batches need more epochs to reach the same accuracy",
+    "wall-clock-speedup": "Large batches still save wall-clock time",
+    "lsr-accuracy": "Without learning-rate scaling, B = 512 loses accuracy",
+    "lsr-accuracy-128": "Without learning-rate scaling, B = 128 loses accuracy",
+    "lsr-up-to-10": "The most accuracy lost without learning-rate scaling, at any B",
+    "lsr-gap": "Without learning-rate scaling the generalization gap widens",
+    "table-v": "Test accuracies of the learning-rate ablation (Table V)",
+    "sharpness-ratio": "Large-batch minima are sharper: ε-sharpness, B = 512 over B = 32",
+    "flat-vs-sharp": "Large-batch minima are sharper: the Hessian's top eigenvalue",
+    "variance-slope": "Gradient variance falls as 1/B",
+    "critical-exponent": "The critical batch size grows as √N",
+    "table-vi": "The critical batch size of each data set (Table VI)",
+    "table-vi-optimal": "The optimal batch size of each data set (Table VI)",
+}
+
+# What the paper leads with (its abstract and §VII): the claims the findings name one by one; the overview lists all.
+CENTRAL = ("drop-32-512", "pearson", "sharpness-ratio", "variance-slope", "lsr-up-to-10", "critical-exponent",
+           "table-vi", "epoch-speedup")
+
+FEW = 5  # a verdict given to at most this many claims names them all in the findings
+COLOURS = {REPRODUCED: "#d4edda", PARTLY: "#fff3cd", NOT_REPRODUCED: "#f8d7da", NOT_TESTABLE: "#e2e3e5"}
+_NUMBER = r"([-−]?\d+(?:\.\d+)?)"
+_ESTIMATE = re.compile(rf"(≥ )?{_NUMBER}( pp|%|×)? (?:\[[^\]]*\] )?\(n = \d+")  # as `stats.Estimate.text` writes it
+_STATISTIC = re.compile(rf"\b(r|ρ|a) = {_NUMBER}")
+_QUANTITY = {" pp": "pp", "%": "percent", "×": "ratio"}
+
+
+def evidence_link(chapter: str, section: str = "", base: str = "") -> str:
+    """The page, and the section headed `section` (a claim's `Claim.section`: the id docutils gives it), that shows
+    a claim's evidence, relative to `base`."""
+    return f"{base}{chapter}.html" + (f"#{make_id(section)}" if section else "")
+
+
+def _evidence_of(row: pd.Series, base: str) -> str:
+    return evidence_link(row["chapter"], row.get("evidence", ""), base)
+
+
+def in_brief(ours: str) -> str:
+    """What our numbers say in a few characters, from a rule's text: the best B where the claim is about one; how
+    many batch sizes reproduced for a table; else the means of its estimates (the form `stats.Estimate.text`
+    writes), one or their range over the parts of a claim, in the house style; else its r, ρ or a; else nothing."""
+    best = re.findall(r"best B = (\d+)", ours)
+    if best:
+        return f"best B = {', '.join(best)}"
+    rows = re.match(r"(\d+ of \d+) B reproduced", ours)
+    if rows:
+        return f"{rows[1]} batch sizes reproduced"
+    found = [(m[1], _float(m[2]), m[3] or "") for m in _ESTIMATE.finditer(ours)]
+    if found:
+        unit = found[0][2]
+        quantity = _QUANTITY.get(unit, "slope")
+        values = sorted(v for _, v, u in found if u == unit)
+        low, high = (number(v, quantity) for v in (values[0], values[-1]))
+        at_least = "≥ " if any(bound for bound, _, _ in found) else ""
+        return at_least + (f"{low}{unit}" if low == high else f"{low} to {high}{unit}")
+    statistic = _STATISTIC.search(ours)
+    return f"{statistic[1]} = {number(_float(statistic[2]), 'r')}" if statistic else ""
+
+
+def _float(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+def reader_words(text: str) -> str:
+    """A rule's text with the data sets named as the paper names them (not by their keys)."""
+    names = {**{f"synthetic-{n} set": f"the {n.upper()} set" for n in ("1k", "10k", "50k")},
+             "synthetic-1k": "the 1K set", "synthetic-10k": "the 10K set", "synthetic-50k": "the 50K set",
+             **{k: v for k, v in DATASET_NAMES.items() if not k.startswith("synthetic")}}
+    return re.sub("|".join(sorted(map(re.escape, names), key=len, reverse=True)), lambda m: names[m[0]], text)
+
+
+def why_not_testable(row: pd.Series) -> str:
+    """Why a claim could not be tested here, in plain words."""
+    reason = row["ours"].removeprefix("cannot be tested here: ")
+    if "GPU" in reason:
+        return "the paper's times were measured on a GPU, ours on a CPU; ours are shown beside them"
+    for section, ids in DATASET_CLAIMS.items():
+        if row["claim"] in ids:
+            return f"these need {DATASET_NAMES[section]} trained at the paper's scale"
+    return reader_words(reason.split(";")[0])
+
+
+def scale(runs: pd.DataFrame, so_far: dict[str, pd.DataFrame]) -> str:
+    """At what scale and with how many seeds the claims were judged, per data set of the accuracy runs (`runs`,
+    each with its profile in `prov_profile`; the three synthetic sets in one phrase), and how far the paper-scale
+    runs still being trained have come (`so_far`, by section)."""
+    whole = paper.table("I").set_index("dataset")["train"]
+    full: dict[str, list] = {}
+    reduced: dict[str, list] = {}
+    for dataset, part in runs.groupby("dataset", sort=False):
+        section = "synthetic" if dataset.startswith("synthetic") else dataset
+        name = "the synthetic sets" if section == "synthetic" else DATASET_NAMES[dataset]
+        found = (int(part["train_size"].max()), int(whole.get(dataset, 0)), int(part["epochs"].max()),
+                 section_configs("paper", section)[0].epochs, part["seed"].nunique())
+        (full if set(part["prov_profile"]) == {"paper"} else reduced).setdefault(name, []).append(found)
+    said = [f"{' and '.join(f'{name} ({_sizes(found, False)})' for name, found in full.items())} at the paper's "
+            "scale" if full else "no data set at the paper's scale"]
+    said += [f"{name} at a reduced one ({_sizes(found, True)})" for name, found in reduced.items()]
+    text = "We trained " + "; ".join(said) + "."
+    for section, done in so_far.items():
+        if not done.empty:
+            text += (f" The full-scale {DATASET_NAMES.get(section, section)} runs are still being trained: "
+                     f"{len(done)} of {len(section_configs('paper', section))} are finished.")
+    return text
+
+
+def _sizes(found: list[tuple[int, int, int, int, int]], reduced: bool) -> str:
+    """'800, 8,000 and 40,000 training examples, 50 epochs, 5 seeds'; reduced: '5,000 of its 50,000 training
+    examples, 3 of 50 epochs, 3 seeds' (each set's own where they differ)."""
+    def one(size, whole, epochs, target, seeds):
+        return (f"{number(size, 'count')} of {number(whole, 'count')}" if reduced else number(size, "count"),
+                f"{epochs} of {target}" if reduced else str(epochs), f"{seeds} seed{'s' * (seeds != 1)}")
+    parts = [one(*f) for f in sorted(found)]
+    if len({p[1:] for p in parts}) > 1:
+        return "; ".join(f"{s} training examples, {e} epochs, {n}" for s, e, n in parts)
+    sizes = [p[0] for p in parts]
+    listed = sizes[0] if len(sizes) == 1 else f"{', '.join(sizes[:-1])} and {sizes[-1]}"
+    return f"{listed} training examples, {parts[0][1]} epochs, {parts[0][2]}"
+
+
+def _counts(verdicts: pd.DataFrame) -> dict[str, int]:
+    counts = verdicts["verdict"].value_counts()
+    return {v: int(counts.get(v, 0)) for v in VERDICTS}
+
+
+def _brief_claim(row: pd.Series, base: str) -> str:
+    """A claim in words, linked to its evidence, with ours beside the paper's value."""
+    ours, theirs = in_brief(row["ours"]), row["paper"]
+    said = ([f"ours: {ours}"] if ours else []) + ([] if theirs.startswith("Table") else [f"the paper: {theirs}"])
+    numbers = f" ({'; '.join(said)})" if said else ""
+    return f'<a href="{_evidence_of(row, base)}">{_lower(HEADLINES[row["claim"]])}</a>' \
+        + html.escape(numbers, quote=False)
+
+
+def _lower(text: str) -> str:
+    return text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def findings(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str, base: str = "") -> str:
+    """The findings as HTML: how many claims held, held in part, did not or could not be tested, at what scale; the
+    central claims (`CENTRAL`) that held or did not, each with our number beside the paper's; what could not be
+    tested and why, with the provisional verdicts of runs still accumulating."""
+    counts = _counts(verdicts)
+    n = len(verdicts)
+    badges = [f'<span class="bs-badge" style="background-color: {COLOURS[v]}">{counts[v] or "none"} {words}</span>'
+              for v, words in ((REPRODUCED, REPRODUCED), (PARTLY, PARTLY), (NOT_REPRODUCED, NOT_REPRODUCED),
+                               (NOT_TESTABLE, "could not be tested here"))]
+    said = [f"<p><b>What we found.</b> Of the paper's {n} quantitative claims that we test, {', '.join(badges[:3])} "
+            f"and {badges[3]}. {html.escape(scale_text, quote=False)}</p>"]
+    by_id = verdicts.set_index("claim", drop=False)
+    central = [by_id.loc[c] for c in CENTRAL if c in by_id.index]
+    for verdict, label in ((REPRODUCED, "Held"), (PARTLY, "Held in part"), (NOT_REPRODUCED, "Did not hold")):
+        rows = [r for _, r in verdicts[verdicts["verdict"] == verdict].iterrows()]
+        if len(rows) > FEW:  # many: the central ones by name, the others in the overview
+            rows = [r for r in central if r["verdict"] == verdict]
+        others = counts[verdict] - len(rows)
+        if rows or others:
+            items = "; ".join(_brief_claim(r, base) for r in rows)
+            more = f"{'; and ' if rows else ''}{others} {'more ' if rows else ''}claim{'s' * (others != 1)} " \
+                   "(listed below)" if others else ""
+            said.append(f"<p><b>{label}</b> ({counts[verdict]}): {items}{more}.</p>")
+    untested = verdicts[verdicts["verdict"] == NOT_TESTABLE]
+    if not untested.empty:
+        reasons: dict[str, list[str]] = {}
+        for _, row in untested.iterrows():
+            reasons.setdefault(why_not_testable(row), []).append(_lower(HEADLINES[row["claim"]]))
+        text = "; ".join(f"{', '.join(h)} ({html.escape(why, quote=False)})" for why, h in reasons.items())
+        if not provisional.empty:
+            judged = "; ".join(f"{_lower(HEADLINES[r['claim']])}: {r['verdict']}" for _, r in provisional.iterrows())
+            fewest = int(provisional["fewest seeds"].min())
+            seeds = "a single seed at some B" if fewest < 2 else f"at least {fewest} seeds at every B"
+            runs = int(provisional.groupby("section")["runs"].first().sum())
+            text += f". Judged provisionally on the {runs} full-scale runs finished so far ({seeds}): {judged}"
+        said.append(f"<p><b>Not tested here</b> ({counts[NOT_TESTABLE]}): {text}.</p>")
+    return "\n".join(said)
+
+
+def overview(verdicts: pd.DataFrame, provisional: pd.DataFrame, base: str = "") -> str:
+    """One line per claim, in the paper's order, grouped by the chapter that shows it: the claim in words (a link
+    to its evidence), the paper's value, the verdict on its colour (and a provisional verdict beside it)."""
+    later = provisional.set_index("claim")["verdict"] if not provisional.empty else pd.Series(dtype=str)
+    order = verdicts["chapter"].map(list(_CHAPTERS).index)  # the book's order of chapters, the paper's within one
+    rows, chapter = [], None
+    for _, row in verdicts.assign(order=order).sort_values("order", kind="stable").iterrows():
+        if row["chapter"] != chapter:
+            chapter = row["chapter"]
+            title = html.escape(_CHAPTERS.get(chapter, chapter))
+            rows.append(f'<tr class="bs-group"><th colspan="3">{title}</th></tr>')
+        verdict = html.escape(row["verdict"])
+        if row["claim"] in later.index:
+            verdict += f"<br><small>provisionally {html.escape(later[row['claim']])}</small>"
+        rows.append(f'<tr><td><a href="{_evidence_of(row, base)}">'
+                    f'{html.escape(HEADLINES[row["claim"]])}</a></td><td>{_code(row["paper"])}</td>'
+                    f'<td class="bs-verdict" style="background-color: {COLOURS[row["verdict"]]}">{verdict}</td></tr>')
+    return ('<table class="bs-overview"><thead><tr><th>claim</th><th>the paper</th><th>verdict</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+_CHAPTERS = {"accuracy": "Test accuracy against batch size", "gap": "The generalization gap",
+             "efficiency": "Training efficiency", "lr_scaling": "Learning-rate scaling",
+             "landscape": "Loss landscape and sharpness", "noise": "Gradient noise", "critical": "Critical batch size"}
+
+
+def _code(text: str) -> str:
+    """Plain text as HTML, a `code` span as <code> (no backtick reaches the page)."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(str(text), quote=False))
+
+
+def verdict_table(verdicts: pd.DataFrame, base: str = "") -> HTML:
+    """`report.evaluate`'s table as the report shows it, narrow enough for its column: the verdict first, on its
+    colour; the claim (where in the paper, in its words, a link to the evidence); the paper's value; ours, with the
+    tolerance folded under it."""
+    from IPython.display import HTML
+
+    rows = []
+    for _, row in verdicts.iterrows():
+        extra = (f"<br><small>on {row['runs']} full-scale {DATASET_NAMES[row['section']]} runs, the fewest seeds at "
+                 f"any B: {row['fewest seeds']}</small>" if "section" in row else "")
+        rows.append(
+            f'<tr><td class="bs-verdict" style="background-color: {COLOURS[row["verdict"]]}">'
+            f'{html.escape(row["verdict"])}</td>'
+            f'<td><a href="{_evidence_of(row, base)}">{html.escape(row["where"])}</a>: '
+            f'{_code(reader_words(row["statement"]))}</td><td>{_code(row["paper"])}</td>'
+            f'<td>{_code(reader_words(row["ours"]))}{extra}<details><summary>tolerance</summary>{_code(row["tolerance"])}</details>'
+            "</td></tr>")
+    return HTML('<table class="bs-verdicts"><thead><tr><th>verdict</th><th>claim</th><th>the paper</th><th>ours</th>'
+                f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def show(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str, base: str = "") -> HTML:
+    """The findings and the overview, as one block (the report's top; glued for the landing page)."""
+    from IPython.display import HTML
+
+    return HTML(f'<div class="bs-findings">{findings(verdicts, provisional, scale_text, base)}'
+                f"{overview(verdicts, provisional, base)}</div>")

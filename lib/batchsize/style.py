@@ -1,0 +1,81 @@
+"""The house style for numbers: `number` writes every number a table of the book shows (`book.styled`) and every
+number the findings put in words (`overview`), with the decimals its quantity calls for; `quantity_of` tells the
+quantity from a table's column name.
+
+- accuracies, gaps and their differences (percent, percentage points), ratios, correlations, slopes: 2 decimals;
+- R²: 3 decimals; a p-value: 2 significant digits;
+- measurements that span orders of magnitude (losses, sharpness, eigenvalues, variances, noise scales, seconds):
+  3 significant digits;
+- learning rates: as given (0.001, 0.0078);
+- counts and sizes: whole numbers with thousands separated (5,000, 60,000); a batch size never (B = 1024, as the
+  paper writes it);
+- a minus sign is a minus (−), a sign only where `sign` asks for it and never on a zero (no "+0.00").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+DECIMALS = {"percent": 2, "pp": 2, "ratio": 2, "r": 2, "slope": 2, "r2": 3}
+SIGNIFICANT = {"p": 2, "measure": 3, "seconds": 3}
+MISSING = "—"
+
+# Column names (lower case) -> quantity, first match wins; a column of whole numbers is a count (`count`) or, by
+# name, a batch size (`batch`).
+_COLUMNS = [
+    (r"ratio|×|÷|speed|factor", "ratio"),
+    (r"(^|[\s(])(b|b\*|batch[\s_]size|trained b|b small|b large|optimal[\s_]b|critical[\s_]b)($|[\s)])", "batch"),
+    (r"r²|r2\b", "r2"),
+    (r"^p$|p[\s_-]?value", "p"),
+    (r"loss|sharp|eigen|trace|varian|σ|noise|fpc|norm", "measure"),
+    (r"time|second|\(s\)", "seconds"),
+    (r"(^|\s)(lr|η)($|\s)|learning rate", "lr"),
+    (r"acc|gap|Δ|\bpp\b|differ|drop|gain", "pp"),
+    (r"(^|\s)(r|ρ|a)($|\s)|pearson|spearman|slope|exponent", "r"),
+]
+
+
+def quantity_of(column: str) -> str:
+    """The quantity a column holds, from its name (`number`'s keys; `value` when the name says nothing)."""
+    name = str(column).lower()
+    return next((quantity for pattern, quantity in _COLUMNS if re.search(pattern, name)), "value")
+
+
+def number(value: object, quantity: str = "value", sign: bool = False, decimals: int = 2) -> str:
+    """`value` in the house style for its `quantity` (see the module); `decimals` for a plain `value`."""
+    if value is None or isinstance(value, str):
+        return MISSING if value is None else value
+    value = float(value)
+    if math.isnan(value):
+        return MISSING
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    if quantity in ("batch", "count") or (quantity == "value" and value.is_integer() and decimals == 0):
+        text = f"{value:.0f}" if quantity == "batch" else f"{value:,.0f}"
+    elif quantity == "lr":
+        text = f"{value:g}"
+    elif quantity == "p":
+        text = _p_value(value)
+    elif quantity in SIGNIFICANT:
+        text = _significant(value, SIGNIFICANT[quantity])
+    else:
+        text = f"{value:,.{DECIMALS.get(quantity, decimals)}f}"
+    if re.fullmatch(r"-?[0.,]+", text):  # rounds to zero: no sign, and no minus
+        return text.lstrip("-")
+    return ("+" if sign and value > 0 else "") + text.replace("-", "−")
+
+
+def _significant(value: float, digits: int) -> str:
+    if value == 0:
+        return "0"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    return f"{value:,.{decimals}f}"
+
+
+def _p_value(p: float) -> str:
+    """2 significant digits; below 0.001 as a power of ten (3.2 × 10⁻⁵), never Python's 3.2e-05."""
+    if p >= 0.001 or p == 0:
+        return _significant(p, 2)
+    mantissa, exponent = f"{p:.1e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(str.maketrans('-0123456789', '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'))}"
