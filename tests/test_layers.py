@@ -14,7 +14,7 @@ GROUPS = {
     "definitions": ["version", "style", "paper", "config", "integrity", "plan", "constraints"],
     "data and models": ["data", "models"],
     "training": ["run", "reference", "fast", "train"],
-    "runs": ["store", "sweep"],
+    "runs": ["store", "analysis_store", "sweep"],
     "measurements": ["landscape", "sharpness", "noise", "critical", "checks", "protocol"],
     "judgement": ["stats", "runtable", "timing", "paper_tables", "summaries", "findings", "analysis", "rulebook",
                   "claims_accuracy", "claims_training", "claims_landscape", "report"],

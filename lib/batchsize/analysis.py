@@ -1,7 +1,8 @@
 """The measurements at trained weights that the chapters and the report share: loss surfaces, sharpness, gradient
-variance and the gradient noise scale, each cached per run, so that a chapter and the report compute them once and
-show the same; and `report_tables`, the inputs of the claims' rules. The tables they give are read by `summaries`
-and judged by those rules (`claims_*`, listed by `report`).
+variance and the gradient noise scale, each kept per run in the run's store (`analysis_store`), so that a chapter
+and the report compute them once, show the same, and a fresh clone reads the committed ones; and `report_tables`,
+the inputs of the claims' rules. The tables they give are read by `summaries` and judged by those rules
+(`claims_*`, listed by `report`).
 
 Every function takes the runs to analyse (all seeds of a configuration, not the first) and a `book.Chapter`
 that loads their weights and data.
@@ -9,21 +10,21 @@ that loads their weights and data.
 
 from __future__ import annotations
 
-import joblib
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from . import paper
+from . import analysis_store, paper
 from .runtable import SYNTHETIC
-from .store import REPO_ROOT
+from .store import config_of
 from .summaries import variance_fits
 from .timing import cnn_speed
 
 
 def with_weights(chapter, runs: pd.DataFrame) -> pd.DataFrame:
     """The runs whose trained weights the chapter's stores hold (every seed that has them)."""
-    from .store import config_of
-
     return runs[[chapter.weights_store(run).weights_path(config_of(run)).is_file() for _, run in runs.iterrows()]]
 
 
@@ -50,10 +51,6 @@ def loss_surfaces(chapter, weights: pd.DataFrame, datasets: list[str], grid_poin
     filter-normalized random plane around the trained weights, one row per grid point (`alpha`, `beta`). Both runs
     of a data set draw their directions with the same seed, each normalized to its own network, so the two
     surfaces differ only by the weights; `n_eval` and `points` say what each surface was computed on."""
-    import torch
-
-    from .landscape import filter_normalized_direction, loss_surface
-
     smoke = chapter.profile == "smoke"
     surfaces = []
     for name in datasets:
@@ -61,17 +58,26 @@ def loss_surfaces(chapter, weights: pd.DataFrame, datasets: list[str], grid_poin
         if len(part) < 2:
             continue
         for run in (part.iloc[0], part.iloc[-1]):
-            model = chapter.model(run)
-            x, y = chapter.eval_set(run, surface_eval_size(run, smoke, n_eval))
-            generator = torch.Generator().manual_seed(0)
-            directions = (filter_normalized_direction(model, generator), filter_normalized_direction(model, generator))
-            axis = np.linspace(-1, 1, surface_points(run, smoke, grid_points))
-            loss = loss_surface(model, x, y, directions, axis, axis)
-            a, b = np.meshgrid(axis, axis, indexing="ij")
+            points = surface_points(run, smoke, grid_points)
+            found = measured(chapter, run, "loss_surface", points=points, n_eval=surface_eval_size(run, smoke, n_eval))
+            a, b = np.meshgrid(np.linspace(-1, 1, points), np.linspace(-1, 1, points), indexing="ij")
             surfaces.append(pd.DataFrame({"dataset": name, "batch_size": run["batch_size"], "alpha": a.ravel(),
-                                          "beta": b.ravel(), "test_loss": loss.ravel(), "n_eval": len(x),
-                                          "points": len(axis)}))
+                                          "beta": b.ravel(), "test_loss": np.ravel(found["test_loss"]),
+                                          "n_eval": found["n_eval"], "points": points}))
     return pd.concat(surfaces, ignore_index=True) if surfaces else pd.DataFrame()
+
+
+def _loss_surface(chapter, run: pd.Series, points: int, n_eval: int) -> dict[str, Any]:
+    import torch
+
+    from .landscape import filter_normalized_direction, loss_surface
+
+    model = chapter.model(run)
+    x, y = chapter.eval_set(run, n_eval)
+    generator = torch.Generator().manual_seed(0)
+    directions = (filter_normalized_direction(model, generator), filter_normalized_direction(model, generator))
+    axis = np.linspace(-1, 1, points)
+    return {"n_eval": len(x), "test_loss": loss_surface(model, x, y, directions, axis, axis)}
 
 
 def runs_with_weights(chapter, datasets: list[str]) -> pd.DataFrame:
@@ -81,24 +87,20 @@ def runs_with_weights(chapter, datasets: list[str]) -> pd.DataFrame:
     return with_weights(chapter, runs[runs["dataset"].isin(datasets)])
 
 
-CACHE = joblib.Memory(REPO_ROOT / "_build" / "analysis-cache", verbose=0)
-
-
 def sharpness_table(chapter, weights: pd.DataFrame, epsilon: float = paper.SHARPNESS_EPSILON,
                     n_eval: int | None = None, trace_samples: int = 100) -> pd.DataFrame:
     """ε-sharpness (Eq. 3), Keskar sharpness, top Hessian eigenvalue and Hessian trace (Hutchinson's estimate
     from `trace_samples` Rademacher vectors, with its standard error) of every run in `weights`, in float64 on
-    one fixed evaluation set per data set (the first `n_eval` test examples). Each run's values are cached by
-    its key and these parameters, so the landscape chapter and the report compute them once and show the same."""
+    one fixed evaluation set per data set (the first `n_eval` test examples). Each run's values are kept with
+    these parameters, so the landscape chapter and the report compute them once and show the same."""
     rows = [{"dataset": run["dataset"], "batch_size": run["batch_size"], "seed": run["seed"],
-             "test_acc": run["test_acc"], **_sharpness(run["key"], epsilon, n_eval, chapter, run),
-             **_trace(run["key"], n_eval, trace_samples, chapter, run)}
+             "test_acc": run["test_acc"], **measured(chapter, run, "sharpness", epsilon=epsilon, n_eval=n_eval),
+             **measured(chapter, run, "hessian_trace", n_eval=n_eval, samples=trace_samples)}
             for _, run in weights.iterrows()]
     return pd.DataFrame(rows)
 
 
-@CACHE.cache(ignore=["chapter", "run"])
-def _sharpness(key: str, epsilon: float, n_eval: int | None, chapter, run: pd.Series) -> dict[str, float]:
+def _sharpness(chapter, run: pd.Series, epsilon: float, n_eval: int | None) -> dict[str, float]:
     import torch
 
     from .sharpness import epsilon_sharpness, hessian_top_eigenvalue, keskar_sharpness
@@ -112,9 +114,8 @@ def _sharpness(key: str, epsilon: float, n_eval: int | None, chapter, run: pd.Se
             "hessian_top_eigenvalue": hessian_top_eigenvalue(model, x, y, generator=generator, dtype=torch.float64)}
 
 
-@CACHE.cache(ignore=["chapter", "run"])
-def _trace(key: str, n_eval: int | None, samples: int, chapter, run: pd.Series) -> dict[str, float]:
-    """Cached apart from `_sharpness`, so that adding the trace kept the other measures' cache."""
+def _trace(chapter, run: pd.Series, n_eval: int | None, samples: int) -> dict[str, float]:
+    """Kept apart from `_sharpness`, so that adding the trace kept the other measures' values."""
     import torch
 
     from .sharpness import hessian_trace
@@ -136,24 +137,30 @@ def base_batch_models(weights: pd.DataFrame, datasets: list[str], base: int = 32
 
 
 def variance_table(chapter, models: pd.DataFrame, batch_sizes: list[int], n_batches: int = 20) -> pd.DataFrame:
-    """Eq. (4) against B at each model's trained weights, on its training set, with and without replacement;
-    `variance / fpc` divides out the without-replacement factor (N − B)/(N − 1)."""
+    """Eq. (4) against B (those ≤ N) at each model's trained weights, on its training set, with and without
+    replacement; `variance / fpc` divides out the without-replacement factor (N − B)/(N − 1)."""
+    rows = []
+    for _, run in models.iterrows():
+        for replacement in (True, False):
+            found = measured(chapter, run, "gradient_variance", batch_sizes=list(batch_sizes), n_batches=n_batches,
+                             replacement=replacement)
+            rows.append(pd.DataFrame(found["rows"]).assign(
+                dataset=run["dataset"], N=found["N"], trained_B=run["batch_size"], seed=run["seed"],
+                sampling="with replacement" if replacement else "without replacement"))
+    variance = pd.concat(rows, ignore_index=True)
+    return variance.assign(**{"variance / fpc": variance["variance"] / variance["fpc"]})
+
+
+def _gradient_variance(chapter, run: pd.Series, batch_sizes: list[int], n_batches: int,
+                       replacement: bool) -> dict[str, Any]:
     import torch
 
     from .noise import variance_vs_batch_size
 
-    rows = []
-    for _, run in models.iterrows():
-        model = chapter.model(run)
-        x, y = chapter.train_set(run)
-        sizes = [b for b in batch_sizes if b <= len(x)]
-        for replacement in (True, False):
-            table = variance_vs_batch_size(model, x, y, sizes, n_batches, replacement=replacement,
-                                           generator=torch.Generator().manual_seed(0))
-            rows.append(table.assign(dataset=run["dataset"], N=len(x), trained_B=run["batch_size"], seed=run["seed"],
-                                     sampling="with replacement" if replacement else "without replacement"))
-    variance = pd.concat(rows, ignore_index=True)
-    return variance.assign(**{"variance / fpc": variance["variance"] / variance["fpc"]})
+    x, y = chapter.train_set(run)
+    table = variance_vs_batch_size(chapter.model(run), x, y, [b for b in batch_sizes if b <= len(x)], n_batches,
+                                   replacement=replacement, generator=torch.Generator().manual_seed(0))
+    return {"N": len(x), "rows": table.to_dict("records")}
 
 
 NOISE_EXAMPLES = {"mlp": None, "mnist_cnn": 2_000, "cifar_cnn": 2_000}  # None: the whole training set
@@ -163,20 +170,19 @@ def noise_scales(chapter, models: pd.DataFrame, n_examples: dict[str, int | None
     """McCandlish et al.'s simple noise scale B_noise = tr Σ / |G|² (`noise.noise_scale_simple`) at the trained
     weights of each run in `models`, from per-example gradients on its training set: all of it, or a fixed random
     subset of `n_examples[model]` (default `NOISE_EXAMPLES`: the whole set for the MLPs, 2,000 for the CNNs).
-    `b_noise` is NaN where the estimate of |G|² is not positive (then B_noise cannot be estimated). Cached per run
-    key and subset size."""
+    `b_noise` is NaN where the estimate of |G|² is not positive (then B_noise cannot be estimated). Kept per run
+    and subset size."""
     limits = {**NOISE_EXAMPLES, **(n_examples or {})}
     rows = []
     for _, run in models.iterrows():
-        found = _noise_scale(run["key"], limits.get(run["model"]), chapter, run)
+        found = measured(chapter, run, "noise_scale", n_examples=limits.get(run["model"]))
         rows.append({"dataset": run["dataset"], "trained B": run["batch_size"], "seed": run["seed"], **found,
                      "b_noise": found["b_noise"] if found["grad_sq_norm"] > 0 else np.nan})
     return pd.DataFrame(rows, columns=["dataset", "trained B", "seed", "N", "examples", "b_noise", "trace_sigma",
                                        "grad_sq_norm"])
 
 
-@CACHE.cache(ignore=["chapter", "run"])
-def _noise_scale(key: str, n_examples: int | None, chapter, run: pd.Series) -> dict[str, float]:
+def _noise_scale(chapter, run: pd.Series, n_examples: int | None) -> dict[str, float]:
     import torch
 
     from .noise import noise_scale_simple
@@ -189,6 +195,26 @@ def _noise_scale(key: str, n_examples: int | None, chapter, run: pd.Series) -> d
     found = noise_scale_simple(chapter.model(run), x, y, batch_size=512 if x.dim() == 2 else 32)
     return {"N": n, "examples": len(x), "b_noise": found.b_noise, "trace_sigma": found.trace_sigma,
             "grad_sq_norm": found.grad_sq_norm}
+
+
+# Each analysis that is kept: its version and its computation (a chapter, a run, the parameters). Bump a version
+# when its code computes something else (another seed, evaluation set, number of steps): the kept values of the
+# old version are then computed again. `tests/test_drift.py` computes a sample of the committed ones at HEAD.
+ANALYSES: dict[str, tuple[int, Callable[..., Any]]] = {
+    "loss_surface": (1, _loss_surface),
+    "sharpness": (1, _sharpness),
+    "hessian_trace": (1, _trace),
+    "gradient_variance": (1, _gradient_variance),
+    "noise_scale": (1, _noise_scale),
+}
+
+
+def measured(chapter, run: pd.Series, analysis: str, **params: Any) -> Any:
+    """`analysis` of the run's trained weights with `params`: kept in the store that holds the weights (computed
+    there the first time)."""
+    version, compute = ANALYSES[analysis]
+    return analysis_store.cached(chapter.weights_store(run), config_of(run), analysis, version, params,
+                                 lambda: compute(chapter, run, **params))
 
 
 def report_runs(chapter) -> dict[str, pd.DataFrame]:
