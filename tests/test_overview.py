@@ -72,7 +72,7 @@ def verdicts_of(found: dict[str, str], ours: str = "−1.10 pp [−2.20, −0.00
         rows.append({"claim": claim.id, "where": claim.where, "statement": claim.text, "paper": claim.paper_value,
                      "ours": ("cannot be tested here: no cifar10 runs at B = 1024" if verdict == V.NOT_TESTABLE
                               else ours), "verdict": verdict, "tolerance": claim.tolerance,
-                     "chapter": claim.chapter})
+                     "chapter": claim.chapter, "evidence": claim.section})
     return pd.DataFrame(rows)
 
 
