@@ -37,7 +37,7 @@ def test_rows_cover_the_grid_and_flops_agree_with_speed(result):
     for r in rows:
         assert r["img_s"] > 0 and r["flops_per_step"] > 0 and r["cpu_share"] > 0
         assert math.isclose(r["gflop_s"], r["flops_per_step"] * r["img_s"] / r["batch_size"] / 1e9, rel_tol=0.01)
-        assert r["fraction_of_peak"] > 0
+        assert r["fraction_of_peak"] >= 0  # rounded to 3 decimals: an fp32 step at B = 1 on a busy CPU reads 0.0
         if r["precision"] == "fp32" or result["machine"].get("native_bf16"):  # emulated bf16: the GEMM is no
             # ceiling for oneDNN's convs. A peak timed while another process shares the cores reads up to 20x low
             # (seen: 9.6 against 195 GFLOP/s, and a row at 4.5x "peak"); a unit error is a factor of 1000.
