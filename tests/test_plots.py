@@ -255,3 +255,16 @@ def test_a_run_that_did_not_train_is_drawn_alone_and_left_out_of_the_mean():
         panels.by_batch(ours[ours["outcome"] != "trained"], "test_acc")
     timed = panels.by_batch(ours.assign(median_epoch_time=1.0), "median_epoch_time")  # its time is still a time
     assert not [c for c in timed.collections if c.get_label().startswith("did not train")]
+
+
+def test_the_run_that_trained_in_a_failed_cell_is_a_point_not_a_mean():
+    """Paper-scale MNIST at B = 1024: one seed of three trained; the line ended on its 99.22 % as if a mean."""
+    ours = pd.DataFrame({"dataset": "mnist", "batch_size": [256] * 3 + [1024] * 3, "seed": [42, 43, 44] * 2,
+                         "test_acc": [99.0, 99.2, 99.1, 11.35, 9.8, 99.22],
+                         "outcome": ["trained"] * 3 + ["collapsed", "diverged", "trained"]})
+    for ax in (panels.by_batch(ours, "test_acc"), plots.image_accuracy(ours, "mnist", "III").axes[1]):
+        ours_lines = [line for line in ax.get_lines() if len(line.get_xdata()) and line.get_linestyle() == "-"]
+        assert [list(line.get_xdata()) for line in ours_lines] == [[256]]  # no mean drawn at B = 1024
+        lone = [c for c in ax.collections if c.get_label().startswith("trained where most runs did not")]
+        assert len(lone) == 1 and lone[0].get_offsets().tolist() == [[1024.0, 99.22]]
+    plt.close("all")

@@ -115,9 +115,11 @@ def _in_failed_cell(data: pd.DataFrame, hue: str) -> pd.Series:
 
 
 def by_batch(data: pd.DataFrame, y: str, hue: str = "dataset", ax: plt.Axes | None = None,
-             paper: pd.DataFrame | None = None, title: str | None = None) -> plt.Axes:
+             paper: pd.DataFrame | None = None, title: str | None = None, crosses: bool = True) -> plt.Axes:
     """`y` against B (log₂), one line per `hue`; `paper` (columns B, `y` and `hue`) as dotted open squares in the
-    line's colour. A panel of one `hue` value (its title names it) calls its lines "ours" and "paper"."""
+    line's colour. A panel of one `hue` value (its title names it) calls its lines "ours" and "paper". The runs that
+    did not train are crosses (none without `crosses`: a panel zoomed in on the others), and those that trained in
+    a failed cell points, never a mean (`critical.cell_status`)."""
     if paper is not None and y not in paper:
         raise ValueError(f"the paper's table has no column {y!r} to draw (it has {', '.join(paper.columns)})")
     if ax is None:
@@ -134,7 +136,7 @@ def by_batch(data: pd.DataFrame, y: str, hue: str = "dataset", ax: plt.Axes | No
     if len(line):  # a panel whose every run failed has no line (seaborn would warn of an unused palette)
         sns.lineplot(data=line, x="batch_size", y=y, hue=hue, marker="o", errorbar=_band(line), ax=ax,
                      palette=palette)
-    at_chance = data[failed].dropna(subset=[y])
+    at_chance = data[failed].dropna(subset=[y]) if crosses else data.iloc[:0]
     if len(at_chance):  # drawn one by one, never in the mean: a run that learned nothing is a finding, not a point
         ax.scatter(at_chance["batch_size"], at_chance[y], marker="x", color="0.15", zorder=3,
                    label=f"did not train, not in the mean ({len(at_chance)})")

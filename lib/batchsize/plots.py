@@ -242,7 +242,7 @@ def image_accuracy(runs: pd.DataFrame, dataset: str, table: str) -> plt.Figure:
     fig, axes = grid(2 if zoom else 1, width=6.4 if not zoom else 5.2, height=4)
     by_batch(runs, "test_acc", ax=axes[0], paper=paper, title=DATASET_NAMES[dataset])
     if zoom:
-        by_batch(runs[ok], "test_acc", ax=axes[1], paper=paper,
+        by_batch(runs, "test_acc", ax=axes[1], paper=paper, crosses=False,
                  title=f"{DATASET_NAMES[dataset]}, zoomed: the {int(ok.sum())} runs that trained")
         shared_legend(axes)
         fig.tight_layout()
