@@ -181,7 +181,7 @@ def test_the_deviations_page_is_in_the_book_and_linked_from_the_report_and_the_l
 DEFECTS = {
     "a correlation with more than 3 decimals": re.compile(r"\b[rρ]\s?=\s?[-−]?\d\.\d{4,}"),
     "a range of one value (5–5 seeds)": re.compile(r"\b(\d+)\s?[–-]\s?\1 seeds?\b"),
-    "a stray '(paper …)'": re.compile(r"\(paper …\)"),
+    "a stray '(paper …)'": re.compile(r"\(\s*paper …"),
     "a literal backtick": re.compile(r"`"),
     "a raw subscript (σ̂²_B)": re.compile(r"[²σ̂]_\w"),
     "a signed zero (+0.0 pp, −0.00)": re.compile(r"(?<![\d.,])[+\-−]0\.0+(?![\d.])"),
