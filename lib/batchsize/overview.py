@@ -173,7 +173,7 @@ def scale(runs: pd.DataFrame, so_far: dict[str, pd.DataFrame]) -> str:
 
 
 def _sizes(found: list[tuple[int, int, int, int, int]], reduced: bool) -> str:
-    """'800, 8,000 and 40,000 training examples, 50 epochs, 5 seeds'; reduced: '5,000 of its 50,000 training
+    """'800, 8,000 and 40,000 training examples, 50 epochs, 5 seeds'; reduced: '5,000 of 50,000 training
     examples, 3 of 50 epochs, 3 seeds' (each set's own where they differ)."""
     def one(size, whole, epochs, target, seeds):
         return (f"{number(size, 'count')} of {number(whole, 'count')}" if reduced else number(size, "count"),
