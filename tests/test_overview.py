@@ -128,5 +128,13 @@ def test_the_verdict_table_puts_the_verdict_first_and_folds_the_tolerance():
     assert shown.count("<details><summary>tolerance</summary>") == len(verdicts)
     first = re.search(r"<tbody><tr><td[^>]*>([^<]+)</td>", shown)[1]
     assert first == V.NOT_REPRODUCED and overview.COLOURS[V.REPRODUCED] in shown
-    assert "`" not in shown and "<code>benchmarks/cnn.py</code>" in shown and "the 1K set" in shown
+    assert "`" not in shown and "<code>benchmarks/cnn.py</code>" in shown and "on 1K set" in shown
+    assert "1K set: accuracy drop from B = 8 to B = 512" in shown
     assert '<a href="accuracy.html#synthetic-data-fig-2-table-vii">§IV-A</a>' in shown
+
+
+def test_a_rules_text_in_a_readers_words():
+    assert overview.reader_words("no synthetic-1k runs at B = 512; cifar10: 10%") == "no 1K set runs at B = 512; " \
+        "CIFAR-10: 10%"
+    assert overview.reader_words("compared only on paper-profile runs (these: quick)") == \
+        "compared only on runs at the paper's scale"

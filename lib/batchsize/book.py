@@ -262,7 +262,7 @@ def styled(table: pd.DataFrame, precision: int = 2, na_rep: str = "—") -> Styl
     text = pd.DataFrame({c: "" if numeric[c] else "bs-text" for c in shown.columns}, index=shown.index)
     styler = (shown.style.hide(axis="index").set_table_attributes('class="bs-table"').set_td_classes(text)
               .format({c: f for c, f in formats.items() if f and c in shown}, precision=precision, na_rep=na_rep)
-              .relabel_index([str(c).replace("_", " ") + (" [95 % CI]" if c in folded else "")
+              .relabel_index([str(c).replace("_", " ") + (" [95\u00a0%\u00a0CI]" if c in folded else "")
                               for c in shown.columns], axis="columns"))
     format_all = styler.format
 

@@ -108,11 +108,13 @@ def _float(text: str) -> float:
 
 
 def reader_words(text: str) -> str:
-    """A rule's text with the data sets named as the paper names them (not by their keys)."""
-    names = {**{f"synthetic-{n} set": f"the {n.upper()} set" for n in ("1k", "10k", "50k")},
-             "synthetic-1k": "the 1K set", "synthetic-10k": "the 10K set", "synthetic-50k": "the 50K set",
+    """A rule's text as a reader of the paper says it: the data sets named as the paper names them (not by their
+    keys), the paper's setup called its scale (not a profile)."""
+    names = {**{f"synthetic-{n}{s}": f"{n.upper()} set" for n in ("1k", "10k", "50k") for s in (" set", "")},
              **{k: v for k, v in DATASET_NAMES.items() if not k.startswith("synthetic")}}
-    return re.sub("|".join(sorted(map(re.escape, names), key=len, reverse=True)), lambda m: names[m[0]], text)
+    text = re.sub("|".join(sorted(map(re.escape, names), key=len, reverse=True)), lambda m: names[m[0]], text)
+    text = re.sub(r"paper-profile runs( \(these: \w+\))?", "runs at the paper's scale", text)
+    return re.sub(r"off the paper profile", "below the paper's scale", text)
 
 
 def why_not_testable(row: pd.Series) -> str:
@@ -151,7 +153,7 @@ def scale(runs: pd.DataFrame, so_far: dict[str, pd.DataFrame]) -> str:
 
 
 def _sizes(found: list[tuple[int, int, int, int, int]], reduced: bool) -> str:
-    """'800, 8,000 and 40,000 training examples, 50 epochs, 5 seeds'; reduced: '5,000 of its 50,000 training
+    """'800, 8,000 and 40,000 training examples, 50 epochs, 5 seeds'; reduced: '5,000 of 50,000 training
     examples, 3 of 50 epochs, 3 seeds' (each set's own where they differ)."""
     def one(size, whole, epochs, target, seeds):
         return (f"{number(size, 'count')} of {number(whole, 'count')}" if reduced else number(size, "count"),
