@@ -25,7 +25,6 @@ from .stats import (
     direction_graded,
     effect_graded,
     estimate,
-    graded,
     parts_verdict,
     ratio,
 )
@@ -40,23 +39,30 @@ GAP_AGAINST_B, TIME_TO_TARGET = "Δ against B", "Epochs and wall-clock time to a
 
 
 def _monotonic(tables: dict, profile: str) -> tuple[str, str]:
+    """Per synthetic set, Spearman ρ of B against accuracy over its runs: a set holds when ρ < 0 with p < 0.05;
+    the claim ("on all three") by `parts_verdict`, so two sets of three are partly and one is not. A set we did
+    not run cannot hold: the claim is then at best partly."""
     runs = runs_of(tables)
-    texts, falling = [], []
+    texts, held = [], []
     for name in datasets_in(runs, SYNTHETIC):
         part = runs[runs["dataset"] == name]
         if part["batch_size"].nunique() < 3:
             raise NotTestable(f"fewer than three batch sizes of {name}")
         rho, p = stats.spearmanr(part["batch_size"], part["test_acc"])
-        falling.append(bool(rho < 0 and p < 0.05))
+        held.append(REPRODUCED if rho < 0 and p < 0.05 else NOT_REPRODUCED)
         texts.append(f"{name}: ρ = {rho:.2f} (p = {p:.2g}, {len(part)} runs)")
-    verdict = REPRODUCED if all(falling) and len(falling) == 3 else PARTLY if any(falling) else NOT_REPRODUCED
+    missing = [d for d in SYNTHETIC if d not in set(runs["dataset"])]
+    verdict = parts_verdict(held)
+    if missing:
+        texts.append(f"no runs of {', '.join(missing)}")
+        verdict = PARTLY if verdict == REPRODUCED else verdict
     return "; ".join(texts), verdict
 
 
 CLAIMS.append(
     Claim("synthetic-trend", "§IV-A", "Test accuracy falls monotonically with B on all three synthetic sets",
-          "monotonic decrease", "accuracy", "Spearman ρ(B, acc) over all runs < 0 with p < 0.05 on all three: "
-          "reproduced; on some: partly", _monotonic, section=SYNTHETIC_DATA))
+          "monotonic decrease", "accuracy", "per set, Spearman ρ(B, acc) over all runs < 0 with p < 0.05; all "
+          "three sets: reproduced; two: partly; one or none: not reproduced", _monotonic, section=SYNTHETIC_DATA))
 
 
 def _drop(dataset: str, expected: float, small: int = 8, large: int = 512):
@@ -76,6 +82,9 @@ CLAIMS.extend(
 
 
 def _drop_32_512(tables: dict, profile: str) -> tuple[str, str]:
+    """Parts: each data set's drop from B = 32 to 512 against the paper's 2–6 pp (`effect_graded`: inside it
+    reproduced, comparable partly), and "more on smaller data sets": the 1K set's drop above the 50K set's, their
+    intervals apart (reproduced) or not (not reproduced). The claim by `parts_verdict`."""
     runs = runs_of(tables)
     drops = {}
     for name in datasets_in(runs):
@@ -85,21 +94,21 @@ def _drop_32_512(tables: dict, profile: str) -> tuple[str, str]:
             continue
     if len(drops) < 2:
         raise NotTestable("fewer than two data sets with both B = 32 and B = 512")
-    in_range = [graded(d, paper.DROP_32_512, 0.0, 0.0) == REPRODUCED for d in drops.values()]
-    synthetic = [drops[d].mean for d in SYNTHETIC if d in drops]
-    smaller_stronger = len(synthetic) >= 2 and synthetic[0] > synthetic[-1]
-    verdict = (REPRODUCED if all(in_range) and smaller_stronger else
-               PARTLY if any(in_range) or all(d.low > 0 for d in drops.values()) else NOT_REPRODUCED)
-    ours = "; ".join(f"{d}: {e.text(' pp')}" for d, e in drops.items())
-    return f"{ours}; larger on the smallest synthetic set than the largest: {'yes' if smaller_stronger else 'no'}", \
-        verdict
+    parts = [effect_graded(d, paper.DROP_32_512, 0.0) for d in drops.values()]
+    ours = "; ".join(f"{d}: {e.text(' pp')} ({v})" for (d, e), v in zip(drops.items(), parts, strict=True))
+    smallest, largest = SYNTHETIC[0], SYNTHETIC[-1]
+    if smallest in drops and largest in drops:
+        apart = drops[smallest].low > drops[largest].high
+        parts.append(REPRODUCED if apart else NOT_REPRODUCED)
+        ours += f"; the {smallest} drop above the {largest} drop, intervals apart: {'yes' if apart else 'no'}"
+    return ours, parts_verdict(parts)
 
 
 CLAIMS.append(
     Claim("drop-32-512", "§VII", "Test accuracy degrades 2–6% as B grows from 32 to 512, more on smaller data "
-          "sets", "2–6 pp", "accuracy", f"{INTERVAL} of every data set's drop inside [2, 6] and the 1K set's drop "
-          "above the 50K set's: reproduced; some in [2, 6] or all above 0: partly", _drop_32_512,
-          section=WHOLE_CHAPTER))
+          "sets", "2–6 pp", "accuracy", f"per data set, {INTERVAL} of the drop inside [2, 6] {PP}: reproduced; "
+          f"{COMPARABLE}: partly; and the 1K set's drop above the 50K set's (intervals apart); every part "
+          "reproduced: reproduced; most, or none not reproduced: partly", _drop_32_512, section=WHOLE_CHAPTER))
 
 
 def _best(part: pd.DataFrame) -> tuple[int, set[int]]:
@@ -167,21 +176,25 @@ CLAIMS.append(
 
 
 def _mnist_optimum(tables: dict, profile: str) -> tuple[str, str]:
+    """Our best B against the paper's 64: equal, reproduced; within a factor 2 (B = 32 or 128, the scale's ½× to
+    2×), partly; farther, not reproduced. The B within the seed spread of the best are shown, not counted: on a
+    curve as flat as MNIST's nearly every B is, so a tie would let any curve pass."""
     runs = runs_of(tables)
     mnist = runs[runs["dataset"] == "mnist"]
-    cell(runs, "mnist", 64)
+    cell(runs, "mnist", paper.MNIST_TEXT_OPTIMUM[0])
     best, tied = _best(mnist)
-    verdict = REPRODUCED if best == 64 else PARTLY if 64 in tied else NOT_REPRODUCED
+    theirs = paper.MNIST_TEXT_OPTIMUM[0]
+    verdict = REPRODUCED if best == theirs else PARTLY if theirs / 2 <= best <= 2 * theirs else NOT_REPRODUCED
     at = cell(mnist, "mnist", best)
-    ours = f"best B = {best} ({estimate(at.loc[trained(at), 'test_acc']).text('%')}{_chance_note(at)}); tied " \
-           f"with it: {', '.join(map(str, sorted(tied)))}{_failed_note(mnist)}"
+    ours = f"best B = {best} ({estimate(at.loc[trained(at), 'test_acc']).text('%')}{_chance_note(at)}); within " \
+           f"its seed spread: {', '.join(map(str, sorted(tied)))}{_failed_note(mnist)}"
     return ours, on_paper_runs(verdict, mnist)
 
 
 CLAIMS.append(
     Claim("mnist-optimum", "§IV-A2", "The optimal MNIST batch size is 64 (99.18%)", "B = 64", "accuracy",
-          f"{BEST} = 64: reproduced; B = 64 within the seed spread of the best: partly (paper profile only)",
-          _mnist_optimum, section=PEAK))
+          f"{BEST} = 64: reproduced; 32 or 128 (within a factor 2): partly; the B within the seed spread of the "
+          "best are shown, not counted (paper profile only)", _mnist_optimum, section=PEAK))
 
 
 def _chance_note(part: pd.DataFrame) -> str:
@@ -228,24 +241,33 @@ CLAIMS.append(
           "but within the spread: partly", _mnist_floor, section=MNIST))
 
 
+_III = paper.table("III").set_index("B")
+NEGATIVE_GAP = float(_III["gap"].iloc[-1])  # Table III at its largest B (1024)
+NEGATIVE_GAP_TOL = abs(NEGATIVE_GAP) / 2  # half the paper's gap: a gap near 0 cannot pass
+
+
 def _negative_gap(tables: dict, profile: str) -> tuple[str, str]:
+    """Δ at MNIST's largest B over the runs that trained, graded as an effect against the paper's (`effect_graded`):
+    within half of it, reproduced; negative and of comparable size, partly; a failed cell (at least half of its
+    runs at chance): not reproduced, a constant predictor's gap says nothing about generalisation."""
     runs = runs_of(tables)
     largest = int(runs.loc[runs["dataset"] == "mnist", "batch_size"].max()) if "mnist" in set(runs["dataset"]) \
-        else 1024
+        else int(_III.index[-1])
     part = cell(runs, "mnist", largest)
-    status = cells(part).iloc[0]["status"]
-    if status == FAILED:  # a constant predictor's gap says nothing about generalisation
+    if cells(part).iloc[0]["status"] == FAILED:
         return f"B = {largest} failed: {int((~trained(part)).sum())} of {len(part)} runs at chance", NOT_REPRODUCED
     gap = estimate(part.loc[trained(part), "gap"])
-    verdict = REPRODUCED if gap.high < 0 and status == MEASURED else PARTLY if gap.mean < 0 else NOT_REPRODUCED
-    return f"Δ = {gap.text(' pp')} at B = {largest}{_chance_note(part)}", verdict
+    return (f"Δ = {gap.text(' pp')} at B = {largest}{_chance_note(part)}",
+            effect_graded(gap, NEGATIVE_GAP, NEGATIVE_GAP_TOL))
 
 
 CLAIMS.append(
     Claim("mnist-negative-gap", "§IV-A2", "The gap is negative at MNIST's largest B (underfitting)",
-          "Δ = −0.59 at B = 1024", "gap", f"{INTERVAL} of Δ below 0 (trained runs): reproduced; mean below 0: partly; "
-          "runs at chance are counted, not averaged in; a failed cell (at least half at chance): not reproduced",
-          _negative_gap, section=GAP_AGAINST_B))
+          f"Δ = {NEGATIVE_GAP:g} at B = {int(_III.index[-1])}", "gap",
+          f"{INTERVAL} of Δ (trained runs) within {NEGATIVE_GAP_TOL:.3g} {PP} of {NEGATIVE_GAP:g}: reproduced; "
+          f"all of it below 0 and overlapping ½× to 2× of {NEGATIVE_GAP:g}: partly; runs at chance are counted, "
+          "not averaged in; a failed cell (at least half at chance): not reproduced", _negative_gap,
+          section=GAP_AGAINST_B))
 
 
 CLAIMS.append(
