@@ -19,6 +19,7 @@ from .stats import (
     NOT_REPRODUCED,
     PARTLY,
     REPRODUCED,
+    Estimate,
     NotTestable,
     comparable,
     difference,
@@ -38,19 +39,31 @@ MNIST, CIFAR = "MNIST (Fig. 3, Table III)", "CIFAR-10 (Fig. 4, Table IV)"
 GAP_AGAINST_B, TIME_TO_TARGET = "Δ against B", "Epochs and wall-clock time to a target accuracy"
 
 
+def _counted(part: pd.DataFrame) -> pd.DataFrame:
+    """The runs of one data set whose accuracies count (`critical.cell_status`): those that trained, in cells that
+    did not fail; runs at chance are counted in the text (`_failed_note`), never averaged or ranked in."""
+    at = cells(part, by=("batch_size",))
+    failed = at.loc[at["status"] == FAILED, "batch_size"]
+    return part[trained(part) & ~part["batch_size"].isin(failed)]
+
+
 def _monotonic(tables: dict, profile: str) -> tuple[str, str]:
-    """Per synthetic set, Spearman ρ of B against accuracy over its runs: a set holds when ρ < 0 with p < 0.05;
-    the claim ("on all three") by `parts_verdict`, so two sets of three are partly and one is not. A set we did
-    not run cannot hold: the claim is then at best partly."""
+    """Per synthetic set, Spearman ρ of B against accuracy over its runs that trained (a failed cell is named and
+    left out): a set holds when ρ < 0 with p < 0.05; the claim ("on all three") by `parts_verdict`, so two sets
+    of three are partly and one is not. A set we did not run cannot hold: the claim is then at best partly."""
     runs = runs_of(tables)
     texts, held = [], []
     for name in datasets_in(runs, SYNTHETIC):
         part = runs[runs["dataset"] == name]
-        if part["batch_size"].nunique() < 3:
-            raise NotTestable(f"fewer than three batch sizes of {name}")
-        rho, p = stats.spearmanr(part["batch_size"], part["test_acc"])
+        counted = _counted(part)
+        if counted["batch_size"].nunique() < 3:
+            raise NotTestable(f"fewer than three batch sizes of {name} where runs trained")
+        rho, p = stats.spearmanr(counted["batch_size"], counted["test_acc"])
         held.append(REPRODUCED if rho < 0 and p < 0.05 else NOT_REPRODUCED)
-        texts.append(f"{name}: ρ = {rho:.2f} (p = {p:.2g}, {len(part)} runs)")
+        left_out = len(part) - len(counted)
+        texts.append(f"{name}: ρ = {rho:.2f} (p = {p:.2g}, {len(counted)} runs"
+                     f"{f', {left_out} at chance or in a failed cell left out' if left_out else ''}"
+                     f"{_failed_note(part)})")
     missing = [d for d in SYNTHETIC if d not in set(runs["dataset"])]
     verdict = parts_verdict(held)
     if missing:
@@ -61,22 +74,43 @@ def _monotonic(tables: dict, profile: str) -> tuple[str, str]:
 
 CLAIMS.append(
     Claim("synthetic-trend", "§IV-A", "Test accuracy falls monotonically with B on all three synthetic sets",
-          "monotonic decrease", "accuracy", "per set, Spearman ρ(B, acc) over all runs < 0 with p < 0.05; all "
-          "three sets: reproduced; two: partly; one or none: not reproduced", _monotonic, section=SYNTHETIC_DATA))
+          "monotonic decrease", "accuracy", "per set, Spearman ρ(B, acc) over the runs that trained (failed "
+          "cells named and left out) < 0 with p < 0.05; all three sets: reproduced; two: partly; one or none: not "
+          "reproduced", _monotonic, section=SYNTHETIC_DATA))
+
+
+def _drop_between(runs: pd.DataFrame, dataset: str, small: int, large: int) -> tuple[Estimate | None, str]:
+    """The drop in test accuracy from B = `small` to `large` over the runs that trained (`critical.cell_status`:
+    runs at chance are counted, never averaged in), None where either cell failed (at least half of its runs at
+    chance); and a note naming the runs at chance of both cells."""
+    ends = [cell(runs, dataset, b) for b in (small, large)]
+    status = [cells(e).iloc[0]["status"] for e in ends]
+    notes = [f"B = {b}: {int((~trained(e)).sum())} of {len(e)} runs at chance, "
+             f"{'failed' if s == FAILED else 'left out'}"
+             for b, e, s in zip((small, large), ends, status, strict=True) if not trained(e).all()]
+    note = f" ({'; '.join(notes)})" if notes else ""
+    if FAILED in status:
+        return None, note
+    return difference(*(e.loc[trained(e), "test_acc"] for e in ends)), note
+
+
+FAILED_DROP = "a failed cell: training collapsed, not a drop of the paper's size"
 
 
 def _drop(dataset: str, expected: float, small: int = 8, large: int = 512):
     def test(tables: dict, profile: str) -> tuple[str, str]:
-        runs = runs_of(tables)
-        drop = difference(cell(runs, dataset, small)["test_acc"], cell(runs, dataset, large)["test_acc"])
-        return f"{drop.text(' pp')} from B = {small} to {large}", effect_graded(drop, expected, 1.5)
+        drop, note = _drop_between(runs_of(tables), dataset, small, large)
+        if drop is None:
+            return f"B = {small} to {large}: {FAILED_DROP}{note}", NOT_REPRODUCED
+        return f"{drop.text(' pp')} from B = {small} to {large}{note}", effect_graded(drop, expected, 1.5)
     return test
 
 
 CLAIMS.extend(
     [Claim(f"synthetic-drop-{d[10:]}", "§IV-A", f"{d} set: accuracy drop from B = 8 to B = 512",
-           f"{e:.1f} pp", "accuracy", f"{INTERVAL} of the drop within 1.5 {PP} of it: reproduced; {COMPARABLE}: "
-           "partly", _drop(d, e), section=SYNTHETIC_DATA)
+           f"{e:.1f} pp", "accuracy", f"{INTERVAL} of the drop (runs that trained) within 1.5 {PP} of it: "
+           f"reproduced; {COMPARABLE}: partly; a failed cell at either end: not reproduced", _drop(d, e),
+           section=SYNTHETIC_DATA)
      for d, e in zip(paper.SECTION_IVA["dataset"], paper.SECTION_IVA["acc_B8"] - paper.SECTION_IVA["acc_B512"],
                      strict=True)])
 
@@ -86,16 +120,19 @@ def _drop_32_512(tables: dict, profile: str) -> tuple[str, str]:
     reproduced, comparable partly), and "more on smaller data sets": the 1K set's drop above the 50K set's, their
     intervals apart (reproduced) or not (not reproduced). The claim by `parts_verdict`."""
     runs = runs_of(tables)
-    drops = {}
+    drops, parts, texts = {}, [], []
     for name in datasets_in(runs):
         try:
-            drops[name] = difference(cell(runs, name, 32)["test_acc"], cell(runs, name, 512)["test_acc"])
+            drop, note = _drop_between(runs, name, 32, 512)
         except NotTestable:
             continue
-    if len(drops) < 2:
+        if drop is not None:
+            drops[name] = drop
+        parts.append(NOT_REPRODUCED if drop is None else effect_graded(drop, paper.DROP_32_512, 0.0))
+        texts.append(f"{name}: {FAILED_DROP if drop is None else drop.text(' pp')}{note} ({parts[-1]})")
+    if len(parts) < 2:
         raise NotTestable("fewer than two data sets with both B = 32 and B = 512")
-    parts = [effect_graded(d, paper.DROP_32_512, 0.0) for d in drops.values()]
-    ours = "; ".join(f"{d}: {e.text(' pp')} ({v})" for (d, e), v in zip(drops.items(), parts, strict=True))
+    ours = "; ".join(texts)
     smallest, largest = SYNTHETIC[0], SYNTHETIC[-1]
     if smallest in drops and largest in drops:
         apart = drops[smallest].low > drops[largest].high
@@ -106,9 +143,10 @@ def _drop_32_512(tables: dict, profile: str) -> tuple[str, str]:
 
 CLAIMS.append(
     Claim("drop-32-512", "§VII", "Test accuracy degrades 2–6% as B grows from 32 to 512, more on smaller data "
-          "sets", "2–6 pp", "accuracy", f"per data set, {INTERVAL} of the drop inside [2, 6] {PP}: reproduced; "
-          f"{COMPARABLE}: partly; and the 1K set's drop above the 50K set's (intervals apart); every part "
-          "reproduced: reproduced; most, or none not reproduced: partly", _drop_32_512, section=WHOLE_CHAPTER))
+          "sets", "2–6 pp", "accuracy", f"per data set, {INTERVAL} of the drop (runs that trained) inside [2, 6] "
+          f"{PP}: reproduced; {COMPARABLE}: partly; a failed cell: not reproduced; and the 1K set's drop above "
+          "the 50K set's (intervals apart); every part reproduced: reproduced; most, or none not reproduced: "
+          "partly", _drop_32_512, section=WHOLE_CHAPTER))
 
 
 def _best(part: pd.DataFrame) -> tuple[int, set[int]]:
