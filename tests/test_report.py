@@ -39,7 +39,8 @@ def histories(table: pd.DataFrame, reached: dict[int, int], epochs: int = 10) ->
 
 
 def verdict(claim_id: str, **tables: pd.DataFrame) -> tuple[str, str]:
-    tables = {k.replace("_", "-") if k in ("lr_scaling", "cnn_speed") else k: v for k, v in tables.items()}
+    dashed = ("lr_scaling", "cnn_speed", "mnist_largest_batch")  # table names with a dash
+    tables = {k.replace("_", "-") if k in dashed else k: v for k, v in tables.items()}
     claim = next(c for c in report.claims() if c.id == claim_id)
     row = report.evaluate([claim], tables, "paper").iloc[0]
     return row["ours"], row["verdict"]
@@ -313,6 +314,43 @@ def test_a_negative_gap_at_chance_is_not_the_papers_negative_gap():
                      outcome={("mnist", 1024): "collapsed"})
     ours, verdict_ = verdict("mnist-negative-gap", accuracy=collapsed)
     assert verdict_ == stats.NOT_REPRODUCED and "at chance" in ours
+
+
+def largest_batch(outcomes: str, acc: float = 98.32, spread: float = 0.05) -> pd.DataFrame:
+    """MNIST runs at B = 1024, one per letter of `outcomes` (t: trained, c: collapsed, d: diverged), seeds 42, 43,
+    …; the trained ones around `acc`, `spread` apart."""
+    table = pd.concat([runs({("mnist", 1024): acc}).iloc[[0]]] * len(outcomes), ignore_index=True)
+    names = {"t": "trained", "c": "collapsed", "d": "diverged"}
+    table = table.assign(seed=range(42, 42 + len(outcomes)), outcome=[names[o] for o in outcomes],
+                         test_acc=[acc + spread * (i % 3 - 1) for i in range(len(outcomes))])
+    table["key"] = [f"mnist-1024-{s}" for s in table["seed"]]
+    table.loc[table["outcome"] == "collapsed", "test_acc"] = 11.35
+    table.loc[table["outcome"] == "diverged", "test_acc"] = 9.8
+    return table.assign(diverged=table["outcome"] == "diverged")
+
+
+def test_mnist_largest_batch_counts_failed_runs_as_failures():
+    """Table III's B = 1024 row on every seed of the recipe: a run at chance is a failure, never missing data."""
+    ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("ttt"))
+    assert verdict_ == stats.REPRODUCED and "0 of 3 runs failed" in ours and "[0.0, 70.8]" in ours
+    ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("tttttttt"))
+    assert verdict_ == stats.REPRODUCED and "0 of 8 runs failed" in ours and "[0.0, 36.9]" in ours
+    ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("ttcttttt"))
+    assert verdict_ == stats.PARTLY and "1 of 8 runs failed (1 collapsed, 0 diverged" in ours and "[0.3, 52.7]" in ours
+    ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("cdt", acc=99.22, spread=0.0))
+    assert verdict_ == stats.NOT_REPRODUCED  # the paper-scale runs as they stand: two of three failed
+    assert "2 of 3 runs failed (1 collapsed, 1 diverged; seeds 42, 43, 44)" in ours and "[9.4, 99.2]" in ours
+    assert "the 1 that trained: 99.22% (n = 1, no interval)" in ours
+    assert verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("ttcdtcdt"))[1] == stats.NOT_REPRODUCED
+    off = largest_batch("ttt", acc=96.0)  # every run trained, 2.3 pp below the paper's
+    assert verdict("mnist-largest-batch", mnist_largest_batch=off)[1] == stats.NOT_REPRODUCED
+    near = largest_batch("ttt", acc=98.9)  # every run trained, 0.6 pp above: beyond half Table III's spread
+    assert verdict("mnist-largest-batch", mnist_largest_batch=near)[1] == stats.PARTLY
+    quick = largest_batch("ttt").assign(prov_profile="quick")
+    assert verdict("mnist-largest-batch", mnist_largest_batch=quick)[1] == stats.NOT_TESTABLE
+    assert verdict("mnist-largest-batch", accuracy=largest_batch("ttt"))[1] == stats.NOT_TESTABLE  # no such table
+    row = summaries.failure_table(largest_batch("cdt", acc=99.22)).iloc[0]
+    assert (row["failed"], row["status"], row["paper test_acc"]) == (2, "failed", 98.32) and pd.isna(row["CI low"])
 
 
 def test_cifar_collapse():

@@ -12,7 +12,7 @@ from scipy import stats
 
 from . import paper
 from .critical import FAILED, MEASURED, ONE_RUN, critical_batch_size
-from .paper_tables import compare_accuracy, on_paper_runs
+from .paper_tables import accuracy_tolerances, compare_accuracy, on_paper_runs
 from .rulebook import BEST, COMPARABLE, INTERVAL, PP, TABLE_TOLERANCE, Claim, datasets_in, runs_of
 from .runtable import SYNTHETIC, cell, cells, trained
 from .stats import (
@@ -26,9 +26,11 @@ from .stats import (
     direction_graded,
     effect_graded,
     estimate,
+    graded,
     parts_verdict,
     ratio,
 )
+from .summaries import failure_table
 from .timing import epoch_times
 
 CLAIMS: list[Claim] = []  # in the paper's order
@@ -37,6 +39,7 @@ WHOLE_CHAPTER = "Test accuracy against batch size (Figs 2–4, Tables III, IV, V
 SYNTHETIC_DATA, PEAK = "Synthetic data (Fig. 2, Table VII)", "Where does accuracy peak?"
 MNIST, CIFAR = "MNIST (Fig. 3, Table III)", "CIFAR-10 (Fig. 4, Table IV)"
 GAP_AGAINST_B, TIME_TO_TARGET = "Δ against B", "Epochs and wall-clock time to a target accuracy"
+LARGEST_BATCH = "MNIST at its largest batch size: how often training fails"
 
 
 def _counted(part: pd.DataFrame) -> pd.DataFrame:
@@ -306,6 +309,47 @@ CLAIMS.append(
           f"all of it below 0 and overlapping ½× to 2× of {NEGATIVE_GAP:g}: partly; runs at chance are counted, "
           "not averaged in; a failed cell (at least half at chance): not reproduced", _negative_gap,
           section=GAP_AGAINST_B))
+
+
+def _largest_batch(tables: dict, profile: str) -> tuple[str, str]:
+    """Table III's last row on every seed of the paper's recipe there (`analysis.largest_batch_runs`): a run that
+    did not train is a failure of the recipe, never missing data. Not reproduced where at least half of the runs
+    failed (the book's failed cell) or the runs that trained are far from the paper's accuracy (`graded`, the
+    table's tolerances); reproduced only where no run failed (the failure rate's interval reaches 0; with few
+    seeds it cannot exclude rates up to its upper end, shown) and the accuracy is within the table's tolerance;
+    partly otherwise."""
+    largest = int(_III.index[-1])
+    runs = runs_of(tables, "mnist-largest-batch")
+    part = runs[(runs["dataset"] == "mnist") & (runs["batch_size"] == largest)]
+    if part.empty:
+        raise NotTestable(f"no MNIST runs at B = {largest}")
+    row = failure_table(part).iloc[0]
+    theirs, (tol, partly_tol) = float(_III.loc[largest, "test_acc"]), accuracy_tolerances("mnist")
+    if row["trained"]:
+        mean = row["test_acc (trained)"]  # an interval only for a measured cell (`runtable.cells`)
+        acc = (Estimate(mean, row["CI low"], row["CI high"], int(row["trained"])) if pd.notna(row["CI low"])
+               else Estimate(mean, mean, mean, 1))
+        accuracy = graded(acc, theirs, tol, partly_tol)
+        said = f"the {row['trained']} that trained: {acc.text('%')}"
+    else:
+        accuracy, said = NOT_REPRODUCED, "none trained"
+    verdict = (NOT_REPRODUCED if row["status"] == FAILED or accuracy == NOT_REPRODUCED else
+               REPRODUCED if row["failed"] == 0 and accuracy == REPRODUCED else PARTLY)
+    ours = (f"{row['failed']} of {row['runs']} runs failed ({row['collapsed']} collapsed, {row['diverged']} "
+            f"diverged; seeds {row['seeds']}): failure rate {row['failure rate']:.0f} % "
+            f"[{row['failure rate CI low']:.1f}, {row['failure rate CI high']:.1f}] (Clopper–Pearson 95 %); {said}")
+    return ours, on_paper_runs(verdict, part)
+
+
+CLAIMS.append(
+    Claim("mnist-largest-batch", "Table III", f"MNIST trains at B = {int(_III.index[-1])} with the linear rule and "
+          f"warm-up, to {float(_III['test_acc'].iloc[-1]):.2f}% test accuracy",
+          f"{float(_III['test_acc'].iloc[-1]):.2f}% (no failure reported)", "accuracy",
+          "runs that did not train are failures, never missing data: at least half of them failed (the book's "
+          "failed cell), or the trained runs' accuracy all beyond the table's partly tolerance: not reproduced; no "
+          "run failed (the failure rate's exact 95 % interval reaches 0) and the trained runs' interval within the "
+          "table's tolerance of the paper's: reproduced; otherwise partly (paper profile only; every seed of the "
+          "paper's recipe at this B)", _largest_batch, section=LARGEST_BATCH))
 
 
 CLAIMS.append(
