@@ -29,7 +29,7 @@ batch_sizes = None  # e.g. [8, 32, 128]; None: the profile's batch sizes
 import pandas as pd
 from IPython.display import Markdown, display
 
-from batchsize import book, findings, paper, paper_tables, plots, runtable, summaries
+from batchsize import analysis, book, findings, paper, paper_tables, plots, runtable, summaries
 from batchsize.config import make_config
 
 chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds, data_dir, store, batch_sizes)
@@ -162,3 +162,25 @@ if len(failed):
                  "run did not train: running training loss (log scale) and test accuracy per epoch; dashed: chance. "
                  "A collapsed run's loss settles at ln C (a constant prediction); a diverged run is drawn up to its "
                  "last finite epoch (not at all if that was none).", failed, "Runs that did not train")
+
+# %% [markdown]
+# ## MNIST at its largest batch size: how often training fails
+#
+# Table III gives one number at MNIST's largest B, {glue:text}`iii_1024:.2f`%, and says nothing of runs that did
+# not train. Here a run of the paper's recipe at that B (the linear rule with its warm-up) that collapsed or
+# diverged counts as a failure of the recipe, never as missing data: every seed the store has is counted (the
+# `mnist-largest-batch` sweep adds seeds to the three of the MNIST section), the failure rate is given with its
+# exact (Clopper–Pearson) interval, and beside it the accuracy of the runs that trained and the paper's. The
+# report's `mnist-largest-batch` claim grades this row.
+
+# %% tags=["hide-input"]
+largest = analysis.largest_batch_runs(chapter)
+if largest.empty:
+    display(Markdown("No run of the paper's recipe at MNIST's largest B is finished in this store."))
+else:
+    failures = summaries.failure_table(largest)
+    book.publish(book.styled(failures), "Runs of the paper's recipe at MNIST's largest B: how many failed "
+                 "(collapsed to a constant predictor, or diverged), the failure rate in percent with its exact "
+                 "(Clopper–Pearson) 95 % interval, the test accuracy of the runs that trained (an interval only "
+                 "where at least two trained and most did) and the paper's Table III value.", failures,
+                 "Failure rate at MNIST's largest B", runs=largest)

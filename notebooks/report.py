@@ -61,10 +61,11 @@ overview.show(verdicts, provisional, scale)
 # paper](../book/deviations.md).
 
 # %% tags=["hide-input"]
-display(Markdown("Each section renders the paper profile where its paper runs are complete, else the quick "
-                 "profile: " + "; ".join(f"{s}: **{chapter.profile_of(s)}**" for s in chapter.sections) + ". A "
-                 "claim that pools sections may therefore pool profiles; absolute numbers are judged only on "
-                 "paper-profile runs."))
+judged = pd.concat([tables[t] for t in ("accuracy", "lr-scaling", "critical_runs")]).drop_duplicates(["section", "key"])
+display(Markdown("Each data set of each section renders the paper profile where its paper runs are complete, else the "
+                 "quick profile. A claim that pools sections may therefore pool profiles; absolute numbers are judged "
+                 "only on paper-profile runs. Per section:\n\n" + "\n".join(
+                     f"- {s}: {book.scale_text(part)}" for s, part in judged.groupby("section", sort=False))))
 
 # %% [markdown]
 # ## Every claim in full

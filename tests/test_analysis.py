@@ -366,12 +366,34 @@ def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
     monkeypatch.setattr(analysis, "sharpness_table", lambda chapter, mlp, n_eval: asked.update(n_eval=n_eval) or mlp)
     monkeypatch.setattr(analysis, "variance_table", lambda chapter, models, sizes: sizes)
     monkeypatch.setattr(analysis, "variance_fits", lambda sizes: sizes)
+    monkeypatch.setattr(analysis, "largest_batch_runs", lambda chapter: pd.DataFrame({"key": ["largest"]}))
     tables = analysis.report_tables(Sections())
     assert set(tables) == {"accuracy", "lr-scaling", "sharpness", "variance_fits", "critical_runs", "cnn-speed",
-                           "histories"}
+                           "histories", "mnist-largest-batch"}
     assert list(tables["histories"]["key"]) == ["cifar10", "shared", "cifar10-paper"]  # CIFAR-10's, paper so far
     assert asked["n_eval"] == 256 and set(tables["sharpness"]["model"]) == {"mlp"}
     assert list(tables["critical_runs"]["key"]) == ["synthetic", "shared", "mnist", "cifar10", "dataset-size"]
+
+
+def test_largest_batch_runs_reads_every_finished_seed_of_the_recipe_and_no_variant(monkeypatch):
+    """A failure rate counts every seed of the paper's recipe at MNIST's largest B that is finished (42 and 45
+    here), never a variant of it (the square-root or fixed rule, the longer warm-up), and trains nothing."""
+    class Store:
+        def has(self, config):
+            return config.seed in (42, 45)
+
+    class Chapter:
+        per_dataset, profile, store = False, "paper", Store()
+
+    read = {}
+    monkeypatch.setattr(analysis, "run_sweep", lambda configs, store, profile, progress: read.update(
+        configs=configs, profile=profile) or pd.DataFrame({"key": [c.key() for c in configs]}))
+    runs = analysis.largest_batch_runs(Chapter())
+    assert [(c.seed, c.batch_size, c.lr_rule, c.warmup_epochs) for c in read["configs"]] == [
+        (42, 1024, "linear", 5), (45, 1024, "linear", 5)]
+    assert read["profile"] == "paper" and set(runs["section"]) == {"mnist-largest-batch"}
+    Store.has = lambda self, config: False
+    assert analysis.largest_batch_runs(Chapter()).empty
 
 
 def test_protocol_table_sets_algorithm_2_beside_the_measured_best_b():

@@ -10,7 +10,8 @@ For each claim:
   paper-scale runs finished so far on which `report.evaluate_so_far` judges that data set's claims;
 - the chapter's side: what the claim's chapter renders of those data sets: the runs of the sections its own
   `book.Chapter` declares, each data set at the profile the chapter resolves for it, and the paper-scale runs
-  finished so far where the claim's section shows them (its code calls `paper_so_far` or `paper_scale_so_far`).
+  finished so far where the claim's section shows them (its code calls `paper_so_far` or `paper_scale_so_far`);
+  for a run table that is no section's runs (`SHOWN_BY`), what the section's call of its `analysis` function gives.
 The two must be the same runs (the same run keys); the section must exist under the heading the claim names.
 """
 
@@ -27,7 +28,11 @@ from batchsize.stats import NotTestable
 from conftest import REPO
 
 NOTEBOOKS = REPO / "notebooks"
-RUN_TABLES = ("accuracy", "histories", "lr-scaling", "sharpness", "variance_fits", "critical_runs")
+RUN_TABLES = ("accuracy", "histories", "lr-scaling", "sharpness", "variance_fits", "critical_runs",
+              "mnist-largest-batch")
+# Run tables that are no section's runs, and the `analysis` function that gives them: the claim's section must call
+# it, and what it gives there is what the chapter shows.
+SHOWN_BY = {"mnist-largest-batch": "largest_batch_runs"}
 # A claim whose chapter cannot show the same runs today: claim id -> why (an expected failure, reported as such).
 CANNOT_SHOW_YET = {
     "cifar-slowdown": "the report judges CIFAR-10's paper-scale runs finished so far (provisionally) and its rule's "
@@ -162,6 +167,12 @@ def report_keys(claim, judged) -> tuple[set[str], set[str], set[str]]:
 def chapter_keys(claim, read: set[str], datasets: set[str], stores) -> set[str]:
     """The run keys the claim's chapter renders of `datasets` for the tables the rule reads."""
     chapter, declared = stores(claim.chapter), declared_sections(claim.chapter)
+    if read <= set(SHOWN_BY):
+        source = section_source(claim.chapter, claim.section)
+        for table in read:
+            assert f"analysis.{SHOWN_BY[table]}(" in source, f"{claim.section} does not show {table}"
+        shown = pd.concat([getattr(analysis, SHOWN_BY[table])(chapter) for table in sorted(read)])
+        return set(shown.loc[shown["dataset"].isin(datasets), "key"])
     shows_so_far = any(call in section_source(claim.chapter, claim.section)
                        for call in ("paper_so_far", "paper_scale_so_far"))
     wanted = set(book.sections_of(sorted(datasets)))

@@ -17,9 +17,11 @@ import numpy as np
 import pandas as pd
 
 from . import analysis_store, paper
+from .plan import get_profile, section_configs
 from .runtable import SYNTHETIC
-from .store import config_of
+from .store import config_of, default_store
 from .summaries import variance_fits
+from .sweep import run_sweep
 from .timing import cnn_speed
 
 
@@ -217,6 +219,23 @@ def measured(chapter, run: pd.Series, analysis: str, **params: Any) -> Any:
                                  lambda: compute(chapter, run, **params))
 
 
+LARGEST_BATCH = "mnist-largest-batch"  # the sweep section of further seeds of the paper's recipe at MNIST's largest B
+
+
+def largest_batch_runs(chapter) -> pd.DataFrame:
+    """Every run of the paper's recipe (linear rule, its warm-up) at MNIST's largest B that the store holds, the
+    `mnist` section's seeds and the further seeds of the `mnist-largest-batch` section (42–49 at paper scale), as
+    many as are finished: a failure rate counts every seed there is. Under `auto` the paper store (the recipe is
+    the paper's); a profile or store given by hand reads its own. Read, never trained (empty where none is
+    finished)."""
+    profile, store = ("paper", default_store("paper")) if chapter.per_dataset else (chapter.profile, chapter.store)
+    recipe = get_profile(profile)
+    finished = [c for c in section_configs(profile, LARGEST_BATCH)
+                if c.key() == recipe.config(c.dataset, c.batch_size, c.seed).key() and store.has(c)]
+    return (run_sweep(finished, store, profile, progress=False).assign(section=LARGEST_BATCH) if finished
+            else pd.DataFrame())
+
+
 def report_runs(chapter) -> dict[str, pd.DataFrame]:
     """The runs behind each table of `report_tables`, by its name: what each claim's rule judges and what its
     chapter must show (tests/test_evidence.py). Reading them measures nothing (and trains nothing the stores have)."""
@@ -229,6 +248,7 @@ def report_runs(chapter) -> dict[str, pd.DataFrame]:
         "sharpness": mlp,
         "variance_fits": base_batch_models(mlp, list(SYNTHETIC)),
         "critical_runs": pd.concat([accuracy, chapter.table("dataset-size")]).drop_duplicates("key"),
+        LARGEST_BATCH: largest_batch_runs(chapter),
     }
 
 

@@ -104,31 +104,37 @@ def _extremes(runs: pd.DataFrame) -> list[tuple[str, pd.DataFrame, pd.DataFrame]
 
 
 def _extra_epochs(tables: dict, profile: str) -> tuple[str, str]:
+    """Per data set, the convergence epoch of its largest B over its smallest, graded as an effect: the extra
+    epochs (the ratio − 1) against the paper's 0.5–1 (`effect_graded`, within 0.25: reproduced; above 0 and
+    overlapping ½× to 2× of it: partly). Where the larger B never converged in some run the ratio is a lower
+    bound: never better than partly. The claim by `parts_verdict`."""
     runs = runs_of(tables)
-    found, texts = [], []
+    parts, texts = [], []
+    low, high = paper.EXTRA_EPOCHS
     for name, small, large in _extremes(runs):
         if not converged(small).all():
             continue
         epochs = large["first_epoch_above_80"].fillna(large["epochs_run"] + 1)  # never: at least one more epoch
         more = ratio(epochs, small["first_epoch_above_80"])
         censored = not converged(large).all()
-        found.append((more, censored))
+        extra = Estimate(more.mean - 1, more.low - 1, more.high - 1, more.n)
+        verdict = effect_graded(extra, (low - 1, high - 1), 0.25)
+        parts.append(PARTLY if censored and verdict == REPRODUCED else verdict)
         note = "; the larger B never reached 80 % in some runs" if censored else ""
         texts.append(f"{name}: {'≥ ' if censored else ''}{more.text('×')} (B = {small['batch_size'].iloc[0]} → "
-                     f"{large['batch_size'].iloc[0]}{note})")
-    if not found:
+                     f"{large['batch_size'].iloc[0]}{note}; {parts[-1]})")
+    if not parts:
         raise NotTestable("the smallest B of no data set reaches 80 % in every run")
-    low, high = paper.EXTRA_EPOCHS
-    verdict = (REPRODUCED if all(not c and graded(m, (low, high), 0.25, 0.25) == REPRODUCED for m, c in found)
-               else PARTLY if all(m.mean > 1 for m, _ in found) else NOT_REPRODUCED)
-    return "; ".join(texts), verdict
+    return "; ".join(texts), parts_verdict(parts)
 
 
 CLAIMS.append(
     Claim("extra-epochs", "§IV-C", "Large batches need 1.5–2× more epochs to reach the same accuracy",
-          "1.5–2×", "efficiency", "convergence epoch (first above 80 %) of the largest over the smallest B, "
-          f"{INTERVAL} within 0.25 of [1.5, 2] on every data set: reproduced; above 1 on all: partly; a run that "
-          "never converges counts as one epoch more than it trained", _extra_epochs, section=RATIOS))
+          "1.5–2×", "efficiency", "convergence epoch (first above 80 %) of the largest over the smallest B, per data "
+          f"set: {INTERVAL} within 0.25 of [1.5, 2]: reproduced; the extra epochs (ratio − 1) all above 0 and "
+          "overlapping ½× to 2× of the paper's 0.5–1 (a ratio of 1.25 to 3): partly; a run that never converges "
+          "counts as one epoch more than it trained, and makes the ratio a lower bound (at best partly); every "
+          "data set reproduced: reproduced; most, or none not reproduced: partly", _extra_epochs, section=RATIOS))
 
 
 def _wall_clock(tables: dict, profile: str) -> tuple[str, str]:

@@ -38,6 +38,7 @@ HEADLINES = {
     "mnist-optimum": "MNIST is most accurate at B = 64",
     "mnist-floor": "MNIST accuracy hits a floor at B ≥ 512",
     "mnist-negative-gap": "MNIST underfits at its largest B (test above training accuracy)",
+    "mnist-largest-batch": "MNIST trains at its largest B with the paper's recipe (Table III's last row)",
     "table-iv": "CIFAR-10 test accuracies at each B (Table IV)",
     "cifar-collapse": "CIFAR-10 collapses to chance at B = 1024",
     "cifar-slowdown": "CIFAR-10 at B = 1024 trains more slowly than at B = 64",
@@ -83,14 +84,18 @@ def _evidence_of(row: pd.Series, base: str) -> str:
 
 def in_brief(ours: str) -> str:
     """What our numbers say in a few characters, from a rule's text: the best B where the claim is about one; how
-    many batch sizes reproduced for a table; else the means of its estimates (the form `stats.Estimate.text`
-    writes), one or their range over the parts of a claim, in the house style; else its r, ρ or a; else nothing."""
+    many batch sizes reproduced for a table; how many runs failed for a failure rate; else the means of its
+    estimates (the form `stats.Estimate.text` writes), one or their range over the parts of a claim, in the house
+    style; else its r, ρ or a; else nothing."""
     best = re.findall(r"best B = (\d+)", ours)
     if best:
         return f"best B = {', '.join(best)}"
     rows = re.match(r"(\d+ of \d+) B reproduced", ours)
     if rows:
         return f"{rows[1]} batch sizes reproduced"
+    failed = re.match(r"(\d+ of \d+) runs failed", ours)
+    if failed:  # a failure rate: the count first, never the accuracy of the runs that trained alone
+        return f"{failed[1]} runs failed"
     found = [(m[1], _float(m[2]), m[3] or "") for m in _ESTIMATE.finditer(ours)]
     if found:
         unit = found[0][2]

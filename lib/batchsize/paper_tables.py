@@ -108,16 +108,24 @@ def table_v(runs: pd.DataFrame, profile: str) -> pd.DataFrame:
     return table
 
 
+def _same_b(ours, theirs: int) -> str:
+    """A batch size of ours against the paper's: equal, within a factor 2, or farther (or none)."""
+    if pd.isna(ours):
+        return NOT_REPRODUCED
+    return REPRODUCED if int(ours) == int(theirs) else PARTLY if 0.5 <= int(ours) / int(theirs) <= 2 else NOT_REPRODUCED
+
+
 def table_vi(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
     """Table VI beside ours, one row per data set, with a verdict per column; the `table-vi` claims and the
     critical chapter both read it, so they cannot disagree.
 
     Only each data set's full-size runs count (its largest training set): the `dataset-size` subsets of the large
     synthetic set are points of the B* ∝ N^a fit, not rows of Table VI. `optimal_b` and `critical_b` are
-    `critical.critical_batch_size` on the seed means. A verdict is reproduced when our B equals the paper's, not
-    reproduced otherwise (no B* at all included), and not testable where the paper has no row or the data set's
-    runs do not have the paper's setup (`profile`, read from their provenance: absolute numbers are compared only
-    on paper-profile runs)."""
+    `critical.critical_batch_size` on the seed means. A verdict is reproduced when our B equals the paper's,
+    partly when it lies within a factor 2 of it (one step of the B grid: the scale's ½× to 2×), not reproduced
+    otherwise (no B* at all included), and not testable where the paper has no row or the data set's runs do not
+    have the paper's setup (`profile`, read from their provenance: absolute numbers are compared only on
+    paper-profile runs)."""
     from .critical import critical_batch_size
 
     full = full_size(runs)
@@ -128,7 +136,6 @@ def table_vi(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
     table = found.merge(theirs, on="dataset", how="left")
     for ours, theirs_column, label in (("optimal_b", "paper optimal B", "optimal B"), ("critical_b", "paper B*", "B*")):
         table[f"verdict ({label})"] = [
-            NOT_TESTABLE if pd.isna(b_theirs) or setup != "paper" else
-            REPRODUCED if pd.notna(b_ours) and int(b_ours) == int(b_theirs) else NOT_REPRODUCED
+            NOT_TESTABLE if pd.isna(b_theirs) or setup != "paper" else _same_b(b_ours, b_theirs)
             for b_ours, b_theirs, setup in zip(table[ours], table[theirs_column], table["profile"], strict=True)]
     return table

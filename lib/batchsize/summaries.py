@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from . import paper
 from .config import DATASET_NAMES
@@ -55,8 +56,6 @@ def sharpness_ratios(sharp: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFr
 def rank_agreement(sharp: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
     """Whether two sharpness measures order the batch sizes of each data set the same way: the B from the
     flattest to the sharpest by each measure's seed mean, and Kendall's τ between the two sets of means."""
-    from scipy import stats
-
     rows = []
     for name, part in sharp.groupby("dataset"):
         means = part.groupby("batch_size")[[first, second]].mean()
@@ -140,6 +139,27 @@ def runs_of_failed_cells(runs: pd.DataFrame) -> pd.DataFrame:
     """Every run of each (data set, B) cell where some run did not train: the failed ones and their siblings."""
     failed = runs[~trained(runs)][["dataset", "batch_size"]].drop_duplicates()
     return runs.merge(failed, on=["dataset", "batch_size"])
+
+
+def failure_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per (data set, B) cell, its runs that did not train (collapsed or diverged) counted as failures, never as
+    missing data: how many of how many, the failure rate with its exact (Clopper–Pearson) 95 % interval, and beside
+    it the test accuracy of the runs that trained as `runtable.cells` gives it (an interval only for a measured
+    cell) and the paper's (Tables III, IV, VII), in percent. The `mnist-largest-batch` claim grades these rows."""
+    rows = []
+    for r in cells(runs).to_dict("records"):
+        part = runs[(runs["dataset"] == r["dataset"]) & (runs["batch_size"] == r["batch_size"])]
+        rate = stats.binomtest(r["failed"], r["runs"]).proportion_ci(0.95, method="exact")
+        theirs = paper.accuracy_table(r["dataset"]).set_index("B")["test_acc"]
+        rows.append({"dataset": r["dataset"], "batch_size": r["batch_size"],
+                     "seeds": ", ".join(map(str, sorted(part["seed"]))), "runs": r["runs"],
+                     "collapsed": int((part["outcome"] == "collapsed").sum()),
+                     "diverged": int((part["outcome"] == "diverged").sum()), "failed": r["failed"],
+                     "failure rate": 100 * r["failed"] / r["runs"], "failure rate CI low": 100 * rate.low,
+                     "failure rate CI high": 100 * rate.high, "status": r["status"], "trained": r["trained"],
+                     "test_acc (trained)": r["test_acc"], "CI low": r["CI low"], "CI high": r["CI high"],
+                     "paper test_acc": theirs.get(r["batch_size"], np.nan)})
+    return pd.DataFrame(rows)
 
 
 def pearson_table(runs: pd.DataFrame) -> pd.DataFrame:
