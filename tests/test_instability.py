@@ -3,7 +3,7 @@ import math
 import pytest
 
 from batchsize.config import make_config
-from batchsize.instability import chance_loss, excursions, first_excursion, trace
+from batchsize.instability import chance_loss, excursions, first_excursion, steps_of, trace
 
 
 def test_an_excursion_is_a_rise_above_chance_after_the_loss_fell_below_half_of_it():
@@ -19,7 +19,7 @@ def test_a_warmup_to_a_thousandfold_lr_leaves_the_normal_range_on_the_ramp_and_i
     then, ramped toward 1,000x its own LR, the loss leaves the normal range before the ramp ends — MNIST's B = 1024
     in miniature (issue 26). At its own LR the same run never does."""
     own, wild = (make_config("synthetic-1k", 20, epochs=3, warmup_epochs=2, base_lr=0.001 * m) for m in (1, 1000))
-    traced = trace([own, wild], 120)
+    traced = trace([own, wild], [steps_of(c, 120) for c in (own, wild)])
     assert traced.groupby("key").size().tolist() == [120, 120]
     found = excursions(traced).set_index("key")
     assert found.at[own.key(), "left_at"] is None

@@ -25,13 +25,17 @@ def chance_loss(dataset: str) -> float:
     return math.log(DATASET_SPECS[dataset].classes)
 
 
-def trace(configs: list[RunConfig], steps: int, data_dir: str | None = None) -> pd.DataFrame:
-    """The first `steps` updates of each run: one row per (run, step) with the run's key, what tells the runs
-    apart (data set, B, LR rule, warm-up, seed), and the step's LR and mini-batch loss."""
-    frames = [pd.DataFrame(first_steps(c, steps, device="cpu", data_dir=data_dir)).assign(
-        key=c.key(), **{field: getattr(c, field) for field in RUN})
-        for c in configs]
-    return pd.concat(frames, ignore_index=True)
+def steps_of(config: RunConfig, steps: int, data_dir: str | None = None) -> dict[str, list[float]]:
+    """The run's first `steps` updates as columns: step, LR, mini-batch loss (fewer where training ends first)."""
+    rows = pd.DataFrame(first_steps(config, steps, device="cpu", data_dir=data_dir))
+    return {column: rows[column].tolist() for column in ("step", "lr", "loss")}
+
+
+def trace(configs: list[RunConfig], steps: list[dict[str, list[float]]]) -> pd.DataFrame:
+    """One row per (run, step): the run's key, what tells the runs apart (data set, B, LR rule, warm-up, seed),
+    and the step's LR and mini-batch loss, from each config's `steps_of`."""
+    return pd.concat([pd.DataFrame(s).assign(key=c.key(), **{field: getattr(c, field) for field in RUN})
+                      for c, s in zip(configs, steps, strict=True)], ignore_index=True)
 
 
 def first_excursion(losses: list[float], ceiling: float) -> tuple[int | None, int | None]:
