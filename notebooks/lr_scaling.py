@@ -30,10 +30,10 @@ batch_sizes = None  # None: the profile's ablation batch sizes
 # %% tags=["remove-input"]
 from IPython.display import Markdown
 
-from batchsize import book, findings, panels, paper, paper_tables, plots, runtable, summaries
+from batchsize import analysis, book, findings, instability, panels, paper, paper_tables, plots, runtable, summaries
 from batchsize.config import make_config
 
-chapter = book.Chapter(["lr-scaling", "cifar10-lr"], profile, device, seeds, data_dir, store, batch_sizes)
+chapter = book.Chapter(["lr-scaling", "cifar10-lr", "mnist"], profile, device, seeds, data_dir, store, batch_sizes)
 lr_runs = chapter.table("lr-scaling")
 cifar_runs = summaries.with_rule_names(chapter.table("cifar10-lr"))
 book.glue(**paper.quoted(), cifar_lr_1024=make_config("cifar10", 1024).lr)
@@ -68,3 +68,23 @@ book.publish(fig, "CIFAR-10 test accuracy at large B under four LR rules. If the
              "rules would not.", cells, "CIFAR-10 LR rules", runs=cifar_runs)
 book.publish(book.styled(cells, 4), "The same runs as a table (seed means).", cells,
              "CIFAR-10 LR rules table", runs=cifar_runs)
+
+# %% [markdown]
+# ## MNIST at its largest batch sizes: where the linear rule leaves the normal range
+#
+# At the paper's scale MNIST at B = 1024 does not always train under the linear rule with its 5-epoch warm-up
+# (the [accuracy chapter](accuracy.py) counts the runs that ended at chance). A run's record keeps per-epoch means
+# only, so here each run at the two largest B is replayed update by update (the very updates of its training,
+# stopped after one epoch of the largest B) to see where its loss first rose above a uniform guess's after
+# falling below half of it, and at what LR of the warm-up ramp.
+
+# %% tags=["hide-input"]
+mnist = chapter.table("mnist")
+largest = mnist[mnist["batch_size"].isin(sorted(mnist["batch_size"].unique())[-2:])]
+traced = analysis.first_updates(chapter, largest)
+left = instability.excursions(traced)
+book.publish(plots.first_updates(traced, left), "MNIST, the first updates of every seed at the two largest B "
+             f"({book.scale_text(largest)}): mini-batch loss (log scale), a uniform guess's loss dashed, each run's "
+             "first excursion above it marked ×, the warm-up's LR dotted (right axis).", left,
+             "MNIST first updates", runs=largest)
+Markdown(findings.excursions_text(left, largest))

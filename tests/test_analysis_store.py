@@ -60,6 +60,19 @@ def test_a_missing_value_is_computed_and_kept_and_a_kept_one_is_read(stored):
     assert compute.calls == 1
 
 
+def test_an_analysis_of_training_itself_needs_no_weights(tmp_path):
+    """A replay of a run's first updates (`analysis.first_updates`) depends on its config alone: kept with a null
+    checksum for a run that has no weights, and read back."""
+    store, config = RunStore(tmp_path / "store"), make_config("synthetic-1k", 32, epochs=1)
+    value = {"step": [1, 2], "lr": [0.001, 0.001], "loss": [0.7, math.nan]}
+    got = analysis_store.cached(store, config, "first_steps", 1, {"steps": 2}, Compute(value), of_weights=False)
+    assert got["step"] == [1, 2] and got["loss"][0] == 0.7 and math.isnan(got["loss"][1])
+    [path] = kept(store)
+    assert analysis_store.read_entry(path)["weights_sha256"] is None
+    assert analysis_store.cached(store, config, "first_steps", 1, {"steps": 2}, never, of_weights=False)["loss"][0] \
+        == 0.7
+
+
 def test_each_analysis_version_parameter_and_weights_file_has_its_own_value(stored):
     store, config = stored
     asked = [("sharpness", 1, {"epsilon": 0.1}), ("sharpness", 1, {"epsilon": 0.05}),

@@ -15,7 +15,7 @@ GROUPS = {
     "data and models": ["data", "models"],
     "training": ["run", "reference", "fast", "train"],
     "runs": ["store", "analysis_store", "sweep"],
-    "measurements": ["landscape", "sharpness", "noise", "critical", "checks", "protocol"],
+    "measurements": ["landscape", "sharpness", "noise", "critical", "checks", "protocol", "instability"],
     "judgement": ["stats", "runtable", "timing", "paper_tables", "summaries", "findings", "analysis", "rulebook",
                   "claims_accuracy", "claims_training", "claims_landscape", "report"],
     "presentation": ["params", "book", "overview", "panels", "plots", "widgets"],

@@ -10,6 +10,7 @@ that loads their weights and data.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import analysis_store, paper
+from .instability import steps_of, trace
 from .plan import get_profile, section_configs
 from .runtable import SYNTHETIC
 from .store import config_of, default_store
@@ -209,6 +211,22 @@ ANALYSES: dict[str, tuple[int, Callable[..., Any]]] = {
     "gradient_variance": (1, _gradient_variance),
     "noise_scale": (1, _noise_scale),
 }
+
+
+FIRST_STEPS_VERSION = 1  # bumped when `reference.first_steps` replays other updates
+
+
+def first_updates(chapter, runs: pd.DataFrame, epochs: int = 1) -> pd.DataFrame:
+    """`instability.trace` of `runs`: each run's first updates, as many as `epochs` epochs of the largest B among
+    them (the same steps for every run), kept in the run's store like an analysis of its weights (replaying them
+    at paper scale costs minutes; they depend on the config alone, so no weights are needed)."""
+    steps = epochs * math.ceil(runs["train_size"].max() / runs["batch_size"].max())
+    configs = [config_of(run) for _, run in runs.iterrows()]
+    traced = [analysis_store.cached(chapter.weights_store(run), config, "first_steps", FIRST_STEPS_VERSION,
+                                    {"steps": steps}, lambda c=config: steps_of(c, steps, chapter.data_dir),
+                                    of_weights=False)
+              for config, (_, run) in zip(configs, runs.iterrows(), strict=True)]
+    return trace(configs, traced)
 
 
 def measured(chapter, run: pd.Series, analysis: str, **params: Any) -> Any:

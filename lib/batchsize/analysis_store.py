@@ -45,7 +45,8 @@ def weights_sha256(store: RunStore, config: RunConfig) -> str:
     return hashlib.sha256(store.weights_path(config).read_bytes()).hexdigest()
 
 
-def identity(analysis: str, version: int, config: RunConfig, weights: str, params: dict[str, Any]) -> dict[str, Any]:
+def identity(analysis: str, version: int, config: RunConfig, weights: str | None,
+             params: dict[str, Any]) -> dict[str, Any]:
     return {"analysis": analysis, "version": version, "run": config.key(), "weights_sha256": weights,
             "params": json.loads(json.dumps(params, default=_plain))}  # as the file will hold them
 
@@ -82,11 +83,12 @@ def read_entry(path: Path) -> dict[str, Any]:
 
 
 def cached(store: RunStore, config: RunConfig, analysis: str, version: int, params: dict[str, Any],
-           compute: Callable[[], Any]) -> Any:
+           compute: Callable[[], Any], of_weights: bool = True) -> Any:
     """`analysis` (at `version`, with `params`) of the run's weights in `store`: the kept value if there is one,
     else `compute()`, kept for next time. What comes back is what a later call reads (NaN where a number is not
-    finite), so that a chapter shows the same whether it computed or read."""
-    wanted = identity(analysis, version, config, weights_sha256(store, config), params)
+    finite), so that a chapter shows the same whether it computed or read. An analysis of the run's training
+    itself (`of_weights=False`: its first updates, replayed) needs no weights and keeps `weights_sha256` null."""
+    wanted = identity(analysis, version, config, weights_sha256(store, config) if of_weights else None, params)
     name = file_name(wanted)
     read_from, write_to = folders(store)
     for folder in dict.fromkeys((read_from, write_to)):

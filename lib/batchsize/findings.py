@@ -193,3 +193,30 @@ def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: dict[str
             + ", ".join(f"{DATASET_NAMES.get(d, d)} in {p}" for d, p in used.items())
             + ": bf16 pays only where the CPU has bf16 arithmetic (AVX512-BF16 or AMX), and only after this check "
             "passes.")
+
+
+def excursions_text(left: pd.DataFrame, runs: pd.DataFrame) -> str:
+    """In words, per B, from `instability.excursions` of `runs`: at which update and LR (against the run's own
+    target LR) each run's loss first left the normal range, how high it went, and how the run ended."""
+    def span(values: pd.Series, fmt: str) -> str:
+        low, high = (format(v, fmt) for v in (values.min(), values.max()))
+        return low if low == high else f"{low}–{high}"
+
+    ended = runs.set_index(["batch_size", "seed"])
+    sentences = []
+    for b, part in left.sort_values("seed").groupby("batch_size"):
+        target = ended.loc[b, "lr"].iloc[0]
+        went = part[part["left_at"].notna()]
+        how = ", ".join(f"seed {r.seed} {ended.loc[(b, r.seed), 'outcome']}" for r in part.itertuples())
+        if went.empty:
+            sentences.append(f"At B = {b} no run's loss left the normal range in its first updates ({how}).")
+            continue
+        lrs = went["lr"].astype(float)
+        peak = ", ".join(f"seed {r.seed} " + ("not finite" if not r.finite else f"{r.peak_loss:.3g}")
+                         for r in went.itertuples())
+        sentences.append(
+            f"At B = {b} (target LR {target:g}), **{len(went)} of {len(part)}** runs left the normal range, at update "
+            f"{span(went['left_at'].astype(int), 'd')} and an LR of {span(lrs, '.3g')} "
+            f"({span(100 * lrs / target, '.0f')} % of the target); their highest losses: {peak}. "
+            f"Then: {how}.")
+    return " ".join(sentences)

@@ -10,9 +10,11 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
+import seaborn as sns
 
 from . import paper as paper_values
 from .config import DATASET_NAMES, DATASET_SPECS
+from .instability import chance_loss
 from .panels import (
     DATASET_COLOURS,
     LABELS,
@@ -294,3 +296,26 @@ def synthetic_features(loaded: dict, limit: int = 2000) -> tuple[plt.Figure, pd.
         points.append(pd.DataFrame({"dataset": name, "pc1": pcs[:, 0], "pc2": pcs[:, 1], "label": y}))
     fig.tight_layout()
     return fig, pd.concat(points)
+
+
+def first_updates(traced: pd.DataFrame, left: pd.DataFrame) -> plt.Figure:
+    """The first updates of each run, one panel per B: the mini-batch loss of every seed (log scale), a uniform
+    guess's loss dashed, each run's first excursion above it marked, and the LR of the warm-up ramp on the right
+    axis — so the reader sees at which LR the loss left the normal range, and which runs came back."""
+    sizes = sorted(traced["batch_size"].unique())
+    fig, axes = grid(len(sizes), width=5, height=3.8)
+    chance = chance_loss(traced["dataset"].iloc[0])
+    for ax, b in zip(axes, sizes, strict=True):
+        runs = traced[traced["batch_size"] == b]
+        sns.lineplot(data=runs, x="step", y="loss", hue="seed", palette="deep", ax=ax, errorbar=None)
+        marks = left[(left["batch_size"] == b) & left["left_at"].notna()]
+        ax.scatter(marks["left_at"].astype(float), marks["loss"].astype(float), marker="x", color="black", zorder=3,
+                   label="first excursion")
+        ax.axhline(chance, ls="--", color="grey", label="uniform guess (ln C)")
+        ax.set(yscale="log", xlabel="update (step)", ylabel="mini-batch loss", title=f"B = {b}")
+        lr = ax.twinx()
+        lr.plot(runs["step"], runs["lr"], ":", color="tab:red")
+        lr.set_ylabel("LR (dotted)", color="tab:red")
+        outside_legend(ax, "seed")
+    fig.tight_layout()
+    return fig
