@@ -156,7 +156,8 @@ def test_a_committed_store_takes_values_only_from_a_clean_commit(tmp_path, fake_
 @pytest.mark.parametrize("profile", COMMITTED_STORES)
 def test_every_committed_analysis_is_of_a_run_and_weights_of_its_store_and_current(profile):
     """Each file of results/<profile>/analyses is an entry (named by what it holds), made at a clean commit, of a
-    run whose weights the store keeps (these very weights), by the analysis' current version: an entry of an old
+    run whose weights the store keeps (these very weights; an analysis of training itself names none), by the
+    analysis' current version: an entry of an old
     version is never read again (remove it; the book computes the new one)."""
     store, bad = default_store(profile), []
     for path in sorted((store.root / "analyses").glob("*")):
@@ -170,7 +171,10 @@ def test_every_committed_analysis_is_of_a_run_and_weights_of_its_store_and_curre
             bad.append(f"{path.name}: no run {entry['run']} in {store.root}")
             continue
         config = RunConfig.from_dict(record["config"])
-        if not store.weights_path(config).is_file() or \
+        if entry["analysis"] in analysis.OF_TRAINING:  # of the run's config: no weights, no checksum
+            if entry["weights_sha256"] is not None:
+                bad.append(f"{path.name}: {entry['analysis']} names weights, but it is not of weights")
+        elif not store.weights_path(config).is_file() or \
                 analysis_store.weights_sha256(store, config) != entry["weights_sha256"]:
             bad.append(f"{path.name}: not of the weights {store.weights_path(config).name} the store keeps")
         if entry["provenance"]["dirty"]:

@@ -104,7 +104,8 @@ def test_a_committed_analysis_is_what_head_computes(profile, entry):
         computed = analysis.ANALYSES[entry["analysis"]][1](chapter, run, **entry["params"])
     finally:
         torch.set_num_threads(threads)
-    assert analysis_store.weights_sha256(chapter.store, config_of(run)) == entry["weights_sha256"]
+    if entry["analysis"] not in analysis.OF_TRAINING:
+        assert analysis_store.weights_sha256(chapter.store, config_of(run)) == entry["weights_sha256"]
     found = numbers(analysis_store.decoded(analysis_store.encoded(computed)))  # as `cached` returns it
     kept = numbers(analysis_store.decoded(entry["value"]))
     assert found.keys() == kept.keys()

@@ -201,6 +201,19 @@ def _noise_scale(chapter, run: pd.Series, n_examples: int | None) -> dict[str, f
             "grad_sq_norm": found.grad_sq_norm}
 
 
+def first_updates(chapter, runs: pd.DataFrame, epochs: int = 1) -> pd.DataFrame:
+    """`instability.trace` of `runs`: each run's first updates, as many as `epochs` epochs of the largest B among
+    them (the same steps for every run), kept in the run's store like an analysis of its weights (replaying them
+    at paper scale costs minutes; they depend on the config alone, so no weights are needed)."""
+    steps = int(epochs * math.ceil(runs["train_size"].max() / runs["batch_size"].max()))
+    return trace([config_of(run) for _, run in runs.iterrows()],
+                 [measured(chapter, run, "first_steps", steps=steps) for _, run in runs.iterrows()])
+
+
+def _first_steps(chapter, run: pd.Series, steps: int) -> dict[str, list[float]]:
+    return steps_of(config_of(run), steps, chapter.data_dir)
+
+
 # Each analysis that is kept: its version and its computation (a chapter, a run, the parameters). Bump a version
 # when its code computes something else (another seed, evaluation set, number of steps): the kept values of the
 # old version are then computed again. `tests/test_drift.py` computes a sample of the committed ones at HEAD.
@@ -210,23 +223,9 @@ ANALYSES: dict[str, tuple[int, Callable[..., Any]]] = {
     "hessian_trace": (1, _trace),
     "gradient_variance": (1, _gradient_variance),
     "noise_scale": (1, _noise_scale),
+    "first_steps": (1, _first_steps),  # bump when `reference.first_steps` replays other updates
 }
-
-
-FIRST_STEPS_VERSION = 1  # bumped when `reference.first_steps` replays other updates
-
-
-def first_updates(chapter, runs: pd.DataFrame, epochs: int = 1) -> pd.DataFrame:
-    """`instability.trace` of `runs`: each run's first updates, as many as `epochs` epochs of the largest B among
-    them (the same steps for every run), kept in the run's store like an analysis of its weights (replaying them
-    at paper scale costs minutes; they depend on the config alone, so no weights are needed)."""
-    steps = epochs * math.ceil(runs["train_size"].max() / runs["batch_size"].max())
-    configs = [config_of(run) for _, run in runs.iterrows()]
-    traced = [analysis_store.cached(chapter.weights_store(run), config, "first_steps", FIRST_STEPS_VERSION,
-                                    {"steps": steps}, lambda c=config: steps_of(c, steps, chapter.data_dir),
-                                    of_weights=False)
-              for config, (_, run) in zip(configs, runs.iterrows(), strict=True)]
-    return trace(configs, traced)
+OF_TRAINING = frozenset({"first_steps"})  # analyses of a run's training itself: of its config, not its weights
 
 
 def measured(chapter, run: pd.Series, analysis: str, **params: Any) -> Any:
@@ -234,7 +233,7 @@ def measured(chapter, run: pd.Series, analysis: str, **params: Any) -> Any:
     there the first time)."""
     version, compute = ANALYSES[analysis]
     return analysis_store.cached(chapter.weights_store(run), config_of(run), analysis, version, params,
-                                 lambda: compute(chapter, run, **params))
+                                 lambda: compute(chapter, run, **params), of_weights=analysis not in OF_TRAINING)
 
 
 LARGEST_BATCH = "mnist-largest-batch"  # the sweep section of further seeds of the paper's recipe at MNIST's largest B
