@@ -528,6 +528,18 @@ def test_runs_that_never_converge_count_in_extra_epochs():
     assert verdict_ == stats.PARTLY and "≥ 2.75×" in ours
 
 
+def test_a_batch_size_where_most_runs_failed_is_no_end_of_a_speed_comparison():
+    """Runs at chance never reach 80 %, but that is failure, not slow convergence (issue 22): extra-epochs and the
+    wall clock compare the largest B that trained, and name the one left out."""
+    ok = runs({("mnist", 8): 99.0, ("mnist", 512): 98.0}, first_epoch_above_80={("mnist", 8): 2.0,
+                                                                                ("mnist", 512): 3.5})
+    failed = runs({("mnist", 1024): 11.35}, outcome="collapsed", first_epoch_above_80=np.nan)
+    ours, verdict_ = verdict("extra-epochs", accuracy=pd.concat([ok, failed], ignore_index=True))
+    assert verdict_ == stats.REPRODUCED and "B = 8 → 512" in ours and "left out: B = 1024 (failed)" in ours
+    assert "left out: B = 1024 (failed)" in verdict("wall-clock-speedup",
+                                                    accuracy=pd.concat([ok, failed], ignore_index=True))[0]
+
+
 def test_extra_epochs_grade_the_extra_epochs_against_the_papers():
     def converging(epochs_small: float, epochs_large: float) -> pd.DataFrame:
         return runs({("mnist", 8): 99.0, ("mnist", 1024): 98.0},

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from . import paper
+from .critical import MEASURED
 from .paper_tables import ACC_PARTLY_TOL, ACC_TOL, on_paper_runs
 from .rulebook import COMPARABLE, INTERVAL, PP, TABLE_TOLERANCE, Claim, datasets_in, runs_of
-from .runtable import cell
+from .runtable import cell, cells, trained
 from .stats import (
     NOT_REPRODUCED,
     PARTLY,
@@ -97,10 +98,22 @@ CLAIMS.append(
           "CPU) are shown beside them", _epoch_speedup, section=RATIOS))
 
 
-def _extremes(runs: pd.DataFrame) -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
-    """Per data set: its name, the runs at its smallest B and those at its largest."""
-    return [(name, cell(part, name, part["batch_size"].min()), cell(part, name, part["batch_size"].max()))
-            for name, part in ((d, runs[runs["dataset"] == d]) for d in datasets_in(runs))]
+def _extremes(runs: pd.DataFrame) -> list[tuple[str, pd.DataFrame, pd.DataFrame, str]]:
+    """Per data set: its name, the trained runs at its smallest and at its largest measured B (`runtable.cells`:
+    a B where most runs ended at chance is no point of a speed comparison, and its failures are not slow
+    convergence), and, in words, the B beyond them that were left out ('' when none)."""
+    found = []
+    for name in datasets_in(runs):
+        part = runs[runs["dataset"] == name]
+        status = cells(part).set_index("batch_size")["status"]
+        measured = status.index[status == MEASURED]
+        if measured.empty:
+            continue
+        small, large = (cell(part, name, b) for b in (measured.min(), measured.max()))
+        beyond = [f"B = {b} ({status[b]})" for b in status.index if b > measured.max() or b < measured.min()]
+        found.append((name, small[trained(small)], large[trained(large)],
+                      f"; left out: {', '.join(beyond)}" if beyond else ""))
+    return found
 
 
 def _extra_epochs(tables: dict, profile: str) -> tuple[str, str]:
@@ -111,7 +124,7 @@ def _extra_epochs(tables: dict, profile: str) -> tuple[str, str]:
     runs = runs_of(tables)
     parts, texts = [], []
     low, high = paper.EXTRA_EPOCHS
-    for name, small, large in _extremes(runs):
+    for name, small, large, left_out in _extremes(runs):
         if not converged(small).all():
             continue
         epochs = large["first_epoch_above_80"].fillna(large["epochs_run"] + 1)  # never: at least one more epoch
@@ -122,7 +135,7 @@ def _extra_epochs(tables: dict, profile: str) -> tuple[str, str]:
         parts.append(PARTLY if censored and verdict == REPRODUCED else verdict)
         note = "; the larger B never reached 80 % in some runs" if censored else ""
         texts.append(f"{name}: {'≥ ' if censored else ''}{more.text('×')} (B = {small['batch_size'].iloc[0]} → "
-                     f"{large['batch_size'].iloc[0]}{note}; {parts[-1]})")
+                     f"{large['batch_size'].iloc[0]}{note}{left_out}; {parts[-1]})")
     if not parts:
         raise NotTestable("the smallest B of no data set reaches 80 % in every run")
     return "; ".join(texts), parts_verdict(parts)
@@ -140,8 +153,8 @@ CLAIMS.append(
 def _wall_clock(tables: dict, profile: str) -> tuple[str, str]:
     runs = runs_of(tables)
     found, texts = [], []
-    for name, small, large in _extremes(runs):
-        label = f"{name} (B = {small['batch_size'].iloc[0]} → {large['batch_size'].iloc[0]})"
+    for name, small, large, left_out in _extremes(runs):
+        label = f"{name} (B = {small['batch_size'].iloc[0]} → {large['batch_size'].iloc[0]}{left_out})"
         if not (converged(small).all() and converged(large).all()):
             texts.append(f"{label}: not both at 80 % in every run")
             continue
