@@ -7,6 +7,9 @@ built site is absent.
 
 from __future__ import annotations
 
+import json
+import math
+import re
 import shutil
 from pathlib import Path
 
@@ -78,6 +81,24 @@ def test_data_set_choice_changes_the_figure(page):
     before = explorer.locator("img.bs-figure").get_attribute("src")
     choice.select_option(options[-1].get_attribute("value"))
     assert explorer.locator("img.bs-figure").get_attribute("src") != before
+
+
+def test_a_new_data_set_keeps_the_batch_size_or_the_nearest_one(page):
+    """Issue 25 item 7: the slider keeps B (or the nearest B in log scale), not its position, when the data set
+    changes."""
+    explorer = page.locator(".bs-explorer").first
+    combos = json.loads(re.search(r"combos = (\{.*?\});", page.content()).group(1))
+    choice, slider = explorer.locator("select.bs-dataset"), explorer.locator("input.bs-slider")
+    values = [o.get_attribute("value") for o in choice.locator("option").all()]
+    choice.select_option(values[0])
+    slider.fill(slider.get_attribute("max"))
+    shown = int(explorer.locator("output.bs-value").inner_text())
+    for other in values[1:]:
+        choice.select_option(other)
+        offered = combos[f"{other}|linear"]
+        nearest = min(offered, key=lambda b: abs(math.log2(b) - math.log2(shown)))
+        assert int(explorer.locator("output.bs-value").inner_text()) == nearest, (other, shown, offered)
+        shown = nearest
 
 
 def test_page_needs_no_network(page):

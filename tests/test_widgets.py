@@ -52,3 +52,22 @@ def test_runs_differing_only_in_warmup_are_separate_choices_with_one_stop_per_ba
     assert sorted(zip(chosen["dataset"], chosen["lr_rule"], chosen["batch_size"], strict=True)) == [
         ("cifar10", "linear", 256), ("cifar10", "linear + 5-epoch warmup", 256),
         ("mnist", "linear", 128), ("mnist", "linear", 256)]
+
+
+def test_a_new_choice_keeps_the_batch_size_or_the_nearest_one():
+    """Issue 25 item 7: changing the data set or the rule keeps B where the new choice has it, else the nearest
+    (in log B), instead of the slider's position."""
+    runs, history = fake_runs()
+    other = runs.assign(dataset="synthetic-10k", key=["d", "e", "f"], batch_size=[16, 128, 128])
+    box = widgets.live_slider(pd.concat([runs, other], ignore_index=True),
+                              pd.concat([history, history.replace({"key": {"a": "d", "b": "e", "c": "f"}})]))
+    (dataset, rule), size = box.children[0].children, box.children[1]
+    dataset.value, rule.value = "synthetic-1k", "linear"
+    size.value = 64
+    rule.value = "fixed"
+    assert size.value == 64
+    rule.value = "linear"
+    assert size.value == 64  # not the first stop, 8
+    size.value = 8
+    dataset.value = "synthetic-10k"
+    assert size.value == 16  # the nearest of 16 and 128 to 8

@@ -12,6 +12,7 @@ import json
 import os
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from . import panels
@@ -113,6 +114,11 @@ def static_slider(table: pd.DataFrame, history: pd.DataFrame, element_id: str = 
     $(".bs-rule").innerHTML = rules.map((r) => `<option value="${{r}}">${{r}}</option>`).join("");
     if (rules.includes("linear")) $(".bs-rule").value = "linear";
   }}
+  function keepB() {{  // after a new data set or rule: the stop nearest (in log B) to the B shown before
+    const shown = +$(".bs-value").textContent, bs = combos[$(".bs-dataset").value + "|" + $(".bs-rule").value] || [];
+    const far = (b) => Math.abs(Math.log2(b) - Math.log2(shown));
+    if (shown > 0 && bs.length) $(".bs-slider").value = bs.reduce((best, b, i) => far(b) < far(bs[best]) ? i : best, 0);
+  }}
   function draw() {{
     const bs = combos[$(".bs-dataset").value + "|" + $(".bs-rule").value] || [];
     $(".bs-slider").max = Math.max(bs.length - 1, 0);
@@ -122,8 +128,9 @@ def static_slider(table: pd.DataFrame, history: pd.DataFrame, element_id: str = 
     $(".bs-metrics").textContent = view ? view.metrics : "no run for this choice";
     $(".bs-figure").src = view ? "data:image/png;base64," + view.png : "";
   }}
-  $(".bs-dataset").addEventListener("input", () => {{ fillRules(); draw(); }});
-  $(".bs-rule").addEventListener("input", draw);
+  // a new choice keeps B: lift the old choice's maximum first, or the slider would clamp the new stop to it
+  $(".bs-dataset").addEventListener("input", () => {{ fillRules(); $(".bs-slider").max = 1e6; keepB(); draw(); }});
+  $(".bs-rule").addEventListener("input", () => {{ $(".bs-slider").max = 1e6; keepB(); draw(); }});
   $(".bs-slider").addEventListener("input", draw);
   fillRules();
   draw();
@@ -143,9 +150,11 @@ def live_slider(table: pd.DataFrame, history: pd.DataFrame):
     size = w.SelectionSlider(options=[0], description="B", continuous_update=False)
     out = w.Output()
 
-    def choices(*_) -> None:
+    def choices(*_) -> None:  # the new choice's B, at the one nearest (in log B) to the B shown before
         part = runs[(runs["dataset"] == dataset.value) & (runs["lr_rule"] == rule.value)]
-        size.options = [int(b) for b in part["batch_size"]] or [0]
+        shown, offered = size.value, [int(b) for b in part["batch_size"]] or [0]
+        size.options = offered
+        size.value = min(offered, key=lambda b: abs(np.log2(max(b, 1)) - np.log2(max(shown, 1))))
 
     def redraw(*_) -> None:
         part = runs[(runs["dataset"] == dataset.value) & (runs["lr_rule"] == rule.value)
