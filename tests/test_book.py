@@ -98,3 +98,11 @@ def test_every_link_between_pages_names_a_page_of_the_book():
         path = (source.parent / target).resolve()
         assert path.suffix in (".py", ".md") and path.is_file() and path.with_suffix("") in pages, \
             f"{source.relative_to(REPO)} links {target!r}: not a page of the book (_toc.yml)"
+
+
+def test_a_page_names_a_folder_relative_to_the_repository_never_by_the_build_machines_path(tmp_path):
+    from batchsize.version import REPO_ROOT
+
+    assert book.shown_path(REPO_ROOT / "data") == "data"
+    assert book.shown_path(tmp_path / "shared" / "data") == "…/data"
+    assert str(tmp_path) not in book.shown_path(tmp_path)

@@ -13,6 +13,7 @@ import io
 import os
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -205,6 +206,14 @@ def scale_text(table: pd.DataFrame) -> str:
                          for d, runs in part.groupby("dataset", sort=False))
         texts.append(f"**{SCALES.get(profile, profile)}** (profile `{profile}`): {data}")
     return "; ".join(texts)
+
+
+def shown_path(path: str | os.PathLike) -> str:
+    """A folder as a page may name it: relative to the repository (`data`), never the build machine's absolute
+    path, which says nothing to a reader and changes with every clone; a folder outside the repository by its
+    name alone."""
+    path = Path(path).absolute()
+    return str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else f"…/{path.name}"
 
 
 def provenance(table: pd.DataFrame) -> str:

@@ -198,7 +198,8 @@ def variance_against_b(variance: pd.DataFrame) -> plt.Figure:
             ax.plot(mean.index, mean.to_numpy(), style, label=sampling, mfc="none")
         ref = part[part["sampling"] == "with replacement"].groupby("batch_size")["variance"].mean()
         ax.plot(ref.index, ref.iloc[0] / ref.index.to_numpy(), ":", color="grey", label="∝ 1/B")
-        ax.set(yscale="log", title=f"{DATASET_NAMES[name]} (N = {part['N'].iloc[0]:,})", ylabel="σ̂²_B (Eq. 4)")
+        ax.set(yscale="log", title=f"{DATASET_NAMES[name]} (N = {part['N'].iloc[0]:,})",
+               ylabel=r"$\hat{\sigma}^2_B$ (Eq. 4)")  # mathtext: a subscript, not a raw underscore
         log2_axis(ax, part["batch_size"])
         ax.set_xlabel(LABELS["batch_size"])
     shared_legend(axes)
