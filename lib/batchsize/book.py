@@ -308,14 +308,14 @@ def _interval(show: Callable[[object], str], low: float, high: float, mean: floa
 
 
 def _verdicts_first(columns: list, table: pd.DataFrame) -> list:
-    """The columns with the verdicts moved up, after the first column and the text columns right after it (what
-    names a row: B, or a data set, or B and its LR rule)."""
+    """The columns with the verdicts moved up, after the first column and the text columns right after it that
+    come before any verdict (what names a row: B, or a data set, or B and its LR rule)."""
     verdicts = [c for c in columns if str(c).startswith("verdict")]
-    rest = [c for c in columns if c not in verdicts]
     lead = 1
-    while lead < len(rest) and not pd.api.types.is_numeric_dtype(table[rest[lead]]) and rest[lead] in table \
-            and not str(rest[lead]).startswith("verdict"):
+    while lead < len(columns) and columns[lead] in table and not pd.api.types.is_numeric_dtype(table[columns[lead]]) \
+            and not str(columns[lead]).startswith("verdict"):
         lead += 1
+    rest = [c for c in columns if c not in verdicts]
     return rest[:lead] + verdicts + rest[lead:]
 
 
