@@ -106,3 +106,10 @@ def test_a_page_names_a_folder_relative_to_the_repository_never_by_the_build_mac
     assert book.shown_path(REPO_ROOT / "data") == "data"
     assert book.shown_path(tmp_path / "shared" / "data") == "…/data"
     assert str(tmp_path) not in book.shown_path(tmp_path)
+
+
+def test_the_api_page_documents_every_module_of_the_library():
+    """So that the site has the source of each (`sphinx.ext.viewcode` adds the pages of documented modules)."""
+    documented = set(re.findall(r"automodule:: batchsize\.(\w+)", (REPO / "book" / "api.md").read_text()))
+    modules = {p.stem for p in (REPO / "lib" / "batchsize").glob("*.py") if not p.stem.startswith("__")}
+    assert documented == modules

@@ -102,3 +102,16 @@ def test_a_chained_format_reformats_its_column_and_leaves_the_others_in_the_hous
     html = book.styled(table, 3).format({"p": "{:.1f}"}).to_html()
     assert ">0.13<" in html and ">0.7<" in html and "0.129068" not in html
 
+
+def test_a_figure_links_to_the_library_function_that_drew_it():
+    """Issue 25: the code behind a figure, one click from its caption (the site's copy of the module's source)."""
+    from batchsize import plots
+
+    fig = plots.seeds_by_dataset(pd.DataFrame({"dataset": ["mnist"] * 2, "seed": [42, 43], "test_acc": [98.0, 99.0],
+                                               "batch_size": [64, 64]}), "test_acc")
+    assert fig.get_label() == "batchsize.plots.seeds_by_dataset"
+    plt.close(fig)
+    assert book.code_link(fig.get_label()) == (
+        ' · <a href="../_modules/batchsize/plots.html#seeds_by_dataset">The code that drew it '
+        "(<code>batchsize.plots.seeds_by_dataset</code>)</a>")
+    assert book.code_link("") == book.code_link("matplotlib.figure") == ""

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # matplotlib and the Styler's jinja2 are imported only where 
     from pandas.io.formats.style import Styler
 
 PROFILE_ENV = "BATCHSIZE_BOOK_PROFILE"  # `make book PROFILE=smoke` sets it for every chapter
+CODE = "../_modules/"  # the library's source in the site (sphinx.ext.viewcode), from a chapter's page (notebooks/)
 THREADS_ENV = "BATCHSIZE_THREADS"  # torch threads in a chapter's kernel (default 1, see Chapter)
 
 
@@ -346,7 +347,20 @@ def publish(what: Figure | Styler | pd.DataFrame | None, caption: str, data: pd.
     source = data if runs is None else runs
     prov = provenance(source) if {"prov_profile", "seed"} <= set(source.columns) else ""
     text = caption_html(f"**{name}.** {caption} {prov}")
-    display(HTML(f'<p class="bs-caption">{text}<br>{csv_link(data, name)}</p>'))
+    code = code_link(what.get_label()) if isinstance(what, plt.Figure) else ""
+    display(HTML(f'<p class="bs-caption">{text}<br>{csv_link(data, name)}{code}</p>'))
+
+
+def code_link(drawn_by: str) -> str:
+    """' · The code that drew it', linked to the source of the function that labelled the figure with its name
+    (`plots.drawn_by`: 'batchsize.plots.lr_rules'), as the site shows it (`sphinx.ext.viewcode`'s page of the
+    module, from a chapter's page); nothing for a figure no library function labelled."""
+    module, _, function = drawn_by.rpartition(".")
+    if not module.startswith("batchsize."):
+        return ""
+    href = f"{CODE}{module.replace('.', '/')}.html#{function}"
+    return f' · <a href="{href}">The code that drew it (<code>{html.escape(drawn_by)}</code>)</a>'
+
 
 
 def _svg(fig: Figure) -> SVG:
