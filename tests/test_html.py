@@ -41,9 +41,21 @@ def chapters() -> dict[str, BeautifulSoup]:
             if name.startswith("notebooks/")}
 
 
+def without_library_code(name: str, text: str) -> str:
+    """A page without the library's code it shows on purpose: the source pages (`_modules/`) and the API page's
+    docstrings, where `<NA>` is pandas' name for a missing value, not a leak."""
+    if name.startswith("_modules/"):
+        return ""
+    soup = BeautifulSoup(text, "html.parser")
+    for docstring in soup.select(".bs-docstring"):
+        docstring.decompose()
+    return str(soup)
+
+
 def test_no_page_shows_raw_python():
     """Markers of Python leaking into a page, in its source or as the reader sees it (HTML-escaped)."""
-    found = [f"{name}: {marker!r}" for name, text in pages().items() for marker in RAW_PYTHON
+    shown = {name: without_library_code(name, text) for name, text in pages().items()}
+    found = [f"{name}: {marker!r}" for name, text in shown.items() for marker in RAW_PYTHON
              if marker in text or marker in html.unescape(text)]
     assert not found, "\n".join(found)
 
