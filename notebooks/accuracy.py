@@ -45,8 +45,8 @@ def comparison(dataset: str, name: str) -> None:
     """The paper's table beside our seed means, with verdicts."""
     profile = chapter.profile_of(book.sections_of([dataset])[0], dataset)
     table = paper_tables.compare_accuracy(runs_all, dataset, profile)
-    book.publish(book.styled(table, 3), f"{name}, {book.DATASET_NAMES[dataset]}: the paper's values (`paper …`) "
-                 f"beside our seed means. Verdicts on the trained seeds' 95 % interval: all of it within "
+    book.publish(book.styled(table, 3), f"{name}, {book.DATASET_NAMES[dataset]}: the paper's values (columns headed "
+                 f"paper) beside our seed means. Verdicts on the trained seeds' 95 % interval: all of it within "
                  f"{paper_tables.ACC_TOL:g} pp of the paper's test accuracy (gap: {paper_tables.GAP_TOL:g} pp) "
                  f"reproduced, all of it beyond {paper_tables.ACC_PARTLY_TOL:g} pp "
                  f"({paper_tables.GAP_PARTLY_TOL:g} pp) not reproduced, partly between; absolute numbers are not "

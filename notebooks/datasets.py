@@ -37,7 +37,8 @@ from batchsize.store import git_commit
 chapter = book.Chapter(["synthetic"], profile, device, seeds, data_dir, store)
 prof = get_profile(chapter.profile)
 loaded = {name: load_dataset(name, chapter.data_dir) for name in datasets}
-source = f"Profile **{chapter.profile}** · data from {chapter.data_dir} · commit {git_commit()}."
+source = (f"Profile **{chapter.profile}** · data from `{book.shown_path(chapter.data_dir)}` · "
+          f"commit {git_commit()}.")
 
 # %% [markdown]
 # ## Table I, side by side

@@ -44,7 +44,7 @@ book.glue(**paper.quoted(), cifar_lr_1024=make_config("cifar10", 1024).lr)
 # %% tags=["hide-input"]
 table_v = paper_tables.table_v(lr_runs, chapter.profile)
 book.publish(book.styled(table_v, 4),
-             "the paper (`paper …`, linear = its 'Scaled') beside our seed means; the square-root rule is "
+             "the paper (columns headed paper; linear = its 'Scaled') beside our seed means; the square-root rule is "
              "ours. Absolute accuracies are testable only on the paper profile.", table_v, "Table V", runs=lr_runs)
 
 # %% tags=["hide-input"]

@@ -98,3 +98,18 @@ def test_every_link_between_pages_names_a_page_of_the_book():
         path = (source.parent / target).resolve()
         assert path.suffix in (".py", ".md") and path.is_file() and path.with_suffix("") in pages, \
             f"{source.relative_to(REPO)} links {target!r}: not a page of the book (_toc.yml)"
+
+
+def test_a_page_names_a_folder_relative_to_the_repository_never_by_the_build_machines_path(tmp_path):
+    from batchsize.version import REPO_ROOT
+
+    assert book.shown_path(REPO_ROOT / "data") == "data"
+    assert book.shown_path(tmp_path / "shared" / "data") == "…/data"
+    assert str(tmp_path) not in book.shown_path(tmp_path)
+
+
+def test_the_api_page_documents_every_module_of_the_library():
+    """So that the site has the source of each (`sphinx.ext.viewcode` adds the pages of documented modules)."""
+    documented = set(re.findall(r"automodule:: batchsize\.(\w+)", (REPO / "book" / "api.md").read_text()))
+    modules = {p.stem for p in (REPO / "lib" / "batchsize").glob("*.py") if not p.stem.startswith("__")}
+    assert documented == modules

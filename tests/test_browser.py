@@ -119,8 +119,6 @@ TOO_WIDE = """() => {
 }"""
 
 
-@pytest.mark.xfail(reason="known defect (issue 25): the critical chapter's Table VI, which gained status columns with "
-                   "one rule for the best B (issue 22), is 953 px wide in an 848 px column", strict=False)
 def test_every_table_fits_its_column_at_1400_px(site: Path, browser):
     """No table on any page is wider than the page's text column in a 1,400 px wide window (no sideways scrolling):
     verdicts first, few and short columns, wrapping headers."""

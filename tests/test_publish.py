@@ -68,8 +68,50 @@ def test_styled_tables_put_verdicts_first_and_fold_each_interval_under_its_estim
     assert ">−1.00<" in html  # an interval of one point (one seed) is not shown
 
 
+def test_verdicts_that_already_follow_the_row_name_stay_before_the_text_columns_after_them():
+    table = pd.DataFrame({"data set": ["MNIST"], "verdict": ["partly"], "B: ours / paper": ["256 / 64"]})
+    headers = re.findall(r'class="col_heading[^"]*" >([^<]+)<', book.styled(table).to_html())
+    assert headers == ["data set", "verdict", "B: ours / paper"]
+
+
+def test_table_vi_shows_ours_beside_the_papers_and_folds_the_cells_that_count_for_neither():
+    """Table VI fits its column (issue 25): one cell per pair, the failed and one-run cells in one column, no
+    profile (the caption's provenance says it), the data sets in the paper's order."""
+    from batchsize.paper_tables import table_vi_shown
+
+    table = pd.DataFrame({
+        "dataset": ["mnist", "synthetic-1k"], "N": [60_000, 800], "profile": ["paper", "quick"],
+        "optimal_b": pd.array([256, 32], dtype="Int64"), "peak_acc": [99.12, 91.0],
+        "critical_b": pd.array([1024, pd.NA], dtype="Int64"), "critical_acc": [np.nan, np.nan],
+        "critical_by": ["failed", None], "n_seeds": [3, 3], "failed_b": [[1024], []], "one_run_b": [[8], []],
+        "paper N": [60_000, 1000], "paper optimal B": [64, 32], "paper B*": [256, 64],
+        "verdict (optimal B)": ["not reproduced", "not testable"], "verdict (B*)": ["not reproduced", "not testable"]})
+    shown = table_vi_shown(table)
+    assert list(shown["data set"]) == ["Small synthetic (1K)", "MNIST"]
+    mnist = shown.iloc[1]
+    assert (mnist["optimal B: ours / paper"], mnist["B*: ours / paper"], mnist["accuracy at B* (%)"]) == (
+        "256 / 64", "1024 / 256", "failed")
+    assert (mnist["N: ours / paper"], mnist["not counted"]) == ("60,000 / 60,000", "failed: 1024; one run: 8")
+    assert (shown.iloc[0]["B*: ours / paper"], shown.iloc[0]["not counted"]) == ("— / 64", "—")
+    assert len(shown.columns) == 10 and "profile" not in shown
+
+
 def test_a_chained_format_reformats_its_column_and_leaves_the_others_in_the_house_style():
     """pandas' `Styler.format({column: f})` resets every other column to 6 decimals (a Pearson r of 0.129068)."""
     table = pd.DataFrame({"r": [0.129068], "p": [0.7213]})
     html = book.styled(table, 3).format({"p": "{:.1f}"}).to_html()
     assert ">0.13<" in html and ">0.7<" in html and "0.129068" not in html
+
+
+def test_a_figure_links_to_the_library_function_that_drew_it():
+    """Issue 25: the code behind a figure, one click from its caption (the site's copy of the module's source)."""
+    from batchsize import plots
+
+    fig = plots.seeds_by_dataset(pd.DataFrame({"dataset": ["mnist"] * 2, "seed": [42, 43], "test_acc": [98.0, 99.0],
+                                               "batch_size": [64, 64]}), "test_acc")
+    assert fig.get_label() == "batchsize.plots.seeds_by_dataset"
+    plt.close(fig)
+    assert book.code_link(fig.get_label()) == (
+        ' · <a href="../_modules/batchsize/plots.html#seeds_by_dataset">The code that drew it '
+        "(<code>batchsize.plots.seeds_by_dataset</code>)</a>")
+    assert book.code_link("") == book.code_link("matplotlib.figure") == ""

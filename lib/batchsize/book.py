@@ -13,6 +13,7 @@ import io
 import os
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # matplotlib and the Styler's jinja2 are imported only where 
     from pandas.io.formats.style import Styler
 
 PROFILE_ENV = "BATCHSIZE_BOOK_PROFILE"  # `make book PROFILE=smoke` sets it for every chapter
+CODE = "../_modules/"  # the library's source in the site (sphinx.ext.viewcode), from a chapter's page (notebooks/)
 THREADS_ENV = "BATCHSIZE_THREADS"  # torch threads in a chapter's kernel (default 1, see Chapter)
 
 
@@ -207,6 +209,14 @@ def scale_text(table: pd.DataFrame) -> str:
     return "; ".join(texts)
 
 
+def shown_path(path: str | os.PathLike) -> str:
+    """A folder as a page may name it: relative to the repository (`data`), never the build machine's absolute
+    path, which says nothing to a reader and changes with every clone; a folder outside the repository by its
+    name alone."""
+    path = Path(path).absolute()
+    return str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else f"…/{path.name}"
+
+
 def provenance(table: pd.DataFrame) -> str:
     """At which scale the runs behind a figure or table are (`scale_text`), their seeds, device and commit."""
     def values(column: str) -> str:
@@ -299,14 +309,14 @@ def _interval(show: Callable[[object], str], low: float, high: float, mean: floa
 
 
 def _verdicts_first(columns: list, table: pd.DataFrame) -> list:
-    """The columns with the verdicts moved up, after the first column and the text columns right after it (what
-    names a row: B, or a data set, or B and its LR rule)."""
+    """The columns with the verdicts moved up, after the first column and the text columns right after it that
+    come before any verdict (what names a row: B, or a data set, or B and its LR rule)."""
     verdicts = [c for c in columns if str(c).startswith("verdict")]
-    rest = [c for c in columns if c not in verdicts]
     lead = 1
-    while lead < len(rest) and not pd.api.types.is_numeric_dtype(table[rest[lead]]) and rest[lead] in table \
-            and not str(rest[lead]).startswith("verdict"):
+    while lead < len(columns) and columns[lead] in table and not pd.api.types.is_numeric_dtype(table[columns[lead]]) \
+            and not str(columns[lead]).startswith("verdict"):
         lead += 1
+    rest = [c for c in columns if c not in verdicts]
     return rest[:lead] + verdicts + rest[lead:]
 
 
@@ -337,7 +347,20 @@ def publish(what: Figure | Styler | pd.DataFrame | None, caption: str, data: pd.
     source = data if runs is None else runs
     prov = provenance(source) if {"prov_profile", "seed"} <= set(source.columns) else ""
     text = caption_html(f"**{name}.** {caption} {prov}")
-    display(HTML(f'<p class="bs-caption">{text}<br>{csv_link(data, name)}</p>'))
+    code = code_link(what.get_label()) if isinstance(what, plt.Figure) else ""
+    display(HTML(f'<p class="bs-caption">{text}<br>{csv_link(data, name)}{code}</p>'))
+
+
+def code_link(drawn_by: str) -> str:
+    """' · The code that drew it', linked to the source of the function that labelled the figure with its name
+    (`plots.drawn_by`: 'batchsize.plots.lr_rules'), as the site shows it (`sphinx.ext.viewcode`'s page of the
+    module, from a chapter's page); nothing for a figure no library function labelled."""
+    module, _, function = drawn_by.rpartition(".")
+    if not module.startswith("batchsize."):
+        return ""
+    href = f"{CODE}{module.replace('.', '/')}.html#{function}"
+    return f' · <a href="{href}">The code that drew it (<code>{html.escape(drawn_by)}</code>)</a>'
+
 
 
 def _svg(fig: Figure) -> SVG:

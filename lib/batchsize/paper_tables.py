@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 
 from . import paper
+from .config import DATASET_NAMES
 from .critical import FAILED, MEASURED
 from .runtable import cells, full_size, mean_by_batch, runs_profile
 from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, Estimate, NotTestable, estimate, graded
+from .style import MISSING, number
 
 ACC_TOL, ACC_PARTLY_TOL = 1.0, 3.0  # percentage points: same accuracy within 1 pp, close within 3 pp
 GAP_TOL, GAP_PARTLY_TOL = 1.0, 2.0
@@ -139,3 +141,35 @@ def table_vi(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
             NOT_TESTABLE if pd.isna(b_theirs) or setup != "paper" else _same_b(b_ours, b_theirs)
             for b_ours, b_theirs, setup in zip(table[ours], table[theirs_column], table["profile"], strict=True)]
     return table
+
+
+def table_vi_shown(table: pd.DataFrame) -> pd.DataFrame:
+    """`table_vi` as a page shows it, narrow enough for the text column: the data sets in the paper's order by
+    name, the verdicts first (`book.styled` moves them), ours beside the paper's in one cell ("ours / paper"), the
+    accuracy at B* or "failed" in one, and the cells that count for neither (failed, one run) in one. The profile
+    is in the caption's provenance, and every column of `table_vi` in its CSV."""
+    def shown(value: object, quantity: str = "batch") -> str:
+        return number(None if pd.isna(value) else value, quantity)
+
+    def not_counted(row: pd.Series) -> str:
+        parts = [f"{what}: {', '.join(map(str, row[column]))}"
+                 for what, column in (("failed", "failed_b"), ("one run", "one_run_b")) if row[column]]
+        return "; ".join(parts) or MISSING
+
+    order = {name: i for i, name in enumerate(DATASET_NAMES)}
+    rows = table.sort_values("dataset", key=lambda d: d.map(order)).reset_index(drop=True)
+    return pd.DataFrame({
+        "data set": [DATASET_NAMES.get(d, d) for d in rows["dataset"]],
+        "verdict (optimal B)": rows["verdict (optimal B)"],
+        "verdict (B*)": rows["verdict (B*)"],
+        "optimal B: ours / paper": [f"{shown(o)} / {shown(p)}"
+                                    for o, p in zip(rows["optimal_b"], rows["paper optimal B"], strict=True)],
+        "peak accuracy (%)": rows["peak_acc"],
+        "B*: ours / paper": [f"{shown(o)} / {shown(p)}"
+                             for o, p in zip(rows["critical_b"], rows["paper B*"], strict=True)],
+        "accuracy at B* (%)": ["failed" if by == FAILED else shown(acc, "percent")
+                               for by, acc in zip(rows["critical_by"], rows["critical_acc"], strict=True)],
+        "N: ours / paper": [f"{shown(n, 'count')} / {shown(p, 'count')}"
+                            for n, p in zip(rows["N"], rows["paper N"], strict=True)],
+        "seeds": rows["n_seeds"],
+        "not counted": [not_counted(row) for _, row in rows.iterrows()]})

@@ -4,6 +4,8 @@ from the panels of `panels` (one per data set, metric or CPU).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
@@ -32,6 +34,18 @@ if TYPE_CHECKING:
     from .noise import LogLogFit
 
 
+def drawn_by(draw: Callable) -> Callable:
+    """Label the figure a function draws with that function's name (`Figure.get_label`), so that `book.publish`
+    links the figure's provenance to the code that drew it."""
+    @functools.wraps(draw)
+    def labelled(*args, **kwargs):
+        drawn = draw(*args, **kwargs)
+        (drawn[0] if isinstance(drawn, tuple) else drawn).set_label(f"{draw.__module__}.{draw.__qualname__}")
+        return drawn
+    return labelled
+
+
+@drawn_by
 def failed_cells_curves(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure:
     """For each (data set, B) cell of `runs` (`summaries.runs_of_failed_cells`: the cells where runs did not
     train): every seed's running training loss (log) and test accuracy per epoch, labelled with its outcome, so a
@@ -60,6 +74,7 @@ def failed_cells_curves(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure
     return fig
 
 
+@drawn_by
 def loss_surfaces(surfaces: pd.DataFrame, title: str | None = None) -> plt.Figure:
     """Figs 9–10: one 3-D panel per batch size of a data set's `analysis.loss_surfaces`, log₁₀ test loss over the
     (α, β) plane, so the smallest and the largest B stand side by side."""
@@ -77,6 +92,7 @@ def loss_surfaces(surfaces: pd.DataFrame, title: str | None = None) -> plt.Figur
     return fig
 
 
+@drawn_by
 def sharpness_panels(sharp: pd.DataFrame, metrics: tuple[str, ...], paper: dict[int, float]) -> plt.Figure:
     """One panel per sharpness measure against B (log scale where every value is positive: a trace estimate can
     be negative); the paper's S(ε) values as open squares in the first panel."""
@@ -92,6 +108,7 @@ def sharpness_panels(sharp: pd.DataFrame, metrics: tuple[str, ...], paper: dict[
     return fig
 
 
+@drawn_by
 def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> plt.Figure:
     """Figs 6–8: per data set of `runs` (in the order the run table lists them), median epoch time against B on a
     log scale beside the paper's, and the test accuracy per epoch of every B."""
@@ -108,6 +125,7 @@ def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> plt.Fig
     return fig
 
 
+@drawn_by
 def cnn_epoch_speedups(speedups: pd.DataFrame) -> plt.Figure:
     """Per-epoch speed-up over B = 1 against B (`timing.cnn_epoch_speedups`), one panel per CPU, one line per
     data set and precision with its interval over the benchmark's repeats, and the paper's 10–50× as a band."""
@@ -134,6 +152,7 @@ def cnn_epoch_speedups(speedups: pd.DataFrame) -> plt.Figure:
     return fig
 
 
+@drawn_by
 def time_to_target(to_target: pd.DataFrame) -> plt.Figure:
     """Epochs and training seconds (log scale) to the target accuracy against B, from `timing.runs_to_target`;
     runs that never reached it are left out."""
@@ -146,6 +165,7 @@ def time_to_target(to_target: pd.DataFrame) -> plt.Figure:
     return fig
 
 
+@drawn_by
 def critical_against_n(synthetic: pd.DataFrame, fit: LogLogFit | None = None) -> plt.Figure:
     """B* against training-set size on log-log axes (`summaries.critical_sizes` rows with a B*), the paper's
     Table VI beside it (its N × 0.8: training examples, as ours count) and our fitted power law if there is one."""
@@ -163,6 +183,7 @@ def critical_against_n(synthetic: pd.DataFrame, fit: LogLogFit | None = None) ->
     return fig
 
 
+@drawn_by
 def gap_against_b(runs: pd.DataFrame) -> plt.Figure:
     """Fig. 5: Δ against B for every data set of `runs`, the paper's Tables III, IV and VII as dotted squares and
     its Δ bound as a dashed line over the B it is claimed for."""
@@ -176,6 +197,7 @@ def gap_against_b(runs: pd.DataFrame) -> plt.Figure:
     return fig
 
 
+@drawn_by
 def matched_steps(curves: pd.DataFrame, base_steps: float, base_epochs: int) -> plt.Figure:
     """Test accuracy of each B's longest matched-steps run against updates and against epochs (log scales), a
     dotted line at the fixed budget of the base B in each: equal updates and equal epochs read off one figure."""
@@ -189,6 +211,7 @@ def matched_steps(curves: pd.DataFrame, base_steps: float, base_epochs: int) -> 
     return fig
 
 
+@drawn_by
 def variance_against_b(variance: pd.DataFrame) -> plt.Figure:
     """Fig. 11: per data set, the seed-mean gradient variance (Eq. 4) against B on log-log axes, with and
     without replacement, and a 1/B line through the first with-replacement point: Var ∝ 1/B (Eq. 1) is a
@@ -200,7 +223,8 @@ def variance_against_b(variance: pd.DataFrame) -> plt.Figure:
             ax.plot(mean.index, mean.to_numpy(), style, label=sampling, mfc="none")
         ref = part[part["sampling"] == "with replacement"].groupby("batch_size")["variance"].mean()
         ax.plot(ref.index, ref.iloc[0] / ref.index.to_numpy(), ":", color="grey", label="∝ 1/B")
-        ax.set(yscale="log", title=f"{DATASET_NAMES[name]} (N = {part['N'].iloc[0]:,})", ylabel="σ̂²_B (Eq. 4)")
+        ax.set(yscale="log", title=f"{DATASET_NAMES[name]} (N = {part['N'].iloc[0]:,})",
+               ylabel=r"$\hat{\sigma}^2_B$ (Eq. 4)")  # mathtext: a subscript, not a raw underscore
         log2_axis(ax, part["batch_size"])
         ax.set_xlabel(LABELS["batch_size"])
     shared_legend(axes)
@@ -208,6 +232,7 @@ def variance_against_b(variance: pd.DataFrame) -> plt.Figure:
     return fig
 
 
+@drawn_by
 def lr_rules(runs: pd.DataFrame) -> plt.Figure:
     """Test accuracy and gap against B, one line per LR rule of the `lr-scaling` runs, beside Table V's fixed and
     linear rows."""
@@ -219,6 +244,7 @@ def lr_rules(runs: pd.DataFrame) -> plt.Figure:
     return fig
 
 
+@drawn_by
 def synthetic_accuracy(runs: pd.DataFrame) -> plt.Figure:
     """Fig. 2: test accuracy against B, one panel per synthetic set that `runs` has, beside Table VII."""
     vii = paper_values.table("VII")
@@ -233,6 +259,7 @@ def synthetic_accuracy(runs: pd.DataFrame) -> plt.Figure:
     return fig
 
 
+@drawn_by
 def image_accuracy(runs: pd.DataFrame, dataset: str, table: str) -> plt.Figure:
     """Figs 3–4: test accuracy against B for MNIST or CIFAR-10 beside the paper's Table III or IV.
 
@@ -251,6 +278,7 @@ def image_accuracy(runs: pd.DataFrame, dataset: str, table: str) -> plt.Figure:
     return fig
 
 
+@drawn_by
 def seeds_by_dataset(runs: pd.DataFrame, field: str) -> plt.Figure:
     """The appendix's paired checks: one panel per data set, every seed's test accuracy at each B for both values
     of `field`, and chance accuracy dashed, so a run that learned nothing shows instead of being averaged in."""
@@ -263,6 +291,7 @@ def seeds_by_dataset(runs: pd.DataFrame, field: str) -> plt.Figure:
     return fig
 
 
+@drawn_by
 def sample_images(loaded: dict) -> tuple[plt.Figure, pd.DataFrame]:
     """The first training image of each class of every image data set in `loaded` (name → `data.Dataset`), each
     rescaled to [0, 1] on its own so that normalised pixels show; also the (data set, class) of every panel."""
@@ -281,6 +310,7 @@ def sample_images(loaded: dict) -> tuple[plt.Figure, pd.DataFrame]:
     return fig, pd.DataFrame([{"dataset": n, "class": c} for n in images for c in range(10)])
 
 
+@drawn_by
 def synthetic_features(loaded: dict, limit: int = 2000) -> tuple[plt.Figure, pd.DataFrame]:
     """Each synthetic training set in `loaded` (its first `limit` points) on its first two principal components,
     coloured by class: whether the two classes separate; also the plotted points."""
