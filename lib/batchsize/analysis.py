@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import analysis_store, paper
-from .runtable import SYNTHETIC
+from .datasets import PAPER_SECTIONS, SYNTHETIC
 from .store import config_of
 from .summaries import variance_fits
 from .timing import cnn_speed
@@ -220,7 +220,7 @@ def measured(chapter, run: pd.Series, analysis: str, **params: Any) -> Any:
 def report_runs(chapter) -> dict[str, pd.DataFrame]:
     """The runs behind each table of `report_tables`, by its name: what each claim's rule judges and what its
     chapter must show (tests/test_evidence.py). Reading them measures nothing (and trains nothing the stores have)."""
-    accuracy = pd.concat([chapter.table(s) for s in ("synthetic", "mnist", "cifar10")], ignore_index=True)
+    accuracy = pd.concat([chapter.table(s) for s in PAPER_SECTIONS], ignore_index=True)
     mlp = with_weights(chapter, accuracy[accuracy["model"] == "mlp"])
     return {
         "histories": pd.concat([accuracy[accuracy["dataset"] == "cifar10"], chapter.paper_so_far("cifar10")]),
