@@ -36,8 +36,6 @@ class DataError(UserError):
     """A data file is missing, truncated or fails its checksum."""
 
 
-
-
 @dataclass(frozen=True)
 class Dataset:
     """Train and test tensors (inputs normalised, float32; labels int64) on one device."""
@@ -65,7 +63,7 @@ def search_roots(data_dir: str | os.PathLike | None = None) -> list[Path]:
 
 
 def _roots_for(source: IdxFiles | CifarBatches, data_dir: str | os.PathLike | None) -> list[Path]:
-    return search_roots(data_dir) + [Path(root) for root in getattr(source, "system_roots", ())]
+    return search_roots(data_dir) + [Path(root) for root in source.system_roots]
 
 
 def _missing_message(name: str, files: Iterable[str], folder: str, source: str, roots: list[Path]) -> str:

@@ -69,6 +69,7 @@ class CifarBatches:
     file_md5: dict[str, str]  # batch file -> MD5 of the official file
     mean: tuple[float, float, float]
     std: tuple[float, float, float]
+    system_roots: tuple[str, ...] = ()  # as `IdxFiles.system_roots`
 
 
 Source = Generated | IdxFiles | CifarBatches
