@@ -34,8 +34,9 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 from trainer import RESULTS, machine  # benchmarks/trainer.py: what the numbers were measured on
 
-from batchsize.config import PAPER_BATCH_SIZES, PRECISIONS, RunConfig, UserError
+from batchsize.config import PRECISIONS, RunConfig, UserError
 from batchsize.data import Dataset, augment_cifar, load_dataset
+from batchsize.datasets import PAPER_BATCH_SIZES
 from batchsize.models import build_model
 from batchsize.plan import get_profile, section_configs
 from batchsize.reference import autocast, evaluate, make_optimizer, native_bf16, train_step

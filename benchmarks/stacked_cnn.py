@@ -29,7 +29,7 @@ import torch.nn.functional as F
 from torch import nn
 from trainer import IMAGE_SHAPES, RESULTS, machine, write_result  # benchmarks/trainer.py: shared helpers
 
-from batchsize.config import DATASET_SPECS
+from batchsize.datasets import DATASET_SPECS
 from batchsize.models import build_model
 from batchsize.plan import get_profile
 from batchsize.reference import autocast, make_optimizer, to_device_layout, train_step

@@ -31,8 +31,9 @@ from IPython.display import Markdown, display
 
 from batchsize import analysis, book, findings, paper, paper_tables, plots, runtable, summaries
 from batchsize.config import make_config
+from batchsize.datasets import PAPER_SECTIONS, SYNTHETIC
 
-chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds, data_dir, store, batch_sizes)
+chapter = book.Chapter(list(PAPER_SECTIONS), profile, device, seeds, data_dir, store, batch_sizes)
 runs = {s: chapter.table(s) for s in chapter.sections}
 runs_all = pd.concat(runs.values(), ignore_index=True)
 book.glue(**paper.quoted(), cifar_lr_256=make_config("cifar10", 256).lr, cifar_lr_1024=make_config("cifar10", 1024).lr)
@@ -96,7 +97,7 @@ synthetic = runs["synthetic"]
 book.publish(plots.synthetic_accuracy(synthetic), "Test accuracy against B for the three synthetic sets; dotted "
              "squares: the paper's Table VII.", runtable.mean_by_batch(synthetic, trained_only=True), "Fig 2",
              runs=synthetic)
-for name in ["synthetic-1k", "synthetic-10k", "synthetic-50k"]:
+for name in SYNTHETIC:
     if name in set(synthetic["dataset"]):
         comparison(name, "Table VII")
 

@@ -38,7 +38,7 @@ store = None  # None: results/<profile>
 from IPython.display import Markdown
 
 from batchsize import book, checks, findings, plots, summaries
-from batchsize.config import DATASET_SPECS
+from batchsize.datasets import DATASET_SPECS
 from batchsize.plan import get_profile
 
 init = book.Chapter(["init-check"], profile, device, seeds, data_dir, store)

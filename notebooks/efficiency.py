@@ -39,9 +39,10 @@ target_rule = 0.9  # target accuracy: 80% (the paper's) where two B reach it, el
 import pandas as pd
 
 from batchsize import book, paper, plots, runtable, timing
+from batchsize.datasets import PAPER_SECTIONS, SYNTHETIC
 from batchsize.run import ACCURACY_TARGET
 
-chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds, data_dir, store, batch_sizes)
+chapter = book.Chapter(list(PAPER_SECTIONS), profile, device, seeds, data_dir, store, batch_sizes)
 runs = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True)
 history = chapter.history(runs)
 book.glue(**paper.quoted(), target=ACCURACY_TARGET)
@@ -50,7 +51,7 @@ book.glue(**paper.quoted(), target=ACCURACY_TARGET)
 # ## Epoch time and learning curves, per data set
 
 # %% tags=["hide-input"]
-FIGURES = {"Fig 6": ["synthetic-1k", "synthetic-10k", "synthetic-50k"], "Fig 7": ["mnist"], "Fig 8": ["cifar10"]}
+FIGURES = {"Fig 6": list(SYNTHETIC), "Fig 7": ["mnist"], "Fig 8": ["cifar10"]}
 for figure, group in FIGURES.items():
     part = runs[runs["dataset"].isin(group)]
     if len(part):

@@ -32,8 +32,9 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from batchsize import book, widgets
+from batchsize.datasets import PAPER_SECTIONS
 
-chapter = book.Chapter(["synthetic", "mnist", "cifar10", "lr-scaling", "cifar10-lr"], profile, device, seeds,
+chapter = book.Chapter([*PAPER_SECTIONS, "lr-scaling", "cifar10-lr"], profile, device, seeds,
                        data_dir, store, batch_sizes)
 table = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True).drop_duplicates("key")
 history = chapter.history(table)

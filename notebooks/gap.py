@@ -31,10 +31,11 @@ import pandas as pd
 from IPython.display import Markdown
 
 from batchsize import book, findings, paper, plots, runtable, summaries
+from batchsize.datasets import PAPER_SECTIONS
 
-chapter = book.Chapter(["synthetic", "mnist", "cifar10", "matched-steps"], profile, device, seeds, data_dir, store,
+chapter = book.Chapter([*PAPER_SECTIONS, "matched-steps"], profile, device, seeds, data_dir, store,
                        batch_sizes)
-runs = pd.concat([chapter.table(s) for s in ("synthetic", "mnist", "cifar10")], ignore_index=True)
+runs = pd.concat([chapter.table(s) for s in PAPER_SECTIONS], ignore_index=True)
 book.glue(**paper.quoted())
 
 # %% [markdown]

@@ -36,8 +36,9 @@ gap_threshold = 5.0  # line 11: halve B when Δ exceeds this (points)
 import pandas as pd
 
 from batchsize import book, paper, summaries
+from batchsize.datasets import PAPER_SECTIONS
 
-chapter = book.Chapter(["synthetic", "mnist", "cifar10"], profile, device, seeds, data_dir, store, batch_sizes)
+chapter = book.Chapter(list(PAPER_SECTIONS), profile, device, seeds, data_dir, store, batch_sizes)
 runs = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True)
 book.glue(**paper.quoted())
 

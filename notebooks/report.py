@@ -26,8 +26,9 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from batchsize import analysis, book, overview, paper, report
+from batchsize.datasets import PAPER_SECTIONS
 
-chapter = book.Chapter(["synthetic", "mnist", "cifar10", "lr-scaling", "dataset-size"], profile, device, seeds,
+chapter = book.Chapter([*PAPER_SECTIONS, "lr-scaling", "dataset-size"], profile, device, seeds,
                        data_dir, store)
 tables = analysis.report_tables(chapter)
 verdicts = report.evaluate(report.claims(), tables, chapter.profile)

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from batchsize.config import DATASET_SPECS
+from batchsize.datasets import DATASET_SPECS
 from batchsize.plan import get_profile
 from conftest import REPO
 

@@ -1,3 +1,4 @@
+import dataclasses
 import gzip
 import pickle
 
@@ -6,7 +7,8 @@ import pytest
 import torch
 
 from batchsize import data
-from batchsize.data import DataError, IdxSource, load_dataset, read_idx, stratified_subset
+from batchsize.data import DataError, load_dataset, read_idx, stratified_subset
+from batchsize.datasets import DATASETS, IdxFiles
 from conftest import require_data
 
 
@@ -20,6 +22,11 @@ def fresh_cache():
 def idx_bytes(array: np.ndarray) -> bytes:
     header = bytes([0, 0, 8, array.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
     return header + array.astype(np.uint8).tobytes()
+
+
+def register(monkeypatch, name: str, source) -> None:
+    """Data set `name` read from `source` for this test (its registry entry otherwise unchanged)."""
+    monkeypatch.setitem(DATASETS, name, dataclasses.replace(DATASETS[name], source=source))
 
 
 @pytest.fixture
@@ -37,8 +44,8 @@ def tiny_mnist(tmp_path, monkeypatch):
         raw = idx_bytes(array)
         (folder / name).write_bytes(gzip.compress(raw))
         checksums[name] = data.md5(raw)
-    source = IdxSource(folder="mnist", url="https://example.invalid/", md5=checksums, mean=0.1307, std=0.3081)
-    monkeypatch.setitem(data.IDX_SOURCES, "mnist", source)
+    register(monkeypatch, "mnist", IdxFiles(folder="mnist", url="https://example.invalid/", md5=checksums,
+                                            mean=0.1307, std=0.3081))
     monkeypatch.delenv("BATCHSIZE_DATA", raising=False)
     monkeypatch.chdir(tmp_path)  # so ./data is not the repository's real data
     return tmp_path, arrays
@@ -95,15 +102,16 @@ def write_cifar_batch(path, images: np.ndarray, labels: list[int]) -> None:
 
 @pytest.fixture
 def tiny_cifar(tmp_path, monkeypatch):
-    folder = tmp_path / data.CIFAR_FOLDER
+    source = DATASETS["cifar10"].source
+    folder = tmp_path / source.folder
     folder.mkdir()
     rng = np.random.default_rng(1)
     checksums = {}
-    for name in data.CIFAR_BATCHES:
+    for name in source.labels_md5:
         labels = [int(v) for v in rng.integers(0, 10, 20)]
         write_cifar_batch(folder / name, rng.integers(0, 256, (20, 3, 32, 32), dtype=np.uint8), labels)
         checksums[name] = data.md5(np.asarray(labels, dtype=np.uint8).tobytes())
-    monkeypatch.setattr(data, "CIFAR_LABELS_MD5", checksums)
+    register(monkeypatch, "cifar10", dataclasses.replace(source, labels_md5=checksums))
     monkeypatch.delenv("BATCHSIZE_DATA", raising=False)
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -116,7 +124,8 @@ def test_tiny_cifar_loads_with_jpeg_note(tiny_cifar):
 
 
 def test_cifar_corruption_and_hostile_pickles_are_refused(tiny_cifar):
-    path = tiny_cifar / data.CIFAR_FOLDER / "data_batch_3"
+    source = DATASETS["cifar10"].source
+    path = tiny_cifar / source.folder / "data_batch_3"
     batch = pickle.loads(path.read_bytes())
     batch[b"labels"][0] = (batch[b"labels"][0] + 1) % 10
     path.write_bytes(pickle.dumps(batch))
@@ -124,10 +133,10 @@ def test_cifar_corruption_and_hostile_pickles_are_refused(tiny_cifar):
         load_dataset("cifar10", data_dir=tiny_cifar)
     path.write_bytes(pickle.dumps(print))  # a pickle that would import something other than numpy
     with pytest.raises(DataError, match="refusing to load builtins.print"):
-        data.read_cifar_batch(path)
+        data.read_cifar_batch(path, source)
     path.write_bytes(b"\x80\x02}q\x00")  # truncated
     with pytest.raises(DataError, match="data_batch_3: corrupted or truncated"):
-        data.read_cifar_batch(path)
+        data.read_cifar_batch(path, source)
 
 
 @pytest.mark.parametrize(("name", "n_train", "n_test"), [
@@ -179,8 +188,8 @@ def test_missing_files_are_downloaded_and_verified_before_use(tiny_mnist, tmp_pa
     """The download path, served from a file:// URL (no network needed): fetched, then checksum-verified."""
     root, _ = tiny_mnist
     mirror = root / "mnist"
-    source = data.IDX_SOURCES["mnist"]
-    monkeypatch.setitem(data.IDX_SOURCES, "mnist", IdxSource("mnist", mirror.as_uri() + "/", source.md5, 0.0, 1.0))
+    source = DATASETS["mnist"].source
+    register(monkeypatch, "mnist", IdxFiles("mnist", mirror.as_uri() + "/", source.md5, 0.0, 1.0))
     monkeypatch.setenv("BATCHSIZE_OFFLINE", "0")
     target = tmp_path / "fresh"
     ds = load_dataset("mnist", data_dir=target)

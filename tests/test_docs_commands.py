@@ -28,6 +28,7 @@ import pytest
 import torch
 
 from batchsize.cli import build_parser
+from batchsize.datasets import DATASETS, Generated
 from batchsize.plan import PROFILES, section_configs
 from conftest import REPO, require_data
 
@@ -36,7 +37,7 @@ WRAPPERS = {"taskset": 2, "nice": 2}  # a prefix the command keeps, with its num
 FENCE = re.compile(r"^\s*```(?:\{code-block\}\s*)?(bash|sh|shell|console)?\s*$")  # group 1: a shell block
 INLINE = re.compile(r"`([^`\n]+)`")
 SMOKE = PROFILES["smoke"]
-FILE_DATASETS = ("mnist", "fashion-mnist", "cifar10")
+FILE_DATASETS = tuple(d for d, entry in DATASETS.items() if not isinstance(entry.source, Generated))
 TIMEOUT_S = 900
 
 

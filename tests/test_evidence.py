@@ -23,7 +23,7 @@ import jupytext
 import pandas as pd
 import pytest
 
-from batchsize import analysis, book, overview, report, sweep, timing
+from batchsize import analysis, book, datasets, overview, report, sweep, timing
 from batchsize.stats import NotTestable
 from conftest import REPO
 
@@ -46,18 +46,18 @@ def cells(chapter: str) -> list:
 
 
 def declared_sections(chapter: str) -> list[str]:
-    """The sections of the chapter's `book.Chapter(...)`: a list literal, or `book.sections_of(<parameter>)`."""
+    """The sections of the chapter's `book.Chapter(...)`: its first argument (a list, `[*PAPER_SECTIONS, …]` or
+    `book.sections_of(<parameter>)`) evaluated with the chapter's parameters and the registry's lists."""
     parameters = next(c.source for c in cells(chapter) if "parameters" in c.metadata.get("tags", []))
-    values = {node.targets[0].id: node.value for node in ast.parse(parameters).body if isinstance(node, ast.Assign)}
+    names = {"book": book, "PAPER_SECTIONS": datasets.PAPER_SECTIONS, "SYNTHETIC": datasets.SYNTHETIC}
+    names |= {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(parameters).body
+              if isinstance(node, ast.Assign)}
     for c in cells(chapter):
         if c.cell_type != "code":
             continue
         for node in ast.walk(ast.parse(c.source)):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Chapter":
-                first = node.args[0]
-                if isinstance(first, ast.Call):  # book.sections_of(datasets)
-                    return book.sections_of(ast.literal_eval(values[first.args[0].id]))
-                return ast.literal_eval(first)
+                return list(eval(compile(ast.Expression(node.args[0]), chapter, "eval"), names))
     raise AssertionError(f"{chapter} makes no book.Chapter")
 
 

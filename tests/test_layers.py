@@ -11,7 +11,7 @@ from conftest import REPO
 
 # The groups are ARCHITECTURE.md's table of layers; within a group, too, each module may import only those before it.
 GROUPS = {
-    "definitions": ["version", "style", "paper", "config", "integrity", "plan", "constraints"],
+    "definitions": ["version", "style", "datasets", "paper", "config", "integrity", "plan", "constraints"],
     "data and models": ["data", "models"],
     "training": ["run", "reference", "fast", "train"],
     "runs": ["store", "analysis_store", "sweep"],

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from . import analysis_store, paper
+from .datasets import PAPER_SECTIONS, SYNTHETIC
 from .instability import steps_of, trace
 from .plan import get_profile, section_configs
-from .runtable import SYNTHETIC
 from .store import config_of, default_store
 from .summaries import variance_fits
 from .sweep import run_sweep
@@ -256,7 +256,7 @@ def largest_batch_runs(chapter) -> pd.DataFrame:
 def report_runs(chapter) -> dict[str, pd.DataFrame]:
     """The runs behind each table of `report_tables`, by its name: what each claim's rule judges and what its
     chapter must show (tests/test_evidence.py). Reading them measures nothing (and trains nothing the stores have)."""
-    accuracy = pd.concat([chapter.table(s) for s in ("synthetic", "mnist", "cifar10")], ignore_index=True)
+    accuracy = pd.concat([chapter.table(s) for s in PAPER_SECTIONS], ignore_index=True)
     mlp = with_weights(chapter, accuracy[accuracy["model"] == "mlp"])
     return {
         "histories": pd.concat([accuracy[accuracy["dataset"] == "cifar10"], chapter.paper_so_far("cifar10")]),

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .config import DATASET_NAMES, RunConfig, UserError
+from .config import RunConfig, UserError
 from .data import load_dataset
+from .datasets import DATASET_NAMES, SECTION_OF
 from .models import build_model
 from .params import check_parameters
 from .plan import get_profile, section_configs, weights_wanted
@@ -175,7 +176,7 @@ def paper_progress(section: str, done: pd.DataFrame) -> str:
 
 def sections_of(datasets: list[str]) -> list[str]:
     """The sweep sections that train `datasets` (the three synthetic sets share one), in their order."""
-    return list(dict.fromkeys("synthetic" if d.startswith("synthetic") else d for d in datasets))
+    return list(dict.fromkeys(SECTION_OF[d] for d in datasets))
 
 
 def glue(**values: object) -> None:

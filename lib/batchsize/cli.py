@@ -17,8 +17,9 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from .config import DATASET_SPECS, INITS, LR_RULES, PRECISIONS, UserError, check_positive, make_config
+from .config import INITS, LR_RULES, PRECISIONS, UserError, check_positive, make_config
 from .constraints import EXECUTORS, check_device, check_seeds
+from .datasets import DATASET_SPECS
 from .plan import PROFILES, SECTIONS
 from .store import REPO_ROOT, RunStore, default_store
 from .sweep import run_profile, run_sweep

@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .datasets import DATASET_SPECS
+
 LrRule = Literal["fixed", "linear", "sqrt"]
 LR_RULES: tuple[str, ...] = ("fixed", "linear", "sqrt")
 Init = Literal["he-uniform", "torch-default"]
@@ -22,7 +24,6 @@ PRECISIONS: tuple[str, ...] = ("fp32", "bf16")
 # Fields added after stores existed, at the value every older run had: left out of the key at that value,
 # so older records keep their keys (and a run that differs in them gets a new one).
 LEGACY_DEFAULTS: dict[str, Any] = {"init": "he-uniform", "precision": "fp32"}
-PAPER_BATCH_SIZES: tuple[int, ...] = (1, 8, 16, 32, 64, 128, 256, 512, 1024)
 DATA_SEED = 42  # the paper's seed; fixes synthetic data, splits and subsets for every training seed
 
 
@@ -77,47 +78,6 @@ def check_choice(what: str, value: Any, options) -> Any:
     if not isinstance(value, str) or value not in options:
         raise UserError(f"unknown {what} {value!r}; choose one of {', '.join(options)}")
     return value
-
-
-@dataclass(frozen=True)
-class DatasetSpec:
-    """The paper's Table II settings for one data set, and the network that goes with it."""
-
-    model: str
-    optimizer: Literal["adam", "sgd"]
-    base_lr: float
-    base_batch: int
-    epochs: int
-    weight_decay: float = 0.0
-    momentum: float = 0.0
-    warmup_epochs: int = 0
-    warmup_from_batch: int = 0  # warmup applies only when B >= this (MNIST: 256)
-    augment: bool = False
-    max_batch: int = 1024
-    classes: int = 10
-    name: str = ""  # what figures and captions call it (not part of any run's config)
-    # Evaluate the whole training set after every k-th epoch and the last (the test set after every epoch): not
-    # part of any run's config, since evaluation draws no random numbers and leaves the final summary as it is.
-    train_eval_every: int = 1
-
-
-SYNTHETIC = DatasetSpec(model="mlp", optimizer="adam", base_lr=1e-3, base_batch=32, epochs=50, max_batch=512,
-                        classes=2)
-MNIST = DatasetSpec(model="mnist_cnn", optimizer="sgd", base_lr=0.1, base_batch=256, epochs=12, weight_decay=5e-4,
-                    momentum=0.9, warmup_epochs=5, warmup_from_batch=256, name="MNIST")
-DATASET_SPECS: dict[str, DatasetSpec] = {
-    "synthetic-1k": dataclasses.replace(SYNTHETIC, name="Small synthetic (1K)"),
-    "synthetic-10k": dataclasses.replace(SYNTHETIC, name="Medium synthetic (10K)"),
-    "synthetic-50k": dataclasses.replace(SYNTHETIC, name="Large synthetic (50K)"),
-    "mnist": MNIST,
-    "cifar10": DatasetSpec(model="cifar_cnn", optimizer="adam", base_lr=1e-3, base_batch=32, epochs=50,
-                           augment=True, name="CIFAR-10",
-                           # Its 50,000 training images took ~40 % of a paper run's CPU time when evaluated after
-                           # every epoch, and only the final epoch's training accuracy enters a claim (the gap Δ).
-                           train_eval_every=10),
-    "fashion-mnist": dataclasses.replace(MNIST, name="Fashion-MNIST"),
-}
-DATASET_NAMES = {key: spec.name for key, spec in DATASET_SPECS.items()}
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
-"""Data sets as tensors: the paper's synthetic sets, MNIST, Fashion-MNIST and CIFAR-10.
+"""Data sets as tensors: every data set of the registry (`datasets.DATASETS`), loaded by the type of its source.
 
 Files are read in their official layouts (IDX `.gz`, `cifar-10-batches-py/`) and verified by content
 checksum before use. They are looked for in `--data-dir`, then `$BATCHSIZE_DATA`, then `./data`
-(and Debian's `/usr/share/datasets` for Fashion-MNIST); where there is network the official files are
-downloaded, otherwise the error says which files are missing and where to put them.
+(then where a system package puts them: Debian's `/usr/share/datasets` for Fashion-MNIST); where there is
+network the official files are downloaded, otherwise the error says which files are missing and where to put them.
 """
 
 from __future__ import annotations
@@ -27,61 +27,13 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from .config import DATA_SEED, UserError
+from .datasets import DATASETS, CifarBatches, Generated, IdxFiles, Source
 
-SYNTHETIC_SIZES = {"synthetic-1k": 1_000, "synthetic-10k": 10_000, "synthetic-50k": 50_000}
-DATASETS = (*SYNTHETIC_SIZES, "mnist", "fashion-mnist", "cifar10")
 DOWNLOAD_TIMEOUT_S = 10
 
 
 class DataError(UserError):
     """A data file is missing, truncated or fails its checksum."""
-
-
-@dataclass(frozen=True)
-class IdxSource:
-    """An MNIST-style data set: four IDX files verified by the MD5 of their decompressed bytes."""
-
-    folder: str
-    url: str
-    md5: dict[str, str]  # file name -> MD5 of the decompressed content
-    mean: float
-    std: float
-
-
-IDX_SOURCES = {
-    "mnist": IdxSource(
-        folder="mnist", url="https://ossci-datasets.s3.amazonaws.com/mnist/", mean=0.1307, std=0.3081,
-        md5={"train-images-idx3-ubyte.gz": "6bbc9ace898e44ae57da46a324031adb",
-             "train-labels-idx1-ubyte.gz": "a25bea736e30d166cdddb491f175f624",
-             "t10k-images-idx3-ubyte.gz": "2646ac647ad5339dbf082846283269ea",
-             "t10k-labels-idx1-ubyte.gz": "27ae3e4e09519cfbb04c329615203637"}),
-    "fashion-mnist": IdxSource(
-        folder="fashion-mnist", url="http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
-        mean=0.2860, std=0.3530,
-        md5={"train-images-idx3-ubyte.gz": "f4a8712d7a061bf5bd6d2ca38dc4d50a",
-             "train-labels-idx1-ubyte.gz": "9018921c3c673c538a1fc5bad174d6f9",
-             "t10k-images-idx3-ubyte.gz": "8181f5470baa50b63fa0f6fddb340f0a",
-             "t10k-labels-idx1-ubyte.gz": "15d484375f8d13e6eb1aabb0c3f46965"}),
-}
-
-CIFAR_FOLDER = "cifar-10-batches-py"
-CIFAR_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
-CIFAR_TAR_MD5 = "c58f30108f718f92721af3b95e74349a"
-CIFAR_BATCHES = [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]
-# Labels are exact in every copy, so their MD5 (as uint8 bytes) verifies each batch file's content;
-# the file MD5 tells the official pickles from the JPEG-compressed copy these machines carry.
-CIFAR_LABELS_MD5 = {
-    "data_batch_1": "30f55b79f7954f592721267e37ffcbcf", "data_batch_2": "bdca50851f742064551c3fa947e975d6",
-    "data_batch_3": "23228d18cd9f4c032bb8cfa72996e3ef", "data_batch_4": "61be7314d261d42101f429408af67a28",
-    "data_batch_5": "8ca6bc10f4bd0e81fba552f724423842", "test_batch": "251f18ce75337ae9ca5d0dbd7ea62cf4",
-}
-CIFAR_OFFICIAL_FILE_MD5 = {
-    "data_batch_1": "c99cafc152244af753f735de768cd75f", "data_batch_2": "d4bba439e000b95fd0a9bffe97cbabec",
-    "data_batch_3": "54ebc095f3ab1f0389bbae665268c751", "data_batch_4": "634d18415352ddfa80567beed471001a",
-    "data_batch_5": "482c414d41f54cd18b22e5b47cb7c3cb", "test_batch": "40351d587109b95175f43aff81a1287e",
-}
-CIFAR_MEAN = (0.4914, 0.4822, 0.4465)
-CIFAR_STD = (0.2470, 0.2435, 0.2616)
 
 
 @dataclass(frozen=True)
@@ -110,11 +62,8 @@ def search_roots(data_dir: str | os.PathLike | None = None) -> list[Path]:
     return [Path(c).expanduser() for c in candidates if c]
 
 
-def _roots_for(name: str, data_dir: str | os.PathLike | None) -> list[Path]:
-    roots = search_roots(data_dir)
-    if name == "fashion-mnist":
-        roots.append(Path("/usr/share/datasets"))  # Debian's dataset-fashion-mnist package
-    return roots
+def _roots_for(source: IdxFiles | CifarBatches, data_dir: str | os.PathLike | None) -> list[Path]:
+    return search_roots(data_dir) + [Path(root) for root in source.system_roots]
 
 
 def _missing_message(name: str, files: Iterable[str], folder: str, source: str, roots: list[Path]) -> str:
@@ -149,9 +98,8 @@ def md5(data: bytes) -> str:
 
 # ----------------------------------------------------------------------------- IDX (MNIST, Fashion-MNIST)
 
-def _find_idx_folder(name: str, data_dir: str | os.PathLike | None, download: bool = True) -> Path:
-    source = IDX_SOURCES[name]
-    roots = _roots_for(name, data_dir)
+def _find_idx_folder(name: str, source: IdxFiles, data_dir: str | os.PathLike | None, download: bool) -> Path:
+    roots = _roots_for(source, data_dir)
     for root in roots:
         if all((root / source.folder / f).is_file() for f in source.md5):
             return root / source.folder
@@ -180,12 +128,10 @@ def read_idx(path: Path, expected_md5: str | None = None) -> np.ndarray:
     return data.reshape(shape)
 
 
-def _load_idx(name: str, folder: Path) -> tuple[np.ndarray, ...]:
-    source = IDX_SOURCES[name]
-    arrays = [read_idx(folder / f, checksum) for f, checksum in source.md5.items()]
-    x_train, y_train, x_test, y_test = arrays
+def _load_idx(source: IdxFiles, folder: Path) -> tuple[tuple[np.ndarray, ...], str]:
+    x_train, y_train, x_test, y_test = (read_idx(folder / f, checksum) for f, checksum in source.md5.items())
     to_x = lambda a: ((a.astype(np.float32) / 255.0 - source.mean) / source.std)[:, None]
-    return to_x(x_train), y_train, to_x(x_test), y_test
+    return (to_x(x_train), y_train, to_x(x_test), y_test), ""
 
 
 # ----------------------------------------------------------------------------- CIFAR-10
@@ -202,7 +148,7 @@ class _CifarUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-def read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray, bool]:
+def read_cifar_batch(path: Path, source: CifarBatches) -> tuple[np.ndarray, np.ndarray, bool]:
     """One batch file → (images N×3×32×32 uint8, labels, is_official_file); verified by label checksum."""
     try:
         raw = path.read_bytes()
@@ -212,33 +158,34 @@ def read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray, bool]:
     except Exception as err:  # any unpickling/shape failure means the file is damaged
         raise DataError(f"{path}: corrupted or truncated CIFAR-10 batch file ({type(err).__name__}: {err}); "
                         "replace it with the official one") from None
-    expected = CIFAR_LABELS_MD5.get(path.name)
+    expected = source.labels_md5.get(path.name)
     if len(labels) != len(data) or (expected and md5(labels.tobytes()) != expected):
         raise DataError(f"{path}: content checksum mismatch (labels MD5 {md5(labels.tobytes())}, "
                         f"expected {expected}); the file is corrupted: replace it with the official one")
-    return data, labels.astype(np.int64), md5(raw) == CIFAR_OFFICIAL_FILE_MD5.get(path.name)
+    return data, labels.astype(np.int64), md5(raw) == source.file_md5.get(path.name)
 
 
-def _find_cifar_folder(data_dir: str | os.PathLike | None, download: bool = True) -> Path:
-    roots = _roots_for("cifar10", data_dir)
+def _find_cifar_folder(name: str, source: CifarBatches, data_dir: str | os.PathLike | None,
+                       download: bool) -> Path:
+    roots = _roots_for(source, data_dir)
     for root in roots:
-        if all((root / CIFAR_FOLDER / f).is_file() for f in CIFAR_BATCHES):
-            return root / CIFAR_FOLDER
-    archive = roots[0] / "cifar-10-python.tar.gz"
-    if download and _download(CIFAR_URL, archive):
-        if md5(archive.read_bytes()) != CIFAR_TAR_MD5:
+        if all((root / source.folder / f).is_file() for f in source.labels_md5):
+            return root / source.folder
+    archive = roots[0] / source.url.rsplit("/", 1)[-1]
+    if download and _download(source.url, archive):
+        if md5(archive.read_bytes()) != source.archive_md5:
             archive.unlink()
-            raise DataError(f"downloaded {CIFAR_URL} fails its checksum; try again")
+            raise DataError(f"downloaded {source.url} fails its checksum; try again")
         with tarfile.open(archive) as tar:
             tar.extractall(roots[0], filter="data")
-        return roots[0] / CIFAR_FOLDER
-    raise DataError(_missing_message("cifar10", CIFAR_BATCHES, CIFAR_FOLDER, CIFAR_URL, roots))
+        return roots[0] / source.folder
+    raise DataError(_missing_message(name, source.labels_md5, source.folder, source.url, roots))
 
 
-def _load_cifar(folder: Path) -> tuple[tuple[np.ndarray, ...], str]:
-    batches = [read_cifar_batch(folder / f) for f in CIFAR_BATCHES]
-    mean = np.array(CIFAR_MEAN, dtype=np.float32)[:, None, None]
-    std = np.array(CIFAR_STD, dtype=np.float32)[:, None, None]
+def _load_cifar(source: CifarBatches, folder: Path) -> tuple[tuple[np.ndarray, ...], str]:
+    batches = [read_cifar_batch(folder / f, source) for f in source.labels_md5]
+    mean = np.array(source.mean, dtype=np.float32)[:, None, None]
+    std = np.array(source.std, dtype=np.float32)[:, None, None]
     to_x = lambda a: (a.astype(np.float32) / 255.0 - mean) / std
     x_train = to_x(np.concatenate([b[0] for b in batches[:5]]))
     y_train = np.concatenate([b[1] for b in batches[:5]])
@@ -273,37 +220,43 @@ def stratified_subset(labels: np.ndarray, n: int | None, what: str) -> np.ndarra
     return np.sort(subset)
 
 
+def source_of(name: str) -> Source:
+    """The registered source of data set `name` (one line naming the choices if it is unknown)."""
+    if name not in DATASETS:
+        raise UserError(f"unknown data set {name!r}; choose one of {', '.join(DATASETS)}")
+    return DATASETS[name].source
+
+
+def find(name: str, data_dir: str | os.PathLike | None = None, download: bool = True) -> Path | None:
+    """The folder holding data set `name`'s verified-to-be-present files (None for generated data)."""
+    source = source_of(name)
+    finder = _FINDERS.get(type(source))
+    return finder(name, source, data_dir, download) if finder else None
+
+
 def load_dataset(name: str, data_dir: str | os.PathLike | None = None, n_train: int | None = None,
                  n_test: int | None = None, device: torch.device | str = "cpu") -> Dataset:
     """The named data set, optionally subsampled (stratified, fixed seed), as tensors on `device`."""
-    if name in SYNTHETIC_SIZES:
-        folder = None
-    elif name in IDX_SOURCES:
-        folder = _find_idx_folder(name, data_dir)
-    elif name == "cifar10":
-        folder = _find_cifar_folder(data_dir)
-    else:
-        raise UserError(f"unknown data set {name!r}; choose one of {', '.join(DATASETS)}")
-    return _load_cpu(name, folder, n_train, n_test).to(device)
+    return _load_cpu(name, find(name, data_dir), n_train, n_test).to(device)
 
 
 @functools.lru_cache(maxsize=4)
 def _load_cpu(name: str, folder: Path | None, n_train: int | None, n_test: int | None) -> Dataset:
     """Read, verify and subsample once per process; keyed by the folder the files were found in."""
-    note = ""
-    if folder is None:
-        arrays = synthetic_arrays(SYNTHETIC_SIZES[name])
-    elif name == "cifar10":
-        arrays, note = _load_cifar(folder)
-    else:
-        arrays = _load_idx(name, folder)
-    x_train, y_train, x_test, y_test = arrays
+    source = source_of(name)
+    (x_train, y_train, x_test, y_test), note = _READERS[type(source)](source, folder)
     train = stratified_subset(y_train, n_train, "n-train")
     test = stratified_subset(y_test, n_test, "n-test")
     tensor = lambda a: torch.from_numpy(np.ascontiguousarray(a))
     return Dataset(name, tensor(x_train[train]), tensor(y_train[train].astype(np.int64)),
                    tensor(x_test[test]), tensor(y_test[test].astype(np.int64)),
                    int(y_train.max()) + 1, note)
+
+
+# Each type of source: where its files are (none for generated data), and how they are read and verified.
+_FINDERS = {IdxFiles: _find_idx_folder, CifarBatches: _find_cifar_folder}
+_READERS = {Generated: lambda source, _: (synthetic_arrays(source.samples), ""), IdxFiles: _load_idx,
+            CifarBatches: _load_cifar}
 
 
 def augment_cifar(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
@@ -327,16 +280,16 @@ def verify(data_dir: str | os.PathLike | None = None) -> list[dict[str, str]]:
 
 
 def _verify_one(name: str, data_dir: str | os.PathLike | None) -> dict[str, str]:
-    if name in SYNTHETIC_SIZES:
+    source = source_of(name)
+    if isinstance(source, Generated):
         return {"dataset": name, "status": "ok", "where": "generated", "detail": "make_classification"}
     try:
-        if name == "cifar10":
-            folder = _find_cifar_folder(data_dir, download=False)
-            official = all(read_cifar_batch(folder / f)[2] for f in CIFAR_BATCHES)
+        folder = find(name, data_dir, download=False)
+        if isinstance(source, CifarBatches):
+            official = all(read_cifar_batch(folder / f, source)[2] for f in source.labels_md5)
             detail = "official files" if official else "labels verified; pixels are not the official files"
         else:
-            folder = _find_idx_folder(name, data_dir, download=False)
-            for file, checksum in IDX_SOURCES[name].md5.items():
+            for file, checksum in source.md5.items():
                 read_idx(folder / file, checksum)
             detail = "MD5 of decompressed files verified"
     except DataError as err:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import paper
-from .config import DATASET_NAMES
+from .datasets import DATASET_NAMES
 from .runtable import cell, mean_by_batch, runs_profile, trained
 from .stats import Estimate, NotTestable
 from .summaries import HIGHER, MATCHED_COMPARISONS

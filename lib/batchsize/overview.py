@@ -14,7 +14,7 @@ import pandas as pd
 from docutils.nodes import make_id
 
 from . import paper
-from .config import DATASET_NAMES
+from .datasets import DATASET_NAMES, SECTION_OF, SYNTHETIC
 from .plan import section_configs
 from .report import DATASET_CLAIMS
 from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, VERDICTS
@@ -115,8 +115,8 @@ def _float(text: str) -> float:
 def reader_words(text: str) -> str:
     """A rule's text as a reader of the paper says it: the data sets named as the paper names them (not by their
     keys), the paper's setup called its scale (not a profile)."""
-    names = {**{f"synthetic-{n}{s}": f"{n.upper()} set" for n in ("1k", "10k", "50k") for s in (" set", "")},
-             **{k: v for k, v in DATASET_NAMES.items() if not k.startswith("synthetic")}}
+    names = {**{f"{d}{s}": f"{d.split('-')[1].upper()} set" for d in SYNTHETIC for s in (" set", "")},
+             **{k: v for k, v in DATASET_NAMES.items() if k not in SYNTHETIC}}
     text = re.sub("|".join(sorted(map(re.escape, names), key=len, reverse=True)), lambda m: names[m[0]], text)
     text = re.sub(r"paper-profile runs( \(these: \w+\))?", "runs at the paper's scale", text)
     return re.sub(r"off the paper profile", "below the paper's scale", text)
@@ -141,7 +141,7 @@ def scale(runs: pd.DataFrame, so_far: dict[str, pd.DataFrame]) -> str:
     full: dict[str, list] = {}
     reduced: dict[str, list] = {}
     for dataset, part in runs.groupby("dataset", sort=False):
-        section = "synthetic" if dataset.startswith("synthetic") else dataset
+        section = SECTION_OF[dataset]
         name = "the synthetic sets" if section == "synthetic" else DATASET_NAMES[dataset]
         found = (int(part["train_size"].max()), int(whole.get(dataset, 0)), int(part["epochs"].max()),
                  section_configs("paper", section)[0].epochs, part["seed"].nunique())

@@ -13,10 +13,11 @@ import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.colors import to_rgb
 from matplotlib.font_manager import FontProperties
 
-from .config import DATASET_NAMES
 from .critical import FAILED, cell_status
+from .datasets import DATASET_NAMES, DATASETS
 from .runtable import TRAINING_METRICS, trained
 
 sns.set_theme(style="whitegrid", context="notebook")
@@ -31,7 +32,7 @@ LABELS = {"test_acc": "test accuracy (%)", "train_acc": "train accuracy (%)", "g
 
 
 # One colour per data set, the same in every figure (by display name, as the legends show them).
-DATASET_COLOURS = dict(zip(DATASET_NAMES.values(), sns.color_palette("colorblind", len(DATASET_NAMES)), strict=True))
+DATASET_COLOURS = {entry.spec.name: to_rgb(entry.colour) for entry in DATASETS.values()}
 
 
 def _palette(values) -> dict:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .datasets import DATASETS
+
 _TABLE_III = """B test_acc gap epoch_time
 1 99.09 0.360 36.38
 8 99.15 0.350 5.19
@@ -113,13 +115,12 @@ def table(name: str) -> pd.DataFrame:
 
 
 def accuracy_table(dataset: str) -> pd.DataFrame:
-    """The paper's per-B results for one data set (Table III, IV or VII)."""
-    if dataset == "mnist":
-        return table("III")
-    if dataset == "cifar10":
-        return table("IV")
-    vii = table("VII")
-    return vii[vii["dataset"] == dataset].drop(columns="dataset").reset_index(drop=True)
+    """The paper's per-B results for one data set (Table III, IV or VII: its registered `paper_table`)."""
+    entry = DATASETS.get(dataset)
+    found = table(entry.paper_table if entry and entry.paper_table else "VII")  # not the paper's: no rows of VII
+    if "dataset" not in found:  # a table of one data set
+        return found
+    return found[found["dataset"] == dataset].drop(columns="dataset").reset_index(drop=True)
 
 
 def _span(pair: tuple[float, float]) -> str:

@@ -13,19 +13,8 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from .config import (
-    DATASET_SPECS,
-    INITS,
-    PAPER_BATCH_SIZES,
-    PRECISIONS,
-    RunConfig,
-    check_choice,
-    check_positive,
-    default_warmup,
-    make_config,
-)
-
-SYNTHETIC = ("synthetic-1k", "synthetic-10k", "synthetic-50k")
+from .config import INITS, PRECISIONS, RunConfig, check_choice, check_positive, default_warmup, make_config
+from .datasets import ACCURACY_SECTIONS, DATASET_SPECS, DATASETS, IN_PAPER
 
 
 @dataclass(frozen=True)
@@ -74,17 +63,16 @@ class Profile:
                            **{"precision": "fp32", **overrides})
 
 
-def _paper_sizes(dataset: str) -> tuple[int, ...]:
-    return tuple(b for b in PAPER_BATCH_SIZES if b <= DATASET_SPECS[dataset].max_batch)
+def _scales(profile: str) -> dict[str, dict[str, object]]:
+    """The `batch_sizes`, `epochs`, `n_train` and `n_test` of a profile, from each data set's registered scale."""
+    scales = {d: entry.scale(profile) for d, entry in DATASETS.items() if entry.scale(profile)}
+    return {what: {d: getattr(scale, what) for d, scale in scales.items() if getattr(scale, what) is not None}
+            for what in ("batch_sizes", "epochs", "n_train", "n_test")}
 
 
 PROFILES: dict[str, Profile] = {
     "smoke": Profile(
-        name="smoke",
-        batch_sizes={**dict.fromkeys(SYNTHETIC, (8, 64)), "mnist": (16, 128), "cifar10": (16, 128)},
-        epochs={**dict.fromkeys(SYNTHETIC, 3), "mnist": 1, "cifar10": 1},
-        n_train={"synthetic-10k": 1_000, "synthetic-50k": 2_000, "mnist": 512, "cifar10": 512},
-        n_test={"synthetic-10k": 500, "synthetic-50k": 500, "mnist": 256, "cifar10": 256},
+        name="smoke", **_scales("smoke"),
         ablation_batch_sizes=(32, 256), cifar_ablation_batch_sizes=(256,), dataset_size_n=(500,),
         weights_batch_sizes=(8, 64, 16, 128), check_batch_sizes={"mnist": (128,), "cifar10": (128,)},
         check_epochs={"mnist": 1, "cifar10": 1}, check_n_train={"mnist": 512, "cifar10": 512},
@@ -97,18 +85,13 @@ PROFILES: dict[str, Profile] = {
     # says nothing about the paper's large-batch claims; the paper profile tests those.
     # The checks share the accuracy runs' sizes, so their torch-default / fp32 arms are those very runs.
     "quick": Profile(
-        name="quick",
-        batch_sizes={**dict.fromkeys(SYNTHETIC, (1, 8, 16, 32, 64, 128, 256, 512)), "mnist": (1, 8, 32, 128, 256),
-                     "cifar10": (8, 32, 64, 256)},
-        epochs={"synthetic-1k": 20, "synthetic-10k": 10, "synthetic-50k": 10, "mnist": 3, "cifar10": 3},
-        n_train={"synthetic-50k": 10_000, "mnist": 5_000, "cifar10": 5_000},
+        name="quick", **_scales("quick"),
         seeds=3, init="torch-default", max_warmup_epochs=1,
         cifar_ablation_batch_sizes=(256,), dataset_size_n=(2_000, 5_000), weights_batch_sizes=(32, 256, 512),
         check_batch_sizes={"mnist": (128,)}, check_epochs={"mnist": 3}, check_n_train={"mnist": 5_000},
     ),
     "paper": Profile(
-        name="paper",
-        batch_sizes={d: _paper_sizes(d) for d in (*SYNTHETIC, "mnist", "cifar10")},
+        name="paper", **_scales("paper"),
         seeds=3,
         section_seeds={"synthetic": 5, "lr-scaling": 5,  # cheap on a CPU (stacked MLP runs): tighter intervals
                        "mnist-largest-batch": 8},  # a failure rate needs more seeds than a mean
@@ -123,6 +106,7 @@ PROFILES: dict[str, Profile] = {
 
 
 def _accuracy(profile: Profile, datasets: Iterable[str]) -> Callable[[int], list[RunConfig]]:
+    """One run per data set, B and seed: the accuracy tables."""
     return lambda seed: [profile.config(d, b, seed) for d in datasets for b in profile.batch_sizes[d]]
 
 
@@ -194,16 +178,13 @@ def _precision_check(profile: Profile) -> Callable[[int], list[RunConfig]]:
 
 
 def _weights(profile: Profile) -> Callable[[int], list[RunConfig]]:
-    """The accuracy runs whose weights the landscape, sharpness and noise chapters load."""
-    return lambda seed: [c for c in _accuracy(profile, (*SYNTHETIC, "mnist", "cifar10"))(seed)
+    """The accuracy runs of the paper's data sets whose weights the landscape, sharpness and noise chapters load."""
+    return lambda seed: [c for c in _accuracy(profile, IN_PAPER)(seed)
                          if c.batch_size in profile.weights_batch_sizes]
 
 
-ACCURACY_SECTIONS = ("synthetic", "mnist", "cifar10")  # one run per data set, B and seed: the accuracy tables
 SECTIONS: dict[str, Callable[[Profile], Callable[[int], list[RunConfig]]]] = {
-    "synthetic": lambda p: _accuracy(p, SYNTHETIC),
-    "mnist": lambda p: _accuracy(p, ("mnist",)),
-    "cifar10": lambda p: _accuracy(p, ("cifar10",)),
+    **{section: lambda p, datasets=datasets: _accuracy(p, datasets) for section, datasets in ACCURACY_SECTIONS.items()},
     "lr-scaling": _lr_scaling,
     "cifar10-lr": _cifar_lr,
     "mnist-largest-batch": _mnist_largest_batch,
@@ -213,6 +194,8 @@ SECTIONS: dict[str, Callable[[Profile], Callable[[int], list[RunConfig]]]] = {
     "init-check": _init_check,
     "precision-check": _precision_check,
 }
+
+
 def weights_wanted(profile: str, seeds: int | None = None) -> frozenset[str]:
     """Keys of the profile's runs whose weights the analyses load: saved whichever section trains them first,
     so the `weights` section never retrains an accuracy run."""

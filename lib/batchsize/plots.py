@@ -15,7 +15,7 @@ import pandas as pd
 import seaborn as sns
 
 from . import paper as paper_values
-from .config import DATASET_NAMES, DATASET_SPECS
+from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC
 from .instability import chance_loss
 from .panels import (
     DATASET_COLOURS,
@@ -187,8 +187,7 @@ def critical_against_n(synthetic: pd.DataFrame, fit: LogLogFit | None = None) ->
 def gap_against_b(runs: pd.DataFrame) -> plt.Figure:
     """Fig. 5: Δ against B for every data set of `runs`, the paper's Tables III, IV and VII as dotted squares and
     its Δ bound as a dashed line over the B it is claimed for."""
-    theirs = pd.concat([paper_values.accuracy_table(d).assign(dataset=d)
-                        for d in ("synthetic-1k", "synthetic-10k", "synthetic-50k", "mnist", "cifar10")])
+    theirs = pd.concat([paper_values.accuracy_table(d).assign(dataset=d) for d in IN_PAPER])
     fig, ax = grid(1, width=7.5, height=4.5)
     by_batch(runs, "gap", ax=ax[0], paper=theirs[theirs["dataset"].isin(runs["dataset"])])
     smallest = min(runs["batch_size"].min(), theirs["B"].min())  # the bound's line spans the B it is claimed for
@@ -249,7 +248,7 @@ def synthetic_accuracy(runs: pd.DataFrame) -> plt.Figure:
     """Fig. 2: test accuracy against B, one panel per synthetic set that `runs` has, beside Table VII."""
     vii = paper_values.table("VII")
     fig, axes = grid(3)
-    for ax, name in zip(axes, ["synthetic-1k", "synthetic-10k", "synthetic-50k"], strict=True):
+    for ax, name in zip(axes, SYNTHETIC, strict=True):
         part = runs[runs["dataset"] == name]
         if part.empty:
             ax.remove()

@@ -20,8 +20,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .config import DATASET_SPECS, RunConfig, UserError, is_int
+from .config import RunConfig, UserError, is_int
 from .data import Dataset, augment_cifar
+from .datasets import DATASET_SPECS
 from .integrity import check_history, set_aside, warn_invalid
 from .models import build_model
 from .run import RunResult, prepare, summarize, sync, warmup_factor

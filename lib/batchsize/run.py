@@ -13,9 +13,10 @@ import torch
 from torch import nn
 
 from . import paper
-from .config import DATASET_SPECS, RunConfig, UserError
+from .config import RunConfig, UserError
 from .constraints import check_device
 from .data import Dataset, load_dataset
+from .datasets import DATASET_SPECS
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .critical import MEASURED, MIN_TRAINED, cell_status
-from .plan import SYNTHETIC  # noqa: F401  (the rules and analyses take the synthetic sets' names from here)
+from .datasets import SYNTHETIC  # noqa: F401  (the rules and analyses take the synthetic sets' names from here)
 from .run import trained
 from .stats import NotTestable, estimate
 

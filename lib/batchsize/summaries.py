@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from . import paper
-from .config import DATASET_NAMES
+from .datasets import DATASET_NAMES, SYNTHETIC
 from .runtable import cells, full_size, mean_by_batch, trained
 from .stats import Estimate, difference, log_estimate, pearson_log_b_gap, ratio
 
@@ -91,7 +91,7 @@ def critical_sizes(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
     from .critical import critical_batch_size
 
     found = critical_batch_size(runs, tolerance, by=("dataset", "train_size"))
-    return found[found["dataset"].str.startswith("synthetic")].reset_index(drop=True)
+    return found[found["dataset"].isin(SYNTHETIC)].reset_index(drop=True)
 
 
 def exponent_fits(synthetic: pd.DataFrame) -> tuple[pd.DataFrame, LogLogFit | None]:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import panels
-from .config import DATASET_NAMES, DATASET_SPECS
+from .datasets import DATASET_NAMES, DATASET_SPECS
 
 STATIC_ENV = "BATCHSIZE_STATIC"  # set by `make book`: the site has no kernel, so show only the static slider
 METRICS = {"test_acc": "test acc (%)", "train_acc": "train acc (%)", "gap": "gap Δ (pp)", "lr": "peak LR",
