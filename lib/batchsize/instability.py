@@ -14,7 +14,8 @@ import math
 
 import pandas as pd
 
-from .config import DATASET_SPECS, RunConfig
+from .config import RunConfig
+from .datasets import DATASET_SPECS
 from .reference import first_steps
 
 RUN = ["dataset", "batch_size", "lr_rule", "warmup_epochs", "seed"]

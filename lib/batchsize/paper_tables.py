@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from . import paper
-from .config import DATASET_NAMES
 from .critical import FAILED, MEASURED
+from .datasets import DATASET_NAMES
 from .runtable import cells, full_size, mean_by_batch, runs_profile
 from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, Estimate, NotTestable, estimate, graded
 from .style import MISSING, number
