@@ -34,9 +34,9 @@ from scipy import stats
 
 from batchsize import analysis, book, findings, paper, paper_tables, plots, runtable, summaries
 from batchsize.critical import bootstrap_critical
+from batchsize.datasets import PAPER_SECTIONS
 
-chapter = book.Chapter(["synthetic", "mnist", "cifar10", "dataset-size"], profile, device, seeds, data_dir, store,
-                       batch_sizes)
+chapter = book.Chapter([*PAPER_SECTIONS, "dataset-size"], profile, device, seeds, data_dir, store, batch_sizes)
 runs = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True).drop_duplicates("key")
 
 # %% [markdown]
