@@ -84,7 +84,8 @@ largest = mnist[mnist["batch_size"].isin(sorted(mnist["batch_size"].unique())[-2
 traced = analysis.first_updates(chapter, largest)
 left = instability.excursions(traced)
 book.publish(plots.first_updates(traced, left), "MNIST, the first updates of every seed at the two largest B "
-             f"({book.scale_text(largest)}): mini-batch loss (log scale), a uniform guess's loss dashed, each run's "
-             "first excursion above it marked ×, the warm-up's LR dotted (right axis).", left,
+             f"({book.scale_text(largest)}): mini-batch loss (log scale, cut at 1,000: a diverging run leaves "
+             "through the top), a uniform guess's loss dashed, each run's first excursion above it marked ×, the "
+             "warm-up's LR dotted (right axis).", left,
              "MNIST first updates", runs=largest)
 Markdown(findings.excursions_text(left, largest))

@@ -327,24 +327,30 @@ def synthetic_features(loaded: dict, limit: int = 2000) -> tuple[plt.Figure, pd.
     return fig, pd.concat(points)
 
 
-def first_updates(traced: pd.DataFrame, left: pd.DataFrame) -> plt.Figure:
-    """The first updates of each run, one panel per B: the mini-batch loss of every seed (log scale), a uniform
-    guess's loss dashed, each run's first excursion above it marked, and the LR of the warm-up ramp on the right
-    axis — so the reader sees at which LR the loss left the normal range, and which runs came back."""
+@drawn_by
+def first_updates(traced: pd.DataFrame, left: pd.DataFrame, ceiling: float = 1e3) -> plt.Figure:
+    """The first updates of each run, one panel per B: the mini-batch loss of every seed (log scale, cut at
+    `ceiling`: a diverging run leaves through the top), a uniform guess's loss dashed, each run's first excursion
+    above it marked, and the LR of the warm-up ramp on the right axis — so the reader sees at which LR the loss
+    left the normal range, and which runs came back."""
     sizes = sorted(traced["batch_size"].unique())
-    fig, axes = grid(len(sizes), width=5, height=3.8)
+    fig, axes = grid(len(sizes), width=5.6, height=3.8)
     chance = chance_loss(traced["dataset"].iloc[0])
+    palette = dict(zip(sorted(traced["seed"].unique()), sns.color_palette("deep"), strict=False))
     for ax, b in zip(axes, sizes, strict=True):
         runs = traced[traced["batch_size"] == b]
-        sns.lineplot(data=runs, x="step", y="loss", hue="seed", palette="deep", ax=ax, errorbar=None)
+        sns.lineplot(data=runs, x="step", y="loss", hue="seed", palette=palette, ax=ax, errorbar=None, legend=False)
         marks = left[(left["batch_size"] == b) & left["left_at"].notna()]
-        ax.scatter(marks["left_at"].astype(float), marks["loss"].astype(float), marker="x", color="black", zorder=3,
-                   label="first excursion")
-        ax.axhline(chance, ls="--", color="grey", label="uniform guess (ln C)")
-        ax.set(yscale="log", xlabel="update (step)", ylabel="mini-batch loss", title=f"B = {b}")
+        ax.scatter(marks["left_at"].astype(float), marks["loss"].astype(float), marker="x", color="black", zorder=3)
+        ax.axhline(chance, ls="--", color="grey")
+        ax.set(yscale="log", ylim=(None, ceiling), xlabel="update (step)", ylabel="mini-batch loss", title=f"B = {b}")
         lr = ax.twinx()
         lr.plot(runs["step"], runs["lr"], ":", color="tab:red")
         lr.set_ylabel("LR (dotted)", color="tab:red")
-        outside_legend(ax, "seed")
-    fig.tight_layout()
+    handles = [plt.Line2D([], [], color=colour, label=f"seed {seed}") for seed, colour in palette.items()] + [
+        plt.Line2D([], [], marker="x", ls="", color="black", label="first excursion"),
+        plt.Line2D([], [], ls="--", color="grey", label="uniform guess (ln C)"),
+        plt.Line2D([], [], ls=":", color="tab:red", label="LR")]
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
