@@ -128,9 +128,9 @@ def test_every_table_fits_its_column_at_1400_px(site: Path, browser):
     for path in sorted(site.rglob("*.html")):
         if path.name in ("genindex.html", "search.html") or {"_static", "_sources"} & set(path.parts):
             continue
+        if 'http-equiv="Refresh"' in path.read_text():
+            continue  # index.html: a redirect, which would interrupt the next page's loading
         page.goto(path.as_uri())
-        if page.locator("article.bd-article").count() == 0:
-            continue  # index.html: a redirect
         tables += page.locator("article.bd-article table").count()
         found += [f"{path.relative_to(site)}: {t}" for t in page.evaluate(TOO_WIDE)]
     context.close()
