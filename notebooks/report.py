@@ -25,15 +25,11 @@ store = None  # None: results/<profile>
 import pandas as pd
 from IPython.display import Markdown, display
 
-from batchsize import analysis, book, overview, paper, report
-from batchsize.datasets import PAPER_SECTIONS
+from batchsize import book, changes, overview, paper, report
 
-chapter = book.Chapter([*PAPER_SECTIONS, "lr-scaling", "dataset-size"], profile, device, seeds,
-                       data_dir, store)
-tables = analysis.report_tables(chapter)
-verdicts = report.evaluate(report.claims(), tables, chapter.profile)
-so_far = {s: chapter.paper_so_far(s) for s in chapter.sections}
-provisional = report.evaluate_so_far(so_far, tables)
+chapter = book.Chapter(report.SECTIONS, profile, device, seeds, data_dir, store)
+judged = report.judge(chapter)
+tables, verdicts, so_far, provisional = judged.tables, judged.verdicts, judged.so_far, judged.provisional
 scale = overview.scale(tables["accuracy"], so_far)
 book.glue(**paper.quoted(), findings=overview.show(verdicts, provisional, scale, overview.LANDING))
 overview.show(verdicts, provisional, scale)
@@ -94,6 +90,22 @@ else:
                  "each verdict stands on).",
                  provisional, "Provisional verdicts",
                  runs=pd.concat([so_far[s] for s in provisional["section"].unique()]))
+
+# %% [markdown]
+# ## What changed
+#
+# Verdicts move as runs arrive (CIFAR-10's paper sweep spans sessions). Each build of the committed stores that was
+# recorded (`batchsize verdicts --record`, from a clean commit) logs the claims whose verdict moved since the build
+# recorded before it, in `results/verdicts.json`; a move of this build that is not yet recorded comes first.
+
+# %% tags=["hide-input"]
+moved = changes.table(verdicts, provisional)
+if moved.empty:
+    display(Markdown("No verdict has moved since the log began."))
+else:
+    book.publish(moved, "Verdicts that moved between recorded builds, latest first: the date and commit of the "
+                 "build that recorded the move, which table (the full one or the provisional one), the claim, and its "
+                 "verdict before and after.", moved, "What changed")
 
 # %% [markdown]
 # ## Where the paper disagrees with itself

@@ -18,7 +18,7 @@ GROUPS = {
     "measurements": ["landscape", "sharpness", "noise", "critical", "checks", "protocol", "instability"],
     "judgement": ["stats", "runtable", "timing", "paper_tables", "summaries", "findings", "analysis", "rulebook",
                   "claims_accuracy", "claims_training", "claims_landscape", "report"],
-    "presentation": ["params", "book", "overview", "panels", "plots", "widgets"],
+    "presentation": ["params", "book", "overview", "changes", "panels", "plots", "widgets"],
     "entry points": ["cli", "__main__", "__init__"],
 }
 LAYER = {module: i for i, module in enumerate(m for modules in GROUPS.values() for m in modules)}

@@ -10,11 +10,14 @@ a bug and fails the build. The rules read the tables of `analysis.report_tables`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from . import claims_accuracy, claims_landscape, claims_training, paper
+from . import analysis, claims_accuracy, claims_landscape, claims_training, paper
 from .critical import critical_batch_size
+from .datasets import PAPER_SECTIONS
 from .rulebook import Claim
 from .stats import NOT_TESTABLE, PARTLY, REPRODUCED, NotTestable
 
@@ -64,6 +67,27 @@ def evaluate_so_far(so_far: dict[str, pd.DataFrame], tables: dict[str, pd.DataFr
             found["verdict"] = found["verdict"].replace(REPRODUCED, PARTLY)
         verdicts.append(found.assign(section=section, runs=len(runs), **{"fewest seeds": fewest}))
     return pd.concat(verdicts, ignore_index=True) if verdicts else pd.DataFrame()
+
+
+SECTIONS = [*PAPER_SECTIONS, "lr-scaling", "dataset-size"]  # the sections whose runs the claims judge
+
+
+@dataclass
+class Judgement:
+    """What the report judged: the rules' inputs (`analysis.report_tables`), the verdicts, the paper-scale runs so
+    far per section and the provisional verdicts on them."""
+    tables: dict[str, pd.DataFrame]
+    verdicts: pd.DataFrame
+    so_far: dict[str, pd.DataFrame]
+    provisional: pd.DataFrame
+
+
+def judge(chapter) -> Judgement:
+    """Every claim judged on a `book.Chapter` of `SECTIONS`: what the report chapter shows, and what
+    `batchsize verdicts` logs (one road, so the two cannot differ)."""
+    tables = analysis.report_tables(chapter)
+    so_far = {s: chapter.paper_so_far(s) for s in chapter.sections}
+    return Judgement(tables, evaluate(claims(), tables, chapter.profile), so_far, evaluate_so_far(so_far, tables))
 
 
 def _tables_of_runs() -> pd.DataFrame:
