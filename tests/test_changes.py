@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from batchsize import book, changes, cli, version
+from batchsize import book, changes, cli
 
 
 def verdicts(**by_claim: str) -> pd.DataFrame:
@@ -26,7 +26,7 @@ def test_moves_names_changed_new_and_removed_claims_per_scope():
 
 def test_record_logs_moves_with_their_build_and_keeps_the_history(tmp_path, monkeypatch):
     log = tmp_path / "verdicts.json"
-    monkeypatch.setattr(changes, "git_commit", lambda: "abc123")
+    monkeypatch.setattr(changes, "git_commit", lambda: "abc123+dirty")  # a running sweep's checkpoint
     assert changes.record(verdicts(a="partly", b="reproduced"), NONE, log) == []  # the first record moves nothing
     found = changes.record(verdicts(a="not reproduced", b="reproduced"), verdicts(c="partly"), log)
     assert [(m["scope"], m["claim"], m["before"], m["after"]) for m in found] == [
@@ -54,11 +54,11 @@ def test_table_is_empty_before_any_record(tmp_path):
 
 
 def test_the_command_refuses_to_record_from_uncommitted_code_before_any_work(monkeypatch, capsys):
-    monkeypatch.setattr(version, "git_commit", lambda: "abc123+dirty")
+    monkeypatch.setattr(changes, "uncommitted", lambda: ["lib/batchsize/report.py"])
     monkeypatch.setattr(book, "Chapter", lambda *a, **k: pytest.fail("judged the runs before refusing"))
     assert cli.main(["verdicts", "--record"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "uncommitted changes" in err
+    assert err.count("\n") == 1 and "differ from the commit (lib/batchsize/report.py" in err
 
 
 @pytest.mark.parametrize("text", ["{", "[1, 2]", '{"recorded": null}'])

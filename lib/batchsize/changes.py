@@ -10,6 +10,7 @@ history, and any move of this build not yet recorded, beside the full table.
 from __future__ import annotations
 
 import json
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,6 +44,15 @@ def moves(before: dict[str, dict[str, str]], after: dict[str, dict[str, str]]) -
     return found
 
 
+def uncommitted() -> list[str]:
+    """The repository's files that differ from its commit, untracked ones too (results a sweep has just written
+    change verdicts), checkpoints aside (a running sweep rewrites them and no verdict reads them): a build is
+    recorded only where its verdicts are its commit's."""
+    status = subprocess.run(["git", "status", "--porcelain", "--", ".", ":(exclude)*.ckpt"], cwd=REPO_ROOT,
+                            capture_output=True, text=True, timeout=60, check=True).stdout
+    return [line[3:] for line in status.splitlines()]
+
+
 def read(path: Path = LOG) -> dict:
     """The log, or an empty one where no build was recorded yet; a damaged log is a one-line `UserError` (it is
     never overwritten: its history cannot be rebuilt)."""
@@ -58,10 +68,11 @@ def read(path: Path = LOG) -> dict:
 
 
 def record(verdicts: pd.DataFrame, provisional: pd.DataFrame, path: Path = LOG) -> list[dict[str, str]]:
-    """Append this build's moves to the log with the commit and date, and make this build the last recorded one.
-    Returns the moves (none: the log is rewritten only with the new date and commit)."""
+    """Append this build's moves to the log with the commit and date, and make this build the last recorded one
+    (`batchsize verdicts --record` first checks that nothing is `uncommitted`). Returns the moves (none: the log is
+    rewritten only with the new date and commit)."""
     log, now = read(path), snapshot(verdicts, provisional)
-    stamp = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "commit": git_commit()}
+    stamp = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "commit": git_commit().removesuffix("+dirty")}
     found = moves(log["verdicts"], now) if log["recorded"] else []  # the first record has nothing to move from
     log = {"recorded": stamp, "verdicts": now, "history": [*log["history"], *({**stamp, **m} for m in found)]}
     path.write_text(json.dumps(log, indent=1, ensure_ascii=False) + "\n")

@@ -145,11 +145,10 @@ def _data(args: argparse.Namespace) -> int:
 
 def _verdicts(args: argparse.Namespace) -> int:
     from . import book, changes, report
-    from .version import git_commit
 
-    if args.record and git_commit().endswith("+dirty"):
-        raise UserError(f"the code has uncommitted changes ({git_commit()}): commit them first, so that the log "
-                        "names a build that exists")
+    if args.record and (files := changes.uncommitted()):
+        raise UserError(f"{len(files)} files differ from the commit ({files[0]}, …): commit them first, so that "
+                        "the log names a build that exists")
     log = Path(args.log) if args.log else changes.LOG
     changes.read(log)  # a damaged log: one line before any work
     if args.record and not log.parent.is_dir():
