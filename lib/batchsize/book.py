@@ -229,7 +229,7 @@ def provenance(table: pd.DataFrame) -> str:
     else:
         where = f"profile **{values('prov_profile')}**: " + ", ".join(
             DATASET_NAMES.get(d, d) for d in table["dataset"].unique())
-    band = "mean with 95% bootstrap CI over seeds" if len(seeds) > 1 else "one seed, no confidence band"
+    band = "mean with its 95 % t interval over seeds" if len(seeds) > 1 else "one seed, no confidence band"
     pairs = zip(table["prov_device"], table["prov_device_name"], strict=True)
     devices = ", ".join(sorted({f"{d} ({n})" for d, n in pairs}))
     text = (f"Runs at {where} · seeds {', '.join(map(str, seeds))} ({band}) · device: {devices} · commit "
