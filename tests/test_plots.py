@@ -135,12 +135,18 @@ def test_critical_against_n_draws_the_fit_only_where_there_is_one():
     plt.close("all")
 
 
-def test_gap_figure_draws_the_papers_bound_over_the_b_it_is_claimed_for():
-    runs = pd.DataFrame({"dataset": "mnist", "batch_size": [8, 64, 512], "gap": [0.1, 0.5, 3.0], "seed": 42})
-    ax = plots.gap_against_b(runs).axes[0]
-    bound = ax.collections[-1].get_segments()[0]
-    assert bound[0][1] == bound[1][1] == 2.0 and (bound[0][0], bound[1][0]) == (1, 64)  # the paper's B = 1 to 64
-    assert any(line.get_label() == "paper" for line in ax.get_lines())
+def test_gap_figure_draws_a_panel_per_data_set_on_one_y_axis_with_the_papers_bound():
+    runs = pd.DataFrame({"dataset": ["mnist"] * 3 + ["cifar10"] * 3, "batch_size": [8, 64, 512] * 2,
+                         "gap": [0.1, 0.5, 0.3, 1.0, 4.0, 9.0], "seed": 42})
+    fig = plots.gap_against_b(runs)
+    assert [ax.get_title() for ax in fig.axes] == ["MNIST", "CIFAR-10"]  # the registry's order
+    for ax in fig.axes:
+        bound = ax.collections[-1].get_segments()[0]
+        assert bound[0][1] == bound[1][1] == 2.0 and (bound[0][0], bound[1][0]) == (1, 64)  # the paper's B = 1–64
+        assert any(line.get_label() == "paper" for line in ax.get_lines())
+        assert ax.get_ylim() == fig.axes[1].get_ylim() and ax.get_ylim()[1] > 9  # shared: MNIST's reaches CIFAR's Δ
+        assert ax.get_legend() is None
+    assert len(fig.legends) == 1
     plt.close("all")
 
 

@@ -108,6 +108,20 @@ def shared_legend(axes) -> None:
     outside_legend(axes[-1], title, source=axes[0])
 
 
+def figure_legend(fig: plt.Figure, axes) -> None:
+    """One legend below a grid of panels, each entry once (the panels' own legends go): small multiples whose
+    panels draw the same kinds of line."""
+    entries: dict[str, object] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            entries.setdefault(label, handle)
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    fig.tight_layout()
+    fig.legend(entries.values(), entries.keys(), loc="upper center", bbox_to_anchor=(0.5, 0),
+               ncols=min(3, len(entries)), frameon=False)
+
+
 def grid(n: int, width: float = 4.6, height: float = 3.6, ncols: int | None = None) -> tuple[plt.Figure, np.ndarray]:
     """A row (or grid) of `n` axes for one figure with one panel per data set."""
     ncols = ncols or n

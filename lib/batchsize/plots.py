@@ -15,12 +15,13 @@ import pandas as pd
 import seaborn as sns
 
 from . import paper as paper_values
-from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC
+from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS, IN_PAPER, SYNTHETIC
 from .instability import chance_loss
 from .panels import (
     DATASET_COLOURS,
     LABELS,
     by_batch,
+    figure_legend,
     grid,
     learning_curves,
     log2_axis,
@@ -185,14 +186,22 @@ def critical_against_n(synthetic: pd.DataFrame, fit: LogLogFit | None = None) ->
 
 @drawn_by
 def gap_against_b(runs: pd.DataFrame) -> plt.Figure:
-    """Fig. 5: Δ against B for every data set of `runs`, the paper's Tables III, IV and VII as dotted squares and
-    its Δ bound as a dashed line over the B it is claimed for."""
+    """Fig. 5 as small multiples: Δ against B, one panel per data set of `runs` on one shared y axis (so the data
+    sets' rises compare by eye), each with the paper's Table III, IV or VII as dotted squares and its Δ bound as a
+    dashed line over the B it is claimed for; one legend for all panels."""
     theirs = pd.concat([paper_values.accuracy_table(d).assign(dataset=d) for d in IN_PAPER])
-    fig, ax = grid(1, width=7.5, height=4.5)
-    by_batch(runs, "gap", ax=ax[0], paper=theirs[theirs["dataset"].isin(runs["dataset"])])
+    datasets = [d for d in DATASETS if d in set(runs["dataset"])]
+    fig, axes = grid(len(datasets), width=4.2, height=3.4, ncols=min(3, len(datasets)))
     smallest = min(runs["batch_size"].min(), theirs["B"].min())  # the bound's line spans the B it is claimed for
-    ax[0].hlines(paper_values.GAP_BOUND, smallest, paper_values.GAP_BOUND_MAX_B, color="grey", linestyle="--",
-                 linewidth=1)
+    for ax, dataset in zip(axes, datasets, strict=True):
+        paper = theirs[theirs["dataset"] == dataset]
+        by_batch(runs[runs["dataset"] == dataset], "gap", ax=ax, paper=paper if len(paper) else None,
+                 title=DATASET_NAMES[dataset])
+        ax.hlines(paper_values.GAP_BOUND, smallest, paper_values.GAP_BOUND_MAX_B, color="grey", linestyle="--",
+                  linewidth=1, label=f"the paper's bound (Δ < {paper_values.GAP_BOUND:g} for B ≤ "
+                                     f"{paper_values.GAP_BOUND_MAX_B})")
+        ax.sharey(axes[0])
+    figure_legend(fig, axes)
     return fig
 
 
