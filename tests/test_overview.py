@@ -34,7 +34,8 @@ def test_numbers_follow_the_house_style():
     ("test_acc", "pp"), ("paper gap", "pp"), ("test acc difference", "pp"), ("R²", "r2"), ("r", "r"), ("p", "p"),
     ("slope", "r"), ("ratio", "ratio"), ("b_noise ÷ B*", "ratio"), ("b_noise", "measure"),
     ("epsilon_sharpness", "measure"),
-    ("median_epoch_time", "seconds"), ("lr", "lr"), ("paper lr", "lr"), ("seeds", "value"), ("N", "value")])
+    ("median_epoch_time", "seconds"), ("lr", "lr"), ("paper lr", "lr"), ("seeds", "value"), ("N", "value"),
+    ("B = 32 updates", "count"), ("steps", "count")])
 def test_a_columns_quantity_comes_from_its_name(column, quantity):
     assert quantity_of(column) == quantity
 
