@@ -84,10 +84,11 @@ book.publish(book.styled(points),
 
 # %% tags=["hide-input"]
 fits, ours = summaries.exponent_fits(synthetic)
-book.publish(plots.critical_against_n(synthetic, ours), "Critical batch size against training-set size (synthetic "
-             "data), log-log, with the fitted power law; open squares: the paper's Table VI (its N × 0.8, the "
-             "training examples). Groups without a B* (no B falls a point below the peak) are left out.",
-             synthetic, "B* against N", runs=runs)
+book.publish(plots.critical_against_n(points, ours), "Critical batch size against training-set size (synthetic "
+             "data), log-log, with the fitted power law where ours has two points or more; open squares: the paper's "
+             "Table VI (its N × 0.8, the training examples). A size with no B* (no B falls a point below the peak) "
+             "is an open triangle at the largest B measured: its B*, if any, lies above.", points, "B* against N",
+             runs=runs)
 book.publish(book.styled(fits, 3),
              f"Fits of log B* on log N with 95% t intervals for the exponent; the paper assumes "
              f"{paper.CRITICAL_EXPONENT}. With three points there is one degree of freedom, so the interval is "

@@ -126,12 +126,24 @@ def test_time_to_target_leaves_out_runs_that_never_reached_it():
 def test_critical_against_n_draws_the_fit_only_where_there_is_one():
     from batchsize import summaries
 
-    synthetic = pd.DataFrame({"train_size": [800, 8_000, 40_000], "critical_b": [64, 128, 512]})
+    synthetic = pd.DataFrame({"train_size": [800, 8_000, 40_000], "critical_b": [64, 128, 512],
+                              "largest_b": [512] * 3})
     _, fit = summaries.exponent_fits(synthetic)
     ax = plots.critical_against_n(synthetic, fit).axes[0]
     assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
     assert [line.get_label() for line in ax.get_lines()] == [f"fit: B* ∝ N^{fit.slope:.2f}"]
     assert not plots.critical_against_n(synthetic.iloc[:1]).axes[0].get_lines()
+    plt.close("all")
+
+
+def test_critical_against_n_draws_a_size_without_b_star_above_its_largest_b():
+    """No B falls a point below the peak: the size is a censored point at its largest B, never left out."""
+    points = pd.DataFrame({"train_size": [800, 8_000], "critical_b": pd.array([128, None], dtype="Int64"),
+                           "largest_b": pd.array([512, 512], dtype="Int64")})
+    ax = plots.critical_against_n(points).axes[0]
+    ours = {c.get_label(): c.get_offsets().tolist() for c in ax.collections}
+    assert ours["ours: B*"] == [[800, 128]]
+    assert ours["ours: no B* up to the largest B measured (B* beyond)"] == [[8_000, 512]]
     plt.close("all")
 
 

@@ -167,17 +167,25 @@ def time_to_target(to_target: pd.DataFrame) -> plt.Figure:
 
 
 @drawn_by
-def critical_against_n(synthetic: pd.DataFrame, fit: LogLogFit | None = None) -> plt.Figure:
-    """B* against training-set size on log-log axes (`summaries.critical_sizes` rows with a B*), the paper's
-    Table VI beside it (its N × 0.8: training examples, as ours count) and our fitted power law if there is one."""
+def critical_against_n(points: pd.DataFrame, fit: LogLogFit | None = None) -> plt.Figure:
+    """B* against training-set size on log-log axes (`summaries.critical_sizes` rows), the paper's Table VI beside
+    it (its N × 0.8: training examples, as ours count) and our fitted power law if there is one. A size with no B*
+    is drawn where B* would have to lie, above the largest B measured (an upward triangle): a censored point,
+    not left out."""
     fig, ax = grid(1, width=6.4, height=4.2)
     ax = ax[0]
     vi = paper_values.table("VI")
-    ax.scatter(synthetic["train_size"], synthetic["critical_b"].astype(float), label="ours")
+    found = points.dropna(subset=["critical_b"])
+    beyond = points[points["critical_b"].isna() & points["largest_b"].notna()]
+    if len(found):
+        ax.scatter(found["train_size"], found["critical_b"].astype(float), label="ours: B*")
+    if len(beyond):
+        ax.scatter(beyond["train_size"], beyond["largest_b"].astype(float), marker="^", facecolor="none",
+                   edgecolor=sns.color_palette()[0], label="ours: no B* up to the largest B measured (B* beyond)")
     ax.scatter(vi["N"][:3] * 0.8, vi["critical_B"][:3], marker="s", facecolor="none", edgecolor="black",
                label="paper (N × 0.8: training examples)")
     if fit is not None:
-        n = np.geomspace(synthetic["train_size"].min(), synthetic["train_size"].max(), 50)
+        n = np.geomspace(found["train_size"].min(), found["train_size"].max(), 50)
         ax.plot(n, fit.prefactor * n ** fit.slope, "--", label=f"fit: B* ∝ N^{fit.slope:.2f}")
     ax.set(xscale="log", yscale="log", xlabel="training examples N", ylabel="critical batch size B*")
     outside_legend(ax)
