@@ -706,6 +706,8 @@ def test_where_the_paper_disagrees_with_itself_is_out_of_the_tally():
     assert "synthetic-1k 99×" in found["§IV-C"]
     assert "mnist: optimal 8, B* none (Table VI: 64, 256)" in found["Table VI vs §IV-G"]
     assert "cifar10: optimal 64, B* 128 (Table VI: 64, 128)" in found["Table VI vs §IV-G"]  # the one that agrees
+    assert "peaks at 4.51 (B = 64), then falls to −0.17 at B = 1024; Spearman ρ(B, Δ) = −0.55" in found[
+        "Fig. 5 vs Table IV"]  # "the steepest monotonic increase"
 
 
 def test_every_claim_has_a_unique_id_and_names_a_chapter():
