@@ -77,6 +77,23 @@ book.publish(plots.time_to_target(to_target), "Epochs and training seconds (that
                 if timed_apart else "") + ".", cells, "Time to target", runs=runs)
 
 # %% [markdown]
+# The paper's CIFAR-10 claim, that B = {glue:text}`slowdown_large` "never converges" and is a net slowdown against
+# B = {glue:text}`slowdown_small`, cannot be decided by its {glue:text}`target:.0f`% threshold: its own best CIFAR-10
+# accuracy, {glue:text}`cifar_peak`% (Table IV), never reaches it. The report judges it on the time to a target that
+# both ends reach: the highest test accuracy every run that trained at either end reached. Runs at chance are
+# failures, not slow runs: where an end failed, the nearest B that trained stands in, named.
+
+# %% tags=["hide-input"]
+book.glue(slowdown_small=paper.CIFAR_SLOWDOWN[0], slowdown_large=paper.CIFAR_SLOWDOWN[1],
+          cifar_peak=paper.table("IV")["test_acc"].max())
+for name, part in (("CIFAR-10 slowdown", runs), ("CIFAR-10 slowdown so far", chapter.paper_so_far("cifar10"))):
+    cifar = part[part["dataset"] == "cifar10"] if len(part) else part
+    if len(cifar):
+        timed, note = timing.to_shared_target(cifar, chapter.history(cifar), speed, paper.CIFAR_SLOWDOWN)
+        book.publish(timed, f"The runs that trained at the two ends, {book.scale_text(cifar)}: epochs and training "
+                     f"seconds to the target both reach{note}.", timed, name, runs=cifar)
+
+# %% [markdown]
 # ## The paper's ratios, measured
 #
 # For each data set: the per-epoch speedup of its largest B over its smallest, the extra epochs the largest B

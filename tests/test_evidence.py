@@ -34,11 +34,7 @@ RUN_TABLES = ("accuracy", "histories", "lr-scaling", "sharpness", "variance_fits
 # it, and what it gives there is what the chapter shows.
 SHOWN_BY = {"mnist-largest-batch": "largest_batch_runs"}
 # A claim whose chapter cannot show the same runs today: claim id -> why (an expected failure, reported as such).
-CANNOT_SHOW_YET = {
-    "cifar-slowdown": "the report judges CIFAR-10's paper-scale runs finished so far (provisionally) and its rule's "
-                      "own target (the best accuracy every run of B = 64 and 1024 reached); the efficiency chapter "
-                      "shows neither, only the quick runs' time to its data-set target",
-}
+CANNOT_SHOW_YET: dict[str, str] = {}
 
 
 def cells(chapter: str) -> list:

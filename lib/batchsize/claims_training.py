@@ -6,10 +6,9 @@ from __future__ import annotations
 import pandas as pd
 
 from . import paper
-from .critical import MEASURED
 from .paper_tables import ACC_PARTLY_TOL, ACC_TOL, on_paper_runs
 from .rulebook import COMPARABLE, INTERVAL, PP, TABLE_TOLERANCE, Claim, datasets_in, runs_of
-from .runtable import cell, cells, trained
+from .runtable import cell, trained
 from .stats import (
     NOT_REPRODUCED,
     PARTLY,
@@ -24,7 +23,7 @@ from .stats import (
     ratio,
 )
 from .summaries import gap_bound_table, pearson_table
-from .timing import benchmark_speedup, converged, epoch_times, shared_timing, time_to_target
+from .timing import benchmark_speedup, converged, epoch_times, shared_timing, speed_ends, time_to_target
 
 CLAIMS: list[Claim] = []  # in the paper's order
 # The headings of the chapter sections that show the numbers each rule judges (the report links them there).
@@ -99,20 +98,17 @@ CLAIMS.append(
 
 
 def _extremes(runs: pd.DataFrame) -> list[tuple[str, pd.DataFrame, pd.DataFrame, str]]:
-    """Per data set: its name, the trained runs at its smallest and at its largest measured B (`runtable.cells`:
+    """Per data set: its name, the trained runs at its smallest and at its largest measured B (`timing.speed_ends`:
     a B where most runs ended at chance is no point of a speed comparison, and its failures are not slow
-    convergence), and, in words, the B beyond them that were left out ('' when none)."""
+    convergence), and, in words, the B left out of it, beyond the ends or failed between them ('' when none)."""
     found = []
     for name in datasets_in(runs):
         part = runs[runs["dataset"] == name]
-        status = cells(part).set_index("batch_size")["status"]
-        measured = status.index[status == MEASURED]
-        if measured.empty:
+        small_b, large_b, left_out = speed_ends(part)
+        if pd.isna(small_b):
             continue
-        small, large = (cell(part, name, b) for b in (measured.min(), measured.max()))
-        beyond = [f"B = {b} ({status[b]})" for b in status.index if b > measured.max() or b < measured.min()]
-        found.append((name, small[trained(small)], large[trained(large)],
-                      f"; left out: {', '.join(beyond)}" if beyond else ""))
+        small, large = (cell(part, name, b) for b in (small_b, large_b))
+        found.append((name, small[trained(small)], large[trained(large)], left_out))
     return found
 
 

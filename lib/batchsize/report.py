@@ -1,7 +1,7 @@
 """The reproduction report: every quantitative claim of the paper judged on our runs, in the paper's order.
 
-The claims and their rules are in `claims_accuracy`, `claims_training` and `claims_landscape`, each row beside its
-rule, on the estimates and the one verdict scale of `stats` (`stats.SCALE`). Absolute numbers (an
+The claims and their rules are in `claims_trends`, `claims_accuracy`, `claims_training` and `claims_landscape`,
+each row beside its rule, on the estimates and the one verdict scale of `stats` (`stats.SCALE`). Absolute numbers (an
 accuracy, a table cell) are compared only against runs with the paper's setup (the `paper` profile, read from the
 runs' provenance); trends, ratios, slopes and correlations on every profile. A claim is "not testable" only when its
 rule raises `NotTestable` (our runs cannot answer it: a batch size or a section we did not run); any other error is
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-from . import analysis, claims_accuracy, claims_landscape, claims_training, paper
+from . import analysis, claims_accuracy, claims_landscape, claims_training, claims_trends, paper
 from .critical import critical_batch_size
 from .datasets import PAPER_SECTIONS
 from .rulebook import Claim
@@ -26,7 +26,7 @@ from .style import number
 
 def claims() -> list[Claim]:
     """Every quantitative claim of the paper the book tests, in the paper's order."""
-    return [*claims_accuracy.CLAIMS, *claims_training.CLAIMS, *claims_landscape.CLAIMS]
+    return [*claims_trends.CLAIMS, *claims_accuracy.CLAIMS, *claims_training.CLAIMS, *claims_landscape.CLAIMS]
 
 
 def evaluate(claims: list[Claim], tables: dict[str, pd.DataFrame], profile: str) -> pd.DataFrame:
