@@ -17,7 +17,8 @@ GROUPS = {
     "runs": ["store", "analysis_store", "sweep"],
     "measurements": ["landscape", "sharpness", "noise", "critical", "checks", "protocol", "instability"],
     "judgement": ["stats", "runtable", "timing", "paper_tables", "summaries", "findings", "analysis", "rulebook",
-                  "claims_trends", "claims_accuracy", "claims_training", "claims_landscape", "report"],
+                  "claims_trends", "claims_accuracy", "claims_shapes", "claims_training", "claims_landscape",
+                  "report"],
     "presentation": ["params", "book", "overview", "changes", "panels", "plots", "widgets"],
     "entry points": ["cli", "__main__", "__init__"],
 }

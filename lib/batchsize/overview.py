@@ -42,6 +42,10 @@ HEADLINES = {
     "table-iv": "CIFAR-10 test accuracies at each B (Table IV)",
     "cifar-collapse": "CIFAR-10 collapses to chance at B = 1024",
     "cifar-slowdown": "CIFAR-10 at B = 1024 trains more slowly than at B = 64",
+    "mnist-sweet-spot": f"MNIST is most accurate between B = {paper.MNIST_SWEET_SPOT[0]} and "
+                        f"{paper.MNIST_SWEET_SPOT[1]} (Fig. 3)",
+    "cifar-onset": f"CIFAR-10's strong degradation begins at B = {paper.CIFAR_DEGRADATION_ONSET} (Fig. 4)",
+    "gap-ordering": "The gap rises steepest on CIFAR-10 and stays flat on MNIST (Fig. 5)",
     "pearson": "The generalization gap grows with log B",
     "gap-bound": "The generalization gap stays small for B ≤ 64 on every data set",
     "epoch-speedup": "Large batches cut the time per epoch",

@@ -97,6 +97,8 @@ LSR_MAX_DROP = 10.0  # "omitting it degrades test accuracy by up to 10%"
 LSR_TEXT_DROP = 7.9  # §IV-D: "drops from 90.2% to 82.1%, a 7.9 percentage point degradation"
 DROP_32_512 = (2.0, 6.0)  # §VII: "Test accuracy degrades 2–6% as B grows from 32 to 512"
 PROTOCOL_GAP = 5.0  # Algorithm 2, line 11: halve B when the gap exceeds 5%
+MNIST_SWEET_SPOT = (32, 128)  # Fig. 3: "The sweet spot lies between 32 and 128"
+CIFAR_DEGRADATION_ONSET = 256  # Fig. 4: "Strong degradation begins at B = 256"
 # §V-E: "For CIFAR-10 at B = 1024, convergence fails entirely within the budget, yielding a net slowdown relative
 # to B = 64" (§IV-C: "never converges in 50 epochs"): the small and the large end.
 CIFAR_SLOWDOWN = (64, 1024)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-from . import analysis, claims_accuracy, claims_landscape, claims_training, claims_trends, paper
+from . import analysis, claims_accuracy, claims_landscape, claims_shapes, claims_training, claims_trends, paper
 from .critical import critical_batch_size
 from .datasets import PAPER_SECTIONS
 from .rulebook import Claim
@@ -26,7 +26,8 @@ from .style import number
 
 def claims() -> list[Claim]:
     """Every quantitative claim of the paper the book tests, in the paper's order."""
-    return [*claims_trends.CLAIMS, *claims_accuracy.CLAIMS, *claims_training.CLAIMS, *claims_landscape.CLAIMS]
+    return [*claims_trends.CLAIMS, *claims_accuracy.CLAIMS, *claims_shapes.CLAIMS, *claims_training.CLAIMS,
+            *claims_landscape.CLAIMS]
 
 
 def evaluate(claims: list[Claim], tables: dict[str, pd.DataFrame], profile: str) -> pd.DataFrame:
@@ -47,8 +48,8 @@ def evaluate(claims: list[Claim], tables: dict[str, pd.DataFrame], profile: str)
 
 # The claims that rest on one data set's runs alone (and the CNN benchmark): while that data set's paper sweep
 # spans sessions, they can be judged on its paper-profile runs finished so far (`evaluate_so_far`).
-DATASET_CLAIMS = {"mnist": ("table-iii", "mnist-optimum", "mnist-floor", "mnist-negative-gap"),
-                  "cifar10": ("table-iv", "cifar-collapse", "cifar-slowdown")}
+DATASET_CLAIMS = {"mnist": ("table-iii", "mnist-optimum", "mnist-floor", "mnist-negative-gap", "mnist-sweet-spot"),
+                  "cifar10": ("table-iv", "cifar-collapse", "cifar-slowdown", "cifar-onset")}
 
 
 def evaluate_so_far(so_far: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
