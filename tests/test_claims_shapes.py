@@ -69,3 +69,30 @@ def test_gap_ordering_grades_three_parts_on_the_slopes_of_gap_on_log_b(slopes, e
 
 def test_gap_ordering_needs_both_image_data_sets():
     assert verdict("gap-ordering", accuracy=gaps({"cifar10": 1.0, "synthetic-1k": 0.5}))[1] == NOT_TESTABLE
+
+
+def table_iii(gap_of) -> pd.DataFrame:
+    """MNIST runs at Table III's accuracies with the gap `gap_of(B, paper's Δ)`."""
+    theirs = paper.table("III").set_index("B")
+    return runs({("mnist", int(b)): float(a) for b, a in theirs["test_acc"].items()},
+                gap={("mnist", int(b)): gap_of(int(b), float(g)) for b, g in theirs["gap"].items()})
+
+
+@pytest.mark.parametrize(("gap_of", "expected"), [
+    (lambda b, g: g + 0.05, REPRODUCED),
+    (lambda b, g: g + (0.05 if b < 512 else 1.0), PARTLY),   # 7 of 9 rows
+    (lambda b, g: g + 3.0, NOT_REPRODUCED),
+    (lambda b, g: 0.45, PARTLY),  # a constant near the middle: rows within half the spread, B = 1024 (−0.59) not
+])
+def test_the_gap_columns_are_judged_row_by_row_within_the_papers_own_spread(gap_of, expected):
+    ours, found = verdict("table-iii-gap", accuracy=table_iii(gap_of))
+    assert found == expected and "of 9 B reproduced" in ours
+    assert verdict("table-iii-gap", accuracy=table_iii(gap_of).assign(prov_profile="quick"))[1] == NOT_TESTABLE
+
+
+def test_gap_tolerances_narrow_to_the_papers_spread_of_the_gap():
+    from batchsize import paper_tables
+
+    assert paper_tables.gap_tolerances("mnist") == pytest.approx((0.645, 1.29))  # Δ spans 0.70 to −0.59
+    assert paper_tables.gap_tolerances("synthetic-50k") == pytest.approx((0.09, 0.18))
+    assert paper_tables.gap_tolerances("synthetic-1k") == (paper_tables.GAP_TOL, paper_tables.GAP_PARTLY_TOL)
