@@ -96,3 +96,27 @@ def test_gap_tolerances_narrow_to_the_papers_spread_of_the_gap():
     assert paper_tables.gap_tolerances("mnist") == pytest.approx((0.645, 1.29))  # Δ spans 0.70 to −0.59
     assert paper_tables.gap_tolerances("synthetic-50k") == pytest.approx((0.09, 0.18))
     assert paper_tables.gap_tolerances("synthetic-1k") == (paper_tables.GAP_TOL, paper_tables.GAP_PARTLY_TOL)
+
+
+def protocol_runs(best: dict[str, int]) -> pd.DataFrame:
+    """1,000 training examples per data set (Algorithm 2 recommends B = 16), B = 16, 32 and 128, 99 % at the
+    data set's `best` B and 95 % elsewhere."""
+    return runs({(d, b): 99.0 if b == at else 95.0 for d, at in best.items() for b in (16, 32, 128)},
+                base_lr=0.001, base_batch=32)
+
+
+@pytest.mark.parametrize(("best", "expected"), [
+    ({"synthetic-1k": 16, "mnist": 16}, REPRODUCED),
+    ({"synthetic-1k": 16, "mnist": 16, "cifar10": 128}, PARTLY),  # two of three
+    ({"synthetic-1k": 16, "mnist": 128}, NOT_REPRODUCED),
+])
+def test_protocol_choice_asks_whether_the_recommended_b_is_within_the_seed_spread_of_the_best(best, expected):
+    ours, found = verdict("protocol-choice", accuracy=protocol_runs(best))
+    assert found == expected and "behind the best B = " in ours
+
+
+def test_protocol_choice_counts_a_failed_cell_at_the_recommendation_as_a_failure():
+    table = protocol_runs({"synthetic-1k": 16})
+    table.loc[table["batch_size"] == 16, "outcome"] = "collapsed"
+    ours, found = verdict("protocol-choice", accuracy=table)
+    assert found == NOT_REPRODUCED and "B = 16 failed" in ours

@@ -730,7 +730,7 @@ def test_every_claim_has_a_unique_id_and_names_a_chapter():
     ids = [c.id for c in report.claims()]
     assert len(ids) == len(set(ids))
     assert {c.chapter for c in report.claims()} <= {"accuracy", "gap", "efficiency", "lr_scaling", "landscape",
-                                                     "noise", "critical"}
+                                                     "noise", "critical", "protocol"}
 
 
 def table_v_runs(acc: dict[tuple[int, str], float], profile: str = "paper") -> pd.DataFrame:

@@ -1,8 +1,11 @@
-"""The claims the paper makes in its figures' captions, on the shape of a curve rather than a table's cell: where
-MNIST's accuracy peaks (Fig. 3), where CIFAR-10's strong degradation begins (Fig. 4), and which data set's gap
-rises steepest (Fig. 5). Each row sits beside its rule; `report` lists them."""
+"""The claims on where things lie along the batch-size axis, made in the figures' captions and in §VI rather than
+in a table's cell: where MNIST's accuracy peaks (Fig. 3), where CIFAR-10's strong degradation begins (Fig. 4),
+which data set's gap rises steepest (Fig. 5), and whether Algorithm 2's B by data-set size is as good as the best
+B we measured. Each row sits beside its rule; `report` lists them."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
@@ -12,9 +15,12 @@ from . import paper
 from .claims_accuracy import CIFAR, GAP_AGAINST_B, MNIST
 from .critical import FAILED
 from .datasets import DATASET_NAMES
-from .rulebook import BEST, Claim, best_b, datasets_in, runs_of
+from .paper_tables import accuracy_tolerances
+from .protocol import REGIMES
+from .rulebook import BEST, INTERVAL, Claim, best_b, datasets_in, runs_of
 from .runtable import cells, trained
-from .stats import NOT_REPRODUCED, PARTLY, REPRODUCED, Estimate, NotTestable, difference, parts_verdict
+from .stats import NOT_REPRODUCED, PARTLY, REPRODUCED, Estimate, NotTestable, difference, graded, parts_verdict
+from .summaries import protocol_table
 
 CLAIMS: list[Claim] = []  # in the paper's order
 _SPOT = paper.MNIST_SWEET_SPOT
@@ -119,3 +125,37 @@ CLAIMS.append(
           "the slope of Δ on log₂ B per data set (runs that trained, 95 % t interval): CIFAR-10's above 0, above "
           "every other data set's (intervals apart), and MNIST's the smallest in size: all three: reproduced; "
           "most, or none not: partly", _gap_ordering, section=GAP_AGAINST_B))
+
+
+def _protocol(tables: dict, profile: str) -> tuple[str, str]:
+    """Per data set, what following Algorithm 2 costs: the best B's accuracy minus that of the measured B nearest
+    the recommendation (`summaries.protocol_table`, as the protocol chapter shows it), graded as a table row is
+    against 0 (`stats.graded`, the data set's `accuracy_tolerances`: a wide interval cannot pass); a failed cell
+    there: not reproduced; the data sets combined by `parts_verdict`."""
+    runs = runs_of(tables)
+    learned = runs[trained(runs)]
+    parts, said = [], []
+    for _, row in protocol_table(runs).iterrows():
+        name, near, best = row["dataset"], int(row["nearest measured B"]), int(row["best B (ours)"])
+        if row["status there"] == FAILED:
+            parts.append(NOT_REPRODUCED)
+            said.append(f"{DATASET_NAMES.get(name, name)}: B = {near} failed")
+            continue
+        acc = learned[learned["dataset"] == name].groupby("batch_size")["test_acc"]
+        cost = difference(acc.get_group(best), acc.get_group(near))
+        parts.append(graded(cost, 0.0, *accuracy_tolerances(name)))
+        said.append(f"{DATASET_NAMES.get(name, name)}: B = {near}, {cost.text(' pp')} behind the best B = {best}")
+    return "; ".join(said), parts_verdict(parts)
+
+
+GUIDELINES: list[Claim] = []  # §VI's, after every claim of §IV (the report lists them last)
+_REGIMES = "; ".join(f"{'–'.join(map(str, b))} {f'below N = {n:,}' if math.isfinite(n) else 'above'}"
+                     for n, b, _ in REGIMES)
+
+GUIDELINES.append(
+    Claim("protocol-choice", "§VI, Algorithm 2", f"Algorithm 2 picks B by data-set size N: {_REGIMES}",
+          "B by N (lines 1–6)", "protocol", "per data set, the accuracy the measured B nearest the recommendation "
+          f"loses against the best B: {INTERVAL} within a table row's tolerance of 0 (1 pp, or half the paper's "
+          "spread): reproduced; within its partly tolerance: partly; else, or a failed cell there: not reproduced; "
+          "every data set reproduced: reproduced; most, or none not reproduced: partly", _protocol,
+          section="The batch-size selection protocol (Algorithm 2)"))

@@ -49,6 +49,7 @@ HEADLINES = {
                         f"{paper.MNIST_SWEET_SPOT[1]} (Fig. 3)",
     "cifar-onset": f"CIFAR-10's strong degradation begins at B = {paper.CIFAR_DEGRADATION_ONSET} (Fig. 4)",
     "gap-ordering": "The gap rises steepest on CIFAR-10 and stays flat on MNIST (Fig. 5)",
+    "protocol-choice": "Algorithm 2's batch size by data-set size is as good as the best we measured",
     "pearson": "The generalization gap grows with log B",
     "gap-bound": "The generalization gap stays small for B ≤ 64 on every data set",
     "epoch-speedup": "Large batches cut the time per epoch",
@@ -258,7 +259,8 @@ def overview(verdicts: pd.DataFrame, provisional: pd.DataFrame, base: str = "") 
 
 _CHAPTERS = {"accuracy": "Test accuracy against batch size", "gap": "The generalization gap",
              "efficiency": "Training efficiency", "lr_scaling": "Learning-rate scaling",
-             "landscape": "Loss landscape and sharpness", "noise": "Gradient noise", "critical": "Critical batch size"}
+             "landscape": "Loss landscape and sharpness", "noise": "Gradient noise", "critical": "Critical batch size",
+             "protocol": "The batch-size selection protocol"}
 
 
 def _code(text: str) -> str:

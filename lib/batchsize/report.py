@@ -27,7 +27,7 @@ from .style import number
 def claims() -> list[Claim]:
     """Every quantitative claim of the paper the book tests, in the paper's order."""
     return [*claims_trends.CLAIMS, *claims_accuracy.CLAIMS, *claims_shapes.CLAIMS, *claims_training.CLAIMS,
-            *claims_landscape.CLAIMS]
+            *claims_landscape.CLAIMS, *claims_shapes.GUIDELINES]
 
 
 def evaluate(claims: list[Claim], tables: dict[str, pd.DataFrame], profile: str) -> pd.DataFrame:
