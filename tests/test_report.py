@@ -765,3 +765,8 @@ def test_a_speed_comparison_names_a_failed_batch_size_between_its_ends():
     ours, _ = verdict("extra-epochs", accuracy=table)
     assert "B = 8 → 512" in ours and "failed between them: B = 256" in ours and "left out" not in ours
     assert "failed between them: B = 256" in verdict("wall-clock-speedup", accuracy=table)[0]
+
+
+def test_an_estimate_that_rounds_to_zero_has_no_sign():
+    assert stats.Estimate(0.1, -0.001, 0.2, 40).text(" pp") == "0.10 pp [0.00, 0.20] (n = 40)"
+    assert stats.Estimate(-0.004, -0.2, 0.1, 3).text() == "0.00 [-0.20, 0.10] (n = 3)"

@@ -49,9 +49,13 @@ class Estimate:
         return Estimate(self.mean, self.mean, self.mean, 1)
 
     def text(self, unit: str = "", digits: int = 2) -> str:
+        def fixed(value: float) -> str:  # a value that rounds to zero has no sign ("-0.00" reads as a finding)
+            shown = f"{value:.{digits}f}"
+            return shown.lstrip("-") if float(shown) == 0 else shown
+
         if self.n < 2 or not math.isfinite(self.low):
-            return f"{self.mean:.{digits}f}{unit} (n = {self.n}, no interval)"
-        return f"{self.mean:.{digits}f}{unit} [{self.low:.{digits}f}, {self.high:.{digits}f}] (n = {self.n})"
+            return f"{fixed(self.mean)}{unit} (n = {self.n}, no interval)"
+        return f"{fixed(self.mean)}{unit} [{fixed(self.low)}, {fixed(self.high)}] (n = {self.n})"
 
 
 def _values(values) -> np.ndarray:
