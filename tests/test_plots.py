@@ -171,16 +171,18 @@ def test_matched_steps_marks_the_fixed_budget_in_both_panels():
     plt.close(fig)
 
 
-def test_variance_figure_has_both_samplings_and_the_one_over_b_line_per_data_set():
-    variance = pd.DataFrame([{"dataset": d, "N": 800, "batch_size": b, "sampling": s, "seed": 42,
-                              "variance": 1.0 / b * (1 if s == "with replacement" else (800 - b) / 799)}
+def test_variance_figure_draws_each_weights_against_the_one_over_b_line_and_the_finite_population_curve():
+    variance = pd.DataFrame([{"dataset": d, "N": 800, "batch_size": b, "sampling": s, "seed": 42, "weights": w,
+                              "sigma2": 2.0, "variance": 2.0 / b * (1 if s == "with replacement" else (800 - b) / 799)}
                              for d in ("synthetic-1k", "synthetic-10k") for s in ("with replacement",
                                                                                  "without replacement")
-                             for b in (1, 8, 64, 512)])
+                             for w in ("initialisation", "trained (epoch 50)") for b in (1, 8, 64, 512)])
     fig = plots.variance_against_b(variance)
     assert [ax.get_title() for ax in fig.axes] == ["Small synthetic (1K) (N = 800)", "Medium synthetic (10K) (N = 800)"]
-    with_replacement, _, reference = fig.axes[0].get_lines()
-    assert np.allclose(with_replacement.get_ydata(), reference.get_ydata())  # 1/B exactly: on the reference line
+    initial, trained, one_over_b, finite = fig.axes[0].get_lines()
+    assert [initial.get_label(), trained.get_label()] == ["initialisation", "trained (epoch 50)"]
+    np.testing.assert_allclose(trained.get_ydata(), (800 - trained.get_xdata()) / 799)  # on the finite curve
+    assert (one_over_b.get_ydata() == 1).all() and finite.get_ydata()[-1] == pytest.approx(288 / 799)
     plt.close(fig)
 
 

@@ -622,21 +622,30 @@ def test_sharpness_and_flat_vs_sharp():
     assert verdict("flat-vs-sharp", sharpness=two_flat)[1] == stats.NOT_REPRODUCED
 
 
-def variance_fits(slope: float, r2: float, sampling: str = "without replacement") -> pd.DataFrame:
-    return pd.DataFrame([{"dataset": d, "sampling": s, "fitted": "variance", "slope": v, "slope CI low": v - 0.02,
-                          "slope CI high": v + 0.02, "R²": r2, "points": 10}
-                         for d in runtable.SYNTHETIC for s, v in ((sampling, slope), ("with replacement", -1.0))]
-                        + [{"dataset": "synthetic-1k", "sampling": "without replacement", "fitted": "variance / fpc",
-                            "slope": 5.0, "slope CI low": 4.9, "slope CI high": 5.1, "R²": 0.1, "points": 10}])
+def variance_fits(slope: float, r2: float, sampling: str = "without replacement", half: float = 0.02,
+                  trained: float | None = None) -> pd.DataFrame:
+    """A fit per synthetic set and weights (`trained`: another slope at the trained weights), with replacement at
+    −1 beside it: never graded."""
+    return pd.DataFrame([{"dataset": d, "weights": w, "sampling": s, "slope": v, "slope CI low": v - half,
+                          "slope CI high": v + half, "R²": r2, "seeds": 5}
+                         for d in runtable.SYNTHETIC for w in ("initialisation", "trained (epoch 50)")
+                         for s, v in ((sampling, slope if trained is None or w == "initialisation" else trained),
+                                      ("with replacement", -1.0))])
 
 
-def test_variance_slope_is_judged_without_replacement():
-    """With replacement the slope is −1 by construction: only the fit without replacement is graded."""
+def test_variance_slope_is_judged_without_replacement_per_data_set_and_weights():
+    """With replacement the slope is −1 by construction: only the fits without replacement are graded, each part."""
     ours, verdict_ = verdict("variance-slope", variance_fits=variance_fits(-0.99, 0.999))
-    assert verdict_ == stats.REPRODUCED and ours.startswith("without replacement") and "by construction" in ours
+    assert verdict_ == stats.REPRODUCED and ours.startswith("slope without replacement") and "by construction" in ours
+    assert "trained (epoch 50) -0.99 [-1.01, -0.97] (n = 5)" in ours
     assert verdict("variance-slope", variance_fits=variance_fits(-0.99, 0.9))[1] == stats.PARTLY  # R² too low
+    assert verdict("variance-slope", variance_fits=variance_fits(-0.99, 0.999, half=0.2))[1] == stats.PARTLY  # wide
+    assert verdict("variance-slope", variance_fits=variance_fits(-1.11, 0.99))[1] == stats.PARTLY  # the 1K bend
     assert verdict("variance-slope", variance_fits=variance_fits(-0.7, 0.99))[1] == stats.PARTLY  # comparable
     assert verdict("variance-slope", variance_fits=variance_fits(-0.3, 0.9))[1] == stats.NOT_REPRODUCED
+    assert verdict("variance-slope", variance_fits=variance_fits(-2.5, 0.99))[1] == stats.NOT_REPRODUCED  # > 2×
+    one_time = variance_fits(-0.99, 0.999, trained=-0.3)  # reproduced at initialisation, not at the trained weights
+    assert verdict("variance-slope", variance_fits=one_time)[1] == stats.NOT_REPRODUCED
     ours, verdict_ = verdict("variance-slope", variance_fits=variance_fits(-1.0, 1.0, "with replacement"))
     assert verdict_ == stats.NOT_TESTABLE and "by construction" in ours
 

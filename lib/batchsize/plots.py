@@ -229,18 +229,23 @@ def matched_steps(curves: pd.DataFrame, base_steps: float, base_epochs: int) -> 
 
 @drawn_by
 def variance_against_b(variance: pd.DataFrame) -> plt.Figure:
-    """Fig. 11: per data set, the seed-mean gradient variance (Eq. 4) against B on log-log axes, with and
-    without replacement, and a 1/B line through the first with-replacement point: Var ∝ 1/B (Eq. 1) is a
-    straight line of slope −1 here, and the finite-population bend without replacement shows as B nears N."""
-    fig, axes = grid(variance["dataset"].nunique())
-    for ax, (name, part) in zip(axes, variance.groupby("dataset", sort=False), strict=True):
-        for sampling, style in (("with replacement", "o-"), ("without replacement", "s--")):
-            mean = part[part["sampling"] == sampling].groupby("batch_size")["variance"].mean()
-            ax.plot(mean.index, mean.to_numpy(), style, label=sampling, mfc="none")
-        ref = part[part["sampling"] == "with replacement"].groupby("batch_size")["variance"].mean()
-        ax.plot(ref.index, ref.iloc[0] / ref.index.to_numpy(), ":", color="grey", label="∝ 1/B")
-        ax.set(yscale="log", title=f"{DATASET_NAMES[name]} (N = {part['N'].iloc[0]:,})",
-               ylabel=r"$\hat{\sigma}^2_B$ (Eq. 4)")  # mathtext: a subscript, not a raw underscore
+    """Fig. 11 against its two laws: per data set, Eq. (4)'s variance without replacement (as training draws the
+    mini-batches) over Eq. (1)'s σ²/B, the geometric mean over seeds and replicates, one marker per weights along
+    training. Var ∝ 1/B (Eq. 1, with replacement) is the flat line at 1; the finite-population curve
+    (N − B)/(N − 1) bends down as B nears N, and on log-log axes that bend steepens the fitted slope."""
+    free = variance[variance["sampling"] == "without replacement"]
+    fig, axes = grid(free["dataset"].nunique())
+    for ax, (name, part) in zip(axes, free.groupby("dataset", sort=False), strict=True):
+        n = int(part["N"].iloc[0])
+        ratio = np.exp(np.log(part["variance"] * part["batch_size"] / part["sigma2"])
+                       .groupby([part["weights"], part["batch_size"]], sort=False).mean())
+        for (weights, points), marker in zip(ratio.groupby(level=0, sort=False), "osD^v", strict=False):
+            ax.plot(points.index.get_level_values(1), points.to_numpy(), marker, label=weights, mfc="none")
+        b = np.geomspace(1, part["batch_size"].max(), 200)
+        ax.plot(b, np.ones_like(b), ":", color="grey", label="σ²/B (Eq. 1: with replacement)")
+        ax.plot(b, (n - b) / (n - 1), "--", color="black", label="σ²/B·(N − B)/(N − 1): without")
+        ax.set(yscale="log", title=f"{DATASET_NAMES[name]} (N = {n:,})",
+               ylabel=r"$\hat{\sigma}^2_B \,/\, (\sigma^2/B)$")  # mathtext: a subscript, not a raw underscore
         log2_axis(ax, part["batch_size"])
         ax.set_xlabel(LABELS["batch_size"])
     shared_legend(axes)
