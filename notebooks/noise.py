@@ -54,9 +54,10 @@ book.publish(plots.variance_against_b(variance), f"Eq. (4) over Eq. (1)'s σ²/B
 # %% [markdown]
 # At any fixed weights the *expected* Eq. (4) variance lies on the dashed curve by construction; what the paper's
 # protocol can miss is the estimate from 20 mini-batches. At initialisation the examples' gradients are of
-# similar size and the points sit on the curve. As training goes on, most examples are fitted and a few carry
-# most of the gradient: 20 small mini-batches usually miss those few, so the estimate at small B falls far below
-# its expectation while at large B it does not, and the fitted slope flattens.
+# similar size and the points sit on the curve. At trained weights the estimate at small B falls far below its
+# expectation while at large B it does not, and the fitted slope flattens. A likely reason, which we have not
+# measured: once most examples are fitted, a few carry most of the gradient, and 20 small mini-batches usually
+# miss them.
 
 # %% [markdown]
 # ## The log-log fit (Eq. 5)
