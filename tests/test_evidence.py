@@ -45,7 +45,8 @@ def declared_sections(chapter: str) -> list[str]:
     """The sections of the chapter's `book.Chapter(...)`: its first argument (a list, `[*PAPER_SECTIONS, …]` or
     `book.sections_of(<parameter>)`) evaluated with the chapter's parameters and the registry's lists."""
     parameters = next(c.source for c in cells(chapter) if "parameters" in c.metadata.get("tags", []))
-    names = {"book": book, "report": report, "PAPER_SECTIONS": datasets.PAPER_SECTIONS, "SYNTHETIC": datasets.SYNTHETIC}
+    names = {"book": book, "report": report, "PAPER_SECTIONS": datasets.PAPER_SECTIONS, "SYNTHETIC": datasets.SYNTHETIC,
+             "CRITICAL_SECTIONS": datasets.CRITICAL_SECTIONS}
     names |= {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(parameters).body
               if isinstance(node, ast.Assign)}
     for c in cells(chapter):

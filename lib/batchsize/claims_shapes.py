@@ -16,7 +16,6 @@ from .claims_accuracy import CIFAR, GAP_AGAINST_B, MNIST
 from .critical import FAILED
 from .datasets import DATASET_NAMES
 from .paper_tables import accuracy_tolerances
-from .protocol import REGIMES
 from .rulebook import BEST, INTERVAL, Claim, best_b, datasets_in, runs_of
 from .runtable import cells, trained
 from .stats import NOT_REPRODUCED, PARTLY, REPRODUCED, Estimate, NotTestable, difference, graded, parts_verdict
@@ -150,7 +149,7 @@ def _protocol(tables: dict, profile: str) -> tuple[str, str]:
 
 GUIDELINES: list[Claim] = []  # §VI's, after every claim of §IV (the report lists them last)
 _REGIMES = "; ".join(f"{'–'.join(map(str, b))} {f'below N = {n:,}' if math.isfinite(n) else 'above'}"
-                     for n, b, _ in REGIMES)
+                     for n, b, _ in paper.PROTOCOL_REGIMES)
 
 GUIDELINES.append(
     Claim("protocol-choice", "§VI, Algorithm 2", f"Algorithm 2 picks B by data-set size N: {_REGIMES}",

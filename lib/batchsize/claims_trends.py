@@ -26,6 +26,7 @@ from .runtable import SYNTHETIC, cell, cells, trained
 from .stats import NOT_REPRODUCED, PARTLY, REPRODUCED, Estimate, NotTestable, difference, effect_graded, parts_verdict
 
 CLAIMS: list[Claim] = []  # in the paper's order
+DROP_TOL = 1.5  # pp: a drop within this of the §IV-A text's is reproduced
 # The heading of the accuracy chapter's section that shows the numbers of a rule on every data set.
 WHOLE_CHAPTER = "Test accuracy against batch size (Figs 2–4, Tables III, IV, VII)"
 
@@ -88,22 +89,23 @@ def _drop_between(runs: pd.DataFrame, dataset: str, small: int, large: int) -> t
 FAILED_DROP = "a failed cell: training collapsed, not a drop of the paper's size"
 
 
-def _drop(dataset: str, expected: float, small: int = 8, large: int = 512):
+def _drop(dataset: str, expected: float, small: int, large: int):
     def test(tables: dict, profile: str) -> tuple[str, str]:
         drop, note = _drop_between(runs_of(tables), dataset, small, large)
         if drop is None:
             return f"B = {small} to {large}: {FAILED_DROP}{note}", NOT_REPRODUCED
-        return f"{drop.text(' pp')} from B = {small} to {large}{note}", effect_graded(drop, expected, 1.5)
+        return f"{drop.text(' pp')} from B = {small} to {large}{note}", effect_graded(drop, expected, DROP_TOL)
     return test
 
 
+_SMALL, _LARGE = paper.SECTION_IVA_ENDS
 CLAIMS.extend(
-    [Claim(f"synthetic-drop-{d[10:]}", "§IV-A", f"{d} set: accuracy drop from B = 8 to B = 512",
-           f"{e:.1f} pp", "accuracy", f"{INTERVAL} of the drop (runs that trained) within 1.5 {PP} of it: "
-           f"reproduced; {COMPARABLE}: partly; a failed cell at either end: not reproduced", _drop(d, e),
-           section=SYNTHETIC_DATA)
-     for d, e in zip(paper.SECTION_IVA["dataset"], paper.SECTION_IVA["acc_B8"] - paper.SECTION_IVA["acc_B512"],
-                     strict=True)])
+    [Claim(f"synthetic-drop-{d[10:]}", "§IV-A", f"{d} set: accuracy drop from B = {_SMALL} to B = {_LARGE}",
+           f"{e:.1f} pp", "accuracy", f"{INTERVAL} of the drop (runs that trained) within {DROP_TOL:g} {PP} of "
+           f"it: reproduced; {COMPARABLE}: partly; a failed cell at either end: not reproduced",
+           _drop(d, e, _SMALL, _LARGE), section=SYNTHETIC_DATA)
+     for d, e in zip(paper.SECTION_IVA["dataset"],
+                     paper.SECTION_IVA[f"acc_B{_SMALL}"] - paper.SECTION_IVA[f"acc_B{_LARGE}"], strict=True)])
 
 
 def _drop_32_512(tables: dict, profile: str) -> tuple[str, str]:
@@ -114,7 +116,7 @@ def _drop_32_512(tables: dict, profile: str) -> tuple[str, str]:
     drops, parts, texts = {}, [], []
     for name in datasets_in(runs):
         try:
-            drop, note = _drop_between(runs, name, 32, 512)
+            drop, note = _drop_between(runs, name, *paper.DROP_ENDS)
         except NotTestable:
             continue
         if drop is not None:
@@ -122,7 +124,7 @@ def _drop_32_512(tables: dict, profile: str) -> tuple[str, str]:
         parts.append(NOT_REPRODUCED if drop is None else effect_graded(drop, paper.DROP_32_512, 0.0))
         texts.append(f"{name}: {FAILED_DROP if drop is None else drop.text(' pp')}{note} ({parts[-1]})")
     if len(parts) < 2:
-        raise NotTestable("fewer than two data sets with both B = 32 and B = 512")
+        raise NotTestable("fewer than two data sets with both B = {} and B = {}".format(*paper.DROP_ENDS))
     ours = "; ".join(texts)
     smallest, largest = SYNTHETIC[0], SYNTHETIC[-1]
     if smallest in drops and largest in drops:
@@ -132,24 +134,28 @@ def _drop_32_512(tables: dict, profile: str) -> tuple[str, str]:
     return ours, parts_verdict(parts)
 
 
+(_LOW, _HIGH), (_FROM, _TO) = paper.DROP_32_512, paper.DROP_ENDS
 CLAIMS.append(
-    Claim("drop-32-512", "§VII", "Test accuracy degrades 2–6% as B grows from 32 to 512, more on smaller data "
-          "sets", "2–6 pp", "accuracy", f"per data set, {INTERVAL} of the drop (runs that trained) inside [2, 6] "
-          f"{PP}: reproduced; {COMPARABLE}: partly; a failed cell: not reproduced; and the 1K set's drop above "
-          "the 50K set's (intervals apart); every part reproduced: reproduced; most, or none not reproduced: "
-          "partly", _drop_32_512, section=WHOLE_CHAPTER))
+    Claim("drop-32-512", "§VII", f"Test accuracy degrades {_LOW:g}–{_HIGH:g}% as B grows from {_FROM} to {_TO}, "
+          "more on smaller data sets", f"{_LOW:g}–{_HIGH:g} pp", "accuracy", f"per data set, {INTERVAL} of the drop "
+          f"(runs that trained) inside [{_LOW:g}, {_HIGH:g}] {PP}: reproduced; {COMPARABLE}: partly; a failed cell: "
+          "not reproduced; and the 1K set's drop above the 50K set's (intervals apart); every part reproduced: "
+          "reproduced; most, or none not reproduced: partly", _drop_32_512, section=WHOLE_CHAPTER))
 
 
 def _sweet_spot(tables: dict, profile: str) -> tuple[str, str]:
     runs = runs_of(tables)
     found = {name: best_b(runs[runs["dataset"] == name]) for name in datasets_in(runs, SYNTHETIC)}
-    verdict = parts_verdict([REPRODUCED if 32 <= best <= 64 else NOT_REPRODUCED for best, _ in found.values()])
+    low, high = paper.SWEET_SPOT
+    verdict = parts_verdict([REPRODUCED if low <= best <= high else NOT_REPRODUCED for best, _ in found.values()])
     ours = "; ".join(f"{d}: best B = {b} (within the seed spread of it: {', '.join(map(str, sorted(t)))})"
                      for d, (b, t) in found.items())
     return ours, verdict
 
 
+_SPOT = "–".join(map(str, paper.SWEET_SPOT))
 CLAIMS.append(
-    Claim("synthetic-sweet-spot", "§IV-A", "The sweet-spot batch size is 32–64 across all synthetic scales",
-          "B = 32–64", "accuracy", f"{BEST} in [32, 64] on all three: reproduced; on two of three: partly (a "
-          "B = 32–64 within the seed spread of the best is shown, not counted)", _sweet_spot, section=PEAK))
+    Claim("synthetic-sweet-spot", "§IV-A", f"The sweet-spot batch size is {_SPOT} across all synthetic scales",
+          f"B = {_SPOT}", "accuracy", f"{BEST} in [{', '.join(map(str, paper.SWEET_SPOT))}] on all three: "
+          f"reproduced; on two of three: partly (a B = {_SPOT} within the seed spread of the best is shown, not "
+          "counted)", _sweet_spot, section=PEAK))

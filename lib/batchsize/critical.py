@@ -117,8 +117,11 @@ def critical_batch_size(table: pd.DataFrame, tolerance: float = 1.0, *, by: Sequ
                                                       "largest_b": "Int64"})
 
 
-def bootstrap_critical(table: pd.DataFrame, tolerance: float = 1.0, *, n_boot: int = 1000, seed: int = 0,
-                       by: Sequence[str] = KEYS, above_optimum: bool = True) -> pd.DataFrame:
+BOOTSTRAP_REPLICATES = 1000  # how often `bootstrap_critical` resamples the seeds (captions read it here)
+
+
+def bootstrap_critical(table: pd.DataFrame, tolerance: float = 1.0, *, n_boot: int = BOOTSTRAP_REPLICATES,
+                       seed: int = 0, by: Sequence[str] = KEYS, above_optimum: bool = True) -> pd.DataFrame:
     """How often each B* comes out when the runs of every (group, B) cell are resampled with replacement, the runs
     that did not train included, and each replicate is judged by the same rule (`cell_status`).
 

@@ -331,8 +331,11 @@ def sample_images(loaded: dict) -> tuple[plt.Figure, pd.DataFrame]:
     return fig, pd.DataFrame([{"dataset": n, "class": c} for n in images for c in range(10)])
 
 
+FEATURE_POINTS = 2000  # at most this many points per set in `synthetic_features` (its caption reads it)
+
+
 @drawn_by
-def synthetic_features(loaded: dict, limit: int = 2000) -> tuple[plt.Figure, pd.DataFrame]:
+def synthetic_features(loaded: dict, limit: int = FEATURE_POINTS) -> tuple[plt.Figure, pd.DataFrame]:
     """Each synthetic training set in `loaded` (its first `limit` points) on its first two principal components,
     coloured by class: whether the two classes separate; also the plotted points."""
     synthetic = [name for name, d in loaded.items() if d.x_train.dim() == 2]
@@ -349,8 +352,11 @@ def synthetic_features(loaded: dict, limit: int = 2000) -> tuple[plt.Figure, pd.
     return fig, pd.concat(points)
 
 
+LOSS_CEILING = 1e3  # where `first_updates` cuts its loss axis (its caption reads it here)
+
+
 @drawn_by
-def first_updates(traced: pd.DataFrame, left: pd.DataFrame, ceiling: float = 1e3) -> plt.Figure:
+def first_updates(traced: pd.DataFrame, left: pd.DataFrame, ceiling: float = LOSS_CEILING) -> plt.Figure:
     """The first updates of each run, one panel per B: the mini-batch loss of every seed (log scale, cut at
     `ceiling`: a diverging run leaves through the top), a uniform guess's loss dashed, each run's first excursion
     above it marked, and the LR of the warm-up ramp on the right axis — so the reader sees at which LR the loss

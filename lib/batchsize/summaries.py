@@ -315,11 +315,13 @@ def precision_check_cells(runs: pd.DataFrame) -> pd.DataFrame:
     return cells
 
 
-def protocol_table(runs: pd.DataFrame, gap_threshold: float = paper.PROTOCOL_GAP) -> pd.DataFrame:
+def protocol_table(runs: pd.DataFrame, gap_threshold: float | None = None) -> pd.DataFrame:
     """Algorithm 2 applied to each data set of `runs` (N: its training examples; η₀ and B₀ from its runs, Table II)
     beside what we measured: the best B (`critical.critical_batch_size`, the one rule), the measured B nearest the
     recommendation and its cell's status, what choosing it costs against the best, and whether the gap rule
-    (line 11, Δ > `gap_threshold`) would fire there. Accuracies and gaps are means over the runs that trained."""
+    (line 11, Δ > `gap_threshold`, None: the paper's) would fire there. Accuracies and gaps are means over the runs
+    that trained."""
+    gap_threshold = paper.PROTOCOL_GAP if gap_threshold is None else gap_threshold
     from .critical import FAILED, critical_batch_size
     from .protocol import adjust_for_gap, recommend_batch_size
 
