@@ -68,9 +68,10 @@ def table_rows(datasets: Sequence[str], name: str, column: str = "test_acc"):
         worst = (f"; largest |Δ| {error.max():.2f} pp at B = {int(compared.loc[error.idxmax(), 'B'])}"
                  if error.notna().any() else "")
         chance = int(compared["at chance"].sum())
+        fewest, most = int(compared["seeds"].min()), int(compared["seeds"].max())
+        seeds = f"{fewest} seeds" if fewest == most else f"{fewest}–{most} seeds"  # never "3–3 seeds"
         ours = (f"{verdicts.count(REPRODUCED)} of {len(verdicts)} B reproduced, "
-                f"{sum(v != NOT_REPRODUCED for v in verdicts)} at least partly (95 % intervals, "
-                f"{int(compared['seeds'].min())}–{int(compared['seeds'].max())} seeds"
+                f"{sum(v != NOT_REPRODUCED for v in verdicts)} at least partly (95 % intervals, {seeds}"
                 f"{f', {chance} runs at chance' if chance else ''}){worst}")
         return ours, on_paper_runs(parts_verdict(verdicts), runs)
     return test
