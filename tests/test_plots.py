@@ -304,3 +304,22 @@ def test_the_band_is_the_verdicts_t_interval_not_a_bootstrap():
     assert at_32.min() == pytest.approx(expected.low) and at_32.max() == pytest.approx(expected.high)
     assert expected.high - expected.low > 8  # wide enough that a bootstrap band (max − min ≤ 5) could not pass
     plt.close("all")
+
+
+def test_seeds_by_rule_draws_every_seed_and_the_t_interval_per_rule_not_a_line():
+    from batchsize.stats import estimate
+
+    acc = {"fixed": [26.0, 27.0, 25.0], "linear": [24.0, 10.0, 23.0]}
+    runs = pd.DataFrame([{"batch_size": 256, "rule": r, "seed": s, "test_acc": a}
+                         for r, values in acc.items() for s, a in zip((42, 43, 44), values, strict=True)])
+    fig = plots.seeds_by_rule(runs, chance=10.0)
+    ax = fig.axes[0]
+    dots = np.concatenate([c.get_offsets() for c in ax.collections if len(c.get_offsets()) == 3])
+    assert sorted(dots[:, 1]) == sorted(acc["fixed"] + acc["linear"])  # every seed, none averaged away
+    interval = estimate(acc["linear"])
+    bars = [np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()
+            if np.isnan(np.asarray(line.get_ydata(), dtype=float)).any()]  # an error bar with its caps, NaN-separated
+    assert any(np.nanmin(y) == pytest.approx(interval.low) and np.nanmax(y) == pytest.approx(interval.high)
+               for y in bars)
+    assert ax.get_title() == "B = 256" and len(fig.legends) == 1
+    plt.close("all")

@@ -28,6 +28,7 @@ from .panels import (
     outside_legend,
     seeds_by_value,
     shared_legend,
+    t_interval,
 )
 from .runtable import trained
 
@@ -296,6 +297,25 @@ def image_accuracy(runs: pd.DataFrame, dataset: str, table: str) -> plt.Figure:
                  title=f"{DATASET_NAMES[dataset]}, zoomed: the {int(ok.sum())} runs that trained")
         shared_legend(axes)
         fig.tight_layout()
+    return fig
+
+
+@drawn_by
+def seeds_by_rule(runs: pd.DataFrame, chance: float) -> plt.Figure:
+    """Every seed's test accuracy under each LR rule, one panel per B, with the mean and its 95 % t interval beside
+    the seeds and chance dashed: over one or two B the comparison is between rules, so points, not a line."""
+    sizes = sorted(runs["batch_size"].unique())
+    fig, axes = grid(len(sizes), width=5.2, height=4)
+    for ax, b in zip(axes, sizes, strict=True):
+        part = runs[runs["batch_size"] == b]
+        sns.stripplot(data=part, x="rule", y="test_acc", ax=ax, color="0.35", size=6, jitter=0.12,
+                      label="one seed")
+        sns.pointplot(data=part, x="rule", y="test_acc", errorbar=t_interval, ax=ax, linestyle="none",
+                      marker="D", color="C3", capsize=0.25, label="mean, 95 % t interval")
+        ax.axhline(chance, color="0.4", linestyle="--", linewidth=1, label="chance")
+        ax.set(title=f"B = {b}", xlabel=LABELS["rule"], ylabel=LABELS["test_acc"])
+        plt.setp(ax.get_xticklabels(), rotation=20, ha="right")  # long rule names end under their column
+    figure_legend(fig, axes)
     return fig
 
 
