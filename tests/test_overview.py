@@ -143,3 +143,13 @@ def test_a_rules_text_in_a_readers_words():
         "CIFAR-10: 10%"
     assert overview.reader_words("compared only on paper-profile runs (these: quick)") == \
         "compared only on runs at the paper's scale"
+
+
+def test_many_claims_of_a_verdict_none_of_them_central_are_named_a_few_and_counted():
+    """Six claims held in part, none central: the findings name the first few, not just "6 claims"."""
+    partly = ["table-vii", "table-iii-gap", "mnist-sweet-spot", "cifar-slowdown", "protocol-choice", "gap-bound"]
+    verdicts = verdicts_of({c: V.PARTLY for c in partly})
+    text = html.unescape(re.sub(r"<[^>]+>", "", overview.findings(verdicts, verdicts.iloc[:0], "")))
+    held = text.split("Held in part (6): ")[1].split("</p>")[0]
+    named = [c for c in verdicts["claim"] if c in partly][:overview.FEW]  # the first few, in the report's order
+    assert all(overview.HEADLINES[c][1:] in held for c in named) and "and 1 more claim (listed below)" in held

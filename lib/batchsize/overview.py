@@ -212,8 +212,8 @@ def findings(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str,
     central = [by_id.loc[c] for c in CENTRAL if c in by_id.index]
     for verdict, label in ((REPRODUCED, "Held"), (PARTLY, "Held in part"), (NOT_REPRODUCED, "Did not hold")):
         rows = [r for _, r in verdicts[verdicts["verdict"] == verdict].iterrows()]
-        if len(rows) > FEW:  # many: the central ones by name, the others in the overview
-            rows = [r for r in central if r["verdict"] == verdict]
+        if len(rows) > FEW:  # many: the central ones by name (else the first few), the others in the overview
+            rows = [r for r in central if r["verdict"] == verdict] or rows[:FEW]
         others = counts[verdict] - len(rows)
         if rows or others:
             items = "; ".join(_brief_claim(r, base) for r in rows)
