@@ -120,3 +120,9 @@ def test_protocol_choice_counts_a_failed_cell_at_the_recommendation_as_a_failure
     table.loc[table["batch_size"] == 16, "outcome"] = "collapsed"
     ours, found = verdict("protocol-choice", accuracy=table)
     assert found == NOT_REPRODUCED and "B = 16 failed" in ours
+
+
+def test_protocol_choice_is_not_testable_on_one_seed():
+    """One seed per B (the smoke profile): no cell is measured, so no data set has a best B to compare with."""
+    one_seed = protocol_runs({"synthetic-1k": 16})
+    assert verdict("protocol-choice", accuracy=one_seed[one_seed["seed"] == 42])[1] == NOT_TESTABLE
