@@ -77,3 +77,20 @@ def test_the_committed_log_names_each_move_with_its_build():
     for move in log["history"]:
         assert set(move) == {"date", "commit", "scope", "claim", "before", "after"} and move["scope"] in changes.SCOPES
         assert not move["commit"].endswith("+dirty")
+
+
+def test_only_the_verdicts_inputs_count_as_uncommitted(tmp_path, monkeypatch):
+    """A log file beside the clone does not block a record; a new record under results/ does."""
+    import subprocess
+
+    run = lambda *args: subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+    run("init", "-q")
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "old.json").write_text("{}")
+    run("add", "."), run("-c", "user.email=a@b", "-c", "user.name=a", "commit", "-q", "-m", "x")
+    monkeypatch.setattr(changes, "REPO_ROOT", tmp_path)
+    (tmp_path / "book.log").write_text("a build's log")
+    (tmp_path / "results" / "run.ckpt").write_text("a running sweep's checkpoint")
+    assert changes.uncommitted() == []
+    (tmp_path / "results" / "new.json").write_text("{}")
+    assert changes.uncommitted() == ["results/new.json"]

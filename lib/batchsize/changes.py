@@ -44,12 +44,15 @@ def moves(before: dict[str, dict[str, str]], after: dict[str, dict[str, str]]) -
     return found
 
 
+VERDICT_INPUTS = ("lib", "notebooks", "results")  # what the verdicts are computed by and from
+
+
 def uncommitted() -> list[str]:
-    """The repository's files that differ from its commit, untracked ones too (results a sweep has just written
-    change verdicts), checkpoints aside (a running sweep rewrites them and no verdict reads them): a build is
-    recorded only where its verdicts are its commit's."""
-    status = subprocess.run(["git", "status", "--porcelain", "--", ".", ":(exclude)*.ckpt"], cwd=REPO_ROOT,
-                            capture_output=True, text=True, timeout=60, check=True).stdout
+    """The files of `VERDICT_INPUTS` that differ from the commit, untracked ones too (results a sweep has just
+    written change verdicts), checkpoints aside (a running sweep rewrites them and no verdict reads them): a build is
+    recorded only where its verdicts are its commit's. Other files (a build's log beside the clone) do not count."""
+    status = subprocess.run(["git", "status", "--porcelain", "--", *VERDICT_INPUTS, ":(exclude)*.ckpt"],
+                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
     return [line[3:] for line in status.splitlines()]
 
 
