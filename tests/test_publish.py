@@ -115,3 +115,18 @@ def test_a_figure_links_to_the_library_function_that_drew_it():
         ' · <a href="../_modules/batchsize/plots.html#seeds_by_dataset">The code that drew it '
         "(<code>batchsize.plots.seeds_by_dataset</code>)</a>")
     assert book.code_link("") == book.code_link("matplotlib.figure") == ""
+
+
+def test_a_table_links_to_the_library_function_that_published_it(monkeypatch):
+    """Issue 25: a table's code, one click from its caption, as a figure's is: the library function that made and
+    published it; a chapter's own table links nowhere (its cell shows its code)."""
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda what: shown.append(getattr(what, "data", what)))
+    table = pd.DataFrame({"seed": [42], "test_acc": [98.0]})
+    namespace = {"__name__": "batchsize.pages_example", "book": book, "table": table}
+    exec("def made():\n    book.publish(table, 'Caption.', table, 'Table X')", namespace)
+    namespace["made"]()
+    assert shown[-1].endswith('· <a href="../_modules/batchsize/pages_example.html#made">The code that made it '
+                              "(<code>batchsize.pages_example.made</code>)</a></p>")
+    book.publish(table, "Caption.", table, "Table X")  # called from this test module: outside the library
+    assert "The code that" not in shown[-1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import inspect
 import io
 import os
 import re
@@ -348,19 +349,23 @@ def publish(what: Figure | Styler | pd.DataFrame | None, caption: str, data: pd.
     source = data if runs is None else runs
     prov = provenance(source) if {"prov_profile", "seed"} <= set(source.columns) else ""
     text = caption_html(f"**{name}.** {caption} {prov}")
-    code = code_link(what.get_label()) if isinstance(what, plt.Figure) else ""
+    if isinstance(what, plt.Figure):
+        code = code_link(what.get_label())
+    else:  # a table: the library function that published it computed it (a chapter's own cell shows its code)
+        caller = inspect.currentframe().f_back
+        code = code_link(f"{caller.f_globals['__name__']}.{caller.f_code.co_qualname}", "made")
     display(HTML(f'<p class="bs-caption">{text}<br>{csv_link(data, name)}{code}</p>'))
 
 
-def code_link(drawn_by: str) -> str:
-    """' · The code that drew it', linked to the source of the function that labelled the figure with its name
-    (`plots.drawn_by`: 'batchsize.plots.lr_rules'), as the site shows it (`sphinx.ext.viewcode`'s page of the
-    module, from a chapter's page); nothing for a figure no library function labelled."""
-    module, _, function = drawn_by.rpartition(".")
+def code_link(qualified_name: str, verb: str = "drew") -> str:
+    """' · The code that drew it', linked to the source of the library function named (a figure's label, from
+    `plots.drawn_by`: 'batchsize.plots.lr_rules'; or the function that made a table), as the site shows it
+    (`sphinx.ext.viewcode`'s page of the module, from a chapter's page); nothing for a name outside the library."""
+    module, _, function = qualified_name.rpartition(".")
     if not module.startswith("batchsize."):
         return ""
     href = f"{CODE}{module.replace('.', '/')}.html#{function}"
-    return f' · <a href="{href}">The code that drew it (<code>{html.escape(drawn_by)}</code>)</a>'
+    return f' · <a href="{href}">The code that {verb} it (<code>{html.escape(qualified_name)}</code>)</a>'
 
 
 

@@ -29,6 +29,7 @@ def scales(judged: report.Judgement) -> None:
 
 
 def every_claim(judged: report.Judgement) -> None:
+    """The full verdict table (`overview.verdict_table`): every claim judged, each row linked to its evidence."""
     book.publish(overview.verdict_table(judged.verdicts), "Every claim: the verdict, the claim in the paper's words (a "
                  "link to its evidence), the paper's value and ours (mean [95 % interval] (n seeds)), with the "
                  "tolerance folded under it.", judged.verdicts, "Reproduction report", runs=judged.tables["accuracy"])
@@ -58,6 +59,7 @@ def what_changed(judged: report.Judgement) -> None:
 
 
 def disagreements() -> None:
+    """The paper's statements that its own tables contradict (`report.disagreements`): kept out of the tally."""
     found = report.disagreements()
     book.publish(found, "The paper against its own tables: each right-hand cell is computed from the paper's Tables "
                  "III–VII, not from our runs.", found, "Where the paper disagrees with itself")
