@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from batchsize import book, changes, cli
+from batchsize import book, changes, cli, version
 
 
 def verdicts(**by_claim: str) -> pd.DataFrame:
@@ -88,7 +88,7 @@ def test_only_the_verdicts_inputs_count_as_uncommitted(tmp_path, monkeypatch):
     (tmp_path / "results").mkdir()
     (tmp_path / "results" / "old.json").write_text("{}")
     run("add", "."), run("-c", "user.email=a@b", "-c", "user.name=a", "commit", "-q", "-m", "x")
-    monkeypatch.setattr(changes, "REPO_ROOT", tmp_path)
+    monkeypatch.setattr(version, "REPO_ROOT", tmp_path)
     (tmp_path / "book.log").write_text("a build's log")
     (tmp_path / "results" / "run.ckpt").write_text("a running sweep's checkpoint")
     assert changes.uncommitted() == []

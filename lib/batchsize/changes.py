@@ -10,7 +10,6 @@ history, and any move of this build not yet recorded, beside the full table.
 from __future__ import annotations
 
 import json
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pandas as pd
 
 from .config import UserError
 from .store import REPO_ROOT
-from .version import git_commit
+from .version import changed_files, git_commit
 
 LOG = REPO_ROOT / "results" / "verdicts.json"
 SCOPES = {"final": "the full table", "provisional": "provisional, paper-scale runs so far"}
@@ -51,9 +50,7 @@ def uncommitted() -> list[str]:
     """The files of `VERDICT_INPUTS` that differ from the commit, untracked ones too (results a sweep has just
     written change verdicts), checkpoints aside (a running sweep rewrites them and no verdict reads them): a build is
     recorded only where its verdicts are its commit's. Other files (a build's log beside the clone) do not count."""
-    status = subprocess.run(["git", "status", "--porcelain", "--", *VERDICT_INPUTS, ":(exclude)*.ckpt"],
-                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
-    return [line[3:] for line in status.splitlines()]
+    return changed_files(*VERDICT_INPUTS, ":(exclude)*.ckpt")
 
 
 def read(path: Path = LOG) -> dict:

@@ -150,13 +150,13 @@ def _verdicts(args: argparse.Namespace) -> int:
         raise UserError(f"{len(files)} files differ from the commit ({files[0]}, …): commit them first, so that "
                         "the log names a build that exists")
     log = Path(args.log) if args.log else changes.LOG
-    changes.read(log)  # a damaged log: one line before any work
+    logged = changes.read(log)  # a damaged log: one line before any work
     if args.record and not log.parent.is_dir():
         raise UserError(f"cannot write the verdict log {log}: {log.parent} is not a directory")
     chapter = book.Chapter(report.SECTIONS, "auto", "cpu", data_dir=_data_dir(args.data_dir))
     judged = report.judge(chapter)
     found = (changes.record(judged.verdicts, judged.provisional, log) if args.record
-             else changes.moves(changes.read(log)["verdicts"], changes.snapshot(judged.verdicts, judged.provisional)))
+             else changes.moves(logged["verdicts"], changes.snapshot(judged.verdicts, judged.provisional)))
     for move in found:
         print(f"{move['scope']:<12} {move['claim']:<24} {move['before']} -> {move['after']}")
     print(f"{len(found)} verdicts moved" + (f"; recorded in {log}" if args.record else ""))
