@@ -37,7 +37,7 @@ def test_matched_steps_compares_at_equal_updates_and_equal_epochs_and_says_if_th
     assert found[32, "longer training"][summaries.HIGHER] == "yes"
     text = findings.matched_steps_conclusion(table)
     assert "the deficit closes at matched steps" in text and "is behind it, so matched steps close" in text
-    assert "-2.00 pp [" in text and "had not converged" in text and "one seed" not in text
+    assert "−2.00 pp [" in text and "had not converged" in text and "one seed" not in text
 
     stays = matched({(32, 10): 97.0, (512, 10): 95.0, (512, 160): 95.5, (32, 160): 97.0})
     text = findings.matched_steps_conclusion(summaries.matched_steps(stays))

@@ -637,7 +637,7 @@ def test_variance_slope_is_judged_without_replacement_per_data_set_and_weights()
     """With replacement the slope is −1 by construction: only the fits without replacement are graded, each part."""
     ours, verdict_ = verdict("variance-slope", variance_fits=variance_fits(-0.99, 0.999))
     assert verdict_ == stats.REPRODUCED and ours.startswith("slope without replacement") and "by construction" in ours
-    assert "trained (epoch 50) -0.99 [-1.01, -0.97] (n = 5)" in ours
+    assert "trained (epoch 50) −0.99 [−1.01, −0.97] (n = 5)" in ours
     assert verdict("variance-slope", variance_fits=variance_fits(-0.99, 0.9))[1] == stats.PARTLY  # R² too low
     assert verdict("variance-slope", variance_fits=variance_fits(-0.99, 0.999, half=0.2))[1] == stats.PARTLY  # wide
     assert verdict("variance-slope", variance_fits=variance_fits(-1.11, 0.99))[1] == stats.PARTLY  # the 1K bend
@@ -724,9 +724,9 @@ def test_where_the_paper_disagrees_with_itself_is_out_of_the_tally():
     """Checks of the paper against its own tables are listed apart, computed from `paper`, never as claims."""
     assert "paper-exponent" not in {c.id for c in report.claims()}
     found = report.disagreements().set_index("where")["its own tables say"]
-    assert "a = 0.35, 95% CI [-0.11, 0.81]" in found["Table VI, Eq. (6)"]
+    assert "a = 0.35, 95% CI [−0.11, 0.81]" in found["Table VI, Eq. (6)"]
     assert "99.34%" in found["Table V vs Table VII"] and "8.1 pp" in found["§IV-D vs Table V"]
-    assert "r = -0.06 over the 39 rows" in found["§IV-B"].iloc[0]
+    assert "r = −0.06 over the 39 rows" in found["§IV-B"].iloc[0]
     assert "cifar10, synthetic-1k" in found["§IV-B"].iloc[1] and "mnist +0.56 pp" in found["§VII"]
     assert "synthetic-1k 99×" in found["§IV-C"]
     assert "mnist: optimal 8, B* none (Table VI: 64, 256)" in found["Table VI vs §IV-G"]
@@ -778,4 +778,4 @@ def test_a_speed_comparison_names_a_failed_batch_size_between_its_ends():
 
 def test_an_estimate_that_rounds_to_zero_has_no_sign():
     assert stats.Estimate(0.1, -0.001, 0.2, 40).text(" pp") == "0.10 pp [0.00, 0.20] (n = 40)"
-    assert stats.Estimate(-0.004, -0.2, 0.1, 3).text() == "0.00 [-0.20, 0.10] (n = 3)"
+    assert stats.Estimate(-0.004, -0.2, 0.1, 3).text() == "0.00 [−0.20, 0.10] (n = 3)"  # a minus sign, not a hyphen

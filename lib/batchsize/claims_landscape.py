@@ -20,6 +20,7 @@ from .stats import (
     effect_graded,
     parts_verdict,
 )
+from .style import number
 from .summaries import critical_sizes, sharpness_ratios
 
 CLAIMS: list[Claim] = []  # in the paper's order
@@ -95,7 +96,7 @@ def _variance(tables: dict, profile: str) -> tuple[str, str]:
         texts.append(f"{name}: " + "; ".join(found))
     replaced = fits[fits["sampling"] == "with replacement"]
     note = (f" (with replacement, −1 in expectation by construction, not graded: "
-            f"{replaced['slope'].min():.2f} to {replaced['slope'].max():.2f})" if len(replaced) else "")
+            f"{number(replaced['slope'].min())} to {number(replaced['slope'].max())})" if len(replaced) else "")
     return "slope without replacement: " + " | ".join(texts) + note, parts_verdict(verdicts)
 
 
@@ -126,7 +127,7 @@ def _critical_exponent(tables: dict, profile: str) -> tuple[str, str]:
         return (f"B* undefined at N = {', '.join(f'{int(n):,}' for n in sorted(missing['train_size']))}: no B falls "
                 f"more than 1 pp below the peak there"), NOT_REPRODUCED
     fit = fit_scaling_law(found["train_size"], found["critical_b"].astype(float))
-    ours = f"a = {fit.slope:.2f}, 95% CI [{fit.slope_ci[0]:.2f}, {fit.slope_ci[1]:.2f}] from {fit.n} sizes"
+    ours = f"a = {number(fit.slope)}, 95% CI [{number(fit.slope_ci[0])}, {number(fit.slope_ci[1])}] from {fit.n} sizes"
     slope = Estimate(fit.slope, fit.slope_ci[0], fit.slope_ci[1], fit.n)
     return ours, effect_graded(slope, paper.CRITICAL_EXPONENT, EXPONENT_TOL)
 
@@ -146,7 +147,7 @@ def paper_exponent() -> str:
     vi = vi[vi["dataset"].isin(SYNTHETIC)]
     fit = fit_scaling_law(vi["N"], vi["critical_B"])
     return (f"its B* = {', '.join(map(str, vi['critical_B']))} at N = {', '.join(f'{n:,}' for n in vi['N'])} "
-            f"fit a = {fit.slope:.2f}, 95% CI [{fit.slope_ci[0]:.2f}, {fit.slope_ci[1]:.2f}]")
+            f"fit a = {number(fit.slope)}, 95% CI [{number(fit.slope_ci[0])}, {number(fit.slope_ci[1])}]")
 
 
 def _listed(values: pd.Series) -> str:

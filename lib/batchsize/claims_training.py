@@ -22,6 +22,7 @@ from .stats import (
     parts_verdict,
     ratio,
 )
+from .style import number
 from .summaries import gap_bound_table, pearson_table
 from .timing import benchmark_speedup, converged, epoch_times, shared_timing, speed_ends, time_to_target
 
@@ -39,7 +40,8 @@ GPU = "not testable on this hardware (the paper's times are GPU epoch times); th
 
 def _pearson(tables: dict, profile: str) -> tuple[str, str]:
     result = pearson_table(runs_of(tables)).iloc[0]  # over all data sets, as the gap chapter's first row
-    ours = (f"r = {result['r']:.2f} [{result['ci_low']:.2f}, {result['ci_high']:.2f}], p = {result['p']:.2g}, "
+    ours = (f"r = {number(result['r'])} [{number(result['ci_low'])}, {number(result['ci_high'])}], "
+            f"p = {number(result['p'], 'p')}, "
             f"n = {result['n']} ({result['at chance']} runs at chance left out)")
     r = Estimate(result["r"], result["ci_low"], result["ci_high"], int(result["n"]))
     verdict = effect_graded(r, paper.PEARSON_R, PEARSON_TOL)
@@ -243,8 +245,9 @@ def _lsr_gap(tables: dict, profile: str) -> tuple[str, str]:
     increase = difference(rules["fixed"], rules["linear"])
     fixed, linear = rules["fixed"].mean(), rules["linear"].mean()
     times = f"×{fixed / linear:.1f}" if linear > 0 else "no ratio: Δ linear ≤ 0"
-    return (f"Δ fixed − Δ linear = {increase.text(' pp')} at B = {large} (fixed {fixed:.2f}, linear {linear:.2f}: "
-            f"{times})"), effect_graded(increase, _GAP_512["fixed"] - _GAP_512["linear"], LSR_GAP_TOL)
+    return (f"Δ fixed − Δ linear = {increase.text(' pp')} at B = {large} (fixed {number(fixed)}, "
+            f"linear {number(linear)}: {times})"), effect_graded(increase, _GAP_512["fixed"] - _GAP_512["linear"],
+                                                                LSR_GAP_TOL)
 
 
 CLAIMS.append(

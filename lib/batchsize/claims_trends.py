@@ -24,6 +24,7 @@ from .rulebook import (
 )
 from .runtable import SYNTHETIC, cell, cells, trained
 from .stats import NOT_REPRODUCED, PARTLY, REPRODUCED, Estimate, NotTestable, difference, effect_graded, parts_verdict
+from .style import number
 
 CLAIMS: list[Claim] = []  # in the paper's order
 DROP_TOL = 1.5  # pp: a drop within this of the §IV-A text's is reproduced
@@ -53,7 +54,7 @@ def _monotonic(tables: dict, profile: str) -> tuple[str, str]:
         rho, p = stats.spearmanr(counted["batch_size"], counted["test_acc"])
         held.append(REPRODUCED if rho < 0 and p < 0.05 else NOT_REPRODUCED)
         left_out = len(part) - len(counted)
-        texts.append(f"{name}: ρ = {rho:.2f} (p = {p:.2g}, {len(counted)} runs"
+        texts.append(f"{name}: ρ = {number(rho)} (p = {number(p, 'p')}, {len(counted)} runs"
                      f"{f', {left_out} at chance or in a failed cell left out' if left_out else ''}"
                      f"{failed_note(part)})")
     missing = [d for d in SYNTHETIC if d not in set(runs["dataset"])]

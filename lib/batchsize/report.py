@@ -126,13 +126,14 @@ def disagreements() -> pd.DataFrame:
     rows = [
         ("Table VI, Eq. (6)", f"B* ∝ N^{paper.CRITICAL_EXPONENT}", f"Table VI: {claims_landscape.paper_exponent()}"),
         ("§IV-D vs Table V", f"without LR scaling, B = 512 loses {paper.LSR_TEXT_DROP} pp",
-         f"Table V: {v[512, 'linear']} − {v[512, 'fixed']} = {v[512, 'linear'] - v[512, 'fixed']:.1f} pp"),
+         f"Table V: {v[512, 'linear']} − {v[512, 'fixed']} = "
+         f"{number(v[512, 'linear'] - v[512, 'fixed'], decimals=1)} pp"),
         ("Table VI vs §IV-G", "Table VI's optimal and critical B (B*: the smallest B more than 1 pp below the peak)",
          f"§IV-G's rule on Tables III, IV, VII: {applied}"),
         ("Table V vs Table VII", f"Table V, B = 32 (the 50K set): {v[32, 'fixed']}%",
          f"Table VII, 50K set, B = 32: {vii_50k}%"),
         ("§IV-B", f"Pearson r(log B, Δ) = {paper.PEARSON_R}",
-         f"r = {r:.2f} over the {len(runs)} rows of Tables III, IV and VII"),
+         f"r = {number(r)} over the {len(runs)} rows of Tables III, IV and VII"),
         ("§IV-B", f"Δ < {paper.GAP_BOUND:g}% for B ≤ {paper.GAP_BOUND_MAX_B} on every data set",
          f"Δ ≥ {paper.GAP_BOUND:g} at some B ≤ {paper.GAP_BOUND_MAX_B} on {', '.join(over)}; largest "
          f"{worst['gap']:g} ({worst['dataset']}, B = {int(worst['B'])})"),

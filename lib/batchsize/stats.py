@@ -49,9 +49,9 @@ class Estimate:
         return Estimate(self.mean, self.mean, self.mean, 1)
 
     def text(self, unit: str = "", digits: int = 2) -> str:
-        def fixed(value: float) -> str:  # a value that rounds to zero has no sign ("-0.00" reads as a finding)
+        def fixed(value: float) -> str:  # the house style: a minus sign, none on what rounds to zero ("-0.00")
             shown = f"{value:.{digits}f}"
-            return shown.lstrip("-") if float(shown) == 0 else shown
+            return shown.lstrip("-") if float(shown) == 0 else shown.replace("-", "−")
 
         if self.n < 2 or not math.isfinite(self.low):
             return f"{fixed(self.mean)}{unit} (n = {self.n}, no interval)"
