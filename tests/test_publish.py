@@ -11,6 +11,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 from batchsize import book
+from batchsize.datasets import DATASET_NAMES
 
 
 def test_styled_tables_print_whole_numbers_as_integers_booleans_as_words_and_lists_as_items():
@@ -130,3 +131,10 @@ def test_a_table_links_to_the_library_function_that_published_it(monkeypatch):
                               "(<code>batchsize.pages_example.made</code>)</a></p>")
     book.publish(table, "Caption.", table, "Table X")  # called from this test module: outside the library
     assert "The code that" not in shown[-1]
+
+
+def test_a_table_names_its_data_sets_as_the_book_does_and_its_csv_keeps_the_ids():
+    table = pd.DataFrame({"dataset": ["synthetic-1k", "cifar10"], "test_acc": [90.0, 75.0]})
+    html = book.styled(table).to_html()
+    assert ">data set<" in html and f">{DATASET_NAMES['cifar10']}<" in html and ">cifar10<" not in html
+    assert list(table["dataset"]) == ["synthetic-1k", "cifar10"]

@@ -250,16 +250,19 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+HEADERS = {"dataset": "data set"}  # a column's header where its name is no word
+
+
 def styled(table: pd.DataFrame, precision: int = 2, na_rep: str = "—") -> Styler:
     """A table as the book prints it, narrow enough for the page. Verdict columns come first (after the column that
-    names the row); an interval's columns (`x CI low`, `x CI high`, or `CI low` after `x`) fold into their
-    estimate's cell, under its mean. Pandas turns an integer column with a missing value into floats (seeds `1.000`,
-    sizes `2000.0`) and prints booleans and lists as Python does; here every number is in the house style of its
-    column's quantity (`style.number`: batch sizes as 1024, counts and sizes thousands separated, accuracies and
-    ratios with 2 decimals, p-values with 2 significant digits, ...; `precision` decimals where the column's name
-    says nothing), booleans show yes/no, lists their items, missing values `na_rep`; headers have spaces for
-    underscores; text is left-aligned, numbers right (book.css). The CSV keeps the raw values. `.format({column:
-    ...})` chained to it reformats that column only (pandas alone would reset every other column to 6 decimals)."""
+    names the row); an interval's columns (`x CI low`, `x CI high`, or `CI low` after `x`) fold into their estimate's
+    cell, under its mean. Pandas turns an integer column with a missing value into floats (seeds `1.000`, sizes
+    `2000.0`) and prints booleans and lists as Python does; here every number is in the house style of its column's
+    quantity (`style.number`: batch sizes as 1024, counts and sizes thousands separated, accuracies and ratios with 2
+    decimals, p-values with 2 significant digits, ...; `precision` decimals where the column's name says nothing),
+    booleans show yes/no, lists their items, missing values `na_rep`; headers have spaces for underscores, data sets
+    their names; text is left-aligned, numbers right (book.css). The CSV keeps the raw values. `.format({column: ...})`
+    chained to it reformats that column only (pandas alone would reset every other column to 6 decimals)."""
     formats = {column: _column_format(column, table[column].dropna(), precision) for column in table.columns}
     shown, folded = table.copy(), _intervals(table)
     for estimate, (low, high) in folded.items():
@@ -269,12 +272,14 @@ def styled(table: pd.DataFrame, precision: int = 2, na_rep: str = "—") -> Styl
         shown = shown.drop(columns=[low, high])
         formats[estimate] = None
     shown = shown[_verdicts_first(list(shown.columns), table)]
+    if "dataset" in shown:  # the reader's names ("Synthetic 1K"), not the store's ids; the CSV keeps the ids
+        shown["dataset"] = shown["dataset"].map(lambda name: DATASET_NAMES.get(name, name))
     numeric = {c: pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
                for c in shown.columns}
     text = pd.DataFrame({c: "" if numeric[c] else "bs-text" for c in shown.columns}, index=shown.index)
     styler = (shown.style.hide(axis="index").set_table_attributes('class="bs-table"').set_td_classes(text)
               .format({c: f for c, f in formats.items() if f and c in shown}, precision=precision, na_rep=na_rep)
-              .relabel_index([str(c).replace("_", " ") + (" [95\u00a0%\u00a0CI]" if c in folded else "")
+              .relabel_index([HEADERS.get(c, str(c).replace("_", " ")) + (" [95\u00a0%\u00a0CI]" if c in folded else "")
                               for c in shown.columns], axis="columns"))
     format_all = styler.format
 
