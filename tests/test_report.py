@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from batchsize import paper, paper_tables, report, rulebook, runtable, stats, summaries
+from batchsize.datasets import DATASET_NAMES
 
 SEEDS = (42, 43, 44)
 SPREAD = (-0.1, 0.0, 0.1)  # per-seed offsets: a small, known seed spread
@@ -727,10 +728,11 @@ def test_where_the_paper_disagrees_with_itself_is_out_of_the_tally():
     assert "a = 0.35, 95% CI [−0.11, 0.81]" in found["Table VI, Eq. (6)"]
     assert "99.34%" in found["Table V vs Table VII"] and "8.1 pp" in found["§IV-D vs Table V"]
     assert "r = −0.06 over the 39 rows" in found["§IV-B"].iloc[0]
-    assert "cifar10, synthetic-1k" in found["§IV-B"].iloc[1] and "mnist +0.56 pp" in found["§VII"]
-    assert "synthetic-1k 99×" in found["§IV-C"]
-    assert "mnist: optimal 8, B* none (Table VI: 64, 256)" in found["Table VI vs §IV-G"]
-    assert "cifar10: optimal 64, B* 128 (Table VI: 64, 128)" in found["Table VI vs §IV-G"]  # the one that agrees
+    assert f"{DATASET_NAMES['synthetic-1k']}, {DATASET_NAMES['cifar10']}" in found["§IV-B"].iloc[1]
+    assert f"{DATASET_NAMES['mnist']} +0.56 pp" in found["§VII"]
+    assert f"{DATASET_NAMES['synthetic-1k']} 99×" in found["§IV-C"]
+    assert f"{DATASET_NAMES['mnist']}: optimal 8, B* none (Table VI: 64, 256)" in found["Table VI vs §IV-G"]
+    assert f"{DATASET_NAMES['cifar10']}: optimal 64, B* 128 (Table VI: 64, 128)" in found["Table VI vs §IV-G"]
     assert "peaks at 4.51 (B = 64), then falls to −0.17 at B = 1024; Spearman ρ(B, Δ) = −0.55" in found[
         "Fig. 5 vs Table IV"]  # "the steepest monotonic increase"
 

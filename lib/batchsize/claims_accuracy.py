@@ -43,6 +43,7 @@ from .stats import (
     parts_verdict,
     ratio,
 )
+from .style import number
 from .summaries import failure_table
 from .timing import to_shared_target
 
@@ -187,9 +188,9 @@ def _negative_gap(tables: dict, profile: str) -> tuple[str, str]:
 
 CLAIMS.append(
     Claim("mnist-negative-gap", "§IV-A2", "The gap is negative at MNIST's largest B (underfitting)",
-          f"Δ = {NEGATIVE_GAP:g} at B = {int(_III.index[-1])}", "gap",
-          f"{INTERVAL} of Δ (trained runs) within {NEGATIVE_GAP_TOL:.3g} {PP} of {NEGATIVE_GAP:g}: reproduced; "
-          f"all of it below 0 and overlapping ½× to 2× of {NEGATIVE_GAP:g}: partly; runs at chance are counted, "
+          f"Δ = {number(NEGATIVE_GAP)} at B = {int(_III.index[-1])}", "gap",
+          f"{INTERVAL} of Δ (trained runs) within {NEGATIVE_GAP_TOL:.3g} {PP} of {number(NEGATIVE_GAP)}: reproduced; "
+          f"all of it below 0 and overlapping ½× to 2× of {number(NEGATIVE_GAP)}: partly; runs at chance are counted, "
           "not averaged in; a failed cell (at least half at chance): not reproduced", _negative_gap,
           section=GAP_AGAINST_B))
 
