@@ -66,7 +66,7 @@ def table_rows(datasets: Sequence[str], name: str, column: str = "test_acc"):
             raise NotTestable(f"no B of {name} in our runs")
         verdicts = list(compared[f"verdict ({column.replace('_', ' ')})"])  # each row's rule, as the chapter shows it
         error = (compared[column] - compared[f"paper {column}"]).abs()
-        worst = (f"; largest |Δ| {error.max():.2f} pp at B = {int(compared.loc[error.idxmax(), 'B'])}"
+        worst = (f"; largest |ours − paper| {error.max():.2f} pp at B = {int(compared.loc[error.idxmax(), 'B'])}"
                  if error.notna().any() else "")
         chance = int(compared["at chance"].sum())
         fewest, most = int(compared["seeds"].min()), int(compared["seeds"].max())
@@ -253,23 +253,29 @@ CIFAR_FALL = round(float(_IV.max() - _COLLAPSE_AT), 2)  # Table IV: its peak min
 
 
 def _cifar_collapse(tables: dict, profile: str) -> tuple[str, str]:
+    """The claim is about runs that end near random, so each run counts: every run (two at least) near random:
+    reproduced; most of them, or a fall from the peak of comparable size: partly. A mean over a cell where some
+    runs collapsed and others trained describes neither, so it is shown but decides nothing on its own."""
     runs = runs_of(tables)
     part = cell(runs, "cifar10", _COLLAPSE_B)
     acc = estimate(part["test_acc"])  # every run: at chance is what the claim is about
+    near = int((part["test_acc"] <= _COLLAPSE_AT + COLLAPSE_TOL).sum())
     peak = best_b(runs[runs["dataset"] == "cifar10"])[0]
     at_peak = cell(runs, "cifar10", peak)
     fall = difference(at_peak.loc[trained(at_peak), "test_acc"], part["test_acc"])
-    near_random = acc.high <= _COLLAPSE_AT + COLLAPSE_TOL and acc.n >= 2
-    verdict = REPRODUCED if near_random else PARTLY if comparable(fall, CIFAR_FALL) else NOT_REPRODUCED
-    return (f"{acc.text('%', 1)} at B = {_COLLAPSE_B}{_chance_note(part)}, {fall.text(' pp', 1)} below the peak "
+    verdict = (REPRODUCED if near == len(part) >= 2 else
+               PARTLY if near > len(part) / 2 or comparable(fall, CIFAR_FALL) else NOT_REPRODUCED)
+    return (f"{near} of {len(part)} runs near random (≤ {_COLLAPSE_AT + COLLAPSE_TOL:g}%) at B = {_COLLAPSE_B}; "
+            f"all runs {acc.text('%', 1)}{_chance_note(part)}, {fall.text(' pp', 1)} below the peak "
             f"(B = {peak})"), verdict
 
 
 CLAIMS.append(
     Claim("cifar-collapse", "§IV-A3", f"CIFAR-10 collapses at large B, near-random ({_COLLAPSE_AT:g}%) at "
           f"B = {_COLLAPSE_B}", f"{_COLLAPSE_AT:.2f}% at B = {_COLLAPSE_B}", "accuracy",
-          f"{INTERVAL} ≤ {_COLLAPSE_AT + COLLAPSE_TOL:g}% at B = {_COLLAPSE_B}: reproduced; a fall from the peak "
-          f"of comparable size to the paper's {CIFAR_FALL:g} pp (overlapping ½× to 2× of it): partly",
+          f"every run (at least two) at most {_COLLAPSE_AT + COLLAPSE_TOL:g}% at B = {_COLLAPSE_B}: reproduced; "
+          f"most runs, or a fall from the peak of comparable size to the paper's {CIFAR_FALL:g} pp (all of its "
+          "interval above 0, overlapping ½× to 2× of it): partly",
           _cifar_collapse, section=CIFAR))
 
 
