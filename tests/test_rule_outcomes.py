@@ -272,15 +272,13 @@ CASES += [
     case("mnist-floor", NR, lambda: {"accuracy": mnist(1024)}, "1024 best"),
     case("mnist-floor", NT, lambda: {"accuracy": runs({("mnist", b): 99.0 for b in (32, 64, 256)})}, "no B>=512"),
 
-    case("mnist-negative-gap", R, lambda: {"accuracy": gap_at(1024, GAP_1024)},
-         "the papers gap"),
-    case("mnist-negative-gap", P, lambda: {"accuracy": gap_at(1024, 1.7 * GAP_1024)},
-         "1.7x the gap"),
+    case("mnist-negative-gap", R, lambda: {"accuracy": gap_at(1024, GAP_1024)}, "the papers gap"),
+    case("mnist-negative-gap", P, lambda: {"accuracy": gap_at(1024, 1.7 * GAP_1024)}, "1.7x the gap"),
     case("mnist-negative-gap", NR, lambda: {"accuracy": gap_at(1024, 0.3)}, "positive"),
     case("mnist-negative-gap", NT, lambda: {"accuracy": synthetic(FALLING)}, "no mnist"),
 
     case("mnist-largest-batch", R, lambda: {"mnist_largest_batch": largest_batch("ttt")}, "all trained"),
-    case("mnist-largest-batch", P, lambda: {"mnist_largest_batch": largest_batch("ttcttttt")}, "1 of 8 failed"),
+    case("mnist-largest-batch", P, lambda: {"mnist_largest_batch": largest_batch("ttc")}, "1 of 3 failed"),
     case("mnist-largest-batch", NR, lambda: {"mnist_largest_batch": largest_batch("cdt")}, "2 of 3 failed"),
     case("mnist-largest-batch", NT, lambda: {"mnist_largest_batch": largest_batch("ttt").assign(prov_profile="quick")},
          "quick profile"),
@@ -396,11 +394,9 @@ CASES += [
 ]
 
 # Outcomes a rule cannot reach on any data, by design, with the reason.
-UNREACHABLE = {
-    **{(claim, outcome): "the paper's numbers are GPU times: judged not testable on this hardware, ours shown beside "
-                         "them (issue 22, item 3)"
-       for claim in ("epoch-speedup", "wall-clock-speedup") for outcome in (R, NR)},
-}
+UNREACHABLE = {(claim, outcome): "the paper's numbers are GPU times: judged not testable on this hardware, ours "
+                                 "shown beside them (issue 22, item 3)"
+               for claim in ("epoch-speedup", "wall-clock-speedup") for outcome in (R, NR)}
 
 # Plausible data on which a rule gives another outcome than the claim's evidence calls for: each case expects the
 # outcome the evidence calls for, and fails (strictly) until the rule is changed.
@@ -447,6 +443,7 @@ FINDINGS = [
 
 @pytest.mark.parametrize(("claim", "outcome", "tables"), [*CASES, *FINDINGS])
 def test_a_rule_gives_the_outcome_its_tolerance_says_on_plausible_tables(claim, outcome, tables):
+    """The report's own road (`report.evaluate`): only `NotTestable` makes a claim not testable."""
     ours, found = verdict(claim, **tables())
     assert found == outcome, ours
 
