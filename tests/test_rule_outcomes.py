@@ -77,14 +77,15 @@ def seeded(cells: dict[tuple[str, int], tuple[float, float]], sd: dict[str, tupl
 def paper_rows(datasets, column: str = "test_acc", place: str = "within", skip=(), chance_at=(),
                spread: str = "smallest") -> pd.DataFrame:
     """Runs at the paper's table values (Tables III, IV, VII) of `datasets`, `column` moved below the paper's by
-    `place`: "within" its row tolerance (not at all), "between" the tolerance and the partly tolerance, "beyond"
+    `place`: "within" its row tolerance (not at all), "between": the mean at the tolerance, so that the interval
+    reaches past it but stays within the partly tolerance, "beyond"
     twice the partly tolerance; the seeds spread as ours (`SEED_SD[spread]`). B in `skip` not run; B in
     `chance_at` collapsed to chance, as the paper reports CIFAR-10 at B = 1024."""
     tolerances = paper_tables.accuracy_tolerances if column == "test_acc" else paper_tables.gap_tolerances
     cells = {}
     for name in datasets:
         tol, partly = tolerances(name)
-        shift = {"within": 0.0, "between": (tol + partly) / 2, "beyond": 2 * partly}[place]
+        shift = {"within": 0.0, "between": tol, "beyond": 2 * partly}[place]  # between: the interval straddles tol
         for b, row in paper.accuracy_table(name).set_index("B").iterrows():
             if b not in skip:
                 acc, gap = float(row["test_acc"]), float(row["gap"])
@@ -227,7 +228,8 @@ for name, size in IVA.items():
         case(claim, NT, lambda n=name: {"accuracy": runs({(n, paper.SECTION_IVA_ENDS[0]): 95.0})}, "no B=512"),
     ]
 CASES += [
-    case("drop-32-512", R, lambda: {"accuracy": drops({"synthetic-1k": HIGH - 0.5, "synthetic-50k": LOW + 0.5})},
+    case("drop-32-512", R, lambda: {"accuracy": drops({"synthetic-1k": HIGH - 0.5, "synthetic-10k": (LOW + HIGH) / 2,
+                                                       "synthetic-50k": LOW + 0.5})},
          "in range and larger on 1k"),
     case("drop-32-512", P, lambda: {"accuracy": drops({"synthetic-1k": HIGH + 2, "synthetic-50k": LOW + 0.5})},
          "1k beyond the range"),
@@ -241,23 +243,26 @@ CASES += [
     case("synthetic-sweet-spot", NT, lambda: {"accuracy": one_seed(sweet(dict.fromkeys(SYNTHETIC, 32)))},
          "one seed"),
 ]
-TABLE_CLAIMS = [  # claim, its data sets, its column, the B left out (see `FINDINGS` for CIFAR-10's B = 1024)
+TABLE_CLAIMS = [  # claim, its data sets, its column, the B whose runs collapse as the paper's (CIFAR-10's B = 1024)
     ("table-vii", SYNTHETIC, "test_acc", ()), ("table-vii-gap", SYNTHETIC, "gap", ()),
     ("table-iii", ("mnist",), "test_acc", ()), ("table-iii-gap", ("mnist",), "gap", ()),
     ("table-iv", ("cifar10",), "test_acc", (1024,)), ("table-iv-gap", ("cifar10",), "gap", (1024,))]
-for claim, datasets, column, skip in TABLE_CLAIMS:
+for claim, datasets, column, chance in TABLE_CLAIMS:
     CASES += [
-        case(claim, outcome, lambda d=datasets, c=column, p=place, s=skip: {"accuracy": paper_rows(d, c, p, s)},
-             f"every row {place}")
+        case(claim, outcome, lambda d=datasets, c=column, p=place, k=chance: {
+            "accuracy": paper_rows(d, c, p, chance_at=k)}, f"every row {place}")
         for outcome, place in ((R, "within"), (P, "between"), (NR, "beyond"))]
-    CASES.append(case(claim, NT, lambda d=datasets, c=column, s=skip: {
-        "accuracy": paper_rows(d, c, "within", s).assign(prov_profile="quick")}, "quick profile"))
+    CASES.append(case(claim, NT, lambda d=datasets, c=column, k=chance: {
+        "accuracy": paper_rows(d, c, "within", chance_at=k).assign(prov_profile="quick")}, "quick profile"))
     if claim not in ("table-vii", "table-vii-gap", "table-iv"):  # see `FINDINGS`
-        CASES.append(case(claim, R, lambda d=datasets, c=column, s=skip: {
-            "accuracy": paper_rows(d, c, "within", s, spread="median")}, "every row at our median spread"))
+        CASES.append(case(claim, R, lambda d=datasets, c=column, k=chance: {
+            "accuracy": paper_rows(d, c, "within", chance_at=k, spread="median")}, "every row at our median spread"))
 CASES += [
-    case("table-iv", P, lambda: {"accuracy": paper_rows(("cifar10",), chance_at=(1024,))},
-         "the papers table with B=1024 at chance"),
+    case("table-iv", R, lambda: {"accuracy": paper_rows(("cifar10",), chance_at=(1024,))},
+         "the papers own table with B=1024 at chance"),
+    case("table-iv-gap", R, lambda: {"accuracy": paper_rows(("cifar10",), "gap", chance_at=(1024,))},
+         "the papers own table with B=1024 at chance"),
+    case("table-iv", P, lambda: {"accuracy": paper_rows(("cifar10",), skip=(1024,))}, "every row but B=1024"),
 
     case("mnist-optimum", R, lambda: {"accuracy": mnist(64)}, "best 64"),
     case("mnist-optimum", P, lambda: {"accuracy": mnist(128)}, "best 128"),
@@ -393,6 +398,17 @@ CASES += [
     case("protocol-choice", NT, lambda: {"accuracy": one_seed(protocol_runs({"synthetic-1k": 16}))}, "one seed"),
 ]
 
+CASES += [  # once findings (below), mended: a table row or a data set we did not run, Table III's B, the best B
+    case("synthetic-sweet-spot", P, lambda: {"accuracy": sweet(dict.fromkeys(SYNTHETIC, 32))[
+        lambda t: t["dataset"] == SYNTHETIC[0]]}, "one data set of all"),
+    case("drop-32-512", P, lambda: {"accuracy": drops({"synthetic-1k": HIGH - 0.5, "synthetic-50k": LOW + 0.5})},
+         "one data set of all"),
+    case("table-iii", P, lambda: {"accuracy": paper_rows(("mnist",), skip=NOT_64)}, "one row of nine"),
+    case("mnist-negative-gap", NT, lambda: {"accuracy": gap_at(256, GAP_1024)}, "no B=1024 judged at B=256"),
+    case("protocol-choice", R, lambda: {"accuracy": recommended_is_best("synthetic-1k", "median")},
+         "the recommended B is the best at our median 1K spread"),
+]
+
 # Outcomes a rule cannot reach on any data, by design, with the reason.
 UNREACHABLE = {(claim, outcome): "the paper's numbers are GPU times: judged not testable on this hardware, ours "
                                  "shown beside them (issue 22, item 3)"
@@ -403,14 +419,8 @@ UNREACHABLE = {(claim, outcome): "the paper's numbers are GPU times: judged not 
 EVERY_SET = ("a data set we did not run is not counted, so a claim about every data set holds on one (synthetic-trend "
              "caps such a claim at partly; issue 22: a claim about every data set holds only if every data set does)")
 FINDINGS = [
-    case("table-iv", R, lambda: {"accuracy": paper_rows(("cifar10",), chance_at=(1024,))},
-         "the papers own table with B=1024 at chance",
-         wrong("Table IV's B = 1024 row is at chance; any run within its partly tolerance of it is at chance too "
-               "(`run.CHANCE_MARGIN`), so the row is a failed cell and can only be not reproduced")),
-    case("table-iv-gap", R, lambda: {"accuracy": paper_rows(("cifar10",), "gap", chance_at=(1024,))},
-         "the papers own table with B=1024 at chance", wrong("as table-iv: the B = 1024 row can only fail")),
-    case("table-iv", R, lambda: {"accuracy": paper_rows(("cifar10",), skip=(1024,), spread="median")},
-         "at our median spread without B=1024",
+    case("table-iv", R, lambda: {"accuracy": paper_rows(("cifar10",), chance_at=(1024,), spread="median")},
+         "at our median spread",
          wrong("a row's tolerance (1 pp) is narrower than the half-width of three seeds' interval at our median "
                "CIFAR-10 spread (2.0 pp; 1.1 pp at the second smallest): a perfect mean still reads partly")),
     case("table-vii", R, lambda: {"accuracy": paper_rows(SYNTHETIC, spread="median")}, "at our median spread",
@@ -420,21 +430,7 @@ FINDINGS = [
          "at our median spread",
          wrong("a 1K row's Δ tolerance (1 pp) is narrower than the half-width of five seeds' interval at our "
                "median spread (1.1 pp): a perfect mean still reads partly")),
-    case("table-iii", P, lambda: {"accuracy": paper_rows(("mnist",), skip=NOT_64)}, "one row of nine",
-         wrong("rows we did not run are dropped before `parts_verdict`: one row reproduced reads as the table "
-               "reproduced")),
-    case("mnist-negative-gap", NT, lambda: {"accuracy": gap_at(256, GAP_1024)}, "no B=1024 judged at B=256",
-         wrong("the rule judges Δ at our largest MNIST B, whichever it is, against Table III's Δ at B = 1024 "
-               "(where Table III's Δ at B = 256 is positive)")),
-    case("protocol-choice", R, lambda: {"accuracy": recommended_is_best("synthetic-1k", "median")},
-         "the recommended B is the best at our median 1K spread",
-         wrong("where the measured B nearest the recommendation is the best B, the rule grades the best cell's "
-               "difference from itself, 0 with a Welch interval (±1.1 pp at our median 1K spread, ±1.8 pp on "
-               "CIFAR-10) wider than the tolerance: partly, although following Algorithm 2 cost nothing")),
     *(case(claim, P, tables, "one data set of all", wrong(EVERY_SET)) for claim, tables in (
-        ("synthetic-sweet-spot", lambda: {"accuracy": sweet(dict.fromkeys(SYNTHETIC, 32))[
-            lambda t: t["dataset"] == SYNTHETIC[0]]}),
-        ("drop-32-512", lambda: {"accuracy": drops({"synthetic-1k": HIGH - 0.5, "synthetic-50k": LOW + 0.5})}),
         ("gap-bound", lambda: {"accuracy": jitter(runs({("mnist", 32): 99.0}, gap=1.0), "gap", 0.1)}),
         ("flat-vs-sharp", lambda: {"sharpness": sharper(paper.SHARPNESS_RATIO)[
             lambda t: t["dataset"] == SYNTHETIC[0]]}))),
