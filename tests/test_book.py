@@ -52,6 +52,8 @@ def test_captions_say_the_scale_of_each_data_sets_runs_in_words():
     assert text.index("Small") < text.index("Large") and "(50 epochs, 800 training examples, 1 seed, fp32)" in text
     assert "2,000–40,000 training examples, 1–5 seeds, fp32" in text
     assert "bf16 mixed precision" in book.scale_text(sizes.assign(precision="bf16"))
+    check = runs.assign(epochs=[2, 2, 3, 3])  # a paper-profile check trained for fewer epochs than the paper
+    assert book.scale_text(check).startswith("**reduced scale** (profile `paper`): MNIST (2 epochs")
 
 
 def test_sections_of_data_sets_and_glue_hands_python_numbers_to_the_prose(monkeypatch):

@@ -23,7 +23,7 @@ import torch
 
 from .config import RunConfig, UserError
 from .data import load_dataset
-from .datasets import DATASET_NAMES, SECTION_OF
+from .datasets import DATASET_NAMES, DATASET_SPECS, SECTION_OF
 from .models import build_model
 from .params import check_parameters
 from .plan import get_profile, section_configs, weights_wanted
@@ -211,17 +211,21 @@ def _seeds(runs: pd.DataFrame) -> str:
 def scale_text(table: pd.DataFrame) -> str:
     """Per data set (in the registry's order), in the reader's words, at which scale the runs of `table` are:
     'paper scale: MNIST (12 epochs, 60,000 training examples, 3 seeds, fp32)', 'reduced scale: …' for the quick
-    profile's subsets and shorter training; every profile of a figure that mixes them."""
+    profile's subsets and shorter training, and for a paper-profile check trained for fewer epochs than the paper;
+    every profile of a figure that mixes them."""
     order = {name: i for i, name in enumerate(DATASET_NAMES)}
-    texts = []
-    for profile, part in table.groupby("prov_profile", sort=False):
-        data = "; ".join(f"{DATASET_NAMES.get(d, d)} ({_span(runs['epochs'], 'epochs')}, "
-                         f"{_span(runs['train_size'], 'training examples')}, {_seeds(runs)}"
-                         + (f", {' and '.join(PRECISIONS.get(p, p) for p in runs['precision'].unique())}"
-                            if "precision" in runs else "") + ")"
-                         for d, runs in sorted(part.groupby("dataset"), key=lambda item: order.get(item[0], 99)))
-        texts.append(f"**{SCALES.get(profile, profile)}** (profile `{profile}`): {data}")
-    return "; ".join(texts)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for (profile, d), runs in sorted(table.groupby(["prov_profile", "dataset"]),
+                                     key=lambda item: (item[0][0] != "paper", order.get(item[0][1], 99))):
+        short = profile == "paper" and d in DATASET_SPECS and runs["epochs"].max() < DATASET_SPECS[d].epochs
+        scale = SCALES["quick"] if short else SCALES.get(profile, profile)
+        precision = (f", {' and '.join(PRECISIONS.get(p, p) for p in runs['precision'].unique())}"
+                     if "precision" in runs else "")
+        groups.setdefault((scale, profile), []).append(
+            f"{DATASET_NAMES.get(d, d)} ({_span(runs['epochs'], 'epochs')}, "
+            f"{_span(runs['train_size'], 'training examples')}, {_seeds(runs)}{precision})")
+    return "; ".join(f"**{scale}** (profile `{profile}`): {'; '.join(texts)}"
+                     for (scale, profile), texts in groups.items())
 
 
 def shown_path(path: str | os.PathLike) -> str:
