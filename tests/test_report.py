@@ -789,3 +789,4 @@ def test_a_speed_comparison_names_a_failed_batch_size_between_its_ends():
 def test_an_estimate_that_rounds_to_zero_has_no_sign():
     assert stats.Estimate(0.1, -0.001, 0.2, 40).text(" pp") == "0.10 pp [0.00, 0.20] (n = 40)"
     assert stats.Estimate(-0.004, -0.2, 0.1, 3).text() == "0.00 [−0.20, 0.10] (n = 3)"  # a minus sign, not a hyphen
+    assert stats.Estimate(12.55, 0.02, 8699.23, 2).text("×") == "12.55× [0.02, 8699] (n = 2)"

@@ -51,7 +51,7 @@ class Estimate:
 
     def text(self, unit: str = "", digits: int = 2) -> str:
         def fixed(value: float) -> str:  # the house style: a minus sign, none on what rounds to zero ("-0.00")
-            shown = f"{value:.{digits}f}"
+            shown = f"{value:.{0 if unit == '×' and abs(value) >= 100 else digits}f}"  # a ratio of 8699, not 8699.23
             return shown.lstrip("-") if float(shown) == 0 else shown.replace("-", "−")
 
         if self.n < 2 or not math.isfinite(self.low):
