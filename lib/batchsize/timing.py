@@ -215,6 +215,8 @@ def _wall_clock(ends: list[pd.DataFrame], speed: pd.DataFrame | None,
         return None, f"; not both at {ACCURACY_TARGET:g} % in every run"
     times, how = epoch_times(ends, speed, dataset_runs)
     speedup = ratio(*(time_to_target(e, t) for e, t in zip(ends, times, strict=True)))
+    if how:  # one benchmark rate per B: what varies over seeds is their epochs alone
+        how += "; its interval spans the seeds' epochs, not the timing"
     return (speedup.one_measurement() if not how and any(shared_timing(e) for e in ends) else speedup), how
 
 
