@@ -647,6 +647,20 @@ def test_linear_scaling_rule_claims():
         assert verdict(claim, lr_scaling=slight)[1] == stats.NOT_REPRODUCED, claim
 
 
+def test_lr_rule_rows_use_one_sign_and_the_chapters_decimals():
+    """Paper, ours and tolerance all count linear − fixed (what omitting the rule costs, positive), and ours has
+    the LR chapter's two decimals: a gain of 0.03 pp once read "0.0 pp" in the row and "0.00 pp" in the summary."""
+    from batchsize import overview
+
+    small = lr_runs({(128, "fixed"): 99.20, (128, "linear"): 99.23, (512, "fixed"): 99.20, (512, "linear"): 99.23})
+    claims = {c.id: c for c in report.claims()}
+    for claim in ("lsr-accuracy", "lsr-accuracy-128", "lsr-up-to-10"):
+        ours = verdict(claim, lr_scaling=small)[0]
+        assert "linear − fixed" in ours and "0.03 pp [" in ours and overview.in_brief(ours) == "0.03 pp", claim
+        assert not claims[claim].paper_value.startswith(("−", "-")) and "linear − fixed" in claims[claim].tolerance
+    assert claims["lsr-accuracy"].paper_value == f"{paper.quoted()['v_drop_512']:g} pp"
+
+
 def sharpness(values: dict[int, float], per_set: dict[str, float] | None = None) -> pd.DataFrame:
     """Three seeds of both measures per synthetic set and B; `per_set` multiplies one set's values at its largest
     B."""

@@ -178,11 +178,11 @@ def _lsr(batch_size: int):
     def test(tables: dict, profile: str) -> tuple[str, str]:
         rules = _lr_rules(tables, batch_size, "test_acc")
         gain = difference(rules["linear"], rules["fixed"])
-        return f"linear − fixed = {gain.text(' pp', 1)} at B = {batch_size}", effect_graded(gain, expected, tol)
+        return f"linear − fixed = {gain.text(' pp')} at B = {batch_size}", effect_graded(gain, expected, tol)
 
     return Claim(f"lsr-accuracy{'' if batch_size == _V_SIZES[-1] else f'-{batch_size}'}", "Table V",
                  f"Without LR scaling, accuracy at B = {batch_size} drops from {theirs['linear']:g}% to "
-                 f"{theirs['fixed']:g}%", f"−{expected:g} pp", "lr_scaling",
+                 f"{theirs['fixed']:g}%", f"{expected:g} pp", "lr_scaling",
                  f"linear − fixed, {INTERVAL} within {tol:.3g} {PP} of {expected:g}: reproduced; {COMPARABLE}: partly",
                  test, section=TABLE_V)
 
@@ -198,7 +198,7 @@ def _lsr_most(tables: dict, profile: str) -> tuple[str, str]:
         rules = _lr_rules(tables, b, "test_acc")
         gains[b] = difference(rules["linear"], rules["fixed"])
     most = max(gains, key=lambda b: gains[b].mean)
-    return (f"largest linear − fixed: {gains[most].text(' pp', 1)} at B = {most}",
+    return (f"largest linear − fixed: {gains[most].text(' pp')} at B = {most}",
             effect_graded(gains[most], paper.LSR_MAX_DROP, LSR_TOL))
 
 
