@@ -9,7 +9,8 @@ from . import paper
 from .datasets import DATASET_NAMES
 from .runtable import cell, mean_by_batch, runs_profile, trained
 from .stats import Estimate, NotTestable, difference
-from .summaries import HIGHER, MATCHED_COMPARISONS
+from .style import number
+from .summaries import HIGHER, MATCHED_COMPARISONS, critical_sizes, exponent_fits
 
 
 def failed_runs_text(runs: pd.DataFrame) -> str:
@@ -45,6 +46,31 @@ def lr_rule_summary(runs: pd.DataFrame) -> str:
     return (f"At B = {largest}, the linear rule is ahead of the fixed rate by **{ahead.text(' pp')}** (the paper, at "
             f"B = 512: {paper_drop:.1f} pp); the square-root rule reaches {acc.loc[largest, 'sqrt']:.1f}% against "
             f"{acc.loc[largest, 'linear']:.1f}% for linear.")
+
+
+def exponent_fit_text(runs: pd.DataFrame, tolerance: float = 1.0) -> str:
+    """What came of fitting B* ∝ N^a over our synthetic training-set sizes (`summaries.critical_sizes`, the points
+    of the critical chapter's fit): the exponent with its interval where at least two sizes have a B*, else why
+    there is no fit of ours, in words, so that the chapter says what was found rather than what it set out to do."""
+    points = critical_sizes(runs, tolerance)
+    sizes = sorted(int(n) for n in points["train_size"].unique())
+    with_b = points.dropna(subset=["critical_b"])
+    without = sorted(int(n) for n in points.loc[points["critical_b"].isna(), "train_size"])
+    _, ours = exponent_fits(with_b)
+    if not sizes:
+        return "No synthetic runs: no B* to fit."
+    span = f"N = {number(sizes[0], 'count')}" + (f" to {number(sizes[-1], 'count')}" if len(sizes) > 1 else "")
+    none = (f"at N = {', '.join(number(n, 'count') for n in without)} no B up to the largest measured "
+            f"({int(points['largest_b'].max())}) falls more than {tolerance:g} point below the peak")
+    if ours is not None:
+        return (f"Over the {len(with_b)} of our {len(sizes)} training-set sizes ({span}) that have a B*, "
+                f"**a = {number(ours.slope)} [{number(ours.slope_ci[0])}, {number(ours.slope_ci[1])}]** (95 % t "
+                f"interval; the paper: {paper.CRITICAL_EXPONENT:g})" + (f"; {none}" if without else "") + ".")
+    found = "only one of them has a B*, and a line needs two" if len(with_b) == 1 else "none of them has a B*"
+    return (f"We have no fit of our own: of our {len(sizes)} training-set sizes ({span}) {found}"
+            + (f": {none}" if without else "") + ". The fit "
+            "table has the paper's points alone; the report counts a size without a B* as evidence against "
+            "B* ∝ √N, not as missing data.")
 
 
 def _row_estimate(row: pd.Series, column: str = "test acc difference", low: str = "CI low",
