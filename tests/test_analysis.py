@@ -435,3 +435,20 @@ def test_runs_of_failed_cells_keep_the_siblings_that_trained():
                          "outcome": ["trained", "trained", "collapsed", "trained"]})
     found = summaries.runs_of_failed_cells(runs)
     assert list(found["batch_size"]) == [1024, 1024] and list(found["outcome"]) == ["collapsed", "trained"]
+
+
+def test_the_cifar_lr_question_gets_an_answer_from_the_runs():
+    """Batch size, or the LR rule? Which rules collapsed answers it; short runs say so."""
+    def cifar(chance: set[str], epochs: int = 3) -> pd.DataFrame:
+        rows = [{"batch_size": 256, "rule": rule, "seed": seed, "epochs": epochs, "train_size": 5000,
+                 "outcome": "collapsed" if rule in chance else "trained",
+                 "test_acc": 10.0 if rule in chance else 30.0 + seed}
+                for rule in ("fixed", "linear", "sqrt") for seed in range(3)]
+        return pd.DataFrame(rows)
+
+    none = findings.cifar_lr_answer(cifar(set()))
+    assert "At B = 256, no rule collapsed" in none and "fixed 0.00 pp [" in none
+    assert "Asked on short runs (3 of the recipe's 50 epochs, 5,000 training examples) at one B" in none
+    assert "only linear collapsed: the rule, not batch size alone" in findings.cifar_lr_answer(cifar({"linear"}, 50))
+    every = findings.cifar_lr_answer(cifar({"fixed", "linear", "sqrt"}, 50))
+    assert "every rule collapsed: batch size, not the rule" in every and "short runs" not in every

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import paper
-from .datasets import DATASET_NAMES
+from .datasets import DATASET_NAMES, DATASET_SPECS
 from .runtable import cell, mean_by_batch, runs_profile, trained
 from .stats import Estimate, NotTestable, difference
 from .style import number
@@ -71,6 +71,35 @@ def exponent_fit_text(runs: pd.DataFrame, tolerance: float = 1.0) -> str:
             + (f": {none}" if without else "") + ". The fit "
             "table has the paper's points alone; the report counts a size without a B* as evidence against "
             "B* ∝ √N, not as missing data.")
+
+
+def cifar_lr_answer(runs: pd.DataFrame) -> str:
+    """The LR chapter's CIFAR-10 question (the collapse at large B: batch size, or the LR rule?) answered from the
+    `cifar10-lr` runs (with `summaries.with_rule_names`' `rule`): per B, which rules' runs ended at chance, and how
+    far each rule's test accuracy lies from the linear rule's (Welch interval over the runs that trained); with
+    the runs' length where it is shorter than the paper's recipe, since a collapse may need more epochs to show."""
+    sentences = []
+    for b, at in runs.groupby("batch_size"):
+        chance = {rule: int((~trained(part)).sum()) for rule, part in at.groupby("rule")}
+        collapsed = sorted(r for r, n in chance.items() if n * 2 >= len(at[at["rule"] == r]))
+        ok = at[trained(at)]
+        linear = ok.loc[ok["rule"] == "linear", "test_acc"]
+        versus = [f"{rule} {difference(part['test_acc'], linear).text(' pp')}" for rule, part in ok.groupby("rule")
+                  if rule != "linear" and len(part) and len(linear)]
+        if not collapsed:
+            verdict = "no rule collapsed (no run at chance), so there is no collapse here to attribute"
+        elif len(collapsed) == len(chance):
+            verdict = "every rule collapsed: batch size, not the rule"
+        else:
+            verdict = f"only {', '.join(collapsed)} collapsed: the rule, not batch size alone"
+        sentences.append(f"At B = {b}, {verdict}" + (f"; each rule's test accuracy minus the linear rule's: "
+                                                    f"{'; '.join(versus)}" if versus else "") + ".")
+    epochs, recipe = int(runs["epochs"].max()), DATASET_SPECS["cifar10"].epochs
+    examples = number(runs["train_size"].max(), "count")
+    at = "one B" if runs["batch_size"].nunique() == 1 else "these B"
+    short = (f" Asked on short runs ({epochs} of the recipe's {recipe} epochs, {examples} training examples) at "
+             f"{at}: a collapse that needs longer training cannot show." if epochs < recipe else "")
+    return " ".join(sentences) + short
 
 
 def _row_estimate(row: pd.Series, column: str = "test acc difference", low: str = "CI low",

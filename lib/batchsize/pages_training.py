@@ -98,7 +98,8 @@ def table_v(runs: pd.DataFrame, profile: str) -> None:
 
 
 def cifar_lr_rules(runs: pd.DataFrame) -> None:
-    """CIFAR-10 at large B under each LR rule (`summaries.with_rule_names`' runs), as a figure and a table."""
+    """CIFAR-10 at large B under each LR rule (`summaries.with_rule_names`' runs), as a figure and a table, and
+    the chapter's question answered in words (`findings.cifar_lr_answer`)."""
     cells = summaries.lr_rule_cells(runs)
     book.publish(plots.seeds_by_rule(runs, 100 / DATASET_SPECS["cifar10"].classes), "CIFAR-10 (Adam) test "
                  "accuracy at large B under four LR rules: every seed, and the mean with its 95 % t interval; chance "
@@ -107,6 +108,7 @@ def cifar_lr_rules(runs: pd.DataFrame) -> None:
                  runs=runs)
     book.publish(book.styled(cells, 4), "The same runs as a table (seed means).", cells,
                  "CIFAR-10 LR rules table", runs=runs)
+    display(Markdown(findings.cifar_lr_answer(runs)))
 
 
 def first_updates(chapter: Chapter, mnist: pd.DataFrame) -> None:
