@@ -26,6 +26,7 @@ from . import (
 from .datasets import DATASET_SPECS, IN_PAPER, SYNTHETIC
 from .plan import get_profile
 from .run import ACCURACY_TARGET
+from .style import number
 
 if TYPE_CHECKING:
     from .book import Chapter
@@ -42,14 +43,15 @@ def gap_against_b(runs: pd.DataFrame) -> None:
 def pearson(runs: pd.DataFrame) -> None:
     """Pearson r of log B and Δ (`summaries.pearson_table`), over every data set and per data set, and in words."""
     table = summaries.pearson_table(runs)
-    book.publish(book.styled(table, 3).format({"p": "{:.2g}"}),
+    book.publish(book.styled(table, 3),
                  "Pearson correlation of log₂ B with Δ over the runs that trained (one point per run; `at chance`: "
                  "the runs left out, whose gap is a constant predictor's), two-sided p-value and 95% Fisher-z "
                  "interval; then per data set. The report's `pearson` claim grades the first row.", table,
                  "Pearson r", runs=runs)
     overall = table.iloc[0]
-    display(Markdown(f"Over the runs that trained r = {overall['r']:.2f} (95% CI {overall['ci_low']:.2f} to "
-                     f"{overall['ci_high']:.2f}, p = {overall['p']:.2g}, n = {overall['n']}); the paper reports "
+    display(Markdown(f"Over the runs that trained r = {number(overall['r'])} (95% CI {number(overall['ci_low'])} "
+                     f"to {number(overall['ci_high'])}, p = {number(overall['p'], 'p')}, n = {overall['n']}); the "
+                     "paper reports "
                      f"r = {paper.PEARSON_R} with p < {paper.PEARSON_P}. Pooling data sets mixes levels of Δ that "
                      "differ by data set, so the per-data-set values say more."))
 
