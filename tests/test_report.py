@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from batchsize import paper, paper_tables, report, rulebook, runtable, stats, summaries, timing
-from batchsize.datasets import DATASET_NAMES
+from batchsize.datasets import DATASET_NAMES, IN_PAPER
 
 SEEDS = (42, 43, 44)
 SPREAD = (-0.1, 0.0, 0.1)  # per-seed offsets: a small, known seed spread
@@ -460,12 +460,15 @@ def test_pearson_leaves_runs_at_chance_out_and_says_so():
 
 
 def test_gap_bound_holds_only_where_every_data_set_holds():
-    assert verdict("gap-bound", accuracy=runs({("mnist", 32): 99.0}, gap=1.0))[1] == stats.REPRODUCED
+    every = {(d, 32): 90.0 for d in IN_PAPER}
+    assert verdict("gap-bound", accuracy=runs(every, gap=1.0))[1] == stats.REPRODUCED
+    ours, verdict_ = verdict("gap-bound", accuracy=runs({("mnist", 32): 99.0}, gap=1.0))
+    assert verdict_ == stats.PARTLY and "no runs of" in ours  # the data sets not run cannot hold
     assert verdict("gap-bound", accuracy=runs({("mnist", 32): 99.0}, gap=3.0))[1] == stats.NOT_REPRODUCED
     cells = {("mnist", 32): 99.0, ("cifar10", 32): 79.0, ("synthetic-1k", 32): 96.0}
     one_fails = runs(cells, gap={("synthetic-1k", 32): 2.5, ("mnist", 32): 0.4, ("cifar10", 32): 1.0})
     ours, verdict_ = verdict("gap-bound", accuracy=one_fails)
-    assert verdict_ == stats.PARTLY and "synthetic-1k: highest Δ 2.50" in ours  # most, not all
+    assert verdict_ == stats.NOT_REPRODUCED and "synthetic-1k: highest Δ 2.50" in ours  # one refutes "every"
     two_fail = runs(cells, gap={("synthetic-1k", 32): 2.5, ("mnist", 32): 0.4, ("cifar10", 32): 3.0})
     assert verdict("gap-bound", accuracy=two_fail)[1] == stats.NOT_REPRODUCED
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 
 from . import paper
+from .datasets import IN_PAPER
 from .paper_tables import ACC_PARTLY_TOL, ACC_TOL, on_paper_runs
-from .rulebook import COMPARABLE, INTERVAL, PP, TABLE_TOLERANCE, Claim, datasets_in, runs_of
+from .rulebook import COMPARABLE, INTERVAL, PP, TABLE_TOLERANCE, Claim, datasets_in, on_every, runs_of
 from .stats import (
     NOT_REPRODUCED,
     PARTLY,
@@ -59,13 +60,16 @@ def _gap_bound(tables: dict, profile: str) -> tuple[str, str]:
     below = rows[f"below {paper.GAP_BOUND:g}%"]
     texts = [f"{r['dataset']}: highest Δ {Estimate(r['gap'], r['CI low'], r['CI high'], int(r['trained'])).text(' pp')}"
              f" at B = {r['batch_size']}" for _, r in rows.iterrows()]
-    return "; ".join(texts), parts_verdict([REPRODUCED if b else NOT_REPRODUCED for b in below])
+    # "on every data set": one data set above the bound refutes it; one not run leaves it at best partly
+    note, verdict = on_every(REPRODUCED if below.all() else NOT_REPRODUCED, rows["dataset"], IN_PAPER)
+    return "; ".join(texts) + note, verdict
 
 
 CLAIMS.append(
     Claim("gap-bound", "§IV-B", f"Δ < {paper.GAP_BOUND:g}% for B ≤ {paper.GAP_BOUND_MAX_B} on every data set",
           f"Δ < {paper.GAP_BOUND:g}%", "gap", f"{INTERVAL} of Δ (trained runs) below {paper.GAP_BOUND:g} at every "
-          f"B ≤ {paper.GAP_BOUND_MAX_B} of every data set: reproduced; of most data sets: partly",
+          f"B ≤ {paper.GAP_BOUND_MAX_B} of every data set: reproduced; of every data set we ran, not all of the "
+          "paper's: partly; above it on any data set: not reproduced",
           _gap_bound, section=GAP_BOUND))
 
 
