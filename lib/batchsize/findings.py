@@ -277,3 +277,101 @@ def excursions_text(left: pd.DataFrame, runs: pd.DataFrame) -> str:
             f"({span(100 * lrs / target, '.0f')} % of the target); their highest losses: {peak}. "
             f"Then: {how}.")
     return " ".join(sentences)
+
+
+_OPTIMIZERS = {"adam": "Adam", "sgd": "SGD with momentum"}
+
+
+def _recipe_differences(easy: str, hard: str) -> str:
+    """What the paper's recipe for `hard` does differently from `easy`'s (Table II), in words: the other causes
+    that a data set on `easy`'s recipe leaves in place."""
+    a, b = DATASET_SPECS[easy], DATASET_SPECS[hard]
+    found = [f"its network ({b.model}, not {a.model})"] if a.model != b.model else []
+    if a.optimizer != b.optimizer:
+        found.append(f"its optimizer ({_OPTIMIZERS[b.optimizer]}, not {_OPTIMIZERS[a.optimizer]})")
+    if a.augment != b.augment:
+        found.append(f"{'its' if b.augment else 'no'} data augmentation")
+    if a.epochs != b.epochs:
+        found.append(f"its epochs ({b.epochs}, not {a.epochs})")
+    return ", ".join(found) or "nothing: the recipes are the same"
+
+
+def _drop_of(drops: pd.DataFrame, dataset: str) -> Estimate | None:
+    """A row of `summaries.data_drops` as an estimate: a collapse at the large B as an unbounded drop (larger than
+    any measured one), None where there is no drop with an interval."""
+    row = drops.set_index("dataset").loc[dataset] if dataset in set(drops["dataset"]) else None
+    if row is None:
+        return None
+    if row["large B failed"]:
+        return Estimate(float("inf"), float("inf"), float("inf"), int(row["seeds"]))
+    if pd.isna(row["CI low"]):
+        return None
+    return Estimate(row["drop (pp)"], row["CI low"], row["CI high"], int(row["seeds"]))
+
+
+def _drop_words(drops: pd.DataFrame, dataset: str) -> str:
+    row = drops.set_index("dataset").loc[dataset]
+    if row["large B failed"]:
+        return f"a collapse (most runs at B = {int(row['B large'])} did not train)"
+    if pd.isna(row["drop (pp)"]):
+        return f"no drop ({row['note']})"
+    return _drop_of(drops, dataset).text(" pp") if pd.notna(row["CI low"]) else \
+        f"{number(row['drop (pp)'], 'pp')} pp (one seed, no interval)"
+
+
+def _above(a: Estimate, b: Estimate) -> bool:
+    """Whether drop `a` is larger than drop `b`: their 95 % intervals apart."""
+    return a.low > b.high
+
+
+def _compared(a: Estimate, b: Estimate, name: str) -> str:
+    """Drop `a` against drop `b` of data set `name`: 'as much as <name> (their intervals overlap)', or 'more than' or
+    'less than <name> (intervals apart)'."""
+    if not (_above(a, b) or _above(b, a)):
+        return f"as much as {name} (their intervals overlap)"
+    return f"{'more' if _above(a, b) else 'less'} than {name} (intervals apart)"
+
+
+def data_explanation(drops: pd.DataFrame, test: str, easy: str = "mnist", hard: str = "cifar10") -> str:
+    """Whether the paper's explanation of CIFAR-10's collapse by its data (`paper.DIFFICULTY`) holds on `test`, a
+    harder data set on `easy`'s recipe, in words from `summaries.data_drops`: if `test` loses as much as `hard` and
+    more than `easy` (95 % intervals apart or overlapping), the explanation gains support; if it stays as flat as
+    `easy` and below `hard`, the cause likely lies in what `hard`'s recipe does differently; in between, both play a
+    part; it cannot tell when a data set has no drop with an interval, when `hard` loses no more than `easy`, or
+    when `test`'s interval overlaps both."""
+    names = [DATASET_NAMES[d] for d in (easy, test, hard)]
+    quotes = "; ".join(f"“{words}” ({where})" for where, words in paper.DIFFICULTY)
+    text = f"The paper puts the difference down to the data: {quotes}. "
+    ends = drops[["B small", "B large"]].dropna()
+    if len(ends):
+        small, large = (int(b) for b in ends.iloc[0])
+        text += (f"From B = {small} to B = {large}, test accuracy drops by "
+                 + ", ".join(f"{_drop_words(drops, d)} on {n}" for d, n in zip((easy, test, hard), names, strict=True))
+                 + " (mean over the runs that trained, 95 % Welch interval)"
+                 + ("" if (small, large) == paper.DROP_ENDS else
+                    f"; §VII's drop is from B = {paper.DROP_ENDS[0]} to {paper.DROP_ENDS[1]}, which these runs "
+                    "do not all have") + ". ")
+    e, t, h = (_drop_of(drops, d) for d in (easy, test, hard))
+    if e is None or t is None or h is None:
+        missing = [n for d, n in zip((easy, test, hard), names, strict=True) if _drop_of(drops, d) is None]
+        return text + (f"**Cannot tell yet:** {' and '.join(missing)} {'has' if len(missing) == 1 else 'have'} no "
+                       "drop with an interval here.")
+    if not _above(h, e):
+        return text + (f"**Cannot tell:** {names[2]} loses no more than {names[0]} here (their intervals overlap), "
+                       "so there is no difference for the data to explain at this scale.")
+    if _above(t, e) and not _above(h, t):
+        return text + (f"**The “harder data” explanation gains support:** {names[1]}, {names[0]}'s format, network "
+                       f"and recipe on harder images, loses {_compared(t, h, names[2])} and more than "
+                       f"{names[0]} (intervals apart).")
+    if _above(h, t) and not _above(t, e):
+        return text + (f"**Against the “harder data” explanation:** {names[1]} loses {_compared(t, e, names[0])} "
+                       f"and less than {names[2]} (intervals apart): harder images on {names[0]}'s recipe do not "
+                       f"degrade like {names[2]}, so the cause is likely in what {names[2]}'s recipe does "
+                       "differently: "
+                       f"{_recipe_differences(easy, hard)}.")
+    if _above(t, e) and _above(h, t):
+        return text + (f"**Both play a part:** {names[1]} loses more than {names[0]} and less than {names[2]} "
+                       f"(intervals apart from both): harder data explains part of the difference; the rest may lie "
+                       f"in what {names[2]}'s recipe does differently: {_recipe_differences(easy, hard)}.")
+    return text + (f"**Cannot tell yet:** {names[1]}'s interval overlaps both {names[0]}'s and {names[2]}'s; more "
+                   "seeds would narrow it.")

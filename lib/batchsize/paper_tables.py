@@ -59,6 +59,19 @@ def gap_tolerances(dataset: str) -> tuple[float, float]:
     return _narrowed(dataset, "gap", GAP_TOL, GAP_PARTLY_TOL)
 
 
+def accuracy_by_batch(runs: pd.DataFrame) -> pd.DataFrame:
+    """Our seed means per B of one data set's runs (over the runs that trained) with the 95 % intervals of test
+    accuracy and Δ and each cell's `status` (`runtable.cells`): our half of `compare_accuracy`, and all there is for
+    a data set the paper did not run."""
+    ours = mean_by_batch(runs, trained_only=True).drop(columns="dataset")
+    for column in ("test_acc", "gap"):
+        found = cells(runs, column, by=("batch_size",)).set_index("batch_size")
+        for side in ("low", "high"):
+            ours[f"{column} CI {side}"] = ours["batch_size"].map(found[f"CI {side}"])
+    ours["status"] = ours["batch_size"].map(found["status"])
+    return ours
+
+
 def compare_accuracy(table: pd.DataFrame, dataset: str, profile: str) -> pd.DataFrame:
     """Table III, IV or VII beside our seed means and 95 % intervals, row by row (every B of either side), with
     verdicts graded on the intervals (paper-profile runs only). Means and intervals are over the runs that
@@ -68,12 +81,7 @@ def compare_accuracy(table: pd.DataFrame, dataset: str, profile: str) -> pd.Data
     runs at chance) is not reproduced; a cell of one run is graded on its point, so at best partly."""
     runs = table[table["dataset"] == dataset]
     profile = runs_profile(runs, profile)
-    ours = mean_by_batch(runs, trained_only=True).drop(columns="dataset")
-    for column in ("test_acc", "gap"):
-        found = cells(runs, column, by=("batch_size",)).set_index("batch_size")
-        for side in ("low", "high"):
-            ours[f"{column} CI {side}"] = ours["batch_size"].map(found[f"CI {side}"])
-    ours["status"] = ours["batch_size"].map(found["status"])
+    ours = accuracy_by_batch(runs)
     theirs = paper.accuracy_table(dataset).rename(columns=lambda c: "B" if c == "B" else f"paper {c}")
     merged = theirs.merge(ours.rename(columns={"batch_size": "B"}), on="B", how="outer").sort_values("B")
     chance = 100 / DATASET_SPECS[dataset].classes

@@ -282,12 +282,13 @@ def synthetic_accuracy(runs: pd.DataFrame) -> plt.Figure:
 
 
 @drawn_by
-def image_accuracy(runs: pd.DataFrame, dataset: str, table: str) -> plt.Figure:
-    """Figs 3–4: test accuracy against B for MNIST or CIFAR-10 beside the paper's Table III or IV.
+def image_accuracy(runs: pd.DataFrame, dataset: str, table: str | None) -> plt.Figure:
+    """Figs 3–4: test accuracy against B for MNIST or CIFAR-10 beside the paper's Table III or IV (None: a data set
+    the paper has no table of, drawn alone).
 
     When some runs did not train, their crosses at chance stretch the axis over 10–100 % and hide the seed
     intervals of the rest, so a second panel shows the same without them, on the axis the others need."""
-    paper = paper_values.table(table).assign(dataset=dataset)
+    paper = paper_values.table(table).assign(dataset=dataset) if table else None
     ok = trained(runs) if {"outcome", "diverged"} & set(runs) else pd.Series(True, index=runs.index)
     zoom = bool(ok.any() and not ok.all())
     fig, axes = grid(2 if zoom else 1, width=6.4 if not zoom else 5.2, height=4)

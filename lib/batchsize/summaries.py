@@ -11,8 +11,9 @@ import pandas as pd
 from scipy import stats
 
 from . import paper
+from .critical import FAILED
 from .datasets import DATASET_NAMES, SYNTHETIC
-from .runtable import cells, full_size, mean_by_batch, trained
+from .runtable import cell, cells, full_size, mean_by_batch, trained
 from .stats import Estimate, difference, log_estimate, pearson_log_b_gap, ratio
 
 if TYPE_CHECKING:
@@ -138,6 +139,63 @@ def best_batch_sizes(runs: pd.DataFrame) -> pd.DataFrame:
                      "one-run B": r.one_run_b})
     theirs = paper.table("VI")[["dataset", "optimal_B"]].rename(columns={"optimal_B": "optimal B (paper)"})
     return pd.DataFrame(rows).merge(theirs, on="dataset", how="left")
+
+
+def drop_between(runs: pd.DataFrame, dataset: str, small: int, large: int) -> tuple[Estimate | None, str]:
+    """The drop in test accuracy from B = `small` to `large` over the runs that trained (`critical.cell_status`:
+    runs at chance are counted, never averaged in), None where either cell failed (at least half of its runs at
+    chance); and a note naming the runs at chance of both cells."""
+    ends = [cell(runs, dataset, b) for b in (small, large)]
+    status = [cells(e).iloc[0]["status"] for e in ends]
+    notes = [f"B = {b}: {int((~trained(e)).sum())} of {len(e)} runs at chance, "
+             f"{'failed' if s == FAILED else 'left out'}"
+             for b, e, s in zip((small, large), ends, status, strict=True) if not trained(e).all()]
+    note = f" ({'; '.join(notes)})" if notes else ""
+    if FAILED in status:
+        return None, note
+    return difference(*(e.loc[trained(e), "test_acc"] for e in ends)), note
+
+
+def drop_ends(runs: pd.DataFrame) -> tuple[int, int] | None:
+    """The two B between which `data_drops` compares the data sets of `runs`: §VII's (`paper.DROP_ENDS`, 32 and 512)
+    where every data set has both, else the B they all have nearest to each on the log scale (the quick profile
+    stops below 512); None where they share no two."""
+    shared = sorted(set.intersection(*(set(part["batch_size"]) for _, part in runs.groupby("dataset")))) \
+        if len(runs) else []
+    small_end, large_end = paper.DROP_ENDS
+    nearest = lambda sizes, target: min(sizes, key=lambda b: abs(np.log2(b / target)))
+    if len(shared) < 2:
+        return None
+    small = nearest(shared[:-1], small_end)
+    return int(small), int(nearest([b for b in shared if b > small], large_end))
+
+
+def data_drops(runs: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
+    """Per data set of `datasets`, in that order, the drop in test accuracy from the small to the large B of
+    `drop_ends` (over the data sets that have runs) by `drop_between`: mean over the runs that trained with Welch's
+    95 % interval (none below two seeds), `large B failed` where the large end's runs mostly did not train (no drop
+    to average: a collapse), and a note (runs at chance; no runs; no two B shared). The "Is it the data?" section's
+    table, which `findings.data_explanation` reads."""
+    runs = runs[runs["dataset"].isin(datasets)]
+    ends = drop_ends(runs)
+    rows = []
+    for name in datasets:
+        part = runs[runs["dataset"] == name]
+        row = {"dataset": name, "B small": ends[0] if ends else np.nan, "B large": ends[1] if ends else np.nan,
+               "drop (pp)": np.nan, "CI low": np.nan, "CI high": np.nan, "seeds": 0, "large B failed": False,
+               "note": "no runs" if part.empty else "" if ends else "no two B shared by the data sets"}
+        if ends and not part.empty:
+            drop, note = drop_between(part, name, *ends)
+            row["note"] = note.strip(" ()")
+            if drop is None:
+                row["large B failed"] = cells(cell(part, name, ends[0])).iloc[0]["status"] != FAILED
+                row["seeds"] = min(len(cell(part, name, b)) for b in ends)
+            else:
+                interval = drop.n >= 2
+                row |= {"drop (pp)": drop.mean, "CI low": drop.low if interval else np.nan,
+                        "CI high": drop.high if interval else np.nan, "seeds": drop.n}
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def runs_of_failed_cells(runs: pd.DataFrame) -> pd.DataFrame:
