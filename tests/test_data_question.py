@@ -100,3 +100,25 @@ def test_without_fashion_mnist_runs_its_section_says_how_to_get_them_and_the_que
     assert "From B = 32 to B = 256" in shown[-1] and "**Cannot tell yet:** Fashion-MNIST has no drop" in shown[-1]
     assert "Scale: **reduced scale** (profile `quick`): MNIST (3 epochs, 5,000 training examples, 3 seeds)" in shown[-1]
     assert "no runs" in shown[-3]  # the table's row for Fashion-MNIST
+
+
+def test_a_chapter_without_fashion_mnist_files_gets_no_runs_instead_of_an_error(tmp_path, monkeypatch):
+    """Its smoke runs are not in a fresh store and its files are nowhere (not even Debian's folder): the section's
+    runs are empty, so the chapter renders with a note rather than failing."""
+    import dataclasses
+
+    from batchsize import book
+    from batchsize.data import DataError, load_dataset
+    from batchsize.datasets import DATASETS
+
+    entry = DATASETS[FASHION]
+    monkeypatch.setitem(DATASETS, FASHION, dataclasses.replace(
+        entry, source=dataclasses.replace(entry.source, system_roots=())))
+    monkeypatch.delenv("BATCHSIZE_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)  # no ./data here
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(DataError):
+        load_dataset(FASHION, empty)
+    chapter = book.Chapter([FASHION], "smoke", data_dir=str(empty), store=str(tmp_path / "store"))
+    assert pages_accuracy.runs_if_data(chapter, FASHION).empty
