@@ -99,7 +99,7 @@ def test_without_fashion_mnist_runs_its_section_says_how_to_get_them_and_the_que
     pages_accuracy.is_it_the_data(chapter, pd.concat([present, pd.DataFrame()]), FASHION)
     assert "From B = 32 to B = 256" in shown[-1] and "**Cannot tell yet:** Fashion-MNIST has no drop" in shown[-1]
     assert "Scale: **reduced scale** (profile `quick`): MNIST (3 epochs, 5,000 training examples, 3 seeds)" in shown[-1]
-    assert "no runs" in shown[-3]  # the table's row for Fashion-MNIST
+    assert "no runs" in shown[1] and "<svg" in shown[3]  # the table's row for Fashion-MNIST, the figure
 
 
 def test_a_chapter_without_fashion_mnist_files_gets_no_runs_instead_of_an_error(tmp_path, monkeypatch):

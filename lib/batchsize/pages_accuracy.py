@@ -142,6 +142,8 @@ def is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = 
                  "`large B failed`: most runs at the large B did not train (a collapse, no drop to average).",
                  drops, "Is it the data", runs=runs if len(runs) else None)
     scale = f"Scale: {book.scale_text(runs)}." if len(runs) else ""
+    book.publish(plots.data_drops(drops), "The drops of the table above with their 95 % intervals; dashed: no "
+                 "drop.", drops, "Is it the data figure", runs=runs if len(runs) else None)
     display(Markdown(f"{switched}{findings.data_explanation(drops, test, easy, hard)} {scale}"))
 
 

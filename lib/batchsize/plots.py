@@ -302,6 +302,38 @@ def image_accuracy(runs: pd.DataFrame, dataset: str, table: str | None) -> plt.F
 
 
 @drawn_by
+def data_drops(drops: pd.DataFrame) -> plt.Figure:
+    """"Is it the data?": each data set's drop in test accuracy between two B (`summaries.data_drops`) with its 95 %
+    interval, one row each in its colour, no drop dashed; a collapse (most runs at the large B at chance) as a
+    triangle at the right edge, where its drop lies beyond any measured one; a data set without a drop is named
+    with the reason, not drawn."""
+    fig, axes = grid(1, width=6.4, height=1.0 + 0.6 * len(drops))
+    ax = axes[0]
+    measured = drops[["drop (pp)", "CI low", "CI high"]].stack()
+    edge = max(1.0, float(measured.max()) if len(measured) else 0.0) * 1.15
+    for y, (_, row) in zip(range(len(drops))[::-1], drops.iterrows(), strict=True):
+        colour = DATASET_COLOURS[DATASET_NAMES[row["dataset"]]]
+        mean, low, high = row["drop (pp)"], row["CI low"], row["CI high"]
+        if row["large B failed"]:
+            ax.plot(edge, y, marker=">", markersize=10, color=colour)
+            ax.annotate("collapse", (edge, y), xytext=(-12, 0), textcoords="offset points", ha="right", va="center")
+        elif pd.notna(mean):
+            low, high = (mean, mean) if pd.isna(low) else (low, high)
+            ax.errorbar(mean, y, xerr=[[mean - low], [high - mean]], fmt="o", color=colour, capsize=5)
+        else:
+            ax.annotate(f"no drop: {row['note']}", (0, y), xytext=(6, 0), textcoords="offset points", va="center",
+                        color="0.35")
+    ax.axvline(0, color="0.4", linestyle="--", linewidth=1)
+    ax.set_yticks(range(len(drops))[::-1], [DATASET_NAMES[d] for d in drops["dataset"]])
+    ax.set_ylim(-0.6, len(drops) - 0.4)
+    ends = drops[["B small", "B large"]].dropna()
+    between = "" if ends.empty else " from B = {} to B = {}".format(*(int(b) for b in ends.iloc[0]))
+    ax.set(xlabel=f"drop in test accuracy{between} (pp)")
+    fig.tight_layout()
+    return fig
+
+
+@drawn_by
 def seeds_by_rule(runs: pd.DataFrame, chance: float) -> plt.Figure:
     """Every seed's test accuracy under each LR rule, one panel per B, with the mean and its 95 % t interval beside
     the seeds and chance dashed: over one or two B the comparison is between rules, so points, not a line."""
