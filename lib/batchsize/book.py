@@ -23,7 +23,7 @@ import torch
 
 from .config import RunConfig, UserError
 from .data import load_dataset
-from .datasets import DATASET_NAMES, DATASET_SPECS, SECTION_OF
+from .datasets import DATASET_NAMES, DATASET_SPECS, SECTION_OF, registry_position
 from .models import build_model
 from .params import check_parameters
 from .plan import get_profile, section_configs, weights_wanted
@@ -213,10 +213,9 @@ def scale_text(table: pd.DataFrame) -> str:
     'paper scale: MNIST (12 epochs, 60,000 training examples, 3 seeds, fp32)', 'reduced scale: …' for the quick
     profile's subsets and shorter training, and for a paper-profile check trained for fewer epochs than the paper;
     every profile of a figure that mixes them."""
-    order = {name: i for i, name in enumerate(DATASET_NAMES)}
     groups: dict[tuple[str, str], list[str]] = {}
     for (profile, d), runs in sorted(table.groupby(["prov_profile", "dataset"]),
-                                     key=lambda item: (item[0][0] != "paper", order.get(item[0][1], 99))):
+                                     key=lambda item: (item[0][0] != "paper", registry_position(item[0][1]))):
         short = profile == "paper" and d in DATASET_SPECS and runs["epochs"].max() < DATASET_SPECS[d].epochs
         scale = SCALES["quick"] if short else SCALES.get(profile, profile)
         precision = (f", {' and '.join(PRECISIONS.get(p, p) for p in runs['precision'].unique())}"

@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import paper
 from .critical import FAILED, MEASURED
-from .datasets import DATASET_NAMES, DATASET_SPECS
+from .datasets import DATASET_NAMES, DATASET_SPECS, registry_position
 from .run import CHANCE_MARGIN
 from .runtable import cells, full_size, mean_by_batch, runs_profile
 from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, Estimate, NotTestable, estimate, graded
@@ -177,8 +177,7 @@ def table_vi_shown(table: pd.DataFrame) -> pd.DataFrame:
                  for what, column in (("failed", "failed_b"), ("one run", "one_run_b")) if row[column]]
         return "; ".join(parts) or MISSING
 
-    order = {name: i for i, name in enumerate(DATASET_NAMES)}
-    rows = table.sort_values("dataset", key=lambda d: d.map(order)).reset_index(drop=True)
+    rows = table.sort_values("dataset", key=lambda d: d.map(registry_position), kind="stable").reset_index(drop=True)
     return pd.DataFrame({
         "data set": [DATASET_NAMES.get(d, d) for d in rows["dataset"]],
         "verdict (optimal B)": rows["verdict (optimal B)"],

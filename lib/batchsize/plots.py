@@ -15,7 +15,7 @@ import pandas as pd
 import seaborn as sns
 
 from . import paper as paper_values
-from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS, IN_PAPER, SYNTHETIC
+from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC, in_registry_order
 from .instability import chance_loss
 from .panels import (
     DATASET_COLOURS,
@@ -199,7 +199,7 @@ def gap_against_b(runs: pd.DataFrame) -> plt.Figure:
     sets' rises compare by eye), each with the paper's Table III, IV or VII as dotted squares and its Δ bound as a
     dashed line over the B it is claimed for; one legend for all panels."""
     theirs = pd.concat([paper_values.accuracy_table(d).assign(dataset=d) for d in IN_PAPER])
-    datasets = [d for d in DATASETS if d in set(runs["dataset"])]
+    datasets = in_registry_order(runs["dataset"].unique())
     fig, axes = grid(len(datasets), width=4.2, height=3.4, ncols=min(3, len(datasets)))
     smallest = min(runs["batch_size"].min(), theirs["B"].min())  # the bound's line spans the B it is claimed for
     for ax, dataset in zip(axes, datasets, strict=True):

@@ -18,7 +18,7 @@ from scipy.stats import spearmanr
 
 from . import analysis, claims_accuracy, claims_landscape, claims_shapes, claims_training, claims_trends, paper
 from .critical import critical_batch_size
-from .datasets import DATASET_NAMES, PAPER_SECTIONS
+from .datasets import DATASET_NAMES, PAPER_SECTIONS, in_registry_order
 from .rulebook import Claim
 from .stats import NOT_TESTABLE, PARTLY, REPRODUCED, NotTestable
 from .style import number
@@ -109,9 +109,9 @@ def disagreements() -> pd.DataFrame:
     r = np.corrcoef(np.log2(runs["B"]), runs["gap"])[0, 1]
     small = runs[runs["B"] <= paper.GAP_BOUND_MAX_B]
     worst = small.loc[small["gap"].idxmax()]
-    over = [d for d in DATASET_NAMES if d in set(small.loc[small["gap"] >= paper.GAP_BOUND, "dataset"])]
+    over = in_registry_order(small.loc[small["gap"] >= paper.GAP_BOUND, "dataset"].unique())
     at = runs.pivot(index="dataset", columns="B", values="test_acc")
-    at = at.reindex([d for d in DATASET_NAMES if d in at.index])  # the registry's order, as every caption
+    at = at.reindex(in_registry_order(at.index))  # the registry's order, as every caption
     drops = (at[32] - at[512]).round(2)
     rule = critical_batch_size(runs.rename(columns={"B": "batch_size"}).assign(seed=0, outcome="trained"),
                                by=("dataset",), min_trained=1)  # the paper gives one number per cell
