@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from batchsize import paper, paper_tables, report, rulebook, runtable, stats, summaries, timing
-from batchsize.datasets import DATASET_NAMES, IN_PAPER
+from batchsize.datasets import DATASET_NAMES, IN_PAPER, in_registry_order
 
 SEEDS = (42, 43, 44)
 SPREAD = (-0.1, 0.0, 0.1)  # per-seed offsets: a small, known seed spread
@@ -814,6 +814,9 @@ def test_where_the_paper_disagrees_with_itself_is_out_of_the_tally():
     assert f"{DATASET_NAMES['cifar10']}: optimal 64, B* 128 (Table VI: 64, 128)" in found["Table VI vs §IV-G"]
     assert "peaks at 4.51 (B = 64), then falls to −0.17 at B = 1024; Spearman ρ(B, Δ) = −0.55" in found[
         "Fig. 5 vs Table IV"]  # "the steepest monotonic increase"
+    for row in ("Table VI vs §IV-G", "§VII", "§IV-C"):  # every list of data sets in the registry's order
+        named = [name for name in DATASET_NAMES.values() if name in found[row]]
+        assert sorted(named, key=found[row].index) == in_registry_order(named), row
 
 
 def test_every_claim_has_a_unique_id_and_names_a_chapter():

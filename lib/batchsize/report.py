@@ -18,7 +18,7 @@ from scipy.stats import spearmanr
 
 from . import analysis, claims_accuracy, claims_landscape, claims_shapes, claims_training, claims_trends, paper
 from .critical import critical_batch_size
-from .datasets import DATASET_NAMES, PAPER_SECTIONS, in_registry_order
+from .datasets import DATASET_NAMES, PAPER_SECTIONS, in_registry_order, registry_position
 from .rulebook import Claim
 from .stats import NOT_TESTABLE, PARTLY, REPRODUCED, NotTestable
 from .style import number
@@ -115,6 +115,7 @@ def disagreements() -> pd.DataFrame:
     drops = (at[32] - at[512]).round(2)
     rule = critical_batch_size(runs.rename(columns={"B": "batch_size"}).assign(seed=0, outcome="trained"),
                                by=("dataset",), min_trained=1)  # the paper gives one number per cell
+    rule = rule.sort_values("dataset", key=lambda s: s.map(registry_position), kind="stable")
     vi = paper.table("VI").set_index("dataset")
     applied = "; ".join(f"{DATASET_NAMES[r.dataset]}: optimal {r.optimal_b}, "
                         f"B* {'none' if pd.isna(r.critical_b) else r.critical_b} "
@@ -123,8 +124,9 @@ def disagreements() -> pd.DataFrame:
     iv = runs[runs["dataset"] == "cifar10"].sort_values("B")
     rho = spearmanr(iv["B"], iv["gap"]).statistic
     top = iv.loc[iv["gap"].idxmax()]
-    ends = runs.sort_values("B").groupby("dataset", sort=False)["epoch_time"]
+    ends = runs.sort_values("B").groupby("dataset")["epoch_time"]
     speedups = (ends.first() / ends.last()).round(0)  # B = 1 over the largest B
+    speedups = speedups.reindex(in_registry_order(speedups.index))
     rows = [
         ("Table VI, Eq. (6)", f"B* ∝ N^{paper.CRITICAL_EXPONENT}", f"Table VI: {claims_landscape.paper_exponent()}"),
         ("§IV-D vs Table V", f"without LR scaling, B = 512 loses {paper.LSR_TEXT_DROP} pp",
