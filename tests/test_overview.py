@@ -24,7 +24,10 @@ def test_numbers_follow_the_house_style():
     assert number(5000, "count") == "5,000" and number(60_000.0, "count") == "60,000"
     assert number(1024, "batch") == "1024"
     assert quantity_of("loss vs best (pp)") == "pp" and quantity_of("test loss") == "measure"
-    assert number(0.0078125, "lr") == "0.0078125" and number(0.9961, "r2") == "0.996" and number(0.8712, "r") == "0.87"
+    assert number(0.9961, "r2") == "0.996" and number(0.8712, "r") == "0.87"
+    # learning rates: 3 significant digits, no padding zeros, never an exponent (√-scaling gives 0.00282843)
+    assert [number(lr, "lr") for lr in (0.001 * 8 ** 0.5, 0.0078125, 0.001, 0.4, 1e-5, 25.6)] == [
+        "0.00283", "0.00781", "0.001", "0.4", "0.00001", "25.6"]
     assert number(0.0123, "p") == "0.012" and number(3.2e-5, "p") == "3.2 × 10⁻⁵"  # never Python's 3.2e-05
     assert number(0.0123456, "measure") == "0.0123" and number(1234.5, "measure") == "1,234"
     assert number(float("nan")) == "—" and number(None) == "—"

@@ -28,6 +28,14 @@ def test_styled_tables_print_whole_numbers_as_integers_booleans_as_words_and_lis
         assert python not in cells, python
 
 
+def test_styled_tables_show_learning_rates_to_three_significant_digits():
+    table = pd.DataFrame({"B": [256, 512], "lr": [0.001 * 8 ** 0.5, 0.001], "recommended η": [0.0078125, 0.1]})
+    cells = book.styled(table).to_html()
+    for shown in (">0.00283<", ">0.001<", ">0.00781<", ">0.1<"):
+        assert shown in cells, shown
+    assert "0.002828" not in cells and "0.0078125" not in cells
+
+
 def test_captions_turn_markdown_into_html_and_escape_the_rest():
     assert book.caption_html("the `paper …` columns, **smoke**, B < 64 & more") == (
         "the <code>paper …</code> columns, <b>smoke</b>, B &lt; 64 &amp; more")

@@ -3,6 +3,8 @@ chapters print as Markdown, so that no number in their prose is typed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from . import paper
@@ -27,7 +29,7 @@ def failed_runs_text(runs: pd.DataFrame) -> str:
                                                         else f" at {r.test_acc:.2f} %")
                         for r in part.sort_values("seed").itertuples())
         cells.append(f"{DATASET_NAMES.get(dataset, dataset)} ({runs_profile(part, 'unknown')} profile) at "
-                     f"B = {b}, η = {part['lr'].iloc[0]:g}: **{len(part)} of {total}** ({how})")
+                     f"B = {b}, η = {number(part['lr'].iloc[0], 'lr')}: **{len(part)} of {total}** ({how})")
     return (f"**{len(failed)} of {len(runs)} runs ended at chance**, drawn as crosses and left out of every mean: "
             + "; ".join(cells) + ".")
 
@@ -255,8 +257,8 @@ def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: dict[str
 def excursions_text(left: pd.DataFrame, runs: pd.DataFrame) -> str:
     """In words, per B, from `instability.excursions` of `runs`: at which update and LR (against the run's own
     target LR) each run's loss first left the normal range, how high it went, and how the run ended."""
-    def span(values: pd.Series, fmt: str) -> str:
-        low, high = (format(v, fmt) for v in (values.min(), values.max()))
+    def span(values: pd.Series, show: Callable[[float], str]) -> str:
+        low, high = show(values.min()), show(values.max())
         return low if low == high else f"{low}–{high}"
 
     ended = runs.set_index(["batch_size", "seed"])
@@ -272,8 +274,9 @@ def excursions_text(left: pd.DataFrame, runs: pd.DataFrame) -> str:
         peak = ", ".join(f"seed {r.seed} " + ("not finite" if not r.finite else f"{r.peak_loss:.3g}")
                          for r in went.itertuples())
         sentences.append(
-            f"At B = {b} (target LR {target:g}), **{len(went)} of {len(part)}** runs left the normal range, at update "
-            f"{span(went['left_at'].astype(int), 'd')} and an LR of {span(lrs, '.3g')} "
-            f"({span(100 * lrs / target, '.0f')} % of the target); their highest losses: {peak}. "
+            f"At B = {b} (target LR {number(target, 'lr')}), **{len(went)} of {len(part)}** runs left the normal "
+            f"range, at update "
+            f"{span(went['left_at'].astype(int), str)} and an LR of {span(lrs, lambda v: number(v, 'lr'))} "
+            f"({span(100 * lrs / target, lambda v: f'{v:.0f}')} % of the target); their highest losses: {peak}. "
             f"Then: {how}.")
     return " ".join(sentences)

@@ -31,6 +31,7 @@ from .panels import (
     t_interval,
 )
 from .runtable import trained
+from .style import number
 
 if TYPE_CHECKING:
     from .noise import LogLogFit
@@ -63,8 +64,8 @@ def failed_cells_curves(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure
             for ax, y in zip(axes[2 * i: 2 * i + 2], ("running_loss", "test_acc"), strict=True):
                 ax.plot(curve["epoch"], curve[y], marker="o", markersize=4, label=f"seed {run.seed} ({how})")
         lr = history[history["key"].isin(part["key"])].groupby("epoch")["lr"].first()
-        warmup = f"η {lr.iloc[0]:.2g} → {lr.max():.2g} by epoch {lr.idxmax()}" if lr.nunique() > 1 else \
-            f"η {lr.max():.2g}"
+        warmup = (f"η {number(lr.iloc[0], 'lr')} → {number(lr.max(), 'lr')} by epoch {lr.idxmax()}"
+                  if lr.nunique() > 1 else f"η {number(lr.max(), 'lr')}")
         axes[2 * i].set(yscale="log", xlabel=LABELS["epoch"], ylabel=LABELS["running_loss"], title=f"{title}, {warmup}")
         axes[2 * i + 1].axhline(100 / DATASET_SPECS[dataset].classes, color="0.4", linestyle="--", linewidth=1,
                                 label="chance")

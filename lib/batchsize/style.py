@@ -6,7 +6,7 @@ quantity from a table's column name.
 - R²: 3 decimals; a p-value: 2 significant digits;
 - measurements that span orders of magnitude (losses, sharpness, eigenvalues, variances, noise scales, seconds):
   3 significant digits;
-- learning rates: as given (0.001, 0.0078);
+- learning rates: 3 significant digits, no trailing zeros (0.001, 0.00283 for √-scaled 0.00282843, 0.0078);
 - counts and sizes: whole numbers with thousands separated (5,000, 60,000); a batch size never (B = 1024, as the
   paper writes it);
 - a minus sign is a minus (−), a sign only where `sign` asks for it and never on a zero (no "+0.00").
@@ -55,8 +55,9 @@ def number(value: object, quantity: str = "value", sign: bool = False, decimals:
         return "∞" if value > 0 else "−∞"
     if quantity in ("batch", "count") or (quantity == "value" and value.is_integer() and decimals == 0):
         text = f"{value:.0f}" if quantity == "batch" else f"{value:,.0f}"
-    elif quantity == "lr":
-        text = f"{value:g}"
+    elif quantity == "lr":  # never Python's 3.12e-05, never a padded 0.00100
+        text = _significant(value, SIGNIFICANT["measure"])
+        text = text.rstrip("0").rstrip(".") if "." in text else text
     elif quantity == "p":
         text = _p_value(value)
     elif quantity in SIGNIFICANT:
