@@ -595,9 +595,20 @@ def test_the_efficiency_chapter_and_the_report_quote_one_computation(monkeypatch
     from batchsize import pages_training
 
     shown = []  # what the chapter's section publishes
-    monkeypatch.setattr(pages_training.book, "publish", lambda what, caption, data, *a, **k: shown.append(data))
-    pages_training.efficiency_ratios(both, speed)
-    pd.testing.assert_frame_equal(shown[0].set_index("dataset"), table)
+    monkeypatch.setattr(pages_training.book, "publish",
+                        lambda what, caption, data, *a, **k: shown.append((what, caption, data)))
+    pages_training.efficiency_ratios(pd.concat([mnist, stacked], ignore_index=True), speed)  # sorted as registered
+    styler, caption, data = shown[0]
+    pd.testing.assert_frame_equal(data.set_index("dataset"), table)
+    # on the page (issue 25): few columns, the data sets in the registry's order, each note once, in the caption
+    page = styler.data
+    assert len(page.columns) <= 7 and list(page["dataset"]) == ["Small synthetic (1K)", "MNIST"]
+    html = styler.to_html()
+    assert "bench" not in html and "left out" not in html
+    benchmark = table.loc["mnist", "per-epoch speedup note"].split("; ")[0]
+    assert benchmark in table.loc["mnist", "wall-clock speedup note"]  # two ratios give it ...
+    assert caption.count(benchmark) == 1 and caption.count("left out: B = 1024 (failed)") == 1  # ... said once
+    assert f"per-epoch speed-up and wall-clock speed-up: {benchmark}" in caption
     for claim, column in (("epoch-speedup", "per-epoch speedup"), ("extra-epochs", "epochs ratio (large/small)"),
                           ("wall-clock-speedup", "wall-clock speedup")):
         ours = verdict(claim, accuracy=both, cnn_speed=speed)[0]

@@ -197,7 +197,8 @@ def efficiency_ratios(runs: pd.DataFrame, speed: pd.DataFrame) -> None:
         display(Markdown("No data set has two batch sizes where at least two runs, and most, trained: no ratio "
                          "(the report's epoch-speedup, extra-epochs and wall-clock rows are not testable)."))
         return
-    book.publish(book.styled(ratios, na_rep="no ratio"),
+    shown, notes = timing.speed_ratios_shown(ratios)
+    book.publish(book.styled(shown, na_rep="no ratio"),
                  f"Per data set, its largest measured B against its smallest (failed B are no end, named in the "
                  f"notes): per-epoch speed-up, epochs to {ACCURACY_TARGET:.0f}% test accuracy (the paper's "
                  "convergence target; a run of the large B that never reached it counts one epoch more than it "
@@ -206,8 +207,8 @@ def efficiency_ratios(runs: pd.DataFrame, speed: pd.DataFrame) -> None:
                  "report's epoch-speedup, extra-epochs and wall-clock rows quote these numbers. Paper: per-epoch "
                  f"speedup {paper.EPOCH_SPEEDUP[0]:.0f}–{paper.EPOCH_SPEEDUP[1]:.0f}× (its B = 1 against B ≥ 256), "
                  f"{paper.EXTRA_EPOCHS[0]}–{paper.EXTRA_EPOCHS[1]}× more epochs, wall-clock speedup "
-                 f"{paper.WALL_CLOCK_SPEEDUP[0]:.0f}–{paper.WALL_CLOCK_SPEEDUP[1]:.0f}×.", ratios,
-                 "Efficiency ratios", runs=runs)
+                 f"{paper.WALL_CLOCK_SPEEDUP[0]:.0f}–{paper.WALL_CLOCK_SPEEDUP[1]:.0f}×. Notes: " + "; ".join(notes)
+                 + ".", ratios, "Efficiency ratios", runs=runs)
 
 
 def cnn_epoch_speedups() -> None:
