@@ -37,24 +37,28 @@ def live_kernel() -> bool:
 
 
 def run_figure(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure:
-    """Learning curves (accuracy and loss) of every seed of one choice (`runs`: its runs), one colour per seed, the
-    test set solid and the training set dashed. The training set is drawn at the epochs it was evaluated
+    """Learning curves (accuracy and loss) of every seed of one choice (`runs`: its runs), one colour per seed (a
+    run that ended at chance says how), the test set solid and the training set dashed; one legend below both
+    panels, clear of the curves. The training set is drawn at the epochs it was evaluated
     (`DatasetSpec.train_eval_every`), joined across the others."""
-    fig, (acc, loss) = plt.subplots(1, 2, figsize=(9, 3.2))
-    for i, run in enumerate(runs.sort_values("seed").itertuples()):
+    fig, (acc, loss) = plt.subplots(1, 2, figsize=(9, 3.6))
+    runs = runs.assign(learned=trained(runs)).sort_values("seed")
+    for i, run in enumerate(runs.itertuples()):
         curves = history[history["key"] == run.key]
+        label = f"seed {run.seed}" + ("" if run.learned else f" ({getattr(run, 'outcome', 'diverged')})")
         for ax, metric in ((acc, "acc"), (loss, "loss")):
             for split, style in (("train", "--"), ("test", "-")):
                 curve = curves.dropna(subset=[f"{split}_{metric}"])
                 ax.plot(curve["epoch"], curve[f"{split}_{metric}"], style, color=f"C{i}", marker=".",
-                        label=f"seed {run.seed}" if split == "test" else None)
+                        label=label if split == "test" and ax is acc else None)
     acc.set(xlabel="epoch", ylabel="accuracy (%)", ylim=(0, 100))
     loss.set(xlabel="epoch", ylabel="cross-entropy", yscale="log")
-    acc.legend(fontsize="small", title="test solid, training dashed", title_fontsize="small")
     first = runs.iloc[0]
     fig.suptitle(f"{DATASET_NAMES.get(first['dataset'], first['dataset'])}, B = {first['batch_size']}, "
-                 f"LR rule {first['lr_rule']}: {len(runs)} seed{'s' if len(runs) != 1 else ''}")
-    fig.tight_layout()
+                 f"LR rule {first['lr_rule']}: {len(runs)} seed{'s' if len(runs) != 1 else ''} (test set solid, "
+                 "training set dashed)")
+    fig.legend(loc="lower center", ncol=min(len(runs), 5), fontsize="small", frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
 
@@ -74,14 +78,14 @@ def metrics_text(runs: pd.DataFrame) -> str:
 
 
 def _over_seeds(values: pd.Series, quantity: str) -> str:
-    """'98.12 (97.90–98.30)': the mean and the range; one value where the seeds agree; a count's range alone."""
+    """'98.12 (seeds 97.90 to 98.30)': the mean and the range; one value where the seeds agree; a count's range."""
     if values.empty:
         return "—"
     low, high = number(values.min(), quantity), number(values.max(), quantity)
     if quantity == "count":
         return low if low == high else f"{low}–{high}"
     mean = number(values.mean(), quantity)
-    return mean if low == high else f"{mean} ({low}–{high})"
+    return mean if low == high else f"{mean} (seeds {low} to {high})"
 
 
 def _png(fig: plt.Figure) -> str:
