@@ -53,6 +53,7 @@ def test_runs_differing_only_in_warmup_are_separate_choices_with_one_stop_per_ba
     assert sorted(set(zip(chosen["dataset"], chosen["lr_rule"], chosen["batch_size"], strict=True))) == [
         ("cifar10", "linear", 256), ("cifar10", "linear + 5-epoch warmup", 256),
         ("mnist", "linear", 128), ("mnist", "linear", 256)]
+    assert list(dict.fromkeys(chosen["dataset"])) == ["mnist", "cifar10"]  # the registry's order, as the dropdown
 
 
 def test_a_new_choice_keeps_the_batch_size_or_the_nearest_one():

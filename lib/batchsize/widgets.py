@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .book import scale_text
-from .datasets import DATASET_NAMES, DATASET_SPECS
+from .datasets import DATASET_NAMES, DATASET_SPECS, registry_position
 from .runtable import trained
 from .style import number
 
@@ -104,15 +104,15 @@ CHOICE = ["dataset", "lr_rule", "batch_size"]
 
 
 def _choices(table: pd.DataFrame) -> pd.DataFrame:
-    """The runs, sorted by choice (`CHOICE`: every seed of one is one slider stop). A warmup other than the paper's
-    rule is part of the LR rule's name, so that runs differing only in warmup (CIFAR-10 linear with and without)
-    are separate choices, not one slider stop."""
+    """The runs, sorted by choice (`CHOICE`: every seed of one is one slider stop; data sets in the registry's
+    order). A warmup other than the paper's rule is part of the LR rule's name, so that runs differing only in
+    warmup (CIFAR-10 linear with and without) are separate choices, not one slider stop."""
     if "warmup_epochs" in table:
         extra = [w != _paper_warmup(d, b) and w > 0 for d, b, w in
                  zip(table["dataset"], table["batch_size"], table["warmup_epochs"], strict=True)]
         table = table.assign(lr_rule=[f"{r} + {w}-epoch warmup" if x else r for r, w, x in
                                       zip(table["lr_rule"], table["warmup_epochs"], extra, strict=True)])
-    return table.sort_values([*CHOICE, "seed"])
+    return table.sort_values([*CHOICE, "seed"], key=lambda c: c.map(registry_position) if c.name == "dataset" else c)
 
 
 def static_slider(table: pd.DataFrame, history: pd.DataFrame, element_id: str = "bs-explorer") -> str:
