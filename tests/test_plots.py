@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from batchsize import panels, paper, plots
+from batchsize import panels, paper, pictures, plots
 
 
 def test_ours_and_the_papers_line_of_a_data_set_share_its_one_colour():
@@ -252,9 +252,9 @@ def test_sample_images_and_synthetic_features_show_what_was_loaded():
 
     images = SimpleNamespace(x_train=torch.randn(40, 1, 4, 4), y_train=torch.arange(40) % 10)
     table = SimpleNamespace(x_train=torch.randn(50, 5), y_train=torch.arange(50) % 2)
-    fig, samples = plots.sample_images({"mnist": images, "synthetic-1k": table})
+    fig, samples = pictures.sample_images({"mnist": images, "synthetic-1k": table})
     assert len(samples) == 10 and set(samples["dataset"]) == {"mnist"} and len(fig.axes) == 10
-    fig, points = plots.synthetic_features({"mnist": images, "synthetic-1k": table}, limit=30)
+    fig, points = pictures.synthetic_features({"mnist": images, "synthetic-1k": table}, limit=30)
     assert len(points) == 30 and [ax.get_title() for ax in fig.axes] == ["Small synthetic (1K)"]
     assert abs(points["pc1"].mean()) < 1e-5  # centred: principal components of the points themselves
     plt.close("all")

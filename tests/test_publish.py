@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from batchsize import book
+from batchsize import book, captions
 from batchsize.datasets import DATASET_NAMES
 
 
@@ -149,7 +149,7 @@ def test_a_table_names_its_data_sets_as_the_book_does_and_its_csv_keeps_the_ids(
 
 
 def test_a_caption_title_names_data_sets_as_the_book_does():
-    assert book.reader_words("Table IV cifar10") == f"Table IV {DATASET_NAMES['cifar10']}"
-    assert book.reader_words("Fig. 9 synthetic-1k, mnist") == \
+    assert captions.reader_words("Table IV cifar10") == f"Table IV {DATASET_NAMES['cifar10']}"
+    assert captions.reader_words("Fig. 9 synthetic-1k, mnist") == \
         f"Fig. 9 {DATASET_NAMES['synthetic-1k']}, {DATASET_NAMES['mnist']}"
-    assert book.reader_words("fashion-mnist-like mnist2") == "fashion-mnist-like mnist2"  # only whole ids
+    assert captions.reader_words("fashion-mnist-like mnist2") == "fashion-mnist-like mnist2"  # only whole ids

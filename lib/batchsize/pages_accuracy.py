@@ -13,7 +13,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 from scipy import stats
 
-from . import analysis, book, findings, paper, paper_tables, plots, runtable, summaries
+from . import analysis, book, captions, findings, paper, paper_tables, pictures, plots, runtable, summaries
 from .critical import BOOTSTRAP_REPLICATES, bootstrap_critical
 from .data import load_dataset
 from .datasets import DATASET_NAMES, DATASETS, IN_PAPER, SYNTHETIC
@@ -29,9 +29,9 @@ _CROSSES = ("crosses: runs that did not train (where there are any, the right pa
 
 
 def scale_note(runs: pd.DataFrame) -> Markdown:
-    """Which profile each data set renders, in words (`book.scale_text`)."""
+    """Which profile each data set renders, in words (`captions.scale_text`)."""
     return Markdown(f"Each data set renders the paper profile where its paper runs are complete, else the quick one. "
-                    f"Here: {book.scale_text(runs)}.")
+                    f"Here: {captions.scale_text(runs)}.")
 
 
 def _table(dataset: str) -> str:
@@ -202,7 +202,8 @@ def data_sets(chapter: Chapter, names: list[str] | None) -> tuple[dict, str]:
     come from in words (for `data_set_pictures`)."""
     profile = get_profile(chapter.profile)
     loaded = {name: load_dataset(name, chapter.data_dir) for name in names or IN_PAPER}
-    source = f"Profile **{chapter.profile}** · data from `{book.shown_path(chapter.data_dir)}` · commit {git_commit()}."
+    source = (f"Profile **{chapter.profile}** · data from `{captions.shown_path(chapter.data_dir)}` · commit "
+              f"{git_commit()}.")
     ours = pd.DataFrame([{
         "dataset": name, "train": len(d.x_train), "test": len(d.x_test), "features": int(np.prod(d.x_train.shape[1:])),
         "classes": d.n_classes, f"{chapter.profile} train subset": profile.n_train.get(name, len(d.x_train)),
@@ -219,8 +220,8 @@ def data_sets(chapter: Chapter, names: list[str] | None) -> tuple[dict, str]:
 
 def data_set_pictures(loaded: dict, source: str) -> None:
     """A sample image per class, and the synthetic sets on their first two principal components."""
-    fig, samples = plots.sample_images(loaded)
+    fig, samples = pictures.sample_images(loaded)
     book.publish(fig, f"The first training image of each class. {source}", samples, "Sample images")
-    fig, points = plots.synthetic_features(loaded)
-    book.publish(fig, f"Synthetic training sets (up to {plots.FEATURE_POINTS:,} points each) on their first two "
+    fig, points = pictures.synthetic_features(loaded)
+    book.publish(fig, f"Synthetic training sets (up to {pictures.FEATURE_POINTS:,} points each) on their first two "
                  f"principal components, coloured by class. {source}", points, "Synthetic features")

@@ -13,6 +13,7 @@ from IPython.display import Markdown, display
 from . import (
     analysis,
     book,
+    captions,
     checks,
     findings,
     instability,
@@ -120,7 +121,7 @@ def first_updates(chapter: Chapter, mnist: pd.DataFrame) -> None:
     traced = analysis.first_updates(chapter, largest)
     left = instability.excursions(traced)
     book.publish(plots.first_updates(traced, left), "MNIST, the first updates of every seed at the two largest B "
-                 f"({book.scale_text(largest)}): mini-batch loss (log scale, cut at {plots.LOSS_CEILING:,.0f}: a "
+                 f"({captions.scale_text(largest)}): mini-batch loss (log scale, cut at {plots.LOSS_CEILING:,.0f}: a "
                  "diverging run leaves through the top), a uniform guess's loss dashed, each run's first excursion "
                  "above it marked ×, the warm-up's LR dotted (right axis).", left, "MNIST first updates",
                  runs=largest)
@@ -186,7 +187,7 @@ def cifar_slowdown(chapter: Chapter, runs: pd.DataFrame, name: str, speed: pd.Da
     cifar = runs[runs["dataset"] == "cifar10"] if len(runs) else runs
     if len(cifar):
         timed, note = timing.to_shared_target(cifar, chapter.history(cifar), speed, paper.CIFAR_SLOWDOWN)
-        book.publish(timed, f"The runs that trained at the two ends, {book.scale_text(cifar)}: epochs and training "
+        book.publish(timed, f"The runs that trained at the two ends, {captions.scale_text(cifar)}: epochs and training "
                      f"seconds to the target both reach{note}.", timed, name, runs=cifar)
 
 

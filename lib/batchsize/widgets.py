@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .book import scale_text
+from .captions import scale_text
 from .datasets import DATASET_NAMES, DATASET_SPECS, registry_position
 from .runtable import trained
 from .style import number
@@ -63,7 +63,7 @@ def run_figure(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure:
 
 
 def metrics_text(runs: pd.DataFrame) -> str:
-    """One choice's runs in words: their scale (`book.scale_text`, as every caption says it), the runs that ended
+    """One choice's runs in words: their scale (`captions.scale_text`, as every caption says it), the runs that ended
     at chance, and each metric's mean over the seeds that trained with the seeds' range (a count: its range)."""
     learned = trained(runs)
     parts = [re.sub(r"\*\*|`", "", scale_text(runs))]  # plain text: the static page shows it as text
