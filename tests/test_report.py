@@ -875,3 +875,14 @@ def test_an_estimate_that_rounds_to_zero_has_no_sign():
     assert stats.Estimate(0.1, -0.001, 0.2, 40).text(" pp") == "0.10 pp [0.00, 0.20] (n = 40)"
     assert stats.Estimate(-0.004, -0.2, 0.1, 3).text() == "0.00 [−0.20, 0.10] (n = 3)"  # a minus sign, not a hyphen
     assert stats.Estimate(12.55, 0.02, 8699.23, 2).text("×") == "12.55× [0.02, 8699] (n = 2)"
+
+
+def test_a_claim_lists_its_data_sets_in_the_registrys_order_not_by_id():
+    """A groupby sorts data sets by id (CIFAR-10, MNIST, then 10K before 1K); claim texts follow the registry."""
+    names = ["mnist", "cifar10", "synthetic-50k", "synthetic-1k", "synthetic-10k"]
+    table = runs({(d, b): 90.0 for d in names for b in (8, 32, 64)}, base_lr=0.001, base_batch=32)
+    for claim in ("gap-bound", "protocol-choice"):
+        ours, _ = verdict(claim, accuracy=table)
+        listed = [d for d in names if d in ours or DATASET_NAMES[d] in ours]
+        where = {d: ours.find(d) if d in ours else ours.find(DATASET_NAMES[d]) for d in listed}
+        assert sorted(listed, key=where.get) == in_registry_order(listed), (claim, ours)

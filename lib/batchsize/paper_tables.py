@@ -9,9 +9,9 @@ import pandas as pd
 
 from . import paper
 from .critical import FAILED, MEASURED
-from .datasets import DATASET_NAMES, DATASET_SPECS, registry_position
+from .datasets import DATASET_NAMES, DATASET_SPECS
 from .run import CHANCE_MARGIN
-from .runtable import cells, full_size, mean_by_batch, runs_profile
+from .runtable import cells, full_size, mean_by_batch, registry_sorted, runs_profile
 from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, Estimate, NotTestable, estimate, graded
 from .style import MISSING, number
 
@@ -161,7 +161,7 @@ def table_vi(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
         table[f"verdict ({label})"] = [
             NOT_TESTABLE if pd.isna(b_theirs) or setup != "paper" else _same_b(b_ours, b_theirs)
             for b_ours, b_theirs, setup in zip(table[ours], table[theirs_column], table["profile"], strict=True)]
-    return table
+    return registry_sorted(table)
 
 
 def table_vi_shown(table: pd.DataFrame) -> pd.DataFrame:
@@ -177,7 +177,7 @@ def table_vi_shown(table: pd.DataFrame) -> pd.DataFrame:
                  for what, column in (("failed", "failed_b"), ("one run", "one_run_b")) if row[column]]
         return "; ".join(parts) or MISSING
 
-    rows = table.sort_values("dataset", key=lambda d: d.map(registry_position), kind="stable").reset_index(drop=True)
+    rows = registry_sorted(table)
     return pd.DataFrame({
         "data set": [DATASET_NAMES.get(d, d) for d in rows["dataset"]],
         "verdict (optimal B)": rows["verdict (optimal B)"],

@@ -18,8 +18,9 @@ from scipy.stats import spearmanr
 
 from . import analysis, claims_accuracy, claims_landscape, claims_shapes, claims_training, claims_trends, paper
 from .critical import critical_batch_size
-from .datasets import DATASET_NAMES, PAPER_SECTIONS, in_registry_order, registry_position
+from .datasets import DATASET_NAMES, PAPER_SECTIONS, in_registry_order
 from .rulebook import Claim
+from .runtable import registry_sorted
 from .stats import NOT_TESTABLE, PARTLY, REPRODUCED, NotTestable
 from .style import number
 
@@ -115,7 +116,7 @@ def disagreements() -> pd.DataFrame:
     drops = (at[32] - at[512]).round(2)
     rule = critical_batch_size(runs.rename(columns={"B": "batch_size"}).assign(seed=0, outcome="trained"),
                                by=("dataset",), min_trained=1)  # the paper gives one number per cell
-    rule = rule.sort_values("dataset", key=lambda s: s.map(registry_position), kind="stable")
+    rule = registry_sorted(rule)
     vi = paper.table("VI").set_index("dataset")
     applied = "; ".join(f"{DATASET_NAMES[r.dataset]}: optimal {r.optimal_b}, "
                         f"B* {'none' if pd.isna(r.critical_b) else r.critical_b} "

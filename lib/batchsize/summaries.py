@@ -12,7 +12,7 @@ from scipy import stats
 
 from . import paper
 from .datasets import DATASET_NAMES, SYNTHETIC
-from .runtable import cells, full_size, mean_by_batch, trained
+from .runtable import cells, full_size, mean_by_batch, registry_sorted, trained
 from .stats import Estimate, difference, log_estimate, pearson_log_b_gap, ratio
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def sharpness_ratios(sharp: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFr
     with the Welch interval on the log scale (`stats.ratio`); no ratio (NaN, `positive` no) where a value is not
     positive (an estimate such as Hutchinson's trace can be). The report's sharpness claims judge these rows."""
     rows = []
-    for name, part in sharp.groupby("dataset"):
+    for name, part in registry_sorted(sharp).groupby("dataset", sort=False):
         small, large = sharpness_pair(part["batch_size"])
         if small == large:
             continue
@@ -57,7 +57,7 @@ def rank_agreement(sharp: pd.DataFrame, first: str, second: str) -> pd.DataFrame
     """Whether two sharpness measures order the batch sizes of each data set the same way: the B from the
     flattest to the sharpest by each measure's seed mean, and Kendall's τ between the two sets of means."""
     rows = []
-    for name, part in sharp.groupby("dataset"):
+    for name, part in registry_sorted(sharp).groupby("dataset", sort=False):
         means = part.groupby("batch_size")[[first, second]].mean()
         if len(means) < 2:
             continue
@@ -194,7 +194,7 @@ def gap_bound_table(runs: pd.DataFrame) -> pd.DataFrame:
     top = at["CI high"].fillna(at["gap"])
     worst = at.loc[top.groupby(at["dataset"]).idxmax()].reset_index(drop=True)
     worst[f"below {paper.GAP_BOUND:g}%"] = (worst["CI high"] < paper.GAP_BOUND) & (worst["status"] == MEASURED)
-    return worst.drop(columns=["runs"])
+    return registry_sorted(worst.drop(columns=["runs"]))
 
 
 def matched_curves(curves: pd.DataFrame) -> pd.DataFrame:
@@ -326,7 +326,7 @@ def protocol_table(runs: pd.DataFrame, gap_threshold: float | None = None) -> pd
     from .protocol import adjust_for_gap, recommend_batch_size
 
     best = critical_batch_size(runs, by=("dataset",)).set_index("dataset")
-    acc, gap = cells(runs), cells(runs, "gap").set_index(["dataset", "batch_size"])["gap"]
+    acc, gap = registry_sorted(cells(runs)), cells(runs, "gap").set_index(["dataset", "batch_size"])["gap"]
     rows = []
     for name, part in acc.groupby("dataset", sort=False):
         first = runs[runs["dataset"] == name].iloc[0]

@@ -12,9 +12,8 @@ import numpy as np
 import pandas as pd
 
 from .critical import FAILED, MEASURED
-from .datasets import registry_position
 from .run import ACCURACY_TARGET, trained
-from .runtable import cells
+from .runtable import cells, registry_sorted
 from .stats import Estimate, ratio
 from .store import REPO_ROOT
 
@@ -243,8 +242,7 @@ def speed_ratios(runs: pd.DataFrame, speed: pd.DataFrame | None) -> pd.DataFrame
                     f"{what} note": (note + left_out).removeprefix("; ")}
         rows.append(row)
     table = pd.DataFrame(rows)
-    return table.sort_values("dataset", key=lambda d: d.map(registry_position), kind="stable",
-                             ignore_index=True) if rows else table
+    return registry_sorted(table) if rows else table
 
 
 RATIOS = {PER_EPOCH: "per-epoch speed-up (×)", EPOCHS: "epochs, large ÷ small (×)",
