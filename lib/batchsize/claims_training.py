@@ -34,7 +34,7 @@ PEARSON_TOL = 0.1  # r within 0.1 of the paper's
 EXTRA_TOL = 0.25  # the extra epochs within this of the paper's
 LSR_TOL, LSR_GAP_TOL = 3.0, 1.5  # pp: the LR ablation's accuracy and gap effects within these of the paper's
 TARGET = paper.CONVERGENCE_TARGET  # the paper's convergence criterion: first epoch above it
-GPU = "not testable on this hardware (the paper's times are GPU epoch times); this CPU's"
+GPU = f"not testable on this hardware (the paper's times come from {paper.HARDWARE}); this CPU's"
 
 
 def _pearson(tables: dict, profile: str) -> tuple[str, str]:
@@ -95,8 +95,8 @@ def _epoch_speedup(tables: dict, profile: str) -> tuple[str, str]:
 CLAIMS.append(
     Claim("epoch-speedup", "§IV-C", f"Large batches cut per-epoch time by {paper.span(paper.EPOCH_SPEEDUP)}×",
           f"{paper.span(paper.EPOCH_SPEEDUP)}×", "efficiency",
-          "not testable on this hardware: the paper's are GPU epoch times; ours (B = 1 over the largest measured B, "
-          "this CPU) are shown beside them", _epoch_speedup, section=RATIOS))
+          f"not testable on this hardware: the paper's times come from {paper.HARDWARE}; ours (B = 1 over the largest "
+          "measured B, this CPU) are shown beside them", _epoch_speedup, section=RATIOS))
 
 
 def _extra_epochs(tables: dict, profile: str) -> tuple[str, str]:

@@ -134,7 +134,8 @@ def why_not_testable(row: pd.Series) -> str:
     """Why a claim could not be tested here, in plain words."""
     reason = row["ours"].removeprefix("cannot be tested here: ")
     if "GPU" in reason:
-        return "the paper's times were measured on a GPU, ours on a CPU; ours are shown beside them"
+        return f"the paper's times come from other hardware ({paper.HARDWARE}), ours from a 2-core CPU; ours are " \
+               "shown beside them"
     for section, ids in DATASET_CLAIMS.items():
         if row["claim"] in ids:
             return f"these need {DATASET_NAMES[section]} trained at the paper's scale"
