@@ -105,12 +105,20 @@ def test_sharpness_panels_use_a_log_scale_only_where_every_value_is_positive():
 
 def test_epoch_times_and_curves_draw_two_panels_per_data_set_in_the_run_tables_order():
     runs = pd.DataFrame({"dataset": ["synthetic-10k", "synthetic-1k"] * 2, "batch_size": [8, 8, 64, 64],
-                         "median_epoch_time": [1.0, 2.0, 0.5, 0.4], "seed": 42})
+                         "median_epoch_time": [1.0, 2.0, 0.5, 0.4], "seed": 42, "key": list("abcd"),
+                         "outcome": ["trained"] * 3 + ["collapsed"]})
     history = pd.DataFrame({"dataset": ["synthetic-10k", "synthetic-1k"] * 4, "batch_size": [8, 8, 64, 64] * 2,
-                            "epoch": [1] * 4 + [2] * 4, "test_acc": range(8), "seed": 42})
+                            "epoch": [1] * 4 + [2] * 4, "test_acc": [60.0, 70, 80, 50] * 2, "seed": 42,
+                            "key": list("abcd") * 2})
     fig = plots.epoch_times_and_curves(runs, history)
     assert [ax.get_title() for ax in fig.axes] == ["Medium synthetic (10K)"] * 2 + ["Small synthetic (1K)"] * 2
     assert [ax.get_yscale() for ax in fig.axes] == ["log", "linear"] * 2
+    # the collapsed run (1K, B = 64): its own grey dotted line and a label, not one of the mean curves
+    dotted = [line for line in fig.axes[3].get_lines() if line.get_linestyle() == ":"]
+    assert [list(line.get_ydata()) for line in dotted] == [[50.0, 50.0]]
+    assert [t.get_text() for t in fig.axes[3].texts] == ["B = 64, did not train"]
+    assert not [t.get_text() for t in fig.axes[1].texts]
+    assert 0 <= fig.axes[3].get_ylim()[0] and fig.axes[3].get_ylim()[1] <= 100
     plt.close(fig)
 
 

@@ -163,7 +163,9 @@ def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> None:
         part = runs[runs["dataset"].isin(group)]
         if len(part):
             book.publish(plots.epoch_times_and_curves(part, history), "Median epoch time against B (log scale; "
-                         "dotted squares: the paper, on its hardware) and test accuracy per epoch for every B.",
+                         "dotted squares: the paper, on its hardware) and test accuracy per epoch for every B: the "
+                         "mean over the runs that trained, with the 95 % t interval over seeds (cut at 0 and 100 %); "
+                         "a run that did not train on its own, grey and dotted, not in the mean.",
                          runtable.mean_by_batch(part), figure, runs=part)
 
 

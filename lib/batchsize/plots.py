@@ -114,8 +114,10 @@ def sharpness_panels(sharp: pd.DataFrame, metrics: tuple[str, ...], paper: dict[
 @drawn_by
 def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> plt.Figure:
     """Figs 6–8: per data set of `runs` (in the order the run table lists them), median epoch time against B on a
-    log scale beside the paper's, and the test accuracy per epoch of every B."""
+    log scale beside the paper's, and the test accuracy per epoch of every B: the mean over the runs that trained,
+    each run that did not on its own (grey, dotted), never averaged in."""
     datasets = list(dict.fromkeys(runs["dataset"]))
+    learned = set(runs.loc[trained(runs), "key"])
     fig, axes = grid(2 * len(datasets), ncols=2)
     for i, name in enumerate(datasets):
         theirs = paper_values.accuracy_table(name).assign(dataset=name).rename(
@@ -123,7 +125,16 @@ def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> plt.Fig
         by_batch(runs[runs["dataset"] == name], "median_epoch_time", ax=axes[2 * i], paper=theirs,
                  title=DATASET_NAMES[name])
         axes[2 * i].set_yscale("log")
-        learning_curves(history[history["dataset"] == name], "test_acc", ax=axes[2 * i + 1], title=DATASET_NAMES[name])
+        curves = history[history["dataset"] == name]
+        ok = curves["key"].isin(learned)
+        ax = learning_curves(curves[ok], "test_acc", ax=axes[2 * i + 1], title=DATASET_NAMES[name])
+        for _, failed in curves[~ok].groupby("key"):
+            b = int(failed["batch_size"].iloc[0])
+            ax.plot(failed["epoch"], failed["test_acc"], ls=":", color="0.45", lw=1.2)
+            ax.annotate(f"B = {b}, did not train", (failed["epoch"].iloc[-1], failed["test_acc"].iloc[-1]),
+                        fontsize=7, color="0.35", ha="right", va="bottom")
+        low, high = ax.get_ylim()  # an accuracy cannot leave [0, 100]: a wide interval's band is cut there
+        ax.set_ylim(max(low, 0.0), min(high, 100.0))
     fig.tight_layout()
     return fig
 
