@@ -372,6 +372,8 @@ def test_cifar_collapse():
                               collapse[(collapse["batch_size"] == 1024) & (collapse["seed"] != SEEDS[0])]])
     ours, verdict_ = verdict("cifar-collapse", accuracy=two_of_three)  # 50.3 % once, at chance twice
     assert verdict_ == stats.PARTLY and ours.startswith("2 of 3 runs near random")
+    each = [f"seed {s}: " for s in SEEDS]  # each run listed, not a mean over trained and collapsed runs
+    assert all(e in ours for e in each) and ours.count("(at chance)") == 2 and "[" not in ours.split(";")[0]
 
 
 def test_cifar_slowdown_says_80_percent_cannot_decide_it_and_times_a_target_both_reach():
