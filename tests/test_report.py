@@ -888,3 +888,18 @@ def test_a_claim_lists_its_data_sets_in_the_registrys_order_not_by_id():
         listed = [d for d in names if d in ours or DATASET_NAMES[d] in ours]
         where = {d: ours.find(d) if d in ours else ours.find(DATASET_NAMES[d]) for d in listed}
         assert sorted(listed, key=where.get) == in_registry_order(listed), (claim, ours)
+
+
+def test_table_ivs_row_at_chance_needs_most_runs_at_chance_for_partly():
+    """Table IV's B = 1024 is itself at chance: every run at chance reproduces it, most of them (2 of 3) partly,
+    half of them (1 of 2: a failed cell, but not most) does not."""
+    def row_verdict(outcomes: str) -> str:
+        cells = {("cifar10", 1024): 50.0}
+        table = runs(cells, outcome={("cifar10", 1024): "collapsed"})
+        table = table.iloc[:len(outcomes)].assign(
+            outcome=["collapsed" if o == "c" else "trained" for o in outcomes],
+            test_acc=[10.0 if o == "c" else 50.0 for o in outcomes])
+        rows = paper_tables.compare_accuracy(table, "cifar10", "paper").set_index("B")
+        return rows.loc[1024, "verdict (test acc)"]
+
+    assert [row_verdict(o) for o in ("ccc", "cct", "ct")] == [stats.REPRODUCED, stats.PARTLY, stats.NOT_REPRODUCED]

@@ -95,8 +95,10 @@ def _cell_verdict(row: pd.Series, column: str, profile: str, tol: float, partly_
         return NOT_TESTABLE
     if row["status"] == FAILED:  # the paper's number was not reached: most of our runs did not train
         testable = profile == "paper" and not pd.isna(row[f"paper {column}"])  # as `absolute_verdict`
-        if testable and paper_at_chance:
-            return REPRODUCED if row["at chance"] == row["seeds"] >= 2 else PARTLY
+        if testable and paper_at_chance:  # most runs at chance, as the paper's: partly; half (1 of 2) is not most
+            if row["at chance"] == row["seeds"] >= 2:
+                return REPRODUCED
+            return PARTLY if row["at chance"] > row["seeds"] / 2 else NOT_REPRODUCED
         return NOT_REPRODUCED if testable else NOT_TESTABLE
     low, high = (row[f"{column} CI low"], row[f"{column} CI high"]) if row["status"] == MEASURED else \
         (row[column], row[column])
