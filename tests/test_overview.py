@@ -161,3 +161,10 @@ def test_many_claims_of_a_verdict_none_of_them_central_are_named_a_few_and_count
     held = text.split("Held in part (6): ")[1].split("</p>")[0]
     named = [c for c in verdicts["claim"] if c in partly][:overview.FEW]  # the first few, in the report's order
     assert all(overview.HEADLINES[c][1:] in held for c in named) and "and 1 more claim (listed below)" in held
+
+
+def test_a_count_names_its_noun_in_the_right_number():
+    from batchsize.style import counted
+
+    assert [counted(1, "seed"), counted(3, "seed"), counted(1000, "run"), counted(2, "body", "bodies")] == [
+        "1 seed", "3 seeds", "1,000 runs", "2 bodies"]

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .datasets import DATASET_NAMES, DATASET_SPECS, registry_position
 from .store import REPO_ROOT
+from .style import counted
 
 SCALES = {"paper": "paper scale", "quick": "reduced scale", "smoke": "smoke-test scale"}  # a profile in reader words
 
@@ -29,7 +30,7 @@ def _seeds(runs: pd.DataFrame) -> str:
     """'3 seeds', '1 seed', or '3–5 seeds' where the cells (a training-set size and B) have different numbers."""
     per_cell = runs.groupby([c for c in ("train_size", "batch_size") if c in runs])["seed"].nunique()
     low, high = int(per_cell.min()), int(per_cell.max())
-    return f"{low}–{high} seeds" if low != high else f"{low} seed" + ("s" if low != 1 else "")
+    return f"{low}–{high} seeds" if low != high else counted(low, "seed")
 
 
 def scale_text(table: pd.DataFrame) -> str:

@@ -43,7 +43,7 @@ from .stats import (
     parts_verdict,
     ratio,
 )
-from .style import number
+from .style import counted, number
 from .summaries import failure_table
 from .timing import to_shared_target
 
@@ -70,10 +70,10 @@ def table_rows(datasets: Sequence[str], name: str, column: str = "test_acc"):
                  if error.notna().any() else "")
         chance = int(compared["at chance"].sum())
         fewest, most = int(compared["seeds"].min()), int(compared["seeds"].max())
-        seeds = f"{fewest} seeds" if fewest == most else f"{fewest}–{most} seeds"  # never "3–3 seeds"
+        seeds = counted(fewest, "seed") if fewest == most else f"{fewest}–{most} seeds"  # never "3–3 seeds"
         ours = (f"{verdicts.count(REPRODUCED)} of {len(verdicts)} B reproduced, "
                 f"{sum(v != NOT_REPRODUCED for v in verdicts)} at least partly (95 % intervals, {seeds}"
-                f"{f', {chance} runs at chance' if chance else ''}){worst}")
+                f"{', ' + counted(chance, 'run') + ' at chance' if chance else ''}){worst}")
         verdict = parts_verdict(verdicts)
         expected = sum(int(paper.accuracy_table(d)[column].notna().sum()) for d in datasets)
         if len(compared) < expected:  # a row (or a data set) we did not run is no row reproduced

@@ -21,7 +21,7 @@ from .stats import (
     graded,
     parts_verdict,
 )
-from .style import number
+from .style import counted, number
 from .summaries import gap_bound_table, pearson_table
 from .timing import AT_FLOOR, EPOCHS, LOWER_BOUND, PER_EPOCH, WALL_CLOCK, ratio_text, speed_ratios
 
@@ -41,7 +41,7 @@ def _pearson(tables: dict, profile: str) -> tuple[str, str]:
     result = pearson_table(runs_of(tables)).iloc[0]  # over all data sets, as the gap chapter's first row
     ours = (f"r = {number(result['r'])} [{number(result['ci_low'])}, {number(result['ci_high'])}], "
             f"p = {number(result['p'], 'p')}, "
-            f"n = {result['n']} ({result['at chance']} runs at chance left out)")
+            f"n = {result['n']} ({counted(int(result['at chance']), 'run')} at chance left out)")
     r = Estimate(result["r"], result["ci_low"], result["ci_high"], int(result["n"]))
     verdict = effect_graded(r, paper.PEARSON_R, PEARSON_TOL)
     return ours, PARTLY if verdict == REPRODUCED and result["p"] >= paper.PEARSON_P else verdict

@@ -44,6 +44,11 @@ def quantity_of(column: str) -> str:
     return next((quantity for pattern, quantity in _COLUMNS if re.search(pattern, name)), "value")
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 seed', '3 seeds', '1,000 runs': a count with its noun in the right number (never "1 runs" or "seed(s)")."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def number(value: object, quantity: str = "value", sign: bool = False, decimals: int = 2) -> str:
     """`value` in the house style for its `quantity` (see the module); `decimals` for a plain `value`."""
     if value is None or isinstance(value, str):

@@ -16,6 +16,7 @@ from .run import ACCURACY_TARGET, trained
 from .runtable import cells, registry_sorted
 from .stats import Estimate, ratio
 from .store import REPO_ROOT
+from .style import counted
 
 
 def converged(part: pd.DataFrame) -> pd.Series:
@@ -304,7 +305,8 @@ def cnn_speed(path=CNN_BENCHMARK) -> pd.DataFrame:
     result = json.loads(Path(path).read_text())
     m = result["machine"]
     cpu = f"{m['cpu']} (bf16 {'native' if m.get('native_bf16') else 'emulated'})"
-    source = f"`benchmarks/cnn.py`, {cpu}, {m['torch_threads']} thread(s), {m['date'][:10]}, commit {m['commit']}"
+    threads = counted(int(m["torch_threads"]), "thread")
+    source = f"`benchmarks/cnn.py`, {cpu}, {threads}, {m['date'][:10]}, commit {m['commit']}"
     return pd.DataFrame([{"dataset": r["dataset"], "precision": r["precision"], "batch_size": r["batch_size"],
                           "img_s": r["all_img_s"], "cpu": cpu, "source": source} for r in result["rows"]])
 
