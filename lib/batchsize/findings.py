@@ -176,7 +176,8 @@ def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
         return "No data set has both a B* and an estimate of B_noise here, so the two cannot be compared."
 
     def listed(part: pd.DataFrame) -> str:
-        return ", ".join(f"{r['dataset']} (B_noise/B* = {r['B_noise / B*']:.2g})" for _, r in part.iterrows())
+        return ", ".join(f"{DATASET_NAMES[r['dataset']]} (B_noise/B* = {r['B_noise / B*']:.2g})"
+                         for _, r in part.iterrows())
 
     agree = both[both["agreement"] == f"within a factor {factor:g}"]
     text = (f"B_noise agrees with the measured B* within a factor {factor:g} on {len(agree)} of the {len(both)} "
@@ -188,10 +189,11 @@ def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
     undecided = both[both["agreement"] == "undecided"]
     if len(undecided):
         text += ("; the seeds cannot tell on " + ", ".join(
-            f"{r['dataset']} (B_noise/B* = {r['B_noise / B*']:.2g}, 95 % interval {r['ratio CI low']:.2g}–"
-            f"{r['ratio CI high']:.2g})" for _, r in undecided.iterrows()))
+            f"{DATASET_NAMES[r['dataset']]} (B_noise/B* = {r['B_noise / B*']:.2g}, 95 % interval "
+            f"{r['ratio CI low']:.2g}–{r['ratio CI high']:.2g})" for _, r in undecided.iterrows()))
     if len(missing):
-        text += "; not compared: " + ", ".join(f"{r['dataset']} ({r['agreement']})" for _, r in missing.iterrows())
+        text += "; not compared: " + ", ".join(f"{DATASET_NAMES[r['dataset']]} ({r['agreement']})"
+                                               for _, r in missing.iterrows())
     return text + "."
 
 

@@ -24,7 +24,7 @@ from . import (
     summaries,
     timing,
 )
-from .datasets import DATASET_SPECS, IN_PAPER, SYNTHETIC
+from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC, in_registry_order
 from .plan import get_profile
 from .run import ACCURACY_TARGET
 from .style import number
@@ -173,14 +173,15 @@ def time_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float, speed
     """Epochs and seconds to each data set's target accuracy (`timing.runs_to_target`), per cell."""
     to_target = timing.runs_to_target(runs, history, rule, speed)
     cells = timing.target_cells(to_target)
-    timed_apart = sorted(to_target.loc[to_target["epoch times from"] == "benchmark", "dataset"].unique())
+    timed_apart = [DATASET_NAMES[d] for d in in_registry_order(
+        to_target.loc[to_target["epoch times from"] == "benchmark", "dataset"].unique())]
     book.publish(plots.time_to_target(to_target), "Epochs and training seconds (that epoch × the epoch time) until "
                  f"the test accuracy first reaches the target: {ACCURACY_TARGET:.0f}% where two B reach it, else "
                  f"{rule} × the best accuracy of the data set (column `target`). Missing points: never reached in "
                  "the epoch budget. Epoch times: each run's median"
                  + (f", except for {', '.join(timed_apart)}, whose runs several sweeps timed: there each run's "
                     f"training images ÷ the training rate at its B measured by {speed['source'].iloc[0]} (column "
-                    "`epoch_times_from`)"
+                    "“epoch times from”)"
                     if timed_apart else "") + ".", cells, "Time to target", runs=runs)
 
 
@@ -189,8 +190,9 @@ def cifar_slowdown(chapter: Chapter, runs: pd.DataFrame, name: str, speed: pd.Da
     cifar = runs[runs["dataset"] == "cifar10"] if len(runs) else runs
     if len(cifar):
         timed, note = timing.to_shared_target(cifar, chapter.history(cifar), speed, paper.CIFAR_SLOWDOWN)
-        book.publish(timed, f"The runs that trained at the two ends, {captions.scale_text(cifar)}: epochs and training "
-                     f"seconds to the target both reach{note}.", timed, name, runs=cifar)
+        book.publish(book.styled(timed.drop(columns="key")), "The runs that trained at the two ends, "
+                     f"{captions.scale_text(cifar)}: epochs and training seconds to the target both reach{note}.",
+                     timed, name, runs=cifar)
 
 
 def efficiency_ratios(runs: pd.DataFrame, speed: pd.DataFrame) -> None:
