@@ -124,7 +124,7 @@ def best_batch_sizes(runs: pd.DataFrame) -> pd.DataFrame:
     from .critical import critical_batch_size
 
     full = full_size(runs)
-    found = critical_batch_size(full, by=("dataset",))
+    found = registry_sorted(critical_batch_size(full, by=("dataset",)))
     at = cells(full).set_index(["dataset", "batch_size"])
     rows = []
     for r in found.itertuples():
@@ -176,7 +176,8 @@ def pearson_table(runs: pd.DataFrame) -> pd.DataFrame:
     rows = [{"data": "all data sets", **pearson_log_b_gap(runs[learned]), "at chance": int((~learned).sum())}]
     rows += [{"data": DATASET_NAMES[d], **pearson_log_b_gap(part[trained(part)]),
               "at chance": int((~trained(part)).sum())}
-             for d, part in runs.groupby("dataset") if part.loc[trained(part), "batch_size"].nunique() > 2]
+             for d, part in registry_sorted(runs).groupby("dataset", sort=False)
+             if part.loc[trained(part), "batch_size"].nunique() > 2]
     table = pd.DataFrame(rows)
     table["paper"] = [f"r = {paper.PEARSON_R}, p < {paper.PEARSON_P}"] + [""] * (len(table) - 1)
     return table
@@ -294,8 +295,9 @@ def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: 
                      "B_noise": ours.mean, "CI low": ours.low, "CI high": ours.high, "seeds": ours.n,
                      "not estimable": int(part["b_noise"].isna().sum()), "B_noise / B*": ours.mean / scale,
                      "ratio CI low": ours.low / scale, "ratio CI high": ours.high / scale, "agreement": agreement})
-    return pd.DataFrame(rows, columns=["dataset", "N", "B*", "trained B", "B_noise", "CI low", "CI high", "seeds",
-                                       "not estimable", "B_noise / B*", "ratio CI low", "ratio CI high", "agreement"])
+    return registry_sorted(pd.DataFrame(rows, columns=[
+        "dataset", "N", "B*", "trained B", "B_noise", "CI low", "CI high", "seeds", "not estimable", "B_noise / B*",
+        "ratio CI low", "ratio CI high", "agreement"]))
 
 
 def precision_check_cells(runs: pd.DataFrame) -> pd.DataFrame:
