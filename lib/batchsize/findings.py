@@ -167,6 +167,27 @@ def matched_steps_conclusion(table: pd.DataFrame, base: int = 32) -> str:
     return " ".join(sentences)
 
 
+def pearson_per_dataset(table: pd.DataFrame) -> str:
+    """What the per-data-set rows of `summaries.pearson_table` say, in words: where Δ grows with B (all of r's
+    interval above 0, the paper's direction), where it shrinks (all below 0, the opposite), where the runs cannot
+    tell; pooled over data sets, levels of Δ that differ by data set decide r as much as B does."""
+    rows = table.iloc[1:]
+    if rows.empty:
+        return "No data set has runs at more than two batch sizes: no correlation per data set."
+
+    def listed(part: pd.DataFrame) -> str:
+        return ", ".join(f"{r['data']} (r = {number(r['r'])}, 95 % CI {number(r['ci_low'])} to "
+                         f"{number(r['ci_high'])})" for _, r in part.iterrows())
+
+    grows, shrinks = rows[rows["ci_low"] > 0], rows[rows["ci_high"] < 0]
+    parts = [f"Δ grows with B on {listed(grows)}" if len(grows) else "",
+             f"Δ shrinks as B grows on {listed(shrinks)}, the opposite of the paper's direction" if len(shrinks)
+             else ""]
+    unclear = rows.drop(index=[*grows.index, *shrinks.index])
+    parts.append(f"the runs cannot tell a direction on {', '.join(unclear['data'])}" if len(unclear) else "")
+    return "Per data set: " + "; ".join(p for p in parts if p) + "."
+
+
 def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
     """In words, from `summaries.noise_against_critical`: on how many data sets B_noise and B* agree within
     `factor`, and which way the others lie."""

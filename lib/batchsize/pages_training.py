@@ -54,7 +54,8 @@ def pearson(runs: pd.DataFrame) -> None:
                      f"to {number(overall['ci_high'])}, p = {number(overall['p'], 'p')}, n = {overall['n']}); the "
                      "paper reports "
                      f"r = {paper.PEARSON_R} with p < {paper.PEARSON_P}. Pooling data sets mixes levels of Δ that "
-                     "differ by data set, so the per-data-set values say more."))
+                     "differ by data set, so the per-data-set values say more. "
+                     + findings.pearson_per_dataset(table)))
 
 
 def gap_bound(runs: pd.DataFrame) -> None:
