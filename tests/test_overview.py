@@ -24,6 +24,7 @@ def test_numbers_follow_the_house_style():
     assert number(5000, "count") == "5,000" and number(60_000.0, "count") == "60,000"
     assert number(1024, "batch") == "1024"
     assert quantity_of("loss vs best (pp)") == "pp" and quantity_of("test loss") == "measure"
+    assert quantity_of("B_noise / B*") == "ratio" and quantity_of("B*") == "batch"  # a ratio of B, not a B
     assert number(0.9961, "r2") == "0.996" and number(0.8712, "r") == "0.87"
     # learning rates: 3 significant digits, no padding zeros, never an exponent (√-scaling gives 0.00282843)
     assert [number(lr, "lr") for lr in (0.001 * 8 ** 0.5, 0.0078125, 0.001, 0.4, 1e-5, 25.6)] == [

@@ -25,7 +25,7 @@ MISSING = "—"
 # name, a batch size (`batch`).
 _COLUMNS = [
     (r"\((pp|%)\)", "pp"),  # a unit in the name decides: "loss vs best (pp)" is percentage points, not a loss
-    (r"ratio|×|÷|speed|factor", "ratio"),
+    (r"ratio|×|÷| / |speed|factor", "ratio"),  # "B_noise / B*" is a ratio, not a batch size
     (r"\b(updates|steps)\b", "count"),  # before the batch size: "B = 32 updates" counts updates
     (r"(^|[\s(])(b|b\*|batch[\s_]size|trained b|b small|b large|optimal[\s_]b|critical[\s_]b)($|[\s)])", "batch"),
     (r"r²|r2\b", "r2"),
