@@ -1,13 +1,13 @@
 """The accuracy chapter's "Is it the data?" (issue 26 §2): the drop in test accuracy between two B per data set
-(`summaries.data_drops`), what MNIST, Fashion-MNIST and CIFAR-10 together say of the paper's explanation
-(`findings.data_explanation`) for every outcome, and the sections when Fashion-MNIST has no runs (its files absent)."""
+(`drops.data_drops`), what MNIST, Fashion-MNIST and CIFAR-10 together say of the paper's explanation
+(`drops.data_explanation`) for every outcome, and the sections when Fashion-MNIST has no runs (its files absent)."""
 
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
-from batchsize import findings, pages_accuracy, summaries
+from batchsize import drops, pages_accuracy
 
 FASHION = "fashion-mnist"
 DATASETS = ["mnist", FASHION, "cifar10"]
@@ -25,24 +25,24 @@ def runs(accuracy: dict[str, dict[int, float]], spread: float = 0.1, profile: st
     return table.assign(diverged=False, train_acc=table["test_acc"] + table["gap"])
 
 
-def drops(mnist: float, fashion: float | None, cifar: float, spread: float = 0.1) -> pd.DataFrame:
+def drops_of(mnist: float, fashion: float | None, cifar: float, spread: float = 0.1) -> pd.DataFrame:
     """`data_drops` of runs whose accuracy falls by the given pp from B = 32 to 512 (None: no Fashion-MNIST runs)."""
     falls = {"mnist": mnist, FASHION: fashion, "cifar10": cifar}
-    return summaries.data_drops(runs({d: {32: 95.0, 512: 95.0 - f} for d, f in falls.items() if f is not None},
+    return drops.data_drops(runs({d: {32: 95.0, 512: 95.0 - f} for d, f in falls.items() if f is not None},
                                      spread), DATASETS)
 
 
 def explained(*args, **kwargs) -> str:
-    return findings.data_explanation(drops(*args, **kwargs), FASHION)
+    return drops.data_explanation(drops_of(*args, **kwargs), FASHION)
 
 
 def test_the_drop_is_between_the_papers_b_or_the_ones_all_data_sets_share_nearest():
-    assert summaries.drop_ends(runs({"mnist": {32: 99.0, 512: 99.0}, "cifar10": {32: 80.0, 512: 60.0}})) == (32, 512)
+    assert drops.drop_ends(runs({"mnist": {32: 99.0, 512: 99.0}, "cifar10": {32: 80.0, 512: 60.0}})) == (32, 512)
     quick = runs({"mnist": dict.fromkeys((1, 8, 32, 128, 256), 97.0), "cifar10": dict.fromkeys((8, 32, 64, 256), 30.0)})
-    assert summaries.drop_ends(quick) == (32, 256)
-    assert summaries.drop_ends(runs({"mnist": {16: 90.0, 128: 90.0}, "cifar10": {16: 30.0, 128: 30.0}})) == (16, 128)
-    assert summaries.drop_ends(runs({"mnist": {16: 90.0, 32: 90.0}, "cifar10": {64: 30.0, 128: 30.0}})) is None
-    table = drops(0.2, 20.0, 21.0)
+    assert drops.drop_ends(quick) == (32, 256)
+    assert drops.drop_ends(runs({"mnist": {16: 90.0, 128: 90.0}, "cifar10": {16: 30.0, 128: 30.0}})) == (16, 128)
+    assert drops.drop_ends(runs({"mnist": {16: 90.0, 32: 90.0}, "cifar10": {64: 30.0, 128: 30.0}})) is None
+    table = drops_of(0.2, 20.0, 21.0)
     assert list(table["dataset"]) == DATASETS and table["drop (pp)"].round(2).tolist() == [0.2, 20.0, 21.0]
     assert (table["CI low"] < table["drop (pp)"]).all() and (table["seeds"] == 3).all()
 
@@ -68,16 +68,16 @@ def test_it_cannot_tell_without_fashion_mnist_or_when_the_intervals_overlap_both
     assert "overlaps both MNIST's and CIFAR-10's" in explained(0.0, 3.0, 6.0, spread=1.0)
     assert "**Cannot tell:** CIFAR-10 loses no more than MNIST" in explained(0.2, 10.0, 0.3)
     assert "**Both play a part:**" in explained(0.2, 10.0, 21.0)
-    with_one_seed = drops(0.2, 20.0, 21.0).assign(**{"CI low": float("nan"), "CI high": float("nan")})
-    assert "**Cannot tell yet:** MNIST and Fashion-MNIST and CIFAR-10 have no drop" in findings.data_explanation(
+    with_one_seed = drops_of(0.2, 20.0, 21.0).assign(**{"CI low": float("nan"), "CI high": float("nan")})
+    assert "**Cannot tell yet:** MNIST and Fashion-MNIST and CIFAR-10 have no drop" in drops.data_explanation(
         with_one_seed, FASHION)
 
 
 def test_a_collapse_at_the_large_b_is_the_largest_drop_not_a_missing_one():
-    table = summaries.data_drops(runs({"mnist": {32: 99.0, 512: 98.9}, FASHION: {32: 90.0, 512: 89.9},
+    table = drops.data_drops(runs({"mnist": {32: 99.0, 512: 98.9}, FASHION: {32: 90.0, 512: 89.9},
                                        "cifar10": {32: 80.0, 512: 10.0}}), DATASETS)
     assert table.set_index("dataset")["large B failed"].to_dict() == {"mnist": False, FASHION: False, "cifar10": True}
-    text = findings.data_explanation(table, FASHION)
+    text = drops.data_explanation(table, FASHION)
     assert "a collapse (most runs at B = 512 did not train) on CIFAR-10" in text and "**Against" in text
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from batchsize import panels, paper, plots
+from batchsize import panels, paper, pictures, plots
 
 
 def test_ours_and_the_papers_line_of_a_data_set_share_its_one_colour():
@@ -105,12 +105,20 @@ def test_sharpness_panels_use_a_log_scale_only_where_every_value_is_positive():
 
 def test_epoch_times_and_curves_draw_two_panels_per_data_set_in_the_run_tables_order():
     runs = pd.DataFrame({"dataset": ["synthetic-10k", "synthetic-1k"] * 2, "batch_size": [8, 8, 64, 64],
-                         "median_epoch_time": [1.0, 2.0, 0.5, 0.4], "seed": 42})
+                         "median_epoch_time": [1.0, 2.0, 0.5, 0.4], "seed": 42, "key": list("abcd"),
+                         "outcome": ["trained"] * 3 + ["collapsed"]})
     history = pd.DataFrame({"dataset": ["synthetic-10k", "synthetic-1k"] * 4, "batch_size": [8, 8, 64, 64] * 2,
-                            "epoch": [1] * 4 + [2] * 4, "test_acc": range(8), "seed": 42})
+                            "epoch": [1] * 4 + [2] * 4, "test_acc": [60.0, 70, 80, 50] * 2, "seed": 42,
+                            "key": list("abcd") * 2})
     fig = plots.epoch_times_and_curves(runs, history)
     assert [ax.get_title() for ax in fig.axes] == ["Medium synthetic (10K)"] * 2 + ["Small synthetic (1K)"] * 2
     assert [ax.get_yscale() for ax in fig.axes] == ["log", "linear"] * 2
+    # the collapsed run (1K, B = 64): its own grey dotted line and a label, not one of the mean curves
+    dotted = [line for line in fig.axes[3].get_lines() if line.get_linestyle() == ":"]
+    assert [list(line.get_ydata()) for line in dotted] == [[50.0, 50.0]]
+    assert [t.get_text() for t in fig.axes[3].texts] == ["B = 64, did not train"]
+    assert not [t.get_text() for t in fig.axes[1].texts]
+    assert 0 <= fig.axes[3].get_ylim()[0] and fig.axes[3].get_ylim()[1] <= 100
     plt.close(fig)
 
 
@@ -252,9 +260,9 @@ def test_sample_images_and_synthetic_features_show_what_was_loaded():
 
     images = SimpleNamespace(x_train=torch.randn(40, 1, 4, 4), y_train=torch.arange(40) % 10)
     table = SimpleNamespace(x_train=torch.randn(50, 5), y_train=torch.arange(50) % 2)
-    fig, samples = plots.sample_images({"mnist": images, "synthetic-1k": table})
+    fig, samples = pictures.sample_images({"mnist": images, "synthetic-1k": table})
     assert len(samples) == 10 and set(samples["dataset"]) == {"mnist"} and len(fig.axes) == 10
-    fig, points = plots.synthetic_features({"mnist": images, "synthetic-1k": table}, limit=30)
+    fig, points = pictures.synthetic_features({"mnist": images, "synthetic-1k": table}, limit=30)
     assert len(points) == 30 and [ax.get_title() for ax in fig.axes] == ["Small synthetic (1K)"]
     assert abs(points["pc1"].mean()) < 1e-5  # centred: principal components of the points themselves
     plt.close("all")

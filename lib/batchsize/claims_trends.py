@@ -9,6 +9,7 @@ from scipy import stats
 
 from . import paper
 from .critical import FAILED
+from .drops import drop_between
 from .rulebook import (
     BEST,
     COMPARABLE,
@@ -26,7 +27,6 @@ from .rulebook import (
 from .runtable import SYNTHETIC, cells, trained
 from .stats import NOT_REPRODUCED, REPRODUCED, NotTestable, effect_graded, parts_verdict
 from .style import number
-from .summaries import drop_between
 
 CLAIMS: list[Claim] = []  # in the paper's order
 DROP_TOL = 1.5  # pp: a drop within this of the §IV-A text's is reproduced

@@ -3,6 +3,8 @@ chapters print as Markdown, so that no number in their prose is typed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from . import paper
@@ -27,7 +29,7 @@ def failed_runs_text(runs: pd.DataFrame) -> str:
                                                         else f" at {r.test_acc:.2f} %")
                         for r in part.sort_values("seed").itertuples())
         cells.append(f"{DATASET_NAMES.get(dataset, dataset)} ({runs_profile(part, 'unknown')} profile) at "
-                     f"B = {b}, η = {part['lr'].iloc[0]:g}: **{len(part)} of {total}** ({how})")
+                     f"B = {b}, η = {number(part['lr'].iloc[0], 'lr')}: **{len(part)} of {total}** ({how})")
     return (f"**{len(failed)} of {len(runs)} runs ended at chance**, drawn as crosses and left out of every mean: "
             + "; ".join(cells) + ".")
 
@@ -165,6 +167,27 @@ def matched_steps_conclusion(table: pd.DataFrame, base: int = 32) -> str:
     return " ".join(sentences)
 
 
+def pearson_per_dataset(table: pd.DataFrame) -> str:
+    """What the per-data-set rows of `summaries.pearson_table` say, in words: where Δ grows with B (all of r's
+    interval above 0, the paper's direction), where it shrinks (all below 0, the opposite), where the runs cannot
+    tell; pooled over data sets, levels of Δ that differ by data set decide r as much as B does."""
+    rows = table.iloc[1:]
+    if rows.empty:
+        return "No data set has runs at more than two batch sizes: no correlation per data set."
+
+    def listed(part: pd.DataFrame) -> str:
+        return ", ".join(f"{r['data']} (r = {number(r['r'])}, 95 % CI {number(r['ci_low'])} to "
+                         f"{number(r['ci_high'])})" for _, r in part.iterrows())
+
+    grows, shrinks = rows[rows["ci_low"] > 0], rows[rows["ci_high"] < 0]
+    parts = [f"Δ grows with B on {listed(grows)}" if len(grows) else "",
+             f"Δ shrinks as B grows on {listed(shrinks)}, the opposite of the paper's direction" if len(shrinks)
+             else ""]
+    unclear = rows.drop(index=[*grows.index, *shrinks.index])
+    parts.append(f"the runs cannot tell a direction on {', '.join(unclear['data'])}" if len(unclear) else "")
+    return "Per data set: " + "; ".join(p for p in parts if p) + "."
+
+
 def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
     """In words, from `summaries.noise_against_critical`: on how many data sets B_noise and B* agree within
     `factor`, and which way the others lie."""
@@ -174,7 +197,8 @@ def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
         return "No data set has both a B* and an estimate of B_noise here, so the two cannot be compared."
 
     def listed(part: pd.DataFrame) -> str:
-        return ", ".join(f"{r['dataset']} (B_noise/B* = {r['B_noise / B*']:.2g})" for _, r in part.iterrows())
+        return ", ".join(f"{DATASET_NAMES[r['dataset']]} (B_noise/B* = {r['B_noise / B*']:.2g})"
+                         for _, r in part.iterrows())
 
     agree = both[both["agreement"] == f"within a factor {factor:g}"]
     text = (f"B_noise agrees with the measured B* within a factor {factor:g} on {len(agree)} of the {len(both)} "
@@ -186,10 +210,11 @@ def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
     undecided = both[both["agreement"] == "undecided"]
     if len(undecided):
         text += ("; the seeds cannot tell on " + ", ".join(
-            f"{r['dataset']} (B_noise/B* = {r['B_noise / B*']:.2g}, 95 % interval {r['ratio CI low']:.2g}–"
-            f"{r['ratio CI high']:.2g})" for _, r in undecided.iterrows()))
+            f"{DATASET_NAMES[r['dataset']]} (B_noise/B* = {r['B_noise / B*']:.2g}, 95 % interval "
+            f"{r['ratio CI low']:.2g}–{r['ratio CI high']:.2g})" for _, r in undecided.iterrows()))
     if len(missing):
-        text += "; not compared: " + ", ".join(f"{r['dataset']} ({r['agreement']})" for _, r in missing.iterrows())
+        text += "; not compared: " + ", ".join(f"{DATASET_NAMES[r['dataset']]} ({r['agreement']})"
+                                               for _, r in missing.iterrows())
     return text + "."
 
 
@@ -255,8 +280,8 @@ def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: dict[str
 def excursions_text(left: pd.DataFrame, runs: pd.DataFrame) -> str:
     """In words, per B, from `instability.excursions` of `runs`: at which update and LR (against the run's own
     target LR) each run's loss first left the normal range, how high it went, and how the run ended."""
-    def span(values: pd.Series, fmt: str) -> str:
-        low, high = (format(v, fmt) for v in (values.min(), values.max()))
+    def span(values: pd.Series, show: Callable[[float], str]) -> str:
+        low, high = show(values.min()), show(values.max())
         return low if low == high else f"{low}–{high}"
 
     ended = runs.set_index(["batch_size", "seed"])
@@ -272,106 +297,9 @@ def excursions_text(left: pd.DataFrame, runs: pd.DataFrame) -> str:
         peak = ", ".join(f"seed {r.seed} " + ("not finite" if not r.finite else f"{r.peak_loss:.3g}")
                          for r in went.itertuples())
         sentences.append(
-            f"At B = {b} (target LR {target:g}), **{len(went)} of {len(part)}** runs left the normal range, at update "
-            f"{span(went['left_at'].astype(int), 'd')} and an LR of {span(lrs, '.3g')} "
-            f"({span(100 * lrs / target, '.0f')} % of the target); their highest losses: {peak}. "
+            f"At B = {b} (target LR {number(target, 'lr')}), **{len(went)} of {len(part)}** runs left the normal "
+            f"range, at update "
+            f"{span(went['left_at'].astype(int), str)} and an LR of {span(lrs, lambda v: number(v, 'lr'))} "
+            f"({span(100 * lrs / target, lambda v: f'{v:.0f}')} % of the target); their highest losses: {peak}. "
             f"Then: {how}.")
     return " ".join(sentences)
-
-
-_OPTIMIZERS = {"adam": "Adam", "sgd": "SGD with momentum"}
-
-
-def _recipe_differences(easy: str, hard: str) -> str:
-    """What the paper's recipe for `hard` does differently from `easy`'s (Table II), in words: the other causes
-    that a data set on `easy`'s recipe leaves in place."""
-    a, b = DATASET_SPECS[easy], DATASET_SPECS[hard]
-    found = [f"its network ({b.model}, not {a.model})"] if a.model != b.model else []
-    if a.optimizer != b.optimizer:
-        found.append(f"its optimizer ({_OPTIMIZERS[b.optimizer]}, not {_OPTIMIZERS[a.optimizer]})")
-    if a.augment != b.augment:
-        found.append(f"{'its' if b.augment else 'no'} data augmentation")
-    if a.epochs != b.epochs:
-        found.append(f"its epochs ({b.epochs}, not {a.epochs})")
-    return ", ".join(found) or "nothing: the recipes are the same"
-
-
-def _drop_of(drops: pd.DataFrame, dataset: str) -> Estimate | None:
-    """A row of `summaries.data_drops` as an estimate: a collapse at the large B as an unbounded drop (larger than
-    any measured one), None where there is no drop with an interval."""
-    row = drops.set_index("dataset").loc[dataset] if dataset in set(drops["dataset"]) else None
-    if row is None:
-        return None
-    if row["large B failed"]:
-        return Estimate(float("inf"), float("inf"), float("inf"), int(row["seeds"]))
-    if pd.isna(row["CI low"]):
-        return None
-    return Estimate(row["drop (pp)"], row["CI low"], row["CI high"], int(row["seeds"]))
-
-
-def _drop_words(drops: pd.DataFrame, dataset: str) -> str:
-    row = drops.set_index("dataset").loc[dataset]
-    if row["large B failed"]:
-        return f"a collapse (most runs at B = {int(row['B large'])} did not train)"
-    if pd.isna(row["drop (pp)"]):
-        return f"no drop ({row['note']})"
-    return _drop_of(drops, dataset).text(" pp") if pd.notna(row["CI low"]) else \
-        f"{number(row['drop (pp)'], 'pp')} pp (one seed, no interval)"
-
-
-def _above(a: Estimate, b: Estimate) -> bool:
-    """Whether drop `a` is larger than drop `b`: their 95 % intervals apart."""
-    return a.low > b.high
-
-
-def _compared(a: Estimate, b: Estimate, name: str) -> str:
-    """Drop `a` against drop `b` of data set `name`: 'as much as <name> (their intervals overlap)', or 'more than' or
-    'less than <name> (intervals apart)'."""
-    if not (_above(a, b) or _above(b, a)):
-        return f"as much as {name} (their intervals overlap)"
-    return f"{'more' if _above(a, b) else 'less'} than {name} (intervals apart)"
-
-
-def data_explanation(drops: pd.DataFrame, test: str, easy: str = "mnist", hard: str = "cifar10") -> str:
-    """Whether the paper's explanation of CIFAR-10's collapse by its data (`paper.DIFFICULTY`) holds on `test`, a
-    harder data set on `easy`'s recipe, in words from `summaries.data_drops`: if `test` loses as much as `hard` and
-    more than `easy` (95 % intervals apart or overlapping), the explanation gains support; if it stays as flat as
-    `easy` and below `hard`, the cause likely lies in what `hard`'s recipe does differently; in between, both play a
-    part; it cannot tell when a data set has no drop with an interval, when `hard` loses no more than `easy`, or
-    when `test`'s interval overlaps both."""
-    names = [DATASET_NAMES[d] for d in (easy, test, hard)]
-    quotes = "; ".join(f"“{words}” ({where})" for where, words in paper.DIFFICULTY)
-    text = f"The paper puts the difference down to the data: {quotes}. "
-    ends = drops[["B small", "B large"]].dropna()
-    if len(ends):
-        small, large = (int(b) for b in ends.iloc[0])
-        text += (f"From B = {small} to B = {large}, test accuracy drops by "
-                 + ", ".join(f"{_drop_words(drops, d)} on {n}" for d, n in zip((easy, test, hard), names, strict=True))
-                 + " (mean over the runs that trained, 95 % Welch interval)"
-                 + ("" if (small, large) == paper.DROP_ENDS else
-                    f"; §VII's drop is from B = {paper.DROP_ENDS[0]} to {paper.DROP_ENDS[1]}, which these runs "
-                    "do not all have") + ". ")
-    e, t, h = (_drop_of(drops, d) for d in (easy, test, hard))
-    if e is None or t is None or h is None:
-        missing = [n for d, n in zip((easy, test, hard), names, strict=True) if _drop_of(drops, d) is None]
-        return text + (f"**Cannot tell yet:** {' and '.join(missing)} {'has' if len(missing) == 1 else 'have'} no "
-                       "drop with an interval here.")
-    if not _above(h, e):
-        return text + (f"**Cannot tell:** {names[2]} loses no more than {names[0]} here (their intervals overlap), "
-                       "so there is no difference for the data to explain at this scale.")
-    if _above(t, e) and not _above(h, t):
-        return text + (f"**The “harder data” explanation gains support:** {names[1]}, {names[0]}'s format, network "
-                       f"and recipe on harder images, loses {_compared(t, h, names[2])} and more than "
-                       f"{names[0]} (intervals apart).")
-    if _above(h, t) and not _above(t, e):
-        return text + (f"**Against the “harder data” explanation:** {names[1]} loses {_compared(t, e, names[0])} "
-                       f"and less than {names[2]} (intervals apart): harder images on {names[0]}'s recipe do not "
-                       f"degrade like {names[2]}, so the cause is likely in what {names[2]}'s recipe does "
-                       "differently: "
-                       f"{_recipe_differences(easy, hard)}.")
-    if _above(t, e) and _above(h, t):
-        return text + (f"**Both play a part:** {names[1]} loses more than {names[0]} and less than {names[2]} "
-                       f"(intervals apart from both): harder data explains part of the difference; the rest may lie "
-                       f"in what {names[2]}'s recipe does differently: {_recipe_differences(easy, hard)}.")
-    return text + (f"**Cannot tell yet:** {names[1]}'s interval overlaps both {names[0]}'s and {names[2]}'s; more "
-                   "seeds would narrow it.")

@@ -91,13 +91,22 @@ def _evidence_of(row: pd.Series, base: str) -> str:
 
 
 def in_brief(ours: str) -> str:
-    """What our numbers say in a few characters, from a rule's text: the best B where the claim is about one; how
-    many batch sizes reproduced for a table; how many runs failed for a failure rate; else the means of its
-    estimates (the form `stats.Estimate.text` writes), one or their range over the parts of a claim, in the house
-    style; else its r, ρ or a; else nothing."""
+    """What our numbers say in a few characters, from a rule's text: the best B where the claim is about one; the
+    onset of a degradation; each data set's B of a Table VI column (in the paper's order, none where there is
+    none); that no B* exists; how many batch sizes reproduced for a table; how many runs failed for a failure rate;
+    else the means of its estimates (the form `stats.Estimate.text` writes), one or their range over the parts of a
+    claim, in the house style; else its r, ρ or a; else nothing."""
     best = re.findall(r"best B = (\d+)", ours)
     if best:
         return f"best B = {', '.join(best)}"
+    onset = re.match(r"onset at B = (\w+)", ours)
+    if onset:
+        return f"onset at B = {onset[1]}"
+    per_set = re.findall(r": (none|\d+) \(paper \d+\)", ours)
+    if per_set:
+        return ", ".join(per_set)
+    if ours.startswith("B* undefined at N = "):
+        return "no B* at any N"
     rows = re.match(r"(\d+ of \d+) B reproduced", ours)
     if rows:
         return f"{rows[1]} batch sizes reproduced"
@@ -134,7 +143,8 @@ def why_not_testable(row: pd.Series) -> str:
     """Why a claim could not be tested here, in plain words."""
     reason = row["ours"].removeprefix("cannot be tested here: ")
     if "GPU" in reason:
-        return "the paper's times were measured on a GPU, ours on a CPU; ours are shown beside them"
+        return f"the paper's times come from other hardware ({paper.HARDWARE}), ours from a 2-core CPU; ours are " \
+               "shown beside them"
     for section, ids in DATASET_CLAIMS.items():
         if row["claim"] in ids:
             return f"these need {DATASET_NAMES[section]} trained at the paper's scale"

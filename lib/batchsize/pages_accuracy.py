@@ -13,7 +13,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 from scipy import stats
 
-from . import analysis, book, findings, paper, paper_tables, plots, runtable, summaries
+from . import analysis, book, captions, drops, findings, paper, paper_tables, pictures, plots, runtable, summaries
 from .critical import BOOTSTRAP_REPLICATES, bootstrap_critical
 from .data import DataError, load_dataset
 from .datasets import DATASET_NAMES, DATASETS, IN_PAPER, SYNTHETIC
@@ -29,9 +29,9 @@ _CROSSES = ("crosses: runs that did not train (where there are any, the right pa
 
 
 def scale_note(runs: pd.DataFrame) -> Markdown:
-    """Which profile each data set renders, in words (`book.scale_text`)."""
+    """Which profile each data set renders, in words (`captions.scale_text`)."""
     return Markdown(f"Each data set renders the paper profile where its paper runs are complete, else the quick one. "
-                    f"Here: {book.scale_text(runs)}.")
+                    f"Here: {captions.scale_text(runs)}.")
 
 
 def _table(dataset: str) -> str:
@@ -129,22 +129,21 @@ def _one_scale(chapter: Chapter, runs: pd.DataFrame, datasets: list[str]) -> tup
 def is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = "mnist",
                    hard: str = "cifar10") -> None:
     """The paper's explanation by the data (`paper.DIFFICULTY`) tested on `test`, a harder data set on `easy`'s
-    recipe: per data set the drop in test accuracy between two B (`summaries.data_drops`), at one scale
-    (`_one_scale`), and what the three support, in words (`findings.data_explanation`)."""
+    recipe: per data set the drop in test accuracy between two B (`drops.data_drops`), at one scale
+    (`_one_scale`), and what the three support, in words (`drops.data_explanation`)."""
     datasets = [easy, test, hard]
     runs, switched = _one_scale(chapter, runs[runs["dataset"].isin(datasets)], datasets)
-    drops = summaries.data_drops(runs, datasets)
-    ends = drops[["B small", "B large"]].dropna()
-    between = "between two B" if ends.empty else "from B = {} to B = {}".format(*(int(b) for b in ends.iloc[0]))
-    book.publish(book.styled(drops), f"The drop in test accuracy {between} per data set (§VII's B = "
+    table = drops.data_drops(runs, datasets)
+    shown = runs if len(runs) else None
+    book.publish(book.styled(table), f"The drop in test accuracy {drops.between(table)} per data set (§VII's B = "
                  f"{paper.DROP_ENDS[0]} and {paper.DROP_ENDS[1]} where all have both, else the B they share nearest "
                  "to them): the mean over the runs that trained minus the other, with Welch's 95 % interval; "
                  "`large B failed`: most runs at the large B did not train (a collapse, no drop to average).",
-                 drops, "Is it the data", runs=runs if len(runs) else None)
-    scale = f"Scale: {book.scale_text(runs)}." if len(runs) else ""
-    book.publish(plots.data_drops(drops), "The drops of the table above with their 95 % intervals; dashed: no "
-                 "drop.", drops, "Is it the data figure", runs=runs if len(runs) else None)
-    display(Markdown(f"{switched}{findings.data_explanation(drops, test, easy, hard)} {scale}"))
+                 table, "Is it the data", runs=shown)
+    book.publish(plots.data_drops(table), "The drops of the table above with their 95 % intervals; dashed: no "
+                 "drop.", table, "Is it the data figure", runs=shown)
+    scale = f"Scale: {captions.scale_text(runs)}." if len(runs) else ""
+    display(Markdown(f"{switched}{drops.data_explanation(table, test, easy, hard)} {scale}"))
 
 
 def paper_scale_so_far(chapter: Chapter, dataset: str) -> None:
@@ -274,7 +273,8 @@ def data_sets(chapter: Chapter, names: list[str] | None) -> tuple[dict, str]:
     come from in words (for `data_set_pictures`)."""
     profile = get_profile(chapter.profile)
     loaded = {name: load_dataset(name, chapter.data_dir) for name in names or IN_PAPER}
-    source = f"Profile **{chapter.profile}** · data from `{book.shown_path(chapter.data_dir)}` · commit {git_commit()}."
+    source = (f"Profile **{chapter.profile}** · data from `{captions.shown_path(chapter.data_dir)}` · commit "
+              f"{git_commit()}.")
     ours = pd.DataFrame([{
         "dataset": name, "train": len(d.x_train), "test": len(d.x_test), "features": int(np.prod(d.x_train.shape[1:])),
         "classes": d.n_classes, f"{chapter.profile} train subset": profile.n_train.get(name, len(d.x_train)),
@@ -291,8 +291,8 @@ def data_sets(chapter: Chapter, names: list[str] | None) -> tuple[dict, str]:
 
 def data_set_pictures(loaded: dict, source: str) -> None:
     """A sample image per class, and the synthetic sets on their first two principal components."""
-    fig, samples = plots.sample_images(loaded)
+    fig, samples = pictures.sample_images(loaded)
     book.publish(fig, f"The first training image of each class. {source}", samples, "Sample images")
-    fig, points = plots.synthetic_features(loaded)
-    book.publish(fig, f"Synthetic training sets (up to {plots.FEATURE_POINTS:,} points each) on their first two "
+    fig, points = pictures.synthetic_features(loaded)
+    book.publish(fig, f"Synthetic training sets (up to {pictures.FEATURE_POINTS:,} points each) on their first two "
                  f"principal components, coloured by class. {source}", points, "Synthetic features")

@@ -15,7 +15,8 @@ import pandas as pd
 import seaborn as sns
 
 from . import paper as paper_values
-from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS, IN_PAPER, SYNTHETIC
+from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC, in_registry_order
+from .drops import between as drops_between
 from .instability import chance_loss
 from .panels import (
     DATASET_COLOURS,
@@ -31,6 +32,7 @@ from .panels import (
     t_interval,
 )
 from .runtable import trained
+from .style import number
 
 if TYPE_CHECKING:
     from .noise import LogLogFit
@@ -63,8 +65,8 @@ def failed_cells_curves(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure
             for ax, y in zip(axes[2 * i: 2 * i + 2], ("running_loss", "test_acc"), strict=True):
                 ax.plot(curve["epoch"], curve[y], marker="o", markersize=4, label=f"seed {run.seed} ({how})")
         lr = history[history["key"].isin(part["key"])].groupby("epoch")["lr"].first()
-        warmup = f"η {lr.iloc[0]:.2g} → {lr.max():.2g} by epoch {lr.idxmax()}" if lr.nunique() > 1 else \
-            f"η {lr.max():.2g}"
+        warmup = (f"η {number(lr.iloc[0], 'lr')} → {number(lr.max(), 'lr')} by epoch {lr.idxmax()}"
+                  if lr.nunique() > 1 else f"η {number(lr.max(), 'lr')}")
         axes[2 * i].set(yscale="log", xlabel=LABELS["epoch"], ylabel=LABELS["running_loss"], title=f"{title}, {warmup}")
         axes[2 * i + 1].axhline(100 / DATASET_SPECS[dataset].classes, color="0.4", linestyle="--", linewidth=1,
                                 label="chance")
@@ -113,8 +115,10 @@ def sharpness_panels(sharp: pd.DataFrame, metrics: tuple[str, ...], paper: dict[
 @drawn_by
 def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> plt.Figure:
     """Figs 6–8: per data set of `runs` (in the order the run table lists them), median epoch time against B on a
-    log scale beside the paper's, and the test accuracy per epoch of every B."""
+    log scale beside the paper's, and the test accuracy per epoch of every B: the mean over the runs that trained,
+    each run that did not on its own (grey, dotted), never averaged in."""
     datasets = list(dict.fromkeys(runs["dataset"]))
+    learned = set(runs.loc[trained(runs), "key"])
     fig, axes = grid(2 * len(datasets), ncols=2)
     for i, name in enumerate(datasets):
         theirs = paper_values.accuracy_table(name).assign(dataset=name).rename(
@@ -122,7 +126,16 @@ def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> plt.Fig
         by_batch(runs[runs["dataset"] == name], "median_epoch_time", ax=axes[2 * i], paper=theirs,
                  title=DATASET_NAMES[name])
         axes[2 * i].set_yscale("log")
-        learning_curves(history[history["dataset"] == name], "test_acc", ax=axes[2 * i + 1], title=DATASET_NAMES[name])
+        curves = history[history["dataset"] == name]
+        ok = curves["key"].isin(learned)
+        ax = learning_curves(curves[ok], "test_acc", ax=axes[2 * i + 1], title=DATASET_NAMES[name])
+        for _, failed in curves[~ok].groupby("key"):
+            b = int(failed["batch_size"].iloc[0])
+            ax.plot(failed["epoch"], failed["test_acc"], ls=":", color="0.45", lw=1.2)
+            ax.annotate(f"B = {b}, did not train", (failed["epoch"].iloc[-1], failed["test_acc"].iloc[-1]),
+                        fontsize=7, color="0.35", ha="right", va="bottom")
+        low, high = ax.get_ylim()  # an accuracy cannot leave [0, 100]: a wide interval's band is cut there
+        ax.set_ylim(max(low, 0.0), min(high, 100.0))
     fig.tight_layout()
     return fig
 
@@ -199,7 +212,7 @@ def gap_against_b(runs: pd.DataFrame) -> plt.Figure:
     sets' rises compare by eye), each with the paper's Table III, IV or VII as dotted squares and its Δ bound as a
     dashed line over the B it is claimed for; one legend for all panels."""
     theirs = pd.concat([paper_values.accuracy_table(d).assign(dataset=d) for d in IN_PAPER])
-    datasets = [d for d in DATASETS if d in set(runs["dataset"])]
+    datasets = in_registry_order(runs["dataset"].unique())
     fig, axes = grid(len(datasets), width=4.2, height=3.4, ncols=min(3, len(datasets)))
     smallest = min(runs["batch_size"].min(), theirs["B"].min())  # the bound's line spans the B it is claimed for
     for ax, dataset in zip(axes, datasets, strict=True):
@@ -302,34 +315,24 @@ def image_accuracy(runs: pd.DataFrame, dataset: str, table: str | None) -> plt.F
 
 
 @drawn_by
-def data_drops(drops: pd.DataFrame) -> plt.Figure:
-    """"Is it the data?": each data set's drop in test accuracy between two B (`summaries.data_drops`) with its 95 %
-    interval, one row each in its colour, no drop dashed; a collapse (most runs at the large B at chance) as a
-    triangle at the right edge, where its drop lies beyond any measured one; a data set without a drop is named
-    with the reason, not drawn."""
-    fig, axes = grid(1, width=6.4, height=1.0 + 0.6 * len(drops))
-    ax = axes[0]
-    measured = drops[["drop (pp)", "CI low", "CI high"]].stack()
-    edge = max(1.0, float(measured.max()) if len(measured) else 0.0) * 1.15
-    for y, (_, row) in zip(range(len(drops))[::-1], drops.iterrows(), strict=True):
-        colour = DATASET_COLOURS[DATASET_NAMES[row["dataset"]]]
-        mean, low, high = row["drop (pp)"], row["CI low"], row["CI high"]
+def data_drops(table: pd.DataFrame) -> plt.Figure:
+    """"Is it the data?": each data set's drop (`drops.data_drops`) with its 95 % interval, in its colour; a collapse
+    at the large B as a triangle at the right edge (beyond any measured drop); a data set with no drop named."""
+    fig, (ax,) = grid(1, width=6.4, height=1.0 + 0.6 * len(table))
+    edge = 1.15 * max([1.0, *table[["drop (pp)", "CI low", "CI high"]].stack()])  # the collapses' x
+    for y, (_, row) in zip(range(len(table))[::-1], table.iterrows(), strict=True):
+        colour, mean = DATASET_COLOURS[DATASET_NAMES[row["dataset"]]], row["drop (pp)"]
         if row["large B failed"]:
             ax.plot(edge, y, marker=">", markersize=10, color=colour)
             ax.annotate("collapse", (edge, y), xytext=(-12, 0), textcoords="offset points", ha="right", va="center")
         elif pd.notna(mean):
-            low, high = (mean, mean) if pd.isna(low) else (low, high)
+            low, high = row[["CI low", "CI high"]].fillna(mean)
             ax.errorbar(mean, y, xerr=[[mean - low], [high - mean]], fmt="o", color=colour, capsize=5)
         else:
-            ax.annotate(f"no drop: {row['note']}", (0, y), xytext=(6, 0), textcoords="offset points", va="center",
-                        color="0.35")
+            ax.annotate(f"no drop: {row['note']}", (0, y), xytext=(6, 0), textcoords="offset points", va="center")
     ax.axvline(0, color="0.4", linestyle="--", linewidth=1)
-    ax.set_yticks(range(len(drops))[::-1], [DATASET_NAMES[d] for d in drops["dataset"]])
-    ax.set_ylim(-0.6, len(drops) - 0.4)
-    ends = drops[["B small", "B large"]].dropna()
-    between = "" if ends.empty else " from B = {} to B = {}".format(*(int(b) for b in ends.iloc[0]))
-    ax.set(xlabel=f"drop in test accuracy{between} (pp)")
-    fig.tight_layout()
+    ax.set_yticks(range(len(table))[::-1], [DATASET_NAMES[d] for d in table["dataset"]])
+    ax.set(xlabel=f"drop in test accuracy {drops_between(table)} (pp)")  # savefig's tight box fits the labels
     return fig
 
 
@@ -363,46 +366,6 @@ def seeds_by_dataset(runs: pd.DataFrame, field: str) -> plt.Figure:
                        title=DATASET_NAMES[dataset])
     fig.tight_layout()
     return fig
-
-
-@drawn_by
-def sample_images(loaded: dict) -> tuple[plt.Figure, pd.DataFrame]:
-    """The first training image of each class of every image data set in `loaded` (name → `data.Dataset`), each
-    rescaled to [0, 1] on its own so that normalised pixels show; also the (data set, class) of every panel."""
-    images = [name for name, d in loaded.items() if d.x_train.dim() == 4]
-    fig, axes = plt.subplots(len(images), 10, figsize=(12, 1.4 * len(images)), squeeze=False)
-    for row, name in zip(axes, images, strict=True):
-        d = loaded[name]
-        first = [int(np.flatnonzero(d.y_train.numpy() == c)[0]) for c in range(10)]
-        x = d.x_train[first].numpy()
-        x = (x - x.min(axis=(1, 2, 3), keepdims=True)) / np.ptp(x, axis=(1, 2, 3), keepdims=True)
-        for ax, img, label in zip(row, x, range(10), strict=True):
-            ax.imshow(img.transpose(1, 2, 0).squeeze(), cmap="gray", interpolation="nearest")
-            ax.set_axis_off()
-            ax.set_title(f"{DATASET_NAMES[name]}: {label}", fontsize=7)
-    fig.tight_layout()
-    return fig, pd.DataFrame([{"dataset": n, "class": c} for n in images for c in range(10)])
-
-
-FEATURE_POINTS = 2000  # at most this many points per set in `synthetic_features` (its caption reads it)
-
-
-@drawn_by
-def synthetic_features(loaded: dict, limit: int = FEATURE_POINTS) -> tuple[plt.Figure, pd.DataFrame]:
-    """Each synthetic training set in `loaded` (its first `limit` points) on its first two principal components,
-    coloured by class: whether the two classes separate; also the plotted points."""
-    synthetic = [name for name, d in loaded.items() if d.x_train.dim() == 2]
-    fig, axes = plt.subplots(1, len(synthetic), figsize=(4.2 * len(synthetic), 3.6), squeeze=False)
-    points = []
-    for ax, name in zip(axes[0], synthetic, strict=True):
-        x, y = loaded[name].x_train.numpy()[:limit], loaded[name].y_train.numpy()[:limit]
-        centred = x - x.mean(0)
-        pcs = centred @ np.linalg.svd(centred, full_matrices=False)[2][:2].T
-        ax.scatter(pcs[:, 0], pcs[:, 1], c=y, s=3, cmap="coolwarm", alpha=0.6, rasterized=True)  # 6,000 dots
-        ax.set(title=DATASET_NAMES[name], xlabel="PC 1", ylabel="PC 2")
-        points.append(pd.DataFrame({"dataset": name, "pc1": pcs[:, 0], "pc2": pcs[:, 1], "label": y}))
-    fig.tight_layout()
-    return fig, pd.concat(points)
 
 
 LOSS_CEILING = 1e3  # where `first_updates` cuts its loss axis (its caption reads it here)

@@ -11,9 +11,8 @@ import pandas as pd
 from scipy import stats
 
 from . import paper
-from .critical import FAILED
 from .datasets import DATASET_NAMES, SYNTHETIC
-from .runtable import cell, cells, full_size, mean_by_batch, trained
+from .runtable import cells, full_size, mean_by_batch, registry_sorted, trained
 from .stats import Estimate, difference, log_estimate, pearson_log_b_gap, ratio
 
 if TYPE_CHECKING:
@@ -41,7 +40,7 @@ def sharpness_ratios(sharp: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFr
     with the Welch interval on the log scale (`stats.ratio`); no ratio (NaN, `positive` no) where a value is not
     positive (an estimate such as Hutchinson's trace can be). The report's sharpness claims judge these rows."""
     rows = []
-    for name, part in sharp.groupby("dataset"):
+    for name, part in registry_sorted(sharp).groupby("dataset", sort=False):
         small, large = sharpness_pair(part["batch_size"])
         if small == large:
             continue
@@ -58,7 +57,7 @@ def rank_agreement(sharp: pd.DataFrame, first: str, second: str) -> pd.DataFrame
     """Whether two sharpness measures order the batch sizes of each data set the same way: the B from the
     flattest to the sharpest by each measure's seed mean, and Kendall's τ between the two sets of means."""
     rows = []
-    for name, part in sharp.groupby("dataset"):
+    for name, part in registry_sorted(sharp).groupby("dataset", sort=False):
         means = part.groupby("batch_size")[[first, second]].mean()
         if len(means) < 2:
             continue
@@ -125,7 +124,7 @@ def best_batch_sizes(runs: pd.DataFrame) -> pd.DataFrame:
     from .critical import critical_batch_size
 
     full = full_size(runs)
-    found = critical_batch_size(full, by=("dataset",))
+    found = registry_sorted(critical_batch_size(full, by=("dataset",)))
     at = cells(full).set_index(["dataset", "batch_size"])
     rows = []
     for r in found.itertuples():
@@ -139,63 +138,6 @@ def best_batch_sizes(runs: pd.DataFrame) -> pd.DataFrame:
                      "one-run B": r.one_run_b})
     theirs = paper.table("VI")[["dataset", "optimal_B"]].rename(columns={"optimal_B": "optimal B (paper)"})
     return pd.DataFrame(rows).merge(theirs, on="dataset", how="left")
-
-
-def drop_between(runs: pd.DataFrame, dataset: str, small: int, large: int) -> tuple[Estimate | None, str]:
-    """The drop in test accuracy from B = `small` to `large` over the runs that trained (`critical.cell_status`:
-    runs at chance are counted, never averaged in), None where either cell failed (at least half of its runs at
-    chance); and a note naming the runs at chance of both cells."""
-    ends = [cell(runs, dataset, b) for b in (small, large)]
-    status = [cells(e).iloc[0]["status"] for e in ends]
-    notes = [f"B = {b}: {int((~trained(e)).sum())} of {len(e)} runs at chance, "
-             f"{'failed' if s == FAILED else 'left out'}"
-             for b, e, s in zip((small, large), ends, status, strict=True) if not trained(e).all()]
-    note = f" ({'; '.join(notes)})" if notes else ""
-    if FAILED in status:
-        return None, note
-    return difference(*(e.loc[trained(e), "test_acc"] for e in ends)), note
-
-
-def drop_ends(runs: pd.DataFrame) -> tuple[int, int] | None:
-    """The two B between which `data_drops` compares the data sets of `runs`: §VII's (`paper.DROP_ENDS`, 32 and 512)
-    where every data set has both, else the B they all have nearest to each on the log scale (the quick profile
-    stops below 512); None where they share no two."""
-    shared = sorted(set.intersection(*(set(part["batch_size"]) for _, part in runs.groupby("dataset")))) \
-        if len(runs) else []
-    small_end, large_end = paper.DROP_ENDS
-    nearest = lambda sizes, target: min(sizes, key=lambda b: abs(np.log2(b / target)))
-    if len(shared) < 2:
-        return None
-    small = nearest(shared[:-1], small_end)
-    return int(small), int(nearest([b for b in shared if b > small], large_end))
-
-
-def data_drops(runs: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
-    """Per data set of `datasets`, in that order, the drop in test accuracy from the small to the large B of
-    `drop_ends` (over the data sets that have runs) by `drop_between`: mean over the runs that trained with Welch's
-    95 % interval (none below two seeds), `large B failed` where the large end's runs mostly did not train (no drop
-    to average: a collapse), and a note (runs at chance; no runs; no two B shared). The "Is it the data?" section's
-    table, which `findings.data_explanation` reads."""
-    runs = runs[runs["dataset"].isin(datasets)]
-    ends = drop_ends(runs)
-    rows = []
-    for name in datasets:
-        part = runs[runs["dataset"] == name]
-        row = {"dataset": name, "B small": ends[0] if ends else np.nan, "B large": ends[1] if ends else np.nan,
-               "drop (pp)": np.nan, "CI low": np.nan, "CI high": np.nan, "seeds": 0, "large B failed": False,
-               "note": "no runs" if part.empty else "" if ends else "no two B shared by the data sets"}
-        if ends and not part.empty:
-            drop, note = drop_between(part, name, *ends)
-            row["note"] = note.strip(" ()")
-            if drop is None:
-                row["large B failed"] = cells(cell(part, name, ends[0])).iloc[0]["status"] != FAILED
-                row["seeds"] = min(len(cell(part, name, b)) for b in ends)
-            else:
-                interval = drop.n >= 2
-                row |= {"drop (pp)": drop.mean, "CI low": drop.low if interval else np.nan,
-                        "CI high": drop.high if interval else np.nan, "seeds": drop.n}
-        rows.append(row)
-    return pd.DataFrame(rows)
 
 
 def runs_of_failed_cells(runs: pd.DataFrame) -> pd.DataFrame:
@@ -234,7 +176,8 @@ def pearson_table(runs: pd.DataFrame) -> pd.DataFrame:
     rows = [{"data": "all data sets", **pearson_log_b_gap(runs[learned]), "at chance": int((~learned).sum())}]
     rows += [{"data": DATASET_NAMES[d], **pearson_log_b_gap(part[trained(part)]),
               "at chance": int((~trained(part)).sum())}
-             for d, part in runs.groupby("dataset") if part.loc[trained(part), "batch_size"].nunique() > 2]
+             for d, part in registry_sorted(runs).groupby("dataset", sort=False)
+             if part.loc[trained(part), "batch_size"].nunique() > 2]
     table = pd.DataFrame(rows)
     table["paper"] = [f"r = {paper.PEARSON_R}, p < {paper.PEARSON_P}"] + [""] * (len(table) - 1)
     return table
@@ -252,7 +195,7 @@ def gap_bound_table(runs: pd.DataFrame) -> pd.DataFrame:
     top = at["CI high"].fillna(at["gap"])
     worst = at.loc[top.groupby(at["dataset"]).idxmax()].reset_index(drop=True)
     worst[f"below {paper.GAP_BOUND:g}%"] = (worst["CI high"] < paper.GAP_BOUND) & (worst["status"] == MEASURED)
-    return worst.drop(columns=["runs"])
+    return registry_sorted(worst.drop(columns=["runs"]))
 
 
 def matched_curves(curves: pd.DataFrame) -> pd.DataFrame:
@@ -352,8 +295,9 @@ def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: 
                      "B_noise": ours.mean, "CI low": ours.low, "CI high": ours.high, "seeds": ours.n,
                      "not estimable": int(part["b_noise"].isna().sum()), "B_noise / B*": ours.mean / scale,
                      "ratio CI low": ours.low / scale, "ratio CI high": ours.high / scale, "agreement": agreement})
-    return pd.DataFrame(rows, columns=["dataset", "N", "B*", "trained B", "B_noise", "CI low", "CI high", "seeds",
-                                       "not estimable", "B_noise / B*", "ratio CI low", "ratio CI high", "agreement"])
+    return registry_sorted(pd.DataFrame(rows, columns=[
+        "dataset", "N", "B*", "trained B", "B_noise", "CI low", "CI high", "seeds", "not estimable", "B_noise / B*",
+        "ratio CI low", "ratio CI high", "agreement"]))
 
 
 def precision_check_cells(runs: pd.DataFrame) -> pd.DataFrame:
@@ -384,7 +328,7 @@ def protocol_table(runs: pd.DataFrame, gap_threshold: float | None = None) -> pd
     from .protocol import adjust_for_gap, recommend_batch_size
 
     best = critical_batch_size(runs, by=("dataset",)).set_index("dataset")
-    acc, gap = cells(runs), cells(runs, "gap").set_index(["dataset", "batch_size"])["gap"]
+    acc, gap = registry_sorted(cells(runs)), cells(runs, "gap").set_index(["dataset", "batch_size"])["gap"]
     rows = []
     for name, part in acc.groupby("dataset", sort=False):
         first = runs[runs["dataset"] == name].iloc[0]
