@@ -152,6 +152,8 @@ def test_critical_against_n_draws_a_size_without_b_star_above_its_largest_b():
     ours = {c.get_label(): c.get_offsets().tolist() for c in ax.collections}
     assert ours["ours: B*"] == [[800, 128]]
     assert ours["ours: no B* up to the largest B measured (B* beyond)"] == [[8_000, 512]]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["64", "128", "256", "512"]  # the paper's 64 too
+    assert ax.get_ylim()[1] > 512  # the censored triangle clears the frame
     plt.close("all")
 
 
