@@ -466,3 +466,17 @@ def test_the_gap_chapter_says_where_the_gap_grows_shrinks_or_cannot_tell():
     assert "Δ shrinks as B grows on MNIST (r = −0.81" in text and "opposite of the paper's direction" in text
     assert "cannot tell a direction on CIFAR-10" in text and "all data sets" not in text
     assert findings.pearson_per_dataset(table.iloc[:1]).startswith("No data set")
+
+
+def test_the_protocol_chapter_says_what_following_algorithm_2_costs():
+    protocol = pd.DataFrame({"dataset": ["synthetic-1k", "mnist", "cifar10"], "nearest measured B": [16, 64, 1024],
+                             "best B (ours)": [128, 64, 16], "loss vs best (pp)": [1.0, 0.0, float("nan")],
+                             "status there": ["measured", "measured", "failed"],
+                             "gap rule": ["gap 6.10 > 5.0: halve B", "gap 0.20 ≤ 5.0: keep B",
+                                          "at least half the runs did not train at this B"]})
+    text = findings.protocol_text(protocol)
+    assert "Small synthetic (1K): B = 16, 1.00 pp below the best B = 128" in text
+    assert "MNIST: B = 64, the best B we measured" in text
+    assert "CIFAR-10: B = 1024, where at least half the runs did not train" in text
+    assert "The most it costs is 1.00 pp." in text and "fired on Small synthetic (1K)." in text
+    assert findings.protocol_text(protocol.iloc[:0]).startswith("No data set")

@@ -188,6 +188,32 @@ def pearson_per_dataset(table: pd.DataFrame) -> str:
     return "Per data set: " + "; ".join(p for p in parts if p) + "."
 
 
+def protocol_text(protocol: pd.DataFrame) -> str:
+    """What following Algorithm 2 would have cost (`summaries.protocol_table`), in words: per data set the
+    measured B nearest its advice and the accuracy lost against the best B we measured (means over the runs that
+    trained; the report's `protocol-choice` claim grades these with intervals), the largest loss, and where the gap
+    rule (line 11) would have fired."""
+    if protocol.empty:
+        return "No data set has runs to apply Algorithm 2 to."
+    said = []
+    for _, r in protocol.iterrows():
+        name, near, best = DATASET_NAMES.get(r["dataset"], r["dataset"]), r["nearest measured B"], r["best B (ours)"]
+        if pd.isna(r["loss vs best (pp)"]):
+            said.append(f"{name}: B = {near}, where " + ("at least half the runs did not train"
+                                                          if r["status there"] == "failed" else r["status there"]))
+        elif near == best:
+            said.append(f"{name}: B = {near}, the best B we measured")
+        else:
+            said.append(f"{name}: B = {near}, {number(r['loss vs best (pp)'], 'pp')} pp below the best B = {best}")
+    fired = [DATASET_NAMES.get(d, d) for d, rule in zip(protocol["dataset"], protocol["gap rule"], strict=True)
+             if " > " in rule]
+    worst = protocol["loss vs best (pp)"].max()
+    return (f"Following Algorithm 2 (the measured B nearest its advice): {'; '.join(said)}. "
+            + (f"The most it costs is {number(worst, 'pp')} pp. " if pd.notna(worst) else "")
+            + (f"Its gap rule would have fired on {', '.join(fired)}." if fired else
+               "Its gap rule would have fired on no data set."))
+
+
 def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
     """In words, from `summaries.noise_against_critical`: on how many data sets B_noise and B* agree within
     `factor`, and which way the others lie."""

@@ -202,6 +202,11 @@ def critical_against_n(points: pd.DataFrame, fit: LogLogFit | None = None) -> pl
         n = np.geomspace(found["train_size"].min(), found["train_size"].max(), 50)
         ax.plot(n, fit.prefactor * n ** fit.slope, "--", label=f"fit: B* ∝ N^{fit.slope:.2f}")
     ax.set(xscale="log", yscale="log", xlabel="training examples N", ylabel="critical batch size B*")
+    shown = pd.concat([found["critical_b"], beyond["largest_b"], vi["critical_B"][:3]]).astype(float)
+    ticks = [2 ** k for k in range(int(np.log2(shown.min())), int(np.log2(shown.max())) + 1)]
+    ax.set_yticks(ticks, [str(t) for t in ticks], minor=False)  # batch sizes as the paper writes them: 64, not 6×10¹
+    ax.yaxis.set_minor_locator(mticker.NullLocator())
+    ax.set_ylim(ticks[0] / 1.4, ticks[-1] * 1.6)  # headroom: a censored triangle at the largest B clears the frame
     outside_legend(ax)
     return fig
 

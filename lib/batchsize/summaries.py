@@ -337,7 +337,7 @@ def protocol_table(runs: pd.DataFrame, gap_threshold: float | None = None) -> pd
         at = part.iloc[(part["batch_size"] - advice.batch_size).abs().argmin()]
         failed = at["status"] == FAILED  # no accuracy or gap there: its runs are failures, not a mean
         there, acc_there = (np.nan, np.nan) if failed else (gap[name, at["batch_size"]], at["test_acc"])
-        rule = ("most runs did not train at this B" if failed else
+        rule = ("at least half the runs did not train at this B" if failed else
                 adjust_for_gap(int(at["batch_size"]), advice.lr, float(there), gap_threshold).reason)
         peak = best.loc[name, "peak_acc"]
         rows.append({"dataset": name, "N (train)": int(first["train_size"]), "candidates": advice.candidates,

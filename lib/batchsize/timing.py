@@ -199,7 +199,10 @@ def _epochs(ends: list[pd.DataFrame]) -> tuple[Estimate | None, str]:
     a run of the small end never converged."""
     small, large = ends
     if not converged(small).all():
-        return None, f"; B = {small['batch_size'].iloc[0]} did not reach {ACCURACY_TARGET:g} % in every run"
+        reached = int(converged(small).sum())
+        return None, (f"; B = {small['batch_size'].iloc[0]} reached {ACCURACY_TARGET:g} % in {reached} of "
+                      f"{len(small)} runs" if reached else f"; no run at B = {small['batch_size'].iloc[0]} reached "
+                      f"{ACCURACY_TARGET:g} %")
     epochs = large["first_epoch_above_80"].fillna(large["epochs_run"] + 1)
     note = f"; {LOWER_BOUND}: B = {large['batch_size'].iloc[0]} never reached it in some runs" \
         if not converged(large).all() else ""
