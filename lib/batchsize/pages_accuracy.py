@@ -140,8 +140,8 @@ def is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = 
                  "to them): the mean over the runs that trained minus the other, with Welch's 95 % interval; "
                  "`large B failed`: most runs at the large B did not train (a collapse, no drop to average).",
                  table, "Is it the data", runs=shown)
-    book.publish(plots.data_drops(table), "The drops of the table above with their 95 % intervals; dashed: no "
-                 "drop.", table, "Is it the data figure", runs=shown)
+    book.publish(plots.data_drops(table), f"The drop in test accuracy {drops.between(table)} per data set (the table "
+                 "above) with its 95 % interval; dashed: no drop.", table, "Is it the data figure", runs=shown)
     scale = f"Scale: {captions.scale_text(runs)}." if len(runs) else ""
     display(Markdown(f"{switched}{drops.data_explanation(table, test, easy, hard)} {scale}"))
 

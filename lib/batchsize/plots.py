@@ -16,7 +16,6 @@ import seaborn as sns
 
 from . import paper as paper_values
 from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC, in_registry_order
-from .drops import between as drops_between
 from .instability import chance_loss
 from .panels import (
     DATASET_COLOURS,
@@ -321,23 +320,19 @@ def image_accuracy(runs: pd.DataFrame, dataset: str, table: str | None) -> plt.F
 
 @drawn_by
 def data_drops(table: pd.DataFrame) -> plt.Figure:
-    """"Is it the data?": each data set's drop (`drops.data_drops`) with its 95 % interval, in its colour; a collapse
-    at the large B as a triangle at the right edge (beyond any measured drop); a data set with no drop named."""
+    """"Is it the data?": each data set's drop (`drops.data_drops`) and 95 % interval; a collapse or no drop named."""
     fig, (ax,) = grid(1, width=6.4, height=1.0 + 0.6 * len(table))
-    edge = 1.15 * max([1.0, *table[["drop (pp)", "CI low", "CI high"]].stack()])  # the collapses' x
     for y, (_, row) in zip(range(len(table))[::-1], table.iterrows(), strict=True):
-        colour, mean = DATASET_COLOURS[DATASET_NAMES[row["dataset"]]], row["drop (pp)"]
-        if row["large B failed"]:
-            ax.plot(edge, y, marker=">", markersize=10, color=colour)
-            ax.annotate("collapse", (edge, y), xytext=(-12, 0), textcoords="offset points", ha="right", va="center")
-        elif pd.notna(mean):
+        colour, mean, collapse = DATASET_COLOURS[DATASET_NAMES[row["dataset"]]], row["drop (pp)"], row["large B failed"]
+        if pd.notna(mean):
             low, high = row[["CI low", "CI high"]].fillna(mean)
             ax.errorbar(mean, y, xerr=[[mean - low], [high - mean]], fmt="o", color=colour, capsize=5)
         else:
-            ax.annotate(f"no drop: {row['note']}", (0, y), xytext=(6, 0), textcoords="offset points", va="center")
+            ax.annotate(" collapse: most runs at the large B did not train" if collapse else f" no drop: {row['note']}",
+                        (0, y), va="center", color=colour)
     ax.axvline(0, color="0.4", linestyle="--", linewidth=1)
-    ax.set_yticks(range(len(table))[::-1], [DATASET_NAMES[d] for d in table["dataset"]])
-    ax.set(xlabel=f"drop in test accuracy {drops_between(table)} (pp)")  # savefig's tight box fits the labels
+    ax.set(yticks=range(len(table))[::-1], yticklabels=table["dataset"].map(DATASET_NAMES), xlabel="drop (pp)",
+           ylim=(-0.6, len(table) - 0.4))
     return fig
 
 
