@@ -145,20 +145,21 @@ def data_explanation(drops: pd.DataFrame, test: str, easy: str = "mnist", hard: 
     ends = drops[["B small", "B large"]].dropna()
     if len(ends):
         small, large = (int(b) for b in ends.iloc[0])
-        text += (f"From B = {small} to B = {large}, test accuracy drops by "
-                 + ", ".join(f"{_drop_words(drops, d)} on {n}" for d, n in zip((easy, test, hard), names, strict=True))
-                 + " (mean over the runs that trained, 95 % Welch interval)"
+        text += (f"From B = {small} to B = {large}, the drop in test accuracy (mean over the runs that trained, 95 % "
+                 "Welch interval) is " + "; ".join(f"{n}: {_drop_words(drops, d)}" for d, n in
+                                                   zip((easy, test, hard), names, strict=True))
                  + ("" if (small, large) == paper.DROP_ENDS else
-                    f"; §VII's drop is from B = {paper.DROP_ENDS[0]} to {paper.DROP_ENDS[1]}, which these runs "
-                    "do not all have") + ". ")
+                    f" (§VII's drop is from B = {paper.DROP_ENDS[0]} to {paper.DROP_ENDS[1]}, which these runs "
+                    "do not all have)") + ". ")
     e, t, h = (_drop_of(drops, d) for d in (easy, test, hard))
     if e is None or t is None or h is None:
         missing = [n for d, n in zip((easy, test, hard), names, strict=True) if _drop_of(drops, d) is None]
         return text + (f"**Cannot tell yet:** {' and '.join(missing)} {'has' if len(missing) == 1 else 'have'} no "
                        "drop with an interval here.")
     if not _above(h, e):
-        return text + (f"**Cannot tell:** {names[2]} loses no more than {names[0]} here (their intervals overlap), "
-                       "so there is no difference for the data to explain at this scale.")
+        why = f"{names[0]}'s runs collapse at the large B" if e.low == float("inf") else "their intervals overlap"
+        return text + (f"**Cannot tell:** {names[2]} loses no more than {names[0]} here ({why}), so there is no "
+                       "difference for the data to explain at this scale.")
     if _above(t, e) and not _above(h, t):
         return text + (f"**The “harder data” explanation gains support:** {names[1]}, {names[0]}'s format, network "
                        f"and recipe on harder images, loses {_compared(t, h, names[2])} and more than "
