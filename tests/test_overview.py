@@ -57,6 +57,16 @@ def test_in_brief_reads_the_estimates_a_rule_wrote():
     assert overview.in_brief("best B = 256 (99.12% [98.90, 99.34] (n = 3)); tied with it: 1, 8") == "best B = 256"
     assert overview.in_brief("9 of 21 B reproduced, 21 at least partly") == "9 of 21 batch sizes reproduced"
     assert overview.in_brief("B* undefined at N = 800, 2,000: no B falls more than 1 pp") == "no B* at any N"
+    assert overview.in_brief("2 of 3 runs near random (≤ 15%) at B = 1024 (seed 42: 50.3%, seed 43: 10.0% (at "
+                             "chance)); the fall from the peak (B = 16): 52.90 pp [1.0, 99.0] (n = 3)"
+                             ) == "2 of 3 runs near random"
+    cost = "; ".join(f"{d}: B = 16, {stats.Estimate(v, v - 1, v + 1, 5).text(' pp')} behind the best B = 128"
+                     for d, v in (("Small synthetic (1K)", 1.0), ("MNIST", 0.13)))
+    assert overview.in_brief(cost) == "0.13 to 1.00 pp"  # what Algorithm 2 costs, not the best B
+    assert overview.in_brief("B = 1024 failed: 2 of 3 runs at chance") == "B = 1024 failed (2 of 3 runs at chance)"
+    slopes = "; ".join(f"{d} {stats.Estimate(v, v - 0.1, v + 0.1, 40).text(' pp per doubling')}"
+                       for d, v in (("MNIST", -0.02), ("CIFAR-10", -0.16)))
+    assert overview.in_brief(slopes) == "−0.16 to −0.02 pp per doubling"
     assert overview.in_brief("onset at B = 256; falls below the best (B = 16): B = 32: 0.2 pp [−2.4, 2.7] (n = 2)"
                              ) == "onset at B = 256"
     assert overview.in_brief("synthetic-1k: none (paper 64); mnist: 1024 (paper 256); cifar10: 128 (paper 128)"
