@@ -189,8 +189,8 @@ _POSITION: dict[str, int] = {**{entry.spec.name: i for i, entry in enumerate(DAT
 
 def registry_position(name: str) -> int:
     """A data set's place in the registry, by its key or its display name (an unknown name after them all): the
-    one order in which every table, caption and figure lists data sets. A pandas sort key as well:
-    `table.sort_values("dataset", key=lambda s: s.map(registry_position), kind="stable")`."""
+    one order in which every table, caption and figure lists data sets; `runtable.registry_sorted` sorts a table's
+    rows by it."""
     return _POSITION.get(name, len(DATASETS))
 
 

@@ -8,9 +8,8 @@ import numpy as np
 import pandas as pd
 
 from .critical import MEASURED, MIN_TRAINED, cell_status
-from .datasets import (  # noqa: F401  (in_registry_order: for the rules)
+from .datasets import (
     SYNTHETIC,  # noqa: F401  (the rules and analyses take the synthetic sets' names from here)
-    in_registry_order,
     registry_position,
 )
 from .run import trained
