@@ -389,7 +389,11 @@ def test_largest_batch_runs_reads_every_finished_seed_of_the_recipe_and_no_varia
     runs = analysis.largest_batch_runs(Chapter())
     assert [(c.seed, c.batch_size, c.lr_rule, c.warmup_epochs) for c in read["configs"]] == [
         (42, 1024, "linear", 5), (45, 1024, "linear", 5)]
-    assert read["profile"] == "paper" and set(runs["section"]) == {"mnist-largest-batch"}
+    assert read["profile"] == "paper" and set(runs["section"]) == {"mnist-largest-batch"} and runs["recipe"].all()
+    every = analysis.largest_batch_runs(Chapter(), recipe_only=False)  # and the changes of one ingredient
+    assert [(c.seed, c.lr_rule, c.warmup_epochs) for c in read["configs"]] == [
+        (42, "linear", 5), (42, "sqrt", 5), (42, "fixed", 5), (42, "linear", 10), (45, "linear", 5)]
+    assert list(every["recipe"]) == [True, False, False, False, True]
     Store.has = lambda self, config: False
     assert analysis.largest_batch_runs(Chapter()).empty
 

@@ -4,8 +4,9 @@ claim "not testable"."""
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import fisher_exact
 
-from batchsize import paper, paper_tables, report, rulebook, runtable, stats, summaries, timing
+from batchsize import findings, paper, paper_tables, report, rulebook, runtable, stats, summaries, timing
 from batchsize.datasets import DATASET_NAMES, IN_PAPER, in_registry_order
 
 SEEDS = (42, 43, 44)
@@ -356,6 +357,41 @@ def test_mnist_largest_batch_counts_failed_runs_as_failures():
     assert verdict("mnist-largest-batch", accuracy=largest_batch("ttt"))[1] == stats.NOT_TESTABLE  # no such table
     row = summaries.failure_table(largest_batch("cdt", acc=99.22)).iloc[0]
     assert (row["failed"], row["status"], row["paper test_acc"]) == (2, "failed", 98.32) and pd.isna(row["CI low"])
+
+
+def ingredients(recipe: str, **changes: str) -> pd.DataFrame:
+    """`largest_batch` runs of the recipe (linear rule, 5-epoch warm-up, LR 0.4) and of each change, named
+    `sqrt`, `fixed` (peak LR 0.2, 0.1) or `warmup` (10 epochs, the same peak), by their outcomes' letters."""
+    lr = {"sqrt": 0.2, "fixed": 0.1, "warmup": 0.4}
+    parts = [largest_batch(recipe).assign(lr=0.4, lr_rule="linear", warmup_epochs=5, recipe=True)]
+    parts += [largest_batch(o).assign(lr=lr[c], lr_rule="linear" if c == "warmup" else c,
+                                      warmup_epochs=10 if c == "warmup" else 5, recipe=False)
+              for c, o in changes.items()]
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_failures_by_rule_put_the_recipe_first_and_test_each_change_against_it():
+    table = summaries.failures_by_rule(ingredients("cdtccdtc", sqrt="ttt", fixed="ttt", warmup="cdc"))
+    assert list(table["rule"]) == ["linear + 5-epoch warmup", "fixed + 5-epoch warmup", "linear + 10-epoch warmup",
+                                   "sqrt + 5-epoch warmup"]
+    assert list(table["failed"]) == [6, 0, 3, 0] and list(table["runs"]) == [8, 3, 3, 3]
+    assert pd.isna(table["Fisher p-value vs recipe"].iloc[0])
+    assert table["Fisher p-value vs recipe"].iloc[1] == pytest.approx(fisher_exact([[0, 3], [6, 2]]).pvalue)
+    text = findings.ingredients_text(table)
+    assert "6 of 8 runs failed (75 %" in text and "the failures follow the peak LR" in text
+
+
+@pytest.mark.parametrize(("changes", "said"), [
+    ({"sqrt": "ttt", "fixed": "ttt", "warmup": "ttt"}, "every change removed the failures, a slower warm-up"),
+    ({"sqrt": "ctt", "fixed": "tdt", "warmup": "ctt"}, "no single change removed the failures"),
+    ({"sqrt": "ttt", "fixed": "ctt", "warmup": "ttt"}, "linear + 10-epoch warmup, sqrt + 5-epoch warmup removed"),
+    ({}, "No run that changes one of its ingredients is finished yet"),
+])
+def test_the_ingredient_text_can_come_out_each_way(changes, said):
+    text = findings.ingredients_text(summaries.failures_by_rule(ingredients("cdt", **changes)))
+    assert said in text
+    assert ("not yet a finding" in text) == bool(changes)  # 3 seeds a change: no difference is significant
+    assert "did not fail" in findings.ingredients_text(summaries.failures_by_rule(ingredients("ttt", sqrt="ttt")))
 
 
 def test_cifar_collapse():

@@ -129,6 +129,25 @@ def first_updates(chapter: Chapter, mnist: pd.DataFrame) -> None:
     display(Markdown(findings.excursions_text(left, largest)))
 
 
+def largest_batch_ingredients(runs: pd.DataFrame) -> None:
+    """MNIST's largest B under the paper's recipe and under one ingredient changed at a time
+    (`analysis.largest_batch_runs` without `recipe_only`): every seed, the failures per rule, and in words which
+    ingredient the failures follow (`findings.ingredients_text`)."""
+    if runs.empty or not runs["recipe"].any():
+        display(Markdown("No run of the paper's recipe at MNIST's largest B is finished in this store."))
+        return
+    runs = summaries.with_rule_names(runs)
+    table = summaries.failures_by_rule(runs)
+    book.publish(plots.seeds_by_rule(runs, 100 / DATASET_SPECS["mnist"].classes), "MNIST test accuracy at its "
+                 f"largest B ({captions.scale_text(runs)}) under the paper's recipe and with one ingredient changed: "
+                 "every seed, the mean with its 95 % t interval; chance dashed.", table, "MNIST largest-B rules",
+                 runs=runs)
+    book.publish(book.styled(table), "The same runs per rule: how many failed (collapsed or diverged), the failure "
+                 "rate with its exact (Clopper–Pearson) 95 % interval, the test accuracy of the runs that trained, "
+                 "and Fisher's exact test of each rule's failures against the recipe's.", table,
+                 "MNIST largest-B failures per rule", runs=runs)
+    display(Markdown(findings.ingredients_text(table)))
+
 
 def init_check(runs: pd.DataFrame) -> None:
     """Both initialisations at a small B and at a B with a large LR: every run, the paired differences, in words."""

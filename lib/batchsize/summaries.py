@@ -167,6 +167,23 @@ def failure_table(runs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def failures_by_rule(runs: pd.DataFrame) -> pd.DataFrame:
+    """`failure_table` per LR rule and warm-up (`with_rule_names`) of runs at one data set and B, the paper's
+    recipe first (`analysis.largest_batch_runs`' column `recipe`), with each rule's peak LR and Fisher's exact test
+    of its failures against the recipe's: which ingredient the failures follow, and how sure that is."""
+    runs = with_rule_names(runs)
+    recipe = runs[runs["recipe"]]
+    rows = []
+    for rule, part in sorted(runs.groupby("rule"), key=lambda item: not item[1]["recipe"].all()):
+        row = failure_table(part).drop(columns=["dataset", "batch_size", "paper test_acc"]).iloc[0].to_dict()
+        table = [[row["failed"], row["runs"] - row["failed"]],
+                 [int((~trained(recipe)).sum()), int(trained(recipe).sum())]]
+        p = stats.fisher_exact(table).pvalue if len(recipe) and not part["recipe"].all() else np.nan
+        rows.append({"rule": rule, "peak lr": part["lr"].max(), "warmup epochs": int(part["warmup_epochs"].max()),
+                     **row, "Fisher p-value vs recipe": p})
+    return pd.DataFrame(rows)
+
+
 def pearson_table(runs: pd.DataFrame) -> pd.DataFrame:
     """Pearson r of log₂ B with Δ (`stats.pearson_log_b_gap`) over the runs that trained (the gap of a run at chance
     is that of a constant predictor; `at chance` counts those left out), first over all data sets, then per data
