@@ -776,6 +776,7 @@ def test_critical_exponent_and_a_missing_b_star_is_evidence_against():
     sqrt_law = sized_runs({400: 32, 1600: 64, 6400: 128, 25600: 256})  # B* doubles as N quadruples: a = 0.5
     ours, verdict_ = verdict("critical-exponent", critical_runs=sqrt_law)
     assert verdict_ == stats.REPRODUCED and "a = 0.50" in ours
+    assert brief("critical-exponent", critical_runs=sqrt_law) == "a = 0.50"
     steep = sized_runs({400: 16, 2000: 64, 10000: 256})  # a = 0.86: beyond 0.25 of 0.5, within 2× of it
     ours, verdict_ = verdict("critical-exponent", critical_runs=steep)
     assert verdict_ == stats.PARTLY and "a = 0.86" in ours
@@ -784,6 +785,7 @@ def test_critical_exponent_and_a_missing_b_star_is_evidence_against():
     never = critical_runs({"synthetic-1k": 64})
     ours, verdict_ = verdict("critical-exponent", critical_runs=never)
     assert verdict_ == stats.NOT_REPRODUCED and "no B falls" in ours
+    assert brief("critical-exponent", critical_runs=never) == "no B* at 2 of 3 N"  # one size has one: not "any N"
 
 
 def test_table_vi_columns():
@@ -793,6 +795,8 @@ def test_table_vi_columns():
     assert verdict("table-vi", critical_runs=critical_runs({}))[1] == stats.NOT_REPRODUCED
     near = critical_runs({"synthetic-1k": 128, "synthetic-10k": 64, "synthetic-50k": 512})  # each a factor 2 off
     assert verdict("table-vi", critical_runs=near)[1] == stats.PARTLY
+    assert brief("table-vi", critical_runs=near) == "128, 64, 512"  # each data set's, in the registry's order
+    assert brief("table-vi", critical_runs=critical_runs({})) == "none, none, none"
     assert set(paper_tables.table_vi(near)["verdict (B*)"]) == {stats.PARTLY}  # the critical chapter's table too
     two_of_three = critical_runs({"synthetic-1k": 256, "synthetic-10k": 128, "synthetic-50k": 256})
     assert verdict("table-vi", critical_runs=two_of_three)[1] == stats.PARTLY  # 1K: 4× the paper's, the rest equal
