@@ -205,8 +205,7 @@ def protocol_text(protocol: pd.DataFrame) -> str:
             said.append(f"{name}: B = {near}, the best B we measured")
         else:
             said.append(f"{name}: B = {near}, {number(r['loss vs best (pp)'], 'pp')} pp below the best B = {best}")
-    fired = [DATASET_NAMES.get(d, d) for d, rule in zip(protocol["dataset"], protocol["gap rule"], strict=True)
-             if " > " in rule]
+    fired = [DATASET_NAMES.get(d, d) for d in protocol.loc[protocol["gap rule fires"], "dataset"]]
     worst = protocol["loss vs best (pp)"].max()
     return (f"Following Algorithm 2 (the measured B nearest its advice): {'; '.join(said)}. "
             + (f"The most it costs is {number(worst, 'pp')} pp. " if pd.notna(worst) else "")

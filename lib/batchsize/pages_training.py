@@ -1,7 +1,7 @@
 """What the chapters on how large batches train publish, section by section (as `pages_accuracy` for the chapters
 on accuracy): the gap and the matched-steps control, time to a target, the learning-rate ablation, the checks of
-the setup. Each function shows one section's figures and tables with their captions, from the runs a chapter
-hands it."""
+the setup, Algorithm 2's advice against the runs. Each function shows one section's figures and tables with their
+captions, from the runs a chapter hands it."""
 
 from __future__ import annotations
 
@@ -66,6 +66,19 @@ def gap_bound(runs: pd.DataFrame) -> None:
                  "interval over the runs that trained (a cell of one run: its point, which never passes; cells where "
                  f"at least half the runs did not train are left out). The paper: below {paper.GAP_BOUND}% "
                  "everywhere; the report's `gap-bound` claim grades these rows.", worst, "Gap bound", runs=runs)
+
+
+def protocol(runs: pd.DataFrame, gap_threshold: float | None = None) -> None:
+    """Algorithm 2 applied to each data set beside what we measured (`summaries.protocol_table`), and in words what
+    following it would have cost (`findings.protocol_text`); `gap_threshold`: line 11's, None: the paper's."""
+    threshold = paper.PROTOCOL_GAP if gap_threshold is None else gap_threshold
+    table = summaries.protocol_table(runs, threshold)
+    book.publish(book.styled(table.drop(columns="gap rule fires"), 4),  # `gap rule` says it in words
+                 "Algorithm 2 applied to each data set (N = our training examples, η₀ and B₀ from Table II), beside "
+                 "the measured accuracies: what the protocol would have cost against the best B we measured, and "
+                 f"whether its gap rule (Δ > {threshold:g} pp) would have fired there.", table, "Algorithm 2",
+                 runs=runs)
+    display(Markdown(findings.protocol_text(table)))
 
 
 def matched_steps(chapter: Chapter, matched: pd.DataFrame) -> None:
