@@ -86,6 +86,8 @@ def test_loss_surfaces_draw_one_3d_panel_per_batch_size():
                           for size in (512, 32)])
     fig = plots.loss_surfaces(surfaces, "Small synthetic (1K)")
     assert [ax.get_title() for ax in fig.axes] == ["B = 32", "B = 512"] and fig.axes[0].name == "3d"
+    both = np.log10([surfaces["test_loss"].min(), surfaces["test_loss"].max()])
+    assert all(np.allclose(ax.get_zlim(), both) for ax in fig.axes), "the pair shares one vertical range"
     plt.close(fig)
 
 

@@ -85,6 +85,8 @@ SECTION_IVA = pd.DataFrame({"dataset": ["synthetic-1k", "synthetic-10k", "synthe
 SHARPNESS = {32: 0.023, 512: 0.158}  # §IV-E, S(w*, ε = 0.1) on synthetic data
 SHARPNESS_RATIO = 6.9
 SHARPNESS_EPSILON = 0.1
+# §IV-E's landscape pairs, by section: Fig 9 draws B = 32 against 512 on synthetic data, Fig 10 against 256 on MNIST
+LANDSCAPE_PAIRS = {"synthetic": (32, 512), "mnist": (32, 256)}
 VARIANCE_SLOPE, VARIANCE_R2 = -0.98, 0.996  # Eq. (5)
 PEARSON_R, PEARSON_P = 0.87, 0.001  # log B vs Δ, r = 0.87 with p < 0.001 (§IV-B)
 MNIST_TEXT_OPTIMUM = (64, 99.18)  # §IV-A2: "optimal B = 64 (99.18%)"; Table III disagrees

@@ -77,16 +77,20 @@ def failed_cells_curves(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure
 @drawn_by
 def loss_surfaces(surfaces: pd.DataFrame, title: str | None = None) -> plt.Figure:
     """Figs 9–10: one 3-D panel per batch size of a data set's `analysis.loss_surfaces`, log₁₀ test loss over the
-    (α, β) plane, so the smallest and the largest B stand side by side."""
+    (α, β) plane, so the pair of B stands side by side; the panels share one vertical range and one colour scale,
+    so that the steeper surface looks steeper."""
     sizes = sorted(surfaces["batch_size"].unique())
+    z = np.log10(surfaces["test_loss"])
+    low, high = float(z.min()), float(z.max())
     fig = plt.figure(figsize=(5 * len(sizes), 4))
     for i, batch_size in enumerate(sizes):
         part = surfaces[surfaces["batch_size"] == batch_size]
         n = part["alpha"].nunique()
         a, b, loss = (part[c].to_numpy().reshape(n, n) for c in ("alpha", "beta", "test_loss"))
         ax = fig.add_subplot(1, len(sizes), i + 1, projection="3d")
-        ax.plot_surface(a, b, np.log10(loss), cmap="viridis", linewidth=0, rasterized=True)  # 200 dpi in the SVG
-        ax.set(xlabel="α", ylabel="β", zlabel="log₁₀ test loss", title=f"B = {batch_size}")
+        ax.plot_surface(a, b, np.log10(loss), cmap="viridis", vmin=low, vmax=high, linewidth=0,
+                        rasterized=True)  # 200 dpi in the SVG
+        ax.set(xlabel="α", ylabel="β", zlabel="log₁₀ test loss", title=f"B = {batch_size}", zlim=(low, high))
     fig.suptitle(title)
     fig.tight_layout()
     return fig
