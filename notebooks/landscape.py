@@ -53,12 +53,13 @@ book.glue(**paper.quoted())
 
 # %% tags=["hide-input"]
 surfaces = analysis.loss_surfaces(chapter, weights, datasets, grid_points, n_eval)
+FIGURE = {"synthetic-1k": "Fig. 9", "synthetic-10k": "Fig. 9", "synthetic-50k": "Fig. 9", "mnist": "Fig. 10"}
 for name, part in surfaces.groupby("dataset", sort=False):
     n, points = part["n_eval"].iloc[-1], part["points"].iloc[-1]
     book.publish(plots.loss_surfaces(part, book.DATASET_NAMES[name]), "Test loss on a filter-normalized random plane "
                  f"around the trained weights, {n} test examples, {points}×{points} grid.",
-                 part.drop(columns=["n_eval", "points"]), f"{'Fig. 10' if name == 'mnist' else 'Fig. 9'} {name}",
-                 runs=weights[weights["dataset"] == name])
+                 part.drop(columns=["n_eval", "points"]), f"{FIGURE.get(name, 'Loss surfaces')} {name}",
+                 runs=weights[(weights["dataset"] == name) & weights["batch_size"].isin(part["batch_size"])])
 
 # %% tags=["hide-input"]
 if len(surfaces):
