@@ -35,54 +35,23 @@ data_dir = None  # None: $BATCHSIZE_DATA, else ./data
 store = None  # None: results/<profile>
 
 # %% tags=["remove-cell"]
-from IPython.display import Markdown
-
-from batchsize import book, checks, findings, plots, summaries
+from batchsize import book, pages_training
 from batchsize.datasets import DATASET_SPECS
-from batchsize.plan import get_profile
 
 init = book.Chapter(["init-check"], profile, device, seeds, data_dir, store)
-init_runs = init.table("init-check")
-init_cells = checks.compare(init_runs, "init", "he-uniform", "torch-default")
 book.glue(init_scale=6 ** 0.5, mnist_momentum=DATASET_SPECS["mnist"].momentum)
 
 # %% [markdown]
 # ## Which "Kaiming uniform"?
 
 # %% tags=["hide-input"]
-book.publish(plots.seeds_by_dataset(init_runs, "init"),
-             "Test accuracy of every run under both initialisations, at a small B and at the B where the paper's "
-             "learning rate is large; dashed: chance. Reduced scale: a subset of the training set, a few epochs.",
-             init_cells, "Initialisation check", runs=init_runs)
-
-# %% tags=["hide-input"]
-book.publish(book.styled(init_cells),
-             "Per data set and B: mean test accuracy of each initialisation, how many runs ended at chance, and the "
-             "paired difference (torch-default − he-uniform) with its 95 % t interval.", init_cells,
-             "Initialisation check table", runs=init_runs)
-
-# %% tags=["hide-input"]
-Markdown(findings.init_check_text(init_runs, init_cells, get_profile("paper").init))
+pages_training.init_check(init.table("init-check"))
 
 # %% [markdown]
 # ## bf16 mixed precision
 
 # %% tags=["remove-cell"]
 precision = book.Chapter(["precision-check"], profile, device, seeds, data_dir, store)
-precision_runs = precision.table("precision-check")
-precision_cells = summaries.precision_check_cells(precision_runs)
 
 # %% tags=["hide-input"]
-book.publish(plots.seeds_by_dataset(precision_runs, "precision"),
-             "Test accuracy of every run in fp32 and in bf16 mixed precision (same seeds); dashed: chance.",
-             precision_cells, "Precision check", runs=precision_runs)
-
-# %% tags=["hide-input"]
-book.publish(book.styled(precision_cells),
-             "Per data set and B: paired difference bf16 − fp32 with its 95 % t interval, the seed spread of fp32 "
-             "(standard deviation), whether the difference is within it, and the measured speed-up of bf16.",
-             precision_cells, "Precision check table", runs=precision_runs)
-
-# %% tags=["hide-input"]
-paper_precision = {d: get_profile("paper").precision_of(d) for d in ("mnist", "cifar10")}
-Markdown(findings.precision_check_text(precision_cells, precision_runs, paper_precision))
+pages_training.precision_check(precision.table("precision-check"))

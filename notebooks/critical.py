@@ -29,14 +29,11 @@ tolerance = 1.0  # accuracy points below the peak that define B* (the paper: 1)
 
 # %% tags=["remove-input"]
 import pandas as pd
-from IPython.display import Markdown, display
-from scipy import stats
 
-from batchsize import analysis, book, findings, paper, paper_tables, plots, runtable, summaries
-from batchsize.critical import bootstrap_critical
-from batchsize.datasets import PAPER_SECTIONS
+from batchsize import book, pages_accuracy
+from batchsize.datasets import CRITICAL_SECTIONS
 
-chapter = book.Chapter([*PAPER_SECTIONS, "dataset-size"], profile, device, seeds, data_dir, store, batch_sizes)
+chapter = book.Chapter(list(CRITICAL_SECTIONS), profile, device, seeds, data_dir, store, batch_sizes)
 runs = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True).drop_duplicates("key")
 
 # %% [markdown]
@@ -47,26 +44,7 @@ runs = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True
 # (`paper_tables.table_vi`).
 
 # %% tags=["hide-input"]
-table_vi = paper_tables.table_vi(runs, tolerance)
-full = runtable.full_size(runs)
-book.publish(book.styled(paper_tables.table_vi_shown(table_vi)),
-             f"Optimal B (highest mean test accuracy) and B* (smallest B above it more than {tolerance:g} point below "
-             "the peak, or whose runs failed; — where none is) per data set, ours / the paper's Table VI. The "
-             "paper's N counts the whole synthetic set (train + test); ours, the training examples. A verdict is "
-             "reproduced when our B equals the paper's, and given only at paper scale (reduced-scale runs train on "
-             "subsets). Not counted: batch sizes where at least half the runs did not train (failed) or only one "
-             "run was made; neither can be the optimum. Seeds: the fewest runs of any batch size. The CSV has every "
-             "column.", table_vi, "Table VI", runs=full)
-
-# %% tags=["hide-input"]
-if full["seed"].nunique() > 1:
-    spread = bootstrap_critical(full, tolerance, by=("dataset", "train_size"))
-    book.publish(book.styled(spread, 3),
-                 "How often each B* of Table VI comes out when the seeds of every cell are resampled (1,000 "
-                 "bootstrap replicates).", spread, "B* bootstrap", runs=full)
-else:
-    display(Markdown("With one seed per configuration B* has no bootstrap spread; the `paper` profile has three "
-                     "seeds."))
+table_vi = pages_accuracy.table_vi(runs, tolerance)
 
 # %% [markdown]
 # ## B* against N: the exponent, fitted
@@ -75,23 +53,7 @@ else:
 # same rule as Table VI.
 
 # %% tags=["hide-input"]
-points = summaries.critical_sizes(runs, tolerance)
-synthetic = points.dropna(subset=["critical_b"])
-book.publish(book.styled(points),
-             f"B* (— where no B falls more than {tolerance:g} point below the peak) per synthetic data set and "
-             "training-set size: the points of the fit.", points, "B* per training-set size",
-             runs=runs[runs["dataset"].str.startswith("synthetic")])
-
-# %% tags=["hide-input"]
-fits, ours = summaries.exponent_fits(synthetic)
-book.publish(plots.critical_against_n(synthetic, ours), "Critical batch size against training-set size (synthetic "
-             "data), log-log, with the fitted power law; open squares: the paper's Table VI (its N × 0.8, the "
-             "training examples). Groups without a B* (no B falls a point below the peak) are left out.",
-             synthetic, "B* against N", runs=runs)
-book.publish(book.styled(fits, 3),
-             f"Fits of log B* on log N with 95% t intervals for the exponent; the paper assumes "
-             f"{paper.CRITICAL_EXPONENT}. With three points there is one degree of freedom, so the interval is "
-             f"wide (t = {stats.t.ppf(0.975, 1):.1f}).", fits, "Exponent fit", runs=runs)
+pages_accuracy.critical_against_n(runs, tolerance)
 
 # %% [markdown]
 # ## Beyond the paper: the gradient noise scale
@@ -106,12 +68,4 @@ book.publish(book.styled(fits, 3),
 # B_noise at trained weights is at the high end of its value over training.
 
 # %% tags=["hide-input"]
-models = analysis.base_batch_models(analysis.with_weights(chapter, full), list(table_vi["dataset"]))
-noise = analysis.noise_scales(chapter, models)
-versus = summaries.noise_against_critical(noise, table_vi)
-book.publish(book.styled(versus),
-             "B_noise (geometric mean over seeds with a 95% t interval on the log scale; `not estimable`: seeds "
-             "whose estimate of |G|² is not positive) beside B* of Table VI and their ratio. Agreement: B_noise's "
-             "interval lies inside [B*/2, 2·B*]; larger or smaller: beyond it; undecided: across its edge.",
-             versus, "Noise scale and B*", runs=models)
-Markdown(findings.noise_agreement(versus))
+pages_accuracy.noise_against_critical(chapter, runs, table_vi)

@@ -28,9 +28,8 @@ batch_sizes = None  # None: the profile's batch sizes
 
 # %% tags=["remove-input"]
 import pandas as pd
-from IPython.display import Markdown
 
-from batchsize import book, findings, paper, plots, runtable, summaries
+from batchsize import book, pages_training, paper
 from batchsize.datasets import PAPER_SECTIONS
 
 chapter = book.Chapter([*PAPER_SECTIONS, "matched-steps"], profile, device, seeds, data_dir, store,
@@ -42,36 +41,20 @@ book.glue(**paper.quoted())
 # ## Δ against B
 
 # %% tags=["hide-input"]
-book.publish(plots.gap_against_b(runs), "Generalization gap Δ against B; dotted squares: the paper's Tables III, IV "
-             f"and VII; dashed line: the paper's Δ = {paper.GAP_BOUND}% bound for B ≤ {paper.GAP_BOUND_MAX_B}. "
-             "Runs that did not train are crosses, outside the mean.", runtable.mean_by_batch(runs, trained_only=True),
-             "Fig 5", runs=runs)
+pages_training.gap_against_b(runs)
 
 # %% [markdown]
 # ## Pearson r between log B and Δ
 
 # %% tags=["hide-input"]
-pearson = summaries.pearson_table(runs)
-book.publish(book.styled(pearson, 3).format({"p": "{:.2g}"}),
-             "Pearson correlation of log₂ B with Δ over the runs that trained (one point per run; `at chance`: "
-             "the runs left out, whose gap is a constant predictor's), two-sided p-value and 95% Fisher-z interval; "
-             "then per data set. The report's `pearson` claim grades the first row.", pearson, "Pearson r", runs=runs)
-overall = pearson.iloc[0]
-Markdown(f"Over the runs that trained r = {overall['r']:.2f} (95% CI {overall['ci_low']:.2f} to "
-         f"{overall['ci_high']:.2f}, p = {overall['p']:.2g}, n = {overall['n']}); the paper reports r = "
-         f"{paper.PEARSON_R} with p < {paper.PEARSON_P}. Pooling data sets mixes levels of Δ that differ by data "
-         "set, so the per-data-set values say more.")
+pages_training.pearson(runs)
 
 # %% [markdown]
 # ## Is Δ below the paper's bound for B ≤ 64?
 
 # %% tags=["hide-input"]
-worst = summaries.gap_bound_table(runs)
-book.publish(book.styled(worst),
-             f"Per data set, the B ≤ {paper.GAP_BOUND_MAX_B} whose Δ reaches highest: the top of its 95 % interval "
-             "over the runs that trained (a cell of one run: its point, which never passes; cells where at least "
-             f"half the runs did not train are left out). The paper: below {paper.GAP_BOUND}% everywhere; the "
-             "report's `gap-bound` claim grades these rows.", worst, "Gap bound", runs=runs)
+pages_training.gap_bound(runs)
+
 # %% [markdown]
 # ## Matched steps: fewer updates, or larger batches?
 #
@@ -83,19 +66,4 @@ book.publish(book.styled(worst),
 # budget (the paper's setup), at equal updates, and at equal epochs (B = 32 trained as long).
 
 # %% tags=["hide-input"]
-matched = chapter.table("matched-steps")
-comparison = summaries.matched_steps(matched)
-curves = summaries.matched_curves(chapter.history(matched))
-fixed = matched[matched["epochs"] == matched["epochs"].min()]
-book.publish(plots.matched_steps(curves, fixed.loc[fixed["batch_size"] == 32, "steps"].median(), fixed["epochs"].min()),
-             "Medium synthetic set: test accuracy of each B's longest run against updates (left) and epochs "
-             "(right), log scale; dotted: the fixed budget of B = 32. Equal updates: read the curves at the left "
-             "panel's dotted line; equal epochs: at the same epoch on the right.", curves, "Matched steps",
-             runs=matched)
-
-# %% tags=["hide-input"]
-book.publish(book.styled(comparison),
-             "Test accuracy and gap Δ of B minus those of B = 32 (seed means, Welch 95% interval; with one seed "
-             "the point alone) at the fixed budget, at equal updates and at equal epochs; last, B = 32 trained "
-             "longer against its fixed budget.", comparison, "Matched-steps comparison", runs=matched)
-Markdown(findings.matched_steps_conclusion(comparison))
+pages_training.matched_steps(chapter, chapter.table("matched-steps"))

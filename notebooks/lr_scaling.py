@@ -28,46 +28,23 @@ store = None  # None: results/<profile>
 batch_sizes = None  # None: the profile's ablation batch sizes
 
 # %% tags=["remove-input"]
-from IPython.display import Markdown
-
-from batchsize import analysis, book, findings, instability, panels, paper, paper_tables, plots, runtable, summaries
+from batchsize import book, pages_training, paper, summaries
 from batchsize.config import make_config
 
 chapter = book.Chapter(["lr-scaling", "cifar10-lr", "mnist"], profile, device, seeds, data_dir, store, batch_sizes)
-lr_runs = chapter.table("lr-scaling")
-cifar_runs = summaries.with_rule_names(chapter.table("cifar10-lr"))
 book.glue(**paper.quoted(), cifar_lr_1024=make_config("cifar10", 1024).lr)
 
 # %% [markdown]
 # ## Table V: fixed, linear and square-root learning rates on the large synthetic set
 
 # %% tags=["hide-input"]
-table_v = paper_tables.table_v(lr_runs, chapter.profile)
-book.publish(book.styled(table_v, 4),
-             "the paper (columns headed paper; linear = its 'Scaled') beside our seed means; the square-root rule is "
-             "ours. Absolute accuracies are testable only on the paper profile.", table_v, "Table V", runs=lr_runs)
-
-# %% tags=["hide-input"]
-book.publish(plots.lr_rules(lr_runs), "Large synthetic set: test accuracy and gap against B for each LR rule; "
-             "dotted squares: the paper's Table V (fixed and linear).",
-             runtable.mean_by_batch(lr_runs, ("lr", "test_acc", "gap"), ("batch_size", "lr_rule")), "LR rules",
-             runs=lr_runs)
-
-# %% tags=["hide-input"]
-Markdown(findings.lr_rule_summary(lr_runs))
+pages_training.table_v(chapter.table("lr-scaling"), chapter.profile)
 
 # %% [markdown]
 # ## CIFAR-10 at large B: batch size, or the learning-rate rule?
 
 # %% tags=["hide-input"]
-fig, ax = panels.grid(1, width=7, height=4.2)
-panels.by_batch(cifar_runs, "test_acc", hue="rule", ax=ax[0], title="CIFAR-10 (Adam)")
-cells = summaries.lr_rule_cells(cifar_runs)
-book.publish(fig, "CIFAR-10 test accuracy at large B under four LR rules. If the collapse were batch size itself, "
-             "every rule would collapse; if the linear rule's large Adam LR causes it, fixed and square-root "
-             "rules would not.", cells, "CIFAR-10 LR rules", runs=cifar_runs)
-book.publish(book.styled(cells, 4), "The same runs as a table (seed means).", cells,
-             "CIFAR-10 LR rules table", runs=cifar_runs)
+pages_training.cifar_lr_rules(summaries.with_rule_names(chapter.table("cifar10-lr")))
 
 # %% [markdown]
 # ## MNIST at its largest batch sizes: where the linear rule leaves the normal range
@@ -79,13 +56,4 @@ book.publish(book.styled(cells, 4), "The same runs as a table (seed means).", ce
 # falling below half of it, and at what LR of the warm-up ramp.
 
 # %% tags=["hide-input"]
-mnist = chapter.table("mnist")
-largest = mnist[mnist["batch_size"].isin(sorted(mnist["batch_size"].unique())[-2:])]
-traced = analysis.first_updates(chapter, largest)
-left = instability.excursions(traced)
-book.publish(plots.first_updates(traced, left), "MNIST, the first updates of every seed at the two largest B "
-             f"({book.scale_text(largest)}): mini-batch loss (log scale, cut at 1,000: a diverging run leaves "
-             "through the top), a uniform guess's loss dashed, each run's first excursion above it marked ×, the "
-             "warm-up's LR dotted (right axis).", left,
-             "MNIST first updates", runs=largest)
-Markdown(findings.excursions_text(left, largest))
+pages_training.first_updates(chapter, chapter.table("mnist"))

@@ -22,21 +22,10 @@ data_dir = None  # None: $BATCHSIZE_DATA, else ./data
 store = None  # None: results/<profile>
 
 # %% tags=["remove-input"]
-import pandas as pd
-from IPython.display import Markdown, display
+from batchsize import book, pages_report, report
 
-from batchsize import analysis, book, overview, paper, report
-from batchsize.datasets import PAPER_SECTIONS
-
-chapter = book.Chapter([*PAPER_SECTIONS, "lr-scaling", "dataset-size"], profile, device, seeds,
-                       data_dir, store)
-tables = analysis.report_tables(chapter)
-verdicts = report.evaluate(report.claims(), tables, chapter.profile)
-so_far = {s: chapter.paper_so_far(s) for s in chapter.sections}
-provisional = report.evaluate_so_far(so_far, tables)
-scale = overview.scale(tables["accuracy"], so_far)
-book.glue(**paper.quoted(), findings=overview.show(verdicts, provisional, scale, overview.LANDING))
-overview.show(verdicts, provisional, scale)
+judged = report.judge(book.Chapter(report.SECTIONS, profile, device, seeds, data_dir, store))
+pages_report.findings(judged)
 
 # %% [markdown]
 # ## How a verdict is decided
@@ -54,27 +43,21 @@ overview.show(verdicts, provisional, scale)
 #   a batch size we did not run, the paper's GPU epoch times; the row says which, with our numbers).
 #
 # Each row's tolerance is folded under our numbers. Runs that ended at chance are counted in each row, never
-# averaged in silently. The rules live beside their claims in `batchsize.claims_accuracy`, `claims_training` and
-# `claims_landscape`, each with tests on hand-made tables for every outcome it can give. Checks of the paper
-# against its own tables are not verdicts on our runs: they are listed apart, under "Where the paper disagrees with
-# itself". Where our runs differ from the paper's (precision, the CIFAR-10 copy, initialisation, hardware, seeds,
-# epochs, warm-up), and the check behind each difference: [where our runs differ from the
-# paper](../book/deviations.md).
+# averaged in silently. The rules live beside their claims in `batchsize.claims_trends`, `claims_accuracy`,
+# `claims_shapes`, `claims_training` and `claims_landscape`, each with tests on hand-made tables for every outcome
+# it can give. Checks of the paper against its own tables are not verdicts on our runs: they are listed apart,
+# under "Where the paper disagrees with itself". Where our runs differ from the paper's (precision, the CIFAR-10
+# copy, initialisation, hardware, seeds, epochs, warm-up), and the check behind each difference: [where our runs
+# differ from the paper](../book/deviations.md).
 
 # %% tags=["hide-input"]
-judged = pd.concat([tables[t] for t in ("accuracy", "lr-scaling", "critical_runs")]).drop_duplicates(["section", "key"])
-display(Markdown("Each data set of each section renders the paper profile where its paper runs are complete, else the "
-                 "quick profile. A claim that pools sections may therefore pool profiles; absolute numbers are judged "
-                 "only on paper-profile runs. Per section:\n\n" + "\n".join(
-                     f"- {s}: {book.scale_text(part)}" for s, part in judged.groupby("section", sort=False))))
+pages_report.scales(judged)
 
 # %% [markdown]
 # ## Every claim in full
 
 # %% tags=["hide-input"]
-book.publish(overview.verdict_table(verdicts), "Every claim: the verdict, the claim in the paper's words (a link "
-             "to its evidence), the paper's value and ours (mean [95 % interval] (n seeds)), with the tolerance "
-             "folded under it.", verdicts, "Reproduction report", runs=tables["accuracy"])
+pages_report.every_claim(judged)
 
 # %% [markdown]
 # ## Provisional verdicts at paper scale
@@ -86,14 +69,17 @@ book.publish(overview.verdict_table(verdicts), "Every claim: the verdict, the cl
 # change as seeds arrive; once a data set's paper runs are all in, the table above judges its claims.
 
 # %% tags=["hide-input"]
-if provisional.empty:
-    display(Markdown("No data set of this build has paper-scale runs pending: no provisional verdicts."))
-else:
-    book.publish(overview.verdict_table(provisional), "The claims on one data set alone, judged on its "
-                 "paper-profile runs finished so far (under ours: how many runs, and the fewest seeds of any B: what "
-                 "each verdict stands on).",
-                 provisional, "Provisional verdicts",
-                 runs=pd.concat([so_far[s] for s in provisional["section"].unique()]))
+pages_report.provisional(judged)
+
+# %% [markdown]
+# ## What changed
+#
+# Verdicts move as runs arrive (CIFAR-10's paper sweep spans sessions). Each build of the committed stores that was
+# recorded (`batchsize verdicts --record`, from a clean commit) logs the claims whose verdict moved since the build
+# recorded before it, in `results/verdicts.json`; a move of this build that is not yet recorded comes first.
+
+# %% tags=["hide-input"]
+pages_report.what_changed(judged)
 
 # %% [markdown]
 # ## Where the paper disagrees with itself
@@ -115,6 +101,4 @@ else:
 # - §V-B cites "Section IV-G" for the variance law, which is §IV-F; §V-A cites "Section IV-F" for sharpness (§IV-E).
 
 # %% tags=["hide-input"]
-disagreements = report.disagreements()
-book.publish(disagreements, "The paper against its own tables: each right-hand cell is computed from the paper's "
-             "Tables III–VII, not from our runs.", disagreements, "Where the paper disagrees with itself")
+pages_report.disagreements()

@@ -37,7 +37,7 @@ def test_matched_steps_compares_at_equal_updates_and_equal_epochs_and_says_if_th
     assert found[32, "longer training"][summaries.HIGHER] == "yes"
     text = findings.matched_steps_conclusion(table)
     assert "the deficit closes at matched steps" in text and "is behind it, so matched steps close" in text
-    assert "-2.00 pp [" in text and "had not converged" in text and "one seed" not in text
+    assert "−2.00 pp [" in text and "had not converged" in text and "one seed" not in text
 
     stays = matched({(32, 10): 97.0, (512, 10): 95.0, (512, 160): 95.5, (32, 160): 97.0})
     text = findings.matched_steps_conclusion(summaries.matched_steps(stays))
@@ -321,7 +321,8 @@ def test_the_lr_rule_summary_and_cells_say_what_the_runs_hold():
                                     (512, "sqrt", 0, 91.0), (512, "linear", 5, 10.0))]
     table = pd.DataFrame(rows)
     text = findings.lr_rule_summary(table[table["warmup_epochs"] == 0])
-    assert text.startswith("At B = 512, the fixed rate is **+10.0 pp** behind") and "B = 512: 8.1 pp" in text
+    assert text.startswith("At B = 512, the linear rule is ahead of the fixed rate by **10.00 pp (n = 1, no "
+                           "interval)**") and "B = 512: 8.1 pp" in text
     assert "91.0% against 90.0% for linear" in text
     cells = summaries.lr_rule_cells(summaries.with_rule_names(table)).set_index(["batch_size", "rule"])
     assert cells.loc[(512, "linear + 5-epoch warmup"), "diverged runs"] == 1

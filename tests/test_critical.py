@@ -102,9 +102,9 @@ def test_groups_by_dataset_and_training_set_size():
                        runs({64: [99.0] * 2, 256: [97.0] * 2}, dataset="mnist", n_train=60000)])
     result = critical_batch_size(table, tolerance=1.0)
     assert list(result.columns) == ["dataset", "n_train", "optimal_b", "peak_acc", "critical_b", "critical_acc",
-                                    "critical_by", "n_seeds", "failed_b", "one_run_b"]
-    assert result[["dataset", "n_train", "optimal_b", "critical_b"]].values.tolist() == [
-        ["mnist", 60000, 64, 256], ["synthetic-1k", 800, 32, 128], ["synthetic-1k", 8000, 64, 256]]
+                                    "critical_by", "n_seeds", "failed_b", "one_run_b", "largest_b"]
+    assert result[["dataset", "n_train", "optimal_b", "critical_b", "largest_b"]].values.tolist() == [
+        ["mnist", 60000, 64, 256, 256], ["synthetic-1k", 800, 32, 128, 128], ["synthetic-1k", 8000, 64, 256, 256]]
     assert one(table[table.n_train == 8000], tolerance=2.0).critical_b is pd.NA
 
 

@@ -197,6 +197,8 @@ def smoke_batchsize(args: list[str], scratch: Path) -> list[str]:
             if dataset in FILE_DATASETS:
                 require_data(dataset)
         args = set_option(args, "--store", str(scratch / "store"))
+    elif command == "verdicts":  # judges the committed stores; logs into the scratch directory, never the repository's
+        args = set_option(args, "--log", str(scratch / "verdicts.json"))
     return args
 
 

@@ -34,11 +34,7 @@ RUN_TABLES = ("accuracy", "histories", "lr-scaling", "sharpness", "variance_fits
 # it, and what it gives there is what the chapter shows.
 SHOWN_BY = {"mnist-largest-batch": "largest_batch_runs"}
 # A claim whose chapter cannot show the same runs today: claim id -> why (an expected failure, reported as such).
-CANNOT_SHOW_YET = {
-    "cifar-slowdown": "the report judges CIFAR-10's paper-scale runs finished so far (provisionally) and its rule's "
-                      "own target (the best accuracy every run of B = 64 and 1024 reached); the efficiency chapter "
-                      "shows neither, only the quick runs' time to its data-set target",
-}
+CANNOT_SHOW_YET: dict[str, str] = {}
 
 
 def cells(chapter: str) -> list:
@@ -49,7 +45,8 @@ def declared_sections(chapter: str) -> list[str]:
     """The sections of the chapter's `book.Chapter(...)`: its first argument (a list, `[*PAPER_SECTIONS, …]` or
     `book.sections_of(<parameter>)`) evaluated with the chapter's parameters and the registry's lists."""
     parameters = next(c.source for c in cells(chapter) if "parameters" in c.metadata.get("tags", []))
-    names = {"book": book, "PAPER_SECTIONS": datasets.PAPER_SECTIONS, "SYNTHETIC": datasets.SYNTHETIC}
+    names = {"book": book, "report": report, "PAPER_SECTIONS": datasets.PAPER_SECTIONS, "SYNTHETIC": datasets.SYNTHETIC,
+             "CRITICAL_SECTIONS": datasets.CRITICAL_SECTIONS}
     names |= {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(parameters).body
               if isinstance(node, ast.Assign)}
     for c in cells(chapter):

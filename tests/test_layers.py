@@ -17,8 +17,10 @@ GROUPS = {
     "runs": ["store", "analysis_store", "sweep"],
     "measurements": ["landscape", "sharpness", "noise", "critical", "checks", "protocol", "instability"],
     "judgement": ["stats", "runtable", "timing", "paper_tables", "summaries", "findings", "analysis", "rulebook",
-                  "claims_accuracy", "claims_training", "claims_landscape", "report"],
-    "presentation": ["params", "book", "overview", "panels", "plots", "widgets"],
+                  "claims_trends", "claims_accuracy", "claims_shapes", "claims_training", "claims_landscape",
+                  "report"],
+    "presentation": ["params", "book", "overview", "changes", "panels", "plots", "pages_accuracy", "pages_training",
+                     "pages_report", "widgets"],
     "entry points": ["cli", "__main__", "__init__"],
 }
 LAYER = {module: i for i, module in enumerate(m for modules in GROUPS.values() for m in modules)}

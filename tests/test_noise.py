@@ -11,6 +11,8 @@ from batchsize.config import UserError
 from batchsize.models import build_model
 from batchsize.noise import (
     batch_gradients,
+    draw_batches,
+    example_variance,
     first_weight,
     gradient_variance,
     loglog_fit,
@@ -108,6 +110,27 @@ def test_loglog_fit_recovers_a_power_law_and_an_honest_interval():
         loglog_fit([1, 2, 4], [1.0, 0.0, 0.5])
 
 
+def test_training_draws_disjoint_batches_of_shuffled_epochs():
+    batches = draw_batches(10, 4, 6, replacement=False, generator=torch.Generator().manual_seed(0))
+    assert [len(set(b.tolist())) for b in batches] == [4] * 6
+    for first in (0, 2, 4):  # two full batches per epoch (the remainder of 2 left out), then a new shuffle
+        assert len(set(torch.cat(batches[first:first + 2]).tolist())) == 8
+    assert batches[0].tolist() != batches[2].tolist()
+
+
+def test_a_batch_of_a_shuffled_epoch_has_the_finite_population_variance():
+    """Known answer: the mean of B of N values drawn without replacement varies by σ²/B·(N − B)/(N − 1) about
+    the population mean (σ² divided by N), not σ²/B."""
+    x, y = population(10, 3)
+    s2 = x.double().var(dim=0, correction=0).mean().item()
+    assert example_variance(Probe(3), x, y, chunk=4, loss_fn=mean_output) == pytest.approx(s2, rel=1e-5)
+    for b in (2, 4, 9):
+        grads = batch_gradients(Probe(3), x, y, b, 2000, generator=torch.Generator().manual_seed(b),
+                                loss_fn=mean_output).double()
+        spread = ((grads - x.double().mean(0)) ** 2).mean().item()
+        assert spread == pytest.approx(s2 / b * without_replacement_factor(10, b), rel=0.08)
+
+
 def test_first_weight_is_the_first_matrix_or_filter_bank():
     assert first_weight(build_model("mlp", 0)) == "0.weight"
     assert first_weight(build_model("cifar_cnn", 0)) == "0.weight"
@@ -126,6 +149,7 @@ def test_per_example_gradients_match_one_backward_per_example():
         model.zero_grad()
         F.cross_entropy(model(x[i:i + 1]), y[i:i + 1]).backward()
         torch.testing.assert_close(grads[i], torch.cat([p.grad.flatten() for p in model.parameters()]))
+    torch.testing.assert_close(per_example_gradients(model, x, y, names=["3.weight"]), grads[:, 1344:3392])
     assert all(torch.equal(p, before[n]) for n, p in model.named_parameters())
 
 

@@ -128,7 +128,8 @@ def test_time_to_target_leaves_out_runs_that_never_reached_it():
 def test_critical_against_n_draws_the_fit_only_where_there_is_one():
     from batchsize import summaries
 
-    synthetic = pd.DataFrame({"train_size": [800, 8_000, 40_000], "critical_b": [64, 128, 512]})
+    synthetic = pd.DataFrame({"train_size": [800, 8_000, 40_000], "critical_b": [64, 128, 512],
+                              "largest_b": [512] * 3})
     _, fit = summaries.exponent_fits(synthetic)
     ax = plots.critical_against_n(synthetic, fit).axes[0]
     assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
@@ -137,12 +138,29 @@ def test_critical_against_n_draws_the_fit_only_where_there_is_one():
     plt.close("all")
 
 
-def test_gap_figure_draws_the_papers_bound_over_the_b_it_is_claimed_for():
-    runs = pd.DataFrame({"dataset": "mnist", "batch_size": [8, 64, 512], "gap": [0.1, 0.5, 3.0], "seed": 42})
-    ax = plots.gap_against_b(runs).axes[0]
-    bound = ax.collections[-1].get_segments()[0]
-    assert bound[0][1] == bound[1][1] == 2.0 and (bound[0][0], bound[1][0]) == (1, 64)  # the paper's B = 1 to 64
-    assert any(line.get_label() == "paper" for line in ax.get_lines())
+def test_critical_against_n_draws_a_size_without_b_star_above_its_largest_b():
+    """No B falls a point below the peak: the size is a censored point at its largest B, never left out."""
+    points = pd.DataFrame({"train_size": [800, 8_000], "critical_b": pd.array([128, None], dtype="Int64"),
+                           "largest_b": pd.array([512, 512], dtype="Int64")})
+    ax = plots.critical_against_n(points).axes[0]
+    ours = {c.get_label(): c.get_offsets().tolist() for c in ax.collections}
+    assert ours["ours: B*"] == [[800, 128]]
+    assert ours["ours: no B* up to the largest B measured (B* beyond)"] == [[8_000, 512]]
+    plt.close("all")
+
+
+def test_gap_figure_draws_a_panel_per_data_set_on_one_y_axis_with_the_papers_bound():
+    runs = pd.DataFrame({"dataset": ["mnist"] * 3 + ["cifar10"] * 3, "batch_size": [8, 64, 512] * 2,
+                         "gap": [0.1, 0.5, 0.3, 1.0, 4.0, 9.0], "seed": 42})
+    fig = plots.gap_against_b(runs)
+    assert [ax.get_title() for ax in fig.axes] == ["MNIST", "CIFAR-10"]  # the registry's order
+    for ax in fig.axes:
+        bound = ax.collections[-1].get_segments()[0]
+        assert bound[0][1] == bound[1][1] == 2.0 and (bound[0][0], bound[1][0]) == (1, 64)  # the paper's B = 1–64
+        assert any(line.get_label() == "paper" for line in ax.get_lines())
+        assert ax.get_ylim() == fig.axes[1].get_ylim() and ax.get_ylim()[1] > 9  # shared: MNIST's reaches CIFAR's Δ
+        assert ax.get_legend() is None
+    assert len(fig.legends) == 1
     plt.close("all")
 
 
@@ -155,16 +173,18 @@ def test_matched_steps_marks_the_fixed_budget_in_both_panels():
     plt.close(fig)
 
 
-def test_variance_figure_has_both_samplings_and_the_one_over_b_line_per_data_set():
-    variance = pd.DataFrame([{"dataset": d, "N": 800, "batch_size": b, "sampling": s, "seed": 42,
-                              "variance": 1.0 / b * (1 if s == "with replacement" else (800 - b) / 799)}
+def test_variance_figure_draws_each_weights_against_the_one_over_b_line_and_the_finite_population_curve():
+    variance = pd.DataFrame([{"dataset": d, "N": 800, "batch_size": b, "sampling": s, "seed": 42, "weights": w,
+                              "sigma2": 2.0, "variance": 2.0 / b * (1 if s == "with replacement" else (800 - b) / 799)}
                              for d in ("synthetic-1k", "synthetic-10k") for s in ("with replacement",
                                                                                  "without replacement")
-                             for b in (1, 8, 64, 512)])
+                             for w in ("initialisation", "trained (epoch 50)") for b in (1, 8, 64, 512)])
     fig = plots.variance_against_b(variance)
     assert [ax.get_title() for ax in fig.axes] == ["Small synthetic (1K) (N = 800)", "Medium synthetic (10K) (N = 800)"]
-    with_replacement, _, reference = fig.axes[0].get_lines()
-    assert np.allclose(with_replacement.get_ydata(), reference.get_ydata())  # 1/B exactly: on the reference line
+    initial, trained, one_over_b, finite = fig.axes[0].get_lines()
+    assert [initial.get_label(), trained.get_label()] == ["initialisation", "trained (epoch 50)"]
+    np.testing.assert_allclose(trained.get_ydata(), (800 - trained.get_xdata()) / 799)  # on the finite curve
+    assert (one_over_b.get_ydata() == 1).all() and finite.get_ydata()[-1] == pytest.approx(288 / 799)
     plt.close(fig)
 
 
@@ -195,7 +215,7 @@ def test_image_accuracy_zooms_in_on_the_runs_that_trained_when_some_did_not():
                          "outcome": ["trained"] * 5 + ["collapsed"]})
     fig = plots.image_accuracy(runs, "mnist", "III")
     full, zoomed = fig.axes
-    assert full.get_ylim()[0] < 12 < 98 < zoomed.get_ylim()[0]  # the cross at 11.35 % is drawn only on the left
+    assert full.get_ylim()[0] < 12 < 90 < zoomed.get_ylim()[0]  # the cross at 11.35 % is drawn only on the left
     assert "5 runs that trained" in zoomed.get_title()
     assert any("did not train" in t.get_text() for t in zoomed.get_legend().get_texts())
     plt.close(fig)
@@ -269,4 +289,39 @@ def test_the_run_that_trained_in_a_failed_cell_is_a_point_not_a_mean():
         assert [list(line.get_xdata()) for line in ours_lines] == [[256]]  # no mean drawn at B = 1024
         lone = [c for c in ax.collections if c.get_label().startswith("trained where most runs did not")]
         assert len(lone) == 1 and lone[0].get_offsets().tolist() == [[1024.0, 99.22]]
+    plt.close("all")
+
+
+def test_the_band_is_the_verdicts_t_interval_not_a_bootstrap():
+    """Three seeds: the band spans `stats.estimate`'s t interval (seaborn's bootstrap would be far narrower)."""
+    from batchsize.stats import estimate
+
+    acc = [90.0, 91.0, 95.0]
+    data = pd.DataFrame({"dataset": "mnist", "batch_size": [32] * 3 + [64] * 3, "seed": [42, 43, 44] * 2,
+                         "test_acc": acc + [80.0, 80.5, 81.0]})
+    ax = panels.by_batch(data, "test_acc")
+    band = ax.collections[0].get_paths()[0].vertices
+    at_32 = band[np.isclose(band[:, 0], 32), 1]
+    expected = estimate(acc)
+    assert at_32.min() == pytest.approx(expected.low) and at_32.max() == pytest.approx(expected.high)
+    assert expected.high - expected.low > 8  # wide enough that a bootstrap band (max − min ≤ 5) could not pass
+    plt.close("all")
+
+
+def test_seeds_by_rule_draws_every_seed_and_the_t_interval_per_rule_not_a_line():
+    from batchsize.stats import estimate
+
+    acc = {"fixed": [26.0, 27.0, 25.0], "linear": [24.0, 10.0, 23.0]}
+    runs = pd.DataFrame([{"batch_size": 256, "rule": r, "seed": s, "test_acc": a}
+                         for r, values in acc.items() for s, a in zip((42, 43, 44), values, strict=True)])
+    fig = plots.seeds_by_rule(runs, chance=10.0)
+    ax = fig.axes[0]
+    dots = np.concatenate([c.get_offsets() for c in ax.collections if len(c.get_offsets()) == 3])
+    assert sorted(dots[:, 1]) == sorted(acc["fixed"] + acc["linear"])  # every seed, none averaged away
+    interval = estimate(acc["linear"])
+    bars = [np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()
+            if np.isnan(np.asarray(line.get_ydata(), dtype=float)).any()]  # an error bar with its caps, NaN-separated
+    assert any(np.nanmin(y) == pytest.approx(interval.low) and np.nanmax(y) == pytest.approx(interval.high)
+               for y in bars)
+    assert ax.get_title() == "B = 256" and len(fig.legends) == 1
     plt.close("all")

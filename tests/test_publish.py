@@ -11,6 +11,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 from batchsize import book
+from batchsize.datasets import DATASET_NAMES
 
 
 def test_styled_tables_print_whole_numbers_as_integers_booleans_as_words_and_lists_as_items():
@@ -115,3 +116,25 @@ def test_a_figure_links_to_the_library_function_that_drew_it():
         ' · <a href="../_modules/batchsize/plots.html#seeds_by_dataset">The code that drew it '
         "(<code>batchsize.plots.seeds_by_dataset</code>)</a>")
     assert book.code_link("") == book.code_link("matplotlib.figure") == ""
+
+
+def test_a_table_links_to_the_library_function_that_published_it(monkeypatch):
+    """Issue 25: a table's code, one click from its caption, as a figure's is: the library function that made and
+    published it; a chapter's own table links nowhere (its cell shows its code)."""
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda what: shown.append(getattr(what, "data", what)))
+    table = pd.DataFrame({"seed": [42], "test_acc": [98.0]})
+    namespace = {"__name__": "batchsize.pages_example", "book": book, "table": table}
+    exec("def made():\n    book.publish(table, 'Caption.', table, 'Table X')", namespace)
+    namespace["made"]()
+    assert shown[-1].endswith('· <a href="../_modules/batchsize/pages_example.html#made">The code that made it '
+                              "(<code>batchsize.pages_example.made</code>)</a></p>")
+    book.publish(table, "Caption.", table, "Table X")  # called from this test module: outside the library
+    assert "The code that" not in shown[-1]
+
+
+def test_a_table_names_its_data_sets_as_the_book_does_and_its_csv_keeps_the_ids():
+    table = pd.DataFrame({"dataset": ["synthetic-1k", "cifar10"], "test_acc": [90.0, 75.0]})
+    html = book.styled(table).to_html()
+    assert ">data set<" in html and f">{DATASET_NAMES['cifar10']}<" in html and ">cifar10<" not in html
+    assert list(table["dataset"]) == ["synthetic-1k", "cifar10"]

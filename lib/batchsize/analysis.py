@@ -178,31 +178,70 @@ def base_batch_models(weights: pd.DataFrame, datasets: list[str], base: int = 32
     return weights[distance == distance.groupby(weights["dataset"]).transform("min")]
 
 
-def variance_table(chapter, models: pd.DataFrame, batch_sizes: list[int], n_batches: int = 20) -> pd.DataFrame:
-    """Eq. (4) against B (those ≤ N) at each model's trained weights, on its training set, with and without
-    replacement; `variance / fpc` divides out the without-replacement factor (N − B)/(N − 1)."""
+VARIANCE_EPOCHS = (0, 1, 5)  # the weights along training the variance is measured at, besides the trained ones
+
+
+def variance_table(chapter, models: pd.DataFrame, batch_sizes: list[int], n_batches: int = 20,
+                   epochs: tuple[int, ...] = VARIANCE_EPOCHS, replicates: int = 5) -> pd.DataFrame:
+    """Eq. (4) against B (those ≤ N) on each model's training set, at its weights after each of `epochs` (0: at
+    initialisation) and at its trained weights: `replicates` times the paper's `n_batches` mini-batches per B,
+    drawn as training draws them (the consecutive batches of shuffled epochs) and, for comparison, with
+    replacement; `variance` divides by n − 1 (the printed Eq. (4)'s 1/n moves the intercept, not the slope).
+    `sigma2` is Eq. (1)'s σ² at those weights (`noise.example_variance`), from which `expected` is σ²/B with
+    replacement and σ²/B·(N − B)/(N − 1) without."""
     rows = []
     for _, run in models.iterrows():
-        for replacement in (True, False):
-            found = measured(chapter, run, "gradient_variance", batch_sizes=list(batch_sizes), n_batches=n_batches,
-                             replacement=replacement)
-            rows.append(pd.DataFrame(found["rows"]).assign(
-                dataset=run["dataset"], N=found["N"], trained_B=run["batch_size"], seed=run["seed"],
-                sampling="with replacement" if replacement else "without replacement"))
+        found = measured(chapter, run, "gradient_variance", batch_sizes=list(batch_sizes), n_batches=n_batches,
+                         epochs=list(epochs), replicates=replicates)
+        rows.append(pd.DataFrame(found["rows"]).assign(dataset=run["dataset"], N=found["N"],
+                                                       trained_B=run["batch_size"], seed=run["seed"],
+                                                       final=run["epochs"]))
     variance = pd.concat(rows, ignore_index=True)
-    return variance.assign(**{"variance / fpc": variance["variance"] / variance["fpc"]})
+    fpc = np.where(variance["replacement"] == 1, 1.0, (variance["N"] - variance["batch_size"]) / (variance["N"] - 1))
+    return variance.assign(sampling=np.where(variance["replacement"] == 1, "with replacement", "without replacement"),
+                           weights=["initialisation" if e == 0 else f"epoch {e}" if e < f else f"trained (epoch {e})"
+                                    for e, f in zip(variance["epoch"], variance["final"], strict=True)],
+                           expected=variance["sigma2"] / variance["batch_size"] * fpc).drop(columns="final")
 
 
-def _gradient_variance(chapter, run: pd.Series, batch_sizes: list[int], n_batches: int,
-                       replacement: bool) -> dict[str, Any]:
+def weights_at(chapter, run: pd.Series, epoch: int):
+    """The run's network after `epoch` epochs, in eval mode on the CPU: at initialisation (0), its trained weights
+    (its last epoch), or in between its first `epoch` epochs replayed by the reference trainer (the same updates;
+    `tests/test_fast.py` holds the stacked trainer to it)."""
+    import dataclasses
+
+    from .models import build_model
+    from .reference import train_run
+
+    config = config_of(run)
+    if epoch >= config.epochs:
+        return chapter.model(run)
+    if epoch == 0:
+        return build_model(config.model, config.seed, config.init).eval()
+    return train_run(dataclasses.replace(config, epochs=epoch), device="cpu", data_dir=chapter.data_dir).model.eval()
+
+
+def _gradient_variance(chapter, run: pd.Series, batch_sizes: list[int], n_batches: int, epochs: list[int],
+                       replicates: int) -> dict[str, Any]:
     import torch
 
-    from .noise import variance_vs_batch_size
+    from .noise import example_variance, variance_vs_batch_size
 
     x, y = chapter.train_set(run)
-    table = variance_vs_batch_size(chapter.model(run), x, y, [b for b in batch_sizes if b <= len(x)], n_batches,
-                                   replacement=replacement, generator=torch.Generator().manual_seed(0))
-    return {"N": len(x), "rows": table.to_dict("records")}
+    sizes = [b for b in batch_sizes if b <= len(x)]
+    rows = []
+    for epoch in [*epochs, int(run["epochs"])]:
+        model = weights_at(chapter, run, epoch)
+        sigma2 = example_variance(model, x, y)
+        generator = torch.Generator().manual_seed(0)
+        for replacement in (1, 0):
+            for replicate in range(replicates):
+                table = variance_vs_batch_size(model, x, y, sizes, n_batches, replacement=bool(replacement),
+                                               generator=generator)
+                rows += [{"epoch": epoch, "replacement": replacement, "replicate": replicate, "sigma2": sigma2,
+                          "batch_size": r["batch_size"], "variance": r["variance_unbiased"]}
+                         for r in table.to_dict("records")]
+    return {"N": len(x), "rows": rows}
 
 
 NOISE_EXAMPLES = {"mlp": None, "mnist_cnn": 2_000, "cifar_cnn": 2_000}  # None: the whole training set
@@ -259,7 +298,7 @@ ANALYSES: dict[str, tuple[int, Callable[..., Any]]] = {
     "loss_surface": (1, _loss_surface),
     "sharpness": (1, _sharpness),
     "hessian_trace": (1, _trace),
-    "gradient_variance": (1, _gradient_variance),
+    "gradient_variance": (2, _gradient_variance),  # 2: along training, epochs drawn as training does
     "noise_scale": (1, _noise_scale),
     "first_steps": (1, _first_steps),  # bump when `reference.first_steps` replays other updates
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import inspect
 import io
 import os
 import re
@@ -229,7 +230,7 @@ def provenance(table: pd.DataFrame) -> str:
     else:
         where = f"profile **{values('prov_profile')}**: " + ", ".join(
             DATASET_NAMES.get(d, d) for d in table["dataset"].unique())
-    band = "mean with 95% bootstrap CI over seeds" if len(seeds) > 1 else "one seed, no confidence band"
+    band = "mean with its 95 % t interval over seeds" if len(seeds) > 1 else "one seed, no confidence band"
     pairs = zip(table["prov_device"], table["prov_device_name"], strict=True)
     devices = ", ".join(sorted({f"{d} ({n})" for d, n in pairs}))
     text = (f"Runs at {where} · seeds {', '.join(map(str, seeds))} ({band}) · device: {devices} · commit "
@@ -249,16 +250,19 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+HEADERS = {"dataset": "data set"}  # a column's header where its name is no word
+
+
 def styled(table: pd.DataFrame, precision: int = 2, na_rep: str = "—") -> Styler:
     """A table as the book prints it, narrow enough for the page. Verdict columns come first (after the column that
-    names the row); an interval's columns (`x CI low`, `x CI high`, or `CI low` after `x`) fold into their
-    estimate's cell, under its mean. Pandas turns an integer column with a missing value into floats (seeds `1.000`,
-    sizes `2000.0`) and prints booleans and lists as Python does; here every number is in the house style of its
-    column's quantity (`style.number`: batch sizes as 1024, counts and sizes thousands separated, accuracies and
-    ratios with 2 decimals, p-values with 2 significant digits, ...; `precision` decimals where the column's name
-    says nothing), booleans show yes/no, lists their items, missing values `na_rep`; headers have spaces for
-    underscores; text is left-aligned, numbers right (book.css). The CSV keeps the raw values. `.format({column:
-    ...})` chained to it reformats that column only (pandas alone would reset every other column to 6 decimals)."""
+    names the row); an interval's columns (`x CI low`, `x CI high`, or `CI low` after `x`) fold into their estimate's
+    cell, under its mean. Pandas turns an integer column with a missing value into floats (seeds `1.000`, sizes
+    `2000.0`) and prints booleans and lists as Python does; here every number is in the house style of its column's
+    quantity (`style.number`: batch sizes as 1024, counts and sizes thousands separated, accuracies and ratios with 2
+    decimals, p-values with 2 significant digits, ...; `precision` decimals where the column's name says nothing),
+    booleans show yes/no, lists their items, missing values `na_rep`; headers have spaces for underscores, data sets
+    their names; text is left-aligned, numbers right (book.css). The CSV keeps the raw values. `.format({column: ...})`
+    chained to it reformats that column only (pandas alone would reset every other column to 6 decimals)."""
     formats = {column: _column_format(column, table[column].dropna(), precision) for column in table.columns}
     shown, folded = table.copy(), _intervals(table)
     for estimate, (low, high) in folded.items():
@@ -268,12 +272,14 @@ def styled(table: pd.DataFrame, precision: int = 2, na_rep: str = "—") -> Styl
         shown = shown.drop(columns=[low, high])
         formats[estimate] = None
     shown = shown[_verdicts_first(list(shown.columns), table)]
+    if "dataset" in shown:  # the reader's names ("Synthetic 1K"), not the store's ids; the CSV keeps the ids
+        shown["dataset"] = shown["dataset"].map(lambda name: DATASET_NAMES.get(name, name))
     numeric = {c: pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
                for c in shown.columns}
     text = pd.DataFrame({c: "" if numeric[c] else "bs-text" for c in shown.columns}, index=shown.index)
     styler = (shown.style.hide(axis="index").set_table_attributes('class="bs-table"').set_td_classes(text)
               .format({c: f for c, f in formats.items() if f and c in shown}, precision=precision, na_rep=na_rep)
-              .relabel_index([str(c).replace("_", " ") + (" [95\u00a0%\u00a0CI]" if c in folded else "")
+              .relabel_index([HEADERS.get(c, str(c).replace("_", " ")) + (" [95\u00a0%\u00a0CI]" if c in folded else "")
                               for c in shown.columns], axis="columns"))
     format_all = styler.format
 
@@ -348,19 +354,23 @@ def publish(what: Figure | Styler | pd.DataFrame | None, caption: str, data: pd.
     source = data if runs is None else runs
     prov = provenance(source) if {"prov_profile", "seed"} <= set(source.columns) else ""
     text = caption_html(f"**{name}.** {caption} {prov}")
-    code = code_link(what.get_label()) if isinstance(what, plt.Figure) else ""
+    if isinstance(what, plt.Figure):
+        code = code_link(what.get_label())
+    else:  # a table: the library function that published it computed it (a chapter's own cell shows its code)
+        caller = inspect.currentframe().f_back
+        code = code_link(f"{caller.f_globals['__name__']}.{caller.f_code.co_qualname}", "made")
     display(HTML(f'<p class="bs-caption">{text}<br>{csv_link(data, name)}{code}</p>'))
 
 
-def code_link(drawn_by: str) -> str:
-    """' · The code that drew it', linked to the source of the function that labelled the figure with its name
-    (`plots.drawn_by`: 'batchsize.plots.lr_rules'), as the site shows it (`sphinx.ext.viewcode`'s page of the
-    module, from a chapter's page); nothing for a figure no library function labelled."""
-    module, _, function = drawn_by.rpartition(".")
+def code_link(qualified_name: str, verb: str = "drew") -> str:
+    """' · The code that drew it', linked to the source of the library function named (a figure's label, from
+    `plots.drawn_by`: 'batchsize.plots.lr_rules'; or the function that made a table), as the site shows it
+    (`sphinx.ext.viewcode`'s page of the module, from a chapter's page); nothing for a name outside the library."""
+    module, _, function = qualified_name.rpartition(".")
     if not module.startswith("batchsize."):
         return ""
     href = f"{CODE}{module.replace('.', '/')}.html#{function}"
-    return f' · <a href="{href}">The code that drew it (<code>{html.escape(drawn_by)}</code>)</a>'
+    return f' · <a href="{href}">The code that {verb} it (<code>{html.escape(qualified_name)}</code>)</a>'
 
 
 

@@ -1,4 +1,4 @@
-"""`batchsize` command line: train one config, sweep a profile, verify the data.
+"""`batchsize` command line: train one config, sweep a profile, log the report's verdicts, verify the data.
 
 User mistakes exit with status 2 and one line on stderr; only genuine bugs show a traceback. The parser is
 built from light modules only (no torch, pandas or data loaders: they load in the command that needs them),
@@ -15,6 +15,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from .config import INITS, LR_RULES, PRECISIONS, UserError, check_positive, make_config
@@ -87,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--scheduler", help="Dask scheduler address for --executor dask, e.g. tcp://host:8786")
     common(s, "results/<profile> in the repository")
 
+    v = commands.add_parser("verdicts", help="the report's verdicts that moved since the last recorded build")
+    v.add_argument("--record", action="store_true",
+                   help="log this build's moves (from a clean commit only)")
+    v.add_argument("--log", help="the log of moves (default: results/verdicts.json in the repository)")
+    v.add_argument("--data-dir", help=DATA_DIR_HELP)
+
     d = commands.add_parser("data", help="data set utilities")
     d.add_argument("action", choices=["verify"])
     d.add_argument("--data-dir", help=DATA_DIR_HELP)
@@ -136,6 +143,26 @@ def _data(args: argparse.Namespace) -> int:
     return 1 if any(r["status"] == "corrupt" for r in rows) else 0
 
 
+def _verdicts(args: argparse.Namespace) -> int:
+    from . import book, changes, report
+
+    if args.record and (files := changes.uncommitted()):
+        raise UserError(f"{len(files)} files differ from the commit ({files[0]}, …): commit them first, so that "
+                        "the log names a build that exists")
+    log = Path(args.log) if args.log else changes.LOG
+    logged = changes.read(log)  # a damaged log: one line before any work
+    if args.record and not log.parent.is_dir():
+        raise UserError(f"cannot write the verdict log {log}: {log.parent} is not a directory")
+    chapter = book.Chapter(report.SECTIONS, "auto", "cpu", data_dir=_data_dir(args.data_dir))
+    judged = report.judge(chapter)
+    found = (changes.record(judged.verdicts, judged.provisional, log) if args.record
+             else changes.moves(logged["verdicts"], changes.snapshot(judged.verdicts, judged.provisional)))
+    for move in found:
+        print(f"{move['scope']:<12} {move['claim']:<24} {move['before']} -> {move['after']}")
+    print(f"{len(found)} verdicts moved" + (f"; recorded in {log}" if args.record else ""))
+    return 0
+
+
 def _one_line(message, category, filename, lineno, file=None, line=None) -> str:
     """A warning as the command line's other messages are: one line, no source location."""
     return f"batchsize: warning: {message}\n"
@@ -145,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     shown, warnings.formatwarning = warnings.formatwarning, _one_line
     try:
         args = build_parser().parse_args(argv)
-        return {"train": _train, "sweep": _sweep, "data": _data}[args.command](args)
+        return {"train": _train, "sweep": _sweep, "verdicts": _verdicts, "data": _data}[args.command](args)
     except UserError as err:
         print(f"batchsize: error: {err}", file=sys.stderr)
         return 2

@@ -90,7 +90,8 @@ def critical_batch_size(table: pd.DataFrame, tolerance: float = 1.0, *, by: Sequ
     on a tie) and peak_acc that mean; critical_b the smallest B above it whose mean lies more than `tolerance`
     points below the peak (strictly), or whose cell failed (`critical_by` says which; critical_acc is NaN for a
     failed cell), <NA> when none does; both <NA> when no cell is measured. `failed_b` and `one_run_b` list the
-    cells that count for neither. By default only B above the optimum count: the paper's Table VI always has
+    cells that count for neither; `largest_b` is the largest B measured (no B* there: B* lies beyond it, if
+    anywhere). By default only B above the optimum count: the paper's Table VI always has
     B* > optimal B, and the literal rule would return B = 1 whenever B = 1 is under-trained;
     `above_optimum=False` applies the rule literally. Runs with no accuracy at all raise an error."""
     by = list(by)
@@ -108,14 +109,19 @@ def critical_batch_size(table: pd.DataFrame, tolerance: float = 1.0, *, by: Sequ
                          critical_by=None if critical is None else "failed" if failed else "below the peak",
                          n_seeds=int(cells["runs"].min()),
                          failed_b=[int(b) for b in sizes[status == FAILED]],
-                         one_run_b=[int(b) for b in sizes[status == ONE_RUN]]))
+                         one_run_b=[int(b) for b in sizes[status == ONE_RUN]],
+                         largest_b=sizes.max() if len(sizes) else None))
     columns = [*by, "optimal_b", "peak_acc", "critical_b", "critical_acc", "critical_by", "n_seeds", "failed_b",
-               "one_run_b"]
-    return pd.DataFrame(rows, columns=columns).astype({"optimal_b": "Int64", "critical_b": "Int64"})
+               "one_run_b", "largest_b"]
+    return pd.DataFrame(rows, columns=columns).astype({"optimal_b": "Int64", "critical_b": "Int64",
+                                                      "largest_b": "Int64"})
 
 
-def bootstrap_critical(table: pd.DataFrame, tolerance: float = 1.0, *, n_boot: int = 1000, seed: int = 0,
-                       by: Sequence[str] = KEYS, above_optimum: bool = True) -> pd.DataFrame:
+BOOTSTRAP_REPLICATES = 1000  # how often `bootstrap_critical` resamples the seeds (captions read it here)
+
+
+def bootstrap_critical(table: pd.DataFrame, tolerance: float = 1.0, *, n_boot: int = BOOTSTRAP_REPLICATES,
+                       seed: int = 0, by: Sequence[str] = KEYS, above_optimum: bool = True) -> pd.DataFrame:
     """How often each B* comes out when the runs of every (group, B) cell are resampled with replacement, the runs
     that did not train included, and each replicate is judged by the same rule (`cell_status`).
 

@@ -179,3 +179,5 @@ ACCURACY_SECTIONS: dict[str, tuple[str, ...]] = {  # section -> the data sets it
 IN_PAPER: tuple[str, ...] = tuple(d for d, entry in DATASETS.items() if entry.paper_table)
 PAPER_SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(SECTION_OF[d] for d in IN_PAPER))  # the paper's experiments
 SYNTHETIC: tuple[str, ...] = ACCURACY_SECTIONS["synthetic"]
+SIZE_SECTION = "dataset-size"  # the large synthetic set's subsets (`plan`): B* against N
+CRITICAL_SECTIONS: tuple[str, ...] = (*PAPER_SECTIONS, SIZE_SECTION)  # what Table VI and the B* ∝ N^a fit read

@@ -28,8 +28,8 @@ def chance_loss(dataset: str) -> float:
 
 def steps_of(config: RunConfig, steps: int, data_dir: str | None = None) -> dict[str, list[float]]:
     """The run's first `steps` updates as columns: step, LR, mini-batch loss (fewer where training ends first)."""
-    rows = pd.DataFrame(first_steps(config, steps, device="cpu", data_dir=data_dir))
-    return {column: rows[column].tolist() for column in ("step", "lr", "loss")}
+    rows = first_steps(config, steps, device="cpu", data_dir=data_dir)
+    return {column: [row[column] for row in rows] for column in ("step", "lr", "loss")}
 
 
 def trace(configs: list[RunConfig], steps: list[dict[str, list[float]]]) -> pd.DataFrame:

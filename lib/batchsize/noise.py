@@ -38,13 +38,29 @@ def without_replacement_factor(n: int, batch_size: int) -> float:
     return (n - batch_size) / (n - 1)
 
 
-def _draw(n: int, batch_size: int, replacement: bool, generator: torch.Generator | None) -> Tensor:
+def _layer(model: nn.Module, layer: str | None) -> str:
+    layer = layer or first_weight(model)
+    if layer not in dict(model.named_parameters()):
+        raise UserError(f"the model has no parameter {layer!r}")
+    return layer
+
+
+def draw_batches(n: int, batch_size: int, n_batches: int, replacement: bool,
+                 generator: torch.Generator | None = None) -> list[Tensor]:
+    """`n_batches` index sets of size B. With replacement each is drawn on its own; without, they are the
+    consecutive full mini-batches of shuffled epochs, as training draws them (a new permutation once an epoch's
+    ⌊N/B⌋ batches are used): each holds B distinct samples, and the batches of one epoch are disjoint."""
     if replacement:
-        return torch.randint(n, (batch_size,), generator=generator)
+        return [torch.randint(n, (batch_size,), generator=generator) for _ in range(n_batches)]
     if batch_size > n:
         raise UserError(f"batch size {batch_size} is larger than the {n} samples to draw from without "
                         f"replacement")
-    return torch.randperm(n, generator=generator)[:batch_size]
+    per_epoch = n // batch_size
+    batches: list[Tensor] = []
+    while len(batches) < n_batches:
+        order = torch.randperm(n, generator=generator)
+        batches += list(order[:per_epoch * batch_size].view(per_epoch, batch_size))
+    return batches[:n_batches]
 
 
 def _mean_gradients(model: nn.Module, x: Tensor, y: Tensor, batches: Sequence[Tensor], names: Sequence[str],
@@ -66,15 +82,10 @@ def _mean_gradients(model: nn.Module, x: Tensor, y: Tensor, batches: Sequence[Te
 def batch_gradients(model: nn.Module, x: Tensor, y: Tensor, batch_size: int, n_batches: int = 20, *,
                     replacement: bool = False, generator: torch.Generator | None = None,
                     layer: str | None = None, loss_fn: LossFn = F.cross_entropy) -> Tensor:
-    """(n_batches, elements): mean gradients of `layer` (default `first_weight`) over random mini-batches.
-
-    Each mini-batch is drawn independently; without replacement it holds B distinct samples, like one
-    mini-batch of a shuffled epoch.
-    """
-    layer = layer or first_weight(model)
-    if layer not in dict(model.named_parameters()):
-        raise UserError(f"the model has no parameter {layer!r}")
-    batches = [_draw(len(x), batch_size, replacement, generator) for _ in range(n_batches)]
+    """(n_batches, elements): mean gradients of `layer` (default `first_weight`) over the mini-batches of
+    `draw_batches`."""
+    layer = _layer(model, layer)
+    batches = draw_batches(len(x), batch_size, n_batches, replacement, generator)
     return _mean_gradients(model, x, y, batches, [layer], loss_fn)
 
 
@@ -147,18 +158,35 @@ def loglog_fit(xs: Sequence[float], ys: Sequence[float], confidence: float = 0.9
     return LogLogFit(float(fit.slope), float(fit.intercept), float(fit.rvalue**2), ci, len(xs))
 
 
-def per_example_gradients(model: nn.Module, x: Tensor, y: Tensor, *,
+def per_example_gradients(model: nn.Module, x: Tensor, y: Tensor, *, names: Sequence[str] | None = None,
                           loss_fn: LossFn = F.cross_entropy) -> Tensor:
-    """(n, P): row i is the gradient of example i's loss over all parameters (named_parameters order),
-    computed at once with `torch.func.vmap(grad(...))`."""
+    """(n, P): row i is the gradient of example i's loss over the parameters `names` (default all, in
+    named_parameters order), computed at once with `torch.func.vmap(grad(...))`."""
     params, buffers = detached_state(model)
+    names = list(names or params)
+    fixed = {k: v for k, v in params.items() if k not in names}
 
     def loss_one(p: dict[str, Tensor], xi: Tensor, yi: Tensor) -> Tensor:
-        return loss_fn(functional_call(model, (p, buffers), (xi.unsqueeze(0),)), yi.unsqueeze(0))
+        return loss_fn(functional_call(model, ({**fixed, **p}, buffers), (xi.unsqueeze(0),)), yi.unsqueeze(0))
 
     with eval_mode(model):
-        grads = torch.vmap(torch.func.grad(loss_one), in_dims=(None, 0, 0))(params, x, y)
-    return torch.cat([g.flatten(1) for g in grads.values()], dim=1)
+        grads = torch.vmap(torch.func.grad(loss_one), in_dims=(None, 0, 0))({n: params[n] for n in names}, x, y)
+    return torch.cat([grads[n].flatten(1) for n in names], dim=1)
+
+
+def example_variance(model: nn.Module, x: Tensor, y: Tensor, *, layer: str | None = None, chunk: int = 4096,
+                     loss_fn: LossFn = F.cross_entropy) -> float:
+    """σ² of Eq. (1) on (x, y) as a finite population: the variance over the N examples (divided by N) of one
+    example's gradient of `layer` (default `first_weight`), averaged over its elements. A mini-batch's Eq. (4)
+    variance is then σ²/B in expectation with replacement, and σ²/B·(N − B)/(N − 1) without."""
+    layer = _layer(model, layer)
+    total, squares = 0.0, 0.0
+    for start in range(0, len(x), chunk):
+        g = per_example_gradients(model, x[start:start + chunk], y[start:start + chunk], names=[layer],
+                                  loss_fn=loss_fn).double()
+        total, squares = total + g.sum(0), squares + (g * g).sum(0)
+    mean = total / len(x)
+    return float((squares / len(x) - mean * mean).mean())
 
 
 @dataclass(frozen=True)
@@ -210,7 +238,7 @@ def noise_scale_two_batch(model: nn.Module, x: Tensor, y: Tensor, b_small: int, 
     names = [n for n, _ in model.named_parameters()]
     mean_sq = []
     for b in (b_small, b_big):
-        batches = [_draw(len(x), b, True, generator) for _ in range(n_batches)]
+        batches = draw_batches(len(x), b, n_batches, True, generator)
         g = _mean_gradients(model, x, y, batches, names, loss_fn).double()
         mean_sq.append(float((g * g).sum(1).mean()))
     return noise_scale_from_norms(b_small, mean_sq[0], b_big, mean_sq[1])

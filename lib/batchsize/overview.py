@@ -34,14 +34,22 @@ HEADLINES = {
     "drop-32-512": "Accuracy drops from B = 32 to 512, more on smaller data sets",
     "synthetic-sweet-spot": "The best batch size is in the paper's sweet spot on every synthetic set",
     "table-vii": "Synthetic test accuracies at each B (Table VII)",
+    "table-vii-gap": "Synthetic generalization gaps at each B (Table VII)",
     "table-iii": "MNIST test accuracies at each B (Table III)",
+    "table-iii-gap": "MNIST generalization gaps at each B (Table III)",
     "mnist-optimum": "MNIST is most accurate at B = 64",
     "mnist-floor": "MNIST accuracy hits a floor at B ≥ 512",
     "mnist-negative-gap": "MNIST underfits at its largest B (test above training accuracy)",
     "mnist-largest-batch": "MNIST trains at its largest B with the paper's recipe (Table III's last row)",
     "table-iv": "CIFAR-10 test accuracies at each B (Table IV)",
+    "table-iv-gap": "CIFAR-10 generalization gaps at each B (Table IV)",
     "cifar-collapse": "CIFAR-10 collapses to chance at B = 1024",
     "cifar-slowdown": "CIFAR-10 at B = 1024 trains more slowly than at B = 64",
+    "mnist-sweet-spot": f"MNIST is most accurate between B = {paper.MNIST_SWEET_SPOT[0]} and "
+                        f"{paper.MNIST_SWEET_SPOT[1]} (Fig. 3)",
+    "cifar-onset": f"CIFAR-10's strong degradation begins at B = {paper.CIFAR_DEGRADATION_ONSET} (Fig. 4)",
+    "gap-ordering": "The gap rises steepest on CIFAR-10 and stays flat on MNIST (Fig. 5)",
+    "protocol-choice": "Algorithm 2's batch size by data-set size is as good as the best we measured",
     "pearson": "The generalization gap grows with log B",
     "gap-bound": "The generalization gap stays small for B ≤ 64 on every data set",
     "epoch-speedup": "Large batches cut the time per epoch",
@@ -204,8 +212,8 @@ def findings(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str,
     central = [by_id.loc[c] for c in CENTRAL if c in by_id.index]
     for verdict, label in ((REPRODUCED, "Held"), (PARTLY, "Held in part"), (NOT_REPRODUCED, "Did not hold")):
         rows = [r for _, r in verdicts[verdicts["verdict"] == verdict].iterrows()]
-        if len(rows) > FEW:  # many: the central ones by name, the others in the overview
-            rows = [r for r in central if r["verdict"] == verdict]
+        if len(rows) > FEW:  # many: the central ones by name (else the first few), the others in the overview
+            rows = [r for r in central if r["verdict"] == verdict] or rows[:FEW]
         others = counts[verdict] - len(rows)
         if rows or others:
             items = "; ".join(_brief_claim(r, base) for r in rows)
@@ -251,7 +259,8 @@ def overview(verdicts: pd.DataFrame, provisional: pd.DataFrame, base: str = "") 
 
 _CHAPTERS = {"accuracy": "Test accuracy against batch size", "gap": "The generalization gap",
              "efficiency": "Training efficiency", "lr_scaling": "Learning-rate scaling",
-             "landscape": "Loss landscape and sharpness", "noise": "Gradient noise", "critical": "Critical batch size"}
+             "landscape": "Loss landscape and sharpness", "noise": "Gradient noise", "critical": "Critical batch size",
+             "protocol": "The batch-size selection protocol"}
 
 
 def _code(text: str) -> str:

@@ -2,11 +2,14 @@
 log₂ batch-size axis whose labels never collide, legends outside the data, a row of panels. `plots` builds the
 chapters' figures from these.
 
-A panel takes a tidy table (one row per run, or per epoch) and draws a mean over seeds with a 95% bootstrap band
-when there is more than one seed (every profile but `smoke` has three or more).
+A panel takes a tidy table (one row per run, or per epoch) and draws a mean over seeds with its 95 % t interval as
+a band (the interval the verdicts use) when there is more than one seed (every profile but `smoke` has three or
+more).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
@@ -19,6 +22,7 @@ from matplotlib.font_manager import FontProperties
 from .critical import FAILED, cell_status
 from .datasets import DATASET_NAMES, DATASETS
 from .runtable import TRAINING_METRICS, trained
+from .stats import estimate
 
 sns.set_theme(style="whitegrid", context="notebook")
 LABELS = {"test_acc": "test accuracy (%)", "train_acc": "train accuracy (%)", "gap": "gap Δ = train − test (pp)",
@@ -41,8 +45,15 @@ def _palette(values) -> dict:
     return {v: DATASET_COLOURS[v] if v in DATASET_COLOURS else next(others) for v in dict.fromkeys(values)}
 
 
-def _band(data: pd.DataFrame) -> tuple[str, int] | None:
-    return ("ci", 95) if data["seed"].nunique() > 1 else None
+def t_interval(values: pd.Series) -> tuple[float, float]:
+    """The verdicts' own 95 % t interval over seeds (`stats.estimate`): with three seeds seaborn's bootstrap band
+    would be far narrower than the intervals the report judges."""
+    found = estimate(values)
+    return found.low, found.high
+
+
+def _band(data: pd.DataFrame) -> Callable[[pd.Series], tuple[float, float]] | None:
+    return t_interval if data["seed"].nunique() > 1 else None
 
 
 class BatchSizeLabels(mticker.Formatter):
@@ -95,6 +106,20 @@ def shared_legend(axes) -> None:
         if ax.get_legend() is not None:
             ax.get_legend().remove()
     outside_legend(axes[-1], title, source=axes[0])
+
+
+def figure_legend(fig: plt.Figure, axes) -> None:
+    """One legend below a grid of panels, each entry once (the panels' own legends go): small multiples whose
+    panels draw the same kinds of line."""
+    entries: dict[str, object] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            entries.setdefault(label, handle)
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    fig.tight_layout()
+    fig.legend(entries.values(), entries.keys(), loc="upper center", bbox_to_anchor=(0.5, 0),
+               ncols=min(3, len(entries)), frameon=False)
 
 
 def grid(n: int, width: float = 4.6, height: float = 3.6, ncols: int | None = None) -> tuple[plt.Figure, np.ndarray]:

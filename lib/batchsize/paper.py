@@ -6,6 +6,8 @@ These are the only result numbers typed into the project; every number of ours i
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from .datasets import DATASETS
@@ -82,6 +84,9 @@ cifar10 50000 10000 3072 10"""
 SECTION_IVA = pd.DataFrame({"dataset": ["synthetic-1k", "synthetic-10k", "synthetic-50k"],
                             "acc_B8": [89.5, 91.0, 92.5], "acc_B512": [85.0, 88.5, 90.5]})
 
+SECTION_IVA_ENDS = (8, 512)  # the two B of those columns
+SWEET_SPOT = (32, 64)  # §IV-A: "The sweet-spot batch size is 32–64 across all scales"
+MNIST_FLOOR = 512  # §IV-A2: "a clear performance floor appears at B ≥ 512"
 SHARPNESS = {32: 0.023, 512: 0.158}  # §IV-E, S(w*, ε = 0.1) on synthetic data
 SHARPNESS_RATIO = 6.9
 SHARPNESS_EPSILON = 0.1
@@ -98,7 +103,18 @@ CRITICAL_EXPONENT = 0.5  # B* ∝ √N, Eq. (6)
 LSR_MAX_DROP = 10.0  # "omitting it degrades test accuracy by up to 10%"
 LSR_TEXT_DROP = 7.9  # §IV-D: "drops from 90.2% to 82.1%, a 7.9 percentage point degradation"
 DROP_32_512 = (2.0, 6.0)  # §VII: "Test accuracy degrades 2–6% as B grows from 32 to 512"
+DROP_ENDS = (32, 512)  # the two B of that drop
 PROTOCOL_GAP = 5.0  # Algorithm 2, line 11: halve B when the gap exceeds 5%
+MNIST_SWEET_SPOT = (32, 128)  # Fig. 3: "The sweet spot lies between 32 and 128"
+CIFAR_DEGRADATION_ONSET = 256  # Fig. 4: "Strong degradation begins at B = 256"
+# Algorithm 2, lines 1–6: (N below which the regime applies, batch-size candidates, learning-rate range)
+PROTOCOL_REGIMES = ((5_000, (16, 32), (0.001, 0.003)),
+                    (20_000, (32, 64), (0.001, 0.005)),
+                    (math.inf, (64, 128), (0.002, 0.008)))
+PROTOCOL_WARMUP_FROM = 256  # line 7 and §VI "Large batches": warm up when B ≥ 256
+# §V-E: "For CIFAR-10 at B = 1024, convergence fails entirely within the budget, yielding a net slowdown relative
+# to B = 64" (§IV-C: "never converges in 50 epochs"): the small and the large end.
+CIFAR_SLOWDOWN = (64, 1024)
 CONVERGENCE_TARGET = 80.0  # §III metric 4: "Convergence epoch – first epoch achieving > 80% test accuracy"
 
 
@@ -125,7 +141,7 @@ def accuracy_table(dataset: str) -> pd.DataFrame:
     return found[found["dataset"] == dataset].drop(columns="dataset").reset_index(drop=True)
 
 
-def _span(pair: tuple[float, float]) -> str:
+def span(pair: tuple[float, float]) -> str:
     """A range as the paper writes it: (10.0, 50.0) is "10–50", (1.5, 2.0) is "1.5–2"."""
     return "–".join(f"{v:g}" for v in pair)
 
@@ -149,5 +165,17 @@ def quoted() -> dict[str, float | str]:
         "sharpness_32": SHARPNESS[32], "sharpness_512": SHARPNESS[512], "sharpness_ratio": SHARPNESS_RATIO,
         "variance_slope": VARIANCE_SLOPE, "variance_r2": VARIANCE_R2, "pearson_r": PEARSON_R, "pearson_p": PEARSON_P,
         "mnist_text_b": MNIST_TEXT_OPTIMUM[0], "mnist_text_acc": MNIST_TEXT_OPTIMUM[1], "gap_bound": GAP_BOUND,
-        "lsr_max_drop": LSR_MAX_DROP, "epoch_speedup": _span(EPOCH_SPEEDUP), "extra_epochs": _span(EXTRA_EPOCHS),
-        "wall_clock_speedup": _span(WALL_CLOCK_SPEEDUP), "protocol_gap": PROTOCOL_GAP}
+        "lsr_max_drop": LSR_MAX_DROP, "epoch_speedup": span(EPOCH_SPEEDUP), "extra_epochs": span(EXTRA_EPOCHS),
+        "wall_clock_speedup": span(WALL_CLOCK_SPEEDUP), "protocol_gap": PROTOCOL_GAP,
+        "protocol_warmup": PROTOCOL_WARMUP_FROM} | _protocol_regimes()
+
+
+def _protocol_regimes() -> dict[str, str]:
+    """Algorithm 2's regimes in words for the prose: `protocol_b<i>` the candidates ("16–32"), `protocol_n<i>` the
+    N below which regime i applies ("5,000"; the last has none)."""
+    values = {}
+    for i, (limit, candidates, _) in enumerate(PROTOCOL_REGIMES, 1):
+        values[f"protocol_b{i}"] = span(candidates)
+        if math.isfinite(limit):
+            values[f"protocol_n{i}"] = f"{limit:,}"
+    return values

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .config import INITS, PRECISIONS, RunConfig, check_choice, check_positive, default_warmup, make_config
-from .datasets import ACCURACY_SECTIONS, DATASET_SPECS, DATASETS, IN_PAPER
+from .datasets import ACCURACY_SECTIONS, DATASET_SPECS, DATASETS, IN_PAPER, SIZE_SECTION
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ SECTIONS: dict[str, Callable[[Profile], Callable[[int], list[RunConfig]]]] = {
     "cifar10-lr": _cifar_lr,
     "mnist-largest-batch": _mnist_largest_batch,
     "matched-steps": _matched_steps,
-    "dataset-size": _dataset_size,
+    SIZE_SECTION: _dataset_size,
     "weights": _weights,
     "init-check": _init_check,
     "precision-check": _precision_check,

@@ -15,18 +15,20 @@ import pandas as pd
 import seaborn as sns
 
 from . import paper as paper_values
-from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC
+from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS, IN_PAPER, SYNTHETIC
 from .instability import chance_loss
 from .panels import (
     DATASET_COLOURS,
     LABELS,
     by_batch,
+    figure_legend,
     grid,
     learning_curves,
     log2_axis,
     outside_legend,
     seeds_by_value,
     shared_legend,
+    t_interval,
 )
 from .runtable import trained
 
@@ -170,17 +172,25 @@ def time_to_target(to_target: pd.DataFrame) -> plt.Figure:
 
 
 @drawn_by
-def critical_against_n(synthetic: pd.DataFrame, fit: LogLogFit | None = None) -> plt.Figure:
-    """B* against training-set size on log-log axes (`summaries.critical_sizes` rows with a B*), the paper's
-    Table VI beside it (its N × 0.8: training examples, as ours count) and our fitted power law if there is one."""
+def critical_against_n(points: pd.DataFrame, fit: LogLogFit | None = None) -> plt.Figure:
+    """B* against training-set size on log-log axes (`summaries.critical_sizes` rows), the paper's Table VI beside
+    it (its N × 0.8: training examples, as ours count) and our fitted power law if there is one. A size with no B*
+    is drawn where B* would have to lie, above the largest B measured (an upward triangle): a censored point,
+    not left out."""
     fig, ax = grid(1, width=6.4, height=4.2)
     ax = ax[0]
     vi = paper_values.table("VI")
-    ax.scatter(synthetic["train_size"], synthetic["critical_b"].astype(float), label="ours")
+    found = points.dropna(subset=["critical_b"])
+    beyond = points[points["critical_b"].isna() & points["largest_b"].notna()]
+    if len(found):
+        ax.scatter(found["train_size"], found["critical_b"].astype(float), label="ours: B*")
+    if len(beyond):
+        ax.scatter(beyond["train_size"], beyond["largest_b"].astype(float), marker="^", facecolor="none",
+                   edgecolor=sns.color_palette()[0], label="ours: no B* up to the largest B measured (B* beyond)")
     ax.scatter(vi["N"][:3] * 0.8, vi["critical_B"][:3], marker="s", facecolor="none", edgecolor="black",
                label="paper (N × 0.8: training examples)")
     if fit is not None:
-        n = np.geomspace(synthetic["train_size"].min(), synthetic["train_size"].max(), 50)
+        n = np.geomspace(found["train_size"].min(), found["train_size"].max(), 50)
         ax.plot(n, fit.prefactor * n ** fit.slope, "--", label=f"fit: B* ∝ N^{fit.slope:.2f}")
     ax.set(xscale="log", yscale="log", xlabel="training examples N", ylabel="critical batch size B*")
     outside_legend(ax)
@@ -189,14 +199,22 @@ def critical_against_n(synthetic: pd.DataFrame, fit: LogLogFit | None = None) ->
 
 @drawn_by
 def gap_against_b(runs: pd.DataFrame) -> plt.Figure:
-    """Fig. 5: Δ against B for every data set of `runs`, the paper's Tables III, IV and VII as dotted squares and
-    its Δ bound as a dashed line over the B it is claimed for."""
+    """Fig. 5 as small multiples: Δ against B, one panel per data set of `runs` on one shared y axis (so the data
+    sets' rises compare by eye), each with the paper's Table III, IV or VII as dotted squares and its Δ bound as a
+    dashed line over the B it is claimed for; one legend for all panels."""
     theirs = pd.concat([paper_values.accuracy_table(d).assign(dataset=d) for d in IN_PAPER])
-    fig, ax = grid(1, width=7.5, height=4.5)
-    by_batch(runs, "gap", ax=ax[0], paper=theirs[theirs["dataset"].isin(runs["dataset"])])
+    datasets = [d for d in DATASETS if d in set(runs["dataset"])]
+    fig, axes = grid(len(datasets), width=4.2, height=3.4, ncols=min(3, len(datasets)))
     smallest = min(runs["batch_size"].min(), theirs["B"].min())  # the bound's line spans the B it is claimed for
-    ax[0].hlines(paper_values.GAP_BOUND, smallest, paper_values.GAP_BOUND_MAX_B, color="grey", linestyle="--",
-                 linewidth=1)
+    for ax, dataset in zip(axes, datasets, strict=True):
+        paper = theirs[theirs["dataset"] == dataset]
+        by_batch(runs[runs["dataset"] == dataset], "gap", ax=ax, paper=paper if len(paper) else None,
+                 title=DATASET_NAMES[dataset])
+        ax.hlines(paper_values.GAP_BOUND, smallest, paper_values.GAP_BOUND_MAX_B, color="grey", linestyle="--",
+                  linewidth=1, label=f"the paper's bound (Δ < {paper_values.GAP_BOUND:g} for B ≤ "
+                                     f"{paper_values.GAP_BOUND_MAX_B})")
+        ax.sharey(axes[0])
+    figure_legend(fig, axes)
     return fig
 
 
@@ -216,18 +234,23 @@ def matched_steps(curves: pd.DataFrame, base_steps: float, base_epochs: int) -> 
 
 @drawn_by
 def variance_against_b(variance: pd.DataFrame) -> plt.Figure:
-    """Fig. 11: per data set, the seed-mean gradient variance (Eq. 4) against B on log-log axes, with and
-    without replacement, and a 1/B line through the first with-replacement point: Var ∝ 1/B (Eq. 1) is a
-    straight line of slope −1 here, and the finite-population bend without replacement shows as B nears N."""
-    fig, axes = grid(variance["dataset"].nunique())
-    for ax, (name, part) in zip(axes, variance.groupby("dataset", sort=False), strict=True):
-        for sampling, style in (("with replacement", "o-"), ("without replacement", "s--")):
-            mean = part[part["sampling"] == sampling].groupby("batch_size")["variance"].mean()
-            ax.plot(mean.index, mean.to_numpy(), style, label=sampling, mfc="none")
-        ref = part[part["sampling"] == "with replacement"].groupby("batch_size")["variance"].mean()
-        ax.plot(ref.index, ref.iloc[0] / ref.index.to_numpy(), ":", color="grey", label="∝ 1/B")
-        ax.set(yscale="log", title=f"{DATASET_NAMES[name]} (N = {part['N'].iloc[0]:,})",
-               ylabel=r"$\hat{\sigma}^2_B$ (Eq. 4)")  # mathtext: a subscript, not a raw underscore
+    """Fig. 11 against its two laws: per data set, Eq. (4)'s variance without replacement (as training draws the
+    mini-batches) over Eq. (1)'s σ²/B, the geometric mean over seeds and replicates, one marker per weights along
+    training. Var ∝ 1/B (Eq. 1, with replacement) is the flat line at 1; the finite-population curve
+    (N − B)/(N − 1) bends down as B nears N, and on log-log axes that bend steepens the fitted slope."""
+    free = variance[variance["sampling"] == "without replacement"]
+    fig, axes = grid(free["dataset"].nunique())
+    for ax, (name, part) in zip(axes, free.groupby("dataset", sort=False), strict=True):
+        n = int(part["N"].iloc[0])
+        ratio = np.exp(np.log(part["variance"] * part["batch_size"] / part["sigma2"])
+                       .groupby([part["weights"], part["batch_size"]], sort=False).mean())
+        for (weights, points), marker in zip(ratio.groupby(level=0, sort=False), "osD^v", strict=False):
+            ax.plot(points.index.get_level_values(1), points.to_numpy(), marker, label=weights, mfc="none")
+        b = np.geomspace(1, part["batch_size"].max(), 200)
+        ax.plot(b, np.ones_like(b), ":", color="grey", label="σ²/B (Eq. 1: with replacement)")
+        ax.plot(b, (n - b) / (n - 1), "--", color="black", label="σ²/B·(N − B)/(N − 1): without")
+        ax.set(yscale="log", title=f"{DATASET_NAMES[name]} (N = {n:,})",
+               ylabel=r"$\hat{\sigma}^2_B \,/\, (\sigma^2/B)$")  # mathtext: a subscript, not a raw underscore
         log2_axis(ax, part["batch_size"])
         ax.set_xlabel(LABELS["batch_size"])
     shared_legend(axes)
@@ -282,6 +305,25 @@ def image_accuracy(runs: pd.DataFrame, dataset: str, table: str) -> plt.Figure:
 
 
 @drawn_by
+def seeds_by_rule(runs: pd.DataFrame, chance: float) -> plt.Figure:
+    """Every seed's test accuracy under each LR rule, one panel per B, with the mean and its 95 % t interval beside
+    the seeds and chance dashed: over one or two B the comparison is between rules, so points, not a line."""
+    sizes = sorted(runs["batch_size"].unique())
+    fig, axes = grid(len(sizes), width=5.2, height=4)
+    for ax, b in zip(axes, sizes, strict=True):
+        part = runs[runs["batch_size"] == b]
+        sns.stripplot(data=part, x="rule", y="test_acc", ax=ax, color="0.35", size=6, jitter=0.12,
+                      label="one seed")
+        sns.pointplot(data=part, x="rule", y="test_acc", errorbar=t_interval, ax=ax, linestyle="none",
+                      marker="D", color="C3", capsize=0.25, label="mean, 95 % t interval")
+        ax.axhline(chance, color="0.4", linestyle="--", linewidth=1, label="chance")
+        ax.set(title=f"B = {b}", xlabel=LABELS["rule"], ylabel=LABELS["test_acc"])
+        plt.setp(ax.get_xticklabels(), rotation=20, ha="right")  # long rule names end under their column
+    figure_legend(fig, axes)
+    return fig
+
+
+@drawn_by
 def seeds_by_dataset(runs: pd.DataFrame, field: str) -> plt.Figure:
     """The appendix's paired checks: one panel per data set, every seed's test accuracy at each B for both values
     of `field`, and chance accuracy dashed, so a run that learned nothing shows instead of being averaged in."""
@@ -313,8 +355,11 @@ def sample_images(loaded: dict) -> tuple[plt.Figure, pd.DataFrame]:
     return fig, pd.DataFrame([{"dataset": n, "class": c} for n in images for c in range(10)])
 
 
+FEATURE_POINTS = 2000  # at most this many points per set in `synthetic_features` (its caption reads it)
+
+
 @drawn_by
-def synthetic_features(loaded: dict, limit: int = 2000) -> tuple[plt.Figure, pd.DataFrame]:
+def synthetic_features(loaded: dict, limit: int = FEATURE_POINTS) -> tuple[plt.Figure, pd.DataFrame]:
     """Each synthetic training set in `loaded` (its first `limit` points) on its first two principal components,
     coloured by class: whether the two classes separate; also the plotted points."""
     synthetic = [name for name, d in loaded.items() if d.x_train.dim() == 2]
@@ -331,8 +376,11 @@ def synthetic_features(loaded: dict, limit: int = 2000) -> tuple[plt.Figure, pd.
     return fig, pd.concat(points)
 
 
+LOSS_CEILING = 1e3  # where `first_updates` cuts its loss axis (its caption reads it here)
+
+
 @drawn_by
-def first_updates(traced: pd.DataFrame, left: pd.DataFrame, ceiling: float = 1e3) -> plt.Figure:
+def first_updates(traced: pd.DataFrame, left: pd.DataFrame, ceiling: float = LOSS_CEILING) -> plt.Figure:
     """The first updates of each run, one panel per B: the mini-batch loss of every seed (log scale, cut at
     `ceiling`: a diverging run leaves through the top), a uniform guess's loss dashed, each run's first excursion
     above it marked, and the LR of the warm-up ramp on the right axis — so the reader sees at which LR the loss

@@ -18,12 +18,10 @@ import math
 from dataclasses import dataclass
 
 from .config import UserError
+from .paper import PROTOCOL_REGIMES, PROTOCOL_WARMUP_FROM
 
-# (N below which the regime applies, batch-size candidates, learning-rate range), lines 1–6
-REGIMES = ((5_000, (16, 32), (0.001, 0.003)),
-           (20_000, (32, 64), (0.001, 0.005)),
-           (math.inf, (64, 128), (0.002, 0.008)))
-WARMUP_FROM = 256  # line 7 and §VI "Large batches"
+REGIMES = PROTOCOL_REGIMES  # (N below which the regime applies, batch-size candidates, learning-rate range)
+WARMUP_FROM = PROTOCOL_WARMUP_FROM
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The reproduction report: every quantitative claim of the paper judged on our runs, in the paper's order.
 
-The claims and their rules are in `claims_accuracy`, `claims_training` and `claims_landscape`, each row beside its
-rule, on the estimates and the one verdict scale of `stats` (`stats.SCALE`). Absolute numbers (an
+The claims and their rules are in `claims_trends`, `claims_accuracy`, `claims_training` and `claims_landscape`,
+each row beside its rule, on the estimates and the one verdict scale of `stats` (`stats.SCALE`). Absolute numbers (an
 accuracy, a table cell) are compared only against runs with the paper's setup (the `paper` profile, read from the
 runs' provenance); trends, ratios, slopes and correlations on every profile. A claim is "not testable" only when its
 rule raises `NotTestable` (our runs cannot answer it: a batch size or a section we did not run); any other error is
@@ -10,18 +10,24 @@ a bug and fails the build. The rules read the tables of `analysis.report_tables`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+from scipy.stats import spearmanr
 
-from . import claims_accuracy, claims_landscape, claims_training, paper
+from . import analysis, claims_accuracy, claims_landscape, claims_shapes, claims_training, claims_trends, paper
 from .critical import critical_batch_size
+from .datasets import PAPER_SECTIONS
 from .rulebook import Claim
 from .stats import NOT_TESTABLE, PARTLY, REPRODUCED, NotTestable
+from .style import number
 
 
 def claims() -> list[Claim]:
     """Every quantitative claim of the paper the book tests, in the paper's order."""
-    return [*claims_accuracy.CLAIMS, *claims_training.CLAIMS, *claims_landscape.CLAIMS]
+    return [*claims_trends.CLAIMS, *claims_accuracy.CLAIMS, *claims_shapes.CLAIMS, *claims_training.CLAIMS,
+            *claims_landscape.CLAIMS, *claims_shapes.GUIDELINES]
 
 
 def evaluate(claims: list[Claim], tables: dict[str, pd.DataFrame], profile: str) -> pd.DataFrame:
@@ -42,8 +48,9 @@ def evaluate(claims: list[Claim], tables: dict[str, pd.DataFrame], profile: str)
 
 # The claims that rest on one data set's runs alone (and the CNN benchmark): while that data set's paper sweep
 # spans sessions, they can be judged on its paper-profile runs finished so far (`evaluate_so_far`).
-DATASET_CLAIMS = {"mnist": ("table-iii", "mnist-optimum", "mnist-floor", "mnist-negative-gap"),
-                  "cifar10": ("table-iv", "cifar-collapse", "cifar-slowdown")}
+DATASET_CLAIMS = {"mnist": ("table-iii", "table-iii-gap", "mnist-optimum", "mnist-floor", "mnist-negative-gap",
+                            "mnist-sweet-spot"),
+                  "cifar10": ("table-iv", "table-iv-gap", "cifar-collapse", "cifar-slowdown", "cifar-onset")}
 
 
 def evaluate_so_far(so_far: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -64,6 +71,27 @@ def evaluate_so_far(so_far: dict[str, pd.DataFrame], tables: dict[str, pd.DataFr
             found["verdict"] = found["verdict"].replace(REPRODUCED, PARTLY)
         verdicts.append(found.assign(section=section, runs=len(runs), **{"fewest seeds": fewest}))
     return pd.concat(verdicts, ignore_index=True) if verdicts else pd.DataFrame()
+
+
+SECTIONS = [*PAPER_SECTIONS, "lr-scaling", "dataset-size"]  # the sections whose runs the claims judge
+
+
+@dataclass
+class Judgement:
+    """What the report judged: the rules' inputs (`analysis.report_tables`), the verdicts, the paper-scale runs so
+    far per section and the provisional verdicts on them."""
+    tables: dict[str, pd.DataFrame]
+    verdicts: pd.DataFrame
+    so_far: dict[str, pd.DataFrame]
+    provisional: pd.DataFrame
+
+
+def judge(chapter) -> Judgement:
+    """Every claim judged on a `book.Chapter` of `SECTIONS`: what the report chapter shows, and what
+    `batchsize verdicts` logs (one road, so the two cannot differ)."""
+    tables = analysis.report_tables(chapter)
+    so_far = {s: chapter.paper_so_far(s) for s in chapter.sections}
+    return Judgement(tables, evaluate(claims(), tables, chapter.profile), so_far, evaluate_so_far(so_far, tables))
 
 
 def _tables_of_runs() -> pd.DataFrame:
@@ -90,21 +118,29 @@ def disagreements() -> pd.DataFrame:
     applied = "; ".join(f"{r.dataset}: optimal {r.optimal_b}, B* {'none' if pd.isna(r.critical_b) else r.critical_b} "
                         f"(Table VI: {vi.loc[r.dataset, 'optimal_B']}, {vi.loc[r.dataset, 'critical_B']})"
                         for r in rule.itertuples())
+    iv = runs[runs["dataset"] == "cifar10"].sort_values("B")
+    rho = spearmanr(iv["B"], iv["gap"]).statistic
+    top = iv.loc[iv["gap"].idxmax()]
     ends = runs.sort_values("B").groupby("dataset", sort=False)["epoch_time"]
     speedups = (ends.first() / ends.last()).round(0)  # B = 1 over the largest B
     rows = [
         ("Table VI, Eq. (6)", f"B* ∝ N^{paper.CRITICAL_EXPONENT}", f"Table VI: {claims_landscape.paper_exponent()}"),
         ("§IV-D vs Table V", f"without LR scaling, B = 512 loses {paper.LSR_TEXT_DROP} pp",
-         f"Table V: {v[512, 'linear']} − {v[512, 'fixed']} = {v[512, 'linear'] - v[512, 'fixed']:.1f} pp"),
+         f"Table V: {v[512, 'linear']} − {v[512, 'fixed']} = "
+         f"{number(v[512, 'linear'] - v[512, 'fixed'], decimals=1)} pp"),
         ("Table VI vs §IV-G", "Table VI's optimal and critical B (B*: the smallest B more than 1 pp below the peak)",
          f"§IV-G's rule on Tables III, IV, VII: {applied}"),
         ("Table V vs Table VII", f"Table V, B = 32 (the 50K set): {v[32, 'fixed']}%",
          f"Table VII, 50K set, B = 32: {vii_50k}%"),
         ("§IV-B", f"Pearson r(log B, Δ) = {paper.PEARSON_R}",
-         f"r = {r:.2f} over the {len(runs)} rows of Tables III, IV and VII"),
+         f"r = {number(r)} over the {len(runs)} rows of Tables III, IV and VII"),
         ("§IV-B", f"Δ < {paper.GAP_BOUND:g}% for B ≤ {paper.GAP_BOUND_MAX_B} on every data set",
          f"Δ ≥ {paper.GAP_BOUND:g} at some B ≤ {paper.GAP_BOUND_MAX_B} on {', '.join(over)}; largest "
          f"{worst['gap']:g} ({worst['dataset']}, B = {int(worst['B'])})"),
+        ("Fig. 5 vs Table IV", "CIFAR-10's Δ shows the steepest monotonic increase with B",
+         f"Table IV: Δ peaks at {number(top['gap'], 'pp')} (B = {int(top['B'])}), then falls to "
+         f"{number(iv['gap'].iloc[-1], 'pp')} at B = {int(iv['B'].iloc[-1])}; Spearman ρ(B, Δ) = {number(rho, 'r')} "
+         f"over its {len(iv)} rows"),
         ("§VII", f"accuracy drops {paper.DROP_32_512[0]:g}–{paper.DROP_32_512[1]:g}% from B = 32 to 512",
          "Tables III, IV, VII: " + ", ".join(f"{d} {x:+g} pp" for d, x in drops.items())),
         ("§IV-C", f"large batches cut per-epoch time {paper.EPOCH_SPEEDUP[0]:g}–{paper.EPOCH_SPEEDUP[1]:g}×",

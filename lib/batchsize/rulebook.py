@@ -1,7 +1,8 @@
 """The rulebook: what a claim is (one quantitative claim of the paper, in words, with the rule that tests it on
 our run tables) and what every rule shares (how it finds its runs, how its tolerance is put in words). The claims
-themselves are in `claims_accuracy`, `claims_training` and `claims_landscape`, each row beside its rule; `report`
-lists and judges them."""
+themselves are in `claims_trends`, `claims_accuracy`, `claims_training` and `claims_landscape`, each row beside
+its rule; `report` lists and judges them. What several rules read off one data set's cells (its best B, its
+failed cells) is here, so that they read it alike."""
 
 from __future__ import annotations
 
@@ -10,8 +11,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .critical import FAILED, MEASURED, critical_batch_size
 from .paper_tables import ACC_PARTLY_TOL, ACC_TOL
-from .stats import NotTestable
+from .runtable import cells, trained
+from .stats import NotTestable, difference
+
+# The headings of the accuracy chapter's sections that the claims of more than one `claims_*` module link to.
+SYNTHETIC_DATA, PEAK = "Synthetic data (Fig. 2, Table VII)", "Where does accuracy peak?"
 
 Rule = Callable[[dict[str, pd.DataFrame], str], tuple[str, str]]  # (tables, profile) -> (ours, verdict)
 
@@ -51,3 +57,28 @@ def datasets_in(runs: pd.DataFrame, wanted: Sequence[str] | None = None) -> list
     if not names:
         raise NotTestable(f"no runs of {', '.join(wanted or [])}")
     return names
+
+
+def best_b(part: pd.DataFrame) -> tuple[int, set[int]]:
+    """One data set's best B by the one rule (`critical.critical_batch_size`), and every measured B whose
+    difference from it (over the runs that trained) has an interval that includes zero; `NotTestable` where no
+    cell is measured (no B where two runs trained, and most did)."""
+    found = critical_batch_size(part, by=("dataset",)).iloc[0]
+    if pd.isna(found["optimal_b"]):
+        raise NotTestable(f"no B of {found['dataset']} where at least two runs, and most, trained")
+    best, learned = int(found["optimal_b"]), part[trained(part)]
+    at = cells(part, by=("batch_size",))
+
+    def acc(b: int) -> pd.Series:
+        return learned.loc[learned["batch_size"] == b, "test_acc"]
+
+    return best, {int(b) for b in at.loc[at["status"] == MEASURED, "batch_size"]
+                  if b == best or difference(acc(best), acc(b)).low <= 0}
+
+
+def failed_note(part: pd.DataFrame) -> str:
+    """'; failed: B = 1024 (2 of 3 runs at chance)': the cells the one rule leaves out of the ranking as failures."""
+    at = cells(part)
+    failed = at[at["status"] == FAILED]
+    return ("; failed: " + ", ".join(f"B = {r.batch_size} ({r.failed} of {r.runs} runs at chance)"
+                                     for r in failed.itertuples())) if len(failed) else ""

@@ -49,9 +49,13 @@ class Estimate:
         return Estimate(self.mean, self.mean, self.mean, 1)
 
     def text(self, unit: str = "", digits: int = 2) -> str:
+        def fixed(value: float) -> str:  # the house style: a minus sign, none on what rounds to zero ("-0.00")
+            shown = f"{value:.{digits}f}"
+            return shown.lstrip("-") if float(shown) == 0 else shown.replace("-", "−")
+
         if self.n < 2 or not math.isfinite(self.low):
-            return f"{self.mean:.{digits}f}{unit} (n = {self.n}, no interval)"
-        return f"{self.mean:.{digits}f}{unit} [{self.low:.{digits}f}, {self.high:.{digits}f}] (n = {self.n})"
+            return f"{fixed(self.mean)}{unit} (n = {self.n}, no interval)"
+        return f"{fixed(self.mean)}{unit} [{fixed(self.low)}, {fixed(self.high)}] (n = {self.n})"
 
 
 def _values(values) -> np.ndarray:

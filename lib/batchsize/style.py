@@ -25,6 +25,7 @@ MISSING = "—"
 # name, a batch size (`batch`).
 _COLUMNS = [
     (r"ratio|×|÷|speed|factor", "ratio"),
+    (r"\b(updates|steps)\b", "count"),  # before the batch size: "B = 32 updates" counts updates
     (r"(^|[\s(])(b|b\*|batch[\s_]size|trained b|b small|b large|optimal[\s_]b|critical[\s_]b)($|[\s)])", "batch"),
     (r"r²|r2\b", "r2"),
     (r"^p$|p[\s_-]?value", "p"),

@@ -77,18 +77,23 @@ def rank_agreement(sharp: pd.DataFrame, first: str, second: str) -> pd.DataFrame
 
 
 def variance_fits(variance: pd.DataFrame) -> pd.DataFrame:
-    """Eq. (5): log σ̂² on log B per data set and sampling, slope with its 95% t interval and R²; the points of
-    every seed's model go into one fit, so the interval carries the spread between seeds."""
+    """Eq. (5) per data set, weights and sampling: log σ̂² on log B fitted for each seed and replicate of
+    `analysis.variance_table`, each seed's slope and R² the mean over its replicates (what the paper's protocol
+    gives at those weights, on average), then the mean slope over seeds with its 95 % t interval (`estimate`):
+    the interval carries the spread between networks and what is left of the protocol's own noise."""
     from .noise import loglog_fit
+    from .stats import estimate
 
+    keys = ["dataset", "weights", "sampling"]
+    per_fit = [(*key, seed, fit.slope, fit.r2)
+               for (*key, seed, _), part in variance.groupby([*keys, "seed", "replicate"], sort=False)
+               for fit in [loglog_fit(part["batch_size"], part["variance"])]]
+    per_seed = pd.DataFrame(per_fit, columns=[*keys, "seed", "slope", "R²"]).groupby([*keys, "seed"], sort=False).mean()
     fits = []
-    for (name, sampling), part in variance.groupby(["dataset", "sampling"], sort=False):
-        for column in ("variance",) if sampling == "with replacement" else ("variance", "variance / fpc"):
-            keep = part[np.isfinite(part[column]) & (part[column] > 0)]
-            fit = loglog_fit(keep["batch_size"], keep[column])
-            fits.append({"dataset": name, "sampling": sampling, "fitted": column, "slope": fit.slope,
-                         "slope CI low": fit.slope_ci[0], "slope CI high": fit.slope_ci[1], "R²": fit.r2,
-                         "points": fit.n})
+    for key, part in per_seed.groupby(keys, sort=False):
+        slope = estimate(part["slope"])
+        fits.append({**dict(zip(keys, key, strict=True)), "slope": slope.mean, "slope CI low": slope.low,
+                     "slope CI high": slope.high, "R²": part["R²"].mean(), "seeds": slope.n})
     return pd.DataFrame(fits)
 
 
@@ -317,11 +322,13 @@ def precision_check_cells(runs: pd.DataFrame) -> pd.DataFrame:
     return cells
 
 
-def protocol_table(runs: pd.DataFrame, gap_threshold: float = paper.PROTOCOL_GAP) -> pd.DataFrame:
+def protocol_table(runs: pd.DataFrame, gap_threshold: float | None = None) -> pd.DataFrame:
     """Algorithm 2 applied to each data set of `runs` (N: its training examples; η₀ and B₀ from its runs, Table II)
     beside what we measured: the best B (`critical.critical_batch_size`, the one rule), the measured B nearest the
     recommendation and its cell's status, what choosing it costs against the best, and whether the gap rule
-    (line 11, Δ > `gap_threshold`) would fire there. Accuracies and gaps are means over the runs that trained."""
+    (line 11, Δ > `gap_threshold`, None: the paper's) would fire there. Accuracies and gaps are means over the runs
+    that trained."""
+    gap_threshold = paper.PROTOCOL_GAP if gap_threshold is None else gap_threshold
     from .critical import FAILED, critical_batch_size
     from .protocol import adjust_for_gap, recommend_batch_size
 

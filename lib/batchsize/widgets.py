@@ -114,13 +114,15 @@ def static_slider(table: pd.DataFrame, history: pd.DataFrame, element_id: str = 
     $(".bs-rule").innerHTML = rules.map((r) => `<option value="${{r}}">${{r}}</option>`).join("");
     if (rules.includes("linear")) $(".bs-rule").value = "linear";
   }}
+  const stops = () => combos[$(".bs-dataset").value + "|" + $(".bs-rule").value] || [];
   function keepB() {{  // after a new data set or rule: the stop nearest (in log B) to the B shown before
-    const shown = +$(".bs-value").textContent, bs = combos[$(".bs-dataset").value + "|" + $(".bs-rule").value] || [];
+    const shown = +$(".bs-value").textContent, bs = stops();
     const far = (b) => Math.abs(Math.log2(b) - Math.log2(shown));
+    $(".bs-slider").max = Math.max(bs.length - 1, 0);  // the new choice's range first, or the value would clamp
     if (shown > 0 && bs.length) $(".bs-slider").value = bs.reduce((best, b, i) => far(b) < far(bs[best]) ? i : best, 0);
   }}
   function draw() {{
-    const bs = combos[$(".bs-dataset").value + "|" + $(".bs-rule").value] || [];
+    const bs = stops();
     $(".bs-slider").max = Math.max(bs.length - 1, 0);
     const i = Math.min(+$(".bs-slider").value, Math.max(bs.length - 1, 0));
     const view = views[$(".bs-dataset").value + "|" + $(".bs-rule").value + "|" + bs[i]];
@@ -128,9 +130,8 @@ def static_slider(table: pd.DataFrame, history: pd.DataFrame, element_id: str = 
     $(".bs-metrics").textContent = view ? view.metrics : "no run for this choice";
     $(".bs-figure").src = view ? "data:image/png;base64," + view.png : "";
   }}
-  // a new choice keeps B: lift the old choice's maximum first, or the slider would clamp the new stop to it
-  $(".bs-dataset").addEventListener("input", () => {{ fillRules(); $(".bs-slider").max = 1e6; keepB(); draw(); }});
-  $(".bs-rule").addEventListener("input", () => {{ $(".bs-slider").max = 1e6; keepB(); draw(); }});
+  $(".bs-dataset").addEventListener("input", () => {{ fillRules(); keepB(); draw(); }});
+  $(".bs-rule").addEventListener("input", () => {{ keepB(); draw(); }});
   $(".bs-slider").addEventListener("input", draw);
   fillRules();
   draw();

@@ -1,0 +1,164 @@
+"""The claims on where things lie along the batch-size axis, made in the figures' captions and in §VI rather than
+in a table's cell: where MNIST's accuracy peaks (Fig. 3), where CIFAR-10's strong degradation begins (Fig. 4),
+which data set's gap rises steepest (Fig. 5), and whether Algorithm 2's B by data-set size is as good as the best
+B we measured. Each row sits beside its rule; `report` lists them."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats as scipy_stats
+
+from . import paper
+from .claims_accuracy import CIFAR, GAP_AGAINST_B, MNIST
+from .critical import FAILED
+from .datasets import DATASET_NAMES
+from .paper_tables import accuracy_tolerances
+from .rulebook import BEST, INTERVAL, Claim, best_b, datasets_in, runs_of
+from .runtable import cells, trained
+from .stats import NOT_REPRODUCED, PARTLY, REPRODUCED, Estimate, NotTestable, difference, graded, parts_verdict
+from .summaries import protocol_table
+
+CLAIMS: list[Claim] = []  # in the paper's order
+_SPOT = paper.MNIST_SWEET_SPOT
+
+
+def _within(b: int, span: tuple[int, int], factor: float = 1) -> bool:
+    return span[0] / factor <= b <= span[1] * factor
+
+
+def _mnist_sweet_spot(tables: dict, profile: str) -> tuple[str, str]:
+    """Our best B inside Fig. 3's range: reproduced; within a factor 2 of its ends (the scale's ½× to 2×): partly;
+    farther: not reproduced. The B within the seed spread of the best are shown, not counted (on MNIST's flat curve
+    nearly every B is)."""
+    runs = runs_of(tables)
+    best, tied = best_b(runs[runs["dataset"] == datasets_in(runs, ["mnist"])[0]])
+    verdict = REPRODUCED if _within(best, _SPOT) else PARTLY if _within(best, _SPOT, 2) else NOT_REPRODUCED
+    return f"best B = {best} (within the seed spread of it: {', '.join(map(str, sorted(tied)))})", verdict
+
+
+CLAIMS.append(
+    Claim("mnist-sweet-spot", "Fig. 3", f"MNIST's sweet spot lies between B = {_SPOT[0]} and {_SPOT[1]}",
+          f"B = {_SPOT[0]}–{_SPOT[1]}", "accuracy", f"{BEST} in [{_SPOT[0]}, {_SPOT[1]}]: reproduced; within a "
+          f"factor 2 of the range ([{_SPOT[0] // 2}, {_SPOT[1] * 2}]): partly; farther: not reproduced (a B of the "
+          "range within the seed spread of the best is shown, not counted)", _mnist_sweet_spot, section=MNIST))
+
+
+_IV = paper.table("IV").set_index("B")["test_acc"]
+
+
+def onset_threshold() -> float:
+    """"Strong" degradation, in pp below the peak: half the fall Table IV shows at the B where the paper says it
+    begins (its peak minus that cell), so that a fall of the paper's own size counts and a dip of a point does not."""
+    return round(float(_IV.max() - _IV[paper.CIFAR_DEGRADATION_ONSET]) / 2, 2)
+
+
+def degradation_onset(runs: pd.DataFrame, threshold: float) -> tuple[int | None, int, dict[int, Estimate | None]]:
+    """The smallest B above the best whose fall from the best (Welch, over the runs that trained) lies wholly more
+    than `threshold` below it, or whose cell failed (collapse is degradation): (that B or None, the best B, each
+    larger B's fall, None for a failed cell)."""
+    best = best_b(runs)[0]
+    learned = runs[trained(runs)]
+    at_best = learned.loc[learned["batch_size"] == best, "test_acc"]
+    status = cells(runs, by=("batch_size",)).set_index("batch_size")["status"]
+    falls: dict[int, Estimate | None] = {}
+    for b in sorted(int(b) for b in status.index if b > best):
+        acc = learned.loc[learned["batch_size"] == b, "test_acc"]
+        falls[b] = None if status[b] == FAILED or acc.empty else difference(at_best, acc)
+    onset = next((b for b, fall in falls.items() if fall is None or fall.low > threshold), None)
+    return onset, best, falls
+
+
+def _cifar_onset(tables: dict, profile: str) -> tuple[str, str]:
+    """Our onset at the paper's B: reproduced; at a neighbouring B of the grid (½× or 2×): partly; elsewhere, or
+    none: not reproduced."""
+    runs = runs_of(tables)
+    cifar = runs[runs["dataset"] == datasets_in(runs, ["cifar10"])[0]]
+    threshold = onset_threshold()
+    onset, best, falls = degradation_onset(cifar, threshold)
+    said = ", ".join(f"B = {b}: {'failed' if fall is None else fall.text(' pp', 1)}" for b, fall in falls.items())
+    target = paper.CIFAR_DEGRADATION_ONSET
+    verdict = (REPRODUCED if onset == target else PARTLY if onset in (target // 2, target * 2) else NOT_REPRODUCED)
+    return f"onset at B = {onset if onset else 'none'}; falls below the best (B = {best}): {said}", verdict
+
+
+CLAIMS.append(
+    Claim("cifar-onset", "Fig. 4", f"CIFAR-10's strong degradation begins at B = {paper.CIFAR_DEGRADATION_ONSET}",
+          f"B = {paper.CIFAR_DEGRADATION_ONSET}", "accuracy", "the onset: the smallest B above the best whose fall "
+          f"from the best lies wholly more than {onset_threshold():g} pp below it (half of Table IV's fall at the "
+          "paper's onset), or whose cell failed; at the paper's B: reproduced; at the B next to it (½× or 2×): "
+          "partly; elsewhere or none: not reproduced", _cifar_onset, section=CIFAR))
+
+
+def gap_slope(part: pd.DataFrame) -> Estimate:
+    """How fast Δ rises with B: the least-squares slope of Δ on log₂ B over the runs that trained (pp per doubling),
+    with its 95 % t interval; `NotTestable` with fewer than three runs or a single B."""
+    learned = part[trained(part)].dropna(subset=["gap"])
+    if len(learned) < 3 or learned["batch_size"].nunique() < 2:
+        raise NotTestable("fewer than three runs that trained, or one B")
+    fit = scipy_stats.linregress(np.log2(learned["batch_size"]), learned["gap"])
+    half = scipy_stats.t.ppf(0.975, len(learned) - 2) * fit.stderr
+    return Estimate(float(fit.slope), float(fit.slope - half), float(fit.slope + half), len(learned))
+
+
+def _gap_ordering(tables: dict, profile: str) -> tuple[str, str]:
+    """Three parts, each graded reproduced or not: CIFAR-10's Δ rises (its slope's interval above 0); it rises
+    steepest (its interval above every other data set's); MNIST's is the flattest (the smallest |slope|)."""
+    runs = runs_of(tables)
+    names = datasets_in(runs, ["cifar10", "mnist"])
+    if len(names) < 2:
+        raise NotTestable("needs both CIFAR-10 and MNIST runs")
+    slopes = {d: gap_slope(runs[runs["dataset"] == d]) for d in datasets_in(runs)}
+    cifar, others = slopes["cifar10"], {d: s for d, s in slopes.items() if d != "cifar10"}
+    parts = [cifar.low > 0, all(cifar.low > s.high for s in others.values()),
+             min(slopes, key=lambda d: abs(slopes[d].mean)) == "mnist"]
+    ours = "; ".join(f"{DATASET_NAMES.get(d, d)} {s.text(' pp per doubling')}" for d, s in slopes.items())
+    return ours, parts_verdict([REPRODUCED if p else NOT_REPRODUCED for p in parts])
+
+
+CLAIMS.append(
+    Claim("gap-ordering", "Fig. 5", "CIFAR-10's gap Δ shows the steepest monotonic increase with B; MNIST's is "
+          "mostly stable; the synthetic sets lie between", "CIFAR-10 steepest, MNIST flattest", "gap",
+          "the slope of Δ on log₂ B per data set (runs that trained, 95 % t interval): CIFAR-10's above 0, above "
+          "every other data set's (intervals apart), and MNIST's the smallest in size: all three: reproduced; "
+          "most, or none not: partly", _gap_ordering, section=GAP_AGAINST_B))
+
+
+def _protocol(tables: dict, profile: str) -> tuple[str, str]:
+    """Per data set, what following Algorithm 2 costs: the best B's accuracy minus that of the measured B nearest
+    the recommendation (`summaries.protocol_table`, as the protocol chapter shows it), graded as a table row is
+    against 0 (`stats.graded`, the data set's `accuracy_tolerances`: a wide interval cannot pass); a failed cell
+    there: not reproduced; the data sets combined by `parts_verdict`."""
+    runs = runs_of(tables)
+    learned = runs[trained(runs)]
+    parts, said = [], []
+    for _, row in protocol_table(runs).iterrows():
+        if pd.isna(row["best B (ours)"]):  # no B where two runs trained (one seed): no best to compare with
+            continue
+        name, near, best = row["dataset"], int(row["nearest measured B"]), int(row["best B (ours)"])
+        if row["status there"] == FAILED:
+            parts.append(NOT_REPRODUCED)
+            said.append(f"{DATASET_NAMES.get(name, name)}: B = {near} failed")
+            continue
+        acc = learned[learned["dataset"] == name].groupby("batch_size")["test_acc"]
+        cost = difference(acc.get_group(best), acc.get_group(near))
+        parts.append(graded(cost, 0.0, *accuracy_tolerances(name)))
+        said.append(f"{DATASET_NAMES.get(name, name)}: B = {near}, {cost.text(' pp')} behind the best B = {best}")
+    if not parts:
+        raise NotTestable("no data set has a best B (a B where at least two runs, and most, trained)")
+    return "; ".join(said), parts_verdict(parts)
+
+
+GUIDELINES: list[Claim] = []  # §VI's, after every claim of §IV (the report lists them last)
+_REGIMES = "; ".join(f"{'–'.join(map(str, b))} {f'below N = {n:,}' if math.isfinite(n) else 'above'}"
+                     for n, b, _ in paper.PROTOCOL_REGIMES)
+
+GUIDELINES.append(
+    Claim("protocol-choice", "§VI, Algorithm 2", f"Algorithm 2 picks B by data-set size N: {_REGIMES}",
+          "B by N (lines 1–6)", "protocol", "per data set, the accuracy the measured B nearest the recommendation "
+          f"loses against the best B: {INTERVAL} within a table row's tolerance of 0 (1 pp, or half the paper's "
+          "spread): reproduced; within its partly tolerance: partly; else, or a failed cell there: not reproduced; "
+          "every data set reproduced: reproduced; most, or none not reproduced: partly", _protocol,
+          section="The batch-size selection protocol (Algorithm 2)"))

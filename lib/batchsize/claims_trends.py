@@ -1,0 +1,162 @@
+"""The paper's claims on how test accuracy changes with batch size (§IV-A, §VII): the trend on the synthetic sets,
+their drops from B = 8 to 512, the drop from B = 32 to 512 on every data set, and the sweet spot; each row beside
+the rule that tests it. The claims on single rows and cells of Tables III, IV and VII are in `claims_accuracy`."""
+
+from __future__ import annotations
+
+import pandas as pd
+from scipy import stats
+
+from . import paper
+from .critical import FAILED
+from .rulebook import (
+    BEST,
+    COMPARABLE,
+    INTERVAL,
+    PEAK,
+    PP,
+    SYNTHETIC_DATA,
+    Claim,
+    best_b,
+    datasets_in,
+    failed_note,
+    runs_of,
+)
+from .runtable import SYNTHETIC, cell, cells, trained
+from .stats import NOT_REPRODUCED, PARTLY, REPRODUCED, Estimate, NotTestable, difference, effect_graded, parts_verdict
+from .style import number
+
+CLAIMS: list[Claim] = []  # in the paper's order
+DROP_TOL = 1.5  # pp: a drop within this of the §IV-A text's is reproduced
+# The heading of the accuracy chapter's section that shows the numbers of a rule on every data set.
+WHOLE_CHAPTER = "Test accuracy against batch size (Figs 2–4, Tables III, IV, VII)"
+
+
+def _counted(part: pd.DataFrame) -> pd.DataFrame:
+    """The runs of one data set whose accuracies count (`critical.cell_status`): those that trained, in cells that
+    did not fail; runs at chance are counted in the text (`rulebook.failed_note`), never averaged or ranked in."""
+    at = cells(part, by=("batch_size",))
+    failed = at.loc[at["status"] == FAILED, "batch_size"]
+    return part[trained(part) & ~part["batch_size"].isin(failed)]
+
+
+def _monotonic(tables: dict, profile: str) -> tuple[str, str]:
+    """Per synthetic set, Spearman ρ of B against accuracy over its runs that trained (a failed cell is named and
+    left out): a set holds when ρ < 0 with p < 0.05; the claim ("on all three") by `parts_verdict`, so two sets
+    of three are partly and one is not. A set we did not run cannot hold: the claim is then at best partly."""
+    runs = runs_of(tables)
+    texts, held = [], []
+    for name in datasets_in(runs, SYNTHETIC):
+        part = runs[runs["dataset"] == name]
+        counted = _counted(part)
+        if counted["batch_size"].nunique() < 3:
+            raise NotTestable(f"fewer than three batch sizes of {name} where runs trained")
+        rho, p = stats.spearmanr(counted["batch_size"], counted["test_acc"])
+        held.append(REPRODUCED if rho < 0 and p < 0.05 else NOT_REPRODUCED)
+        left_out = len(part) - len(counted)
+        texts.append(f"{name}: ρ = {number(rho)} (p = {number(p, 'p')}, {len(counted)} runs"
+                     f"{f', {left_out} at chance or in a failed cell left out' if left_out else ''}"
+                     f"{failed_note(part)})")
+    missing = [d for d in SYNTHETIC if d not in set(runs["dataset"])]
+    verdict = parts_verdict(held)
+    if missing:
+        texts.append(f"no runs of {', '.join(missing)}")
+        verdict = PARTLY if verdict == REPRODUCED else verdict
+    return "; ".join(texts), verdict
+
+
+CLAIMS.append(
+    Claim("synthetic-trend", "§IV-A", "Test accuracy falls monotonically with B on all three synthetic sets",
+          "monotonic decrease", "accuracy", "per set, Spearman ρ(B, acc) over the runs that trained (failed "
+          "cells named and left out) < 0 with p < 0.05; all three sets: reproduced; two: partly; one or none: not "
+          "reproduced", _monotonic, section=SYNTHETIC_DATA))
+
+
+def _drop_between(runs: pd.DataFrame, dataset: str, small: int, large: int) -> tuple[Estimate | None, str]:
+    """The drop in test accuracy from B = `small` to `large` over the runs that trained (`critical.cell_status`:
+    runs at chance are counted, never averaged in), None where either cell failed (at least half of its runs at
+    chance); and a note naming the runs at chance of both cells."""
+    ends = [cell(runs, dataset, b) for b in (small, large)]
+    status = [cells(e).iloc[0]["status"] for e in ends]
+    notes = [f"B = {b}: {int((~trained(e)).sum())} of {len(e)} runs at chance, "
+             f"{'failed' if s == FAILED else 'left out'}"
+             for b, e, s in zip((small, large), ends, status, strict=True) if not trained(e).all()]
+    note = f" ({'; '.join(notes)})" if notes else ""
+    if FAILED in status:
+        return None, note
+    return difference(*(e.loc[trained(e), "test_acc"] for e in ends)), note
+
+
+FAILED_DROP = "a failed cell: training collapsed, not a drop of the paper's size"
+
+
+def _drop(dataset: str, expected: float, small: int, large: int):
+    def test(tables: dict, profile: str) -> tuple[str, str]:
+        drop, note = _drop_between(runs_of(tables), dataset, small, large)
+        if drop is None:
+            return f"B = {small} to {large}: {FAILED_DROP}{note}", NOT_REPRODUCED
+        return f"{drop.text(' pp')} from B = {small} to {large}{note}", effect_graded(drop, expected, DROP_TOL)
+    return test
+
+
+_SMALL, _LARGE = paper.SECTION_IVA_ENDS
+CLAIMS.extend(
+    [Claim(f"synthetic-drop-{d[10:]}", "§IV-A", f"{d} set: accuracy drop from B = {_SMALL} to B = {_LARGE}",
+           f"{e:.1f} pp", "accuracy", f"{INTERVAL} of the drop (runs that trained) within {DROP_TOL:g} {PP} of "
+           f"it: reproduced; {COMPARABLE}: partly; a failed cell at either end: not reproduced",
+           _drop(d, e, _SMALL, _LARGE), section=SYNTHETIC_DATA)
+     for d, e in zip(paper.SECTION_IVA["dataset"],
+                     paper.SECTION_IVA[f"acc_B{_SMALL}"] - paper.SECTION_IVA[f"acc_B{_LARGE}"], strict=True)])
+
+
+def _drop_32_512(tables: dict, profile: str) -> tuple[str, str]:
+    """Parts: each data set's drop from B = 32 to 512 against the paper's 2–6 pp (`effect_graded`: inside it
+    reproduced, comparable partly), and "more on smaller data sets": the 1K set's drop above the 50K set's, their
+    intervals apart (reproduced) or not (not reproduced). The claim by `parts_verdict`."""
+    runs = runs_of(tables)
+    drops, parts, texts = {}, [], []
+    for name in datasets_in(runs):
+        try:
+            drop, note = _drop_between(runs, name, *paper.DROP_ENDS)
+        except NotTestable:
+            continue
+        if drop is not None:
+            drops[name] = drop
+        parts.append(NOT_REPRODUCED if drop is None else effect_graded(drop, paper.DROP_32_512, 0.0))
+        texts.append(f"{name}: {FAILED_DROP if drop is None else drop.text(' pp')}{note} ({parts[-1]})")
+    if len(parts) < 2:
+        raise NotTestable("fewer than two data sets with both B = {} and B = {}".format(*paper.DROP_ENDS))
+    ours = "; ".join(texts)
+    smallest, largest = SYNTHETIC[0], SYNTHETIC[-1]
+    if smallest in drops and largest in drops:
+        apart = drops[smallest].low > drops[largest].high
+        parts.append(REPRODUCED if apart else NOT_REPRODUCED)
+        ours += f"; the {smallest} drop above the {largest} drop, intervals apart: {'yes' if apart else 'no'}"
+    return ours, parts_verdict(parts)
+
+
+(_LOW, _HIGH), (_FROM, _TO) = paper.DROP_32_512, paper.DROP_ENDS
+CLAIMS.append(
+    Claim("drop-32-512", "§VII", f"Test accuracy degrades {_LOW:g}–{_HIGH:g}% as B grows from {_FROM} to {_TO}, "
+          "more on smaller data sets", f"{_LOW:g}–{_HIGH:g} pp", "accuracy", f"per data set, {INTERVAL} of the drop "
+          f"(runs that trained) inside [{_LOW:g}, {_HIGH:g}] {PP}: reproduced; {COMPARABLE}: partly; a failed cell: "
+          "not reproduced; and the 1K set's drop above the 50K set's (intervals apart); every part reproduced: "
+          "reproduced; most, or none not reproduced: partly", _drop_32_512, section=WHOLE_CHAPTER))
+
+
+def _sweet_spot(tables: dict, profile: str) -> tuple[str, str]:
+    runs = runs_of(tables)
+    found = {name: best_b(runs[runs["dataset"] == name]) for name in datasets_in(runs, SYNTHETIC)}
+    low, high = paper.SWEET_SPOT
+    verdict = parts_verdict([REPRODUCED if low <= best <= high else NOT_REPRODUCED for best, _ in found.values()])
+    ours = "; ".join(f"{d}: best B = {b} (within the seed spread of it: {', '.join(map(str, sorted(t)))})"
+                     for d, (b, t) in found.items())
+    return ours, verdict
+
+
+_SPOT = "–".join(map(str, paper.SWEET_SPOT))
+CLAIMS.append(
+    Claim("synthetic-sweet-spot", "§IV-A", f"The sweet-spot batch size is {_SPOT} across all synthetic scales",
+          f"B = {_SPOT}", "accuracy", f"{BEST} in [{', '.join(map(str, paper.SWEET_SPOT))}] on all three: "
+          f"reproduced; on two of three: partly (a B = {_SPOT} within the seed spread of the best is shown, not "
+          "counted)", _sweet_spot, section=PEAK))

@@ -1,0 +1,220 @@
+"""What the chapters on accuracy publish (the data sets, accuracy against B, Table VI and B* against N), section by
+section: each function shows one section's figures and tables with their captions, built from the runs a chapter
+hands it, so that a chapter reads like the paper (prose, then one call per section) and its captions live beside
+the code that fills them in. The sentences of findings come from `findings`, the tables from `summaries` and
+`paper_tables`, the figures from `plots`; `pages_training` does the same for the chapters on training."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from IPython.display import Markdown, display
+from scipy import stats
+
+from . import analysis, book, findings, paper, paper_tables, plots, runtable, summaries
+from .critical import BOOTSTRAP_REPLICATES, bootstrap_critical
+from .data import load_dataset
+from .datasets import DATASET_NAMES, DATASETS, IN_PAPER, SYNTHETIC
+from .plan import get_profile
+from .store import git_commit
+
+if TYPE_CHECKING:
+    from .book import Chapter
+
+_FIGURES = {"synthetic": "Fig 2", "III": "Fig 3", "IV": "Fig 4"}  # the paper's accuracy figure of each table
+_CROSSES = ("crosses: runs that did not train (where there are any, the right panel shows the others without them, "
+            "zoomed in on their seed intervals).")
+
+
+def scale_note(runs: pd.DataFrame) -> Markdown:
+    """Which profile each data set renders, in words (`book.scale_text`)."""
+    return Markdown(f"Each data set renders the paper profile where its paper runs are complete, else the quick one. "
+                    f"Here: {book.scale_text(runs)}.")
+
+
+def _table(dataset: str) -> str:
+    """The paper's table of a data set ('III', 'IV', 'VII'; the registry's `paper_table`)."""
+    return DATASETS[dataset].paper_table
+
+
+def accuracy_comparison(chapter: Chapter, runs: pd.DataFrame, dataset: str) -> None:
+    """The paper's table beside our seed means, with verdicts."""
+    name = f"Table {_table(dataset)}"
+    profile = chapter.profile_of(book.sections_of([dataset])[0], dataset)
+    table = paper_tables.compare_accuracy(runs, dataset, profile)
+    book.publish(book.styled(table, 3), f"{name}, {DATASET_NAMES[dataset]}: the paper's values (columns headed "
+                 f"paper) beside our seed means. Verdicts on the trained seeds' 95 % interval: all of it within "
+                 f"{paper_tables.ACC_TOL:g} pp of the paper's test accuracy (gap: {paper_tables.GAP_TOL:g} pp) "
+                 f"reproduced, all of it beyond {paper_tables.ACC_PARTLY_TOL:g} pp "
+                 f"({paper_tables.GAP_PARTLY_TOL:g} pp) not reproduced, partly between; absolute numbers are not "
+                 "testable off the paper profile.", table, f"{name} {dataset}", runs=runs[runs["dataset"] == dataset])
+
+
+def synthetic_accuracy(chapter: Chapter, synthetic: pd.DataFrame) -> None:
+    """Fig 2 and Table VII beside our runs, per synthetic set."""
+    book.publish(plots.synthetic_accuracy(synthetic), "Test accuracy against B for the three synthetic sets; dotted "
+                 "squares: the paper's Table VII.", runtable.mean_by_batch(synthetic, trained_only=True),
+                 _FIGURES["synthetic"], runs=synthetic)
+    for name in SYNTHETIC:
+        if name in set(synthetic["dataset"]):
+            accuracy_comparison(chapter, synthetic, name)
+
+
+def image_accuracy(chapter: Chapter, runs: pd.DataFrame, dataset: str) -> None:
+    """Fig 3 or 4 and Table III or IV beside our runs of an image data set."""
+    table = _table(dataset)
+    book.publish(plots.image_accuracy(runs, dataset, table), f"{DATASET_NAMES[dataset]} test accuracy against B; "
+                 f"dotted squares: the paper's Table {table}; {_CROSSES}",
+                 runtable.mean_by_batch(runs, trained_only=True), _FIGURES[table], runs=runs)
+    accuracy_comparison(chapter, runs, dataset)
+
+
+def paper_scale_so_far(chapter: Chapter, dataset: str) -> None:
+    """Where a data set's section still renders `quick`: its paper-profile runs finished so far beside the paper's
+    values, with provisional verdicts (the paper sweep spans sessions; the report judges on them as well)."""
+    table_number = _table(dataset)
+    section, name = book.sections_of([dataset])[0], f"Table {table_number}"
+    done = chapter.paper_so_far(section)
+    if done.empty:
+        return
+    cells = ", ".join(f"{b} ({n})" for b, n in done.groupby("batch_size").size().items())
+    display(Markdown(
+        f"**Paper scale so far.** {book.paper_progress(section, done)}, at B (seeds) = {cells}. They are the "
+        f"paper's own setup (Table II, full data, all epochs), shown as they stand beside {name}, with provisional "
+        "verdicts by the same rules (one seed has no interval, so it is never *reproduced*); the "
+        "[report](report.py) judges this data set's claims on them too. The verdicts above are on the quick runs, "
+        "which cannot test absolute numbers, until the section is complete."))
+    table = paper_tables.compare_accuracy(done, dataset, "paper").dropna(subset=["seeds"])  # collapsed cells too
+    figure = _FIGURES[table_number]
+    book.publish(plots.image_accuracy(done, dataset, table_number), f"{DATASET_NAMES[dataset]} at paper "
+                 f"scale, the runs finished so far; dotted squares: the paper's {name}.",
+                 runtable.mean_by_batch(done, trained_only=True), f"{figure} at paper scale so far", runs=done)
+    book.publish(book.styled(table, 3), f"{name} beside the paper-scale runs finished so far (seed means; no "
+                 "interval below two seeds; provisional verdicts).", table,
+                 f"{name} at paper scale so far", runs=done)
+
+
+def best_batch_sizes(runs: pd.DataFrame) -> None:
+    """The best B per data set by the one rule (`summaries.best_batch_sizes`), beside Table VI's."""
+    peaks = summaries.best_batch_sizes(runs)
+    book.publish(book.styled(peaks),
+                 "The best batch size per data set by the one rule the book applies everywhere (this chapter, Table "
+                 "VI, the protocol and the report): the highest mean test accuracy over the runs that trained, among "
+                 "the B where at least two runs trained and most did, with its 95 % interval; B where at least half "
+                 "the runs did not train (`failed B`) or where one run is all there is (`one-run B`) are listed, "
+                 "never ranked. Beside it, the paper's optimal B (Table VI).", peaks, "Best batch size", runs=runs)
+
+
+def failed_runs(chapter: Chapter, runs: pd.DataFrame) -> None:
+    """The runs that did not train, in words (`findings.failed_runs_text`) and as curves, every seed of their
+    cells."""
+    display(Markdown(findings.failed_runs_text(runs)))
+    failed = summaries.runs_of_failed_cells(runs)
+    if len(failed):
+        book.publish(plots.failed_cells_curves(chapter.history(failed), failed), "Every seed of each cell where some "
+                     "run did not train: running training loss (log scale) and test accuracy per epoch; dashed: "
+                     "chance. A collapsed run's loss settles at ln C (a constant prediction); a diverged run is drawn "
+                     "up to its last finite epoch (not at all if that was none).", failed, "Runs that did not train")
+
+
+def largest_batch(largest: pd.DataFrame) -> None:
+    """How often the paper's recipe failed at MNIST's largest B (`analysis.largest_batch_runs`), beside Table III."""
+    if largest.empty:
+        display(Markdown("No run of the paper's recipe at MNIST's largest B is finished in this store."))
+        return
+    failures = summaries.failure_table(largest)
+    book.publish(book.styled(failures), "Runs of the paper's recipe at MNIST's largest B: how many failed "
+                 "(collapsed to a constant predictor, or diverged), the failure rate in percent with its exact "
+                 "(Clopper–Pearson) 95 % interval, the test accuracy of the runs that trained (an interval only "
+                 "where at least two trained and most did) and the paper's Table III value.", failures,
+                 "Failure rate at MNIST's largest B", runs=largest)
+
+
+def table_vi(runs: pd.DataFrame, tolerance: float) -> pd.DataFrame:
+    """Table VI ours beside the paper's (`paper_tables.table_vi`, the report's `table-vi` rule), and how much each
+    B* moves when the seeds are resampled; returns Table VI."""
+    table = paper_tables.table_vi(runs, tolerance)
+    full = runtable.full_size(runs)
+    book.publish(book.styled(paper_tables.table_vi_shown(table)),
+                 f"Optimal B (highest mean test accuracy) and B* (smallest B above it more than {tolerance:g} point "
+                 "below the peak, or whose runs failed; — where none is) per data set, ours / the paper's Table VI. "
+                 "The paper's N counts the whole synthetic set (train + test); ours, the training examples. A "
+                 "verdict is reproduced when our B equals the paper's, and given only at paper scale (reduced-scale "
+                 "runs train on subsets). Not counted: batch sizes where at least half the runs did not train "
+                 "(failed) or only one run was made; neither can be the optimum. Seeds: the fewest runs of any "
+                 "batch size. The CSV has every column.", table, "Table VI", runs=full)
+    if full["seed"].nunique() > 1:
+        spread = bootstrap_critical(full, tolerance, by=("dataset", "train_size"))
+        book.publish(book.styled(spread, 3),
+                     "How often each B* of Table VI comes out when the seeds of every cell are resampled "
+                     f"({BOOTSTRAP_REPLICATES:,} bootstrap replicates).", spread, "B* bootstrap", runs=full)
+    else:
+        display(Markdown("With one seed per configuration B* has no bootstrap spread; the `paper` profile has three "
+                         "seeds."))
+    return table
+
+
+def critical_against_n(runs: pd.DataFrame, tolerance: float) -> None:
+    """B* per synthetic training-set size (`summaries.critical_sizes`) and the fit of B* ∝ N^a."""
+    points = summaries.critical_sizes(runs, tolerance)
+    synthetic = points.dropna(subset=["critical_b"])
+    book.publish(book.styled(points),
+                 f"B* (— where no B falls more than {tolerance:g} point below the peak) per synthetic data set and "
+                 "training-set size: the points of the fit.", points, "B* per training-set size",
+                 runs=runs[runs["dataset"].str.startswith("synthetic")])
+    fits, ours = summaries.exponent_fits(synthetic)
+    book.publish(plots.critical_against_n(points, ours), "Critical batch size against training-set size "
+                 "(synthetic data), log-log, with the fitted power law where ours has two points or more; open "
+                 "squares: the paper's Table VI (its N × 0.8, the training examples). A size with no B* (no B falls "
+                 "a point below the peak) is an open triangle at the largest B measured: its B*, if any, lies "
+                 "above.", points, "B* against N", runs=runs)
+    book.publish(book.styled(fits, 3),
+                 f"Fits of log B* on log N with 95% t intervals for the exponent; the paper assumes "
+                 f"{paper.CRITICAL_EXPONENT}. With three points there is one degree of freedom, so the interval is "
+                 f"wide (t = {stats.t.ppf(0.975, 1):.1f}).", fits, "Exponent fit", runs=runs)
+
+
+def noise_against_critical(chapter: Chapter, runs: pd.DataFrame, table_vi: pd.DataFrame) -> None:
+    """B_noise at the trained weights of the runs nearest the base B (`analysis.noise_scales`) beside Table VI's
+    B*, and whether they agree, in words."""
+    full = runtable.full_size(runs)
+    models = analysis.base_batch_models(analysis.with_weights(chapter, full), list(table_vi["dataset"]))
+    versus = summaries.noise_against_critical(analysis.noise_scales(chapter, models), table_vi)
+    book.publish(book.styled(versus),
+                 "B_noise (geometric mean over seeds with a 95% t interval on the log scale; `not estimable`: seeds "
+                 "whose estimate of |G|² is not positive) beside B* of Table VI and their ratio. Agreement: "
+                 "B_noise's interval lies inside [B*/2, 2·B*]; larger or smaller: beyond it; undecided: across its "
+                 "edge.", versus, "Noise scale and B*", runs=models)
+    display(Markdown(findings.noise_agreement(versus)))
+
+
+def data_sets(chapter: Chapter, names: list[str] | None) -> tuple[dict, str]:
+    """Each data set (None: the paper's, `datasets.IN_PAPER`) loaded as the trainer loads it: its shape beside the
+    paper's Table I (with the profile's subsets) and the notes on its files; returns them loaded, and where they
+    come from in words (for `data_set_pictures`)."""
+    profile = get_profile(chapter.profile)
+    loaded = {name: load_dataset(name, chapter.data_dir) for name in names or IN_PAPER}
+    source = f"Profile **{chapter.profile}** · data from `{book.shown_path(chapter.data_dir)}` · commit {git_commit()}."
+    ours = pd.DataFrame([{
+        "dataset": name, "train": len(d.x_train), "test": len(d.x_test), "features": int(np.prod(d.x_train.shape[1:])),
+        "classes": d.n_classes, f"{chapter.profile} train subset": profile.n_train.get(name, len(d.x_train)),
+        f"{chapter.profile} test subset": profile.n_test.get(name, len(d.x_test)), "note": d.note}
+        for name, d in loaded.items()])
+    table_i = paper_tables.table_i(ours)
+    book.publish(book.styled(table_i.drop(columns="note")),
+                 f"The paper's data set sizes and ours (full sets); the `{chapter.profile}` profile trains on "
+                 f"the subsets in the last columns (stratified, fixed seed). {source}", table_i, "Table I")
+    notes = {n for n in table_i["note"] if n}
+    display(Markdown("\n".join(f"```{{note}}\n{n}\n```" for n in notes) or "All data sets are the official files."))
+    return loaded, source
+
+
+def data_set_pictures(loaded: dict, source: str) -> None:
+    """A sample image per class, and the synthetic sets on their first two principal components."""
+    fig, samples = plots.sample_images(loaded)
+    book.publish(fig, f"The first training image of each class. {source}", samples, "Sample images")
+    fig, points = plots.synthetic_features(loaded)
+    book.publish(fig, f"Synthetic training sets (up to {plots.FEATURE_POINTS:,} points each) on their first two "
+                 f"principal components, coloured by class. {source}", points, "Synthetic features")

@@ -1,0 +1,65 @@
+"""What the reproduction report publishes, section by section (as `pages_accuracy` and `pages_training` for the
+other chapters): the findings, the scale of each section's runs, every claim in full, the provisional verdicts,
+what changed since earlier builds and where the paper disagrees with itself. Each function shows one section from
+the report's `report.Judgement`."""
+
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+from . import book, changes, overview, paper, report
+
+
+def findings(judged: report.Judgement) -> HTML:
+    """The findings and the one-line-per-claim overview (also glued onto the landing page)."""
+    scale = overview.scale(judged.tables["accuracy"], judged.so_far)
+    book.glue(**paper.quoted(), findings=overview.show(judged.verdicts, judged.provisional, scale, overview.LANDING))
+    return overview.show(judged.verdicts, judged.provisional, scale)
+
+
+def scales(judged: report.Judgement) -> None:
+    """At which scale each section's runs are: a claim that pools sections may pool profiles."""
+    runs = pd.concat([judged.tables[t] for t in ("accuracy", "lr-scaling", "critical_runs")])
+    display(Markdown("Each data set of each section renders the paper profile where its paper runs are complete, else "
+                     "the quick profile. A claim that pools sections may therefore pool profiles; absolute numbers are "
+                     "judged only on paper-profile runs. Per section:\n\n" + "\n".join(
+                         f"- {s}: {book.scale_text(part)}"
+                         for s, part in runs.drop_duplicates(["section", "key"]).groupby("section", sort=False))))
+
+
+def every_claim(judged: report.Judgement) -> None:
+    """The full verdict table (`overview.verdict_table`): every claim judged, each row linked to its evidence."""
+    book.publish(overview.verdict_table(judged.verdicts), "Every claim: the verdict, the claim in the paper's words (a "
+                 "link to its evidence), the paper's value and ours (mean [95 % interval] (n seeds)), with the "
+                 "tolerance folded under it.", judged.verdicts, "Reproduction report", runs=judged.tables["accuracy"])
+
+
+def provisional(judged: report.Judgement) -> None:
+    """The claims on one data set alone, judged on its paper-scale runs finished so far (`report.evaluate_so_far`)."""
+    found = judged.provisional
+    if found.empty:
+        display(Markdown("No data set of this build has paper-scale runs pending: no provisional verdicts."))
+        return
+    book.publish(overview.verdict_table(found), "The claims on one data set alone, judged on its paper-profile runs "
+                 "finished so far (under ours: how many runs, and the fewest seeds of any B: what each verdict stands "
+                 "on).", found, "Provisional verdicts",
+                 runs=pd.concat([judged.so_far[s] for s in found["section"].unique()]))
+
+
+def what_changed(judged: report.Judgement) -> None:
+    """The verdict moves between recorded builds (`changes`), this build's unrecorded ones first."""
+    moved = changes.table(judged.verdicts, judged.provisional)
+    if moved.empty:
+        display(Markdown("No verdict has moved since the log began."))
+        return
+    book.publish(moved, "Verdicts that moved between recorded builds, latest first: the date and commit of the build "
+                 "that recorded the move, which table (the full one or the provisional one), the claim, and its "
+                 "verdict before and after.", moved, "What changed")
+
+
+def disagreements() -> None:
+    """The paper's statements that its own tables contradict (`report.disagreements`): kept out of the tally."""
+    found = report.disagreements()
+    book.publish(found, "The paper against its own tables: each right-hand cell is computed from the paper's Tables "
+                 "III–VII, not from our runs.", found, "Where the paper disagrees with itself")

@@ -1,0 +1,209 @@
+"""What the chapters on how large batches train publish, section by section (as `pages_accuracy` for the chapters
+on accuracy): the gap and the matched-steps control, time to a target, the learning-rate ablation, the checks of
+the setup. Each function shows one section's figures and tables with their captions, from the runs a chapter
+hands it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from IPython.display import Markdown, display
+
+from . import (
+    analysis,
+    book,
+    checks,
+    findings,
+    instability,
+    paper,
+    paper_tables,
+    plots,
+    runtable,
+    summaries,
+    timing,
+)
+from .datasets import DATASET_SPECS, IN_PAPER, SYNTHETIC
+from .plan import get_profile
+from .run import ACCURACY_TARGET
+
+if TYPE_CHECKING:
+    from .book import Chapter
+
+
+def gap_against_b(runs: pd.DataFrame) -> None:
+    """Fig 5: Δ against B, beside the paper's tables and its bound."""
+    book.publish(plots.gap_against_b(runs), "Generalization gap Δ against B; dotted squares: the paper's Tables III, "
+                 f"IV and VII; dashed line: the paper's Δ = {paper.GAP_BOUND}% bound for B ≤ {paper.GAP_BOUND_MAX_B}. "
+                 "Runs that did not train are crosses, outside the mean.",
+                 runtable.mean_by_batch(runs, trained_only=True), "Fig 5", runs=runs)
+
+
+def pearson(runs: pd.DataFrame) -> None:
+    """Pearson r of log B and Δ (`summaries.pearson_table`), over every data set and per data set, and in words."""
+    table = summaries.pearson_table(runs)
+    book.publish(book.styled(table, 3).format({"p": "{:.2g}"}),
+                 "Pearson correlation of log₂ B with Δ over the runs that trained (one point per run; `at chance`: "
+                 "the runs left out, whose gap is a constant predictor's), two-sided p-value and 95% Fisher-z "
+                 "interval; then per data set. The report's `pearson` claim grades the first row.", table,
+                 "Pearson r", runs=runs)
+    overall = table.iloc[0]
+    display(Markdown(f"Over the runs that trained r = {overall['r']:.2f} (95% CI {overall['ci_low']:.2f} to "
+                     f"{overall['ci_high']:.2f}, p = {overall['p']:.2g}, n = {overall['n']}); the paper reports "
+                     f"r = {paper.PEARSON_R} with p < {paper.PEARSON_P}. Pooling data sets mixes levels of Δ that "
+                     "differ by data set, so the per-data-set values say more."))
+
+
+def gap_bound(runs: pd.DataFrame) -> None:
+    """The highest Δ at B ≤ the paper's bound, per data set (`summaries.gap_bound_table`)."""
+    worst = summaries.gap_bound_table(runs)
+    book.publish(book.styled(worst),
+                 f"Per data set, the B ≤ {paper.GAP_BOUND_MAX_B} whose Δ reaches highest: the top of its 95 % "
+                 "interval over the runs that trained (a cell of one run: its point, which never passes; cells where "
+                 f"at least half the runs did not train are left out). The paper: below {paper.GAP_BOUND}% "
+                 "everywhere; the report's `gap-bound` claim grades these rows.", worst, "Gap bound", runs=runs)
+
+
+def matched_steps(chapter: Chapter, matched: pd.DataFrame) -> None:
+    """The matched-steps control: each large B against its base B at the fixed budget, at equal updates and at
+    equal epochs, as curves, a table and a conclusion in words."""
+    comparison = summaries.matched_steps(matched)
+    curves = summaries.matched_curves(chapter.history(matched))
+    fixed = matched[matched["epochs"] == matched["epochs"].min()]
+    base = int(matched["batch_size"].min())
+    book.publish(plots.matched_steps(curves, fixed.loc[fixed["batch_size"] == base, "steps"].median(),
+                                     fixed["epochs"].min()),
+                 "Medium synthetic set: test accuracy of each B's longest run against updates (left) and epochs "
+                 f"(right), log scale; dotted: the fixed budget of B = {base}. Equal updates: read the curves at the "
+                 "left panel's dotted line; equal epochs: at the same epoch on the right.", curves, "Matched steps",
+                 runs=matched)
+    book.publish(book.styled(comparison),
+                 f"Test accuracy and gap Δ of B minus those of B = {base} (seed means, Welch 95% interval; with one "
+                 f"seed the point alone) at the fixed budget, at equal updates and at equal epochs; last, B = {base} "
+                 "trained longer against its fixed budget.", comparison, "Matched-steps comparison", runs=matched)
+    display(Markdown(findings.matched_steps_conclusion(comparison)))
+
+
+def table_v(runs: pd.DataFrame, profile: str) -> None:
+    """Table V beside our LR-ablation runs, the LR rules against B, and what they show in words."""
+    table = paper_tables.table_v(runs, profile)
+    book.publish(book.styled(table, 4),
+                 "the paper (columns headed paper; linear = its 'Scaled') beside our seed means; the square-root rule "
+                 "is ours. Absolute accuracies are testable only on the paper profile.", table, "Table V", runs=runs)
+    book.publish(plots.lr_rules(runs), "Large synthetic set: test accuracy and gap against B for each LR rule; "
+                 "dotted squares: the paper's Table V (fixed and linear).",
+                 runtable.mean_by_batch(runs, ("lr", "test_acc", "gap"), ("batch_size", "lr_rule")), "LR rules",
+                 runs=runs)
+    display(Markdown(findings.lr_rule_summary(runs)))
+
+
+def cifar_lr_rules(runs: pd.DataFrame) -> None:
+    """CIFAR-10 at large B under each LR rule (`summaries.with_rule_names`' runs), as a figure and a table."""
+    cells = summaries.lr_rule_cells(runs)
+    book.publish(plots.seeds_by_rule(runs, 100 / DATASET_SPECS["cifar10"].classes), "CIFAR-10 (Adam) test "
+                 "accuracy at large B under four LR rules: every seed, and the mean with its 95 % t interval; chance "
+                 "dashed. If the collapse were batch size itself, every rule would collapse; if the linear rule's "
+                 "large Adam LR causes it, fixed and square-root rules would not.", cells, "CIFAR-10 LR rules",
+                 runs=runs)
+    book.publish(book.styled(cells, 4), "The same runs as a table (seed means).", cells,
+                 "CIFAR-10 LR rules table", runs=runs)
+
+
+def first_updates(chapter: Chapter, mnist: pd.DataFrame) -> None:
+    """MNIST's runs at its two largest B replayed update by update (`analysis.first_updates`): where each first
+    left the normal range (`instability.excursions`), drawn and in words."""
+    largest = mnist[mnist["batch_size"].isin(sorted(mnist["batch_size"].unique())[-2:])]
+    traced = analysis.first_updates(chapter, largest)
+    left = instability.excursions(traced)
+    book.publish(plots.first_updates(traced, left), "MNIST, the first updates of every seed at the two largest B "
+                 f"({book.scale_text(largest)}): mini-batch loss (log scale, cut at {plots.LOSS_CEILING:,.0f}: a "
+                 "diverging run leaves through the top), a uniform guess's loss dashed, each run's first excursion "
+                 "above it marked ×, the warm-up's LR dotted (right axis).", left, "MNIST first updates",
+                 runs=largest)
+    display(Markdown(findings.excursions_text(left, largest)))
+
+
+
+def init_check(runs: pd.DataFrame) -> None:
+    """Both initialisations at a small B and at a B with a large LR: every run, the paired differences, in words."""
+    cells = checks.compare(runs, "init", "he-uniform", "torch-default")
+    book.publish(plots.seeds_by_dataset(runs, "init"),
+                 "Test accuracy of every run under both initialisations, at a small B and at the B where the paper's "
+                 "learning rate is large; dashed: chance. Reduced scale: a subset of the training set, a few epochs.",
+                 cells, "Initialisation check", runs=runs)
+    book.publish(book.styled(cells),
+                 "Per data set and B: mean test accuracy of each initialisation, how many runs ended at chance, and "
+                 "the paired difference (torch-default − he-uniform) with its 95 % t interval.", cells,
+                 "Initialisation check table", runs=runs)
+    display(Markdown(findings.init_check_text(runs, cells, get_profile("paper").init)))
+
+
+def precision_check(runs: pd.DataFrame) -> None:
+    """fp32 against bf16 mixed precision on the same seeds: every run, the paired differences, in words."""
+    cells = summaries.precision_check_cells(runs)
+    book.publish(plots.seeds_by_dataset(runs, "precision"),
+                 "Test accuracy of every run in fp32 and in bf16 mixed precision (same seeds); dashed: chance.",
+                 cells, "Precision check", runs=runs)
+    book.publish(book.styled(cells),
+                 "Per data set and B: paired difference bf16 − fp32 with its 95 % t interval, the seed spread of fp32 "
+                 "(standard deviation), whether the difference is within it, and the measured speed-up of bf16.",
+                 cells, "Precision check table", runs=runs)
+    paper_precision = {d: get_profile("paper").precision_of(d) for d in IN_PAPER if d not in SYNTHETIC}
+    display(Markdown(findings.precision_check_text(cells, runs, paper_precision)))
+
+
+def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> None:
+    """Figs 6–8: each data set's median epoch time against B and its learning curves."""
+    for figure, group in {"Fig 6": list(SYNTHETIC), "Fig 7": ["mnist"], "Fig 8": ["cifar10"]}.items():
+        part = runs[runs["dataset"].isin(group)]
+        if len(part):
+            book.publish(plots.epoch_times_and_curves(part, history), "Median epoch time against B (log scale; "
+                         "dotted squares: the paper, on its hardware) and test accuracy per epoch for every B.",
+                         runtable.mean_by_batch(part), figure, runs=part)
+
+
+def time_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float, speed: pd.DataFrame) -> pd.DataFrame:
+    """Epochs and seconds to each data set's target accuracy (`timing.runs_to_target`); returns the cells."""
+    to_target = timing.runs_to_target(runs, history, rule, speed)
+    cells = timing.target_cells(to_target)
+    timed_apart = sorted(to_target.loc[to_target["epoch times from"] == "benchmark", "dataset"].unique())
+    book.publish(plots.time_to_target(to_target), "Epochs and training seconds (that epoch × the epoch time) until "
+                 f"the test accuracy first reaches the target: {ACCURACY_TARGET:.0f}% where two B reach it, else "
+                 f"{rule} × the best accuracy of the data set (column `target`). Missing points: never reached in "
+                 "the epoch budget. Epoch times: each run's median"
+                 + (f", except for {', '.join(timed_apart)}, whose runs several sweeps timed: there each run's "
+                    f"training images ÷ the training rate at its B measured by {speed['source'].iloc[0]} (column "
+                    "`epoch_times_from`)"
+                    if timed_apart else "") + ".", cells, "Time to target", runs=runs)
+    return cells
+
+
+def cifar_slowdown(chapter: Chapter, runs: pd.DataFrame, name: str, speed: pd.DataFrame) -> None:
+    """The report's `cifar-slowdown` rule's own table (`timing.to_shared_target`) on CIFAR-10's runs of `runs`."""
+    cifar = runs[runs["dataset"] == "cifar10"] if len(runs) else runs
+    if len(cifar):
+        timed, note = timing.to_shared_target(cifar, chapter.history(cifar), speed, paper.CIFAR_SLOWDOWN)
+        book.publish(timed, f"The runs that trained at the two ends, {book.scale_text(cifar)}: epochs and training "
+                     f"seconds to the target both reach{note}.", timed, name, runs=cifar)
+
+
+def efficiency_ratios(runs: pd.DataFrame, cells: pd.DataFrame) -> None:
+    """The paper's three efficiency ratios per data set (`timing.efficiency_ratios`), beside its."""
+    ratios = timing.efficiency_ratios(cells)
+    book.publish(book.styled(ratios, na_rep="never reached"),
+                 f"Paper: per-epoch speedup {paper.EPOCH_SPEEDUP[0]:.0f}–{paper.EPOCH_SPEEDUP[1]:.0f}× (its B = 1 "
+                 f"against B ≥ 256), {paper.EXTRA_EPOCHS[0]}–{paper.EXTRA_EPOCHS[1]}× more epochs, wall-clock "
+                 f"speedup {paper.WALL_CLOCK_SPEEDUP[0]:.0f}–{paper.WALL_CLOCK_SPEEDUP[1]:.0f}×.", ratios,
+                 "Efficiency ratios", runs=runs)
+
+
+def cnn_epoch_speedups() -> None:
+    """The CNN benchmark's per-epoch speed-up over B = 1 on every CPU it was run on (`timing.CNN_BENCHMARKS`)."""
+    every_cpu = pd.concat([timing.cnn_speed(path) for path in timing.CNN_BENCHMARKS], ignore_index=True)
+    if len(every_cpu):
+        speedups = timing.cnn_epoch_speedups(every_cpu)
+        book.publish(plots.cnn_epoch_speedups(speedups), "Per-epoch speed-up of the CNN training step over B = 1 "
+                     "(training images per second at B ÷ at B = 1; bars: 95 % interval over the benchmark's "
+                     "repeats; log scale), one panel per CPU; grey: the paper's. Measured by "
+                     + "; and by ".join(every_cpu["source"].unique()) + ". The report grades on the first, the CPU "
+                     "of the sweeps now running, timed on idle cores.", speedups, "CNN epoch speed-up")

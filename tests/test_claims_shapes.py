@@ -1,0 +1,128 @@
+"""The figure-caption claims (`claims_shapes`) on hand-made tables: each can come out every way it claims to."""
+
+import pandas as pd
+import pytest
+from test_report import runs, verdict
+
+from batchsize import claims_shapes, paper
+from batchsize.stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED
+
+
+def mnist(best: int) -> pd.DataFrame:
+    """MNIST at B = 8 … 1024, 98 % everywhere but 99.5 % at `best` (far beyond the seed spread)."""
+    return runs({("mnist", b): 99.5 if b == best else 98.0 for b in (8, 16, 32, 64, 128, 256, 512, 1024)})
+
+
+@pytest.mark.parametrize(("best", "expected"), [(64, REPRODUCED), (128, REPRODUCED), (256, PARTLY), (16, PARTLY),
+                                                (1024, NOT_REPRODUCED), (8, NOT_REPRODUCED)])
+def test_mnist_sweet_spot_grades_the_best_b_against_the_captions_range(best, expected):
+    assert paper.MNIST_SWEET_SPOT == (32, 128)
+    ours, found = verdict("mnist-sweet-spot", accuracy=mnist(best))
+    assert found == expected and f"best B = {best}" in ours
+
+
+def cifar(acc: dict[int, float], outcome: dict | None = None) -> pd.DataFrame:
+    return runs({("cifar10", b): a for b, a in acc.items()},
+                outcome={("cifar10", b): o for b, o in (outcome or {}).items()})
+
+
+FLAT_THEN = {32: 76.0, 64: 75.5, 128: 73.0}
+
+
+@pytest.mark.parametrize(("later", "outcome", "expected", "onset"), [
+    ({256: 60.0, 512: 48.0}, None, REPRODUCED, "256"),        # Table IV's own shape
+    ({256: 72.0, 512: 48.0}, None, PARTLY, "512"),            # a step later
+    ({256: 72.0, 512: 71.0}, None, NOT_REPRODUCED, "none"),   # never strong
+    ({256: 72.0, 512: 71.0}, {512: "collapsed"}, PARTLY, "512"),  # a failed cell is degradation
+])
+def test_cifar_onset_finds_the_first_strong_fall_from_the_best(later, outcome, expected, onset):
+    ours, found = verdict("cifar-onset", accuracy=cifar({**FLAT_THEN, **later}, outcome))
+    assert found == expected and f"onset at B = {onset}" in ours
+
+
+def test_the_onset_threshold_is_half_of_table_ivs_own_fall_and_table_iv_passes_its_own_rule():
+    iv = paper.table("IV").set_index("B")["test_acc"]
+    assert claims_shapes.onset_threshold() == pytest.approx((iv.max() - iv[256]) / 2, abs=0.01)
+    table = runs({("cifar10", int(b)): float(a) for b, a in iv.items()})
+    table.loc[table["batch_size"] == 1024, "outcome"] = "collapsed"
+    onset, best, _ = claims_shapes.degradation_onset(table, claims_shapes.onset_threshold())
+    assert (onset, best) == (paper.CIFAR_DEGRADATION_ONSET, 64)
+
+
+def gaps(slopes: dict[str, float]) -> pd.DataFrame:
+    """Runs of each data set whose Δ rises by `slope` pp per doubling of B (plus a small seed spread)."""
+    table = pd.concat([runs({(d, b): 90.0 for b in (32, 64, 128, 256)}) for d in slopes], ignore_index=True)
+    doublings = table["batch_size"].map({32: 0, 64: 1, 128: 2, 256: 3})
+    spread = table["seed"].map({42: -0.05, 43: 0.0, 44: 0.05})
+    return table.assign(gap=table["dataset"].map(slopes) * doublings + spread)
+
+
+@pytest.mark.parametrize(("slopes", "expected"), [
+    ({"cifar10": 1.0, "synthetic-1k": 0.5, "mnist": 0.0}, REPRODUCED),
+    ({"cifar10": 1.0, "synthetic-1k": 0.0, "mnist": 0.5}, PARTLY),          # MNIST not the flattest
+    ({"cifar10": -1.0, "synthetic-1k": 0.5, "mnist": 0.0}, NOT_REPRODUCED),  # CIFAR-10 falls
+])
+def test_gap_ordering_grades_three_parts_on_the_slopes_of_gap_on_log_b(slopes, expected):
+    ours, found = verdict("gap-ordering", accuracy=gaps(slopes))
+    assert found == expected and "pp per doubling" in ours
+
+
+def test_gap_ordering_needs_both_image_data_sets():
+    assert verdict("gap-ordering", accuracy=gaps({"cifar10": 1.0, "synthetic-1k": 0.5}))[1] == NOT_TESTABLE
+
+
+def table_iii(gap_of) -> pd.DataFrame:
+    """MNIST runs at Table III's accuracies with the gap `gap_of(B, paper's Δ)`."""
+    theirs = paper.table("III").set_index("B")
+    return runs({("mnist", int(b)): float(a) for b, a in theirs["test_acc"].items()},
+                gap={("mnist", int(b)): gap_of(int(b), float(g)) for b, g in theirs["gap"].items()})
+
+
+@pytest.mark.parametrize(("gap_of", "expected"), [
+    (lambda b, g: g + 0.05, REPRODUCED),
+    (lambda b, g: g + (0.05 if b < 512 else 1.0), PARTLY),   # 7 of 9 rows
+    (lambda b, g: g + 3.0, NOT_REPRODUCED),
+    (lambda b, g: 0.45, PARTLY),  # a constant near the middle: rows within half the spread, B = 1024 (−0.59) not
+])
+def test_the_gap_columns_are_judged_row_by_row_within_the_papers_own_spread(gap_of, expected):
+    ours, found = verdict("table-iii-gap", accuracy=table_iii(gap_of))
+    assert found == expected and "of 9 B reproduced" in ours and "(95 % intervals, 3 seeds" in ours
+    assert verdict("table-iii-gap", accuracy=table_iii(gap_of).assign(prov_profile="quick"))[1] == NOT_TESTABLE
+
+
+def test_gap_tolerances_narrow_to_the_papers_spread_of_the_gap():
+    from batchsize import paper_tables
+
+    assert paper_tables.gap_tolerances("mnist") == pytest.approx((0.645, 1.29))  # Δ spans 0.70 to −0.59
+    assert paper_tables.gap_tolerances("synthetic-50k") == pytest.approx((0.09, 0.18))
+    assert paper_tables.gap_tolerances("synthetic-1k") == (paper_tables.GAP_TOL, paper_tables.GAP_PARTLY_TOL)
+
+
+def protocol_runs(best: dict[str, int]) -> pd.DataFrame:
+    """1,000 training examples per data set (Algorithm 2 recommends B = 16), B = 16, 32 and 128, 99 % at the
+    data set's `best` B and 95 % elsewhere."""
+    return runs({(d, b): 99.0 if b == at else 95.0 for d, at in best.items() for b in (16, 32, 128)},
+                base_lr=0.001, base_batch=32)
+
+
+@pytest.mark.parametrize(("best", "expected"), [
+    ({"synthetic-1k": 16, "mnist": 16}, REPRODUCED),
+    ({"synthetic-1k": 16, "mnist": 16, "cifar10": 128}, PARTLY),  # two of three
+    ({"synthetic-1k": 16, "mnist": 128}, NOT_REPRODUCED),
+])
+def test_protocol_choice_asks_whether_the_recommended_b_is_within_the_seed_spread_of_the_best(best, expected):
+    ours, found = verdict("protocol-choice", accuracy=protocol_runs(best))
+    assert found == expected and "behind the best B = " in ours
+
+
+def test_protocol_choice_counts_a_failed_cell_at_the_recommendation_as_a_failure():
+    table = protocol_runs({"synthetic-1k": 16})
+    table.loc[table["batch_size"] == 16, "outcome"] = "collapsed"
+    ours, found = verdict("protocol-choice", accuracy=table)
+    assert found == NOT_REPRODUCED and "B = 16 failed" in ours
+
+
+def test_protocol_choice_is_not_testable_on_one_seed():
+    """One seed per B (the smoke profile): no cell is measured, so no data set has a best B to compare with."""
+    one_seed = protocol_runs({"synthetic-1k": 16})
+    assert verdict("protocol-choice", accuracy=one_seed[one_seed["seed"] == 42])[1] == NOT_TESTABLE
