@@ -11,10 +11,10 @@
 # %% [markdown]
 # # Loss landscape and sharpness (Figs 9–10)
 #
-# §IV-E draws the test loss on a 2-D filter-normalized random plane around the trained weights
-# (Algorithm 1, after Li et al. {cite}`li2018`) and reports the ε-sharpness S(w, ε) = max over ‖δ‖ ≤ ε of
-# L(w + δ) − L(w) with ε = 0.1: **S = {glue:text}`sharpness_32` at B = 32 and {glue:text}`sharpness_512` at B = 512, a
-# {glue:text}`sharpness_ratio`× ratio** (synthetic data).
+# §IV-E draws the test loss on a 2-D filter-normalized random plane around the trained weights (Algorithm 1, after
+# Li et al. {cite}`li2018`) and reports the ε-sharpness S(w, ε) = max over ‖δ‖ ≤ ε of L(w + δ) − L(w) with ε =
+# {glue:text}`sharpness_epsilon`: **S = {glue:text}`sharpness_32` at B = 32 and {glue:text}`sharpness_512` at B =
+# 512, a {glue:text}`sharpness_ratio`× ratio** (synthetic data).
 # ε-sharpness in an absolute L2 ball is not scale-invariant, so we evaluate it on one fixed evaluation set for
 # every B, in float64, and set other measures beside it: Keskar et al.'s relative-box sharpness
 # {cite}`keskar2017`, the Hessian's top eigenvalue and, beyond the paper, its trace. The paper does not say which
@@ -31,12 +31,10 @@ batch_sizes = None  # None: every B whose weights the profile keeps (its `weight
 datasets = ["synthetic-1k", "synthetic-10k", "synthetic-50k", "mnist", "cifar10"]
 grid_points = None  # points per axis; None: 51 MLP / 21 CNN (paper), 21 MLP / 9 CNN (quick), 5 (smoke)
 n_eval = None  # evaluation examples (the first of the test set); None: 2,000 MLP / 500 CNN (smoke: 256)
-epsilon = 0.1  # the paper's ε
+epsilon = None  # the radius of ε-sharpness; None: the paper's
 
 # %% tags=["remove-input"]
-from IPython.display import Markdown
-
-from batchsize import analysis, book, findings, panels, paper, plots, summaries
+from batchsize import analysis, book, pages_landscape, paper
 
 chapter = book.Chapter(book.sections_of(datasets), profile, device, seeds, data_dir, store, batch_sizes)
 every_seed = analysis.runs_with_weights(chapter, datasets)  # the sharpness: all seeds
@@ -52,21 +50,7 @@ book.glue(**paper.quoted())
 # scale, so that their steepness compares by eye.
 
 # %% tags=["hide-input"]
-surfaces = analysis.loss_surfaces(chapter, weights, datasets, grid_points, n_eval)
-FIGURE = {"synthetic-1k": "Fig. 9", "synthetic-10k": "Fig. 9", "synthetic-50k": "Fig. 9", "mnist": "Fig. 10"}
-for name, part in surfaces.groupby("dataset", sort=False):
-    n, points = part["n_eval"].iloc[-1], part["points"].iloc[-1]
-    book.publish(plots.loss_surfaces(part, book.DATASET_NAMES[name]), "Test loss on a filter-normalized random plane "
-                 f"around the trained weights, {n} test examples, {points}×{points} grid.",
-                 part.drop(columns=["n_eval", "points"]), f"{FIGURE.get(name, 'Loss surfaces')} {name}",
-                 runs=weights[(weights["dataset"] == name) & weights["batch_size"].isin(part["batch_size"])])
-
-# %% tags=["hide-input"]
-if len(surfaces):
-    rise = summaries.surface_rise(surfaces)
-    book.publish(book.styled(rise, 4),
-                 "How fast the surface rises around the minimum: mean test loss over the inner square minus the "
-                 "loss at the centre (larger: sharper).", rise, "Surface rise", runs=weights)
+pages_landscape.surfaces(chapter, weights, datasets, grid_points, n_eval)
 
 # %% [markdown]
 # ## Sharpness: ε-sharpness (Eq. 3), Keskar et al.'s measure, and the Hessian's top eigenvalue and trace
@@ -82,21 +66,7 @@ if len(surfaces):
 # evaluation set and the weights' scale: compare B within a data set, not data sets with each other.
 
 # %% tags=["hide-input"]
-sharp = analysis.sharpness_table(chapter, every_seed, epsilon, n_eval)
-book.publish(plots.sharpness_panels(sharp, analysis.SHARPNESS_METRICS, paper.SHARPNESS),
-             f"Sharpness against B on each data set, ε = {epsilon} (log scale where every value is positive); open "
-             "squares (first panel): the paper's S(ε = 0.1) for B = 32 and 512. The data hold each trace estimate's "
-             "standard error (`hessian_trace_se`) and the number of test examples (`n_eval`).", sharp, "Sharpness",
-             runs=every_seed)
-
-# %% tags=["hide-input"]
-ratios = summaries.sharpness_ratios(sharp, analysis.SHARPNESS_METRICS).replace({"metric": panels.LABELS})
-book.publish(book.styled(ratios.rename(columns={"metric": "measure"})),
-             f"Sharpness of the paper's large B over B = 32 (512 on synthetic data, as Fig 9; 256 on MNIST, as "
-             f"Fig 10, and on CIFAR-10): geometric mean over seeds with a 95% interval (Welch, log scale; none where "
-             f"a value is not positive); the paper: S ratio {paper.SHARPNESS_RATIO}× for B = 512 over B = 32. The "
-             "report's sharpness claims use these very numbers, per data set.", ratios, "Sharpness ratios",
-             runs=every_seed)
+sharp = pages_landscape.sharpness(chapter, every_seed, epsilon, n_eval)
 
 # %% [markdown]
 # A ratio above 1 means the large-batch solution is sharper. The paper's absolute S values depend on the
@@ -106,11 +76,4 @@ book.publish(book.styled(ratios.rename(columns={"metric": "measure"})),
 # ### Do the trace and λ_max agree?
 
 # %% tags=["hide-input"]
-ranks = summaries.rank_agreement(sharp, "hessian_top_eigenvalue", "hessian_trace")
-book.publish(book.styled(ranks.rename(columns={"order by hessian_top_eigenvalue": "order by top eigenvalue",
-                                               "order by hessian_trace": "order by trace"})),
-             "The batch sizes of each data set from the flattest to the sharpest by the seed mean of the top Hessian "
-             "eigenvalue and of the Hessian trace, and Kendall's τ between the two sets of means.", ranks,
-             "Trace and top eigenvalue", runs=every_seed)
-Markdown(findings.rank_agreement_text(ranks, "hessian_top_eigenvalue", "hessian_trace",
-                                      ("the top eigenvalue λ_max", "the Hessian trace")))
+pages_landscape.rank_agreement(sharp, every_seed)

@@ -20,7 +20,7 @@ GROUPS = {
                   "claims_trends", "claims_accuracy", "claims_shapes", "claims_training", "claims_landscape",
                   "report"],
     "presentation": ["params", "book", "overview", "changes", "panels", "plots", "pages_accuracy", "pages_training",
-                     "pages_report", "widgets"],
+                     "pages_landscape", "pages_report", "widgets"],
     "entry points": ["cli", "__main__", "__init__"],
 }
 LAYER = {module: i for i, module in enumerate(m for modules in GROUPS.values() for m in modules)}

@@ -61,7 +61,8 @@ def _ratio_graded(ours: Estimate, target: float) -> str:
 
 
 CLAIMS.append(
-    Claim("sharpness-ratio", "§IV-E", "ε-sharpness (ε = 0.1) is 6.9× larger at B = 512 than at B = 32",
+    Claim("sharpness-ratio", "§IV-E",
+          f"ε-sharpness (ε = {paper.SHARPNESS_EPSILON:g}) is {paper.SHARPNESS_RATIO}× larger at B = 512 than at B = 32",
           f"{paper.SHARPNESS[512]} / {paper.SHARPNESS[32]} = {paper.SHARPNESS_RATIO}×", "landscape",
           f"judged on the synthetic sets (Fig 9's pair, 512 over 32; the paper's S values are of synthetic data): per "
           f"set, {INTERVAL} of the ratio within a factor {RATIO_TOL:g} of {paper.SHARPNESS_RATIO}: reproduced; above "
@@ -79,7 +80,8 @@ CLAIMS.append(
           _sharper("hessian_top_eigenvalue", None), section=SHARPNESS))
 
 
-SLOPE_TOL, SLOPE_R2 = 0.1, 0.98  # the slope's interval within 0.1 of −0.98; R² at least 0.98 (the paper's 0.996)
+_SLOPE = number(paper.VARIANCE_SLOPE)  # −0.98, with a minus sign
+SLOPE_TOL, SLOPE_R2 = 0.1, 0.98  # the slope's interval within 0.1 of the paper's; R² at least 0.98 (below its own)
 
 
 def _variance(tables: dict, profile: str) -> tuple[str, str]:
@@ -108,10 +110,11 @@ def _variance(tables: dict, profile: str) -> tuple[str, str]:
 
 
 CLAIMS.append(
-    Claim("variance-slope", "§IV-F", "log σ̂² = −0.98 log B + C with R² = 0.996", "−0.98, R² 0.996", "noise",
+    Claim("variance-slope", "§IV-F", f"log σ̂² = {_SLOPE} log B + C with R² = {paper.VARIANCE_R2}",
+          f"{_SLOPE}, R² {paper.VARIANCE_R2}", "noise",
           "mini-batches drawn without replacement as training draws them, at initialisation, along training and at "
           "the trained weights (with replacement the slope is −1 by construction, not graded); per data set and "
-          f"weights, {INTERVAL} of the slope (over seeds) within {SLOPE_TOL:g} of −0.98 and R² ≥ {SLOPE_R2:g}: "
+          f"weights, {INTERVAL} of the slope (over seeds) within {SLOPE_TOL:g} of {_SLOPE} and R² ≥ {SLOPE_R2:g}: "
           f"reproduced; {COMPARABLE}: partly; every part reproduced: reproduced, most: partly", _variance,
           section=VARIANCE_FIT))
 
@@ -140,9 +143,10 @@ def _critical_exponent(tables: dict, profile: str) -> tuple[str, str]:
 
 
 CLAIMS.append(
-    Claim("critical-exponent", "§IV-G", "B* scales as √N", "exponent 0.5", "critical",
-          f"{INTERVAL} of the exponent within {EXPONENT_TOL:g} of 0.5: reproduced; {COMPARABLE}: partly; a size "
-          "with no B* (nothing falls 1 pp below the peak) is evidence against", _critical_exponent, section=EXPONENT))
+    Claim("critical-exponent", "§IV-G", "B* scales as √N", f"exponent {paper.CRITICAL_EXPONENT}", "critical",
+          f"{INTERVAL} of the exponent within {EXPONENT_TOL:g} of {paper.CRITICAL_EXPONENT}: reproduced; {COMPARABLE}: "
+          "partly; a size with no B* (nothing falls 1 pp below the peak) is evidence against", _critical_exponent,
+          section=EXPONENT))
 
 
 def paper_exponent() -> str:

@@ -163,7 +163,8 @@ def quoted() -> dict[str, float | str]:
         values |= {f"iva_{size}_8": row["acc_B8"], f"iva_{size}_512": row["acc_B512"]}
     return values | {
         "sharpness_32": SHARPNESS[32], "sharpness_512": SHARPNESS[512], "sharpness_ratio": SHARPNESS_RATIO,
-        "variance_slope": VARIANCE_SLOPE, "variance_r2": VARIANCE_R2, "pearson_r": PEARSON_R, "pearson_p": PEARSON_P,
+        "sharpness_epsilon": SHARPNESS_EPSILON, "variance_slope": VARIANCE_SLOPE, "variance_r2": VARIANCE_R2,
+        "pearson_r": PEARSON_R, "pearson_p": PEARSON_P,
         "mnist_text_b": MNIST_TEXT_OPTIMUM[0], "mnist_text_acc": MNIST_TEXT_OPTIMUM[1], "gap_bound": GAP_BOUND,
         "lsr_max_drop": LSR_MAX_DROP, "epoch_speedup": span(EPOCH_SPEEDUP), "extra_epochs": span(EXTRA_EPOCHS),
         "wall_clock_speedup": span(WALL_CLOCK_SPEEDUP), "protocol_gap": PROTOCOL_GAP,
