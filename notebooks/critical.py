@@ -13,8 +13,9 @@
 #
 # §IV-G defines the critical batch size B* as the smallest B whose test accuracy falls more than 1 point below
 # the peak, reports it with the optimal B per data set (Table VI), and concludes B* ≈ c·√N (Eq. 6). The
-# exponent ½ is read off three synthetic points; we fit it, with its uncertainty, over every training-set size
-# the store has: the three synthetic sets plus the `dataset-size` section's subsets of the large set. Like the
+# exponent ½ is read off three synthetic points; we set out to fit it, with its uncertainty, over every
+# training-set size the store has (the three synthetic sets plus the `dataset-size` section's subsets of the large
+# set), wherever a size has a B*: what the fit found, or why there is none, is said below its figure. Like the
 # paper's Table VI we count only batch sizes above the optimum (the literal rule would return B = 1 whenever
 # B = 1 is under-trained); see `batchsize.critical`.
 
@@ -29,8 +30,9 @@ tolerance = 1.0  # accuracy points below the peak that define B* (the paper: 1)
 
 # %% tags=["remove-input"]
 import pandas as pd
+from IPython.display import Markdown
 
-from batchsize import book, pages_accuracy
+from batchsize import book, findings, pages_accuracy
 from batchsize.datasets import CRITICAL_SECTIONS
 
 chapter = book.Chapter(list(CRITICAL_SECTIONS), profile, device, seeds, data_dir, store, batch_sizes)
@@ -50,10 +52,15 @@ table_vi = pages_accuracy.table_vi(runs, tolerance)
 # ## B* against N: the exponent, fitted
 #
 # Every synthetic training-set size the store has, the subsets of the large set included, with B* computed by the
-# same rule as Table VI.
+# same rule as Table VI. In its table, `optimal b` is the B of the highest mean test accuracy (`peak acc`),
+# `critical b` the B* and `critical acc` its accuracy; `critical by` says what made it critical: its accuracy
+# fell more than the tolerance below the peak, or its runs failed. `failed b` and `one run b` list the batch
+# sizes left out of the ranking: at least half of their runs did not train, or only one run was made; `largest b`
+# is the largest B measured, below which no B* was found where the row has none.
 
 # %% tags=["hide-input"]
 pages_accuracy.critical_against_n(runs, tolerance)
+Markdown(findings.exponent_fit_text(runs, tolerance))
 
 # %% [markdown]
 # ## Beyond the paper: the gradient noise scale

@@ -59,7 +59,7 @@ pages_training.epoch_times_and_curves(runs, history)
 
 # %% tags=["hide-input"]
 speed = timing.cnn_speed()
-cells = pages_training.time_to_target(runs, history, target_rule, speed)
+pages_training.time_to_target(runs, history, target_rule, speed)
 
 # %% [markdown]
 # The paper's CIFAR-10 claim, that B = {glue:text}`slowdown_large` "never converges" and is a net slowdown against
@@ -75,13 +75,13 @@ pages_training.cifar_slowdown(chapter, chapter.paper_so_far("cifar10"), "CIFAR-1
 # %% [markdown]
 # ## The paper's ratios, measured
 #
-# For each data set: the per-epoch speedup of its largest B over its smallest, the extra epochs the largest B
-# needs, and the net wall-clock speedup to the target (> 1: the large batch is faster). Column `epoch times
-# from` says whether the epoch times are the runs' own or, where several sweeps timed a data set's runs, the
-# benchmark's of the last section.
+# For each data set: the per-epoch speedup of its largest measured B over its smallest, the extra epochs the
+# largest B needs to reach {glue:text}`target:.0f`%, and the net wall-clock speedup to it (> 1: the large batch is
+# faster). These are the numbers the report's efficiency rows quote. The notes say whether the epoch times are
+# the runs' own or, where several sweeps timed a data set's runs, the benchmark's of the last section.
 
 # %% tags=["hide-input"]
-pages_training.efficiency_ratios(runs, cells)
+pages_training.efficiency_ratios(runs, speed)
 
 # %% [markdown]
 # ## Epoch time on this CPU, every B timed in one process

@@ -17,7 +17,9 @@
 # the paper uses here and for CIFAR-10 — the square-root rule η = η₀·√(B/B₀) is the usual recommendation
 # {cite}`you2020`, so we run it too. A second experiment asks whether the paper's CIFAR-10 collapse at B ≥ 256
 # ({glue:text}`iv_1024:.0f`% at B = 1024, where the linear rule gives Adam η = {glue:text}`cifar_lr_1024:g`) is
-# batch size at all, or the learning-rate rule: fixed, linear, square-root, and linear with a 5-epoch warmup.
+# batch size at all, or the learning-rate rule: fixed, linear, square-root, and linear with a warm-up of
+# {glue:text}`cifar_warmup` epoch(s), as the runs shown below were trained (a short profile caps the warm-up so
+# that it never fills the training).
 
 # %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
@@ -32,7 +34,9 @@ from batchsize import book, pages_training, paper, summaries
 from batchsize.config import make_config
 
 chapter = book.Chapter(["lr-scaling", "cifar10-lr", "mnist"], profile, device, seeds, data_dir, store, batch_sizes)
-book.glue(**paper.quoted(), cifar_lr_1024=make_config("cifar10", 1024).lr)
+cifar, mnist = summaries.with_rule_names(chapter.table("cifar10-lr")), chapter.table("mnist")
+book.glue(**paper.quoted(), cifar_lr_1024=make_config("cifar10", 1024).lr, cifar_warmup=cifar["warmup_epochs"].max(),
+          mnist_warmup=mnist.loc[mnist["batch_size"] == mnist["batch_size"].max(), "warmup_epochs"].max())
 
 # %% [markdown]
 # ## Table V: fixed, linear and square-root learning rates on the large synthetic set
@@ -44,16 +48,17 @@ pages_training.table_v(chapter.table("lr-scaling"), chapter.profile)
 # ## CIFAR-10 at large B: batch size, or the learning-rate rule?
 
 # %% tags=["hide-input"]
-pages_training.cifar_lr_rules(summaries.with_rule_names(chapter.table("cifar10-lr")))
+pages_training.cifar_lr_rules(cifar)
 
 # %% [markdown]
 # ## MNIST at its largest batch sizes: where the linear rule leaves the normal range
 #
-# At the paper's scale MNIST at B = 1024 does not always train under the linear rule with its 5-epoch warm-up
+# At the paper's scale MNIST at B = 1024 does not always train under the linear rule with its
+# {glue:text}`mnist_warmup`-epoch warm-up
 # (the [accuracy chapter](accuracy.py) counts the runs that ended at chance). A run's record keeps per-epoch means
 # only, so here each run at the two largest B is replayed update by update (the very updates of its training,
 # stopped after one epoch of the largest B) to see where its loss first rose above a uniform guess's after
 # falling below half of it, and at what LR of the warm-up ramp.
 
 # %% tags=["hide-input"]
-pages_training.first_updates(chapter, chapter.table("mnist"))
+pages_training.first_updates(chapter, mnist)

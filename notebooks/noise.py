@@ -35,6 +35,7 @@ replicates = 5  # times the paper's protocol is repeated per network and weights
 
 # %% tags=["remove-input"]
 from batchsize import analysis, book, paper, plots, summaries
+from batchsize.style import number
 
 chapter = book.Chapter(book.sections_of(datasets), profile, device, seeds, data_dir, store)
 weights = analysis.runs_with_weights(chapter, datasets)
@@ -65,8 +66,8 @@ book.publish(plots.variance_against_b(variance), f"Eq. (4) over Eq. (1)'s σ²/B
 # %% tags=["hide-input"]
 fits = summaries.variance_fits(variance)
 book.publish(book.styled(fits, 3),
-             f"Least-squares fit of log σ̂² on log B for each seed and replicate; per seed the mean over its "
-             f"replicates, then the mean over seeds with a 95 % t interval. The paper: slope {paper.VARIANCE_SLOPE}, "
+             "Least-squares fit of log σ̂² on log B for each seed and replicate; per seed the mean over its replicates, "
+             f"then the mean over seeds with a 95 % t interval. The paper: slope {number(paper.VARIANCE_SLOPE)}, "
              f"R² = {paper.VARIANCE_R2}. With replacement the slope is −1 by construction (in expectation: the "
              "20-batch estimate is noisy where a few examples carry most of the gradient, as at trained weights); "
              "without replacement the report judges it.", fits, "Variance fit", runs=models)

@@ -217,14 +217,12 @@ def efficiency_runs() -> tuple[pd.DataFrame, pd.DataFrame]:
     return runs, history
 
 
-def test_time_to_target_and_the_papers_three_efficiency_ratios():
+def test_time_to_target_per_run_and_per_cell():
     runs, history = efficiency_runs()
     to_target = timing.runs_to_target(runs, history.sample(frac=1, random_state=0))  # epochs in any order
     assert list(to_target["epochs_to_target"]) == [2, 4] and list(to_target["seconds_to_target"]) == [4.0, 2.0]
-    ratios = timing.efficiency_ratios(timing.target_cells(to_target)).iloc[0]
-    assert (ratios["small B"], ratios["large B"]) == (8, 512)
-    assert ratios["per-epoch speedup"] == 4.0 and ratios["epochs ratio (large/small)"] == 2.0
-    assert ratios["wall-clock speedup"] == 2.0
+    cells = timing.target_cells(to_target).set_index("batch_size")
+    assert list(cells["seconds_to_target"]) == [4.0, 2.0] and list(cells["epoch_time"]) == [2.0, 0.5]
 
 
 def test_time_to_target_of_runs_from_several_sweeps_takes_the_benchmarks_epoch_times():
@@ -234,10 +232,9 @@ def test_time_to_target_of_runs_from_several_sweeps_takes_the_benchmarks_epoch_t
     speed = pd.DataFrame({"dataset": "mnist", "precision": "fp32", "batch_size": [8, 512],
                           "img_s": [[100.0, 100.0], [200.0, 200.0]], "source": "bench"})
     to_target = timing.runs_to_target(runs, history, speed=speed)
-    assert list(to_target["epoch_time"]) == [10.0, 5.0] and list(to_target["seconds_to_target"]) == [20.0, 20.0]
-    ratios = timing.efficiency_ratios(timing.target_cells(to_target)).iloc[0]
-    assert ratios["per-epoch speedup"] == 2.0 and ratios["wall-clock speedup"] == 1.0
-    assert ratios["epoch times from"] == "benchmark"
+    assert list(to_target["epoch_time"]) == pytest.approx([10.0, 5.0])
+    assert list(to_target["seconds_to_target"]) == pytest.approx([20.0, 20.0])
+    assert set(timing.target_cells(to_target)["epoch_times_from"]) == {"benchmark"}
     same_sweep = timing.runs_to_target(runs.assign(prov_commit="a"), history, speed=speed)
     assert list(same_sweep["epoch_time"]) == [2.0, 0.5] and set(same_sweep["epoch times from"]) == {"runs"}
 
@@ -250,7 +247,7 @@ def test_run_epoch_times_decide_per_data_set_and_keep_the_runs_order():
     speed = pd.DataFrame({"dataset": ["mnist", "mnist", "cifar10", "cifar10"], "precision": "fp32",
                           "batch_size": [8, 512] * 2, "img_s": [[100.0], [200.0], [50.0], [500.0]], "source": "bench"})
     times, notes = timing.run_epoch_times(runs, speed)
-    assert list(times.index) == [7, 3, 5, 1] and list(times) == [5.0, 3.0, 10.0, 1.0]
+    assert list(times.index) == [7, 3, 5, 1] and list(times) == pytest.approx([5.0, 3.0, 10.0, 1.0])
     assert notes["cifar10"] == "" and "from 2 sweeps" in notes["mnist"]
 
 
@@ -435,14 +432,17 @@ def test_cnn_epoch_speedups_are_rate_ratios_over_b1_from_the_benchmark_file(tmp_
     import json
 
     rows = [{"dataset": "mnist", "precision": "fp32", "batch_size": b, "all_img_s": rates}
-            for b, rates in ((1, [100.0, 101.0, 99.0]), (256, [300.0, 303.0, 297.0]))]
+            for b, rates in ((1, [100.0, 101.0, 99.0]), (256, [250.0, 303.0, 347.0]))]
     machine = {"cpu": "Test CPU", "torch_threads": 1, "date": "2026-12-03 08:00:00 UTC", "commit": "abc1234"}
     path = tmp_path / "cnn-cpu.json"
     path.write_text(json.dumps({"machine": machine, "rows": rows}))
     speed = timing.cnn_speed(path)
     assert "Test CPU" in speed["source"].iloc[0] and "abc1234" in speed["source"].iloc[0]
     found = timing.cnn_epoch_speedups(speed).set_index("B")
-    assert found.loc[256, "per-epoch speedup over B = 1"] == pytest.approx(3.0, rel=1e-3)
+    assert found.loc[256, "per-epoch speedup over B = 1"] == pytest.approx(3.0, rel=2e-2)  # 297 over 100
+    # the rates shown divide to the speed-up shown (a median rate once gave 1.13 beside a speed-up of 1.01)
+    shown = found.loc[256, "img/s"] / found.loc[1, "img/s"]
+    assert shown == pytest.approx(found.loc[256, "per-epoch speedup over B = 1"])
     assert found.loc[256, "CI low"] < 3.0 < found.loc[256, "CI high"]
     assert found.loc[256, "CPU"] == "Test CPU (bf16 emulated)"
     assert timing.cnn_speed(tmp_path / "absent.json").empty
@@ -460,3 +460,20 @@ def test_runs_of_failed_cells_keep_the_siblings_that_trained():
                          "outcome": ["trained", "trained", "collapsed", "trained"]})
     found = summaries.runs_of_failed_cells(runs)
     assert list(found["batch_size"]) == [1024, 1024] and list(found["outcome"]) == ["collapsed", "trained"]
+
+
+def test_the_cifar_lr_question_gets_an_answer_from_the_runs():
+    """Batch size, or the LR rule? Which rules collapsed answers it; short runs say so."""
+    def cifar(chance: set[str], epochs: int = 3) -> pd.DataFrame:
+        rows = [{"batch_size": 256, "rule": rule, "seed": seed, "epochs": epochs, "train_size": 5000,
+                 "outcome": "collapsed" if rule in chance else "trained",
+                 "test_acc": 10.0 if rule in chance else 30.0 + seed}
+                for rule in ("fixed", "linear", "sqrt") for seed in range(3)]
+        return pd.DataFrame(rows)
+
+    none = findings.cifar_lr_answer(cifar(set()))
+    assert "At B = 256, no rule collapsed" in none and "fixed 0.00 pp [" in none
+    assert "Asked on short runs (3 of the recipe's 50 epochs, 5,000 training examples) at one B" in none
+    assert "only linear collapsed: the rule, not batch size alone" in findings.cifar_lr_answer(cifar({"linear"}, 50))
+    every = findings.cifar_lr_answer(cifar({"fixed", "linear", "sqrt"}, 50))
+    assert "every rule collapsed: batch size, not the rule" in every and "short runs" not in every

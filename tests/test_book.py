@@ -45,6 +45,15 @@ def test_captions_say_the_scale_of_each_data_sets_runs_in_words():
     assert ("Runs at **paper scale** (profile `paper`): MNIST (50 epochs, 60,000 training examples, 2 seeds); "
             "**reduced scale** (profile `quick`): CIFAR-10 (3 epochs, 5,000 training examples, 2 seeds)") in text
     assert "10–50 epochs" in book.scale_text(runs.assign(epochs=[10, 50, 3, 3]))
+    sizes = pd.DataFrame({"dataset": ["synthetic-50k"] * 6 + ["synthetic-1k"], "seed": [42, 43, 44, 45, 46, 42, 42],
+                          "prov_profile": "paper", "epochs": 50, "batch_size": 32, "precision": "fp32",
+                          "train_size": [40_000] * 5 + [2_000, 800]})
+    text = book.scale_text(sizes)  # the registry's order; a cell's seeds, not the data set's; the arithmetic
+    assert text.index("Small") < text.index("Large") and "(50 epochs, 800 training examples, 1 seed, fp32)" in text
+    assert "2,000–40,000 training examples, 1–5 seeds, fp32" in text
+    assert "bf16 mixed precision" in book.scale_text(sizes.assign(precision="bf16"))
+    check = runs.assign(epochs=[2, 2, 3, 3])  # a paper-profile check trained for fewer epochs than the paper
+    assert book.scale_text(check).startswith("**reduced scale** (profile `paper`): MNIST (2 epochs")
 
 
 def test_sections_of_data_sets_and_glue_hands_python_numbers_to_the_prose(monkeypatch):

@@ -146,3 +146,21 @@ def test_scaling_law_fit():
     assert 0.3 < paper.slope < 0.4 and paper.slope_ci[0] < 0 < 0.5 < paper.slope_ci[1]
     with pytest.raises(UserError):
         fit_scaling_law([800, 8_000], [64, float("nan")])
+
+
+def test_the_critical_chapter_says_what_the_fit_found_or_why_there_is_none():
+    """The chapter once promised a fit of ours where no size had a B*: the sentence now comes from the points."""
+    from batchsize import findings
+
+    def sizes(drop_at: dict[int, int]) -> pd.DataFrame:  # per training-set size, the B whose accuracy falls 2 points
+        return pd.concat([runs({b: [95.0 - 2.0 * (b >= drop_at.get(n, 10**6))] * 2 for b in (32, 64, 128, 256)},
+                               dataset=d, train_size=n) for d, n in (("synthetic-1k", 800), ("synthetic-10k", 8000),
+                                                                     ("synthetic-50k", 40000))], ignore_index=True)
+
+    found = findings.exponent_fit_text(sizes({800: 64, 8000: 128, 40000: 256}))
+    assert found.startswith("Over the 3 of our 3 training-set sizes") and "a = 0.35 [" in found
+    flat = findings.exponent_fit_text(sizes({}))
+    assert flat.startswith("We have no fit of our own") and "none of them has a B*" in flat
+    assert "no B up to the largest measured (256) falls more than 1 point below the peak" in flat
+    one_point = findings.exponent_fit_text(sizes({800: 64}))
+    assert "only one of them has a B*, and a line needs two" in one_point and "N = 8,000, 40,000" in one_point

@@ -23,6 +23,7 @@ def test_numbers_follow_the_house_style():
     assert number(-0.004, "pp", sign=True) == "0.00" and number(0.0, "ratio", sign=True) == "0.00"  # no signed zero
     assert number(5000, "count") == "5,000" and number(60_000.0, "count") == "60,000"
     assert number(1024, "batch") == "1024"
+    assert quantity_of("loss vs best (pp)") == "pp" and quantity_of("test loss") == "measure"
     assert number(0.0078125, "lr") == "0.0078125" and number(0.9961, "r2") == "0.996" and number(0.8712, "r") == "0.87"
     assert number(0.0123, "p") == "0.012" and number(3.2e-5, "p") == "3.2 × 10⁻⁵"  # never Python's 3.2e-05
     assert number(0.0123456, "measure") == "0.0123" and number(1234.5, "measure") == "1,234"

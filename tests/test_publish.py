@@ -138,3 +138,10 @@ def test_a_table_names_its_data_sets_as_the_book_does_and_its_csv_keeps_the_ids(
     html = book.styled(table).to_html()
     assert ">data set<" in html and f">{DATASET_NAMES['cifar10']}<" in html and ">cifar10<" not in html
     assert list(table["dataset"]) == ["synthetic-1k", "cifar10"]
+
+
+def test_a_caption_title_names_data_sets_as_the_book_does():
+    assert book.reader_words("Table IV cifar10") == f"Table IV {DATASET_NAMES['cifar10']}"
+    assert book.reader_words("Fig. 9 synthetic-1k, mnist") == \
+        f"Fig. 9 {DATASET_NAMES['synthetic-1k']}, {DATASET_NAMES['mnist']}"
+    assert book.reader_words("fashion-mnist-like mnist2") == "fashion-mnist-like mnist2"  # only whole ids

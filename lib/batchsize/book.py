@@ -23,7 +23,7 @@ import torch
 
 from .config import RunConfig, UserError
 from .data import load_dataset
-from .datasets import DATASET_NAMES, SECTION_OF
+from .datasets import DATASET_NAMES, DATASET_SPECS, SECTION_OF
 from .models import build_model
 from .params import check_parameters
 from .plan import get_profile, section_configs, weights_wanted
@@ -198,17 +198,34 @@ def _span(values: pd.Series, unit: str) -> str:
     return f"{low:,} {unit}" if low == high else f"{low:,}–{high:,} {unit}"
 
 
+PRECISIONS = {"fp32": "fp32", "bf16": "bf16 mixed precision"}  # a run's arithmetic, as a caption names it
+
+
+def _seeds(runs: pd.DataFrame) -> str:
+    """'3 seeds', '1 seed', or '3–5 seeds' where the cells (a training-set size and B) have different numbers."""
+    per_cell = runs.groupby([c for c in ("train_size", "batch_size") if c in runs])["seed"].nunique()
+    low, high = int(per_cell.min()), int(per_cell.max())
+    return f"{low}–{high} seeds" if low != high else f"{low} seed" + ("s" if low != 1 else "")
+
+
 def scale_text(table: pd.DataFrame) -> str:
-    """Per data set, in the reader's words, at which scale the runs of `table` are: 'paper scale: MNIST (50 epochs,
-    60,000 training examples, 3 seeds)', 'reduced scale: …' for the quick profile's subsets and shorter training;
+    """Per data set (in the registry's order), in the reader's words, at which scale the runs of `table` are:
+    'paper scale: MNIST (12 epochs, 60,000 training examples, 3 seeds, fp32)', 'reduced scale: …' for the quick
+    profile's subsets and shorter training, and for a paper-profile check trained for fewer epochs than the paper;
     every profile of a figure that mixes them."""
-    texts = []
-    for profile, part in table.groupby("prov_profile", sort=False):
-        data = "; ".join(f"{DATASET_NAMES.get(d, d)} ({_span(runs['epochs'], 'epochs')}, "
-                         f"{_span(runs['train_size'], 'training examples')}, {runs['seed'].nunique()} seeds)"
-                         for d, runs in part.groupby("dataset", sort=False))
-        texts.append(f"**{SCALES.get(profile, profile)}** (profile `{profile}`): {data}")
-    return "; ".join(texts)
+    order = {name: i for i, name in enumerate(DATASET_NAMES)}
+    groups: dict[tuple[str, str], list[str]] = {}
+    for (profile, d), runs in sorted(table.groupby(["prov_profile", "dataset"]),
+                                     key=lambda item: (item[0][0] != "paper", order.get(item[0][1], 99))):
+        short = profile == "paper" and d in DATASET_SPECS and runs["epochs"].max() < DATASET_SPECS[d].epochs
+        scale = SCALES["quick"] if short else SCALES.get(profile, profile)
+        precision = (f", {' and '.join(PRECISIONS.get(p, p) for p in runs['precision'].unique())}"
+                     if "precision" in runs else "")
+        groups.setdefault((scale, profile), []).append(
+            f"{DATASET_NAMES.get(d, d)} ({_span(runs['epochs'], 'epochs')}, "
+            f"{_span(runs['train_size'], 'training examples')}, {_seeds(runs)}{precision})")
+    return "; ".join(f"**{scale}** (profile `{profile}`): {'; '.join(texts)}"
+                     for (scale, profile), texts in groups.items())
 
 
 def shown_path(path: str | os.PathLike) -> str:
@@ -230,7 +247,7 @@ def provenance(table: pd.DataFrame) -> str:
     else:
         where = f"profile **{values('prov_profile')}**: " + ", ".join(
             DATASET_NAMES.get(d, d) for d in table["dataset"].unique())
-    band = "mean with its 95 % t interval over seeds" if len(seeds) > 1 else "one seed, no confidence band"
+    band = "an interval shown is the 95 % t interval over seeds" if len(seeds) > 1 else "one seed: no interval"
     pairs = zip(table["prov_device"], table["prov_device_name"], strict=True)
     devices = ", ".join(sorted({f"{d} ({n})" for d, n in pairs}))
     text = (f"Runs at {where} · seeds {', '.join(map(str, seeds))} ({band}) · device: {devices} · commit "
@@ -353,13 +370,23 @@ def publish(what: Figure | Styler | pd.DataFrame | None, caption: str, data: pd.
         display(_svg(what) if isinstance(what, plt.Figure) else what)
     source = data if runs is None else runs
     prov = provenance(source) if {"prov_profile", "seed"} <= set(source.columns) else ""
-    text = caption_html(f"**{name}.** {caption} {prov}")
+    text = caption_html(f"**{reader_words(name)}.** {caption} {prov}")
     if isinstance(what, plt.Figure):
         code = code_link(what.get_label())
     else:  # a table: the library function that published it computed it (a chapter's own cell shows its code)
         caller = inspect.currentframe().f_back
         code = code_link(f"{caller.f_globals['__name__']}.{caller.f_code.co_qualname}", "made")
     display(HTML(f'<p class="bs-caption">{text}<br>{csv_link(data, name)}{code}</p>'))
+
+
+_DATASET_ID = re.compile("|".join(rf"(?<![\w-]){re.escape(d)}(?![\w-])"
+                                  for d in sorted(DATASET_NAMES, key=len, reverse=True)))
+
+
+def reader_words(text: str) -> str:
+    """`text` with each data set's id ('cifar10') as the book names it ('CIFAR-10'): a caption's title may be built
+    from ids, which also name its CSV file."""
+    return _DATASET_ID.sub(lambda m: DATASET_NAMES[m[0]], text)
 
 
 def code_link(qualified_name: str, verb: str = "drew") -> str:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 
 from . import paper
-from .datasets import DATASET_NAMES
+from .datasets import DATASET_NAMES, DATASET_SPECS
 from .runtable import cell, mean_by_batch, runs_profile, trained
 from .stats import Estimate, NotTestable, difference
-from .summaries import HIGHER, MATCHED_COMPARISONS
+from .style import number
+from .summaries import HIGHER, MATCHED_COMPARISONS, critical_sizes, exponent_fits
 
 
 def failed_runs_text(runs: pd.DataFrame) -> str:
@@ -45,6 +46,60 @@ def lr_rule_summary(runs: pd.DataFrame) -> str:
     return (f"At B = {largest}, the linear rule is ahead of the fixed rate by **{ahead.text(' pp')}** (the paper, at "
             f"B = 512: {paper_drop:.1f} pp); the square-root rule reaches {acc.loc[largest, 'sqrt']:.1f}% against "
             f"{acc.loc[largest, 'linear']:.1f}% for linear.")
+
+
+def exponent_fit_text(runs: pd.DataFrame, tolerance: float = 1.0) -> str:
+    """What came of fitting B* ∝ N^a over our synthetic training-set sizes (`summaries.critical_sizes`, the points
+    of the critical chapter's fit): the exponent with its interval where at least two sizes have a B*, else why
+    there is no fit of ours, in words, so that the chapter says what was found rather than what it set out to do."""
+    points = critical_sizes(runs, tolerance)
+    sizes = sorted(int(n) for n in points["train_size"].unique())
+    with_b = points.dropna(subset=["critical_b"])
+    without = sorted(int(n) for n in points.loc[points["critical_b"].isna(), "train_size"])
+    _, ours = exponent_fits(with_b)
+    if not sizes:
+        return "No synthetic runs: no B* to fit."
+    span = f"N = {number(sizes[0], 'count')}" + (f" to {number(sizes[-1], 'count')}" if len(sizes) > 1 else "")
+    none = (f"at N = {', '.join(number(n, 'count') for n in without)} no B up to the largest measured "
+            f"({int(points['largest_b'].max())}) falls more than {tolerance:g} point below the peak")
+    if ours is not None:
+        return (f"Over the {len(with_b)} of our {len(sizes)} training-set sizes ({span}) that have a B*, "
+                f"**a = {number(ours.slope)} [{number(ours.slope_ci[0])}, {number(ours.slope_ci[1])}]** (95 % t "
+                f"interval; the paper: {paper.CRITICAL_EXPONENT:g})" + (f"; {none}" if without else "") + ".")
+    found = "only one of them has a B*, and a line needs two" if len(with_b) == 1 else "none of them has a B*"
+    return (f"We have no fit of our own: of our {len(sizes)} training-set sizes ({span}) {found}"
+            + (f": {none}" if without else "") + ". The fit "
+            "table has the paper's points alone; the report counts a size without a B* as evidence against "
+            "B* ∝ √N, not as missing data.")
+
+
+def cifar_lr_answer(runs: pd.DataFrame) -> str:
+    """The LR chapter's CIFAR-10 question (the collapse at large B: batch size, or the LR rule?) answered from the
+    `cifar10-lr` runs (with `summaries.with_rule_names`' `rule`): per B, which rules' runs ended at chance, and how
+    far each rule's test accuracy lies from the linear rule's (Welch interval over the runs that trained); with
+    the runs' length where it is shorter than the paper's recipe, since a collapse may need more epochs to show."""
+    sentences = []
+    for b, at in runs.groupby("batch_size"):
+        chance = {rule: int((~trained(part)).sum()) for rule, part in at.groupby("rule")}
+        collapsed = sorted(r for r, n in chance.items() if n * 2 >= len(at[at["rule"] == r]))
+        ok = at[trained(at)]
+        linear = ok.loc[ok["rule"] == "linear", "test_acc"]
+        versus = [f"{rule} {difference(part['test_acc'], linear).text(' pp')}" for rule, part in ok.groupby("rule")
+                  if rule != "linear" and len(part) and len(linear)]
+        if not collapsed:
+            verdict = "no rule collapsed (no run at chance), so there is no collapse here to attribute"
+        elif len(collapsed) == len(chance):
+            verdict = "every rule collapsed: batch size, not the rule"
+        else:
+            verdict = f"only {', '.join(collapsed)} collapsed: the rule, not batch size alone"
+        sentences.append(f"At B = {b}, {verdict}" + (f"; each rule's test accuracy minus the linear rule's: "
+                                                    f"{'; '.join(versus)}" if versus else "") + ".")
+    epochs, recipe = int(runs["epochs"].max()), DATASET_SPECS["cifar10"].epochs
+    examples = number(runs["train_size"].max(), "count")
+    at = "one B" if runs["batch_size"].nunique() == 1 else "these B"
+    short = (f" Asked on short runs ({epochs} of the recipe's {recipe} epochs, {examples} training examples) at "
+             f"{at}: a collapse that needs longer training cannot show." if epochs < recipe else "")
+    return " ".join(sentences) + short
 
 
 def _row_estimate(row: pd.Series, column: str = "test acc difference", low: str = "CI low",

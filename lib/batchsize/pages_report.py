@@ -53,7 +53,9 @@ def what_changed(judged: report.Judgement) -> None:
     if moved.empty:
         display(Markdown("No verdict has moved since the log began."))
         return
-    book.publish(moved, "Verdicts that moved between recorded builds, latest first: the date and commit of the build "
+    statements = {c.id: f"{c.where}: {c.text}" for c in report.claims()}  # in the paper's words, not our ids
+    shown = moved.assign(claim=moved["claim"].map(lambda i: statements.get(i, i)))
+    book.publish(shown, "Verdicts that moved between recorded builds, latest first: the date and commit of the build "
                  "that recorded the move, which table (the full one or the provisional one), the claim, and its "
                  "verdict before and after.", moved, "What changed")
 

@@ -26,6 +26,7 @@ from . import (
 from .datasets import DATASET_SPECS, IN_PAPER, SYNTHETIC
 from .plan import get_profile
 from .run import ACCURACY_TARGET
+from .style import number
 
 if TYPE_CHECKING:
     from .book import Chapter
@@ -42,14 +43,15 @@ def gap_against_b(runs: pd.DataFrame) -> None:
 def pearson(runs: pd.DataFrame) -> None:
     """Pearson r of log B and Δ (`summaries.pearson_table`), over every data set and per data set, and in words."""
     table = summaries.pearson_table(runs)
-    book.publish(book.styled(table, 3).format({"p": "{:.2g}"}),
+    book.publish(book.styled(table, 3),
                  "Pearson correlation of log₂ B with Δ over the runs that trained (one point per run; `at chance`: "
                  "the runs left out, whose gap is a constant predictor's), two-sided p-value and 95% Fisher-z "
                  "interval; then per data set. The report's `pearson` claim grades the first row.", table,
                  "Pearson r", runs=runs)
     overall = table.iloc[0]
-    display(Markdown(f"Over the runs that trained r = {overall['r']:.2f} (95% CI {overall['ci_low']:.2f} to "
-                     f"{overall['ci_high']:.2f}, p = {overall['p']:.2g}, n = {overall['n']}); the paper reports "
+    display(Markdown(f"Over the runs that trained r = {number(overall['r'])} (95% CI {number(overall['ci_low'])} "
+                     f"to {number(overall['ci_high'])}, p = {number(overall['p'], 'p')}, n = {overall['n']}); the "
+                     "paper reports "
                      f"r = {paper.PEARSON_R} with p < {paper.PEARSON_P}. Pooling data sets mixes levels of Δ that "
                      "differ by data set, so the per-data-set values say more."))
 
@@ -98,7 +100,8 @@ def table_v(runs: pd.DataFrame, profile: str) -> None:
 
 
 def cifar_lr_rules(runs: pd.DataFrame) -> None:
-    """CIFAR-10 at large B under each LR rule (`summaries.with_rule_names`' runs), as a figure and a table."""
+    """CIFAR-10 at large B under each LR rule (`summaries.with_rule_names`' runs), as a figure and a table, and
+    the chapter's question answered in words (`findings.cifar_lr_answer`)."""
     cells = summaries.lr_rule_cells(runs)
     book.publish(plots.seeds_by_rule(runs, 100 / DATASET_SPECS["cifar10"].classes), "CIFAR-10 (Adam) test "
                  "accuracy at large B under four LR rules: every seed, and the mean with its 95 % t interval; chance "
@@ -107,6 +110,7 @@ def cifar_lr_rules(runs: pd.DataFrame) -> None:
                  runs=runs)
     book.publish(book.styled(cells, 4), "The same runs as a table (seed means).", cells,
                  "CIFAR-10 LR rules table", runs=runs)
+    display(Markdown(findings.cifar_lr_answer(runs)))
 
 
 def first_updates(chapter: Chapter, mnist: pd.DataFrame) -> None:
@@ -162,8 +166,8 @@ def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> None:
                          runtable.mean_by_batch(part), figure, runs=part)
 
 
-def time_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float, speed: pd.DataFrame) -> pd.DataFrame:
-    """Epochs and seconds to each data set's target accuracy (`timing.runs_to_target`); returns the cells."""
+def time_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float, speed: pd.DataFrame) -> None:
+    """Epochs and seconds to each data set's target accuracy (`timing.runs_to_target`), per cell."""
     to_target = timing.runs_to_target(runs, history, rule, speed)
     cells = timing.target_cells(to_target)
     timed_apart = sorted(to_target.loc[to_target["epoch times from"] == "benchmark", "dataset"].unique())
@@ -175,7 +179,6 @@ def time_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float, speed
                     f"training images ÷ the training rate at its B measured by {speed['source'].iloc[0]} (column "
                     "`epoch_times_from`)"
                     if timed_apart else "") + ".", cells, "Time to target", runs=runs)
-    return cells
 
 
 def cifar_slowdown(chapter: Chapter, runs: pd.DataFrame, name: str, speed: pd.DataFrame) -> None:
@@ -187,13 +190,19 @@ def cifar_slowdown(chapter: Chapter, runs: pd.DataFrame, name: str, speed: pd.Da
                      f"seconds to the target both reach{note}.", timed, name, runs=cifar)
 
 
-def efficiency_ratios(runs: pd.DataFrame, cells: pd.DataFrame) -> None:
-    """The paper's three efficiency ratios per data set (`timing.efficiency_ratios`), beside its."""
-    ratios = timing.efficiency_ratios(cells)
-    book.publish(book.styled(ratios, na_rep="never reached"),
-                 f"Paper: per-epoch speedup {paper.EPOCH_SPEEDUP[0]:.0f}–{paper.EPOCH_SPEEDUP[1]:.0f}× (its B = 1 "
-                 f"against B ≥ 256), {paper.EXTRA_EPOCHS[0]}–{paper.EXTRA_EPOCHS[1]}× more epochs, wall-clock "
-                 f"speedup {paper.WALL_CLOCK_SPEEDUP[0]:.0f}–{paper.WALL_CLOCK_SPEEDUP[1]:.0f}×.", ratios,
+def efficiency_ratios(runs: pd.DataFrame, speed: pd.DataFrame) -> None:
+    """The paper's three efficiency ratios per data set (`timing.speed_ratios`: the report's numbers), beside its."""
+    ratios = timing.speed_ratios(runs, speed)
+    book.publish(book.styled(ratios, na_rep="no ratio"),
+                 f"Per data set, its largest measured B against its smallest (failed B are no end, named in the "
+                 f"notes): per-epoch speed-up, epochs to {ACCURACY_TARGET:.0f}% test accuracy (the paper's "
+                 "convergence target; a run of the large B that never reached it counts one epoch more than it "
+                 "trained: a lower bound) and wall-clock speed-up to it; geometric means over the runs that trained, "
+                 "with their 95 % interval (seeds trained as one stack share one timing: no interval), and n. The "
+                 "report's epoch-speedup, extra-epochs and wall-clock rows quote these numbers. Paper: per-epoch "
+                 f"speedup {paper.EPOCH_SPEEDUP[0]:.0f}–{paper.EPOCH_SPEEDUP[1]:.0f}× (its B = 1 against B ≥ 256), "
+                 f"{paper.EXTRA_EPOCHS[0]}–{paper.EXTRA_EPOCHS[1]}× more epochs, wall-clock speedup "
+                 f"{paper.WALL_CLOCK_SPEEDUP[0]:.0f}–{paper.WALL_CLOCK_SPEEDUP[1]:.0f}×.", ratios,
                  "Efficiency ratios", runs=runs)
 
 

@@ -9,7 +9,8 @@ import pandas as pd
 
 from . import paper
 from .critical import FAILED, MEASURED
-from .datasets import DATASET_NAMES
+from .datasets import DATASET_NAMES, DATASET_SPECS
+from .run import CHANCE_MARGIN
 from .runtable import cells, full_size, mean_by_batch, runs_profile
 from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, Estimate, NotTestable, estimate, graded
 from .style import MISSING, number
@@ -75,19 +76,27 @@ def compare_accuracy(table: pd.DataFrame, dataset: str, profile: str) -> pd.Data
     ours["status"] = ours["batch_size"].map(found["status"])
     theirs = paper.accuracy_table(dataset).rename(columns=lambda c: "B" if c == "B" else f"paper {c}")
     merged = theirs.merge(ours.rename(columns={"batch_size": "B"}), on="B", how="outer").sort_values("B")
+    chance = 100 / DATASET_SPECS[dataset].classes
+    at_chance = merged["paper test_acc"] <= chance + CHANCE_MARGIN  # the paper's own row is a collapse (Table IV)
     for column, (tol, partly) in (("test_acc", accuracy_tolerances(dataset)), ("gap", gap_tolerances(dataset))):
         merged[f"verdict ({column.replace('_', ' ')})"] = [
-            _cell_verdict(row, column, profile, tol, partly) for _, row in merged.iterrows()]
+            _cell_verdict(row, column, profile, tol, partly, bool(collapse))
+            for (_, row), collapse in zip(merged.iterrows(), at_chance, strict=True)]
     return merged.reset_index(drop=True)
 
 
-def _cell_verdict(row: pd.Series, column: str, profile: str, tol: float, partly_tol: float) -> str:
+def _cell_verdict(row: pd.Series, column: str, profile: str, tol: float, partly_tol: float,
+                  paper_at_chance: bool) -> str:
     """One row of `compare_accuracy`, by its cell's status: graded on the trained runs' interval (on the point of a
-    one-run cell), at best partly with runs at chance, not reproduced where the cell failed."""
+    one-run cell), at best partly with runs at chance, not reproduced where the cell failed, unless the paper's
+    own row is at chance (Table IV's B = 1024): then a failed cell is what the paper saw, reproduced where every
+    run (at least two) is at chance, partly where most are."""
     if pd.isna(row["seeds"]):  # we did not run this B
         return NOT_TESTABLE
     if row["status"] == FAILED:  # the paper's number was not reached: most of our runs did not train
         testable = profile == "paper" and not pd.isna(row[f"paper {column}"])  # as `absolute_verdict`
+        if testable and paper_at_chance:
+            return REPRODUCED if row["at chance"] == row["seeds"] >= 2 else PARTLY
         return NOT_REPRODUCED if testable else NOT_TESTABLE
     low, high = (row[f"{column} CI low"], row[f"{column} CI high"]) if row["status"] == MEASURED else \
         (row[column], row[column])

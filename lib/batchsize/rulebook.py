@@ -6,15 +6,16 @@ failed cells) is here, so that they read it alike."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from .critical import FAILED, MEASURED, critical_batch_size
+from .datasets import DATASET_NAMES
 from .paper_tables import ACC_PARTLY_TOL, ACC_TOL
 from .runtable import cells, trained
-from .stats import NotTestable, difference
+from .stats import PARTLY, REPRODUCED, NotTestable, difference
 
 # The headings of the accuracy chapter's sections that the claims of more than one `claims_*` module link to.
 SYNTHETIC_DATA, PEAK = "Synthetic data (Fig. 2, Table VII)", "Where does accuracy peak?"
@@ -74,6 +75,15 @@ def best_b(part: pd.DataFrame) -> tuple[int, set[int]]:
 
     return best, {int(b) for b in at.loc[at["status"] == MEASURED, "batch_size"]
                   if b == best or difference(acc(best), acc(b)).low <= 0}
+
+
+def on_every(verdict: str, judged: Iterable[str], expected: Sequence[str]) -> tuple[str, str]:
+    """A claim about every data set of `expected` holds only if every one was judged (issue 22): where some were
+    not run, ('; no runs of Medium synthetic (10K)', at best partly); else ('', `verdict`)."""
+    missing = [DATASET_NAMES.get(d, d) for d in expected if d not in set(judged)]
+    if not missing:
+        return "", verdict
+    return f"; no runs of {', '.join(missing)}", PARTLY if verdict == REPRODUCED else verdict
 
 
 def failed_note(part: pd.DataFrame) -> str:

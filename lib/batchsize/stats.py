@@ -23,9 +23,10 @@ VERDICTS = (REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_TESTABLE)
 SCALE = {
     REPRODUCED: "all of our 95 % interval lies within the stated tolerance of the paper's value (one seed, or one "
                 "timing, has no interval and never is)",
-    PARTLY: "the same direction and an effect of comparable size (our interval excludes no effect and overlaps "
-            "½× to 2× the paper's), or most but not all of a claim's parts hold (a claim about every data set "
-            "holds only if every data set does)",
+    PARTLY: "all of our interval within the claim's wider tolerance; for an effect, the same direction and a "
+            "comparable size (our interval excludes no effect and overlaps ½× to 2× the paper's); for a claim of "
+            "several parts, most parts reproduced, or none not reproduced (a claim about every data set holds only "
+            "if every data set does)",
     NOT_REPRODUCED: "otherwise",
     NOT_TESTABLE: "our runs or this hardware cannot answer the claim (the row says why)",
 }
@@ -50,7 +51,7 @@ class Estimate:
 
     def text(self, unit: str = "", digits: int = 2) -> str:
         def fixed(value: float) -> str:  # the house style: a minus sign, none on what rounds to zero ("-0.00")
-            shown = f"{value:.{digits}f}"
+            shown = f"{value:.{0 if unit == '×' and abs(value) >= 100 else digits}f}"  # a ratio of 8699, not 8699.23
             return shown.lstrip("-") if float(shown) == 0 else shown.replace("-", "−")
 
         if self.n < 2 or not math.isfinite(self.low):
@@ -111,15 +112,13 @@ def ratio(a, b) -> Estimate:
 
 def graded(ours: Estimate, target: float | tuple[float, float], tol: float, partly_tol: float) -> str:
     """Our interval against the paper's value (or range), as an equivalence test: reproduced when the *whole*
-    interval lies within `tol` of it (close, and measured precisely enough to say so; one seed never is), not
-    reproduced when the whole interval lies farther than `partly_tol`, partly otherwise (close, or too wide to
-    tell). So a wide interval can never pass by merely touching the paper's value."""
+    interval lies within `tol` of it (close, and measured precisely enough to say so; one seed never is), partly
+    when the whole interval lies within `partly_tol`, not reproduced otherwise: far, or too wide to tell (an
+    interval of 80 pp that holds the paper's value says nothing of it). So a wide interval never passes, not even
+    in part, by merely touching the paper's value."""
     low, high = (target, target) if np.isscalar(target) else target
-    nearest = max(low - ours.high, ours.low - high, 0.0)
     farthest = max(ours.high - high, low - ours.low, 0.0)
-    if nearest > partly_tol:
-        return NOT_REPRODUCED
-    return REPRODUCED if farthest <= tol and ours.n >= 2 else PARTLY
+    return REPRODUCED if farthest <= tol and ours.n >= 2 else PARTLY if farthest <= partly_tol else NOT_REPRODUCED
 
 
 def comparable(ours: Estimate, effect: float | tuple[float, float]) -> bool:

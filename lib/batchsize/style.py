@@ -24,6 +24,7 @@ MISSING = "—"
 # Column names (lower case) -> quantity, first match wins; a column of whole numbers is a count (`count`) or, by
 # name, a batch size (`batch`).
 _COLUMNS = [
+    (r"\((pp|%)\)", "pp"),  # a unit in the name decides: "loss vs best (pp)" is percentage points, not a loss
     (r"ratio|×|÷|speed|factor", "ratio"),
     (r"\b(updates|steps)\b", "count"),  # before the batch size: "B = 32 updates" counts updates
     (r"(^|[\s(])(b|b\*|batch[\s_]size|trained b|b small|b large|optimal[\s_]b|critical[\s_]b)($|[\s)])", "batch"),

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .critical import FAILED, MEASURED
-from .run import trained
+from .run import ACCURACY_TARGET, trained
 from .runtable import cells
 from .stats import Estimate, ratio
 from .store import REPO_ROOT
@@ -60,27 +60,23 @@ def _benchmark_rates(cells: Sequence[pd.DataFrame], speed: pd.DataFrame | None,
                                         f"times come from {_sweeps(dataset_runs)} sweeps")
 
 
-def benchmark_speedup(ends: list[pd.DataFrame], speed: pd.DataFrame | None,
-                       dataset_runs: pd.DataFrame) -> tuple[Estimate, str] | None:
-    """The per-epoch speed-up of `ends` (B = 1, the largest B) by `_benchmark_rates`: rate at the largest over
-    rate at B = 1, over the benchmark's repeats."""
-    found = _benchmark_rates(ends, speed, dataset_runs)
-    if found is None:
-        return None
-    (at_one, at_largest), how = found
-    return ratio(at_largest, at_one), how + "; n counts its timing repeats, not seeds"
-
-
 def epoch_times(cells: list[pd.DataFrame], speed: pd.DataFrame | None,
                 dataset_runs: pd.DataFrame) -> tuple[list[pd.Series], str]:
     """Epoch times of one data set's runs that compare across `cells` (some of its B): the runs' own medians when
-    one sweep timed all of `dataset_runs`; else each run's training images ÷ the median rate `_benchmark_rates`
-    gives at its B, with the note saying so."""
+    one sweep timed all of `dataset_runs`; else each run's training images ÷ the rate `_benchmark_rates` gives at
+    its B (`benchmark_rate`), with the note saying so."""
     found = _benchmark_rates(cells, speed, dataset_runs)
     if found is None:
         return [c["median_epoch_time"] for c in cells], ""
     rates, how = found
-    return [c["train_size"] / float(np.median(r)) for r, c in zip(rates, cells, strict=True)], how
+    return [c["train_size"] / benchmark_rate(r) for r, c in zip(rates, cells, strict=True)], how
+
+
+def benchmark_rate(repeats: Sequence[float]) -> float:
+    """The benchmark's training rate at one B: the geometric mean of its repeats, the mean `stats.ratio` divides,
+    so that an epoch time from it and a speed-up over its repeats are one measurement (a median here gave 1.13
+    where the ratio gave 1.01)."""
+    return float(np.exp(np.mean(np.log(repeats))))
 
 
 def speed_ends(part: pd.DataFrame, wanted: tuple[int, int] | None = None) -> tuple[int, int, str]:
@@ -143,8 +139,6 @@ def run_epoch_times(runs: pd.DataFrame, speed: pd.DataFrame | None) -> tuple[pd.
 def accuracy_target(runs: pd.DataFrame, dataset: str, rule: float = 0.9) -> float:
     """The paper's 80% where at least two batch sizes of `dataset` reach it (a target that only one B reaches
     compares nothing), else `rule` × the best mean accuracy seen, to one decimal."""
-    from .run import ACCURACY_TARGET
-
     best = runs[runs["dataset"] == dataset].groupby("batch_size")["best_test_acc"].mean()
     return ACCURACY_TARGET if (best > ACCURACY_TARGET).sum() >= 2 else round(rule * best.max(), 1)
 
@@ -180,18 +174,83 @@ def target_cells(to_target: pd.DataFrame) -> pd.DataFrame:
         epoch_times_from=("epoch times from", "first")).reset_index()
 
 
-def efficiency_ratios(cells: pd.DataFrame) -> pd.DataFrame:
-    """The paper's three efficiency ratios per data set, its largest B against its smallest (`target_cells`):
-    per-epoch speedup, extra epochs to the target and net wall-clock speedup (> 1: the large batch is faster)."""
+PER_EPOCH, EPOCHS, WALL_CLOCK = "per-epoch speedup", "epochs ratio (large/small)", "wall-clock speedup"
+# What a note of `speed_ratios` says of its epochs ratio, for the rules that read it.
+LOWER_BOUND = "lower bound"
+AT_FLOOR = f"every run at both ends reached {ACCURACY_TARGET:g} % in its first epoch"
+
+
+def _per_epoch(ends: list[pd.DataFrame], speed: pd.DataFrame | None,
+               dataset_runs: pd.DataFrame) -> tuple[Estimate, str]:
+    """Epoch time at the small end over that at the large: the benchmark's rates, large over small, over its
+    repeats where `_benchmark_rates` gives them; else the runs' own (one shared timing of a stack: no interval)."""
+    found = _benchmark_rates(ends, speed, dataset_runs)
+    if found is not None:
+        (small, large), how = found
+        return ratio(large, small), how + "; n counts its timing repeats, not seeds"
+    speedup = ratio(*(e["median_epoch_time"] for e in ends))
+    return (speedup.one_measurement() if any(shared_timing(e) for e in ends) else speedup), ""
+
+
+def _epochs(ends: list[pd.DataFrame]) -> tuple[Estimate | None, str]:
+    """Convergence epoch (first above 80 %) of the large end over the small; a run of the large end that never
+    converged counts one epoch more than it trained (the ratio is then a lower bound, said in the note). None where
+    a run of the small end never converged."""
+    small, large = ends
+    if not converged(small).all():
+        return None, f"; B = {small['batch_size'].iloc[0]} did not reach {ACCURACY_TARGET:g} % in every run"
+    epochs = large["first_epoch_above_80"].fillna(large["epochs_run"] + 1)
+    note = f"; {LOWER_BOUND}: B = {large['batch_size'].iloc[0]} never reached it in some runs" \
+        if not converged(large).all() else ""
+    if (small["first_epoch_above_80"] == 1).all() and (epochs == 1).all():  # the floor: epochs tell no B apart
+        note += f"; {AT_FLOOR}"
+    return ratio(epochs, small["first_epoch_above_80"]), note
+
+
+def _wall_clock(ends: list[pd.DataFrame], speed: pd.DataFrame | None,
+                dataset_runs: pd.DataFrame) -> tuple[Estimate | None, str]:
+    """Time to the convergence epoch at the small end over that at the large (epoch × `epoch_times`); None unless
+    every run of both ends converged. Seeds trained as one stack share one timing: no interval."""
+    if not all(converged(e).all() for e in ends):
+        return None, f"; not both at {ACCURACY_TARGET:g} % in every run"
+    times, how = epoch_times(ends, speed, dataset_runs)
+    speedup = ratio(*(time_to_target(e, t) for e, t in zip(ends, times, strict=True)))
+    if how:  # one benchmark rate per B: what varies over seeds is their epochs alone
+        how += "; its interval spans the seeds' epochs, not the timing"
+    return (speedup.one_measurement() if not how and any(shared_timing(e) for e in ends) else speedup), how
+
+
+def speed_ratios(runs: pd.DataFrame, speed: pd.DataFrame | None) -> pd.DataFrame:
+    """The paper's three efficiency ratios per data set, between the ends `speed_ends` picks (its smallest and
+    largest measured B; their trained runs): per-epoch speed-up, epochs to the paper's convergence target (large over
+    small) and wall-clock speed-up to it (> 1: the large batch is faster), each a geometric mean with its 95 %
+    interval (`stats.ratio`: so that wall clock = per-epoch ÷ epochs), n and a note (`… note`: where the times come
+    from, a lower bound, what was left out). The one computation behind the efficiency chapter's table and the
+    report's epoch-speedup, extra-epochs and wall-clock rows: they show the same numbers."""
     rows = []
-    for name, part in cells.groupby("dataset"):
-        small, large = part.iloc[0], part.iloc[-1]
-        rows.append({"dataset": name, "small B": small["batch_size"], "large B": large["batch_size"],
-                     "per-epoch speedup": small["epoch_time"] / large["epoch_time"],
-                     "epochs ratio (large/small)": large["epochs_to_target"] / small["epochs_to_target"],
-                     "wall-clock speedup": small["seconds_to_target"] / large["seconds_to_target"],
-                     "epoch times from": small["epoch_times_from"]})
+    for name, part in runs.groupby("dataset", sort=False):
+        small_b, large_b, left_out = speed_ends(part)
+        if not small_b < large_b:
+            continue
+        ends = [part[(part["batch_size"] == b) & trained(part)] for b in (small_b, large_b)]
+        row = {"dataset": name, "small B": int(small_b), "large B": int(large_b)}
+        for what, (found, note) in {PER_EPOCH: _per_epoch(ends, speed, part), EPOCHS: _epochs(ends),
+                                    WALL_CLOCK: _wall_clock(ends, speed, part)}.items():
+            found = found or Estimate(np.nan, np.nan, np.nan, 0)
+            row |= {what: found.mean, f"{what} CI low": found.low if found.n > 1 else np.nan,
+                    f"{what} CI high": found.high if found.n > 1 else np.nan, f"{what} n": found.n,
+                    f"{what} note": (note + left_out).removeprefix("; ")}
+        rows.append(row)
     return pd.DataFrame(rows)
+
+
+def ratio_text(row: pd.Series, what: str) -> str:
+    """One ratio of a `speed_ratios` row as the report writes it, with the chapter's decimals: "≥" on a lower bound,
+    its ends and its note."""
+    found = Estimate(row[what], row[f"{what} CI low"], row[f"{what} CI high"], int(row[f"{what} n"]))
+    bound = "≥ " if LOWER_BOUND in row[f"{what} note"] else ""
+    note = f"; {row[f'{what} note']}" if row[f"{what} note"] else ""
+    return f"{bound}{found.text('×')} (B = {row['small B']} → {row['large B']}{note})"
 
 
 CNN_BENCHMARK = REPO_ROOT / "benchmarks" / "results" / "cnn-cpu.json"  # `benchmarks/cnn.py` on one quiet core
@@ -228,6 +287,6 @@ def cnn_epoch_speedups(speed: pd.DataFrame) -> pd.DataFrame:
             found = (ratio(row["img_s"], base["img_s"].iloc[0]) if row["batch_size"] != 1
                      else Estimate(1.0, 1.0, 1.0, len(row["img_s"])))
             rows.append({"CPU": cpu, "dataset": dataset, "precision": precision, "B": row["batch_size"],
-                         "img/s": float(np.median(row["img_s"])), "per-epoch speedup over B = 1": found.mean,
+                         "img/s": benchmark_rate(row["img_s"]), "per-epoch speedup over B = 1": found.mean,
                          "CI low": found.low, "CI high": found.high})
     return pd.DataFrame(rows)

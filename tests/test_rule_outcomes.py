@@ -1,0 +1,463 @@
+"""Every verdict rule comes out each way on plausible hand-made run tables (issue 22: "every rule has tests for each
+outcome"): one case per (claim, outcome) in `CASES`, and a registry test that every claim of `report.claims()` has
+cases for reproduced, not reproduced, partly (where its tolerance text has a partly arm) and not testable, but for
+the outcomes listed in `UNREACHABLE` with the reason. `FINDINGS` are cases where a rule gives the wrong outcome on
+plausible data: each is `xfail(strict=True)`, so that fixing the rule turns it into a failure to be moved to `CASES`.
+
+The tables are built as `analysis.report_tables` names them (`accuracy`, `histories`, `lr_scaling`, `sharpness`,
+`variance_fits`, `critical_runs`, `mnist_largest_batch`; `verdict` turns the underscores into its dashes), with
+the builders of `test_report` and `test_claims_shapes`: accuracies in 0–100, mostly three seeds per cell; the table
+claims' runs with the seed counts and seed spreads of our paper-profile runs (`SEED_SD`). Every number of the paper
+comes from `batchsize.paper`."""
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_claims_shapes import FLAT_THEN, cifar, mnist, protocol_runs
+from test_claims_shapes import gaps as slopes_of_gap
+from test_report import (
+    SEEDS,
+    critical_runs,
+    histories,
+    largest_batch,
+    runs,
+    sharpness,
+    sized_runs,
+    synthetic,
+    variance_fits,
+    verdict,
+)
+from test_report import gaps as gaps_rising
+
+from batchsize import paper, paper_tables, report
+from batchsize.datasets import IN_PAPER
+from batchsize.runtable import SYNTHETIC
+from batchsize.stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED
+
+R, P, NR, NT = REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_TESTABLE
+Tables = Callable[[], dict[str, pd.DataFrame]]
+
+
+# --- builders, one per table kind ---------------------------------------------------------------------------------
+
+def jitter(table: pd.DataFrame, column: str, sd: float) -> pd.DataFrame:
+    """`table` with `column` moved by −sd, 0, +sd over the three seeds (a standard deviation of `sd`), so that no
+    interval has zero width."""
+    offsets = table["seed"].map(dict(zip(SEEDS, (-sd, 0.0, sd), strict=True)))
+    table = table.assign(**{column: table[column] + offsets})
+    return table.assign(train_acc=table["test_acc"] + table["gap"])
+
+
+# Seed standard deviations (test accuracy, Δ) in pp of our paper-profile runs (results/paper at 613bbdc), the smallest
+# over B and the median, and how many seeds that profile runs: what a plausible table of paper runs looks like.
+SEED_SD = {"smallest": {"mnist": (0.09, 0.04), "cifar10": (0.07, 0.11), "synthetic-1k": (0.45, 0.48),
+                        "synthetic-10k": (0.13, 0.11), "synthetic-50k": (0.03, 0.02)},
+           "median": {"mnist": (0.13, 0.045), "cifar10": (0.79, 0.34), "synthetic-1k": (0.77, 0.91),
+                      "synthetic-10k": (0.19, 0.155), "synthetic-50k": (0.053, 0.048)}}
+SEEDS_RUN = {"mnist": 3, "cifar10": 3, **dict.fromkeys(SYNTHETIC, 5)}
+
+
+def seeded(cells: dict[tuple[str, int], tuple[float, float]], sd: dict[str, tuple[float, float]],
+           outcome: dict | None = None) -> pd.DataFrame:
+    """Each (data set, B) cell around its (test accuracy, Δ), with the data set's number of seeds (`SEEDS_RUN`)
+    and its (accuracy, Δ) seed standard deviations `sd`."""
+    parts = []
+    for (name, b), (acc, gap) in cells.items():
+        n = SEEDS_RUN[name]
+        unit = np.linspace(-1, 1, n) / np.std(np.linspace(-1, 1, n), ddof=1)  # standard deviation 1
+        one = runs({(name, b): acc}, spread=(0.0, 0.0, 0.0), gap={(name, b): gap}, outcome=outcome or {}).iloc[[0]]
+        parts += [one.assign(seed=42 + i, key=f"{name}-{b}-{42 + i}", test_acc=one["test_acc"] + u * sd[name][0],
+                             gap=one["gap"] + u * sd[name][1]) for i, u in enumerate(unit)]
+    table = pd.concat(parts, ignore_index=True)
+    table.loc[table["outcome"] == "collapsed", "test_acc"] = 10.0
+    return table.assign(train_acc=table["test_acc"] + table["gap"], best_test_acc=table["test_acc"])
+
+
+def paper_rows(datasets, column: str = "test_acc", place: str = "within", skip=(), chance_at=(),
+               spread: str = "smallest") -> pd.DataFrame:
+    """Runs at the paper's table values (Tables III, IV, VII) of `datasets`, `column` moved below the paper's by
+    `place`: "within" its row tolerance (not at all), "between": the mean at the tolerance, so that the interval
+    reaches past it but stays within the partly tolerance, "beyond"
+    twice the partly tolerance; the seeds spread as ours (`SEED_SD[spread]`). B in `skip` not run; B in
+    `chance_at` collapsed to chance, as the paper reports CIFAR-10 at B = 1024."""
+    tolerances = paper_tables.accuracy_tolerances if column == "test_acc" else paper_tables.gap_tolerances
+    cells = {}
+    for name in datasets:
+        tol, partly = tolerances(name)
+        shift = {"within": 0.0, "between": tol, "beyond": 2 * partly}[place]  # between: the interval straddles tol
+        for b, row in paper.accuracy_table(name).set_index("B").iterrows():
+            if b not in skip:
+                acc, gap = float(row["test_acc"]), float(row["gap"])
+                cells[name, int(b)] = (acc - shift, gap) if column == "test_acc" else (acc, gap - shift)
+    return seeded(cells, SEED_SD[spread], {(name, b): "collapsed" for name in datasets for b in chance_at})
+
+
+def recommended_is_best(dataset: str, spread: str) -> pd.DataFrame:
+    """1,000 training examples (Algorithm 2 recommends B = 16) at B = 16, 32 and 128, best at B = 16 by 3 pp, the
+    seeds spread as ours (`SEED_SD[spread]`)."""
+    cells = {(dataset, b): (90.0 if b == 16 else 87.0, 1.0) for b in (16, 32, 128)}
+    return seeded(cells, SEED_SD[spread]).assign(base_lr=0.001, base_batch=32)
+
+
+def drop(dataset: str, size: float, ends=paper.SECTION_IVA_ENDS) -> pd.DataFrame:
+    """One data set at the two B of a drop: 95 % at the small one, `size` pp less at the large one."""
+    return runs({(dataset, ends[0]): 95.0, (dataset, ends[1]): 95.0 - size})
+
+
+def drops(sizes: dict[str, float]) -> pd.DataFrame:
+    """Each data set's drop from B = 32 to 512 (`paper.DROP_ENDS`)."""
+    return pd.concat([drop(d, s, paper.DROP_ENDS) for d, s in sizes.items()], ignore_index=True)
+
+
+def gap_at(largest: int, gap: float, sd: float = 0.05) -> pd.DataFrame:
+    """MNIST at B = 64 and `largest`, Δ = `gap` at `largest`."""
+    return jitter(runs({("mnist", 64): 99.0, ("mnist", largest): 98.3}, gap={("mnist", largest): gap}), "gap", sd)
+
+
+def table_v_runs(effect: dict[int, float] | float = 1.0, gap_effect: float = 1.0, shift: float = 0.0,
+                 rules=("fixed", "linear")) -> pd.DataFrame:
+    """The LR ablation (`lr-scaling` runs of the large synthetic set) at Table V's B: the linear rule at the paper's
+    accuracy and Δ (moved by `shift`), the fixed rule `effect` times the paper's loss below it (per B, or one factor
+    for all) and `gap_effect` times the paper's rise of Δ above it."""
+    v = paper.table("V").set_index(["B", "lr_rule"])
+    parts = []
+    for b in sorted({b for b, _ in v.index}):
+        factor = effect.get(b, 1.0) if isinstance(effect, dict) else effect
+        linear, fixed = v.loc[(b, "linear")], v.loc[(b, "fixed")]
+        acc = {"linear": linear["test_acc"], "fixed": linear["test_acc"] - factor * (linear["test_acc"] -
+                                                                                    fixed["test_acc"])}
+        gap = {"linear": linear["gap"], "fixed": linear["gap"] + gap_effect * (fixed["gap"] - linear["gap"])}
+        parts += [jitter(runs({("synthetic-50k", b): acc[r] + shift}, lr_rule=r, gap=gap[r]), "gap", 0.1)
+                  for r in rules]
+    return pd.concat(parts, ignore_index=True)
+
+
+def sharper(ratio: float, per_set: dict[str, float] | None = None) -> pd.DataFrame:
+    """Both sharpness measures at B = 32 and 512 on every synthetic set, `ratio` times larger at 512 (times
+    `per_set` of a set)."""
+    small = paper.SHARPNESS[32]
+    return sharpness({32: small, 512: small * ratio}, per_set)
+
+
+def table_vi_runs(optimal: dict[str, int], critical: dict[str, int]) -> pd.DataFrame:
+    """The synthetic sets at full size: 96 % at the optimal B, 95 % elsewhere below the critical B, 90 % from it."""
+    sizes = {"synthetic-1k": 800, "synthetic-10k": 8000, "synthetic-50k": 40000}
+    return pd.concat([runs({(d, b): 96.0 if b == optimal[d] else 90.0 if b >= critical[d] else 95.0},
+                           train_size=n) for d, n in sizes.items() for b in (8, 16, 32, 64, 128, 256, 512)],
+                     ignore_index=True)
+
+
+VI = paper.table("VI").set_index("dataset")
+VI_OPTIMAL, VI_CRITICAL = ({d: int(VI.loc[d, c]) for d in SYNTHETIC} for c in ("optimal_B", "critical_B"))
+
+
+def doubled(found: dict[str, int]) -> dict[str, int]:
+    return {d: 2 * b for d, b in found.items()}
+
+
+def converging(small: float, large: float) -> pd.DataFrame:
+    """MNIST at B = 8 and 1024, first above 80 % at epochs `small` and `large`."""
+    return runs({("mnist", 8): 99.0, ("mnist", 1024): 98.0},
+                first_epoch_above_80={("mnist", 8): small, ("mnist", 1024): large})
+
+
+def speed_runs() -> pd.DataFrame:
+    """MNIST at B = 1 and 1024, 30× faster per epoch at 1024, each seed timed on its own."""
+    table = runs({("mnist", 1): 99.0, ("mnist", 1024): 98.0}, median_epoch_time={("mnist", 1): 30.0,
+                                                                              ("mnist", 1024): 1.0},
+                 first_epoch_above_80={("mnist", 1): 1.0, ("mnist", 1024): 2.0})
+    return table.assign(median_epoch_time=table["median_epoch_time"] * np.tile([0.99, 1.0, 1.01], 2))
+
+
+def slowdown(reached: dict[int, int], failed: tuple[int, ...] = ()) -> dict[str, pd.DataFrame]:
+    """CIFAR-10 at B = 64, 512 and 1024 whose curves reach their best accuracy at the epochs `reached` gives; the
+    B of `failed` collapsed."""
+    table = runs({("cifar10", 64): 78.0, ("cifar10", 512): 60.0, ("cifar10", 1024): 70.0},
+                 outcome={("cifar10", b): "collapsed" for b in failed})
+    return {"accuracy": table, "histories": histories(table, {**{512: 3}, **reached, **{b: 99 for b in failed}})}
+
+
+def sweet(best: dict[str, int]) -> pd.DataFrame:
+    """The synthetic sets at B = 8, 32 and 512: 96 % at each set's best B, 93–94 % elsewhere."""
+    base = {8: 93.0, 32: 94.0, 512: 94.0}
+    return pd.concat([runs({(d, b): 96.0 if b == best[d] else a for b, a in base.items()}) for d in SYNTHETIC],
+                     ignore_index=True)
+
+
+def one_seed(table: pd.DataFrame) -> pd.DataFrame:
+    return table[table["seed"] == SEEDS[0]]
+
+
+GAP_1024 = float(paper.table("III").set_index("B")["gap"][1024])  # Table III's negative gap
+NOT_64 = tuple(int(b) for b in paper.table("III")["B"] if b != 64)
+FALLING = {8: 95.0, 32: 94.0, 128: 92.0, 512: 90.5}
+FLAT = dict.fromkeys(FALLING, 95.0)
+IVA = dict(zip(paper.SECTION_IVA["dataset"], paper.SECTION_IVA[f"acc_B{paper.SECTION_IVA_ENDS[0]}"]
+               - paper.SECTION_IVA[f"acc_B{paper.SECTION_IVA_ENDS[1]}"], strict=True))  # the §IV-A drops
+LOW, HIGH = paper.DROP_32_512
+SLOPE = paper.VARIANCE_SLOPE
+ALL_GAPS = {"cifar10": 1.0, "synthetic-1k": 0.5, "mnist": 0.0}  # pp per doubling of B
+
+
+def wrong(reason: str):
+    """A finding: the rule gives another outcome (the assertion fails, nothing else may), for `reason`."""
+    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)
+
+
+def case(claim: str, outcome: str, tables: Tables, why: str, *marks) -> object:
+    return pytest.param(claim, outcome, tables, id=f"{claim}:{outcome.replace(' ', '-')}:{why}", marks=marks)
+
+
+# --- the cases ----------------------------------------------------------------------------------------------------
+
+CASES = [
+    case("synthetic-trend", R, lambda: {"accuracy": synthetic(FALLING)}, "all three fall"),
+    case("synthetic-trend", P, lambda: {"accuracy": pd.concat([
+        synthetic(FALLING)[lambda t: t["dataset"] != "synthetic-50k"],
+        synthetic(FLAT)[lambda t: t["dataset"] == "synthetic-50k"]])}, "two of three fall"),
+    case("synthetic-trend", NR, lambda: {"accuracy": synthetic(FLAT)}, "flat"),
+    case("synthetic-trend", NT, lambda: {"accuracy": synthetic({8: 95.0, 512: 90.0})}, "two B only"),
+]
+for name, size in IVA.items():
+    claim = f"synthetic-drop-{name[10:]}"
+    CASES += [
+        case(claim, R, lambda n=name, s=size: {"accuracy": drop(n, s)}, "the papers drop"),
+        case(claim, P, lambda n=name, s=size: {"accuracy": drop(n, 1.9 * s)}, "1.9x the drop"),
+        case(claim, NR, lambda n=name, s=size: {"accuracy": drop(n, s / 10)}, "a tenth of it"),
+        case(claim, NT, lambda n=name: {"accuracy": runs({(n, paper.SECTION_IVA_ENDS[0]): 95.0})}, "no B=512"),
+    ]
+CASES += [
+    case("drop-32-512", R, lambda: {"accuracy": drops({"synthetic-1k": HIGH - 0.5, "synthetic-10k": (LOW + HIGH) / 2,
+                                                       "synthetic-50k": LOW + 0.5})},
+         "in range and larger on 1k"),
+    case("drop-32-512", P, lambda: {"accuracy": drops({"synthetic-1k": HIGH + 2, "synthetic-50k": LOW + 0.5})},
+         "1k beyond the range"),
+    case("drop-32-512", NR, lambda: {"accuracy": drops({"synthetic-1k": 0.5, "synthetic-50k": 0.2})}, "slight"),
+    case("drop-32-512", NT, lambda: {"accuracy": drops({"synthetic-1k": HIGH})}, "one data set"),
+
+    case("synthetic-sweet-spot", R, lambda: {"accuracy": sweet(dict.fromkeys(SYNTHETIC, 32))}, "all at 32"),
+    case("synthetic-sweet-spot", P, lambda: {"accuracy": sweet({**dict.fromkeys(SYNTHETIC, 32), "synthetic-1k": 8})},
+         "1k at 8"),
+    case("synthetic-sweet-spot", NR, lambda: {"accuracy": sweet(dict.fromkeys(SYNTHETIC, 512))}, "all at 512"),
+    case("synthetic-sweet-spot", NT, lambda: {"accuracy": one_seed(sweet(dict.fromkeys(SYNTHETIC, 32)))},
+         "one seed"),
+]
+TABLE_CLAIMS = [  # claim, its data sets, its column, the B whose runs collapse as the paper's (CIFAR-10's B = 1024)
+    ("table-vii", SYNTHETIC, "test_acc", ()), ("table-vii-gap", SYNTHETIC, "gap", ()),
+    ("table-iii", ("mnist",), "test_acc", ()), ("table-iii-gap", ("mnist",), "gap", ()),
+    ("table-iv", ("cifar10",), "test_acc", (1024,)), ("table-iv-gap", ("cifar10",), "gap", (1024,))]
+for claim, datasets, column, chance in TABLE_CLAIMS:
+    CASES += [
+        case(claim, outcome, lambda d=datasets, c=column, p=place, k=chance: {
+            "accuracy": paper_rows(d, c, p, chance_at=k)}, f"every row {place}")
+        for outcome, place in ((R, "within"), (P, "between"), (NR, "beyond"))]
+    CASES.append(case(claim, NT, lambda d=datasets, c=column, k=chance: {
+        "accuracy": paper_rows(d, c, "within", chance_at=k).assign(prov_profile="quick")}, "quick profile"))
+    if claim not in ("table-vii", "table-vii-gap", "table-iv"):  # see `FINDINGS`
+        CASES.append(case(claim, R, lambda d=datasets, c=column, k=chance: {
+            "accuracy": paper_rows(d, c, "within", chance_at=k, spread="median")}, "every row at our median spread"))
+CASES += [
+    case("table-iv", R, lambda: {"accuracy": paper_rows(("cifar10",), chance_at=(1024,))},
+         "the papers own table with B=1024 at chance"),
+    case("table-iv-gap", R, lambda: {"accuracy": paper_rows(("cifar10",), "gap", chance_at=(1024,))},
+         "the papers own table with B=1024 at chance"),
+    case("table-iv", P, lambda: {"accuracy": paper_rows(("cifar10",), skip=(1024,))}, "every row but B=1024"),
+
+    case("mnist-optimum", R, lambda: {"accuracy": mnist(64)}, "best 64"),
+    case("mnist-optimum", P, lambda: {"accuracy": mnist(128)}, "best 128"),
+    case("mnist-optimum", NR, lambda: {"accuracy": mnist(1024)}, "best 1024"),
+    case("mnist-optimum", NT, lambda: {"accuracy": runs({("mnist", b): 99.0 for b in (32, 128, 256)})}, "no B=64"),
+
+    case("mnist-floor", R, lambda: {"accuracy": runs({("mnist", 64): 99.2, ("mnist", 256): 99.0,
+                                                      ("mnist", 512): 98.5, ("mnist", 1024): 98.3})}, "below"),
+    case("mnist-floor", P, lambda: {"accuracy": runs({("mnist", 64): 99.2, ("mnist", 256): 99.0,
+                                                      ("mnist", 512): 98.95, ("mnist", 1024): 98.9})},
+         "ordered within the spread"),
+    case("mnist-floor", NR, lambda: {"accuracy": mnist(1024)}, "1024 best"),
+    case("mnist-floor", NT, lambda: {"accuracy": runs({("mnist", b): 99.0 for b in (32, 64, 256)})}, "no B>=512"),
+
+    case("mnist-negative-gap", R, lambda: {"accuracy": gap_at(1024, GAP_1024)}, "the papers gap"),
+    case("mnist-negative-gap", P, lambda: {"accuracy": gap_at(1024, 1.7 * GAP_1024)}, "1.7x the gap"),
+    case("mnist-negative-gap", NR, lambda: {"accuracy": gap_at(1024, 0.3)}, "positive"),
+    case("mnist-negative-gap", NT, lambda: {"accuracy": synthetic(FALLING)}, "no mnist"),
+
+    case("mnist-largest-batch", R, lambda: {"mnist_largest_batch": largest_batch("ttt")}, "all trained"),
+    case("mnist-largest-batch", P, lambda: {"mnist_largest_batch": largest_batch("ttc")}, "1 of 3 failed"),
+    case("mnist-largest-batch", NR, lambda: {"mnist_largest_batch": largest_batch("cdt")}, "2 of 3 failed"),
+    case("mnist-largest-batch", NT, lambda: {"mnist_largest_batch": largest_batch("ttt").assign(prov_profile="quick")},
+         "quick profile"),
+
+    case("cifar-collapse", R, lambda: {"accuracy": runs({("cifar10", 64): 78.0, ("cifar10", 1024): 10.0},
+                                                        outcome={("cifar10", 1024): "collapsed"})}, "at chance"),
+    case("cifar-collapse", P, lambda: {"accuracy": runs({("cifar10", 64): 78.0, ("cifar10", 1024): 40.0})},
+         "a 38 pp fall"),
+    case("cifar-collapse", NR, lambda: {"accuracy": runs({("cifar10", 64): 78.0, ("cifar10", 1024): 77.5})}, "none"),
+    case("cifar-collapse", NT, lambda: {"accuracy": runs({("cifar10", 64): 78.0, ("cifar10", 512): 60.0})},
+         "no B=1024"),
+
+    case("cifar-slowdown", R, lambda: slowdown({64: 2, 1024: 6}), "1024 slower"),
+    case("cifar-slowdown", P, lambda: slowdown({64: 2, 512: 6}, failed=(1024,)), "512 stands in"),
+    case("cifar-slowdown", NR, lambda: slowdown({64: 6, 1024: 2}), "1024 faster"),
+    case("cifar-slowdown", NT, lambda: {"accuracy": slowdown({64: 2, 1024: 6})["accuracy"]}, "no curves"),
+
+    case("mnist-sweet-spot", R, lambda: {"accuracy": mnist(64)}, "best 64"),
+    case("mnist-sweet-spot", P, lambda: {"accuracy": mnist(256)}, "best 256"),
+    case("mnist-sweet-spot", NR, lambda: {"accuracy": mnist(1024)}, "best 1024"),
+    case("mnist-sweet-spot", NT, lambda: {"accuracy": synthetic(FALLING)}, "no mnist"),
+
+    case("cifar-onset", R, lambda: {"accuracy": cifar({**FLAT_THEN, 256: 60.0, 512: 48.0})}, "at 256"),
+    case("cifar-onset", P, lambda: {"accuracy": cifar({**FLAT_THEN, 256: 72.0, 512: 48.0})}, "at 512"),
+    case("cifar-onset", NR, lambda: {"accuracy": cifar({**FLAT_THEN, 256: 72.0, 512: 71.0})}, "none"),
+    case("cifar-onset", NT, lambda: {"accuracy": mnist(64)}, "no cifar10"),
+
+    case("gap-ordering", R, lambda: {"accuracy": slopes_of_gap(ALL_GAPS)}, "cifar steepest mnist flat"),
+    case("gap-ordering", P, lambda: {"accuracy": slopes_of_gap({**ALL_GAPS, "synthetic-1k": 0.0, "mnist": 0.5})},
+         "mnist not flattest"),
+    case("gap-ordering", NR, lambda: {"accuracy": slopes_of_gap({**ALL_GAPS, "cifar10": -1.0})}, "cifar falls"),
+    case("gap-ordering", NT, lambda: {"accuracy": slopes_of_gap({"cifar10": 1.0, "synthetic-1k": 0.5})}, "no mnist"),
+
+    case("pearson", R, lambda: {"accuracy": gaps_rising(1.3, seeds=5)}, "r near 0.87"),
+    case("pearson", P, lambda: {"accuracy": gaps_rising(4.5, seeds=5)}, "r near 0.5"),
+    case("pearson", NR, lambda: {"accuracy": gaps_rising(1.0, slope=0.0, seeds=5)}, "no slope"),
+    case("pearson", NT, lambda: {"accuracy": runs({("mnist", 32): 99.0})}, "one B"),
+
+    case("gap-bound", R, lambda: {"accuracy": jitter(runs({(d, 32): 90.0 for d in IN_PAPER}, gap=1.0), "gap", 0.1)},
+         "below 2 everywhere"),
+    case("gap-bound", P, lambda: {"accuracy": jitter(runs({("mnist", 32): 99.0}, gap=1.0), "gap", 0.1)},
+         "one data set of all"),
+    case("gap-bound", NR, lambda: {"accuracy": jitter(runs(
+        {("mnist", 32): 99.0, ("cifar10", 32): 79.0, ("synthetic-1k", 32): 96.0},
+        gap={("synthetic-1k", 32): 2.5, ("mnist", 32): 0.4, ("cifar10", 32): 1.0}), "gap", 0.1)}, "1k above"),
+    case("gap-bound", NR, lambda: {"accuracy": jitter(runs({("mnist", 32): 99.0}, gap=3.0), "gap", 0.1)}, "above"),
+    case("gap-bound", NT, lambda: {"accuracy": runs({("mnist", 128): 99.0})}, "no B<=64"),
+
+    case("epoch-speedup", NT, lambda: {"accuracy": speed_runs()}, "GPU times"),
+    case("wall-clock-speedup", NT, lambda: {"accuracy": speed_runs()}, "GPU times"),
+
+    case("extra-epochs", R, lambda: {"accuracy": converging(2.0, 3.5)}, "1.75x"),
+    case("extra-epochs", P, lambda: {"accuracy": converging(2.0, 6.0)}, "3x"),
+    case("extra-epochs", NR, lambda: {"accuracy": converging(8.0, 9.0)}, "1.125x"),
+    case("extra-epochs", NT, lambda: {"accuracy": converging(np.nan, 9.0)}, "small B never converges"),
+]
+for claim in ("lsr-accuracy", "lsr-accuracy-128", "lsr-up-to-10", "lsr-gap"):
+    CASES += [
+        case(claim, R, lambda: {"lr_scaling": table_v_runs()}, "the papers effects"),
+        case(claim, P, lambda: {"lr_scaling": table_v_runs({128: 1.7, 512: 0.6}, 0.5)}, "comparable effects"),
+        case(claim, NR, lambda: {"lr_scaling": table_v_runs(0.1, 0.1)}, "a tenth of them"),
+        case(claim, NT, lambda: {"lr_scaling": table_v_runs(rules=("linear",))}, "no fixed rule"),
+    ]
+CASES += [
+    case("table-v", R, lambda: {"lr_scaling": table_v_runs()}, "the papers rows"),
+    case("table-v", P, lambda: {"lr_scaling": table_v_runs(shift=-2.0)}, "2 pp below"),
+    case("table-v", NR, lambda: {"lr_scaling": table_v_runs(shift=-5.0)}, "5 pp below"),
+    case("table-v", NT, lambda: {"lr_scaling": table_v_runs().assign(prov_profile="quick")}, "quick profile"),
+
+    case("sharpness-ratio", R, lambda: {"sharpness": sharper(paper.SHARPNESS_RATIO)}, "the papers ratio"),
+    case("sharpness-ratio", P, lambda: {"sharpness": sharper(paper.SHARPNESS_RATIO / 1.8)}, "within 2x"),
+    case("sharpness-ratio", NR, lambda: {"sharpness": sharper(1.3)}, "1.3x"),
+    case("sharpness-ratio", NT, lambda: {"sharpness": sharper(1.3)[lambda t: t["batch_size"] == 32]}, "one B"),
+
+    case("flat-vs-sharp", R, lambda: {"sharpness": sharper(paper.SHARPNESS_RATIO)}, "sharper"),
+    case("flat-vs-sharp", P, lambda: {"sharpness": sharper(2.0, {"synthetic-1k": 0.45})}, "1k flat"),
+    case("flat-vs-sharp", NR, lambda: {"sharpness": sharper(0.95)}, "flat"),
+    case("flat-vs-sharp", NT, lambda: {"sharpness": sharper(2.0)[lambda t: t["batch_size"] == 32]}, "one B"),
+
+    case("variance-slope", R, lambda: {"variance_fits": variance_fits(SLOPE, paper.VARIANCE_R2)}, "the papers fit"),
+    case("variance-slope", P, lambda: {"variance_fits": variance_fits(0.7 * SLOPE, 0.99)}, "0.7x the slope"),
+    case("variance-slope", NR, lambda: {"variance_fits": variance_fits(0.3 * SLOPE, 0.9)}, "0.3x the slope"),
+    case("variance-slope", NT, lambda: {"variance_fits": variance_fits(-1.0, 1.0, "with replacement")},
+         "with replacement only"),
+
+    case("critical-exponent", R, lambda: {"critical_runs": sized_runs({400: 32, 1600: 64, 6400: 128, 25600: 256})},
+         "square root"),
+    case("critical-exponent", P, lambda: {"critical_runs": sized_runs({400: 16, 2000: 64, 10000: 256})}, "a=0.86"),
+    case("critical-exponent", NR, lambda: {"critical_runs": sized_runs({400: 64, 1600: 64, 6400: 128, 25600: 128})},
+         "a=0.2"),
+    case("critical-exponent", NT, lambda: {"critical_runs": sized_runs({400: 32, 1600: 64})}, "two sizes"),
+
+    case("table-vi", R, lambda: {"critical_runs": table_vi_runs(VI_OPTIMAL, VI_CRITICAL)}, "the papers B*"),
+    case("table-vi", P, lambda: {"critical_runs": table_vi_runs(VI_OPTIMAL, doubled(VI_CRITICAL))}, "2x each"),
+    case("table-vi", NR, lambda: {"critical_runs": critical_runs({})}, "no B*"),
+    case("table-vi", NT, lambda: {"critical_runs": table_vi_runs(VI_OPTIMAL, VI_CRITICAL).assign(
+        prov_profile="quick")}, "quick profile"),
+
+    case("table-vi-optimal", R, lambda: {"critical_runs": table_vi_runs(VI_OPTIMAL, VI_CRITICAL)}, "the papers B"),
+    case("table-vi-optimal", P, lambda: {"critical_runs": table_vi_runs(doubled(VI_OPTIMAL), doubled(VI_CRITICAL))},
+         "2x each"),
+    case("table-vi-optimal", NR, lambda: {"critical_runs": table_vi_runs(dict.fromkeys(SYNTHETIC, 512),
+                                                                         dict.fromkeys(SYNTHETIC, 1024))},
+         "best at 512"),
+    case("table-vi-optimal", NT, lambda: {"critical_runs": table_vi_runs(VI_OPTIMAL, VI_CRITICAL).assign(
+        prov_profile="quick")}, "quick profile"),
+
+    case("protocol-choice", R, lambda: {"accuracy": protocol_runs({"synthetic-1k": 16, "mnist": 16})},
+         "recommended is best"),
+    case("protocol-choice", P, lambda: {"accuracy": protocol_runs({"synthetic-1k": 16, "mnist": 16,
+                                                                   "cifar10": 128})}, "two of three"),
+    case("protocol-choice", NR, lambda: {"accuracy": protocol_runs({"synthetic-1k": 16, "mnist": 128})},
+         "one of two"),
+    case("protocol-choice", NT, lambda: {"accuracy": one_seed(protocol_runs({"synthetic-1k": 16}))}, "one seed"),
+]
+
+CASES += [  # once findings (below), mended: a table row or a data set we did not run, Table III's B, the best B
+    case("synthetic-sweet-spot", P, lambda: {"accuracy": sweet(dict.fromkeys(SYNTHETIC, 32))[
+        lambda t: t["dataset"] == SYNTHETIC[0]]}, "one data set of all"),
+    case("drop-32-512", P, lambda: {"accuracy": drops({"synthetic-1k": HIGH - 0.5, "synthetic-50k": LOW + 0.5})},
+         "one data set of all"),
+    case("table-iii", P, lambda: {"accuracy": paper_rows(("mnist",), skip=NOT_64)}, "one row of nine"),
+    case("mnist-negative-gap", NT, lambda: {"accuracy": gap_at(256, GAP_1024)}, "no B=1024 judged at B=256"),
+    case("protocol-choice", R, lambda: {"accuracy": recommended_is_best("synthetic-1k", "median")},
+         "the recommended B is the best at our median 1K spread"),
+]
+
+# Outcomes a rule cannot reach on any data, by design, with the reason.
+UNREACHABLE = {(claim, outcome): "the paper's numbers are GPU times: judged not testable on this hardware, ours "
+                                 "shown beside them (issue 22, item 3)"
+               for claim in ("epoch-speedup", "wall-clock-speedup") for outcome in (R, NR)}
+
+# Plausible data on which a rule gives another outcome than the claim's evidence calls for: each case expects the
+# outcome the evidence calls for, and fails (strictly) until the rule is changed.
+EVERY_SET = ("a data set we did not run is not counted, so a claim about every data set holds on one (synthetic-trend "
+             "caps such a claim at partly; issue 22: a claim about every data set holds only if every data set does)")
+FINDINGS = [
+    case("table-iv", R, lambda: {"accuracy": paper_rows(("cifar10",), chance_at=(1024,), spread="median")},
+         "at our median spread",
+         wrong("a row's tolerance (1 pp) is narrower than the half-width of three seeds' interval at our median "
+               "CIFAR-10 spread (2.0 pp; 1.1 pp at the second smallest): a perfect mean still reads partly")),
+    case("table-vii", R, lambda: {"accuracy": paper_rows(SYNTHETIC, spread="median")}, "at our median spread",
+         wrong("a 50K row's tolerance (half Table VII's spread, 0.055 pp) is narrower than the half-width of five "
+               "seeds' interval at our median spread (0.06 pp): a perfect mean still reads partly")),
+    case("table-vii-gap", R, lambda: {"accuracy": paper_rows(SYNTHETIC, "gap", spread="median")},
+         "at our median spread",
+         wrong("a 1K row's Δ tolerance (1 pp) is narrower than the half-width of five seeds' interval at our "
+               "median spread (1.1 pp): a perfect mean still reads partly")),
+    case("flat-vs-sharp", P, lambda: {"sharpness": sharper(paper.SHARPNESS_RATIO)[
+        lambda t: t["dataset"] == SYNTHETIC[0]]}, "one data set of all", wrong(EVERY_SET)),
+]
+
+
+@pytest.mark.parametrize(("claim", "outcome", "tables"), [*CASES, *FINDINGS])
+def test_a_rule_gives_the_outcome_its_tolerance_says_on_plausible_tables(claim, outcome, tables):
+    """The report's own road (`report.evaluate`): only `NotTestable` makes a claim not testable."""
+    ours, found = verdict(claim, **tables())
+    assert found == outcome, ours
+
+
+def required(claim) -> set[str]:
+    """The outcomes a claim's rule must be able to give: partly where its tolerance text has a partly arm."""
+    return {R, NR, NT} | ({P} if "partly" in claim.tolerance else set())
+
+
+def test_every_claim_has_a_case_for_each_outcome_its_rule_can_give():
+    """Issue 22's "every rule has tests for each outcome": a case per outcome of every claim the report judges, but
+    for the outcomes `UNREACHABLE` by design; a finding or an exception names a claim the report has."""
+    claims = {c.id: c for c in report.claims()}
+    covered = {c: {p.values[1] for p in CASES if p.values[0] == c} for c in claims}
+    assert {p.values[0] for p in [*CASES, *FINDINGS]} <= set(claims), "cases of claims the report does not have"
+    unreachable = {c: {o for (i, o) in UNREACHABLE if i == c} for c in claims}
+    missing = {c: sorted(required(claim) - covered[c] - unreachable[c]) for c, claim in claims.items()}
+    assert not {c: m for c, m in missing.items() if m}, "claims without a case for an outcome"
+    for (claim, outcome), reason in UNREACHABLE.items():  # an exception that a case reaches is stale
+        assert outcome in required(claims[claim]) and outcome not in covered[claim] and reason
