@@ -726,7 +726,8 @@ def test_flat_vs_sharp_is_judged_per_data_set_on_the_papers_pair():
     one_flat = sharpness({32: 0.02, 512: 0.14}, {"synthetic-1k": 0.13})
     assert verdict("flat-vs-sharp", sharpness=pd.concat([one_flat, both_flat]))[1] == stats.NOT_REPRODUCED  # 2 of 5
     assert verdict("flat-vs-sharp", sharpness=both_flat)[1] == stats.NOT_REPRODUCED
-    assert verdict("flat-vs-sharp", sharpness=image_sharpness({"mnist": {256: 3.0}}))[1] == stats.REPRODUCED
+    ours, verdict_ = verdict("flat-vs-sharp", sharpness=image_sharpness({"mnist": {256: 3.0}}))
+    assert verdict_ == stats.PARTLY and "no runs of" in ours  # Fig 9's synthetic sets not measured: at best partly
 
 
 def test_sharpness_ratio_is_judged_on_the_synthetic_sets_alone():

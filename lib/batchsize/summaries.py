@@ -57,7 +57,8 @@ def sharpness_ratios(sharp: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFr
             r = ratio(a, b) if positive else Estimate(np.nan, np.nan, np.nan, min(len(a), len(b)))
             rows.append({"dataset": name, "metric": metric, "B small": small, "B large": large, "ratio": r.mean,
                          "95% CI low": r.low, "95% CI high": r.high, "seeds": r.n, "positive": positive})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["dataset", "metric", "B small", "B large", "ratio", "95% CI low",
+                                       "95% CI high", "seeds", "positive"])  # no pair anywhere: still its columns
 
 
 def rank_agreement(sharp: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
