@@ -193,6 +193,10 @@ def cifar_slowdown(chapter: Chapter, runs: pd.DataFrame, name: str, speed: pd.Da
 def efficiency_ratios(runs: pd.DataFrame, speed: pd.DataFrame) -> None:
     """The paper's three efficiency ratios per data set (`timing.speed_ratios`: the report's numbers), beside its."""
     ratios = timing.speed_ratios(runs, speed)
+    if ratios.empty:  # an empty table says nothing: say why there is none
+        display(Markdown("No data set has two batch sizes where at least two runs, and most, trained: no ratio "
+                         "(the report's epoch-speedup, extra-epochs and wall-clock rows are not testable)."))
+        return
     book.publish(book.styled(ratios, na_rep="no ratio"),
                  f"Per data set, its largest measured B against its smallest (failed B are no end, named in the "
                  f"notes): per-epoch speed-up, epochs to {ACCURACY_TARGET:.0f}% test accuracy (the paper's "
