@@ -60,12 +60,12 @@ SEEDS_RUN = {"mnist": 3, "cifar10": 3, **dict.fromkeys(SYNTHETIC, 5)}
 
 
 def seeded(cells: dict[tuple[str, int], tuple[float, float]], sd: dict[str, tuple[float, float]],
-           outcome: dict | None = None) -> pd.DataFrame:
-    """Each (data set, B) cell around its (test accuracy, Δ), with the data set's number of seeds (`SEEDS_RUN`)
-    and its (accuracy, Δ) seed standard deviations `sd`."""
+           outcome: dict | None = None, seeds: int | None = None) -> pd.DataFrame:
+    """Each (data set, B) cell around its (test accuracy, Δ), with the data set's number of seeds (`SEEDS_RUN`,
+    or `seeds`) and its (accuracy, Δ) seed standard deviations `sd`."""
     parts = []
     for (name, b), (acc, gap) in cells.items():
-        n = SEEDS_RUN[name]
+        n = seeds or SEEDS_RUN[name]
         unit = np.linspace(-1, 1, n) / np.std(np.linspace(-1, 1, n), ddof=1)  # standard deviation 1
         one = runs({(name, b): acc}, spread=(0.0, 0.0, 0.0), gap={(name, b): gap}, outcome=outcome or {}).iloc[[0]]
         parts += [one.assign(seed=42 + i, key=f"{name}-{b}-{42 + i}", test_acc=one["test_acc"] + u * sd[name][0],
@@ -76,12 +76,12 @@ def seeded(cells: dict[tuple[str, int], tuple[float, float]], sd: dict[str, tupl
 
 
 def paper_rows(datasets, column: str = "test_acc", place: str = "within", skip=(), chance_at=(),
-               spread: str = "smallest") -> pd.DataFrame:
+               spread: str = "smallest", seeds: int | None = None) -> pd.DataFrame:
     """Runs at the paper's table values (Tables III, IV, VII) of `datasets`, `column` moved below the paper's by
     `place`: "within" its row tolerance (not at all), "between": the mean at the tolerance, so that the interval
     reaches past it but stays within the partly tolerance, "beyond"
     twice the partly tolerance; the seeds spread as ours (`SEED_SD[spread]`). B in `skip` not run; B in
-    `chance_at` collapsed to chance, as the paper reports CIFAR-10 at B = 1024."""
+    `chance_at` collapsed to chance, as the paper reports CIFAR-10 at B = 1024; `seeds` per cell instead of ours."""
     tolerances = paper_tables.accuracy_tolerances if column == "test_acc" else paper_tables.gap_tolerances
     cells = {}
     for name in datasets:
@@ -91,7 +91,7 @@ def paper_rows(datasets, column: str = "test_acc", place: str = "within", skip=(
             if b not in skip:
                 acc, gap = float(row["test_acc"]), float(row["gap"])
                 cells[name, int(b)] = (acc - shift, gap) if column == "test_acc" else (acc, gap - shift)
-    return seeded(cells, SEED_SD[spread], {(name, b): "collapsed" for name in datasets for b in chance_at})
+    return seeded(cells, SEED_SD[spread], {(name, b): "collapsed" for name in datasets for b in chance_at}, seeds)
 
 
 def recommended_is_best(dataset: str, spread: str) -> pd.DataFrame:
@@ -244,6 +244,12 @@ CASES += [
     case("synthetic-sweet-spot", NT, lambda: {"accuracy": one_seed(sweet(dict.fromkeys(SYNTHETIC, 32)))},
          "one seed"),
 ]
+# A perfect mean shown equivalent only with more seeds than we ran: at our median seed spread, the half-width of the
+# 95 % interval is wider than a row's tolerance (1 pp on CIFAR-10 against 2.0 pp with three seeds; 0.055 pp on the 50K
+# set against 0.06 pp with five; a 1K row's Δ, 1 pp against 1.1 pp). Decided (issue 22): "reproduced" needs the
+# precision to show it; the tolerance stays tied to the paper's own spread across B (so no constant passes), and
+# the equivalence test stays at 95 %. So these read "partly" with our seeds, and "reproduced" with the seeds named.
+PRECISION = {"table-iv": ((1024,), 5), "table-vii": ((), 7), "table-vii-gap": ((), 7)}
 TABLE_CLAIMS = [  # claim, its data sets, its column, the B whose runs collapse as the paper's (CIFAR-10's B = 1024)
     ("table-vii", SYNTHETIC, "test_acc", ()), ("table-vii-gap", SYNTHETIC, "gap", ()),
     ("table-iii", ("mnist",), "test_acc", ()), ("table-iii-gap", ("mnist",), "gap", ()),
@@ -255,9 +261,17 @@ for claim, datasets, column, chance in TABLE_CLAIMS:
         for outcome, place in ((R, "within"), (P, "between"), (NR, "beyond"))]
     CASES.append(case(claim, NT, lambda d=datasets, c=column, k=chance: {
         "accuracy": paper_rows(d, c, "within", chance_at=k).assign(prov_profile="quick")}, "quick profile"))
-    if claim not in ("table-vii", "table-vii-gap", "table-iv"):  # see `FINDINGS`
+    if claim not in PRECISION:
         CASES.append(case(claim, R, lambda d=datasets, c=column, k=chance: {
             "accuracy": paper_rows(d, c, "within", chance_at=k, spread="median")}, "every row at our median spread"))
+for claim, (chance, seeds) in PRECISION.items():
+    datasets, column = next((d, c) for name, d, c, _ in TABLE_CLAIMS if name == claim)
+    CASES += [
+        case(claim, P, lambda d=datasets, c=column, k=chance: {
+            "accuracy": paper_rows(d, c, chance_at=k, spread="median")}, "every row at our median spread"),
+        case(claim, R, lambda d=datasets, c=column, k=chance, n=seeds: {
+            "accuracy": paper_rows(d, c, chance_at=k, spread="median", seeds=n)},
+            f"every row at our median spread with {seeds} seeds")]
 CASES += [
     case("table-iv", R, lambda: {"accuracy": paper_rows(("cifar10",), chance_at=(1024,))},
          "the papers own table with B=1024 at chance"),
@@ -421,20 +435,7 @@ UNREACHABLE = {(claim, outcome): "the paper's numbers are GPU times: judged not 
 
 # Plausible data on which a rule gives another outcome than the claim's evidence calls for: each case expects the
 # outcome the evidence calls for, and fails (strictly) until the rule is changed.
-FINDINGS = [
-    case("table-iv", R, lambda: {"accuracy": paper_rows(("cifar10",), chance_at=(1024,), spread="median")},
-         "at our median spread",
-         wrong("a row's tolerance (1 pp) is narrower than the half-width of three seeds' interval at our median "
-               "CIFAR-10 spread (2.0 pp; 1.1 pp at the second smallest): a perfect mean still reads partly")),
-    case("table-vii", R, lambda: {"accuracy": paper_rows(SYNTHETIC, spread="median")}, "at our median spread",
-         wrong("a 50K row's tolerance (half Table VII's spread, 0.055 pp) is narrower than the half-width of five "
-               "seeds' interval at our median spread (0.06 pp): a perfect mean still reads partly")),
-    case("table-vii-gap", R, lambda: {"accuracy": paper_rows(SYNTHETIC, "gap", spread="median")},
-         "at our median spread",
-         wrong("a 1K row's Δ tolerance (1 pp) is narrower than the half-width of five seeds' interval at our "
-               "median spread (1.1 pp): a perfect mean still reads partly")),
-
-]
+FINDINGS: list = []  # none left: the last were decided (issue 22) and moved into `CASES`
 
 
 @pytest.mark.parametrize(("claim", "outcome", "tables"), [*CASES, *FINDINGS])

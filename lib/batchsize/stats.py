@@ -21,8 +21,9 @@ from scipy import stats
 REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_TESTABLE = "reproduced", "partly", "not reproduced", "not testable"
 VERDICTS = (REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_TESTABLE)
 SCALE = {
-    REPRODUCED: "all of our 95 % interval lies within the stated tolerance of the paper's value (one seed, or one "
-                "timing, has no interval and never is)",
+    REPRODUCED: "all of our 95 % interval lies within the stated tolerance of the paper's value: close, and "
+                "measured precisely enough to show it (a close mean from too few seeds to show it reads partly; one "
+                "seed, or one timing, has no interval and never is)",
     PARTLY: "all of our interval within the claim's wider tolerance; for an effect, the same direction and a "
             "comparable size (our interval excludes no effect and overlaps ½× to 2× the paper's); for a claim of "
             "several parts, most parts reproduced, or none not reproduced (a claim about every data set holds only "
