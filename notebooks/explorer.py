@@ -11,9 +11,9 @@
 # %% [markdown]
 # # Explorer: learning curves for every batch size
 #
-# Pick a data set and a learning-rate rule, then move the slider over batch size: the learning curves and the
-# run's metrics redraw. On this static page the slider switches between figures rendered in advance for every
-# run of the store (no kernel, no network needed). In a live notebook (Jupyter, or
+# Pick a data set and a learning-rate rule, then move the slider over batch size: the learning curves of every
+# seed and the metrics over the seeds redraw. On this static page the slider switches between figures rendered in
+# advance for every choice of the store (no kernel, no network needed). In a live notebook (Jupyter, or
 # `jupytext --to ipynb notebooks/explorer.py`) the cell below the static one gives the same controls as
 # ipywidgets, drawing from the store on the fly. The LR-rule choice has fixed, linear and square-root runs for
 # the large synthetic set (the [LR chapter](lr_scaling.py)) and CIFAR-10 at large B; the other runs use the
@@ -41,7 +41,7 @@ history = chapter.history(table)
 
 # %% tags=["hide-input"]
 display(HTML(widgets.static_slider(table, history)))
-book.publish(None, "Learning curves of one run per choice (the first seed).",
+book.publish(None, widgets.CAPTION,
              table.drop(columns=[c for c in table if c.startswith("prov_")]), "Explorer runs", runs=table)
 
 # %% tags=["hide-input"]

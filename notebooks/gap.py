@@ -14,7 +14,7 @@
 # §IV-B: the gap Δ = train accuracy − test accuracy against B for every data set. The paper reports a Pearson
 # correlation r = {glue:text}`pearson_r` (p < {glue:text}`pearson_p`) between log B and Δ, and
 # Δ < {glue:text}`gap_bound:g`% for B ≤ 64 on every data set. We compute
-# both from the store, with a confidence interval for r, and add the control the paper discusses but does not
+# both from our runs, with a confidence interval for r, and add the control the paper discusses but does not
 # run: Hoffer et al.'s *matched steps* {cite}`hoffer2017` — large batches trained for as many updates as B = 32
 # gets — which asks whether a gap comes from batch size or from fewer updates.
 

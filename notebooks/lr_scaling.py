@@ -18,7 +18,7 @@
 # {cite}`you2020`, so we run it too. A second experiment asks whether the paper's CIFAR-10 collapse at B ≥ 256
 # ({glue:text}`iv_1024:.0f`% at B = 1024, where the linear rule gives Adam η = {glue:text}`cifar_lr_1024:g`) is
 # batch size at all, or the learning-rate rule: fixed, linear, square-root, and linear with a warm-up of
-# {glue:text}`cifar_warmup` epoch(s), as the runs shown below were trained (a short profile caps the warm-up so
+# {glue:text}`cifar_warmup`, as the runs shown below were trained (a short profile caps the warm-up so
 # that it never fills the training).
 
 # %% tags=["parameters", "hide-input"]
@@ -32,10 +32,12 @@ batch_sizes = None  # None: the profile's ablation batch sizes
 # %% tags=["remove-input"]
 from batchsize import book, pages_training, paper, summaries
 from batchsize.config import make_config
+from batchsize.style import counted
 
 chapter = book.Chapter(["lr-scaling", "cifar10-lr", "mnist"], profile, device, seeds, data_dir, store, batch_sizes)
 cifar, mnist = summaries.with_rule_names(chapter.table("cifar10-lr")), chapter.table("mnist")
-book.glue(**paper.quoted(), cifar_lr_1024=make_config("cifar10", 1024).lr, cifar_warmup=cifar["warmup_epochs"].max(),
+book.glue(**paper.quoted(), cifar_lr_1024=make_config("cifar10", 1024).lr,
+          cifar_warmup=counted(int(cifar["warmup_epochs"].max()), "epoch"),
           mnist_warmup=mnist.loc[mnist["batch_size"] == mnist["batch_size"].max(), "warmup_epochs"].max())
 
 # %% [markdown]

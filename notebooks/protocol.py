@@ -35,8 +35,9 @@ gap_threshold = None  # line 11: halve B when Δ exceeds this (points); None: th
 
 # %% tags=["remove-input"]
 import pandas as pd
+from IPython.display import Markdown, display
 
-from batchsize import book, paper, summaries
+from batchsize import book, findings, paper, summaries
 from batchsize.datasets import PAPER_SECTIONS
 
 chapter = book.Chapter(list(PAPER_SECTIONS), profile, device, seeds, data_dir, store, batch_sizes)
@@ -49,5 +50,6 @@ protocol = summaries.protocol_table(runs, threshold)
 book.publish(book.styled(protocol, 4),
              "Algorithm 2 applied to each data set (N = our training examples, η₀ and B₀ from Table II), beside "
              "the measured accuracies: what the protocol would have cost against the best B we measured, and "
-             f"whether its gap rule (Δ > {threshold:g}) would have fired there.", protocol, "Algorithm 2",
+             f"whether its gap rule (Δ > {threshold:g} pp) would have fired there.", protocol, "Algorithm 2",
              runs=runs)
+display(Markdown(findings.protocol_text(protocol)))

@@ -74,9 +74,10 @@ pages_report.provisional(judged)
 # %% [markdown]
 # ## What changed
 #
-# Verdicts move as runs arrive (CIFAR-10's paper sweep spans sessions). Each build of the committed stores that was
-# recorded (`batchsize verdicts --record`, from a clean commit) logs the claims whose verdict moved since the build
-# recorded before it, in `results/verdicts.json`; a move of this build that is not yet recorded comes first.
+# Verdicts move as runs arrive (a paper sweep spans sessions; CIFAR-10's took several) and as rules are mended. Each
+# build of the committed stores that was recorded (`batchsize verdicts --record`, from a clean commit) logs the claims
+# whose verdict moved since the build recorded before it, in `results/verdicts.json`; a move of this build that is
+# not yet recorded comes first.
 
 # %% tags=["hide-input"]
 pages_report.what_changed(judged)

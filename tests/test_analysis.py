@@ -125,10 +125,10 @@ def test_the_sentences_say_what_the_tables_hold():
                           for d, v in (("synthetic-1k", 100.0), ("synthetic-10k", 2000.0), ("mnist", 50.0))])
     text = findings.noise_agreement(summaries.noise_against_critical(noise, vi))
     assert text.startswith("B_noise agrees with the measured B* within a factor 2 on 1 of the 2 data sets")
-    assert "larger on synthetic-10k (B_noise/B* = 16)" in text and "not compared: mnist (no B*)" in text
+    assert "larger on Medium synthetic (10K) (B_noise/B* = 16)" in text and "not compared: MNIST (no B*)" in text
     wide = pd.DataFrame([{"dataset": "synthetic-1k", "trained B": 32, "seed": s, "b_noise": v}
                          for s, v in zip(SEEDS, (40.0, 100.0, 250.0), strict=True)])
-    assert "the seeds cannot tell on synthetic-1k (B_noise/B* = 1.6, 95 % interval" in \
+    assert "the seeds cannot tell on Small synthetic (1K) (B_noise/B* = 1.6, 95 % interval" in \
         findings.noise_agreement(summaries.noise_against_critical(wide, vi))
     none = summaries.noise_against_critical(noise[noise["dataset"] == "mnist"], vi)
     assert findings.noise_agreement(none).startswith("No data set has both")
@@ -477,3 +477,28 @@ def test_the_cifar_lr_question_gets_an_answer_from_the_runs():
     assert "only linear collapsed: the rule, not batch size alone" in findings.cifar_lr_answer(cifar({"linear"}, 50))
     every = findings.cifar_lr_answer(cifar({"fixed", "linear", "sqrt"}, 50))
     assert "every rule collapsed: batch size, not the rule" in every and "short runs" not in every
+
+
+def test_the_gap_chapter_says_where_the_gap_grows_shrinks_or_cannot_tell():
+    table = pd.DataFrame({"data": ["all data sets", "MNIST", "Small synthetic (1K)", "CIFAR-10"],
+                          "r": [0.01, -0.81, 0.4, 0.1], "ci_low": [-0.1, -0.9, 0.1, -0.5],
+                          "ci_high": [0.2, -0.6, 0.6, 0.6]})
+    text = findings.pearson_per_dataset(table)
+    assert "Δ grows with B on Small synthetic (1K) (r = 0.40" in text
+    assert "Δ shrinks as B grows on MNIST (r = −0.81" in text and "opposite of the paper's direction" in text
+    assert "cannot tell a direction on CIFAR-10" in text and "all data sets" not in text
+    assert findings.pearson_per_dataset(table.iloc[:1]).startswith("No data set")
+
+
+def test_the_protocol_chapter_says_what_following_algorithm_2_costs():
+    protocol = pd.DataFrame({"dataset": ["synthetic-1k", "mnist", "cifar10"], "nearest measured B": [16, 64, 1024],
+                             "best B (ours)": [128, 64, 16], "loss vs best (pp)": [1.0, 0.0, float("nan")],
+                             "status there": ["measured", "measured", "failed"],
+                             "gap rule": ["gap 6.10 > 5.0: halve B", "gap 0.20 ≤ 5.0: keep B",
+                                          "at least half the runs did not train at this B"]})
+    text = findings.protocol_text(protocol)
+    assert "Small synthetic (1K): B = 16, 1.00 pp below the best B = 128" in text
+    assert "MNIST: B = 64, the best B we measured" in text
+    assert "CIFAR-10: B = 1024, where at least half the runs did not train" in text
+    assert "The most it costs is 1.00 pp." in text and "fired on Small synthetic (1K)." in text
+    assert findings.protocol_text(protocol.iloc[:0]).startswith("No data set")

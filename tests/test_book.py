@@ -2,7 +2,7 @@ import re
 
 import torch
 
-from batchsize import book
+from batchsize import book, captions
 from conftest import REPO
 
 
@@ -41,19 +41,22 @@ def test_captions_say_the_scale_of_each_data_sets_runs_in_words():
                          "prov_profile": ["paper", "paper", "quick", "quick"], "epochs": [50, 50, 3, 3],
                          "train_size": [60_000, 60_000, 5_000, 5_000], "prov_device": "cpu",
                          "prov_device_name": "a CPU", "prov_commit": "abc1234"})
-    text = book.provenance(runs)
+    text = captions.provenance(runs)
     assert ("Runs at **paper scale** (profile `paper`): MNIST (50 epochs, 60,000 training examples, 2 seeds); "
             "**reduced scale** (profile `quick`): CIFAR-10 (3 epochs, 5,000 training examples, 2 seeds)") in text
-    assert "10–50 epochs" in book.scale_text(runs.assign(epochs=[10, 50, 3, 3]))
+    assert "10–50 epochs" in captions.scale_text(runs.assign(epochs=[10, 50, 3, 3]))
+    two_names = runs.assign(prov_device_name=["Intel(R) Xeon(R) Processor @ 2.80GHz", "Intel(R) Xeon(R) Processor",
+                                              "AMD EPYC", "AMD EPYC"])  # one kind of Xeon, named two ways
+    assert "device: cpu (AMD EPYC), cpu (Intel Xeon) ·" in captions.provenance(two_names)
     sizes = pd.DataFrame({"dataset": ["synthetic-50k"] * 6 + ["synthetic-1k"], "seed": [42, 43, 44, 45, 46, 42, 42],
                           "prov_profile": "paper", "epochs": 50, "batch_size": 32, "precision": "fp32",
                           "train_size": [40_000] * 5 + [2_000, 800]})
-    text = book.scale_text(sizes)  # the registry's order; a cell's seeds, not the data set's; the arithmetic
+    text = captions.scale_text(sizes)  # the registry's order; a cell's seeds, not the data set's; the arithmetic
     assert text.index("Small") < text.index("Large") and "(50 epochs, 800 training examples, 1 seed, fp32)" in text
     assert "2,000–40,000 training examples, 1–5 seeds, fp32" in text
-    assert "bf16 mixed precision" in book.scale_text(sizes.assign(precision="bf16"))
+    assert "bf16 mixed precision" in captions.scale_text(sizes.assign(precision="bf16"))
     check = runs.assign(epochs=[2, 2, 3, 3])  # a paper-profile check trained for fewer epochs than the paper
-    assert book.scale_text(check).startswith("**reduced scale** (profile `paper`): MNIST (2 epochs")
+    assert captions.scale_text(check).startswith("**reduced scale** (profile `paper`): MNIST (2 epochs")
 
 
 def test_sections_of_data_sets_and_glue_hands_python_numbers_to_the_prose(monkeypatch):
@@ -112,9 +115,9 @@ def test_every_link_between_pages_names_a_page_of_the_book():
 def test_a_page_names_a_folder_relative_to_the_repository_never_by_the_build_machines_path(tmp_path):
     from batchsize.version import REPO_ROOT
 
-    assert book.shown_path(REPO_ROOT / "data") == "data"
-    assert book.shown_path(tmp_path / "shared" / "data") == "…/data"
-    assert str(tmp_path) not in book.shown_path(tmp_path)
+    assert captions.shown_path(REPO_ROOT / "data") == "data"
+    assert captions.shown_path(tmp_path / "shared" / "data") == "…/data"
+    assert str(tmp_path) not in captions.shown_path(tmp_path)
 
 
 def test_the_api_page_documents_every_module_of_the_library():

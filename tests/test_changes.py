@@ -49,6 +49,15 @@ def test_table_shows_unrecorded_moves_first_then_the_history_latest_first(tmp_pa
     assert set(shown["scope"]) == {changes.SCOPES["final"]}
 
 
+def test_a_provisional_verdict_whose_runs_are_all_in_moved_to_the_full_table_not_removed(tmp_path):
+    log = tmp_path / "verdicts.json"
+    changes.record(verdicts(a="partly"), verdicts(c="partly", d="partly"), log)
+    changes.record(verdicts(a="partly", c="reproduced"), NONE, log)  # c's data set complete; d dropped
+    shown = changes.table(verdicts(a="partly", c="reproduced"), NONE, log).set_index("claim")
+    assert shown.loc["c"].set_index("scope").loc[changes.SCOPES["provisional"], "after"] == changes.JUDGED
+    assert shown.loc["d", "after"] == changes.GONE  # a claim the report no longer judges was removed
+
+
 def test_table_is_empty_before_any_record(tmp_path):
     assert changes.table(verdicts(a="partly"), NONE, tmp_path / "absent.json").empty
 

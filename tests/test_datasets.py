@@ -4,12 +4,22 @@ colour, and a section in every profile, while the paper's lists stay the paper's
 
 import ast
 
+import pandas as pd
 import pytest
 import torch
 
 from batchsize import data, panels, paper
 from batchsize.cli import build_parser
-from batchsize.datasets import DATASETS, IN_PAPER, PAPER_SECTIONS, SECTION_OF, IdxFiles
+from batchsize.datasets import (
+    DATASET_NAMES,
+    DATASETS,
+    IN_PAPER,
+    PAPER_SECTIONS,
+    SECTION_OF,
+    IdxFiles,
+    in_registry_order,
+    registry_position,
+)
 from batchsize.plan import PROFILES, SECTIONS, section_configs
 from conftest import REPO, require_data
 
@@ -34,6 +44,17 @@ def test_every_list_of_data_sets_is_the_registry():
     assert set(SECTION_OF.values()) <= set(SECTIONS)
     for profile in PROFILES.values():
         assert set(profile.batch_sizes) == {d for d, entry in DATASETS.items() if entry.scale(profile.name)}
+
+
+def test_data_sets_sort_in_the_registrys_order_by_key_or_display_name_unknown_ones_last():
+    keys = list(DATASETS)
+    assert in_registry_order(reversed(keys)) == keys
+    assert in_registry_order(["elsewhere", keys[2], keys[0]]) == [keys[0], keys[2], "elsewhere"]
+    shown = [DATASET_NAMES[k] for k in keys]
+    assert in_registry_order(["unknown", *sorted(shown)]) == [*shown, "unknown"]  # not alphabetical
+    table = pd.DataFrame({"dataset": [keys[-1], "other", keys[0], keys[1]]})
+    ordered = table.sort_values("dataset", key=lambda s: s.map(registry_position), kind="stable")
+    assert list(ordered["dataset"]) == [keys[0], keys[1], keys[-1], "other"]
 
 
 def test_only_the_papers_data_sets_are_compared_with_the_paper():

@@ -16,11 +16,11 @@ GROUPS = {
     "training": ["run", "reference", "fast", "train"],
     "runs": ["store", "analysis_store", "sweep"],
     "measurements": ["landscape", "sharpness", "noise", "critical", "checks", "protocol", "instability"],
-    "judgement": ["stats", "runtable", "timing", "paper_tables", "summaries", "findings", "analysis", "rulebook",
-                  "claims_trends", "claims_accuracy", "claims_shapes", "claims_training", "claims_landscape",
-                  "report"],
-    "presentation": ["params", "book", "overview", "changes", "panels", "plots", "pages_accuracy", "pages_training",
-                     "pages_landscape", "pages_report", "widgets"],
+    "judgement": ["stats", "runtable", "timing", "paper_tables", "summaries", "drops", "findings", "analysis",
+                  "rulebook", "claims_trends", "claims_accuracy", "claims_shapes", "claims_training",
+                  "claims_landscape", "report"],
+    "presentation": ["params", "captions", "book", "overview", "changes", "panels", "plots", "plots_landscape",
+                     "pictures", "pages_accuracy", "pages_training", "pages_landscape", "pages_report", "widgets"],
     "entry points": ["cli", "__main__", "__init__"],
 }
 LAYER = {module: i for i, module in enumerate(m for modules in GROUPS.values() for m in modules)}
@@ -42,6 +42,14 @@ def imports(module: str) -> set[str]:
 
 def test_every_module_has_a_layer():
     assert {p.stem for p in LIB.glob("*.py")} == set(LAYER)
+
+
+MAX_LINES = 400  # a module a newcomer reads in one sitting (issue 23: no god modules)
+
+
+def test_no_module_is_longer_than_a_sitting():
+    long = {p.stem: n for p in LIB.glob("*.py") if (n := len(p.read_text().splitlines())) > MAX_LINES}
+    assert not long, f"over {MAX_LINES} lines: {long}"
 
 
 @pytest.mark.parametrize("module", sorted(LAYER))

@@ -24,7 +24,11 @@ def test_numbers_follow_the_house_style():
     assert number(5000, "count") == "5,000" and number(60_000.0, "count") == "60,000"
     assert number(1024, "batch") == "1024"
     assert quantity_of("loss vs best (pp)") == "pp" and quantity_of("test loss") == "measure"
-    assert number(0.0078125, "lr") == "0.0078125" and number(0.9961, "r2") == "0.996" and number(0.8712, "r") == "0.87"
+    assert quantity_of("B_noise / B*") == "ratio" and quantity_of("B*") == "batch"  # a ratio of B, not a B
+    assert number(0.9961, "r2") == "0.996" and number(0.8712, "r") == "0.87"
+    # learning rates: 3 significant digits, no padding zeros, never an exponent (√-scaling gives 0.00282843)
+    assert [number(lr, "lr") for lr in (0.001 * 8 ** 0.5, 0.0078125, 0.001, 0.4, 1e-5, 25.6)] == [
+        "0.00283", "0.00781", "0.001", "0.4", "0.00001", "25.6"]
     assert number(0.0123, "p") == "0.012" and number(3.2e-5, "p") == "3.2 × 10⁻⁵"  # never Python's 3.2e-05
     assert number(0.0123456, "measure") == "0.0123" and number(1234.5, "measure") == "1,234"
     assert number(float("nan")) == "—" and number(None) == "—"
@@ -52,7 +56,21 @@ def test_in_brief_reads_the_estimates_a_rule_wrote():
     assert overview.in_brief("r = 0.01 [-0.15, 0.16], p = 0.92, n = 157") == "r = 0.01"
     assert overview.in_brief("best B = 256 (99.12% [98.90, 99.34] (n = 3)); tied with it: 1, 8") == "best B = 256"
     assert overview.in_brief("9 of 21 B reproduced, 21 at least partly") == "9 of 21 batch sizes reproduced"
-    assert overview.in_brief("B* undefined at N = 800, 2,000") == ""
+    assert overview.in_brief("B* undefined at N = 800, 2,000: no B falls more than 1 pp") == "no B* at any N"
+    assert overview.in_brief("2 of 3 runs near random (≤ 15%) at B = 1024 (seed 42: 50.3%, seed 43: 10.0% (at "
+                             "chance)); the fall from the peak (B = 16): 52.90 pp [1.0, 99.0] (n = 3)"
+                             ) == "2 of 3 runs near random"
+    cost = "; ".join(f"{d}: B = 16, {stats.Estimate(v, v - 1, v + 1, 5).text(' pp')} behind the best B = 128"
+                     for d, v in (("Small synthetic (1K)", 1.0), ("MNIST", 0.13)))
+    assert overview.in_brief(cost) == "0.13 to 1.00 pp"  # what Algorithm 2 costs, not the best B
+    assert overview.in_brief("B = 1024 failed: 2 of 3 runs at chance") == "B = 1024 failed (2 of 3 runs at chance)"
+    slopes = "; ".join(f"{d} {stats.Estimate(v, v - 0.1, v + 0.1, 40).text(' pp per doubling')}"
+                       for d, v in (("MNIST", -0.02), ("CIFAR-10", -0.16)))
+    assert overview.in_brief(slopes) == "−0.16 to −0.02 pp per doubling"
+    assert overview.in_brief("onset at B = 256; falls below the best (B = 16): B = 32: 0.2 pp [−2.4, 2.7] (n = 2)"
+                             ) == "onset at B = 256"
+    assert overview.in_brief("synthetic-1k: none (paper 64); mnist: 1024 (paper 256); cifar10: 128 (paper 128)"
+                             ) == "none, 1024, 128"
     assert overview.in_brief("2 of 3 runs failed (1 collapsed, 1 diverged; seeds 42, 43, 44): failure rate 67 % "
                              "[9.4, 99.2] (Clopper–Pearson 95 %); the 1 that trained: 99.22% (n = 1, no interval)"
                              ) == "2 of 3 runs failed"
@@ -113,7 +131,7 @@ def test_the_findings_say_what_held_what_did_not_and_why_some_could_not_be_teste
     assert "Held (1): the generalization gap stays small for B ≤ 64 on every data set (ours: −1.10 pp" in text
     assert "gradient variance falls as 1/B (ours: −1.10 pp; the paper: −0.98, R² 0.996)" in text
     assert f"and {failed - 6} more claims (listed below)" in text  # the central ones named, the rest counted
-    assert "(these need CIFAR-10 trained at the paper's scale)" in text and "measured on a GPU" in text
+    assert "(these need CIFAR-10 trained at the paper's scale)" in text and "come from other hardware" in text
     assert "provisionally on the 10 full-scale runs finished so far (a single seed at some B)" in text
     assert not BANNED.search(text), BANNED.search(text)
 
@@ -154,3 +172,10 @@ def test_many_claims_of_a_verdict_none_of_them_central_are_named_a_few_and_count
     held = text.split("Held in part (6): ")[1].split("</p>")[0]
     named = [c for c in verdicts["claim"] if c in partly][:overview.FEW]  # the first few, in the report's order
     assert all(overview.HEADLINES[c][1:] in held for c in named) and "and 1 more claim (listed below)" in held
+
+
+def test_a_count_names_its_noun_in_the_right_number():
+    from batchsize.style import counted
+
+    assert [counted(1, "seed"), counted(3, "seed"), counted(1000, "run"), counted(2, "body", "bodies")] == [
+        "1 seed", "3 seeds", "1,000 runs", "2 bodies"]

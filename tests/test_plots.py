@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from batchsize import panels, paper, plots
+from batchsize import panels, paper, pictures, plots, plots_landscape
 
 
 def test_ours_and_the_papers_line_of_a_data_set_share_its_one_colour():
@@ -84,7 +84,7 @@ def test_loss_surfaces_draw_one_3d_panel_per_batch_size():
     a, b = (v.ravel() for v in np.meshgrid(axis, axis, indexing="ij"))
     surfaces = pd.concat([pd.DataFrame({"batch_size": size, "alpha": a, "beta": b, "test_loss": 1 + a ** 2 + size})
                           for size in (512, 32)])
-    fig = plots.loss_surfaces(surfaces, "Small synthetic (1K)")
+    fig = plots_landscape.loss_surfaces(surfaces, "Small synthetic (1K)")
     assert [ax.get_title() for ax in fig.axes] == ["B = 32", "B = 512"] and fig.axes[0].name == "3d"
     both = np.log10([surfaces["test_loss"].min(), surfaces["test_loss"].max()])
     assert all(np.allclose(ax.get_zlim(), both) for ax in fig.axes), "the pair shares one vertical range"
@@ -96,7 +96,7 @@ def test_sharpness_panels_use_a_log_scale_only_where_every_value_is_positive():
                           "b": [-1.0, 2.0]})
     panels.LABELS.update(a="a", b="b")
     try:
-        fig = plots.sharpness_panels(sharp, ("a", "b"), {32: 0.023, 512: 0.158})
+        fig = plots_landscape.sharpness_panels(sharp, ("a", "b"), {32: 0.023, 512: 0.158})
     finally:
         del panels.LABELS["a"], panels.LABELS["b"]
     assert [ax.get_yscale() for ax in fig.axes] == ["log", "linear"]
@@ -107,12 +107,20 @@ def test_sharpness_panels_use_a_log_scale_only_where_every_value_is_positive():
 
 def test_epoch_times_and_curves_draw_two_panels_per_data_set_in_the_run_tables_order():
     runs = pd.DataFrame({"dataset": ["synthetic-10k", "synthetic-1k"] * 2, "batch_size": [8, 8, 64, 64],
-                         "median_epoch_time": [1.0, 2.0, 0.5, 0.4], "seed": 42})
+                         "median_epoch_time": [1.0, 2.0, 0.5, 0.4], "seed": 42, "key": list("abcd"),
+                         "outcome": ["trained"] * 3 + ["collapsed"]})
     history = pd.DataFrame({"dataset": ["synthetic-10k", "synthetic-1k"] * 4, "batch_size": [8, 8, 64, 64] * 2,
-                            "epoch": [1] * 4 + [2] * 4, "test_acc": range(8), "seed": 42})
+                            "epoch": [1] * 4 + [2] * 4, "test_acc": [60.0, 70, 80, 50] * 2, "seed": 42,
+                            "key": list("abcd") * 2})
     fig = plots.epoch_times_and_curves(runs, history)
     assert [ax.get_title() for ax in fig.axes] == ["Medium synthetic (10K)"] * 2 + ["Small synthetic (1K)"] * 2
     assert [ax.get_yscale() for ax in fig.axes] == ["log", "linear"] * 2
+    # the collapsed run (1K, B = 64): its own grey dotted line and a label, not one of the mean curves
+    dotted = [line for line in fig.axes[3].get_lines() if line.get_linestyle() == ":"]
+    assert [list(line.get_ydata()) for line in dotted] == [[50.0, 50.0]]
+    assert [t.get_text() for t in fig.axes[3].texts] == ["B = 64, did not train"]
+    assert not [t.get_text() for t in fig.axes[1].texts]
+    assert 0 <= fig.axes[3].get_ylim()[0] and fig.axes[3].get_ylim()[1] <= 100
     plt.close(fig)
 
 
@@ -146,6 +154,8 @@ def test_critical_against_n_draws_a_size_without_b_star_above_its_largest_b():
     ours = {c.get_label(): c.get_offsets().tolist() for c in ax.collections}
     assert ours["ours: B*"] == [[800, 128]]
     assert ours["ours: no B* up to the largest B measured (B* beyond)"] == [[8_000, 512]]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["64", "128", "256", "512"]  # the paper's 64 too
+    assert ax.get_ylim()[1] > 512  # the censored triangle clears the frame
     plt.close("all")
 
 
@@ -254,9 +264,9 @@ def test_sample_images_and_synthetic_features_show_what_was_loaded():
 
     images = SimpleNamespace(x_train=torch.randn(40, 1, 4, 4), y_train=torch.arange(40) % 10)
     table = SimpleNamespace(x_train=torch.randn(50, 5), y_train=torch.arange(50) % 2)
-    fig, samples = plots.sample_images({"mnist": images, "synthetic-1k": table})
+    fig, samples = pictures.sample_images({"mnist": images, "synthetic-1k": table})
     assert len(samples) == 10 and set(samples["dataset"]) == {"mnist"} and len(fig.axes) == 10
-    fig, points = plots.synthetic_features({"mnist": images, "synthetic-1k": table}, limit=30)
+    fig, points = pictures.synthetic_features({"mnist": images, "synthetic-1k": table}, limit=30)
     assert len(points) == 30 and [ax.get_title() for ax in fig.axes] == ["Small synthetic (1K)"]
     assert abs(points["pc1"].mean()) < 1e-5  # centred: principal components of the points themselves
     plt.close("all")
@@ -271,7 +281,7 @@ def test_a_run_that_did_not_train_is_drawn_alone_and_left_out_of_the_mean():
     assert list(mean.get_ydata()) == [97.0, 95.5]  # not (95 + 96 + 10) / 3
     crosses = [c for c in ax.collections if c.get_label().startswith("did not train")]
     assert len(crosses) == 1 and crosses[0].get_offsets().tolist() == [[256.0, 10.0]]
-    assert "(1)" in crosses[0].get_label()
+    assert crosses[0].get_label() == "did not train: each a cross, not in the mean"  # one label for every panel
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a panel of failed runs only: crosses, no line, no seaborn warning
         panels.by_batch(ours[ours["outcome"] != "trained"], "test_acc")
@@ -287,7 +297,7 @@ def test_the_run_that_trained_in_a_failed_cell_is_a_point_not_a_mean():
     for ax in (panels.by_batch(ours, "test_acc"), plots.image_accuracy(ours, "mnist", "III").axes[1]):
         ours_lines = [line for line in ax.get_lines() if len(line.get_xdata()) and line.get_linestyle() == "-"]
         assert [list(line.get_xdata()) for line in ours_lines] == [[256]]  # no mean drawn at B = 1024
-        lone = [c for c in ax.collections if c.get_label().startswith("trained where most runs did not")]
+        lone = [c for c in ax.collections if c.get_label().startswith("trained where at least half")]
         assert len(lone) == 1 and lone[0].get_offsets().tolist() == [[1024.0, 99.22]]
     plt.close("all")
 

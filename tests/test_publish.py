@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from batchsize import book
+from batchsize import book, captions
 from batchsize.datasets import DATASET_NAMES
 
 
@@ -26,6 +26,14 @@ def test_styled_tables_print_whole_numbers_as_integers_booleans_as_words_and_lis
         assert shown in cells, shown
     for python in ("1.000", "1024.0", "True", "False", "[16", "nan", "<NA>", "batch_size"):
         assert python not in cells, python
+
+
+def test_styled_tables_show_learning_rates_to_three_significant_digits():
+    table = pd.DataFrame({"B": [256, 512], "lr": [0.001 * 8 ** 0.5, 0.001], "recommended η": [0.0078125, 0.1]})
+    cells = book.styled(table).to_html()
+    for shown in (">0.00283<", ">0.001<", ">0.00781<", ">0.1<"):
+        assert shown in cells, shown
+    assert "0.002828" not in cells and "0.0078125" not in cells
 
 
 def test_captions_turn_markdown_into_html_and_escape_the_rest():
@@ -141,7 +149,7 @@ def test_a_table_names_its_data_sets_as_the_book_does_and_its_csv_keeps_the_ids(
 
 
 def test_a_caption_title_names_data_sets_as_the_book_does():
-    assert book.reader_words("Table IV cifar10") == f"Table IV {DATASET_NAMES['cifar10']}"
-    assert book.reader_words("Fig. 9 synthetic-1k, mnist") == \
+    assert captions.reader_words("Table IV cifar10") == f"Table IV {DATASET_NAMES['cifar10']}"
+    assert captions.reader_words("Fig. 9 synthetic-1k, mnist") == \
         f"Fig. 9 {DATASET_NAMES['synthetic-1k']}, {DATASET_NAMES['mnist']}"
-    assert book.reader_words("fashion-mnist-like mnist2") == "fashion-mnist-like mnist2"  # only whole ids
+    assert captions.reader_words("fashion-mnist-like mnist2") == "fashion-mnist-like mnist2"  # only whole ids

@@ -11,20 +11,21 @@ import pytest
 pytest.importorskip("ipywidgets")
 from batchsize import widgets  # noqa: E402
 
+RUN = {"prov_profile": "quick", "epochs": 2, "train_size": 1000, "precision": "fp32", "outcome": "trained"}
+
 
 def fake_runs() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Three runs: synthetic at B = 8 and 64 (linear), and B = 64 with a fixed LR; two epochs each."""
     runs = pd.DataFrame({"key": ["a", "b", "c"], "dataset": "synthetic-1k", "lr_rule": ["linear", "linear", "fixed"],
                          "batch_size": [8, 64, 64], "seed": 42, "test_acc": [90.0, 85.0, 80.0],
                          "train_acc": [92.0, 88.0, 81.0], "gap": [2.0, 3.0, 1.0], "lr": [2.5e-4, 2e-3, 1e-3],
-                         "median_epoch_time": [0.1, 0.02, 0.02], "first_epoch_above_80": [1, 2, None],
-                         "diverged": False})
+                         "median_epoch_time": [0.1, 0.02, 0.02], "first_epoch_above_80": [1, 2, None], **RUN})
     history = pd.DataFrame([{"key": k, "epoch": e, "train_acc": 80.0 + e, "test_acc": 79.0 + e, "train_loss": 1 / e,
                              "test_loss": 1.1 / e} for k in "abc" for e in (1, 2)])
     return runs, history
 
 
-def test_static_slider_has_one_view_per_run():
+def test_static_slider_has_one_view_per_choice():
     runs, history = fake_runs()
     html = widgets.static_slider(runs, history, element_id="x")
     views = json.loads(re.search(r"const views = (\{.*?\}), combos", html).group(1))
@@ -48,10 +49,11 @@ def test_runs_differing_only_in_warmup_are_separate_choices_with_one_stop_per_ba
     runs = pd.DataFrame({"key": list("abcde"), "dataset": ["cifar10"] * 3 + ["mnist"] * 2,
                          "lr_rule": "linear", "batch_size": [256, 256, 256, 128, 256], "seed": [42, 42, 43, 42, 42],
                          "warmup_epochs": [0, 5, 0, 0, 5]})
-    chosen = widgets._one_seed(runs)
-    assert sorted(zip(chosen["dataset"], chosen["lr_rule"], chosen["batch_size"], strict=True)) == [
+    chosen = widgets._choices(runs)
+    assert sorted(set(zip(chosen["dataset"], chosen["lr_rule"], chosen["batch_size"], strict=True))) == [
         ("cifar10", "linear", 256), ("cifar10", "linear + 5-epoch warmup", 256),
         ("mnist", "linear", 128), ("mnist", "linear", 256)]
+    assert list(dict.fromkeys(chosen["dataset"])) == ["mnist", "cifar10"]  # the registry's order, as the dropdown
 
 
 def test_a_new_choice_keeps_the_batch_size_or_the_nearest_one():
@@ -71,3 +73,29 @@ def test_a_new_choice_keeps_the_batch_size_or_the_nearest_one():
     size.value = 8
     dataset.value = "synthetic-10k"
     assert size.value == 16  # the nearest of 16 and 128 to 8
+
+
+def test_a_choice_shows_every_seed_and_its_metrics_over_the_seeds_that_trained():
+    """Not the first seed alone: each seed's curves, the scale in words, the means of the runs that trained with
+    the seeds' range, and the run that ended at chance named and left out (as every chapter counts them)."""
+    runs, history = fake_runs()
+    three = pd.concat([runs.iloc[[0]].assign(key=k, seed=s, test_acc=acc, lr=0.001 * 8 ** 0.5)
+                       for k, s, acc in (("a", 42, 90.0), ("d", 43, 92.0), ("e", 44, 10.0))], ignore_index=True)
+    three.loc[2, "outcome"] = "collapsed"
+    history = pd.concat([history, history[history["key"] == "a"].assign(key="d"),
+                         history[history["key"] == "a"].assign(key="e")])
+    fig = widgets.run_figure(history, three)
+    acc = fig.axes[0]
+    assert len(acc.lines) == 6 and [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "seed 42", "seed 43", "seed 44 (collapsed)"]  # test and training curve of each seed, one legend entry each
+    assert "3 seeds" in fig._suptitle.get_text()
+    text = widgets.metrics_text(three)
+    assert text.startswith("reduced scale (profile quick): Small synthetic (1K) (2 epochs, 1,000 training examples, "
+                           "3 seeds, fp32)")
+    assert "ended at chance, left out: seed 44 (collapsed)" in text
+    assert "test acc (%): 91.00 (seeds 90.00 to 92.00)" in text and "peak LR: 0.00283 ·" in text
+    assert "first epoch > 80%: 1 ·" in text or text.endswith("first epoch > 80%: 1")
+
+
+def test_the_explorer_caption_says_what_it_draws():
+    assert "every seed" in widgets.CAPTION and "first seed" not in widgets.CAPTION

@@ -14,16 +14,16 @@ import io
 import os
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import torch
 
+from .captions import provenance, reader_words
 from .config import RunConfig, UserError
 from .data import load_dataset
-from .datasets import DATASET_NAMES, DATASET_SPECS, SECTION_OF
+from .datasets import DATASET_NAMES, SECTION_OF
 from .models import build_model
 from .params import check_parameters
 from .plan import get_profile, section_configs, weights_wanted
@@ -189,74 +189,6 @@ def glue(**values: object) -> None:
         glue_one(name, value.item() if isinstance(value, np.generic) else value, display=False)
 
 
-SCALES = {"paper": "paper scale", "quick": "reduced scale", "smoke": "smoke-test scale"}  # a profile in reader words
-
-
-def _span(values: pd.Series, unit: str) -> str:
-    """'50 epochs', or '10–160 epochs' where the runs differ; sizes with thousands separated."""
-    low, high = int(values.min()), int(values.max())
-    return f"{low:,} {unit}" if low == high else f"{low:,}–{high:,} {unit}"
-
-
-PRECISIONS = {"fp32": "fp32", "bf16": "bf16 mixed precision"}  # a run's arithmetic, as a caption names it
-
-
-def _seeds(runs: pd.DataFrame) -> str:
-    """'3 seeds', '1 seed', or '3–5 seeds' where the cells (a training-set size and B) have different numbers."""
-    per_cell = runs.groupby([c for c in ("train_size", "batch_size") if c in runs])["seed"].nunique()
-    low, high = int(per_cell.min()), int(per_cell.max())
-    return f"{low}–{high} seeds" if low != high else f"{low} seed" + ("s" if low != 1 else "")
-
-
-def scale_text(table: pd.DataFrame) -> str:
-    """Per data set (in the registry's order), in the reader's words, at which scale the runs of `table` are:
-    'paper scale: MNIST (12 epochs, 60,000 training examples, 3 seeds, fp32)', 'reduced scale: …' for the quick
-    profile's subsets and shorter training, and for a paper-profile check trained for fewer epochs than the paper;
-    every profile of a figure that mixes them."""
-    order = {name: i for i, name in enumerate(DATASET_NAMES)}
-    groups: dict[tuple[str, str], list[str]] = {}
-    for (profile, d), runs in sorted(table.groupby(["prov_profile", "dataset"]),
-                                     key=lambda item: (item[0][0] != "paper", order.get(item[0][1], 99))):
-        short = profile == "paper" and d in DATASET_SPECS and runs["epochs"].max() < DATASET_SPECS[d].epochs
-        scale = SCALES["quick"] if short else SCALES.get(profile, profile)
-        precision = (f", {' and '.join(PRECISIONS.get(p, p) for p in runs['precision'].unique())}"
-                     if "precision" in runs else "")
-        groups.setdefault((scale, profile), []).append(
-            f"{DATASET_NAMES.get(d, d)} ({_span(runs['epochs'], 'epochs')}, "
-            f"{_span(runs['train_size'], 'training examples')}, {_seeds(runs)}{precision})")
-    return "; ".join(f"**{scale}** (profile `{profile}`): {'; '.join(texts)}"
-                     for (scale, profile), texts in groups.items())
-
-
-def shown_path(path: str | os.PathLike) -> str:
-    """A folder as a page may name it: relative to the repository (`data`), never the build machine's absolute
-    path, which says nothing to a reader and changes with every clone; a folder outside the repository by its
-    name alone."""
-    path = Path(path).absolute()
-    return str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else f"…/{path.name}"
-
-
-def provenance(table: pd.DataFrame) -> str:
-    """At which scale the runs behind a figure or table are (`scale_text`), their seeds, device and commit."""
-    def values(column: str) -> str:
-        return ", ".join(str(v) for v in sorted(table[column].dropna().unique(), key=str))
-
-    seeds = sorted(table["seed"].unique())
-    if {"epochs", "train_size"} <= set(table):
-        where = scale_text(table)
-    else:
-        where = f"profile **{values('prov_profile')}**: " + ", ".join(
-            DATASET_NAMES.get(d, d) for d in table["dataset"].unique())
-    band = "an interval shown is the 95 % t interval over seeds" if len(seeds) > 1 else "one seed: no interval"
-    pairs = zip(table["prov_device"], table["prov_device_name"], strict=True)
-    devices = ", ".join(sorted({f"{d} ({n})" for d, n in pairs}))
-    text = (f"Runs at {where} · seeds {', '.join(map(str, seeds))} ({band}) · device: {devices} · commit "
-            f"{values('prov_commit')}.")
-    if "cifar10" in set(table["dataset"]):
-        text += " CIFAR-10 here is a JPEG (quality 75) copy of the official images: close to, not identical with."
-    return text
-
-
 def csv_link(data: pd.DataFrame, name: str) -> str:
     """An HTML link that downloads `data` as CSV from the page itself (a data: URI, no server needed)."""
     payload = base64.b64encode(data.to_csv(index=False).encode()).decode()
@@ -377,16 +309,6 @@ def publish(what: Figure | Styler | pd.DataFrame | None, caption: str, data: pd.
         caller = inspect.currentframe().f_back
         code = code_link(f"{caller.f_globals['__name__']}.{caller.f_code.co_qualname}", "made")
     display(HTML(f'<p class="bs-caption">{text}<br>{csv_link(data, name)}{code}</p>'))
-
-
-_DATASET_ID = re.compile("|".join(rf"(?<![\w-]){re.escape(d)}(?![\w-])"
-                                  for d in sorted(DATASET_NAMES, key=len, reverse=True)))
-
-
-def reader_words(text: str) -> str:
-    """`text` with each data set's id ('cifar10') as the book names it ('CIFAR-10'): a caption's title may be built
-    from ids, which also name its CSV file."""
-    return _DATASET_ID.sub(lambda m: DATASET_NAMES[m[0]], text)
 
 
 def code_link(qualified_name: str, verb: str = "drew") -> str:

@@ -22,6 +22,7 @@ from .version import changed_files, git_commit
 LOG = REPO_ROOT / "results" / "verdicts.json"
 SCOPES = {"final": "the full table", "provisional": "provisional, paper-scale runs so far"}
 NEW, GONE = "(new claim)", "(claim removed)"
+JUDGED = "(now in the full table)"  # a provisional verdict that left because its data set's paper runs are all in
 
 
 def snapshot(verdicts: pd.DataFrame, provisional: pd.DataFrame) -> dict[str, dict[str, str]]:
@@ -86,4 +87,6 @@ def table(verdicts: pd.DataFrame, provisional: pd.DataFrame, path: Path = LOG) -
     unrecorded = moves(log["verdicts"], snapshot(verdicts, provisional)) if log["recorded"] else []
     rows = [*({"date": "this build", "commit": "", **m} for m in unrecorded), *reversed(log["history"])]
     shown = pd.DataFrame(rows, columns=["date", "commit", "scope", "claim", "before", "after"])
-    return shown.assign(scope=shown["scope"].map(SCOPES))
+    judged = set(verdicts["claim"]) if len(verdicts) else set()  # a claim still judged left the provisional table
+    moved = (shown["scope"] == "provisional") & (shown["after"] == GONE) & shown["claim"].isin(judged)
+    return shown.assign(scope=shown["scope"].map(SCOPES), after=shown["after"].mask(moved, JUDGED))

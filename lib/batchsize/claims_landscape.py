@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import paper
+from .datasets import in_registry_order
 from .paper_tables import table_vi
 from .rulebook import COMPARABLE, INTERVAL, Claim, on_every, runs_of
 from .runtable import SYNTHETIC
@@ -187,7 +188,7 @@ def _table_vi(column: str):
         verdict = parts_verdict(list(testable[verdict_column]))
         ours = "; ".join(f"{r['dataset']}: {'none' if pd.isna(r[ours_column]) else int(r[ours_column])} "
                          f"(paper {int(r[theirs_column])})" for _, r in testable.iterrows())
-        untested = sorted(set(compared["dataset"]) - set(testable["dataset"]))
+        untested = in_registry_order(set(compared["dataset"]) - set(testable["dataset"]))
         return ours + (f"; not testable off the paper profile: {', '.join(untested)}" if untested else ""), verdict
     return test
 

@@ -21,7 +21,7 @@ from .stats import (
     graded,
     parts_verdict,
 )
-from .style import number
+from .style import counted, number
 from .summaries import gap_bound_table, pearson_table
 from .timing import AT_FLOOR, EPOCHS, LOWER_BOUND, PER_EPOCH, WALL_CLOCK, ratio_text, speed_ratios
 
@@ -34,14 +34,14 @@ PEARSON_TOL = 0.1  # r within 0.1 of the paper's
 EXTRA_TOL = 0.25  # the extra epochs within this of the paper's
 LSR_TOL, LSR_GAP_TOL = 3.0, 1.5  # pp: the LR ablation's accuracy and gap effects within these of the paper's
 TARGET = paper.CONVERGENCE_TARGET  # the paper's convergence criterion: first epoch above it
-GPU = "not testable on this hardware (the paper's times are GPU epoch times); this CPU's"
+GPU = f"not testable on this hardware (the paper's times come from {paper.HARDWARE}); this CPU's"
 
 
 def _pearson(tables: dict, profile: str) -> tuple[str, str]:
     result = pearson_table(runs_of(tables)).iloc[0]  # over all data sets, as the gap chapter's first row
     ours = (f"r = {number(result['r'])} [{number(result['ci_low'])}, {number(result['ci_high'])}], "
             f"p = {number(result['p'], 'p')}, "
-            f"n = {result['n']} ({result['at chance']} runs at chance left out)")
+            f"n = {result['n']} ({counted(int(result['at chance']), 'run')} at chance left out)")
     r = Estimate(result["r"], result["ci_low"], result["ci_high"], int(result["n"]))
     verdict = effect_graded(r, paper.PEARSON_R, PEARSON_TOL)
     return ours, PARTLY if verdict == REPRODUCED and result["p"] >= paper.PEARSON_P else verdict
@@ -95,8 +95,8 @@ def _epoch_speedup(tables: dict, profile: str) -> tuple[str, str]:
 CLAIMS.append(
     Claim("epoch-speedup", "§IV-C", f"Large batches cut per-epoch time by {paper.span(paper.EPOCH_SPEEDUP)}×",
           f"{paper.span(paper.EPOCH_SPEEDUP)}×", "efficiency",
-          "not testable on this hardware: the paper's are GPU epoch times; ours (B = 1 over the largest measured B, "
-          "this CPU) are shown beside them", _epoch_speedup, section=RATIOS))
+          f"not testable on this hardware: the paper's times come from {paper.HARDWARE}; ours (B = 1 over the largest "
+          "measured B, this CPU) are shown beside them", _epoch_speedup, section=RATIOS))
 
 
 def _extra_epochs(tables: dict, profile: str) -> tuple[str, str]:

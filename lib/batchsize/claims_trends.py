@@ -9,6 +9,7 @@ from scipy import stats
 
 from . import paper
 from .critical import FAILED
+from .drops import drop_between
 from .rulebook import (
     BEST,
     COMPARABLE,
@@ -23,8 +24,8 @@ from .rulebook import (
     on_every,
     runs_of,
 )
-from .runtable import SYNTHETIC, cell, cells, trained
-from .stats import NOT_REPRODUCED, REPRODUCED, Estimate, NotTestable, difference, effect_graded, parts_verdict
+from .runtable import SYNTHETIC, cells, trained
+from .stats import NOT_REPRODUCED, REPRODUCED, NotTestable, effect_graded, parts_verdict
 from .style import number
 
 CLAIMS: list[Claim] = []  # in the paper's order
@@ -69,27 +70,12 @@ CLAIMS.append(
           "reproduced", _monotonic, section=SYNTHETIC_DATA))
 
 
-def _drop_between(runs: pd.DataFrame, dataset: str, small: int, large: int) -> tuple[Estimate | None, str]:
-    """The drop in test accuracy from B = `small` to `large` over the runs that trained (`critical.cell_status`:
-    runs at chance are counted, never averaged in), None where either cell failed (at least half of its runs at
-    chance); and a note naming the runs at chance of both cells."""
-    ends = [cell(runs, dataset, b) for b in (small, large)]
-    status = [cells(e).iloc[0]["status"] for e in ends]
-    notes = [f"B = {b}: {int((~trained(e)).sum())} of {len(e)} runs at chance, "
-             f"{'failed' if s == FAILED else 'left out'}"
-             for b, e, s in zip((small, large), ends, status, strict=True) if not trained(e).all()]
-    note = f" ({'; '.join(notes)})" if notes else ""
-    if FAILED in status:
-        return None, note
-    return difference(*(e.loc[trained(e), "test_acc"] for e in ends)), note
-
-
 FAILED_DROP = "a failed cell: training collapsed, not a drop of the paper's size"
 
 
 def _drop(dataset: str, expected: float, small: int, large: int):
     def test(tables: dict, profile: str) -> tuple[str, str]:
-        drop, note = _drop_between(runs_of(tables), dataset, small, large)
+        drop, note = drop_between(runs_of(tables), dataset, small, large)
         if drop is None:
             return f"B = {small} to {large}: {FAILED_DROP}{note}", NOT_REPRODUCED
         return f"{drop.text(' pp')} from B = {small} to {large}{note}", effect_graded(drop, expected, DROP_TOL)
@@ -123,7 +109,7 @@ def _drop_32_512(tables: dict, profile: str) -> tuple[str, str]:
     drops, parts, texts, judged = {}, [], [], []
     for name in datasets_in(runs):
         try:
-            drop, note = _drop_between(runs, name, *paper.DROP_ENDS)
+            drop, note = drop_between(runs, name, *paper.DROP_ENDS)
         except NotTestable:
             continue
         if drop is not None:

@@ -10,6 +10,7 @@ definitions layer, read by `config`, `plan`, `data`, `paper` and the figures ali
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -181,3 +182,18 @@ PAPER_SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(SECTION_OF[d] for d in IN_
 SYNTHETIC: tuple[str, ...] = ACCURACY_SECTIONS["synthetic"]
 SIZE_SECTION = "dataset-size"  # the large synthetic set's subsets (`plan`): B* against N
 CRITICAL_SECTIONS: tuple[str, ...] = (*PAPER_SECTIONS, SIZE_SECTION)  # what Table VI and the B* ∝ N^a fit read
+
+_POSITION: dict[str, int] = {**{entry.spec.name: i for i, entry in enumerate(DATASETS.values())},
+                             **{name: i for i, name in enumerate(DATASETS)}}
+
+
+def registry_position(name: str) -> int:
+    """A data set's place in the registry, by its key or its display name (an unknown name after them all): the
+    one order in which every table, caption and figure lists data sets; `runtable.registry_sorted` sorts a table's
+    rows by it."""
+    return _POSITION.get(name, len(DATASETS))
+
+
+def in_registry_order(names: Iterable[str]) -> list[str]:
+    """`names` (keys or display names) in the registry's order, unknown names last in their given order."""
+    return sorted(names, key=registry_position)

@@ -3,6 +3,8 @@ chapters print as Markdown, so that no number in their prose is typed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from . import paper
@@ -27,7 +29,7 @@ def failed_runs_text(runs: pd.DataFrame) -> str:
                                                         else f" at {r.test_acc:.2f} %")
                         for r in part.sort_values("seed").itertuples())
         cells.append(f"{DATASET_NAMES.get(dataset, dataset)} ({runs_profile(part, 'unknown')} profile) at "
-                     f"B = {b}, η = {part['lr'].iloc[0]:g}: **{len(part)} of {total}** ({how})")
+                     f"B = {b}, η = {number(part['lr'].iloc[0], 'lr')}: **{len(part)} of {total}** ({how})")
     return (f"**{len(failed)} of {len(runs)} runs ended at chance**, drawn as crosses and left out of every mean: "
             + "; ".join(cells) + ".")
 
@@ -165,6 +167,53 @@ def matched_steps_conclusion(table: pd.DataFrame, base: int = 32) -> str:
     return " ".join(sentences)
 
 
+def pearson_per_dataset(table: pd.DataFrame) -> str:
+    """What the per-data-set rows of `summaries.pearson_table` say, in words: where Δ grows with B (all of r's
+    interval above 0, the paper's direction), where it shrinks (all below 0, the opposite), where the runs cannot
+    tell; pooled over data sets, levels of Δ that differ by data set decide r as much as B does."""
+    rows = table.iloc[1:]
+    if rows.empty:
+        return "No data set has runs at more than two batch sizes: no correlation per data set."
+
+    def listed(part: pd.DataFrame) -> str:
+        return ", ".join(f"{r['data']} (r = {number(r['r'])}, 95 % CI {number(r['ci_low'])} to "
+                         f"{number(r['ci_high'])})" for _, r in part.iterrows())
+
+    grows, shrinks = rows[rows["ci_low"] > 0], rows[rows["ci_high"] < 0]
+    parts = [f"Δ grows with B on {listed(grows)}" if len(grows) else "",
+             f"Δ shrinks as B grows on {listed(shrinks)}, the opposite of the paper's direction" if len(shrinks)
+             else ""]
+    unclear = rows.drop(index=[*grows.index, *shrinks.index])
+    parts.append(f"the runs cannot tell a direction on {', '.join(unclear['data'])}" if len(unclear) else "")
+    return "Per data set: " + "; ".join(p for p in parts if p) + "."
+
+
+def protocol_text(protocol: pd.DataFrame) -> str:
+    """What following Algorithm 2 would have cost (`summaries.protocol_table`), in words: per data set the
+    measured B nearest its advice and the accuracy lost against the best B we measured (means over the runs that
+    trained; the report's `protocol-choice` claim grades these with intervals), the largest loss, and where the gap
+    rule (line 11) would have fired."""
+    if protocol.empty:
+        return "No data set has runs to apply Algorithm 2 to."
+    said = []
+    for _, r in protocol.iterrows():
+        name, near, best = DATASET_NAMES.get(r["dataset"], r["dataset"]), r["nearest measured B"], r["best B (ours)"]
+        if pd.isna(r["loss vs best (pp)"]):
+            said.append(f"{name}: B = {near}, where " + ("at least half the runs did not train"
+                                                          if r["status there"] == "failed" else r["status there"]))
+        elif near == best:
+            said.append(f"{name}: B = {near}, the best B we measured")
+        else:
+            said.append(f"{name}: B = {near}, {number(r['loss vs best (pp)'], 'pp')} pp below the best B = {best}")
+    fired = [DATASET_NAMES.get(d, d) for d, rule in zip(protocol["dataset"], protocol["gap rule"], strict=True)
+             if " > " in rule]
+    worst = protocol["loss vs best (pp)"].max()
+    return (f"Following Algorithm 2 (the measured B nearest its advice): {'; '.join(said)}. "
+            + (f"The most it costs is {number(worst, 'pp')} pp. " if pd.notna(worst) else "")
+            + (f"Its gap rule would have fired on {', '.join(fired)}." if fired else
+               "Its gap rule would have fired on no data set."))
+
+
 def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
     """In words, from `summaries.noise_against_critical`: on how many data sets B_noise and B* agree within
     `factor`, and which way the others lie."""
@@ -174,7 +223,8 @@ def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
         return "No data set has both a B* and an estimate of B_noise here, so the two cannot be compared."
 
     def listed(part: pd.DataFrame) -> str:
-        return ", ".join(f"{r['dataset']} (B_noise/B* = {r['B_noise / B*']:.2g})" for _, r in part.iterrows())
+        return ", ".join(f"{DATASET_NAMES[r['dataset']]} (B_noise/B* = {r['B_noise / B*']:.2g})"
+                         for _, r in part.iterrows())
 
     agree = both[both["agreement"] == f"within a factor {factor:g}"]
     text = (f"B_noise agrees with the measured B* within a factor {factor:g} on {len(agree)} of the {len(both)} "
@@ -186,10 +236,11 @@ def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
     undecided = both[both["agreement"] == "undecided"]
     if len(undecided):
         text += ("; the seeds cannot tell on " + ", ".join(
-            f"{r['dataset']} (B_noise/B* = {r['B_noise / B*']:.2g}, 95 % interval {r['ratio CI low']:.2g}–"
-            f"{r['ratio CI high']:.2g})" for _, r in undecided.iterrows()))
+            f"{DATASET_NAMES[r['dataset']]} (B_noise/B* = {r['B_noise / B*']:.2g}, 95 % interval "
+            f"{r['ratio CI low']:.2g}–{r['ratio CI high']:.2g})" for _, r in undecided.iterrows()))
     if len(missing):
-        text += "; not compared: " + ", ".join(f"{r['dataset']} ({r['agreement']})" for _, r in missing.iterrows())
+        text += "; not compared: " + ", ".join(f"{DATASET_NAMES[r['dataset']]} ({r['agreement']})"
+                                               for _, r in missing.iterrows())
     return text + "."
 
 
@@ -255,8 +306,8 @@ def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: dict[str
 def excursions_text(left: pd.DataFrame, runs: pd.DataFrame) -> str:
     """In words, per B, from `instability.excursions` of `runs`: at which update and LR (against the run's own
     target LR) each run's loss first left the normal range, how high it went, and how the run ended."""
-    def span(values: pd.Series, fmt: str) -> str:
-        low, high = (format(v, fmt) for v in (values.min(), values.max()))
+    def span(values: pd.Series, show: Callable[[float], str]) -> str:
+        low, high = show(values.min()), show(values.max())
         return low if low == high else f"{low}–{high}"
 
     ended = runs.set_index(["batch_size", "seed"])
@@ -272,8 +323,9 @@ def excursions_text(left: pd.DataFrame, runs: pd.DataFrame) -> str:
         peak = ", ".join(f"seed {r.seed} " + ("not finite" if not r.finite else f"{r.peak_loss:.3g}")
                          for r in went.itertuples())
         sentences.append(
-            f"At B = {b} (target LR {target:g}), **{len(went)} of {len(part)}** runs left the normal range, at update "
-            f"{span(went['left_at'].astype(int), 'd')} and an LR of {span(lrs, '.3g')} "
-            f"({span(100 * lrs / target, '.0f')} % of the target); their highest losses: {peak}. "
+            f"At B = {b} (target LR {number(target, 'lr')}), **{len(went)} of {len(part)}** runs left the normal "
+            f"range, at update "
+            f"{span(went['left_at'].astype(int), str)} and an LR of {span(lrs, lambda v: number(v, 'lr'))} "
+            f"({span(100 * lrs / target, lambda v: f'{v:.0f}')} % of the target); their highest losses: {peak}. "
             f"Then: {how}.")
     return " ".join(sentences)

@@ -75,9 +75,9 @@ CENTRAL = ("drop-32-512", "pearson", "sharpness-ratio", "variance-slope", "lsr-u
 FEW = 5  # a verdict given to at most this many claims names them all in the findings
 COLOURS = {REPRODUCED: "#d4edda", PARTLY: "#fff3cd", NOT_REPRODUCED: "#f8d7da", NOT_TESTABLE: "#e2e3e5"}
 _NUMBER = r"([-−]?\d+(?:\.\d+)?)"
-_ESTIMATE = re.compile(rf"(≥ )?{_NUMBER}( pp|%|×)? (?:\[[^\]]*\] )?\(n = \d+")  # as `stats.Estimate.text` writes it
+_ESTIMATE = re.compile(rf"(≥ )?{_NUMBER}( pp per doubling| pp|%|×)? (?:\[[^\]]*\] )?\(n = \d+")  # `Estimate.text`'s
 _STATISTIC = re.compile(rf"\b(r|ρ|a) = {_NUMBER}")
-_QUANTITY = {" pp": "pp", "%": "percent", "×": "ratio"}
+_QUANTITY = {" pp": "pp", " pp per doubling": "pp", "%": "percent", "×": "ratio"}
 
 
 def evidence_link(chapter: str, section: str = "", base: str = "") -> str:
@@ -92,12 +92,27 @@ def _evidence_of(row: pd.Series, base: str) -> str:
 
 def in_brief(ours: str) -> str:
     """What our numbers say in a few characters, from a rule's text: the best B where the claim is about one; how
-    many batch sizes reproduced for a table; how many runs failed for a failure rate; else the means of its
-    estimates (the form `stats.Estimate.text` writes), one or their range over the parts of a claim, in the house
-    style; else its r, ρ or a; else nothing."""
-    best = re.findall(r"best B = (\d+)", ours)
+    many runs ended near random for a collapse; the onset of a degradation; each data set's B of a Table VI column
+    (in the paper's order, none where there is none); that no B* exists; how many batch sizes reproduced for a
+    table; how many runs failed for a failure rate; else the means of its estimates (the form `stats.Estimate.text`
+    writes), one or their range over the parts of a claim, in the house style; else its r, ρ or a; else nothing."""
+    best = re.findall(r"best B = (\d+) \(", ours)  # a best B with its accuracy ("behind the best B = 128" is a cost)
     if best:
         return f"best B = {', '.join(best)}"
+    failed_cell = re.match(r"B = (\d+) failed: (\d+ of \d+) runs at chance", ours)
+    if failed_cell:  # no gap to judge: the cell's runs are failures
+        return f"B = {failed_cell[1]} failed ({failed_cell[2]} runs at chance)"
+    near_random = re.match(r"(\d+ of \d+) runs near random", ours)
+    if near_random:  # a claim about runs: how many, never the mean or the fall of a cell that collapsed
+        return f"{near_random[1]} runs near random"
+    onset = re.match(r"onset at B = (\w+)", ours)
+    if onset:
+        return f"onset at B = {onset[1]}"
+    per_set = re.findall(r": (none|\d+) \(paper \d+\)", ours)
+    if per_set:
+        return ", ".join(per_set)
+    if ours.startswith("B* undefined at N = "):
+        return "no B* at any N"
     rows = re.match(r"(\d+ of \d+) B reproduced", ours)
     if rows:
         return f"{rows[1]} batch sizes reproduced"
@@ -134,7 +149,8 @@ def why_not_testable(row: pd.Series) -> str:
     """Why a claim could not be tested here, in plain words."""
     reason = row["ours"].removeprefix("cannot be tested here: ")
     if "GPU" in reason:
-        return "the paper's times were measured on a GPU, ours on a CPU; ours are shown beside them"
+        return f"the paper's times come from other hardware ({paper.HARDWARE}), ours from a 2-core CPU; ours are " \
+               "shown beside them"
     for section, ids in DATASET_CLAIMS.items():
         if row["claim"] in ids:
             return f"these need {DATASET_NAMES[section]} trained at the paper's scale"

@@ -13,9 +13,9 @@ import pandas as pd
 from IPython.display import Markdown, display
 from scipy import stats
 
-from . import analysis, book, findings, paper, paper_tables, plots, runtable, summaries
+from . import analysis, book, captions, drops, findings, paper, paper_tables, pictures, plots, runtable, summaries
 from .critical import BOOTSTRAP_REPLICATES, bootstrap_critical
-from .data import load_dataset
+from .data import DataError, load_dataset
 from .datasets import DATASET_NAMES, DATASETS, IN_PAPER, SYNTHETIC
 from .plan import get_profile
 from .store import git_commit
@@ -29,9 +29,9 @@ _CROSSES = ("crosses: runs that did not train (where there are any, the right pa
 
 
 def scale_note(runs: pd.DataFrame) -> Markdown:
-    """Which profile each data set renders, in words (`book.scale_text`)."""
+    """Which profile each data set renders, in words (`captions.scale_text`)."""
     return Markdown(f"Each data set renders the paper profile where its paper runs are complete, else the quick one. "
-                    f"Here: {book.scale_text(runs)}.")
+                    f"Here: {captions.scale_text(runs)}.")
 
 
 def _table(dataset: str) -> str:
@@ -73,6 +73,77 @@ def image_accuracy(chapter: Chapter, runs: pd.DataFrame, dataset: str) -> None:
                  f"dotted squares: the paper's Table {table}; {_CROSSES}",
                  runtable.mean_by_batch(runs, trained_only=True), _FIGURES[table], runs=runs)
     accuracy_comparison(chapter, runs, dataset)
+
+
+def runs_if_data(chapter: Chapter, dataset: str) -> pd.DataFrame:
+    """The runs of a data set's section (`Chapter.table`), or none (an empty table) where the store lacks some and
+    the data set's files are not on this machine: a data set beyond the paper's is optional, and its sections say
+    so (`beyond_paper`) rather than fail the chapter."""
+    try:
+        return chapter.table(book.sections_of([dataset])[0])
+    except DataError:
+        return pd.DataFrame()
+
+
+def _absent(dataset: str) -> str:
+    source = DATASETS[dataset].source
+    return (f"*{DATASET_NAMES[dataset]}: its runs are not in the store and its files are not on this machine, so "
+            f"nothing is shown. `make data` installs them where it can (as Debian's package), or put the files of "
+            f"{source.url} into `data/{source.folder}/`, then build again.*")
+
+
+def beyond_paper(chapter: Chapter, runs: pd.DataFrame, dataset: str) -> None:
+    """A data set the paper did not run, as `image_accuracy` shows the paper's but with nothing of the paper's
+    beside it (no values, no verdicts): test accuracy against B, and per B the seed means of test accuracy and Δ
+    with their intervals (`paper_tables.accuracy_by_batch`); where its runs could not be had, one line on how to
+    get its files."""
+    if runs.empty:
+        display(Markdown(_absent(dataset)))
+        return
+    name = DATASET_NAMES[dataset]
+    book.publish(plots.image_accuracy(runs, dataset, None), f"{name} test accuracy against B (not in the paper: no "
+                 f"values of its to draw); {_CROSSES}", runtable.mean_by_batch(runs, trained_only=True),
+                 f"{dataset} accuracy", runs=runs)
+    table = paper_tables.accuracy_by_batch(runs)
+    book.publish(book.styled(table, 3), f"{name}: test accuracy and its gap Δ per B, seed means over the runs that "
+                 "trained with 95 % intervals (a cell has one only where at least two runs trained and most did); "
+                 "`at chance`: runs that did not train. The paper has no table of it, so there is nothing to "
+                 "compare and no verdict.", table, f"{dataset} test accuracy and gap", runs=runs)
+
+
+def _one_scale(chapter: Chapter, runs: pd.DataFrame, datasets: list[str]) -> tuple[pd.DataFrame, str]:
+    """`runs` of `datasets` where they render one profile, else every data set's quick runs (which all have): a
+    drop at paper scale is not comparable with one on subsets trained for fewer epochs. Returns the runs, and a
+    sentence where it switched."""
+    profiles = {runtable.runs_profile(part, chapter.profile) for _, part in runs.groupby("dataset")}
+    if len(profiles) <= 1:
+        return runs, ""
+    quick = book.Chapter(chapter.sections, "quick", chapter.device, chapter.seeds, chapter.data_dir, None,
+                         chapter.batch_sizes)
+    found = [runs_if_data(quick, d) for d in datasets]
+    return (pd.concat([f for f in found if len(f)], ignore_index=True),
+            "This chapter renders these data sets at different scales, so here all are at the reduced one, "
+            "which every one of them has. ")
+
+
+def is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = "mnist",
+                   hard: str = "cifar10") -> None:
+    """The paper's explanation by the data (`paper.DIFFICULTY`) tested on `test`, a harder data set on `easy`'s
+    recipe: per data set the drop in test accuracy between two B (`drops.data_drops`), at one scale
+    (`_one_scale`), and what the three support, in words (`drops.data_explanation`)."""
+    datasets = [easy, test, hard]
+    runs, switched = _one_scale(chapter, runs[runs["dataset"].isin(datasets)], datasets)
+    table = drops.data_drops(runs, datasets)
+    shown = runs if len(runs) else None
+    book.publish(book.styled(table), f"The drop in test accuracy {drops.between(table)} per data set (§VII's B = "
+                 f"{paper.DROP_ENDS[0]} and {paper.DROP_ENDS[1]} where all have both, else the B they share nearest "
+                 "to them): the mean over the runs that trained minus the other, with Welch's 95 % interval; "
+                 "`large B failed`: most runs at the large B did not train (a collapse, no drop to average).",
+                 table, "Is it the data", runs=shown)
+    book.publish(plots.data_drops(table), f"The drop in test accuracy {drops.between(table)} per data set (the table "
+                 "above) with its 95 % interval; dashed: no drop.", table, "Is it the data figure", runs=shown)
+    scale = f"Scale: {captions.scale_text(runs)}." if len(runs) else ""
+    display(Markdown(f"{switched}{drops.data_explanation(table, test, easy, hard)} {scale}"))
 
 
 def paper_scale_so_far(chapter: Chapter, dataset: str) -> None:
@@ -202,7 +273,8 @@ def data_sets(chapter: Chapter, names: list[str] | None) -> tuple[dict, str]:
     come from in words (for `data_set_pictures`)."""
     profile = get_profile(chapter.profile)
     loaded = {name: load_dataset(name, chapter.data_dir) for name in names or IN_PAPER}
-    source = f"Profile **{chapter.profile}** · data from `{book.shown_path(chapter.data_dir)}` · commit {git_commit()}."
+    source = (f"Profile **{chapter.profile}** · data from `{captions.shown_path(chapter.data_dir)}` · commit "
+              f"{git_commit()}.")
     ours = pd.DataFrame([{
         "dataset": name, "train": len(d.x_train), "test": len(d.x_test), "features": int(np.prod(d.x_train.shape[1:])),
         "classes": d.n_classes, f"{chapter.profile} train subset": profile.n_train.get(name, len(d.x_train)),
@@ -219,8 +291,8 @@ def data_sets(chapter: Chapter, names: list[str] | None) -> tuple[dict, str]:
 
 def data_set_pictures(loaded: dict, source: str) -> None:
     """A sample image per class, and the synthetic sets on their first two principal components."""
-    fig, samples = plots.sample_images(loaded)
+    fig, samples = pictures.sample_images(loaded)
     book.publish(fig, f"The first training image of each class. {source}", samples, "Sample images")
-    fig, points = plots.synthetic_features(loaded)
-    book.publish(fig, f"Synthetic training sets (up to {plots.FEATURE_POINTS:,} points each) on their first two "
+    fig, points = pictures.synthetic_features(loaded)
+    book.publish(fig, f"Synthetic training sets (up to {pictures.FEATURE_POINTS:,} points each) on their first two "
                  f"principal components, coloured by class. {source}", points, "Synthetic features")

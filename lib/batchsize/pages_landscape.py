@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from IPython.display import Markdown, display
 
-from . import analysis, book, findings, panels, paper, plots, summaries
+from . import analysis, book, findings, panels, paper, plots_landscape, summaries
 from .datasets import DATASET_NAMES, SYNTHETIC
 
 if TYPE_CHECKING:
@@ -25,7 +25,8 @@ def surfaces(chapter: Chapter, weights: pd.DataFrame, datasets: list[str], grid_
     found = analysis.loss_surfaces(chapter, weights, datasets, grid_points, n_eval)
     for name, part in found.groupby("dataset", sort=False):
         n, points = part["n_eval"].iloc[-1], part["points"].iloc[-1]
-        book.publish(plots.loss_surfaces(part, DATASET_NAMES[name]), "Test loss on a filter-normalized random plane "
+        book.publish(plots_landscape.loss_surfaces(part, DATASET_NAMES[name]),
+                     "Test loss on a filter-normalized random plane "
                      f"around the trained weights, {n} test examples, {points}×{points} grid.",
                      part.drop(columns=["n_eval", "points"]), f"{FIGURE.get(name, 'Loss surfaces')} {name}",
                      runs=weights[(weights["dataset"] == name) & weights["batch_size"].isin(part["batch_size"])])
@@ -41,7 +42,7 @@ def sharpness(chapter: Chapter, every_seed: pd.DataFrame, epsilon: float | None,
     the ratios of the paper's pair of B that the report's sharpness claims judge; returns the measures."""
     epsilon = paper.SHARPNESS_EPSILON if epsilon is None else epsilon
     sharp = analysis.sharpness_table(chapter, every_seed, epsilon, n_eval)
-    book.publish(plots.sharpness_panels(sharp, analysis.SHARPNESS_METRICS, paper.SHARPNESS),
+    book.publish(plots_landscape.sharpness_panels(sharp, analysis.SHARPNESS_METRICS, paper.SHARPNESS),
                  f"Sharpness against B on each data set, ε = {epsilon:g} (log scale where every value is positive); "
                  f"open squares (first panel): the paper's S(ε = {paper.SHARPNESS_EPSILON:g}) for B = 32 and 512. The "
                  "data hold each trace estimate's standard error (`hessian_trace_se`) and the number of test examples "

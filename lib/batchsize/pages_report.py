@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from . import book, changes, overview, paper, report
+from . import book, captions, changes, overview, paper, report
 
 
 def findings(judged: report.Judgement) -> HTML:
@@ -24,7 +24,7 @@ def scales(judged: report.Judgement) -> None:
     display(Markdown("Each data set of each section renders the paper profile where its paper runs are complete, else "
                      "the quick profile. A claim that pools sections may therefore pool profiles; absolute numbers are "
                      "judged only on paper-profile runs. Per section:\n\n" + "\n".join(
-                         f"- {s}: {book.scale_text(part)}"
+                         f"- {s}: {captions.scale_text(part)}"
                          for s, part in runs.drop_duplicates(["section", "key"]).groupby("section", sort=False))))
 
 

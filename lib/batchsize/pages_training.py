@@ -13,6 +13,7 @@ from IPython.display import Markdown, display
 from . import (
     analysis,
     book,
+    captions,
     checks,
     findings,
     instability,
@@ -23,7 +24,7 @@ from . import (
     summaries,
     timing,
 )
-from .datasets import DATASET_SPECS, IN_PAPER, SYNTHETIC
+from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC, in_registry_order
 from .plan import get_profile
 from .run import ACCURACY_TARGET
 from .style import number
@@ -53,7 +54,8 @@ def pearson(runs: pd.DataFrame) -> None:
                      f"to {number(overall['ci_high'])}, p = {number(overall['p'], 'p')}, n = {overall['n']}); the "
                      "paper reports "
                      f"r = {paper.PEARSON_R} with p < {paper.PEARSON_P}. Pooling data sets mixes levels of Δ that "
-                     "differ by data set, so the per-data-set values say more."))
+                     "differ by data set, so the per-data-set values say more. "
+                     + findings.pearson_per_dataset(table)))
 
 
 def gap_bound(runs: pd.DataFrame) -> None:
@@ -120,7 +122,7 @@ def first_updates(chapter: Chapter, mnist: pd.DataFrame) -> None:
     traced = analysis.first_updates(chapter, largest)
     left = instability.excursions(traced)
     book.publish(plots.first_updates(traced, left), "MNIST, the first updates of every seed at the two largest B "
-                 f"({book.scale_text(largest)}): mini-batch loss (log scale, cut at {plots.LOSS_CEILING:,.0f}: a "
+                 f"({captions.scale_text(largest)}): mini-batch loss (log scale, cut at {plots.LOSS_CEILING:,.0f}: a "
                  "diverging run leaves through the top), a uniform guess's loss dashed, each run's first excursion "
                  "above it marked ×, the warm-up's LR dotted (right axis).", left, "MNIST first updates",
                  runs=largest)
@@ -162,7 +164,9 @@ def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> None:
         part = runs[runs["dataset"].isin(group)]
         if len(part):
             book.publish(plots.epoch_times_and_curves(part, history), "Median epoch time against B (log scale; "
-                         "dotted squares: the paper, on its hardware) and test accuracy per epoch for every B.",
+                         "dotted squares: the paper, on its hardware) and test accuracy per epoch for every B: the "
+                         "mean over the runs that trained, with the 95 % t interval over seeds (cut at 0 and 100 %); "
+                         "a run that did not train on its own, grey and dotted, not in the mean.",
                          runtable.mean_by_batch(part), figure, runs=part)
 
 
@@ -170,14 +174,15 @@ def time_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float, speed
     """Epochs and seconds to each data set's target accuracy (`timing.runs_to_target`), per cell."""
     to_target = timing.runs_to_target(runs, history, rule, speed)
     cells = timing.target_cells(to_target)
-    timed_apart = sorted(to_target.loc[to_target["epoch times from"] == "benchmark", "dataset"].unique())
+    timed_apart = [DATASET_NAMES[d] for d in in_registry_order(
+        to_target.loc[to_target["epoch times from"] == "benchmark", "dataset"].unique())]
     book.publish(plots.time_to_target(to_target), "Epochs and training seconds (that epoch × the epoch time) until "
                  f"the test accuracy first reaches the target: {ACCURACY_TARGET:.0f}% where two B reach it, else "
                  f"{rule} × the best accuracy of the data set (column `target`). Missing points: never reached in "
                  "the epoch budget. Epoch times: each run's median"
                  + (f", except for {', '.join(timed_apart)}, whose runs several sweeps timed: there each run's "
                     f"training images ÷ the training rate at its B measured by {speed['source'].iloc[0]} (column "
-                    "`epoch_times_from`)"
+                    "“epoch times from”)"
                     if timed_apart else "") + ".", cells, "Time to target", runs=runs)
 
 
@@ -186,8 +191,9 @@ def cifar_slowdown(chapter: Chapter, runs: pd.DataFrame, name: str, speed: pd.Da
     cifar = runs[runs["dataset"] == "cifar10"] if len(runs) else runs
     if len(cifar):
         timed, note = timing.to_shared_target(cifar, chapter.history(cifar), speed, paper.CIFAR_SLOWDOWN)
-        book.publish(timed, f"The runs that trained at the two ends, {book.scale_text(cifar)}: epochs and training "
-                     f"seconds to the target both reach{note}.", timed, name, runs=cifar)
+        book.publish(book.styled(timed.drop(columns="key")), "The runs that trained at the two ends, "
+                     f"{captions.scale_text(cifar)}: epochs and training seconds to the target both reach{note}.",
+                     timed, name, runs=cifar)
 
 
 def efficiency_ratios(runs: pd.DataFrame, speed: pd.DataFrame) -> None:
@@ -197,7 +203,8 @@ def efficiency_ratios(runs: pd.DataFrame, speed: pd.DataFrame) -> None:
         display(Markdown("No data set has two batch sizes where at least two runs, and most, trained: no ratio "
                          "(the report's epoch-speedup, extra-epochs and wall-clock rows are not testable)."))
         return
-    book.publish(book.styled(ratios, na_rep="no ratio"),
+    shown, notes = timing.speed_ratios_shown(ratios)
+    book.publish(book.styled(shown, na_rep="no ratio"),
                  f"Per data set, its largest measured B against its smallest (failed B are no end, named in the "
                  f"notes): per-epoch speed-up, epochs to {ACCURACY_TARGET:.0f}% test accuracy (the paper's "
                  "convergence target; a run of the large B that never reached it counts one epoch more than it "
@@ -206,8 +213,8 @@ def efficiency_ratios(runs: pd.DataFrame, speed: pd.DataFrame) -> None:
                  "report's epoch-speedup, extra-epochs and wall-clock rows quote these numbers. Paper: per-epoch "
                  f"speedup {paper.EPOCH_SPEEDUP[0]:.0f}–{paper.EPOCH_SPEEDUP[1]:.0f}× (its B = 1 against B ≥ 256), "
                  f"{paper.EXTRA_EPOCHS[0]}–{paper.EXTRA_EPOCHS[1]}× more epochs, wall-clock speedup "
-                 f"{paper.WALL_CLOCK_SPEEDUP[0]:.0f}–{paper.WALL_CLOCK_SPEEDUP[1]:.0f}×.", ratios,
-                 "Efficiency ratios", runs=runs)
+                 f"{paper.WALL_CLOCK_SPEEDUP[0]:.0f}–{paper.WALL_CLOCK_SPEEDUP[1]:.0f}×. Notes: " + "; ".join(notes)
+                 + ".", ratios, "Efficiency ratios", runs=runs)
 
 
 def cnn_epoch_speedups() -> None:

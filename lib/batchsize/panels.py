@@ -165,10 +165,10 @@ def by_batch(data: pd.DataFrame, y: str, hue: str = "dataset", ax: plt.Axes | No
     at_chance = data[failed].dropna(subset=[y]) if crosses else data.iloc[:0]
     if len(at_chance):  # drawn one by one, never in the mean: a run that learned nothing is a finding, not a point
         ax.scatter(at_chance["batch_size"], at_chance[y], marker="x", color="0.15", zorder=3,
-                   label=f"did not train, not in the mean ({len(at_chance)})")
-    if lone.any():  # the runs that trained where most did not (`critical.cell_status`): points, not a mean
+                   label="did not train: each a cross, not in the mean")  # one label for every panel of a figure
+    if lone.any():  # the runs that trained where at least half did not (`critical.cell_status`): points, not a mean
         ax.scatter(data.loc[lone, "batch_size"], data.loc[lone, y], marker="o", facecolor="none", edgecolor="0.15",
-                   zorder=3, label=f"trained where most runs did not: not a mean ({int(lone.sum())})")
+                   zorder=3, label="trained where at least half the runs did not: each a point, not a mean")
     if paper is not None:
         for name, part in paper.groupby(hue, sort=False):
             ax.plot(part["B"], part[y], linestyle=":", marker="s", mfc="none", color=palette[name],

@@ -11,7 +11,7 @@ from . import paper
 from .critical import FAILED, MEASURED
 from .datasets import DATASET_NAMES, DATASET_SPECS
 from .run import CHANCE_MARGIN
-from .runtable import cells, full_size, mean_by_batch, runs_profile
+from .runtable import cells, full_size, mean_by_batch, registry_sorted, runs_profile
 from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, Estimate, NotTestable, estimate, graded
 from .style import MISSING, number
 
@@ -59,6 +59,19 @@ def gap_tolerances(dataset: str) -> tuple[float, float]:
     return _narrowed(dataset, "gap", GAP_TOL, GAP_PARTLY_TOL)
 
 
+def accuracy_by_batch(runs: pd.DataFrame) -> pd.DataFrame:
+    """Our seed means per B of one data set's runs (over the runs that trained) with the 95 % intervals of test
+    accuracy and Δ and each cell's `status` (`runtable.cells`): our half of `compare_accuracy`, and all there is for
+    a data set the paper did not run."""
+    ours = mean_by_batch(runs, trained_only=True).drop(columns="dataset")
+    for column in ("test_acc", "gap"):
+        found = cells(runs, column, by=("batch_size",)).set_index("batch_size")
+        for side in ("low", "high"):
+            ours[f"{column} CI {side}"] = ours["batch_size"].map(found[f"CI {side}"])
+    ours["status"] = ours["batch_size"].map(found["status"])
+    return ours
+
+
 def compare_accuracy(table: pd.DataFrame, dataset: str, profile: str) -> pd.DataFrame:
     """Table III, IV or VII beside our seed means and 95 % intervals, row by row (every B of either side), with
     verdicts graded on the intervals (paper-profile runs only). Means and intervals are over the runs that
@@ -68,12 +81,7 @@ def compare_accuracy(table: pd.DataFrame, dataset: str, profile: str) -> pd.Data
     runs at chance) is not reproduced; a cell of one run is graded on its point, so at best partly."""
     runs = table[table["dataset"] == dataset]
     profile = runs_profile(runs, profile)
-    ours = mean_by_batch(runs, trained_only=True).drop(columns="dataset")
-    for column in ("test_acc", "gap"):
-        found = cells(runs, column, by=("batch_size",)).set_index("batch_size")
-        for side in ("low", "high"):
-            ours[f"{column} CI {side}"] = ours["batch_size"].map(found[f"CI {side}"])
-    ours["status"] = ours["batch_size"].map(found["status"])
+    ours = accuracy_by_batch(runs)
     theirs = paper.accuracy_table(dataset).rename(columns=lambda c: "B" if c == "B" else f"paper {c}")
     merged = theirs.merge(ours.rename(columns={"batch_size": "B"}), on="B", how="outer").sort_values("B")
     chance = 100 / DATASET_SPECS[dataset].classes
@@ -95,8 +103,10 @@ def _cell_verdict(row: pd.Series, column: str, profile: str, tol: float, partly_
         return NOT_TESTABLE
     if row["status"] == FAILED:  # the paper's number was not reached: most of our runs did not train
         testable = profile == "paper" and not pd.isna(row[f"paper {column}"])  # as `absolute_verdict`
-        if testable and paper_at_chance:
-            return REPRODUCED if row["at chance"] == row["seeds"] >= 2 else PARTLY
+        if testable and paper_at_chance:  # most runs at chance, as the paper's: partly; half (1 of 2) is not most
+            if row["at chance"] == row["seeds"] >= 2:
+                return REPRODUCED
+            return PARTLY if row["at chance"] > row["seeds"] / 2 else NOT_REPRODUCED
         return NOT_REPRODUCED if testable else NOT_TESTABLE
     low, high = (row[f"{column} CI low"], row[f"{column} CI high"]) if row["status"] == MEASURED else \
         (row[column], row[column])
@@ -161,7 +171,7 @@ def table_vi(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
         table[f"verdict ({label})"] = [
             NOT_TESTABLE if pd.isna(b_theirs) or setup != "paper" else _same_b(b_ours, b_theirs)
             for b_ours, b_theirs, setup in zip(table[ours], table[theirs_column], table["profile"], strict=True)]
-    return table
+    return registry_sorted(table)
 
 
 def table_vi_shown(table: pd.DataFrame) -> pd.DataFrame:
@@ -177,8 +187,7 @@ def table_vi_shown(table: pd.DataFrame) -> pd.DataFrame:
                  for what, column in (("failed", "failed_b"), ("one run", "one_run_b")) if row[column]]
         return "; ".join(parts) or MISSING
 
-    order = {name: i for i, name in enumerate(DATASET_NAMES)}
-    rows = table.sort_values("dataset", key=lambda d: d.map(order)).reset_index(drop=True)
+    rows = registry_sorted(table)
     return pd.DataFrame({
         "data set": [DATASET_NAMES.get(d, d) for d in rows["dataset"]],
         "verdict (optimal B)": rows["verdict (optimal B)"],

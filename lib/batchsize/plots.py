@@ -15,7 +15,7 @@ import pandas as pd
 import seaborn as sns
 
 from . import paper as paper_values
-from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS, IN_PAPER, SYNTHETIC
+from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC, in_registry_order
 from .instability import chance_loss
 from .panels import (
     DATASET_COLOURS,
@@ -31,6 +31,7 @@ from .panels import (
     t_interval,
 )
 from .runtable import trained
+from .style import number
 
 if TYPE_CHECKING:
     from .noise import LogLogFit
@@ -63,8 +64,8 @@ def failed_cells_curves(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure
             for ax, y in zip(axes[2 * i: 2 * i + 2], ("running_loss", "test_acc"), strict=True):
                 ax.plot(curve["epoch"], curve[y], marker="o", markersize=4, label=f"seed {run.seed} ({how})")
         lr = history[history["key"].isin(part["key"])].groupby("epoch")["lr"].first()
-        warmup = f"η {lr.iloc[0]:.2g} → {lr.max():.2g} by epoch {lr.idxmax()}" if lr.nunique() > 1 else \
-            f"η {lr.max():.2g}"
+        warmup = (f"η {number(lr.iloc[0], 'lr')} → {number(lr.max(), 'lr')} by epoch {lr.idxmax()}"
+                  if lr.nunique() > 1 else f"η {number(lr.max(), 'lr')}")
         axes[2 * i].set(yscale="log", xlabel=LABELS["epoch"], ylabel=LABELS["running_loss"], title=f"{title}, {warmup}")
         axes[2 * i + 1].axhline(100 / DATASET_SPECS[dataset].classes, color="0.4", linestyle="--", linewidth=1,
                                 label="chance")
@@ -77,48 +78,12 @@ def failed_cells_curves(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure
 
 
 @drawn_by
-def loss_surfaces(surfaces: pd.DataFrame, title: str | None = None) -> plt.Figure:
-    """Figs 9–10: one 3-D panel per batch size of a data set's `analysis.loss_surfaces`, log₁₀ test loss over the
-    (α, β) plane, so the pair of B stands side by side; the panels share one vertical range and one colour scale,
-    so that the steeper surface looks steeper."""
-    sizes = sorted(surfaces["batch_size"].unique())
-    z = np.log10(surfaces["test_loss"])
-    low, high = float(z.min()), float(z.max())
-    fig = plt.figure(figsize=(5 * len(sizes), 4))
-    for i, batch_size in enumerate(sizes):
-        part = surfaces[surfaces["batch_size"] == batch_size]
-        n = part["alpha"].nunique()
-        a, b, loss = (part[c].to_numpy().reshape(n, n) for c in ("alpha", "beta", "test_loss"))
-        ax = fig.add_subplot(1, len(sizes), i + 1, projection="3d")
-        ax.plot_surface(a, b, np.log10(loss), cmap="viridis", vmin=low, vmax=high, linewidth=0,
-                        rasterized=True)  # 200 dpi in the SVG
-        ax.set(xlabel="α", ylabel="β", zlabel="log₁₀ test loss", title=f"B = {batch_size}", zlim=(low, high))
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
-
-
-@drawn_by
-def sharpness_panels(sharp: pd.DataFrame, metrics: tuple[str, ...], paper: dict[int, float]) -> plt.Figure:
-    """One panel per sharpness measure against B (log scale where every value is positive: a trace estimate can
-    be negative); the paper's S(ε) values as open squares in the first panel."""
-    fig, axes = grid(len(metrics), ncols=2)
-    for ax, metric in zip(axes, metrics, strict=True):
-        by_batch(sharp, metric, ax=ax, title=LABELS[metric])
-        ax.set(ylabel=LABELS[metric], yscale="log" if (sharp[metric] > 0).all() else "linear")
-    axes[0].scatter(list(paper), list(paper.values()), marker="s", facecolor="none", edgecolor="black",
-                    label="paper (data set not stated)", zorder=5)
-    log2_axis(axes[0], [*sharp["batch_size"], *paper])
-    shared_legend(axes)
-    fig.tight_layout()
-    return fig
-
-
-@drawn_by
 def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> plt.Figure:
     """Figs 6–8: per data set of `runs` (in the order the run table lists them), median epoch time against B on a
-    log scale beside the paper's, and the test accuracy per epoch of every B."""
+    log scale beside the paper's, and the test accuracy per epoch of every B: the mean over the runs that trained,
+    each run that did not on its own (grey, dotted), never averaged in."""
     datasets = list(dict.fromkeys(runs["dataset"]))
+    learned = set(runs.loc[trained(runs), "key"])
     fig, axes = grid(2 * len(datasets), ncols=2)
     for i, name in enumerate(datasets):
         theirs = paper_values.accuracy_table(name).assign(dataset=name).rename(
@@ -126,7 +91,16 @@ def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> plt.Fig
         by_batch(runs[runs["dataset"] == name], "median_epoch_time", ax=axes[2 * i], paper=theirs,
                  title=DATASET_NAMES[name])
         axes[2 * i].set_yscale("log")
-        learning_curves(history[history["dataset"] == name], "test_acc", ax=axes[2 * i + 1], title=DATASET_NAMES[name])
+        curves = history[history["dataset"] == name]
+        ok = curves["key"].isin(learned)
+        ax = learning_curves(curves[ok], "test_acc", ax=axes[2 * i + 1], title=DATASET_NAMES[name])
+        for _, failed in curves[~ok].groupby("key"):
+            b = int(failed["batch_size"].iloc[0])
+            ax.plot(failed["epoch"], failed["test_acc"], ls=":", color="0.45", lw=1.2)
+            ax.annotate(f"B = {b}, did not train", (failed["epoch"].iloc[-1], failed["test_acc"].iloc[-1]),
+                        fontsize=7, color="0.35", ha="right", va="bottom")
+        low, high = ax.get_ylim()  # an accuracy cannot leave [0, 100]: a wide interval's band is cut there
+        ax.set_ylim(max(low, 0.0), min(high, 100.0))
     fig.tight_layout()
     return fig
 
@@ -193,6 +167,11 @@ def critical_against_n(points: pd.DataFrame, fit: LogLogFit | None = None) -> pl
         n = np.geomspace(found["train_size"].min(), found["train_size"].max(), 50)
         ax.plot(n, fit.prefactor * n ** fit.slope, "--", label=f"fit: B* ∝ N^{fit.slope:.2f}")
     ax.set(xscale="log", yscale="log", xlabel="training examples N", ylabel="critical batch size B*")
+    shown = pd.concat([found["critical_b"], beyond["largest_b"], vi["critical_B"][:3]]).astype(float)
+    ticks = [2 ** k for k in range(int(np.log2(shown.min())), int(np.log2(shown.max())) + 1)]
+    ax.set_yticks(ticks, [str(t) for t in ticks], minor=False)  # batch sizes as the paper writes them: 64, not 6×10¹
+    ax.yaxis.set_minor_locator(mticker.NullLocator())
+    ax.set_ylim(ticks[0] / 1.4, ticks[-1] * 1.6)  # headroom: a censored triangle at the largest B clears the frame
     outside_legend(ax)
     return fig
 
@@ -203,7 +182,7 @@ def gap_against_b(runs: pd.DataFrame) -> plt.Figure:
     sets' rises compare by eye), each with the paper's Table III, IV or VII as dotted squares and its Δ bound as a
     dashed line over the B it is claimed for; one legend for all panels."""
     theirs = pd.concat([paper_values.accuracy_table(d).assign(dataset=d) for d in IN_PAPER])
-    datasets = [d for d in DATASETS if d in set(runs["dataset"])]
+    datasets = in_registry_order(runs["dataset"].unique())
     fig, axes = grid(len(datasets), width=4.2, height=3.4, ncols=min(3, len(datasets)))
     smallest = min(runs["batch_size"].min(), theirs["B"].min())  # the bound's line spans the B it is claimed for
     for ax, dataset in zip(axes, datasets, strict=True):
@@ -286,12 +265,13 @@ def synthetic_accuracy(runs: pd.DataFrame) -> plt.Figure:
 
 
 @drawn_by
-def image_accuracy(runs: pd.DataFrame, dataset: str, table: str) -> plt.Figure:
-    """Figs 3–4: test accuracy against B for MNIST or CIFAR-10 beside the paper's Table III or IV.
+def image_accuracy(runs: pd.DataFrame, dataset: str, table: str | None) -> plt.Figure:
+    """Figs 3–4: test accuracy against B for MNIST or CIFAR-10 beside the paper's Table III or IV (None: a data set
+    the paper has no table of, drawn alone).
 
     When some runs did not train, their crosses at chance stretch the axis over 10–100 % and hide the seed
     intervals of the rest, so a second panel shows the same without them, on the axis the others need."""
-    paper = paper_values.table(table).assign(dataset=dataset)
+    paper = paper_values.table(table).assign(dataset=dataset) if table else None
     ok = trained(runs) if {"outcome", "diverged"} & set(runs) else pd.Series(True, index=runs.index)
     zoom = bool(ok.any() and not ok.all())
     fig, axes = grid(2 if zoom else 1, width=6.4 if not zoom else 5.2, height=4)
@@ -301,6 +281,24 @@ def image_accuracy(runs: pd.DataFrame, dataset: str, table: str) -> plt.Figure:
                  title=f"{DATASET_NAMES[dataset]}, zoomed: the {int(ok.sum())} runs that trained")
         shared_legend(axes)
         fig.tight_layout()
+    return fig
+
+
+@drawn_by
+def data_drops(table: pd.DataFrame) -> plt.Figure:
+    """"Is it the data?": each data set's drop (`drops.data_drops`) and 95 % interval; a collapse or no drop named."""
+    fig, (ax,) = grid(1, width=6.4, height=1.0 + 0.6 * len(table))
+    for y, (_, row) in zip(range(len(table))[::-1], table.iterrows(), strict=True):
+        colour, mean, collapse = DATASET_COLOURS[DATASET_NAMES[row["dataset"]]], row["drop (pp)"], row["large B failed"]
+        if pd.notna(mean):
+            low, high = row[["CI low", "CI high"]].fillna(mean)
+            ax.errorbar(mean, y, xerr=[[mean - low], [high - mean]], fmt="o", color=colour, capsize=5)
+        else:
+            ax.annotate(" collapse: most runs at the large B did not train" if collapse else f" no drop: {row['note']}",
+                        (0, y), va="center", color=colour)
+    ax.axvline(0, color="0.4", linestyle="--", linewidth=1)
+    ax.set(yticks=range(len(table))[::-1], yticklabels=table["dataset"].map(DATASET_NAMES), xlabel="drop (pp)",
+           ylim=(-0.6, len(table) - 0.4))
     return fig
 
 
@@ -334,46 +332,6 @@ def seeds_by_dataset(runs: pd.DataFrame, field: str) -> plt.Figure:
                        title=DATASET_NAMES[dataset])
     fig.tight_layout()
     return fig
-
-
-@drawn_by
-def sample_images(loaded: dict) -> tuple[plt.Figure, pd.DataFrame]:
-    """The first training image of each class of every image data set in `loaded` (name → `data.Dataset`), each
-    rescaled to [0, 1] on its own so that normalised pixels show; also the (data set, class) of every panel."""
-    images = [name for name, d in loaded.items() if d.x_train.dim() == 4]
-    fig, axes = plt.subplots(len(images), 10, figsize=(12, 1.4 * len(images)), squeeze=False)
-    for row, name in zip(axes, images, strict=True):
-        d = loaded[name]
-        first = [int(np.flatnonzero(d.y_train.numpy() == c)[0]) for c in range(10)]
-        x = d.x_train[first].numpy()
-        x = (x - x.min(axis=(1, 2, 3), keepdims=True)) / np.ptp(x, axis=(1, 2, 3), keepdims=True)
-        for ax, img, label in zip(row, x, range(10), strict=True):
-            ax.imshow(img.transpose(1, 2, 0).squeeze(), cmap="gray", interpolation="nearest")
-            ax.set_axis_off()
-            ax.set_title(f"{DATASET_NAMES[name]}: {label}", fontsize=7)
-    fig.tight_layout()
-    return fig, pd.DataFrame([{"dataset": n, "class": c} for n in images for c in range(10)])
-
-
-FEATURE_POINTS = 2000  # at most this many points per set in `synthetic_features` (its caption reads it)
-
-
-@drawn_by
-def synthetic_features(loaded: dict, limit: int = FEATURE_POINTS) -> tuple[plt.Figure, pd.DataFrame]:
-    """Each synthetic training set in `loaded` (its first `limit` points) on its first two principal components,
-    coloured by class: whether the two classes separate; also the plotted points."""
-    synthetic = [name for name, d in loaded.items() if d.x_train.dim() == 2]
-    fig, axes = plt.subplots(1, len(synthetic), figsize=(4.2 * len(synthetic), 3.6), squeeze=False)
-    points = []
-    for ax, name in zip(axes[0], synthetic, strict=True):
-        x, y = loaded[name].x_train.numpy()[:limit], loaded[name].y_train.numpy()[:limit]
-        centred = x - x.mean(0)
-        pcs = centred @ np.linalg.svd(centred, full_matrices=False)[2][:2].T
-        ax.scatter(pcs[:, 0], pcs[:, 1], c=y, s=3, cmap="coolwarm", alpha=0.6, rasterized=True)  # 6,000 dots
-        ax.set(title=DATASET_NAMES[name], xlabel="PC 1", ylabel="PC 2")
-        points.append(pd.DataFrame({"dataset": name, "pc1": pcs[:, 0], "pc2": pcs[:, 1], "label": y}))
-    fig.tight_layout()
-    return fig, pd.concat(points)
 
 
 LOSS_CEILING = 1e3  # where `first_updates` cuts its loss axis (its caption reads it here)

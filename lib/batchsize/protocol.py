@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from .config import UserError
 from .paper import PROTOCOL_REGIMES, PROTOCOL_WARMUP_FROM
+from .style import number
 
 REGIMES = PROTOCOL_REGIMES  # (N below which the regime applies, batch-size candidates, learning-rate range)
 WARMUP_FROM = PROTOCOL_WARMUP_FROM
@@ -67,7 +68,7 @@ def recommend_batch_size(n_samples: int, base_lr: float = 0.001, base_batch: int
                      f"c·√N = {upper_bound:.3g}")
     lr = scale_lr(base_lr, base_batch, batch_size)
     if not lr_range[0] <= lr <= lr_range[1]:
-        notes.append(f"η = η₀·B/B₀ = {lr:.3g} lies outside the printed range [{lr_range[0]}, {lr_range[1]}]; "
+        notes.append(f"η = η₀·B/B₀ = {number(lr, 'lr')} lies outside the printed range [{lr_range[0]}, {lr_range[1]}]; "
                      f"line 9 (scaling) is followed")
     return Recommendation(n_samples, candidates, batch_size, lr, lr_range, batch_size >= WARMUP_FROM,
                           upper_bound, tuple(notes))

@@ -18,8 +18,9 @@ from scipy.stats import spearmanr
 
 from . import analysis, claims_accuracy, claims_landscape, claims_shapes, claims_training, claims_trends, paper
 from .critical import critical_batch_size
-from .datasets import DATASET_NAMES, PAPER_SECTIONS
+from .datasets import DATASET_NAMES, PAPER_SECTIONS, in_registry_order
 from .rulebook import Claim
+from .runtable import registry_sorted
 from .stats import NOT_TESTABLE, PARTLY, REPRODUCED, NotTestable
 from .style import number
 
@@ -109,12 +110,13 @@ def disagreements() -> pd.DataFrame:
     r = np.corrcoef(np.log2(runs["B"]), runs["gap"])[0, 1]
     small = runs[runs["B"] <= paper.GAP_BOUND_MAX_B]
     worst = small.loc[small["gap"].idxmax()]
-    over = [d for d in DATASET_NAMES if d in set(small.loc[small["gap"] >= paper.GAP_BOUND, "dataset"])]
+    over = in_registry_order(small.loc[small["gap"] >= paper.GAP_BOUND, "dataset"].unique())
     at = runs.pivot(index="dataset", columns="B", values="test_acc")
-    at = at.reindex([d for d in DATASET_NAMES if d in at.index])  # the registry's order, as every caption
+    at = at.reindex(in_registry_order(at.index))  # the registry's order, as every caption
     drops = (at[32] - at[512]).round(2)
     rule = critical_batch_size(runs.rename(columns={"B": "batch_size"}).assign(seed=0, outcome="trained"),
                                by=("dataset",), min_trained=1)  # the paper gives one number per cell
+    rule = registry_sorted(rule)
     vi = paper.table("VI").set_index("dataset")
     applied = "; ".join(f"{DATASET_NAMES[r.dataset]}: optimal {r.optimal_b}, "
                         f"B* {'none' if pd.isna(r.critical_b) else r.critical_b} "
@@ -123,8 +125,9 @@ def disagreements() -> pd.DataFrame:
     iv = runs[runs["dataset"] == "cifar10"].sort_values("B")
     rho = spearmanr(iv["B"], iv["gap"]).statistic
     top = iv.loc[iv["gap"].idxmax()]
-    ends = runs.sort_values("B").groupby("dataset", sort=False)["epoch_time"]
+    ends = runs.sort_values("B").groupby("dataset")["epoch_time"]
     speedups = (ends.first() / ends.last()).round(0)  # B = 1 over the largest B
+    speedups = speedups.reindex(in_registry_order(speedups.index))
     rows = [
         ("Table VI, Eq. (6)", f"B* ∝ N^{paper.CRITICAL_EXPONENT}", f"Table VI: {claims_landscape.paper_exponent()}"),
         ("§IV-D vs Table V", f"without LR scaling, B = 512 loses {paper.LSR_TEXT_DROP} pp",

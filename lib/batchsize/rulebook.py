@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .critical import FAILED, MEASURED, critical_batch_size
-from .datasets import DATASET_NAMES
+from .datasets import DATASET_NAMES, in_registry_order
 from .paper_tables import ACC_PARTLY_TOL, ACC_TOL
 from .runtable import cells, trained
 from .stats import PARTLY, REPRODUCED, NotTestable, difference
@@ -53,11 +53,12 @@ def runs_of(tables: dict, name: str = "accuracy") -> pd.DataFrame:
 
 
 def datasets_in(runs: pd.DataFrame, wanted: Sequence[str] | None = None) -> list[str]:
-    """The data sets of `wanted` (default: all) that `runs` has; `NotTestable` when it has none of them."""
+    """The data sets of `wanted` (default: all) that `runs` has, in the registry's order (as every claim text lists
+    them); `NotTestable` when it has none of them."""
     names = [d for d in (wanted or runs["dataset"].unique()) if d in set(runs["dataset"])]
     if not names:
         raise NotTestable(f"no runs of {', '.join(wanted or [])}")
-    return names
+    return in_registry_order(names)
 
 
 def best_b(part: pd.DataFrame) -> tuple[int, set[int]]:

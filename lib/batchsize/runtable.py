@@ -8,7 +8,10 @@ import numpy as np
 import pandas as pd
 
 from .critical import MEASURED, MIN_TRAINED, cell_status
-from .datasets import SYNTHETIC  # noqa: F401  (the rules and analyses take the synthetic sets' names from here)
+from .datasets import (
+    SYNTHETIC,  # noqa: F401  (the rules and analyses take the synthetic sets' names from here)
+    registry_position,
+)
 from .run import trained
 from .stats import NotTestable, estimate
 
@@ -39,6 +42,13 @@ def mean_by_batch(table: pd.DataFrame, columns: tuple[str, ...] = ("test_acc", "
         if trained_only and metrics:
             means[metrics] = table[learned].groupby(list(by))[metrics].mean().reindex(means.index)
     return means.reset_index()
+
+
+def registry_sorted(table: pd.DataFrame, column: str = "dataset") -> pd.DataFrame:
+    """`table`'s rows with its data sets in the registry's order (stable within one, a fresh index): the one order
+    in which every table, claim text and caption lists data sets (a groupby sorts them by id: CIFAR-10 first)."""
+    return table.sort_values(column, key=lambda names: names.map(registry_position), kind="stable",
+                             ignore_index=True)
 
 
 def cells(runs: pd.DataFrame, column: str = "test_acc", by: tuple[str, ...] = ("dataset", "batch_size"),

@@ -6,7 +6,7 @@ quantity from a table's column name.
 - R²: 3 decimals; a p-value: 2 significant digits;
 - measurements that span orders of magnitude (losses, sharpness, eigenvalues, variances, noise scales, seconds):
   3 significant digits;
-- learning rates: as given (0.001, 0.0078);
+- learning rates: 3 significant digits, no trailing zeros (0.001, 0.00283 for √-scaled 0.00282843, 0.0078);
 - counts and sizes: whole numbers with thousands separated (5,000, 60,000); a batch size never (B = 1024, as the
   paper writes it);
 - a minus sign is a minus (−), a sign only where `sign` asks for it and never on a zero (no "+0.00").
@@ -25,7 +25,7 @@ MISSING = "—"
 # name, a batch size (`batch`).
 _COLUMNS = [
     (r"\((pp|%)\)", "pp"),  # a unit in the name decides: "loss vs best (pp)" is percentage points, not a loss
-    (r"ratio|×|÷|speed|factor", "ratio"),
+    (r"ratio|×|÷| / |speed|factor", "ratio"),  # "B_noise / B*" is a ratio, not a batch size
     (r"\b(updates|steps)\b", "count"),  # before the batch size: "B = 32 updates" counts updates
     (r"(^|[\s(])(b|b\*|batch[\s_]size|trained b|b small|b large|optimal[\s_]b|critical[\s_]b)($|[\s)])", "batch"),
     (r"r²|r2\b", "r2"),
@@ -44,6 +44,11 @@ def quantity_of(column: str) -> str:
     return next((quantity for pattern, quantity in _COLUMNS if re.search(pattern, name)), "value")
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 seed', '3 seeds', '1,000 runs': a count with its noun in the right number (never "1 runs" or "seed(s)")."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def number(value: object, quantity: str = "value", sign: bool = False, decimals: int = 2) -> str:
     """`value` in the house style for its `quantity` (see the module); `decimals` for a plain `value`."""
     if value is None or isinstance(value, str):
@@ -55,8 +60,9 @@ def number(value: object, quantity: str = "value", sign: bool = False, decimals:
         return "∞" if value > 0 else "−∞"
     if quantity in ("batch", "count") or (quantity == "value" and value.is_integer() and decimals == 0):
         text = f"{value:.0f}" if quantity == "batch" else f"{value:,.0f}"
-    elif quantity == "lr":
-        text = f"{value:g}"
+    elif quantity == "lr":  # never Python's 3.12e-05, never a padded 0.00100
+        text = _significant(value, SIGNIFICANT["measure"])
+        text = text.rstrip("0").rstrip(".") if "." in text else text
     elif quantity == "p":
         text = _p_value(value)
     elif quantity in SIGNIFICANT:

@@ -12,7 +12,7 @@ from scipy import stats
 
 from . import paper
 from .datasets import DATASET_NAMES, SECTION_OF, SYNTHETIC
-from .runtable import cells, full_size, mean_by_batch, trained
+from .runtable import cells, full_size, mean_by_batch, registry_sorted, trained
 from .stats import Estimate, difference, log_estimate, pearson_log_b_gap, ratio
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def sharpness_ratios(sharp: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFr
     with the Welch interval on the log scale (`stats.ratio`); no ratio (NaN, `positive` no) where a value is not
     positive (an estimate such as Hutchinson's trace can be). The report's sharpness claims judge these rows."""
     rows = []
-    for name, part in sharp.groupby("dataset"):
+    for name, part in registry_sorted(sharp).groupby("dataset", sort=False):
         small, large = sharpness_pair(name, part["batch_size"])
         if small == large:
             continue
@@ -65,7 +65,7 @@ def rank_agreement(sharp: pd.DataFrame, first: str, second: str) -> pd.DataFrame
     """Whether two sharpness measures order the batch sizes of each data set the same way: the B from the
     flattest to the sharpest by each measure's seed mean, and Kendall's τ between the two sets of means."""
     rows = []
-    for name, part in sharp.groupby("dataset"):
+    for name, part in registry_sorted(sharp).groupby("dataset", sort=False):
         means = part.groupby("batch_size")[[first, second]].mean()
         if len(means) < 2:
             continue
@@ -132,7 +132,7 @@ def best_batch_sizes(runs: pd.DataFrame) -> pd.DataFrame:
     from .critical import critical_batch_size
 
     full = full_size(runs)
-    found = critical_batch_size(full, by=("dataset",))
+    found = registry_sorted(critical_batch_size(full, by=("dataset",)))
     at = cells(full).set_index(["dataset", "batch_size"])
     rows = []
     for r in found.itertuples():
@@ -184,7 +184,8 @@ def pearson_table(runs: pd.DataFrame) -> pd.DataFrame:
     rows = [{"data": "all data sets", **pearson_log_b_gap(runs[learned]), "at chance": int((~learned).sum())}]
     rows += [{"data": DATASET_NAMES[d], **pearson_log_b_gap(part[trained(part)]),
               "at chance": int((~trained(part)).sum())}
-             for d, part in runs.groupby("dataset") if part.loc[trained(part), "batch_size"].nunique() > 2]
+             for d, part in registry_sorted(runs).groupby("dataset", sort=False)
+             if part.loc[trained(part), "batch_size"].nunique() > 2]
     table = pd.DataFrame(rows)
     table["paper"] = [f"r = {paper.PEARSON_R}, p < {paper.PEARSON_P}"] + [""] * (len(table) - 1)
     return table
@@ -202,7 +203,7 @@ def gap_bound_table(runs: pd.DataFrame) -> pd.DataFrame:
     top = at["CI high"].fillna(at["gap"])
     worst = at.loc[top.groupby(at["dataset"]).idxmax()].reset_index(drop=True)
     worst[f"below {paper.GAP_BOUND:g}%"] = (worst["CI high"] < paper.GAP_BOUND) & (worst["status"] == MEASURED)
-    return worst.drop(columns=["runs"])
+    return registry_sorted(worst.drop(columns=["runs"]))
 
 
 def matched_curves(curves: pd.DataFrame) -> pd.DataFrame:
@@ -302,8 +303,9 @@ def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: 
                      "B_noise": ours.mean, "CI low": ours.low, "CI high": ours.high, "seeds": ours.n,
                      "not estimable": int(part["b_noise"].isna().sum()), "B_noise / B*": ours.mean / scale,
                      "ratio CI low": ours.low / scale, "ratio CI high": ours.high / scale, "agreement": agreement})
-    return pd.DataFrame(rows, columns=["dataset", "N", "B*", "trained B", "B_noise", "CI low", "CI high", "seeds",
-                                       "not estimable", "B_noise / B*", "ratio CI low", "ratio CI high", "agreement"])
+    return registry_sorted(pd.DataFrame(rows, columns=[
+        "dataset", "N", "B*", "trained B", "B_noise", "CI low", "CI high", "seeds", "not estimable", "B_noise / B*",
+        "ratio CI low", "ratio CI high", "agreement"]))
 
 
 def precision_check_cells(runs: pd.DataFrame) -> pd.DataFrame:
@@ -334,7 +336,7 @@ def protocol_table(runs: pd.DataFrame, gap_threshold: float | None = None) -> pd
     from .protocol import adjust_for_gap, recommend_batch_size
 
     best = critical_batch_size(runs, by=("dataset",)).set_index("dataset")
-    acc, gap = cells(runs), cells(runs, "gap").set_index(["dataset", "batch_size"])["gap"]
+    acc, gap = registry_sorted(cells(runs)), cells(runs, "gap").set_index(["dataset", "batch_size"])["gap"]
     rows = []
     for name, part in acc.groupby("dataset", sort=False):
         first = runs[runs["dataset"] == name].iloc[0]
@@ -343,7 +345,7 @@ def protocol_table(runs: pd.DataFrame, gap_threshold: float | None = None) -> pd
         at = part.iloc[(part["batch_size"] - advice.batch_size).abs().argmin()]
         failed = at["status"] == FAILED  # no accuracy or gap there: its runs are failures, not a mean
         there, acc_there = (np.nan, np.nan) if failed else (gap[name, at["batch_size"]], at["test_acc"])
-        rule = ("most runs did not train at this B" if failed else
+        rule = ("at least half the runs did not train at this B" if failed else
                 adjust_for_gap(int(at["batch_size"]), advice.lr, float(there), gap_threshold).reason)
         peak = best.loc[name, "peak_acc"]
         rows.append({"dataset": name, "N (train)": int(first["train_size"]), "candidates": advice.candidates,

@@ -13,9 +13,10 @@ import pandas as pd
 
 from .critical import FAILED, MEASURED
 from .run import ACCURACY_TARGET, trained
-from .runtable import cells
+from .runtable import cells, registry_sorted
 from .stats import Estimate, ratio
 from .store import REPO_ROOT
+from .style import counted
 
 
 def converged(part: pd.DataFrame) -> pd.Series:
@@ -198,7 +199,10 @@ def _epochs(ends: list[pd.DataFrame]) -> tuple[Estimate | None, str]:
     a run of the small end never converged."""
     small, large = ends
     if not converged(small).all():
-        return None, f"; B = {small['batch_size'].iloc[0]} did not reach {ACCURACY_TARGET:g} % in every run"
+        reached = int(converged(small).sum())
+        return None, (f"; B = {small['batch_size'].iloc[0]} reached {ACCURACY_TARGET:g} % in {reached} of "
+                      f"{len(small)} runs" if reached else f"; no run at B = {small['batch_size'].iloc[0]} reached "
+                      f"{ACCURACY_TARGET:g} %")
     epochs = large["first_epoch_above_80"].fillna(large["epochs_run"] + 1)
     note = f"; {LOWER_BOUND}: B = {large['batch_size'].iloc[0]} never reached it in some runs" \
         if not converged(large).all() else ""
@@ -241,7 +245,42 @@ def speed_ratios(runs: pd.DataFrame, speed: pd.DataFrame | None) -> pd.DataFrame
                     f"{what} CI high": found.high if found.n > 1 else np.nan, f"{what} n": found.n,
                     f"{what} note": (note + left_out).removeprefix("; ")}
         rows.append(row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    return registry_sorted(table) if rows else table
+
+
+RATIOS = {PER_EPOCH: "per-epoch speed-up (×)", EPOCHS: "epochs, large ÷ small (×)",
+          WALL_CLOCK: "wall-clock speed-up (×)"}  # each ratio of `speed_ratios` as a page heads it
+
+
+def speed_ratios_shown(ratios: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """`speed_ratios` as a page shows it, narrow enough for the text column: per data set its ends, the three
+    ratios (each interval beside its mean, for `book.styled` to fold), their n in one cell and the numbers of its
+    notes; and the notes, numbered, each once (a benchmark's source that two ratios of a row give, or a failed B
+    left out of all three, is one note) and naming the ratios it is about unless it is about all three."""
+    about: dict[str, list[str]] = {}  # a note -> the ratios that give it
+    marks = []
+    for _, row in ratios.iterrows():
+        mine = []
+        for what in RATIOS:
+            for note in filter(None, row[f"{what} note"].split("; ")):
+                about.setdefault(note, []).append(what)
+                mine += [] if note in mine else [note]
+        marks.append(mine)
+    numbered = {note: i for i, note in enumerate(about, 1)}
+    shown = pd.DataFrame({"dataset": ratios["dataset"],
+                          "B: small → large": [f"{s} → {la}" for s, la in zip(ratios["small B"], ratios["large B"],
+                                                                               strict=True)]})
+    for what, header in RATIOS.items():
+        shown[header] = ratios[what]
+        shown[f"{header} CI low"], shown[f"{header} CI high"] = ratios[f"{what} CI low"], ratios[f"{what} CI high"]
+    shown["n (each ratio)"] = [" / ".join(str(int(row[f"{what} n"])) for what in RATIOS)
+                               for _, row in ratios.iterrows()]
+    shown["notes"] = [", ".join(str(i) for i in sorted(numbered[note] for note in mine)) for mine in marks]
+    notes = [f"{numbered[note]}. " + ("" if set(whats) == set(RATIOS) else
+                                    " and ".join(RATIOS[w].removesuffix(" (×)") for w in dict.fromkeys(whats)) + ": ")
+             + note for note, whats in about.items()]
+    return shown, notes
 
 
 def ratio_text(row: pd.Series, what: str) -> str:
@@ -269,7 +308,8 @@ def cnn_speed(path=CNN_BENCHMARK) -> pd.DataFrame:
     result = json.loads(Path(path).read_text())
     m = result["machine"]
     cpu = f"{m['cpu']} (bf16 {'native' if m.get('native_bf16') else 'emulated'})"
-    source = f"`benchmarks/cnn.py`, {cpu}, {m['torch_threads']} thread(s), {m['date'][:10]}, commit {m['commit']}"
+    threads = counted(int(m["torch_threads"]), "thread")
+    source = f"`benchmarks/cnn.py`, {cpu}, {threads}, {m['date'][:10]}, commit {m['commit']}"
     return pd.DataFrame([{"dataset": r["dataset"], "precision": r["precision"], "batch_size": r["batch_size"],
                           "img_s": r["all_img_s"], "cpu": cpu, "source": source} for r in result["rows"]])
 

@@ -1,7 +1,9 @@
 """Batch-size sliders: ipywidgets in a live kernel, and a kernel-free version for the static site.
 
-The static slider links an HTML range input to figures pre-rendered for every run (embedded as base64 PNG),
-with a few lines of inline JavaScript: no kernel, no widget library, no network.
+A choice is a data set, an LR rule and a batch size; each shows every seed of it (the reader should not take one
+seed for all), and its metrics as means over the seeds that trained, as every chapter counts them. The static
+slider links an HTML range input to figures pre-rendered for every choice (embedded as base64 PNG), with a few
+lines of inline JavaScript: no kernel, no widget library, no network.
 """
 
 from __future__ import annotations
@@ -10,51 +12,80 @@ import base64
 import io
 import json
 import os
+import re
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import panels
-from .datasets import DATASET_NAMES, DATASET_SPECS
+from .captions import scale_text
+from .datasets import DATASET_NAMES, DATASET_SPECS, registry_position
+from .runtable import trained
+from .style import number
 
 STATIC_ENV = "BATCHSIZE_STATIC"  # set by `make book`: the site has no kernel, so show only the static slider
-METRICS = {"test_acc": "test acc (%)", "train_acc": "train acc (%)", "gap": "gap Δ (pp)", "lr": "peak LR",
-           "median_epoch_time": "epoch time (s)", "first_epoch_above_80": "first epoch > 80%"}
+METRICS = {"test_acc": ("test acc (%)", "pp"), "train_acc": ("train acc (%)", "pp"), "gap": ("gap Δ (pp)", "pp"),
+           "lr": ("peak LR", "lr"), "median_epoch_time": ("epoch time (s)", "seconds"),
+           "first_epoch_above_80": ("first epoch > 80%", "count")}  # column -> label, quantity (`style.number`)
+CAPTION = ("Learning curves of every seed of the chosen data set, LR rule and B, one colour per seed (test set "
+           "solid, training set dashed); above the figure, the runs' scale and each metric's mean over the seeds "
+           "that trained, with the seeds' range; a run that ended at chance is named and left out of the means.")
 
 
 def live_kernel() -> bool:
     return os.environ.get(STATIC_ENV, "") not in ("1", "true", "yes")
 
 
-def run_figure(history: pd.DataFrame, run: pd.Series) -> plt.Figure:
-    """Learning curves (accuracy and loss) of one run, all seeds of it: what both sliders show. The training set
-    is drawn at the epochs it was evaluated (`DatasetSpec.train_eval_every`), joined across the others."""
-    fig, (acc, loss) = plt.subplots(1, 2, figsize=(9, 3.2))
-    for column, style in (("train_acc", "--"), ("test_acc", "-")):
-        curve = history.dropna(subset=[column])
-        acc.plot(curve["epoch"], curve[column], style, marker=".", label=panels.LABELS[column].split(" (")[0])
+def run_figure(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure:
+    """Learning curves (accuracy and loss) of every seed of one choice (`runs`: its runs), one colour per seed (a
+    run that ended at chance says how), the test set solid and the training set dashed; one legend below both
+    panels, clear of the curves. The training set is drawn at the epochs it was evaluated
+    (`DatasetSpec.train_eval_every`), joined across the others."""
+    fig, (acc, loss) = plt.subplots(1, 2, figsize=(9, 3.6))
+    runs = runs.assign(learned=trained(runs)).sort_values("seed")
+    for i, run in enumerate(runs.itertuples()):
+        curves = history[history["key"] == run.key]
+        label = f"seed {run.seed}" + ("" if run.learned else f" ({getattr(run, 'outcome', 'diverged')})")
+        for ax, metric in ((acc, "acc"), (loss, "loss")):
+            for split, style in (("train", "--"), ("test", "-")):
+                curve = curves.dropna(subset=[f"{split}_{metric}"])
+                ax.plot(curve["epoch"], curve[f"{split}_{metric}"], style, color=f"C{i}", marker=".",
+                        label=label if split == "test" and ax is acc else None)
     acc.set(xlabel="epoch", ylabel="accuracy (%)", ylim=(0, 100))
-    acc.legend(fontsize="small")
-    for column, style in (("train_loss", "--"), ("test_loss", "-")):
-        curve = history.dropna(subset=[column])
-        loss.plot(curve["epoch"], curve[column], style, marker=".", label=column.replace("_", " "))
     loss.set(xlabel="epoch", ylabel="cross-entropy", yscale="log")
-    loss.legend(fontsize="small")
-    fig.suptitle(f"{DATASET_NAMES.get(run['dataset'], run['dataset'])}, B = {run['batch_size']}, "
-                 f"LR rule {run['lr_rule']}")
-    fig.tight_layout()
+    first = runs.iloc[0]
+    fig.suptitle(f"{DATASET_NAMES.get(first['dataset'], first['dataset'])}, B = {first['batch_size']}, "
+                 f"LR rule {first['lr_rule']}: {len(runs)} seed{'s' if len(runs) != 1 else ''} (test set solid, "
+                 "training set dashed)")
+    fig.legend(loc="lower center", ncol=min(len(runs), 5), fontsize="small", frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
 
-def metrics_text(run: pd.Series) -> str:
-    parts = []
-    for column, label in METRICS.items():
-        value = run.get(column)
-        parts.append(f"{label}: {'—' if pd.isna(value) else f'{value:.4g}'}")
-    if run.get("diverged"):
-        parts.append("DIVERGED")
+def metrics_text(runs: pd.DataFrame) -> str:
+    """One choice's runs in words: their scale (`captions.scale_text`, as every caption says it), the runs that ended
+    at chance, and each metric's mean over the seeds that trained with the seeds' range (a count: its range)."""
+    learned = trained(runs)
+    parts = [re.sub(r"\*\*|`", "", scale_text(runs))]  # plain text: the static page shows it as text
+    if not learned.all():
+        parts.append("ended at chance, left out: " + ", ".join(
+            f"seed {r['seed']} ({r.get('outcome', 'diverged')})" for _, r in runs[~learned].iterrows()))
+    for column, (label, quantity) in METRICS.items():
+        values = runs.loc[learned, column].dropna() if column in runs else pd.Series(dtype=float)
+        parts.append(f"{label}: {_over_seeds(values, quantity)}"
+                     + (f" ({len(values)} of {int(learned.sum())} seeds)" if 0 < len(values) < learned.sum() else ""))
     return " · ".join(parts)
+
+
+def _over_seeds(values: pd.Series, quantity: str) -> str:
+    """'98.12 (seeds 97.90 to 98.30)': the mean and the range; one value where the seeds agree; a count's range."""
+    if values.empty:
+        return "—"
+    low, high = number(values.min(), quantity), number(values.max(), quantity)
+    if quantity == "count":
+        return low if low == high else f"{low}–{high}"
+    mean = number(values.mean(), quantity)
+    return mean if low == high else f"{mean} (seeds {low} to {high})"
 
 
 def _png(fig: plt.Figure) -> str:
@@ -69,28 +100,28 @@ def _paper_warmup(dataset: str, batch_size: int) -> int:
     return spec.warmup_epochs if batch_size >= spec.warmup_from_batch else 0
 
 
-def _one_seed(table: pd.DataFrame) -> pd.DataFrame:
-    """The first seed of each choice. A warmup other than the paper's rule is part of the LR rule's name, so that
-    runs differing only in warmup (CIFAR-10 linear with and without) are separate choices, not one slider stop."""
+CHOICE = ["dataset", "lr_rule", "batch_size"]
+
+
+def _choices(table: pd.DataFrame) -> pd.DataFrame:
+    """The runs, sorted by choice (`CHOICE`: every seed of one is one slider stop; data sets in the registry's
+    order). A warmup other than the paper's rule is part of the LR rule's name, so that runs differing only in
+    warmup (CIFAR-10 linear with and without) are separate choices, not one slider stop."""
     if "warmup_epochs" in table:
         extra = [w != _paper_warmup(d, b) and w > 0 for d, b, w in
                  zip(table["dataset"], table["batch_size"], table["warmup_epochs"], strict=True)]
         table = table.assign(lr_rule=[f"{r} + {w}-epoch warmup" if x else r for r, w, x in
                                       zip(table["lr_rule"], table["warmup_epochs"], extra, strict=True)])
-    first = table[table["seed"] == table["seed"].min()]
-    return first.drop_duplicates(["dataset", "lr_rule", "batch_size"]).sort_values(["dataset", "lr_rule",
-                                                                                    "batch_size"])
+    return table.sort_values([*CHOICE, "seed"], key=lambda c: c.map(registry_position) if c.name == "dataset" else c)
 
 
 def static_slider(table: pd.DataFrame, history: pd.DataFrame, element_id: str = "bs-explorer") -> str:
-    """HTML: a data-set and LR-rule choice and a batch-size slider over pre-rendered runs (first seed)."""
-    runs = _one_seed(table)
+    """HTML: a data-set and LR-rule choice and a batch-size slider over pre-rendered choices (every seed)."""
+    runs = _choices(table)
     views, combos = {}, {}
-    for _, run in runs.iterrows():
-        name = f"{run['dataset']}|{run['lr_rule']}|{run['batch_size']}"
-        views[name] = {"png": _png(run_figure(history[history["key"] == run["key"]], run)),
-                       "metrics": metrics_text(run)}
-        combos.setdefault(f"{run['dataset']}|{run['lr_rule']}", []).append(int(run["batch_size"]))
+    for (dataset, rule, b), part in runs.groupby(CHOICE, sort=False):
+        views[f"{dataset}|{rule}|{b}"] = {"png": _png(run_figure(history, part)), "metrics": metrics_text(part)}
+        combos.setdefault(f"{dataset}|{rule}", []).append(int(b))
     datasets = list(dict.fromkeys(runs["dataset"]))
     option = lambda v, label: f'<option value="{v}">{label}</option>'
     return f"""
@@ -144,7 +175,7 @@ def live_slider(table: pd.DataFrame, history: pd.DataFrame):
     import ipywidgets as w
     from IPython.display import display
 
-    runs = _one_seed(table)
+    runs = _choices(table)
     dataset = w.Dropdown(options=[(DATASET_NAMES.get(d, d), d) for d in dict.fromkeys(runs["dataset"])],
                          description="data set")
     rule = w.Dropdown(options=list(dict.fromkeys(runs["lr_rule"])), description="LR rule")
@@ -153,7 +184,7 @@ def live_slider(table: pd.DataFrame, history: pd.DataFrame):
 
     def choices(*_) -> None:  # the new choice's B, at the one nearest (in log B) to the B shown before
         part = runs[(runs["dataset"] == dataset.value) & (runs["lr_rule"] == rule.value)]
-        shown, offered = size.value, [int(b) for b in part["batch_size"]] or [0]
+        shown, offered = size.value, [int(b) for b in part["batch_size"].unique()] or [0]
         size.options = offered
         size.value = min(offered, key=lambda b: abs(np.log2(max(b, 1)) - np.log2(max(shown, 1))))
 
@@ -165,9 +196,8 @@ def live_slider(table: pd.DataFrame, history: pd.DataFrame):
             if part.empty:
                 print("no run for this choice")
                 return
-            run = part.iloc[0]
-            print(metrics_text(run))
-            display(run_figure(history[history["key"] == run["key"]], run))
+            print(metrics_text(part))
+            display(run_figure(history, part))
             plt.close("all")
 
     for control in (dataset, rule):
