@@ -57,7 +57,7 @@ def test_matched_steps_compares_at_equal_updates_and_equal_epochs_and_says_if_th
 
 def sharpness(values: dict[int, tuple[float, float]]) -> pd.DataFrame:
     return pd.DataFrame([{"dataset": "synthetic-1k", "batch_size": b, "seed": s, "lam": lam * (1 + 0.05 * i),
-                          "trace": tr * (1 + 0.05 * i)}
+                          "trace": tr * (1 + 0.05 * i), "outcome": "trained"}
                          for b, (lam, tr) in values.items() for i, s in enumerate(SEEDS)])
 
 
@@ -73,6 +73,19 @@ def test_sharpness_ratios_and_whether_two_measures_rank_the_batch_sizes_alike():
     assert not ranks["same order"] and ranks["order by trace"] == [512, 256, 32] and ranks["Kendall τ"] == -1.0
     ratios = summaries.sharpness_ratios(crossed, ("trace",)).iloc[0]
     assert not ratios["positive"] and np.isnan(ratios["ratio"])  # a negative trace estimate has no ratio
+
+
+def test_a_run_that_did_not_train_is_no_minimum_to_compare():
+    """CIFAR-10's B = 512 seed 44 ended at chance with an ε-sharpness a thirtieth of its siblings': averaged in, it
+    would make the large batch look flat. Ratios and rankings read the runs that trained only."""
+    sharp = sharpness({32: (1.0, 10.0), 512: (4.0, 50.0)})
+    collapsed = (sharp["batch_size"] == 512) & (sharp["seed"] == SEEDS[-1])
+    flat = sharp.assign(lam=sharp["lam"].where(~collapsed, 0.01), trace=sharp["trace"].where(~collapsed, 0.1))
+    kept = summaries.sharpness_ratios(flat.assign(outcome=np.where(collapsed, "collapsed", "trained")), ("lam",))
+    assert kept.iloc[0]["ratio"] > 3.5 and kept.iloc[0]["seeds"] == len(SEEDS) - 1
+    assert summaries.sharpness_ratios(flat, ("lam",)).iloc[0]["ratio"] < 1.5  # had it counted as trained
+    ranks = summaries.rank_agreement(flat.assign(outcome=np.where(collapsed, "collapsed", "trained")), "lam", "trace")
+    assert ranks.iloc[0]["order by lam"] == [32, 512]
 
 
 def test_sharpness_ratios_compare_the_papers_pair_of_each_data_set():

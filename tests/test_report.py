@@ -692,7 +692,8 @@ def sharpness(values: dict[int, float], per_set: dict[str, float] | None = None)
     largest = max(values)
     rows = [{"dataset": d, "batch_size": b, "seed": s,
              "epsilon_sharpness": v * (1 + 0.05 * i) * ((per_set or {}).get(d, 1.0) if b == largest else 1.0),
-             "hessian_top_eigenvalue": v * (1 + 0.05 * i) * ((per_set or {}).get(d, 1.0) if b == largest else 1.0)}
+             "hessian_top_eigenvalue": v * (1 + 0.05 * i) * ((per_set or {}).get(d, 1.0) if b == largest else 1.0),
+             "outcome": "trained"}
             for d in runtable.SYNTHETIC for b, v in values.items() for i, s in enumerate(SEEDS)]
     return pd.DataFrame(rows)
 
@@ -718,7 +719,7 @@ def test_sharpness_and_flat_vs_sharp():
 def image_sharpness(factors: dict[str, dict[int, float]]) -> pd.DataFrame:
     """Three seeds of both measures per image data set and B (32, 256, 512): 0.02 at B = 32 times `factors`."""
     return pd.DataFrame([{"dataset": d, "batch_size": b, "seed": s, "epsilon_sharpness": value * (1 + 0.05 * i),
-                          "hessian_top_eigenvalue": value * (1 + 0.05 * i)}
+                          "hessian_top_eigenvalue": value * (1 + 0.05 * i), "outcome": "trained"}
                          for d, by_b in factors.items() for b, value in {32: 0.02, **{k: 0.02 * f for k, f in
                                                                                      by_b.items()}}.items()
                          for i, s in enumerate(SEEDS)])

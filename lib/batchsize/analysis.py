@@ -128,7 +128,8 @@ def sharpness_table(chapter, weights: pd.DataFrame, epsilon: float = paper.SHARP
     for _, run in weights.iterrows():
         sharp, trace_ = sharpness_params(run, chapter.profile == "smoke", n_eval)
         rows.append({"dataset": run["dataset"], "batch_size": run["batch_size"], "seed": run["seed"],
-                     "test_acc": run["test_acc"], **measured(chapter, run, "sharpness", epsilon=epsilon, **sharp),
+                     "test_acc": run["test_acc"], "outcome": run["outcome"],
+                     **measured(chapter, run, "sharpness", epsilon=epsilon, **sharp),
                      **measured(chapter, run, "hessian_trace", **trace_)})
     return pd.DataFrame(rows)
 

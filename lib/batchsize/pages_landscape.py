@@ -11,6 +11,7 @@ from IPython.display import Markdown, display
 
 from . import analysis, book, findings, panels, paper, plots_landscape, summaries
 from .datasets import DATASET_NAMES, SYNTHETIC
+from .runtable import trained
 
 if TYPE_CHECKING:
     from .book import Chapter
@@ -42,11 +43,17 @@ def sharpness(chapter: Chapter, every_seed: pd.DataFrame, epsilon: float | None,
     the ratios of the paper's pair of B that the report's sharpness claims judge; returns the measures."""
     epsilon = paper.SHARPNESS_EPSILON if epsilon is None else epsilon
     sharp = analysis.sharpness_table(chapter, every_seed, epsilon, n_eval)
-    book.publish(plots_landscape.sharpness_panels(sharp, analysis.SHARPNESS_METRICS, paper.SHARPNESS),
+    learned = trained(sharp)
+    left_out = "; ".join(f"{DATASET_NAMES[r.dataset]} B = {r.batch_size} seed {r.seed} ({r.outcome})"
+                         for r in sharp[~learned].itertuples())
+    book.publish(plots_landscape.sharpness_panels(sharp[learned], analysis.SHARPNESS_METRICS, paper.SHARPNESS),
                  f"Sharpness against B on each data set, ε = {epsilon:g} (log scale where every value is positive); "
                  f"open squares (first panel): the paper's S(ε = {paper.SHARPNESS_EPSILON:g}) for B = 32 and 512. The "
                  "data hold each trace estimate's standard error (`hessian_trace_se`) and the number of test examples "
-                 "(`n_eval`).", sharp, "Sharpness", runs=every_seed)
+                 "(`n_eval`)" + (f"; and the runs left out here and below because they did not train (a "
+                                 f"constant predictor's weights are no minimum to compare): {left_out}." if left_out
+                                 else "."),
+                 sharp, "Sharpness", runs=every_seed)
     ratios = summaries.sharpness_ratios(sharp, analysis.SHARPNESS_METRICS).replace({"metric": panels.LABELS})
     book.publish(book.styled(ratios.rename(columns={"metric": "measure"})),
                  "Sharpness of the paper's large B over B = 32 (512 on synthetic data, as Fig 9; 256 on MNIST, as Fig "

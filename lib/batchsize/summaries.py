@@ -45,9 +45,11 @@ def sharpness_pair(dataset: str, batch_sizes: pd.Series) -> tuple[int, int]:
 def sharpness_ratios(sharp: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
     """Each measure at the large over the small B of each data set (`sharpness_pair`): geometric mean over seeds
     with the Welch interval on the log scale (`stats.ratio`); no ratio (NaN, `positive` no) where a value is not
-    positive (an estimate such as Hutchinson's trace can be). The report's sharpness claims judge these rows."""
+    positive (an estimate such as Hutchinson's trace can be). Over the runs that trained: a run at chance ends as a
+    constant predictor, whose weights are not the minimum the claims compare. The report's sharpness claims judge
+    these rows."""
     rows = []
-    for name, part in registry_sorted(sharp).groupby("dataset", sort=False):
+    for name, part in registry_sorted(sharp[trained(sharp)]).groupby("dataset", sort=False):
         small, large = sharpness_pair(name, part["batch_size"])
         if small == large:
             continue
@@ -63,9 +65,10 @@ def sharpness_ratios(sharp: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFr
 
 def rank_agreement(sharp: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
     """Whether two sharpness measures order the batch sizes of each data set the same way: the B from the
-    flattest to the sharpest by each measure's seed mean, and Kendall's τ between the two sets of means."""
+    flattest to the sharpest by each measure's seed mean, and Kendall's τ between the two sets of means; over the
+    runs that trained, as `sharpness_ratios`."""
     rows = []
-    for name, part in registry_sorted(sharp).groupby("dataset", sort=False):
+    for name, part in registry_sorted(sharp[trained(sharp)]).groupby("dataset", sort=False):
         means = part.groupby("batch_size")[[first, second]].mean()
         if len(means) < 2:
             continue
