@@ -30,7 +30,7 @@ store = None  # None: results/<profile>
 batch_sizes = None  # None: the profile's ablation batch sizes
 
 # %% tags=["remove-input"]
-from batchsize import book, pages_training, paper, summaries
+from batchsize import analysis, book, pages_training, paper, summaries
 from batchsize.config import make_config
 from batchsize.style import counted
 
@@ -64,3 +64,16 @@ pages_training.cifar_lr_rules(cifar)
 
 # %% tags=["hide-input"]
 pages_training.first_updates(chapter, mnist)
+
+# %% [markdown]
+# ## MNIST at its largest batch size: which ingredient do the failures follow?
+#
+# The paper's recipe at MNIST's largest B combines three things: the linear rule's peak LR, the warm-up's length
+# and the batch size itself. The `mnist-largest-batch` sweep changes one ingredient at a time on the first three
+# seeds — the square-root rule and no scaling (a lower peak LR), and a warm-up twice as long (the same peak,
+# reached half as fast per update) — and adds seeds of the recipe itself, so that its failure rate has an
+# interval. Goyal et al. {cite}`goyal2017` hold the linear rule with a gradual warm-up up to B = 8k, in a network
+# with batch normalization; this one has none.
+
+# %% tags=["hide-input"]
+pages_training.largest_batch_ingredients(analysis.largest_batch_runs(chapter, recipe_only=False))

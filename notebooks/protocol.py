@@ -35,9 +35,8 @@ gap_threshold = None  # line 11: halve B when Δ exceeds this (points); None: th
 
 # %% tags=["remove-input"]
 import pandas as pd
-from IPython.display import Markdown, display
 
-from batchsize import book, findings, paper, summaries
+from batchsize import book, pages_training, paper
 from batchsize.datasets import PAPER_SECTIONS
 
 chapter = book.Chapter(list(PAPER_SECTIONS), profile, device, seeds, data_dir, store, batch_sizes)
@@ -45,11 +44,4 @@ runs = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True
 book.glue(**paper.quoted())
 
 # %% tags=["hide-input"]
-threshold = paper.PROTOCOL_GAP if gap_threshold is None else gap_threshold
-protocol = summaries.protocol_table(runs, threshold)
-book.publish(book.styled(protocol, 4),
-             "Algorithm 2 applied to each data set (N = our training examples, η₀ and B₀ from Table II), beside "
-             "the measured accuracies: what the protocol would have cost against the best B we measured, and "
-             f"whether its gap rule (Δ > {threshold:g} pp) would have fired there.", protocol, "Algorithm 2",
-             runs=runs)
-display(Markdown(findings.protocol_text(protocol)))
+pages_training.protocol(runs, gap_threshold)

@@ -424,7 +424,11 @@ def test_largest_batch_runs_reads_every_finished_seed_of_the_recipe_and_no_varia
     runs = analysis.largest_batch_runs(Chapter())
     assert [(c.seed, c.batch_size, c.lr_rule, c.warmup_epochs) for c in read["configs"]] == [
         (42, 1024, "linear", 5), (45, 1024, "linear", 5)]
-    assert read["profile"] == "paper" and set(runs["section"]) == {"mnist-largest-batch"}
+    assert read["profile"] == "paper" and set(runs["section"]) == {"mnist-largest-batch"} and runs["recipe"].all()
+    every = analysis.largest_batch_runs(Chapter(), recipe_only=False)  # and the changes of one ingredient
+    assert [(c.seed, c.lr_rule, c.warmup_epochs) for c in read["configs"]] == [
+        (42, "linear", 5), (42, "sqrt", 5), (42, "fixed", 5), (42, "linear", 10), (45, "linear", 5)]
+    assert list(every["recipe"]) == [True, False, False, False, True]
     Store.has = lambda self, config: False
     assert analysis.largest_batch_runs(Chapter()).empty
 
@@ -437,8 +441,11 @@ def test_protocol_table_sets_algorithm_2_beside_the_measured_best_b():
     row = summaries.protocol_table(pd.DataFrame(rows)).iloc[0]
     assert (row["recommended B"], row["nearest measured B"], row["best B (ours)"]) == (16, 8, 32)
     assert row["loss vs best (pp)"] == pytest.approx(1.0) and "keep B" in row["gap rule"]
+    assert not row["gap rule fires"]
     fired = summaries.protocol_table(pd.DataFrame(rows), gap_threshold=0.5).iloc[0]
-    assert "halve B" in fired["gap rule"]
+    assert "halve B" in fired["gap rule"] and fired["gap rule fires"]
+    failed = pd.DataFrame(rows).assign(outcome=lambda t: t["outcome"].where(t["batch_size"] != 8, "collapsed"))
+    assert not summaries.protocol_table(failed, gap_threshold=0.5).iloc[0]["gap rule fires"]  # no gap to judge
 
 
 def test_cnn_epoch_speedups_are_rate_ratios_over_b1_from_the_benchmark_file(tmp_path):
@@ -508,10 +515,14 @@ def test_the_protocol_chapter_says_what_following_algorithm_2_costs():
                              "best B (ours)": [128, 64, 16], "loss vs best (pp)": [1.0, 0.0, float("nan")],
                              "status there": ["measured", "measured", "failed"],
                              "gap rule": ["gap 6.10 > 5.0: halve B", "gap 0.20 ≤ 5.0: keep B",
-                                          "at least half the runs did not train at this B"]})
+                                          "at least half the runs did not train at this B"],
+                             "gap rule fires": [True, False, False]})
     text = findings.protocol_text(protocol)
     assert "Small synthetic (1K): B = 16, 1.00 pp below the best B = 128" in text
     assert "MNIST: B = 64, the best B we measured" in text
     assert "CIFAR-10: B = 1024, where at least half the runs did not train" in text
     assert "The most it costs is 1.00 pp." in text and "fired on Small synthetic (1K)." in text
     assert findings.protocol_text(protocol.iloc[:0]).startswith("No data set")
+    # the decision is the table's, never read off its words: a rule that fires whatever its text says
+    reworded = protocol.assign(**{"gap rule": "exceeded", "gap rule fires": [False, True, False]})
+    assert "fired on MNIST." in findings.protocol_text(reworded)

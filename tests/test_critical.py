@@ -139,6 +139,17 @@ def test_bootstrap_over_seeds_judges_each_replicate_by_the_same_rule():
     assert below[64] == pytest.approx(7 / 27, abs=0.03)
 
 
+
+def test_bootstrap_lists_data_sets_in_the_registrys_order_with_the_same_draws():
+    """Table VI's bootstrap lists the data sets as every table does (the registry's order, not by id: CIFAR-10
+    first), and sorting them moves no frequency: each data set keeps the draws it had."""
+    table = pd.concat([runs({32: [92.0, 92.0, 92.0], 64: [92.0, 92.0, 89.0]}, dataset=d)
+                       for d in ("synthetic-1k", "mnist", "cifar10")])
+    spread = bootstrap_critical(table, n_boot=500, seed=1)
+    assert list(dict.fromkeys(spread["dataset"])) == ["synthetic-1k", "mnist", "cifar10"]
+    alone = bootstrap_critical(table[table["dataset"] == "cifar10"], n_boot=500, seed=1)
+    assert spread[spread["dataset"] == "cifar10"].reset_index(drop=True).equals(alone)  # the first group drawn
+
 def test_scaling_law_fit():
     exact = fit_scaling_law([1_000, 10_000, 100_000], [2 * 1_000**0.5, 2 * 10_000**0.5, 2 * 100_000**0.5])
     assert exact.slope == pytest.approx(0.5) and exact.prefactor == pytest.approx(2.0) and exact.n == 3

@@ -10,7 +10,7 @@ import re
 import pandas as pd
 import pytest
 
-from batchsize import overview, report, stats
+from batchsize import overview, report, rulebook, stats
 from batchsize.style import number, quantity_of
 from conftest import REPO
 
@@ -45,35 +45,26 @@ def test_a_columns_quantity_comes_from_its_name(column, quantity):
     assert quantity_of(column) == quantity
 
 
-def test_in_brief_reads_the_estimates_a_rule_wrote():
-    """Our number of a claim in a few characters: the means of `Estimate.text`'s estimates, or their range."""
-    one = stats.Estimate(-1.1, -2.2, -0.0, 5).text(" pp")
-    assert overview.in_brief(f"{one} from B = 8 to 512") == "−1.10 pp"
-    parts = "; ".join(f"{d}: {stats.Estimate(m, m - 0.1, m + 0.1, 5).text('×')} (B = 512 over 32)"
-                      for d, m in (("synthetic-10k", 0.65), ("synthetic-1k", 1.02)))
-    assert overview.in_brief(parts) == "0.65 to 1.02×"
-    assert overview.in_brief(f"Δ = {stats.Estimate(0.51, 0.51, 0.51, 1).text(' pp')} at B = 1024") == "0.51 pp"
-    assert overview.in_brief("r = 0.01 [-0.15, 0.16], p = 0.92, n = 157") == "r = 0.01"
-    assert overview.in_brief("best B = 256 (99.12% [98.90, 99.34] (n = 3)); tied with it: 1, 8") == "best B = 256"
-    assert overview.in_brief("9 of 21 B reproduced, 21 at least partly") == "9 of 21 batch sizes reproduced"
-    assert overview.in_brief("B* undefined at N = 800, 2,000: no B falls more than 1 pp") == "no B* at any N"
-    assert overview.in_brief("2 of 3 runs near random (≤ 15%) at B = 1024 (seed 42: 50.3%, seed 43: 10.0% (at "
-                             "chance)); the fall from the peak (B = 16): 52.90 pp [1.0, 99.0] (n = 3)"
-                             ) == "2 of 3 runs near random"
-    cost = "; ".join(f"{d}: B = 16, {stats.Estimate(v, v - 1, v + 1, 5).text(' pp')} behind the best B = 128"
-                     for d, v in (("Small synthetic (1K)", 1.0), ("MNIST", 0.13)))
-    assert overview.in_brief(cost) == "0.13 to 1.00 pp"  # what Algorithm 2 costs, not the best B
-    assert overview.in_brief("B = 1024 failed: 2 of 3 runs at chance") == "B = 1024 failed (2 of 3 runs at chance)"
-    slopes = "; ".join(f"{d} {stats.Estimate(v, v - 0.1, v + 0.1, 40).text(' pp per doubling')}"
-                       for d, v in (("MNIST", -0.02), ("CIFAR-10", -0.16)))
-    assert overview.in_brief(slopes) == "−0.16 to −0.02 pp per doubling"
-    assert overview.in_brief("onset at B = 256; falls below the best (B = 16): B = 32: 0.2 pp [−2.4, 2.7] (n = 2)"
-                             ) == "onset at B = 256"
-    assert overview.in_brief("synthetic-1k: none (paper 64); mnist: 1024 (paper 256); cifar10: 128 (paper 128)"
-                             ) == "none, 1024, 128"
-    assert overview.in_brief("2 of 3 runs failed (1 collapsed, 1 diverged; seeds 42, 43, 44): failure rate 67 % "
-                             "[9.4, 99.2] (Clopper–Pearson 95 %); the 1 that trained: 99.22% (n = 1, no interval)"
-                             ) == "2 of 3 runs failed"
+def test_a_rules_brief_is_its_numbers_in_a_few_characters_in_the_house_style():
+    """Our number of a claim in a few characters (`rulebook.brief`): one mean, or their range over the parts."""
+    assert rulebook.brief([-1.1], " pp") == "−1.10 pp" and rulebook.brief([1.02, 0.65], "×") == "0.65 to 1.02×"
+    assert rulebook.brief([-0.02, -0.16], " pp per doubling") == "−0.16 to −0.02 pp per doubling"
+    assert rulebook.brief([99.19, 99.32], "%") == "99.19 to 99.32%"
+    assert rulebook.brief([-1.111, -0.29]) == "−1.11 to −0.29"  # a slope: no unit
+    assert rulebook.brief([0.611, 0.74], quantity="r") == "0.61 to 0.74" and rulebook.brief([], " pp") == ""
+    assert rulebook.brief([1.5, 1.504], "×", at_least=True) == "≥ 1.50×"  # a lower bound, one value once rounded
+
+
+def test_the_findings_show_the_rules_brief_and_never_parse_its_text():
+    """The findings put the rule's `brief` beside the paper's value, whatever its full text says: a rule's wording
+    can change without the findings changing (they once re-read the numbers from the prose with regexes)."""
+    verdicts = verdicts_of({"mnist-optimum": V.REPRODUCED}, ours="best B = 256 (99.12% [98.90, 99.34] (n = 3))")
+    verdicts.loc[verdicts["claim"] == "mnist-optimum", "brief"] = "B = 64, as the paper's"
+    text = html.unescape(re.sub(r"<[^>]+>", "", overview.findings(verdicts, verdicts.iloc[:0], "")))
+    assert "MNIST is most accurate at B = 64 (ours: B = 64, as the paper's; the paper: B = 64)" in text
+    verdicts["brief"] = ""  # a rule with no short form: the paper's value alone, nothing read off its text
+    text = html.unescape(re.sub(r"<[^>]+>", "", overview.findings(verdicts, verdicts.iloc[:0], "")))
+    assert "MNIST is most accurate at B = 64 (the paper: B = 64)" in text and "99.12" not in text
 
 
 def test_every_claim_has_a_headline_in_words_and_a_section_of_evidence():
@@ -88,13 +79,15 @@ def test_every_claim_has_a_headline_in_words_and_a_section_of_evidence():
 
 
 def verdicts_of(found: dict[str, str], ours: str = "−1.10 pp [−2.20, −0.00] (n = 5)") -> pd.DataFrame:
-    """A verdict table as `report.evaluate` gives it, with the given verdict per claim id (not testable: a reason)."""
+    """A verdict table as `report.evaluate` gives it, with the given verdict per claim id (not testable: a reason,
+    and no brief)."""
     rows = []
     for claim in report.claims():
         verdict = found.get(claim.id, V.NOT_REPRODUCED)
         rows.append({"claim": claim.id, "where": claim.where, "statement": claim.text, "paper": claim.paper_value,
                      "ours": ("cannot be tested here: no cifar10 runs at B = 1024" if verdict == V.NOT_TESTABLE
                               else ours), "verdict": verdict, "tolerance": claim.tolerance,
+                     "brief": "" if verdict == V.NOT_TESTABLE else "−1.10 pp",
                      "chapter": claim.chapter, "evidence": claim.section})
     return pd.DataFrame(rows)
 

@@ -43,20 +43,23 @@ def test_bad_inputs():
 def test_gap_rule_halves_b_and_the_lr():
     step = adjust_for_gap(64, 0.002, 6.0)
     assert (step.batch_size, step.lr, step.retrain, step.warmup) == (32, pytest.approx(0.001), True, False)
+    assert step.fired
     assert adjust_for_gap(512, 0.016, 7.5).warmup  # 256 still needs warmup
     keep = adjust_for_gap(64, 0.002, 5.0)  # not above the threshold
-    assert (keep.batch_size, keep.lr, keep.retrain) == (64, 0.002, False)
+    assert (keep.batch_size, keep.lr, keep.retrain, keep.fired) == (64, 0.002, False, False)
     assert adjust_for_gap(64, 0.002, 3.0, threshold=2.0).batch_size == 32
     floor = adjust_for_gap(1, 1e-4, 20.0)
-    assert (floor.batch_size, floor.retrain) == (1, False) and "cannot be halved" in floor.reason
+    assert (floor.batch_size, floor.retrain, floor.fired) == (1, False, True) and "cannot be halved" in floor.reason
 
 
 def test_time_rule_doubles_b_when_slow_and_accurate():
     step = adjust_for_time(128, 0.004, wall_clock=100.0, budget=60.0, accuracy_acceptable=True)
-    assert (step.batch_size, step.lr, step.retrain, step.warmup) == (256, pytest.approx(0.008), True, True)
+    assert (step.batch_size, step.lr, step.retrain, step.warmup, step.fired) == (256, pytest.approx(0.008), True, True,
+                                                                                 True)
     for kwargs in (dict(wall_clock=50.0, budget=60.0, accuracy_acceptable=True),
                    dict(wall_clock=100.0, budget=60.0, accuracy_acceptable=False)):
         keep = adjust_for_time(128, 0.004, **kwargs)
-        assert (keep.batch_size, keep.lr, keep.retrain, keep.warmup) == (128, 0.004, False, False)
+        assert (keep.batch_size, keep.lr, keep.retrain, keep.warmup, keep.fired) == (128, 0.004, False, False, False)
     bounded = adjust_for_time(128, 0.004, 100.0, 60.0, True, upper_bound=200.0)
-    assert (bounded.batch_size, bounded.retrain) == (128, False) and "upper bound" in bounded.reason
+    assert (bounded.batch_size, bounded.retrain, bounded.fired) == (128, False, True)  # over budget, held at the bound
+    assert "upper bound" in bounded.reason

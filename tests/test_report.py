@@ -4,8 +4,9 @@ claim "not testable"."""
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import fisher_exact
 
-from batchsize import paper, paper_tables, report, rulebook, runtable, stats, summaries, timing
+from batchsize import findings, paper, paper_tables, report, rulebook, runtable, stats, summaries, timing
 from batchsize.datasets import DATASET_NAMES, IN_PAPER, in_registry_order
 
 SEEDS = (42, 43, 44)
@@ -39,12 +40,22 @@ def histories(table: pd.DataFrame, reached: dict[int, int], epochs: int = 10) ->
                          for _, run in table.iterrows() for e in range(1, epochs + 1)])
 
 
-def verdict(claim_id: str, **tables: pd.DataFrame) -> tuple[str, str]:
+def judged(claim_id: str, **tables: pd.DataFrame) -> pd.Series:
+    """The claim's row of `report.evaluate` on `tables` (given by name, a dash written as an underscore)."""
     dashed = ("lr_scaling", "cnn_speed", "mnist_largest_batch")  # table names with a dash
     tables = {k.replace("_", "-") if k in dashed else k: v for k, v in tables.items()}
     claim = next(c for c in report.claims() if c.id == claim_id)
-    row = report.evaluate([claim], tables, "paper").iloc[0]
+    return report.evaluate([claim], tables, "paper").iloc[0]
+
+
+def verdict(claim_id: str, **tables: pd.DataFrame) -> tuple[str, str]:
+    row = judged(claim_id, **tables)
     return row["ours"], row["verdict"]
+
+
+def brief(claim_id: str, **tables: pd.DataFrame) -> str:
+    """The rule's own short form of what it found (the findings' "ours: …"), beside its full text."""
+    return judged(claim_id, **tables)["brief"]
 
 
 def test_estimates_carry_a_t_interval_and_a_welch_difference():
@@ -170,6 +181,7 @@ def test_synthetic_trend_and_drops():
     assert verdict("synthetic-trend", accuracy=one_falls)[1] == stats.NOT_REPRODUCED  # was partly: "on some"
     ours, verdict_ = verdict("synthetic-trend", accuracy=falling[falling["dataset"] != "synthetic-50k"])
     assert verdict_ == stats.PARTLY and "no runs of Large synthetic (50K)" in ours  # a set we did not run cannot hold
+    assert brief("synthetic-trend", accuracy=two_fall) == "ρ = −0.97 to 0.00"  # every set's ρ, not the first's
     assert verdict("synthetic-drop-1k", accuracy=falling)[1] == stats.REPRODUCED  # 4.5 pp
     assert verdict("synthetic-drop-50k", accuracy=falling)[1] == stats.NOT_REPRODUCED  # 4.5 against 2.0: > 2×
     larger = synthetic({8: 95.0, 512: 91.2})
@@ -282,6 +294,7 @@ def test_one_rule_names_the_best_b_in_every_chapter_and_claim():
     assert summaries.protocol_table(mnist).iloc[0]["best B (ours)"] == 256
     ours, verdict_ = verdict("mnist-optimum", accuracy=mnist)
     assert ours.startswith("best B = 256") and "failed: B = 1024 (2 of 3 runs at chance)" in ours
+    assert brief("mnist-optimum", accuracy=mnist) == "best B = 256"
     assert verdict_ == stats.NOT_REPRODUCED  # B = 64 is below B = 256 by more than the seed spread here
     one_per_b = mnist[mnist["seed"] == SEEDS[0]]  # one seed: no B has an interval, none is the best
     assert verdict("mnist-optimum", accuracy=one_per_b)[1] == stats.NOT_TESTABLE
@@ -302,8 +315,10 @@ def test_mnist_floor_and_negative_gap_count_a_failed_cell_as_a_failure():
     floor = mnist[mnist["batch_size"] != 512]  # every B ≥ 512 failed: below every B < 512
     ours, verdict_ = verdict("mnist-floor", accuracy=floor)
     assert verdict_ == stats.REPRODUCED and ours.startswith("every B ≥ 512 failed")
+    assert brief("mnist-floor", accuracy=floor) == ""  # no difference to show
     ours, verdict_ = verdict("mnist-negative-gap", accuracy=mnist)  # its one trained run's gap is −0.3
     assert verdict_ == stats.NOT_REPRODUCED and "B = 1024 failed: 2 of 3 runs at chance" in ours
+    assert brief("mnist-negative-gap", accuracy=mnist) == "B = 1024 failed (2 of 3 runs at chance)"
     lone = mnist[(mnist["batch_size"] != 1024) | (mnist["seed"] == 44)]  # one run, trained: a point, at best partly
     assert verdict("mnist-negative-gap", accuracy=lone)[1] == stats.PARTLY
 
@@ -345,6 +360,7 @@ def test_mnist_largest_batch_counts_failed_runs_as_failures():
     ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("cdt", acc=99.22, spread=0.0))
     assert verdict_ == stats.NOT_REPRODUCED  # the paper-scale runs as they stand: two of three failed
     assert "2 of 3 runs failed (1 collapsed, 1 diverged; seeds 42, 43, 44)" in ours and "[9.4, 99.2]" in ours
+    assert brief("mnist-largest-batch", mnist_largest_batch=largest_batch("cdt")) == "2 of 3 runs failed"
     assert "the 1 that trained: 99.22% (n = 1, no interval)" in ours
     assert verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("ttcdtcdt"))[1] == stats.NOT_REPRODUCED
     off = largest_batch("ttt", acc=96.0)  # every run trained, 2.3 pp below the paper's
@@ -356,6 +372,41 @@ def test_mnist_largest_batch_counts_failed_runs_as_failures():
     assert verdict("mnist-largest-batch", accuracy=largest_batch("ttt"))[1] == stats.NOT_TESTABLE  # no such table
     row = summaries.failure_table(largest_batch("cdt", acc=99.22)).iloc[0]
     assert (row["failed"], row["status"], row["paper test_acc"]) == (2, "failed", 98.32) and pd.isna(row["CI low"])
+
+
+def ingredients(recipe: str, **changes: str) -> pd.DataFrame:
+    """`largest_batch` runs of the recipe (linear rule, 5-epoch warm-up, LR 0.4) and of each change, named
+    `sqrt`, `fixed` (peak LR 0.2, 0.1) or `warmup` (10 epochs, the same peak), by their outcomes' letters."""
+    lr = {"sqrt": 0.2, "fixed": 0.1, "warmup": 0.4}
+    parts = [largest_batch(recipe).assign(lr=0.4, lr_rule="linear", warmup_epochs=5, recipe=True)]
+    parts += [largest_batch(o).assign(lr=lr[c], lr_rule="linear" if c == "warmup" else c,
+                                      warmup_epochs=10 if c == "warmup" else 5, recipe=False)
+              for c, o in changes.items()]
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_failures_by_rule_put_the_recipe_first_and_test_each_change_against_it():
+    table = summaries.failures_by_rule(ingredients("cdtccdtc", sqrt="ttt", fixed="ttt", warmup="cdc"))
+    assert list(table["rule"]) == ["linear + 5-epoch warmup", "fixed + 5-epoch warmup", "linear + 10-epoch warmup",
+                                   "sqrt + 5-epoch warmup"]
+    assert list(table["failed"]) == [6, 0, 3, 0] and list(table["runs"]) == [8, 3, 3, 3]
+    assert pd.isna(table["Fisher p-value vs recipe"].iloc[0])
+    assert table["Fisher p-value vs recipe"].iloc[1] == pytest.approx(fisher_exact([[0, 3], [6, 2]]).pvalue)
+    text = findings.ingredients_text(table)
+    assert "6 of 8 runs failed (75 %" in text and "the failures follow the peak LR" in text
+
+
+@pytest.mark.parametrize(("changes", "said"), [
+    ({"sqrt": "ttt", "fixed": "ttt", "warmup": "ttt"}, "every change removed the failures, a slower warm-up"),
+    ({"sqrt": "ctt", "fixed": "tdt", "warmup": "ctt"}, "no single change removed the failures"),
+    ({"sqrt": "ttt", "fixed": "ctt", "warmup": "ttt"}, "linear + 10-epoch warmup, sqrt + 5-epoch warmup removed"),
+    ({}, "No run that changes one of its ingredients is finished yet"),
+])
+def test_the_ingredient_text_can_come_out_each_way(changes, said):
+    text = findings.ingredients_text(summaries.failures_by_rule(ingredients("cdt", **changes)))
+    assert said in text
+    assert ("not yet a finding" in text) == bool(changes)  # 3 seeds a change: no difference is significant
+    assert "did not fail" in findings.ingredients_text(summaries.failures_by_rule(ingredients("ttt", sqrt="ttt")))
 
 
 def test_cifar_collapse():
@@ -372,6 +423,7 @@ def test_cifar_collapse():
                               collapse[(collapse["batch_size"] == 1024) & (collapse["seed"] != SEEDS[0])]])
     ours, verdict_ = verdict("cifar-collapse", accuracy=two_of_three)  # 50.3 % once, at chance twice
     assert verdict_ == stats.PARTLY and ours.startswith("2 of 3 runs near random")
+    assert brief("cifar-collapse", accuracy=two_of_three) == "2 of 3 runs near random"  # never a mean of the cell
     each = [f"seed {s}: " for s in SEEDS]  # each run listed, not a mean over trained and collapsed runs
     assert all(e in ours for e in each) and ours.count("(at chance)") == 2 and "[" not in ours.split(";")[0]
 
@@ -384,6 +436,7 @@ def test_cifar_slowdown_says_80_percent_cannot_decide_it_and_times_a_target_both
     ours, verdict_ = verdict("cifar-slowdown", accuracy=slow, histories=histories(slow, {64: 2, 1024: 6}))
     assert verdict_ == stats.REPRODUCED and "cannot decide" in ours and "79.98" in ours and "69.9 %" in ours
     assert "3.00×" in ours and "B = 1024 over B = 64" in ours  # 6 epochs against 2, epoch times alike
+    assert brief("cifar-slowdown", accuracy=slow, histories=histories(slow, {64: 2, 1024: 6})) == "3.00×"
     fast = verdict("cifar-slowdown", accuracy=slow, histories=histories(slow, {64: 6, 1024: 2}))
     assert fast[1] == stats.NOT_REPRODUCED
     assert verdict("cifar-slowdown", accuracy=slow)[1] == stats.NOT_TESTABLE  # no curves
@@ -675,13 +728,11 @@ def test_linear_scaling_rule_claims():
 def test_lr_rule_rows_use_one_sign_and_the_chapters_decimals():
     """Paper, ours and tolerance all count linear − fixed (what omitting the rule costs, positive), and ours has
     the LR chapter's two decimals: a gain of 0.03 pp once read "0.0 pp" in the row and "0.00 pp" in the summary."""
-    from batchsize import overview
-
     small = lr_runs({(128, "fixed"): 99.20, (128, "linear"): 99.23, (512, "fixed"): 99.20, (512, "linear"): 99.23})
     claims = {c.id: c for c in report.claims()}
     for claim in ("lsr-accuracy", "lsr-accuracy-128", "lsr-up-to-10"):
         ours = verdict(claim, lr_scaling=small)[0]
-        assert "linear − fixed" in ours and "0.03 pp [" in ours and overview.in_brief(ours) == "0.03 pp", claim
+        assert "linear − fixed" in ours and "0.03 pp [" in ours and brief(claim, lr_scaling=small) == "0.03 pp", claim
         assert not claims[claim].paper_value.startswith(("−", "-")) and "linear − fixed" in claims[claim].tolerance
     assert claims["lsr-accuracy"].paper_value == f"{paper.quoted()['v_drop_512']:g} pp"
 
@@ -798,6 +849,7 @@ def test_critical_exponent_and_a_missing_b_star_is_evidence_against():
     sqrt_law = sized_runs({400: 32, 1600: 64, 6400: 128, 25600: 256})  # B* doubles as N quadruples: a = 0.5
     ours, verdict_ = verdict("critical-exponent", critical_runs=sqrt_law)
     assert verdict_ == stats.REPRODUCED and "a = 0.50" in ours
+    assert brief("critical-exponent", critical_runs=sqrt_law) == "a = 0.50"
     steep = sized_runs({400: 16, 2000: 64, 10000: 256})  # a = 0.86: beyond 0.25 of 0.5, within 2× of it
     ours, verdict_ = verdict("critical-exponent", critical_runs=steep)
     assert verdict_ == stats.PARTLY and "a = 0.86" in ours
@@ -806,6 +858,7 @@ def test_critical_exponent_and_a_missing_b_star_is_evidence_against():
     never = critical_runs({"synthetic-1k": 64})
     ours, verdict_ = verdict("critical-exponent", critical_runs=never)
     assert verdict_ == stats.NOT_REPRODUCED and "no B falls" in ours
+    assert brief("critical-exponent", critical_runs=never) == "no B* at 2 of 3 N"  # one size has one: not "any N"
 
 
 def test_table_vi_columns():
@@ -815,6 +868,8 @@ def test_table_vi_columns():
     assert verdict("table-vi", critical_runs=critical_runs({}))[1] == stats.NOT_REPRODUCED
     near = critical_runs({"synthetic-1k": 128, "synthetic-10k": 64, "synthetic-50k": 512})  # each a factor 2 off
     assert verdict("table-vi", critical_runs=near)[1] == stats.PARTLY
+    assert brief("table-vi", critical_runs=near) == "128, 64, 512"  # each data set's, in the registry's order
+    assert brief("table-vi", critical_runs=critical_runs({})) == "none, none, none"
     assert set(paper_tables.table_vi(near)["verdict (B*)"]) == {stats.PARTLY}  # the critical chapter's table too
     two_of_three = critical_runs({"synthetic-1k": 256, "synthetic-10k": 128, "synthetic-50k": 256})
     assert verdict("table-vi", critical_runs=two_of_three)[1] == stats.PARTLY  # 1K: 4× the paper's, the rest equal

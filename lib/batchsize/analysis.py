@@ -317,18 +317,22 @@ def measured(chapter, run: pd.Series, analysis: str, **params: Any) -> Any:
 LARGEST_BATCH = "mnist-largest-batch"  # the sweep section of further seeds of the paper's recipe at MNIST's largest B
 
 
-def largest_batch_runs(chapter) -> pd.DataFrame:
+def largest_batch_runs(chapter, recipe_only: bool = True) -> pd.DataFrame:
     """Every run of the paper's recipe (linear rule, its warm-up) at MNIST's largest B that the store holds, the
     `mnist` section's seeds and the further seeds of the `mnist-largest-batch` section (42–49 at paper scale), as
-    many as are finished: a failure rate counts every seed there is. Under `auto` the paper store (the recipe is
-    the paper's); a profile or store given by hand reads its own. Read, never trained (empty where none is
-    finished)."""
+    many as are finished: a failure rate counts every seed there is. Without `recipe_only`, also the section's runs
+    that change one ingredient of it (LR rule, warm-up), marked by the column `recipe`. Under `auto` the paper
+    store (the recipe is the paper's); a profile or store given by hand reads its own. Read, never trained (empty
+    where none is finished)."""
     profile, store = ("paper", default_store("paper")) if chapter.per_dataset else (chapter.profile, chapter.store)
     recipe = get_profile(profile)
-    finished = [c for c in section_configs(profile, LARGEST_BATCH)
-                if c.key() == recipe.config(c.dataset, c.batch_size, c.seed).key() and store.has(c)]
-    return (run_sweep(finished, store, profile, progress=False).assign(section=LARGEST_BATCH) if finished
-            else pd.DataFrame())
+    finished = {c.key(): c for c in section_configs(profile, LARGEST_BATCH) if store.has(c)}
+    recipes = {k for k, c in finished.items() if k == recipe.config(c.dataset, c.batch_size, c.seed).key()}
+    chosen = [c for k, c in finished.items() if k in recipes or not recipe_only]
+    if not chosen:
+        return pd.DataFrame()
+    runs = run_sweep(chosen, store, profile, progress=False)
+    return runs.assign(section=LARGEST_BATCH, recipe=runs["key"].isin(recipes))
 
 
 def report_runs(chapter) -> dict[str, pd.DataFrame]:

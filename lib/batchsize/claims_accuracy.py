@@ -22,7 +22,9 @@ from .rulebook import (
     SYNTHETIC_DATA,
     TABLE_TOLERANCE,
     Claim,
+    Outcome,
     best_b,
+    brief,
     datasets_in,
     failed_note,
     runs_of,
@@ -57,7 +59,7 @@ LARGEST_BATCH = "MNIST at its largest batch size: how often training fails"
 def table_rows(datasets: Sequence[str], name: str, column: str = "test_acc"):
     """Tables III, IV, VII: our interval against the paper's value of `column` (test accuracy or the gap Δ) in
     every row, on paper-profile runs."""
-    def test(tables: dict, profile: str) -> tuple[str, str]:
+    def test(tables: dict, profile: str) -> Outcome:
         runs = runs_of(tables)
         runs = runs[runs["dataset"].isin(datasets)]
         compared = pd.concat([compare_accuracy(runs, d, profile) for d in datasets_in(runs, datasets)])
@@ -79,7 +81,8 @@ def table_rows(datasets: Sequence[str], name: str, column: str = "test_acc"):
         if len(compared) < expected:  # a row (or a data set) we did not run is no row reproduced
             ours += f"; {expected - len(compared)} of the paper's {expected} rows not run"
             verdict = PARTLY if verdict == REPRODUCED else verdict
-        return ours, on_paper_runs(verdict, runs)
+        return Outcome(ours, on_paper_runs(verdict, runs),
+                       f"{verdicts.count(REPRODUCED)} of {len(verdicts)} batch sizes reproduced")
     return test
 
 
@@ -109,7 +112,7 @@ CLAIMS.append(
           table_rows(("mnist",), "Table III", "gap"), section=MNIST))
 
 
-def _mnist_optimum(tables: dict, profile: str) -> tuple[str, str]:
+def _mnist_optimum(tables: dict, profile: str) -> Outcome:
     """Our best B against the paper's (§IV-A2's 64): equal, reproduced; within a factor 2 (B = 32 or 128, the
     scale's ½× to 2×), partly; farther, not reproduced. The B within the seed spread of the best are shown, not
     counted: on a curve as flat as MNIST's nearly every B is, so a tie would let any curve pass."""
@@ -122,7 +125,7 @@ def _mnist_optimum(tables: dict, profile: str) -> tuple[str, str]:
     at = cell(mnist, "mnist", best)
     ours = f"best B = {best} ({estimate(at.loc[trained(at), 'test_acc']).text('%')}{_chance_note(at)}); within " \
            f"its seed spread: {', '.join(map(str, sorted(tied)))}{failed_note(mnist)}"
-    return ours, on_paper_runs(verdict, mnist)
+    return Outcome(ours, on_paper_runs(verdict, mnist), f"best B = {best}")
 
 
 _OPT_B, _OPT_ACC = paper.MNIST_TEXT_OPTIMUM
@@ -138,7 +141,7 @@ def _chance_note(part: pd.DataFrame) -> str:
     return f", {bad} of {len(part)} at chance" if bad else ""
 
 
-def _mnist_floor(tables: dict, profile: str) -> tuple[str, str]:
+def _mnist_floor(tables: dict, profile: str) -> Outcome:
     """Measured cells compare by their means over the runs that trained; a failed cell lies below every measured
     one (training failed there); a cell of one run is left out."""
     runs = runs_of(tables)
@@ -153,14 +156,15 @@ def _mnist_floor(tables: dict, profile: str) -> tuple[str, str]:
     worst_small, best_large = int(small.idxmin()), int(large.idxmax())
     ordered = large.max() < small.min()
     if np.isinf(large.max()):  # every B ≥ 512 failed
-        said, clear = f"every B ≥ {floor} failed", ordered
+        said, clear, short = f"every B ≥ {floor} failed", ordered, ""
     else:
         learned = mnist[trained(mnist)]
         gap = difference(*(learned.loc[learned["batch_size"] == b, "test_acc"] for b in (worst_small, best_large)))
         said, clear = (f"worst B < {floor} (B = {worst_small}) minus best B ≥ {floor} (B = {best_large}): "
                        f"{gap.text(' pp')}"), gap.low > 0
+        short = brief([gap.mean], " pp")
     verdict = REPRODUCED if ordered and clear else PARTLY if ordered else NOT_REPRODUCED
-    return said + failed_note(mnist), verdict
+    return Outcome(said + failed_note(mnist), verdict, short)
 
 
 _FLOOR = paper.MNIST_FLOOR
@@ -176,7 +180,7 @@ NEGATIVE_GAP = float(_III["gap"].iloc[-1])  # Table III at its largest B (1024)
 NEGATIVE_GAP_TOL = abs(NEGATIVE_GAP) / 2  # half the paper's gap: a gap near 0 cannot pass
 
 
-def _negative_gap(tables: dict, profile: str) -> tuple[str, str]:
+def _negative_gap(tables: dict, profile: str) -> Outcome:
     """Δ at MNIST's largest B over the runs that trained, graded as an effect against the paper's (`effect_graded`):
     within half of it, reproduced; negative and of comparable size, partly; a failed cell (at least half of its
     runs at chance): not reproduced, a constant predictor's gap says nothing about generalisation."""
@@ -186,10 +190,11 @@ def _negative_gap(tables: dict, profile: str) -> tuple[str, str]:
     if part.empty:
         raise NotTestable(f"no MNIST runs at B = {largest}")
     if cells(part).iloc[0]["status"] == FAILED:
-        return f"B = {largest} failed: {int((~trained(part)).sum())} of {len(part)} runs at chance", NOT_REPRODUCED
+        at_chance = f"{int((~trained(part)).sum())} of {len(part)} runs at chance"
+        return Outcome(f"B = {largest} failed: {at_chance}", NOT_REPRODUCED, f"B = {largest} failed ({at_chance})")
     gap = estimate(part.loc[trained(part), "gap"])
-    return (f"Δ = {gap.text(' pp')} at B = {largest}{_chance_note(part)}",
-            effect_graded(gap, NEGATIVE_GAP, NEGATIVE_GAP_TOL))
+    return Outcome(f"Δ = {gap.text(' pp')} at B = {largest}{_chance_note(part)}",
+                   effect_graded(gap, NEGATIVE_GAP, NEGATIVE_GAP_TOL), brief([gap.mean], " pp"))
 
 
 CLAIMS.append(
@@ -201,7 +206,7 @@ CLAIMS.append(
           section=GAP_AGAINST_B))
 
 
-def _largest_batch(tables: dict, profile: str) -> tuple[str, str]:
+def _largest_batch(tables: dict, profile: str) -> Outcome:
     """Table III's last row on every seed of the paper's recipe there (`analysis.largest_batch_runs`): a run that
     did not train is a failure of the recipe, never missing data. Not reproduced where at least half of the runs
     failed (the book's failed cell) or the runs that trained are far from the paper's accuracy (`graded`, the
@@ -228,7 +233,7 @@ def _largest_batch(tables: dict, profile: str) -> tuple[str, str]:
     ours = (f"{row['failed']} of {row['runs']} runs failed ({row['collapsed']} collapsed, {row['diverged']} "
             f"diverged; seeds {row['seeds']}): failure rate {row['failure rate']:.0f} % "
             f"[{row['failure rate CI low']:.1f}, {row['failure rate CI high']:.1f}] (Clopper–Pearson 95 %); {said}")
-    return ours, on_paper_runs(verdict, part)
+    return Outcome(ours, on_paper_runs(verdict, part), f"{row['failed']} of {row['runs']} runs failed")
 
 
 CLAIMS.append(
@@ -258,7 +263,7 @@ COLLAPSE_TOL = 5.0  # pp above the paper's near-random accuracy: still a collaps
 CIFAR_FALL = round(float(_IV.max() - _COLLAPSE_AT), 2)  # Table IV: its peak minus its largest B
 
 
-def _cifar_collapse(tables: dict, profile: str) -> tuple[str, str]:
+def _cifar_collapse(tables: dict, profile: str) -> Outcome:
     """The claim is about runs that end near random, so each run counts: every run (two at least) near random:
     reproduced; most of them, or a fall from the peak of comparable size: partly. A mean over a cell where some
     runs collapsed and others trained describes neither (an accuracy no run reached, and from two or three seeds an
@@ -273,8 +278,9 @@ def _cifar_collapse(tables: dict, profile: str) -> tuple[str, str]:
     fall = difference(at_peak.loc[trained(at_peak), "test_acc"], part["test_acc"])
     verdict = (REPRODUCED if near == len(part) >= 2 else
                PARTLY if near > len(part) / 2 or comparable(fall, CIFAR_FALL) else NOT_REPRODUCED)
-    return (f"{near} of {len(part)} runs near random (≤ {_COLLAPSE_AT + COLLAPSE_TOL:g}%) at B = {_COLLAPSE_B}; "
-            f"{each}; the fall from the peak (B = {peak}): {fall.text(' pp', 1)}"), verdict
+    return Outcome(f"{near} of {len(part)} runs near random (≤ {_COLLAPSE_AT + COLLAPSE_TOL:g}%) at B = "
+                   f"{_COLLAPSE_B}; {each}; the fall from the peak (B = {peak}): {fall.text(' pp', 1)}", verdict,
+                   f"{near} of {len(part)} runs near random")
 
 
 CLAIMS.append(
@@ -286,7 +292,7 @@ CLAIMS.append(
           _cifar_collapse, section=CIFAR))
 
 
-def _cifar_slowdown(tables: dict, profile: str) -> tuple[str, str]:
+def _cifar_slowdown(tables: dict, profile: str) -> Outcome:
     """The paper's criterion cannot decide this claim: its own CIFAR-10 peak (Table IV) is below its 80 %
     convergence threshold, so by that measure no B converges, B = 64 included, and "never reaches 80 %" says
     nothing about B = 1024. Judged instead on the book's alternative (`timing.to_shared_target`, shown under the
@@ -311,9 +317,10 @@ def _cifar_slowdown(tables: dict, profile: str) -> tuple[str, str]:
     verdict = direction_graded(slower, 1.0)
     if ends != paper.CIFAR_SLOWDOWN and verdict == REPRODUCED:
         verdict = PARTLY
-    return (f"80 % cannot decide it (Table IV's own peak is {_IV.max():.2f} %); B = {ends[1]} over B = {ends[0]}, "
-            f"time to {timed['target'].iloc[0]:.1f} % (the highest every trained run of both reached): "
-            f"{epochs.text('×')} the epochs, {slower.text('×')} the wall-clock time{note}"), verdict
+    return Outcome(f"80 % cannot decide it (Table IV's own peak is {_IV.max():.2f} %); B = {ends[1]} over B = "
+                   f"{ends[0]}, time to {timed['target'].iloc[0]:.1f} % (the highest every trained run of both "
+                   f"reached): {epochs.text('×')} the epochs, {slower.text('×')} the wall-clock time{note}", verdict,
+                   brief([slower.mean], "×"))  # the slowdown the claim is about, not the epochs
 
 
 _SMALL, _LARGE = paper.CIFAR_SLOWDOWN

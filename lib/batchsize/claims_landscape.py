@@ -8,7 +8,7 @@ import pandas as pd
 from . import paper
 from .datasets import in_registry_order
 from .paper_tables import table_vi
-from .rulebook import COMPARABLE, INTERVAL, Claim, on_every, runs_of
+from .rulebook import COMPARABLE, INTERVAL, Claim, Outcome, brief, on_every, runs_of
 from .runtable import SYNTHETIC
 from .stats import (
     NOT_REPRODUCED,
@@ -40,7 +40,7 @@ def _sharper(metric: str, target: float | None, only: tuple[str, ...] | None, ex
     to it (above 1, overlapping ½× to 2×); with no target, its interval above 1 (`direction_graded`). Every data set
     reproduced: reproduced; most: partly (`parts_verdict`); a data set of `expected` not measured: at best partly
     (`rulebook.on_every`). The text names each data set judged and its verdict."""
-    def test(tables: dict, profile: str) -> tuple[str, str]:
+    def test(tables: dict, profile: str) -> Outcome:
         rows = sharpness_ratios(runs_of(tables, "sharpness"), (metric,))
         rows = rows[rows["dataset"].isin(only)] if only else rows
         found = {r["dataset"]: (Estimate(r["ratio"], r["95% CI low"], r["95% CI high"], int(r["seeds"])),
@@ -51,7 +51,8 @@ def _sharper(metric: str, target: float | None, only: tuple[str, ...] | None, ex
                     for d, (r, _, _) in found.items()}
         text = "; ".join(f"{d}: {r.text('×')} (B = {b} over {a}): {verdicts[d]}" for d, (r, a, b) in found.items())
         note, verdict = on_every(parts_verdict(list(verdicts.values())), found, expected)
-        return f"judged on {', '.join(found)}: {text}{note}", verdict
+        return Outcome(f"judged on {', '.join(found)}: {text}{note}", verdict,
+                       brief([r.mean for r, _, _ in found.values()], "×"))
     return test
 
 
@@ -88,7 +89,7 @@ _SLOPE = number(paper.VARIANCE_SLOPE)  # −0.98, with a minus sign
 SLOPE_TOL, SLOPE_R2 = 0.1, 0.98  # the slope's interval within 0.1 of the paper's; R² at least 0.98 (below its own)
 
 
-def _variance(tables: dict, profile: str) -> tuple[str, str]:
+def _variance(tables: dict, profile: str) -> Outcome:
     """Judged on mini-batches drawn *without* replacement, as training draws them (the batches of shuffled epochs),
     at weights along training: with replacement the variance of a mini-batch mean is σ²/B by construction, a slope
     of −1 whatever the network, so that fit tests the estimator (it is shown, not graded). Per data set and weights:
@@ -98,19 +99,21 @@ def _variance(tables: dict, profile: str) -> tuple[str, str]:
     free = fits[fits["sampling"] == "without replacement"]
     if free.empty:
         raise NotTestable("no fit without replacement: with replacement the slope is −1 by construction")
-    texts, verdicts = [], []
+    texts, verdicts, slopes = [], [], []
     for name, part in free.groupby("dataset", sort=False):
         found = []
         for _, row in part.iterrows():
             slope = Estimate(row["slope"], row["slope CI low"], row["slope CI high"], int(row["seeds"]))
             verdict = effect_graded(slope, paper.VARIANCE_SLOPE, SLOPE_TOL)
             verdicts.append(PARTLY if verdict == REPRODUCED and row["R²"] < SLOPE_R2 else verdict)
+            slopes.append(slope.mean)
             found.append(f"{row['weights']} {slope.text('', 2)}, R² {row['R²']:.2f}")
         texts.append(f"{name}: " + "; ".join(found))
     replaced = fits[fits["sampling"] == "with replacement"]
     note = (f" (with replacement, −1 in expectation by construction, not graded: "
             f"{number(replaced['slope'].min())} to {number(replaced['slope'].max())})" if len(replaced) else "")
-    return "slope without replacement: " + " | ".join(texts) + note, parts_verdict(verdicts)
+    return Outcome("slope without replacement: " + " | ".join(texts) + note, parts_verdict(verdicts),
+                   brief(slopes))  # the graded slopes (without replacement) alone
 
 
 CLAIMS.append(
@@ -126,7 +129,7 @@ CLAIMS.append(
 EXPONENT_TOL = 0.25
 
 
-def _critical_exponent(tables: dict, profile: str) -> tuple[str, str]:
+def _critical_exponent(tables: dict, profile: str) -> Outcome:
     from .critical import fit_scaling_law
 
     found = critical_sizes(runs_of(tables, "critical_runs"))
@@ -138,12 +141,13 @@ def _critical_exponent(tables: dict, profile: str) -> tuple[str, str]:
                           f"{', '.join(f'{int(n):,}' for n in sorted(unmeasured['train_size']))}")
     missing = found[found["critical_b"].isna()]
     if len(found) - len(missing) < 3:  # evidence against the law, not a lack of data
-        return (f"B* undefined at N = {', '.join(f'{int(n):,}' for n in sorted(missing['train_size']))}: no B falls "
-                f"more than 1 pp below the peak there"), NOT_REPRODUCED
+        where = "any N" if len(missing) == len(found) else f"{len(missing)} of {len(found)} N"
+        return Outcome(f"B* undefined at N = {', '.join(f'{int(n):,}' for n in sorted(missing['train_size']))}: no B "
+                       "falls more than 1 pp below the peak there", NOT_REPRODUCED, f"no B* at {where}")
     fit = fit_scaling_law(found["train_size"], found["critical_b"].astype(float))
     ours = f"a = {number(fit.slope)}, 95% CI [{number(fit.slope_ci[0])}, {number(fit.slope_ci[1])}] from {fit.n} sizes"
     slope = Estimate(fit.slope, fit.slope_ci[0], fit.slope_ci[1], fit.n)
-    return ours, effect_graded(slope, paper.CRITICAL_EXPONENT, EXPONENT_TOL)
+    return Outcome(ours, effect_graded(slope, paper.CRITICAL_EXPONENT, EXPONENT_TOL), f"a = {number(fit.slope, 'r')}")
 
 
 CLAIMS.append(
@@ -176,7 +180,7 @@ SAME_B = ("per data set (paper profile only), our B equal to the paper's: reprod
 def _table_vi(column: str):
     """Table VI's optimal or critical B (`paper_tables.table_vi`), over the data sets whose runs have the paper's
     setup."""
-    def test(tables: dict, profile: str) -> tuple[str, str]:
+    def test(tables: dict, profile: str) -> Outcome:
         compared = table_vi(runs_of(tables, "critical_runs"))
         compared = compared[compared["paper N"].notna()]  # the data sets of Table VI
         ours_column, theirs_column, verdict_column = (
@@ -189,7 +193,8 @@ def _table_vi(column: str):
         ours = "; ".join(f"{r['dataset']}: {'none' if pd.isna(r[ours_column]) else int(r[ours_column])} "
                          f"(paper {int(r[theirs_column])})" for _, r in testable.iterrows())
         untested = in_registry_order(set(compared["dataset"]) - set(testable["dataset"]))
-        return ours + (f"; not testable off the paper profile: {', '.join(untested)}" if untested else ""), verdict
+        return Outcome(ours + (f"; not testable off the paper profile: {', '.join(untested)}" if untested else ""),
+                       verdict, ", ".join("none" if pd.isna(b) else str(int(b)) for b in testable[ours_column]))
     return test
 
 

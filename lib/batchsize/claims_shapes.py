@@ -16,7 +16,7 @@ from .claims_accuracy import CIFAR, GAP_AGAINST_B, MNIST
 from .critical import FAILED
 from .datasets import DATASET_NAMES
 from .paper_tables import accuracy_tolerances
-from .rulebook import BEST, INTERVAL, Claim, best_b, datasets_in, runs_of
+from .rulebook import BEST, INTERVAL, Claim, Outcome, best_b, brief, datasets_in, runs_of
 from .runtable import cells, trained
 from .stats import NOT_REPRODUCED, PARTLY, REPRODUCED, Estimate, NotTestable, difference, graded, parts_verdict
 from .summaries import protocol_table
@@ -29,14 +29,15 @@ def _within(b: int, span: tuple[int, int], factor: float = 1) -> bool:
     return span[0] / factor <= b <= span[1] * factor
 
 
-def _mnist_sweet_spot(tables: dict, profile: str) -> tuple[str, str]:
+def _mnist_sweet_spot(tables: dict, profile: str) -> Outcome:
     """Our best B inside Fig. 3's range: reproduced; within a factor 2 of its ends (the scale's ½× to 2×): partly;
     farther: not reproduced. The B within the seed spread of the best are shown, not counted (on MNIST's flat curve
     nearly every B is)."""
     runs = runs_of(tables)
     best, tied = best_b(runs[runs["dataset"] == datasets_in(runs, ["mnist"])[0]])
     verdict = REPRODUCED if _within(best, _SPOT) else PARTLY if _within(best, _SPOT, 2) else NOT_REPRODUCED
-    return f"best B = {best} (within the seed spread of it: {', '.join(map(str, sorted(tied)))})", verdict
+    return Outcome(f"best B = {best} (within the seed spread of it: {', '.join(map(str, sorted(tied)))})", verdict,
+                   f"best B = {best}")
 
 
 CLAIMS.append(
@@ -71,7 +72,7 @@ def degradation_onset(runs: pd.DataFrame, threshold: float) -> tuple[int | None,
     return onset, best, falls
 
 
-def _cifar_onset(tables: dict, profile: str) -> tuple[str, str]:
+def _cifar_onset(tables: dict, profile: str) -> Outcome:
     """Our onset at the paper's B: reproduced; at a neighbouring B of the grid (½× or 2×): partly; elsewhere, or
     none: not reproduced."""
     runs = runs_of(tables)
@@ -81,7 +82,8 @@ def _cifar_onset(tables: dict, profile: str) -> tuple[str, str]:
     said = ", ".join(f"B = {b}: {'failed' if fall is None else fall.text(' pp', 1)}" for b, fall in falls.items())
     target = paper.CIFAR_DEGRADATION_ONSET
     verdict = (REPRODUCED if onset == target else PARTLY if onset in (target // 2, target * 2) else NOT_REPRODUCED)
-    return f"onset at B = {onset if onset else 'none'}; falls below the best (B = {best}): {said}", verdict
+    at = f"onset at B = {onset if onset else 'none'}"
+    return Outcome(f"{at}; falls below the best (B = {best}): {said}", verdict, at)
 
 
 CLAIMS.append(
@@ -103,7 +105,7 @@ def gap_slope(part: pd.DataFrame) -> Estimate:
     return Estimate(float(fit.slope), float(fit.slope - half), float(fit.slope + half), len(learned))
 
 
-def _gap_ordering(tables: dict, profile: str) -> tuple[str, str]:
+def _gap_ordering(tables: dict, profile: str) -> Outcome:
     """Three parts, each graded reproduced or not: CIFAR-10's Δ rises (its slope's interval above 0); it rises
     steepest (its interval above every other data set's); MNIST's is the flattest (the smallest |slope|)."""
     runs = runs_of(tables)
@@ -115,7 +117,8 @@ def _gap_ordering(tables: dict, profile: str) -> tuple[str, str]:
     parts = [cifar.low > 0, all(cifar.low > s.high for s in others.values()),
              min(slopes, key=lambda d: abs(slopes[d].mean)) == "mnist"]
     ours = "; ".join(f"{DATASET_NAMES.get(d, d)} {s.text(' pp per doubling')}" for d, s in slopes.items())
-    return ours, parts_verdict([REPRODUCED if p else NOT_REPRODUCED for p in parts])
+    return Outcome(ours, parts_verdict([REPRODUCED if p else NOT_REPRODUCED for p in parts]),
+                   brief([s.mean for s in slopes.values()], " pp per doubling"))
 
 
 CLAIMS.append(
@@ -126,7 +129,7 @@ CLAIMS.append(
           "most, or none not: partly", _gap_ordering, section=GAP_AGAINST_B))
 
 
-def _protocol(tables: dict, profile: str) -> tuple[str, str]:
+def _protocol(tables: dict, profile: str) -> Outcome:
     """Per data set, what following Algorithm 2 costs: the best B's accuracy minus that of the measured B nearest
     the recommendation (`summaries.protocol_table`, as the protocol chapter shows it), graded as a table row is
     against 0 (`stats.graded`, the data set's `accuracy_tolerances`: a wide interval cannot pass); a failed cell
@@ -134,7 +137,7 @@ def _protocol(tables: dict, profile: str) -> tuple[str, str]:
     `parts_verdict`."""
     runs = runs_of(tables)
     learned = runs[trained(runs)]
-    parts, said = [], []
+    parts, said, costs = [], [], []
     for _, row in protocol_table(runs).iterrows():
         if pd.isna(row["best B (ours)"]):  # no B where two runs trained (one seed): no best to compare with
             continue
@@ -150,10 +153,11 @@ def _protocol(tables: dict, profile: str) -> tuple[str, str]:
         acc = learned[learned["dataset"] == name].groupby("batch_size")["test_acc"]
         cost = difference(acc.get_group(best), acc.get_group(near))
         parts.append(graded(cost, 0.0, *accuracy_tolerances(name)))
+        costs.append(cost.mean)
         said.append(f"{DATASET_NAMES.get(name, name)}: B = {near}, {cost.text(' pp')} behind the best B = {best}")
     if not parts:
         raise NotTestable("no data set has a best B (a B where at least two runs, and most, trained)")
-    return "; ".join(said), parts_verdict(parts)
+    return Outcome("; ".join(said), parts_verdict(parts), brief(costs, " pp"))  # the cost, never the best B
 
 
 GUIDELINES: list[Claim] = []  # §VI's, after every claim of §IV (the report lists them last)

@@ -8,7 +8,7 @@ import pandas as pd
 from . import paper
 from .datasets import IN_PAPER
 from .paper_tables import ACC_PARTLY_TOL, ACC_TOL, on_paper_runs
-from .rulebook import COMPARABLE, INTERVAL, PP, TABLE_TOLERANCE, Claim, datasets_in, on_every, runs_of
+from .rulebook import COMPARABLE, INTERVAL, PP, TABLE_TOLERANCE, Claim, Outcome, brief, datasets_in, on_every, runs_of
 from .stats import (
     NOT_REPRODUCED,
     PARTLY,
@@ -37,14 +37,15 @@ TARGET = paper.CONVERGENCE_TARGET  # the paper's convergence criterion: first ep
 GPU = f"not testable on this hardware (the paper's times come from {paper.HARDWARE}); this CPU's"
 
 
-def _pearson(tables: dict, profile: str) -> tuple[str, str]:
+def _pearson(tables: dict, profile: str) -> Outcome:
     result = pearson_table(runs_of(tables)).iloc[0]  # over all data sets, as the gap chapter's first row
     ours = (f"r = {number(result['r'])} [{number(result['ci_low'])}, {number(result['ci_high'])}], "
             f"p = {number(result['p'], 'p')}, "
             f"n = {result['n']} ({counted(int(result['at chance']), 'run')} at chance left out)")
     r = Estimate(result["r"], result["ci_low"], result["ci_high"], int(result["n"]))
     verdict = effect_graded(r, paper.PEARSON_R, PEARSON_TOL)
-    return ours, PARTLY if verdict == REPRODUCED and result["p"] >= paper.PEARSON_P else verdict
+    return Outcome(ours, PARTLY if verdict == REPRODUCED and result["p"] >= paper.PEARSON_P else verdict,
+                   f"r = {number(result['r'], 'r')}")
 
 
 CLAIMS.append(
@@ -53,7 +54,7 @@ CLAIMS.append(
           f"{paper.PEARSON_P}: reproduced; {COMPARABLE}: partly (runs at chance left out)", _pearson, section=PEARSON))
 
 
-def _gap_bound(tables: dict, profile: str) -> tuple[str, str]:
+def _gap_bound(tables: dict, profile: str) -> Outcome:
     rows = gap_bound_table(runs_of(tables))  # as the gap chapter shows it
     if rows.empty:
         raise NotTestable(f"no trained runs at B ≤ {paper.GAP_BOUND_MAX_B}")
@@ -62,7 +63,7 @@ def _gap_bound(tables: dict, profile: str) -> tuple[str, str]:
              f" at B = {r['batch_size']}" for _, r in rows.iterrows()]
     # "on every data set": one data set above the bound refutes it; one not run leaves it at best partly
     note, verdict = on_every(REPRODUCED if below.all() else NOT_REPRODUCED, rows["dataset"], IN_PAPER)
-    return "; ".join(texts) + note, verdict
+    return Outcome("; ".join(texts) + note, verdict, brief(rows["gap"], " pp"))
 
 
 CLAIMS.append(
@@ -80,7 +81,7 @@ def _ratios(tables: dict, what: str) -> pd.DataFrame:
         c for c in ratios.columns if c.startswith(what)]]
 
 
-def _epoch_speedup(tables: dict, profile: str) -> tuple[str, str]:
+def _epoch_speedup(tables: dict, profile: str) -> Outcome:
     """B = 1 over the largest measured B per data set (`timing.speed_ratios`); a data set whose smallest measured B
     is not 1 is named, without a number."""
     ratios = _ratios(tables, PER_EPOCH)
@@ -99,14 +100,14 @@ CLAIMS.append(
           "measured B, this CPU) are shown beside them", _epoch_speedup, section=RATIOS))
 
 
-def _extra_epochs(tables: dict, profile: str) -> tuple[str, str]:
+def _extra_epochs(tables: dict, profile: str) -> Outcome:
     """Per data set, the convergence epoch of its largest measured B over its smallest (`timing.speed_ratios`),
     graded as an effect: the extra epochs (the ratio − 1) against the paper's 0.5–1 (`effect_graded`, within 0.25:
     reproduced; above 0 and overlapping ½× to 2× of it: partly). Where the larger B never converged in some run the
     ratio is a lower bound: never better than partly. Where every run at both ends converged in its first epoch,
     the ratio is 1 by the unit, not by the runs (a 1.5× effect within one epoch cannot show): that data set cannot
     test the claim, and is named, not graded. The claim by `parts_verdict`."""
-    parts, texts = [], []
+    parts, texts, graded_ratios, bound = [], [], [], False
     low, high = paper.EXTRA_EPOCHS
     for name, row in _ratios(tables, EPOCHS).iterrows():
         if pd.isna(row[EPOCHS]):  # the smaller B did not converge in every run: no ratio
@@ -119,11 +120,13 @@ def _extra_epochs(tables: dict, profile: str) -> tuple[str, str]:
         extra = Estimate(more.mean - 1, more.low - 1, more.high - 1, more.n)
         verdict = effect_graded(extra, (low - 1, high - 1), EXTRA_TOL)
         parts.append(PARTLY if LOWER_BOUND in row[f"{EPOCHS} note"] and verdict == REPRODUCED else verdict)
+        graded_ratios.append(more.mean)
+        bound = bound or LOWER_BOUND in row[f"{EPOCHS} note"]
         texts.append(f"{name}: {ratio_text(row, EPOCHS)}; {parts[-1]}")
     if not parts:
         raise NotTestable("; ".join(texts) if texts else
                           f"the smallest B of no data set reaches {TARGET:g} % in every run")
-    return "; ".join(texts), parts_verdict(parts)
+    return Outcome("; ".join(texts), parts_verdict(parts), brief(graded_ratios, "×", at_least=bound))
 
 
 _LOW, _HIGH = paper.EXTRA_EPOCHS
@@ -140,7 +143,7 @@ CLAIMS.append(
           section=RATIOS))
 
 
-def _wall_clock(tables: dict, profile: str) -> tuple[str, str]:
+def _wall_clock(tables: dict, profile: str) -> Outcome:
     ratios = _ratios(tables, WALL_CLOCK)
     texts = [f"{name}: {ratio_text(row, WALL_CLOCK)}" if pd.notna(row[WALL_CLOCK]) else
              f"{name} (B = {row['small B']} → {row['large B']}): {row[f'{WALL_CLOCK} note']}"
@@ -179,10 +182,11 @@ def _lsr(batch_size: int):
     expected = round(theirs["linear"] - theirs["fixed"], 2)
     tol = min(LSR_TOL, expected / 2)  # never wider than half the effect, so a flat curve cannot pass
 
-    def test(tables: dict, profile: str) -> tuple[str, str]:
+    def test(tables: dict, profile: str) -> Outcome:
         rules = _lr_rules(tables, batch_size, "test_acc")
         gain = difference(rules["linear"], rules["fixed"])
-        return f"linear − fixed = {gain.text(' pp')} at B = {batch_size}", effect_graded(gain, expected, tol)
+        return Outcome(f"linear − fixed = {gain.text(' pp')} at B = {batch_size}", effect_graded(gain, expected, tol),
+                       brief([gain.mean], " pp"))
 
     return Claim(f"lsr-accuracy{'' if batch_size == _V_SIZES[-1] else f'-{batch_size}'}", "Table V",
                  f"Without LR scaling, accuracy at B = {batch_size} drops from {theirs['linear']:g}% to "
@@ -195,15 +199,15 @@ _V_SIZES = sorted(int(b) for b in paper.table("V")["B"].unique())  # the ablatio
 CLAIMS += [_lsr(_V_SIZES[-1]), _lsr(_V_SIZES[-2])]
 
 
-def _lsr_most(tables: dict, profile: str) -> tuple[str, str]:
+def _lsr_most(tables: dict, profile: str) -> Outcome:
     sizes = sorted(int(b) for b in runs_of(tables, "lr-scaling")["batch_size"].unique())
     gains = {}
     for b in sizes:
         rules = _lr_rules(tables, b, "test_acc")
         gains[b] = difference(rules["linear"], rules["fixed"])
     most = max(gains, key=lambda b: gains[b].mean)
-    return (f"largest linear − fixed: {gains[most].text(' pp')} at B = {most}",
-            effect_graded(gains[most], paper.LSR_MAX_DROP, LSR_TOL))
+    return Outcome(f"largest linear − fixed: {gains[most].text(' pp')} at B = {most}",
+                   effect_graded(gains[most], paper.LSR_MAX_DROP, LSR_TOL), brief([gains[most].mean], " pp"))
 
 
 CLAIMS.append(
@@ -215,15 +219,16 @@ CLAIMS.append(
 _GAP_512 = _table_v_at(_V_SIZES[-1], "gap")  # at Table V's largest B
 
 
-def _lsr_gap(tables: dict, profile: str) -> tuple[str, str]:
+def _lsr_gap(tables: dict, profile: str) -> Outcome:
     large = int(runs_of(tables, "lr-scaling")["batch_size"].max())
     rules = _lr_rules(tables, large, "gap")
     increase = difference(rules["fixed"], rules["linear"])
     fixed, linear = rules["fixed"].mean(), rules["linear"].mean()
     times = f"×{fixed / linear:.1f}" if linear > 0 else "no ratio: Δ linear ≤ 0"
-    return (f"Δ fixed − Δ linear = {increase.text(' pp')} at B = {large} (fixed {number(fixed)}, "
-            f"linear {number(linear)}: {times})"), effect_graded(increase, _GAP_512["fixed"] - _GAP_512["linear"],
-                                                                LSR_GAP_TOL)
+    return Outcome(f"Δ fixed − Δ linear = {increase.text(' pp')} at B = {large} (fixed {number(fixed)}, "
+                   f"linear {number(linear)}: {times})",
+                   effect_graded(increase, _GAP_512["fixed"] - _GAP_512["linear"], LSR_GAP_TOL),
+                   brief([increase.mean], " pp"))
 
 
 CLAIMS.append(
@@ -235,10 +240,10 @@ CLAIMS.append(
           f"reproduced; {COMPARABLE}: partly", _lsr_gap, section=TABLE_V))
 
 
-def _table_v(tables: dict, profile: str) -> tuple[str, str]:
+def _table_v(tables: dict, profile: str) -> Outcome:
     runs = runs_of(tables, "lr-scaling")
     theirs = paper.table("V")
-    verdicts, texts = [], []
+    verdicts, texts, means = [], [], []
     for _, row in theirs.iterrows():
         part = runs[(runs["batch_size"] == row["B"]) & (runs["lr_rule"] == row["lr_rule"])]
         if part.empty:
@@ -246,9 +251,10 @@ def _table_v(tables: dict, profile: str) -> tuple[str, str]:
         ours = estimate(part["test_acc"])
         verdicts.append(graded(ours, row["test_acc"], ACC_TOL, ACC_PARTLY_TOL))
         texts.append(f"B = {row['B']} {row['lr_rule']}: {ours.text('%')}")
+        means.append(ours.mean)
     if not verdicts:
         raise NotTestable("no row of Table V in our runs")
-    return "; ".join(texts), on_paper_runs(parts_verdict(verdicts), runs)
+    return Outcome("; ".join(texts), on_paper_runs(parts_verdict(verdicts), runs), brief(means, "%"))
 
 
 CLAIMS.append(

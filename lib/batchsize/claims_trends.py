@@ -18,7 +18,9 @@ from .rulebook import (
     PP,
     SYNTHETIC_DATA,
     Claim,
+    Outcome,
     best_b,
+    brief,
     datasets_in,
     failed_note,
     on_every,
@@ -42,12 +44,12 @@ def _counted(part: pd.DataFrame) -> pd.DataFrame:
     return part[trained(part) & ~part["batch_size"].isin(failed)]
 
 
-def _monotonic(tables: dict, profile: str) -> tuple[str, str]:
+def _monotonic(tables: dict, profile: str) -> Outcome:
     """Per synthetic set, Spearman ρ of B against accuracy over its runs that trained (a failed cell is named and
     left out): a set holds when ρ < 0 with p < 0.05; the claim ("on all three") by `parts_verdict`, so two sets
     of three are partly and one is not. A set we did not run cannot hold: the claim is then at best partly."""
     runs = runs_of(tables)
-    texts, held = [], []
+    texts, held, rhos = [], [], []
     for name in datasets_in(runs, SYNTHETIC):
         part = runs[runs["dataset"] == name]
         counted = _counted(part)
@@ -55,12 +57,13 @@ def _monotonic(tables: dict, profile: str) -> tuple[str, str]:
             raise NotTestable(f"fewer than three batch sizes of {name} where runs trained")
         rho, p = stats.spearmanr(counted["batch_size"], counted["test_acc"])
         held.append(REPRODUCED if rho < 0 and p < 0.05 else NOT_REPRODUCED)
+        rhos.append(rho)
         left_out = len(part) - len(counted)
         texts.append(f"{name}: ρ = {number(rho)} (p = {number(p, 'p')}, {len(counted)} runs"
                      f"{f', {left_out} at chance or in a failed cell left out' if left_out else ''}"
                      f"{failed_note(part)})")
     note, verdict = on_every(parts_verdict(held), runs["dataset"], SYNTHETIC)
-    return "; ".join(texts) + note, verdict
+    return Outcome("; ".join(texts) + note, verdict, f"ρ = {brief(rhos, quantity='r')}")
 
 
 CLAIMS.append(
@@ -74,11 +77,12 @@ FAILED_DROP = "a failed cell: training collapsed, not a drop of the paper's size
 
 
 def _drop(dataset: str, expected: float, small: int, large: int):
-    def test(tables: dict, profile: str) -> tuple[str, str]:
+    def test(tables: dict, profile: str) -> Outcome:
         drop, note = drop_between(runs_of(tables), dataset, small, large)
         if drop is None:
-            return f"B = {small} to {large}: {FAILED_DROP}{note}", NOT_REPRODUCED
-        return f"{drop.text(' pp')} from B = {small} to {large}{note}", effect_graded(drop, expected, DROP_TOL)
+            return Outcome(f"B = {small} to {large}: {FAILED_DROP}{note}", NOT_REPRODUCED)
+        return Outcome(f"{drop.text(' pp')} from B = {small} to {large}{note}", effect_graded(drop, expected, DROP_TOL),
+                       brief([drop.mean], " pp"))
     return test
 
 
@@ -101,7 +105,7 @@ CLAIMS.extend(
                      paper.SECTION_IVA[f"acc_B{_SMALL}"] - paper.SECTION_IVA[f"acc_B{_LARGE}"], strict=True)])
 
 
-def _drop_32_512(tables: dict, profile: str) -> tuple[str, str]:
+def _drop_32_512(tables: dict, profile: str) -> Outcome:
     """Parts: each data set's drop from B = 32 to 512 against the paper's 2–6 pp (`effect_graded`: inside it
     reproduced, comparable partly), and "more on smaller data sets": the 1K set's drop above the 50K set's, their
     intervals apart (reproduced) or not (not reproduced). The claim by `parts_verdict`."""
@@ -126,7 +130,7 @@ def _drop_32_512(tables: dict, profile: str) -> tuple[str, str]:
         parts.append(REPRODUCED if apart else NOT_REPRODUCED)
         ours += f"; the {smallest} drop above the {largest} drop, intervals apart: {'yes' if apart else 'no'}"
     note, verdict = on_every(parts_verdict(parts), judged, SYNTHETIC)  # "smaller data sets": the three sizes
-    return ours + note, verdict
+    return Outcome(ours + note, verdict, brief([d.mean for d in drops.values()], " pp"))
 
 
 (_LOW, _HIGH), (_FROM, _TO) = paper.DROP_32_512, paper.DROP_ENDS
@@ -138,7 +142,7 @@ CLAIMS.append(
           "reproduced; most, or none not reproduced: partly", _drop_32_512, section=WHOLE_CHAPTER))
 
 
-def _sweet_spot(tables: dict, profile: str) -> tuple[str, str]:
+def _sweet_spot(tables: dict, profile: str) -> Outcome:
     runs = runs_of(tables)
     found = {name: best_b(runs[runs["dataset"] == name]) for name in datasets_in(runs, SYNTHETIC)}
     low, high = paper.SWEET_SPOT
@@ -146,7 +150,7 @@ def _sweet_spot(tables: dict, profile: str) -> tuple[str, str]:
     ours = "; ".join(f"{d}: best B = {b} (within the seed spread of it: {', '.join(map(str, sorted(t)))})"
                      for d, (b, t) in found.items())
     note, verdict = on_every(verdict, found, SYNTHETIC)
-    return ours + note, verdict
+    return Outcome(ours + note, verdict, f"best B = {', '.join(str(b) for b, _ in found.values())}")
 
 
 _SPOT = "–".join(map(str, paper.SWEET_SPOT))

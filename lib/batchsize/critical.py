@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .config import RunConfig, UserError
+from .datasets import registry_position
 from .noise import LogLogFit, loglog_fit
 from .run import trained
 
@@ -126,7 +127,8 @@ def bootstrap_critical(table: pd.DataFrame, tolerance: float = 1.0, *, n_boot: i
     that did not train included, and each replicate is judged by the same rule (`cell_status`).
 
     One row per group and B* value (<NA>: no B* in that replicate, or no measured cell), with its `frequency`
-    over `n_boot` replicates. With one seed per cell every replicate is the same: the spread needs several seeds.
+    over `n_boot` replicates; the data sets in the registry's order, as every table lists them. With one seed per
+    cell every replicate is the same: the spread needs several seeds.
     """
     by = list(by)
     _check(table, by)
@@ -149,8 +151,12 @@ def bootstrap_critical(table: pd.DataFrame, tolerance: float = 1.0, *, n_boot: i
         found = pd.Series([None if c is None else sizes[c] for c in found], dtype="Int64")
         for value, count in found.value_counts(dropna=False, sort=False).sort_index().items():
             rows.append(dict(zip(by, key, strict=True), critical_b=value, frequency=count / n_boot))
-    result = pd.DataFrame(rows, columns=[*by, "critical_b", "frequency"])
-    return result.astype({"critical_b": "Int64"})
+    result = pd.DataFrame(rows, columns=[*by, "critical_b", "frequency"]).astype({"critical_b": "Int64"})
+    if "dataset" not in by:
+        return result
+    # sorted once drawn: the groups draw in the groupby's order (by id), so the registry's order moves no number
+    return result.sort_values("dataset", key=lambda names: names.map(registry_position), kind="stable",
+                              ignore_index=True)
 
 
 def fit_scaling_law(n_values: Sequence[float], b_star_values: Sequence[float],

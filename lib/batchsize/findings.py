@@ -205,8 +205,7 @@ def protocol_text(protocol: pd.DataFrame) -> str:
             said.append(f"{name}: B = {near}, the best B we measured")
         else:
             said.append(f"{name}: B = {near}, {number(r['loss vs best (pp)'], 'pp')} pp below the best B = {best}")
-    fired = [DATASET_NAMES.get(d, d) for d, rule in zip(protocol["dataset"], protocol["gap rule"], strict=True)
-             if " > " in rule]
+    fired = [DATASET_NAMES.get(d, d) for d in protocol.loc[protocol["gap rule fires"], "dataset"]]
     worst = protocol["loss vs best (pp)"].max()
     return (f"Following Algorithm 2 (the measured B nearest its advice): {'; '.join(said)}. "
             + (f"The most it costs is {number(worst, 'pp')} pp. " if pd.notna(worst) else "")
@@ -329,3 +328,41 @@ def excursions_text(left: pd.DataFrame, runs: pd.DataFrame) -> str:
             f"({span(100 * lrs / target, lambda v: f'{v:.0f}')} % of the target); their highest losses: {peak}. "
             f"Then: {how}.")
     return " ".join(sentences)
+
+
+def ingredients_text(table: pd.DataFrame) -> str:
+    """Which ingredient of the paper's recipe the failures at MNIST's largest B follow, in words, from
+    `summaries.failures_by_rule`: each change's failures against the recipe's with Fisher's exact p, then whether
+    the changes that lower the peak LR and the one that only slows the warm-up removed them."""
+    def failures(r: pd.Series) -> str:
+        return (f"{r['failed']} of {r['runs']} runs failed ({r['failure rate']:.0f} %, 95 % interval "
+                f"{r['failure rate CI low']:.0f}–{r['failure rate CI high']:.0f} %)")
+
+    recipe, changes = table.iloc[0], table.iloc[1:]
+    said = (f"The paper's recipe ({recipe['rule']}, peak LR {number(recipe['peak lr'], 'lr')}): "
+            f"{failures(recipe)}.")
+    if changes.empty:
+        return said + " No run that changes one of its ingredients is finished yet."
+    said += " One ingredient changed at a time: " + "; ".join(
+        f"{r['rule']} (peak LR {number(r['peak lr'], 'lr')}): {failures(r)}, Fisher p = "
+        f"{number(r['Fisher p-value vs recipe'], 'p')}" for _, r in changes.iterrows()) + "."
+    if recipe["failed"] == 0:
+        return said + " The recipe did not fail in these runs, so there is no failure to attribute."
+    removed = changes["failed"] == 0
+    lower = changes["peak lr"] < recipe["peak lr"]
+    if removed.all():
+        verdict = ("every change removed the failures, a slower warm-up to the same peak LR too: how fast the LR "
+                   "rises matters, not only how high" if (~lower).any() else "every change removed the failures")
+    elif not removed.any():
+        verdict = "no single change removed the failures"
+    elif removed.eq(lower).all():
+        verdict = ("the failures follow the peak LR: the rules that lower it trained in every run, while a slower "
+                   "warm-up to the same peak did not prevent them")
+    else:
+        verdict = (f"{', '.join(changes.loc[removed, 'rule'])} removed the failures; "
+                   f"{', '.join(changes.loc[~removed, 'rule'])} did not")
+    smallest = changes["Fisher p-value vs recipe"].min()
+    sure = ("no change differs from the recipe significantly at the 5 % level (Fisher's exact test), so this is "
+            "what these runs show, not yet a finding" if not smallest < 0.05 else
+            f"the smallest Fisher p is {number(smallest, 'p')}")
+    return f"{said} In these runs {verdict}; {sure}."

@@ -74,10 +74,6 @@ CENTRAL = ("drop-32-512", "pearson", "sharpness-ratio", "variance-slope", "lsr-u
 
 FEW = 5  # a verdict given to at most this many claims names them all in the findings
 COLOURS = {REPRODUCED: "#d4edda", PARTLY: "#fff3cd", NOT_REPRODUCED: "#f8d7da", NOT_TESTABLE: "#e2e3e5"}
-_NUMBER = r"([-−]?\d+(?:\.\d+)?)"
-_ESTIMATE = re.compile(rf"(≥ )?{_NUMBER}( pp per doubling| pp|%|×)? (?:\[[^\]]*\] )?\(n = \d+")  # `Estimate.text`'s
-_STATISTIC = re.compile(rf"\b(r|ρ|a) = {_NUMBER}")
-_QUANTITY = {" pp": "pp", " pp per doubling": "pp", "%": "percent", "×": "ratio"}
 
 
 def evidence_link(chapter: str, section: str = "", base: str = "") -> str:
@@ -88,51 +84,6 @@ def evidence_link(chapter: str, section: str = "", base: str = "") -> str:
 
 def _evidence_of(row: pd.Series, base: str) -> str:
     return evidence_link(row["chapter"], row.get("evidence", ""), base)
-
-
-def in_brief(ours: str) -> str:
-    """What our numbers say in a few characters, from a rule's text: the best B where the claim is about one; how
-    many runs ended near random for a collapse; the onset of a degradation; each data set's B of a Table VI column
-    (in the paper's order, none where there is none); that no B* exists; how many batch sizes reproduced for a
-    table; how many runs failed for a failure rate; else the means of its estimates (the form `stats.Estimate.text`
-    writes), one or their range over the parts of a claim, in the house style; else its r, ρ or a; else nothing."""
-    best = re.findall(r"best B = (\d+) \(", ours)  # a best B with its accuracy ("behind the best B = 128" is a cost)
-    if best:
-        return f"best B = {', '.join(best)}"
-    failed_cell = re.match(r"B = (\d+) failed: (\d+ of \d+) runs at chance", ours)
-    if failed_cell:  # no gap to judge: the cell's runs are failures
-        return f"B = {failed_cell[1]} failed ({failed_cell[2]} runs at chance)"
-    near_random = re.match(r"(\d+ of \d+) runs near random", ours)
-    if near_random:  # a claim about runs: how many, never the mean or the fall of a cell that collapsed
-        return f"{near_random[1]} runs near random"
-    onset = re.match(r"onset at B = (\w+)", ours)
-    if onset:
-        return f"onset at B = {onset[1]}"
-    per_set = re.findall(r": (none|\d+) \(paper \d+\)", ours)
-    if per_set:
-        return ", ".join(per_set)
-    if ours.startswith("B* undefined at N = "):
-        return "no B* at any N"
-    rows = re.match(r"(\d+ of \d+) B reproduced", ours)
-    if rows:
-        return f"{rows[1]} batch sizes reproduced"
-    failed = re.match(r"(\d+ of \d+) runs failed", ours)
-    if failed:  # a failure rate: the count first, never the accuracy of the runs that trained alone
-        return f"{failed[1]} runs failed"
-    found = [(m[1], _float(m[2]), m[3] or "") for m in _ESTIMATE.finditer(ours)]
-    if found:
-        unit = found[0][2]
-        quantity = _QUANTITY.get(unit, "slope")
-        values = sorted(v for _, v, u in found if u == unit)
-        low, high = (number(v, quantity) for v in (values[0], values[-1]))
-        at_least = "≥ " if any(bound for bound, _, _ in found) else ""
-        return at_least + (f"{low}{unit}" if low == high else f"{low} to {high}{unit}")
-    statistic = _STATISTIC.search(ours)
-    return f"{statistic[1]} = {number(_float(statistic[2]), 'r')}" if statistic else ""
-
-
-def _float(text: str) -> float:
-    return float(text.replace("−", "-"))
 
 
 def reader_words(text: str) -> str:
@@ -202,7 +153,7 @@ def _counts(verdicts: pd.DataFrame) -> dict[str, int]:
 
 def _brief_claim(row: pd.Series, base: str) -> str:
     """A claim in words, linked to its evidence, with ours beside the paper's value."""
-    ours, theirs = in_brief(row["ours"]), row["paper"]
+    ours, theirs = row["brief"], row["paper"]  # the rule's own short form (`rulebook.Outcome.brief`)
     said = ([f"ours: {ours}"] if ours else []) + ([] if theirs.startswith("Table") else [f"the paper: {theirs}"])
     numbers = f" ({'; '.join(said)})" if said else ""
     return f'<a href="{_evidence_of(row, base)}">{_lower(HEADLINES[row["claim"]])}</a>' \

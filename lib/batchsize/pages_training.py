@@ -1,7 +1,7 @@
 """What the chapters on how large batches train publish, section by section (as `pages_accuracy` for the chapters
 on accuracy): the gap and the matched-steps control, time to a target, the learning-rate ablation, the checks of
-the setup. Each function shows one section's figures and tables with their captions, from the runs a chapter
-hands it."""
+the setup, Algorithm 2's advice against the runs. Each function shows one section's figures and tables with their
+captions, from the runs a chapter hands it."""
 
 from __future__ import annotations
 
@@ -68,6 +68,19 @@ def gap_bound(runs: pd.DataFrame) -> None:
                  "everywhere; the report's `gap-bound` claim grades these rows.", worst, "Gap bound", runs=runs)
 
 
+def protocol(runs: pd.DataFrame, gap_threshold: float | None = None) -> None:
+    """Algorithm 2 applied to each data set beside what we measured (`summaries.protocol_table`), and in words what
+    following it would have cost (`findings.protocol_text`); `gap_threshold`: line 11's, None: the paper's."""
+    threshold = paper.PROTOCOL_GAP if gap_threshold is None else gap_threshold
+    table = summaries.protocol_table(runs, threshold)
+    book.publish(book.styled(table.drop(columns="gap rule fires"), 4),  # `gap rule` says it in words
+                 "Algorithm 2 applied to each data set (N = our training examples, η₀ and B₀ from Table II), beside "
+                 "the measured accuracies: what the protocol would have cost against the best B we measured, and "
+                 f"whether its gap rule (Δ > {threshold:g} pp) would have fired there.", table, "Algorithm 2",
+                 runs=runs)
+    display(Markdown(findings.protocol_text(table)))
+
+
 def matched_steps(chapter: Chapter, matched: pd.DataFrame) -> None:
     """The matched-steps control: each large B against its base B at the fixed budget, at equal updates and at
     equal epochs, as curves, a table and a conclusion in words."""
@@ -128,6 +141,25 @@ def first_updates(chapter: Chapter, mnist: pd.DataFrame) -> None:
                  runs=largest)
     display(Markdown(findings.excursions_text(left, largest)))
 
+
+def largest_batch_ingredients(runs: pd.DataFrame) -> None:
+    """MNIST's largest B under the paper's recipe and under one ingredient changed at a time
+    (`analysis.largest_batch_runs` without `recipe_only`): every seed, the failures per rule, and in words which
+    ingredient the failures follow (`findings.ingredients_text`)."""
+    if runs.empty or not runs["recipe"].any():
+        display(Markdown("No run of the paper's recipe at MNIST's largest B is finished in this store."))
+        return
+    runs = summaries.with_rule_names(runs)
+    table = summaries.failures_by_rule(runs)
+    book.publish(plots.seeds_by_rule(runs, 100 / DATASET_SPECS["mnist"].classes), "MNIST test accuracy at its "
+                 f"largest B ({captions.scale_text(runs)}) under the paper's recipe and with one ingredient changed: "
+                 "every seed, the mean with its 95 % t interval; chance dashed.", table, "MNIST largest-B rules",
+                 runs=runs)
+    book.publish(book.styled(table), "The same runs per rule: how many failed (collapsed or diverged), the failure "
+                 "rate with its exact (Clopper–Pearson) 95 % interval, the test accuracy of the runs that trained, "
+                 "and Fisher's exact test of each rule's failures against the recipe's.", table,
+                 "MNIST largest-B failures per rule", runs=runs)
+    display(Markdown(findings.ingredients_text(table)))
 
 
 def init_check(runs: pd.DataFrame) -> None:

@@ -44,6 +44,7 @@ class Adjustment:
     warmup: bool
     retrain: bool  # whether the rule asks for another run
     reason: str
+    fired: bool  # whether its condition held, even where B cannot move (B = 1; the upper bound)
 
 
 def scale_lr(lr: float, batch_size: int, new_batch_size: int) -> float:
@@ -79,13 +80,13 @@ def adjust_for_gap(batch_size: int, lr: float, gap_percent: float, threshold: fl
     halve B, re-scale η linearly and retrain. B = 1 cannot be halved: no retrain, and the reason says so."""
     if gap_percent <= threshold:
         return Adjustment(batch_size, lr, batch_size >= WARMUP_FROM, False,
-                          f"gap {gap_percent:.2f} ≤ {threshold}: keep B")
+                          f"gap {gap_percent:.2f} ≤ {threshold}: keep B", False)
     if batch_size <= 1:
         return Adjustment(batch_size, lr, False, False,
-                          f"gap {gap_percent:.2f} > {threshold} but B = 1 cannot be halved")
+                          f"gap {gap_percent:.2f} > {threshold} but B = 1 cannot be halved", True)
     new = batch_size // 2
     return Adjustment(new, scale_lr(lr, batch_size, new), new >= WARMUP_FROM, True,
-                      f"gap {gap_percent:.2f} > {threshold}: halve B")
+                      f"gap {gap_percent:.2f} > {threshold}: halve B", True)
 
 
 def adjust_for_time(batch_size: int, lr: float, wall_clock: float, budget: float, accuracy_acceptable: bool,
@@ -97,9 +98,9 @@ def adjust_for_time(batch_size: int, lr: float, wall_clock: float, budget: float
     paper does not say which wins, so apply `adjust_for_gap` first, as printed."""
     if wall_clock <= budget or not accuracy_acceptable:
         why = "within the time budget" if wall_clock <= budget else "accuracy not acceptable"
-        return Adjustment(batch_size, lr, batch_size >= WARMUP_FROM, False, f"{why}: keep B")
+        return Adjustment(batch_size, lr, batch_size >= WARMUP_FROM, False, f"{why}: keep B", False)
     new = 2 * batch_size
     if upper_bound is not None and new > upper_bound:
         return Adjustment(batch_size, lr, batch_size >= WARMUP_FROM, False,
-                          f"over budget but 2B = {new} exceeds the upper bound {upper_bound:.3g}: keep B")
-    return Adjustment(new, scale_lr(lr, batch_size, new), new >= WARMUP_FROM, True, "over budget: double B")
+                          f"over budget but 2B = {new} exceeds the upper bound {upper_bound:.3g}: keep B", True)
+    return Adjustment(new, scale_lr(lr, batch_size, new), new >= WARMUP_FROM, True, "over budget: double B", True)

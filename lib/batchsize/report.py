@@ -19,7 +19,7 @@ from scipy.stats import spearmanr
 from . import analysis, claims_accuracy, claims_landscape, claims_shapes, claims_training, claims_trends, paper
 from .critical import critical_batch_size
 from .datasets import DATASET_NAMES, PAPER_SECTIONS, in_registry_order
-from .rulebook import Claim
+from .rulebook import Claim, Outcome
 from .runtable import registry_sorted
 from .stats import NOT_TESTABLE, PARTLY, REPRODUCED, NotTestable
 from .style import number
@@ -32,18 +32,18 @@ def claims() -> list[Claim]:
 
 
 def evaluate(claims: list[Claim], tables: dict[str, pd.DataFrame], profile: str) -> pd.DataFrame:
-    """One row per claim: the paper's value, ours, the verdict, and where the chapter shows what it judged (`chapter`,
-    the heading of its section: `evidence`). Only `NotTestable` makes a claim not testable (its reason is shown);
-    any other exception is a bug in a rule and propagates."""
+    """One row per claim: the paper's value, ours (in full, and in a few characters: `brief`), the verdict, and
+    where the chapter shows what it judged (`chapter`, the heading of its section: `evidence`). Only `NotTestable`
+    makes a claim not testable (its reason is shown); any other exception is a bug in a rule and propagates."""
     rows = []
     for claim in claims:
         try:
-            ours, verdict = claim.test(tables, profile)
+            found = claim.test(tables, profile)
         except NotTestable as why:
-            ours, verdict = f"cannot be tested here: {why}", NOT_TESTABLE
+            found = Outcome(f"cannot be tested here: {why}", NOT_TESTABLE)
         rows.append({"claim": claim.id, "where": claim.where, "statement": claim.text, "paper": claim.paper_value,
-                     "ours": ours, "verdict": verdict, "tolerance": claim.tolerance, "chapter": claim.chapter,
-                     "evidence": claim.section})
+                     "ours": found.ours, "verdict": found.verdict, "brief": found.brief, "tolerance": claim.tolerance,
+                     "chapter": claim.chapter, "evidence": claim.section})
     return pd.DataFrame(rows)
 
 

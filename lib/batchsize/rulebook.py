@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -16,11 +17,24 @@ from .datasets import DATASET_NAMES, in_registry_order
 from .paper_tables import ACC_PARTLY_TOL, ACC_TOL
 from .runtable import cells, trained
 from .stats import PARTLY, REPRODUCED, NotTestable, difference
+from .style import number
 
 # The headings of the accuracy chapter's sections that the claims of more than one `claims_*` module link to.
 SYNTHETIC_DATA, PEAK = "Synthetic data (Fig. 2, Table VII)", "Where does accuracy peak?"
 
-Rule = Callable[[dict[str, pd.DataFrame], str], tuple[str, str]]  # (tables, profile) -> (ours, verdict)
+
+
+class Outcome(NamedTuple):
+    """What a rule found: its numbers in full (`ours`, the report's column), its verdict, and `brief`, the same in
+    a few characters for a reader (beside the paper's value in the findings; '' where a number would mislead).
+    The rule writes both, so that no reader of `ours` parses prose."""
+
+    ours: str
+    verdict: str
+    brief: str = ""
+
+
+Rule = Callable[[dict[str, pd.DataFrame], str], Outcome]  # (tables, profile) -> what it found
 
 PP, INTERVAL = "percentage points", "all of our 95 % interval"
 BEST = "the best B (the highest mean over the runs that trained, among the B where at least two runs and most trained)"
@@ -93,3 +107,17 @@ def failed_note(part: pd.DataFrame) -> str:
     failed = at[at["status"] == FAILED]
     return ("; failed: " + ", ".join(f"B = {r.batch_size} ({r.failed} of {r.runs} runs at chance)"
                                      for r in failed.itertuples())) if len(failed) else ""
+
+
+_QUANTITY = {" pp": "pp", " pp per doubling": "pp", "%": "percent", "×": "ratio", "": "slope"}
+
+
+def brief(means: Iterable[float], unit: str = "", quantity: str = "", at_least: bool = False) -> str:
+    """A rule's numbers in a few characters (`Outcome.brief`), in the house style: one, or their range over the
+    parts of a claim ('0.65 to 1.02×'); '≥ ' where one is a lower bound; '' where there is none. `quantity`
+    defaults to the `unit`'s (pp, percent, ratio; a slope where there is no unit)."""
+    found = sorted(means)
+    if not found:
+        return ""
+    low, high = (number(v, quantity or _QUANTITY[unit]) for v in (found[0], found[-1]))
+    return ("≥ " if at_least else "") + (f"{low}{unit}" if low == high else f"{low} to {high}{unit}")

@@ -178,6 +178,23 @@ def failure_table(runs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def failures_by_rule(runs: pd.DataFrame) -> pd.DataFrame:
+    """`failure_table` per LR rule and warm-up (`with_rule_names`) of runs at one data set and B, the paper's
+    recipe first (`analysis.largest_batch_runs`' column `recipe`), with each rule's peak LR and Fisher's exact test
+    of its failures against the recipe's: which ingredient the failures follow, and how sure that is."""
+    runs = with_rule_names(runs)
+    recipe = runs[runs["recipe"]]
+    rows = []
+    for rule, part in sorted(runs.groupby("rule"), key=lambda item: not item[1]["recipe"].all()):
+        row = failure_table(part).drop(columns=["dataset", "batch_size", "paper test_acc"]).iloc[0].to_dict()
+        table = [[row["failed"], row["runs"] - row["failed"]],
+                 [int((~trained(recipe)).sum()), int(trained(recipe).sum())]]
+        p = stats.fisher_exact(table).pvalue if len(recipe) and not part["recipe"].all() else np.nan
+        rows.append({"rule": rule, "peak lr": part["lr"].max(), "warmup epochs": int(part["warmup_epochs"].max()),
+                     **row, "Fisher p-value vs recipe": p})
+    return pd.DataFrame(rows)
+
+
 def pearson_table(runs: pd.DataFrame) -> pd.DataFrame:
     """Pearson r of log₂ B with Δ (`stats.pearson_log_b_gap`) over the runs that trained (the gap of a run at chance
     is that of a constant predictor; `at chance` counts those left out), first over all data sets, then per data
@@ -332,8 +349,8 @@ def protocol_table(runs: pd.DataFrame, gap_threshold: float | None = None) -> pd
     """Algorithm 2 applied to each data set of `runs` (N: its training examples; η₀ and B₀ from its runs, Table II)
     beside what we measured: the best B (`critical.critical_batch_size`, the one rule), the measured B nearest the
     recommendation and its cell's status, what choosing it costs against the best, and whether the gap rule
-    (line 11, Δ > `gap_threshold`, None: the paper's) would fire there. Accuracies and gaps are means over the runs
-    that trained."""
+    (line 11, Δ > `gap_threshold`, None: the paper's) would fire there (`gap rule fires`, `protocol.Adjustment`'s
+    decision; `gap rule` says it in words). Accuracies and gaps are means over the runs that trained."""
     gap_threshold = paper.PROTOCOL_GAP if gap_threshold is None else gap_threshold
     from .critical import FAILED, critical_batch_size
     from .protocol import adjust_for_gap, recommend_batch_size
@@ -348,13 +365,13 @@ def protocol_table(runs: pd.DataFrame, gap_threshold: float | None = None) -> pd
         at = part.iloc[(part["batch_size"] - advice.batch_size).abs().argmin()]
         failed = at["status"] == FAILED  # no accuracy or gap there: its runs are failures, not a mean
         there, acc_there = (np.nan, np.nan) if failed else (gap[name, at["batch_size"]], at["test_acc"])
-        rule = ("at least half the runs did not train at this B" if failed else
-                adjust_for_gap(int(at["batch_size"]), advice.lr, float(there), gap_threshold).reason)
+        rule = None if failed else adjust_for_gap(int(at["batch_size"]), advice.lr, float(there), gap_threshold)
         peak = best.loc[name, "peak_acc"]
         rows.append({"dataset": name, "N (train)": int(first["train_size"]), "candidates": advice.candidates,
                      "recommended B": advice.batch_size, "recommended η": advice.lr, "warmup": advice.warmup,
                      "best B (ours)": best.loc[name, "optimal_b"], "best acc": peak,
                      "nearest measured B": int(at["batch_size"]), "status there": at["status"],
                      "acc there": acc_there, "loss vs best (pp)": peak - acc_there, "gap there": there,
-                     "gap rule": rule, "notes": "; ".join(advice.notes)})
+                     "gap rule": "at least half the runs did not train at this B" if rule is None else rule.reason,
+                     "gap rule fires": rule is not None and rule.fired, "notes": "; ".join(advice.notes)})
     return pd.DataFrame(rows)
