@@ -152,7 +152,7 @@ def test_the_sentences_say_what_the_tables_hold():
     assert "on 1 of 1 data sets." in findings.rank_agreement_text(alike, "lam", "trace", names)
     text = findings.rank_agreement_text(crossed, "lam", "trace", names)
     assert text.startswith("The top eigenvalue and the trace") and "on 0 of 1" in text
-    assert "32, 512 against 512, 32" in text
+    assert "Small synthetic (1K) (32, 512 against 512, 32, Kendall τ = −1.00)" in text  # its name, a minus sign
 
 
 def test_no_weights_no_noise_scale_and_nothing_to_compare():

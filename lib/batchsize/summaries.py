@@ -25,8 +25,8 @@ def surface_rise(surfaces: pd.DataFrame, half_width: float = 0.5) -> pd.DataFram
     keys = ["dataset", "batch_size"]
     centre = surfaces[(surfaces["alpha"] == 0) & (surfaces["beta"] == 0)].set_index(keys)
     inner = surfaces[(surfaces["alpha"].abs() <= half_width) & (surfaces["beta"].abs() <= half_width)]
-    return (inner.groupby(keys)["test_loss"].mean() - centre["test_loss"]).rename(
-        f"mean rise within |α|, |β| ≤ {half_width:g}").reset_index()
+    return registry_sorted((inner.groupby(keys)["test_loss"].mean() - centre["test_loss"]).rename(
+        f"mean rise within |α|, |β| ≤ {half_width:g}").reset_index())
 
 
 # The two B a sharpness ratio and a pair of loss surfaces compare, by section: the paper's (Figs 9–10); CIFAR-10,
