@@ -11,15 +11,15 @@
 # %% [markdown]
 # # Loss landscape and sharpness (Figs 9–10)
 #
-# §IV-E draws the test loss on a 2-D filter-normalized random plane around the trained weights
-# (Algorithm 1, after Li et al. {cite}`li2018`) and reports the ε-sharpness S(w, ε) = max over ‖δ‖ ≤ ε of
-# L(w + δ) − L(w) with ε = 0.1: **S = {glue:text}`sharpness_32` at B = 32 and {glue:text}`sharpness_512` at B = 512, a
-# {glue:text}`sharpness_ratio`× ratio** (synthetic data).
+# §IV-E draws the test loss on a 2-D filter-normalized random plane around the trained weights (Algorithm 1, after
+# Li et al. {cite}`li2018`) and reports the ε-sharpness S(w, ε) = max over ‖δ‖ ≤ ε of L(w + δ) − L(w) with ε =
+# {glue:text}`sharpness_epsilon`: **S = {glue:text}`sharpness_32` at B = 32 and {glue:text}`sharpness_512` at B =
+# 512, a {glue:text}`sharpness_ratio`× ratio** (synthetic data).
 # ε-sharpness in an absolute L2 ball is not scale-invariant, so we evaluate it on one fixed evaluation set for
 # every B, in float64, and set other measures beside it: Keskar et al.'s relative-box sharpness
 # {cite}`keskar2017`, the Hessian's top eigenvalue and, beyond the paper, its trace. The paper does not say which
-# synthetic set its pair comes from; we report all three. The paper omits CIFAR-10 landscapes; so do we by default
-# (`datasets` below).
+# synthetic set its pair comes from; we report all three, and MNIST and CIFAR-10 beside them (the paper omits
+# CIFAR-10 landscapes; we draw and measure them, at a cost stated below).
 
 # %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
@@ -28,15 +28,13 @@ seeds = None  # None: the profile's number of seeds
 data_dir = None  # None: $BATCHSIZE_DATA, else ./data
 store = None  # None: results/<profile>
 batch_sizes = None  # None: every B whose weights the profile keeps (its `weights` batch sizes)
-datasets = ["synthetic-1k", "synthetic-10k", "synthetic-50k", "mnist"]
+datasets = ["synthetic-1k", "synthetic-10k", "synthetic-50k", "mnist", "cifar10"]
 grid_points = None  # points per axis; None: 51 MLP / 21 CNN (paper), 21 MLP / 9 CNN (quick), 5 (smoke)
 n_eval = None  # evaluation examples (the first of the test set); None: 2,000 MLP / 500 CNN (smoke: 256)
-epsilon = 0.1  # the paper's ε
+epsilon = None  # the radius of ε-sharpness; None: the paper's
 
 # %% tags=["remove-input"]
-from IPython.display import Markdown
-
-from batchsize import analysis, book, findings, panels, paper, plots, summaries
+from batchsize import analysis, book, pages_landscape, paper
 
 chapter = book.Chapter(book.sections_of(datasets), profile, device, seeds, data_dir, store, batch_sizes)
 every_seed = analysis.runs_with_weights(chapter, datasets)  # the sharpness: all seeds
@@ -44,52 +42,31 @@ weights = every_seed[every_seed["seed"] == every_seed["seed"].min()]  # the surf
 book.glue(**paper.quoted())
 
 # %% [markdown]
-# ## Loss surfaces: the smallest against the largest batch size
+# ## Loss surfaces: B = 32 against the paper's large batch size
 #
-# For each data set, the runs with the smallest and the largest B whose weights the store keeps (the paper:
-# 32 against 512 for synthetic data, 32 against 256 for MNIST). Both surfaces use directions drawn with the same
-# seed, each filter-normalized to its own network's weights.
+# For each data set, the pair of B the paper compares: 32 against 512 for synthetic data (Fig 9), 32 against 256
+# for MNIST (Fig 10); for CIFAR-10, which the paper does not draw, MNIST's pair. Both surfaces use directions drawn
+# with the same seed, each filter-normalized to its own network's weights, and the two panels share one vertical
+# scale, so that their steepness compares by eye.
 
 # %% tags=["hide-input"]
-surfaces = analysis.loss_surfaces(chapter, weights, datasets, grid_points, n_eval)
-for name, part in surfaces.groupby("dataset", sort=False):
-    n, points = part["n_eval"].iloc[-1], part["points"].iloc[-1]
-    book.publish(plots.loss_surfaces(part, book.DATASET_NAMES[name]), "Test loss on a filter-normalized random plane "
-                 f"around the trained weights, {n} test examples, {points}×{points} grid.",
-                 part.drop(columns=["n_eval", "points"]), f"{'Fig. 10' if name == 'mnist' else 'Fig. 9'} {name}",
-                 runs=weights[weights["dataset"] == name])
-
-# %% tags=["hide-input"]
-if len(surfaces):
-    rise = summaries.surface_rise(surfaces)
-    book.publish(book.styled(rise, 4),
-                 "How fast the surface rises around the minimum: mean test loss over the inner square minus the "
-                 "loss at the centre (larger: sharper).", rise, "Surface rise", runs=weights)
+pages_landscape.surfaces(chapter, weights, datasets, grid_points, n_eval)
 
 # %% [markdown]
 # ## Sharpness: ε-sharpness (Eq. 3), Keskar et al.'s measure, and the Hessian's top eigenvalue and trace
 #
-# All on the same fixed evaluation set per data set, in float64. ε-sharpness is projected gradient ascent in
-# the L2 ball of radius ε (20 steps, 3 restarts): a lower bound on the maximum. Beyond the paper, beside the top
-# eigenvalue λ_max (the sharpest direction) we estimate the Hessian's trace (the curvature summed over all
-# directions) with Hutchinson's estimator, from 100 Rademacher vectors: a minimum can be sharp in one direction
-# and flat in the others, and the two need not rank the batch sizes alike.
+# All on the same fixed evaluation set per data set. ε-sharpness is projected gradient ascent in the L2 ball of
+# radius ε (20 steps): a lower bound on the maximum. Beyond the paper, beside the top eigenvalue λ_max (the
+# sharpest direction) we estimate the Hessian's trace (the curvature summed over all directions) with Hutchinson's
+# estimator from Rademacher vectors: a minimum can be sharp in one direction and flat in the others, and the two
+# need not rank the batch sizes alike. The synthetic MLPs: 2,000 test examples in float64, 3 restarts of the
+# ascent, 100 vectors for the trace. The CNNs cost thousands of times more per evaluation, so they get a budget of
+# a few CPU-minutes per network: 500 test examples in float32, one restart, at most 20 power iterations for λ_max
+# and 10 vectors for the trace (`analysis.sharpness_params` says why). A measure's absolute value depends on the
+# evaluation set and the weights' scale: compare B within a data set, not data sets with each other.
 
 # %% tags=["hide-input"]
-mlp = every_seed[every_seed["model"] == "mlp"]
-sharp = analysis.sharpness_table(chapter, mlp, epsilon, n_eval or (256 if chapter.profile == "smoke" else 2000))
-book.publish(plots.sharpness_panels(sharp, analysis.SHARPNESS_METRICS, paper.SHARPNESS),
-             f"Sharpness against B on the synthetic sets, ε = {epsilon} (log scale where every value is "
-             "positive); open squares (first panel): the paper's S(ε = 0.1) for B = 32 and 512. The data hold each "
-             "trace estimate's standard error (`hessian_trace_se`).", sharp, "Sharpness", runs=mlp)
-
-# %% tags=["hide-input"]
-ratios = summaries.sharpness_ratios(sharp, analysis.SHARPNESS_METRICS).replace({"metric": panels.LABELS})
-book.publish(book.styled(ratios.rename(columns={"metric": "measure"})),
-             f"Sharpness of the largest over the smallest B: geometric mean over seeds with a 95% interval (Welch, "
-             f"log scale; none where a value is not positive); the paper: S ratio {paper.SHARPNESS_RATIO}× for "
-             "B = 512 over B = 32. The report's sharpness claims use these very numbers.", ratios,
-             "Sharpness ratios", runs=mlp)
+sharp = pages_landscape.sharpness(chapter, every_seed, epsilon, n_eval)
 
 # %% [markdown]
 # A ratio above 1 means the large-batch solution is sharper. The paper's absolute S values depend on the
@@ -99,11 +76,4 @@ book.publish(book.styled(ratios.rename(columns={"metric": "measure"})),
 # ### Do the trace and λ_max agree?
 
 # %% tags=["hide-input"]
-ranks = summaries.rank_agreement(sharp, "hessian_top_eigenvalue", "hessian_trace")
-book.publish(book.styled(ranks.rename(columns={"order by hessian_top_eigenvalue": "order by top eigenvalue",
-                                               "order by hessian_trace": "order by trace"})),
-             "The batch sizes of each data set from the flattest to the sharpest by the seed mean of the top Hessian "
-             "eigenvalue and of the Hessian trace, and Kendall's τ between the two sets of means.", ranks,
-             "Trace and top eigenvalue", runs=mlp)
-Markdown(findings.rank_agreement_text(ranks, "hessian_top_eigenvalue", "hessian_trace",
-                                      ("the top eigenvalue λ_max", "the Hessian trace")))
+pages_landscape.rank_agreement(sharp, every_seed)

@@ -57,7 +57,7 @@ def test_matched_steps_compares_at_equal_updates_and_equal_epochs_and_says_if_th
 
 def sharpness(values: dict[int, tuple[float, float]]) -> pd.DataFrame:
     return pd.DataFrame([{"dataset": "synthetic-1k", "batch_size": b, "seed": s, "lam": lam * (1 + 0.05 * i),
-                          "trace": tr * (1 + 0.05 * i)}
+                          "trace": tr * (1 + 0.05 * i), "outcome": "trained"}
                          for b, (lam, tr) in values.items() for i, s in enumerate(SEEDS)])
 
 
@@ -73,6 +73,37 @@ def test_sharpness_ratios_and_whether_two_measures_rank_the_batch_sizes_alike():
     assert not ranks["same order"] and ranks["order by trace"] == [512, 256, 32] and ranks["Kendall τ"] == -1.0
     ratios = summaries.sharpness_ratios(crossed, ("trace",)).iloc[0]
     assert not ratios["positive"] and np.isnan(ratios["ratio"])  # a negative trace estimate has no ratio
+
+
+def test_a_run_that_did_not_train_is_no_minimum_to_compare():
+    """CIFAR-10's B = 512 seed 44 ended at chance with an ε-sharpness a thirtieth of its siblings': averaged in, it
+    would make the large batch look flat. Ratios and rankings read the runs that trained only."""
+    sharp = sharpness({32: (1.0, 10.0), 512: (4.0, 50.0)})
+    collapsed = (sharp["batch_size"] == 512) & (sharp["seed"] == SEEDS[-1])
+    flat = sharp.assign(lam=sharp["lam"].where(~collapsed, 0.01), trace=sharp["trace"].where(~collapsed, 0.1))
+    kept = summaries.sharpness_ratios(flat.assign(outcome=np.where(collapsed, "collapsed", "trained")), ("lam",))
+    assert kept.iloc[0]["ratio"] > 3.5 and kept.iloc[0]["seeds"] == len(SEEDS) - 1
+    assert summaries.sharpness_ratios(flat, ("lam",)).iloc[0]["ratio"] < 1.5  # had it counted as trained
+    ranks = summaries.rank_agreement(flat.assign(outcome=np.where(collapsed, "collapsed", "trained")), "lam", "trace")
+    assert ranks.iloc[0]["order by lam"] == [32, 512]
+
+
+def test_sharpness_ratios_compare_the_papers_pair_of_each_data_set():
+    """Fig 9's 512 over 32 on synthetic data; Fig 10's 256 over 32 on MNIST and, by the same pair, CIFAR-10."""
+    sharp = pd.concat([sharpness({32: (1.0, 1.0), 256: (2.0, 2.0), 512: (4.0, 4.0)}).assign(dataset=d)
+                       for d in ("synthetic-1k", "mnist", "cifar10")])
+    ratios = summaries.sharpness_ratios(sharp, ("lam",)).set_index("dataset")
+    assert ratios["B large"].to_dict() == {"cifar10": 256, "mnist": 256, "synthetic-1k": 512}
+    assert ratios.loc["mnist", "ratio"] == pytest.approx(2.0) and (ratios["B small"] == 32).all()
+
+
+def test_sharpness_params_keep_the_mlp_keys_and_give_a_cnn_its_budget():
+    mlp, cnn = pd.Series({"model": "mlp"}), pd.Series({"model": "mnist_cnn"})
+    assert analysis.sharpness_params(mlp, smoke=False) == ({"n_eval": 2000}, {"n_eval": 2000, "samples": 100})
+    sharp, trace = analysis.sharpness_params(cnn, smoke=False)
+    assert sharp == analysis.CNN_SHARPNESS and trace == analysis.CNN_TRACE and sharp["n_eval"] < 2000
+    assert analysis.sharpness_params(cnn, smoke=True)[0]["n_eval"] == 256
+    assert analysis.sharpness_params(mlp, smoke=True, n_eval=64)[1] == {"n_eval": 64, "samples": 100}
 
 
 def test_noise_scale_against_b_star_within_a_factor_two_or_not():
@@ -121,7 +152,7 @@ def test_the_sentences_say_what_the_tables_hold():
     assert "on 1 of 1 data sets." in findings.rank_agreement_text(alike, "lam", "trace", names)
     text = findings.rank_agreement_text(crossed, "lam", "trace", names)
     assert text.startswith("The top eigenvalue and the trace") and "on 0 of 1" in text
-    assert "32, 512 against 512, 32" in text
+    assert "Small synthetic (1K) (32, 512 against 512, 32, Kendall τ = −1.00)" in text  # its name, a minus sign
 
 
 def test_no_weights_no_noise_scale_and_nothing_to_compare():
@@ -152,17 +183,22 @@ class TinyChapter:
         return self.x[:n], self.y[:n]
 
 
-def test_loss_surfaces_pair_the_smallest_and_largest_b_and_centre_on_the_trained_loss(monkeypatch):
+def test_loss_surfaces_pair_the_papers_b_and_centre_on_the_trained_loss(monkeypatch):
+    """Fig 9's pair (32 against 512) on synthetic data, the nearest where one was not run; Fig 10's (32 against
+    256) on MNIST, although B = 512 was run there too."""
     import torch
 
     monkeypatch.setattr(analysis, "measured", lambda chapter, run, name, **params:  # computed, not kept
                         analysis.ANALYSES[name][1](chapter, run, **params))
-    weights = pd.DataFrame({"dataset": ["synthetic-1k"] * 3 + ["synthetic-10k"], "batch_size": [64, 8, 512, 32],
-                            "model": "mlp", "prov_profile": "quick"})
+    weights = pd.DataFrame({"dataset": ["synthetic-1k"] * 3 + ["synthetic-10k"] + ["mnist"] * 3,
+                            "batch_size": [64, 8, 512, 32, 32, 512, 256], "model": "mlp", "prov_profile": "quick"})
     chapter = TinyChapter()
-    surfaces = analysis.loss_surfaces(chapter, weights, ["synthetic-1k", "synthetic-10k"], grid_points=5, n_eval=32)
-    assert sorted(surfaces["batch_size"].unique()) == [8, 512]  # B = 64 is neither; the 10K set has one B only
-    assert len(surfaces) == 2 * 25 and (surfaces["points"] == 5).all() and (surfaces["n_eval"] == 32).all()
+    surfaces = analysis.loss_surfaces(chapter, weights, ["synthetic-1k", "synthetic-10k", "mnist"], grid_points=5,
+                                      n_eval=32)
+    pairs = surfaces.groupby("dataset")["batch_size"].unique().map(sorted).to_dict()
+    assert pairs == {"synthetic-1k": [8, 512], "mnist": [32, 256]}  # B = 64 is neither; the 10K set has one B only
+    assert len(surfaces) == 4 * 25 and (surfaces["points"] == 5).all() and (surfaces["n_eval"] == 32).all()
+    surfaces = surfaces[surfaces["dataset"] == "synthetic-1k"]
     centre = surfaces[(surfaces["alpha"] == 0) & (surfaces["beta"] == 0)].set_index("batch_size")["test_loss"]
     for b in (8, 512):
         run = pd.Series({"batch_size": b})
@@ -359,9 +395,8 @@ def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
         def history(self, table):
             return table[["key"]]
 
-    asked = {}
     monkeypatch.setattr(analysis, "with_weights", lambda chapter, runs: runs)
-    monkeypatch.setattr(analysis, "sharpness_table", lambda chapter, mlp, n_eval: asked.update(n_eval=n_eval) or mlp)
+    monkeypatch.setattr(analysis, "sharpness_table", lambda chapter, runs: runs)
     monkeypatch.setattr(analysis, "variance_table", lambda chapter, models, sizes: sizes)
     monkeypatch.setattr(analysis, "variance_fits", lambda sizes: sizes)
     monkeypatch.setattr(analysis, "largest_batch_runs", lambda chapter: pd.DataFrame({"key": ["largest"]}))
@@ -369,7 +404,7 @@ def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
     assert set(tables) == {"accuracy", "lr-scaling", "sharpness", "variance_fits", "critical_runs", "cnn-speed",
                            "histories", "mnist-largest-batch"}
     assert list(tables["histories"]["key"]) == ["cifar10", "shared", "cifar10-paper"]  # CIFAR-10's, paper so far
-    assert asked["n_eval"] == 256 and set(tables["sharpness"]["model"]) == {"mlp"}
+    assert set(tables["sharpness"]["model"]) == {"mlp", "cnn"}  # every model whose weights are kept
     assert list(tables["critical_runs"]["key"]) == ["synthetic", "shared", "mnist", "cifar10", "dataset-size"]
 
 

@@ -149,12 +149,9 @@ def test_the_paper_number_rule_catches_a_typed_one_and_passes_a_formatted_one():
 
 
 SOURCES = sorted([*(REPO / "lib" / "batchsize").glob("claims_*.py"), *NOTEBOOKS])
-ELSEWHERE = {"claims_landscape": "its claim texts are being moved onto `paper` in another branch (issue 23 item 4)",
-             "landscape": "its ε parameter (the paper's 0.1) is being moved onto `paper` in another branch"}
 
 
-@pytest.mark.parametrize("source", [pytest.param(p, id=p.stem, marks=pytest.mark.xfail(reason=ELSEWHERE[p.stem]))
-                                    if p.stem in ELSEWHERE else pytest.param(p, id=p.stem) for p in SOURCES])
+@pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])
 def test_no_claim_text_caption_prose_or_parameter_types_a_paper_number(source: Path):
     numbers, code = _paper_numbers(), source.read_text()
     found = [n for text in typed_texts(code) for n in typed_paper_numbers(text, numbers)]
@@ -171,7 +168,6 @@ def test_no_claim_text_caption_prose_or_parameter_types_a_paper_number(source: P
 
 # Chapters that read like a paper (issue 23 item 5): prose and one call per section, the captions in the library.
 MAX_CODE_LINES = 25
-OWNED_ELSEWHERE = {"landscape"}  # being changed in another branch; it counts too once merged
 
 
 def code_lines(notebook: Path) -> int:
@@ -181,9 +177,7 @@ def code_lines(notebook: Path) -> int:
     return sum(bool(line.strip()) and not line.strip().startswith("#") for c in cells for line in c.source.splitlines())
 
 
-@pytest.mark.parametrize("notebook", [pytest.param(nb, id=nb.stem, marks=pytest.mark.xfail(reason="another branch"))
-                                      if nb.stem in OWNED_ELSEWHERE else pytest.param(nb, id=nb.stem)
-                                      for nb in NOTEBOOKS])
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
 def test_a_chapter_has_few_lines_of_code_and_defines_no_function(notebook: Path):
     source = "\n".join(c.source for c in jupytext.read(notebook).cells if c.cell_type == "code")
     assert not [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.FunctionDef | ast.ClassDef)]

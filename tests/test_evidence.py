@@ -184,9 +184,11 @@ def chapter_keys(claim, read: set[str], datasets: set[str], stores) -> set[str]:
     shown = pd.concat([chapter.table(s) for s in sorted(wanted)] +
                       [chapter.paper_so_far(s) for s in sorted(wanted) if shows_so_far], ignore_index=True)
     shown = shown[shown["dataset"].isin(datasets)]
-    if read & {"sharpness", "variance_fits"}:  # the runs whose weights the analyses load, as `report_runs` picks them
+    if "sharpness" in read:  # the runs whose weights the analyses load, as `report_runs` picks them
+        shown = analysis.with_weights(chapter, shown)
+    if "variance_fits" in read:
         mlp = analysis.with_weights(chapter, shown[shown["model"] == "mlp"])
-        shown = analysis.base_batch_models(mlp, sorted(datasets)) if "variance_fits" in read else mlp
+        shown = analysis.base_batch_models(mlp, sorted(datasets))
     return set(shown["key"])
 
 

@@ -6,8 +6,14 @@ import torch
 import torch.nn.functional as F
 
 from batchsize.config import UserError
-from batchsize.landscape import filter_normalized_direction, interpolate, loss_slice_1d, loss_surface
-from batchsize.models import build_model
+from batchsize.landscape import (
+    default_points_per_call,
+    filter_normalized_direction,
+    interpolate,
+    loss_slice_1d,
+    loss_surface,
+)
+from batchsize.models import build_model, cifar_cnn, mlp
 
 
 def snapshot(model):
@@ -127,3 +133,10 @@ def test_incomplete_directions_are_refused():
         loss_surface(model, x, y, (d, d), [0.0], [0.0])
     with pytest.raises(UserError, match="0.bias"):
         interpolate(d, model.state_dict(), model, x, y)
+
+
+def test_a_network_with_convolutions_evaluates_one_point_per_call():
+    """CIFAR-10's CNN has fewer than 100k parameters, but vmapping its convolutions over 64 points of 500 examples
+    each went past 20 GB: a convolutional network gets one point a call, a small MLP many."""
+    assert default_points_per_call(cifar_cnn(), 500) == 1
+    assert default_points_per_call(mlp(), 500) == 64 and default_points_per_call(mlp(), 2000) == 16

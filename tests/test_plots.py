@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from batchsize import panels, paper, pictures, plots
+from batchsize import panels, paper, pictures, plots, plots_landscape
 
 
 def test_ours_and_the_papers_line_of_a_data_set_share_its_one_colour():
@@ -84,8 +84,10 @@ def test_loss_surfaces_draw_one_3d_panel_per_batch_size():
     a, b = (v.ravel() for v in np.meshgrid(axis, axis, indexing="ij"))
     surfaces = pd.concat([pd.DataFrame({"batch_size": size, "alpha": a, "beta": b, "test_loss": 1 + a ** 2 + size})
                           for size in (512, 32)])
-    fig = plots.loss_surfaces(surfaces, "Small synthetic (1K)")
+    fig = plots_landscape.loss_surfaces(surfaces, "Small synthetic (1K)")
     assert [ax.get_title() for ax in fig.axes] == ["B = 32", "B = 512"] and fig.axes[0].name == "3d"
+    both = np.log10([surfaces["test_loss"].min(), surfaces["test_loss"].max()])
+    assert all(np.allclose(ax.get_zlim(), both) for ax in fig.axes), "the pair shares one vertical range"
     plt.close(fig)
 
 
@@ -94,7 +96,7 @@ def test_sharpness_panels_use_a_log_scale_only_where_every_value_is_positive():
                           "b": [-1.0, 2.0]})
     panels.LABELS.update(a="a", b="b")
     try:
-        fig = plots.sharpness_panels(sharp, ("a", "b"), {32: 0.023, 512: 0.158})
+        fig = plots_landscape.sharpness_panels(sharp, ("a", "b"), {32: 0.023, 512: 0.158})
     finally:
         del panels.LABELS["a"], panels.LABELS["b"]
     assert [ax.get_yscale() for ax in fig.axes] == ["log", "linear"]

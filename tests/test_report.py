@@ -743,7 +743,8 @@ def sharpness(values: dict[int, float], per_set: dict[str, float] | None = None)
     largest = max(values)
     rows = [{"dataset": d, "batch_size": b, "seed": s,
              "epsilon_sharpness": v * (1 + 0.05 * i) * ((per_set or {}).get(d, 1.0) if b == largest else 1.0),
-             "hessian_top_eigenvalue": v * (1 + 0.05 * i) * ((per_set or {}).get(d, 1.0) if b == largest else 1.0)}
+             "hessian_top_eigenvalue": v * (1 + 0.05 * i) * ((per_set or {}).get(d, 1.0) if b == largest else 1.0),
+             "outcome": "trained"}
             for d in runtable.SYNTHETIC for b, v in values.items() for i, s in enumerate(SEEDS)]
     return pd.DataFrame(rows)
 
@@ -764,6 +765,42 @@ def test_sharpness_and_flat_vs_sharp():
     assert verdict("flat-vs-sharp", sharpness=one_flat)[1] == stats.PARTLY
     two_flat = sharpness({32: 0.02, 512: 0.14}, {"synthetic-1k": 0.13, "synthetic-10k": 0.13})
     assert verdict("flat-vs-sharp", sharpness=two_flat)[1] == stats.NOT_REPRODUCED
+
+
+def image_sharpness(factors: dict[str, dict[int, float]]) -> pd.DataFrame:
+    """Three seeds of both measures per image data set and B (32, 256, 512): 0.02 at B = 32 times `factors`."""
+    return pd.DataFrame([{"dataset": d, "batch_size": b, "seed": s, "epsilon_sharpness": value * (1 + 0.05 * i),
+                          "hessian_top_eigenvalue": value * (1 + 0.05 * i), "outcome": "trained"}
+                         for d, by_b in factors.items() for b, value in {32: 0.02, **{k: 0.02 * f for k, f in
+                                                                                     by_b.items()}}.items()
+                         for i, s in enumerate(SEEDS)])
+
+
+def test_flat_vs_sharp_is_judged_per_data_set_on_the_papers_pair():
+    """MNIST and CIFAR-10 at B = 256 over 32 (Fig 10's pair), beside the synthetic sets at 512 over 32: the claim
+    holds where each data set's interval says so, and its text names the data sets judged."""
+    synthetic = sharpness({32: 0.02, 512: 0.14})
+    sharper = image_sharpness({"mnist": {256: 3.0, 512: 0.5}, "cifar10": {256: 2.0}})  # MNIST: 256 sharp, 512 not
+    ours, verdict_ = verdict("flat-vs-sharp", sharpness=pd.concat([synthetic, sharper]))
+    assert verdict_ == stats.REPRODUCED and "mnist: " in ours and "(B = 256 over 32)" in ours
+    assert set(ours.split(":")[0].removeprefix("judged on ").split(", ")) == {*runtable.SYNTHETIC, "mnist", "cifar10"}
+    mnist_flat = image_sharpness({"mnist": {256: 0.9, 512: 5.0}, "cifar10": {256: 2.0}})  # sharp only at 512
+    ours, verdict_ = verdict("flat-vs-sharp", sharpness=pd.concat([synthetic, mnist_flat]))
+    assert verdict_ == stats.PARTLY and "mnist: 0.90× [" in ours and ours.count(stats.NOT_REPRODUCED) == 1
+    both_flat = image_sharpness({"mnist": {256: 0.9}, "cifar10": {256: 0.8}})
+    one_flat = sharpness({32: 0.02, 512: 0.14}, {"synthetic-1k": 0.13})
+    assert verdict("flat-vs-sharp", sharpness=pd.concat([one_flat, both_flat]))[1] == stats.NOT_REPRODUCED  # 2 of 5
+    assert verdict("flat-vs-sharp", sharpness=both_flat)[1] == stats.NOT_REPRODUCED
+    ours, verdict_ = verdict("flat-vs-sharp", sharpness=image_sharpness({"mnist": {256: 3.0}}))
+    assert verdict_ == stats.PARTLY and "no runs of" in ours  # Fig 9's synthetic sets not measured: at best partly
+
+
+def test_sharpness_ratio_is_judged_on_the_synthetic_sets_alone():
+    """The paper's S values are of synthetic data (Fig 9's pair): an image set's ratio is shown, not judged."""
+    with_images = pd.concat([sharpness({32: 0.02, 512: 0.14}), image_sharpness({"mnist": {256: 0.5, 512: 0.5}})])
+    ours, verdict_ = verdict("sharpness-ratio", sharpness=with_images)
+    assert verdict_ == stats.REPRODUCED and "mnist" not in ours
+    assert verdict("sharpness-ratio", sharpness=image_sharpness({"mnist": {256: 7.0}}))[1] == stats.NOT_TESTABLE
 
 
 def variance_fits(slope: float, r2: float, sampling: str = "without replacement", half: float = 0.02,

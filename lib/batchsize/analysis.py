@@ -22,7 +22,7 @@ from .datasets import PAPER_SECTIONS, SYNTHETIC
 from .instability import steps_of, trace
 from .plan import get_profile, section_configs
 from .store import config_of, default_store
-from .summaries import variance_fits
+from .summaries import sharpness_pair, variance_fits
 from .sweep import run_sweep
 from .timing import cnn_speed
 
@@ -51,17 +51,19 @@ def surface_eval_size(run: pd.Series, smoke: bool, n_eval: int | None = None) ->
 
 def loss_surfaces(chapter, weights: pd.DataFrame, datasets: list[str], grid_points: int | None = None,
                   n_eval: int | None = None) -> pd.DataFrame:
-    """Algorithm 1 for the smallest and the largest B of each data set in `weights` (one seed): the test loss on a
-    filter-normalized random plane around the trained weights, one row per grid point (`alpha`, `beta`). Both runs
-    of a data set draw their directions with the same seed, each normalized to its own network, so the two
-    surfaces differ only by the weights; `n_eval` and `points` say what each surface was computed on."""
+    """Algorithm 1 for the pair of B of each data set in `weights` (one seed) that the paper compares
+    (`summaries.sharpness_pair`: 32 against 512 on synthetic data as in Fig 9, against 256 on MNIST as in Fig 10):
+    the test loss on a filter-normalized random plane around the trained weights, one row per grid point (`alpha`,
+    `beta`). Both runs of a data set draw their directions with the same seed, each normalized to its own network,
+    so the two surfaces differ only by the weights; `n_eval` and `points` say what each surface was computed on."""
     smoke = chapter.profile == "smoke"
     surfaces = []
     for name in datasets:
-        part = weights[weights["dataset"] == name].sort_values("batch_size")
-        if len(part) < 2:
+        part = weights[weights["dataset"] == name]
+        if part["batch_size"].nunique() < 2:
             continue
-        for run in (part.iloc[0], part.iloc[-1]):
+        for batch_size in sharpness_pair(name, part["batch_size"]):
+            run = part[part["batch_size"] == batch_size].iloc[0]
             points = surface_points(run, smoke, grid_points)
             found = measured(chapter, run, "loss_surface", points=points, n_eval=surface_eval_size(run, smoke, n_eval))
             a, b = np.meshgrid(np.linspace(-1, 1, points), np.linspace(-1, 1, points), indexing="ij")
@@ -91,34 +93,71 @@ def runs_with_weights(chapter, datasets: list[str]) -> pd.DataFrame:
     return with_weights(chapter, runs[runs["dataset"].isin(datasets)])
 
 
+# What the sharpness measures of one CNN weight set are computed on, chosen so that it costs a few CPU-minutes
+# rather than hours. Measured on this machine's CPU (one thread, MNIST's CNN, 500 test examples): a value 2.4 s in
+# float64 and 0.4 s in float32, a gradient 3.9 s / 1.1 s, a Hessian-vector product 18 s / 5.0 s; at the MLPs'
+# settings (2,000 examples, float64, 3 × 20 ascent steps, up to 100 power iterations, 100 Hutchinson vectors) one
+# weight set would take about four CPU-hours. So: 500 test examples (the loss surfaces' evaluation set), float32
+# (the CNNs' ε-sharpness is a rise of the loss far above float32's rounding, which float64 guards against for the
+# flat MLP minima), one restart of the ε ascent, at most 20 power iterations for λ_max (the estimate so far if it
+# has not settled to 1e-4) and 10 Hutchinson vectors for the trace (its standard error says how far that goes).
+CNN_SHARPNESS = {"n_eval": 500, "restarts": 1, "iters": 20, "precision": "float32"}
+CNN_TRACE = {"n_eval": 500, "samples": 10, "precision": "float32"}
+
+
+def sharpness_params(run: pd.Series, smoke: bool, n_eval: int | None = None) -> tuple[dict, dict]:
+    """The parameters of a run's sharpness measures and of its Hessian trace: for an MLP 2,000 test examples (256
+    at smoke scale) in float64 with the measures' defaults; for a CNN `CNN_SHARPNESS` and `CNN_TRACE`. `n_eval`
+    wins. Only what differs from the defaults is passed, so the MLPs' kept values keep their keys."""
+    if run["model"] == "mlp":
+        sharp, trace_ = {"n_eval": 2000}, {"n_eval": 2000, "samples": 100}
+    else:
+        sharp, trace_ = dict(CNN_SHARPNESS), dict(CNN_TRACE)
+    if n_eval or smoke:
+        sharp["n_eval"] = trace_["n_eval"] = n_eval or 256
+    return sharp, trace_
+
+
 def sharpness_table(chapter, weights: pd.DataFrame, epsilon: float = paper.SHARPNESS_EPSILON,
-                    n_eval: int | None = None, trace_samples: int = 100) -> pd.DataFrame:
-    """ε-sharpness (Eq. 3), Keskar sharpness, top Hessian eigenvalue and Hessian trace (Hutchinson's estimate
-    from `trace_samples` Rademacher vectors, with its standard error) of every run in `weights`, in float64 on
-    one fixed evaluation set per data set (the first `n_eval` test examples). Each run's values are kept with
-    these parameters, so the landscape chapter and the report compute them once and show the same."""
-    rows = [{"dataset": run["dataset"], "batch_size": run["batch_size"], "seed": run["seed"],
-             "test_acc": run["test_acc"], **measured(chapter, run, "sharpness", epsilon=epsilon, n_eval=n_eval),
-             **measured(chapter, run, "hessian_trace", n_eval=n_eval, samples=trace_samples)}
-            for _, run in weights.iterrows()]
+                    n_eval: int | None = None) -> pd.DataFrame:
+    """ε-sharpness (Eq. 3), Keskar sharpness, top Hessian eigenvalue and Hessian trace (Hutchinson's estimate, with
+    its standard error) of every run in `weights`, on one fixed evaluation set per data set (its first test
+    examples) with the parameters of `sharpness_params`. Each run's values are kept with these parameters, so the
+    landscape chapter and the report compute them once and show the same."""
+    rows = []
+    for _, run in weights.iterrows():
+        sharp, trace_ = sharpness_params(run, chapter.profile == "smoke", n_eval)
+        rows.append({"dataset": run["dataset"], "batch_size": run["batch_size"], "seed": run["seed"],
+                     "test_acc": run["test_acc"], "outcome": run["outcome"],
+                     **measured(chapter, run, "sharpness", epsilon=epsilon, **sharp),
+                     **measured(chapter, run, "hessian_trace", **trace_)})
     return pd.DataFrame(rows)
 
 
-def _sharpness(chapter, run: pd.Series, epsilon: float, n_eval: int | None) -> dict[str, float]:
+def _dtype(precision: str):
+    import torch
+
+    return {"float32": torch.float32, "float64": torch.float64}[precision]
+
+
+def _sharpness(chapter, run: pd.Series, epsilon: float, n_eval: int | None, restarts: int = 3, iters: int = 100,
+               precision: str = "float64") -> dict[str, float]:
     import torch
 
     from .sharpness import epsilon_sharpness, hessian_top_eigenvalue, keskar_sharpness
 
     model = chapter.model(run)
     x, y = chapter.eval_set(run, n_eval)
-    generator = torch.Generator().manual_seed(0)
+    generator, dtype = torch.Generator().manual_seed(0), _dtype(precision)
     return {"n_eval": len(x),
-            "epsilon_sharpness": epsilon_sharpness(model, x, y, epsilon, generator=generator, dtype=torch.float64),
-            "keskar_sharpness": keskar_sharpness(model, x, y, generator=generator, dtype=torch.float64),
-            "hessian_top_eigenvalue": hessian_top_eigenvalue(model, x, y, generator=generator, dtype=torch.float64)}
+            "epsilon_sharpness": epsilon_sharpness(model, x, y, epsilon, restarts=restarts, generator=generator,
+                                                   dtype=dtype),
+            "keskar_sharpness": keskar_sharpness(model, x, y, generator=generator, dtype=dtype),
+            "hessian_top_eigenvalue": hessian_top_eigenvalue(model, x, y, iters=iters, generator=generator,
+                                                             dtype=dtype)}
 
 
-def _trace(chapter, run: pd.Series, n_eval: int | None, samples: int) -> dict[str, float]:
+def _trace(chapter, run: pd.Series, n_eval: int | None, samples: int, precision: str = "float64") -> dict[str, float]:
     """Kept apart from `_sharpness`, so that adding the trace kept the other measures' values."""
     import torch
 
@@ -126,7 +165,7 @@ def _trace(chapter, run: pd.Series, n_eval: int | None, samples: int) -> dict[st
 
     x, y = chapter.eval_set(run, n_eval)
     mean, se = hessian_trace(chapter.model(run), x, y, samples=samples, generator=torch.Generator().manual_seed(0),
-                             dtype=torch.float64)
+                             dtype=_dtype(precision))
     return {"hessian_trace": mean, "hessian_trace_se": se}
 
 
@@ -305,7 +344,7 @@ def report_runs(chapter) -> dict[str, pd.DataFrame]:
         "histories": pd.concat([accuracy[accuracy["dataset"] == "cifar10"], chapter.paper_so_far("cifar10")]),
         "accuracy": accuracy,
         "lr-scaling": chapter.table("lr-scaling"),
-        "sharpness": mlp,
+        "sharpness": with_weights(chapter, accuracy),
         "variance_fits": base_batch_models(mlp, list(SYNTHETIC)),
         "critical_runs": pd.concat([accuracy, chapter.table("dataset-size")]).drop_duplicates("key"),
         LARGEST_BATCH: largest_batch_runs(chapter),
@@ -322,7 +361,7 @@ def report_tables(chapter) -> dict[str, pd.DataFrame]:
     return {
         **runs,
         "histories": chapter.history(cifar) if not cifar.empty else pd.DataFrame(),
-        "sharpness": sharpness_table(chapter, runs["sharpness"], n_eval=256 if chapter.profile == "smoke" else 2000),
+        "sharpness": sharpness_table(chapter, runs["sharpness"]),
         "variance_fits": variance_fits(variance_table(chapter, runs["variance_fits"],
                                                       [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])),
         "cnn-speed": cnn_speed(),

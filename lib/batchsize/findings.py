@@ -253,8 +253,8 @@ def rank_agreement_text(ranks: pd.DataFrame, first: str, second: str, names: tup
     differ = ranks[~ranks["same order"]]
     if len(differ):
         text += "; they differ on " + "; ".join(
-            f"{r['dataset']} ({', '.join(map(str, r[f'order by {first}']))} against "
-            f"{', '.join(map(str, r[f'order by {second}']))}, Kendall τ = {r['Kendall τ']:.2f})"
+            f"{DATASET_NAMES.get(r['dataset'], r['dataset'])} ({', '.join(map(str, r[f'order by {first}']))} against "
+            f"{', '.join(map(str, r[f'order by {second}']))}, Kendall τ = {number(r['Kendall τ'], 'r')})"
             for _, r in differ.iterrows())
     return text + "."
 

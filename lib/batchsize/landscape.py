@@ -73,10 +73,12 @@ def filter_normalized_direction(model: nn.Module, generator: torch.Generator | N
 
 
 def default_points_per_call(model: nn.Module, rows: int) -> int:
-    """Grid points per vmapped call. Small networks: enough points that a call sees ~32k (point, example)
-    rows, since per-call overhead dominates; measured slower beyond that on CPU (cache). Large networks
-    (over 100k parameters): one, since compute dominates and vmapped convolutions measured slower."""
-    if sum(p.numel() for p in model.parameters()) > 100_000:
+    """Grid points per vmapped call. Small MLPs: enough points that a call sees ~32k (point, example) rows, since
+    per-call overhead dominates; measured slower beyond that on CPU (cache). Large networks (over 100k parameters)
+    and any with convolutions: one, since compute dominates, vmapped convolutions measured slower, and their
+    activations grow with points × examples (CIFAR-10's CNN, 94,538 parameters, at 64 points × 500 examples
+    a call went past 20 GB and was killed for lack of memory)."""
+    if sum(p.numel() for p in model.parameters()) > 100_000 or any(isinstance(m, nn.Conv2d) for m in model.modules()):
         return 1
     return max(1, min(64, 32_768 // rows))
 

@@ -91,6 +91,8 @@ MNIST_FLOOR = 512  # §IV-A2: "a clear performance floor appears at B ≥ 512"
 SHARPNESS = {32: 0.023, 512: 0.158}  # §IV-E, S(w*, ε = 0.1) on synthetic data
 SHARPNESS_RATIO = 6.9
 SHARPNESS_EPSILON = 0.1
+# §IV-E's landscape pairs, by section: Fig 9 draws B = 32 against 512 on synthetic data, Fig 10 against 256 on MNIST
+LANDSCAPE_PAIRS = {"synthetic": (32, 512), "mnist": (32, 256)}
 VARIANCE_SLOPE, VARIANCE_R2 = -0.98, 0.996  # Eq. (5)
 PEARSON_R, PEARSON_P = 0.87, 0.001  # log B vs Δ, r = 0.87 with p < 0.001 (§IV-B)
 MNIST_TEXT_OPTIMUM = (64, 99.18)  # §IV-A2: "optimal B = 64 (99.18%)"; Table III disagrees
@@ -171,6 +173,7 @@ def quoted() -> dict[str, float | str]:
         values |= {f"iva_{size}_8": row["acc_B8"], f"iva_{size}_512": row["acc_B512"]}
     return values | {
         "sharpness_32": SHARPNESS[32], "sharpness_512": SHARPNESS[512], "sharpness_ratio": SHARPNESS_RATIO,
+        "sharpness_epsilon": SHARPNESS_EPSILON,
         "variance_slope": number(VARIANCE_SLOPE),  # a minus sign (glue would print a hyphen)
         "variance_r2": VARIANCE_R2, "pearson_r": PEARSON_R, "pearson_p": PEARSON_P,
         "mnist_text_b": MNIST_TEXT_OPTIMUM[0], "mnist_text_acc": MNIST_TEXT_OPTIMUM[1], "gap_bound": GAP_BOUND,

@@ -78,40 +78,6 @@ def failed_cells_curves(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure
 
 
 @drawn_by
-def loss_surfaces(surfaces: pd.DataFrame, title: str | None = None) -> plt.Figure:
-    """Figs 9–10: one 3-D panel per batch size of a data set's `analysis.loss_surfaces`, log₁₀ test loss over the
-    (α, β) plane, so the smallest and the largest B stand side by side."""
-    sizes = sorted(surfaces["batch_size"].unique())
-    fig = plt.figure(figsize=(5 * len(sizes), 4))
-    for i, batch_size in enumerate(sizes):
-        part = surfaces[surfaces["batch_size"] == batch_size]
-        n = part["alpha"].nunique()
-        a, b, loss = (part[c].to_numpy().reshape(n, n) for c in ("alpha", "beta", "test_loss"))
-        ax = fig.add_subplot(1, len(sizes), i + 1, projection="3d")
-        ax.plot_surface(a, b, np.log10(loss), cmap="viridis", linewidth=0, rasterized=True)  # 200 dpi in the SVG
-        ax.set(xlabel="α", ylabel="β", zlabel="log₁₀ test loss", title=f"B = {batch_size}")
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
-
-
-@drawn_by
-def sharpness_panels(sharp: pd.DataFrame, metrics: tuple[str, ...], paper: dict[int, float]) -> plt.Figure:
-    """One panel per sharpness measure against B (log scale where every value is positive: a trace estimate can
-    be negative); the paper's S(ε) values as open squares in the first panel."""
-    fig, axes = grid(len(metrics), ncols=2)
-    for ax, metric in zip(axes, metrics, strict=True):
-        by_batch(sharp, metric, ax=ax, title=LABELS[metric])
-        ax.set(ylabel=LABELS[metric], yscale="log" if (sharp[metric] > 0).all() else "linear")
-    axes[0].scatter(list(paper), list(paper.values()), marker="s", facecolor="none", edgecolor="black",
-                    label="paper (data set not stated)", zorder=5)
-    log2_axis(axes[0], [*sharp["batch_size"], *paper])
-    shared_legend(axes)
-    fig.tight_layout()
-    return fig
-
-
-@drawn_by
 def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> plt.Figure:
     """Figs 6–8: per data set of `runs` (in the order the run table lists them), median epoch time against B on a
     log scale beside the paper's, and the test accuracy per epoch of every B: the mean over the runs that trained,

@@ -1,0 +1,76 @@
+"""What the loss-landscape chapter publishes, section by section (as `pages_accuracy` and `pages_training` do for
+theirs): the surfaces of each data set's pair of B (Figs 9–10), how fast they rise, the sharpness measures of every
+seed, their ratios (what the report's sharpness claims judge) and whether the trace and λ_max rank B alike."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from IPython.display import Markdown, display
+
+from . import analysis, book, findings, panels, paper, plots_landscape, summaries
+from .datasets import DATASET_NAMES, SYNTHETIC
+from .runtable import trained
+
+if TYPE_CHECKING:
+    from .book import Chapter
+
+# The paper's figure for each data set's pair of surfaces (CIFAR-10: none; the paper draws no CIFAR-10 landscape).
+FIGURE = {**dict.fromkeys(SYNTHETIC, "Fig. 9"), "mnist": "Fig. 10"}
+
+
+def surfaces(chapter: Chapter, weights: pd.DataFrame, datasets: list[str], grid_points: int | None,
+             n_eval: int | None) -> None:
+    """Each data set's pair of surfaces (`analysis.loss_surfaces`, one seed), then how fast each rises."""
+    found = analysis.loss_surfaces(chapter, weights, datasets, grid_points, n_eval)
+    for name, part in found.groupby("dataset", sort=False):
+        n, points = part["n_eval"].iloc[-1], part["points"].iloc[-1]
+        book.publish(plots_landscape.loss_surfaces(part, DATASET_NAMES[name]),
+                     "Test loss on a filter-normalized random plane "
+                     f"around the trained weights, {n} test examples, {points}×{points} grid.",
+                     part.drop(columns=["n_eval", "points"]), f"{FIGURE.get(name, 'Loss surfaces')} {name}",
+                     runs=weights[(weights["dataset"] == name) & weights["batch_size"].isin(part["batch_size"])])
+    if len(found):
+        rise = summaries.surface_rise(found)
+        book.publish(book.styled(rise, 4), "How fast the surface rises around the minimum: mean test loss over the "
+                     "inner square minus the loss at the centre (larger: sharper); one seed per B, so the sharpness "
+                     "ratios below, over every seed, decide.", rise, "Surface rise", runs=weights)
+
+
+def sharpness(chapter: Chapter, every_seed: pd.DataFrame, epsilon: float | None, n_eval: int | None) -> pd.DataFrame:
+    """Every seed's sharpness measures (`analysis.sharpness_table`; ε: the paper's unless given) against B, then
+    the ratios of the paper's pair of B that the report's sharpness claims judge; returns the measures."""
+    epsilon = paper.SHARPNESS_EPSILON if epsilon is None else epsilon
+    sharp = analysis.sharpness_table(chapter, every_seed, epsilon, n_eval)
+    learned = trained(sharp)
+    left_out = "; ".join(f"{DATASET_NAMES[r.dataset]} B = {r.batch_size} seed {r.seed} ({r.outcome})"
+                         for r in sharp[~learned].itertuples())
+    book.publish(plots_landscape.sharpness_panels(sharp[learned], analysis.SHARPNESS_METRICS, paper.SHARPNESS),
+                 f"Sharpness against B on each data set, ε = {epsilon:g} (log scale where every value is positive); "
+                 f"open squares (first panel): the paper's S(ε = {paper.SHARPNESS_EPSILON:g}) for B = 32 and 512. The "
+                 "data hold each trace estimate's standard error (`hessian_trace_se`) and the number of test examples "
+                 "(`n_eval`)" + (f"; and the runs left out here and below because they did not train (a "
+                                 f"constant predictor's weights are no minimum to compare): {left_out}." if left_out
+                                 else "."),
+                 sharp, "Sharpness", runs=every_seed)
+    ratios = summaries.sharpness_ratios(sharp, analysis.SHARPNESS_METRICS).replace({"metric": panels.LABELS})
+    book.publish(book.styled(ratios.rename(columns={"metric": "measure"})),
+                 "Sharpness of the paper's large B over B = 32 (512 on synthetic data, as Fig 9; 256 on MNIST, as Fig "
+                 "10, and on CIFAR-10): geometric mean over seeds with a 95% interval (Welch, log scale; none where a "
+                 f"value is not positive); the paper: S ratio {paper.SHARPNESS_RATIO}× for B = 512 over B = 32. The "
+                 "report's sharpness claims use these very numbers, per data set.", ratios, "Sharpness ratios",
+                 runs=every_seed)
+    return sharp
+
+
+def rank_agreement(sharp: pd.DataFrame, every_seed: pd.DataFrame) -> None:
+    """Whether the top eigenvalue and the trace order each data set's B alike (Kendall's τ), in a table and words."""
+    ranks = summaries.rank_agreement(sharp, "hessian_top_eigenvalue", "hessian_trace")
+    book.publish(book.styled(ranks.rename(columns={"order by hessian_top_eigenvalue": "order by top eigenvalue",
+                                                   "order by hessian_trace": "order by trace"})),
+                 "The batch sizes of each data set from the flattest to the sharpest by the seed mean of the top "
+                 "Hessian eigenvalue and of the Hessian trace, and Kendall's τ between the two sets of means.", ranks,
+                 "Trace and top eigenvalue", runs=every_seed)
+    display(Markdown(findings.rank_agreement_text(ranks, "hessian_top_eigenvalue", "hessian_trace",
+                                                  ("the top eigenvalue λ_max", "the Hessian trace"))))
