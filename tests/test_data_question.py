@@ -127,3 +127,24 @@ def test_a_chapter_without_fashion_mnist_files_gets_no_runs_instead_of_an_error(
         load_dataset(FASHION, empty)
     chapter = book.Chapter([FASHION], "smoke", data_dir=str(empty), store=str(tmp_path / "store"))
     assert pages_accuracy.runs_if_data(chapter, FASHION).empty
+
+
+def gap_runs(rises: dict[str, float | None], spread: float = 0.1) -> pd.DataFrame:
+    """Runs whose gap Δ rises by the given pp from B = 32 to 512 (None: a data set at chance at B = 512)."""
+    table = runs({d: {32: 95.0, 512: 95.0 if r is not None else 10.0} for d, r in rises.items()}, spread)
+    rise = table["dataset"].map(lambda d: rises[d] or 0.0)
+    gap = 1.0 + (table["batch_size"] == 512) * rise + (table["seed"] - 43) * spread
+    return table.assign(gap=gap, train_acc=table["test_acc"] + gap)
+
+
+@pytest.mark.parametrize(("rises", "said"), [
+    ({"mnist": 0.1, FASHION: 0.2, "cifar10": 15.0}, "as much as MNIST (their intervals overlap) and less"),
+    ({"mnist": 0.1, FASHION: 14.9, "cifar10": 15.0}, "more than MNIST (intervals apart) and as much as CIFAR-10"),
+    ({"mnist": 0.1, FASHION: 5.0, "cifar10": 15.0}, "more than MNIST (intervals apart) and less than CIFAR-10"),
+    ({"mnist": 0.1, FASHION: None, "cifar10": 15.0}, "cannot be compared"),
+])
+def test_the_gap_rise_of_a_harder_data_set_compares_with_both_either_way(rises, said):
+    table = drops.gap_rises(gap_runs(rises), DATASETS)
+    assert table.loc[table["dataset"] == "cifar10", drops.RISE].iloc[0] == pytest.approx(15.0)
+    text = drops.gap_rise_text(table, FASHION)
+    assert text.startswith("From B = 32 to B = 512 the gap Δ changes by") and said in text

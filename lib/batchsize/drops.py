@@ -16,10 +16,11 @@ from .stats import Estimate, difference
 from .style import number
 
 
-def drop_between(runs: pd.DataFrame, dataset: str, small: int, large: int) -> tuple[Estimate | None, str]:
-    """The drop in test accuracy from B = `small` to `large` over the runs that trained (`critical.cell_status`:
-    runs at chance are counted, never averaged in), None where either cell failed (at least half of its runs at
-    chance); and a note naming the runs at chance of both cells."""
+def drop_between(runs: pd.DataFrame, dataset: str, small: int, large: int,
+                 column: str = "test_acc") -> tuple[Estimate | None, str]:
+    """The drop in test accuracy (or `column`) from B = `small` to `large` over the runs that trained
+    (`critical.cell_status`: runs at chance are counted, never averaged in), None where either cell failed (at least
+    half of its runs at chance); and a note naming the runs at chance of both cells."""
     ends = [cell(runs, dataset, b) for b in (small, large)]
     status = [cells(e).iloc[0]["status"] for e in ends]
     notes = [f"B = {b}: {int((~trained(e)).sum())} of {len(e)} runs at chance, "
@@ -28,7 +29,7 @@ def drop_between(runs: pd.DataFrame, dataset: str, small: int, large: int) -> tu
     note = f" ({'; '.join(notes)})" if notes else ""
     if FAILED in status:
         return None, note
-    return difference(*(e.loc[trained(e), "test_acc"] for e in ends)), note
+    return difference(*(e.loc[trained(e), column] for e in ends)), note
 
 
 def drop_ends(runs: pd.DataFrame) -> tuple[int, int] | None:
@@ -77,6 +78,53 @@ def data_drops(runs: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
                         "CI high": drop.high if interval else np.nan, "seeds": drop.n}
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+RISE = "rise in Δ (pp)"
+
+
+def gap_rises(runs: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
+    """Per data set of `datasets`, how much the gap Δ rises between the two B of `drop_ends`: Δ at the large B minus
+    Δ at the small over the runs that trained (`drop_between`), Welch's 95 % interval (none below two seeds, no rise
+    where either cell failed, and a note why). Fig 5's reading, CIFAR-10's Δ rising steepest and MNIST's flat, asked
+    of a harder data set on MNIST's recipe (`gap_rise_text`)."""
+    runs = runs[runs["dataset"].isin(datasets)]
+    ends = drop_ends(runs)
+    rows = []
+    for name in datasets:
+        part = runs[runs["dataset"] == name]
+        row = {"dataset": name, "B small": ends[0] if ends else np.nan, "B large": ends[1] if ends else np.nan,
+               RISE: np.nan, "CI low": np.nan, "CI high": np.nan, "seeds": 0,
+               "note": "no runs" if part.empty else "" if ends else "no two B shared by the data sets"}
+        if ends and not part.empty:
+            fall, note = drop_between(part, name, *ends, column="gap")
+            row["note"] = note.strip(" ()") or ("" if fall else "a cell failed")
+            if fall is not None:
+                interval = fall.n >= 2
+                row |= {RISE: -fall.mean, "CI low": -fall.high if interval else np.nan,
+                        "CI high": -fall.low if interval else np.nan, "seeds": fall.n}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def gap_rise_text(rises: pd.DataFrame, test: str, easy: str = "mnist", hard: str = "cifar10") -> str:
+    """`gap_rises` in words: each data set's rise, then whether `test`'s is as `easy`'s, as `hard`'s, or between
+    (95 % intervals apart or overlapping, `_compared`); what cannot be compared, said so."""
+    found = {r["dataset"]: Estimate(r[RISE], r["CI low"], r["CI high"], int(r["seeds"]))
+             for _, r in rises.iterrows() if pd.notna(r["CI low"])}
+    ends = rises[["B small", "B large"]].dropna()
+    if ends.empty:
+        return "The data sets share no two batch sizes, so their gaps' rises cannot be compared."
+    small, large = (int(b) for b in ends.iloc[0])
+    said = "; ".join(f"{DATASET_NAMES[r['dataset']]}: " + (found[r["dataset"]].text(" pp") if r["dataset"] in found
+                                                          else f"no interval ({r['note'] or 'one seed'})")
+                     for _, r in rises.iterrows())
+    text = (f"From B = {small} to B = {large} the gap Δ changes by (at the large B minus at the small, positive where "
+            f"it rises; mean over the runs that trained, 95 % interval) {said}.")
+    if not {easy, test, hard} <= set(found):
+        return text + " Without an interval for each of the three, they cannot be compared."
+    return (f"{text} {DATASET_NAMES[test]}'s rise is {_compared(found[test], found[easy], DATASET_NAMES[easy])} and "
+            f"{_compared(found[test], found[hard], DATASET_NAMES[hard])}.")
 
 
 _OPTIMIZERS = {"adam": "Adam", "sgd": "SGD with momentum"}

@@ -146,6 +146,27 @@ def is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = 
     display(Markdown(f"{switched}{drops.data_explanation(table, test, easy, hard)} {scale}"))
 
 
+def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = "mnist",
+                       hard: str = "cifar10") -> None:
+    """The gap chapter's side of "Is it the data?": Δ against B for `easy`, `test` and `hard` at one scale
+    (`_one_scale`), how much Δ rises between two B on each (`drops.gap_rises`), and in words
+    (`drops.gap_rise_text`)."""
+    datasets = [easy, test, hard]
+    runs, switched = _one_scale(chapter, runs[runs["dataset"].isin(datasets)], datasets)
+    if runs.empty:
+        display(Markdown(_absent(test)))
+        return
+    book.publish(plots.gap_against_b(runs), "Generalization gap Δ against B for MNIST, a harder data set on MNIST's "
+                 "recipe and CIFAR-10; dotted squares: the paper's tables where it has one; dashed line: its bound. "
+                 "Runs that did not train are crosses, outside the mean.",
+                 runtable.mean_by_batch(runs, trained_only=True), "Gap, is it the data", runs=runs)
+    rises = drops.gap_rises(runs, datasets)
+    book.publish(book.styled(rises), f"How much Δ rises {drops.between(rises)} per data set: the mean over the runs "
+                 "that trained at the large B minus that at the small one, with Welch's 95 % interval.", rises,
+                 "Gap rises", runs=runs)
+    display(Markdown(switched + drops.gap_rise_text(rises, test, easy, hard)))
+
+
 def paper_scale_so_far(chapter: Chapter, dataset: str) -> None:
     """Where a data set's section still renders `quick`: its paper-profile runs finished so far beside the paper's
     values, with provisional verdicts (the paper sweep spans sessions; the report judges on them as well)."""
