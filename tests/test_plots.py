@@ -322,13 +322,14 @@ def test_seeds_by_rule_draws_every_seed_and_the_t_interval_per_rule_not_a_line()
     from batchsize.stats import estimate
 
     acc = {"fixed": [26.0, 27.0, 25.0], "linear": [24.0, 10.0, 23.0]}
-    runs = pd.DataFrame([{"batch_size": 256, "rule": r, "seed": s, "test_acc": a}
+    runs = pd.DataFrame([{"batch_size": 256, "rule": r, "seed": s, "test_acc": a,
+                          "outcome": "collapsed" if a == 10.0 else "trained"}
                          for r, values in acc.items() for s, a in zip((42, 43, 44), values, strict=True)])
     fig = plots.seeds_by_rule(runs, chance=10.0)
     ax = fig.axes[0]
     dots = np.concatenate([c.get_offsets() for c in ax.collections if len(c.get_offsets()) == 3])
     assert sorted(dots[:, 1]) == sorted(acc["fixed"] + acc["linear"])  # every seed, none averaged away
-    interval = estimate(acc["linear"])
+    interval = estimate([24.0, 23.0])  # the mean of the runs that trained: the one at chance is drawn, not averaged
     bars = [np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()
             if np.isnan(np.asarray(line.get_ydata(), dtype=float)).any()]  # an error bar with its caps, NaN-separated
     assert any(np.nanmin(y) == pytest.approx(interval.low) and np.nanmax(y) == pytest.approx(interval.high)

@@ -394,6 +394,13 @@ def test_failures_by_rule_put_the_recipe_first_and_test_each_change_against_it()
     assert table["Fisher p-value vs recipe"].iloc[1] == pytest.approx(fisher_exact([[0, 3], [6, 2]]).pvalue)
     text = findings.ingredients_text(table)
     assert "6 of 8 runs failed (75 %" in text and "the failures follow the peak LR" in text
+    assert "Holm-corrected for 3 changes), so this is what these runs show, not yet a finding" in text
+    every = summaries.failures_by_rule(ingredients("cccccccc", sqrt="ttt", fixed="ttt", warmup="ccc"))
+    fisher = fisher_exact([[0, 3], [8, 0]]).pvalue  # 1 / C(11, 3): two changes tie, Holm takes 3× then 2×
+    assert list(every["Holm p-value"]) == pytest.approx([np.nan, 3 * fisher, 1.0, 3 * fisher], nan_ok=True)
+    text = findings.ingredients_text(every)
+    assert "significant at the 5 % level (Fisher's exact test, Holm-corrected for 3 changes): fixed + 5-epoch " \
+           "warmup (p = 0.018), sqrt + 5-epoch warmup (p = 0.018)." in text
 
 
 @pytest.mark.parametrize(("changes", "said"), [
@@ -858,7 +865,7 @@ def test_critical_exponent_and_a_missing_b_star_is_evidence_against():
     never = critical_runs({"synthetic-1k": 64})
     ours, verdict_ = verdict("critical-exponent", critical_runs=never)
     assert verdict_ == stats.NOT_REPRODUCED and "no B falls" in ours
-    assert brief("critical-exponent", critical_runs=never) == "no B* at 2 of 3 N"  # one size has one: not "any N"
+    assert brief("critical-exponent", critical_runs=never) == "no B* at 2 of 3 synthetic N"  # one size has one: not "any N"
 
 
 def test_table_vi_columns():

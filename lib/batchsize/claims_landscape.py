@@ -141,7 +141,8 @@ def _critical_exponent(tables: dict, profile: str) -> Outcome:
                           f"{', '.join(f'{int(n):,}' for n in sorted(unmeasured['train_size']))}")
     missing = found[found["critical_b"].isna()]
     if len(found) - len(missing) < 3:  # evidence against the law, not a lack of data
-        where = "any N" if len(missing) == len(found) else f"{len(missing)} of {len(found)} N"
+        where = (f"any of the {len(found)} synthetic N" if len(missing) == len(found)
+                 else f"{len(missing)} of {len(found)} synthetic N")
         return Outcome(f"B* undefined at N = {', '.join(f'{int(n):,}' for n in sorted(missing['train_size']))}: no B "
                        "falls more than 1 pp below the peak there", NOT_REPRODUCED, f"no B* at {where}")
     fit = fit_scaling_law(found["train_size"], found["critical_b"].astype(float))

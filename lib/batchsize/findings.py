@@ -361,8 +361,10 @@ def ingredients_text(table: pd.DataFrame) -> str:
     else:
         verdict = (f"{', '.join(changes.loc[removed, 'rule'])} removed the failures; "
                    f"{', '.join(changes.loc[~removed, 'rule'])} did not")
-    smallest = changes["Fisher p-value vs recipe"].min()
-    sure = ("no change differs from the recipe significantly at the 5 % level (Fisher's exact test), so this is "
-            "what these runs show, not yet a finding" if not smallest < 0.05 else
-            f"the smallest Fisher p is {number(smallest, 'p')}")
+    significant = changes[changes["Holm p-value"] < 0.05]
+    corrected = f"Fisher's exact test, Holm-corrected for {len(changes)} change{'s' * (len(changes) > 1)}"
+    sure = (f"no change differs from the recipe significantly at the 5 % level ({corrected}), so this is what these "
+            "runs show, not yet a finding" if significant.empty else
+            f"significant at the 5 % level ({corrected}): " + ", ".join(
+                f"{r['rule']} (p = {number(r['Holm p-value'], 'p')})" for _, r in significant.iterrows()))
     return f"{said} In these runs {verdict}; {sure}."

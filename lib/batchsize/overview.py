@@ -161,7 +161,10 @@ def _brief_claim(row: pd.Series, base: str) -> str:
 
 
 def _lower(text: str) -> str:
-    return text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text
+    """A headline inside a sentence: its first letter lower case, unless it starts with an acronym or a name such
+    as 'Algorithm 2' or 'Table VI'."""
+    named = re.match(r"(Algorithm|Table|Fig|Eq|Section)\b", text)
+    return text if named or text[:2] == text[:2].upper() else text[0].lower() + text[1:]
 
 
 def findings(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str, base: str = "") -> str:

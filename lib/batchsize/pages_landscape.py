@@ -16,7 +16,7 @@ from .runtable import trained
 if TYPE_CHECKING:
     from .book import Chapter
 
-# The paper's figure for each data set's pair of surfaces (CIFAR-10: none; the paper draws no CIFAR-10 landscape).
+# The paper's figure for each data set's pair of surfaces (it draws none of CIFAR-10: `surfaces` says so).
 FIGURE = {**dict.fromkeys(SYNTHETIC, "Fig. 9"), "mnist": "Fig. 10"}
 
 
@@ -27,9 +27,10 @@ def surfaces(chapter: Chapter, weights: pd.DataFrame, datasets: list[str], grid_
     for name, part in found.groupby("dataset", sort=False):
         n, points = part["n_eval"].iloc[-1], part["points"].iloc[-1]
         book.publish(plots_landscape.loss_surfaces(part, DATASET_NAMES[name]),
-                     "Test loss on a filter-normalized random plane "
-                     f"around the trained weights, {n} test examples, {points}×{points} grid.",
-                     part.drop(columns=["n_eval", "points"]), f"{FIGURE.get(name, 'Loss surfaces')} {name}",
+                     "Test loss (log₁₀) on a filter-normalized random plane around the trained weights, B = "
+                     f"{' and '.join(map(str, sorted(part['batch_size'].unique())))}, {n:,} test examples, "
+                     f"{points}×{points} grid.",
+                     part.drop(columns=["n_eval", "points"]), f"{FIGURE.get(name, 'Not in the paper:')} {name}",
                      runs=weights[(weights["dataset"] == name) & weights["batch_size"].isin(part["batch_size"])])
     if len(found):
         rise = summaries.surface_rise(found)

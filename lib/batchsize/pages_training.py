@@ -105,8 +105,9 @@ def table_v(runs: pd.DataFrame, profile: str) -> None:
     """Table V beside our LR-ablation runs, the LR rules against B, and what they show in words."""
     table = paper_tables.table_v(runs, profile)
     book.publish(book.styled(table, 4),
-                 "the paper (columns headed paper; linear = its 'Scaled') beside our seed means; the square-root rule "
-                 "is ours. Absolute accuracies are testable only on the paper profile.", table, "Table V", runs=runs)
+                 "The paper's values (columns headed paper; linear = its 'Scaled') beside our seed means; the "
+                 "square-root rule is ours. Absolute accuracies are testable only on the paper profile.", table,
+                 "Table V", runs=runs)
     book.publish(plots.lr_rules(runs), "Large synthetic set: test accuracy and gap against B for each LR rule; "
                  "dotted squares: the paper's Table V (fixed and linear).",
                  runtable.mean_by_batch(runs, ("lr", "test_acc", "gap"), ("batch_size", "lr_rule")), "LR rules",
@@ -119,10 +120,10 @@ def cifar_lr_rules(runs: pd.DataFrame) -> None:
     the chapter's question answered in words (`findings.cifar_lr_answer`)."""
     cells = summaries.lr_rule_cells(runs)
     book.publish(plots.seeds_by_rule(runs, 100 / DATASET_SPECS["cifar10"].classes), "CIFAR-10 (Adam) test "
-                 "accuracy at large B under four LR rules: every seed, and the mean with its 95 % t interval; chance "
-                 "dashed. If the collapse were batch size itself, every rule would collapse; if the linear rule's "
-                 "large Adam LR causes it, fixed and square-root rules would not.", cells, "CIFAR-10 LR rules",
-                 runs=runs)
+                 "accuracy at large B under four LR rules: every seed, and the mean over the runs that trained with "
+                 "its 95 % t interval; chance dashed. If the collapse were batch size itself, every rule would "
+                 "collapse; if the linear rule's large Adam LR causes it, fixed and square-root rules would not.",
+                 runs[["batch_size", "rule", "lr", "seed", "test_acc", "outcome"]], "CIFAR-10 LR rules", runs=runs)
     book.publish(book.styled(cells, 4), "The same runs as a table (seed means).", cells,
                  "CIFAR-10 LR rules table", runs=runs)
     display(Markdown(findings.cifar_lr_answer(runs)))
@@ -134,8 +135,8 @@ def first_updates(chapter: Chapter, mnist: pd.DataFrame) -> None:
     largest = mnist[mnist["batch_size"].isin(sorted(mnist["batch_size"].unique())[-2:])]
     traced = analysis.first_updates(chapter, largest)
     left = instability.excursions(traced)
-    book.publish(plots.first_updates(traced, left), "MNIST, the first updates of every seed at the two largest B "
-                 f"({captions.scale_text(largest)}): mini-batch loss (log scale, cut at {plots.LOSS_CEILING:,.0f}: a "
+    book.publish(plots.first_updates(traced, left), "MNIST, the first updates of every seed at the two largest B: "
+                 f"mini-batch loss (log scale, cut at {plots.LOSS_CEILING:,.0f}: a "
                  "diverging run leaves through the top), a uniform guess's loss dashed, each run's first excursion "
                  "above it marked ×, the warm-up's LR dotted (right axis).", left, "MNIST first updates",
                  runs=largest)
@@ -151,14 +152,16 @@ def largest_batch_ingredients(runs: pd.DataFrame) -> None:
         return
     runs = summaries.with_rule_names(runs)
     table = summaries.failures_by_rule(runs)
+    changed = ("with one ingredient changed" if (~runs["recipe"]).any() else
+               "(the runs that change one ingredient of it are not finished yet)")
     book.publish(plots.seeds_by_rule(runs, 100 / DATASET_SPECS["mnist"].classes), "MNIST test accuracy at its "
-                 f"largest B ({captions.scale_text(runs)}) under the paper's recipe and with one ingredient changed: "
-                 "every seed, the mean with its 95 % t interval; chance dashed.", table, "MNIST largest-B rules",
-                 runs=runs)
+                 f"largest B under the paper's recipe {changed}: every seed, and the mean over the runs that trained "
+                 "with its 95 % t interval; chance dashed.", runs[["rule", "lr", "seed", "test_acc", "outcome"]],
+                 "MNIST largest-B rules", runs=runs)
     book.publish(book.styled(table), "The same runs per rule: how many failed (collapsed or diverged), the failure "
                  "rate with its exact (Clopper–Pearson) 95 % interval, the test accuracy of the runs that trained, "
-                 "and Fisher's exact test of each rule's failures against the recipe's.", table,
-                 "MNIST largest-B failures per rule", runs=runs)
+                 "and Fisher's exact test of each rule's failures against the recipe's, with Holm's correction for "
+                 "the number of changes.", table, "MNIST largest-B failures per rule", runs=runs)
     display(Markdown(findings.ingredients_text(table)))
 
 

@@ -31,7 +31,7 @@ LABELS = {"test_acc": "test accuracy (%)", "train_acc": "train accuracy (%)", "g
           "epochs_to_target": "epochs to target", "seconds_to_target": "wall-clock seconds to target",
           "epsilon_sharpness": "ε-sharpness", "keskar_sharpness": "Keskar et al.'s sharpness",
           "hessian_top_eigenvalue": "top Hessian eigenvalue", "hessian_trace": "Hessian trace (Hutchinson)",
-          "lr_rule": "LR rule", "rule": "LR rule",
+          "lr_rule": "LR rule", "rule": "LR rule and warm-up",
           "budget": "training budget", "init": "initialisation", "precision": "precision"}
 
 

@@ -304,16 +304,20 @@ def data_drops(table: pd.DataFrame) -> plt.Figure:
 
 @drawn_by
 def seeds_by_rule(runs: pd.DataFrame, chance: float) -> plt.Figure:
-    """Every seed's test accuracy under each LR rule, one panel per B, with the mean and its 95 % t interval beside
-    the seeds and chance dashed: over one or two B the comparison is between rules, so points, not a line."""
+    """Every seed's test accuracy under each LR rule, one panel per B, with the mean of the runs that trained and its
+    95 % t interval beside the seeds and chance dashed: over one or two B the comparison is between rules, so
+    points, not a line."""
     sizes = sorted(runs["batch_size"].unique())
     fig, axes = grid(len(sizes), width=5.2, height=4)
     for ax, b in zip(axes, sizes, strict=True):
         part = runs[runs["batch_size"] == b]
-        sns.stripplot(data=part, x="rule", y="test_acc", ax=ax, color="0.35", size=6, jitter=0.12,
+        order = sorted(part["rule"].unique())
+        sns.stripplot(data=part, x="rule", y="test_acc", order=order, ax=ax, color="0.35", size=6, jitter=0.12,
                       label="one seed")
-        sns.pointplot(data=part, x="rule", y="test_acc", errorbar=t_interval, ax=ax, linestyle="none",
-                      marker="D", color="C3", capsize=0.25, label="mean, 95 % t interval")
+        if trained(part).any():  # the mean of the runs that trained: a run at chance is no sample of it
+            sns.pointplot(data=part[trained(part)], x="rule", y="test_acc", order=order, errorbar=t_interval, ax=ax,
+                          linestyle="none", marker="D", color="C3", capsize=0.25,
+                          label="mean of the runs that trained, 95 % t interval")
         ax.axhline(chance, color="0.4", linestyle="--", linewidth=1, label="chance")
         ax.set(title=f"B = {b}", xlabel=LABELS["rule"], ylabel=LABELS["test_acc"])
         plt.setp(ax.get_xticklabels(), rotation=20, ha="right")  # long rule names end under their column
@@ -357,6 +361,7 @@ def first_updates(traced: pd.DataFrame, left: pd.DataFrame, ceiling: float = LOS
         lr = ax.twinx()
         lr.plot(runs["step"], runs["lr"], ":", color="tab:red")
         lr.set_ylabel("LR (dotted)", color="tab:red")
+        lr.grid(False)  # the LR axis's own gridlines would not line up with the loss axis's
     handles = [plt.Line2D([], [], color=colour, label=f"seed {seed}") for seed, colour in palette.items()] + [
         plt.Line2D([], [], marker="x", ls="", color="black", label="first excursion"),
         plt.Line2D([], [], ls="--", color="grey", label="uniform guess (ln C)"),

@@ -28,7 +28,8 @@ def loss_surfaces(surfaces: pd.DataFrame, title: str | None = None) -> plt.Figur
         ax = fig.add_subplot(1, len(sizes), i + 1, projection="3d")
         ax.plot_surface(a, b, np.log10(loss), cmap="viridis", vmin=low, vmax=high, linewidth=0,
                         rasterized=True)  # 200 dpi in the SVG
-        ax.set(xlabel="α", ylabel="β", zlabel="log₁₀ test loss", title=f"B = {batch_size}", zlim=(low, high))
+        ax.set(xlabel="α", ylabel="β", title=f"B = {batch_size}", zlim=(low, high))
+        ax.set_zlabel("log₁₀ test loss", labelpad=10)  # clear of the tick labels
     fig.suptitle(title)
     fig.tight_layout()
     return fig

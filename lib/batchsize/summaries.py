@@ -181,7 +181,8 @@ def failure_table(runs: pd.DataFrame) -> pd.DataFrame:
 def failures_by_rule(runs: pd.DataFrame) -> pd.DataFrame:
     """`failure_table` per LR rule and warm-up (`with_rule_names`) of runs at one data set and B, the paper's
     recipe first (`analysis.largest_batch_runs`' column `recipe`), with each rule's peak LR and Fisher's exact test
-    of its failures against the recipe's: which ingredient the failures follow, and how sure that is."""
+    of its failures against the recipe's, Holm-corrected for the number of changes: which ingredient the failures
+    follow, and how sure that is."""
     runs = with_rule_names(runs)
     recipe = runs[runs["recipe"]]
     rows = []
@@ -192,7 +193,10 @@ def failures_by_rule(runs: pd.DataFrame) -> pd.DataFrame:
         p = stats.fisher_exact(table).pvalue if len(recipe) and not part["recipe"].all() else np.nan
         rows.append({"rule": rule, "peak lr": part["lr"].max(), "warmup epochs": int(part["warmup_epochs"].max()),
                      **row, "Fisher p-value vs recipe": p})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    tested = table["Fisher p-value vs recipe"].dropna().sort_values()  # Holm: the k-th smallest times (m − k + 1)
+    table["Holm p-value"] = (tested * np.arange(len(tested), 0, -1)).cummax().clip(upper=1.0)
+    return table
 
 
 def pearson_table(runs: pd.DataFrame) -> pd.DataFrame:
