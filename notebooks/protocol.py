@@ -13,9 +13,9 @@
 #
 # §VI turns the findings into Algorithm 2: choose B by data-set size N ({glue:text}`protocol_b1` below
 # {glue:text}`protocol_n1` examples, {glue:text}`protocol_b2` up to {glue:text}`protocol_n2`, else
-# {glue:text}`protocol_b3`), scale η linearly from η₀ at B₀ (Algorithm 2 assumes B₀ = 32; we take each data set's η₀ and B₀ from Table II, so
-# MNIST's is 256), warm up from B = {glue:text}`protocol_warmup`,
-# halve B if the gap exceeds {glue:text}`protocol_gap:g`%, double it if training is over its time budget. We apply
+# {glue:text}`protocol_b3`), scale η linearly from η₀ at B₀ (Algorithm 2 assumes B₀ = 32; we take each data
+# set's η₀ and B₀ from Table II, so MNIST's is 256), warm up from B = {glue:text}`protocol_warmup`, halve B
+# if the gap exceeds {glue:text}`protocol_gap:g`%, double it if training is over its time budget. We apply
 # it to our data sets and check its advice against the runs: is the recommended B close to the best B we measured,
 # and would the gap rule have fired?
 #
