@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from batchsize import analysis, findings, stats, summaries, timing
+from batchsize import analysis, findings, paper, stats, summaries, timing
 
 SEEDS, SPREAD = (42, 43, 44), (-0.1, 0.0, 0.1)
 
@@ -86,6 +86,14 @@ def test_a_run_that_did_not_train_is_no_minimum_to_compare():
     assert summaries.sharpness_ratios(flat, ("lam",)).iloc[0]["ratio"] < 1.5  # had it counted as trained
     ranks = summaries.rank_agreement(flat.assign(outcome=np.where(collapsed, "collapsed", "trained")), "lam", "trace")
     assert ranks.iloc[0]["order by lam"] == [32, 512]
+
+
+def test_the_sharpness_text_says_per_data_set_which_way_each_measure_points():
+    sharp = pd.concat([sharpness({32: (1.0, 10.0), 512: (4.0, 50.0)}),  # sharper by both
+                       sharpness({32: (1.0, 10.0), 512: (0.5, 10.0)}).assign(dataset="mnist")])  # flatter, and one tie
+    text = findings.sharpness_text(summaries.sharpness_ratios(sharp, ("lam", "trace")))
+    assert "Small synthetic (1K): sharper by every measure; MNIST: flatter by lam, unresolved by trace." in text
+    assert f"largest ratio is 5.00× (trace, Small synthetic (1K)), against the paper's {paper.SHARPNESS_RATIO}×" in text
 
 
 def test_sharpness_ratios_compare_the_papers_pair_of_each_data_set():

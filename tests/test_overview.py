@@ -172,3 +172,10 @@ def test_a_count_names_its_noun_in_the_right_number():
 
     assert [counted(1, "seed"), counted(3, "seed"), counted(1000, "run"), counted(2, "body", "bodies")] == [
         "1 seed", "3 seeds", "1,000 runs", "2 bodies"]
+
+
+def test_a_headline_inside_a_sentence_keeps_the_capital_of_a_name():
+    assert overview._lower("Algorithm 2's batch size is as good") == "Algorithm 2's batch size is as good"
+    assert overview._lower("Table VI's optimal B") == "Table VI's optimal B"
+    assert overview._lower("MNIST trains at B = 1024") == "MNIST trains at B = 1024"
+    assert overview._lower("Accuracy falls with B") == "accuracy falls with B"

@@ -865,7 +865,7 @@ def test_critical_exponent_and_a_missing_b_star_is_evidence_against():
     never = critical_runs({"synthetic-1k": 64})
     ours, verdict_ = verdict("critical-exponent", critical_runs=never)
     assert verdict_ == stats.NOT_REPRODUCED and "no B falls" in ours
-    assert brief("critical-exponent", critical_runs=never) == "no B* at 2 of 3 synthetic N"  # one size has one: not "any N"
+    assert brief("critical-exponent", critical_runs=never) == "no B* at 2 of 3 synthetic N"  # one has one
 
 
 def test_table_vi_columns():

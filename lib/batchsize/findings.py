@@ -368,3 +368,22 @@ def ingredients_text(table: pd.DataFrame) -> str:
             f"significant at the 5 % level ({corrected}): " + ", ".join(
                 f"{r['rule']} (p = {number(r['Holm p-value'], 'p')})" for _, r in significant.iterrows()))
     return f"{said} In these runs {verdict}; {sure}."
+
+
+def sharpness_text(ratios: pd.DataFrame) -> str:
+    """`summaries.sharpness_ratios` (measures named) in words: per data set, by which measures the large B's minima
+    are sharper than B = 32's (the ratio's 95 % interval above 1), flatter (below 1) or unresolved; then the largest
+    ratio beside the paper's."""
+    if ratios["ratio"].isna().all():
+        return "No data set has sharpness at two batch sizes to compare."
+    said = []
+    for name, part in ratios.groupby("dataset", sort=False):
+        sharper, flatter = part["95% CI low"] > 1, part["95% CI high"] < 1
+        ways = {"sharper": sharper, "flatter": flatter, "unresolved": ~(sharper | flatter)}
+        found = {way: list(part.loc[held, "metric"]) for way, held in ways.items() if held.any()}
+        said.append(f"{DATASET_NAMES.get(name, name)}: " + (f"{next(iter(found))} by every measure" if len(found) == 1
+                    else ", ".join(f"{way} by {', '.join(measures)}" for way, measures in found.items())))
+    top = ratios.loc[ratios["ratio"].idxmax()]
+    return (f"At the large B against B = 32 (by each ratio's 95 % interval), the minima are {'; '.join(said)}. The "
+            f"largest ratio is {number(top['ratio'], 'ratio')}× ({top['metric']}, "
+            f"{DATASET_NAMES.get(top['dataset'], top['dataset'])}), against the paper's {paper.SHARPNESS_RATIO}×.")

@@ -62,6 +62,7 @@ def sharpness(chapter: Chapter, every_seed: pd.DataFrame, epsilon: float | None,
                  f"value is not positive); the paper: S ratio {paper.SHARPNESS_RATIO}× for B = 512 over B = 32. The "
                  "report's sharpness claims use these very numbers, per data set.", ratios, "Sharpness ratios",
                  runs=every_seed)
+    display(Markdown(findings.sharpness_text(ratios)))
     return sharp
 
 
