@@ -105,6 +105,23 @@ def test_sharpness_panels_use_a_log_scale_only_where_every_value_is_positive():
     plt.close(fig)
 
 
+def test_on_a_log_axis_the_sharpness_line_is_the_geometric_mean_with_its_log_interval():
+    """Seeds that spread by factors (1, 4, 16): the line at their geometric mean 4, not their mean 7, and a band
+    that stays above zero, as the ratio table is judged."""
+    sharp = pd.DataFrame({"dataset": "synthetic-1k", "batch_size": [32] * 3 + [512] * 3, "seed": [42, 43, 44] * 2,
+                          "a": [1.0, 4.0, 16.0, 2.0, 2.0, 2.0], "outcome": "trained"})
+    panels.LABELS.update(a="a")
+    try:
+        fig = plots_landscape.sharpness_panels(sharp, ("a",), {})
+    finally:
+        del panels.LABELS["a"]
+    line = next(line for line in fig.axes[0].get_lines() if len(line.get_xdata()) == 2)
+    assert line.get_ydata()[0] == pytest.approx(4.0)
+    band = fig.axes[0].collections[0].get_paths()[0].vertices[:, 1]
+    assert band.min() > 0
+    plt.close(fig)
+
+
 def test_epoch_times_and_curves_draw_two_panels_per_data_set_in_the_run_tables_order():
     runs = pd.DataFrame({"dataset": ["synthetic-10k", "synthetic-1k"] * 2, "batch_size": [8, 8, 64, 64],
                          "median_epoch_time": [1.0, 2.0, 0.5, 0.4], "seed": 42, "key": list("abcd"),

@@ -22,7 +22,7 @@ from matplotlib.font_manager import FontProperties
 from .critical import FAILED, cell_status
 from .datasets import DATASET_NAMES, DATASETS
 from .runtable import TRAINING_METRICS, trained
-from .stats import estimate
+from .stats import estimate, log_estimate
 
 sns.set_theme(style="whitegrid", context="notebook")
 LABELS = {"test_acc": "test accuracy (%)", "train_acc": "train accuracy (%)", "gap": "gap Δ = train − test (pp)",
@@ -52,8 +52,15 @@ def t_interval(values: pd.Series) -> tuple[float, float]:
     return found.low, found.high
 
 
-def _band(data: pd.DataFrame) -> Callable[[pd.Series], tuple[float, float]] | None:
-    return t_interval if data["seed"].nunique() > 1 else None
+def log_t_interval(values: pd.Series) -> tuple[float, float]:
+    """The 95 % t interval on the log scale (`stats.log_estimate`), around the geometric mean: a quantity whose
+    seeds spread by factors, drawn on a log axis, as the sharpness ratios are judged."""
+    found = log_estimate(values)
+    return found.low, found.high
+
+
+def _band(data: pd.DataFrame, log: bool = False) -> Callable[[pd.Series], tuple[float, float]] | None:
+    return (log_t_interval if log else t_interval) if data["seed"].nunique() > 1 else None
 
 
 class BatchSizeLabels(mticker.Formatter):
@@ -141,11 +148,13 @@ def _in_failed_cell(data: pd.DataFrame, hue: str) -> pd.Series:
 
 
 def by_batch(data: pd.DataFrame, y: str, hue: str = "dataset", ax: plt.Axes | None = None,
-             paper: pd.DataFrame | None = None, title: str | None = None, crosses: bool = True) -> plt.Axes:
+             paper: pd.DataFrame | None = None, title: str | None = None, crosses: bool = True,
+             log: bool = False) -> plt.Axes:
     """`y` against B (log₂), one line per `hue`; `paper` (columns B, `y` and `hue`) as dotted open squares in the
     line's colour. A panel of one `hue` value (its title names it) calls its lines "ours" and "paper". The runs that
     did not train are crosses (none without `crosses`: a panel zoomed in on the others), and those that trained in
-    a failed cell points, never a mean (`critical.cell_status`)."""
+    a failed cell points, never a mean (`critical.cell_status`). With `log`, the geometric mean and the t interval on
+    the log scale (for a log axis, where a linear interval runs below zero)."""
     if paper is not None and y not in paper:
         raise ValueError(f"the paper's table has no column {y!r} to draw (it has {', '.join(paper.columns)})")
     if ax is None:
@@ -160,8 +169,8 @@ def by_batch(data: pd.DataFrame, y: str, hue: str = "dataset", ax: plt.Axes | No
     lone = ~failed & _in_failed_cell(data, hue) if outcomes else pd.Series(False, index=data.index)
     line = data[~failed & ~lone]
     if len(line):  # a panel whose every run failed has no line (seaborn would warn of an unused palette)
-        sns.lineplot(data=line, x="batch_size", y=y, hue=hue, marker="o", errorbar=_band(line), ax=ax,
-                     palette=palette)
+        sns.lineplot(data=line, x="batch_size", y=y, hue=hue, marker="o", errorbar=_band(line, log), ax=ax,
+                     palette=palette, estimator=(lambda v: log_estimate(v).mean) if log else "mean")
     at_chance = data[failed].dropna(subset=[y]) if crosses else data.iloc[:0]
     if len(at_chance):  # drawn one by one, never in the mean: a run that learned nothing is a finding, not a point
         ax.scatter(at_chance["batch_size"], at_chance[y], marker="x", color="0.15", zorder=3,

@@ -41,8 +41,9 @@ def sharpness_panels(sharp: pd.DataFrame, metrics: tuple[str, ...], paper: dict[
     be negative); the paper's S(ε) values as open squares in the first panel."""
     fig, axes = grid(len(metrics), ncols=2)
     for ax, metric in zip(axes, metrics, strict=True):
-        by_batch(sharp, metric, ax=ax, title=LABELS[metric])
-        ax.set(ylabel=LABELS[metric], yscale="log" if (sharp[metric] > 0).all() else "linear")
+        positive = bool((sharp[metric] > 0).all())  # a log axis, and on it the geometric mean with its interval
+        by_batch(sharp, metric, ax=ax, title=LABELS[metric], log=positive)
+        ax.set(ylabel=LABELS[metric], yscale="log" if positive else "linear")
     axes[0].scatter(list(paper), list(paper.values()), marker="s", facecolor="none", edgecolor="black",
                     label="paper (data set not stated)", zorder=5)
     log2_axis(axes[0], [*sharp["batch_size"], *paper])
