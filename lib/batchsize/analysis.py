@@ -21,6 +21,7 @@ from . import analysis_store, paper
 from .datasets import PAPER_SECTIONS, SYNTHETIC
 from .instability import steps_of, trace
 from .plan import get_profile, section_configs
+from .runtable import registry_sorted
 from .store import config_of, default_store
 from .summaries import sharpness_pair, variance_fits
 from .sweep import run_sweep
@@ -131,7 +132,8 @@ def sharpness_table(chapter, weights: pd.DataFrame, epsilon: float = paper.SHARP
                      "test_acc": run["test_acc"], "outcome": run["outcome"],
                      **measured(chapter, run, "sharpness", epsilon=epsilon, **sharp),
                      **measured(chapter, run, "hessian_trace", **trace_)})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    return registry_sorted(table.sort_values(["batch_size", "seed"])) if rows else table  # rows a reader can scan
 
 
 def _dtype(precision: str):

@@ -77,7 +77,8 @@ def provenance(table: pd.DataFrame) -> str:
     else:
         where = f"profile **{values('prov_profile')}**: " + ", ".join(
             DATASET_NAMES.get(d, d) for d in table["dataset"].unique())
-    band = "an interval shown is the 95 % t interval over seeds" if len(seeds) > 1 else "one seed: no interval"
+    band = ("an interval shown is the 95 % t interval over seeds unless the caption names another" if len(seeds) > 1
+            else "one seed: no interval")
     pairs = zip(table["prov_device"], table["prov_device_name"], strict=True)
     devices = ", ".join(sorted({f"{d} ({_cpu_name(n)})" for d, n in pairs}))
     text = (f"Runs at {where} · seeds {', '.join(map(str, seeds))} ({band}) · device: {devices} · commit "

@@ -34,7 +34,7 @@ _COLUMNS = [
     (r"time|second|\(s\)", "seconds"),
     (r"(^|\s)(lr|η)($|\s)|learning rate", "lr"),
     (r"acc|gap|Δ|\bpp\b|differ|drop|gain", "pp"),
-    (r"(^|\s)(r|ρ|a)($|\s)|pearson|spearman|slope|exponent", "r"),
+    (r"(^|\s)(r|ρ|a)($|\s)|pearson|spearman|kendall|slope|exponent", "r"),
 ]
 
 
