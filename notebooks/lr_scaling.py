@@ -54,6 +54,7 @@ pages_training.table_v(chapter.table("lr-scaling"), chapter.profile)
 
 # %% tags=["hide-input"]
 pages_training.cifar_lr_rules(cifar)
+pages_training.cifar_lr_so_far(chapter)
 
 # %% [markdown]
 # ## MNIST at its largest batch sizes: where the linear rule leaves the normal range

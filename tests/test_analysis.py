@@ -500,7 +500,10 @@ def test_the_cifar_lr_question_gets_an_answer_from_the_runs():
         return pd.DataFrame(rows)
 
     none = findings.cifar_lr_answer(cifar(set()))
-    assert "At B = 256, no rule collapsed" in none and "fixed 0.00 pp [" in none
+    assert "At B = 256, no rule collapsed (no run at chance)" in none and "fixed 0.00 pp [" in none
+    one = cifar(set()).assign(outcome=lambda t: np.where((t["rule"] == "linear") & (t["seed"] == 0), "collapsed",
+                                                         "trained"))
+    assert "no rule collapsed (1 run at chance, under half of any rule's)" in findings.cifar_lr_answer(one)
     assert "Asked on short runs (3 of the recipe's 50 epochs, 5,000 training examples) at one B" in none
     assert "only linear collapsed: the rule, not batch size alone" in findings.cifar_lr_answer(cifar({"linear"}, 50))
     every = findings.cifar_lr_answer(cifar({"fixed", "linear", "sqrt"}, 50))

@@ -89,7 +89,10 @@ def cifar_lr_answer(runs: pd.DataFrame) -> str:
         versus = [f"{rule} {difference(part['test_acc'], linear).text(' pp')}" for rule, part in ok.groupby("rule")
                   if rule != "linear" and len(part) and len(linear)]
         if not collapsed:
-            verdict = "no rule collapsed (no run at chance), so there is no collapse here to attribute"
+            at = sum(chance.values())
+            verdict = ("no rule collapsed (" + ("no run at chance" if not at else
+                                                f"{at} run{'s' * (at > 1)} at chance, under half of any rule's")
+                       + "), so there is no collapse here to attribute")
         elif len(collapsed) == len(chance):
             verdict = "every rule collapsed: batch size, not the rule"
         else:

@@ -25,7 +25,7 @@ from . import (
     timing,
 )
 from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC, in_registry_order
-from .plan import get_profile
+from .plan import get_profile, section_configs
 from .run import ACCURACY_TARGET
 from .style import number
 
@@ -127,6 +127,22 @@ def cifar_lr_rules(runs: pd.DataFrame) -> None:
     book.publish(book.styled(cells, 4), "The same runs as a table (seed means).", cells,
                  "CIFAR-10 LR rules table", runs=runs)
     display(Markdown(findings.cifar_lr_answer(runs)))
+
+
+def cifar_lr_so_far(chapter: Chapter) -> None:
+    """The `cifar10-lr` section's paper-scale runs finished so far, while the section renders the reduced scale (its
+    paper sweep spans sessions): beside it, never as its result; nothing where none is finished."""
+    runs = chapter.paper_so_far("cifar10-lr")
+    if runs.empty:
+        return
+    runs = summaries.with_rule_names(runs)
+    so_far = f"{len(runs)} of the section's {len(section_configs('paper', 'cifar10-lr'))} paper-scale runs"
+    book.publish(plots.seeds_by_rule(runs, 100 / DATASET_SPECS["cifar10"].classes), "CIFAR-10 at the paper's scale, "
+                 f"the runs finished so far ({so_far}): every seed under each LR rule, and the mean over the runs "
+                 "that trained with its 95 % t interval; chance dashed. Not the section's result until it is "
+                 "complete.", runs[["batch_size", "rule", "lr", "seed", "test_acc", "outcome"]],
+                 "CIFAR-10 LR rules, paper scale so far", runs=runs)
+    display(Markdown(f"**So far at the paper's scale ({so_far}):** {findings.cifar_lr_answer(runs)}"))
 
 
 def first_updates(chapter: Chapter, mnist: pd.DataFrame) -> None:
