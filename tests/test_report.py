@@ -443,7 +443,8 @@ def test_cifar_slowdown_says_80_percent_cannot_decide_it_and_times_a_target_both
     ours, verdict_ = verdict("cifar-slowdown", accuracy=slow, histories=histories(slow, {64: 2, 1024: 6}))
     assert verdict_ == stats.REPRODUCED and "cannot decide" in ours and "79.98" in ours and "69.9 %" in ours
     assert "3.00×" in ours and "B = 1024 over B = 64" in ours  # 6 epochs against 2, epoch times alike
-    assert brief("cifar-slowdown", accuracy=slow, histories=histories(slow, {64: 2, 1024: 6})) == "3.00×"
+    said = brief("cifar-slowdown", accuracy=slow, histories=histories(slow, {64: 2, 1024: 6}))
+    assert said == "B = 1024 over 64: 3.00× [3.00, 3.00]"
     fast = verdict("cifar-slowdown", accuracy=slow, histories=histories(slow, {64: 6, 1024: 2}))
     assert fast[1] == stats.NOT_REPRODUCED
     assert verdict("cifar-slowdown", accuracy=slow)[1] == stats.NOT_TESTABLE  # no curves

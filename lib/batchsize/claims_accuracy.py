@@ -320,7 +320,8 @@ def _cifar_slowdown(tables: dict, profile: str) -> Outcome:
     return Outcome(f"80 % cannot decide it (Table IV's own peak is {_IV.max():.2f} %); B = {ends[1]} over B = "
                    f"{ends[0]}, time to {timed['target'].iloc[0]:.1f} % (the highest every trained run of both "
                    f"reached): {epochs.text('×')} the epochs, {slower.text('×')} the wall-clock time{note}", verdict,
-                   brief([slower.mean], "×"))  # the slowdown the claim is about, not the epochs
+                   f"B = {ends[1]} over {ends[0]}: {number(slower.mean, 'ratio')}× [{number(slower.low, 'ratio')}, "
+                   f"{number(slower.high, 'ratio')}]")  # the time the claim is about, its ends named
 
 
 _SMALL, _LARGE = paper.CIFAR_SLOWDOWN
