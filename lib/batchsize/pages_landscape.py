@@ -48,7 +48,9 @@ def sharpness(chapter: Chapter, every_seed: pd.DataFrame, epsilon: float | None,
     left_out = "; ".join(f"{DATASET_NAMES[r.dataset]} B = {r.batch_size} seed {r.seed} ({r.outcome})"
                          for r in sharp[~learned].itertuples())
     book.publish(plots_landscape.sharpness_panels(sharp[learned], analysis.SHARPNESS_METRICS, paper.SHARPNESS),
-                 f"Sharpness against B on each data set (ε-sharpness at ε = {epsilon:g}); where every value is "
+                 "Sharpness against B on each data set: ε-sharpness, the largest rise of the test loss (nats) in an "
+                 f"L2 ball of radius ε = {epsilon:g}; Keskar et al.'s, the largest rise in a box that scales with each "
+                 "weight (their Metric 2.1), in % of 1 + L; the top Hessian eigenvalue and trace. Where every value is "
                  "positive a log scale, the geometric mean over seeds and its 95 % t interval on the log scale, as "
                  "the ratios below; elsewhere the mean and its t interval; "
                  f"open squares (first panel): the paper's S(ε = {paper.SHARPNESS_EPSILON:g}) for B = 32 and 512. The "
