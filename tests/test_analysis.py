@@ -110,7 +110,9 @@ def test_sharpness_params_keep_the_mlp_keys_and_give_a_cnn_its_budget():
     assert analysis.sharpness_params(mlp, smoke=False) == ({"n_eval": 2000}, {"n_eval": 2000, "samples": 100})
     sharp, trace = analysis.sharpness_params(cnn, smoke=False)
     assert sharp == analysis.CNN_SHARPNESS and trace == analysis.CNN_TRACE and sharp["n_eval"] < 2000
-    assert analysis.sharpness_params(cnn, smoke=True)[0]["n_eval"] == 256
+    assert analysis.sharpness_params(cnn, smoke=True) == ({**analysis.CNN_SHARPNESS, "n_eval": 32, "iters": 3},
+                                                          {**analysis.CNN_TRACE, "n_eval": 32, "samples": 2})
+    assert analysis.sharpness_params(mlp, smoke=True)[0] == {"n_eval": 256}
     assert analysis.sharpness_params(mlp, smoke=True, n_eval=64)[1] == {"n_eval": 64, "samples": 100}
 
 
