@@ -52,32 +52,36 @@ def between(table: pd.DataFrame) -> str:
     return "between two B" if ends.empty else "from B = {} to B = {}".format(*(int(b) for b in ends.iloc[0]))
 
 
-def data_drops(runs: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
-    """Per data set of `datasets`, in that order, the drop in test accuracy from the small to the large B of
-    `drop_ends` (over the data sets that have runs) by `drop_between`: mean over the runs that trained with Welch's
-    95 % interval (none below two seeds), `large B failed` where the large end's runs mostly did not train (no drop
-    to average: a collapse), and a note (runs at chance; no runs; no two B shared). The "Is it the data?" section's
-    table, which `data_explanation` reads."""
+def _between_ends(runs: pd.DataFrame, datasets: list[str], column: str, name: str, sign: int = 1) -> pd.DataFrame:
+    """Per data set of `datasets`, in that order, `sign` × the drop in `column` from the small to the large B of
+    `drop_ends` (over the data sets that have runs) by `drop_between`, as `name`: mean over the runs that trained
+    with Welch's 95 % interval (none below two seeds), `large B failed` where the large end's runs mostly did not
+    train (a collapse: nothing to average), and a note (runs at chance; no runs; no two B shared)."""
     runs = runs[runs["dataset"].isin(datasets)]
     ends = drop_ends(runs)
     rows = []
-    for name in datasets:
-        part = runs[runs["dataset"] == name]
-        row = {"dataset": name, "B small": ends[0] if ends else np.nan, "B large": ends[1] if ends else np.nan,
-               "drop (pp)": np.nan, "CI low": np.nan, "CI high": np.nan, "seeds": 0, "large B failed": False,
+    for dataset in datasets:
+        part = runs[runs["dataset"] == dataset]
+        row = {"dataset": dataset, "B small": ends[0] if ends else np.nan, "B large": ends[1] if ends else np.nan,
+               name: np.nan, "CI low": np.nan, "CI high": np.nan, "seeds": 0, "large B failed": False,
                "note": "no runs" if part.empty else "" if ends else "no two B shared by the data sets"}
         if ends and not part.empty:
-            drop, note = drop_between(part, name, *ends)
+            drop, note = drop_between(part, dataset, *ends, column=column)
             row["note"] = note.strip(" ()")
             if drop is None:
-                row["large B failed"] = cells(cell(part, name, ends[0])).iloc[0]["status"] != FAILED
-                row["seeds"] = min(len(cell(part, name, b)) for b in ends)
+                row["large B failed"] = cells(cell(part, dataset, ends[0])).iloc[0]["status"] != FAILED
+                row["seeds"] = min(len(cell(part, dataset, b)) for b in ends)
             else:
-                interval = drop.n >= 2
-                row |= {"drop (pp)": drop.mean, "CI low": drop.low if interval else np.nan,
-                        "CI high": drop.high if interval else np.nan, "seeds": drop.n}
+                low, high = sorted((sign * drop.low, sign * drop.high)) if drop.n >= 2 else (np.nan, np.nan)
+                row |= {name: sign * drop.mean, "CI low": low, "CI high": high, "seeds": drop.n}
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def data_drops(runs: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
+    """Per data set of `datasets`, the drop in test accuracy between the two B of `drop_ends` (`_between_ends`):
+    the "Is it the data?" section's table, which `data_explanation` reads."""
+    return _between_ends(runs, datasets, "test_acc", "drop (pp)")
 
 
 RISE = "rise in Δ (pp)"
@@ -85,26 +89,9 @@ RISE = "rise in Δ (pp)"
 
 def gap_rises(runs: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
     """Per data set of `datasets`, how much the gap Δ rises between the two B of `drop_ends`: Δ at the large B minus
-    Δ at the small over the runs that trained (`drop_between`), Welch's 95 % interval (none below two seeds, no rise
-    where either cell failed, and a note why). Fig 5's reading, CIFAR-10's Δ rising steepest and MNIST's flat, asked
-    of a harder data set on MNIST's recipe (`gap_rise_text`)."""
-    runs = runs[runs["dataset"].isin(datasets)]
-    ends = drop_ends(runs)
-    rows = []
-    for name in datasets:
-        part = runs[runs["dataset"] == name]
-        row = {"dataset": name, "B small": ends[0] if ends else np.nan, "B large": ends[1] if ends else np.nan,
-               RISE: np.nan, "CI low": np.nan, "CI high": np.nan, "seeds": 0,
-               "note": "no runs" if part.empty else "" if ends else "no two B shared by the data sets"}
-        if ends and not part.empty:
-            fall, note = drop_between(part, name, *ends, column="gap")
-            row["note"] = note.strip(" ()") or ("" if fall else "a cell failed")
-            if fall is not None:
-                interval = fall.n >= 2
-                row |= {RISE: -fall.mean, "CI low": -fall.high if interval else np.nan,
-                        "CI high": -fall.low if interval else np.nan, "seeds": fall.n}
-        rows.append(row)
-    return pd.DataFrame(rows)
+    Δ at the small (`_between_ends`; no rise where either cell failed, and its note says why). Fig 5's reading,
+    CIFAR-10's Δ rising steepest and MNIST's flat, asked of a harder data set on MNIST's recipe (`gap_rise_text`)."""
+    return _between_ends(runs, datasets, "gap", RISE, sign=-1).drop(columns="large B failed")
 
 
 def gap_rise_text(rises: pd.DataFrame, test: str, easy: str = "mnist", hard: str = "cifar10") -> str:
