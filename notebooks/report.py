@@ -38,7 +38,12 @@ pages_report.findings(judged)
 # - **partly**: the same direction *and* an effect of comparable size (our interval excludes no effect and
 #   overlaps half to twice the paper's), or most but not all of a claim's parts hold; a claim about every data set
 #   holds only if every data set does;
-# - **not reproduced**: otherwise;
+# - **not resolved**: our interval holds both no effect and an effect of the paper's size (it contains the null
+#   and overlaps half to twice the paper's), so our seeds cannot tell the two apart and more would decide it; a
+#   claim of several parts is not resolved when every part is. This keeps apart what "not reproduced" would
+#   lump together: an effect our seeds show absent or opposite, and one they cannot see either way;
+# - **not reproduced**: otherwise: the opposite direction, an effect far from the paper's, or a value outside the
+#   wider tolerance;
 # - **not testable**: only where our runs or this hardware cannot answer (absolute numbers off the paper's scale,
 #   a batch size we did not run, the paper's GPU epoch times; the row says which, with our numbers).
 #

@@ -120,7 +120,7 @@ def test_the_findings_say_what_held_what_did_not_and_why_some_could_not_be_teste
                        "and 8,000 of 8,000 training examples, 3 of 50 epochs, 3 seeds).")
     text = html.unescape(re.sub(r"<[^>]+>", "", overview.findings(verdicts, provisional, scale)))
     failed = len(verdicts) - 4  # every claim but the four set above
-    assert f"1 reproduced, 1 partly, {failed} not reproduced and 2 could not be tested here" in text
+    assert f"1 reproduced, 1 partly, none not resolved, {failed} not reproduced and 2 could not be tested here" in text
     assert "Held (1): the generalization gap stays small for B ≤ 64 on every data set (ours: −1.10 pp" in text
     assert "gradient variance falls as 1/B (ours: −1.10 pp; the paper: −0.98, R² 0.996)" in text
     assert f"and {failed - 6} more claims (listed below)" in text  # the central ones named, the rest counted

@@ -15,6 +15,7 @@ from .stats import (
     NOT_TESTABLE,
     PARTLY,
     REPRODUCED,
+    UNRESOLVED,
     Estimate,
     NotTestable,
     direction_graded,
@@ -58,10 +59,13 @@ def _sharper(metric: str, target: float | None, only: tuple[str, ...] | None, ex
 
 def _ratio_graded(ours: Estimate, target: float) -> str:
     """`SCALE` for a ratio: reproduced within a factor `RATIO_TOL` of the paper's, partly when comparable (all of
-    it above 1, overlapping ½× to 2× of the paper's ratio), not reproduced otherwise."""
+    it above 1, overlapping ½× to 2× of the paper's ratio), not resolved when it holds both 1 and ½× of the paper's
+    ratio, not reproduced otherwise."""
     if ours.n >= 2 and target / RATIO_TOL <= ours.low and ours.high <= target * RATIO_TOL:
         return REPRODUCED
-    return PARTLY if ours.low > 1 and ours.high >= target / 2 and ours.low <= target * 2 else NOT_REPRODUCED
+    if ours.high >= target / 2 and ours.low <= target * 2:
+        return PARTLY if ours.low > 1 else UNRESOLVED if ours.n >= 2 else NOT_REPRODUCED
+    return NOT_REPRODUCED
 
 
 CLAIMS.append(
@@ -70,7 +74,8 @@ CLAIMS.append(
           f"{paper.SHARPNESS[512]} / {paper.SHARPNESS[32]} = {paper.SHARPNESS_RATIO}×", "landscape",
           f"judged on the synthetic sets (Fig 9's pair, 512 over 32; the paper's S values are of synthetic data): per "
           f"set, {INTERVAL} of the ratio within a factor {RATIO_TOL:g} of {paper.SHARPNESS_RATIO}: reproduced; above "
-          "1 and overlapping ½× to 2× of it: partly; every set reproduced: reproduced, most: partly",
+          "1 and overlapping ½× to 2× of it: partly; holding 1 and reaching ½× of it: not resolved; every set "
+          "reproduced: reproduced, most: partly",
           _sharper("epsilon_sharpness", paper.SHARPNESS_RATIO, SYNTHETIC, SYNTHETIC), section=SHARPNESS))
 
 
@@ -80,7 +85,8 @@ CLAIMS.append(
           "judged per data set, on every data set whose weights were measured (the synthetic sets, MNIST and CIFAR-10, "
           "for which the paper says prior work shows the same): the top Hessian eigenvalue at the paper's large B "
           f"(512 synthetic, Fig 9; 256 MNIST, Fig 10, and CIFAR-10) over B = 32, {INTERVAL} above 1: that data set "
-          "reproduced (the paper gives no size); every data set reproduced: reproduced; most, or a synthetic set "
+          "reproduced (the paper gives no size), holding 1 and reaching above it: not resolved; every data set "
+          "reproduced: reproduced; most, or a synthetic set "
           "(Fig 9) not measured: partly", _sharper("hessian_top_eigenvalue", None, None, SYNTHETIC),
           section=SHARPNESS))
 
@@ -122,7 +128,7 @@ CLAIMS.append(
           "mini-batches drawn without replacement as training draws them, at initialisation, along training and at "
           "the trained weights (with replacement the slope is −1 by construction, not graded); per data set and "
           f"weights, {INTERVAL} of the slope (over seeds) within {SLOPE_TOL:g} of {_SLOPE} and R² ≥ {SLOPE_R2:g}: "
-          f"reproduced; {COMPARABLE}: partly; every part reproduced: reproduced, most: partly", _variance,
+          f"reproduced; {COMPARABLE}; every part reproduced: reproduced, most: partly", _variance,
           section=VARIANCE_FIT))
 
 
@@ -153,8 +159,8 @@ def _critical_exponent(tables: dict, profile: str) -> Outcome:
 
 CLAIMS.append(
     Claim("critical-exponent", "§IV-G", "B* scales as √N", f"exponent {paper.CRITICAL_EXPONENT}", "critical",
-          f"{INTERVAL} of the exponent within {EXPONENT_TOL:g} of {paper.CRITICAL_EXPONENT}: reproduced; {COMPARABLE}: "
-          "partly; a size with no B* (nothing falls 1 pp below the peak) is evidence against", _critical_exponent,
+          f"{INTERVAL} of the exponent within {EXPONENT_TOL:g} of {paper.CRITICAL_EXPONENT}: reproduced; {COMPARABLE}; "
+          "a size with no B* (nothing falls 1 pp below the peak) is evidence against", _critical_exponent,
           section=EXPONENT))
 
 

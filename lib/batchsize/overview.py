@@ -17,7 +17,7 @@ from . import paper
 from .datasets import DATASET_NAMES, SECTION_OF, SYNTHETIC
 from .plan import section_configs
 from .report import DATASET_CLAIMS
-from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, VERDICTS
+from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, UNRESOLVED, VERDICTS
 from .style import number
 
 if TYPE_CHECKING:
@@ -73,7 +73,8 @@ CENTRAL = ("drop-32-512", "pearson", "sharpness-ratio", "variance-slope", "lsr-u
            "table-vi", "epoch-speedup")
 
 FEW = 5  # a verdict given to at most this many claims names them all in the findings
-COLOURS = {REPRODUCED: "#d4edda", PARTLY: "#fff3cd", NOT_REPRODUCED: "#f8d7da", NOT_TESTABLE: "#e2e3e5"}
+COLOURS = {REPRODUCED: "#d4edda", PARTLY: "#fff3cd", UNRESOLVED: "#d6e9f8", NOT_REPRODUCED: "#f8d7da",
+           NOT_TESTABLE: "#e2e3e5"}
 
 
 def evidence_link(chapter: str, section: str = "", base: str = "") -> str:
@@ -174,13 +175,14 @@ def findings(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str,
     counts = _counts(verdicts)
     n = len(verdicts)
     badges = [f'<span class="bs-badge" style="background-color: {COLOURS[v]}">{counts[v] or "none"} {words}</span>'
-              for v, words in ((REPRODUCED, REPRODUCED), (PARTLY, PARTLY), (NOT_REPRODUCED, NOT_REPRODUCED),
-                               (NOT_TESTABLE, "could not be tested here"))]
-    said = [f"<p><b>What we found.</b> Of the paper's {n} quantitative claims that we test, {', '.join(badges[:3])} "
-            f"and {badges[3]}. {html.escape(scale_text, quote=False)}</p>"]
+              for v, words in ((REPRODUCED, REPRODUCED), (PARTLY, PARTLY), (UNRESOLVED, UNRESOLVED),
+                               (NOT_REPRODUCED, NOT_REPRODUCED), (NOT_TESTABLE, "could not be tested here"))]
+    said = [f"<p><b>What we found.</b> Of the paper's {n} quantitative claims that we test, {', '.join(badges[:-1])} "
+            f"and {badges[-1]}. {html.escape(scale_text, quote=False)}</p>"]
     by_id = verdicts.set_index("claim", drop=False)
     central = [by_id.loc[c] for c in CENTRAL if c in by_id.index]
-    for verdict, label in ((REPRODUCED, "Held"), (PARTLY, "Held in part"), (NOT_REPRODUCED, "Did not hold")):
+    for verdict, label in ((REPRODUCED, "Held"), (PARTLY, "Held in part"), (UNRESOLVED, "Our seeds cannot tell"),
+                           (NOT_REPRODUCED, "Did not hold")):
         rows = [r for _, r in verdicts[verdicts["verdict"] == verdict].iterrows()]
         if len(rows) > FEW:  # many: the central ones by name (else the first few), the others in the overview
             rows = [r for r in central if r["verdict"] == verdict] or rows[:FEW]

@@ -5,7 +5,9 @@ verdict uses our seed spread. A claim is "not testable" only when its rule raise
 answer it); any other error is a bug and fails the build.
 
 `SCALE` is the one grading scale every rule uses (the report's introduction prints it): `graded` for a value,
-`effect_graded` for an effect (a drop, a ratio, a slope) and `parts_verdict` for a claim of several parts."""
+`effect_graded` for an effect (a drop, a ratio, a slope) and `parts_verdict` for a claim of several parts. "Not
+resolved" keeps apart what "not reproduced" used to lump together: an effect our seeds show to be absent or
+opposite, and one they cannot tell from none (`unresolved`)."""
 
 from __future__ import annotations
 
@@ -19,16 +21,21 @@ import pandas as pd
 from scipy import stats
 
 REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_TESTABLE = "reproduced", "partly", "not reproduced", "not testable"
-VERDICTS = (REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_TESTABLE)
+UNRESOLVED = "not resolved"
+VERDICTS = (REPRODUCED, PARTLY, UNRESOLVED, NOT_REPRODUCED, NOT_TESTABLE)
 SCALE = {
     REPRODUCED: "all of our 95 % interval lies within the stated tolerance of the paper's value: close, and "
                 "measured precisely enough to show it (a close mean from too few seeds to show it reads partly; one "
                 "seed, or one timing, has no interval and never is)",
     PARTLY: "all of our interval within the claim's wider tolerance; for an effect, the same direction and a "
             "comparable size (our interval excludes no effect and overlaps ½× to 2× the paper's); for a claim of "
-            "several parts, most parts reproduced, or none not reproduced (a claim about every data set holds only "
-            "if every data set does)",
-    NOT_REPRODUCED: "otherwise",
+            "several parts, most parts reproduced, or none not reproduced and some at least partly (a claim about "
+            "every data set holds only if every data set does)",
+    UNRESOLVED: "for an effect, our interval holds both no effect and one of the paper's size (it contains the null "
+                "and overlaps ½× to 2× the paper's): our seeds cannot tell the two apart, and more would decide "
+                "it; for a claim of several parts, every part not resolved",
+    NOT_REPRODUCED: "otherwise: the opposite direction, an effect far from the paper's, or a value outside the "
+                    "wider tolerance",
     NOT_TESTABLE: "our runs or this hardware cannot answer the claim (the row says why)",
 }
 
@@ -131,29 +138,45 @@ def comparable(ours: Estimate, effect: float | tuple[float, float]) -> bool:
     return ours.low > 0 and ours.high >= low / 2 and ours.low <= high * 2
 
 
+def unresolved(ours: Estimate, effect: float | tuple[float, float], null: float = 0.0) -> bool:
+    """Whether our interval holds both no effect (`null`) and an effect of the paper's size (it overlaps ½× to 2×
+    of `effect`, or of its range, measured from `null`): our seeds cannot tell the paper's effect from none."""
+    low, high = sorted(abs(e - null) for e in ((effect, effect) if np.isscalar(effect) else effect))
+    side = 1.0 if np.mean(effect) >= null else -1.0  # the paper's effect's side of the null
+    near, far = sorted(side * (v - null) for v in (ours.low, ours.high))  # ours, measured towards the paper's side
+    return ours.n >= 2 and near <= 0.0 <= far and far >= low / 2 and near <= high * 2
+
+
 def effect_graded(ours: Estimate, effect: float | tuple[float, float], tol: float) -> str:
     """`SCALE` for an effect: reproduced within `tol` of the paper's (`graded`), partly when `comparable`, not
-    reproduced otherwise, so that a small effect in the right direction no longer passes as partly."""
+    resolved when our interval holds both no effect and the paper's (`unresolved`), not reproduced otherwise, so
+    that a small effect in the right direction does not pass as partly, nor a wide interval fail as if measured."""
     if graded(ours, effect, tol, tol) == REPRODUCED:
         return REPRODUCED
-    return PARTLY if comparable(ours, effect) else NOT_REPRODUCED
+    return PARTLY if comparable(ours, effect) else UNRESOLVED if unresolved(ours, effect) else NOT_REPRODUCED
 
 
 def direction_graded(ours: Estimate, null: float = 0.0) -> str:
     """A claim of a direction alone (no size given): reproduced when all of our interval lies above `null`; a
-    single point above it (no interval) is partly, as in `graded`; not reproduced otherwise (there is no size to
-    be comparable to)."""
+    single point above it (no interval) is partly, as in `graded`; not resolved when the interval holds `null` and
+    reaches above it; not reproduced otherwise (all of it at or below `null`: there is no size to be comparable
+    to)."""
     if ours.low > null:
         return REPRODUCED if ours.n >= 2 else PARTLY
-    return NOT_REPRODUCED
+    return UNRESOLVED if ours.n >= 2 and ours.high > null else NOT_REPRODUCED
 
 
 def parts_verdict(verdicts: Sequence[str]) -> str:
-    """`SCALE` for a claim of several parts (data sets, table rows): reproduced when every part is, partly when
-    most parts are reproduced or none is not reproduced, not reproduced otherwise."""
+    """`SCALE` for a claim of several parts (data sets, table rows): reproduced when every part is; partly when
+    most parts are reproduced, or none is not reproduced and some are at least partly; not resolved when every
+    part is; not reproduced otherwise."""
     n = len(verdicts)
     held = verdicts.count(REPRODUCED)
-    return REPRODUCED if held == n else PARTLY if held > n / 2 or NOT_REPRODUCED not in verdicts else NOT_REPRODUCED
+    if held == n:
+        return REPRODUCED
+    if verdicts.count(UNRESOLVED) == n:
+        return UNRESOLVED
+    return PARTLY if held > n / 2 or NOT_REPRODUCED not in verdicts else NOT_REPRODUCED
 
 
 def pearson_log_b_gap(table: pd.DataFrame) -> dict[str, float]:
