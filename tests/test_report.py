@@ -404,6 +404,7 @@ def test_failures_by_rule_put_the_recipe_first_and_test_each_change_against_it()
     text = findings.ingredients_text(table)
     assert "6 of 8 runs failed (75 %" in text and "the failures follow the peak LR" in text
     assert "Holm-corrected for 3 changes), so this is what these runs show, not yet a finding" in text
+    assert "no outcome could be significant" not in text  # 8 runs of the recipe: 8 of 8 against 0 of 3 would be
     every = summaries.failures_by_rule(ingredients("cccccccc", sqrt="ttt", fixed="ttt", warmup="ccc"))
     fisher = fisher_exact([[0, 3], [8, 0]]).pvalue  # 1 / C(11, 3): two changes tie, Holm takes 3× then 2×
     assert list(every["Holm p-value"]) == pytest.approx([np.nan, 3 * fisher, 1.0, 3 * fisher], nan_ok=True)
@@ -422,6 +423,8 @@ def test_the_ingredient_text_can_come_out_each_way(changes, said):
     text = findings.ingredients_text(summaries.failures_by_rule(ingredients("cdt", **changes)))
     assert said in text
     assert ("not yet a finding" in text) == bool(changes)  # 3 seeds a change: no difference is significant
+    # ... nor could one be: 3 of 3 failed against 0 of 3 is p = 0.1, Holm-corrected for 3 changes 0.3
+    assert ("no outcome could be significant" in text and "would give p = 0.30" in text) == bool(changes)
     assert "did not fail" in findings.ingredients_text(summaries.failures_by_rule(ingredients("ttt", sqrt="ttt")))
 
 

@@ -366,6 +366,12 @@ def ingredients_text(table: pd.DataFrame) -> str:
                    f"{', '.join(changes.loc[~removed, 'rule'])} did not")
     significant = changes[changes["Holm p-value"] < 0.05]
     corrected = f"Fisher's exact test, Holm-corrected for {len(changes)} change{'s' * (len(changes) > 1)}"
+    strongest = min(1.0, changes["smallest p possible"].min() * len(changes))  # Holm's factor for the smallest p
+    if significant.empty and strongest >= 0.05:
+        return (f"{said} In these runs {verdict}. With these run counts no outcome could be significant at the 5 % "
+                f"level ({corrected}): even every run of the recipe failing and none of a change's would give "
+                f"p = {number(strongest, 'p')}, so this is what these runs show, not yet a finding; more seeds per "
+                "rule would decide it.")
     sure = (f"no change differs from the recipe significantly at the 5 % level ({corrected}), so this is what these "
             "runs show, not yet a finding" if significant.empty else
             f"significant at the 5 % level ({corrected}): " + ", ".join(

@@ -182,7 +182,8 @@ def failures_by_rule(runs: pd.DataFrame) -> pd.DataFrame:
     """`failure_table` per LR rule and warm-up (`with_rule_names`) of runs at one data set and B, the paper's
     recipe first (`analysis.largest_batch_runs`' column `recipe`), with each rule's peak LR and Fisher's exact test
     of its failures against the recipe's, Holm-corrected for the number of changes: which ingredient the failures
-    follow, and how sure that is."""
+    follow, and how sure that is. `smallest p possible` is Fisher's p of the strongest evidence these run counts
+    allow (every run of the recipe failed, none of the change's): the design's power, whatever the runs show."""
     runs = with_rule_names(runs)
     recipe = runs[runs["recipe"]]
     rows = []
@@ -190,9 +191,11 @@ def failures_by_rule(runs: pd.DataFrame) -> pd.DataFrame:
         row = failure_table(part).drop(columns=["dataset", "batch_size", "paper test_acc"]).iloc[0].to_dict()
         table = [[row["failed"], row["runs"] - row["failed"]],
                  [int((~trained(recipe)).sum()), int(trained(recipe).sum())]]
-        p = stats.fisher_exact(table).pvalue if len(recipe) and not part["recipe"].all() else np.nan
+        changed = len(recipe) and not part["recipe"].all()
+        p = stats.fisher_exact(table).pvalue if changed else np.nan
+        strongest = stats.fisher_exact([[0, len(part)], [len(recipe), 0]]).pvalue if changed else np.nan
         rows.append({"rule": rule, "peak lr": part["lr"].max(), "warmup epochs": int(part["warmup_epochs"].max()),
-                     **row, "Fisher p-value vs recipe": p})
+                     **row, "Fisher p-value vs recipe": p, "smallest p possible": strongest})
     table = pd.DataFrame(rows)
     tested = table["Fisher p-value vs recipe"].dropna().sort_values()  # Holm: the k-th smallest times (m − k + 1)
     table["Holm p-value"] = (tested * np.arange(len(tested), 0, -1)).cummax().clip(upper=1.0)
