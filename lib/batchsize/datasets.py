@@ -92,7 +92,9 @@ class Entry:
 
     spec: DatasetSpec
     source: Source
-    colour: str  # one colour in every figure (seaborn's colorblind palette, in registration order)
+    # One colour in every figure, from seaborn's colorblind palette: the synthetic sets in blues and a green, the
+    # image data sets in warm colours (Medium synthetic's orange was too near MNIST's vermillion).
+    colour: str
     section: str = ""  # the accuracy section that trains it; "" for its own (the three synthetic sets share one)
     paper_table: str | None = None  # the paper's per-B results (`paper.table`); None: not in the paper
     scales: dict[str, Scale] = field(default_factory=dict)  # profile -> size; "paper" defaults to the paper's B
@@ -124,7 +126,7 @@ def _synthetic(samples: int, name: str, colour: str, quick: Scale, smoke: Scale)
 DATASETS: dict[str, Entry] = {
     "synthetic-1k": _synthetic(1_000, "Small synthetic (1K)", "#0173B2", Scale(_MLP_QUICK, epochs=20),
                                Scale((8, 64), epochs=3)),
-    "synthetic-10k": _synthetic(10_000, "Medium synthetic (10K)", "#DE8F05", Scale(_MLP_QUICK, epochs=10),
+    "synthetic-10k": _synthetic(10_000, "Medium synthetic (10K)", "#56B4E9", Scale(_MLP_QUICK, epochs=10),
                                 Scale((8, 64), epochs=3, n_train=1_000, n_test=500)),
     "synthetic-50k": _synthetic(50_000, "Large synthetic (50K)", "#029E73",
                                 Scale(_MLP_QUICK, epochs=10, n_train=10_000),
