@@ -45,7 +45,8 @@ pages_report.findings(judged)
 # - **not reproduced**: otherwise: the opposite direction, an effect far from the paper's, or a value outside the
 #   wider tolerance;
 # - **not testable**: only where our runs or this hardware cannot answer (absolute numbers off the paper's scale,
-#   a batch size we did not run, the paper's GPU epoch times; the row says which, with our numbers).
+#   a batch size we did not run, the paper's epoch times from its own hardware; the row says which, with our
+#   numbers).
 #
 # Each row's tolerance is folded under our numbers. Runs that ended at chance are counted in each row, never
 # averaged in silently. The rules live beside their claims in `batchsize.claims_trends`, `claims_accuracy`,

@@ -14,6 +14,7 @@ import pandas as pd
 from docutils.nodes import make_id
 
 from . import paper
+from .claims_training import ON_OTHER_HARDWARE
 from .datasets import DATASET_NAMES, SECTION_OF, SYNTHETIC
 from .plan import section_configs
 from .report import DATASET_CLAIMS
@@ -100,9 +101,9 @@ def reader_words(text: str) -> str:
 def why_not_testable(row: pd.Series) -> str:
     """Why a claim could not be tested here, in plain words."""
     reason = row["ours"].removeprefix("cannot be tested here: ")
-    if "GPU" in reason:
-        return f"the paper's times come from other hardware ({paper.HARDWARE}), ours from a 2-core CPU; ours are " \
-               "shown beside them"
+    if reason.startswith(ON_OTHER_HARDWARE):
+        return f"the paper's times come from other hardware ({paper.HARDWARE}), ours from 2-core CPUs, each " \
+               "timing named with its CPU; ours are shown beside them"
     for section, ids in DATASET_CLAIMS.items():
         if row["claim"] in ids:
             return f"these need {DATASET_NAMES[section]} trained at the paper's scale"
