@@ -47,6 +47,7 @@ def kept(store: RunStore) -> list:
 def test_a_missing_value_is_computed_and_kept_and_a_kept_one_is_read(stored):
     store, config = stored
     compute = Compute({"sharpness": 0.25, "n_eval": 2000})
+    assert analysis_store.kept_provenance(store, config, "sharpness", 1, {"epsilon": 0.1}) is None  # nothing yet
     assert analysis_store.cached(store, config, "sharpness", 1, {"epsilon": 0.1}, compute) == compute.value
     [path] = kept(store)
     entry = analysis_store.read_entry(path)
@@ -58,6 +59,8 @@ def test_a_missing_value_is_computed_and_kept_and_a_kept_one_is_read(stored):
     assert path.name.startswith("sharpness-") and oct(path.stat().st_mode)[-3:] == "644"
     assert analysis_store.cached(store, config, "sharpness", 1, {"epsilon": 0.1}, never) == compute.value
     assert compute.calls == 1
+    assert analysis_store.kept_provenance(store, config, "sharpness", 1, {"epsilon": 0.1}) == entry["provenance"]
+    assert analysis_store.kept_provenance(store, config, "sharpness", 1, {"epsilon": 0.2}) is None  # other params
 
 
 def test_an_analysis_of_training_itself_needs_no_weights(tmp_path):

@@ -137,6 +137,9 @@ def sharpness_table(chapter, weights: pd.DataFrame, epsilon: float = paper.SHARP
                      "test_acc": run["test_acc"], "outcome": run["outcome"],
                      **measured(chapter, run, "sharpness", epsilon=epsilon, **sharp),
                      **measured(chapter, run, "hessian_trace", **trace_)})
+        costs = [cost(chapter, run, "sharpness", epsilon=epsilon, **sharp), cost(chapter, run, "hessian_trace",
+                                                                                  **trace_)]
+        rows[-1] |= {"cpu_seconds": sum(c["cpu_seconds"] for c in costs), "cpu": costs[0]["cpu"]}
     table = pd.DataFrame(rows)
     return registry_sorted(table.sort_values(["batch_size", "seed"])) if rows else table  # rows a reader can scan
 
@@ -319,6 +322,14 @@ def measured(chapter, run: pd.Series, analysis: str, **params: Any) -> Any:
     version, compute = ANALYSES[analysis]
     return analysis_store.cached(chapter.weights_store(run), config_of(run), analysis, version, params,
                                  lambda: compute(chapter, run, **params), of_weights=analysis not in OF_TRAINING)
+
+
+def cost(chapter, run: pd.Series, analysis: str, **params: Any) -> dict[str, Any]:
+    """The provenance of what `measured` returns for the same arguments (call it first): the CPU that computed the
+    value and its CPU-seconds, as measured then."""
+    version, _ = ANALYSES[analysis]
+    return analysis_store.kept_provenance(chapter.weights_store(run), config_of(run), analysis, version, params,
+                                          of_weights=analysis not in OF_TRAINING) or {"cpu_seconds": np.nan, "cpu": ""}
 
 
 LARGEST_BATCH = "mnist-largest-batch"  # the sweep section of further seeds of the paper's recipe at MNIST's largest B

@@ -89,19 +89,13 @@ def cached(store: RunStore, config: RunConfig, analysis: str, version: int, para
     finite), so that a chapter shows the same whether it computed or read. An analysis of the run's training
     itself (`of_weights=False`: its first updates, replayed) needs no weights and keeps `weights_sha256` null."""
     wanted = identity(analysis, version, config, weights_sha256(store, config) if of_weights else None, params)
-    name = file_name(wanted)
-    read_from, write_to = folders(store)
-    for folder in dict.fromkeys((read_from, write_to)):
-        path = folder / name
-        if path.is_file():
-            try:
-                return decoded(read_entry(path)["value"])
-            except (OSError, InvalidEntry) as err:
-                warn_invalid(path, err, "the value is computed again (this file is kept, renamed *.rejected)")
+    kept = _kept(store, wanted)
+    if kept is not None:
+        return decoded(kept["value"])
     start = time.process_time()
     value = encoded(compute())
     entry = {**wanted, "value": value, "provenance": provenance(time.process_time() - start)}
-    path = write_to / name
+    path = folders(store)[1] / file_name(wanted)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
@@ -111,6 +105,26 @@ def cached(store: RunStore, config: RunConfig, analysis: str, version: int, para
     except OSError as err:  # a read-only checkout: the value still serves this call
         warn_invalid(path, f"it cannot be written: {err.strerror or err}", "the value is computed, not kept")
     return decoded(value)
+
+
+def _kept(store: RunStore, wanted: dict[str, Any]) -> dict[str, Any] | None:
+    """The kept entry of `wanted` (an `identity`) in the store's folders, or None; an unreadable one is set aside."""
+    for folder in dict.fromkeys(folders(store)):
+        path = folder / file_name(wanted)
+        if path.is_file():
+            try:
+                return read_entry(path)
+            except (OSError, InvalidEntry) as err:
+                warn_invalid(path, err, "the value is computed again (this file is kept, renamed *.rejected)")
+    return None
+
+
+def kept_provenance(store: RunStore, config: RunConfig, analysis: str, version: int, params: dict[str, Any],
+                    of_weights: bool = True) -> dict[str, Any] | None:
+    """The provenance of the value `cached` returns for the same arguments (its commit, CPU and CPU-seconds), or
+    None where none is kept: what an analysis cost, measured when it ran."""
+    return (_kept(store, identity(analysis, version, config, weights_sha256(store, config) if of_weights else None,
+                                  params)) or {}).get("provenance")
 
 
 def entries(folder: Path) -> list[tuple[Path, dict[str, Any]]]:

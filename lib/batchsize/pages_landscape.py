@@ -66,8 +66,21 @@ def sharpness(chapter: Chapter, every_seed: pd.DataFrame, epsilon: float | None,
                  f"value is not positive); the paper: S ratio {paper.SHARPNESS_RATIO}× for B = 512 over B = 32. The "
                  "report's sharpness claims use these very numbers, per data set.", ratios, "Sharpness ratios",
                  runs=every_seed)
-    display(Markdown(findings.sharpness_text(ratios)))
+    display(Markdown(findings.sharpness_text(ratios) + " " + _cost_text(sharp)))
     return sharp
+
+
+def _cost_text(sharp: pd.DataFrame) -> str:
+    """What the four measures cost per network, as measured when each value was computed (its provenance)."""
+    said = []
+    for dataset, part in sharp.dropna(subset=["cpu_seconds"]).groupby("dataset", sort=False):
+        seconds = part["cpu_seconds"]
+        said.append(f"{DATASET_NAMES[dataset]} {seconds.median():,.1f} ({seconds.min():,.1f}–{seconds.max():,.1f}) "
+                    f"on {' and '.join(sorted(set(part['cpu'])))}")
+    if not said:
+        return ""
+    return ("What the four measures cost per network, as measured when each was computed (CPU-seconds, median and "
+            "range over the networks, and the CPU): " + "; ".join(said) + ".")
 
 
 def rank_agreement(sharp: pd.DataFrame, every_seed: pd.DataFrame) -> None:
