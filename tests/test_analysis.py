@@ -445,12 +445,13 @@ def test_largest_batch_runs_reads_every_finished_seed_of_the_recipe_and_no_varia
 
 def test_protocol_table_sets_algorithm_2_beside_the_measured_best_b():
     rows = [{"dataset": "synthetic-1k", "train_size": 800, "base_lr": 1e-3, "base_batch": 32, "batch_size": b,
-             "seed": seed, "test_acc": acc, "train_acc": acc + gap, "gap": gap, "median_epoch_time": 1.0,
+             "seed": seed, "test_acc": acc + shift, "train_acc": acc + gap, "gap": gap, "median_epoch_time": 1.0,
              "outcome": "trained"} for b, acc, gap in ((8, 95.0, 1.0), (32, 96.0, 6.0), (512, 94.0, 2.0))
-            for seed in (42, 43)]
+            for seed, shift in ((42, -0.1), (43, 0.1))]
     row = summaries.protocol_table(pd.DataFrame(rows)).iloc[0]
     assert (row["recommended B"], row["nearest measured B"], row["best B (ours)"]) == (16, 8, 32)
     assert row["loss vs best (pp)"] == pytest.approx(1.0) and "keep B" in row["gap rule"]
+    assert row["seeds"] == 2 and row["loss CI low"] < 1.0 < row["loss CI high"]  # Welch's, over the two seeds
     assert not row["gap rule fires"]
     fired = summaries.protocol_table(pd.DataFrame(rows), gap_threshold=0.5).iloc[0]
     assert "halve B" in fired["gap rule"] and fired["gap rule fires"]
@@ -526,12 +527,14 @@ def test_the_gap_chapter_says_where_the_gap_grows_shrinks_or_cannot_tell():
 def test_the_protocol_chapter_says_what_following_algorithm_2_costs():
     protocol = pd.DataFrame({"dataset": ["synthetic-1k", "mnist", "cifar10"], "nearest measured B": [16, 64, 1024],
                              "best B (ours)": [128, 64, 16], "loss vs best (pp)": [1.0, 0.0, float("nan")],
+                             "loss CI low": [-0.44, float("nan"), float("nan")],
+                             "loss CI high": [2.44, float("nan"), float("nan")], "seeds": [5, 0, 0],
                              "status there": ["measured", "measured", "failed"],
                              "gap rule": ["gap 6.10 > 5.0: halve B", "gap 0.20 ≤ 5.0: keep B",
                                           "at least half the runs did not train at this B"],
                              "gap rule fires": [True, False, False]})
     text = findings.protocol_text(protocol)
-    assert "Small synthetic (1K): B = 16, 1.00 pp below the best B = 128" in text
+    assert "Small synthetic (1K): B = 16, 1.00 pp [−0.44, 2.44] (n = 5) below the best B = 128" in text
     assert "MNIST: B = 64, the best B we measured" in text
     assert "CIFAR-10: B = 1024, where at least half the runs did not train" in text
     assert "The most it costs is 1.00 pp." in text and "fired on Small synthetic (1K)." in text

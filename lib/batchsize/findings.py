@@ -194,8 +194,8 @@ def pearson_per_dataset(table: pd.DataFrame) -> str:
 def protocol_text(protocol: pd.DataFrame) -> str:
     """What following Algorithm 2 would have cost (`summaries.protocol_table`), in words: per data set the
     measured B nearest its advice and the accuracy lost against the best B we measured (means over the runs that
-    trained; the report's `protocol-choice` claim grades these with intervals), the largest loss, and where the gap
-    rule (line 11) would have fired."""
+    trained, Welch's 95 % interval; the report's `protocol-choice` claim grades these), the largest loss, and where
+    the gap rule (line 11) would have fired."""
     if protocol.empty:
         return "No data set has runs to apply Algorithm 2 to."
     said = []
@@ -207,7 +207,8 @@ def protocol_text(protocol: pd.DataFrame) -> str:
         elif near == best:
             said.append(f"{name}: B = {near}, the best B we measured")
         else:
-            said.append(f"{name}: B = {near}, {number(r['loss vs best (pp)'], 'pp')} pp below the best B = {best}")
+            loss = Estimate(r["loss vs best (pp)"], r["loss CI low"], r["loss CI high"], int(r["seeds"]))
+            said.append(f"{name}: B = {near}, {loss.text(' pp')} below the best B = {best}")
     fired = [DATASET_NAMES.get(d, d) for d in protocol.loc[protocol["gap rule fires"], "dataset"]]
     worst = protocol["loss vs best (pp)"].max()
     return (f"Following Algorithm 2 (the measured B nearest its advice): {'; '.join(said)}. "

@@ -73,7 +73,8 @@ def protocol(runs: pd.DataFrame, gap_threshold: float | None = None) -> None:
     following it would have cost (`findings.protocol_text`); `gap_threshold`: line 11's, None: the paper's."""
     threshold = paper.PROTOCOL_GAP if gap_threshold is None else gap_threshold
     table = summaries.protocol_table(runs, threshold)
-    book.publish(book.styled(table.drop(columns="gap rule fires"), 4),  # `gap rule` says it in words
+    shown = table.drop(columns=["gap rule fires", "loss CI low", "loss CI high", "seeds"])  # in words, and below
+    book.publish(book.styled(shown, 4),
                  "Algorithm 2 applied to each data set (N = our training examples, η₀ and B₀ from Table II), beside "
                  "the measured accuracies: what the protocol would have cost against the best B we measured, and "
                  f"whether its gap rule (Δ > {threshold:g} pp) would have fired there.", table, "Algorithm 2",
