@@ -30,10 +30,11 @@ def test_a_warmup_to_a_thousandfold_lr_leaves_the_normal_range_on_the_ramp_and_i
 def test_the_excursions_in_words_say_where_each_run_left_and_how_it_ended():
     import pandas as pd
 
-    from batchsize.findings import excursions_text
+    from batchsize.findings_largest_batch import excursions_text
 
-    left = pd.DataFrame(dict(batch_size=[1024, 1024, 512], seed=[43, 42, 42], left_at=[17.0, 17.0, None],
-                             lr=[0.0231, 0.0231, None], loss=[5.6, 5.3, None], peak_loss=[1e16, 303.0, 2.3],
+    left = pd.DataFrame(dict(dataset="mnist", batch_size=[1024, 1024, 512], seed=[43, 42, 42],
+                             left_at=[17.0, 17.0, None], lr=[0.0231, 0.0231, None], loss=[5.6, 5.3, None],
+                             peak_loss=[1e16, 303.0, 2.3],
                              finite=[False, True, True], back_at=[19, 19, None]), dtype=object)
     runs = pd.DataFrame(dict(batch_size=[1024, 1024, 512], seed=[43, 42, 42], lr=[0.4, 0.4, 0.2],
                              outcome=["diverged", "collapsed", "trained"]))
@@ -41,3 +42,7 @@ def test_the_excursions_in_words_say_where_each_run_left_and_how_it_ended():
     assert "At B = 512 no run's loss left the normal range" in text
     assert "**2 of 2** runs left the normal range, at update 17 and an LR of 0.0231 (6 % of the target)" in text
     assert "seed 43 not finite" in text and "seed 42 collapsed, seed 43 diverged" in text
+    assert "2 of them went above twice a uniform guess's loss (4.61)." in text  # 303 and not finite: far above
+    near = excursions_text(left.assign(peak_loss=[1e16, 3.0, 2.3]), runs)  # 3.0: above ln 10, under twice it
+    assert "1 of them went above twice" in near
+    assert "1 stayed below that, so a line drawn twice as high would not count it" in near

@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 from scipy.stats import fisher_exact
 
-from batchsize import findings, paper, paper_tables, report, rulebook, runtable, stats, summaries, timing
+from batchsize import paper, paper_tables, report, rulebook, runtable, stats, summaries, timing
 from batchsize.datasets import DATASET_NAMES, IN_PAPER, in_registry_order
+from batchsize.findings_largest_batch import ingredients_text
 
 SEEDS = (42, 43, 44)
 SPREAD = (-0.1, 0.0, 0.1)  # per-seed offsets: a small, known seed spread
@@ -401,14 +402,14 @@ def test_failures_by_rule_put_the_recipe_first_and_test_each_change_against_it()
     assert list(table["failed"]) == [6, 0, 3, 0] and list(table["runs"]) == [8, 3, 3, 3]
     assert pd.isna(table["Fisher p-value vs recipe"].iloc[0])
     assert table["Fisher p-value vs recipe"].iloc[1] == pytest.approx(fisher_exact([[0, 3], [6, 2]]).pvalue)
-    text = findings.ingredients_text(table)
+    text = ingredients_text(table)
     assert "6 of 8 runs failed (75 %" in text and "the failures follow the peak LR" in text
     assert "Holm-corrected for 3 changes), so this is what these runs show, not yet a finding" in text
     assert "no outcome could be significant" not in text  # 8 runs of the recipe: 8 of 8 against 0 of 3 would be
     every = summaries.failures_by_rule(ingredients("cccccccc", sqrt="ttt", fixed="ttt", warmup="ccc"))
     fisher = fisher_exact([[0, 3], [8, 0]]).pvalue  # 1 / C(11, 3): two changes tie, Holm takes 3× then 2×
     assert list(every["Holm p-value"]) == pytest.approx([np.nan, 3 * fisher, 1.0, 3 * fisher], nan_ok=True)
-    text = findings.ingredients_text(every)
+    text = ingredients_text(every)
     assert "significant at the 5 % level (Fisher's exact test, Holm-corrected for 3 changes): fixed + 5-epoch " \
            "warmup (p = 0.018), sqrt + 5-epoch warmup (p = 0.018)." in text
 
@@ -420,12 +421,12 @@ def test_failures_by_rule_put_the_recipe_first_and_test_each_change_against_it()
     ({}, "No run that changes one of its ingredients is finished yet"),
 ])
 def test_the_ingredient_text_can_come_out_each_way(changes, said):
-    text = findings.ingredients_text(summaries.failures_by_rule(ingredients("cdt", **changes)))
+    text = ingredients_text(summaries.failures_by_rule(ingredients("cdt", **changes)))
     assert said in text
     assert ("not yet a finding" in text) == bool(changes)  # 3 seeds a change: no difference is significant
     # ... nor could one be: 3 of 3 failed against 0 of 3 is p = 0.1, Holm-corrected for 3 changes 0.3
     assert ("no outcome could be significant" in text and "would give p = 0.30" in text) == bool(changes)
-    assert "did not fail" in findings.ingredients_text(summaries.failures_by_rule(ingredients("ttt", sqrt="ttt")))
+    assert "did not fail" in ingredients_text(summaries.failures_by_rule(ingredients("ttt", sqrt="ttt")))
 
 
 def test_cifar_collapse():

@@ -16,6 +16,7 @@ from . import (
     captions,
     checks,
     findings,
+    findings_largest_batch,
     instability,
     paper,
     paper_tables,
@@ -157,13 +158,13 @@ def first_updates(chapter: Chapter, mnist: pd.DataFrame) -> None:
                  "diverging run leaves through the top), a uniform guess's loss dashed, each run's first excursion "
                  "above it marked ×, the warm-up's LR dotted (right axis).", left, "MNIST first updates",
                  runs=largest)
-    display(Markdown(findings.excursions_text(left, largest)))
+    display(Markdown(findings_largest_batch.excursions_text(left, largest)))
 
 
 def largest_batch_ingredients(runs: pd.DataFrame) -> None:
     """MNIST's largest B under the paper's recipe and under one ingredient changed at a time
     (`analysis.largest_batch_runs` without `recipe_only`): every seed, the failures per rule, and in words which
-    ingredient the failures follow (`findings.ingredients_text`)."""
+    ingredient the failures follow (`findings_largest_batch.ingredients_text`)."""
     if runs.empty or not runs["recipe"].any():
         display(Markdown("No run of the paper's recipe at MNIST's largest B is finished in this store."))
         return
@@ -181,7 +182,7 @@ def largest_batch_ingredients(runs: pd.DataFrame) -> None:
                  "of the runs that trained, and Fisher's exact test of each rule's failures against the recipe's, "
                  "with Holm's correction for the number of changes.", table, "MNIST largest-B failures per rule",
                  runs=runs)
-    display(Markdown(findings.ingredients_text(table)))
+    display(Markdown(findings_largest_batch.ingredients_text(table)))
 
 
 def init_check(runs: pd.DataFrame) -> None:
