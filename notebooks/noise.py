@@ -29,7 +29,7 @@ seeds = None  # None: the profile's number of seeds
 data_dir = None  # None: $BATCHSIZE_DATA, else ./data
 store = None  # None: results/<profile>
 batch_sizes = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]  # where the variance is measured (≤ N)
-datasets = ["synthetic-1k", "synthetic-10k", "synthetic-50k"]
+datasets = ["synthetic-1k", "synthetic-10k", "synthetic-50k"]  # "mnist" too: its CNN on `analysis.CNN_VARIANCE`
 n_batches = 20  # the paper's 20 mini-batches per B
 replicates = 5  # times the paper's protocol is repeated per network and weights
 
@@ -47,7 +47,8 @@ book.glue(**paper.quoted(), replicates=replicates,
 # %% tags=["hide-input"]
 book.publish(plots.variance_against_b(variance), f"Eq. (4) over Eq. (1)'s σ²/B (σ²: the variance of one example's "
              f"first-layer gradient over the training set, at the same weights), {n_batches} mini-batches of size B "
-             f"drawn as training draws them, the geometric mean over the seeds and {replicates} replicates, at the "
+             f"drawn as training draws them, the geometric mean over the seeds and {replicates} replicates (a CNN: "
+             "the budget of `analysis.CNN_VARIANCE`), at the "
              "weights of the runs named in the data (`trained_B`, `seed`) along their training. The 1/B law is the "
              "dotted line; without replacement the expectation is the dashed curve.", variance, "Fig 11",
              runs=models)

@@ -116,6 +116,13 @@ def test_sharpness_params_keep_the_mlp_keys_and_give_a_cnn_its_budget():
     assert analysis.sharpness_params(mlp, smoke=True, n_eval=64)[1] == {"n_eval": 64, "samples": 100}
 
 
+def test_variance_params_keep_the_mlp_keys_and_give_a_cnn_its_budget():
+    mlp, cnn = pd.Series({"model": "mlp"}), pd.Series({"model": "mnist_cnn"})
+    assert analysis.variance_params(mlp, (0, 1, 5), 5) == {"epochs": [0, 1, 5], "replicates": 5}
+    budget = analysis.variance_params(cnn, (0, 1, 5), 5)
+    assert budget == {"epochs": [0, 1], "replicates": 2, "sigma_examples": 10_000} and budget["replicates"] < 5
+
+
 def test_noise_scale_against_b_star_within_a_factor_two_or_not():
     vi = pd.DataFrame({"dataset": ["synthetic-1k", "synthetic-10k", "mnist", "cifar10", "synthetic-50k"],
                        "N": [800, 8000, 60000, 50000, 50000],

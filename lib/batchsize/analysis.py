@@ -190,6 +190,17 @@ def base_batch_models(weights: pd.DataFrame, datasets: list[str], base: int = 32
 
 
 VARIANCE_EPOCHS = (0, 1, 5)  # the weights along training the variance is measured at, besides the trained ones
+# A CNN's gradient costs thousands of times an MLP's: at its base B (~600 images/s in fp32 on one Zen 4 core) the
+# MLPs' protocol (4 weights × 5 replicates × 2 samplings × 20 batches of B = 1 … 512, σ² over all 60,000 MNIST
+# images, 6 epochs replayed) is ~45 CPU-minutes per network; this budget, ~10.
+CNN_VARIANCE = {"epochs": (0, 1), "replicates": 2, "sigma_examples": 10_000}  # σ² estimated on the first 10,000
+
+
+def variance_params(run: pd.Series, epochs: tuple[int, ...], replicates: int) -> dict[str, Any]:
+    """The variance analysis' parameters for a run: `epochs` and `replicates` for an MLP (only these, so that its
+    kept values keep their keys), `CNN_VARIANCE` for a CNN."""
+    budget = {"epochs": epochs, "replicates": replicates} if run["model"] == "mlp" else CNN_VARIANCE
+    return {**budget, "epochs": list(budget["epochs"])}
 
 
 def variance_table(chapter, models: pd.DataFrame, batch_sizes: list[int], n_batches: int = 20,
@@ -199,11 +210,11 @@ def variance_table(chapter, models: pd.DataFrame, batch_sizes: list[int], n_batc
     drawn as training draws them (the consecutive batches of shuffled epochs) and, for comparison, with
     replacement; `variance` divides by n − 1 (the printed Eq. (4)'s 1/n moves the intercept, not the slope).
     `sigma2` is Eq. (1)'s σ² at those weights (`noise.example_variance`), from which `expected` is σ²/B with
-    replacement and σ²/B·(N − B)/(N − 1) without."""
+    replacement and σ²/B·(N − B)/(N − 1) without. A CNN gets the budget of `variance_params`."""
     rows = []
     for _, run in models.iterrows():
         found = measured(chapter, run, "gradient_variance", batch_sizes=list(batch_sizes), n_batches=n_batches,
-                         epochs=list(epochs), replicates=replicates)
+                         **variance_params(run, epochs, replicates))
         rows.append(pd.DataFrame(found["rows"]).assign(dataset=run["dataset"], N=found["N"],
                                                        trained_B=run["batch_size"], seed=run["seed"],
                                                        final=run["epochs"]))
@@ -233,7 +244,7 @@ def weights_at(chapter, run: pd.Series, epoch: int):
 
 
 def _gradient_variance(chapter, run: pd.Series, batch_sizes: list[int], n_batches: int, epochs: list[int],
-                       replicates: int) -> dict[str, Any]:
+                       replicates: int, sigma_examples: int | None = None) -> dict[str, Any]:
     import torch
 
     from .noise import example_variance, variance_vs_batch_size
@@ -243,7 +254,7 @@ def _gradient_variance(chapter, run: pd.Series, batch_sizes: list[int], n_batche
     rows = []
     for epoch in [*epochs, int(run["epochs"])]:
         model = weights_at(chapter, run, epoch)
-        sigma2 = example_variance(model, x, y)
+        sigma2 = example_variance(model, x[:sigma_examples], y[:sigma_examples])  # None: all N
         generator = torch.Generator().manual_seed(0)
         for replacement in (1, 0):
             for replicate in range(replicates):
