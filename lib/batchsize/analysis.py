@@ -190,9 +190,9 @@ def base_batch_models(weights: pd.DataFrame, datasets: list[str], base: int = 32
 
 
 VARIANCE_EPOCHS = (0, 1, 5)  # the weights along training the variance is measured at, besides the trained ones
-# A CNN's gradient costs thousands of times an MLP's: at its base B (~600 images/s in fp32 on one Zen 4 core) the
-# MLPs' protocol (4 weights × 5 replicates × 2 samplings × 20 batches of B = 1 … 512, σ² over all 60,000 MNIST
-# images, 6 epochs replayed) is ~45 CPU-minutes per network; this budget, ~10.
+# A CNN's gradient costs thousands of times an MLP's. Estimated from `benchmarks/cnn.py` (~600 MNIST images/s in
+# fp32 on one Zen 4 core), the MLPs' protocol (4 weights × 5 replicates × 2 samplings × 20 batches of B = 1 … 512,
+# σ² over all 60,000 images, 6 epochs replayed) would take ~45 CPU-minutes per MNIST network; this budget ~10.
 CNN_VARIANCE = {"epochs": (0, 1), "replicates": 2, "sigma_examples": 10_000}  # σ² estimated on the first 10,000
 
 
