@@ -53,3 +53,20 @@ def test_mlp_backends_projects_each_choice_from_its_own_timings(tmp_path):
         assert r["projected_s"]["cpp"] == pytest.approx(r["epochs"] * r["epoch_s"]["cpp"], abs=0.01)
     assert totals["auto"] == pytest.approx(sum(r["projected_s"][r["auto"]] for r in rows), abs=0.1)
     assert min(totals["cpp"], totals["torch"]) > 0
+
+
+def test_the_evaluation_cut_changes_no_number_and_its_errors_are_one_line(tmp_path):
+    """`benchmarks/eval_cut.py` on 256 CIFAR-10 images: the run that evaluates its training set only at the last
+    epoch and the one that evaluates it after every epoch agree to the last bit (issue 27 §1)."""
+    from conftest import real_data_root
+
+    script = str(REPO / "benchmarks" / "eval_cut.py")
+    bad = subprocess.run([sys.executable, script, "--batch-size", "0"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and bad.stderr.strip().splitlines()[-1].endswith("got 0")
+    if real_data_root("cifar10") is None:
+        pytest.skip("CIFAR-10 files are not present (run `make data`)")
+    proc = subprocess.run([sys.executable, script, "--images", "256", "--batch-size", "64", "--epochs", "2", "--out",
+                           str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads((tmp_path / "eval-cut-quick.json").read_text())
+    assert result["same_numbers"] is True and result["images"] == 256 and result["every_epoch_s"] > 0
