@@ -36,6 +36,13 @@ def test_styled_tables_show_learning_rates_to_three_significant_digits():
     assert "0.002828" not in cells and "0.0078125" not in cells
 
 
+def test_a_large_ratio_is_shown_without_decimals_that_say_nothing():
+    from batchsize.style import number
+
+    assert number(14125.78, "ratio") == "14,126" and number(20.384, "ratio") == "20.38"
+    assert number(-250.4, "ratio") == "−250"
+
+
 def test_captions_turn_markdown_into_html_and_escape_the_rest():
     assert book.caption_html("the `paper …` columns, **smoke**, B < 64 & more") == (
         "the <code>paper …</code> columns, <b>smoke</b>, B &lt; 64 &amp; more")

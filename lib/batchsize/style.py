@@ -67,6 +67,8 @@ def number(value: object, quantity: str = "value", sign: bool = False, decimals:
         text = _p_value(value)
     elif quantity in SIGNIFICANT:
         text = _significant(value, SIGNIFICANT[quantity])
+    elif quantity == "ratio" and abs(value) >= 100:  # a ratio of 14,126, not 14,125.78 (as `Estimate.text`)
+        text = f"{value:,.0f}"
     else:
         text = f"{value:,.{DECIMALS.get(quantity, decimals)}f}"
     if re.fullmatch(r"-?[0.,]+", text):  # rounds to zero: no sign, and no minus
