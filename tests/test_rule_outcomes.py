@@ -304,7 +304,7 @@ CASES += [
 
     case("mnist-floor", R, lambda: {"accuracy": runs({("mnist", 64): 99.2, ("mnist", 256): 99.0,
                                                       ("mnist", 512): 98.5, ("mnist", 1024): 98.3})}, "below"),
-    case("mnist-floor", P, lambda: {"accuracy": runs({("mnist", 64): 99.2, ("mnist", 256): 99.0,
+    case("mnist-floor", U, lambda: {"accuracy": runs({("mnist", 64): 99.2, ("mnist", 256): 99.0,
                                                       ("mnist", 512): 98.95, ("mnist", 1024): 98.9})},
          "ordered within the spread"),
     case("mnist-floor", NR, lambda: {"accuracy": mnist(1024)}, "1024 best"),

@@ -9,7 +9,7 @@ from . import paper
 from .datasets import DATASET_NAMES, DATASET_SPECS
 from .runtable import cell, mean_by_batch, runs_profile, trained
 from .stats import Estimate, NotTestable, difference
-from .style import number
+from .style import counted, number
 from .summaries import HIGHER, MATCHED_COMPARISONS, critical_sizes, exponent_fits
 
 
@@ -76,11 +76,13 @@ def exponent_fit_text(runs: pd.DataFrame, tolerance: float = 1.0) -> str:
 def cifar_lr_answer(runs: pd.DataFrame) -> str:
     """The LR chapter's CIFAR-10 question (the collapse at large B: batch size, or the LR rule?) answered from the
     `cifar10-lr` runs (with `summaries.with_rule_names`' `rule`): per B, which rules' runs ended at chance, and how
-    far each rule's test accuracy lies from the linear rule's (Welch interval over the runs that trained); with
-    the runs' length where it is shorter than the paper's recipe, since a collapse may need more epochs to show."""
+    far each rule's test accuracy lies from the linear rule's (Welch interval over the runs that trained), with the
+    runs at chance per rule; with the runs' length where it is shorter than the paper's recipe, since a collapse
+    may need more epochs to show; and, where a rule has fewer than three runs, that this is not yet a finding."""
     sentences = []
     for b, at in runs.groupby("batch_size"):
         chance = {rule: int((~trained(part)).sum()) for rule, part in at.groupby("rule")}
+        counts = ", ".join(f"{rule} {n} of {int((at['rule'] == rule).sum())}" for rule, n in chance.items())
         collapsed = sorted(r for r, n in chance.items() if n * 2 >= len(at[at["rule"] == r]))
         ok = at[trained(at)]
         linear = ok.loc[ok["rule"] == "linear", "test_acc"]
@@ -95,14 +97,18 @@ def cifar_lr_answer(runs: pd.DataFrame) -> str:
             verdict = "every rule collapsed: batch size, not the rule"
         else:
             verdict = f"only {', '.join(collapsed)} collapsed: the rule, not batch size alone"
-        sentences.append(f"At B = {b}, {verdict}" + (f"; each rule's test accuracy minus the linear rule's: "
-                                                    f"{'; '.join(versus)}" if versus else "") + ".")
+        sentences.append(f"At B = {b}, {verdict} (runs at chance: {counts})" + (
+            f"; each rule's test accuracy minus that of the linear rule's {counted(len(linear), 'run')} that "
+            f"trained: {'; '.join(versus)}" if versus else "") + ".")
+    fewest = int(runs.groupby(["batch_size", "rule"]).size().min())
     epochs, recipe = int(runs["epochs"].max()), DATASET_SPECS["cifar10"].epochs
     examples = number(runs["train_size"].max(), "count")
     at = "one B" if runs["batch_size"].nunique() == 1 else "these B"
     short = (f" Asked on short runs ({epochs} of the recipe's {recipe} epochs, {examples} training examples) at "
              f"{at}: a collapse that needs longer training cannot show." if epochs < recipe else "")
-    return " ".join(sentences) + short
+    few = (" With fewer than three runs of some rule at some B, this is what these runs show, not yet a finding."
+           if fewest < 3 else "")
+    return " ".join(sentences) + short + few
 
 
 def _row_estimate(row: pd.Series, column: str = "test acc difference", low: str = "CI low",
@@ -140,8 +146,8 @@ def matched_steps_conclusion(table: pd.DataFrame, base: int = 32) -> str:
                           "steps to close"
             elif higher(updates, "yes"):
                 verdict = "the deficit closes at matched steps, and the large batch is even ahead"
-            elif higher(updates, "not resolved"):
-                verdict = "the deficit closes at matched steps (no difference resolved)"
+            elif higher(updates, "interval holds 0"):
+                verdict = "the deficit closes at matched steps (the difference's interval holds 0)"
             elif updates["test acc difference"] > fixed["test acc difference"]:
                 verdict = "the deficit narrows at matched steps but does not close"
             else:
@@ -208,9 +214,12 @@ def protocol_text(protocol: pd.DataFrame) -> str:
             loss = Estimate(r["loss vs best (pp)"], r["loss CI low"], r["loss CI high"], int(r["seeds"]))
             said.append(f"{name}: B = {near}, {loss.text(' pp')} below the best B = {best}")
     fired = [DATASET_NAMES.get(d, d) for d in protocol.loc[protocol["gap rule fires"], "dataset"]]
-    worst = protocol["loss vs best (pp)"].max()
-    return (f"Following Algorithm 2 (the measured B nearest its advice): {'; '.join(said)}. "
-            + (f"The most it costs is {number(worst, 'pp')} pp. " if pd.notna(worst) else "")
+    worst, reach = protocol["loss vs best (pp)"].max(), protocol.get("loss CI high", pd.Series(dtype=float)).max()
+    return (f"Following Algorithm 2 (the measured B nearest its advice; losses with Welch's 95 % interval): "
+            f"{'; '.join(said)}. "
+            + (f"The most it costs is {number(worst, 'pp')} pp" + (f" (the intervals reach {number(reach, 'pp')} pp)"
+                                                                  if pd.notna(reach) else "") + ". "
+               if pd.notna(worst) else "")
             + (f"Its gap rule would have fired on {', '.join(fired)}." if fired else
                "Its gap rule would have fired on no data set."))
 
@@ -306,14 +315,14 @@ def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: dict[str
 
 def sharpness_text(ratios: pd.DataFrame) -> str:
     """`summaries.sharpness_ratios` (measures named) in words: per data set, by which measures the large B's minima
-    are sharper than B = 32's (the ratio's 95 % interval above 1), flatter (below 1) or unresolved; then the largest
-    ratio beside the paper's."""
+    are sharper than B = 32's (the ratio's 95 % interval above 1), flatter (below 1) or of no clear direction (it
+    holds 1); then the largest ratio beside the paper's."""
     if ratios["ratio"].isna().all():
         return "No data set has sharpness at two batch sizes to compare."
     said = []
     for name, part in ratios.groupby("dataset", sort=False):
         sharper, flatter = part["95% CI low"] > 1, part["95% CI high"] < 1
-        ways = {"sharper": sharper, "flatter": flatter, "unresolved": ~(sharper | flatter)}
+        ways = {"sharper": sharper, "flatter": flatter, "of no clear direction": ~(sharper | flatter)}
         found = {way: list(part.loc[held, "metric"]) for way, held in ways.items() if held.any()}
         said.append(f"{DATASET_NAMES.get(name, name)}: " + (f"{next(iter(found))} by every measure" if len(found) == 1
                     else ", ".join(f"{way} by {', '.join(measures)}" for way, measures in found.items())))

@@ -102,8 +102,8 @@ def why_not_testable(row: pd.Series) -> str:
     """Why a claim could not be tested here, in plain words."""
     reason = row["ours"].removeprefix("cannot be tested here: ")
     if reason.startswith(ON_OTHER_HARDWARE):
-        return f"the paper's times come from other hardware ({paper.HARDWARE}), ours from 2-core CPUs, each " \
-               "timing named with its CPU; ours are shown beside them"
+        return f"the paper's times come from other hardware ({paper.HARDWARE}), ours from this project's 2-core " \
+               "CPUs (the CNNs' from a one-thread benchmark); ours are shown beside them"
     for section, ids in DATASET_CLAIMS.items():
         if row["claim"] in ids:
             return f"these need {DATASET_NAMES[section]} trained at the paper's scale"
@@ -178,12 +178,12 @@ def findings(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str,
     badges = [f'<span class="bs-badge" style="background-color: {COLOURS[v]}">{counts[v] or "none"} {words}</span>'
               for v, words in ((REPRODUCED, REPRODUCED), (PARTLY, PARTLY), (UNRESOLVED, UNRESOLVED),
                                (NOT_REPRODUCED, NOT_REPRODUCED), (NOT_TESTABLE, "could not be tested here"))]
-    said = [f"<p><b>What we found.</b> Of the paper's {n} quantitative claims that we test, {', '.join(badges[:-1])} "
+    said = [f"<p><b>What we found.</b> Of the paper's {n} quantitative claims, {', '.join(badges[:-1])} "
             f"and {badges[-1]}. {html.escape(scale_text, quote=False)}</p>"]
     by_id = verdicts.set_index("claim", drop=False)
     central = [by_id.loc[c] for c in CENTRAL if c in by_id.index]
-    for verdict, label in ((REPRODUCED, "Held"), (PARTLY, "Held in part"), (UNRESOLVED, "Our seeds cannot tell"),
-                           (NOT_REPRODUCED, "Did not hold")):
+    for verdict, label in ((REPRODUCED, "Held"), (PARTLY, "Held in part"),
+                           (UNRESOLVED, "Not resolved, our seeds cannot tell"), (NOT_REPRODUCED, "Did not hold")):
         rows = [r for _, r in verdicts[verdicts["verdict"] == verdict].iterrows()]
         if len(rows) > FEW:  # many: the central ones by name (else the first few), the others in the overview
             rows = [r for r in central if r["verdict"] == verdict] or rows[:FEW]

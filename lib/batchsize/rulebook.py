@@ -38,8 +38,8 @@ Rule = Callable[[dict[str, pd.DataFrame], str], Outcome]  # (tables, profile) ->
 
 PP, INTERVAL = "percentage points", "all of our 95 % interval"
 BEST = "the best B (the highest mean over the runs that trained, among the B where at least two runs and most trained)"
-COMPARABLE = ("all of the interval above 0 and overlapping ½× to 2× of the paper's effect: partly; holding both 0 "
-              "and ½× to 2× of it: not resolved")
+COMPARABLE = ("all of the interval on the paper's side of 0 and overlapping ½× to 2× of the paper's effect: partly; "
+              "holding both 0 and ½× to 2× of it: not resolved")
 TABLE_TOLERANCE = (f"per B: {INTERVAL} within {ACC_TOL:g} pp of the paper's, or half the paper's own spread across "
                    f"B where that is smaller (reproduced); within {ACC_PARTLY_TOL:g} pp or the whole spread (partly); "
                    "the table: every B reproduced: reproduced; most, or none not reproduced: partly (paper-profile "

@@ -254,14 +254,14 @@ def with_rule_names(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 MATCHED_COMPARISONS = ("fixed epochs", "equal updates", "equal epochs")
-HIGHER = "B's test acc higher"  # yes, no, or not resolved: where the interval of the difference lies
+HIGHER = "B's test acc higher"  # yes, no, or "interval holds 0": where the interval of the difference lies
 
 
 def _direction(difference_: Estimate) -> str:
-    """yes / no where the 95 % interval of a difference lies above / below 0, else "not resolved"; with one seed
+    """yes / no where the 95 % interval of a difference lies above / below 0, else "interval holds 0"; with one seed
     the point decides, and says so."""
     one = " (one seed)" if difference_.n < 2 else ""
-    return f"yes{one}" if difference_.low > 0 else f"no{one}" if difference_.high < 0 else "not resolved"
+    return f"yes{one}" if difference_.low > 0 else f"no{one}" if difference_.high < 0 else "interval holds 0"
 
 
 def _cell(runs: pd.DataFrame, batch_size: int, epochs: int) -> pd.DataFrame:
