@@ -496,3 +496,10 @@ def test_every_claim_has_a_case_for_each_outcome_its_rule_can_give():
     assert not {c: m for c, m in missing.items() if m}, "claims without a case for an outcome"
     for (claim, outcome), reason in UNREACHABLE.items():  # an exception that a case reaches is stale
         assert outcome in required(claims[claim]) and outcome not in covered[claim] and reason
+
+
+def test_extra_epochs_names_a_data_set_whose_smallest_b_never_converges():
+    """CIFAR-10's B = 1 never reaches 80 % at paper scale: the row says so rather than leaving it out unsaid."""
+    tables = pd.concat([converging(2.0, 3.5), converging(np.nan, 9.0, dataset="cifar10", acc=70.0)])
+    ours, found = verdict("extra-epochs", accuracy=tables)
+    assert found == R and "cifar10: its smallest B does not reach 80 % in every run; not testable" in ours

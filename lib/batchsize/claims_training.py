@@ -108,11 +108,13 @@ def _extra_epochs(tables: dict, profile: str) -> Outcome:
     reproduced; above 0 and overlapping ½× to 2× of it: partly). Where the larger B never converged in some run the
     ratio is a lower bound: never better than partly. Where every run at both ends converged in its first epoch,
     the ratio is 1 by the unit, not by the runs (a 1.5× effect within one epoch cannot show): that data set cannot
-    test the claim, and is named, not graded. The claim by `parts_verdict`."""
+    test the claim, and is named, not graded; so is a data set whose smallest B did not converge in every run. The
+    claim by `parts_verdict`."""
     parts, texts, graded_ratios, bound = [], [], [], False
     low, high = paper.EXTRA_EPOCHS
     for name, row in _ratios(tables, EPOCHS).iterrows():
-        if pd.isna(row[EPOCHS]):  # the smaller B did not converge in every run: no ratio
+        if pd.isna(row[EPOCHS]):  # the smaller B did not converge in every run: no ratio, said so
+            texts.append(f"{name}: its smallest B does not reach {TARGET:g} % in every run; not testable")
             continue
         if AT_FLOOR in row[f"{EPOCHS} note"]:
             texts.append(f"{name}: {ratio_text(row, EPOCHS)}: epochs cannot tell the B apart at this target; "
