@@ -850,6 +850,7 @@ def test_variance_slope_is_judged_without_replacement_per_data_set_and_weights()
     assert verdict("variance-slope", variance_fits=variance_fits(-2.5, 0.99))[1] == stats.NOT_REPRODUCED  # > 2×
     one_time = variance_fits(-0.99, 0.999, trained=-0.3)  # reproduced at initialisation, not at the trained weights
     assert verdict("variance-slope", variance_fits=one_time)[1] == stats.NOT_REPRODUCED
+    assert brief("variance-slope", variance_fits=one_time) == "−0.99 to −0.30 (3 of 6 parts reproduced, 0 partly)"
     ours, verdict_ = verdict("variance-slope", variance_fits=variance_fits(-1.0, 1.0, "with replacement"))
     assert verdict_ == stats.NOT_TESTABLE and "by construction" in ours
 

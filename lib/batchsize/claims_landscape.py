@@ -118,8 +118,9 @@ def _variance(tables: dict, profile: str) -> Outcome:
     replaced = fits[fits["sampling"] == "with replacement"]
     note = (f" (with replacement, −1 in expectation by construction, not graded: "
             f"{number(replaced['slope'].min())} to {number(replaced['slope'].max())})" if len(replaced) else "")
+    held = f" ({verdicts.count(REPRODUCED)} of {len(verdicts)} parts reproduced, {verdicts.count(PARTLY)} partly)"
     return Outcome("slope without replacement: " + " | ".join(texts) + note, parts_verdict(verdicts),
-                   brief(slopes))  # the graded slopes (without replacement) alone
+                   brief(slopes) + held)  # the graded slopes (without replacement) alone, and how many parts held
 
 
 CLAIMS.append(
