@@ -12,7 +12,7 @@ from scipy import stats
 
 from . import paper
 from .datasets import DATASET_NAMES, SECTION_OF, SYNTHETIC
-from .runtable import cells, full_size, mean_by_batch, registry_sorted, trained
+from .runtable import cell, cells, full_size, mean_by_batch, registry_sorted, trained
 from .stats import Estimate, difference, log_estimate, pearson_log_b_gap, ratio
 
 if TYPE_CHECKING:
@@ -376,12 +376,11 @@ def protocol_table(runs: pd.DataFrame, gap_threshold: float | None = None) -> pd
         rule = None if failed else adjust_for_gap(int(at["batch_size"]), advice.lr, float(there), gap_threshold)
         peak, best_b = best.loc[name, "peak_acc"], best.loc[name, "optimal_b"]
         loss = None if failed or pd.isna(best_b) or at["batch_size"] == best_b else difference(
-            *(runs.loc[(runs["dataset"] == name) & (runs["batch_size"] == b) & trained(runs), "test_acc"]
-              for b in (best_b, at["batch_size"])))
+            *(c.loc[trained(c), "test_acc"] for c in (cell(runs, name, b) for b in (best_b, at["batch_size"]))))
         interval = (loss.low, loss.high) if loss is not None and loss.n >= 2 else (np.nan, np.nan)
         rows.append({"dataset": name, "N (train)": int(first["train_size"]), "candidates": advice.candidates,
                      "recommended B": advice.batch_size, "recommended η": advice.lr, "warmup": advice.warmup,
-                     "best B (ours)": best.loc[name, "optimal_b"], "best acc": peak,
+                     "best B (ours)": best_b, "best acc": peak,
                      "nearest measured B": int(at["batch_size"]), "status there": at["status"],
                      "acc there": acc_there, "loss vs best (pp)": peak - acc_there, "loss CI low": interval[0],
                      "loss CI high": interval[1], "seeds": 0 if loss is None else loss.n, "gap there": there,
