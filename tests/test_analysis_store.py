@@ -36,6 +36,11 @@ class Compute:
         return self.value
 
 
+def cached(*args, **kwargs):
+    """The value `analysis_store.cached` returns, without its provenance."""
+    return analysis_store.cached(*args, **kwargs)[0]
+
+
 def never():
     raise AssertionError("computed although the value is kept")
 
@@ -47,8 +52,8 @@ def kept(store: RunStore) -> list:
 def test_a_missing_value_is_computed_and_kept_and_a_kept_one_is_read(stored):
     store, config = stored
     compute = Compute({"sharpness": 0.25, "n_eval": 2000})
-    assert analysis_store.kept_provenance(store, config, "sharpness", 1, {"epsilon": 0.1}) is None  # nothing yet
-    assert analysis_store.cached(store, config, "sharpness", 1, {"epsilon": 0.1}, compute) == compute.value
+    value, made = analysis_store.cached(store, config, "sharpness", 1, {"epsilon": 0.1}, compute)
+    assert value == compute.value
     [path] = kept(store)
     entry = analysis_store.read_entry(path)
     assert (entry["analysis"], entry["version"], entry["run"], entry["params"]) == \
@@ -57,10 +62,9 @@ def test_a_missing_value_is_computed_and_kept_and_a_kept_one_is_read(stored):
     assert store.get(config)["weights_sha256"] == entry["weights_sha256"]  # the checksum its record keeps
     assert {"commit", "dirty", "timestamp", "cpu", "torch", "threads", "cpu_seconds"} == set(entry["provenance"])
     assert path.name.startswith("sharpness-") and oct(path.stat().st_mode)[-3:] == "644"
-    assert analysis_store.cached(store, config, "sharpness", 1, {"epsilon": 0.1}, never) == compute.value
+    assert made == entry["provenance"]  # what it cost, as kept
+    assert analysis_store.cached(store, config, "sharpness", 1, {"epsilon": 0.1}, never) == (compute.value, made)
     assert compute.calls == 1
-    assert analysis_store.kept_provenance(store, config, "sharpness", 1, {"epsilon": 0.1}) == entry["provenance"]
-    assert analysis_store.kept_provenance(store, config, "sharpness", 1, {"epsilon": 0.2}) is None  # other params
 
 
 def test_an_analysis_of_training_itself_needs_no_weights(tmp_path):
@@ -68,11 +72,11 @@ def test_an_analysis_of_training_itself_needs_no_weights(tmp_path):
     checksum for a run that has no weights, and read back."""
     store, config = RunStore(tmp_path / "store"), make_config("synthetic-1k", 32, epochs=1)
     value = {"step": [1, 2], "lr": [0.001, 0.001], "loss": [0.7, math.nan]}
-    got = analysis_store.cached(store, config, "first_steps", 1, {"steps": 2}, Compute(value), of_weights=False)
+    got = cached(store, config, "first_steps", 1, {"steps": 2}, Compute(value), of_weights=False)
     assert got["step"] == [1, 2] and got["loss"][0] == 0.7 and math.isnan(got["loss"][1])
     [path] = kept(store)
     assert analysis_store.read_entry(path)["weights_sha256"] is None
-    assert analysis_store.cached(store, config, "first_steps", 1, {"steps": 2}, never, of_weights=False)["loss"][0] \
+    assert cached(store, config, "first_steps", 1, {"steps": 2}, never, of_weights=False)["loss"][0] \
         == 0.7
 
 
@@ -82,10 +86,10 @@ def test_each_analysis_version_parameter_and_weights_file_has_its_own_value(stor
              ("sharpness", 2, {"epsilon": 0.1}), ("noise_scale", 1, {"epsilon": 0.1}),
              ("sharpness", 1, {"epsilon": 0.1, "n_eval": None})]
     for value, (name, version, params) in enumerate(asked):
-        assert analysis_store.cached(store, config, name, version, params, Compute(value)) == value
-    assert [analysis_store.cached(store, config, *one, never) for one in asked] == list(range(len(asked)))
+        assert cached(store, config, name, version, params, Compute(value)) == value
+    assert [cached(store, config, *one, never) for one in asked] == list(range(len(asked)))
     store.weights_path(config).write_bytes(b"other weights")  # trained again, say
-    assert analysis_store.cached(store, config, "sharpness", 1, {"epsilon": 0.1}, Compute(9)) == 9
+    assert cached(store, config, "sharpness", 1, {"epsilon": 0.1}, Compute(9)) == 9
     assert len(kept(store)) == 6
 
 
@@ -94,8 +98,8 @@ def test_numbers_come_back_alike_whether_computed_or_read(stored):
     store, config = stored
     value = {"b_noise": float("nan"), "big": float("inf"), "n": np.int64(800), "loss": np.array([[0.5, 1.0]]),
              "rows": [{"batch_size": 8, "variance": np.float32(0.25)}]}
-    computed = analysis_store.cached(store, config, "noise_scale", 1, {"n_examples": None}, lambda: value)
-    read = analysis_store.cached(store, config, "noise_scale", 1, {"n_examples": None}, never)
+    computed = cached(store, config, "noise_scale", 1, {"n_examples": None}, lambda: value)
+    read = cached(store, config, "noise_scale", 1, {"n_examples": None}, never)
     for found in (computed, read):
         assert math.isnan(found["b_noise"]) and math.isnan(found["big"])
         assert found["n"] == 800 and found["loss"] == [[0.5, 1.0]] and found["rows"][0]["variance"] == 0.25
@@ -115,8 +119,8 @@ DAMAGE = {
 @pytest.mark.parametrize("damage", DAMAGE)
 def test_a_bad_file_is_computed_again_with_one_warning_and_set_aside(stored, damage):
     store, config = stored
-    analysis_store.cached(store, config, "sharpness", 1, {"epsilon": 0.1}, Compute(1))
-    analysis_store.cached(store, config, "sharpness", 1, {"epsilon": 0.2}, Compute(2))
+    cached(store, config, "sharpness", 1, {"epsilon": 0.1}, Compute(1))
+    cached(store, config, "sharpness", 1, {"epsilon": 0.2}, Compute(2))
     name = analysis_store.file_name(analysis_store.identity(
         "sharpness", 1, config, analysis_store.weights_sha256(store, config), {"epsilon": 0.1}))
     path, other = store.root / "analyses" / name, next(p for p in kept(store) if p.name != name)
@@ -125,12 +129,12 @@ def test_a_bad_file_is_computed_again_with_one_warning_and_set_aside(stored, dam
     compute = Compute(1)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        assert analysis_store.cached(store, config, "sharpness", 1, {"epsilon": 0.1}, compute) == 1
+        assert cached(store, config, "sharpness", 1, {"epsilon": 0.1}, compute) == 1
     assert compute.calls == 1
     assert [str(w.message).split(":")[0] for w in caught] == [f"ignoring {path}"]
     assert "computed again" in str(caught[0].message)
     assert path.with_name(f"{name}.rejected").read_text() == bad  # kept, never lost
-    assert analysis_store.cached(store, config, "sharpness", 1, {"epsilon": 0.1}, never) == 1
+    assert cached(store, config, "sharpness", 1, {"epsilon": 0.1}, never) == 1
 
 
 def test_a_committed_store_takes_values_only_from_a_clean_commit(tmp_path, fake_result, monkeypatch):
@@ -142,18 +146,18 @@ def test_a_committed_store_takes_values_only_from_a_clean_commit(tmp_path, fake_
     store.put(fake_result(config), save_weights=True)
     monkeypatch.setattr(analysis_store, "REPO_ROOT", tmp_path / "repo")
     monkeypatch.setattr(analysis_store, "git_commit", lambda: "0123456789ab+dirty")
-    assert analysis_store.cached(store, config, "sharpness", 1, {}, Compute(1)) == 1
+    assert cached(store, config, "sharpness", 1, {}, Compute(1)) == 1
     assert not kept(store)
     [scratch] = (tmp_path / "repo" / "_build" / "analyses" / "quick").glob("*.json")
     assert analysis_store.read_entry(scratch)["provenance"]["dirty"]
-    assert analysis_store.cached(store, config, "sharpness", 1, {}, never) == 1
+    assert cached(store, config, "sharpness", 1, {}, never) == 1
     monkeypatch.setattr(analysis_store, "git_commit", lambda: "0123456789ab")
-    assert analysis_store.cached(store, config, "sharpness", 1, {}, Compute(1)) == 1  # the scratch one is not read
+    assert cached(store, config, "sharpness", 1, {}, Compute(1)) == 1  # the scratch one is not read
     [path] = kept(store)
     assert not analysis_store.read_entry(path)["provenance"]["dirty"]
     monkeypatch.setattr(analysis_store, "git_commit", lambda: "0123456789ab+dirty")
     scratch.unlink()
-    assert analysis_store.cached(store, config, "sharpness", 1, {}, never) == 1
+    assert cached(store, config, "sharpness", 1, {}, never) == 1
 
 
 @pytest.mark.parametrize("profile", COMMITTED_STORES)

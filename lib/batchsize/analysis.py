@@ -133,13 +133,11 @@ def sharpness_table(chapter, weights: pd.DataFrame, epsilon: float = paper.SHARP
     rows = []
     for _, run in weights.iterrows():
         sharp, trace_ = sharpness_params(run, chapter.profile == "smoke", n_eval)
+        sharpness, made = measured_with_provenance(chapter, run, "sharpness", epsilon=epsilon, **sharp)
+        trace, traced = measured_with_provenance(chapter, run, "hessian_trace", **trace_)
         rows.append({"dataset": run["dataset"], "batch_size": run["batch_size"], "seed": run["seed"],
-                     "test_acc": run["test_acc"], "outcome": run["outcome"],
-                     **measured(chapter, run, "sharpness", epsilon=epsilon, **sharp),
-                     **measured(chapter, run, "hessian_trace", **trace_)})
-        costs = [cost(chapter, run, "sharpness", epsilon=epsilon, **sharp), cost(chapter, run, "hessian_trace",
-                                                                                  **trace_)]
-        rows[-1] |= {"cpu_seconds": sum(c["cpu_seconds"] for c in costs), "cpu": costs[0]["cpu"]}
+                     "test_acc": run["test_acc"], "outcome": run["outcome"], **sharpness, **trace,
+                     "cpu_seconds": made["cpu_seconds"] + traced["cpu_seconds"], "cpu": made["cpu"]})
     table = pd.DataFrame(rows)
     return registry_sorted(table.sort_values(["batch_size", "seed"])) if rows else table  # rows a reader can scan
 
@@ -330,17 +328,14 @@ OF_TRAINING = frozenset({"first_steps"})  # analyses of a run's training itself:
 def measured(chapter, run: pd.Series, analysis: str, **params: Any) -> Any:
     """`analysis` of the run's trained weights with `params`: kept in the store that holds the weights (computed
     there the first time)."""
+    return measured_with_provenance(chapter, run, analysis, **params)[0]
+
+
+def measured_with_provenance(chapter, run: pd.Series, analysis: str, **params: Any) -> tuple[Any, dict[str, Any]]:
+    """`measured`, with the provenance kept beside the value: the CPU that computed it and its CPU-seconds."""
     version, compute = ANALYSES[analysis]
     return analysis_store.cached(chapter.weights_store(run), config_of(run), analysis, version, params,
                                  lambda: compute(chapter, run, **params), of_weights=analysis not in OF_TRAINING)
-
-
-def cost(chapter, run: pd.Series, analysis: str, **params: Any) -> dict[str, Any]:
-    """The provenance of what `measured` returns for the same arguments (call it first): the CPU that computed the
-    value and its CPU-seconds, as measured then."""
-    version, _ = ANALYSES[analysis]
-    return analysis_store.kept_provenance(chapter.weights_store(run), config_of(run), analysis, version, params,
-                                          of_weights=analysis not in OF_TRAINING) or {"cpu_seconds": np.nan, "cpu": ""}
 
 
 LARGEST_BATCH = "mnist-largest-batch"  # the sweep section of further seeds of the paper's recipe at MNIST's largest B

@@ -83,15 +83,16 @@ def read_entry(path: Path) -> dict[str, Any]:
 
 
 def cached(store: RunStore, config: RunConfig, analysis: str, version: int, params: dict[str, Any],
-           compute: Callable[[], Any], of_weights: bool = True) -> Any:
-    """`analysis` (at `version`, with `params`) of the run's weights in `store`: the kept value if there is one,
-    else `compute()`, kept for next time. What comes back is what a later call reads (NaN where a number is not
+           compute: Callable[[], Any], of_weights: bool = True) -> tuple[Any, dict[str, Any]]:
+    """`analysis` (at `version`, with `params`) of the run's weights in `store`, with its provenance (the commit,
+    CPU and CPU-seconds that made it: what it cost, measured when it ran): the kept value if there is one, else
+    `compute()`, kept for next time. What comes back is what a later call reads (NaN where a number is not
     finite), so that a chapter shows the same whether it computed or read. An analysis of the run's training
     itself (`of_weights=False`: its first updates, replayed) needs no weights and keeps `weights_sha256` null."""
     wanted = identity(analysis, version, config, weights_sha256(store, config) if of_weights else None, params)
     kept = _kept(store, wanted)
     if kept is not None:
-        return decoded(kept["value"])
+        return decoded(kept["value"]), kept["provenance"]
     start = time.process_time()
     value = encoded(compute())
     entry = {**wanted, "value": value, "provenance": provenance(time.process_time() - start)}
@@ -104,7 +105,7 @@ def cached(store: RunStore, config: RunConfig, analysis: str, version: int, para
         _atomic_write(path, lambda f: f.write(text.encode()))
     except OSError as err:  # a read-only checkout: the value still serves this call
         warn_invalid(path, f"it cannot be written: {err.strerror or err}", "the value is computed, not kept")
-    return decoded(value)
+    return decoded(value), entry["provenance"]
 
 
 def _kept(store: RunStore, wanted: dict[str, Any]) -> dict[str, Any] | None:
@@ -117,14 +118,6 @@ def _kept(store: RunStore, wanted: dict[str, Any]) -> dict[str, Any] | None:
             except (OSError, InvalidEntry) as err:
                 warn_invalid(path, err, "the value is computed again (this file is kept, renamed *.rejected)")
     return None
-
-
-def kept_provenance(store: RunStore, config: RunConfig, analysis: str, version: int, params: dict[str, Any],
-                    of_weights: bool = True) -> dict[str, Any] | None:
-    """The provenance of the value `cached` returns for the same arguments (its commit, CPU and CPU-seconds), or
-    None where none is kept: what an analysis cost, measured when it ran."""
-    return (_kept(store, identity(analysis, version, config, weights_sha256(store, config) if of_weights else None,
-                                  params)) or {}).get("provenance")
 
 
 def entries(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
