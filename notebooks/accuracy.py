@@ -28,7 +28,7 @@ batch_sizes = None  # e.g. [8, 32, 128]; None: the profile's batch sizes
 # %% tags=["remove-input"]
 import pandas as pd
 
-from batchsize import analysis, book, pages_accuracy, paper
+from batchsize import book, pages_accuracy, paper, report_inputs
 from batchsize.config import make_config
 from batchsize.datasets import PAPER_SECTIONS
 
@@ -136,4 +136,4 @@ pages_accuracy.failed_runs(chapter, with_fashion)
 # ingredient of the recipe the failures follow, the [learning-rate chapter](lr_scaling.py) shows.
 
 # %% tags=["hide-input"]
-pages_accuracy.largest_batch(analysis.largest_batch_runs(chapter))
+pages_accuracy.largest_batch(report_inputs.largest_batch_runs(chapter))

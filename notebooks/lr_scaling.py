@@ -33,7 +33,7 @@ store = None  # None: results/<profile>
 batch_sizes = None  # None: the profile's ablation batch sizes
 
 # %% tags=["remove-input"]
-from batchsize import analysis, book, pages_training, paper, summaries
+from batchsize import book, pages_training, paper, report_inputs, summaries
 from batchsize.config import make_config
 from batchsize.style import counted
 
@@ -83,4 +83,4 @@ pages_training.first_updates(chapter, mnist)
 # gradual warm-up up to B = 8k, in a network with batch normalization; this one has none.
 
 # %% tags=["hide-input"]
-pages_training.largest_batch_ingredients(analysis.largest_batch_runs(chapter, recipe_only=False))
+pages_training.largest_batch_ingredients(report_inputs.largest_batch_runs(chapter, recipe_only=False))

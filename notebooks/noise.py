@@ -20,7 +20,9 @@
 # nears N, which on the small synthetic set (N = 800, B up to 512) steepens the fitted slope. We draw the paper's
 # 20 mini-batches per B as training does, {glue:text}`replicates` times over, at each network's weights at
 # initialisation, after {glue:text}`variance_epochs` epochs (its training replayed) and trained, and judge the
-# slope there; with replacement is shown beside it.
+# slope there; with replacement is shown beside it. MNIST's CNN, whose gradients cost thousands of times an MLP's,
+# gets a smaller budget (`analysis.CNN_VARIANCE`): {glue:text}`cnn_replicates` replicates, at initialisation, after
+# {glue:text}`cnn_epochs` epoch and trained, with σ² over its first {glue:text}`cnn_sigma` training images.
 
 # %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
@@ -29,7 +31,7 @@ seeds = None  # None: the profile's number of seeds
 data_dir = None  # None: $BATCHSIZE_DATA, else ./data
 store = None  # None: results/<profile>
 batch_sizes = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]  # where the variance is measured (≤ N)
-datasets = ["synthetic-1k", "synthetic-10k", "synthetic-50k"]  # "mnist" too: its CNN on `analysis.CNN_VARIANCE`
+datasets = ["synthetic-1k", "synthetic-10k", "synthetic-50k", "mnist"]  # MNIST's CNN on `analysis.CNN_VARIANCE`
 n_batches = 20  # the paper's 20 mini-batches per B
 replicates = 5  # times the paper's protocol is repeated per network and weights
 
@@ -42,7 +44,10 @@ weights = analysis.runs_with_weights(chapter, datasets)
 models = analysis.base_batch_models(weights, datasets)  # every seed's network per data set, B closest to 32
 variance = analysis.variance_table(chapter, models, batch_sizes, n_batches, replicates=replicates)
 book.glue(**paper.quoted(), replicates=replicates,
-          variance_epochs=" and ".join(str(e) for e in analysis.VARIANCE_EPOCHS if e))
+          variance_epochs=" and ".join(str(e) for e in analysis.VARIANCE_EPOCHS if e),
+          cnn_replicates=analysis.CNN_VARIANCE["replicates"],
+          cnn_sigma=number(analysis.CNN_VARIANCE["sigma_examples"], "count"),
+          cnn_epochs=" and ".join(str(e) for e in analysis.CNN_VARIANCE["epochs"] if e))
 
 # %% tags=["hide-input"]
 book.publish(plots.variance_against_b(variance), f"Eq. (4) over Eq. (1)'s σ²/B (σ²: the variance of one example's "

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from batchsize import analysis, findings, paper, stats, summaries, timing
+from batchsize import analysis, findings, paper, report_inputs, stats, summaries, timing
 
 SEEDS, SPREAD = (42, 43, 44), (-0.1, 0.0, 0.1)
 
@@ -416,9 +416,9 @@ def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
     monkeypatch.setattr(analysis, "with_weights", lambda chapter, runs: runs)
     monkeypatch.setattr(analysis, "sharpness_table", lambda chapter, runs: runs)
     monkeypatch.setattr(analysis, "variance_table", lambda chapter, models, sizes: sizes)
-    monkeypatch.setattr(analysis, "variance_fits", lambda sizes: sizes)
-    monkeypatch.setattr(analysis, "largest_batch_runs", lambda chapter: pd.DataFrame({"key": ["largest"]}))
-    tables = analysis.report_tables(Sections())
+    monkeypatch.setattr(summaries, "variance_fits", lambda sizes: sizes)
+    monkeypatch.setattr(report_inputs, "largest_batch_runs", lambda chapter: pd.DataFrame({"key": ["largest"]}))
+    tables = report_inputs.report_tables(Sections())
     assert set(tables) == {"accuracy", "lr-scaling", "sharpness", "variance_fits", "critical_runs", "cnn-speed",
                            "histories", "mnist-largest-batch"}
     assert list(tables["histories"]["key"]) == ["cifar10", "shared", "cifar10-paper"]  # CIFAR-10's, paper so far
@@ -437,18 +437,18 @@ def test_largest_batch_runs_reads_every_finished_seed_of_the_recipe_and_no_varia
         per_dataset, profile, store = False, "paper", Store()
 
     read = {}
-    monkeypatch.setattr(analysis, "run_sweep", lambda configs, store, profile, progress: read.update(
+    monkeypatch.setattr(report_inputs, "run_sweep", lambda configs, store, profile, progress: read.update(
         configs=configs, profile=profile) or pd.DataFrame({"key": [c.key() for c in configs]}))
-    runs = analysis.largest_batch_runs(Chapter())
+    runs = report_inputs.largest_batch_runs(Chapter())
     assert [(c.seed, c.batch_size, c.lr_rule, c.warmup_epochs) for c in read["configs"]] == [
         (42, 1024, "linear", 5), (45, 1024, "linear", 5)]
     assert read["profile"] == "paper" and set(runs["section"]) == {"mnist-largest-batch"} and runs["recipe"].all()
-    every = analysis.largest_batch_runs(Chapter(), recipe_only=False)  # and the changes of one ingredient
+    every = report_inputs.largest_batch_runs(Chapter(), recipe_only=False)  # and the changes of one ingredient
     assert [(c.seed, c.lr_rule, c.warmup_epochs) for c in read["configs"]] == [
         (42, "linear", 5), (42, "sqrt", 5), (42, "fixed", 5), (42, "linear", 10), (45, "linear", 5)]
     assert list(every["recipe"]) == [True, False, False, False, True]
     Store.has = lambda self, config: False
-    assert analysis.largest_batch_runs(Chapter()).empty
+    assert report_inputs.largest_batch_runs(Chapter()).empty
 
 
 def test_protocol_table_sets_algorithm_2_beside_the_measured_best_b():
@@ -554,3 +554,4 @@ def test_the_protocol_chapter_says_what_following_algorithm_2_costs():
     # the decision is the table's, never read off its words: a rule that fires whatever its text says
     reworded = protocol.assign(**{"gap rule": "exceeded", "gap rule fires": [False, True, False]})
     assert "fired on MNIST." in findings.protocol_text(reworded)
+

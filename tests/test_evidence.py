@@ -4,14 +4,15 @@ runs the row's rule judged.
 Cheap on purpose: the committed stores (results/paper, results/quick) are read through `book.Chapter`, as the
 chapters and the report read them; nothing is trained (the test fails if a run is missing) and nothing measured.
 For each claim:
-- the report's side: the rows of `analysis.report_runs` (built from the report notebook's own `book.Chapter`) that the
-  rule reads: the tables it opens, and in them the data sets whose removal changes its row (or every data set, where
-  its tables are measurements this test does not make); and, where a data set's paper sweep is still running, the
-  paper-scale runs finished so far on which `report.evaluate_so_far` judges that data set's claims;
+- the report's side: the rows of `report_inputs.report_runs` (built from the report notebook's own `book.Chapter`)
+  that the rule reads: the tables it opens, and in them the data sets whose removal changes its row (or every data
+  set, where its tables are measurements this test does not make); and, where a data set's paper sweep is still
+  running, the paper-scale runs finished so far on which `report.evaluate_so_far` judges that data set's claims;
 - the chapter's side: what the claim's chapter renders of those data sets: the runs of the sections its own
   `book.Chapter` declares, each data set at the profile the chapter resolves for it, and the paper-scale runs
   finished so far where the claim's section shows them (its code calls `paper_so_far` or `paper_scale_so_far`);
-  for a run table that is no section's runs (`SHOWN_BY`), what the section's call of its `analysis` function gives.
+  for a run table that is no section's runs (`SHOWN_BY`), what the section's call of its `report_inputs` function
+  gives.
 The two must be the same runs (the same run keys); the section must exist under the heading the claim names.
 """
 
@@ -23,7 +24,7 @@ import jupytext
 import pandas as pd
 import pytest
 
-from batchsize import analysis, book, datasets, overview, report, sweep, timing
+from batchsize import analysis, book, datasets, overview, report, report_inputs, sweep, timing
 from batchsize.stats import NotTestable
 from conftest import REPO
 
@@ -100,7 +101,7 @@ def stores():
 def judged(stores):
     """What the report judges: the runs behind each table, and the tables as cheap rules read them."""
     chapter = stores("report")
-    runs = analysis.report_runs(chapter)
+    runs = report_inputs.report_runs(chapter)
     tables = {**runs, "histories": chapter.history(runs["histories"]), "cnn-speed": timing.cnn_speed()}
     so_far = {s: chapter.paper_so_far(s) for s in report.DATASET_CLAIMS}
     return chapter, runs, tables, so_far
@@ -167,8 +168,8 @@ def chapter_keys(claim, read: set[str], datasets: set[str], stores) -> set[str]:
     if read <= set(SHOWN_BY):
         source = section_source(claim.chapter, claim.section)
         for table in read:
-            assert f"analysis.{SHOWN_BY[table]}(" in source, f"{claim.section} does not show {table}"
-        shown = pd.concat([getattr(analysis, SHOWN_BY[table])(chapter) for table in sorted(read)])
+            assert f"report_inputs.{SHOWN_BY[table]}(" in source, f"{claim.section} does not show {table}"
+        shown = pd.concat([getattr(report_inputs, SHOWN_BY[table])(chapter) for table in sorted(read)])
         return set(shown.loc[shown["dataset"].isin(datasets), "key"])
     shows_so_far = any(call in section_source(claim.chapter, claim.section)
                        for call in ("paper_so_far", "paper_scale_so_far"))
@@ -187,8 +188,8 @@ def chapter_keys(claim, read: set[str], datasets: set[str], stores) -> set[str]:
     if "sharpness" in read:  # the runs whose weights the analyses load, as `report_runs` picks them
         shown = analysis.with_weights(chapter, shown)
     if "variance_fits" in read:
-        mlp = analysis.with_weights(chapter, shown[shown["model"] == "mlp"])
-        shown = analysis.base_batch_models(mlp, sorted(datasets))
+        kept = analysis.with_weights(chapter, shown)
+        shown = analysis.base_batch_models(kept, sorted(datasets))
     return set(shown["key"])
 
 

@@ -17,7 +17,7 @@ GROUPS = {
     "runs": ["store", "analysis_store", "sweep"],
     "measurements": ["landscape", "sharpness", "noise", "critical", "checks", "protocol", "instability"],
     "judgement": ["stats", "runtable", "timing", "paper_tables", "summaries", "drops", "findings",
-                  "findings_largest_batch", "analysis", "rulebook", "claims_trends", "claims_accuracy",
+                  "findings_largest_batch", "analysis", "report_inputs", "rulebook", "claims_trends", "claims_accuracy",
                   "claims_shapes", "claims_training", "claims_landscape", "report"],
     "presentation": ["params", "captions", "book", "overview", "changes", "panels", "plots", "plots_landscape",
                      "pictures", "pages_accuracy", "pages_training", "pages_landscape", "pages_report", "widgets"],

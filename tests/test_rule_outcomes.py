@@ -5,7 +5,7 @@ not-resolved arm) and not testable, but for the outcomes listed in `UNREACHABLE`
 where a rule gives the wrong outcome on plausible data: each is `xfail(strict=True)`, so that fixing the rule turns it
 into a failure to be moved to `CASES`.
 
-The tables are built as `analysis.report_tables` names them (`accuracy`, `histories`, `lr_scaling`, `sharpness`,
+The tables are built as `report_inputs.report_tables` names them (`accuracy`, `histories`, `lr_scaling`, `sharpness`,
 `variance_fits`, `critical_runs`, `mnist_largest_batch`; `verdict` turns the underscores into its dashes), with
 the builders of `test_report` and `test_claims_shapes`: accuracies in 0–100, mostly three seeds per cell; the table
 claims' runs with the seed counts and seed spreads of our paper-profile runs (`SEED_SD`). Every number of the paper

@@ -1,11 +1,10 @@
 """The measurements at trained weights that the chapters and the report share: loss surfaces, sharpness, gradient
 variance and the gradient noise scale, each kept per run in the run's store (`analysis_store`), so that a chapter
-and the report compute them once, show the same, and a fresh clone reads the committed ones; and `report_tables`,
-the inputs of the claims' rules. The tables they give are read by `summaries` and judged by those rules
-(`claims_*`, listed by `report`).
+and the report compute them once, show the same, and a fresh clone reads the committed ones. The tables they give
+are read by `summaries` and judged by the claims' rules (`claims_*`, listed by `report`).
 
 Every function takes the runs to analyse (all seeds of a configuration, not the first) and a `book.Chapter`
-that loads their weights and data.
+that loads their weights and data. The report's inputs, built from these, are `report_inputs`.
 """
 
 from __future__ import annotations
@@ -18,14 +17,10 @@ import numpy as np
 import pandas as pd
 
 from . import analysis_store, paper
-from .datasets import PAPER_SECTIONS, SYNTHETIC
 from .instability import steps_of, trace
-from .plan import get_profile, section_configs
 from .runtable import registry_sorted
-from .store import config_of, default_store
-from .summaries import sharpness_pair, variance_fits
-from .sweep import run_sweep
-from .timing import cnn_speed
+from .store import config_of
+from .summaries import sharpness_pair
 
 
 def with_weights(chapter, runs: pd.DataFrame) -> pd.DataFrame:
@@ -336,57 +331,3 @@ def measured_with_provenance(chapter, run: pd.Series, analysis: str, **params: A
     version, compute = ANALYSES[analysis]
     return analysis_store.cached(chapter.weights_store(run), config_of(run), analysis, version, params,
                                  lambda: compute(chapter, run, **params), of_weights=analysis not in OF_TRAINING)
-
-
-LARGEST_BATCH = "mnist-largest-batch"  # the sweep section of further seeds of the paper's recipe at MNIST's largest B
-
-
-def largest_batch_runs(chapter, recipe_only: bool = True) -> pd.DataFrame:
-    """Every run of the paper's recipe (linear rule, its warm-up) at MNIST's largest B that the store holds, the
-    `mnist` section's seeds and the further seeds of the `mnist-largest-batch` section (42–49 at paper scale), as
-    many as are finished: a failure rate counts every seed there is. Without `recipe_only`, also the section's runs
-    that change one ingredient of it (LR rule, warm-up), marked by the column `recipe`. Under `auto` the paper
-    store (the recipe is the paper's); a profile or store given by hand reads its own. Read, never trained (empty
-    where none is finished)."""
-    profile, store = ("paper", default_store("paper")) if chapter.per_dataset else (chapter.profile, chapter.store)
-    recipe = get_profile(profile)
-    finished = {c.key(): c for c in section_configs(profile, LARGEST_BATCH) if store.has(c)}
-    recipes = {k for k, c in finished.items() if k == recipe.config(c.dataset, c.batch_size, c.seed).key()}
-    chosen = [c for k, c in finished.items() if k in recipes or not recipe_only]
-    if not chosen:
-        return pd.DataFrame()
-    runs = run_sweep(chosen, store, profile, progress=False)
-    return runs.assign(section=LARGEST_BATCH, recipe=runs["key"].isin(recipes))
-
-
-def report_runs(chapter) -> dict[str, pd.DataFrame]:
-    """The runs behind each table of `report_tables`, by its name: what each claim's rule judges and what its
-    chapter must show (tests/test_evidence.py). Reading them measures nothing (and trains nothing the stores have)."""
-    accuracy = pd.concat([chapter.table(s) for s in PAPER_SECTIONS], ignore_index=True)
-    mlp = with_weights(chapter, accuracy[accuracy["model"] == "mlp"])
-    return {
-        "histories": pd.concat([accuracy[accuracy["dataset"] == "cifar10"], chapter.paper_so_far("cifar10")]),
-        "accuracy": accuracy,
-        "lr-scaling": chapter.table("lr-scaling"),
-        "sharpness": with_weights(chapter, accuracy),
-        "variance_fits": base_batch_models(mlp, list(SYNTHETIC)),
-        "critical_runs": pd.concat([accuracy, chapter.table("dataset-size")]).drop_duplicates("key"),
-        LARGEST_BATCH: largest_batch_runs(chapter),
-    }
-
-
-def report_tables(chapter) -> dict[str, pd.DataFrame]:
-    """The tables `report.evaluate` judges, from the chapter's `synthetic`, `mnist`, `cifar10`, `lr-scaling` and
-    `dataset-size` sections (`report_runs`), through the same drivers (and caches) as the chapters that show them,
-    so that a claim and its chapter cannot disagree. Sharpness and variance use every seed whose weights the store
-    keeps: the claims compare intervals."""
-    runs = report_runs(chapter)
-    cifar = runs["histories"]
-    return {
-        **runs,
-        "histories": chapter.history(cifar) if not cifar.empty else pd.DataFrame(),
-        "sharpness": sharpness_table(chapter, runs["sharpness"]),
-        "variance_fits": variance_fits(variance_table(chapter, runs["variance_fits"],
-                                                      [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])),
-        "cnn-speed": cnn_speed(),
-    }

@@ -207,7 +207,7 @@ CLAIMS.append(
 
 
 def _largest_batch(tables: dict, profile: str) -> Outcome:
-    """Table III's last row on every seed of the paper's recipe there (`analysis.largest_batch_runs`): a run that
+    """Table III's last row on every seed of the paper's recipe there (`report_inputs.largest_batch_runs`): a run that
     did not train is a failure of the recipe, never missing data. Not reproduced where at least half of the runs
     failed (the book's failed cell) or the runs that trained are far from the paper's accuracy (`graded`, the
     table's tolerances); reproduced only where no run failed (the failure rate's interval reaches 0; with few

@@ -216,7 +216,8 @@ def failed_runs(chapter: Chapter, runs: pd.DataFrame) -> None:
 
 
 def largest_batch(largest: pd.DataFrame) -> None:
-    """How often the paper's recipe failed at MNIST's largest B (`analysis.largest_batch_runs`), beside Table III."""
+    """How often the paper's recipe failed at MNIST's largest B (`report_inputs.largest_batch_runs`), beside
+    Table III."""
     if largest.empty:
         display(Markdown("No run of the paper's recipe at MNIST's largest B is finished in this store."))
         return

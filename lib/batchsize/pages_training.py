@@ -163,7 +163,7 @@ def first_updates(chapter: Chapter, mnist: pd.DataFrame) -> None:
 
 def largest_batch_ingredients(runs: pd.DataFrame) -> None:
     """MNIST's largest B under the paper's recipe and under one ingredient changed at a time
-    (`analysis.largest_batch_runs` without `recipe_only`): every seed, the failures per rule, and in words which
+    (`report_inputs.largest_batch_runs` without `recipe_only`): every seed, the failures per rule, and in words which
     ingredient the failures follow (`findings_largest_batch.ingredients_text`)."""
     if runs.empty or not runs["recipe"].any():
         display(Markdown("No run of the paper's recipe at MNIST's largest B is finished in this store."))

@@ -5,7 +5,7 @@ each row beside its rule, on the estimates and the one verdict scale of `stats` 
 accuracy, a table cell) are compared only against runs with the paper's setup (the `paper` profile, read from the
 runs' provenance); trends, ratios, slopes and correlations on every profile. A claim is "not testable" only when its
 rule raises `NotTestable` (our runs cannot answer it: a batch size or a section we did not run); any other error is
-a bug and fails the build. The rules read the tables of `analysis.report_tables`.
+a bug and fails the build. The rules read the tables of `report_inputs.report_tables`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-from . import analysis, claims_accuracy, claims_landscape, claims_shapes, claims_training, claims_trends, paper
+from . import claims_accuracy, claims_landscape, claims_shapes, claims_training, claims_trends, paper, report_inputs
 from .critical import critical_batch_size
 from .datasets import DATASET_NAMES, PAPER_SECTIONS, in_registry_order
 from .rulebook import Claim, Outcome
@@ -79,7 +79,7 @@ SECTIONS = [*PAPER_SECTIONS, "lr-scaling", "dataset-size"]  # the sections whose
 
 @dataclass
 class Judgement:
-    """What the report judged: the rules' inputs (`analysis.report_tables`), the verdicts, the paper-scale runs so
+    """What the report judged: the rules' inputs (`report_inputs.report_tables`), the verdicts, the paper-scale runs so
     far per section and the provisional verdicts on them."""
     tables: dict[str, pd.DataFrame]
     verdicts: pd.DataFrame
@@ -90,7 +90,7 @@ class Judgement:
 def judge(chapter) -> Judgement:
     """Every claim judged on a `book.Chapter` of `SECTIONS`: what the report chapter shows, and what
     `batchsize verdicts` logs (one road, so the two cannot differ)."""
-    tables = analysis.report_tables(chapter)
+    tables = report_inputs.report_tables(chapter)
     so_far = {s: chapter.paper_so_far(s) for s in chapter.sections}
     return Judgement(tables, evaluate(claims(), tables, chapter.profile), so_far, evaluate_so_far(so_far, tables))
 

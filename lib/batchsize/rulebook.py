@@ -61,7 +61,7 @@ class Claim:
 
 
 def runs_of(tables: dict, name: str = "accuracy") -> pd.DataFrame:
-    """The runs (or measurements) a rule reads from `analysis.report_tables`; `NotTestable` when there are none."""
+    """The runs (or measurements) a rule reads from `report_inputs.report_tables`; `NotTestable` when there are none."""
     if name not in tables or tables[name].empty:
         raise NotTestable(f"no {name} runs")
     return tables[name]

@@ -180,7 +180,7 @@ def failure_table(runs: pd.DataFrame) -> pd.DataFrame:
 
 def failures_by_rule(runs: pd.DataFrame) -> pd.DataFrame:
     """`failure_table` per LR rule and warm-up (`with_rule_names`) of runs at one data set and B, the paper's
-    recipe first (`analysis.largest_batch_runs`' column `recipe`), with each rule's peak LR and Fisher's exact test
+    recipe first (`report_inputs.largest_batch_runs`' column `recipe`), with each rule's peak LR and Fisher's exact test
     of its failures against the recipe's, Holm-corrected for the number of changes: which ingredient the failures
     follow, and how sure that is. `smallest p possible` is Fisher's p of the strongest evidence these run counts
     allow (every run of the recipe failed, none of the change's): the design's power, whatever the runs show."""
