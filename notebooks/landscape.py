@@ -82,3 +82,14 @@ sharp = pages_landscape.sharpness(chapter, every_seed, epsilon, n_eval)
 
 # %% tags=["hide-input"]
 pages_landscape.rank_agreement(sharp, every_seed)
+
+# %% [markdown]
+# ### Had the CNNs' λ_max settled?
+#
+# Power iteration approaches λ_max from below, as fast as the second eigenvalue lets it, and the CNNs' budget stops
+# it after at most 20 Hessian-vector products (the MLPs get 100). Had it settled? For each CNN data set's pair of B,
+# on the first seed's weights, we run it five times as long from one start and keep every estimate: if the value
+# at the cap moves by less than λ_max differs between seeds, the cap cannot change the ratios above.
+
+# %% tags=["hide-input"]
+pages_landscape.power_settling(chapter, weights, sharp)

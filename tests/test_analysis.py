@@ -555,3 +555,42 @@ def test_the_protocol_chapter_says_what_following_algorithm_2_costs():
     reworded = protocol.assign(**{"gap rule": "exceeded", "gap rule fires": [False, True, False]})
     assert "fired on MNIST." in findings.protocol_text(reworded)
 
+
+def test_power_iterations_run_five_times_the_cap_on_each_cnn_pair_and_read_the_capped_value_off_them(monkeypatch):
+    """Fig 10's pair (32 against 256) of a CNN data set, never its other B nor an MLP (whose λ_max gets 100
+    iterations already); the value at the cap is where `hessian_top_eigenvalue` stops, on the same sequence."""
+    import torch
+
+    from batchsize.sharpness import hessian_top_eigenvalue
+
+    monkeypatch.setattr(analysis, "measured", lambda chapter, run, name, **params:  # computed, not kept
+                        analysis.ANALYSES[name][1](chapter, run, **params))
+    weights = pd.DataFrame({"dataset": ["mnist"] * 3 + ["synthetic-1k"], "batch_size": [32, 256, 512, 32],
+                            "seed": 42, "model": ["mnist_cnn"] * 3 + ["mlp"]})
+    chapter = TinyChapter()
+    settling = analysis.power_iterations(chapter, weights)
+    assert list(settling["batch_size"]) == [32, 256] and (settling["cap"] == 20).all()
+    assert (settling["iterations"] == 100).all() and settling["estimates"].map(len).eq(100).all()
+    for _, row in settling.iterrows():
+        run = weights[weights["batch_size"] == row["batch_size"]].iloc[0]
+        capped = hessian_top_eigenvalue(chapter.model(run), chapter.x, chapter.y, iters=20,
+                                        generator=torch.Generator().manual_seed(0), dtype=torch.float32)
+        assert row["at cap"] == capped and row["last"] == row["estimates"][-1]
+        assert row["change"] == pytest.approx((row["last"] / capped - 1) * 100)
+    assert analysis.power_iterations(chapter, weights[weights["model"] == "mlp"]).empty
+
+
+def test_the_power_settling_sentence_says_whether_the_cap_can_move_a_ratio():
+    sharp = pd.DataFrame({"dataset": "mnist", "batch_size": [32, 32, 256, 256], "outcome": "trained",
+                          "hessian_top_eigenvalue": [10.0, 12.0, 20.0, 24.0]})  # seeds differ by ~13 %
+    settling = pd.DataFrame({"dataset": "mnist", "batch_size": [32, 256], "cap": 20, "iterations": 100,
+                             "at cap": [10.0, 20.0], "last": [10.1, 20.2]}).assign(change=[1.0, 1.0])
+    text = findings.power_settling_text(settling, sharp)
+    assert "moved by at most 1.00 %" in text and "On 2 of 2 networks" in text and "so the cap cannot move" in text
+    moved = settling.assign(last=[10.1, 30.0], change=[1.0, 50.0])
+    text = findings.power_settling_text(moved, sharp)
+    assert "moved by at most 50.00 % (MNIST, B = 256, from 20.00 to 30.00)" in text
+    assert "On 1 of 2 networks" in text and "so on the other 1 it may move" in text
+    assert findings.power_settling_text(pd.DataFrame(), sharp).startswith("No CNN's weights")
+    one_seed = findings.power_settling_text(settling, sharp.drop_duplicates("batch_size"))
+    assert "no spread between seeds" in one_seed and "networks" not in one_seed

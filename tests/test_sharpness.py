@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -12,6 +14,7 @@ from batchsize.sharpness import (
     hessian_top_eigenvalue,
     hessian_trace,
     keskar_sharpness,
+    rayleigh_quotients,
 )
 
 F64 = torch.float64
@@ -55,6 +58,22 @@ def test_top_eigenvalue_and_trace_of_a_known_hessian():
     assert stderr > 0  # a rotated H has off-diagonal terms, so Hutchinson's estimate is noisy
     assert abs(trace - EIGENVALUES.sum().item()) < 4 * stderr
     assert trace == pytest.approx(EIGENVALUES.sum().item(), rel=0.1)
+
+
+def test_power_iteration_estimates_rise_to_lambda_max_and_the_capped_one_is_among_them():
+    """With eigenvalues 4 and 2 next to each other the Rayleigh quotient's error shrinks as (2/4)^2k: after 3
+    products an estimate is still visibly short of 4, after 40 it is there (to float32's H); the capped
+    `hessian_top_eigenvalue` is one of the same sequence (the first that moved by less than `tol`)."""
+    model, x, y, opts = problem(rotated_hessian())
+    estimates = list(itertools.islice(rayleigh_quotients(model, x, y, generator=torch.Generator().manual_seed(0),
+                                                         **opts), 40))
+    assert len(estimates) == 40 and estimates[2] < 4.0 - 1e-2 and estimates[-1] == pytest.approx(4.0, rel=1e-6)
+    assert all(later >= earlier - 1e-12 for earlier, later in itertools.pairwise(estimates))  # H is PSD: rising
+    capped = hessian_top_eigenvalue(model, x, y, iters=40, tol=1e-3, generator=torch.Generator().manual_seed(0),
+                                    **opts)
+    assert capped in estimates and capped < estimates[-1]
+    flat = problem(torch.zeros(6, 6, dtype=F64))
+    assert list(rayleigh_quotients(*flat[:3], **flat[3])) == [0.0]  # Hv = 0: one last 0.0
 
 
 def test_epsilon_sharpness_at_the_minimum_is_half_eps_squared_lambda_max():

@@ -172,6 +172,42 @@ def _trace(chapter, run: pd.Series, n_eval: int | None, samples: int, precision:
     return {"hessian_trace": mean, "hessian_trace_se": se}
 
 
+def power_iterations(chapter, weights: pd.DataFrame, tol: float = 1e-4) -> pd.DataFrame:
+    """Whether the CNNs' λ_max had settled at its cap (`CNN_SHARPNESS`: 20 power iterations, where the MLPs get
+    100): for each CNN data set's pair of B (`sharpness_pair`), power iteration run five times as long on the same
+    evaluation set and precision (one start, seed 0), each estimate kept (`rayleigh_quotients`); per network the
+    value where the capped iteration stops (`settled`, with `tol`) beside the last one, and its change. Kept per
+    run, as the other measures are."""
+    from .sharpness import settled
+
+    rows = []
+    for name, part in weights[weights["model"] != "mlp"].groupby("dataset", sort=False):
+        for _, run in part[part["batch_size"].isin(sharpness_pair(name, part["batch_size"]))].iterrows():
+            budget, _ = sharpness_params(run, chapter.profile == "smoke")
+            cap = budget["iters"]
+            found = measured(chapter, run, "power_iteration", iters=5 * cap, n_eval=budget["n_eval"],
+                             precision=budget["precision"])
+            estimates = found["estimates"]
+            rows.append({"dataset": name, "batch_size": run["batch_size"], "seed": run["seed"], "cap": cap,
+                         "at cap": settled(estimates[:cap], tol), "iterations": len(estimates),
+                         "last": estimates[-1], "estimates": estimates})
+    table = pd.DataFrame(rows)
+    return table.assign(change=(table["last"] / table["at cap"] - 1) * 100) if rows else table
+
+
+def _power_iteration(chapter, run: pd.Series, iters: int, n_eval: int, precision: str) -> dict[str, Any]:
+    import itertools
+
+    import torch
+
+    from .sharpness import rayleigh_quotients
+
+    x, y = chapter.eval_set(run, n_eval)
+    quotients = rayleigh_quotients(chapter.model(run), x, y, generator=torch.Generator().manual_seed(0),
+                                   dtype=_dtype(precision))
+    return {"n_eval": len(x), "estimates": list(itertools.islice(quotients, iters))}
+
+
 SHARPNESS_METRICS = ("epsilon_sharpness", "keskar_sharpness", "hessian_top_eigenvalue", "hessian_trace")
 
 
@@ -313,6 +349,7 @@ ANALYSES: dict[str, tuple[int, Callable[..., Any]]] = {
     "loss_surface": (1, _loss_surface),
     "sharpness": (1, _sharpness),
     "hessian_trace": (1, _trace),
+    "power_iteration": (1, _power_iteration),  # λ_max's estimates, one per Hessian-vector product
     "gradient_variance": (2, _gradient_variance),  # 2: along training, epochs drawn as training does
     "noise_scale": (1, _noise_scale),
     "first_steps": (1, _first_steps),  # bump when `reference.first_steps` replays other updates

@@ -330,3 +330,29 @@ def sharpness_text(ratios: pd.DataFrame) -> str:
     return (f"At the large B against B = 32 (by each ratio's 95 % interval), the minima are {'; '.join(said)}. The "
             f"largest ratio is {number(top['ratio'], 'ratio')}× ({top['metric']}, "
             f"{DATASET_NAMES.get(top['dataset'], top['dataset'])}), against the paper's {paper.SHARPNESS_RATIO}×.")
+
+
+def power_settling_text(settling: pd.DataFrame, sharp: pd.DataFrame) -> str:
+    """In words, from `analysis.power_iterations` and the sharpness table: how far the CNNs' capped λ_max moves when
+    power iteration runs five times as long, against how far λ_max differs between seeds at the same B (their
+    coefficient of variation, over the runs that trained): a change smaller than that cannot move a ratio over B."""
+    if settling.empty:
+        return "No CNN's weights are kept here, so no capped λ_max can be checked."
+    done = sharp[trained(sharp)].groupby(["dataset", "batch_size"])["hessian_top_eigenvalue"]
+    spread = (done.std() / done.mean() * 100).rename("spread")
+    rows = settling.join(spread, on=["dataset", "batch_size"])
+    worst = rows.loc[rows["change"].abs().idxmax()]
+    text = (f"Run for {int(worst['iterations'])} iterations instead of {int(worst['cap'])}, λ_max moved by at most "
+            f"{number(abs(worst['change']))} % ({DATASET_NAMES[worst['dataset']]}, B = {worst['batch_size']}, from "
+            f"{number(worst['at cap'])} to {number(worst['last'])}).")
+    known = rows.dropna(subset=["spread"])
+    if known.empty:
+        text += " With fewer than two trained seeds per B there is no spread between seeds to set it against."
+    else:
+        below = int((known["change"].abs() < known["spread"]).sum())
+        text += (f" On {below} of {len(known)} networks the change is smaller than the spread of λ_max between "
+                 f"seeds at the same B (its coefficient of variation, {number(known['spread'].min())} to "
+                 f"{number(known['spread'].max())} %), so "
+                 f"{'the cap cannot move' if below == len(known) else f'on the other {len(known) - below} it may move'}"
+                 " the ratios above.")
+    return text + " One start vector per network (seed 0), on the first seed's weights."

@@ -1,6 +1,7 @@
 """What the loss-landscape chapter publishes, section by section (as `pages_accuracy` and `pages_training` do for
 theirs): the surfaces of each data set's pair of B (Figs 9–10), how fast they rise, the sharpness measures of every
-seed, their ratios (what the report's sharpness claims judge) and whether the trace and λ_max rank B alike."""
+seed, their ratios (what the report's sharpness claims judge), whether the trace and λ_max rank B alike and
+whether the CNNs' capped λ_max had settled."""
 
 from __future__ import annotations
 
@@ -93,3 +94,15 @@ def rank_agreement(sharp: pd.DataFrame, every_seed: pd.DataFrame) -> None:
                  "Trace and top eigenvalue", runs=every_seed)
     display(Markdown(findings.rank_agreement_text(ranks, "hessian_top_eigenvalue", "hessian_trace",
                                                   ("the top eigenvalue λ_max", "the Hessian trace"))))
+
+
+def power_settling(chapter: Chapter, weights: pd.DataFrame, sharp: pd.DataFrame) -> None:
+    """Whether the CNNs' capped λ_max had settled (`analysis.power_iterations`), as curves and in words."""
+    settling = analysis.power_iterations(chapter, weights)
+    if len(settling):
+        book.publish(plots_landscape.power_iterations(settling), "Power iteration's estimate of λ_max against the "
+                     "Hessian-vector products spent, for each CNN data set's pair of B (first seed, the sharpness "
+                     "measures' evaluation set and precision, one start vector); dashed: the cap of the sharpness "
+                     "table's value.", settling.drop(columns="estimates"), "Power iteration",
+                     runs=weights[weights["model"] != "mlp"])
+    display(Markdown(findings.power_settling_text(settling, sharp)))

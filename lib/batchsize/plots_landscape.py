@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .datasets import DATASET_NAMES
 from .panels import LABELS, by_batch, grid, log2_axis, shared_legend
 from .plots import drawn_by
 
@@ -48,5 +49,23 @@ def sharpness_panels(sharp: pd.DataFrame, metrics: tuple[str, ...], paper: dict[
                     label="paper (data set not stated)", zorder=5)
     log2_axis(axes[0], [*sharp["batch_size"], *paper])
     shared_legend(axes)
+    fig.tight_layout()
+    return fig
+
+
+@drawn_by
+def power_iterations(table: pd.DataFrame) -> plt.Figure:
+    """`analysis.power_iterations`: each network's λ_max estimate against the Hessian-vector products spent, one
+    panel per data set, one line per B; dashed, the cap the sharpness table's value had."""
+    names = list(dict.fromkeys(table["dataset"]))
+    fig, axes = grid(len(names))
+    for ax, name in zip(axes, names, strict=True):
+        part = table[table["dataset"] == name]
+        for _, row in part.iterrows():
+            ax.plot(range(1, len(row["estimates"]) + 1), row["estimates"], label=f"B = {row['batch_size']}")
+        ax.axvline(part["cap"].iloc[0], color="grey", linestyle="--", linewidth=1)
+        ax.set(title=DATASET_NAMES[name], xlabel="power iterations (Hessian-vector products)",
+               ylabel="estimate of λ_max")
+        ax.legend()
     fig.tight_layout()
     return fig

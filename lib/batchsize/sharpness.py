@@ -10,8 +10,9 @@ model is never modified. `dtype=torch.float64` evaluates a float64 copy of the w
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import torch
@@ -150,20 +151,36 @@ def hessian_top_eigenvalue(model: nn.Module, x: Tensor, y: Tensor, *, iters: int
     Stops when the Rayleigh quotient changes by less than `tol` (relative). At a minimum the Hessian is
     nearly positive semi-definite, so this is λ_max; a negative answer means the point is not a minimum.
     """
-    f = FlatLoss(model, x, y, loss_fn=loss_fn, batch_size=batch_size, dtype=dtype)
-    v = _randn(f.theta, generator)
-    v /= v.norm()
+    return settled(itertools.islice(rayleigh_quotients(model, x, y, generator=generator, loss_fn=loss_fn,
+                                                       batch_size=batch_size, dtype=dtype), iters), tol)
+
+
+def settled(estimates: Iterable[float], tol: float) -> float:
+    """The first estimate that moved by less than `tol` (relative) from the one before, else the last (0.0 for
+    none): where `hessian_top_eigenvalue` stops, read off a sequence of `rayleigh_quotients`."""
     eigenvalue = 0.0
-    for _ in range(iters):
-        hv = f.hvp(f.theta, v)
-        if hv.norm() == 0:
-            return 0.0
-        estimate = float(v @ hv)
-        v = hv / hv.norm()
+    for estimate in estimates:
         if abs(estimate - eigenvalue) <= tol * abs(estimate):
             return estimate
         eigenvalue = estimate
     return eigenvalue
+
+
+def rayleigh_quotients(model: nn.Module, x: Tensor, y: Tensor, *, generator: Generator = None,
+                       loss_fn: LossFn = F.cross_entropy, batch_size: int = 4096,
+                       dtype: torch.dtype | None = None) -> Iterator[float]:
+    """Power iteration's estimates vᵀHv, one per Hessian-vector product, from a random unit v, for as long as they
+    are asked for (a last 0.0 where Hv = 0): how fast they settle says how far a capped iteration can be trusted."""
+    f = FlatLoss(model, x, y, loss_fn=loss_fn, batch_size=batch_size, dtype=dtype)
+    v = _randn(f.theta, generator)
+    v /= v.norm()
+    while True:
+        hv = f.hvp(f.theta, v)
+        if hv.norm() == 0:
+            yield 0.0
+            return
+        yield float(v @ hv)
+        v = hv / hv.norm()
 
 
 def hessian_trace(model: nn.Module, x: Tensor, y: Tensor, *, samples: int = 100,
