@@ -41,8 +41,8 @@ epsilon = None  # the radius of ε-sharpness; None: the paper's
 from batchsize import analysis, book, pages_landscape, paper
 
 chapter = book.Chapter(book.sections_of(datasets), profile, device, seeds, data_dir, store, batch_sizes)
-every_seed = analysis.runs_with_weights(chapter, datasets)  # the sharpness: all seeds
-weights = every_seed[every_seed["seed"] == every_seed["seed"].min()]  # the surfaces: one seed per B
+every_seed = analysis.runs_with_weights(chapter, datasets)  # the surfaces and the sharpness: all seeds
+weights = every_seed[every_seed["seed"] == every_seed["seed"].min()]  # the power-iteration check: one seed per B
 book.glue(**paper.quoted())
 
 # %% [markdown]
@@ -51,10 +51,11 @@ book.glue(**paper.quoted())
 # For each data set, the pair of B the paper compares: 32 against 512 for synthetic data (Fig 9), 32 against 256
 # for MNIST (Fig 10); for CIFAR-10, which the paper does not draw, MNIST's pair. Both surfaces use directions drawn
 # with the same seed, each filter-normalized to its own network's weights, and the two panels share one vertical
-# scale, so that their steepness compares by eye.
+# scale, so that their steepness compares by eye. We compute the surfaces of every seed and draw the first; how fast
+# each rises around its minimum, over every seed, is a fifth measure of sharpness beside the four of the next section.
 
 # %% tags=["hide-input"]
-pages_landscape.surfaces(chapter, weights, datasets, grid_points, n_eval)
+pages_landscape.surfaces(chapter, every_seed, datasets, grid_points, n_eval)
 
 # %% [markdown]
 # ## Sharpness: ε-sharpness (Eq. 3), Keskar et al.'s measure, and the Hessian's top eigenvalue and trace

@@ -209,7 +209,8 @@ def test_loss_surfaces_pair_the_papers_b_and_centre_on_the_trained_loss(monkeypa
     monkeypatch.setattr(analysis, "measured", lambda chapter, run, name, **params:  # computed, not kept
                         analysis.ANALYSES[name][1](chapter, run, **params))
     weights = pd.DataFrame({"dataset": ["synthetic-1k"] * 3 + ["synthetic-10k"] + ["mnist"] * 3,
-                            "batch_size": [64, 8, 512, 32, 32, 512, 256], "model": "mlp", "prov_profile": "quick"})
+                            "batch_size": [64, 8, 512, 32, 32, 512, 256], "seed": 42, "model": "mlp",
+                            "prov_profile": "quick"})
     chapter = TinyChapter()
     surfaces = analysis.loss_surfaces(chapter, weights, ["synthetic-1k", "synthetic-10k", "mnist"], grid_points=5,
                                       n_eval=32)
@@ -233,7 +234,7 @@ def test_surface_rise_is_larger_for_the_sharper_surface():
     surfaces = pd.concat([pd.DataFrame({"dataset": "synthetic-1k", "batch_size": size, "alpha": a, "beta": b,
                                         "test_loss": 0.1 + k * (a ** 2 + b ** 2)})
                           for size, k in ((32, 1.0), (512, 4.0))])
-    rise = summaries.surface_rise(surfaces).set_index("batch_size").iloc[:, -1]
+    rise = summaries.surface_rise(surfaces.assign(seed=42)).set_index("batch_size").iloc[:, -1]
     assert rise[32] == pytest.approx(np.mean([x ** 2 + y ** 2 for x in (-0.5, 0, 0.5) for y in (-0.5, 0, 0.5)]))
     assert rise[512] == pytest.approx(4 * rise[32])
 
@@ -594,3 +595,18 @@ def test_the_power_settling_sentence_says_whether_the_cap_can_move_a_ratio():
     assert findings.power_settling_text(pd.DataFrame(), sharp).startswith("No CNN's weights")
     one_seed = findings.power_settling_text(settling, sharp.drop_duplicates("batch_size"))
     assert "no spread between seeds" in one_seed and "networks" not in one_seed
+
+
+def test_every_seed_has_its_surface_and_its_rise(monkeypatch):
+    """The surfaces of every seed of the pair (a fifth sharpness measure over seeds), not of the first alone."""
+    monkeypatch.setattr(analysis, "measured", lambda chapter, run, name, **params:  # computed, not kept
+                        analysis.ANALYSES[name][1](chapter, run, **params))
+    weights = pd.DataFrame({"dataset": "synthetic-1k", "batch_size": [32, 512, 32, 512, 64],
+                            "seed": [42, 42, 43, 43, 42], "model": "mlp", "prov_profile": "quick"})
+    surfaces = analysis.loss_surfaces(TinyChapter(), weights, ["synthetic-1k"], grid_points=3, n_eval=16)
+    assert sorted(surfaces.groupby(["batch_size", "seed"]).size().index) == [(32, 42), (32, 43), (512, 42), (512, 43)]
+    rise = summaries.surface_rise(surfaces)
+    assert len(rise) == 4 and list(rise.columns[:3]) == ["dataset", "batch_size", "seed"]
+    measured = rise.rename(columns={rise.columns[-1]: "surface_rise"}).assign(outcome="trained")
+    [row] = summaries.sharpness_ratios(measured, ("surface_rise",)).to_dict("records")
+    assert (row["B small"], row["B large"], row["seeds"]) == (32, 512, 2)

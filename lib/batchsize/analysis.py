@@ -47,25 +47,25 @@ def surface_eval_size(run: pd.Series, smoke: bool, n_eval: int | None = None) ->
 
 def loss_surfaces(chapter, weights: pd.DataFrame, datasets: list[str], grid_points: int | None = None,
                   n_eval: int | None = None) -> pd.DataFrame:
-    """Algorithm 1 for the pair of B of each data set in `weights` (one seed) that the paper compares
+    """Algorithm 1 for the pair of B of each data set in `weights` that the paper compares, every run of it given
     (`summaries.sharpness_pair`: 32 against 512 on synthetic data as in Fig 9, against 256 on MNIST as in Fig 10):
     the test loss on a filter-normalized random plane around the trained weights, one row per grid point (`alpha`,
-    `beta`). Both runs of a data set draw their directions with the same seed, each normalized to its own network,
-    so the two surfaces differ only by the weights; `n_eval` and `points` say what each surface was computed on."""
+    `beta`). Every run draws its directions with the same seed, each normalized to its own network, so the
+    surfaces differ only by the weights; `n_eval` and `points` say what each surface was computed on."""
     smoke = chapter.profile == "smoke"
     surfaces = []
     for name in datasets:
         part = weights[weights["dataset"] == name]
         if part["batch_size"].nunique() < 2:
             continue
-        for batch_size in sharpness_pair(name, part["batch_size"]):
-            run = part[part["batch_size"] == batch_size].iloc[0]
+        for _, run in part[part["batch_size"].isin(sharpness_pair(name, part["batch_size"]))].iterrows():
             points = surface_points(run, smoke, grid_points)
             found = measured(chapter, run, "loss_surface", points=points, n_eval=surface_eval_size(run, smoke, n_eval))
             a, b = np.meshgrid(np.linspace(-1, 1, points), np.linspace(-1, 1, points), indexing="ij")
-            surfaces.append(pd.DataFrame({"dataset": name, "batch_size": run["batch_size"], "alpha": a.ravel(),
-                                          "beta": b.ravel(), "test_loss": np.ravel(found["test_loss"]),
-                                          "n_eval": found["n_eval"], "points": points}))
+            surfaces.append(pd.DataFrame({"dataset": name, "batch_size": run["batch_size"], "seed": run["seed"],
+                                          "alpha": a.ravel(), "beta": b.ravel(),
+                                          "test_loss": np.ravel(found["test_loss"]), "n_eval": found["n_eval"],
+                                          "points": points}))
     return pd.concat(surfaces, ignore_index=True) if surfaces else pd.DataFrame()
 
 

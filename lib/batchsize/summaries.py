@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
 def surface_rise(surfaces: pd.DataFrame, half_width: float = 0.5) -> pd.DataFrame:
     """How fast each surface of `analysis.loss_surfaces` rises around its minimum: the mean test loss over the square
-    |α|, |β| ≤ `half_width` minus the loss at the centre; one number per surface, larger for a sharper one."""
-    keys = ["dataset", "batch_size"]
+    |α|, |β| ≤ `half_width` minus the loss at the centre; one number per surface (per seed), larger for a sharper
+    one."""
+    keys = ["dataset", "batch_size", "seed"]
     centre = surfaces[(surfaces["alpha"] == 0) & (surfaces["beta"] == 0)].set_index(keys)
     inner = surfaces[(surfaces["alpha"].abs() <= half_width) & (surfaces["beta"].abs() <= half_width)]
     return registry_sorted((inner.groupby(keys)["test_loss"].mean() - centre["test_loss"]).rename(
