@@ -512,7 +512,7 @@ def test_the_cifar_lr_question_gets_an_answer_from_the_runs():
         return pd.DataFrame(rows)
 
     none = findings.cifar_lr_answer(cifar(set()))
-    assert "At B = 256, no rule collapsed (no run at chance)" in none and "fixed 0.00 pp [" in none
+    assert "At B = 256, no rule collapsed (no run at chance)" in none and "fixed (3 runs) 0.00 pp [" in none
     one = cifar(set()).assign(outcome=lambda t: np.where((t["rule"] == "linear") & (t["seed"] == 0), "collapsed",
                                                          "trained"))
     assert "no rule collapsed (1 run at chance, under half of any rule's)" in findings.cifar_lr_answer(one)
@@ -523,6 +523,8 @@ def test_the_cifar_lr_question_gets_an_answer_from_the_runs():
     assert "(runs at chance: fixed 3 of 3, linear 3 of 3, sqrt 3 of 3)" in every and "not yet a finding" not in every
     few = findings.cifar_lr_answer(cifar({"linear"}, 50).iloc[:-1])  # sqrt: two runs
     assert "minus that of the linear rule's 0 runs" not in few and "not yet a finding" in few
+    two = findings.cifar_lr_answer(cifar(set(), 50).iloc[:-1])
+    assert "sqrt (2 runs) −0.50 pp [" in two  # each rule's own runs, beside the difference's n (the fewer of the two)
 
 
 def test_the_gap_chapter_says_where_the_gap_grows_shrinks_or_cannot_tell():

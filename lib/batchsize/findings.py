@@ -86,8 +86,8 @@ def cifar_lr_answer(runs: pd.DataFrame) -> str:
         collapsed = sorted(r for r, n in chance.items() if n * 2 >= len(at[at["rule"] == r]))
         ok = at[trained(at)]
         linear = ok.loc[ok["rule"] == "linear", "test_acc"]
-        versus = [f"{rule} {difference(part['test_acc'], linear).text(' pp')}" for rule, part in ok.groupby("rule")
-                  if rule != "linear" and len(part) and len(linear)]
+        versus = [f"{rule} ({counted(len(part), 'run')}) {difference(part['test_acc'], linear).text(' pp')}"
+                  for rule, part in ok.groupby("rule") if rule != "linear" and len(part) and len(linear)]
         if not collapsed:
             at = sum(chance.values())
             verdict = ("no rule collapsed (" + ("no run at chance" if not at else
