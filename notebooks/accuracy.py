@@ -110,7 +110,8 @@ pages_accuracy.is_it_the_data(chapter, pd.concat([runs["mnist"], fashion, runs["
 # %% [markdown]
 # ## Where does accuracy peak?
 #
-# Fashion-MNIST, which the paper did not run, has its row by the same rule and no Table VI value beside it.
+# Where its runs are in the store, Fashion-MNIST, which the paper did not run, has its row by the same rule and no
+# Table VI value beside it.
 
 # %% tags=["hide-input"]
 pages_accuracy.best_batch_sizes(with_fashion)

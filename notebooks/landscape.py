@@ -43,7 +43,7 @@ from batchsize import analysis, book, pages_landscape, paper
 chapter = book.Chapter(book.sections_of(datasets), profile, device, seeds, data_dir, store, batch_sizes)
 every_seed = analysis.runs_with_weights(chapter, datasets)  # the surfaces and the sharpness: all seeds
 weights = every_seed[every_seed["seed"] == every_seed["seed"].min()]  # the power-iteration check: one seed per B
-book.glue(**paper.quoted())
+book.glue(**paper.quoted(), cnn_cap=analysis.CNN_SHARPNESS["iters"], power_check=analysis.POWER_CHECK)
 
 # %% [markdown]
 # ## Loss surfaces: B = 32 against the paper's large batch size
@@ -87,10 +87,12 @@ pages_landscape.rank_agreement(sharp, every_seed)
 # %% [markdown]
 # ### Had the CNNs' λ_max settled?
 #
-# Power iteration approaches λ_max from below, as fast as the second eigenvalue lets it, and the CNNs' budget stops
-# it after at most 20 Hessian-vector products (the MLPs get 100). Had it settled? For each CNN data set's pair of B,
-# on the first seed's weights, we run it five times as long from one start and keep every estimate: if the value
-# at the cap moves by less than λ_max differs between seeds, the cap cannot change the ratios above.
+# Power iteration approaches λ_max from below, as fast as the gap to the second eigenvalue lets it, and the CNNs'
+# budget stops it after at most {glue:text}`cnn_cap` Hessian-vector products (the MLPs, far cheaper, get more). Had
+# it settled? For each CNN data set's pair of B, on the first seed's weights, we run it {glue:text}`power_check`
+# times as long from a start of its own and keep every estimate: where the value at the cap moves by less than
+# λ_max scatters between seeds, the cap adds less to the ratios above than the seeds do, and their intervals carry
+# that.
 
 # %% tags=["hide-input"]
-pages_landscape.power_settling(chapter, weights, sharp)
+pages_landscape.power_settling(chapter, weights, sharp, n_eval)

@@ -405,8 +405,9 @@ def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
 
         def table(self, section):
             model = "mlp" if section in ("synthetic", "lr-scaling", "dataset-size") else "cnn"
-            return pd.DataFrame({"key": [section, "shared"], "model": model,
-                                 "dataset": "cifar10" if section == "cifar10" else "synthetic-1k", "batch_size": 32})
+            dataset = section if section in ("mnist", "cifar10") else "synthetic-1k"
+            return pd.DataFrame({"key": [section, "shared"], "model": model, "dataset": dataset, "batch_size": 32,
+                                 "seed": [42, 43]})
 
         def paper_so_far(self, section):
             return pd.DataFrame({"key": [f"{section}-paper"], "dataset": section})
@@ -416,7 +417,7 @@ def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
 
     monkeypatch.setattr(analysis, "with_weights", lambda chapter, runs: runs)
     monkeypatch.setattr(analysis, "sharpness_table", lambda chapter, runs: runs)
-    monkeypatch.setattr(analysis, "variance_table", lambda chapter, models, sizes: sizes)
+    monkeypatch.setattr(analysis, "variance_table", lambda chapter, models, sizes: models)
     monkeypatch.setattr(summaries, "variance_fits", lambda sizes: sizes)
     monkeypatch.setattr(report_inputs, "largest_batch_runs", lambda chapter: pd.DataFrame({"key": ["largest"]}))
     tables = report_inputs.report_tables(Sections())
@@ -425,6 +426,7 @@ def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
     assert list(tables["histories"]["key"]) == ["cifar10", "shared", "cifar10-paper"]  # CIFAR-10's, paper so far
     assert set(tables["sharpness"]["model"]) == {"mlp", "cnn"}  # every model whose weights are kept
     assert list(tables["critical_runs"]["key"]) == ["synthetic", "shared", "mnist", "cifar10", "dataset-size"]
+    assert set(tables["variance_fits"]["dataset"]) == {"synthetic-1k", "mnist"}  # `VARIANCE_DATASETS`: no CIFAR-10
 
 
 def test_largest_batch_runs_reads_every_finished_seed_of_the_recipe_and_no_variant(monkeypatch):
@@ -512,7 +514,7 @@ def test_the_cifar_lr_question_gets_an_answer_from_the_runs():
         return pd.DataFrame(rows)
 
     none = findings.cifar_lr_answer(cifar(set()))
-    assert "At B = 256, no rule collapsed (no run at chance)" in none and "fixed (3 runs) 0.00 pp [" in none
+    assert "At B = 256, no rule collapsed (no run at chance)" in none and "fixed (3 trained) 0.00 pp [" in none
     one = cifar(set()).assign(outcome=lambda t: np.where((t["rule"] == "linear") & (t["seed"] == 0), "collapsed",
                                                          "trained"))
     assert "no rule collapsed (1 run at chance, under half of any rule's)" in findings.cifar_lr_answer(one)
@@ -524,7 +526,7 @@ def test_the_cifar_lr_question_gets_an_answer_from_the_runs():
     few = findings.cifar_lr_answer(cifar({"linear"}, 50).iloc[:-1])  # sqrt: two runs
     assert "minus that of the linear rule's 0 runs" not in few and "not yet a finding" in few
     two = findings.cifar_lr_answer(cifar(set(), 50).iloc[:-1])
-    assert "sqrt (2 runs) −0.50 pp [" in two  # each rule's own runs, beside the difference's n (the fewer of the two)
+    assert "sqrt (2 trained) −0.50 pp [" in two  # its own runs, beside the difference's n (the fewer side)
 
 
 def test_the_gap_chapter_says_where_the_gap_grows_shrinks_or_cannot_tell():
@@ -560,19 +562,21 @@ def test_the_protocol_chapter_says_what_following_algorithm_2_costs():
 
 
 def test_power_iterations_run_five_times_the_cap_on_each_cnn_pair_and_read_the_capped_value_off_them(monkeypatch):
-    """Fig 10's pair (32 against 256) of a CNN data set, never its other B nor an MLP (whose λ_max gets 100
-    iterations already); the value at the cap is where `hessian_top_eigenvalue` stops, on the same sequence."""
+    """Fig 10's pair (32 against 256) of a CNN data set, never its other B, a run that did not train, nor an MLP
+    (whose λ_max gets 100 iterations already); the value at the cap is where `hessian_top_eigenvalue` stops, on
+    the same sequence."""
     import torch
 
     from batchsize.sharpness import hessian_top_eigenvalue
 
     monkeypatch.setattr(analysis, "measured", lambda chapter, run, name, **params:  # computed, not kept
                         analysis.ANALYSES[name][1](chapter, run, **params))
-    weights = pd.DataFrame({"dataset": ["mnist"] * 3 + ["synthetic-1k"], "batch_size": [32, 256, 512, 32],
-                            "seed": 42, "model": ["mnist_cnn"] * 3 + ["mlp"]})
+    weights = pd.DataFrame({"dataset": ["mnist"] * 4 + ["synthetic-1k"], "batch_size": [32, 256, 512, 256, 32],
+                            "seed": [42, 42, 42, 43, 42], "model": ["mnist_cnn"] * 4 + ["mlp"],
+                            "outcome": ["trained"] * 3 + ["collapsed", "trained"]})
     chapter = TinyChapter()
     settling = analysis.power_iterations(chapter, weights)
-    assert list(settling["batch_size"]) == [32, 256] and (settling["cap"] == 20).all()
+    assert settling[["batch_size", "seed"]].values.tolist() == [[32, 42], [256, 42]] and (settling["cap"] == 20).all()
     assert (settling["iterations"] == 100).all() and settling["estimates"].map(len).eq(100).all()
     for _, row in settling.iterrows():
         run = weights[weights["batch_size"] == row["batch_size"]].iloc[0]
@@ -589,11 +593,12 @@ def test_the_power_settling_sentence_says_whether_the_cap_can_move_a_ratio():
     settling = pd.DataFrame({"dataset": "mnist", "batch_size": [32, 256], "cap": 20, "iterations": 100,
                              "at cap": [10.0, 20.0], "last": [10.1, 20.2]}).assign(change=[1.0, 1.0])
     text = findings.power_settling_text(settling, sharp)
-    assert "moved by at most 1.00 %" in text and "On 2 of 2 networks" in text and "so the cap cannot move" in text
+    assert "moved by at most 1.00 %" in text and "On 2 of 2 networks" in text
+    assert "the cap moves λ_max by less than the seeds scatter" in text
     moved = settling.assign(last=[10.1, 30.0], change=[1.0, 50.0])
     text = findings.power_settling_text(moved, sharp)
     assert "moved by at most 50.00 % (MNIST, B = 256, from 20.00 to 30.00)" in text
-    assert "On 1 of 2 networks" in text and "so on the other 1 it may move" in text
+    assert "On 1 of 2 networks" in text and "on the other 1 the cap moves λ_max by more" in text
     assert findings.power_settling_text(pd.DataFrame(), sharp).startswith("No CNN's weights")
     one_seed = findings.power_settling_text(settling, sharp.drop_duplicates("batch_size"))
     assert "no spread between seeds" in one_seed and "networks" not in one_seed

@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import analysis_store, paper
 from .instability import steps_of, trace
-from .runtable import registry_sorted
+from .runtable import registry_sorted, trained
 from .store import config_of
 from .summaries import sharpness_pair
 
@@ -172,20 +172,25 @@ def _trace(chapter, run: pd.Series, n_eval: int | None, samples: int, precision:
     return {"hessian_trace": mean, "hessian_trace_se": se}
 
 
-def power_iterations(chapter, weights: pd.DataFrame, tol: float = 1e-4) -> pd.DataFrame:
-    """Whether the CNNs' λ_max had settled at its cap (`CNN_SHARPNESS`: 20 power iterations, where the MLPs get
-    100): for each CNN data set's pair of B (`sharpness_pair`), power iteration run five times as long on the same
-    evaluation set and precision (one start, seed 0), each estimate kept (`rayleigh_quotients`); per network the
-    value where the capped iteration stops (`settled`, with `tol`) beside the last one, and its change. Kept per
-    run, as the other measures are."""
+POWER_CHECK = 5  # how many times the CNNs' cap of power iterations `power_iterations` runs
+
+
+def power_iterations(chapter, weights: pd.DataFrame, n_eval: int | None = None, tol: float = 1e-4) -> pd.DataFrame:
+    """Whether the CNNs' λ_max had settled at its cap (`CNN_SHARPNESS`' iterations, where the MLPs get 100): for
+    each CNN data set's pair of B (`sharpness_pair`), the networks that trained, power iteration run `POWER_CHECK`
+    times as long on the sharpness table's evaluation set and precision (`sharpness_params`, `n_eval` as there),
+    each estimate kept (`rayleigh_quotients`); per network the value where the capped iteration stops (`settled`,
+    with `tol`) beside the last one, and its change. Its start vector is its own (seed 0), not the table's: the
+    check is of how fast the iteration settles on these networks. Kept per run, as the other measures are."""
     from .sharpness import settled
 
     rows = []
-    for name, part in weights[weights["model"] != "mlp"].groupby("dataset", sort=False):
+    cnns = weights[(weights["model"] != "mlp") & trained(weights)]
+    for name, part in cnns.groupby("dataset", sort=False):
         for _, run in part[part["batch_size"].isin(sharpness_pair(name, part["batch_size"]))].iterrows():
-            budget, _ = sharpness_params(run, chapter.profile == "smoke")
+            budget, _ = sharpness_params(run, chapter.profile == "smoke", n_eval)
             cap = budget["iters"]
-            found = measured(chapter, run, "power_iteration", iters=5 * cap, n_eval=budget["n_eval"],
+            found = measured(chapter, run, "power_iteration", iters=POWER_CHECK * cap, n_eval=budget["n_eval"],
                              precision=budget["precision"])
             estimates = found["estimates"]
             rows.append({"dataset": name, "batch_size": run["batch_size"], "seed": run["seed"], "cap": cap,

@@ -86,7 +86,7 @@ def cifar_lr_answer(runs: pd.DataFrame) -> str:
         collapsed = sorted(r for r, n in chance.items() if n * 2 >= len(at[at["rule"] == r]))
         ok = at[trained(at)]
         linear = ok.loc[ok["rule"] == "linear", "test_acc"]
-        versus = [f"{rule} ({counted(len(part), 'run')}) {difference(part['test_acc'], linear).text(' pp')}"
+        versus = [f"{rule} ({len(part)} trained) {difference(part['test_acc'], linear).text(' pp')}"
                   for rule, part in ok.groupby("rule") if rule != "linear" and len(part) and len(linear)]
         if not collapsed:
             at = sum(chance.values())
@@ -335,7 +335,8 @@ def sharpness_text(ratios: pd.DataFrame) -> str:
 def power_settling_text(settling: pd.DataFrame, sharp: pd.DataFrame) -> str:
     """In words, from `analysis.power_iterations` and the sharpness table: how far the CNNs' capped λ_max moves when
     power iteration runs five times as long, against how far λ_max differs between seeds at the same B (their
-    coefficient of variation, over the runs that trained): a change smaller than that cannot move a ratio over B."""
+    coefficient of variation, over the runs that trained): a change smaller than that is lost in the seeds' own
+    scatter, which the ratios' intervals already carry."""
     if settling.empty:
         return "No CNN's weights are kept here, so no capped λ_max can be checked."
     done = sharp[trained(sharp)].groupby(["dataset", "batch_size"])["hessian_top_eigenvalue"]
@@ -350,9 +351,11 @@ def power_settling_text(settling: pd.DataFrame, sharp: pd.DataFrame) -> str:
         text += " With fewer than two trained seeds per B there is no spread between seeds to set it against."
     else:
         below = int((known["change"].abs() < known["spread"]).sum())
+        after = (": the cap moves λ_max by less than the seeds scatter, which the ratios' intervals already carry."
+                 if below == len(known) else f"; on the other {len(known) - below} the cap moves λ_max by more than "
+                 "the seeds scatter, so the ratios above may lean on it.")
         text += (f" On {below} of {len(known)} networks the change is smaller than the spread of λ_max between "
                  f"seeds at the same B (its coefficient of variation, {number(known['spread'].min())} to "
-                 f"{number(known['spread'].max())} %), so "
-                 f"{'the cap cannot move' if below == len(known) else f'on the other {len(known) - below} it may move'}"
-                 " the ratios above.")
-    return text + " One start vector per network (seed 0), on the first seed's weights."
+                 f"{number(known['spread'].max())} %){after}")
+    return text + (" Each network from a start vector of its own (seed 0), on the first seed's weights: a check of "
+                   "how fast the iteration settles there, not a recomputation of the table's values.")

@@ -26,6 +26,8 @@ def surfaces(chapter: Chapter, every_seed: pd.DataFrame, datasets: list[str], gr
     """Each data set's pair of surfaces (`analysis.loss_surfaces`, every seed), drawn for its first seed; then how
     fast each rises, and the large B's rise over the small B's with its interval over seeds."""
     found = analysis.loss_surfaces(chapter, every_seed, datasets, grid_points, n_eval)
+    if found.empty:
+        return
     for name, part in found.groupby("dataset", sort=False):
         part = part[part["seed"] == part["seed"].min()]
         n, points = part["n_eval"].iloc[-1], part["points"].iloc[-1]
@@ -36,8 +38,6 @@ def surfaces(chapter: Chapter, every_seed: pd.DataFrame, datasets: list[str], gr
                      part.drop(columns=["n_eval", "points"]), f"{FIGURE.get(name, 'Not in the paper:')} {name}",
                      runs=every_seed[(every_seed["dataset"] == name) & (every_seed["seed"] == part["seed"].iloc[0])
                                      & every_seed["batch_size"].isin(part["batch_size"])])
-    if found.empty:
-        return
     rise = summaries.surface_rise(found)
     book.publish(book.styled(rise, 4), "How fast each surface rises around the minimum: mean test loss over the inner "
                  "square minus the loss at the centre (larger: sharper), every seed.", rise, "Surface rise",
@@ -107,13 +107,18 @@ def rank_agreement(sharp: pd.DataFrame, every_seed: pd.DataFrame) -> None:
                                                   ("the top eigenvalue λ_max", "the Hessian trace"))))
 
 
-def power_settling(chapter: Chapter, weights: pd.DataFrame, sharp: pd.DataFrame) -> None:
-    """Whether the CNNs' capped λ_max had settled (`analysis.power_iterations`), as curves and in words."""
-    settling = analysis.power_iterations(chapter, weights)
+def power_settling(chapter: Chapter, weights: pd.DataFrame, sharp: pd.DataFrame, n_eval: int | None) -> None:
+    """Whether the CNNs' capped λ_max had settled (`analysis.power_iterations`), as curves and in words; the data
+    hold every estimate, and the sharpness table's λ_max of the same network beside."""
+    settling = analysis.power_iterations(chapter, weights, n_eval)
     if len(settling):
+        keys = ["dataset", "batch_size", "seed"]
+        data = settling.explode("estimates").rename(columns={"estimates": "estimate"}).merge(
+            sharp[[*keys, "hessian_top_eigenvalue"]].rename(columns={"hessian_top_eigenvalue": "in the table"}),
+            on=keys, how="left")
         book.publish(plots_landscape.power_iterations(settling), "Power iteration's estimate of λ_max against the "
                      "Hessian-vector products spent, for each CNN data set's pair of B (first seed, the sharpness "
-                     "measures' evaluation set and precision, one start vector); dashed: the cap of the sharpness "
-                     "table's value.", settling.drop(columns="estimates"), "Power iteration",
-                     runs=weights[weights["model"] != "mlp"])
+                     "measures' evaluation set and precision, a start vector of its own); dashed: the cap at which "
+                     "the sharpness table's λ_max stopped.", data.assign(iteration=data.groupby(keys).cumcount() + 1),
+                     "Power iteration", runs=weights.merge(settling[keys], on=keys))
     display(Markdown(findings.power_settling_text(settling, sharp)))

@@ -15,9 +15,9 @@ from .plots import drawn_by
 
 @drawn_by
 def loss_surfaces(surfaces: pd.DataFrame, title: str | None = None) -> plt.Figure:
-    """Figs 9–10: one 3-D panel per batch size of a data set's `analysis.loss_surfaces`, log₁₀ test loss over the
-    (α, β) plane, so the pair of B stands side by side; the panels share one vertical range and one colour scale,
-    so that the steeper surface looks steeper."""
+    """Figs 9–10: one 3-D panel per batch size of a data set's `analysis.loss_surfaces` (one seed's: one surface
+    per B), log₁₀ test loss over the (α, β) plane, so the pair of B stands side by side; the panels share one
+    vertical range and one colour scale, so that the steeper surface looks steeper."""
     sizes = sorted(surfaces["batch_size"].unique())
     z = np.log10(surfaces["test_loss"])
     low, high = float(z.min()), float(z.max())
