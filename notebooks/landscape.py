@@ -55,7 +55,7 @@ book.glue(**paper.quoted(), cnn_cap=analysis.CNN_SHARPNESS["iters"], power_check
 # each rises around its minimum, over every seed, is a fifth measure of sharpness beside the four of the next section.
 
 # %% tags=["hide-input"]
-pages_landscape.surfaces(chapter, every_seed, datasets, grid_points, n_eval)
+rise = pages_landscape.surfaces(chapter, every_seed, datasets, grid_points, n_eval)
 
 # %% [markdown]
 # ## Sharpness: ε-sharpness (Eq. 3), Keskar et al.'s measure, and the Hessian's top eigenvalue and trace
@@ -72,7 +72,7 @@ pages_landscape.surfaces(chapter, every_seed, datasets, grid_points, n_eval)
 # with each other.
 
 # %% tags=["hide-input"]
-sharp = pages_landscape.sharpness(chapter, every_seed, epsilon, n_eval)
+sharp = pages_landscape.sharpness(chapter, every_seed, epsilon, n_eval, rise)
 
 # %% [markdown]
 # A ratio above 1 means the large-batch solution is sharper. The paper's absolute S values depend on the
