@@ -58,7 +58,7 @@ def loss_surfaces(chapter, weights: pd.DataFrame, datasets: list[str], grid_poin
         part = weights[weights["dataset"] == name]
         if part["batch_size"].nunique() < 2:
             continue
-        for _, run in part[part["batch_size"].isin(sharpness_pair(name, part["batch_size"]))].iterrows():
+        for _, run in pair_runs(part).iterrows():
             points = surface_points(run, smoke, grid_points)
             found = measured(chapter, run, "loss_surface", points=points, n_eval=surface_eval_size(run, smoke, n_eval))
             a, b = np.meshgrid(np.linspace(-1, 1, points), np.linspace(-1, 1, points), indexing="ij")
@@ -67,6 +67,12 @@ def loss_surfaces(chapter, weights: pd.DataFrame, datasets: list[str], grid_poin
                                           "test_loss": np.ravel(found["test_loss"]), "n_eval": found["n_eval"],
                                           "points": points}))
     return pd.concat(surfaces, ignore_index=True) if surfaces else pd.DataFrame()
+
+
+def pair_runs(part: pd.DataFrame) -> pd.DataFrame:
+    """The runs of one data set's table at the pair of B the paper compares (`sharpness_pair`), every seed: what
+    the surfaces and the power-iteration check measure."""
+    return part[part["batch_size"].isin(sharpness_pair(part["dataset"].iloc[0], part["batch_size"]))]
 
 
 def _loss_surface(chapter, run: pd.Series, points: int, n_eval: int) -> dict[str, Any]:
@@ -187,7 +193,7 @@ def power_iterations(chapter, weights: pd.DataFrame, n_eval: int | None = None, 
     rows = []
     cnns = weights[(weights["model"] != "mlp") & trained(weights)]
     for name, part in cnns.groupby("dataset", sort=False):
-        for _, run in part[part["batch_size"].isin(sharpness_pair(name, part["batch_size"]))].iterrows():
+        for _, run in pair_runs(part).iterrows():
             budget, _ = sharpness_params(run, chapter.profile == "smoke", n_eval)
             cap = budget["iters"]
             found = measured(chapter, run, "power_iteration", iters=POWER_CHECK * cap, n_eval=budget["n_eval"],
