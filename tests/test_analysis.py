@@ -234,7 +234,7 @@ def test_surface_rise_is_larger_for_the_sharper_surface():
     surfaces = pd.concat([pd.DataFrame({"dataset": "synthetic-1k", "batch_size": size, "alpha": a, "beta": b,
                                         "test_loss": 0.1 + k * (a ** 2 + b ** 2)})
                           for size, k in ((32, 1.0), (512, 4.0))])
-    rise = summaries.surface_rise(surfaces.assign(seed=42)).set_index("batch_size").iloc[:, -1]
+    rise = summaries.surface_rise(surfaces.assign(seed=42)).set_index("batch_size")["surface_rise"]
     assert rise[32] == pytest.approx(np.mean([x ** 2 + y ** 2 for x in (-0.5, 0, 0.5) for y in (-0.5, 0, 0.5)]))
     assert rise[512] == pytest.approx(4 * rise[32])
 
@@ -614,6 +614,6 @@ def test_every_seed_has_its_surface_and_its_rise(monkeypatch):
     assert sorted(surfaces.groupby(["batch_size", "seed"]).size().index) == [(32, 42), (32, 43), (512, 42), (512, 43)]
     rise = summaries.surface_rise(surfaces)
     assert len(rise) == 4 and list(rise.columns[:3]) == ["dataset", "batch_size", "seed"]
-    measured = rise.rename(columns={rise.columns[-1]: "surface_rise"}).assign(outcome="trained")
+    measured = rise.assign(outcome="trained")
     [row] = summaries.sharpness_ratios(measured, ("surface_rise",)).to_dict("records")
     assert (row["B small"], row["B large"], row["seeds"]) == (32, 512, 2)

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 # The paper's figure for each data set's pair of surfaces (it draws none of CIFAR-10: `surfaces` says so).
 FIGURE = {**dict.fromkeys(SYNTHETIC, "Fig. 9"), "mnist": "Fig. 10"}
 
+# The inner square |α|, |β| ≤ this (in units of the filter-normalized directions) over which a surface's rise is
+# averaged: half the grid's range α, β ∈ [−1, 1] (the paper's Algorithm, line 3), the part nearest the minimum.
+RISE_HALF_WIDTH = 0.5
+
 
 def surfaces(chapter: Chapter, every_seed: pd.DataFrame, datasets: list[str], grid_points: int | None,
              n_eval: int | None) -> pd.DataFrame:
@@ -39,11 +43,12 @@ def surfaces(chapter: Chapter, every_seed: pd.DataFrame, datasets: list[str], gr
                      part.drop(columns=["n_eval", "points"]), f"{FIGURE.get(name, 'Not in the paper:')} {name}",
                      runs=every_seed[(every_seed["dataset"] == name) & (every_seed["seed"] == part["seed"].iloc[0])
                                      & every_seed["batch_size"].isin(part["batch_size"])])
-    rise = summaries.surface_rise(found)
-    book.publish(book.styled(rise, 4), "How fast each surface rises around the minimum: mean test loss over the inner "
+    rise = summaries.surface_rise(found, RISE_HALF_WIDTH)
+    book.publish(book.styled(rise.rename(columns={"surface_rise": f"mean rise within |α|, |β| ≤ {RISE_HALF_WIDTH:g}"}),
+                             4), "How fast each surface rises around the minimum: mean test loss over the inner "
                  "square minus the loss at the centre (larger: sharper), every seed.", rise, "Surface rise",
                  runs=every_seed)
-    measured = rise.rename(columns={rise.columns[-1]: "surface_rise"}).merge(
+    measured = rise.merge(
         every_seed[["dataset", "batch_size", "seed", "outcome"]], on=["dataset", "batch_size", "seed"])
     ratios = summaries.sharpness_ratios(measured, ("surface_rise",)).assign(metric="surface rise")
     book.publish(book.styled(ratios.drop(columns="metric")), "The surface rise of the large B over B = 32, as the "

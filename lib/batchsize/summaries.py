@@ -21,13 +21,13 @@ if TYPE_CHECKING:
 
 def surface_rise(surfaces: pd.DataFrame, half_width: float = 0.5) -> pd.DataFrame:
     """How fast each surface of `analysis.loss_surfaces` rises around its minimum: the mean test loss over the square
-    |α|, |β| ≤ `half_width` minus the loss at the centre; one number per surface (per seed), larger for a sharper
-    one."""
+    |α|, |β| ≤ `half_width` minus the loss at the centre; one number per surface (per seed, column `surface_rise`,
+    the name `sharpness_ratios` takes as a measure), larger for a sharper one."""
     keys = ["dataset", "batch_size", "seed"]
     centre = surfaces[(surfaces["alpha"] == 0) & (surfaces["beta"] == 0)].set_index(keys)
     inner = surfaces[(surfaces["alpha"].abs() <= half_width) & (surfaces["beta"].abs() <= half_width)]
     return registry_sorted((inner.groupby(keys)["test_loss"].mean() - centre["test_loss"]).rename(
-        f"mean rise within |α|, |β| ≤ {half_width:g}").reset_index())
+        "surface_rise").reset_index())
 
 
 # The two B a sharpness ratio and a pair of loss surfaces compare, by section: the paper's (Figs 9–10); CIFAR-10,
