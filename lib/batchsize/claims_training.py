@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import paper
+from . import paper, paper_tables
 from .datasets import IN_PAPER
-from .paper_tables import ACC_PARTLY_TOL, ACC_TOL, on_paper_runs
+from .paper_tables import on_paper_runs
 from .rulebook import COMPARABLE, INTERVAL, PP, TABLE_TOLERANCE, Claim, Outcome, brief, datasets_in, on_every, runs_of
 from .stats import (
     NOT_REPRODUCED,
@@ -17,8 +17,6 @@ from .stats import (
     NotTestable,
     difference,
     effect_graded,
-    estimate,
-    graded,
     parts_verdict,
 )
 from .style import counted, number
@@ -248,19 +246,16 @@ CLAIMS.append(
 
 def _table_v(tables: dict, profile: str) -> Outcome:
     runs = runs_of(tables, "lr-scaling")
-    theirs = paper.table("V")
-    verdicts, texts, means = [], [], []
-    for _, row in theirs.iterrows():
-        part = runs[(runs["batch_size"] == row["B"]) & (runs["lr_rule"] == row["lr_rule"])]
-        if part.empty:
-            continue
-        ours = estimate(part["test_acc"])
-        verdicts.append(graded(ours, row["test_acc"], ACC_TOL, ACC_PARTLY_TOL))
-        texts.append(f"B = {row['B']} {row['lr_rule']}: {ours.text('%')}")
-        means.append(ours.mean)
-    if not verdicts:
+    table = paper_tables.table_v(runs, profile)
+    rows = table[table["paper test_acc"].notna() & table["seeds"].notna()]
+    if rows.empty:
         raise NotTestable("no row of Table V in our runs")
-    return Outcome("; ".join(texts), on_paper_runs(parts_verdict(verdicts), runs), brief(means, "%"))
+    texts = [f"B = {r.batch_size} {r.lr_rule}: " + Estimate(r["test_acc"], r["test_acc CI low"], r["test_acc CI high"],
+                                                              int(r["seeds"] - r["at chance"])).text("%")
+             + (f" ({r['at chance']:.0f} of {r['seeds']:.0f} runs at chance)" if r["at chance"] else "")
+             for _, r in rows.iterrows()]
+    return Outcome("; ".join(texts), on_paper_runs(parts_verdict(list(rows["verdict (test acc)"])), runs),
+                   brief(rows["test_acc"], "%"))
 
 
 CLAIMS.append(

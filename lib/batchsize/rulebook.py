@@ -42,8 +42,9 @@ COMPARABLE = ("all of the interval on the paper's side of 0 and overlapping ½×
               "holding both 0 and ½× to 2× of it: not resolved")
 TABLE_TOLERANCE = (f"per B: {INTERVAL} within {ACC_TOL:g} pp of the paper's, or half the paper's own spread across "
                    f"B where that is smaller (reproduced); within {ACC_PARTLY_TOL:g} pp or the whole spread (partly); "
-                   "the table: every B reproduced: reproduced; most, or none not reproduced: partly (paper-profile "
-                   "runs only)")
+                   "wider, holding the paper's value (not resolved); a cell with runs at chance at best partly, one "
+                   "where most are not reproduced; the table: every B reproduced: reproduced; most, or none not "
+                   "reproduced: partly (paper-profile runs only)")
 
 
 @dataclass(frozen=True)

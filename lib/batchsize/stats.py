@@ -32,10 +32,11 @@ SCALE = {
             "several parts, most parts reproduced, or none not reproduced and some at least partly (a claim about "
             "every data set holds only if every data set does)",
     UNRESOLVED: "for an effect, our interval holds both no effect and one of the paper's size (it contains the null "
-                "and overlaps ½× to 2× the paper's): our seeds cannot tell the two apart, and more would decide "
-                "it; for a claim of several parts, every part not resolved",
-    NOT_REPRODUCED: "otherwise: the opposite direction, an effect far from the paper's, or a value outside the "
-                    "wider tolerance",
+                "and overlaps ½× to 2× the paper's); for a value, our interval holds the paper's value but reaches "
+                "beyond the wider tolerance: either way our seeds cannot tell, and more would decide it; for a "
+                "claim of several parts, no part reproduced, partly or not reproduced, and some not resolved",
+    NOT_REPRODUCED: "otherwise: the opposite direction, an effect far from the paper's, or a value whose interval "
+                    "excludes the paper's and reaches beyond the wider tolerance",
     NOT_TESTABLE: "our runs or this hardware cannot answer the claim (the row says why)",
 }
 
@@ -121,12 +122,18 @@ def ratio(a, b) -> Estimate:
 def graded(ours: Estimate, target: float | tuple[float, float], tol: float, partly_tol: float) -> str:
     """Our interval against the paper's value (or range), as an equivalence test: reproduced when the *whole*
     interval lies within `tol` of it (close, and measured precisely enough to say so; one seed never is), partly
-    when the whole interval lies within `partly_tol`, not reproduced otherwise: far, or too wide to tell (an
-    interval of 80 pp that holds the paper's value says nothing of it). So a wide interval never passes, not even
-    in part, by merely touching the paper's value."""
+    when the whole interval lies within `partly_tol`; beyond that, not resolved when the interval still holds the
+    paper's value (too wide to tell: an interval of 80 pp that holds it says nothing of it, for or against), not
+    reproduced when it excludes it. So a wide interval never passes, not even in part, by merely touching the
+    paper's value, nor fails as if it had measured a different one."""
     low, high = (target, target) if np.isscalar(target) else target
     farthest = max(ours.high - high, low - ours.low, 0.0)
-    return REPRODUCED if farthest <= tol and ours.n >= 2 else PARTLY if farthest <= partly_tol else NOT_REPRODUCED
+    if farthest <= tol and ours.n >= 2:
+        return REPRODUCED
+    if farthest <= partly_tol:
+        return PARTLY
+    holds = ours.n >= 2 and ours.low <= high and ours.high >= low
+    return UNRESOLVED if holds else NOT_REPRODUCED
 
 
 def comparable(ours: Estimate, effect: float | tuple[float, float]) -> bool:
@@ -168,15 +175,18 @@ def direction_graded(ours: Estimate, null: float = 0.0) -> str:
 
 def parts_verdict(verdicts: Sequence[str]) -> str:
     """`SCALE` for a claim of several parts (data sets, table rows): reproduced when every part is; partly when
-    most parts are reproduced, or none is not reproduced and some are at least partly; not resolved when every
+    most parts are reproduced, or none is not reproduced and some are at least partly; not resolved when none is
+    reproduced, partly or not reproduced and some are not resolved (the rest not testable); not testable when every
     part is; not reproduced otherwise."""
     n = len(verdicts)
     held = verdicts.count(REPRODUCED)
     if held == n:
         return REPRODUCED
-    if verdicts.count(UNRESOLVED) == n:
-        return UNRESOLVED
-    return PARTLY if held > n / 2 or NOT_REPRODUCED not in verdicts else NOT_REPRODUCED
+    if NOT_REPRODUCED not in verdicts:
+        if REPRODUCED in verdicts or PARTLY in verdicts:
+            return PARTLY
+        return UNRESOLVED if UNRESOLVED in verdicts else NOT_TESTABLE
+    return PARTLY if held > n / 2 else NOT_REPRODUCED
 
 
 def pearson_log_b_gap(table: pd.DataFrame) -> dict[str, float]:
