@@ -75,6 +75,11 @@ pages_report.every_claim(judged)
 # data set alone are judged here on its paper-scale runs finished so far, by the same rules, except that while
 # some batch size has a single seed (a point, with no interval) a verdict is at best *partly*. A verdict may
 # change as seeds arrive; once a data set's paper runs are all in, the table above judges its claims.
+#
+# A claim whose rule reads a section as far as its runs are stored (MNIST at its largest B: every seed of the paper's
+# recipe there) is judged in the table above on those runs; while runs of that section are pending, its verdict is
+# provisional too: marked so there (ours says how many of the section's runs are stored) and listed here. Last, what
+# else is pending: sections the report reads with no provisional verdict, and paper-scale runs no claim reads.
 
 # %% tags=["hide-input"]
 pages_report.provisional(judged)

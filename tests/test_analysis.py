@@ -454,6 +454,36 @@ def test_largest_batch_runs_reads_every_finished_seed_of_the_recipe_and_no_varia
     assert report_inputs.largest_batch_runs(Chapter()).empty
 
 
+def test_pending_counts_what_the_report_reads_of_a_sweep_still_under_way(monkeypatch):
+    """Of `mnist-largest-batch` the report reads the recipe's seeds: pending while one of them is not stored (the
+    changes of one ingredient alone do not make it so), in words with the section's runs. Under `auto`, a section
+    of the chapter with paper runs not all stored is pending, per data set; with every run stored, nothing is."""
+    class Store:
+        def __init__(self, holds):
+            self.has = holds
+
+    class Chapter:
+        per_dataset, profile, sections = False, "paper", ["mnist", "cifar10"]
+
+        def __init__(self, holds):
+            self.store = Store(holds)
+
+    found = report_inputs.pending(Chapter(lambda c: c.seed < 45))  # seeds 42–44, with their ingredient changes
+    assert found.to_dict("records") == [{
+        "section": "mnist-largest-batch", "dataset": "mnist", "stored": 3, "planned": 8,
+        "said": "12 of the 17 runs of mnist-largest-batch are stored, 3 of the 8 seeds of the paper's recipe at "
+                "B = 1024"}]
+    recipe_only = lambda c: c.lr_rule == "linear" and c.warmup_epochs == 5  # every seed of the recipe, no change
+    assert report_inputs.pending(Chapter(recipe_only)).empty
+    assert report_inputs.pending(Chapter(lambda c: True)).empty
+    Chapter.per_dataset = True  # `auto`: the paper store, for the chapter's sections too
+    monkeypatch.setattr(report_inputs, "default_store", lambda profile: Store(lambda c: c.dataset == "mnist"
+                                                                               or c.seed == 42))
+    found = report_inputs.pending(Chapter(lambda c: False))  # a store given by hand is not read under `auto`
+    assert found[["section", "dataset", "stored", "planned"]].values.tolist() == [["cifar10", "cifar10", 9, 27]]
+    assert found["said"].tolist() == ["9 of the 27 runs of cifar10 are stored"]
+
+
 def test_protocol_table_sets_algorithm_2_beside_the_measured_best_b():
     rows = [{"dataset": "synthetic-1k", "train_size": 800, "base_lr": 1e-3, "base_batch": 32, "batch_size": b,
              "seed": seed, "test_acc": acc + shift, "train_acc": acc + gap, "gap": gap, "median_epoch_time": 1.0,

@@ -129,6 +129,24 @@ def test_the_findings_say_what_held_what_did_not_and_why_some_could_not_be_teste
     assert not BANNED.search(text), BANNED.search(text)
 
 
+def test_a_verdict_marked_on_a_pending_section_is_shown_provisional_but_not_as_judged_on_runs_so_far():
+    """`report.with_pending`'s rows join `evaluate_so_far`'s among the provisional verdicts: the overview marks
+    both, but only the re-judged ones are "judged provisionally on the runs finished so far" (the marked one is
+    tested in the full table, its counts in its own text)."""
+    verdicts = verdicts_of({"table-iv": V.NOT_TESTABLE})
+    so_far = verdicts[verdicts["claim"] == "table-iv"].assign(verdict=V.PARTLY, section="cifar10", runs=10,
+                                                              **{"fewest seeds": 1})
+    marked = verdicts[verdicts["claim"] == "mnist-largest-batch"].assign(section="mnist-largest-batch")
+    provisional = pd.concat([so_far, marked], ignore_index=True)  # runs and seeds: missing on the marked row
+    text = html.unescape(re.sub(r"<[^>]+>", "", overview.findings(verdicts, provisional, "")))
+    assert "provisionally on the 10 full-scale runs finished so far (a single seed at some B): CIFAR-10 test " \
+           "accuracies at each B (Table IV): partly." in text
+    assert "MNIST trains at its largest B with the paper's recipe (Table III's last row): not reproduced" not in text
+    assert overview.overview(verdicts, provisional).count("provisionally") == 2
+    table = overview.verdict_table(provisional).data
+    assert table.count("full-scale") == 1 and "on 10 full-scale CIFAR-10 runs, the fewest seeds at any B: 1" in table
+
+
 def test_the_overview_has_one_line_per_claim_linked_to_its_evidence_with_its_verdict_on_its_colour():
     verdicts = verdicts_of({"pearson": V.PARTLY, "cifar-collapse": V.NOT_TESTABLE})
     provisional = verdicts[verdicts["claim"] == "cifar-collapse"].assign(verdict=V.REPRODUCED)

@@ -512,6 +512,74 @@ def test_a_data_sets_own_claims_are_judged_on_its_paper_runs_finished_so_far():
     assert report.evaluate_so_far({"cifar10": collapse.iloc[:0]}, {}).empty
 
 
+PENDING = ["section", "dataset", "stored", "planned", "said"]  # `report_inputs.pending`'s columns
+LARGEST = {"section": "mnist-largest-batch", "dataset": "mnist", "stored": 3, "planned": 8,
+           "said": "3 of the 17 runs of mnist-largest-batch are stored, 3 of the 8 seeds of the paper's recipe at "
+                   "B = 1024"}
+
+
+def test_a_verdict_on_a_section_with_runs_pending_is_marked_provisional_with_its_counts():
+    """The largest-batch claim reads every seed of the recipe stored so far: while some are pending its verdict is
+    provisional, in the full table (ours, brief) and among the provisional verdicts; with none pending, final. A
+    section pending that it does not read (CIFAR-10's, whose claims `evaluate_so_far` re-judges) marks nothing."""
+    ids = {c.id for c in report.claims()}
+    assert all(set(own) <= ids for own in report.SECTION_CLAIMS.values())
+    verdicts = pd.DataFrame({"claim": ["table-iii", "mnist-largest-batch"], "verdict": stats.NOT_REPRODUCED,
+                             "ours": ["Table III far off", "2 of 3 runs failed (…)"],
+                             "brief": ["", "2 of 3 runs failed"]})
+    marked, read = report.with_pending(verdicts, pd.DataFrame([LARGEST], columns=PENDING))
+    assert marked.loc[1, "ours"] == f"2 of 3 runs failed (…); provisional: {LARGEST['said']}"
+    assert marked.loc[1, "brief"] == "2 of 3 runs failed; provisional"
+    assert marked.loc[0].equals(verdicts.loc[0]) and marked["verdict"].equals(verdicts["verdict"])
+    assert read[["claim", "section", "verdict"]].values.tolist() == [
+        ["mnist-largest-batch", "mnist-largest-batch", stats.NOT_REPRODUCED]]
+    assert read.loc[0, "ours"] == marked.loc[1, "ours"]
+    other = {**LARGEST, "section": "cifar10", "dataset": "cifar10", "stored": 9, "planned": 27}
+    for pending in ([], [other]):
+        final, read = report.with_pending(verdicts, pd.DataFrame(pending, columns=PENDING))
+        assert final.equals(verdicts) and read.empty
+
+
+def test_the_report_says_nothing_is_pending_only_where_nothing_it_reads_is(monkeypatch):
+    """The provisional section: the marked verdicts in a table, and the sentence "no provisional verdicts" only
+    where no section the report reads has runs pending; paper-scale runs no claim reads are named either way."""
+    from batchsize import pages_report
+
+    shown = []
+    monkeypatch.setattr(pages_report, "display", lambda what: shown.append(what.data))
+    monkeypatch.setattr(pages_report.book, "publish", lambda what, caption, data, name, runs: shown.append(
+        (name, list(data["claim"]), len(runs))))
+    unread = {"cifar10-lr": (15, 36)}
+    monkeypatch.setattr(pages_report, "section_configs", lambda profile, section: section)  # counted by name here
+    monkeypatch.setattr(pages_report, "stored_counts", lambda section, store: {"d": unread.get(section, (1, 1))})
+    claim = next(c for c in report.claims() if c.id == "mnist-largest-batch")
+    verdicts = pd.DataFrame([{"claim": claim.id, "where": claim.where, "statement": claim.text, "paper":
+                              claim.paper_value, "ours": "2 of 3", "verdict": stats.NOT_REPRODUCED, "brief": "",
+                              "tolerance": claim.tolerance, "chapter": claim.chapter, "evidence": claim.section}])
+    runs = pd.DataFrame({"key": ["a", "b", "c"]})
+
+    def judged(pending: list[dict]) -> report.Judgement:
+        table = pd.DataFrame(pending, columns=PENDING)
+        final, read = report.with_pending(verdicts, table)
+        return report.Judgement({"mnist-largest-batch": runs}, final, {s: pd.DataFrame() for s in report.SECTIONS},
+                                read, table)
+
+    pages_report.provisional(judged([LARGEST]))
+    assert shown[0] == ("Provisional verdicts", ["mnist-largest-batch"], 3)
+    assert shown[1] == "Paper-scale runs still pending that no claim reads (stored of planned): cifar10-lr (15 of 36)."
+    shown.clear()
+    pages_report.provisional(judged([]))
+    assert shown == ["No section the report reads has runs pending: no provisional verdicts. Paper-scale runs still "
+                     "pending that no claim reads (stored of planned): cifar10-lr (15 of 36)."]
+    shown.clear()
+    unread.clear()
+    quick = {**LARGEST, "section": "synthetic", "dataset": "synthetic-1k", "said": "0 of the 40 runs of synthetic "
+             "(synthetic-1k) are stored"}  # a section that renders the quick profile, no claim of its own re-judged
+    pages_report.provisional(judged([quick]))
+    assert shown == ["Pending, with no provisional verdict (the full table judges these sections' claims on the "
+                     "reduced scale): 0 of the 40 runs of synthetic (synthetic-1k) are stored."]
+
+
 def gaps(noise: float, slope: float = 1.0, seeds: int = 10) -> pd.DataFrame:
     """Runs at B = 2 … 512 whose Δ is `slope` × log₂ B plus seeded normal noise of that size."""
     rng = np.random.default_rng(0)

@@ -147,3 +147,15 @@ def test_mnist_at_its_largest_batch_counts_failures_on_eight_seeds_and_changes_o
             changed = {k for k, v in config.to_dict().items() if recipe[config.seed].to_dict()[k] != v}
             assert changed in ({"lr_rule"}, {"warmup_epochs"}), changed
     assert len(configs) == 8 + 3 * 3
+
+
+def test_stored_counts_say_per_data_set_how_many_runs_a_store_holds_of_how_many():
+    from batchsize.sweep import stored_counts
+
+    class Store:  # holds seed 42 of every run
+        def has(self, config):
+            return config.seed == 42
+
+    configs = section_configs("paper", "cifar10") + section_configs("paper", "mnist-largest-batch")
+    assert stored_counts(configs, Store()) == {"cifar10": (9, 27), "mnist": (4, 17)}  # B × 3 seeds; 4 runs of 42
+    assert stored_counts([], Store()) == {}

@@ -199,11 +199,12 @@ def findings(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str,
         for _, row in untested.iterrows():
             reasons.setdefault(why_not_testable(row), []).append(_lower(HEADLINES[row["claim"]]))
         text = "; ".join(f"{', '.join(h)} ({html.escape(why, quote=False)})" for why, h in reasons.items())
-        if not provisional.empty:
-            judged = "; ".join(f"{_lower(HEADLINES[r['claim']])}: {r['verdict']}" for _, r in provisional.iterrows())
-            fewest = int(provisional["fewest seeds"].min())
+        so_far = provisional[provisional["runs"].notna()] if "runs" in provisional else provisional.iloc[:0]
+        if not so_far.empty:  # the re-judged claims (`report.evaluate_so_far`), not those marked on a pending section
+            judged = "; ".join(f"{_lower(HEADLINES[r['claim']])}: {r['verdict']}" for _, r in so_far.iterrows())
+            fewest = int(so_far["fewest seeds"].min())
             seeds = "a single seed at some B" if fewest < 2 else f"at least {fewest} seeds at every B"
-            runs = int(provisional.groupby("section")["runs"].first().sum())
+            runs = int(so_far.groupby("section")["runs"].first().sum())
             text += f". Judged provisionally on the {runs} full-scale runs finished so far ({seeds}): {judged}"
         said.append(f"<p><b>Not tested here</b> ({counts[NOT_TESTABLE]}): {text}.</p>")
     return "\n".join(said)
@@ -249,8 +250,8 @@ def verdict_table(verdicts: pd.DataFrame, base: str = "") -> HTML:
 
     rows = []
     for _, row in verdicts.iterrows():
-        extra = (f"<br><small>on {row['runs']} full-scale {DATASET_NAMES[row['section']]} runs, the fewest seeds at "
-                 f"any B: {row['fewest seeds']}</small>" if "section" in row else "")
+        extra = (f"<br><small>on {int(row['runs'])} full-scale {DATASET_NAMES[row['section']]} runs, the fewest seeds "
+                 f"at any B: {int(row['fewest seeds'])}</small>" if pd.notna(row.get("runs")) else "")  # so far
         rows.append(
             f'<tr><td class="bs-verdict" style="background-color: {COLOURS[row["verdict"]]}">'
             f'{html.escape(row["verdict"])}</td>'

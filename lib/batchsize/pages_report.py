@@ -9,6 +9,9 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from . import book, captions, changes, overview, paper, report
+from .plan import SECTIONS, section_configs
+from .store import default_store
+from .sweep import stored_counts
 
 
 def findings(judged: report.Judgement) -> HTML:
@@ -36,15 +39,42 @@ def every_claim(judged: report.Judgement) -> None:
 
 
 def provisional(judged: report.Judgement) -> None:
-    """The claims on one data set alone, judged on its paper-scale runs finished so far (`report.evaluate_so_far`)."""
-    found = judged.provisional
-    if found.empty:
-        display(Markdown("No data set of this build has paper-scale runs pending: no provisional verdicts."))
-        return
-    book.publish(overview.verdict_table(found), "The claims on one data set alone, judged on its paper-profile runs "
-                 "finished so far (under ours: how many runs, and the fewest seeds of any B: what each verdict stands "
-                 "on).", found, "Provisional verdicts",
-                 runs=pd.concat([judged.so_far[s] for s in found["section"].unique()]))
+    """The provisional verdicts (`report.Judgement.provisional`): the claims on one data set alone judged on its
+    paper-scale runs finished so far (`report.evaluate_so_far`), and the claims that read a section whose runs are
+    still pending (`report.with_pending`); then what else is pending, read by the report or not, so that "nothing
+    pending" is said only where it holds."""
+    found, pending = judged.provisional, judged.pending
+    if not found.empty:
+        book.publish(overview.verdict_table(found), "The claims on one data set alone, judged on its paper-profile "
+                     "runs finished so far (under ours: how many runs, and the fewest seeds of any B), and the claims "
+                     "that read a section whose runs are still being trained, as the full table judges them (ours "
+                     "says how many of its runs are stored): what each verdict stands on. Each may change as runs "
+                     "arrive.", found, "Provisional verdicts",
+                     runs=pd.concat([judged.so_far[s] if s in judged.so_far else judged.tables[s]
+                                     for s in found["section"].unique()]))
+    rest = pending[~pending["section"].isin(found["section"] if not found.empty else [])]
+    said = []
+    if pending.empty:
+        said.append("No section the report reads has runs pending: no provisional verdicts.")
+    elif not rest.empty:
+        said.append("Pending, with no provisional verdict (the full table judges these sections' claims on the "
+                    f"reduced scale): {'; '.join(rest['said'])}.")
+    if unread := _unread_pending(judged):
+        said.append(f"Paper-scale runs still pending that no claim reads (stored of planned): {', '.join(unread)}.")
+    if said:
+        display(Markdown(" ".join(said)))
+
+
+def _unread_pending(judged: report.Judgement) -> list[str]:
+    """'section (stored of planned)' for each paper-scale section no claim reads whose runs are not all stored."""
+    read = {*judged.so_far, *report.SECTION_CLAIMS, "weights"}  # the chapter's sections; weights: their runs
+    found = []
+    for section in (s for s in SECTIONS if s not in read):
+        counts = stored_counts(section_configs("paper", section), default_store("paper")).values()
+        held, planned = (sum(c[i] for c in counts) for i in (0, 1))
+        if held < planned:
+            found.append(f"{section} ({held} of {planned})")
+    return found
 
 
 def what_changed(judged: report.Judgement) -> None:

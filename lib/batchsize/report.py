@@ -5,7 +5,9 @@ each row beside its rule, on the estimates and the one verdict scale of `stats` 
 accuracy, a table cell) are compared only against runs with the paper's setup (the `paper` profile, read from the
 runs' provenance); trends, ratios, slopes and correlations on every profile. A claim is "not testable" only when its
 rule raises `NotTestable` (our runs cannot answer it: a batch size or a section we did not run); any other error is
-a bug and fails the build. The rules read the tables of `report_inputs.report_tables`.
+a bug and fails the build. The rules read the tables of `report_inputs.report_tables`. A verdict on a sweep still
+under way is provisional: re-judged on a data set's paper runs so far (`evaluate_so_far`), or marked where its rule
+reads a section whose runs are pending (`with_pending`).
 """
 
 from __future__ import annotations
@@ -74,17 +76,40 @@ def evaluate_so_far(so_far: dict[str, pd.DataFrame], tables: dict[str, pd.DataFr
     return pd.concat(verdicts, ignore_index=True) if verdicts else pd.DataFrame()
 
 
+# The claims whose rule reads a section as far as its runs are stored (`report_inputs.report_runs`), whatever the
+# other sections render: while runs of it are pending (`report_inputs.pending`), their verdicts are provisional.
+SECTION_CLAIMS = {report_inputs.LARGEST_BATCH: ("mnist-largest-batch",)}
+
+
+def with_pending(verdicts: pd.DataFrame, pending: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`verdicts` with each claim of `SECTION_CLAIMS` whose section has runs pending marked provisional (its `ours`
+    says how many of the runs are stored, its `brief` that it is provisional), and those rows alone with the
+    section they read (`section`): a verdict on part of a sweep is never shown as final."""
+    said = pending.groupby("section", sort=False)["said"].agg("; ".join)
+    reads = {claim: section for section, ids in SECTION_CLAIMS.items() if section in said.index for claim in ids}
+    hit = verdicts["claim"].isin(list(reads))
+    if not hit.any():
+        return verdicts, pd.DataFrame()
+    marked = verdicts.copy()
+    section = marked.loc[hit, "claim"].map(reads)
+    marked.loc[hit, "ours"] += "; provisional: " + section.map(said)
+    marked.loc[hit, "brief"] = marked.loc[hit, "brief"].map(lambda b: f"{b}; provisional" if b else "provisional")
+    return marked, marked[hit].assign(section=section).reset_index(drop=True)
+
+
 SECTIONS = [*PAPER_SECTIONS, "lr-scaling", "dataset-size"]  # the sections whose runs the claims judge
 
 
 @dataclass
 class Judgement:
     """What the report judged: the rules' inputs (`report_inputs.report_tables`), the verdicts, the paper-scale runs so
-    far per section and the provisional verdicts on them."""
+    far per section, the provisional verdicts (on those runs, and of the claims that read a section still pending)
+    and what the report reads that is pending (`report_inputs.pending`)."""
     tables: dict[str, pd.DataFrame]
     verdicts: pd.DataFrame
     so_far: dict[str, pd.DataFrame]
     provisional: pd.DataFrame
+    pending: pd.DataFrame
 
 
 def judge(chapter) -> Judgement:
@@ -92,7 +117,11 @@ def judge(chapter) -> Judgement:
     `batchsize verdicts` logs (one road, so the two cannot differ)."""
     tables = report_inputs.report_tables(chapter)
     so_far = {s: chapter.paper_so_far(s) for s in chapter.sections}
-    return Judgement(tables, evaluate(claims(), tables, chapter.profile), so_far, evaluate_so_far(so_far, tables))
+    pending = report_inputs.pending(chapter)
+    verdicts, read = with_pending(evaluate(claims(), tables, chapter.profile), pending)
+    found = [f for f in (evaluate_so_far(so_far, tables), read) if not f.empty]
+    provisional = pd.concat(found, ignore_index=True) if found else pd.DataFrame()
+    return Judgement(tables, verdicts, so_far, provisional, pending)
 
 
 def _tables_of_runs() -> pd.DataFrame:

@@ -1,17 +1,19 @@
 """The inputs of the claims' rules (`report_tables`) and the runs behind them (`report_runs`), built through the
 same drivers and caches (`analysis`, `summaries`) as the chapters that show them, so that a claim and its chapter
-cannot disagree (`tests/test_evidence.py` holds them to the same runs); and `largest_batch_runs`, every seed of the
-paper's recipe at MNIST's largest B, which a chapter and a claim both count."""
+cannot disagree (`tests/test_evidence.py` holds them to the same runs); `largest_batch_runs`, every seed of the
+paper's recipe at MNIST's largest B, which a chapter and a claim both count; and `pending`, what of that the
+sweeps have yet to store."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from . import analysis, summaries
+from .config import RunConfig
 from .datasets import PAPER_SECTIONS, SYNTHETIC
 from .plan import get_profile, section_configs
-from .store import default_store
-from .sweep import run_sweep
+from .store import RunStore, default_store
+from .sweep import run_sweep, stored_counts
 from .timing import cnn_speed
 
 # The data sets whose gradient variance the report judges (the noise chapter's default): CIFAR-10's CNN is left out,
@@ -21,6 +23,16 @@ VARIANCE_DATASETS = (*SYNTHETIC, "mnist")
 LARGEST_BATCH = "mnist-largest-batch"  # the sweep section of further seeds of the paper's recipe at MNIST's largest B
 
 
+def _largest_batch_read(chapter) -> tuple[str, RunStore, list[RunConfig], set[str]]:
+    """Where `largest_batch_runs` reads: the profile and store (under `auto` the paper's: the recipe is the
+    paper's; a profile or store given by hand, its own), the section's configs, and the keys of the recipe's."""
+    profile, store = ("paper", default_store("paper")) if chapter.per_dataset else (chapter.profile, chapter.store)
+    recipe = get_profile(profile)
+    configs = section_configs(profile, LARGEST_BATCH)
+    return profile, store, configs, {c.key() for c in configs
+                                     if c.key() == recipe.config(c.dataset, c.batch_size, c.seed).key()}
+
+
 def largest_batch_runs(chapter, recipe_only: bool = True) -> pd.DataFrame:
     """Every run of the paper's recipe (linear rule, its warm-up) at MNIST's largest B that the store holds, the
     `mnist` section's seeds and the further seeds of the `mnist-largest-batch` section (42–49 at paper scale), as
@@ -28,15 +40,38 @@ def largest_batch_runs(chapter, recipe_only: bool = True) -> pd.DataFrame:
     that change one ingredient of it (LR rule, warm-up), marked by the column `recipe`. Under `auto` the paper
     store (the recipe is the paper's); a profile or store given by hand reads its own. Read, never trained (empty
     where none is finished)."""
-    profile, store = ("paper", default_store("paper")) if chapter.per_dataset else (chapter.profile, chapter.store)
-    recipe = get_profile(profile)
-    finished = {c.key(): c for c in section_configs(profile, LARGEST_BATCH) if store.has(c)}
-    recipes = {k for k, c in finished.items() if k == recipe.config(c.dataset, c.batch_size, c.seed).key()}
-    chosen = [c for k, c in finished.items() if k in recipes or not recipe_only]
+    profile, store, configs, recipes = _largest_batch_read(chapter)
+    chosen = [c for c in configs if store.has(c) and (c.key() in recipes or not recipe_only)]
     if not chosen:
         return pd.DataFrame()
     runs = run_sweep(chosen, store, profile, progress=False)
     return runs.assign(section=LARGEST_BATCH, recipe=runs["key"].isin(recipes))
+
+
+def pending(chapter) -> pd.DataFrame:
+    """What the report reads of a sweep still under way, one row per section and data set whose runs are planned
+    and not all stored (`sweep.stored_counts`, as the deviations page counts them): `stored` of `planned` and
+    `said`, the same in words. Under `auto` a data set of the chapter's sections renders the quick profile until its
+    paper runs are all in, so its paper runs count (a profile given by hand trains what its store lacks); of
+    `mnist-largest-batch` the report reads the recipe's runs as far as they are stored, so those count, at the
+    scale they are read. Empty where nothing the report reads is pending."""
+    rows = []
+    if chapter.per_dataset:
+        for section in chapter.sections:
+            for dataset, (held, planned) in stored_counts(section_configs("paper", section),
+                                                          default_store("paper")).items():
+                named = section if dataset == section else f"{section} ({dataset})"
+                rows.append({"section": section, "dataset": dataset, "stored": held, "planned": planned,
+                             "said": f"{held} of the {planned} runs of {named} are stored"})
+    _, store, configs, recipes = _largest_batch_read(chapter)
+    (held, planned), = stored_counts(configs, store).values()  # MNIST's alone
+    (seeds, recipe), = stored_counts([c for c in configs if c.key() in recipes], store).values()  # a seed each
+    largest = max(c.batch_size for c in configs)
+    rows.append({"section": LARGEST_BATCH, "dataset": "mnist", "stored": seeds, "planned": recipe,
+                 "said": f"{held} of the {planned} runs of {LARGEST_BATCH} are stored, {seeds} of the {recipe} seeds "
+                         f"of the paper's recipe at B = {largest}"})
+    table = pd.DataFrame(rows, columns=["section", "dataset", "stored", "planned", "said"])
+    return table[table["stored"] < table["planned"]].reset_index(drop=True)
 
 
 def report_runs(chapter) -> dict[str, pd.DataFrame]:

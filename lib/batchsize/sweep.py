@@ -279,3 +279,14 @@ def run_profile(profile: str, sections: Iterable[str] | None = None, seeds: int 
               for s, configs in planned.items()]
     return pd.concat(tables, ignore_index=True)
 
+
+
+def stored_counts(configs: Iterable[RunConfig], store: RunStore) -> dict[str, tuple[int, int]]:
+    """Per data set of `configs`, in their order: how many of its runs `store` holds, and how many there are. A
+    paper-scale sweep spans sessions: whatever reads a part of it says how far it has come (the deviations page's
+    "stored" column, the report's provisional verdicts)."""
+    counts: dict[str, tuple[int, int]] = {}
+    for config in configs:
+        held, planned = counts.get(config.dataset, (0, 0))
+        counts[config.dataset] = (held + int(store.has(config)), planned + 1)
+    return counts
