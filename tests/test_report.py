@@ -869,20 +869,35 @@ def sized_runs(drop_from: dict[int, int]) -> pd.DataFrame:
                       for n, d in drop_from.items() for b in (8, 16, 32, 64, 128, 256, 512)], ignore_index=True)
 
 
-def test_critical_exponent_and_a_missing_b_star_is_evidence_against():
+def test_critical_exponent_fits_the_sizes_with_a_b_star_and_treats_the_others_as_censored():
+    """A size where no B falls 1 pp below the peak has B* beyond its largest B: censored, not evidence against the
+    law. Fewer than two sizes with a B*: not testable; more: fitted over those, the others named with their bound."""
     sqrt_law = sized_runs({400: 32, 1600: 64, 6400: 128, 25600: 256})  # B* doubles as N quadruples: a = 0.5
     ours, verdict_ = verdict("critical-exponent", critical_runs=sqrt_law)
-    assert verdict_ == stats.REPRODUCED and "a = 0.50" in ours
+    assert verdict_ == stats.REPRODUCED and "a = 0.50" in ours and "censored" not in ours
     assert brief("critical-exponent", critical_runs=sqrt_law) == "a = 0.50"
     steep = sized_runs({400: 16, 2000: 64, 10000: 256})  # a = 0.86: beyond 0.25 of 0.5, within 2× of it
     ours, verdict_ = verdict("critical-exponent", critical_runs=steep)
     assert verdict_ == stats.PARTLY and "a = 0.86" in ours
     flat = critical_runs({"synthetic-1k": 64, "synthetic-10k": 64, "synthetic-50k": 64})
     assert verdict("critical-exponent", critical_runs=flat)[1] == stats.NOT_REPRODUCED
-    never = critical_runs({"synthetic-1k": 64})
+    never = critical_runs({})  # no B* anywhere: B* > 512 at every N says nothing of the exponent
     ours, verdict_ = verdict("critical-exponent", critical_runs=never)
-    assert verdict_ == stats.NOT_REPRODUCED and "no B falls" in ours
-    assert brief("critical-exponent", critical_runs=never) == "no B* at 2 of 3 synthetic N"  # one has one
+    assert verdict_ == stats.NOT_TESTABLE and "censored: B* > largest B at every N" in ours
+    assert "N = 800: B* > 512" in ours and "N = 40,000: B* > 512" in ours
+    once = critical_runs({"synthetic-1k": 64})
+    ours, verdict_ = verdict("critical-exponent", critical_runs=once)
+    assert verdict_ == stats.NOT_TESTABLE and "at 2 of 3 N" in ours and "B* = 64 at N = 800 alone" in ours
+    beyond = sized_runs({400: 32, 1600: 64, 6400: 128, 409600: 1024})  # the law puts B* at 1024 > 512 there
+    ours, verdict_ = verdict("critical-exponent", critical_runs=beyond)
+    assert verdict_ == stats.REPRODUCED and "a = 0.50" in ours and "from 3 sizes" in ours
+    assert "censored, left out of the fit: N = 409,600: B* > 512" in ours and "where none was found" not in ours
+    short = sized_runs({400: 32, 1600: 64, 6400: 128, 25600: 1024})  # the law puts B* at 256: the runs found none
+    ours, verdict_ = verdict("critical-exponent", critical_runs=short)
+    assert verdict_ == stats.PARTLY and "the fit puts B* within the B run at N = 25,600, where none was found" in ours
+    two = sized_runs({400: 32, 1600: 64, 6400: 1024})  # two points: a line, no interval, never reproduced
+    ours, verdict_ = verdict("critical-exponent", critical_runs=two)
+    assert verdict_ == stats.PARTLY and "a = 0.50 from 2 sizes (a line through two points: no interval)" in ours
 
 
 def test_table_vi_columns():

@@ -423,6 +423,10 @@ CASES += [
     case("critical-exponent", NR, lambda: {"critical_runs": sized_runs({400: 128, 1600: 64, 6400: 64, 25600: 32})},
          "a=-0.3"),
     case("critical-exponent", NT, lambda: {"critical_runs": sized_runs({400: 32, 1600: 64})}, "two sizes"),
+    case("critical-exponent", NT, lambda: {"critical_runs": sized_runs({400: 1024, 1600: 1024, 6400: 1024})},
+         "censored: no B* at any N"),
+    case("critical-exponent", P, lambda: {"critical_runs": sized_runs({400: 32, 1600: 64, 6400: 128, 25600: 1024})},
+         "a=0.5, but no B* where the fit puts one"),
 
     case("table-vi", R, lambda: {"critical_runs": table_vi_runs(VI_OPTIMAL, VI_CRITICAL)}, "the papers B*"),
     case("table-vi", P, lambda: {"critical_runs": table_vi_runs(VI_OPTIMAL, doubled(VI_CRITICAL))}, "2x each"),
