@@ -606,6 +606,44 @@ def test_wall_clock_of_runs_timed_by_different_sweeps_takes_epoch_times_from_the
     assert "22.50×" in ours and "bench" not in ours  # one sweep timed them all: its own epoch times
 
 
+def test_the_wall_clock_interval_carries_the_timing_not_only_the_seeds_epochs():
+    """MNIST's committed runs reach 80 % in their first epoch at both ends, and take their epoch times from the
+    benchmark (one rate per B): an interval over the seeds' epochs alone had zero width (1.10× [1.10, 1.10]). The
+    wall clock's interval now carries the benchmark's repeats, here exactly the per-epoch factor's; where nothing
+    varies, no interval is printed."""
+    floor = runs({("mnist", 1): 99.0, ("mnist", 512): 98.5}, precision="fp32", prov_device_name="cpu")
+    floor = floor.assign(prov_commit=["a", "b", "c"] * 2)  # several sweeps: the benchmark's epoch times
+    speed = pd.DataFrame({"dataset": "mnist", "precision": "fp32", "batch_size": [1, 512], "source": "bench",
+                          "img_s": [[364.9, 361.2, 379.7], [370.8, 458.4, 397.0]]})
+    row = timing.speed_ratios(floor, speed).iloc[0]
+    per_epoch, wall = (timing.ratio_text(row, what) for what in (timing.PER_EPOCH, timing.WALL_CLOCK))
+    assert per_epoch.split(" (B")[0] == wall.split(" (B")[0] == "1.10× [0.86, 1.42] (n = 3)"
+    assert row[f"{timing.WALL_CLOCK} CI low"] < row[f"{timing.WALL_CLOCK} CI high"]
+    assert timing.COMPOUNDED in row[f"{timing.WALL_CLOCK} note"] and "spans the seeds' epochs" not in wall
+    ours = verdict("wall-clock-speedup", accuracy=floor, cnn_speed=speed)[0]
+    assert "mnist: 1.10× [0.86, 1.42] (n = 3)" in ours
+    steady = speed.assign(img_s=[[370.0] * 3, [410.0] * 3])  # the repeats agree, as do the seeds: nothing varies
+    row = timing.speed_ratios(floor, steady).iloc[0]
+    assert timing.ratio_text(row, timing.WALL_CLOCK).startswith("1.11× (n = 3, no interval)")
+    assert timing.COMPOUNDED not in row[f"{timing.WALL_CLOCK} note"]
+
+
+def test_a_compound_ratio_adds_the_spread_of_every_group():
+    """Epochs × epoch time from independent samples: with two groups it is `stats.ratio`; a group that varies
+    widens it; a group of one value, or no group varying, gives no interval (never a zero-width one)."""
+    rates_small, rates_large = [364.9, 361.2, 379.7], [370.8, 458.4, 397.0]
+    two = timing.compound_ratio([rates_large], [rates_small])
+    assert two == pytest.approx(stats.ratio(rates_large, rates_small))
+    steady = timing.compound_ratio([rates_large, [2.0, 2.0, 2.0]], [rates_small, [1.0, 1.0, 1.0]])
+    assert (steady.low, steady.high) == pytest.approx((2 * two.low, 2 * two.high))  # constant epochs add nothing
+    spread = timing.compound_ratio([rates_large, [1.0, 2.0, 3.0]], [rates_small, [1.0, 1.0, 1.0]])
+    assert spread.low < two.low * spread.mean / two.mean and spread.high > two.high * spread.mean / two.mean
+    single = timing.compound_ratio([rates_large, [2.0]], [rates_small, [1.0, 1.0, 1.0]])
+    assert single.n == 1 and np.isnan(single.low) and single.text("×").endswith("(n = 1, no interval)")
+    still = timing.compound_ratio([[2.0, 2.0]], [[1.0, 1.0]])
+    assert still.mean == pytest.approx(2.0) and np.isnan(still.low) and "[" not in still.text("×")
+
+
 def test_a_run_resumed_from_another_session_counts_as_another_sweep():
     """One commit finished every run, but B = 64's first epochs were trained (and timed) in an earlier session:
     the CIFAR-10 slowdown then takes its epoch times from the benchmark (2× per image), not the runs (4×)."""

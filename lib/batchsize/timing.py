@@ -5,11 +5,13 @@ report's efficiency claims and the efficiency chapter time runs alike."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from .critical import FAILED, MEASURED
 from .run import ACCURACY_TARGET, trained
@@ -27,13 +29,6 @@ def converged(part: pd.DataFrame) -> pd.Series:
 def shared_timing(part: pd.DataFrame) -> bool:
     """Seeds trained as one stack (the MLPs) share one measured epoch time: one measurement, not one per seed."""
     return len(part) > 1 and part["median_epoch_time"].nunique() == 1
-
-
-def time_to_target(runs: pd.DataFrame, epoch_time: pd.Series) -> pd.Series:
-    """Training time to the paper's convergence epoch (first above 80 %): that epoch × the epoch time (from
-    `epoch_times`). Runs that never got there get the time they trained (a lower bound)."""
-    epochs = runs["first_epoch_above_80"].fillna(runs["epochs_run"]).astype(float)
-    return epochs * epoch_time
 
 
 def _sweeps(runs: pd.DataFrame) -> int:
@@ -127,6 +122,48 @@ def to_shared_target(part: pd.DataFrame, history: pd.DataFrame, speed: pd.DataFr
     return runs[columns].reset_index(drop=True), note + "".join(f"; {n}" for n in at_chance) + how
 
 
+def compound_ratio(up: Sequence[Sequence[float]], down: Sequence[Sequence[float]]) -> Estimate:
+    """The product of the geometric means of the groups `up` over that of the groups `down`, each group an
+    independent sample (one B's seeds' epochs, one B's benchmark repeats), with its 95 % t interval on the log
+    scale: the groups' variances of their means add, their degrees of freedom by Welch–Satterthwaite. So a time
+    (epochs × epoch time) carries the seeds' spread and the timing's both; with two groups it is `stats.ratio`.
+    n is the fewest values of a group. No interval (NaN) where a group has one value (its spread unknown) or none
+    varies: a zero-width interval is no 95 % interval."""
+    groups = [np.log(np.asarray(g, dtype=float)) for g in (*up, *down)]
+    signs = [1.0] * len(up) + [-1.0] * len(down)
+    log_mean = float(sum(s * g.mean() for s, g in zip(signs, groups, strict=True)))
+    n = min(len(g) for g in groups)
+    variances = [(g.var(ddof=1) if np.ptp(g) > 0 else 0.0) / len(g) if len(g) > 1 else np.nan
+                 for g in groups]  # equal values vary by nothing, not by a rounding error
+    total = float(sum(variances))
+    if n < 2 or total == 0:
+        return Estimate(math.exp(log_mean), np.nan, np.nan, n)
+    df = total ** 2 / sum(v ** 2 / (len(g) - 1) for v, g in zip(variances, groups, strict=True) if v > 0)
+    half = float(stats.t.ppf(0.975, df)) * math.sqrt(total)
+    return Estimate(math.exp(log_mean), math.exp(log_mean - half), math.exp(log_mean + half), n)
+
+
+COMPOUNDED = "its interval combines the benchmark's timing repeats with the seeds' epochs"
+
+
+def time_ratio(ends: list[pd.DataFrame], epochs: list[pd.Series], speed: pd.DataFrame | None,
+               dataset_runs: pd.DataFrame) -> tuple[Estimate, str]:
+    """Seconds to a target at the first of `ends` (runs of one B each) over those at the second, each run's
+    `epochs` to it × its epoch time (`epoch_times`), and a note on where the times come from. Where the benchmark
+    times them (one rate per B), the spread of its repeats compounds with that of the seeds' epochs
+    (`compound_ratio`): an interval over the epochs alone would hide the timing's. Where one sweep timed them,
+    each run's own seconds over seeds (`stats.ratio`); seeds trained as one stack share one timing: no interval."""
+    found = _benchmark_rates(ends, speed, dataset_runs)
+    if found is None:
+        seconds = [e * end["median_epoch_time"] for e, end in zip(epochs, ends, strict=True)]
+        found_ratio = ratio(*seconds)
+        return (found_ratio.one_measurement() if any(shared_timing(e) for e in ends) else found_ratio), ""
+    (first, second), how = found
+    images = [e * end["train_size"] for e, end in zip(epochs, ends, strict=True)]  # an epoch's images, over a rate
+    found_ratio = compound_ratio([images[0], second], [images[1], first])
+    return found_ratio, how + (f"; {COMPOUNDED}" if np.isfinite(found_ratio.low) else "")
+
+
 def run_epoch_times(runs: pd.DataFrame, speed: pd.DataFrame | None) -> tuple[pd.Series, dict[str, str]]:
     """`epoch_times` across all B of each data set, one per run (aligned with `runs`), and per data set the note
     on where they come from ("" for the runs' own)."""
@@ -147,9 +184,9 @@ def accuracy_target(runs: pd.DataFrame, dataset: str, rule: float = 0.9) -> floa
 def runs_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float = 0.9,
                    speed: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per run: the first epoch whose test accuracy reaches its data set's `accuracy_target` and the training
-    seconds until then (that epoch × the run's epoch time, as `time_to_target`); None where the run never
-    reached it in its budget. The epoch times are `run_epoch_times`: the runs' own medians, or the CNN
-    benchmark's (`speed`) where several sweeps timed a data set (column `epoch times from`)."""
+    seconds until then (that epoch × the run's epoch time); None where the run never reached it in its budget. The
+    epoch times are `run_epoch_times`: the runs' own medians, or the CNN benchmark's (`speed`) where several sweeps
+    timed a data set (column `epoch times from`)."""
     rows = []
     epoch_time, notes = run_epoch_times(runs, speed)
     by_key = runs.assign(epoch_time=epoch_time).set_index("key")
@@ -213,15 +250,11 @@ def _epochs(ends: list[pd.DataFrame]) -> tuple[Estimate | None, str]:
 
 def _wall_clock(ends: list[pd.DataFrame], speed: pd.DataFrame | None,
                 dataset_runs: pd.DataFrame) -> tuple[Estimate | None, str]:
-    """Time to the convergence epoch at the small end over that at the large (epoch × `epoch_times`); None unless
-    every run of both ends converged. Seeds trained as one stack share one timing: no interval."""
+    """Time to the convergence epoch at the small end over that at the large (`time_ratio`); None unless every run
+    of both ends converged."""
     if not all(converged(e).all() for e in ends):
         return None, f"; not both at {ACCURACY_TARGET:g} % in every run"
-    times, how = epoch_times(ends, speed, dataset_runs)
-    speedup = ratio(*(time_to_target(e, t) for e, t in zip(ends, times, strict=True)))
-    if how:  # one benchmark rate per B: what varies over seeds is their epochs alone
-        how += "; its interval spans the seeds' epochs, not the timing"
-    return (speedup.one_measurement() if not how and any(shared_timing(e) for e in ends) else speedup), how
+    return time_ratio(ends, [e["first_epoch_above_80"] for e in ends], speed, dataset_runs)
 
 
 def speed_ratios(runs: pd.DataFrame, speed: pd.DataFrame | None) -> pd.DataFrame:
