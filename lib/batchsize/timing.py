@@ -75,51 +75,44 @@ def benchmark_rate(repeats: Sequence[float]) -> float:
     return float(np.exp(np.mean(np.log(repeats))))
 
 
-def speed_ends(part: pd.DataFrame, wanted: tuple[int, int] | None = None) -> tuple[int, int, str]:
-    """The two B of one data set's runs (`part`) that a speed comparison sets against each other: the B of `wanted`
-    whose cell is measured (`runtable.cells`: at least two runs trained, and most), else its smallest and its
-    largest measured B (equal where one is measured; NaN where none); and, in words, what is left out of it ('' when
-    nothing): the B beyond the ends that are not measured (a failure is not slow convergence), the failed B between
-    them, and the B of `wanted` we did not run."""
+def speed_ends(part: pd.DataFrame) -> tuple[int, int, str]:
+    """The two B of one data set's runs (`part`) that a speed comparison sets against each other: its smallest and
+    its largest measured B (`runtable.cells`: at least two runs trained, and most; equal where one is measured; NaN
+    where none); and, in words, what is left out of it ('' when nothing): the B beyond the ends that are not
+    measured (a failure is not slow convergence) and the failed B between them."""
     status = cells(part).set_index("batch_size")["status"]
     measured = status.index[status == MEASURED]
     small, large = (measured.min(), measured.max()) if len(measured) else (np.nan, np.nan)
-    if wanted:
-        small, large = (w if w in measured else b for w, b in zip(wanted, (small, large), strict=True))
     beyond = [f"B = {b} ({status[b]})" for b in status.index if status[b] != MEASURED and not small <= b <= large]
     between = [f"B = {b}" for b in status.index if status[b] == FAILED and small < b < large]
-    absent = [f"B = {w}" for w in wanted or () if w not in status.index]
     notes = ([f"left out: {', '.join(beyond)}"] if beyond else []) + \
-        ([f"failed between them: {', '.join(between)}"] if between else []) + \
-        ([f"no runs at {', '.join(absent)}"] if absent else [])
+        ([f"failed between them: {', '.join(between)}"] if between else [])
     return small, large, "".join(f"; {n}" for n in notes)
 
 
 def to_shared_target(part: pd.DataFrame, history: pd.DataFrame, speed: pd.DataFrame | None,
-                     wanted: tuple[int, int] | None = None) -> tuple[pd.DataFrame, str]:
-    """Time to a target accuracy that both ends of a speed comparison reach (`speed_ends` of one data set's runs,
-    `part`), for where the paper's 80 % cannot decide it (CIFAR-10: the paper's own peak is below it). Per run that
-    trained at either end: the target (the highest test accuracy every one of them reached), the first epoch at
-    or above it, and the seconds until then (that epoch × `epoch_times`); runs at chance are failures, never slow
-    runs, and are named in the note with `speed_ends`'s and where the epoch times come from. Empty where the data
-    set has fewer than two measured B."""
-    small, large, note = speed_ends(part, wanted)
-    columns = ["dataset", "batch_size", "seed", "key", "target", "epochs_to_target", "epoch_time",
+                     ends: tuple[int, int]) -> tuple[pd.DataFrame, str]:
+    """Time to a target accuracy at two B of one data set's runs (`part`), those of `ends` and no other, for where
+    the paper's 80 % cannot decide a comparison (CIFAR-10: the paper's own peak is below it). Per run at either B,
+    whether it trained or not: the target (the highest test accuracy every run that trained at either B reached; a
+    run at chance would set it at chance), the first epoch at or above it (NaN: never within its budget, as a run
+    at chance never gets there), the seconds until then (that epoch × `epoch_times`); and a note on where the epoch
+    times come from. Empty where a B has no run, or neither has one that trained."""
+    columns = ["dataset", "batch_size", "seed", "key", "outcome", "target", "epochs_to_target", "epoch_time",
                "seconds_to_target"]
-    if not small < large:
-        return pd.DataFrame(columns=columns), note
-    ends = [part[part["batch_size"] == b] for b in (small, large)]
-    at_chance = [f"B = {e['batch_size'].iloc[0]}: {int((~trained(e)).sum())} of {len(e)} runs at chance (failures, "
-                 "left out)" for e in ends if not trained(e).all()]
-    ends = [e[trained(e)] for e in ends]
-    times, how = epoch_times(ends, speed, part)
-    runs = pd.concat(ends).assign(epoch_time=pd.concat(times))
-    target = float(runs["best_test_acc"].min())
+    at = [part[part["batch_size"] == b] for b in ends]
+    if any(a.empty for a in at) or not any(trained(a).any() for a in at):
+        return pd.DataFrame(columns=columns), ""
+    times, how = epoch_times(at, speed, part)
+    runs = pd.concat(at).assign(epoch_time=pd.concat(times))
+    if "outcome" not in runs:  # tables made before outcomes were recorded
+        runs["outcome"] = np.where(trained(runs), "trained", "diverged")
+    target = float(runs.loc[trained(runs), "best_test_acc"].min())
     reached = history[history["key"].isin(runs["key"]) & (history["test_acc"] >= target)]
     runs["target"] = target
     runs["epochs_to_target"] = runs["key"].map(reached.groupby("key")["epoch"].min()).astype(float)
     runs["seconds_to_target"] = runs["epochs_to_target"] * runs["epoch_time"]
-    return runs[columns].reset_index(drop=True), note + "".join(f"; {n}" for n in at_chance) + how
+    return runs[columns].reset_index(drop=True), how
 
 
 def compound_ratio(up: Sequence[Sequence[float]], down: Sequence[Sequence[float]]) -> Estimate:
