@@ -173,5 +173,6 @@ def test_the_critical_chapter_says_what_the_fit_found_or_why_there_is_none():
     flat = findings.exponent_fit_text(sizes({}))
     assert flat.startswith("We have no fit of our own") and "none of them has a B*" in flat
     assert "no B up to the largest measured (256) falls more than 1 point below the peak" in flat
+    assert "censored" in flat and "not testable" in flat and "evidence against" not in flat  # as the report's rule
     one_point = findings.exponent_fit_text(sizes({800: 64}))
     assert "only one of them has a B*, and a line needs two" in one_point and "N = 8,000, 40,000" in one_point

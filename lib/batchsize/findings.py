@@ -69,8 +69,9 @@ def exponent_fit_text(runs: pd.DataFrame, tolerance: float = 1.0) -> str:
     found = "only one of them has a B*, and a line needs two" if len(with_b) == 1 else "none of them has a B*"
     return (f"We have no fit of our own: of our {len(sizes)} training-set sizes ({span}) {found}"
             + (f": {none}" if without else "") + ". The fit "
-            "table has the paper's points alone; the report counts a size without a B* as evidence against "
-            "B* ∝ √N, not as missing data.")
+            "table has the paper's points alone; the report takes a size without a B* as censored (its B* beyond "
+            "the largest B run there), which says nothing of the exponent: with fewer than two sizes that have "
+            "one, B* ∝ √N is not testable.")
 
 
 def cifar_lr_answer(runs: pd.DataFrame) -> str:

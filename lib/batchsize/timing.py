@@ -5,11 +5,13 @@ report's efficiency claims and the efficiency chapter time runs alike."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from .critical import FAILED, MEASURED
 from .run import ACCURACY_TARGET, trained
@@ -27,13 +29,6 @@ def converged(part: pd.DataFrame) -> pd.Series:
 def shared_timing(part: pd.DataFrame) -> bool:
     """Seeds trained as one stack (the MLPs) share one measured epoch time: one measurement, not one per seed."""
     return len(part) > 1 and part["median_epoch_time"].nunique() == 1
-
-
-def time_to_target(runs: pd.DataFrame, epoch_time: pd.Series) -> pd.Series:
-    """Training time to the paper's convergence epoch (first above 80 %): that epoch × the epoch time (from
-    `epoch_times`). Runs that never got there get the time they trained (a lower bound)."""
-    epochs = runs["first_epoch_above_80"].fillna(runs["epochs_run"]).astype(float)
-    return epochs * epoch_time
 
 
 def _sweeps(runs: pd.DataFrame) -> int:
@@ -80,51 +75,86 @@ def benchmark_rate(repeats: Sequence[float]) -> float:
     return float(np.exp(np.mean(np.log(repeats))))
 
 
-def speed_ends(part: pd.DataFrame, wanted: tuple[int, int] | None = None) -> tuple[int, int, str]:
-    """The two B of one data set's runs (`part`) that a speed comparison sets against each other: the B of `wanted`
-    whose cell is measured (`runtable.cells`: at least two runs trained, and most), else its smallest and its
-    largest measured B (equal where one is measured; NaN where none); and, in words, what is left out of it ('' when
-    nothing): the B beyond the ends that are not measured (a failure is not slow convergence), the failed B between
-    them, and the B of `wanted` we did not run."""
+def speed_ends(part: pd.DataFrame) -> tuple[int, int, str]:
+    """The two B of one data set's runs (`part`) that a speed comparison sets against each other: its smallest and
+    its largest measured B (`runtable.cells`: at least two runs trained, and most; equal where one is measured; NaN
+    where none); and, in words, what is left out of it ('' when nothing): the B beyond the ends that are not
+    measured (a failure is not slow convergence) and the failed B between them."""
     status = cells(part).set_index("batch_size")["status"]
     measured = status.index[status == MEASURED]
     small, large = (measured.min(), measured.max()) if len(measured) else (np.nan, np.nan)
-    if wanted:
-        small, large = (w if w in measured else b for w, b in zip(wanted, (small, large), strict=True))
     beyond = [f"B = {b} ({status[b]})" for b in status.index if status[b] != MEASURED and not small <= b <= large]
     between = [f"B = {b}" for b in status.index if status[b] == FAILED and small < b < large]
-    absent = [f"B = {w}" for w in wanted or () if w not in status.index]
     notes = ([f"left out: {', '.join(beyond)}"] if beyond else []) + \
-        ([f"failed between them: {', '.join(between)}"] if between else []) + \
-        ([f"no runs at {', '.join(absent)}"] if absent else [])
+        ([f"failed between them: {', '.join(between)}"] if between else [])
     return small, large, "".join(f"; {n}" for n in notes)
 
 
 def to_shared_target(part: pd.DataFrame, history: pd.DataFrame, speed: pd.DataFrame | None,
-                     wanted: tuple[int, int] | None = None) -> tuple[pd.DataFrame, str]:
-    """Time to a target accuracy that both ends of a speed comparison reach (`speed_ends` of one data set's runs,
-    `part`), for where the paper's 80 % cannot decide it (CIFAR-10: the paper's own peak is below it). Per run that
-    trained at either end: the target (the highest test accuracy every one of them reached), the first epoch at
-    or above it, and the seconds until then (that epoch × `epoch_times`); runs at chance are failures, never slow
-    runs, and are named in the note with `speed_ends`'s and where the epoch times come from. Empty where the data
-    set has fewer than two measured B."""
-    small, large, note = speed_ends(part, wanted)
-    columns = ["dataset", "batch_size", "seed", "key", "target", "epochs_to_target", "epoch_time",
+                     ends: tuple[int, int]) -> tuple[pd.DataFrame, str]:
+    """Time to a target accuracy at two B of one data set's runs (`part`), those of `ends` and no other, for where
+    the paper's 80 % cannot decide a comparison (CIFAR-10: the paper's own peak is below it). Per run at either B,
+    whether it trained or not: the target (the highest test accuracy every run that trained at either B reached; a
+    run at chance would set it at chance), the first epoch at or above it (NaN: never within its budget, as a run
+    at chance never gets there), the seconds until then (that epoch × `epoch_times`); and a note on where the epoch
+    times come from. Empty where a B has no run, or neither has one that trained."""
+    columns = ["dataset", "batch_size", "seed", "key", "outcome", "target", "epochs_to_target", "epoch_time",
                "seconds_to_target"]
-    if not small < large:
-        return pd.DataFrame(columns=columns), note
-    ends = [part[part["batch_size"] == b] for b in (small, large)]
-    at_chance = [f"B = {e['batch_size'].iloc[0]}: {int((~trained(e)).sum())} of {len(e)} runs at chance (failures, "
-                 "left out)" for e in ends if not trained(e).all()]
-    ends = [e[trained(e)] for e in ends]
-    times, how = epoch_times(ends, speed, part)
-    runs = pd.concat(ends).assign(epoch_time=pd.concat(times))
-    target = float(runs["best_test_acc"].min())
+    at = [part[part["batch_size"] == b] for b in ends]
+    if any(a.empty for a in at) or not any(trained(a).any() for a in at):
+        return pd.DataFrame(columns=columns), ""
+    times, how = epoch_times(at, speed, part)
+    runs = pd.concat(at).assign(epoch_time=pd.concat(times))
+    if "outcome" not in runs:  # tables made before outcomes were recorded
+        runs["outcome"] = np.where(trained(runs), "trained", "diverged")
+    target = float(runs.loc[trained(runs), "best_test_acc"].min())
     reached = history[history["key"].isin(runs["key"]) & (history["test_acc"] >= target)]
     runs["target"] = target
     runs["epochs_to_target"] = runs["key"].map(reached.groupby("key")["epoch"].min()).astype(float)
     runs["seconds_to_target"] = runs["epochs_to_target"] * runs["epoch_time"]
-    return runs[columns].reset_index(drop=True), note + "".join(f"; {n}" for n in at_chance) + how
+    return runs[columns].reset_index(drop=True), how
+
+
+def compound_ratio(up: Sequence[Sequence[float]], down: Sequence[Sequence[float]]) -> Estimate:
+    """The product of the geometric means of the groups `up` over that of the groups `down`, each group an
+    independent sample (one B's seeds' epochs, one B's benchmark repeats), with its 95 % t interval on the log
+    scale: the groups' variances of their means add, their degrees of freedom by Welch–Satterthwaite. So a time
+    (epochs × epoch time) carries the seeds' spread and the timing's both; with two groups it is `stats.ratio`.
+    n is the fewest values of a group. No interval (NaN) where a group has one value (its spread unknown) or none
+    varies: a zero-width interval is no 95 % interval."""
+    groups = [np.log(np.asarray(g, dtype=float)) for g in (*up, *down)]
+    signs = [1.0] * len(up) + [-1.0] * len(down)
+    log_mean = float(sum(s * g.mean() for s, g in zip(signs, groups, strict=True)))
+    n = min(len(g) for g in groups)
+    variances = [(g.var(ddof=1) if np.ptp(g) > 0 else 0.0) / len(g) if len(g) > 1 else np.nan
+                 for g in groups]  # equal values vary by nothing, not by a rounding error
+    total = float(sum(variances))
+    if n < 2 or total == 0:
+        return Estimate(math.exp(log_mean), np.nan, np.nan, n)
+    df = total ** 2 / sum(v ** 2 / (len(g) - 1) for v, g in zip(variances, groups, strict=True) if v > 0)
+    half = float(stats.t.ppf(0.975, df)) * math.sqrt(total)
+    return Estimate(math.exp(log_mean), math.exp(log_mean - half), math.exp(log_mean + half), n)
+
+
+COMPOUNDED = "its interval combines the benchmark's timing repeats with the seeds' epochs"
+
+
+def time_ratio(ends: list[pd.DataFrame], epochs: list[pd.Series], speed: pd.DataFrame | None,
+               dataset_runs: pd.DataFrame) -> tuple[Estimate, str]:
+    """Seconds to a target at the first of `ends` (runs of one B each) over those at the second, each run's
+    `epochs` to it × its epoch time (`epoch_times`), and a note on where the times come from. Where the benchmark
+    times them (one rate per B), the spread of its repeats compounds with that of the seeds' epochs
+    (`compound_ratio`): an interval over the epochs alone would hide the timing's. Where one sweep timed them,
+    each run's own seconds over seeds (`stats.ratio`); seeds trained as one stack share one timing: no interval."""
+    found = _benchmark_rates(ends, speed, dataset_runs)
+    if found is None:
+        seconds = [e * end["median_epoch_time"] for e, end in zip(epochs, ends, strict=True)]
+        found_ratio = ratio(*seconds)
+        return (found_ratio.one_measurement() if any(shared_timing(e) for e in ends) else found_ratio), ""
+    (first, second), how = found
+    images = [e * end["train_size"] for e, end in zip(epochs, ends, strict=True)]  # an epoch's images, over a rate
+    found_ratio = compound_ratio([images[0], second], [images[1], first])
+    return found_ratio, how + (f"; {COMPOUNDED}" if np.isfinite(found_ratio.low) else "")
 
 
 def run_epoch_times(runs: pd.DataFrame, speed: pd.DataFrame | None) -> tuple[pd.Series, dict[str, str]]:
@@ -147,9 +177,9 @@ def accuracy_target(runs: pd.DataFrame, dataset: str, rule: float = 0.9) -> floa
 def runs_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float = 0.9,
                    speed: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per run: the first epoch whose test accuracy reaches its data set's `accuracy_target` and the training
-    seconds until then (that epoch × the run's epoch time, as `time_to_target`); None where the run never
-    reached it in its budget. The epoch times are `run_epoch_times`: the runs' own medians, or the CNN
-    benchmark's (`speed`) where several sweeps timed a data set (column `epoch times from`)."""
+    seconds until then (that epoch × the run's epoch time); None where the run never reached it in its budget. The
+    epoch times are `run_epoch_times`: the runs' own medians, or the CNN benchmark's (`speed`) where several sweeps
+    timed a data set (column `epoch times from`)."""
     rows = []
     epoch_time, notes = run_epoch_times(runs, speed)
     by_key = runs.assign(epoch_time=epoch_time).set_index("key")
@@ -213,15 +243,11 @@ def _epochs(ends: list[pd.DataFrame]) -> tuple[Estimate | None, str]:
 
 def _wall_clock(ends: list[pd.DataFrame], speed: pd.DataFrame | None,
                 dataset_runs: pd.DataFrame) -> tuple[Estimate | None, str]:
-    """Time to the convergence epoch at the small end over that at the large (epoch × `epoch_times`); None unless
-    every run of both ends converged. Seeds trained as one stack share one timing: no interval."""
+    """Time to the convergence epoch at the small end over that at the large (`time_ratio`); None unless every run
+    of both ends converged."""
     if not all(converged(e).all() for e in ends):
         return None, f"; not both at {ACCURACY_TARGET:g} % in every run"
-    times, how = epoch_times(ends, speed, dataset_runs)
-    speedup = ratio(*(time_to_target(e, t) for e, t in zip(ends, times, strict=True)))
-    if how:  # one benchmark rate per B: what varies over seeds is their epochs alone
-        how += "; its interval spans the seeds' epochs, not the timing"
-    return (speedup.one_measurement() if not how and any(shared_timing(e) for e in ends) else speedup), how
+    return time_ratio(ends, [e["first_epoch_above_80"] for e in ends], speed, dataset_runs)
 
 
 def speed_ratios(runs: pd.DataFrame, speed: pd.DataFrame | None) -> pd.DataFrame:
