@@ -198,7 +198,9 @@ def best_batch_sizes(runs: pd.DataFrame) -> None:
     book.publish(book.styled(peaks),
                  "The best batch size per data set by the one rule the book applies everywhere (this chapter, Table "
                  "VI, the protocol and the report): the highest mean test accuracy over the runs that trained, among "
-                 "the B where at least two runs trained and most did, with its 95 % interval; B where at least half "
+                 "the B where at least two runs trained and most did, with its 95 % interval, and the B tied with it "
+                 "(`tied B`: each B whose difference from it, Welch 95 % interval, holds 0; the report's claims of a "
+                 "best B grade these); B where at least half "
                  "the runs did not train (`failed B`) or where one run is all there is (`one-run B`) are listed, "
                  "never ranked. Beside it, the paper's optimal B (Table VI).", peaks, "Best batch size", runs=runs)
 
