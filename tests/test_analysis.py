@@ -365,6 +365,7 @@ def test_best_batch_sizes_take_the_highest_seed_mean_and_set_the_papers_optimum_
                          for s, d in zip(SEEDS, SPREAD, strict=True)])
     best = summaries.best_batch_sizes(runs).iloc[0]
     assert (best["best B (ours)"], best["optimal B (paper)"]) == (64, 64)
+    assert best["tied B"] == [8, 64]  # 0.2 pp apart, the seeds ±0.1: the interval of the difference holds 0
     assert best["test_acc"] == pytest.approx(99.2) and best["CI low"] < 99.2 < best["CI high"]
     # a run at chance is left out of its cell's mean, and counted, not averaged in
     runs.loc[(runs["batch_size"] == 64) & (runs["seed"] == 42), ["test_acc", "outcome"]] = (11.35, "collapsed")
@@ -384,6 +385,7 @@ def test_the_best_batch_size_is_never_a_cell_where_most_runs_did_not_train():
     assert best["best B (ours)"] == 256 and best["failed B"] == [1024] and best["at chance"] == 0
     alone = summaries.best_batch_sizes(pd.DataFrame(rows[:1] + rows[3:])).iloc[0]  # one seed of B = 256 left
     assert pd.isna(alone["best B (ours)"]) and pd.isna(alone["CI low"]) and alone["one-run B"] == [256]
+    assert best["tied B"] == [256] and alone["tied B"] == []  # a failed cell is never tied with the best
 
 
 def test_failed_runs_text_names_every_cell_at_chance_and_how_its_runs_failed():

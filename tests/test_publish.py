@@ -97,7 +97,8 @@ def test_table_vi_shows_ours_beside_the_papers_and_folds_the_cells_that_count_fo
 
     table = pd.DataFrame({
         "dataset": ["mnist", "synthetic-1k"], "N": [60_000, 800], "profile": ["paper", "quick"],
-        "optimal_b": pd.array([256, 32], dtype="Int64"), "peak_acc": [99.12, 91.0],
+        "optimal_b": pd.array([256, 32], dtype="Int64"), "tied_b": [[64, 128, 256, 512], [32]],
+        "peak_acc": [99.12, 91.0],
         "critical_b": pd.array([1024, pd.NA], dtype="Int64"), "critical_acc": [np.nan, np.nan],
         "critical_by": ["failed", None], "n_seeds": [3, 3], "failed_b": [[1024], []], "one_run_b": [[8], []],
         "paper N": [60_000, 1000], "paper optimal B": [64, 32], "paper B*": [256, 64],
@@ -108,8 +109,10 @@ def test_table_vi_shows_ours_beside_the_papers_and_folds_the_cells_that_count_fo
     assert (mnist["optimal B: ours / paper"], mnist["B*: ours / paper"], mnist["accuracy at B* (%)"]) == (
         "256 / 64", "1024 / 256", "failed")
     assert (mnist["N: ours / paper"], mnist["not counted"]) == ("60,000 / 60,000", "failed: 1024; one run: 8")
+    assert mnist["B tied with our optimal B"] == "64, 128, 256, 512"  # what the optimal B's verdict grades
+    assert list(shown.columns).index("B tied with our optimal B") == 4  # beside "optimal B: ours / paper"
     assert (shown.iloc[0]["B*: ours / paper"], shown.iloc[0]["not counted"]) == ("— / 64", "—")
-    assert len(shown.columns) == 10 and "profile" not in shown
+    assert len(shown.columns) == 11 and "profile" not in shown
 
 
 def test_a_chained_format_reformats_its_column_and_leaves_the_others_in_the_house_style():

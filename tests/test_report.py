@@ -116,6 +116,31 @@ def test_one_scale_for_effects_directions_and_parts():
     assert (one.low, one.high, one.n) == (5.0, 5.0, 1) and "no interval" in one.text()
 
 
+def test_a_best_b_is_graded_on_the_b_tied_with_it_not_on_the_noisy_argmax():
+    """`stats.tie_graded`: all tied B in the paper's range, reproduced; all within the factor (where a claim has
+    one), partly, even when some lie in the range; some in it and others beyond, not resolved; none, not."""
+    r, p_, u, n = stats.REPRODUCED, stats.PARTLY, stats.UNRESOLVED, stats.NOT_REPRODUCED
+    assert stats.tie_graded({32, 64}, (32, 64)) == stats.tie_graded({64}, 64, 2) == r
+    assert stats.tie_graded({16, 32, 64, 128, 256, 512}, (32, 64)) == u  # the 1K set's: 32–64 tied with the best
+    assert stats.tie_graded({128, 256}, (32, 64)) == n  # the paper's range lies wholly below the tie
+    assert stats.tie_graded({128}, 64, 2) == stats.tie_graded({32, 64, 128}, 64, 2) == p_  # within 2×, 64 or not
+    assert stats.tie_graded({1, 8, 16, 32, 64, 128, 256, 512}, 64, 2) == u  # MNIST's flat curve: cannot tell
+    assert stats.tie_graded({128, 256}, 64, 2) == stats.tie_graded({256}, 64, 2) == n  # beyond 2×, 64 not tied
+    assert stats.tie_graded({16}, (32, 128), 2) == p_ and stats.tie_graded({8}, (32, 128), 2) == n
+    with pytest.raises(ValueError):
+        stats.tie_graded(set(), 64)
+
+
+def test_a_tie_set_in_a_few_characters_is_broken_by_each_b_left_out_of_it():
+    """`rulebook.tie_span`: a range only over neighbouring B the data set has, so that a B below the best, or a
+    failed one, never hides inside '8–512'."""
+    part = runs({("cifar10", b): 70.0 for b in (8, 16, 32, 64, 128, 256, 512)},
+                outcome={("cifar10", 256): "collapsed"})
+    assert rulebook.tie_span({8, 16, 32, 64, 512}, part) == "8–64, 512"  # 128 below the best
+    assert rulebook.tie_span({128, 512}, part) == "128, 512"  # 256 failed
+    assert rulebook.tie_span({64}, part) == "64"
+
+
 def test_only_not_testable_makes_a_claim_not_testable_and_bugs_propagate():
     def broken(tables, profile):
         raise KeyError("a bug")
@@ -283,8 +308,8 @@ def test_mnist_optimum_and_floor():
     assert verdict("mnist-optimum", accuracy=best_128)[1] == stats.PARTLY  # within a factor 2 of 64
     flat = runs({("mnist", b): 99.0 for b in (32, 64, 128, 256, 512, 1024)}, spread=(-0.3, 0.0, 0.3))
     flat.loc[flat["batch_size"] == 1024, "test_acc"] += 0.05  # best B = 1024, every B within its seed spread
-    ours, verdict_ = verdict("mnist-optimum", accuracy=flat)  # was partly: B = 64 tied with the best
-    assert verdict_ == stats.NOT_REPRODUCED and "within its seed spread: 32, 64, 128, 256, 512, 1024" in ours
+    ours, verdict_ = verdict("mnist-optimum", accuracy=flat)  # B = 64 tied with the best, and B = 1024 too
+    assert verdict_ == stats.UNRESOLVED and "best B = 1024 (tied with it: 32, 64, 128, 256, 512, 1024)" in ours
 
 
 def mnist_at_paper_scale() -> pd.DataFrame:
@@ -309,8 +334,9 @@ def test_one_rule_names_the_best_b_in_every_chapter_and_claim():
     assert summaries.protocol_table(mnist).iloc[0]["best B (ours)"] == 256
     ours, verdict_ = verdict("mnist-optimum", accuracy=mnist)
     assert ours.startswith("best B = 256") and "failed: B = 1024 (2 of 3 runs at chance)" in ours
-    assert brief("mnist-optimum", accuracy=mnist) == "best B = 256"
+    assert brief("mnist-optimum", accuracy=mnist) == "best B = 256, tied with it: 256–512"
     assert verdict_ == stats.NOT_REPRODUCED  # B = 64 is below B = 256 by more than the seed spread here
+    assert paper_tables.table_vi(mnist).iloc[0]["tied_b"] == sorted(rulebook.best_b(mnist)[1]) == [256, 512]
     one_per_b = mnist[mnist["seed"] == SEEDS[0]]  # one seed: no B has an interval, none is the best
     assert verdict("mnist-optimum", accuracy=one_per_b)[1] == stats.NOT_TESTABLE
     assert pd.isna(summaries.best_batch_sizes(one_per_b).iloc[0]["best B (ours)"])
@@ -1095,7 +1121,10 @@ def test_critical_exponent_fits_the_sizes_with_a_b_star_and_treats_the_others_as
 def test_table_vi_columns():
     theirs = critical_runs({"synthetic-1k": 64, "synthetic-10k": 128, "synthetic-50k": 256})
     assert verdict("table-vi", critical_runs=theirs)[1] == stats.REPRODUCED
-    assert verdict("table-vi-optimal", critical_runs=theirs)[1] == stats.NOT_REPRODUCED  # ours: B = 8
+    assert verdict("table-vi-optimal", critical_runs=theirs)[1] == stats.UNRESOLVED  # B = 8 tied with the paper's
+    ours, _ = verdict("table-vi-optimal", critical_runs=theirs)
+    assert "synthetic-1k: best B = 8 (tied with it: 8, 32), paper 32: not resolved" in ours
+    assert brief("table-vi-optimal", critical_runs=theirs) == "tied with the best: 8–32; 8–64; 8–128"
     assert verdict("table-vi", critical_runs=critical_runs({}))[1] == stats.NOT_REPRODUCED
     near = critical_runs({"synthetic-1k": 128, "synthetic-10k": 64, "synthetic-50k": 512})  # each a factor 2 off
     assert verdict("table-vi", critical_runs=near)[1] == stats.PARTLY
@@ -1117,7 +1146,8 @@ def test_table_vi_is_one_row_per_data_set_on_the_full_size_runs_and_the_claims_r
     assert table.loc["synthetic-50k", "N"] == 40000 and table.loc["synthetic-50k", "critical_b"] == 256
     assert table.loc["synthetic-50k", "paper B*"] == 256 and table.loc["synthetic-50k", "paper N"] == 50000
     assert (table["verdict (B*)"] == stats.REPRODUCED).all()
-    assert (table["verdict (optimal B)"] == stats.NOT_REPRODUCED).all()  # ours: B = 8
+    assert (table["verdict (optimal B)"] == stats.UNRESOLVED).all()  # every B up to the drop is tied with B = 8
+    assert table.loc["synthetic-50k", "tied_b"] == [8, 32, 64, 128]  # the paper's 128 among them
     # one data set off the paper profile, one without a B*, one the paper does not have
     no_drop = critical_runs({})
     mixed = pd.concat([full[full["dataset"] == "synthetic-50k"],

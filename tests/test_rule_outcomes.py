@@ -263,6 +263,12 @@ CASES += [
     case("synthetic-sweet-spot", R, lambda: {"accuracy": sweet(dict.fromkeys(SYNTHETIC, 32))}, "all at 32"),
     case("synthetic-sweet-spot", P, lambda: {"accuracy": sweet({**dict.fromkeys(SYNTHETIC, 32), "synthetic-1k": 8})},
          "1k at 8"),
+    case("synthetic-sweet-spot", P, lambda: {"accuracy": pd.concat([
+        sweet(dict.fromkeys(SYNTHETIC, 32))[lambda t: t["dataset"] == SYNTHETIC[0]],
+        synthetic({8: 96.0, 32: 96.05, 512: 93.0})[lambda t: t["dataset"] != SYNTHETIC[0]]])},
+         "1k at 32, the others with 8 and 32 tied"),
+    case("synthetic-sweet-spot", U, lambda: {"accuracy": synthetic({8: 96.0, 32: 96.05, 512: 93.0})},
+         "8 and 32 tied on all three"),
     case("synthetic-sweet-spot", NR, lambda: {"accuracy": sweet(dict.fromkeys(SYNTHETIC, 512))}, "all at 512"),
     case("synthetic-sweet-spot", NT, lambda: {"accuracy": one_seed(sweet(dict.fromkeys(SYNTHETIC, 32)))},
          "one seed"),
@@ -304,7 +310,10 @@ CASES += [
 
     case("mnist-optimum", R, lambda: {"accuracy": mnist(64)}, "best 64"),
     case("mnist-optimum", P, lambda: {"accuracy": mnist(128)}, "best 128"),
+    case("mnist-optimum", P, lambda: {"accuracy": mnist(64, 128)}, "64 and 128 tied"),
+    case("mnist-optimum", U, lambda: {"accuracy": mnist(64, 1024)}, "64 and 1024 tied"),
     case("mnist-optimum", NR, lambda: {"accuracy": mnist(1024)}, "best 1024"),
+    case("mnist-optimum", NR, lambda: {"accuracy": mnist(256, 128)}, "128 and 256 tied"),
     case("mnist-optimum", NT, lambda: {"accuracy": runs({("mnist", b): 99.0 for b in (32, 128, 256)})}, "no B=64"),
 
     case("mnist-floor", R, lambda: {"accuracy": runs({("mnist", 64): 99.2, ("mnist", 256): 99.0,
@@ -348,6 +357,7 @@ CASES += [
 
     case("mnist-sweet-spot", R, lambda: {"accuracy": mnist(64)}, "best 64"),
     case("mnist-sweet-spot", P, lambda: {"accuracy": mnist(256)}, "best 256"),
+    case("mnist-sweet-spot", U, lambda: {"accuracy": mnist(64, 1024)}, "64 and 1024 tied"),
     case("mnist-sweet-spot", NR, lambda: {"accuracy": mnist(1024)}, "best 1024"),
     case("mnist-sweet-spot", NT, lambda: {"accuracy": synthetic(FALLING)}, "no mnist"),
 
@@ -446,6 +456,8 @@ CASES += [
     case("table-vi-optimal", R, lambda: {"critical_runs": table_vi_runs(VI_OPTIMAL, VI_CRITICAL)}, "the papers B"),
     case("table-vi-optimal", P, lambda: {"critical_runs": table_vi_runs(doubled(VI_OPTIMAL), doubled(VI_CRITICAL))},
          "2x each"),
+    case("table-vi-optimal", U, lambda: {"critical_runs": critical_runs(VI_CRITICAL)},
+         "every B below B* tied, the papers optimum and 8 among them"),
     case("table-vi-optimal", NR, lambda: {"critical_runs": table_vi_runs(dict.fromkeys(SYNTHETIC, 512),
                                                                          dict.fromkeys(SYNTHETIC, 1024))},
          "best at 512"),

@@ -198,7 +198,9 @@ def best_batch_sizes(runs: pd.DataFrame) -> None:
     book.publish(book.styled(peaks),
                  "The best batch size per data set by the one rule the book applies everywhere (this chapter, Table "
                  "VI, the protocol and the report): the highest mean test accuracy over the runs that trained, among "
-                 "the B where at least two runs trained and most did, with its 95 % interval; B where at least half "
+                 "the B where at least two runs trained and most did, with its 95 % interval, and the B tied with it "
+                 "(`tied B`: each B whose difference from it, Welch 95 % interval, holds 0; the report's claims of a "
+                 "best B grade these); B where at least half "
                  "the runs did not train (`failed B`) or where one run is all there is (`one-run B`) are listed, "
                  "never ranked. Beside it, the paper's optimal B (Table VI).", peaks, "Best batch size", runs=runs)
 
@@ -237,9 +239,13 @@ def table_vi(runs: pd.DataFrame, tolerance: float) -> pd.DataFrame:
     book.publish(book.styled(paper_tables.table_vi_shown(table)),
                  f"Optimal B (highest mean test accuracy) and B* (smallest B above it more than {tolerance:g} point "
                  "below the peak, or whose runs failed; — where none is) per data set, ours / the paper's Table VI. "
-                 "The paper's N counts the whole synthetic set (train + test); ours, the training examples. A "
-                 "verdict is reproduced when our B equals the paper's, and given only at paper scale (reduced-scale "
-                 "runs train on subsets). Not counted: batch sizes where at least half the runs did not train "
+                 "The paper's N counts the whole synthetic set (train + test); ours, the training examples. The "
+                 "optimal B's verdict grades the B tied with ours (each B whose difference from it, Welch 95 % "
+                 "interval over the runs that trained, holds 0): all at the paper's B, reproduced; all within a "
+                 "factor 2 of it, partly; some at it and others not, not resolved (our seeds cannot tell); else not "
+                 "reproduced. B*'s: equal to the paper's, reproduced; within a factor 2, partly; else not "
+                 "reproduced. Verdicts are given only at paper scale (reduced-scale runs train on subsets). Not "
+                 "counted: batch sizes where at least half the runs did not train "
                  "(failed) or only one run was made; neither can be the optimum. Seeds: the fewest runs of any "
                  "batch size. The CSV has every column.", table, "Table VI", runs=full)
     if full["seed"].nunique() > 1:

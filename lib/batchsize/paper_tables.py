@@ -11,12 +11,22 @@ from . import paper
 from .critical import FAILED, MEASURED
 from .datasets import DATASET_NAMES, DATASET_SPECS
 from .run import CHANCE_MARGIN
-from .runtable import cells, full_size, mean_by_batch, registry_sorted, runs_profile
-from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, Estimate, NotTestable, graded
+from .runtable import cells, full_size, mean_by_batch, registry_sorted, runs_profile, tied_with
+from .stats import (
+    NOT_REPRODUCED,
+    NOT_TESTABLE,
+    PARTLY,
+    REPRODUCED,
+    Estimate,
+    NotTestable,
+    graded,
+    tie_graded,
+)
 from .style import MISSING, number
 
 ACC_TOL, ACC_PARTLY_TOL = 1.0, 3.0  # percentage points: same accuracy within 1 pp, close within 3 pp
 GAP_TOL, GAP_PARTLY_TOL = 1.0, 2.0
+PARTLY_FACTOR = 2  # a batch size within this factor of the paper's (one step of the B grid, the scale's ½× to 2×)
 
 
 def on_paper_runs(verdict: str, runs: pd.DataFrame) -> str:
@@ -152,7 +162,8 @@ def _same_b(ours, theirs: int) -> str:
     """A batch size of ours against the paper's: equal, within a factor 2, or farther (or none)."""
     if pd.isna(ours):
         return NOT_REPRODUCED
-    return REPRODUCED if int(ours) == int(theirs) else PARTLY if 0.5 <= int(ours) / int(theirs) <= 2 else NOT_REPRODUCED
+    return (REPRODUCED if int(ours) == int(theirs) else
+            PARTLY if 1 / PARTLY_FACTOR <= int(ours) / int(theirs) <= PARTLY_FACTOR else NOT_REPRODUCED)
 
 
 def table_vi(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
@@ -161,31 +172,40 @@ def table_vi(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
 
     Only each data set's full-size runs count (its largest training set): the `dataset-size` subsets of the large
     synthetic set are points of the B* ∝ N^a fit, not rows of Table VI. `optimal_b` and `critical_b` are
-    `critical.critical_batch_size` on the seed means. A verdict is reproduced when our B equals the paper's,
-    partly when it lies within a factor 2 of it (one step of the B grid: the scale's ½× to 2×), not reproduced
-    otherwise (no B* at all included), and not testable where the paper has no row or the data set's runs do not
-    have the paper's setup (`profile`, read from their provenance: absolute numbers are compared only on
-    paper-profile runs)."""
+    `critical.critical_batch_size` on the seed means, and `tied_b` the B our seeds cannot tell from `optimal_b`
+    (`runtable.tied_with`, as the claims of a best B read them: `rulebook.best_b`). The optimal B is graded on
+    `tied_b` (`stats.tie_graded`: all of it at the paper's B, reproduced; all within a factor 2 of it, partly; some
+    at it and others farther, not resolved; else not reproduced, no optimal B at all included), B* as one number:
+    equal to the paper's, reproduced; within a factor 2 (one step of the B grid: the scale's ½× to 2×), partly;
+    otherwise (no B* at all included) not reproduced. Both are not testable where the paper has no row or the data
+    set's runs do not have the paper's setup (`profile`, read from their provenance: absolute numbers are compared
+    only on paper-profile runs)."""
     from .critical import critical_batch_size
 
     full = full_size(runs)
     found = critical_batch_size(full, tolerance, by=("dataset", "train_size")).rename(columns={"train_size": "N"})
     found.insert(2, "profile", [runs_profile(full[full["dataset"] == d], "unknown") for d in found["dataset"]])
+    found.insert(found.columns.get_loc("optimal_b") + 1, "tied_b", [
+        [] if pd.isna(best) else sorted(tied_with(full[full["dataset"] == d], int(best)))
+        for d, best in zip(found["dataset"], found["optimal_b"], strict=True)])
     theirs = paper.table("VI").rename(columns={"N": "paper N", "optimal_B": "paper optimal B",
                                                "critical_B": "paper B*"})
     table = found.merge(theirs, on="dataset", how="left")
-    for ours, theirs_column, label in (("optimal_b", "paper optimal B", "optimal B"), ("critical_b", "paper B*", "B*")):
-        table[f"verdict ({label})"] = [
-            NOT_TESTABLE if pd.isna(b_theirs) or setup != "paper" else _same_b(b_ours, b_theirs)
-            for b_ours, b_theirs, setup in zip(table[ours], table[theirs_column], table["profile"], strict=True)]
+    paper_setup = table["profile"] == "paper"
+    table["verdict (optimal B)"] = [
+        NOT_TESTABLE if pd.isna(b) or not ok else tie_graded(tied, int(b), PARTLY_FACTOR) if tied else NOT_REPRODUCED
+        for ok, tied, b in zip(paper_setup, table["tied_b"], table["paper optimal B"], strict=True)]
+    table["verdict (B*)"] = [NOT_TESTABLE if pd.isna(b) or not ok else _same_b(ours, b)
+                             for ok, ours, b in zip(paper_setup, table["critical_b"], table["paper B*"], strict=True)]
     return registry_sorted(table)
 
 
 def table_vi_shown(table: pd.DataFrame) -> pd.DataFrame:
     """`table_vi` as a page shows it, narrow enough for the text column: the data sets in the paper's order by
     name, the verdicts first (`book.styled` moves them), ours beside the paper's in one cell ("ours / paper"), the
-    accuracy at B* or "failed" in one, and the cells that count for neither (failed, one run) in one. The profile
-    is in the caption's provenance, and every column of `table_vi` in its CSV."""
+    B tied with our optimal B (what its verdict grades) beside it, the accuracy at B* or "failed" in one, and the
+    cells that count for neither (failed, one run) in one. The profile is in the caption's provenance, and every
+    column of `table_vi` in its CSV."""
     def shown(value: object, quantity: str = "batch") -> str:
         return number(None if pd.isna(value) else value, quantity)
 
@@ -201,6 +221,7 @@ def table_vi_shown(table: pd.DataFrame) -> pd.DataFrame:
         "verdict (B*)": rows["verdict (B*)"],
         "optimal B: ours / paper": [f"{shown(o)} / {shown(p)}"
                                     for o, p in zip(rows["optimal_b"], rows["paper optimal B"], strict=True)],
+        "B tied with our optimal B": [", ".join(map(str, tied)) or MISSING for tied in rows["tied_b"]],
         "peak accuracy (%)": rows["peak_acc"],
         "B*: ours / paper": [f"{shown(o)} / {shown(p)}"
                              for o, p in zip(rows["critical_b"], rows["paper B*"], strict=True)],

@@ -1,8 +1,8 @@
 """The rulebook: what a claim is (one quantitative claim of the paper, in words, with the rule that tests it on
 our run tables) and what every rule shares (how it finds its runs, how its tolerance is put in words). The claims
 themselves are in `claims_trends`, `claims_accuracy`, `claims_training` and `claims_landscape`, each row beside
-its rule; `report` lists and judges them. What several rules read off one data set's cells (its best B, its
-failed cells) is here, so that they read it alike."""
+its rule; `report` lists and judges them. What several rules read off one data set's cells (its best B and the B
+tied with it, its failed cells) is here, so that they read it alike."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from .critical import FAILED, MEASURED, critical_batch_size
+from .critical import FAILED, critical_batch_size
 from .datasets import DATASET_NAMES, in_registry_order
 from .paper_tables import ACC_PARTLY_TOL, ACC_TOL
-from .runtable import cells, trained
-from .stats import PARTLY, REPRODUCED, NotTestable, difference
+from .runtable import cells, tied_with
+from .stats import PARTLY, REPRODUCED, UNRESOLVED, NotTestable
 from .style import number
 
 # The headings of the accuracy chapter's sections that the claims of more than one `claims_*` module link to.
@@ -38,6 +38,8 @@ Rule = Callable[[dict[str, pd.DataFrame], str], Outcome]  # (tables, profile) ->
 
 PP, INTERVAL = "percentage points", "all of our 95 % interval"
 BEST = "the best B (the highest mean over the runs that trained, among the B where at least two runs and most trained)"
+TIED = (f"the B tied with the best: {BEST}, and each B whose difference from it (runs that trained, Welch 95 % "
+        "interval) holds 0")
 COMPARABLE = ("all of the interval on the paper's side of 0 and overlapping ½× to 2× of the paper's effect: partly; "
               "holding both 0 and ½× to 2× of it: not resolved")
 TABLE_TOLERANCE = (f"per B: {INTERVAL} within {ACC_TOL:g} pp of the paper's, or half the paper's own spread across "
@@ -78,20 +80,47 @@ def datasets_in(runs: pd.DataFrame, wanted: Sequence[str] | None = None) -> list
 
 
 def best_b(part: pd.DataFrame) -> tuple[int, set[int]]:
-    """One data set's best B by the one rule (`critical.critical_batch_size`), and every measured B whose
-    difference from it (over the runs that trained) has an interval that includes zero; `NotTestable` where no
-    cell is measured (no B where two runs trained, and most did)."""
+    """One data set's best B by the one rule (`critical.critical_batch_size`), and the B our seeds cannot tell from
+    it (`runtable.tied_with`, the best among them), which a claim of a best B grades (`stats.tie_graded`);
+    `NotTestable` where no cell is measured (no B where two runs trained, and most did)."""
     found = critical_batch_size(part, by=("dataset",)).iloc[0]
     if pd.isna(found["optimal_b"]):
         raise NotTestable(f"no B of {found['dataset']} where at least two runs, and most, trained")
-    best, learned = int(found["optimal_b"]), part[trained(part)]
-    at = cells(part, by=("batch_size",))
+    best = int(found["optimal_b"])
+    return best, tied_with(part, best)
 
-    def acc(b: int) -> pd.Series:
-        return learned.loc[learned["batch_size"] == b, "test_acc"]
 
-    return best, {int(b) for b in at.loc[at["status"] == MEASURED, "batch_size"]
-                  if b == best or difference(acc(best), acc(b)).low <= 0}
+def tie_text(best: int, tied: Iterable[int]) -> str:
+    """'best B = 128 (tied with it: 16, 32, 64, 128, 256, 512)': what a claim of a best B grades, in full."""
+    return f"best B = {best} (tied with it: {', '.join(map(str, sorted(tied)))})"
+
+
+def tie_span(tied: Iterable[int], part: pd.DataFrame) -> str:
+    """'8–64, 512': a tie set in a few characters (`Outcome.brief`), tied B with no other B of `part` (one data
+    set's runs) between them as one range, so that a B left out (below the best, or failed) breaks it."""
+    tied, spans, previous = set(tied), [], False
+    for b in sorted(int(b) for b in part["batch_size"].unique()):
+        if b in tied and previous:
+            spans[-1][1] = b
+        elif b in tied:
+            spans.append([b, b])
+        previous = b in tied
+    return ", ".join(str(low) if low == high else f"{low}–{high}" for low, high in spans)
+
+
+def tie_rule(target: int | tuple[int, int] | str, partly_factor: int | None = None) -> str:
+    """A claim of a best B in words, as `stats.tie_graded` grades it against `target`: the paper's B, its range
+    [low, high], or words for a B that varies ("at the paper's B"); with the partly arm where the claim allows a
+    factor `partly_factor`."""
+    if isinstance(target, str):
+        at, band = target, f"(1/{partly_factor}× to {partly_factor}×)"
+    else:
+        low, high = (target, target) if isinstance(target, int) else target
+        at = f"at B = {low}" if low == high else f"in [{low}, {high}]"
+        band = f"([{low // (partly_factor or 1)}, {high * (partly_factor or 1)}])"
+    partly = f"all within a factor {partly_factor} of it {band}: partly; " if partly_factor else ""
+    return (f"{TIED}; all of them {at}: reproduced; {partly}some {at} and others not: {UNRESOLVED} (our seeds "
+            "cannot tell); otherwise: not reproduced")
 
 
 def on_every(verdict: str, judged: Iterable[str], expected: Sequence[str]) -> tuple[str, str]:

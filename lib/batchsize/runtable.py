@@ -13,7 +13,7 @@ from .datasets import (
     registry_position,
 )
 from .run import trained
-from .stats import NotTestable, estimate
+from .stats import NotTestable, difference, estimate
 
 TRAINING_METRICS = ("test_acc", "train_acc", "gap", "best_test_acc")  # meaningless for a run that did not train
 
@@ -78,6 +78,20 @@ def cell(runs: pd.DataFrame, dataset: str, batch_size: int) -> pd.DataFrame:
     if part.empty:
         raise NotTestable(f"no {dataset} runs at B = {batch_size}")
     return part
+
+
+def tied_with(part: pd.DataFrame, best: int) -> set[int]:
+    """The measured B of one data set that our seeds cannot tell from its `best`: `best` itself and every measured B
+    whose difference from it (Welch's 95 % interval over the runs that trained) holds zero. What a best B is graded
+    on (`stats.tie_graded`), by the claims (`rulebook.best_b`) and Table VI (`paper_tables.table_vi`) alike."""
+    learned = part[trained(part)]
+    at = cells(part, by=("batch_size",))
+
+    def acc(b: int) -> pd.Series:
+        return learned.loc[learned["batch_size"] == b, "test_acc"]
+
+    return {int(b) for b in at.loc[at["status"] == MEASURED, "batch_size"]
+            if b == best or difference(acc(best), acc(b)).low <= 0}
 
 
 def full_size(runs: pd.DataFrame) -> pd.DataFrame:

@@ -5,15 +5,15 @@ verdict uses our seed spread. A claim is "not testable" only when its rule raise
 answer it); any other error is a bug and fails the build.
 
 `SCALE` is the one grading scale every rule uses (the report's introduction prints it): `graded` for a value,
-`effect_graded` for an effect (a drop, a ratio, a slope) and `parts_verdict` for a claim of several parts. "Not
-resolved" keeps apart what "not reproduced" used to lump together: an effect our seeds show to be absent or
-opposite, and one they cannot tell from none (`unresolved`)."""
+`effect_graded` for an effect (a drop, a ratio, a slope), `tie_graded` for a best B and `parts_verdict` for a claim
+of several parts. "Not resolved" keeps apart what "not reproduced" used to lump together: an effect our seeds show
+to be absent or opposite, and one they cannot tell from none (`unresolved`)."""
 
 from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,15 +26,18 @@ VERDICTS = (REPRODUCED, PARTLY, UNRESOLVED, NOT_REPRODUCED, NOT_TESTABLE)
 SCALE = {
     REPRODUCED: "all of our 95 % interval lies within the stated tolerance of the paper's value: close, and "
                 "measured precisely enough to show it (a close mean from too few seeds to show it reads partly; one "
-                "seed, or one timing, has no interval and never is)",
+                "seed, or one timing, has no interval and never is); for a best B, every B our seeds cannot tell "
+                "from the best lies within it",
     PARTLY: "all of our interval within the claim's wider tolerance; for an effect, the same direction and a "
             "comparable size (our interval excludes no effect and overlaps ½× to 2× the paper's); for a claim of "
             "several parts, most parts reproduced, or none not reproduced and some at least partly (a claim about "
             "every data set holds only if every data set does)",
     UNRESOLVED: "for an effect, our interval holds both no effect and one of the paper's size (it contains the null "
                 "and overlaps ½× to 2× the paper's); for a value, our interval holds the paper's value but reaches "
-                "beyond the wider tolerance: either way our seeds cannot tell, and more would decide it; for a "
-                "claim of several parts, no part reproduced, partly or not reproduced, and some not resolved",
+                "beyond the wider tolerance; for a best B, the B our seeds cannot tell from the best include the "
+                "paper's and reach beyond the claim's wider tolerance: each way our seeds cannot tell, and more "
+                "would decide it; for a claim of several parts, no part reproduced, partly or not reproduced, and "
+                "some not resolved",
     NOT_REPRODUCED: "otherwise: the opposite direction, an effect far from the paper's, or a value whose interval "
                     "excludes the paper's and reaches beyond the wider tolerance",
     NOT_TESTABLE: "our runs or this hardware cannot answer the claim (the row says why)",
@@ -171,6 +174,22 @@ def direction_graded(ours: Estimate, null: float = 0.0) -> str:
     if ours.low > null:
         return REPRODUCED if ours.n >= 2 else PARTLY
     return UNRESOLVED if ours.n >= 2 and ours.high > null else NOT_REPRODUCED
+
+
+def tie_graded(tied: Collection[int], target: int | tuple[int, int], partly_factor: float | None = None) -> str:
+    """`SCALE` for a best B, as `graded` is for a value, on the B our seeds cannot tell from the best (`tied`, the
+    best among them: `rulebook.best_b`) rather than on the noisy argmax, against the paper's B or range [low, high]:
+    reproduced when all of them lie in it; partly, where the claim allows a factor `partly_factor`, when all lie
+    within [low / factor, high × factor]; not resolved when some lie in it and others beyond (the seeds cannot tell
+    whether the paper is right); not reproduced when none lies in it (and not all within the factor)."""
+    low, high = (target, target) if np.isscalar(target) else target
+    if not tied:
+        raise ValueError("a tie set holds at least the best B")
+    if all(low <= b <= high for b in tied):
+        return REPRODUCED
+    if partly_factor and all(low / partly_factor <= b <= high * partly_factor for b in tied):
+        return PARTLY
+    return UNRESOLVED if any(low <= b <= high for b in tied) else NOT_REPRODUCED
 
 
 def parts_verdict(verdicts: Sequence[str]) -> str:

@@ -12,7 +12,7 @@ from scipy import stats
 
 from . import paper
 from .datasets import DATASET_NAMES, SECTION_OF, SYNTHETIC
-from .runtable import cell, cells, full_size, mean_by_batch, registry_sorted, trained
+from .runtable import cell, cells, full_size, mean_by_batch, registry_sorted, tied_with, trained
 from .stats import Estimate, difference, log_estimate, pearson_log_b_gap, ratio
 
 if TYPE_CHECKING:
@@ -130,9 +130,10 @@ def exponent_fits(synthetic: pd.DataFrame) -> tuple[pd.DataFrame, LogLogFit | No
 
 def best_batch_sizes(runs: pd.DataFrame) -> pd.DataFrame:
     """Per data set (on its full training set), the best B by the one rule (`critical.critical_batch_size`: a cell
-    where fewer than two runs trained, or at least half did not, is never the best), the best cell's mean
-    over its runs that trained with its 95 % interval, how many of its runs did not train, the cells left out of
-    the ranking (failed, or one run), beside the paper's optimal B (Table VI)."""
+    where fewer than two runs trained, or at least half did not, is never the best), the B our seeds cannot tell
+    from it (`runtable.tied_with`: what the report's claims of a best B grade), the best cell's mean over its runs
+    that trained with its 95 % interval, how many of its runs did not train, the cells left out of the ranking
+    (failed, or one run), beside the paper's optimal B (Table VI)."""
     from .critical import critical_batch_size
 
     full = full_size(runs)
@@ -142,6 +143,8 @@ def best_batch_sizes(runs: pd.DataFrame) -> pd.DataFrame:
     for r in found.itertuples():
         best = at.loc[(r.dataset, r.optimal_b)] if pd.notna(r.optimal_b) else None
         rows.append({"dataset": r.dataset, "best B (ours)": r.optimal_b,
+                     "tied B": [] if best is None else sorted(tied_with(full[full["dataset"] == r.dataset],
+                                                                       int(r.optimal_b))),
                      "test_acc": np.nan if best is None else best["test_acc"],
                      "CI low": np.nan if best is None else best["CI low"],
                      "CI high": np.nan if best is None else best["CI high"],
