@@ -72,7 +72,9 @@ pages_accuracy.paper_scale_so_far(chapter, "mnist")
 #
 # ```{note}
 # The CIFAR-10 copy on this project's machines is JPEG-compressed (quality 75; labels exact, pixels lossy), so
-# our CIFAR-10 numbers are close to, not identical with, runs on the official files.
+# our CIFAR-10 numbers are close to, not identical with, runs on the official files. Our reading of the paper's
+# initialisation is another candidate for a shortfall against Table IV: the [initialisation check](checks.py) says
+# where, at its reduced scale, the reading we keep is the worse of the two.
 # ```
 # The paper's collapse at B ≥ 256 coincides with Adam learning rates of
 # {glue:text}`cifar_lr_256:g`–{glue:text}`cifar_lr_1024:g` from the linear rule; the

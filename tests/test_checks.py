@@ -55,6 +55,10 @@ def test_the_init_sentence_counts_runs_at_chance_and_names_clear_differences():
     assert text.startswith("Of 6 runs per initialisation, **3** ended at chance under `he-uniform` and **0** under")
     assert "98.70 % on MNIST at B = 128" in text and "the paper profile uses `torch-default`" in text
     assert "excludes zero at: MNIST at B = 8: +1.0 pp" in text  # B = 128 is left out: one side at chance
+    assert "kept reading" not in text  # torch-default is the better there
+    cells = compare(table, "init", "he-uniform", "torch-default")
+    kept_worse = findings.init_check_text(table, cells, "he-uniform")
+    assert "The kept reading, `he-uniform`, is the worse of the two at MNIST at B = 8: it may account" in kept_worse
 
 
 USED = {"mnist": "fp32", "cifar10": "bf16"}

@@ -49,10 +49,12 @@ def accuracy_comparison(chapter: Chapter, runs: pd.DataFrame, dataset: str) -> N
     book.publish(book.styled(table, 3), f"{name}, {DATASET_NAMES[dataset]}: the paper's values (columns headed "
                  "paper) beside our seed means. Verdicts on the trained seeds' 95 % interval: all of it within "
                  f"{acc:.2g} pp of the paper's test accuracy (gap: {gap:.2g} pp): reproduced; all of it within "
-                 f"{acc_partly:.2g} pp ({gap_partly:.2g} pp): partly; else not reproduced. The tolerances are "
+                 f"{acc_partly:.2g} pp ({gap_partly:.2g} pp): partly; wider but holding the paper's value: not "
+                 "resolved (the seeds cannot tell); else not reproduced. The tolerances are "
                  f"{paper_tables.ACC_TOL:g} and {paper_tables.ACC_PARTLY_TOL:g} pp (gap: {paper_tables.GAP_TOL:g} and "
                  f"{paper_tables.GAP_PARTLY_TOL:g} pp), narrowed to half and all of the paper's own spread across B "
-                 "where that is smaller; absolute numbers are not testable below the paper's scale.", table,
+                 "where that is smaller; absolute numbers are not testable below the paper's scale. Epoch times: "
+                 "each run's median, averaged over runs made on different CPUs and loads (Figs 6–8 say more).", table,
                  f"{name} {dataset}", runs=runs[runs["dataset"] == dataset])
 
 
@@ -206,9 +208,9 @@ def best_batch_sizes(runs: pd.DataFrame) -> None:
 
 
 def failed_runs(chapter: Chapter, runs: pd.DataFrame) -> None:
-    """The runs that did not train, in words (`findings.failed_runs_text`) and as curves, every seed of their
-    cells."""
-    display(Markdown(findings.failed_runs_text(runs)))
+    """The runs that did not train, in words (`findings.failed_runs_text`, with the scale of the runs it counts: other
+    sections of the page may show a data set at another scale) and as curves, every seed of their cells."""
+    display(Markdown(f"{findings.failed_runs_text(runs)} Counted over: {captions.scale_text(runs)}."))
     failed = summaries.runs_of_failed_cells(runs)
     if len(failed):
         book.publish(plots.failed_cells_curves(chapter.history(failed), failed), "Every seed of each cell where some "
