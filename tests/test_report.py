@@ -477,6 +477,8 @@ def test_cifar_collapse():
     assert brief("cifar-collapse", accuracy=two_of_three) == "2 of 3 runs near random"  # never a mean of the cell
     each = [f"seed {s}: " for s in SEEDS]  # each run listed, not a mean over trained and collapsed runs
     assert all(e in ours for e in each) and ours.count("(at chance)") == 2 and "[" not in ours.split(";")[0]
+    assert "of the 1 that trained: 25.8 pp (n = 1, no interval)" in ours  # the fall leaves the chance runs out
+    assert "none trained" in verdict("cifar-collapse", accuracy=collapse)[0]
 
 
 def test_cifar_slowdown_says_80_percent_cannot_decide_it_and_times_a_target_both_reach():
