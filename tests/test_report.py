@@ -1232,6 +1232,17 @@ def test_an_estimate_that_rounds_to_zero_has_no_sign():
     assert stats.Estimate(12.55, 0.02, 8699.23, 2).text("×") == "12.55× [0.02, 8699] (n = 2)"
 
 
+def test_an_estimate_whose_values_are_all_equal_shows_no_interval():
+    """Seeds that all took the same integer epoch give a zero-width interval: no 95 % interval, so none is printed
+    (as `timing.compound_ratio` prints none where nothing varies); a narrow interval that rounds to its mean is a
+    real one, and shown."""
+    assert stats.estimate([0.1, 0.1, 0.1]).text() == "0.10 (n = 3, all equal)"  # np.std of them is 1e-17, not 0
+    assert stats.ratio([3.0] * 5, [3.0] * 5).text("×") == "1.00× (n = 5, all equal)"
+    assert stats.difference([0.3] * 3, [0.1] * 3).text(" pp") == "0.20 pp (n = 3, all equal)"
+    assert stats.Estimate(1.0, 0.999, 1.001, 3).text("×") == "1.00× [1.00, 1.00] (n = 3)"
+    assert stats.Estimate(1.0, 1.0, 1.0, 1).text("×") == "1.00× (n = 1, no interval)"
+
+
 def test_a_claim_lists_its_data_sets_in_the_registrys_order_not_by_id():
     """A groupby sorts data sets by id (CIFAR-10, MNIST, then 10K before 1K); claim texts follow the registry."""
     names = ["mnist", "cifar10", "synthetic-50k", "synthetic-1k", "synthetic-10k"]
