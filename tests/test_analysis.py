@@ -425,7 +425,8 @@ def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
     tables = report_inputs.report_tables(Sections())
     assert set(tables) == {"accuracy", "lr-scaling", "sharpness", "variance_fits", "critical_runs", "cnn-speed",
                            "histories", "mnist-largest-batch"}
-    assert list(tables["histories"]["key"]) == ["cifar10", "shared", "cifar10-paper"]  # CIFAR-10's, paper so far
+    assert list(tables["histories"]["key"]) == ["synthetic", "shared", "mnist", "shared", "cifar10", "shared",
+                                                "cifar10-paper"]  # every data set's, and CIFAR-10's paper so far
     assert set(tables["sharpness"]["model"]) == {"mlp", "cnn"}  # every model whose weights are kept
     assert list(tables["critical_runs"]["key"]) == ["synthetic", "shared", "mnist", "cifar10", "dataset-size"]
     assert set(tables["variance_fits"]["dataset"]) == {"synthetic-1k", "mnist"}  # `VARIANCE_DATASETS`: no CIFAR-10

@@ -50,7 +50,8 @@ class NotTestable(Exception):
 
 @dataclass(frozen=True)
 class Estimate:
-    """A mean over seeds with its 95 % interval; with one seed the interval is the point itself."""
+    """A mean over seeds with its 95 % interval; with one seed the interval is the point itself, and where every
+    value is the same it has no width (`text` then prints neither as an interval)."""
 
     mean: float
     low: float
@@ -68,6 +69,8 @@ class Estimate:
 
         if self.n < 2 or not math.isfinite(self.low):
             return f"{fixed(self.mean)}{unit} (n = {self.n}, no interval)"
+        if self.low == self.high:  # every value the same (one integer epoch for every seed): no interval to show
+            return f"{fixed(self.mean)}{unit} (n = {self.n}, all equal)"
         return f"{fixed(self.mean)}{unit} [{fixed(self.low)}, {fixed(self.high)}] (n = {self.n})"
 
 
@@ -84,6 +87,8 @@ def estimate(values) -> Estimate:
     mean = float(values.mean())
     if len(values) < 2:
         return Estimate(mean, mean, mean, 1)
+    if np.ptp(values) == 0:  # equal values vary by nothing, not by a rounding error of their mean
+        return Estimate(mean, mean, mean, len(values))
     half = stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values))
     return Estimate(mean, mean - half, mean + half, len(values))
 
@@ -105,7 +110,7 @@ def difference(a, b) -> Estimate:
         raise NotTestable("a side of the comparison has no finite value")
     diff = float(a.mean() - b.mean())
     n = min(len(a), len(b))
-    if n < 2 or (a.std() == 0 and b.std() == 0):
+    if n < 2 or (np.ptp(a) == 0 and np.ptp(b) == 0):  # np.std of equal values can be a rounding error, not 0
         return Estimate(diff, diff, diff, n)
     with warnings.catch_warnings():  # nearly equal values (epoch times, say): scipy warns, the interval is fine
         warnings.simplefilter("ignore", RuntimeWarning)

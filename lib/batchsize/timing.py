@@ -1,6 +1,6 @@
 """Where epoch times come from and what they add up to: the runs' own, or the committed CNN benchmark's where
-several sweeps timed a data set; time to a target accuracy; the paper's efficiency ratios. One place, so that the
-report's efficiency claims and the efficiency chapter time runs alike."""
+several sweeps timed a data set; time to a target accuracy; epochs to the same accuracy; the paper's efficiency
+ratios. One place, so that the report's efficiency claims and the efficiency chapter time runs alike."""
 
 from __future__ import annotations
 
@@ -75,14 +75,15 @@ def benchmark_rate(repeats: Sequence[float]) -> float:
     return float(np.exp(np.mean(np.log(repeats))))
 
 
-def speed_ends(part: pd.DataFrame) -> tuple[int, int, str]:
-    """The two B of one data set's runs (`part`) that a speed comparison sets against each other: its smallest and
-    its largest measured B (`runtable.cells`: at least two runs trained, and most; equal where one is measured; NaN
-    where none); and, in words, what is left out of it ('' when nothing): the B beyond the ends that are not
-    measured (a failure is not slow convergence) and the failed B between them."""
+def speed_ends(part: pd.DataFrame, small: int | None = None) -> tuple[int, int, str]:
+    """The two B of one data set's runs (`part`) that a speed comparison sets against each other: its smallest (or
+    `small`, a B the caller chose) and its largest measured B (`runtable.cells`: at least two runs trained, and most;
+    equal where one is measured; NaN where none); and, in words, what is left out of it ('' when nothing): the B
+    beyond the ends that are not measured (a failure is not slow convergence) and the failed B between them."""
     status = cells(part).set_index("batch_size")["status"]
     measured = status.index[status == MEASURED]
-    small, large = (measured.min(), measured.max()) if len(measured) else (np.nan, np.nan)
+    large = measured.max() if len(measured) else np.nan
+    small = small if small is not None else measured.min() if len(measured) else np.nan
     beyond = [f"B = {b} ({status[b]})" for b in status.index if status[b] != MEASURED and not small <= b <= large]
     between = [f"B = {b}" for b in status.index if status[b] == FAILED and small < b < large]
     notes = ([f"left out: {', '.join(beyond)}"] if beyond else []) + \
@@ -113,6 +114,48 @@ def to_shared_target(part: pd.DataFrame, history: pd.DataFrame, speed: pd.DataFr
     runs["epochs_to_target"] = runs["key"].map(reached.groupby("key")["epoch"].min()).astype(float)
     runs["seconds_to_target"] = runs["epochs_to_target"] * runs["epoch_time"]
     return runs[columns].reset_index(drop=True), how
+
+
+EXTRA = "epochs to the same accuracy, large ÷ small"  # the ratio `same_accuracy_epochs` gives, the claim grades
+AT_FIRST_EPOCH, NEVER = "every run at both ends reached it in its first epoch", "never reached it"  # its notes
+
+
+def same_accuracy_epochs(runs: pd.DataFrame, history: pd.DataFrame, small: int) -> pd.DataFrame:
+    """Per data set of `runs`: the epochs its largest measured B (`speed_ends`) needs to reach the same test accuracy
+    as B = `small` over those `small` needs (the extra-epochs claim's measure, the efficiency chapter's table), the
+    accuracy `to_shared_target`'s: the highest every run that trained at the two B reached. A geometric mean over the
+    runs that got there, its 95 % interval over seeds (`stats.ratio`: epochs are counted, not timed) and n; each
+    end's learning rate and its runs' epochs (by seed; never: not within its budget); a note: why there is no ratio,
+    the runs that never got there by how they ended (counted, never averaged in: a run at chance never gets there),
+    that every run got there in its first epoch (then 1 by the unit, whatever B does), what `speed_ends` left out."""
+    rows = []
+    for name, part in runs.groupby("dataset", sort=False):
+        _, large, left_out = speed_ends(part, small)
+        status, lr = cells(part).set_index("batch_size")["status"], part.groupby("batch_size")["lr"].first()
+        row = {"dataset": name, "small B": small, "large B": large, "η small": lr.get(small), "η large": lr.get(large)}
+        note = (f"B = {small} {status.get(small, 'not run')}: no small end" if status.get(small) != MEASURED else
+                f"no measured B above {small}" if not large > small else "no learning curve for some of the runs"
+                if not part.loc[part["batch_size"].isin((small, large)), "key"].isin(history["key"]).all() else "")
+        if not note:
+            timed = to_shared_target(part, history, None, (small, large))[0].sort_values("seed")
+            ends = [timed.loc[timed["batch_size"] == b, "epochs_to_target"] for b in (small, large)]
+            row |= {"target (%)": timed["target"].iloc[0]} | {
+                f"epochs, {end}": ", ".join("never" if pd.isna(e) else f"{e:.0f}" for e in epochs)
+                for end, epochs in zip(("small", "large"), ends, strict=True)}
+            missed = [timed[(timed["batch_size"] == b) & timed["epochs_to_target"].isna()] for b in (small, large)]
+            notes = [f"{len(m)} of {len(e)} runs at B = {b} {NEVER} ("
+                     + ", ".join(f"{n} {how}" for how, n in m["outcome"].value_counts().items()) + ")"
+                     for m, e, b in zip(missed, ends, (small, large), strict=True) if len(m)]
+            if all(e.notna().any() for e in ends):
+                found = ratio(*(e.dropna() for e in reversed(ends)))
+                row |= {EXTRA: found.mean, "n": found.n} | (
+                    {f"{EXTRA} CI low": found.low, f"{EXTRA} CI high": found.high} if found.n > 1 else {})
+                notes += [AT_FIRST_EPOCH] if all((e.dropna() == 1).all() for e in ends) else []
+            note = "; ".join([*notes, *filter(None, left_out.split("; "))])
+        rows.append(row | {"note": note})
+    columns = ["dataset", "small B", "large B", "η small", "η large", "target (%)", EXTRA, f"{EXTRA} CI low",
+               f"{EXTRA} CI high", "n", "epochs, small", "epochs, large", "note"]
+    return registry_sorted(pd.DataFrame(rows, columns=columns))
 
 
 def compound_ratio(up: Sequence[Sequence[float]], down: Sequence[Sequence[float]]) -> Estimate:
@@ -206,9 +249,7 @@ def target_cells(to_target: pd.DataFrame) -> pd.DataFrame:
 
 
 PER_EPOCH, EPOCHS, WALL_CLOCK = "per-epoch speedup", "epochs ratio (large/small)", "wall-clock speedup"
-# What a note of `speed_ratios` says of its epochs ratio, for the rules that read it.
-LOWER_BOUND = "lower bound"
-AT_FLOOR = f"every run at both ends reached {ACCURACY_TARGET:g} % in its first epoch"
+LOWER_BOUND = "lower bound"  # a note of `speed_ratios`' epochs to 80 % (the wall clock's factor, not extra-epochs')
 
 
 def _per_epoch(ends: list[pd.DataFrame], speed: pd.DataFrame | None,
@@ -237,7 +278,7 @@ def _epochs(ends: list[pd.DataFrame]) -> tuple[Estimate | None, str]:
     note = f"; {LOWER_BOUND}: B = {large['batch_size'].iloc[0]} never reached it in some runs" \
         if not converged(large).all() else ""
     if (small["first_epoch_above_80"] == 1).all() and (epochs == 1).all():  # the floor: epochs tell no B apart
-        note += f"; {AT_FLOOR}"
+        note += f"; every run at both ends reached {ACCURACY_TARGET:g} % in its first epoch"
     return ratio(epochs, small["first_epoch_above_80"]), note
 
 
@@ -256,7 +297,7 @@ def speed_ratios(runs: pd.DataFrame, speed: pd.DataFrame | None) -> pd.DataFrame
     small) and wall-clock speed-up to it (> 1: the large batch is faster), each a geometric mean with its 95 %
     interval (`stats.ratio`: so that wall clock = per-epoch ÷ epochs), n and a note (`… note`: where the times come
     from, a lower bound, what was left out). The one computation behind the efficiency chapter's table and the
-    report's epoch-speedup, extra-epochs and wall-clock rows: they show the same numbers."""
+    report's epoch-speedup and wall-clock rows: they show the same numbers."""
     rows = []
     for name, part in runs.groupby("dataset", sort=False):
         small_b, large_b, left_out = speed_ends(part)
@@ -275,7 +316,7 @@ def speed_ratios(runs: pd.DataFrame, speed: pd.DataFrame | None) -> pd.DataFrame
     return registry_sorted(table) if rows else table
 
 
-RATIOS = {PER_EPOCH: "per-epoch speed-up (×)", EPOCHS: "epochs, large ÷ small (×)",
+RATIOS = {PER_EPOCH: "per-epoch speed-up (×)", EPOCHS: f"epochs to {ACCURACY_TARGET:g} %, large ÷ small (×)",
           WALL_CLOCK: "wall-clock speed-up (×)"}  # each ratio of `speed_ratios` as a page heads it
 
 
