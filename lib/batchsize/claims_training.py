@@ -114,15 +114,15 @@ def _extra_epochs(tables: dict, profile: str) -> Outcome:
     """"The same test accuracy" is the highest every run that trained at the two B reached
     (`timing.same_accuracy_epochs`, `timing.to_shared_target`, as the cifar-slowdown rule's), not the paper's 80 %,
     which runs on easy data pass in their first epoch at every B (the ratio 1 by the unit) and CIFAR-10's small B
-    may never reach. The small B is the paper's base
-    B₀ = 32 (`paper.BASE_BATCH`: Algorithm 2; Table II's base batch of the synthetic sets and CIFAR-10, the small
-    batch of the paper's own comparisons), not the smallest measured B = 1: the linear rule trains B = 1 at 1/32 of
-    the base learning rate, so its many epochs are the learning rate's, not the batch's. Per data set, the epochs of its largest measured B over B₀'s, graded as an effect: the
-    extra epochs (the ratio − 1) against the paper's 0.5–1 (`effect_graded`, within 0.25: reproduced; above 0 and
-    overlapping ½× to 2× of it: partly). A run that never gets there (a run at chance never does) is counted and
-    named, never averaged in, and leaves its data set at best partly. Named, not graded: a data set without a
-    measured B₀ or a measured B above it, without learning curves, or whose runs at both ends all got there in their
-    first epoch (1 by the unit: epochs cannot tell the B apart). The claim by `parts_verdict`."""
+    may never reach. The small B is the paper's base B₀ = 32 (`paper.BASE_BATCH`: Algorithm 2; Table II's base
+    batch of the synthetic sets and CIFAR-10, the small batch of the paper's own comparisons), not the smallest
+    measured B = 1: the linear rule trains B = 1 at 1/32 of the base learning rate, so its many epochs are the
+    learning rate's, not the batch's. Per data set, the epochs of its largest measured B over B₀'s, graded as an
+    effect: the extra epochs (the ratio − 1) against the paper's 0.5–1 (`effect_graded`, within 0.25: reproduced;
+    above 0 and overlapping ½× to 2× of it: partly). A run that never gets there (a run at chance never does) is
+    counted and named, never averaged in, and leaves its data set at best partly. Named, not graded: a data set
+    without a measured B₀ or a measured B above it, without learning curves, or whose runs at both ends all got
+    there in their first epoch (1 by the unit: epochs cannot tell the B apart). The claim by `parts_verdict`."""
     runs = runs_of(tables)
     table = same_accuracy_epochs(runs, tables.get("histories", runs.iloc[:0]), paper.BASE_BATCH)
     parts, texts, graded_ratios = [], [], []
