@@ -1017,6 +1017,23 @@ def test_table_v_grades_the_runs_that_trained_with_their_interval_as_the_accurac
     assert "1 of 3 runs at chance" in judged("table-v", lr_scaling=one_at_chance)["ours"]
 
 
+def test_table_v_names_a_cell_where_every_run_is_at_chance_as_failed():
+    runs_ = lr_runs({(128, "fixed"): 87.8, (128, "linear"): 91.5, (512, "fixed"): 82.1, (512, "linear"): 90.2})
+    dead = (runs_["batch_size"] == 512) & (runs_["lr_rule"] == "fixed")
+    runs_.loc[dead, ["outcome", "test_acc"]] = ["collapsed", 10.0]
+    ours = judged("table-v", lr_scaling=runs_)["ours"]
+    assert "B = 512 fixed: failed, 3 of 3 runs at chance" in ours and "nan" not in ours
+
+
+def test_a_table_claim_counts_rows_not_resolved_apart_from_those_at_least_partly():
+    table = runs({("mnist", b): float(a) for b, a in paper.accuracy_table("mnist").set_index("B")["test_acc"].items()},
+                 spread=(-2.0, 0.0, 2.0))  # every row at the paper's, the seeds too far apart to grade it
+    found = judged("table-iii", accuracy=table)
+    rows = len(paper.accuracy_table("mnist"))
+    assert found["verdict"] == stats.UNRESOLVED
+    assert f"0 of {rows} B reproduced, 0 at least partly, {rows} not resolved" in found["ours"]
+
+
 def test_linear_scaling_rule_claims():
     paper_like = lr_runs({(128, "fixed"): 87.8, (128, "linear"): 91.5, (512, "fixed"): 82.1, (512, "linear"): 90.2},
                          gap={(512, "fixed"): 7.9, (512, "linear"): 2.8})

@@ -338,6 +338,8 @@ CASES += [
     case("mnist-largest-batch", R, lambda: {"mnist_largest_batch": largest_batch("ttt")}, "all trained"),
     case("mnist-largest-batch", P, lambda: {"mnist_largest_batch": largest_batch("ttc")}, "1 of 3 failed"),
     case("mnist-largest-batch", NR, lambda: {"mnist_largest_batch": largest_batch("cdt")}, "2 of 3 failed"),
+    case("mnist-largest-batch", U, lambda: {"mnist_largest_batch": largest_batch("ttt", spread=3.0)},
+         "all trained, seeds 3 pp apart"),
     case("mnist-largest-batch", NT, lambda: {"mnist_largest_batch": largest_batch("ttt").assign(prov_profile="quick")},
          "quick profile"),
 
@@ -478,6 +480,10 @@ CASES += [
     case("protocol-choice", NR, lambda: {"accuracy": protocol_runs({"synthetic-1k": 16, "mnist": 128})},
          "one of two"),
     case("protocol-choice", NT, lambda: {"accuracy": one_seed(protocol_runs({"synthetic-1k": 16}))}, "one seed"),
+    case("protocol-choice", U, lambda: {"accuracy": seeded({("synthetic-1k", 16): (89.0, 1.0), ("synthetic-1k", 32):
+                                                            (90.0, 1.0), ("synthetic-1k", 128): (80.0, 1.0)},
+                                                           SEED_SD["wide"]).assign(base_lr=0.001, base_batch=32)},
+         "1 pp behind the best, seeds spread 3 pp"),
 ]
 
 CASES += [  # once findings (below), mended: a table row or a data set we did not run, Table III's B, the best B

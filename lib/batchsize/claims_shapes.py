@@ -172,7 +172,8 @@ GUIDELINES.append(
     Claim("protocol-choice", "§VI, Algorithm 2", f"Algorithm 2 picks B by data-set size N: {_REGIMES}",
           "B by N (lines 1–6)", "protocol", "per data set, the accuracy the measured B nearest the recommendation "
           f"loses against the best B: {INTERVAL} within a table row's tolerance of 0 (1 pp, or half the paper's "
-          "spread), or the best B itself: reproduced; within its partly tolerance: partly; else, or a failed cell "
-          "there: not reproduced; "
-          "every data set reproduced: reproduced; most, or none not reproduced: partly", _protocol,
+          "spread), or the best B itself: reproduced; within its partly tolerance: partly; wider, holding 0: not "
+          "resolved; else, or a failed cell there: not reproduced; every data set reproduced: reproduced; most "
+          "reproduced, or none not reproduced and some at least partly: partly; none reproduced, partly or not "
+          "reproduced and some not resolved: not resolved", _protocol,
           section="The batch-size selection protocol (Algorithm 2)"))

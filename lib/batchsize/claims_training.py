@@ -276,10 +276,11 @@ def _table_v(tables: dict, profile: str) -> Outcome:
     rows = table[table["paper test_acc"].notna() & table["seeds"].notna()]
     if rows.empty:
         raise NotTestable("no row of Table V in our runs")
-    texts = [f"B = {r.batch_size} {r.lr_rule}: " + Estimate(r["test_acc"], r["test_acc CI low"], r["test_acc CI high"],
-                                                              int(r["seeds"] - r["at chance"])).text("%")
-             + (f" ({r['at chance']:.0f} of {r['seeds']:.0f} runs at chance)" if r["at chance"] else "")
-             for _, r in rows.iterrows()]
+    texts = [f"B = {r.batch_size} {r.lr_rule}: " + (
+        f"failed, {r['at chance']:.0f} of {r['seeds']:.0f} runs at chance" if r["at chance"] == r["seeds"] else
+        Estimate(r["test_acc"], r["test_acc CI low"], r["test_acc CI high"], int(r["seeds"] - r["at chance"])).text("%")
+        + (f" ({r['at chance']:.0f} of {r['seeds']:.0f} runs at chance)" if r["at chance"] else ""))
+        for _, r in rows.iterrows()]
     return Outcome("; ".join(texts), on_paper_runs(parts_verdict(list(rows["verdict (test acc)"])), runs),
                    brief(rows["test_acc"], "%"))
 

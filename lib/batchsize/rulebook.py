@@ -42,11 +42,13 @@ TIED = (f"the B tied with the best: {BEST}, and each B whose difference from it 
         "interval) holds 0")
 COMPARABLE = ("all of the interval on the paper's side of 0 and overlapping ½× to 2× of the paper's effect: partly; "
               "holding both 0 and ½× to 2× of it: not resolved")
+# How a claim of several parts (table rows, data sets) combines them: `stats.parts_verdict` in words.
+PARTS_RULE = ("the table: every B reproduced: reproduced; most reproduced, or none not reproduced and some at least "
+              "partly: partly; none reproduced, partly or not reproduced and some not resolved: not resolved")
 TABLE_TOLERANCE = (f"per B: {INTERVAL} within {ACC_TOL:g} pp of the paper's, or half the paper's own spread across "
                    f"B where that is smaller (reproduced); within {ACC_PARTLY_TOL:g} pp or the whole spread (partly); "
                    "wider, holding the paper's value (not resolved); a cell with runs at chance at best partly, one "
-                   "where most are not reproduced; the table: every B reproduced: reproduced; most, or none not "
-                   "reproduced: partly (paper-profile runs only)")
+                   f"where at least half are not reproduced; {PARTS_RULE} (paper-profile runs only)")
 
 
 @dataclass(frozen=True)
