@@ -214,6 +214,7 @@ def test_a_table_row_with_runs_at_chance_averages_the_others_and_is_at_best_part
                     outcome={("mnist", 64): "collapsed"})
     one_down.loc[(one_down["batch_size"] == 64) & (one_down["seed"] != 42), "outcome"] = "trained"
     one_down.loc[one_down["outcome"] == "trained", "test_acc"] = one_down["batch_size"].map(theirs)
+    one_down.loc[one_down["batch_size"] == 128, "test_acc"] += SPREAD  # seeds that vary: an interval to grade
     rows = paper_tables.compare_accuracy(one_down, "mnist", "paper").set_index("B")
     assert rows.loc[64, "test_acc"] == pytest.approx(theirs[64]) and rows.loc[64, "at chance"] == 1
     assert rows.loc[64, "seeds"] == 3 and rows.loc[64, "test_acc CI high"] - rows.loc[64, "test_acc CI low"] < 1
@@ -386,7 +387,8 @@ def test_mnist_floor_and_negative_gap_count_a_failed_cell_as_a_failure():
 
 
 def test_a_negative_gap_at_chance_is_not_the_papers_negative_gap():
-    negative = runs({("mnist", 64): 99.0, ("mnist", 1024): 98.3}, gap={("mnist", 1024): -0.5})
+    negative = gaps_spread(runs({("mnist", 64): 99.0, ("mnist", 1024): 98.3}, gap={("mnist", 1024): -0.5}),
+                           spread=(-0.05, 0.0, 0.05))
     assert verdict("mnist-negative-gap", accuracy=negative)[1] == stats.REPRODUCED  # within 0.295 of −0.59
     deeper = runs({("mnist", 64): 99.0, ("mnist", 1024): 98.3}, gap={("mnist", 1024): -1.0})
     assert verdict("mnist-negative-gap", accuracy=deeper)[1] == stats.PARTLY  # negative, within 2× of it
@@ -806,13 +808,13 @@ def test_the_wall_clock_interval_carries_the_timing_not_only_the_seeds_epochs():
     assert "mnist: 1.10× [0.86, 1.42] (n = 3)" in ours
     steady = speed.assign(img_s=[[370.0] * 3, [410.0] * 3])  # the repeats agree, as do the seeds: nothing varies
     row = timing.speed_ratios(floor, steady).iloc[0]
-    assert timing.ratio_text(row, timing.WALL_CLOCK).startswith("1.11× (n = 3, no interval)")
+    assert timing.ratio_text(row, timing.WALL_CLOCK).startswith("1.11× (n = 3, no spread)")
     assert timing.COMPOUNDED not in row[f"{timing.WALL_CLOCK} note"]
 
 
 def test_a_compound_ratio_adds_the_spread_of_every_group():
     """Epochs × epoch time from independent samples: with two groups it is `stats.ratio`; a group that varies
-    widens it; a group of one value, or no group varying, gives no interval (never a zero-width one)."""
+    widens it; a group of one value gives no interval; no group varying, no spread (graded as one measurement)."""
     rates_small, rates_large = [364.9, 361.2, 379.7], [370.8, 458.4, 397.0]
     two = timing.compound_ratio([rates_large], [rates_small])
     assert two == pytest.approx(stats.ratio(rates_large, rates_small))
@@ -823,7 +825,7 @@ def test_a_compound_ratio_adds_the_spread_of_every_group():
     single = timing.compound_ratio([rates_large, [2.0]], [rates_small, [1.0, 1.0, 1.0]])
     assert single.n == 1 and np.isnan(single.low) and single.text("×").endswith("(n = 1, no interval)")
     still = timing.compound_ratio([[2.0, 2.0]], [[1.0, 1.0]])
-    assert still.mean == pytest.approx(2.0) and np.isnan(still.low) and "[" not in still.text("×")
+    assert still.low == still.mean == still.high == pytest.approx(2.0) and still.text("×") == "2.00× (n = 2, no spread)"
 
 
 def test_a_run_resumed_from_another_session_counts_as_another_sweep():
@@ -845,11 +847,11 @@ def test_a_run_resumed_from_another_session_counts_as_another_sweep():
 def test_extra_epochs_count_a_run_at_chance_and_never_average_it_in():
     """A run at chance never reaches the shared target (failure, not slow convergence: issue 22): counted and named,
     never averaged into the ratio (at 51 epochs it would make it 2.4×), and its data set is at best partly."""
-    steady = reaching({("cifar10", 32): 10.0, ("cifar10", 512): 17.0})
-    assert verdict("extra-epochs", **steady)[1] == stats.REPRODUCED  # 1.7×, every seed alike
+    steady = reaching({("cifar10", 32): (10.0, 11.0, 12.0), ("cifar10", 512): (17.0, 18.0, 19.0)})
+    assert verdict("extra-epochs", **steady)[1] == stats.REPRODUCED  # 1.64× [1.36, 1.97]
     one_failed = reaching({("cifar10", 32): 10.0, ("cifar10", 512): (17.0, 17.0, np.nan)})
     ours, verdict_ = verdict("extra-epochs", **one_failed)
-    assert verdict_ == stats.PARTLY and "1.70× (n = 2, all equal)" in ours
+    assert verdict_ == stats.PARTLY and "1.70× (n = 2, no spread)" in ours
     assert "1 of 3 runs at B = 512 never reached it (1 collapsed)" in ours
     small_failed = reaching({("cifar10", 32): (10.0, 10.0, np.nan), ("cifar10", 512): 17.0})
     ours, verdict_ = verdict("extra-epochs", **small_failed)
@@ -866,7 +868,7 @@ def test_a_batch_size_where_most_runs_failed_is_no_end_of_a_speed_comparison():
     assert "(B = 8 → 512; left out: B = 1024 (failed))" in ours
     ours, verdict_ = verdict("extra-epochs", **reaching({("mnist", 32): 2.0, ("mnist", 512): 3.5,
                                                          ("mnist", 1024): np.nan}))
-    assert verdict_ == stats.REPRODUCED and "B = 32 (η = 0.001) → 512 (η = 0.016)" in ours
+    assert verdict_ == stats.PARTLY and "B = 32 (η = 0.001) → 512 (η = 0.016)" in ours  # every seed alike
     assert "left out: B = 1024 (failed)" in ours and "never reached" not in ours  # not an end, so not counted
 
 
@@ -922,12 +924,13 @@ def test_extra_epochs_compare_b0_with_the_largest_b_on_an_accuracy_both_reach():
     epoch (here all of them, `runs`' default), and B = 1 is no fair small end: the linear rule trains it at 1/32 of
     the base learning rate (here it takes 40 epochs, as if the large B needed 0.4× the epochs). The rule times the
     highest accuracy every run that trained at B₀ = 32 and the largest measured B reached (97.9 %: B = 512's worst
-    seed), and states each end's learning rate."""
+    seed), and states each end's learning rate. Every seed took the same epochs: no spread, one measurement, so at
+    best partly however close 1.7× is to the paper's."""
     tables = reaching({("synthetic-1k", 1): 40.0, ("synthetic-1k", 32): 10.0, ("synthetic-1k", 512): 17.0})
     ours, verdict_ = verdict("extra-epochs", **tables)
-    assert verdict_ == stats.REPRODUCED
-    assert ours == ("synthetic-1k: B = 32 (η = 0.001) → 512 (η = 0.016), to 97.90 %: 1.70× (n = 3, all equal); "
-                    "reproduced")
+    assert verdict_ == stats.PARTLY
+    assert ours == ("synthetic-1k: B = 32 (η = 0.001) → 512 (η = 0.016), to 97.90 %: 1.70× (n = 3, no spread); "
+                    "partly")
     assert brief("extra-epochs", **tables) == "1.70×"
 
 
@@ -937,11 +940,11 @@ def test_epochs_at_their_floor_cannot_test_extra_epochs():
     floor = reaching({("mnist", 32): 1.0, ("mnist", 512): 1.0})
     ours, verdict_ = verdict("extra-epochs", **floor)
     assert verdict_ == stats.NOT_TESTABLE and "mnist: B = 32 (η = 0.001) → 512 (η = 0.016), to 98.40 %: 1.00× " \
-        "(n = 3, all equal); every run at both ends reached it in its first epoch: epochs cannot tell the B apart; " \
+        "(n = 3, no spread); every run at both ends reached it in its first epoch: epochs cannot tell the B apart; " \
         "not testable" in ours
     later = reaching({("synthetic-1k", 32): 2.0, ("synthetic-1k", 512): 3.0})
     ours, verdict_ = verdict("extra-epochs", **together(floor, later))
-    assert verdict_ == stats.REPRODUCED and "epochs cannot tell the B apart" in ours  # 1.5×: the 1K set alone
+    assert verdict_ == stats.PARTLY and "epochs cannot tell the B apart" in ours  # 1.5× (no spread): the 1K set
     sooner = reaching({("synthetic-1k", 32): 3.0, ("synthetic-1k", 512): 1.0})
     assert verdict("extra-epochs", **together(floor, sooner))[1] == stats.NOT_REPRODUCED  # fewer epochs at the large B
 
@@ -952,7 +955,7 @@ def test_extra_epochs_name_a_data_set_without_a_measured_b0_or_curves():
     graded = reaching({("synthetic-1k", 32): 2.0, ("synthetic-1k", 512): 3.0})
     not_run = reaching({("cifar10", 16): 2.0, ("cifar10", 512): 3.0})
     ours, verdict_ = verdict("extra-epochs", **together(graded, not_run))
-    assert verdict_ == stats.REPRODUCED and "cifar10: B = 32 not run: no small end; not testable" in ours
+    assert verdict_ == stats.PARTLY and "cifar10: B = 32 not run: no small end; not testable" in ours
     failed = reaching({("cifar10", 32): (np.nan, np.nan, 2.0), ("cifar10", 512): 3.0})
     ours, verdict_ = verdict("extra-epochs", **failed)
     assert verdict_ == stats.NOT_TESTABLE and ours.endswith("cifar10: B = 32 failed: no small end; not testable")
@@ -1035,8 +1038,8 @@ def test_a_table_claim_counts_rows_not_resolved_apart_from_those_at_least_partly
 
 
 def test_linear_scaling_rule_claims():
-    paper_like = lr_runs({(128, "fixed"): 87.8, (128, "linear"): 91.5, (512, "fixed"): 82.1, (512, "linear"): 90.2},
-                         gap={(512, "fixed"): 7.9, (512, "linear"): 2.8})
+    paper_like = gaps_spread(lr_runs({(128, "fixed"): 87.8, (128, "linear"): 91.5, (512, "fixed"): 82.1,
+                                      (512, "linear"): 90.2}, gap={(512, "fixed"): 7.9, (512, "linear"): 2.8}))
     for claim in ("lsr-accuracy", "lsr-accuracy-128", "lsr-up-to-10", "lsr-gap"):
         assert verdict(claim, lr_scaling=paper_like)[1] == stats.REPRODUCED, claim
     assert verdict("table-v", lr_scaling=paper_like)[1] == stats.REPRODUCED  # rows we did not run are skipped
@@ -1179,7 +1182,7 @@ def sized_runs(drop_from: dict[int, int]) -> pd.DataFrame:
 def test_critical_exponent_fits_the_sizes_with_a_b_star_and_treats_the_others_as_censored():
     """A size where no B falls 1 pp below the peak has B* beyond its largest B: censored, not evidence against the
     law. Fewer than two sizes with a B*: not testable; more: fitted over those, the others named with their bound."""
-    sqrt_law = sized_runs({400: 32, 1600: 64, 6400: 128, 25600: 256})  # B* doubles as N quadruples: a = 0.5
+    sqrt_law = sized_runs({400: 32, 1500: 64, 6400: 128, 25600: 256})  # B* about doubles as N quadruples: a = 0.5
     ours, verdict_ = verdict("critical-exponent", critical_runs=sqrt_law)
     assert verdict_ == stats.REPRODUCED and "a = 0.50" in ours and "censored" not in ours
     assert brief("critical-exponent", critical_runs=sqrt_law) == "a = 0.50"
@@ -1195,7 +1198,7 @@ def test_critical_exponent_fits_the_sizes_with_a_b_star_and_treats_the_others_as
     once = critical_runs({"synthetic-1k": 64})
     ours, verdict_ = verdict("critical-exponent", critical_runs=once)
     assert verdict_ == stats.NOT_TESTABLE and "at 2 of 3 N" in ours and "B* = 64 at N = 800 alone" in ours
-    beyond = sized_runs({400: 32, 1600: 64, 6400: 128, 409600: 1024})  # the law puts B* at 1024 > 512 there
+    beyond = sized_runs({400: 32, 1500: 64, 6400: 128, 409600: 1024})  # the law puts B* at 1024 > 512 there
     ours, verdict_ = verdict("critical-exponent", critical_runs=beyond)
     assert verdict_ == stats.REPRODUCED and "a = 0.50" in ours and "from 3 sizes" in ours
     assert "censored, left out of the fit: N = 409,600: B* > 512" in ours and "where none was found" not in ours
@@ -1324,11 +1327,11 @@ def test_an_estimate_that_rounds_to_zero_has_no_sign():
 
 def test_an_estimate_whose_values_are_all_equal_shows_no_interval():
     """Seeds that all took the same integer epoch give a zero-width interval: no 95 % interval, so none is printed
-    (as `timing.compound_ratio` prints none where nothing varies); a narrow interval that rounds to its mean is a
-    real one, and shown."""
-    assert stats.estimate([0.1, 0.1, 0.1]).text() == "0.10 (n = 3, all equal)"  # np.std of them is 1e-17, not 0
-    assert stats.ratio([3.0] * 5, [3.0] * 5).text("×") == "1.00× (n = 5, all equal)"
-    assert stats.difference([0.3] * 3, [0.1] * 3).text(" pp") == "0.20 pp (n = 3, all equal)"
+    (nor by `timing.compound_ratio` where nothing varies), and "no spread", not "all equal", which on a difference
+    would read as "no difference"; a narrow interval that rounds to its mean is a real one, and shown."""
+    assert stats.estimate([0.1, 0.1, 0.1]).text() == "0.10 (n = 3, no spread)"  # np.std of them is 1e-17, not 0
+    assert stats.ratio([3.0] * 5, [3.0] * 5).text("×") == "1.00× (n = 5, no spread)"
+    assert stats.difference([0.3] * 3, [0.1] * 3).text(" pp") == "0.20 pp (n = 3, no spread)"
     assert stats.Estimate(1.0, 0.999, 1.001, 3).text("×") == "1.00× [1.00, 1.00] (n = 3)"
     assert stats.Estimate(1.0, 1.0, 1.0, 1).text("×") == "1.00× (n = 1, no interval)"
 
@@ -1366,3 +1369,83 @@ def test_an_efficiency_note_says_how_many_runs_of_the_small_end_reached_the_targ
     some = never.assign(first_epoch_above_80=[3.0, np.nan, np.nan, np.nan, np.nan, np.nan])
     notes = [timing.speed_ratios(t, None).iloc[0]["epochs ratio (large/small) note"] for t in (never, some)]
     assert "no run at B = 1 reached 80 %" in notes[0] and "B = 1 reached 80 % in 1 of 3 runs" in notes[1]
+
+
+def gaps_spread(table: pd.DataFrame, spread=SPREAD) -> pd.DataFrame:
+    """`table` with each run's gap moved by its seed's offset in `spread`, as seeds spread: a gap equal in every
+    seed has no spread, one measurement, and is never reproduced."""
+    gap = table["gap"] + table["seed"].map(dict(zip(SEEDS, spread, strict=True)))
+    return table.assign(gap=gap, train_acc=table["test_acc"] + gap)
+
+
+def learned_then_collapsed(tables: dict[str, pd.DataFrame], cell: tuple[str, int],
+                           seeds=SEEDS) -> dict[str, pd.DataFrame]:
+    """`tables` (as `reaching` gives them) where the runs of `cell` with `seeds` ended at chance (collapsed) after
+    passing every target on the way: their curves at 99.9 % for epochs 4–6, at chance before and after."""
+    table, curves = tables["accuracy"].copy(), tables["histories"].copy()
+    hit = (table["dataset"] == cell[0]) & (table["batch_size"] == cell[1]) & table["seed"].isin(seeds)
+    table.loc[hit, ["outcome", "test_acc"]] = ["collapsed", 10.0]
+    keys = set(table.loc[hit, "key"])
+    mine = curves["key"].isin(keys)
+    curves.loc[mine, "test_acc"] = np.where(curves.loc[mine, "epoch"].between(4, 6), 99.9, 10.0)
+    return {"accuracy": table, "histories": curves}
+
+
+def test_a_run_that_learned_then_collapsed_never_reaches_the_target():
+    """A run is judged by how it ended: one at chance passed the target on its way to collapse, but a run at chance
+    never gets there. Timed from its curve, the collapsed B = 1024 of the cifar-slowdown rule read as converging,
+    partly rather than reproduced; and extra-epochs averaged a collapsed run's epochs in, silently."""
+    slowdown = learned_then_collapsed(reaching({("cifar10", 64): (10.0, 11.0, 12.0), ("cifar10", 1024): 20.0}),
+                                      ("cifar10", 1024))
+    timed, _ = timing.to_shared_target(slowdown["accuracy"][slowdown["accuracy"]["dataset"] == "cifar10"],
+                                       slowdown["histories"], None, (64, 1024))
+    assert timed.loc[timed["batch_size"] == 1024, "epochs_to_target"].isna().all()
+    assert timed.loc[timed["batch_size"] == 64, "epochs_to_target"].tolist() == [10.0, 11.0, 12.0]
+    ours, verdict_ = verdict("cifar-slowdown", **slowdown)
+    assert verdict_ == stats.REPRODUCED and "3 of 3 runs at B = 1024 never reached it (3 collapsed)" in ours
+    extra = learned_then_collapsed(reaching({("cifar10", 32): (10.0, 11.0, 12.0),
+                                             ("cifar10", 512): (17.0, 18.0, 19.0)}), ("cifar10", 512), seeds=[44])
+    row = timing.same_accuracy_epochs(extra["accuracy"], extra["histories"], paper.BASE_BATCH).iloc[0]
+    assert row["n"] == 2 and row["epochs, large"] == "17, 18, never"
+    ours, verdict_ = verdict("extra-epochs", **extra)
+    assert verdict_ == stats.PARTLY and "1 of 3 runs at B = 512 never reached it (1 collapsed)" in ours
+
+
+def test_a_b_with_a_run_at_chance_is_never_tied_with_the_best_and_is_named():
+    """The committed CIFAR-10 B = 512: 1 of 3 runs at chance, its two others far below the best, yet "tied" on one
+    degree of freedom. A B that did not train every time is not as good as the best: out of the tie set, and named
+    where the tie set is shown, never silently dropped."""
+    cells = {("mnist", 64): 99.0, ("mnist", 128): 99.05, ("mnist", 256): 98.9, ("mnist", 512): 80.0}
+    table = runs(cells)
+    wide = table["batch_size"] == 512
+    table.loc[wide, "test_acc"] = [45.0, 99.0, 10.0]  # 45 % and 99 %: an interval that holds the best's mean
+    table.loc[wide & (table["seed"] == 44), "outcome"] = "collapsed"
+    assert runtable.difference(table.loc[wide & (table["seed"] != 44), "test_acc"],
+                               table.loc[table["batch_size"] == 128, "test_acc"]).high > 0  # once read as tied
+    best, tied = rulebook.best_b(table)
+    assert best == 128 and 512 not in tied and {64, 128} <= tied
+    assert rulebook.tie_text(best, tied, table).endswith("; B = 512: 1 of 3 runs at chance, not tied)")
+    assert rulebook.tie_span(tied, table).endswith(" (not tied, runs at chance: 512)")
+    clean = table.assign(outcome="trained")
+    clean.loc[wide, "test_acc"] = [45.0, 99.0, 98.0]  # every run trained: the same spread is tied
+    assert 512 in rulebook.best_b(clean)[1] and "at chance" not in rulebook.tie_text(128, {128, 512}, clean)
+    ours = verdict("mnist-sweet-spot", accuracy=table)[0]
+    assert "B = 512: 1 of 3 runs at chance, not tied" in ours
+
+
+def test_values_with_no_spread_are_graded_as_one_measurement():
+    """Three seeds that all took 17 epochs against 10 give 1.70× with an interval of no width: it says nothing of
+    where the next seed lands, so every grader takes it as one measurement (at best partly), as `compound_ratio`'s
+    and `stats.ratio`'s alike; a real interval of the same mean is reproduced."""
+    flat = stats.ratio([17.0] * 3, [10.0] * 3)
+    assert flat.no_spread and flat.text("×") == "1.70× (n = 3, no spread)"
+    assert timing.compound_ratio([[17.0] * 3], [[10.0] * 3]) == pytest.approx(flat)
+    real = stats.Estimate(1.7, 1.6, 1.8, 3)
+    assert not real.no_spread and not stats.Estimate(1.7, 1.7, 1.7, 1).no_spread
+    assert stats.graded(real, 1.7, 0.2, 0.5) == stats.REPRODUCED and stats.graded(flat, 1.7, 0.2, 0.5) == stats.PARTLY
+    extra = (lambda e: stats.Estimate(e.mean - 1, e.low - 1, e.high - 1, e.n))
+    assert stats.effect_graded(extra(real), (0.5, 1.0), 0.25) == stats.REPRODUCED
+    assert stats.effect_graded(extra(flat), (0.5, 1.0), 0.25) == stats.PARTLY
+    assert stats.direction_graded(real, 1.0) == stats.REPRODUCED and stats.direction_graded(flat, 1.0) == stats.PARTLY
+    assert stats.difference([0.3] * 3, [0.3] * 3).text(" pp") == "0.00 pp (n = 3, no spread)"  # not "all equal"
+    assert stats.direction_graded(stats.difference([0.3] * 3, [0.1] * 3)) == stats.PARTLY

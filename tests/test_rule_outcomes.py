@@ -443,7 +443,7 @@ CASES += [
     case("variance-slope", NT, lambda: {"variance_fits": variance_fits(-1.0, 1.0, "with replacement")},
          "with replacement only"),
 
-    case("critical-exponent", R, lambda: {"critical_runs": sized_runs({400: 32, 1600: 64, 6400: 128, 25600: 256})},
+    case("critical-exponent", R, lambda: {"critical_runs": sized_runs({400: 32, 1500: 64, 6400: 128, 25600: 256})},
          "square root"),
     case("critical-exponent", P, lambda: {"critical_runs": sized_runs({400: 16, 2000: 64, 10000: 256})}, "a=0.86"),
     case("critical-exponent", U, lambda: {"critical_runs": sized_runs({400: 64, 1600: 64, 6400: 128, 25600: 128})},

@@ -135,7 +135,7 @@ def _mnist_optimum(tables: dict, profile: str) -> Outcome:
     cell(runs, "mnist", theirs)
     best, tied = best_b(mnist)
     at = cell(mnist, "mnist", best)
-    ours = f"{tie_text(best, tied)}; at B = {best}: {estimate(at.loc[trained(at), 'test_acc']).text('%')}" \
+    ours = f"{tie_text(best, tied, mnist)}; at B = {best}: {estimate(at.loc[trained(at), 'test_acc']).text('%')}" \
            f"{_chance_note(at)}{failed_note(mnist)}"
     return Outcome(ours, on_paper_runs(tie_graded(tied, theirs, PARTLY_FACTOR), mnist),
                    f"best B = {best}, tied with it: {tie_span(tied, mnist)}")
@@ -365,7 +365,7 @@ def _cifar_slowdown(tables: dict, profile: str) -> Outcome:
             f"{never or 'every run at both B reached it'}{time}{how}")
     said = [f"{failed} of {at_large} runs never reach it"] if failed else []  # at the B judged, named
     if slower:
-        interval = (f" [{number(slower.low, 'ratio')}, {number(slower.high, 'ratio')}]" if np.isfinite(slower.low)
+        interval = (f" [{number(slower.low, 'ratio')}, {number(slower.high, 'ratio')}]" if slower.low < slower.high
                     else "")
         said.append(f"{'the rest ' if failed else ''}{number(slower.mean, 'ratio')}×{interval} B = {small_b}'s time")
     said = f"B = {large_b}: " + "; ".join(said)

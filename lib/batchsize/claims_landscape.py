@@ -230,7 +230,8 @@ def _table_vi(column: str):
         for _, row in testable.iterrows():
             name, theirs = row["dataset"], int(row[theirs_column])
             if optimal:
-                found = "none" if pd.isna(row[ours_column]) else tie_text(int(row[ours_column]), row["tied_b"])
+                found = "none" if pd.isna(row[ours_column]) else tie_text(int(row[ours_column]), row["tied_b"],
+                                                                     full[full["dataset"] == name])
                 said.append(f"{name}: {found}, paper {theirs}: {row[verdict_column]}")
                 shown.append("none" if pd.isna(row[ours_column]) else
                              tie_span(row["tied_b"], full[full["dataset"] == name]))

@@ -41,7 +41,7 @@ def _mnist_sweet_spot(tables: dict, profile: str) -> Outcome:
     runs = runs_of(tables)
     mnist = runs[runs["dataset"] == datasets_in(runs, ["mnist"])[0]]
     best, tied = best_b(mnist)
-    return Outcome(tie_text(best, tied), tie_graded(tied, _SPOT, PARTLY_FACTOR),
+    return Outcome(tie_text(best, tied, mnist), tie_graded(tied, _SPOT, PARTLY_FACTOR),
                    f"best B = {best}, tied with it: {tie_span(tied, mnist)}")
 
 

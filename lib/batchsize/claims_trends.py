@@ -164,7 +164,7 @@ def _sweet_spot(tables: dict, profile: str) -> Outcome:
     runs = runs_of(tables)
     found = {name: best_b(runs[runs["dataset"] == name]) for name in datasets_in(runs, SYNTHETIC)}
     graded = {name: tie_graded(tied, paper.SWEET_SPOT) for name, (_, tied) in found.items()}
-    ours = "; ".join(f"{d}: {tie_text(b, t)}: {graded[d]}" for d, (b, t) in found.items())
+    ours = "; ".join(f"{d}: {tie_text(b, t, runs[runs['dataset'] == d])}: {graded[d]}" for d, (b, t) in found.items())
     note, verdict = on_every(parts_verdict(list(graded.values())), found, SYNTHETIC)
     spans = "; ".join(tie_span(t, runs[runs["dataset"] == d]) for d, (_, t) in found.items())
     return Outcome(ours + note, verdict, f"tied with the best: {spans}")

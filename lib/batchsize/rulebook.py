@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from .critical import FAILED, critical_batch_size
+from .critical import FAILED, MEASURED, critical_batch_size
 from .datasets import DATASET_NAMES, in_registry_order
 from .paper_tables import ACC_PARTLY_TOL, ACC_TOL
 from .runtable import cells, tied_with
@@ -38,8 +38,9 @@ Rule = Callable[[dict[str, pd.DataFrame], str], Outcome]  # (tables, profile) ->
 
 PP, INTERVAL = "percentage points", "all of our 95 % interval"
 BEST = "the best B (the highest mean over the runs that trained, among the B where at least two runs and most trained)"
-TIED = (f"the B tied with the best: {BEST}, and each B whose difference from it (runs that trained, Welch 95 % "
-        "interval) holds 0")
+TIED = (f"the B tied with the best: {BEST}, and each B with no run at chance whose difference from it (runs that "
+        "trained, Welch 95 % interval) holds 0 (a B where a run ended at chance did not train every time: named, "
+        "never tied)")
 COMPARABLE = ("all of the interval on the paper's side of 0 and overlapping ½× to 2× of the paper's effect: partly; "
               "holding both 0 and ½× to 2× of it: not resolved")
 # How a claim of several parts (table rows, data sets) combines them: `stats.parts_verdict` in words.
@@ -92,14 +93,25 @@ def best_b(part: pd.DataFrame) -> tuple[int, set[int]]:
     return best, tied_with(part, best)
 
 
-def tie_text(best: int, tied: Iterable[int]) -> str:
-    """'best B = 128 (tied with it: 16, 32, 64, 128, 256, 512)': what a claim of a best B grades, in full."""
-    return f"best B = {best} (tied with it: {', '.join(map(str, sorted(tied)))})"
+def _untied_at_chance(tied: set[int], part: pd.DataFrame) -> pd.DataFrame:
+    """The measured cells of `part` (one data set's runs) out of the tie set `tied` where some run ended at chance:
+    never tied with the best (`runtable.tied_with`), so named wherever a tie set is shown, never silently left out."""
+    at = cells(part, by=("batch_size",))
+    return at[(at["status"] == MEASURED) & (at["failed"] > 0) & ~at["batch_size"].isin(tied)]
+
+
+def tie_text(best: int, tied: Iterable[int], part: pd.DataFrame) -> str:
+    """'best B = 128 (tied with it: 16, 32, 64, 128; B = 512: 1 of 3 runs at chance, not tied)': what a claim of a
+    best B grades, in full, with each B of `part` (one data set's runs) left out of the tie for a run at chance."""
+    chance = "".join(f"; B = {r.batch_size}: {r.failed} of {r.runs} runs at chance, not tied"
+                     for r in _untied_at_chance(set(tied), part).itertuples())
+    return f"best B = {best} (tied with it: {', '.join(map(str, sorted(tied)))}{chance})"
 
 
 def tie_span(tied: Iterable[int], part: pd.DataFrame) -> str:
-    """'8–64, 512': a tie set in a few characters (`Outcome.brief`), tied B with no other B of `part` (one data
-    set's runs) between them as one range, so that a B left out (below the best, or failed) breaks it."""
+    """'8–64, 512 (not tied, runs at chance: 256)': a tie set in a few characters (`Outcome.brief`), tied B with no
+    other B of `part` (one data set's runs) between them as one range, so that a B left out (below the best, failed,
+    or with a run at chance, then named) breaks it."""
     tied, spans, previous = set(tied), [], False
     for b in sorted(int(b) for b in part["batch_size"].unique()):
         if b in tied and previous:
@@ -107,7 +119,9 @@ def tie_span(tied: Iterable[int], part: pd.DataFrame) -> str:
         elif b in tied:
             spans.append([b, b])
         previous = b in tied
-    return ", ".join(str(low) if low == high else f"{low}–{high}" for low, high in spans)
+    chance = [str(b) for b in _untied_at_chance(tied, part)["batch_size"]]
+    return ", ".join(str(low) if low == high else f"{low}–{high}" for low, high in spans) + (
+        f" (not tied, runs at chance: {', '.join(chance)})" if chance else "")
 
 
 def tie_rule(target: int | tuple[int, int] | str, partly_factor: int | None = None) -> str:

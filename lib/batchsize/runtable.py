@@ -82,15 +82,19 @@ def cell(runs: pd.DataFrame, dataset: str, batch_size: int) -> pd.DataFrame:
 
 def tied_with(part: pd.DataFrame, best: int) -> set[int]:
     """The measured B of one data set that our seeds cannot tell from its `best`: `best` itself and every measured B
-    whose difference from it (Welch's 95 % interval over the runs that trained) holds zero. What a best B is graded
-    on (`stats.tie_graded`), by the claims (`rulebook.best_b`) and Table VI (`paper_tables.table_vi`) alike."""
+    with no run at chance whose difference from it (Welch's 95 % interval over the runs that trained) holds zero. A
+    B where a run ended at chance is not as good as the best, whatever its others reached: it did not train every
+    time (compared over its trained runs alone, one at chance of three left two far below the best "tied" on one
+    degree of freedom); `rulebook.tie_text` names it. What a best B is graded on (`stats.tie_graded`), by the claims
+    (`rulebook.best_b`) and Table VI (`paper_tables.table_vi`) alike."""
     learned = part[trained(part)]
     at = cells(part, by=("batch_size",))
 
     def acc(b: int) -> pd.Series:
         return learned.loc[learned["batch_size"] == b, "test_acc"]
 
-    return {int(b) for b in at.loc[at["status"] == MEASURED, "batch_size"]
+    return {int(b) for b in at.loc[(at["status"] == MEASURED) & ((at["failed"] == 0) | (at["batch_size"] == best)),
+                                   "batch_size"]
             if b == best or difference(acc(best), acc(b)).low <= 0}
 
 

@@ -26,8 +26,9 @@ VERDICTS = (REPRODUCED, PARTLY, UNRESOLVED, NOT_REPRODUCED, NOT_TESTABLE)
 SCALE = {
     REPRODUCED: "all of our 95 % interval lies within the stated tolerance of the paper's value: close, and "
                 "measured precisely enough to show it (a close mean from too few seeds to show it reads partly; one "
-                "seed, or one timing, has no interval and never is); for a best B, every B our seeds cannot tell "
-                "from the best lies within it",
+                "seed, or one timing, has no interval and never is, nor have seeds that all gave the same value: "
+                "no spread is one measurement, not an exact one); for a best B, every B our seeds cannot tell "
+                "from the best lies within it (a B where a run ended at chance is never tied with it)",
     PARTLY: "all of our interval within the claim's wider tolerance; for an effect, the same direction and a "
             "comparable size (our interval excludes no effect and overlaps ½× to 2× the paper's); for a claim of "
             "several parts, most parts reproduced, or none not reproduced and some at least partly (a claim about "
@@ -51,7 +52,7 @@ class NotTestable(Exception):
 @dataclass(frozen=True)
 class Estimate:
     """A mean over seeds with its 95 % interval; with one seed the interval is the point itself, and where every
-    value is the same it has no width (`text` then prints neither as an interval)."""
+    value is the same it has no width (`no_spread`; `text` then prints neither as an interval)."""
 
     mean: float
     low: float
@@ -62,6 +63,16 @@ class Estimate:
         """The same mean counted as one measurement (seeds that share one timing): no interval."""
         return Estimate(self.mean, self.mean, self.mean, 1)
 
+    @property
+    def no_spread(self) -> bool:
+        """Several values that all came out the same (one integer epoch for every seed): an interval of no width,
+        which says nothing of how far the next seed might land, so the scale grades it as one measurement."""
+        return self.n >= 2 and self.low == self.high and math.isfinite(self.low)
+
+    def as_graded(self) -> Estimate:
+        """What the verdict scale grades: the estimate, or one measurement where it has `no_spread`."""
+        return self.one_measurement() if self.no_spread else self
+
     def text(self, unit: str = "", digits: int = 2) -> str:
         def fixed(value: float) -> str:  # the house style: a minus sign, none on what rounds to zero ("-0.00")
             shown = f"{value:.{0 if unit == '×' and abs(value) >= 100 else digits}f}"  # a ratio of 8699, not 8699.23
@@ -69,8 +80,8 @@ class Estimate:
 
         if self.n < 2 or not math.isfinite(self.low):
             return f"{fixed(self.mean)}{unit} (n = {self.n}, no interval)"
-        if self.low == self.high:  # every value the same (one integer epoch for every seed): no interval to show
-            return f"{fixed(self.mean)}{unit} (n = {self.n}, all equal)"
+        if self.no_spread:  # not "all equal": on a difference that would read as "no difference"
+            return f"{fixed(self.mean)}{unit} (n = {self.n}, no spread)"
         return f"{fixed(self.mean)}{unit} [{fixed(self.low)}, {fixed(self.high)}] (n = {self.n})"
 
 
@@ -133,7 +144,8 @@ def graded(ours: Estimate, target: float | tuple[float, float], tol: float, part
     when the whole interval lies within `partly_tol`; beyond that, not resolved when the interval still holds the
     paper's value (too wide to tell: an interval of 80 pp that holds it says nothing of it, for or against), not
     reproduced when it excludes it. So a wide interval never passes, not even in part, by merely touching the
-    paper's value, nor fails as if it had measured a different one."""
+    paper's value, nor fails as if it had measured a different one. Values with no spread are one measurement."""
+    ours = ours.as_graded()
     low, high = (target, target) if np.isscalar(target) else target
     farthest = max(ours.high - high, low - ours.low, 0.0)
     if farthest <= tol and ours.n >= 2:
@@ -156,6 +168,7 @@ def comparable(ours: Estimate, effect: float | tuple[float, float]) -> bool:
 def unresolved(ours: Estimate, effect: float | tuple[float, float], null: float = 0.0) -> bool:
     """Whether our interval holds both no effect (`null`) and an effect of the paper's size (it overlaps ½× to 2×
     of `effect`, or of its range, measured from `null`): our seeds cannot tell the paper's effect from none."""
+    ours = ours.as_graded()
     low, high = sorted(abs(e - null) for e in ((effect, effect) if np.isscalar(effect) else effect))
     side = 1.0 if np.mean(effect) >= null else -1.0  # the paper's effect's side of the null
     near, far = sorted(side * (v - null) for v in (ours.low, ours.high))  # ours, measured towards the paper's side
@@ -165,7 +178,8 @@ def unresolved(ours: Estimate, effect: float | tuple[float, float], null: float 
 def effect_graded(ours: Estimate, effect: float | tuple[float, float], tol: float) -> str:
     """`SCALE` for an effect: reproduced within `tol` of the paper's (`graded`), partly when `comparable`, not
     resolved when our interval holds both no effect and the paper's (`unresolved`), not reproduced otherwise, so
-    that a small effect in the right direction does not pass as partly, nor a wide interval fail as if measured."""
+    that a small effect in the right direction does not pass as partly, nor a wide interval fail as if measured.
+    Values with no spread are one measurement: at best partly."""
     if graded(ours, effect, tol, tol) == REPRODUCED:
         return REPRODUCED
     return PARTLY if comparable(ours, effect) else UNRESOLVED if unresolved(ours, effect) else NOT_REPRODUCED
@@ -175,7 +189,8 @@ def direction_graded(ours: Estimate, null: float = 0.0) -> str:
     """A claim of a direction alone (no size given): reproduced when all of our interval lies above `null`; a
     single point above it (no interval) is partly, as in `graded`; not resolved when the interval holds `null` and
     reaches above it; not reproduced otherwise (all of it at or below `null`: there is no size to be comparable
-    to)."""
+    to). Values with no spread are one measurement."""
+    ours = ours.as_graded()
     if ours.low > null:
         return REPRODUCED if ours.n >= 2 else PARTLY
     return UNRESOLVED if ours.n >= 2 and ours.high > null else NOT_REPRODUCED

@@ -96,9 +96,10 @@ def to_shared_target(part: pd.DataFrame, history: pd.DataFrame, speed: pd.DataFr
     """Time to a target accuracy at two B of one data set's runs (`part`), those of `ends` and no other, for where
     the paper's 80 % cannot decide a comparison (CIFAR-10: the paper's own peak is below it). Per run at either B,
     whether it trained or not: the target (the highest test accuracy every run that trained at either B reached; a
-    run at chance would set it at chance), the first epoch at or above it (NaN: never within its budget, as a run
-    at chance never gets there), the seconds until then (that epoch × `epoch_times`); and a note on where the epoch
-    times come from. Empty where a B has no run, or neither has one that trained."""
+    run at chance would set it at chance), the first epoch at or above it (NaN: never within its budget, and never
+    for a run that did not train: one that learned and then collapsed ended at chance, whatever its curve passed on
+    the way), the seconds until then (that epoch × `epoch_times`); and a note on where the epoch times come from.
+    Empty where a B has no run, or neither has one that trained."""
     columns = ["dataset", "batch_size", "seed", "key", "outcome", "target", "epochs_to_target", "epoch_time",
                "seconds_to_target"]
     at = [part[part["batch_size"] == b] for b in ends]
@@ -109,7 +110,7 @@ def to_shared_target(part: pd.DataFrame, history: pd.DataFrame, speed: pd.DataFr
     if "outcome" not in runs:  # tables made before outcomes were recorded
         runs["outcome"] = np.where(trained(runs), "trained", "diverged")
     target = float(runs.loc[trained(runs), "best_test_acc"].min())
-    reached = history[history["key"].isin(runs["key"]) & (history["test_acc"] >= target)]
+    reached = history[history["key"].isin(runs.loc[trained(runs), "key"]) & (history["test_acc"] >= target)]
     runs["target"] = target
     runs["epochs_to_target"] = runs["key"].map(reached.groupby("key")["epoch"].min()).astype(float)
     runs["seconds_to_target"] = runs["epochs_to_target"] * runs["epoch_time"]
@@ -163,8 +164,8 @@ def compound_ratio(up: Sequence[Sequence[float]], down: Sequence[Sequence[float]
     independent sample (one B's seeds' epochs, one B's benchmark repeats), with its 95 % t interval on the log
     scale: the groups' variances of their means add, their degrees of freedom by Welch–Satterthwaite. So a time
     (epochs × epoch time) carries the seeds' spread and the timing's both; with two groups it is `stats.ratio`.
-    n is the fewest values of a group. No interval (NaN) where a group has one value (its spread unknown) or none
-    varies: a zero-width interval is no 95 % interval."""
+    n is the fewest values of a group. No interval (NaN) where a group has one value (its spread unknown); where
+    none varies, no spread (an interval of no width, as `stats.ratio` gives: graded as one measurement)."""
     groups = [np.log(np.asarray(g, dtype=float)) for g in (*up, *down)]
     signs = [1.0] * len(up) + [-1.0] * len(down)
     log_mean = float(sum(s * g.mean() for s, g in zip(signs, groups, strict=True)))
@@ -172,8 +173,8 @@ def compound_ratio(up: Sequence[Sequence[float]], down: Sequence[Sequence[float]
     variances = [(g.var(ddof=1) if np.ptp(g) > 0 else 0.0) / len(g) if len(g) > 1 else np.nan
                  for g in groups]  # equal values vary by nothing, not by a rounding error
     total = float(sum(variances))
-    if n < 2 or total == 0:
-        return Estimate(math.exp(log_mean), np.nan, np.nan, n)
+    if n < 2 or total == 0:  # one value: its spread unknown (NaN); none varies: no spread (zero width)
+        return Estimate(math.exp(log_mean), *[np.nan if n < 2 else math.exp(log_mean)] * 2, n)
     df = total ** 2 / sum(v ** 2 / (len(g) - 1) for v, g in zip(variances, groups, strict=True) if v > 0)
     half = float(stats.t.ppf(0.975, df)) * math.sqrt(total)
     return Estimate(math.exp(log_mean), math.exp(log_mean - half), math.exp(log_mean + half), n)
@@ -197,7 +198,7 @@ def time_ratio(ends: list[pd.DataFrame], epochs: list[pd.Series], speed: pd.Data
     (first, second), how = found
     images = [e * end["train_size"] for e, end in zip(epochs, ends, strict=True)]  # an epoch's images, over a rate
     found_ratio = compound_ratio([images[0], second], [images[1], first])
-    return found_ratio, how + (f"; {COMPOUNDED}" if np.isfinite(found_ratio.low) else "")
+    return found_ratio, how + (f"; {COMPOUNDED}" if found_ratio.low < found_ratio.high else "")
 
 
 def run_epoch_times(runs: pd.DataFrame, speed: pd.DataFrame | None) -> tuple[pd.Series, dict[str, str]]:
