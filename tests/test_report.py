@@ -214,7 +214,7 @@ def test_a_table_row_with_runs_at_chance_averages_the_others_and_is_at_best_part
                     outcome={("mnist", 64): "collapsed"})
     one_down.loc[(one_down["batch_size"] == 64) & (one_down["seed"] != 42), "outcome"] = "trained"
     one_down.loc[one_down["outcome"] == "trained", "test_acc"] = one_down["batch_size"].map(theirs)
-    one_down.loc[one_down["batch_size"] == 128, "test_acc"] += SPREAD  # seeds that vary: an interval to grade
+    one_down.loc[one_down["batch_size"] == 128, "test_acc"] += list(SPREAD)  # seeds that vary: an interval to grade
     rows = paper_tables.compare_accuracy(one_down, "mnist", "paper").set_index("B")
     assert rows.loc[64, "test_acc"] == pytest.approx(theirs[64]) and rows.loc[64, "at chance"] == 1
     assert rows.loc[64, "seeds"] == 3 and rows.loc[64, "test_acc CI high"] - rows.loc[64, "test_acc CI low"] < 1
