@@ -93,7 +93,8 @@ def reader_words(text: str) -> str:
     keys), the paper's setup called its scale (not a profile)."""
     names = {**{f"{d}{s}": f"{d.split('-')[1].upper()} set" for d in SYNTHETIC for s in (" set", "")},
              **{k: v for k, v in DATASET_NAMES.items() if k not in SYNTHETIC}}
-    text = re.sub("|".join(sorted(map(re.escape, names), key=len, reverse=True)), lambda m: names[m[0]], text)
+    keys = "|".join(sorted(map(re.escape, names), key=len, reverse=True))  # not inside a section's name (cifar10-lr)
+    text = re.sub(rf"(?<![\w-])(?:{keys})(?![\w-])", lambda m: names[m[0]], text)
     text = re.sub(r"paper-profile runs( \(these: \w+\))?", "runs at the paper's scale", text)
     return re.sub(r"off the paper profile", "below the paper's scale", text)
 
