@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from batchsize import analysis, findings, paper, report_inputs, stats, summaries, timing
+from batchsize import analysis, findings, paper, report_inputs, stats, summaries, targets, timing
 
 SEEDS, SPREAD = (42, 43, 44), (-0.1, 0.0, 0.1)
 
@@ -251,9 +251,9 @@ def efficiency_runs() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_time_to_target_per_run_and_per_cell():
     runs, history = efficiency_runs()
-    to_target = timing.runs_to_target(runs, history.sample(frac=1, random_state=0))  # epochs in any order
+    to_target = targets.runs_to_target(runs, history.sample(frac=1, random_state=0))  # epochs in any order
     assert list(to_target["epochs_to_target"]) == [2, 4] and list(to_target["seconds_to_target"]) == [4.0, 2.0]
-    cells = timing.target_cells(to_target).set_index("batch_size")
+    cells = targets.target_cells(to_target).set_index("batch_size")
     assert list(cells["seconds_to_target"]) == [4.0, 2.0] and list(cells["epoch_time"]) == [2.0, 0.5]
 
 
@@ -263,11 +263,11 @@ def test_time_to_target_of_runs_from_several_sweeps_takes_the_benchmarks_epoch_t
     runs = runs.assign(train_size=1000, precision="fp32", prov_device_name="cpu", prov_commit=["a", "b"])
     speed = pd.DataFrame({"dataset": "mnist", "precision": "fp32", "batch_size": [8, 512],
                           "img_s": [[100.0, 100.0], [200.0, 200.0]], "source": "bench"})
-    to_target = timing.runs_to_target(runs, history, speed=speed)
+    to_target = targets.runs_to_target(runs, history, speed=speed)
     assert list(to_target["epoch_time"]) == pytest.approx([10.0, 5.0])
     assert list(to_target["seconds_to_target"]) == pytest.approx([20.0, 20.0])
-    assert set(timing.target_cells(to_target)["epoch_times_from"]) == {"benchmark"}
-    same_sweep = timing.runs_to_target(runs.assign(prov_commit="a"), history, speed=speed)
+    assert set(targets.target_cells(to_target)["epoch_times_from"]) == {"benchmark"}
+    same_sweep = targets.runs_to_target(runs.assign(prov_commit="a"), history, speed=speed)
     assert list(same_sweep["epoch_time"]) == [2.0, 0.5] and set(same_sweep["epoch times from"]) == {"runs"}
 
 
@@ -285,10 +285,10 @@ def test_run_epoch_times_decide_per_data_set_and_keep_the_runs_order():
 
 def test_the_target_is_80_percent_only_where_two_batch_sizes_reach_it():
     runs, history = efficiency_runs()
-    assert timing.accuracy_target(runs, "mnist") == 80.0
+    assert targets.accuracy_target(runs, "mnist") == 80.0
     low = runs.assign(best_test_acc=[90.0, 70.0])
-    assert timing.accuracy_target(low, "mnist", rule=0.9) == 81.0  # 0.9 × the best accuracy seen
-    never = timing.runs_to_target(low, history.assign(test_acc=history["test_acc"] - 15))
+    assert targets.accuracy_target(low, "mnist", rule=0.9) == 81.0  # 0.9 × the best accuracy seen
+    never = targets.runs_to_target(low, history.assign(test_acc=history["test_acc"] - 15))
     assert never["epochs_to_target"].isna().all() and never["seconds_to_target"].isna().all()
 
 

@@ -16,7 +16,7 @@ GROUPS = {
     "training": ["run", "reference", "fast", "train"],
     "runs": ["store", "analysis_store", "sweep"],
     "measurements": ["landscape", "sharpness", "noise", "critical", "checks", "protocol", "instability"],
-    "judgement": ["stats", "runtable", "timing", "paper_tables", "summaries", "drops", "findings",
+    "judgement": ["stats", "runtable", "timing", "targets", "paper_tables", "summaries", "drops", "findings",
                   "findings_largest_batch", "analysis", "report_inputs", "rulebook", "claims_trends", "claims_accuracy",
                   "claims_shapes", "claims_training", "claims_landscape", "report"],
     "presentation": ["params", "captions", "book", "overview", "changes", "panels", "plots", "plots_landscape",

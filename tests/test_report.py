@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy.stats import fisher_exact
 
-from batchsize import paper, paper_tables, report, rulebook, runtable, stats, summaries, timing
+from batchsize import paper, paper_tables, report, rulebook, runtable, stats, summaries, targets, timing
 from batchsize.datasets import DATASET_NAMES, IN_PAPER, in_registry_order
 from batchsize.findings_largest_batch import ingredients_text
 
@@ -975,7 +975,7 @@ def test_extra_epochs_grade_the_extra_epochs_against_the_papers():
 
 
 def test_the_efficiency_chapter_shows_the_epochs_the_extra_epochs_rule_grades(monkeypatch):
-    """The chapter's table is `timing.same_accuracy_epochs`, and the report's row quotes its ratios, a run at chance
+    """The chapter's table is `targets.same_accuracy_epochs`, and the report's row quotes its ratios, a run at chance
     among them (never, and counted in the notes)."""
     from batchsize import pages_training
 
@@ -986,12 +986,13 @@ def test_the_efficiency_chapter_shows_the_epochs_the_extra_epochs_rule_grades(mo
                         lambda what, caption, data, *a, **k: shown.append((what, caption, data)))
     pages_training.same_accuracy_epochs(tables["accuracy"], tables["histories"])
     styler, caption, data = shown[0]
-    pd.testing.assert_frame_equal(data, timing.same_accuracy_epochs(tables["accuracy"], tables["histories"],
+    pd.testing.assert_frame_equal(data, targets.same_accuracy_epochs(tables["accuracy"], tables["histories"],
                                                                      paper.BASE_BATCH))
     assert list(data["dataset"]) == ["synthetic-1k", "cifar10"]  # the registry's order
     ours = verdict("extra-epochs", **tables)[0]
     for _, row in data.iterrows():
-        assert f"{row['dataset']}: B = 32 (η = 0.001) → 512 (η = 0.016)" in ours and f"{row[timing.EXTRA]:.2f}×" in ours
+        assert f"{row['dataset']}: B = 32 (η = 0.001) → 512 (η = 0.016)" in ours
+        assert f"{row[targets.EXTRA]:.2f}×" in ours
     html = styler.to_html()
     assert "15, 42, never" in html and "1 of 3 runs at B = 512 never reached it (1 collapsed)" in html
     assert "extra-epochs row grades these numbers" in caption
@@ -1397,7 +1398,7 @@ def test_a_run_that_learned_then_collapsed_never_reaches_the_target():
     partly rather than reproduced; and extra-epochs averaged a collapsed run's epochs in, silently."""
     slowdown = learned_then_collapsed(reaching({("cifar10", 64): (10.0, 11.0, 12.0), ("cifar10", 1024): 20.0}),
                                       ("cifar10", 1024))
-    timed, _ = timing.to_shared_target(slowdown["accuracy"][slowdown["accuracy"]["dataset"] == "cifar10"],
+    timed, _ = targets.to_shared_target(slowdown["accuracy"][slowdown["accuracy"]["dataset"] == "cifar10"],
                                        slowdown["histories"], None, (64, 1024))
     assert timed.loc[timed["batch_size"] == 1024, "epochs_to_target"].isna().all()
     assert timed.loc[timed["batch_size"] == 64, "epochs_to_target"].tolist() == [10.0, 11.0, 12.0]
@@ -1405,7 +1406,7 @@ def test_a_run_that_learned_then_collapsed_never_reaches_the_target():
     assert verdict_ == stats.REPRODUCED and "3 of 3 runs at B = 1024 never reached it (3 collapsed)" in ours
     extra = learned_then_collapsed(reaching({("cifar10", 32): (10.0, 11.0, 12.0),
                                              ("cifar10", 512): (17.0, 18.0, 19.0)}), ("cifar10", 512), seeds=[44])
-    row = timing.same_accuracy_epochs(extra["accuracy"], extra["histories"], paper.BASE_BATCH).iloc[0]
+    row = targets.same_accuracy_epochs(extra["accuracy"], extra["histories"], paper.BASE_BATCH).iloc[0]
     assert row["n"] == 2 and row["epochs, large"] == "17, 18, never"
     ours, verdict_ = verdict("extra-epochs", **extra)
     assert verdict_ == stats.PARTLY and "1 of 3 runs at B = 512 never reached it (1 collapsed)" in ours

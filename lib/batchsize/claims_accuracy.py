@@ -58,7 +58,8 @@ from .stats import (
 )
 from .style import counted, number
 from .summaries import failure_table
-from .timing import time_ratio, to_shared_target
+from .targets import to_shared_target
+from .timing import time_ratio
 
 CLAIMS: list[Claim] = []  # in the paper's order
 # The headings of the chapter sections that show the numbers each rule judges (the report links them there).
@@ -312,7 +313,7 @@ CLAIMS.append(
 def _cifar_slowdown(tables: dict, profile: str) -> Outcome:
     """The paper's criterion cannot decide this claim: its own CIFAR-10 peak (Table IV) is below its 80 %
     convergence threshold, so by that measure no B converges, B = 64 included. Judged at the claim's own two B (no
-    other stands in) on the book's alternative target (`timing.to_shared_target`, the efficiency chapter's table):
+    other stands in) on the book's alternative target (`targets.to_shared_target`, the efficiency chapter's table):
     the highest test accuracy every run that trained at B = 64 or 1024 reached. The claim is that B = 1024 never
     converges, a net slowdown: a run there that never reaches the target within its budget (a run at chance never
     will) is the claim holding, the extreme of slower, and counts for it, never dropped nor averaged into a time.

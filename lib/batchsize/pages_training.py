@@ -23,6 +23,7 @@ from . import (
     plots,
     runtable,
     summaries,
+    targets,
     timing,
 )
 from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC, in_registry_order
@@ -231,9 +232,9 @@ def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> None:
 
 
 def time_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float, speed: pd.DataFrame) -> None:
-    """Epochs and seconds to each data set's target accuracy (`timing.runs_to_target`), per cell."""
-    to_target = timing.runs_to_target(runs, history, rule, speed)
-    cells = timing.target_cells(to_target)
+    """Epochs and seconds to each data set's target accuracy (`targets.runs_to_target`), per cell."""
+    to_target = targets.runs_to_target(runs, history, rule, speed)
+    cells = targets.target_cells(to_target)
     timed_apart = [DATASET_NAMES[d] for d in in_registry_order(
         to_target.loc[to_target["epoch times from"] == "benchmark", "dataset"].unique())]
     book.publish(plots.time_to_target(to_target), "Epochs and training seconds (that epoch × the epoch time) until "
@@ -247,11 +248,11 @@ def time_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float, speed
 
 
 def cifar_slowdown(chapter: Chapter, runs: pd.DataFrame, name: str, speed: pd.DataFrame) -> None:
-    """The report's `cifar-slowdown` rule's own table (`timing.to_shared_target`) on CIFAR-10's runs of `runs`."""
+    """The report's `cifar-slowdown` rule's own table (`targets.to_shared_target`) on CIFAR-10's runs of `runs`."""
     cifar = runs[runs["dataset"] == "cifar10"] if len(runs) else runs
     if len(cifar):
         small, large = paper.CIFAR_SLOWDOWN
-        timed, note = timing.to_shared_target(cifar, chapter.history(cifar), speed, (small, large))
+        timed, note = targets.to_shared_target(cifar, chapter.history(cifar), speed, (small, large))
         book.publish(book.styled(timed.drop(columns="key"), na_rep="never"), f"Every run at B = {small} and "
                      f"{large}, {captions.scale_text(cifar)}: epochs and training seconds to the target, the highest "
                      "test accuracy every run that trained there reached; never: not within its budget (a run at "
@@ -281,13 +282,13 @@ def efficiency_ratios(runs: pd.DataFrame, speed: pd.DataFrame) -> None:
 
 
 def same_accuracy_epochs(runs: pd.DataFrame, history: pd.DataFrame) -> None:
-    """Epochs to the same accuracy at each data set's largest measured B over B₀ (`timing.same_accuracy_epochs`: the
+    """Epochs to the same accuracy at each data set's largest measured B over B₀ (`targets.same_accuracy_epochs`: the
     numbers the report's extra-epochs row grades), narrow enough for the page: each pair of ends in one cell."""
-    table = timing.same_accuracy_epochs(runs, history, paper.BASE_BATCH)
+    table = targets.same_accuracy_epochs(runs, history, paper.BASE_BATCH)
     if table.empty:
         display(Markdown("No runs: no ratio (the report's extra-epochs row is not testable)."))
         return
-    extra = timing.EXTRA
+    extra = targets.EXTRA
     ends = [f"{number(s, 'batch')} → {number(la, 'batch')}" for s, la in zip(table["small B"], table["large B"],
                                                                               strict=True)]
     shown = pd.DataFrame({

@@ -134,7 +134,7 @@ def cnn_epoch_speedups(speedups: pd.DataFrame) -> plt.Figure:
 
 @drawn_by
 def time_to_target(to_target: pd.DataFrame) -> plt.Figure:
-    """Epochs and training seconds (log scale) to the target accuracy against B, from `timing.runs_to_target`;
+    """Epochs and training seconds (log scale) to the target accuracy against B, from `targets.runs_to_target`;
     runs that never reached it are left out."""
     fig, axes = grid(2)
     by_batch(to_target.dropna(subset=["epochs_to_target"]), "epochs_to_target", ax=axes[0])

@@ -1,6 +1,7 @@
 """Where epoch times come from and what they add up to: the runs' own, or the committed CNN benchmark's where
-several sweeps timed a data set; time to a target accuracy; epochs to the same accuracy; the paper's efficiency
-ratios. One place, so that the report's efficiency claims and the efficiency chapter time runs alike."""
+several sweeps timed a data set; the ends of a speed comparison; seconds to a target from the epochs to it
+(`time_ratio`); the paper's efficiency ratios; the benchmark readers. One place, so that the report's efficiency
+claims and the efficiency chapter time runs alike. The target accuracies and the epochs to them are `targets`'."""
 
 from __future__ import annotations
 
@@ -91,74 +92,6 @@ def speed_ends(part: pd.DataFrame, small: int | None = None) -> tuple[int, int, 
     return small, large, "".join(f"; {n}" for n in notes)
 
 
-def to_shared_target(part: pd.DataFrame, history: pd.DataFrame, speed: pd.DataFrame | None,
-                     ends: tuple[int, int]) -> tuple[pd.DataFrame, str]:
-    """Time to a target accuracy at two B of one data set's runs (`part`), those of `ends` and no other, for where
-    the paper's 80 % cannot decide a comparison (CIFAR-10: the paper's own peak is below it). Per run at either B,
-    whether it trained or not: the target (the highest test accuracy every run that trained at either B reached; a
-    run at chance would set it at chance), the first epoch at or above it (NaN: never within its budget, and never
-    for a run that did not train: one that learned and then collapsed ended at chance, whatever its curve passed on
-    the way), the seconds until then (that epoch × `epoch_times`); and a note on where the epoch times come from.
-    Empty where a B has no run, or neither has one that trained."""
-    columns = ["dataset", "batch_size", "seed", "key", "outcome", "target", "epochs_to_target", "epoch_time",
-               "seconds_to_target"]
-    at = [part[part["batch_size"] == b] for b in ends]
-    if any(a.empty for a in at) or not any(trained(a).any() for a in at):
-        return pd.DataFrame(columns=columns), ""
-    times, how = epoch_times(at, speed, part)
-    runs = pd.concat(at).assign(epoch_time=pd.concat(times))
-    if "outcome" not in runs:  # tables made before outcomes were recorded
-        runs["outcome"] = np.where(trained(runs), "trained", "diverged")
-    target = float(runs.loc[trained(runs), "best_test_acc"].min())
-    reached = history[history["key"].isin(runs.loc[trained(runs), "key"]) & (history["test_acc"] >= target)]
-    runs["target"] = target
-    runs["epochs_to_target"] = runs["key"].map(reached.groupby("key")["epoch"].min()).astype(float)
-    runs["seconds_to_target"] = runs["epochs_to_target"] * runs["epoch_time"]
-    return runs[columns].reset_index(drop=True), how
-
-
-EXTRA = "epochs to the same accuracy, large ÷ small"  # the ratio `same_accuracy_epochs` gives, the claim grades
-AT_FIRST_EPOCH, NEVER = "every run at both ends reached it in its first epoch", "never reached it"  # its notes
-
-
-def same_accuracy_epochs(runs: pd.DataFrame, history: pd.DataFrame, small: int) -> pd.DataFrame:
-    """Per data set of `runs`: the epochs its largest measured B (`speed_ends`) needs to reach the same test accuracy
-    as B = `small` over those `small` needs (the extra-epochs claim's measure, the efficiency chapter's table), the
-    accuracy `to_shared_target`'s: the highest every run that trained at the two B reached. A geometric mean over the
-    runs that got there, its 95 % interval over seeds (`stats.ratio`: epochs are counted, not timed) and n; each
-    end's learning rate and its runs' epochs (by seed; never: not within its budget); a note: why there is no ratio,
-    the runs that never got there by how they ended (counted, never averaged in: a run at chance never gets there),
-    that every run got there in its first epoch (then 1 by the unit, whatever B does), what `speed_ends` left out."""
-    rows = []
-    for name, part in runs.groupby("dataset", sort=False):
-        _, large, left_out = speed_ends(part, small)
-        status, lr = cells(part).set_index("batch_size")["status"], part.groupby("batch_size")["lr"].first()
-        row = {"dataset": name, "small B": small, "large B": large, "η small": lr.get(small), "η large": lr.get(large)}
-        note = (f"B = {small} {status.get(small, 'not run')}: no small end" if status.get(small) != MEASURED else
-                f"no measured B above {small}" if not large > small else "no learning curve for some of the runs"
-                if not part.loc[part["batch_size"].isin((small, large)), "key"].isin(history["key"]).all() else "")
-        if not note:
-            timed = to_shared_target(part, history, None, (small, large))[0].sort_values("seed")
-            ends = [timed.loc[timed["batch_size"] == b, "epochs_to_target"] for b in (small, large)]
-            row |= {"target (%)": timed["target"].iloc[0]} | {
-                f"epochs, {end}": ", ".join("never" if pd.isna(e) else f"{e:.0f}" for e in epochs)
-                for end, epochs in zip(("small", "large"), ends, strict=True)}
-            missed = [timed[(timed["batch_size"] == b) & timed["epochs_to_target"].isna()] for b in (small, large)]
-            notes = [f"{len(m)} of {len(e)} runs at B = {b} {NEVER} ("
-                     + ", ".join(f"{n} {how}" for how, n in m["outcome"].value_counts().items()) + ")"
-                     for m, e, b in zip(missed, ends, (small, large), strict=True) if len(m)]
-            if all(e.notna().any() for e in ends):
-                found = ratio(*(e.dropna() for e in reversed(ends)))
-                row |= {EXTRA: found.mean, "n": found.n} | (
-                    {f"{EXTRA} CI low": found.low, f"{EXTRA} CI high": found.high} if found.n > 1 else {})
-                notes += [AT_FIRST_EPOCH] if all((e.dropna() == 1).all() for e in ends) else []
-            note = "; ".join([*notes, *filter(None, left_out.split("; "))])
-        rows.append(row | {"note": note})
-    columns = ["dataset", "small B", "large B", "η small", "η large", "target (%)", EXTRA, f"{EXTRA} CI low",
-               f"{EXTRA} CI high", "n", "epochs, small", "epochs, large", "note"]
-    return registry_sorted(pd.DataFrame(rows, columns=columns))
-
-
 def compound_ratio(up: Sequence[Sequence[float]], down: Sequence[Sequence[float]]) -> Estimate:
     """The product of the geometric means of the groups `up` over that of the groups `down`, each group an
     independent sample (one B's seeds' epochs, one B's benchmark repeats), with its 95 % t interval on the log
@@ -209,44 +142,6 @@ def run_epoch_times(runs: pd.DataFrame, speed: pd.DataFrame | None) -> tuple[pd.
         found, notes[name] = epoch_times([cell for _, cell in part.groupby("batch_size")], speed, part)
         times += found
     return (pd.concat(times) if times else pd.Series(dtype=float)).reindex(runs.index), notes
-
-
-def accuracy_target(runs: pd.DataFrame, dataset: str, rule: float = 0.9) -> float:
-    """The paper's 80% where at least two batch sizes of `dataset` reach it (a target that only one B reaches
-    compares nothing), else `rule` × the best mean accuracy seen, to one decimal."""
-    best = runs[runs["dataset"] == dataset].groupby("batch_size")["best_test_acc"].mean()
-    return ACCURACY_TARGET if (best > ACCURACY_TARGET).sum() >= 2 else round(rule * best.max(), 1)
-
-
-def runs_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float = 0.9,
-                   speed: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per run: the first epoch whose test accuracy reaches its data set's `accuracy_target` and the training
-    seconds until then (that epoch × the run's epoch time); None where the run never reached it in its budget. The
-    epoch times are `run_epoch_times`: the runs' own medians, or the CNN benchmark's (`speed`) where several sweeps
-    timed a data set (column `epoch times from`)."""
-    rows = []
-    epoch_time, notes = run_epoch_times(runs, speed)
-    by_key = runs.assign(epoch_time=epoch_time).set_index("key")
-    for key, curve in history.sort_values("epoch").groupby("key"):
-        run = by_key.loc[key]
-        target = accuracy_target(runs, run["dataset"], rule)
-        reached = curve[curve["test_acc"] >= target]
-        epoch = int(reached["epoch"].iloc[0]) if len(reached) else None
-        seconds = epoch * run["epoch_time"] if epoch else None
-        rows.append({"dataset": run["dataset"], "batch_size": run["batch_size"], "seed": run["seed"],
-                     "target": target, "epochs_to_target": epoch, "seconds_to_target": seconds,
-                     "epoch_time": run["epoch_time"],
-                     "epoch times from": "benchmark" if notes[run["dataset"]] else "runs"})
-    return pd.DataFrame(rows)
-
-
-def target_cells(to_target: pd.DataFrame) -> pd.DataFrame:
-    """`runs_to_target` as seed means per data set and B (a run that never reached the target is left out of its
-    cell's mean)."""
-    return to_target.groupby(["dataset", "batch_size"]).agg(
-        target=("target", "first"), epochs_to_target=("epochs_to_target", "mean"),
-        seconds_to_target=("seconds_to_target", "mean"), epoch_time=("epoch_time", "mean"),
-        epoch_times_from=("epoch times from", "first")).reset_index()
 
 
 PER_EPOCH, EPOCHS, WALL_CLOCK = "per-epoch speedup", "epochs ratio (large/small)", "wall-clock speedup"

@@ -1,0 +1,154 @@
+"""Time and epochs to a target accuracy: each data set's target (the paper's 80 % where two B reach it, else a share
+of the best seen) and each run's epochs and seconds to it, per run and per cell (the training chapter's time to
+target); the target both ends of a comparison reach, and each run's epochs and seconds to it (`to_shared_target`, the
+cifar-slowdown rule's table); the epochs to it at B₀ and the largest measured B (`same_accuracy_epochs`, the
+extra-epochs claim's table). The epoch times and the ends of a comparison are `timing`'s."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .critical import MEASURED
+from .run import ACCURACY_TARGET, trained
+from .runtable import cells, registry_sorted
+from .stats import ratio
+from .timing import epoch_times, run_epoch_times, speed_ends
+
+
+def accuracy_target(runs: pd.DataFrame, dataset: str, rule: float = 0.9) -> float:
+    """The paper's 80% where at least two batch sizes of `dataset` reach it (a target that only one B reaches
+    compares nothing), else `rule` × the best mean accuracy seen, to one decimal."""
+    best = runs[runs["dataset"] == dataset].groupby("batch_size")["best_test_acc"].mean()
+    return ACCURACY_TARGET if (best > ACCURACY_TARGET).sum() >= 2 else round(rule * best.max(), 1)
+
+
+def runs_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float = 0.9,
+                   speed: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per run: the first epoch whose test accuracy reaches its data set's `accuracy_target` and the training
+    seconds until then (that epoch × the run's epoch time); None where the run never reached it in its budget. The
+    epoch times are `timing.run_epoch_times`: the runs' own medians, or the CNN benchmark's (`speed`) where several
+    sweeps timed a data set (column `epoch times from`)."""
+    rows = []
+    epoch_time, notes = run_epoch_times(runs, speed)
+    by_key = runs.assign(epoch_time=epoch_time).set_index("key")
+    for key, curve in history.sort_values("epoch").groupby("key"):
+        run = by_key.loc[key]
+        target = accuracy_target(runs, run["dataset"], rule)
+        reached = curve[curve["test_acc"] >= target]
+        epoch = int(reached["epoch"].iloc[0]) if len(reached) else None
+        seconds = epoch * run["epoch_time"] if epoch else None
+        rows.append({"dataset": run["dataset"], "batch_size": run["batch_size"], "seed": run["seed"],
+                     "target": target, "epochs_to_target": epoch, "seconds_to_target": seconds,
+                     "epoch_time": run["epoch_time"],
+                     "epoch times from": "benchmark" if notes[run["dataset"]] else "runs"})
+    return pd.DataFrame(rows)
+
+
+def target_cells(to_target: pd.DataFrame) -> pd.DataFrame:
+    """`runs_to_target` as seed means per data set and B (a run that never reached the target is left out of its
+    cell's mean)."""
+    return to_target.groupby(["dataset", "batch_size"]).agg(
+        target=("target", "first"), epochs_to_target=("epochs_to_target", "mean"),
+        seconds_to_target=("seconds_to_target", "mean"), epoch_time=("epoch_time", "mean"),
+        epoch_times_from=("epoch times from", "first")).reset_index()
+
+
+def to_shared_target(part: pd.DataFrame, history: pd.DataFrame, speed: pd.DataFrame | None,
+                     ends: tuple[int, int]) -> tuple[pd.DataFrame, str]:
+    """Time to a target accuracy at two B of one data set's runs (`part`), those of `ends` and no other, for where
+    the paper's 80 % cannot decide a comparison (CIFAR-10: the paper's own peak is below it). Per run at either B,
+    whether it trained or not: the target (the highest test accuracy every run that trained at either B reached; a
+    run at chance would set it at chance), the first epoch at or above it (NaN: never within its budget, and never
+    for a run that did not train: one that learned and then collapsed ended at chance, whatever its curve passed on
+    the way), the seconds until then (that epoch × `timing.epoch_times`); and a note on where the epoch times come
+    from. Empty where a B has no run, or neither has one that trained."""
+    columns = ["dataset", "batch_size", "seed", "key", "outcome", "target", "epochs_to_target", "epoch_time",
+               "seconds_to_target"]
+    at = [part[part["batch_size"] == b] for b in ends]
+    if any(a.empty for a in at) or not any(trained(a).any() for a in at):
+        return pd.DataFrame(columns=columns), ""
+    times, how = epoch_times(at, speed, part)
+    runs = pd.concat(at).assign(epoch_time=pd.concat(times))
+    if "outcome" not in runs:  # tables made before outcomes were recorded
+        runs["outcome"] = np.where(trained(runs), "trained", "diverged")
+    target = float(runs.loc[trained(runs), "best_test_acc"].min())
+    reached = history[history["key"].isin(runs.loc[trained(runs), "key"]) & (history["test_acc"] >= target)]
+    runs["target"] = target
+    runs["epochs_to_target"] = runs["key"].map(reached.groupby("key")["epoch"].min()).astype(float)
+    runs["seconds_to_target"] = runs["epochs_to_target"] * runs["epoch_time"]
+    return runs[columns].reset_index(drop=True), how
+
+
+EXTRA = "epochs to the same accuracy, large ÷ small"  # the ratio `same_accuracy_epochs` gives, the claim grades
+AT_FIRST_EPOCH, NEVER = "every run at both ends reached it in its first epoch", "never reached it"  # its notes
+
+
+def _why_no_ratio(part: pd.DataFrame, history: pd.DataFrame, small: int, large: float) -> str:
+    """Why `part` has no ratio ('' if it may have one): it needs a measured small end, a B above it, every curve."""
+    status = cells(part).set_index("batch_size")["status"]
+    if status.get(small) != MEASURED:
+        return f"B = {small} {status.get(small, 'not run')}: no small end"
+    if not large > small:
+        return f"no measured B above {small}"
+    if not part.loc[part["batch_size"].isin((small, large)), "key"].isin(history["key"]).all():
+        return "no learning curve for some of the runs"
+    return ""
+
+
+def _never_reached(end: pd.DataFrame, batch_size: int) -> list[str]:
+    """One end's runs that never got there, by how they ended: counted in words, never averaged in (as at chance)."""
+    missed = end[end["epochs_to_target"].isna()]
+    if missed.empty:
+        return []
+    outcomes = ", ".join(f"{n} {how}" for how, n in missed["outcome"].value_counts().items())
+    return [f"{len(missed)} of {len(end)} runs at B = {batch_size} {NEVER} ({outcomes})"]
+
+
+def _by_seed(epochs: pd.Series) -> str:
+    """Each run's epochs to the target in seed order, 'never' where it did not get there: the reader sees every run."""
+    return ", ".join("never" if pd.isna(e) else f"{e:.0f}" for e in epochs)
+
+
+def _epochs_and_ratio(part: pd.DataFrame, history: pd.DataFrame, ends: tuple[int, int]) -> tuple[dict, list[str]]:
+    """A row's target, epochs and ratio, and their notes, from `to_shared_target`: as the cifar-slowdown rule counts."""
+    timed = to_shared_target(part, history, None, ends)[0].sort_values("seed")
+    at = [timed[timed["batch_size"] == b] for b in ends]
+    epochs = [end["epochs_to_target"] for end in at]
+    row = {"target (%)": timed["target"].iloc[0], "epochs, small": _by_seed(epochs[0]),
+           "epochs, large": _by_seed(epochs[1])}
+    notes = [note for end, b in zip(at, ends, strict=True) for note in _never_reached(end, b)]
+    if not all(e.notna().any() for e in epochs):
+        return row, notes
+    found = ratio(epochs[1].dropna(), epochs[0].dropna())
+    row |= {EXTRA: found.mean, "n": found.n}
+    if found.n > 1:
+        row |= {f"{EXTRA} CI low": found.low, f"{EXTRA} CI high": found.high}
+    if all((e.dropna() == 1).all() for e in epochs):
+        notes.append(AT_FIRST_EPOCH)
+    return row, notes
+
+
+def same_accuracy_epochs(runs: pd.DataFrame, history: pd.DataFrame, small: int) -> pd.DataFrame:
+    """Per data set of `runs`: the epochs its largest measured B (`timing.speed_ends`) needs to reach the same test
+    accuracy as B = `small` over those `small` needs (the extra-epochs claim's measure, the efficiency chapter's
+    table), the accuracy `to_shared_target`'s: the highest every run that trained at the two B reached. A geometric
+    mean over the runs that got there, its 95 % interval over seeds (`stats.ratio`: epochs are counted, not timed)
+    and n; each end's learning rate and its runs' epochs (by seed; never: not within its budget); a note: why there
+    is no ratio, the runs that never got there by how they ended (counted, never averaged in: a run at chance never
+    gets there), that every run got there in its first epoch (then 1 by the unit, whatever B does), what
+    `speed_ends` left out."""
+    rows = []
+    for name, part in runs.groupby("dataset", sort=False):
+        _, large, left_out = speed_ends(part, small)
+        lr = part.groupby("batch_size")["lr"].first()
+        row = {"dataset": name, "small B": small, "large B": large, "η small": lr.get(small), "η large": lr.get(large)}
+        why_not = _why_no_ratio(part, history, small, large)
+        if why_not:
+            rows.append(row | {"note": why_not})
+            continue
+        found, notes = _epochs_and_ratio(part, history, (small, large))
+        rows.append(row | found | {"note": "; ".join([*notes, *filter(None, left_out.split("; "))])})
+    columns = ["dataset", "small B", "large B", "η small", "η large", "target (%)", EXTRA, f"{EXTRA} CI low",
+               f"{EXTRA} CI high", "n", "epochs, small", "epochs, large", "note"]
+    return registry_sorted(pd.DataFrame(rows, columns=columns))
