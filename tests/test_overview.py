@@ -173,6 +173,8 @@ def test_a_rules_text_in_a_readers_words():
         "CIFAR-10: 10%"
     assert overview.reader_words("compared only on paper-profile runs (these: quick)") == \
         "compared only on runs at the paper's scale"
+    assert overview.reader_words("2 of the 8 runs of mnist-largest-batch and cifar10-lr (cifar10) are stored") == \
+        "2 of the 8 runs of mnist-largest-batch and cifar10-lr (CIFAR-10) are stored"  # a section's name stays whole
 
 
 def test_many_claims_of_a_verdict_none_of_them_central_are_named_a_few_and_counted():

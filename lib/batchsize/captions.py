@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -88,8 +89,14 @@ def provenance(table: pd.DataFrame) -> str:
     return text
 
 
-_DATASET_ID = re.compile("|".join(rf"(?<![\w-]){re.escape(d)}(?![\w-])"
-                                  for d in sorted(DATASET_NAMES, key=len, reverse=True)))
+def whole_ids(ids: Iterable[str]) -> re.Pattern[str]:
+    """Any of `ids` where it stands whole, the longest first, never inside a longer name ('mnist' in 'fashion-mnist',
+    'cifar10' in the section 'cifar10-lr'): the one boundary of both renamings of ids (`overview.reader_words` too)."""
+    keys = "|".join(sorted(map(re.escape, ids), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{keys})(?![\w-])")
+
+
+_DATASET_ID = whole_ids(DATASET_NAMES)
 
 
 def reader_words(text: str) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 from docutils.nodes import make_id
 
 from . import paper
+from .captions import whole_ids
 from .claims_training import ON_OTHER_HARDWARE
 from .datasets import DATASET_NAMES, SECTION_OF, SYNTHETIC
 from .plan import section_configs
@@ -93,8 +94,7 @@ def reader_words(text: str) -> str:
     keys), the paper's setup called its scale (not a profile)."""
     names = {**{f"{d}{s}": f"{d.split('-')[1].upper()} set" for d in SYNTHETIC for s in (" set", "")},
              **{k: v for k, v in DATASET_NAMES.items() if k not in SYNTHETIC}}
-    keys = "|".join(sorted(map(re.escape, names), key=len, reverse=True))  # not inside a section's name (cifar10-lr)
-    text = re.sub(rf"(?<![\w-])(?:{keys})(?![\w-])", lambda m: names[m[0]], text)
+    text = whole_ids(names).sub(lambda m: names[m[0]], text)  # not inside a section's name (cifar10-lr)
     text = re.sub(r"paper-profile runs( \(these: \w+\))?", "runs at the paper's scale", text)
     return re.sub(r"off the paper profile", "below the paper's scale", text)
 
