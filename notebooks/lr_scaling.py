@@ -20,8 +20,9 @@
 # batch size at all, or the learning-rate rule: fixed, linear, square-root, and linear with a warm-up of
 # {glue:text}`cifar_warmup`, as the runs shown below were trained (a short profile caps the warm-up so
 # that it never fills the training); at the paper's scale, where CIFAR-10's runs at chance lie at B = 512 and
-# 1024, these rules are being trained across sessions, and the section shows the reduced scale until they are
-# complete. Two last sections ask why MNIST's largest B fails under the linear rule in some seeds: where its loss
+# 1024, these rules are being trained across sessions: the section shows first the paper-scale runs finished so
+# far (a provisional answer), then the reduced scale, which stands in until they are complete but, on short runs,
+# may not show a collapse at all. Two last sections ask why MNIST's largest B fails under the linear rule in some seeds: where its loss
 # leaves the normal range, and which ingredient of the recipe the failures follow.
 
 # %% tags=["parameters", "hide-input"]
@@ -53,8 +54,8 @@ pages_training.table_v(chapter.table("lr-scaling"), chapter.profile)
 # ## CIFAR-10 at large B: batch size, or the learning-rate rule?
 
 # %% tags=["hide-input"]
-pages_training.cifar_lr_rules(cifar)
 pages_training.cifar_lr_so_far(chapter)
+pages_training.cifar_lr_rules(cifar)
 
 # %% [markdown]
 # ## MNIST at its largest batch sizes: where the linear rule leaves the normal range

@@ -24,8 +24,9 @@ store = None  # None: results/<profile>
 # %% tags=["remove-input"]
 from batchsize import book, pages_report, report
 
-judged = report.judge(book.Chapter(report.SECTIONS, profile, device, seeds, data_dir, store))
-pages_report.findings(judged)
+chapter = book.Chapter(report.SECTIONS, profile, device, seeds, data_dir, store)
+judged = report.judge(chapter)
+pages_report.findings(judged, chapter)
 
 # %% [markdown]
 # ## How a verdict is decided

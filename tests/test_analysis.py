@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from batchsize import analysis, findings, paper, report_inputs, stats, summaries, targets, timing
+from batchsize import analysis, findings, findings_beyond, paper, report_inputs, stats, summaries, targets, timing
 
 SEEDS, SPREAD = (42, 43, 44), (-0.1, 0.0, 0.1)
 
@@ -560,6 +560,33 @@ def test_the_cifar_lr_question_gets_an_answer_from_the_runs():
     assert "minus that of the linear rule's 0 runs" not in few and "not yet a finding" in few
     two = findings.cifar_lr_answer(cifar(set(), 50).iloc[:-1])
     assert "sqrt (2 trained) −0.50 pp [" in two  # its own runs, beside the difference's n (the fewer side)
+
+
+def test_the_cifar_lr_brief_waits_for_three_runs_of_every_rule_and_sets_each_against_b32():
+    """The landing page's answer: at the largest B with three runs of every rule, which rules collapsed, and each
+    rule's trained runs against B = 32; fewer runs are not yet a finding."""
+    def lr(at_chance: dict[str, int], seeds: int = 3, b: int = 1024) -> pd.DataFrame:
+        return pd.DataFrame([{"batch_size": b, "rule": rule, "seed": seed,
+                              "outcome": "collapsed" if seed < at_chance.get(rule, 0) else "trained",
+                              "test_acc": 10.0 if seed < at_chance.get(rule, 0) else 70.0 + seed}
+                             for rule in ("fixed", "linear", "linear + 5-epoch warmup") for seed in range(seeds)])
+
+    small = pd.DataFrame({"batch_size": 32, "seed": range(3), "outcome": "trained", "test_acc": [75.0, 76.0, 77.0]})
+    assert findings_beyond.cifar_lr_brief(lr({}).iloc[:0], small, 36) == \
+        "Not yet at the paper's scale (0 of the 36 runs stored)."
+    assert "Not yet a finding at the paper's scale (6 of the 36 runs stored)" in \
+        findings_beyond.cifar_lr_brief(lr({}, seeds=2), small, 36)
+    rule = findings_beyond.cifar_lr_brief(lr({"linear": 2}), small, 36)
+    assert "At B = 1024 (9 of the 36 runs stored; 3 runs or more of each rule), only linear collapsed: the rule" in rule
+    assert "B = 32's (76.00% [73.52, 78.48] (n = 3))" in rule
+    assert "linear: 2 of 3 runs at chance; 72.00% (n = 1, no interval)" in rule
+    assert "fixed: 71.00% [68.52, 73.48] (n = 3), −5.00 pp [" in rule and "still coming in" not in rule
+    every = findings_beyond.cifar_lr_brief(lr({"fixed": 3, "linear": 3, "linear + 5-epoch warmup": 2}), small, 36)
+    assert "every rule collapsed: batch size, not the rule" in every
+    assert "fixed: 3 of 3 runs at chance; linear: 3 of 3 runs at chance; linear + 5-epoch warmup: 2 of 3" in every
+    none = findings_beyond.cifar_lr_brief(pd.concat([lr({}), lr({}, seeds=2, b=512)]), small, 36)
+    assert "no rule collapsed" in none and none.endswith("At B = 512 the runs are still coming in.")
+    assert "(none stored)" in findings_beyond.cifar_lr_brief(lr({}), small.iloc[:0], 36)
 
 
 def test_the_gap_chapter_says_where_the_gap_grows_shrinks_or_cannot_tell():

@@ -142,7 +142,8 @@ def test_a_verdict_marked_on_a_pending_section_is_shown_provisional_but_not_as_j
     assert "provisionally on the 10 full-scale runs finished so far (a single seed at some B): CIFAR-10 test " \
            "accuracies at each B (Table IV): partly." in text
     assert "MNIST trains at its largest B with the paper's recipe (Table III's last row): not reproduced" not in text
-    assert overview.overview(verdicts, provisional).count("provisionally") == 2
+    shown = overview.overview(verdicts, provisional)  # the marked row keeps its verdict: "provisional", not twice
+    assert shown.count("provisionally") == 1 and shown.count("<small>provisional</small>") == 1
     table = overview.verdict_table(provisional).data
     assert table.count("full-scale") == 1 and "on 10 full-scale CIFAR-10 runs, the fewest seeds at any B: 1" in table
 
@@ -166,6 +167,15 @@ def test_the_verdict_table_puts_the_verdict_first_and_folds_the_tolerance():
     assert "`" not in shown and "<code>benchmarks/cnn.py</code>" in shown and "on 1K set" in shown
     assert "1K set: accuracy drop from B = 8 to B = 512" in shown
     assert '<a href="accuracy.html#synthetic-data-fig-2-table-vii">§IV-A</a>' in shown
+
+
+def test_the_questions_beyond_the_paper_link_to_their_sections_and_carry_no_verdict():
+    questions = [("Does CIFAR-10's collapse follow the LR rule?", "At B = 1024, cifar10: 2 of 3 runs at chance.",
+                  "lr_scaling", "CIFAR-10 at large B: batch size, or the learning-rate rule?")]
+    shown = overview.beyond(questions, overview.LANDING)
+    assert '<a href="../notebooks/lr_scaling.html#cifar-10-at-large-b-batch-size-or-the-learning-rate-rule">' in shown
+    assert "CIFAR-10: 2 of 3 runs at chance" in shown and "bs-verdict" not in shown and "not graded" in shown
+    assert overview.beyond([]) == ""
 
 
 def test_a_rules_text_in_a_readers_words():

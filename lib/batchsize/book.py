@@ -129,8 +129,15 @@ class Chapter:
         if not self.per_dataset:
             return pd.DataFrame()
         behind = {d for d in datasets_of(section) if self.profile_of(section, d) != "paper"}
+        return self.paper_stored(section, behind)
+
+    @staticmethod
+    def paper_stored(section: str, datasets: set[str] | None = None) -> pd.DataFrame:
+        """The paper profile's runs of the section (of `datasets` only, where given) that its store holds, whether
+        or not the section is complete: what the paper's scale says as yet, whatever the chapter renders."""
         paper = default_store("paper")
-        finished = [c for c in section_configs("paper", section) if c.dataset in behind and paper.has(c)]
+        finished = [c for c in section_configs("paper", section)
+                    if (datasets is None or c.dataset in datasets) and paper.has(c)]
         return (run_sweep(finished, paper, "paper", progress=False).assign(section=section) if finished
                 else pd.DataFrame())
 

@@ -74,6 +74,26 @@ def exponent_fit_text(runs: pd.DataFrame, tolerance: float = 1.0) -> str:
             "one, B* ∝ √N is not testable.")
 
 
+FINDING_RUNS = 3  # fewer runs of an LR rule at a B show what they show, not yet a finding
+
+
+def rules_at_chance(at: pd.DataFrame) -> tuple[dict[str, int], list[str]]:
+    """Of one B's runs under several LR rules (a `rule` column): each rule's runs at chance, and the rules that
+    collapsed (at least half of their runs at chance, the book's failed cell)."""
+    chance = {rule: int((~trained(part)).sum()) for rule, part in at.groupby("rule")}
+    return chance, sorted(r for r, n in chance.items() if n * 2 >= int((at["rule"] == r).sum()))
+
+
+def collapse_cause(collapsed: list[str], rules: int) -> str:
+    """What the rules that collapsed at one B (of `rules` run there) say of the cause: none, batch size (every rule),
+    or the rule (some)."""
+    if not collapsed:
+        return "no rule collapsed"
+    if len(collapsed) == rules:
+        return "every rule collapsed: batch size, not the rule"
+    return f"only {', '.join(collapsed)} collapsed: the rule, not batch size alone"
+
+
 def cifar_lr_answer(runs: pd.DataFrame) -> str:
     """The LR chapter's CIFAR-10 question (the collapse at large B: batch size, or the LR rule?) answered from the
     `cifar10-lr` runs (with `summaries.with_rule_names`' `rule`): per B, which rules' runs ended at chance, and how
@@ -82,22 +102,18 @@ def cifar_lr_answer(runs: pd.DataFrame) -> str:
     may need more epochs to show; and, where a rule has fewer than three runs, that this is not yet a finding."""
     sentences = []
     for b, at in runs.groupby("batch_size"):
-        chance = {rule: int((~trained(part)).sum()) for rule, part in at.groupby("rule")}
+        chance, collapsed = rules_at_chance(at)
         counts = ", ".join(f"{rule} {n} of {int((at['rule'] == rule).sum())}" for rule, n in chance.items())
-        collapsed = sorted(r for r, n in chance.items() if n * 2 >= len(at[at["rule"] == r]))
         ok = at[trained(at)]
         linear = ok.loc[ok["rule"] == "linear", "test_acc"]
         versus = [f"{rule} ({len(part)} trained) {difference(part['test_acc'], linear).text(' pp')}"
                   for rule, part in ok.groupby("rule") if rule != "linear" and len(part) and len(linear)]
+        verdict = collapse_cause(collapsed, len(chance))
         if not collapsed:
             at = sum(chance.values())
-            verdict = ("no rule collapsed (" + ("no run at chance" if not at else
-                                                f"{at} run{'s' * (at > 1)} at chance, under half of any rule's")
-                       + "), so there is no collapse here to attribute")
-        elif len(collapsed) == len(chance):
-            verdict = "every rule collapsed: batch size, not the rule"
-        else:
-            verdict = f"only {', '.join(collapsed)} collapsed: the rule, not batch size alone"
+            verdict += (" (" + ("no run at chance" if not at else
+                                f"{at} run{'s' * (at > 1)} at chance, under half of any rule's")
+                        + "), so there is no collapse here to attribute")
         sentences.append(f"At B = {b}, {verdict} (runs at chance: {counts})" + (
             f"; each rule's test accuracy minus that of the linear rule's {counted(len(linear), 'run')} that "
             f"trained: {'; '.join(versus)}" if versus else "") + ".")
@@ -108,7 +124,7 @@ def cifar_lr_answer(runs: pd.DataFrame) -> str:
     short = (f" Asked on short runs ({epochs} of the recipe's {recipe} epochs, {examples} training examples) at "
              f"{at}: a collapse that needs longer training cannot show." if epochs < recipe else "")
     few = (" With fewer than three runs of some rule at some B, this is what these runs show, not yet a finding."
-           if fewest < 3 else "")
+           if fewest < FINDING_RUNS else "")
     return " ".join(sentences) + short + few
 
 

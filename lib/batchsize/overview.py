@@ -223,8 +223,10 @@ def overview(verdicts: pd.DataFrame, provisional: pd.DataFrame, base: str = "") 
             title = html.escape(_CHAPTERS.get(chapter, chapter))
             rows.append(f'<tr class="bs-group"><th colspan="3">{title}</th></tr>')
         verdict = html.escape(row["verdict"])
-        if row["claim"] in later.index:
-            verdict += f"<br><small>provisionally {html.escape(later[row['claim']])}</small>"
+        if row["claim"] in later.index:  # the same verdict on the runs so far: only that it may still move
+            so_far = later[row["claim"]]
+            verdict += "<br><small>" + ("provisional" if so_far == row["verdict"] else
+                                        f"provisionally {html.escape(so_far)}") + "</small>"
         rows.append(f'<tr><td><a href="{_evidence_of(row, base)}">'
                     f'{html.escape(HEADLINES[row["claim"]])}</a></td><td>{_code(row["paper"])}</td>'
                     f'<td class="bs-verdict" style="background-color: {COLOURS[row["verdict"]]}">{verdict}</td></tr>')
@@ -264,9 +266,25 @@ def verdict_table(verdicts: pd.DataFrame, base: str = "") -> HTML:
                 f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
-def show(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str, base: str = "") -> HTML:
-    """The findings and the overview, as one block (the report's top; glued for the landing page)."""
+Question = tuple[str, str, str, str]  # a question the paper leaves, its answer in brief, its chapter and section
+
+
+def beyond(questions: list[Question], base: str = "") -> str:
+    """The questions the paper leaves (`findings_beyond`) as HTML: each linked to the chapter section that answers it
+    in full, then where its answer stands at the paper's scale. No verdict and no colour: the paper claims nothing
+    there to grade."""
+    if not questions:
+        return ""
+    items = "".join(f'<li><a href="{evidence_link(chapter, section, base)}">{html.escape(question)}</a> '
+                    f"{_code(reader_words(answer))}</li>" for question, answer, chapter, section in questions)
+    return f"<p><b>Beyond the paper</b>: questions it leaves open, at its scale, not graded.</p><ul>{items}</ul>"
+
+
+def show(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str, base: str = "",
+         questions: list[Question] | None = None) -> HTML:
+    """The findings, the questions beyond the paper and the overview, as one block (the report's top; glued for the
+    landing page)."""
     from IPython.display import HTML
 
     return HTML(f'<div class="bs-findings">{findings(verdicts, provisional, scale_text, base)}'
-                f"{overview(verdicts, provisional, base)}</div>")
+                f"{beyond(questions or [], base)}{overview(verdicts, provisional, base)}</div>")

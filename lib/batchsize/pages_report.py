@@ -8,17 +8,40 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from . import book, captions, changes, overview, paper, report
+from . import book, captions, changes, findings_beyond, overview, paper, report, summaries
 from .plan import SECTIONS, section_configs
+from .report_inputs import LARGEST_BATCH
 from .store import default_store
 from .sweep import stored_counts
 
 
-def findings(judged: report.Judgement) -> HTML:
-    """The findings and the one-line-per-claim overview (also glued onto the landing page)."""
+def findings(judged: report.Judgement, chapter: book.Chapter) -> HTML:
+    """The findings, the questions beyond the paper and the one-line-per-claim overview (also glued onto the
+    landing page)."""
     scale = overview.scale(judged.tables["accuracy"], judged.so_far)
-    book.glue(**paper.quoted(), findings=overview.show(judged.verdicts, judged.provisional, scale, overview.LANDING))
-    return overview.show(judged.verdicts, judged.provisional, scale)
+    questions = beyond_paper() if chapter.per_dataset else []  # the paper's scale: where the book renders it
+    book.glue(**paper.quoted(), findings=overview.show(judged.verdicts, judged.provisional, scale, overview.LANDING,
+                                                       questions))
+    return overview.show(judged.verdicts, judged.provisional, scale, questions=questions)
+
+
+def beyond_paper() -> list[overview.Question]:
+    """The questions the paper leaves, each answered in brief from its paper-scale runs stored so far
+    (`findings_beyond`), with the chapter section that answers it in full."""
+    lr = book.Chapter.paper_stored("cifar10-lr")
+    cifar = book.Chapter.paper_stored("cifar10")
+    questions = [("Does CIFAR-10's collapse at large B follow the learning-rate rule?",
+                  findings_beyond.cifar_lr_brief(summaries.with_rule_names(lr) if len(lr) else lr, cifar,
+                                                 len(section_configs("paper", "cifar10-lr"))),
+                  "lr_scaling", "CIFAR-10 at large B: batch size, or the learning-rate rule?")]
+    for question, section, chapter, heading in (
+            ("Why does MNIST's recipe fail at B = 1024 in some seeds: which ingredient do the failures follow?",
+             LARGEST_BATCH, "lr_scaling", "MNIST at its largest batch size: which ingredient do the failures follow?"),
+            ("Is it the data? Does Fashion-MNIST, harder images on MNIST's recipe, lose accuracy with B as CIFAR-10 "
+             "does?", "fashion-mnist", "accuracy", "Is it the data?")):
+        (held, planned), = stored_counts(section_configs("paper", section), default_store("paper")).values()
+        questions.append((question, findings_beyond.runs_so_far(section, held, planned), chapter, heading))
+    return questions
 
 
 def scales(judged: report.Judgement) -> None:

@@ -1,0 +1,55 @@
+"""The questions the paper leaves, answered in brief for the top of the report and the landing page: at the
+paper's scale alone, with how many of the runs are in, never as a verdict (the paper makes no claim there to grade).
+The chapter sections answer them in full; these sentences only say where the answer stands."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import paper
+from .findings import FINDING_RUNS, collapse_cause, rules_at_chance
+from .runtable import trained
+from .stats import difference, estimate
+from .style import counted
+
+
+def cifar_lr_brief(lr_runs: pd.DataFrame, cifar_runs: pd.DataFrame, planned: int, base: int = paper.BASE_BATCH) -> str:
+    """Does CIFAR-10's collapse at large B follow the LR rule? From the paper-scale `cifar10-lr` runs stored so far
+    (`lr_runs`, of `planned`, with `summaries.with_rule_names`' `rule`), at the largest B where every rule has
+    `FINDING_RUNS` runs: which rules collapsed (`rules_at_chance`), and each rule's runs that trained against B =
+    `base` of the CIFAR-10 accuracy runs (`cifar_runs`; Welch 95 % interval): whether a rule that keeps the large
+    LR trains as well as a small batch is what tells a generalization gap from an LR rule that fails."""
+    stored = f"{len(lr_runs)} of the {planned} runs stored"
+    if lr_runs.empty:
+        return f"Not yet at the paper's scale ({stored})."
+    per_rule = lr_runs.groupby(["batch_size", "rule"]).size().unstack()
+    ready = per_rule.index[(per_rule >= FINDING_RUNS).all(axis=1)]
+    if not len(ready):
+        return (f"Not yet a finding at the paper's scale ({stored}): no B has {FINDING_RUNS} runs of every rule so "
+                "far.")
+    b = int(ready.max())
+    at = lr_runs[lr_runs["batch_size"] == b]
+    chance, collapsed = rules_at_chance(at)
+    small = cifar_runs.loc[(cifar_runs["batch_size"] == base) & trained(cifar_runs), "test_acc"]
+    each = []
+    for rule, part in at.groupby("rule"):
+        learned = part.loc[trained(part), "test_acc"]
+        words = [f"{chance[rule]} of {len(part)} runs at chance"] if chance[rule] else []
+        if len(learned):
+            words.append(estimate(learned).text("%") + (f", {difference(learned, small).text(' pp')} against B = "
+                                                        f"{base}" if len(small) else ""))
+        each.append(f"{rule}: {'; '.join(words)}")
+    waiting = [int(x) for x in per_rule.index if x not in ready]
+    rest = f" At B = {', '.join(map(str, waiting))} the runs are still coming in." if waiting else ""
+    cause = collapse_cause(collapsed, len(chance))
+    return (f"At B = {b} ({stored}; {counted(int(per_rule.loc[b].min()), 'run')} or more of each rule), {cause}. "
+            f"Test accuracy of each rule's runs that trained, and its difference from B = {base}'s"
+            + (f" ({estimate(small).text('%')})" if len(small) else " (none stored)") + f": {'; '.join(each)}.{rest}")
+
+
+def runs_so_far(section: str, held: int, planned: int) -> str:
+    """Where a question's paper-scale runs stand, for a question its chapter answers in full and this module not yet
+    in brief."""
+    if held < planned:
+        return f"{held} of the {planned} paper-scale runs of `{section}` are stored so far."
+    return f"All {planned} paper-scale runs of `{section}` are stored."
