@@ -15,9 +15,12 @@
 # seed and the metrics over the seeds redraw. On this static page the slider switches between figures rendered in
 # advance for every choice of the store (no kernel, no network needed). In a live notebook (Jupyter, or
 # `jupytext --to ipynb notebooks/explorer.py`) the cell below the static one gives the same controls as
-# ipywidgets, drawing from the store on the fly. The LR-rule choice has fixed, linear and square-root runs for
-# the large synthetic set (the [LR chapter](lr_scaling.py)) and CIFAR-10 at large B; the other runs use the
-# paper's linear rule.
+# ipywidgets, drawing from the store on the fly. The runs of one choice are all of one scale: where a data set,
+# LR rule and B has runs at the paper's scale, its reduced-scale runs (fewer epochs or training examples) are
+# not offered, and a choice at reduced scale says so in its title. A rule with a warmup other than the paper's
+# recipe is a choice of its own, named with its warmup ("linear + 5-epoch warmup"). Below, computed from the runs:
+# which rules and batch sizes each data set offers, and at which scale (the [LR chapter](lr_scaling.py) compares
+# the rules at one scale).
 
 # %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
@@ -38,11 +41,13 @@ chapter = book.Chapter([*PAPER_SECTIONS, "lr-scaling", "cifar10-lr"], profile, d
                        data_dir, store, batch_sizes)
 table = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True).drop_duplicates("key")
 history = chapter.history(table)
+display(Markdown(widgets.offer_text(table)))
 
 # %% tags=["hide-input"]
 display(HTML(widgets.static_slider(table, history)))
+shown = table.loc[widgets.offered(table).index]
 book.publish(None, widgets.CAPTION,
-             table.drop(columns=[c for c in table if c.startswith("prov_")]), "Explorer runs", runs=table)
+             shown.drop(columns=[c for c in shown if c.startswith("prov_")]), "Explorer runs", runs=shown)
 
 # %% tags=["hide-input"]
 if widgets.live_kernel():

@@ -11,7 +11,8 @@ import pytest
 pytest.importorskip("ipywidgets")
 from batchsize import widgets  # noqa: E402
 
-RUN = {"prov_profile": "quick", "epochs": 2, "train_size": 1000, "precision": "fp32", "outcome": "trained"}
+RUN = {"prov_profile": "quick", "epochs": 2, "train_size": 1000, "precision": "fp32", "outcome": "trained",
+       "warmup_epochs": 0}
 
 
 def fake_runs() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -45,15 +46,78 @@ def test_live_slider_offers_the_batch_sizes_of_the_chosen_rule():
 
 
 def test_runs_differing_only_in_warmup_are_separate_choices_with_one_stop_per_batch_size():
-    """CIFAR-10 linear at B = 256 with and without warmup: two rules; MNIST's own warmup rule is just 'linear'."""
-    runs = pd.DataFrame({"key": list("abcde"), "dataset": ["cifar10"] * 3 + ["mnist"] * 2,
-                         "lr_rule": "linear", "batch_size": [256, 256, 256, 128, 256], "seed": [42, 42, 43, 42, 42],
-                         "warmup_epochs": [0, 5, 0, 0, 5]})
-    chosen = widgets._choices(runs)
+    """CIFAR-10 linear at B = 256 with and without warmup: two rules; MNIST's own warmup rule is just 'linear', at
+    the paper's 5 epochs as at the quick profile's cap of 1, and MNIST at B = 512 without it is a rule of its own."""
+    runs = pd.DataFrame({**RUN, "key": list("abcdefg"), "dataset": ["cifar10"] * 3 + ["mnist"] * 4,
+                         "lr_rule": "linear", "batch_size": [256, 256, 256, 128, 256, 512, 512],
+                         "seed": [42, 42, 43, 42, 42, 42, 42], "warmup_epochs": [0, 5, 0, 0, 1, 5, 0],
+                         "prov_profile": ["paper"] * 4 + ["quick"] + ["paper"] * 2})
+    chosen = widgets.offered(runs)
     assert sorted(set(zip(chosen["dataset"], chosen["lr_rule"], chosen["batch_size"], strict=True))) == [
         ("cifar10", "linear", 256), ("cifar10", "linear + 5-epoch warmup", 256),
-        ("mnist", "linear", 128), ("mnist", "linear", 256)]
+        ("mnist", "linear", 128), ("mnist", "linear", 256), ("mnist", "linear", 512),
+        ("mnist", "linear, no warmup", 512)]
     assert list(dict.fromkeys(chosen["dataset"])) == ["mnist", "cifar10"]  # the registry's order, as the dropdown
+
+
+def two_scales() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """CIFAR-10 B = 256, seeds 42-44: linear at the paper's scale (50 epochs, ~62 %) and at reduced scale (2
+    epochs, ~24 %), the same keys' seeds and rule; fixed at reduced scale only. The review's slider stop."""
+    paper = {**RUN, "prov_profile": "paper", "epochs": 50, "train_size": 50_000, "precision": "bf16"}
+    parts = [pd.DataFrame({"seed": [42, 43, 44], "dataset": "cifar10", "lr_rule": rule, "batch_size": 256,
+                           "test_acc": acc, "train_acc": acc, "gap": 0.0, "lr": 1e-3,
+                           "median_epoch_time": 1.0, "first_epoch_above_80": None, **scale})
+             for rule, acc, scale in (("linear", [56.0, 62.0, 67.0], paper), ("linear", [20.0, 24.0, 27.0], RUN),
+                                      ("fixed", [25.0, 26.0, 28.0], RUN))]
+    runs = pd.concat(parts, ignore_index=True).assign(key=[f"k{i}" for i in range(9)])
+    history = pd.DataFrame([{"key": k, "epoch": e, "train_acc": 50.0, "test_acc": 50.0, "train_loss": 1.0,
+                             "test_loss": 1.0} for k, epochs in zip(runs["key"], runs["epochs"], strict=True)
+                            for e in range(1, epochs + 1)])
+    return runs, history
+
+
+def test_two_profiles_of_one_dataset_rule_and_batch_size_are_never_pooled():
+    """The review: CIFAR-10 linear B = 256 showed 6 seeds (42-44 twice), 50 and 3 epochs, a mean of 42.73 % over
+    both scales. The stop shows the paper-scale runs alone; the reduced-scale stop that remains says so."""
+    runs, history = two_scales()
+    html = widgets.static_slider(runs, history, element_id="x")
+    views = json.loads(re.search(r"const views = (\{.*?\}), combos", html).group(1))
+    assert set(views) == {"cifar10|linear|256", "cifar10|fixed|256"}
+    linear, fixed = views["cifar10|linear|256"]["metrics"], views["cifar10|fixed|256"]["metrics"]
+    assert linear.startswith("paper scale") and "reduced scale" not in linear and "3 seeds" in linear
+    assert "test acc (%): 61.67 (seeds 56.00 to 67.00)" in linear
+    assert fixed.startswith("reduced scale")
+    chosen = widgets.offered(runs)
+    titles = {rule: widgets.run_figure(history, part)._suptitle.get_text()
+              for rule, part in chosen.groupby("lr_rule")}
+    assert "reduced scale" in titles["fixed"] and "reduced scale" not in titles["linear"]
+    assert "3 seeds" in titles["linear"]
+    assert "Not offered" in widgets.offer_text(runs) and "CIFAR-10 linear at B = 256, 3 runs (reduced scale" in \
+        widgets.offer_text(runs)
+
+
+def test_the_live_slider_shows_one_scale_and_a_figure_of_two_scales_is_refused(capsys):
+    """Outside a kernel the slider's output area lets its text through to stdout."""
+    runs, history = two_scales()
+    box = widgets.live_slider(runs, history)
+    rule = box.children[0].children[1]
+    capsys.readouterr()
+    rule.value = "linear"
+    shown = capsys.readouterr().out
+    assert "paper scale" in shown and "reduced scale" not in shown
+    with pytest.raises(ValueError, match="mixes scales"):
+        widgets.run_figure(history, runs[runs["lr_rule"] == "linear"])
+
+
+def test_a_reduced_scale_choice_stays_where_the_paper_has_no_run_of_it():
+    """Quick runs at a B the paper profile lacks are offered (reduced scale), beside the paper's stops."""
+    runs, history = two_scales()
+    extra = runs[runs["prov_profile"] == "quick"].assign(batch_size=512, key=lambda t: t["key"] + "x")
+    both = pd.concat([runs, extra], ignore_index=True)
+    chosen = widgets.offered(both)
+    by_stop = chosen.groupby(["lr_rule", "batch_size"])["prov_profile"].agg(set).to_dict()
+    assert by_stop == {("fixed", 256): {"quick"}, ("fixed", 512): {"quick"}, ("linear", 256): {"paper"},
+                       ("linear", 512): {"quick"}}
 
 
 def test_a_new_choice_keeps_the_batch_size_or_the_nearest_one():

@@ -1,9 +1,10 @@
 """Batch-size sliders: ipywidgets in a live kernel, and a kernel-free version for the static site.
 
 A choice is a data set, an LR rule and a batch size; each shows every seed of it (the reader should not take one
-seed for all), and its metrics as means over the seeds that trained, as every chapter counts them. The static
-slider links an HTML range input to figures pre-rendered for every choice (embedded as base64 PNG), with a few
-lines of inline JavaScript: no kernel, no widget library, no network.
+seed for all), and its metrics as means over the seeds that trained, as every chapter counts them. A choice's runs
+are of one scale: where the store has a choice at the paper's scale, its reduced-scale runs are not offered (a mean
+over both would be neither). The static slider links an HTML range input to figures pre-rendered for every choice
+(embedded as base64 PNG), with a few lines of inline JavaScript: no kernel, no widget library, no network.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .captions import scale_text
-from .datasets import DATASET_NAMES, DATASET_SPECS, registry_position
+from .captions import SCALES, scale_text
+from .config import default_warmup
+from .datasets import DATASET_NAMES, registry_position
+from .plan import PROFILES
 from .runtable import trained
 from .style import number
 
@@ -28,8 +31,12 @@ METRICS = {"test_acc": ("test acc (%)", "pp"), "train_acc": ("train acc (%)", "p
            "lr": ("peak LR", "lr"), "median_epoch_time": ("epoch time (s)", "seconds"),
            "first_epoch_above_80": ("first epoch > 80%", "count")}  # column -> label, quantity (`style.number`)
 CAPTION = ("Learning curves of every seed of the chosen data set, LR rule and B, one colour per seed (test set "
-           "solid, training set dashed); above the figure, the runs' scale and each metric's mean over the seeds "
-           "that trained, with the seeds' range; a run that ended at chance is named and left out of the means.")
+           "solid, training set dashed), all at one scale: where the paper-scale runs of a choice exist, its "
+           "reduced-scale runs are not offered, and a reduced-scale choice says so in its title; above the figure, "
+           "the runs' scale and each metric's mean over the seeds that trained, with the seeds' range; a run that "
+           "ended at chance is named and left out of the means.")
+CHOICE = ["dataset", "lr_rule", "batch_size"]  # one slider stop; `lr_rule` named with its warmup (`offered`)
+SCALE = ["prov_profile", "epochs", "train_size"]  # runs that differ in any of these are never pooled
 
 
 def live_kernel() -> bool:
@@ -39,8 +46,11 @@ def live_kernel() -> bool:
 def run_figure(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure:
     """Learning curves (accuracy and loss) of every seed of one choice (`runs`: its runs), one colour per seed (a
     run that ended at chance says how), the test set solid and the training set dashed; one legend below both
-    panels, clear of the curves. The training set is drawn at the epochs it was evaluated
-    (`DatasetSpec.train_eval_every`), joined across the others."""
+    panels, clear of the curves; the title names a scale other than the paper's. The training set is drawn at the
+    epochs it was evaluated (`DatasetSpec.train_eval_every`), joined across the others. Runs of several scales
+    (`SCALE`) are refused: their curves side by side would read as seeds of one choice."""
+    if len(runs[SCALE].drop_duplicates()) > 1:
+        raise ValueError(f"one choice mixes scales: {runs[SCALE].drop_duplicates().to_dict('records')}")
     fig, (acc, loss) = plt.subplots(1, 2, figsize=(9, 3.6))
     runs = runs.assign(learned=trained(runs)).sort_values("seed")
     for i, run in enumerate(runs.itertuples()):
@@ -53,10 +63,10 @@ def run_figure(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure:
                         label=label if split == "test" and ax is acc else None)
     acc.set(xlabel="epoch", ylabel="accuracy (%)", ylim=(0, 100))
     loss.set(xlabel="epoch", ylabel="cross-entropy", yscale="log")
-    first = runs.iloc[0]
+    first, scale = runs.iloc[0], _scale(runs)
     fig.suptitle(f"{DATASET_NAMES.get(first['dataset'], first['dataset'])}, B = {first['batch_size']}, "
-                 f"LR rule {first['lr_rule']}: {len(runs)} seed{'s' if len(runs) != 1 else ''} (test set solid, "
-                 "training set dashed)")
+                 f"LR rule {first['lr_rule']}{'' if scale == SCALES['paper'] else f', {scale}'}: {len(runs)} "
+                 f"seed{'s' if len(runs) != 1 else ''}\n(test set solid, training set dashed)", fontsize="medium")
     fig.legend(loc="lower center", ncol=min(len(runs), 5), fontsize="small", frameon=False)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
@@ -95,29 +105,94 @@ def _png(fig: plt.Figure) -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
-def _paper_warmup(dataset: str, batch_size: int) -> int:
-    spec = DATASET_SPECS[dataset]
-    return spec.warmup_epochs if batch_size >= spec.warmup_from_batch else 0
+def _scale(runs: pd.DataFrame) -> str:
+    """'paper scale', 'reduced scale', …: the scale of one choice's runs as every caption words it
+    (`captions.scale_text`, which also calls a paper-profile run trained for fewer epochs than the paper reduced)."""
+    return re.match(r"\*\*(.+?)\*\*", scale_text(runs)).group(1)
 
 
-CHOICE = ["dataset", "lr_rule", "batch_size"]
+def _recipe_warmup(dataset: str, batch_size: int, profile: str) -> int:
+    """The warmup of the paper's rule (`config.default_warmup`) as `profile` trains it (a short profile caps it)."""
+    cap = PROFILES[profile].max_warmup_epochs if profile in PROFILES else None
+    warmup = default_warmup(dataset, batch_size)
+    return warmup if cap is None else min(warmup, cap)
 
 
-def _choices(table: pd.DataFrame) -> pd.DataFrame:
-    """The runs, sorted by choice (`CHOICE`: every seed of one is one slider stop; data sets in the registry's
-    order). A warmup other than the paper's rule is part of the LR rule's name, so that runs differing only in
-    warmup (CIFAR-10 linear with and without) are separate choices, not one slider stop."""
-    if "warmup_epochs" in table:
-        extra = [w != _paper_warmup(d, b) and w > 0 for d, b, w in
-                 zip(table["dataset"], table["batch_size"], table["warmup_epochs"], strict=True)]
-        table = table.assign(lr_rule=[f"{r} + {w}-epoch warmup" if x else r for r, w, x in
-                                      zip(table["lr_rule"], table["warmup_epochs"], extra, strict=True)])
-    return table.sort_values([*CHOICE, "seed"], key=lambda c: c.map(registry_position) if c.name == "dataset" else c)
+def _rule_name(rule: str, warmup: int, recipe: int) -> str:
+    """The LR rule as a reader picks it: its warmup named where it is not the recipe's, so that runs differing only
+    in warmup (CIFAR-10 linear with and without; MNIST without its own) are separate choices."""
+    if warmup == recipe:
+        return rule
+    return f"{rule} + {warmup}-epoch warmup" if warmup else f"{rule}, no warmup"
+
+
+def _named(table: pd.DataFrame) -> pd.DataFrame:
+    """The runs with their LR rule named with its warmup (`_rule_name`)."""
+    return table.assign(lr_rule=[_rule_name(r, w, _recipe_warmup(d, b, p)) for r, w, d, b, p in zip(
+        table["lr_rule"], table["warmup_epochs"], table["dataset"], table["batch_size"], table["prov_profile"],
+        strict=True)])
+
+
+def offered(table: pd.DataFrame) -> pd.DataFrame:
+    """The runs the explorer offers, sorted by choice (`CHOICE`: every seed of one is one slider stop; data sets in
+    the registry's order), the LR rule named with its warmup (`_rule_name`). Each choice keeps the runs of one scale
+    (`SCALE`), the largest: the paper profile's over a reduced one's, then more epochs, then more training examples;
+    the runs of the same choice at a smaller scale are not offered."""
+    table = _named(table)
+    rank = {profile: i for i, profile in enumerate(SCALES)}  # paper, quick, smoke: the larger scale first
+    scale = pd.Series([(rank.get(p, len(rank)), -e, -n) for p, e, n in zip(
+        table["prov_profile"], table["epochs"], table["train_size"], strict=True)], index=table.index)
+    largest = scale.groupby([table[c] for c in CHOICE]).transform("min")  # the smallest key: the largest scale
+    return table[scale == largest].sort_values(
+        [*CHOICE, "seed"], key=lambda c: c.map(registry_position) if c.name == "dataset" else c)
+
+
+def offer_text(table: pd.DataFrame) -> str:
+    """What the explorer offers, per data set (Markdown, one item each): each LR rule with its batch sizes and their
+    scale, the paper's scale first ('linear at B = 1 to 1024 (9 sizes; paper scale, 50 epochs, 50,000 training
+    examples)'), and how many runs are not offered because the same choice has runs at a larger scale."""
+    runs = offered(table)
+    lines = []
+    for dataset in dict.fromkeys(runs["dataset"]):
+        sizes: dict[tuple[str, str], list[int]] = {}  # (rule, scale) -> its batch sizes, in order
+        for (_, rule, b), stop in runs[runs["dataset"] == dataset].groupby(CHOICE, sort=False):
+            sizes.setdefault((rule, _scale_said(stop)), []).append(int(b))
+        rules: dict[tuple[tuple[int, ...], str], list[str]] = {}  # rules with the same stops are said together
+        for (rule, scale), bs in sizes.items():
+            rules.setdefault((tuple(bs), scale), []).append(rule)
+        said = [f"{_and(names)} at {_sizes(bs, scale)}" for (bs, scale), names in
+                sorted(rules.items(), key=lambda item: not item[0][1].startswith(SCALES["paper"]))]
+        lines.append(f"- **{DATASET_NAMES.get(dataset, dataset)}**: {'; '.join(said)}")
+    named = _named(table)
+    left_out = named.drop(index=runs.index)
+    if not left_out.empty:
+        lines.append("\nNot offered, because the same data set, rule and B has runs at a larger scale (shown alone, "
+                     "not in a mean over both): " + "; ".join(
+                         f"{DATASET_NAMES.get(d, d)} {rule} at B = {b}, {len(part)} runs ({_scale_said(part)})"
+                         for (d, rule, b), part in left_out.groupby(CHOICE, sort=False)) + ".")
+    return "\n".join(lines)
+
+
+def _scale_said(runs: pd.DataFrame) -> str:
+    """'reduced scale, 3 epochs, 5,000 training examples': one scale's runs in words (`SCALE`)."""
+    first = runs.iloc[0]
+    return f"{_scale(runs)}, {first['epochs']} epochs, {first['train_size']:,} training examples"
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _sizes(sizes: tuple[int, ...], scale: str) -> str:
+    """'B = 256 (reduced scale, …)', 'B = 128 and 256 (…)', 'B = 1 to 1024 (9 sizes; …)'."""
+    if len(sizes) <= 2:
+        return f"B = {' and '.join(str(b) for b in sizes)} ({scale})"
+    return f"B = {sizes[0]} to {sizes[-1]} ({len(sizes)} sizes; {scale})"
 
 
 def static_slider(table: pd.DataFrame, history: pd.DataFrame, element_id: str = "bs-explorer") -> str:
     """HTML: a data-set and LR-rule choice and a batch-size slider over pre-rendered choices (every seed)."""
-    runs = _choices(table)
+    runs = offered(table)
     views, combos = {}, {}
     for (dataset, rule, b), part in runs.groupby(CHOICE, sort=False):
         views[f"{dataset}|{rule}|{b}"] = {"png": _png(run_figure(history, part)), "metrics": metrics_text(part)}
@@ -175,7 +250,7 @@ def live_slider(table: pd.DataFrame, history: pd.DataFrame):
     import ipywidgets as w
     from IPython.display import display
 
-    runs = _choices(table)
+    runs = offered(table)
     dataset = w.Dropdown(options=[(DATASET_NAMES.get(d, d), d) for d in dict.fromkeys(runs["dataset"])],
                          description="data set")
     rule = w.Dropdown(options=list(dict.fromkeys(runs["lr_rule"])), description="LR rule")
