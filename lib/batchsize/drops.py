@@ -1,7 +1,8 @@
 """The drop in test accuracy between two batch sizes, per data set: §VII's claim ("degrades 2–6% as B grows from 32
 to 512") and the accuracy chapter's "Is it the data?", which sets MNIST, a harder data set on MNIST's recipe
 (Fashion-MNIST) and CIFAR-10 side by side to test the paper's explanation of CIFAR-10's collapse by its data
-(`paper.DIFFICULTY`), in numbers (`data_drops`) and in words (`data_explanation`)."""
+(`paper.DIFFICULTY`), in numbers (`data_drops`) and in words (`data_explanation`); where one data set lacks
+paper-scale runs and the three meet at reduced scale, what the others say at paper scale (`scale_contrast`)."""
 
 from __future__ import annotations
 
@@ -46,26 +47,36 @@ def drop_ends(runs: pd.DataFrame) -> tuple[int, int] | None:
     return int(small), int(nearest([b for b in shared if b > small], large_end))
 
 
+def ends_of(table: pd.DataFrame) -> tuple[int, int] | None:
+    """The two B of a `data_drops` or `gap_rises` table, None where the data sets share no two."""
+    ends = table[["B small", "B large"]].dropna()
+    return None if ends.empty else (int(ends.iloc[0, 0]), int(ends.iloc[0, 1]))
+
+
 def between(table: pd.DataFrame) -> str:
     """The two B of a `data_drops` table in words: 'from B = 32 to B = 512' ('between two B' where there are none)."""
-    ends = table[["B small", "B large"]].dropna()
-    return "between two B" if ends.empty else "from B = {} to B = {}".format(*(int(b) for b in ends.iloc[0]))
+    ends = ends_of(table)
+    return "between two B" if ends is None else "from B = {} to B = {}".format(*ends)
 
 
-def _between_ends(runs: pd.DataFrame, datasets: list[str], column: str, name: str, sign: int = 1) -> pd.DataFrame:
+def _between_ends(runs: pd.DataFrame, datasets: list[str], column: str, name: str, sign: int = 1,
+                  ends: tuple[int, int] | None = None) -> pd.DataFrame:
     """Per data set of `datasets`, in that order, `sign` × the drop in `column` from the small to the large B of
-    `drop_ends` (over the data sets that have runs) by `drop_between`, as `name`: mean over the runs that trained
-    with Welch's 95 % interval (none below two seeds), `large B failed` where the large end's runs mostly did not
-    train (a collapse: nothing to average), and a note (runs at chance; no runs; no two B shared)."""
+    `ends` (None: `drop_ends` over the data sets that have runs) by `drop_between`, as `name`: mean over the runs
+    that trained with Welch's 95 % interval (none below two seeds), `large B failed` where the large end's runs
+    mostly did not train (a collapse: nothing to average), and a note (runs at chance; no runs; no two B shared)."""
     runs = runs[runs["dataset"].isin(datasets)]
-    ends = drop_ends(runs)
+    ends = ends or drop_ends(runs)
     rows = []
     for dataset in datasets:
         part = runs[runs["dataset"] == dataset]
+        lacking = [b for b in ends or () if b not in set(part["batch_size"])]
         row = {"dataset": dataset, "B small": ends[0] if ends else np.nan, "B large": ends[1] if ends else np.nan,
                name: np.nan, "CI low": np.nan, "CI high": np.nan, "seeds": 0, "large B failed": False,
                "note": "no runs" if part.empty else "" if ends else "no two B shared by the data sets"}
-        if ends and not part.empty:
+        if lacking and not part.empty:
+            row["note"] = "no runs at " + " and ".join(f"B = {b}" for b in lacking)
+        elif ends and not part.empty:
             drop, note = drop_between(part, dataset, *ends, column=column)
             row["note"] = note.strip(" ()")
             if drop is None:
@@ -78,40 +89,65 @@ def _between_ends(runs: pd.DataFrame, datasets: list[str], column: str, name: st
     return pd.DataFrame(rows)
 
 
-def data_drops(runs: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
-    """Per data set of `datasets`, the drop in test accuracy between the two B of `drop_ends` (`_between_ends`):
-    the "Is it the data?" section's table, which `data_explanation` reads."""
-    return _between_ends(runs, datasets, "test_acc", "drop (pp)")
+DROP = "drop (pp)"
+
+
+def data_drops(runs: pd.DataFrame, datasets: list[str], ends: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Per data set of `datasets`, the drop in test accuracy between the two B of `ends` (None: `drop_ends`;
+    `_between_ends`): the "Is it the data?" section's table, which `data_explanation` reads."""
+    return _between_ends(runs, datasets, "test_acc", DROP, ends=ends)
 
 
 RISE = "rise in Δ (pp)"
 
 
-def gap_rises(runs: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
-    """Per data set of `datasets`, how much the gap Δ rises between the two B of `drop_ends`: Δ at the large B minus
-    Δ at the small (`_between_ends`; no rise where either cell failed, and its note says why). Fig 5's reading,
-    CIFAR-10's Δ rising steepest and MNIST's flat, asked of a harder data set on MNIST's recipe (`gap_rise_text`)."""
-    return _between_ends(runs, datasets, "gap", RISE, sign=-1).drop(columns="large B failed")
+def gap_rises(runs: pd.DataFrame, datasets: list[str], ends: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Per data set of `datasets`, how much the gap Δ rises between the two B of `ends` (None: `drop_ends`): Δ at
+    the large B minus Δ at the small (`_between_ends`; no rise where either cell failed, and its note says why).
+    The paper's Fig 5 reading, CIFAR-10's Δ rising steepest and MNIST's flat, asked of a harder data set on MNIST's
+    recipe (`gap_rise_text`)."""
+    return _between_ends(runs, datasets, "gap", RISE, sign=-1, ends=ends).drop(columns="large B failed")
 
 
 def gap_rise_text(rises: pd.DataFrame, test: str, easy: str = "mnist", hard: str = "cifar10") -> str:
-    """`gap_rises` in words: each data set's rise, then whether `test`'s is as `easy`'s, as `hard`'s, or between
-    (95 % intervals apart or overlapping, `_compared`); what cannot be compared, said so."""
-    found = {r["dataset"]: Estimate(r[RISE], r["CI low"], r["CI high"], int(r["seeds"]))
-             for _, r in rises.iterrows() if pd.notna(r["CI low"])}
-    ends = rises[["B small", "B large"]].dropna()
-    if ends.empty:
+    """`gap_rises` in words: each data set's rise, then whether `test`'s is told apart from `easy`'s and `hard`'s
+    (95 % intervals apart or overlapping, `_compared`); what cannot be compared, said so; where our seeds cannot
+    tell `hard`'s rise from `easy`'s, that there is no measured difference to place `test`'s within."""
+    ends = ends_of(rises)
+    if ends is None:
         return "The data sets share no two batch sizes, so their gaps' rises cannot be compared."
-    small, large = (int(b) for b in ends.iloc[0])
-    said = "; ".join(f"{DATASET_NAMES[r['dataset']]}: " + (found[r["dataset"]].text(" pp") if r["dataset"] in found
-                                                          else f"no interval ({r['note'] or 'one seed'})")
-                     for _, r in rises.iterrows())
-    text = (f"From B = {small} to B = {large} the gap Δ changes by (at the large B minus at the small, positive where "
-            f"it rises; mean over the runs that trained, 95 % interval) {said}.")
-    if not {easy, test, hard} <= set(found):
+    found = _estimates(rises)
+    said = "; ".join(f"{DATASET_NAMES[d]}: {words}" for d, (words, _) in found.items())
+    text = (f"From B = {ends[0]} to B = {ends[1]} the gap Δ changes by (at the large B minus at the small, positive "
+            f"where it rises; mean over the runs that trained, 95 % interval) {said}.")
+    e, t, h = (found.get(d, ("", None))[1] for d in (easy, test, hard))
+    if e is None or t is None or h is None:
         return text + " Without an interval for each of the three, they cannot be compared."
-    return (f"{text} {DATASET_NAMES[test]}'s rise is {_compared(found[test], found[easy], DATASET_NAMES[easy])} and "
-            f"{_compared(found[test], found[hard], DATASET_NAMES[hard])}.")
+    names = [DATASET_NAMES[d] for d in (easy, test, hard)]
+    if not _above(h, e):
+        return text + " " + _no_difference(h, e, names[2], names[0], "rise", names[1])
+    return (f"{text} {names[1]}'s rise is {_compared(t, e, names[0])} and "
+            f"{_compared(t, h, names[2])}.")
+
+
+def gap_slopes_text(slopes: dict[str, Estimate], easy: str = "mnist", hard: str = "cifar10") -> str:
+    """The paper's Fig 5 reading (`hard`'s Δ rising steepest with B, `easy`'s flat) asked of our slopes of Δ on
+    log₂ B (`claims_shapes.gap_slope`, the report's `gap-ordering` rule): each slope, then whether `hard`'s rises
+    (its interval above 0) and more steeply than `easy`'s (intervals apart)."""
+    said = "; ".join(f"{DATASET_NAMES[d]}: {s.text(' pp per doubling')}" for d, s in slopes.items())
+    text = f"In our runs, the slope of Δ on log₂ B (the runs that trained, 95 % t interval) is {said}."
+    if hard not in slopes or easy not in slopes:
+        return text + " Without both slopes, they cannot be compared."
+    h, e, names = slopes[hard], slopes[easy], (DATASET_NAMES[easy], DATASET_NAMES[hard])
+    if h.low > 0 and h.low > e.high:
+        return text + f" {names[1]}'s Δ rises with B, and more steeply than {names[0]}'s (intervals apart), as in " \
+                      "the paper's Fig 5."
+    if h.low > 0:
+        return text + (f" {names[1]}'s Δ rises with B, but our seeds cannot tell its slope from {names[0]}'s (their "
+                       "intervals overlap).")
+    where = "lies below 0: it falls" if h.high < 0 else "holds 0: our seeds cannot tell it from flat"
+    return text + (f" {names[1]}'s slope {where}, so ours does not show the paper's Fig 5 reading of "
+                   f"{names[1]}'s Δ rising steepest.")
 
 
 _OPTIMIZERS = {"adam": "Adam", "sgd": "SGD with momentum"}
@@ -145,6 +181,7 @@ def _drop_of(drops: pd.DataFrame, dataset: str) -> Estimate | None:
 
 
 def _drop_words(drops: pd.DataFrame, dataset: str) -> str:
+    """A row of `data_drops` in words: its drop with interval, a collapse, or why there is none."""
     row = drops.set_index("dataset").loc[dataset]
     if row["large B failed"]:
         return f"a collapse (most runs at B = {int(row['B large'])} did not train)"
@@ -160,30 +197,55 @@ def _above(a: Estimate, b: Estimate) -> bool:
 
 
 def _compared(a: Estimate, b: Estimate, name: str) -> str:
-    """Drop `a` against drop `b` of data set `name`: 'as much as <name> (their intervals overlap)', or 'more than' or
-    'less than <name> (intervals apart)'."""
+    """Value `a` against value `b` of data set `name`: 'larger' or 'smaller than <name>'s (intervals apart)', or
+    'not told apart from <name>'s by our seeds (their intervals overlap)': overlapping intervals show neither that
+    the two are equal nor that one is no larger."""
     if not (_above(a, b) or _above(b, a)):
-        return f"as much as {name} (their intervals overlap)"
-    return f"{'more' if _above(a, b) else 'less'} than {name} (intervals apart)"
+        return f"not told apart from {name}'s by our seeds (their intervals overlap)"
+    return f"{'larger' if _above(a, b) else 'smaller'} than {name}'s (intervals apart)"
+
+
+def _estimates(table: pd.DataFrame) -> dict[str, tuple[str, Estimate | None]]:
+    """Per row of a `data_drops` or `gap_rises` table: its value in words, and as an estimate (None where it has no
+    interval; a collapse at the large B as an unbounded drop, `_drop_of`)."""
+    if DROP in table:
+        return {d: (_drop_words(table, d), _drop_of(table, d)) for d in table["dataset"]}
+    return {r["dataset"]: (Estimate(r[RISE], r["CI low"], r["CI high"], int(r["seeds"])).text(" pp"),
+                           Estimate(r[RISE], r["CI low"], r["CI high"], int(r["seeds"])))
+            if pd.notna(r["CI low"]) else (f"no interval ({r['note'] or 'one seed'})", None)
+            for _, r in table.iterrows()}
+
+
+def _no_difference(h: Estimate, e: Estimate, hard: str, easy: str, noun: str, test: str) -> str:
+    """Why a three-way test cannot tell where `hard`'s `noun` (a drop or rise) is not above `easy`'s: `easy`'s runs
+    collapse, `hard`'s is the smaller (intervals apart), or our seeds cannot tell the two apart (overlap, which is
+    no evidence that they are equal)."""
+    if e.low == float("inf"):
+        why = f"{easy}'s runs collapse at the large B, so no {noun} of {hard}'s can be told to exceed it"
+    elif _above(e, h):
+        why = f"{hard}'s {noun} is smaller than {easy}'s (intervals apart), the reverse of the paper's reading"
+    else:
+        why = f"our seeds cannot tell {hard}'s {noun} from {easy}'s (their intervals overlap)"
+    return (f"**Cannot tell at this scale:** {why}, so these runs measure no difference between the two for "
+            f"{test}'s {noun} to be placed within.")
 
 
 def data_explanation(drops: pd.DataFrame, test: str, easy: str = "mnist", hard: str = "cifar10") -> str:
     """Whether the paper's explanation of CIFAR-10's collapse by its data (`paper.DIFFICULTY`) holds on `test`, a
-    harder data set on `easy`'s recipe, in words from `data_drops`: if `test` loses as much as `hard` and
-    more than `easy` (95 % intervals apart or overlapping), the explanation gains support; if it stays as flat as
-    `easy` and below `hard`, the cause likely lies in what `hard`'s recipe does differently; in between, both play a
-    part; it cannot tell when a data set has no drop with an interval, when `hard` loses no more than `easy`, or
-    when `test`'s interval overlaps both."""
+    harder data set on `easy`'s recipe, in words from `data_drops`: if `test` loses more than `easy` and is not told
+    apart from `hard` (95 % intervals apart or overlapping), the explanation gains support; if it is not told apart
+    from `easy` and loses less than `hard`, the cause likely lies in what `hard`'s recipe does differently; in
+    between (apart from both), both play a part; it cannot tell when a data set has no drop with an interval, when
+    `hard`'s drop is not above `easy`'s (`_no_difference`), or when `test`'s interval overlaps both."""
     names = [DATASET_NAMES[d] for d in (easy, test, hard)]
     quotes = "; ".join(f"“{words}” ({where})" for where, words in paper.DIFFICULTY)
     text = f"The paper puts the difference down to the data: {quotes}. "
-    ends = drops[["B small", "B large"]].dropna()
-    if len(ends):
-        small, large = (int(b) for b in ends.iloc[0])
-        text += (f"From B = {small} to B = {large}, the drop in test accuracy (mean over the runs that trained, 95 % "
-                 "Welch interval) is " + "; ".join(f"{n}: {_drop_words(drops, d)}" for d, n in
-                                                   zip((easy, test, hard), names, strict=True))
-                 + ("" if (small, large) == paper.DROP_ENDS else
+    ends = ends_of(drops)
+    if ends is not None:
+        text += (f"From B = {ends[0]} to B = {ends[1]}, the drop in test accuracy (mean over the runs that trained, "
+                 "95 % Welch interval) is " + "; ".join(f"{n}: {_drop_words(drops, d)}" for d, n in
+                                                       zip((easy, test, hard), names, strict=True))
+                 + ("" if ends == paper.DROP_ENDS else
                     f" (§VII's drop is from B = {paper.DROP_ENDS[0]} to {paper.DROP_ENDS[1]}, which these runs "
                     "do not all have)") + ". ")
     e, t, h = (_drop_of(drops, d) for d in (easy, test, hard))
@@ -192,22 +254,42 @@ def data_explanation(drops: pd.DataFrame, test: str, easy: str = "mnist", hard: 
         return text + (f"**Cannot tell yet:** {' and '.join(missing)} {'has' if len(missing) == 1 else 'have'} no "
                        "drop with an interval here.")
     if not _above(h, e):
-        why = f"{names[0]}'s runs collapse at the large B" if e.low == float("inf") else "their intervals overlap"
-        return text + (f"**Cannot tell:** {names[2]} loses no more than {names[0]} here ({why}), so there is no "
-                       "difference for the data to explain at this scale.")
+        return text + _no_difference(h, e, names[2], names[0], "drop", names[1])
     if _above(t, e) and not _above(h, t):
         return text + (f"**The “harder data” explanation gains support:** {names[1]}, {names[0]}'s format, network "
-                       f"and recipe on harder images, loses {_compared(t, h, names[2])} and more than "
-                       f"{names[0]} (intervals apart).")
+                       f"and recipe on harder images, loses more accuracy with B: its drop is larger than "
+                       f"{names[0]}'s (intervals apart) and {_compared(t, h, names[2])}.")
     if _above(h, t) and not _above(t, e):
-        return text + (f"**Against the “harder data” explanation:** {names[1]} loses {_compared(t, e, names[0])} "
-                       f"and less than {names[2]} (intervals apart): harder images on {names[0]}'s recipe do not "
-                       f"degrade like {names[2]}, so the cause is likely in what {names[2]}'s recipe does "
-                       "differently: "
-                       f"{_recipe_differences(easy, hard)}.")
+        return text + (f"**Against the “harder data” explanation:** {names[1]}'s drop is "
+                       f"{_compared(t, e, names[0])} and smaller than {names[2]}'s (intervals apart): harder images "
+                       f"on {names[0]}'s recipe do not degrade like {names[2]}, so the cause is likely in what "
+                       f"{names[2]}'s recipe does differently: {_recipe_differences(easy, hard)}.")
     if _above(t, e) and _above(h, t):
-        return text + (f"**Both play a part:** {names[1]} loses more than {names[0]} and less than {names[2]} "
-                       f"(intervals apart from both): harder data explains part of the difference; the rest may lie "
-                       f"in what {names[2]}'s recipe does differently: {_recipe_differences(easy, hard)}.")
+        return text + (f"**Both play a part:** {names[1]}'s drop is larger than {names[0]}'s and smaller than "
+                       f"{names[2]}'s (intervals apart from both): harder data explains part of the difference; the "
+                       f"rest may lie in what {names[2]}'s recipe does differently: {_recipe_differences(easy, hard)}.")
     return text + (f"**Cannot tell yet:** {names[1]}'s interval overlaps both {names[0]}'s and {names[2]}'s; more "
                    "seeds would narrow it.")
+
+
+def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], easy: str = "mnist",
+                   hard: str = "cifar10") -> str:
+    """Where a section compares its data sets at reduced scale because those of `waiting` (data set: its paper runs
+    stored, planned) lack paper-scale runs, what the others' paper-scale runs say: `table` (`data_drops` or
+    `gap_rises` of those runs, between the same B) in words, `hard`'s against `easy`'s (`_compared`), and that the
+    test at paper scale waits for the missing runs: what a reduced scale cannot tell, paper scale may already show."""
+    noun = "drop" if DROP in table else "rise"
+    ends, found = ends_of(table), _estimates(table)
+    said = "; ".join(f"{DATASET_NAMES[d]}: {words}" for d, (words, _) in found.items())
+    span = "between two B" if ends is None else f"from B = {ends[0]} to B = {ends[1]}"
+    what, verb = ("the drop in test accuracy", "is") if noun == "drop" else ("the gap Δ", "changes by")
+    text = (f"**At paper scale**, {span}, {what} (mean over the runs that trained, 95 % Welch interval) {verb} "
+            f"{said}")
+    e, h = (found.get(d, ("", None))[1] for d in (easy, hard))
+    if e is not None and h is not None:
+        reading = "the difference the paper puts down to the data" if noun == "drop" else "as the paper's Fig 5 reads"
+        text += (f": {DATASET_NAMES[hard]}'s {noun} is {_compared(h, e, DATASET_NAMES[easy])}"
+                 + (f", {reading}" if _above(h, e) else ", the reverse of the paper's reading" if _above(e, h) else ""))
+    missing = " and ".join(f"{DATASET_NAMES[d]} ({held} of {planned} stored)"
+                           for d, (held, planned) in waiting.items())
+    return f"{text}. The three-way test at paper scale waits for the paper runs of {missing}."

@@ -14,11 +14,14 @@ from IPython.display import Markdown, display
 from scipy import stats
 
 from . import analysis, book, captions, drops, findings, paper, paper_tables, pictures, plots, runtable, summaries
+from .claims_shapes import gap_slope
 from .critical import BOOTSTRAP_REPLICATES, bootstrap_critical
 from .data import DataError, load_dataset
 from .datasets import DATASET_NAMES, DATASETS, IN_PAPER, SYNTHETIC
-from .plan import get_profile
-from .store import git_commit
+from .plan import get_profile, section_configs
+from .stats import NotTestable
+from .store import default_store, git_commit
+from .sweep import stored_counts
 
 if TYPE_CHECKING:
     from .book import Chapter
@@ -113,28 +116,50 @@ def beyond_paper(chapter: Chapter, runs: pd.DataFrame, dataset: str) -> None:
                  "compare and no verdict.", table, f"{dataset} test accuracy and gap", runs=runs)
 
 
-def _one_scale(chapter: Chapter, runs: pd.DataFrame, datasets: list[str]) -> tuple[pd.DataFrame, str]:
+def _one_scale(chapter: Chapter, runs: pd.DataFrame, datasets: list[str]) -> tuple[pd.DataFrame, str, pd.DataFrame]:
     """`runs` of `datasets` where they render one profile, else every data set's quick runs (which all have): a
-    drop at paper scale is not comparable with one on subsets trained for fewer epochs. Returns the runs, and a
-    sentence where it switched."""
-    profiles = {runtable.runs_profile(part, chapter.profile) for _, part in runs.groupby("dataset")}
-    if len(profiles) <= 1:
-        return runs, ""
+    drop at paper scale is not comparable with one on subsets trained for fewer epochs. Returns the runs, a
+    sentence where it switched, and the paper-scale runs it set aside (empty where it did not switch), to show
+    beside them (`_at_paper_scale`)."""
+    profiles = {d: runtable.runs_profile(part, chapter.profile) for d, part in runs.groupby("dataset")}
+    if len(set(profiles.values())) <= 1:
+        return runs, "", runs.iloc[:0]
     quick = book.Chapter(chapter.sections, "quick", chapter.device, chapter.seeds, chapter.data_dir, None,
                          chapter.batch_sizes)
     found = [runs_if_data(quick, d) for d in datasets]
+    at_paper = runs[runs["dataset"].map(profiles) == "paper"]
     return (pd.concat([f for f in found if len(f)], ignore_index=True),
-            "This chapter renders these data sets at different scales, so here all are at the reduced one, "
-            "which every one of them has. ")
+            "This chapter renders these data sets at different scales, so here all three are compared at the "
+            "reduced one, which every one of them has; the paper-scale runs of those that have them follow. ", at_paper)
+
+
+def _paper_runs_stored(datasets: list[str]) -> dict[str, tuple[int, int]]:
+    """Per data set, how many of its paper-profile runs the committed paper store holds, of how many."""
+    configs = [c for s in book.sections_of(datasets) for c in section_configs("paper", s) if c.dataset in datasets]
+    return stored_counts(configs, default_store("paper"))
+
+
+def _at_paper_scale(at_paper: pd.DataFrame, datasets: list[str], table: pd.DataFrame, easy: str, hard: str) -> str:
+    """Beside a comparison `table` at reduced scale: the same numbers (`drops.data_drops` or `drops.gap_rises`,
+    as `table` is) between the same B on the data sets that have paper-scale runs, and how many paper runs the
+    others lack (`drops.scale_contrast`); '' where none was set aside."""
+    if at_paper.empty:
+        return ""
+    have = [d for d in datasets if d in set(at_paper["dataset"])]
+    measure = drops.data_drops if drops.DROP in table else drops.gap_rises
+    contrast = drops.scale_contrast(measure(at_paper, have, drops.ends_of(table)),
+                                    _paper_runs_stored([d for d in datasets if d not in have]), easy, hard)
+    return f"{contrast} Scale: {captions.scale_text(at_paper)}."
 
 
 def is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = "mnist",
                    hard: str = "cifar10") -> None:
     """The paper's explanation by the data (`paper.DIFFICULTY`) tested on `test`, a harder data set on `easy`'s
     recipe: per data set the drop in test accuracy between two B (`drops.data_drops`), at one scale
-    (`_one_scale`), and what the three support, in words (`drops.data_explanation`)."""
+    (`_one_scale`), what the three support, in words (`drops.data_explanation`), and what paper scale says where a
+    data set lacks it (`_at_paper_scale`)."""
     datasets = [easy, test, hard]
-    runs, switched = _one_scale(chapter, runs[runs["dataset"].isin(datasets)], datasets)
+    runs, switched, at_paper = _one_scale(chapter, runs[runs["dataset"].isin(datasets)], datasets)
     table = drops.data_drops(runs, datasets)
     shown = runs if len(runs) else None
     book.publish(book.styled(table), f"The drop in test accuracy {drops.between(table)} per data set (§VII's B = "
@@ -146,15 +171,29 @@ def is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = 
                  "above) with its 95 % interval; dashed: no drop.", table, "Is it the data figure", runs=shown)
     scale = f"Scale: {captions.scale_text(runs)}." if len(runs) else ""
     display(Markdown(f"{switched}{drops.data_explanation(table, test, easy, hard)} {scale}"))
+    if contrast := _at_paper_scale(at_paper, datasets, table, easy, hard):
+        display(Markdown(contrast))
 
 
 def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = "mnist",
                        hard: str = "cifar10") -> None:
-    """The gap chapter's side of "Is it the data?": Δ against B for `easy`, `test` and `hard` at one scale
-    (`_one_scale`), how much Δ rises between two B on each (`drops.gap_rises`), and in words
-    (`drops.gap_rise_text`)."""
+    """The gap chapter's side of "Is it the data?": first whether our Fig 5 shows the paper's reading at all (the
+    slopes of Δ on log₂ B of `easy` and `hard`, `claims_shapes.gap_slope`, as the chapter renders them); then Δ
+    against B for `easy`, `test` and `hard` at one scale (`_one_scale`), how much Δ rises between two B on each
+    (`drops.gap_rises`), in words (`drops.gap_rise_text`), and what paper scale says where a data set lacks it
+    (`_at_paper_scale`)."""
     datasets = [easy, test, hard]
-    runs, switched = _one_scale(chapter, runs[runs["dataset"].isin(datasets)], datasets)
+    chosen = runs[runs["dataset"].isin(datasets)]
+    slopes = {}
+    for dataset in (easy, hard):
+        try:
+            slopes[dataset] = gap_slope(chosen[chosen["dataset"] == dataset])
+        except NotTestable:
+            continue
+    pair = chosen[chosen["dataset"].isin([easy, hard])]
+    if len(pair):
+        display(Markdown(f"{drops.gap_slopes_text(slopes, easy, hard)} Scale: {captions.scale_text(pair)}."))
+    runs, switched, at_paper = _one_scale(chapter, chosen, datasets)
     if runs.empty:
         display(Markdown(_absent(test)))
         return
@@ -167,6 +206,8 @@ def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: st
                  "that trained at the large B minus that at the small one, with Welch's 95 % interval.", rises,
                  "Gap rises", runs=runs)
     display(Markdown(switched + drops.gap_rise_text(rises, test, easy, hard)))
+    if contrast := _at_paper_scale(at_paper, datasets, rises, easy, hard):
+        display(Markdown(contrast))
 
 
 def paper_scale_so_far(chapter: Chapter, dataset: str) -> None:
