@@ -76,11 +76,13 @@ pages_training.cifar_slowdown(chapter, chapter.paper_so_far("cifar10"), "CIFAR-1
 # %% [markdown]
 # ## The paper's ratios, measured
 #
-# For each data set: the per-epoch speedup of its largest measured B over its smallest, the epochs the largest B
-# needs to reach {glue:text}`target:.0f`% over those the smallest needs, and the net wall-clock speedup to it (> 1:
-# the large batch is faster). The report's per-epoch and wall-clock rows quote these numbers. The notes say whether
-# the epoch times are the runs' own or, where several sweeps timed a data set's runs, the benchmark's of the last
-# section.
+# For each data set: the per-epoch speedup of its largest measured B over the paper's base batch
+# B₀ = {glue:text}`base_batch`, the epochs the largest B needs to reach {glue:text}`target:.0f`% over those B₀ needs,
+# and the net wall-clock speedup to it (> 1: the large batch is faster). B₀, not the smallest B = 1, is the small
+# end, as for the epochs to the same accuracy below: the linear rule trains B = 1 at 1/{glue:text}`base_batch` of
+# the base learning rate, so that its many epochs, and a wall clock reckoned from them, would be the learning rate's,
+# not the batch's. The report's per-epoch and wall-clock rows quote these numbers. The notes say whether the epoch
+# times are the runs' own or, where several sweeps timed a data set's runs, the benchmark's of the last section.
 
 # %% tags=["hide-input"]
 pages_training.efficiency_ratios(runs, speed)
@@ -109,8 +111,9 @@ pages_training.same_accuracy_epochs(runs, history)
 # two kinds of CPU and under different loads, so that two seeds at one B can differ several-fold. To compare batch
 # sizes, the CNN benchmark (`benchmarks/cnn.py`, committed with its machine, date and commit) times the training
 # step at every B back to back in one process on one core. An epoch is a fixed number of images, so the per-epoch
-# speed-up over B = 1 is the ratio of training rates; where the runs at B = 1 and the largest B were timed by
-# different sweeps, the reproduction report grades the paper's {glue:text}`epoch_speedup`× on this measurement. On a
+# speed-up over B = 1 is the ratio of training rates; where the runs at B₀ and the largest B were timed by
+# different sweeps, the table of the paper's ratios above, and the report beside the paper's
+# {glue:text}`epoch_speedup`×, take their per-epoch speed-up from this measurement. On a
 # CPU the convolutions are compute-bound already at small B, so a larger batch gains little; the paper's GPU,
 # underused at B = 1, gained far more. The benchmark was run on both kinds of CPU that trained the paper runs: on
 # the AMD EPYC, whose single steps are cheap, MNIST at B = 1 is about as fast per image as at B = 1024; on the

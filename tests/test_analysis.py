@@ -492,11 +492,14 @@ def test_protocol_table_sets_algorithm_2_beside_the_measured_best_b():
              "seed": seed, "test_acc": acc + shift, "train_acc": acc + gap, "gap": gap, "median_epoch_time": 1.0,
              "outcome": "trained"} for b, acc, gap in ((8, 95.0, 1.0), (32, 96.0, 6.0), (512, 94.0, 2.0))
             for seed, shift in ((42, -0.1), (43, 0.1))]
-    row = summaries.protocol_table(pd.DataFrame(rows)).iloc[0]
-    assert (row["recommended B"], row["nearest measured B"], row["best B (ours)"]) == (16, 8, 32)
+    row, larger = summaries.protocol_table(pd.DataFrame(rows)).iloc  # one row per candidate of line 2: {16, 32}
+    assert (row["candidate B"], row["nearest measured B"], row["best B (ours)"]) == (16, 8, 32)
     assert row["loss vs best (pp)"] == pytest.approx(1.0) and "keep B" in row["gap rule"]
     assert row["seeds"] == 2 and row["loss CI low"] < 1.0 < row["loss CI high"]  # Welch's, over the two seeds
     assert not row["gap rule fires"]
+    assert (larger["candidate B"], larger["nearest measured B"], larger["recommended η"]) == (32, 32, 1e-3)
+    assert larger["loss vs best (pp)"] == 0 and larger["seeds"] == 0  # the best B itself: nothing to compare
+    assert larger["gap rule fires"] and "halve B" in larger["gap rule"]  # Δ = 6 there: the gap rule's own B
     fired = summaries.protocol_table(pd.DataFrame(rows), gap_threshold=0.5).iloc[0]
     assert "halve B" in fired["gap rule"] and fired["gap rule fires"]
     failed = pd.DataFrame(rows).assign(outcome=lambda t: t["outcome"].where(t["batch_size"] != 8, "collapsed"))

@@ -1,7 +1,7 @@
 import pytest
 
 from batchsize.config import UserError
-from batchsize.protocol import adjust_for_gap, adjust_for_time, recommend_batch_size
+from batchsize.protocol import adjust_for_gap, adjust_for_time, recommend_batch_size, recommendations
 
 
 @pytest.mark.parametrize(("n", "candidates", "lr_range"), [
@@ -14,6 +14,17 @@ def test_regimes_by_dataset_size(n, candidates, lr_range):
     assert (rec.candidates, rec.lr_range, rec.batch_size) == (candidates, lr_range, candidates[0])
     assert rec.lr == pytest.approx(0.001 * candidates[0] / 32)
     assert not rec.warmup and rec.upper_bound is None
+
+
+@pytest.mark.parametrize(("n", "candidates"), [(800, (16, 32)), (8_000, (32, 64)), (40_000, (64, 128))])
+def test_both_candidates_of_lines_2_to_6_are_recommended(n, candidates):
+    """Algorithm 2 sets B to a pair and says not which to train: each is a recommendation, η scaled to it."""
+    both = recommendations(n)
+    assert tuple(r.batch_size for r in both) == candidates and all(r.candidates == candidates for r in both)
+    assert [r.lr for r in both] == [pytest.approx(0.001 * b / 32) for b in candidates]
+    assert recommend_batch_size(n, candidate=1) == both[1]
+    with pytest.raises(UserError):
+        recommend_batch_size(n, candidate=2)
 
 
 def test_scaled_lr_outside_the_printed_range_is_reported():

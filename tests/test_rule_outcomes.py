@@ -98,11 +98,11 @@ def paper_rows(datasets, column: str = "test_acc", place: str = "within", skip=(
     return seeded(cells, SEED_SD[spread], {(name, b): "collapsed" for name in datasets for b in chance_at}, seeds)
 
 
-def recommended_is_best(dataset: str, spread: str) -> pd.DataFrame:
-    """1,000 training examples (Algorithm 2 recommends B = 16) at B = 16, 32 and 128, best at B = 16 by 3 pp, the
-    seeds spread as ours (`SEED_SD[spread]`)."""
-    cells = {(dataset, b): (90.0 if b == 16 else 87.0, 1.0) for b in (16, 32, 128)}
-    return seeded(cells, SEED_SD[spread]).assign(base_lr=0.001, base_batch=32)
+def recommended_is_best(dataset: str, spread: str, seeds: int | None = None) -> pd.DataFrame:
+    """1,000 training examples (Algorithm 2's candidates B = 16 and 32) at B = 16, 32 and 128, both candidates at
+    the best by 3 pp, the seeds spread as ours (`SEED_SD[spread]`; `seeds`: None, the data set's number)."""
+    cells = {(dataset, b): (87.0 if b == 128 else 90.0, 1.0) for b in (16, 32, 128)}
+    return seeded(cells, SEED_SD[spread], seeds=seeds).assign(base_lr=0.001, base_batch=32)
 
 
 def drop(dataset: str, size: float, ends=paper.SECTION_IVA_ENDS, spread: float = 0.1) -> pd.DataFrame:
@@ -176,10 +176,10 @@ def converging(small: Epochs, large: Epochs, dataset: str = "mnist") -> dict[str
 
 
 def speed_runs() -> pd.DataFrame:
-    """MNIST at B = 1 and 1024, 30× faster per epoch at 1024, each seed timed on its own."""
-    table = runs({("mnist", 1): 99.0, ("mnist", 1024): 98.0}, median_epoch_time={("mnist", 1): 30.0,
-                                                                              ("mnist", 1024): 1.0},
-                 first_epoch_above_80={("mnist", 1): 1.0, ("mnist", 1024): 2.0})
+    """MNIST at B₀ = 32 and 1024, 30× faster per epoch at 1024, each seed timed on its own."""
+    table = runs({("mnist", 32): 99.0, ("mnist", 1024): 98.0}, median_epoch_time={("mnist", 32): 30.0,
+                                                                               ("mnist", 1024): 1.0},
+                 first_epoch_above_80={("mnist", 32): 1.0, ("mnist", 1024): 2.0})
     return table.assign(median_epoch_time=table["median_epoch_time"] * np.tile([0.99, 1.0, 1.01], 2))
 
 
@@ -473,13 +473,16 @@ CASES += [
     case("table-vi-optimal", NT, lambda: {"critical_runs": table_vi_runs(VI_OPTIMAL, VI_CRITICAL).assign(
         prov_profile="quick")}, "quick profile"),
 
-    case("protocol-choice", R, lambda: {"accuracy": protocol_runs({"synthetic-1k": 16, "mnist": 16})},
-         "recommended is best"),
-    case("protocol-choice", P, lambda: {"accuracy": protocol_runs({"synthetic-1k": 16, "mnist": 16,
-                                                                   "cifar10": 128})}, "two of three"),
-    case("protocol-choice", NR, lambda: {"accuracy": protocol_runs({"synthetic-1k": 16, "mnist": 128})},
+    case("protocol-choice", R, lambda: {"accuracy": protocol_runs({"synthetic-1k": (16, 32), "mnist": (16, 32)})},
+         "both candidates at the best"),
+    case("protocol-choice", P, lambda: {"accuracy": protocol_runs({"synthetic-1k": (16, 32), "mnist": (16, 32),
+                                                                   "cifar10": (128,)})}, "two of three"),
+    case("protocol-choice", NR, lambda: {"accuracy": protocol_runs({"synthetic-1k": (16, 32), "mnist": (128,)})},
          "one of two"),
-    case("protocol-choice", NT, lambda: {"accuracy": one_seed(protocol_runs({"synthetic-1k": 16}))}, "one seed"),
+    case("protocol-choice", NR, lambda: {"accuracy": protocol_runs({"synthetic-1k": (16,), "mnist": (16,)})},
+         "the smaller candidate the best, the larger 4 pp behind"),
+    case("protocol-choice", NT, lambda: {"accuracy": one_seed(protocol_runs({"synthetic-1k": (16, 32)}))},
+         "one seed"),
     case("protocol-choice", U, lambda: {"accuracy": seeded({("synthetic-1k", 16): (89.0, 1.0), ("synthetic-1k", 32):
                                                             (90.0, 1.0), ("synthetic-1k", 128): (80.0, 1.0)},
                                                            SEED_SD["wide"]).assign(base_lr=0.001, base_batch=32)},
@@ -495,8 +498,13 @@ CASES += [  # once findings (below), mended: a table row or a data set we did no
         lambda t: t["dataset"] == SYNTHETIC[0]]}, "one data set of all"),
     case("table-iii", P, lambda: {"accuracy": paper_rows(("mnist",), skip=NOT_64)}, "one row of nine"),
     case("mnist-negative-gap", NT, lambda: {"accuracy": gap_at(256, GAP_1024)}, "no B=1024 judged at B=256"),
-    case("protocol-choice", R, lambda: {"accuracy": recommended_is_best("synthetic-1k", "median")},
-         "the recommended B is the best at our median 1K spread"),
+    case("protocol-choice", R, lambda: {"accuracy": recommended_is_best("mnist", "median")},
+         "both candidates at the best at our median MNIST spread"),
+    # the other candidate, at the best's mean, is shown within 1 pp of it only with more seeds than the 1K set's five
+    case("protocol-choice", P, lambda: {"accuracy": recommended_is_best("synthetic-1k", "median")},
+         "both candidates at the best at our median 1K spread"),
+    case("protocol-choice", R, lambda: {"accuracy": recommended_is_best("synthetic-1k", "median", seeds=7)},
+         "both candidates at the best at our median 1K spread with 7 seeds"),
 ]
 
 # Outcomes a rule cannot reach on any data, by design, with the reason.

@@ -7,8 +7,10 @@ Where the printed algorithm is ambiguous, the reading taken is stated here and i
 - Line 7 ("apply warmup if B ≥ 256") sits inside the N ≥ 20,000 branch, where B ∈ {64, 128}, so read
   literally it never fires. We apply the §VI summary instead: warmup whenever B ≥ 256, which matters once
   the wall-clock rule (line 15) has doubled B.
-- Lines 2/4/6 set B to a pair of candidates; we start from the smaller one and let the monitoring rules
-  (lines 11–16) move it; both candidates are returned.
+- Lines 2/4/6 set B to a pair of candidates ("Set B ← {16, 32}") and no line says which of the two to train
+  (the §VI summary's "start at B = 32" is the smaller of one pair, the larger of another and in neither of the
+  third). So `recommendations` gives one recommendation per candidate, and the book applies and grades both;
+  `recommend_batch_size` gives the one asked for. The monitoring rules (lines 11–16) then move either.
 - "Accuracy acceptable" (line 14) is not defined in the paper: the caller decides.
 """
 
@@ -29,7 +31,7 @@ WARMUP_FROM = PROTOCOL_WARMUP_FROM
 class Recommendation:
     n_samples: int
     candidates: tuple[int, ...]  # line 2, 4 or 6
-    batch_size: int  # where to start
+    batch_size: int  # where to start: one of the candidates (capped by the upper bound, when c is given)
     lr: float  # η₀·B/B₀ (line 9)
     lr_range: tuple[float, float]  # the range printed beside the candidates
     warmup: bool  # B ≥ 256
@@ -53,19 +55,22 @@ def scale_lr(lr: float, batch_size: int, new_batch_size: int) -> float:
 
 
 def recommend_batch_size(n_samples: int, base_lr: float = 0.001, base_batch: int = 32,
-                         c: float | None = None) -> Recommendation:
-    """Lines 1–9 of Algorithm 2: candidates and η range by data-set size N, start at the smaller candidate,
-    η scaled linearly from (η₀, B₀), warmup if B ≥ 256. With `c`, the start is capped at the largest power
-    of two ≤ c·√N (the §VI upper bound B ≤ B* ≈ c·√N, Eq. 6)."""
+                         c: float | None = None, candidate: int = 0) -> Recommendation:
+    """Lines 1–9 of Algorithm 2 for one of the pair of candidates lines 2–6 give by data-set size N (`candidate`:
+    0 the smaller, 1 the larger; the algorithm does not choose, see `recommendations`): η scaled linearly from
+    (η₀, B₀), warmup if B ≥ 256. With `c`, the start is capped at the largest power of two ≤ c·√N (the §VI upper
+    bound B ≤ B* ≈ c·√N, Eq. 6)."""
     if n_samples < 1 or base_lr <= 0 or base_batch < 1 or (c is not None and c <= 0):
         raise UserError(f"need N >= 1, base LR > 0, base batch >= 1 and c > 0; "
                         f"got {n_samples}, {base_lr}, {base_batch}, {c}")
     candidates, lr_range = next((b, r) for limit, b, r in REGIMES if n_samples < limit)
-    batch_size, notes = candidates[0], []
+    if candidate not in range(len(candidates)):
+        raise UserError(f"candidate is 0 (the smaller) or 1 (the larger) of {candidates}; got {candidate}")
+    batch_size, notes = candidates[candidate], []
     upper_bound = None if c is None else c * math.sqrt(n_samples)
     if upper_bound is not None and batch_size > upper_bound:
         batch_size = 2 ** max(0, math.floor(math.log2(upper_bound)))
-        notes.append(f"B capped from {candidates[0]} to {batch_size} by the upper bound "
+        notes.append(f"B capped from {candidates[candidate]} to {batch_size} by the upper bound "
                      f"c·√N = {upper_bound:.3g}")
     lr = scale_lr(base_lr, base_batch, batch_size)
     if not lr_range[0] <= lr <= lr_range[1]:
@@ -73,6 +78,15 @@ def recommend_batch_size(n_samples: int, base_lr: float = 0.001, base_batch: int
                      f"line 9 (scaling) is followed")
     return Recommendation(n_samples, candidates, batch_size, lr, lr_range, batch_size >= WARMUP_FROM,
                           upper_bound, tuple(notes))
+
+
+def recommendations(n_samples: int, base_lr: float = 0.001, base_batch: int = 32,
+                    c: float | None = None) -> tuple[Recommendation, ...]:
+    """`recommend_batch_size` for each candidate of lines 2–6, smaller first: Algorithm 2 sets B to the pair and
+    never says which to train, so following it means either, and its advice is only as good as the worse."""
+    smaller = recommend_batch_size(n_samples, base_lr, base_batch, c)
+    return smaller, *(recommend_batch_size(n_samples, base_lr, base_batch, c, i)
+                      for i in range(1, len(smaller.candidates)))
 
 
 def adjust_for_gap(batch_size: int, lr: float, gap_percent: float, threshold: float = 5.0) -> Adjustment:

@@ -114,6 +114,8 @@ def compound_ratio(up: Sequence[Sequence[float]], down: Sequence[Sequence[float]
 
 
 COMPOUNDED = "its interval combines the benchmark's timing repeats with the seeds' epochs"
+SEEDS_EPOCHS = ("its interval is the seeds' epochs' alone: seeds trained as one stack share one epoch time, one "
+                "measurement with no spread of its own")
 
 
 def time_ratio(ends: list[pd.DataFrame], epochs: list[pd.Series], speed: pd.DataFrame | None,
@@ -122,12 +124,19 @@ def time_ratio(ends: list[pd.DataFrame], epochs: list[pd.Series], speed: pd.Data
     `epochs` to it × its epoch time (`epoch_times`), and a note on where the times come from. Where the benchmark
     times them (one rate per B), the spread of its repeats compounds with that of the seeds' epochs
     (`compound_ratio`): an interval over the epochs alone would hide the timing's. Where one sweep timed them,
-    each run's own seconds over seeds (`stats.ratio`); seeds trained as one stack share one timing: no interval."""
+    each run's own seconds over seeds (`stats.ratio`). Seeds trained as one stack share one epoch time per B: their
+    seconds still differ by their epochs, so the interval is the epochs' spread alone, which the note says (the one
+    timing's own spread is unknown; counting the seconds as one measurement would drop the epochs' spread too);
+    where the epochs are alike too, one measurement: no interval."""
     found = _benchmark_rates(ends, speed, dataset_runs)
     if found is None:
         seconds = [e * end["median_epoch_time"] for e, end in zip(epochs, ends, strict=True)]
         found_ratio = ratio(*seconds)
-        return (found_ratio.one_measurement() if any(shared_timing(e) for e in ends) else found_ratio), ""
+        if not any(shared_timing(e) for e in ends):
+            return found_ratio, ""
+        if not found_ratio.low < found_ratio.high:  # the epochs alike too: the one timing is all there is
+            return found_ratio.one_measurement(), ""
+        return found_ratio, f"; {SEEDS_EPOCHS}"
     (first, second), how = found
     images = [e * end["train_size"] for e, end in zip(epochs, ends, strict=True)]  # an epoch's images, over a rate
     found_ratio = compound_ratio([images[0], second], [images[1], first])
@@ -187,20 +196,25 @@ def _wall_clock(ends: list[pd.DataFrame], speed: pd.DataFrame | None,
     return time_ratio(ends, [e["first_epoch_above_80"] for e in ends], speed, dataset_runs)
 
 
-def speed_ratios(runs: pd.DataFrame, speed: pd.DataFrame | None) -> pd.DataFrame:
-    """The paper's three efficiency ratios per data set, between the ends `speed_ends` picks (its smallest and
-    largest measured B; their trained runs): per-epoch speed-up, epochs to the paper's convergence target (large over
+def speed_ratios(runs: pd.DataFrame, speed: pd.DataFrame | None, small: int) -> pd.DataFrame:
+    """The paper's three efficiency ratios per data set, between B = `small` and its largest measured B
+    (`speed_ends`; their trained runs): per-epoch speed-up, epochs to the paper's convergence target (large over
     small) and wall-clock speed-up to it (> 1: the large batch is faster), each a geometric mean with its 95 %
     interval (`stats.ratio`: so that wall clock = per-epoch ÷ epochs), n and a note (`… note`: where the times come
-    from, a lower bound, what was left out). The one computation behind the efficiency chapter's table and the
-    report's epoch-speedup and wall-clock rows: they show the same numbers."""
+    from, a lower bound, what was left out). The callers pass the paper's base batch B₀ as `small`, as they do to
+    `targets.same_accuracy_epochs`: the smallest B = 1 trains at 1/B₀ of the base learning rate under the linear
+    rule, so that its many epochs (and a wall clock reckoned from them) are the learning rate's, not the batch's; one
+    pair of ends for all three ratios, since the paper's wall clock is its per-epoch speed-up eroded by the extra
+    epochs. A data set without a measured B = `small` and a measured B above it has no row. The one computation
+    behind the efficiency chapter's table and the report's epoch-speedup and wall-clock rows: they show the same
+    numbers."""
     rows = []
     for name, part in runs.groupby("dataset", sort=False):
-        small_b, large_b, left_out = speed_ends(part)
-        if not small_b < large_b:
+        _, large_b, left_out = speed_ends(part, small)
+        if cells(part).set_index("batch_size")["status"].get(small) != MEASURED or not small < large_b:
             continue
-        ends = [part[(part["batch_size"] == b) & trained(part)] for b in (small_b, large_b)]
-        row = {"dataset": name, "small B": int(small_b), "large B": int(large_b)}
+        ends = [part[(part["batch_size"] == b) & trained(part)] for b in (small, large_b)]
+        row = {"dataset": name, "small B": int(small), "large B": int(large_b)}
         for what, (found, note) in {PER_EPOCH: _per_epoch(ends, speed, part), EPOCHS: _epochs(ends),
                                     WALL_CLOCK: _wall_clock(ends, speed, part)}.items():
             found = found or Estimate(np.nan, np.nan, np.nan, 0)
