@@ -54,10 +54,14 @@ def parts_rule(part: str) -> str:
 
 
 PARTS_RULE = "the table: " + parts_rule("B")
+# A table cell with runs at chance (`paper_tables._cell_verdict`), in words: the accuracy and the Δ tables alike.
+CHANCE_CELLS = ("a cell with runs at chance at best partly, one where at least half are (failed) not reproduced, "
+                "unless the paper's own row is at chance: there a failed cell is what the paper saw, reproduced where "
+                "every run (at least two) is at chance, partly where most are, else not reproduced")
 TABLE_TOLERANCE = (f"per B: {INTERVAL} within {ACC_TOL:g} pp of the paper's, or half the paper's own spread across "
                    f"B where that is smaller (reproduced); within {ACC_PARTLY_TOL:g} pp or the whole spread (partly); "
-                   "wider, holding the paper's value (not resolved); a cell with runs at chance at best partly, one "
-                   f"where at least half are not reproduced; {PARTS_RULE} (paper-profile runs only)")
+                   f"wider, holding the paper's value (not resolved); {CHANCE_CELLS}; {PARTS_RULE} (paper-profile "
+                   "runs only)")
 
 
 @dataclass(frozen=True)
