@@ -19,6 +19,7 @@ from .paper_tables import (
     PARTLY_FACTOR,
     accuracy_tolerances,
     compare_accuracy,
+    largest_difference,
     on_paper_runs,
 )
 from .rulebook import (
@@ -80,7 +81,7 @@ def table_rows(datasets: Sequence[str], name: str, column: str = "test_acc"):
         if compared.empty:
             raise NotTestable(f"no B of {name} in our runs")
         verdicts = list(compared[f"verdict ({column.replace('_', ' ')})"])  # each row's rule, as the chapter shows it
-        worst = _largest_difference(compared, column)
+        worst = largest_difference(compared, column)
         chance = int(compared["at chance"].sum())
         fewest, most = int(compared["seeds"].min()), int(compared["seeds"].max())
         seeds = counted(fewest, "seed") if fewest == most else f"{fewest}–{most} seeds"  # never "3–3 seeds"
@@ -97,20 +98,6 @@ def table_rows(datasets: Sequence[str], name: str, column: str = "test_acc"):
         return Outcome(ours, on_paper_runs(verdict, runs),
                        f"{verdicts.count(REPRODUCED)} of {len(verdicts)} batch sizes reproduced")
     return test
-
-
-def _largest_difference(compared: pd.DataFrame, column: str) -> str:
-    """'; largest |ours − paper| 4.58 pp at B = 128, over the B that trained (B = 1024 failed, …: left out)'. A
-    failed B's mean is of its few runs that trained, beside a paper row that may be at chance as most of ours are
-    (Table IV's B = 1024): that difference says nothing of the cell, which is graded by its runs at chance."""
-    failed = compared["status"] == FAILED
-    error = (compared[column] - compared[f"paper {column}"]).abs().where(~failed)
-    if error.isna().all():
-        return ""
-    left_out = ", ".join(str(int(b)) for b in compared.loc[failed, "B"])
-    return (f"; largest |ours − paper| {error.max():.2f} pp at B = {int(compared.loc[error.idxmax(), 'B'])}"
-            + (f", over the B that trained (B = {left_out} failed, at least half of the runs at chance: left out)"
-               if left_out else ""))
 
 
 GAP_TOLERANCE = (f"per B: {INTERVAL} of Δ within {GAP_TOL:g} pp of the paper's, or half the paper's own spread of Δ "
