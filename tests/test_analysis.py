@@ -434,9 +434,13 @@ def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
     monkeypatch.setattr(analysis, "variance_table", lambda chapter, models, sizes: models)
     monkeypatch.setattr(summaries, "variance_fits", lambda sizes: sizes)
     monkeypatch.setattr(report_inputs, "largest_batch_runs", lambda chapter: pd.DataFrame({"key": ["largest"]}))
+    surfaced = []  # the runs whose loss surfaces the report reads: the sharpness runs, every data set of them
+    monkeypatch.setattr(analysis, "loss_surfaces", lambda chapter, runs, names: surfaced.append((runs, names))
+                        or pd.DataFrame())
     tables = report_inputs.report_tables(Sections())
     assert set(tables) == {"accuracy", "lr-scaling", "sharpness", "variance_fits", "critical_runs", "cnn-speed",
-                           "histories", "mnist-largest-batch"}
+                           "histories", "mnist-largest-batch", "surface_rise"}
+    assert tables["surface_rise"].empty and set(surfaced[0][1]) == {"synthetic-1k", "mnist", "cifar10"}
     assert list(tables["histories"]["key"]) == ["synthetic", "shared", "mnist", "shared", "cifar10", "shared",
                                                 "cifar10-paper"]  # every data set's, and CIFAR-10's paper so far
     assert set(tables["sharpness"]["model"]) == {"mlp", "cnn"}  # every model whose weights are kept

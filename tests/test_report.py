@@ -1215,6 +1215,27 @@ def test_variance_slope_says_per_weights_which_fits_hold_and_its_rule_names_how_
     assert "its 20-batch fit is not: initialisation −1.00, trained −0.50)" in ours and "by construction" not in ours
 
 
+def test_the_lambda_max_row_says_where_the_surfaces_rise_points_the_other_way():
+    """Figs 9–10 draw loss surfaces; the row judges λ_max. On our 10K set the surface rises faster at B = 512
+    (1.38× [1.02, 1.86]) while λ_max says flatter (0.41×): the row and its brief say so, and the verdict stays
+    λ_max's."""
+    flat = sharpness({32: 1.0, 512: 0.4})
+    rise = flat.rename(columns={"hessian_top_eigenvalue": "surface_rise"})[["dataset", "batch_size", "seed",
+                                                                             "outcome", "surface_rise"]]
+    rise = rise[rise["dataset"] == "synthetic-1k"]  # the surfaces of one data set
+    rise["surface_rise"] = np.where(rise["batch_size"] == 512, 1.4, 1.0) * rise["seed"].map({42: 0.95, 43: 1.0,
+                                                                                             44: 1.05})
+    alone, found = verdict("flat-vs-sharp", sharpness=flat)
+    ours, with_rise = verdict("flat-vs-sharp", sharpness=flat, surface_rise=rise)
+    assert found == with_rise == stats.NOT_REPRODUCED and "surfaces' rise" not in alone
+    assert ours.startswith(alone) and "synthetic-1k: 1.40× [" in ours
+    assert "they point opposite ways on synthetic-1k (rise sharper, λ_max flatter)" in ours
+    assert brief("flat-vs-sharp", sharpness=flat, surface_rise=rise).endswith(
+        "; the surfaces' rise says otherwise on synthetic-1k (rise sharper, λ_max flatter)")
+    same = rise.assign(surface_rise=np.where(rise["batch_size"] == 512, 0.4, 1.0) * rise["surface_rise"])
+    assert "opposite" not in verdict("flat-vs-sharp", sharpness=flat, surface_rise=same)[0]
+
+
 def critical_runs(drop_from: dict[str, int]) -> pd.DataFrame:
     """Accuracy 95 % up to the given B of each synthetic set, 90 % from it on (no drop: key missing)."""
     sizes = {"synthetic-1k": 800, "synthetic-10k": 8000, "synthetic-50k": 40000}
