@@ -94,7 +94,19 @@ def test_the_sharpness_text_says_per_data_set_which_way_each_measure_points():
     text = findings.sharpness_text(summaries.sharpness_ratios(sharp, ("lam", "trace")))
     assert "Small synthetic (1K): sharper by every measure; MNIST: flatter by lam, of no clear direction by " \
            "trace." in text
-    assert f"largest ratio is 5.00× (trace, Small synthetic (1K)), against the paper's {paper.SHARPNESS_RATIO}×" in text
+    assert f"No ε-sharpness ratio is measured here to set beside the paper's {paper.SHARPNESS_RATIO}× (of " \
+           "ε-sharpness" in text and "5.00×" not in text  # the trace's 5× is of another quantity
+
+
+def test_the_sharpness_text_sets_epsilon_sharpness_alone_against_the_papers_ratio():
+    """The paper's 6.9× is a ratio of ε-sharpness: a larger ratio of λ_max (1.65× on CIFAR-10, where ε-sharpness
+    said 0.65–1.02× on the synthetic sets) is of another quantity and is never set against it."""
+    sharp = sharpness({32: (1.0, 10.0), 512: (1.5, 20.0)}).rename(columns={"lam": "hessian_top_eigenvalue",
+                                                                            "trace": "ε-sharpness"})
+    text = findings.sharpness_text(summaries.sharpness_ratios(sharp, ("hessian_top_eigenvalue", "ε-sharpness")))
+    assert (f"The largest ε-sharpness ratio is 2.00× (Small synthetic (1K), B = 512 over 32), against the paper's "
+            f"{paper.SHARPNESS_RATIO}× (of ε-sharpness, B = 512 over 32, synthetic data)") in text
+    assert "1.50×" not in text
 
 
 def test_sharpness_ratios_compare_the_papers_pair_of_each_data_set():
@@ -422,9 +434,13 @@ def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):
     monkeypatch.setattr(analysis, "variance_table", lambda chapter, models, sizes: models)
     monkeypatch.setattr(summaries, "variance_fits", lambda sizes: sizes)
     monkeypatch.setattr(report_inputs, "largest_batch_runs", lambda chapter: pd.DataFrame({"key": ["largest"]}))
+    surfaced = []  # the runs whose loss surfaces the report reads: the sharpness runs, every data set of them
+    monkeypatch.setattr(analysis, "loss_surfaces", lambda chapter, runs, names: surfaced.append((runs, names))
+                        or pd.DataFrame())
     tables = report_inputs.report_tables(Sections())
     assert set(tables) == {"accuracy", "lr-scaling", "sharpness", "variance_fits", "critical_runs", "cnn-speed",
-                           "histories", "mnist-largest-batch"}
+                           "histories", "mnist-largest-batch", "surface_rise"}
+    assert tables["surface_rise"].empty and set(surfaced[0][1]) == {"synthetic-1k", "mnist", "cifar10"}
     assert list(tables["histories"]["key"]) == ["synthetic", "shared", "mnist", "shared", "cifar10", "shared",
                                                 "cifar10-paper"]  # every data set's, and CIFAR-10's paper so far
     assert set(tables["sharpness"]["model"]) == {"mlp", "cnn"}  # every model whose weights are kept

@@ -19,9 +19,11 @@ from .paper_tables import (
     PARTLY_FACTOR,
     accuracy_tolerances,
     compare_accuracy,
+    largest_difference,
     on_paper_runs,
 )
 from .rulebook import (
+    CHANCE_CELLS,
     INTERVAL,
     PARTS_RULE,
     PEAK,
@@ -79,9 +81,7 @@ def table_rows(datasets: Sequence[str], name: str, column: str = "test_acc"):
         if compared.empty:
             raise NotTestable(f"no B of {name} in our runs")
         verdicts = list(compared[f"verdict ({column.replace('_', ' ')})"])  # each row's rule, as the chapter shows it
-        error = (compared[column] - compared[f"paper {column}"]).abs()
-        worst = (f"; largest |ours − paper| {error.max():.2f} pp at B = {int(compared.loc[error.idxmax(), 'B'])}"
-                 if error.notna().any() else "")
+        worst = largest_difference(compared, column)
         chance = int(compared["at chance"].sum())
         fewest, most = int(compared["seeds"].min()), int(compared["seeds"].max())
         seeds = counted(fewest, "seed") if fewest == most else f"{fewest}–{most} seeds"  # never "3–3 seeds"
@@ -102,8 +102,8 @@ def table_rows(datasets: Sequence[str], name: str, column: str = "test_acc"):
 
 GAP_TOLERANCE = (f"per B: {INTERVAL} of Δ within {GAP_TOL:g} pp of the paper's, or half the paper's own spread of Δ "
                  f"across B where that is smaller (reproduced); within {GAP_PARTLY_TOL:g} pp or the whole spread "
-                 f"(partly); wider, holding the paper's value (not resolved); {PARTS_RULE} (paper-profile runs "
-                 "only)")
+                 f"(partly); wider, holding the paper's value (not resolved); {CHANCE_CELLS}; {PARTS_RULE} "
+                 "(paper-profile runs only)")
 
 
 CLAIMS.append(

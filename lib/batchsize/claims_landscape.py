@@ -8,7 +8,19 @@ import pandas as pd
 from . import paper
 from .datasets import in_registry_order
 from .paper_tables import PARTLY_FACTOR, table_vi
-from .rulebook import COMPARABLE, INTERVAL, Claim, Outcome, brief, on_every, runs_of, tie_rule, tie_span, tie_text
+from .rulebook import (
+    COMPARABLE,
+    INTERVAL,
+    Claim,
+    Outcome,
+    brief,
+    on_every,
+    parts_rule,
+    runs_of,
+    tie_rule,
+    tie_span,
+    tie_text,
+)
 from .runtable import SYNTHETIC, full_size
 from .stats import (
     NOT_REPRODUCED,
@@ -79,58 +91,139 @@ CLAIMS.append(
           _sharper("epsilon_sharpness", paper.SHARPNESS_RATIO, SYNTHETIC, SYNTHETIC), section=SHARPNESS))
 
 
+def _direction(row: pd.Series) -> str:
+    """Which way a ratio of the large B over B = 32 points, by its 95 % interval."""
+    return "sharper" if row["95% CI low"] > 1 else "flatter" if row["95% CI high"] < 1 else "no clear direction"
+
+
+def _beside_surfaces(test):
+    """`test` (the λ_max rule), with the rise of the surfaces Figs 9–10 draw (`summaries.surface_rise`, as the
+    landscape chapter shows it) said beside each data set's verdict, not judged: the figures' own quantity, which
+    the row must not hide where it points the other way (on our runs, the 10K set: rise sharper, λ_max flatter)."""
+    def judged(tables: dict, profile: str) -> Outcome:
+        found = test(tables, profile)
+        rise = tables.get("surface_rise", pd.DataFrame())
+        if rise.empty:
+            return found
+        rises = sharpness_ratios(rise, ("surface_rise",)).dropna(subset=["ratio"]).set_index("dataset")
+        tops = sharpness_ratios(runs_of(tables, "sharpness"), ("hessian_top_eigenvalue",)).set_index("dataset")
+        said, against = [], []
+        for name, row in rises.iterrows():
+            ratio = Estimate(row["ratio"], row["95% CI low"], row["95% CI high"], int(row["seeds"]))
+            said.append(f"{name}: {ratio.text('×')} ({_direction(row)})")
+            if name in tops.index and {_direction(row), _direction(tops.loc[name])} == {"sharper", "flatter"}:
+                against.append(f"{name} (rise {_direction(row)}, λ_max {_direction(tops.loc[name])})")
+        other = f"; they point opposite ways on {', '.join(against)}" if against else ""
+        return Outcome(f"{found.ours}; the surfaces' rise (Figs 9–10's quantity, shown, not judged): "
+                       f"{'; '.join(said)}{other}", found.verdict,
+                       found.brief + (f"; the surfaces' rise says otherwise on {', '.join(against)}"
+                                      if against else ""))
+    return judged
+
+
 CLAIMS.append(
     Claim("flat-vs-sharp", "§IV-E, Figs 9–10", "B = 32 minima are flat, large-batch minima sharp",
           "sharper at B = 512 (synthetic) and 256 (MNIST)", "landscape",
           "judged per data set, on every data set whose weights were measured (the synthetic sets, MNIST and CIFAR-10, "
           "for which the paper says prior work shows the same): the top Hessian eigenvalue at the paper's large B "
           f"(512 synthetic, Fig 9; 256 MNIST, Fig 10, and CIFAR-10) over B = 32, {INTERVAL} above 1: that data set "
-          "reproduced (the paper gives no size), holding 1 and reaching above it: not resolved; every data set "
-          "reproduced: reproduced; most, or a synthetic set "
-          "(Fig 9) not measured: partly", _sharper("hessian_top_eigenvalue", None, None, SYNTHETIC),
-          section=SHARPNESS))
+          "reproduced (the paper gives no size), one run above 1 (no interval): partly, holding 1 and reaching above "
+          "it: not resolved, else not "
+          f"reproduced; then the data sets together: {parts_rule('data set')}; a synthetic set (Fig 9) not "
+          "measured: at best partly. The rise of the surfaces Figs 9–10 draw is shown beside it, not judged, and "
+          "where it points the other way the row says so",
+          _beside_surfaces(_sharper("hessian_top_eigenvalue", None, None, SYNTHETIC)), section=SHARPNESS))
 
 
 _SLOPE = number(paper.VARIANCE_SLOPE)  # −0.98, with a minus sign
 SLOPE_TOL, SLOPE_R2 = 0.1, 0.98  # the slope's interval within 0.1 of the paper's; R² at least 0.98 (below its own)
 
 
+STAGES = ("initialisation", "along training", "trained")  # where along training a fit's weights are, in order
+
+
+def _stage(weights: str) -> str:
+    """A fit's weights (`analysis.variance_table`'s label: 'initialisation', 'epoch 5', 'trained (epoch 50)') as one
+    of `STAGES`."""
+    return weights if weights == "initialisation" else "trained" if weights.startswith("trained") else STAGES[1]
+
+
+def _by_stage(fits: pd.DataFrame, said) -> str:
+    """'initialisation …, along training …, trained …': `said(part)` for each stage's fits, in `STAGES`' order."""
+    stages = fits["weights"].map(_stage)
+    return ", ".join(f"{stage} {said(fits[stages == stage])}" for stage in STAGES if (stages == stage).any())
+
+
+def _held(part: pd.DataFrame) -> str:
+    """'0 of 4 (−1.00 to −0.27; 2 not reproduced)': how many of one stage's graded fits are reproduced."""
+    failed = int((part["verdict"] == NOT_REPRODUCED).sum())
+    return (f"{int((part['verdict'] == REPRODUCED).sum())} of {len(part)} ({brief(part['slope'])}"
+            f"{f'; {failed} not reproduced' if failed else ''})")
+
+
+def _flatter(free: pd.DataFrame) -> str:
+    """'the slope flatter trained than at initialisation on 4 of 4 data sets (intervals apart)': whether the fit
+    flattens as training proceeds, on each data set with both ends ('' where none has)."""
+    ends = {stage: free[free["weights"].map(_stage) == stage].set_index("dataset") for stage in (STAGES[0], STAGES[2])}
+    both = ends[STAGES[0]].index.intersection(ends[STAGES[2]].index)
+    if both.empty:
+        return ""
+    flatter = ends[STAGES[2]].loc[both, "slope CI low"] > ends[STAGES[0]].loc[both, "slope CI high"]
+    return f"; the slope flatter trained than at initialisation on {int(flatter.sum())} of {len(both)} data sets " \
+           "(intervals apart)"
+
+
+def slopes_graded(fits: pd.DataFrame) -> pd.DataFrame:
+    """The fits drawn without replacement of `summaries.variance_fits`, each with its `verdict`: its slope's
+    interval within `SLOPE_TOL` of the paper's and R² ≥ `SLOPE_R2`, reproduced; within it, R² below, partly; else
+    `effect_graded`. The report's rule and the noise chapter read it alike."""
+    free = fits[fits["sampling"] == "without replacement"]
+    graded = [effect_graded(Estimate(r["slope"], r["slope CI low"], r["slope CI high"], int(r["seeds"])),
+                            paper.VARIANCE_SLOPE, SLOPE_TOL) for _, r in free.iterrows()]
+    return free.assign(verdict=[PARTLY if v == REPRODUCED and r2 < SLOPE_R2 else v
+                                for v, r2 in zip(graded, free["R²"], strict=True)])
+
+
+def slopes_held(graded: pd.DataFrame) -> str:
+    """'fits reproduced: initialisation 3 of 4 (…), along training 0 of 7 (…), trained 0 of 4 (…); the slope
+    flatter trained than at initialisation on 4 of 4 data sets': `slopes_graded` per stage of training."""
+    return "fits reproduced: " + _by_stage(graded, _held) + _flatter(graded)
+
+
 def _variance(tables: dict, profile: str) -> Outcome:
     """Judged on mini-batches drawn *without* replacement, as training draws them (the batches of shuffled epochs),
-    at weights along training: with replacement the variance of a mini-batch mean is σ²/B by construction, a slope
-    of −1 whatever the network, so that fit tests the estimator (it is shown, not graded). Per data set and weights:
-    the seeds' interval of the slope within `SLOPE_TOL` of the paper's and R² ≥ `SLOPE_R2`: reproduced; comparable
-    (`effect_graded`): partly; every part reproduced: reproduced, most: partly (`parts_verdict`)."""
+    at weights along training (the paper does not say at which it measured). With replacement σ̂² is σ²/B in
+    expectation whatever the network, so its fit tests the estimator, not training's noise: shown, not graded (the
+    20-batch fit itself is not −1: it flattens at trained weights). Per data set and weights (a part): the seeds'
+    interval of the slope within `SLOPE_TOL` of the paper's and R² ≥ `SLOPE_R2`: reproduced; comparable
+    (`effect_graded`): partly; the parts combined by `parts_verdict`. The brief says, per stage of training, how
+    many parts held: the law holds at initialisation and flattens as training proceeds, which one range hid."""
     fits = runs_of(tables, "variance_fits")
-    free = fits[fits["sampling"] == "without replacement"]
+    free = slopes_graded(fits)
     if free.empty:
-        raise NotTestable("no fit without replacement: with replacement the slope is −1 by construction")
-    texts, verdicts, slopes = [], [], []
-    for name, part in free.groupby("dataset", sort=False):
-        found = []
-        for _, row in part.iterrows():
-            slope = Estimate(row["slope"], row["slope CI low"], row["slope CI high"], int(row["seeds"]))
-            verdict = effect_graded(slope, paper.VARIANCE_SLOPE, SLOPE_TOL)
-            verdicts.append(PARTLY if verdict == REPRODUCED and row["R²"] < SLOPE_R2 else verdict)
-            slopes.append(slope.mean)
-            found.append(f"{row['weights']} {slope.text('', 2)}, R² {row['R²']:.2f}")
-        texts.append(f"{name}: " + "; ".join(found))
+        raise NotTestable("no fit without replacement (with replacement σ̂² is σ²/B in expectation whatever the "
+                          "network: not graded)")
+    texts = [f"{name}: " + "; ".join(
+        f"{r['weights']} {Estimate(r['slope'], r['slope CI low'], r['slope CI high'], int(r['seeds'])).text('', 2)}, "
+        f"R² {r['R²']:.2f}: {r['verdict']}" for _, r in part.iterrows())
+        for name, part in free.groupby("dataset", sort=False)]
     replaced = fits[fits["sampling"] == "with replacement"]
-    note = (f" (with replacement, −1 in expectation by construction, not graded: "
-            f"{number(replaced['slope'].min())} to {number(replaced['slope'].max())})" if len(replaced) else "")
-    held = f" ({verdicts.count(REPRODUCED)} of {len(verdicts)} parts reproduced, {verdicts.count(PARTLY)} partly)"
-    return Outcome("slope without replacement: " + " | ".join(texts) + note, parts_verdict(verdicts),
-                   brief(slopes) + held)  # the graded slopes (without replacement) alone, and how many parts held
+    note = (" (with replacement, not graded: σ̂² is σ²/B in expectation whatever the network, its 20-batch fit is "
+            f"not: {_by_stage(replaced, lambda part: brief(part['slope']))})" if len(replaced) else "")
+    held = slopes_held(free)
+    return Outcome("slope without replacement: " + " | ".join(texts) + note + f"; {held}",
+                   parts_verdict(list(free["verdict"])), held)
 
 
 CLAIMS.append(
     Claim("variance-slope", "§IV-F", f"log σ̂² = {_SLOPE} log B + C with R² = {paper.VARIANCE_R2}",
           f"{_SLOPE}, R² {paper.VARIANCE_R2}", "noise",
           "mini-batches drawn without replacement as training draws them, at initialisation, along training and at "
-          "the trained weights (with replacement the slope is −1 by construction, not graded); per data set and "
-          f"weights, {INTERVAL} of the slope (over seeds) within {SLOPE_TOL:g} of {_SLOPE} and R² ≥ {SLOPE_R2:g}: "
-          f"reproduced; {COMPARABLE}; every part reproduced: reproduced, most: partly", _variance,
-          section=VARIANCE_FIT))
+          "the trained weights (the paper does not say at which it measured; with replacement σ̂² is σ²/B in "
+          "expectation whatever the network, though its 20-batch fit is not: shown, not graded); per data set and "
+          f"weights (a fit), {INTERVAL} of the slope (over seeds) within {SLOPE_TOL:g} of {_SLOPE} and R² ≥ "
+          f"{SLOPE_R2:g}: reproduced; within it, R² below: partly; {COMPARABLE}; then the fits together: "
+          f"{parts_rule('fit')}", _variance, section=VARIANCE_FIT))
 
 
 EXPONENT_TOL = 0.25

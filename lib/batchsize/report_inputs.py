@@ -91,6 +91,18 @@ def report_runs(chapter) -> dict[str, pd.DataFrame]:
     }
 
 
+def _surface_rise(chapter, weights: pd.DataFrame) -> pd.DataFrame:
+    """How fast each loss surface of Figs 9–10 rises (`summaries.surface_rise`, as the landscape chapter shows it),
+    with each run's outcome (a ratio is over the runs that trained): shown beside the λ_max claim, not judged."""
+    if weights.empty:
+        return pd.DataFrame()
+    surfaces = analysis.loss_surfaces(chapter, weights, list(weights["dataset"].unique()))
+    if surfaces.empty:
+        return pd.DataFrame()
+    return summaries.surface_rise(surfaces).merge(weights[["dataset", "batch_size", "seed", "outcome"]],
+                                                  on=["dataset", "batch_size", "seed"])
+
+
 def report_tables(chapter) -> dict[str, pd.DataFrame]:
     """The tables `report.evaluate` judges, from the chapter's `synthetic`, `mnist`, `cifar10`, `lr-scaling` and
     `dataset-size` sections (`report_runs`), through the same drivers (and caches) as the chapters that show them,
@@ -102,6 +114,7 @@ def report_tables(chapter) -> dict[str, pd.DataFrame]:
         **runs,
         "histories": chapter.history(cifar) if not cifar.empty else pd.DataFrame(),
         "sharpness": analysis.sharpness_table(chapter, runs["sharpness"]),
+        "surface_rise": _surface_rise(chapter, runs["sharpness"]),
         "variance_fits": summaries.variance_fits(analysis.variance_table(
             chapter, runs["variance_fits"], [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])),
         "cnn-speed": cnn_speed(),

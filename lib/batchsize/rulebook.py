@@ -43,13 +43,25 @@ TIED = (f"the B tied with the best: {BEST}, and each B with no run at chance who
         "never tied)")
 COMPARABLE = ("all of the interval on the paper's side of 0 and overlapping ½× to 2× of the paper's effect: partly; "
               "holding both 0 and ½× to 2× of it: not resolved")
-# How a claim of several parts (table rows, data sets) combines them: `stats.parts_verdict` in words.
-PARTS_RULE = ("the table: every B reproduced: reproduced; most reproduced, or none not reproduced and some at least "
-              "partly: partly; none reproduced, partly or not reproduced and some not resolved: not resolved")
+
+
+def parts_rule(part: str) -> str:
+    """How a claim of several parts (table rows, data sets, fits) combines them, `stats.parts_verdict`, in words, its
+    parts named `part`: each outcome the code can give, so that a reader need not guess the last."""
+    return (f"every {part} reproduced: reproduced; most reproduced, or none not reproduced and some at least partly: "
+            "partly; none reproduced, partly or not reproduced and some not resolved: not resolved; otherwise (some "
+            f"{part} not reproduced, at most half reproduced): not reproduced")
+
+
+PARTS_RULE = "the table: " + parts_rule("B")
+# A table cell with runs at chance (`paper_tables._cell_verdict`), in words: the accuracy and the Δ tables alike.
+CHANCE_CELLS = ("a cell with runs at chance at best partly, one where at least half are (failed) not reproduced, "
+                "unless the paper's own row is at chance: there a failed cell is what the paper saw, reproduced where "
+                "every run (at least two) is at chance, partly where most are, else not reproduced")
 TABLE_TOLERANCE = (f"per B: {INTERVAL} within {ACC_TOL:g} pp of the paper's, or half the paper's own spread across "
                    f"B where that is smaller (reproduced); within {ACC_PARTLY_TOL:g} pp or the whole spread (partly); "
-                   "wider, holding the paper's value (not resolved); a cell with runs at chance at best partly, one "
-                   f"where at least half are not reproduced; {PARTS_RULE} (paper-profile runs only)")
+                   f"wider, holding the paper's value (not resolved); {CHANCE_CELLS}; {PARTS_RULE} (paper-profile "
+                   "runs only)")
 
 
 @dataclass(frozen=True)
