@@ -66,10 +66,10 @@ rise = pages_landscape.surfaces(chapter, every_seed, datasets, grid_points, n_ev
 # estimator from Rademacher vectors: a minimum can be sharp in one direction and flat in the others, and the two
 # need not rank the batch sizes alike. The synthetic MLPs: the first 2,000 test examples (all 200 of the 1K set)
 # in float64, 3 restarts of the ascent, 100 vectors for the trace. The CNNs cost thousands of times more per
-# evaluation, so they get a budget of a few CPU-minutes per network (measured, below the ratios): 500 test examples in float32, one restart, at most
-# 20 power iterations for λ_max and 10 vectors for the trace (`analysis.sharpness_params` says why). A measure's
-# absolute value depends on the evaluation set and the weights' scale: compare B within a data set, not data sets
-# with each other.
+# evaluation, so they get a budget of a few CPU-minutes per network (measured, below the ratios): 500 test
+# examples in float32, one restart, at most 20 power iterations for λ_max and 10 vectors for the trace
+# (`analysis.sharpness_params` says why). A measure's absolute value depends on the evaluation set and the
+# weights' scale: compare B within a data set, not data sets with each other.
 
 # %% tags=["hide-input"]
 sharp = pages_landscape.sharpness(chapter, every_seed, epsilon, n_eval, rise)

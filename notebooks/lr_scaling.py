@@ -22,8 +22,8 @@
 # that it never fills the training); at the paper's scale, where CIFAR-10's runs at chance lie at B = 512 and
 # 1024, these rules are being trained across sessions: the section shows first the paper-scale runs finished so
 # far (a provisional answer), then the reduced scale, which stands in until they are complete but, on short runs,
-# may not show a collapse at all. Two last sections ask why MNIST's largest B fails under the linear rule in some seeds: where its loss
-# leaves the normal range, and which ingredient of the recipe the failures follow.
+# may not show a collapse at all. Two last sections ask why MNIST's largest B fails under the linear rule in some
+# seeds: where its loss leaves the normal range, and which ingredient of the recipe the failures follow.
 
 # %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)

@@ -53,12 +53,14 @@ book.glue(**paper.quoted(), replicates=replicates,
           cnn_epochs=" and ".join(str(e) for e in analysis.CNN_VARIANCE["epochs"] if e))
 
 # %% tags=["hide-input"]
-book.publish(plots.variance_against_b(variance), f"Eq. (4) over Eq. (1)'s σ²/B (σ²: the variance of one example's "
+book.publish(plots.variance_against_b(variance), "The ratio of Eq. (4)'s σ̂²_B to Eq. (1)'s σ²/B, not the variance "
+             "itself as the paper draws it (a ratio of 1 is the 1/B law) "
+             f"(σ²: the variance of one example's "
              f"first-layer gradient over the training set, at the same weights), {n_batches} mini-batches of size B "
              f"drawn as training draws them, the geometric mean over the seeds and {replicates} replicates (a CNN: "
              "the budget of `analysis.CNN_VARIANCE`), at the "
              "weights of the runs named in the data (`trained_B`, `seed`) along their training. The 1/B law is the "
-             "dotted line; without replacement the expectation is the dashed curve.", variance, "Fig 11",
+             "dotted line at 1; without replacement the expectation is the dashed curve.", variance, "Fig 11",
              runs=models)
 
 # %% [markdown]

@@ -394,6 +394,7 @@ def test_mnist_floor_and_negative_gap_count_a_failed_cell_as_a_failure():
     mnist = mnist_at_paper_scale()
     ours, verdict_ = verdict("mnist-floor", accuracy=mnist)  # B = 512 (99.03) is above B = 32 (98.74)
     assert verdict_ == stats.NOT_REPRODUCED and "best B ≥ 512 (B = 512)" in ours and "failed: B = 1024" in ours
+    assert brief("mnist-floor", accuracy=mnist).startswith("B = 32 minus B = 512: ")  # what the number is of
     floor = mnist[mnist["batch_size"] != 512]  # every B ≥ 512 failed: below every B < 512
     ours, verdict_ = verdict("mnist-floor", accuracy=floor)
     assert verdict_ == stats.REPRODUCED and ours.startswith("every B ≥ 512 failed")
@@ -553,7 +554,7 @@ def test_cifar_slowdown_counts_a_run_that_never_converges_for_the_claim_never_as
     ours, verdict_ = verdict("cifar-slowdown", accuracy=failed, histories=curves)
     assert verdict_ == stats.REPRODUCED and "3 of 3 runs at B = 1024 never reached it (3 collapsed)" in ours
     assert "512" not in ours and "77.9 %" in ours  # the target from B = 64 alone: a run at chance sets none
-    assert brief("cifar-slowdown", accuracy=failed, histories=curves) == "B = 1024: 3 of 3 runs never reach it"
+    assert brief("cifar-slowdown", accuracy=failed, histories=curves) == "B = 1024: 3 of 3 runs never reach 77.9 %"
     two = runs(cells)
     two.loc[(two["batch_size"] == 1024) & (two["seed"] != SEEDS[0]), ["outcome", "test_acc", "best_test_acc"]] = \
         ["collapsed", 10.0, 10.0]

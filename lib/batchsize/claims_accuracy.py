@@ -174,7 +174,8 @@ def _mnist_floor(tables: dict, profile: str) -> Outcome:
     learned = mnist[trained(mnist)]
     gap = difference(*(learned.loc[learned["batch_size"] == b, "test_acc"] for b in (worst_small, best_large)))
     return Outcome(f"worst B < {floor} (B = {worst_small}) minus best B ≥ {floor} (B = {best_large}): "
-                   f"{gap.text(' pp')}{failed_note(mnist)}", direction_graded(gap), brief([gap.mean], " pp"))
+                   f"{gap.text(' pp')}{failed_note(mnist)}", direction_graded(gap),
+                   f"B = {worst_small} minus B = {best_large}: {brief([gap.mean], ' pp')}")
 
 
 _FLOOR = paper.MNIST_FLOOR
@@ -364,7 +365,8 @@ def _cifar_slowdown(tables: dict, profile: str) -> Outcome:
     ours = (f"80 % cannot decide it (Table IV's own peak is {_IV.max():.2f} %); time to {timed['target'].iloc[0]:.1f} "
             f"% (the highest every run that trained at B = {small_b} or {large_b} reached): "
             f"{never or 'every run at both B reached it'}{time}{how}")
-    said = [f"{failed} of {at_large} runs never reach it"] if failed else []  # at the B judged, named
+    target = f"{timed['target'].iloc[0]:.1f}"
+    said = [f"{failed} of {at_large} runs never reach {target} %"] if failed else []  # at the B judged, named
     if slower:
         interval = (f" [{number(slower.low, 'ratio')}, {number(slower.high, 'ratio')}]" if slower.low < slower.high
                     else "")
