@@ -102,6 +102,7 @@ def test_table_vi_shows_ours_beside_the_papers_and_folds_the_cells_that_count_fo
         "critical_b": pd.array([1024, pd.NA], dtype="Int64"), "critical_acc": [np.nan, np.nan],
         "critical_by": ["failed", None], "n_seeds": [3, 3], "failed_b": [[1024], []], "one_run_b": [[8], []],
         "paper N": [60_000, 1000], "paper optimal B": [64, 32], "paper B*": [256, 64],
+        "B* at paper's": [0.0, np.nan], "B* within 2×": [0.005, np.nan], "B* farther": [0.995, np.nan],
         "verdict (optimal B)": ["not reproduced", "not testable"], "verdict (B*)": ["not reproduced", "not testable"]})
     shown = table_vi_shown(table)
     assert list(shown["data set"]) == ["Small synthetic (1K)", "MNIST"]
@@ -112,7 +113,9 @@ def test_table_vi_shows_ours_beside_the_papers_and_folds_the_cells_that_count_fo
     assert mnist["B tied with our optimal B"] == "64, 128, 256, 512"  # what the optimal B's verdict grades
     assert list(shown.columns).index("B tied with our optimal B") == 4  # beside "optimal B: ours / paper"
     assert (shown.iloc[0]["B*: ours / paper"], shown.iloc[0]["not counted"]) == ("— / 64", "—")
-    assert len(shown.columns) == 11 and "profile" not in shown
+    assert mnist["B* over seed resamples (%): paper's / within 2× / farther"] == "0.0 / 0.5 / 99.5"  # B*'s grade
+    assert shown.iloc[0]["B* over seed resamples (%): paper's / within 2× / farther"] == "— / — / —"
+    assert len(shown.columns) == 12 and "profile" not in shown
 
 
 def test_a_chained_format_reformats_its_column_and_leaves_the_others_in_the_house_style():

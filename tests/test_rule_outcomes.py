@@ -162,6 +162,18 @@ VI = paper.table("VI").set_index("dataset")
 VI_OPTIMAL, VI_CRITICAL = ({d: int(VI.loc[d, c]) for d in SYNTHETIC} for c in ("optimal_B", "critical_B"))
 
 
+def table_vi_seeded(at_critical: float, above: float, batch_sizes: tuple[int, ...] = (8, 16, 32, 64, 128, 256, 512)
+                    ) -> pd.DataFrame:
+    """The synthetic sets at full size, with their seed counts and median seed spreads (`seeded`): 96 % at the
+    paper's optimal B, `at_critical` at its B* (near the 1 pp line, where the seeds drawn decide), `above` above it,
+    95.5 % elsewhere."""
+    sizes = {"synthetic-1k": 800, "synthetic-10k": 8000, "synthetic-50k": 40000}
+    table = seeded({(d, b): (96.0 if b == VI_OPTIMAL[d] else at_critical if b == VI_CRITICAL[d] else
+                             above if b > VI_CRITICAL[d] else 95.5, 1.0) for d in SYNTHETIC for b in batch_sizes},
+                   SEED_SD["median"])
+    return table.assign(train_size=table["dataset"].map(sizes))
+
+
 def doubled(found: dict[str, int]) -> dict[str, int]:
     return {d: 2 * b for d, b in found.items()}
 
@@ -459,6 +471,10 @@ CASES += [
     case("table-vi", R, lambda: {"critical_runs": table_vi_runs(VI_OPTIMAL, VI_CRITICAL)}, "the papers B*"),
     case("table-vi", P, lambda: {"critical_runs": table_vi_runs(VI_OPTIMAL, doubled(VI_CRITICAL))}, "2x each"),
     case("table-vi", NR, lambda: {"critical_runs": critical_runs({})}, "no B*"),
+    case("table-vi", U, lambda: {"critical_runs": table_vi_seeded(94.98, 95.5)},
+         "the papers B* about 1 pp below the peak, none beyond: the seeds cannot tell"),
+    case("table-vi", P, lambda: {"critical_runs": table_vi_seeded(94.98, 90.0)},
+         "the papers B* about 1 pp below the peak, 2x well below"),
     case("table-vi", NT, lambda: {"critical_runs": table_vi_runs(VI_OPTIMAL, VI_CRITICAL).assign(
         prov_profile="quick")}, "quick profile"),
 
@@ -542,6 +558,29 @@ def test_every_claim_has_a_case_for_each_outcome_its_rule_can_give():
     assert not {c: m for c, m in missing.items() if m}, "claims without a case for an outcome"
     for (claim, outcome), reason in UNREACHABLE.items():  # an exception that a case reaches is stale
         assert outcome in required(claims[claim]) and outcome not in covered[claim] and reason
+
+
+def test_table_vi_grades_b_star_on_the_seed_resamples_not_on_the_seed_means():
+    """A B* read off the seed means equals the paper's on every set here, which the point rule called reproduced;
+    over the resamples of the seeds it is the paper's in only some (the rest none, or 2×): not resolved, or partly.
+    And a set whose runs stop below twice the paper's B* has no evidence against it in a replicate without B*."""
+    for above, expected in ((95.5, U), (90.0, P)):
+        tables = {"critical_runs": table_vi_seeded(94.98, above)}
+        table = paper_tables.table_vi(tables["critical_runs"])
+        assert (table["critical_b"] == table["paper B*"]).all()  # the point rule: reproduced
+        shares = table[list(paper_tables.SHARES)]
+        assert (shares.iloc[:, 0] < paper_tables.SURE).all() and (table["verdict (B*)"] == expected).all()
+        ours, found = verdict("table-vi", **tables)
+        assert found == expected
+        at, near, far = shares.iloc[0]
+        assert (f"synthetic-1k: 64 (paper 64; over seed resamples the paper's in {100 * at:.1f} %, within 2× in "
+                f"{100 * near:.1f} %, farther or none in {100 * far:.1f} %): {expected}") in ours
+    short = paper_tables.table_vi(table_vi_seeded(95.5, 95.5, (8, 16, 32, 64, 128, 256))).set_index("dataset")
+    assert short.loc[["synthetic-10k", "synthetic-50k"], "verdict (B*)"].tolist() == [NR, U]  # none at either:
+    assert short.loc[["synthetic-10k", "synthetic-50k"], "critical_b"].isna().all()  # 256 ≥ 2 × 128, but not 2 × 256
+    ours, _ = verdict("table-vi", critical_runs=table_vi_seeded(95.5, 95.5, (8, 16, 32, 64, 128, 256)))
+    assert "synthetic-50k: none (paper 256; over seed resamples the paper's in 0.0 %, within 2× in 0.0 %, farther " \
+           "in 0.0 % (no B* counts as neither: our largest B is below 2× the paper's)): not resolved" in ours
 
 
 def test_extra_epochs_names_a_data_set_whose_b0_failed():

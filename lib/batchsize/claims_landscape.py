@@ -7,7 +7,7 @@ import pandas as pd
 
 from . import paper
 from .datasets import in_registry_order
-from .paper_tables import PARTLY_FACTOR, table_vi
+from .paper_tables import B_STAR_RULE, PARTLY_FACTOR, SHARES, table_vi
 from .rulebook import (
     COMPARABLE,
     INTERVAL,
@@ -299,8 +299,6 @@ def _listed(values: pd.Series) -> str:
     return ", ".join(str(int(v)) for v in values)
 
 
-SAME_B = ("per data set (paper profile only), our B equal to the paper's: reproduced; within a factor 2 of it (½× "
-          "to 2×): partly; farther, or none: not reproduced")
 TIED_B = ("per data set (paper profile only, its full-size runs), " + tie_rule("at the paper's B", PARTLY_FACTOR)
           + "; no best B: not reproduced")
 
@@ -330,7 +328,12 @@ def _table_vi(column: str):
                              tie_span(row["tied_b"], full[full["dataset"] == name]))
             else:
                 shown.append("none" if pd.isna(row[ours_column]) else str(int(row[ours_column])))
-                said.append(f"{name}: {shown[-1]} (paper {theirs})")
+                at, near, far = (number(100 * row[c], decimals=1) for c in SHARES)
+                censored = row["largest_b"] < PARTLY_FACTOR * theirs  # no B* may then lie within 2×: neither
+                farther = (f"farther in {far} % (no B* counts as neither: our largest B is below "
+                           f"{PARTLY_FACTOR}× the paper's)" if censored else f"farther or none in {far} %")
+                said.append(f"{name}: {shown[-1]} (paper {theirs}; over seed resamples the paper's in {at} %, "
+                            f"within 2× in {near} %, {farther}): {row[verdict_column]}")
         untested = in_registry_order(set(compared["dataset"]) - set(testable["dataset"]))
         return Outcome("; ".join(said) + (f"; not testable off the paper profile: {', '.join(untested)}"
                                           if untested else ""),
@@ -341,13 +344,13 @@ def _table_vi(column: str):
 
 CLAIMS.append(
     Claim("table-vi", "Table VI", "Critical batch sizes per data set", _listed(paper.table("VI")["critical_B"]),
-          "critical", f"{SAME_B}; every data set's B* reproduced: reproduced; most, or none not reproduced: "
-          "partly", _table_vi("critical_B"),
+          "critical", f"per data set (paper profile only, its full-size runs), {B_STAR_RULE}; then the data sets "
+          f"together: {parts_rule('data set')}",
+          _table_vi("critical_B"),
           section=TABLE_VI))
 
 
 CLAIMS.append(
     Claim("table-vi-optimal", "Table VI", "Optimal batch sizes per data set", _listed(paper.table("VI")["optimal_B"]),
-          "critical", f"{TIED_B}; every data set reproduced: reproduced; most, or none not reproduced: partly; "
-          "every data set not resolved: not resolved", _table_vi("optimal_B"),
+          "critical", f"{TIED_B}; then the data sets together: {parts_rule('data set')}", _table_vi("optimal_B"),
           section=TABLE_VI))

@@ -128,10 +128,13 @@ def bootstrap_critical(table: pd.DataFrame, tolerance: float = 1.0, *, n_boot: i
 
     One row per group and B* value (<NA>: no B* in that replicate, or no measured cell), with its `frequency`
     over `n_boot` replicates; the data sets in the registry's order, as every table lists them. With one seed per
-    cell every replicate is the same: the spread needs several seeds.
+    cell every replicate is the same: the spread needs several seeds. Each cell's runs are drawn in the order of
+    their seeds, so the same runs give the same frequencies however the table was put together (the report's and
+    the chapter's tables of Table VI, which grades B* on these frequencies).
     """
     by = list(by)
     _check(table, by)
+    table = table.sort_values([*by, "batch_size", "seed"], kind="stable").reset_index(drop=True)
     rng = np.random.default_rng(seed)
     rows = []
     for key, group in table.groupby(by, sort=True, dropna=False):

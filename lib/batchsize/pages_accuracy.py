@@ -286,16 +286,17 @@ def table_vi(runs: pd.DataFrame, tolerance: float) -> pd.DataFrame:
                  "optimal B's verdict grades the B tied with ours (each B whose difference from it, Welch 95 % "
                  "interval over the runs that trained, holds 0): all at the paper's B, reproduced; all within a "
                  "factor 2 of it, partly; some at it and others not, not resolved (our seeds cannot tell); else not "
-                 "reproduced. B*'s: equal to the paper's, reproduced; within a factor 2, partly; else not "
-                 "reproduced. Verdicts are given only at paper scale (reduced-scale runs train on subsets). Not "
-                 "counted: batch sizes where at least half the runs did not train "
-                 "(failed) or only one run was made; neither can be the optimum. Seeds: the fewest runs of any "
-                 "batch size. The CSV has every column.", table, "Table VI", runs=full)
+                 f"reproduced. B*'s verdict reads {paper_tables.B_STAR_RULE}. The shares are in the column beside "
+                 "our B*; every B* of the replicates is in the table below. Verdicts are given only at paper scale "
+                 "(reduced-scale runs train on subsets). Not counted: batch sizes where at least half the runs did "
+                 "not train (failed) or only one run was made; neither can be the optimum. Seeds: the fewest runs "
+                 "of any batch size. The CSV has every column.", table, "Table VI", runs=full)
     if full["seed"].nunique() > 1:
         spread = bootstrap_critical(full, tolerance, by=("dataset", "train_size"))
         book.publish(book.styled(spread, 3),
                      "How often each B* of Table VI comes out when the seeds of every cell are resampled "
-                     f"({BOOTSTRAP_REPLICATES:,} bootstrap replicates).", spread, "B* bootstrap", runs=full)
+                     f"({BOOTSTRAP_REPLICATES:,} bootstrap replicates): what the verdict on B* in Table VI "
+                     "grades.", spread, "B* bootstrap", runs=full)
     else:
         display(Markdown("With one seed per configuration B* has no bootstrap spread; the `paper` profile has three "
                          "seeds."))

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import paper
-from .critical import FAILED, MEASURED
+from .critical import BOOTSTRAP_REPLICATES, FAILED, MEASURED
 from .datasets import DATASET_NAMES, DATASET_SPECS
 from .run import CHANCE_MARGIN
 from .runtable import cells, full_size, mean_by_batch, registry_sorted, runs_profile, tied_with
@@ -17,6 +17,7 @@ from .stats import (
     NOT_TESTABLE,
     PARTLY,
     REPRODUCED,
+    UNRESOLVED,
     Estimate,
     NotTestable,
     graded,
@@ -179,12 +180,33 @@ def table_v(runs: pd.DataFrame, profile: str) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def _same_b(ours, theirs: int) -> str:
-    """A batch size of ours against the paper's: equal, within a factor 2, or farther (or none)."""
-    if pd.isna(ours):
-        return NOT_REPRODUCED
-    return (REPRODUCED if int(ours) == int(theirs) else
-            PARTLY if 1 / PARTLY_FACTOR <= int(ours) / int(theirs) <= PARTLY_FACTOR else NOT_REPRODUCED)
+SURE = 0.95  # the share of bootstrap replicates that settles a B* verdict (`b_star_graded`)
+SHARES = ("B* at paper's", "B* within 2×", "B* farther")  # `table_vi`'s columns of those shares
+_SURE = f"{SURE * 100:.0f} %"
+B_STAR_RULE = (f"B* in each of {BOOTSTRAP_REPLICATES:,} bootstrap replicates of the data set's seeds (the runs of "
+               f"every B drawn with replacement, seeded: the same draws every time): the paper's B* in at least "
+               f"{_SURE}: reproduced; within a factor {PARTLY_FACTOR} of it (½× to 2×) in at least {_SURE}: partly; "
+               f"farther, or none, in at least {_SURE}: not reproduced; otherwise: not resolved (the seeds cannot "
+               f"tell); a replicate with no B* counts as farther only where our largest B is at least "
+               f"{PARTLY_FACTOR}× the paper's B*, since B* may otherwise lie within a factor {PARTLY_FACTOR} beyond it")
+
+
+def b_star_shares(found: pd.DataFrame, theirs: int, largest: int | None) -> tuple[float, float, float]:
+    """The shares of the replicates (`found`: `critical_b`, `frequency`, as `bootstrap_critical` gives them for one
+    data set) whose B* is the paper's `theirs`, within a factor 2 of it (its own included), and farther; a replicate
+    with no B* is farther only where the largest B measured is at least 2× `theirs`, else neither (`B_STAR_RULE`)."""
+    ratio = found["critical_b"].astype(float) / theirs  # NaN where the replicate has no B*: every test below False
+    beyond = found["critical_b"].isna() & (largest is not None and largest >= PARTLY_FACTOR * theirs)
+    near = (ratio >= 1 / PARTLY_FACTOR) & (ratio <= PARTLY_FACTOR)
+    far = (ratio < 1 / PARTLY_FACTOR) | (ratio > PARTLY_FACTOR) | beyond
+    return tuple(round(float(found.loc[part, "frequency"].sum()), 9)  # sums of count / n_boot: no float residue
+                 for part in (ratio == 1, near, far))
+
+
+def b_star_graded(at: float, near: float, far: float) -> str:
+    """`SCALE` for a B* from the shares of `b_star_shares` (`B_STAR_RULE`)."""
+    return (REPRODUCED if at >= SURE else PARTLY if near >= SURE else NOT_REPRODUCED if far >= SURE
+            else UNRESOLVED)
 
 
 def table_vi(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
@@ -196,15 +218,17 @@ def table_vi(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
     `critical.critical_batch_size` on the seed means, and `tied_b` the B our seeds cannot tell from `optimal_b`
     (`runtable.tied_with`, as the claims of a best B read them: `rulebook.best_b`). The optimal B is graded on
     `tied_b` (`stats.tie_graded`: all of it at the paper's B, reproduced; all within a factor 2 of it, partly; some
-    at it and others farther, not resolved; else not reproduced, no optimal B at all included), B* as one number:
-    equal to the paper's, reproduced; within a factor 2 (one step of the B grid: the scale's ½× to 2×), partly;
-    otherwise (no B* at all included) not reproduced. Both are not testable where the paper has no row or the data
-    set's runs do not have the paper's setup (`profile`, read from their provenance: absolute numbers are compared
-    only on paper-profile runs)."""
-    from .critical import critical_batch_size
+    at it and others farther, not resolved; else not reproduced, no optimal B at all included), B* on the shares of
+    its bootstrap over the seeds (`critical.bootstrap_critical`, the chapter's bootstrap table; columns `SHARES`)
+    by `B_STAR_RULE`: a B* read off the seed means alone can flip with the seeds drawn, and a verdict on it would
+    claim more than the seeds show. Both are not testable where the paper has no row or the data set's runs do not
+    have the paper's setup (`profile`, read from their provenance: absolute numbers are compared only on
+    paper-profile runs)."""
+    from .critical import bootstrap_critical, critical_batch_size
 
     full = full_size(runs)
     found = critical_batch_size(full, tolerance, by=("dataset", "train_size")).rename(columns={"train_size": "N"})
+    spread = bootstrap_critical(full, tolerance, by=("dataset", "train_size"))
     found.insert(2, "profile", [runs_profile(full[full["dataset"] == d], "unknown") for d in found["dataset"]])
     found.insert(found.columns.get_loc("optimal_b") + 1, "tied_b", [
         [] if pd.isna(best) else sorted(tied_with(full[full["dataset"] == d], int(best)))
@@ -216,19 +240,26 @@ def table_vi(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
     table["verdict (optimal B)"] = [
         NOT_TESTABLE if pd.isna(b) or not ok else tie_graded(tied, int(b), PARTLY_FACTOR) if tied else NOT_REPRODUCED
         for ok, tied, b in zip(paper_setup, table["tied_b"], table["paper optimal B"], strict=True)]
-    table["verdict (B*)"] = [NOT_TESTABLE if pd.isna(b) or not ok else _same_b(ours, b)
-                             for ok, ours, b in zip(paper_setup, table["critical_b"], table["paper B*"], strict=True)]
+    shares = [(np.nan,) * 3 if pd.isna(b) else b_star_shares(spread[spread["dataset"] == d], int(b),
+                                                             None if pd.isna(largest) else int(largest))
+              for d, b, largest in zip(table["dataset"], table["paper B*"], table["largest_b"], strict=True)]
+    table[list(SHARES)] = pd.DataFrame(shares, columns=list(SHARES), index=table.index, dtype=float)
+    table["verdict (B*)"] = [NOT_TESTABLE if pd.isna(b) or not ok else b_star_graded(*share)
+                             for ok, b, share in zip(paper_setup, table["paper B*"], shares, strict=True)]
     return registry_sorted(table)
 
 
 def table_vi_shown(table: pd.DataFrame) -> pd.DataFrame:
     """`table_vi` as a page shows it, narrow enough for the text column: the data sets in the paper's order by
     name, the verdicts first (`book.styled` moves them), ours beside the paper's in one cell ("ours / paper"), the
-    B tied with our optimal B (what its verdict grades) beside it, the accuracy at B* or "failed" in one, and the
-    cells that count for neither (failed, one run) in one. The profile is in the caption's provenance, and every
-    column of `table_vi` in its CSV."""
+    B tied with our optimal B (what its verdict grades) beside it, the shares of seed resamples that B*'s verdict
+    grades (`SHARES`) in one, the accuracy at B* or "failed" in one, and the cells that count for neither (failed,
+    one run) in one. The profile is in the caption's provenance, and every column of `table_vi` in its CSV."""
     def shown(value: object, quantity: str = "batch") -> str:
         return number(None if pd.isna(value) else value, quantity)
+
+    def shares_text(share: float) -> str:
+        return number(None if pd.isna(share) else 100 * share, decimals=1)
 
     def not_counted(row: pd.Series) -> str:
         parts = [f"{what}: {', '.join(map(str, row[column]))}"
@@ -246,6 +277,8 @@ def table_vi_shown(table: pd.DataFrame) -> pd.DataFrame:
         "peak accuracy (%)": rows["peak_acc"],
         "B*: ours / paper": [f"{shown(o)} / {shown(p)}"
                              for o, p in zip(rows["critical_b"], rows["paper B*"], strict=True)],
+        "B* over seed resamples (%): paper's / within 2× / farther": [
+            " / ".join(shares_text(row[c]) for c in SHARES) for _, row in rows.iterrows()],
         "accuracy at B* (%)": ["failed" if by == FAILED else shown(acc, "percent")
                                for by, acc in zip(rows["critical_by"], rows["critical_acc"], strict=True)],
         "N: ours / paper": [f"{shown(n, 'count')} / {shown(p, 'count')}"
