@@ -638,6 +638,10 @@ def test_the_protocol_chapter_says_what_following_algorithm_2_costs():
     # the decision is the table's, never read off its words: a rule that fires whatever its text says
     reworded = protocol.assign(**{"gap rule": "exceeded", "gap rule fires": [False, True, False]})
     assert "fired on MNIST." in findings.protocol_text(reworded)
+    both = pd.concat([protocol.iloc[:1], protocol.iloc[:1].assign(**{"nearest measured B": 32})])  # a pair, lines 2–6
+    text = findings.protocol_text(both)  # one data set, named once, its two candidates after it
+    assert "Small synthetic (1K): B = 16, 1.00 pp [−0.44, 2.44] (n = 5) below the best B = 128, and B = 32, " in text
+    assert text.count("Small synthetic (1K)") == 2  # its candidates, and the gap rule's once
 
 
 def test_power_iterations_run_five_times_the_cap_on_each_cnn_pair_and_read_the_capped_value_off_them(monkeypatch):

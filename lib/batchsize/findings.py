@@ -219,18 +219,20 @@ def protocol_text(protocol: pd.DataFrame) -> str:
     the gap rule (line 11) would have fired."""
     if protocol.empty:
         return "No data set has runs to apply Algorithm 2 to."
-    said = []
+    said = {}  # per data set, its candidates' words
     for _, r in protocol.iterrows():
         name, near, best = DATASET_NAMES.get(r["dataset"], r["dataset"]), r["nearest measured B"], r["best B (ours)"]
         if pd.isna(r["loss vs best (pp)"]):
-            said.append(f"{name}: B = {near}, where " + ("at least half the runs did not train"
-                                                          if r["status there"] == "failed" else r["status there"]))
+            words = f"B = {near}, where " + ("at least half the runs did not train" if r["status there"] == "failed"
+                                             else r["status there"])
         elif near == best:
-            said.append(f"{name}: B = {near}, the best B we measured")
+            words = f"B = {near}, the best B we measured"
         else:
             loss = Estimate(r["loss vs best (pp)"], r["loss CI low"], r["loss CI high"], int(r["seeds"]))
-            said.append(f"{name}: B = {near}, {loss.text(' pp')} below the best B = {best}")
-    fired = [DATASET_NAMES.get(d, d) for d in protocol.loc[protocol["gap rule fires"], "dataset"]]
+            words = f"B = {near}, {loss.text(' pp')} below the best B = {best}"
+        said.setdefault(name, []).append(words)
+    said = [f"{name}: {', and '.join(words)}" for name, words in said.items()]
+    fired = list(dict.fromkeys(DATASET_NAMES.get(d, d) for d in protocol.loc[protocol["gap rule fires"], "dataset"]))
     worst, reach = protocol["loss vs best (pp)"].max(), protocol.get("loss CI high", pd.Series(dtype=float)).max()
     return (f"Following Algorithm 2 (the measured B nearest its advice; losses with Welch's 95 % interval): "
             f"{'; '.join(said)}. "
