@@ -605,7 +605,16 @@ def test_the_cifar_lr_brief_waits_for_three_runs_of_every_rule_and_sets_each_aga
     assert "fixed: 3 of 3 runs at chance; linear: 3 of 3 runs at chance; linear + 5-epoch warmup: 2 of 3" in every
     none = findings_beyond.cifar_lr_brief(pd.concat([lr({}), lr({}, seeds=2, b=512)]), small, 36)
     assert "no rule collapsed" in none and none.endswith("At B = 512 the runs are still coming in.")
-    assert "(none stored)" in findings_beyond.cifar_lr_brief(lr({}), small.iloc[:0], 36)
+    assert "(none trained)" in findings_beyond.cifar_lr_brief(lr({}), pd.DataFrame(), 36)  # nothing stored: no columns
+    one_down = small.assign(outcome=["collapsed", "trained", "trained"], test_acc=[10.0, 76.0, 77.0])
+    assert "B = 32's (76.50% [70.15, 82.85] (n = 2); 1 of 3 runs at chance, left out)" in \
+        findings_beyond.cifar_lr_brief(lr({}), one_down, 36)  # counted, never dropped silently
+    machines = lr({"linear": 2}).assign(prov_device_name=lambda t: np.where(t["outcome"] == "collapsed", "Xeon",
+                                                                            "EPYC"))
+    assert "The runs at chance were trained on Xeon (2); those that trained, on EPYC (7)." in \
+        findings_beyond.cifar_lr_brief(machines, small, 36)
+    assert "runs at chance were trained" not in findings_beyond.cifar_lr_brief(machines.assign(outcome="trained"),
+                                                                              small, 36)
 
 
 def test_the_gap_chapter_says_where_the_gap_grows_shrinks_or_cannot_tell():

@@ -20,6 +20,8 @@ def cifar_lr_brief(lr_runs: pd.DataFrame, cifar_runs: pd.DataFrame, planned: int
     `base` of the CIFAR-10 accuracy runs (`cifar_runs`; Welch 95 % interval): whether a rule that keeps the large
     LR trains as well as a small batch is what tells a generalization gap from an LR rule that fails."""
     stored = f"{len(lr_runs)} of the {planned} runs stored"
+    if cifar_runs.empty:  # nothing stored: no columns either
+        cifar_runs = pd.DataFrame(columns=["batch_size", "outcome", "test_acc"])
     if lr_runs.empty:
         return f"Not yet at the paper's scale ({stored})."
     per_rule = lr_runs.groupby(["batch_size", "rule"]).size().unstack()
@@ -30,7 +32,8 @@ def cifar_lr_brief(lr_runs: pd.DataFrame, cifar_runs: pd.DataFrame, planned: int
     b = int(ready.max())
     at = lr_runs[lr_runs["batch_size"] == b]
     chance, collapsed = rules_at_chance(at)
-    small = cifar_runs.loc[(cifar_runs["batch_size"] == base) & trained(cifar_runs), "test_acc"]
+    at_base = cifar_runs[cifar_runs["batch_size"] == base]
+    small = at_base.loc[trained(at_base), "test_acc"]
     each = []
     for rule, part in at.groupby("rule"):
         learned = part.loc[trained(part), "test_acc"]
@@ -42,9 +45,25 @@ def cifar_lr_brief(lr_runs: pd.DataFrame, cifar_runs: pd.DataFrame, planned: int
     waiting = [int(x) for x in per_rule.index if x not in ready]
     rest = f" At B = {', '.join(map(str, waiting))} the runs are still coming in." if waiting else ""
     cause = collapse_cause(collapsed, len(chance))
+    base_chance = len(at_base) - len(small)
+    reference = (f" ({estimate(small).text('%')}" + (f"; {base_chance} of {len(at_base)} runs at chance, left out"
+                                                     if base_chance else "") + ")" if len(small) else " (none trained)")
     return (f"At B = {b} ({stored}; {counted(int(per_rule.loc[b].min()), 'run')} or more of each rule), {cause}. "
-            f"Test accuracy of each rule's runs that trained, and its difference from B = {base}'s"
-            + (f" ({estimate(small).text('%')})" if len(small) else " (none stored)") + f": {'; '.join(each)}.{rest}")
+            f"Test accuracy of each rule's runs that trained, and its difference from B = {base}'s{reference}: "
+            f"{'; '.join(each)}.{_machines(at)}{rest}")
+
+
+def _machines(at: pd.DataFrame) -> str:
+    """On which machines the runs at chance and those that trained ran: CPUs differ in their bf16 arithmetic, so a
+    collapse that follows the machine as well as the rule is a suspect the reader must see."""
+    if "prov_device_name" not in at or trained(at).all():
+        return ""
+
+    def on(runs: pd.DataFrame) -> str:
+        return ", ".join(f"{name} ({n})" for name, n in runs["prov_device_name"].value_counts().items())
+
+    return (f" The runs at chance were trained on {on(at[~trained(at)])}; those that trained, on "
+            f"{on(at[trained(at)]) or 'none'}.")
 
 
 def runs_so_far(section: str, held: int, planned: int) -> str:
