@@ -130,15 +130,22 @@ def gap_rise_text(rises: pd.DataFrame, test: str, easy: str = "mnist", hard: str
             f"{_compared(t, h, names[2])}.")
 
 
-def gap_slopes_text(slopes: dict[str, Estimate], easy: str = "mnist", hard: str = "cifar10") -> str:
+def gap_slopes_text(slopes: dict[str, Estimate], profiles: dict[str, str], easy: str = "mnist",
+                    hard: str = "cifar10") -> str:
     """The paper's Fig 5 reading (`hard`'s Δ rising steepest with B, `easy`'s flat) asked of our slopes of Δ on
     log₂ B (`claims_shapes.gap_slope`, the report's `gap-ordering` rule): each slope, then whether `hard`'s rises
-    (its interval above 0) and more steeply than `easy`'s (intervals apart)."""
+    (its interval above 0) and more steeply than `easy`'s (intervals apart). Only where `profiles` (per data set,
+    the profile of its runs, `runtable.runs_profile`) puts both at one scale: more epochs on more examples change
+    Δ by themselves, so slopes at two scales are not set against each other."""
     said = "; ".join(f"{DATASET_NAMES[d]}: {s.text(' pp per doubling')}" for d, s in slopes.items())
     text = f"In our runs, the slope of Δ on log₂ B (the runs that trained, 95 % t interval) is {said}."
     if hard not in slopes or easy not in slopes:
         return text + " Without both slopes, they cannot be compared."
     h, e, names = slopes[hard], slopes[easy], (DATASET_NAMES[easy], DATASET_NAMES[hard])
+    if profiles[easy] != profiles[hard] or profiles[hard] == "mixed":
+        return text + (f" Their runs are not at one scale ({names[0]}'s: profile `{profiles[easy]}`; {names[1]}'s: "
+                       f"profile `{profiles[hard]}`), so the slopes are not set against each other: more epochs on "
+                       "more training examples change Δ by themselves.")
     if h.low > 0 and h.low > e.high:
         return text + f" {names[1]}'s Δ rises with B, and more steeply than {names[0]}'s (intervals apart), as in " \
                       "the paper's Fig 5."
