@@ -186,6 +186,20 @@ def test_paper_scale_says_what_it_says_between_the_same_b_and_what_the_test_wait
     assert "the gap Δ (mean over the runs that trained, 95 % Welch interval) changes by MNIST: 0.00 pp" in rises
 
 
+def test_the_end_of_paper_scale_says_what_waits_and_never_that_complete_runs_are_waited_for():
+    paper_runs = runs({"mnist": {32: 98.7, 256: 99.1}, "cifar10": {32: 76.0, 256: 61.6}}, profile="paper")
+    table = drops.data_drops(paper_runs, ["mnist", "cifar10"], (32, 256))
+    nothing = drops.scale_contrast(table, {})
+    assert nothing.endswith("the difference the paper puts down to the data.") and "waits" not in nothing
+    complete = drops.scale_contrast(table, {FASHION: (18, 18)})
+    assert "waits" not in complete
+    assert complete.endswith("Every paper run of Fashion-MNIST (18 of 18 stored) is stored, but the runs this "
+                             "section has of it are not all at paper scale, so the three-way test at paper scale "
+                             "is not made here.")
+    both = drops.scale_contrast(table, {FASHION: (18, 18), "mnist": (3, 18)})
+    assert "waits for the paper runs of MNIST (3 of 18 stored). Every paper run of Fashion-MNIST (18 of 18" in both
+
+
 def mixed_scales() -> tuple[pd.DataFrame, pd.DataFrame]:
     """MNIST and CIFAR-10 at paper scale, where CIFAR-10 drops and its gap grows from B = 32 to 256 and MNIST stays
     level; all three at reduced scale (up to B = 256 only), where the seeds spread too far to tell them apart."""

@@ -282,9 +282,9 @@ def data_explanation(drops: pd.DataFrame, test: str, easy: str = "mnist", hard: 
 def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], easy: str = "mnist",
                    hard: str = "cifar10") -> str:
     """Where a section compares its data sets at reduced scale because those of `waiting` (data set: its paper runs
-    stored, planned) lack paper-scale runs, what the others' paper-scale runs say: `table` (`data_drops` or
-    `gap_rises` of those runs, between the same B) in words, `hard`'s against `easy`'s (`_compared`), and that the
-    test at paper scale waits for the missing runs: what a reduced scale cannot tell, paper scale may already show."""
+    stored, planned) are not at paper scale in it, what the others' paper-scale runs say: `table` (`data_drops` or
+    `gap_rises` of those runs, between the same B) in words, `hard`'s against `easy`'s (`_compared`), and what the
+    test at paper scale waits for (`_waiting_text`): what a reduced scale cannot tell, paper scale may already show."""
     noun = "drop" if DROP in table else "rise"
     ends, found = ends_of(table), _estimates(table)
     said = "; ".join(f"{DATASET_NAMES[d]}: {words}" for d, (words, _) in found.items())
@@ -297,6 +297,21 @@ def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], eas
         reading = "the difference the paper puts down to the data" if noun == "drop" else "as the paper's Fig 5 reads"
         text += (f": {DATASET_NAMES[hard]}'s {noun} is {_compared(h, e, DATASET_NAMES[easy])}"
                  + (f", {reading}" if _above(h, e) else ", the reverse of the paper's reading" if _above(e, h) else ""))
-    missing = " and ".join(f"{DATASET_NAMES[d]} ({held} of {planned} stored)"
-                           for d, (held, planned) in waiting.items())
-    return f"{text}. The three-way test at paper scale waits for the paper runs of {missing}."
+    return f"{text}.{_waiting_text(waiting)}"
+
+
+def _waiting_text(waiting: dict[str, tuple[int, int]]) -> str:
+    """The end of `scale_contrast`: the paper runs that the three-way test at paper scale waits for; of a data set
+    whose paper runs are all stored (though its runs in the section are not all at paper scale: 'mixed'), that
+    they are, not that the test waits for them; '' where `waiting` is empty."""
+    def listed(counts: dict[str, tuple[int, int]]) -> str:
+        return " and ".join(f"{DATASET_NAMES[d]} ({held} of {planned} stored)" for d, (held, planned) in counts.items())
+
+    lacking = {d: count for d, count in waiting.items() if count[0] < count[1]}
+    complete = {d: count for d, count in waiting.items() if d not in lacking}
+    text = f" The three-way test at paper scale waits for the paper runs of {listed(lacking)}." if lacking else ""
+    if complete:
+        text += (f" Every paper run of {listed(complete)} is stored, but the runs this section has of "
+                 f"{'it' if len(complete) == 1 else 'them'} are not all at paper scale, so the three-way test at "
+                 "paper scale is not made here.")
+    return text
