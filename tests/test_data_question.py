@@ -13,6 +13,7 @@ from batchsize.stats import Estimate
 FASHION = "fashion-mnist"
 DATASETS = ["mnist", FASHION, "cifar10"]
 SEEDS = (42, 43, 44)
+ONE_SCALE = {"mnist": "quick", "cifar10": "quick"}  # `gap_slopes_text`'s profiles where the slopes may be compared
 
 
 def runs(accuracy: dict[str, dict[int, float]], spread: float = 0.1, profile: str = "quick") -> pd.DataFrame:
@@ -185,6 +186,20 @@ def test_paper_scale_says_what_it_says_between_the_same_b_and_what_the_test_wait
     assert "the gap Δ (mean over the runs that trained, 95 % Welch interval) changes by MNIST: 0.00 pp" in rises
 
 
+def test_the_end_of_paper_scale_says_what_waits_and_never_that_complete_runs_are_waited_for():
+    paper_runs = runs({"mnist": {32: 98.7, 256: 99.1}, "cifar10": {32: 76.0, 256: 61.6}}, profile="paper")
+    table = drops.data_drops(paper_runs, ["mnist", "cifar10"], (32, 256))
+    nothing = drops.scale_contrast(table, {})
+    assert nothing.endswith("the difference the paper puts down to the data.") and "waits" not in nothing
+    complete = drops.scale_contrast(table, {FASHION: (18, 18)})
+    assert "waits" not in complete
+    assert complete.endswith("Every paper run of Fashion-MNIST (18 of 18 stored) is stored, but the runs this "
+                             "section has of it are not all at paper scale, so the three-way test at paper scale "
+                             "is not made here.")
+    both = drops.scale_contrast(table, {FASHION: (18, 18), "mnist": (3, 18)})
+    assert "waits for the paper runs of MNIST (3 of 18 stored). Every paper run of Fashion-MNIST (18 of 18" in both
+
+
 def mixed_scales() -> tuple[pd.DataFrame, pd.DataFrame]:
     """MNIST and CIFAR-10 at paper scale, where CIFAR-10 drops and its gap grows from B = 32 to 256 and MNIST stays
     level; all three at reduced scale (up to B = 256 only), where the seeds spread too far to tell them apart."""
@@ -246,6 +261,31 @@ def test_the_gap_question_first_asks_whether_our_fig_5_shows_the_papers_reading(
     (Estimate(-0.5, -0.7, -0.3, 24), "CIFAR-10's slope lies below 0: it falls, so ours does not show"),
 ])
 def test_the_slopes_say_whether_cifars_gap_rises_steepest(cifar, said):
-    text = drops.gap_slopes_text({"mnist": Estimate(0.2, 0.0, 0.4, 25), "cifar10": cifar})
+    text = drops.gap_slopes_text({"mnist": Estimate(0.2, 0.0, 0.4, 25), "cifar10": cifar}, ONE_SCALE)
     assert text.startswith("In our runs, the slope of Δ on log₂ B") and said in text
-    assert "cannot be compared" in drops.gap_slopes_text({"cifar10": cifar})
+    assert "cannot be compared" in drops.gap_slopes_text({"cifar10": cifar}, ONE_SCALE)
+
+
+@pytest.mark.parametrize("profiles", [{"mnist": "quick", "cifar10": "paper"}, {"mnist": "mixed", "cifar10": "mixed"}])
+def test_slopes_at_two_scales_are_not_set_against_each_other(profiles):
+    text = drops.gap_slopes_text({"mnist": Estimate(0.2, 0.0, 0.4, 25), "cifar10": Estimate(0.9, 0.7, 1.1, 24)},
+                                 profiles)
+    assert "MNIST: 0.20 pp per doubling" in text and "CIFAR-10: 0.90 pp per doubling" in text
+    assert "intervals apart" not in text and "steeply" not in text
+    assert text.endswith(f"Their runs are not at one scale (MNIST's: profile `{profiles['mnist']}`; CIFAR-10's: "
+                         f"profile `{profiles['cifar10']}`), so the slopes are not set against each other: more "
+                         "epochs on more training examples change Δ by themselves.")
+
+
+def test_the_gap_question_does_not_set_a_reduced_scale_slope_against_a_paper_scale_one(shown, switched):
+    """MNIST's runs at reduced scale (level Δ) beside CIFAR-10's at paper scale (Δ rising, its slope's interval
+    above MNIST's): the slopes are shown, not compared."""
+    paper_runs, quick = mixed_scales()
+    cifar_paper = paper_runs[paper_runs["dataset"] == "cifar10"]
+    mnist_quick = runs({"mnist": {32: 97.0, 64: 96.5, 256: 94.0}}, profile="quick")
+    mnist_quick = mnist_quick.assign(gap=0.5 + (mnist_quick["seed"] - 43) * 0.1, median_epoch_time=0.1)
+    handed = pd.concat([mnist_quick, cifar_paper, quick[quick["dataset"] == FASHION]], ignore_index=True)
+    pages_accuracy.gap_is_it_the_data(switched, handed, FASHION)
+    slopes = next(s for s in shown if s.startswith("In our runs, the slope of Δ on log₂ B"))
+    assert "steeply" not in slopes and "intervals apart" not in slopes
+    assert "not at one scale (MNIST's: profile `quick`; CIFAR-10's: profile `paper`)" in slopes

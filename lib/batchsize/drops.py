@@ -130,15 +130,22 @@ def gap_rise_text(rises: pd.DataFrame, test: str, easy: str = "mnist", hard: str
             f"{_compared(t, h, names[2])}.")
 
 
-def gap_slopes_text(slopes: dict[str, Estimate], easy: str = "mnist", hard: str = "cifar10") -> str:
+def gap_slopes_text(slopes: dict[str, Estimate], profiles: dict[str, str], easy: str = "mnist",
+                    hard: str = "cifar10") -> str:
     """The paper's Fig 5 reading (`hard`'s Δ rising steepest with B, `easy`'s flat) asked of our slopes of Δ on
     log₂ B (`claims_shapes.gap_slope`, the report's `gap-ordering` rule): each slope, then whether `hard`'s rises
-    (its interval above 0) and more steeply than `easy`'s (intervals apart)."""
+    (its interval above 0) and more steeply than `easy`'s (intervals apart). Only where `profiles` (per data set,
+    the profile of its runs, `runtable.runs_profile`) puts both at one scale: more epochs on more examples change
+    Δ by themselves, so slopes at two scales are not set against each other."""
     said = "; ".join(f"{DATASET_NAMES[d]}: {s.text(' pp per doubling')}" for d, s in slopes.items())
     text = f"In our runs, the slope of Δ on log₂ B (the runs that trained, 95 % t interval) is {said}."
     if hard not in slopes or easy not in slopes:
         return text + " Without both slopes, they cannot be compared."
     h, e, names = slopes[hard], slopes[easy], (DATASET_NAMES[easy], DATASET_NAMES[hard])
+    if profiles[easy] != profiles[hard] or profiles[hard] == "mixed":
+        return text + (f" Their runs are not at one scale ({names[0]}'s: profile `{profiles[easy]}`; {names[1]}'s: "
+                       f"profile `{profiles[hard]}`), so the slopes are not set against each other: more epochs on "
+                       "more training examples change Δ by themselves.")
     if h.low > 0 and h.low > e.high:
         return text + f" {names[1]}'s Δ rises with B, and more steeply than {names[0]}'s (intervals apart), as in " \
                       "the paper's Fig 5."
@@ -275,9 +282,9 @@ def data_explanation(drops: pd.DataFrame, test: str, easy: str = "mnist", hard: 
 def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], easy: str = "mnist",
                    hard: str = "cifar10") -> str:
     """Where a section compares its data sets at reduced scale because those of `waiting` (data set: its paper runs
-    stored, planned) lack paper-scale runs, what the others' paper-scale runs say: `table` (`data_drops` or
-    `gap_rises` of those runs, between the same B) in words, `hard`'s against `easy`'s (`_compared`), and that the
-    test at paper scale waits for the missing runs: what a reduced scale cannot tell, paper scale may already show."""
+    stored, planned) are not at paper scale in it, what the others' paper-scale runs say: `table` (`data_drops` or
+    `gap_rises` of those runs, between the same B) in words, `hard`'s against `easy`'s (`_compared`), and what the
+    test at paper scale waits for (`_waiting_text`): what a reduced scale cannot tell, paper scale may already show."""
     noun = "drop" if DROP in table else "rise"
     ends, found = ends_of(table), _estimates(table)
     said = "; ".join(f"{DATASET_NAMES[d]}: {words}" for d, (words, _) in found.items())
@@ -290,6 +297,21 @@ def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], eas
         reading = "the difference the paper puts down to the data" if noun == "drop" else "as the paper's Fig 5 reads"
         text += (f": {DATASET_NAMES[hard]}'s {noun} is {_compared(h, e, DATASET_NAMES[easy])}"
                  + (f", {reading}" if _above(h, e) else ", the reverse of the paper's reading" if _above(e, h) else ""))
-    missing = " and ".join(f"{DATASET_NAMES[d]} ({held} of {planned} stored)"
-                           for d, (held, planned) in waiting.items())
-    return f"{text}. The three-way test at paper scale waits for the paper runs of {missing}."
+    return f"{text}.{_waiting_text(waiting)}"
+
+
+def _waiting_text(waiting: dict[str, tuple[int, int]]) -> str:
+    """The end of `scale_contrast`: the paper runs that the three-way test at paper scale waits for; of a data set
+    whose paper runs are all stored (though its runs in the section are not all at paper scale: 'mixed'), that
+    they are, not that the test waits for them; '' where `waiting` is empty."""
+    def listed(counts: dict[str, tuple[int, int]]) -> str:
+        return " and ".join(f"{DATASET_NAMES[d]} ({held} of {planned} stored)" for d, (held, planned) in counts.items())
+
+    lacking = {d: count for d, count in waiting.items() if count[0] < count[1]}
+    complete = {d: count for d, count in waiting.items() if d not in lacking}
+    text = f" The three-way test at paper scale waits for the paper runs of {listed(lacking)}." if lacking else ""
+    if complete:
+        text += (f" Every paper run of {listed(complete)} is stored, but the runs this section has of "
+                 f"{'it' if len(complete) == 1 else 'them'} are not all at paper scale, so the three-way test at "
+                 "paper scale is not made here.")
+    return text

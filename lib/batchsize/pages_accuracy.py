@@ -178,12 +178,13 @@ def is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = 
 def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = "mnist",
                        hard: str = "cifar10") -> None:
     """The gap chapter's side of "Is it the data?": first whether our Fig 5 shows the paper's reading at all (the
-    slopes of Δ on log₂ B of `easy` and `hard`, `claims_shapes.gap_slope`, as the chapter renders them); then Δ
-    against B for `easy`, `test` and `hard` at one scale (`_one_scale`), how much Δ rises between two B on each
-    (`drops.gap_rises`), in words (`drops.gap_rise_text`), and what paper scale says where a data set lacks it
-    (`_at_paper_scale`)."""
+    slopes of Δ on log₂ B of `easy` and `hard`, `claims_shapes.gap_slope`, as the chapter renders them, set against
+    each other only where both render one profile); then Δ against B for `easy`, `test` and `hard` at one scale
+    (`_one_scale`), how much Δ rises between two B on each (`drops.gap_rises`), in words (`drops.gap_rise_text`),
+    and what paper scale says where a data set lacks it (`_at_paper_scale`)."""
     datasets = [easy, test, hard]
     chosen = runs[runs["dataset"].isin(datasets)]
+    profiles = {d: runtable.runs_profile(chosen[chosen["dataset"] == d], chapter.profile) for d in (easy, hard)}
     slopes = {}
     for dataset in (easy, hard):
         try:
@@ -192,7 +193,7 @@ def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: st
             continue
     pair = chosen[chosen["dataset"].isin([easy, hard])]
     if len(pair):
-        display(Markdown(f"{drops.gap_slopes_text(slopes, easy, hard)} Scale: {captions.scale_text(pair)}."))
+        display(Markdown(f"{drops.gap_slopes_text(slopes, profiles, easy, hard)} Scale: {captions.scale_text(pair)}."))
     runs, switched, at_paper = _one_scale(chapter, chosen, datasets)
     if runs.empty:
         display(Markdown(_absent(test)))
