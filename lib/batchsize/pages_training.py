@@ -79,9 +79,11 @@ def protocol(runs: pd.DataFrame, gap_threshold: float | None = None) -> None:
     book.publish(book.styled(shown, 4),
                  "Algorithm 2 applied to each data set (N = our training examples, η₀ and B₀ from Table II), one row "
                  "per candidate B of lines 2–6 (the algorithm sets B to the pair and does not say which to train; "
-                 "the report grades each data set by the worse of its two), beside the measured accuracies: what "
-                 "training at the candidate would have cost against the best B we measured, and whether its gap rule "
-                 f"(Δ > {threshold:g} pp) would have fired there.", table, "Algorithm 2",
+                 "the report grades each data set by the worse of its two; a candidate not measured whose nearest "
+                 "measured B is the other candidate's, marked in the column of that name, is graded once, there), "
+                 "beside the measured accuracies: what training at the candidate would have cost against the best B "
+                 f"we measured, and whether its gap rule (Δ > {threshold:g} pp) would have fired there.", table,
+                 "Algorithm 2",
                  runs=runs)
     display(Markdown(findings.protocol_text(table)))
 
