@@ -522,6 +522,33 @@ def test_protocol_table_sets_algorithm_2_beside_the_measured_best_b():
     assert not summaries.protocol_table(failed, gap_threshold=0.5).iloc[0]["gap rule fires"]  # no gap to judge
 
 
+def test_a_candidate_not_measured_at_the_other_candidates_b_is_graded_once_there(monkeypatch):
+    """Review item 6: quick MNIST (N = 5,000: candidates {32, 64}) on B = 1, 8, 32, 128, 256 has no B = 64, whose
+    nearest measured B is 32, the other candidate's own; on B = 8 and 128 both are nearest 8, the smaller's. The
+    gap rule reads the gap at the nearest B with line 9's η there, not the candidate's."""
+    from batchsize import protocol
+
+    def table(grid: tuple[int, ...]) -> pd.DataFrame:
+        return pd.DataFrame([{"dataset": "mnist", "train_size": 5000, "base_lr": 0.1, "base_batch": 256,
+                              "batch_size": b, "seed": seed, "test_acc": 97.0 + (b == 32) + shift, "train_acc": 99.0,
+                              "gap": 1.0 - shift, "median_epoch_time": 1.0, "outcome": "trained"}
+                             for b in grid for seed, shift in ((42, -0.1), (43, 0.1))])
+
+    read = []  # (B, η) each gap rule is asked about
+    monkeypatch.setattr(protocol, "adjust_for_gap", lambda b, lr, *rest: read.append((b, lr)) or protocol.Adjustment(
+        b, lr, False, False, "keep B", False))
+    quick = summaries.protocol_table(table((1, 8, 32, 128, 256)))
+    assert quick[["candidate B", "nearest measured B", "other candidate's B"]].values.tolist() == [
+        [32, 32, False], [64, 32, True]]
+    assert read == [(32, pytest.approx(0.1 * 32 / 256))] * 2  # η at B = 32, where the gap is read, for both
+    apart = summaries.protocol_table(table((8, 128)))
+    assert apart[["nearest measured B", "other candidate's B"]].values.tolist() == [[8, False], [8, True]]
+    assert not summaries.protocol_table(table((32, 64)))["other candidate's B"].any()  # each measured: its own
+    text = findings.protocol_text(quick)
+    assert "MNIST: B = 32, the best B we measured, and B = 64 not measured (its nearest measured B, 32, is the " \
+           "other candidate's)" in text and text.count("B = 32, the best") == 1
+
+
 def test_cnn_epoch_speedups_are_rate_ratios_over_b1_from_the_benchmark_file(tmp_path):
     import json
 
@@ -636,7 +663,8 @@ def test_the_protocol_chapter_says_what_following_algorithm_2_costs():
                              "status there": ["measured", "measured", "failed"],
                              "gap rule": ["gap 6.10 > 5.0: halve B", "gap 0.20 ≤ 5.0: keep B",
                                           "at least half the runs did not train at this B"],
-                             "gap rule fires": [True, False, False]})
+                             "gap rule fires": [True, False, False], "candidate B": [16, 64, 1024],
+                             "other candidate's B": False})
     text = findings.protocol_text(protocol)
     assert "Small synthetic (1K): B = 16, 1.00 pp [−0.44, 2.44] (n = 5) below the best B = 128" in text
     assert "MNIST: B = 64, the best B we measured" in text

@@ -137,6 +137,18 @@ def test_protocol_choice_grades_a_data_set_by_the_worse_of_its_two_candidates(be
     assert ours.count(f"B = {other}, 4.00 pp") == 2 and ours.count("(not reproduced)") == 2
 
 
+@pytest.mark.parametrize(("best", "expected", "graded"), [(32, REPRODUCED, "the best B (reproduced)"),
+                                                       (128, NOT_REPRODUCED, "4.00 pp")])
+def test_protocol_choice_grades_once_a_candidate_not_measured_at_the_other_candidates_b(best, expected, graded):
+    """Review item 6: quick MNIST (N = 5,000: {32, 64}) on B = 1, 8, 32, 128, 256 has no B = 64; its nearest
+    measured B is 32, the other candidate's: said so, and B = 32 graded once, not read as B = 64's grade."""
+    table = runs({("mnist", b): 99.0 if b == best else 95.0 for b in (1, 8, 32, 128, 256)}, train_size=5000,
+                 base_lr=0.1, base_batch=256)
+    ours, found = verdict("protocol-choice", accuracy=table)
+    assert found == expected and ours.count("B = 32, ") == 1 and graded in ours
+    assert ours.endswith(" and B = 64 not measured (its nearest measured B, 32, is the other candidate's)")
+
+
 def test_protocol_choice_counts_a_failed_cell_at_a_candidate_as_a_failure():
     table = protocol_runs({"synthetic-1k": (16, 32)})
     table.loc[table["batch_size"] == 32, "outcome"] = "collapsed"

@@ -134,10 +134,14 @@ CLAIMS.append(
           "most, or none not: partly", _gap_ordering, section=GAP_AGAINST_B))
 
 
-def _candidate_grade(row: pd.Series, learned: pd.DataFrame) -> tuple[str, str, float | None]:
-    """One row of `summaries.protocol_table` (one candidate B of a data set) graded: its verdict, its words and
-    what it costs (pp; None where nothing is compared)."""
+def _candidate_grade(row: pd.Series, learned: pd.DataFrame) -> tuple[str | None, str, float | None]:
+    """One row of `summaries.protocol_table` (one candidate B of a data set) graded: its verdict (None: a candidate
+    not measured whose nearest measured B is the other candidate's, graded once, there), its words and what it
+    costs (pp; None where nothing is compared)."""
     near, best = int(row["nearest measured B"]), int(row["best B (ours)"])
+    if row["other candidate's B"]:
+        return None, (f"B = {row['candidate B']} not measured (its nearest measured B, {near}, is the other "
+                      "candidate's)"), None
     if row["status there"] == FAILED:
         return NOT_REPRODUCED, f"B = {near} failed", None
     if near == best:  # following the algorithm cost nothing: no difference of a cell from itself to test
@@ -152,19 +156,20 @@ def _protocol(tables: dict, profile: str) -> Outcome:
     algorithm sets B to the pair and does not say which to train): the best B's accuracy minus that of the measured
     B nearest the candidate (`summaries.protocol_table`, as the protocol chapter shows it), graded as a table row
     is against 0 (`stats.graded`, the data set's `accuracy_tolerances`: a wide interval cannot pass); a failed cell
-    there: not reproduced; the candidate at the best B itself: reproduced. A data set's grade is the worse of its
-    candidates' (advice that allows a B is only as good as that B); the data sets combined by `parts_verdict`."""
+    there: not reproduced; the candidate at the best B itself: reproduced; a candidate not measured whose nearest
+    measured B is the other candidate's: said, not graded again (one B is one grade). A data set's grade is the
+    worse of its candidates' (advice that allows a B is only as good as that B); the data sets combined by
+    `parts_verdict`."""
     runs = runs_of(tables)
     learned = runs[trained(runs)]
     parts, said, costs = [], [], []
     table = protocol_table(runs)
     for name, rows in table[table["best B (ours)"].notna()].groupby("dataset", sort=False):  # no best: one seed
-        graded_rows = [_candidate_grade(row, learned)
-                       for _, row in rows.drop_duplicates("nearest measured B").iterrows()]
-        parts.append(max((verdict for verdict, _, _ in graded_rows), key=VERDICTS.index))  # the worse
+        graded_rows = [_candidate_grade(row, learned) for _, row in rows.iterrows()]
+        parts.append(max((verdict for verdict, _, _ in graded_rows if verdict), key=VERDICTS.index))  # the worse
         costs += [cost for _, _, cost in graded_rows if cost is not None]
         said.append(f"{DATASET_NAMES.get(name, name)}, best B = {int(rows['best B (ours)'].iloc[0])}: " + " and ".join(
-            f"{text} ({verdict})" for verdict, text, _ in graded_rows))
+            f"{text} ({verdict})" if verdict else text for verdict, text, _ in graded_rows))
     if not parts:
         raise NotTestable("no data set has a best B (a B where at least two runs, and most, trained)")
     return Outcome("; ".join(said), parts_verdict(parts), brief(costs, " pp"))  # the cost, never the best B
@@ -180,7 +185,8 @@ GUIDELINES.append(
           "train, so both are graded: per data set and candidate, the accuracy the measured B nearest the candidate "
           f"loses against the best B: {INTERVAL} within a table row's tolerance of 0 (1 pp, or half the paper's "
           "spread), or the best B itself: reproduced; within its partly tolerance: partly; wider, holding 0: not "
-          "resolved; else, or a failed cell there: not reproduced; a data set's grade is the worse of its two "
-          "candidates'; every data set reproduced: reproduced; most reproduced, or none not reproduced and some at "
-          "least partly: partly; none reproduced, partly or not reproduced and some not resolved: not resolved",
+          "resolved; else, or a failed cell there: not reproduced; a candidate not measured whose nearest measured B "
+          "is the other candidate's is graded once, there (one B, one grade); a data set's grade is the worse of its "
+          "candidates' grades; every data set reproduced: reproduced; most reproduced, or none not reproduced and "
+          "some at least partly: partly; none reproduced, partly or not reproduced and some not resolved: not resolved",
           _protocol, section="The batch-size selection protocol (Algorithm 2)"))

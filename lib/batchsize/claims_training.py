@@ -185,8 +185,9 @@ CLAIMS.append(
           f"{paper.span(paper.WALL_CLOCK_SPEEDUP)}×", f"{paper.span(paper.WALL_CLOCK_SPEEDUP)}×", "efficiency",
           f"{ON_OTHER_HARDWARE}: the paper's times come from {paper.HARDWARE}; ours (time to {TARGET:g} %, B₀ = "
           f"{_B0} over the largest measured B, as for the extra epochs: the linear rule starves B = 1; this CPU; "
-          "seeds trained as one stack share one epoch time, so the interval is their epochs' spread alone) are "
-          "shown beside them", _wall_clock, section=RATIOS))
+          "seeds trained as one stack share one epoch time, one timing: one measurement, no interval, as their "
+          "per-epoch speed-up; the efficiency chapter's table gives their epochs' own interval) are shown beside "
+          "them", _wall_clock, section=RATIOS))
 
 
 def _lr_rules(tables: dict, batch_size: int, column: str) -> dict[str, pd.Series]:

@@ -215,15 +215,17 @@ def pearson_per_dataset(table: pd.DataFrame) -> str:
 
 def protocol_text(protocol: pd.DataFrame) -> str:
     """What following Algorithm 2 would have cost (`summaries.protocol_table`), in words: per data set the
-    measured B nearest its advice and the accuracy lost against the best B we measured (means over the runs that
-    trained, Welch's 95 % interval; the report's `protocol-choice` claim grades these), the largest loss, and where
-    the gap rule (line 11) would have fired."""
+    measured B nearest each candidate (one not measured whose nearest is the other's: said, not costed again) and
+    the accuracy lost against the best B we measured (means over the runs that trained, Welch's 95 % interval; the
+    report's `protocol-choice` claim grades these), the largest loss, and where the gap rule (line 11) would fire."""
     if protocol.empty:
         return "No data set has runs to apply Algorithm 2 to."
     said = {}  # per data set, its candidates' words
     for _, r in protocol.iterrows():
         name, near, best = DATASET_NAMES.get(r["dataset"], r["dataset"]), r["nearest measured B"], r["best B (ours)"]
-        if pd.isna(r["loss vs best (pp)"]):
+        if r["other candidate's B"]:  # one B, one cost: the other candidate's words give it
+            words = f"B = {r['candidate B']} not measured (its nearest measured B, {near}, is the other candidate's)"
+        elif pd.isna(r["loss vs best (pp)"]):
             words = f"B = {near}, where " + ("at least half the runs did not train" if r["status there"] == "failed"
                                              else r["status there"])
         elif near == best:
@@ -232,11 +234,10 @@ def protocol_text(protocol: pd.DataFrame) -> str:
             loss = Estimate(r["loss vs best (pp)"], r["loss CI low"], r["loss CI high"], int(r["seeds"]))
             words = f"B = {near}, {loss.text(' pp')} below the best B = {best}"
         said.setdefault(name, []).append(words)
-    said = [f"{name}: {', and '.join(words)}" for name, words in said.items()]
     fired = list(dict.fromkeys(DATASET_NAMES.get(d, d) for d in protocol.loc[protocol["gap rule fires"], "dataset"]))
     worst, reach = protocol["loss vs best (pp)"].max(), protocol.get("loss CI high", pd.Series(dtype=float)).max()
-    return (f"Following Algorithm 2 (the measured B nearest its advice; losses with Welch's 95 % interval): "
-            f"{'; '.join(said)}. "
+    return ("Following Algorithm 2 (the measured B nearest its advice; losses with Welch's 95 % interval): "
+            + "; ".join(f"{name}: {', and '.join(words)}" for name, words in said.items()) + ". "
             + (f"The most it costs is {number(worst, 'pp')} pp" + (f" (the intervals reach {number(reach, 'pp')} pp)"
                                                                   if pd.notna(reach) else "") + ". "
                if pd.notna(worst) else "")

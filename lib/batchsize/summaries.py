@@ -360,34 +360,39 @@ def protocol_table(runs: pd.DataFrame, gap_threshold: float | None = None) -> pd
     """Algorithm 2 applied to each data set of `runs` (N: its training examples; η₀ and B₀ from its runs, Table II)
     beside what we measured, one row per candidate B of lines 2–6 (`protocol.recommendations`: the algorithm sets
     B to a pair and does not say which to train): the best B (`critical.critical_batch_size`, the one rule), the
-    measured B nearest the candidate and its cell's status, what choosing it costs against the best, and whether
-    the gap rule (line 11, Δ > `gap_threshold`, None: the paper's) would fire there (`gap rule fires`,
-    `protocol.Adjustment`'s decision; `gap rule` says it in words). Accuracies and gaps are means over the runs that
-    trained; the loss has Welch's 95 % interval (`loss CI low`/`high`, none below two seeds or at the best B
-    itself)."""
+    measured B nearest the candidate and its cell's status, whether that B is the other candidate's (`other
+    candidate's B`: this one not measured; one B, graded once, there; the B nearest both is the smaller's), what
+    choosing it costs against the best, and whether the gap rule (line 11, Δ > `gap_threshold`, None: the paper's;
+    from line 9's η at the B whose gap it reads) would fire there (`gap rule fires`; `gap rule` in words). Means
+    of the runs that trained; the loss with Welch's 95 % interval (`loss CI …`; none at the best B or of one seed)."""
     gap_threshold = paper.PROTOCOL_GAP if gap_threshold is None else gap_threshold
     from .critical import FAILED, critical_batch_size
-    from .protocol import adjust_for_gap, recommendations
+    from .protocol import adjust_for_gap, recommendations, scale_lr
 
     best = critical_batch_size(runs, by=("dataset",)).set_index("dataset")
     acc, gap = registry_sorted(cells(runs)), cells(runs, "gap").set_index(["dataset", "batch_size"])["gap"]
     rows = []
     for name, part in acc.groupby("dataset", sort=False):
         first = runs[runs["dataset"] == name].iloc[0]
-        for advice in recommendations(int(first["train_size"]), base_lr=first["base_lr"],
-                                      base_batch=int(first["base_batch"])):
-            at = part.iloc[(part["batch_size"] - advice.batch_size).abs().argmin()]
+        advices = recommendations(int(first["train_size"]), base_lr=first["base_lr"],
+                                  base_batch=int(first["base_batch"]))
+        nearest = [int(part["batch_size"].iloc[(part["batch_size"] - a.batch_size).abs().argmin()]) for a in advices]
+        for i, (advice, near) in enumerate(zip(advices, nearest, strict=True)):
+            at = part[part["batch_size"] == near].iloc[0]
+            others = near != advice.batch_size and any(  # the other's own B, or the B nearest both, the smaller's
+                nearest[j] == near and (near == other.batch_size or j < i) for j, other in enumerate(advices) if j != i)
             failed = at["status"] == FAILED  # no accuracy or gap there: its runs are failures, not a mean
-            there, acc_there = (np.nan, np.nan) if failed else (gap[name, at["batch_size"]], at["test_acc"])
-            rule = None if failed else adjust_for_gap(int(at["batch_size"]), advice.lr, float(there), gap_threshold)
+            there, acc_there = (np.nan, np.nan) if failed else (gap[name, near], at["test_acc"])
+            rule = None if failed else adjust_for_gap(near, scale_lr(advice.lr, advice.batch_size, near),
+                                                      float(there), gap_threshold)
             peak, best_b = best.loc[name, "peak_acc"], best.loc[name, "optimal_b"]
-            loss = None if failed or pd.isna(best_b) or at["batch_size"] == best_b else difference(
-                *(c.loc[trained(c), "test_acc"] for c in (cell(runs, name, b) for b in (best_b, at["batch_size"]))))
+            loss = None if failed or pd.isna(best_b) or near == best_b else difference(
+                *(c.loc[trained(c), "test_acc"] for c in (cell(runs, name, b) for b in (best_b, near))))
             interval = (loss.low, loss.high) if loss is not None and loss.n >= 2 else (np.nan, np.nan)
             rows.append({"dataset": name, "N (train)": int(first["train_size"]), "candidates": advice.candidates,
                          "candidate B": advice.batch_size, "recommended η": advice.lr, "warmup": advice.warmup,
-                         "best B (ours)": best_b, "best acc": peak,
-                         "nearest measured B": int(at["batch_size"]), "status there": at["status"],
+                         "best B (ours)": best_b, "best acc": peak, "nearest measured B": near,
+                         "other candidate's B": others, "status there": at["status"],
                          "acc there": acc_there, "loss vs best (pp)": peak - acc_there, "loss CI low": interval[0],
                          "loss CI high": interval[1], "seeds": 0 if loss is None else loss.n, "gap there": there,
                          "gap rule": "at least half the runs did not train at this B" if rule is None else rule.reason,

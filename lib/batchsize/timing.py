@@ -114,8 +114,6 @@ def compound_ratio(up: Sequence[Sequence[float]], down: Sequence[Sequence[float]
 
 
 COMPOUNDED = "its interval combines the benchmark's timing repeats with the seeds' epochs"
-SEEDS_EPOCHS = ("its interval is the seeds' epochs' alone: seeds trained as one stack share one epoch time, one "
-                "measurement with no spread of its own")
 
 
 def time_ratio(ends: list[pd.DataFrame], epochs: list[pd.Series], speed: pd.DataFrame | None,
@@ -124,19 +122,14 @@ def time_ratio(ends: list[pd.DataFrame], epochs: list[pd.Series], speed: pd.Data
     `epochs` to it × its epoch time (`epoch_times`), and a note on where the times come from. Where the benchmark
     times them (one rate per B), the spread of its repeats compounds with that of the seeds' epochs
     (`compound_ratio`): an interval over the epochs alone would hide the timing's. Where one sweep timed them,
-    each run's own seconds over seeds (`stats.ratio`). Seeds trained as one stack share one epoch time per B: their
-    seconds still differ by their epochs, so the interval is the epochs' spread alone, which the note says (the one
-    timing's own spread is unknown; counting the seconds as one measurement would drop the epochs' spread too);
-    where the epochs are alike too, one measurement: no interval."""
+    each run's own seconds over seeds (`stats.ratio`). Where an end's seeds were trained as one stack, they share
+    one epoch time, whose spread the run table does not hold (one median per run): one timing, so one
+    measurement, no interval (`stats.SCALE`), as its per-epoch speed-up; the epochs' spread is their own ratio's
+    interval, not a timing's."""
     found = _benchmark_rates(ends, speed, dataset_runs)
     if found is None:
-        seconds = [e * end["median_epoch_time"] for e, end in zip(epochs, ends, strict=True)]
-        found_ratio = ratio(*seconds)
-        if not any(shared_timing(e) for e in ends):
-            return found_ratio, ""
-        if not found_ratio.low < found_ratio.high:  # the epochs alike too: the one timing is all there is
-            return found_ratio.one_measurement(), ""
-        return found_ratio, f"; {SEEDS_EPOCHS}"
+        seconds = ratio(*(e * end["median_epoch_time"] for e, end in zip(epochs, ends, strict=True)))
+        return (seconds.one_measurement() if any(shared_timing(e) for e in ends) else seconds), ""
     (first, second), how = found
     images = [e * end["train_size"] for e, end in zip(epochs, ends, strict=True)]  # an epoch's images, over a rate
     found_ratio = compound_ratio([images[0], second], [images[1], first])
