@@ -22,13 +22,12 @@ def failed_runs_text(runs: pd.DataFrame) -> str:
         return f"All {len(runs)} runs trained: none ended at chance."
     cells = []
     for (dataset, b), part in failed.groupby(["dataset", "batch_size"], sort=False):
-        total = len(cell(runs, dataset, b))
         how = ", ".join(f"seed {r.seed} {r.outcome}" + (f" in epoch {r.epochs_run}" if r.outcome == "diverged"
                                                         else f" at {r.test_acc:.2f} %")
                         + (f" on {r.prov_device_name}" if "prov_device_name" in part else "")  # the machine: a suspect
                         for r in part.sort_values("seed").itertuples())
-        cells.append(f"{DATASET_NAMES.get(dataset, dataset)} ({runs_profile(part, 'unknown')} profile) at "
-                     f"B = {b}, η = {number(part['lr'].iloc[0], 'lr')}: **{len(part)} of {total}** ({how})")
+        cells.append(f"{DATASET_NAMES.get(dataset, dataset)} ({runs_profile(part, 'unknown')} profile) at B = {b}, "
+                     f"η = {number(part.lr.iloc[0], 'lr')}: **{len(part)} of {len(cell(runs, dataset, b))}** ({how})")
     return (f"**{len(failed)} of {len(runs)} runs ended at chance**, drawn as crosses and left out of every mean: "
             + "; ".join(cells) + ".")
 
