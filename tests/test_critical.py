@@ -96,6 +96,18 @@ def test_a_cell_of_one_run_is_neither_the_best_nor_b_star():
     assert pd.isna(nothing.optimal_b) and pd.isna(nothing.critical_b) and math.isnan(nothing.peak_acc)
 
 
+def test_the_largest_b_is_the_largest_cell_that_could_be_b_star():
+    """A cell of one run that trained can be neither B* nor a bound on it: flat on three seeds up to 256, one run
+    each at 512 and 1024 (80 %, which two more seeds could make B*), no B* was searched for beyond 256. A lone run
+    that failed is a failed cell, and counts."""
+    flat = {b: [92.0, 92.1, 91.9] for b in (32, 64, 128, 256)}
+    row = one(runs({**flat, 512: [91.5], 1024: [80.0]}))
+    assert (pd.isna(row.critical_b), row.one_run_b, row.largest_b) == (True, [512, 1024], 256)
+    failed = one(runs({**flat, 512: [91.5], 1024: [10.0]}, outcomes={(1024, 0): "collapsed"}))
+    assert (failed.critical_b, failed.failed_b, failed.largest_b) == (1024, [1024], 1024)
+    assert one(runs({32: [92.0], 64: [90.0]})).largest_b is pd.NA  # one run everywhere: nothing could be B*
+
+
 def test_groups_by_dataset_and_training_set_size():
     table = pd.concat([runs({32: [97.0] * 2, 64: [96.5] * 2, 128: [95.0] * 2}, n_train=800),
                        runs({32: [97.0] * 2, 64: [97.5] * 2, 128: [97.0] * 2, 256: [96.0] * 2}, n_train=8000),

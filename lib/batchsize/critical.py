@@ -93,10 +93,11 @@ def critical_batch_size(table: pd.DataFrame, tolerance: float = 1.0, *, by: Sequ
     on a tie) and peak_acc that mean; critical_b the smallest B above it whose mean lies more than `tolerance`
     points below the peak (strictly), or whose cell failed (`critical_by` says which; critical_acc is NaN for a
     failed cell), <NA> when none does; both <NA> when no cell is measured. `failed_b` and `one_run_b` list the
-    cells that count for neither; `largest_b` is the largest B measured (no B* there: B* lies beyond it, if
-    anywhere). By default only B above the optimum count: the paper's Table VI always has
-    B* > optimal B, and the literal rule would return B = 1 whenever B = 1 is under-trained;
-    `above_optimum=False` applies the rule literally. Runs with no accuracy at all raise an error."""
+    cells that count for neither; `largest_b` is the largest B that could be B* (its cell measured or failed, not
+    of one run; where the row has no B*, the largest B measured: B* lies beyond it, if anywhere). By default only
+    B above the optimum count: the paper's Table VI always has B* > optimal B, and the literal rule would return
+    B = 1 whenever B = 1 is under-trained; `above_optimum=False` applies the rule literally. Runs with no accuracy
+    at all raise an error."""
     by = list(by)
     _check(table, by)
     rows = []
@@ -113,7 +114,7 @@ def critical_batch_size(table: pd.DataFrame, tolerance: float = 1.0, *, by: Sequ
                          n_seeds=int(cells["runs"].min()),
                          failed_b=[int(b) for b in sizes[status == FAILED]],
                          one_run_b=[int(b) for b in sizes[status == ONE_RUN]],
-                         largest_b=sizes.max() if len(sizes) else None))
+                         largest_b=sizes[status != ONE_RUN].max() if (status != ONE_RUN).any() else None))
     columns = [*by, "optimal_b", "peak_acc", "critical_b", "critical_acc", "critical_by", "n_seeds", "failed_b",
                "one_run_b", "largest_b"]
     return pd.DataFrame(rows, columns=columns).astype({"optimal_b": "Int64", "critical_b": "Int64",
