@@ -96,6 +96,18 @@ def test_a_cell_of_one_run_is_neither_the_best_nor_b_star():
     assert pd.isna(nothing.optimal_b) and pd.isna(nothing.critical_b) and math.isnan(nothing.peak_acc)
 
 
+def test_the_largest_b_is_the_largest_cell_that_could_be_b_star():
+    """A cell of one run that trained can be neither B* nor a bound on it: flat on three seeds up to 256, one run
+    each at 512 and 1024 (80 %, which two more seeds could make B*), no B* was searched for beyond 256. A lone run
+    that failed is a failed cell, and counts."""
+    flat = {b: [92.0, 92.1, 91.9] for b in (32, 64, 128, 256)}
+    row = one(runs({**flat, 512: [91.5], 1024: [80.0]}))
+    assert (pd.isna(row.critical_b), row.one_run_b, row.largest_b) == (True, [512, 1024], 256)
+    failed = one(runs({**flat, 512: [91.5], 1024: [10.0]}, outcomes={(1024, 0): "collapsed"}))
+    assert (failed.critical_b, failed.failed_b, failed.largest_b) == (1024, [1024], 1024)
+    assert one(runs({32: [92.0], 64: [90.0]})).largest_b is pd.NA  # one run everywhere: nothing could be B*
+
+
 def test_groups_by_dataset_and_training_set_size():
     table = pd.concat([runs({32: [97.0] * 2, 64: [96.5] * 2, 128: [95.0] * 2}, n_train=800),
                        runs({32: [97.0] * 2, 64: [97.5] * 2, 128: [97.0] * 2, 256: [96.0] * 2}, n_train=8000),
@@ -147,8 +159,25 @@ def test_bootstrap_lists_data_sets_in_the_registrys_order_with_the_same_draws():
                        for d in ("synthetic-1k", "mnist", "cifar10")])
     spread = bootstrap_critical(table, n_boot=500, seed=1)
     assert list(dict.fromkeys(spread["dataset"])) == ["synthetic-1k", "mnist", "cifar10"]
-    alone = bootstrap_critical(table[table["dataset"] == "cifar10"], n_boot=500, seed=1)
-    assert spread[spread["dataset"] == "cifar10"].reset_index(drop=True).equals(alone)  # the first group drawn
+    for name in ("synthetic-1k", "mnist", "cifar10"):
+        alone = bootstrap_critical(table[table["dataset"] == name], n_boot=500, seed=1)
+        assert spread[spread["dataset"] == name].reset_index(drop=True).equals(alone)
+
+
+def test_a_data_set_draws_the_same_whatever_the_other_data_sets_cells():
+    """Each group draws from its own stream: a B = 256 cell added to CIFAR-10 (drawn before MNIST, by id) leaves
+    MNIST's frequencies as they were; from one stream shared, MNIST's draws would begin where CIFAR-10's ended."""
+    mnist = runs({32: [92.0, 92.0, 91.0], 64: [92.0, 91.5, 89.0], 128: [90.5, 91.8, 88.0]}, dataset="mnist")
+    cifar = runs({32: [80.0, 79.0, 81.0], 64: [79.0, 80.5, 78.0]}, dataset="cifar10")
+    more = pd.concat([cifar, runs({256: [70.0, 79.5, 80.0]}, dataset="cifar10")], ignore_index=True)
+    before, after = (bootstrap_critical(pd.concat([mnist, c], ignore_index=True), n_boot=300, seed=3)
+                     for c in (cifar, more))
+    assert not before[before["dataset"] == "cifar10"].reset_index(drop=True).equals(
+        after[after["dataset"] == "cifar10"].reset_index(drop=True))  # the added cell moved CIFAR-10's own
+    mnist_before, mnist_after = (s[s["dataset"] == "mnist"].reset_index(drop=True) for s in (before, after))
+    assert len(mnist_before) > 1 and mnist_after.equals(mnist_before)  # B* moves with the draws; MNIST's did not
+    assert bootstrap_critical(mnist.assign(n_train=800.0), n_boot=300, seed=3)["frequency"].equals(
+        mnist_before["frequency"])  # N stored as a float draws as N stored as an int
 
 def test_bootstrap_draws_the_same_runs_however_the_table_is_ordered():
     """Table VI grades B* on these frequencies, in the report and the chapter alike, which put their tables

@@ -1304,7 +1304,7 @@ def test_critical_exponent_fits_the_sizes_with_a_b_star_and_treats_the_others_as
     assert verdict("critical-exponent", critical_runs=flat)[1] == stats.NOT_REPRODUCED
     never = critical_runs({})  # no B* anywhere: B* > 512 at every N says nothing of the exponent
     ours, verdict_ = verdict("critical-exponent", critical_runs=never)
-    assert verdict_ == stats.NOT_TESTABLE and "censored: B* > largest B at every N" in ours
+    assert verdict_ == stats.NOT_TESTABLE and "censored: B* > largest B measured at every N" in ours
     assert "N = 800: B* > 512" in ours and "N = 40,000: B* > 512" in ours
     once = critical_runs({"synthetic-1k": 64})
     ours, verdict_ = verdict("critical-exponent", critical_runs=once)
@@ -1315,7 +1315,12 @@ def test_critical_exponent_fits_the_sizes_with_a_b_star_and_treats_the_others_as
     assert "censored, left out of the fit: N = 409,600: B* > 512" in ours and "where none was found" not in ours
     short = sized_runs({400: 32, 1600: 64, 6400: 128, 25600: 1024})  # the law puts B* at 256: the runs found none
     ours, verdict_ = verdict("critical-exponent", critical_runs=short)
-    assert verdict_ == stats.PARTLY and "the fit puts B* within the B run at N = 25,600, where none was found" in ours
+    assert verdict_ == stats.PARTLY and "the fit puts B* within the B measured at N = 25,600, where none was found" \
+        in ours
+    lone = beyond[(beyond["train_size"] == 409600) & (beyond["batch_size"] == 512)].iloc[[0]]
+    lone = lone.assign(batch_size=2048, test_acc=80.0, key="lone-2048")  # one run: no bound on B*, and no B*
+    ours, verdict_ = verdict("critical-exponent", critical_runs=pd.concat([beyond, lone], ignore_index=True))
+    assert verdict_ == stats.REPRODUCED and "N = 409,600: B* > 512" in ours and "where none was found" not in ours
     two = sized_runs({400: 32, 1600: 64, 6400: 1024})  # two points: a line, no interval, never reproduced
     ours, verdict_ = verdict("critical-exponent", critical_runs=two)
     assert verdict_ == stats.PARTLY and "a = 0.50 from 2 sizes (a line through two points: no interval)" in ours

@@ -580,7 +580,25 @@ def test_table_vi_grades_b_star_on_the_seed_resamples_not_on_the_seed_means():
     assert short.loc[["synthetic-10k", "synthetic-50k"], "critical_b"].isna().all()  # 256 ≥ 2 × 128, but not 2 × 256
     ours, _ = verdict("table-vi", critical_runs=table_vi_seeded(95.5, 95.5, (8, 16, 32, 64, 128, 256)))
     assert "synthetic-50k: none (paper 256; over seed resamples the paper's in 0.0 %, within 2× in 0.0 %, farther " \
-           "in 0.0 % (no B* counts as neither: our largest B is below 2× the paper's)): not resolved" in ours
+           "in 0.0 % (no B* counts as neither: our largest B that could be B* (256) is below 2× the paper's)): " \
+           "not resolved" in ours
+
+
+def test_table_vi_takes_no_cell_of_one_run_as_the_bound_on_b_star():
+    """Flat on every seed up to 256, then one run each at 512 and 1024 (80 %, which more seeds could make B*): the
+    runs searched for B* only up to 256, so at synthetic-50k (the paper's 256) a replicate without one is evidence
+    neither way: not resolved, never not reproduced on the strength of B = 1024's lone run."""
+    flat = table_vi_seeded(95.5, 95.5, (8, 16, 32, 64, 128, 256))
+    last = flat[flat["batch_size"] == 256].drop_duplicates("dataset")
+    lone = pd.concat([last.assign(batch_size=b, test_acc=acc, key=last["key"] + f"-{b}")
+                      for b, acc in ((512, 95.4), (1024, 80.0))], ignore_index=True)
+    table = paper_tables.table_vi(pd.concat([flat, lone], ignore_index=True)).set_index("dataset")
+    assert table.loc["synthetic-50k", "one_run_b"] == [512, 1024] and table.loc["synthetic-50k", "largest_b"] == 256
+    assert table.loc["synthetic-50k", list(paper_tables.SHARES)].tolist() == [0.0, 0.0, 0.0]
+    assert table.loc[["synthetic-10k", "synthetic-50k"], "verdict (B*)"].tolist() == [NR, U]  # 256 ≥ 2 × 128 still
+    ours, _ = verdict("table-vi", critical_runs=pd.concat([flat, lone], ignore_index=True))
+    assert "(no B* counts as neither: our largest B that could be B* (256) is below 2× the paper's)): not resolved" \
+        in ours
 
 
 def test_extra_epochs_names_a_data_set_whose_b0_failed():

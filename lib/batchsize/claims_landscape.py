@@ -231,12 +231,13 @@ EXPONENT_TOL = 0.25
 
 def _critical_exponent(tables: dict, profile: str) -> Outcome:
     """Eq. (6)'s exponent fitted over the synthetic sizes that have a B* (`critical.fit_scaling_law`). Where no B
-    falls more than 1 pp below the peak, B* lies beyond the largest B run at that N: a censored value, which says B*
-    is large there, nothing of how it grows with N, so it is neither a point of the fit nor evidence against the
-    law; it is named with its bound, and where the fit puts B* at or below that bound (a B* the runs would have
-    found) the fit misdescribes that size: at best partly. Fewer than two sizes with a B*: not testable. Two: a line
-    through two points, no interval, graded as a point (`effect_graded`: never reproduced). More: the slope's t
-    interval, graded by `effect_graded`. The magnitudes of B* are Table VI's row."""
+    falls more than 1 pp below the peak, B* lies beyond the largest B measured at that N (`largest_b`: no cell of
+    one run, which could not be B*): a censored value, which says B* is large there, nothing of how it grows with
+    N, so it is neither a point of the fit nor evidence against the law; it is named with its bound, and where the
+    fit puts B* at or below that bound (a B* the runs would have found) the fit misdescribes that size: at best
+    partly. Fewer than two sizes with a B*: not testable. Two: a line through two points, no interval, graded as a
+    point (`effect_graded`: never reproduced). More: the slope's t interval, graded by `effect_graded`. The
+    magnitudes of B* are Table VI's row."""
     from .critical import fit_scaling_law
 
     found = critical_sizes(runs_of(tables, "critical_runs"))
@@ -254,8 +255,8 @@ def _critical_exponent(tables: dict, profile: str) -> Outcome:
         where = "every N" if sized.empty else f"{len(censored)} of {len(found)} N"
         has = "".join(f"; B* = {int(b)} at N = {int(n):,} alone" for n, b in zip(sized["train_size"],
                                                                                   sized["critical_b"], strict=True))
-        raise NotTestable(f"censored: B* > largest B at {where} ({bounds}){has}: no B falls more than 1 pp below "
-                          "the peak there, and a B* beyond the B run says nothing of its exponent")
+        raise NotTestable(f"censored: B* > largest B measured at {where} ({bounds}){has}: no B falls more than 1 pp "
+                          "below the peak there, and a B* beyond the B measured says nothing of its exponent")
     fit = fit_scaling_law(sized["train_size"], sized["critical_b"].astype(float))
     slope = (Estimate(fit.slope, fit.slope_ci[0], fit.slope_ci[1], fit.n) if fit.n > 2
              else Estimate(fit.slope, fit.slope, fit.slope, 1))  # two points: a line, no interval
@@ -268,7 +269,7 @@ def _critical_exponent(tables: dict, profile: str) -> Outcome:
         ours += f"; censored, left out of the fit: {bounds}"
         if len(missed):
             at = ", ".join(f"{int(n):,}" for n in missed["train_size"])
-            ours += f"; the fit puts B* within the B run at N = {at}, where none was found"
+            ours += f"; the fit puts B* within the B measured at N = {at}, where none was found"
             verdict = PARTLY if verdict == REPRODUCED else verdict
     return Outcome(ours, verdict, f"a = {number(fit.slope, 'r')}")
 
@@ -278,8 +279,9 @@ CLAIMS.append(
           f"fitted over the synthetic sizes that have a B*: {INTERVAL} of the exponent within {EXPONENT_TOL:g} of "
           f"{paper.CRITICAL_EXPONENT}: reproduced; {COMPARABLE}; two sizes: a line through two points, no interval, "
           "never reproduced; a size with no B* (nothing falls 1 pp below the peak) is censored, B* beyond its largest "
-          "B: left out of the fit, named with its bound, and where the fit puts B* within the B run there, at best "
-          "partly; fewer than two sizes with a B*: not testable (B*'s size is judged by Table VI's row)",
+          "B measured (a cell of one run is no bound): left out of the fit, named with its bound, and where the fit "
+          "puts B* within the B measured there, at best partly; fewer than two sizes with a B*: not testable (B*'s "
+          "size is judged by Table VI's row)",
           _critical_exponent, section=EXPONENT))
 
 
@@ -329,9 +331,12 @@ def _table_vi(column: str):
             else:
                 shown.append("none" if pd.isna(row[ours_column]) else str(int(row[ours_column])))
                 at, near, far = (number(100 * row[c], decimals=1) for c in SHARES)
-                censored = row["largest_b"] < PARTLY_FACTOR * theirs  # no B* may then lie within 2×: neither
-                farther = (f"farther in {far} % (no B* counts as neither: our largest B is below "
-                           f"{PARTLY_FACTOR}× the paper's)" if censored else f"farther or none in {far} %")
+                largest = row["largest_b"]  # the largest B that could be B*: no B* may lie within 2× above it
+                why = ("no B of ours could be B*" if pd.isna(largest) else
+                       f"our largest B that could be B* ({int(largest)}) is below {PARTLY_FACTOR}× the paper's")
+                censored = pd.isna(largest) or largest < PARTLY_FACTOR * theirs
+                farther = (f"farther in {far} % (no B* counts as neither: {why})" if censored
+                           else f"farther or none in {far} %")
                 said.append(f"{name}: {shown[-1]} (paper {theirs}; over seed resamples the paper's in {at} %, "
                             f"within 2× in {near} %, {farther}): {row[verdict_column]}")
         untested = in_registry_order(set(compared["dataset"]) - set(testable["dataset"]))

@@ -15,6 +15,8 @@ a B). What a cell counts for is decided once, by `cell_status`:
 from __future__ import annotations
 
 import dataclasses
+import numbers
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -91,10 +93,11 @@ def critical_batch_size(table: pd.DataFrame, tolerance: float = 1.0, *, by: Sequ
     on a tie) and peak_acc that mean; critical_b the smallest B above it whose mean lies more than `tolerance`
     points below the peak (strictly), or whose cell failed (`critical_by` says which; critical_acc is NaN for a
     failed cell), <NA> when none does; both <NA> when no cell is measured. `failed_b` and `one_run_b` list the
-    cells that count for neither; `largest_b` is the largest B measured (no B* there: B* lies beyond it, if
-    anywhere). By default only B above the optimum count: the paper's Table VI always has
-    B* > optimal B, and the literal rule would return B = 1 whenever B = 1 is under-trained;
-    `above_optimum=False` applies the rule literally. Runs with no accuracy at all raise an error."""
+    cells that count for neither; `largest_b` is the largest B that could be B* (its cell measured or failed, not
+    of one run; where the row has no B*, the largest B measured: B* lies beyond it, if anywhere). By default only
+    B above the optimum count: the paper's Table VI always has B* > optimal B, and the literal rule would return
+    B = 1 whenever B = 1 is under-trained; `above_optimum=False` applies the rule literally. Runs with no accuracy
+    at all raise an error."""
     by = list(by)
     _check(table, by)
     rows = []
@@ -111,7 +114,7 @@ def critical_batch_size(table: pd.DataFrame, tolerance: float = 1.0, *, by: Sequ
                          n_seeds=int(cells["runs"].min()),
                          failed_b=[int(b) for b in sizes[status == FAILED]],
                          one_run_b=[int(b) for b in sizes[status == ONE_RUN]],
-                         largest_b=sizes.max() if len(sizes) else None))
+                         largest_b=sizes[status != ONE_RUN].max() if (status != ONE_RUN).any() else None))
     columns = [*by, "optimal_b", "peak_acc", "critical_b", "critical_acc", "critical_by", "n_seeds", "failed_b",
                "one_run_b", "largest_b"]
     return pd.DataFrame(rows, columns=columns).astype({"optimal_b": "Int64", "critical_b": "Int64",
@@ -129,15 +132,16 @@ def bootstrap_critical(table: pd.DataFrame, tolerance: float = 1.0, *, n_boot: i
     One row per group and B* value (<NA>: no B* in that replicate, or no measured cell), with its `frequency`
     over `n_boot` replicates; the data sets in the registry's order, as every table lists them. With one seed per
     cell every replicate is the same: the spread needs several seeds. Each cell's runs are drawn in the order of
-    their seeds, so the same runs give the same frequencies however the table was put together (the report's and
-    the chapter's tables of Table VI, which grades B* on these frequencies).
+    their seeds, and each group from its own stream (`_stream`), so the same runs give the same frequencies however
+    the table was put together (the report's and the chapter's tables of Table VI, which grades B* on these
+    frequencies) and whatever the other groups' cells are.
     """
     by = list(by)
     _check(table, by)
     table = table.sort_values([*by, "batch_size", "seed"], kind="stable").reset_index(drop=True)
-    rng = np.random.default_rng(seed)
     rows = []
     for key, group in table.groupby(by, sort=True, dropna=False):
+        rng = _stream(seed, key)
         learned = trained(group)
         sizes, means, ok_counts, runs = [], [], [], []
         for b, cell in group.groupby("batch_size", sort=True):
@@ -157,9 +161,16 @@ def bootstrap_critical(table: pd.DataFrame, tolerance: float = 1.0, *, n_boot: i
     result = pd.DataFrame(rows, columns=[*by, "critical_b", "frequency"]).astype({"critical_b": "Int64"})
     if "dataset" not in by:
         return result
-    # sorted once drawn: the groups draw in the groupby's order (by id), so the registry's order moves no number
     return result.sort_values("dataset", key=lambda names: names.map(registry_position), kind="stable",
                               ignore_index=True)
+
+
+def _stream(seed: int, key: tuple) -> np.random.Generator:
+    """One group's random stream, from `seed` and the group's key alone: with one stream shared, a group's draws
+    would continue where the groups before it stopped, and its frequencies move with their cells. A number in the
+    key is named as a float, so an N stored as 40000 or 40000.0 draws the same."""
+    name = "/".join(str(float(k)) if isinstance(k, numbers.Real) else str(k) for k in key)
+    return np.random.default_rng([seed, zlib.crc32(name.encode())])
 
 
 def fit_scaling_law(n_values: Sequence[float], b_star_values: Sequence[float],

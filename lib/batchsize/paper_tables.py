@@ -187,14 +187,16 @@ B_STAR_RULE = (f"B* in each of {BOOTSTRAP_REPLICATES:,} bootstrap replicates of 
                f"every B drawn with replacement, seeded: the same draws every time): the paper's B* in at least "
                f"{_SURE}: reproduced; within a factor {PARTLY_FACTOR} of it (½× to 2×) in at least {_SURE}: partly; "
                f"farther, or none, in at least {_SURE}: not reproduced; otherwise: not resolved (the seeds cannot "
-               f"tell); a replicate with no B* counts as farther only where our largest B is at least "
-               f"{PARTLY_FACTOR}× the paper's B*, since B* may otherwise lie within a factor {PARTLY_FACTOR} beyond it")
+               f"tell); a replicate with no B* counts as farther only where our largest B that could be B* (its "
+               f"cell measured or failed, not of one run) is at least {PARTLY_FACTOR}× the paper's B*, since B* may "
+               f"otherwise lie within a factor {PARTLY_FACTOR} beyond it")
 
 
 def b_star_shares(found: pd.DataFrame, theirs: int, largest: int | None) -> tuple[float, float, float]:
     """The shares of the replicates (`found`: `critical_b`, `frequency`, as `bootstrap_critical` gives them for one
     data set) whose B* is the paper's `theirs`, within a factor 2 of it (its own included), and farther; a replicate
-    with no B* is farther only where the largest B measured is at least 2× `theirs`, else neither (`B_STAR_RULE`)."""
+    with no B* is farther only where `largest`, the largest B that could be B* (`critical_batch_size`'s `largest_b`:
+    no cell of one run, which no replicate can make B*), is at least 2× `theirs`, else neither (`B_STAR_RULE`)."""
     ratio = found["critical_b"].astype(float) / theirs  # NaN where the replicate has no B*: every test below False
     beyond = found["critical_b"].isna() & (largest is not None and largest >= PARTLY_FACTOR * theirs)
     near = (ratio >= 1 / PARTLY_FACTOR) & (ratio <= PARTLY_FACTOR)
