@@ -51,7 +51,7 @@ HEADLINES = {
                         f"{paper.MNIST_SWEET_SPOT[1]} (Fig. 3)",
     "cifar-onset": f"CIFAR-10's strong degradation begins at B = {paper.CIFAR_DEGRADATION_ONSET} (Fig. 4)",
     "gap-ordering": "The gap rises steepest on CIFAR-10 and stays flat on MNIST (Fig. 5)",
-    "protocol-choice": "Either of Algorithm 2's batch sizes by data-set size is as good as the best we measured",
+    "protocol-choice": "Both of Algorithm 2's batch sizes are as good as the best we measured",
     "pearson": "The generalization gap grows with log B",
     "gap-bound": "The generalization gap stays small for B ≤ 64 on every data set",
     "epoch-speedup": "Large batches cut the time per epoch",
