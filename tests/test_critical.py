@@ -215,3 +215,5 @@ def test_the_critical_chapter_says_what_the_fit_found_or_why_there_is_none():
     assert "censored" in flat and "not testable" in flat and "evidence against" not in flat  # as the report's rule
     one_point = findings.exponent_fit_text(sizes({800: 64}))
     assert "only one of them has a B*, and a line needs two" in one_point and "N = 8,000, 40,000" in one_point
+    lone = sizes({}).groupby(["train_size", "batch_size"]).head(1)  # one run a cell (the smoke book): none is B*
+    assert "no B up to the largest measured (—) falls" in findings.exponent_fit_text(lone)

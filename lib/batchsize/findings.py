@@ -49,9 +49,8 @@ def lr_rule_summary(runs: pd.DataFrame) -> str:
 
 
 def exponent_fit_text(runs: pd.DataFrame, tolerance: float = 1.0) -> str:
-    """What came of fitting B* ∝ N^a over our synthetic training-set sizes (`summaries.critical_sizes`, the points
-    of the critical chapter's fit): the exponent with its interval where at least two sizes have a B*, else why
-    there is no fit of ours, in words, so that the chapter says what was found rather than what it set out to do."""
+    """What came of fitting B* ∝ N^a over our synthetic sizes (`summaries.critical_sizes`, the critical chapter's fit
+    points): the exponent with its interval where two sizes have a B*, else why there is no fit of ours, in words."""
     points = critical_sizes(runs, tolerance)
     sizes = sorted(int(n) for n in points["train_size"].unique())
     with_b = points.dropna(subset=["critical_b"])
@@ -60,8 +59,9 @@ def exponent_fit_text(runs: pd.DataFrame, tolerance: float = 1.0) -> str:
     if not sizes:
         return "No synthetic runs: no B* to fit."
     span = f"N = {number(sizes[0], 'count')}" + (f" to {number(sizes[-1], 'count')}" if len(sizes) > 1 else "")
+    largest = number(points["largest_b"].astype(float).max(), "batch")  # "—" where no cell could be B*
     none = (f"at N = {', '.join(number(n, 'count') for n in without)} no B up to the largest measured "
-            f"({int(points['largest_b'].max())}) falls more than {tolerance:g} point below the peak")
+            f"({largest}) falls more than {tolerance:g} point below the peak")
     if ours is not None:
         return (f"Over the {len(with_b)} of our {len(sizes)} training-set sizes ({span}) that have a B*, "
                 f"**a = {number(ours.slope)} [{number(ours.slope_ci[0])}, {number(ours.slope_ci[1])}]** (95 % t "
