@@ -1568,3 +1568,14 @@ def test_values_with_no_spread_are_graded_as_one_measurement():
     assert stats.direction_graded(real, 1.0) == stats.REPRODUCED and stats.direction_graded(flat, 1.0) == stats.PARTLY
     assert stats.difference([0.3] * 3, [0.3] * 3).text(" pp") == "0.00 pp (n = 3, no spread)"  # not "all equal"
     assert stats.direction_graded(stats.difference([0.3] * 3, [0.1] * 3)) == stats.PARTLY
+
+
+def test_the_flattening_of_the_slope_holds_a_data_set_of_several_fits_at_one_end():
+    """The smoke book has a data set with two fits at its trained end: compared, not a crash on unaligned rows."""
+    from batchsize import claims_landscape
+    fits = pd.DataFrame({"dataset": ["a", "a", "a", "b", "b"],
+                         "weights": ["initialisation", "trained (epoch 1)", "trained (epoch 1)", "initialisation",
+                                     "trained (epoch 1)"],
+                         "slope CI low": [-1.1, -0.5, -0.6, -1.1, -0.9],
+                         "slope CI high": [-0.9, -0.3, -0.4, -0.9, -0.7]})
+    assert claims_landscape._flatter(fits).startswith("; the slope flatter trained than at initialisation on 1 of 2")

@@ -168,7 +168,9 @@ def _flatter(free: pd.DataFrame) -> str:
     both = ends[STAGES[0]].index.intersection(ends[STAGES[2]].index)
     if both.empty:
         return ""
-    flatter = ends[STAGES[2]].loc[both, "slope CI low"] > ends[STAGES[0]].loc[both, "slope CI high"]
+    low, high = ends[STAGES[2]].groupby(level=0)["slope CI low"].min(), ends[STAGES[0]].groupby(level=0)[
+        "slope CI high"].max()  # a data set of several fits at one end: apart only where all of them are
+    flatter = low.loc[both] > high.loc[both]
     return f"; the slope flatter trained than at initialisation on {int(flatter.sum())} of {len(both)} data sets " \
            "(intervals apart)"
 
