@@ -9,6 +9,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from . import book, captions, changes, findings_beyond, overview, paper, report, summaries
+from .datasets import ACCURACY_SECTIONS, DATASET_NAMES, PAPER_SECTIONS
 from .plan import SECTIONS, section_configs
 from .report_inputs import LARGEST_BATCH
 from .store import default_store
@@ -25,6 +26,9 @@ def findings(judged: report.Judgement, chapter: book.Chapter) -> HTML:
     return overview.show(judged.verdicts, judged.provisional, scale, questions=questions)
 
 
+HARDER, = (s for s in ACCURACY_SECTIONS if s not in PAPER_SECTIONS)  # the data set the paper did not run
+
+
 def beyond_paper() -> list[overview.Question]:
     """The questions the paper leaves, each answered in brief from its paper-scale runs stored so far
     (`findings_beyond`), with the chapter section that answers it in full."""
@@ -37,8 +41,8 @@ def beyond_paper() -> list[overview.Question]:
     for question, section, chapter, heading in (
             ("Why does MNIST's recipe fail at B = 1024 in some seeds: which ingredient do the failures follow?",
              LARGEST_BATCH, "lr_scaling", "MNIST at its largest batch size: which ingredient do the failures follow?"),
-            ("Is it the data? Does Fashion-MNIST, harder images on MNIST's recipe, lose accuracy with B as CIFAR-10 "
-             "does?", "fashion-mnist", "accuracy", "Is it the data?")):
+            (f"Is it the data? Does {DATASET_NAMES[HARDER]}, harder images on MNIST's recipe, lose accuracy with B "
+             "as CIFAR-10 does?", HARDER, "accuracy", "Is it the data?")):
         (held, planned), = stored_counts(section_configs("paper", section), default_store("paper")).values()
         questions.append((question, findings_beyond.runs_so_far(section, held, planned), chapter, heading))
     return questions
