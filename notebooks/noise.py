@@ -37,9 +37,8 @@ n_batches = 20  # the paper's 20 mini-batches per B
 replicates = 5  # times the paper's protocol is repeated per network and weights
 
 # %% tags=["remove-input"]
-from IPython.display import Markdown
 
-from batchsize import analysis, book, claims_landscape, paper, plots, summaries
+from batchsize import analysis, book, pages_landscape, paper, plots, summaries
 from batchsize.style import number
 
 chapter = book.Chapter(book.sections_of(datasets), profile, device, seeds, data_dir, store)
@@ -53,15 +52,13 @@ book.glue(**paper.quoted(), replicates=replicates,
           cnn_epochs=" and ".join(str(e) for e in analysis.CNN_VARIANCE["epochs"] if e))
 
 # %% tags=["hide-input"]
-book.publish(plots.variance_against_b(variance), "The ratio of Eq. (4)'s σ̂²_B to Eq. (1)'s σ²/B, not the variance "
-             "itself as the paper draws it (a ratio of 1 is the 1/B law) "
-             f"(σ²: the variance of one example's "
-             f"first-layer gradient over the training set, at the same weights), {n_batches} mini-batches of size B "
-             f"drawn as training draws them, the geometric mean over the seeds and {replicates} replicates (a CNN: "
-             "the budget of `analysis.CNN_VARIANCE`), at the "
-             "weights of the runs named in the data (`trained_B`, `seed`) along their training. The 1/B law is the "
-             "dotted line at 1; without replacement the expectation is the dashed curve.", variance, "Fig 11",
-             runs=models)
+book.publish(plots.variance_against_b(variance), "The ratio of Eq. (4)'s σ̂² at B to Eq. (1)'s σ²/B, not the variance "
+             "itself as the paper draws it (σ²: the variance of one example's first-layer gradient over the training "
+             f"set, at the same weights), {n_batches} mini-batches of size B drawn as training draws them, the "
+             f"geometric mean over the seeds and {replicates} replicates (a CNN: the budget of "
+             "`analysis.CNN_VARIANCE`), at the weights of the runs named in the data (`trained_B`, `seed`) along their "
+             "training. The 1/B law is the dotted line at 1; without replacement the expectation is the dashed "
+             "curve.", variance, "Fig 11", runs=models)
 
 # %% [markdown]
 # At any fixed weights the *expected* Eq. (4) variance lies on the dashed curve by construction; what the paper's
@@ -76,15 +73,11 @@ book.publish(plots.variance_against_b(variance), "The ratio of Eq. (4)'s σ̂²_
 
 # %% tags=["hide-input"]
 fits = summaries.variance_fits(variance)
-book.publish(book.styled(fits, 3),
-             "Least-squares fit of log σ̂² on log B for each seed and replicate; per seed the mean over its replicates, "
-             f"then the mean over seeds with a 95 % t interval. The paper: slope {number(paper.VARIANCE_SLOPE)}, "
-             f"R² = {paper.VARIANCE_R2}. With replacement σ̂² is σ²/B in expectation whatever the network, but the "
-             "fit of 20 mini-batches per B is not bound to −1: shown, not judged; without replacement the report "
-             "judges it.", fits, "Variance fit", runs=models)
+book.publish(book.styled(fits, 3), "Least-squares fit of log σ̂² on log B for each seed and replicate; per seed the "
+             f"mean over its replicates, then the mean over seeds with a 95 % t interval. The paper: slope "
+             f"{number(paper.VARIANCE_SLOPE)}, R² = {paper.VARIANCE_R2}. With replacement σ̂² is σ²/B in expectation "
+             "whatever the network, but the fit of 20 mini-batches per B is not bound to −1: shown, not judged; "
+             "without replacement the report judges it.", fits, "Variance fit", runs=models)
 
 # %% tags=["remove-input"]
-Markdown("Graded as the report grades each fit without replacement (its slope's interval within "
-         f"{claims_landscape.SLOPE_TOL:g} of the paper's {number(paper.VARIANCE_SLOPE)} and R² ≥ "
-         f"{claims_landscape.SLOPE_R2:g}), the {claims_landscape.slopes_held(claims_landscape.slopes_graded(fits))}. "
-         "The paper does not say at which weights it measured.")
+pages_landscape.variance_fits_graded(fits)

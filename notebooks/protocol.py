@@ -19,7 +19,7 @@
 # it to our data sets and check its advice against the runs: is each B it allows close to the best B we measured,
 # and would the gap rule have fired?
 #
-# Lines 2–6 set B to a pair ("Set B ← {16, 32}") and no line says which of the two to train: the §VI summary's
+# Lines 2, 4 and 6 set B to a pair ("Set B ← {16, 32}") and no line says which of the two to train: the §VI summary's
 # "start at B = 32" is the larger of the first pair, the smaller of the second and neither of the third. So the
 # table below has one row per candidate, and the reproduction report's `protocol-choice` row grades both: a data
 # set's grade is the worse of its two candidates', since advice that allows a B is only as good as that B.

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from IPython.display import Markdown, display
 
-from . import analysis, book, findings, panels, paper, plots_landscape, summaries
+from . import analysis, book, claims_landscape, findings, panels, paper, plots_landscape, summaries
 from .datasets import DATASET_NAMES, SYNTHETIC
 from .runtable import trained
+from .style import number
 
 if TYPE_CHECKING:
     from .book import Chapter
@@ -131,3 +132,13 @@ def power_settling(chapter: Chapter, weights: pd.DataFrame, sharp: pd.DataFrame,
                      "the sharpness table's λ_max stopped.", data.assign(iteration=data.groupby(keys).cumcount() + 1),
                      "Power iteration", runs=weights.merge(settling[keys], on=keys))
     display(Markdown(findings.power_settling_text(settling, sharp)))
+
+
+def variance_fits_graded(fits: pd.DataFrame) -> Markdown:
+    """The noise chapter's fits without replacement graded as the report's variance-slope rule grades them
+    (`claims_landscape.slopes_graded`), per stage of training, in words."""
+    return Markdown("Graded as the report grades each fit without replacement (its slope's interval within "
+                    f"{claims_landscape.SLOPE_TOL:g} of the paper's {number(paper.VARIANCE_SLOPE)} and R² ≥ "
+                    f"{claims_landscape.SLOPE_R2:g}), the "
+                    f"{claims_landscape.slopes_held(claims_landscape.slopes_graded(fits))}. The paper does not say "
+                    "at which weights it measured.")
