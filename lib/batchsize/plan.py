@@ -177,6 +177,18 @@ def _precision_check(profile: Profile) -> Callable[[int], list[RunConfig]]:
                          for b in sizes for p in PRECISIONS]
 
 
+def _replay_check(profile: Profile) -> Callable[[int], list[RunConfig]]:
+    """The first epochs of CIFAR-10's linear-rule runs at the two largest ablation B, replayed on all the data in
+    the profile's precision on whichever CPU runs this section. Every CIFAR-10 paper run at chance was trained on
+    an Intel Xeon: a seed whose fate differs between two CPUs says the collapse hangs on their bf16 arithmetic,
+    not on the configuration alone. The LR is constant after warm-up and the batch order and augmentation come
+    from the run's own generator, so a short run's epochs are its long run's first ones (the check shows it)."""
+    def replay(b: int, seed: int) -> RunConfig:
+        # three epochs: the paper runs at chance sat at ln 10's loss from epoch 2; one that recovered, by epoch 3
+        return profile.config("cifar10", b, seed, epochs=min(3, profile.config("cifar10", b, seed).epochs))
+    return lambda seed: [replay(b, seed) for b in profile.cifar_ablation_batch_sizes[-2:]]
+
+
 def _weights(profile: Profile) -> Callable[[int], list[RunConfig]]:
     """The accuracy runs of the paper's data sets whose weights the landscape, sharpness and noise chapters load."""
     return lambda seed: [c for c in _accuracy(profile, IN_PAPER)(seed)
@@ -193,6 +205,7 @@ SECTIONS: dict[str, Callable[[Profile], Callable[[int], list[RunConfig]]]] = {
     "weights": _weights,
     "init-check": _init_check,
     "precision-check": _precision_check,
+    "replay-check": _replay_check,
 }
 
 
