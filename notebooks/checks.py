@@ -26,6 +26,10 @@
 #
 # **Precision.** bf16 mixed precision (autocast, fp32 master weights) could make the convolutional networks
 # faster on a CPU with bf16 arithmetic. On a CPU without it, oneDNN emulates bf16, and it is slower.
+#
+# **The machine.** A sweep that spans sessions trains on whichever CPU a session has, and CPUs round bf16
+# arithmetic differently. Every CIFAR-10 paper run that ended at chance was trained on an Intel Xeon, so the
+# last section replays the first epochs of CIFAR-10's linear-rule runs at the two largest B on another CPU.
 
 # %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
@@ -55,3 +59,17 @@ precision = book.Chapter(["precision-check"], profile, device, seeds, data_dir, 
 
 # %% tags=["hide-input"]
 pages_training.precision_check(precision.table("precision-check"))
+
+# %% [markdown]
+# ## Does the CPU decide which runs collapse?
+#
+# Each replay is its long run's configuration and seed, cut to its first epochs: the learning rate is constant
+# after warm-up, and the batch order and augmentation come from the run's own generator, so on a CPU that rounds
+# alike the replay must follow its run exactly. A replay that ends at chance where its run trained, or the
+# reverse, says that the CPU's arithmetic decides the collapse.
+
+# %% tags=["remove-cell"]
+replay = book.Chapter(["replay-check", "cifar10"], profile, device, seeds, data_dir, store)
+
+# %% tags=["hide-input"]
+pages_training.replay_check(replay)

@@ -5,7 +5,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from batchsize import analysis, findings, findings_beyond, paper, report_inputs, stats, summaries, targets, timing
+from batchsize import (
+    analysis,
+    findings,
+    findings_beyond,
+    paper,
+    report_inputs,
+    stats,
+    summaries,
+    sweep,
+    targets,
+    timing,
+)
 
 SEEDS, SPREAD = (42, 43, 44), (-0.1, 0.0, 0.1)
 
@@ -496,8 +507,9 @@ def test_pending_counts_what_the_report_reads_of_a_sweep_still_under_way(monkeyp
     assert report_inputs.pending(Chapter(recipe_only)).empty
     assert report_inputs.pending(Chapter(lambda c: True)).empty
     Chapter.per_dataset = True  # `auto`: the paper store, for the chapter's sections too
-    monkeypatch.setattr(report_inputs, "default_store", lambda profile: Store(lambda c: c.dataset == "mnist"
-                                                                               or c.seed == 42))
+    paper_store = lambda profile: Store(lambda c: c.dataset == "mnist" or c.seed == 42)
+    monkeypatch.setattr(report_inputs, "default_store", paper_store)
+    monkeypatch.setattr(sweep, "default_store", paper_store)  # `sweep.paper_counts` reads the sections' runs
     found = report_inputs.pending(Chapter(lambda c: False))  # a store given by hand is not read under `auto`
     assert found[["section", "dataset", "stored", "planned"]].values.tolist() == [["cifar10", "cifar10", 9, 27]]
     assert found["said"].tolist() == ["9 of the 27 runs of cifar10 are stored"]
@@ -632,7 +644,7 @@ def test_the_cifar_lr_brief_waits_for_three_runs_of_every_rule_and_sets_each_aga
     assert "fixed: 3 of 3 runs at chance; linear: 3 of 3 runs at chance; linear + 5-epoch warmup: 2 of 3" in every
     none = findings_beyond.cifar_lr_brief(pd.concat([lr({}), lr({}, seeds=2, b=512)]), small, 36)
     assert "no rule collapsed" in none and none.endswith("At B = 512 the runs are still coming in.")
-    assert "(none trained)" in findings_beyond.cifar_lr_brief(lr({}), pd.DataFrame(), 36)  # nothing stored: no columns
+    assert "(none trained)" in findings_beyond.cifar_lr_brief(lr({}), small.iloc[:0], 36)  # nothing stored
     one_down = small.assign(outcome=["collapsed", "trained", "trained"], test_acc=[10.0, 76.0, 77.0])
     assert "B = 32's (76.50% [70.15, 82.85] (n = 2); 1 of 3 runs at chance, left out)" in \
         findings_beyond.cifar_lr_brief(lr({}), one_down, 36)  # counted, never dropped silently

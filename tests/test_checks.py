@@ -83,3 +83,53 @@ def test_the_precision_cells_carry_the_speed_up_and_the_sentence_says_if_bf16_is
     assert cells["bf16 speed-up"].isna().all()
     assert "cannot be told from these runs: each cell's two precisions ran on different CPUs (AMD, Intel)" in \
         findings.precision_check_text(cells, apart, USED)
+
+
+def replay_tables(curves: dict[tuple[int, str], list[float]], cpus: dict[str, str]) -> tuple[pd.DataFrame, ...]:
+    """Long runs (5 epochs) and their 3-epoch replays of CIFAR-10 at B = 1024: test accuracy per epoch per (seed,
+    side), and the CPU of each side."""
+    tables: dict[str, list] = {"run": [], "replay": []}
+    history = []
+    for (seed, side), accuracies in curves.items():
+        config = make_config("cifar10", 1024, seed=seed, epochs=5 if side == "run" else 3)
+        outcome = "collapsed" if accuracies[-1] < 15 else "trained"
+        tables[side].append({**config.to_dict(), "key": config.key(), "outcome": outcome,
+                             "test_acc": accuracies[-1], "prov_device_name": cpus[side]})
+        history += [{"key": config.key(), "epoch": e, "test_acc": a} for e, a in enumerate(accuracies, start=1)]
+    return pd.DataFrame(tables["replay"]), pd.DataFrame(tables["run"]), pd.DataFrame(history)
+
+
+def test_a_replay_pairs_with_its_long_run_and_a_fate_that_follows_the_cpu_is_said():
+    from batchsize.checks import replay_pairs
+    from batchsize.findings_beyond import replay_text
+
+    curves = {(42, "run"): [22.0, 25.0, 28.0, 30.0, 31.0], (42, "replay"): [22.0, 25.5, 27.0],
+              (43, "run"): [10.0, 10.0, 10.0, 10.0, 10.0], (43, "replay"): [21.0, 24.0, 26.0]}
+    replays, long_runs, history = replay_tables(curves, {"run": "Intel Xeon", "replay": "AMD EPYC"})
+    pairs = replay_pairs(replays, long_runs, history)
+    assert pairs["seed"].tolist() == [42, 43] and pairs["epochs"].tolist() == [3, 3]
+    assert pairs["largest difference"].tolist() == pytest.approx([1.0, 16.0])
+    assert pairs["same fate"].tolist() == [True, False] and pairs["run outcome"].tolist() == ["trained", "collapsed"]
+    text = replay_text(pairs, 6)
+    assert text.startswith("2 of 6 replays have their run beside them, compared over the first 3 epochs.")
+    assert "**1 changed fate**" in text and "B = 1024 seed 43: at chance on Intel Xeon (10.00 %), training on" in text
+    assert "rounding decides which runs collapse" in text
+
+    same_fate = {**curves, (43, "replay"): [10.0, 10.0, 10.0]}
+    text = replay_text(replay_pairs(*replay_tables(same_fate, {"run": "Intel Xeon", "replay": "AMD EPYC"})), 6)
+    assert "**0 changed fate**" in text and "the machine does not explain them" in text
+
+    on_one_cpu = replay_pairs(*replay_tables({**curves, (42, "replay"): [22.0, 25.0, 28.0]},
+                                             {"run": "AMD EPYC", "replay": "AMD EPYC"}))
+    text = replay_text(on_one_cpu, 6)
+    assert "1 of 2 followed it exactly; the largest difference in test accuracy was 16.00 pp." in text
+    assert "None ran on another CPU" in text
+
+
+def test_a_replay_without_its_long_run_is_said_to_have_nothing_to_compare():
+    from batchsize.checks import replay_pairs
+    from batchsize.findings_beyond import replay_text
+
+    replays, long_runs, history = replay_tables({(42, "replay"): [22.0, 25.0, 27.0]}, {"run": "", "replay": "AMD"})
+    pairs = replay_pairs(replays, long_runs.reindex(columns=replays.columns), history)
+    assert pairs.empty and replay_text(pairs, 3).startswith("No replay has its longer run stored beside it")

@@ -134,12 +134,12 @@ class Chapter:
     @staticmethod
     def paper_stored(section: str, datasets: set[str] | None = None) -> pd.DataFrame:
         """The paper profile's runs of the section (of `datasets` only, where given) that its store holds, whether
-        or not the section is complete: what the paper's scale says as yet, whatever the chapter renders."""
+        or not the section is complete: what the paper's scale says as yet, whatever the chapter renders (with no
+        rows, the run table's columns)."""
         paper = default_store("paper")
         finished = [c for c in section_configs("paper", section)
                     if (datasets is None or c.dataset in datasets) and paper.has(c)]
-        return (run_sweep(finished, paper, "paper", progress=False).assign(section=section) if finished
-                else pd.DataFrame())
+        return run_sweep(finished, paper, "paper", progress=False).assign(section=section)  # no runs: the columns
 
     def model(self, run: pd.Series) -> torch.nn.Module:
         """The trained network of a run of the `weights` section, in eval mode, on the CPU."""

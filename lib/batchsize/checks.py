@@ -13,6 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from .config import RunConfig
+from .run import run_outcome
 
 CELL = ["dataset", "batch_size"]
 
@@ -45,4 +46,29 @@ def compare(runs: pd.DataFrame, field: str, reference: str, candidate: str) -> p
                      "difference": diff.mean(), "difference CI low": diff.mean() - half,
                      "difference CI high": diff.mean() + half, "seed spread (SD)": spread,
                      "within seed spread": (bool(abs(diff.mean()) <= spread) if trained and n > 1 else None)})
+    return pd.DataFrame(rows)
+
+
+def replay_pairs(replays: pd.DataFrame, runs: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """One row per replay (`plan`'s replay-check) whose longer run is in `runs`, the same config but for its epochs:
+    the CPU each was trained on, both after the replay's last epoch (test accuracy, at chance or not, from
+    `history`), and the largest difference in test accuracy over the epochs they share: 0 where the two computed
+    alike, as one CPU must; a fate that differs between CPUs says that their arithmetic decides it."""
+    same = [c for c in RunConfig.__dataclass_fields__ if c != "epochs"]
+    pairs = replays.merge(runs, on=same, suffixes=(" replay", " run"))
+    pairs = pairs[pairs["epochs run"] > pairs["epochs replay"]]
+    curves = history.set_index(["key", "epoch"])["test_acc"]
+    rows = []
+    for pair in pairs.to_dict("records"):
+        k = int(pair["epochs replay"])
+        ours, theirs = (curves.loc[pair[f"key {side}"]].loc[1:k] for side in ("replay", "run"))
+        chance = {side: run_outcome(pair["dataset"], False, acc[k]) != "trained"
+                  for side, acc in (("replay", ours), ("run", theirs))}
+        rows.append({"dataset": pair["dataset"], "batch_size": pair["batch_size"], "seed": pair["seed"], "epochs": k,
+                     "run key": pair["key run"], "replay key": pair["key replay"],
+                     "run CPU": pair["prov_device_name run"], "replay CPU": pair["prov_device_name replay"],
+                     "run test_acc": theirs[k], "replay test_acc": ours[k], "run at chance": chance["run"],
+                     "replay at chance": chance["replay"], "run outcome": pair["outcome run"],
+                     "largest difference": float((ours - theirs).abs().max()),
+                     "same fate": chance["run"] == chance["replay"]})
     return pd.DataFrame(rows)

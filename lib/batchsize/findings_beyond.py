@@ -20,8 +20,6 @@ def cifar_lr_brief(lr_runs: pd.DataFrame, cifar_runs: pd.DataFrame, planned: int
     `base` of the CIFAR-10 accuracy runs (`cifar_runs`; Welch 95 % interval): whether a rule that keeps the large
     LR trains as well as a small batch is what tells a generalization gap from an LR rule that fails."""
     stored = f"{len(lr_runs)} of the {planned} runs stored"
-    if cifar_runs.empty:  # nothing stored: no columns either
-        cifar_runs = pd.DataFrame(columns=["batch_size", "outcome", "test_acc"])
     if lr_runs.empty:
         return f"Not yet at the paper's scale ({stored})."
     per_rule = lr_runs.groupby(["batch_size", "rule"]).size().unstack()
@@ -72,3 +70,42 @@ def runs_so_far(section: str, held: int, planned: int) -> str:
     if held < planned:
         return f"{held} of the {planned} paper-scale runs of `{section}` are stored so far."
     return f"All {planned} paper-scale runs of `{section}` are stored."
+
+
+def replay_text(pairs: pd.DataFrame, planned: int) -> str:
+    """In words, from `checks.replay_pairs` (of `planned` replays): whether a replay on a CPU of its run's name
+    followed it exactly (the check that a replay is its run's first epochs), and which runs changed fate, at chance
+    or not after the same epochs, on another CPU. A fate that follows the CPU makes the rate of runs at chance a
+    property of the machine as well as of the configuration."""
+    if pairs.empty:
+        return (f"No replay has its longer run stored beside it at this scale ({planned} planned), so there is "
+                "nothing to compare yet.")
+    k = int(pairs["epochs"].max())
+    alike = pairs[pairs["run CPU"] == pairs["replay CPU"]]
+    other = pairs[pairs["run CPU"] != pairs["replay CPU"]]
+    words = [f"{len(pairs)} of {planned} replays have their run beside them, compared over the first "
+             f"{counted(k, 'epoch')}."]
+    if len(alike):
+        exact = int(alike["largest difference"].eq(0).sum())
+        words.append(f"On a CPU of the same name as their run's, {exact} of {len(alike)} followed it exactly"
+                     + (f"; the largest difference in test accuracy was {alike['largest difference'].max():.2f} pp"
+                        if exact < len(alike) else "") + ".")
+    if not len(other):
+        return " ".join(words) + " None ran on another CPU than its run: run this section on another CPU to test it."
+    flipped = other[~other["same fate"]]
+
+    def state(at_chance: bool) -> str:
+        return "at chance" if at_chance else "training"
+
+    each = [f"B = {r['batch_size']} seed {r['seed']}: {state(r['run at chance'])} on {r['run CPU']} "
+            f"({r['run test_acc']:.2f} %), {state(r['replay at chance'])} on {r['replay CPU']} "
+            f"({r['replay test_acc']:.2f} %)" for r in flipped.to_dict("records")]
+    words.append(f"Of the {len(other)} replayed on another CPU, **{len(flipped)} changed fate** after "
+                 f"{counted(k, 'epoch')}" + (f": {'; '.join(each)}." if each else "."))
+    if len(flipped):
+        words.append("The same configuration and seed end at chance on one CPU and train on another: at this B, "
+                     "rounding decides which runs collapse, so a count of runs at chance is the machine's as well as "
+                     "the configuration's.")
+    elif other["run at chance"].any():
+        words.append("The runs at chance collapse on the other CPU too: the machine does not explain them.")
+    return " ".join(words)

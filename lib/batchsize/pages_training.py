@@ -16,6 +16,7 @@ from . import (
     captions,
     checks,
     findings,
+    findings_beyond,
     findings_largest_batch,
     instability,
     paper,
@@ -218,6 +219,27 @@ def precision_check(runs: pd.DataFrame) -> None:
                  cells, "Precision check table", runs=runs)
     paper_precision = {d: get_profile("paper").precision_of(d) for d in IN_PAPER if d not in SYNTHETIC}
     display(Markdown(findings.precision_check_text(cells, runs, paper_precision)))
+
+
+def replay_check(chapter: book.Chapter) -> None:
+    """The first epochs of the CIFAR-10 runs at the largest B, replayed: each beside its long run, in words. Only
+    the paper's scale has long runs to replay (a reduced-scale replay is its run), so the paper replays stored so
+    far are shown while the section renders another profile."""
+    replays = chapter.paper_so_far("replay-check")
+    planned = len(section_configs("paper", "replay-check")) if len(replays) else None
+    replays = replays if len(replays) else chapter.table("replay-check")
+    runs = chapter.table("cifar10")
+    history = chapter.history(pd.concat([replays, runs]))
+    pairs = checks.replay_pairs(replays, runs, history)
+    if len(pairs):
+        book.publish(plots.replays(pairs, history), "Test accuracy per epoch of each long run (solid) and of its "
+                     "replay (dashed): same configuration and seed, each on the CPU named; dashed grey: chance.",
+                     pairs, "Replay check", runs=pd.concat([replays, runs[runs["key"].isin(pairs["run key"])]]))
+        book.publish(book.styled(pairs.drop(columns=["run key", "replay key"])),
+                     "Per run: the CPU of the long run and of its replay, both after the replay's last epoch (test "
+                     "accuracy, at chance or not), the long run's outcome after all its epochs, and the largest "
+                     "difference in test accuracy over the epochs both ran.", pairs, "Replay check table", runs=replays)
+    display(Markdown(findings_beyond.replay_text(pairs, planned or len(replays))))
 
 
 def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> None:
