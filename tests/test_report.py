@@ -686,8 +686,7 @@ def test_the_report_says_nothing_is_pending_only_where_nothing_it_reads_is(monke
     monkeypatch.setattr(pages_report.book, "publish", lambda what, caption, data, name, runs: shown.append(
         (name, list(data["claim"]), len(runs))))
     unread = {"cifar10-lr": (15, 36)}
-    monkeypatch.setattr(pages_report, "section_configs", lambda profile, section: section)  # counted by name here
-    monkeypatch.setattr(pages_report, "stored_counts", lambda section, store: {"d": unread.get(section, (1, 1))})
+    monkeypatch.setattr(pages_report, "paper_counts", lambda section: {"d": unread.get(section, (1, 1))})
     claim = next(c for c in report.claims() if c.id == "mnist-largest-batch")
     verdicts = pd.DataFrame([{"claim": claim.id, "where": claim.where, "statement": claim.text, "paper":
                               claim.paper_value, "ours": "2 of 3", "verdict": stats.NOT_REPRODUCED, "brief": "",

@@ -12,8 +12,7 @@ from . import book, captions, changes, findings_beyond, overview, paper, report,
 from .datasets import ACCURACY_SECTIONS, DATASET_NAMES, PAPER_SECTIONS
 from .plan import SECTIONS, section_configs
 from .report_inputs import LARGEST_BATCH
-from .store import default_store
-from .sweep import stored_counts
+from .sweep import paper_counts
 
 
 def findings(judged: report.Judgement, chapter: book.Chapter) -> HTML:
@@ -43,7 +42,7 @@ def beyond_paper() -> list[overview.Question]:
              LARGEST_BATCH, "lr_scaling", "MNIST at its largest batch size: which ingredient do the failures follow?"),
             (f"Is it the data? Does {DATASET_NAMES[HARDER]}, harder images on MNIST's recipe, lose accuracy with B "
              "as CIFAR-10 does?", HARDER, "accuracy", "Is it the data?")):
-        (held, planned), = stored_counts(section_configs("paper", section), default_store("paper")).values()
+        (held, planned), = paper_counts(section).values()
         questions.append((question, findings_beyond.runs_so_far(section, held, planned), chapter, heading))
     return questions
 
@@ -97,7 +96,7 @@ def _unread_pending(judged: report.Judgement) -> list[str]:
     read = {*judged.so_far, *report.SECTION_CLAIMS, "weights"}  # the chapter's sections; weights: their runs
     found = []
     for section in (s for s in SECTIONS if s not in read):
-        counts = stored_counts(section_configs("paper", section), default_store("paper")).values()
+        counts = paper_counts(section).values()
         held, planned = (sum(c[i] for c in counts) for i in (0, 1))
         if held < planned:
             found.append(f"{section} ({held} of {planned})")

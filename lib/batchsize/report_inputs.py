@@ -13,7 +13,7 @@ from .config import RunConfig
 from .datasets import PAPER_SECTIONS, SYNTHETIC
 from .plan import get_profile, section_configs
 from .store import RunStore, default_store
-from .sweep import run_sweep, stored_counts
+from .sweep import paper_counts, run_sweep, stored_counts
 from .timing import cnn_speed
 
 # The data sets whose gradient variance the report judges (the noise chapter's default): CIFAR-10's CNN is left out,
@@ -58,8 +58,7 @@ def pending(chapter) -> pd.DataFrame:
     rows = []
     if chapter.per_dataset:
         for section in chapter.sections:
-            for dataset, (held, planned) in stored_counts(section_configs("paper", section),
-                                                          default_store("paper")).items():
+            for dataset, (held, planned) in paper_counts(section).items():
                 named = section if dataset == section else f"{section} ({dataset})"
                 rows.append({"section": section, "dataset": dataset, "stored": held, "planned": planned,
                              "said": f"{held} of the {planned} runs of {named} are stored"})

@@ -290,3 +290,8 @@ def stored_counts(configs: Iterable[RunConfig], store: RunStore) -> dict[str, tu
         held, planned = counts.get(config.dataset, (0, 0))
         counts[config.dataset] = (held + int(store.has(config)), planned + 1)
     return counts
+
+
+def paper_counts(section: str) -> dict[str, tuple[int, int]]:
+    """`stored_counts` of a section's paper-profile runs in the committed paper store: where its sweep stands."""
+    return stored_counts(section_configs("paper", section), default_store("paper"))
