@@ -58,7 +58,8 @@ table_vi = pages_accuracy.table_vi(runs, tolerance)
 # `critical b` the B* and `critical acc` its accuracy; `critical by` says what made it critical: its accuracy
 # fell more than the tolerance below the peak, or its runs failed. `failed b` and `one run b` list the batch
 # sizes left out of the ranking: at least half of their runs did not train, or only one run was made; `largest b`
-# is the largest B measured, below which no B* was found where the row has none.
+# is the largest B that could be B* (measured or failed, not of one run): where the row has no B*, none was found
+# up to it.
 
 # %% tags=["hide-input"]
 pages_accuracy.critical_against_n(runs, tolerance)

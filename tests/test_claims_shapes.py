@@ -76,6 +76,14 @@ def test_gap_ordering_needs_both_image_data_sets():
     assert verdict("gap-ordering", accuracy=gaps({"cifar10": 1.0, "synthetic-1k": 0.5}))[1] == NOT_TESTABLE
 
 
+def test_gap_ordering_never_sets_slopes_of_two_scales_against_each_other():
+    table = gaps({"cifar10": 1.0, "synthetic-1k": 0.5, "mnist": 0.0}).assign(prov_profile="paper")
+    assert verdict("gap-ordering", accuracy=table)[1] == REPRODUCED
+    mixed = table.assign(prov_profile=lambda t: t["dataset"].map({"cifar10": "quick"}).fillna("paper"))
+    ours, found = verdict("gap-ordering", accuracy=mixed)
+    assert found == NOT_TESTABLE and "different scales (CIFAR-10: quick" in ours
+
+
 def table_iii(gap_of) -> pd.DataFrame:
     """MNIST runs at Table III's accuracies with the gap `gap_of(B, paper's Δ)`, ±0.01 pp over seeds (a gap equal in
     every seed has no spread: one measurement, never reproduced)."""

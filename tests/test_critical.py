@@ -211,9 +211,9 @@ def test_the_critical_chapter_says_what_the_fit_found_or_why_there_is_none():
     assert found.startswith("Over the 3 of our 3 training-set sizes") and "a = 0.35 [" in found
     flat = findings.exponent_fit_text(sizes({}))
     assert flat.startswith("We have no fit of our own") and "none of them has a B*" in flat
-    assert "no B up to the largest measured (256) falls more than 1 point below the peak" in flat
+    assert "no B up to the largest that could be B* (256) falls more than 1 point below the peak" in flat
     assert "censored" in flat and "not testable" in flat and "evidence against" not in flat  # as the report's rule
     one_point = findings.exponent_fit_text(sizes({800: 64}))
     assert "only one of them has a B*, and a line needs two" in one_point and "N = 8,000, 40,000" in one_point
     lone = sizes({}).groupby(["train_size", "batch_size"]).head(1)  # one run a cell (the smoke book): none is B*
-    assert "no B up to the largest measured (—) falls" in findings.exponent_fit_text(lone)
+    assert "no B up to the largest that could be B* (—) falls" in findings.exponent_fit_text(lone)

@@ -60,7 +60,7 @@ def exponent_fit_text(runs: pd.DataFrame, tolerance: float = 1.0) -> str:
         return "No synthetic runs: no B* to fit."
     span = f"N = {number(sizes[0], 'count')}" + (f" to {number(sizes[-1], 'count')}" if len(sizes) > 1 else "")
     largest = number(points["largest_b"].astype(float).max(), "batch")  # "—" where no cell could be B*
-    none = (f"at N = {', '.join(number(n, 'count') for n in without)} no B up to the largest measured "
+    none = (f"at N = {', '.join(number(n, 'count') for n in without)} no B up to the largest that could be B* "
             f"({largest}) falls more than {tolerance:g} point below the peak")
     if ours is not None:
         return (f"Over the {len(with_b)} of our {len(sizes)} training-set sizes ({span}) that have a B*, "
