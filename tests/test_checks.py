@@ -46,18 +46,19 @@ def test_unpaired_runs_are_left_out():
 
 
 def test_the_init_sentence_counts_runs_at_chance_and_names_clear_differences():
-    from batchsize import findings
+    from batchsize import findings_checks
 
     table = runs("init", {"he-uniform": [10.0, 10.0, 10.0], "torch-default": [99.0, 99.1, 99.2]})
     table = pd.concat([table, runs("init", {"he-uniform": [97.0, 97.1, 97.2], "torch-default": [98.0, 98.1, 98.2]},
                                    batch=8)])
-    text = findings.init_check_text(table, compare(table, "init", "he-uniform", "torch-default"), "torch-default")
+    cells = compare(table, "init", "he-uniform", "torch-default")
+    text = findings_checks.init_check_text(table, cells, "torch-default")
     assert text.startswith("Of 6 runs per initialisation, **3** ended at chance under `he-uniform` and **0** under")
     assert "98.70 % on MNIST at B = 128" in text and "the paper profile uses `torch-default`" in text
     assert "excludes zero at: MNIST at B = 8: +1.0 pp" in text  # B = 128 is left out: one side at chance
     assert "kept reading" not in text  # torch-default is the better there
     cells = compare(table, "init", "he-uniform", "torch-default")
-    kept_worse = findings.init_check_text(table, cells, "he-uniform")
+    kept_worse = findings_checks.init_check_text(table, cells, "he-uniform")
     assert "The kept reading, `he-uniform`, is the worse of the two at MNIST at B = 8: it may account" in kept_worse
 
 
@@ -65,24 +66,25 @@ USED = {"mnist": "fp32", "cifar10": "bf16"}
 
 
 def test_the_precision_cells_carry_the_speed_up_and_the_sentence_says_if_bf16_is_validated():
-    from batchsize import findings, summaries
+    from batchsize import findings_checks, summaries
 
     table = runs("precision", {"fp32": [97.0, 98.0, 99.0], "bf16": [97.2, 97.9, 99.1]})
     table = table.assign(median_epoch_time=[2.0] * 3 + [1.0] * 3, prov_device_name="Some CPU")
     cells = summaries.precision_check_cells(table)
     assert cells["bf16 speed-up"].tolist() == [2.0]
-    text = findings.precision_check_text(cells, table, USED)
+    text = findings_checks.precision_check_text(cells, table, USED)
     assert "**1 of 1** cells (validated: **yes**" in text and "**2.00×** as fast" in text  # one cell: one number
     assert "(Some CPU)" in text and "trains MNIST in fp32, CIFAR-10 in bf16:" in text
     slower = summaries.precision_check_cells(table.assign(test_acc=[97.0, 97.1, 97.2, 95.0, 95.1, 95.2]))
-    assert "validated: **no**" in findings.precision_check_text(slower, table, USED)
+    assert "validated: **no**" in findings_checks.precision_check_text(slower, table, USED)
     two = pd.concat([table, table.assign(batch_size=8, median_epoch_time=[2.0] * 3 + [1.6] * 3)])
-    assert "**1.25–2.00×** as fast" in findings.precision_check_text(summaries.precision_check_cells(two), two, USED)
+    cells = summaries.precision_check_cells(two)
+    assert "**1.25–2.00×** as fast" in findings_checks.precision_check_text(cells, two, USED)
     apart = table.assign(prov_device_name=["Intel"] * 3 + ["AMD"] * 3)  # a sweep across sessions and machines
     cells = summaries.precision_check_cells(apart)
     assert cells["bf16 speed-up"].isna().all()
     assert "cannot be told from these runs: each cell's two precisions ran on different CPUs (AMD, Intel)" in \
-        findings.precision_check_text(cells, apart, USED)
+        findings_checks.precision_check_text(cells, apart, USED)
 
 
 def replay_tables(curves: dict[tuple[int, str], list[float]], cpus: dict[str, str]) -> tuple[pd.DataFrame, ...]:
@@ -101,7 +103,7 @@ def replay_tables(curves: dict[tuple[int, str], list[float]], cpus: dict[str, st
 
 def test_a_replay_pairs_with_its_long_run_and_a_fate_that_follows_the_cpu_is_said():
     from batchsize.checks import replay_pairs
-    from batchsize.findings_beyond import replay_text
+    from batchsize.findings_checks import replay_text
 
     curves = {(42, "run"): [22.0, 25.0, 28.0, 30.0, 31.0], (42, "replay"): [22.0, 25.5, 27.0],
               (43, "run"): [10.0, 10.0, 10.0, 10.0, 10.0], (43, "replay"): [21.0, 24.0, 26.0]}
@@ -128,7 +130,7 @@ def test_a_replay_pairs_with_its_long_run_and_a_fate_that_follows_the_cpu_is_sai
 
 def test_a_replay_without_its_long_run_is_said_to_have_nothing_to_compare():
     from batchsize.checks import replay_pairs
-    from batchsize.findings_beyond import replay_text
+    from batchsize.findings_checks import replay_text
 
     replays, long_runs, history = replay_tables({(42, "replay"): [22.0, 25.0, 27.0]}, {"run": "", "replay": "AMD"})
     pairs = replay_pairs(replays, long_runs.reindex(columns=replays.columns), history)

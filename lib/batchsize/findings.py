@@ -290,59 +290,6 @@ def rank_agreement_text(ranks: pd.DataFrame, first: str, second: str, names: tup
     return text + "."
 
 
-def init_check_text(runs: pd.DataFrame, cells: pd.DataFrame, chosen: str) -> str:
-    """In words, from the `init-check` runs and their `checks.compare` cells: how many runs of each initialisation
-    ended at chance, why the paper's Table III rules one reading out (a run at chance cannot score it), which one
-    the paper profile uses (`chosen`), and where both trained, the differences whose interval excludes zero."""
-    collapsed = {v: int((runs[runs["init"] == v]["outcome"] != "trained").sum()) for v in ("he-uniform",
-                                                                                          "torch-default")}
-    table_iii = paper.table("III").set_index("B")["test_acc"]
-    trained = cells[cells["within seed spread"].notna()]  # cells where no run ended at chance
-    clear = trained[(trained["difference CI low"] > 0) | (trained["difference CI high"] < 0)]
-    clear = "; ".join(f"{DATASET_NAMES[d]} at B = {b}: {v:+.1f} pp [{lo:+.1f}, {hi:+.1f}]" for d, b, v, lo, hi in
-                      clear[["dataset", "batch_size", "difference", "difference CI low", "difference CI high"]]
-                      .to_numpy())
-    worse = trained[trained["difference CI high" if chosen == "torch-default" else "difference CI low"]
-                    .mul(1 if chosen == "torch-default" else -1) < 0]
-    cost = (f" The kept reading, `{chosen}`, is the worse of the two at {_listed_cells(worse)}: it may account for "
-            "part of a shortfall of ours against the paper's table there, which this check, at its reduced scale, "
-            "cannot measure at the paper's." if len(worse) else "")
-    clear = (f"Where both trained, the paired difference (torch-default − he-uniform, 95 % interval) excludes zero "
-             f"at: {clear}.{cost}" if clear else "")
-    return (f"Of {len(runs) // 2} runs per initialisation, **{collapsed['he-uniform']}** ended at chance under "
-            f"`he-uniform` and **{collapsed['torch-default']}** under `torch-default`. The paper reports "
-            f"{table_iii[128]:.2f} % on MNIST at B = 128, which a run at chance cannot be, so its networks trained: "
-            f"the paper profile uses `{chosen}`. The collapse under the other reading stays a finding: the paper's "
-            "learning rates leave no margin for a √6 larger initialisation. " + clear)
-
-
-def _listed_cells(cells: pd.DataFrame) -> str:
-    """'CIFAR-10 at B = 32 and MNIST at B = 128': the cells of a check's table, in words."""
-    return " and ".join(f"{DATASET_NAMES[d]} at B = {b}" for d, b in cells[["dataset", "batch_size"]].to_numpy())
-
-
-def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: dict[str, str]) -> str:
-    """In words, from `summaries.precision_check_cells`: in how many cells bf16 is within the seed spread of fp32
-    (validated only if in all), its speed-up on the machine that made the runs, and the precision the paper profile
-    uses for each data set (`used`: data set -> precision)."""
-    within = cells["within seed spread"]
-    validated = bool(within.notna().all() and within.all())
-    low, high = cells["bf16 speed-up"].min(), cells["bf16 speed-up"].max()
-    speedup = f"{low:.2f}×" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}×"
-    cpus = ", ".join(sorted(runs["prov_device_name"].dropna().unique()))
-    timed = cells["bf16 speed-up"].notna()
-    speed = (f"**{speedup}** as fast as fp32 on the machine that made these runs ({cpus})" if timed.all() else
-             f"**{speedup}** as fast as fp32 in the {int(timed.sum())} cells whose two precisions ran on one CPU"
-             if timed.any() else "its speed cannot be told from these runs: each cell's two precisions ran on "
-             f"different CPUs ({cpus})")
-    return (f"bf16 is within the seed spread of fp32 in **{int(within.fillna(False).sum())} of {len(within)}** "
-            f"cells (validated: **{'yes' if validated else 'no'}**; a cell where a run ended at chance cannot "
-            f"validate), and {speed}. The paper profile trains "
-            + ", ".join(f"{DATASET_NAMES.get(d, d)} in {p}" for d, p in used.items())
-            + ": bf16 pays only where the CPU has bf16 arithmetic (AVX512-BF16 or AMX), and only after this check "
-            "passes.")
-
-
 EPSILON_SHARPNESS = ("epsilon_sharpness", "ε-sharpness")  # the measure's column, and its name on the page (panels)
 
 

@@ -16,7 +16,7 @@ from . import (
     captions,
     checks,
     findings,
-    findings_beyond,
+    findings_checks,
     findings_largest_batch,
     instability,
     paper,
@@ -204,7 +204,7 @@ def init_check(runs: pd.DataFrame) -> None:
                  "Per data set and B: mean test accuracy of each initialisation, how many runs ended at chance, and "
                  "the paired difference (torch-default − he-uniform) with its 95 % t interval.", cells,
                  "Initialisation check table", runs=runs)
-    display(Markdown(findings.init_check_text(runs, cells, get_profile("paper").init)))
+    display(Markdown(findings_checks.init_check_text(runs, cells, get_profile("paper").init)))
 
 
 def precision_check(runs: pd.DataFrame) -> None:
@@ -218,7 +218,7 @@ def precision_check(runs: pd.DataFrame) -> None:
                  "(standard deviation), whether the difference is within it, and the measured speed-up of bf16.",
                  cells, "Precision check table", runs=runs)
     paper_precision = {d: get_profile("paper").precision_of(d) for d in IN_PAPER if d not in SYNTHETIC}
-    display(Markdown(findings.precision_check_text(cells, runs, paper_precision)))
+    display(Markdown(findings_checks.precision_check_text(cells, runs, paper_precision)))
 
 
 def replay_check(chapter: book.Chapter) -> None:
@@ -239,7 +239,7 @@ def replay_check(chapter: book.Chapter) -> None:
                      "Per run: the CPU of the long run and of its replay, both after the replay's last epoch (test "
                      "accuracy, at chance or not), the long run's outcome after all its epochs, and the largest "
                      "difference in test accuracy over the epochs both ran.", pairs, "Replay check table", runs=replays)
-    display(Markdown(findings_beyond.replay_text(pairs, planned or len(replays))))
+    display(Markdown(findings_checks.replay_text(pairs, planned or len(replays))))
 
 
 def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> None:

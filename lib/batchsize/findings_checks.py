@@ -1,0 +1,102 @@
+"""The appendix's checks in words: the initialisation and precision checks (`checks.compare`'s paired cells) and the
+replay check (`checks.replay_pairs`), each a sentence computed from its table."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import paper
+from .datasets import DATASET_NAMES
+from .style import counted
+
+
+def init_check_text(runs: pd.DataFrame, cells: pd.DataFrame, chosen: str) -> str:
+    """In words, from the `init-check` runs and their `checks.compare` cells: how many runs of each initialisation
+    ended at chance, why the paper's Table III rules one reading out (a run at chance cannot score it), which one
+    the paper profile uses (`chosen`), and where both trained, the differences whose interval excludes zero."""
+    collapsed = {v: int((runs[runs["init"] == v]["outcome"] != "trained").sum()) for v in ("he-uniform",
+                                                                                          "torch-default")}
+    table_iii = paper.table("III").set_index("B")["test_acc"]
+    trained = cells[cells["within seed spread"].notna()]  # cells where no run ended at chance
+    clear = trained[(trained["difference CI low"] > 0) | (trained["difference CI high"] < 0)]
+    clear = "; ".join(f"{DATASET_NAMES[d]} at B = {b}: {v:+.1f} pp [{lo:+.1f}, {hi:+.1f}]" for d, b, v, lo, hi in
+                      clear[["dataset", "batch_size", "difference", "difference CI low", "difference CI high"]]
+                      .to_numpy())
+    worse = trained[trained["difference CI high" if chosen == "torch-default" else "difference CI low"]
+                    .mul(1 if chosen == "torch-default" else -1) < 0]
+    cost = (f" The kept reading, `{chosen}`, is the worse of the two at {_listed_cells(worse)}: it may account for "
+            "part of a shortfall of ours against the paper's table there, which this check, at its reduced scale, "
+            "cannot measure at the paper's." if len(worse) else "")
+    clear = (f"Where both trained, the paired difference (torch-default − he-uniform, 95 % interval) excludes zero "
+             f"at: {clear}.{cost}" if clear else "")
+    return (f"Of {len(runs) // 2} runs per initialisation, **{collapsed['he-uniform']}** ended at chance under "
+            f"`he-uniform` and **{collapsed['torch-default']}** under `torch-default`. The paper reports "
+            f"{table_iii[128]:.2f} % on MNIST at B = 128, which a run at chance cannot be, so its networks trained: "
+            f"the paper profile uses `{chosen}`. The collapse under the other reading stays a finding: the paper's "
+            "learning rates leave no margin for a √6 larger initialisation. " + clear)
+
+
+def _listed_cells(cells: pd.DataFrame) -> str:
+    """'CIFAR-10 at B = 32 and MNIST at B = 128': the cells of a check's table, in words."""
+    return " and ".join(f"{DATASET_NAMES[d]} at B = {b}" for d, b in cells[["dataset", "batch_size"]].to_numpy())
+
+
+def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: dict[str, str]) -> str:
+    """In words, from `summaries.precision_check_cells`: in how many cells bf16 is within the seed spread of fp32
+    (validated only if in all), its speed-up on the machine that made the runs, and the precision the paper profile
+    uses for each data set (`used`: data set -> precision)."""
+    within = cells["within seed spread"]
+    validated = bool(within.notna().all() and within.all())
+    low, high = cells["bf16 speed-up"].min(), cells["bf16 speed-up"].max()
+    speedup = f"{low:.2f}×" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}×"
+    cpus = ", ".join(sorted(runs["prov_device_name"].dropna().unique()))
+    timed = cells["bf16 speed-up"].notna()
+    speed = (f"**{speedup}** as fast as fp32 on the machine that made these runs ({cpus})" if timed.all() else
+             f"**{speedup}** as fast as fp32 in the {int(timed.sum())} cells whose two precisions ran on one CPU"
+             if timed.any() else "its speed cannot be told from these runs: each cell's two precisions ran on "
+             f"different CPUs ({cpus})")
+    return (f"bf16 is within the seed spread of fp32 in **{int(within.fillna(False).sum())} of {len(within)}** "
+            f"cells (validated: **{'yes' if validated else 'no'}**; a cell where a run ended at chance cannot "
+            f"validate), and {speed}. The paper profile trains "
+            + ", ".join(f"{DATASET_NAMES.get(d, d)} in {p}" for d, p in used.items())
+            + ": bf16 pays only where the CPU has bf16 arithmetic (AVX512-BF16 or AMX), and only after this check "
+            "passes.")
+
+
+def replay_text(pairs: pd.DataFrame, planned: int) -> str:
+    """In words, from `checks.replay_pairs` (of `planned` replays): whether a replay on a CPU of its run's name
+    followed it exactly (the check that a replay is its run's first epochs), and which runs changed fate, at chance
+    or not after the same epochs, on another CPU. A fate that follows the CPU makes the rate of runs at chance a
+    property of the machine as well as of the configuration."""
+    if pairs.empty:
+        return (f"No replay has its longer run stored beside it at this scale ({planned} planned), so there is "
+                "nothing to compare yet.")
+    k = int(pairs["epochs"].max())
+    alike = pairs[pairs["run CPU"] == pairs["replay CPU"]]
+    other = pairs[pairs["run CPU"] != pairs["replay CPU"]]
+    words = [f"{len(pairs)} of {planned} replays have their run beside them, compared over the first "
+             f"{counted(k, 'epoch')}."]
+    if len(alike):
+        exact = int(alike["largest difference"].eq(0).sum())
+        words.append(f"On a CPU of the same name as their run's, {exact} of {len(alike)} followed it exactly"
+                     + (f"; the largest difference in test accuracy was {alike['largest difference'].max():.2f} pp"
+                        if exact < len(alike) else "") + ".")
+    if not len(other):
+        return " ".join(words) + " None ran on another CPU than its run: run this section on another CPU to test it."
+    flipped = other[~other["same fate"]]
+
+    def state(at_chance: bool) -> str:
+        return "at chance" if at_chance else "training"
+
+    each = [f"B = {r['batch_size']} seed {r['seed']}: {state(r['run at chance'])} on {r['run CPU']} "
+            f"({r['run test_acc']:.2f} %), {state(r['replay at chance'])} on {r['replay CPU']} "
+            f"({r['replay test_acc']:.2f} %)" for r in flipped.to_dict("records")]
+    words.append(f"Of the {len(other)} replayed on another CPU, **{len(flipped)} changed fate** after "
+                 f"{counted(k, 'epoch')}" + (f": {'; '.join(each)}." if each else "."))
+    if len(flipped):
+        words.append("The same configuration and seed end at chance on one CPU and train on another: at this B, "
+                     "rounding decides which runs collapse, so a count of runs at chance is the machine's as well as "
+                     "the configuration's.")
+    elif other["run at chance"].any():
+        words.append("The runs at chance collapse on the other CPU too: the machine does not explain them.")
+    return " ".join(words)
