@@ -4,6 +4,8 @@ A check pairs the runs that differ only in `field` and asks two questions per da
 many runs of each value ended at chance (`run.run_outcome`), and is the paired difference in test accuracy
 within the spread that the seeds themselves produce? The second question is only meaningful when both values
 trained, so a cell where either collapsed says so instead of averaging chance-level runs into a difference.
+The precision check adds each precision's epoch time (bf16 is worth having only if also faster). The replay
+check pairs a short run with the long run it cuts short, trained on another CPU (`replay_pairs`).
 """
 
 from __future__ import annotations
@@ -47,6 +49,21 @@ def compare(runs: pd.DataFrame, field: str, reference: str, candidate: str) -> p
                      "difference CI high": diff.mean() + half, "seed spread (SD)": spread,
                      "within seed spread": (bool(abs(diff.mean()) <= spread) if trained and n > 1 else None)})
     return pd.DataFrame(rows)
+
+
+def precision_check_cells(runs: pd.DataFrame) -> pd.DataFrame:
+    """The `precision-check` runs' `checks.compare` cells (bf16 against fp32) with each precision's median epoch time
+    and the speed-up of bf16: bf16 is worth having only if it is both within the seed spread and faster."""
+    cells = compare(runs, "precision", "fp32", "bf16")
+    speed = runs.pivot_table(index=["dataset", "batch_size"], columns="precision",
+                             values="median_epoch_time").reset_index()
+    cells = cells.merge(speed.rename(columns={"fp32": "fp32 epoch s", "bf16": "bf16 epoch s"}),
+                        on=["dataset", "batch_size"])
+    # epoch times compare only on one CPU: a sweep that spans sessions may run the two precisions on two machines
+    one_cpu = runs.groupby(["dataset", "batch_size"])["prov_device_name"].nunique().eq(1).rename("one CPU")
+    cells = cells.merge(one_cpu.reset_index(), on=["dataset", "batch_size"])
+    cells["bf16 speed-up"] = (cells["fp32 epoch s"] / cells["bf16 epoch s"]).where(cells["one CPU"])
+    return cells
 
 
 def replay_pairs(replays: pd.DataFrame, runs: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:

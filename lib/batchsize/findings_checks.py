@@ -42,7 +42,7 @@ def _listed_cells(cells: pd.DataFrame) -> str:
 
 
 def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: dict[str, str]) -> str:
-    """In words, from `summaries.precision_check_cells`: in how many cells bf16 is within the seed spread of fp32
+    """In words, from `checks.precision_check_cells`: in how many cells bf16 is within the seed spread of fp32
     (validated only if in all), its speed-up on the machine that made the runs, and the precision the paper profile
     uses for each data set (`used`: data set -> precision)."""
     within = cells["within seed spread"]

@@ -209,7 +209,7 @@ def init_check(runs: pd.DataFrame) -> None:
 
 def precision_check(runs: pd.DataFrame) -> None:
     """fp32 against bf16 mixed precision on the same seeds: every run, the paired differences, in words."""
-    cells = summaries.precision_check_cells(runs)
+    cells = checks.precision_check_cells(runs)
     book.publish(plots.seeds_by_dataset(runs, "precision"),
                  "Test accuracy of every run in fp32 and in bf16 mixed precision (same seeds); dashed: chance.",
                  cells, "Precision check", runs=runs)

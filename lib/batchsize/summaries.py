@@ -339,23 +339,6 @@ def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: 
         "ratio CI low", "ratio CI high", "agreement"]))
 
 
-def precision_check_cells(runs: pd.DataFrame) -> pd.DataFrame:
-    """The `precision-check` runs' `checks.compare` cells (bf16 against fp32) with each precision's median epoch time
-    and the speed-up of bf16: bf16 is worth having only if it is both within the seed spread and faster."""
-    from .checks import compare
-
-    cells = compare(runs, "precision", "fp32", "bf16")
-    speed = runs.pivot_table(index=["dataset", "batch_size"], columns="precision",
-                             values="median_epoch_time").reset_index()
-    cells = cells.merge(speed.rename(columns={"fp32": "fp32 epoch s", "bf16": "bf16 epoch s"}),
-                        on=["dataset", "batch_size"])
-    # epoch times compare only on one CPU: a sweep that spans sessions may run the two precisions on two machines
-    one_cpu = runs.groupby(["dataset", "batch_size"])["prov_device_name"].nunique().eq(1).rename("one CPU")
-    cells = cells.merge(one_cpu.reset_index(), on=["dataset", "batch_size"])
-    cells["bf16 speed-up"] = (cells["fp32 epoch s"] / cells["bf16 epoch s"]).where(cells["one CPU"])
-    return cells
-
-
 def protocol_table(runs: pd.DataFrame, gap_threshold: float | None = None) -> pd.DataFrame:
     """Algorithm 2 applied to each data set of `runs` (N: its training examples; η₀ and B₀ from its runs, Table II)
     beside what we measured, one row per candidate B of lines 2–6 (`protocol.recommendations`: the algorithm sets
