@@ -113,7 +113,7 @@ def test_a_replay_pairs_with_its_long_run_and_a_fate_that_follows_the_cpu_is_sai
     assert pairs["largest difference"].tolist() == pytest.approx([1.0, 16.0])
     assert pairs["same fate"].tolist() == [True, False] and pairs["run outcome"].tolist() == ["trained", "collapsed"]
     text = replay_text(pairs, 6)
-    assert text.startswith("2 of 6 replays have their run beside them, compared over the first 3 epochs.")
+    assert text.startswith("2 of the 6 replays are stored beside their runs, compared over the first 3 epochs.")
     assert "**1 changed fate**" in text and "B = 1024 seed 43: at chance on Intel Xeon (10.00 %), training on" in text
     assert "rounding decides which runs collapse" in text
 

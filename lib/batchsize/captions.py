@@ -13,7 +13,7 @@ import pandas as pd
 
 from .datasets import DATASET_NAMES, DATASET_SPECS, registry_position
 from .store import REPO_ROOT
-from .style import counted
+from .style import counted, cpu_name
 
 SCALES = {"paper": "paper scale", "quick": "reduced scale", "smoke": "smoke-test scale"}  # a profile in reader words
 
@@ -61,12 +61,6 @@ def shown_path(path: str | os.PathLike) -> str:
     return str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else f"…/{path.name}"
 
 
-def _cpu_name(name: str) -> str:
-    """A device's name as a reader knows it: 'Intel Xeon', not 'Intel(R) Xeon(R) Processor @ 2.80GHz' beside
-    'Intel(R) Xeon(R) Processor' (one kind of CPU, named twice)."""
-    return re.sub(r"\s+", " ", re.sub(r"\((R|TM)\)|\s*@.*$|\bProcessor\b|\bCPU\b", "", name)).strip() or name
-
-
 def provenance(table: pd.DataFrame) -> str:
     """At which scale the runs behind a figure or table are (`scale_text`), their seeds, device and commit."""
     def values(column: str) -> str:
@@ -81,7 +75,7 @@ def provenance(table: pd.DataFrame) -> str:
     band = ("an interval shown is the 95 % t interval over seeds unless the caption names another" if len(seeds) > 1
             else "one seed: no interval")
     pairs = zip(table["prov_device"], table["prov_device_name"], strict=True)
-    devices = ", ".join(sorted({f"{d} ({_cpu_name(n)})" for d, n in pairs}))
+    devices = ", ".join(sorted({f"{d} ({cpu_name(n)})" for d, n in pairs}))
     text = (f"Runs at {where} · seeds {', '.join(map(str, seeds))} ({band}) · device: {devices} · commit "
             f"{values('prov_commit')}.")
     if "cifar10" in set(table["dataset"]):

@@ -16,6 +16,7 @@ from scipy import stats
 
 from .config import RunConfig
 from .run import run_outcome
+from .style import cpu_name
 
 CELL = ["dataset", "batch_size"]
 
@@ -83,7 +84,8 @@ def replay_pairs(replays: pd.DataFrame, runs: pd.DataFrame, history: pd.DataFram
                   for side, acc in (("replay", ours), ("run", theirs))}
         rows.append({"dataset": pair["dataset"], "batch_size": pair["batch_size"], "seed": pair["seed"], "epochs": k,
                      "run key": pair["key run"], "replay key": pair["key replay"],
-                     "run CPU": pair["prov_device_name run"], "replay CPU": pair["prov_device_name replay"],
+                     "run CPU": cpu_name(pair["prov_device_name run"]),
+                     "replay CPU": cpu_name(pair["prov_device_name replay"]),
                      "run test_acc": theirs[k], "replay test_acc": ours[k], "run at chance": chance["run"],
                      "replay at chance": chance["replay"], "run outcome": pair["outcome run"],
                      "largest difference": float((ours - theirs).abs().max()),

@@ -74,7 +74,7 @@ def replay_text(pairs: pd.DataFrame, planned: int) -> str:
     k = int(pairs["epochs"].max())
     alike = pairs[pairs["run CPU"] == pairs["replay CPU"]]
     other = pairs[pairs["run CPU"] != pairs["replay CPU"]]
-    words = [f"{len(pairs)} of {planned} replays have their run beside them, compared over the first "
+    words = [f"{len(pairs)} of the {planned} replays are stored beside their runs, compared over the first "
              f"{counted(k, 'epoch')}."]
     if len(alike):
         exact = int(alike["largest difference"].eq(0).sum())
@@ -91,7 +91,7 @@ def replay_text(pairs: pd.DataFrame, planned: int) -> str:
     each = [f"B = {r['batch_size']} seed {r['seed']}: {state(r['run at chance'])} on {r['run CPU']} "
             f"({r['run test_acc']:.2f} %), {state(r['replay at chance'])} on {r['replay CPU']} "
             f"({r['replay test_acc']:.2f} %)" for r in flipped.to_dict("records")]
-    words.append(f"Of the {len(other)} replayed on another CPU, **{len(flipped)} changed fate** after "
+    words.append(f"Of those replayed on another CPU ({len(other)}), **{len(flipped)} changed fate** after "
                  f"{counted(k, 'epoch')}" + (f": {'; '.join(each)}." if each else "."))
     if len(flipped):
         words.append("The same configuration and seed end at chance on one CPU and train on another: at this B, "

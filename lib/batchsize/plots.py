@@ -377,19 +377,19 @@ def replays(pairs: pd.DataFrame, history: pd.DataFrame) -> plt.Figure:
     its replay (dashed, one colour per seed), each labelled with the CPU that trained it, and chance dashed grey:
     two lines that part show where the two CPUs' arithmetic parted the run."""
     sizes = sorted(pairs["batch_size"].unique())
-    fig, axes = grid(len(sizes), width=5.2, height=4)
+    colour = {seed: f"C{i}" for i, seed in enumerate(sorted(pairs["seed"].unique()))}  # one per seed, every panel
+    fig, axes = grid(len(sizes), width=4.6, height=3.8)
     for ax, b in zip(axes, sizes, strict=True):
         part = pairs[pairs["batch_size"] == b]
-        for i, pair in enumerate(part.to_dict("records")):
+        for pair in part.to_dict("records"):
             for side, style in (("run", "-o"), ("replay", "--x")):
                 curve = history[(history["key"] == pair[f"{side} key"]) & (history["epoch"] <= pair["epochs"])]
                 curve = curve.sort_values("epoch")
-                ax.plot(curve["epoch"], curve["test_acc"], style, color=f"C{i}",
+                ax.plot(curve["epoch"], curve["test_acc"], style, color=colour[pair["seed"]],
                         label=f"seed {pair['seed']}, {side} ({pair[f'{side} CPU']})")
         chance = 100 / DATASET_SPECS[part["dataset"].iloc[0]].classes
         ax.axhline(chance, color="0.4", linestyle="--", linewidth=1, label="chance")
         ax.set(title=f"B = {b}", xlabel=LABELS["epoch"], ylabel=LABELS["test_acc"])
         ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
-        outside_legend(ax)
-    fig.tight_layout()
+    figure_legend(fig, axes)
     return fig
