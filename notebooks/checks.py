@@ -66,7 +66,8 @@ pages_training.precision_check(precision.table("precision-check"))
 # Each replay is its long run's configuration and seed, cut to its first epochs: the learning rate is constant
 # after warm-up, and the batch order and augmentation come from the run's own generator, so on a CPU that rounds
 # alike the replay must follow its run exactly. A replay that ends at chance where its run trained, or the
-# reverse, says that the CPU's arithmetic decides the collapse.
+# reverse, says that the CPU's arithmetic decides the collapse. The same replays in fp32, on one CPU beside their
+# bf16 twins, ask the same of the precision.
 
 # %% tags=["remove-cell"]
 replay = book.Chapter(["replay-check", "cifar10"], profile, device, seeds, data_dir, store)

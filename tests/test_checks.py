@@ -135,3 +135,26 @@ def test_a_replay_without_its_long_run_is_said_to_have_nothing_to_compare():
     replays, long_runs, history = replay_tables({(42, "replay"): [22.0, 25.0, 27.0]}, {"run": "", "replay": "AMD"})
     pairs = replay_pairs(replays, long_runs.reindex(columns=replays.columns), history)
     assert pairs.empty and replay_text(pairs, 3).startswith("No replay has its longer run stored beside it")
+
+
+def test_replays_in_two_precisions_pair_on_one_cpu_and_a_fate_that_follows_the_precision_is_said():
+    from batchsize.checks import precision_pairs
+    from batchsize.findings_checks import replay_precision_text
+
+    def replays(fp32: list[float], cpu: str = "AMD EPYC") -> pd.DataFrame:
+        rows = [{**make_config("cifar10", 1024, seed=seed, epochs=3, precision=p).to_dict(), "test_acc": acc,
+                 "outcome": "collapsed" if acc < 15 else "trained",
+                 "prov_device_name": "AMD EPYC" if p == "bf16" else cpu}
+                for p, accuracies in (("bf16", [10.0, 25.0]), ("fp32", fp32))
+                for seed, acc in zip((42, 43), accuracies, strict=True)]
+        return pd.DataFrame(rows)
+
+    pairs = precision_pairs(replays([24.0, 26.0]))
+    assert pairs["seed"].tolist() == [42, 43] and pairs["same fate"].tolist() == [False, True]
+    text = replay_precision_text(pairs)
+    assert "(AMD EPYC; 2 pairs), **1 changed fate** with the precision: B = 1024 seed 42: at chance in bf16" in text
+    assert "bf16's rounding is one cause" in text
+    alike = replay_precision_text(precision_pairs(replays([10.0, 26.0])))
+    assert "**0 changed fate**" in alike and "bf16 does not explain them" in alike
+    assert replay_precision_text(precision_pairs(replays([24.0, 26.0], cpu="Intel Xeon"))).startswith(
+        "No replay is stored in both bf16 and fp32 on one CPU yet")  # two CPUs do not isolate the precision

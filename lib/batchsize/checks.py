@@ -91,3 +91,20 @@ def replay_pairs(replays: pd.DataFrame, runs: pd.DataFrame, history: pd.DataFram
                      "largest difference": float((ours - theirs).abs().max()),
                      "same fate": chance["run"] == chance["replay"]})
     return pd.DataFrame(rows)
+
+
+def precision_pairs(replays: pd.DataFrame, reference: str = "bf16", candidate: str = "fp32") -> pd.DataFrame:
+    """One row per pair of replays that differ only in precision: each side's CPU, test accuracy and whether it is at
+    chance after the replay's epochs. On one CPU the pair isolates the precision: a fate that differs with it says
+    that `reference`'s rounding decides the collapse."""
+    others = [c for c in RunConfig.__dataclass_fields__ if c != "precision"]
+    sides = [replays[replays["precision"] == v] for v in (reference, candidate)]
+    pairs = sides[0].merge(sides[1], on=others, suffixes=(f" {reference}", f" {candidate}"))
+    rows = []
+    for pair in pairs.to_dict("records"):
+        side = {v: {"CPU": cpu_name(pair[f"prov_device_name {v}"]), "test_acc": pair[f"test_acc {v}"],
+                    "at chance": pair[f"outcome {v}"] != "trained"} for v in (reference, candidate)}
+        rows.append({"dataset": pair["dataset"], "batch_size": pair["batch_size"], "seed": pair["seed"],
+                     "epochs": pair["epochs"], **{f"{v} {k}": x for v, d in side.items() for k, x in d.items()},
+                     "same fate": side[reference]["at chance"] == side[candidate]["at chance"]})
+    return pd.DataFrame(rows)

@@ -84,12 +84,8 @@ def replay_text(pairs: pd.DataFrame, planned: int) -> str:
     if not len(other):
         return " ".join(words) + " None ran on another CPU than its run: run this section on another CPU to test it."
     flipped = other[~other["same fate"]]
-
-    def state(at_chance: bool) -> str:
-        return "at chance" if at_chance else "training"
-
-    each = [f"B = {r['batch_size']} seed {r['seed']}: {state(r['run at chance'])} on {r['run CPU']} "
-            f"({r['run test_acc']:.2f} %), {state(r['replay at chance'])} on {r['replay CPU']} "
+    each = [f"B = {r['batch_size']} seed {r['seed']}: {_state(r['run at chance'])} on {r['run CPU']} "
+            f"({r['run test_acc']:.2f} %), {_state(r['replay at chance'])} on {r['replay CPU']} "
             f"({r['replay test_acc']:.2f} %)" for r in flipped.to_dict("records")]
     words.append(f"Of those replayed on another CPU ({len(other)}), **{len(flipped)} changed fate** after "
                  f"{counted(k, 'epoch')}" + (f": {'; '.join(each)}." if each else "."))
@@ -100,3 +96,29 @@ def replay_text(pairs: pd.DataFrame, planned: int) -> str:
     elif other["run at chance"].any():
         words.append("The runs at chance collapse on the other CPU too: the machine does not explain them.")
     return " ".join(words)
+
+
+def _state(at_chance: bool) -> str:
+    return "at chance" if at_chance else "training"
+
+
+def replay_precision_text(pairs: pd.DataFrame, reference: str = "bf16", candidate: str = "fp32") -> str:
+    """In words, from `checks.precision_pairs`: of the replays trained in both precisions on one CPU, which changed
+    fate with the precision; a replay at chance in `reference` that collapses in `candidate` too is not
+    `reference`'s doing. Pairs across two CPUs are left out (they do not isolate the precision)."""
+    one_cpu = pairs[pairs[f"{reference} CPU"] == pairs[f"{candidate} CPU"]] if len(pairs) else pairs
+    if one_cpu.empty:
+        return f"No replay is stored in both {reference} and {candidate} on one CPU yet."
+    flipped = one_cpu[~one_cpu["same fate"]]
+    each = [f"B = {r['batch_size']} seed {r['seed']}: {_state(r[f'{reference} at chance'])} in {reference} "
+            f"({r[f'{reference} test_acc']:.2f} %), {_state(r[f'{candidate} at chance'])} in {candidate} "
+            f"({r[f'{candidate} test_acc']:.2f} %)" for r in flipped.to_dict("records")]
+    cpus = ", ".join(sorted(set(one_cpu[f"{reference} CPU"])))
+    words = (f"Replayed in both {reference} and {candidate} on one CPU ({cpus}; {len(one_cpu)} pairs), "
+             f"**{len(flipped)} changed fate** with the precision" + (f": {'; '.join(each)}." if each else "."))
+    if len(flipped):
+        return words + f" The precision decides which of these runs collapse: {reference}'s rounding is one cause."
+    if one_cpu[f"{reference} at chance"].any():
+        return words + (f" The replays at chance in {reference} collapse in {candidate} too: {reference} does not "
+                        "explain them.")
+    return words + " None ended at chance in either precision."

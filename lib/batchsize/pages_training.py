@@ -226,7 +226,9 @@ def replay_check(chapter: book.Chapter) -> None:
     the paper's scale has long runs to replay (a reduced-scale replay is its run), so the paper replays stored so
     far are shown while the section renders another profile."""
     replays = chapter.paper_so_far("replay-check")
-    planned = len(section_configs("paper", "replay-check")) if len(replays) else None
+    long_runs = get_profile("paper").precision_of("cifar10")  # a replay in it pairs with its long run; fp32's do not
+    planned = (sum(c.precision == long_runs for c in section_configs("paper", "replay-check")) if len(replays)
+               else None)
     replays = replays if len(replays) else chapter.table("replay-check")
     runs = chapter.table("cifar10")
     history = chapter.history(pd.concat([replays, runs]))
@@ -240,6 +242,13 @@ def replay_check(chapter: book.Chapter) -> None:
                      "accuracy, at chance or not), the long run's outcome after all its epochs, and the largest "
                      "difference in test accuracy over the epochs both ran.", pairs, "Replay check table", runs=replays)
     display(Markdown(findings_checks.replay_text(pairs, planned or len(replays))))
+    if replays["precision"].nunique() > 1:  # the paper profile's bf16 replays, again in fp32
+        precision = checks.precision_pairs(replays)
+        if len(precision):
+            book.publish(book.styled(precision), "Per replay: the same replay in bf16 and in fp32, the CPU of each, "
+                         "its test accuracy after the replay's epochs and whether it is at chance.", precision,
+                         "Replay check in two precisions", runs=replays)
+        display(Markdown(findings_checks.replay_precision_text(precision)))
 
 
 def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> None:

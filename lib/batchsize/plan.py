@@ -182,11 +182,16 @@ def _replay_check(profile: Profile) -> Callable[[int], list[RunConfig]]:
     the profile's precision on whichever CPU runs this section. Every CIFAR-10 paper run at chance was trained on
     an Intel Xeon: a seed whose fate differs between two CPUs says the collapse hangs on their bf16 arithmetic,
     not on the configuration alone. The LR is constant after warm-up and the batch order and augmentation come
-    from the run's own generator, so a short run's epochs are its long run's first ones (the check shows it)."""
-    def replay(b: int, seed: int) -> RunConfig:
+    from the run's own generator, so a short run's epochs are its long run's first ones (the check shows it).
+    Then the same replays in fp32 (appended, so the first keep their keys), which on one CPU isolate the
+    precision."""
+    precisions = dict.fromkeys((profile.precision_of("cifar10"), "fp32"))  # the long runs' first
+
+    def replay(b: int, seed: int, precision: str) -> RunConfig:
         # three epochs: the paper runs at chance sat at ln 10's loss from epoch 2; one that recovered, by epoch 3
-        return profile.config("cifar10", b, seed, epochs=min(3, profile.config("cifar10", b, seed).epochs))
-    return lambda seed: [replay(b, seed) for b in profile.cifar_ablation_batch_sizes[-2:]]
+        return profile.config("cifar10", b, seed, epochs=min(3, profile.config("cifar10", b, seed).epochs),
+                              precision=precision)
+    return lambda seed: [replay(b, seed, p) for p in precisions for b in profile.cifar_ablation_batch_sizes[-2:]]
 
 
 def _weights(profile: Profile) -> Callable[[int], list[RunConfig]]:
