@@ -52,6 +52,10 @@ pages_training.table_v(chapter.table("lr-scaling"), chapter.profile)
 
 # %% [markdown]
 # ## CIFAR-10 at large B: batch size, or the learning-rate rule?
+#
+# Each rule's runs at the paper's scale, against B = 32's. Whether a run ends at chance may also hang on the CPU
+# and the precision that trained it: the [appendix](checks.py) replays the first epochs of the linear rule's runs
+# at the two largest B on another CPU, and in fp32, to ask.
 
 # %% tags=["hide-input"]
 pages_training.cifar_lr_so_far(chapter)
