@@ -16,7 +16,7 @@ from scipy import stats
 
 from .config import RunConfig
 from .run import run_outcome
-from .style import cpu_name
+from .style import counted, cpu_name
 
 CELL = ["dataset", "batch_size"]
 
@@ -84,8 +84,7 @@ def replay_pairs(replays: pd.DataFrame, runs: pd.DataFrame, history: pd.DataFram
                   for side, acc in (("replay", ours), ("run", theirs))}
         rows.append({"dataset": pair["dataset"], "batch_size": pair["batch_size"], "seed": pair["seed"], "epochs": k,
                      "run key": pair["key run"], "replay key": pair["key replay"],
-                     "run CPU": cpu_name(pair["prov_device_name run"]),
-                     "replay CPU": cpu_name(pair["prov_device_name replay"]),
+                     "run CPU": _arithmetic(pair, " run"), "replay CPU": _arithmetic(pair, " replay"),
                      "run test_acc": theirs[k], "replay test_acc": ours[k], "run at chance": chance["run"],
                      "replay at chance": chance["replay"], "run outcome": pair["outcome run"],
                      "largest difference": float((ours - theirs).abs().max()),
@@ -102,9 +101,17 @@ def precision_pairs(replays: pd.DataFrame, reference: str = "bf16", candidate: s
     pairs = sides[0].merge(sides[1], on=others, suffixes=(f" {reference}", f" {candidate}"))
     rows = []
     for pair in pairs.to_dict("records"):
-        side = {v: {"CPU": cpu_name(pair[f"prov_device_name {v}"]), "test_acc": pair[f"test_acc {v}"],
+        side = {v: {"CPU": _arithmetic(pair, f" {v}"), "test_acc": pair[f"test_acc {v}"],
                     "at chance": pair[f"outcome {v}"] != "trained"} for v in (reference, candidate)}
         rows.append({"dataset": pair["dataset"], "batch_size": pair["batch_size"], "seed": pair["seed"],
                      "epochs": pair["epochs"], **{f"{v} {k}": x for v, d in side.items() for k, x in d.items()},
                      "same fate": side[reference]["at chance"] == side[candidate]["at chance"]})
     return pd.DataFrame(rows)
+
+
+def _arithmetic(pair: dict, suffix: str) -> str:
+    """'AMD EPYC, 1 thread': what decides a run's rounding, from its provenance (the threads split the sums of a
+    step differently, so a CPU alone does not say a replay must follow its run bit for bit)."""
+    threads = pair.get(f"prov_threads{suffix}")
+    return cpu_name(pair[f"prov_device_name{suffix}"]) + ("" if pd.isna(threads) else
+                                                          f", {counted(int(threads), 'thread')}")

@@ -78,17 +78,19 @@ def replay_text(pairs: pd.DataFrame, planned: int) -> str:
              f"{counted(k, 'epoch')}."]
     if len(alike):
         exact = int(alike["largest difference"].eq(0).sum())
-        words.append(f"On a CPU of the same name as their run's, {exact} of {len(alike)} followed it exactly"
+        words.append(f"On a CPU of the same name as their run's, with as many threads, {exact} of {len(alike)} "
+                     "followed it exactly"
                      + (f"; the largest difference in test accuracy was {alike['largest difference'].max():.2f} pp"
                         if exact < len(alike) else "") + ".")
     if not len(other):
-        return " ".join(words) + " None ran on another CPU than its run: run this section on another CPU to test it."
+        return " ".join(words) + (" None ran on another CPU or thread count than its run: run this section on "
+                                  "another CPU to test it.")
     flipped = other[~other["same fate"]]
     each = [f"B = {r['batch_size']} seed {r['seed']}: {_state(r['run at chance'])} on {r['run CPU']} "
             f"({r['run test_acc']:.2f} %), {_state(r['replay at chance'])} on {r['replay CPU']} "
             f"({r['replay test_acc']:.2f} %)" for r in flipped.to_dict("records")]
-    words.append(f"Of those replayed on another CPU ({len(other)}), **{len(flipped)} changed fate** after "
-                 f"{counted(k, 'epoch')}" + (f": {'; '.join(each)}." if each else "."))
+    words.append(f"Of those replayed on another CPU or thread count ({len(other)}), **{len(flipped)} changed fate** "
+                 f"after {counted(k, 'epoch')}" + (f": {'; '.join(each)}." if each else "."))
     if len(flipped):
         words.append("The same configuration and seed end at chance on one CPU and train on another: at this B, "
                      "rounding decides which runs collapse, so a count of runs at chance is the machine's as well as "
