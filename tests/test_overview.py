@@ -176,6 +176,8 @@ def test_the_questions_beyond_the_paper_link_to_their_sections_and_carry_no_verd
     assert '<a href="../notebooks/lr_scaling.html#cifar-10-at-large-b-batch-size-or-the-learning-rate-rule">' in shown
     assert "CIFAR-10: 2 of 3 runs at chance" in shown and "bs-verdict" not in shown and "not graded" in shown
     assert overview.beyond([]) == ""
+    bold = overview.beyond([(*questions[0][:1], "**1 changed fate** on `AMD`", *questions[0][2:])])
+    assert "<b>1 changed fate</b> on <code>AMD</code>" in bold and "*" not in bold  # Markdown's marks as HTML
 
 
 def test_a_rules_text_in_a_readers_words():

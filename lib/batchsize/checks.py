@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from .config import RunConfig
+from .plan import get_profile, section_configs
 from .run import run_outcome
 from .style import counted, cpu_name
 
@@ -65,6 +66,13 @@ def precision_check_cells(runs: pd.DataFrame) -> pd.DataFrame:
     cells = cells.merge(one_cpu.reset_index(), on=["dataset", "batch_size"])
     cells["bf16 speed-up"] = (cells["fp32 epoch s"] / cells["bf16 epoch s"]).where(cells["one CPU"])
     return cells
+
+
+def replays_with_runs(profile: str = "paper") -> int:
+    """How many of a profile's replay-check runs are in its CIFAR-10 runs' precision: those that can pair with a
+    long run (`replay_pairs`; its fp32 replays pair with their twins, `precision_pairs`)."""
+    precision = get_profile(profile).precision_of("cifar10")
+    return sum(c.precision == precision for c in section_configs(profile, "replay-check"))
 
 
 def replay_pairs(replays: pd.DataFrame, runs: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:

@@ -241,8 +241,10 @@ _CHAPTERS = {"accuracy": "Test accuracy against batch size", "gap": "The general
 
 
 def _code(text: str) -> str:
-    """Plain text as HTML, a `code` span as <code> (no backtick reaches the page)."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(str(text), quote=False))
+    """Plain text as HTML, a `code` span as <code> and a **bold** one as <b> (no backtick or asterisk pair reaches
+    the page)."""
+    text = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(str(text), quote=False))
+    return re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", text)
 
 
 def verdict_table(verdicts: pd.DataFrame, base: str = "") -> HTML:

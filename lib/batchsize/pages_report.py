@@ -8,10 +8,11 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from . import book, captions, changes, findings_beyond, overview, paper, report, summaries
+from . import book, captions, changes, checks, findings_beyond, findings_checks, overview, paper, report, summaries
 from .datasets import ACCURACY_SECTIONS, DATASET_NAMES, PAPER_SECTIONS
 from .plan import SECTIONS, section_configs
 from .report_inputs import LARGEST_BATCH
+from .store import default_store, load_history
 from .sweep import paper_counts
 
 
@@ -44,7 +45,20 @@ def beyond_paper() -> list[overview.Question]:
              "as CIFAR-10 does?", HARDER, "accuracy", "Is it the data?")):
         (held, planned), = paper_counts(section).values()
         questions.append((question, findings_beyond.runs_so_far(section, held, planned), chapter, heading))
+    questions.append(("Does the CPU, or bf16, decide which CIFAR-10 runs collapse at large B?", _replay_brief(cifar),
+                      "checks", "Does the CPU decide which runs collapse?"))
     return questions
+
+
+def _replay_brief(cifar: pd.DataFrame) -> str:
+    """The replay check at the paper's scale as stored so far (`findings_checks`): the CPU, then the precision."""
+    replays = book.Chapter.paper_stored("replay-check")
+    (held, planned), = paper_counts("replay-check").values()
+    if replays.empty:
+        return findings_beyond.runs_so_far("replay-check", held, planned)
+    history = load_history(default_store("paper"), key=[*replays["key"], *cifar["key"]])
+    return (findings_checks.replay_text(checks.replay_pairs(replays, cifar, history), checks.replays_with_runs())
+            + " " + findings_checks.replay_precision_text(checks.precision_pairs(replays)))
 
 
 def scales(judged: report.Judgement) -> None:

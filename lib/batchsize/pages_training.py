@@ -226,9 +226,7 @@ def replay_check(chapter: book.Chapter) -> None:
     the paper's scale has long runs to replay (a reduced-scale replay is its run), so the paper replays stored so
     far are shown while the section renders another profile."""
     replays = chapter.paper_so_far("replay-check")
-    long_runs = get_profile("paper").precision_of("cifar10")  # a replay in it pairs with its long run; fp32's do not
-    planned = (sum(c.precision == long_runs for c in section_configs("paper", "replay-check")) if len(replays)
-               else None)
+    planned = checks.replays_with_runs() if len(replays) else None
     replays = replays if len(replays) else chapter.table("replay-check")
     runs = chapter.table("cifar10")
     history = chapter.history(pd.concat([replays, runs]))
