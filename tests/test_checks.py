@@ -87,45 +87,71 @@ def test_the_precision_cells_carry_the_speed_up_and_the_sentence_says_if_bf16_is
         findings_checks.precision_check_text(cells, apart, USED)
 
 
-def replay_tables(curves: dict[tuple[int, str], list[float]], cpus: dict[str, str]) -> tuple[pd.DataFrame, ...]:
+def replay_tables(curves: dict[tuple[int, str], list[float]], cpus: dict[str, str],
+                  threads: dict[str, int] | None = None) -> tuple[pd.DataFrame, ...]:
     """Long runs (5 epochs) and their 3-epoch replays of CIFAR-10 at B = 1024: test accuracy per epoch per (seed,
-    side), and the CPU of each side."""
+    side; a curve that stops early diverged), and the CPU (and threads, where given) of each side."""
     tables: dict[str, list] = {"run": [], "replay": []}
     history = []
     for (seed, side), accuracies in curves.items():
         config = make_config("cifar10", 1024, seed=seed, epochs=5 if side == "run" else 3)
         outcome = "collapsed" if accuracies[-1] < 15 else "trained"
-        tables[side].append({**config.to_dict(), "key": config.key(), "outcome": outcome,
-                             "test_acc": accuracies[-1], "prov_device_name": cpus[side]})
+        tables[side].append({**config.to_dict(), "key": config.key(), "outcome": outcome, "test_acc": accuracies[-1],
+                             "prov_device_name": cpus[side], **({"prov_threads": threads[side]} if threads else {})})
         history += [{"key": config.key(), "epoch": e, "test_acc": a} for e, a in enumerate(accuracies, start=1)]
     return pd.DataFrame(tables["replay"]), pd.DataFrame(tables["run"]), pd.DataFrame(history)
 
 
-def test_a_replay_pairs_with_its_long_run_and_a_fate_that_follows_the_cpu_is_said():
+CURVES = {(42, "run"): [22.0, 25.0, 28.0, 30.0, 31.0], (42, "replay"): [22.0, 25.5, 27.0],
+          (43, "run"): [10.0, 10.0, 10.0, 10.0, 10.0], (43, "replay"): [21.0, 24.0, 26.0]}
+TWO_CPUS = {"run": "Intel(R) Xeon(R) Processor", "replay": "AMD EPYC"}
+
+
+def test_a_replay_pairs_with_its_long_run_and_a_fate_that_follows_the_arithmetic_is_said():
     from batchsize.checks import replay_pairs
     from batchsize.findings_checks import replay_text
 
-    curves = {(42, "run"): [22.0, 25.0, 28.0, 30.0, 31.0], (42, "replay"): [22.0, 25.5, 27.0],
-              (43, "run"): [10.0, 10.0, 10.0, 10.0, 10.0], (43, "replay"): [21.0, 24.0, 26.0]}
-    replays, long_runs, history = replay_tables(curves, {"run": "Intel Xeon", "replay": "AMD EPYC"})
-    pairs = replay_pairs(replays, long_runs, history)
+    pairs = replay_pairs(*replay_tables(CURVES, TWO_CPUS))
     assert pairs["seed"].tolist() == [42, 43] and pairs["epochs"].tolist() == [3, 3]
     assert pairs["largest difference"].tolist() == pytest.approx([1.0, 16.0])
     assert pairs["same fate"].tolist() == [True, False] and pairs["run outcome"].tolist() == ["trained", "collapsed"]
+    assert not pairs["same arithmetic"].any() and not pairs["undecided"].any()
     text = replay_text(pairs, 6)
-    assert text.startswith("2 of the 6 replays are stored beside their runs, compared over the first 3 epochs.")
-    assert "**1 changed fate**" in text and "B = 1024 seed 43: at chance on Intel Xeon (10.00 %), training on" in text
-    assert "rounding decides which runs collapse" in text
+    assert text.startswith("2 of the 6 replays are stored beside their runs, compared after 3 epochs.")
+    assert "At chance after 3 epochs, the runs: Intel Xeon 1 of 2; the replays: AMD EPYC 0 of 2." in text
+    assert "**1 changed fate**: B = 1024 seed 43: at chance on Intel Xeon (10.00 %), above chance on AMD EPYC" in text
+    assert "For this seed, whether a run is at chance after 3 epochs depends on the arithmetic" in text
 
-    same_fate = {**curves, (43, "replay"): [10.0, 10.0, 10.0]}
-    text = replay_text(replay_pairs(*replay_tables(same_fate, {"run": "Intel Xeon", "replay": "AMD EPYC"})), 6)
-    assert "**0 changed fate**" in text and "the machine does not explain them" in text
+    same_fate = replay_text(replay_pairs(*replay_tables({**CURVES, (43, "replay"): [10.0, 10.0, 10.0]}, TWO_CPUS)), 6)
+    assert "**0 changed fate**" in same_fate and "The runs at chance are at chance on AMD EPYC too." in same_fate
 
-    on_one_cpu = replay_pairs(*replay_tables({**curves, (42, "replay"): [22.0, 25.0, 28.0]},
-                                             {"run": "AMD EPYC", "replay": "AMD EPYC"}))
-    text = replay_text(on_one_cpu, 6)
-    assert "1 of 2 followed it exactly; the largest difference in test accuracy was 16.00 pp." in text
-    assert "None ran on another CPU" in text
+
+def test_a_replay_on_its_runs_arithmetic_must_follow_it_and_threads_are_part_of_the_arithmetic():
+    from batchsize.checks import replay_pairs
+    from batchsize.findings_checks import replay_text
+
+    one_cpu = {"run": "AMD EPYC", "replay": "AMD EPYC"}
+    exact = {**CURVES, (42, "replay"): [22.0, 25.0, 28.0]}
+    text = replay_text(replay_pairs(*replay_tables(exact, one_cpu)), 6)
+    assert "On their run's arithmetic (CPU, thread count and torch), 1 of 2 followed it exactly; the largest " \
+           "difference in test accuracy was 16.00 pp." in text and "**1 changed fate**" in text  # seen, not hidden
+    threads = replay_pairs(*replay_tables(exact, one_cpu, threads={"run": 1, "replay": 2}))
+    assert not threads["same arithmetic"].any() and set(threads["replay CPU"]) == {"AMD EPYC (2 threads)"}
+    assert "On their run's arithmetic" not in replay_text(threads, 6)
+
+
+def test_a_run_that_recovered_after_the_replays_epochs_is_undecided_and_a_diverged_replay_is_at_chance():
+    from batchsize.checks import replay_pairs
+    from batchsize.findings_checks import replay_text
+
+    late = {(43, "run"): [10.0, 10.0, 10.0, 20.0, 30.0], (43, "replay"): [21.0, 24.0, 26.0],
+            (42, "run"): CURVES[42, "run"], (42, "replay"): [22.0]}  # seed 42's replay diverged in epoch 1
+    pairs = replay_pairs(*replay_tables(late, TWO_CPUS))
+    assert pairs["undecided"].tolist() == [False, True]
+    assert pairs["replay at chance"].tolist() == [True, False]  # NaN accuracy after 3 epochs: not trained
+    text = replay_text(pairs, 6)
+    assert "B = 1024 seed 43 is left undecided: its run's state after 3 epochs is not its final one (trained in " \
+           "the end)." in text and "Of the 1 compared, **1 changed fate**: B = 1024 seed 42" in text
 
 
 def test_a_replay_without_its_long_run_is_said_to_have_nothing_to_compare():
@@ -134,27 +160,31 @@ def test_a_replay_without_its_long_run_is_said_to_have_nothing_to_compare():
 
     replays, long_runs, history = replay_tables({(42, "replay"): [22.0, 25.0, 27.0]}, {"run": "", "replay": "AMD"})
     pairs = replay_pairs(replays, long_runs.reindex(columns=replays.columns), history)
-    assert pairs.empty and replay_text(pairs, 3).startswith("No replay has its longer run stored beside it")
+    assert pairs.empty and replay_text(pairs, 3).startswith("No replay is stored beside a longer run")
 
 
 def test_replays_in_two_precisions_pair_on_one_cpu_and_a_fate_that_follows_the_precision_is_said():
     from batchsize.checks import precision_pairs
     from batchsize.findings_checks import replay_precision_text
 
-    def replays(fp32: list[float], cpu: str = "AMD EPYC") -> pd.DataFrame:
+    def replays(fp32: list[float], cpu: str = "AMD EPYC", threads: int = 1) -> pd.DataFrame:
         rows = [{**make_config("cifar10", 1024, seed=seed, epochs=3, precision=p).to_dict(), "test_acc": acc,
-                 "outcome": "collapsed" if acc < 15 else "trained",
-                 "prov_device_name": "AMD EPYC" if p == "bf16" else cpu}
+                 "prov_device_name": "AMD EPYC" if p == "bf16" else cpu,
+                 "prov_threads": 2 if p == "bf16" else threads}
                 for p, accuracies in (("bf16", [10.0, 25.0]), ("fp32", fp32))
                 for seed, acc in zip((42, 43), accuracies, strict=True)]
         return pd.DataFrame(rows)
 
     pairs = precision_pairs(replays([24.0, 26.0]))
     assert pairs["seed"].tolist() == [42, 43] and pairs["same fate"].tolist() == [False, True]
+    assert pairs["one CPU"].all()  # two thread counts, one CPU: named, kept
     text = replay_precision_text(pairs)
-    assert "(AMD EPYC; 2 pairs), **1 changed fate** with the precision: B = 1024 seed 42: at chance in bf16" in text
-    assert "bf16's rounding is one cause" in text
+    assert ("(AMD EPYC (1 thread); AMD EPYC (2 threads); 2 pairs), **1 changed fate** with the precision after 3 "
+            "epochs: B = 1024 seed 42: at chance in bf16") in text
+    assert "For this seed, the precision decides whether the run is at chance after 3 epochs." in text
     alike = replay_precision_text(precision_pairs(replays([10.0, 26.0])))
-    assert "**0 changed fate**" in alike and "bf16 does not explain them" in alike
+    assert "**0 changed fate**" in alike and "on this CPU their collapse does not need bf16" in alike
+    assert "None was at chance" in replay_precision_text(precision_pairs(replays([24.0, 26.0]).assign(
+        test_acc=lambda t: t["test_acc"].clip(lower=30.0))))
     assert replay_precision_text(precision_pairs(replays([24.0, 26.0], cpu="Intel Xeon"))).startswith(
         "No replay is stored in both bf16 and fp32 on one CPU yet")  # two CPUs do not isolate the precision

@@ -353,3 +353,17 @@ def test_seeds_by_rule_draws_every_seed_and_the_t_interval_per_rule_not_a_line()
                for y in bars)
     assert ax.get_title() == "B = 256" and len(fig.legends) == 1
     plt.close("all")
+
+
+def test_replays_draw_each_long_run_solid_and_its_replay_dashed_in_the_seeds_colour():
+    from test_checks import CURVES, TWO_CPUS, replay_tables
+
+    from batchsize.checks import replay_pairs
+
+    replays, long_runs, history = replay_tables(CURVES, TWO_CPUS)
+    fig = plots.replays(replay_pairs(replays, long_runs, history), history)
+    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    assert lines["seed 43, long run"].get_linestyle() == "-" and lines["seed 43, replay"].get_linestyle() == "--"
+    assert lines["seed 43, long run"].get_color() == lines["seed 43, replay"].get_color() != \
+        lines["seed 42, replay"].get_color()
+    assert list(lines["seed 42, long run"].get_ydata()) == CURVES[42, "run"][:3]  # cut at the replay's epochs

@@ -159,3 +159,17 @@ def test_stored_counts_say_per_data_set_how_many_runs_a_store_holds_of_how_many(
     configs = section_configs("paper", "cifar10") + section_configs("paper", "mnist-largest-batch")
     assert stored_counts(configs, Store()) == {"cifar10": (9, 27), "mnist": (4, 17)}  # B × 3 seeds; 4 runs of 42
     assert stored_counts([], Store()) == {}
+
+
+def test_a_replay_is_its_long_runs_config_cut_to_three_epochs_then_the_same_in_fp32():
+    import dataclasses
+
+    long_runs = {c.key() for c in section_configs("paper", "cifar10")}
+    replays = section_configs("paper", "replay-check")
+    bf16 = [c for c in replays if c.precision == "bf16"]
+    assert {(c.batch_size, c.seed) for c in bf16} == {(b, s) for b in (512, 1024) for s in (42, 43, 44)}
+    assert all(c.epochs == 3 and dataclasses.replace(c, epochs=50).key() in long_runs for c in bf16)
+    assert {dataclasses.replace(c, precision="bf16").key() for c in replays if c.precision == "fp32"} == \
+        {c.key() for c in bf16}
+    quick = {c.key() for c in section_configs("quick", "cifar10")}
+    assert all(c.key() in quick for c in section_configs("quick", "replay-check"))  # reduced: a replay is its run

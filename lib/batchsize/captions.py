@@ -13,7 +13,7 @@ import pandas as pd
 
 from .datasets import DATASET_NAMES, DATASET_SPECS, registry_position
 from .store import REPO_ROOT
-from .style import counted, cpu_name
+from .style import counted, cpu_label
 
 SCALES = {"paper": "paper scale", "quick": "reduced scale", "smoke": "smoke-test scale"}  # a profile in reader words
 
@@ -75,7 +75,7 @@ def provenance(table: pd.DataFrame) -> str:
     band = ("an interval shown is the 95 % t interval over seeds unless the caption names another" if len(seeds) > 1
             else "one seed: no interval")
     pairs = zip(table["prov_device"], table["prov_device_name"], strict=True)
-    devices = ", ".join(sorted({f"{d} ({cpu_name(n)})" for d, n in pairs}))
+    devices = ", ".join(sorted({f"{d} ({cpu_label(n)})" for d, n in pairs}))
     text = (f"Runs at {where} · seeds {', '.join(map(str, seeds))} ({band}) · device: {devices} · commit "
             f"{values('prov_commit')}.")
     if "cifar10" in set(table["dataset"]):

@@ -17,7 +17,7 @@ from scipy import stats
 from .config import RunConfig
 from .plan import get_profile, section_configs
 from .run import run_outcome
-from .style import counted, cpu_name
+from .style import counted, cpu_label
 
 CELL = ["dataset", "batch_size"]
 
@@ -77,49 +77,72 @@ def replays_with_runs(profile: str = "paper") -> int:
 
 def replay_pairs(replays: pd.DataFrame, runs: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
     """One row per replay (`plan`'s replay-check) whose longer run is in `runs`, the same config but for its epochs:
-    the CPU each was trained on, both after the replay's last epoch (test accuracy, at chance or not, from
-    `history`), and the largest difference in test accuracy over the epochs they share: 0 where the two computed
-    alike, as one CPU must; a fate that differs between CPUs says that their arithmetic decides it."""
+    the arithmetic each ran on (`same arithmetic`: the same CPU, thread count and torch, where a replay must follow
+    its run bit for bit), both after the replay's last epoch k (test accuracy from `history`, at chance or not), the
+    long run's final outcome, and the largest difference in test accuracy over the epochs they share. A run whose
+    state at k is not its final one (at chance then, trained in the end: it recovered later) is `undecided` at k."""
     same = [c for c in RunConfig.__dataclass_fields__ if c != "epochs"]
-    pairs = replays.merge(runs, on=same, suffixes=(" replay", " run"))
+    pairs = _with_provenance(replays).merge(_with_provenance(runs), on=same, suffixes=(" replay", " run"))
     pairs = pairs[pairs["epochs run"] > pairs["epochs replay"]]
     curves = history.set_index(["key", "epoch"])["test_acc"]
     rows = []
     for pair in pairs.to_dict("records"):
         k = int(pair["epochs replay"])
         ours, theirs = (curves.loc[pair[f"key {side}"]].loc[1:k] for side in ("replay", "run"))
-        chance = {side: run_outcome(pair["dataset"], False, acc[k]) != "trained"
-                  for side, acc in (("replay", ours), ("run", theirs))}
+        at_k = {side: acc.get(k, float("nan")) for side, acc in (("replay", ours), ("run", theirs))}  # NaN: diverged
+        chance = {side: run_outcome(pair["dataset"], False, acc) != "trained" for side, acc in at_k.items()}
         rows.append({"dataset": pair["dataset"], "batch_size": pair["batch_size"], "seed": pair["seed"], "epochs": k,
                      "run key": pair["key run"], "replay key": pair["key replay"],
                      "run CPU": _arithmetic(pair, " run"), "replay CPU": _arithmetic(pair, " replay"),
-                     "run test_acc": theirs[k], "replay test_acc": ours[k], "run at chance": chance["run"],
+                     "same arithmetic": all(_same(pair[f"{c} run"], pair[f"{c} replay"]) for c in ARITHMETIC),
+                     "run test_acc": at_k["run"], "replay test_acc": at_k["replay"], "run at chance": chance["run"],
                      "replay at chance": chance["replay"], "run outcome": pair["outcome run"],
+                     "undecided": chance["run"] == (pair["outcome run"] == "trained"),
                      "largest difference": float((ours - theirs).abs().max()),
                      "same fate": chance["run"] == chance["replay"]})
-    return pd.DataFrame(rows)
+    return _in_order(rows)
 
 
 def precision_pairs(replays: pd.DataFrame, reference: str = "bf16", candidate: str = "fp32") -> pd.DataFrame:
-    """One row per pair of replays that differ only in precision: each side's CPU, test accuracy and whether it is at
-    chance after the replay's epochs. On one CPU the pair isolates the precision: a fate that differs with it says
-    that `reference`'s rounding decides the collapse."""
+    """One row per pair of replays that differ only in precision: each side's arithmetic, test accuracy and whether
+    it is at chance after the replay's epochs (`run.run_outcome`, as `replay_pairs`), and whether both ran on one
+    CPU (`one CPU`: the pair then isolates the precision, up to a thread count that the labels name)."""
     others = [c for c in RunConfig.__dataclass_fields__ if c != "precision"]
-    sides = [replays[replays["precision"] == v] for v in (reference, candidate)]
+    sides = [_with_provenance(replays[replays["precision"] == v]) for v in (reference, candidate)]
     pairs = sides[0].merge(sides[1], on=others, suffixes=(f" {reference}", f" {candidate}"))
     rows = []
     for pair in pairs.to_dict("records"):
         side = {v: {"CPU": _arithmetic(pair, f" {v}"), "test_acc": pair[f"test_acc {v}"],
-                    "at chance": pair[f"outcome {v}"] != "trained"} for v in (reference, candidate)}
+                    "at chance": run_outcome(pair["dataset"], False, pair[f"test_acc {v}"]) != "trained"}
+                for v in (reference, candidate)}
         rows.append({"dataset": pair["dataset"], "batch_size": pair["batch_size"], "seed": pair["seed"],
                      "epochs": pair["epochs"], **{f"{v} {k}": x for v, d in side.items() for k, x in d.items()},
+                     "one CPU": pair[f"prov_device_name {reference}"] == pair[f"prov_device_name {candidate}"],
                      "same fate": side[reference]["at chance"] == side[candidate]["at chance"]})
-    return pd.DataFrame(rows)
+    return _in_order(rows)
+
+
+ARITHMETIC = ("prov_device_name", "prov_threads", "prov_torch")  # what decides a run's rounding, from its provenance
+
+
+def _in_order(rows: list[dict]) -> pd.DataFrame:
+    """Pairs as a table, by B and seed (empty: no columns, which `pairs.empty` tells)."""
+    return pd.DataFrame(rows).sort_values(["batch_size", "seed"], ignore_index=True) if rows else pd.DataFrame()
+
+
+def _with_provenance(runs: pd.DataFrame) -> pd.DataFrame:
+    """`runs` with every `ARITHMETIC` column (NaN where a table lacks it), so that a merge suffixes both sides."""
+    return runs.assign(**{c: runs[c] if c in runs else float("nan") for c in ARITHMETIC})
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal, an unknown on both sides counting as equal (a table without the column)."""
+    return (pd.isna(a) and pd.isna(b)) or a == b
 
 
 def _arithmetic(pair: dict, suffix: str) -> str:
-    """'AMD EPYC, 1 thread': what decides a run's rounding, from its provenance (the threads split the sums of a
+    """'AMD EPYC (1 thread)': the CPU as a reader knows it and the thread count (the threads split the sums of a
     step differently, so a CPU alone does not say a replay must follow its run bit for bit)."""
     threads = pair.get(f"prov_threads{suffix}")
-    return cpu_name(pair[f"prov_device_name{suffix}"]) + ("" if pd.isna(threads) else
-                                                          f", {counted(int(threads), 'thread')}")
+    return cpu_label(pair[f"prov_device_name{suffix}"]) + ("" if pd.isna(threads) else
+                                                           f" ({counted(int(threads), 'thread')})")

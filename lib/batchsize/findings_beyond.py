@@ -70,4 +70,3 @@ def runs_so_far(section: str, held: int, planned: int) -> str:
     if held < planned:
         return f"{held} of the {planned} paper-scale runs of `{section}` are stored so far."
     return f"All {planned} paper-scale runs of `{section}` are stored."
-

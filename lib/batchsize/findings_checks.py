@@ -64,63 +64,74 @@ def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: dict[str
 
 
 def replay_text(pairs: pd.DataFrame, planned: int) -> str:
-    """In words, from `checks.replay_pairs` (of `planned` replays): whether a replay on a CPU of its run's name
-    followed it exactly (the check that a replay is its run's first epochs), and which runs changed fate, at chance
-    or not after the same epochs, on another CPU. A fate that follows the CPU makes the rate of runs at chance a
-    property of the machine as well as of the configuration."""
+    """In words, from `checks.replay_pairs` (of `planned` replays that can pair): whether the replays on their run's
+    arithmetic followed it exactly (the check that a replay is its run's first epochs), how many runs were at
+    chance after k epochs on each arithmetic, and which seeds changed fate. A flip shows that a seed's state after
+    k epochs hangs on the arithmetic; it says nothing of how often, which the counts per CPU begin to."""
     if pairs.empty:
-        return (f"No replay has its longer run stored beside it at this scale ({planned} planned), so there is "
-                "nothing to compare yet.")
+        return (f"No replay is stored beside a longer run of its configuration ({planned} planned). At a scale whose "
+                "runs last no longer than a replay, a replay is its run, and there is nothing to compare.")
     k = int(pairs["epochs"].max())
-    alike = pairs[pairs["run CPU"] == pairs["replay CPU"]]
-    other = pairs[pairs["run CPU"] != pairs["replay CPU"]]
-    words = [f"{len(pairs)} of the {planned} replays are stored beside their runs, compared over the first "
-             f"{counted(k, 'epoch')}."]
+    after = f"after {counted(k, 'epoch')}"
+    words = [f"{len(pairs)} of the {planned} replays are stored beside their runs, compared {after}."]
+    alike = pairs[pairs["same arithmetic"]]
     if len(alike):
         exact = int(alike["largest difference"].eq(0).sum())
-        words.append(f"On a CPU of the same name as their run's, with as many threads, {exact} of {len(alike)} "
-                     "followed it exactly"
-                     + (f"; the largest difference in test accuracy was {alike['largest difference'].max():.2f} pp"
-                        if exact < len(alike) else "") + ".")
-    if not len(other):
-        return " ".join(words) + (" None ran on another CPU or thread count than its run: run this section on "
-                                  "another CPU to test it.")
-    flipped = other[~other["same fate"]]
+        words.append(f"On their run's arithmetic (CPU, thread count and torch), {exact} of {len(alike)} followed it "
+                     "exactly" + (f"; the largest difference in test accuracy was "
+                                  f"{alike['largest difference'].max():.2f} pp" if exact < len(alike) else "") + ".")
+    undecided = pairs[pairs["undecided"]]
+    words += [f"B = {r['batch_size']} seed {r['seed']} is left undecided: its run's state {after} is not its final "
+              f"one ({r['run outcome']} in the end)." for r in undecided.to_dict("records")]
+    decided = pairs[~pairs["undecided"]]
+    if decided.empty:
+        return " ".join(words)
+    words.append(f"At chance {after}, the runs: {_at_chance(decided, 'run')}; the replays: "
+                 f"{_at_chance(decided, 'replay')}.")
+    flipped = decided[~decided["same fate"]]
     each = [f"B = {r['batch_size']} seed {r['seed']}: {_state(r['run at chance'])} on {r['run CPU']} "
             f"({r['run test_acc']:.2f} %), {_state(r['replay at chance'])} on {r['replay CPU']} "
             f"({r['replay test_acc']:.2f} %)" for r in flipped.to_dict("records")]
-    words.append(f"Of those replayed on another CPU or thread count ({len(other)}), **{len(flipped)} changed fate** "
-                 f"after {counted(k, 'epoch')}" + (f": {'; '.join(each)}." if each else "."))
+    words.append(f"Of the {len(decided)} compared, **{len(flipped)} changed fate**" + (f": {'; '.join(each)}."
+                                                                                       if each else "."))
     if len(flipped):
-        words.append("The same configuration and seed end at chance on one CPU and train on another: at this B, "
-                     "rounding decides which runs collapse, so a count of runs at chance is the machine's as well as "
-                     "the configuration's.")
-    elif other["run at chance"].any():
-        words.append("The runs at chance collapse on the other CPU too: the machine does not explain them.")
+        words.append(f"For {'this seed' if len(flipped) == 1 else 'these seeds'}, whether a run is at chance {after} "
+                     "depends on the arithmetic it ran on, not on its configuration and seed alone: a count of runs at "
+                     "chance carries the machines that made them.")
+    elif decided["run at chance"].any():
+        words.append(f"The runs at chance are at chance on {', '.join(sorted(set(decided['replay CPU'])))} too.")
     return " ".join(words)
 
 
+def _at_chance(pairs: pd.DataFrame, side: str) -> str:
+    """'Intel Xeon (1 thread) 3 of 5': one side's runs at chance, per arithmetic."""
+    return ", ".join(f"{cpu} {int(part[f'{side} at chance'].sum())} of {len(part)}"
+                     for cpu, part in pairs.groupby(f"{side} CPU"))
+
+
 def _state(at_chance: bool) -> str:
-    return "at chance" if at_chance else "training"
+    return "at chance" if at_chance else "above chance"
 
 
 def replay_precision_text(pairs: pd.DataFrame, reference: str = "bf16", candidate: str = "fp32") -> str:
     """In words, from `checks.precision_pairs`: of the replays trained in both precisions on one CPU, which changed
-    fate with the precision; a replay at chance in `reference` that collapses in `candidate` too is not
-    `reference`'s doing. Pairs across two CPUs are left out (they do not isolate the precision)."""
-    one_cpu = pairs[pairs[f"{reference} CPU"] == pairs[f"{candidate} CPU"]] if len(pairs) else pairs
+    fate with the precision. A replay at chance in both says its collapse does not need `reference` on that CPU;
+    pairs across two CPUs are left out (they do not isolate the precision)."""
+    one_cpu = pairs[pairs["one CPU"]] if len(pairs) else pairs
     if one_cpu.empty:
         return f"No replay is stored in both {reference} and {candidate} on one CPU yet."
+    after = f"after {counted(int(one_cpu['epochs'].max()), 'epoch')}"
     flipped = one_cpu[~one_cpu["same fate"]]
     each = [f"B = {r['batch_size']} seed {r['seed']}: {_state(r[f'{reference} at chance'])} in {reference} "
             f"({r[f'{reference} test_acc']:.2f} %), {_state(r[f'{candidate} at chance'])} in {candidate} "
             f"({r[f'{candidate} test_acc']:.2f} %)" for r in flipped.to_dict("records")]
-    cpus = ", ".join(sorted(set(one_cpu[f"{reference} CPU"])))
-    words = (f"Replayed in both {reference} and {candidate} on one CPU ({cpus}; {len(one_cpu)} pairs), "
-             f"**{len(flipped)} changed fate** with the precision" + (f": {'; '.join(each)}." if each else "."))
+    cpus = "; ".join(sorted(set(one_cpu[f"{reference} CPU"]) | set(one_cpu[f"{candidate} CPU"])))
+    words = (f"Replayed in both {reference} and {candidate} on one CPU ({cpus}; {counted(len(one_cpu), 'pair')}), "
+             f"**{len(flipped)} changed fate** with the precision {after}" + (f": {'; '.join(each)}." if each else "."))
     if len(flipped):
-        return words + f" The precision decides which of these runs collapse: {reference}'s rounding is one cause."
+        return words + (f" For {'this seed' if len(flipped) == 1 else 'these seeds'}, the precision decides whether "
+                        f"the run is at chance {after}.")
     if one_cpu[f"{reference} at chance"].any():
-        return words + (f" The replays at chance in {reference} collapse in {candidate} too: {reference} does not "
-                        "explain them.")
-    return words + " None ended at chance in either precision."
+        return words + (f" The replays at chance in {reference} are at chance in {candidate} too: on this CPU their "
+                        f"collapse does not need {reference}.")
+    return words + " None was at chance in either precision."

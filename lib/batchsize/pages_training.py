@@ -222,30 +222,32 @@ def precision_check(runs: pd.DataFrame) -> None:
 
 
 def replay_check(chapter: book.Chapter) -> None:
-    """The first epochs of the CIFAR-10 runs at the largest B, replayed: each beside its long run, in words. Only
-    the paper's scale has long runs to replay (a reduced-scale replay is its run), so the paper replays stored so
-    far are shown while the section renders another profile."""
-    replays = chapter.paper_so_far("replay-check")
-    planned = checks.replays_with_runs() if len(replays) else None
-    replays = replays if len(replays) else chapter.table("replay-check")
+    """The first epochs of the CIFAR-10 runs at the largest B, replayed: each beside its long run, in words; then
+    the replays in two precisions. Only the paper's scale has long runs to replay (a reduced-scale replay is its
+    run), so the paper replays stored so far are shown while the section renders another profile."""
+    so_far = chapter.paper_so_far("replay-check")
+    replays = so_far if len(so_far) else chapter.table("replay-check")
     runs = chapter.table("cifar10")
     history = chapter.history(pd.concat([replays, runs]))
     pairs = checks.replay_pairs(replays, runs, history)
     if len(pairs):
+        shown = pd.concat([replays, runs[runs["key"].isin(pairs["run key"])]])
         book.publish(plots.replays(pairs, history), "Test accuracy per epoch of each long run (solid) and of its "
-                     "replay (dashed): same configuration and seed, each on the CPU named; dashed grey: chance.",
-                     pairs, "Replay check", runs=pd.concat([replays, runs[runs["key"].isin(pairs["run key"])]]))
+                     "replay (dashed): same configuration and seed, one colour per seed (the table below names the "
+                     "CPU and threads of each); dashed grey: chance.", pairs, "Replay check", runs=shown)
         book.publish(book.styled(pairs.drop(columns=["run key", "replay key"])),
-                     "Per run: the CPU of the long run and of its replay, both after the replay's last epoch (test "
-                     "accuracy, at chance or not), the long run's outcome after all its epochs, and the largest "
-                     "difference in test accuracy over the epochs both ran.", pairs, "Replay check table", runs=replays)
-    display(Markdown(findings_checks.replay_text(pairs, planned or len(replays))))
+                     "Per run: the arithmetic (CPU, threads) of the long run and of its replay, both after the "
+                     "replay's last epoch (test accuracy, at chance or not), the long run's outcome after all its "
+                     "epochs (undecided: not its state at the replay's last epoch), and the largest difference in "
+                     "test accuracy over the epochs both ran.", pairs, "Replay check table", runs=shown)
+    planned = checks.replays_with_runs("paper" if len(so_far) else runtable.runs_profile(replays, chapter.profile))
+    display(Markdown(findings_checks.replay_text(pairs, planned)))
     if replays["precision"].nunique() > 1:  # the paper profile's bf16 replays, again in fp32
         precision = checks.precision_pairs(replays)
         if len(precision):
-            book.publish(book.styled(precision), "Per replay: the same replay in bf16 and in fp32, the CPU of each, "
-                         "its test accuracy after the replay's epochs and whether it is at chance.", precision,
-                         "Replay check in two precisions", runs=replays)
+            book.publish(book.styled(precision), "Per replay: the same replay in bf16 and in fp32, the arithmetic "
+                         "(CPU, threads) of each, its test accuracy after the replay's epochs and whether it is at "
+                         "chance.", precision, "Replay check in two precisions", runs=replays)
         display(Markdown(findings_checks.replay_precision_text(precision)))
 
 

@@ -180,12 +180,11 @@ def _precision_check(profile: Profile) -> Callable[[int], list[RunConfig]]:
 def _replay_check(profile: Profile) -> Callable[[int], list[RunConfig]]:
     """The first epochs of CIFAR-10's linear-rule runs at the two largest ablation B, replayed on all the data in
     the profile's precision on whichever CPU runs this section. Every CIFAR-10 paper run at chance was trained on
-    an Intel Xeon: a seed whose fate differs between two CPUs says the collapse hangs on their bf16 arithmetic,
-    not on the configuration alone. The LR is constant after warm-up and the batch order and augmentation come
+    an Intel Xeon: a seed whose fate differs between two CPUs says that its collapse hangs on the arithmetic, not
+    on its configuration and seed alone. The LR is constant after warm-up and the batch order and augmentation come
     from the run's own generator, so a short run's epochs are its long run's first ones (the check shows it).
-    Then the same replays in fp32 (appended, so the first keep their keys), which on one CPU isolate the
-    precision."""
-    precisions = dict.fromkeys((profile.precision_of("cifar10"), "fp32"))  # the long runs' first
+    Then, per seed, the same replays in fp32, which beside their twins on one CPU isolate the precision."""
+    precisions = dict.fromkeys((profile.precision_of("cifar10"), "fp32"))  # the long runs' precision first
 
     def replay(b: int, seed: int, precision: str) -> RunConfig:
         # three epochs: the paper runs at chance sat at ln 10's loss from epoch 2; one that recovered, by epoch 3

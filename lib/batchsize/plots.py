@@ -374,8 +374,8 @@ def first_updates(traced: pd.DataFrame, left: pd.DataFrame, ceiling: float = LOS
 @drawn_by
 def replays(pairs: pd.DataFrame, history: pd.DataFrame) -> plt.Figure:
     """`checks.replay_pairs`: one panel per B, each seed's test accuracy per epoch in its long run (solid) and in
-    its replay (dashed, one colour per seed), each labelled with the CPU that trained it, and chance dashed grey:
-    two lines that part show where the two CPUs' arithmetic parted the run."""
+    its replay (dashed, one colour per seed in every panel), and chance dashed grey: two lines that part show where
+    two arithmetics parted the run (the table beside names each side's CPU and threads)."""
     sizes = sorted(pairs["batch_size"].unique())
     colour = {seed: f"C{i}" for i, seed in enumerate(sorted(pairs["seed"].unique()))}  # one per seed, every panel
     fig, axes = grid(len(sizes), width=4.6, height=3.8)
@@ -386,7 +386,7 @@ def replays(pairs: pd.DataFrame, history: pd.DataFrame) -> plt.Figure:
                 curve = history[(history["key"] == pair[f"{side} key"]) & (history["epoch"] <= pair["epochs"])]
                 curve = curve.sort_values("epoch")
                 ax.plot(curve["epoch"], curve["test_acc"], style, color=colour[pair["seed"]],
-                        label=f"seed {pair['seed']}, {side} ({pair[f'{side} CPU']})")
+                        label=f"seed {pair['seed']}, {'long run' if side == 'run' else 'replay'}")
         chance = 100 / DATASET_SPECS[part["dataset"].iloc[0]].classes
         ax.axhline(chance, color="0.4", linestyle="--", linewidth=1, label="chance")
         ax.set(title=f"B = {b}", xlabel=LABELS["epoch"], ylabel=LABELS["test_acc"])

@@ -91,7 +91,7 @@ def _p_value(p: float) -> str:
     return f"{mantissa} × 10{str(int(exponent)).translate(str.maketrans('-0123456789', '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'))}"
 
 
-def cpu_name(name: str) -> str:
+def cpu_label(name: str) -> str:
     """A device's name as a reader knows it: 'Intel Xeon', not 'Intel(R) Xeon(R) Processor @ 2.80GHz' beside
     'Intel(R) Xeon(R) Processor' (one kind of CPU, named twice)."""
     return re.sub(r"\s+", " ", re.sub(r"\((R|TM)\)|\s*@.*$|\bProcessor\b|\bCPU\b", "", name)).strip() or name
