@@ -198,3 +198,11 @@ def test_model_weights_unchanged_and_bad_input_refused():
         gradient_variance(model, x, y, 65)
     with pytest.raises(UserError):
         gradient_variance(model, x, y, 8, n_batches=1)
+
+
+def test_a_weights_label_reads_back_as_its_stage():
+    from batchsize.noise import STAGES, stage_of, weights_label
+
+    labels = [weights_label(e, 50) for e in (0, 5, 49, 50)]
+    assert labels == ["initialisation", "epoch 5", "epoch 49", "trained (epoch 50)"]
+    assert [stage_of(label) for label in labels] == [STAGES[0], STAGES[1], STAGES[1], STAGES[2]]

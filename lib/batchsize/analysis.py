@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import analysis_store, paper
 from .instability import steps_of, trace
+from .noise import weights_label
 from .runtable import registry_sorted, trained
 from .store import config_of
 from .summaries import sharpness_pair
@@ -261,8 +262,8 @@ def variance_table(chapter, models: pd.DataFrame, batch_sizes: list[int], n_batc
     variance = pd.concat(rows, ignore_index=True)
     fpc = np.where(variance["replacement"] == 1, 1.0, (variance["N"] - variance["batch_size"]) / (variance["N"] - 1))
     return variance.assign(sampling=np.where(variance["replacement"] == 1, "with replacement", "without replacement"),
-                           weights=["initialisation" if e == 0 else f"epoch {e}" if e < f else f"trained (epoch {e})"
-                                    for e, f in zip(variance["epoch"], variance["final"], strict=True)],
+                           weights=[weights_label(e, f) for e, f in zip(variance["epoch"], variance["final"],
+                                                                         strict=True)],
                            expected=variance["sigma2"] / variance["batch_size"] * fpc).drop(columns="final")
 
 

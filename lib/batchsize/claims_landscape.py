@@ -7,6 +7,7 @@ import pandas as pd
 
 from . import paper
 from .datasets import in_registry_order
+from .noise import STAGES, stage_of
 from .paper_tables import B_STAR_RULE, PARTLY_FACTOR, SHARES, table_vi
 from .rulebook import (
     COMPARABLE,
@@ -139,18 +140,10 @@ _SLOPE = number(paper.VARIANCE_SLOPE)  # −0.98, with a minus sign
 SLOPE_TOL, SLOPE_R2 = 0.1, 0.98  # the slope's interval within 0.1 of the paper's; R² at least 0.98 (below its own)
 
 
-STAGES = ("initialisation", "along training", "trained")  # where along training a fit's weights are, in order
-
-
-def _stage(weights: str) -> str:
-    """A fit's weights (`analysis.variance_table`'s label: 'initialisation', 'epoch 5', 'trained (epoch 50)') as one
-    of `STAGES`."""
-    return weights if weights == "initialisation" else "trained" if weights.startswith("trained") else STAGES[1]
-
 
 def _by_stage(fits: pd.DataFrame, said) -> str:
     """'initialisation …, along training …, trained …': `said(part)` for each stage's fits, in `STAGES`' order."""
-    stages = fits["weights"].map(_stage)
+    stages = fits["weights"].map(stage_of)
     return ", ".join(f"{stage} {said(fits[stages == stage])}" for stage in STAGES if (stages == stage).any())
 
 
@@ -164,7 +157,8 @@ def _held(part: pd.DataFrame) -> str:
 def _flatter(free: pd.DataFrame) -> str:
     """'the slope flatter trained than at initialisation on 4 of 4 data sets (intervals apart)': whether the fit
     flattens as training proceeds, on each data set with both ends ('' where none has)."""
-    ends = {stage: free[free["weights"].map(_stage) == stage].set_index("dataset") for stage in (STAGES[0], STAGES[2])}
+    stages = free["weights"].map(stage_of)
+    ends = {stage: free[stages == stage].set_index("dataset") for stage in (STAGES[0], STAGES[2])}
     both = ends[STAGES[0]].index.intersection(ends[STAGES[2]].index)
     if both.empty:
         return ""

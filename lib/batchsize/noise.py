@@ -242,3 +242,17 @@ def noise_scale_two_batch(model: nn.Module, x: Tensor, y: Tensor, b_small: int, 
         g = _mean_gradients(model, x, y, batches, names, loss_fn).double()
         mean_sq.append(float((g * g).sum(1).mean()))
     return noise_scale_from_norms(b_small, mean_sq[0], b_big, mean_sq[1])
+
+
+STAGES = ("initialisation", "along training", "trained")  # where along training a variance fit's weights are
+
+
+def weights_label(epoch: int, final: int) -> str:
+    """The weights a variance was measured at, as the tables and the figures name them: 'initialisation' (epoch 0),
+    'epoch 5', 'trained (epoch 50)' (the run's last). `stage_of` reads them back: one module writes and reads."""
+    return "initialisation" if epoch == 0 else f"epoch {epoch}" if epoch < final else f"trained (epoch {epoch})"
+
+
+def stage_of(label: str) -> str:
+    """A `weights_label` as one of `STAGES`."""
+    return label if label == STAGES[0] else STAGES[2] if label.startswith("trained") else STAGES[1]
