@@ -122,8 +122,10 @@ def test_a_replay_pairs_with_its_long_run_and_a_fate_that_follows_the_arithmetic
     assert "**1 changed fate**: B = 1024 seed 43: at chance on Intel Xeon (10.00 %), above chance on AMD EPYC" in text
     assert "For this seed, whether a run is at chance after 3 epochs depends on the arithmetic" in text
 
-    same_fate = replay_text(replay_pairs(*replay_tables({**CURVES, (43, "replay"): [10.0, 10.0, 10.0]}, TWO_CPUS)), 6)
-    assert "**0 changed fate**" in same_fate and "The runs at chance are at chance on AMD EPYC too." in same_fate
+    same_fate = replay_pairs(*replay_tables({**CURVES, (43, "replay"): [10.0, 10.0, 10.0]}, TWO_CPUS))
+    same_fate.loc[same_fate["seed"] == 42, "replay CPU"] = "Other CPU"  # only the CPU of the runs at chance is named
+    text = replay_text(same_fate, 6)
+    assert "**0 changed fate**" in text and "The runs at chance are at chance on AMD EPYC too." in text
 
 
 def test_a_replay_on_its_runs_arithmetic_must_follow_it_and_threads_are_part_of_the_arithmetic():
@@ -182,6 +184,8 @@ def test_replays_in_two_precisions_pair_on_one_cpu_and_a_fate_that_follows_the_p
     assert ("(AMD EPYC (1 thread); AMD EPYC (2 threads); 2 pairs), **1 changed fate** with the precision after 3 "
             "epochs: B = 1024 seed 42: at chance in bf16") in text
     assert "For this seed, the precision decides whether the run is at chance after 3 epochs." in text
+    both = replay_precision_text(precision_pairs(replays([24.0, 10.0])))
+    assert "**2 changed fate**" in both and "the flips go both ways, so these pairs do not show bf16 collapsing" in both
     alike = replay_precision_text(precision_pairs(replays([10.0, 26.0])))
     assert "**0 changed fate**" in alike and "on this CPU their collapse does not need bf16" in alike
     assert "None was at chance" in replay_precision_text(precision_pairs(replays([24.0, 26.0]).assign(

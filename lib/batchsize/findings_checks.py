@@ -99,7 +99,8 @@ def replay_text(pairs: pd.DataFrame, planned: int) -> str:
                      "depends on the arithmetic it ran on, not on its configuration and seed alone: a count of runs at "
                      "chance carries the machines that made them.")
     elif decided["run at chance"].any():
-        words.append(f"The runs at chance are at chance on {', '.join(sorted(set(decided['replay CPU'])))} too.")
+        cpus = ", ".join(sorted(set(decided.loc[decided["run at chance"], "replay CPU"])))
+        words.append(f"The runs at chance are at chance on {cpus} too.")
     return " ".join(words)
 
 
@@ -129,8 +130,11 @@ def replay_precision_text(pairs: pd.DataFrame, reference: str = "bf16", candidat
     words = (f"Replayed in both {reference} and {candidate} on one CPU ({cpus}; {counted(len(one_cpu), 'pair')}), "
              f"**{len(flipped)} changed fate** with the precision {after}" + (f": {'; '.join(each)}." if each else "."))
     if len(flipped):
+        both_ways = flipped[f"{reference} at chance"].nunique() == 2  # one at chance in each precision
         return words + (f" For {'this seed' if len(flipped) == 1 else 'these seeds'}, the precision decides whether "
-                        f"the run is at chance {after}.")
+                        f"the run is at chance {after}" + (f"; the flips go both ways, so these pairs do not show "
+                                                            f"{reference} collapsing more often than {candidate}: a "
+                                                            "seed's fate hangs on rounding." if both_ways else "."))
     if one_cpu[f"{reference} at chance"].any():
         return words + (f" The replays at chance in {reference} are at chance in {candidate} too: on this CPU their "
                         f"collapse does not need {reference}.")
