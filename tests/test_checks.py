@@ -192,3 +192,19 @@ def test_replays_in_two_precisions_pair_on_one_cpu_and_a_fate_that_follows_the_p
         test_acc=lambda t: t["test_acc"].clip(lower=30.0))))
     assert replay_precision_text(precision_pairs(replays([24.0, 26.0], cpu="Intel Xeon"))).startswith(
         "No replay is stored in both bf16 and fp32 on one CPU yet")  # two CPUs do not isolate the precision
+
+
+def test_the_landing_brief_counts_flips_on_another_arithmetic_and_with_the_precision_and_says_how_far_it_is():
+    from batchsize.checks import precision_pairs, replay_pairs
+    from batchsize.findings_checks import replay_brief
+
+    pairs = replay_pairs(*replay_tables({**CURVES, (43, "replay"): [10.0, 10.0, 10.0]}, TWO_CPUS))
+    twins = pd.DataFrame([{**make_config("cifar10", 1024, seed=42, epochs=3, precision=p).to_dict(), "test_acc": acc,
+                           "prov_device_name": "AMD EPYC"} for p, acc in (("bf16", 25.0), ("fp32", 10.0))])
+    brief = replay_brief(pairs, precision_pairs(twins), 6, 6)
+    assert brief == ("On another CPU or thread count, **0 of 2** replays changed fate after 3 epochs (1 run at chance "
+                     "stayed at chance). In fp32 on one CPU, **1 of 1** changed fate with the precision (1 at chance "
+                     "only in fp32).")
+    assert replay_brief(pairs, pd.DataFrame(), 2, 12).startswith("So far (2 of the 12 replays stored): ")
+    assert replay_brief(pairs.iloc[:0], pd.DataFrame(), 0, 12) == \
+        "0 of the 12 paper-scale replays are stored so far; none beside its run yet."

@@ -139,3 +139,29 @@ def replay_precision_text(pairs: pd.DataFrame, reference: str = "bf16", candidat
         return words + (f" The replays at chance in {reference} are at chance in {candidate} too: on this CPU their "
                         f"collapse does not need {reference}.")
     return words + " None was at chance in either precision."
+
+
+
+def replay_brief(pairs: pd.DataFrame, precision: pd.DataFrame, held: int, planned: int, reference: str = "bf16",
+                 candidate: str = "fp32") -> str:
+    """The replay check in two sentences for the landing page (`replay_text` and `replay_precision_text` have each
+    run): on another arithmetic, how many replays changed fate, and in `candidate` on one CPU, how many and which way
+    (`held` of `planned` replays stored). No cause is named: the counts are what the pairs show."""
+    so_far = f"So far ({held} of the {planned} replays stored): " if held < planned else ""
+    if pairs.empty:
+        return f"{held} of the {planned} paper-scale replays are stored so far; none beside its run yet."
+    decided = pairs[~pairs["undecided"] & ~pairs["same arithmetic"]]
+    after = f"after {counted(int(pairs['epochs'].max()), 'epoch')}"
+    chance = int(decided["run at chance"].sum())
+    flips = int((~decided["same fate"]).sum())
+    words = (f"{so_far}On another CPU or thread count, **{flips} of {len(decided)}** replays changed fate {after}"
+             + (f" ({counted(chance, 'run')} at chance stayed at chance)" if chance and not flips else "") + ".")
+    one_cpu = precision[precision["one CPU"]] if len(precision) else precision
+    if one_cpu.empty:
+        return words
+    flipped = one_cpu[~one_cpu["same fate"]]
+    only_reference = int(flipped[f"{reference} at chance"].sum())  # a flip is at chance in exactly one precision
+    ways = ", ".join(f"{n} at chance only in {side}" for side, n in ((reference, only_reference),
+                                                                    (candidate, len(flipped) - only_reference)) if n)
+    return words + (f" In {candidate} on one CPU, **{len(flipped)} of {len(one_cpu)}** changed fate with the precision"
+                    + (f" ({ways})" if ways else "") + ".")

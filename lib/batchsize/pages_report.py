@@ -51,14 +51,15 @@ def beyond_paper() -> list[overview.Question]:
 
 
 def _replay_brief(cifar: pd.DataFrame) -> str:
-    """The replay check at the paper's scale as stored so far (`findings_checks`): the CPU, then the precision."""
+    """The replay check at the paper's scale as stored so far, in brief (`findings_checks.replay_brief`; the
+    appendix has each run): the CPU, then the precision."""
     replays = book.Chapter.paper_stored("replay-check")
     (held, planned), = paper_counts("replay-check").values()
     if replays.empty:
         return findings_beyond.runs_so_far("replay-check", held, planned)
     history = load_history(default_store("paper"), key=[*replays["key"], *cifar["key"]])
-    return (findings_checks.replay_text(checks.replay_pairs(replays, cifar, history), checks.replays_with_runs())
-            + " " + findings_checks.replay_precision_text(checks.precision_pairs(replays)))
+    return findings_checks.replay_brief(checks.replay_pairs(replays, cifar, history), checks.precision_pairs(replays),
+                                        held, planned)
 
 
 def scales(judged: report.Judgement) -> None:
