@@ -56,7 +56,8 @@ def test_captions_say_the_scale_of_each_data_sets_runs_in_words():
     assert "2,000–40,000 training examples, 1–5 seeds, fp32" in text
     assert "bf16 mixed precision" in captions.scale_text(sizes.assign(precision="bf16"))
     check = runs.assign(epochs=[2, 2, 3, 3])  # a paper-profile check trained for fewer epochs than the paper
-    assert captions.scale_text(check).startswith("**reduced scale** (profile `paper`): MNIST (2 epochs")
+    assert captions.scale_text(check).startswith(
+        "**reduced scale** (profile `paper`, a check shorter than the paper's runs): MNIST (2 epochs")
 
 
 def test_sections_of_data_sets_and_glue_hands_python_numbers_to_the_prose(monkeypatch):

@@ -37,8 +37,9 @@ def _seeds(runs: pd.DataFrame) -> str:
 def scale_text(table: pd.DataFrame) -> str:
     """Per data set (in the registry's order), in the reader's words, at which scale the runs of `table` are:
     'paper scale: MNIST (12 epochs, 60,000 training examples, 3 seeds, fp32)', 'reduced scale: …' for the quick
-    profile's subsets and shorter training, and for a paper-profile check trained for fewer epochs than the paper;
-    every profile of a figure that mixes them."""
+    profile's subsets and shorter training, and for a paper-profile check trained for fewer epochs than the paper
+    (named as a check, so that "reduced" and "paper" do not read as a contradiction); every profile of a figure
+    that mixes them."""
     groups: dict[tuple[str, str], list[str]] = {}
     for (profile, d), runs in sorted(table.groupby(["prov_profile", "dataset"]),
                                      key=lambda item: (item[0][0] != "paper", registry_position(item[0][1]))):
@@ -46,11 +47,11 @@ def scale_text(table: pd.DataFrame) -> str:
         scale = SCALES["quick"] if short else SCALES.get(profile, profile)
         precision = (f", {' and '.join(PRECISIONS.get(p, p) for p in runs['precision'].unique())}"
                      if "precision" in runs else "")
-        groups.setdefault((scale, profile), []).append(
+        origin = f"profile `{profile}`" + (", a check shorter than the paper's runs" if short else "")
+        groups.setdefault((scale, origin), []).append(
             f"{DATASET_NAMES.get(d, d)} ({_span(runs['epochs'], 'epochs')}, "
             f"{_span(runs['train_size'], 'training examples')}, {_seeds(runs)}{precision})")
-    return "; ".join(f"**{scale}** (profile `{profile}`): {'; '.join(texts)}"
-                     for (scale, profile), texts in groups.items())
+    return "; ".join(f"**{scale}** ({origin}): {'; '.join(texts)}" for (scale, origin), texts in groups.items())
 
 
 def shown_path(path: str | os.PathLike) -> str:

@@ -54,7 +54,7 @@ def _replay_brief(cifar: pd.DataFrame) -> str:
     """The replay check at the paper's scale as stored so far, in brief (`findings_checks.replay_brief`; the
     appendix has each run): the CPU, then the precision."""
     replays = book.Chapter.paper_stored("replay-check")
-    (held, planned), = paper_counts("replay-check").values()
+    held, planned = len(replays), len(section_configs("paper", "replay-check"))
     if replays.empty:
         return findings_beyond.runs_so_far("replay-check", held, planned)
     history = load_history(default_store("paper"), key=[*replays["key"], *cifar["key"]])
