@@ -45,14 +45,15 @@ def beyond_paper() -> list[overview.Question]:
              "as CIFAR-10 does?", HARDER, "accuracy", "Is it the data?")):
         (held, planned), = paper_counts(section).values()
         questions.append((question, findings_beyond.runs_so_far(section, held, planned), chapter, heading))
-    questions.append(("Does the CPU, or bf16, decide which CIFAR-10 runs collapse at large B?", _replay_brief(cifar),
+    questions.append(("Does the CPU, or bf16, decide which CIFAR-10 runs collapse at large B?", replay_brief(cifar),
                       "checks", "Does the CPU decide which runs collapse?"))
     return questions
 
 
-def _replay_brief(cifar: pd.DataFrame) -> str:
+def replay_brief(cifar: pd.DataFrame) -> str:
     """The replay check at the paper's scale as stored so far, in brief (`findings_checks.replay_brief`; the
-    appendix has each run): the CPU, then the precision."""
+    appendix has each run): the CPU, then the precision. `cifar`: the paper-scale CIFAR-10 runs replayed. Also the
+    deviations page's word on what bf16 does at the largest B."""
     replays = book.Chapter.paper_stored("replay-check")
     held, planned = len(replays), len(section_configs("paper", "replay-check"))
     if replays.empty:
