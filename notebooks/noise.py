@@ -22,8 +22,7 @@
 # the paper's 20 mini-batches per B as training does, {glue:text}`replicates` times over, at each network's weights at
 # initialisation, after {glue:text}`variance_epochs` epochs (its training replayed) and trained, and judge the slope
 # there; with replacement is shown beside it. MNIST's CNN, whose gradients cost thousands of times an MLP's, gets a
-# smaller budget (`analysis.CNN_VARIANCE`): {glue:text}`cnn_replicates` replicates, at initialisation, after
-# {glue:text}`cnn_epochs` epoch and trained, with σ² over its first {glue:text}`cnn_sigma` training images.
+# smaller budget (`analysis.CNN_VARIANCE`; at smoke scale `SMOKE_CNN_VARIANCE`): {glue:text}`cnn_budget`.
 
 # %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
@@ -47,9 +46,7 @@ models = analysis.base_batch_models(weights, datasets)  # every seed's network p
 variance = analysis.variance_table(chapter, models, batch_sizes, n_batches, replicates=replicates)
 book.glue(**paper.quoted(), replicates=replicates,
           variance_epochs=" and ".join(str(e) for e in analysis.VARIANCE_EPOCHS if e),
-          cnn_replicates=analysis.CNN_VARIANCE["replicates"],
-          cnn_sigma=number(analysis.CNN_VARIANCE["sigma_examples"], "count"),
-          cnn_epochs=" and ".join(str(e) for e in analysis.CNN_VARIANCE["epochs"] if e))
+          cnn_budget=analysis.cnn_variance_text(chapter.profile == "smoke"))
 
 # %% tags=["hide-input"]
 book.publish(plots.variance_against_b(variance), "The ratio of Eq. (4)'s σ̂² at B to Eq. (1)'s σ²/B, not the variance "
