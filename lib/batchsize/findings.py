@@ -3,6 +3,8 @@ chapters print as Markdown, so that no number in their prose is typed."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from . import paper
@@ -158,13 +160,19 @@ def matched_steps_conclusion(table: pd.DataFrame, base: int = 32) -> str:
         text = f"B = {batch_size} minus B = {base} in test accuracy: " + "; ".join(said)
         deficit = higher(fixed, "no")
         if fixed is not None and updates is not None:
-            if not deficit:
-                verdict = f"B = {batch_size} is not behind at the fixed budget: there is no deficit for matched " \
-                          "steps to close"
+            if higher(fixed, "yes"):
+                verdict = f"B = {batch_size} is ahead at the fixed budget: there is no deficit for matched steps " \
+                          "to close"
+            elif not deficit:  # the interval holds 0: a deficit too small for these seeds is not ruled out
+                reach = -fixed["CI low"]  # the largest deficit the interval allows
+                fits = f" (a deficit of up to {number(reach, 'pp')} pp fits them)" if reach > 0 and \
+                    math.isfinite(reach) else ""
+                verdict = (f"B = {batch_size} shows no deficit at the fixed budget that these seeds can resolve{fits}: "
+                           "matched steps have no measured deficit to close")
             elif higher(updates, "yes"):
                 verdict = "the deficit closes at matched steps, and the large batch is even ahead"
             elif higher(updates, "interval holds 0"):
-                verdict = "the deficit closes at matched steps (the difference's interval holds 0)"
+                verdict = "at matched steps these seeds no longer resolve a deficit (the difference's interval holds 0)"
             elif updates["test acc difference"] > fixed["test acc difference"]:
                 verdict = "the deficit narrows at matched steps but does not close"
             else:
@@ -175,7 +183,7 @@ def matched_steps_conclusion(table: pd.DataFrame, base: int = 32) -> str:
                 "within the seed spread of it"
             text += f"; with B = {base} trained as long, B = {batch_size} is {where}"
             if deficit and higher(epochs, "no") and updates is not None and not higher(updates, "no"):
-                text += f", so matched steps close the deficit only against a B = {base} that trained fewer epochs"
+                text += f", so what matched steps gain holds only against a B = {base} that trained fewer epochs"
         sentences.append(text + ".")
     longer = table[table["B"] == base]
     if len(longer):
