@@ -721,6 +721,20 @@ def test_the_cifar_lr_brief_names_the_cpus_in_a_readers_words_and_splits_a_rule_
     assert "runs at chance ran" not in findings_beyond.cifar_lr_brief(split.assign(outcome="trained"), small, 36)
 
 
+def test_every_section_has_a_readers_name_and_runs_so_far_uses_it():
+    from batchsize.plan import SECTIONS
+
+    for section in SECTIONS:
+        words = findings_beyond.section_words(section)
+        assert not any(s in words for s in SECTIONS if "-" in s)  # no id ("cifar10-lr"); a plain word may stay
+        assert "`" not in words and "runs" in words
+    assert findings_beyond.section_words("fashion-mnist") == "Fashion-MNIST's accuracy runs"
+    assert findings_beyond.runs_so_far("mnist-largest-batch", 3, 17) == \
+        "Of MNIST's largest-batch runs at the paper's scale, 3 of 17 are stored so far."
+    assert findings_beyond.runs_so_far("cifar10-lr", 36, 36) == \
+        "All 36 of the CIFAR-10 LR-rule runs at the paper's scale are stored."
+
+
 def test_the_gap_chapter_says_where_the_gap_grows_shrinks_or_cannot_tell():
     table = pd.DataFrame({"data": ["all data sets", "MNIST", "Small synthetic (1K)", "CIFAR-10"],
                           "r": [0.01, -0.81, 0.4, 0.1], "ci_low": [-0.1, -0.9, 0.1, -0.5],

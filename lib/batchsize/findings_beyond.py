@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import paper
+from .datasets import ACCURACY_SECTIONS, DATASET_NAMES, SIZE_SECTION
 from .findings import FINDING_RUNS, collapse_cause
 from .runtable import trained
 from .stats import difference, estimate
@@ -74,9 +75,30 @@ def _machines(at: pd.DataFrame) -> str:
     return text
 
 
+# The sections (`plan.SECTIONS`) in a reader's words where a section is not one data set's accuracy runs.
+SECTION_WORDS = {"synthetic": "the synthetic sets' accuracy runs",
+                 "lr-scaling": "the learning-rate ablation's runs (Table V)",
+                 "cifar10-lr": "the CIFAR-10 LR-rule runs",
+                 "mnist-largest-batch": "MNIST's largest-batch runs",
+                 "matched-steps": "the runs trained for matched steps",
+                 SIZE_SECTION: "the training-set-size runs (B* against N)",
+                 "weights": "the runs whose weights the landscape chapters load",
+                 "init-check": "the initialisation check's runs",
+                 "precision-check": "the precision check's runs",
+                 "replay-check": "the replay check's runs"}
+
+
+def section_words(section: str) -> str:
+    """A section's runs as a reader names them ("MNIST's largest-batch runs"), never by its id."""
+    if section in SECTION_WORDS:
+        return SECTION_WORDS[section]
+    dataset, = ACCURACY_SECTIONS[section]
+    return f"{DATASET_NAMES[dataset]}'s accuracy runs"
+
+
 def runs_so_far(section: str, held: int, planned: int) -> str:
     """Where a question's paper-scale runs stand, for a question its chapter answers in full and this module not yet
     in brief."""
     if held < planned:
-        return f"{held} of the {planned} paper-scale runs of `{section}` are stored so far."
-    return f"All {planned} paper-scale runs of `{section}` are stored."
+        return f"Of {section_words(section)} at the paper's scale, {held} of {planned} are stored so far."
+    return f"All {planned} of {section_words(section)} at the paper's scale are stored."
