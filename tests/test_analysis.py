@@ -47,7 +47,8 @@ def test_matched_steps_compares_at_equal_updates_and_equal_epochs_and_says_if_th
     assert found[512, "equal epochs"][summaries.HIGHER] == "no"
     assert found[32, "longer training"][summaries.HIGHER] == "yes"
     text = findings.matched_steps_conclusion(table)
-    assert "the deficit closes at matched steps" in text and "is behind it, so matched steps close" in text
+    assert "at matched steps these seeds no longer resolve a deficit (the difference's interval holds 0)" in text
+    assert "is behind it, so what matched steps gain holds only against a B = 32 that trained fewer epochs" in text
     assert "−2.00 pp [" in text and "had not converged" in text and "one seed" not in text
 
     stays = matched({(32, 10): 97.0, (512, 10): 95.0, (512, 160): 95.5, (32, 160): 97.0})
@@ -56,7 +57,14 @@ def test_matched_steps_compares_at_equal_updates_and_equal_epochs_and_says_if_th
     none = matched({(32, 10): 97.0, (512, 10): 97.0, (512, 160): 97.0})
     table = summaries.matched_steps(none)
     assert {c for _, c in rows(table)} == {"fixed epochs", "equal updates"}  # no long B = 32 run: left out
-    assert "there is no deficit for matched steps to close" in findings.matched_steps_conclusion(table)
+    level = findings.matched_steps_conclusion(table)  # not seeing a deficit is not its absence: bounded, not denied
+    reach = -rows(table)[512, "fixed epochs"]["CI low"]
+    assert f"B = 512 shows no deficit at the fixed budget that these seeds can resolve (a deficit of up to " \
+           f"{reach:.2f} pp fits them): matched steps have no measured deficit to close" in level
+    assert "there is no deficit" not in level and 0 < reach < 1
+    ahead = findings.matched_steps_conclusion(summaries.matched_steps(matched({(32, 10): 96.0, (512, 10): 97.0,
+                                                                               (512, 160): 97.0})))
+    assert "So B = 512 is ahead at the fixed budget: there is no deficit for matched steps to close" in ahead
     one = summaries.matched_steps(stays[stays["seed"] == 42])
     assert rows(one)[512, "fixed epochs"][summaries.HIGHER] == "no (one seed)"  # the point decides, and says so
     text = findings.matched_steps_conclusion(one)
@@ -601,39 +609,75 @@ def test_runs_of_failed_cells_keep_the_siblings_that_trained():
     assert list(found["batch_size"]) == [1024, 1024] and list(found["outcome"]) == ["collapsed", "trained"]
 
 
+RULES = {"fixed": ("fixed", 0), "linear": ("linear", 0), "sqrt": ("sqrt", 0), "linear + 5-epoch warmup": ("linear", 5)}
+
+
+def lr_runs(chance: dict[str, int], rules: tuple[str, ...], seeds: int = 3, b: int = 1024, **columns) -> pd.DataFrame:
+    """CIFAR-10 runs at one B under `rules`, the first `chance[rule]` seeds of each at chance, named as
+    `summaries.with_rule_names` names them."""
+    return summaries.with_rule_names(pd.DataFrame([
+        {"dataset": "cifar10", "batch_size": b, "lr_rule": RULES[rule][0], "warmup_epochs": RULES[rule][1],
+         "lr": 0.001, "seed": seed, "outcome": "collapsed" if seed < chance.get(rule, 0) else "trained",
+         "test_acc": 10.0 if seed < chance.get(rule, 0) else 70.0 + seed, **columns}
+        for rule in rules for seed in range(seeds)]))
+
+
+def test_collapse_cause_tells_a_rule_that_separates_from_one_the_runs_cannot_separate_from_chance():
+    """Batch size or the rule, three ways: one run decides a collapse of three, so a rule "collapsed" is a finding
+    only where Fisher's exact test against linear (Holm-corrected) separates it."""
+    rules = ("fixed", "linear", "sqrt")
+    two = findings.collapse_cause(lr_runs({"linear": 2}, rules))
+    assert two == ("runs at chance: fixed 0 of 3, linear 2 of 3, sqrt 0 of 3; only linear collapsed (half or more of "
+                   "its runs at chance): consistent with the rule, but 3 runs per rule cannot separate it from "
+                   "seed-to-seed variation (Fisher's exact test against linear: p = 0.40 for each other rule; "
+                   "Holm-corrected for 2 rules, 0.80)")
+    every = findings.collapse_cause(lr_runs({"linear": 3}, rules))  # even 3 of 3 against 0 of 3: p = 0.10
+    assert "cannot separate it" in every and "p = 0.10 for each other rule; Holm-corrected for 2 rules, 0.20" in every
+    six = findings.collapse_cause(lr_runs({"linear": 6}, rules, seeds=6))
+    assert six.endswith("only linear collapsed (half or more of its runs at chance), and the rule separates: the share "
+                        "at chance differs from linear's for fixed (p = 0.0043), sqrt (p = 0.0043) (Fisher's exact "
+                        "test, Holm-corrected for 2 rules)")
+    mixed = findings.collapse_cause(lr_runs({"linear": 6, "sqrt": 1}, rules, seeds=6))
+    assert "fixed p = 0.0022, sqrt p = 0.015" not in mixed and "for fixed (p = 0.0043), sqrt (p = 0.015)" in mixed
+    assert findings.collapse_cause(lr_runs({"fixed": 2, "linear": 2, "sqrt": 3}, rules)).endswith(
+        "every rule collapsed: batch size, not the rule")
+    assert findings.collapse_cause(lr_runs({"sqrt": 2}, ("fixed", "sqrt"))).endswith(
+        "only sqrt collapsed (half or more of its runs at chance), with no linear runs here to test the rule against")
+
+
 def test_the_cifar_lr_question_gets_an_answer_from_the_runs():
-    """Batch size, or the LR rule? Which rules collapsed answers it; short runs say so."""
+    """Batch size, or the LR rule? Which rules collapsed, and whether the runs can tell, answers it; short runs say
+    so."""
     def cifar(chance: set[str], epochs: int = 3) -> pd.DataFrame:
-        rows = [{"batch_size": 256, "rule": rule, "seed": seed, "epochs": epochs, "train_size": 5000,
-                 "outcome": "collapsed" if rule in chance else "trained",
-                 "test_acc": 10.0 if rule in chance else 30.0 + seed}
-                for rule in ("fixed", "linear", "sqrt") for seed in range(3)]
-        return pd.DataFrame(rows)
+        return lr_runs(dict.fromkeys(chance, 3), ("fixed", "linear", "sqrt"), b=256, epochs=epochs,
+                       train_size=5000).assign(test_acc=lambda t: np.where(t["outcome"] == "trained",
+                                                                           30.0 + t["seed"], 10.0))
 
     none = findings.cifar_lr_answer(cifar(set()))
-    assert "At B = 256, no rule collapsed (no run at chance)" in none and "fixed (3 trained) 0.00 pp [" in none
+    assert "At B = 256, runs at chance: fixed 0 of 3, linear 0 of 3, sqrt 0 of 3; no rule collapsed (no run at " \
+           "chance), so there is no collapse here to attribute" in none and "fixed (3 trained) 0.00 pp [" in none
     one = cifar(set()).assign(outcome=lambda t: np.where((t["rule"] == "linear") & (t["seed"] == 0), "collapsed",
                                                          "trained"))
     assert "no rule collapsed (1 run at chance, under half of any rule's)" in findings.cifar_lr_answer(one)
     assert "Asked on short runs (3 of the recipe's 50 epochs, 5,000 training examples) at one B" in none
-    assert "only linear collapsed: the rule, not batch size alone" in findings.cifar_lr_answer(cifar({"linear"}, 50))
+    rule = findings.cifar_lr_answer(cifar({"linear"}, 50))
+    assert "only linear collapsed (half or more of its runs at chance): consistent with the rule, but 3 runs" in rule
     every = findings.cifar_lr_answer(cifar({"fixed", "linear", "sqrt"}, 50))
     assert "every rule collapsed: batch size, not the rule" in every and "short runs" not in every
-    assert "(runs at chance: fixed 3 of 3, linear 3 of 3, sqrt 3 of 3)" in every and "not yet a finding" not in every
+    assert "runs at chance: fixed 3 of 3, linear 3 of 3, sqrt 3 of 3;" in every and "not yet a finding" not in every
     few = findings.cifar_lr_answer(cifar({"linear"}, 50).iloc[:-1])  # sqrt: two runs
     assert "minus that of the linear rule's 0 runs" not in few and "not yet a finding" in few
+    assert "3 runs or more per rule" not in few and "2 runs or more per rule cannot separate" in few
     two = findings.cifar_lr_answer(cifar(set(), 50).iloc[:-1])
     assert "sqrt (2 trained) −0.50 pp [" in two  # its own runs, beside the difference's n (the fewer side)
 
 
 def test_the_cifar_lr_brief_waits_for_three_runs_of_every_rule_and_sets_each_against_b32():
-    """The landing page's answer: at the largest B with three runs of every rule, which rules collapsed, and each
-    rule's trained runs against B = 32; fewer runs are not yet a finding."""
+    """The landing page's answer: at the largest B with three runs of every rule, the runs at chance per rule and
+    what they can say of the cause (as the chapter's), and each rule's trained runs against B = 32; fewer runs are
+    not yet a finding."""
     def lr(at_chance: dict[str, int], seeds: int = 3, b: int = 1024) -> pd.DataFrame:
-        return pd.DataFrame([{"batch_size": b, "rule": rule, "seed": seed,
-                              "outcome": "collapsed" if seed < at_chance.get(rule, 0) else "trained",
-                              "test_acc": 10.0 if seed < at_chance.get(rule, 0) else 70.0 + seed}
-                             for rule in ("fixed", "linear", "linear + 5-epoch warmup") for seed in range(seeds)])
+        return lr_runs(at_chance, ("fixed", "linear", "linear + 5-epoch warmup"), seeds, b)
 
     small = pd.DataFrame({"batch_size": 32, "seed": range(3), "outcome": "trained", "test_acc": [75.0, 76.0, 77.0]})
     assert findings_beyond.cifar_lr_brief(lr({}).iloc[:0], small, 36) == \
@@ -641,25 +685,60 @@ def test_the_cifar_lr_brief_waits_for_three_runs_of_every_rule_and_sets_each_aga
     assert "Not yet a finding at the paper's scale (6 of the 36 runs stored)" in \
         findings_beyond.cifar_lr_brief(lr({}, seeds=2), small, 36)
     rule = findings_beyond.cifar_lr_brief(lr({"linear": 2}), small, 36)
-    assert "At B = 1024 (9 of the 36 runs stored; 3 runs or more of each rule), only linear collapsed: the rule" in rule
+    assert rule.startswith("At B = 1024 (9 of the 36 runs stored; 3 runs or more of each rule), runs at chance: fixed "
+                           "0 of 3, linear 2 of 3, linear + 5-epoch warmup 0 of 3; only linear collapsed (half or "
+                           "more of its runs at chance): consistent with the rule, but 3 runs per rule cannot separate "
+                           "it from seed-to-seed variation (Fisher's exact test against linear: p = 0.40")
+    assert "only linear collapsed: the rule" not in rule and rule == findings_beyond.cifar_lr_brief(
+        lr({"linear": 2}), small, 36)
+    assert findings.collapse_cause(lr({"linear": 2})) in rule  # the chapter's words, not a second answer
     assert "B = 32's (76.00% [73.52, 78.48] (n = 3))" in rule
-    assert "linear: 2 of 3 runs at chance; 72.00% (n = 1, no interval)" in rule
+    assert "linear: 72.00% (n = 1, no interval)" in rule
     assert "fixed: 71.00% [68.52, 73.48] (n = 3), −5.00 pp [" in rule and "still coming in" not in rule
     every = findings_beyond.cifar_lr_brief(lr({"fixed": 3, "linear": 3, "linear + 5-epoch warmup": 2}), small, 36)
     assert "every rule collapsed: batch size, not the rule" in every
-    assert "fixed: 3 of 3 runs at chance; linear: 3 of 3 runs at chance; linear + 5-epoch warmup: 2 of 3" in every
+    assert "fixed: none trained; linear: none trained; linear + 5-epoch warmup: 72.00% (n = 1" in every
     none = findings_beyond.cifar_lr_brief(pd.concat([lr({}), lr({}, seeds=2, b=512)]), small, 36)
     assert "no rule collapsed" in none and none.endswith("At B = 512 the runs are still coming in.")
     assert "(none trained)" in findings_beyond.cifar_lr_brief(lr({}), small.iloc[:0], 36)  # nothing stored
     one_down = small.assign(outcome=["collapsed", "trained", "trained"], test_acc=[10.0, 76.0, 77.0])
     assert "B = 32's (76.50% [70.15, 82.85] (n = 2); 1 of 3 runs at chance, left out)" in \
         findings_beyond.cifar_lr_brief(lr({}), one_down, 36)  # counted, never dropped silently
-    machines = lr({"linear": 2}).assign(prov_device_name=lambda t: np.where(t["outcome"] == "collapsed", "Xeon",
-                                                                            "EPYC"))
-    assert "The runs at chance were trained on Xeon (2); those that trained, on EPYC (7)." in \
-        findings_beyond.cifar_lr_brief(machines, small, 36)
-    assert "runs at chance were trained" not in findings_beyond.cifar_lr_brief(machines.assign(outcome="trained"),
-                                                                              small, 36)
+
+
+def test_the_cifar_lr_brief_names_the_cpus_in_a_readers_words_and_splits_a_rule_by_cpu():
+    """The machines as counts of runs under short names (`style.cpu_label`); within a rule with runs at chance on
+    two CPUs, its runs at chance per CPU, and whether the CPU splits them."""
+    small = pd.DataFrame({"batch_size": 32, "seed": range(3), "outcome": "trained", "test_acc": [75.0, 76.0, 77.0]})
+    xeon, epyc = "Intel(R) Xeon(R) Processor", "AMD EPYC 7B13"
+    runs = lr_runs({"linear": 2}, ("fixed", "linear"))
+    split = runs.assign(prov_device_name=np.where(runs["outcome"] == "collapsed", xeon, epyc))
+    brief = findings_beyond.cifar_lr_brief(split, small, 36)
+    assert brief.endswith("The 2 runs at chance ran on Intel Xeon; the 4 that trained, on AMD EPYC 7B13. Under "
+                          "linear, at chance: 2 of its 2 on Intel Xeon, 0 of its 1 on AMD EPYC 7B13 (within the rule, "
+                          "the CPU splits them).")
+    mixed = split.assign(prov_device_name=[xeon, epyc, xeon, xeon, epyc, epyc])  # linear: seeds 0, 1 at chance
+    brief = findings_beyond.cifar_lr_brief(mixed, small, 36)
+    assert "The 2 runs at chance ran 1 on Intel Xeon and 1 on AMD EPYC 7B13; the 4 that trained, 2 on Intel Xeon " \
+           "and 2 on AMD EPYC 7B13. Under linear, at chance: 1 of its 2 on AMD EPYC 7B13, 1 of its 1 on Intel " \
+           "Xeon." in brief and "splits" not in brief and "(R)" not in brief
+    one_cpu = split.assign(prov_device_name=np.where(split["rule"] == "linear", xeon, epyc))
+    assert "Under linear" not in findings_beyond.cifar_lr_brief(one_cpu, small, 36)
+    assert "runs at chance ran" not in findings_beyond.cifar_lr_brief(split.assign(outcome="trained"), small, 36)
+
+
+def test_every_section_has_a_readers_name_and_runs_so_far_uses_it():
+    from batchsize.plan import SECTIONS
+
+    for section in SECTIONS:
+        words = findings_beyond.section_words(section)
+        assert not any(s in words for s in SECTIONS if "-" in s)  # no id ("cifar10-lr"); a plain word may stay
+        assert "`" not in words and "runs" in words
+    assert findings_beyond.section_words("fashion-mnist") == "Fashion-MNIST's accuracy runs"
+    assert findings_beyond.runs_so_far("mnist-largest-batch", 3, 17) == \
+        "Of MNIST's largest-batch runs at the paper's scale, 3 of 17 are stored so far."
+    assert findings_beyond.runs_so_far("cifar10-lr", 36, 36) == \
+        "All 36 of the CIFAR-10 LR-rule runs at the paper's scale are stored."
 
 
 def test_the_gap_chapter_says_where_the_gap_grows_shrinks_or_cannot_tell():

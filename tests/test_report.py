@@ -701,11 +701,12 @@ def test_the_report_says_nothing_is_pending_only_where_nothing_it_reads_is(monke
 
     pages_report.provisional(judged([LARGEST]))
     assert shown[0] == ("Provisional verdicts", ["mnist-largest-batch"], 3)
-    assert shown[1] == "Paper-scale runs still pending that no claim reads (stored of planned): cifar10-lr (15 of 36)."
+    assert shown[1] == "Paper-scale runs still pending that no claim reads (stored of planned): the CIFAR-10 LR-rule " \
+                       "runs (15 of 36)."
     shown.clear()
     pages_report.provisional(judged([]))
     assert shown == ["No section the report reads has runs pending: no provisional verdicts. Paper-scale runs still "
-                     "pending that no claim reads (stored of planned): cifar10-lr (15 of 36)."]
+                     "pending that no claim reads (stored of planned): the CIFAR-10 LR-rule runs (15 of 36)."]
     shown.clear()
     unread.clear()
     quick = {**LARGEST, "section": "synthetic", "dataset": "synthetic-1k", "said": "0 of the 40 runs of synthetic "

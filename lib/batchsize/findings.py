@@ -3,6 +3,8 @@ chapters print as Markdown, so that no number in their prose is typed."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from . import paper
@@ -10,7 +12,7 @@ from .datasets import DATASET_NAMES, DATASET_SPECS
 from .runtable import cell, mean_by_batch, runs_profile, trained
 from .stats import Estimate, NotTestable, difference
 from .style import counted, number
-from .summaries import HIGHER, MATCHED_COMPARISONS, critical_sizes, exponent_fits
+from .summaries import HIGHER, MATCHED_COMPARISONS, critical_sizes, exponent_fits, failures_by_rule
 
 
 def failed_runs_text(runs: pd.DataFrame) -> str:
@@ -75,6 +77,7 @@ def exponent_fit_text(runs: pd.DataFrame, tolerance: float = 1.0) -> str:
 
 
 FINDING_RUNS = 3  # fewer runs of an LR rule at a B show what they show, not yet a finding
+SIGNIFICANCE = 0.05  # the level at which a difference between rules counts as separated
 
 
 def rules_at_chance(at: pd.DataFrame) -> tuple[dict[str, int], list[str]]:
@@ -84,37 +87,56 @@ def rules_at_chance(at: pd.DataFrame) -> tuple[dict[str, int], list[str]]:
     return chance, sorted(r for r, n in chance.items() if n * 2 >= int((at["rule"] == r).sum()))
 
 
-def collapse_cause(collapsed: list[str], rules: int) -> str:
-    """What the rules that collapsed at one B (of `rules` run there) say of the cause: none, batch size (every rule),
-    or the rule (some)."""
+def collapse_cause(at: pd.DataFrame, reference: str = "linear") -> str:
+    """Batch size, or the LR rule? One B's runs under several LR rules (`summaries.with_rule_names`) in words: each
+    rule's runs at chance, then no rule collapsed, or every rule did (batch size), or some did. Then, since one run
+    decides a rule's collapse where it has three, whether its share at chance differs from `reference`'s by
+    Fisher's exact test, Holm-corrected (`summaries.failures_by_rule`, as MNIST's ingredients): the rule separates,
+    or the runs are consistent with it but too few to tell it from seed-to-seed variation."""
+    chance, collapsed = rules_at_chance(at)
+    runs = at.groupby("rule").size()
+    said = "runs at chance: " + ", ".join(f"{rule} {n} of {runs[rule]}" for rule, n in chance.items())
     if not collapsed:
-        return "no rule collapsed"
-    if len(collapsed) == rules:
-        return "every rule collapsed: batch size, not the rule"
-    return f"only {', '.join(collapsed)} collapsed: the rule, not batch size alone"
+        total = sum(chance.values())
+        return (f"{said}; no rule collapsed (" + ("no run at chance" if not total else
+                                                    f"{counted(total, 'run')} at chance, under half of any rule's")
+                + "), so there is no collapse here to attribute")
+    if len(collapsed) == len(chance):
+        return f"{said}; every rule collapsed: batch size, not the rule"
+    only = f"only {', '.join(collapsed)} collapsed (half or more of {'its' if len(collapsed) == 1 else 'their'} " \
+           "runs at chance)"
+    if reference not in chance:
+        return f"{said}; {only}, with no {reference} runs here to test the rule against"
+    tested = failures_by_rule(at.assign(recipe=at["rule"] == reference)).set_index("rule").drop(index=reference)
+    fisher, holm = tested["Fisher p-value vs recipe"], tested["Holm p-value"]
+    holm_for = f"Holm-corrected for {counted(len(tested), 'rule')}"
+    if (holm < SIGNIFICANCE).any():
+        return (f"{said}; {only}, and the rule separates: the share at chance differs from {reference}'s for "
+                + ", ".join(f"{rule} (p = {number(p, 'p')})" for rule, p in holm[holm < SIGNIFICANCE].items())
+                + f" (Fisher's exact test, {holm_for})")
+    each = (f"p = {number(fisher.iloc[0], 'p')} for each other rule" if fisher.nunique() == 1 else
+            ", ".join(f"{rule} p = {number(p, 'p')}" for rule, p in fisher.items()))
+    least = number(holm.min(), "p") if holm.nunique() == 1 else f"the smallest {number(holm.min(), 'p')}"
+    fewest, most = int(runs.min()), int(runs.max())
+    return (f"{said}; {only}: consistent with the rule, but {counted(fewest, 'run')}{' or more' * (most > fewest)} "
+            f"per rule cannot separate it from seed-to-seed variation (Fisher's exact test against {reference}: "
+            f"{each}; {holm_for}, {least})")
 
 
 def cifar_lr_answer(runs: pd.DataFrame) -> str:
     """The LR chapter's CIFAR-10 question (the collapse at large B: batch size, or the LR rule?) answered from the
-    `cifar10-lr` runs (with `summaries.with_rule_names`' `rule`): per B, which rules' runs ended at chance, and how
-    far each rule's test accuracy lies from the linear rule's (Welch interval over the runs that trained), with the
-    runs at chance per rule; with the runs' length where it is shorter than the paper's recipe, since a collapse
-    may need more epochs to show; and, where a rule has fewer than three runs, that this is not yet a finding."""
+    `cifar10-lr` runs (with `summaries.with_rule_names`' `rule`): per B, the runs at chance per rule and what they
+    say of the cause (`collapse_cause`, as the landing page's brief), and how far each rule's test accuracy lies
+    from the linear rule's (Welch interval over the runs that trained); with the runs' length where it is shorter
+    than the paper's recipe, since a collapse may need more epochs to show; and, where a rule has fewer than three
+    runs, that this is not yet a finding."""
     sentences = []
     for b, at in runs.groupby("batch_size"):
-        chance, collapsed = rules_at_chance(at)
-        counts = ", ".join(f"{rule} {n} of {int((at['rule'] == rule).sum())}" for rule, n in chance.items())
         ok = at[trained(at)]
         linear = ok.loc[ok["rule"] == "linear", "test_acc"]
         versus = [f"{rule} ({len(part)} trained) {difference(part['test_acc'], linear).text(' pp')}"
                   for rule, part in ok.groupby("rule") if rule != "linear" and len(part) and len(linear)]
-        verdict = collapse_cause(collapsed, len(chance))
-        if not collapsed:
-            at = sum(chance.values())
-            verdict += (" (" + ("no run at chance" if not at else
-                                f"{at} run{'s' * (at > 1)} at chance, under half of any rule's")
-                        + "), so there is no collapse here to attribute")
-        sentences.append(f"At B = {b}, {verdict} (runs at chance: {counts})" + (
+        sentences.append(f"At B = {b}, {collapse_cause(at)}" + (
             f"; each rule's test accuracy minus that of the linear rule's {counted(len(linear), 'run')} that "
             f"trained: {'; '.join(versus)}" if versus else "") + ".")
     fewest = int(runs.groupby(["batch_size", "rule"]).size().min())
@@ -158,13 +180,19 @@ def matched_steps_conclusion(table: pd.DataFrame, base: int = 32) -> str:
         text = f"B = {batch_size} minus B = {base} in test accuracy: " + "; ".join(said)
         deficit = higher(fixed, "no")
         if fixed is not None and updates is not None:
-            if not deficit:
-                verdict = f"B = {batch_size} is not behind at the fixed budget: there is no deficit for matched " \
-                          "steps to close"
+            if higher(fixed, "yes"):
+                verdict = f"B = {batch_size} is ahead at the fixed budget: there is no deficit for matched steps " \
+                          "to close"
+            elif not deficit:  # the interval holds 0: a deficit too small for these seeds is not ruled out
+                reach = -fixed["CI low"]  # the largest deficit the interval allows
+                fits = f" (a deficit of up to {number(reach, 'pp')} pp fits them)" if reach > 0 and \
+                    math.isfinite(reach) else ""
+                verdict = (f"B = {batch_size} shows no deficit at the fixed budget that these seeds can resolve{fits}: "
+                           "matched steps have no measured deficit to close")
             elif higher(updates, "yes"):
                 verdict = "the deficit closes at matched steps, and the large batch is even ahead"
             elif higher(updates, "interval holds 0"):
-                verdict = "the deficit closes at matched steps (the difference's interval holds 0)"
+                verdict = "at matched steps these seeds no longer resolve a deficit (the difference's interval holds 0)"
             elif updates["test acc difference"] > fixed["test acc difference"]:
                 verdict = "the deficit narrows at matched steps but does not close"
             else:
@@ -175,7 +203,7 @@ def matched_steps_conclusion(table: pd.DataFrame, base: int = 32) -> str:
                 "within the seed spread of it"
             text += f"; with B = {base} trained as long, B = {batch_size} is {where}"
             if deficit and higher(epochs, "no") and updates is not None and not higher(updates, "no"):
-                text += f", so matched steps close the deficit only against a B = {base} that trained fewer epochs"
+                text += f", so what matched steps gain holds only against a B = {base} that trained fewer epochs"
         sentences.append(text + ".")
     longer = table[table["B"] == base]
     if len(longer):

@@ -7,18 +7,20 @@ from __future__ import annotations
 import pandas as pd
 
 from . import paper
-from .findings import FINDING_RUNS, collapse_cause, rules_at_chance
+from .datasets import ACCURACY_SECTIONS, DATASET_NAMES, SIZE_SECTION
+from .findings import FINDING_RUNS, collapse_cause
 from .runtable import trained
 from .stats import difference, estimate
-from .style import counted
+from .style import counted, cpu_label
 
 
 def cifar_lr_brief(lr_runs: pd.DataFrame, cifar_runs: pd.DataFrame, planned: int, base: int = paper.BASE_BATCH) -> str:
     """Does CIFAR-10's collapse at large B follow the LR rule? From the paper-scale `cifar10-lr` runs stored so far
     (`lr_runs`, of `planned`, with `summaries.with_rule_names`' `rule`), at the largest B where every rule has
-    `FINDING_RUNS` runs: which rules collapsed (`rules_at_chance`), and each rule's runs that trained against B =
-    `base` of the CIFAR-10 accuracy runs (`cifar_runs`; Welch 95 % interval): whether a rule that keeps the large
-    LR trains as well as a small batch is what tells a generalization gap from an LR rule that fails."""
+    `FINDING_RUNS` runs: the runs at chance per rule and what they say of the cause (`findings.collapse_cause`, as
+    the LR chapter), and each rule's runs that trained against B = `base` of the CIFAR-10 accuracy runs
+    (`cifar_runs`; Welch 95 % interval): whether a rule that keeps the large LR trains as well as a small batch is
+    what tells a generalization gap from an LR rule that fails."""
     stored = f"{len(lr_runs)} of the {planned} runs stored"
     if lr_runs.empty:
         return f"Not yet at the paper's scale ({stored})."
@@ -29,44 +31,74 @@ def cifar_lr_brief(lr_runs: pd.DataFrame, cifar_runs: pd.DataFrame, planned: int
                 "far.")
     b = int(ready.max())
     at = lr_runs[lr_runs["batch_size"] == b]
-    chance, collapsed = rules_at_chance(at)
     at_base = cifar_runs[cifar_runs["batch_size"] == base]
     small = at_base.loc[trained(at_base), "test_acc"]
     each = []
     for rule, part in at.groupby("rule"):
         learned = part.loc[trained(part), "test_acc"]
-        words = [f"{chance[rule]} of {len(part)} runs at chance"] if chance[rule] else []
-        if len(learned):
-            words.append(estimate(learned).text("%") + (f", {difference(learned, small).text(' pp')} against B = "
-                                                        f"{base}" if len(small) else ""))
-        each.append(f"{rule}: {'; '.join(words)}")
+        each.append(f"{rule}: " + (estimate(learned).text("%") + (f", {difference(learned, small).text(' pp')} "
+                                                                   f"against B = {base}" if len(small) else "")
+                                   if len(learned) else "none trained"))
     waiting = [int(x) for x in per_rule.index if x not in ready]
     rest = f" At B = {', '.join(map(str, waiting))} the runs are still coming in." if waiting else ""
-    cause = collapse_cause(collapsed, len(chance))
     base_chance = len(at_base) - len(small)
     reference = (f" ({estimate(small).text('%')}" + (f"; {base_chance} of {len(at_base)} runs at chance, left out"
                                                      if base_chance else "") + ")" if len(small) else " (none trained)")
-    return (f"At B = {b} ({stored}; {counted(int(per_rule.loc[b].min()), 'run')} or more of each rule), {cause}. "
-            f"Test accuracy of each rule's runs that trained, and its difference from B = {base}'s{reference}: "
-            f"{'; '.join(each)}.{_machines(at)}{rest}")
+    return (f"At B = {b} ({stored}; {counted(int(per_rule.loc[b].min()), 'run')} or more of each rule), "
+            f"{collapse_cause(at)}. Test accuracy of each rule's runs that trained, and its difference from "
+            f"B = {base}'s{reference}: {'; '.join(each)}.{_machines(at)}{rest}")
 
 
 def _machines(at: pd.DataFrame) -> str:
-    """On which machines the runs at chance and those that trained ran: CPUs differ in their bf16 arithmetic, so a
-    collapse that follows the machine as well as the rule is a suspect the reader must see."""
+    """On which CPUs (`style.cpu_label`) the runs at chance and those that trained ran, and under each rule with runs
+    at chance on more than one CPU, its runs at chance per CPU: CPUs differ in their bf16 arithmetic, so a
+    collapse that follows the machine within a rule is a suspect the reader must see."""
     if "prov_device_name" not in at or trained(at).all():
         return ""
+    cpu = at["prov_device_name"].fillna("an unrecorded CPU").map(cpu_label)
+    learned = trained(at)
 
-    def on(runs: pd.DataFrame) -> str:
-        return ", ".join(f"{name} ({n})" for name, n in runs["prov_device_name"].value_counts().items())
+    def ran(runs: pd.Series) -> str:
+        counts = [f"{n} on {c}" for c, n in cpu[runs].value_counts().items()]
+        return f"on {cpu[runs].iloc[0]}" if len(counts) == 1 else ", ".join(counts[:-1]) + f" and {counts[-1]}"
 
-    return (f" The runs at chance were trained on {on(at[~trained(at)])}; those that trained, on "
-            f"{on(at[trained(at)]) or 'none'}.")
+    text = (f" The {counted(int((~learned).sum()), 'run')} at chance ran {ran(~learned)}"
+            + (f"; the {int(learned.sum())} that trained, {ran(learned)}." if learned.any() else "."))
+    for rule in at.loc[~learned, "rule"].unique():
+        mine = at["rule"] == rule
+        runs = cpu[mine].value_counts()
+        if len(runs) > 1:
+            chance = cpu[mine & ~learned].value_counts().reindex(runs.index, fill_value=0)
+            split = " (within the rule, the CPU splits them)" if ((chance == 0) | (chance == runs)).all() else ""
+            each = ", ".join(f"{n} of its {runs[c]} on {c}" for c, n in chance.items())
+            text += f" Under {rule}, at chance: {each}{split}."
+    return text
+
+
+# The sections (`plan.SECTIONS`) in a reader's words where a section is not one data set's accuracy runs.
+SECTION_WORDS = {"synthetic": "the synthetic sets' accuracy runs",
+                 "lr-scaling": "the learning-rate ablation's runs (Table V)",
+                 "cifar10-lr": "the CIFAR-10 LR-rule runs",
+                 "mnist-largest-batch": "MNIST's largest-batch runs",
+                 "matched-steps": "the runs trained for matched steps",
+                 SIZE_SECTION: "the training-set-size runs (B* against N)",
+                 "weights": "the runs whose weights the landscape chapters load",
+                 "init-check": "the initialisation check's runs",
+                 "precision-check": "the precision check's runs",
+                 "replay-check": "the replay check's runs"}
+
+
+def section_words(section: str) -> str:
+    """A section's runs as a reader names them ("MNIST's largest-batch runs"), never by its id."""
+    if section in SECTION_WORDS:
+        return SECTION_WORDS[section]
+    dataset, = ACCURACY_SECTIONS[section]
+    return f"{DATASET_NAMES[dataset]}'s accuracy runs"
 
 
 def runs_so_far(section: str, held: int, planned: int) -> str:
     """Where a question's paper-scale runs stand, for a question its chapter answers in full and this module not yet
     in brief."""
     if held < planned:
-        return f"{held} of the {planned} paper-scale runs of `{section}` are stored so far."
-    return f"All {planned} paper-scale runs of `{section}` are stored."
+        return f"Of {section_words(section)} at the paper's scale, {held} of {planned} are stored so far."
+    return f"All {planned} of {section_words(section)} at the paper's scale are stored."

@@ -108,14 +108,15 @@ def provisional(judged: report.Judgement) -> None:
 
 
 def _unread_pending(judged: report.Judgement) -> list[str]:
-    """'section (stored of planned)' for each paper-scale section no claim reads whose runs are not all stored."""
+    """'section (stored of planned)', the section in a reader's words (`findings_beyond.section_words`), for each
+    paper-scale section no claim reads whose runs are not all stored."""
     read = {*judged.so_far, *report.SECTION_CLAIMS, "weights"}  # the chapter's sections; weights: their runs
     found = []
     for section in (s for s in SECTIONS if s not in read):
         counts = paper_counts(section).values()
         held, planned = (sum(c[i] for c in counts) for i in (0, 1))
         if held < planned:
-            found.append(f"{section} ({held} of {planned})")
+            found.append(f"{findings_beyond.section_words(section)} ({held} of {planned})")
     return found
 
 
