@@ -929,6 +929,26 @@ def test_a_batch_size_where_most_runs_failed_is_no_end_of_a_speed_comparison():
     assert "left out: B = 1024 (failed)" in ours and "never reached" not in ours  # not an end, so not counted
 
 
+def test_the_efficiency_figures_data_averages_only_the_runs_that_trained(monkeypatch):
+    """Figs 7–8's CSV once averaged a run at chance into its cell (MNIST B = 1024: 40.12 % beside Table III's
+    99.22 %) while the caption says "the mean over the runs that trained": the published mean is theirs, and the
+    run at chance is counted beside it."""
+    from batchsize import pages_training
+
+    table = runs({("mnist", 32): 99.0, ("mnist", 1024): 99.2})
+    table.loc[table.index[-1], ["outcome", "test_acc"]] = ["collapsed", 10.0]  # B = 1024's third seed, at chance
+    shown = []
+    monkeypatch.setattr(pages_training.plots, "epoch_times_and_curves", lambda part, history: None)
+    monkeypatch.setattr(pages_training.book, "publish",
+                        lambda what, caption, data, name, **k: shown.append((name, caption, data)))
+    pages_training.epoch_times_and_curves(table, pd.DataFrame())
+    [(name, caption, data)] = shown
+    at = data.set_index("batch_size")
+    assert name == "Fig 7" and "the mean over the runs that trained" in caption
+    assert at.loc[1024, "test_acc"] == pytest.approx(99.15) and at.loc[1024, "at chance"] == 1
+    assert at.loc[1024, "seeds"] == 3 and at.loc[32, "test_acc"] == pytest.approx(99.0)
+
+
 def test_the_efficiency_chapter_and_the_report_quote_one_computation(monkeypatch):
     """The chapter's table (`timing.speed_ratios`) and the report's three efficiency rows once disagreed: 16.59
     against 17.8× (arithmetic means of epochs in one, geometric in the other), 1.13 against 1.0× (the benchmark's

@@ -263,7 +263,7 @@ def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> None:
                          "each run's median on the CPU that made it, and the runs of one figure were made on "
                          "different CPUs and under different loads (the provenance below names them): compare "
                          "them for their order of magnitude; the report's speed-ups come from one benchmark run.",
-                         runtable.mean_by_batch(part), figure, runs=part)
+                         runtable.mean_by_batch(part, trained_only=True), figure, runs=part)
 
 
 def time_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float, speed: pd.DataFrame) -> None:
