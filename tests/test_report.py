@@ -949,6 +949,20 @@ def test_the_efficiency_figures_data_averages_only_the_runs_that_trained(monkeyp
     assert at.loc[1024, "seeds"] == 3 and at.loc[32, "test_acc"] == pytest.approx(99.0)
 
 
+def test_the_lr_chapter_names_the_warmup_of_the_runs_it_shows():
+    """The review: the chapter said "a warm-up of 1 epoch, as the runs shown below were trained" above paper-scale
+    runs warmed up for 5 epochs; 1 is the reduced-scale stand-in's cap. Each scale shown is named with its own."""
+    from batchsize import pages_training
+
+    paper_runs = runs({("cifar10", 1024): 74.0}, warmup_epochs=5).assign(warmup_epochs=[0, 5, 5])
+    quick = runs({("cifar10", 256): 40.0}, profile="quick", warmup_epochs=1)
+    assert pages_training.warmups_shown(paper_runs, quick) == (
+        "of 5 epochs at the paper's scale and of 1 epoch at reduced scale (a short profile caps the warm-up so that "
+        "it never fills the training)")
+    assert pages_training.warmups_shown(pd.DataFrame(), quick) == "of 1 epoch"  # no paper run stored so far
+    assert pages_training.warmups_shown(pd.DataFrame(), paper_runs) == "of 5 epochs"  # the section at paper scale
+
+
 def test_the_efficiency_chapter_and_the_report_quote_one_computation(monkeypatch):
     """The chapter's table (`timing.speed_ratios`) and the report's three efficiency rows once disagreed: 16.59
     against 17.8× (arithmetic means of epochs in one, geometric in the other), 1.13 against 1.0× (the benchmark's

@@ -30,7 +30,7 @@ from . import (
 from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC, in_registry_order
 from .plan import get_profile, section_configs
 from .run import ACCURACY_TARGET
-from .style import number
+from .style import counted, number
 
 if TYPE_CHECKING:
     from .book import Chapter
@@ -137,6 +137,22 @@ def cifar_lr_rules(runs: pd.DataFrame) -> None:
     book.publish(book.styled(cells, 4), "The same runs as a table (seed means).", cells,
                  "CIFAR-10 LR rules table", runs=runs)
     display(Markdown(findings.cifar_lr_answer(runs)))
+
+
+def warmups_shown(*shown: pd.DataFrame) -> str:
+    """'of 5 epochs': the warm-up of the runs with one in the tables a section shows (`shown`, in the order shown);
+    where they differ, each named by its scale ('of 5 epochs at the paper's scale and of 1 epoch at reduced scale
+    …'): a short profile caps the warm-up, so a reduced-scale stand-in does not train the paper's recipe."""
+    said: dict[str, str] = {}
+    for runs in shown:
+        warm = runs.loc[runs["warmup_epochs"] > 0, "warmup_epochs"] if len(runs) else pd.Series(dtype=int)
+        if len(warm):
+            said.setdefault(f"of {counted(int(warm.max()), 'epoch')}", "at the paper's scale" if runtable.runs_profile(
+                runs, "") == "paper" else "at reduced scale")
+    if len(said) == 1:
+        return next(iter(said))
+    return " and ".join(f"{warmup} {scale}" for warmup, scale in said.items()) + (
+        " (a short profile caps the warm-up so that it never fills the training)")
 
 
 def cifar_lr_so_far(chapter: Chapter) -> None:
