@@ -963,6 +963,35 @@ def test_the_lr_chapter_names_the_warmup_of_the_runs_it_shows():
     assert pages_training.warmups_shown(pd.DataFrame(), paper_runs) == "of 5 epochs"  # the section at paper scale
 
 
+def test_the_table_v_caption_says_narrowed_only_where_the_tolerances_are(monkeypatch):
+    """The review: "the tolerances narrowed by this table's own spread: 1 and 3 pp", the defaults, unnarrowed."""
+    from batchsize import pages_training
+
+    said = pages_training.table_v_tolerances_said()
+    assert paper_tables.table_v_tolerances() == (paper_tables.ACC_TOL, paper_tables.ACC_PARTLY_TOL)  # Table V: 10 pp
+    assert said.startswith("1 and 3 pp") and "not here" in said
+    monkeypatch.setattr(paper_tables, "table_v_tolerances", lambda: (0.4, 0.8))  # a table spanning 0.8 pp
+    assert pages_training.table_v_tolerances_said() == "0.4 and 0.8 pp (narrowed to the paper's spread here, from 1 " \
+                                                       "and 3 pp)"
+
+
+def test_the_efficiency_chapter_says_which_way_a_larger_batch_goes_per_epoch():
+    """The review: the chapter typed "a larger batch gains little" beside a table of large batches slower per epoch
+    (MNIST 0.57× [0.44, 0.73]). The words are the table's: each data set under the direction its interval shows."""
+    from batchsize import pages_training
+
+    per_epoch = timing.PER_EPOCH
+    ratios = pd.DataFrame({"dataset": ["synthetic-1k", "mnist", "cifar10", "synthetic-50k"], "small B": 32,
+                           "large B": [512, 512, 256, 512], per_epoch: [1.26, 0.5675, 0.59, 3.0],
+                           f"{per_epoch} CI low": [np.nan, 0.4435, 0.56, 2.0],
+                           f"{per_epoch} CI high": [np.nan, 0.7264, 1.2, 4.0]})
+    assert pages_training.epoch_speedups_said(ratios) == (
+        "slower for MNIST (B = 32 → 512: 0.57× [0.44, 0.73]); neither faster nor slower (the interval holds 1) for "
+        "CIFAR-10 (B = 32 → 256: 0.59× [0.56, 1.20]); faster for Large synthetic (50K) (B = 32 → 512: 3.00× [2.00, "
+        "4.00]); one timing each, no interval, for Small synthetic (1K) (B = 32 → 512: 1.26×)")
+    assert pages_training.epoch_speedups_said(ratios.iloc[:0]).startswith("not measured")
+
+
 def test_the_efficiency_chapter_and_the_report_quote_one_computation(monkeypatch):
     """The chapter's table (`timing.speed_ratios`) and the report's three efficiency rows once disagreed: 16.59
     against 17.8× (arithmetic means of epochs in one, geometric in the other), 1.13 against 1.0× (the benchmark's
@@ -1087,7 +1116,7 @@ def test_the_efficiency_chapter_shows_the_epochs_the_extra_epochs_rule_grades(mo
         assert f"{row[targets.EXTRA]:.2f}×" in ours
     html = styler.to_html()
     assert "15, 42, never" in html and "1 of 3 runs at B = 512 never reached it (1 collapsed)" in html
-    assert "extra-epochs row grades these numbers" in caption
+    assert "row on extra epochs grades these numbers" in caption
 
 
 def lr_runs(acc: dict[tuple[int, str], float], gap: dict[tuple[int, str], float] | None = None) -> pd.DataFrame:
