@@ -157,9 +157,9 @@ def test_a_tie_set_in_a_few_characters_is_broken_by_each_b_left_out_of_it():
     failed one, never hides inside '8–512'."""
     part = runs({("cifar10", b): 70.0 for b in (8, 16, 32, 64, 128, 256, 512)},
                 outcome={("cifar10", 256): "collapsed"})
-    assert rulebook.tie_span({8, 16, 32, 64, 512}, part) == "8–64, 512"  # 128 below the best
-    assert rulebook.tie_span({128, 512}, part) == "128, 512"  # 256 failed
-    assert rulebook.tie_span({64}, part) == "64"
+    assert rulebook.tie_span({8, 16, 32, 64, 512}, part) == "CIFAR-10 8–64, 512"  # 128 below the best
+    assert rulebook.tie_span({128, 512}, part) == "CIFAR-10 128, 512"  # 256 failed
+    assert rulebook.tie_span({64}, part) == "CIFAR-10 64"
 
 
 def test_only_not_testable_makes_a_claim_not_testable_and_bugs_propagate():
@@ -375,7 +375,7 @@ def test_one_rule_names_the_best_b_in_every_chapter_and_claim():
     assert summaries.protocol_table(mnist).iloc[0]["best B (ours)"] == 256
     ours, verdict_ = verdict("mnist-optimum", accuracy=mnist)
     assert ours.startswith("best B = 256") and "failed: B = 1024 (2 of 3 runs at chance)" in ours
-    assert brief("mnist-optimum", accuracy=mnist) == "best B = 256, tied with it: 256–512"
+    assert brief("mnist-optimum", accuracy=mnist) == "best B = 256, tied with it: MNIST 256–512"
     assert verdict_ == stats.NOT_REPRODUCED  # B = 64 is below B = 256 by more than the seed spread here
     assert paper_tables.table_vi(mnist).iloc[0]["tied_b"] == sorted(rulebook.best_b(mnist)[1]) == [256, 512]
     one_per_b = mnist[mnist["seed"] == SEEDS[0]]  # one seed: no B has an interval, none is the best
@@ -1394,7 +1394,8 @@ def test_table_vi_columns():
     assert verdict("table-vi-optimal", critical_runs=theirs)[1] == stats.UNRESOLVED  # B = 8 tied with the paper's
     ours, _ = verdict("table-vi-optimal", critical_runs=theirs)
     assert "synthetic-1k: best B = 8 (tied with it: 8, 32), paper 32: not resolved" in ours
-    assert brief("table-vi-optimal", critical_runs=theirs) == "tied with the best: 8–32; 8–64; 8–128"
+    assert brief("table-vi-optimal", critical_runs=theirs) == (
+        "tied with the best: Small synthetic (1K) 8–32; Medium synthetic (10K) 8–64; Large synthetic (50K) 8–128")
     assert verdict("table-vi", critical_runs=critical_runs({}))[1] == stats.NOT_REPRODUCED
     near = critical_runs({"synthetic-1k": 128, "synthetic-10k": 64, "synthetic-50k": 512})  # each a factor 2 off
     assert verdict("table-vi", critical_runs=near)[1] == stats.PARTLY
@@ -1606,7 +1607,10 @@ def test_a_b_with_a_run_at_chance_is_never_tied_with_the_best_and_is_named():
     best, tied = rulebook.best_b(table)
     assert best == 128 and 512 not in tied and {64, 128} <= tied
     assert rulebook.tie_text(best, tied, table).endswith("; B = 512: 1 of 3 runs at chance, not tied)")
-    assert rulebook.tie_span(tied, table).endswith(" (not tied, runs at chance: 512)")
+    assert rulebook.tie_span(tied, table) == "MNIST 64–256 (B = 512 has runs at chance)"
+    two = table.copy()
+    two.loc[(two["batch_size"] == 256) & (two["seed"] == 44), ["outcome", "test_acc"]] = ["collapsed", 10.0]
+    assert rulebook.tie_span({64, 128}, two) == "MNIST 64–128 (B = 256 and 512 have runs at chance)"
     clean = table.assign(outcome="trained")
     clean.loc[wide, "test_acc"] = [45.0, 99.0, 98.0]  # every run trained: the same spread is tied
     assert 512 in rulebook.best_b(clean)[1] and "at chance" not in rulebook.tie_text(128, {128, 512}, clean)
