@@ -138,8 +138,9 @@ pages_accuracy.failed_runs(chapter, with_fashion)
 # diverged counts as a failure of the recipe, never as missing data: every seed the store has is counted (the
 # `mnist-largest-batch` sweep adds seeds to the three of the MNIST section), the failure rate is given with its
 # exact (Clopper–Pearson) interval, and beside it the accuracy of the runs that trained and the paper's. The
-# report's `mnist-largest-batch` claim grades this row. Where the failing runs leave the normal range, and which
-# ingredient of the recipe the failures follow, the [learning-rate chapter](lr_scaling.py) shows.
+# report's claim that MNIST trains at its largest B under this recipe grades this row. Where the failing runs leave
+# the normal range, and which ingredient of the recipe the failures follow, the [learning-rate chapter](lr_scaling.py)
+# shows.
 
 # %% tags=["hide-input"]
 pages_accuracy.largest_batch(report_inputs.largest_batch_runs(chapter))

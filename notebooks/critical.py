@@ -42,10 +42,11 @@ runs = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True
 # ## Table VI: optimal and critical batch size per data set
 #
 # One row per data set, on its full training set (the subsets of the large synthetic set enter only the fit
-# below). The verdicts are those of the report's `table-vi` claims, from the same function
-# (`paper_tables.table_vi`). B* of the seed means can move when other seeds are drawn, so its verdict is graded
-# on how often each B* comes out when the seeds are resampled (the bootstrap table below the first), by the rule
-# the table's caption states: where the replicates split, the verdict is not resolved, since the seeds cannot tell.
+# below). The verdicts are those of the report's claims on the optimal and the critical batch size per data set,
+# computed by the same code as this table. B* of the seed means can move when other seeds are drawn, so its verdict
+# is graded on how often each B* comes out when the seeds are resampled (the bootstrap table below the first), by
+# the rule the table's caption states: where the replicates split, the verdict is not resolved, since the seeds
+# cannot tell.
 
 # %% tags=["hide-input"]
 table_vi = pages_accuracy.table_vi(runs, tolerance)

@@ -31,7 +31,6 @@ store = None
 batch_sizes = None  # None: every batch size of the profile
 
 # %% tags=["remove-input"]
-import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from batchsize import book, widgets
@@ -39,7 +38,7 @@ from batchsize.datasets import PAPER_SECTIONS
 
 chapter = book.Chapter([*PAPER_SECTIONS, "lr-scaling", "cifar10-lr"], profile, device, seeds,
                        data_dir, store, batch_sizes)
-table = pd.concat([chapter.table(s) for s in chapter.sections], ignore_index=True).drop_duplicates("key")
+table = widgets.explorer_runs(chapter)
 history = chapter.history(table)
 display(Markdown(widgets.offer_text(table)))
 

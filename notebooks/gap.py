@@ -61,12 +61,12 @@ pages_training.gap_bound(runs)
 #
 # The paper's Fig. 5 shows CIFAR-10's gap rising steepest with B and MNIST's staying flat, and the paper puts the
 # difference down to the data. Whether our Fig 5 above shows that difference at all, the slopes of Δ on log₂ B first
-# say (computed below; the [report](report.py)'s `gap-ordering` claim grades them over every data set).
-# Fashion-MNIST (not in the paper) has MNIST's format, network and recipe on harder images, as in the
-# [accuracy chapter](accuracy.py)'s "Is it the data?": if its gap rises like CIFAR-10's, the data may explain it; if
-# it stays as flat as MNIST's, CIFAR-10's recipe is the likelier cause. The three are shown at one scale: where
-# Fashion-MNIST has only reduced-scale runs, all three at that scale, with MNIST's and CIFAR-10's paper-scale rises
-# between the same B beside them; the test at paper scale waits for Fashion-MNIST's paper runs.
+# say (computed below; the [report](report.py)'s claim that CIFAR-10's gap rises steepest and MNIST's least grades
+# them over every data set). Fashion-MNIST (not in the paper) has MNIST's format, network and recipe on harder
+# images, as in the [accuracy chapter](accuracy.py)'s "Is it the data?": if its gap rises like CIFAR-10's, the data
+# may explain it; if it stays as flat as MNIST's, CIFAR-10's recipe is the likelier cause. The three are shown at one
+# scale: where Fashion-MNIST has only reduced-scale runs, all three at that scale, with MNIST's and CIFAR-10's
+# paper-scale rises between the same B beside them; the test at paper scale waits for Fashion-MNIST's paper runs.
 
 # %% tags=["hide-input"]
 pages_accuracy.gap_is_it_the_data(chapter, pd.concat([runs, fashion], ignore_index=True), "fashion-mnist")

@@ -17,13 +17,13 @@
 # the paper uses here and for CIFAR-10 — the square-root rule η = η₀·√(B/B₀) is the usual recommendation
 # {cite}`you2020`, so we run it too. A second experiment asks whether the paper's CIFAR-10 collapse at B ≥ 256
 # ({glue:text}`iv_1024:.0f`% at B = 1024, where the linear rule gives Adam η = {glue:text}`cifar_lr_1024:g`) is
-# batch size at all, or the learning-rate rule: fixed, linear, square-root, and linear with a warm-up of
-# {glue:text}`cifar_warmup`, as the runs shown below were trained (a short profile caps the warm-up so
-# that it never fills the training); at the paper's scale, where CIFAR-10's runs at chance lie at B = 512 and
-# 1024, these rules are being trained across sessions: the section shows first the paper-scale runs finished so
-# far (a provisional answer), then the reduced scale, which stands in until they are complete but, on short runs,
-# may not show a collapse at all. Two last sections ask why MNIST's largest B fails under the linear rule in some
-# seeds: where its loss leaves the normal range, and which ingredient of the recipe the failures follow.
+# batch size at all, or the learning-rate rule: fixed, linear, square-root, and linear with a warm-up
+# {glue:text}`cifar_warmup`, as the runs shown below were trained. At the paper's scale, where CIFAR-10's runs at
+# chance lie at B = 512 and 1024, these rules take several sessions to train: until they are all in, the section
+# shows first the paper-scale runs finished so far (a provisional answer), then the reduced scale, which stands in
+# for them but, on short runs, may not show a collapse at all. Two last sections ask why MNIST's largest B fails
+# under the linear rule in some seeds: where its loss leaves the normal range, and which ingredient of the recipe
+# the failures follow.
 
 # %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)
@@ -36,12 +36,11 @@ batch_sizes = None  # None: the profile's ablation batch sizes
 # %% tags=["remove-input"]
 from batchsize import book, pages_training, paper, report_inputs, summaries
 from batchsize.config import make_config
-from batchsize.style import counted
 
 chapter = book.Chapter(["lr-scaling", "cifar10-lr", "mnist"], profile, device, seeds, data_dir, store, batch_sizes)
 cifar, mnist = summaries.with_rule_names(chapter.table("cifar10-lr")), chapter.table("mnist")
 book.glue(**paper.quoted(), cifar_lr_1024=make_config("cifar10", 1024).lr,
-          cifar_warmup=counted(int(cifar["warmup_epochs"].max()), "epoch"),
+          cifar_warmup=pages_training.warmups_shown(chapter.paper_so_far("cifar10-lr"), cifar),
           mnist_warmup=mnist.loc[mnist["batch_size"] == mnist["batch_size"].max(), "warmup_epochs"].max())
 
 # %% [markdown]

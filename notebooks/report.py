@@ -26,6 +26,8 @@ from batchsize import book, pages_report, report
 
 chapter = book.Chapter(report.SECTIONS, profile, device, seeds, data_dir, store)
 judged = report.judge(chapter)
+pending = judged.pending.groupby(judged.pending["section"].isin(chapter.sections))["said"].agg("; ".join)
+book.glue(sweeps_pending=pending.get(True, "none"), sections_pending=pending.get(False, "none"))
 pages_report.findings(judged, chapter)
 
 # %% [markdown]
@@ -71,10 +73,13 @@ pages_report.every_claim(judged)
 # %% [markdown]
 # ## Provisional verdicts at paper scale
 #
-# A data set whose paper sweep spans sessions renders the quick profile above, and the quick runs cannot answer
-# the claims about it (its absolute accuracies, or B = 1024 trained for 50 epochs). The claims that rest on that
-# data set alone are judged here on its paper-scale runs finished so far, by the same rules, except that while
-# some batch size has a single seed (a point, with no interval) a verdict is at best *partly*. A verdict may
+# In this build, the data sets whose paper sweep is still being trained: {glue:text}`sweeps_pending`; the sections
+# read as far as their runs are stored that still have runs pending: {glue:text}`sections_pending`.
+#
+# While a data set's paper sweep spans sessions, it renders the quick profile above, and the quick runs cannot
+# answer the claims about it (its absolute accuracies, or B = 1024 trained for 50 epochs). The claims that rest on
+# that data set alone are then judged here on its paper-scale runs finished so far, by the same rules, except that
+# while some batch size has a single seed (a point, with no interval) a verdict is at best *partly*. A verdict may
 # change as seeds arrive; once a data set's paper runs are all in, the table above judges its claims.
 #
 # A claim whose rule reads a section as far as its runs are stored (MNIST at its largest B: every seed of the paper's

@@ -157,9 +157,9 @@ def test_a_tie_set_in_a_few_characters_is_broken_by_each_b_left_out_of_it():
     failed one, never hides inside '8–512'."""
     part = runs({("cifar10", b): 70.0 for b in (8, 16, 32, 64, 128, 256, 512)},
                 outcome={("cifar10", 256): "collapsed"})
-    assert rulebook.tie_span({8, 16, 32, 64, 512}, part) == "8–64, 512"  # 128 below the best
-    assert rulebook.tie_span({128, 512}, part) == "128, 512"  # 256 failed
-    assert rulebook.tie_span({64}, part) == "64"
+    assert rulebook.tie_span({8, 16, 32, 64, 512}, part) == "CIFAR-10 8–64, 512"  # 128 below the best
+    assert rulebook.tie_span({128, 512}, part) == "CIFAR-10 128, 512"  # 256 failed
+    assert rulebook.tie_span({64}, part) == "CIFAR-10 64"
 
 
 def test_only_not_testable_makes_a_claim_not_testable_and_bugs_propagate():
@@ -375,7 +375,7 @@ def test_one_rule_names_the_best_b_in_every_chapter_and_claim():
     assert summaries.protocol_table(mnist).iloc[0]["best B (ours)"] == 256
     ours, verdict_ = verdict("mnist-optimum", accuracy=mnist)
     assert ours.startswith("best B = 256") and "failed: B = 1024 (2 of 3 runs at chance)" in ours
-    assert brief("mnist-optimum", accuracy=mnist) == "best B = 256, tied with it: 256–512"
+    assert brief("mnist-optimum", accuracy=mnist) == "best B = 256, tied with it: MNIST 256–512"
     assert verdict_ == stats.NOT_REPRODUCED  # B = 64 is below B = 256 by more than the seed spread here
     assert paper_tables.table_vi(mnist).iloc[0]["tied_b"] == sorted(rulebook.best_b(mnist)[1]) == [256, 512]
     one_per_b = mnist[mnist["seed"] == SEEDS[0]]  # one seed: no B has an interval, none is the best
@@ -930,6 +930,69 @@ def test_a_batch_size_where_most_runs_failed_is_no_end_of_a_speed_comparison():
     assert "left out: B = 1024 (failed)" in ours and "never reached" not in ours  # not an end, so not counted
 
 
+def test_the_efficiency_figures_data_averages_only_the_runs_that_trained(monkeypatch):
+    """Figs 7–8's CSV once averaged a run at chance into its cell (MNIST B = 1024: 40.12 % beside Table III's
+    99.22 %) while the caption says "the mean over the runs that trained": the published mean is theirs, and the
+    run at chance is counted beside it."""
+    from batchsize import pages_training
+
+    table = runs({("mnist", 32): 99.0, ("mnist", 1024): 99.2})
+    table.loc[table.index[-1], ["outcome", "test_acc"]] = ["collapsed", 10.0]  # B = 1024's third seed, at chance
+    shown = []
+    monkeypatch.setattr(pages_training.plots, "epoch_times_and_curves", lambda part, history: None)
+    monkeypatch.setattr(pages_training.book, "publish",
+                        lambda what, caption, data, name, **k: shown.append((name, caption, data)))
+    pages_training.epoch_times_and_curves(table, pd.DataFrame())
+    [(name, caption, data)] = shown
+    at = data.set_index("batch_size")
+    assert name == "Fig 7" and "the mean over the runs that trained" in caption
+    assert at.loc[1024, "test_acc"] == pytest.approx(99.15) and at.loc[1024, "at chance"] == 1
+    assert at.loc[1024, "seeds"] == 3 and at.loc[32, "test_acc"] == pytest.approx(99.0)
+
+
+def test_the_lr_chapter_names_the_warmup_of_the_runs_it_shows():
+    """The review: the chapter said "a warm-up of 1 epoch, as the runs shown below were trained" above paper-scale
+    runs warmed up for 5 epochs; 1 is the reduced-scale stand-in's cap. Each scale shown is named with its own."""
+    from batchsize import pages_training
+
+    paper_runs = runs({("cifar10", 1024): 74.0}, warmup_epochs=5).assign(warmup_epochs=[0, 5, 5])
+    quick = runs({("cifar10", 256): 40.0}, profile="quick", warmup_epochs=1)
+    assert pages_training.warmups_shown(paper_runs, quick) == (
+        "of 5 epochs at the paper's scale and of 1 epoch at reduced scale (a short profile caps the warm-up so that "
+        "it never fills the training)")
+    assert pages_training.warmups_shown(pd.DataFrame(), quick) == "of 1 epoch"  # no paper run stored so far
+    assert pages_training.warmups_shown(pd.DataFrame(), paper_runs) == "of 5 epochs"  # the section at paper scale
+
+
+def test_the_table_v_caption_says_narrowed_only_where_the_tolerances_are(monkeypatch):
+    """The review: "the tolerances narrowed by this table's own spread: 1 and 3 pp", the defaults, unnarrowed."""
+    from batchsize import pages_training
+
+    said = pages_training.table_v_tolerances_said()
+    assert paper_tables.table_v_tolerances() == (paper_tables.ACC_TOL, paper_tables.ACC_PARTLY_TOL)  # Table V: 10 pp
+    assert said.startswith("1 and 3 pp") and "not here" in said
+    monkeypatch.setattr(paper_tables, "table_v_tolerances", lambda: (0.4, 0.8))  # a table spanning 0.8 pp
+    assert pages_training.table_v_tolerances_said() == "0.4 and 0.8 pp (narrowed to the paper's spread here, from 1 " \
+                                                       "and 3 pp)"
+
+
+def test_the_efficiency_chapter_says_which_way_a_larger_batch_goes_per_epoch():
+    """The review: the chapter typed "a larger batch gains little" beside a table of large batches slower per epoch
+    (MNIST 0.57× [0.44, 0.73]). The words are the table's: each data set under the direction its interval shows."""
+    from batchsize import pages_training
+
+    per_epoch = timing.PER_EPOCH
+    ratios = pd.DataFrame({"dataset": ["synthetic-1k", "mnist", "cifar10", "synthetic-50k"], "small B": 32,
+                           "large B": [512, 512, 256, 512], per_epoch: [1.26, 0.5675, 0.59, 3.0],
+                           f"{per_epoch} CI low": [np.nan, 0.4435, 0.56, 2.0],
+                           f"{per_epoch} CI high": [np.nan, 0.7264, 1.2, 4.0]})
+    assert pages_training.epoch_speedups_said(ratios) == (
+        "slower for MNIST (B = 32 → 512: 0.57× [0.44, 0.73]); neither faster nor slower (the interval holds 1) for "
+        "CIFAR-10 (B = 32 → 256: 0.59× [0.56, 1.20]); faster for Large synthetic (50K) (B = 32 → 512: 3.00× [2.00, "
+        "4.00]); one timing each, no interval, for Small synthetic (1K) (B = 32 → 512: 1.26×)")
+    assert pages_training.epoch_speedups_said(ratios.iloc[:0]).startswith("not measured")
+
+
 def test_the_efficiency_chapter_and_the_report_quote_one_computation(monkeypatch):
     """The chapter's table (`timing.speed_ratios`) and the report's three efficiency rows once disagreed: 16.59
     against 17.8× (arithmetic means of epochs in one, geometric in the other), 1.13 against 1.0× (the benchmark's
@@ -1054,7 +1117,7 @@ def test_the_efficiency_chapter_shows_the_epochs_the_extra_epochs_rule_grades(mo
         assert f"{row[targets.EXTRA]:.2f}×" in ours
     html = styler.to_html()
     assert "15, 42, never" in html and "1 of 3 runs at B = 512 never reached it (1 collapsed)" in html
-    assert "extra-epochs row grades these numbers" in caption
+    assert "row on extra epochs grades these numbers" in caption
 
 
 def lr_runs(acc: dict[tuple[int, str], float], gap: dict[tuple[int, str], float] | None = None) -> pd.DataFrame:
@@ -1332,7 +1395,8 @@ def test_table_vi_columns():
     assert verdict("table-vi-optimal", critical_runs=theirs)[1] == stats.UNRESOLVED  # B = 8 tied with the paper's
     ours, _ = verdict("table-vi-optimal", critical_runs=theirs)
     assert "synthetic-1k: best B = 8 (tied with it: 8, 32), paper 32: not resolved" in ours
-    assert brief("table-vi-optimal", critical_runs=theirs) == "tied with the best: 8–32; 8–64; 8–128"
+    assert brief("table-vi-optimal", critical_runs=theirs) == (
+        "tied with the best: Small synthetic (1K) 8–32; Medium synthetic (10K) 8–64; Large synthetic (50K) 8–128")
     assert verdict("table-vi", critical_runs=critical_runs({}))[1] == stats.NOT_REPRODUCED
     near = critical_runs({"synthetic-1k": 128, "synthetic-10k": 64, "synthetic-50k": 512})  # each a factor 2 off
     assert verdict("table-vi", critical_runs=near)[1] == stats.PARTLY
@@ -1544,7 +1608,10 @@ def test_a_b_with_a_run_at_chance_is_never_tied_with_the_best_and_is_named():
     best, tied = rulebook.best_b(table)
     assert best == 128 and 512 not in tied and {64, 128} <= tied
     assert rulebook.tie_text(best, tied, table).endswith("; B = 512: 1 of 3 runs at chance, not tied)")
-    assert rulebook.tie_span(tied, table).endswith(" (not tied, runs at chance: 512)")
+    assert rulebook.tie_span(tied, table) == "MNIST 64–256 (B = 512 has runs at chance)"
+    two = table.copy()
+    two.loc[(two["batch_size"] == 256) & (two["seed"] == 44), ["outcome", "test_acc"]] = ["collapsed", 10.0]
+    assert rulebook.tie_span({64, 128}, two) == "MNIST 64–128 (B = 256 and 512 have runs at chance)"
     clean = table.assign(outcome="trained")
     clean.loc[wide, "test_acc"] = [45.0, 99.0, 98.0]  # every run trained: the same spread is tied
     assert 512 in rulebook.best_b(clean)[1] and "at chance" not in rulebook.tie_text(128, {128, 512}, clean)

@@ -120,6 +120,27 @@ def test_a_reduced_scale_choice_stays_where_the_paper_has_no_run_of_it():
                        ("linear", 512): {"quick"}}
 
 
+def test_the_explorer_offers_the_paper_runs_stored_of_a_section_that_renders_a_reduced_scale():
+    """The review: the explorer offered CIFAR-10 fixed at B = 256 at reduced scale beside a stored 50-epoch paper
+    run of it, and none of the paper-scale runs at B = 512 and 1024, because `cifar10-lr` renders the quick profile
+    while its paper sweep spans sessions. The paper runs stored so far join the chapter's, a run of two sections
+    once, and each choice keeps its largest scale."""
+    runs, _ = two_scales()
+    quick = runs[runs["prov_profile"] == "quick"]  # the section as it renders: fixed and linear at B = 256
+    paper = runs[runs["prov_profile"] == "paper"]  # the cifar10 section's linear runs at B = 256, paper scale
+    so_far = pd.concat([paper.iloc[:1], paper.iloc[:1].assign(key="p1", lr_rule="fixed"),
+                        paper.iloc[:1].assign(key="p2", lr_rule="sqrt", batch_size=1024)], ignore_index=True)
+    tables = {"cifar10": paper, "cifar10-lr": quick}
+    chapter = type("Chapter", (), {"sections": list(tables), "table": staticmethod(tables.get),
+                                   "paper_so_far": staticmethod(lambda s: so_far if s == "cifar10-lr" else
+                                                                pd.DataFrame())})
+    table = widgets.explorer_runs(chapter)
+    assert table["key"].is_unique and len(table) == len(runs) + 2
+    by_stop = widgets.offered(table).groupby(["lr_rule", "batch_size"])["prov_profile"].agg(list).to_dict()
+    assert by_stop == {("fixed", 256): ["paper"], ("linear", 256): ["paper"] * 3, ("sqrt", 1024): ["paper"]}
+    assert "CIFAR-10 fixed at B = 256, 3 runs (reduced scale" in widgets.offer_text(table)
+
+
 def test_a_new_choice_keeps_the_batch_size_or_the_nearest_one():
     """Issue 25 item 7: changing the data set or the rule keeps B where the new choice has it, else the nearest
     (in log B), instead of the slider's position."""

@@ -227,14 +227,16 @@ def _no_difference(h: Estimate, e: Estimate, hard: str, easy: str, noun: str, te
     """Why a three-way test cannot tell where `hard`'s `noun` (a drop or rise) is not above `easy`'s: `easy`'s runs
     collapse, `hard`'s is the smaller (intervals apart), or our seeds cannot tell the two apart (overlap, which is
     no evidence that they are equal)."""
+    yet = "yet"
     if e.low == float("inf"):
         why = f"{easy}'s runs collapse at the large B, so no {noun} of {hard}'s can be told to exceed it"
     elif _above(e, h):
         why = f"{hard}'s {noun} is smaller than {easy}'s (intervals apart), the reverse of the paper's reading"
+        yet = "in the paper's direction"
     else:
         why = f"our seeds cannot tell {hard}'s {noun} from {easy}'s (their intervals overlap)"
-    return (f"**Cannot tell at this scale:** {why}, so these runs measure no difference between the two for "
-            f"{test}'s {noun} to be placed within.")
+    return (f"**Cannot tell at this scale:** {why}, so there is no {easy}–{hard} difference {yet} against which to "
+            f"place {test}'s {noun}.")
 
 
 def data_explanation(drops: pd.DataFrame, test: str, easy: str = "mnist", hard: str = "cifar10") -> str:

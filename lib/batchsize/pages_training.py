@@ -30,7 +30,7 @@ from . import (
 from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC, in_registry_order
 from .plan import get_profile, section_configs
 from .run import ACCURACY_TARGET
-from .style import number
+from .style import counted, number
 
 if TYPE_CHECKING:
     from .book import Chapter
@@ -50,14 +50,13 @@ def pearson(runs: pd.DataFrame) -> None:
     book.publish(book.styled(table, 3),
                  "Pearson correlation of log₂ B with Δ over the runs that trained (one point per run; `at chance`: "
                  "the runs left out, whose gap is a constant predictor's), two-sided p-value and 95% Fisher-z "
-                 "interval; then per data set. The report's `pearson` claim grades the first row.", table,
-                 "Pearson r", runs=runs)
+                 "interval; then per data set. The report's claim on the Pearson r between log B and Δ grades the "
+                 "first row.", table, "Pearson r", runs=runs)
     overall = table.iloc[0]
     display(Markdown(f"Over the runs that trained r = {number(overall['r'])} (95% CI {number(overall['ci_low'])} "
                      f"to {number(overall['ci_high'])}, p = {number(overall['p'], 'p')}, n = {overall['n']}); the "
-                     "paper reports "
-                     f"r = {paper.PEARSON_R} with p < {paper.PEARSON_P}. Pooling data sets mixes levels of Δ that "
-                     "differ by data set, so the per-data-set values say more. "
+                     f"paper reports r = {paper.PEARSON_R} with p < {paper.PEARSON_P}. Pooling data sets mixes levels "
+                     "of Δ that differ by data set, so the per-data-set values say more. "
                      + findings.pearson_per_dataset(table)))
 
 
@@ -68,7 +67,7 @@ def gap_bound(runs: pd.DataFrame) -> None:
                  f"Per data set, the B ≤ {paper.GAP_BOUND_MAX_B} whose Δ reaches highest: the top of its 95 % "
                  "interval over the runs that trained (a cell of one run: its point, which never passes; cells where "
                  f"at least half the runs did not train are left out). The paper: below {paper.GAP_BOUND}% "
-                 "everywhere; the report's `gap-bound` claim grades these rows.", worst, "Gap bound", runs=runs)
+                 "everywhere; the report's claim of that bound grades these rows.", worst, "Gap bound", runs=runs)
 
 
 def protocol(runs: pd.DataFrame, gap_threshold: float | None = None) -> None:
@@ -112,17 +111,24 @@ def matched_steps(chapter: Chapter, matched: pd.DataFrame) -> None:
 def table_v(runs: pd.DataFrame, profile: str) -> None:
     """Table V beside our LR-ablation runs, the LR rules against B, and what they show in words."""
     table = paper_tables.table_v(runs, profile)
-    tol, partly = paper_tables.table_v_tolerances()
     book.publish(book.styled(table, 4),
                  "The paper's values (columns headed paper; linear = its 'Scaled') beside our seed means over the runs "
-                 "that trained, with their 95 % t interval; the square-root rule is ours. Verdicts as Table VII's (the "
-                 f"tolerances narrowed by this table's own spread: {tol:g} and {partly:g} pp). Absolute accuracies "
-                 "are testable only on the paper profile.", table, "Table V", runs=runs)
+                 "that trained, with their 95 % t interval; the square-root rule is ours. Verdicts as Table VII's, "
+                 f"within {table_v_tolerances_said()}. Absolute accuracies are testable only on the paper profile.",
+                 table, "Table V", runs=runs)
     book.publish(plots.lr_rules(runs), "Large synthetic set: test accuracy and gap against B for each LR rule; "
                  "dotted squares: the paper's Table V (fixed and linear).",
                  runtable.mean_by_batch(runs, ("lr", "test_acc", "gap"), ("batch_size", "lr_rule")), "LR rules",
                  runs=runs)
     display(Markdown(findings.lr_rule_summary(runs)))
+
+
+def table_v_tolerances_said() -> str:
+    """Table V's tolerances (`paper_tables.table_v_tolerances`) in words, 'narrowed' only where they are."""
+    (tol, partly), defaults = paper_tables.table_v_tolerances(), (paper_tables.ACC_TOL, paper_tables.ACC_PARTLY_TOL)
+    return f"{tol:g} and {partly:g} pp " + ("(narrowed where the paper's spread across a table is smaller; not here)"
+                                            if (tol, partly) == defaults else "(narrowed to the paper's spread here, "
+                                            f"from {defaults[0]:g} and {defaults[1]:g} pp)")
 
 
 def cifar_lr_rules(runs: pd.DataFrame) -> None:
@@ -137,6 +143,19 @@ def cifar_lr_rules(runs: pd.DataFrame) -> None:
     book.publish(book.styled(cells, 4), "The same runs as a table (seed means).", cells,
                  "CIFAR-10 LR rules table", runs=runs)
     display(Markdown(findings.cifar_lr_answer(runs)))
+
+
+def warmups_shown(*shown: pd.DataFrame) -> str:
+    """'of 5 epochs': the warm-up of the runs with one in the tables a section shows (`shown`, in the order shown);
+    where they differ, each named by its scale ('of 5 epochs at the paper's scale and of 1 epoch at reduced scale
+    …'): a short profile caps the warm-up, so a reduced-scale stand-in does not train the paper's recipe."""
+    said: dict[str, str] = {}
+    for runs in (r[r["warmup_epochs"] > 0] for r in shown if len(r)):
+        if len(runs):
+            said.setdefault(f"of {counted(int(runs['warmup_epochs'].max()), 'epoch')}", "at the paper's scale" if
+                            runtable.runs_profile(runs, "") == "paper" else "at reduced scale")
+    return next(iter(said)) if len(said) == 1 else " and ".join(f"{w} {scale}" for w, scale in said.items()) + (
+        " (a short profile caps the warm-up so that it never fills the training)")
 
 
 def cifar_lr_so_far(chapter: Chapter) -> None:
@@ -263,7 +282,7 @@ def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> None:
                          "each run's median on the CPU that made it, and the runs of one figure were made on "
                          "different CPUs and under different loads (the provenance below names them): compare "
                          "them for their order of magnitude; the report's speed-ups come from one benchmark run.",
-                         runtable.mean_by_batch(part), figure, runs=part)
+                         runtable.mean_by_batch(part, trained_only=True), figure, runs=part)
 
 
 def time_to_target(runs: pd.DataFrame, history: pd.DataFrame, rule: float, speed: pd.DataFrame) -> None:
@@ -300,7 +319,7 @@ def efficiency_ratios(runs: pd.DataFrame, speed: pd.DataFrame) -> None:
     ratios = timing.speed_ratios(runs, speed, paper.BASE_BATCH)
     if ratios.empty:  # an empty table says nothing: say why there is none
         display(Markdown(f"No data set has a measured B₀ = {paper.BASE_BATCH} (at least two runs, and most, trained) "
-                         "and a measured B above it: no ratio (the report's epoch-speedup and wall-clock rows are "
+                         "and a measured B above it: no ratio (the report's per-epoch and wall-clock speed-up rows are "
                          "not testable)."))
         return
     shown, notes = timing.speed_ratios_shown(ratios)
@@ -314,11 +333,27 @@ def efficiency_ratios(runs: pd.DataFrame, speed: pd.DataFrame) -> None:
                  "it; geometric means over the runs that trained, with their 95 % interval, and n. Seeds trained as "
                  "one stack share one epoch time, one timing: their per-epoch and wall-clock speed-ups are one "
                  "measurement each (no interval), their epochs' spread the epochs column's interval. The report's "
-                 f"epoch-speedup and wall-clock rows quote these numbers; the epochs to {ACCURACY_TARGET:.0f}% are "
-                 "the wall clock's factor, not the extra-epochs row's evidence (the next table). Paper: per-epoch "
-                 f"speedup {paper.EPOCH_SPEEDUP[0]:.0f}–{paper.EPOCH_SPEEDUP[1]:.0f}× (it does not say between "
-                 f"which B), wall-clock speedup {paper.WALL_CLOCK_SPEEDUP[0]:.0f}–{paper.WALL_CLOCK_SPEEDUP[1]:.0f}×. "
-                 "Notes: " + "; ".join(notes) + ".", ratios, "Efficiency ratios", runs=runs)
+                 f"per-epoch and wall-clock speed-up rows quote these numbers; the epochs to {ACCURACY_TARGET:.0f}% "
+                 "are the wall clock's factor, not the evidence of the row on extra epochs (the next table). Paper: "
+                 f"per-epoch speedup {paper.span(paper.EPOCH_SPEEDUP)}× (it does not say between which B), wall-clock "
+                 f"speedup {paper.span(paper.WALL_CLOCK_SPEEDUP)}×. Notes: " + "; ".join(notes) + ".", ratios,
+                 "Efficiency ratios", runs=runs)
+
+
+def epoch_speedups_said(ratios: pd.DataFrame) -> str:
+    """'slower for MNIST (B = 32 → 512: 0.57× [0.44, 0.73]) and …': the per-epoch speed-ups of the paper's ratios
+    (`timing.speed_ratios`), each data set under the direction its 95 % interval shows (a lone timing shows none)."""
+    said: dict[str, list[str]] = {}
+    for _, row in ratios[ratios[timing.PER_EPOCH].notna()].iterrows():
+        low, high = row[f"{timing.PER_EPOCH} CI low"], row[f"{timing.PER_EPOCH} CI high"]
+        direction = ("one timing each, no interval, for" if pd.isna(low) else "faster for" if low > 1 else
+                     "slower for" if high < 1 else "neither faster nor slower (the interval holds 1) for")
+        interval = "" if pd.isna(low) else f" [{number(low, 'ratio')}, {number(high, 'ratio')}]"
+        said.setdefault(direction, []).append(f"{DATASET_NAMES[row['dataset']]} (B = {row['small B']} → "
+                                              f"{row['large B']}: {number(row[timing.PER_EPOCH], 'ratio')}×{interval})")
+    return "; ".join(f"{direction} {', '.join(names[:-1]) + ' and ' if len(names) > 1 else ''}{names[-1]}"
+                     for direction, names in sorted(said.items(), key=lambda item: item[0].startswith("one"))) or (
+        "not measured (no data set has a measured B₀ and a larger B)")
 
 
 def same_accuracy_epochs(runs: pd.DataFrame, history: pd.DataFrame) -> None:
@@ -326,7 +361,7 @@ def same_accuracy_epochs(runs: pd.DataFrame, history: pd.DataFrame) -> None:
     numbers the report's extra-epochs row grades), narrow enough for the page: each pair of ends in one cell."""
     table = targets.same_accuracy_epochs(runs, history, paper.BASE_BATCH)
     if table.empty:
-        display(Markdown("No runs: no ratio (the report's extra-epochs row is not testable)."))
+        display(Markdown("No runs: no ratio (the report's row on extra epochs is not testable)."))
         return
     extra = targets.EXTRA
     ends = [f"{number(s, 'batch')} → {number(la, 'batch')}" for s, la in zip(table["small B"], table["large B"],
@@ -348,8 +383,8 @@ def same_accuracy_epochs(runs: pd.DataFrame, history: pd.DataFrame) -> None:
                  "with its 95 % interval over seeds (none where they all took the same epochs), and n; each run's "
                  "epochs in seed order (never: not within its budget, as a run at chance never gets there: counted in "
                  "the notes, never averaged in); η: each end's learning rate under the linear rule. The report's "
-                 f"extra-epochs row grades these numbers. Paper: {paper.span(paper.EXTRA_EPOCHS)}× more epochs.", table,
-                 "Epochs to the same accuracy", runs=runs)
+                 f"row on extra epochs grades these numbers. Paper: {paper.span(paper.EXTRA_EPOCHS)}× more "
+                 "epochs.", table, "Epochs to the same accuracy", runs=runs)
 
 
 def cnn_epoch_speedups() -> None:

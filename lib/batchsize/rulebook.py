@@ -121,9 +121,10 @@ def tie_text(best: int, tied: Iterable[int], part: pd.DataFrame) -> str:
 
 
 def tie_span(tied: Iterable[int], part: pd.DataFrame) -> str:
-    """'8–64, 512 (not tied, runs at chance: 256)': a tie set in a few characters (`Outcome.brief`), tied B with no
-    other B of `part` (one data set's runs) between them as one range, so that a B left out (below the best, failed,
-    or with a run at chance, then named) breaks it."""
+    """'CIFAR-10 8–64, 512 (B = 256 has runs at chance)': a tie set in a few characters (`Outcome.brief`), after the
+    data set's name (a brief lists several data sets), tied B with no other B of `part` (one data set's runs) between
+    them as one range, so that a B left out (below the best, failed, or with a run at chance, then named) breaks
+    it."""
     tied, spans, previous = set(tied), [], False
     for b in sorted(int(b) for b in part["batch_size"].unique()):
         if b in tied and previous:
@@ -132,8 +133,9 @@ def tie_span(tied: Iterable[int], part: pd.DataFrame) -> str:
             spans.append([b, b])
         previous = b in tied
     chance = [str(b) for b in _untied_at_chance(tied, part)["batch_size"]]
-    return ", ".join(str(low) if low == high else f"{low}–{high}" for low, high in spans) + (
-        f" (not tied, runs at chance: {', '.join(chance)})" if chance else "")
+    name = ", ".join(DATASET_NAMES.get(d, d) for d in part["dataset"].unique())
+    return f"{name} " + ", ".join(str(low) if low == high else f"{low}–{high}" for low, high in spans) + (
+        f" (B = {' and '.join(chance)} {'has' if len(chance) == 1 else 'have'} runs at chance)" if chance else "")
 
 
 def tie_rule(target: int | tuple[int, int] | str, partly_factor: int | None = None) -> str:

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -25,6 +26,9 @@ from .datasets import DATASET_NAMES, registry_position
 from .plan import PROFILES
 from .runtable import trained
 from .style import number
+
+if TYPE_CHECKING:
+    from .book import Chapter
 
 STATIC_ENV = "BATCHSIZE_STATIC"  # set by `make book`: the site has no kernel, so show only the static slider
 METRICS = {"test_acc": ("test acc (%)", "pp"), "train_acc": ("train acc (%)", "pp"), "gap": ("gap Δ (pp)", "pp"),
@@ -131,6 +135,14 @@ def _named(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(lr_rule=[_rule_name(r, w, _recipe_warmup(d, b, p)) for r, w, d, b, p in zip(
         table["lr_rule"], table["warmup_epochs"], table["dataset"], table["batch_size"], table["prov_profile"],
         strict=True)])
+
+
+def explorer_runs(chapter: Chapter) -> pd.DataFrame:
+    """Every run of the chapter's sections as it renders them, and the paper-scale runs stored so far of a section
+    that still renders a reduced scale (`Chapter.paper_so_far`: its paper sweep spans sessions): so that `offered`
+    shows each choice the paper's scale has runs of at that scale, never its reduced-scale stand-in."""
+    parts = [chapter.table(s) for s in chapter.sections] + [chapter.paper_so_far(s) for s in chapter.sections]
+    return pd.concat([part for part in parts if len(part)], ignore_index=True).drop_duplicates("key")
 
 
 def offered(table: pd.DataFrame) -> pd.DataFrame:
