@@ -515,7 +515,7 @@ def test_pending_counts_what_the_report_reads_of_a_sweep_still_under_way(monkeyp
     found = report_inputs.pending(Chapter(lambda c: c.seed < 45))  # seeds 42–44, with their ingredient changes
     assert found.to_dict("records") == [{
         "section": "mnist-largest-batch", "dataset": "mnist", "stored": 3, "planned": 8,
-        "said": "12 of the 17 runs of mnist-largest-batch are stored, 3 of the 8 seeds of the paper's recipe at "
+        "said": "MNIST's largest-batch runs: 12 of 17 stored, 3 of the 8 seeds of the paper's recipe at "
                 "B = 1024"}]
     recipe_only = lambda c: c.lr_rule == "linear" and c.warmup_epochs == 5  # every seed of the recipe, no change
     assert report_inputs.pending(Chapter(recipe_only)).empty
@@ -526,7 +526,7 @@ def test_pending_counts_what_the_report_reads_of_a_sweep_still_under_way(monkeyp
     monkeypatch.setattr(sweep, "default_store", paper_store)  # `sweep.paper_counts` reads the sections' runs
     found = report_inputs.pending(Chapter(lambda c: False))  # a store given by hand is not read under `auto`
     assert found[["section", "dataset", "stored", "planned"]].values.tolist() == [["cifar10", "cifar10", 9, 27]]
-    assert found["said"].tolist() == ["9 of the 27 runs of cifar10 are stored"]
+    assert found["said"].tolist() == ["CIFAR-10's accuracy runs: 9 of 27 stored"]
 
 
 def test_protocol_table_sets_algorithm_2_beside_the_measured_best_b():

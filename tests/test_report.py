@@ -650,7 +650,7 @@ def test_a_data_sets_own_claims_are_judged_on_its_paper_runs_finished_so_far():
 
 PENDING = ["section", "dataset", "stored", "planned", "said"]  # `report_inputs.pending`'s columns
 LARGEST = {"section": "mnist-largest-batch", "dataset": "mnist", "stored": 3, "planned": 8,
-           "said": "3 of the 17 runs of mnist-largest-batch are stored, 3 of the 8 seeds of the paper's recipe at "
+           "said": "MNIST's largest-batch runs: 3 of 17 stored, 3 of the 8 seeds of the paper's recipe at "
                    "B = 1024"}
 
 

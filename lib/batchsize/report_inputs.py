@@ -10,7 +10,8 @@ import pandas as pd
 
 from . import analysis, summaries
 from .config import RunConfig
-from .datasets import PAPER_SECTIONS, SYNTHETIC
+from .datasets import DATASET_NAMES, PAPER_SECTIONS, SYNTHETIC
+from .findings_beyond import section_words
 from .plan import get_profile, section_configs
 from .store import RunStore, default_store
 from .sweep import paper_counts, run_sweep, stored_counts
@@ -59,15 +60,15 @@ def pending(chapter) -> pd.DataFrame:
     if chapter.per_dataset:
         for section in chapter.sections:
             for dataset, (held, planned) in paper_counts(section).items():
-                named = section if dataset == section else f"{section} ({dataset})"
+                named = section_words(section) + ("" if dataset == section else f" ({DATASET_NAMES[dataset]})")
                 rows.append({"section": section, "dataset": dataset, "stored": held, "planned": planned,
-                             "said": f"{held} of the {planned} runs of {named} are stored"})
+                             "said": f"{named}: {held} of {planned} stored"})
     _, store, configs, recipes = _largest_batch_read(chapter)
     (held, planned), = stored_counts(configs, store).values()  # MNIST's alone
     (seeds, recipe), = stored_counts([c for c in configs if c.key() in recipes], store).values()  # a seed each
     largest = max(c.batch_size for c in configs)
     rows.append({"section": LARGEST_BATCH, "dataset": "mnist", "stored": seeds, "planned": recipe,
-                 "said": f"{held} of the {planned} runs of {LARGEST_BATCH} are stored, {seeds} of the {recipe} seeds "
+                 "said": f"{section_words(LARGEST_BATCH)}: {held} of {planned} stored, {seeds} of the {recipe} seeds "
                          f"of the paper's recipe at B = {largest}"})
     table = pd.DataFrame(rows, columns=["section", "dataset", "stored", "planned", "said"])
     return table[table["stored"] < table["planned"]].reset_index(drop=True)
