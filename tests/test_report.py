@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy.stats import fisher_exact
 
-from batchsize import paper, paper_tables, report, rulebook, runtable, stats, summaries, targets, timing
+from batchsize import critical, paper, paper_tables, report, rulebook, runtable, stats, summaries, targets, timing
 from batchsize.datasets import DATASET_NAMES, IN_PAPER, in_registry_order
 from batchsize.findings_largest_batch import ingredients_text
 
@@ -203,6 +203,25 @@ def test_a_constant_accuracy_cannot_reproduce_a_table_whose_spread_is_below_a_po
     assert verdict("table-iii", accuracy=constant)[1] != stats.REPRODUCED
     assert paper_tables.accuracy_tolerances("mnist") == pytest.approx((0.415, 0.83))
     assert paper_tables.accuracy_tolerances("synthetic-1k") == (paper_tables.ACC_TOL, paper_tables.ACC_PARTLY_TOL)
+
+
+def test_a_failed_row_does_not_widen_the_tolerance_of_the_rows_graded_on_their_values():
+    """Table III's B = 1024 (98.32 %, Δ −0.59 pp) is our failed cell, graded by its runs at chance: its value left in
+    the spread made the tolerances 0.415 and 0.645 pp, so that a constant 98.83 % and Δ 0.5 pp (seeds 0.02 pp apart)
+    passed every B ≤ 512. Over the B graded on their values the spread is 0.64 and 0.39 pp, and the rows at its ends
+    (B = 8 and 512; Δ: B = 64 and 128) are no longer reproduced."""
+    close = (-0.02, 0.0, 0.02)
+    constant = runs({("mnist", b): 98.83 for b in paper.table("III")["B"]}, spread=close,
+                    outcome={("mnist", 1024): "collapsed"})
+    constant["gap"] += constant["seed"].map(dict(zip(SEEDS, close, strict=True)))
+    rows = paper_tables.compare_accuracy(constant, "mnist", "paper").set_index("B")
+    assert rows.loc[1024, "status"] == critical.FAILED and (rows.drop(1024)["status"] == critical.MEASURED).all()
+    for column, ends in (("test acc", (8, 512)), ("gap", (64, 128))):
+        graded = rows.drop(1024)[f"verdict ({column})"]
+        assert (graded.loc[list(ends)] == stats.PARTLY).all(), graded
+        assert (graded.drop(list(ends)) == stats.REPRODUCED).any()  # the rows nearer the middle still pass
+    assert paper_tables.accuracy_tolerances("mnist", rows.reset_index()) == pytest.approx((0.32, 0.64))
+    assert paper_tables.gap_tolerances("mnist", rows.reset_index()) == pytest.approx((0.195, 0.39))
 
 
 
@@ -1415,6 +1434,23 @@ def test_table_v_judges_each_mean_against_the_paper_and_only_on_paper_runs():
     assert table[512, "sqrt"] == stats.NOT_TESTABLE  # the paper has no square-root row
     quick = paper_tables.table_v(table_v_runs({(512, "fixed"): 82.0}, "quick"), "quick")
     assert set(quick["verdict (test acc)"]) == {stats.NOT_TESTABLE}
+
+
+def test_table_v_narrows_its_tolerances_by_the_rows_graded_on_their_values():
+    """Table V spans 10.2 pp through its fixed rows at B = 128 and 512 (87.8 %, 82.1 %); where those cells fail, the
+    rows left span 2.1 pp (90.2 to 92.3 %), and a linear B = 512 row 2.5 pp below the paper's is no longer within the
+    partly tolerance (3 pp, narrowed to 2.1)."""
+    theirs = paper.table("V").set_index(["B", "lr_rule"])["test_acc"]
+    below = {(b, rule): theirs[b, rule] - (2.5 if (b, rule) == (512, "linear") else 0.0) for b, rule in theirs.index}
+    ours = table_v_runs(below)
+    fixed_fail = ours.assign(outcome=np.where((ours["lr_rule"] == "fixed") & (ours["batch_size"] > 32), "collapsed",
+                                              ours["outcome"]))
+    found = {name: paper_tables.table_v(table, "paper").set_index(["batch_size", "lr_rule"])
+             for name, table in (("all trained", ours), ("fixed failed", fixed_fail))}
+    assert paper_tables.table_v_tolerances(found["all trained"].reset_index()) == (1.0, 3.0)
+    assert paper_tables.table_v_tolerances(found["fixed failed"].reset_index()) == pytest.approx((1.0, 2.1))
+    assert found["all trained"].loc[(512, "linear"), "verdict (test acc)"] == stats.PARTLY
+    assert found["fixed failed"].loc[(512, "linear"), "verdict (test acc)"] == stats.NOT_REPRODUCED
 
 
 def test_table_i_reproduces_only_where_every_size_equals_the_papers():

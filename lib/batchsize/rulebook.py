@@ -58,10 +58,13 @@ PARTS_RULE = "the table: " + parts_rule("B")
 CHANCE_CELLS = ("a cell with runs at chance at best partly, one where at least half are (failed) not reproduced, "
                 "unless the paper's own row is at chance: there a failed cell is what the paper saw, reproduced where "
                 "every run (at least two) is at chance, partly where most are, else not reproduced")
-TABLE_TOLERANCE = (f"per B: {INTERVAL} within {ACC_TOL:g} pp of the paper's, or half the paper's own spread across "
-                   f"B where that is smaller (reproduced); within {ACC_PARTLY_TOL:g} pp or the whole spread (partly); "
-                   f"wider, holding the paper's value (not resolved); {CHANCE_CELLS}; {PARTS_RULE} (paper-profile "
-                   "runs only)")
+# The paper's spread that narrows a table row's tolerance (`paper_tables.accuracy_tolerances`), in words.
+SPREAD = ("the spread: the paper's largest value minus its smallest, over the rows graded on their values (every row "
+          "but those whose cell of ours failed, which are graded by their runs at chance)")
+TABLE_TOLERANCE = (f"per B: {INTERVAL} within {ACC_TOL:g} pp of the paper's, or half the paper's own spread across B "
+                   f"where that is smaller (reproduced); within {ACC_PARTLY_TOL:g} pp or the whole spread (partly); "
+                   f"wider, holding the paper's value (not resolved); {SPREAD}; {CHANCE_CELLS}; {PARTS_RULE} "
+                   "(paper-profile runs only)")
 
 
 @dataclass(frozen=True)
