@@ -28,6 +28,9 @@ from .style import MISSING, number
 ACC_TOL, ACC_PARTLY_TOL = 1.0, 3.0  # percentage points: same accuracy within 1 pp, close within 3 pp
 GAP_TOL, GAP_PARTLY_TOL = 1.0, 2.0
 PARTLY_FACTOR = 2  # a batch size within this factor of the paper's (one step of the B grid, the scale's ½× to 2×)
+# pp below the peak past which §IV-G counts a B degraded (B*: "falls more than 1 point below the peak"), the
+# default `tolerance` of `critical.critical_batch_size` and of `table_vi`
+B_STAR_DROP = 1.0
 
 
 def on_paper_runs(verdict: str, runs: pd.DataFrame) -> str:
@@ -234,7 +237,7 @@ def b_star_graded(at: float, near: float, far: float) -> str:
             else UNRESOLVED)
 
 
-def table_vi(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
+def table_vi(runs: pd.DataFrame, tolerance: float = B_STAR_DROP) -> pd.DataFrame:
     """Table VI beside ours, one row per data set, with a verdict per column; the `table-vi` claims and the
     critical chapter both read it, so they cannot disagree.
 
