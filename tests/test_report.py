@@ -1120,7 +1120,8 @@ def test_linear_scaling_rule_claims():
                                       (512, "linear"): 90.2}, gap={(512, "fixed"): 7.9, (512, "linear"): 2.8}))
     for claim in ("lsr-accuracy", "lsr-accuracy-128", "lsr-up-to-10", "lsr-gap"):
         assert verdict(claim, lr_scaling=paper_like)[1] == stats.REPRODUCED, claim
-    assert verdict("table-v", lr_scaling=paper_like)[1] == stats.REPRODUCED  # rows we did not run are skipped
+    ours, found = verdict("table-v", lr_scaling=paper_like)  # every row run reproduced, B = 32's two not run:
+    assert found == stats.PARTLY and ours.endswith("; 2 of the paper's 6 rows not run")  # as Tables III, IV, VII
     same = lr_runs({(128, "fixed"): 99.2, (128, "linear"): 99.2, (512, "fixed"): 99.2, (512, "linear"): 99.2})
     for claim in ("lsr-accuracy", "lsr-accuracy-128", "lsr-up-to-10", "lsr-gap", "table-v"):
         assert verdict(claim, lr_scaling=same)[1] == stats.NOT_REPRODUCED, claim
@@ -1411,6 +1412,34 @@ def test_where_the_paper_disagrees_with_itself_is_out_of_the_tally():
     for row in ("Table VI vs §IV-G", "§VII", "§IV-C"):  # every list of data sets in the registry's order
         named = [name for name in DATASET_NAMES.values() if name in found[row]]
         assert sorted(named, key=found[row].index) == in_registry_order(named), row
+
+
+def _combining() -> list:
+    """The claims whose rule combines parts by `stats.parts_verdict`, as test parameters; sharpness-ratio's text
+    (`claims_landscape`, outside this change) still says only "every set reproduced: reproduced, most: partly"."""
+    import inspect
+
+    left = pytest.mark.xfail(strict=True, raises=AssertionError, reason="claims_landscape: its text not yet mended")
+    return [pytest.param(c, id=c.id, marks=[left] if c.id == "sharpness-ratio" else [])
+            for c in report.claims() if "parts_verdict(" in inspect.getsource(c.test)]
+
+
+@pytest.mark.parametrize("claim", _combining())
+def test_every_claim_of_several_parts_states_how_they_combine_in_full(claim):
+    """A rule that combines parts by `stats.parts_verdict` says so in `rulebook.parts_rule`'s words, every outcome
+    the code can give and one per case: hand-written versions gave two verdicts for all parts not resolved ("most,
+    or none not reproduced: partly; every part not resolved: not resolved") or none for a part not reproduced."""
+    assert any(rulebook.parts_rule(part) in claim.tolerance for part in ("B", "set", "data set", "part", "fit"))
+    assert "most, or none not" not in claim.tolerance
+
+
+def test_the_parts_rule_names_every_outcome_of_parts_verdict():
+    combining = {p.values[0].id for p in _combining()}
+    assert {"drop-32-512", "gap-ordering", "protocol-choice", "extra-epochs", "table-iii", "table-v"} <= combining
+    text = rulebook.parts_rule("B")
+    for outcome in (stats.REPRODUCED, stats.PARTLY, stats.UNRESOLVED, stats.NOT_TESTABLE, stats.NOT_REPRODUCED):
+        assert f": {outcome};" in text + ";"
+    assert "every B not testable: not testable" in text  # `parts_verdict`'s case of no part graded
 
 
 def test_every_claim_has_a_unique_id_and_names_a_chapter():

@@ -16,7 +16,19 @@ from .claims_accuracy import CIFAR, GAP_AGAINST_B, MNIST
 from .critical import FAILED
 from .datasets import DATASET_NAMES
 from .paper_tables import ACC_PARTLY_TOL, B_STAR_DROP, PARTLY_FACTOR
-from .rulebook import INTERVAL, Claim, Outcome, best_b, brief, datasets_in, runs_of, tie_rule, tie_span, tie_text
+from .rulebook import (
+    INTERVAL,
+    Claim,
+    Outcome,
+    best_b,
+    brief,
+    datasets_in,
+    parts_rule,
+    runs_of,
+    tie_rule,
+    tie_span,
+    tie_text,
+)
 from .runtable import cells, trained
 from .stats import (
     NOT_REPRODUCED,
@@ -134,8 +146,9 @@ CLAIMS.append(
     Claim("gap-ordering", "Fig. 5", "CIFAR-10's gap Δ shows the steepest monotonic increase with B; MNIST's is "
           "mostly stable; the synthetic sets lie between", "CIFAR-10 steepest, MNIST flattest", "gap",
           "the slope of Δ on log₂ B per data set (runs that trained, 95 % t interval): CIFAR-10's above 0, above "
-          "every other data set's (intervals apart), and MNIST's the smallest in size: all three: reproduced; "
-          "most, or none not: partly", _gap_ordering, section=GAP_AGAINST_B))
+          "every other data set's (intervals apart), and MNIST's the smallest in size: each part that holds "
+          f"reproduced, else not reproduced; then the three together: {parts_rule('part')}", _gap_ordering,
+          section=GAP_AGAINST_B))
 
 
 # What following the protocol may give up, in pp below the best B, the same on every data set: within §IV-G's own
@@ -199,7 +212,5 @@ GUIDELINES.append(
           f"itself: reproduced; within {COST_PARTLY_TOL:g} pp (the tables' partly tolerance): partly; wider, holding "
           "0: not resolved; else, or a failed cell there: not reproduced; a candidate not measured whose nearest "
           "measured B is the other candidate's is graded once, there (one B, one grade); a data set's grade is the "
-          "worse of its candidates' grades; every data set reproduced: reproduced; most reproduced, or none not "
-          "reproduced and some at least partly: partly; none reproduced, partly or not reproduced and some not "
-          "resolved: not resolved",
+          f"worse of its candidates' grades; then the data sets together: {parts_rule('data set')}",
           _protocol, section="The batch-size selection protocol (Algorithm 2)"))
