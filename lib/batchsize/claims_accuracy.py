@@ -57,6 +57,7 @@ from .stats import (
     estimate,
     graded,
     parts_verdict,
+    ratio,
     tie_graded,
 )
 from .style import counted, number
@@ -322,10 +323,13 @@ def _cifar_slowdown(tables: dict, profile: str) -> Outcome:
     the highest test accuracy every run that trained at B = 64 or 1024 reached. The claim is that B = 1024 never
     converges, a net slowdown: a run there that never reaches the target within its budget (a run at chance never
     will) is the claim holding, the extreme of slower, and counts for it, never dropped nor averaged into a time.
-    Every run at B = 1024 (two at least) never there: reproduced; most of them: partly; else the seconds to the
-    target of those that got there over B = 64's (`timing.time_ratio`: the timing's spread with the seeds'), graded
-    by `direction_graded` and at best partly (slower, but it converges); a single time (no interval) above 1 is
-    partly, at or below 1 not reproduced. A run at B = 64 that never got there counts against: at best partly."""
+    Every run at B = 1024 (two at least) never there: reproduced; most of them: partly; else the epochs to the
+    target of those that got there over B = 64's (`stats.ratio` over seeds), graded by `direction_graded` and at
+    best partly (slower, but it converges); a single ratio (no interval) above 1 is partly, at or below 1 not
+    reproduced. Epochs, not seconds: the paper's per-epoch and wall-clock claims are its hardware's, not testable
+    here, and Table IV's own epoch times at the two B are within 3 % of each other (`_EPOCH_TIMES`), so that more
+    epochs is more time there; this CPU's wall-clock ratio (`timing.time_ratio`) is shown, labelled, not graded.
+    A run at B = 64 that never got there counts against: at best partly."""
     small_b, large_b = paper.CIFAR_SLOWDOWN
     runs = runs_of(tables)
     cifar = runs[runs["dataset"] == "cifar10"]
@@ -345,11 +349,12 @@ def _cifar_slowdown(tables: dict, profile: str) -> Outcome:
     ends = [timed[timed["batch_size"] == b] for b in (small_b, large_b)]
     there = [e["epochs_to_target"].notna() for e in ends]
     failed, at_large = int((~there[1]).sum()), len(ends[1])
-    slower = None
-    if there[0].any() and there[1].any():  # the seconds of the runs that got there, B = 1024 over B = 64
+    slower = clock = None
+    if there[0].any() and there[1].any():  # the epochs of the runs that got there, B = 1024 over B = 64
         epochs = timed.set_index("key")["epochs_to_target"]
         got = [b[b["key"].map(epochs).notna()] for b in (large, small)]
-        slower, how = time_ratio(got, [g["key"].map(epochs) for g in got], speed, cifar)
+        slower = ratio(*(g["key"].map(epochs) for g in got))
+        clock, how = time_ratio(got, [g["key"].map(epochs) for g in got], speed, cifar)
     if failed == at_large:
         verdict = REPRODUCED
     elif failed > at_large / 2:
@@ -357,24 +362,25 @@ def _cifar_slowdown(tables: dict, profile: str) -> Outcome:
     elif slower is None:  # its runs that trained set the target, so their curves must reach it
         raise NotTestable(f"no learning curve at B = {small_b} reaches the best accuracy its run recorded")
     else:
-        point = slower if np.isfinite(slower.low) else slower.one_measurement()  # a zero-width interval is a point
-        verdict = direction_graded(point, 1.0)
+        verdict = direction_graded(slower, 1.0)
         verdict = PARTLY if verdict == REPRODUCED else verdict
     if not there[0].all() and verdict == REPRODUCED:
         verdict = PARTLY
     never = "; ".join(f"{int((~t).sum())} of {len(e)} runs at B = {b} never reached it ({_outcomes(e[~t])})"
                       for e, t, b in zip(ends, there, (small_b, large_b), strict=True) if (~t).any())
     time = (f"; the {counted(int(there[1].sum()), 'run')} at B = {large_b} that got there took {slower.text('×')} "
-            f"B = {small_b}'s wall-clock time" if slower else "")
-    ours = (f"80 % cannot decide it (Table IV's own peak is {_IV.max():.2f} %); time to {timed['target'].iloc[0]:.1f} "
-            f"% (the highest every run that trained at B = {small_b} or {large_b} reached): "
-            f"{never or 'every run at both B reached it'}{time}{how}")
+            f"B = {small_b}'s epochs to it; {ON_THIS_CPU}: {clock.text('×')} B = {small_b}'s wall-clock time{how}"
+            if slower else "")
+    ours = (f"80 % cannot decide it (Table IV's own peak is {_IV.max():.2f} %); epochs to "
+            f"{timed['target'].iloc[0]:.1f} % (the highest every run that trained at B = {small_b} or {large_b} "
+            f"reached): {never or 'every run at both B reached it'}{time}")
     target = f"{timed['target'].iloc[0]:.1f}"
     said = [f"{failed} of {at_large} runs never reach {target} %"] if failed else []  # at the B judged, named
     if slower:
         interval = (f" [{number(slower.low, 'ratio')}, {number(slower.high, 'ratio')}]" if slower.low < slower.high
                     else "")
-        said.append(f"{'the rest ' if failed else ''}{number(slower.mean, 'ratio')}×{interval} B = {small_b}'s time")
+        said.append(f"{'the rest ' if failed else ''}{number(slower.mean, 'ratio')}×{interval} B = {small_b}'s "
+                    "epochs")
     said = f"B = {large_b}: " + "; ".join(said)
     return Outcome(ours, verdict, said)
 
@@ -385,6 +391,8 @@ def _outcomes(part: pd.DataFrame) -> str:
 
 
 _SMALL, _LARGE = paper.CIFAR_SLOWDOWN
+_EPOCH_TIMES = paper.table("IV").set_index("B")["epoch_time"][[_LARGE, _SMALL]]  # the paper's s per epoch, its GPU
+ON_THIS_CPU = "on this CPU (shown, not graded: the paper's times are its own hardware's)"
 CLAIMS.append(
     Claim("cifar-slowdown", "§IV-C, §V-E", f"CIFAR-10 at B = {_LARGE} never converges in "
           f"{DATASET_SPECS['cifar10'].epochs} epochs: a net slowdown against B = {_SMALL}",
@@ -394,8 +402,11 @@ CLAIMS.append(
           f"accuracy every run that trained at either reached: a run at B = {_LARGE} that never reaches it within its "
           "budget (a run at chance never will) is the claim holding, the extreme of slower, never dropped nor "
           f"averaged into a time: every run at B = {_LARGE} (two at least) never there: reproduced; most of them: "
-          f"partly; else (those runs named) the wall-clock time of those that got there over B = {_SMALL}'s (its "
-          "interval carries the timing's spread and the seeds'), all of it above 1: partly (slower, but it converges); "
-          "holding 1 and reaching above: not resolved; else not reproduced (a single time, no interval: above 1 "
-          f"partly, else not reproduced); a run at B = {_SMALL} that never reaches it counts against: at best partly",
+          f"partly; else (those runs named) the epochs to it of those that got there over B = {_SMALL}'s (geometric "
+          "means over seeds, Welch 95 % interval on the log scale), all of it above 1: partly (slower, but it "
+          "converges); holding 1 and reaching above: not resolved; else not reproduced (a single ratio, no interval: "
+          f"above 1 partly, else not reproduced); a run at B = {_SMALL} that never reaches it counts against: at best "
+          "partly. Epochs, not seconds: they need no hardware, and on the paper's an epoch takes about as long at "
+          f"either B (Table IV: {_EPOCH_TIMES[_LARGE]:g} s at B = {_LARGE}, {_EPOCH_TIMES[_SMALL]:g} s at "
+          f"{_SMALL}), so that more epochs is more time there; this CPU's wall-clock ratio is shown, not graded",
           _cifar_slowdown, section=TIME_TO_TARGET))
