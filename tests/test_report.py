@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy.stats import fisher_exact
 
-from batchsize import paper, paper_tables, report, rulebook, runtable, stats, summaries, targets, timing
+from batchsize import critical, paper, paper_tables, report, rulebook, runtable, stats, summaries, targets, timing
 from batchsize.datasets import DATASET_NAMES, IN_PAPER, in_registry_order
 from batchsize.findings_largest_batch import ingredients_text
 
@@ -203,6 +203,25 @@ def test_a_constant_accuracy_cannot_reproduce_a_table_whose_spread_is_below_a_po
     assert verdict("table-iii", accuracy=constant)[1] != stats.REPRODUCED
     assert paper_tables.accuracy_tolerances("mnist") == pytest.approx((0.415, 0.83))
     assert paper_tables.accuracy_tolerances("synthetic-1k") == (paper_tables.ACC_TOL, paper_tables.ACC_PARTLY_TOL)
+
+
+def test_a_failed_row_does_not_widen_the_tolerance_of_the_rows_graded_on_their_values():
+    """Table III's B = 1024 (98.32 %, Δ −0.59 pp) is our failed cell, graded by its runs at chance: its value left in
+    the spread made the tolerances 0.415 and 0.645 pp, so that a constant 98.83 % and Δ 0.5 pp (seeds 0.02 pp apart)
+    passed every B ≤ 512. Over the B graded on their values the spread is 0.64 and 0.39 pp, and the rows at its ends
+    (B = 8 and 512; Δ: B = 64 and 128) are no longer reproduced."""
+    close = (-0.02, 0.0, 0.02)
+    constant = runs({("mnist", b): 98.83 for b in paper.table("III")["B"]}, spread=close,
+                    outcome={("mnist", 1024): "collapsed"})
+    constant["gap"] += constant["seed"].map(dict(zip(SEEDS, close, strict=True)))
+    rows = paper_tables.compare_accuracy(constant, "mnist", "paper").set_index("B")
+    assert rows.loc[1024, "status"] == critical.FAILED and (rows.drop(1024)["status"] == critical.MEASURED).all()
+    for column, ends in (("test acc", (8, 512)), ("gap", (64, 128))):
+        graded = rows.drop(1024)[f"verdict ({column})"]
+        assert (graded.loc[list(ends)] == stats.PARTLY).all(), graded
+        assert (graded.drop(list(ends)) == stats.REPRODUCED).any()  # the rows nearer the middle still pass
+    assert paper_tables.accuracy_tolerances("mnist", rows.reset_index()) == pytest.approx((0.32, 0.64))
+    assert paper_tables.gap_tolerances("mnist", rows.reset_index()) == pytest.approx((0.195, 0.39))
 
 
 
@@ -534,11 +553,13 @@ def test_cifar_slowdown_says_80_percent_cannot_decide_it_and_times_a_target_both
     ours, verdict_ = verdict("cifar-slowdown", accuracy=slow, histories=curves)
     assert verdict_ == stats.PARTLY and "cannot decide" in ours and "79.98" in ours and "69.9 %" in ours
     assert "0 of 3" not in ours and "every run at both B reached it" in ours
-    assert "took 3.00× [2.39, 3.77] (n = 3) B = 64's wall-clock time" in ours  # 6 epochs against 2
+    assert "took 3.00× (n = 3, no spread) B = 64's epochs to it" in ours  # 6 epochs against 2 in every seed
+    assert "on this CPU (shown, not graded: the paper's times are its own hardware's): 3.00× [2.39, 3.77] (n = 3) " \
+           "B = 64's wall-clock time" in ours
     said = brief("cifar-slowdown", accuracy=slow, histories=curves)
-    assert said == "B = 1024: 3.00× [2.39, 3.77] B = 64's time"
+    assert said == "B = 1024: 3.00× B = 64's epochs"
     stacked = verdict("cifar-slowdown", accuracy=runs(cells), histories=curves)[0]  # one timing for every seed
-    assert "took 3.00× (n = 1, no interval)" in stacked
+    assert "3.00× (n = 1, no interval) B = 64's wall-clock time" in stacked
     fast = verdict("cifar-slowdown", accuracy=slow, histories=histories(slow, {64: 6, 1024: 2}))
     assert fast[1] == stats.NOT_REPRODUCED
     assert verdict("cifar-slowdown", accuracy=slow)[1] == stats.NOT_TESTABLE  # no curves
@@ -600,6 +621,27 @@ def test_the_efficiency_chapter_shows_the_slowdown_rules_own_runs(monkeypatch):
     assert "never" in styler.to_html() and "Every run at B = 64 and 1024" in caption
 
 
+@pytest.mark.parametrize(("epochs", "per_epoch", "expected"), [
+    ((2, 6), (1.0, 0.1), stats.PARTLY),  # more epochs at B = 1024, each 10× faster on this CPU: slower, in epochs
+    ((6, 2), (1.0, 10.0), stats.NOT_REPRODUCED),  # fewer epochs, each 10× slower here: faster, in epochs
+])
+def test_cifar_slowdown_grades_epochs_not_this_cpus_seconds(epochs, per_epoch, expected):
+    """Review finding 7: the slowdown was graded on this CPU's wall clock (epochs × its epoch times), while the
+    paper's per-epoch and wall-clock claims are not testable on this hardware; our 36.94× was ≈ 20.5× in epochs
+    times this CPU's slower epochs at B = 1024. Graded in epochs, hardware-free; the wall clock shown, labelled."""
+    cells = {("cifar10", 64): 78.0, ("cifar10", 1024): 70.0}
+    table = runs(cells, median_epoch_time={("cifar10", 64): per_epoch[0], ("cifar10", 1024): per_epoch[1]})
+    table["median_epoch_time"] *= table["seed"].map(dict(zip(SEEDS, (0.95, 1.0, 1.05), strict=True)))
+    small, large = epochs
+    curves = histories(table, {64: small, 1024: large})
+    ours, found = verdict("cifar-slowdown", accuracy=table, histories=curves)
+    assert found == expected, ours
+    assert f"took {large / small:.2f}× (n = 3, no spread) B = 64's epochs to it; on this CPU (shown, not graded" in ours
+    clock = large * per_epoch[1] / (small * per_epoch[0])
+    assert f"{clock:.2f}× [" in ours and brief("cifar-slowdown", accuracy=table, histories=curves) == \
+        f"B = 1024: {large / small:.2f}× B = 64's epochs"
+
+
 def test_a_run_at_b_64_that_never_converges_counts_against_the_slowdown():
     """B = 1024 collapsed in every run, but so did one run of B = 64: the failure is not B = 1024's alone."""
     cells = {("cifar10", 64): 78.0, ("cifar10", 1024): 70.0}
@@ -620,7 +662,8 @@ def test_the_slowdowns_time_carries_the_benchmarks_spread_with_the_seeds():
     curves = histories(table, {64: 2, 1024: 6})  # every seed at the same epoch: the epochs alone have no spread
     ours, verdict_ = verdict("cifar-slowdown", accuracy=table, histories=curves, cnn_speed=speed)
     per_epoch = stats.ratio(speed["img_s"][0], speed["img_s"][1])  # B = 1024's epoch time over B = 64's
-    assert f"took {stats.Estimate(3 * per_epoch.mean, 3 * per_epoch.low, 3 * per_epoch.high, 3).text('×')}" in ours
+    clock = stats.Estimate(3 * per_epoch.mean, 3 * per_epoch.low, 3 * per_epoch.high, 3).text("×")
+    assert f"not graded: the paper's times are its own hardware's): {clock} B = 64's wall-clock time" in ours
     assert per_epoch.low < per_epoch.high and timing.COMPOUNDED in ours and verdict_ == stats.PARTLY
 
 
@@ -1165,7 +1208,8 @@ def test_linear_scaling_rule_claims():
                                       (512, "linear"): 90.2}, gap={(512, "fixed"): 7.9, (512, "linear"): 2.8}))
     for claim in ("lsr-accuracy", "lsr-accuracy-128", "lsr-up-to-10", "lsr-gap"):
         assert verdict(claim, lr_scaling=paper_like)[1] == stats.REPRODUCED, claim
-    assert verdict("table-v", lr_scaling=paper_like)[1] == stats.REPRODUCED  # rows we did not run are skipped
+    ours, found = verdict("table-v", lr_scaling=paper_like)  # every row run reproduced, B = 32's two not run:
+    assert found == stats.PARTLY and ours.endswith("; 2 of the paper's 6 rows not run")  # as Tables III, IV, VII
     same = lr_runs({(128, "fixed"): 99.2, (128, "linear"): 99.2, (512, "fixed"): 99.2, (512, "linear"): 99.2})
     for claim in ("lsr-accuracy", "lsr-accuracy-128", "lsr-up-to-10", "lsr-gap", "table-v"):
         assert verdict(claim, lr_scaling=same)[1] == stats.NOT_REPRODUCED, claim
@@ -1459,6 +1503,34 @@ def test_where_the_paper_disagrees_with_itself_is_out_of_the_tally():
         assert sorted(named, key=found[row].index) == in_registry_order(named), row
 
 
+def _combining() -> list:
+    """The claims whose rule combines parts by `stats.parts_verdict`, as test parameters; sharpness-ratio's text
+    (`claims_landscape`, outside this change) still says only "every set reproduced: reproduced, most: partly"."""
+    import inspect
+
+    left = pytest.mark.xfail(strict=True, raises=AssertionError, reason="claims_landscape: its text not yet mended")
+    return [pytest.param(c, id=c.id, marks=[left] if c.id == "sharpness-ratio" else [])
+            for c in report.claims() if "parts_verdict(" in inspect.getsource(c.test)]
+
+
+@pytest.mark.parametrize("claim", _combining())
+def test_every_claim_of_several_parts_states_how_they_combine_in_full(claim):
+    """A rule that combines parts by `stats.parts_verdict` says so in `rulebook.parts_rule`'s words, every outcome
+    the code can give and one per case: hand-written versions gave two verdicts for all parts not resolved ("most,
+    or none not reproduced: partly; every part not resolved: not resolved") or none for a part not reproduced."""
+    assert any(rulebook.parts_rule(part) in claim.tolerance for part in ("B", "set", "data set", "part", "fit"))
+    assert "most, or none not" not in claim.tolerance
+
+
+def test_the_parts_rule_names_every_outcome_of_parts_verdict():
+    combining = {p.values[0].id for p in _combining()}
+    assert {"drop-32-512", "gap-ordering", "protocol-choice", "extra-epochs", "table-iii", "table-v"} <= combining
+    text = rulebook.parts_rule("B")
+    for outcome in (stats.REPRODUCED, stats.PARTLY, stats.UNRESOLVED, stats.NOT_TESTABLE, stats.NOT_REPRODUCED):
+        assert f": {outcome};" in text + ";"
+    assert "every B not testable: not testable" in text  # `parts_verdict`'s case of no part graded
+
+
 def test_every_claim_has_a_unique_id_and_names_a_chapter():
     ids = [c.id for c in report.claims()]
     assert len(ids) == len(set(ids))
@@ -1480,6 +1552,23 @@ def test_table_v_judges_each_mean_against_the_paper_and_only_on_paper_runs():
     assert table[512, "sqrt"] == stats.NOT_TESTABLE  # the paper has no square-root row
     quick = paper_tables.table_v(table_v_runs({(512, "fixed"): 82.0}, "quick"), "quick")
     assert set(quick["verdict (test acc)"]) == {stats.NOT_TESTABLE}
+
+
+def test_table_v_narrows_its_tolerances_by_the_rows_graded_on_their_values():
+    """Table V spans 10.2 pp through its fixed rows at B = 128 and 512 (87.8 %, 82.1 %); where those cells fail, the
+    rows left span 2.1 pp (90.2 to 92.3 %), and a linear B = 512 row 2.5 pp below the paper's is no longer within the
+    partly tolerance (3 pp, narrowed to 2.1)."""
+    theirs = paper.table("V").set_index(["B", "lr_rule"])["test_acc"]
+    below = {(b, rule): theirs[b, rule] - (2.5 if (b, rule) == (512, "linear") else 0.0) for b, rule in theirs.index}
+    ours = table_v_runs(below)
+    fixed_fail = ours.assign(outcome=np.where((ours["lr_rule"] == "fixed") & (ours["batch_size"] > 32), "collapsed",
+                                              ours["outcome"]))
+    found = {name: paper_tables.table_v(table, "paper").set_index(["batch_size", "lr_rule"])
+             for name, table in (("all trained", ours), ("fixed failed", fixed_fail))}
+    assert paper_tables.table_v_tolerances(found["all trained"].reset_index()) == (1.0, 3.0)
+    assert paper_tables.table_v_tolerances(found["fixed failed"].reset_index()) == pytest.approx((1.0, 2.1))
+    assert found["all trained"].loc[(512, "linear"), "verdict (test acc)"] == stats.PARTLY
+    assert found["fixed failed"].loc[(512, "linear"), "verdict (test acc)"] == stats.NOT_REPRODUCED
 
 
 def test_table_i_reproduces_only_where_every_size_equals_the_papers():

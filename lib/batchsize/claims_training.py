@@ -9,7 +9,19 @@ from . import paper, paper_tables
 from .config import scaled_lr
 from .datasets import DATASET_SPECS, IN_PAPER
 from .paper_tables import on_paper_runs
-from .rulebook import COMPARABLE, INTERVAL, PP, TABLE_TOLERANCE, Claim, Outcome, brief, datasets_in, on_every, runs_of
+from .rulebook import (
+    COMPARABLE,
+    INTERVAL,
+    PP,
+    TABLE_TOLERANCE,
+    Claim,
+    Outcome,
+    brief,
+    datasets_in,
+    on_every,
+    parts_rule,
+    runs_of,
+)
 from .stats import (
     NOT_REPRODUCED,
     PARTLY,
@@ -165,8 +177,8 @@ CLAIMS.append(
           "partly; holding both 0 and that: not resolved; else not reproduced. A run that never gets there (a run at "
           "chance never does) is counted and named, never averaged in, and leaves its data set at best partly; a data "
           "set without a measured B₀ or a measured B above it, without learning curves, or whose runs at both ends "
-          "all get there in their first epoch (the ratio 1 by the unit), is named, not graded. Every data set graded "
-          "reproduced: reproduced; most, or none not reproduced: partly; all not resolved: not resolved",
+          "all get there in their first epoch (the ratio 1 by the unit), is named, not graded. The data sets graded "
+          f"together: {parts_rule('data set')}",
           _extra_epochs, section=SAME_ACCURACY))
 
 
@@ -280,8 +292,11 @@ def _table_v(tables: dict, profile: str) -> Outcome:
         Estimate(r["test_acc"], r["test_acc CI low"], r["test_acc CI high"], int(r["seeds"] - r["at chance"])).text("%")
         + (f" ({r['at chance']:.0f} of {r['seeds']:.0f} runs at chance)" if r["at chance"] else ""))
         for _, r in rows.iterrows()]
-    return Outcome("; ".join(texts), on_paper_runs(parts_verdict(list(rows["verdict (test acc)"])), runs),
-                   brief(rows["test_acc"], "%"))
+    verdict, expected = parts_verdict(list(rows["verdict (test acc)"])), int(table["paper test_acc"].notna().sum())
+    if len(rows) < expected:  # a row we did not run is no row reproduced, as in the other tables (`PARTS_RULE`)
+        texts.append(f"{expected - len(rows)} of the paper's {expected} rows not run")
+        verdict = PARTLY if verdict == REPRODUCED else verdict
+    return Outcome("; ".join(texts), on_paper_runs(verdict, runs), brief(rows["test_acc"], "%"))
 
 
 CLAIMS.append(

@@ -13,6 +13,7 @@ from .drops import drop_between
 from .rulebook import (
     COMPARABLE,
     INTERVAL,
+    NOT_RUN,
     PEAK,
     PP,
     SYNTHETIC_DATA,
@@ -23,6 +24,7 @@ from .rulebook import (
     datasets_in,
     failed_note,
     on_every,
+    parts_rule,
     runs_of,
     tie_rule,
     tie_span,
@@ -79,8 +81,8 @@ def _monotonic(tables: dict, profile: str) -> Outcome:
 CLAIMS.append(
     Claim("synthetic-trend", "§IV-A", "Test accuracy falls monotonically with B on all three synthetic sets",
           "monotonic decrease", "accuracy", "per set, Spearman ρ(B, acc) over the runs that trained (failed "
-          "cells named and left out) < 0 with p < 0.05; all three sets: reproduced; two: partly; one or none: not "
-          "reproduced", _monotonic, section=SYNTHETIC_DATA))
+          "cells named and left out) < 0 with p < 0.05: reproduced, else not reproduced; then the sets together: "
+          f"{parts_rule('set')}; {NOT_RUN}", _monotonic, section=SYNTHETIC_DATA))
 
 
 FAILED_DROP = "a failed cell: training collapsed, not a drop of the paper's size"
@@ -152,9 +154,8 @@ CLAIMS.append(
           "more on smaller data sets", f"{_LOW:g}–{_HIGH:g} pp", "accuracy", f"per data set, {INTERVAL} of the drop "
           f"(runs that trained) inside [{_LOW:g}, {_HIGH:g}] {PP}: reproduced; {COMPARABLE}; a failed cell: "
           "not reproduced; and the 1K set's drop above the 50K set's (intervals apart: reproduced; overlapping: not "
-          "resolved; apart the other way: not reproduced); every part reproduced: "
-          "reproduced; most, or none not reproduced: partly; every part not resolved: not resolved", _drop_32_512,
-          section=WHOLE_CHAPTER))
+          f"resolved; apart the other way: not reproduced); then the parts together: {parts_rule('part')}; "
+          f"{NOT_RUN}", _drop_32_512, section=WHOLE_CHAPTER))
 
 
 def _sweet_spot(tables: dict, profile: str) -> Outcome:
@@ -173,6 +174,5 @@ def _sweet_spot(tables: dict, profile: str) -> Outcome:
 _SPOT = "–".join(map(str, paper.SWEET_SPOT))
 CLAIMS.append(
     Claim("synthetic-sweet-spot", "§IV-A", f"The sweet-spot batch size is {_SPOT} across all synthetic scales",
-          f"B = {_SPOT}", "accuracy", "per set, " + tie_rule(paper.SWEET_SPOT)
-          + "; all three sets reproduced: reproduced; most, or none not reproduced: partly; every set not resolved: "
-          "not resolved; a set not run: at best partly", _sweet_spot, section=PEAK))
+          f"B = {_SPOT}", "accuracy", f"per set, {tie_rule(paper.SWEET_SPOT)}; then the sets together: "
+          f"{parts_rule('set')}; {NOT_RUN}", _sweet_spot, section=PEAK))

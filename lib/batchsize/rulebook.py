@@ -49,19 +49,24 @@ def parts_rule(part: str) -> str:
     """How a claim of several parts (table rows, data sets, fits) combines them, `stats.parts_verdict`, in words, its
     parts named `part`: each outcome the code can give, so that a reader need not guess the last."""
     return (f"every {part} reproduced: reproduced; most reproduced, or none not reproduced and some at least partly: "
-            "partly; none reproduced, partly or not reproduced and some not resolved: not resolved; otherwise (some "
-            f"{part} not reproduced, at most half reproduced): not reproduced")
+            f"partly; no {part} reproduced, partly or not reproduced, and some not resolved (the rest not testable): "
+            f"not resolved; every {part} not testable: not testable; otherwise (some {part} not reproduced, at most "
+            "half reproduced): not reproduced")
 
 
-PARTS_RULE = "the table: " + parts_rule("B")
+NOT_RUN = "a synthetic set not run: at best partly"  # `on_every` on a claim about all three
+PARTS_RULE = "the table: " + parts_rule("B") + "; a row of the paper's that we did not run: at best partly"
 # A table cell with runs at chance (`paper_tables._cell_verdict`), in words: the accuracy and the Δ tables alike.
 CHANCE_CELLS = ("a cell with runs at chance at best partly, one where at least half are (failed) not reproduced, "
                 "unless the paper's own row is at chance: there a failed cell is what the paper saw, reproduced where "
                 "every run (at least two) is at chance, partly where most are, else not reproduced")
-TABLE_TOLERANCE = (f"per B: {INTERVAL} within {ACC_TOL:g} pp of the paper's, or half the paper's own spread across "
-                   f"B where that is smaller (reproduced); within {ACC_PARTLY_TOL:g} pp or the whole spread (partly); "
-                   f"wider, holding the paper's value (not resolved); {CHANCE_CELLS}; {PARTS_RULE} (paper-profile "
-                   "runs only)")
+# The paper's spread that narrows a table row's tolerance (`paper_tables.accuracy_tolerances`), in words.
+SPREAD = ("the spread: the paper's largest value minus its smallest, over the rows graded on their values (every row "
+          "but those whose cell of ours failed, which are graded by their runs at chance)")
+TABLE_TOLERANCE = (f"per B: {INTERVAL} within {ACC_TOL:g} pp of the paper's, or half the paper's own spread across B "
+                   f"where that is smaller (reproduced); within {ACC_PARTLY_TOL:g} pp or the whole spread (partly); "
+                   f"wider, holding the paper's value (not resolved); {SPREAD}; {CHANCE_CELLS}; {PARTS_RULE} "
+                   "(paper-profile runs only)")
 
 
 @dataclass(frozen=True)
