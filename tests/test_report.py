@@ -1014,7 +1014,7 @@ def test_the_table_v_caption_says_narrowed_only_where_the_tolerances_are(monkeyp
     said = pages_training.table_v_tolerances_said()
     assert paper_tables.table_v_tolerances() == (paper_tables.ACC_TOL, paper_tables.ACC_PARTLY_TOL)  # Table V: 10 pp
     assert said.startswith("1 and 3 pp") and "not here" in said
-    monkeypatch.setattr(paper_tables, "table_v_tolerances", lambda: (0.4, 0.8))  # a table spanning 0.8 pp
+    monkeypatch.setattr(paper_tables, "table_v_tolerances", lambda compared=None: (0.4, 0.8))  # a table spanning 0.8 pp
     assert pages_training.table_v_tolerances_said() == "0.4 and 0.8 pp (narrowed to the paper's spread here, from 1 " \
                                                        "and 3 pp)"
 
@@ -1504,13 +1504,10 @@ def test_where_the_paper_disagrees_with_itself_is_out_of_the_tally():
 
 
 def _combining() -> list:
-    """The claims whose rule combines parts by `stats.parts_verdict`, as test parameters; sharpness-ratio's text
-    (`claims_landscape`, outside this change) still says only "every set reproduced: reproduced, most: partly"."""
+    """The claims whose rule combines parts by `stats.parts_verdict`, as test parameters."""
     import inspect
 
-    left = pytest.mark.xfail(strict=True, raises=AssertionError, reason="claims_landscape: its text not yet mended")
-    return [pytest.param(c, id=c.id, marks=[left] if c.id == "sharpness-ratio" else [])
-            for c in report.claims() if "parts_verdict(" in inspect.getsource(c.test)]
+    return [c for c in report.claims() if "parts_verdict(" in inspect.getsource(c.test)]
 
 
 @pytest.mark.parametrize("claim", _combining())
@@ -1523,7 +1520,7 @@ def test_every_claim_of_several_parts_states_how_they_combine_in_full(claim):
 
 
 def test_the_parts_rule_names_every_outcome_of_parts_verdict():
-    combining = {p.values[0].id for p in _combining()}
+    combining = {c.id for c in _combining()}
     assert {"drop-32-512", "gap-ordering", "protocol-choice", "extra-epochs", "table-iii", "table-v"} <= combining
     text = rulebook.parts_rule("B")
     for outcome in (stats.REPRODUCED, stats.PARTLY, stats.UNRESOLVED, stats.NOT_TESTABLE, stats.NOT_REPRODUCED):

@@ -114,7 +114,7 @@ def table_v(runs: pd.DataFrame, profile: str) -> None:
     book.publish(book.styled(table, 4),
                  "The paper's values (columns headed paper; linear = its 'Scaled') beside our seed means over the runs "
                  "that trained, with their 95 % t interval; the square-root rule is ours. Verdicts as Table VII's, "
-                 f"within {table_v_tolerances_said()}. Absolute accuracies are testable only on the paper profile.",
+                 f"within {table_v_tolerances_said(table)}. Absolute accuracies are tested only on the paper profile.",
                  table, "Table V", runs=runs)
     book.publish(plots.lr_rules(runs), "Large synthetic set: test accuracy and gap against B for each LR rule; "
                  "dotted squares: the paper's Table V (fixed and linear).",
@@ -123,12 +123,12 @@ def table_v(runs: pd.DataFrame, profile: str) -> None:
     display(Markdown(findings.lr_rule_summary(runs)))
 
 
-def table_v_tolerances_said() -> str:
-    """Table V's tolerances (`paper_tables.table_v_tolerances`) in words, 'narrowed' only where they are."""
-    (tol, partly), defaults = paper_tables.table_v_tolerances(), (paper_tables.ACC_TOL, paper_tables.ACC_PARTLY_TOL)
+def table_v_tolerances_said(compared: pd.DataFrame | None = None) -> str:
+    """Table V's tolerances for `paper_tables.table_v`'s table `compared` in words, 'narrowed' only where they are."""
+    (tol, partly), (wide, partly_wide) = paper_tables.table_v_tolerances(compared), paper_tables.ACC_TOLERANCES
     return f"{tol:g} and {partly:g} pp " + ("(narrowed where the paper's spread across a table is smaller; not here)"
-                                            if (tol, partly) == defaults else "(narrowed to the paper's spread here, "
-                                            f"from {defaults[0]:g} and {defaults[1]:g} pp)")
+                                            if (tol, partly) == (wide, partly_wide) else "(narrowed to the paper's "
+                                            f"spread here, from {wide:g} and {partly_wide:g} pp)")
 
 
 def cifar_lr_rules(runs: pd.DataFrame) -> None:
@@ -307,10 +307,10 @@ def cifar_slowdown(chapter: Chapter, runs: pd.DataFrame, name: str, speed: pd.Da
     if len(cifar):
         small, large = paper.CIFAR_SLOWDOWN
         timed, note = targets.to_shared_target(cifar, chapter.history(cifar), speed, (small, large))
-        book.publish(book.styled(timed.drop(columns="key"), na_rep="never"), f"Every run at B = {small} and "
-                     f"{large}, {captions.scale_text(cifar)}: epochs and training seconds to the target, the highest "
-                     "test accuracy every run that trained there reached; never: not within its budget (a run at "
-                     f"chance never gets there){note}.", timed, name, runs=cifar)
+        book.publish(book.styled(timed.drop(columns="key"), na_rep="never"), f"Every run at B = {small} and {large}, "
+                     f"{captions.scale_text(cifar)}: epochs, and this CPU's training seconds, to the target (the "
+                     "report grades the epochs), the highest test accuracy every run that trained there reached; "
+                     f"never: not within its budget (a run at chance never gets there){note}.", timed, name, runs=cifar)
 
 
 def efficiency_ratios(runs: pd.DataFrame, speed: pd.DataFrame) -> None:

@@ -26,6 +26,7 @@ from .stats import (
 from .style import MISSING, number
 
 ACC_TOL, ACC_PARTLY_TOL = 1.0, 3.0  # percentage points: same accuracy within 1 pp, close within 3 pp
+ACC_TOLERANCES = ACC_TOL, ACC_PARTLY_TOL
 GAP_TOL, GAP_PARTLY_TOL = 1.0, 2.0
 PARTLY_FACTOR = 2  # a batch size within this factor of the paper's (one step of the B grid, the scale's ½× to 2×)
 # pp below the peak past which §IV-G counts a B degraded (B*: "falls more than 1 point below the peak"), the
