@@ -186,11 +186,12 @@ def test_protocol_choice_grades_what_a_candidate_gives_up_by_one_tolerance_on_ev
 
 
 def test_the_protocols_cost_tolerance_is_the_b_star_rules_drop():
-    """`paper_tables.B_STAR_DROP` names the 1 point of §IV-G that `critical.critical_batch_size` applies by default:
-    the protocol's cost is graded against the line that rule draws."""
+    """`critical.B_STAR_DROP` names the 1 point of §IV-G ("falls more than 1 point below the peak") that every B*
+    applies by default: the protocol's cost is graded against the line that rule draws."""
     import inspect
 
     from batchsize import critical, paper_tables
 
+    assert critical.B_STAR_DROP == 1.0 and claims_shapes.COST_TOL == critical.B_STAR_DROP
     for rule in (critical.critical_batch_size, critical.bootstrap_critical, paper_tables.table_vi):
-        assert inspect.signature(rule).parameters["tolerance"].default == paper_tables.B_STAR_DROP
+        assert inspect.signature(rule).parameters["tolerance"].default == critical.B_STAR_DROP

@@ -28,6 +28,9 @@ from .noise import LogLogFit, loglog_fit
 from .run import trained
 
 KEYS = ("dataset", "n_train")
+# pp below the peak past which §IV-G counts a B degraded (B*: "falls more than 1 point below the peak"): the default
+# `tolerance` of every B* here and of `paper_tables.table_vi`
+B_STAR_DROP = 1.0
 MIN_TRAINED = 2  # runs that trained: fewer, and a cell has no interval and is never the best
 MEASURED, FAILED, ONE_RUN = "measured", "failed", "one run"
 
@@ -84,7 +87,7 @@ def _cells(group: pd.DataFrame, min_trained: int) -> pd.DataFrame:
     return cells.assign(status=cell_status(cells["trained"], cells["runs"] - cells["trained"], min_trained))
 
 
-def critical_batch_size(table: pd.DataFrame, tolerance: float = 1.0, *, by: Sequence[str] = KEYS,
+def critical_batch_size(table: pd.DataFrame, tolerance: float = B_STAR_DROP, *, by: Sequence[str] = KEYS,
                         above_optimum: bool = True, min_trained: int = MIN_TRAINED) -> pd.DataFrame:
     """Optimal and critical batch size per group (default: per data set and training-set size), by the module's
     rule: what every chapter and claim that names a best B, a peak or a B* reads.
@@ -124,7 +127,7 @@ def critical_batch_size(table: pd.DataFrame, tolerance: float = 1.0, *, by: Sequ
 BOOTSTRAP_REPLICATES = 1000  # how often `bootstrap_critical` resamples the seeds (captions read it here)
 
 
-def bootstrap_critical(table: pd.DataFrame, tolerance: float = 1.0, *, n_boot: int = BOOTSTRAP_REPLICATES,
+def bootstrap_critical(table: pd.DataFrame, tolerance: float = B_STAR_DROP, *, n_boot: int = BOOTSTRAP_REPLICATES,
                        seed: int = 0, by: Sequence[str] = KEYS, above_optimum: bool = True) -> pd.DataFrame:
     """How often each B* comes out when the runs of every (group, B) cell are resampled with replacement, the runs
     that did not train included, and each replicate is judged by the same rule (`cell_status`).

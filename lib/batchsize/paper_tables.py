@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import paper
-from .critical import BOOTSTRAP_REPLICATES, FAILED, MEASURED
+from .critical import B_STAR_DROP, BOOTSTRAP_REPLICATES, FAILED, MEASURED
 from .datasets import DATASET_NAMES, DATASET_SPECS
 from .run import CHANCE_MARGIN
 from .runtable import cells, full_size, mean_by_batch, registry_sorted, runs_profile, tied_with
@@ -29,9 +29,6 @@ ACC_TOL, ACC_PARTLY_TOL = 1.0, 3.0  # percentage points: same accuracy within 1 
 ACC_TOLERANCES = ACC_TOL, ACC_PARTLY_TOL
 GAP_TOL, GAP_PARTLY_TOL = 1.0, 2.0
 PARTLY_FACTOR = 2  # a batch size within this factor of the paper's (one step of the B grid, the scale's ½× to 2×)
-# pp below the peak past which §IV-G counts a B degraded (B*: "falls more than 1 point below the peak"), the
-# default `tolerance` of `critical.critical_batch_size` and of `table_vi`
-B_STAR_DROP = 1.0
 
 
 def on_paper_runs(verdict: str, runs: pd.DataFrame) -> str:
