@@ -708,7 +708,7 @@ def test_the_cifar_lr_brief_waits_for_three_runs_of_every_rule_and_sets_each_aga
 
 def test_the_cifar_lr_brief_names_the_cpus_in_a_readers_words_and_splits_a_rule_by_cpu():
     """The machines as counts of runs under short names (`style.cpu_label`); within a rule with runs at chance on
-    two CPUs, its runs at chance per CPU, and whether the CPU splits them."""
+    two CPUs, its runs at chance per CPU, and whether the CPU divides them too (a confound, not a cause)."""
     small = pd.DataFrame({"batch_size": 32, "seed": range(3), "outcome": "trained", "test_acc": [75.0, 76.0, 77.0]})
     xeon, epyc = "Intel(R) Xeon(R) Processor", "AMD EPYC 7B13"
     runs = lr_runs({"linear": 2}, ("fixed", "linear"))
@@ -716,7 +716,7 @@ def test_the_cifar_lr_brief_names_the_cpus_in_a_readers_words_and_splits_a_rule_
     brief = findings_beyond.cifar_lr_brief(split, small, 36)
     assert brief.endswith("The 2 runs at chance ran on Intel Xeon; the 4 that trained, on AMD EPYC 7B13. Under "
                           "linear, at chance: 2 of its 2 on Intel Xeon, 0 of its 1 on AMD EPYC 7B13 (within the rule, "
-                          "the CPU splits them).")
+                          "the CPU divides them too: a confound these runs alone cannot resolve).")
     mixed = split.assign(prov_device_name=[xeon, epyc, xeon, xeon, epyc, epyc])  # linear: seeds 0, 1 at chance
     brief = findings_beyond.cifar_lr_brief(mixed, small, 36)
     assert "The 2 runs at chance ran 1 on Intel Xeon and 1 on AMD EPYC 7B13; the 4 that trained, 2 on Intel Xeon " \

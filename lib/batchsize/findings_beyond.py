@@ -69,7 +69,9 @@ def _machines(at: pd.DataFrame) -> str:
         runs = cpu[mine].value_counts()
         if len(runs) > 1:
             chance = cpu[mine & ~learned].value_counts().reindex(runs.index, fill_value=0)
-            split = " (within the rule, the CPU splits them)" if ((chance == 0) | (chance == runs)).all() else ""
+            divides = ((chance == 0) | (chance == runs)).all()  # a confound the replay check tests, not a cause
+            split = " (within the rule, the CPU divides them too: a confound these runs alone cannot resolve)" \
+                if divides else ""
             each = ", ".join(f"{n} of its {runs[c]} on {c}" for c, n in chance.items())
             text += f" Under {rule}, at chance: {each}{split}."
     return text
