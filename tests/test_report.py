@@ -1034,6 +1034,7 @@ def test_the_efficiency_chapter_says_which_way_a_larger_batch_goes_per_epoch():
         "CIFAR-10 (B = 32 → 256: 0.59× [0.56, 1.20]); faster for Large synthetic (50K) (B = 32 → 512: 3.00× [2.00, "
         "4.00]); one timing each, no interval, for Small synthetic (1K) (B = 32 → 512: 1.26×)")
     assert pages_training.epoch_speedups_said(ratios.iloc[:0]).startswith("not measured")
+    assert pages_training.epoch_speedups_said(pd.DataFrame([])).startswith("not measured")  # smoke: no rows, no columns
 
 
 def test_the_efficiency_chapter_and_the_report_quote_one_computation(monkeypatch):

@@ -344,7 +344,7 @@ def epoch_speedups_said(ratios: pd.DataFrame) -> str:
     """'slower for MNIST (B = 32 → 512: 0.57× [0.44, 0.73]) and …': the per-epoch speed-ups of the paper's ratios
     (`timing.speed_ratios`), each data set under the direction its 95 % interval shows (a lone timing shows none)."""
     said: dict[str, list[str]] = {}
-    for _, row in ratios[ratios[timing.PER_EPOCH].notna()].iterrows():
+    for _, row in (ratios[ratios[timing.PER_EPOCH].notna()] if timing.PER_EPOCH in ratios else ratios).iterrows():
         low, high = row[f"{timing.PER_EPOCH} CI low"], row[f"{timing.PER_EPOCH} CI high"]
         direction = ("one timing each, no interval, for" if pd.isna(low) else "faster for" if low > 1 else
                      "slower for" if high < 1 else "neither faster nor slower (the interval holds 1) for")
