@@ -36,7 +36,7 @@ lint: setup
 # test (tests/test_browser.py) finds the site there.
 test: data lint chromium
 	$(MAKE) book PROFILE=smoke BOOK_OUT=_build/smoke
-	$(BIN)/python -m pytest -n 2 --dist loadfile  # CI's two cores: one worker each, a file's tests on one worker
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder  # CI's two cores: a file's tests on one worker, files with slow tests first (conftest)
 
 sweep: data
 	$(BIN)/batchsize sweep --profile $(PROFILE)

@@ -15,6 +15,14 @@ REPO = Path(__file__).resolve().parents[1]
 BOOK_SITE = Path(os.environ.get("BATCHSIZE_BOOK_HTML", REPO / "_build" / "smoke" / "_build" / "html"))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files with `slow` tests first. `make test` gives each of its two workers whole files (`--dist loadfile
+    --no-loadscope-reorder`, in this order): a long file that starts last runs alone while the other worker idles (the
+    drift test's three CNN retrains did so for the last minutes of every CI run)."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)  # stable: each file's tests stay together, in order
+
+
 @pytest.fixture(autouse=True)
 def offline(monkeypatch):
     monkeypatch.setenv("BATCHSIZE_OFFLINE", "1")

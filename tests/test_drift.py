@@ -49,6 +49,7 @@ def sample() -> list[tuple[str, pd.Series]]:
 SAMPLE = sample()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("profile, record", SAMPLE, ids=[f"{p}-{r['dataset']}-B{r['batch_size']}" for p, r in SAMPLE])
 def test_a_committed_record_is_what_head_trains(profile, record):
     if not record["dataset"].startswith("synthetic") and real_data_root(record["dataset"]) is None:

@@ -56,6 +56,7 @@ def test_unknown_names_are_user_errors():
         section_configs("smoke", "imagenet")
 
 
+@pytest.mark.slow
 def test_weights_are_saved_by_whichever_section_trains_the_run_first(tmp_path, monkeypatch):
     from batchsize import sweep
 

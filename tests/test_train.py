@@ -47,6 +47,7 @@ def test_first_steps_are_the_updates_of_the_run_itself():
     assert len(first_steps(config, 3, device="cpu")) == 3
 
 
+@pytest.mark.slow
 def test_small_synthetic_run_reaches_the_papers_regime():
     result = train_run(make_config("synthetic-1k", 32), device="cpu")
     summary = result.summary
@@ -172,6 +173,7 @@ def test_bf16_and_fp32_training_agree_at_smoke_scale():
     assert all(p.dtype == torch.float32 for p in runs["bf16"].model.parameters())
 
 
+@pytest.mark.slow
 def test_a_killed_run_resumes_from_its_checkpoint_with_the_same_result(tmp_path, monkeypatch):
     """Interrupted in epoch 3 (after epoch 2's checkpoint), the resumed run equals an uninterrupted one."""
     import batchsize.reference as train_module
