@@ -206,6 +206,13 @@ def test_a_count_names_its_noun_in_the_right_number():
         "1 seed", "3 seeds", "1,000 runs", "2 bodies"]
 
 
+def test_a_list_in_prose_joins_its_last_item_with_and():
+    from batchsize.style import joined
+
+    assert [joined(["MNIST"]), joined(["MNIST", "CIFAR-10"]), joined(["A", "B", "C"])] == [
+        "MNIST", "MNIST and CIFAR-10", "A, B and C"]
+
+
 def test_a_headline_inside_a_sentence_keeps_the_capital_of_a_name():
     assert overview._lower("Algorithm 2's batch size is as good") == "Algorithm 2's batch size is as good"
     assert overview._lower("Table VI's optimal B") == "Table VI's optimal B"

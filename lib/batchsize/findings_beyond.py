@@ -11,7 +11,7 @@ from .datasets import ACCURACY_SECTIONS, DATASET_NAMES, SIZE_SECTION
 from .findings import FINDING_RUNS, collapse_cause
 from .runtable import trained
 from .stats import difference, estimate
-from .style import counted, cpu_label
+from .style import counted, cpu_label, joined
 
 
 def cifar_lr_brief(lr_runs: pd.DataFrame, cifar_runs: pd.DataFrame, planned: int, base: int = paper.BASE_BATCH) -> str:
@@ -60,7 +60,7 @@ def _machines(at: pd.DataFrame) -> str:
 
     def ran(runs: pd.Series) -> str:
         counts = [f"{n} on {c}" for c, n in cpu[runs].value_counts().items()]
-        return f"on {cpu[runs].iloc[0]}" if len(counts) == 1 else ", ".join(counts[:-1]) + f" and {counts[-1]}"
+        return f"on {cpu[runs].iloc[0]}" if len(counts) == 1 else joined(counts)
 
     text = (f" The {counted(int((~learned).sum()), 'run')} at chance ran {ran(~learned)}"
             + (f"; the {int(learned.sum())} that trained, {ran(learned)}." if learned.any() else "."))

@@ -20,7 +20,7 @@ from .datasets import DATASET_NAMES, SECTION_OF, SYNTHETIC
 from .plan import section_configs
 from .report import DATASET_CLAIMS
 from .stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, UNRESOLVED, VERDICTS
-from .style import number
+from .style import joined, number
 
 if TYPE_CHECKING:
     from IPython.display import HTML
@@ -145,8 +145,7 @@ def _sizes(found: list[tuple[int, int, int, int, int]], reduced: bool) -> str:
     if len({p[1:] for p in parts}) > 1:
         return "; ".join(f"{s} training examples, {e} epochs, {n}" for s, e, n in parts)
     sizes = [p[0] for p in parts]
-    listed = sizes[0] if len(sizes) == 1 else f"{', '.join(sizes[:-1])} and {sizes[-1]}"
-    return f"{listed} training examples, {parts[0][1]} epochs, {parts[0][2]}"
+    return f"{joined(sizes)} training examples, {parts[0][1]} epochs, {parts[0][2]}"
 
 
 def _counts(verdicts: pd.DataFrame) -> dict[str, int]:
@@ -179,8 +178,8 @@ def findings(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str,
     badges = [f'<span class="bs-badge" style="background-color: {COLOURS[v]}">{counts[v] or "none"} {words}</span>'
               for v, words in ((REPRODUCED, REPRODUCED), (PARTLY, PARTLY), (UNRESOLVED, UNRESOLVED),
                                (NOT_REPRODUCED, NOT_REPRODUCED), (NOT_TESTABLE, "could not be tested here"))]
-    said = [f"<p><b>What we found.</b> Of the paper's {n} quantitative claims, {', '.join(badges[:-1])} "
-            f"and {badges[-1]}. {html.escape(scale_text, quote=False)}</p>"]
+    said = [f"<p><b>What we found.</b> Of the paper's {n} quantitative claims, {joined(badges)}. "
+            f"{html.escape(scale_text, quote=False)}</p>"]
     by_id = verdicts.set_index("claim", drop=False)
     central = [by_id.loc[c] for c in CENTRAL if c in by_id.index]
     for verdict, label in ((REPRODUCED, "Held"), (PARTLY, "Held in part"),

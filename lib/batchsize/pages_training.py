@@ -30,7 +30,7 @@ from . import (
 from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC, in_registry_order
 from .plan import get_profile, section_configs
 from .run import ACCURACY_TARGET
-from .style import counted, number
+from .style import counted, joined, number
 
 if TYPE_CHECKING:
     from .book import Chapter
@@ -351,7 +351,7 @@ def epoch_speedups_said(ratios: pd.DataFrame) -> str:
         interval = "" if pd.isna(low) else f" [{number(low, 'ratio')}, {number(high, 'ratio')}]"
         said.setdefault(direction, []).append(f"{DATASET_NAMES[row['dataset']]} (B = {row['small B']} → "
                                               f"{row['large B']}: {number(row[timing.PER_EPOCH], 'ratio')}×{interval})")
-    return "; ".join(f"{direction} {', '.join(names[:-1]) + ' and ' if len(names) > 1 else ''}{names[-1]}"
+    return "; ".join(f"{direction} {joined(names)}"
                      for direction, names in sorted(said.items(), key=lambda item: item[0].startswith("one"))) or (
         "not measured (no data set has a measured B₀ and a larger B)")
 

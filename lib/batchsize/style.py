@@ -49,6 +49,11 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
+def joined(words: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C': a list in prose (no serial comma, as the book writes elsewhere)."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
 def number(value: object, quantity: str = "value", sign: bool = False, decimals: int = 2) -> str:
     """`value` in the house style for its `quantity` (see the module); `decimals` for a plain `value`."""
     if value is None or isinstance(value, str):

@@ -25,7 +25,7 @@ from .config import default_warmup
 from .datasets import DATASET_NAMES, registry_position
 from .plan import PROFILES
 from .runtable import trained
-from .style import number
+from .style import joined, number
 
 if TYPE_CHECKING:
     from .book import Chapter
@@ -172,7 +172,7 @@ def offer_text(table: pd.DataFrame) -> str:
         rules: dict[tuple[tuple[int, ...], str], list[str]] = {}  # rules with the same stops are said together
         for (rule, scale), bs in sizes.items():
             rules.setdefault((tuple(bs), scale), []).append(rule)
-        said = [f"{_and(names)} at {_sizes(bs, scale)}" for (bs, scale), names in
+        said = [f"{joined(names)} at {_sizes(bs, scale)}" for (bs, scale), names in
                 sorted(rules.items(), key=lambda item: not item[0][1].startswith(SCALES["paper"]))]
         lines.append(f"- **{DATASET_NAMES.get(dataset, dataset)}**: {'; '.join(said)}")
     named = _named(table)
@@ -189,10 +189,6 @@ def _scale_said(runs: pd.DataFrame) -> str:
     """'reduced scale, 3 epochs, 5,000 training examples': one scale's runs in words (`SCALE`)."""
     first = runs.iloc[0]
     return f"{_scale(runs)}, {first['epochs']} epochs, {first['train_size']:,} training examples"
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _sizes(sizes: tuple[int, ...], scale: str) -> str:
