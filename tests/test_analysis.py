@@ -154,11 +154,12 @@ def test_variance_params_keep_the_mlp_keys_and_give_a_cnn_its_budget():
     budget = analysis.variance_params(cnn, (0, 1, 5), 5)
     assert budget == {"epochs": [0, 1], "replicates": 2, "sigma_examples": 10_000} and budget["replicates"] < 5
     smoke = analysis.variance_params(cnn, (0, 1, 5), 5, smoke=True)  # CI's smoke book: init and trained, once
-    assert smoke == {"epochs": [0], "replicates": 1, "sigma_examples": 10_000}
+    assert smoke == {"epochs": [0], "replicates": 1, "sigma_examples": 1_000, "largest_b": 128}
     assert analysis.variance_params(mlp, (0, 1, 5), 5, smoke=True) == {"epochs": [0, 1, 5], "replicates": 5}
     assert analysis.cnn_variance_text(False) == ("2 replicates, at initialisation, after 1 epoch and trained, with σ² "
                                                  "over its first 10,000 training images")
-    assert analysis.cnn_variance_text(True).startswith("1 replicate, at initialisation and trained, with σ²")
+    assert analysis.cnn_variance_text(True) == ("1 replicate, at initialisation and trained, at B up to 128, with σ² "
+                                                "over its first 1,000 training images")
 
 
 def test_noise_scale_against_b_star_within_a_factor_two_or_not():
