@@ -235,9 +235,7 @@ VARIANCE_EPOCHS = (0, 1, 5)  # the weights along training the variance is measur
 # fp32 on one Zen 4 core), the MLPs' protocol (4 weights × 5 replicates × 2 samplings × 20 batches of B = 1 … 512,
 # σ² over all 60,000 images, 6 epochs replayed) would take ~45 CPU-minutes per MNIST network; this budget ~10.
 CNN_VARIANCE = {"epochs": (0, 1), "replicates": 2, "sigma_examples": 10_000}  # σ² estimated on the first 10,000
-# The smoke book (CI) shows the code path, not a measurement: at initialisation and trained, once (a third of the
-# budget above, whose "after 1 epoch" is the trained weights of a 1-epoch smoke run), at B ≤ 128 (a quarter of the
-# images of B ≤ 512) and σ² over 1,000 images.
+# The smoke book (CI) shows the code path, not a measurement: init and trained, once, B ≤ 128, σ² on 1,000 images.
 SMOKE_CNN_VARIANCE = {**CNN_VARIANCE, "epochs": (0,), "replicates": 1, "sigma_examples": 1_000, "largest_b": 128}
 
 
@@ -305,8 +303,7 @@ def weights_at(chapter, run: pd.Series, epoch: int):
 
 
 def _gradient_variance(chapter, run: pd.Series, batch_sizes: list[int], n_batches: int, epochs: list[int],
-                       replicates: int, sigma_examples: int | None = None,
-                       largest_b: int | None = None) -> dict[str, Any]:
+                       replicates: int, sigma_examples: int | None = None, largest_b: int | None = None) -> dict:
     import torch
 
     from .noise import example_variance, variance_vs_batch_size
