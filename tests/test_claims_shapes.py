@@ -2,7 +2,7 @@
 
 import pandas as pd
 import pytest
-from test_report import gaps_spread, runs, verdict
+from test_report import brief, gaps_spread, runs, verdict
 
 from batchsize import claims_shapes, paper
 from batchsize.stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, UNRESOLVED
@@ -131,6 +131,13 @@ def test_protocol_choice_asks_whether_each_candidate_b_is_within_the_seed_spread
     at_best = [bool({16, 32} & set(at)) for at in best.values()]  # one candidate is the best B, or none
     assert ours.count(", the best B (reproduced)") == sum(at_best)
     assert ours.count(" behind (") == sum(2 - found for found in at_best)  # the other candidate(s), graded
+
+
+def test_protocol_choices_range_of_costs_counts_a_candidate_at_the_best_b_as_costing_nothing():
+    """Review 2, finding 6: a candidate that is the best B itself costs 0 pp, and the brief's range of what
+    following Algorithm 2 costs starts there (it read "0.02 to 3.60 pp" beside a candidate at the best B)."""
+    tables = {"accuracy": protocol_runs({"synthetic-1k": (16,)})}  # B = 16 the best, B = 32 4 pp behind
+    assert brief("protocol-choice", **tables) == "0.00 to 4.00 pp"
 
 
 @pytest.mark.parametrize("best", [16, 32])

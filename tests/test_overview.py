@@ -148,6 +148,31 @@ def test_a_verdict_marked_on_a_pending_section_is_shown_provisional_but_not_as_j
     assert table.count("full-scale") == 1 and "on 10 full-scale CIFAR-10 runs, the fewest seeds at any B: 1" in table
 
 
+def test_the_tally_counts_a_provisional_verdict_as_provisional_and_the_findings_name_it_so():
+    """Review 2, finding 1: "25 not reproduced" counted the MNIST largest-batch verdict, on 3 of its 8 seeds, as
+    settled, and named it nowhere. Every verdict the overview marks provisional (`report.with_pending`'s, and those
+    re-judged on the runs so far) is counted so beside its verdict's tally and named, marked, in its paragraph."""
+    verdicts = verdicts_of({"mnist-optimum": V.PARTLY, "table-iv": V.NOT_TESTABLE})
+    pending = pd.DataFrame({"section": ["mnist-largest-batch"], "said": ["MNIST's largest-batch runs: 3 of 17 stored"]})
+    verdicts, marked = report.with_pending(verdicts, pending)
+    so_far = verdicts[verdicts["claim"].isin(["mnist-optimum", "table-iv"])].assign(
+        verdict=V.PARTLY, section="mnist", runs=10, **{"fewest seeds": 2})
+    provisional = pd.concat([so_far, marked], ignore_index=True)
+    text = html.unescape(re.sub(r"<[^>]+>", "", overview.findings(verdicts, provisional, "")))
+    failed = len(verdicts) - 2
+    assert f"1 partly (provisional), none not resolved, {failed} not reproduced (1 of them provisional) and 1 could " \
+           "not be tested here (provisional)." in text
+    assert "Held in part (1, provisional): MNIST is most accurate at B = 64 (ours: −1.10 pp; provisional; the " \
+           "paper: B = 64)." in text
+    did_not = text.split(f"Did not hold ({failed}, 1 of them provisional): ")[1].split("\n")[0]
+    assert "MNIST trains at its largest B with the paper's recipe (Table III's last row) (ours: −1.10 pp; " \
+           "provisional; the paper: 98.32%" in did_not  # not a central claim, named all the same: provisional once
+    central = [c for c in overview.CENTRAL if c in set(verdicts["claim"])]
+    assert did_not.endswith(f"; and {failed - len(central) - 1} more claims (listed below).")
+    assert did_not.count("provisional") == 1
+    assert "Not tested here (1, provisional): CIFAR-10 test accuracies at each B (Table IV) (provisional) (" in text
+
+
 def test_the_overview_has_one_line_per_claim_linked_to_its_evidence_with_its_verdict_on_its_colour():
     verdicts = verdicts_of({"pearson": V.PARTLY, "cifar-collapse": V.NOT_TESTABLE})
     provisional = verdicts[verdicts["claim"] == "cifar-collapse"].assign(verdict=V.REPRODUCED)

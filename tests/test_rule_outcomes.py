@@ -20,6 +20,7 @@ from test_claims_shapes import FLAT_THEN, cifar, mnist, protocol_runs
 from test_claims_shapes import gaps as slopes_of_gap
 from test_report import (
     SEEDS,
+    brief,
     critical_runs,
     histories,
     largest_batch,
@@ -34,7 +35,7 @@ from test_report import (
 )
 from test_report import gaps as gaps_rising
 
-from batchsize import paper, paper_tables, report
+from batchsize import claims_landscape, paper, paper_tables, report
 from batchsize.datasets import IN_PAPER
 from batchsize.runtable import SYNTHETIC
 from batchsize.stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, UNRESOLVED
@@ -587,6 +588,24 @@ def test_table_vi_grades_b_star_on_the_seed_resamples_not_on_the_seed_means():
     assert "synthetic-50k: none (paper 256; over seed resamples the paper's in 0.0 %, within 2× in 0.0 %, farther " \
            "in 0.0 % (no B* counts as neither: our largest B that could be B* (256) is below 2× the paper's)): " \
            "not resolved" in ours
+
+
+def test_table_vi_says_where_b_star_is_set_by_failed_runs_not_by_an_accuracy_drop():
+    """Review 2, finding 2: MNIST's B* = 1024 came only from 2 of 3 runs failing there, no B falling 1 pp below the
+    peak, yet the findings showed it as a plain "1024". Here the 1K set is flat but for a failed B = 128: its B* says
+    it was set by the failure (graded as any B*: 2× the paper's 64, partly); an accuracy-defined B* says nothing."""
+    flat = table_vi_runs(VI_OPTIMAL, {d: 1024 for d in SYNTHETIC})  # 95 % to B = 512 beyond the optimum: no drop
+    failing = flat.assign(outcome=np.where((flat["dataset"] == "synthetic-1k") & (flat["batch_size"] == 128),
+                                           "collapsed", "trained"))
+    failing.loc[failing["outcome"] == "collapsed", "test_acc"] = 10.0
+    table = paper_tables.table_vi(failing).set_index("dataset")
+    assert table.loc["synthetic-1k", "critical_by"] == "failed" and table.loc["synthetic-1k", "verdict (B*)"] == P
+    ours, _ = verdict("table-vi", critical_runs=failing)
+    assert brief("table-vi", critical_runs=failing) == \
+        f"128 ({claims_landscape.BY_FAILURE}), none, none"
+    assert ours.startswith(f"synthetic-1k: 128, {claims_landscape.BY_FAILURE} (paper 64; over seed resamples") \
+        and ours.count("failed") == 1
+    assert "failed" not in brief("table-vi", critical_runs=table_vi_runs(VI_OPTIMAL, VI_CRITICAL))
 
 
 def test_table_vi_takes_no_cell_of_one_run_as_the_bound_on_b_star():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import paper
+from .critical import FAILED
 from .datasets import in_registry_order
 from .noise import STAGES, stage_of
 from .paper_tables import B_STAR_RULE, PARTLY_FACTOR, SHARES, table_vi
@@ -298,6 +299,11 @@ def _listed(values: pd.Series) -> str:
     return ", ".join(str(int(v)) for v in values)
 
 
+# A B* set by a cell whose runs failed (`critical.critical_batch_size`'s `critical_by`), where no B before it fell
+# more than 1 pp below the peak: a failure threshold, graded as §IV-G's accuracy threshold (runs at chance lost far
+# more than 1 pp), but never shown as a drop of accuracy.
+BY_FAILURE = "set by failed runs, not an accuracy drop"
+
 TIED_B = ("per data set (paper profile only, its full-size runs), " + tie_rule("at the paper's B", PARTLY_FACTOR)
           + "; no best B: not reproduced")
 
@@ -326,7 +332,9 @@ def _table_vi(column: str):
                 shown.append("none" if pd.isna(row[ours_column]) else
                              tie_span(row["tied_b"], full[full["dataset"] == name]))
             else:
-                shown.append("none" if pd.isna(row[ours_column]) else str(int(row[ours_column])))
+                b_star = "none" if pd.isna(row[ours_column]) else str(int(row[ours_column]))
+                failed = row["critical_by"] == FAILED
+                shown.append(f"{b_star} ({BY_FAILURE})" if failed else b_star)
                 at, near, far = (number(100 * row[c], decimals=1) for c in SHARES)
                 largest = row["largest_b"]  # the largest B that could be B*: no B* may lie within 2× above it
                 why = ("no B of ours could be B*" if pd.isna(largest) else
@@ -334,8 +342,9 @@ def _table_vi(column: str):
                 censored = pd.isna(largest) or largest < PARTLY_FACTOR * theirs
                 farther = (f"farther in {far} % (no B* counts as neither: {why})" if censored
                            else f"farther or none in {far} %")
-                said.append(f"{name}: {shown[-1]} (paper {theirs}; over seed resamples the paper's in {at} %, "
-                            f"within 2× in {near} %, {farther}): {row[verdict_column]}")
+                said.append(f"{name}: {b_star}{f', {BY_FAILURE}' if failed else ''} (paper {theirs}; over "
+                            f"seed resamples the paper's in {at} %, within 2× in {near} %, {farther}): "
+                            f"{row[verdict_column]}")
         untested = in_registry_order(set(compared["dataset"]) - set(testable["dataset"]))
         return Outcome("; ".join(said) + (f"; not testable off the paper profile: {', '.join(untested)}"
                                           if untested else ""),
@@ -346,8 +355,10 @@ def _table_vi(column: str):
 
 CLAIMS.append(
     Claim("table-vi", "Table VI", "Critical batch sizes per data set", _listed(paper.table("VI")["critical_B"]),
-          "critical", f"per data set (paper profile only, its full-size runs), {B_STAR_RULE}; then the data sets "
-          f"together: {parts_rule('data set')}",
+          "critical", f"per data set (paper profile only, its full-size runs), {B_STAR_RULE}; a B whose runs mostly "
+          "failed (half or more did not train) is below the peak, as every B* of the book reads it (a run at chance "
+          f"lost far more than 1 pp), and ours says where B* is {BY_FAILURE}; then the data sets together: "
+          f"{parts_rule('data set')}",
           _table_vi("critical_B"),
           section=TABLE_VI))
 

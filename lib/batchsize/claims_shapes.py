@@ -161,7 +161,7 @@ COST_TOL, COST_PARTLY_TOL = B_STAR_DROP, ACC_PARTLY_TOL
 def _candidate_grade(row: pd.Series, learned: pd.DataFrame) -> tuple[str | None, str, float | None]:
     """One row of `summaries.protocol_table` (one candidate B of a data set) graded: its verdict (None: a candidate
     not measured whose nearest measured B is the other candidate's, graded once, there), its words and what it
-    costs (pp; None where nothing is compared)."""
+    costs (pp: 0 at the best B itself, a cost the range of costs must show; None where nothing is compared)."""
     near, best = int(row["nearest measured B"]), int(row["best B (ours)"])
     if row["other candidate's B"]:
         return None, (f"B = {row['candidate B']} not measured (its nearest measured B, {near}, is the other "
@@ -169,7 +169,7 @@ def _candidate_grade(row: pd.Series, learned: pd.DataFrame) -> tuple[str | None,
     if row["status there"] == FAILED:
         return NOT_REPRODUCED, f"B = {near} failed", None
     if near == best:  # following the algorithm cost nothing: no difference of a cell from itself to test
-        return REPRODUCED, f"B = {near}, the best B", None
+        return REPRODUCED, f"B = {near}, the best B", 0.0
     acc = learned[learned["dataset"] == row["dataset"]].groupby("batch_size")["test_acc"]
     cost = difference(acc.get_group(best), acc.get_group(near))
     return graded(cost, 0.0, COST_TOL, COST_PARTLY_TOL), f"B = {near}, {cost.text(' pp')} behind", cost.mean
@@ -196,7 +196,7 @@ def _protocol(tables: dict, profile: str) -> Outcome:
             f"{text} ({verdict})" if verdict else text for verdict, text, _ in graded_rows))
     if not parts:
         raise NotTestable("no data set has a best B (a B where at least two runs, and most, trained)")
-    return Outcome("; ".join(said), parts_verdict(parts), brief(costs, " pp"))  # the cost, never the best B
+    return Outcome("; ".join(said), parts_verdict(parts), brief(costs, " pp"))  # the costs, a best B's 0 among them
 
 
 GUIDELINES: list[Claim] = []  # §VI's, after every claim of §IV (the report lists them last)

@@ -4,23 +4,30 @@ The chapter sections answer them in full; these sentences only say where the ans
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
+
 import pandas as pd
 
 from . import paper
 from .datasets import ACCURACY_SECTIONS, DATASET_NAMES, SIZE_SECTION
 from .findings import FINDING_RUNS, collapse_cause
+from .plan import section_configs
 from .runtable import trained
 from .stats import difference, estimate
 from .style import counted, cpu_label, joined
 
 
-def cifar_lr_brief(lr_runs: pd.DataFrame, cifar_runs: pd.DataFrame, planned: int, base: int = paper.BASE_BATCH) -> str:
+def cifar_lr_brief(lr_runs: pd.DataFrame, cifar_runs: pd.DataFrame, planned: int, base: int = paper.BASE_BATCH,
+                   planned_at: Mapping[int, int] | None = None) -> str:
     """Does CIFAR-10's collapse at large B follow the LR rule? From the paper-scale `cifar10-lr` runs stored so far
     (`lr_runs`, of `planned`, with `summaries.with_rule_names`' `rule`), at the largest B where every rule has
     `FINDING_RUNS` runs: the runs at chance per rule and what they say of the cause (`findings.collapse_cause`, as
     the LR chapter), and each rule's runs that trained against B = `base` of the CIFAR-10 accuracy runs
     (`cifar_runs`; Welch 95 % interval): whether a rule that keeps the large LR trains as well as a small batch is
-    what tells a generalization gap from an LR rule that fails."""
+    what tells a generalization gap from an LR rule that fails. The runs stored are counted both at that B, of those
+    planned there (`planned_at`, by B; default the paper plan's), and at every B: the section's count alone reads
+    as that B's."""
     stored = f"{len(lr_runs)} of the {planned} runs stored"
     if lr_runs.empty:
         return f"Not yet at the paper's scale ({stored})."
@@ -44,9 +51,16 @@ def cifar_lr_brief(lr_runs: pd.DataFrame, cifar_runs: pd.DataFrame, planned: int
     base_chance = len(at_base) - len(small)
     reference = (f" ({estimate(small).text('%')}" + (f"; {base_chance} of {len(at_base)} runs at chance, left out"
                                                      if base_chance else "") + ")" if len(small) else " (none trained)")
-    return (f"At B = {b} ({stored}; {counted(int(per_rule.loc[b].min()), 'run')} or more of each rule), "
+    there = (planned_at or _planned_per_b("cifar10-lr"))[b]
+    return (f"At B = {b} ({len(at)} of its {there} runs stored, {len(lr_runs)} of the {planned} at every B; "
+            f"{counted(int(per_rule.loc[b].min()), 'run')} or more of each rule), "
             f"{collapse_cause(at)}. Test accuracy of each rule's runs that trained, and its difference from "
             f"B = {base}'s{reference}: {'; '.join(each)}.{_machines(at)}{rest}")
+
+
+def _planned_per_b(section: str) -> dict[int, int]:
+    """The runs the paper profile plans for a section, by B."""
+    return dict(Counter(c.batch_size for c in section_configs("paper", section)))
 
 
 def _machines(at: pd.DataFrame) -> str:

@@ -153,9 +153,24 @@ def _counts(verdicts: pd.DataFrame) -> dict[str, int]:
     return {v: int(counts.get(v, 0)) for v in VERDICTS}
 
 
-def _brief_claim(row: pd.Series, base: str) -> str:
-    """A claim in words, linked to its evidence, with ours beside the paper's value."""
+def _provisional_claims(provisional: pd.DataFrame) -> set[str]:
+    """The claims whose verdict may still move (`report.Judgement.provisional`: re-judged on the paper-scale runs
+    so far, or reading a section whose runs are pending), as the overview marks them."""
+    return set(provisional["claim"]) if "claim" in provisional else set()
+
+
+def _of_them(marked: int, total: int) -> str:
+    """'1 of them provisional', said of a count of `total` verdicts `marked` of which may still move ('' if none)."""
+    return ("" if not marked else "provisional" if total == 1 else "all provisional" if marked == total
+            else f"{marked} of them provisional")
+
+
+def _brief_claim(row: pd.Series, base: str, provisional: bool = False) -> str:
+    """A claim in words, linked to its evidence, with ours beside the paper's value; a provisional verdict says so
+    (once: `report.with_pending` already writes it into the brief of a claim reading a pending section)."""
     ours, theirs = row["brief"], row["paper"]  # the rule's own short form (`rulebook.Outcome.brief`)
+    if provisional and "provisional" not in ours:
+        ours = f"{ours}; provisional" if ours else "provisional"
     said = ([f"ours: {ours}"] if ours else []) + ([] if theirs.startswith("Table") else [f"the paper: {theirs}"])
     numbers = f" ({'; '.join(said)})" if said else ""
     return f'<a href="{_evidence_of(row, base)}">{_lower(HEADLINES[row["claim"]])}</a>' \
@@ -172,10 +187,14 @@ def _lower(text: str) -> str:
 def findings(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str, base: str = "") -> str:
     """The findings as HTML: how many claims held, held in part, did not or could not be tested, at what scale; the
     central claims (`CENTRAL`) that held or did not, each with our number beside the paper's; what could not be
-    tested and why, with the provisional verdicts of runs still accumulating."""
+    tested and why, with the provisional verdicts of runs still accumulating. Every count says how many of its
+    verdicts are provisional, and each of those is named, marked: a tally never passes one off as settled."""
     counts = _counts(verdicts)
     n = len(verdicts)
-    badges = [f'<span class="bs-badge" style="background-color: {COLOURS[v]}">{counts[v] or "none"} {words}</span>'
+    marked = _provisional_claims(provisional)
+    moving = _counts(verdicts[verdicts["claim"].isin(marked)])
+    badges = [f'<span class="bs-badge" style="background-color: {COLOURS[v]}">{counts[v] or "none"} {words}'
+              f"{f' ({note})' if (note := _of_them(moving[v], counts[v])) else ''}</span>"
               for v, words in ((REPRODUCED, REPRODUCED), (PARTLY, PARTLY), (UNRESOLVED, UNRESOLVED),
                                (NOT_REPRODUCED, NOT_REPRODUCED), (NOT_TESTABLE, "could not be tested here"))]
     said = [f"<p><b>What we found.</b> Of the paper's {n} quantitative claims, {joined(badges)}. "
@@ -185,19 +204,22 @@ def findings(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str,
     for verdict, label in ((REPRODUCED, "Held"), (PARTLY, "Held in part"),
                            (UNRESOLVED, "Not resolved, our seeds cannot tell"), (NOT_REPRODUCED, "Did not hold")):
         rows = [r for _, r in verdicts[verdicts["verdict"] == verdict].iterrows()]
-        if len(rows) > FEW:  # many: the central ones by name (else the first few), the others in the overview
-            rows = [r for r in central if r["verdict"] == verdict] or rows[:FEW]
+        if len(rows) > FEW:  # many: the central ones by name (else the first few), then every provisional one
+            named = [r for r in central if r["verdict"] == verdict] or rows[:FEW]
+            rows = named + [r for r in rows if r["claim"] in marked - {c["claim"] for c in named}]
         others = counts[verdict] - len(rows)
         if rows or others:
-            items = "; ".join(_brief_claim(r, base) for r in rows)
+            items = "; ".join(_brief_claim(r, base, r["claim"] in marked) for r in rows)
             more = f"{'; and ' if rows else ''}{others} {'more ' if rows else ''}claim{'s' * (others != 1)} " \
                    "(listed below)" if others else ""
-            said.append(f"<p><b>{label}</b> ({counts[verdict]}): {items}{more}.</p>")
+            note = _of_them(moving[verdict], counts[verdict])
+            said.append(f"<p><b>{label}</b> ({counts[verdict]}{f', {note}' if note else ''}): {items}{more}.</p>")
     untested = verdicts[verdicts["verdict"] == NOT_TESTABLE]
     if not untested.empty:
         reasons: dict[str, list[str]] = {}
         for _, row in untested.iterrows():
-            reasons.setdefault(why_not_testable(row), []).append(_lower(HEADLINES[row["claim"]]))
+            reasons.setdefault(why_not_testable(row), []).append(
+                _lower(HEADLINES[row["claim"]]) + (" (provisional)" if row["claim"] in marked else ""))
         text = "; ".join(f"{', '.join(h)} ({html.escape(why, quote=False)})" for why, h in reasons.items())
         so_far = provisional[provisional["runs"].notna()] if "runs" in provisional else provisional.iloc[:0]
         if not so_far.empty:  # the re-judged claims (`report.evaluate_so_far`), not those marked on a pending section
@@ -206,7 +228,8 @@ def findings(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str,
             seeds = "a single seed at some B" if fewest < 2 else f"at least {fewest} seeds at every B"
             runs = int(so_far.groupby("section")["runs"].first().sum())
             text += f". Judged provisionally on the {runs} full-scale runs finished so far ({seeds}): {judged}"
-        said.append(f"<p><b>Not tested here</b> ({counts[NOT_TESTABLE]}): {text}.</p>")
+        note = _of_them(moving[NOT_TESTABLE], counts[NOT_TESTABLE])
+        said.append(f"<p><b>Not tested here</b> ({counts[NOT_TESTABLE]}{f', {note}' if note else ''}): {text}.</p>")
     return "\n".join(said)
 
 
