@@ -329,7 +329,8 @@ def critical_against_n(runs: pd.DataFrame, tolerance: float) -> None:
 
 def noise_against_critical(chapter: Chapter, runs: pd.DataFrame, table_vi: pd.DataFrame) -> None:
     """B_noise at the trained weights of the runs nearest the base B (`analysis.noise_scales`) beside Table VI's
-    B*, and whether they agree, in words."""
+    B*, and whether they agree, in words; a B* set by failed runs (`summaries.FAILED_B_STAR`) is shown, never
+    compared or counted."""
     full = runtable.full_size(runs)
     models = analysis.base_batch_models(analysis.with_weights(chapter, full), list(table_vi["dataset"]))
     versus = summaries.noise_against_critical(analysis.noise_scales(chapter, models), table_vi)
@@ -337,8 +338,13 @@ def noise_against_critical(chapter: Chapter, runs: pd.DataFrame, table_vi: pd.Da
                  "B_noise (geometric mean over seeds with a 95% t interval on the log scale; `not estimable`: seeds "
                  "whose estimate of |G|² is not positive) beside B* of Table VI and their ratio. Agreement: "
                  "B_noise's interval lies inside [B*/2, 2·B*]; larger or smaller: beyond it; undecided: across its "
-                 "edge.", versus, "Noise scale and B*", runs=models)
-    display(Markdown(findings.noise_agreement(versus)))
+                 f"edge; `{summaries.FAILED_B_STAR}`: Table VI's B* there is the first B whose runs failed (its "
+                 "`critical by`), not an accuracy drop, so B_noise is not set against it.", versus,
+                 "Noise scale and B*", runs=models)
+    by_failure = versus["agreement"] == summaries.FAILED_B_STAR
+    left_out = "".join(f" {DATASET_NAMES[r['dataset']]} is not compared: its B* = {r['B*']} is where its runs failed, "
+                       "not where accuracy fell below the peak." for _, r in versus[by_failure].iterrows())
+    display(Markdown(findings.noise_agreement(versus[~by_failure]) + left_out))
 
 
 def data_sets(chapter: Chapter, names: list[str] | None) -> tuple[dict, str]:
