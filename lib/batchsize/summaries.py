@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from . import paper
-from .datasets import DATASET_NAMES, SECTION_OF, SYNTHETIC
+from .datasets import DATASET_NAMES, DATASET_SPECS, SECTION_OF, SYNTHETIC
 from .runtable import cell, cells, full_size, mean_by_batch, registry_sorted, tied_with, trained
 from .stats import Estimate, difference, log_estimate, pearson_log_b_gap, ratio
 
@@ -153,6 +153,13 @@ def best_batch_sizes(runs: pd.DataFrame) -> pd.DataFrame:
                      "one-run B": r.one_run_b})
     theirs = paper.table("VI")[["dataset", "optimal_B"]].rename(columns={"optimal_B": "optimal B (paper)"})
     return pd.DataFrame(rows).merge(theirs, on="dataset", how="left")
+
+
+def paper_scale_datasets(runs: pd.DataFrame) -> set[str]:
+    """The data sets of `runs` whose runs are at the paper's scale, paper-profile runs of the paper's epochs (a shorter
+    paper-profile check is not, as `captions.scale_text` says): only there are our numbers the paper's quantity."""
+    return {d for d, part in runs.groupby("dataset")
+            if set(part["prov_profile"]) == {"paper"} and part["epochs"].min() >= DATASET_SPECS[d].epochs}
 
 
 def runs_of_failed_cells(runs: pd.DataFrame) -> pd.DataFrame:
