@@ -38,6 +38,7 @@ runs_all = pd.concat(runs.values(), ignore_index=True)
 fashion = pages_accuracy.runs_if_data(chapter, "fashion-mnist")  # not in the paper: empty where its files are absent
 with_fashion = pd.concat([runs_all, fashion], ignore_index=True)  # where the book's own rules apply, it is a row too
 book.glue(**paper.quoted(), cifar_lr_256=make_config("cifar10", 256).lr, cifar_lr_1024=make_config("cifar10", 1024).lr)
+book.glue(fashion_scale=pages_accuracy.recipe_scale(fashion, "fashion-mnist"))  # the scale of its runs shown
 pages_accuracy.scale_note(runs_all)
 
 # %% [markdown]
@@ -88,10 +89,10 @@ pages_accuracy.paper_scale_so_far(chapter, "cifar10")
 # ## Fashion-MNIST (not in the paper)
 #
 # Fashion-MNIST {cite}`xiao2017` has MNIST's format and size (grey images of the same size, ten classes, as many for
-# training and testing) but shows clothes, a harder task than digits. We train it with MNIST's recipe
-# unchanged (network, SGD with momentum, the linear rule and its warm-up, epochs): only the images differ. The paper
-# did not run it, so there is no table of its to set beside ours and no verdict; the figure and the table show our
-# runs alone.
+# training and testing) but shows clothes, a harder task than digits. Its recipe is MNIST's unchanged (network, SGD
+# with momentum, the linear rule and its warm-up, epochs), so that at the paper's scale only the images differ.
+# {glue:md}`fashion_scale` The paper did not run it, so there is no table of its to set beside ours and no verdict;
+# the figure and the table show our runs alone.
 
 # %% tags=["hide-input"]
 pages_accuracy.beyond_paper(chapter, fashion, "fashion-mnist")
@@ -116,7 +117,8 @@ pages_accuracy.is_it_the_data(chapter, pd.concat([runs["mnist"], fashion, runs["
 # ## Where does accuracy peak?
 #
 # Where its runs are in the store, Fashion-MNIST, which the paper did not run, has its row by the same rule and no
-# Table VI value beside it.
+# Table VI value beside it. Each row says at which scale its runs are: a row at reduced scale (fewer epochs on a
+# subset, a shorter warm-up) does not compare with one at paper scale, least of all where its runs failed.
 
 # %% tags=["hide-input"]
 pages_accuracy.best_batch_sizes(with_fashion)
@@ -126,6 +128,8 @@ pages_accuracy.best_batch_sizes(with_fashion)
 #
 # A run whose network ends as a constant predictor (collapsed) or whose loss becomes non-finite (diverged) is
 # not a low accuracy to average: it says the paper's setting did not train there, with that seed.
+# The count is over the runs each data set's own section above shows, at the scale that section renders: where
+# "Is it the data?" falls back to reduced-scale runs of a data set shown at paper scale, those runs are not in it.
 
 # %% tags=["hide-input"]
 pages_accuracy.failed_runs(chapter, with_fashion)

@@ -19,6 +19,7 @@ from batchsize import (
 )
 
 SEEDS, SPREAD = (42, 43, 44), (-0.1, 0.0, 0.1)
+DROP = "below the peak"  # `critical.critical_batch_size`'s `critical_by` where accuracy fell
 
 
 def matched(acc: dict[tuple[int, int], float], gap: float = 1.0, n: int = 8000) -> pd.DataFrame:
@@ -165,7 +166,8 @@ def test_variance_params_keep_the_mlp_keys_and_give_a_cnn_its_budget():
 def test_noise_scale_against_b_star_within_a_factor_two_or_not():
     vi = pd.DataFrame({"dataset": ["synthetic-1k", "synthetic-10k", "mnist", "cifar10", "synthetic-50k"],
                        "N": [800, 8000, 60000, 50000, 50000],
-                       "critical_b": pd.array([64, 128, pd.NA, 128, 64], dtype="Int64")})
+                       "critical_b": pd.array([64, 128, pd.NA, 128, 64], dtype="Int64"),
+                       "critical_by": [DROP, DROP, None, DROP, DROP]})
     noise = pd.DataFrame([{"dataset": d, "trained B": 32, "seed": s, "b_noise": v}
                           for d, values in (("synthetic-1k", (95.0, 100.0, 105.0)),
                                             ("synthetic-10k", (2000.0, 2100.0, 2200.0)),
@@ -187,9 +189,40 @@ def test_noise_scale_against_b_star_within_a_factor_two_or_not():
         "B_noise smaller"
 
 
+def test_a_b_star_set_by_failed_runs_is_shown_beside_b_noise_but_never_compared(monkeypatch):
+    """MNIST's B* of Table VI where its runs failed (no accuracy drop): B_noise, an optimisation quantity, within a
+    factor 2 of it would read as agreement; the row says why it is not compared, and the sentence counts without it."""
+    from batchsize import pages_accuracy
+    from batchsize.critical import FAILED
+
+    vi = pd.DataFrame({"dataset": ["synthetic-1k", "mnist"], "N": [800, 60000],
+                       "critical_b": pd.array([64, 1024], dtype="Int64"), "critical_by": [DROP, FAILED]})
+    noise = pd.DataFrame([{"dataset": d, "trained B": 32, "seed": s, "b_noise": v}
+                          for d, values in (("synthetic-1k", (95.0, 100.0, 105.0)), ("mnist", (1000.0, 1100.0, 1200.0)))
+                          for s, v in zip(SEEDS, values, strict=True)])
+    table = summaries.noise_against_critical(noise, vi).set_index("dataset")
+    assert table.loc["mnist", "agreement"] == summaries.FAILED_B_STAR and table.loc["mnist", "B*"] == 1024
+    assert table.loc["mnist", "B_noise"] == pytest.approx(1100, rel=0.01)  # shown, not set against B*
+    assert table.loc["mnist", ["B_noise / B*", "ratio CI low", "ratio CI high"]].isna().all()
+    assert table.loc["synthetic-1k", "agreement"] == "within a factor 2"
+
+    shown = []
+    monkeypatch.setattr(pages_accuracy, "display", lambda what: shown.append(what.data))
+    monkeypatch.setattr(pages_accuracy.book, "publish", lambda *args, **kwargs: shown.append(args[1]))
+    monkeypatch.setattr(pages_accuracy.analysis, "with_weights", lambda chapter, runs: runs)
+    monkeypatch.setattr(pages_accuracy.analysis, "base_batch_models", lambda runs, datasets: runs)
+    monkeypatch.setattr(pages_accuracy.analysis, "noise_scales", lambda chapter, models: noise)
+    runs = pd.DataFrame({"dataset": ["synthetic-1k", "mnist"], "train_size": [800, 60000]})
+    pages_accuracy.noise_against_critical(None, runs, vi)
+    assert f"`{summaries.FAILED_B_STAR}`: Table VI's B* there is the first B whose runs failed" in shown[0]
+    assert shown[1].startswith("B_noise agrees with the measured B* within a factor 2 on 1 of the 1 data sets")
+    assert shown[1].endswith(" MNIST is not compared: its B* = 1024 is where its runs failed, not where accuracy "
+                             "fell below the peak.")
+
+
 def test_the_sentences_say_what_the_tables_hold():
     vi = pd.DataFrame({"dataset": ["synthetic-1k", "synthetic-10k", "mnist"], "N": [800, 8000, 60000],
-                       "critical_b": pd.array([64, 128, pd.NA], dtype="Int64")})
+                       "critical_b": pd.array([64, 128, pd.NA], dtype="Int64"), "critical_by": [DROP, DROP, None]})
     noise = pd.DataFrame([{"dataset": d, "trained B": 32, "seed": 42, "b_noise": v}
                           for d, v in (("synthetic-1k", 100.0), ("synthetic-10k", 2000.0), ("mnist", 50.0))])
     text = findings.noise_agreement(summaries.noise_against_critical(noise, vi))
@@ -213,7 +246,8 @@ def test_the_sentences_say_what_the_tables_hold():
 
 def test_no_weights_no_noise_scale_and_nothing_to_compare():
     noise = analysis.noise_scales(chapter=None, models=pd.DataFrame(columns=["key", "model", "dataset"]))
-    vi = pd.DataFrame({"dataset": ["mnist"], "N": [60000], "critical_b": pd.array([256], dtype="Int64")})
+    vi = pd.DataFrame({"dataset": ["mnist"], "N": [60000], "critical_b": pd.array([256], dtype="Int64"),
+                       "critical_by": [DROP]})
     versus = summaries.noise_against_critical(noise, vi)
     assert versus.empty and findings.noise_agreement(versus).startswith("No data set has both")
 

@@ -290,3 +290,53 @@ def test_the_gap_question_does_not_set_a_reduced_scale_slope_against_a_paper_sca
     slopes = next(s for s in shown if s.startswith("In our runs, the slope of Δ on log₂ B"))
     assert "steeply" not in slopes and "intervals apart" not in slopes
     assert "not at one scale (MNIST's: profile `quick`; CIFAR-10's: profile `paper`)" in slopes
+
+
+def test_the_gap_figure_draws_the_papers_values_only_beside_runs_at_its_scale(shown, switched, monkeypatch):
+    """Tables III and IV are Δ after 12 and 50 epochs on the full sets: beside reduced-scale runs (the fallback to
+    one scale), or a paper-profile check shorter than the paper's epochs, they are not drawn; the caption says so."""
+    given = []
+    draw = pages_accuracy.plots.gap_against_b
+    monkeypatch.setattr(pages_accuracy.plots, "gap_against_b",
+                        lambda runs, with_paper: given.append(list(with_paper)) or draw(runs, with_paper))
+    pages_accuracy.gap_is_it_the_data(switched, switched.runs, FASHION)
+    assert given == [[]]
+    assert any("no run shown is at the paper's scale, so its tables are not drawn" in s for s in shown)
+    paper_runs, _ = mixed_scales()
+    pages_accuracy.gap_is_it_the_data(SimpleNamespace(profile="paper"), paper_runs, FASHION)
+    assert given[-1] == ["mnist", "cifar10"]
+    assert any("dotted squares: the paper's tables, for MNIST and CIFAR-10 (runs at its scale)" in s for s in shown)
+    pages_accuracy.gap_is_it_the_data(SimpleNamespace(profile="paper"), paper_runs.assign(epochs=3), FASHION)
+    assert given[-1] == []
+
+
+def test_the_recipe_prose_says_the_scale_of_the_runs_shown_and_what_is_stored_at_the_papers(switched):
+    """Fashion-MNIST on MNIST's recipe: at reduced scale its runs train fewer epochs on a subset with the warm-up
+    capped, and none of its paper runs is in the (empty) paper store; at paper scale nothing is pending."""
+    from batchsize.plan import section_configs
+
+    quick = runs({FASHION: {32: 85.0, 256: 84.0}}).assign(warmup_epochs=lambda t: (t["batch_size"] >= 256).astype(int))
+    said = pages_accuracy.recipe_scale(quick, FASHION).data
+    assert said.startswith("The runs shown are at **reduced scale** (profile `quick`): Fashion-MNIST (3 epochs, "
+                           "5,000 training examples, 3 seeds)")
+    assert ", with the warm-up cut to 1 epoch (the recipe's 5 epochs) at B = 256;" in said
+    assert said.endswith(f"of its runs at paper scale, 0 of {len(section_configs('paper', FASHION))} are stored.")
+    full = quick.assign(prov_profile="paper", epochs=12, train_size=60_000, warmup_epochs=quick["warmup_epochs"] * 5)
+    assert pages_accuracy.recipe_scale(full, FASHION).data.startswith("The runs shown are at **paper scale**")
+    assert "warm-up" not in pages_accuracy.recipe_scale(full[full["batch_size"] < 256], FASHION).data
+    assert pages_accuracy.recipe_scale(full, FASHION).data.endswith("seeds).")  # nothing pending at paper scale
+
+
+def test_the_best_b_table_labels_each_rows_scale_and_the_failed_count_says_which_runs_it_counts(shown, monkeypatch):
+    """Fashion-MNIST's reduced-scale row beside MNIST's paper-scale one: each row names its scale, so a failed B of
+    one is not read against the other's."""
+    published = []
+    monkeypatch.setattr(pages_accuracy.book, "publish", lambda what, caption, data, *a, **k: published.append(data))
+    paper_runs, quick = mixed_scales()
+    handed = pd.concat([paper_runs[paper_runs["dataset"] == "mnist"], quick[quick["dataset"] == FASHION]],
+                       ignore_index=True)
+    pages_accuracy.best_batch_sizes(handed)
+    assert published[0].set_index("dataset")["scale"].to_dict() == {"mnist": "paper scale", FASHION: "reduced scale"}
+    pages_accuracy.failed_runs(SimpleNamespace(), handed)
+    assert "Counted over the runs each data set's own section above shows, at the scale it renders: **paper" in \
+        shown[-1]

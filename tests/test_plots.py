@@ -191,6 +191,17 @@ def test_gap_figure_draws_a_panel_per_data_set_on_one_y_axis_with_the_papers_bou
     plt.close("all")
 
 
+def test_gap_figure_draws_the_papers_values_only_for_the_data_sets_it_is_given():
+    """A data set whose runs are below the paper's scale gets no squares: its Δ is not the paper's quantity."""
+    runs = pd.DataFrame({"dataset": ["mnist"] * 3 + ["cifar10"] * 3, "batch_size": [8, 64, 512] * 2,
+                         "gap": [0.1, 0.5, 0.3, 1.0, 4.0, 9.0], "seed": 42})
+    drawn = {ax.get_title(): any(line.get_label() == "paper" for line in ax.get_lines())
+             for ax in plots.gap_against_b(runs, ["cifar10"]).axes}
+    assert drawn == {"MNIST": False, "CIFAR-10": True}
+    assert not any(line.get_label() == "paper" for ax in plots.gap_against_b(runs, []).axes for line in ax.get_lines())
+    plt.close("all")
+
+
 def test_matched_steps_marks_the_fixed_budget_in_both_panels():
     curves = pd.DataFrame({"batch_size": [32, 32, 512, 512], "epoch": [1, 2, 1, 2], "updates": [250, 500, 16, 32],
                            "test_acc": [1.0, 2.0, 1.5, 2.5], "seed": 42})

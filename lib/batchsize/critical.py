@@ -94,8 +94,9 @@ def critical_batch_size(table: pd.DataFrame, tolerance: float = B_STAR_DROP, *, 
 
     optimal_b is the measured cell with the highest mean test accuracy (over its runs that trained; the smallest B
     on a tie) and peak_acc that mean; critical_b the smallest B above it whose mean lies more than `tolerance`
-    points below the peak (strictly), or whose cell failed (`critical_by` says which; critical_acc is NaN for a
-    failed cell), <NA> when none does; both <NA> when no cell is measured. `failed_b` and `one_run_b` list the
+    points below the peak (strictly), or whose cell failed (`critical_by` says which, `FAILED` for a failed cell:
+    such a B* marks where runs stop training, not an accuracy drop; critical_acc is NaN for it), <NA> when none
+    does; both <NA> when no cell is measured. `failed_b` and `one_run_b` list the
     cells that count for neither; `largest_b` is the largest B that could be B* (its cell measured or failed, not
     of one run; where the row has no B*, the largest B measured: B* lies beyond it, if anywhere). By default only
     B above the optimum count: the paper's Table VI always has B* > optimal B, and the literal rule would return
@@ -113,7 +114,7 @@ def critical_batch_size(table: pd.DataFrame, tolerance: float = B_STAR_DROP, *, 
                          peak_acc=np.nan if best is None else means[best],
                          critical_b=None if critical is None else sizes[critical],
                          critical_acc=np.nan if critical is None or failed else means[critical],
-                         critical_by=None if critical is None else "failed" if failed else "below the peak",
+                         critical_by=None if critical is None else FAILED if failed else "below the peak",
                          n_seeds=int(cells["runs"].min()),
                          failed_b=[int(b) for b in sizes[status == FAILED]],
                          one_run_b=[int(b) for b in sizes[status == ONE_RUN]],

@@ -15,12 +15,14 @@ from scipy import stats
 
 from . import analysis, book, captions, drops, findings, paper, paper_tables, pictures, plots, runtable, summaries
 from .claims_shapes import gap_slope
+from .config import default_warmup
 from .critical import BOOTSTRAP_REPLICATES, bootstrap_critical
 from .data import DataError, load_dataset
-from .datasets import DATASET_NAMES, DATASETS, IN_PAPER, SYNTHETIC
+from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS, IN_PAPER, SYNTHETIC
 from .plan import get_profile, section_configs
 from .stats import NotTestable
 from .store import default_store, git_commit
+from .style import counted, joined
 from .sweep import stored_counts
 
 if TYPE_CHECKING:
@@ -37,14 +39,25 @@ def scale_note(runs: pd.DataFrame) -> Markdown:
                     f"Here: {captions.scale_text(runs)}.")
 
 
-def _table(dataset: str) -> str:
-    """The paper's table of a data set ('III', 'IV', 'VII'; the registry's `paper_table`)."""
-    return DATASETS[dataset].paper_table
+def recipe_scale(runs: pd.DataFrame, dataset: str) -> Markdown:
+    """For prose that names the recipe a data set trains on: the scale of its runs shown (`captions.scale_text`),
+    where a profile cut the recipe's warm-up (`plan.Profile.max_warmup_epochs`) and, below paper scale, how many of
+    its paper-profile runs are stored: reduced-scale runs are not the recipe's."""
+    if runs.empty:
+        return Markdown("None of its runs is in the store yet.")
+    cut = runs[runs["warmup_epochs"] < [default_warmup(dataset, b) for b in runs["batch_size"]]]
+    at = joined([str(b) for b in sorted(set(cut["batch_size"]))]) if len(cut) else ""
+    text = f"The runs shown are at {captions.scale_text(runs)}" + (
+        f", with the warm-up cut to {counted(int(cut['warmup_epochs'].max()), 'epoch')} (the recipe's "
+        f"{counted(DATASET_SPECS[dataset].warmup_epochs, 'epoch')}) at B = {at}" if len(cut) else "")
+    if dataset not in summaries.paper_scale_datasets(runs):
+        text += "; of its runs at paper scale, {} of {} are stored".format(*_paper_runs_stored([dataset])[dataset])
+    return Markdown(f"{text}.")
 
 
 def accuracy_comparison(chapter: Chapter, runs: pd.DataFrame, dataset: str) -> None:
     """The paper's table beside our seed means, with verdicts."""
-    name = f"Table {_table(dataset)}"
+    name = f"Table {DATASETS[dataset].paper_table}"
     profile = chapter.profile_of(book.sections_of([dataset])[0], dataset)
     table = paper_tables.compare_accuracy(runs, dataset, profile)
     (acc, acc_partly), (gap, gap_partly) = (paper_tables.accuracy_tolerances(dataset, table),
@@ -74,7 +87,7 @@ def synthetic_accuracy(chapter: Chapter, synthetic: pd.DataFrame) -> None:
 
 def image_accuracy(chapter: Chapter, runs: pd.DataFrame, dataset: str) -> None:
     """Fig 3 or 4 and Table III or IV beside our runs of an image data set."""
-    table = _table(dataset)
+    table = DATASETS[dataset].paper_table
     book.publish(plots.image_accuracy(runs, dataset, table), f"{DATASET_NAMES[dataset]} test accuracy against B; "
                  f"dotted squares: the paper's Table {table}; {_CROSSES}",
                  runtable.mean_by_batch(runs, trained_only=True), _FIGURES[table], runs=runs)
@@ -199,9 +212,12 @@ def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: st
     if runs.empty:
         display(Markdown(_absent(test)))
         return
-    book.publish(plots.gap_against_b(runs), "Generalization gap Δ against B for MNIST, a harder data set on MNIST's "
-                 "recipe and CIFAR-10; dotted squares: the paper's tables where it has one; dashed line: its bound. "
-                 "Runs that did not train are crosses, outside the mean.",
+    full = [d for d in IN_PAPER if d in summaries.paper_scale_datasets(runs)]  # the paper's Δ: full sets, epochs
+    squares = (f"dotted squares: the paper's tables, for {joined([DATASET_NAMES[d] for d in full])} (runs at its "
+               "scale)" if full else "no run shown is at the paper's scale, so its tables are not drawn")
+    book.publish(plots.gap_against_b(runs, full), "Generalization gap Δ against B for MNIST, a harder data set on "
+                 f"MNIST's recipe and CIFAR-10; {squares}; dashed line: the paper's bound. Runs that did not train "
+                 "are crosses, outside the mean.",
                  runtable.mean_by_batch(runs, trained_only=True), "Gap, is it the data", runs=runs)
     rises = drops.gap_rises(runs, datasets)
     book.publish(book.styled(rises), f"How much Δ rises {drops.between(rises)} per data set: the mean over the runs "
@@ -215,7 +231,7 @@ def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: st
 def paper_scale_so_far(chapter: Chapter, dataset: str) -> None:
     """Where a data set's section still renders `quick`: its paper-profile runs finished so far beside the paper's
     values, with provisional verdicts (the paper sweep spans sessions; the report judges on them as well)."""
-    table_number = _table(dataset)
+    table_number = DATASETS[dataset].paper_table
     section, name = book.sections_of([dataset])[0], f"Table {table_number}"
     done = chapter.paper_so_far(section)
     if done.empty:
@@ -228,10 +244,10 @@ def paper_scale_so_far(chapter: Chapter, dataset: str) -> None:
         "[report](report.py) judges this data set's claims on them too. The verdicts above are on the quick runs, "
         "which cannot test absolute numbers, until the section is complete."))
     table = paper_tables.compare_accuracy(done, dataset, "paper").dropna(subset=["seeds"])  # collapsed cells too
-    figure = _FIGURES[table_number]
     book.publish(plots.image_accuracy(done, dataset, table_number), f"{DATASET_NAMES[dataset]} at paper "
                  f"scale, the runs finished so far; dotted squares: the paper's {name}.",
-                 runtable.mean_by_batch(done, trained_only=True), f"{figure} at paper scale so far", runs=done)
+                 runtable.mean_by_batch(done, trained_only=True), f"{_FIGURES[table_number]} at paper scale so far",
+                 runs=done)
     book.publish(book.styled(table, 3), f"{name} beside the paper-scale runs finished so far (seed means; no "
                  "interval below two seeds; provisional verdicts).", table,
                  f"{name} at paper scale so far", runs=done)
@@ -239,7 +255,8 @@ def paper_scale_so_far(chapter: Chapter, dataset: str) -> None:
 
 def best_batch_sizes(runs: pd.DataFrame) -> None:
     """The best B per data set by the one rule (`summaries.best_batch_sizes`), beside Table VI's."""
-    peaks = summaries.best_batch_sizes(runs)
+    peaks, full = summaries.best_batch_sizes(runs), summaries.paper_scale_datasets(runtable.full_size(runs))
+    peaks.insert(1, "scale", [captions.SCALES["paper" if d in full else "quick"] for d in peaks["dataset"]])
     book.publish(book.styled(peaks),
                  "The best batch size per data set by the one rule the book applies everywhere (this chapter, Table "
                  "VI, the protocol and the report): the highest mean test accuracy over the runs that trained, among "
@@ -247,13 +264,16 @@ def best_batch_sizes(runs: pd.DataFrame) -> None:
                  "(`tied B`: each B whose difference from it, Welch 95 % interval, holds 0; the report's claims of a "
                  "best B grade these); B where at least half "
                  "the runs did not train (`failed B`) or where one run is all there is (`one-run B`) are listed, "
-                 "never ranked. Beside it, the paper's optimal B (Table VI).", peaks, "Best batch size", runs=runs)
+                 "never ranked. Beside it, the paper's optimal B (Table VI). `scale`: of each row's runs; a row at "
+                 "reduced scale (fewer epochs on subsets, a warm-up cut short) is not comparable with one at paper "
+                 "scale, its failed B least of all.", peaks, "Best batch size", runs=runs)
 
 
 def failed_runs(chapter: Chapter, runs: pd.DataFrame) -> None:
     """The runs that did not train, in words (`findings.failed_runs_text`, with the scale of the runs it counts: other
     sections of the page may show a data set at another scale) and as curves, every seed of their cells."""
-    display(Markdown(f"{findings.failed_runs_text(runs)} Counted over: {captions.scale_text(runs)}."))
+    display(Markdown(f"{findings.failed_runs_text(runs)} Counted over the runs each data set's own section above "
+                     f"shows, at the scale it renders: {captions.scale_text(runs)}."))
     failed = summaries.runs_of_failed_cells(runs)
     if len(failed):
         book.publish(plots.failed_cells_curves(chapter.history(failed), failed), "Every seed of each cell where some "
@@ -329,7 +349,8 @@ def critical_against_n(runs: pd.DataFrame, tolerance: float) -> None:
 
 def noise_against_critical(chapter: Chapter, runs: pd.DataFrame, table_vi: pd.DataFrame) -> None:
     """B_noise at the trained weights of the runs nearest the base B (`analysis.noise_scales`) beside Table VI's
-    B*, and whether they agree, in words."""
+    B*, and whether they agree, in words; a B* set by failed runs (`summaries.FAILED_B_STAR`) is shown, never
+    compared or counted."""
     full = runtable.full_size(runs)
     models = analysis.base_batch_models(analysis.with_weights(chapter, full), list(table_vi["dataset"]))
     versus = summaries.noise_against_critical(analysis.noise_scales(chapter, models), table_vi)
@@ -337,8 +358,13 @@ def noise_against_critical(chapter: Chapter, runs: pd.DataFrame, table_vi: pd.Da
                  "B_noise (geometric mean over seeds with a 95% t interval on the log scale; `not estimable`: seeds "
                  "whose estimate of |G|² is not positive) beside B* of Table VI and their ratio. Agreement: "
                  "B_noise's interval lies inside [B*/2, 2·B*]; larger or smaller: beyond it; undecided: across its "
-                 "edge.", versus, "Noise scale and B*", runs=models)
-    display(Markdown(findings.noise_agreement(versus)))
+                 f"edge; `{summaries.FAILED_B_STAR}`: Table VI's B* there is the first B whose runs failed (its "
+                 "`critical by`), not an accuracy drop, so B_noise is not set against it.", versus,
+                 "Noise scale and B*", runs=models)
+    by_failure = versus["agreement"] == summaries.FAILED_B_STAR
+    left_out = "".join(f" {DATASET_NAMES[r['dataset']]} is not compared: its B* = {r['B*']} is where its runs failed, "
+                       "not where accuracy fell below the peak." for _, r in versus[by_failure].iterrows())
+    display(Markdown(findings.noise_agreement(versus[~by_failure]) + left_out))
 
 
 def data_sets(chapter: Chapter, names: list[str] | None) -> tuple[dict, str]:

@@ -5,7 +5,7 @@ from the panels of `panels` (one per data set, metric or CPU).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
@@ -177,16 +177,17 @@ def critical_against_n(points: pd.DataFrame, fit: LogLogFit | None = None) -> pl
 
 
 @drawn_by
-def gap_against_b(runs: pd.DataFrame) -> plt.Figure:
+def gap_against_b(runs: pd.DataFrame, with_paper: Collection[str] = IN_PAPER) -> plt.Figure:
     """Fig. 5 as small multiples: Δ against B, one panel per data set of `runs` on one shared y axis (so the data
-    sets' rises compare by eye), each with the paper's Table III, IV or VII as dotted squares and its Δ bound as a
-    dashed line over the B it is claimed for; one legend for all panels."""
+    sets' rises compare by eye), each of `with_paper` with the paper's Table III, IV or VII as dotted squares (a
+    caller leaves out the data sets whose runs are not at the paper's scale: their Δ is not the paper's quantity)
+    and the paper's Δ bound as a dashed line over the B it is claimed for; one legend for all panels."""
     theirs = pd.concat([paper_values.accuracy_table(d).assign(dataset=d) for d in IN_PAPER])
     datasets = in_registry_order(runs["dataset"].unique())
     fig, axes = grid(len(datasets), width=4.2, height=3.4, ncols=min(3, len(datasets)))
     smallest = min(runs["batch_size"].min(), theirs["B"].min())  # the bound's line spans the B it is claimed for
     for ax, dataset in zip(axes, datasets, strict=True):
-        paper = theirs[theirs["dataset"] == dataset]
+        paper = theirs[(theirs["dataset"] == dataset) & (dataset in with_paper)]
         by_batch(runs[runs["dataset"] == dataset], "gap", ax=ax, paper=paper if len(paper) else None,
                  title=DATASET_NAMES[dataset])
         ax.hlines(paper_values.GAP_BOUND, smallest, paper_values.GAP_BOUND_MAX_B, color="grey", linestyle="--",

@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from . import paper
-from .datasets import DATASET_NAMES, SECTION_OF, SYNTHETIC
+from .datasets import DATASET_NAMES, DATASET_SPECS, SECTION_OF, SYNTHETIC
 from .runtable import cell, cells, full_size, mean_by_batch, registry_sorted, tied_with, trained
 from .stats import Estimate, difference, log_estimate, pearson_log_b_gap, ratio
 
@@ -153,6 +153,13 @@ def best_batch_sizes(runs: pd.DataFrame) -> pd.DataFrame:
                      "one-run B": r.one_run_b})
     theirs = paper.table("VI")[["dataset", "optimal_B"]].rename(columns={"optimal_B": "optimal B (paper)"})
     return pd.DataFrame(rows).merge(theirs, on="dataset", how="left")
+
+
+def paper_scale_datasets(runs: pd.DataFrame) -> set[str]:
+    """The data sets of `runs` whose runs are at the paper's scale, paper-profile runs of the paper's epochs (a shorter
+    paper-profile check is not, as `captions.scale_text` says): only there are our numbers the paper's quantity."""
+    return {d for d, part in runs.groupby("dataset")
+            if set(part["prov_profile"]) == {"paper"} and part["epochs"].min() >= DATASET_SPECS[d].epochs}
 
 
 def runs_of_failed_cells(runs: pd.DataFrame) -> pd.DataFrame:
@@ -308,11 +315,18 @@ def matched_steps(runs: pd.DataFrame, base: int = 32) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+FAILED_B_STAR = "not compared: B* from failed runs"  # `noise_against_critical`'s agreement where B* is no accuracy drop
+
+
 def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: float = 2.0) -> pd.DataFrame:
     """B_noise (geometric mean over seeds with its 95 % t interval on the log scale, `stats.log_estimate`) beside
     the measured B* of each data set (`paper_tables.table_vi`), their ratio, and whether they agree: "within a factor 2"
     when the interval of B_noise lies inside [B*/factor, B*·factor], "B_noise larger" or "smaller" when it lies
-    beyond, "undecided" when it reaches across an edge; "no B*" or "no estimate" where one side is missing."""
+    beyond, "undecided" when it reaches across an edge; "no B*" or "no estimate" where one side is missing, and
+    `FAILED_B_STAR` (no ratio) where Table VI's B* is there because its runs failed (`critical_by`): B_noise is a
+    statement about optimisation speed, and only a B* where accuracy fell is a threshold it could be set against."""
+    from .critical import FAILED
+
     rows = []
     for _, row in table_vi.iterrows():
         part = noise[noise["dataset"] == row["dataset"]]
@@ -321,8 +335,9 @@ def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: 
         b_star = row["critical_b"]
         finite = part["b_noise"].dropna()
         ours = log_estimate(finite) if len(finite) else Estimate(np.nan, np.nan, np.nan, 0)
-        if pd.isna(b_star) or not len(finite):
-            agreement, scale = ("no B*" if pd.isna(b_star) else "no estimate"), np.nan
+        if pd.isna(b_star) or not len(finite) or row["critical_by"] == FAILED:
+            agreement = ("no B*" if pd.isna(b_star) else "no estimate" if not len(finite) else FAILED_B_STAR)
+            scale = np.nan
         else:
             scale = float(b_star)
             low, high = scale / factor, scale * factor
