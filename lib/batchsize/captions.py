@@ -18,10 +18,10 @@ from .style import counted, cpu_label
 SCALES = {"paper": "paper scale", "quick": "reduced scale", "smoke": "smoke-test scale"}  # a profile in reader words
 
 
-def _span(values: pd.Series, unit: str) -> str:
-    """'50 epochs', or '10–160 epochs' where the runs differ; sizes with thousands separated."""
+def _span(values: pd.Series, noun: str) -> str:
+    """'50 epochs', '1 epoch', or '10–160 epochs' where the runs differ; sizes with thousands separated."""
     low, high = int(values.min()), int(values.max())
-    return f"{low:,} {unit}" if low == high else f"{low:,}–{high:,} {unit}"
+    return counted(low, noun) if low == high else f"{low:,}–{high:,} {noun}s"
 
 
 PRECISIONS = {"fp32": "fp32", "bf16": "bf16 mixed precision"}  # a run's arithmetic, as a caption names it
@@ -49,8 +49,8 @@ def scale_text(table: pd.DataFrame) -> str:
                      if "precision" in runs else "")
         origin = f"profile `{profile}`" + (", a check shorter than the paper's runs" if short else "")
         groups.setdefault((scale, origin), []).append(
-            f"{DATASET_NAMES.get(d, d)} ({_span(runs['epochs'], 'epochs')}, "
-            f"{_span(runs['train_size'], 'training examples')}, {_seeds(runs)}{precision})")
+            f"{DATASET_NAMES.get(d, d)} ({_span(runs['epochs'], 'epoch')}, "
+            f"{_span(runs['train_size'], 'training example')}, {_seeds(runs)}{precision})")
     return "; ".join(f"**{scale}** ({origin}): {'; '.join(texts)}" for (scale, origin), texts in groups.items())
 
 
