@@ -39,7 +39,7 @@ data_dir = None  # None: $BATCHSIZE_DATA, else ./data
 store = None  # None: results/<profile>
 
 # %% tags=["remove-cell"]
-from batchsize import book, pages_training
+from batchsize import book, pages_checks
 from batchsize.datasets import DATASET_SPECS
 
 init = book.Chapter(["init-check"], profile, device, seeds, data_dir, store)
@@ -49,7 +49,7 @@ book.glue(init_scale=6 ** 0.5, mnist_momentum=DATASET_SPECS["mnist"].momentum)
 # ## Which "Kaiming uniform"?
 
 # %% tags=["hide-input"]
-pages_training.init_check(init.table("init-check"))
+pages_checks.init_check(init.table("init-check"))
 
 # %% [markdown]
 # ## bf16 mixed precision
@@ -58,7 +58,7 @@ pages_training.init_check(init.table("init-check"))
 precision = book.Chapter(["precision-check"], profile, device, seeds, data_dir, store)
 
 # %% tags=["hide-input"]
-pages_training.precision_check(precision.table("precision-check"))
+pages_checks.precision_check(precision.table("precision-check"))
 
 # %% [markdown]
 # ## Does the CPU decide which runs collapse?
@@ -73,4 +73,4 @@ pages_training.precision_check(precision.table("precision-check"))
 replay = book.Chapter(["replay-check", "cifar10"], profile, device, seeds, data_dir, store)
 
 # %% tags=["hide-input"]
-pages_training.replay_check(replay)
+pages_checks.replay_check(replay)

@@ -1,7 +1,7 @@
 """What the chapters on how large batches train publish, section by section (as `pages_accuracy` for the chapters
-on accuracy): the gap and the matched-steps control, time to a target, the learning-rate ablation, the checks of
-the setup, Algorithm 2's advice against the runs. Each function shows one section's figures and tables with their
-captions, from the runs a chapter hands it."""
+on accuracy; the checks of the setup in `pages_checks`): the gap and the matched-steps control, time to a target,
+the learning-rate ablation, Algorithm 2's advice against the runs. Each function shows one section's figures and
+tables with their captions, from the runs a chapter hands it."""
 
 from __future__ import annotations
 
@@ -14,9 +14,7 @@ from . import (
     analysis,
     book,
     captions,
-    checks,
     findings,
-    findings_checks,
     findings_largest_batch,
     instability,
     paper,
@@ -27,8 +25,8 @@ from . import (
     targets,
     timing,
 )
-from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC, in_registry_order
-from .plan import get_profile, section_configs
+from .datasets import DATASET_NAMES, DATASET_SPECS, SYNTHETIC, in_registry_order
+from .plan import section_configs
 from .run import ACCURACY_TARGET
 from .style import counted, joined, number
 
@@ -210,64 +208,6 @@ def largest_batch_ingredients(runs: pd.DataFrame) -> None:
                  "with Holm's correction for the number of changes.", table, "MNIST largest-B failures per rule",
                  runs=runs)
     display(Markdown(findings_largest_batch.ingredients_text(table)))
-
-
-def init_check(runs: pd.DataFrame) -> None:
-    """Both initialisations at a small B and at a B with a large LR: every run, the paired differences, in words."""
-    cells = checks.compare(runs, "init", "he-uniform", "torch-default")
-    book.publish(plots.seeds_by_dataset(runs, "init"),
-                 "Test accuracy of every run under both initialisations, at a small B and at the B where the paper's "
-                 "learning rate is large; dashed: chance. Reduced scale: a subset of the training set, a few epochs.",
-                 cells, "Initialisation check", runs=runs)
-    book.publish(book.styled(cells),
-                 "Per data set and B: mean test accuracy of each initialisation, how many runs ended at chance, and "
-                 "the paired difference (torch-default − he-uniform) with its 95 % t interval.", cells,
-                 "Initialisation check table", runs=runs)
-    display(Markdown(findings_checks.init_check_text(runs, cells, get_profile("paper").init)))
-
-
-def precision_check(runs: pd.DataFrame) -> None:
-    """fp32 against bf16 mixed precision on the same seeds: every run, the paired differences, in words."""
-    cells = checks.precision_check_cells(runs)
-    book.publish(plots.seeds_by_dataset(runs, "precision"),
-                 "Test accuracy of every run in fp32 and in bf16 mixed precision (same seeds); dashed: chance.",
-                 cells, "Precision check", runs=runs)
-    book.publish(book.styled(cells),
-                 "Per data set and B: paired difference bf16 − fp32 with its 95 % t interval, the seed spread of fp32 "
-                 "(standard deviation), whether the difference is within it, and the measured speed-up of bf16.",
-                 cells, "Precision check table", runs=runs)
-    paper_precision = {d: get_profile("paper").precision_of(d) for d in IN_PAPER if d not in SYNTHETIC}
-    display(Markdown(findings_checks.precision_check_text(cells, runs, paper_precision)))
-
-
-def replay_check(chapter: book.Chapter) -> None:
-    """The first epochs of the CIFAR-10 runs at the largest B, replayed: each beside its long run, in words; then
-    the replays in two precisions. Only the paper's scale has long runs to replay (a reduced-scale replay is its
-    run), so the paper replays stored so far are shown while the section renders another profile."""
-    so_far = chapter.paper_so_far("replay-check")
-    replays = so_far if len(so_far) else chapter.table("replay-check")
-    runs = chapter.table("cifar10")
-    history = chapter.history(pd.concat([replays, runs]))
-    pairs = checks.replay_pairs(replays, runs, history)
-    if len(pairs):
-        shown = pd.concat([replays, runs[runs["key"].isin(pairs["run key"])]])
-        book.publish(plots.replays(pairs, history), "Test accuracy per epoch of each long run (solid) and of its "
-                     "replay (dashed): same configuration and seed, one colour per seed (the table below names the "
-                     "CPU and threads of each); dashed grey: chance.", pairs, "Replay check", runs=shown)
-        book.publish(book.styled(pairs.drop(columns=["run key", "replay key"])),
-                     "Per run: the arithmetic (CPU, threads) of the long run and of its replay, both after the "
-                     "replay's last epoch (test accuracy, at chance or not), the long run's outcome after all its "
-                     "epochs (undecided: not its state at the replay's last epoch), and the largest difference in "
-                     "test accuracy over the epochs both ran.", pairs, "Replay check table", runs=shown)
-    planned = checks.replays_with_runs("paper" if len(so_far) else runtable.runs_profile(replays, chapter.profile))
-    display(Markdown(findings_checks.replay_text(pairs, planned)))
-    if replays["precision"].nunique() > 1:  # the paper profile's bf16 replays, again in fp32
-        precision = checks.precision_pairs(replays)
-        if len(precision):
-            book.publish(book.styled(precision), "Per replay: the same replay in bf16 and in fp32, the arithmetic "
-                         "(CPU, threads) of each, its test accuracy after the replay's epochs and whether it is at "
-                         "chance.", precision, "Replay check in two precisions", runs=replays)
-        display(Markdown(findings_checks.replay_precision_text(precision)))
 
 
 def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> None:
