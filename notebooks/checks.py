@@ -66,8 +66,9 @@ pages_checks.precision_check(precision.table("precision-check"))
 # Each replay is its long run's configuration and seed, cut to its first epochs: the learning rate is constant
 # after warm-up, and the batch order and augmentation come from the run's own generator, so on a CPU that rounds
 # alike the replay must follow its run exactly. A replay that ends at chance where its run trained, or the
-# reverse, says that the CPU's arithmetic decides the collapse. The same replays in fp32, on one CPU beside their
-# bf16 twins, ask the same of the precision.
+# reverse, says that the CPU's arithmetic decides the collapse. The same replays in fp32 ask the same of the
+# precision, counted only beside a bf16 twin on the same arithmetic (one CPU, thread count and torch): a pair that
+# also changes the threads changes two things.
 
 # %% tags=["remove-cell"]
 replay = book.Chapter(["replay-check", "cifar10"], profile, device, seeds, data_dir, store)
