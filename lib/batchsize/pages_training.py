@@ -163,13 +163,16 @@ def cifar_lr_so_far(chapter: Chapter) -> None:
     if runs.empty:
         return
     runs = summaries.with_rule_names(runs)
-    so_far = f"{len(runs)} of the section's {len(section_configs('paper', 'cifar10-lr'))} paper-scale runs"
+    configs = section_configs("paper", "cifar10-lr")
+    planned = summaries.with_rule_names(pd.DataFrame([c.to_dict() for c in configs])).groupby(
+        ["batch_size", "rule"]).size()  # every rule at every B, so that those with no run stored are named
+    so_far = f"{len(runs)} of the section's {len(configs)} paper-scale runs"
     book.publish(plots.seeds_by_rule(runs, 100 / DATASET_SPECS["cifar10"].classes), "CIFAR-10 at the paper's scale, "
                  f"the runs finished so far ({so_far}): every seed under each LR rule, and the mean over the runs "
                  "that trained with its 95 % t interval; chance dashed. Not the section's result until it is "
                  "complete.", runs[["batch_size", "rule", "lr", "seed", "test_acc", "outcome"]],
                  "CIFAR-10 LR rules, paper scale so far", runs=runs)
-    display(Markdown(f"**So far at the paper's scale ({so_far}):** {findings.cifar_lr_answer(runs)}"))
+    display(Markdown(f"**So far at the paper's scale ({so_far}):** {findings.cifar_lr_answer(runs, planned)}"))
 
 
 def first_updates(chapter: Chapter, mnist: pd.DataFrame) -> None:
