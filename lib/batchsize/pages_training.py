@@ -5,6 +5,7 @@ tables with their captions, from the runs a chapter hands it."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -25,9 +26,10 @@ from . import (
     targets,
     timing,
 )
-from .datasets import DATASET_NAMES, DATASET_SPECS, SYNTHETIC, in_registry_order
+from .datasets import DATASET_NAMES, DATASET_SPECS, SECTION_OF, SYNTHETIC, in_registry_order
 from .plan import section_configs
 from .run import ACCURACY_TARGET
+from .store import config_of
 from .style import counted, joined, number
 
 if TYPE_CHECKING:
@@ -88,10 +90,12 @@ def protocol(runs: pd.DataFrame, gap_threshold: float | None = None) -> None:
 
 def matched_steps(chapter: Chapter, matched: pd.DataFrame) -> None:
     """The matched-steps control: each large B against its base B at the fixed budget, at equal updates and at
-    equal epochs, as curves, a table and a conclusion in words."""
-    comparison = summaries.matched_steps(matched)
+    equal epochs, as curves, a table and a conclusion in words; the fixed budget over every seed stored
+    (`with_every_fixed_seed`), and each row's seeds on each side."""
+    runs = with_every_fixed_seed(chapter, matched)
+    comparison = summaries.matched_steps(runs)
     curves = summaries.matched_curves(chapter.history(matched))
-    fixed = matched[matched["epochs"] == matched["epochs"].min()]
+    fixed = runs[runs["epochs"] == runs["epochs"].min()]
     base = int(matched["batch_size"].min())
     book.publish(plots.matched_steps(curves, fixed.loc[fixed["batch_size"] == base, "steps"].median(),
                                      fixed["epochs"].min()),
@@ -99,11 +103,40 @@ def matched_steps(chapter: Chapter, matched: pd.DataFrame) -> None:
                  f"(right), log scale; dotted: the fixed budget of B = {base}. Equal updates: read the curves at the "
                  "left panel's dotted line; equal epochs: at the same epoch on the right.", curves, "Matched steps",
                  runs=matched)
-    book.publish(book.styled(comparison),
+    seeds = runs.groupby(["batch_size", "epochs"])["seed"].nunique()
+    sides = f"seeds: B; B = {base}"
+    shown = comparison.drop(columns="seeds").assign(**{sides: [
+        f"{seeds[(b, e)]}; {seeds[(base, e0)]}" for b, e, e0 in zip(
+            comparison["B"], comparison["epochs"], comparison[f"B = {base} epochs"], strict=True)]})
+    book.publish(book.styled(shown),
                  f"Test accuracy and gap Δ of B minus those of B = {base} (seed means, Welch 95% interval; with one "
                  f"seed the point alone) at the fixed budget, at equal updates and at equal epochs; last, B = {base} "
-                 "trained longer against its fixed budget.", comparison, "Matched-steps comparison", runs=matched)
+                 f"trained longer against its fixed budget. Seeds: the fixed budget's are the accuracy runs' (Table "
+                 f"VII's), every one stored ({_seeds_said(fixed)}), the longer budgets' this section's own"
+                 f"{_seeds_said(runs[runs['epochs'] > fixed['epochs'].min()], ' (', ')')}; the last column gives "
+                 "each side's.", shown, "Matched-steps comparison", runs=runs)
     display(Markdown(findings.matched_steps_conclusion(comparison)))
+
+
+def with_every_fixed_seed(chapter: Chapter, matched: pd.DataFrame) -> pd.DataFrame:
+    """The matched-steps runs with every seed the chapter's accuracy runs hold of their fixed-budget configs: those
+    are the very runs of the accuracy section (Table VII's), which trains more seeds than the matched-steps section
+    plans for its longer runs, so that the fixed budget compares the means that table shows."""
+    fixed = matched[matched["epochs"] == matched["epochs"].min()]
+    unseeded = {dataclasses.replace(config_of(run), seed=0) for _, run in fixed.iterrows()}
+    accuracy = pd.concat([chapter.table(s) for s in dict.fromkeys(SECTION_OF[d] for d in fixed["dataset"])])
+    same = accuracy[[dataclasses.replace(config_of(run), seed=0) in unseeded for _, run in accuracy.iterrows()]]
+    return pd.concat([matched, same], ignore_index=True).drop_duplicates("key", ignore_index=True)
+
+
+def _seeds_said(runs: pd.DataFrame, before: str = "", after: str = "") -> str:
+    """'5 seeds per B', '3 to 5 seeds per B': how many runs each (B, epochs) cell of `runs` has, between `before`
+    and `after`; nothing where `runs` has none."""
+    if runs.empty:
+        return ""
+    per_cell = runs.groupby(["batch_size", "epochs"])["seed"].nunique()
+    low, high = int(per_cell.min()), int(per_cell.max())
+    return f"{before}{low if low == high else f'{low} to {high}'} seeds per B{after}"
 
 
 def table_v(runs: pd.DataFrame, profile: str) -> None:
