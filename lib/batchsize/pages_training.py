@@ -136,7 +136,7 @@ def _seeds_said(runs: pd.DataFrame, before: str = "", after: str = "") -> str:
         return ""
     per_cell = runs.groupby(["batch_size", "epochs"])["seed"].nunique()
     low, high = int(per_cell.min()), int(per_cell.max())
-    return f"{before}{low if low == high else f'{low} to {high}'} seeds per B{after}"
+    return f"{before}{counted(low, 'seed') if low == high else f'{low} to {high} seeds'} per B{after}"
 
 
 def table_v(runs: pd.DataFrame, profile: str) -> None:

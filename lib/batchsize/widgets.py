@@ -196,7 +196,7 @@ def offer_text(table: pd.DataFrame) -> str:
 def _scale_said(runs: pd.DataFrame) -> str:
     """'reduced scale, 3 epochs, 5,000 training examples': one scale's runs in words (`SCALE`)."""
     first = runs.iloc[0]
-    return f"{_scale(runs)}, {first['epochs']} epochs, {first['train_size']:,} training examples"
+    return f"{_scale(runs)}, {counted(int(first['epochs']), 'epoch')}, {first['train_size']:,} training examples"
 
 
 def _sizes(sizes: tuple[int, ...], scale: str) -> str:
