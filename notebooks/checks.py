@@ -39,7 +39,7 @@ data_dir = None  # None: $BATCHSIZE_DATA, else ./data
 store = None  # None: results/<profile>
 
 # %% tags=["remove-cell"]
-from batchsize import book, pages_training
+from batchsize import book, pages_checks
 from batchsize.datasets import DATASET_SPECS
 
 init = book.Chapter(["init-check"], profile, device, seeds, data_dir, store)
@@ -49,7 +49,7 @@ book.glue(init_scale=6 ** 0.5, mnist_momentum=DATASET_SPECS["mnist"].momentum)
 # ## Which "Kaiming uniform"?
 
 # %% tags=["hide-input"]
-pages_training.init_check(init.table("init-check"))
+pages_checks.init_check(init.table("init-check"))
 
 # %% [markdown]
 # ## bf16 mixed precision
@@ -58,7 +58,7 @@ pages_training.init_check(init.table("init-check"))
 precision = book.Chapter(["precision-check"], profile, device, seeds, data_dir, store)
 
 # %% tags=["hide-input"]
-pages_training.precision_check(precision.table("precision-check"))
+pages_checks.precision_check(precision.table("precision-check"))
 
 # %% [markdown]
 # ## Does the CPU decide which runs collapse?
@@ -66,11 +66,12 @@ pages_training.precision_check(precision.table("precision-check"))
 # Each replay is its long run's configuration and seed, cut to its first epochs: the learning rate is constant
 # after warm-up, and the batch order and augmentation come from the run's own generator, so on a CPU that rounds
 # alike the replay must follow its run exactly. A replay that ends at chance where its run trained, or the
-# reverse, says that the CPU's arithmetic decides the collapse. The same replays in fp32, on one CPU beside their
-# bf16 twins, ask the same of the precision.
+# reverse, says that the CPU's arithmetic decides the collapse. The same replays in fp32 ask the same of the
+# precision, counted only beside a bf16 twin on the same arithmetic (one CPU, thread count and torch): a pair that
+# also changes the threads changes two things.
 
 # %% tags=["remove-cell"]
 replay = book.Chapter(["replay-check", "cifar10"], profile, device, seeds, data_dir, store)
 
 # %% tags=["hide-input"]
-pages_training.replay_check(replay)
+pages_checks.replay_check(replay)

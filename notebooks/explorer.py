@@ -17,10 +17,12 @@
 # `jupytext --to ipynb notebooks/explorer.py`) the cell below the static one gives the same controls as
 # ipywidgets, drawing from the store on the fly. The runs of one choice are all of one scale: where a data set,
 # LR rule and B has runs at the paper's scale, its reduced-scale runs (fewer epochs or training examples) are
-# not offered, and a choice at reduced scale says so in its title. A rule with a warmup other than the paper's
-# recipe is a choice of its own, named with its warmup ("linear + 5-epoch warmup"). Below, computed from the runs:
-# which rules and batch sizes each data set offers, and at which scale (the [LR chapter](lr_scaling.py) compares
-# the rules at one scale).
+# not offered, and a choice at reduced scale says so in its title. A rule is named with its warmup wherever it has
+# one: the paper's recipe by the B its warmup starts at ("linear + warmup at B ≥ 256 (the paper's recipe)", MNIST's
+# linear rule, one choice at every B), a warmup other than the recipe's by its epochs ("linear + 5-epoch warmup",
+# CIFAR-10's, whose recipe has none), and the metrics of a choice say its warmup's epochs. Below, computed from the
+# runs: which rules and batch sizes each data set offers, and at which scale (the [LR chapter](lr_scaling.py)
+# compares the rules at one scale).
 
 # %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)

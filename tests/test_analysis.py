@@ -707,6 +707,24 @@ def test_the_cifar_lr_question_gets_an_answer_from_the_runs():
     assert "sqrt (2 trained) −0.50 pp [" in two  # its own runs, beside the difference's n (the fewer side)
 
 
+def test_the_cifar_lr_answer_so_far_names_every_planned_rule_and_b_with_how_many_are_stored():
+    """Review 2: 'At B = 256, runs at chance: fixed 0 of 1, linear 0 of 3' left out the rules with no run stored
+    and read 1 run as the plan; with the section's plan, every rule and B is named."""
+    rules = ("fixed", "linear", "sqrt", "linear + 5-epoch warmup")
+    runs = pd.concat([lr_runs({}, ("linear",), b=256), lr_runs({}, ("fixed",), seeds=1, b=256),
+                      lr_runs({"fixed": 3, "linear": 3}, ("fixed", "linear"), b=1024)], ignore_index=True).assign(
+        epochs=50, train_size=50_000)
+    planned = pd.Series(3, index=pd.MultiIndex.from_product([[256, 512, 1024], rules],
+                                                            names=["batch_size", "rule"]))
+    answer = findings.cifar_lr_answer(runs, planned)
+    assert "At B = 256, runs at chance: fixed 0 of 1 (1 of 3 stored), linear 0 of 3, linear + 5-epoch warmup none " \
+           "(0 of 3 stored), sqrt none (0 of 3 stored); no rule collapsed" in answer
+    assert "At B = 512, no run is stored yet (0 of 12)." in answer and "not yet a finding" in answer
+    assert "fixed 3 of 3, linear 3 of 3, linear + 5-epoch warmup none (0 of 3 stored), sqrt none (0 of 3 stored); " \
+           "every rule with runs collapsed: batch size, if linear + 5-epoch warmup and sqrt collapse too" in answer
+    assert "At B = 256, runs at chance: fixed 0 of 1, linear 0 of 3; no rule" in findings.cifar_lr_answer(runs)
+
+
 def test_the_cifar_lr_brief_waits_for_three_runs_of_every_rule_and_sets_each_against_b32():
     """The landing page's answer: at the largest B with three runs of every rule, the runs at chance per rule and
     what they can say of the cause (as the chapter's), and each rule's trained runs against B = 32; fewer runs are

@@ -95,7 +95,9 @@ def test_a_new_data_set_keeps_the_batch_size_or_the_nearest_one(page):
     shown = int(explorer.locator("output.bs-value").inner_text())
     for other in values[1:]:
         choice.select_option(other)
-        offered = combos[f"{other}|linear"]
+        rule = explorer.locator("select.bs-rule").input_value()  # the paper's rule, named as its data set trains it
+        assert rule == "linear" or rule.endswith("(the paper's recipe)"), rule
+        offered = combos[f"{other}|{rule}"]
         nearest = min(offered, key=lambda b: abs(math.log2(b) - math.log2(shown)))
         assert int(explorer.locator("output.bs-value").inner_text()) == nearest, (other, shown, offered)
         shown = nearest

@@ -179,7 +179,8 @@ def test_replays_in_two_precisions_pair_on_one_cpu_and_a_fate_that_follows_the_p
 
     pairs = precision_pairs(replays([24.0, 26.0]))
     assert pairs["seed"].tolist() == [42, 43] and pairs["same fate"].tolist() == [False, True]
-    assert pairs["one CPU"].all()  # two thread counts, one CPU: named, kept
+    assert pairs["one CPU"].all() and not pairs["same arithmetic"].any()  # two thread counts: not one arithmetic
+    assert precision_pairs(replays([24.0, 26.0], threads=2))["same arithmetic"].all()
     text = replay_precision_text(pairs)
     assert ("(AMD EPYC (1 thread); AMD EPYC (2 threads); 2 pairs), **1 changed fate** with the precision after 3 "
             "epochs: B = 1024 seed 42: at chance in bf16") in text
@@ -192,6 +193,40 @@ def test_replays_in_two_precisions_pair_on_one_cpu_and_a_fate_that_follows_the_p
         test_acc=lambda t: t["test_acc"].clip(lower=30.0))))
     assert replay_precision_text(precision_pairs(replays([24.0, 26.0], cpu="Intel Xeon"))).startswith(
         "No replay is stored in both bf16 and fp32 on one CPU yet")  # two CPUs do not isolate the precision
+
+
+def test_the_appendix_counts_only_the_precision_pairs_on_one_arithmetic(monkeypatch):
+    """Review 2: a pair on one CPU but two thread counts changes two things; the table says "same arithmetic: no"
+    (not "one CPU: yes"), and the sentence counts only the pairs that isolate the precision."""
+    from batchsize import pages_checks
+
+    rows = [{**make_config("cifar10", 512, seed=seed, epochs=3, precision=p).to_dict(), "key": f"{p}{seed}",
+             "test_acc": acc, "prov_device_name": "AMD EPYC", "prov_threads": 2 if (p, seed) == ("bf16", 42) else 1,
+             "prov_torch": "2.13.0+cpu"}
+            for p, accuracies in (("bf16", [37.5, 28.2, 10.0]), ("fp32", [36.3, 10.0, 10.0]))
+            for seed, acc in zip((42, 43, 44), accuracies, strict=True)]
+    replays = pd.DataFrame(rows)
+
+    class Appendix:  # the chapter: paper replays stored so far, no long run beside them
+        profile = "paper"
+
+        def paper_so_far(self, section: str) -> pd.DataFrame:
+            return replays
+
+        def table(self, section: str) -> pd.DataFrame:
+            return replays.iloc[:0]
+
+        def history(self, table: pd.DataFrame) -> pd.DataFrame:
+            return pd.DataFrame(columns=["key", "epoch", "test_acc"])
+
+    tables, said = {}, []
+    monkeypatch.setattr(pages_checks.book, "publish", lambda what, caption, data, name, **_: tables.update(
+        {name: data}))
+    monkeypatch.setattr(pages_checks, "display", lambda markdown: said.append(markdown.data))
+    pages_checks.replay_check(Appendix())
+    table = tables["Replay check in two precisions"]
+    assert "one CPU" not in table and table["same arithmetic"].tolist() == [False, True, True]
+    assert "on one CPU (AMD EPYC (1 thread); 2 pairs), **1 changed fate**" in said[-1]
 
 
 def test_the_landing_brief_counts_flips_on_another_arithmetic_and_with_the_precision_and_says_how_far_it_is():

@@ -46,18 +46,25 @@ def test_live_slider_offers_the_batch_sizes_of_the_chosen_rule():
 
 
 def test_runs_differing_only_in_warmup_are_separate_choices_with_one_stop_per_batch_size():
-    """CIFAR-10 linear at B = 256 with and without warmup: two rules; MNIST's own warmup rule is just 'linear', at
-    the paper's 5 epochs as at the quick profile's cap of 1, and MNIST at B = 512 without it is a rule of its own."""
+    """CIFAR-10 linear at B = 256 with and without warmup: two rules; MNIST's recipe is one rule at every B, named
+    with its warmup (the review: MNIST's warmed-up 'linear' read as CIFAR-10's plain one), at the paper's 5 epochs
+    as at the quick profile's cap of 1, which each choice's metrics say; MNIST at B = 512 without it is a rule of
+    its own."""
     runs = pd.DataFrame({**RUN, "key": list("abcdefg"), "dataset": ["cifar10"] * 3 + ["mnist"] * 4,
                          "lr_rule": "linear", "batch_size": [256, 256, 256, 128, 256, 512, 512],
                          "seed": [42, 42, 43, 42, 42, 42, 42], "warmup_epochs": [0, 5, 0, 0, 1, 5, 0],
                          "prov_profile": ["paper"] * 4 + ["quick"] + ["paper"] * 2})
     chosen = widgets.offered(runs)
+    recipe = "linear + warmup at B ≥ 256 (the paper's recipe)"
     assert sorted(set(zip(chosen["dataset"], chosen["lr_rule"], chosen["batch_size"], strict=True))) == [
         ("cifar10", "linear", 256), ("cifar10", "linear + 5-epoch warmup", 256),
-        ("mnist", "linear", 128), ("mnist", "linear", 256), ("mnist", "linear", 512),
-        ("mnist", "linear, no warmup", 512)]
+        ("mnist", recipe, 128), ("mnist", recipe, 256), ("mnist", recipe, 512), ("mnist", "linear, no warmup", 512)]
     assert list(dict.fromkeys(chosen["dataset"])) == ["mnist", "cifar10"]  # the registry's order, as the dropdown
+    assert "warmup: 5 epochs" in widgets.metrics_text(chosen[(chosen["lr_rule"] == recipe)
+                                                             & (chosen["batch_size"] == 512)])
+    assert "warmup: 1 epoch ·" in widgets.metrics_text(runs[runs["key"] == "e"])  # the quick profile's cap
+    assert "warmup" not in widgets.metrics_text(chosen[chosen["batch_size"] == 128])
+    assert f'r.endsWith("{widgets.RECIPE}")' in widgets.static_slider(runs.iloc[:0], pd.DataFrame())  # chosen first
 
 
 def two_scales() -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -11,7 +11,7 @@ from . import paper
 from .datasets import DATASET_NAMES, DATASET_SPECS
 from .runtable import cell, mean_by_batch, runs_profile, trained
 from .stats import Estimate, NotTestable, difference
-from .style import counted, number
+from .style import counted, joined, number
 from .summaries import HIGHER, MATCHED_COMPARISONS, critical_sizes, exponent_fits, failures_by_rule
 
 
@@ -87,22 +87,34 @@ def rules_at_chance(at: pd.DataFrame) -> tuple[dict[str, int], list[str]]:
     return chance, sorted(r for r, n in chance.items() if n * 2 >= int((at["rule"] == r).sum()))
 
 
-def collapse_cause(at: pd.DataFrame, reference: str = "linear") -> str:
+def collapse_cause(at: pd.DataFrame, reference: str = "linear", planned: dict[str, int] | None = None) -> str:
     """Batch size, or the LR rule? One B's runs under several LR rules (`summaries.with_rule_names`) in words: each
-    rule's runs at chance, then no rule collapsed, or every rule did (batch size), or some did. Then, since one run
-    decides a rule's collapse where it has three, whether its share at chance differs from `reference`'s by
-    Fisher's exact test, Holm-corrected (`summaries.failures_by_rule`, as MNIST's ingredients): the rule separates,
-    or the runs are consistent with it but too few to tell it from seed-to-seed variation."""
+    rule's runs at chance (`planned`: the runs of each rule planned at this B, for a sweep still under way: a rule
+    with fewer runs stored says how many, one with none is named too, so the sweep never reads as fewer rules), then
+    no rule collapsed, or every rule did (batch size), or some did. Then, since one run decides a rule's collapse
+    where it has three, whether its share at chance differs from `reference`'s by Fisher's exact test,
+    Holm-corrected (`summaries.failures_by_rule`, as MNIST's ingredients): the rule separates, or the runs are
+    consistent with it but too few to tell it from seed-to-seed variation."""
     chance, collapsed = rules_at_chance(at)
     runs = at.groupby("rule").size()
-    said = "runs at chance: " + ", ".join(f"{rule} {n} of {runs[rule]}" for rule, n in chance.items())
+    planned = planned or {}
+    missing = sorted(rule for rule in planned if rule not in chance)
+
+    def of(rule: str) -> str:  # '0 of 1 (1 of 3 stored)': at chance of those stored, and stored of planned
+        if rule not in chance:
+            return f"none (0 of {planned[rule]} stored)"
+        return f"{chance[rule]} of {runs[rule]}" + (f" ({runs[rule]} of {planned[rule]} stored)"
+                                                     if runs[rule] < planned.get(rule, 0) else "")
+
+    said = "runs at chance: " + ", ".join(f"{rule} {of(rule)}" for rule in sorted({*chance, *missing}))
     if not collapsed:
         total = sum(chance.values())
         return (f"{said}; no rule collapsed (" + ("no run at chance" if not total else
                                                     f"{counted(total, 'run')} at chance, under half of any rule's")
                 + "), so there is no collapse here to attribute")
     if len(collapsed) == len(chance):
-        return f"{said}; every rule collapsed: batch size, not the rule"
+        return f"{said}; every rule collapsed: batch size, not the rule" if not missing else (
+            f"{said}; every rule with runs collapsed: batch size, if {joined(missing)} collapse too")
     only = f"only {', '.join(collapsed)} collapsed (half or more of {'its' if len(collapsed) == 1 else 'their'} " \
            "runs at chance)"
     if reference not in chance:
@@ -123,23 +135,32 @@ def collapse_cause(at: pd.DataFrame, reference: str = "linear") -> str:
             f"{each}; {holm_for}, {least})")
 
 
-def cifar_lr_answer(runs: pd.DataFrame) -> str:
+def cifar_lr_answer(runs: pd.DataFrame, planned: pd.Series | None = None) -> str:
     """The LR chapter's CIFAR-10 question (the collapse at large B: batch size, or the LR rule?) answered from the
     `cifar10-lr` runs (with `summaries.with_rule_names`' `rule`): per B, the runs at chance per rule and what they
     say of the cause (`collapse_cause`, as the landing page's brief), and how far each rule's test accuracy lies
     from the linear rule's (Welch interval over the runs that trained); with the runs' length where it is shorter
     than the paper's recipe, since a collapse may need more epochs to show; and, where a rule has fewer than three
-    runs, that this is not yet a finding."""
+    runs, that this is not yet a finding. `planned`: the runs planned per (B, rule), for a sweep still under way:
+    every planned rule and B is named, those with no run stored as such."""
+    counts = runs.groupby(["batch_size", "rule"]).size()
+    if planned is not None:  # a planned rule with no run stored has 0 runs
+        counts = counts.reindex(counts.index.union(planned.index), fill_value=0)
     sentences = []
-    for b, at in runs.groupby("batch_size"):
+    for b in sorted(counts.index.unique("batch_size")):
+        at = runs[runs["batch_size"] == b]
+        of_b = {} if planned is None or b not in planned.index.unique("batch_size") else planned.loc[b].to_dict()
+        if at.empty:
+            sentences.append(f"At B = {b}, no run is stored yet (0 of {sum(of_b.values())}).")
+            continue
         ok = at[trained(at)]
         linear = ok.loc[ok["rule"] == "linear", "test_acc"]
         versus = [f"{rule} ({len(part)} trained) {difference(part['test_acc'], linear).text(' pp')}"
                   for rule, part in ok.groupby("rule") if rule != "linear" and len(part) and len(linear)]
-        sentences.append(f"At B = {b}, {collapse_cause(at)}" + (
+        sentences.append(f"At B = {b}, {collapse_cause(at, planned=of_b)}" + (
             f"; each rule's test accuracy minus that of the linear rule's {counted(len(linear), 'run')} that "
             f"trained: {'; '.join(versus)}" if versus else "") + ".")
-    fewest = int(runs.groupby(["batch_size", "rule"]).size().min())
+    fewest = int(counts.min())
     epochs, recipe = int(runs["epochs"].max()), DATASET_SPECS["cifar10"].epochs
     examples = number(runs["train_size"].max(), "count")
     at = "one B" if runs["batch_size"].nunique() == 1 else "these B"

@@ -1,10 +1,11 @@
 """What the chapters on how large batches train publish, section by section (as `pages_accuracy` for the chapters
-on accuracy): the gap and the matched-steps control, time to a target, the learning-rate ablation, the checks of
-the setup, Algorithm 2's advice against the runs. Each function shows one section's figures and tables with their
-captions, from the runs a chapter hands it."""
+on accuracy; the checks of the setup in `pages_checks`): the gap and the matched-steps control, time to a target,
+the learning-rate ablation, Algorithm 2's advice against the runs. Each function shows one section's figures and
+tables with their captions, from the runs a chapter hands it."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -14,9 +15,7 @@ from . import (
     analysis,
     book,
     captions,
-    checks,
     findings,
-    findings_checks,
     findings_largest_batch,
     instability,
     paper,
@@ -27,9 +26,10 @@ from . import (
     targets,
     timing,
 )
-from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC, in_registry_order
-from .plan import get_profile, section_configs
+from .datasets import DATASET_NAMES, DATASET_SPECS, SECTION_OF, SYNTHETIC, in_registry_order
+from .plan import section_configs
 from .run import ACCURACY_TARGET
+from .store import config_of
 from .style import counted, joined, number
 
 if TYPE_CHECKING:
@@ -90,10 +90,12 @@ def protocol(runs: pd.DataFrame, gap_threshold: float | None = None) -> None:
 
 def matched_steps(chapter: Chapter, matched: pd.DataFrame) -> None:
     """The matched-steps control: each large B against its base B at the fixed budget, at equal updates and at
-    equal epochs, as curves, a table and a conclusion in words."""
-    comparison = summaries.matched_steps(matched)
+    equal epochs, as curves, a table and a conclusion in words; the fixed budget over every seed stored
+    (`with_every_fixed_seed`), and each row's seeds on each side."""
+    runs = with_every_fixed_seed(chapter, matched)
+    comparison = summaries.matched_steps(runs)
     curves = summaries.matched_curves(chapter.history(matched))
-    fixed = matched[matched["epochs"] == matched["epochs"].min()]
+    fixed = runs[runs["epochs"] == runs["epochs"].min()]
     base = int(matched["batch_size"].min())
     book.publish(plots.matched_steps(curves, fixed.loc[fixed["batch_size"] == base, "steps"].median(),
                                      fixed["epochs"].min()),
@@ -101,11 +103,40 @@ def matched_steps(chapter: Chapter, matched: pd.DataFrame) -> None:
                  f"(right), log scale; dotted: the fixed budget of B = {base}. Equal updates: read the curves at the "
                  "left panel's dotted line; equal epochs: at the same epoch on the right.", curves, "Matched steps",
                  runs=matched)
-    book.publish(book.styled(comparison),
+    seeds = runs.groupby(["batch_size", "epochs"])["seed"].nunique()
+    sides = f"seeds: B; B = {base}"
+    shown = comparison.drop(columns="seeds").assign(**{sides: [
+        f"{seeds[(b, e)]}; {seeds[(base, e0)]}" for b, e, e0 in zip(
+            comparison["B"], comparison["epochs"], comparison[f"B = {base} epochs"], strict=True)]})
+    book.publish(book.styled(shown),
                  f"Test accuracy and gap Δ of B minus those of B = {base} (seed means, Welch 95% interval; with one "
                  f"seed the point alone) at the fixed budget, at equal updates and at equal epochs; last, B = {base} "
-                 "trained longer against its fixed budget.", comparison, "Matched-steps comparison", runs=matched)
+                 f"trained longer against its fixed budget. Seeds: the fixed budget's are the accuracy runs' (Table "
+                 f"VII's), every one stored ({_seeds_said(fixed)}), the longer budgets' this section's own"
+                 f"{_seeds_said(runs[runs['epochs'] > fixed['epochs'].min()], ' (', ')')}; the last column gives "
+                 "each side's.", shown, "Matched-steps comparison", runs=runs)
     display(Markdown(findings.matched_steps_conclusion(comparison)))
+
+
+def with_every_fixed_seed(chapter: Chapter, matched: pd.DataFrame) -> pd.DataFrame:
+    """The matched-steps runs with every seed the chapter's accuracy runs hold of their fixed-budget configs: those
+    are the very runs of the accuracy section (Table VII's), which trains more seeds than the matched-steps section
+    plans for its longer runs, so that the fixed budget compares the means that table shows."""
+    fixed = matched[matched["epochs"] == matched["epochs"].min()]
+    unseeded = {dataclasses.replace(config_of(run), seed=0) for _, run in fixed.iterrows()}
+    accuracy = pd.concat([chapter.table(s) for s in dict.fromkeys(SECTION_OF[d] for d in fixed["dataset"])])
+    same = accuracy[[dataclasses.replace(config_of(run), seed=0) in unseeded for _, run in accuracy.iterrows()]]
+    return pd.concat([matched, same], ignore_index=True).drop_duplicates("key", ignore_index=True)
+
+
+def _seeds_said(runs: pd.DataFrame, before: str = "", after: str = "") -> str:
+    """'5 seeds per B', '3 to 5 seeds per B': how many runs each (B, epochs) cell of `runs` has, between `before`
+    and `after`; nothing where `runs` has none."""
+    if runs.empty:
+        return ""
+    per_cell = runs.groupby(["batch_size", "epochs"])["seed"].nunique()
+    low, high = int(per_cell.min()), int(per_cell.max())
+    return f"{before}{counted(low, 'seed') if low == high else f'{low} to {high} seeds'} per B{after}"
 
 
 def table_v(runs: pd.DataFrame, profile: str) -> None:
@@ -165,13 +196,16 @@ def cifar_lr_so_far(chapter: Chapter) -> None:
     if runs.empty:
         return
     runs = summaries.with_rule_names(runs)
-    so_far = f"{len(runs)} of the section's {len(section_configs('paper', 'cifar10-lr'))} paper-scale runs"
+    configs = section_configs("paper", "cifar10-lr")
+    planned = summaries.with_rule_names(pd.DataFrame([c.to_dict() for c in configs])).groupby(
+        ["batch_size", "rule"]).size()  # every rule at every B, so that those with no run stored are named
+    so_far = f"{len(runs)} of the section's {len(configs)} paper-scale runs"
     book.publish(plots.seeds_by_rule(runs, 100 / DATASET_SPECS["cifar10"].classes), "CIFAR-10 at the paper's scale, "
                  f"the runs finished so far ({so_far}): every seed under each LR rule, and the mean over the runs "
                  "that trained with its 95 % t interval; chance dashed. Not the section's result until it is "
                  "complete.", runs[["batch_size", "rule", "lr", "seed", "test_acc", "outcome"]],
                  "CIFAR-10 LR rules, paper scale so far", runs=runs)
-    display(Markdown(f"**So far at the paper's scale ({so_far}):** {findings.cifar_lr_answer(runs)}"))
+    display(Markdown(f"**So far at the paper's scale ({so_far}):** {findings.cifar_lr_answer(runs, planned)}"))
 
 
 def first_updates(chapter: Chapter, mnist: pd.DataFrame) -> None:
@@ -210,64 +244,6 @@ def largest_batch_ingredients(runs: pd.DataFrame) -> None:
                  "with Holm's correction for the number of changes.", table, "MNIST largest-B failures per rule",
                  runs=runs)
     display(Markdown(findings_largest_batch.ingredients_text(table)))
-
-
-def init_check(runs: pd.DataFrame) -> None:
-    """Both initialisations at a small B and at a B with a large LR: every run, the paired differences, in words."""
-    cells = checks.compare(runs, "init", "he-uniform", "torch-default")
-    book.publish(plots.seeds_by_dataset(runs, "init"),
-                 "Test accuracy of every run under both initialisations, at a small B and at the B where the paper's "
-                 "learning rate is large; dashed: chance. Reduced scale: a subset of the training set, a few epochs.",
-                 cells, "Initialisation check", runs=runs)
-    book.publish(book.styled(cells),
-                 "Per data set and B: mean test accuracy of each initialisation, how many runs ended at chance, and "
-                 "the paired difference (torch-default − he-uniform) with its 95 % t interval.", cells,
-                 "Initialisation check table", runs=runs)
-    display(Markdown(findings_checks.init_check_text(runs, cells, get_profile("paper").init)))
-
-
-def precision_check(runs: pd.DataFrame) -> None:
-    """fp32 against bf16 mixed precision on the same seeds: every run, the paired differences, in words."""
-    cells = checks.precision_check_cells(runs)
-    book.publish(plots.seeds_by_dataset(runs, "precision"),
-                 "Test accuracy of every run in fp32 and in bf16 mixed precision (same seeds); dashed: chance.",
-                 cells, "Precision check", runs=runs)
-    book.publish(book.styled(cells),
-                 "Per data set and B: paired difference bf16 − fp32 with its 95 % t interval, the seed spread of fp32 "
-                 "(standard deviation), whether the difference is within it, and the measured speed-up of bf16.",
-                 cells, "Precision check table", runs=runs)
-    paper_precision = {d: get_profile("paper").precision_of(d) for d in IN_PAPER if d not in SYNTHETIC}
-    display(Markdown(findings_checks.precision_check_text(cells, runs, paper_precision)))
-
-
-def replay_check(chapter: book.Chapter) -> None:
-    """The first epochs of the CIFAR-10 runs at the largest B, replayed: each beside its long run, in words; then
-    the replays in two precisions. Only the paper's scale has long runs to replay (a reduced-scale replay is its
-    run), so the paper replays stored so far are shown while the section renders another profile."""
-    so_far = chapter.paper_so_far("replay-check")
-    replays = so_far if len(so_far) else chapter.table("replay-check")
-    runs = chapter.table("cifar10")
-    history = chapter.history(pd.concat([replays, runs]))
-    pairs = checks.replay_pairs(replays, runs, history)
-    if len(pairs):
-        shown = pd.concat([replays, runs[runs["key"].isin(pairs["run key"])]])
-        book.publish(plots.replays(pairs, history), "Test accuracy per epoch of each long run (solid) and of its "
-                     "replay (dashed): same configuration and seed, one colour per seed (the table below names the "
-                     "CPU and threads of each); dashed grey: chance.", pairs, "Replay check", runs=shown)
-        book.publish(book.styled(pairs.drop(columns=["run key", "replay key"])),
-                     "Per run: the arithmetic (CPU, threads) of the long run and of its replay, both after the "
-                     "replay's last epoch (test accuracy, at chance or not), the long run's outcome after all its "
-                     "epochs (undecided: not its state at the replay's last epoch), and the largest difference in "
-                     "test accuracy over the epochs both ran.", pairs, "Replay check table", runs=shown)
-    planned = checks.replays_with_runs("paper" if len(so_far) else runtable.runs_profile(replays, chapter.profile))
-    display(Markdown(findings_checks.replay_text(pairs, planned)))
-    if replays["precision"].nunique() > 1:  # the paper profile's bf16 replays, again in fp32
-        precision = checks.precision_pairs(replays)
-        if len(precision):
-            book.publish(book.styled(precision), "Per replay: the same replay in bf16 and in fp32, the arithmetic "
-                         "(CPU, threads) of each, its test accuracy after the replay's epochs and whether it is at "
-                         "chance.", precision, "Replay check in two precisions", runs=replays)
-        display(Markdown(findings_checks.replay_precision_text(precision)))
 
 
 def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> None:

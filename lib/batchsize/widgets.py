@@ -22,10 +22,10 @@ import pandas as pd
 
 from .captions import SCALES, scale_text
 from .config import default_warmup
-from .datasets import DATASET_NAMES, registry_position
+from .datasets import DATASET_NAMES, DATASET_SPECS, registry_position
 from .plan import PROFILES
 from .runtable import trained
-from .style import joined, number
+from .style import counted, joined, number
 
 if TYPE_CHECKING:
     from .book import Chapter
@@ -41,6 +41,7 @@ CAPTION = ("Learning curves of every seed of the chosen data set, LR rule and B,
            "ended at chance is named and left out of the means.")
 CHOICE = ["dataset", "lr_rule", "batch_size"]  # one slider stop; `lr_rule` named with its warmup (`offered`)
 SCALE = ["prov_profile", "epochs", "train_size"]  # runs that differ in any of these are never pooled
+RECIPE = "(the paper's recipe)"  # marks the rule named with the warmup its data set's recipe has (`_rule_name`)
 
 
 def live_kernel() -> bool:
@@ -77,10 +78,13 @@ def run_figure(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure:
 
 
 def metrics_text(runs: pd.DataFrame) -> str:
-    """One choice's runs in words: their scale (`captions.scale_text`, as every caption says it), the runs that ended
-    at chance, and each metric's mean over the seeds that trained with the seeds' range (a count: its range)."""
+    """One choice's runs in words: their scale (`captions.scale_text`, as every caption says it), their warmup where
+    they have one (a rule's name gives its B, not its epochs), the runs that ended at chance, and each metric's mean
+    over the seeds that trained with the seeds' range (a count: its range)."""
     learned = trained(runs)
     parts = [re.sub(r"\*\*|`", "", scale_text(runs))]  # plain text: the static page shows it as text
+    if warmup := int(runs["warmup_epochs"].max()):  # one config but for its seed: one warmup
+        parts.append(f"warmup: {counted(warmup, 'epoch')}")
     if not learned.all():
         parts.append("ended at chance, left out: " + ", ".join(
             f"seed {r['seed']} ({r.get('outcome', 'diverged')})" for _, r in runs[~learned].iterrows()))
@@ -122,17 +126,21 @@ def _recipe_warmup(dataset: str, batch_size: int, profile: str) -> int:
     return warmup if cap is None else min(warmup, cap)
 
 
-def _rule_name(rule: str, warmup: int, recipe: int) -> str:
-    """The LR rule as a reader picks it: its warmup named where it is not the recipe's, so that runs differing only
-    in warmup (CIFAR-10 linear with and without; MNIST without its own) are separate choices."""
+def _rule_name(rule: str, warmup: int, recipe: int, dataset: str) -> str:
+    """The LR rule as a reader picks it, named with its warmup wherever the run or its data set's recipe has one, so
+    that runs differing in warmup (CIFAR-10 linear with and without; MNIST without its own) are separate choices and
+    MNIST's warmed-up 'linear' never reads as CIFAR-10's plain one. The recipe's runs at every B are one choice
+    (their warmup starts at a B, `config.default_warmup`), named by that B, not by its epochs, which a short profile
+    caps (`metrics_text` says them)."""
     if warmup == recipe:
-        return rule
+        spec = DATASET_SPECS[dataset]
+        return f"{rule} + warmup at B ≥ {spec.warmup_from_batch} {RECIPE}" if spec.warmup_epochs else rule
     return f"{rule} + {warmup}-epoch warmup" if warmup else f"{rule}, no warmup"
 
 
 def _named(table: pd.DataFrame) -> pd.DataFrame:
     """The runs with their LR rule named with its warmup (`_rule_name`)."""
-    return table.assign(lr_rule=[_rule_name(r, w, _recipe_warmup(d, b, p)) for r, w, d, b, p in zip(
+    return table.assign(lr_rule=[_rule_name(r, w, _recipe_warmup(d, b, p), d) for r, w, d, b, p in zip(
         table["lr_rule"], table["warmup_epochs"], table["dataset"], table["batch_size"], table["prov_profile"],
         strict=True)])
 
@@ -188,7 +196,7 @@ def offer_text(table: pd.DataFrame) -> str:
 def _scale_said(runs: pd.DataFrame) -> str:
     """'reduced scale, 3 epochs, 5,000 training examples': one scale's runs in words (`SCALE`)."""
     first = runs.iloc[0]
-    return f"{_scale(runs)}, {first['epochs']} epochs, {first['train_size']:,} training examples"
+    return f"{_scale(runs)}, {counted(int(first['epochs']), 'epoch')}, {first['train_size']:,} training examples"
 
 
 def _sizes(sizes: tuple[int, ...], scale: str) -> str:
@@ -222,11 +230,12 @@ def static_slider(table: pd.DataFrame, history: pd.DataFrame, element_id: str = 
   const views = {json.dumps(views)}, combos = {json.dumps(combos)};
   const root = document.getElementById("{element_id}");
   const $ = (c) => root.querySelector(c);
-  function fillRules() {{  // the LR rules this data set has runs for; the paper's linear rule first
+  function fillRules() {{  // the LR rules this data set has runs for; the paper's linear rule (its recipe) first
     const rules = Object.keys(combos).filter((k) => k.startsWith($(".bs-dataset").value + "|"))
       .map((k) => k.split("|")[1]);
     $(".bs-rule").innerHTML = rules.map((r) => `<option value="${{r}}">${{r}}</option>`).join("");
-    if (rules.includes("linear")) $(".bs-rule").value = "linear";
+    const recipe = rules.find((r) => r === "linear" || r.endsWith("{RECIPE}"));
+    if (recipe) $(".bs-rule").value = recipe;
   }}
   const stops = () => combos[$(".bs-dataset").value + "|" + $(".bs-rule").value] || [];
   function keepB() {{  // after a new data set or rule: the stop nearest (in log B) to the B shown before
