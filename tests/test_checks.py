@@ -179,20 +179,22 @@ def test_replays_in_two_precisions_pair_on_one_cpu_and_a_fate_that_follows_the_p
 
     pairs = precision_pairs(replays([24.0, 26.0]))
     assert pairs["seed"].tolist() == [42, 43] and pairs["same fate"].tolist() == [False, True]
-    assert pairs["one CPU"].all() and not pairs["same arithmetic"].any()  # two thread counts: not one arithmetic
-    assert precision_pairs(replays([24.0, 26.0], threads=2))["same arithmetic"].all()
+    assert not pairs["same arithmetic"].any()  # two thread counts on one CPU: not one arithmetic
+    assert replay_precision_text(pairs).startswith("No replay is stored in both bf16 and fp32 on the same CPU and")
+    pairs = precision_pairs(replays([24.0, 26.0], threads=2))
+    assert pairs["same arithmetic"].all()
     text = replay_precision_text(pairs)
-    assert ("(AMD EPYC (1 thread); AMD EPYC (2 threads); 2 pairs), **1 changed fate** with the precision after 3 "
+    assert ("(AMD EPYC (2 threads); 2 pairs), **1 changed fate** with the precision after 3 "
             "epochs: B = 1024 seed 42: at chance in bf16") in text
     assert "For this seed, the precision decides whether the run is at chance after 3 epochs." in text
-    both = replay_precision_text(precision_pairs(replays([24.0, 10.0])))
+    both = replay_precision_text(precision_pairs(replays([24.0, 10.0], threads=2)))
     assert "**2 changed fate**" in both and "the flips go both ways, so these pairs do not show bf16 collapsing" in both
-    alike = replay_precision_text(precision_pairs(replays([10.0, 26.0])))
+    alike = replay_precision_text(precision_pairs(replays([10.0, 26.0], threads=2)))
     assert "**0 changed fate**" in alike and "on this CPU their collapse does not need bf16" in alike
-    assert "None was at chance" in replay_precision_text(precision_pairs(replays([24.0, 26.0]).assign(
+    assert "None was at chance" in replay_precision_text(precision_pairs(replays([24.0, 26.0], threads=2).assign(
         test_acc=lambda t: t["test_acc"].clip(lower=30.0))))
-    assert replay_precision_text(precision_pairs(replays([24.0, 26.0], cpu="Intel Xeon"))).startswith(
-        "No replay is stored in both bf16 and fp32 on one CPU yet")  # two CPUs do not isolate the precision
+    assert replay_precision_text(precision_pairs(replays([24.0, 26.0], cpu="Intel Xeon", threads=2))).startswith(
+        "No replay is stored in both bf16 and fp32 on the same CPU")  # two CPUs do not isolate the precision
 
 
 def test_the_appendix_counts_only_the_precision_pairs_on_one_arithmetic(monkeypatch):
@@ -226,7 +228,7 @@ def test_the_appendix_counts_only_the_precision_pairs_on_one_arithmetic(monkeypa
     pages_checks.replay_check(Appendix())
     table = tables["Replay check in two precisions"]
     assert "one CPU" not in table and table["same arithmetic"].tolist() == [False, True, True]
-    assert "on one CPU (AMD EPYC (1 thread); 2 pairs), **1 changed fate**" in said[-1]
+    assert "on the same CPU and thread count (AMD EPYC (1 thread); 2 pairs), **1 changed fate**" in said[-1]
 
 
 def test_the_landing_brief_counts_flips_on_another_arithmetic_and_with_the_precision_and_says_how_far_it_is():
@@ -235,11 +237,12 @@ def test_the_landing_brief_counts_flips_on_another_arithmetic_and_with_the_preci
 
     pairs = replay_pairs(*replay_tables({**CURVES, (43, "replay"): [10.0, 10.0, 10.0]}, TWO_CPUS))
     twins = pd.DataFrame([{**make_config("cifar10", 1024, seed=42, epochs=3, precision=p).to_dict(), "test_acc": acc,
-                           "prov_device_name": "AMD EPYC"} for p, acc in (("bf16", 25.0), ("fp32", 10.0))])
+                           "prov_device_name": "AMD EPYC", "prov_threads": 1}
+                          for p, acc in (("bf16", 25.0), ("fp32", 10.0))])
     brief = replay_brief(pairs, precision_pairs(twins), 6, 6)
     assert brief == ("On another CPU or thread count, **0 of 2** replays changed fate after 3 epochs (1 run at chance "
-                     "stayed at chance). In fp32 on one CPU, **1 of 1** changed fate with the precision (1 at chance "
-                     "only in fp32).")
+                     "stayed at chance). In fp32 on the same CPU and thread count, **1 of 1** changed fate with the "
+                     "precision (1 at chance only in fp32).")
     assert replay_brief(pairs, pd.DataFrame(), 2, 12).startswith("So far (2 of the 12 replays stored): ")
     assert replay_brief(pairs.iloc[:0], pd.DataFrame(), 0, 12) == \
         "0 of the 12 paper-scale replays are stored so far; none beside its run yet."

@@ -105,9 +105,9 @@ def replay_pairs(replays: pd.DataFrame, runs: pd.DataFrame, history: pd.DataFram
 
 def precision_pairs(replays: pd.DataFrame, reference: str = "bf16", candidate: str = "fp32") -> pd.DataFrame:
     """One row per pair of replays that differ only in precision: each side's arithmetic, test accuracy and whether
-    it is at chance after the replay's epochs (`run.run_outcome`, as `replay_pairs`), whether both ran on one CPU
-    (`one CPU`, its name alone), and whether on the same arithmetic (`same arithmetic`: the same CPU, thread count
-    and torch, as `replay_pairs`), which alone isolates the precision: threads split a step's sums differently."""
+    it is at chance after the replay's epochs (`run.run_outcome`, as `replay_pairs`), and whether both ran on the same
+    arithmetic (`same arithmetic`: the same CPU, thread count and torch, as `replay_pairs`), which alone isolates the
+    precision: threads split a step's sums differently."""
     others = [c for c in RunConfig.__dataclass_fields__ if c != "precision"]
     sides = [_with_provenance(replays[replays["precision"] == v]) for v in (reference, candidate)]
     pairs = sides[0].merge(sides[1], on=others, suffixes=(f" {reference}", f" {candidate}"))
@@ -118,7 +118,6 @@ def precision_pairs(replays: pd.DataFrame, reference: str = "bf16", candidate: s
                 for v in (reference, candidate)}
         rows.append({"dataset": pair["dataset"], "batch_size": pair["batch_size"], "seed": pair["seed"],
                      "epochs": pair["epochs"], **{f"{v} {k}": x for v, d in side.items() for k, x in d.items()},
-                     "one CPU": pair[f"prov_device_name {reference}"] == pair[f"prov_device_name {candidate}"],
                      "same arithmetic": all(_same(pair[f"{c} {reference}"], pair[f"{c} {candidate}"])
                                             for c in ARITHMETIC),
                      "same fate": side[reference]["at chance"] == side[candidate]["at chance"]})

@@ -115,19 +115,20 @@ def _state(at_chance: bool) -> str:
 
 
 def replay_precision_text(pairs: pd.DataFrame, reference: str = "bf16", candidate: str = "fp32") -> str:
-    """In words, from `checks.precision_pairs`: of the replays trained in both precisions on one CPU, which changed
-    fate with the precision. A replay at chance in both says its collapse does not need `reference` on that CPU;
-    pairs across two CPUs are left out (they do not isolate the precision)."""
-    one_cpu = pairs[pairs["one CPU"]] if len(pairs) else pairs
+    """In words, from `checks.precision_pairs`: of the replays trained in both precisions on the same arithmetic (one
+    CPU, thread count and torch), which changed fate with the precision. A replay at chance in both says its collapse
+    does not need `reference` on that CPU; other pairs are left out (they do not isolate the precision)."""
+    one_cpu = pairs[pairs["same arithmetic"]] if len(pairs) else pairs
     if one_cpu.empty:
-        return f"No replay is stored in both {reference} and {candidate} on one CPU yet."
+        return f"No replay is stored in both {reference} and {candidate} on the same CPU and thread count yet."
     after = f"after {counted(int(one_cpu['epochs'].max()), 'epoch')}"
     flipped = one_cpu[~one_cpu["same fate"]]
     each = [f"B = {r['batch_size']} seed {r['seed']}: {_state(r[f'{reference} at chance'])} in {reference} "
             f"({r[f'{reference} test_acc']:.2f} %), {_state(r[f'{candidate} at chance'])} in {candidate} "
             f"({r[f'{candidate} test_acc']:.2f} %)" for r in flipped.to_dict("records")]
     cpus = "; ".join(sorted(set(one_cpu[f"{reference} CPU"]) | set(one_cpu[f"{candidate} CPU"])))
-    words = (f"Replayed in both {reference} and {candidate} on one CPU ({cpus}; {counted(len(one_cpu), 'pair')}), "
+    words = (f"Replayed in both {reference} and {candidate} on the same CPU and thread count ({cpus}; "
+             f"{counted(len(one_cpu), 'pair')}), "
              f"**{len(flipped)} changed fate** with the precision {after}" + (f": {'; '.join(each)}." if each else "."))
     if len(flipped):
         both_ways = flipped[f"{reference} at chance"].nunique() == 2  # one at chance in each precision
@@ -156,12 +157,13 @@ def replay_brief(pairs: pd.DataFrame, precision: pd.DataFrame, held: int, planne
     flips = int((~decided["same fate"]).sum())
     words = (f"{so_far}On another CPU or thread count, **{flips} of {len(decided)}** replays changed fate {after}"
              + (f" ({counted(chance, 'run')} at chance stayed at chance)" if chance and not flips else "") + ".")
-    one_cpu = precision[precision["one CPU"]] if len(precision) else precision
+    one_cpu = precision[precision["same arithmetic"]] if len(precision) else precision
     if one_cpu.empty:
         return words
     flipped = one_cpu[~one_cpu["same fate"]]
     only_reference = int(flipped[f"{reference} at chance"].sum())  # a flip is at chance in exactly one precision
     ways = ", ".join(f"{n} at chance only in {side}" for side, n in ((reference, only_reference),
                                                                     (candidate, len(flipped) - only_reference)) if n)
-    return words + (f" In {candidate} on one CPU, **{len(flipped)} of {len(one_cpu)}** changed fate with the precision"
+    return words + (f" In {candidate} on the same CPU and thread count, **{len(flipped)} of {len(one_cpu)}** changed "
+                    "fate with the precision"
                     + (f" ({ways})" if ways else "") + ".")

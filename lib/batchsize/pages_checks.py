@@ -65,11 +65,9 @@ def replay_check(chapter: book.Chapter) -> None:
     if replays["precision"].nunique() > 1:  # the paper profile's bf16 replays, again in fp32
         precision = checks.precision_pairs(replays)
         if len(precision):
-            shown = precision.drop(columns="one CPU")  # a CPU alone: `same arithmetic` is what isolates precision
-            book.publish(book.styled(shown), "Per replay: the same replay in bf16 and in fp32, the arithmetic "
+            book.publish(book.styled(precision), "Per replay: the same replay in bf16 and in fp32, the arithmetic "
                          "(CPU, threads) of each, its test accuracy after the replay's epochs and whether it is at "
                          "chance; same arithmetic: both on one CPU with one thread count and torch, the pairs that "
-                         "isolate the precision (the sentence below counts only these).", shown,
+                         "isolate the precision (the sentence below counts only these).", precision,
                          "Replay check in two precisions", runs=replays)
-        isolating = precision[precision["same arithmetic"]] if len(precision) else precision
-        display(Markdown(findings_checks.replay_precision_text(isolating)))
+        display(Markdown(findings_checks.replay_precision_text(precision)))
