@@ -162,3 +162,14 @@ def test_the_deviations_page_budgets_every_accuracy_section_the_papers_or_not(mo
     with pytest.raises(AssertionError, match="accuracy runs missing from the budget table.*Fashion-MNIST"):
         deviations_page(monkeypatch, page.replace("rows(profile, ACCURACY_SECTIONS)", "rows(profile, [\n"
                                                   "    s for s in ACCURACY_SECTIONS if s != 'fashion-mnist'])"))
+
+
+def test_the_papers_squares_are_drawn_only_beside_runs_at_its_scale():
+    import pandas as pd
+
+    runs = pd.DataFrame({"dataset": ["mnist", "cifar10", "synthetic-1k"], "prov_profile": ["paper", "quick", "paper"],
+                         "epochs": [12, 3, 2]})  # MNIST at the paper's scale; CIFAR-10 reduced; a short paper check
+    full, words = captions.paper_squares(runs)
+    assert full == ["mnist"] and words == "dotted squares: the paper's tables, for MNIST (runs at its scale)"
+    assert captions.paper_squares(runs.iloc[1:]) == ([], "no run shown is at the paper's scale, so its tables are "
+                                                         "not drawn")

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .datasets import DATASET_NAMES, DATASET_SPECS, registry_position
+from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, registry_position
 from .store import REPO_ROOT
-from .style import counted, cpu_label
+from .style import counted, cpu_label, joined
+from .summaries import paper_scale_datasets
 
 SCALES = {"paper": "paper scale", "quick": "reduced scale", "smoke": "smoke-test scale"}  # a profile in reader words
 
@@ -98,3 +99,11 @@ def reader_words(text: str) -> str:
     """`text` with each data set's id ('cifar10') as the book names it ('CIFAR-10'): a caption's title may be built
     from ids, which also name its CSV file."""
     return _DATASET_ID.sub(lambda m: DATASET_NAMES[m[0]], text)
+
+
+def paper_squares(runs: pd.DataFrame) -> tuple[list[str], str]:
+    """The data sets whose runs are at the paper's scale (`summaries.paper_scale_datasets`: full sets, its epochs),
+    whose Δ alone is the paper's quantity, and a caption's words for the paper's squares drawn beside them."""
+    full = [d for d in IN_PAPER if d in paper_scale_datasets(runs)]
+    return full, (f"dotted squares: the paper's tables, for {joined([DATASET_NAMES[d] for d in full])} (runs at its "
+                  "scale)" if full else "no run shown is at the paper's scale, so its tables are not drawn")

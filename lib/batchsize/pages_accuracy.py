@@ -212,9 +212,7 @@ def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: st
     if runs.empty:
         display(Markdown(_absent(test)))
         return
-    full = [d for d in IN_PAPER if d in summaries.paper_scale_datasets(runs)]  # the paper's Δ: full sets, epochs
-    squares = (f"dotted squares: the paper's tables, for {joined([DATASET_NAMES[d] for d in full])} (runs at its "
-               "scale)" if full else "no run shown is at the paper's scale, so its tables are not drawn")
+    full, squares = captions.paper_squares(runs)
     book.publish(plots.gap_against_b(runs, full), "Generalization gap Δ against B for MNIST, a harder data set on "
                  f"MNIST's recipe and CIFAR-10; {squares}; dashed line: the paper's bound. Runs that did not train "
                  "are crosses, outside the mean.",
