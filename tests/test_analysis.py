@@ -471,6 +471,8 @@ def test_failed_runs_text_names_every_cell_at_chance_and_how_its_runs_failed():
     assert text.startswith("**2 of 6 runs ended at chance**")
     assert "MNIST (paper profile) at B = 1024, η = 0.4: **2 of 3** (seed 42 collapsed at 11.35 %, seed 43 " \
         "diverged in epoch 1)" in text and "B = 256" not in text
+    machines = findings.failed_runs_text(runs.assign(prov_device_name="Intel(R) Xeon(R) Processor @ 2.80GHz"))
+    assert "seed 42 collapsed at 11.35 % on Intel Xeon, seed 43 diverged in epoch 1 on Intel Xeon)" in machines
 
 
 def test_report_tables_feed_each_rule_from_the_chapters_drivers(monkeypatch):

@@ -11,7 +11,7 @@ from . import paper
 from .datasets import DATASET_NAMES, DATASET_SPECS
 from .runtable import cell, mean_by_batch, runs_profile, trained
 from .stats import Estimate, NotTestable, difference
-from .style import counted, joined, number
+from .style import counted, cpu_label, joined, number
 from .summaries import HIGHER, MATCHED_COMPARISONS, critical_sizes, exponent_fits, failures_by_rule
 
 
@@ -26,7 +26,7 @@ def failed_runs_text(runs: pd.DataFrame) -> str:
     for (dataset, b), part in failed.groupby(["dataset", "batch_size"], sort=False):
         how = ", ".join(f"seed {r.seed} {r.outcome}" + (f" in epoch {r.epochs_run}" if r.outcome == "diverged"
                                                         else f" at {r.test_acc:.2f} %")
-                        + (f" on {r.prov_device_name}" if "prov_device_name" in part else "")  # the machine: a suspect
+                        + (f" on {cpu_label(r.prov_device_name)}" if "prov_device_name" in part else "")  # a suspect
                         for r in part.sort_values("seed").itertuples())
         cells.append(f"{DATASET_NAMES.get(dataset, dataset)} ({runs_profile(part, 'unknown')} profile) at B = {b}, "
                      f"η = {number(part.lr.iloc[0], 'lr')}: **{len(part)} of {len(cell(runs, dataset, b))}** ({how})")
