@@ -77,8 +77,8 @@ Markdown(findings.exponent_fit_text(runs, tolerance))
 # 32 (every seed whose weights the store keeps), on the run's training set (all of it for the MLPs, 2,000 random
 # examples for the CNNs), and set it beside B* of Table VI. The gradient shrinks as training converges, so
 # B_noise at trained weights is at the high end of its value over training. Only a B* where accuracy fell is
-# compared: a B* that Table VI has because the runs there failed (its `critical by`) marks where the recipe stops
-# training, not an accuracy threshold, so its row is shown and left out of the count.
+# compared: a B* that Table VI has because the runs there failed (its accuracy at B* reads "failed") marks where
+# the recipe stops training, not an accuracy threshold, so its row is shown and left out of the count.
 
 # %% tags=["hide-input"]
 pages_accuracy.noise_against_critical(chapter, runs, table_vi)

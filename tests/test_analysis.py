@@ -215,7 +215,8 @@ def test_a_b_star_set_by_failed_runs_is_shown_beside_b_noise_but_never_compared(
     runs = pd.DataFrame({"dataset": ["synthetic-1k", "mnist"], "train_size": [800, 60000]})
     pages_accuracy.noise_against_critical(None, runs, vi)
     assert f"`{summaries.FAILED_B_STAR}`: Table VI's B* there is the first B whose runs failed" in shown[0]
-    assert shown[1].startswith("B_noise agrees with the measured B* within a factor 2 on 1 of the 1 data sets")
+    assert shown[1].startswith("B_noise agrees with the measured B* within a factor 2 on 1 of the 1 data set whose "
+                               "B* is an accuracy drop")
     assert shown[1].endswith(" MNIST is not compared: its B* = 1024 is where its runs failed, not where accuracy "
                              "fell below the peak.")
 
@@ -740,8 +741,8 @@ def test_the_cifar_lr_brief_waits_for_three_runs_of_every_rule_and_sets_each_aga
     assert "Not yet a finding at the paper's scale (6 of the 36 runs stored)" in \
         findings_beyond.cifar_lr_brief(lr({}, seeds=2), small, 36)
     rule = findings_beyond.cifar_lr_brief(lr({"linear": 2}), small, 36)
-    assert rule.startswith("At B = 1024 (9 of its 12 runs stored, 9 of the 36 at every B; 3 runs or more of each "
-                           "rule), runs at chance: fixed "
+    assert rule.startswith("At B = 1024 (9 of its 12 runs stored, 9 of the section's 36 over all its B; 3 runs or "
+                           "more of each rule), runs at chance: fixed "
                            "0 of 3, linear 2 of 3, linear + 5-epoch warmup 0 of 3; only linear collapsed (half or "
                            "more of its runs at chance): consistent with the rule, but 3 runs per rule cannot separate "
                            "it from seed-to-seed variation (Fisher's exact test against linear: p = 0.40")
@@ -756,9 +757,10 @@ def test_the_cifar_lr_brief_waits_for_three_runs_of_every_rule_and_sets_each_aga
     assert "fixed: none trained; linear: none trained; linear + 5-epoch warmup: 72.00% (n = 1" in every
     none = findings_beyond.cifar_lr_brief(pd.concat([lr({}), lr({}, seeds=2, b=512)]), small, 36)
     assert "no rule collapsed" in none and none.endswith("At B = 512 the runs are still coming in.")
-    assert none.startswith("At B = 1024 (9 of its 12 runs stored, 15 of the 36 at every B;")  # Review 2, finding 7
+    assert none.startswith(  # review 2, finding 7
+        "At B = 1024 (9 of its 12 runs stored, 15 of the section's 36 over all its B;")
     assert findings_beyond.cifar_lr_brief(lr({}), small, 27, planned_at={1024: 9}).startswith(
-        "At B = 1024 (9 of its 9 runs stored, 9 of the 27 at every B;")  # the plan given by B
+        "At B = 1024 (9 of its 9 runs stored, 9 of the section's 27 over all its B;")  # the plan given by B
     assert "(none trained)" in findings_beyond.cifar_lr_brief(lr({}), small.iloc[:0], 36)  # nothing stored
     one_down = small.assign(outcome=["collapsed", "trained", "trained"], test_acc=[10.0, 76.0, 77.0])
     assert "B = 32's (76.50% [70.15, 82.85] (n = 2); 1 of 3 runs at chance, left out)" in \

@@ -52,8 +52,8 @@ def cifar_lr_brief(lr_runs: pd.DataFrame, cifar_runs: pd.DataFrame, planned: int
     reference = (f" ({estimate(small).text('%')}" + (f"; {base_chance} of {len(at_base)} runs at chance, left out"
                                                      if base_chance else "") + ")" if len(small) else " (none trained)")
     there = (planned_at or _planned_per_b("cifar10-lr"))[b]
-    return (f"At B = {b} ({len(at)} of its {there} runs stored, {len(lr_runs)} of the {planned} at every B; "
-            f"{counted(int(per_rule.loc[b].min()), 'run')} or more of each rule), "
+    return (f"At B = {b} ({len(at)} of its {there} runs stored, {len(lr_runs)} of the section's {planned} over all "
+            f"its B; {counted(int(per_rule.loc[b].min()), 'run')} or more of each rule), "
             f"{collapse_cause(at)}. Test accuracy of each rule's runs that trained, and its difference from "
             f"B = {base}'s{reference}: {'; '.join(each)}.{_machines(at)}{rest}")
 

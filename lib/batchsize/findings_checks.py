@@ -7,7 +7,7 @@ import pandas as pd
 
 from . import paper
 from .datasets import DATASET_NAMES
-from .style import counted
+from .style import counted, cpu_label
 
 
 def init_check_text(runs: pd.DataFrame, cells: pd.DataFrame, chosen: str) -> str:
@@ -49,7 +49,7 @@ def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: dict[str
     validated = bool(within.notna().all() and within.all())
     low, high = cells["bf16 speed-up"].min(), cells["bf16 speed-up"].max()
     speedup = f"{low:.2f}×" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}×"
-    cpus = ", ".join(sorted(runs["prov_device_name"].dropna().unique()))
+    cpus = ", ".join(sorted(set(runs["prov_device_name"].dropna().map(cpu_label))))
     timed = cells["bf16 speed-up"].notna()
     speed = (f"**{speedup}** as fast as fp32 on the machine that made these runs ({cpus})" if timed.all() else
              f"**{speedup}** as fast as fp32 in the {int(timed.sum())} cells whose two precisions ran on one CPU"

@@ -213,9 +213,10 @@ def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: st
         display(Markdown(_absent(test)))
         return
     full, squares = captions.paper_squares(runs)
-    book.publish(plots.gap_against_b(runs, full), "Generalization gap Δ against B for MNIST, a harder data set on "
-                 f"MNIST's recipe and CIFAR-10; {squares}; dashed line: the paper's bound. Runs that did not train "
-                 "are crosses, outside the mean.",
+    names = {d: DATASET_NAMES[d] for d in datasets}
+    book.publish(plots.gap_against_b(runs, full), f"Generalization gap Δ against B for {names[easy]}, {names[test]} "
+                 f"(harder images on {names[easy]}'s recipe) and {names[hard]}; {squares}; dashed line: the paper's "
+                 "bound. Runs that did not train are crosses, outside the mean.",
                  runtable.mean_by_batch(runs, trained_only=True), "Gap, is it the data", runs=runs)
     rises = drops.gap_rises(runs, datasets)
     book.publish(book.styled(rises), f"How much Δ rises {drops.between(rises)} per data set: the mean over the runs "
@@ -357,7 +358,7 @@ def noise_against_critical(chapter: Chapter, runs: pd.DataFrame, table_vi: pd.Da
                  "whose estimate of |G|² is not positive) beside B* of Table VI and their ratio. Agreement: "
                  "B_noise's interval lies inside [B*/2, 2·B*]; larger or smaller: beyond it; undecided: across its "
                  f"edge; `{summaries.FAILED_B_STAR}`: Table VI's B* there is the first B whose runs failed (its "
-                 "`critical by`), not an accuracy drop, so B_noise is not set against it.", versus,
+                 "accuracy at B* reads failed), not an accuracy drop, so B_noise is not set against it.", versus,
                  "Noise scale and B*", runs=models)
     by_failure = versus["agreement"] == summaries.FAILED_B_STAR
     left_out = "".join(f" {DATASET_NAMES[r['dataset']]} is not compared: its B* = {r['B*']} is where its runs failed, "
