@@ -306,9 +306,9 @@ def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
                          for _, r in part.iterrows())
 
     agree = both[both["agreement"] == f"within a factor {factor:g}"]
-    compared = "the 1 data set" if len(both) == 1 else f"the {len(both)} data sets"
-    text = (f"B_noise agrees with the measured B* within a factor {factor:g} on {len(agree)} of {compared} whose B* "
-            f"is an accuracy drop and that have both" + (f": {listed(agree)}" if len(agree) else ""))
+    compared = "the 1 data set that has" if len(both) == 1 else f"the {len(both)} data sets that have"
+    text = (f"B_noise agrees with the measured B* within a factor {factor:g} on {len(agree)} of {compared} both, "
+            f"with a B* where accuracy fell" + (f": {listed(agree)}" if len(agree) else ""))
     for word, part in (("larger", both[both["agreement"] == "B_noise larger"]),
                        ("smaller", both[both["agreement"] == "B_noise smaller"])):
         if len(part):
