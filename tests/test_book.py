@@ -45,7 +45,10 @@ def test_captions_say_the_scale_of_each_data_sets_runs_in_words():
     text = captions.provenance(runs)
     assert ("Runs at **paper scale** (profile `paper`): MNIST (50 epochs, 60,000 training examples, 2 seeds); "
             "**reduced scale** (profile `quick`): CIFAR-10 (3 epochs, 5,000 training examples, 2 seeds)") in text
-    assert "10–50 epochs" in captions.scale_text(runs.assign(epochs=[10, 50, 3, 3]))
+    assert "20–50 epochs" in captions.scale_text(runs.assign(epochs=[20, 50, 3, 3]))
+    mixed = captions.scale_text(runs.assign(epochs=[2, 12, 3, 3]))  # a check beside a run at the paper's epochs
+    assert mixed.startswith("**paper scale** (profile `paper`): MNIST (12 epochs, 60,000 training examples, 1 seed)")
+    assert "**reduced scale** (profile `paper`, a check shorter than the paper's runs): MNIST (2 epochs" in mixed
     assert "MNIST (1 epoch, 60,000 training examples" in captions.scale_text(runs.assign(epochs=1))  # not "1 epochs"
     two_names = runs.assign(prov_device_name=["Intel(R) Xeon(R) Processor @ 2.80GHz", "Intel(R) Xeon(R) Processor",
                                               "AMD EPYC", "AMD EPYC"])  # one kind of Xeon, named two ways

@@ -36,7 +36,7 @@ def test_the_fixed_budget_compares_every_seed_the_accuracy_runs_hold(monkeypatch
     B = 32 where the 5 seeds' means differ); it reads them all, and the table and caption give each side's seeds."""
     import pandas as pd
 
-    from batchsize import pages_training
+    from batchsize import captions, pages_training
 
     profile = PROFILES["paper"]
     fixed = profile.config("synthetic-10k", 32, 42).epochs
@@ -72,4 +72,5 @@ def test_the_fixed_budget_compares_every_seed_the_accuracy_runs_hold(monkeypatch
     assert rows.loc["fixed epochs", "test acc difference"] == pytest.approx(0.08)  # 0.00 over seeds 42-44 alone
     assert "every one stored (5 seeds per B), the longer budgets' this section's own (3 seeds per B)" in caption
     assert "0.08 pp [" in said[0] and "(n = 5) at the fixed budget" in said[0]
-    assert pages_training._seeds_said(matched[matched["seed"] == 42]) == "1 seed per B"  # the smoke book's
+    assert captions.seeds_text(matched[matched["seed"] == 42], pages_training.CELL) == "1 seed"  # the smoke book's
+    assert captions.seeds_text(matched[matched["seed"] <= 43].iloc[1:], pages_training.CELL) == "1–2 seeds"

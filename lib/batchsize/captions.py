@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, registry_position
+from .datasets import DATASET_NAMES, IN_PAPER, registry_position
+from .runtable import at_paper_scale
 from .store import REPO_ROOT
 from .style import counted, cpu_label, joined
 from .summaries import paper_scale_datasets
@@ -28,9 +29,10 @@ def _span(values: pd.Series, noun: str) -> str:
 PRECISIONS = {"fp32": "fp32", "bf16": "bf16 mixed precision"}  # a run's arithmetic, as a caption names it
 
 
-def _seeds(runs: pd.DataFrame) -> str:
-    """'3 seeds', '1 seed', or '3–5 seeds' where the cells (a training-set size and B) have different numbers."""
-    per_cell = runs.groupby([c for c in ("train_size", "batch_size") if c in runs])["seed"].nunique()
+def seeds_text(runs: pd.DataFrame, cell: tuple[str, ...] = ("train_size", "batch_size")) -> str:
+    """'3 seeds', '1 seed', or '3–5 seeds' where the cells (by default a training-set size and B) have different
+    numbers."""
+    per_cell = runs.groupby([c for c in cell if c in runs])["seed"].nunique()
     low, high = int(per_cell.min()), int(per_cell.max())
     return f"{low}–{high} seeds" if low != high else counted(low, "seed")
 
@@ -39,19 +41,19 @@ def scale_text(table: pd.DataFrame) -> str:
     """Per data set (in the registry's order), in the reader's words, at which scale the runs of `table` are:
     'paper scale: MNIST (12 epochs, 60,000 training examples, 3 seeds, fp32)', 'reduced scale: …' for the quick
     profile's subsets and shorter training, and for a paper-profile check trained for fewer epochs than the paper
-    (named as a check, so that "reduced" and "paper" do not read as a contradiction); every profile of a figure
-    that mixes them."""
+    (named as a check, so that "reduced" and "paper" do not read as a contradiction; `runtable.at_paper_scale`, run
+    by run, so that a table holding both names each apart); every profile of a figure that mixes them."""
     groups: dict[tuple[str, str], list[str]] = {}
-    for (profile, d), runs in sorted(table.groupby(["prov_profile", "dataset"]),
-                                     key=lambda item: (item[0][0] != "paper", registry_position(item[0][1]))):
-        short = profile == "paper" and d in DATASET_SPECS and runs["epochs"].max() < DATASET_SPECS[d].epochs
+    table = table.assign(short=(table["prov_profile"] == "paper") & ~at_paper_scale(table))
+    for (profile, d, short), runs in sorted(table.groupby(["prov_profile", "dataset", "short"]), key=lambda item: (
+            item[0][0] != "paper", item[0][2], registry_position(item[0][1]))):
         scale = SCALES["quick"] if short else SCALES.get(profile, profile)
         precision = (f", {' and '.join(PRECISIONS.get(p, p) for p in runs['precision'].unique())}"
                      if "precision" in runs else "")
         origin = f"profile `{profile}`" + (", a check shorter than the paper's runs" if short else "")
         groups.setdefault((scale, origin), []).append(
             f"{DATASET_NAMES.get(d, d)} ({_span(runs['epochs'], 'epoch')}, "
-            f"{_span(runs['train_size'], 'training example')}, {_seeds(runs)}{precision})")
+            f"{_span(runs['train_size'], 'training example')}, {seeds_text(runs)}{precision})")
     return "; ".join(f"**{scale}** ({origin}): {'; '.join(texts)}" for (scale, origin), texts in groups.items())
 
 

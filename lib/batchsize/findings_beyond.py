@@ -4,7 +4,6 @@ The chapter sections answer them in full; these sentences only say where the ans
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 
 import pandas as pd
@@ -16,6 +15,7 @@ from .plan import section_configs
 from .runtable import trained
 from .stats import difference, estimate
 from .style import counted, cpu_label, joined
+from .summaries import with_rule_names
 
 
 def cifar_lr_brief(lr_runs: pd.DataFrame, cifar_runs: pd.DataFrame, planned: int, base: int = paper.BASE_BATCH,
@@ -51,16 +51,18 @@ def cifar_lr_brief(lr_runs: pd.DataFrame, cifar_runs: pd.DataFrame, planned: int
     base_chance = len(at_base) - len(small)
     reference = (f" ({estimate(small).text('%')}" + (f"; {base_chance} of {len(at_base)} runs at chance, left out"
                                                      if base_chance else "") + ")" if len(small) else " (none trained)")
-    there = (planned_at or _planned_per_b("cifar10-lr"))[b]
+    there = (planned_at or planned_by_rule("cifar10-lr").groupby(level="batch_size").sum())[b]
     return (f"At B = {b} ({len(at)} of its {there} runs stored, {len(lr_runs)} of the section's {planned} over all "
             f"its B; {counted(int(per_rule.loc[b].min()), 'run')} or more of each rule), "
             f"{collapse_cause(at)}. Test accuracy of each rule's runs that trained, and its difference from "
             f"B = {base}'s{reference}: {'; '.join(each)}.{_machines(at)}{rest}")
 
 
-def _planned_per_b(section: str) -> dict[int, int]:
-    """The runs the paper profile plans for a section, by B."""
-    return dict(Counter(c.batch_size for c in section_configs("paper", section)))
+def planned_by_rule(section: str) -> pd.Series:
+    """The runs the paper profile plans for a section, by B and LR rule (`summaries.with_rule_names`): every rule at
+    every B, so that a page can name those with no run stored yet."""
+    configs = pd.DataFrame([c.to_dict() for c in section_configs("paper", section)])
+    return with_rule_names(configs).groupby(["batch_size", "rule"]).size()
 
 
 def _machines(at: pd.DataFrame) -> str:

@@ -16,6 +16,7 @@ from . import (
     book,
     captions,
     findings,
+    findings_beyond,
     findings_largest_batch,
     instability,
     paper,
@@ -27,7 +28,6 @@ from . import (
     timing,
 )
 from .datasets import DATASET_NAMES, DATASET_SPECS, SECTION_OF, SYNTHETIC, in_registry_order
-from .plan import section_configs
 from .run import ACCURACY_TARGET
 from .store import config_of
 from .style import counted, joined, number
@@ -90,6 +90,9 @@ def protocol(runs: pd.DataFrame, gap_threshold: float | None = None) -> None:
     display(Markdown(findings.protocol_text(table)))
 
 
+CELL = ("batch_size", "epochs")  # a matched-steps cell: one B at one budget
+
+
 def matched_steps(chapter: Chapter, matched: pd.DataFrame) -> None:
     """The matched-steps control: each large B against its base B at the fixed budget, at equal updates and at
     equal epochs, as curves, a table and a conclusion in words; the fixed budget over every seed stored
@@ -105,7 +108,8 @@ def matched_steps(chapter: Chapter, matched: pd.DataFrame) -> None:
                  f"(right), log scale; dotted: the fixed budget of B = {base}. Equal updates: read the curves at the "
                  "left panel's dotted line; equal epochs: at the same epoch on the right.", curves, "Matched steps",
                  runs=matched)
-    seeds = runs.groupby(["batch_size", "epochs"])["seed"].nunique()
+    seeds = runs.groupby(list(CELL))["seed"].nunique()
+    longer = runs[runs["epochs"] > fixed["epochs"].min()]
     sides = f"seeds: B; B = {base}"
     shown = comparison.drop(columns="seeds").assign(**{sides: [
         f"{seeds[(b, e)]}; {seeds[(base, e0)]}" for b, e, e0 in zip(
@@ -114,9 +118,9 @@ def matched_steps(chapter: Chapter, matched: pd.DataFrame) -> None:
                  f"Test accuracy and gap Δ of B minus those of B = {base} (seed means, Welch 95% interval; with one "
                  f"seed the point alone) at the fixed budget, at equal updates and at equal epochs; last, B = {base} "
                  f"trained longer against its fixed budget. Seeds: the fixed budget's are the accuracy runs' (Table "
-                 f"VII's), every one stored ({_seeds_said(fixed)}), the longer budgets' this section's own"
-                 f"{_seeds_said(runs[runs['epochs'] > fixed['epochs'].min()], ' (', ')')}; the last column gives "
-                 "each side's.", shown, "Matched-steps comparison", runs=runs)
+                 f"VII's), every one stored ({captions.seeds_text(fixed, CELL)} per B), the longer budgets' this "
+                 f"section's own{f' ({captions.seeds_text(longer, CELL)} per B)' if len(longer) else ''}; the last "
+                 "column gives each side's.", shown, "Matched-steps comparison", runs=runs)
     display(Markdown(findings.matched_steps_conclusion(comparison)))
 
 
@@ -129,16 +133,6 @@ def with_every_fixed_seed(chapter: Chapter, matched: pd.DataFrame) -> pd.DataFra
     accuracy = pd.concat([chapter.table(s) for s in dict.fromkeys(SECTION_OF[d] for d in fixed["dataset"])])
     same = accuracy[[dataclasses.replace(config_of(run), seed=0) in unseeded for _, run in accuracy.iterrows()]]
     return pd.concat([matched, same], ignore_index=True).drop_duplicates("key", ignore_index=True)
-
-
-def _seeds_said(runs: pd.DataFrame, before: str = "", after: str = "") -> str:
-    """'5 seeds per B', '3 to 5 seeds per B': how many runs each (B, epochs) cell of `runs` has, between `before`
-    and `after`; nothing where `runs` has none."""
-    if runs.empty:
-        return ""
-    per_cell = runs.groupby(["batch_size", "epochs"])["seed"].nunique()
-    low, high = int(per_cell.min()), int(per_cell.max())
-    return f"{before}{counted(low, 'seed') if low == high else f'{low} to {high} seeds'} per B{after}"
 
 
 def table_v(runs: pd.DataFrame, profile: str) -> None:
@@ -198,10 +192,8 @@ def cifar_lr_so_far(chapter: Chapter) -> None:
     if runs.empty:
         return
     runs = summaries.with_rule_names(runs)
-    configs = section_configs("paper", "cifar10-lr")
-    planned = summaries.with_rule_names(pd.DataFrame([c.to_dict() for c in configs])).groupby(
-        ["batch_size", "rule"]).size()  # every rule at every B, so that those with no run stored are named
-    so_far = f"{len(runs)} of the section's {len(configs)} paper-scale runs"
+    planned = findings_beyond.planned_by_rule("cifar10-lr")
+    so_far = f"{len(runs)} of the section's {planned.sum()} paper-scale runs"
     book.publish(plots.seeds_by_rule(runs, 100 / DATASET_SPECS["cifar10"].classes), "CIFAR-10 at the paper's scale, "
                  f"the runs finished so far ({so_far}): every seed under each LR rule, and the mean over the runs "
                  "that trained with its 95 % t interval; chance dashed. Not the section's result until it is "

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .critical import MEASURED, MIN_TRAINED, cell_status
 from .datasets import (
+    DATASET_SPECS,
     SYNTHETIC,  # noqa: F401  (the rules and analyses take the synthetic sets' names from here)
     registry_position,
 )
@@ -25,6 +26,14 @@ def runs_profile(table: pd.DataFrame, default: str) -> str:
         return default
     profiles = set(table["prov_profile"])
     return profiles.pop() if len(profiles) == 1 else "mixed"
+
+
+def at_paper_scale(table: pd.DataFrame) -> pd.Series:
+    """Per run: made with the paper profile and trained for the paper's epochs at least (a data set without a recipe
+    of the paper's: any). A paper-profile check trained for fewer epochs is not, nor a reduced-scale profile's run:
+    the one rule for captions' scale words and for where our numbers are the paper's quantity."""
+    epochs = table["dataset"].map(lambda d: DATASET_SPECS[d].epochs if d in DATASET_SPECS else 0)
+    return (table["prov_profile"] == "paper") & (table["epochs"] >= epochs)
 
 
 def mean_by_batch(table: pd.DataFrame, columns: tuple[str, ...] = ("test_acc", "train_acc", "gap", "median_epoch_time"),

@@ -11,8 +11,8 @@ import pandas as pd
 from scipy import stats
 
 from . import paper
-from .datasets import DATASET_NAMES, DATASET_SPECS, SECTION_OF, SYNTHETIC
-from .runtable import cell, cells, full_size, mean_by_batch, registry_sorted, tied_with, trained
+from .datasets import DATASET_NAMES, SECTION_OF, SYNTHETIC
+from .runtable import at_paper_scale, cell, cells, full_size, mean_by_batch, registry_sorted, tied_with, trained
 from .stats import Estimate, difference, log_estimate, pearson_log_b_gap, ratio
 
 if TYPE_CHECKING:
@@ -156,10 +156,9 @@ def best_batch_sizes(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def paper_scale_datasets(runs: pd.DataFrame) -> set[str]:
-    """The data sets of `runs` whose runs are at the paper's scale, paper-profile runs of the paper's epochs (a shorter
-    paper-profile check is not, as `captions.scale_text` says): only there are our numbers the paper's quantity."""
-    return {d for d, part in runs.groupby("dataset")
-            if set(part["prov_profile"]) == {"paper"} and part["epochs"].min() >= DATASET_SPECS[d].epochs}
+    """The data sets of `runs` all of whose runs are at the paper's scale (`runtable.at_paper_scale`, the rule
+    `captions.scale_text` words): only there are our numbers the paper's quantity."""
+    return set(runs["dataset"]) - set(runs.loc[~at_paper_scale(runs), "dataset"])
 
 
 def runs_of_failed_cells(runs: pd.DataFrame) -> pd.DataFrame:
