@@ -25,7 +25,7 @@ store = None
 datasets = None  # None: the paper's data sets (the registry's); or a list of registered names
 
 # %% tags=["remove-input"]
-from batchsize import book, pages_accuracy
+from batchsize import book, pages_data
 
 chapter = book.Chapter(["synthetic"], profile, device, seeds, data_dir, store)
 
@@ -33,7 +33,7 @@ chapter = book.Chapter(["synthetic"], profile, device, seeds, data_dir, store)
 # ## Table I, side by side
 
 # %% tags=["hide-input"]
-loaded, source = pages_accuracy.data_sets(chapter, datasets)
+loaded, source = pages_data.data_sets(chapter, datasets)
 
 # %% [markdown]
 # ## Sample images and the synthetic features
@@ -41,4 +41,4 @@ loaded, source = pages_accuracy.data_sets(chapter, datasets)
 # Images are shown after un-normalizing; the synthetic sets are shown by their first two principal components.
 
 # %% tags=["hide-input"]
-pages_accuracy.data_set_pictures(loaded, source)
+pages_data.data_set_pictures(loaded, source)

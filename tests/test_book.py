@@ -176,3 +176,19 @@ def test_the_papers_squares_are_drawn_only_beside_runs_at_its_scale():
     assert full == ["mnist"] and words == "dotted squares: the paper's tables, for MNIST (runs at its scale)"
     assert captions.paper_squares(runs.iloc[1:]) == ([], "no run shown is at the paper's scale, so its tables are "
                                                          "not drawn")
+
+
+def test_table_i_says_what_each_profiles_runs_train_on_whole_sets_or_subsets():
+    """Review 4, finding 8: the columns of a profile's sets read as subsets even where they are the whole sets, and
+    the training-set-size runs' subsets were not named."""
+    import pandas as pd
+
+    from batchsize import pages_data
+
+    table = pd.DataFrame({"dataset": ["mnist", "cifar10"], "train": [60_000, 50_000],
+                          "trained on": [60_000, 50_000]})
+    paper = pages_data.runs_on("paper", table, "trained on")
+    assert paper.startswith("the `paper` profile's accuracy runs train and test on the whole sets (the last columns)")
+    assert paper.endswith("train Large synthetic (50K) on subsets of 2,000, 5,000 and 20,000 examples.")
+    quick = pages_data.runs_on("quick", table.assign(**{"trained on": [5_000, 50_000]}), "trained on")
+    assert "the last columns' subsets (stratified, fixed seed)" in quick and "2,000 and 5,000 examples" in quick

@@ -21,8 +21,8 @@ GROUPS = {
                   "rulebook", "claims_trends", "claims_accuracy",
                   "claims_shapes", "claims_training", "claims_landscape", "report"],
     "presentation": ["params", "captions", "book", "overview", "changes", "panels", "plots", "plots_landscape",
-                     "pictures", "pages_accuracy", "pages_training", "pages_checks", "pages_landscape", "pages_report",
-                     "widgets"],
+                     "pictures", "pages_data", "pages_accuracy", "pages_training", "pages_checks", "pages_landscape",
+                     "pages_report", "widgets"],
     "entry points": ["cli", "__main__", "__init__"],
 }
 LAYER = {module: i for i, module in enumerate(m for modules in GROUPS.values() for m in modules)}

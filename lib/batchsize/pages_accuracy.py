@@ -1,4 +1,4 @@
-"""What the chapters on accuracy publish (the data sets, accuracy against B, Table VI and B* against N), section by
+"""What the chapters on accuracy publish (accuracy against B, Table VI and B* against N), section by
 section: each function shows one section's figures and tables with their captions, built from the runs a chapter
 hands it, so that a chapter reads like the paper (prose, then one call per section) and its captions live beside
 the code that fills them in. The sentences of findings come from `findings`, the tables from `summaries` and
@@ -8,20 +8,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 from scipy import stats
 
-from . import analysis, book, captions, drops, findings, paper, paper_tables, pictures, plots, runtable, summaries
+from . import analysis, book, captions, drops, findings, paper, paper_tables, plots, runtable, summaries
 from .claims_shapes import gap_slope
 from .config import default_warmup
 from .critical import BOOTSTRAP_REPLICATES, bootstrap_critical
-from .data import DataError, load_dataset
-from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS, IN_PAPER, SYNTHETIC
-from .plan import get_profile, section_configs
+from .data import DataError
+from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS, SYNTHETIC
+from .plan import section_configs
 from .stats import NotTestable
-from .store import default_store, git_commit
+from .store import default_store
 from .style import counted, joined
 from .sweep import stored_counts
 
@@ -363,35 +362,12 @@ def noise_against_critical(chapter: Chapter, runs: pd.DataFrame, table_vi: pd.Da
     by_failure = versus["agreement"] == summaries.FAILED_B_STAR
     left_out = "".join(f" {DATASET_NAMES[r['dataset']]} is not compared: its B* = {r['B*']} is where its runs failed, "
                        "not where accuracy fell below the peak." for _, r in versus[by_failure].iterrows())
-    display(Markdown(findings.noise_agreement(versus[~by_failure]) + left_out))
-
-
-def data_sets(chapter: Chapter, names: list[str] | None) -> tuple[dict, str]:
-    """Each data set (None: the paper's, `datasets.IN_PAPER`) loaded as the trainer loads it: its shape beside the
-    paper's Table I (with the profile's subsets) and the notes on its files; returns them loaded, and where they
-    come from in words (for `data_set_pictures`)."""
-    profile = get_profile(chapter.profile)
-    loaded = {name: load_dataset(name, chapter.data_dir) for name in names or IN_PAPER}
-    source = (f"Profile **{chapter.profile}** · data from `{captions.shown_path(chapter.data_dir)}` · commit "
-              f"{git_commit()}.")
-    ours = pd.DataFrame([{
-        "dataset": name, "train": len(d.x_train), "test": len(d.x_test), "features": int(np.prod(d.x_train.shape[1:])),
-        "classes": d.n_classes, f"{chapter.profile} train subset": profile.n_train.get(name, len(d.x_train)),
-        f"{chapter.profile} test subset": profile.n_test.get(name, len(d.x_test)), "note": d.note}
-        for name, d in loaded.items()])
-    table_i = paper_tables.table_i(ours)
-    book.publish(book.styled(table_i.drop(columns="note")),
-                 f"The paper's data set sizes and ours (full sets); the `{chapter.profile}` profile trains on "
-                 f"the subsets in the last columns (stratified, fixed seed). {source}", table_i, "Table I")
-    notes = {n for n in table_i["note"] if n}
-    display(Markdown("\n".join(f"```{{note}}\n{n}\n```" for n in notes) or "All data sets are the official files."))
-    return loaded, source
-
-
-def data_set_pictures(loaded: dict, source: str) -> None:
-    """A sample image per class, and the synthetic sets on their first two principal components."""
-    fig, samples = pictures.sample_images(loaded)
-    book.publish(fig, f"The first training image of each class. {source}", samples, "Sample images")
-    fig, points = pictures.synthetic_features(loaded)
-    book.publish(fig, f"Synthetic training sets (up to {pictures.FEATURE_POINTS:,} points each) on their first two "
-                 f"principal components, coloured by class. {source}", points, "Synthetic features")
+    beyond = versus[versus["CI low"] > versus["N"]]
+    corrected = joined([f"{DATASET_NAMES[r['dataset']]} {r['N'] * r['B_noise'] / (r['N'] - 1 + r['B_noise']):,.0f} "
+                        f"(N = {r['N']:,})" for _, r in beyond.iterrows()])
+    past = (" B_noise lies beyond the training set itself (its interval above N) on "
+            f"{joined([DATASET_NAMES[d] for d in beyond['dataset']])}: B_noise = tr Σ/|G|² is the noise of drawing "
+            "from an endless population, while batches drawn without replacement from N examples carry less, none "
+            "at B = N; so corrected, the noise equals the signal at B = N·B_noise/(N − 1 + B_noise): "
+            f"{corrected}." if len(beyond) else "")
+    display(Markdown(findings.noise_agreement(versus[~by_failure]) + left_out + past))
