@@ -15,14 +15,15 @@
 # Li et al. {cite}`li2018`) and reports the ε-sharpness S(w, ε) = max over ‖δ‖ ≤ ε of L(w + δ) − L(w) with ε =
 # {glue:text}`sharpness_epsilon`: **S = {glue:text}`sharpness_32` at B = 32 and {glue:text}`sharpness_512` at B =
 # 512, a {glue:text}`sharpness_ratio`× ratio** (synthetic data).
-# ε-sharpness in an absolute L2 ball is not scale-invariant (rescaling a network's weights changes it without
-# changing its function), so we set other measures beside it: Keskar et al.'s relative-box sharpness
-# {cite}`keskar2017`, the Hessian's top eigenvalue and, beyond the paper, its trace; every measure of a data set is
-# taken on one fixed evaluation set for every B (float64 for the MLPs, float32 for the CNNs, within the budget
-# stated below). The paper does not say which synthetic set its pair comes from; we report all three, and MNIST and
-# CIFAR-10 beside them (the paper omits CIFAR-10 landscapes; we draw and measure them). On CIFAR-10 the large-B
-# networks end far below the small-B ones' test accuracy (the [accuracy chapter](accuracy.py)'s Table IV), so a
-# difference in sharpness there is confounded with how far training got; a run that ended at chance is left out
+# ε-sharpness in an absolute L2 ball is not scale-invariant (rescaling a network's weights changes it without changing
+# its function), so we set other measures beside it: Keskar et al.'s relative-box sharpness {cite}`keskar2017` and,
+# beyond the paper, the Hessian's top eigenvalue and its trace; every measure of a data set is taken on one fixed set
+# of its test examples for every B (float64 for the MLPs, float32 for the CNNs, within the budget stated below). The
+# paper's claim, and Keskar et al.'s measure, are of the training loss: ours of the test loss are a deviation, said
+# where the measures are shown. The paper does not say which synthetic set its pair comes from; we report all three,
+# and MNIST and CIFAR-10 beside them (the paper omits CIFAR-10 landscapes; we draw and measure them). On CIFAR-10 the
+# large-B networks end far below the small-B ones' test accuracy (the [accuracy chapter](accuracy.py)'s Table IV), so
+# a difference in sharpness there is confounded with how far training got; a run that ended at chance is left out
 # altogether.
 
 # %% tags=["parameters", "hide-input"]
@@ -52,7 +53,9 @@ book.glue(**paper.quoted(), cnn_cap=analysis.CNN_SHARPNESS["iters"], power_check
 # for MNIST (Fig 10); for CIFAR-10, which the paper does not draw, MNIST's pair. Both surfaces use directions drawn
 # with the same seed, each filter-normalized to its own network's weights, and the two panels share one vertical
 # scale, so that their steepness compares by eye. We compute the surfaces of every seed and draw the first; how fast
-# each rises around its minimum, over every seed, is a fifth measure of sharpness beside the four of the next section.
+# each rises around its minimum, over every seed, is a fifth measure of sharpness beside the four of the next section,
+# and the one the report judges the paper's "large-batch minima are sharp" by: the surfaces are the paper's own
+# evidence, where the Hessian's measures are ours alone.
 
 # %% tags=["hide-input"]
 rise = pages_landscape.surfaces(chapter, every_seed, datasets, grid_points, n_eval)
@@ -60,16 +63,16 @@ rise = pages_landscape.surfaces(chapter, every_seed, datasets, grid_points, n_ev
 # %% [markdown]
 # ## Sharpness: ε-sharpness (Eq. 3), Keskar et al.'s measure, and the Hessian's top eigenvalue and trace
 #
-# All on the same fixed evaluation set per data set. ε-sharpness is projected gradient ascent in the L2 ball of
-# radius ε (20 steps): a lower bound on the maximum. Beyond the paper, beside the top eigenvalue λ_max (the
-# sharpest direction) we estimate the Hessian's trace (the curvature summed over all directions) with Hutchinson's
-# estimator from Rademacher vectors: a minimum can be sharp in one direction and flat in the others, and the two
-# need not rank the batch sizes alike. The synthetic MLPs: the first 2,000 test examples (all 200 of the 1K set)
-# in float64, 3 restarts of the ascent, 100 vectors for the trace. The CNNs cost thousands of times more per
-# evaluation, so they get a budget of a few CPU-minutes per network (measured, below the ratios): 500 test
+# All on the same fixed test examples per data set as the surfaces. ε-sharpness is projected gradient ascent in the L2
+# ball of radius ε (20 steps): a lower bound on the maximum. Beyond the paper, beside the top eigenvalue λ_max (the
+# sharpest direction; the paper measures neither) we estimate the Hessian's trace (the curvature summed over all
+# directions) with Hutchinson's estimator from Rademacher vectors: a minimum can be sharp in one direction and flat in
+# the others, and the two need not rank the batch sizes alike. The synthetic MLPs: the first 2,000 test examples (all
+# 200 of the 1K set) in float64, 3 restarts of the ascent, 100 vectors for the trace. The CNNs cost thousands of times
+# more per evaluation, so they get a budget of a few CPU-minutes per network (measured, below the ratios): 500 test
 # examples in float32, one restart, at most 20 power iterations for λ_max and 10 vectors for the trace
-# (`analysis.sharpness_params` says why). A measure's absolute value depends on the evaluation set and the
-# weights' scale: compare B within a data set, not data sets with each other.
+# (`analysis.sharpness_params` says why). A measure's absolute value depends on the evaluation set and the weights'
+# scale: compare B within a data set, not data sets with each other.
 
 # %% tags=["hide-input"]
 sharp = pages_landscape.sharpness(chapter, every_seed, epsilon, n_eval, rise)

@@ -140,3 +140,36 @@ def test_a_network_with_convolutions_evaluates_one_point_per_call():
     each went past 20 GB: a convolutional network gets one point a call, a small MLP many."""
     assert default_points_per_call(cifar_cnn(), 500) == 1
     assert default_points_per_call(mlp(), 500) == 64 and default_points_per_call(mlp(), 2000) == 16
+
+
+def test_every_sharpness_measure_and_surface_is_of_the_test_loss():
+    """The chapter, the report's sharpness rows and the deviations page say the measures and surfaces are of the
+    test loss (the paper's claim is of the training loss): `analysis` evaluates each on `Chapter.eval_set`, which
+    must give the test set's first examples, never the training set's."""
+    import types
+
+    import pandas as pd
+
+    from batchsize import analysis, book, claims_landscape
+
+    split = types.SimpleNamespace(x_train=torch.zeros(5, 2), y_train=torch.zeros(5), x_test=torch.arange(8.0)
+                                  .reshape(4, 2), y_test=torch.arange(4.0))
+    chapter = types.SimpleNamespace(_data=lambda run: split)
+    x, y = book.Chapter.eval_set(chapter, pd.Series(dtype=object), 3)
+    assert torch.equal(x, split.x_test[:3]) and torch.equal(y, split.y_test[:3])
+    names = [getattr(analysis, f"_{measure}").__code__.co_names
+             for measure in ("sharpness", "trace", "loss_surface", "power_iteration")]  # what each computation calls
+    assert all("eval_set" in called and "train_set" not in called for called in names)
+    assert "test loss" in claims_landscape.TEST_LOSS and "training loss" in claims_landscape.TEST_LOSS
+
+
+def test_the_chapter_says_on_which_examples_each_data_set_was_measured():
+    """The sizes come from the values kept (`n_eval`), not typed: the 1K set's whole test set is smaller."""
+    import pandas as pd
+
+    from batchsize import pages_landscape
+
+    kept = pd.DataFrame({"dataset": ["synthetic-1k", "synthetic-1k", "mnist"], "n_eval": [200, 200, 500]})
+    text = pages_landscape.evaluation_text(kept)
+    assert "(Small synthetic (1K) 200; MNIST 500;" in text
+    assert "*test* loss" in text and "sharp minimizers of the training loss" in text and "deviation" in text

@@ -1,7 +1,8 @@
 """What the loss-landscape chapter publishes, section by section (as `pages_accuracy` and `pages_training` do for
-theirs): the surfaces of each data set's pair of B (Figs 9–10), how fast they rise, the sharpness measures of every
-seed, their ratios (what the report's sharpness claims judge), whether the trace and λ_max rank B alike and
-whether the CNNs' capped λ_max had settled."""
+theirs): the surfaces of each data set's pair of B (Figs 9–10), how fast they rise (what the report's flat-vs-sharp
+claim judges), the sharpness measures of every seed, their ratios (ε-sharpness's: what the sharpness-ratio claim
+judges), on which data all of them are evaluated, whether the trace and λ_max rank B alike and whether the CNNs'
+capped λ_max had settled."""
 
 from __future__ import annotations
 
@@ -54,16 +55,18 @@ def surfaces(chapter: Chapter, every_seed: pd.DataFrame, datasets: list[str], gr
     ratios = summaries.sharpness_ratios(measured, ("surface_rise",)).assign(metric="surface rise")
     book.publish(book.styled(ratios.drop(columns="metric")), "The surface rise of the large B over B = 32, as the "
                  "sharpness ratios below (geometric mean over the seeds that trained, Welch 95 % interval on the log "
-                 "scale): a fifth measure of sharpness, shown and said with the four below, not judged (the report's "
-                 "sharpness claims judge those four).", ratios, "Surface rise ratio", runs=every_seed)
+                 "scale): the quantity of Figs 9–10, the paper's own evidence that large-batch minima are sharper, "
+                 "and what the report judges that claim by, per data set (its interval above 1: sharper); the "
+                 "Hessian's measures below are shown beside it, not judged.", ratios, "Surface rise ratio",
+                 runs=every_seed)
     return ratios
 
 
 def sharpness(chapter: Chapter, every_seed: pd.DataFrame, epsilon: float | None, n_eval: int | None,
               rise: pd.DataFrame) -> pd.DataFrame:
     """Every seed's sharpness measures (`analysis.sharpness_table`; ε: the paper's unless given) against B, then
-    the ratios of the paper's pair of B that the report's sharpness claims judge, in words with the surfaces' `rise`
-    (`surfaces`) beside them; returns the measures."""
+    the ratios of the paper's pair of B (the report judges ε-sharpness's), in words with the surfaces' `rise`
+    (`surfaces`) beside them, and on which data all of them are (`evaluation_text`); returns the measures."""
     epsilon = paper.SHARPNESS_EPSILON if epsilon is None else epsilon
     sharp = analysis.sharpness_table(chapter, every_seed, epsilon, n_eval)
     learned = trained(sharp)
@@ -72,7 +75,8 @@ def sharpness(chapter: Chapter, every_seed: pd.DataFrame, epsilon: float | None,
     book.publish(plots_landscape.sharpness_panels(sharp[learned], analysis.SHARPNESS_METRICS, paper.SHARPNESS),
                  "Sharpness against B on each data set: ε-sharpness, the largest rise of the test loss (nats) in an "
                  f"L2 ball of radius ε = {epsilon:g}; Keskar et al.'s, the largest rise in a box that scales with each "
-                 "weight (their Metric 2.1), in % of 1 + L; the top Hessian eigenvalue and trace. Where every value is "
+                 "weight (their Metric 2.1, of the training loss there, of the test loss here), in % of 1 + L; the top "
+                 "Hessian eigenvalue and trace. Where every value is "
                  "positive a log scale, the geometric mean over seeds and its 95 % t interval on the log scale, as "
                  "the ratios below; elsewhere the mean and its t interval; "
                  f"open squares (first panel): the paper's S(ε = {paper.SHARPNESS_EPSILON:g}) for B = 32 and 512. The "
@@ -86,10 +90,27 @@ def sharpness(chapter: Chapter, every_seed: pd.DataFrame, epsilon: float | None,
                  "Sharpness of the paper's large B over B = 32 (512 on synthetic data, as Fig 9; 256 on MNIST, as Fig "
                  "10, and on CIFAR-10): geometric mean over seeds with a 95% interval (Welch, log scale; none where a "
                  f"value is not positive); the paper: S ratio {paper.SHARPNESS_RATIO}× for B = 512 over B = 32. The "
-                 "report's sharpness claims use these very numbers, per data set.", ratios, "Sharpness ratios",
+                 "report judges the ε-sharpness ratios of the synthetic sets against it; the other measures are "
+                 "shown, not judged.", ratios, "Sharpness ratios",
                  runs=every_seed)
     display(Markdown(findings.sharpness_text(pd.concat([ratios, rise], ignore_index=True)) + " " + _cost_text(sharp)))
+    display(Markdown(evaluation_text(sharp)))
     return sharp
+
+
+def evaluation_text(sharp: pd.DataFrame) -> str:
+    """On which data every measure and surface of the chapter is, from the values kept (`n_eval`): the test
+    examples `book.Chapter.eval_set` gives, where the paper's claim and Keskar et al.'s measure are of the training
+    loss, a deviation the deviations page lists."""
+    sizes = sharp.groupby("dataset", sort=False)["n_eval"].unique()
+    per = "; ".join(f"{DATASET_NAMES[name]} {' or '.join(f'{int(n):,}' for n in sorted(found))}"
+                    for name, found in sizes.items())
+    return ("**On which data.** Every measure here and every surface above is of the *test* loss: each data set's "
+            f"first test examples, the same for every B ({per}; the surfaces' captions name theirs). The paper's "
+            "claim is of the training loss (large-batch SGD \"converges to sharp minimizers of the training loss\"), "
+            "and so is Keskar et al.'s Metric 2.1, which we evaluate on the test loss: a deviation from both (see "
+            "[where our runs differ from the paper](../book/deviations.md)). The analyses kept here hold no measure "
+            "on training data to set beside these.")
 
 
 def _cost_text(sharp: pd.DataFrame) -> str:
