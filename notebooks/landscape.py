@@ -18,13 +18,13 @@
 # ε-sharpness in an absolute L2 ball is not scale-invariant (rescaling a network's weights changes it without changing
 # its function), so we set other measures beside it: Keskar et al.'s relative-box sharpness {cite}`keskar2017` and,
 # beyond the paper, the Hessian's top eigenvalue and its trace; every measure of a data set is taken on one fixed set
-# of its test examples for every B (float64 for the MLPs, float32 for the CNNs, within the budget stated below). The
-# paper's claim, and Keskar et al.'s measure, are of the training loss: ours of the test loss are a deviation, said
-# where the measures are shown. The paper does not say which synthetic set its pair comes from; we report all three,
-# and MNIST and CIFAR-10 beside them (the paper omits CIFAR-10 landscapes; we draw and measure them). On CIFAR-10 the
-# large-B networks end far below the small-B ones' test accuracy (the [accuracy chapter](accuracy.py)'s Table IV), so
-# a difference in sharpness there is confounded with how far training got; a run that ended at chance is left out
-# altogether.
+# of its test examples for every B (float64 for the MLPs, float32 for the CNNs, within the budget stated below), as
+# the paper's Algorithm 1 takes its surfaces on the test set; Keskar et al.'s measure is of the training loss, so ours
+# of the test loss is a deviation, said where the measures are shown. The paper does not say which synthetic set its
+# pair comes from; we report all three, and MNIST and CIFAR-10 beside them (the paper omits CIFAR-10 landscapes; we
+# draw and measure them). On CIFAR-10 the large-B networks end far below the small-B ones' test accuracy (the
+# [accuracy chapter](accuracy.py)'s Table IV), so a difference in sharpness there is confounded with how far training
+# got; a run that ended at chance is left out altogether.
 
 # %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)

@@ -173,3 +173,4 @@ def test_the_chapter_says_on_which_examples_each_data_set_was_measured():
     text = pages_landscape.evaluation_text(kept)
     assert "(Small synthetic (1K) 200; MNIST 500;" in text
     assert "*test* loss" in text and "sharp minimizers of the training loss" in text and "deviation" in text
+    assert "Algorithm 1 evaluates its surfaces on the test set" in text  # the paper's surfaces are of the test loss

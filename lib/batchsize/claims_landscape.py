@@ -88,8 +88,8 @@ def _ratio_graded(ours: Estimate, target: float) -> str:
 
 # On which data the sharpness rules' numbers are: `book.Chapter.eval_set`'s, which every measure and surface of
 # `analysis` evaluates on (tests/test_landscape.py holds it to the test set), against the paper's claim.
-TEST_LOSS = ("ours of the test loss, on each data set's first test examples, the same for every B, where the paper "
-             "claims sharp minimizers of the training loss: a deviation")
+TEST_LOSS = ("ours of the test loss, on each data set's first test examples, the same for every B, as the paper's "
+             "Algorithm 1 evaluates its surfaces, though its words are of sharp minimizers of the training loss")
 
 
 CLAIMS.append(

@@ -106,11 +106,12 @@ def evaluation_text(sharp: pd.DataFrame) -> str:
     per = "; ".join(f"{DATASET_NAMES[name]} {' or '.join(f'{int(n):,}' for n in sorted(found))}"
                     for name, found in sizes.items())
     return ("**On which data.** Every measure here and every surface above is of the *test* loss: each data set's "
-            f"first test examples, the same for every B ({per}; the surfaces' captions name theirs). The paper's "
-            "claim is of the training loss (large-batch SGD \"converges to sharp minimizers of the training loss\"), "
-            "and so is Keskar et al.'s Metric 2.1, which we evaluate on the test loss: a deviation from both (see "
-            "[where our runs differ from the paper](../book/deviations.md)). The analyses kept here hold no measure "
-            "on training data to set beside these.")
+            f"first test examples, the same for every B ({per}; the surfaces' captions name theirs), as the paper's "
+            "Algorithm 1 evaluates its surfaces on the test set. Its ε-sharpness (Eq. 3) does not say on which data; "
+            "its words are of the training loss (large-batch SGD \"converges to sharp minimizers of the training "
+            "loss\"), and Keskar et al.'s Metric 2.1 is defined on the training loss, which we evaluate on the test "
+            "loss: a deviation (see [where our runs differ from the paper](../book/deviations.md)). The analyses "
+            "kept here hold no measure on training data to set beside these.")
 
 
 def _cost_text(sharp: pd.DataFrame) -> str:
