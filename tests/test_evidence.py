@@ -29,7 +29,7 @@ from batchsize.stats import NotTestable
 from conftest import REPO
 
 NOTEBOOKS = REPO / "notebooks"
-RUN_TABLES = ("accuracy", "histories", "lr-scaling", "sharpness", "variance_fits", "critical_runs",
+RUN_TABLES = ("accuracy", "histories", "lr-scaling", "sharpness", "surface_rise", "variance_fits", "critical_runs",
               "mnist-largest-batch")
 # Run tables that are no section's runs, and the `analysis` function that gives them: the claim's section must call
 # it, and what it gives there is what the chapter shows.
@@ -185,7 +185,7 @@ def chapter_keys(claim, read: set[str], datasets: set[str], stores) -> set[str]:
     shown = pd.concat([chapter.table(s) for s in sorted(wanted)] +
                       [chapter.paper_so_far(s) for s in sorted(wanted) if shows_so_far], ignore_index=True)
     shown = shown[shown["dataset"].isin(datasets)]
-    if "sharpness" in read:  # the runs whose weights the analyses load, as `report_runs` picks them
+    if read & {"sharpness", "surface_rise"}:  # the runs whose weights the analyses load, as `report_runs` picks them
         shown = analysis.with_weights(chapter, shown)
     if "variance_fits" in read:
         kept = analysis.with_weights(chapter, shown)

@@ -93,7 +93,7 @@ def report_runs(chapter) -> dict[str, pd.DataFrame]:
 
 def _surface_rise(chapter, weights: pd.DataFrame) -> pd.DataFrame:
     """How fast each loss surface of Figs 9–10 rises (`summaries.surface_rise`, as the landscape chapter shows it),
-    with each run's outcome (a ratio is over the runs that trained): shown beside the λ_max claim, not judged."""
+    with each run's outcome (a ratio is over the runs that trained): what the flat-vs-sharp claim judges."""
     if weights.empty:
         return pd.DataFrame()
     surfaces = analysis.loss_surfaces(chapter, weights, list(weights["dataset"].unique()))
