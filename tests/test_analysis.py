@@ -895,3 +895,37 @@ def test_every_seed_has_its_surface_and_its_rise(monkeypatch):
     measured = rise.assign(outcome="trained")
     [row] = summaries.sharpness_ratios(measured, ("surface_rise",)).to_dict("records")
     assert (row["B small"], row["B large"], row["seeds"]) == (32, 512, 2)
+
+
+def test_variance_tables_expectation_is_what_draw_batches_gives_on_a_known_population(monkeypatch):
+    """Known answer, simulated: a fixed population of N vectors, its σ² (÷ N), and the ddof-1 variance of the means of
+    `noise.draw_batches`' 20 batches, averaged over many draws. While the 20 batches share one shuffled epoch
+    (B ≤ N/20) they are disjoint and their means covary by −σ²/(N − 1), so E σ̂² = σ²/B·N/(N − 1), not the
+    finite-population σ²/B·(N − B)/(N − 1) of one batch; beyond, it falls toward the latter, reached once each epoch
+    gives one batch (B > N/2). With replacement it is σ²/B."""
+    import types
+
+    import torch
+
+    from batchsize.noise import draw_batches
+
+    n, sizes, draws = 200, [1, 4, 10, 11, 40, 120], 1000
+    population = torch.randn(n, 8, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    sigma2 = population.var(dim=0, correction=0).mean().item()
+    monkeypatch.setattr(analysis, "measured", lambda chapter, run, name, **params: {"N": n, "rows": [
+        {"epoch": 0, "replacement": r, "replicate": 0, "sigma2": sigma2, "batch_size": b, "variance": 1.0}
+        for r in (1, 0) for b in sizes]})
+    run = pd.DataFrame([{"dataset": "synthetic-1k", "batch_size": 32, "seed": 42, "epochs": 50, "model": "mlp"}])
+    table = analysis.variance_table(types.SimpleNamespace(profile="quick"), run, sizes).set_index(
+        ["sampling", "batch_size"])["expected"]
+    generator = torch.Generator().manual_seed(1)
+    for b in sizes:
+        for replacement, sampling in ((True, "with replacement"), (False, "without replacement")):
+            means = torch.stack([population[torch.stack(draw_batches(n, b, 20, replacement, generator))].mean(1)
+                                 for _ in range(draws)])  # (draws, 20 batches, 8)
+            simulated = means.var(dim=1, correction=1).mean().item()
+            assert table[sampling, b] == pytest.approx(simulated, rel=0.03), (sampling, b)
+    finite = sigma2 / 10 * (n - 10) / (n - 1)  # one batch's variance, 5 % below: not the 20 batches' spread
+    assert table["without replacement", 10] == pytest.approx(sigma2 / 10 * n / (n - 1))
+    assert abs(finite / table["without replacement", 10] - 1) > 0.04
+    assert table["without replacement", 120] == pytest.approx(sigma2 / 120 * (n - 120) / (n - 1))

@@ -122,7 +122,8 @@ def test_the_findings_say_what_held_what_did_not_and_why_some_could_not_be_teste
     failed = len(verdicts) - 4  # every claim but the four set above
     assert f"1 reproduced, 1 partly, none not resolved, {failed} not reproduced and 2 could not be tested here" in text
     assert "Held (1): the generalization gap stays small for B ≤ 64 on every data set (ours: −1.10 pp" in text
-    assert "gradient variance falls as 1/B (ours: −1.10 pp; the paper: −0.98, R² 0.996)" in text
+    assert "the 20-batch gradient-variance fit has slope −0.98 (Var ∝ 1/B) (ours: −1.10 pp; the paper: −0.98, R² " \
+           "0.996)" in text
     assert f"and {failed - 6} more claims (listed below)" in text  # the central ones named, the rest counted
     assert "(these need CIFAR-10 trained at the paper's scale)" in text and "come from other hardware" in text
     assert "provisionally on the 10 full-scale runs finished so far (a single seed at some B)" in text

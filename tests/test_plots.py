@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from batchsize import panels, paper, pictures, plots, plots_landscape
+from batchsize.noise import weights_label
 
 
 def test_ours_and_the_papers_line_of_a_data_set_share_its_one_colour():
@@ -211,18 +212,26 @@ def test_matched_steps_marks_the_fixed_budget_in_both_panels():
     plt.close(fig)
 
 
-def test_variance_figure_draws_each_weights_against_the_one_over_b_line_and_the_finite_population_curve():
-    variance = pd.DataFrame([{"dataset": d, "N": 800, "batch_size": b, "sampling": s, "seed": 42, "weights": w,
-                              "sigma2": 2.0, "variance": 2.0 / b * (1 if s == "with replacement" else (800 - b) / 799)}
-                             for d in ("synthetic-1k", "synthetic-10k") for s in ("with replacement",
-                                                                                 "without replacement")
-                             for w in ("initialisation", "trained (epoch 50)") for b in (1, 8, 64, 512)])
+def test_variance_figure_draws_each_weights_against_one_over_b_and_the_expectation_of_the_batches_drawn():
+    """The dashed line is the table's `expected` (here N = 800's: ≈ 1 up to B = 40, then down to 288/799); the
+    trained weights are one marker on every panel, however many epochs each trained, which its title says."""
+    factor = {1: 800 / 799, 8: 800 / 799, 64: (736 + 64 * 188 / 380) / 799, 512: 288 / 799}
+    epochs = {"synthetic-1k": (0, 1, 5, 50), "mnist": (0, 1, 12)}
+    variance = pd.DataFrame([{"dataset": d, "N": 800, "batch_size": b, "sampling": s, "seed": 42, "epoch": e,
+                              "weights": weights_label(e, epochs[d][-1]), "sigma2": 2.0, "variance": 2.0 / b * f,
+                              "expected": 2.0 / b * (1 if s == "with replacement" else f)}
+                             for d in epochs for s in ("with replacement", "without replacement")
+                             for e in epochs[d] for b, f in factor.items()])
     fig = plots.variance_against_b(variance)
-    assert [ax.get_title() for ax in fig.axes] == ["Small synthetic (1K) (N = 800)", "Medium synthetic (10K) (N = 800)"]
-    initial, trained, one_over_b, finite = fig.axes[0].get_lines()
-    assert [initial.get_label(), trained.get_label()] == ["initialisation", "trained (epoch 50)"]
-    np.testing.assert_allclose(trained.get_ydata(), (800 - trained.get_xdata()) / 799)  # on the finite curve
-    assert (one_over_b.get_ydata() == 1).all() and finite.get_ydata()[-1] == pytest.approx(288 / 799)
+    assert [ax.get_title() for ax in fig.axes] == ["Small synthetic (1K) (N = 800)\ntrained: epoch 50",
+                                                   "MNIST (N = 800)\ntrained: epoch 12"]
+    *markers, one_over_b, dashed = fig.axes[0].get_lines()
+    assert [m.get_label() for m in markers] == ["initialisation", "epoch 1", "epoch 5", "trained"]
+    np.testing.assert_allclose(markers[-1].get_ydata(), list(factor.values()))  # on the dashed line
+    np.testing.assert_allclose(dashed.get_ydata(), list(factor.values()))
+    assert np.all(np.asarray(one_over_b.get_ydata()) == 1)
+    style = [(line.get_marker(), line.get_color()) for line in (markers[-1], fig.axes[1].get_lines()[2])]
+    assert style[0] == style[1]  # MNIST has no epoch 5: its trained marker is still the 1K set's
     plt.close(fig)
 
 

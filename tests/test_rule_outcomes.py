@@ -469,6 +469,8 @@ CASES += [
 
     case("variance-slope", R, lambda: {"variance_fits": variance_fits(SLOPE, paper.VARIANCE_R2)}, "the papers fit"),
     case("variance-slope", P, lambda: {"variance_fits": variance_fits(0.7 * SLOPE, 0.99)}, "0.7x the slope"),
+    case("variance-slope", P, lambda: {"variance_fits": variance_fits(SLOPE, 0.999, trained=0.3 * SLOPE)},
+         "the papers fit at initialisation, 0.3x at the trained weights"),
     case("variance-slope", U, lambda: {"variance_fits": variance_fits(0.5 * SLOPE, 0.9, half=0.6)},
          "half the slope, from -1.1 to 0.1"),
     case("variance-slope", NR, lambda: {"variance_fits": variance_fits(0.3 * SLOPE, 0.9)}, "0.3x the slope"),

@@ -264,12 +264,11 @@ def variance_params(run: pd.Series, epochs: tuple[int, ...], replicates: int, sm
 
 def variance_table(chapter, models: pd.DataFrame, batch_sizes: list[int], n_batches: int = 20,
                    epochs: tuple[int, ...] = VARIANCE_EPOCHS, replicates: int = 5) -> pd.DataFrame:
-    """Eq. (4) against B (those ≤ N) on each model's training set, at its weights after each of `epochs` (0: at
-    initialisation) and at its trained weights: `replicates` times the paper's `n_batches` mini-batches per B,
-    drawn as training draws them (the consecutive batches of shuffled epochs) and, for comparison, with
-    replacement; `variance` divides by n − 1 (the printed Eq. (4)'s 1/n moves the intercept, not the slope).
-    `sigma2` is Eq. (1)'s σ² at those weights (`noise.example_variance`), from which `expected` is σ²/B with
-    replacement and σ²/B·(N − B)/(N − 1) without. A CNN gets the budget of `variance_params`."""
+    """Eq. (4) (÷ n − 1) against B ≤ N on each model's training set, at its weights after each of `epochs` (0: at
+    initialisation) and trained: `replicates` times `n_batches` mini-batches per B drawn as training draws them
+    (`noise.draw_batches`) and with replacement; `sigma2`: Eq. (1)'s σ² there. `expected` is E σ̂²: σ²/B with
+    replacement; without, two batches of one shuffled epoch covary by −σ²/(N − 1), which undoes the finite-population
+    shrink: σ²/B·N/(N − 1) while all share one epoch (B ≤ N/n_batches), down to σ²/B·(N − B)/(N − 1) once none do."""
     rows = []
     for _, run in models.iterrows():
         found = measured(chapter, run, "gradient_variance", batch_sizes=list(batch_sizes), n_batches=n_batches,
@@ -278,11 +277,12 @@ def variance_table(chapter, models: pd.DataFrame, batch_sizes: list[int], n_batc
                                                        trained_B=run["batch_size"], seed=run["seed"],
                                                        final=run["epochs"]))
     variance = pd.concat(rows, ignore_index=True)
-    fpc = np.where(variance["replacement"] == 1, 1.0, (variance["N"] - variance["batch_size"]) / (variance["N"] - 1))
+    n, b, k = variance["N"], variance["batch_size"], variance["N"] // variance["batch_size"]  # k batches an epoch
+    paired = (n_batches // k * k * (k - 1) + n_batches % k * (n_batches % k - 1)) / (n_batches * (n_batches - 1))
+    factor = np.where(variance["replacement"] == 1, 1.0, (n - b + b * paired) / (n - 1))  # paired: share in one epoch
     return variance.assign(sampling=np.where(variance["replacement"] == 1, "with replacement", "without replacement"),
-                           weights=[weights_label(e, f) for e, f in zip(variance["epoch"], variance["final"],
-                                                                         strict=True)],
-                           expected=variance["sigma2"] / variance["batch_size"] * fpc).drop(columns="final")
+                           weights=list(map(weights_label, variance["epoch"], variance["final"])),
+                           expected=variance["sigma2"] / b * factor).drop(columns="final")
 
 
 def weights_at(chapter, run: pd.Series, epoch: int):

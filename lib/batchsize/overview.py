@@ -64,7 +64,7 @@ HEADLINES = {
     "table-v": "Test accuracies of the learning-rate ablation (Table V)",
     "sharpness-ratio": "Large-batch minima are sharper: ε-sharpness, B = 512 over B = 32",
     "flat-vs-sharp": "Large-batch minima are sharper: how fast the loss surfaces rise (Figs 9–10)",
-    "variance-slope": "Gradient variance falls as 1/B",
+    "variance-slope": f"The 20-batch gradient-variance fit has slope {number(paper.VARIANCE_SLOPE)} (Var ∝ 1/B)",
     "critical-exponent": "The critical batch size grows as √N",
     "table-vi": "The critical batch size of each data set (Table VI)",
     "table-vi-optimal": "The optimal batch size of each data set (Table VI)",

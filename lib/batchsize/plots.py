@@ -17,6 +17,7 @@ import seaborn as sns
 from . import paper as paper_values
 from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC, in_registry_order
 from .instability import chance_loss
+from .noise import STAGES, stage_of
 from .panels import (
     DATASET_COLOURS,
     LABELS,
@@ -214,25 +215,26 @@ def matched_steps(curves: pd.DataFrame, base_steps: float, base_epochs: int) -> 
 
 @drawn_by
 def variance_against_b(variance: pd.DataFrame) -> plt.Figure:
-    """Fig. 11 against its two laws: per data set, Eq. (4)'s variance without replacement (as training draws the
-    mini-batches) over Eq. (1)'s σ²/B, the geometric mean over seeds and replicates, one marker per weights along
-    training. Var ∝ 1/B (Eq. 1, with replacement) is the flat line at 1; the finite-population curve
-    (N − B)/(N − 1) bends down as B nears N, and on log-log axes that bend steepens the fitted slope."""
+    """Fig. 11 against its expectation: per data set, σ̂² (Eq. 4) of batches drawn as training draws them over σ²/B
+    (Eq. 1), the geometric mean over seeds and replicates, a marker per weights (trained: the epoch in the title); at
+    1, E σ̂² with replacement; dashed, `variance_table`'s `expected`, bending down once the batches span epochs."""
     free = variance[variance["sampling"] == "without replacement"]
+    free = free.assign(kind=[STAGES[2] if stage_of(w) == STAGES[2] else w for w in free["weights"]])
+    kinds = list(dict.fromkeys(free["kind"]))  # one marker and colour per kind of weights, the same on every panel
     fig, axes = grid(free["dataset"].nunique())
     for ax, (name, part) in zip(axes, free.groupby("dataset", sort=False), strict=True):
-        n = int(part["N"].iloc[0])
         ratio = np.exp(np.log(part["variance"] * part["batch_size"] / part["sigma2"])
-                       .groupby([part["weights"], part["batch_size"]], sort=False).mean())
-        for (weights, points), marker in zip(ratio.groupby(level=0, sort=False), "osD^v", strict=False):
-            ax.plot(points.index.get_level_values(1), points.to_numpy(), marker, label=weights, mfc="none")
-        b = np.geomspace(1, part["batch_size"].max(), 200)
-        ax.plot(b, np.ones_like(b), ":", color="grey", label="σ²/B (Eq. 1: with replacement)")
-        ax.plot(b, (n - b) / (n - 1), "--", color="black", label="σ²/B·(N − B)/(N − 1): without")
-        ax.set(yscale="log", title=f"{DATASET_NAMES[name]} (N = {n:,})",
+                       .groupby([part["kind"], part["batch_size"]], sort=False).mean())
+        for kind, ys in ratio.groupby(level=0, sort=False):
+            at = kinds.index(kind)
+            ax.plot(ys.index.get_level_values(1), ys.to_numpy(), "osD^v"[at], color=f"C{at}", label=kind, mfc="none")
+        expected = (part["expected"] * part["batch_size"] / part["sigma2"]).groupby(part["batch_size"]).mean()
+        ax.axhline(1, ls=":", color="grey", label="σ²/B (Eq. 1): E σ̂² with replacement")
+        ax.plot(expected.index, expected.to_numpy(), "--", color="black", label="E σ̂², batches as training draws them")
+        ax.set(yscale="log", title=f"{DATASET_NAMES[name]} (N = {int(part['N'].iloc[0]):,})\ntrained: epoch "
+               f"{part.loc[part['kind'] == STAGES[2], 'epoch'].max()}", xlabel=LABELS["batch_size"],
                ylabel=r"$\hat{\sigma}^2_B \,/\, (\sigma^2/B)$")  # mathtext: a subscript, not a raw underscore
         log2_axis(ax, part["batch_size"])
-        ax.set_xlabel(LABELS["batch_size"])
     shared_legend(axes)
     fig.tight_layout()
     return fig
