@@ -19,7 +19,7 @@ GROUPS = {
     "judgement": ["stats", "runtable", "timing", "targets", "paper_tables", "summaries", "drops", "findings",
                   "findings_checks", "findings_largest_batch", "findings_beyond", "analysis", "report_inputs",
                   "rulebook", "claims_trends", "claims_accuracy",
-                  "claims_shapes", "claims_training", "claims_landscape", "report"],
+                  "claims_shapes", "claims_training", "claims_landscape", "claims_critical", "report"],
     "presentation": ["params", "captions", "book", "overview", "changes", "panels", "plots", "plots_landscape",
                      "pictures", "pages_data", "pages_accuracy", "pages_training", "pages_checks", "pages_landscape",
                      "pages_report", "widgets"],

@@ -36,7 +36,7 @@ from test_report import (
 )
 from test_report import gaps as gaps_rising
 
-from batchsize import claims_landscape, paper, paper_tables, report
+from batchsize import claims_critical, paper, paper_tables, report
 from batchsize.datasets import IN_PAPER
 from batchsize.runtable import SYNTHETIC
 from batchsize.stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, UNRESOLVED
@@ -621,8 +621,8 @@ def test_table_vi_says_where_b_star_is_set_by_failed_runs_not_by_an_accuracy_dro
     assert table.loc["synthetic-1k", "critical_by"] == "failed" and table.loc["synthetic-1k", "verdict (B*)"] == P
     ours, _ = verdict("table-vi", critical_runs=failing)
     assert brief("table-vi", critical_runs=failing) == \
-        f"128 ({claims_landscape.BY_FAILURE}), none, none"
-    assert ours.startswith(f"synthetic-1k: 128, {claims_landscape.BY_FAILURE} (paper 64; over seed resamples") \
+        f"128 ({claims_critical.BY_FAILURE}), none, none"
+    assert ours.startswith(f"synthetic-1k: 128, {claims_critical.BY_FAILURE} (paper 64; over seed resamples") \
         and ours.count("failed") == 1
     assert "failed" not in brief("table-vi", critical_runs=table_vi_runs(VI_OPTIMAL, VI_CRITICAL))
 

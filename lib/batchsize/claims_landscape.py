@@ -1,15 +1,13 @@
-"""The paper's claims on the loss landscape, the gradient noise and the critical batch size (§IV-E–G, Table VI),
-each row beside the rule that tests it; they judge the ratios and fits of `summaries`, as the chapters show them."""
+"""The paper's claims on the loss landscape and the gradient noise (§IV-E–F), each row beside the rule that tests
+it; they judge the ratios and fits of `summaries`, as the chapters show them (the critical batch size's claims are
+in `claims_critical`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from . import paper
-from .critical import FAILED
-from .datasets import in_registry_order
 from .noise import STAGES, stage_of
-from .paper_tables import B_STAR_RULE, PARTLY_FACTOR, SHARES, table_vi
 from .rulebook import (
     COMPARABLE,
     INTERVAL,
@@ -20,11 +18,8 @@ from .rulebook import (
     on_every,
     parts_rule,
     runs_of,
-    tie_rule,
-    tie_span,
-    tie_text,
 )
-from .runtable import SYNTHETIC, full_size
+from .runtable import SYNTHETIC
 from .stats import (
     NOT_REPRODUCED,
     NOT_TESTABLE,
@@ -38,14 +33,13 @@ from .stats import (
     parts_verdict,
 )
 from .style import number
-from .summaries import critical_sizes, sharpness_ratios
+from .summaries import sharpness_ratios
 
 CLAIMS: list[Claim] = []  # in the paper's order
 # The headings of the chapter sections that show the numbers each rule judges (the report links them there).
 SHARPNESS = "Sharpness: ε-sharpness (Eq. 3), Keskar et al.'s measure, and the Hessian's top eigenvalue and trace"
 SURFACES = "Loss surfaces: B = 32 against the paper's large batch size"
-VARIANCE_FIT, EXPONENT = "The log-log fit (Eq. 5)", "B* against N: the exponent, fitted"
-TABLE_VI = "Table VI: optimal and critical batch size per data set"
+VARIANCE_FIT = "The log-log fit (Eq. 5)"
 
 
 RATIO_TOL = 1.5  # a ratio within a factor 1.5 of the paper's
@@ -272,148 +266,3 @@ CLAIMS.append(
           "reproduced or partly: partly, the row naming where the fit holds and where not; no stage reproduced or "
           "partly: not reproduced where some stage is, else not resolved where some is, else not testable",
           _variance, section=VARIANCE_FIT))
-
-
-EXPONENT_TOL = 0.25
-
-
-def _critical_exponent(tables: dict, profile: str) -> Outcome:
-    """Eq. (6)'s exponent fitted over the synthetic sizes that have a B* (`critical.fit_scaling_law`). Where no B
-    falls more than 1 pp below the peak, B* lies beyond the largest B measured at that N (`largest_b`: no cell of
-    one run, which could not be B*): a censored value, which says B* is large there, nothing of how it grows with
-    N, so it is neither a point of the fit nor evidence against the law; it is named with its bound, and where the
-    fit puts B* at or below that bound (a B* the runs would have found) the fit misdescribes that size: at best
-    partly. Fewer than two sizes with a B*: not testable. Two: a line through two points, no interval, graded as a
-    point (`effect_graded`: never reproduced). More: the slope's t interval, graded by `effect_graded`. The
-    magnitudes of B* are Table VI's row."""
-    from .critical import fit_scaling_law
-
-    found = critical_sizes(runs_of(tables, "critical_runs"))
-    if found["train_size"].nunique() < 3:
-        raise NotTestable(f"{found['train_size'].nunique()} synthetic training-set sizes: a fit needs three")
-    unmeasured = found[found["optimal_b"].isna()]
-    if len(unmeasured):
-        raise NotTestable(f"no B where at least two runs, and most, trained at N = "
-                          f"{', '.join(f'{int(n):,}' for n in sorted(unmeasured['train_size']))}")
-    found = found.sort_values("train_size")
-    censored, sized = found[found["critical_b"].isna()], found[found["critical_b"].notna()]
-    bounds = ", ".join(f"N = {int(n):,}: B* > {int(b)}" for n, b in zip(censored["train_size"],
-                                                                        censored["largest_b"], strict=True))
-    if len(sized) < 2:
-        where = "every N" if sized.empty else f"{len(censored)} of {len(found)} N"
-        has = "".join(f"; B* = {int(b)} at N = {int(n):,} alone" for n, b in zip(sized["train_size"],
-                                                                                  sized["critical_b"], strict=True))
-        raise NotTestable(f"censored: B* > largest B measured at {where} ({bounds}){has}: no B falls more than 1 pp "
-                          "below the peak there, and a B* beyond the B measured says nothing of its exponent")
-    fit = fit_scaling_law(sized["train_size"], sized["critical_b"].astype(float))
-    slope = (Estimate(fit.slope, fit.slope_ci[0], fit.slope_ci[1], fit.n) if fit.n > 2
-             else Estimate(fit.slope, fit.slope, fit.slope, 1))  # two points: a line, no interval
-    verdict = effect_graded(slope, paper.CRITICAL_EXPONENT, EXPONENT_TOL)
-    ours = (f"a = {number(fit.slope)}, 95% CI [{number(fit.slope_ci[0])}, {number(fit.slope_ci[1])}] from {fit.n} sizes"
-            if fit.n > 2 else f"a = {number(fit.slope)} from 2 sizes (a line through two points: no interval)")
-    if len(censored):
-        predicted = fit.prefactor * censored["train_size"].astype(float) ** fit.slope
-        missed = censored[predicted.to_numpy() <= censored["largest_b"].astype(float).to_numpy()]
-        ours += f"; censored, left out of the fit: {bounds}"
-        if len(missed):
-            at = ", ".join(f"{int(n):,}" for n in missed["train_size"])
-            ours += f"; the fit puts B* within the B measured at N = {at}, where none was found"
-            verdict = PARTLY if verdict == REPRODUCED else verdict
-    return Outcome(ours, verdict, f"a = {number(fit.slope, 'r')}")
-
-
-CLAIMS.append(
-    Claim("critical-exponent", "§IV-G", "B* scales as √N", f"exponent {paper.CRITICAL_EXPONENT}", "critical",
-          f"fitted over the synthetic sizes that have a B*: {INTERVAL} of the exponent within {EXPONENT_TOL:g} of "
-          f"{paper.CRITICAL_EXPONENT}: reproduced; {COMPARABLE}; two sizes: a line through two points, no interval, "
-          "never reproduced; a size with no B* (nothing falls 1 pp below the peak) is censored, B* beyond its largest "
-          "B measured (a cell of one run is no bound): left out of the fit, named with its bound, and where the fit "
-          "puts B* within the B measured there, at best partly; fewer than two sizes with a B*: not testable (B*'s "
-          "size is judged by Table VI's row)",
-          _critical_exponent, section=EXPONENT))
-
-
-def paper_exponent() -> str:
-    """Eq. (6) fitted on the paper's own Table VI (its three synthetic sets): a check of the paper against itself,
-    listed by `report.disagreements`, never a verdict on our runs."""
-    from .critical import fit_scaling_law
-
-    vi = paper.table("VI")
-    vi = vi[vi["dataset"].isin(SYNTHETIC)]
-    fit = fit_scaling_law(vi["N"], vi["critical_B"])
-    return (f"its B* = {', '.join(map(str, vi['critical_B']))} at N = {', '.join(f'{n:,}' for n in vi['N'])} "
-            f"fit a = {number(fit.slope)}, 95% CI [{number(fit.slope_ci[0])}, {number(fit.slope_ci[1])}]")
-
-
-def _listed(values: pd.Series) -> str:
-    return ", ".join(str(int(v)) for v in values)
-
-
-# A B* set by a cell whose runs failed (`critical.critical_batch_size`'s `critical_by`), where no B before it fell
-# more than 1 pp below the peak: a failure threshold, graded as §IV-G's accuracy threshold (runs at chance lost far
-# more than 1 pp), but never shown as a drop of accuracy.
-BY_FAILURE = "set by failed runs, not an accuracy drop"
-
-TIED_B = ("per data set (paper profile only, its full-size runs), " + tie_rule("at the paper's B", PARTLY_FACTOR)
-          + "; no best B: not reproduced")
-
-
-def _table_vi(column: str):
-    """Table VI's optimal or critical B (`paper_tables.table_vi`, graded there: the optimal B on the B tied with
-    it), over the data sets whose runs have the paper's setup."""
-    optimal = column == "optimal_B"
-    ours_column, theirs_column, verdict_column = (("optimal_b", "paper optimal B", "verdict (optimal B)") if optimal
-                                                  else ("critical_b", "paper B*", "verdict (B*)"))
-
-    def test(tables: dict, profile: str) -> Outcome:
-        runs = runs_of(tables, "critical_runs")
-        full, compared = full_size(runs), table_vi(runs)
-        compared = compared[compared["paper N"].notna()]  # the data sets of Table VI
-        testable = compared[compared[verdict_column] != NOT_TESTABLE]
-        if testable.empty:
-            raise NotTestable("absolute numbers are compared only on paper-profile runs (none here)")
-        said, shown = [], []
-        for _, row in testable.iterrows():
-            name, theirs = row["dataset"], int(row[theirs_column])
-            if optimal:
-                found = "none" if pd.isna(row[ours_column]) else tie_text(int(row[ours_column]), row["tied_b"],
-                                                                     full[full["dataset"] == name])
-                said.append(f"{name}: {found}, paper {theirs}: {row[verdict_column]}")
-                shown.append("none" if pd.isna(row[ours_column]) else
-                             tie_span(row["tied_b"], full[full["dataset"] == name]))
-            else:
-                b_star = "none" if pd.isna(row[ours_column]) else str(int(row[ours_column]))
-                failed = row["critical_by"] == FAILED
-                shown.append(f"{b_star} ({BY_FAILURE})" if failed else b_star)
-                at, near, far = (number(100 * row[c], decimals=1) for c in SHARES)
-                largest = row["largest_b"]  # the largest B that could be B*: no B* may lie within 2× above it
-                why = ("no B of ours could be B*" if pd.isna(largest) else
-                       f"our largest B that could be B* ({int(largest)}) is below {PARTLY_FACTOR}× the paper's")
-                censored = pd.isna(largest) or largest < PARTLY_FACTOR * theirs
-                farther = (f"farther in {far} % (no B* counts as neither: {why})" if censored
-                           else f"farther or none in {far} %")
-                said.append(f"{name}: {b_star}{f', {BY_FAILURE}' if failed else ''} (paper {theirs}; over "
-                            f"seed resamples the paper's in {at} %, within 2× in {near} %, {farther}): "
-                            f"{row[verdict_column]}")
-        untested = in_registry_order(set(compared["dataset"]) - set(testable["dataset"]))
-        return Outcome("; ".join(said) + (f"; not testable off the paper profile: {', '.join(untested)}"
-                                          if untested else ""),
-                       parts_verdict(list(testable[verdict_column])),
-                       "tied with the best: " + "; ".join(shown) if optimal else ", ".join(shown))
-    return test
-
-
-CLAIMS.append(
-    Claim("table-vi", "Table VI", "Critical batch sizes per data set", _listed(paper.table("VI")["critical_B"]),
-          "critical", f"per data set (paper profile only, its full-size runs), {B_STAR_RULE}; a B whose runs mostly "
-          "failed (half or more did not train) is below the peak, as every B* of the book reads it (a run at chance "
-          f"lost far more than 1 pp), and ours says where B* is {BY_FAILURE}; then the data sets together: "
-          f"{parts_rule('data set')}",
-          _table_vi("critical_B"),
-          section=TABLE_VI))
-
-
-CLAIMS.append(
-    Claim("table-vi-optimal", "Table VI", "Optimal batch sizes per data set", _listed(paper.table("VI")["optimal_B"]),
-          "critical", f"{TIED_B}; then the data sets together: {parts_rule('data set')}", _table_vi("optimal_B"),
-          section=TABLE_VI))

@@ -1,14 +1,13 @@
 """The reproduction report: every quantitative claim of the paper judged on our runs, in the paper's order.
 
-The claims and their rules are in `claims_trends`, `claims_accuracy`, `claims_training` and `claims_landscape`,
-each row beside its rule, on the estimates and the one verdict scale of `stats` (`stats.SCALE`). Absolute numbers (an
-accuracy, a table cell) are compared only against runs with the paper's setup (the `paper` profile, read from the
-runs' provenance); trends, ratios, slopes and correlations on every profile. A claim is "not testable" only when its
-rule raises `NotTestable` (our runs cannot answer it: a batch size or a section we did not run); any other error is
-a bug and fails the build. The rules read the tables of `report_inputs.report_tables`. A verdict on a sweep still
-under way is provisional: re-judged on a data set's paper runs so far (`evaluate_so_far`), or marked where its rule
-reads a section whose runs are pending (`with_pending`).
-"""
+The claims and their rules are in `claims_trends`, `claims_accuracy`, `claims_training`, `claims_landscape` and
+`claims_critical`, each row beside its rule, on the estimates and the one verdict scale of `stats` (`stats.SCALE`).
+Absolute numbers (an accuracy, a table cell) are compared only against runs with the paper's setup (the `paper`
+profile, read from the runs' provenance); trends, ratios, slopes and correlations on every profile. A claim is "not
+testable" only when its rule raises `NotTestable` (our runs cannot answer it: a batch size or a section we did not
+run); any other error is a bug and fails the build. The rules read the tables of `report_inputs.report_tables`. A
+verdict on a sweep still under way is provisional: re-judged on a data set's paper runs so far (`evaluate_so_far`),
+or marked where its rule reads a section whose runs are pending (`with_pending`)."""
 
 from __future__ import annotations
 
@@ -18,7 +17,16 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-from . import claims_accuracy, claims_landscape, claims_shapes, claims_training, claims_trends, paper, report_inputs
+from . import (
+    claims_accuracy,
+    claims_critical,
+    claims_landscape,
+    claims_shapes,
+    claims_training,
+    claims_trends,
+    paper,
+    report_inputs,
+)
 from .critical import critical_batch_size
 from .datasets import DATASET_NAMES, PAPER_SECTIONS, in_registry_order
 from .rulebook import Claim, Outcome
@@ -30,7 +38,7 @@ from .style import number
 def claims() -> list[Claim]:
     """Every quantitative claim of the paper the book tests, in the paper's order."""
     return [*claims_trends.CLAIMS, *claims_accuracy.CLAIMS, *claims_shapes.CLAIMS, *claims_training.CLAIMS,
-            *claims_landscape.CLAIMS, *claims_shapes.GUIDELINES]
+            *claims_landscape.CLAIMS, *claims_critical.CLAIMS, *claims_shapes.GUIDELINES]
 
 
 def evaluate(claims: list[Claim], tables: dict[str, pd.DataFrame], profile: str) -> pd.DataFrame:
@@ -158,7 +166,7 @@ def disagreements() -> pd.DataFrame:
     speedups = (ends.first() / ends.last()).round(0)  # B = 1 over the largest B
     speedups = speedups.reindex(in_registry_order(speedups.index))
     rows = [
-        ("Table VI, Eq. (6)", f"B* ∝ N^{paper.CRITICAL_EXPONENT}", f"Table VI: {claims_landscape.paper_exponent()}"),
+        ("Table VI, Eq. (6)", f"B* ∝ N^{paper.CRITICAL_EXPONENT}", f"Table VI: {claims_critical.paper_exponent()}"),
         ("§IV-D vs Table V", f"without LR scaling, B = 512 loses {paper.LSR_TEXT_DROP} pp",
          f"Table V: {v[512, 'linear']} − {v[512, 'fixed']} = "
          f"{number(v[512, 'linear'] - v[512, 'fixed'], decimals=1)} pp"),
