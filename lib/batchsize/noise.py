@@ -97,7 +97,9 @@ def gradient_variance(model: nn.Module, x: Tensor, y: Tensor, batch_size: int, n
 
     ddof = 0 is Eq. (4) as printed (divides by n_batches; biased low by (n − 1)/n, 5% for n = 20);
     ddof = 1 is the unbiased estimate. The bias is the same factor for every B, so it moves the intercept
-    of the log-log fit, not its slope. Expect σ²/B with replacement and σ²/B·(N − B)/(N − 1) without.
+    of the log-log fit, not its slope. Expect σ²/B with replacement; without, one batch's mean varies by
+    σ²/B·(N − B)/(N − 1), but the disjoint batches of one epoch covary, so σ̂² itself is σ²/B·N/(N − 1) while all
+    share one epoch (`analysis.variance_table`'s `expected` for every B).
     """
     if n_batches < 2:
         raise UserError(f"need at least 2 mini-batches for a variance, got {n_batches}")
@@ -111,7 +113,8 @@ def variance_vs_batch_size(model: nn.Module, x: Tensor, y: Tensor, batch_sizes: 
                            generator: torch.Generator | None = None, layer: str | None = None,
                            loss_fn: LossFn = F.cross_entropy) -> pd.DataFrame:
     """One row per B: `variance` (Eq. 4, ddof 0), `variance_unbiased` (ddof 1) from the same mini-batches,
-    and `fpc`, the factor (N − B)/(N − 1) that sampling without replacement predicts (1 with replacement)."""
+    and `fpc`, the factor (N − B)/(N − 1) by which sampling without replacement shrinks one batch mean's variance (1
+    with replacement); σ̂² over the disjoint batches of one epoch is not shrunk by it (`analysis.variance_table`)."""
     if n_batches < 2:
         raise UserError(f"need at least 2 mini-batches for a variance, got {n_batches}")
     rows = []
@@ -178,7 +181,8 @@ def example_variance(model: nn.Module, x: Tensor, y: Tensor, *, layer: str | Non
                      loss_fn: LossFn = F.cross_entropy) -> float:
     """σ² of Eq. (1) on (x, y) as a finite population: the variance over the N examples (divided by N) of one
     example's gradient of `layer` (default `first_weight`), averaged over its elements. A mini-batch's Eq. (4)
-    variance is then σ²/B in expectation with replacement, and σ²/B·(N − B)/(N − 1) without."""
+    variance is then σ²/B in expectation with replacement, and ≈ σ²/B without while the batches share one epoch
+    (`analysis.variance_table`'s `expected`)."""
     layer = _layer(model, layer)
     total, squares = 0.0, 0.0
     for start in range(0, len(x), chunk):
