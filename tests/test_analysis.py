@@ -635,9 +635,29 @@ def test_cnn_epoch_speedups_are_rate_ratios_over_b1_from_the_benchmark_file(tmp_
     from batchsize import plots
 
     fig = plots.cnn_epoch_speedups(found.reset_index())
-    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-1] == "MNIST, fp32"
-    assert fig.axes[0].get_title() == "Test CPU (bf16 emulated)"
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend[-1] == "MNIST, fp32" and fig.axes[0].get_title() == "Test CPU (bf16 emulated)"
+    # the band names no B, as the paper does not (it once said "B ≥ 256"); the paper's own over B = 1 beside ours
+    assert "paper's headline, no B named (10–50×)" in legend and "MNIST, paper's tables" in legend
+    theirs = next(line for line in fig.axes[0].get_lines() if line.get_label() == "MNIST, paper's tables")
+    table_iii = paper.table("III").set_index("B")["epoch_time"]
+    assert list(theirs.get_ydata()) == pytest.approx(list(table_iii[1] / table_iii))
     plt.close(fig)
+
+
+def test_the_papers_per_epoch_speedup_at_a_pair_is_its_tables_epoch_times():
+    """The like-for-like figure beside ours (review: ours sat beside a bare 10–50×): the paper's epoch time at the
+    small B over that at the large, from its tables; its headline is reached only from B = 1."""
+    from batchsize import paper_tables
+
+    assert paper_tables.epoch_speedup("synthetic-1k", 32, 512) == pytest.approx(0.011 / 0.003)  # Table VII
+    assert paper_tables.epoch_speedup("mnist", 32, 512) == pytest.approx(1.48 / 1.12)  # Table III
+    assert np.isnan(paper_tables.epoch_speedup("mnist", 32, 2048))  # not in its table
+    assert np.isnan(paper_tables.epoch_speedup("fashion-mnist", 32, 512))  # not the paper's data set
+    from_1, from_b0 = paper_tables.epoch_speedup_span(), paper_tables.epoch_speedup_span(32)
+    assert from_1 == pytest.approx((34.50 / 1.89, 15.290 / 0.139))  # CIFAR-10 and the 50K set, B = 1 to largest
+    assert from_b0[1] == pytest.approx(0.578 / 0.139) and from_b0[1] < paper.EPOCH_SPEEDUP[0] < from_1[1]
+    assert paper_tables.epoch_speedup_spans_said() == {"paper_from_1": "18–110", "paper_from_b0": "1.04–4.16"}
 
 
 def test_runs_of_failed_cells_keep_the_siblings_that_trained():
