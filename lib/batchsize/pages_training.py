@@ -376,6 +376,12 @@ def same_accuracy_epochs(runs: pd.DataFrame, history: pd.DataFrame) -> None:
                  "the notes, never averaged in); η: each end's learning rate under the linear rule. The report's "
                  f"row on extra epochs grades these numbers. Paper: {paper.span(paper.EXTRA_EPOCHS)}× more "
                  "epochs.", table, "Epochs to the same accuracy", runs=runs)
+    steps = targets.target_sensitivity(runs, history, paper.BASE_BATCH)
+    book.publish(book.styled(steps, na_rep="no ratio"), "The same ratio at each target and at "
+                 f"{joined([f'{s:g}' for s in targets.TARGET_STEPS])} points below it (targets: in that order), not "
+                 "graded: the target is the lowest of the runs' peak accuracies, which a run may touch in a few epochs"
+                 " of its budget, so that a ratio that moves with a slightly lower target is the ceiling's as much as "
+                 "the batch's.", steps, "Epochs to the same accuracy against the target", runs=runs)
 
 
 def cnn_epoch_speedups() -> None:
