@@ -87,7 +87,7 @@ def protocol(runs: pd.DataFrame, gap_threshold: float | None = None) -> None:
                  f"we measured, and whether its gap rule (Δ > {threshold:g} pp) would have fired there.", table,
                  "Algorithm 2",
                  runs=runs)
-    display(Markdown(findings.protocol_text(table)))
+    display(Markdown(findings.protocol_text(table, runs, threshold)))
 
 
 CELL = ("batch_size", "epochs")  # a matched-steps cell: one B at one budget
