@@ -844,13 +844,14 @@ def test_the_protocol_chapter_says_what_following_algorithm_2_costs():
                              "gap rule fires": [True, False, False], "candidate B": [16, 64, 1024],
                              "other candidate's B": False})
     text = findings.protocol_text(protocol)
-    assert "Small synthetic (1K): B = 16, 1.00 pp [−0.44, 2.44] (n = 5) below the best B = 128, as good as it" in text
+    assert "Small synthetic (1K): B = 16, 1.00 pp [−0.44, 2.44] (n = 5) below the best B = 128, not told apart " \
+           "from it" in text
     assert "the highest of noisy seed means" in text  # the best B is chosen by the noise too: its interval ignores it
     assert "MNIST: B = 64, the best B we measured" in text
     assert "CIFAR-10: B = 1024, where at least half the runs did not train" in text
     assert "The most it costs is 1.00 pp (the intervals reach 2.44 pp)." in text
     assert "fired on Small synthetic (1K)." in text and "default" not in text  # no runs: the default unsaid
-    assert "as good as it" not in findings.protocol_text(protocol.assign(**{"loss CI low": 0.2}))  # excludes 0
+    assert "not told apart from it" not in findings.protocol_text(protocol.assign(**{"loss CI low": 0.2}))  # excludes 0
     # §VI's default B = 32 is no candidate here: its gap, from the runs, may fire where no candidate's does
     runs = pd.DataFrame({"dataset": ["cifar10", "cifar10", "mnist", "mnist", "cifar10"], "outcome": "trained",
                          "batch_size": [32, 32, 32, 32, 64], "gap": [5.1, 5.36, 0.3, 0.5, 9.0]})
@@ -864,8 +865,8 @@ def test_the_protocol_chapter_says_what_following_algorithm_2_costs():
     assert "fired on MNIST." in findings.protocol_text(reworded)
     both = pd.concat([protocol.iloc[:1], protocol.iloc[:1].assign(**{"nearest measured B": 32})])  # a pair, lines 2–6
     text = findings.protocol_text(both)  # one data set, named once, its two candidates after it
-    assert "Small synthetic (1K): B = 16, 1.00 pp [−0.44, 2.44] (n = 5) below the best B = 128, as good as it, and " \
-           "B = 32, " in text
+    assert "Small synthetic (1K): B = 16, 1.00 pp [−0.44, 2.44] (n = 5) below the best B = 128, not told apart " \
+           "from it, and B = 32, " in text
     assert text.count("Small synthetic (1K)") == 2  # its candidates, and the gap rule's once
 
 

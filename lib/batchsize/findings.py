@@ -263,8 +263,8 @@ def pearson_per_dataset(table: pd.DataFrame) -> str:
 
 def protocol_text(protocol: pd.DataFrame, runs: pd.DataFrame | None = None, gap: float = paper.PROTOCOL_GAP) -> str:
     """Following Algorithm 2 (`summaries.protocol_table`) in words: each candidate's nearest measured B (said once) and
-    its loss against our best B, the highest of noisy seed means (Welch's interval ignores that choice: holding 0, as
-    good as the best measured); the largest loss; where the gap rule (Δ > `gap`) fires, and at §VI's default B₀."""
+    its loss against our best B, the highest of noisy seed means (Welch's interval ignores that choice: holding 0, not
+    told apart from it); the largest loss; where the gap rule (Δ > `gap`) fires, and at §VI's default B₀."""
     if protocol.empty:
         return "No data set has runs to apply Algorithm 2 to."
     said = {}  # per data set, its candidates' words
@@ -279,7 +279,7 @@ def protocol_text(protocol: pd.DataFrame, runs: pd.DataFrame | None = None, gap:
         else:
             words = f"B = {near}, the best B we measured" if near == best else \
                 f"B = {near}, {loss.text(' pp')} below the best B = {best}" + (
-                    ", as good as it" if loss.n >= 2 and loss.low <= 0 <= loss.high else "")
+                    ", not told apart from it" if loss.n >= 2 and loss.low <= 0 <= loss.high else "")
         said.setdefault(name, []).append(words)
     fired = list(dict.fromkeys(DATASET_NAMES.get(d, d) for d in protocol.loc[protocol["gap rule fires"], "dataset"]))
     worst, reach = protocol["loss vs best (pp)"].max(), protocol.get("loss CI high", pd.Series(dtype=float)).max()
@@ -291,9 +291,9 @@ def protocol_text(protocol: pd.DataFrame, runs: pd.DataFrame | None = None, gap:
     default = f" At §VI's default B = {paper.BASE_BATCH}, it would fire on {joined(over) if over else 'no data set'}."
     listed = "; ".join(f"{name}: {', and '.join(words)}" for name, words in said.items())
     return ("Following Algorithm 2 (the measured B nearest its advice; each loss against our best B, the highest of "
-            "noisy seed means, with Welch's 95 % interval, which ignores that choice: where it holds 0, the candidate "
-            f"is as good as the best measured): {listed}. {cost}At its candidates, its gap rule would have fired on "
-            f"{', '.join(fired) if fired else 'no data set'}." + (default if len(at_b0) else ""))
+            "noisy seed means, with Welch's 95 % interval, which ignores that choice: where it holds 0, the seeds "
+            f"cannot tell the candidate from the best measured): {listed}. {cost}At its candidates, its gap rule would "
+            f"have fired on {', '.join(fired) if fired else 'no data set'}." + (default if len(at_b0) else ""))
 
 
 def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
