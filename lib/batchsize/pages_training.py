@@ -252,9 +252,9 @@ def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame, speed: pd.
                          "dotted squares: the paper, on its hardware) and test accuracy per epoch for every B: the "
                          "mean over the runs that trained, with the 95 % t interval over seeds (cut at 0 and 100 %); "
                          "a run that did not train on its own, grey and dotted, not in the mean. Epoch times are "
-                         f"each run's median on the CPU that made it{stacked}. Timed by "
-                         f"{timing.timed_where(part, speed)}. Runs from several sweeps ran under different loads: "
-                         "compare their times for their order of magnitude.",
+                         f"each run's median on the CPU that made it{stacked}. Per data set, what timed its runs "
+                         f"(their provenance) and where the report's speed-ups take its epoch times: "
+                         f"{timing.timed_where(part, speed)}.",
                          runtable.mean_by_batch(part, trained_only=True), figure, runs=part)
 
 
@@ -314,7 +314,7 @@ def efficiency_ratios(runs: pd.DataFrame, speed: pd.DataFrame) -> None:
                  "(its note says so). The report's "
                  f"per-epoch and wall-clock speed-up rows quote these numbers; the epochs to {ACCURACY_TARGET:.0f}% "
                  "are the wall clock's factor, not the evidence of the row on extra epochs (the next table). "
-                 f"{PAPER_SAME_PAIR.capitalize()}: the paper's own per-epoch speed-up at the same pair of B, its "
+                 f"Column “{PAPER_SAME_PAIR}”: the paper's own per-epoch speed-up at the same pair of B, its "
                  "tables' epoch time at the small B over that at the large (Tables III, IV, VII, on its hardware): the "
                  "like-for-like figure. Its headline per-epoch speed-up, "
                  f"{paper.span(paper.EPOCH_SPEEDUP)}×, names no pair of B; its tables reach it only from B = 1 to "

@@ -166,11 +166,12 @@ def target_sensitivity(runs: pd.DataFrame, history: pd.DataFrame, small: int) ->
     """`same_accuracy_epochs`' ratio per data set at its target and at `TARGET_STEPS` below it, side by side: whether
     a ratio is the batch's or the ceiling's, where the target sits at the top of some runs' curves."""
     found = [same_accuracy_epochs(runs, history, small, below) for below in (0.0, *TARGET_STEPS)]
-    table = found[0][["dataset", "small B", "large B"]].copy()
+    table = found[0][["dataset"]].assign(**{"B: small → large": [f"{s} → {la}" for s, la in zip(
+        found[0]["small B"], found[0]["large B"], strict=True)]})
     table["targets (%)"] = [" / ".join(f"{t:.2f}" for t in ts) if pd.notna(ts[0]) else ""
                             for ts in zip(*(f["target (%)"] for f in found), strict=True)]
     for below, f in zip((0.0, *TARGET_STEPS), found, strict=True):
-        name = "at the target (×)" if below == 0 else f"{below:g} pp lower (×)"
+        name = "at the target (×)" if below == 0 else f"{below:g} pp below (×)"  # not "lower": `book.styled`
         table[name], table[f"{name} CI low"], table[f"{name} CI high"] = (f[EXTRA], f[f"{EXTRA} CI low"],
                                                                           f[f"{EXTRA} CI high"])
     return table

@@ -163,11 +163,13 @@ def timed_where(runs: pd.DataFrame, speed: pd.DataFrame | None) -> str:
         part = runs[runs["dataset"] == name]
         cpus = sorted({cpu_label(c) for c in part["prov_device_name"].dropna()}) if "prov_device_name" in part else []
         commits = f", {counted(part['prov_commit'].nunique(), 'commit')}" if "prov_commit" in part else ""
-        where = (f"the report's speed-ups take their epoch times from "
+        loads = "under different loads, so that their times compare for their order of magnitude; " \
+            if sweeps(part) > 1 else ""
+        where = (f"the report's speed-ups take its epoch times from "
                  f"{speed.loc[speed['dataset'] == name, 'source'].iloc[0]}, every B timed in one process"
                  if notes[name] else "the report's speed-ups are these runs' own medians")
         said.append(f"{DATASET_NAMES.get(name, name)}: {counted(sweeps(part), 'sweep')} on "
-                    f"{joined(cpus) if cpus else 'an unrecorded CPU'}{commits}; {where}")
+                    f"{joined(cpus) if cpus else 'an unrecorded CPU'}{commits}; {loads}{where}")
     return "; ".join(said)
 
 
