@@ -1763,11 +1763,15 @@ def test_the_extra_epochs_row_shows_its_ratio_at_lower_targets_beside_the_graded
     curves, at_512 = tables["histories"], tables["accuracy"].set_index("key")["batch_size"] == 512
     near = curves["key"].map(at_512) & curves["epoch"].between(2, 5)
     curves.loc[near, "test_acc"] -= 0.25  # near the peak from epoch 2, at it from epoch 6
-    found = targets.target_sensitivity(tables["accuracy"], curves, paper.BASE_BATCH).iloc[0]
+    table = targets.target_sensitivity(tables["accuracy"], curves, paper.BASE_BATCH)
+    from batchsize import book
+
+    assert len(book._intervals(table)) == 1 + len(targets.TARGET_STEPS)  # each ratio's interval folds on the page
+    found = table.iloc[0]
     target = float(found["targets (%)"].split(" / ")[0])
     assert found["targets (%)"] == " / ".join(f"{target - s:.2f}" for s in (0.0, *targets.TARGET_STEPS))
-    assert found["at the target (×)"] == pytest.approx(3.0) and found["0.3 pp below (×)"] == pytest.approx(1.0)
-    assert 1.0 < found["0.1 pp below (×)"] < 3.0  # one seed of B = 512 near enough for it
+    assert found["at the target (×)"] == pytest.approx(3.0) and found["at target − 0.3 pp (×)"] == pytest.approx(1.0)
+    assert 1.0 < found["at target − 0.1 pp (×)"] < 3.0  # one seed of B = 512 near enough for it
     ours, verdict_ = verdict("extra-epochs", **tables | {"histories": curves})
     assert "3.00× (n = 3, no spread); targets 0.1 and 0.3 pp lower (not graded): 2.08×, 1.00×; " in ours
     assert verdict_ == stats.NOT_REPRODUCED  # 2 extra epochs against the paper's 0.5–1: graded at the target

@@ -137,7 +137,7 @@ CLAIMS.append(
 def _lower_said(row: pd.Series) -> str:
     """'targets 0.1 and 0.3 pp lower (not graded): 1.23×, 1.01×': one row of `targets.target_sensitivity` (is a
     ratio the ceiling's or the batch's?), in the row's text."""
-    ratios = [row[f"{s:g} pp below (×)"] for s in TARGET_STEPS]
+    ratios = [row[f"at target − {s:g} pp (×)"] for s in TARGET_STEPS]
     return (f"targets {' and '.join(f'{s:g}' for s in TARGET_STEPS)} pp lower (not graded): "
             + ", ".join("no ratio" if pd.isna(r) else f"{number(r, 'ratio')}×" for r in ratios))
 
