@@ -635,9 +635,29 @@ def test_cnn_epoch_speedups_are_rate_ratios_over_b1_from_the_benchmark_file(tmp_
     from batchsize import plots
 
     fig = plots.cnn_epoch_speedups(found.reset_index())
-    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-1] == "MNIST, fp32"
-    assert fig.axes[0].get_title() == "Test CPU (bf16 emulated)"
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend[-1] == "MNIST, fp32" and fig.axes[0].get_title() == "Test CPU (bf16 emulated)"
+    # the band names no B, as the paper does not (it once said "B ≥ 256"); the paper's own over B = 1 beside ours
+    assert "paper's headline, no B named (10–50×)" in legend and "MNIST, paper's tables" in legend
+    theirs = next(line for line in fig.axes[0].get_lines() if line.get_label() == "MNIST, paper's tables")
+    table_iii = paper.table("III").set_index("B")["epoch_time"]
+    assert list(theirs.get_ydata()) == pytest.approx(list(table_iii[1] / table_iii))
     plt.close(fig)
+
+
+def test_the_papers_per_epoch_speedup_at_a_pair_is_its_tables_epoch_times():
+    """The like-for-like figure beside ours (review: ours sat beside a bare 10–50×): the paper's epoch time at the
+    small B over that at the large, from its tables; its headline is reached only from B = 1."""
+    from batchsize import paper_tables
+
+    assert paper_tables.epoch_speedup("synthetic-1k", 32, 512) == pytest.approx(0.011 / 0.003)  # Table VII
+    assert paper_tables.epoch_speedup("mnist", 32, 512) == pytest.approx(1.48 / 1.12)  # Table III
+    assert np.isnan(paper_tables.epoch_speedup("mnist", 32, 2048))  # not in its table
+    assert np.isnan(paper_tables.epoch_speedup("fashion-mnist", 32, 512))  # not the paper's data set
+    from_1, from_b0 = paper_tables.epoch_speedup_span(), paper_tables.epoch_speedup_span(32)
+    assert from_1 == pytest.approx((34.50 / 1.89, 15.290 / 0.139))  # CIFAR-10 and the 50K set, B = 1 to largest
+    assert from_b0[1] == pytest.approx(0.578 / 0.139) and from_b0[1] < paper.EPOCH_SPEEDUP[0] < from_1[1]
+    assert paper_tables.epoch_speedup_spans_said() == {"paper_from_1": "18–110", "paper_from_b0": "1.04–4.16"}
 
 
 def test_runs_of_failed_cells_keep_the_siblings_that_trained():
@@ -824,18 +844,29 @@ def test_the_protocol_chapter_says_what_following_algorithm_2_costs():
                              "gap rule fires": [True, False, False], "candidate B": [16, 64, 1024],
                              "other candidate's B": False})
     text = findings.protocol_text(protocol)
-    assert "Small synthetic (1K): B = 16, 1.00 pp [−0.44, 2.44] (n = 5) below the best B = 128" in text
+    assert "Small synthetic (1K): B = 16, 1.00 pp [−0.44, 2.44] (n = 5) below the best B = 128, not told apart " \
+           "from it" in text
+    assert "the highest of noisy seed means" in text  # the best B is chosen by the noise too: its interval ignores it
     assert "MNIST: B = 64, the best B we measured" in text
     assert "CIFAR-10: B = 1024, where at least half the runs did not train" in text
     assert "The most it costs is 1.00 pp (the intervals reach 2.44 pp)." in text
-    assert "fired on Small synthetic (1K)." in text
+    assert "fired on Small synthetic (1K)." in text and "default" not in text  # no runs: the default unsaid
+    assert "not told apart from it" not in findings.protocol_text(protocol.assign(**{"loss CI low": 0.2}))  # excludes 0
+    # §VI's default B = 32 is no candidate here: its gap, from the runs, may fire where no candidate's does
+    runs = pd.DataFrame({"dataset": ["cifar10", "cifar10", "mnist", "mnist", "cifar10"], "outcome": "trained",
+                         "batch_size": [32, 32, 32, 32, 64], "gap": [5.1, 5.36, 0.3, 0.5, 9.0]})
+    assert text.endswith("fired on Small synthetic (1K).")
+    assert findings.protocol_text(protocol, runs).endswith(
+        "At §VI's default B = 32, it would fire on CIFAR-10 (Δ = 5.23 pp).")
+    assert findings.protocol_text(protocol, runs, gap=6.0).endswith("default B = 32, it would fire on no data set.")
     assert findings.protocol_text(protocol.iloc[:0]).startswith("No data set")
     # the decision is the table's, never read off its words: a rule that fires whatever its text says
     reworded = protocol.assign(**{"gap rule": "exceeded", "gap rule fires": [False, True, False]})
     assert "fired on MNIST." in findings.protocol_text(reworded)
     both = pd.concat([protocol.iloc[:1], protocol.iloc[:1].assign(**{"nearest measured B": 32})])  # a pair, lines 2–6
     text = findings.protocol_text(both)  # one data set, named once, its two candidates after it
-    assert "Small synthetic (1K): B = 16, 1.00 pp [−0.44, 2.44] (n = 5) below the best B = 128, and B = 32, " in text
+    assert "Small synthetic (1K): B = 16, 1.00 pp [−0.44, 2.44] (n = 5) below the best B = 128, not told apart " \
+           "from it, and B = 32, " in text
     assert text.count("Small synthetic (1K)") == 2  # its candidates, and the gap rule's once
 
 

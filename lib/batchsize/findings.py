@@ -261,36 +261,39 @@ def pearson_per_dataset(table: pd.DataFrame) -> str:
     return "Per data set: " + "; ".join(p for p in parts if p) + "."
 
 
-def protocol_text(protocol: pd.DataFrame) -> str:
-    """What following Algorithm 2 would have cost (`summaries.protocol_table`), in words: per data set the
-    measured B nearest each candidate (one not measured whose nearest is the other's: said, not costed again) and
-    the accuracy lost against the best B we measured (means over the runs that trained, Welch's 95 % interval; the
-    report's `protocol-choice` claim grades these), the largest loss, and where the gap rule (line 11) would fire."""
+def protocol_text(protocol: pd.DataFrame, runs: pd.DataFrame | None = None, gap: float = paper.PROTOCOL_GAP) -> str:
+    """Following Algorithm 2 (`summaries.protocol_table`) in words: each candidate's nearest measured B (said once) and
+    its loss against our best B, the highest of noisy seed means (Welch's interval ignores that choice: holding 0, not
+    told apart from it); the largest loss; where the gap rule (Δ > `gap`) fires, and at §VI's default B₀."""
     if protocol.empty:
         return "No data set has runs to apply Algorithm 2 to."
     said = {}  # per data set, its candidates' words
     for _, r in protocol.iterrows():
         name, near, best = DATASET_NAMES.get(r["dataset"], r["dataset"]), r["nearest measured B"], r["best B (ours)"]
+        loss = Estimate(r["loss vs best (pp)"], r["loss CI low"], r["loss CI high"], int(r["seeds"]))
         if r["other candidate's B"]:  # one B, one cost: the other candidate's words give it
             words = f"B = {r['candidate B']} not measured (its nearest measured B, {near}, is the other candidate's)"
-        elif pd.isna(r["loss vs best (pp)"]):
+        elif pd.isna(loss.mean):
             words = f"B = {near}, where " + ("at least half the runs did not train" if r["status there"] == "failed"
                                              else r["status there"])
-        elif near == best:
-            words = f"B = {near}, the best B we measured"
         else:
-            loss = Estimate(r["loss vs best (pp)"], r["loss CI low"], r["loss CI high"], int(r["seeds"]))
-            words = f"B = {near}, {loss.text(' pp')} below the best B = {best}"
+            words = f"B = {near}, the best B we measured" if near == best else \
+                f"B = {near}, {loss.text(' pp')} below the best B = {best}" + (
+                    ", not told apart from it" if loss.n >= 2 and loss.low <= 0 <= loss.high else "")
         said.setdefault(name, []).append(words)
     fired = list(dict.fromkeys(DATASET_NAMES.get(d, d) for d in protocol.loc[protocol["gap rule fires"], "dataset"]))
     worst, reach = protocol["loss vs best (pp)"].max(), protocol.get("loss CI high", pd.Series(dtype=float)).max()
-    return ("Following Algorithm 2 (the measured B nearest its advice; losses with Welch's 95 % interval): "
-            + "; ".join(f"{name}: {', and '.join(words)}" for name, words in said.items()) + ". "
-            + (f"The most it costs is {number(worst, 'pp')} pp" + (f" (the intervals reach {number(reach, 'pp')} pp)"
-                                                                  if pd.notna(reach) else "") + ". "
-               if pd.notna(worst) else "")
-            + (f"Its gap rule would have fired on {', '.join(fired)}." if fired else
-               "Its gap rule would have fired on no data set."))
+    at_b0 = pd.Series(dtype=float) if runs is None else runs[(runs["batch_size"] == paper.BASE_BATCH) & trained(
+        runs)].groupby("dataset", sort=False)["gap"].mean()  # §VI: "Default: start at B = 32"
+    over = [f"{DATASET_NAMES.get(d, d)} (Δ = {number(x, 'pp')} pp)" for d, x in at_b0.items() if x > gap]
+    cost = "" if pd.isna(worst) else f"The most it costs is {number(worst, 'pp')} pp" + (
+        f" (the intervals reach {number(reach, 'pp')} pp)" if pd.notna(reach) else "") + ". "
+    default = f" At §VI's default B = {paper.BASE_BATCH}, it would fire on {joined(over) if over else 'no data set'}."
+    listed = "; ".join(f"{name}: {', and '.join(words)}" for name, words in said.items())
+    return ("Following Algorithm 2 (the measured B nearest its advice; each loss against our best B, the highest of "
+            "noisy seed means, with Welch's 95 % interval, which ignores that choice: where it holds 0, the seeds "
+            f"cannot tell the candidate from the best measured): {listed}. {cost}At its candidates, its gap rule would "
+            f"have fired on {', '.join(fired) if fired else 'no data set'}." + (default if len(at_b0) else ""))
 
 
 def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:

@@ -168,6 +168,33 @@ def _cell_verdict(row: pd.Series, column: str, profile: str, tol: float, partly_
     return PARTLY if verdict == REPRODUCED and row["at chance"] > 0 else verdict
 
 
+def epoch_speedup(dataset: str, small: int, large: int) -> float:
+    """The paper's own per-epoch speed-up of `dataset` between two B: its table's epoch time at `small` over that
+    at `large` (Tables III, IV, VII; its hardware); NaN where the table lacks either. The like-for-like figure
+    beside a ratio of ours at the same pair, as its headline 10–50× names no pair (`epoch_speedup_span`)."""
+    times = paper.accuracy_table(dataset).set_index("B").get("epoch_time", pd.Series(dtype=float))
+    return float(times[small] / times[large]) if {small, large} <= set(times.index) else np.nan
+
+
+def epoch_speedup_span(small: int | None = None) -> tuple[float, float]:
+    """The lowest and highest of the paper's per-epoch speed-ups from `small` (each table's smallest B where None:
+    B = 1) to each table's largest B, over the data sets of its Tables III, IV and VII: from B = 1, the only
+    start at which its tables reach its headline 10–50×."""
+    found = []
+    for dataset in paper.table("I")["dataset"]:
+        times = paper.accuracy_table(dataset)["B"]
+        found.append(epoch_speedup(dataset, int(times.min()) if small is None else small, int(times.max())))
+    return float(np.nanmin(found)), float(np.nanmax(found))
+
+
+def epoch_speedup_spans_said() -> dict[str, str]:
+    """The paper's own per-epoch speed-ups from its tables, lowest to highest over its data sets, for the prose:
+    `paper_from_1` from B = 1 to each table's largest B ("18–110"), `paper_from_b0` from B₀."""
+    (low, high), (low_b0, high_b0) = (epoch_speedup_span(s) for s in (None, paper.BASE_BATCH))
+    return {"paper_from_1": f"{low:.0f}–{high:.0f}", "paper_from_b0": f"{number(low_b0, 'ratio')}–"
+                                                                      f"{number(high_b0, 'ratio')}"}
+
+
 def table_i(ours: pd.DataFrame) -> pd.DataFrame:
     """Table I beside the data sets as we load them (`ours`: dataset, train, test, features, classes, ...): the
     shape is reproduced only if all four numbers equal the paper's, else it differs."""

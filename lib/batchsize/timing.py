@@ -15,11 +15,12 @@ import pandas as pd
 from scipy import stats
 
 from .critical import FAILED, MEASURED
+from .datasets import DATASET_NAMES, in_registry_order
 from .run import ACCURACY_TARGET, trained
 from .runtable import cells, registry_sorted
 from .stats import Estimate, ratio
 from .store import REPO_ROOT
-from .style import counted
+from .style import counted, cpu_label, joined
 
 
 def converged(part: pd.DataFrame) -> pd.Series:
@@ -32,7 +33,7 @@ def shared_timing(part: pd.DataFrame) -> bool:
     return len(part) > 1 and part["median_epoch_time"].nunique() == 1
 
 
-def _sweeps(runs: pd.DataFrame) -> int:
+def sweeps(runs: pd.DataFrame) -> int:
     """How many sweeps timed these runs, told apart by machine and commit (one sweep runs one commit) and, for a
     run resumed from a checkpoint, the commits that trained its earlier epochs (other sessions)."""
     columns = [c for c in ("prov_device_name", "prov_commit", "prov_resumed_from") if c in runs]
@@ -47,14 +48,14 @@ def _benchmark_rates(cells: Sequence[pd.DataFrame], speed: pd.DataFrame | None,
     loads: up to 4× apart at one B) and the benchmark has every B; None otherwise (then the runs' own epoch times
     are the measurement)."""
     runs = pd.concat(cells)
-    if speed is None or speed.empty or _sweeps(dataset_runs) < 2 or runs["precision"].nunique() != 1:
+    if speed is None or speed.empty or sweeps(dataset_runs) < 2 or runs["precision"].nunique() != 1:
         return None
     rows = speed[(speed["dataset"] == runs["dataset"].iloc[0]) & (speed["precision"] == runs["precision"].iloc[0])]
     rates = [rows.loc[rows["batch_size"] == c["batch_size"].iloc[0], "img_s"] for c in cells]
     if any(r.empty for r in rates):
         return None
     return [r.iloc[0] for r in rates], (f"; timed in one process by {rows['source'].iloc[0]}, as the runs' epoch "
-                                        f"times come from {_sweeps(dataset_runs)} sweeps")
+                                        f"times come from {sweeps(dataset_runs)} sweeps")
 
 
 def epoch_times(cells: list[pd.DataFrame], speed: pd.DataFrame | None,
@@ -114,6 +115,9 @@ def compound_ratio(up: Sequence[Sequence[float]], down: Sequence[Sequence[float]
 
 
 COMPOUNDED = "its interval combines the benchmark's timing repeats with the seeds' epochs"
+# `time_ratio`'s note where seeds trained as one stack share one epoch time: which factor has no interval
+ONE_TIMING = "is one timing (seeds trained as one stack), a constant factor with no interval"
+EPOCHS_ONLY = "the interval is the epochs' over seeds alone"
 
 
 def time_ratio(ends: list[pd.DataFrame], epochs: list[pd.Series], speed: pd.DataFrame | None,
@@ -123,13 +127,16 @@ def time_ratio(ends: list[pd.DataFrame], epochs: list[pd.Series], speed: pd.Data
     times them (one rate per B), the spread of its repeats compounds with that of the seeds' epochs
     (`compound_ratio`): an interval over the epochs alone would hide the timing's. Where one sweep timed them,
     each run's own seconds over seeds (`stats.ratio`). Where an end's seeds were trained as one stack, they share
-    one epoch time, whose spread the run table does not hold (one median per run): one timing, so one
-    measurement, no interval (`stats.SCALE`), as its per-epoch speed-up; the epochs' spread is their own ratio's
-    interval, not a timing's."""
+    one epoch time, whose spread the run table does not hold (one median per run): that factor is a constant, and
+    the interval is the epochs' alone, carried through (the note names the B timed once). Counting the whole
+    ratio as one measurement hid an epochs interval that holds 1 (the 1K set: 1.40× where it is [0.77, 2.5])."""
     found = _benchmark_rates(ends, speed, dataset_runs)
     if found is None:
         seconds = ratio(*(e * end["median_epoch_time"] for e, end in zip(epochs, ends, strict=True)))
-        return (seconds.one_measurement() if any(shared_timing(e) for e in ends) else seconds), ""
+        once = [str(end["batch_size"].iloc[0]) for end in ends if shared_timing(end)]
+        spread = EPOCHS_ONLY if len(once) == len(ends) else f"{EPOCHS_ONLY.removesuffix(' alone')} and the other " \
+            "end's own timings"
+        return seconds, (f"; the epoch time at B = {' and '.join(once)} {ONE_TIMING}: {spread}" if once else "")
     (first, second), how = found
     images = [e * end["train_size"] for e, end in zip(epochs, ends, strict=True)]  # an epoch's images, over a rate
     found_ratio = compound_ratio([images[0], second], [images[1], first])
@@ -144,6 +151,26 @@ def run_epoch_times(runs: pd.DataFrame, speed: pd.DataFrame | None) -> tuple[pd.
         found, notes[name] = epoch_times([cell for _, cell in part.groupby("batch_size")], speed, part)
         times += found
     return (pd.concat(times) if times else pd.Series(dtype=float)).reindex(runs.index), notes
+
+
+def timed_where(runs: pd.DataFrame, speed: pd.DataFrame | None) -> str:
+    """Per data set of `runs`, from their provenance: how many sweeps (machine and commit) on which CPUs timed its
+    runs, and where the report's speed-ups take its epoch times from (`run_epoch_times`): these runs' own
+    medians where one sweep timed them all, else the benchmark's one process."""
+    notes = run_epoch_times(runs, speed)[1]
+    said = []
+    for name in in_registry_order(runs["dataset"].unique()):
+        part = runs[runs["dataset"] == name]
+        cpus = sorted({cpu_label(c) for c in part["prov_device_name"].dropna()}) if "prov_device_name" in part else []
+        commits = f", {counted(part['prov_commit'].nunique(), 'commit')}" if "prov_commit" in part else ""
+        loads = "under different loads, so that their times compare for their order of magnitude; " \
+            if sweeps(part) > 1 else ""
+        where = (f"the report's speed-ups take its epoch times from "
+                 f"{speed.loc[speed['dataset'] == name, 'source'].iloc[0]}, every B timed in one process"
+                 if notes[name] else "the report's speed-ups are these runs' own medians")
+        said.append(f"{DATASET_NAMES.get(name, name)}: {counted(sweeps(part), 'sweep')} on "
+                    f"{joined(cpus) if cpus else 'an unrecorded CPU'}{commits}; {loads}{where}")
+    return "; ".join(said)
 
 
 PER_EPOCH, EPOCHS, WALL_CLOCK = "per-epoch speedup", "epochs ratio (large/small)", "wall-clock speedup"
