@@ -218,7 +218,13 @@ def test_a_b_star_set_by_failed_runs_is_shown_beside_b_noise_but_never_compared(
     assert shown[1].startswith("B_noise agrees with the measured B* within a factor 2 on 1 of the 1 data set that "
                                "has both, with a B* where accuracy fell")
     assert shown[1].endswith(" MNIST is not compared: its B* = 1024 is where its runs failed, not where accuracy "
-                             "fell below the peak.")
+                             "fell below the peak.")  # no B_noise beyond N here: nothing said of it
+    shown.clear()
+    monkeypatch.setattr(pages_accuracy.analysis, "noise_scales", lambda chapter, models: noise.assign(
+        b_noise=noise["b_noise"] * 10))  # the 1K set's B_noise past its N = 800 (review 4, finding 11)
+    pages_accuracy.noise_against_critical(None, runs, vi)
+    assert "B_noise lies beyond the training set itself (its interval above N) on Small synthetic (1K)" in shown[1]
+    assert "N·B_noise/(N − 1 + B_noise): Small synthetic (1K) " in shown[1] and "(N = 800)" in shown[1]
 
 
 def test_the_sentences_say_what_the_tables_hold():

@@ -6,7 +6,19 @@ import pandas as pd
 import pytest
 from scipy.stats import fisher_exact
 
-from batchsize import critical, paper, paper_tables, report, rulebook, runtable, stats, summaries, targets, timing
+from batchsize import (
+    critical,
+    paper,
+    paper_tables,
+    report,
+    rulebook,
+    runtable,
+    stats,
+    style,
+    summaries,
+    targets,
+    timing,
+)
 from batchsize.datasets import DATASET_NAMES, IN_PAPER, in_registry_order
 from batchsize.findings_largest_batch import ingredients_text
 
@@ -1664,7 +1676,9 @@ def test_an_estimate_whose_values_are_all_equal_shows_no_interval():
     assert stats.estimate([0.1, 0.1, 0.1]).text() == "0.10 (n = 3, no spread)"  # np.std of them is 1e-17, not 0
     assert stats.ratio([3.0] * 5, [3.0] * 5).text("×") == "1.00× (n = 5, no spread)"
     assert stats.difference([0.3] * 3, [0.1] * 3).text(" pp") == "0.20 pp (n = 3, no spread)"
-    assert stats.Estimate(1.0, 0.999, 1.001, 3).text("×") == "1.00× [1.00, 1.00] (n = 3)"
+    assert stats.Estimate(1.0, 0.999, 1.001, 3).text("×") == "1.00× [0.999, 1.001] (n = 3)"  # each bound's side of 1
+    assert stats.Estimate(1.31, 1.003, 1.73, 5).text("×") == "1.31× [1.003, 1.73] (n = 5)"  # review 4, finding 6
+    assert style.number(0.9996, "ratio") == "0.9996"
     assert stats.Estimate(1.0, 1.0, 1.0, 1).text("×") == "1.00× (n = 1, no interval)"
 
 

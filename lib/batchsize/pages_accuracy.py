@@ -363,11 +363,11 @@ def noise_against_critical(chapter: Chapter, runs: pd.DataFrame, table_vi: pd.Da
     left_out = "".join(f" {DATASET_NAMES[r['dataset']]} is not compared: its B* = {r['B*']} is where its runs failed, "
                        "not where accuracy fell below the peak." for _, r in versus[by_failure].iterrows())
     beyond = versus[versus["CI low"] > versus["N"]]
-    corrected = joined([f"{DATASET_NAMES[r['dataset']]} {r['N'] * r['B_noise'] / (r['N'] - 1 + r['B_noise']):,.0f} "
-                        f"(N = {r['N']:,})" for _, r in beyond.iterrows()])
+    corrected = [f"{DATASET_NAMES[r['dataset']]} {r['N'] * r['B_noise'] / (r['N'] - 1 + r['B_noise']):,.0f} "
+                 f"(N = {r['N']:,})" for _, r in beyond.iterrows()]
     past = (" B_noise lies beyond the training set itself (its interval above N) on "
             f"{joined([DATASET_NAMES[d] for d in beyond['dataset']])}: B_noise = tr Σ/|G|² is the noise of drawing "
             "from an endless population, while batches drawn without replacement from N examples carry less, none "
             "at B = N; so corrected, the noise equals the signal at B = N·B_noise/(N − 1 + B_noise): "
-            f"{corrected}." if len(beyond) else "")
+            f"{joined(corrected)}." if corrected else "")
     display(Markdown(findings.noise_agreement(versus[~by_failure]) + left_out + past))

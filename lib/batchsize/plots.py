@@ -110,9 +110,8 @@ def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame) -> plt.Fig
 def cnn_epoch_speedups(speedups: pd.DataFrame) -> plt.Figure:
     """Per-epoch speed-up over B = 1 against B (`timing.cnn_epoch_speedups`) per CPU, data set and precision, over
     the benchmark's repeats; the paper's 10–50× a band (it names no B), its tables' own over B = 1 dotted."""
-    cpus = list(dict.fromkeys(speedups["CPU"]))
+    cpus, (low, high) = list(dict.fromkeys(speedups["CPU"])), paper_values.EPOCH_SPEEDUP
     fig, axes = grid(len(cpus), width=5.2, height=4)
-    low, high = paper_values.EPOCH_SPEEDUP
     for ax, cpu in zip(axes, cpus, strict=True):
         ax.axhspan(low, high, color="0.85", label=f"paper's headline, no B named ({low:.0f}–{high:.0f}×)")
         for dataset in [d for d in dict.fromkeys(speedups.loc[speedups["CPU"] == cpu, "dataset"]) if d in IN_PAPER]:

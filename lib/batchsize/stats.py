@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .style import side_of_one
+
 REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_TESTABLE = "reproduced", "partly", "not reproduced", "not testable"
 UNRESOLVED = "not resolved"
 VERDICTS = (REPRODUCED, PARTLY, UNRESOLVED, NOT_REPRODUCED, NOT_TESTABLE)
@@ -75,7 +77,8 @@ class Estimate:
 
     def text(self, unit: str = "", digits: int = 2) -> str:
         def fixed(value: float) -> str:  # the house style: a minus sign, none on what rounds to zero ("-0.00")
-            shown = f"{value:.{0 if unit == '×' and abs(value) >= 100 else digits}f}"  # a ratio of 8699, not 8699.23
+            places = side_of_one(value, 0 if unit == "×" and abs(value) >= 100 else digits) if unit == "×" else digits
+            shown = f"{value:.{places}f}"  # a ratio of 8699, not 8699.23; of 1.003, not 1.00
             return shown.lstrip("-") if float(shown) == 0 else shown.replace("-", "−")
 
         if self.n < 2 or not math.isfinite(self.low):

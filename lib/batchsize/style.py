@@ -54,6 +54,14 @@ def joined(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+def side_of_one(value: float, places: int, most: int = 6) -> int:
+    """`places`, or as many more (up to `most`) as a ratio needs to show its side of 1: 1.003 and 0.998, never a
+    "1.00" that is above or below 1 (a bound at 1.003 printed 1.00 beside a verdict that it lies above 1)."""
+    while value != 1 and places < most and float(f"{value:.{places}f}") == 1:
+        places += 1
+    return places
+
+
 def number(value: object, quantity: str = "value", sign: bool = False, decimals: int = 2) -> str:
     """`value` in the house style for its `quantity` (see the module); `decimals` for a plain `value`."""
     if value is None or isinstance(value, str):
@@ -74,6 +82,8 @@ def number(value: object, quantity: str = "value", sign: bool = False, decimals:
         text = _significant(value, SIGNIFICANT[quantity])
     elif quantity == "ratio" and abs(value) >= 100:  # a ratio of 14,126, not 14,125.78 (as `Estimate.text`)
         text = f"{value:,.0f}"
+    elif quantity == "ratio":  # its side of 1 visible (`side_of_one`)
+        text = f"{value:,.{side_of_one(value, DECIMALS['ratio'])}f}"
     else:
         text = f"{value:,.{DECIMALS.get(quantity, decimals)}f}"
     if re.fullmatch(r"-?[0.,]+", text):  # rounds to zero: no sign, and no minus
