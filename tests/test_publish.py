@@ -166,3 +166,19 @@ def test_a_caption_title_names_data_sets_as_the_book_does():
     assert captions.reader_words("Fig. 9 synthetic-1k, mnist") == \
         f"Fig. 9 {DATASET_NAMES['synthetic-1k']}, {DATASET_NAMES['mnist']}"
     assert captions.reader_words("fashion-mnist-like mnist2") == "fashion-mnist-like mnist2"  # only whole ids
+
+
+def test_an_interval_folds_beside_its_estimate_whatever_words_its_name_holds():
+    """Only the bound's own trailing word turns "low" into "high": a name with "lower" or "below" in it folded
+    nothing (review 4's target-sensitivity columns had to be renamed around it)."""
+    import pandas as pd
+
+    from batchsize import book
+
+    table = pd.DataFrame({"ratio 0.1 pp below, lower target": [1.2], "ratio 0.1 pp below, lower target CI low": [1.0],
+                          "ratio 0.1 pp below, lower target CI high": [1.4], "x": [3.0], "95% CI LOW": [2.0],
+                          "95% CI HIGH": [4.0]})
+    assert book._intervals(table) == {
+        "ratio 0.1 pp below, lower target": ("ratio 0.1 pp below, lower target CI low",
+                                             "ratio 0.1 pp below, lower target CI high"),
+        "x": ("95% CI LOW", "95% CI HIGH")}

@@ -255,7 +255,7 @@ def _intervals(table: pd.DataFrame) -> dict[str, tuple[str, str]]:
     found = {}
     for i, column in enumerate(columns):
         low = re.fullmatch(r"(.*?)\s*(?:95\s?% )?ci low", column, re.IGNORECASE)
-        high = column.replace("low", "high").replace("LOW", "HIGH")
+        high = re.sub(r"low$", lambda m: "HIGH" if m[0].isupper() else "high", column, flags=re.IGNORECASE)
         if not low or high not in columns:
             continue
         before = [c for c in columns[:i] if not re.search(r"ci (low|high)$", c, re.I) and quantity_of(c) != "p"]

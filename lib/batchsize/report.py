@@ -25,6 +25,7 @@ from . import (
     claims_training,
     claims_trends,
     paper,
+    paper_tables,
     report_inputs,
 )
 from .critical import critical_batch_size
@@ -162,9 +163,9 @@ def disagreements() -> pd.DataFrame:
     iv = runs[runs["dataset"] == "cifar10"].sort_values("B")
     rho = spearmanr(iv["B"], iv["gap"]).statistic
     top = iv.loc[iv["gap"].idxmax()]
-    ends = runs.sort_values("B").groupby("dataset")["epoch_time"]
-    speedups = (ends.first() / ends.last()).round(0)  # B = 1 over the largest B
-    speedups = speedups.reindex(in_registry_order(speedups.index))
+    speedups = {d: round(paper_tables.epoch_speedup(d, int(part["B"].min()), int(part["B"].max())))
+                for d, part in runs.groupby("dataset")}  # B = 1 over the largest B
+    speedups = {d: speedups[d] for d in in_registry_order(speedups)}
     rows = [
         ("Table VI, Eq. (6)", f"B* ∝ N^{paper.CRITICAL_EXPONENT}", f"Table VI: {claims_critical.paper_exponent()}"),
         ("§IV-D vs Table V", f"without LR scaling, B = 512 loses {paper.LSR_TEXT_DROP} pp",
