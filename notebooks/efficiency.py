@@ -85,8 +85,8 @@ pages_training.cifar_slowdown(chapter, chapter.paper_so_far("cifar10"), "CIFAR-1
 # same accuracy below: the linear rule trains B = 1 at 1/{glue:text}`base_batch` of the base learning rate, so that
 # its many epochs would be the learning rate's, not the batch's. The time per epoch does not depend on the learning
 # rate; its speed-up over B = 1 is in the last section. The paper's {glue:text}`epoch_speedup`× names no pair of B:
-# its own tables reach it only from B = 1 to their largest B ({glue:text}`paper_from_1`×), and from B₀ give
-# {glue:text}`paper_from_b0`×. The report's per-epoch and wall-clock rows quote these numbers. The notes say whether
+# its own tables give {glue:text}`paper_from_1`× from B = 1 to their largest B, and {glue:text}`paper_from_b0`× from
+# B₀. The report's per-epoch and wall-clock rows quote these numbers. The notes say whether
 # the epoch times are the runs' own or, where several sweeps timed a data set's runs, the benchmark's of the last
 # section.
 
@@ -122,9 +122,9 @@ pages_training.same_accuracy_epochs(runs, history)
 # speed-up over B = 1 is the ratio of training rates; where the runs at B₀ and the largest B were timed by
 # different sweeps, the table of the paper's ratios above, and the report beside the paper's
 # {glue:text}`epoch_speedup`×, take their per-epoch speed-up from this measurement. Per epoch, from B₀ to the
-# largest measured B, that table finds a larger batch on a CPU {glue:text}`cpu_epoch_speedups`. The paper's tables
-# reach its {glue:text}`epoch_speedup`× only from B = 1: for MNIST and CIFAR-10, on a GPU that B = 1 leaves
-# underused, the figure dots them beside the band of its headline. The benchmark was run on both kinds of CPU that
+# largest measured B, that table finds a larger batch on a CPU {glue:text}`cpu_epoch_speedups`. For MNIST and
+# CIFAR-10 the paper's tables reach its {glue:text}`epoch_speedup`× only from B = 1, on a GPU that B = 1 leaves
+# underused: the figure dots them beside the band of its headline. The benchmark was run on both kinds of CPU that
 # trained the paper runs: on the AMD EPYC, whose single steps are cheap, MNIST at B = 1 is about as fast per image
 # as at B = 1024; on the Intel core, B = 1 is the slowest.
 

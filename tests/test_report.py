@@ -1103,7 +1103,7 @@ def test_the_efficiency_chapter_and_the_report_quote_one_computation(monkeypatch
     # on the page (issue 25): few columns, the data sets in the registry's order, each note once, in the caption
     page = styler.data
     assert len(page.columns) <= 8 and list(page["dataset"]) == ["Small synthetic (1K)", "MNIST"]
-    assert "its tables reach it only from B = 1 to their largest B (18–110×)" in caption
+    assert "its tables give 18–110× from B = 1 to their largest B and 1.04–4.16× from B₀ = 32" in caption
     html = styler.to_html()
     assert "bench" not in html and "left out" not in html
     benchmark = table.loc["mnist", "per-epoch speedup note"].split("; ")[0]
@@ -1381,9 +1381,9 @@ def test_variance_slope_is_judged_without_replacement_per_data_set_and_weights()
 
 @pytest.mark.parametrize(("initial", "trained", "expected", "where"), [
     (-0.99, -0.99, stats.REPRODUCED, ""),  # every stage reproduced
-    (-0.99, -0.3, stats.PARTLY, "; where the fit holds: initialisation; where not: trained"),  # the stages disagree
+    (-0.99, -0.3, stats.PARTLY, "; the fit reproduced at: initialisation; not at: trained"),  # the stages disagree
     (-0.7, -0.75, stats.PARTLY, ""),  # every stage partly
-    (-0.3, -0.99, stats.PARTLY, "; where the fit holds: trained; where not: initialisation"),
+    (-0.3, -0.99, stats.PARTLY, "; the fit reproduced at: trained; not at: initialisation"),
     (-0.3, -0.25, stats.NOT_REPRODUCED, ""),  # no stage reproduced or partly
     (-2.5, -0.3, stats.NOT_REPRODUCED, ""),
 ])
@@ -1392,7 +1392,7 @@ def test_variance_slope_judges_each_stage_of_training_and_then_the_stages(initia
     the stages disagree the row is partly, naming where the fit holds; reproduced only where every stage is."""
     fits = variance_fits(initial, 0.999, trained=trained)
     ours, found = verdict("variance-slope", variance_fits=fits)
-    assert found == expected and (where in ours if where else "where the fit holds" not in ours)
+    assert found == expected and (where in ours if where else "; the fit " not in ours)
 
 
 @pytest.mark.parametrize(("stages", "expected"), [
@@ -1424,7 +1424,8 @@ def test_variance_slope_says_per_stage_which_fits_hold_and_its_rule_names_how_th
              & (fits["sampling"] == "without replacement"), ["slope", "slope CI low", "slope CI high"]] = (
         -0.29, -0.33, -0.25)
     ours, found = verdict("variance-slope", variance_fits=fits)
-    assert found == stats.PARTLY and "; where the fit holds: initialisation, along training; where not: trained" in ours
+    assert found == stats.PARTLY and \
+        "; the fit reproduced at: initialisation; only comparable (partly) at: along training; not at: trained" in ours
     rule = next(c.tolerance for c in report.claims() if c.id == "variance-slope")
     assert "otherwise (some fit not reproduced, at most half reproduced): not reproduced" in rule
     assert "otherwise some stage reproduced or partly: partly" in rule and "within N/(N − 1) of it" in rule

@@ -220,11 +220,17 @@ def stages_verdict(verdicts: dict[str, str]) -> str:
     return next((v for v in (NOT_REPRODUCED, UNRESOLVED) if v in found), NOT_TESTABLE)
 
 
+_WHERE = (("reproduced at", (REPRODUCED,)), ("only comparable (partly) at", (PARTLY,)),
+          ("not at", (NOT_REPRODUCED, UNRESOLVED, NOT_TESTABLE)))
+
+
 def _where(verdicts: dict[str, str]) -> str:
-    """'; where the fit holds: initialisation, along training; where not: trained', where the stages disagree."""
-    held = [s for s, v in verdicts.items() if v in (REPRODUCED, PARTLY)]
-    failed = [s for s, v in verdicts.items() if v not in (REPRODUCED, PARTLY)]
-    return f"; where the fit holds: {', '.join(held)}; where not: {', '.join(failed)}" if held and failed else ""
+    """'; the fit only comparable (partly) at: initialisation, along training; not at: trained', where the stages
+    disagree: a partly stage (its slope within ½× to 2× of the paper's) is named as such, not as a fit that holds."""
+    if len(set(verdicts.values())) < 2:
+        return ""
+    return "; the fit " + "; ".join(f"{words}: {', '.join(s for s, v in verdicts.items() if v in kinds)}"
+                                    for words, kinds in _WHERE if any(v in kinds for v in verdicts.values()))
 
 
 def _variance(tables: dict, profile: str) -> Outcome:
@@ -263,6 +269,6 @@ CLAIMS.append(
           f"reproduced; within it, R² below: partly; {COMPARABLE}; then per stage of training (initialisation, along "
           f"training, trained), its fits together: {parts_rule('fit')}; then the stages together, since the paper "
           "does not say at which weights it measured: every stage reproduced: reproduced; otherwise some stage "
-          "reproduced or partly: partly, the row naming where the fit holds and where not; no stage reproduced or "
+          "reproduced or partly: partly, the row naming each stage's verdict; no stage reproduced or "
           "partly: not reproduced where some stage is, else not resolved where some is, else not testable",
           _variance, section=VARIANCE_FIT))

@@ -10,7 +10,7 @@ import pandas as pd
 from . import paper
 from .datasets import DATASET_NAMES, DATASET_SPECS
 from .runtable import cell, mean_by_batch, runs_profile, trained
-from .stats import Estimate, NotTestable, difference
+from .stats import Estimate, NotTestable, difference, estimate
 from .style import counted, cpu_label, joined, number
 from .summaries import HIGHER, MATCHED_COMPARISONS, critical_sizes, exponent_fits, failures_by_rule
 
@@ -262,9 +262,8 @@ def pearson_per_dataset(table: pd.DataFrame) -> str:
 
 
 def protocol_text(protocol: pd.DataFrame, runs: pd.DataFrame | None = None, gap: float = paper.PROTOCOL_GAP) -> str:
-    """Following Algorithm 2 (`summaries.protocol_table`) in words: each candidate's nearest measured B (said once) and
-    its loss against our best B, the highest of noisy seed means (Welch's interval ignores that choice: holding 0, not
-    told apart from it); the largest loss; where the gap rule (Δ > `gap`) fires, and at §VI's default B₀."""
+    """Algorithm 2 (`summaries.protocol_table`) in words: each candidate's nearest measured B, its loss against our best
+    B (the highest of noisy seed means); the largest loss; where the gap rule (Δ > `gap`) fires, and at §VI's B₀."""
     if protocol.empty:
         return "No data set has runs to apply Algorithm 2 to."
     said = {}  # per data set, its candidates' words
@@ -283,9 +282,10 @@ def protocol_text(protocol: pd.DataFrame, runs: pd.DataFrame | None = None, gap:
         said.setdefault(name, []).append(words)
     fired = list(dict.fromkeys(DATASET_NAMES.get(d, d) for d in protocol.loc[protocol["gap rule fires"], "dataset"]))
     worst, reach = protocol["loss vs best (pp)"].max(), protocol.get("loss CI high", pd.Series(dtype=float)).max()
-    at_b0 = pd.Series(dtype=float) if runs is None else runs[(runs["batch_size"] == paper.BASE_BATCH) & trained(
-        runs)].groupby("dataset", sort=False)["gap"].mean()  # §VI: "Default: start at B = 32"
-    over = [f"{DATASET_NAMES.get(d, d)} (Δ = {number(x, 'pp')} pp)" for d, x in at_b0.items() if x > gap]
+    at_b0 = {} if runs is None else {d: estimate(part["gap"]) for d, part in runs[  # §VI: "Default: start at B = 32"
+        (runs["batch_size"] == paper.BASE_BATCH) & trained(runs)].groupby("dataset", sort=False)}
+    holds = {d: f", its interval holding {gap:g}" if x.low <= gap else "" for d, x in at_b0.items()}
+    over = [f"{DATASET_NAMES.get(d, d)} (Δ = {x.text(' pp')}{holds[d]})" for d, x in at_b0.items() if x.mean > gap]
     cost = "" if pd.isna(worst) else f"The most it costs is {number(worst, 'pp')} pp" + (
         f" (the intervals reach {number(reach, 'pp')} pp)" if pd.notna(reach) else "") + ". "
     default = f" At §VI's default B = {paper.BASE_BATCH}, it would fire on {joined(over) if over else 'no data set'}."

@@ -13,6 +13,7 @@ from IPython.display import Markdown, display
 
 from . import analysis, book, claims_landscape, findings, panels, paper, plots_landscape, summaries
 from .datasets import DATASET_NAMES, SYNTHETIC
+from .rulebook import COMPARABLE
 from .runtable import trained
 from .style import number
 
@@ -108,10 +109,10 @@ def evaluation_text(sharp: pd.DataFrame) -> str:
     return ("**On which data.** Every measure here and every surface above is of the *test* loss: each data set's "
             f"first test examples, the same for every B ({per}; the surfaces' captions name theirs), as the paper's "
             "Algorithm 1 evaluates its surfaces on the test set. Its ε-sharpness (Eq. 3) does not say on which data; "
-            "its words are of the training loss (large-batch SGD \"converges to sharp minimizers of the training "
-            "loss\"), and Keskar et al.'s Metric 2.1 is defined on the training loss, which we evaluate on the test "
-            "loss: a deviation (see [where our runs differ from the paper](../book/deviations.md)). The analyses "
-            "kept here hold no measure on training data to set beside these.")
+            "its abstract's words are of the training loss (large-batch SGD \"converges to sharp minimizers of the "
+            "training loss\"), and Keskar et al.'s Metric 2.1 is defined on the training loss, which we evaluate on "
+            "the test loss: a deviation (see [where our runs differ from the paper](../book/deviations.md)). The "
+            "analyses kept here hold no measure on training data to set beside these.")
 
 
 def _cost_text(sharp: pd.DataFrame) -> str:
@@ -161,6 +162,6 @@ def variance_fits_graded(fits: pd.DataFrame) -> Markdown:
     (`claims_landscape.slopes_graded`), per stage of training, in words."""
     return Markdown("Graded as the report grades each fit without replacement (its slope's interval within "
                     f"{claims_landscape.SLOPE_TOL:g} of the paper's {number(paper.VARIANCE_SLOPE)} and R² ≥ "
-                    f"{claims_landscape.SLOPE_R2:g}), the "
+                    f"{claims_landscape.SLOPE_R2:g}: reproduced; within it, R² below: partly; else {COMPARABLE}), the "
                     f"{claims_landscape.slopes_held(claims_landscape.slopes_graded(fits))}. The paper does not say "
                     "at which weights it measured.")

@@ -317,9 +317,9 @@ def efficiency_ratios(runs: pd.DataFrame, speed: pd.DataFrame) -> None:
                  f"Column “{PAPER_SAME_PAIR}”: the paper's own per-epoch speed-up at the same pair of B, its "
                  "tables' epoch time at the small B over that at the large (Tables III, IV, VII, on its hardware): the "
                  "like-for-like figure. Its headline per-epoch speed-up, "
-                 f"{paper.span(paper.EPOCH_SPEEDUP)}×, names no pair of B; its tables reach it only from B = 1 to "
-                 f"their largest B ({spans['paper_from_1']}×), and give {spans['paper_from_b0']}× from "
-                 f"B₀ = {paper.BASE_BATCH}. Paper's wall-clock speedup: "
+                 f"{paper.span(paper.EPOCH_SPEEDUP)}×, names no pair of B; its tables give {spans['paper_from_1']}× "
+                 f"from B = 1 to their largest B and {spans['paper_from_b0']}× from B₀ = {paper.BASE_BATCH}. "
+                 "Paper's wall-clock speedup: "
                  f"{paper.span(paper.WALL_CLOCK_SPEEDUP)}×. Notes: " + "; ".join(notes) + ".", ratios,
                  "Efficiency ratios", runs=runs)
 

@@ -178,8 +178,8 @@ def epoch_speedup(dataset: str, small: int, large: int) -> float:
 
 def epoch_speedup_span(small: int | None = None) -> tuple[float, float]:
     """The lowest and highest of the paper's per-epoch speed-ups from `small` (each table's smallest B where None:
-    B = 1) to each table's largest B, over the data sets of its Tables III, IV and VII: from B = 1, the only
-    start at which its tables reach its headline 10–50×."""
+    B = 1) to each table's largest B, over the data sets of its Tables III, IV and VII: from B = 1, the widest
+    pair each table has."""
     found = []
     for dataset in paper.table("I")["dataset"]:
         times = paper.accuracy_table(dataset)["B"]
