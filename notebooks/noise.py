@@ -21,14 +21,14 @@
 # −σ²/(N − 1), and that widens the spread between them by as much: while the 20 batches fit in one epoch (B ≤ N/20), σ̂²
 # is σ²/B·N/(N − 1) in expectation. Only where they span several epochs (B > N/20) does it fall below σ²/B, toward the
 # finite-population σ²/B·(N − B)/(N − 1), which on the small synthetic set (N = 800, B up to 512) steepens the fitted
-# slope. So at fixed weights, while the batches fit in one epoch, the 1/B law holds in expectation whatever the
-# network; what the paper's protocol can miss
-# is the estimate from 20 mini-batches, and its fit is what we test. We draw the paper's 20 mini-batches per B as
-# training does, {glue:text}`replicates` times over, at the weights of each network trained at B = 32 (every seed's run
-# at the B nearest 32, `analysis.base_batch_models`): at initialisation, after {glue:text}`variance_epochs` epochs (its
-# training replayed) and trained, and judge the slope at each stage; with replacement is shown beside it. MNIST's CNN,
-# whose gradients cost thousands of times an MLP's, gets a smaller budget (`analysis.CNN_VARIANCE`; at smoke scale
-# `SMOKE_CNN_VARIANCE`): {glue:text}`cnn_budget`.
+# slope. So at fixed weights, while the batches fit in one epoch, the 1/B law holds in expectation whatever the network;
+# what the paper's protocol can miss is the estimate from 20 mini-batches, and its fit is what we test. We draw the
+# paper's 20 mini-batches per B as training does, {glue:text}`replicates` times over, at the weights of each network
+# trained at B = 32 (every seed's run at the B nearest 32, `analysis.base_batch_models`): at initialisation, after
+# {glue:text}`variance_epochs` epochs (its training replayed) and trained, and judge the slope along training and
+# trained, initialisation a control; with replacement is shown beside it. MNIST's CNN, whose gradients cost thousands of
+# times an MLP's, gets a smaller budget (`analysis.CNN_VARIANCE`; at smoke scale `SMOKE_CNN_VARIANCE`):
+# {glue:text}`cnn_budget`.
 
 # %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)

@@ -364,7 +364,7 @@ def noise_against_critical(chapter: Chapter, runs: pd.DataFrame, table_vi: pd.Da
                        "not where accuracy fell below the peak." for _, r in versus[by_failure].iterrows())
     beyond = versus[versus["CI low"] > versus["N"]]
     corrected = [f"{DATASET_NAMES[r['dataset']]} {r['N'] * r['B_noise'] / (r['N'] - 1 + r['B_noise']):,.0f} "
-                 f"(N = {r['N']:,})" for _, r in beyond.iterrows()]
+                 f"(N = {int(r['N']):,})" for _, r in beyond.iterrows()]
     past = (" B_noise lies beyond the training set itself (its interval above N) on "
             f"{joined([DATASET_NAMES[d] for d in beyond['dataset']])}: B_noise = tr Σ/|G|² is the noise of drawing "
             "from an endless population, while batches drawn without replacement from N examples carry less, none "

@@ -163,5 +163,6 @@ def variance_fits_graded(fits: pd.DataFrame) -> Markdown:
     return Markdown("Graded as the report grades each fit without replacement (its slope's interval within "
                     f"{claims_landscape.SLOPE_TOL:g} of the paper's {number(paper.VARIANCE_SLOPE)} and R² ≥ "
                     f"{claims_landscape.SLOPE_R2:g}: reproduced; within it, R² below: partly; else {COMPARABLE}), the "
-                    f"{claims_landscape.slopes_held(claims_landscape.slopes_graded(fits))}. The paper does not say "
-                    "at which weights it measured.")
+                    f"{claims_landscape.slopes_held(claims_landscape.slopes_graded(fits))}. The report judges the "
+                    "stages along training and trained; initialisation is a control, where the estimate sits on its "
+                    "expectation almost by construction. The paper does not say at which weights it measured.")

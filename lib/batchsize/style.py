@@ -57,7 +57,7 @@ def joined(words: list[str]) -> str:
 def side_of_one(value: float, places: int, most: int = 6) -> int:
     """`places`, or as many more (up to `most`) as a ratio needs to show its side of 1: 1.003 and 0.998, never a
     "1.00" that is above or below 1 (a bound at 1.003 printed 1.00 beside a verdict that it lies above 1)."""
-    while value != 1 and places < most and float(f"{value:.{places}f}") == 1:
+    while not math.isclose(value, 1, rel_tol=1e-9) and places < most and float(f"{value:.{places}f}") == 1:
         places += 1
     return places
 

@@ -171,7 +171,7 @@ def target_sensitivity(runs: pd.DataFrame, history: pd.DataFrame, small: int) ->
     table["targets (%)"] = [" / ".join(f"{t:.2f}" for t in ts) if pd.notna(ts[0]) else ""
                             for ts in zip(*(f["target (%)"] for f in found), strict=True)]
     for below, f in zip((0.0, *TARGET_STEPS), found, strict=True):
-        name = "at the target (×)" if below == 0 else f"at target − {below:g} pp (×)"  # no "low" in it: `book.styled`
+        name = "at the target (×)" if below == 0 else f"at target − {below:g} pp (×)"
         table[name], table[f"{name} CI low"], table[f"{name} CI high"] = (f[EXTRA], f[f"{EXTRA} CI low"],
                                                                           f[f"{EXTRA} CI high"])
     return table
