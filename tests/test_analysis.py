@@ -651,6 +651,22 @@ def test_cnn_epoch_speedups_are_rate_ratios_over_b1_from_the_benchmark_file(tmp_
     plt.close(fig)
 
 
+def test_the_papers_per_epoch_speedups_over_one_b_are_every_b_of_its_table():
+    """One computation of the paper's own speed-up (review: a pair, the spans, the report's list and the benchmark's
+    figure each divided its epoch times their own way): over the table's smallest B, or a given one, at every B."""
+    from batchsize import paper_tables
+
+    table_iii = paper.table("III").set_index("B")["epoch_time"]
+    over_1 = paper_tables.epoch_speedups("mnist")
+    assert list(over_1.index) == sorted(table_iii.index) and over_1[1] == 1.0  # B = 1, the table's smallest
+    assert list(over_1) == pytest.approx(list(table_iii[1] / table_iii.sort_index()))  # as the figure draws it
+    over_32 = paper_tables.epoch_speedups("mnist", 32)
+    assert over_32[512] == pytest.approx(1.48 / 1.12) == paper_tables.epoch_speedup("mnist", 32, 512)
+    assert over_32[1] < 1 < over_32.iloc[-1]  # slower per epoch below B = 32, faster above
+    assert paper_tables.epoch_speedups("mnist", 3).isna().all()  # not a B of its table: no speed-up anywhere
+    assert paper_tables.epoch_speedups("fashion-mnist").empty  # not the paper's data set: no table
+
+
 def test_the_papers_per_epoch_speedup_at_a_pair_is_its_tables_epoch_times():
     """The like-for-like figure beside ours (review: ours sat beside a bare 10–50×): the paper's epoch time at the
     small B over that at the large, from its tables; its headline names no pair."""

@@ -1585,6 +1585,22 @@ def test_where_the_paper_disagrees_with_itself_is_out_of_the_tally():
         assert sorted(named, key=found[row].index) == in_registry_order(named), row
 
 
+def test_a_papers_table_without_an_epoch_time_says_so_among_the_disagreements(monkeypatch):
+    """The review: the paper's own speed-up from B = 1 to its largest B was rounded, and `round(NaN)` raises: a table
+    without a time at its largest B would have taken the whole list down. It says "no time" instead."""
+    real = paper.accuracy_table
+
+    def no_time_at_the_largest_b(dataset: str) -> pd.DataFrame:
+        table = real(dataset).copy()
+        if dataset == "mnist":
+            table.loc[table["B"].idxmax(), "epoch_time"] = np.nan
+        return table
+
+    monkeypatch.setattr(paper, "accuracy_table", no_time_at_the_largest_b)
+    found = report.disagreements().set_index("where")["its own tables say"]["§IV-C"]
+    assert f"{DATASET_NAMES['mnist']} no time, {DATASET_NAMES['cifar10']} 18×" in found
+
+
 def _combining() -> list:
     """The claims whose rule combines parts by `stats.parts_verdict`, as test parameters."""
     import inspect

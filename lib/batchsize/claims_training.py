@@ -121,14 +121,14 @@ def _epoch_speedup(tables: dict, profile: str) -> Outcome:
     raise NotTestable(f"{OTHER_HARDWARE}: {ours}{unmeasured}")
 
 
-_FROM_1, _FROM_B0 = paper_tables.epoch_speedup_span(), paper_tables.epoch_speedup_span(_B0)
+_SPANS = paper_tables.epoch_speedup_spans_said()  # the paper's own, from B = 1 and from B₀, as the chapter says them
 CLAIMS.append(
     Claim("epoch-speedup", "§IV-C", f"Large batches cut per-epoch time by {paper.span(paper.EPOCH_SPEEDUP)}×",
           f"{paper.span(paper.EPOCH_SPEEDUP)}×", "efficiency",
           f"not testable on this hardware: the paper's times come from {paper.HARDWARE}, and a time per epoch is the "
           "machine's and the code's cost per step, not the batch size's effect on training. The paper names no pair of "
-          f"B: its own tables give {_FROM_1[0]:.0f}–{_FROM_1[1]:.0f}× from B = 1 to their largest B and "
-          f"{number(_FROM_B0[0], 'ratio')}–{number(_FROM_B0[1], 'ratio')}× from B₀ = {_B0}. Ours (B₀ = {_B0}, the "
+          f"B: its own tables give {_SPANS['paper_from_1']}× from B = 1 to their largest B and "
+          f"{_SPANS['paper_from_b0']}× from B₀ = {_B0}. Ours (B₀ = {_B0}, the "
           "paper's base batch, over the largest measured B: the ends of the wall clock, whose epochs must start at B₀; "
           "this CPU) are shown beside "
           "the paper's own ratio at the same pair, from its tables' epoch times", _epoch_speedup, section=RATIOS))

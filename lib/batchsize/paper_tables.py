@@ -168,22 +168,29 @@ def _cell_verdict(row: pd.Series, column: str, profile: str, tol: float, partly_
     return PARTLY if verdict == REPRODUCED and row["at chance"] > 0 else verdict
 
 
+def epoch_speedups(dataset: str, small: int | None = None) -> pd.Series:
+    """The paper's own per-epoch speed-up of `dataset` at every B of its table over `small` (its table's smallest B,
+    B = 1, where None): its epoch time at `small` over that at each B (Tables III, IV, VII; its hardware), indexed by
+    B in order; NaN throughout where the table lacks `small`, empty where the paper has no table of `dataset`. The
+    one computation behind every figure of the paper's own speed-up: at a pair (`epoch_speedup`), their span over
+    the data sets (`epoch_speedup_span`), over B = 1 at every B (the CNN benchmark's figure)."""
+    times = paper.accuracy_table(dataset).set_index("B").get("epoch_time", pd.Series(dtype=float)).sort_index()
+    base = times.index.min() if small is None else small
+    return (times.get(base, np.nan) / times).astype(float)
+
+
 def epoch_speedup(dataset: str, small: int, large: int) -> float:
-    """The paper's own per-epoch speed-up of `dataset` between two B: its table's epoch time at `small` over that
-    at `large` (Tables III, IV, VII; its hardware); NaN where the table lacks either. The like-for-like figure
-    beside a ratio of ours at the same pair, as its headline 10–50× names no pair (`epoch_speedup_span`)."""
-    times = paper.accuracy_table(dataset).set_index("B").get("epoch_time", pd.Series(dtype=float))
-    return float(times[small] / times[large]) if {small, large} <= set(times.index) else np.nan
+    """The paper's own per-epoch speed-up of `dataset` from `small` to `large` (`epoch_speedups`); NaN where its
+    table lacks either. The like-for-like figure beside a ratio of ours at the same pair, as its headline 10–50×
+    names no pair (`epoch_speedup_span`)."""
+    return float(epoch_speedups(dataset, small).get(large, np.nan))
 
 
 def epoch_speedup_span(small: int | None = None) -> tuple[float, float]:
     """The lowest and highest of the paper's per-epoch speed-ups from `small` (each table's smallest B where None:
-    B = 1) to each table's largest B, over the data sets of its Tables III, IV and VII: from B = 1, the widest
-    pair each table has."""
-    found = []
-    for dataset in paper.table("I")["dataset"]:
-        times = paper.accuracy_table(dataset)["B"]
-        found.append(epoch_speedup(dataset, int(times.min()) if small is None else small, int(times.max())))
+    B = 1) to each table's largest B (`epoch_speedups`), over the data sets of its Tables III, IV and VII: from
+    B = 1, the widest pair each table has."""
+    found = [epoch_speedups(dataset, small).iloc[-1] for dataset in paper.table("I")["dataset"]]
     return float(np.nanmin(found)), float(np.nanmax(found))
 
 
