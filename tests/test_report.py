@@ -1866,13 +1866,33 @@ def test_the_epoch_time_caption_says_per_data_set_what_timed_its_runs():
         prov_device_name=["AMD EPYC", "Intel(R) Xeon(R) Processor"] * 3, prov_commit=["a", "b", "c"] * 2)
     speed = pd.DataFrame({"dataset": "mnist", "precision": "fp32", "batch_size": [32, 512], "source": "bench",
                           "img_s": [[100.0] * 3, [90.0] * 3]})
-    said = timing.timed_where(pd.concat([apart, one], ignore_index=True), speed)
+    said = timing.timed_where(pd.concat([apart, one], ignore_index=True), speed, 32)
     assert said.startswith("Small synthetic (1K): 1 sweep on Intel Xeon, 1 commit; the report's speed-ups are these "
                            "runs' own medians; MNIST: 6 sweeps on AMD EPYC and Intel Xeon, 3 commits; under different "
                            "loads")  # the registry's order; six (CPU, commit) pairs
-    assert said.endswith("the report's speed-ups take its epoch times from bench, every B timed in one process")
-    assert timing.timed_where(apart, None).endswith("order of magnitude; the report's speed-ups are these runs' "
-                                                    "own medians")  # no benchmark: the runs' own, and their loads
+    bench = "the report's speed-ups take its epoch times from bench, every B timed in one process"
+    assert said.endswith(bench)
+    assert timing.timed_where(apart, None, 32).endswith("order of magnitude; the report's speed-ups are these runs' "
+                                                        "own medians")  # no benchmark: the runs' own, and their loads
+    assert timing.timed_where(apart[apart["batch_size"] == 512], speed, 32).endswith(
+        "no measured B = 32 with a measured B above it: the report has no speed-up for it")
+
+
+def test_the_epoch_time_caption_names_where_the_speedups_take_their_times_by_their_own_rule():
+    """The review: the caption decided "benchmark or the runs' own" over every B of a data set, where the speed-ups
+    decide on their two ends (`_benchmark_rates`), and named the benchmark's first row of the data set whatever its
+    precision. A B between the ends that the benchmark lacks, and its rows of another precision listed first, each
+    made the caption disagree with the ratios it describes."""
+    middle = runs({("mnist", 32): 99.0, ("mnist", 128): 98.5, ("mnist", 512): 98.0}, precision="fp32").assign(
+        prov_device_name="AMD EPYC", prov_commit=[f"c{i}" for i in range(9)])  # nine sweeps
+    speed = pd.DataFrame({"dataset": "mnist", "precision": "fp32", "batch_size": [32, 512], "source": "bench",
+                          "img_s": [[100.0] * 3, [90.0] * 3]})
+    bf16_first = pd.concat([speed.assign(precision="bf16", source="bench, bf16"), speed], ignore_index=True)
+    bench = "the report's speed-ups take its epoch times from bench, every B timed in one process"
+    for found in (middle, middle[middle["batch_size"] != 128]):  # without B = 128 in the benchmark; with every B
+        ratios = timing.speed_ratios(found, bf16_first, 32)
+        assert ratios["per-epoch speedup note"].iloc[0].startswith("timed in one process by bench, as")
+        assert timing.timed_where(found, bf16_first, 32).endswith(bench)
 
 
 def test_a_ratio_shows_its_side_of_one_but_not_the_floats_noise():

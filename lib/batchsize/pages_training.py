@@ -254,7 +254,7 @@ def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame, speed: pd.
                          "a run that did not train on its own, grey and dotted, not in the mean. Epoch times are "
                          f"each run's median on the CPU that made it{stacked}. Per data set, what timed its runs "
                          f"(their provenance) and where the report's speed-ups take its epoch times: "
-                         f"{timing.timed_where(part, speed)}.",
+                         f"{timing.timed_where(part, speed, paper.BASE_BATCH)}.",
                          runtable.mean_by_batch(part, trained_only=True), figure, runs=part)
 
 

@@ -40,22 +40,30 @@ def sweeps(runs: pd.DataFrame) -> int:
     return len(runs[columns].astype(str).drop_duplicates()) if columns else 1
 
 
-def _benchmark_rates(cells: Sequence[pd.DataFrame], speed: pd.DataFrame | None,
-                     dataset_runs: pd.DataFrame) -> tuple[list[list[float]], str] | None:
-    """The CNN benchmark's training rates (img/s, each repeat) at each cell's B, in the runs' data set and
-    precision, and a note saying where they come from, when the data set's runs (`dataset_runs`, all its B: one
-    rule for the report and the efficiency chapter) were timed by more than one sweep (other sessions, other
-    loads: up to 4× apart at one B) and the benchmark has every B; None otherwise (then the runs' own epoch times
-    are the measurement)."""
+def _benchmark_rows(cells: Sequence[pd.DataFrame], speed: pd.DataFrame | None,
+                    dataset_runs: pd.DataFrame) -> pd.DataFrame | None:
+    """The CNN benchmark's row at each cell's B, in order, in the runs' data set and precision, when the data set's
+    runs (`dataset_runs`, all its B: one rule for the report and the efficiency chapter) were timed by more than
+    one sweep (other sessions, other loads: up to 4× apart at one B) and the benchmark has every B; None otherwise
+    (then the runs' own epoch times are the measurement). The one rule of where epoch times come from:
+    `_benchmark_rates` times by it, `timed_where` names it."""
     runs = pd.concat(cells)
     if speed is None or speed.empty or sweeps(dataset_runs) < 2 or runs["precision"].nunique() != 1:
         return None
     rows = speed[(speed["dataset"] == runs["dataset"].iloc[0]) & (speed["precision"] == runs["precision"].iloc[0])]
-    rates = [rows.loc[rows["batch_size"] == c["batch_size"].iloc[0], "img_s"] for c in cells]
-    if any(r.empty for r in rates):
+    at = [rows[rows["batch_size"] == c["batch_size"].iloc[0]] for c in cells]
+    return None if any(r.empty for r in at) else pd.concat([r.iloc[:1] for r in at])
+
+
+def _benchmark_rates(cells: Sequence[pd.DataFrame], speed: pd.DataFrame | None,
+                     dataset_runs: pd.DataFrame) -> tuple[list[list[float]], str] | None:
+    """The CNN benchmark's training rates (img/s, each repeat) at each cell's B where `_benchmark_rows` gives them,
+    and a note saying where they come from; None otherwise."""
+    rows = _benchmark_rows(cells, speed, dataset_runs)
+    if rows is None:
         return None
-    return [r.iloc[0] for r in rates], (f"; timed in one process by {rows['source'].iloc[0]}, as the runs' epoch "
-                                        f"times come from {sweeps(dataset_runs)} sweeps")
+    return list(rows["img_s"]), (f"; timed in one process by {rows['source'].iloc[0]}, as the runs' epoch times "
+                                 f"come from {sweeps(dataset_runs)} sweeps")
 
 
 def epoch_times(cells: list[pd.DataFrame], speed: pd.DataFrame | None,
@@ -153,11 +161,11 @@ def run_epoch_times(runs: pd.DataFrame, speed: pd.DataFrame | None) -> tuple[pd.
     return (pd.concat(times) if times else pd.Series(dtype=float)).reindex(runs.index), notes
 
 
-def timed_where(runs: pd.DataFrame, speed: pd.DataFrame | None) -> str:
+def timed_where(runs: pd.DataFrame, speed: pd.DataFrame | None, small: int) -> str:
     """Per data set of `runs`, from their provenance: how many sweeps (machine and commit) on which CPUs timed its
-    runs, and where the report's speed-ups take its epoch times from (`run_epoch_times`): these runs' own
-    medians where one sweep timed them all, else the benchmark's one process."""
-    notes = run_epoch_times(runs, speed)[1]
+    runs, and where the report's speed-ups (`speed_ratios` from `small`) take its epoch times from, by the rule
+    they take them by (`_benchmark_rows` on the same ends): the benchmark's one process, named in the runs'
+    precision, or these runs' own medians."""
     said = []
     for name in in_registry_order(runs["dataset"].unique()):
         part = runs[runs["dataset"] == name]
@@ -165,9 +173,12 @@ def timed_where(runs: pd.DataFrame, speed: pd.DataFrame | None) -> str:
         commits = f", {counted(part['prov_commit'].nunique(), 'commit')}" if "prov_commit" in part else ""
         loads = "under different loads, so that their times compare for their order of magnitude; " \
             if sweeps(part) > 1 else ""
-        where = (f"the report's speed-ups take its epoch times from "
-                 f"{speed.loc[speed['dataset'] == name, 'source'].iloc[0]}, every B timed in one process"
-                 if notes[name] else "the report's speed-ups are these runs' own medians")
+        ends = _ratio_ends(part, small)
+        rows = None if ends is None else _benchmark_rows(ends[0], speed, part)
+        where = (f"no measured B = {small} with a measured B above it: the report has no speed-up for it"
+                 if ends is None else "the report's speed-ups are these runs' own medians" if rows is None else
+                 f"the report's speed-ups take its epoch times from {rows['source'].iloc[0]}, every B timed in one "
+                 "process")
         said.append(f"{DATASET_NAMES.get(name, name)}: {counted(sweeps(part), 'sweep')} on "
                     f"{joined(cpus) if cpus else 'an unrecorded CPU'}{commits}; {loads}{where}")
     return "; ".join(said)
@@ -216,6 +227,15 @@ def _wall_clock(ends: list[pd.DataFrame], speed: pd.DataFrame | None,
     return time_ratio(ends, [e["first_epoch_above_80"] for e in ends], speed, dataset_runs)
 
 
+def _ratio_ends(part: pd.DataFrame, small: int) -> tuple[list[pd.DataFrame], str] | None:
+    """The trained runs of one data set's two ends that `speed_ratios` compares (`speed_ends` from `small`), and in
+    words what it left out; None without a measured B = `small` and a measured B above it (no row)."""
+    _, large, left_out = speed_ends(part, small)
+    if cells(part).set_index("batch_size")["status"].get(small) != MEASURED or not small < large:
+        return None
+    return [part[(part["batch_size"] == b) & trained(part)] for b in (small, large)], left_out
+
+
 def speed_ratios(runs: pd.DataFrame, speed: pd.DataFrame | None, small: int) -> pd.DataFrame:
     """The paper's three efficiency ratios per data set, between B = `small` and its largest measured B
     (`speed_ends`; their trained runs): per-epoch speed-up, epochs to the paper's convergence target (large over
@@ -230,11 +250,11 @@ def speed_ratios(runs: pd.DataFrame, speed: pd.DataFrame | None, small: int) -> 
     numbers."""
     rows = []
     for name, part in runs.groupby("dataset", sort=False):
-        _, large_b, left_out = speed_ends(part, small)
-        if cells(part).set_index("batch_size")["status"].get(small) != MEASURED or not small < large_b:
+        found = _ratio_ends(part, small)
+        if found is None:
             continue
-        ends = [part[(part["batch_size"] == b) & trained(part)] for b in (small, large_b)]
-        row = {"dataset": name, "small B": int(small), "large B": int(large_b)}
+        ends, left_out = found
+        row = {"dataset": name, "small B": int(small), "large B": int(ends[1]["batch_size"].iloc[0])}
         for what, (found, note) in {PER_EPOCH: _per_epoch(ends, speed, part), EPOCHS: _epochs(ends),
                                     WALL_CLOCK: _wall_clock(ends, speed, part)}.items():
             found = found or Estimate(np.nan, np.nan, np.nan, 0)
