@@ -1842,7 +1842,8 @@ def test_the_extra_epochs_row_shows_its_ratio_at_lower_targets_beside_the_graded
     curves, at_512 = tables["histories"], tables["accuracy"].set_index("key")["batch_size"] == 512
     near = curves["key"].map(at_512) & curves["epoch"].between(2, 5)
     curves.loc[near, "test_acc"] -= 0.25  # near the peak from epoch 2, at it from epoch 6
-    table = targets.target_sensitivity(tables["accuracy"], curves, paper.BASE_BATCH)
+    table = targets.target_sensitivity(tables["accuracy"], curves, paper.BASE_BATCH, targets.same_accuracy_epochs(
+        tables["accuracy"], curves, paper.BASE_BATCH))
     from batchsize import book
 
     assert len(book._intervals(table)) == 1 + len(targets.TARGET_STEPS)  # each ratio's interval folds on the page
@@ -1854,6 +1855,28 @@ def test_the_extra_epochs_row_shows_its_ratio_at_lower_targets_beside_the_graded
     ours, verdict_ = verdict("extra-epochs", **tables | {"histories": curves})
     assert "3.00× (n = 3, no spread); targets 0.1 and 0.3 pp lower (not graded): 2.08×, 1.00×; " in ours
     assert verdict_ == stats.NOT_REPRODUCED  # 2 extra epochs against the paper's 0.5–1: graded at the target
+
+
+def test_the_ratio_against_the_target_carries_each_targets_notes_once(monkeypatch):
+    """The review: `target_sensitivity` dropped `same_accuracy_epochs`' notes (why no ratio, the runs that never got
+    there) and computed the target's row again beside the table its callers had. Its notes now come along, each
+    once, after the targets it is about where not all; the target's row is the callers' own. Here one run of B = 512
+    peaks 0.2 pp above its curve: it never reaches the target, nor 0.1 pp below it, and does 0.3 pp below."""
+    tables = together(reaching({("synthetic-50k", 32): 2.0, ("synthetic-50k", 512): (3.0, 4.0, np.nan)}),
+                      reaching({("cifar10", 32): 2.0}))
+    acc, curves = tables["accuracy"], tables["histories"]
+    at_512 = acc[(acc["batch_size"] == 512) & (acc["outcome"] == "trained")]
+    curves.loc[curves["key"] == at_512.loc[at_512["best_test_acc"].idxmin(), "key"], "test_acc"] -= 0.2
+    at_target = targets.same_accuracy_epochs(acc, curves, paper.BASE_BATCH)
+    computed = []
+    real = targets.same_accuracy_epochs
+    monkeypatch.setattr(targets, "same_accuracy_epochs", lambda *a: computed.append(a[-1]) or real(*a))
+    notes = targets.target_sensitivity(acc, curves, paper.BASE_BATCH, at_target).set_index("dataset")["notes"]
+    assert computed == list(targets.TARGET_STEPS)  # the lower targets only: the target's row is the caller's
+    never = "runs at B = 512 never reached it"
+    assert notes["synthetic-50k"] == (f"at the target and at target − 0.1 pp: 2 of 3 {never} (1 trained, 1 collapsed)"
+                                      f"; at target − 0.3 pp: 1 of 3 {never} (1 collapsed)")
+    assert notes["cifar10"] == "no measured B above 32"  # the same at every target: said once, bare
 
 
 def test_the_epoch_time_caption_says_per_data_set_what_timed_its_runs():

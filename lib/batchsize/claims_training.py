@@ -158,7 +158,7 @@ def _extra_epochs(tables: dict, profile: str) -> Outcome:
     runs = runs_of(tables)
     history = tables.get("histories", runs.iloc[:0])
     table = same_accuracy_epochs(runs, history, paper.BASE_BATCH)
-    lower = target_sensitivity(runs, history, paper.BASE_BATCH).set_index("dataset")  # shown, not graded
+    lower = target_sensitivity(runs, history, paper.BASE_BATCH, table).set_index("dataset")  # shown, not graded
     parts, texts, graded_ratios = [], [], []
     low, high = paper.EXTRA_EPOCHS
     for _, row in table.iterrows():

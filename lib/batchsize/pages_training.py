@@ -354,16 +354,15 @@ def same_accuracy_epochs(runs: pd.DataFrame, history: pd.DataFrame) -> None:
     if table.empty:
         display(Markdown("No runs: no ratio (the report's row on extra epochs is not testable)."))
         return
-    extra = targets.EXTRA
     ends = [f"{number(s, 'batch')} → {number(la, 'batch')}" for s, la in zip(table["small B"], table["large B"],
                                                                               strict=True)]
     shown = pd.DataFrame({
         "dataset": table["dataset"], "B: small → large": ends,
         "η: small → large": ["" if pd.isna(s) else f"{number(s, 'lr')} → {number(la, 'lr')}"
                              for s, la in zip(table["η small"], table["η large"], strict=True)],
-        "target (%)": table["target (%)"], "epochs, large ÷ small (×)": table[extra],
-        "epochs, large ÷ small (×) CI low": table[f"{extra} CI low"],
-        "epochs, large ÷ small (×) CI high": table[f"{extra} CI high"], "n": table["n"],
+        "target (%)": table["target (%)"], "epochs, large ÷ small (×)": table[targets.EXTRA],
+        "epochs, large ÷ small (×) CI low": table[f"{targets.EXTRA} CI low"],
+        "epochs, large ÷ small (×) CI high": table[f"{targets.EXTRA} CI high"], "n": table["n"],
         "epochs of each run: small; large": [f"{s}; {la}" if s else "" for s, la in
                                              zip(table["epochs, small"], table["epochs, large"], strict=True)],
         "notes": table["note"]})
@@ -376,12 +375,13 @@ def same_accuracy_epochs(runs: pd.DataFrame, history: pd.DataFrame) -> None:
                  "the notes, never averaged in); η: each end's learning rate under the linear rule. The report's "
                  f"row on extra epochs grades these numbers. Paper: {paper.span(paper.EXTRA_EPOCHS)}× more "
                  "epochs.", table, "Epochs to the same accuracy", runs=runs)
-    steps = targets.target_sensitivity(runs, history, paper.BASE_BATCH)
+    steps = targets.target_sensitivity(runs, history, paper.BASE_BATCH, table)
     book.publish(book.styled(steps, na_rep="no ratio"), "The same ratio at each target and at "
-                 f"{joined([f'{s:g}' for s in targets.TARGET_STEPS])} points below it (targets: in that order), not "
-                 "graded: the target is the lowest of the runs' peak accuracies, which a run may touch in a few epochs"
-                 " of its budget, so that a ratio that moves with a slightly lower target is the ceiling's as much as "
-                 "the batch's.", steps, "Epochs to the same accuracy against the target", runs=runs)
+                 f"{joined([f'{s:g}' for s in targets.TARGET_STEPS])} points below (targets: in that order), not "
+                 "graded: the target is the lowest of the runs' peak accuracies, which a run may touch in a few epochs "
+                 "of its budget, so that a ratio that moves with a slightly lower target is the ceiling's as much as "
+                 "the batch's. Notes: each once, after the targets it is about unless all.", steps,
+                 "Epochs to the same accuracy against the target", runs=runs)
 
 
 def cnn_epoch_speedups() -> None:

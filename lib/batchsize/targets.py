@@ -162,16 +162,33 @@ def same_accuracy_epochs(runs: pd.DataFrame, history: pd.DataFrame, small: int, 
 TARGET_STEPS = (0.1, 0.3)
 
 
-def target_sensitivity(runs: pd.DataFrame, history: pd.DataFrame, small: int) -> pd.DataFrame:
-    """`same_accuracy_epochs`' ratio per data set at its target and at `TARGET_STEPS` below it, side by side: whether
-    a ratio is the batch's or the ceiling's, where the target sits at the top of some runs' curves."""
-    found = [same_accuracy_epochs(runs, history, small, below) for below in (0.0, *TARGET_STEPS)]
-    table = found[0][["dataset"]].assign(**{"B: small → large": [f"{s} → {la}" for s, la in zip(
-        found[0]["small B"], found[0]["large B"], strict=True)]})
+def target_sensitivity(runs: pd.DataFrame, history: pd.DataFrame, small: int,
+                       at_target: pd.DataFrame) -> pd.DataFrame:
+    """`same_accuracy_epochs`' ratio per data set at its target (`at_target`: that table from `small`, which its
+    callers have already shown or graded) and at `TARGET_STEPS` below it, side by side: whether a ratio is the
+    batch's or the ceiling's, where the target sits at the top of some runs' curves. Column `notes`: each target's
+    notes (why no ratio, the runs that never got there, ...), each once, naming the targets it is about unless it is
+    about all."""
+    lower = {f"at target − {below:g} pp": same_accuracy_epochs(runs, history, small, below) for below in TARGET_STEPS}
+    steps = {"at the target": at_target} | lower
+    table = at_target[["dataset"]].assign(**{"B: small → large": [f"{s} → {la}" for s, la in zip(
+        at_target["small B"], at_target["large B"], strict=True)]})
     table["targets (%)"] = [" / ".join(f"{t:.2f}" for t in ts) if pd.notna(ts[0]) else ""
-                            for ts in zip(*(f["target (%)"] for f in found), strict=True)]
-    for below, f in zip((0.0, *TARGET_STEPS), found, strict=True):
-        name = "at the target (×)" if below == 0 else f"at target − {below:g} pp (×)"
-        table[name], table[f"{name} CI low"], table[f"{name} CI high"] = (f[EXTRA], f[f"{EXTRA} CI low"],
-                                                                          f[f"{EXTRA} CI high"])
+                            for ts in zip(*(f["target (%)"] for f in steps.values()), strict=True)]
+    for name, f in steps.items():
+        table[f"{name} (×)"], table[f"{name} (×) CI low"], table[f"{name} (×) CI high"] = (
+            f[EXTRA], f[f"{EXTRA} CI low"], f[f"{EXTRA} CI high"])
+    table["notes"] = [_notes_by_target(dict(zip(steps, row, strict=True)))
+                      for row in zip(*(f["note"] for f in steps.values()), strict=True)]
     return table
+
+
+def _notes_by_target(notes: dict[str, str]) -> str:
+    """One row's notes at each target (`same_accuracy_epochs`' `note`, by the target's name), each once in order:
+    bare where every target has it, else after the targets that do ('at target − 0.3 pp: …')."""
+    about: dict[str, list[str]] = {}
+    for target, note in notes.items():
+        for part in filter(None, note.split("; ")):
+            about.setdefault(part, []).append(target)
+    return "; ".join(part if len(where) == len(notes) else f"{' and '.join(where)}: {part}"
+                     for part, where in about.items())
