@@ -250,10 +250,10 @@ def speed_ratios(runs: pd.DataFrame, speed: pd.DataFrame | None, small: int) -> 
     numbers."""
     rows = []
     for name, part in runs.groupby("dataset", sort=False):
-        found = _ratio_ends(part, small)
-        if found is None:
+        at_ends = _ratio_ends(part, small)
+        if at_ends is None:
             continue
-        ends, left_out = found
+        ends, left_out = at_ends
         row = {"dataset": name, "small B": int(small), "large B": int(ends[1]["batch_size"].iloc[0])}
         for what, (found, note) in {PER_EPOCH: _per_epoch(ends, speed, part), EPOCHS: _epochs(ends),
                                     WALL_CLOCK: _wall_clock(ends, speed, part)}.items():
