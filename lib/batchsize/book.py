@@ -255,8 +255,9 @@ def _intervals(table: pd.DataFrame) -> dict[str, tuple[str, str]]:
     found = {}
     for i, column in enumerate(columns):
         low = re.fullmatch(r"(.*?)\s*(?:95\s?% )?ci low", column, re.IGNORECASE)
-        high = re.sub(r"low$", lambda m: "HIGH" if m[0].isupper() else "high", column, flags=re.IGNORECASE)
-        if not low or high not in columns:
+        paired = re.sub(r"low$", "high", column, flags=re.IGNORECASE).lower()  # "CI Low" pairs with "CI High"
+        high = next((c for c in columns if c.lower() == paired), None)
+        if not low or high is None:
             continue
         before = [c for c in columns[:i] if not re.search(r"ci (low|high)$", c, re.I) and quantity_of(c) != "p"]
         estimate = low[1] if low[1] in columns else before[-1] if before else None
