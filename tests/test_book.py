@@ -35,6 +35,26 @@ def test_each_data_set_renders_its_own_profile_unless_one_is_given(monkeypatch, 
     assert smoke.profile_of("synthetic") == smoke.profile_of("mnist") == "smoke"
 
 
+def test_a_section_the_chapter_has_read_is_not_read_again_where_a_page_asks_for_it(monkeypatch, tmp_path):
+    """`Chapter.read` gives the runs `table` last read (the matched-steps page reads the accuracy section the gap
+    chapter already read) without reading the store again; `table` itself always reads it (and retrains what is
+    missing or damaged), and what a caller does to its copy never reaches the record."""
+    import pandas as pd
+
+    reads = []
+    monkeypatch.setattr(book, "run_sweep", lambda configs, *a, **k: reads.append(len(configs)) or pd.DataFrame(
+        {"key": [c.key() for c in configs], "test_acc": 90.0}))
+    runs = chapter(monkeypatch, profile="smoke", store=str(tmp_path))
+    first = runs.table("synthetic")
+    first["test_acc"] = 0.0  # a chapter's own change to its table
+    again = runs.read("synthetic")
+    assert len(reads) == 1 and (again["test_acc"] == 90.0).all() and list(again["key"]) == list(first["key"])
+    assert (again["section"] == "synthetic").all()
+    runs.read("mnist")  # never read: read now, once
+    runs.read("mnist")
+    runs.table("synthetic")
+    assert len(reads) == 3
+
 def test_captions_say_the_scale_of_each_data_sets_runs_in_words():
     import pandas as pd
 
