@@ -187,6 +187,29 @@ def test_the_deviations_page_budgets_every_accuracy_section_the_papers_or_not(mo
                                                   "    s for s in ACCURACY_SECTIONS if s != 'fashion-mnist'])"))
 
 
+def test_the_budget_counts_a_whole_training_set_that_table_i_does_not_list_from_its_files(monkeypatch):
+    """Fashion-MNIST (not in Table I) read "the whole training set" in a column of counts: its paper-profile row
+    gives the size of the training set its runs load, and says why it cannot where the files are not here."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from batchsize import data
+
+    def examples(found) -> str:
+        monkeypatch.setattr(data, "find", found)
+        monkeypatch.setattr(data, "load_dataset", lambda name: SimpleNamespace(y_train=np.zeros(1234)))
+        budgets = deviations_page(monkeypatch)["Budgets of the accuracy runs"].set_index(["data set", "runs"])
+        assert budgets.loc[("MNIST", "paper profile"), "training examples"] == "60,000"  # Table I's, not the files'
+        return budgets.loc[("Fashion-MNIST (not in the paper)", "paper profile"), "training examples"]
+
+    assert examples(lambda name, download: "here") == "1,234"
+
+    def absent(name: str, download: bool):
+        raise data.DataError("missing")
+
+    assert examples(absent) == "the whole training set (its files not here to count)"
+
 def test_the_papers_squares_are_drawn_only_beside_runs_at_its_scale():
     import pandas as pd
 
