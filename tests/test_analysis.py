@@ -180,7 +180,8 @@ def test_noise_scale_against_b_star_within_a_factor_two_or_not():
                                             "mnist": "no B*", "cifar10": "no estimate",
                                             "synthetic-50k": "undecided"}
     assert table.loc["synthetic-1k", "B_noise"] == pytest.approx(100.0, rel=0.01)  # geometric mean
-    assert table.loc["synthetic-1k", "B_noise / B*"] == pytest.approx(100 / 64, rel=0.01)
+    assert table.loc["synthetic-1k", "corrected B_noise"] == pytest.approx(800 * 100 / 899, rel=0.01)  # N = 800
+    assert table.loc["synthetic-1k", "B_noise / B*"] == pytest.approx(800 * 100 / 899 / 64, rel=0.01)  # corrected
     assert table.loc["synthetic-50k", "CI low"] > 0  # a t interval on the values themselves: -130 to 390
     assert table.loc["synthetic-50k", "B_noise / B*"] < 2  # its ratio is inside the band, its interval is not
     assert table.loc["synthetic-10k", "ratio CI low"] > 2 and table.loc["cifar10", "not estimable"] == 3
@@ -223,8 +224,42 @@ def test_a_b_star_set_by_failed_runs_is_shown_beside_b_noise_but_never_compared(
     monkeypatch.setattr(pages_accuracy.analysis, "noise_scales", lambda chapter, models: noise.assign(
         b_noise=noise["b_noise"] * 10))  # the 1K set's B_noise past its N = 800 (review 4, finding 11)
     pages_accuracy.noise_against_critical(None, runs, vi)
-    assert "B_noise lies beyond the training set itself (its interval above N) on Small synthetic (1K)" in shown[1]
-    assert "N·B_noise/(N − 1 + B_noise): Small synthetic (1K) " in shown[1] and "(N = 800)" in shown[1]
+    assert "B_noise lies beyond the training set itself (its interval above N; of one seed, its value) on Small " \
+        "synthetic (1K)" in shown[1] and "at the corrected B_noise, below N: Small synthetic (1K) 445 (N = 800)." in \
+        shown[1]  # 800·1000/(799 + 1000)
+    assert "the same corrected for its N training examples, N·B_noise/(N − 1 + B_noise)" in shown[0]
+
+
+def test_b_noise_is_corrected_for_its_n_training_examples_on_every_data_set_and_one_seed_has_no_interval(monkeypatch):
+    """Batches drawn without replacement from N examples carry less noise than B_noise = tr Σ/|G|² says: the noise
+    equals the signal at N·B_noise/(N − 1 + B_noise) on every data set, and B* is set against that, which past N
+    turns "larger" into agreement; one seed's value is shown without an interval, and past N it is said as its value."""
+    from batchsize import book, pages_accuracy
+
+    vi = pd.DataFrame({"dataset": ["synthetic-1k", "synthetic-10k"], "N": [800, 8000],
+                       "critical_b": pd.array([512, 1024], dtype="Int64"), "critical_by": [DROP, DROP]})
+    noise = pd.DataFrame([{"dataset": "synthetic-1k", "trained B": 32, "seed": s, "b_noise": v}
+                          for s, v in zip(SEEDS, (1900.0, 2000.0, 2100.0), strict=True)]
+                         + [{"dataset": "synthetic-10k", "trained B": 32, "seed": 42, "b_noise": 1000.0}])
+    table = summaries.noise_against_critical(noise, vi).set_index("dataset")
+    one, many = table.loc["synthetic-10k"], table.loc["synthetic-1k"]
+    assert one["corrected B_noise"] == pytest.approx(8000 * 1000 / 8999) and one["seeds"] == 1
+    assert one[["CI low", "CI high", "corrected B_noise CI low", "corrected B_noise CI high", "ratio CI low",
+                "ratio CI high"]].isna().all()  # one measurement: no interval
+    assert one["agreement"] == "within a factor 2" and many["B_noise"] > 2 * 512  # the raw value is far above B*
+    assert many["agreement"] == "within a factor 2" and many["corrected B_noise CI high"] < 800  # never past N
+    assert many["corrected B_noise CI low"] < many["corrected B_noise"] < many["corrected B_noise CI high"]
+    assert "[" not in book.styled(table.reset_index()).to_html().split("synthetic (10K)")[1].split("</tr>")[0]
+
+    shown = []
+    monkeypatch.setattr(pages_accuracy, "display", lambda what: shown.append(what.data))
+    monkeypatch.setattr(pages_accuracy.book, "publish", lambda *args, **kwargs: shown.append(args[1]))
+    monkeypatch.setattr(pages_accuracy.analysis, "with_weights", lambda chapter, runs: runs)
+    monkeypatch.setattr(pages_accuracy.analysis, "base_batch_models", lambda runs, datasets: runs)
+    monkeypatch.setattr(pages_accuracy.analysis, "noise_scales", lambda chapter, models: noise.assign(
+        b_noise=noise["b_noise"] * 10))  # one seed of the 10K set past its N = 8,000: said as its value
+    pages_accuracy.noise_against_critical(None, pd.DataFrame({"dataset": ["synthetic-1k"], "train_size": [800]}), vi)
+    assert "on Small synthetic (1K) and Medium synthetic (10K), where" in shown[1] and "(N = 8,000)." in shown[1]
 
 
 def test_the_sentences_say_what_the_tables_hold():
@@ -234,10 +269,10 @@ def test_the_sentences_say_what_the_tables_hold():
                           for d, v in (("synthetic-1k", 100.0), ("synthetic-10k", 2000.0), ("mnist", 50.0))])
     text = findings.noise_agreement(summaries.noise_against_critical(noise, vi))
     assert text.startswith("B_noise agrees with the measured B* within a factor 2 on 1 of the 2 data sets")
-    assert "larger on Medium synthetic (10K) (B_noise/B* = 16)" in text and "not compared: MNIST (no B*)" in text
+    assert "larger on Medium synthetic (10K) (B_noise/B* = 13)" in text and "not compared: MNIST (no B*)" in text
     wide = pd.DataFrame([{"dataset": "synthetic-1k", "trained B": 32, "seed": s, "b_noise": v}
                          for s, v in zip(SEEDS, (40.0, 100.0, 250.0), strict=True)])
-    assert "the seeds cannot tell on Small synthetic (1K) (B_noise/B* = 1.6, 95 % interval" in \
+    assert "the seeds cannot tell on Small synthetic (1K) (B_noise/B* = 1.4, 95 % interval" in \
         findings.noise_agreement(summaries.noise_against_critical(wide, vi))
     none = summaries.noise_against_critical(noise[noise["dataset"] == "mnist"], vi)
     assert findings.noise_agreement(none).startswith("No data set has both")

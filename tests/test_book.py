@@ -35,6 +35,26 @@ def test_each_data_set_renders_its_own_profile_unless_one_is_given(monkeypatch, 
     assert smoke.profile_of("synthetic") == smoke.profile_of("mnist") == "smoke"
 
 
+def test_a_section_the_chapter_has_read_is_not_read_again_where_a_page_asks_for_it(monkeypatch, tmp_path):
+    """`Chapter.read` gives the runs `table` last read (the matched-steps page reads the accuracy section the gap
+    chapter already read) without reading the store again; `table` itself always reads it (and retrains what is
+    missing or damaged), and what a caller does to its copy never reaches the record."""
+    import pandas as pd
+
+    reads = []
+    monkeypatch.setattr(book, "run_sweep", lambda configs, *a, **k: reads.append(len(configs)) or pd.DataFrame(
+        {"key": [c.key() for c in configs], "test_acc": 90.0}))
+    runs = chapter(monkeypatch, profile="smoke", store=str(tmp_path))
+    first = runs.table("synthetic")
+    first["test_acc"] = 0.0  # a chapter's own change to its table
+    again = runs.read("synthetic")
+    assert len(reads) == 1 and (again["test_acc"] == 90.0).all() and list(again["key"]) == list(first["key"])
+    assert (again["section"] == "synthetic").all()
+    runs.read("mnist")  # never read: read now, once
+    runs.read("mnist")
+    runs.table("synthetic")
+    assert len(reads) == 3
+
 def test_captions_say_the_scale_of_each_data_sets_runs_in_words():
     import pandas as pd
 
@@ -166,6 +186,29 @@ def test_the_deviations_page_budgets_every_accuracy_section_the_papers_or_not(mo
         deviations_page(monkeypatch, page.replace("rows(profile, ACCURACY_SECTIONS)", "rows(profile, [\n"
                                                   "    s for s in ACCURACY_SECTIONS if s != 'fashion-mnist'])"))
 
+
+def test_the_budget_counts_a_whole_training_set_that_table_i_does_not_list_from_its_files(monkeypatch):
+    """Fashion-MNIST (not in Table I) read "the whole training set" in a column of counts: its paper-profile row
+    gives the size of the training set its runs load, and says why it cannot where the files are not here."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from batchsize import data
+
+    def examples(found) -> str:
+        monkeypatch.setattr(data, "find", found)
+        monkeypatch.setattr(data, "load_dataset", lambda name: SimpleNamespace(y_train=np.zeros(1234)))
+        budgets = deviations_page(monkeypatch)["Budgets of the accuracy runs"].set_index(["data set", "runs"])
+        assert budgets.loc[("MNIST", "paper profile"), "training examples"] == "60,000"  # Table I's, not the files'
+        return budgets.loc[("Fashion-MNIST (not in the paper)", "paper profile"), "training examples"]
+
+    assert examples(lambda name, download: "here") == "1,234"
+
+    def absent(name: str, download: bool):
+        raise data.DataError("missing")
+
+    assert examples(absent) == "the whole training set (its files not here to count)"
 
 def test_the_papers_squares_are_drawn_only_beside_runs_at_its_scale():
     import pandas as pd

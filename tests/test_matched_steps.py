@@ -52,7 +52,7 @@ def test_the_fixed_budget_compares_every_seed_the_accuracy_runs_hold(monkeypatch
     accuracy = pd.DataFrame([run(b, s, fixed, "synthetic") for s in range(42, 47) for b in (32, 64, 128)])
 
     class Gap:  # the chapter: the accuracy section holds five seeds, the matched-steps section three
-        def table(self, section: str) -> pd.DataFrame:
+        def read(self, section: str) -> pd.DataFrame:  # the accuracy section as the chapter read it
             return accuracy
 
         def history(self, table: pd.DataFrame) -> pd.DataFrame:

@@ -182,3 +182,16 @@ def test_an_interval_folds_beside_its_estimate_whatever_words_its_name_holds():
         "ratio 0.1 pp below, lower target": ("ratio 0.1 pp below, lower target CI low",
                                              "ratio 0.1 pp below, lower target CI high"),
         "x": ("95% CI LOW", "95% CI HIGH")}
+
+
+def test_an_interval_folds_whatever_the_case_of_its_bounds_names():
+    """"CI Low" pairs with "CI High" (it looked for "CI high" and folded nothing), and each bound with its own
+    column where the cases differ."""
+    import pandas as pd
+
+    from batchsize import book
+
+    table = pd.DataFrame({"acc": [1.0], "CI Low": [0.5], "CI High": [1.5], "loss": [2.0], "loss ci low": [1.8],
+                          "loss CI HIGH": [2.2]})
+    assert book._intervals(table) == {"acc": ("CI Low", "CI High"), "loss": ("loss ci low", "loss CI HIGH")}
+    assert '1.00<span class="bs-ci">[0.50, 1.50]</span>' in book.styled(table).to_html()

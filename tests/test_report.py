@@ -1441,6 +1441,21 @@ def test_variance_slope_says_per_stage_which_fits_hold_and_its_rule_names_how_th
     assert "its 20-batch fit is not: initialisation −1.00, trained −0.50)" in ours and "by construction" not in ours
 
 
+def test_the_variance_rows_text_and_verdict_read_one_verdict_per_stage():
+    """`stage_verdicts` is what the row's verdict combines and what its text says per stage: the graded stages
+    only, initialisation (a control) only where asked for, and each stage's words in the text are its verdict."""
+    from batchsize import claims_landscape
+    fits = pd.concat([variance_fits(-0.99, 0.999, trained=-0.3), variance_fits(-0.7, 0.999).assign(
+        weights="epoch 5").query("sampling == 'without replacement'")], ignore_index=True)
+    graded = claims_landscape.slopes_graded(fits)
+    verdicts = claims_landscape.stage_verdicts(graded)
+    assert verdicts == {"along training": stats.PARTLY, "trained": stats.NOT_REPRODUCED}
+    assert claims_landscape.stage_verdicts(graded, control=True) == {"initialisation": stats.REPRODUCED, **verdicts}
+    held = claims_landscape.slopes_held(graded)
+    assert all(f"{stage} {found} (" in held for stage, found in verdicts.items())
+    assert verdict("variance-slope", variance_fits=fits)[1] == claims_landscape.stages_verdict(verdicts)
+
+
 def test_the_surfaces_row_says_where_the_hessian_points_the_other_way():
     """Figs 9–10 draw loss surfaces and the row judges their rise; the paper never measured λ_max or the trace. On
     our 10K set the surface rises faster at B = 512 (1.38× [1.02, 1.86]) while λ_max and the trace say flatter

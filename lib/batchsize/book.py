@@ -81,6 +81,7 @@ class Chapter:
         self.seeds = seeds
         self.data_dir = data_dir or os.environ.get("BATCHSIZE_DATA") or str(REPO_ROOT / "data")
         self.batch_sizes = list(batch_sizes) if batch_sizes else None
+        self._read: dict[str, pd.DataFrame] = {}  # each section's table as `table` last read it
 
     def profile_of(self, section: str, dataset: str | None = None) -> str:
         """The profile that `section` renders for `dataset` (see `per_dataset`); without one, the profile of all of
@@ -120,7 +121,16 @@ class Chapter:
         table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
         if table.empty:
             raise UserError(f"section {section!r} of profile {self.profile_of(section)!r} has no runs")
-        return table.assign(section=section)
+        self._read[section] = table.assign(section=section)
+        return self._read[section].copy()
+
+    def read(self, section: str) -> pd.DataFrame:
+        """The section's table as this chapter last read it (`table`), read now where it has not: a page that
+        needs another section's runs, which the chapter's code already read, takes them without reading the store
+        again (and without checking it again: `table` does, retraining what is missing or damaged)."""
+        if section not in self._read:
+            self.table(section)
+        return self._read[section].copy()
 
     def paper_so_far(self, section: str) -> pd.DataFrame:
         """The paper profile's runs finished so far of the section's data sets that render another profile (their
@@ -255,8 +265,9 @@ def _intervals(table: pd.DataFrame) -> dict[str, tuple[str, str]]:
     found = {}
     for i, column in enumerate(columns):
         low = re.fullmatch(r"(.*?)\s*(?:95\s?% )?ci low", column, re.IGNORECASE)
-        high = re.sub(r"low$", lambda m: "HIGH" if m[0].isupper() else "high", column, flags=re.IGNORECASE)
-        if not low or high not in columns:
+        paired = re.sub(r"low$", "high", column, flags=re.IGNORECASE).lower()  # "CI Low" pairs with "CI High"
+        high = next((c for c in columns if c.lower() == paired), None)
+        if not low or high is None:
             continue
         before = [c for c in columns[:i] if not re.search(r"ci (low|high)$", c, re.I) and quantity_of(c) != "p"]
         estimate = low[1] if low[1] in columns else before[-1] if before else None

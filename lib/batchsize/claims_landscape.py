@@ -167,11 +167,20 @@ def _by_stage(fits: pd.DataFrame, said) -> str:
     return ", ".join(f"{stage} {said(fits[stages == stage])}" for stage in STAGES if (stages == stage).any())
 
 
-def _held(part: pd.DataFrame) -> str:
+def stage_verdicts(free: pd.DataFrame, control: bool = False) -> dict[str, str]:
+    """Each stage of training's verdict, `parts_verdict` over its fits of `slopes_graded`, in `STAGES`' order: the
+    graded stages (along training, trained), and initialisation, a control shown but never graded, only where
+    `control`. The row's verdict and its text both read it, so the two cannot drift apart."""
+    stages = free["weights"].map(stage_of)
+    return {s: parts_verdict(list(free.loc[stages == s, "verdict"])) for s in STAGES[0 if control else 1:]
+            if (stages == s).any()}
+
+
+def _held(verdict: str, part: pd.DataFrame) -> str:
     """'not reproduced (0 of 4 fits reproduced, −1.00 to −0.27; 2 not reproduced)': one stage's verdict
-    (`parts_verdict` over its graded fits) and how many of them held."""
+    (`stage_verdicts`) and how many of its fits held."""
     failed = int((part["verdict"] == NOT_REPRODUCED).sum())
-    return (f"{parts_verdict(list(part['verdict']))} ({int((part['verdict'] == REPRODUCED).sum())} of {len(part)} "
+    return (f"{verdict} ({int((part['verdict'] == REPRODUCED).sum())} of {len(part)} "
             f"fits reproduced, {brief(part['slope'])}{f'; {failed} not reproduced' if failed else ''})")
 
 
@@ -204,8 +213,10 @@ def slopes_graded(fits: pd.DataFrame) -> pd.DataFrame:
 def slopes_held(graded: pd.DataFrame) -> str:
     """'stages of training: initialisation partly (3 of 4 fits reproduced, …), along training partly (0 of 7 …),
     trained not reproduced (0 of 4 …); the slope flatter trained than at initialisation on 4 of 4 data sets':
-    `slopes_graded` judged per stage of training, as the report's rule judges it."""
-    return "stages of training: " + _by_stage(graded, _held) + _flatter(graded)
+    `slopes_graded` judged per stage of training (`stage_verdicts`, the control too), as the report's rule judges it."""
+    stages = graded["weights"].map(stage_of)
+    return "stages of training: " + ", ".join(f"{s} {_held(v, graded[stages == s])}" for s, v in stage_verdicts(
+        graded, control=True).items()) + _flatter(graded)
 
 
 def stages_verdict(verdicts: dict[str, str]) -> str:
@@ -238,7 +249,7 @@ def _variance(tables: dict, profile: str) -> Outcome:
     """At fixed weights σ̂² is σ²/B in expectation, with replacement or as training draws the batches (within
     N/(N − 1) while the 20 share one epoch: `analysis.variance_table`'s `expected`), so what is graded is the 20-batch
     estimate's fit, not the 1/B law: drawn as training draws them, each fit by `slopes_graded`, each stage of
-    training by `parts_verdict`, the stages by `stages_verdict`. Initialisation is a control, shown, never graded:
+    training by `stage_verdicts`, the stages by `stages_verdict`. Initialisation is a control, shown, never graded:
     there the examples' gradients are alike and the estimate sits on its expectation almost by construction, so a
     rule that counted it could hardly come out not reproduced."""
     fits = runs_of(tables, "variance_fits")
@@ -253,8 +264,7 @@ def _variance(tables: dict, profile: str) -> Outcome:
     replaced = fits[fits["sampling"] == "with replacement"]
     note = (" (with replacement, not graded: σ̂² is σ²/B in expectation whatever the network, its 20-batch fit is "
             f"not: {_by_stage(replaced, lambda part: brief(part['slope']))})" if len(replaced) else "")
-    stages = free["weights"].map(stage_of)
-    verdicts = {s: parts_verdict(list(free.loc[stages == s, "verdict"])) for s in STAGES[1:] if (stages == s).any()}
+    verdicts = stage_verdicts(free)
     held = slopes_held(free)
     return Outcome(f"{held}{_where(verdicts)} (initialisation a control, not graded; the paper does not say at which "
                    "weights of training it measured); slope without replacement: " + " | ".join(texts) + note,

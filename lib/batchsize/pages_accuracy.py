@@ -346,28 +346,32 @@ def critical_against_n(runs: pd.DataFrame, tolerance: float) -> None:
 
 
 def noise_against_critical(chapter: Chapter, runs: pd.DataFrame, table_vi: pd.DataFrame) -> None:
-    """B_noise at the trained weights of the runs nearest the base B (`analysis.noise_scales`) beside Table VI's
-    B*, and whether they agree, in words; a B* set by failed runs (`summaries.FAILED_B_STAR`) is shown, never
-    compared or counted."""
+    """B_noise at the trained weights of the runs nearest the base B (`analysis.noise_scales`), and corrected for the
+    N training examples, beside Table VI's B*, and whether they agree, in words; a B* set by failed runs
+    (`summaries.FAILED_B_STAR`) is shown, never compared or counted."""
     full = runtable.full_size(runs)
     models = analysis.base_batch_models(analysis.with_weights(chapter, full), list(table_vi["dataset"]))
     versus = summaries.noise_against_critical(analysis.noise_scales(chapter, models), table_vi)
     book.publish(book.styled(versus),
-                 "B_noise (geometric mean over seeds with a 95% t interval on the log scale; `not estimable`: seeds "
-                 "whose estimate of |G|² is not positive) beside B* of Table VI and their ratio. Agreement: "
-                 "B_noise's interval lies inside [B*/2, 2·B*]; larger or smaller: beyond it; undecided: across its "
-                 f"edge; `{summaries.FAILED_B_STAR}`: Table VI's B* there is the first B whose runs failed (its "
+                 "B_noise (geometric mean over seeds with a 95% t interval on the log scale; of one seed, its one "
+                 "value, no interval; `not estimable`: seeds whose estimate of |G|² is not positive) and before it, "
+                 "on every data set, the same corrected for its N training examples, N·B_noise/(N − 1 + B_noise): "
+                 "B_noise = tr Σ/|G|² is the noise of drawing from an endless population, while batches drawn "
+                 "without replacement from N examples carry less, none at B = N, so the corrected value is where the "
+                 "noise equals the signal. Beside them B* of Table VI and the ratio of the corrected B_noise to it. "
+                 "Agreement: the corrected B_noise's interval (of one seed, its value) lies inside [B*/2, 2·B*]; "
+                 "larger or smaller: beyond it; undecided: across its edge; "
+                 f"`{summaries.FAILED_B_STAR}`: Table VI's B* there is the first B whose runs failed (its "
                  "accuracy at B* reads failed), not an accuracy drop, so B_noise is not set against it.", versus,
                  "Noise scale and B*", runs=models)
     by_failure = versus["agreement"] == summaries.FAILED_B_STAR
     left_out = "".join(f" {DATASET_NAMES[r['dataset']]} is not compared: its B* = {r['B*']} is where its runs failed, "
                        "not where accuracy fell below the peak." for _, r in versus[by_failure].iterrows())
-    beyond = versus[versus["CI low"] > versus["N"]]
-    corrected = [f"{DATASET_NAMES[r['dataset']]} {r['N'] * r['B_noise'] / (r['N'] - 1 + r['B_noise']):,.0f} "
-                 f"(N = {int(r['N']):,})" for _, r in beyond.iterrows()]
-    past = (" B_noise lies beyond the training set itself (its interval above N) on "
-            f"{joined([DATASET_NAMES[d] for d in beyond['dataset']])}: B_noise = tr Σ/|G|² is the noise of drawing "
-            "from an endless population, while batches drawn without replacement from N examples carry less, none "
-            "at B = N; so corrected, the noise equals the signal at B = N·B_noise/(N − 1 + B_noise): "
+    beyond = versus[versus["CI low"].fillna(versus["B_noise"]) > versus["N"]]  # of one seed, its one value
+    corrected = [f"{DATASET_NAMES[r['dataset']]} {r['corrected B_noise']:,.0f} (N = {int(r['N']):,})"
+                 for _, r in beyond.iterrows()]
+    past = (" B_noise lies beyond the training set itself (its interval above N; of one seed, its value) on "
+            f"{joined([DATASET_NAMES[d] for d in beyond['dataset']])}, where the correction for drawing without "
+            "replacement matters most: the noise there equals the signal at the corrected B_noise, below N: "
             f"{joined(corrected)}." if corrected else "")
     display(Markdown(findings.noise_agreement(versus[~by_failure]) + left_out + past))

@@ -125,12 +125,12 @@ def matched_steps(chapter: Chapter, matched: pd.DataFrame) -> None:
 
 
 def with_every_fixed_seed(chapter: Chapter, matched: pd.DataFrame) -> pd.DataFrame:
-    """The matched-steps runs with every seed the chapter's accuracy runs hold of their fixed-budget configs: those
-    are the very runs of the accuracy section (Table VII's), which trains more seeds than the matched-steps section
+    """The matched-steps runs with every seed the chapter's accuracy runs (`Chapter.read`: as it read them) hold of
+    their fixed-budget configs: the very runs of Table VII, which trains more seeds than the matched-steps section
     plans for its longer runs, so that the fixed budget compares the means that table shows."""
     fixed = matched[matched["epochs"] == matched["epochs"].min()]
     unseeded = {dataclasses.replace(config_of(run), seed=0) for _, run in fixed.iterrows()}
-    accuracy = pd.concat([chapter.table(s) for s in dict.fromkeys(SECTION_OF[d] for d in fixed["dataset"])])
+    accuracy = pd.concat([chapter.read(s) for s in dict.fromkeys(SECTION_OF[d] for d in fixed["dataset"])])
     same = accuracy[[dataclasses.replace(config_of(run), seed=0) in unseeded for _, run in accuracy.iterrows()]]
     return pd.concat([matched, same], ignore_index=True).drop_duplicates("key", ignore_index=True)
 

@@ -318,12 +318,13 @@ FAILED_B_STAR = "not compared: B* from failed runs"  # `noise_against_critical`'
 
 
 def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: float = 2.0) -> pd.DataFrame:
-    """B_noise (geometric mean over seeds with its 95 % t interval on the log scale, `stats.log_estimate`) beside
-    the measured B* of each data set (`paper_tables.table_vi`), their ratio, and whether they agree: "within a factor 2"
-    when the interval of B_noise lies inside [B*/factor, B*·factor], "B_noise larger" or "smaller" when it lies
-    beyond, "undecided" when it reaches across an edge; "no B*" or "no estimate" where one side is missing, and
-    `FAILED_B_STAR` (no ratio) where Table VI's B* is there because its runs failed (`critical_by`): B_noise is a
-    statement about optimisation speed, and only a B* where accuracy fell is a threshold it could be set against."""
+    """B_noise corrected for the N training examples batches are drawn from without replacement (`corrected B_noise`,
+    N·B_noise/(N − 1 + B_noise): where noise equals signal on every data set, far below B_noise past N), beside B_noise
+    (geometric mean over seeds, 95 % t interval on the log scale, `stats.log_estimate`; one seed: no interval) and the
+    measured B* (`paper_tables.table_vi`); their ratio and agreement, of the corrected interval: "within a factor 2"
+    inside [B*/factor, B*·factor], "B_noise larger" or "smaller" beyond, "undecided" across an edge; "no B*", "no
+    estimate", or `FAILED_B_STAR` (no ratio) where Table VI's B* is where runs failed (`critical_by`): B_noise is of
+    optimisation speed, and only a B* where accuracy fell is a threshold it could be set against."""
     from .critical import FAILED
 
     rows = []
@@ -331,26 +332,28 @@ def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: 
         part = noise[noise["dataset"] == row["dataset"]]
         if part.empty:
             continue
-        b_star = row["critical_b"]
+        b_star, n = row["critical_b"], row["N"]
         finite = part["b_noise"].dropna()
-        ours = log_estimate(finite) if len(finite) else Estimate(np.nan, np.nan, np.nan, 0)
-        if pd.isna(b_star) or not len(finite) or row["critical_by"] == FAILED:
-            agreement = ("no B*" if pd.isna(b_star) else "no estimate" if not len(finite) else FAILED_B_STAR)
-            scale = np.nan
-        else:
-            scale = float(b_star)
-            low, high = scale / factor, scale * factor
-            agreement = ("B_noise larger" if ours.low > high else "B_noise smaller" if ours.high < low
-                         else f"within a factor {factor:g}" if low <= ours.low and ours.high <= high
-                         else "undecided")
-        rows.append({"dataset": row["dataset"], "N": row["N"], "B*": b_star,
+        raw = log_estimate(finite) if len(finite) else Estimate(np.nan, np.nan, np.nan, 0)
+        ours = Estimate(*(n * b / (n - 1 + b) for b in (raw.mean, raw.low, raw.high)), raw.n)  # rises with B_noise
+        scale = float(b_star) if pd.notna(b_star) and len(finite) and row["critical_by"] != FAILED else np.nan
+        low, high = scale / factor, scale * factor
+        agreement = ("no B*" if pd.isna(b_star) else "no estimate" if not len(finite) else FAILED_B_STAR if
+                     pd.isna(scale) else "B_noise larger" if ours.low > high else "B_noise smaller" if ours.high < low
+                     else f"within a factor {factor:g}" if low <= ours.low and ours.high <= high else "undecided")
+        rows.append({"dataset": row["dataset"], "N": n, "B*": b_star,
                      "trained B": ", ".join(str(int(b)) for b in sorted(part["trained B"].unique())),
-                     "B_noise": ours.mean, "CI low": ours.low, "CI high": ours.high, "seeds": ours.n,
-                     "not estimable": int(part["b_noise"].isna().sum()), "B_noise / B*": ours.mean / scale,
-                     "ratio CI low": ours.low / scale, "ratio CI high": ours.high / scale, "agreement": agreement})
-    return registry_sorted(pd.DataFrame(rows, columns=[
-        "dataset", "N", "B*", "trained B", "B_noise", "CI low", "CI high", "seeds", "not estimable", "B_noise / B*",
-        "ratio CI low", "ratio CI high", "agreement"]))
+                     "corrected B_noise": ours.mean, "corrected B_noise CI low": ours.low,
+                     "corrected B_noise CI high": ours.high, "B_noise": raw.mean, "CI low": raw.low,
+                     "CI high": raw.high, "seeds": ours.n, "not estimable": int(part["b_noise"].isna().sum()),
+                     "B_noise / B*": ours.mean / scale, "ratio CI low": ours.low / scale,
+                     "ratio CI high": ours.high / scale, "agreement": agreement})
+    table = pd.DataFrame(rows, columns=[
+        "dataset", "N", "B*", "trained B", "corrected B_noise", "corrected B_noise CI low", "corrected B_noise CI high",
+        "B_noise", "CI low", "CI high", "seeds", "not estimable", "B_noise / B*", "ratio CI low", "ratio CI high",
+        "agreement"])
+    table.loc[table["seeds"] < 2, [c for c in table if "CI" in c]] = np.nan  # one seed: its value, no interval
+    return registry_sorted(table)
 
 
 def protocol_table(runs: pd.DataFrame, gap_threshold: float | None = None) -> pd.DataFrame:
