@@ -7,6 +7,7 @@ import pytest
 
 from batchsize import (
     analysis,
+    analysis_measures,
     findings,
     findings_beyond,
     paper,
@@ -286,7 +287,7 @@ def test_loss_surfaces_pair_the_papers_b_and_centre_on_the_trained_loss(monkeypa
     import torch
 
     monkeypatch.setattr(analysis, "measured", lambda chapter, run, name, **params:  # computed, not kept
-                        analysis.ANALYSES[name][1](chapter, run, **params))
+                        analysis_measures.ANALYSES[name][1](chapter, run, **params))
     weights = pd.DataFrame({"dataset": ["synthetic-1k"] * 3 + ["synthetic-10k"] + ["mnist"] * 3,
                             "batch_size": [64, 8, 512, 32, 32, 512, 256], "seed": 42, "model": "mlp",
                             "prov_profile": "quick"})
@@ -888,7 +889,7 @@ def test_power_iterations_run_five_times_the_cap_on_each_cnn_pair_and_read_the_c
     from batchsize.sharpness import hessian_top_eigenvalue
 
     monkeypatch.setattr(analysis, "measured", lambda chapter, run, name, **params:  # computed, not kept
-                        analysis.ANALYSES[name][1](chapter, run, **params))
+                        analysis_measures.ANALYSES[name][1](chapter, run, **params))
     weights = pd.DataFrame({"dataset": ["mnist"] * 4 + ["synthetic-1k"], "batch_size": [32, 256, 512, 256, 32],
                             "seed": [42, 42, 42, 43, 42], "model": ["mnist_cnn"] * 4 + ["mlp"],
                             "outcome": ["trained"] * 3 + ["collapsed", "trained"]})
@@ -925,7 +926,7 @@ def test_the_power_settling_sentence_says_whether_the_cap_can_move_a_ratio():
 def test_every_seed_has_its_surface_and_its_rise(monkeypatch):
     """The surfaces of every seed of the pair (a fifth sharpness measure over seeds), not of the first alone."""
     monkeypatch.setattr(analysis, "measured", lambda chapter, run, name, **params:  # computed, not kept
-                        analysis.ANALYSES[name][1](chapter, run, **params))
+                        analysis_measures.ANALYSES[name][1](chapter, run, **params))
     weights = pd.DataFrame({"dataset": "synthetic-1k", "batch_size": [32, 512, 32, 512, 64],
                             "seed": [42, 42, 43, 43, 42], "model": "mlp", "prov_profile": "quick"})
     surfaces = analysis.loss_surfaces(TinyChapter(), weights, ["synthetic-1k"], grid_points=3, n_eval=16)
