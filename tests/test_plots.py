@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from batchsize import panels, paper, pictures, plots, plots_landscape
+from batchsize import panels, paper, pictures, plots, plots_failures, plots_landscape
 from batchsize.noise import weights_label
 
 
@@ -277,7 +277,7 @@ def test_failed_cells_curves_show_every_seed_of_a_cell_with_its_outcome_and_warm
     history = pd.DataFrame({"key": ["a"] * 3 + ["b"] + ["c"] * 3, "epoch": [1, 2, 3, 1, 1, 2, 3],
                             "lr": lr + lr[:1] + lr, "running_loss": [3.2, 2.3, 2.3, np.nan, 0.8, 0.1, 0.05],
                             "test_acc": [10.1, 11.3, 11.3, np.nan, 96.6, 98.3, 98.9]})
-    fig = plots.failed_cells_curves(history, runs)
+    fig = plots_failures.failed_cells_curves(history, runs)
     loss, acc = fig.axes
     assert loss.get_title() == "MNIST, B = 1024, η 0.08 → 0.24 by epoch 3" and loss.get_yscale() == "log"
     labels = [t.get_text() for t in acc.get_legend().get_texts()]
@@ -381,7 +381,7 @@ def test_replays_draw_each_long_run_solid_and_its_replay_dashed_in_the_seeds_col
     from batchsize.checks import replay_pairs
 
     replays, long_runs, history = replay_tables(CURVES, TWO_CPUS)
-    fig = plots.replays(replay_pairs(replays, long_runs, history), history)
+    fig = plots_failures.replays(replay_pairs(replays, long_runs, history), history)
     lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
     assert lines["seed 43, long run"].get_linestyle() == "-" and lines["seed 43, replay"].get_linestyle() == "--"
     assert lines["seed 43, long run"].get_color() == lines["seed 43, replay"].get_color() != \
