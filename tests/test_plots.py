@@ -235,6 +235,22 @@ def test_variance_figure_draws_each_weights_against_one_over_b_and_the_expectati
     plt.close(fig)
 
 
+def test_variance_figure_gives_every_weights_a_marker_and_says_when_a_panel_has_no_trained_weights():
+    """The table may hold any number of epochs along training: seven kinds of weights (more than the figure's
+    markers) each keep a (marker, colour) of their own; a panel with no trained weights says 'no epoch', never nan."""
+    epochs = {"synthetic-1k": ((0, 1, 2, 3, 4, 5, 50), 50), "mnist": ((0, 1), 12)}  # MNIST's trained weights left out
+    variance = pd.DataFrame([{"dataset": d, "N": 800, "batch_size": b, "sampling": "without replacement", "seed": 42,
+                              "epoch": e, "weights": weights_label(e, final), "sigma2": 2.0, "variance": 2.0 / b,
+                              "expected": 2.0 / b} for d, (along, final) in epochs.items() for e in along
+                             for b in (1, 8, 64)])
+    fig = plots.variance_against_b(variance)
+    *markers, _, _ = fig.axes[0].get_lines()
+    assert [m.get_label() for m in markers] == ["initialisation", *(f"epoch {e}" for e in range(1, 6)), "trained"]
+    assert len({(m.get_marker(), m.get_color()) for m in markers}) == len(markers) == 7
+    assert [ax.get_title().split("\n")[1] for ax in fig.axes] == ["trained: epoch 50", "trained: no epoch"]
+    plt.close(fig)
+
+
 def test_lr_rules_draw_each_rule_beside_the_papers_table_v():
     runs = pd.DataFrame({"dataset": "synthetic-50k", "batch_size": [32, 512] * 2, "lr_rule": ["fixed"] * 2 +
                          ["linear"] * 2, "test_acc": [92.0, 82.0, 92.0, 90.0], "gap": 1.0, "seed": 42})

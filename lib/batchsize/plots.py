@@ -185,11 +185,17 @@ def matched_steps(curves: pd.DataFrame, base_steps: float, base_epochs: int) -> 
     return fig
 
 
+# The markers of `variance_against_b`'s kinds of weights, cycled: seven against the theme's ten colours, so that a
+# (marker, colour) pair repeats only after 70 kinds, however many epochs along training the table holds.
+WEIGHTS_MARKERS = "osD^vPX"
+
+
 @drawn_by
 def variance_against_b(variance: pd.DataFrame) -> plt.Figure:
     """Fig. 11 against its expectation: per data set, σ̂² (Eq. 4) of batches drawn as training draws them over σ²/B
-    (Eq. 1), the geometric mean over seeds and replicates, a marker per weights (trained: the epoch in the title); at
-    1, E σ̂² with replacement; dashed, `variance_table`'s `expected`, bending down once the batches span epochs."""
+    (Eq. 1), the geometric mean over seeds and replicates, a marker per weights (trained: the epoch in the title, or
+    'no epoch' where the panel has no trained weights); at 1, E σ̂² with replacement; dashed, `variance_table`'s
+    `expected`, bending down once the batches span epochs."""
     free = variance[variance["sampling"] == "without replacement"]
     free = free.assign(kind=[STAGES[2] if stage_of(w) == STAGES[2] else w for w in free["weights"]])
     kinds = list(dict.fromkeys(free["kind"]))  # one marker and colour per kind of weights, the same on every panel
@@ -199,12 +205,14 @@ def variance_against_b(variance: pd.DataFrame) -> plt.Figure:
                        .groupby([part["kind"], part["batch_size"]], sort=False).mean())
         for kind, ys in ratio.groupby(level=0, sort=False):
             at = kinds.index(kind)
-            ax.plot(ys.index.get_level_values(1), ys.to_numpy(), "osD^v"[at], color=f"C{at}", label=kind, mfc="none")
+            ax.plot(ys.index.get_level_values(1), ys.to_numpy(), WEIGHTS_MARKERS[at % len(WEIGHTS_MARKERS)],
+                    color=f"C{at}", label=kind, mfc="none")
         expected = (part["expected"] * part["batch_size"] / part["sigma2"]).groupby(part["batch_size"]).mean()
         ax.axhline(1, ls=":", color="grey", label="σ²/B (Eq. 1): E σ̂² with replacement")
         ax.plot(expected.index, expected.to_numpy(), "--", color="black", label="E σ̂², batches as training draws them")
-        ax.set(yscale="log", title=f"{DATASET_NAMES[name]} (N = {int(part['N'].iloc[0]):,})\ntrained: epoch "
-               f"{part.loc[part['kind'] == STAGES[2], 'epoch'].max()}", xlabel=LABELS["batch_size"],
+        epoch = part.loc[part["kind"] == STAGES[2], "epoch"].max()  # NaN where the panel has no trained weights
+        ax.set(yscale="log", title=f"{DATASET_NAMES[name]} (N = {int(part['N'].iloc[0]):,})\ntrained: "
+               + (f"epoch {int(epoch)}" if pd.notna(epoch) else "no epoch"), xlabel=LABELS["batch_size"],
                ylabel=r"$\hat{\sigma}^2_B \,/\, (\sigma^2/B)$")  # mathtext: a subscript, not a raw underscore
         log2_axis(ax, part["batch_size"])
     shared_legend(axes)
