@@ -7,8 +7,10 @@ import pytest
 
 from batchsize import (
     analysis,
+    analysis_measures,
     findings,
     findings_beyond,
+    findings_landscape,
     paper,
     report_inputs,
     stats,
@@ -111,7 +113,7 @@ def test_a_run_that_did_not_train_is_no_minimum_to_compare():
 def test_the_sharpness_text_says_per_data_set_which_way_each_measure_points():
     sharp = pd.concat([sharpness({32: (1.0, 10.0), 512: (4.0, 50.0)}),  # sharper by both
                        sharpness({32: (1.0, 10.0), 512: (0.5, 10.0)}).assign(dataset="mnist")])  # flatter, and one tie
-    text = findings.sharpness_text(summaries.sharpness_ratios(sharp, ("lam", "trace")))
+    text = findings_landscape.sharpness_text(summaries.sharpness_ratios(sharp, ("lam", "trace")))
     assert "Small synthetic (1K): sharper by every measure; MNIST: flatter by lam, of no clear direction by " \
            "trace." in text
     assert f"No ε-sharpness ratio is measured here to set beside the paper's {paper.SHARPNESS_RATIO}× (of " \
@@ -123,7 +125,8 @@ def test_the_sharpness_text_sets_epsilon_sharpness_alone_against_the_papers_rati
     said 0.65–1.02× on the synthetic sets) is of another quantity and is never set against it."""
     sharp = sharpness({32: (1.0, 10.0), 512: (1.5, 20.0)}).rename(columns={"lam": "hessian_top_eigenvalue",
                                                                             "trace": "ε-sharpness"})
-    text = findings.sharpness_text(summaries.sharpness_ratios(sharp, ("hessian_top_eigenvalue", "ε-sharpness")))
+    text = findings_landscape.sharpness_text(summaries.sharpness_ratios(sharp, ("hessian_top_eigenvalue",
+                                                                                 "ε-sharpness")))
     assert (f"The largest ε-sharpness ratio is 2.00× (Small synthetic (1K), B = 512 over 32), against the paper's "
             f"{paper.SHARPNESS_RATIO}× (of ε-sharpness, B = 512 over 32, synthetic data)") in text
     assert "1.50×" not in text
@@ -280,8 +283,8 @@ def test_the_sentences_say_what_the_tables_hold():
     alike = summaries.rank_agreement(sharpness({32: (1.0, 10.0), 512: (4.0, 50.0)}), "lam", "trace")
     crossed = summaries.rank_agreement(sharpness({32: (1.0, 30.0), 512: (4.0, 10.0)}), "lam", "trace")
     names = ("the top eigenvalue", "the trace")
-    assert "on 1 of 1 data sets." in findings.rank_agreement_text(alike, "lam", "trace", names)
-    text = findings.rank_agreement_text(crossed, "lam", "trace", names)
+    assert "on 1 of 1 data sets." in findings_landscape.rank_agreement_text(alike, "lam", "trace", names)
+    text = findings_landscape.rank_agreement_text(crossed, "lam", "trace", names)
     assert text.startswith("The top eigenvalue and the trace") and "on 0 of 1" in text
     assert "Small synthetic (1K) (32, 512 against 512, 32, Kendall τ = −1.00)" in text  # its name, a minus sign
 
@@ -321,7 +324,7 @@ def test_loss_surfaces_pair_the_papers_b_and_centre_on_the_trained_loss(monkeypa
     import torch
 
     monkeypatch.setattr(analysis, "measured", lambda chapter, run, name, **params:  # computed, not kept
-                        analysis.ANALYSES[name][1](chapter, run, **params))
+                        analysis_measures.ANALYSES[name][1](chapter, run, **params))
     weights = pd.DataFrame({"dataset": ["synthetic-1k"] * 3 + ["synthetic-10k"] + ["mnist"] * 3,
                             "batch_size": [64, 8, 512, 32, 32, 512, 256], "seed": 42, "model": "mlp",
                             "prov_profile": "quick"})
@@ -939,7 +942,7 @@ def test_power_iterations_run_five_times_the_cap_on_each_cnn_pair_and_read_the_c
     from batchsize.sharpness import hessian_top_eigenvalue
 
     monkeypatch.setattr(analysis, "measured", lambda chapter, run, name, **params:  # computed, not kept
-                        analysis.ANALYSES[name][1](chapter, run, **params))
+                        analysis_measures.ANALYSES[name][1](chapter, run, **params))
     weights = pd.DataFrame({"dataset": ["mnist"] * 4 + ["synthetic-1k"], "batch_size": [32, 256, 512, 256, 32],
                             "seed": [42, 42, 42, 43, 42], "model": ["mnist_cnn"] * 4 + ["mlp"],
                             "outcome": ["trained"] * 3 + ["collapsed", "trained"]})
@@ -961,22 +964,22 @@ def test_the_power_settling_sentence_says_whether_the_cap_can_move_a_ratio():
                           "hessian_top_eigenvalue": [10.0, 12.0, 20.0, 24.0]})  # seeds differ by ~13 %
     settling = pd.DataFrame({"dataset": "mnist", "batch_size": [32, 256], "cap": 20, "iterations": 100,
                              "at cap": [10.0, 20.0], "last": [10.1, 20.2]}).assign(change=[1.0, 1.0])
-    text = findings.power_settling_text(settling, sharp)
+    text = findings_landscape.power_settling_text(settling, sharp)
     assert "moved by at most 1.00 %" in text and "On 2 of 2 networks" in text
     assert "the cap moves λ_max by less than the seeds scatter" in text
     moved = settling.assign(last=[10.1, 30.0], change=[1.0, 50.0])
-    text = findings.power_settling_text(moved, sharp)
+    text = findings_landscape.power_settling_text(moved, sharp)
     assert "moved by at most 50.00 % (MNIST, B = 256, from 20.00 to 30.00)" in text
     assert "On 1 of 2 networks" in text and "on the other 1 the cap moves λ_max by more" in text
-    assert findings.power_settling_text(pd.DataFrame(), sharp).startswith("No CNN's weights")
-    one_seed = findings.power_settling_text(settling, sharp.drop_duplicates("batch_size"))
+    assert findings_landscape.power_settling_text(pd.DataFrame(), sharp).startswith("No CNN's weights")
+    one_seed = findings_landscape.power_settling_text(settling, sharp.drop_duplicates("batch_size"))
     assert "no spread between seeds" in one_seed and "networks" not in one_seed
 
 
 def test_every_seed_has_its_surface_and_its_rise(monkeypatch):
     """The surfaces of every seed of the pair (a fifth sharpness measure over seeds), not of the first alone."""
     monkeypatch.setattr(analysis, "measured", lambda chapter, run, name, **params:  # computed, not kept
-                        analysis.ANALYSES[name][1](chapter, run, **params))
+                        analysis_measures.ANALYSES[name][1](chapter, run, **params))
     weights = pd.DataFrame({"dataset": "synthetic-1k", "batch_size": [32, 512, 32, 512, 64],
                             "seed": [42, 42, 43, 43, 42], "model": "mlp", "prov_profile": "quick"})
     surfaces = analysis.loss_surfaces(TinyChapter(), weights, ["synthetic-1k"], grid_points=3, n_eval=16)

@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pytest
 
-from batchsize import analysis, analysis_store
+from batchsize import analysis_measures, analysis_store
 from batchsize import store as store_module
 from batchsize.config import RunConfig, make_config
 from batchsize.integrity import InvalidRecord, read_record
@@ -178,7 +178,7 @@ def test_every_committed_analysis_is_of_a_run_and_weights_of_its_store_and_curre
             bad.append(f"{path.name}: no run {entry['run']} in {store.root}")
             continue
         config = RunConfig.from_dict(record["config"])
-        if entry["analysis"] in analysis.OF_TRAINING:  # of the run's config: no weights, no checksum
+        if entry["analysis"] in analysis_measures.OF_TRAINING:  # of the run's config: no weights, no checksum
             if entry["weights_sha256"] is not None:
                 bad.append(f"{path.name}: {entry['analysis']} names weights, but it is not of weights")
         elif not store.weights_path(config).is_file() or \
@@ -186,7 +186,8 @@ def test_every_committed_analysis_is_of_a_run_and_weights_of_its_store_and_curre
             bad.append(f"{path.name}: not of the weights {store.weights_path(config).name} the store keeps")
         if entry["provenance"]["dirty"]:
             bad.append(f"{path.name}: made with uncommitted changes ({entry['provenance']['commit']})")
-        if entry["analysis"] not in analysis.ANALYSES or entry["version"] != analysis.ANALYSES[entry["analysis"]][0]:
+        if entry["analysis"] not in analysis_measures.ANALYSES or \
+                entry["version"] != analysis_measures.ANALYSES[entry["analysis"]][0]:
             bad.append(f"{path.name}: {entry['analysis']} version {entry['version']} is not the current one")
     assert not bad, "\n".join(bad)
 

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 import torch
 
-from batchsize import analysis, analysis_store
+from batchsize import analysis_measures, analysis_store
 from batchsize.reference import bf16_on_plain_kernels
 from batchsize.store import COMMITTED_STORES, REPO_ROOT, config_of, default_store, load_table
 from batchsize.train import train
@@ -69,7 +69,7 @@ def analysis_sample() -> list[tuple[str, dict]]:
     cheapest = {}
     for profile in COMMITTED_STORES:
         for _, entry in analysis_store.entries(default_store(profile).root / "analyses"):
-            version = analysis.ANALYSES.get(entry["analysis"], (None,))[0]
+            version = analysis_measures.ANALYSES.get(entry["analysis"], (None,))[0]
             cost = entry["provenance"].get("cpu_seconds", np.inf)
             if entry["version"] != version or entry["provenance"]["dirty"] or cost > MAX_CPU_SECONDS:
                 continue
@@ -102,10 +102,10 @@ def test_a_committed_analysis_is_what_head_computes(profile, entry):
     chapter = Chapter([], profile=profile)  # sets one torch thread, as the book's chapters do
     torch.set_num_threads(entry["provenance"]["threads"])
     try:
-        computed = analysis.ANALYSES[entry["analysis"]][1](chapter, run, **entry["params"])
+        computed = analysis_measures.ANALYSES[entry["analysis"]][1](chapter, run, **entry["params"])
     finally:
         torch.set_num_threads(threads)
-    if entry["analysis"] not in analysis.OF_TRAINING:
+    if entry["analysis"] not in analysis_measures.OF_TRAINING:
         assert analysis_store.weights_sha256(chapter.store, config_of(run)) == entry["weights_sha256"]
     found = numbers(analysis_store.decoded(analysis_store.encoded(computed)))  # as `cached` returns it
     kept = numbers(analysis_store.decoded(entry["value"]))

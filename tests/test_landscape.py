@@ -144,20 +144,20 @@ def test_a_network_with_convolutions_evaluates_one_point_per_call():
 
 def test_every_sharpness_measure_and_surface_is_of_the_test_loss():
     """The chapter, the report's sharpness rows and the deviations page say the measures and surfaces are of the
-    test loss (the paper's claim is of the training loss): `analysis` evaluates each on `Chapter.eval_set`, which
-    must give the test set's first examples, never the training set's."""
+    test loss (the paper's claim is of the training loss): `analysis_measures` evaluates each on `Chapter.eval_set`,
+    which must give the test set's first examples, never the training set's."""
     import types
 
     import pandas as pd
 
-    from batchsize import analysis, book, claims_landscape
+    from batchsize import analysis_measures, book, claims_landscape
 
     split = types.SimpleNamespace(x_train=torch.zeros(5, 2), y_train=torch.zeros(5), x_test=torch.arange(8.0)
                                   .reshape(4, 2), y_test=torch.arange(4.0))
     chapter = types.SimpleNamespace(_data=lambda run: split)
     x, y = book.Chapter.eval_set(chapter, pd.Series(dtype=object), 3)
     assert torch.equal(x, split.x_test[:3]) and torch.equal(y, split.y_test[:3])
-    names = [getattr(analysis, f"_{measure}").__code__.co_names
+    names = [getattr(analysis_measures, f"_{measure}").__code__.co_names
              for measure in ("sharpness", "trace", "loss_surface", "power_iteration")]  # what each computation calls
     assert all("eval_set" in called and "train_set" not in called for called in names)
     assert "test loss" in claims_landscape.TEST_LOSS and "training loss" in claims_landscape.TEST_LOSS

@@ -17,12 +17,13 @@ GROUPS = {
     "runs": ["store", "analysis_store", "sweep"],
     "measurements": ["landscape", "sharpness", "noise", "critical", "checks", "protocol", "instability"],
     "judgement": ["stats", "runtable", "timing", "targets", "paper_tables", "summaries", "drops", "findings",
-                  "findings_checks", "findings_largest_batch", "findings_beyond", "analysis", "report_inputs",
-                  "rulebook", "claims_trends", "claims_accuracy",
-                  "claims_shapes", "claims_training", "claims_landscape", "claims_critical", "report"],
+                  "findings_landscape", "findings_checks", "findings_largest_batch", "findings_beyond",
+                  "analysis_measures", "analysis", "report_inputs", "rulebook", "claims_trends", "claims_accuracy",
+                  "claims_cifar10", "claims_shapes", "claims_training", "claims_landscape", "claims_critical",
+                  "report"],
     "presentation": ["params", "captions", "book", "overview", "changes", "panels", "plots", "plots_landscape",
-                     "pictures", "pages_data", "pages_accuracy", "pages_training", "pages_checks", "pages_landscape",
-                     "pages_report", "widgets"],
+                     "plots_failures", "pictures", "pages_data", "pages_accuracy", "pages_training", "pages_checks",
+                     "pages_landscape", "pages_report", "widgets"],
     "entry points": ["cli", "__main__", "__init__"],
 }
 LAYER = {module: i for i, module in enumerate(m for modules in GROUPS.values() for m in modules)}

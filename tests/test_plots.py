@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from batchsize import panels, paper, pictures, plots, plots_landscape
+from batchsize import panels, paper, pictures, plots, plots_failures, plots_landscape
 from batchsize.noise import weights_label
 
 
@@ -235,6 +235,22 @@ def test_variance_figure_draws_each_weights_against_one_over_b_and_the_expectati
     plt.close(fig)
 
 
+def test_variance_figure_gives_every_weights_a_marker_and_says_when_a_panel_has_no_trained_weights():
+    """The table may hold any number of epochs along training: seven kinds of weights (more than the figure's
+    markers) each keep a (marker, colour) of their own; a panel with no trained weights says 'no epoch', never nan."""
+    epochs = {"synthetic-1k": ((0, 1, 2, 3, 4, 5, 50), 50), "mnist": ((0, 1), 12)}  # MNIST's trained weights left out
+    variance = pd.DataFrame([{"dataset": d, "N": 800, "batch_size": b, "sampling": "without replacement", "seed": 42,
+                              "epoch": e, "weights": weights_label(e, final), "sigma2": 2.0, "variance": 2.0 / b,
+                              "expected": 2.0 / b} for d, (along, final) in epochs.items() for e in along
+                             for b in (1, 8, 64)])
+    fig = plots.variance_against_b(variance)
+    *markers, _, _ = fig.axes[0].get_lines()
+    assert [m.get_label() for m in markers] == ["initialisation", *(f"epoch {e}" for e in range(1, 6)), "trained"]
+    assert len({(m.get_marker(), m.get_color()) for m in markers}) == len(markers) == 7
+    assert [ax.get_title().split("\n")[1] for ax in fig.axes] == ["trained: epoch 50", "trained: no epoch"]
+    plt.close(fig)
+
+
 def test_lr_rules_draw_each_rule_beside_the_papers_table_v():
     runs = pd.DataFrame({"dataset": "synthetic-50k", "batch_size": [32, 512] * 2, "lr_rule": ["fixed"] * 2 +
                          ["linear"] * 2, "test_acc": [92.0, 82.0, 92.0, 90.0], "gap": 1.0, "seed": 42})
@@ -277,7 +293,7 @@ def test_failed_cells_curves_show_every_seed_of_a_cell_with_its_outcome_and_warm
     history = pd.DataFrame({"key": ["a"] * 3 + ["b"] + ["c"] * 3, "epoch": [1, 2, 3, 1, 1, 2, 3],
                             "lr": lr + lr[:1] + lr, "running_loss": [3.2, 2.3, 2.3, np.nan, 0.8, 0.1, 0.05],
                             "test_acc": [10.1, 11.3, 11.3, np.nan, 96.6, 98.3, 98.9]})
-    fig = plots.failed_cells_curves(history, runs)
+    fig = plots_failures.failed_cells_curves(history, runs)
     loss, acc = fig.axes
     assert loss.get_title() == "MNIST, B = 1024, η 0.08 → 0.24 by epoch 3" and loss.get_yscale() == "log"
     labels = [t.get_text() for t in acc.get_legend().get_texts()]
@@ -381,7 +397,7 @@ def test_replays_draw_each_long_run_solid_and_its_replay_dashed_in_the_seeds_col
     from batchsize.checks import replay_pairs
 
     replays, long_runs, history = replay_tables(CURVES, TWO_CPUS)
-    fig = plots.replays(replay_pairs(replays, long_runs, history), history)
+    fig = plots_failures.replays(replay_pairs(replays, long_runs, history), history)
     lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
     assert lines["seed 43, long run"].get_linestyle() == "-" and lines["seed 43, replay"].get_linestyle() == "--"
     assert lines["seed 43, long run"].get_color() == lines["seed 43, replay"].get_color() != \

@@ -12,7 +12,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 from scipy import stats
 
-from . import analysis, book, captions, drops, findings, paper, paper_tables, plots, runtable, summaries
+from . import analysis, book, captions, drops, findings, paper, paper_tables, plots, plots_failures, runtable, summaries
 from .claims_shapes import gap_slope
 from .config import default_warmup
 from .critical import BOOTSTRAP_REPLICATES, bootstrap_critical
@@ -274,7 +274,8 @@ def failed_runs(chapter: Chapter, runs: pd.DataFrame) -> None:
                      f"shows, at the scale it renders: {captions.scale_text(runs)}."))
     failed = summaries.runs_of_failed_cells(runs)
     if len(failed):
-        book.publish(plots.failed_cells_curves(chapter.history(failed), failed), "Every seed of each cell where some "
+        book.publish(plots_failures.failed_cells_curves(chapter.history(failed), failed),
+                     "Every seed of each cell where some "
                      "run did not train: running training loss (log scale) and test accuracy per epoch; dashed: "
                      "chance. A collapsed run's loss settles at ln C (a constant prediction); a diverged run is drawn "
                      "up to its last finite epoch (not at all if that was none).", failed, "Runs that did not train")

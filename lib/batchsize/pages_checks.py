@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import Markdown, display
 
-from . import book, checks, findings_checks, plots, runtable
+from . import book, checks, findings_checks, plots, plots_failures, runtable
 from .datasets import IN_PAPER, SYNTHETIC
 from .plan import get_profile
 
@@ -52,7 +52,8 @@ def replay_check(chapter: book.Chapter) -> None:
     pairs = checks.replay_pairs(replays, runs, history)
     if len(pairs):
         shown = pd.concat([replays, runs[runs["key"].isin(pairs["run key"])]])
-        book.publish(plots.replays(pairs, history), "Test accuracy per epoch of each long run (solid) and of its "
+        book.publish(plots_failures.replays(pairs, history),
+                     "Test accuracy per epoch of each long run (solid) and of its "
                      "replay (dashed): same configuration and seed, one colour per seed (the table below names the "
                      "CPU and threads of each); dashed grey: chance.", pairs, "Replay check", runs=shown)
         book.publish(book.styled(pairs.drop(columns=["run key", "replay key"])),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from IPython.display import Markdown, display
 
-from . import analysis, book, claims_landscape, findings, panels, paper, plots_landscape, summaries
+from . import analysis, book, claims_landscape, findings_landscape, panels, paper, plots_landscape, summaries
 from .datasets import DATASET_NAMES, SYNTHETIC
 from .rulebook import COMPARABLE
 from .runtable import trained
@@ -94,7 +94,8 @@ def sharpness(chapter: Chapter, every_seed: pd.DataFrame, epsilon: float | None,
                  "report judges the ε-sharpness ratios of the synthetic sets against it; the other measures are "
                  "shown, not judged.", ratios, "Sharpness ratios",
                  runs=every_seed)
-    display(Markdown(findings.sharpness_text(pd.concat([ratios, rise], ignore_index=True)) + " " + _cost_text(sharp)))
+    display(Markdown(findings_landscape.sharpness_text(pd.concat([ratios, rise], ignore_index=True)) + " "
+                     + _cost_text(sharp)))
     display(Markdown(evaluation_text(sharp)))
     return sharp
 
@@ -136,8 +137,8 @@ def rank_agreement(sharp: pd.DataFrame, every_seed: pd.DataFrame) -> None:
                  "The batch sizes of each data set from the flattest to the sharpest by the seed mean of the top "
                  "Hessian eigenvalue and of the Hessian trace, and Kendall's τ between the two sets of means.", ranks,
                  "Trace and top eigenvalue", runs=every_seed)
-    display(Markdown(findings.rank_agreement_text(ranks, "hessian_top_eigenvalue", "hessian_trace",
-                                                  ("the top eigenvalue λ_max", "the Hessian trace"))))
+    display(Markdown(findings_landscape.rank_agreement_text(ranks, "hessian_top_eigenvalue", "hessian_trace",
+                                                            ("the top eigenvalue λ_max", "the Hessian trace"))))
 
 
 def power_settling(chapter: Chapter, weights: pd.DataFrame, sharp: pd.DataFrame, n_eval: int | None) -> None:
@@ -154,7 +155,7 @@ def power_settling(chapter: Chapter, weights: pd.DataFrame, sharp: pd.DataFrame,
                      "measures' evaluation set and precision, a start vector of its own); dashed: the cap at which "
                      "the sharpness table's λ_max stopped.", data.assign(iteration=data.groupby(keys).cumcount() + 1),
                      "Power iteration", runs=weights.merge(settling[keys], on=keys))
-    display(Markdown(findings.power_settling_text(settling, sharp)))
+    display(Markdown(findings_landscape.power_settling_text(settling, sharp)))
 
 
 def variance_fits_graded(fits: pd.DataFrame) -> Markdown:

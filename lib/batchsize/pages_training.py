@@ -22,6 +22,7 @@ from . import (
     paper,
     paper_tables,
     plots,
+    plots_failures,
     runtable,
     summaries,
     targets,
@@ -208,8 +209,8 @@ def first_updates(chapter: Chapter, mnist: pd.DataFrame) -> None:
     largest = mnist[mnist["batch_size"].isin(sorted(mnist["batch_size"].unique())[-2:])]
     traced = analysis.first_updates(chapter, largest)
     left = instability.excursions(traced)
-    book.publish(plots.first_updates(traced, left), "MNIST, the first updates of every seed at the two largest B: "
-                 f"mini-batch loss (log scale, cut at {plots.LOSS_CEILING:,.0f}: a "
+    book.publish(plots_failures.first_updates(traced, left), "MNIST, the first updates of every seed at the two "
+                 f"largest B: mini-batch loss (log scale, cut at {plots_failures.LOSS_CEILING:,.0f}: a "
                  "diverging run leaves through the top), a uniform guess's loss dashed, each run's first excursion "
                  "above it marked ×, the warm-up's LR dotted (right axis).", left, "MNIST first updates",
                  runs=largest)

@@ -1,5 +1,6 @@
 """Figures of the book: seaborn/matplotlib over the run table, with the paper's values drawn beside ours, built
-from the panels of `panels` (one per data set, metric or CPU).
+from the panels of `panels` (one per data set, metric or CPU). The figures of the runs that did not train are in
+`plots_failures`, the landscape chapter's in `plots_landscape`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import seaborn as sns
 
 from . import paper as paper_values
 from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC, in_registry_order
-from .instability import chance_loss
 from .noise import STAGES, stage_of
 from .panels import (
     DATASET_COLOURS,
@@ -32,7 +32,6 @@ from .panels import (
     t_interval,
 )
 from .runtable import trained
-from .style import number
 
 if TYPE_CHECKING:
     from .noise import LogLogFit
@@ -47,35 +46,6 @@ def drawn_by(draw: Callable) -> Callable:
         (drawn[0] if isinstance(drawn, tuple) else drawn).set_label(f"{draw.__module__}.{draw.__qualname__}")
         return drawn
     return labelled
-
-
-@drawn_by
-def failed_cells_curves(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure:
-    """For each (data set, B) cell of `runs` (`summaries.runs_of_failed_cells`: the cells where runs did not
-    train): every seed's running training loss (log) and test accuracy per epoch, labelled with its outcome, so a
-    collapse or a divergence is seen where it began, beside the seeds of the same cell that trained; the loss
-    panel's title gives the learning rate's warmup."""
-    cells = runs.groupby(["dataset", "batch_size"], sort=False)
-    fig, axes = grid(2 * cells.ngroups, ncols=2)
-    for i, ((dataset, b), part) in enumerate(cells):
-        title = f"{DATASET_NAMES[dataset]}, B = {b}"
-        for run in part.itertuples():
-            curve = history[history["key"] == run.key].sort_values("epoch")
-            how = f"{run.outcome} in epoch {run.epochs_run}" if run.outcome == "diverged" else run.outcome
-            for ax, y in zip(axes[2 * i: 2 * i + 2], ("running_loss", "test_acc"), strict=True):
-                ax.plot(curve["epoch"], curve[y], marker="o", markersize=4, label=f"seed {run.seed} ({how})")
-        lr = history[history["key"].isin(part["key"])].groupby("epoch")["lr"].first()
-        warmup = (f"η {number(lr.iloc[0], 'lr')} → {number(lr.max(), 'lr')} by epoch {lr.idxmax()}"
-                  if lr.nunique() > 1 else f"η {number(lr.max(), 'lr')}")
-        axes[2 * i].set(yscale="log", xlabel=LABELS["epoch"], ylabel=LABELS["running_loss"], title=f"{title}, {warmup}")
-        axes[2 * i + 1].axhline(100 / DATASET_SPECS[dataset].classes, color="0.4", linestyle="--", linewidth=1,
-                                label="chance")
-        axes[2 * i + 1].set(xlabel=LABELS["epoch"], ylabel=LABELS["test_acc"], title=title)
-        for ax in axes[2 * i: 2 * i + 2]:
-            ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
-        outside_legend(axes[2 * i + 1])
-    fig.tight_layout()
-    return fig
 
 
 @drawn_by
@@ -215,11 +185,17 @@ def matched_steps(curves: pd.DataFrame, base_steps: float, base_epochs: int) -> 
     return fig
 
 
+# The markers of `variance_against_b`'s kinds of weights, cycled: seven against the theme's ten colours, so that a
+# (marker, colour) pair repeats only after 70 kinds, however many epochs along training the table holds.
+WEIGHTS_MARKERS = "osD^vPX"
+
+
 @drawn_by
 def variance_against_b(variance: pd.DataFrame) -> plt.Figure:
     """Fig. 11 against its expectation: per data set, σ̂² (Eq. 4) of batches drawn as training draws them over σ²/B
-    (Eq. 1), the geometric mean over seeds and replicates, a marker per weights (trained: the epoch in the title); at
-    1, E σ̂² with replacement; dashed, `variance_table`'s `expected`, bending down once the batches span epochs."""
+    (Eq. 1), the geometric mean over seeds and replicates, a marker per weights (trained: the epoch in the title, or
+    'no epoch' where the panel has no trained weights); at 1, E σ̂² with replacement; dashed, `variance_table`'s
+    `expected`, bending down once the batches span epochs."""
     free = variance[variance["sampling"] == "without replacement"]
     free = free.assign(kind=[STAGES[2] if stage_of(w) == STAGES[2] else w for w in free["weights"]])
     kinds = list(dict.fromkeys(free["kind"]))  # one marker and colour per kind of weights, the same on every panel
@@ -229,12 +205,14 @@ def variance_against_b(variance: pd.DataFrame) -> plt.Figure:
                        .groupby([part["kind"], part["batch_size"]], sort=False).mean())
         for kind, ys in ratio.groupby(level=0, sort=False):
             at = kinds.index(kind)
-            ax.plot(ys.index.get_level_values(1), ys.to_numpy(), "osD^v"[at], color=f"C{at}", label=kind, mfc="none")
+            ax.plot(ys.index.get_level_values(1), ys.to_numpy(), WEIGHTS_MARKERS[at % len(WEIGHTS_MARKERS)],
+                    color=f"C{at}", label=kind, mfc="none")
         expected = (part["expected"] * part["batch_size"] / part["sigma2"]).groupby(part["batch_size"]).mean()
         ax.axhline(1, ls=":", color="grey", label="σ²/B (Eq. 1): E σ̂² with replacement")
         ax.plot(expected.index, expected.to_numpy(), "--", color="black", label="E σ̂², batches as training draws them")
-        ax.set(yscale="log", title=f"{DATASET_NAMES[name]} (N = {int(part['N'].iloc[0]):,})\ntrained: epoch "
-               f"{part.loc[part['kind'] == STAGES[2], 'epoch'].max()}", xlabel=LABELS["batch_size"],
+        epoch = part.loc[part["kind"] == STAGES[2], "epoch"].max()  # NaN where the panel has no trained weights
+        ax.set(yscale="log", title=f"{DATASET_NAMES[name]} (N = {int(part['N'].iloc[0]):,})\ntrained: "
+               + (f"epoch {int(epoch)}" if pd.notna(epoch) else "no epoch"), xlabel=LABELS["batch_size"],
                ylabel=r"$\hat{\sigma}^2_B \,/\, (\sigma^2/B)$")  # mathtext: a subscript, not a raw underscore
         log2_axis(ax, part["batch_size"])
     shared_legend(axes)
@@ -340,61 +318,4 @@ def seeds_by_dataset(runs: pd.DataFrame, field: str) -> plt.Figure:
         seeds_by_value(runs[runs["dataset"] == dataset], field, ax=ax, chance=100 / DATASET_SPECS[dataset].classes,
                        title=DATASET_NAMES[dataset])
     fig.tight_layout()
-    return fig
-
-
-LOSS_CEILING = 1e3  # where `first_updates` cuts its loss axis (its caption reads it here)
-
-
-@drawn_by
-def first_updates(traced: pd.DataFrame, left: pd.DataFrame, ceiling: float = LOSS_CEILING) -> plt.Figure:
-    """The first updates of each run, one panel per B: the mini-batch loss of every seed (log scale, cut at
-    `ceiling`: a diverging run leaves through the top), a uniform guess's loss dashed, each run's first excursion
-    above it marked, and the LR of the warm-up ramp on the right axis — so the reader sees at which LR the loss
-    left the normal range, and which runs came back."""
-    sizes = sorted(traced["batch_size"].unique())
-    fig, axes = grid(len(sizes), width=5.6, height=3.8)
-    chance = chance_loss(traced["dataset"].iloc[0])
-    palette = dict(zip(sorted(traced["seed"].unique()), sns.color_palette("deep"), strict=False))
-    for ax, b in zip(axes, sizes, strict=True):
-        runs = traced[traced["batch_size"] == b]
-        sns.lineplot(data=runs, x="step", y="loss", hue="seed", palette=palette, ax=ax, errorbar=None, legend=False)
-        marks = left[(left["batch_size"] == b) & left["left_at"].notna()]
-        ax.scatter(marks["left_at"].astype(float), marks["loss"].astype(float), marker="x", color="black", zorder=3)
-        ax.axhline(chance, ls="--", color="grey")
-        ax.set(yscale="log", ylim=(None, ceiling), xlabel="update (step)", ylabel="mini-batch loss", title=f"B = {b}")
-        lr = ax.twinx()
-        lr.plot(runs["step"], runs["lr"], ":", color="tab:red")
-        lr.set_ylabel("LR (dotted)", color="tab:red")
-        lr.grid(False)  # the LR axis's own gridlines would not line up with the loss axis's
-    handles = [plt.Line2D([], [], color=colour, label=f"seed {seed}") for seed, colour in palette.items()] + [
-        plt.Line2D([], [], marker="x", ls="", color="black", label="first excursion"),
-        plt.Line2D([], [], ls="--", color="grey", label="uniform guess (ln C)"),
-        plt.Line2D([], [], ls=":", color="tab:red", label="LR")]
-    fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
-    return fig
-
-
-@drawn_by
-def replays(pairs: pd.DataFrame, history: pd.DataFrame) -> plt.Figure:
-    """`checks.replay_pairs`: one panel per B, each seed's test accuracy per epoch in its long run (solid) and in
-    its replay (dashed, one colour per seed in every panel), and chance dashed grey: two lines that part show where
-    two arithmetics parted the run (the table beside names each side's CPU and threads)."""
-    sizes = sorted(pairs["batch_size"].unique())
-    colour = {seed: f"C{i}" for i, seed in enumerate(sorted(pairs["seed"].unique()))}  # one per seed, every panel
-    fig, axes = grid(len(sizes), width=4.6, height=3.8)
-    for ax, b in zip(axes, sizes, strict=True):
-        part = pairs[pairs["batch_size"] == b]
-        for pair in part.to_dict("records"):
-            for side, style in (("run", "-o"), ("replay", "--x")):
-                curve = history[(history["key"] == pair[f"{side} key"]) & (history["epoch"] <= pair["epochs"])]
-                curve = curve.sort_values("epoch")
-                ax.plot(curve["epoch"], curve["test_acc"], style, color=colour[pair["seed"]],
-                        label=f"seed {pair['seed']}, {'long run' if side == 'run' else 'replay'}")
-        chance = 100 / DATASET_SPECS[part["dataset"].iloc[0]].classes
-        ax.axhline(chance, color="0.4", linestyle="--", linewidth=1, label="chance")
-        ax.set(title=f"B = {b}", xlabel=LABELS["epoch"], ylabel=LABELS["test_acc"])
-        ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
-    figure_legend(fig, axes)
     return fig

@@ -19,6 +19,7 @@ from scipy.stats import spearmanr
 
 from . import (
     claims_accuracy,
+    claims_cifar10,
     claims_critical,
     claims_landscape,
     claims_shapes,
@@ -38,8 +39,8 @@ from .style import number
 
 def claims() -> list[Claim]:
     """Every quantitative claim of the paper the book tests, in the paper's order."""
-    return [*claims_trends.CLAIMS, *claims_accuracy.CLAIMS, *claims_shapes.CLAIMS, *claims_training.CLAIMS,
-            *claims_landscape.CLAIMS, *claims_critical.CLAIMS, *claims_shapes.GUIDELINES]
+    return [*claims_trends.CLAIMS, *claims_accuracy.CLAIMS, *claims_cifar10.CLAIMS, *claims_shapes.CLAIMS,
+            *claims_training.CLAIMS, *claims_landscape.CLAIMS, *claims_critical.CLAIMS, *claims_shapes.GUIDELINES]
 
 
 def evaluate(claims: list[Claim], tables: dict[str, pd.DataFrame], profile: str) -> pd.DataFrame:
