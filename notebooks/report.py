@@ -55,11 +55,11 @@ pages_report.findings(judged, chapter)
 #
 # Each row's tolerance is folded under our numbers. Runs that ended at chance are counted in each row, never
 # averaged in silently. The rules live beside their claims in `batchsize.claims_trends`, `claims_accuracy`,
-# `claims_shapes`, `claims_training` and `claims_landscape`, each with tests on hand-made tables for every outcome
-# it can give. Checks of the paper against its own tables are not verdicts on our runs: they are listed apart,
-# under "Where the paper disagrees with itself". Where our runs differ from the paper's (precision, the CIFAR-10
-# copy, initialisation, hardware, seeds, epochs, warm-up), and the check behind each difference: [where our runs
-# differ from the paper](../book/deviations.md).
+# `claims_cifar10`, `claims_shapes`, `claims_training`, `claims_landscape` and `claims_critical`, each with tests on
+# hand-made tables for every outcome it can give. Checks of the paper against its own tables are not verdicts on our
+# runs: they are listed apart, under "Where the paper disagrees with itself". Where our runs differ from the
+# paper's (precision, the CIFAR-10 copy, initialisation, hardware, seeds, epochs, warm-up), and the check behind
+# each difference: [where our runs differ from the paper](../book/deviations.md).
 
 # %% tags=["hide-input"]
 pages_report.scales(judged)

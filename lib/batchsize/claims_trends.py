@@ -1,6 +1,7 @@
 """The paper's claims on how test accuracy changes with batch size (§IV-A, §VII): the trend on the synthetic sets,
 their drops from B = 8 to 512, the drop from B = 32 to 512 on every data set, and the sweet spot; each row beside
-the rule that tests it. The claims on single rows and cells of Tables III, IV and VII are in `claims_accuracy`."""
+the rule that tests it. The claims on single rows and cells of Tables III, IV and VII are in `claims_accuracy` and
+`claims_cifar10`."""
 
 from __future__ import annotations
 

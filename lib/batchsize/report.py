@@ -1,7 +1,8 @@
 """The reproduction report: every quantitative claim of the paper judged on our runs, in the paper's order.
 
-The claims and their rules are in `claims_trends`, `claims_accuracy`, `claims_training`, `claims_landscape` and
-`claims_critical`, each row beside its rule, on the estimates and the one verdict scale of `stats` (`stats.SCALE`).
+The claims and their rules are in `claims_trends`, `claims_accuracy`, `claims_cifar10`, `claims_shapes`,
+`claims_training`, `claims_landscape` and `claims_critical`, each row beside its rule, on the estimates and the one
+verdict scale of `stats` (`stats.SCALE`).
 Absolute numbers (an accuracy, a table cell) are compared only against runs with the paper's setup (the `paper`
 profile, read from the runs' provenance); trends, ratios, slopes and correlations on every profile. A claim is "not
 testable" only when its rule raises `NotTestable` (our runs cannot answer it: a batch size or a section we did not

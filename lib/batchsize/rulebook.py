@@ -1,7 +1,7 @@
 """The rulebook: what a claim is (one quantitative claim of the paper, in words, with the rule that tests it on
 our run tables) and what every rule shares (how it finds its runs, how its tolerance is put in words). The claims
-themselves are in `claims_trends`, `claims_accuracy`, `claims_training` and `claims_landscape`, each row beside
-its rule; `report` lists and judges them. What several rules read off one data set's cells (its best B and the B
+themselves are in the `claims_*` modules (`report.claims` lists them in the paper's order), each row beside its
+rule; `report` lists and judges them. What several rules read off one data set's cells (its best B and the B
 tied with it, its failed cells) is here, so that they read it alike."""
 
 from __future__ import annotations
