@@ -75,7 +75,9 @@ Markdown(findings.exponent_fit_text(runs, tolerance))
 # statement about optimisation speed, the paper's B* one about accuracy; whether the two coincide is an empirical
 # question. We estimate B_noise from per-example gradients at the trained weights of the runs at the B closest to
 # 32 (every seed whose weights the store keeps), on the run's training set (all of it for the MLPs, 2,000 random
-# examples for the CNNs), and set it beside B* of Table VI. The gradient shrinks as training converges, so
+# examples for the CNNs), and set it beside B* of Table VI. Training draws its batches without replacement from N
+# examples, where noise equals signal at N·B_noise/(N − 1 + B_noise) rather than at B_noise: the table gives both and
+# compares the corrected one (the two differ little while B_noise ≪ N). The gradient shrinks as training converges, so
 # B_noise at trained weights is at the high end of its value over training. Only a B* where accuracy fell is
 # compared: a B* that Table VI has because the runs there failed (its accuracy at B* reads "failed") marks where
 # the recipe stops training, not an accuracy threshold, so its row is shown and left out of the count.

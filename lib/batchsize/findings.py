@@ -298,15 +298,15 @@ def protocol_text(protocol: pd.DataFrame, runs: pd.DataFrame | None = None, gap:
 
 
 def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
-    """In words, from `summaries.noise_against_critical`: on how many data sets B_noise and B* agree within
-    `factor`, and which way the others lie."""
+    """In words, from `summaries.noise_against_critical`: on how many data sets B_noise (corrected for drawing
+    without replacement) and B* agree within `factor`, and which way the others lie."""
     both = versus[~versus["agreement"].isin(["no B*", "no estimate"])]
     missing = versus[versus["agreement"].isin(["no B*", "no estimate"])]
     if both.empty:
         return "No data set has both a B* and an estimate of B_noise here, so the two cannot be compared."
 
     def listed(part: pd.DataFrame) -> str:
-        return ", ".join(f"{DATASET_NAMES[r['dataset']]} (B_noise/B* = {r['B_noise / B*']:.2g})"
+        return ", ".join(f"{DATASET_NAMES[r['dataset']]} (corrected B_noise/B* = {r['B_noise / B*']:.2g})"
                          for _, r in part.iterrows())
 
     agree = both[both["agreement"] == f"within a factor {factor:g}"]
@@ -320,7 +320,7 @@ def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
     undecided = both[both["agreement"] == "undecided"]
     if len(undecided):
         text += ("; the seeds cannot tell on " + ", ".join(
-            f"{DATASET_NAMES[r['dataset']]} (B_noise/B* = {r['B_noise / B*']:.2g}, 95 % interval "
+            f"{DATASET_NAMES[r['dataset']]} (corrected B_noise/B* = {r['B_noise / B*']:.2g}, 95 % interval "
             f"{r['ratio CI low']:.2g}–{r['ratio CI high']:.2g})" for _, r in undecided.iterrows()))
     if len(missing):
         text += "; not compared: " + ", ".join(f"{DATASET_NAMES[r['dataset']]} ({r['agreement']})"
