@@ -78,6 +78,21 @@ def test_every_claim_has_a_headline_in_words_and_a_section_of_evidence():
         assert len(headline) <= 80 and not re.search(r"synthetic-|profile|\bstore\b|_", headline), headline
 
 
+def test_the_findings_say_how_many_not_reproduced_the_papers_own_tables_contradict_too():
+    """The review: "23 not reproduced" read as our runs' failures alone, while the paper's own tables contradict
+    some of those claims. The count says how many, names them, links the report's section; the tables mark them."""
+    verdicts = verdicts_of({"pearson": V.NOT_REPRODUCED, "gap-bound": V.REPRODUCED})
+    against = {"pearson", "gap-bound"}  # gap-bound reproduced here: marked in the tables, not in the count
+    text = html.unescape(re.sub(r"<[^>]+>", "", overview.findings(verdicts, verdicts.iloc[:0], "", "",
+                                                                   contradicted=against)))
+    shown = (verdicts["verdict"] == V.NOT_REPRODUCED).sum()
+    assert f"1 of the {shown} not reproduced are claims that the paper's own tables contradict as well" in text
+    assert overview.HEADLINES["pearson"].lower()[:20] in text.lower()
+    assert "contradict as well" not in overview.findings(verdicts, verdicts.iloc[:0], "")  # none given: not said
+    assert overview.overview(verdicts, verdicts.iloc[:0], contradicted=against).count(overview.CONTRADICTED) == 2
+    assert overview.verdict_table(verdicts, contradicted={"pearson"}).data.count(overview.CONTRADICTED) == 1
+
+
 def verdicts_of(found: dict[str, str], ours: str = "−1.10 pp [−2.20, −0.00] (n = 5)") -> pd.DataFrame:
     """A verdict table as `report.evaluate` gives it, with the given verdict per claim id (not testable: a reason,
     and no brief)."""

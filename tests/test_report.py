@@ -1600,6 +1600,24 @@ def test_where_the_paper_disagrees_with_itself_is_out_of_the_tally():
         assert sorted(named, key=found[row].index) == in_registry_order(named), row
 
 
+def test_the_claims_the_papers_own_tables_contradict_are_computed_by_each_claims_tolerance(monkeypatch):
+    """The review: 23 not reproduced mixed our runs' failures with claims the paper's own tables already contradict.
+    Each disagreement names the claims it contradicts, computed: a claim whose value its tables bear out is not."""
+    found = report.contradicted_by_its_tables()
+    assert {"pearson", "gap-bound", "gap-ordering", "drop-32-512", "table-v", "synthetic-trend",
+            "synthetic-drop-1k"} <= found
+    assert "critical-exponent" not in found  # Table VI's own fit, a = 0.35 [−0.11, 0.81], holds 0.5
+    assert all(c in {claim.id for claim in report.claims()} for c in found)
+    rows = report.disagreements()
+    r = float(rows.set_index("where").loc["§IV-B", "its own tables say"].iloc[0].split("r = ")[1].split()[0]
+              .replace("−", "-"))
+    monkeypatch.setattr(paper, "PEARSON_R", r)  # a paper whose r its tables give
+    monkeypatch.setattr(paper, "DROP_32_512", (-1.0, 40.0))  # a range that holds every table's drop
+    monkeypatch.setattr(paper, "EPOCH_SPEEDUP", (10.0, 200.0))
+    now = report.contradicted_by_its_tables()
+    assert not {"pearson", "drop-32-512", "epoch-speedup"} & now and "gap-bound" in now
+
+
 def test_a_papers_table_without_an_epoch_time_says_so_among_the_disagreements(monkeypatch):
     """The review: the paper's own speed-up from B = 1 to its largest B was rounded, and `round(NaN)` raises: a table
     without a time at its largest B would have taken the whole list down. It says "no time" instead."""

@@ -80,14 +80,19 @@ CLAIMS.append(
           _critical_exponent, section=EXPONENT))
 
 
-def paper_exponent() -> str:
+def paper_exponent_fit():
     """Eq. (6) fitted on the paper's own Table VI (its three synthetic sets): a check of the paper against itself,
     listed by `report.disagreements`, never a verdict on our runs."""
     from .critical import fit_scaling_law
 
     vi = paper.table("VI")
+    return fit_scaling_law(*(vi.loc[vi["dataset"].isin(SYNTHETIC), c] for c in ("N", "critical_B")))
+
+
+def paper_exponent() -> str:
+    """`paper_exponent_fit` in words, with the B* and N it is fitted on."""
+    vi, fit = paper.table("VI"), paper_exponent_fit()
     vi = vi[vi["dataset"].isin(SYNTHETIC)]
-    fit = fit_scaling_law(vi["N"], vi["critical_B"])
     return (f"its B* = {', '.join(map(str, vi['critical_B']))} at N = {', '.join(f'{n:,}' for n in vi['N'])} "
             f"fit a = {number(fit.slope)}, 95% CI [{number(fit.slope_ci[0])}, {number(fit.slope_ci[1])}]")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -74,6 +75,8 @@ HEADLINES = {
 CENTRAL = ("drop-32-512", "pearson", "sharpness-ratio", "variance-slope", "lsr-up-to-10", "critical-exponent",
            "table-vi", "epoch-speedup")
 
+DISAGREES = "Where the paper disagrees with itself"  # the report's section of `report.disagreements`
+CONTRADICTED = "its own tables contradict it too"  # beside a verdict on a claim of `report.contradicted_by_its_tables`
 FEW = 5  # a verdict given to at most this many claims names them all in the findings
 COLOURS = {REPRODUCED: "#d4edda", PARTLY: "#fff3cd", UNRESOLVED: "#d6e9f8", NOT_REPRODUCED: "#f8d7da",
            NOT_TESTABLE: "#e2e3e5"}
@@ -184,11 +187,14 @@ def _lower(text: str) -> str:
     return text if named or text[:2] == text[:2].upper() else text[0].lower() + text[1:]
 
 
-def findings(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str, base: str = "") -> str:
+def findings(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str, base: str = "",
+             contradicted: Collection[str] = ()) -> str:
     """The findings as HTML: how many claims held, held in part, did not or could not be tested, at what scale; the
     central claims (`CENTRAL`) that held or did not, each with our number beside the paper's; what could not be
     tested and why, with the provisional verdicts of runs still accumulating. Every count says how many of its
-    verdicts are provisional, and each of those is named, marked: a tally never passes one off as settled."""
+    verdicts are provisional, and each of those is named, marked: a tally never passes one off as settled; and how
+    many of those not reproduced the paper's own tables contradict too (`contradicted`, from
+    `report.contradicted_by_its_tables`), so that a reader does not take the count for our runs' failures alone."""
     counts = _counts(verdicts)
     n = len(verdicts)
     marked = _provisional_claims(provisional)
@@ -199,6 +205,12 @@ def findings(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str,
                                (NOT_REPRODUCED, NOT_REPRODUCED), (NOT_TESTABLE, "could not be tested here"))]
     said = [f"<p><b>What we found.</b> Of the paper's {n} quantitative claims, {joined(badges)}. "
             f"{html.escape(scale_text, quote=False)}</p>"]
+    against = verdicts[(verdicts["verdict"] == NOT_REPRODUCED) & verdicts["claim"].isin(contradicted)]
+    if len(against):
+        said.append(f"<p>{len(against)} of the {counts[NOT_REPRODUCED]} not reproduced are claims that the paper's own "
+                    f'tables contradict as well (<a href="{evidence_link("report", DISAGREES, base)}">where the paper '
+                    f"disagrees with itself</a>): {'; '.join(_lower(HEADLINES[c]) for c in against['claim'])}. Their "
+                    "verdicts are on our runs; the paper's numbers do not bear these claims out either.</p>")
     by_id = verdicts.set_index("claim", drop=False)
     central = [by_id.loc[c] for c in CENTRAL if c in by_id.index]
     for verdict, label in ((REPRODUCED, "Held"), (PARTLY, "Held in part"),
@@ -233,7 +245,8 @@ def findings(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str,
     return "\n".join(said)
 
 
-def overview(verdicts: pd.DataFrame, provisional: pd.DataFrame, base: str = "") -> str:
+def overview(verdicts: pd.DataFrame, provisional: pd.DataFrame, base: str = "",
+             contradicted: Collection[str] = ()) -> str:
     """One line per claim, in the paper's order, grouped by the chapter that shows it: the claim in words (a link
     to its evidence), the paper's value, the verdict on its colour (and a provisional verdict beside it)."""
     later = provisional.set_index("claim")["verdict"] if not provisional.empty else pd.Series(dtype=str)
@@ -249,6 +262,8 @@ def overview(verdicts: pd.DataFrame, provisional: pd.DataFrame, base: str = "") 
             so_far = later[row["claim"]]
             verdict += "<br><small>" + ("provisional" if so_far == row["verdict"] else
                                         f"provisionally {html.escape(so_far)}") + "</small>"
+        if row["claim"] in contradicted:
+            verdict += f"<br><small>{CONTRADICTED}</small>"
         rows.append(f'<tr><td><a href="{_evidence_of(row, base)}">'
                     f'{html.escape(HEADLINES[row["claim"]])}</a></td><td>{_code(row["paper"])}</td>'
                     f'<td class="bs-verdict" style="background-color: {COLOURS[row["verdict"]]}">{verdict}</td></tr>')
@@ -269,19 +284,20 @@ def _code(text: str) -> str:
     return re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", text)
 
 
-def verdict_table(verdicts: pd.DataFrame, base: str = "") -> HTML:
+def verdict_table(verdicts: pd.DataFrame, base: str = "", contradicted: Collection[str] = ()) -> HTML:
     """`report.evaluate`'s table as the report shows it, narrow enough for its column: the verdict first, on its
     colour; the claim (where in the paper, in its words, a link to the evidence); the paper's value; ours, with the
-    tolerance folded under it."""
+    tolerance folded under it; under the verdict, where the paper's own tables contradict the claim (`contradicted`)."""
     from IPython.display import HTML
 
     rows = []
     for _, row in verdicts.iterrows():
+        marked = f"<br><small>{CONTRADICTED}</small>" if row["claim"] in contradicted else ""
         extra = (f"<br><small>on {int(row['runs'])} full-scale {DATASET_NAMES[row['section']]} runs, the fewest seeds "
                  f"at any B: {int(row['fewest seeds'])}</small>" if pd.notna(row.get("runs")) else "")  # so far
         rows.append(
             f'<tr><td class="bs-verdict" style="background-color: {COLOURS[row["verdict"]]}">'
-            f'{html.escape(row["verdict"])}</td>'
+            f'{html.escape(row["verdict"])}{marked}</td>'
             f'<td><a href="{_evidence_of(row, base)}">{html.escape(row["where"])}</a>: '
             f'{_code(reader_words(row["statement"]))}</td><td>{_code(row["paper"])}</td>'
             f'<td>{_code(reader_words(row["ours"]))}{extra}<details><summary>tolerance</summary>{_code(row["tolerance"])}</details>'
@@ -305,10 +321,10 @@ def beyond(questions: list[Question], base: str = "") -> str:
 
 
 def show(verdicts: pd.DataFrame, provisional: pd.DataFrame, scale_text: str, base: str = "",
-         questions: list[Question] | None = None) -> HTML:
+         questions: list[Question] | None = None, contradicted: Collection[str] = ()) -> HTML:
     """The findings, the questions beyond the paper and the overview, as one block (the report's top; glued for the
     landing page)."""
     from IPython.display import HTML
 
-    return HTML(f'<div class="bs-findings">{findings(verdicts, provisional, scale_text, base)}'
-                f"{beyond(questions or [], base)}{overview(verdicts, provisional, base)}</div>")
+    return HTML(f'<div class="bs-findings">{findings(verdicts, provisional, scale_text, base, contradicted)}'
+                f"{beyond(questions or [], base)}{overview(verdicts, provisional, base, contradicted)}</div>")

@@ -21,9 +21,10 @@ def findings(judged: report.Judgement, chapter: book.Chapter) -> HTML:
     landing page)."""
     scale = overview.scale(judged.tables["accuracy"], judged.so_far)
     questions = beyond_paper() if chapter.per_dataset else []  # the paper's scale: where the book renders it
+    against = report.contradicted_by_its_tables()
     book.glue(**paper.quoted(), findings=overview.show(judged.verdicts, judged.provisional, scale, overview.LANDING,
-                                                       questions))
-    return overview.show(judged.verdicts, judged.provisional, scale, questions=questions)
+                                                       questions, against))
+    return overview.show(judged.verdicts, judged.provisional, scale, questions=questions, contradicted=against)
 
 
 HARDER, = (s for s in ACCURACY_SECTIONS if s not in PAPER_SECTIONS)  # the data set the paper did not run
@@ -75,9 +76,11 @@ def scales(judged: report.Judgement) -> None:
 
 def every_claim(judged: report.Judgement) -> None:
     """The full verdict table (`overview.verdict_table`): every claim judged, each row linked to its evidence."""
-    book.publish(overview.verdict_table(judged.verdicts), "Every claim: the verdict, the claim in the paper's words (a "
-                 "link to its evidence), the paper's value and ours (mean [95 % interval] (n seeds)), with the "
-                 "tolerance folded under it.", judged.verdicts, "Reproduction report", runs=judged.tables["accuracy"])
+    book.publish(overview.verdict_table(judged.verdicts, contradicted=report.contradicted_by_its_tables()),
+                 "Every claim: the verdict (and, under it, where the paper's own tables contradict the claim too: "
+                 "listed under \"Where the paper disagrees with itself\"), the claim in the paper's words (a link to "
+                 "its evidence), the paper's value and ours (mean [95 % interval] (n seeds)), with the tolerance "
+                 "folded under it.", judged.verdicts, "Reproduction report", runs=judged.tables["accuracy"])
 
 
 def provisional(judged: report.Judgement) -> None:
@@ -134,7 +137,14 @@ def what_changed(judged: report.Judgement) -> None:
 
 
 def disagreements() -> None:
-    """The paper's statements that its own tables contradict (`report.disagreements`): kept out of the tally."""
+    """The paper's statements that its own tables contradict (`report.disagreements`): kept out of the tally, each
+    with the claims of the report whose value it contradicts (their verdicts on our runs are marked so)."""
     found = report.disagreements()
-    book.publish(found, "The paper against its own tables: each right-hand cell is computed from the paper's Tables "
-                 "III–VII, not from our runs.", found, "Where the paper disagrees with itself")
+    statements = {c.id: f"{c.where}: {overview.reader_words(c.text)}" for c in report.claims()}
+    shown = found.assign(contradicts=[", ".join(statements[c] for c in ids) or "none of the report's claims"
+                                      for ids in found["contradicts"]])
+    book.publish(shown.rename(columns={"contradicts": "the report's claims it contradicts"}), "The paper against "
+                 "its own tables: each right-hand cell is computed from the paper's Tables III–VII, not from our "
+                 "runs; a claim is contradicted where its tables lie outside the claim's value by the tolerance its "
+                 "verdict on our runs uses, where it has one (else by any difference).",
+                 shown, overview.DISAGREES)
