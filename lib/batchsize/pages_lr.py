@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 def cifar_lr_so_far(chapter: Chapter) -> None:
     """The `cifar10-lr` section's paper-scale runs finished so far, while the section renders the reduced scale (its
-    paper sweep spans sessions): beside it, never as its result; nothing where none is finished."""
+    paper sweep spans sessions): beside it, never as its result, each rule against the paper-scale `cifar10` runs at
+    B = 32 as the landing page sets them (`findings.against_base`); nothing where none is finished."""
     runs = chapter.paper_so_far("cifar10-lr")
     if runs.empty:
         return
@@ -41,7 +42,8 @@ def cifar_lr_so_far(chapter: Chapter) -> None:
                  "that trained with its 95 % t interval; chance dashed. Not the section's result until it is "
                  "complete.", runs[["batch_size", "rule", "lr", "seed", "test_acc", "outcome"]],
                  "CIFAR-10 LR rules, paper scale so far", runs=runs)
-    display(Markdown(f"**So far at the paper's scale ({so_far}):** {findings.cifar_lr_answer(runs, planned)}"))
+    display(Markdown(f"**So far at the paper's scale ({so_far}):** "
+                     f"{findings.cifar_lr_answer(runs, planned, book.Chapter.paper_stored('cifar10'))}"))
 
 
 def first_updates(chapter: Chapter, mnist: pd.DataFrame) -> None:
