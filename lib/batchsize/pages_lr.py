@@ -19,9 +19,11 @@ from . import (
     instability,
     plots,
     plots_failures,
+    runtable,
     summaries,
 )
 from .datasets import DATASET_SPECS
+from .report_inputs import LARGEST_BATCH
 
 if TYPE_CHECKING:
     from .book import Chapter
@@ -60,10 +62,11 @@ def first_updates(chapter: Chapter, mnist: pd.DataFrame) -> None:
     display(Markdown(findings_largest_batch.excursions_text(left, largest)))
 
 
-def largest_batch_ingredients(runs: pd.DataFrame) -> None:
+def largest_batch_ingredients(chapter: Chapter, runs: pd.DataFrame) -> None:
     """MNIST's largest B under the paper's recipe and under one ingredient changed at a time
     (`report_inputs.largest_batch_runs` without `recipe_only`): every seed, the failures per rule, and in words which
-    ingredient the failures follow (`findings_largest_batch.ingredients_text`)."""
+    ingredient the failures follow (`findings_largest_batch.ingredients_text`), read against where the recipe's
+    failed runs left the normal range (replayed by `analysis.first_updates`) and what the planned runs can show."""
     if runs.empty or not runs["recipe"].any():
         display(Markdown("No run of the paper's recipe at MNIST's largest B is finished in this store."))
         return
@@ -81,4 +84,34 @@ def largest_batch_ingredients(runs: pd.DataFrame) -> None:
                  "of the runs that trained, and Fisher's exact test of each rule's failures against the recipe's, "
                  "with Holm's correction for the number of changes.", table, "MNIST largest-B failures per rule",
                  runs=runs)
-    display(Markdown(findings_largest_batch.ingredients_text(table)))
+    failed = runs[runs["recipe"] & ~runtable.trained(runs)]
+    left = instability.excursions(analysis.first_updates(chapter, failed)) if len(failed) else None
+    display(Markdown(findings_largest_batch.ingredients_text(table, planned_by_rule(runs), left)))
+
+
+def largest_batch_failures(runs: pd.DataFrame) -> None:
+    """How often the paper's recipe failed at MNIST's largest B (`report_inputs.largest_batch_runs` without
+    `recipe_only`), beside Table III, for the accuracy chapter: how many of the recipe's planned seeds are stored
+    (the rate provisional until all are), and how far the learning-rate chapter's runs that change one ingredient
+    are."""
+    if runs.empty or not runs["recipe"].any():
+        display(Markdown("No run of the paper's recipe at MNIST's largest B is finished in this store."))
+        return
+    runs = summaries.with_rule_names(runs)
+    recipe, planned = runs[runs["recipe"]], planned_by_rule(runs)
+    seeds = findings_largest_batch.seeds_stored(list(recipe["seed"].unique()), planned[recipe["rule"].iloc[0]])
+    failures = summaries.failure_table(recipe)
+    book.publish(book.styled(failures), "Runs of the paper's recipe at MNIST's largest B: how many failed "
+                 "(collapsed to a constant predictor, or diverged), the failure rate in percent with its exact "
+                 "(Clopper–Pearson) 95 % interval, the test accuracy of the runs that trained (an interval only "
+                 f"where at least two trained and most did) and the paper's Table III value. {seeds}", failures,
+                 "Failure rate at MNIST's largest B", runs=recipe)
+    changes = sum(n for rule, n in planned.items() if rule != recipe["rule"].iloc[0])
+    display(Markdown(f"{seeds} {findings_largest_batch.changes_stored(int((~runs['recipe']).sum()), changes)}"))
+
+
+def planned_by_rule(runs: pd.DataFrame) -> dict[str, int]:
+    """The runs of MNIST's largest-batch section planned per LR rule (`findings_beyond.planned_by_rule`) in the
+    profile `runs` were made with."""
+    planned = findings_beyond.planned_by_rule(LARGEST_BATCH, runtable.runs_profile(runs, "paper"))
+    return planned.groupby(level="rule").sum().to_dict()
