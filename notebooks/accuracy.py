@@ -28,7 +28,7 @@ batch_sizes = None  # e.g. [8, 32, 128]; None: the profile's batch sizes
 # %% tags=["remove-input"]
 import pandas as pd
 
-from batchsize import book, pages_accuracy, paper, report_inputs
+from batchsize import book, pages_accuracy, pages_lr, paper, report_inputs
 from batchsize.config import make_config
 from batchsize.datasets import PAPER_SECTIONS
 
@@ -140,11 +140,12 @@ pages_accuracy.failed_runs(chapter, with_fashion)
 # Table III gives one number at MNIST's largest B, {glue:text}`iii_1024:.2f`%, and says nothing of runs that did
 # not train. Here a run of the paper's recipe at that B (the linear rule with its warm-up) that collapsed or
 # diverged counts as a failure of the recipe, never as missing data: every seed the store has is counted (the
-# `mnist-largest-batch` sweep adds seeds to the three of the MNIST section), the failure rate is given with its
-# exact (Clopper–Pearson) interval, and beside it the accuracy of the runs that trained and the paper's. The
-# report's claim that MNIST trains at its largest B under this recipe grades this row. Where the failing runs leave
-# the normal range, and which ingredient of the recipe the failures follow, the [learning-rate chapter](lr_scaling.py)
-# shows.
+# `mnist-largest-batch` sweep plans further seeds of the recipe beside those of the MNIST section; how many of them
+# are stored so far, the table's caption and the text below it say), the failure rate is given with its exact
+# (Clopper–Pearson) interval, and beside it the accuracy of the runs that trained and the paper's. The report's
+# claim that MNIST trains at its largest B under this recipe grades this row, provisionally while seeds are pending.
+# Where the failing runs leave the normal range, and which ingredient of the recipe the failures follow, the
+# [learning-rate chapter](lr_scaling.py) asks (how far its runs are, the text below the table says).
 
 # %% tags=["hide-input"]
-pages_accuracy.largest_batch(report_inputs.largest_batch_runs(chapter))
+pages_lr.largest_batch_failures(report_inputs.largest_batch_runs(chapter, recipe_only=False))

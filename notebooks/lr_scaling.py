@@ -34,7 +34,7 @@ store = None  # None: results/<profile>
 batch_sizes = None  # None: the profile's ablation batch sizes
 
 # %% tags=["remove-input"]
-from batchsize import book, pages_training, paper, report_inputs, summaries
+from batchsize import book, pages_lr, pages_training, paper, report_inputs, summaries
 from batchsize.config import make_config
 
 chapter = book.Chapter(["lr-scaling", "cifar10-lr", "mnist"], profile, device, seeds, data_dir, store, batch_sizes)
@@ -57,7 +57,7 @@ pages_training.table_v(chapter.table("lr-scaling"), chapter.profile)
 # at the two largest B on another CPU, and in fp32, to ask.
 
 # %% tags=["hide-input"]
-pages_training.cifar_lr_so_far(chapter)
+pages_lr.cifar_lr_so_far(chapter)
 pages_training.cifar_lr_rules(cifar)
 
 # %% [markdown]
@@ -71,7 +71,7 @@ pages_training.cifar_lr_rules(cifar)
 # falling below half of it, and at what LR of the warm-up ramp.
 
 # %% tags=["hide-input"]
-pages_training.first_updates(chapter, mnist)
+pages_lr.first_updates(chapter, mnist)
 
 # %% [markdown]
 # ## MNIST at its largest batch size: which ingredient do the failures follow?
@@ -82,9 +82,11 @@ pages_training.first_updates(chapter, mnist)
 # table as rule and warm-up: the square-root rule (`sqrt`) and no scaling (`fixed`), each with the recipe's
 # warm-up, lower the peak LR; a warm-up twice as long (`linear` with the longer warm-up) keeps the peak. The
 # square-root rule and the longer warm-up climb equally fast per update (half the recipe's slope), so if the
-# failures follow the ramp's speed both remove them, and if they follow the peak only the lower-peak rules do (the
-# longer warm-up also leaves fewer epochs at the peak). Goyal et al. {cite}`goyal2017` hold the linear rule with a
-# gradual warm-up up to B = 8k, in a network with batch normalization; this one has none.
+# failures follow the ramp's speed both remove them, and if they follow how high the LR goes only the lower-peak
+# rules do (the longer warm-up also leaves fewer epochs at the peak). A lower peak lowers the whole ramp with it:
+# where the failed runs first left the normal range, on the ramp or at the peak, the text below says, and with it
+# which reading the runs allow, and what the planned seeds can show at all. Goyal et al. {cite}`goyal2017` hold the
+# linear rule with a gradual warm-up up to B = 8k, in a network with batch normalization; this one has none.
 
 # %% tags=["hide-input"]
-pages_training.largest_batch_ingredients(report_inputs.largest_batch_runs(chapter, recipe_only=False))
+pages_lr.largest_batch_ingredients(chapter, report_inputs.largest_batch_runs(chapter, recipe_only=False))

@@ -801,12 +801,36 @@ def test_the_cifar_lr_answer_so_far_names_every_planned_rule_and_b_with_how_many
     planned = pd.Series(3, index=pd.MultiIndex.from_product([[256, 512, 1024], rules],
                                                             names=["batch_size", "rule"]))
     answer = findings.cifar_lr_answer(runs, planned)
-    assert "At B = 256, runs at chance: fixed 0 of 1 (1 of 3 stored), linear 0 of 3, linear + 5-epoch warmup none " \
-           "(0 of 3 stored), sqrt none (0 of 3 stored); no rule collapsed" in answer
+    assert "At B = 256 (4 of its 12 planned runs stored so far, seeds 0, 1 and 2), runs at chance: fixed 0 of 1 " \
+           "(1 of 3 stored), linear 0 of 3, linear + 5-epoch warmup none (0 of 3 stored), sqrt none (0 of 3 " \
+           "stored); no rule collapsed" in answer
     assert "At B = 512, no run is stored yet (0 of 12)." in answer and "not yet a finding" in answer
     assert "fixed 3 of 3, linear 3 of 3, linear + 5-epoch warmup none (0 of 3 stored), sqrt none (0 of 3 stored); " \
            "every rule with runs collapsed: batch size, if linear + 5-epoch warmup and sqrt collapse too" in answer
     assert "At B = 256, runs at chance: fixed 0 of 1, linear 0 of 3; no rule" in findings.cifar_lr_answer(runs)
+
+
+def test_the_cifar_lr_answer_so_far_sets_each_rule_against_b32_as_the_landing_page_does():
+    """Review s37 (2): the setup promises each rule against B = 32, the prose set every rule against the one linear
+    run that trained (n = 1, no interval). With the `cifar10` section's runs, each rule's runs that trained against
+    B = 32's (Welch), the landing page's very words, runs at chance counted apart; without them, against linear."""
+    runs = lr_runs({"linear": 2}, ("fixed", "linear", "linear + 5-epoch warmup")).assign(epochs=50,
+                                                                                          train_size=50_000)
+    small = pd.DataFrame({"batch_size": [32, 32, 32, 64], "seed": [0, 1, 2, 0], "outcome": "trained",
+                          "test_acc": [75.0, 76.0, 77.0, 10.0]})
+    answer = findings.cifar_lr_answer(runs, base_runs=small)
+    said = findings.against_base(runs, small)
+    assert said in answer and said in findings_beyond.cifar_lr_brief(runs, small, 36)  # one computation, two pages
+    assert "B = 32's (76.00% [73.52, 78.48] (n = 3))" in said and "those at chance counted apart" in said
+    assert "fixed: 71.00% [68.52, 73.48] (n = 3), −5.00 pp [" in said  # an interval: 3 runs against 3
+    assert "linear: 72.00% (n = 1, no interval), −4.00 pp" in said and "minus that of the linear rule" not in answer
+    collapsed = runs.assign(outcome="collapsed")
+    assert "fixed: none trained; linear: none trained" in findings.against_base(collapsed, small)
+    assert "minus that of the linear rule's 1 run that trained" in findings.cifar_lr_answer(runs)  # no B = 32 runs
+    planned = pd.Series(3, index=pd.MultiIndex.from_product([[1024], ["fixed", "linear", "linear + 5-epoch warmup"]],
+                                                            names=["batch_size", "rule"]))
+    assert "At B = 1024 (all 9 planned runs stored, seeds 0, 1 and 2), runs at chance" in findings.cifar_lr_answer(
+        runs, planned, small)
 
 
 def test_the_cifar_lr_brief_waits_for_three_runs_of_every_rule_and_sets_each_against_b32():

@@ -20,7 +20,7 @@ from batchsize import (
     timing,
 )
 from batchsize.datasets import DATASET_NAMES, IN_PAPER, in_registry_order
-from batchsize.findings_largest_batch import ingredients_text
+from batchsize.findings_largest_batch import changes_stored, ingredients_text, reach_text, seeds_stored, smallest_p
 
 SEEDS = (42, 43, 44)
 SPREAD = (-0.1, 0.0, 0.1)  # per-seed offsets: a small, known seed spread
@@ -523,15 +523,71 @@ def test_failures_by_rule_put_the_recipe_first_and_test_each_change_against_it()
     ({"sqrt": "ttt", "fixed": "ttt", "warmup": "ttt"}, "every change removed the failures, a slower warm-up"),
     ({"sqrt": "ctt", "fixed": "tdt", "warmup": "ctt"}, "no single change removed the failures"),
     ({"sqrt": "ttt", "fixed": "ctt", "warmup": "ttt"}, "linear + 10-epoch warmup, sqrt + 5-epoch warmup removed"),
-    ({}, "No run that changes one of its ingredients is finished yet"),
+    ({}, "No run that changes one of its ingredients is stored yet"),
 ])
 def test_the_ingredient_text_can_come_out_each_way(changes, said):
     text = ingredients_text(summaries.failures_by_rule(ingredients("cdt", **changes)))
     assert said in text
     assert ("not yet a finding" in text) == bool(changes)  # 3 seeds a change: no difference is significant
     # ... nor could one be: 3 of 3 failed against 0 of 3 is p = 0.1, Holm-corrected for 3 changes 0.3
-    assert ("no outcome could be significant" in text and "would give p = 0.30" in text) == bool(changes)
+    assert ("no outcome could reach the 5 % level (every one failing gives 0.30)" in text) == (len(changes) == 3)
     assert "did not fail" in ingredients_text(summaries.failures_by_rule(ingredients("ttt", sqrt="ttt")))
+
+
+PLANNED = {"linear + 5-epoch warmup": 8, "sqrt + 5-epoch warmup": 3, "fixed + 5-epoch warmup": 3,
+           "linear + 10-epoch warmup": 3}
+
+
+def test_the_ingredient_text_says_what_the_run_counts_can_show_at_all():
+    """Review s37 (7a): with three seeds a change, Fisher's test cannot reach significance; the text says, computed,
+    the smallest p these counts allow after Holm, and how many of the recipe's planned seeds must fail for a
+    finding to be possible at all."""
+    assert smallest_p(3, 2, [3, 3, 3]) == pytest.approx(min(1.0, 3 * fisher_exact([[0, 3], [2, 1]]).pvalue)) == 1.0
+    assert smallest_p(8, 6, [3]) == pytest.approx(fisher_exact([[0, 3], [6, 2]]).pvalue)  # 0.061
+    assert smallest_p(8, 8, [3, 3, 3]) == pytest.approx(3 / 165)  # 1 / C(11, 3), three changes
+    text = ingredients_text(summaries.failures_by_rule(ingredients("cdt")), PLANNED)
+    assert "No run that changes one of its ingredients is stored yet (0 of 9 planned)" in text
+    assert "against the recipe's 2 failures of 3, a change with none of its 3 runs failing gives at best p = 0.40 " \
+           "(Fisher's exact test), 1.0 Holm-corrected for 3 changes; at all 8 planned seeds of the recipe, a change " \
+           "with no failure separates (p < 0.05) only if at least 8 of the 8 recipe runs fail (Holm-corrected p = " \
+           "0.018 then)." in text
+    six = reach_text(8, 6, [3, 3, 3])
+    assert "p = 0.061 (Fisher's exact test), 0.18 Holm-corrected" in six and "at least 8 of the 8" in six
+    assert "at least 6 of the 8" in reach_text(3, 2, [8, 8, 8], 8)  # more seeds a change: a finding comes sooner
+    assert "no finding is possible with these seeds" in reach_text(3, 3, [3, 3, 3], 3)  # nothing more planned
+
+
+def excursions_at(lr: float, seeds: tuple[int, ...] = (42, 43)) -> pd.DataFrame:
+    """`instability.excursions` of the recipe's failed runs, each leaving the normal range at update 17 at `lr`."""
+    return pd.DataFrame({"seed": list(seeds), "left_at": 17, "lr": lr, "peak_loss": 300.0, "finite": True})
+
+
+def test_the_ingredient_text_says_where_the_failed_runs_left_the_normal_range_and_reads_the_rules_by_it():
+    """Review s37 (7b): both failures began on the warm-up ramp, at ~6 % of the peak: the text says at what update
+    and LR, and reads 'the lower-peak rules trained' as the LR's height along the ramp, not the peak itself; where
+    the runs left at the peak, the peak reading stands."""
+    table = summaries.failures_by_rule(ingredients("cdt", sqrt="ttt", fixed="ttt", warmup="ctt"))
+    ramp = ingredients_text(table, PLANNED, excursions_at(0.0231))
+    assert "The recipe's failed runs replayed (seeds 42, 43): 2 of 2 first left the normal range at update 17, at " \
+           "an LR of 0.0231 (6 % of the peak 0.4): on the warm-up ramp, before the peak" in ramp
+    assert "since the failures begin on the ramp" in ramp and "the failures follow the peak LR" not in ramp
+    peak = ingredients_text(table, PLANNED, excursions_at(0.4))
+    assert "(100 % of the peak 0.4): at the peak" in peak and "the failures follow the peak LR" in peak
+    assert "since the failures begin on the ramp" not in peak
+    quiet = ingredients_text(table, PLANNED, excursions_at(0.0231).assign(left_at=None, lr=None))
+    assert "did not leave the normal range in the updates replayed" in quiet and "the failures follow the peak" in quiet
+
+
+def test_the_largest_batch_counts_say_how_many_planned_seeds_and_changes_are_stored():
+    """Review s37 (6): the accuracy chapter said the sweep 'adds seeds' with 3 of 8 stored, and pointed to an
+    ingredient answer the LR chapter does not have yet: both say, computed, what is stored."""
+    assert seeds_stored([44, 42, 43], 8) == ("3 of 8 planned seeds of the recipe stored (42, 43, 44); the rate, and "
+                                             "the report's verdict on this row that reads it, are provisional until "
+                                             "all are in.")
+    assert seeds_stored(list(range(42, 50)), 8).startswith("All 8 planned seeds of the recipe stored (42, ")
+    assert changes_stored(0, 9).endswith("none of the changes' runs stored yet (0 of 9).")
+    assert changes_stored(4, 9).endswith("4 of the changes' 9 planned runs stored so far.")
+    assert changes_stored(9, 9).endswith("all 9 of the changes' runs stored.")
 
 
 def test_cifar_collapse():

@@ -136,14 +136,38 @@ def collapse_cause(at: pd.DataFrame, reference: str = "linear", planned: dict[st
             f"{each}; {holm_for}, {least})")
 
 
-def cifar_lr_answer(runs: pd.DataFrame, planned: pd.Series | None = None) -> str:
+def against_base(at: pd.DataFrame, base_runs: pd.DataFrame, base: int = paper.BASE_BATCH) -> str:
+    """Test accuracy of each rule's runs at one B that trained (`at`, with `summaries.with_rule_names`' `rule`) and
+    its difference from B = `base`'s that trained of `base_runs` (Welch 95 % interval, `stats.difference`): whether a
+    rule that keeps the large LR trains as well as a small batch tells a generalization gap from an LR rule that
+    fails. The one computation of the LR chapter and the landing page (`findings_beyond.cifar_lr_brief`); runs at
+    chance, on either side, are counted apart, never averaged in."""
+    at_base = base_runs[base_runs["batch_size"] == base]
+    small = at_base.loc[trained(at_base), "test_acc"]
+    each = []
+    for rule, part in at.groupby("rule"):
+        learned = part.loc[trained(part), "test_acc"]
+        each.append(f"{rule}: " + (estimate(learned).text("%") + (f", {difference(learned, small).text(' pp')} "
+                                                                   f"against B = {base}" if len(small) else "")
+                                   if len(learned) else "none trained"))
+    chance = len(at_base) - len(small)
+    reference = (f" ({estimate(small).text('%')}" + (f"; {chance} of {len(at_base)} runs at chance, left out"
+                                                     if chance else "") + ")" if len(small) else " (none trained)")
+    return (f"Test accuracy of each rule's runs that trained (those at chance counted apart, never averaged in), and "
+            f"its difference from B = {base}'s{reference}: {'; '.join(each)}")
+
+
+def cifar_lr_answer(runs: pd.DataFrame, planned: pd.Series | None = None,
+                    base_runs: pd.DataFrame | None = None) -> str:
     """The LR chapter's CIFAR-10 question (the collapse at large B: batch size, or the LR rule?) answered from the
-    `cifar10-lr` runs (with `summaries.with_rule_names`' `rule`): per B, the runs at chance per rule and what they
-    say of the cause (`collapse_cause`, as the landing page's brief), and how far each rule's test accuracy lies
-    from the linear rule's (Welch interval over the runs that trained); with the runs' length where it is shorter
-    than the paper's recipe, since a collapse may need more epochs to show; and, where a rule has fewer than three
-    runs, that this is not yet a finding. `planned`: the runs planned per (B, rule), for a sweep still under way:
-    every planned rule and B is named, those with no run stored as such."""
+    `cifar10-lr` runs (with `summaries.with_rule_names`' `rule`): per B, the runs stored of those planned and their
+    seeds, the runs at chance per rule and what they say of the cause (`collapse_cause`, as the landing page's
+    brief), and how far each rule's test accuracy lies from B = 32's of `base_runs` (the `cifar10` section's at the
+    same scale; `against_base`, as the landing page), or, without them, from the linear rule's (Welch interval over
+    the runs that trained, each side's n named); with the runs' length where it is shorter than the paper's recipe,
+    since a collapse may need more epochs to show; and, where a rule has fewer than three runs, that this is not yet
+    a finding. `planned`: the runs planned per (B, rule), for a sweep still under way: every planned rule and B is
+    named, those with no run stored as such."""
     counts = runs.groupby(["batch_size", "rule"]).size()
     if planned is not None:  # a planned rule with no run stored has 0 runs
         counts = counts.reindex(counts.index.union(planned.index), fill_value=0)
@@ -154,11 +178,17 @@ def cifar_lr_answer(runs: pd.DataFrame, planned: pd.Series | None = None) -> str
         if at.empty:
             sentences.append(f"At B = {b}, no run is stored yet (0 of {sum(of_b.values())}).")
             continue
+        seeds, total = joined([str(s) for s in sorted(at["seed"].unique())]), sum(of_b.values())
+        stored = ("" if not of_b else f" (all {total} planned runs stored, seeds {seeds})" if len(at) >= total else
+                  f" ({len(at)} of its {total} planned runs stored so far, seeds {seeds})")
+        if base_runs is not None:
+            sentences.append(f"At B = {b}{stored}, {collapse_cause(at, planned=of_b)}. {against_base(at, base_runs)}.")
+            continue
         ok = at[trained(at)]
         linear = ok.loc[ok["rule"] == "linear", "test_acc"]
         versus = [f"{rule} ({len(part)} trained) {difference(part['test_acc'], linear).text(' pp')}"
                   for rule, part in ok.groupby("rule") if rule != "linear" and len(part) and len(linear)]
-        sentences.append(f"At B = {b}, {collapse_cause(at, planned=of_b)}" + (
+        sentences.append(f"At B = {b}{stored}, {collapse_cause(at, planned=of_b)}" + (
             f"; each rule's test accuracy minus that of the linear rule's {counted(len(linear), 'run')} that "
             f"trained: {'; '.join(versus)}" if versus else "") + ".")
     fewest = int(counts.min())

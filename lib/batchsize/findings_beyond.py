@@ -10,10 +10,9 @@ import pandas as pd
 
 from . import paper
 from .datasets import ACCURACY_SECTIONS, DATASET_NAMES, SIZE_SECTION
-from .findings import FINDING_RUNS, collapse_cause
+from .findings import FINDING_RUNS, against_base, collapse_cause
 from .plan import section_configs
 from .runtable import trained
-from .stats import difference, estimate
 from .style import counted, cpu_label, joined
 from .summaries import with_rule_names
 
@@ -22,10 +21,9 @@ def cifar_lr_brief(lr_runs: pd.DataFrame, cifar_runs: pd.DataFrame, planned: int
                    planned_at: Mapping[int, int] | None = None) -> str:
     """Does CIFAR-10's collapse at large B follow the LR rule? From the paper-scale `cifar10-lr` runs stored so far
     (`lr_runs`, of `planned`, with `summaries.with_rule_names`' `rule`), at the largest B where every rule has
-    `FINDING_RUNS` runs: the runs at chance per rule and what they say of the cause (`findings.collapse_cause`, as
-    the LR chapter), and each rule's runs that trained against B = `base` of the CIFAR-10 accuracy runs
-    (`cifar_runs`; Welch 95 % interval): whether a rule that keeps the large LR trains as well as a small batch is
-    what tells a generalization gap from an LR rule that fails. The runs stored are counted both at that B, of those
+    `FINDING_RUNS` runs: the runs at chance per rule and what they say of the cause (`findings.collapse_cause`), and
+    each rule's runs that trained against B = `base` of the CIFAR-10 accuracy runs (`cifar_runs`;
+    `findings.against_base`), both as the LR chapter says them. The runs stored are counted both at that B, of those
     planned there (`planned_at`, by B; default the paper plan's), and at every B: the section's count alone reads
     as that B's."""
     stored = f"{len(lr_runs)} of the {planned} runs stored"
@@ -38,30 +36,18 @@ def cifar_lr_brief(lr_runs: pd.DataFrame, cifar_runs: pd.DataFrame, planned: int
                 "far.")
     b = int(ready.max())
     at = lr_runs[lr_runs["batch_size"] == b]
-    at_base = cifar_runs[cifar_runs["batch_size"] == base]
-    small = at_base.loc[trained(at_base), "test_acc"]
-    each = []
-    for rule, part in at.groupby("rule"):
-        learned = part.loc[trained(part), "test_acc"]
-        each.append(f"{rule}: " + (estimate(learned).text("%") + (f", {difference(learned, small).text(' pp')} "
-                                                                   f"against B = {base}" if len(small) else "")
-                                   if len(learned) else "none trained"))
     waiting = [int(x) for x in per_rule.index if x not in ready]
     rest = f" At B = {', '.join(map(str, waiting))} the runs are still coming in." if waiting else ""
-    base_chance = len(at_base) - len(small)
-    reference = (f" ({estimate(small).text('%')}" + (f"; {base_chance} of {len(at_base)} runs at chance, left out"
-                                                     if base_chance else "") + ")" if len(small) else " (none trained)")
     there = (planned_at or planned_by_rule("cifar10-lr").groupby(level="batch_size").sum())[b]
     return (f"At B = {b} ({len(at)} of its {there} runs stored, {len(lr_runs)} of the section's {planned} over all "
             f"its B; {counted(int(per_rule.loc[b].min()), 'run')} or more of each rule), "
-            f"{collapse_cause(at)}. Test accuracy of each rule's runs that trained, and its difference from "
-            f"B = {base}'s{reference}: {'; '.join(each)}.{_machines(at)}{rest}")
+            f"{collapse_cause(at)}. {against_base(at, cifar_runs, base)}.{_machines(at)}{rest}")
 
 
-def planned_by_rule(section: str) -> pd.Series:
-    """The runs the paper profile plans for a section, by B and LR rule (`summaries.with_rule_names`): every rule at
-    every B, so that a page can name those with no run stored yet."""
-    configs = pd.DataFrame([c.to_dict() for c in section_configs("paper", section)])
+def planned_by_rule(section: str, profile: str = "paper") -> pd.Series:
+    """The runs a profile (the paper's unless given) plans for a section, by B and LR rule
+    (`summaries.with_rule_names`): every rule at every B, so that a page can name those with no run stored yet."""
+    configs = pd.DataFrame([c.to_dict() for c in section_configs(profile, section)])
     return with_rule_names(configs).groupby(["batch_size", "rule"]).size()
 
 

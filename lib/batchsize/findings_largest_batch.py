@@ -4,9 +4,10 @@ follow (`summaries.failures_by_rule`). Apart from `findings`, which holds the ot
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
+from scipy.stats import fisher_exact
 
 from .instability import chance_loss
 from .style import number
@@ -17,10 +18,6 @@ def excursions_text(left: pd.DataFrame, runs: pd.DataFrame) -> str:
     target LR) each run's loss first left the normal range (above a uniform guess's loss), how high it went, how
     many went above twice that line (a count that does not hang on where the line is drawn), and how the run
     ended."""
-    def span(values: pd.Series, show: Callable[[float], str]) -> str:
-        low, high = show(values.min()), show(values.max())
-        return low if low == high else f"{low}–{high}"
-
     ended = runs.set_index(["batch_size", "seed"])
     sentences = []
     for b, part in left.sort_values("seed").groupby("batch_size"):
@@ -41,30 +38,115 @@ def excursions_text(left: pd.DataFrame, runs: pd.DataFrame) -> str:
         sentences.append(
             f"At B = {b} (target LR {number(target, 'lr')}), **{len(went)} of {len(part)}** runs left the normal "
             f"range, at update "
-            f"{span(went['left_at'].astype(int), str)} and an LR of {span(lrs, lambda v: number(v, 'lr'))} "
-            f"({span(100 * lrs / target, lambda v: f'{v:.0f}')} % of the target); their highest losses: {peak}; "
+            f"{_span(went['left_at'].astype(int), str)} and an LR of {_span(lrs, lambda v: number(v, 'lr'))} "
+            f"({_span(100 * lrs / target, lambda v: f'{v:.0f}')} % of the target); their highest losses: {peak}; "
             f"{margin}. Then: {how}.")
     return " ".join(sentences)
 
 
-def ingredients_text(table: pd.DataFrame) -> str:
+def seeds_stored(seeds: list[int], planned: int) -> str:
+    """How many of the recipe's planned seeds at MNIST's largest B are stored: its failure rate, and the report's
+    verdict that reads it, are provisional until all are in."""
+    listed = ", ".join(map(str, sorted(seeds)))
+    if len(seeds) >= planned:
+        return f"All {planned} planned seeds of the recipe stored ({listed})."
+    return (f"{len(seeds)} of {planned} planned seeds of the recipe stored ({listed}); the rate, and the report's "
+            "verdict on this row that reads it, are provisional until all are in.")
+
+
+def changes_stored(held: int, planned: int) -> str:
+    """How far the runs that change one ingredient of the recipe are (the learning-rate chapter's question), so that
+    a pointer there says what it will find."""
+    if not planned:
+        return "No run that changes one of its ingredients is planned in this profile."
+    said = ("none of the changes' runs stored yet" if not held else f"all {planned} of the changes' runs stored"
+            if held >= planned else f"{held} of the changes' {planned} planned runs stored so far")
+    return (f"Which ingredient of the recipe the failures follow, the learning-rate chapter asks of "
+            f"runs that change one at a time: {said}" + (f" (0 of {planned})." if not held else "."))
+
+
+ALPHA = 0.05  # the level at which a change's failures count as separated from the recipe's
+
+
+def smallest_p(recipe_runs: int, recipe_failed: int, arms: list[int]) -> float:
+    """The smallest p, Holm-corrected for `len(arms)` changes, that Fisher's exact test can give a change against
+    `recipe_failed` failures of the recipe's `recipe_runs`: none of its `arms[i]` runs failing (Holm multiplies the
+    smallest of the changes' p by their number). The design's reach, whatever the changes' runs show."""
+    return min(1.0, len(arms) * min(fisher_exact([[0, n], [recipe_failed, recipe_runs - recipe_failed]]).pvalue
+                                    for n in arms))
+
+
+def reach_text(recipe_runs: int, recipe_failed: int, arms: list[int], planned_recipe: int | None = None) -> str:
+    """What these run counts can show (`smallest_p`): at the recipe's failures so far, and at `planned_recipe` seeds
+    of it (where more are planned), how many of them must fail for a change with no failure to be a finding, or
+    that none can be."""
+    each = f"{arms[0]}" if len(set(arms)) == 1 else "/".join(map(str, arms))
+    now, raw = smallest_p(recipe_runs, recipe_failed, arms), smallest_p(recipe_runs, recipe_failed, [max(arms)])
+    said = (f"What these counts can show: against the recipe's {recipe_failed} failures of {recipe_runs}, a change "
+            f"with none of its {each} runs failing gives at best p = {number(raw, 'p')} (Fisher's exact test), "
+            f"{number(now, 'p')} Holm-corrected for {len(arms)} change{'s' * (len(arms) > 1)}")
+    total = max(planned_recipe or 0, recipe_runs)
+    need = next((k for k in range(total + 1) if smallest_p(total, k, arms) < ALPHA), None)
+    at = f"at all {total} planned seeds of the recipe" if total > recipe_runs else "with these runs of the recipe"
+    if need is None:
+        return (f"{said}; {at}, no outcome could reach the 5 % level (every one failing gives "
+                f"{number(smallest_p(total, total, arms), 'p')}), so no finding is possible with these seeds.")
+    return (f"{said}; {at}, a change with no failure separates (p < 0.05) only if at least {need} of the {total} "
+            f"recipe runs fail (Holm-corrected p = {number(smallest_p(total, need, arms), 'p')} then).")
+
+
+def ramp_text(left: pd.DataFrame, peak: float) -> str:
+    """Where the recipe's failed runs first left the normal range (`instability.excursions` of them) against its
+    peak LR: on the warm-up ramp, or at the peak; what separates the readings of which ingredient they follow."""
+    went = left[left["left_at"].notna()]
+    seeds = f"seed{'s' * (len(left) > 1)} " + ", ".join(str(s) for s in sorted(left["seed"]))
+    if went.empty:
+        return (f"The recipe's failed runs replayed ({seeds}) did not leave the normal range in the updates "
+                "replayed.")
+    steps, lrs = went["left_at"].astype(int), went["lr"].astype(float)
+    share = 100 * lrs / peak
+    where = ("on the warm-up ramp, before the peak (a change that lowers the peak lowers the whole ramp with it, so "
+             "the LR at these updates too)" if share.max() < 100 else "at the peak")
+    return (f"The recipe's failed runs replayed ({seeds}): {len(went)} of {len(left)} first left the normal "
+            f"range at update {_span(steps, str)}, at an LR of {_span(lrs, lambda v: number(v, 'lr'))} "
+            f"({_span(share, lambda v: f'{v:.0f}')} % of the peak {number(peak, 'lr')}): {where}.")
+
+
+def _span(values: pd.Series, show: Callable[[float], str]) -> str:
+    low, high = show(values.min()), show(values.max())
+    return low if low == high else f"{low}–{high}"
+
+
+def ingredients_text(table: pd.DataFrame, planned: Mapping[str, int] | None = None,
+                     left: pd.DataFrame | None = None) -> str:
     """Which ingredient of the paper's recipe the failures at MNIST's largest B follow, in words, from
     `summaries.failures_by_rule`: each change's failures against the recipe's with Fisher's exact p, then whether
-    the changes that lower the peak LR and the one that only slows the warm-up removed them."""
+    the changes that lower the peak LR and the one that only slows the warm-up removed them, read against where the
+    failed runs left the normal range (`left`: `instability.excursions` of the recipe's failed runs; `ramp_text`),
+    and what the run counts can show at all (`reach_text`; `planned`: the runs planned per rule)."""
     def failures(r: pd.Series) -> str:
         return (f"{r['failed']} of {r['runs']} runs failed ({r['failure rate']:.0f} %, 95 % interval "
                 f"{r['failure rate CI low']:.0f}–{r['failure rate CI high']:.0f} %)")
 
     recipe, changes = table.iloc[0], table.iloc[1:]
+    planned = dict(planned or {})
+    arms = ({rule: n for rule, n in planned.items() if rule != recipe["rule"]}
+            or dict(zip(changes["rule"], changes["runs"], strict=True)))
+    reach = (" " + reach_text(int(recipe["runs"]), int(recipe["failed"]), [int(n) for n in arms.values()],
+                              planned.get(recipe["rule"]))) if arms else ""
+    ramp = left is not None and len(left) > 0
+    lrs = left["lr"].dropna().astype(float) if ramp else pd.Series(dtype=float)  # where runs left, if they did
+    early = len(lrs) > 0 and bool((lrs < recipe["peak lr"]).all())
     said = (f"The paper's recipe ({recipe['rule']}, peak LR {number(recipe['peak lr'], 'lr')}): "
-            f"{failures(recipe)}.")
+            f"{failures(recipe)}." + (f" {ramp_text(left, recipe['peak lr'])}" if ramp else ""))
     if changes.empty:
-        return said + " No run that changes one of its ingredients is finished yet."
+        stored = f" (0 of {sum(arms.values())} planned)" if arms else ""
+        return said + f" No run that changes one of its ingredients is stored yet{stored}.{reach}"
     said += " One ingredient changed at a time: " + "; ".join(
         f"{r['rule']} (peak LR {number(r['peak lr'], 'lr')}): {failures(r)}, Fisher p = "
         f"{number(r['Fisher p-value vs recipe'], 'p')}" for _, r in changes.iterrows()) + "."
     if recipe["failed"] == 0:
-        return said + " The recipe did not fail in these runs, so there is no failure to attribute."
+        return said + " The recipe did not fail in these runs, so there is no failure to attribute." + reach
     removed = changes["failed"] == 0
     lower = changes["peak lr"] < recipe["peak lr"]
     if removed.all():
@@ -73,21 +155,17 @@ def ingredients_text(table: pd.DataFrame) -> str:
     elif not removed.any():
         verdict = "no single change removed the failures"
     elif removed.eq(lower).all():
-        verdict = ("the failures follow the peak LR: the rules that lower it trained in every run, while a slower "
-                   "warm-up to the same peak did not prevent them")
+        verdict = ("the rules that lower the peak LR trained in every run, while a slower warm-up to the same peak "
+                   "did not prevent them: " + ("since the failures begin on the ramp, this says how high the LR "
+                                               "climbs along it, which a lower peak lowers at every update, not the "
+                                               "peak itself" if early else "the failures follow the peak LR"))
     else:
         verdict = (f"{', '.join(changes.loc[removed, 'rule'])} removed the failures; "
                    f"{', '.join(changes.loc[~removed, 'rule'])} did not")
-    significant = changes[changes["Holm p-value"] < 0.05]
+    significant = changes[changes["Holm p-value"] < ALPHA]
     corrected = f"Fisher's exact test, Holm-corrected for {len(changes)} change{'s' * (len(changes) > 1)}"
-    strongest = min(1.0, changes["smallest p possible"].min() * len(changes))  # Holm's factor for the smallest p
-    if significant.empty and strongest >= 0.05:
-        return (f"{said} In these runs {verdict}. With these run counts no outcome could be significant at the 5 % "
-                f"level ({corrected}): even every run of the recipe failing and none of a change's would give "
-                f"p = {number(strongest, 'p')}, so this is what these runs show, not yet a finding; more seeds per "
-                "rule would decide it.")
     sure = (f"no change differs from the recipe significantly at the 5 % level ({corrected}), so this is what these "
             "runs show, not yet a finding" if significant.empty else
             f"significant at the 5 % level ({corrected}): " + ", ".join(
                 f"{r['rule']} (p = {number(r['Holm p-value'], 'p')})" for _, r in significant.iterrows()))
-    return f"{said} In these runs {verdict}; {sure}."
+    return f"{said} In these runs {verdict}; {sure}.{reach}"

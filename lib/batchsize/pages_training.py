@@ -1,7 +1,8 @@
 """What the chapters on how large batches train publish, section by section (as `pages_accuracy` for the chapters
 on accuracy; the checks of the setup in `pages_checks`): the gap and the matched-steps control, time to a target,
-the learning-rate ablation, Algorithm 2's advice against the runs. Each function shows one section's figures and
-tables with their captions, from the runs a chapter hands it."""
+the learning-rate ablation (its paper-scale CIFAR-10 runs so far and MNIST's largest B in `pages_lr`), Algorithm 2's
+advice against the runs. Each function shows one section's figures and tables with their captions, from the runs a
+chapter hands it."""
 
 from __future__ import annotations
 
@@ -12,17 +13,12 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from . import (
-    analysis,
     book,
     captions,
     findings,
-    findings_beyond,
-    findings_largest_batch,
-    instability,
     paper,
     paper_tables,
     plots,
-    plots_failures,
     runtable,
     summaries,
     targets,
@@ -184,61 +180,6 @@ def warmups_shown(*shown: pd.DataFrame) -> str:
                             runtable.runs_profile(runs, "") == "paper" else "at reduced scale")
     return next(iter(said)) if len(said) == 1 else " and ".join(f"{w} {scale}" for w, scale in said.items()) + (
         " (a short profile caps the warm-up so that it never fills the training)")
-
-
-def cifar_lr_so_far(chapter: Chapter) -> None:
-    """The `cifar10-lr` section's paper-scale runs finished so far, while the section renders the reduced scale (its
-    paper sweep spans sessions): beside it, never as its result; nothing where none is finished."""
-    runs = chapter.paper_so_far("cifar10-lr")
-    if runs.empty:
-        return
-    runs = summaries.with_rule_names(runs)
-    planned = findings_beyond.planned_by_rule("cifar10-lr")
-    so_far = f"{len(runs)} of the section's {planned.sum()} paper-scale runs"
-    book.publish(plots.seeds_by_rule(runs, 100 / DATASET_SPECS["cifar10"].classes), "CIFAR-10 at the paper's scale, "
-                 f"the runs finished so far ({so_far}): every seed under each LR rule, and the mean over the runs "
-                 "that trained with its 95 % t interval; chance dashed. Not the section's result until it is "
-                 "complete.", runs[["batch_size", "rule", "lr", "seed", "test_acc", "outcome"]],
-                 "CIFAR-10 LR rules, paper scale so far", runs=runs)
-    display(Markdown(f"**So far at the paper's scale ({so_far}):** {findings.cifar_lr_answer(runs, planned)}"))
-
-
-def first_updates(chapter: Chapter, mnist: pd.DataFrame) -> None:
-    """MNIST's runs at its two largest B replayed update by update (`analysis.first_updates`): where each first
-    left the normal range (`instability.excursions`), drawn and in words."""
-    largest = mnist[mnist["batch_size"].isin(sorted(mnist["batch_size"].unique())[-2:])]
-    traced = analysis.first_updates(chapter, largest)
-    left = instability.excursions(traced)
-    book.publish(plots_failures.first_updates(traced, left), "MNIST, the first updates of every seed at the two "
-                 f"largest B: mini-batch loss (log scale, cut at {plots_failures.LOSS_CEILING:,.0f}: a "
-                 "diverging run leaves through the top), a uniform guess's loss dashed, each run's first excursion "
-                 "above it marked ×, the warm-up's LR dotted (right axis).", left, "MNIST first updates",
-                 runs=largest)
-    display(Markdown(findings_largest_batch.excursions_text(left, largest)))
-
-
-def largest_batch_ingredients(runs: pd.DataFrame) -> None:
-    """MNIST's largest B under the paper's recipe and under one ingredient changed at a time
-    (`report_inputs.largest_batch_runs` without `recipe_only`): every seed, the failures per rule, and in words which
-    ingredient the failures follow (`findings_largest_batch.ingredients_text`)."""
-    if runs.empty or not runs["recipe"].any():
-        display(Markdown("No run of the paper's recipe at MNIST's largest B is finished in this store."))
-        return
-    runs = summaries.with_rule_names(runs)
-    table = summaries.failures_by_rule(runs)
-    changed = ("with one ingredient changed" if (~runs["recipe"]).any() else
-               "(the runs that change one ingredient of it are not finished yet)")
-    book.publish(plots.seeds_by_rule(runs, 100 / DATASET_SPECS["mnist"].classes), "MNIST test accuracy at its "
-                 f"largest B under the paper's recipe {changed}: every seed, and the mean over the runs that trained "
-                 "with its 95 % t interval; chance dashed.", runs[["rule", "lr", "seed", "test_acc", "outcome"]],
-                 "MNIST largest-B rules", runs=runs)
-    shown = table.drop(columns=["collapsed", "diverged", "status", "trained", "smallest p possible"])  # in the CSV
-    book.publish(book.styled(shown), "The same runs per rule: how many failed (collapsed or diverged; the CSV "
-                 "counts each), the failure rate with its exact (Clopper–Pearson) 95 % interval, the test accuracy "
-                 "of the runs that trained, and Fisher's exact test of each rule's failures against the recipe's, "
-                 "with Holm's correction for the number of changes.", table, "MNIST largest-B failures per rule",
-                 runs=runs)
-    display(Markdown(findings_largest_batch.ingredients_text(table)))
 
 
 def epoch_times_and_curves(runs: pd.DataFrame, history: pd.DataFrame, speed: pd.DataFrame | None) -> None:
