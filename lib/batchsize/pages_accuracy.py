@@ -281,20 +281,6 @@ def failed_runs(chapter: Chapter, runs: pd.DataFrame) -> None:
                      "up to its last finite epoch (not at all if that was none).", failed, "Runs that did not train")
 
 
-def largest_batch(largest: pd.DataFrame) -> None:
-    """How often the paper's recipe failed at MNIST's largest B (`report_inputs.largest_batch_runs`), beside
-    Table III."""
-    if largest.empty:
-        display(Markdown("No run of the paper's recipe at MNIST's largest B is finished in this store."))
-        return
-    failures = summaries.failure_table(largest)
-    book.publish(book.styled(failures), "Runs of the paper's recipe at MNIST's largest B: how many failed "
-                 "(collapsed to a constant predictor, or diverged), the failure rate in percent with its exact "
-                 "(Clopper–Pearson) 95 % interval, the test accuracy of the runs that trained (an interval only "
-                 "where at least two trained and most did) and the paper's Table III value.", failures,
-                 "Failure rate at MNIST's largest B", runs=largest)
-
-
 def table_vi(runs: pd.DataFrame, tolerance: float) -> pd.DataFrame:
     """Table VI ours beside the paper's (`paper_tables.table_vi`, the report's `table-vi` rule), and how much each
     B* moves when the seeds are resampled; returns Table VI."""
