@@ -78,7 +78,7 @@ def largest_batch_ingredients(chapter: Chapter, runs: pd.DataFrame) -> None:
                  f"largest B under the paper's recipe {changed}: every seed, and the mean over the runs that trained "
                  "with its 95 % t interval; chance dashed.", runs[["rule", "lr", "seed", "test_acc", "outcome"]],
                  "MNIST largest-B rules", runs=runs)
-    shown = table.drop(columns=["collapsed", "diverged", "status", "trained", "smallest p possible"])  # in the CSV
+    shown = table.drop(columns=["collapsed", "diverged", "status", "trained"])  # in the CSV
     book.publish(book.styled(shown), "The same runs per rule: how many failed (collapsed or diverged; the CSV "
                  "counts each), the failure rate with its exact (Clopper–Pearson) 95 % interval, the test accuracy "
                  "of the runs that trained, and Fisher's exact test of each rule's failures against the recipe's, "

@@ -192,8 +192,7 @@ def failures_by_rule(runs: pd.DataFrame) -> pd.DataFrame:
     """`failure_table` per LR rule and warm-up (`with_rule_names`) of runs at one data set and B, the paper's
     recipe first (`report_inputs.largest_batch_runs`' column `recipe`), with each rule's peak LR and Fisher's exact test
     of its failures against the recipe's, Holm-corrected for the number of changes: which ingredient the failures
-    follow, and how sure that is. `smallest p possible` is Fisher's p of the strongest evidence these run counts
-    allow (every run of the recipe failed, none of the change's): the design's power, whatever the runs show."""
+    follow, and how sure that is (what these counts could show at best: `findings_largest_batch.reach_text`)."""
     runs = with_rule_names(runs)
     recipe = runs[runs["recipe"]]
     rows = []
@@ -203,9 +202,8 @@ def failures_by_rule(runs: pd.DataFrame) -> pd.DataFrame:
                  [int((~trained(recipe)).sum()), int(trained(recipe).sum())]]
         changed = len(recipe) and not part["recipe"].all()
         p = stats.fisher_exact(table).pvalue if changed else np.nan
-        strongest = stats.fisher_exact([[0, len(part)], [len(recipe), 0]]).pvalue if changed else np.nan
         rows.append({"rule": rule, "peak lr": part["lr"].max(), "warmup epochs": int(part["warmup_epochs"].max()),
-                     **row, "Fisher p-value vs recipe": p, "smallest p possible": strongest})
+                     **row, "Fisher p-value vs recipe": p})
     table = pd.DataFrame(rows)
     tested = table["Fisher p-value vs recipe"].dropna().sort_values()  # Holm: the k-th smallest times (m − k + 1)
     table["Holm p-value"] = (tested * np.arange(len(tested), 0, -1)).cummax().clip(upper=1.0)
