@@ -137,7 +137,7 @@ def _failed_shown(table: pd.DataFrame) -> pd.DataFrame:
     failed, said = table["status"] == FAILED, []
     for row in table.to_dict("records"):
         runs, chance, acc = row["seeds"], row["at chance"], number(row["test_acc"], "percent")
-        learned, more = 0 if pd.isna(runs) else int(runs - chance), f", {int(chance)} more at chance" * (chance > 0)
+        learned, more = 0 if pd.isna(runs) else int(runs - chance), f", {chance:.0f} more at chance" * bool(chance)
         said.append(MISSING if pd.isna(runs) else f"one run: n = 1, no interval{more}" if row["status"] == ONE_RUN
                     else f"measured: n = {learned}{more}" if row["status"] != FAILED else
                     f"failed: {int(chance)} of {counted(int(runs), 'run')} at chance" + (
