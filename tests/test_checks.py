@@ -12,7 +12,7 @@ def runs(field: str, values: dict[str, list[float]], dataset: str = "mnist", bat
         for seed, acc in enumerate(accuracies, start=42):
             config = make_config(dataset, batch, seed=seed, **{field: value})
             outcome = "collapsed" if acc < 15 else "trained"
-            rows.append({**config.to_dict(), "test_acc": acc, "outcome": outcome})
+            rows.append({**config.to_dict(), "test_acc": acc, "outcome": outcome, "train_size": 10_000})
     return pd.DataFrame(rows)
 
 
@@ -40,6 +40,26 @@ def test_collapsed_runs_are_counted_and_never_validate():
     assert table["within seed spread"].tolist() == [None]
 
 
+def test_runs_at_chance_are_counted_beside_the_means_and_the_difference_is_over_the_seeds_where_both_trained():
+    """Review 9: CIFAR-10 B = 256's he-uniform mean 17.81 % averaged a seed at chance (19.44, 10.00, 23.98) into its
+    mean and its paired difference; MNIST B = 128's difference had an interval against three runs at chance."""
+    cifar = runs("init", {"he-uniform": [19.44, 10.0, 23.98], "torch-default": [30.0, 28.0, 27.0]}, "cifar10", 256)
+    cifar["outcome"] = ["trained", "collapsed", "trained"] * 2
+    row = compare(cifar, "init", "he-uniform", "torch-default").iloc[0]
+    assert row["he-uniform test_acc"] == pytest.approx((19.44 + 23.98) / 2) and row["he-uniform at chance"] == 1
+    assert row["seeds"] == 3 and row["pairs trained"] == 2
+    assert row["difference"] == pytest.approx((30.0 - 19.44 + 27.0 - 23.98) / 2)  # seed 43 left out of the pairs
+    assert row["difference CI low"] < row["difference"] < row["difference CI high"]  # two pairs: an interval
+    one_pair = cifar.assign(outcome=["trained", "collapsed", "collapsed"] * 2)
+    row = compare(one_pair, "init", "he-uniform", "torch-default").iloc[0]
+    assert row["pairs trained"] == 1 and row["difference"] == pytest.approx(30.0 - 19.44)
+    assert pd.isna(row["difference CI low"]) and pd.isna(row["difference CI high"])  # one pair: no interval
+    mnist = compare(runs("init", {"he-uniform": [11.35] * 3, "torch-default": [97.0, 97.2, 97.1]}), "init",
+                    "he-uniform", "torch-default").iloc[0]
+    assert mnist["pairs trained"] == 0 and pd.isna(mnist["he-uniform test_acc"]) and pd.isna(mnist["difference"])
+    assert mnist["torch-default test_acc"] == pytest.approx(97.1) and mnist["he-uniform at chance"] == 3
+
+
 def test_unpaired_runs_are_left_out():
     table = runs("init", {"he-uniform": [97.0, 96.0], "torch-default": [96.0, 97.0, 96.5]})
     assert compare(table, "init", "he-uniform", "torch-default").iloc[0]["seeds"] == 2
@@ -63,6 +83,17 @@ def test_the_init_sentence_counts_runs_at_chance_and_names_clear_differences():
 
 
 USED = {"mnist": "fp32", "cifar10": "bf16"}
+NO_REPLAYS = pd.DataFrame()
+
+
+def twins(fates: dict[int, tuple[float, float]], batch: int = 1024) -> pd.DataFrame:
+    """`checks.precision_pairs` of CIFAR-10 replays at `batch` on one CPU: seed -> (bf16, fp32) test accuracy."""
+    from batchsize.checks import precision_pairs
+
+    return precision_pairs(pd.DataFrame([
+        {**make_config("cifar10", batch, seed=seed, epochs=3, precision=p).to_dict(), "test_acc": acc,
+         "prov_device_name": "AMD EPYC", "prov_threads": 1}
+        for seed, pair in fates.items() for p, acc in zip(("bf16", "fp32"), pair, strict=True)]))
 
 
 def test_the_precision_cells_carry_the_speed_up_and_the_sentence_says_if_bf16_is_validated():
@@ -72,19 +103,50 @@ def test_the_precision_cells_carry_the_speed_up_and_the_sentence_says_if_bf16_is
     table = table.assign(median_epoch_time=[2.0] * 3 + [1.0] * 3, prov_device_name="Some(R) CPU @ 2.80GHz")
     cells = checks.precision_check_cells(table)
     assert cells["bf16 speed-up"].tolist() == [2.0]
-    text = findings_checks.precision_check_text(cells, table, USED)
-    assert "**1 of 1** cells (validated: **yes**" in text and "**2.00×** as fast" in text  # one cell: one number
+    text = findings_checks.precision_check_text(cells, table, USED, NO_REPLAYS)
+    assert "**1 of 1** cells" in text and "validated (**yes**) in these cells only" in text
+    assert "**2.00×** as fast" in text  # one cell: one number
     assert "(Some)" in text and "trains MNIST in fp32, CIFAR-10 in bf16:" in text
     slower = checks.precision_check_cells(table.assign(test_acc=[97.0, 97.1, 97.2, 95.0, 95.1, 95.2]))
-    assert "validated: **no**" in findings_checks.precision_check_text(slower, table, USED)
+    assert "validated (**no**)" in findings_checks.precision_check_text(slower, table, USED, NO_REPLAYS)
     two = pd.concat([table, table.assign(batch_size=8, median_epoch_time=[2.0] * 3 + [1.6] * 3)])
     cells = checks.precision_check_cells(two)
-    assert "**1.25–2.00×** as fast" in findings_checks.precision_check_text(cells, two, USED)
+    assert "**1.25–2.00×** as fast" in findings_checks.precision_check_text(cells, two, USED, NO_REPLAYS)
     apart = table.assign(prov_device_name=["Intel"] * 3 + ["AMD"] * 3)  # a sweep across sessions and machines
     cells = checks.precision_check_cells(apart)
     assert cells["bf16 speed-up"].isna().all()
     assert "cannot be told from these runs: each cell's two precisions ran on different CPUs (AMD, Intel)" in \
-        findings_checks.precision_check_text(cells, apart, USED)
+        findings_checks.precision_check_text(cells, apart, USED, NO_REPLAYS)
+
+
+def test_the_precision_verdict_says_where_it_was_validated_with_what_tolerance_and_where_precision_decided_fate():
+    """Review 10: "validated: yes" overstated a check of two B, a few epochs and a subset, whose tolerance (one fp32
+    SD) is looser the noisier the cell, while the replays showed the precision deciding seeds' fate at B = 1024."""
+    from batchsize import checks, findings_checks
+
+    mnist = runs("precision", {"fp32": [97.0, 98.0, 99.0], "bf16": [97.2, 97.9, 99.1]})
+    cifar = runs("precision", {"fp32": [30.0, 40.0, 35.0], "bf16": [33.0, 37.0, 36.0]}, "cifar10", 256)
+    table = pd.concat([mnist.assign(epochs=2, train_size=12_000), cifar.assign(epochs=3, train_size=10_000)])
+    table = table.assign(median_epoch_time=1.0, prov_device_name="AMD EPYC")
+    cells = checks.precision_check_cells(table)
+    flips = findings_checks.precision_check_text(cells, table, USED, twins({42: (28.0, 10.0), 43: (10.0, 20.0),
+                                                                             44: (10.0, 10.0)}))
+    assert "the tolerance per cell: MNIST at B = 128: 1.00 pp; CIFAR-10 at B = 256: 5.00 pp" in flips
+    assert ("in these cells only: MNIST at B = 128 (2 epochs on 12,000 training examples); CIFAR-10 at B = 256 (3 "
+            "epochs on 10,000 training examples)") in flips
+    assert "at CIFAR-10, B = 256, any bf16 effect under 5.00 pp would" in flips
+    assert ("(CIFAR-10 at B = 1024: 2 of 3 replays on one CPU changed fate between bf16 and fp32), at B = 1024, "
+            "which this check did not train.") in flips
+    assert flips.endswith("CIFAR-10's paper runs are in bf16: at B = 1024, which of their seeds ended at chance "
+                          "carries the precision.")
+    alike = findings_checks.precision_check_text(cells, table, USED, twins({42: (28.0, 27.0), 44: (10.0, 10.0)}))
+    assert "(2 pairs, B = 1024) changed no seed's fate with the precision" in alike
+    assert "carries the precision" not in alike
+    at_checked_b = findings_checks.precision_check_text(cells, table, USED, twins({42: (28.0, 10.0)}, 256))
+    assert "did not train" not in at_checked_b and "at B = 256, which of their seeds" in at_checked_b
+    all_fp32 = findings_checks.precision_check_text(cells, table, {"mnist": "fp32", "cifar10": "fp32"},
+                                                    twins({42: (28.0, 10.0)}))
+    assert "carries the precision" not in all_fp32
 
 
 def replay_tables(curves: dict[tuple[int, str], list[float]], cpus: dict[str, str],

@@ -308,17 +308,20 @@ TABLE_CLAIMS = [  # claim, its data sets, its column, the B whose runs collapse 
     ("table-vii", SYNTHETIC, "test_acc", ()), ("table-vii-gap", SYNTHETIC, "gap", ()),
     ("table-iii", ("mnist",), "test_acc", ()), ("table-iii-gap", ("mnist",), "gap", ()),
     ("table-iv", ("cifar10",), "test_acc", (1024,)), ("table-iv-gap", ("cifar10",), "gap", (1024,))]
+# A failed cell's Δ is not reproduced even where the paper's own row is at chance (`paper_tables.FAILED_GAP`): with
+# CIFAR-10's B = 1024 at chance, Table IV's Δ is at best partly (8 of 9 rows); reproduced only where B = 1024 trained.
+FAILED_GAP_COSTS = {"table-iv-gap": {R: P, P: NR}}
 for claim, datasets, column, chance in TABLE_CLAIMS:
     CASES += [
-        case(claim, outcome, lambda d=datasets, c=column, p=place, k=chance: {
-            "accuracy": paper_rows(d, c, p, chance_at=k)}, f"every row {place}")
+        case(claim, FAILED_GAP_COSTS.get(claim, {}).get(outcome, outcome), lambda d=datasets, c=column, p=place,
+             k=chance: {"accuracy": paper_rows(d, c, p, chance_at=k)}, f"every row {place}")
         for outcome, place in ((R, "within"), (P, "between"), (NR, "beyond"))]
     CASES.append(case(claim, NT, lambda d=datasets, c=column, k=chance: {
         "accuracy": paper_rows(d, c, "within", chance_at=k).assign(prov_profile="quick")}, "quick profile"))
     CASES.append(case(claim, U, lambda d=datasets, c=column, k=chance: {  # the collapse row would be reproduced
         "accuracy": paper_rows(d, c, "within", skip=k, spread="wide")}, "every row at the papers, seeds spread 3 pp"))
     if claim not in PRECISION:
-        CASES.append(case(claim, R, lambda d=datasets, c=column, k=chance: {
+        CASES.append(case(claim, FAILED_GAP_COSTS.get(claim, {}).get(R, R), lambda d=datasets, c=column, k=chance: {
             "accuracy": paper_rows(d, c, "within", chance_at=k, spread="median")}, "every row at our median spread"))
 for claim, (chance, seeds) in PRECISION.items():
     datasets, column = next((d, c) for name, d, c, _ in TABLE_CLAIMS if name == claim)
@@ -331,8 +334,11 @@ for claim, (chance, seeds) in PRECISION.items():
 CASES += [
     case("table-iv", R, lambda: {"accuracy": paper_rows(("cifar10",), chance_at=(1024,))},
          "the papers own table with B=1024 at chance"),
-    case("table-iv-gap", R, lambda: {"accuracy": paper_rows(("cifar10",), "gap", chance_at=(1024,))},
+    case("table-iv-gap", P, lambda: {"accuracy": paper_rows(("cifar10",), "gap", chance_at=(1024,))},
          "the papers own table with B=1024 at chance"),
+    case("table-iv-gap", R, lambda: {"accuracy": paper_rows(("cifar10",), "gap")}, "every row within, all trained"),
+    case("table-iv-gap", P, lambda: {"accuracy": paper_rows(("cifar10",), "gap", "between")},
+         "every row between, all trained"),
     case("table-iv", P, lambda: {"accuracy": paper_rows(("cifar10",), skip=(1024,))}, "every row but B=1024"),
 
     case("mnist-optimum", R, lambda: {"accuracy": mnist(64)}, "best 64"),

@@ -34,22 +34,27 @@ def paired_runs(runs: pd.DataFrame, field: str, reference: str, candidate: str) 
 
 
 def compare(runs: pd.DataFrame, field: str, reference: str, candidate: str) -> pd.DataFrame:
-    """Per data set and B: means, collapsed counts, the paired difference with its 95 % t interval, the seed
-    spread (standard deviation of the reference's accuracies), and whether the difference is within it."""
+    """Per data set and B: each value's runs at chance (counted beside its mean, never in it) and its mean over the
+    runs that trained; the paired difference over the seeds where both trained, with its 95 % t interval where at
+    least two such pairs remain; the seed spread (standard deviation of the reference over those pairs); and whether
+    the difference is within it (only where no run ended at chance: a cell with one cannot validate)."""
     rows = []
     for (dataset, batch), cell in paired_runs(runs, field, reference, candidate).groupby(CELL):
-        diff = (cell[candidate] - cell[reference]).to_numpy()
+        learned = {v: cell[f"outcome {v}"] == "trained" for v in (reference, candidate)}
+        both = cell[learned[reference] & learned[candidate]]
+        diff = (both[candidate] - both[reference]).to_numpy()
         n = len(diff)
+        mean = diff.mean() if n else np.nan
         half = stats.t.ppf(0.975, n - 1) * diff.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
-        spread = cell[reference].std(ddof=1) if n > 1 else np.nan
-        collapsed = {v: int((cell[f"outcome {v}"] != "trained").sum()) for v in (reference, candidate)}
-        trained = not any(collapsed.values())
-        rows.append({"dataset": dataset, "batch_size": batch, "seeds": n,
-                     f"{reference} test_acc": cell[reference].mean(), f"{candidate} test_acc": cell[candidate].mean(),
-                     f"{reference} at chance": collapsed[reference], f"{candidate} at chance": collapsed[candidate],
-                     "difference": diff.mean(), "difference CI low": diff.mean() - half,
-                     "difference CI high": diff.mean() + half, "seed spread (SD)": spread,
-                     "within seed spread": (bool(abs(diff.mean()) <= spread) if trained and n > 1 else None)})
+        spread = both[reference].std(ddof=1) if n > 1 else np.nan
+        collapsed = {v: int((~learned[v]).sum()) for v in (reference, candidate)}
+        rows.append({"dataset": dataset, "batch_size": batch, "seeds": len(cell), "pairs trained": n,
+                     **{f"{v} test_acc": cell.loc[learned[v], v].mean() for v in (reference, candidate)},
+                     **{f"{v} at chance": collapsed[v] for v in (reference, candidate)},
+                     "difference": mean, "difference CI low": mean - half, "difference CI high": mean + half,
+                     "seed spread (SD)": spread,
+                     "within seed spread": (bool(abs(mean) <= spread) if not any(collapsed.values()) and n > 1
+                                            else None)})
     return pd.DataFrame(rows)
 
 

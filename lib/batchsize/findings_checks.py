@@ -7,17 +7,18 @@ import pandas as pd
 
 from . import paper
 from .datasets import DATASET_NAMES
-from .style import counted, cpu_label
+from .style import counted, cpu_label, joined
 
 
 def init_check_text(runs: pd.DataFrame, cells: pd.DataFrame, chosen: str) -> str:
     """In words, from the `init-check` runs and their `checks.compare` cells: how many runs of each initialisation
     ended at chance, why the paper's Table III rules one reading out (a run at chance cannot score it), which one
-    the paper profile uses (`chosen`), and where both trained, the differences whose interval excludes zero."""
+    the paper profile uses (`chosen`), and over the seeds where both trained, the differences whose interval (at
+    least two such pairs) excludes zero."""
     collapsed = {v: int((runs[runs["init"] == v]["outcome"] != "trained").sum()) for v in ("he-uniform",
                                                                                           "torch-default")}
     table_iii = paper.table("III").set_index("B")["test_acc"]
-    trained = cells[cells["within seed spread"].notna()]  # cells where no run ended at chance
+    trained = cells[cells["difference CI low"].notna()]  # cells with at least two pairs where both trained
     clear = trained[(trained["difference CI low"] > 0) | (trained["difference CI high"] < 0)]
     clear = "; ".join(f"{DATASET_NAMES[d]} at B = {b}: {v:+.1f} pp [{lo:+.1f}, {hi:+.1f}]" for d, b, v, lo, hi in
                       clear[["dataset", "batch_size", "difference", "difference CI low", "difference CI high"]]
@@ -27,8 +28,8 @@ def init_check_text(runs: pd.DataFrame, cells: pd.DataFrame, chosen: str) -> str
     cost = (f" The kept reading, `{chosen}`, is the worse of the two at {_listed_cells(worse)}: it may account for "
             "part of a shortfall of ours against the paper's table there, which this check, at its reduced scale, "
             "cannot measure at the paper's." if len(worse) else "")
-    clear = (f"Where both trained, the paired difference (torch-default − he-uniform, 95 % interval) excludes zero "
-             f"at: {clear}.{cost}" if clear else "")
+    clear = (f"Over the seeds where both trained, the paired difference (torch-default − he-uniform, 95 % interval) "
+             f"excludes zero at: {clear}.{cost}" if clear else "")
     return (f"Of {len(runs) // 2} runs per initialisation, **{collapsed['he-uniform']}** ended at chance under "
             f"`he-uniform` and **{collapsed['torch-default']}** under `torch-default`. The paper reports "
             f"{table_iii[128]:.2f} % on MNIST at B = 128, which a run at chance cannot be, so its networks trained: "
@@ -41,26 +42,86 @@ def _listed_cells(cells: pd.DataFrame) -> str:
     return " and ".join(f"{DATASET_NAMES[d]} at B = {b}" for d, b in cells[["dataset", "batch_size"]].to_numpy())
 
 
-def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: dict[str, str]) -> str:
-    """In words, from `checks.precision_check_cells`: in how many cells bf16 is within the seed spread of fp32
-    (validated only if in all), its speed-up on the machine that made the runs, and the precision the paper profile
-    uses for each data set (`used`: data set -> precision)."""
-    within = cells["within seed spread"]
+def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: dict[str, str],
+                         replays: pd.DataFrame, reference: str = "bf16", candidate: str = "fp32") -> str:
+    """In words, from `checks.precision_check_cells`: in how many cells bf16 is within one fp32 seed standard
+    deviation (the tolerance, in pp per cell), and so what the check validates and where (its cells, epochs and
+    training examples: nothing beyond them, and less where seeds spread more); from the replays in both precisions
+    (`checks.precision_pairs`), the B where the precision decided a seed's fate; bf16's speed-up on the machine
+    that made the runs; and the precision the paper profile uses for each data set (`used`: data set -> precision),
+    with the caveat where a data set trained in bf16 is one whose replays changed fate with it."""
+    within, order = cells["within seed spread"], list(DATASET_NAMES)
+    cells = cells.sort_values("dataset", key=lambda d: d.map(order.index), kind="stable")
     validated = bool(within.notna().all() and within.all())
     low, high = cells["bf16 speed-up"].min(), cells["bf16 speed-up"].max()
     speedup = f"{low:.2f}×" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}×"
     cpus = ", ".join(sorted(set(runs["prov_device_name"].dropna().map(cpu_label))))
     timed = cells["bf16 speed-up"].notna()
-    speed = (f"**{speedup}** as fast as fp32 on the machine that made these runs ({cpus})" if timed.all() else
-             f"**{speedup}** as fast as fp32 in the {int(timed.sum())} cells whose two precisions ran on one CPU"
-             if timed.any() else "its speed cannot be told from these runs: each cell's two precisions ran on "
+    speed = (f"bf16 is **{speedup}** as fast as fp32 on the machine that made these runs ({cpus})" if timed.all() else
+             f"bf16 is **{speedup}** as fast as fp32 in the {int(timed.sum())} cells whose two precisions ran on one "
+             "CPU" if timed.any() else "Its speed cannot be told from these runs: each cell's two precisions ran on "
              f"different CPUs ({cpus})")
-    return (f"bf16 is within the seed spread of fp32 in **{int(within.fillna(False).sum())} of {len(within)}** "
-            f"cells (validated: **{'yes' if validated else 'no'}**; a cell where a run ended at chance cannot "
-            f"validate), and {speed}. The paper profile trains "
+    spread = cells.dropna(subset=["seed spread (SD)"])
+    tolerance = "; ".join(f"{DATASET_NAMES.get(d, d)} at B = {b}: {sd:.2f} pp" for d, b, sd in
+                          spread[["dataset", "batch_size", "seed spread (SD)"]].to_numpy())
+    loose = ""
+    if len(spread):
+        noisiest = spread.loc[spread["seed spread (SD)"].idxmax()]
+        loose = (f" The tolerance is the seeds' own spread, so the noisier the cell the easier it passes: at "
+                 f"{DATASET_NAMES.get(noisiest['dataset'], noisiest['dataset'])}, B = {noisiest['batch_size']}, any "
+                 f"bf16 effect under {noisiest['seed spread (SD)']:.2f} pp would.")
+    flipped, decided = _precision_flips(replays, cells, reference, candidate)
+    caveat = "".join(f" {DATASET_NAMES.get(d, d)}'s paper runs are in {reference}: at B = {_batches(flipped[d])}, "
+                     "which of their seeds ended at chance carries the precision." for d, p in used.items()
+                     if p == reference and flipped.get(d))
+    return (f"bf16 is within one fp32 seed standard deviation of fp32 in **{int(within.fillna(False).sum())} of "
+            f"{len(within)}** cells (the tolerance per cell: {tolerance or 'none, fewer than two pairs trained'}; a "
+            f"cell where a run ended at chance cannot pass). bf16 is validated (**{'yes' if validated else 'no'}**) "
+            f"in these cells only: {_checked(cells, runs)}.{loose} {decided} {speed}. The paper profile trains "
             + ", ".join(f"{DATASET_NAMES.get(d, d)} in {p}" for d, p in used.items())
             + ": bf16 pays only where the CPU has bf16 arithmetic (AVX512-BF16 or AMX), and only after this check "
-            "passes.")
+            "passes." + caveat)
+
+
+def _precision_flips(pairs: pd.DataFrame, cells: pd.DataFrame, reference: str,
+                     candidate: str) -> tuple[dict[str, list[int]], str]:
+    """From `checks.precision_pairs` on one arithmetic: the B per data set where a replay changed fate with the
+    precision, and in words, where the replay check finds the precision deciding individual seeds' fate (and which
+    of those B the check's `cells` did not train)."""
+    one_cpu = pairs[pairs["same arithmetic"]] if len(pairs) else pairs
+    if one_cpu.empty:
+        return {}, f"No replay is stored in both {reference} and {candidate} on one CPU yet to say more."
+    changed = one_cpu[~one_cpu["same fate"]]
+    if changed.empty:
+        return {}, (f"The replays in both precisions on one CPU ({counted(len(one_cpu), 'pair')}, B = "
+                    f"{_batches(sorted(set(one_cpu['batch_size'])))}) changed no seed's fate with the precision.")
+    flipped = {d: sorted(set(part["batch_size"])) for d, part in changed.groupby("dataset")}
+    each = "; ".join(f"{DATASET_NAMES.get(d, d)} at B = {b}: {int((~part['same fate']).sum())} of {len(part)} "
+                     f"replays on one CPU changed fate between {reference} and {candidate}"
+                     for (d, b), part in one_cpu.groupby(["dataset", "batch_size"]) if b in flipped.get(d, []))
+    unchecked = [b for d, found in flipped.items() for b in found
+                 if b not in set(cells.loc[cells["dataset"] == d, "batch_size"])]
+    return flipped, (f"The replay check finds the precision deciding individual seeds' fate ({each})"
+                     + (f", at B = {_batches(unchecked)}, which this check did not train." if unchecked else "."))
+
+
+def _checked(cells: pd.DataFrame, runs: pd.DataFrame) -> str:
+    """'MNIST at B = 32 and 128 (2 epochs on 12,000 training examples)': the cells of a check, with their scale."""
+    return "; ".join(f"{DATASET_NAMES.get(d, d)} at B = {_batches(sorted(set(part['batch_size'])))} ("
+                     f"{_span(runs.loc[runs['dataset'] == d, 'epochs'], 'epoch')} on "
+                     f"{_span(runs.loc[runs['dataset'] == d, 'train_size'], 'training example')})"
+                     for d, part in cells.groupby("dataset", sort=False))
+
+
+def _batches(values: list[int]) -> str:
+    """'32 and 256': batch sizes in prose."""
+    return joined([str(v) for v in values])
+
+
+def _span(values: pd.Series, unit: str) -> str:
+    """'3 epochs', or '2–3 epochs' where a data set's runs differ."""
+    low, high = int(values.min()), int(values.max())
+    return counted(low, unit) if low == high else f"{low:,}–{counted(high, unit)}"
 
 
 def replay_text(pairs: pd.DataFrame, planned: int) -> str:

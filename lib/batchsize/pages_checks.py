@@ -21,24 +21,30 @@ def init_check(runs: pd.DataFrame) -> None:
                  "learning rate is large; dashed: chance. Reduced scale: a subset of the training set, a few epochs.",
                  cells, "Initialisation check", runs=runs)
     book.publish(book.styled(cells),
-                 "Per data set and B: mean test accuracy of each initialisation, how many runs ended at chance, and "
-                 "the paired difference (torch-default − he-uniform) with its 95 % t interval.", cells,
+                 "Per data set and B: each initialisation's runs at chance (counted beside its mean, never in it) and "
+                 "mean test accuracy over the runs that trained; the paired difference (torch-default − he-uniform) "
+                 "over the seeds where both trained (pairs trained), with its 95 % t interval where at least two "
+                 "such pairs remain.", cells,
                  "Initialisation check table", runs=runs)
     display(Markdown(findings_checks.init_check_text(runs, cells, get_profile("paper").init)))
 
 
 def precision_check(runs: pd.DataFrame) -> None:
-    """fp32 against bf16 mixed precision on the same seeds: every run, the paired differences, in words."""
+    """fp32 against bf16 mixed precision on the same seeds: every run, the paired differences, in words, with what
+    the paper-scale replays in both precisions add (`findings_checks.precision_check_text`)."""
     cells = checks.precision_check_cells(runs)
     book.publish(plots.seeds_by_dataset(runs, "precision"),
                  "Test accuracy of every run in fp32 and in bf16 mixed precision (same seeds); dashed: chance.",
                  cells, "Precision check", runs=runs)
     book.publish(book.styled(cells),
-                 "Per data set and B: paired difference bf16 − fp32 with its 95 % t interval, the seed spread of fp32 "
-                 "(standard deviation), whether the difference is within it, and the measured speed-up of bf16.",
+                 "Per data set and B: paired difference bf16 − fp32 over the seeds where both trained, with its 95 % t "
+                 "interval, the seed spread of fp32 (standard deviation: the check's tolerance in this cell), whether "
+                 "the difference is within it, and the measured speed-up of bf16.",
                  cells, "Precision check table", runs=runs)
     paper_precision = {d: get_profile("paper").precision_of(d) for d in IN_PAPER if d not in SYNTHETIC}
-    display(Markdown(findings_checks.precision_check_text(cells, runs, paper_precision)))
+    replays = book.Chapter.paper_stored("replay-check")  # the paper's replays: where precision decided a seed's fate
+    display(Markdown(findings_checks.precision_check_text(cells, runs, paper_precision,
+                                                          checks.precision_pairs(replays))))
 
 
 def replay_check(chapter: book.Chapter) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import paper
-from .critical import B_STAR_DROP, BOOTSTRAP_REPLICATES, FAILED, MEASURED
+from .critical import B_STAR_DROP, BOOTSTRAP_REPLICATES, FAILED, MEASURED, ONE_RUN
 from .datasets import DATASET_NAMES, DATASET_SPECS
 from .run import CHANCE_MARGIN
 from .runtable import cells, full_size, mean_by_batch, registry_sorted, runs_profile, tied_with
@@ -23,12 +23,17 @@ from .stats import (
     graded,
     tie_graded,
 )
-from .style import MISSING, number
+from .style import MISSING, counted, number
 
 ACC_TOL, ACC_PARTLY_TOL = 1.0, 3.0  # percentage points: same accuracy within 1 pp, close within 3 pp
 ACC_TOLERANCES = ACC_TOL, ACC_PARTLY_TOL
 GAP_TOL, GAP_PARTLY_TOL = 1.0, 2.0
 PARTLY_FACTOR = 2  # a batch size within this factor of the paper's (one step of the B grid, the scale's ½× to 2×)
+
+
+FAILED_GAP_VERDICT = NOT_REPRODUCED  # a failed cell's Δ in Tables III, IV, VII and MNIST's negative gap alike
+FAILED_GAP = ("a failed cell (at least half of its runs at chance): not reproduced, even where the paper's own row "
+              "is at chance, since a constant predictor's gap says nothing about generalisation")
 
 
 def on_paper_runs(verdict: str, runs: pd.DataFrame) -> str:
@@ -77,20 +82,15 @@ def _narrowed(dataset: str, column: str, tol: float, partly_tol: float,
 def accuracy_tolerances(dataset: str, compared: pd.DataFrame | None = None) -> tuple[float, float]:
     """A row's tolerances for test accuracy: `ACC_TOL` and `ACC_PARTLY_TOL`, narrowed to half and all of the
     paper's own spread across the B graded on their values where that is smaller: those of `compare_accuracy`'s
-    table `compared` whose cell did not fail (a failed cell is graded by its runs at chance, and its row's value
-    bounds nothing); every B where there is no `compared` (a row graded alone, on its value). On MNIST and the 10K
-    and 50K sets a 1 pp tolerance is wider than the whole batch-size effect, so that a constant 99 % passed every
-    MNIST row; within half the spread, a row reproduces only when ours is nearer the paper's value than the far
-    end of its range, which no constant can be at every B graded. A failed row's value left in would widen it:
-    Table III's B = 1024 (98.32 %) did, to 0.415 pp, so that a constant 98.74–98.92 % passed every B ≤ 512 while
-    B = 1024 failed."""
+    table `compared` whose cell did not fail (a failed row's value bounds nothing); every B where there is no
+    `compared`. On MNIST and the 10K and 50K sets 1 pp is wider than the whole batch-size effect (a constant 99 %
+    passed every MNIST row); within half the spread no constant reproduces every B graded."""
     return _narrowed(dataset, "test_acc", ACC_TOL, ACC_PARTLY_TOL, compared)
 
 
 def gap_tolerances(dataset: str, compared: pd.DataFrame | None = None) -> tuple[float, float]:
-    """A row's tolerances for the gap Δ, narrowed as `accuracy_tolerances` narrows accuracy's: the 50K set's Δ
-    spans 0.18 pp across Table VII, so 1 pp would let any small gap pass every row; MNIST's B = 1024 (Δ −0.59 pp)
-    left in where it failed would let any constant Δ of 0.06 to 0.95 pp pass every B ≤ 512."""
+    """A row's tolerances for the gap Δ, narrowed as `accuracy_tolerances` narrows accuracy's (the 50K set's Δ
+    spans 0.18 pp across Table VII: 1 pp would let any small gap pass every row)."""
     return _narrowed(dataset, "gap", GAP_TOL, GAP_PARTLY_TOL, compared)
 
 
@@ -128,7 +128,23 @@ def compare_accuracy(table: pd.DataFrame, dataset: str, profile: str) -> pd.Data
         merged[f"verdict ({column.replace('_', ' ')})"] = [
             _cell_verdict(row, column, profile, tol, partly, bool(collapse))
             for (_, row), collapse in zip(merged.iterrows(), at_chance, strict=True)]
-    return merged.reset_index(drop=True)
+    return _failed_shown(merged).reset_index(drop=True)
+
+
+def _failed_shown(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with a failed cell's accuracies and Δ blanked (its few trained runs are no result beside the paper's)
+    and each cell said in `cell` ("failed: 2 of 3 runs at chance; the one that trained 50.28 %, n = 1")."""
+    failed, said = table["status"] == FAILED, []
+    for row in table.to_dict("records"):
+        runs, chance, acc = row["seeds"], row["at chance"], number(row["test_acc"], "percent")
+        learned, more = 0 if pd.isna(runs) else int(runs - chance), f", {chance:.0f} more at chance" * bool(chance)
+        said.append(MISSING if pd.isna(runs) else f"one run: n = 1, no interval{more}" if row["status"] == ONE_RUN
+                    else f"measured: n = {learned}{more}" if row["status"] != FAILED else
+                    f"failed: {int(chance)} of {counted(int(runs), 'run')} at chance" + (
+                        f"; the one that trained {acc} %, n = 1" if learned == 1 else
+                        f"; the {learned} that trained {acc} % (mean), n = {learned}" if learned else ""))
+    blanked = [c for c in table.columns if c.split(" CI ")[0] in ("test_acc", "train_acc", "gap")]
+    return table.assign(cell=said, **{c: table[c].where(~failed) for c in blanked})
 
 
 def largest_difference(compared: pd.DataFrame, column: str) -> str:
@@ -150,12 +166,15 @@ def _cell_verdict(row: pd.Series, column: str, profile: str, tol: float, partly_
                   paper_at_chance: bool) -> str:
     """One row of `compare_accuracy`, by its cell's status: graded on the trained runs' interval (on the point of a
     one-run cell), at best partly with runs at chance, not reproduced where the cell failed, unless the paper's
-    own row is at chance (Table IV's B = 1024): then a failed cell is what the paper saw, reproduced where every
-    run (at least two) is at chance, partly where most are."""
+    own row is at chance (Table IV's B = 1024): then a failed cell's accuracy is what the paper saw, reproduced
+    where every run (at least two) is at chance, partly where most are. A failed cell's Δ is `FAILED_GAP_VERDICT`
+    in every case (`FAILED_GAP`)."""
     if pd.isna(row["seeds"]):  # we did not run this B
         return NOT_TESTABLE
     if row["status"] == FAILED:  # the paper's number was not reached: most of our runs did not train
         testable = profile == "paper" and not pd.isna(row[f"paper {column}"])  # as `absolute_verdict`
+        if testable and column == "gap":
+            return FAILED_GAP_VERDICT
         if testable and paper_at_chance:  # most runs at chance, as the paper's: partly; half (1 of 2) is not most
             if row["at chance"] == row["seeds"] >= 2:
                 return REPRODUCED
@@ -216,20 +235,54 @@ def table_v_tolerances(compared: pd.DataFrame | None = None) -> tuple[float, flo
     """Table V's test-accuracy tolerances: `ACC_TOL` and `ACC_PARTLY_TOL`, narrowed by the paper's spread across
     the rows of this table that `table_v`'s `compared` grades on their values (its cells that did not fail; every
     row where there is none), as `accuracy_tolerances` narrows a data set's (`_narrowed_by`)."""
+    if compared is not None:  # a row of rules that coincide stands for each of the paper's rows it holds
+        compared = compared.assign(lr_rule=compared["lr_rule"].str.split(SAME_RUNS)).explode("lr_rule")
     theirs = _graded_on_values(paper.table("V"), compared, {"B": "batch_size", "lr_rule": "lr_rule"})
     return _narrowed_by(theirs["test_acc"], ACC_TOL, ACC_PARTLY_TOL)
 
 
+SAME_RUNS = " = "  # joins the LR rules that give one η at a B: one configuration, one row ("fixed = linear = sqrt")
+
+
+def _named_together(table: pd.DataFrame, batch: str = "batch_size") -> pd.Series:
+    """Each row's LR rule named with every rule that gives its η at its B (`SAME_RUNS`, the paper's rules first):
+    at B₀ every rule gives η₀, so their runs are one configuration, not a rule's result each."""
+    order = list(paper.table("V")["lr_rule"].unique())
+    return table.groupby([batch, "lr"])["lr_rule"].transform(lambda rules: SAME_RUNS.join(
+        sorted(set(rules), key=lambda r: (order.index(r) if r in order else len(order), r))))
+
+
+def table_v_against_vii(dataset: str) -> str:
+    """Whether Table V's row at B₀ (every rule gives η₀ there: Table VII's configuration of `dataset`) agrees with
+    Table VII's, within `ACC_TOL`, `ACC_PARTLY_TOL`, or neither (then no run can match both), in words."""
+    spec, vii, v = DATASET_SPECS[dataset], paper.accuracy_table(dataset).set_index("B")["test_acc"], paper.table("V")
+    row = v[(v["B"] == spec.base_batch) & np.isclose(v["lr"], spec.base_lr)]
+    if row.empty or spec.base_batch not in vii.index:
+        return ""
+    theirs, other = float(row["test_acc"].iloc[0]), float(vii[spec.base_batch])
+    apart = abs(theirs - other)
+    said = (f"agree within {ACC_TOL:g} pp" if apart <= ACC_TOL else f"differ by {apart:.2f} pp, within the "
+            f"{ACC_PARTLY_TOL:g} pp of a row partly reproduced" if apart <= ACC_PARTLY_TOL else f"contradict each "
+            f"other by {apart:.2f} pp, beyond the {ACC_PARTLY_TOL:g} pp of a row partly reproduced, so no run can "
+            "match both: ours are graded against Table V's")
+    return (f"At B₀ = {spec.base_batch} every rule gives η₀ = {spec.base_lr:g}, so Table V's row there ("
+            f"{' and '.join(row['lr_rule'])}: {theirs:.2f} %) is the configuration of Table VII's "
+            f"{DATASET_NAMES[dataset]} row at B = {spec.base_batch} ({other:.2f} %): the paper's two tables {said}.")
+
+
 def table_v(runs: pd.DataFrame, profile: str) -> pd.DataFrame:
-    """Table V beside our `lr-scaling` runs (the square-root rule is ours: no paper column), one row per B and rule:
-    seed means and 95 % intervals over the runs that trained, each row graded as the accuracy tables grade theirs
-    (`_cell_verdict`: on paper-profile runs only, a cell with runs at chance at best partly). The tolerances are
-    narrowed by the paper's spread across the rows graded on their values, as `accuracy_tolerances` narrows by a
-    data set's table (`table_v_tolerances`); Table V spans 10 pp, so they stay 1 and 3 pp unless the rows left
-    span less than 3. The `table-v` claim reads this table, as the chapter shows it."""
+    """Table V beside our `lr-scaling` runs (the square-root rule is ours: no paper column), one row per B and rule,
+    the rules that give one η at a B in one row, each seed once (`SAME_RUNS`): seed means and 95 % intervals over
+    the runs that trained, each row graded as the accuracy tables grade theirs (`_cell_verdict`), within
+    `table_v_tolerances`. The `table-v` claim reads this table, as the chapter shows it."""
+    runs = runs.assign(lr_rule=_named_together(runs)).drop_duplicates(["dataset", "batch_size", "lr_rule", "seed"])
     ours = accuracy_by_batch(runs, ("batch_size", "lr_rule"), ("lr", "test_acc", "gap"))
-    theirs = paper.table("V").rename(columns={"B": "batch_size", "lr": "paper lr", "test_acc": "paper test_acc",
-                                              "gap": "paper gap"})
+    theirs = paper.table("V").rename(columns={"B": "batch_size", "test_acc": "paper test_acc", "gap": "paper gap"})
+    named = {(b, rule): name for b, name in ours[["batch_size", "lr_rule"]].itertuples(index=False)
+             for rule in name.split(SAME_RUNS)}  # the paper's rows under the names of our runs that hold them
+    theirs["lr_rule"] = [named.get((b, name.split(SAME_RUNS)[0]), name) for b, name in
+                         zip(theirs["batch_size"], _named_together(theirs), strict=True)]
+    theirs = theirs.drop_duplicates(["batch_size", "lr_rule"]).rename(columns={"lr": "paper lr"})
     table = theirs.merge(ours, on=["batch_size", "lr_rule"], how="outer").sort_values(["batch_size", "lr_rule"])
     setup = runs_profile(runs, profile)
     tol, partly = table_v_tolerances(table)
