@@ -17,7 +17,7 @@ GROUPS = {
     "runs": ["store", "analysis_store", "sweep"],
     "measurements": ["landscape", "sharpness", "noise", "critical", "checks", "protocol", "instability"],
     "judgement": ["stats", "runtable", "timing", "targets", "paper_tables", "summaries", "readings", "drops",
-                  "findings", "findings_landscape", "findings_checks", "findings_largest_batch",
+                  "rule_drops", "findings", "findings_landscape", "findings_checks", "findings_largest_batch",
                   "findings_beyond",
                   "analysis_measures", "analysis", "report_inputs", "rulebook", "claims_trends", "claims_accuracy",
                   "claims_cifar10", "claims_shapes", "claims_training", "claims_landscape", "claims_critical",
