@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
-from scipy import stats as scipy_stats
 
 from . import paper
 from .claims_accuracy import CIFAR, GAP_AGAINST_B, MNIST
 from .critical import B_STAR_DROP, FAILED
 from .datasets import DATASET_NAMES
 from .paper_tables import ACC_PARTLY_TOL, PARTLY_FACTOR
+from .readings import gap_slope
 from .rulebook import (
     INTERVAL,
     Claim,
@@ -111,20 +110,11 @@ CLAIMS.append(
           "partly; elsewhere or none: not reproduced", _cifar_onset, section=CIFAR))
 
 
-def gap_slope(part: pd.DataFrame) -> Estimate:
-    """How fast Δ rises with B: the least-squares slope of Δ on log₂ B over the runs that trained (pp per doubling),
-    with its 95 % t interval; `NotTestable` with fewer than three runs or a single B."""
-    learned = part[trained(part)].dropna(subset=["gap"])
-    if len(learned) < 3 or learned["batch_size"].nunique() < 2:
-        raise NotTestable("fewer than three runs that trained, or one B")
-    fit = scipy_stats.linregress(np.log2(learned["batch_size"]), learned["gap"])
-    half = scipy_stats.t.ppf(0.975, len(learned) - 2) * fit.stderr
-    return Estimate(float(fit.slope), float(fit.slope - half), float(fit.slope + half), len(learned))
-
-
 def _gap_ordering(tables: dict, profile: str) -> Outcome:
     """Three parts, each graded reproduced or not: CIFAR-10's Δ rises (its slope's interval above 0); it rises
-    steepest (its interval above every other data set's); MNIST's is the flattest (the smallest |slope|)."""
+    steepest (its interval above every other data set's); MNIST's is the flattest (the smallest |slope|). Each slope
+    is over all B; where Δ peaks inside the range of B, the text names the peak and the slopes on each side
+    (`readings.Slope`), since a line through a hump averages a rise and a fall away."""
     runs = runs_of(tables)
     names = datasets_in(runs, ["cifar10", "mnist"])
     if len(names) < 2:
@@ -137,7 +127,7 @@ def _gap_ordering(tables: dict, profile: str) -> Outcome:
     cifar, others = slopes["cifar10"], {d: s for d, s in slopes.items() if d != "cifar10"}
     parts = [cifar.low > 0, all(cifar.low > s.high for s in others.values()),
              min(slopes, key=lambda d: abs(slopes[d].mean)) == "mnist"]
-    ours = "; ".join(f"{DATASET_NAMES.get(d, d)} {s.text(' pp per doubling')}" for d, s in slopes.items())
+    ours = "; ".join(f"{DATASET_NAMES.get(d, d)} {s.shape_text(' pp per doubling')}" for d, s in slopes.items())
     return Outcome(ours, parts_verdict([REPRODUCED if p else NOT_REPRODUCED for p in parts]),
                    brief([s.mean for s in slopes.values()], " pp per doubling"))
 

@@ -1,0 +1,195 @@
+"""What a comparison of data sets between two B is read beside, before `drops` reads it: the shape of the gap Δ
+against B, which a straight line can hide (`gap_slope`: the slope of Δ on log₂ B, and where Δ peaks inside the
+range of B, the slope on each side: a line through a hump comes out near zero and reads as flat); the paper's own
+tables over the same B, which its Fig. 5 caption reads otherwise (`paper_change`, `paper_words`, `paper_reading`,
+`paper_order`); how hard a data set is by its own accuracy, which is all that is measured of its difficulty
+(`best_accuracy`, `harder`); and whether a compared cell failed, so that the comparison tests the recipes'
+failures, not the data (`recipe_failures`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats as scipy_stats
+
+from . import paper
+from .critical import MEASURED
+from .datasets import DATASET_NAMES, DATASETS
+from .runtable import cells, trained
+from .stats import Estimate, NotTestable
+from .style import number
+
+# the columns of `drops.data_drops` and `drops.gap_rises` that this module reads
+RISE, PAPER_RISE, BEST, FAILED_B = "rise in Δ (pp)", "paper's rise (pp)", "best test acc (%)", "failed B"
+
+
+@dataclass(frozen=True)
+class Slope(Estimate):
+    """A slope with its 95 % interval and, where the curve is not monotonic, its `peak` (the B where it is highest)
+    with the slope up to the peak (`below`) and from it on (`above`): two slopes of opposite signs, which one line
+    through both averages away."""
+
+    peak: int | None = None
+    below: Estimate | None = None
+    above: Estimate | None = None
+
+    def shape_text(self, unit: str = "") -> str:
+        """The slope in words, and where there is a peak, that the curve is not monotonic and its two slopes."""
+        if self.peak is None or self.below is None or self.above is None:
+            return self.text(unit)
+        return (f"{self.text(unit)} over all B, but not monotonic: it peaks at B = {self.peak} (a cell on each "
+                f"side lies below the peak's, intervals apart), with a slope of {self.below.text(unit)} up to "
+                f"B = {self.peak} and {self.above.text(unit)} from it on")
+
+
+def _fit(learned: pd.DataFrame) -> Estimate:
+    """The least-squares slope of Δ on log₂ B over `learned`'s runs, with its 95 % t interval."""
+    fit = scipy_stats.linregress(np.log2(learned["batch_size"]), learned["gap"])
+    half = scipy_stats.t.ppf(0.975, len(learned) - 2) * fit.stderr
+    return Estimate(float(fit.slope), float(fit.slope - half), float(fit.slope + half), len(learned))
+
+
+def peak_inside(part: pd.DataFrame, column: str = "gap") -> int | None:
+    """The B of one data set's runs `part` where `column` peaks, where the peak lies inside the range of B: the
+    measured cell (`runtable.cells`) with the highest mean, where on each side of it some measured cell's interval
+    lies wholly below the peak's. None where no such cell exists: as far as the seeds tell, the curve rises or falls
+    (or stays level) over the whole range."""
+    at = cells(part, column, by=("batch_size",))
+    at = at[(at["status"] == MEASURED) & at["CI low"].notna()]
+    if at.empty:
+        return None
+    top = at.loc[at[column].idxmax()]
+    lower = at["CI high"] < top["CI low"]
+    left, right = (lower & (at["batch_size"] < top["batch_size"])), (lower & (at["batch_size"] > top["batch_size"]))
+    return int(top["batch_size"]) if left.any() and right.any() else None
+
+
+def gap_slope(part: pd.DataFrame) -> Slope:
+    """How fast Δ rises with B: the least-squares slope of Δ on log₂ B over the runs that trained (pp per doubling),
+    with its 95 % t interval; where Δ peaks inside the range of B (`peak_inside`), the slopes up to the peak and from
+    it on as well, each over the runs on its side and the peak's own. `NotTestable` with fewer than three runs or a
+    single B."""
+    learned = part[trained(part)].dropna(subset=["gap"])
+    if len(learned) < 3 or learned["batch_size"].nunique() < 2:
+        raise NotTestable("fewer than three runs that trained, or one B")
+    whole = _fit(learned)
+    peak = peak_inside(part)
+    if peak is None:
+        return Slope(whole.mean, whole.low, whole.high, whole.n)
+    return Slope(whole.mean, whole.low, whole.high, whole.n, peak, _fit(learned[learned["batch_size"] <= peak]),
+                 _fit(learned[learned["batch_size"] >= peak]))
+
+
+def paper_change(dataset: str, ends: tuple[int, int], column: str = "gap") -> tuple[str, float] | None:
+    """What the paper's own table of `dataset` (`paper.accuracy_table`: Table III, IV or VII) gives for `column` at
+    the large B of `ends` minus at the small, with the table's name; None where its tables lack either B or the
+    data set (one the paper did not run)."""
+    name = DATASETS[dataset].paper_table if dataset in DATASETS else None
+    table = paper.accuracy_table(dataset).set_index("B")
+    if not name or any(b not in table.index for b in ends):
+        return None
+    return name, float(table.loc[ends[1], column] - table.loc[ends[0], column])
+
+
+def paper_words(table: pd.DataFrame, dataset: str) -> str:
+    """Beside a row's rise, the paper's own over the same B: ', in the paper's Table IV −3.53 pp', ', not in the
+    paper's tables'; '' where `table` holds no paper rises (runs not at its scale)."""
+    if PAPER_RISE not in table:
+        return ""
+    value = table.set_index("dataset").loc[dataset, PAPER_RISE]
+    return (", not in the paper's tables" if pd.isna(value) else
+            f", in the paper's Table {DATASETS[dataset].paper_table} {number(value, 'pp')} pp")
+
+
+def _way(value: float) -> str:
+    return "rises" if value > 0 else "falls" if value < 0 else "stays level"
+
+
+def paper_reading(rises: pd.DataFrame, hard: str) -> str:
+    """Where `rises` holds the paper's own rises (`gap_rises` at its scale): whether `hard`'s Δ changes as the paper's
+    own table has it, and as its Fig. 5 caption reads it (rising steepest): ours may agree with the one and not the
+    other. '' where there is nothing to set it against."""
+    row = rises.set_index("dataset").loc[hard] if hard in set(rises["dataset"]) else None
+    if PAPER_RISE not in rises or row is None or pd.isna(row["CI low"]):
+        return ""
+    name, ours = DATASET_NAMES[hard], Estimate(row[RISE], row["CI low"], row["CI high"], int(row["seeds"]))
+    way = _way(ours.mean) if ours.low > 0 or ours.high < 0 else None
+    said = f"{name}'s Δ {way}" if way else f"our seeds cannot tell {name}'s change in Δ from none"
+    if way and pd.notna(row[PAPER_RISE]):
+        table = f"the paper's own Table {DATASETS[hard].paper_table}"
+        said += f", as {table} has it" if _way(row[PAPER_RISE]) == way else \
+            f", unlike {table} (where it {_way(row[PAPER_RISE])})"
+    caption = "as its Fig. 5 caption reads it" if way == "rises" else "contrary to its Fig. 5 caption"
+    return f" {said}; {caption} ({name}'s Δ rising steepest)."
+
+
+def paper_order(rises: pd.DataFrame, easy: str, hard: str) -> str:
+    """Where `hard`'s rise lies below `easy`'s (intervals apart), what that is to the paper: the reverse of its
+    Fig. 5 reading, and, where `rises` holds the paper's own rises, whether its tables order them the same way."""
+    reverse = "the reverse of the paper's reading"
+    if PAPER_RISE not in rises:
+        return reverse
+    theirs = rises.set_index("dataset")[PAPER_RISE]
+    if any(d not in theirs.index or pd.isna(theirs[d]) for d in (easy, hard)):
+        return reverse
+    tables = (f"Table {DATASETS[hard].paper_table}'s {number(theirs[hard], 'pp')} pp against Table "
+              f"{DATASETS[easy].paper_table}'s {number(theirs[easy], 'pp')} pp")
+    if theirs[hard] < theirs[easy]:
+        return f"as the paper's own tables order them ({tables}), the reverse of its Fig. 5 caption's reading"
+    return f"the reverse of the paper's reading, both its Fig. 5 caption's and its own tables' ({tables})"
+
+
+def best_accuracy(part: pd.DataFrame) -> Estimate | None:
+    """The highest mean test accuracy of one data set's measured cells (at least two runs trained and most did), with
+    its interval: how hard the data set is by its own accuracy at this scale; None where no cell is measured."""
+    at = cells(part)
+    at = at[(at["status"] == MEASURED) & at["CI low"].notna()]
+    if at.empty:
+        return None
+    top = at.loc[at["test_acc"].idxmax()]
+    return Estimate(top["test_acc"], top["CI low"], top["CI high"], int(top["trained"]))
+
+
+def recipe_failures(table: pd.DataFrame, datasets: list[str], measure: str) -> str:
+    """Where a cell compared in `table` (`data_drops` or `gap_rises`) failed (`FAILED_B`: at least half of its runs
+    at chance, `critical.cell_status`), that the comparison tests the recipes' failures, not the data, and is read as
+    support neither way: a cell that did not train has no `measure` for the data to explain, and the runs at chance
+    in the other cells (the easy data set's own, often) are named beside it. '' where every compared cell trained."""
+    rows = table.set_index("dataset")
+    present = [d for d in datasets if d in rows.index]
+    failed = [d for d in present if len(rows.loc[d, FAILED_B])]
+    if not failed:
+        return ""
+    named = lambda ds: "; ".join(f"{DATASET_NAMES[d]} ({rows.loc[d, 'note']})" for d in ds)
+    others = [d for d in present if d not in failed and rows.loc[d, "note"] and "no runs" not in rows.loc[d, "note"]]
+    also = f"; runs at chance in the other cells: {named(others)}" if others else ""
+    return (f"**This tests the recipe's failures, not the data:** a cell compared here failed (at least half of its "
+            f"runs at chance): {named(failed)}{also}. A recipe that does not train at a B leaves no {measure} there "
+            "for the data to explain, so the comparison is read as support neither way; it waits for B where every "
+            "compared cell trained.")
+
+
+def _percent(value: Estimate) -> str:
+    """A best accuracy in words, '85.94 % [85.20, 86.69]' (its runs are not the drop's: no n)."""
+    return f"{number(value.mean, 'pp')} % [{number(value.low, 'pp')}, {number(value.high, 'pp')}]"
+
+
+def harder(drops: pd.DataFrame, test: str, easy: str) -> tuple[str, bool | None]:
+    """Whether `test` is harder than `easy` by its own accuracy, and no more: its best test accuracy (`BEST` of
+    `drops.data_drops`) below `easy`'s, intervals apart. The sentence, and True, False, or None where either has no
+    best (no measured cell)."""
+    rows = drops.set_index("dataset")
+    if BEST not in drops or any(d not in rows.index or pd.isna(rows.loc[d, f"{BEST} CI low"]) for d in (test, easy)):
+        return "", None
+    t, e = (Estimate(rows.loc[d, BEST], rows.loc[d, f"{BEST} CI low"], rows.loc[d, f"{BEST} CI high"], 2)
+            for d in (test, easy))
+    names = DATASET_NAMES[test], DATASET_NAMES[easy]
+    if t.high < e.low:
+        return (f"{names[0]} is harder than {names[1]} by its own accuracy, and no more: its best test accuracy here, "
+                f"{_percent(t)}, lies below {names[1]}'s, {_percent(e)} (intervals apart); how much its images vary "
+                "within a class, which the paper's explanation names, is not measured. ", True)
+    where = "their intervals overlap" if t.high >= e.low and e.high >= t.low else "above it, intervals apart"
+    return (f"{names[0]} is not harder than {names[1]} by its own accuracy here: its best test accuracy, "
+            f"{_percent(t)}, does not lie below {names[1]}'s, {_percent(e)} ({where}). ", False)

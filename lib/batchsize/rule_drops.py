@@ -1,0 +1,106 @@
+"""CIFAR-10's drop in test accuracy between two B under each learning-rate rule the store holds. "Is it the data?"
+sets CIFAR-10's drop under its recipe's rule (the linear one) against MNIST's; the `cifar10-lr` section trains
+CIFAR-10 at the same large B under other rules too (`plan`), and where one of them loses far less, the difference
+between the data sets follows the LR rule as much as the data (`rule_drops_text`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from docutils.nodes import make_id
+
+from .datasets import DATASET_NAMES
+from .drops import drop_between, drop_ends
+from .runtable import at_paper_scale
+from .stats import Estimate
+from .style import joined, number
+
+# The learning-rate chapter's section on CIFAR-10's rules, where these runs are shown in full (its heading).
+LR_CHAPTER, LR_SECTION = "lr_scaling", "CIFAR-10 at large B: batch size, or the learning-rate rule?"
+_RULES = {"fixed": "a fixed η", "linear": "the linear rule", "sqrt": "the square-root rule"}
+
+
+def _rule(lr_rule: str, warmup: float) -> str:
+    return _RULES[lr_rule] + (f" with a {int(warmup)}-epoch warm-up" if warmup else "")
+
+
+def rule_drops(runs: pd.DataFrame, lr_runs: pd.DataFrame, ends: tuple[int, int],
+               hard: str = "cifar10") -> dict[str, tuple[Estimate | None, str]]:
+    """Per LR rule (in words, the recipe's first) of `hard`'s paper-scale runs in `runs` (its recipe's) and in
+    `lr_runs` (the LR-rule section's), the drop in test accuracy from the small B of `ends` to the large
+    (`drops.drop_between`: None where a cell failed, with its note); the small B's runs are the recipe's under
+    every rule (the section trains the large B alone). Empty where `hard` has no paper-scale run at both B."""
+    recipe = runs[(runs["dataset"] == hard) & at_paper_scale(runs)] if len(runs) else runs
+    small, large = ends
+    if recipe.empty or small not in set(recipe["batch_size"]):
+        return {}
+    both = pd.concat([recipe, lr_runs[at_paper_scale(lr_runs)] if len(lr_runs) else lr_runs], ignore_index=True)
+    both = both[(both["dataset"] == hard) & (both["batch_size"] == large)].drop_duplicates("key")
+    key = lambda table: list(zip(table["lr_rule"], table["warmup_epochs"], strict=True))
+    rules = dict.fromkeys(key(recipe) + sorted(set(key(both)) - set(key(recipe))))
+    at_small = recipe[recipe["batch_size"] == small]
+    found = {}
+    for rule in rules:
+        part = both[[k == rule for k in key(both)]]
+        if len(part):
+            found[_rule(*rule)] = drop_between(pd.concat([at_small, part]), hard, small, large)
+    return found
+
+
+def _words(drop: Estimate | None, note: str) -> str:
+    """A rule's drop in words: with its interval, 'one run' (no interval), or that a cell failed."""
+    if drop is None:
+        return f"none: a cell failed{note}"
+    return drop.text(" pp") + note if drop.n >= 2 else f"{number(drop.mean, 'pp')} pp (one run){note}"
+
+
+def rule_drops_text(runs: pd.DataFrame, lr_runs: pd.DataFrame, easy: str = "mnist", hard: str = "cifar10") -> str:
+    """What the other LR rules do to "Is it the data?": between the two B the section compares (`drops.drop_ends` of
+    `runs`, the data sets it is handed), `hard`'s drop at paper scale under each rule stored (`rule_drops`), then
+    whether one of them loses less than the recipe's rule (intervals apart; one run below the recipe's interval is
+    a hint, no more), and then against `easy`'s drop at paper scale: where it is not told apart from `easy`'s, the
+    difference between the data sets follows the LR rule as much as the data. '' where `hard` has no paper-scale
+    runs here."""
+    ends = drop_ends(runs)
+    found = rule_drops(runs, lr_runs, ends, hard) if ends else {}
+    if not found:
+        return ""
+    name, recipe = DATASET_NAMES[hard], next(iter(found))
+    text = (f"**{name}'s drop under other learning-rate rules.** The drop above is under {name}'s recipe, "
+            f"{recipe}. At paper scale, from B = {ends[0]} (the recipe's runs) to B = {ends[1]}, {name}'s drop in "
+            "test accuracy under each rule stored is (mean over the runs that trained, 95 % Welch interval): "
+            + "; ".join(f"under {rule}, {_words(*drop)}" for rule, drop in found.items()) + ". ")
+    return (text + _reading(runs, found, ends, easy, hard) + f' The <a href="{LR_CHAPTER}.html#{make_id(LR_SECTION)}">'
+            "learning-rate chapter</a> shows these runs in full.")
+
+
+def _reading(runs: pd.DataFrame, found: dict[str, tuple[Estimate | None, str]], ends: tuple[int, int], easy: str,
+             hard: str) -> str:
+    """What `rule_drops` (`found`, the recipe's rule first) says of the reading by the data (`rule_drops_text`)."""
+    name, easy_name, (recipe, (ours, _)) = DATASET_NAMES[hard], DATASET_NAMES[easy], next(iter(found.items()))
+    if len(found) == 1:
+        return f"No run of another rule is stored at B = {ends[1]} yet."
+    if ours is None or ours.n < 2:
+        return f"Without an interval for the drop under {recipe}, the rules are not set against it."
+    others = {rule: drop for rule, (drop, _) in list(found.items())[1:] if drop is not None}
+    smaller = {rule: d for rule, d in others.items() if d.n >= 2 and d.high < ours.low}
+    if not smaller:
+        hints = [rule for rule, d in others.items() if d.n == 1 and d.mean < ours.low]
+        return (f"Only one run each of {joined(hints)} lies below the interval under {recipe}: a hint that the drop "
+                "follows the LR rule, which more runs would decide." if hints else
+                f"No other rule's drop lies below the one under {recipe} (intervals apart): at this pair of B the "
+                "runs stored do not show the drop following the LR rule.")
+    rule = min(smaller, key=lambda r: smaller[r].mean)
+    least = smaller[rule]
+    text = f"Under {rule} {name}'s drop, {least.text(' pp')}, is smaller than under {recipe} (intervals apart)"
+    at_scale = runs[(runs["dataset"] == easy) & at_paper_scale(runs)]
+    base = drop_between(at_scale, easy, *ends)[0] if {*ends} <= set(at_scale["batch_size"]) else None
+    if base is None or base.n < 2:
+        return f"{text}: the drop, and with it the difference from {easy_name}, follows the LR rule."
+    if least.low > base.high:
+        return (f"{text}, yet still larger than {easy_name}'s, {base.text(' pp')} (intervals apart): part of the "
+                "difference between the data sets follows the LR rule, and the rest is left to the data or the rest "
+                "of the recipe.")
+    against = "not told apart from" if least.high >= base.low else "smaller even than"
+    return (f"{text} and {against} {easy_name}'s, {base.text(' pp')} (intervals "
+            f"{'overlapping' if least.high >= base.low else 'apart'}): the difference between the data sets follows "
+            "the LR rule as much as the data.")

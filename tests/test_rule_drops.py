@@ -1,0 +1,61 @@
+"""CIFAR-10's drop under the other learning-rate rules the store holds (`rule_drops`), beside "Is it the data?":
+a rule that loses far less may take the difference from MNIST with it, in part or as much as the data, or not at
+all; one run is a hint, a failed cell is said, and without paper-scale runs nothing is said."""
+
+import pandas as pd
+import pytest
+from test_data_question import FASHION, runs
+from test_readings import at_paper
+
+from batchsize import rule_drops
+
+
+def lr_runs(accuracy: dict[int, float], rule: str = "sqrt", warmup: int = 0, seeds: int = 3) -> pd.DataFrame:
+    """CIFAR-10 runs of the LR-rule section at paper scale under `rule`: their keys are not the recipe's."""
+    table = at_paper({"cifar10": accuracy}).assign(lr_rule=rule, warmup_epochs=warmup)
+    table = table[table["seed"] < 42 + seeds]
+    return table.assign(key=table["key"] + f"-{rule}-{warmup}")
+
+
+def handed(mnist_256: float = 97.8) -> pd.DataFrame:
+    """What the accuracy chapter hands "Is it the data?": MNIST and CIFAR-10 at paper scale (B = 32 to 512; the
+    recipe's linear-rule runs), Fashion-MNIST at reduced scale up to B = 256, so that the B compared are 32 and 256."""
+    paper_runs = at_paper({"mnist": {32: 98.7, 256: mnist_256, 512: 98.0}, "cifar10": {32: 76.0, 256: 61.6, 512: 50.0}})
+    return pd.concat([paper_runs, runs({FASHION: {32: 85.0, 256: 84.0}})], ignore_index=True)
+
+
+@pytest.mark.parametrize(("sqrt_256", "said"), [
+    (75.0, "Under the square-root rule CIFAR-10's drop, 1.00 pp ["),
+    (75.0, "is smaller than under the linear rule (intervals apart) and not told apart from MNIST's, 0.90 pp ["),
+    (75.0, "the difference between the data sets follows the LR rule as much as the data."),
+    (72.0, "yet still larger than MNIST's, 0.90 pp ["),
+    (72.0, "part of the difference between the data sets follows the LR rule, and the rest is left to the data"),
+    (62.0, "No other rule's drop lies below the one under the linear rule (intervals apart): at this pair of B the "
+     "runs stored do not show the drop following the LR rule."),
+])
+def test_cifars_drop_under_the_other_lr_rules_can_take_the_difference_from_mnist_with_it_or_not(sqrt_256, said):
+    text = rule_drops.rule_drops_text(handed(), lr_runs({256: sqrt_256, 512: 70.0}))
+    assert text.startswith("**CIFAR-10's drop under other learning-rate rules.** The drop above is under CIFAR-10's "
+                           "recipe, the linear rule. At paper scale, from B = 32 (the recipe's runs) to B = 256,")
+    assert "under the linear rule, 14.40 pp [" in text and said in text
+    assert text.endswith('The <a href="lr_scaling.html#cifar-10-at-large-b-batch-size-or-the-learning-rate-rule">'
+                         "learning-rate chapter</a> shows these runs in full.")
+
+
+def test_one_run_a_failed_cell_and_a_missing_b_are_said_as_such():
+    one = rule_drops.rule_drops_text(handed(), lr_runs({256: 75.0}, "linear", 5, seeds=1))
+    assert "under the linear rule with a 5-epoch warm-up, 1.10 pp (one run)"  # seed 42's run alone in one
+    assert "Only one run each of the linear rule with a 5-epoch warm-up lies below the interval under the linear " \
+        "rule: a hint" in one
+    failed = rule_drops.rule_drops_text(handed(), pd.concat([lr_runs({256: 10.0}, "fixed"), lr_runs({256: 75.0})]))
+    assert "under a fixed η, none: a cell failed (B = 256: 3 of 3 runs at chance, failed)" in failed
+    assert "Under the square-root rule" in failed
+    later = rule_drops.rule_drops_text(handed(), lr_runs({512: 75.0}))
+    assert "No run of another rule is stored at B = 256 yet." in later
+    assert rule_drops.rule_drops_text(handed(), pd.DataFrame()).endswith("No run of another rule is stored at B = 256 "
+                                                                         "yet. The <a href=\"lr_scaling.html#cifar-10-"
+                                                                         "at-large-b-batch-size-or-the-learning-rate-"
+                                                                         "rule\">learning-rate chapter</a> shows these "
+                                                                         "runs in full.")
+    reduced = handed().assign(prov_profile="quick")  # no CIFAR-10 run at paper scale: nothing to say
+    assert rule_drops.rule_drops_text(reduced, lr_runs({256: 75.0})) == ""
