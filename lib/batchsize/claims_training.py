@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import paper, paper_tables
+from . import paper, paper_table_v, paper_tables
 from .config import scaled_lr
 from .datasets import DATASET_SPECS, IN_PAPER
 from .paper_tables import on_paper_runs
@@ -309,7 +309,7 @@ CLAIMS.append(
 
 def _table_v(tables: dict, profile: str) -> Outcome:
     runs = runs_of(tables, "lr-scaling")
-    table = paper_tables.table_v(runs, profile)
+    table = paper_table_v.table_v(runs, profile)
     rows = table[table["paper test_acc"].notna() & table["seeds"].notna()]
     if rows.empty:
         raise NotTestable("no row of Table V in our runs")
