@@ -1308,7 +1308,26 @@ def test_table_v_names_a_cell_where_every_run_is_at_chance_as_failed():
     dead = (runs_["batch_size"] == 512) & (runs_["lr_rule"] == "fixed")
     runs_.loc[dead, ["outcome", "test_acc"]] = ["collapsed", 10.0]
     ours = judged("table-v", lr_scaling=runs_)["ours"]
-    assert "B = 512 fixed: failed, 3 of 3 runs at chance" in ours and "nan" not in ours
+    assert "B = 512 fixed: failed: 3 of 3 runs at chance" in ours and "nan" not in ours
+
+
+def test_table_v_blanks_a_failed_cells_numbers_and_says_its_status_as_the_accuracy_tables():
+    """A (B, rule) cell with two of its three runs at chance: no mean of the one that trained beside the paper's,
+    its status in `cell` (`paper_tables._failed_shown`, Tables III, IV and VII's rule); the claim says it, no NaN."""
+    runs_ = lr_runs({(128, "fixed"): 87.8, (128, "linear"): 91.5, (512, "fixed"): 82.1, (512, "linear"): 90.2})
+    cell = (runs_["batch_size"] == 512) & (runs_["lr_rule"] == "fixed")
+    dead = cell & (runs_["seed"] < runs_["seed"].max())
+    runs_.loc[dead, ["outcome", "test_acc"]] = ["collapsed", 10.0]
+    trained = style.number(runs_.loc[cell & ~dead, "test_acc"].iloc[0], "percent")
+    table = paper_table_v.table_v(runs_, "paper").set_index(["batch_size", "lr_rule"])
+    failed = table.loc[(512, "fixed")]
+    assert failed[["test_acc", "test_acc CI low", "test_acc CI high", "gap"]].isna().all()
+    assert failed["cell"] == f"failed: 2 of 3 runs at chance; the one that trained {trained} %, n = 1"
+    assert failed["verdict (test acc)"] == stats.NOT_REPRODUCED and failed["paper test_acc"] == 82.1
+    assert table.loc[(512, "linear"), "cell"] == "measured: n = 3" and table.loc[(512, "linear"), "test_acc"] > 89
+    ours = judged("table-v", lr_scaling=runs_)["ours"]
+    assert f"B = 512 fixed: failed: 2 of 3 runs at chance; the one that trained {trained} %" in ours
+    assert "nan" not in ours.lower()
 
 
 def test_a_table_claim_counts_rows_not_resolved_apart_from_those_at_least_partly():

@@ -13,6 +13,7 @@ from .paper_tables import (
     ACC_PARTLY_TOL,
     ACC_TOL,
     _cell_verdict,
+    _failed_shown,
     _graded_on_values,
     _narrowed_by,
     accuracy_by_batch,
@@ -63,7 +64,8 @@ def table_v(runs: pd.DataFrame, profile: str) -> pd.DataFrame:
     """Table V beside our `lr-scaling` runs (the square-root rule is ours: no paper column), one row per B and rule,
     the rules that give one η at a B in one row, each seed once (`SAME_RUNS`): seed means and 95 % intervals over
     the runs that trained, each row graded as the accuracy tables grade theirs (`_cell_verdict`), within
-    `table_v_tolerances`. The `table-v` claim reads this table, as the chapter shows it."""
+    `table_v_tolerances`, and a failed cell's numbers blanked with its status in `cell`, as theirs (`_failed_shown`).
+    The `table-v` claim reads this table, as the chapter shows it."""
     runs = runs.assign(lr_rule=_named_together(runs)).drop_duplicates(["dataset", "batch_size", "lr_rule", "seed"])
     ours = accuracy_by_batch(runs, ("batch_size", "lr_rule"), ("lr", "test_acc", "gap"))
     theirs = paper.table("V").rename(columns={"B": "batch_size", "test_acc": "paper test_acc", "gap": "paper gap"})
@@ -77,4 +79,4 @@ def table_v(runs: pd.DataFrame, profile: str) -> pd.DataFrame:
     tol, partly = table_v_tolerances(table)
     table["verdict (test acc)"] = [_cell_verdict(row, "test_acc", setup, tol, partly, False)
                                    for _, row in table.iterrows()]
-    return table.reset_index(drop=True)
+    return _failed_shown(table).reset_index(drop=True)
