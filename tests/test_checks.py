@@ -75,11 +75,23 @@ def test_the_init_sentence_counts_runs_at_chance_and_names_clear_differences():
     text = findings_checks.init_check_text(table, cells, "torch-default")
     assert text.startswith("Of 6 runs per initialisation, **3** ended at chance under `he-uniform` and **0** under")
     assert "98.70 % on MNIST at B = 128" in text and "the paper profile uses `torch-default`" in text
-    assert "excludes zero at: MNIST at B = 8: +1.0 pp" in text  # B = 128 is left out: one side at chance
+    assert "excludes zero at: MNIST at B = 8: 1.00 pp (n = 3, no spread)" in text  # B = 128 left out: one at chance
     assert "kept reading" not in text  # torch-default is the better there
     cells = compare(table, "init", "he-uniform", "torch-default")
     kept_worse = findings_checks.init_check_text(table, cells, "he-uniform")
     assert "The kept reading, `he-uniform`, is the worse of the two at MNIST at B = 8: it may account" in kept_worse
+
+
+def test_the_init_sentence_writes_a_difference_in_the_house_style():
+    """A negative difference and its interval with a real minus sign (`Estimate.text`), never a hyphen-minus."""
+    from batchsize import findings_checks
+
+    table = runs("init", {"he-uniform": [97.0, 97.5, 97.2], "torch-default": [93.0, 94.0, 92.8]}, batch=8)
+    cells = compare(table, "init", "he-uniform", "torch-default")
+    text = findings_checks.init_check_text(table, cells, "torch-default")
+    said = text.split("excludes zero at: MNIST at B = 8: ")[1].split(").")[0] + ")"  # "−3.97 pp […] (n = 3)"
+    assert said.startswith("−3.97 pp [−") and said.endswith("(n = 3)") and "-" not in said
+    assert "The kept reading, `torch-default`, is the worse of the two at MNIST at B = 8" in text
 
 
 USED = {"mnist": "fp32", "cifar10": "bf16"}

@@ -7,7 +7,8 @@ import pandas as pd
 
 from . import paper
 from .datasets import DATASET_NAMES
-from .style import counted, cpu_label, joined
+from .stats import Estimate
+from .style import counted, cpu_label, joined, number
 
 
 def init_check_text(runs: pd.DataFrame, cells: pd.DataFrame, chosen: str) -> str:
@@ -20,9 +21,9 @@ def init_check_text(runs: pd.DataFrame, cells: pd.DataFrame, chosen: str) -> str
     table_iii = paper.table("III").set_index("B")["test_acc"]
     trained = cells[cells["difference CI low"].notna()]  # cells with at least two pairs where both trained
     clear = trained[(trained["difference CI low"] > 0) | (trained["difference CI high"] < 0)]
-    clear = "; ".join(f"{DATASET_NAMES[d]} at B = {b}: {v:+.1f} pp [{lo:+.1f}, {hi:+.1f}]" for d, b, v, lo, hi in
-                      clear[["dataset", "batch_size", "difference", "difference CI low", "difference CI high"]]
-                      .to_numpy())
+    clear = "; ".join(f"{DATASET_NAMES[d]} at B = {b}: {Estimate(v, lo, hi, int(n)).text(' pp')}" for d, b, v, lo, hi, n
+                      in clear[["dataset", "batch_size", "difference", "difference CI low", "difference CI high",
+                                "pairs trained"]].to_numpy())
     worse = trained[trained["difference CI high" if chosen == "torch-default" else "difference CI low"]
                     .mul(1 if chosen == "torch-default" else -1) < 0]
     cost = (f" The kept reading, `{chosen}`, is the worse of the two at {_listed_cells(worse)}: it may account for "
@@ -32,9 +33,9 @@ def init_check_text(runs: pd.DataFrame, cells: pd.DataFrame, chosen: str) -> str
              f"excludes zero at: {clear}.{cost}" if clear else "")
     return (f"Of {len(runs) // 2} runs per initialisation, **{collapsed['he-uniform']}** ended at chance under "
             f"`he-uniform` and **{collapsed['torch-default']}** under `torch-default`. The paper reports "
-            f"{table_iii[128]:.2f} % on MNIST at B = 128, which a run at chance cannot be, so its networks trained: "
-            f"the paper profile uses `{chosen}`. The collapse under the other reading stays a finding: the paper's "
-            "learning rates leave no margin for a √6 larger initialisation. " + clear)
+            f"{number(table_iii[128], 'percent')} % on MNIST at B = 128, which a run at chance cannot be, so its "
+            f"networks trained: the paper profile uses `{chosen}`. The collapse under the other reading stays a "
+            "finding: the paper's learning rates leave no margin for a √6 larger initialisation. " + clear)
 
 
 def _listed_cells(cells: pd.DataFrame) -> str:
