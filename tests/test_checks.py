@@ -3,6 +3,7 @@ import pytest
 
 from batchsize.checks import compare
 from batchsize.config import make_config
+from conftest import REPO
 
 
 def runs(field: str, values: dict[str, list[float]], dataset: str = "mnist", batch: int = 128) -> pd.DataFrame:
@@ -159,6 +160,26 @@ def test_the_precision_verdict_says_where_it_was_validated_with_what_tolerance_a
     all_fp32 = findings_checks.precision_check_text(cells, table, {"mnist": "fp32", "cifar10": "fp32"},
                                                     twins({42: (28.0, 10.0)}))
     assert "carries the precision" not in all_fp32
+
+
+def test_the_precision_caveat_is_the_appendixs_sentence_wherever_a_page_states_the_precision():
+    """One function says where a bf16 data set's fate at chance follows the precision: the appendix's sentence ends
+    with it, and the deviations page, which also states CIFAR-10's bf16, glues the same (`pages_checks`)."""
+    from batchsize import checks, findings_checks
+
+    cifar = runs("precision", {"fp32": [30.0, 40.0, 35.0], "bf16": [33.0, 37.0, 36.0]}, "cifar10", 256)
+    table = cifar.assign(epochs=3, train_size=10_000, median_epoch_time=1.0, prov_device_name="AMD EPYC")
+    flipped = twins({42: (28.0, 10.0), 43: (10.0, 10.0)})
+    caveat = findings_checks.precision_caveat(USED, flipped)
+    assert caveat == ("CIFAR-10's paper runs are in bf16: at B = 1024, which of their seeds ended at chance carries "
+                      "the precision.")
+    text = findings_checks.precision_check_text(checks.precision_check_cells(table), table, USED, flipped)
+    assert text.endswith(f"passes. {caveat}")
+    assert findings_checks.precision_caveat(USED, NO_REPLAYS) == ""  # no replay pairs stored: nothing to say
+    assert findings_checks.precision_caveat({"cifar10": "fp32"}, flipped) == ""  # not trained in bf16: no caveat
+    page = (REPO / "book" / "deviations.md").read_text().split("## Precision")[1].split("\n## ")[0]
+    assert "{glue:text}`precision_caveat`" in page
+    assert "precision_caveat=pages_checks.precision_caveat()" in (REPO / "book" / "deviations.md").read_text()
 
 
 def replay_tables(curves: dict[tuple[int, str], list[float]], cpus: dict[str, str],
