@@ -34,7 +34,7 @@ store = None  # None: results/<profile>
 batch_sizes = None  # None: the profile's ablation batch sizes
 
 # %% tags=["remove-input"]
-from batchsize import book, pages_lr, pages_training, paper, paper_tables, report_inputs, summaries
+from batchsize import book, pages_lr, pages_training, paper, paper_table_v, report_inputs, summaries
 from batchsize.config import make_config
 
 chapter = book.Chapter(["lr-scaling", "cifar10-lr", "mnist"], profile, device, seeds, data_dir, store, batch_sizes)
@@ -42,7 +42,7 @@ cifar, mnist = summaries.with_rule_names(chapter.table("cifar10-lr")), chapter.t
 book.glue(**paper.quoted(), cifar_lr_1024=make_config("cifar10", 1024).lr,
           cifar_warmup=pages_training.warmups_shown(chapter.paper_so_far("cifar10-lr"), cifar),
           mnist_warmup=mnist.loc[mnist["batch_size"] == mnist["batch_size"].max(), "warmup_epochs"].max(),
-          v_against_vii=paper_tables.table_v_against_vii(chapter.table("lr-scaling")["dataset"].iloc[0]))
+          v_against_vii=paper_table_v.table_v_against_vii(chapter.table("lr-scaling")["dataset"].iloc[0]))
 
 # %% [markdown]
 # ## Table V: fixed, linear and square-root learning rates on the large synthetic set

@@ -3,6 +3,7 @@ import pytest
 
 from batchsize.checks import compare
 from batchsize.config import make_config
+from conftest import REPO
 
 
 def runs(field: str, values: dict[str, list[float]], dataset: str = "mnist", batch: int = 128) -> pd.DataFrame:
@@ -75,11 +76,23 @@ def test_the_init_sentence_counts_runs_at_chance_and_names_clear_differences():
     text = findings_checks.init_check_text(table, cells, "torch-default")
     assert text.startswith("Of 6 runs per initialisation, **3** ended at chance under `he-uniform` and **0** under")
     assert "98.70 % on MNIST at B = 128" in text and "the paper profile uses `torch-default`" in text
-    assert "excludes zero at: MNIST at B = 8: +1.0 pp" in text  # B = 128 is left out: one side at chance
+    assert "excludes zero at: MNIST at B = 8: 1.00 pp (n = 3, no spread)" in text  # B = 128 left out: one at chance
     assert "kept reading" not in text  # torch-default is the better there
     cells = compare(table, "init", "he-uniform", "torch-default")
     kept_worse = findings_checks.init_check_text(table, cells, "he-uniform")
     assert "The kept reading, `he-uniform`, is the worse of the two at MNIST at B = 8: it may account" in kept_worse
+
+
+def test_the_init_sentence_writes_a_difference_in_the_house_style():
+    """A negative difference and its interval with a real minus sign (`Estimate.text`), never a hyphen-minus."""
+    from batchsize import findings_checks
+
+    table = runs("init", {"he-uniform": [97.0, 97.5, 97.2], "torch-default": [93.0, 94.0, 92.8]}, batch=8)
+    cells = compare(table, "init", "he-uniform", "torch-default")
+    text = findings_checks.init_check_text(table, cells, "torch-default")
+    said = text.split("excludes zero at: MNIST at B = 8: ")[1].split(").")[0] + ")"  # "−3.97 pp […] (n = 3)"
+    assert said.startswith("−3.97 pp [−") and said.endswith("(n = 3)") and "-" not in said
+    assert "The kept reading, `torch-default`, is the worse of the two at MNIST at B = 8" in text
 
 
 USED = {"mnist": "fp32", "cifar10": "bf16"}
@@ -147,6 +160,26 @@ def test_the_precision_verdict_says_where_it_was_validated_with_what_tolerance_a
     all_fp32 = findings_checks.precision_check_text(cells, table, {"mnist": "fp32", "cifar10": "fp32"},
                                                     twins({42: (28.0, 10.0)}))
     assert "carries the precision" not in all_fp32
+
+
+def test_the_precision_caveat_is_the_appendixs_sentence_wherever_a_page_states_the_precision():
+    """One function says where a bf16 data set's fate at chance follows the precision: the appendix's sentence ends
+    with it, and the deviations page, which also states CIFAR-10's bf16, glues the same (`pages_checks`)."""
+    from batchsize import checks, findings_checks
+
+    cifar = runs("precision", {"fp32": [30.0, 40.0, 35.0], "bf16": [33.0, 37.0, 36.0]}, "cifar10", 256)
+    table = cifar.assign(epochs=3, train_size=10_000, median_epoch_time=1.0, prov_device_name="AMD EPYC")
+    flipped = twins({42: (28.0, 10.0), 43: (10.0, 10.0)})
+    caveat = findings_checks.precision_caveat(USED, flipped)
+    assert caveat == ("CIFAR-10's paper runs are in bf16: at B = 1024, which of their seeds ended at chance carries "
+                      "the precision.")
+    text = findings_checks.precision_check_text(checks.precision_check_cells(table), table, USED, flipped)
+    assert text.endswith(f"passes. {caveat}")
+    assert findings_checks.precision_caveat(USED, NO_REPLAYS) == ""  # no replay pairs stored: nothing to say
+    assert findings_checks.precision_caveat({"cifar10": "fp32"}, flipped) == ""  # not trained in bf16: no caveat
+    page = (REPO / "book" / "deviations.md").read_text().split("## Precision")[1].split("\n## ")[0]
+    assert "{glue:text}`precision_caveat`" in page
+    assert "precision_caveat=pages_checks.precision_caveat()" in (REPO / "book" / "deviations.md").read_text()
 
 
 def replay_tables(curves: dict[tuple[int, str], list[float]], cpus: dict[str, str],

@@ -9,6 +9,7 @@ from scipy.stats import fisher_exact
 from batchsize import (
     critical,
     paper,
+    paper_table_v,
     paper_tables,
     report,
     rulebook,
@@ -1123,9 +1124,9 @@ def test_the_table_v_caption_says_narrowed_only_where_the_tolerances_are(monkeyp
     from batchsize import pages_training
 
     said = pages_training.table_v_tolerances_said()
-    assert paper_tables.table_v_tolerances() == (paper_tables.ACC_TOL, paper_tables.ACC_PARTLY_TOL)  # Table V: 10 pp
+    assert paper_table_v.table_v_tolerances() == (paper_tables.ACC_TOL, paper_tables.ACC_PARTLY_TOL)  # Table V: 10 pp
     assert said.startswith("1 and 3 pp") and "not here" in said
-    monkeypatch.setattr(paper_tables, "table_v_tolerances", lambda compared=None: (0.4, 0.8))  # a table spanning 0.8 pp
+    monkeypatch.setattr(paper_table_v, "table_v_tolerances", lambda compared=None: (0.4, 0.8))  # a table of 0.8 pp
     assert pages_training.table_v_tolerances_said() == "0.4 and 0.8 pp (narrowed to the paper's spread here, from 1 " \
                                                        "and 3 pp)"
 
@@ -1293,7 +1294,7 @@ def test_table_v_grades_the_runs_that_trained_with_their_interval_as_the_accurac
     chance = (one_at_chance["batch_size"] == 512) & (one_at_chance["lr_rule"] == "fixed") & \
         (one_at_chance["seed"] == one_at_chance["seed"].max())
     one_at_chance.loc[chance, ["outcome", "test_acc"]] = ["collapsed", 10.0]
-    table = paper_tables.table_v(one_at_chance, "paper").set_index(["batch_size", "lr_rule"])
+    table = paper_table_v.table_v(one_at_chance, "paper").set_index(["batch_size", "lr_rule"])
     row = table.loc[(512, "fixed")]
     assert row["at chance"] == 1 and row["test_acc CI low"] > 80  # the chance run is counted, not averaged in
     assert row["verdict (test acc)"] == stats.PARTLY  # close, but the setting did not train every time
@@ -1307,7 +1308,26 @@ def test_table_v_names_a_cell_where_every_run_is_at_chance_as_failed():
     dead = (runs_["batch_size"] == 512) & (runs_["lr_rule"] == "fixed")
     runs_.loc[dead, ["outcome", "test_acc"]] = ["collapsed", 10.0]
     ours = judged("table-v", lr_scaling=runs_)["ours"]
-    assert "B = 512 fixed: failed, 3 of 3 runs at chance" in ours and "nan" not in ours
+    assert "B = 512 fixed: failed: 3 of 3 runs at chance" in ours and "nan" not in ours
+
+
+def test_table_v_blanks_a_failed_cells_numbers_and_says_its_status_as_the_accuracy_tables():
+    """A (B, rule) cell with two of its three runs at chance: no mean of the one that trained beside the paper's,
+    its status in `cell` (`paper_tables._failed_shown`, Tables III, IV and VII's rule); the claim says it, no NaN."""
+    runs_ = lr_runs({(128, "fixed"): 87.8, (128, "linear"): 91.5, (512, "fixed"): 82.1, (512, "linear"): 90.2})
+    cell = (runs_["batch_size"] == 512) & (runs_["lr_rule"] == "fixed")
+    dead = cell & (runs_["seed"] < runs_["seed"].max())
+    runs_.loc[dead, ["outcome", "test_acc"]] = ["collapsed", 10.0]
+    trained = style.number(runs_.loc[cell & ~dead, "test_acc"].iloc[0], "percent")
+    table = paper_table_v.table_v(runs_, "paper").set_index(["batch_size", "lr_rule"])
+    failed = table.loc[(512, "fixed")]
+    assert failed[["test_acc", "test_acc CI low", "test_acc CI high", "gap"]].isna().all()
+    assert failed["cell"] == f"failed: 2 of 3 runs at chance; the one that trained {trained} %, n = 1"
+    assert failed["verdict (test acc)"] == stats.NOT_REPRODUCED and failed["paper test_acc"] == 82.1
+    assert table.loc[(512, "linear"), "cell"] == "measured: n = 3" and table.loc[(512, "linear"), "test_acc"] > 89
+    ours = judged("table-v", lr_scaling=runs_)["ours"]
+    assert f"B = 512 fixed: failed: 2 of 3 runs at chance; the one that trained {trained} %" in ours
+    assert "nan" not in ours.lower()
 
 
 def test_a_table_claim_counts_rows_not_resolved_apart_from_those_at_least_partly():
@@ -1758,11 +1778,11 @@ def table_v_runs(acc: dict[tuple[int, str], float], profile: str = "paper") -> p
 
 def test_table_v_judges_each_mean_against_the_paper_and_only_on_paper_runs():
     ours = table_v_runs({(512, "fixed"): 82.0, (512, "linear"): 80.0, (512, "sqrt"): 85.0})
-    table = paper_tables.table_v(ours, "paper").set_index(["batch_size", "lr_rule"])["verdict (test acc)"]
+    table = paper_table_v.table_v(ours, "paper").set_index(["batch_size", "lr_rule"])["verdict (test acc)"]
     assert table[512, "fixed"] == stats.REPRODUCED  # 82.0 against the paper's 82.1
     assert table[512, "linear"] == stats.NOT_REPRODUCED  # 80.0 against 90.2
     assert table[512, "sqrt"] == stats.NOT_TESTABLE  # the paper has no square-root row
-    quick = paper_tables.table_v(table_v_runs({(512, "fixed"): 82.0}, "quick"), "quick")
+    quick = paper_table_v.table_v(table_v_runs({(512, "fixed"): 82.0}, "quick"), "quick")
     assert set(quick["verdict (test acc)"]) == {stats.NOT_TESTABLE}
 
 
@@ -1772,21 +1792,21 @@ def test_table_v_grades_the_rules_that_coincide_at_a_batch_size_once_and_names_t
     row (92.3 %) is Table VII's 50K configuration at B = 32 (99.34 %): said, as the rule computes it."""
     acc = {(b, rule): 90.0 for b in (32, 128) for rule in ("fixed", "linear", "sqrt")}
     ours = table_v_runs(acc)
-    table = paper_tables.table_v(ours, "paper").set_index(["batch_size", "lr_rule"])
+    table = paper_table_v.table_v(ours, "paper").set_index(["batch_size", "lr_rule"])
     assert list(table.loc[32].index) == ["fixed = linear = sqrt"] and table.loc[(32, "fixed = linear = sqrt"),
                                                                              "seeds"] == 3
     assert table.loc[(32, "fixed = linear = sqrt"), "paper test_acc"] == paper.table("V").iloc[0]["test_acc"]
     assert set(table.loc[128].index) == {"fixed", "linear", "sqrt"}  # three η at B = 128: three rows
     assert judged("table-v", lr_scaling=ours)["ours"].count("B = 32") == 1
     failed = ours.assign(outcome=np.where(ours["batch_size"] == 32, "collapsed", ours["outcome"]))
-    found = paper_tables.table_v(failed, "paper")
-    assert paper_tables.table_v_tolerances(found) == pytest.approx((1.0, 3.0))  # the B = 32 row left out
-    said = paper_tables.table_v_against_vii("synthetic-50k")
+    found = paper_table_v.table_v(failed, "paper")
+    assert paper_table_v.table_v_tolerances(found) == pytest.approx((1.0, 3.0))  # the B = 32 row left out
+    said = paper_table_v.table_v_against_vii("synthetic-50k")
     assert "Table V's row there (fixed and linear: 92.30 %)" in said and "contradict each other by 7.04 pp" in said
     assert "Large synthetic (50K) row at B = 32 (99.34 %)" in said
     vii = paper.accuracy_table("synthetic-50k")
     monkeypatch.setattr(paper_tables.paper, "accuracy_table", lambda d: vii.assign(test_acc=92.5))
-    assert "the paper's two tables agree within 1 pp" in paper_tables.table_v_against_vii("synthetic-50k")
+    assert "the paper's two tables agree within 1 pp" in paper_table_v.table_v_against_vii("synthetic-50k")
 
 
 def test_table_v_narrows_its_tolerances_by_the_rows_graded_on_their_values():
@@ -1798,10 +1818,10 @@ def test_table_v_narrows_its_tolerances_by_the_rows_graded_on_their_values():
     ours = table_v_runs(below)
     fixed_fail = ours.assign(outcome=np.where((ours["lr_rule"] == "fixed") & (ours["batch_size"] > 32), "collapsed",
                                               ours["outcome"]))
-    found = {name: paper_tables.table_v(table, "paper").set_index(["batch_size", "lr_rule"])
+    found = {name: paper_table_v.table_v(table, "paper").set_index(["batch_size", "lr_rule"])
              for name, table in (("all trained", ours), ("fixed failed", fixed_fail))}
-    assert paper_tables.table_v_tolerances(found["all trained"].reset_index()) == (1.0, 3.0)
-    assert paper_tables.table_v_tolerances(found["fixed failed"].reset_index()) == pytest.approx((1.0, 2.1))
+    assert paper_table_v.table_v_tolerances(found["all trained"].reset_index()) == (1.0, 3.0)
+    assert paper_table_v.table_v_tolerances(found["fixed failed"].reset_index()) == pytest.approx((1.0, 2.1))
     assert found["all trained"].loc[(512, "linear"), "verdict (test acc)"] == stats.PARTLY
     assert found["fixed failed"].loc[(512, "linear"), "verdict (test acc)"] == stats.NOT_REPRODUCED
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import paper, paper_tables
+from . import paper, paper_table_v, paper_tables
 from .config import scaled_lr
+from .critical import FAILED
 from .datasets import DATASET_SPECS, IN_PAPER
 from .paper_tables import on_paper_runs
 from .rulebook import (
@@ -308,13 +309,15 @@ CLAIMS.append(
 
 
 def _table_v(tables: dict, profile: str) -> Outcome:
+    """Each of Table V's rows we ran, as the chapter's table says it: a failed cell by its status (`cell`: its
+    numbers are blanked, never a mean of its few runs that trained), any other by its interval."""
     runs = runs_of(tables, "lr-scaling")
-    table = paper_tables.table_v(runs, profile)
+    table = paper_table_v.table_v(runs, profile)
     rows = table[table["paper test_acc"].notna() & table["seeds"].notna()]
     if rows.empty:
         raise NotTestable("no row of Table V in our runs")
     texts = [f"B = {r.batch_size} {r.lr_rule}: " + (
-        f"failed, {r['at chance']:.0f} of {r['seeds']:.0f} runs at chance" if r["at chance"] == r["seeds"] else
+        r["cell"] if r["status"] == FAILED else
         Estimate(r["test_acc"], r["test_acc CI low"], r["test_acc CI high"], int(r["seeds"] - r["at chance"])).text("%")
         + (f" ({r['at chance']:.0f} of {r['seeds']:.0f} runs at chance)" if r["at chance"] else ""))
         for _, r in rows.iterrows()]
@@ -322,7 +325,7 @@ def _table_v(tables: dict, profile: str) -> Outcome:
     if len(rows) < expected:  # a row we did not run is no row reproduced, as in the other tables (`PARTS_RULE`)
         texts.append(f"{expected - len(rows)} of the paper's {expected} rows not run")
         verdict = PARTLY if verdict == REPRODUCED else verdict
-    return Outcome("; ".join(texts), on_paper_runs(verdict, runs), brief(rows["test_acc"], "%"))
+    return Outcome("; ".join(texts), on_paper_runs(verdict, runs), brief(rows["test_acc"].dropna(), "%"))
 
 
 CLAIMS.append(

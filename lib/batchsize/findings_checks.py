@@ -7,7 +7,8 @@ import pandas as pd
 
 from . import paper
 from .datasets import DATASET_NAMES
-from .style import counted, cpu_label, joined
+from .stats import Estimate
+from .style import counted, cpu_label, joined, number
 
 
 def init_check_text(runs: pd.DataFrame, cells: pd.DataFrame, chosen: str) -> str:
@@ -20,9 +21,9 @@ def init_check_text(runs: pd.DataFrame, cells: pd.DataFrame, chosen: str) -> str
     table_iii = paper.table("III").set_index("B")["test_acc"]
     trained = cells[cells["difference CI low"].notna()]  # cells with at least two pairs where both trained
     clear = trained[(trained["difference CI low"] > 0) | (trained["difference CI high"] < 0)]
-    clear = "; ".join(f"{DATASET_NAMES[d]} at B = {b}: {v:+.1f} pp [{lo:+.1f}, {hi:+.1f}]" for d, b, v, lo, hi in
-                      clear[["dataset", "batch_size", "difference", "difference CI low", "difference CI high"]]
-                      .to_numpy())
+    clear = "; ".join(f"{DATASET_NAMES[d]} at B = {b}: {Estimate(v, lo, hi, int(n)).text(' pp')}" for d, b, v, lo, hi, n
+                      in clear[["dataset", "batch_size", "difference", "difference CI low", "difference CI high",
+                                "pairs trained"]].to_numpy())
     worse = trained[trained["difference CI high" if chosen == "torch-default" else "difference CI low"]
                     .mul(1 if chosen == "torch-default" else -1) < 0]
     cost = (f" The kept reading, `{chosen}`, is the worse of the two at {_listed_cells(worse)}: it may account for "
@@ -32,9 +33,9 @@ def init_check_text(runs: pd.DataFrame, cells: pd.DataFrame, chosen: str) -> str
              f"excludes zero at: {clear}.{cost}" if clear else "")
     return (f"Of {len(runs) // 2} runs per initialisation, **{collapsed['he-uniform']}** ended at chance under "
             f"`he-uniform` and **{collapsed['torch-default']}** under `torch-default`. The paper reports "
-            f"{table_iii[128]:.2f} % on MNIST at B = 128, which a run at chance cannot be, so its networks trained: "
-            f"the paper profile uses `{chosen}`. The collapse under the other reading stays a finding: the paper's "
-            "learning rates leave no margin for a √6 larger initialisation. " + clear)
+            f"{number(table_iii[128], 'percent')} % on MNIST at B = 128, which a run at chance cannot be, so its "
+            f"networks trained: the paper profile uses `{chosen}`. The collapse under the other reading stays a "
+            "finding: the paper's learning rates leave no margin for a √6 larger initialisation. " + clear)
 
 
 def _listed_cells(cells: pd.DataFrame) -> str:
@@ -49,7 +50,7 @@ def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: dict[str
     training examples: nothing beyond them, and less where seeds spread more); from the replays in both precisions
     (`checks.precision_pairs`), the B where the precision decided a seed's fate; bf16's speed-up on the machine
     that made the runs; and the precision the paper profile uses for each data set (`used`: data set -> precision),
-    with the caveat where a data set trained in bf16 is one whose replays changed fate with it."""
+    with the caveat where a data set trained in bf16 is one whose replays changed fate with it (`precision_caveat`)."""
     within, order = cells["within seed spread"], list(DATASET_NAMES)
     cells = cells.sort_values("dataset", key=lambda d: d.map(order.index), kind="stable")
     validated = bool(within.notna().all() and within.all())
@@ -70,39 +71,54 @@ def precision_check_text(cells: pd.DataFrame, runs: pd.DataFrame, used: dict[str
         loose = (f" The tolerance is the seeds' own spread, so the noisier the cell the easier it passes: at "
                  f"{DATASET_NAMES.get(noisiest['dataset'], noisiest['dataset'])}, B = {noisiest['batch_size']}, any "
                  f"bf16 effect under {noisiest['seed spread (SD)']:.2f} pp would.")
-    flipped, decided = _precision_flips(replays, cells, reference, candidate)
-    caveat = "".join(f" {DATASET_NAMES.get(d, d)}'s paper runs are in {reference}: at B = {_batches(flipped[d])}, "
-                     "which of their seeds ended at chance carries the precision." for d, p in used.items()
-                     if p == reference and flipped.get(d))
+    decided = _precision_decided(replays, cells, reference, candidate)
+    caveat = precision_caveat(used, replays, reference)
     return (f"bf16 is within one fp32 seed standard deviation of fp32 in **{int(within.fillna(False).sum())} of "
             f"{len(within)}** cells (the tolerance per cell: {tolerance or 'none, fewer than two pairs trained'}; a "
             f"cell where a run ended at chance cannot pass). bf16 is validated (**{'yes' if validated else 'no'}**) "
             f"in these cells only: {_checked(cells, runs)}.{loose} {decided} {speed}. The paper profile trains "
             + ", ".join(f"{DATASET_NAMES.get(d, d)} in {p}" for d, p in used.items())
             + ": bf16 pays only where the CPU has bf16 arithmetic (AVX512-BF16 or AMX), and only after this check "
-            "passes." + caveat)
+            "passes." + (f" {caveat}" if caveat else ""))
 
 
-def _precision_flips(pairs: pd.DataFrame, cells: pd.DataFrame, reference: str,
-                     candidate: str) -> tuple[dict[str, list[int]], str]:
-    """From `checks.precision_pairs` on one arithmetic: the B per data set where a replay changed fate with the
-    precision, and in words, where the replay check finds the precision deciding individual seeds' fate (and which
-    of those B the check's `cells` did not train)."""
+def precision_caveat(used: dict[str, str], pairs: pd.DataFrame, reference: str = "bf16") -> str:
+    """'CIFAR-10's paper runs are in bf16: at B = 1024, which of their seeds ended at chance carries the precision.':
+    for each data set the paper profile trains in `reference` (`used`: data set -> precision), the B where a replay
+    on one arithmetic changed fate with the precision (`checks.precision_pairs`); '' where none did. The checks
+    appendix and the deviations page, which both state that precision, say it alike."""
+    flipped = _flipped(pairs)
+    return " ".join(f"{DATASET_NAMES.get(d, d)}'s paper runs are in {reference}: at B = {_batches(flipped[d])}, "
+                    "which of their seeds ended at chance carries the precision." for d, p in used.items()
+                    if p == reference and flipped.get(d))
+
+
+def _flipped(pairs: pd.DataFrame) -> dict[str, list[int]]:
+    """From `checks.precision_pairs`: the B per data set where a replay on one arithmetic (CPU, thread count and
+    torch) changed fate with the precision; only those pairs isolate it."""
+    if pairs.empty:
+        return {}
+    changed = pairs[pairs["same arithmetic"] & ~pairs["same fate"]]
+    return {d: sorted(set(part["batch_size"])) for d, part in changed.groupby("dataset")}
+
+
+def _precision_decided(pairs: pd.DataFrame, cells: pd.DataFrame, reference: str, candidate: str) -> str:
+    """From `checks.precision_pairs` on one arithmetic, in words: where the replay check finds the precision
+    deciding individual seeds' fate (`_flipped`), and which of those B the check's `cells` did not train."""
     one_cpu = pairs[pairs["same arithmetic"]] if len(pairs) else pairs
     if one_cpu.empty:
-        return {}, f"No replay is stored in both {reference} and {candidate} on one CPU yet to say more."
-    changed = one_cpu[~one_cpu["same fate"]]
-    if changed.empty:
-        return {}, (f"The replays in both precisions on one CPU ({counted(len(one_cpu), 'pair')}, B = "
-                    f"{_batches(sorted(set(one_cpu['batch_size'])))}) changed no seed's fate with the precision.")
-    flipped = {d: sorted(set(part["batch_size"])) for d, part in changed.groupby("dataset")}
+        return f"No replay is stored in both {reference} and {candidate} on one CPU yet to say more."
+    flipped = _flipped(pairs)
+    if not flipped:
+        return (f"The replays in both precisions on one CPU ({counted(len(one_cpu), 'pair')}, B = "
+                f"{_batches(sorted(set(one_cpu['batch_size'])))}) changed no seed's fate with the precision.")
     each = "; ".join(f"{DATASET_NAMES.get(d, d)} at B = {b}: {int((~part['same fate']).sum())} of {len(part)} "
                      f"replays on one CPU changed fate between {reference} and {candidate}"
                      for (d, b), part in one_cpu.groupby(["dataset", "batch_size"]) if b in flipped.get(d, []))
     unchecked = [b for d, found in flipped.items() for b in found
                  if b not in set(cells.loc[cells["dataset"] == d, "batch_size"])]
-    return flipped, (f"The replay check finds the precision deciding individual seeds' fate ({each})"
-                     + (f", at B = {_batches(unchecked)}, which this check did not train." if unchecked else "."))
+    return (f"The replay check finds the precision deciding individual seeds' fate ({each})"
+            + (f", at B = {_batches(unchecked)}, which this check did not train." if unchecked else "."))
 
 
 def _checked(cells: pd.DataFrame, runs: pd.DataFrame) -> str:

@@ -41,10 +41,24 @@ def precision_check(runs: pd.DataFrame) -> None:
                  "interval, the seed spread of fp32 (standard deviation: the check's tolerance in this cell), whether "
                  "the difference is within it, and the measured speed-up of bf16.",
                  cells, "Precision check table", runs=runs)
-    paper_precision = {d: get_profile("paper").precision_of(d) for d in IN_PAPER if d not in SYNTHETIC}
-    replays = book.Chapter.paper_stored("replay-check")  # the paper's replays: where precision decided a seed's fate
-    display(Markdown(findings_checks.precision_check_text(cells, runs, paper_precision,
-                                                          checks.precision_pairs(replays))))
+    display(Markdown(findings_checks.precision_check_text(cells, runs, _paper_precisions(), _precision_replays())))
+
+
+def _paper_precisions() -> dict[str, str]:
+    """The precision the paper profile trains each of the paper's real data sets in."""
+    return {d: get_profile("paper").precision_of(d) for d in IN_PAPER if d not in SYNTHETIC}
+
+
+def _precision_replays() -> pd.DataFrame:
+    """The paper replays stored so far in both precisions (`checks.precision_pairs`): where precision decided a
+    seed's fate."""
+    return checks.precision_pairs(book.Chapter.paper_stored("replay-check"))
+
+
+def precision_caveat() -> str:
+    """The appendix's caveat on the paper profile's bf16 runs (`findings_checks.precision_caveat`), from the same
+    replays: for the deviations page, which states that precision too."""
+    return findings_checks.precision_caveat(_paper_precisions(), _precision_replays())
 
 
 def replay_check(chapter: book.Chapter) -> None:

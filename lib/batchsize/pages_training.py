@@ -17,6 +17,7 @@ from . import (
     captions,
     findings,
     paper,
+    paper_table_v,
     paper_tables,
     plots,
     runtable,
@@ -134,7 +135,7 @@ def with_every_fixed_seed(chapter: Chapter, matched: pd.DataFrame) -> pd.DataFra
 
 def table_v(runs: pd.DataFrame, profile: str) -> None:
     """Table V beside our LR-ablation runs, the LR rules against B, and what they show in words."""
-    table = paper_tables.table_v(runs, profile)
+    table = paper_table_v.table_v(runs, profile)
     book.publish(book.styled(table, 4),
                  "The paper's values (columns headed paper; linear = its 'Scaled') beside our seed means over the runs "
                  "that trained, with their 95 % t interval; the square-root rule is ours. Verdicts as Table VII's, "
@@ -148,8 +149,8 @@ def table_v(runs: pd.DataFrame, profile: str) -> None:
 
 
 def table_v_tolerances_said(compared: pd.DataFrame | None = None) -> str:
-    """Table V's tolerances for `paper_tables.table_v`'s table `compared` in words, 'narrowed' only where they are."""
-    (tol, partly), (wide, partly_wide) = paper_tables.table_v_tolerances(compared), paper_tables.ACC_TOLERANCES
+    """Table V's tolerances for `paper_table_v.table_v`'s table `compared` in words, 'narrowed' only where they are."""
+    (tol, partly), (wide, partly_wide) = paper_table_v.table_v_tolerances(compared), paper_tables.ACC_TOLERANCES
     return f"{tol:g} and {partly:g} pp " + ("(narrowed where the paper's spread across a table is smaller; not here)"
                                             if (tol, partly) == (wide, partly_wide) else "(narrowed to the paper's "
                                             f"spread here, from {wide:g} and {partly_wide:g} pp)")

@@ -1,6 +1,7 @@
 """The paper's tables beside ours, row by row, each cell with a verdict on our seeds' interval: Tables I, III,
-IV, V, VI and VII. Absolute numbers are compared only against runs with the paper's setup (the `paper` profile,
-read from the runs' provenance). The chapters show these tables; the report's table claims sum them up."""
+IV, VI and VII (Table V, graded by the same rules, is `paper_table_v`'s). Absolute numbers are compared only against
+runs with the paper's setup (the `paper` profile, read from the runs' provenance). The chapters show these tables;
+the report's table claims sum them up."""
 
 from __future__ import annotations
 
@@ -29,7 +30,6 @@ ACC_TOL, ACC_PARTLY_TOL = 1.0, 3.0  # percentage points: same accuracy within 1 
 ACC_TOLERANCES = ACC_TOL, ACC_PARTLY_TOL
 GAP_TOL, GAP_PARTLY_TOL = 1.0, 2.0
 PARTLY_FACTOR = 2  # a batch size within this factor of the paper's (one step of the B grid, the scale's ½× to 2×)
-
 
 FAILED_GAP_VERDICT = NOT_REPRODUCED  # a failed cell's Δ in Tables III, IV, VII and MNIST's negative gap alike
 FAILED_GAP = ("a failed cell (at least half of its runs at chance): not reproduced, even where the paper's own row "
@@ -98,7 +98,7 @@ def accuracy_by_batch(runs: pd.DataFrame, by: tuple[str, ...] = ("batch_size",),
                       columns: tuple[str, ...] = ("test_acc", "train_acc", "gap", "median_epoch_time")) -> pd.DataFrame:
     """Our seed means per B (or per cell of `by`) of one data set's runs, over the runs that trained, with the 95 %
     intervals of test accuracy and Δ and each cell's `status` (`runtable.cells`): our half of `compare_accuracy`
-    and `table_v`, and all there is for a data set the paper did not run."""
+    and `paper_table_v.table_v`, and all there is for a data set the paper did not run."""
     ours = mean_by_batch(runs, columns, by, trained_only=True).set_index(list(by))
     for column in ("test_acc", "gap"):
         found = cells(runs, column, by=by).set_index(list(by))
@@ -229,66 +229,6 @@ def table_i(ours: pd.DataFrame) -> pd.DataFrame:
     same = np.logical_and.reduce([table[f"paper {c}"] == table[c] for c in ("train", "test", "features", "classes")])
     table["verdict"] = np.where(same, REPRODUCED, "differs")
     return table
-
-
-def table_v_tolerances(compared: pd.DataFrame | None = None) -> tuple[float, float]:
-    """Table V's test-accuracy tolerances: `ACC_TOL` and `ACC_PARTLY_TOL`, narrowed by the paper's spread across
-    the rows of this table that `table_v`'s `compared` grades on their values (its cells that did not fail; every
-    row where there is none), as `accuracy_tolerances` narrows a data set's (`_narrowed_by`)."""
-    if compared is not None:  # a row of rules that coincide stands for each of the paper's rows it holds
-        compared = compared.assign(lr_rule=compared["lr_rule"].str.split(SAME_RUNS)).explode("lr_rule")
-    theirs = _graded_on_values(paper.table("V"), compared, {"B": "batch_size", "lr_rule": "lr_rule"})
-    return _narrowed_by(theirs["test_acc"], ACC_TOL, ACC_PARTLY_TOL)
-
-
-SAME_RUNS = " = "  # joins the LR rules that give one η at a B: one configuration, one row ("fixed = linear = sqrt")
-
-
-def _named_together(table: pd.DataFrame, batch: str = "batch_size") -> pd.Series:
-    """Each row's LR rule named with every rule that gives its η at its B (`SAME_RUNS`, the paper's rules first):
-    at B₀ every rule gives η₀, so their runs are one configuration, not a rule's result each."""
-    order = list(paper.table("V")["lr_rule"].unique())
-    return table.groupby([batch, "lr"])["lr_rule"].transform(lambda rules: SAME_RUNS.join(
-        sorted(set(rules), key=lambda r: (order.index(r) if r in order else len(order), r))))
-
-
-def table_v_against_vii(dataset: str) -> str:
-    """Whether Table V's row at B₀ (every rule gives η₀ there: Table VII's configuration of `dataset`) agrees with
-    Table VII's, within `ACC_TOL`, `ACC_PARTLY_TOL`, or neither (then no run can match both), in words."""
-    spec, vii, v = DATASET_SPECS[dataset], paper.accuracy_table(dataset).set_index("B")["test_acc"], paper.table("V")
-    row = v[(v["B"] == spec.base_batch) & np.isclose(v["lr"], spec.base_lr)]
-    if row.empty or spec.base_batch not in vii.index:
-        return ""
-    theirs, other = float(row["test_acc"].iloc[0]), float(vii[spec.base_batch])
-    apart = abs(theirs - other)
-    said = (f"agree within {ACC_TOL:g} pp" if apart <= ACC_TOL else f"differ by {apart:.2f} pp, within the "
-            f"{ACC_PARTLY_TOL:g} pp of a row partly reproduced" if apart <= ACC_PARTLY_TOL else f"contradict each "
-            f"other by {apart:.2f} pp, beyond the {ACC_PARTLY_TOL:g} pp of a row partly reproduced, so no run can "
-            "match both: ours are graded against Table V's")
-    return (f"At B₀ = {spec.base_batch} every rule gives η₀ = {spec.base_lr:g}, so Table V's row there ("
-            f"{' and '.join(row['lr_rule'])}: {theirs:.2f} %) is the configuration of Table VII's "
-            f"{DATASET_NAMES[dataset]} row at B = {spec.base_batch} ({other:.2f} %): the paper's two tables {said}.")
-
-
-def table_v(runs: pd.DataFrame, profile: str) -> pd.DataFrame:
-    """Table V beside our `lr-scaling` runs (the square-root rule is ours: no paper column), one row per B and rule,
-    the rules that give one η at a B in one row, each seed once (`SAME_RUNS`): seed means and 95 % intervals over
-    the runs that trained, each row graded as the accuracy tables grade theirs (`_cell_verdict`), within
-    `table_v_tolerances`. The `table-v` claim reads this table, as the chapter shows it."""
-    runs = runs.assign(lr_rule=_named_together(runs)).drop_duplicates(["dataset", "batch_size", "lr_rule", "seed"])
-    ours = accuracy_by_batch(runs, ("batch_size", "lr_rule"), ("lr", "test_acc", "gap"))
-    theirs = paper.table("V").rename(columns={"B": "batch_size", "test_acc": "paper test_acc", "gap": "paper gap"})
-    named = {(b, rule): name for b, name in ours[["batch_size", "lr_rule"]].itertuples(index=False)
-             for rule in name.split(SAME_RUNS)}  # the paper's rows under the names of our runs that hold them
-    theirs["lr_rule"] = [named.get((b, name.split(SAME_RUNS)[0]), name) for b, name in
-                         zip(theirs["batch_size"], _named_together(theirs), strict=True)]
-    theirs = theirs.drop_duplicates(["batch_size", "lr_rule"]).rename(columns={"lr": "paper lr"})
-    table = theirs.merge(ours, on=["batch_size", "lr_rule"], how="outer").sort_values(["batch_size", "lr_rule"])
-    setup = runs_profile(runs, profile)
-    tol, partly = table_v_tolerances(table)
-    table["verdict (test acc)"] = [_cell_verdict(row, "test_acc", setup, tol, partly, False)
-                                   for _, row in table.iterrows()]
-    return table.reset_index(drop=True)
 
 
 SURE = 0.95  # the share of bootstrap replicates that settles a B* verdict (`b_star_graded`)

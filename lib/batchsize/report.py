@@ -27,6 +27,7 @@ from . import (
     claims_training,
     claims_trends,
     paper,
+    paper_table_v,
     paper_tables,
     report_inputs,
 )
@@ -198,7 +199,7 @@ def disagreements() -> pd.DataFrame:
           if not by_rule[ours].astype(float).equals(vi[theirs].astype(float))]),
         ("Table V vs Table VII", f"Table V, B = 32 (the 50K set): {v[32, 'fixed']}%",
          f"Table VII, 50K set, B = 32: {vii_50k}%",
-         ["table-v"] if abs(v[32, "fixed"] - vii_50k) > paper_tables.table_v_tolerances()[0] else []),
+         ["table-v"] if abs(v[32, "fixed"] - vii_50k) > paper_table_v.table_v_tolerances()[0] else []),
         ("§IV-B", f"Pearson r(log B, Δ) = {paper.PEARSON_R}",
          f"r = {number(r)} over the {len(runs)} rows of Tables III, IV and VII",
          ["pearson"] if abs(r - paper.PEARSON_R) > claims_training.PEARSON_TOL else []),
