@@ -178,7 +178,9 @@ def is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = 
     book.publish(book.styled(table), f"The drop in test accuracy {drops.between(table)} per data set (§VII's B = "
                  f"{paper.DROP_ENDS[0]} and {paper.DROP_ENDS[1]} where all have both, else the B they share nearest "
                  "to them): the mean over the runs that trained minus the other, with Welch's 95 % interval; "
-                 "`large B failed`: most runs at the large B did not train (a collapse, no drop to average).",
+                 "`large B failed`: most runs at the large B did not train (a collapse, no drop to average); "
+                 "`failed B`: the compared B whose cell failed; `best test acc (%)`: the data set's best cell here "
+                 "(how hard it is by its own accuracy).",
                  table, "Is it the data", runs=shown)
     book.publish(plots.data_drops(table), f"The drop in test accuracy {drops.between(table)} per data set (the table "
                  "above) with its 95 % interval; dashed: no drop.", table, "Is it the data figure", runs=shown)

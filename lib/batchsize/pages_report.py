@@ -8,7 +8,19 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from . import book, captions, changes, checks, findings_beyond, findings_checks, overview, paper, report, summaries
+from . import (
+    book,
+    captions,
+    changes,
+    checks,
+    findings_beyond,
+    findings_checks,
+    overview,
+    paper,
+    report,
+    rule_drops,
+    summaries,
+)
 from .datasets import ACCURACY_SECTIONS, DATASET_NAMES, PAPER_SECTIONS
 from .plan import SECTIONS, section_configs
 from .report_inputs import LARGEST_BATCH
@@ -38,7 +50,7 @@ def beyond_paper() -> list[overview.Question]:
     questions = [("Does CIFAR-10's collapse at large B follow the learning-rate rule?",
                   findings_beyond.cifar_lr_brief(summaries.with_rule_names(lr) if len(lr) else lr, cifar,
                                                  len(section_configs("paper", "cifar10-lr"))),
-                  "lr_scaling", "CIFAR-10 at large B: batch size, or the learning-rate rule?")]
+                  rule_drops.LR_CHAPTER, rule_drops.LR_SECTION)]
     for question, section, chapter, heading in (
             ("Why does MNIST's recipe fail at B = 1024 in some seeds: which ingredient do the failures follow?",
              LARGEST_BATCH, "lr_scaling", "MNIST at its largest batch size: which ingredient do the failures follow?"),
