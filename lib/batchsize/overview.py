@@ -76,7 +76,15 @@ CENTRAL = ("drop-32-512", "pearson", "sharpness-ratio", "variance-slope", "lsr-u
            "table-vi", "epoch-speedup")
 
 DISAGREES = "Where the paper disagrees with itself"  # the report's section of `report.disagreements`
-CONTRADICTED = "its own tables contradict it too"  # beside a verdict on a claim of `report.contradicted_by_its_tables`
+CONTRADICTED = "the paper's own tables contradict it"  # under a verdict on `report.contradicted_by_its_tables`' claims
+
+
+def contradicted_mark(row: pd.Series, contradicted: Collection[str]) -> str:
+    """'(the paper's own tables contradict it too)' under a verdict on a claim its own tables contradict: "too" only
+    beside our not reproduced, since a claim we could not test or resolve is not contradicted by our runs."""
+    if row["claim"] not in contradicted:
+        return ""
+    return f"<br><small>{CONTRADICTED}{' too' if row['verdict'] == NOT_REPRODUCED else ''}</small>"
 FEW = 5  # a verdict given to at most this many claims names them all in the findings
 COLOURS = {REPRODUCED: "#d4edda", PARTLY: "#fff3cd", UNRESOLVED: "#d6e9f8", NOT_REPRODUCED: "#f8d7da",
            NOT_TESTABLE: "#e2e3e5"}
@@ -262,8 +270,7 @@ def overview(verdicts: pd.DataFrame, provisional: pd.DataFrame, base: str = "",
             so_far = later[row["claim"]]
             verdict += "<br><small>" + ("provisional" if so_far == row["verdict"] else
                                         f"provisionally {html.escape(so_far)}") + "</small>"
-        if row["claim"] in contradicted:
-            verdict += f"<br><small>{CONTRADICTED}</small>"
+        verdict += contradicted_mark(row, contradicted)
         rows.append(f'<tr><td><a href="{_evidence_of(row, base)}">'
                     f'{html.escape(HEADLINES[row["claim"]])}</a></td><td>{_code(row["paper"])}</td>'
                     f'<td class="bs-verdict" style="background-color: {COLOURS[row["verdict"]]}">{verdict}</td></tr>')
@@ -292,7 +299,7 @@ def verdict_table(verdicts: pd.DataFrame, base: str = "", contradicted: Collecti
 
     rows = []
     for _, row in verdicts.iterrows():
-        marked = f"<br><small>{CONTRADICTED}</small>" if row["claim"] in contradicted else ""
+        marked = contradicted_mark(row, contradicted)
         extra = (f"<br><small>on {int(row['runs'])} full-scale {DATASET_NAMES[row['section']]} runs, the fewest seeds "
                  f"at any B: {int(row['fewest seeds'])}</small>" if pd.notna(row.get("runs")) else "")  # so far
         rows.append(

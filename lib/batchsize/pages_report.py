@@ -89,7 +89,7 @@ def scales(judged: report.Judgement) -> None:
 def every_claim(judged: report.Judgement) -> None:
     """The full verdict table (`overview.verdict_table`): every claim judged, each row linked to its evidence."""
     book.publish(overview.verdict_table(judged.verdicts, contradicted=report.contradicted_by_its_tables()),
-                 "Every claim: the verdict (and, under it, where the paper's own tables contradict the claim too: "
+                 "Every claim: the verdict (and, under it, where the paper's own tables contradict the claim, "
                  "listed under \"Where the paper disagrees with itself\"), the claim in the paper's words (a link to "
                  "its evidence), the paper's value and ours (mean [95 % interval] (n seeds)), with the tolerance "
                  "folded under it.", judged.verdicts, "Reproduction report", runs=judged.tables["accuracy"])
@@ -153,10 +153,10 @@ def disagreements() -> None:
     with the claims of the report whose value it contradicts (their verdicts on our runs are marked so)."""
     found = report.disagreements()
     statements = {c.id: f"{c.where}: {overview.reader_words(c.text)}" for c in report.claims()}
-    shown = found.assign(contradicts=[", ".join(statements[c] for c in ids) or "none of the report's claims"
+    shown = found.assign(contradicts=[", ".join(statements[c] for c in ids) or "—"
                                       for ids in found["contradicts"]])
     book.publish(shown.rename(columns={"contradicts": "the report's claims it contradicts"}), "The paper against "
                  "its own tables: each right-hand cell is computed from the paper's Tables III–VII, not from our "
-                 "runs; a claim is contradicted where its tables lie outside the claim's value by the tolerance its "
-                 "verdict on our runs uses, where it has one (else by any difference).",
+                 "runs; the report's claims they contradict, by the rule of the column before (the claim's own "
+                 "tolerance or range, applied to the paper's single numbers).",
                  shown, overview.DISAGREES)

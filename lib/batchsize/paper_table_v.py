@@ -12,11 +12,11 @@ from .datasets import DATASET_NAMES, DATASET_SPECS
 from .paper_tables import (
     ACC_PARTLY_TOL,
     ACC_TOL,
-    _cell_verdict,
-    _failed_shown,
-    _graded_on_values,
-    _narrowed_by,
     accuracy_by_batch,
+    cell_verdict,
+    failed_shown,
+    graded_on_values,
+    narrowed_by,
 )
 from .runtable import runs_profile
 
@@ -24,11 +24,11 @@ from .runtable import runs_profile
 def table_v_tolerances(compared: pd.DataFrame | None = None) -> tuple[float, float]:
     """Table V's test-accuracy tolerances: `ACC_TOL` and `ACC_PARTLY_TOL`, narrowed by the paper's spread across
     the rows of this table that `table_v`'s `compared` grades on their values (its cells that did not fail; every
-    row where there is none), as `accuracy_tolerances` narrows a data set's (`_narrowed_by`)."""
+    row where there is none), as `accuracy_tolerances` narrows a data set's (`narrowed_by`)."""
     if compared is not None:  # a row of rules that coincide stands for each of the paper's rows it holds
         compared = compared.assign(lr_rule=compared["lr_rule"].str.split(SAME_RUNS)).explode("lr_rule")
-    theirs = _graded_on_values(paper.table("V"), compared, {"B": "batch_size", "lr_rule": "lr_rule"})
-    return _narrowed_by(theirs["test_acc"], ACC_TOL, ACC_PARTLY_TOL)
+    theirs = graded_on_values(paper.table("V"), compared, {"B": "batch_size", "lr_rule": "lr_rule"})
+    return narrowed_by(theirs["test_acc"], ACC_TOL, ACC_PARTLY_TOL)
 
 
 SAME_RUNS = " = "  # joins the LR rules that give one η at a B: one configuration, one row ("fixed = linear = sqrt")
@@ -42,14 +42,23 @@ def _named_together(table: pd.DataFrame, batch: str = "batch_size") -> pd.Series
         sorted(set(rules), key=lambda r: (order.index(r) if r in order else len(order), r))))
 
 
-def table_v_against_vii(dataset: str) -> str:
-    """Whether Table V's row at B₀ (every rule gives η₀ there: Table VII's configuration of `dataset`) agrees with
-    Table VII's, within `ACC_TOL`, `ACC_PARTLY_TOL`, or neither (then no run can match both), in words."""
+def table_v_and_vii(dataset: str) -> tuple[pd.DataFrame, float] | None:
+    """Table V's row(s) at B₀ (every rule gives η₀ there: Table VII's configuration of `dataset`) and Table VII's
+    test accuracy at B₀; None where either table lacks it. The one reading of the two tables at B₀, for the LR
+    chapter (`table_v_against_vii`) and the report's list of the paper's disagreements with itself."""
     spec, vii, v = DATASET_SPECS[dataset], paper.accuracy_table(dataset).set_index("B")["test_acc"], paper.table("V")
     row = v[(v["B"] == spec.base_batch) & np.isclose(v["lr"], spec.base_lr)]
-    if row.empty or spec.base_batch not in vii.index:
+    return None if row.empty or spec.base_batch not in vii.index else (row, float(vii[spec.base_batch]))
+
+
+def table_v_against_vii(dataset: str) -> str:
+    """Whether Table V's row at B₀ agrees with Table VII's (`table_v_and_vii`), within `ACC_TOL`, `ACC_PARTLY_TOL`,
+    or neither (then no run can match both), in words."""
+    found = table_v_and_vii(dataset)
+    if found is None:
         return ""
-    theirs, other = float(row["test_acc"].iloc[0]), float(vii[spec.base_batch])
+    spec, (row, other) = DATASET_SPECS[dataset], found
+    theirs = float(row["test_acc"].iloc[0])
     apart = abs(theirs - other)
     said = (f"agree within {ACC_TOL:g} pp" if apart <= ACC_TOL else f"differ by {apart:.2f} pp, within the "
             f"{ACC_PARTLY_TOL:g} pp of a row partly reproduced" if apart <= ACC_PARTLY_TOL else f"contradict each "
@@ -63,8 +72,8 @@ def table_v_against_vii(dataset: str) -> str:
 def table_v(runs: pd.DataFrame, profile: str) -> pd.DataFrame:
     """Table V beside our `lr-scaling` runs (the square-root rule is ours: no paper column), one row per B and rule,
     the rules that give one η at a B in one row, each seed once (`SAME_RUNS`): seed means and 95 % intervals over
-    the runs that trained, each row graded as the accuracy tables grade theirs (`_cell_verdict`), within
-    `table_v_tolerances`, and a failed cell's numbers blanked with its status in `cell`, as theirs (`_failed_shown`).
+    the runs that trained, each row graded as the accuracy tables grade theirs (`cell_verdict`), within
+    `table_v_tolerances`, and a failed cell's numbers blanked with its status in `cell`, as theirs (`failed_shown`).
     The `table-v` claim reads this table, as the chapter shows it."""
     runs = runs.assign(lr_rule=_named_together(runs)).drop_duplicates(["dataset", "batch_size", "lr_rule", "seed"])
     ours = accuracy_by_batch(runs, ("batch_size", "lr_rule"), ("lr", "test_acc", "gap"))
@@ -77,6 +86,6 @@ def table_v(runs: pd.DataFrame, profile: str) -> pd.DataFrame:
     table = theirs.merge(ours, on=["batch_size", "lr_rule"], how="outer").sort_values(["batch_size", "lr_rule"])
     setup = runs_profile(runs, profile)
     tol, partly = table_v_tolerances(table)
-    table["verdict (test acc)"] = [_cell_verdict(row, "test_acc", setup, tol, partly, False)
+    table["verdict (test acc)"] = [cell_verdict(row, "test_acc", setup, tol, partly, False)
                                    for _, row in table.iterrows()]
-    return _failed_shown(table).reset_index(drop=True)
+    return failed_shown(table).reset_index(drop=True)

@@ -32,8 +32,8 @@ GAP_TOL, GAP_PARTLY_TOL = 1.0, 2.0
 PARTLY_FACTOR = 2  # a batch size within this factor of the paper's (one step of the B grid, the scale's ½× to 2×)
 
 FAILED_GAP_VERDICT = NOT_REPRODUCED  # a failed cell's Δ in Tables III, IV, VII and MNIST's negative gap alike
-FAILED_GAP = ("a failed cell (at least half of its runs at chance): not reproduced, even where the paper's own row "
-              "is at chance, since a constant predictor's gap says nothing about generalisation")
+FAILED_GAP = (f"a failed cell (at least half of its runs at chance): {FAILED_GAP_VERDICT}, even where the paper's own "
+              "row is at chance, since a constant predictor's gap says nothing about generalisation")
 
 
 def on_paper_runs(verdict: str, runs: pd.DataFrame) -> str:
@@ -51,17 +51,17 @@ def absolute_verdict(ours: Estimate | None, theirs: float, profile: str, tol: fl
     return graded(ours, float(theirs), tol, partly_tol)
 
 
-def _graded_on_values(theirs: pd.DataFrame, compared: pd.DataFrame | None, on: dict[str, str]) -> pd.DataFrame:
+def graded_on_values(theirs: pd.DataFrame, compared: pd.DataFrame | None, on: dict[str, str]) -> pd.DataFrame:
     """The rows of the paper's table `theirs` that a comparison grades on their values: all but those whose cell of
     ours (`compared`: a `status` per row, its keys named by the values of `on`, the paper's by its keys) failed,
-    which are graded by their runs at chance (`_cell_verdict`); every row where there is no `compared`."""
+    which are graded by their runs at chance (`cell_verdict`); every row where there is no `compared`."""
     if compared is None:
         return theirs
     failed = compared.loc[compared["status"] == FAILED, list(on.values())].set_axis(list(on), axis=1)
     return theirs[~pd.MultiIndex.from_frame(theirs[list(on)]).isin(pd.MultiIndex.from_frame(failed))]
 
 
-def _narrowed_by(theirs: pd.Series, tol: float, partly_tol: float) -> tuple[float, float]:
+def narrowed_by(theirs: pd.Series, tol: float, partly_tol: float) -> tuple[float, float]:
     """`tol` and `partly_tol`, narrowed to half and all of the spread of the paper's values `theirs` where that is
     smaller: a tolerance wider than the whole effect a table shows would let a constant pass every row."""
     if theirs.empty:
@@ -73,10 +73,10 @@ def _narrowed_by(theirs: pd.Series, tol: float, partly_tol: float) -> tuple[floa
 def _narrowed(dataset: str, column: str, tol: float, partly_tol: float,
               compared: pd.DataFrame | None) -> tuple[float, float]:
     """`tol` and `partly_tol`, narrowed by the paper's own spread of `column` across the B of `dataset`'s table
-    that `compared` grades on their values (`_graded_on_values`; `_narrowed_by`; unchanged for a data set the
+    that `compared` grades on their values (`graded_on_values`; `narrowed_by`; unchanged for a data set the
     paper has no table of)."""
-    theirs = _graded_on_values(paper.accuracy_table(dataset), compared, {"B": "B"})
-    return _narrowed_by(theirs.get(column, pd.Series(dtype=float)), tol, partly_tol)
+    theirs = graded_on_values(paper.accuracy_table(dataset), compared, {"B": "B"})
+    return narrowed_by(theirs.get(column, pd.Series(dtype=float)), tol, partly_tol)
 
 
 def accuracy_tolerances(dataset: str, compared: pd.DataFrame | None = None) -> tuple[float, float]:
@@ -126,12 +126,12 @@ def compare_accuracy(table: pd.DataFrame, dataset: str, profile: str) -> pd.Data
     for column, (tol, partly) in (("test_acc", accuracy_tolerances(dataset, merged)),
                                   ("gap", gap_tolerances(dataset, merged))):
         merged[f"verdict ({column.replace('_', ' ')})"] = [
-            _cell_verdict(row, column, profile, tol, partly, bool(collapse))
+            cell_verdict(row, column, profile, tol, partly, bool(collapse))
             for (_, row), collapse in zip(merged.iterrows(), at_chance, strict=True)]
-    return _failed_shown(merged).reset_index(drop=True)
+    return failed_shown(merged).reset_index(drop=True)
 
 
-def _failed_shown(table: pd.DataFrame) -> pd.DataFrame:
+def failed_shown(table: pd.DataFrame) -> pd.DataFrame:
     """`table` with a failed cell's accuracies and Δ blanked (its few trained runs are no result beside the paper's)
     and each cell said in `cell` ("failed: 2 of 3 runs at chance; the one that trained 50.28 %, n = 1")."""
     failed, said = table["status"] == FAILED, []
@@ -162,7 +162,7 @@ def largest_difference(compared: pd.DataFrame, column: str) -> str:
                if left_out else ""))
 
 
-def _cell_verdict(row: pd.Series, column: str, profile: str, tol: float, partly_tol: float,
+def cell_verdict(row: pd.Series, column: str, profile: str, tol: float, partly_tol: float,
                   paper_at_chance: bool) -> str:
     """One row of `compare_accuracy`, by its cell's status: graded on the trained runs' interval (on the point of a
     one-run cell), at best partly with runs at chance, not reproduced where the cell failed, unless the paper's
