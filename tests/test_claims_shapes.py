@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from test_report import brief, gaps_spread, runs, verdict
 
-from batchsize import claims_shapes, paper
+from batchsize import claims_shapes, paper, readings
 from batchsize.stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, UNRESOLVED
 
 
@@ -54,12 +54,18 @@ def test_the_onset_threshold_is_half_of_table_ivs_own_fall_and_table_iv_passes_i
     assert (onset, best) == (paper.CIFAR_DEGRADATION_ONSET, 64)
 
 
-def gaps(slopes: dict[str, float]) -> pd.DataFrame:
-    """Runs of each data set whose Δ rises by `slope` pp per doubling of B (plus a small seed spread)."""
+HUMP_RISING = {32: 0.0, 64: 3.0, 128: 4.0, 256: 3.5}  # Δ peaking at B = 128, its line over all B rising
+
+
+def gaps(slopes: dict[str, float], shapes: dict[str, dict[int, float]] | None = None) -> pd.DataFrame:
+    """Runs of each data set whose Δ rises by `slope` pp per doubling of B, or (`shapes`) is as given per B (plus a
+    small seed spread)."""
     table = pd.concat([runs({(d, b): 90.0 for b in (32, 64, 128, 256)}) for d in slopes], ignore_index=True)
     doublings = table["batch_size"].map({32: 0, 64: 1, 128: 2, 256: 3})
     spread = table["seed"].map({42: -0.05, 43: 0.0, 44: 0.05})
-    return table.assign(gap=table["dataset"].map(slopes) * doublings + spread)
+    shaped = [(shapes or {}).get(d, {}).get(b) for d, b in zip(table["dataset"], table["batch_size"], strict=True)]
+    line = table["dataset"].map(slopes) * doublings
+    return table.assign(gap=pd.Series(shaped, index=table.index, dtype=float).fillna(line) + spread)
 
 
 @pytest.mark.parametrize(("slopes", "expected"), [
@@ -70,6 +76,14 @@ def gaps(slopes: dict[str, float]) -> pd.DataFrame:
 def test_gap_ordering_grades_three_parts_on_the_slopes_of_gap_on_log_b(slopes, expected):
     ours, found = verdict("gap-ordering", accuracy=gaps(slopes))
     assert found == expected and "pp per doubling" in ours
+
+
+def test_gap_ordering_reads_a_hump_as_no_rise_whatever_its_slope_over_all_b():
+    table = gaps({"cifar10": 0.0, "synthetic-1k": 0.5, "mnist": 0.0}, {"cifar10": HUMP_RISING})
+    line, other = (readings.gap_slope(table[table["dataset"] == d]) for d in ("cifar10", "synthetic-1k"))
+    assert line.peak == 128 and line.low > other.high > 0  # its line over all B rises, above the others'
+    ours, found = verdict("gap-ordering", accuracy=table)
+    assert found == NOT_REPRODUCED and "but not monotonic: it peaks at B = 128" in ours
 
 
 def test_gap_ordering_needs_both_image_data_sets():

@@ -44,7 +44,7 @@ def test_cifars_drop_under_the_other_lr_rules_can_take_the_difference_from_mnist
 
 def test_one_run_a_failed_cell_and_a_missing_b_are_said_as_such():
     one = rule_drops.rule_drops_text(handed(), lr_runs({256: 75.0}, "linear", 5, seeds=1))
-    assert "under the linear rule with a 5-epoch warm-up, 1.10 pp (one run)"  # seed 42's run alone in one
+    assert "under the linear rule with a 5-epoch warm-up, 1.10 pp (one run)" in one  # seed 42's run alone
     assert "Only one run each of the linear rule with a 5-epoch warm-up lies below the interval under the linear " \
         "rule: a hint" in one
     failed = rule_drops.rule_drops_text(handed(), pd.concat([lr_runs({256: 10.0}, "fixed"), lr_runs({256: 75.0})]))
@@ -59,3 +59,14 @@ def test_one_run_a_failed_cell_and_a_missing_b_are_said_as_such():
                                                                          "runs in full.")
     reduced = handed().assign(prov_profile="quick")  # no CIFAR-10 run at paper scale: nothing to say
     assert rule_drops.rule_drops_text(reduced, lr_runs({256: 75.0})) == ""
+
+
+def test_the_recipe_is_its_own_rule_even_without_a_paper_scale_run_at_the_large_b():
+    table = handed()
+    quick = (table["dataset"] == "cifar10") & (table["batch_size"] == 256)  # the recipe's B = 256 at reduced scale
+    text = rule_drops.rule_drops_text(table.assign(prov_profile=table["prov_profile"].where(~quick, "quick")),
+                                      lr_runs({256: 75.0}))
+    assert text.startswith("**CIFAR-10's drop under other learning-rate rules.** The drop above is under CIFAR-10's "
+                           "recipe, the linear rule. No run of it at paper scale is stored at B = 256 yet, so the drop "
+                           "under the other rules stored is not set against it. The <a href=")
+    assert "recipe, the square-root rule" not in text and "No run of another rule" not in text

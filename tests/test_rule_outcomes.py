@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pytest
-from test_claims_shapes import FLAT_THEN, cifar, mnist, protocol_runs
+from test_claims_shapes import FLAT_THEN, HUMP_RISING, cifar, mnist, protocol_runs
 from test_claims_shapes import gaps as slopes_of_gap
 from test_report import (
     SEEDS,
@@ -405,6 +405,8 @@ CASES += [
     case("gap-ordering", P, lambda: {"accuracy": slopes_of_gap({**ALL_GAPS, "synthetic-1k": 0.0, "mnist": 0.5})},
          "mnist not flattest"),
     case("gap-ordering", NR, lambda: {"accuracy": slopes_of_gap({**ALL_GAPS, "cifar10": -1.0})}, "cifar falls"),
+    case("gap-ordering", NR, lambda: {"accuracy": slopes_of_gap(ALL_GAPS, {"cifar10": HUMP_RISING})},
+         "cifar humped, its line over all B rising"),
     case("gap-ordering", NT, lambda: {"accuracy": slopes_of_gap({"cifar10": 1.0, "synthetic-1k": 0.5})}, "no mnist"),
 
     case("pearson", R, lambda: {"accuracy": gaps_rising(1.3, seeds=5)}, "r near 0.87"),

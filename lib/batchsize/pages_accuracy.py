@@ -13,12 +13,12 @@ from IPython.display import Markdown, display
 from scipy import stats
 
 from . import analysis, book, captions, drops, findings, paper, paper_tables, plots, plots_failures, runtable, summaries
-from .claims_shapes import gap_slope
 from .config import default_warmup
 from .critical import BOOTSTRAP_REPLICATES, bootstrap_critical
 from .data import DataError
 from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS, SYNTHETIC
 from .plan import section_configs
+from .readings import gap_slope
 from .stats import NotTestable
 from .store import default_store
 from .style import counted, joined
@@ -193,7 +193,7 @@ def is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = 
 def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = "mnist",
                        hard: str = "cifar10") -> None:
     """The gap chapter's side of "Is it the data?": first whether our Fig 5 shows the paper's reading at all (the
-    slopes of Δ on log₂ B of `easy` and `hard`, `claims_shapes.gap_slope`, as the chapter renders them, set against
+    slopes of Δ on log₂ B of `easy` and `hard`, `readings.gap_slope`, as the chapter renders them, set against
     each other only where both render one profile); then Δ against B for `easy`, `test` and `hard` at one scale
     (`_one_scale`), how much Δ rises between two B on each (`drops.gap_rises`), in words (`drops.gap_rise_text`),
     and what paper scale says where a data set lacks it (`_at_paper_scale`)."""

@@ -109,20 +109,26 @@ def _way(value: float) -> str:
 
 def paper_reading(rises: pd.DataFrame, hard: str) -> str:
     """Where `rises` holds the paper's own rises (`gap_rises` at its scale): whether `hard`'s Δ changes as the paper's
-    own table has it, and as its Fig. 5 caption reads it (rising steepest): ours may agree with the one and not the
-    other. '' where there is nothing to set it against."""
+    own table has it, and whether in the direction its Fig. 5 caption reads (rising steepest): ours may agree with
+    the one and not the other. A fall or level Δ is contrary to the caption; a rise is in its direction only, since
+    one data set's rise does not test "steepest"; where our seeds cannot tell the change from none, the caption is
+    left alone (no contradiction). '' where there is nothing to set it against."""
     row = rises.set_index("dataset").loc[hard] if hard in set(rises["dataset"]) else None
     if PAPER_RISE not in rises or row is None or pd.isna(row["CI low"]):
         return ""
     name, ours = DATASET_NAMES[hard], Estimate(row[RISE], row["CI low"], row["CI high"], int(row["seeds"]))
     way = _way(ours.mean) if ours.low > 0 or ours.high < 0 else None
-    said = f"{name}'s Δ {way}" if way else f"our seeds cannot tell {name}'s change in Δ from none"
-    if way and pd.notna(row[PAPER_RISE]):
+    if way is None:
+        return f" Our seeds cannot tell {name}'s change in Δ from none."
+    said = f"{name}'s Δ {way}"
+    if pd.notna(row[PAPER_RISE]):
         table = f"the paper's own Table {DATASETS[hard].paper_table}"
         said += f", as {table} has it" if _way(row[PAPER_RISE]) == way else \
             f", unlike {table} (where it {_way(row[PAPER_RISE])})"
-    caption = "as its Fig. 5 caption reads it" if way == "rises" else "contrary to its Fig. 5 caption"
-    return f" {said}; {caption} ({name}'s Δ rising steepest)."
+    caption = ("in the direction of its Fig. 5 caption, which has it rising steepest: how steep, only the other "
+               "data sets' rises tell" if way == "rises" else
+               f"contrary to its Fig. 5 caption ({name}'s Δ rising steepest)")
+    return f" {said}; {caption}."
 
 
 def paper_order(rises: pd.DataFrame, easy: str, hard: str) -> str:

@@ -23,24 +23,34 @@ def _rule(lr_rule: str, warmup: float) -> str:
     return _RULES[lr_rule] + (f" with a {int(warmup)}-epoch warm-up" if warmup else "")
 
 
+def _keys(table: pd.DataFrame) -> list[tuple[str, float]]:
+    """Each run's LR rule and warm-up, in the order of `table`."""
+    return list(zip(table["lr_rule"], table["warmup_epochs"], strict=True))
+
+
+def _recipe(runs: pd.DataFrame, hard: str) -> pd.DataFrame:
+    """`hard`'s paper-scale runs in `runs`: its recipe's, under the recipe's rule."""
+    return runs[(runs["dataset"] == hard) & at_paper_scale(runs)] if len(runs) else runs
+
+
 def rule_drops(runs: pd.DataFrame, lr_runs: pd.DataFrame, ends: tuple[int, int],
                hard: str = "cifar10") -> dict[str, tuple[Estimate | None, str]]:
-    """Per LR rule (in words, the recipe's first) of `hard`'s paper-scale runs in `runs` (its recipe's) and in
-    `lr_runs` (the LR-rule section's), the drop in test accuracy from the small B of `ends` to the large
-    (`drops.drop_between`: None where a cell failed, with its note); the small B's runs are the recipe's under
-    every rule (the section trains the large B alone). Empty where `hard` has no paper-scale run at both B."""
-    recipe = runs[(runs["dataset"] == hard) & at_paper_scale(runs)] if len(runs) else runs
+    """Per LR rule (in words, the recipe's first where it has runs at the large B) of `hard`'s paper-scale runs in
+    `runs` (its recipe's) and in `lr_runs` (the LR-rule section's), the drop in test accuracy from the small B of
+    `ends` to the large (`drops.drop_between`: None where a cell failed, with its note); the small B's runs are the
+    recipe's under every rule (the section trains the large B alone). Empty where `hard`'s recipe has no
+    paper-scale run at the small B."""
+    recipe = _recipe(runs, hard)
     small, large = ends
     if recipe.empty or small not in set(recipe["batch_size"]):
         return {}
     both = pd.concat([recipe, lr_runs[at_paper_scale(lr_runs)] if len(lr_runs) else lr_runs], ignore_index=True)
     both = both[(both["dataset"] == hard) & (both["batch_size"] == large)].drop_duplicates("key")
-    key = lambda table: list(zip(table["lr_rule"], table["warmup_epochs"], strict=True))
-    rules = dict.fromkeys(key(recipe) + sorted(set(key(both)) - set(key(recipe))))
+    rules = dict.fromkeys(_keys(recipe) + sorted(set(_keys(both)) - set(_keys(recipe))))
     at_small = recipe[recipe["batch_size"] == small]
     found = {}
     for rule in rules:
-        part = both[[k == rule for k in key(both)]]
+        part = both[[k == rule for k in _keys(both)]]
         if len(part):
             found[_rule(*rule)] = drop_between(pd.concat([at_small, part]), hard, small, large)
     return found
@@ -58,30 +68,34 @@ def rule_drops_text(runs: pd.DataFrame, lr_runs: pd.DataFrame, easy: str = "mnis
     `runs`, the data sets it is handed), `hard`'s drop at paper scale under each rule stored (`rule_drops`), then
     whether one of them loses less than the recipe's rule (intervals apart; one run below the recipe's interval is
     a hint, no more), and then against `easy`'s drop at paper scale: where it is not told apart from `easy`'s, the
-    difference between the data sets follows the LR rule as much as the data. '' where `hard` has no paper-scale
-    runs here."""
+    difference between the data sets follows the LR rule as much as the data; where the recipe's rule has no
+    paper-scale run at the large B, that alone is said. '' where `hard` has no paper-scale runs here."""
     ends = drop_ends(runs)
     found = rule_drops(runs, lr_runs, ends, hard) if ends else {}
     if not found:
         return ""
-    name, recipe = DATASET_NAMES[hard], next(iter(found))
+    name, recipe = DATASET_NAMES[hard], _rule(*_keys(_recipe(runs, hard))[0])
+    link = f' The <a href="{LR_CHAPTER}.html#{make_id(LR_SECTION)}">learning-rate chapter</a> shows these runs in full.'
     text = (f"**{name}'s drop under other learning-rate rules.** The drop above is under {name}'s recipe, "
-            f"{recipe}. At paper scale, from B = {ends[0]} (the recipe's runs) to B = {ends[1]}, {name}'s drop in "
-            "test accuracy under each rule stored is (mean over the runs that trained, 95 % Welch interval): "
-            + "; ".join(f"under {rule}, {_words(*drop)}" for rule, drop in found.items()) + ". ")
-    return (text + _reading(runs, found, ends, easy, hard) + f' The <a href="{LR_CHAPTER}.html#{make_id(LR_SECTION)}">'
-            "learning-rate chapter</a> shows these runs in full.")
+            f"{recipe}. ")
+    if recipe not in found:
+        return (text + f"No run of it at paper scale is stored at B = {ends[1]} yet, so the drop under the other "
+                "rules stored is not set against it." + link)
+    text += (f"At paper scale, from B = {ends[0]} (the recipe's runs) to B = {ends[1]}, {name}'s drop in test "
+             "accuracy under each rule stored is (mean over the runs that trained, 95 % Welch interval): "
+             + "; ".join(f"under {rule}, {_words(*drop)}" for rule, drop in found.items()) + ". ")
+    return text + _reading(runs, found, recipe, ends, easy, hard) + link
 
 
-def _reading(runs: pd.DataFrame, found: dict[str, tuple[Estimate | None, str]], ends: tuple[int, int], easy: str,
-             hard: str) -> str:
-    """What `rule_drops` (`found`, the recipe's rule first) says of the reading by the data (`rule_drops_text`)."""
-    name, easy_name, (recipe, (ours, _)) = DATASET_NAMES[hard], DATASET_NAMES[easy], next(iter(found.items()))
+def _reading(runs: pd.DataFrame, found: dict[str, tuple[Estimate | None, str]], recipe: str, ends: tuple[int, int],
+             easy: str, hard: str) -> str:
+    """What `rule_drops` (`found`, with the `recipe`'s rule) says of the reading by the data (`rule_drops_text`)."""
+    name, easy_name, ours = DATASET_NAMES[hard], DATASET_NAMES[easy], found[recipe][0]
     if len(found) == 1:
         return f"No run of another rule is stored at B = {ends[1]} yet."
     if ours is None or ours.n < 2:
         return f"Without an interval for the drop under {recipe}, the rules are not set against it."
-    others = {rule: drop for rule, (drop, _) in list(found.items())[1:] if drop is not None}
+    others = {rule: drop for rule, (drop, _) in found.items() if rule != recipe and drop is not None}
     smaller = {rule: d for rule, d in others.items() if d.n >= 2 and d.high < ours.low}
     if not smaller:
         hints = [rule for rule, d in others.items() if d.n == 1 and d.mean < ours.low]
