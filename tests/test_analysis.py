@@ -249,7 +249,7 @@ def test_b_noise_is_corrected_for_its_n_training_examples_on_every_data_set_and_
     assert one["corrected B_noise"] == pytest.approx(8000 * 1000 / 8999) and one["seeds"] == 1
     assert one[["CI low", "CI high", "corrected B_noise CI low", "corrected B_noise CI high", "ratio CI low",
                 "ratio CI high"]].isna().all()  # one measurement: no interval
-    assert one["agreement"] == "within a factor 2" and many["B_noise"] > 2 * 512  # the raw value is far above B*
+    assert one["agreement"] == summaries.ONE_SEED and many["B_noise"] > 2 * 512  # the raw value is far above B*
     assert many["agreement"] == "within a factor 2" and many["corrected B_noise CI high"] < 800  # never past N
     assert many["corrected B_noise CI low"] < many["corrected B_noise"] < many["corrected B_noise CI high"]
     assert "[" not in book.styled(table.reset_index()).to_html().split("synthetic (10K)")[1].split("</tr>")[0]
@@ -268,18 +268,33 @@ def test_b_noise_is_corrected_for_its_n_training_examples_on_every_data_set_and_
 def test_the_sentences_say_what_the_tables_hold():
     vi = pd.DataFrame({"dataset": ["synthetic-1k", "synthetic-10k", "mnist"], "N": [800, 8000, 60000],
                        "critical_b": pd.array([64, 128, pd.NA], dtype="Int64"), "critical_by": [DROP, DROP, None]})
-    noise = pd.DataFrame([{"dataset": d, "trained B": 32, "seed": 42, "b_noise": v}
-                          for d, v in (("synthetic-1k", 100.0), ("synthetic-10k", 2000.0), ("mnist", 50.0))])
+    noise = pd.DataFrame([{"dataset": d, "trained B": 32, "seed": s, "b_noise": v * f}
+                          for d, v in (("synthetic-1k", 100.0), ("synthetic-10k", 2000.0), ("mnist", 50.0))
+                          for s, f in zip(SEEDS, (0.99, 1.0, 1.01), strict=True)])
     text = findings.noise_agreement(summaries.noise_against_critical(noise, vi))
     assert text.startswith("B_noise agrees with the measured B* within a factor 2 on 1 of the 2 data sets")
     assert "larger on Medium synthetic (10K) (corrected B_noise/B* = 13)" in text
-    assert "not compared: MNIST (no B*)" in text
+    assert "not compared: MNIST (no B*)" in text and "one seed" not in text
     wide = pd.DataFrame([{"dataset": "synthetic-1k", "trained B": 32, "seed": s, "b_noise": v}
                          for s, v in zip(SEEDS, (40.0, 100.0, 250.0), strict=True)])
     assert "the seeds cannot tell on Small synthetic (1K) (corrected B_noise/B* = 1.4, 95 % interval" in \
         findings.noise_agreement(summaries.noise_against_critical(wide, vi))
     none = summaries.noise_against_critical(noise[noise["dataset"] == "mnist"], vi)
     assert findings.noise_agreement(none).startswith("No data set has both")
+    one = noise[noise["seed"] == SEEDS[0]]  # one seed of each: 99 against B* = 64 is a value, not an agreement
+    table = summaries.noise_against_critical(one, vi).set_index("dataset")
+    assert (table.loc[["synthetic-1k", "synthetic-10k"], "agreement"] == summaries.ONE_SEED).all()
+    text = findings.noise_agreement(table.reset_index())
+    assert text.startswith("No data set with a B* where accuracy fell has B_noise of two seeds or more, so none is "
+                           "graded; one seed, so a value with no interval, not graded: Small synthetic (1K) "
+                           "(corrected B_noise/B* = 1.4), Medium synthetic (10K) (corrected B_noise/B* = 12)")
+    assert "agrees" not in text and "not compared: MNIST (no B*)" in text
+    mixed = findings.noise_agreement(summaries.noise_against_critical(
+        pd.concat([noise[noise["dataset"] == "synthetic-1k"], one[one["dataset"] == "synthetic-10k"]]), vi))
+    assert mixed.startswith("B_noise agrees with the measured B* within a factor 2 on 1 of the 1 data set that has "
+                            "both, with a B* where accuracy fell and B_noise of two seeds or more: Small synthetic")
+    assert mixed.endswith("; one seed, so a value with no interval, not graded: Medium synthetic (10K) (corrected "
+                          "B_noise/B* = 12).")
 
     alike = summaries.rank_agreement(sharpness({32: (1.0, 10.0), 512: (4.0, 50.0)}), "lam", "trace")
     crossed = summaries.rank_agreement(sharpness({32: (1.0, 30.0), 512: (4.0, 10.0)}), "lam", "trace")

@@ -13,7 +13,7 @@ from .datasets import DATASET_NAMES, DATASET_SPECS
 from .runtable import cell, runs_profile, trained
 from .stats import Estimate, NotTestable, difference, estimate
 from .style import counted, cpu_label, joined, number
-from .summaries import HIGHER, MATCHED_COMPARISONS, critical_sizes, exponent_fits, failures_by_rule
+from .summaries import HIGHER, MATCHED_COMPARISONS, ONE_SEED, critical_sizes, exponent_fits, failures_by_rule
 
 
 def failed_runs_text(runs: pd.DataFrame) -> str:
@@ -327,10 +327,12 @@ def protocol_text(protocol: pd.DataFrame, runs: pd.DataFrame | None = None, gap:
 
 def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
     """In words, from `summaries.noise_against_critical`: on how many data sets B_noise (corrected for drawing
-    without replacement) and B* agree within `factor`, and which way the others lie."""
-    both = versus[~versus["agreement"].isin(["no B*", "no estimate"])]
+    without replacement) and B* agree within `factor`, and which way the others lie; those with B_noise of one seed
+    (`summaries.ONE_SEED`: a value, no interval) named apart, never graded or counted."""
     missing = versus[versus["agreement"].isin(["no B*", "no estimate"])]
-    if both.empty:
+    one = versus[versus["agreement"] == ONE_SEED]
+    both = versus.drop(index=[*missing.index, *one.index])
+    if both.empty and one.empty:
         return "No data set has both a B* and an estimate of B_noise here, so the two cannot be compared."
 
     def listed(part: pd.DataFrame) -> str:
@@ -339,8 +341,11 @@ def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
 
     agree = both[both["agreement"] == f"within a factor {factor:g}"]
     compared = "the 1 data set that has" if len(both) == 1 else f"the {len(both)} data sets that have"
-    text = (f"B_noise agrees with the measured B* within a factor {factor:g} on {len(agree)} of {compared} both, "
-            f"with a B* where accuracy fell" + (f": {listed(agree)}" if len(agree) else ""))
+    graded = (f"B_noise agrees with the measured B* within a factor {factor:g} on {len(agree)} of {compared} both, "
+              "with a B* where accuracy fell and B_noise of two seeds or more" + (f": {listed(agree)}" if len(agree)
+                                                                                 else ""))
+    text = graded if len(both) else ("No data set with a B* where accuracy fell has B_noise of two seeds or more, so "
+                                     "none is graded")
     for word, part in (("larger", both[both["agreement"] == "B_noise larger"]),
                        ("smaller", both[both["agreement"] == "B_noise smaller"])):
         if len(part):
@@ -350,6 +355,8 @@ def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
         text += ("; the seeds cannot tell on " + ", ".join(
             f"{DATASET_NAMES[r['dataset']]} (corrected B_noise/B* = {r['B_noise / B*']:.2g}, 95 % interval "
             f"{r['ratio CI low']:.2g}–{r['ratio CI high']:.2g})" for _, r in undecided.iterrows()))
+    if len(one):
+        text += f"; one seed, so a value with no interval, not graded: {listed(one)}"
     if len(missing):
         text += "; not compared: " + ", ".join(f"{DATASET_NAMES[r['dataset']]} ({r['agreement']})"
                                                for _, r in missing.iterrows())
