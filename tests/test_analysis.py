@@ -485,7 +485,15 @@ def test_the_lr_rule_summary_and_cells_say_what_the_runs_hold():
     text = findings.lr_rule_summary(table[table["warmup_epochs"] == 0])
     assert text.startswith("At B = 512, the linear rule is ahead of the fixed rate by **10.00 pp (n = 1, no "
                            "interval)**") and "B = 512: 8.1 pp" in text
-    assert text.endswith("and of the square-root rule by −1.00 pp (n = 1, no interval).")  # never bare means
+    assert text.endswith("and ahead of the square-root rule by −1.00 pp (n = 1, no interval).")  # never bare means
+    without = findings.lr_rule_summary(table[(table["warmup_epochs"] == 0) & (table["lr_rule"] != "sqrt")])
+    assert without.endswith("and not compared with the square-root rule, none of the sqrt rule's runs having "
+                            "trained.")  # review s37 (13): said, not raised
+    fallen = table[table["warmup_epochs"] == 0].assign(outcome=lambda t: t["outcome"].where(
+        (t["lr_rule"] != "linear") | (t["batch_size"] != 512), "diverged"))
+    assert findings.lr_rule_summary(fallen).startswith(
+        "At B = 512, the linear rule is not compared with the fixed rate, none of the linear rule's runs having "
+        "trained (the paper, at B = 512: 8.1 pp) and not compared with the square-root rule")
     cells = summaries.lr_rule_cells(summaries.with_rule_names(table)).set_index(["batch_size", "rule"])
     assert cells.loc[(512, "linear + 5-epoch warmup"), "diverged runs"] == 1
     assert cells.loc[(512, "linear"), "diverged runs"] == 0
@@ -881,7 +889,8 @@ def test_the_cifar_lr_brief_waits_for_three_runs_of_every_rule_and_sets_each_aga
         "At B = 1024 (9 of its 12 runs stored, 15 of the section's 36 over all its B;")
     assert findings_beyond.cifar_lr_brief(lr({}), small, 27, planned_at={1024: 9}).startswith(
         "At B = 1024 (9 of its 9 runs stored, 9 of the section's 27 over all its B;")  # the plan given by B
-    assert "(none trained)" in findings_beyond.cifar_lr_brief(lr({}), small.iloc[:0], 36)  # nothing stored
+    assert "(no run of B = 32 stored)" in findings_beyond.cifar_lr_brief(lr({}), small.iloc[:0], 36)  # review s37 (14)
+    assert "(none trained)" in findings_beyond.cifar_lr_brief(lr({}), small.assign(outcome="collapsed"), 36)
     one_down = small.assign(outcome=["collapsed", "trained", "trained"], test_acc=[10.0, 76.0, 77.0])
     assert "B = 32's (76.50% [70.15, 82.85] (n = 2); 1 of 3 runs at chance, left out)" in \
         findings_beyond.cifar_lr_brief(lr({}), one_down, 36)  # counted, never dropped silently

@@ -38,15 +38,21 @@ def failed_runs_text(runs: pd.DataFrame) -> str:
 def lr_rule_summary(runs: pd.DataFrame) -> str:
     """In words, from the `lr-scaling` runs at their largest B (those that trained): how far the linear rule is ahead
     of the fixed rate and of the square-root rule, each with its Welch interval over seeds (beside the paper's Table V
-    drop at B = 512): a difference is never given without its interval."""
+    drop at B = 512): a difference is never given without its interval, nor where a rule has no run that trained
+    there (said so instead)."""
     largest = runs["batch_size"].max()
     at = runs[trained(runs) & (runs["batch_size"] == largest)]
-    linear, fixed, sqrt = (at.loc[at["lr_rule"] == rule, "test_acc"] for rule in ("linear", "fixed", "sqrt"))
+    by_rule = {rule: at.loc[at["lr_rule"] == rule, "test_acc"] for rule in ("linear", "fixed", "sqrt")}
     theirs = paper.table("V").set_index(["B", "lr_rule"])["test_acc"]
     paper_drop = theirs[512, "linear"] - theirs[512, "fixed"]
-    return (f"At B = {largest}, the linear rule is ahead of the fixed rate by **{difference(linear, fixed).text(' pp')}"
-            f"** (the paper, at B = 512: {paper_drop:.1f} pp) and of the square-root rule by "
-            f"{difference(linear, sqrt).text(' pp')}.")
+
+    def ahead(other: str, name: str, mark: str = "") -> str:  # linear minus `other`, or the rule with none trained
+        empty = next((rule for rule in ("linear", other) if by_rule[rule].empty), None)
+        return (f"ahead of {name} by {mark}{difference(by_rule['linear'], by_rule[other]).text(' pp')}{mark}"
+                if empty is None else f"not compared with {name}, none of the {empty} rule's runs having trained")
+
+    return (f"At B = {largest}, the linear rule is {ahead('fixed', 'the fixed rate', '**')} (the paper, at B = 512: "
+            f"{paper_drop:.1f} pp) and {ahead('sqrt', 'the square-root rule')}.")
 
 
 def exponent_fit_text(runs: pd.DataFrame, tolerance: float = 1.0) -> str:
@@ -150,7 +156,8 @@ def against_base(at: pd.DataFrame, base_runs: pd.DataFrame, base: int = paper.BA
                                    if len(learned) else "none trained"))
     chance = len(at_base) - len(small)
     reference = (f" ({estimate(small).text('%')}" + (f"; {chance} of {len(at_base)} runs at chance, left out"
-                                                     if chance else "") + ")" if len(small) else " (none trained)")
+                                                     if chance else "") + ")" if len(small) else
+                 " (none trained)" if len(at_base) else f" (no run of B = {base} stored)")
     return (f"Test accuracy of each rule's runs that trained (those at chance counted apart, never averaged in), and "
             f"its difference from B = {base}'s{reference}: {'; '.join(each)}")
 
