@@ -187,11 +187,11 @@ def failure_table(runs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def failures_by_rule(runs: pd.DataFrame) -> pd.DataFrame:
+def failures_by_rule(runs: pd.DataFrame, changes: int = 0) -> pd.DataFrame:
     """`failure_table` per LR rule and warm-up (`with_rule_names`) of runs at one data set and B, the paper's
     recipe first (`report_inputs.largest_batch_runs`' column `recipe`), with each rule's peak LR and Fisher's exact test
-    of its failures against the recipe's, Holm-corrected for the number of changes: which ingredient the failures
-    follow, and how sure that is (what these counts could show at best: `findings_largest_batch.reach_text`)."""
+    of its failures against the recipe's, Holm-corrected for `changes` (the planned ones, stored or not; at least those
+    stored): which ingredient the failures follow, and how sure (at best: `findings_largest_batch.reach_text`)."""
     runs = with_rule_names(runs)
     recipe = runs[runs["recipe"]]
     rows = []
@@ -205,7 +205,8 @@ def failures_by_rule(runs: pd.DataFrame) -> pd.DataFrame:
                      **row, "Fisher p-value vs recipe": p})
     table = pd.DataFrame(rows)
     tested = table["Fisher p-value vs recipe"].dropna().sort_values()  # Holm: the k-th smallest times (m − k + 1)
-    table["Holm p-value"] = (tested * np.arange(len(tested), 0, -1)).cummax().clip(upper=1.0)
+    m = max(changes, len(tested))  # a change not stored yet counts, as if its p were the largest
+    table["Holm p-value"] = (tested * np.arange(m, m - len(tested), -1)).cummax().clip(upper=1.0)
     return table
 
 
