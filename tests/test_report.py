@@ -8,6 +8,7 @@ from scipy.stats import fisher_exact
 
 from batchsize import (
     critical,
+    findings_largest_batch,
     paper,
     paper_table_v,
     paper_tables,
@@ -604,6 +605,62 @@ def test_the_ingredient_text_says_where_the_failed_runs_left_the_normal_range_an
     assert "since the failures begin on the ramp" not in peak
     quiet = ingredients_text(table, PLANNED, excursions_at(0.0231).assign(left_at=None, lr=None))
     assert "did not leave the normal range in the updates replayed" in quiet and "the failures follow the peak" in quiet
+
+
+def test_the_ramp_sentence_and_the_ingredient_reading_decide_on_the_ramp_once():
+    """Review s37 (9): whether the failed runs left on the warm-up ramp was decided twice, over different rows; a run
+    replayed that never left the normal range (an LR recorded beside no update) turned the reading to the peak while
+    the sentence before it said the ramp. One `_on_ramp`, over the runs that left, decides both."""
+    table = summaries.failures_by_rule(ingredients("cdt", sqrt="ttt", fixed="ttt", warmup="ctt"))
+    left = pd.concat([excursions_at(0.0231), excursions_at(0.4, (44,)).assign(left_at=None)], ignore_index=True)
+    text = ingredients_text(table, PLANNED, left)
+    assert "2 of 3 first left the normal range at update 17, at an LR of 0.0231 (6 % of the peak 0.4): on the " \
+           "warm-up ramp" in text and "since the failures begin on the ramp" in text
+    assert "the failures follow the peak LR" not in text
+    on_ramp = findings_largest_batch._on_ramp
+    assert on_ramp(left, 0.4) and not on_ramp(excursions_at(0.4), 0.4) and not on_ramp(left.assign(left_at=None), 0.4)
+
+
+def test_the_significance_and_reach_sentences_holm_correct_for_the_same_planned_changes():
+    """Review s37 (10): with one of three planned changes stored, the significance sentence was Holm-corrected for
+    the one stored and the reach sentence beside it for the three planned. Both, and the table, use the planned."""
+    stored = ingredients("cccccccc", sqrt="ttt")
+    fisher = fisher_exact([[0, 3], [8, 0]]).pvalue
+    assert summaries.failures_by_rule(stored)["Holm p-value"].iloc[1] == pytest.approx(fisher)  # the stored one
+    table = summaries.failures_by_rule(stored, 3)
+    assert table["Holm p-value"].iloc[1] == pytest.approx(3 * fisher)
+    text = ingredients_text(table, PLANNED)
+    assert "significant at the 5 % level (Fisher's exact test, Holm-corrected for 3 changes, the planned ones, 1 of " \
+           "them stored): sqrt + 5-epoch warmup (p = 0.018)." in text
+    assert "0.018 Holm-corrected for 3 changes; with these runs of the recipe" in text  # reach_text: the same three
+    assert findings_largest_batch.planned_changes("r", {"r": 8, "a": 3}, {"a": 2, "b": 3}) == {"a": 3, "b": 3}
+
+
+def test_the_lr_chapter_publishes_the_holm_of_its_text_and_the_accuracy_chapter_the_seeds_once(monkeypatch):
+    """Review s37 (10, 15): the published table's Holm p-values are for the planned changes, as the text says; the
+    accuracy chapter's sentence of stored seeds is in the table's caption, not again in the Markdown after it."""
+    from batchsize import pages_lr
+
+    shown, published = [], []
+    monkeypatch.setattr(pages_lr, "display", lambda what: shown.append(what.data))
+    monkeypatch.setattr(pages_lr.book, "publish", lambda *args, **kwargs: published.append(args))
+    monkeypatch.setattr(pages_lr.plots, "seeds_by_rule", lambda *args: None)
+    monkeypatch.setattr(pages_lr, "planned_by_rule", lambda runs: PLANNED)
+    monkeypatch.setattr(pages_lr.analysis, "first_updates", lambda chapter, runs: runs)
+    monkeypatch.setattr(pages_lr.instability, "excursions", lambda traced: excursions_at(0.4))
+    pages_lr.largest_batch_ingredients(None, ingredients("cccccccc", sqrt="ttt"))
+    table = published[1][2].set_index("rule")
+    fisher = fisher_exact([[0, 3], [8, 0]]).pvalue
+    assert table.loc["sqrt + 5-epoch warmup", "Holm p-value"] == pytest.approx(3 * fisher)
+    assert "Holm's correction for the 3 planned changes, stored or not" in published[1][1]
+    assert "Holm-corrected for 3 changes, the planned ones, 1 of them stored): sqrt + 5-epoch warmup (p = 0.018)" \
+        in shown[-1]
+
+    shown.clear(), published.clear()
+    pages_lr.largest_batch_failures(ingredients("cdt", sqrt="ttt"))
+    seeds = seeds_stored([42, 43, 44], 8)
+    assert published[0][1].endswith(seeds) and seeds not in shown[0]
+    assert shown == [changes_stored(3, 9)]
 
 
 def test_the_largest_batch_counts_say_how_many_planned_seeds_and_changes_are_stored():

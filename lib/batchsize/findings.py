@@ -13,7 +13,7 @@ from .datasets import DATASET_NAMES, DATASET_SPECS
 from .runtable import cell, runs_profile, trained
 from .stats import Estimate, NotTestable, difference, estimate
 from .style import counted, cpu_label, joined, number
-from .summaries import HIGHER, MATCHED_COMPARISONS, critical_sizes, exponent_fits, failures_by_rule
+from .summaries import HIGHER, MATCHED_COMPARISONS, ONE_SEED, critical_sizes, exponent_fits, failures_by_rule
 
 
 def failed_runs_text(runs: pd.DataFrame) -> str:
@@ -38,15 +38,21 @@ def failed_runs_text(runs: pd.DataFrame) -> str:
 def lr_rule_summary(runs: pd.DataFrame) -> str:
     """In words, from the `lr-scaling` runs at their largest B (those that trained): how far the linear rule is ahead
     of the fixed rate and of the square-root rule, each with its Welch interval over seeds (beside the paper's Table V
-    drop at B = 512): a difference is never given without its interval."""
+    drop at B = 512): a difference is never given without its interval, nor where a rule has no run that trained
+    there (said so instead)."""
     largest = runs["batch_size"].max()
     at = runs[trained(runs) & (runs["batch_size"] == largest)]
-    linear, fixed, sqrt = (at.loc[at["lr_rule"] == rule, "test_acc"] for rule in ("linear", "fixed", "sqrt"))
+    by_rule = {rule: at.loc[at["lr_rule"] == rule, "test_acc"] for rule in ("linear", "fixed", "sqrt")}
     theirs = paper.table("V").set_index(["B", "lr_rule"])["test_acc"]
     paper_drop = theirs[512, "linear"] - theirs[512, "fixed"]
-    return (f"At B = {largest}, the linear rule is ahead of the fixed rate by **{difference(linear, fixed).text(' pp')}"
-            f"** (the paper, at B = 512: {paper_drop:.1f} pp) and of the square-root rule by "
-            f"{difference(linear, sqrt).text(' pp')}.")
+
+    def ahead(other: str, name: str, mark: str = "") -> str:  # linear minus `other`, or the rule with none trained
+        empty = next((rule for rule in ("linear", other) if by_rule[rule].empty), None)
+        return (f"ahead of {name} by {mark}{difference(by_rule['linear'], by_rule[other]).text(' pp')}{mark}"
+                if empty is None else f"not compared with {name}, none of the {empty} rule's runs having trained")
+
+    return (f"At B = {largest}, the linear rule is {ahead('fixed', 'the fixed rate', '**')} (the paper, at B = 512: "
+            f"{paper_drop:.1f} pp) and {ahead('sqrt', 'the square-root rule')}.")
 
 
 def exponent_fit_text(runs: pd.DataFrame, tolerance: float = 1.0) -> str:
@@ -150,7 +156,8 @@ def against_base(at: pd.DataFrame, base_runs: pd.DataFrame, base: int = paper.BA
                                    if len(learned) else "none trained"))
     chance = len(at_base) - len(small)
     reference = (f" ({estimate(small).text('%')}" + (f"; {chance} of {len(at_base)} runs at chance, left out"
-                                                     if chance else "") + ")" if len(small) else " (none trained)")
+                                                     if chance else "") + ")" if len(small) else
+                 " (none trained)" if len(at_base) else f" (no run of B = {base} stored)")
     return (f"Test accuracy of each rule's runs that trained (those at chance counted apart, never averaged in), and "
             f"its difference from B = {base}'s{reference}: {'; '.join(each)}")
 
@@ -327,10 +334,12 @@ def protocol_text(protocol: pd.DataFrame, runs: pd.DataFrame | None = None, gap:
 
 def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
     """In words, from `summaries.noise_against_critical`: on how many data sets B_noise (corrected for drawing
-    without replacement) and B* agree within `factor`, and which way the others lie."""
-    both = versus[~versus["agreement"].isin(["no B*", "no estimate"])]
+    without replacement) and B* agree within `factor`, and which way the others lie; those with B_noise of one seed
+    (`summaries.ONE_SEED`: a value, no interval) named apart, never graded or counted."""
     missing = versus[versus["agreement"].isin(["no B*", "no estimate"])]
-    if both.empty:
+    one = versus[versus["agreement"] == ONE_SEED]
+    both = versus.drop(index=[*missing.index, *one.index])
+    if both.empty and one.empty:
         return "No data set has both a B* and an estimate of B_noise here, so the two cannot be compared."
 
     def listed(part: pd.DataFrame) -> str:
@@ -339,8 +348,11 @@ def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
 
     agree = both[both["agreement"] == f"within a factor {factor:g}"]
     compared = "the 1 data set that has" if len(both) == 1 else f"the {len(both)} data sets that have"
-    text = (f"B_noise agrees with the measured B* within a factor {factor:g} on {len(agree)} of {compared} both, "
-            f"with a B* where accuracy fell" + (f": {listed(agree)}" if len(agree) else ""))
+    graded = (f"B_noise agrees with the measured B* within a factor {factor:g} on {len(agree)} of {compared} both, "
+              "with a B* where accuracy fell and B_noise of two seeds or more" + (f": {listed(agree)}" if len(agree)
+                                                                                 else ""))
+    text = graded if len(both) else ("No data set with a B* where accuracy fell has B_noise of two seeds or more, so "
+                                     "none is graded")
     for word, part in (("larger", both[both["agreement"] == "B_noise larger"]),
                        ("smaller", both[both["agreement"] == "B_noise smaller"])):
         if len(part):
@@ -350,6 +362,8 @@ def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
         text += ("; the seeds cannot tell on " + ", ".join(
             f"{DATASET_NAMES[r['dataset']]} (corrected B_noise/B* = {r['B_noise / B*']:.2g}, 95 % interval "
             f"{r['ratio CI low']:.2g}–{r['ratio CI high']:.2g})" for _, r in undecided.iterrows()))
+    if len(one):
+        text += f"; one seed, so a value with no interval, not graded: {listed(one)}"
     if len(missing):
         text += "; not compared: " + ", ".join(f"{DATASET_NAMES[r['dataset']]} ({r['agreement']})"
                                                for _, r in missing.iterrows())

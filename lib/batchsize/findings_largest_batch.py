@@ -68,6 +68,13 @@ def changes_stored(held: int, planned: int) -> str:
 ALPHA = 0.05  # the level at which a change's failures count as separated from the recipe's
 
 
+def planned_changes(recipe: str, planned: Mapping[str, int], stored: Mapping[str, int]) -> dict[str, int]:
+    """The changes of the recipe that Holm corrects for, each with its runs: every planned one (`planned`: runs per
+    rule, the recipe's too), stored or not, and any stored (`stored`) but not planned; the one factor of
+    `summaries.failures_by_rule`'s table, `ingredients_text`'s significance sentence and `reach_text`."""
+    return {**stored, **{rule: n for rule, n in planned.items() if rule != recipe}}
+
+
 def smallest_p(recipe_runs: int, recipe_failed: int, arms: list[int]) -> float:
     """The smallest p, Holm-corrected for `len(arms)` changes, that Fisher's exact test can give a change against
     `recipe_failed` failures of the recipe's `recipe_runs`: none of its `arms[i]` runs failing (Holm multiplies the
@@ -106,10 +113,17 @@ def ramp_text(left: pd.DataFrame, peak: float) -> str:
     steps, lrs = went["left_at"].astype(int), went["lr"].astype(float)
     share = 100 * lrs / peak
     where = ("on the warm-up ramp, before the peak (a change that lowers the peak lowers the whole ramp with it, so "
-             "the LR at these updates too)" if share.max() < 100 else "at the peak")
+             "the LR at these updates too)" if _on_ramp(left, peak) else "at the peak")
     return (f"The recipe's failed runs replayed ({seeds}): {len(went)} of {len(left)} first left the normal "
             f"range at update {_span(steps, str)}, at an LR of {_span(lrs, lambda v: number(v, 'lr'))} "
             f"({_span(share, lambda v: f'{v:.0f}')} % of the peak {number(peak, 'lr')}): {where}.")
+
+
+def _on_ramp(left: pd.DataFrame, peak: float) -> bool:
+    """Whether every replayed run that left the normal range (`instability.excursions`) did so below the `peak` LR,
+    on the warm-up ramp (False where none left): the one reading of `ramp_text`'s sentence and `ingredients_text`."""
+    lrs = left.loc[left["left_at"].notna(), "lr"].astype(float)
+    return len(lrs) > 0 and bool((lrs < peak).all())
 
 
 def _span(values: pd.Series, show: Callable[[float], str]) -> str:
@@ -123,20 +137,19 @@ def ingredients_text(table: pd.DataFrame, planned: Mapping[str, int] | None = No
     `summaries.failures_by_rule`: each change's failures against the recipe's with Fisher's exact p, then whether
     the changes that lower the peak LR and the one that only slows the warm-up removed them, read against where the
     failed runs left the normal range (`left`: `instability.excursions` of the recipe's failed runs; `ramp_text`),
-    and what the run counts can show at all (`reach_text`; `planned`: the runs planned per rule)."""
+    and what the run counts can show at all (`reach_text`; `planned`: the runs planned per rule). The table's Holm
+    p-values are for the planned changes (`planned_changes`, passed to `failures_by_rule`), as the text says."""
     def failures(r: pd.Series) -> str:
         return (f"{r['failed']} of {r['runs']} runs failed ({r['failure rate']:.0f} %, 95 % interval "
                 f"{r['failure rate CI low']:.0f}–{r['failure rate CI high']:.0f} %)")
 
     recipe, changes = table.iloc[0], table.iloc[1:]
     planned = dict(planned or {})
-    arms = ({rule: n for rule, n in planned.items() if rule != recipe["rule"]}
-            or dict(zip(changes["rule"], changes["runs"], strict=True)))
+    arms = planned_changes(recipe["rule"], planned, dict(zip(changes["rule"], changes["runs"], strict=True)))
     reach = (" " + reach_text(int(recipe["runs"]), int(recipe["failed"]), [int(n) for n in arms.values()],
                               planned.get(recipe["rule"]))) if arms else ""
     ramp = left is not None and len(left) > 0
-    lrs = left["lr"].dropna().astype(float) if ramp else pd.Series(dtype=float)  # where runs left, if they did
-    early = len(lrs) > 0 and bool((lrs < recipe["peak lr"]).all())
+    early = ramp and _on_ramp(left, recipe["peak lr"])
     said = (f"The paper's recipe ({recipe['rule']}, peak LR {number(recipe['peak lr'], 'lr')}): "
             f"{failures(recipe)}." + (f" {ramp_text(left, recipe['peak lr'])}" if ramp else ""))
     if changes.empty:
@@ -163,7 +176,8 @@ def ingredients_text(table: pd.DataFrame, planned: Mapping[str, int] | None = No
         verdict = (f"{', '.join(changes.loc[removed, 'rule'])} removed the failures; "
                    f"{', '.join(changes.loc[~removed, 'rule'])} did not")
     significant = changes[changes["Holm p-value"] < ALPHA]
-    corrected = f"Fisher's exact test, Holm-corrected for {len(changes)} change{'s' * (len(changes) > 1)}"
+    corrected = f"Fisher's exact test, Holm-corrected for {len(arms)} change{'s' * (len(arms) > 1)}" + (
+        f", the planned ones, {len(changes)} of them stored" if len(changes) < len(arms) else "")
     sure = (f"no change differs from the recipe significantly at the 5 % level ({corrected}), so this is what these "
             "runs show, not yet a finding" if significant.empty else
             f"significant at the 5 % level ({corrected}): " + ", ".join(

@@ -70,8 +70,10 @@ def largest_batch_ingredients(chapter: Chapter, runs: pd.DataFrame) -> None:
     if runs.empty or not runs["recipe"].any():
         display(Markdown("No run of the paper's recipe at MNIST's largest B is finished in this store."))
         return
-    runs = summaries.with_rule_names(runs)
-    table = summaries.failures_by_rule(runs)
+    runs, planned = summaries.with_rule_names(runs), planned_by_rule(runs)
+    stored = runs[~runs["recipe"]].groupby("rule").size().to_dict()
+    changes = findings_largest_batch.planned_changes(runs.loc[runs["recipe"], "rule"].iloc[0], planned, stored)
+    table = summaries.failures_by_rule(runs, len(changes))
     changed = ("with one ingredient changed" if (~runs["recipe"]).any() else
                "(the runs that change one ingredient of it are not finished yet)")
     book.publish(plots.seeds_by_rule(runs, 100 / DATASET_SPECS["mnist"].classes), "MNIST test accuracy at its "
@@ -82,11 +84,11 @@ def largest_batch_ingredients(chapter: Chapter, runs: pd.DataFrame) -> None:
     book.publish(book.styled(shown), "The same runs per rule: how many failed (collapsed or diverged; the CSV "
                  "counts each), the failure rate with its exact (Clopper–Pearson) 95 % interval, the test accuracy "
                  "of the runs that trained, and Fisher's exact test of each rule's failures against the recipe's, "
-                 "with Holm's correction for the number of changes.", table, "MNIST largest-B failures per rule",
-                 runs=runs)
+                 f"with Holm's correction for the {len(changes)} planned changes, stored or not.", table,
+                 "MNIST largest-B failures per rule", runs=runs)
     failed = runs[runs["recipe"] & ~runtable.trained(runs)]
     left = instability.excursions(analysis.first_updates(chapter, failed)) if len(failed) else None
-    display(Markdown(findings_largest_batch.ingredients_text(table, planned_by_rule(runs), left)))
+    display(Markdown(findings_largest_batch.ingredients_text(table, planned, left)))
 
 
 def largest_batch_failures(runs: pd.DataFrame) -> None:
@@ -107,7 +109,7 @@ def largest_batch_failures(runs: pd.DataFrame) -> None:
                  f"where at least two trained and most did) and the paper's Table III value. {seeds}", failures,
                  "Failure rate at MNIST's largest B", runs=recipe)
     changes = sum(n for rule, n in planned.items() if rule != recipe["rule"].iloc[0])
-    display(Markdown(f"{seeds} {findings_largest_batch.changes_stored(int((~runs['recipe']).sum()), changes)}"))
+    display(Markdown(findings_largest_batch.changes_stored(int((~runs['recipe']).sum()), changes)))
 
 
 def planned_by_rule(runs: pd.DataFrame) -> dict[str, int]:

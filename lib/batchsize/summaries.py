@@ -13,7 +13,7 @@ from scipy import stats
 from . import paper
 from .datasets import DATASET_NAMES, SECTION_OF, SYNTHETIC
 from .runtable import at_paper_scale, cell, cells, full_size, mean_by_batch, registry_sorted, tied_with, trained
-from .stats import Estimate, difference, log_estimate, pearson_log_b_gap, ratio
+from .stats import Estimate, difference, estimate, log_estimate, pearson_log_b_gap, ratio
 
 if TYPE_CHECKING:
     from .noise import LogLogFit
@@ -87,7 +87,6 @@ def variance_fits(variance: pd.DataFrame) -> pd.DataFrame:
     gives at those weights, on average), then the mean slope over seeds with its 95 % t interval (`estimate`):
     the interval carries the spread between networks and what is left of the protocol's own noise."""
     from .noise import loglog_fit
-    from .stats import estimate
 
     keys = ["dataset", "weights", "sampling"]
     per_fit = [(*key, seed, fit.slope, fit.r2)
@@ -188,11 +187,11 @@ def failure_table(runs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def failures_by_rule(runs: pd.DataFrame) -> pd.DataFrame:
+def failures_by_rule(runs: pd.DataFrame, changes: int = 0) -> pd.DataFrame:
     """`failure_table` per LR rule and warm-up (`with_rule_names`) of runs at one data set and B, the paper's
     recipe first (`report_inputs.largest_batch_runs`' column `recipe`), with each rule's peak LR and Fisher's exact test
-    of its failures against the recipe's, Holm-corrected for the number of changes: which ingredient the failures
-    follow, and how sure that is (what these counts could show at best: `findings_largest_batch.reach_text`)."""
+    of its failures against the recipe's, Holm-corrected for `changes` (the planned ones, stored or not; at least those
+    stored): which ingredient the failures follow, and how sure (at best: `findings_largest_batch.reach_text`)."""
     runs = with_rule_names(runs)
     recipe = runs[runs["recipe"]]
     rows = []
@@ -206,7 +205,8 @@ def failures_by_rule(runs: pd.DataFrame) -> pd.DataFrame:
                      **row, "Fisher p-value vs recipe": p})
     table = pd.DataFrame(rows)
     tested = table["Fisher p-value vs recipe"].dropna().sort_values()  # Holm: the k-th smallest times (m − k + 1)
-    table["Holm p-value"] = (tested * np.arange(len(tested), 0, -1)).cummax().clip(upper=1.0)
+    m = max(changes, len(tested))  # a change not stored yet counts, as if its p were the largest
+    table["Holm p-value"] = (tested * np.arange(m, m - len(tested), -1)).cummax().clip(upper=1.0)
     return table
 
 
@@ -313,16 +313,17 @@ def matched_steps(runs: pd.DataFrame, base: int = 32) -> pd.DataFrame:
 
 
 FAILED_B_STAR = "not compared: B* from failed runs"  # `noise_against_critical`'s agreement where B* is no accuracy drop
+ONE_SEED = "one seed: not graded"  # its agreement where B_noise is of one seed: a value, no interval to judge by
 
 
 def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: float = 2.0) -> pd.DataFrame:
     """B_noise corrected for the N training examples batches are drawn from without replacement (`corrected B_noise`,
     N·B_noise/(N − 1 + B_noise): where noise equals signal on every data set, far below B_noise past N), beside B_noise
-    (geometric mean over seeds, 95 % t interval on the log scale, `stats.log_estimate`; one seed: no interval) and the
-    measured B* (`paper_tables.table_vi`); their ratio and agreement, of the corrected interval: "within a factor 2"
-    inside [B*/factor, B*·factor], "B_noise larger" or "smaller" beyond, "undecided" across an edge; "no B*", "no
-    estimate", or `FAILED_B_STAR` (no ratio) where Table VI's B* is where runs failed (`critical_by`): B_noise is of
-    optimisation speed, and only a B* where accuracy fell is a threshold it could be set against."""
+    (geometric mean over seeds, 95 % t interval on the log scale, `stats.log_estimate`; one seed: no interval, and
+    `ONE_SEED` for agreement) and the measured B* (`paper_tables.table_vi`); their ratio and agreement, of the corrected
+    interval: "within a factor 2" inside [B*/factor, B*·factor], "B_noise larger" or "smaller" beyond, "undecided"
+    across an edge; "no B*", "no estimate", or `FAILED_B_STAR` (no ratio) where Table VI's B* is where runs failed
+    (`critical_by`): B_noise is of optimisation speed; only a B* where accuracy fell is a threshold for it."""
     from .critical import FAILED
 
     rows = []
@@ -337,8 +338,9 @@ def noise_against_critical(noise: pd.DataFrame, table_vi: pd.DataFrame, factor: 
         scale = float(b_star) if pd.notna(b_star) and len(finite) and row["critical_by"] != FAILED else np.nan
         low, high = scale / factor, scale * factor
         agreement = ("no B*" if pd.isna(b_star) else "no estimate" if not len(finite) else FAILED_B_STAR if
-                     pd.isna(scale) else "B_noise larger" if ours.low > high else "B_noise smaller" if ours.high < low
-                     else f"within a factor {factor:g}" if low <= ours.low and ours.high <= high else "undecided")
+                     pd.isna(scale) else ONE_SEED if ours.n < 2 else "B_noise larger" if ours.low > high else
+                     "B_noise smaller" if ours.high < low else f"within a factor {factor:g}"
+                     if low <= ours.low and ours.high <= high else "undecided")
         rows.append({"dataset": row["dataset"], "N": n, "B*": b_star,
                      "trained B": ", ".join(str(int(b)) for b in sorted(part["trained B"].unique())),
                      "corrected B_noise": ours.mean, "corrected B_noise CI low": ours.low,
