@@ -348,8 +348,8 @@ def noise_against_critical(chapter: Chapter, runs: pd.DataFrame, table_vi: pd.Da
                  "B_noise = tr Σ/|G|² is the noise of drawing from an endless population, while batches drawn "
                  "without replacement from N examples carry less, none at B = N, so the corrected value is where the "
                  "noise equals the signal. Beside them B* of Table VI and the ratio of the corrected B_noise to it. "
-                 "Agreement: the corrected B_noise's interval (of one seed, its value) lies inside [B*/2, 2·B*]; "
-                 "larger or smaller: beyond it; undecided: across its edge; "
+                 "Agreement: the corrected B_noise's interval lies inside [B*/2, 2·B*]; larger or smaller: beyond "
+                 f"it; undecided: across its edge; `{summaries.ONE_SEED}`: a value with no interval; "
                  f"`{summaries.FAILED_B_STAR}`: Table VI's B* there is the first B whose runs failed (its "
                  "accuracy at B* reads failed), not an accuracy drop, so B_noise is not set against it.", versus,
                  "Noise scale and B*", runs=models)
