@@ -785,6 +785,10 @@ def test_collapse_cause_tells_a_rule_that_separates_from_one_the_runs_cannot_sep
         "every rule collapsed: batch size, not the rule")
     assert findings.collapse_cause(lr_runs({"sqrt": 2}, ("fixed", "sqrt"))).endswith(
         "only sqrt collapsed (half or more of its runs at chance), with no linear runs here to test the rule against")
+    planned = findings.collapse_cause(lr_runs({"linear": 6}, rules, seeds=6),  # a fourth rule planned, none stored
+                                      planned={"fixed": 6, "linear": 6, "sqrt": 6, "linear + 5-epoch warmup": 3})
+    assert planned.endswith("(Fisher's exact test, Holm-corrected for 3 rules, 2 of them stored)")  # one factor
+    assert "fixed (p = 0.0065), sqrt (p = 0.0065)" in planned  # 0.0022 × 3, not × 2
 
 
 def test_the_cifar_lr_question_gets_an_answer_from_the_runs():

@@ -98,8 +98,9 @@ def collapse_cause(at: pd.DataFrame, reference: str = "linear", planned: dict[st
     with fewer runs stored says how many, one with none is named too, so the sweep never reads as fewer rules), then
     no rule collapsed, or every rule did (batch size), or some did. Then, since one run decides a rule's collapse
     where it has three, whether its share at chance differs from `reference`'s by Fisher's exact test,
-    Holm-corrected (`summaries.failures_by_rule`, as MNIST's ingredients): the rule separates, or the runs are
-    consistent with it but too few to tell it from seed-to-seed variation."""
+    Holm-corrected for every other rule planned here, stored or not (`summaries.failures_by_rule`, as MNIST's
+    ingredients): the rule separates, or the runs are consistent with it but too few to tell it from seed-to-seed
+    variation."""
     chance, collapsed = rules_at_chance(at)
     runs = at.groupby("rule").size()
     planned = planned or {}
@@ -124,9 +125,12 @@ def collapse_cause(at: pd.DataFrame, reference: str = "linear", planned: dict[st
            "runs at chance)"
     if reference not in chance:
         return f"{said}; {only}, with no {reference} runs here to test the rule against"
-    tested = failures_by_rule(at.assign(recipe=at["rule"] == reference)).set_index("rule").drop(index=reference)
+    others = len({*chance, *missing} - {reference})  # every other rule, stored or only planned: one Holm factor
+    tested = failures_by_rule(at.assign(recipe=at["rule"] == reference), others).set_index("rule").drop(
+        index=reference)
     fisher, holm = tested["Fisher p-value vs recipe"], tested["Holm p-value"]
-    holm_for = f"Holm-corrected for {counted(len(tested), 'rule')}"
+    holm_for = f"Holm-corrected for {counted(others, 'rule')}" + (
+        f", {len(tested)} of them stored" if others > len(tested) else "")
     if (holm < SIGNIFICANCE).any():
         return (f"{said}; {only}, and the rule separates: the share at chance differs from {reference}'s for "
                 + ", ".join(f"{rule} (p = {number(p, 'p')})" for rule, p in holm[holm < SIGNIFICANCE].items())
