@@ -187,7 +187,7 @@ def run_sweep(configs: list[RunConfig], store: RunStore | str, profile: str = "c
     if groups:  # an unusable store fails now, in one line; a complete read-only store can still be read
         store.check_writable()
         if executor != "dask":  # a cluster's workers have CPUs of their own
-            _warn_if_bf16_is_slow([c for group in groups for c in group], device)
+            _warn_if_bf16_is_slow([c for group in groups for c in group], device, progress)
     task = functools.partial(train_and_store, store_root=str(store.root.resolve()), profile=profile,
                              device=device, data_dir=data_dir, save_weights=save_weights)
     epochs = {c.key(): c.epochs for group in groups for c in group}
@@ -218,14 +218,16 @@ def run_sweep(configs: list[RunConfig], store: RunStore | str, profile: str = "c
     return table[table["key"].isin(keys)].reset_index(drop=True) if len(table) else table
 
 
-def _warn_if_bf16_is_slow(configs: list[RunConfig], device: str) -> None:
+def _warn_if_bf16_is_slow(configs: list[RunConfig], device: str, progress: bool = True) -> None:
     """One line on stderr before bf16 CNN runs train where bf16 has no fast kernels, so that a paper sweep that
-    would take days, not hours, says so before it starts (the runs themselves are correct, only slow)."""
+    would take days, not hours, says so before it starts (the runs themselves are correct, only slow); only where
+    someone follows the sweep's `progress`: a chapter trains without it, and a line on its stderr would fail the
+    book's build (`--warningiserror`) on such a CPU."""
     from .reference import bf16_on_plain_kernels
     from .run import resolve_device
 
     slow = sum(c.precision == "bf16" and c.model != "mlp" for c in configs)
-    if slow and bf16_on_plain_kernels(resolve_device(device)):
+    if progress and slow and bf16_on_plain_kernels(resolve_device(device)):
         print(f"batchsize: warning: {slow} bf16 CNN run(s) to train on a CPU without oneDNN bf16 kernels (no "
               "AVX-512): expect them to be several times slower than in fp32 (README, 'Paper scale on a CPU')",
               file=sys.stderr, flush=True)
