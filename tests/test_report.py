@@ -642,7 +642,7 @@ def test_the_ramp_is_read_only_where_the_onset_separates_the_failed_runs_from_th
     shared = pd.concat([failed, excursions_at(0.02305, (44,), trained=True).assign(peak_loss=2.42)],
                        ignore_index=True)
     text = ingredients_text(table, PLANNED, shared)
-    assert "seed 44, which trained, left it at update 17 and an LR of 0.0231 (highest loss 2.42): where the loss " \
+    assert "Seed 44, which trained, left it at update 17 and an LR of 0.0231 (highest loss 2.42): where the loss " \
            "first leaves the normal range does not separate the failed runs from the one that trained; how far the " \
            "loss climbs does (2.42 against 303 and not finite)." in text
     assert "since the failures begin on the ramp" not in text and "before the peak" not in text
@@ -651,7 +651,7 @@ def test_the_ramp_is_read_only_where_the_onset_separates_the_failed_runs_from_th
     assert "; nor does how far the loss climbs." in ingredients_text(table, PLANNED, higher)
     for apart in (shared.assign(left_at=[17, 17, None]), shared.assign(left_at=[17, 17, 90])):
         text = ingredients_text(table, PLANNED, apart)
-        assert "seed 44, which trained, " in text and "does not separate" not in text
+        assert "Seed 44, which trained, " in text and "does not separate" not in text
         assert "the failures begin on the warm-up ramp, before the peak" in text
         assert "since the failures begin on the ramp" in text
     assert "did not leave the normal range (highest loss 2.42)" in ramp_text(shared.assign(left_at=[17, 17, None]), 0.4)

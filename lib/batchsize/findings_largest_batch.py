@@ -108,7 +108,7 @@ def ramp_text(left: pd.DataFrame, peak: float) -> str:
     whether that onset separates the failed runs from the trained ones (`_onset_separates`), the one case in which
     'on the warm-up ramp' says anything about which ingredient the failures follow."""
     trained = left["trained"].astype(bool)
-    failed, kept = left[~trained], left[trained]
+    failed, kept = left[~trained], left[trained].sort_values("seed")
     went = failed[failed["left_at"].notna()]
     seeds = _seeds(left)
     if went.empty:
@@ -126,10 +126,10 @@ def ramp_text(left: pd.DataFrame, peak: float) -> str:
     else:
         out = kept[kept["left_at"].notna()]
         said += " " + "; ".join(
-            f"seed {r.seed}, which trained, " + ("did not leave the normal range" if pd.isna(r.left_at) else
-                                                 f"left it at update {int(r.left_at)} and an LR of "
-                                                 f"{number(r.lr, 'lr')}") + f" (highest loss {_peaks(kept.loc[[i]])})"
-            for i, r in kept.iterrows())
+            f"{'Seed' if n == 0 else 'seed'} {r.seed}, which trained, "
+            + ("did not leave the normal range" if pd.isna(r.left_at) else
+               f"left it at update {int(r.left_at)} and an LR of {number(r.lr, 'lr')}")
+            + f" (highest loss {_peaks(kept.loc[[i]])})" for n, (i, r) in enumerate(kept.iterrows()))
         if not out.empty and not _onset_separates(left):
             climb = (f"how far the loss climbs does ({_peaks(kept)} against {_peaks(failed)})"
                      if _peak_separates(left) else "nor does how far the loss climbs")
