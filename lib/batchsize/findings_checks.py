@@ -39,11 +39,11 @@ def init_check_text(runs: pd.DataFrame, cells: pd.DataFrame, chosen: str) -> str
 
 
 def unpaired_means(cells: pd.DataFrame, reference: str, candidate: str) -> str:
-    """Where `checks.compare`'s two means of a cell are over different seeds (their n differ, a run at chance
-    left out of one), that the means are not to be set against each other: the paired difference is ('' where
-    every cell's means are over the same seeds)."""
+    """Where `checks.compare`'s two means of a cell are both there but over different seeds (their n differ, a run
+    at chance left out of one), that the means are not to be set against each other: the paired difference is (''
+    where every cell's two means are over the same seeds, or one has no run to average)."""
     both = cells[["pairs trained", f"{reference} n", f"{candidate} n"]].to_numpy()
-    apart = cells[[not (r == c == p) for p, r, c in both]]
+    apart = cells[[r > 0 and c > 0 and not r == c == p for p, r, c in both]]
     if apart.empty:
         return ""
     return (f" At {_listed_cells(apart)} the two means are over different seeds (their n differ from each other or "
