@@ -200,7 +200,8 @@ def test_a_b_star_set_by_failed_runs_is_shown_beside_b_noise_but_never_compared(
     from batchsize.critical import FAILED
 
     vi = pd.DataFrame({"dataset": ["synthetic-1k", "mnist"], "N": [800, 60000],
-                       "critical_b": pd.array([64, 1024], dtype="Int64"), "critical_by": [DROP, FAILED]})
+                       "critical_b": pd.array([64, 1024], dtype="Int64"), "critical_by": [DROP, FAILED],
+                       "paper B*": [64, 256]})
     noise = pd.DataFrame([{"dataset": d, "trained B": 32, "seed": s, "b_noise": v}
                           for d, values in (("synthetic-1k", (95.0, 100.0, 105.0)), ("mnist", (1000.0, 1100.0, 1200.0)))
                           for s, v in zip(SEEDS, values, strict=True)])
@@ -218,7 +219,7 @@ def test_a_b_star_set_by_failed_runs_is_shown_beside_b_noise_but_never_compared(
     monkeypatch.setattr(pages_accuracy.analysis, "noise_scales", lambda chapter, models: noise)
     runs = pd.DataFrame({"dataset": ["synthetic-1k", "mnist"], "train_size": [800, 60000]})
     pages_accuracy.noise_against_critical(None, runs, vi)
-    assert f"`{summaries.FAILED_B_STAR}`: Table VI's B* there is the first B whose runs failed" in shown[0]
+    assert f"`{summaries.FAILED_B_STAR}`: our B* there is the first B whose runs failed" in shown[0]
     assert shown[1].startswith("B_noise agrees with the measured B* within a factor 2 on 1 of the 1 data set that "
                                "has both, with a B* where accuracy fell")
     assert shown[1].endswith(" MNIST is not compared: its B* = 1024 is where its runs failed, not where accuracy "
@@ -240,7 +241,8 @@ def test_b_noise_is_corrected_for_its_n_training_examples_on_every_data_set_and_
     from batchsize import book, pages_accuracy
 
     vi = pd.DataFrame({"dataset": ["synthetic-1k", "synthetic-10k"], "N": [800, 8000],
-                       "critical_b": pd.array([512, 1024], dtype="Int64"), "critical_by": [DROP, DROP]})
+                       "critical_b": pd.array([512, 1024], dtype="Int64"), "critical_by": [DROP, DROP],
+                       "paper B*": [64, 128]})
     noise = pd.DataFrame([{"dataset": "synthetic-1k", "trained B": 32, "seed": s, "b_noise": v}
                           for s, v in zip(SEEDS, (1900.0, 2000.0, 2100.0), strict=True)]
                          + [{"dataset": "synthetic-10k", "trained B": 32, "seed": 42, "b_noise": 1000.0}])
@@ -263,6 +265,36 @@ def test_b_noise_is_corrected_for_its_n_training_examples_on_every_data_set_and_
         b_noise=noise["b_noise"] * 10))  # one seed of the 10K set past its N = 8,000: said as its value
     pages_accuracy.noise_against_critical(None, pd.DataFrame({"dataset": ["synthetic-1k"], "train_size": [800]}), vi)
     assert "on Small synthetic (1K) and Medium synthetic (10K), where" in shown[1] and "(N = 8,000)." in shown[1]
+
+
+def test_the_noise_table_names_whose_b_star_it_holds_and_says_where_unbounded_seeds_bias_the_mean_low(monkeypatch):
+    """Review s37 (5): the caption said "B* of Table VI" beside our measured B* (MNIST 1024, the paper's 256); and the
+    seeds whose |G|² is not positive (B_noise unbounded) are dropped from the geometric mean, which then reads low:
+    the caption says so where a data set has any, computed from `not estimable`, and shows the paper's B* beside."""
+    from batchsize import pages_accuracy
+
+    vi = pd.DataFrame({"dataset": ["synthetic-1k", "mnist"], "N": [800, 60000],
+                       "critical_b": pd.array([64, 1024], dtype="Int64"), "critical_by": [DROP, DROP],
+                       "paper B*": [64, 256]})
+    noise = pd.DataFrame([{"dataset": d, "trained B": 32, "seed": s, "b_noise": v}
+                          for d, values in (("synthetic-1k", (95.0, np.nan, 105.0, np.nan, 100.0)),
+                                            ("mnist", (1000.0, 1100.0, 1200.0, 1000.0, 1100.0)))
+                          for s, v in zip(range(42, 47), values, strict=True)])
+    published = []
+    monkeypatch.setattr(pages_accuracy, "display", lambda what: None)
+    monkeypatch.setattr(pages_accuracy.book, "publish", lambda *args, **kwargs: published.append(args))
+    monkeypatch.setattr(pages_accuracy.analysis, "with_weights", lambda chapter, runs: runs)
+    monkeypatch.setattr(pages_accuracy.analysis, "base_batch_models", lambda runs, datasets: runs)
+    monkeypatch.setattr(pages_accuracy.analysis, "noise_scales", lambda chapter, models: noise)
+    pages_accuracy.noise_against_critical(None, pd.DataFrame({"dataset": ["mnist"], "train_size": [60000]}), vi)
+    caption, table = published[0][1], published[0][2].set_index("dataset")
+    assert "Beside them B*, measured here (our Table VI), the paper's B*" in caption and "B* of Table VI" not in caption
+    assert table.loc["mnist", ["B*", "paper B*"]].tolist() == [1024, 256]
+    assert list(table.columns).index("paper B*") == list(table.columns).index("B*") + 1
+    assert caption.endswith("Small synthetic (1K): 2 of its 5 seeds are not estimable (their |G|² not positive: "
+                            "B_noise unbounded) and left out of its geometric mean, which therefore reads low: those "
+                            "seeds point to a larger B_noise, not a smaller one.")
+    assert "MNIST:" not in caption  # all five of its seeds estimable
 
 
 def test_the_sentences_say_what_the_tables_hold():

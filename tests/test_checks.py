@@ -61,6 +61,25 @@ def test_runs_at_chance_are_counted_beside_the_means_and_the_difference_is_over_
     assert mnist["torch-default test_acc"] == pytest.approx(97.1) and mnist["he-uniform at chance"] == 3
 
 
+def test_each_mean_carries_its_n_and_the_caption_says_where_the_means_are_over_different_seeds():
+    """Review s37 (9a): CIFAR-10 B = 256's means 21.71 (n = 2) and 28.65 (n = 3) are over different seeds, beside a
+    paired difference over 2 pairs; each mean's n is a column, and the caption names the cells where they differ."""
+    from batchsize.findings_checks import unpaired_means
+
+    cifar = runs("init", {"he-uniform": [19.44, 10.0, 23.98], "torch-default": [30.0, 28.0, 27.0]}, "cifar10", 256)
+    cifar["outcome"] = ["trained", "collapsed", "trained"] + ["trained"] * 3
+    mnist = runs("init", {"he-uniform": [97.0, 97.1, 97.2], "torch-default": [98.0, 98.1, 98.2]})
+    none = runs("init", {"he-uniform": [11.35] * 3, "torch-default": [97.0, 97.2, 97.1]}, batch=8)  # no mean: no gap
+    cells = compare(pd.concat([cifar, mnist, none]), "init", "he-uniform", "torch-default").set_index("dataset")
+    assert cells.loc["cifar10", ["he-uniform n", "torch-default n", "pairs trained"]].tolist() == [2, 3, 2]
+    assert cells.loc["mnist"].set_index("batch_size").loc[128, ["he-uniform n", "pairs trained"]].tolist() == [3, 3]
+    columns = list(cells.columns)
+    assert columns.index("he-uniform n") == columns.index("he-uniform test_acc") + 1  # beside its mean
+    said = unpaired_means(cells.reset_index(), "he-uniform", "torch-default")
+    assert said.startswith(" At CIFAR-10 at B = 256 the two means are over different seeds") and "MNIST" not in said
+    assert unpaired_means(cells.reset_index().iloc[1:], "he-uniform", "torch-default") == ""
+
+
 def test_unpaired_runs_are_left_out():
     table = runs("init", {"he-uniform": [97.0, 96.0], "torch-default": [96.0, 97.0, 96.5]})
     assert compare(table, "init", "he-uniform", "torch-default").iloc[0]["seeds"] == 2

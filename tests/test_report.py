@@ -22,7 +22,14 @@ from batchsize import (
     timing,
 )
 from batchsize.datasets import DATASET_NAMES, IN_PAPER, in_registry_order
-from batchsize.findings_largest_batch import changes_stored, ingredients_text, reach_text, seeds_stored, smallest_p
+from batchsize.findings_largest_batch import (
+    changes_stored,
+    ingredients_text,
+    ramp_text,
+    reach_text,
+    seeds_stored,
+    smallest_p,
+)
 
 SEEDS = (42, 43, 44)
 SPREAD = (-0.1, 0.0, 0.1)  # per-seed offsets: a small, known seed spread
@@ -586,9 +593,11 @@ def test_the_ingredient_text_says_what_the_run_counts_can_show_at_all():
     assert "no finding is possible with these seeds" in reach_text(3, 3, [3, 3, 3], 3)  # nothing more planned
 
 
-def excursions_at(lr: float, seeds: tuple[int, ...] = (42, 43)) -> pd.DataFrame:
-    """`instability.excursions` of the recipe's failed runs, each leaving the normal range at update 17 at `lr`."""
-    return pd.DataFrame({"seed": list(seeds), "left_at": 17, "lr": lr, "peak_loss": 300.0, "finite": True})
+def excursions_at(lr: float, seeds: tuple[int, ...] = (42, 43), trained: bool = False) -> pd.DataFrame:
+    """`instability.excursions` of recipe runs (failed, or `trained`), each leaving the normal range at update 17 at
+    `lr`."""
+    return pd.DataFrame({"seed": list(seeds), "left_at": 17, "lr": lr, "peak_loss": 300.0, "finite": True,
+                         "trained": trained})
 
 
 def test_the_ingredient_text_says_where_the_failed_runs_left_the_normal_range_and_reads_the_rules_by_it():
@@ -597,12 +606,14 @@ def test_the_ingredient_text_says_where_the_failed_runs_left_the_normal_range_an
     the runs left at the peak, the peak reading stands."""
     table = summaries.failures_by_rule(ingredients("cdt", sqrt="ttt", fixed="ttt", warmup="ctt"))
     ramp = ingredients_text(table, PLANNED, excursions_at(0.0231))
-    assert "The recipe's failed runs replayed (seeds 42, 43): 2 of 2 first left the normal range at update 17, at " \
-           "an LR of 0.0231 (6 % of the peak 0.4): on the warm-up ramp, before the peak" in ramp
+    assert "The recipe's runs replayed (seeds 42, 43): 2 of the 2 that failed (seeds 42, 43) first left the normal " \
+           "range at update 17, at an LR of 0.0231 (6 % of the peak 0.4), on the warm-up ramp; highest losses 300 " \
+           "and 300. No run of the recipe that trained was replayed to set against them: the failures begin on the " \
+           "warm-up ramp, before the peak" in ramp
     assert "since the failures begin on the ramp" in ramp and "the failures follow the peak LR" not in ramp
     peak = ingredients_text(table, PLANNED, excursions_at(0.4))
-    assert "(100 % of the peak 0.4): at the peak" in peak and "the failures follow the peak LR" in peak
-    assert "since the failures begin on the ramp" not in peak
+    assert "(100 % of the peak 0.4), at the peak;" in peak and "the failures follow the peak LR" in peak
+    assert "since the failures begin on the ramp" not in peak and "before the peak" not in peak
     quiet = ingredients_text(table, PLANNED, excursions_at(0.0231).assign(left_at=None, lr=None))
     assert "did not leave the normal range in the updates replayed" in quiet and "the failures follow the peak" in quiet
 
@@ -610,15 +621,40 @@ def test_the_ingredient_text_says_where_the_failed_runs_left_the_normal_range_an
 def test_the_ramp_sentence_and_the_ingredient_reading_decide_on_the_ramp_once():
     """Review s37 (9): whether the failed runs left on the warm-up ramp was decided twice, over different rows; a run
     replayed that never left the normal range (an LR recorded beside no update) turned the reading to the peak while
-    the sentence before it said the ramp. One `_on_ramp`, over the runs that left, decides both."""
+    the sentence before it said the ramp. One `_on_ramp`, over the failed runs that left, decides both."""
     table = summaries.failures_by_rule(ingredients("cdt", sqrt="ttt", fixed="ttt", warmup="ctt"))
-    left = pd.concat([excursions_at(0.0231), excursions_at(0.4, (44,)).assign(left_at=None)], ignore_index=True)
+    left = pd.concat([excursions_at(0.0231), excursions_at(0.4, (41,)).assign(left_at=None)], ignore_index=True)
     text = ingredients_text(table, PLANNED, left)
-    assert "2 of 3 first left the normal range at update 17, at an LR of 0.0231 (6 % of the peak 0.4): on the " \
-           "warm-up ramp" in text and "since the failures begin on the ramp" in text
+    assert "2 of the 3 that failed (seeds 41, 42, 43) first left the normal range at update 17, at an LR of 0.0231 " \
+           "(6 % of the peak 0.4), on the warm-up ramp" in text and "since the failures begin on the ramp" in text
     assert "the failures follow the peak LR" not in text
     on_ramp = findings_largest_batch._on_ramp
     assert on_ramp(left, 0.4) and not on_ramp(excursions_at(0.4), 0.4) and not on_ramp(left.assign(left_at=None), 0.4)
+
+
+def test_the_ramp_is_read_only_where_the_onset_separates_the_failed_runs_from_the_trained():
+    """Review s37 (3): all three seeds of the recipe left the normal range at update 17, seed 44 too, which trained
+    (highest loss 2.42, against 303 and not finite): the onset does not separate them, how far the loss climbs does,
+    and 'on the ramp' is no evidence on the ingredient. Where the trained run stays in range, or leaves much later,
+    the onset separates them and the ramp reading stands."""
+    table = summaries.failures_by_rule(ingredients("cdt", sqrt="ttt", fixed="ttt", warmup="ctt"))
+    failed = excursions_at(0.02305).assign(peak_loss=[303.0, 1e30], finite=[True, False])
+    shared = pd.concat([failed, excursions_at(0.02305, (44,), trained=True).assign(peak_loss=2.42)],
+                       ignore_index=True)
+    text = ingredients_text(table, PLANNED, shared)
+    assert "Seed 44, which trained, left it at update 17 and an LR of 0.0231 (highest loss 2.42): where the loss " \
+           "first leaves the normal range does not separate the failed runs from the one that trained; how far the " \
+           "loss climbs does (2.42 against 303 and not finite)." in text
+    assert "since the failures begin on the ramp" not in text and "before the peak" not in text
+    assert "the failures follow the peak LR" in text
+    higher = shared.assign(peak_loss=[303.0, 1e30, 500.0])
+    assert "; nor does how far the loss climbs." in ingredients_text(table, PLANNED, higher)
+    for apart in (shared.assign(left_at=[17, 17, None]), shared.assign(left_at=[17, 17, 90])):
+        text = ingredients_text(table, PLANNED, apart)
+        assert "Seed 44, which trained, " in text and "does not separate" not in text
+        assert "the failures begin on the warm-up ramp, before the peak" in text
+        assert "since the failures begin on the ramp" in text
+    assert "did not leave the normal range (highest loss 2.42)" in ramp_text(shared.assign(left_at=[17, 17, None]), 0.4)
 
 
 def test_the_significance_and_reach_sentences_holm_correct_for_the_same_planned_changes():

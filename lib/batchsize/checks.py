@@ -35,9 +35,10 @@ def paired_runs(runs: pd.DataFrame, field: str, reference: str, candidate: str) 
 
 def compare(runs: pd.DataFrame, field: str, reference: str, candidate: str) -> pd.DataFrame:
     """Per data set and B: each value's runs at chance (counted beside its mean, never in it) and its mean over the
-    runs that trained; the paired difference over the seeds where both trained, with its 95 % t interval where at
-    least two such pairs remain; the seed spread (standard deviation of the reference over those pairs); and whether
-    the difference is within it (only where no run ended at chance: a cell with one cannot validate)."""
+    runs that trained with their number (`{value} n`: two means over different seeds show as such); the paired
+    difference over the seeds where both trained, with its 95 % t interval where at least two such pairs remain; the
+    seed spread (standard deviation of the reference over those pairs); and whether the difference is within it
+    (only where no run ended at chance: a cell with one cannot validate)."""
     rows = []
     for (dataset, batch), cell in paired_runs(runs, field, reference, candidate).groupby(CELL):
         learned = {v: cell[f"outcome {v}"] == "trained" for v in (reference, candidate)}
@@ -49,7 +50,8 @@ def compare(runs: pd.DataFrame, field: str, reference: str, candidate: str) -> p
         spread = both[reference].std(ddof=1) if n > 1 else np.nan
         collapsed = {v: int((~learned[v]).sum()) for v in (reference, candidate)}
         rows.append({"dataset": dataset, "batch_size": batch, "seeds": len(cell), "pairs trained": n,
-                     **{f"{v} test_acc": cell.loc[learned[v], v].mean() for v in (reference, candidate)},
+                     **{k: x for v in (reference, candidate) for k, x in
+                        ((f"{v} test_acc", cell.loc[learned[v], v].mean()), (f"{v} n", int(learned[v].sum())))},
                      **{f"{v} at chance": collapsed[v] for v in (reference, candidate)},
                      "difference": mean, "difference CI low": mean - half, "difference CI high": mean + half,
                      "seed spread (SD)": spread,

@@ -38,6 +38,19 @@ def init_check_text(runs: pd.DataFrame, cells: pd.DataFrame, chosen: str) -> str
             "finding: the paper's learning rates leave no margin for a √6 larger initialisation. " + clear)
 
 
+def unpaired_means(cells: pd.DataFrame, reference: str, candidate: str) -> str:
+    """Where `checks.compare`'s two means of a cell are both there but over different seeds (their n differ, a run
+    at chance left out of one), that the means are not to be set against each other: the paired difference is (''
+    where every cell's two means are over the same seeds, or one has no run to average)."""
+    both = cells[["pairs trained", f"{reference} n", f"{candidate} n"]].to_numpy()
+    apart = cells[[r > 0 and c > 0 and not r == c == p for p, r, c in both]]
+    if apart.empty:
+        return ""
+    return (f" At {_listed_cells(apart)} the two means are over different seeds (their n differ from each other or "
+            "from the pairs where both trained): the paired difference, not the gap between the means, compares "
+            "the initialisations there.")
+
+
 def _listed_cells(cells: pd.DataFrame) -> str:
     """'CIFAR-10 at B = 32 and MNIST at B = 128': the cells of a check's table, in words."""
     return " and ".join(f"{DATASET_NAMES[d]} at B = {b}" for d, b in cells[["dataset", "batch_size"]].to_numpy())

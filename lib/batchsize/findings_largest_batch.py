@@ -103,27 +103,77 @@ def reach_text(recipe_runs: int, recipe_failed: int, arms: list[int], planned_re
 
 
 def ramp_text(left: pd.DataFrame, peak: float) -> str:
-    """Where the recipe's failed runs first left the normal range (`instability.excursions` of them) against its
-    peak LR: on the warm-up ramp, or at the peak; what separates the readings of which ingredient they follow."""
-    went = left[left["left_at"].notna()]
-    seeds = f"seed{'s' * (len(left) > 1)} " + ", ".join(str(s) for s in sorted(left["seed"]))
+    """Where the recipe's replayed runs (`instability.excursions` of them, with a `trained` column) first left the
+    normal range against its peak LR, the failed ones and the ones that trained, and how high each loss went:
+    whether that onset separates the failed runs from the trained ones (`_onset_separates`), the one case in which
+    'on the warm-up ramp' says anything about which ingredient the failures follow."""
+    trained = left["trained"].astype(bool)
+    failed, kept = left[~trained], left[trained].sort_values("seed")
+    went = failed[failed["left_at"].notna()]
+    seeds = _seeds(left)
     if went.empty:
-        return (f"The recipe's failed runs replayed ({seeds}) did not leave the normal range in the updates "
-                "replayed.")
+        return (f"The recipe's runs replayed ({seeds}): its failed runs ({_seeds(failed)}) did not leave the normal "
+                "range in the updates replayed.")
     steps, lrs = went["left_at"].astype(int), went["lr"].astype(float)
-    share = 100 * lrs / peak
-    where = ("on the warm-up ramp, before the peak (a change that lowers the peak lowers the whole ramp with it, so "
-             "the LR at these updates too)" if _on_ramp(left, peak) else "at the peak")
-    return (f"The recipe's failed runs replayed ({seeds}): {len(went)} of {len(left)} first left the normal "
-            f"range at update {_span(steps, str)}, at an LR of {_span(lrs, lambda v: number(v, 'lr'))} "
-            f"({_span(share, lambda v: f'{v:.0f}')} % of the peak {number(peak, 'lr')}): {where}.")
+    where = "on the warm-up ramp" if bool((lrs < peak).all()) else "at the peak" if bool((lrs >= peak).all()) \
+        else "on the ramp and at the peak"
+    said = (f"The recipe's runs replayed ({seeds}): {len(went)} of the {len(failed)} that failed "
+            f"({_seeds(failed)}) first left the normal range at update {_span(steps, str)}, at an LR of "
+            f"{_span(lrs, lambda v: number(v, 'lr'))} ({_span(100 * lrs / peak, lambda v: f'{v:.0f}')} % of the "
+            f"peak {number(peak, 'lr')}), {where}; highest loss{'es' * (len(failed) > 1)} {_peaks(failed)}.")
+    if kept.empty:
+        said += " No run of the recipe that trained was replayed to set against them"
+    else:
+        out = kept[kept["left_at"].notna()]
+        said += " " + "; ".join(
+            f"{'Seed' if n == 0 else 'seed'} {r.seed}, which trained, "
+            + ("did not leave the normal range" if pd.isna(r.left_at) else
+               f"left it at update {int(r.left_at)} and an LR of {number(r.lr, 'lr')}")
+            + f" (highest loss {_peaks(kept.loc[[i]])})" for n, (i, r) in enumerate(kept.iterrows()))
+        if not out.empty and not _onset_separates(left):
+            climb = (f"how far the loss climbs does ({_peaks(kept)} against {_peaks(failed)})"
+                     if _peak_separates(left) else "nor does how far the loss climbs")
+            return (f"{said}: where the loss first leaves the normal range does not separate the failed runs from "
+                    f"the {'one' if len(kept) == 1 else 'ones'} that trained; {climb}.")
+    if _on_ramp(left, peak):
+        return (f"{said}: the failures begin on the warm-up ramp, before the peak (a change that lowers the peak "
+                "lowers the whole ramp with it, so the LR at these updates too).")
+    return f"{said}."
 
 
 def _on_ramp(left: pd.DataFrame, peak: float) -> bool:
-    """Whether every replayed run that left the normal range (`instability.excursions`) did so below the `peak` LR,
-    on the warm-up ramp (False where none left): the one reading of `ramp_text`'s sentence and `ingredients_text`."""
-    lrs = left.loc[left["left_at"].notna(), "lr"].astype(float)
-    return len(lrs) > 0 and bool((lrs < peak).all())
+    """Whether every failed replayed run that left the normal range (`instability.excursions`, with `trained`) did
+    so below the `peak` LR, on the warm-up ramp, and that onset is the failures' own (`_onset_separates`; False
+    where none left): the one reading of `ramp_text`'s sentence and `ingredients_text`."""
+    failed = left[~left["trained"].astype(bool)]
+    lrs = failed.loc[failed["left_at"].notna(), "lr"].astype(float)
+    return len(lrs) > 0 and bool((lrs < peak).all()) and _onset_separates(left)
+
+
+def _onset_separates(left: pd.DataFrame) -> bool:
+    """Whether no run that trained left the normal range within the span of updates at which the failed runs did:
+    otherwise the onset is one the trained runs share, and says nothing of why the others failed."""
+    trained = left["trained"].astype(bool)
+    failed = left.loc[~trained & left["left_at"].notna(), "left_at"].astype(int)
+    kept = left.loc[trained & left["left_at"].notna(), "left_at"].astype(int)
+    return failed.empty or not kept.between(failed.min(), failed.max()).any()
+
+
+def _peak_separates(left: pd.DataFrame) -> bool:
+    """Whether every failed run's loss climbed higher than every trained run's (a loss that stopped being finite
+    counts as the highest)."""
+    highest = left["peak_loss"].astype(float).where(left["finite"].astype(bool), float("inf"))
+    trained = left["trained"].astype(bool)
+    return bool(trained.any() and (~trained).any() and highest[~trained].min() > highest[trained].max())
+
+
+def _peaks(runs: pd.DataFrame) -> str:
+    shown = ["not finite" if not r.finite else f"{r.peak_loss:.3g}" for r in runs.sort_values("seed").itertuples()]
+    return " and ".join(shown) if len(shown) < 3 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _seeds(runs: pd.DataFrame) -> str:
+    return f"seed{'s' * (len(runs) > 1)} " + ", ".join(str(s) for s in sorted(runs["seed"]))
 
 
 def _span(values: pd.Series, show: Callable[[float], str]) -> str:
@@ -136,9 +186,10 @@ def ingredients_text(table: pd.DataFrame, planned: Mapping[str, int] | None = No
     """Which ingredient of the paper's recipe the failures at MNIST's largest B follow, in words, from
     `summaries.failures_by_rule`: each change's failures against the recipe's with Fisher's exact p, then whether
     the changes that lower the peak LR and the one that only slows the warm-up removed them, read against where the
-    failed runs left the normal range (`left`: `instability.excursions` of the recipe's failed runs; `ramp_text`),
-    and what the run counts can show at all (`reach_text`; `planned`: the runs planned per rule). The table's Holm
-    p-values are for the planned changes (`planned_changes`, passed to `failures_by_rule`), as the text says."""
+    recipe's runs left the normal range (`left`: `instability.excursions` of them, failed and trained, with a
+    `trained` column; `ramp_text`: the ramp read only where that onset separates the failed ones), and what the run
+    counts can show at all (`reach_text`; `planned`: the runs planned per rule). The table's Holm p-values are for
+    the planned changes (`planned_changes`, passed to `failures_by_rule`), as the text says."""
     def failures(r: pd.Series) -> str:
         return (f"{r['failed']} of {r['runs']} runs failed ({r['failure rate']:.0f} %, 95 % interval "
                 f"{r['failure rate CI low']:.0f}–{r['failure rate CI high']:.0f} %)")

@@ -336,22 +336,31 @@ def critical_against_n(runs: pd.DataFrame, tolerance: float) -> None:
 
 def noise_against_critical(chapter: Chapter, runs: pd.DataFrame, table_vi: pd.DataFrame) -> None:
     """B_noise at the trained weights of the runs nearest the base B (`analysis.noise_scales`), and corrected for the
-    N training examples, beside Table VI's B*, and whether they agree, in words; a B* set by failed runs
-    (`summaries.FAILED_B_STAR`) is shown, never compared or counted."""
+    N training examples, beside the B* measured here (our Table VI, `paper_tables.table_vi`, the paper's beside it)
+    and whether they agree, in words; a B* set by failed runs (`summaries.FAILED_B_STAR`) is shown, never compared or
+    counted; where seeds are not estimable, that their geometric mean leaves them out and so reads low."""
     full = runtable.full_size(runs)
     models = analysis.base_batch_models(analysis.with_weights(chapter, full), list(table_vi["dataset"]))
     versus = summaries.noise_against_critical(analysis.noise_scales(chapter, models), table_vi)
+    versus.insert(versus.columns.get_loc("B*") + 1, "paper B*",
+                  versus["dataset"].map(table_vi.set_index("dataset")["paper B*"]))
+    unbounded = versus[versus["not estimable"] > 0]
+    low = "".join(f" {DATASET_NAMES[r['dataset']]}: {r['not estimable']} of its {r['seeds'] + r['not estimable']} "
+                  "seeds are not estimable (their |G|² not positive: B_noise unbounded) and left out of its geometric "
+                  "mean, which therefore reads low: those seeds point to a larger B_noise, not a smaller one."
+                  for _, r in unbounded.iterrows())
     book.publish(book.styled(versus),
                  "B_noise (geometric mean over seeds with a 95% t interval on the log scale; of one seed, its one "
                  "value, no interval; `not estimable`: seeds whose estimate of |G|² is not positive) and before it, "
                  "on every data set, the same corrected for its N training examples, N·B_noise/(N − 1 + B_noise): "
                  "B_noise = tr Σ/|G|² is the noise of drawing from an endless population, while batches drawn "
                  "without replacement from N examples carry less, none at B = N, so the corrected value is where the "
-                 "noise equals the signal. Beside them B* of Table VI and the ratio of the corrected B_noise to it. "
+                 "noise equals the signal. Beside them B*, measured here (our Table VI), the paper's B* (its Table "
+                 "VI) for reference, and the ratio of the corrected B_noise to ours. "
                  "Agreement: the corrected B_noise's interval lies inside [B*/2, 2·B*]; larger or smaller: beyond "
                  f"it; undecided: across its edge; `{summaries.ONE_SEED}`: a value with no interval; "
-                 f"`{summaries.FAILED_B_STAR}`: Table VI's B* there is the first B whose runs failed (its "
-                 "accuracy at B* reads failed), not an accuracy drop, so B_noise is not set against it.", versus,
+                 f"`{summaries.FAILED_B_STAR}`: our B* there is the first B whose runs failed (its "
+                 f"accuracy at B* reads failed), not an accuracy drop, so B_noise is not set against it.{low}", versus,
                  "Noise scale and B*", runs=models)
     by_failure = versus["agreement"] == summaries.FAILED_B_STAR
     left_out = "".join(f" {DATASET_NAMES[r['dataset']]} is not compared: its B* = {r['B*']} is where its runs failed, "

@@ -22,10 +22,10 @@ def init_check(runs: pd.DataFrame) -> None:
                  cells, "Initialisation check", runs=runs)
     book.publish(book.styled(cells),
                  "Per data set and B: each initialisation's runs at chance (counted beside its mean, never in it) and "
-                 "mean test accuracy over the runs that trained; the paired difference (torch-default − he-uniform) "
-                 "over the seeds where both trained (pairs trained), with its 95 % t interval where at least two "
-                 "such pairs remain.", cells,
-                 "Initialisation check table", runs=runs)
+                 "mean test accuracy over the runs that trained (n: how many); the paired difference (torch-default "
+                 "− he-uniform) over the seeds where both trained (pairs trained), with its 95 % t interval where at "
+                 f"least two such pairs remain.{findings_checks.unpaired_means(cells, 'he-uniform', 'torch-default')}",
+                 cells, "Initialisation check table", runs=runs)
     display(Markdown(findings_checks.init_check_text(runs, cells, get_profile("paper").init)))
 
 

@@ -66,7 +66,8 @@ def largest_batch_ingredients(chapter: Chapter, runs: pd.DataFrame) -> None:
     """MNIST's largest B under the paper's recipe and under one ingredient changed at a time
     (`report_inputs.largest_batch_runs` without `recipe_only`): every seed, the failures per rule, and in words which
     ingredient the failures follow (`findings_largest_batch.ingredients_text`), read against where the recipe's
-    failed runs left the normal range (replayed by `analysis.first_updates`) and what the planned runs can show."""
+    runs, failed and trained, left the normal range (replayed by `analysis.first_updates`: whether that onset
+    separates them) and what the planned runs can show."""
     if runs.empty or not runs["recipe"].any():
         display(Markdown("No run of the paper's recipe at MNIST's largest B is finished in this store."))
         return
@@ -86,8 +87,10 @@ def largest_batch_ingredients(chapter: Chapter, runs: pd.DataFrame) -> None:
                  "of the runs that trained, and Fisher's exact test of each rule's failures against the recipe's, "
                  f"with Holm's correction for the {len(changes)} planned changes, stored or not.", table,
                  "MNIST largest-B failures per rule", runs=runs)
-    failed = runs[runs["recipe"] & ~runtable.trained(runs)]
-    left = instability.excursions(analysis.first_updates(chapter, failed)) if len(failed) else None
+    recipe = runs[runs["recipe"]]
+    trained = dict(zip(recipe["seed"], runtable.trained(recipe), strict=True))
+    left = (instability.excursions(analysis.first_updates(chapter, recipe)).pipe(
+        lambda found: found.assign(trained=found["seed"].map(trained))) if not all(trained.values()) else None)
     display(Markdown(findings_largest_batch.ingredients_text(table, planned, left)))
 
 
