@@ -371,6 +371,10 @@ def test_drops_and_the_trend_leave_runs_at_chance_out_and_name_failed_cells():
     ours, verdict_ = verdict("synthetic-drop-1k", accuracy=one_down)
     assert verdict_ == stats.REPRODUCED and ours.startswith("4.45 pp")  # the two seeds that trained: 95.0 − 90.55
     assert "B = 512: 1 of 3 runs at chance, left out" in ours
+    ours, _ = verdict("drop-32-512", accuracy=one_down)  # the landing page quotes the brief: it says so too
+    assert "synthetic-1k: " in ours and "B = 512: 1 of 3 runs at chance, left out" in ours
+    assert brief("drop-32-512", accuracy=one_down).endswith("; 1 run at chance left out")
+    assert "at chance" not in brief("drop-32-512", accuracy=falling)
     failed = collapse(falling, "synthetic-1k", 512)
     ours, verdict_ = verdict("synthetic-drop-1k", accuracy=failed)
     assert verdict_ == stats.NOT_REPRODUCED and "2 of 3 runs at chance, failed" in ours
