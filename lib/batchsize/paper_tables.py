@@ -175,7 +175,7 @@ def largest_difference(compared: pd.DataFrame, column: str) -> str:
 
 
 def cell_verdict(row: pd.Series, column: str, profile: str, tol: float, partly_tol: float,
-                  paper_at_chance: bool) -> str:
+                  paper_collapsed: bool) -> str:
     """One row of `compare_accuracy`, by its cell's status: graded on the trained runs' interval (on the point of a
     one-run cell), at best partly with runs at chance, not reproduced where the cell failed, unless the paper's
     own row is at chance (Table IV's B = 1024): then a failed cell's accuracy is what the paper saw, reproduced
@@ -186,8 +186,8 @@ def cell_verdict(row: pd.Series, column: str, profile: str, tol: float, partly_t
     if row["status"] == FAILED:  # the paper's number was not reached: most of our runs did not train
         testable = profile == "paper" and not pd.isna(row[f"paper {column}"])  # as `absolute_verdict`
         if testable and column == "gap":
-            return failed_gap_verdict(paper_at_chance)
-        if testable and paper_at_chance:  # most runs at chance, as the paper's: partly; half (1 of 2) is not most
+            return failed_gap_verdict(paper_collapsed)
+        if testable and paper_collapsed:  # most runs at chance, as the paper's: partly; half (1 of 2) is not most
             if row["at chance"] == row["seeds"] >= 2:
                 return REPRODUCED
             return PARTLY if row["at chance"] > row["seeds"] / 2 else NOT_REPRODUCED
