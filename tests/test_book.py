@@ -153,16 +153,17 @@ def test_the_api_page_documents_every_module_of_the_library():
     assert documented == modules
 
 
-def deviations_page(monkeypatch, source: str | None = None) -> dict[str, object]:
+def deviations_page(monkeypatch, source: str | None = None, glued: dict | None = None) -> dict[str, object]:
     """The deviations page's code cells run as its build runs them (`source`: the page's text, edited), the
-    tables it publishes by name; the replay brief, which reads the replays' histories, stubbed."""
+    tables it publishes by name (and what it glues, into `glued`); the replay brief, which reads the replays'
+    histories, stubbed."""
     import jupytext
 
     from batchsize import pages_report
 
     published: dict[str, object] = {}
     monkeypatch.setattr(book, "publish", lambda what, caption, data, name, **_: published.update({name: data}))
-    monkeypatch.setattr(book, "glue", lambda **_: None)
+    monkeypatch.setattr(book, "glue", lambda **values: (glued if glued is not None else {}).update(values))
     monkeypatch.setattr(pages_report, "replay_brief", lambda runs: "")
     page = jupytext.reads(source or (REPO / "book" / "deviations.md").read_text(), fmt="md:myst")
     namespace: dict[str, object] = {}
@@ -185,6 +186,43 @@ def test_the_deviations_page_budgets_every_accuracy_section_the_papers_or_not(mo
     with pytest.raises(AssertionError, match="accuracy runs missing from the budget table.*Fashion-MNIST"):
         deviations_page(monkeypatch, page.replace("rows(profile, ACCURACY_SECTIONS)", "rows(profile, [\n"
                                                   "    s for s in ACCURACY_SECTIONS if s != 'fashion-mnist'])"))
+
+
+def test_the_deviations_page_gives_each_lr_rule_its_warm_up_and_the_precision_checks_speed_as_the_appendix(monkeypatch):
+    """Reader's 6: the CIFAR-10 LR rules' budget gave every rule a warm-up (only the linear rule's warm-up arm has
+    one), and the page said the precision check states the speed-up it measured where the appendix says its speed
+    cannot be told (each cell's two precisions on different CPUs)."""
+    import pandas as pd
+
+    from batchsize import checks
+    from batchsize.datasets import DATASET_SPECS
+    from batchsize.plan import section_configs
+
+    glued: dict[str, object] = {}
+    published = deviations_page(monkeypatch, glued=glued)
+    lr = published["Budgets of the other experiments"].set_index(["experiment", "runs"])
+    configs = section_configs("paper", "cifar10-lr")
+    warm = [c for c in configs if c.warmup_epochs]
+    cold = ", ".join(sorted({c.lr_rule for c in configs if not c.warmup_epochs}))
+    assert lr.loc[("LR rules, CIFAR-10 at large B", "paper profile"), "warm-up"] == (
+        f"linear + {warm[0].warmup_epochs}-epoch warmup: {warm[0].warmup_epochs} ep. from B = "
+        f"{min(c.batch_size for c in warm)}; {cold}: none")
+    assert cold == "fixed, linear, sqrt"  # the linear rule has an arm without warm-up too
+    mnist = published["Budgets of the accuracy runs"].set_index(["data set", "runs"]).loc[("MNIST", "paper profile")]
+    spec = DATASET_SPECS["mnist"]  # one arm, warmed up from a B on: said as before
+    assert mnist["warm-up"] == f"{spec.warmup_epochs} ep. from B = {spec.warmup_from_batch}"
+    runs = book.Chapter.paper_stored("precision-check")
+    timed = checks.precision_check_cells(runs)["bf16 speed-up"].notna() if len(runs) else pd.Series(dtype=bool)
+    cannot = ("that bf16's speed cannot be told from these runs: each cell's two precisions ran on different "
+              "CPUs")  # the committed runs' (the appendix's words), wherever no cell's two precisions share a CPU
+    assert (glued["precision_speed"] == cannot) == (len(timed) > 0 and not timed.any())
+    cells = pd.DataFrame({"bf16 speed-up": [1.5, None]})
+    monkeypatch.setattr(checks, "precision_check_cells", lambda runs: cells)
+    deviations_page(monkeypatch, glued=glued)
+    assert glued["precision_speed"] == "the speed-up of bf16 in the 1 of 2 cells whose two precisions ran on one CPU"
+    monkeypatch.setattr(checks, "precision_check_cells", lambda runs: cells.fillna(1.5))
+    deviations_page(monkeypatch, glued=glued)
+    assert glued["precision_speed"] == "the speed-up of bf16 it measured"
 
 
 def test_the_budget_counts_a_whole_training_set_that_table_i_does_not_list_from_its_files(monkeypatch):

@@ -308,12 +308,11 @@ TABLE_CLAIMS = [  # claim, its data sets, its column, the B whose runs collapse 
     ("table-vii", SYNTHETIC, "test_acc", ()), ("table-vii-gap", SYNTHETIC, "gap", ()),
     ("table-iii", ("mnist",), "test_acc", ()), ("table-iii-gap", ("mnist",), "gap", ()),
     ("table-iv", ("cifar10",), "test_acc", (1024,)), ("table-iv-gap", ("cifar10",), "gap", (1024,))]
-# A failed cell's Δ is not reproduced even where the paper's own row is at chance (`paper_tables.FAILED_GAP`): with
-# CIFAR-10's B = 1024 at chance, Table IV's Δ is at best partly (8 of 9 rows); reproduced only where B = 1024 trained.
-FAILED_GAP_COSTS = {"table-iv-gap": {R: P, P: NR}}
+# A failed cell's Δ beside a paper row at chance is not testable, counted apart (`paper_tables.FAILED_GAP`): with
+# CIFAR-10's B = 1024 at chance as the paper's, Table IV's Δ is graded on its 8 other rows.
 for claim, datasets, column, chance in TABLE_CLAIMS:
     CASES += [
-        case(claim, FAILED_GAP_COSTS.get(claim, {}).get(outcome, outcome), lambda d=datasets, c=column, p=place,
+        case(claim, outcome, lambda d=datasets, c=column, p=place,
              k=chance: {"accuracy": paper_rows(d, c, p, chance_at=k)}, f"every row {place}")
         for outcome, place in ((R, "within"), (P, "between"), (NR, "beyond"))]
     CASES.append(case(claim, NT, lambda d=datasets, c=column, k=chance: {
@@ -321,7 +320,7 @@ for claim, datasets, column, chance in TABLE_CLAIMS:
     CASES.append(case(claim, U, lambda d=datasets, c=column, k=chance: {  # the collapse row would be reproduced
         "accuracy": paper_rows(d, c, "within", skip=k, spread="wide")}, "every row at the papers, seeds spread 3 pp"))
     if claim not in PRECISION:
-        CASES.append(case(claim, FAILED_GAP_COSTS.get(claim, {}).get(R, R), lambda d=datasets, c=column, k=chance: {
+        CASES.append(case(claim, R, lambda d=datasets, c=column, k=chance: {
             "accuracy": paper_rows(d, c, "within", chance_at=k, spread="median")}, "every row at our median spread"))
 for claim, (chance, seeds) in PRECISION.items():
     datasets, column = next((d, c) for name, d, c, _ in TABLE_CLAIMS if name == claim)
@@ -334,8 +333,10 @@ for claim, (chance, seeds) in PRECISION.items():
 CASES += [
     case("table-iv", R, lambda: {"accuracy": paper_rows(("cifar10",), chance_at=(1024,))},
          "the papers own table with B=1024 at chance"),
-    case("table-iv-gap", P, lambda: {"accuracy": paper_rows(("cifar10",), "gap", chance_at=(1024,))},
-         "the papers own table with B=1024 at chance"),
+    case("table-iv-gap", R, lambda: {"accuracy": paper_rows(("cifar10",), "gap", chance_at=(1024,))},
+         "the papers own table with B=1024 at chance: that row counted apart"),
+    case("table-iv-gap", P, lambda: {"accuracy": paper_rows(("cifar10",), "gap", chance_at=(256, 1024))},
+         "B=256 failed where the papers row trained: not reproduced, 7 of 8 rows left"),
     case("table-iv-gap", R, lambda: {"accuracy": paper_rows(("cifar10",), "gap")}, "every row within, all trained"),
     case("table-iv-gap", P, lambda: {"accuracy": paper_rows(("cifar10",), "gap", "between")},
          "every row between, all trained"),
@@ -362,6 +363,11 @@ CASES += [
     case("mnist-negative-gap", U, lambda: {"accuracy": gap_at(1024, GAP_1024, sd=0.3)},
          "the papers gap, seeds spread 0.3 pp"),
     case("mnist-negative-gap", NR, lambda: {"accuracy": gap_at(1024, 0.3)}, "positive"),
+    case("mnist-negative-gap", NR, lambda: {"accuracy": runs({("mnist", 64): 99.0, ("mnist", 1024): 10.0},
+                                                             outcome={("mnist", 1024): "collapsed"})},
+         "B=1024 failed where the papers row trained"),
+    case("table-iii-gap", P, lambda: {"accuracy": paper_rows(("mnist",), "gap", chance_at=(1024,))},
+         "B=1024 failed where the papers row trained: not reproduced, 8 of 9 rows left"),
     case("mnist-negative-gap", NT, lambda: {"accuracy": synthetic(FALLING)}, "no mnist"),
 
     case("mnist-largest-batch", R, lambda: {"mnist_largest_batch": largest_batch("ttt")}, "all trained"),

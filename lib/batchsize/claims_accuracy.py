@@ -14,14 +14,15 @@ from . import paper
 from .critical import FAILED, MEASURED, ONE_RUN
 from .paper_tables import (
     FAILED_GAP,
-    FAILED_GAP_VERDICT,
     GAP_PARTLY_TOL,
     GAP_TOL,
     PARTLY_FACTOR,
     accuracy_tolerances,
     compare_accuracy,
+    failed_gap_verdict,
     largest_difference,
     on_paper_runs,
+    paper_at_chance,
 )
 from .rulebook import (
     INTERVAL,
@@ -42,9 +43,10 @@ from .rulebook import (
     tie_span,
     tie_text,
 )
-from .runtable import SYNTHETIC, cell, cells, trained
+from .runtable import SYNTHETIC, cell, cells, runs_profile, trained
 from .stats import (
     NOT_REPRODUCED,
+    NOT_TESTABLE,
     PARTLY,
     REPRODUCED,
     UNRESOLVED,
@@ -74,11 +76,13 @@ def table_rows(datasets: Sequence[str], name: str, column: str = "test_acc"):
     def test(tables: dict, profile: str) -> Outcome:
         runs = runs_of(tables)
         runs = runs[runs["dataset"].isin(datasets)]
-        compared = pd.concat([compare_accuracy(runs, d, profile) for d in datasets_in(runs, datasets)])
+        compared = pd.concat([_compared(runs, d, profile, column) for d in datasets_in(runs, datasets)])
         compared = compared.dropna(subset=["seeds", f"paper {column}"]).reset_index(drop=True)
         if compared.empty:
             raise NotTestable(f"no B of {name} in our runs")
         verdicts = list(compared[f"verdict ({column.replace('_', ' ')})"])  # each row's rule, as the chapter shows it
+        apart = [int(b) for b in compared.loc[compared["apart"], "B"]]
+        verdicts = [v for v, away in zip(verdicts, compared["apart"], strict=True) if not away] or verdicts
         worst = largest_difference(compared, column)
         chance = int(compared["at chance"].sum())
         fewest, most = int(compared["seeds"].min()), int(compared["seeds"].max())
@@ -88,6 +92,9 @@ def table_rows(datasets: Sequence[str], name: str, column: str = "test_acc"):
                 f"{sum(v in (REPRODUCED, PARTLY) for v in verdicts)} at least partly"
                 f"{f', {unresolved} not resolved' if unresolved else ''} (95 % intervals, {seeds}"
                 f"{', ' + counted(chance, 'run') + ' at chance' if chance else ''}){worst}")
+        if apart:
+            ours += (f"; B = {', '.join(str(b) for b in apart)} not testable, counted apart (failed where the paper's "
+                     "own row is at chance too)")
         verdict = parts_verdict(verdicts)
         expected = sum(int(paper.accuracy_table(d)[column].notna().sum()) for d in datasets)
         if len(compared) < expected:  # a row (or a data set) we did not run is no row reproduced
@@ -96,6 +103,15 @@ def table_rows(datasets: Sequence[str], name: str, column: str = "test_acc"):
         return Outcome(ours, on_paper_runs(verdict, runs),
                        f"{verdicts.count(REPRODUCED)} of {len(verdicts)} batch sizes reproduced")
     return test
+
+
+def _compared(runs: pd.DataFrame, dataset: str, profile: str, column: str) -> pd.DataFrame:
+    """`compare_accuracy` of a data set, with `apart`: a row of Δ not testable for `FAILED_GAP`'s reason (our cell
+    failed beside a paper row at chance, on paper-profile runs), counted apart from the rows graded."""
+    compared = compare_accuracy(runs, dataset, profile)
+    paper_runs = runs_profile(runs[runs["dataset"] == dataset], profile) == "paper"
+    return compared.assign(apart=(compared["status"] == FAILED) & paper_at_chance(dataset, compared["paper test_acc"])
+                           & paper_runs & (column == "gap"))
 
 
 GAP_TOLERANCE = (f"per B: {INTERVAL} of Δ within {GAP_TOL:g} pp of the paper's, or half the paper's own spread of Δ "
@@ -193,7 +209,8 @@ NEGATIVE_GAP_TOL = abs(NEGATIVE_GAP) / 2  # half the paper's gap: a gap near 0 c
 def _negative_gap(tables: dict, profile: str) -> Outcome:
     """Δ at MNIST's largest B over the runs that trained, graded as an effect against the paper's (`effect_graded`):
     within half of it, reproduced; negative and of comparable size, partly; a failed cell (at least half of its
-    runs at chance): `FAILED_GAP_VERDICT`, as every table grades a failed cell's Δ (`paper_tables.FAILED_GAP`)."""
+    runs at chance): `paper_tables.failed_gap_verdict`, as every table grades a failed cell's Δ (`FAILED_GAP`): not
+    reproduced beside Table III's row, which trained; not testable were it at chance."""
     runs = runs_of(tables)
     largest = int(_III.index[-1])  # Table III's: its Δ at a smaller B is positive, so no other B stands in
     part = cell(runs, "mnist", largest)
@@ -201,7 +218,10 @@ def _negative_gap(tables: dict, profile: str) -> Outcome:
         raise NotTestable(f"no MNIST runs at B = {largest}")
     if cells(part).iloc[0]["status"] == FAILED:
         at_chance = f"{int((~trained(part)).sum())} of {len(part)} runs at chance"
-        return Outcome(f"B = {largest} failed: {at_chance}", FAILED_GAP_VERDICT, f"B = {largest} failed ({at_chance})")
+        verdict = failed_gap_verdict(bool(paper_at_chance("mnist", float(_III.loc[largest, "test_acc"]))))
+        if verdict == NOT_TESTABLE:
+            raise NotTestable(f"B = {largest} failed ({at_chance}) where the paper's own row is at chance too")
+        return Outcome(f"B = {largest} failed: {at_chance}", verdict, f"B = {largest} failed ({at_chance})")
     gap = estimate(part.loc[trained(part), "gap"])
     return Outcome(f"Δ = {gap.text(' pp')} at B = {largest}{_chance_note(part)}",
                    effect_graded(gap, NEGATIVE_GAP, NEGATIVE_GAP_TOL), brief([gap.mean], " pp"))

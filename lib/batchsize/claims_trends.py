@@ -31,7 +31,7 @@ from .rulebook import (
     tie_span,
     tie_text,
 )
-from .runtable import SYNTHETIC, cells, trained
+from .runtable import SYNTHETIC, cell, cells, trained
 from .stats import (
     NOT_REPRODUCED,
     REPRODUCED,
@@ -41,7 +41,7 @@ from .stats import (
     parts_verdict,
     tie_graded,
 )
-from .style import number
+from .style import counted, number
 
 CLAIMS: list[Claim] = []  # in the paper's order
 DROP_TOL = 1.5  # pp: a drop within this of the §IV-A text's is reproduced
@@ -124,14 +124,15 @@ def _drop_32_512(tables: dict, profile: str) -> Outcome:
     intervals apart (reproduced), overlapping (not resolved) or apart the other way (not reproduced). The claim by
     `parts_verdict`."""
     runs = runs_of(tables)
-    drops, parts, texts, judged = {}, [], [], []
+    drops, parts, texts, judged, left_out = {}, [], [], [], 0
     for name in datasets_in(runs):
         try:
             drop, note = drop_between(runs, name, *paper.DROP_ENDS)
         except NotTestable:
             continue
-        if drop is not None:
+        if drop is not None:  # both cells measured: their runs at chance are left out of the drop (`note` says so)
             drops[name] = drop
+            left_out += sum(int((~trained(cell(runs, name, b))).sum()) for b in paper.DROP_ENDS)
         parts.append(NOT_REPRODUCED if drop is None else effect_graded(drop, paper.DROP_32_512, 0.0))
         judged.append(name)
         texts.append(f"{name}: {FAILED_DROP if drop is None else drop.text(' pp')}{note} ({parts[-1]})")
@@ -146,7 +147,8 @@ def _drop_32_512(tables: dict, profile: str) -> Outcome:
         said = {REPRODUCED: "yes", NOT_REPRODUCED: "no, the other way", UNRESOLVED: "no, they overlap"}[order]
         ours += f"; the {smallest} drop above the {largest} drop, intervals apart: {said}"
     note, verdict = on_every(parts_verdict(parts), judged, SYNTHETIC)  # "smaller data sets": the three sizes
-    return Outcome(ours + note, verdict, brief([d.mean for d in drops.values()], " pp"))
+    chance = f"; {counted(left_out, 'run')} at chance left out" if left_out else ""
+    return Outcome(ours + note, verdict, brief([d.mean for d in drops.values()], " pp") + chance)
 
 
 (_LOW, _HIGH), (_FROM, _TO) = paper.DROP_32_512, paper.DROP_ENDS

@@ -32,8 +32,21 @@ GAP_TOL, GAP_PARTLY_TOL = 1.0, 2.0
 PARTLY_FACTOR = 2  # a batch size within this factor of the paper's (one step of the B grid, the scale's ½× to 2×)
 
 FAILED_GAP_VERDICT = NOT_REPRODUCED  # a failed cell's Δ in Tables III, IV, VII and MNIST's negative gap alike
-FAILED_GAP = (f"a failed cell (at least half of its runs at chance): {FAILED_GAP_VERDICT}, even where the paper's own "
-              "row is at chance, since a constant predictor's gap says nothing about generalisation")
+FAILED_GAP = (f"a failed cell (at least half of its runs at chance): {FAILED_GAP_VERDICT} where the paper's own row "
+              f"trained; {NOT_TESTABLE} where the paper's row is itself at chance (counted apart), since a constant "
+              "predictor's gap says nothing about generalisation, nor two constant predictors' gaps set side by side")
+
+
+def paper_at_chance(dataset: str, paper_acc: float | pd.Series) -> bool | pd.Series:
+    """Whether a row of the paper's table is itself a collapse (Table IV's B = 1024): its test accuracy within
+    `CHANCE_MARGIN` of chance, as our runs at chance are told."""
+    return paper_acc <= 100 / DATASET_SPECS[dataset].classes + CHANCE_MARGIN
+
+
+def failed_gap_verdict(paper_collapsed: bool) -> str:
+    """A failed cell's Δ (`FAILED_GAP`): `FAILED_GAP_VERDICT` against a paper row that trained, not testable against
+    one at chance."""
+    return NOT_TESTABLE if paper_collapsed else FAILED_GAP_VERDICT
 
 
 def on_paper_runs(verdict: str, runs: pd.DataFrame) -> str:
@@ -121,8 +134,7 @@ def compare_accuracy(table: pd.DataFrame, dataset: str, profile: str) -> pd.Data
     ours = accuracy_by_batch(runs)
     theirs = paper.accuracy_table(dataset).rename(columns=lambda c: "B" if c == "B" else f"paper {c}")
     merged = theirs.merge(ours.rename(columns={"batch_size": "B"}), on="B", how="outer").sort_values("B")
-    chance = 100 / DATASET_SPECS[dataset].classes
-    at_chance = merged["paper test_acc"] <= chance + CHANCE_MARGIN  # the paper's own row is a collapse (Table IV)
+    at_chance = paper_at_chance(dataset, merged["paper test_acc"])  # the paper's own row is a collapse (Table IV)
     for column, (tol, partly) in (("test_acc", accuracy_tolerances(dataset, merged)),
                                   ("gap", gap_tolerances(dataset, merged))):
         merged[f"verdict ({column.replace('_', ' ')})"] = [
@@ -163,19 +175,19 @@ def largest_difference(compared: pd.DataFrame, column: str) -> str:
 
 
 def cell_verdict(row: pd.Series, column: str, profile: str, tol: float, partly_tol: float,
-                  paper_at_chance: bool) -> str:
+                  paper_collapsed: bool) -> str:
     """One row of `compare_accuracy`, by its cell's status: graded on the trained runs' interval (on the point of a
     one-run cell), at best partly with runs at chance, not reproduced where the cell failed, unless the paper's
     own row is at chance (Table IV's B = 1024): then a failed cell's accuracy is what the paper saw, reproduced
-    where every run (at least two) is at chance, partly where most are. A failed cell's Δ is `FAILED_GAP_VERDICT`
-    in every case (`FAILED_GAP`)."""
+    where every run (at least two) is at chance, partly where most are. A failed cell's Δ is `failed_gap_verdict`:
+    not testable beside a paper row at chance (`FAILED_GAP`)."""
     if pd.isna(row["seeds"]):  # we did not run this B
         return NOT_TESTABLE
     if row["status"] == FAILED:  # the paper's number was not reached: most of our runs did not train
         testable = profile == "paper" and not pd.isna(row[f"paper {column}"])  # as `absolute_verdict`
         if testable and column == "gap":
-            return FAILED_GAP_VERDICT
-        if testable and paper_at_chance:  # most runs at chance, as the paper's: partly; half (1 of 2) is not most
+            return failed_gap_verdict(paper_collapsed)
+        if testable and paper_collapsed:  # most runs at chance, as the paper's: partly; half (1 of 2) is not most
             if row["at chance"] == row["seeds"] >= 2:
                 return REPRODUCED
             return PARTLY if row["at chance"] > row["seeds"] / 2 else NOT_REPRODUCED
