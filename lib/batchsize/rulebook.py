@@ -57,8 +57,8 @@ def parts_rule(part: str) -> str:
 NOT_RUN = "a synthetic set not run: at best partly"  # `on_every` on a claim about all three
 PARTS_RULE = "the table: " + parts_rule("B") + "; a row of the paper's that we did not run: at best partly"
 # A table cell's test accuracy with runs at chance (`paper_tables.cell_verdict`), in words: Tables III, IV, V and
-# VII's accuracy claims (`TABLE_TOLERANCE`). A failed cell's Δ is not reproduced in every case: the gap claims
-# say `paper_tables.FAILED_GAP` instead.
+# VII's accuracy claims (`TABLE_TOLERANCE`). A failed cell's Δ follows another rule (not reproduced beside a paper
+# row that trained, not testable beside one at chance): the gap claims say `paper_tables.FAILED_GAP` instead.
 CHANCE_CELLS = ("a cell with runs at chance at best partly, one where at least half are (failed) not reproduced, "
                 "unless the paper's own row is at chance: there a failed cell is what the paper saw, reproduced where "
                 "every run (at least two) is at chance, partly where most are, else not reproduced")
