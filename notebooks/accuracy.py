@@ -117,12 +117,8 @@ pages_accuracy.beyond_paper(chapter, fashion, "fashion-mnist")
 # rule is not one the data explain.
 
 # %% tags=["hide-input"]
-from IPython.display import Markdown
-
-from batchsize import rule_drops
-
-pages_accuracy.is_it_the_data(chapter, three := pd.concat([runs["mnist"], fashion, runs["cifar10"]]), "fashion-mnist")
-Markdown(rule_drops.rule_drops_text(three, book.Chapter.paper_stored("cifar10-lr")))
+pages_accuracy.is_it_the_data(chapter, pd.concat([runs["mnist"], fashion, runs["cifar10"]]), "fashion-mnist",
+                              book.Chapter.paper_stored("cifar10-lr"))
 
 # %% [markdown]
 # ## Where does accuracy peak?

@@ -42,7 +42,10 @@ def test_rows_cover_the_grid_and_flops_agree_with_speed(result):
             # ceiling for oneDNN's convs. A peak timed while another process shares the cores reads up to 20x low
             # (seen: 9.6 against 195 GFLOP/s, and a row at 4.5x "peak"); a unit error is a factor of 1000.
             assert r["fraction_of_peak"] < 30
-        assert math.isclose(r["fraction_of_peak"], r["gflop_s"] / peak[r["precision"]], rel_tol=0.01, abs_tol=0.002)
+        # the peak is stored to 2 decimals: on a CPU with emulated bf16 it is ~0.4 GFLOP/s, so its rounding alone
+        # moves the ratio by over 1 % (seen on an AVX2 EPYC: 0.86 against 0.374 / 0.44)
+        assert math.isclose(r["fraction_of_peak"], r["gflop_s"] / peak[r["precision"]],
+                            rel_tol=0.01 + 0.006 / peak[r["precision"]], abs_tol=0.002)
     for dataset in ("mnist", "cifar10"):  # counted, not typed: the same convolutions per image at every B and dtype
         per_image = {r["flops_per_step"] / r["batch_size"] for r in rows if r["dataset"] == dataset}
         assert len(per_image) == 1

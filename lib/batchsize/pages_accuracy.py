@@ -12,9 +12,22 @@ import pandas as pd
 from IPython.display import Markdown, display
 from scipy import stats
 
-from . import analysis, book, captions, drops, findings, paper, paper_tables, plots, plots_failures, runtable, summaries
+from . import (
+    analysis,
+    book,
+    captions,
+    drops,
+    findings,
+    paper,
+    paper_tables,
+    plots,
+    plots_failures,
+    rule_drops,
+    runtable,
+    summaries,
+)
 from .config import default_warmup
-from .critical import BOOTSTRAP_REPLICATES, bootstrap_critical
+from .critical import BOOTSTRAP_REPLICATES, FAILED, bootstrap_critical
 from .data import DataError
 from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS, SYNTHETIC
 from .plan import section_configs
@@ -61,7 +74,8 @@ def accuracy_comparison(chapter: Chapter, runs: pd.DataFrame, dataset: str) -> N
     table = paper_tables.compare_accuracy(runs, dataset, profile)
     (acc, acc_partly), (gap, gap_partly) = (paper_tables.accuracy_tolerances(dataset, table),
                                             paper_tables.gap_tolerances(dataset, table))
-    book.publish(book.styled(table, 3), f"{name}, {DATASET_NAMES[dataset]}: the paper's values (columns headed "
+    shown = table if (table["status"] == FAILED).any() else table.drop(columns="cell")  # every cell measured or one run
+    book.publish(book.styled(shown, 3), f"{name}, {DATASET_NAMES[dataset]}: the paper's values (columns headed "
                  "paper) beside our seed means. Verdicts on the trained seeds' 95 % interval: all of it within "
                  f"{acc:.2g} pp of the paper's test accuracy (gap: {gap:.2g} pp): reproduced; all of it within "
                  f"{acc_partly:.2g} pp ({gap_partly:.2g} pp): partly; wider but holding the paper's value: not "
@@ -165,13 +179,13 @@ def _at_paper_scale(at_paper: pd.DataFrame, datasets: list[str], table: pd.DataF
     return f"{contrast} Scale: {captions.scale_text(at_paper)}."
 
 
-def is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = "mnist",
-                   hard: str = "cifar10") -> None:
+def is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, lr_runs: pd.DataFrame | None = None,
+                   easy: str = "mnist", hard: str = "cifar10") -> None:
     """The paper's explanation by the data (`paper.DIFFICULTY`) tested on `test`, a harder data set on `easy`'s
     recipe: per data set the drop in test accuracy between two B (`drops.data_drops`), at one scale
     (`_one_scale`), what the three support, in words (`drops.data_explanation`), and what paper scale says where a
-    data set lacks it (`_at_paper_scale`)."""
-    datasets = [easy, test, hard]
+    data set lacks it (`_at_paper_scale`); then `hard`'s drop under each LR rule of `lr_runs` (`rule_drops`)."""
+    datasets, given = [easy, test, hard], runs
     runs, switched, at_paper = _one_scale(chapter, runs[runs["dataset"].isin(datasets)], datasets)
     table = drops.data_drops(runs, datasets)
     shown = runs if len(runs) else None
@@ -188,6 +202,8 @@ def is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = 
     display(Markdown(f"{switched}{drops.data_explanation(table, test, easy, hard)} {scale}"))
     if contrast := _at_paper_scale(at_paper, datasets, table, easy, hard):
         display(Markdown(contrast))
+    if lr_runs is not None and (by_rule := rule_drops.rule_drops_text(given, lr_runs, easy, hard)):
+        display(Markdown(by_rule))  # `hard`'s drop under each LR rule stored (`lr_runs`): none, nothing shown
 
 
 def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = "mnist",

@@ -20,7 +20,8 @@ def init_check(runs: pd.DataFrame) -> None:
                  "Test accuracy of every run under both initialisations, at a small B and at the B where the paper's "
                  "learning rate is large; dashed: chance. Reduced scale: a subset of the training set, a few epochs.",
                  cells, "Initialisation check", runs=runs)
-    book.publish(book.styled(cells),
+    shown = cells.drop(columns=["seeds", "seed spread (SD)", "within seed spread"])  # in the CSV; narrow enough
+    book.publish(book.styled(shown),
                  "Per data set and B: each initialisation's runs at chance (counted beside its mean, never in it) and "
                  "mean test accuracy over the runs that trained (n: how many); the paired difference (torch-default "
                  "− he-uniform) over the seeds where both trained (pairs trained), with its 95 % t interval where at "
@@ -36,7 +37,8 @@ def precision_check(runs: pd.DataFrame) -> None:
     book.publish(plots.seeds_by_dataset(runs, "precision"),
                  "Test accuracy of every run in fp32 and in bf16 mixed precision (same seeds); dashed: chance.",
                  cells, "Precision check", runs=runs)
-    book.publish(book.styled(cells),
+    shown = cells.drop(columns=[f"{p} {c}" for p in ("fp32", "bf16") for c in ("n", "at chance")])  # in the CSV
+    book.publish(book.styled(shown),
                  "Per data set and B: paired difference bf16 − fp32 over the seeds where both trained, with its 95 % t "
                  "interval, the seed spread of fp32 (standard deviation: the check's tolerance in this cell), whether "
                  "the difference is within it, and the measured speed-up of bf16.",

@@ -150,7 +150,7 @@ def failed_shown(table: pd.DataFrame) -> pd.DataFrame:
     for row in table.to_dict("records"):
         runs, chance, acc = row["seeds"], row["at chance"], number(row["test_acc"], "percent")
         learned, more = 0 if pd.isna(runs) else int(runs - chance), f", {chance:.0f} more at chance" * bool(chance)
-        said.append(MISSING if pd.isna(runs) else f"one run: n = 1, no interval{more}" if row["status"] == ONE_RUN
+        said.append(MISSING if pd.isna(runs) else f"one run, n = 1{more}" if row["status"] == ONE_RUN
                     else f"measured: n = {learned}{more}" if row["status"] != FAILED else
                     f"failed: {int(chance)} of {counted(int(runs), 'run')} at chance" + (
                         f"; the one that trained {acc} %, n = 1" if learned == 1 else
