@@ -938,7 +938,7 @@ def test_the_report_says_nothing_is_pending_only_where_nothing_it_reads_is(monke
         table = pd.DataFrame(pending, columns=PENDING)
         final, read = report.with_pending(verdicts, table)
         return report.Judgement({"mnist-largest-batch": runs}, final, {s: pd.DataFrame() for s in report.SECTIONS},
-                                read, table)
+                                read, table, set())
 
     pages_report.provisional(judged([LARGEST]))
     assert shown[0] == ("Provisional verdicts", ["mnist-largest-batch"], 3)

@@ -33,10 +33,10 @@ def findings(judged: report.Judgement, chapter: book.Chapter) -> HTML:
     landing page)."""
     scale = overview.scale(judged.tables["accuracy"], judged.so_far)
     questions = beyond_paper() if chapter.per_dataset else []  # the paper's scale: where the book renders it
-    against = report.contradicted_by_its_tables()
     book.glue(**paper.quoted(), findings=overview.show(judged.verdicts, judged.provisional, scale, overview.LANDING,
-                                                       questions, against))
-    return overview.show(judged.verdicts, judged.provisional, scale, questions=questions, contradicted=against)
+                                                       questions, judged.contradicted))
+    return overview.show(judged.verdicts, judged.provisional, scale, questions=questions,
+                         contradicted=judged.contradicted)
 
 
 HARDER, = (s for s in ACCURACY_SECTIONS if s not in PAPER_SECTIONS)  # the data set the paper did not run
@@ -88,7 +88,7 @@ def scales(judged: report.Judgement) -> None:
 
 def every_claim(judged: report.Judgement) -> None:
     """The full verdict table (`overview.verdict_table`): every claim judged, each row linked to its evidence."""
-    book.publish(overview.verdict_table(judged.verdicts, contradicted=report.contradicted_by_its_tables()),
+    book.publish(overview.verdict_table(judged.verdicts, contradicted=judged.contradicted),
                  "Every claim: the verdict (and, under it, where the paper's own tables contradict the claim, "
                  "listed under \"Where the paper disagrees with itself\"), the claim in the paper's words (a link to "
                  "its evidence), the paper's value and ours (mean [95 % interval] (n seeds)), with the tolerance "

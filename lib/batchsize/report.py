@@ -115,13 +115,15 @@ SECTIONS = [*PAPER_SECTIONS, "lr-scaling", "dataset-size"]  # the sections whose
 @dataclass
 class Judgement:
     """What the report judged: the rules' inputs (`report_inputs.report_tables`), the verdicts, the paper-scale runs so
-    far per section, the provisional verdicts (on those runs, and of the claims that read a section still pending)
-    and what the report reads that is pending (`report_inputs.pending`)."""
+    far per section, the provisional verdicts (on those runs, and of the claims that read a section still pending),
+    what the report reads that is pending (`report_inputs.pending`) and the claims the paper's own tables contradict
+    (`contradicted_by_its_tables`, shown beside their verdicts on the landing page and in the report)."""
     tables: dict[str, pd.DataFrame]
     verdicts: pd.DataFrame
     so_far: dict[str, pd.DataFrame]
     provisional: pd.DataFrame
     pending: pd.DataFrame
+    contradicted: set[str]
 
 
 def judge(chapter) -> Judgement:
@@ -133,7 +135,7 @@ def judge(chapter) -> Judgement:
     verdicts, read = with_pending(evaluate(claims(), tables, chapter.profile), pending)
     found = [f for f in (evaluate_so_far(so_far, tables), read) if not f.empty]
     provisional = pd.concat(found, ignore_index=True) if found else pd.DataFrame()
-    return Judgement(tables, verdicts, so_far, provisional, pending)
+    return Judgement(tables, verdicts, so_far, provisional, pending, contradicted_by_its_tables())
 
 
 def _tables_of_runs() -> pd.DataFrame:
