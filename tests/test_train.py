@@ -157,13 +157,13 @@ def test_outcomes_tell_collapse_from_divergence():
 def test_bf16_and_fp32_training_agree_at_smoke_scale():
     """bf16 autocast keeps fp32 master weights: after a few steps the two runs differ by rounding only.
 
-    Tolerance: final training loss within 0.05 (relative) and test accuracy within 6 points on 256 images
-    of a learnable task (one image is 0.4 point).
+    Tolerance: final training loss within 0.05 (relative) and test accuracy within 6 points on 128 images
+    of a learnable task (one image is 0.8 point). Few images: where bf16 has no kernels it is emulated, ~8x slower.
     """
     generator = torch.Generator().manual_seed(0)
-    y = torch.arange(512) % 10
-    x = torch.randn(512, 3, 32, 32, generator=generator) * 0.5 + y[:, None, None, None] / 5
-    ds = Dataset("cifar10", x[:256], y[:256], x[256:], y[256:], 10)
+    y = torch.arange(256) % 10
+    x = torch.randn(256, 3, 32, 32, generator=generator) * 0.5 + y[:, None, None, None] / 5
+    ds = Dataset("cifar10", x[:128], y[:128], x[128:], y[128:], 10)
     runs = {p: train_run(make_config("cifar10", 32, epochs=2, augment=False, precision=p), dataset=ds, device="cpu")
             for p in ("fp32", "bf16")}
     fp32, bf16 = (runs[p].summary for p in ("fp32", "bf16"))
