@@ -213,7 +213,8 @@ def disagreements() -> pd.DataFrame:
          "a synthetic set on which accuracy does not fall with B",
          [f"synthetic-drop-{d[10:]}" for d, (text, table) in iva_drops.items()
           if abs(text - table) > claims_trends.DROP_TOL] + ([] if all(falls.values()) else ["synthetic-trend"])),
-        ("Table VI, Eq. (6)", f"B* ∝ N^{paper.CRITICAL_EXPONENT}", f"Table VI: {claims_critical.paper_exponent()}; by the claim's rule: {exponent}",
+        ("Table VI, Eq. (6)", f"B* ∝ N^{paper.CRITICAL_EXPONENT}",
+         f"Table VI: {claims_critical.paper_exponent()}; by the claim's rule: {exponent}",
          f"the exponent's fit graded by the claim's own rule (within {claims_critical.EXPONENT_TOL:g}) comes out "
          f"{NOT_REPRODUCED}", [] if exponent != NOT_REPRODUCED else ["critical-exponent"]),
         ("§IV-D vs Table V", f"without LR scaling, B = 512 loses {paper.LSR_TEXT_DROP} pp",
