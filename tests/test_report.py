@@ -148,11 +148,13 @@ def test_one_scale_for_effects_directions_and_parts():
     assert stats.parts_verdict([r, r, r]) == r
     assert stats.parts_verdict([r, r, n]) == stats.parts_verdict([p_, p_, p_]) == p_  # most hold; none fails
     assert stats.parts_verdict([r, n, n]) == stats.parts_verdict([r, p_, n, n]) == n
-    u = stats.UNRESOLVED
+    u, t = stats.UNRESOLVED, stats.NOT_TESTABLE
     assert stats.parts_verdict([u, u, u]) == u  # no part can tell
-    assert stats.parts_verdict([r, u, u]) == stats.parts_verdict([p_, u]) == p_  # some hold, none fails
+    assert stats.parts_verdict([r, r, u]) == stats.parts_verdict([p_, p_, u, t]) == p_  # most hold, none fails
+    assert stats.parts_verdict([r, u, u]) == stats.parts_verdict([p_, u]) == u  # no majority holds, none fails
+    assert stats.parts_verdict([u, u, u, u, p_]) == u  # the 5 sets of "sharper" surfaces: one partly, four cannot tell
+    assert stats.parts_verdict([p_, u, t, t]) == u and stats.parts_verdict([p_, t, t]) == p_  # of the testable
     assert stats.parts_verdict([u, u, n]) == stats.parts_verdict([r, u, n]) == n
-    t = stats.NOT_TESTABLE
     assert stats.parts_verdict([u, t]) == u and stats.parts_verdict([t, t]) == t  # nothing held, nothing failed
     one = stats.Estimate(5.0, 4.0, 6.0, 5).one_measurement()
     assert (one.low, one.high, one.n) == (5.0, 5.0, 1) and "no interval" in one.text()
