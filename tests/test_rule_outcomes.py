@@ -626,19 +626,42 @@ def test_table_vi_grades_b_star_on_the_seed_resamples_not_on_the_seed_means():
 def test_table_vi_says_where_b_star_is_set_by_failed_runs_not_by_an_accuracy_drop():
     """Review 2, finding 2: MNIST's B* = 1024 came only from 2 of 3 runs failing there, no B falling 1 pp below the
     peak, yet the findings showed it as a plain "1024". Here the 1K set is flat but for a failed B = 128: its B* says
-    it was set by the failure (graded as any B*: 2× the paper's 64, partly); an accuracy-defined B* says nothing."""
+    it was set by the failure and is not testable (where the recipe stops training, not an accuracy threshold, as
+    the noise-scale section reads it), though its shares alone would grade it partly (2× the paper's 64); an
+    accuracy-defined B* says nothing of failure. The other sets, which cannot tell, decide the row."""
     flat = table_vi_runs(VI_OPTIMAL, {d: 1024 for d in SYNTHETIC})  # 95 % to B = 512 beyond the optimum: no drop
     failing = flat.assign(outcome=np.where((flat["dataset"] == "synthetic-1k") & (flat["batch_size"] == 128),
                                            "collapsed", "trained"))
     failing.loc[failing["outcome"] == "collapsed", "test_acc"] = 10.0
     table = paper_tables.table_vi(failing).set_index("dataset")
     assert table.loc["synthetic-1k", "critical_by"] == "failed" and table.loc["synthetic-1k", "verdict (B*)"] == P
-    ours, _ = verdict("table-vi", critical_runs=failing)
+    ours, found = verdict("table-vi", critical_runs=failing)
     assert brief("table-vi", critical_runs=failing) == \
         f"128 ({claims_critical.BY_FAILURE}), none, none"
     assert ours.startswith(f"synthetic-1k: 128, {claims_critical.BY_FAILURE} (paper 64; over seed resamples") \
         and ours.count("failed") == 1
+    assert ours.split("; synthetic-10k")[0].endswith(f"): {claims_critical.STOPS}")
+    assert table.loc[["synthetic-10k", "synthetic-50k"], "verdict (B*)"].tolist() == [U, U]
+    assert found == U  # the 1K set's would-be partly no longer makes the row partly beside two that cannot tell
     assert "failed" not in brief("table-vi", critical_runs=table_vi_runs(VI_OPTIMAL, VI_CRITICAL))
+
+
+def test_table_vi_grades_no_b_star_set_by_failed_runs_either_way():
+    """A B* set by failed runs is not testable whatever its shares say: beside two sets whose B* is the paper's the
+    row is partly (most of the testable sets hold, not every set), and where it is the only set the row is not
+    testable, not partly; a B* where accuracy fell is graded as before (every set the paper's: reproduced)."""
+    exact = table_vi_runs(VI_OPTIMAL, VI_CRITICAL)
+    assert verdict("table-vi", critical_runs=exact)[1] == R
+    failing = exact.assign(outcome=np.where((exact["dataset"] == "synthetic-1k") & (exact["batch_size"] >= 128),
+                                            "collapsed", "trained"))
+    failing.loc[failing["outcome"] == "collapsed", "test_acc"] = 10.0
+    failing = failing[~((failing["dataset"] == "synthetic-1k") & (failing["batch_size"] == 64))]  # no drop before
+    table = paper_tables.table_vi(failing).set_index("dataset")
+    assert table.loc["synthetic-1k", "critical_by"] == "failed" and table.loc["synthetic-1k", "verdict (B*)"] != NT
+    ours, found = verdict("table-vi", critical_runs=failing)
+    assert found == P and f"synthetic-1k: 128, {claims_critical.BY_FAILURE}" in ours  # two of two testable sets
+    alone = failing[failing["dataset"] == "synthetic-1k"]
+    assert verdict("table-vi", critical_runs=alone)[1] == NT
 
 
 def test_table_vi_takes_no_cell_of_one_run_as_the_bound_on_b_star():
