@@ -289,9 +289,13 @@ CASES += [
     case("synthetic-sweet-spot", P, lambda: {"accuracy": sweet({**dict.fromkeys(SYNTHETIC, 32), "synthetic-1k": 8})},
          "1k at 8"),
     case("synthetic-sweet-spot", P, lambda: {"accuracy": pd.concat([
+        sweet(dict.fromkeys(SYNTHETIC, 32))[lambda t: t["dataset"] != SYNTHETIC[2]],
+        synthetic({8: 96.0, 32: 96.05, 512: 93.0})[lambda t: t["dataset"] == SYNTHETIC[2]]])},
+         "1k and 10k at 32, 50k with 8 and 32 tied"),
+    case("synthetic-sweet-spot", U, lambda: {"accuracy": pd.concat([
         sweet(dict.fromkeys(SYNTHETIC, 32))[lambda t: t["dataset"] == SYNTHETIC[0]],
         synthetic({8: 96.0, 32: 96.05, 512: 93.0})[lambda t: t["dataset"] != SYNTHETIC[0]]])},
-         "1k at 32, the others with 8 and 32 tied"),
+         "1k at 32, the others with 8 and 32 tied (one of three holds: no majority)"),
     case("synthetic-sweet-spot", U, lambda: {"accuracy": synthetic({8: 96.0, 32: 96.05, 512: 93.0})},
          "8 and 32 tied on all three"),
     case("synthetic-sweet-spot", NR, lambda: {"accuracy": sweet(dict.fromkeys(SYNTHETIC, 512))}, "all at 512"),
@@ -472,9 +476,13 @@ CASES += [
     case("flat-vs-sharp", R, lambda: rises(sharper(1.38), hessian=0.41), "steeper, λ_max flatter (our 10K)"),
     case("flat-vs-sharp", P, lambda: rises(sharper(2.0, {"synthetic-1k": 0.45})), "1k flat"),
     case("flat-vs-sharp", P, lambda: rises(pd.concat([
+        sharper(1.38)[lambda t: t["dataset"] != SYNTHETIC[2]],
+        sharper(1.3, factor=1.3)[lambda t: t["dataset"] == SYNTHETIC[2]]])),
+         "1K and 10K steeper, the 50K seeds spread (two of three hold, none fails)"),
+    case("flat-vs-sharp", U, lambda: rises(pd.concat([
         sharper(1.38)[lambda t: t["dataset"] == SYNTHETIC[1]],
         sharper(1.3, factor=1.3)[lambda t: t["dataset"] != SYNTHETIC[1]]])),
-         "10K steeper, the other seeds spread (as ours: one reproduced, the rest not resolved)"),
+         "10K steeper, the other seeds spread (as ours: one holds, the rest not resolved: no majority)"),
     case("flat-vs-sharp", U, lambda: rises(sharper(0.95)), "flat, or slightly steeper"),
     case("flat-vs-sharp", NR, lambda: rises(sharper(0.7)), "flatter"),
     case("flat-vs-sharp", NR, lambda: rises(sharper(0.7), hessian=6.9), "flatter, λ_max sharper"),
@@ -626,19 +634,42 @@ def test_table_vi_grades_b_star_on_the_seed_resamples_not_on_the_seed_means():
 def test_table_vi_says_where_b_star_is_set_by_failed_runs_not_by_an_accuracy_drop():
     """Review 2, finding 2: MNIST's B* = 1024 came only from 2 of 3 runs failing there, no B falling 1 pp below the
     peak, yet the findings showed it as a plain "1024". Here the 1K set is flat but for a failed B = 128: its B* says
-    it was set by the failure (graded as any B*: 2× the paper's 64, partly); an accuracy-defined B* says nothing."""
+    it was set by the failure and is not testable (where the recipe stops training, not an accuracy threshold, as
+    the noise-scale section reads it), though its shares alone would grade it partly (2× the paper's 64); an
+    accuracy-defined B* says nothing of failure. The other sets, which cannot tell, decide the row."""
     flat = table_vi_runs(VI_OPTIMAL, {d: 1024 for d in SYNTHETIC})  # 95 % to B = 512 beyond the optimum: no drop
     failing = flat.assign(outcome=np.where((flat["dataset"] == "synthetic-1k") & (flat["batch_size"] == 128),
                                            "collapsed", "trained"))
     failing.loc[failing["outcome"] == "collapsed", "test_acc"] = 10.0
     table = paper_tables.table_vi(failing).set_index("dataset")
     assert table.loc["synthetic-1k", "critical_by"] == "failed" and table.loc["synthetic-1k", "verdict (B*)"] == P
-    ours, _ = verdict("table-vi", critical_runs=failing)
+    ours, found = verdict("table-vi", critical_runs=failing)
     assert brief("table-vi", critical_runs=failing) == \
         f"128 ({claims_critical.BY_FAILURE}), none, none"
     assert ours.startswith(f"synthetic-1k: 128, {claims_critical.BY_FAILURE} (paper 64; over seed resamples") \
         and ours.count("failed") == 1
+    assert ours.split("; synthetic-10k")[0].endswith(f"): {claims_critical.STOPS}")
+    assert table.loc[["synthetic-10k", "synthetic-50k"], "verdict (B*)"].tolist() == [U, U]
+    assert found == U  # the 1K set's would-be partly no longer makes the row partly beside two that cannot tell
     assert "failed" not in brief("table-vi", critical_runs=table_vi_runs(VI_OPTIMAL, VI_CRITICAL))
+
+
+def test_table_vi_grades_no_b_star_set_by_failed_runs_either_way():
+    """A B* set by failed runs is not testable whatever its shares say: beside two sets whose B* is the paper's the
+    row is partly (most of the testable sets hold, not every set), and where it is the only set the row is not
+    testable, not partly; a B* where accuracy fell is graded as before (every set the paper's: reproduced)."""
+    exact = table_vi_runs(VI_OPTIMAL, VI_CRITICAL)
+    assert verdict("table-vi", critical_runs=exact)[1] == R
+    failing = exact.assign(outcome=np.where((exact["dataset"] == "synthetic-1k") & (exact["batch_size"] >= 128),
+                                            "collapsed", "trained"))
+    failing.loc[failing["outcome"] == "collapsed", "test_acc"] = 10.0
+    failing = failing[~((failing["dataset"] == "synthetic-1k") & (failing["batch_size"] == 64))]  # no drop before
+    table = paper_tables.table_vi(failing).set_index("dataset")
+    assert table.loc["synthetic-1k", "critical_by"] == "failed" and table.loc["synthetic-1k", "verdict (B*)"] != NT
+    ours, found = verdict("table-vi", critical_runs=failing)
+    assert found == P and f"synthetic-1k: 128, {claims_critical.BY_FAILURE}" in ours  # two of two testable sets
+    alone = failing[failing["dataset"] == "synthetic-1k"]
+    assert verdict("table-vi", critical_runs=alone)[1] == NT
 
 
 def test_table_vi_takes_no_cell_of_one_run_as_the_bound_on_b_star():
