@@ -323,8 +323,7 @@ def same_accuracy_epochs(runs: pd.DataFrame, history: pd.DataFrame) -> None:
                  "linear rule. The report's row on extra epochs grades these numbers. Paper: "
                  f"{paper.span(paper.EXTRA_EPOCHS)}× more epochs.", table, "Epochs to the same accuracy", runs=runs)
     steps = targets.target_sensitivity(runs, history, paper.BASE_BATCH, table)
-    counts = {f"{name} (×)": f"{name} n" for name in ["at the target", *(f"at target − {s:g} pp"
-                                                                         for s in targets.TARGET_STEPS)]}
+    counts = {f"{c.removesuffix(' n')} (×)": c for c in steps.columns if c.endswith(" n")}  # each target's n
     book.publish(_not_estimable(book.styled(steps.drop(columns=list(counts.values())), na_rep="no ratio"), steps,
                                 counts), "The same ratio at each target and at "
                  f"{joined([f'{s:g}' for s in targets.TARGET_STEPS])} points below (targets: in that order), not "
