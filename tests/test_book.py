@@ -292,3 +292,16 @@ def test_the_deviations_page_gives_the_papers_own_batch_sizes_and_marks_ours(mon
     shown = budgets.loc[(DATASET_NAMES["synthetic-1k"], "paper profile"), "batch sizes"].split(", ")
     assert [b for b in shown if "ours" in b] == [f"{b} (ours)" for b in sorted(added)]
     assert "ours" not in budgets.loc[(DATASET_NAMES["mnist"], "paper profile"), "batch sizes"]  # Table III's every B
+
+
+def test_the_deviations_page_says_the_noise_chapter_divides_by_one_less_than_eq_4(monkeypatch):
+    """The review: the noise chapter's σ̂² is the unbiased estimate (`variance_unbiased`) where Eq. 4 divides by the
+    number of mini-batches; the page's list of readings says so, and must change with the measure."""
+    import inspect
+
+    from batchsize import analysis_measures
+
+    readings = (REPO / "book" / "deviations.md").read_text().split("## Readings of the paper's text")[1]
+    said = next(line for line in readings.split("\n- ") if line.startswith("**Gradient variance's divisor** (Eq. 4)"))
+    assert "less one (the unbiased estimate)" in said and "Eq. 4 as printed divides by their number" in said
+    assert '"variance": r["variance_unbiased"]' in inspect.getsource(analysis_measures._gradient_variance)
