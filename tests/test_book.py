@@ -273,3 +273,35 @@ def test_table_i_says_what_each_profiles_runs_train_on_whole_sets_or_subsets():
     assert paper.endswith("train Large synthetic (50K) on subsets of 2,000, 5,000 and 20,000 examples.")
     quick = pages_data.runs_on("quick", table.assign(**{"trained on": [5_000, 50_000]}), "trained on")
     assert "the last columns' subsets (stratified, fixed seed)" in quick and "2,000 and 5,000 examples" in quick
+
+
+def test_the_deviations_page_gives_the_papers_own_batch_sizes_and_marks_ours(monkeypatch):
+    """The review: the paper's rows listed B = 16 on the synthetic sets (`datasets.PAPER_BATCH_SIZES`), which Table
+    VII does not have. Its rows now give its own tables' B; a B of our runs that they lack is marked ours."""
+    from batchsize import paper
+    from batchsize.datasets import DATASET_NAMES, IN_PAPER
+    from batchsize.plan import section_configs
+
+    budgets = deviations_page(monkeypatch)["Budgets of the accuracy runs"].set_index(["data set", "runs"])
+    ours = {c.batch_size for c in section_configs("paper", "synthetic") if c.dataset == "synthetic-1k"}
+    added = ours - set(paper.accuracy_table("synthetic-1k")["B"])
+    assert added, "the paper profile no longer adds a B to Table VII: this test has nothing to check"
+    for dataset in IN_PAPER:
+        theirs = sorted(int(b) for b in paper.accuracy_table(dataset)["B"])
+        assert budgets.loc[(DATASET_NAMES[dataset], "the paper"), "batch sizes"] == ", ".join(map(str, theirs))
+    shown = budgets.loc[(DATASET_NAMES["synthetic-1k"], "paper profile"), "batch sizes"].split(", ")
+    assert [b for b in shown if "ours" in b] == [f"{b} (ours)" for b in sorted(added)]
+    assert "ours" not in budgets.loc[(DATASET_NAMES["mnist"], "paper profile"), "batch sizes"]  # Table III's every B
+
+
+def test_the_deviations_page_says_the_noise_chapter_divides_by_one_less_than_eq_4(monkeypatch):
+    """The review: the noise chapter's σ̂² is the unbiased estimate (`variance_unbiased`) where Eq. 4 divides by the
+    number of mini-batches; the page's list of readings says so, and must change with the measure."""
+    import inspect
+
+    from batchsize import analysis_measures
+
+    readings = (REPO / "book" / "deviations.md").read_text().split("## Readings of the paper's text")[1]
+    said = next(line for line in readings.split("\n- ") if line.startswith("**Gradient variance's divisor** (Eq. 4)"))
+    assert "less one (the unbiased estimate)" in said and "Eq. 4 as printed divides by their number" in said
+    assert '"variance": r["variance_unbiased"]' in inspect.getsource(analysis_measures._gradient_variance)

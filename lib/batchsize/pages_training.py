@@ -31,6 +31,8 @@ from .store import config_of
 from .style import counted, joined, number
 
 if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
     from .book import Chapter
 
 
@@ -309,22 +311,36 @@ def same_accuracy_epochs(runs: pd.DataFrame, history: pd.DataFrame) -> None:
         "epochs of each run: small; large": [f"{s}; {la}" if s else "" for s, la in
                                              zip(table["epochs, small"], table["epochs, large"], strict=True)],
         "notes": table["note"]})
-    book.publish(book.styled(shown, na_rep="no ratio"),
+    book.publish(_not_estimable(book.styled(shown, na_rep="no ratio"), table, {"epochs, large ÷ small (×)": "n"}),
                  f"Per data set, the epochs its largest measured B needs to reach the same test accuracy as "
                  f"B₀ = {paper.BASE_BATCH} (the paper's base batch) over those B₀ needs; the target: the highest test "
                  "accuracy every run that trained at the two B reached. A geometric mean over the runs that got there, "
                  "with its 95 % interval over seeds (none where they all took the same epochs), and n; each run's "
                  "epochs in seed order (never: not within its budget, as a run at chance never gets there: counted in "
-                 "the notes, never averaged in); η: each end's learning rate under the linear rule. The report's "
-                 f"row on extra epochs grades these numbers. Paper: {paper.span(paper.EXTRA_EPOCHS)}× more "
-                 "epochs.", table, "Epochs to the same accuracy", runs=runs)
+                 f"the notes, never averaged in). Not estimable: a ratio on fewer than {targets.MIN_RUNS} runs at an "
+                 f"end that got there, or whose interval spans over {targets.MAX_SPAN:g}-fold, is no number to cite, "
+                 "so none is given: each run's epochs stand in its place; η: each end's learning rate under the "
+                 "linear rule. The report's row on extra epochs grades these numbers. Paper: "
+                 f"{paper.span(paper.EXTRA_EPOCHS)}× more epochs.", table, "Epochs to the same accuracy", runs=runs)
     steps = targets.target_sensitivity(runs, history, paper.BASE_BATCH, table)
-    book.publish(book.styled(steps, na_rep="no ratio"), "The same ratio at each target and at "
+    counts = {f"{c.removesuffix(' n')} (×)": c for c in steps.columns if c.endswith(" n")}  # each target's n
+    book.publish(_not_estimable(book.styled(steps.drop(columns=list(counts.values())), na_rep="no ratio"), steps,
+                                counts), "The same ratio at each target and at "
                  f"{joined([f'{s:g}' for s in targets.TARGET_STEPS])} points below (targets: in that order), not "
                  "graded: the target is the lowest of the runs' peak accuracies, which a run may touch in a few epochs "
                  "of its budget, so that a ratio that moves with a slightly lower target is the ceiling's as much as "
-                 "the batch's. Notes: each once, after the targets it is about unless all.", steps,
+                 "the batch's; not estimable: as in the table above. Each note is given once: after the targets it "
+                 "applies to, or with no target named where it applies to every target.", steps,
                  "Epochs to the same accuracy against the target", runs=runs)
+
+
+def _not_estimable(styler: Styler, table: pd.DataFrame, counts: dict[str, str]) -> Styler:
+    """A ratio `targets` found not estimable (an n without a ratio: `targets.NOT_ESTIMABLE`) reads so, with its n,
+    not as no ratio; `counts`: each ratio column of the styled table with the column of `table` that holds its n."""
+    for column, n in counts.items():
+        missing = (table[n].notna() & styler.data[column].isna()).to_numpy()
+        styler.data.loc[missing, column] = [f"not estimable (n = {k:.0f})" for k in table.loc[missing, n]]
+    return styler
 
 
 def cnn_epoch_speedups() -> None:

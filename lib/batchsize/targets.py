@@ -106,6 +106,19 @@ def _never_reached(end: pd.DataFrame, batch_size: int) -> list[str]:
     return [f"{len(missed)} of {len(end)} runs at B = {batch_size} {NEVER} ({outcomes})"]
 
 
+# A ratio of epochs no reader should cite, so not given: one on fewer than `MIN_RUNS` runs at an end that got there,
+# or whose 95 % interval spans more than `MAX_SPAN`-fold (two orders of magnitude: it says nothing of 1.5× or 2×).
+MIN_RUNS, MAX_SPAN = 3, 100.0
+NOT_ESTIMABLE = "ratio not estimable"  # its note's start; the row keeps its n and each run's epochs
+
+
+def _not_estimable(n: int, ends: tuple[int, int], epochs: list[str]) -> str:
+    """Why a row has n but no ratio, with every run's epochs in its place (no '; ': `_notes_by_target` splits on it)."""
+    why = f"n = {n}, under {MIN_RUNS}" if n < MIN_RUNS else f"its 95 % interval spans over {MAX_SPAN:g}-fold"
+    runs = " and ".join(f"{e} at B = {b}" for e, b in zip(epochs, ends, strict=True))
+    return f"{NOT_ESTIMABLE} ({why}): each run's epochs {runs}"
+
+
 def _by_seed(epochs: pd.Series) -> str:
     """Each run's epochs to the target in seed order, 'never' where it did not get there: the reader sees every run."""
     return ", ".join("never" if pd.isna(e) else f"{e:.0f}" for e in epochs)
@@ -123,6 +136,9 @@ def _epochs_and_ratio(part: pd.DataFrame, history: pd.DataFrame, ends: tuple[int
     if not all(e.notna().any() for e in epochs):
         return row, notes
     found = ratio(epochs[1].dropna(), epochs[0].dropna())
+    if found.n < MIN_RUNS or found.high > MAX_SPAN * found.low:
+        return row | {"n": found.n}, [_not_estimable(found.n, ends, [row["epochs, small"], row["epochs, large"]]),
+                                      *notes]
     row |= {EXTRA: found.mean, "n": found.n}
     if found.n > 1:
         row |= {f"{EXTRA} CI low": found.low, f"{EXTRA} CI high": found.high}
@@ -137,9 +153,10 @@ def same_accuracy_epochs(runs: pd.DataFrame, history: pd.DataFrame, small: int, 
     table), the accuracy `to_shared_target`'s: the highest every run that trained at the two B reached. A geometric
     mean over the runs that got there, its 95 % interval over seeds (`stats.ratio`: epochs are counted, not timed)
     and n; each end's learning rate and its runs' epochs (by seed; never: not within its budget); a note: why there
-    is no ratio, the runs that never got there by how they ended (counted, never averaged in: a run at chance never
-    gets there), that every run got there in its first epoch (then 1 by the unit, whatever B does), what
-    `speed_ends` left out. `below` lowers each target by that many points (`target_sensitivity`)."""
+    is no ratio (`NOT_ESTIMABLE`: n without a ratio, on too few runs or too wide an interval to cite), the runs that
+    never got there by how they ended (counted, never averaged in: a run at chance never gets there), that every
+    run got there in its first epoch (then 1 by the unit, whatever B does), what `speed_ends` left out. `below`
+    lowers each target by that many points (`target_sensitivity`)."""
     rows = []
     for name, part in runs.groupby("dataset", sort=False):
         _, large, left_out = speed_ends(part, small)
@@ -166,9 +183,9 @@ def target_sensitivity(runs: pd.DataFrame, history: pd.DataFrame, small: int,
                        at_target: pd.DataFrame) -> pd.DataFrame:
     """`same_accuracy_epochs`' ratio per data set at its target (`at_target`: that table from `small`, which its
     callers have already shown or graded) and at `TARGET_STEPS` below it, side by side: whether a ratio is the
-    batch's or the ceiling's, where the target sits at the top of some runs' curves. Column `notes`: each target's
-    notes (why no ratio, the runs that never got there, ...), each once, naming the targets it is about unless it is
-    about all."""
+    batch's or the ceiling's, where the target sits at the top of some runs' curves, each with its n (an n without a
+    ratio: `NOT_ESTIMABLE`). Column `notes`: each target's notes (why no ratio, the runs that never got there, ...),
+    each once, naming the targets it is about unless it is about all."""
     lower = {f"at target − {below:g} pp": same_accuracy_epochs(runs, history, small, below) for below in TARGET_STEPS}
     steps = {"at the target": at_target} | lower
     table = at_target[["dataset"]].assign(**{"B: small → large": [f"{s} → {la}" for s, la in zip(
@@ -176,8 +193,8 @@ def target_sensitivity(runs: pd.DataFrame, history: pd.DataFrame, small: int,
     table["targets (%)"] = [" / ".join(f"{t:.2f}" for t in ts) if pd.notna(ts[0]) else ""
                             for ts in zip(*(f["target (%)"] for f in steps.values()), strict=True)]
     for name, f in steps.items():
-        table[f"{name} (×)"], table[f"{name} (×) CI low"], table[f"{name} (×) CI high"] = (
-            f[EXTRA], f[f"{EXTRA} CI low"], f[f"{EXTRA} CI high"])
+        table[f"{name} (×)"], table[f"{name} (×) CI low"], table[f"{name} (×) CI high"], table[f"{name} n"] = (
+            f[EXTRA], f[f"{EXTRA} CI low"], f[f"{EXTRA} CI high"], f["n"])
     table["notes"] = [_notes_by_target(dict(zip(steps, row, strict=True)))
                       for row in zip(*(f["note"] for f in steps.values()), strict=True)]
     return table
