@@ -324,16 +324,31 @@ def protocol_text(protocol: pd.DataFrame, runs: pd.DataFrame | None = None, gap:
     worst, reach = protocol["loss vs best (pp)"].max(), protocol.get("loss CI high", pd.Series(dtype=float)).max()
     at_b0 = {} if runs is None else {d: estimate(part["gap"]) for d, part in runs[  # §VI: "Default: start at B = 32"
         (runs["batch_size"] == paper.BASE_BATCH) & trained(runs)].groupby("dataset", sort=False)}
-    holds = {d: f", its interval holding {gap:g}" if x.low <= gap else "" for d, x in at_b0.items()}
-    over = [f"{DATASET_NAMES.get(d, d)} (Δ = {x.text(' pp')}{holds[d]})" for d, x in at_b0.items() if x.mean > gap]
     cost = "" if pd.isna(worst) else f"The most it costs is {number(worst, 'pp')} pp" + (
         f" (the intervals reach {number(reach, 'pp')} pp)" if pd.notna(reach) else "") + ". "
-    default = f" At §VI's default B = {paper.BASE_BATCH}, it would fire on {joined(over) if over else 'no data set'}."
+    default = f" At §VI's default B = {paper.BASE_BATCH}, {_gap_rule_at(at_b0, gap)}."
     listed = "; ".join(f"{name}: {', and '.join(words)}" for name, words in said.items())
     return ("Following Algorithm 2 (the measured B nearest its advice; each loss against our best B, the highest of "
             "noisy seed means, with Welch's 95 % interval, which ignores that choice: where it holds 0, the seeds "
             f"cannot tell the candidate from the best measured): {listed}. {cost}At its candidates, its gap rule would "
             f"have fired on {', '.join(fired) if fired else 'no data set'}." + (default if len(at_b0) else ""))
+
+
+def _gap_rule_at(gaps: dict[str, Estimate], gap: float) -> str:
+    """Where the gap rule (Δ > `gap`) fires by each data set's Δ over seeds: where the interval lies above `gap`; where
+    it holds `gap`, the seeds cannot tell, whichever side the mean is on (one seed, or seeds alike: by the value)."""
+    fires, unclear = [], []
+    for d, x in gaps.items():
+        name = DATASET_NAMES.get(d, d)
+        if x.low > gap:
+            fires.append(f"{name} (Δ = {x.text(' pp')})")
+        elif x.low <= gap <= x.high and x.low < x.high:
+            unclear.append(f"on {name} the mean Δ {'exceeds' if x.mean > gap else 'does not exceed'} {gap:g} pp but "
+                           f"its interval holds {gap:g} (Δ = {x.text(' pp')}), so the seeds cannot tell whether it "
+                           "fires")
+    if not fires:
+        return "; ".join([*unclear, f"it would fire on no{' other' if unclear else ''} data set"])
+    return "; ".join([f"it would fire on {joined(fires)}", *unclear])
 
 
 def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
