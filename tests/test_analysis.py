@@ -1016,18 +1016,23 @@ def test_the_protocol_chapter_says_what_following_algorithm_2_costs():
                          "batch_size": [32, 32, 32, 32, 64], "gap": [5.1, 5.36, 0.3, 0.5, 9.0]})
     assert text.endswith("fired on Small synthetic (1K).")
     assert findings.protocol_text(protocol, runs).endswith(
-        "At §VI's default B = 32, on CIFAR-10 the mean Δ exceeds 5 pp but its interval holds 5 (Δ = 5.23 pp [3.58, "
-        "6.88] (n = 2)), so the seeds cannot tell whether it fires; it would fire on no other data set.")  # review 5
+        "At §VI's default B = 32, on CIFAR-10 the mean Δ exceeds 5 pp (Δ = 5.23 pp [3.58, 6.88] (n = 2)), but its "
+        "interval holds 5, so the seeds cannot tell whether it fires; it would fire on no other data set.")  # review 5
     assert findings.protocol_text(protocol, runs.assign(gap=runs["gap"] + [2, 2, 0, 0, 0])).endswith(
         "it would fire on CIFAR-10 (Δ = 7.23 pp [5.58, 8.88] (n = 2)).")  # the interval above the threshold
     assert findings.protocol_text(protocol, runs, gap=6.0).endswith(
-        "on CIFAR-10 the mean Δ does not exceed 6 pp but its interval holds 6 (Δ = 5.23 pp [3.58, 6.88] (n = 2)), so "
+        "on CIFAR-10 the mean Δ does not exceed 6 pp (Δ = 5.23 pp [3.58, 6.88] (n = 2)), but its interval holds 6, so "
         "the seeds cannot tell whether it fires; it would fire on no other data set.")
     assert findings.protocol_text(protocol, runs, gap=7.0).endswith("default B = 32, it would fire on no data set.")
     fires_and_not = runs.assign(gap=[5.1, 5.36, 6.0, 6.1, 9.0])  # MNIST's interval above 5, CIFAR-10's holding it
     assert findings.protocol_text(protocol, fires_and_not).endswith(
-        "it would fire on MNIST (Δ = 6.05 pp [5.41, 6.69] (n = 2)); on CIFAR-10 the mean Δ exceeds 5 pp but its "
-        "interval holds 5 (Δ = 5.23 pp [3.58, 6.88] (n = 2)), so the seeds cannot tell whether it fires.")
+        "it would fire on MNIST (Δ = 6.05 pp [5.41, 6.69] (n = 2)); on CIFAR-10 the mean Δ exceeds 5 pp (Δ = 5.23 pp "
+        "[3.58, 6.88] (n = 2)), but its interval holds 5, so the seeds cannot tell whether it fires.")
+    both_unclear = runs.assign(gap=[5.1, 5.36, 4.0, 5.5, 9.0])  # two intervals holding 5: one sentence for both
+    assert findings.protocol_text(protocol, both_unclear).endswith(
+        "on CIFAR-10 the mean Δ exceeds 5 pp (Δ = 5.23 pp [3.58, 6.88] (n = 2)) and on MNIST the mean Δ does not "
+        "exceed 5 pp (Δ = 4.75 pp [−4.78, 14.28] (n = 2)), but each interval holds 5, so the seeds cannot tell "
+        "whether it fires there; it would fire on no other data set.")
     assert findings.protocol_text(protocol.iloc[:0]).startswith("No data set")
     # the decision is the table's, never read off its words: a rule that fires whatever its text says
     reworded = protocol.assign(**{"gap rule": "exceeded", "gap rule fires": [False, True, False]})

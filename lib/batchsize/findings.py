@@ -343,9 +343,11 @@ def _gap_rule_at(gaps: dict[str, Estimate], gap: float) -> str:
         if x.low > gap:
             fires.append(f"{name} (Δ = {x.text(' pp')})")
         elif x.low <= gap <= x.high and x.low < x.high:
-            unclear.append(f"on {name} the mean Δ {'exceeds' if x.mean > gap else 'does not exceed'} {gap:g} pp but "
-                           f"its interval holds {gap:g} (Δ = {x.text(' pp')}), so the seeds cannot tell whether it "
-                           "fires")
+            unclear.append(f"on {name} the mean Δ {'exceeds' if x.mean > gap else 'does not exceed'} {gap:g} pp "
+                           f"(Δ = {x.text(' pp')})")
+    if unclear:
+        unclear = [f"{joined(unclear)}, but {'its' if len(unclear) == 1 else 'each'} interval holds {gap:g}, so the "
+                   f"seeds cannot tell whether it fires{' there' if len(unclear) > 1 else ''}"]
     if not fires:
         return "; ".join([*unclear, f"it would fire on no{' other' if unclear else ''} data set"])
     return "; ".join([f"it would fire on {joined(fires)}", *unclear])
