@@ -1134,3 +1134,14 @@ def test_variance_tables_expectation_is_what_draw_batches_gives_on_a_known_popul
     assert table["without replacement", 10] == pytest.approx(sigma2 / 10 * n / (n - 1))
     assert abs(finite / table["without replacement", 10] - 1) > 0.04
     assert table["without replacement", 120] == pytest.approx(sigma2 / 120 * (n - 120) / (n - 1))
+
+
+def test_the_b_star_bootstrap_shows_its_shares_in_percent_as_table_vi_does():
+    """Table VI gives a share of the replicates as 0.4 (%): the bootstrap table beside it must not say 0.004."""
+    from batchsize import pages_accuracy
+
+    spread = pd.DataFrame({"dataset": ["mnist", "mnist"], "train_size": [60_000, 60_000],
+                           "critical_b": pd.array([512, None], dtype="Int64"), "frequency": [0.996, 0.004]})
+    html = pages_accuracy.bootstrap_shown(spread).to_html()
+    assert "share of replicates (%)" in html and ">99.6<" in html and ">0.4<" in html and "0.004" not in html
+    assert spread["frequency"].tolist() == [0.996, 0.004]  # the CSV's fractions untouched
