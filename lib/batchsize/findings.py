@@ -368,19 +368,22 @@ def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
                          for _, r in part.iterrows())
 
     agree = both[both["agreement"] == f"within a factor {factor:g}"]
-    compared = "the 1 data set that has" if len(both) == 1 else f"the {len(both)} data sets that have"
-    graded = (f"B_noise agrees with the measured B* within a factor {factor:g} on {len(agree)} of {compared} both, "
-              "with a B* where accuracy fell and B_noise of two seeds or more" + (f": {listed(agree)}" if len(agree)
-                                                                                 else ""))
+    graded = (f"B_noise agrees with the measured B* within a factor {factor:g} on {len(agree)} of the {len(both)} "
+              "data sets that have both, with a B* where accuracy fell and B_noise of two seeds or more"
+              + (f": {listed(agree)}" if len(agree) else ""))
+    if len(both) == 1:  # not "on 0 of the 1 data set"
+        graded = ("One data set has both a B* where accuracy fell and B_noise of two seeds or more" + (
+            f", and there B_noise agrees with the measured B* within a factor {factor:g}: {listed(agree)}"
+            if len(agree) else ""))
     text = graded if len(both) else ("No data set with a B* where accuracy fell has B_noise of two seeds or more, so "
                                      "none is graded")
     for word, part in (("larger", both[both["agreement"] == "B_noise larger"]),
                        ("smaller", both[both["agreement"] == "B_noise smaller"])):
         if len(part):
-            text += f"; it is {word} on {listed(part)}"
+            text += f"; B_noise is {word} on {listed(part)}"
     undecided = both[both["agreement"] == "undecided"]
     if len(undecided):
-        text += ("; the seeds cannot tell on " + ", ".join(
+        text += (f"; the seeds cannot tell whether B_noise agrees with B* within a factor {factor:g} on " + ", ".join(
             f"{DATASET_NAMES[r['dataset']]} (corrected B_noise/B* = {r['B_noise / B*']:.2g}, 95 % interval "
             f"{r['ratio CI low']:.2g}–{r['ratio CI high']:.2g})" for _, r in undecided.iterrows()))
     if len(one):
