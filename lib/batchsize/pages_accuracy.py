@@ -333,7 +333,7 @@ def table_vi(runs: pd.DataFrame, tolerance: float) -> pd.DataFrame:
 def bootstrap_shown(spread: pd.DataFrame) -> Styler:
     """`bootstrap_critical`'s frequencies in %, as Table VI's shares of the same replicates (the CSV: fractions)."""
     share = "share of replicates (%)"
-    shown = spread.assign(frequency=100 * spread["frequency"]).rename(columns={"frequency": share})
+    shown = spread.assign(frequency=100 * spread["frequency"]).rename(columns={"frequency": share, "critical_b": "B*"})
     return book.styled(shown).format({share: lambda v: number(v, decimals=1)})
 
 
