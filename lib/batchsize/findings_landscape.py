@@ -10,7 +10,7 @@ import pandas as pd
 from . import paper
 from .datasets import DATASET_NAMES, SYNTHETIC
 from .runtable import trained
-from .style import number
+from .style import joined, number
 
 
 def rank_agreement_text(ranks: pd.DataFrame, first: str, second: str, names: tuple[str, str]) -> str:
@@ -60,9 +60,10 @@ def sharpness_text(ratios: pd.DataFrame) -> str:
                  f"{low if low == high else f'{low} to {high}'}×, against {theirs}; the other measures' ratios are "
                  "of other quantities.")
     if len(aside):
-        text += (" Aside, not judged against the paper (whose ratio is of synthetic data): ε-sharpness ratio "
-                 + "; ".join(f"{number(r['ratio'], 'ratio')}× on {DATASET_NAMES.get(r['dataset'], r['dataset'])} "
-                             f"(B = {int(r['B large'])} over {int(r['B small'])})" for _, r in aside.iterrows()) + ".")
+        text += (" Aside, not judged against the paper (whose ratio is of synthetic data): ε-sharpness ratio"
+                 f"{'s' if len(aside) > 1 else ''} " + joined([
+                     f"{number(r['ratio'], 'ratio')}× on {DATASET_NAMES.get(r['dataset'], r['dataset'])} (B = "
+                     f"{int(r['B large'])} over {int(r['B small'])})" for _, r in aside.iterrows()]) + ".")
     return text
 
 
