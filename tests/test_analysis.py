@@ -234,8 +234,8 @@ def test_a_b_star_set_by_failed_runs_is_shown_beside_b_noise_but_never_compared(
     runs = pd.DataFrame({"dataset": ["synthetic-1k", "mnist"], "train_size": [800, 60000]})
     pages_accuracy.noise_against_critical(None, runs, vi)
     assert f"`{summaries.FAILED_B_STAR}`: our B* there is the first B whose runs failed" in shown[0]
-    assert shown[1].startswith("B_noise agrees with the measured B* within a factor 2 on 1 of the 1 data set that "
-                               "has both, with a B* where accuracy fell")
+    assert shown[1].startswith("One data set has both a B* where accuracy fell and B_noise of two seeds or more, and "
+                               "there B_noise agrees with the measured B* within a factor 2")
     assert shown[1].endswith(" MNIST is not compared: its B* = 1024 is where its runs failed, not where accuracy "
                              "fell below the peak.")  # no B_noise beyond N here: nothing said of it
     shown.clear()
