@@ -20,8 +20,8 @@
 #
 # ```{note}
 # Epoch times depend on the machine: the paper's come from an RTX 6000 Ada (MNIST, CIFAR-10) and a Threadripper
-# CPU (synthetic), ours from the device named in each caption — on the `quick` profile a 2-core CPU shared with
-# other jobs, so timings are noisy. Ratios between batch sizes on one machine are what compare. The seeds of a
+# CPU (synthetic), ours from the device named in each caption — a 2-core CPU shared with other jobs, so timings
+# are noisy. Ratios between batch sizes on one machine are what compare. The seeds of a
 # synthetic-data B are trained together, as one stack of networks: their epoch time is the stack's divided by
 # the number of seeds, one measurement shared by all of them, so its interval over seeds has no width.
 # ```
@@ -121,8 +121,12 @@ pages_training.same_accuracy_epochs(runs, history)
 # step at every B back to back in one process on one core. An epoch is a fixed number of images, so the per-epoch
 # speed-up over B = 1 is the ratio of training rates; where the runs at B₀ and the largest B were timed by
 # different sweeps, the table of the paper's ratios above, and the report beside the paper's
-# {glue:text}`epoch_speedup`×, take their per-epoch speed-up from this measurement. Per epoch, from B₀ to the
-# largest measured B, that table finds a larger batch on a CPU {glue:text}`cpu_epoch_speedups`. For MNIST and
+# {glue:text}`epoch_speedup`×, take their per-epoch speed-up from this measurement. Per epoch, timed on a CPU
+# from B₀ to each data set's largest measured B, that table finds the larger batch
+# {glue:text}`cpu_epoch_speedups`. The synthetic sets' speed-ups set there beside the paper's are a stack's, not one
+# network's: the seeds of a B train together as one stack of networks, whose epoch time is divided by the number of
+# seeds, and the stack shares each step's fixed cost between its networks, so that its cost grows with B differently
+# from one network's. For MNIST and
 # CIFAR-10 the paper's tables reach its {glue:text}`epoch_speedup`× only from B = 1, on a GPU that B = 1 leaves
 # underused: the figure dots them beside the band of its headline. The benchmark was run on both kinds of CPU that
 # trained the paper runs: on the AMD EPYC, whose single steps are cheap, MNIST at B = 1 is about as fast per image

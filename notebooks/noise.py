@@ -13,22 +13,27 @@
 #
 # §IV-F: for each B, 20 random mini-batches, the elementwise variance of their first-layer gradients (Eq. 4), averaged;
 # a log-log fit of that variance on B gives **slope {glue:text}`variance_slope` with R² = {glue:text}`variance_r2`**,
-# close to the −1 of Var ∝ 1/B (Eq. 1); it does not say at which weights. At fixed weights the *expected* σ̂² is σ²/B,
-# whichever way the batches are drawn, while they fit in one epoch (we divide by 19 of the 20 batches, the unbiased
-# form; Eq. 4 as printed divides by 20, which lowers every B alike: the fit's intercept, not its slope). *With*
-# replacement, exactly. *Without*, as training draws them — the consecutive batches of a shuffled epoch — one batch's
-# mean varies a little less, by σ²/B·(N − B)/(N − 1); but the batches of one epoch are disjoint, their means covary by
-# −σ²/(N − 1), and that widens the spread between them by as much: while the 20 batches fit in one epoch (B ≤ N/20), σ̂²
-# is σ²/B·N/(N − 1) in expectation. Only where they span several epochs (B > N/20) does it fall below σ²/B, toward the
-# finite-population σ²/B·(N − B)/(N − 1), which on the small synthetic set (N = 800, B up to 512) steepens the fitted
-# slope. So at fixed weights, while the batches fit in one epoch, the 1/B law holds in expectation whatever the network;
-# what the paper's protocol can miss is the estimate from 20 mini-batches, and its fit is what we test. We draw the
+# close to the −1 of Var ∝ 1/B (Eq. 1). The paper does not say at which weights. At fixed weights the *expected* σ̂²
+# is σ²/B whichever way the batches are drawn, as long as they fit in one epoch. We divide by 19 of the 20 batches,
+# the unbiased estimate; Eq. 4 as printed divides by 20, which lowers every B alike: it moves the fit's intercept,
+# not its slope.
+#
+# The batches can be drawn in two ways. Drawn with replacement, σ̂² is σ²/B in expectation, exactly. Training draws
+# them without replacement, as the consecutive batches of a shuffled epoch. Then one batch's mean varies a little
+# less: its variance is σ²/B·(N − B)/(N − 1). But the batches of one epoch are disjoint, so their means covary by
+# −σ²/(N − 1), which widens the spread between them by as much. So while the 20 batches fit in one epoch
+# (B ≤ N/20), σ̂² is σ²/B·N/(N − 1) in expectation. Only where they span several epochs (B > N/20) does it fall below
+# σ²/B, toward the finite-population σ²/B·(N − B)/(N − 1); on the small synthetic set (N = 800, B up to 512) this
+# steepens the fitted slope.
+#
+# So at fixed weights, while the batches fit in one epoch, the 1/B law holds in expectation whatever the network.
+# What the paper's protocol can miss is the estimate from 20 mini-batches, and its fit is what we test. We draw the
 # paper's 20 mini-batches per B as training does, {glue:text}`replicates` times over, at the weights of each network
 # trained at B = 32 (every seed's run at the B nearest 32, `analysis.base_batch_models`): at initialisation, after
-# {glue:text}`variance_epochs` epochs (its training replayed) and trained, and judge the slope along training and
-# trained, initialisation a control; with replacement is shown beside it. MNIST's CNN, whose gradients cost thousands of
-# times an MLP's, gets a smaller budget (`analysis.CNN_VARIANCE`; at smoke scale `SMOKE_CNN_VARIANCE`):
-# {glue:text}`cnn_budget`.
+# {glue:text}`variance_epochs` epochs (its training replayed), and trained. The slope is judged along training (after
+# those epochs) and on the trained weights; initialisation is a control, and the slope with batches drawn with
+# replacement is shown beside it, not judged. MNIST's CNN, whose gradients cost thousands of times an MLP's, gets a
+# smaller budget (`analysis.CNN_VARIANCE`; at smoke scale `SMOKE_CNN_VARIANCE`): {glue:text}`cnn_budget`.
 
 # %% tags=["parameters", "hide-input"]
 profile = "auto"  # smoke | quick | paper | auto (paper where its store has the runs, else quick)

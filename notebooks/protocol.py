@@ -15,9 +15,10 @@
 # {glue:text}`protocol_n1` examples, {glue:text}`protocol_b2` up to {glue:text}`protocol_n2`, else
 # {glue:text}`protocol_b3`), scale η linearly from η₀ at B₀ (Algorithm 2 assumes B₀ = 32; we take each data
 # set's η₀ and B₀ from Table II, so MNIST's is 256), warm up from B = {glue:text}`protocol_warmup`, halve B
-# if the gap exceeds {glue:text}`protocol_gap:g`%, double it if training is over its time budget. We apply
-# it to our data sets and check its advice against the runs: is each B it allows close to the best B we measured,
-# and would the gap rule have fired?
+# if the gap exceeds {glue:text}`protocol_gap:g`%, double it if training is over its time budget. The gap Δ is
+# train accuracy − test accuracy, in percentage points; we read the paper's "{glue:text}`protocol_gap:g`%" as
+# {glue:text}`protocol_gap:g` points. We apply it to our data sets and check its advice against the runs: is each B
+# it allows close to the best B we measured, and would the gap rule have fired?
 #
 # Lines 2, 4 and 6 set B to a pair ("Set B ← {16, 32}") and no line says which of the two to train: the §VI summary's
 # "start at B = 32" is the larger of the first pair, the smaller of the second and neither of the third. So the

@@ -65,6 +65,8 @@ def test_captions_say_the_scale_of_each_data_sets_runs_in_words():
     text = captions.provenance(runs)
     assert ("Runs at **paper scale** (profile `paper`): MNIST (50 epochs, 60,000 training examples, 2 seeds); "
             "**reduced scale** (profile `quick`): CIFAR-10 (3 epochs, 5,000 training examples, 2 seeds)") in text
+    assert "(where the table or figure has an interval, it is the 95 % t interval over seeds" in text  # never
+    assert "one seed: no interval" in captions.provenance(runs.assign(seed=42))  # claims one a per-seed table lacks
     assert "20–50 epochs" in captions.scale_text(runs.assign(epochs=[20, 50, 3, 3]))
     mixed = captions.scale_text(runs.assign(epochs=[2, 12, 3, 3]))  # a check beside a run at the paper's epochs
     assert mixed.startswith("**paper scale** (profile `paper`): MNIST (12 epochs, 60,000 training examples, 1 seed)")

@@ -76,8 +76,8 @@ def provenance(table: pd.DataFrame) -> str:
     else:
         where = f"profile **{values('prov_profile')}**: " + ", ".join(
             DATASET_NAMES.get(d, d) for d in table["dataset"].unique())
-    band = ("an interval shown is the 95 % t interval over seeds unless the caption names another" if len(seeds) > 1
-            else "one seed: no interval")
+    band = ("where the table or figure has an interval, it is the 95 % t interval over seeds unless the caption "
+            "names another" if len(seeds) > 1 else "one seed: no interval")  # said of what has one, not of every one
     pairs = zip(table["prov_device"], table["prov_device_name"], strict=True)
     devices = ", ".join(sorted({f"{d} ({cpu_label(n)})" for d, n in pairs}))
     text = (f"Runs at {where} · seeds {', '.join(map(str, seeds))} ({band}) · device: {devices} · commit "

@@ -324,16 +324,33 @@ def protocol_text(protocol: pd.DataFrame, runs: pd.DataFrame | None = None, gap:
     worst, reach = protocol["loss vs best (pp)"].max(), protocol.get("loss CI high", pd.Series(dtype=float)).max()
     at_b0 = {} if runs is None else {d: estimate(part["gap"]) for d, part in runs[  # §VI: "Default: start at B = 32"
         (runs["batch_size"] == paper.BASE_BATCH) & trained(runs)].groupby("dataset", sort=False)}
-    holds = {d: f", its interval holding {gap:g}" if x.low <= gap else "" for d, x in at_b0.items()}
-    over = [f"{DATASET_NAMES.get(d, d)} (Δ = {x.text(' pp')}{holds[d]})" for d, x in at_b0.items() if x.mean > gap]
     cost = "" if pd.isna(worst) else f"The most it costs is {number(worst, 'pp')} pp" + (
         f" (the intervals reach {number(reach, 'pp')} pp)" if pd.notna(reach) else "") + ". "
-    default = f" At §VI's default B = {paper.BASE_BATCH}, it would fire on {joined(over) if over else 'no data set'}."
+    default = f" At §VI's default B = {paper.BASE_BATCH}, {_gap_rule_at(at_b0, gap)}."
     listed = "; ".join(f"{name}: {', and '.join(words)}" for name, words in said.items())
     return ("Following Algorithm 2 (the measured B nearest its advice; each loss against our best B, the highest of "
             "noisy seed means, with Welch's 95 % interval, which ignores that choice: where it holds 0, the seeds "
             f"cannot tell the candidate from the best measured): {listed}. {cost}At its candidates, its gap rule would "
             f"have fired on {', '.join(fired) if fired else 'no data set'}." + (default if len(at_b0) else ""))
+
+
+def _gap_rule_at(gaps: dict[str, Estimate], gap: float) -> str:
+    """Where the gap rule (Δ > `gap`) fires by each data set's Δ over seeds: where the interval lies above `gap`; where
+    it holds `gap`, the seeds cannot tell, whichever side the mean is on (one seed, or seeds alike: by the value)."""
+    fires, unclear = [], []
+    for d, x in gaps.items():
+        name = DATASET_NAMES.get(d, d)
+        if x.low > gap:
+            fires.append(f"{name} (Δ = {x.text(' pp')})")
+        elif x.low <= gap <= x.high and x.low < x.high:
+            unclear.append(f"on {name} the mean Δ {'exceeds' if x.mean > gap else 'does not exceed'} {gap:g} pp "
+                           f"(Δ = {x.text(' pp')})")
+    if unclear:
+        unclear = [f"{joined(unclear)}, but {'its' if len(unclear) == 1 else 'each'} interval holds {gap:g}, so the "
+                   f"seeds cannot tell whether it fires{' there' if len(unclear) > 1 else ''}"]
+    if not fires:
+        return "; ".join([*unclear, f"it would fire on no{' other' if unclear else ''} data set"])
+    return "; ".join([f"it would fire on {joined(fires)}", *unclear])
 
 
 def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
@@ -351,19 +368,22 @@ def noise_agreement(versus: pd.DataFrame, factor: float = 2.0) -> str:
                          for _, r in part.iterrows())
 
     agree = both[both["agreement"] == f"within a factor {factor:g}"]
-    compared = "the 1 data set that has" if len(both) == 1 else f"the {len(both)} data sets that have"
-    graded = (f"B_noise agrees with the measured B* within a factor {factor:g} on {len(agree)} of {compared} both, "
-              "with a B* where accuracy fell and B_noise of two seeds or more" + (f": {listed(agree)}" if len(agree)
-                                                                                 else ""))
+    graded = (f"B_noise agrees with the measured B* within a factor {factor:g} on {len(agree)} of the {len(both)} "
+              "data sets that have both, with a B* where accuracy fell and B_noise of two seeds or more"
+              + (f": {listed(agree)}" if len(agree) else ""))
+    if len(both) == 1:  # not "on 0 of the 1 data set"
+        graded = ("One data set has both a B* where accuracy fell and B_noise of two seeds or more" + (
+            f", and there B_noise agrees with the measured B* within a factor {factor:g}: {listed(agree)}"
+            if len(agree) else ""))
     text = graded if len(both) else ("No data set with a B* where accuracy fell has B_noise of two seeds or more, so "
                                      "none is graded")
     for word, part in (("larger", both[both["agreement"] == "B_noise larger"]),
                        ("smaller", both[both["agreement"] == "B_noise smaller"])):
         if len(part):
-            text += f"; it is {word} on {listed(part)}"
+            text += f"; B_noise is {word} on {listed(part)}"
     undecided = both[both["agreement"] == "undecided"]
     if len(undecided):
-        text += ("; the seeds cannot tell on " + ", ".join(
+        text += (f"; the seeds cannot tell whether B_noise agrees with B* within a factor {factor:g} on " + ", ".join(
             f"{DATASET_NAMES[r['dataset']]} (corrected B_noise/B* = {r['B_noise / B*']:.2g}, 95 % interval "
             f"{r['ratio CI low']:.2g}–{r['ratio CI high']:.2g})" for _, r in undecided.iterrows()))
     if len(one):

@@ -34,10 +34,12 @@ from .plan import section_configs
 from .readings import gap_slope
 from .stats import NotTestable
 from .store import default_store
-from .style import counted, joined
+from .style import counted, joined, number
 from .sweep import stored_counts
 
 if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
     from .book import Chapter
 
 _FIGURES = {"synthetic": "Fig 2", "III": "Fig 3", "IV": "Fig 4"}  # the paper's accuracy figure of each table
@@ -318,14 +320,21 @@ def table_vi(runs: pd.DataFrame, tolerance: float) -> pd.DataFrame:
                  "of any batch size. The CSV has every column.", table, "Table VI", runs=full)
     if full["seed"].nunique() > 1:
         spread = bootstrap_critical(full, tolerance, by=("dataset", "train_size"))
-        book.publish(book.styled(spread, 3),
+        book.publish(bootstrap_shown(spread),
                      "How often each B* of Table VI comes out when the seeds of every cell are resampled "
-                     f"({BOOTSTRAP_REPLICATES:,} bootstrap replicates): what the verdict on B* in Table VI "
-                     "grades.", spread, "B* bootstrap", runs=full)
+                     f"({BOOTSTRAP_REPLICATES:,} bootstrap replicates; in %, as Table VI's shares): what the verdict "
+                     "on B* in Table VI grades.", spread, "B* bootstrap", runs=full)
     else:
         display(Markdown("With one seed per configuration B* has no bootstrap spread; the `paper` profile has three "
                          "seeds."))
     return table
+
+
+def bootstrap_shown(spread: pd.DataFrame) -> Styler:
+    """`bootstrap_critical`'s frequencies in %, as Table VI's shares of the same replicates (the CSV: fractions)."""
+    share = "share of replicates (%)"
+    shown = spread.assign(frequency=100 * spread["frequency"]).rename(columns={"frequency": share, "critical_b": "B*"})
+    return book.styled(shown).format({share: lambda v: number(v, decimals=1)})
 
 
 def critical_against_n(runs: pd.DataFrame, tolerance: float) -> None:

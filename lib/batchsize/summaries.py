@@ -45,10 +45,9 @@ def sharpness_pair(dataset: str, batch_sizes: pd.Series) -> tuple[int, int]:
 
 def sharpness_ratios(sharp: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
     """Each measure at the large over the small B of each data set (`sharpness_pair`): geometric mean over seeds
-    with the Welch interval on the log scale (`stats.ratio`); no ratio (NaN, `positive` no) where a value is not
-    positive (an estimate such as Hutchinson's trace can be). Over the runs that trained: a run at chance ends as a
-    constant predictor, whose weights are not the minimum the claims compare. The report's sharpness claims judge
-    these rows."""
+    with the Welch interval on the log scale (`stats.ratio`); no ratio (NaN) where a value is not positive (as
+    Hutchinson's trace can be). Over the runs that trained: a run at chance ends as a constant predictor, whose
+    weights are not the minimum the report's sharpness claims compare."""
     rows = []
     for name, part in registry_sorted(sharp[trained(sharp)]).groupby("dataset", sort=False):
         small, large = sharpness_pair(name, part["batch_size"])
@@ -59,9 +58,9 @@ def sharpness_ratios(sharp: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFr
             positive = bool((a > 0).all() and (b > 0).all())
             r = ratio(a, b) if positive else Estimate(np.nan, np.nan, np.nan, min(len(a), len(b)))
             rows.append({"dataset": name, "metric": metric, "B small": small, "B large": large, "ratio": r.mean,
-                         "95% CI low": r.low, "95% CI high": r.high, "seeds": r.n, "positive": positive})
+                         "95% CI low": r.low, "95% CI high": r.high, "seeds": r.n})
     return pd.DataFrame(rows, columns=["dataset", "metric", "B small", "B large", "ratio", "95% CI low",
-                                       "95% CI high", "seeds", "positive"])  # no pair anywhere: still its columns
+                                       "95% CI high", "seeds"])  # no pair anywhere: still its columns
 
 
 def rank_agreement(sharp: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
