@@ -11,7 +11,7 @@ from .datasets import in_registry_order
 from .paper_tables import B_STAR_RULE, PARTLY_FACTOR, SHARES, table_vi
 from .rulebook import COMPARABLE, INTERVAL, Claim, Outcome, parts_rule, runs_of, tie_rule, tie_span, tie_text
 from .runtable import SYNTHETIC, full_size
-from .stats import NOT_TESTABLE, PARTLY, REPRODUCED, Estimate, NotTestable, effect_graded, parts_verdict
+from .stats import PARTLY, REPRODUCED, Estimate, NotTestable, effect_graded, parts_verdict
 from .style import number
 from .summaries import critical_sizes
 
@@ -113,8 +113,7 @@ TIED_B = ("per data set (paper profile only, its full-size runs), " + tie_rule("
 
 def _table_vi(column: str):
     """Table VI's optimal or critical B (`paper_tables.table_vi`, graded there: the optimal B on the B tied with
-    it), over the data sets whose runs have the paper's setup; a B* set by failed runs is not testable (`STOPS`),
-    not graded as an accuracy B*, since that is not what it measures."""
+    it; a B* set by failed runs not testable, `STOPS`), over the data sets whose runs have the paper's setup."""
     optimal = column == "optimal_B"
     ours_column, theirs_column, verdict_column = (("optimal_b", "paper optimal B", "verdict (optimal B)") if optimal
                                                   else ("critical_b", "paper B*", "verdict (B*)"))
@@ -123,7 +122,7 @@ def _table_vi(column: str):
         runs = runs_of(tables, "critical_runs")
         full, compared = full_size(runs), table_vi(runs)
         compared = compared[compared["paper N"].notna()]  # the data sets of Table VI
-        testable = compared[compared[verdict_column] != NOT_TESTABLE]
+        testable = compared[compared["profile"] == "paper"]  # a failed cell's B* is graded not testable there
         if testable.empty:
             raise NotTestable("absolute numbers are compared only on paper-profile runs (none here)")
         said, shown, parts = [], [], []
@@ -147,7 +146,7 @@ def _table_vi(column: str):
                 censored = pd.isna(largest) or largest < PARTLY_FACTOR * theirs
                 farther = (f"farther in {far} % (no B* counts as neither: {why})" if censored
                            else f"farther or none in {far} %")
-                parts.append(NOT_TESTABLE if failed else row[verdict_column])
+                parts.append(row[verdict_column])
                 said.append(f"{name}: {b_star}{f', {BY_FAILURE}' if failed else ''} (paper {theirs}; over "
                             f"seed resamples the paper's in {at} %, within 2× in {near} %, {farther}): "
                             f"{STOPS if failed else row[verdict_column]}")

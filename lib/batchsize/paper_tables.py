@@ -288,7 +288,8 @@ def table_vi(runs: pd.DataFrame, tolerance: float = B_STAR_DROP) -> pd.DataFrame
     by `B_STAR_RULE`: a B* read off the seed means alone can flip with the seeds drawn, and a verdict on it would
     claim more than the seeds show. Both are not testable where the paper has no row or the data set's runs do not
     have the paper's setup (`profile`, read from their provenance: absolute numbers are compared only on
-    paper-profile runs)."""
+    paper-profile runs); B* also where failed runs set it (`critical_by`): it marks where the recipe stops
+    training, not §IV-G's accuracy threshold."""
     from .critical import bootstrap_critical, critical_batch_size
 
     full = full_size(runs)
@@ -309,8 +310,9 @@ def table_vi(runs: pd.DataFrame, tolerance: float = B_STAR_DROP) -> pd.DataFrame
                                                              None if pd.isna(largest) else int(largest))
               for d, b, largest in zip(table["dataset"], table["paper B*"], table["largest_b"], strict=True)]
     table[list(SHARES)] = pd.DataFrame(shares, columns=list(SHARES), index=table.index, dtype=float)
-    table["verdict (B*)"] = [NOT_TESTABLE if pd.isna(b) or not ok else b_star_graded(*share)
-                             for ok, b, share in zip(paper_setup, table["paper B*"], shares, strict=True)]
+    stops = table["critical_by"] == FAILED  # where the recipe stops training: not an accuracy threshold
+    table["verdict (B*)"] = [NOT_TESTABLE if pd.isna(b) or not ok or stop else b_star_graded(*share)
+                             for ok, b, share, stop in zip(paper_setup, table["paper B*"], shares, stops, strict=True)]
     return registry_sorted(table)
 
 
