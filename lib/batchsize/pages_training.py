@@ -355,4 +355,4 @@ def cnn_epoch_speedups() -> None:
                      "over B = 1 at each B, from its tables' epoch times (Tables III, IV; its GPU). Measured by "
                      + "; and by ".join(every_cpu["source"].unique()) + ". The report quotes the first (its rate at "
                      f"B₀ = {paper.BASE_BATCH} against that at the largest measured B, where several sweeps timed the "
-                     "runs), the CPU of the sweeps now running, timed on idle cores.", speedups, "CNN epoch speed-up")
+                     f"runs): {every_cpu['cpu'].iloc[0]}, timed on idle cores.", speedups, "CNN epoch speed-up")
