@@ -40,13 +40,15 @@ pages_report.findings(judged, chapter)
 #   seeds that share one timing, have no interval and never are);
 # - **partly**: the same direction *and* an effect of comparable size (our interval excludes no effect and
 #   overlaps half to twice the paper's); for a claim of several parts, more than half of its parts reproduced,
-#   or none not reproduced and some at least partly (so one part not reproduced, with fewer than half
-#   reproduced, makes the claim not reproduced); a claim about every data set holds only if every data set does;
+#   or none not reproduced and more than half of those testable at least partly (so one part not reproduced,
+#   with fewer than half reproduced, makes the claim not reproduced); a claim about every data set holds only if
+#   every data set does;
 # - **not resolved**: our interval holds both no effect and an effect of the paper's size (it contains the null
 #   and overlaps half to twice the paper's; for a claim of a direction alone, it contains the null and reaches
-#   the paper's side), so our seeds cannot tell the two apart and more would decide it; a
-#   claim of several parts is not resolved when every part is. This keeps apart what "not reproduced" would
-#   lump together: an effect our seeds show absent or opposite, and one they cannot see either way;
+#   the paper's side), so our seeds cannot tell the two apart and more would decide it; a claim of several
+#   parts is not resolved when none is not reproduced and at most half of those testable are at least partly
+#   (one data set partly among four that cannot tell is not resolved). This keeps apart what "not reproduced"
+#   would lump together: an effect our seeds show absent or opposite, and one they cannot see either way;
 # - **not reproduced**: otherwise: the opposite direction, an effect far from the paper's, or a value outside the
 #   wider tolerance;
 # - **not testable**: only where our runs or this hardware cannot answer (absolute numbers off the paper's scale,
