@@ -35,7 +35,16 @@ from .stats import (
 )
 from .style import counted, number
 from .summaries import gap_bound_table, pearson_table
-from .targets import AT_FIRST_EPOCH, EXTRA, NEVER, TARGET_STEPS, same_accuracy_epochs, target_sensitivity
+from .targets import (
+    AT_FIRST_EPOCH,
+    EXTRA,
+    MAX_SPAN,
+    MIN_RUNS,
+    NEVER,
+    TARGET_STEPS,
+    same_accuracy_epochs,
+    target_sensitivity,
+)
 from .timing import PER_EPOCH, WALL_CLOCK, ratio_text, speed_ratios
 
 CLAIMS: list[Claim] = []  # in the paper's order
@@ -204,7 +213,9 @@ CLAIMS.append(
           "partly; holding both 0 and that: not resolved; else not reproduced. A run that never gets there (a run at "
           "chance never does) is counted and named, never averaged in, and leaves its data set at best partly; a data "
           "set without a measured B₀ or a measured B above it, without learning curves, or whose runs at both ends "
-          "all get there in their first epoch (the ratio 1 by the unit), is named, not graded. Beside each, not "
+          "all get there in their first epoch (the ratio 1 by the unit), or whose ratio is not estimable (fewer than "
+          f"{MIN_RUNS} runs got there at an end, or an interval wider than {MAX_SPAN:g}-fold), is named with each "
+          "run's epochs, not graded. Beside each, not "
           f"graded, the ratio at targets {' and '.join(f'{s:g}' for s in TARGET_STEPS)} pp lower (the target sits at "
           f"the top of some runs' curves). The data sets graded together: {parts_rule('data set')}",
           _extra_epochs, section=SAME_ACCURACY))
