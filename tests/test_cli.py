@@ -3,6 +3,7 @@ import shutil
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 from batchsize import data as batchsize_data
@@ -33,6 +34,30 @@ def test_sweep_prints_the_table(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "synthetic-50k" in out and "test_acc" in out
     assert len(list(tmp_path.glob("*.json"))) == 6
+
+
+def test_sweep_skip_absent_leaves_out_the_sections_whose_files_are_missing(monkeypatch, capsys):
+    """`make test` trains the smoke runs first with --skip-absent: Fashion-MNIST's package may be missing offline."""
+    from batchsize import cli, data
+
+    def find(name, data_dir=None, download=True):
+        if name == "fashion-mnist":
+            raise data.DataError("fashion-mnist: missing")
+    def run_profile(profile, sections, *args, **options):  # no training: which sections it would run
+        swept.append(sections)
+        return pd.DataFrame({"key": []})
+    swept = []
+    monkeypatch.setattr(data, "find", find)
+    monkeypatch.setattr(cli, "run_profile", run_profile)
+    assert main(["sweep", "--profile", "smoke", "--section", "fashion-mnist", "--section", "synthetic",
+                 "--skip-absent"]) == 0
+    assert swept == [["synthetic"]]
+    assert capsys.readouterr().err.strip() == ("sweep: leaving out fashion-mnist: the files of fashion-mnist are not "
+                                               "on this machine")
+    assert main(["sweep", "--profile", "smoke", "--section", "fashion-mnist", "--skip-absent"]) == 2
+    assert "no section of fashion-mnist has its data set's files here" in capsys.readouterr().err
+    assert main(["sweep", "--profile", "smoke", "--section", "synthetic", "--skip-absent"]) == 0 and swept[-1] == [
+        "synthetic"]
 
 
 def test_sweep_batch_sizes_trains_those_b_as_a_chapter_does(tmp_path, capsys):

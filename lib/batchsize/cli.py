@@ -21,7 +21,7 @@ from typing import Any
 from .config import INITS, LR_RULES, PRECISIONS, UserError, check_positive, make_config
 from .constraints import EXECUTORS, check_device, check_seeds
 from .datasets import DATASET_SPECS
-from .plan import PROFILES, SECTIONS
+from .plan import PROFILES, SECTIONS, section_configs
 from .store import REPO_ROOT, RunStore, default_store
 from .sweep import run_profile, run_sweep
 
@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=_argument(lambda n: check_positive("workers", n), int), default=2,
                    help="processes for --executor local")
     s.add_argument("--scheduler", help="Dask scheduler address for --executor dask, e.g. tcp://host:8786")
+    s.add_argument("--skip-absent", action="store_true", help="leave out the sections whose data set's files are "
+                   "not on this machine (named on stderr), as the book leaves out a data set beyond the paper's")
     common(s, "results/<profile> in the repository")
 
     v = commands.add_parser("verdicts", help="the report's verdicts that moved since the last recorded build")
@@ -122,10 +124,34 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_data(profile: str, sections: list[str], data_dir: str) -> list[str]:
+    """The `sections` whose data sets' files are on this machine (generated ones always are), the others named in
+    one line on stderr; none left is an error, not a sweep of every section."""
+    from .data import DataError, find
+
+    used = {s: {c.dataset for c in section_configs(profile, s)} for s in sections}
+    absent = set()
+    for dataset in set().union(*used.values()):
+        try:
+            find(dataset, data_dir, download=False)
+        except DataError:
+            absent.add(dataset)
+    kept = [s for s in sections if not used[s] & absent]
+    if absent:
+        print(f"sweep: leaving out {', '.join(s for s in sections if s not in kept)}: the files of "
+              f"{', '.join(sorted(absent))} are not on this machine", file=sys.stderr)
+    if not kept:
+        raise UserError(f"no section of {', '.join(sections)} has its data set's files here (run `make data`)")
+    return kept
+
+
 def _sweep(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    table = run_profile(args.profile, args.section, args.seeds, args.store, args.batch_sizes, device=args.device,
+    sections = args.section
+    if args.skip_absent:
+        sections = _with_data(args.profile, sections or SECTIONS, _data_dir(args.data_dir))
+    table = run_profile(args.profile, sections, args.seeds, args.store, args.batch_sizes, device=args.device,
                         data_dir=_data_dir(args.data_dir), progress=not args.no_progress, executor=args.executor,
                         workers=args.workers, scheduler=args.scheduler)
     columns = [c for c in SUMMARY_COLUMNS if c in table]
