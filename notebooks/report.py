@@ -39,10 +39,10 @@ pages_report.findings(judged, chapter)
 # - **reproduced**: *all* of our interval lies within the stated tolerance of the paper's value (one seed, or
 #   seeds that share one timing, have no interval and never are);
 # - **partly**: the same direction *and* an effect of comparable size (our interval excludes no effect and
-#   overlaps half to twice the paper's); for a claim of several parts, more than half of its parts reproduced,
-#   or none not reproduced and more than half of those testable at least partly (so one part not reproduced,
-#   with fewer than half reproduced, makes the claim not reproduced); a claim about every data set holds only if
-#   every data set does;
+#   overlaps half to twice the paper's); for a claim of several parts, more than half of its testable parts
+#   reproduced, or none not reproduced and more than half of those testable at least partly (so one part not
+#   reproduced, with at most half reproduced, makes the claim not reproduced); a claim about every data set
+#   holds only if every data set does;
 # - **not resolved**: our interval holds both no effect and an effect of the paper's size (it contains the null
 #   and overlaps half to twice the paper's; for a claim of a direction alone, it contains the null and reaches
 #   the paper's side), so our seeds cannot tell the two apart and more would decide it; a claim of several

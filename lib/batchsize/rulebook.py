@@ -48,10 +48,11 @@ COMPARABLE = ("all of the interval on the paper's side of 0 and overlapping ½×
 def parts_rule(part: str) -> str:
     """How a claim of several parts (table rows, data sets, fits) combines them, `stats.parts_verdict`, in words, its
     parts named `part`: each outcome the code can give, so that a reader need not guess the last."""
-    return (f"every {part} reproduced: reproduced; most reproduced, or none not reproduced and most of the testable "
-            f"ones at least partly: partly; no {part} not reproduced and at most half of the testable ones at least "
+    return (f"every {part} reproduced: reproduced; most of the testable ones reproduced, or none not reproduced and "
+            f"most of the testable ones at least partly: partly; no {part} not reproduced and at most half of the "
+            "testable ones at least "
             f"partly (the others not resolved): not resolved; every {part} not testable: not testable; otherwise "
-            f"(some {part} not reproduced, at most half reproduced): not reproduced")
+            f"(some {part} not reproduced, at most half of the testable ones reproduced): not reproduced")
 
 
 NOT_RUN = "a synthetic set not run: at best partly"  # `on_every` on a claim about all three

@@ -33,7 +33,7 @@ SCALE = {
                 "from the best lies within it (a B where a run ended at chance is never tied with it)",
     PARTLY: "all of our interval within the claim's wider tolerance; for an effect, the same direction and a "
             "comparable size (our interval excludes no effect and overlaps ½× to 2× the paper's); for a claim of "
-            "several parts, most parts reproduced, or none not reproduced and most of those testable at least "
+            "several parts, most testable parts reproduced, or none not reproduced and most of those testable at least "
             "partly (a claim about every data set holds only if every data set does)",
     UNRESOLVED: "for an effect, our interval holds both no effect and one of the paper's size (it contains the null "
                 "and overlaps ½× to 2× the paper's); for a value, our interval holds the paper's value but reaches "
@@ -217,20 +217,19 @@ def tie_graded(tied: Collection[int], target: int | tuple[int, int], partly_fact
 
 def parts_verdict(verdicts: Sequence[str]) -> str:
     """`SCALE` for a claim of several parts (data sets, table rows): reproduced when every part is; partly when
-    most parts are reproduced, or none is not reproduced and most of the testable ones are at least partly; not
+    most testable parts are reproduced, or none is not reproduced and most of the testable ones are at least partly; not
     resolved when none is not reproduced and at most half of the testable ones are at least partly (the rest not
     resolved: one partly set among four that cannot tell is not a claim that mostly holds); not testable when every
     part is; not reproduced otherwise."""
     n = len(verdicts)
-    held = verdicts.count(REPRODUCED)
+    held, testable = verdicts.count(REPRODUCED), n - verdicts.count(NOT_TESTABLE)
     if held == n:
         return REPRODUCED
     if NOT_REPRODUCED not in verdicts:
-        testable = n - verdicts.count(NOT_TESTABLE)
         if testable == 0:
             return NOT_TESTABLE
         return PARTLY if held + verdicts.count(PARTLY) > testable / 2 else UNRESOLVED
-    return PARTLY if held > n / 2 else NOT_REPRODUCED
+    return PARTLY if held > testable / 2 else NOT_REPRODUCED  # a part not testable counts neither way
 
 
 def pearson_log_b_gap(table: pd.DataFrame) -> dict[str, float]:
