@@ -106,9 +106,9 @@ def _never_reached(end: pd.DataFrame, batch_size: int) -> list[str]:
     return [f"{len(missed)} of {len(end)} runs at B = {batch_size} {NEVER} ({outcomes})"]
 
 
-# A ratio of epochs no reader should cite, so not given: one on fewer than `MIN_RUNS` runs at an end that got there,
+# A ratio of epochs no reader should cite, so not given: one on fewer than `MIN_RUNS` runs that got there (no interval),
 # or whose 95 % interval spans more than `MAX_SPAN`-fold (two orders of magnitude: it says nothing of 1.5× or 2×).
-MIN_RUNS, MAX_SPAN = 3, 100.0
+MIN_RUNS, MAX_SPAN = 2, 100.0
 NOT_ESTIMABLE = "ratio not estimable"  # its note's start; the row keeps its n and each run's epochs
 
 
