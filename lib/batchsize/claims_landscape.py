@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import paper
+from .analysis import VARIANCE_EPOCHS
 from .noise import STAGES, stage_of
 from .rulebook import (
     COMPARABLE,
@@ -222,8 +223,9 @@ def slopes_held(graded: pd.DataFrame) -> str:
 def stages_verdict(verdicts: dict[str, str]) -> str:
     """The graded stages of training together by `parts_verdict`, the report's rule for a claim of several parts:
     the paper does not say at which weights it measured, so its law is claimed at each, and a stage where the fit
-    fails fails it. Along training holds epoch 1's weights, near initialisation, where the 1/B law holds almost by
-    construction: one stage holding there must not carry the row past the trained weights, where the fit can fail."""
+    fails fails it. Along training holds the weights after epochs 1 and 5, the first near initialisation, where the
+    1/B law holds almost by construction: that stage holding must not carry the row past the trained weights, where
+    the fit can fail."""
     return parts_verdict(list(verdicts.values())) if verdicts else NOT_TESTABLE
 
 
@@ -279,6 +281,7 @@ CLAIMS.append(
           f"reproduced; within it, R² below: partly; {COMPARABLE}; then per stage of training (along training, "
           f"trained; initialisation is a control, shown, not graded), its fits together: {parts_rule('fit')}; then "
           "the stages together, the row naming each stage's verdict: the paper does not say at which weights of "
-          "training it measured, so its law is claimed at each (along training holds epoch 1's weights, near "
-          f"initialisation, where it holds almost by construction): {parts_rule('stage')}",
+          "training it measured, so its law is claimed at each (along training holds the weights after epochs "
+          f"{' and '.join(map(str, VARIANCE_EPOCHS[1:]))}, the first near initialisation, where it holds almost by "
+          f"construction): {parts_rule('stage')}",
           _variance, section=VARIANCE_FIT))
