@@ -313,11 +313,11 @@ def table_vi(runs: pd.DataFrame, tolerance: float) -> pd.DataFrame:
                  "optimal B's verdict grades the B tied with ours (each B whose difference from it, Welch 95 % "
                  "interval over the runs that trained, holds 0): all at the paper's B, reproduced; all within a "
                  "factor 2 of it, partly; some at it and others not, not resolved (our seeds cannot tell); else not "
-                 f"reproduced. B*'s verdict reads {paper_tables.B_STAR_RULE}. The shares are in the column beside "
-                 "our B*; every B* of the replicates is in the table below. Verdicts are given only at paper scale "
-                 "(reduced-scale runs train on subsets). Not counted: batch sizes where at least half the runs did "
-                 "not train (failed) or only one run was made; neither can be the optimum. Seeds: the fewest runs "
-                 "of any batch size. The CSV has every column.", table, "Table VI", runs=full)
+                 f"reproduced. B*'s verdict reads {paper_tables.B_STAR_RULE}; a B* set by failed runs is not "
+                 "testable: it marks where the recipe stops training, not an accuracy threshold. The shares: beside "
+                 "our B*; every B* of the replicates below. Verdicts only at paper scale. Not counted: batch sizes "
+                 "where at least half the runs did not train (failed) or only one run was made; neither can be the "
+                 "optimum. Seeds: the fewest runs of any B. The CSV has every column.", table, "Table VI", runs=full)
     if full["seed"].nunique() > 1:
         spread = bootstrap_critical(full, tolerance, by=("dataset", "train_size"))
         book.publish(bootstrap_shown(spread),
