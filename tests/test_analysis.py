@@ -19,6 +19,7 @@ from batchsize import (
     targets,
     timing,
 )
+from batchsize.datasets import DATASET_NAMES
 
 SEEDS, SPREAD = (42, 43, 44), (-0.1, 0.0, 0.1)
 DROP = "below the peak"  # `critical.critical_batch_size`'s `critical_by` where accuracy fell
@@ -128,8 +129,8 @@ def test_the_sharpness_text_sets_epsilon_sharpness_alone_against_the_papers_rati
                                                                             "trace": "ε-sharpness"})
     text = findings_landscape.sharpness_text(summaries.sharpness_ratios(sharp, ("hessian_top_eigenvalue",
                                                                                  "ε-sharpness")))
-    assert (f"The synthetic set's ε-sharpness ratio (B = 512 over 32) is 2.00×, against the paper's "
-            f"{paper.SHARPNESS_RATIO}× (of ε-sharpness, B = 512 over 32, synthetic data)") in text
+    assert (f"The synthetic sets' ε-sharpness ratios (B = 512 over 32): 2.00× on {DATASET_NAMES['synthetic-1k']}, "
+            f"against the paper's {paper.SHARPNESS_RATIO}× (of ε-sharpness, B = 512 over 32, synthetic data)") in text
     assert "1.50×" not in text
 
 
@@ -140,10 +141,16 @@ def test_the_sharpness_text_quotes_the_synthetic_range_and_sets_another_data_set
     sharp = pd.concat([sharpness({32: (1.0, 1.0), 512 if d.startswith("synthetic") else 256: (r, r)})
                        .assign(dataset=d) for d, r in sets.items()]).rename(columns={"lam": "ε-sharpness"})
     text = findings_landscape.sharpness_text(summaries.sharpness_ratios(sharp, ("ε-sharpness",)))
-    assert (f"The synthetic sets' ε-sharpness ratios (B = 512 over 32) are 0.65 to 1.02×, against the paper's "
-            f"{paper.SHARPNESS_RATIO}×") in text
+    assert (f"The synthetic sets' ε-sharpness ratios (B = 512 over 32): 0.65× on {DATASET_NAMES['synthetic-1k']} "
+            f"and 1.02× on {DATASET_NAMES['synthetic-10k']}, against the paper's {paper.SHARPNESS_RATIO}×") in text
     assert text.endswith("Aside, not judged against the paper (whose ratio is of synthetic data): ε-sharpness "
-                         "ratios 0.53× on MNIST (B = 256 over 32) and 1.43× on CIFAR-10 (B = 256 over 32).")
+                         "ratios (B = 256 over 32): 0.53× on MNIST and 1.43× on CIFAR-10.")
+    mixed = sharp[~((sharp["dataset"] == "synthetic-10k") & (sharp["batch_size"] == 512))]
+    mixed = pd.concat([mixed, sharpness({256: (1.2, 1.2)}).assign(dataset="synthetic-10k")
+                       .rename(columns={"lam": "ε-sharpness"})])
+    text = findings_landscape.sharpness_text(summaries.sharpness_ratios(mixed, ("ε-sharpness",)))
+    assert (f"ratios: 0.65× on {DATASET_NAMES['synthetic-1k']} (B = 512 over 32) and 1.20× on "
+            f"{DATASET_NAMES['synthetic-10k']} (B = 256 over 32), against") in text  # each pair beside its set
 
 
 def test_sharpness_ratios_compare_the_papers_pair_of_each_data_set():

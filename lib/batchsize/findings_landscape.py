@@ -54,23 +54,22 @@ def sharpness_text(ratios: pd.DataFrame) -> str:
     if judged.empty:
         text += f" No synthetic set has an ε-sharpness ratio here to set beside {theirs}."
     else:
-        low, high = (number(judged["ratio"].agg(end), "ratio") for end in ("min", "max"))
-        whose = "sets' ε-sharpness ratios" if len(judged) > 1 else "set's ε-sharpness ratio"
-        text += (f" The synthetic {whose} ({_pairs(judged)}) {'are' if len(judged) > 1 else 'is'} "
-                 f"{low if low == high else f'{low} to {high}'}×, against {theirs}; the other measures' ratios are "
-                 "of other quantities.")
+        text += (f" The synthetic sets' ε-sharpness ratios{_each(judged)}, against {theirs}; the other measures' "
+                 "ratios are of other quantities.")
     if len(aside):
-        text += (" Aside, not judged against the paper (whose ratio is of synthetic data): ε-sharpness ratio"
-                 f"{'s' if len(aside) > 1 else ''} " + joined([
-                     f"{number(r['ratio'], 'ratio')}× on {DATASET_NAMES.get(r['dataset'], r['dataset'])} (B = "
-                     f"{int(r['B large'])} over {int(r['B small'])})" for _, r in aside.iterrows()]) + ".")
+        text += (" Aside, not judged against the paper (whose ratio is of synthetic data): ε-sharpness ratios"
+                 f"{_each(aside)}.")
     return text
 
 
-def _pairs(ratios: pd.DataFrame) -> str:
-    """The batch sizes the ratios compare, once if they all compare the same pair."""
-    pairs = dict.fromkeys(f"B = {int(r['B large'])} over {int(r['B small'])}" for _, r in ratios.iterrows())
-    return ", ".join(pairs)
+def _each(ratios: pd.DataFrame) -> str:
+    """' (B = 512 over 32): 0.65× on Small synthetic (1K), …': each data set's ratio named, the pair once where all
+    compare the same one, else beside each."""
+    pairs = [f"B = {int(r['B large'])} over {int(r['B small'])}" for _, r in ratios.iterrows()]
+    one = len(set(pairs)) == 1
+    return (f" ({pairs[0]})" if one else "") + ": " + joined([
+        f"{number(r['ratio'], 'ratio')}× on {DATASET_NAMES.get(r['dataset'], r['dataset'])}"
+        + ("" if one else f" ({pair})") for (_, r), pair in zip(ratios.iterrows(), pairs, strict=True)])
 
 
 def power_settling_text(settling: pd.DataFrame, sharp: pd.DataFrame) -> str:
