@@ -326,12 +326,13 @@ def protocol_text(protocol: pd.DataFrame, runs: pd.DataFrame | None = None, gap:
         (runs["batch_size"] == paper.BASE_BATCH) & trained(runs)].groupby("dataset", sort=False)}
     cost = "" if pd.isna(worst) else f"The most it costs is {number(worst, 'pp')} pp" + (
         f" (the intervals reach {number(reach, 'pp')} pp)" if pd.notna(reach) else "") + ". "
-    default = f" At §VI's default B = {paper.BASE_BATCH}, {_gap_rule_at(at_b0, gap)}."
+    default = f" At §VI's default B = {paper.BASE_BATCH}, by the interval over seeds, {_gap_rule_at(at_b0, gap)}."
     listed = "; ".join(f"{name}: {', and '.join(words)}" for name, words in said.items())
     return ("Following Algorithm 2 (the measured B nearest its advice; each loss against our best B, the highest of "
             "noisy seed means, with Welch's 95 % interval, which ignores that choice: where it holds 0, the seeds "
-            f"cannot tell the candidate from the best measured): {listed}. {cost}At its candidates, its gap rule would "
-            f"have fired on {', '.join(fired) if fired else 'no data set'}." + (default if len(at_b0) else ""))
+            f"cannot tell the candidate from the best measured): {listed}. {cost}At its candidates, by the seed "
+            f"means, its gap rule would have fired on {', '.join(fired) if fired else 'no data set'}."
+            + (default if len(at_b0) else ""))
 
 
 def _gap_rule_at(gaps: dict[str, Estimate], gap: float) -> str:
