@@ -32,10 +32,10 @@ data: setup
 lint: setup
 	$(BIN)/ruff check lib tests notebooks benchmarks
 
-# The smoke book is built first, into its own folder (the book `make book` built stays), so that the browser
-# test (tests/test_browser.py) finds the site there.
+# The smoke runs are trained first, on both cores: the smoke book executes one notebook at a time, so it only reads
+# them. It is built into its own folder (the book `make book` built stays), so that the browser test
+# (tests/test_browser.py) finds the site there.
 test: data lint chromium
-	# The smoke runs first, on both cores; the book executes one notebook at a time, so it only reads them.
 	$(BIN)/batchsize sweep --profile smoke --skip-absent --executor local --workers 2 --no-progress > /dev/null
 	$(MAKE) book PROFILE=smoke BOOK_OUT=_build/smoke
 	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder  # CI's two cores: a file's tests on one worker, files with slow tests first (conftest)
