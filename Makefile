@@ -33,7 +33,7 @@ lint: setup
 	$(BIN)/ruff check lib tests notebooks benchmarks
 
 # The smoke runs are trained first, on both cores: the smoke book executes one notebook at a time, so it only reads
-# them. It is built into its own folder (the book `make book` built stays), so that the browser test
+# them (but the checks chapter's two extra paired seeds, which it trains). It is built into its own folder (the book `make book` built stays), so that the browser test
 # (tests/test_browser.py) finds the site there.
 test: data lint chromium
 	$(BIN)/batchsize sweep --profile smoke --skip-absent --executor local --workers 2 --no-progress > /dev/null
