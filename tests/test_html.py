@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 import pytest
 from bs4 import BeautifulSoup
 
-from batchsize.style import DECIMALS, quantity_of
+from batchsize.style import DECIMALS, SIGNIFICANT, quantity_of
 from conftest import BOOK_SITE as SITE
 from conftest import REPO
 
@@ -86,12 +86,13 @@ def output_tables() -> list[tuple[str, str, list[str]]]:
 def test_whole_numbers_are_printed_as_integers():
     """Seeds, batch sizes, counts: pandas makes a column float when a merge leaves a gap in it (`1.000`,
     `2000.0`). A column whose every value is printed that way holds whole numbers: it should show them so, unless
-    its quantity has decimals in the house style (an accuracy of 3.00 %, a ratio of 2.00: `style.quantity_of`)."""
+    its quantity has decimals or significant digits in the house style (an accuracy of 3.00 %, a ratio of 2.00, a
+    p-value of 1.0: `style.quantity_of`)."""
     found = []
     for name, header, cells in output_tables():
         values = [c for c in cells if c not in ("", "—")]
         seeds = re.fullmatch(r"seeds?", header) and any("." in v for v in values)
-        measured = quantity_of(header.split(" [95")[0]) in DECIMALS
+        measured = quantity_of(header.split(" [95")[0]) in DECIMALS | SIGNIFICANT.keys()  # a p of 1.0: 2 digits
         if seeds or (not measured and len(values) >= 2 and all(FLOAT_INTEGER.fullmatch(v) for v in values)):
             found.append(f"{name}: column {header!r}: {values[:4]}")
     assert not found, "\n".join(found)
