@@ -139,9 +139,7 @@ def _epochs_and_ratio(part: pd.DataFrame, history: pd.DataFrame, ends: tuple[int
     if found.n < MIN_RUNS or found.high > MAX_SPAN * found.low:
         return row | {"n": found.n}, [_not_estimable(found.n, ends, [row["epochs, small"], row["epochs, large"]]),
                                       *notes]
-    row |= {EXTRA: found.mean, "n": found.n}
-    if found.n > 1:
-        row |= {f"{EXTRA} CI low": found.low, f"{EXTRA} CI high": found.high}
+    row |= {EXTRA: found.mean, "n": found.n, f"{EXTRA} CI low": found.low, f"{EXTRA} CI high": found.high}
     if all((e.dropna() == 1).all() for e in epochs):
         notes.append(AT_FIRST_EPOCH)
     return row, notes
