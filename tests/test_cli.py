@@ -37,17 +37,18 @@ def test_sweep_prints_the_table(tmp_path, capsys):
 
 
 def test_sweep_skip_absent_leaves_out_the_sections_whose_files_are_missing(monkeypatch, capsys):
-    """`make test` trains the smoke runs first with --skip-absent: Fashion-MNIST's package may be missing offline."""
+    """`make test` trains the smoke runs first with --skip-absent: Fashion-MNIST's package may be missing offline.
+    A corrupt file is not a missing one: the sweep stops at it, before any training."""
     from batchsize import cli, data
 
-    def find(name, data_dir=None, download=True):
-        if name == "fashion-mnist":
-            raise data.DataError("fashion-mnist: missing")
+    status = {"fashion-mnist": "missing"}
+    def verify_one(name, data_dir=None):
+        return {"dataset": name, "status": status.get(name, "ok"), "detail": f"{name}: {status.get(name, 'ok')}"}
     def run_profile(profile, sections, *args, **options):  # no training: which sections it would run
         swept.append(sections)
         return pd.DataFrame({"key": []})
     swept = []
-    monkeypatch.setattr(data, "find", find)
+    monkeypatch.setattr(data, "verify_one", verify_one)
     monkeypatch.setattr(cli, "run_profile", run_profile)
     assert main(["sweep", "--profile", "smoke", "--section", "fashion-mnist", "--section", "synthetic",
                  "--skip-absent"]) == 0
@@ -58,6 +59,9 @@ def test_sweep_skip_absent_leaves_out_the_sections_whose_files_are_missing(monke
     assert "no section of fashion-mnist has its data set's files here" in capsys.readouterr().err
     assert main(["sweep", "--profile", "smoke", "--section", "synthetic", "--skip-absent"]) == 0 and swept[-1] == [
         "synthetic"]
+    status["mnist"] = "corrupt"
+    assert main(["sweep", "--profile", "smoke", "--section", "mnist", "--section", "synthetic", "--skip-absent"]) == 2
+    assert capsys.readouterr().err.strip() == "batchsize: error: mnist: corrupt" and len(swept) == 2
 
 
 def test_sweep_batch_sizes_trains_those_b_as_a_chapter_does(tmp_path, capsys):

@@ -126,15 +126,17 @@ def _train(args: argparse.Namespace) -> int:
 
 def _with_data(profile: str, sections: list[str], data_dir: str) -> list[str]:
     """The `sections` whose data sets' files are on this machine (generated ones always are), the others named in
-    one line on stderr; none left is an error, not a sweep of every section."""
-    from .data import DataError, find
+    one line on stderr; none left is an error, not a sweep of every section. A corrupt file is an error too: left
+    out silently, it would look like a package that is not installed."""
+    from .data import verify_one
 
     used = {s: {c.dataset for c in section_configs(profile, s)} for s in sections}
     absent = set()
-    for dataset in set().union(*used.values()):
-        try:
-            find(dataset, data_dir, download=False)
-        except DataError:
+    for dataset in sorted(set().union(*used.values())):
+        status = verify_one(dataset, data_dir)
+        if status["status"] == "corrupt":
+            raise UserError(status["detail"])
+        if status["status"] == "missing":
             absent.add(dataset)
     kept = [s for s in sections if not used[s] & absent]
     if absent:

@@ -276,10 +276,11 @@ def augment_cifar(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
 
 def verify(data_dir: str | os.PathLike | None = None) -> list[dict[str, str]]:
     """Status of every data set: ok, missing or corrupt, with where it was found and why (never downloads)."""
-    return [_verify_one(name, data_dir) for name in DATASETS]
+    return [verify_one(name, data_dir) for name in DATASETS]
 
 
-def _verify_one(name: str, data_dir: str | os.PathLike | None) -> dict[str, str]:
+def verify_one(name: str, data_dir: str | os.PathLike | None = None) -> dict[str, str]:
+    """One data set's status, as `verify` gives it: a sweep leaves out a missing one, and stops at a corrupt one."""
     source = source_of(name)
     if isinstance(source, Generated):
         return {"dataset": name, "status": "ok", "where": "generated", "detail": "make_classification"}
