@@ -33,10 +33,12 @@ lint: setup
 	$(BIN)/ruff check lib tests notebooks benchmarks
 
 # The smoke runs are trained first, on both cores: the smoke book executes one notebook at a time, so it only reads
-# them (but the checks chapter's two extra paired seeds, which it trains). It is built into its own folder (the book `make book` built stays), so that the browser test
-# (tests/test_browser.py) finds the site there.
+# them; the checks chapter's paired seeds (notebooks/checks.py: seeds = 3) too. It is built into its own folder (the
+# book `make book` built stays), so that the browser test (tests/test_browser.py) finds the site there.
+CHECK_SECTIONS = --section init-check --section precision-check --section replay-check --section cifar10
 test: data lint chromium
 	$(BIN)/batchsize sweep --profile smoke --skip-absent --executor local --workers 2 --no-progress > /dev/null
+	$(BIN)/batchsize sweep --profile smoke $(CHECK_SECTIONS) --seeds 3 --skip-absent --executor local --workers 2 --no-progress > /dev/null
 	$(MAKE) book PROFILE=smoke BOOK_OUT=_build/smoke
 	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder  # CI's two cores: a file's tests on one worker, files with slow tests first (conftest)
 
