@@ -1685,6 +1685,18 @@ def test_variance_slope_says_per_stage_which_fits_hold_and_its_rule_names_how_th
     assert "its 20-batch fit is not: initialisation −1.00, trained −0.50)" in ours and "by construction" not in ours
 
 
+def test_a_trained_stage_the_seeds_cannot_tell_leaves_the_row_not_resolved():
+    """End to end, through the row: along training reproduced, the trained fits' intervals holding both −1 and no
+    effect (−0.30 [−1.10, 0.50]): the row is not resolved, not carried to reproduced or partly by the stage that
+    holds, and it names the trained stage as where the fit is not shown."""
+    fits = pd.concat([variance_fits(-0.99, 0.999, trained=-0.3, half=0.8), variance_fits(-0.99, 0.999).assign(
+        weights="epoch 5").query("sampling == 'without replacement'")], ignore_index=True)
+    ours, found = verdict("variance-slope", variance_fits=fits)
+    assert found == stats.UNRESOLVED
+    assert "trained not resolved (0 of 3 fits reproduced, −0.30)" in ours
+    assert "; the fit reproduced at: along training; not at: trained" in ours
+
+
 def test_the_variance_rows_text_and_verdict_read_one_verdict_per_stage():
     """`stage_verdicts` is what the row's verdict combines and what its text says per stage: the graded stages
     only, initialisation (a control) only where asked for, and each stage's words in the text are its verdict."""
