@@ -41,10 +41,10 @@ def replace(src, dst):
 
 
 os.replace = replace
-configs = [make_config("synthetic-10k", b, epochs=4, n_train=2000, n_test=500) for b in (8, 16, 32, 64, 128, 256)]
+configs = [make_config("synthetic-10k", b, epochs=2, n_train=1000, n_test=250) for b in (8, 16, 32, 64, 128, 256)]
 run_sweep(configs, store, device="cpu", progress=False)
 """
-CONFIGS = [make_config("synthetic-10k", b, epochs=4, n_train=2000, n_test=500) for b in (8, 16, 32, 64, 128, 256)]
+CONFIGS = [make_config("synthetic-10k", b, epochs=2, n_train=1000, n_test=250) for b in (8, 16, 32, 64, 128, 256)]
 
 
 def start_sweep(store, kill_after_records: int = 0) -> subprocess.Popen:
