@@ -83,23 +83,61 @@ def smallest_p(recipe_runs: int, recipe_failed: int, arms: list[int]) -> float:
                                     for n in arms))
 
 
-def reach_text(recipe_runs: int, recipe_failed: int, arms: list[int], planned_recipe: int | None = None) -> str:
+def reach_text(recipe_runs: int, recipe_failed: int, arms: list[int], planned_recipe: int | None = None,
+               what: str = "a change", whose: str = "its") -> str:
     """What these run counts can show (`smallest_p`): at the recipe's failures so far, and at `planned_recipe` seeds
-    of it (where more are planned), how many of them must fail for a change with no failure to be a finding, or
-    that none can be."""
+    of it (where more are planned), how many of them must fail for `what` with no failure to be a finding, or that
+    none can be: a run of the recipe that trained stays trained, so the failures still possible are bounded."""
     each = f"{arms[0]}" if len(set(arms)) == 1 else "/".join(map(str, arms))
     now, raw = smallest_p(recipe_runs, recipe_failed, arms), smallest_p(recipe_runs, recipe_failed, [max(arms)])
-    said = (f"What these counts can show: against the recipe's {recipe_failed} failures of {recipe_runs}, a change "
-            f"with none of its {each} runs failing gives at best p = {number(raw, 'p')} (Fisher's exact test), "
-            f"{number(now, 'p')} Holm-corrected for {len(arms)} change{'s' * (len(arms) > 1)}")
+    holm = len(arms) > 1
+    said = (f"What these counts can show: against the recipe's {recipe_failed} failures of {recipe_runs}, {what} "
+            f"with none of {whose} {each} runs failing would give at best p = {number(raw, 'p')} (Fisher's exact test)"
+            + (f", {number(now, 'p')} Holm-corrected for {len(arms)} changes" if holm else ""))
+    corrected = "Holm-corrected p" if holm else "p"
     total = max(planned_recipe or 0, recipe_runs)
+    possible = recipe_failed + total - recipe_runs
     need = next((k for k in range(total + 1) if smallest_p(total, k, arms) < ALPHA), None)
     at = f"at all {total} planned seeds of the recipe" if total > recipe_runs else "with these runs of the recipe"
     if need is None:
         return (f"{said}; {at}, no outcome could reach the 5 % level (every one failing gives "
                 f"{number(smallest_p(total, total, arms), 'p')}), so no finding is possible with these seeds.")
-    return (f"{said}; {at}, a change with no failure separates (p < 0.05) only if at least {need} of the {total} "
-            f"recipe runs fail (Holm-corrected p = {number(smallest_p(total, need, arms), 'p')} then).")
+    if need > possible:
+        return (f"{said}; {at}, {what} with no failure would separate (p < 0.05) only if at least {need} of the "
+                f"{total} recipe runs failed, but {recipe_runs - recipe_failed} of them trained, so at most "
+                f"{possible} can ({corrected} = {number(smallest_p(total, possible, arms), 'p')} then): no finding "
+                "is possible with these seeds.")
+    return (f"{said}; {at}, {what} with no failure would separate (p < 0.05) only if at least {need} of the {total} "
+            f"recipe runs fail ({corrected} = {number(smallest_p(total, need, arms), 'p')} then).")
+
+
+def ramp_rates(table: pd.DataFrame) -> pd.Series:
+    """Each rule's LR climb per epoch of warm-up (peak LR / warm-up epochs), by rule, of a `summaries.failures_by_rule`
+    table: a change that lowers the peak with the same warm-up climbs more slowly too, so the runs of the first
+    epochs, where the recipe's failures begin, cannot tell the peak from the climb."""
+    return (table["peak lr"] / table["warmup epochs"]).set_axis(table["rule"])
+
+
+def pooled_text(table: pd.DataFrame, planned: Mapping[str, int] | None = None) -> str:
+    """Where every change climbs more slowly than the recipe (`ramp_rates`), the changes' runs together against the
+    recipe's: one Fisher test, no correction, and what it can reach at the planned runs. Added after the first
+    runs, when the per-change tests were found unable to reach 5 % (`reach_text`), as the sentence says; it asks
+    the one thing every change has in common, not which ingredient."""
+    recipe, changes = table.iloc[0], table.iloc[1:]
+    rates = ramp_rates(table)
+    if changes.empty or not (rates.iloc[1:] < rates.iloc[0]).all():
+        return ""
+    failed, runs = int(changes["failed"].sum()), int(changes["runs"].sum())
+    p = fisher_exact([[failed, runs - failed], [int(recipe["failed"]), int(recipe["runs"] - recipe["failed"])]]).pvalue
+    planned = dict(planned or {})
+    arms = planned_changes(recipe["rule"], planned, dict(zip(changes["rule"], changes["runs"], strict=True)))
+    reach = reach_text(int(recipe["runs"]), int(recipe["failed"]), [sum(arms.values())], planned.get(recipe["rule"]),
+                       "the changes together", "their")
+    return (" Pooled, the changes all climb the warm-up ramp more slowly than the recipe (LR per epoch of warm-up: "
+            + ", ".join(f"{rule} {number(rate, 'lr')}" for rule, rate in rates.items())
+            + f"): {failed} of their {runs} runs failed against the recipe's {int(recipe['failed'])} of "
+            f"{int(recipe['runs'])}, Fisher p = {number(p, 'p')} (one test, no correction; added after the first "
+            f"runs, when the tests per change were found unable to reach 5 %). {reach}")
 
 
 def ramp_text(left: pd.DataFrame, peak: float) -> str:
@@ -214,8 +252,10 @@ def ingredients_text(table: pd.DataFrame, planned: Mapping[str, int] | None = No
     removed = changes["failed"] == 0
     lower = changes["peak lr"] < recipe["peak lr"]
     if removed.all():
-        verdict = ("every change removed the failures, a slower warm-up to the same peak LR too: how fast the LR "
-                   "rises matters, not only how high" if (~lower).any() else "every change removed the failures")
+        verdict = ("every change removed the failures; but every change also climbs the warm-up ramp more slowly "
+                   f"than the recipe{_alike(table)}, so these runs cannot tell how high the LR peaks from how fast it "
+                   "rises" if (ramp_rates(table).iloc[1:] < ramp_rates(table).iloc[0]).all()
+                   else "every change removed the failures")
     elif not removed.any():
         verdict = "no single change removed the failures"
     elif removed.eq(lower).all():
@@ -233,4 +273,14 @@ def ingredients_text(table: pd.DataFrame, planned: Mapping[str, int] | None = No
             "runs show, not yet a finding" if significant.empty else
             f"significant at the 5 % level ({corrected}): " + ", ".join(
                 f"{r['rule']} (p = {number(r['Holm p-value'], 'p')})" for _, r in significant.iterrows()))
-    return f"{said} In these runs {verdict}; {sure}.{reach}"
+    return f"{said} In these runs {verdict}; {sure}.{reach}{pooled_text(table, planned)}"
+
+
+def _alike(table: pd.DataFrame) -> str:
+    """', and sqrt + 5-epoch warmup and linear + 10-epoch warmup climb alike (0.04 per epoch) until the first
+    reaches its peak at epoch 5: up to there each seed's two runs are one run' where two changes share a climb."""
+    rates, changes = ramp_rates(table), table.iloc[1:].set_index("rule")
+    pairs = [(a, b) for i, a in enumerate(changes.index) for b in changes.index[i + 1:] if rates[a] == rates[b]]
+    return "".join(f", and {a} and {b} climb alike ({number(rates[a], 'lr')} per epoch) until the first of them "
+                   f"reaches its peak at epoch {int(min(changes.loc[[a, b], 'warmup epochs']))}: up to there they "
+                   "take the same LR at every update, and a seed's two runs are the same run" for a, b in pairs)
