@@ -118,26 +118,57 @@ def ramp_rates(table: pd.DataFrame) -> pd.Series:
     return (table["peak lr"] / table["warmup epochs"]).set_axis(table["rule"])
 
 
-def pooled_text(table: pd.DataFrame, planned: Mapping[str, int] | None = None) -> str:
-    """Where every change climbs more slowly than the recipe (`ramp_rates`), the changes' runs together against the
-    recipe's: one Fisher test, no correction, and what it can reach at the planned runs. Added after the first
-    runs, when the per-change tests were found unable to reach 5 % (`reach_text`), as the sentence says; it asks
-    the one thing every change has in common, not which ingredient."""
+def _pooled(table: pd.DataFrame) -> tuple[int, int, float] | None:
+    """The changes' runs together against the recipe's (failed, runs, Fisher p) where every change climbs the warm-up
+    ramp more slowly than the recipe (`ramp_rates`); None where some change does not, or none is stored."""
     recipe, changes = table.iloc[0], table.iloc[1:]
     rates = ramp_rates(table)
     if changes.empty or not (rates.iloc[1:] < rates.iloc[0]).all():
-        return ""
+        return None
     failed, runs = int(changes["failed"].sum()), int(changes["runs"].sum())
     p = fisher_exact([[failed, runs - failed], [int(recipe["failed"]), int(recipe["runs"] - recipe["failed"])]]).pvalue
+    return failed, runs, float(p)
+
+
+def pooled_text(table: pd.DataFrame, planned: Mapping[str, int] | None = None) -> str:
+    """Where every change climbs more slowly than the recipe, the changes' runs together against the recipe's
+    (`_pooled`): one Fisher test, no correction, and what it can reach at the planned runs. Added after the first
+    runs, when the per-change tests were found unable to reach 5 % (`reach_text`), as the sentence says; it asks
+    the one thing every change has in common, not which ingredient."""
+    pooled = _pooled(table)
+    if pooled is None:
+        return ""
+    (failed, runs, p), recipe, changes = pooled, table.iloc[0], table.iloc[1:]
     planned = dict(planned or {})
     arms = planned_changes(recipe["rule"], planned, dict(zip(changes["rule"], changes["runs"], strict=True)))
     reach = reach_text(int(recipe["runs"]), int(recipe["failed"]), [sum(arms.values())], planned.get(recipe["rule"]),
                        "the changes together", "their")
     return (" Pooled, the changes all climb the warm-up ramp more slowly than the recipe (LR per epoch of warm-up: "
-            + ", ".join(f"{rule} {number(rate, 'lr')}" for rule, rate in rates.items())
+            + ", ".join(f"{rule} {number(rate, 'lr')}" for rule, rate in ramp_rates(table).items())
             + f"): {failed} of their {runs} runs failed against the recipe's {int(recipe['failed'])} of "
             f"{int(recipe['runs'])}, Fisher p = {number(p, 'p')} (one test, no correction; added after the first "
             f"runs, when the tests per change were found unable to reach 5 %). {reach}")
+
+
+def brief(table: pd.DataFrame) -> str:
+    """The report's word on the question in brief, from a `summaries.failures_by_rule` table (the learning-rate
+    chapter has it in full, `ingredients_text`): the recipe's failures with their interval, each change's, the
+    pooled test (`_pooled`) and why the runs cannot tell the peak LR from the climb."""
+    recipe, changes = table.iloc[0], table.iloc[1:]
+    said = (f"So far the paper's recipe failed in {recipe['failed']} of {recipe['runs']} runs "
+            f"({recipe['failure rate']:.0f} %, 95 % interval {recipe['failure rate CI low']:.0f}–"
+            f"{recipe['failure rate CI high']:.0f} %)")
+    if changes.empty:
+        return said + "; no run that changes one of its ingredients is stored yet."
+    said += (f"; with one ingredient changed, {int(changes['failed'].sum())} of {int(changes['runs'].sum())} failed ("
+             + ", ".join(f"{r['rule']} {r['failed']} of {r['runs']}" for _, r in changes.iterrows()) + ")")
+    pooled = _pooled(table)
+    if pooled is None:
+        return said + "."
+    significant = "significant at the 5 % level" if pooled[2] < ALPHA else "not yet a finding"
+    return (f"{said}; pooled, Fisher p = {number(pooled[2], 'p')}: {significant}. Every change also climbs the "
+            "warm-up ramp more slowly than the recipe, so these runs cannot tell how high the LR peaks from how fast "
+            "it rises.")
 
 
 def ramp_text(left: pd.DataFrame, peak: float) -> str:

@@ -15,6 +15,7 @@ from . import (
     checks,
     findings_beyond,
     findings_checks,
+    findings_largest_batch,
     overview,
     paper,
     report,
@@ -23,7 +24,7 @@ from . import (
 )
 from .datasets import ACCURACY_SECTIONS, DATASET_NAMES, PAPER_SECTIONS
 from .plan import SECTIONS, section_configs
-from .report_inputs import LARGEST_BATCH
+from .report_inputs import LARGEST_BATCH, largest_batch_runs
 from .store import default_store, load_history
 from .sweep import paper_counts
 
@@ -32,7 +33,7 @@ def findings(judged: report.Judgement, chapter: book.Chapter) -> HTML:
     """The findings, the questions beyond the paper and the one-line-per-claim overview (also glued onto the
     landing page)."""
     scale = overview.scale(judged.tables["accuracy"], judged.so_far)
-    questions = beyond_paper() if chapter.per_dataset else []  # the paper's scale: where the book renders it
+    questions = beyond_paper(chapter) if chapter.per_dataset else []  # the paper's scale: where the book renders it
     book.glue(**paper.quoted(), findings=overview.show(judged.verdicts, judged.provisional, scale, overview.LANDING,
                                                        questions, judged.contradicted))
     return overview.show(judged.verdicts, judged.provisional, scale, questions=questions,
@@ -42,25 +43,37 @@ def findings(judged: report.Judgement, chapter: book.Chapter) -> HTML:
 HARDER, = (s for s in ACCURACY_SECTIONS if s not in PAPER_SECTIONS)  # the data set the paper did not run
 
 
-def beyond_paper() -> list[overview.Question]:
+def beyond_paper(chapter: book.Chapter) -> list[overview.Question]:
     """The questions the paper leaves, each answered in brief from its paper-scale runs stored so far
-    (`findings_beyond`), with the chapter section that answers it in full."""
+    (`findings_beyond`, `findings_largest_batch`), with the chapter section that answers it in full."""
     lr = book.Chapter.paper_stored("cifar10-lr")
     cifar = book.Chapter.paper_stored("cifar10")
     questions = [("Does CIFAR-10's collapse at large B follow the learning-rate rule?",
                   findings_beyond.cifar_lr_brief(summaries.with_rule_names(lr) if len(lr) else lr, cifar,
                                                  len(section_configs("paper", "cifar10-lr"))),
                   rule_drops.LR_CHAPTER, rule_drops.LR_SECTION)]
-    for question, section, chapter, heading in (
+    for question, section, page, heading in (
             ("Why does MNIST's recipe fail at B = 1024 in some seeds: which ingredient do the failures follow?",
              LARGEST_BATCH, "lr_scaling", "MNIST at its largest batch size: which ingredient do the failures follow?"),
             (f"Is it the data? Does {DATASET_NAMES[HARDER]}, harder images on MNIST's recipe, lose accuracy with B "
              "as CIFAR-10 does?", HARDER, "accuracy", "Is it the data?")):
         (held, planned), = paper_counts(section).values()
-        questions.append((question, findings_beyond.runs_so_far(section, held, planned), chapter, heading))
+        said = findings_beyond.runs_so_far(section, held, planned)
+        if section == LARGEST_BATCH:
+            said += " " + largest_batch_brief(chapter)
+        questions.append((question, said, page, heading))
     questions.append(("Does the CPU, or bf16, decide which CIFAR-10 runs collapse at large B?", replay_brief(cifar),
                       "checks", "Does the CPU decide which runs collapse?"))
     return questions
+
+
+def largest_batch_brief(chapter: book.Chapter) -> str:
+    """MNIST's largest B in brief (`findings_largest_batch.brief`): every stored run of the recipe and of its
+    changes (`report_inputs.largest_batch_runs`), per rule."""
+    runs = largest_batch_runs(chapter, recipe_only=False)
+    if runs.empty or not runs["recipe"].any():
+        return ""
+    return findings_largest_batch.brief(summaries.failures_by_rule(summaries.with_rule_names(runs)))
 
 
 def replay_brief(cifar: pd.DataFrame) -> str:
