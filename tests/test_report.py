@@ -650,7 +650,7 @@ def test_the_reports_brief_on_the_largest_batch_gives_the_numbers_so_far():
     come out otherwise."""
     table = summaries.failures_by_rule(ingredients("cdt", sqrt="tt", fixed="t", warmup="t"))
     assert findings_largest_batch.brief(table) == (
-        "So far the paper's recipe failed in 2 of 3 runs (67 %, 95 % interval 9–99 %); with one ingredient changed, 0 "
+        "The paper's recipe failed in 2 of 3 runs (67 %, 95 % interval 9–99 %); with one ingredient changed, 0 "
         "of 4 failed (fixed + 5-epoch warmup 0 of 1, linear + 10-epoch warmup 0 of 1, sqrt + 5-epoch warmup 0 of 2); "
         "pooled, Fisher p = 0.14: not yet a finding. Every change also climbs the warm-up ramp more slowly than the "
         "recipe, so these runs cannot tell how high the LR peaks from how fast it rises.")

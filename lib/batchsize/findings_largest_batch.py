@@ -155,7 +155,7 @@ def brief(table: pd.DataFrame) -> str:
     chapter has it in full, `ingredients_text`): the recipe's failures with their interval, each change's, the
     pooled test (`_pooled`) and why the runs cannot tell the peak LR from the climb."""
     recipe, changes = table.iloc[0], table.iloc[1:]
-    said = (f"So far the paper's recipe failed in {recipe['failed']} of {recipe['runs']} runs "
+    said = (f"The paper's recipe failed in {recipe['failed']} of {recipe['runs']} runs "
             f"({recipe['failure rate']:.0f} %, 95 % interval {recipe['failure rate CI low']:.0f}–"
             f"{recipe['failure rate CI high']:.0f} %)")
     if changes.empty:
