@@ -272,13 +272,16 @@ def _largest_batch(tables: dict, profile: str) -> Outcome:
                    f"{row['failed']} of {row['runs']} runs failed")
 
 
+MOST = 50.0  # % of runs: the failures part asks whether most runs of the recipe fail
+
+
 def _failure_part(failed: int, low: float, high: float) -> str:
     """The failures on `SCALE`, from the failure rate's exact 95 % interval [low, high] in %: none failed, the part
     holds; the interval below half (most runs of the recipe train), at best partly; at or above it (most fail), not
     reproduced; holding half, not resolved (the seeds cannot tell whether most runs fail)."""
     if failed == 0:
         return REPRODUCED
-    return PARTLY if high < 50 else NOT_REPRODUCED if low >= 50 else UNRESOLVED
+    return PARTLY if high < MOST else NOT_REPRODUCED if low >= MOST else UNRESOLVED
 
 
 def _rate_interval(failed: int, runs: int) -> tuple[float, float]:
@@ -324,9 +327,10 @@ CLAIMS.append(
           f"warm-up, to {_LARGEST_ACC:.2f}% test accuracy", f"{_LARGEST_ACC:.2f}% (no failure reported)", "accuracy",
           "two parts, the claim's verdict the worse of them (reproduced, partly, not resolved, not reproduced, best "
           "first). The failures (a run that did not train is a failure, never missing data), on the failure rate's "
-          "exact (Clopper–Pearson) 95 % interval: no run failed, the part holds; its upper end below 50 % (most runs "
-          "train): partly; its lower end at or above 50 % (most fail): not reproduced; holding 50 %: not resolved (the "
-          "seeds cannot tell whether most runs of the recipe fail). The accuracy of the runs that trained: "
+          f"exact (Clopper–Pearson) 95 % interval: no run failed, the part holds; its upper end below {MOST:g} % (most "
+          f"runs train): partly; its lower end at or above {MOST:g} % (most fail): not reproduced; holding {MOST:g} %: "
+          "not resolved (the seeds cannot tell whether most runs of the recipe fail). The accuracy of the runs that "
+          "trained: "
           f"{INTERVAL} within {_LARGEST_TOLERANCES[0]:.3g} pp of the paper's (half the paper's spread across Table "
           "III's B, this row among them, as it is graded on its value): reproduced; within "
           f"{_LARGEST_TOLERANCES[1]:.3g} pp (the whole spread, the table's partly tolerance): partly; wider, holding "
