@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binomtest
 
 from . import paper
 from .critical import FAILED, MEASURED, ONE_RUN
@@ -24,6 +25,8 @@ from .paper_tables import (
     on_paper_runs,
     paper_at_chance,
 )
+from .plan import get_profile, section_configs
+from .report_inputs import LARGEST_BATCH as LARGEST_SECTION
 from .rulebook import (
     INTERVAL,
     PARTS_RULE,
@@ -50,6 +53,7 @@ from .stats import (
     PARTLY,
     REPRODUCED,
     UNRESOLVED,
+    VERDICTS,
     Estimate,
     NotTestable,
     difference,
@@ -221,7 +225,10 @@ def _negative_gap(tables: dict, profile: str) -> Outcome:
         verdict = failed_gap_verdict(bool(paper_at_chance("mnist", float(_III.loc[largest, "test_acc"]))))
         if verdict == NOT_TESTABLE:
             raise NotTestable(f"B = {largest} failed ({at_chance}) where the paper's own row is at chance too")
-        return Outcome(f"B = {largest} failed: {at_chance}", verdict, f"B = {largest} failed ({at_chance})")
+        learned = part.loc[trained(part), "gap"]  # shown beside the verdict, never graded: the cell failed
+        theirs = f"; the {counted(len(learned), 'run')} that trained: Δ = {estimate(learned).text(' pp')}" \
+            if len(learned) else ""
+        return Outcome(f"B = {largest} failed: {at_chance}{theirs}", verdict, f"B = {largest} failed ({at_chance})")
     gap = estimate(part.loc[trained(part), "gap"])
     return Outcome(f"Δ = {gap.text(' pp')} at B = {largest}{_chance_note(part)}",
                    effect_graded(gap, NEGATIVE_GAP, NEGATIVE_GAP_TOL), brief([gap.mean], " pp"))
@@ -238,43 +245,97 @@ CLAIMS.append(
 
 def _largest_batch(tables: dict, profile: str) -> Outcome:
     """Table III's last row on every seed of the paper's recipe there (`report_inputs.largest_batch_runs`), as the
-    claim's text says: a run that did not train is a failure of the recipe, never missing data, and the accuracy
-    of those that trained is graded (`graded`) by the table's tolerances with this row among those graded on their
-    values, as it is here; with few seeds the failure rate's interval cannot exclude rates up to its upper end."""
+    claim's text says: a run that did not train is a failure of the recipe, never missing data. Two parts, the
+    claim's verdict the worse of them: the failures, graded on the failure rate's exact interval (`_failure_part`:
+    with few seeds it cannot tell whether most runs fail), and the accuracy of the runs that trained, graded
+    (`graded`) by the table's tolerances with this row among those graded on their values, as it is here."""
     largest = int(_III.index[-1])
-    runs = runs_of(tables, "mnist-largest-batch")
+    runs = runs_of(tables, LARGEST_SECTION)
     part = runs[(runs["dataset"] == "mnist") & (runs["batch_size"] == largest)]
     if part.empty:
         raise NotTestable(f"no MNIST runs at B = {largest}")
     row = failure_table(part).iloc[0]
-    theirs, (tol, partly_tol) = float(_III.loc[largest, "test_acc"]), _LARGEST_TOLERANCES
     if row["trained"]:
         mean = row["test_acc (trained)"]  # an interval only for a measured cell (`runtable.cells`)
         acc = (Estimate(mean, row["CI low"], row["CI high"], int(row["trained"])) if pd.notna(row["CI low"])
-               else Estimate(mean, mean, mean, 1))
-        accuracy = graded(acc, theirs, tol, partly_tol)
-        said = f"the {row['trained']} that trained: {acc.text('%')}"
+               else Estimate(mean, mean, mean, 1))  # one measurement: at best partly (`graded`)
+        accuracy = graded(acc, _LARGEST_ACC, *_LARGEST_TOLERANCES)
+        said = f"the {row['trained']} that trained: {acc.text('%')}: accuracy {accuracy}"
     else:
-        accuracy, said = NOT_REPRODUCED, "none trained"
-    verdict = (NOT_REPRODUCED if row["status"] == FAILED or accuracy == NOT_REPRODUCED else
-               UNRESOLVED if accuracy == UNRESOLVED else
-               REPRODUCED if row["failed"] == 0 and accuracy == REPRODUCED else PARTLY)
+        accuracy, said = NOT_REPRODUCED, f"none trained: accuracy {NOT_REPRODUCED}"
+    failures = _failure_part(row["failed"], row["failure rate CI low"], row["failure rate CI high"])
     ours = (f"{row['failed']} of {row['runs']} runs failed ({row['collapsed']} collapsed, {row['diverged']} "
             f"diverged; seeds {row['seeds']}): failure rate {row['failure rate']:.0f} % "
-            f"[{row['failure rate CI low']:.1f}, {row['failure rate CI high']:.1f}] (Clopper–Pearson 95 %); {said}")
-    return Outcome(ours, on_paper_runs(verdict, part), f"{row['failed']} of {row['runs']} runs failed")
+            f"[{row['failure rate CI low']:.1f}, {row['failure rate CI high']:.1f}] (Clopper–Pearson 95 %): "
+            f"failures {failures}; {said}{_still_to_come(part, int(row['failed']))}")
+    return Outcome(ours, on_paper_runs(max((failures, accuracy), key=VERDICTS.index), part),
+                   f"{row['failed']} of {row['runs']} runs failed")
+
+
+MOST = 50.0  # % of runs: the failures part asks whether most runs of the recipe fail
+
+
+def _failure_part(failed: int, low: float, high: float) -> str:
+    """The failures on `SCALE`, from the failure rate's exact 95 % interval [low, high] in %: none failed, the part
+    holds; the interval below half (most runs of the recipe train), at best partly; at or above it (most fail), not
+    reproduced; holding half, not resolved (the seeds cannot tell whether most runs fail)."""
+    if failed == 0:
+        return REPRODUCED
+    return PARTLY if high < MOST else NOT_REPRODUCED if low >= MOST else UNRESOLVED
+
+
+def _rate_interval(failed: int, runs: int) -> tuple[float, float]:
+    """The exact (Clopper–Pearson) 95 % interval of a failure rate in %, as `summaries.failure_table` gives it."""
+    rate = binomtest(failed, runs).proportion_ci(0.95, method="exact")
+    return 100 * rate.low, 100 * rate.high
+
+
+def _still_to_come(part: pd.DataFrame, failed: int) -> str:
+    """'; 5 of the 8 planned seeds still to come: …': where seeds of the paper plan's recipe are not stored yet, the
+    verdicts they can still reach, over every count of failures among them and every grade the accuracy of the
+    runs that train can take, and why the better ones are out of reach."""
+    recipe = get_profile("paper")
+    planned = {c.seed for c in section_configs("paper", LARGEST_SECTION)
+               if c.key() == recipe.config(c.dataset, c.batch_size, c.seed).key()}
+    left, total = len(planned - set(part["seed"])), len(planned | set(part["seed"]))
+    if not left:
+        return ""
+    reach = {max((_failure_part(f, *_rate_interval(f, total)), accuracy), key=VERDICTS.index)
+             for f in range(failed, failed + left + 1) for accuracy in _accuracy_grades(total - f)}
+    reachable = [v for v in VERDICTS if v in reach]
+    text = (f"; {left} of the {total} planned seeds still to come: they can still make it "
+            + (f"{', '.join(reachable[:-1])} or {reachable[-1]}" if len(reachable) > 1 else reachable[0]))
+    if REPRODUCED in reach or not failed:
+        return text
+    low, high = _rate_interval(failed, total)  # the fewest failures the remaining seeds can leave
+    fewest = _failure_part(failed, low, high)
+    why = "" if fewest == PARTLY else (f"; {PARTLY} too: should all {left} train, {failed} of {total} failed gives "
+                                       f"[{low:.1f}, {high:.1f}] %, {fewest}")
+    return f"{text} ({REPRODUCED} is out of reach: {counted(failed, 'run')} failed{why})"
+
+
+def _accuracy_grades(trained: int) -> tuple[str, ...]:
+    """The grades the accuracy part can take with `trained` runs that trained: any with two or more, at best partly
+    with one (a point, `graded`), not reproduced with none."""
+    return VERDICTS[:4] if trained >= 2 else (PARTLY, NOT_REPRODUCED) if trained else (NOT_REPRODUCED,)
 
 
 _LARGEST_TOLERANCES = accuracy_tolerances("mnist")  # every row of Table III: this one is graded on its value
+_LARGEST_ACC = float(_III["test_acc"].iloc[-1])
 CLAIMS.append(
     Claim("mnist-largest-batch", "Table III", f"MNIST trains at B = {int(_III.index[-1])} with the linear rule and "
-          f"warm-up, to {float(_III['test_acc'].iloc[-1]):.2f}% test accuracy",
-          f"{float(_III['test_acc'].iloc[-1]):.2f}% (no failure reported)", "accuracy",
-          "runs that did not train are failures, never missing data: at least half of them failed (the book's "
-          f"failed cell), or the trained runs' accuracy all beyond {_LARGEST_TOLERANCES[1]:.3g} pp of the paper's "
-          "(the table's partly tolerance, the paper's whole spread across Table III's B with this row among them, as "
-          "it is graded on its value): not reproduced; no run failed (the failure rate's exact 95 % interval reaches "
-          f"0) and the trained runs' interval within {_LARGEST_TOLERANCES[0]:.3g} pp of it (half that spread): "
-          "reproduced; the trained runs' interval holding the paper's value but wider than the partly tolerance: not "
-          "resolved; otherwise partly (paper profile only; every seed of the paper's recipe at this B)",
+          f"warm-up, to {_LARGEST_ACC:.2f}% test accuracy", f"{_LARGEST_ACC:.2f}% (no failure reported)", "accuracy",
+          "two parts, the claim's verdict the worse of them (reproduced, partly, not resolved, not reproduced, best "
+          "first). The failures (a run that did not train is a failure, never missing data), on the failure rate's "
+          f"exact (Clopper–Pearson) 95 % interval: no run failed, the part holds; its upper end below {MOST:g} % (most "
+          f"runs train): partly; its lower end at or above {MOST:g} % (most fail): not reproduced; holding {MOST:g} %: "
+          "not resolved (the seeds cannot tell whether most runs of the recipe fail). The accuracy of the runs that "
+          "trained: "
+          f"{INTERVAL} within {_LARGEST_TOLERANCES[0]:.3g} pp of the paper's (half the paper's spread across Table "
+          "III's B, this row among them, as it is graded on its value): reproduced; within "
+          f"{_LARGEST_TOLERANCES[1]:.3g} pp (the whole spread, the table's partly tolerance): partly; wider, holding "
+          "the paper's value: not resolved; else not reproduced; one run that trained, or the runs that trained in a "
+          "failed cell (at least half failed: one mean, no interval, as the tables show it), at best partly; none "
+          "trained: not reproduced (paper profile only; every seed of the paper's recipe at this B; where seeds of "
+          "the plan are still to come, which verdicts they can still reach)",
           _largest_batch, section=LARGEST_BATCH))
