@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
 
 from . import paper
 from .critical import FAILED, MEASURED, ONE_RUN
@@ -62,6 +61,7 @@ from .stats import (
     estimate,
     graded,
     parts_verdict,
+    rate_interval,
     tie_graded,
 )
 from .style import counted, number
@@ -284,12 +284,6 @@ def _failure_part(failed: int, low: float, high: float) -> str:
     return PARTLY if high < MOST else NOT_REPRODUCED if low >= MOST else UNRESOLVED
 
 
-def _rate_interval(failed: int, runs: int) -> tuple[float, float]:
-    """The exact (Clopper–Pearson) 95 % interval of a failure rate in %, as `summaries.failure_table` gives it."""
-    rate = binomtest(failed, runs).proportion_ci(0.95, method="exact")
-    return 100 * rate.low, 100 * rate.high
-
-
 def _still_to_come(part: pd.DataFrame, failed: int) -> str:
     """'; 5 of the 8 planned seeds still to come: …': where seeds of the paper plan's recipe are not stored yet, the
     verdicts they can still reach, over every count of failures among them and every grade the accuracy of the
@@ -300,14 +294,14 @@ def _still_to_come(part: pd.DataFrame, failed: int) -> str:
     left, total = len(planned - set(part["seed"])), len(planned | set(part["seed"]))
     if not left:
         return ""
-    reach = {max((_failure_part(f, *_rate_interval(f, total)), accuracy), key=VERDICTS.index)
+    reach = {max((_failure_part(f, *rate_interval(f, total)), accuracy), key=VERDICTS.index)
              for f in range(failed, failed + left + 1) for accuracy in _accuracy_grades(total - f)}
     reachable = [v for v in VERDICTS if v in reach]
     text = (f"; {left} of the {total} planned seeds still to come: they can still make it "
             + (f"{', '.join(reachable[:-1])} or {reachable[-1]}" if len(reachable) > 1 else reachable[0]))
     if REPRODUCED in reach or not failed:
         return text
-    low, high = _rate_interval(failed, total)  # the fewest failures the remaining seeds can leave
+    low, high = rate_interval(failed, total)  # the fewest failures the remaining seeds can leave
     fewest = _failure_part(failed, low, high)
     why = "" if fewest == PARTLY else (f"; {PARTLY} too: should all {left} train, {failed} of {total} failed gives "
                                        f"[{low:.1f}, {high:.1f}] %, {fewest}")

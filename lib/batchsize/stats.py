@@ -215,6 +215,13 @@ def tie_graded(tied: Collection[int], target: int | tuple[int, int], partly_fact
     return UNRESOLVED if any(low <= b <= high for b in tied) else NOT_REPRODUCED
 
 
+def rate_interval(failed: int, runs: int) -> tuple[float, float]:
+    """The exact (Clopper–Pearson) 95 % interval of a rate of `failed` in `runs`, in %: with a few seeds a failure
+    rate is a count, and its interval says how little it pins down."""
+    rate = stats.binomtest(failed, runs).proportion_ci(0.95, method="exact")
+    return 100 * rate.low, 100 * rate.high
+
+
 def parts_verdict(verdicts: Sequence[str]) -> str:
     """`SCALE` for a claim of several parts (data sets, table rows): reproduced when every part is; partly when
     most testable parts are reproduced, or none is not reproduced and most of the testable ones are at least partly; not

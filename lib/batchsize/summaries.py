@@ -13,7 +13,7 @@ from scipy import stats
 from . import paper
 from .datasets import DATASET_NAMES, SECTION_OF, SYNTHETIC
 from .runtable import at_paper_scale, cell, cells, full_size, mean_by_batch, registry_sorted, tied_with, trained
-from .stats import Estimate, difference, estimate, log_estimate, pearson_log_b_gap, ratio
+from .stats import Estimate, difference, estimate, log_estimate, pearson_log_b_gap, rate_interval, ratio
 
 if TYPE_CHECKING:
     from .noise import LogLogFit
@@ -173,14 +173,14 @@ def failure_table(runs: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in cells(runs).to_dict("records"):
         part = runs[(runs["dataset"] == r["dataset"]) & (runs["batch_size"] == r["batch_size"])]
-        rate = stats.binomtest(r["failed"], r["runs"]).proportion_ci(0.95, method="exact")
+        low, high = rate_interval(r["failed"], r["runs"])
         theirs = paper.accuracy_table(r["dataset"]).set_index("B")["test_acc"]
         rows.append({"dataset": r["dataset"], "batch_size": r["batch_size"],
                      "seeds": ", ".join(map(str, sorted(part["seed"]))), "runs": r["runs"],
                      "collapsed": int((part["outcome"] == "collapsed").sum()),
                      "diverged": int((part["outcome"] == "diverged").sum()), "failed": r["failed"],
-                     "failure rate": 100 * r["failed"] / r["runs"], "failure rate CI low": 100 * rate.low,
-                     "failure rate CI high": 100 * rate.high, "status": r["status"], "trained": r["trained"],
+                     "failure rate": 100 * r["failed"] / r["runs"], "failure rate CI low": low,
+                     "failure rate CI high": high, "status": r["status"], "trained": r["trained"],
                      "test_acc (trained)": r["test_acc"], "CI low": r["CI low"], "CI high": r["CI high"],
                      "paper test_acc": theirs.get(r["batch_size"], np.nan)})
     return pd.DataFrame(rows)
