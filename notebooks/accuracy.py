@@ -28,7 +28,7 @@ batch_sizes = None  # e.g. [8, 32, 128]; None: the profile's batch sizes
 # %% tags=["remove-input"]
 import pandas as pd
 
-from batchsize import book, pages_accuracy, pages_lr, paper, report_inputs
+from batchsize import book, pages_accuracy, pages_beyond, pages_lr, paper, report_inputs
 from batchsize.config import make_config
 from batchsize.datasets import PAPER_SECTIONS
 
@@ -96,7 +96,7 @@ pages_accuracy.paper_scale_so_far(chapter, "cifar10")
 # the figure and the table show our runs alone.
 
 # %% tags=["hide-input"]
-pages_accuracy.beyond_paper(chapter, fashion, "fashion-mnist")
+pages_beyond.beyond_paper(chapter, fashion, "fashion-mnist")
 
 # %% [markdown]
 # ## Is it the data?
@@ -117,7 +117,7 @@ pages_accuracy.beyond_paper(chapter, fashion, "fashion-mnist")
 # rule is not one the data explain.
 
 # %% tags=["hide-input"]
-pages_accuracy.is_it_the_data(chapter, pd.concat([runs["mnist"], fashion, runs["cifar10"]]), "fashion-mnist",
+pages_beyond.is_it_the_data(chapter, pd.concat([runs["mnist"], fashion, runs["cifar10"]]), "fashion-mnist",
                               book.Chapter.paper_stored("cifar10-lr"))
 
 # %% [markdown]

@@ -29,7 +29,7 @@ batch_sizes = None  # None: the profile's batch sizes
 # %% tags=["remove-input"]
 import pandas as pd
 
-from batchsize import book, pages_accuracy, pages_training, paper
+from batchsize import book, pages_accuracy, pages_beyond, pages_training, paper
 from batchsize.datasets import PAPER_SECTIONS
 
 chapter = book.Chapter([*PAPER_SECTIONS, "matched-steps", "fashion-mnist"], profile, device, seeds, data_dir, store,
@@ -74,7 +74,7 @@ pages_training.gap_bound(runs)
 # tables' rise over those B; the test at paper scale waits for Fashion-MNIST's paper runs.
 
 # %% tags=["hide-input"]
-pages_accuracy.gap_is_it_the_data(chapter, pd.concat([runs, fashion], ignore_index=True), "fashion-mnist")
+pages_beyond.gap_is_it_the_data(chapter, pd.concat([runs, fashion], ignore_index=True), "fashion-mnist")
 
 # %% [markdown]
 # ## Matched steps: fewer updates, or larger batches?

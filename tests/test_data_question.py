@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from batchsize import drops, pages_accuracy
+from batchsize import drops, pages_accuracy, pages_beyond
 from batchsize.stats import Estimate
 
 FASHION = "fashion-mnist"
@@ -138,16 +138,17 @@ def shown(monkeypatch) -> list[str]:
     record = lambda what: out.append(str(getattr(what, "data", what)))  # noqa: E731
     monkeypatch.setattr("IPython.display.display", record)
     monkeypatch.setattr(pages_accuracy, "display", record)
+    monkeypatch.setattr(pages_beyond, "display", record)
     return out
 
 
 def test_without_fashion_mnist_runs_its_section_says_how_to_get_them_and_the_question_cannot_tell(shown):
     chapter = SimpleNamespace(profile="quick")  # one profile: `is_it_the_data` needs no other runs
-    pages_accuracy.beyond_paper(chapter, pd.DataFrame(), FASHION)
+    pages_beyond.beyond_paper(chapter, pd.DataFrame(), FASHION)
     assert len(shown) == 1 and "`make data`" in shown[0] and "data/fashion-mnist/" in shown[0]
     present = runs({"mnist": {32: 97.0, 256: 96.9}, "cifar10": {32: 33.0, 256: 24.0}})
     with pd.option_context("display.max_columns", None, "display.width", 1000):  # the table's every column shown
-        pages_accuracy.is_it_the_data(chapter, pd.concat([present, pd.DataFrame()]), FASHION)
+        pages_beyond.is_it_the_data(chapter, pd.concat([present, pd.DataFrame()]), FASHION)
     assert "From B = 32 to B = 256" in shown[-1] and "**Cannot tell yet:** Fashion-MNIST has no drop" in shown[-1]
     assert "Scale: **reduced scale** (profile `quick`): MNIST (3 epochs, 5,000 training examples, 3 seeds)" in shown[-1]
     assert "no runs" in shown[1] and "<svg" in shown[3]  # the table's row for Fashion-MNIST, the figure
@@ -262,7 +263,7 @@ def switched(monkeypatch, tmp_path) -> SimpleNamespace:
     from batchsize.store import RunStore
 
     paper_runs, quick = mixed_scales()
-    monkeypatch.setattr(pages_accuracy, "runs_if_data", lambda chapter, d: quick[quick["dataset"] == d])
+    monkeypatch.setattr(pages_beyond, "runs_if_data", lambda chapter, d: quick[quick["dataset"] == d])
     monkeypatch.setattr(pages_accuracy, "default_store", lambda profile: RunStore(tmp_path / profile))
     return SimpleNamespace(profile="auto", sections=["mnist", "cifar10", FASHION], device="cpu", seeds=None,
                            data_dir=None, batch_sizes=None,
@@ -272,7 +273,7 @@ def switched(monkeypatch, tmp_path) -> SimpleNamespace:
 def test_is_it_the_data_sets_the_paper_scale_drops_beside_a_reduced_scale_that_cannot_tell(shown, switched):
     from batchsize.plan import section_configs
 
-    pages_accuracy.is_it_the_data(switched, switched.runs, FASHION)
+    pages_beyond.is_it_the_data(switched, switched.runs, FASHION)
     reduced, paper_scale = shown[-2], shown[-1]
     assert "all three are compared at the reduced one" in reduced
     assert "**Cannot tell at this scale:** our seeds cannot tell CIFAR-10's drop from MNIST's" in reduced
@@ -286,7 +287,7 @@ def test_is_it_the_data_sets_the_paper_scale_drops_beside_a_reduced_scale_that_c
 
 
 def test_the_gap_question_first_asks_whether_our_fig_5_shows_the_papers_reading(shown, switched):
-    pages_accuracy.gap_is_it_the_data(switched, switched.runs, FASHION)
+    pages_beyond.gap_is_it_the_data(switched, switched.runs, FASHION)
     slopes = next(s for s in shown if s.startswith("In our runs, the slope of Δ on log₂ B"))
     assert "CIFAR-10's Δ rises with B, and more steeply than MNIST's (intervals apart)" in slopes
     assert "Scale: **paper scale**" in slopes
@@ -326,7 +327,7 @@ def test_the_gap_question_does_not_set_a_reduced_scale_slope_against_a_paper_sca
     mnist_quick = runs({"mnist": {32: 97.0, 64: 96.5, 256: 94.0}}, profile="quick")
     mnist_quick = mnist_quick.assign(gap=0.5 + (mnist_quick["seed"] - 43) * 0.1, median_epoch_time=0.1)
     handed = pd.concat([mnist_quick, cifar_paper, quick[quick["dataset"] == FASHION]], ignore_index=True)
-    pages_accuracy.gap_is_it_the_data(switched, handed, FASHION)
+    pages_beyond.gap_is_it_the_data(switched, handed, FASHION)
     slopes = next(s for s in shown if s.startswith("In our runs, the slope of Δ on log₂ B"))
     assert "steeply" not in slopes and "intervals apart" not in slopes
     assert "not at one scale (MNIST's: profile `quick`; CIFAR-10's: profile `paper`)" in slopes
@@ -336,17 +337,17 @@ def test_the_gap_figure_draws_the_papers_values_only_beside_runs_at_its_scale(sh
     """Tables III and IV are Δ after 12 and 50 epochs on the full sets: beside reduced-scale runs (the fallback to
     one scale), or a paper-profile check shorter than the paper's epochs, they are not drawn; the caption says so."""
     given = []
-    draw = pages_accuracy.plots.gap_against_b
-    monkeypatch.setattr(pages_accuracy.plots, "gap_against_b",
+    draw = pages_beyond.plots.gap_against_b
+    monkeypatch.setattr(pages_beyond.plots, "gap_against_b",
                         lambda runs, with_paper: given.append(list(with_paper)) or draw(runs, with_paper))
-    pages_accuracy.gap_is_it_the_data(switched, switched.runs, FASHION)
+    pages_beyond.gap_is_it_the_data(switched, switched.runs, FASHION)
     assert given == [[]]
     assert any("no run shown is at the paper's scale, so its tables are not drawn" in s for s in shown)
     paper_runs, _ = mixed_scales()
-    pages_accuracy.gap_is_it_the_data(SimpleNamespace(profile="paper"), paper_runs, FASHION)
+    pages_beyond.gap_is_it_the_data(SimpleNamespace(profile="paper"), paper_runs, FASHION)
     assert given[-1] == ["mnist", "cifar10"]
     assert any("dotted squares: the paper's tables, for MNIST and CIFAR-10 (runs at its scale)" in s for s in shown)
-    pages_accuracy.gap_is_it_the_data(SimpleNamespace(profile="paper"), paper_runs.assign(epochs=3), FASHION)
+    pages_beyond.gap_is_it_the_data(SimpleNamespace(profile="paper"), paper_runs.assign(epochs=3), FASHION)
     assert given[-1] == []
 
 
