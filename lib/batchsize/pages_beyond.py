@@ -11,14 +11,22 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from IPython.display import Markdown, display
 
-from . import book, captions, drops, paper, paper_tables, plots, rule_drops, runtable
-from .datasets import DATASET_NAMES, DATASETS
+from . import book, captions, drops, paper_tables, plots, rule_drops, runtable
+from .config import default_warmup
+from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS
 from .pages_accuracy import CROSSES, paper_runs_stored, runs_if_data
-from .readings import gap_slope
+from .readings import RUNS, gap_slope, gap_slopes_text
 from .stats import NotTestable
+from .style import counted, joined
 
 if TYPE_CHECKING:
     from .book import Chapter
+
+
+def _between(table: pd.DataFrame) -> str:
+    """The two B of a `data_drops` table in words: 'from B = 32 to B = 512' ('between two B' where there are none)."""
+    ends = drops.ends_of(table)
+    return "between two B" if ends is None else "from B = {} to B = {}".format(*ends)
 
 
 def _absent(dataset: str) -> str:
@@ -65,39 +73,67 @@ def _one_scale(chapter: Chapter, runs: pd.DataFrame, datasets: list[str]) -> tup
 
 
 def _at_paper_scale(at_paper: pd.DataFrame, datasets: list[str], table: pd.DataFrame, easy: str, hard: str) -> str:
-    """Beside a comparison `table` at reduced scale: the same numbers (`drops.data_drops` or `drops.gap_rises`,
-    as `table` is) between the same B on the data sets that have paper-scale runs, and how many paper runs the
-    others lack (`drops.scale_contrast`); '' where none was set aside."""
+    """Beside a comparison `table` at reduced scale: the same numbers on the data sets that have paper-scale runs
+    (`drops.data_drops` between each pair of `drops.data_pairs`, or `drops.gap_rises` between the B of `table`, as
+    `table` is), and how many paper runs the others lack (`drops.scale_contrast`); '' where none was set aside."""
     if at_paper.empty:
         return ""
     have = [d for d in datasets if d in set(at_paper["dataset"])]
-    measure = drops.data_drops if drops.DROP in table else drops.gap_rises
-    contrast = drops.scale_contrast(measure(at_paper, have, drops.ends_of(table)),
-                                    paper_runs_stored([d for d in datasets if d not in have]), easy, hard)
-    return f"{contrast} Scale: {captions.scale_text(at_paper)}."
+    waiting = paper_runs_stored([d for d in datasets if d not in have])
+    if drops.DROP not in table:
+        contrast = drops.scale_contrast(drops.gap_rises(at_paper, have, drops.ends_of(table)), waiting, easy, hard)
+        return f"{contrast} Scale: {captions.scale_text(at_paper)}."
+    pairs = list(drops.data_pairs().items())  # both pairs, whichever the reduced scale has; the wait said once
+    said = [f"*{label[:1].upper() + label[1:]}.* " + drops.scale_contrast(
+        drops.data_drops(at_paper, have, ends), waiting if i == len(pairs) - 1 else {}, easy, hard)
+        for i, (label, ends) in enumerate(pairs)]
+    return "\n\n".join(said) + f" Scale: {captions.scale_text(at_paper)}."
+
+
+def _recipe(runs: pd.DataFrame) -> tuple[str, str]:
+    """The recipe whose failures `runs` show: where a profile cut the paper's warm-up
+    (`plan.Profile.max_warmup_epochs`), 'the quick recipe (1-epoch warm-up)' and a caption sentence naming where;
+    else 'the recipe' and ''."""
+    due = [default_warmup(d, b) for d, b in zip(runs.get("dataset", []), runs.get("batch_size", []), strict=True)]
+    cut = runs[runs["warmup_epochs"] < due] if "warmup_epochs" in runs else runs.iloc[:0]
+    if cut.empty:
+        return "the recipe", ""
+    epochs = int(cut["warmup_epochs"].max())
+    recipe = f"the {runtable.runs_profile(cut, 'reduced-scale')} recipe ({epochs}-epoch warm-up)"
+    where = joined([f"{DATASET_NAMES[d]} (B = {joined([str(b) for b in sorted(set(part['batch_size']))])})"
+                    for d, part in cut.groupby("dataset", sort=False)])
+    paper_warmup = counted(max(DATASET_SPECS[d].warmup_epochs for d in cut["dataset"]), "epoch")
+    return recipe, (f" {recipe[:1].upper() + recipe[1:]}: its runs of {where} warm up over "
+                    f"{counted(epochs, 'epoch')}, not the paper's {paper_warmup}; a failure there tests that cut, not "
+                    "the paper's recipe.")
 
 
 def is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, lr_runs: pd.DataFrame | None = None,
                    easy: str = "mnist", hard: str = "cifar10") -> None:
     """The paper's explanation by the data (`paper.DIFFICULTY`) tested on `test`, a harder data set on `easy`'s
-    recipe: per data set the drop in test accuracy between two B (`drops.data_drops`), at one scale
-    (`_one_scale`), what the three support, in words (`drops.data_explanation`), and what paper scale says where a
-    data set lacks it (`_at_paper_scale`); then `hard`'s drop under each LR rule of `lr_runs` (`rule_drops`)."""
+    recipe: per data set the drop in test accuracy between each pair of B fixed in advance (`drops.pair_drops`), at
+    one scale (`_one_scale`), what the three support, in words (`drops.data_explanation`), and what paper scale says
+    where a data set lacks it (`_at_paper_scale`); then `hard`'s drop under each LR rule of `lr_runs`
+    (`rule_drops`). Where a profile cut the warm-up, the captions and words name the recipe it left (`_recipe`)."""
     datasets, given = [easy, test, hard], runs
     runs, switched, at_paper = _one_scale(chapter, runs[runs["dataset"].isin(datasets)], datasets)
-    table = drops.data_drops(runs, datasets)
+    table, (recipe, cut) = drops.pair_drops(runs, datasets), _recipe(runs)
     shown = runs if len(runs) else None
-    book.publish(book.styled(table), f"The drop in test accuracy {drops.between(table)} per data set (§VII's B = "
-                 f"{paper.DROP_ENDS[0]} and {paper.DROP_ENDS[1]} where all have both, else the B they share nearest "
-                 "to them): the mean over the runs that trained minus the other, with Welch's 95 % interval; "
+    pairs = "; ".join(f"{label}, B = {a} → {b}" for label, (a, b) in drops.data_pairs().items())
+    book.publish(book.styled(table), f"The drop in test accuracy per data set between each pair of B fixed in "
+                 f"advance ({pairs}; a pair is shown where a data set here has both B; `{drops.TWO_WAY}`: "
+                 f"{DATASET_NAMES[easy]} and {DATASET_NAMES[test]} alone, where no pair reads all three): the mean "
+                 "over the runs that trained minus the other, with Welch's 95 % interval; "
+                 f"`{RUNS}`: the runs that trained at whichever of the two B has fewer (the interval's n); "
                  "`large B failed`: most runs at the large B did not train (a collapse, no drop to average); "
                  "`failed B`: the compared B whose cell failed; `best test acc (%)`: the data set's best cell here "
-                 "(how hard it is by its own accuracy).",
-                 table, "Is it the data", runs=shown)
-    book.publish(plots.data_drops(table), f"The drop in test accuracy {drops.between(table)} per data set (the table "
-                 "above) with its 95 % interval; dashed: no drop.", table, "Is it the data figure", runs=shown)
+                 f"(how hard it is by its own accuracy).{cut}", table, "Is it the data", runs=shown)
+    for label, part in table.groupby(drops.PAIR, sort=False):
+        book.publish(plots.data_drops(part), f"The drop in test accuracy {_between(part)} per data set ({label} "
+                     f"of the table above) with its 95 % interval; dashed: no drop.{cut}", part,
+                     f"Is it the data figure, {label}", runs=shown)
     scale = f"Scale: {captions.scale_text(runs)}." if len(runs) else ""
-    display(Markdown(f"{switched}{drops.data_explanation(table, test, easy, hard)} {scale}"))
+    display(Markdown(f"{switched}{drops.data_explanation(table, test, easy, hard, recipe)} {scale}"))
     if contrast := _at_paper_scale(at_paper, datasets, table, easy, hard):
         display(Markdown(contrast))
     if lr_runs is not None and (by_rule := rule_drops.rule_drops_text(given, lr_runs, easy, hard)):
@@ -122,22 +158,25 @@ def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: st
             continue
     pair = chosen[chosen["dataset"].isin([easy, hard])]
     if len(pair):
-        display(Markdown(f"{drops.gap_slopes_text(slopes, profiles, easy, hard)} Scale: {captions.scale_text(pair)}."))
+        display(Markdown(f"{gap_slopes_text(slopes, profiles, easy, hard)} Scale: {captions.scale_text(pair)}."))
     runs, switched, at_paper = _one_scale(chapter, chosen, datasets)
     if runs.empty:
         display(Markdown(_absent(test)))
         return
     full, squares = captions.paper_squares(runs)
+    recipe, cut = _recipe(runs)
     names = {d: DATASET_NAMES[d] for d in datasets}
     book.publish(plots.gap_against_b(runs, full), f"Generalization gap Δ against B for {names[easy]}, {names[test]} "
                  f"(harder images on {names[easy]}'s recipe) and {names[hard]}; {squares}; dashed line: the paper's "
-                 "bound. Runs that did not train are crosses, outside the mean.",
+                 f"bound. Runs that did not train are crosses, outside the mean.{cut}",
                  runtable.mean_by_batch(runs, trained_only=True), "Gap, is it the data", runs=runs)
     rises = drops.gap_rises(runs, datasets)
-    book.publish(book.styled(rises), f"How much Δ rises {drops.between(rises)} per data set: the mean over the runs "
-                 "that trained at the large B minus that at the small one, with Welch's 95 % interval.", rises,
+    book.publish(book.styled(rises), f"How much Δ rises {_between(rises)} per data set: the mean over the runs "
+                 f"that trained at the large B minus that at the small one (negative: a fall), with Welch's 95 % "
+                 f"interval; `{RUNS}`: the runs that trained at whichever of the two B has fewer (the interval's n)."
+                 f"{cut}", rises,
                  "Gap rises", runs=runs)
-    display(Markdown(switched + drops.gap_rise_text(rises, test, easy, hard)))
+    display(Markdown(switched + drops.gap_rise_text(rises, test, easy, hard, recipe)))
     if contrast := _at_paper_scale(at_paper, datasets, rises, easy, hard):
         display(Markdown(contrast))
 
