@@ -307,3 +307,13 @@ def test_the_deviations_page_says_the_noise_chapter_divides_by_one_less_than_eq_
     said = next(line for line in readings.split("\n- ") if line.startswith("**Gradient variance's divisor** (Eq. 4)"))
     assert "less one (the unbiased estimate)" in said and "Eq. 4 as printed divides by their number" in said
     assert '"variance": r["variance_unbiased"]' in inspect.getsource(analysis_measures._gradient_variance)
+
+
+def test_the_deviations_pages_quick_warm_up_row_names_every_data_set_on_mnists_recipe(monkeypatch):
+    """Review 78 (6): the quick profile's cut warm-up named MNIST and CIFAR-10 but not Fashion-MNIST, which trains on
+    MNIST's recipe and whose quick failures at large B the accuracy chapter shows; the names come from the registry."""
+    glued: dict[str, object] = {}
+    deviations_page(monkeypatch, glued=glued)
+    assert glued["quick_warmed"] == "MNIST and Fashion-MNIST" and glued["quick_warmed_others"] == "Fashion-MNIST"
+    row = (REPO / "book" / "deviations.md").read_text().split("## Warm-up in the quick profile")[1].split("\n## ")[0]
+    assert row.count("{glue:text}`quick_warmed`") == 2

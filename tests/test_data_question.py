@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from batchsize import drops, pages_accuracy
+from batchsize import drops, pages_accuracy, pages_beyond, readings
 from batchsize.stats import Estimate
 
 FASHION = "fashion-mnist"
@@ -51,18 +51,18 @@ def test_the_drop_is_between_the_papers_b_or_the_ones_all_data_sets_share_neares
     assert drops.drop_ends(runs({"mnist": {16: 90.0, 32: 90.0}, "cifar10": {64: 30.0, 128: 30.0}})) is None
     table = drops_of(0.2, 20.0, 21.0)
     assert list(table["dataset"]) == DATASETS and table["drop (pp)"].round(2).tolist() == [0.2, 20.0, 21.0]
-    assert (table["CI low"] < table["drop (pp)"]).all() and (table["seeds"] == 3).all()
+    assert (table["CI low"] < table["drop (pp)"]).all() and (table[readings.RUNS] == 3).all()
 
 
 def test_a_harder_data_set_that_degrades_like_cifar_supports_the_explanation():
     text = explained(0.2, 20.9, 21.0)
     assert "**The “harder data” explanation gains support:**" in text
-    assert "Fashion-MNIST is harder than MNIST by its own accuracy, and no more: its best test accuracy here, " \
+    assert "Fashion-MNIST is harder than MNIST in one measured sense: its best test accuracy here, " \
         "90.00 % [" in text and "lies below MNIST's, 99.00 % [" in text and "is not measured" in text
     assert "its drop is larger than MNIST's (intervals apart) and not told apart from CIFAR-10's by our seeds " \
         "(their intervals overlap)" in text
     assert "“MNIST’s resilience is attributable to its low intra-class variation" in text  # the paper's words
-    assert "From B = 32 to B = 512, the drop in test accuracy (mean over the runs that trained, 95 % Welch " \
+    assert "**From B = 32 to B = 512**, the drop in test accuracy (mean over the runs that trained, 95 % Welch " \
         "interval) is MNIST: 0.20 pp [" in text
 
 
@@ -115,8 +115,8 @@ def test_a_failed_cell_makes_the_comparison_test_the_recipe_not_the_data():
     assert table["failed B"].tolist() == [[], [], [512]]
     text = drops.data_explanation(table, FASHION)
     assert "CIFAR-10: a collapse (most runs at B = 512 did not train)" in text
-    assert "**This tests the recipe's failures, not the data:** a cell compared here failed (at least half of its " \
-        "runs at chance): CIFAR-10 (B = 512: 3 of 3 runs at chance, failed)." in text
+    assert "**This tests the failures of the recipe, not the data:** a cell compared here failed (at least half of " \
+        "its runs at chance): CIFAR-10 (B = 512: 3 of 3 runs at chance, failed)." in text
     assert "read as support neither way" in text and "**Against" not in text and "gains support" not in text
     quick = runs({"mnist": {32: 97.0, 256: 93.5}, FASHION: {32: 85.0, 256: 10.0}, "cifar10": {32: 33.0, 256: 24.0}})
     quick.loc[(quick["dataset"] == "mnist") & (quick["batch_size"] == 256) & (quick["seed"] == 42), "outcome"] = \
@@ -126,9 +126,9 @@ def test_a_failed_cell_makes_the_comparison_test_the_recipe_not_the_data():
     said = drops.data_explanation(drops.data_drops(quick, DATASETS), FASHION)
     assert "at chance): Fashion-MNIST (B = 256: 2 of 3 runs at chance, failed); runs at chance in the other cells: " \
         "MNIST (B = 256: 1 of 3 runs at chance, left out)." in said
-    assert "Fashion-MNIST is harder than MNIST by its own accuracy" in said  # still said: what is measured of it
+    assert "Fashion-MNIST is harder than MNIST in one measured sense" in said  # still said: what is measured of it
     every = drops.data_explanation(drops_of(0.2, 20.9, 21.0), FASHION)  # every cell trained: the test is read
-    assert "recipe's failures" not in every and "gains support" in every
+    assert "failures of the recipe" not in every and "gains support" in every
 
 
 @pytest.fixture
@@ -138,17 +138,18 @@ def shown(monkeypatch) -> list[str]:
     record = lambda what: out.append(str(getattr(what, "data", what)))  # noqa: E731
     monkeypatch.setattr("IPython.display.display", record)
     monkeypatch.setattr(pages_accuracy, "display", record)
+    monkeypatch.setattr(pages_beyond, "display", record)
     return out
 
 
 def test_without_fashion_mnist_runs_its_section_says_how_to_get_them_and_the_question_cannot_tell(shown):
     chapter = SimpleNamespace(profile="quick")  # one profile: `is_it_the_data` needs no other runs
-    pages_accuracy.beyond_paper(chapter, pd.DataFrame(), FASHION)
+    pages_beyond.beyond_paper(chapter, pd.DataFrame(), FASHION)
     assert len(shown) == 1 and "`make data`" in shown[0] and "data/fashion-mnist/" in shown[0]
     present = runs({"mnist": {32: 97.0, 256: 96.9}, "cifar10": {32: 33.0, 256: 24.0}})
     with pd.option_context("display.max_columns", None, "display.width", 1000):  # the table's every column shown
-        pages_accuracy.is_it_the_data(chapter, pd.concat([present, pd.DataFrame()]), FASHION)
-    assert "From B = 32 to B = 256" in shown[-1] and "**Cannot tell yet:** Fashion-MNIST has no drop" in shown[-1]
+        pages_beyond.is_it_the_data(chapter, pd.concat([present, pd.DataFrame()]), FASHION)
+    assert "from B = 32 to B = 256" in shown[-1] and "**Cannot tell yet:** Fashion-MNIST has no drop" in shown[-1]
     assert "Scale: **reduced scale** (profile `quick`): MNIST (3 epochs, 5,000 training examples, 3 seeds)" in shown[-1]
     assert "no runs" in shown[1] and "<svg" in shown[3]  # the table's row for Fashion-MNIST, the figure
 
@@ -185,17 +186,18 @@ def gap_runs(rises: dict[str, float | None], spread: float = 0.1) -> pd.DataFram
 
 @pytest.mark.parametrize(("rises", "said"), [
     ({"mnist": 0.1, FASHION: 0.2, "cifar10": 15.0},
-     "not told apart from MNIST's by our seeds (their intervals overlap) and smaller than CIFAR-10's"),
+     "its change is not told apart from MNIST's by our seeds (their intervals overlap) and below CIFAR-10's"),
     ({"mnist": 0.1, FASHION: 14.9, "cifar10": 15.0},
-     "larger than MNIST's (intervals apart) and not told apart from CIFAR-10's by our seeds"),
+     "above MNIST's (intervals apart) and not told apart from CIFAR-10's by our seeds"),
     ({"mnist": 0.1, FASHION: 5.0, "cifar10": 15.0},
-     "larger than MNIST's (intervals apart) and smaller than CIFAR-10's"),
-    ({"mnist": 0.1, FASHION: None, "cifar10": 15.0}, "**This tests the recipe's failures, not the data:** a cell "
-     "compared here failed (at least half of its runs at chance): Fashion-MNIST (B = 512: 3 of 3 runs at chance, "
+     "above MNIST's (intervals apart) and below CIFAR-10's"),
+    ({"mnist": 0.1, FASHION: None, "cifar10": 15.0}, "**This tests the failures of the recipe, not the data:** a "
+     "cell compared here failed (at least half of its runs at chance): Fashion-MNIST (B = 512: 3 of 3 runs at chance, "
      "failed). A recipe that does not train at a B leaves no change in Δ there"),
     ({"mnist": 0.1, FASHION: 5.0, "cifar10": 0.2},
-     "**Cannot tell at this scale:** our seeds cannot tell CIFAR-10's rise from MNIST's (their intervals overlap)"),
-    ({"mnist": 5.0, FASHION: 5.0, "cifar10": 0.2}, "CIFAR-10's rise is smaller than MNIST's (intervals apart), the "
+     "**Cannot tell at this scale:** our seeds cannot tell CIFAR-10's change in Δ from MNIST's (their intervals "
+     "overlap)"),
+    ({"mnist": 5.0, FASHION: 5.0, "cifar10": 0.2}, "CIFAR-10's change in Δ is below MNIST's (intervals apart), the "
      "reverse of the paper's reading"),
 ])
 def test_the_gap_rise_of_a_harder_data_set_compares_with_both_either_way(rises, said):
@@ -262,7 +264,7 @@ def switched(monkeypatch, tmp_path) -> SimpleNamespace:
     from batchsize.store import RunStore
 
     paper_runs, quick = mixed_scales()
-    monkeypatch.setattr(pages_accuracy, "runs_if_data", lambda chapter, d: quick[quick["dataset"] == d])
+    monkeypatch.setattr(pages_beyond, "runs_if_data", lambda chapter, d: quick[quick["dataset"] == d])
     monkeypatch.setattr(pages_accuracy, "default_store", lambda profile: RunStore(tmp_path / profile))
     return SimpleNamespace(profile="auto", sections=["mnist", "cifar10", FASHION], device="cpu", seeds=None,
                            data_dir=None, batch_sizes=None,
@@ -272,13 +274,14 @@ def switched(monkeypatch, tmp_path) -> SimpleNamespace:
 def test_is_it_the_data_sets_the_paper_scale_drops_beside_a_reduced_scale_that_cannot_tell(shown, switched):
     from batchsize.plan import section_configs
 
-    pages_accuracy.is_it_the_data(switched, switched.runs, FASHION)
+    pages_beyond.is_it_the_data(switched, switched.runs, FASHION)
     reduced, paper_scale = shown[-2], shown[-1]
     assert "all three are compared at the reduced one" in reduced
     assert "**Cannot tell at this scale:** our seeds cannot tell CIFAR-10's drop from MNIST's" in reduced
     assert "Scale: **reduced scale**" in reduced
     planned = len(section_configs("paper", FASHION))
-    assert paper_scale.startswith("**At paper scale**, from B = 32 to B = 256, the drop in test accuracy")
+    assert paper_scale.startswith("*§VII's pair.* **At paper scale**, from B = 32 to B = 512, the drop in test")
+    assert "*The pair below 512.* **At paper scale**, from B = 32 to B = 256, the drop in test accuracy" in paper_scale
     assert "CIFAR-10: 14.40 pp [" in paper_scale and "CIFAR-10's drop is larger than MNIST's (intervals apart)" in \
         paper_scale
     assert f"waits for the paper runs of Fashion-MNIST (0 of {planned} stored)" in paper_scale
@@ -286,12 +289,13 @@ def test_is_it_the_data_sets_the_paper_scale_drops_beside_a_reduced_scale_that_c
 
 
 def test_the_gap_question_first_asks_whether_our_fig_5_shows_the_papers_reading(shown, switched):
-    pages_accuracy.gap_is_it_the_data(switched, switched.runs, FASHION)
+    pages_beyond.gap_is_it_the_data(switched, switched.runs, FASHION)
     slopes = next(s for s in shown if s.startswith("In our runs, the slope of Δ on log₂ B"))
     assert "CIFAR-10's Δ rises with B, and more steeply than MNIST's (intervals apart)" in slopes
     assert "Scale: **paper scale**" in slopes
     assert shown[-1].startswith("**At paper scale**, from B = 32 to B = 256, the gap Δ")
-    assert "CIFAR-10's rise is larger than MNIST's (intervals apart), as the paper's Fig 5 reads" in shown[-1]
+    assert "CIFAR-10's Δ rises, and its change is above MNIST's (intervals apart), as the paper's Fig 5 reads" in \
+        shown[-1]
 
 
 @pytest.mark.parametrize(("cifar", "said"), [
@@ -302,14 +306,14 @@ def test_the_gap_question_first_asks_whether_our_fig_5_shows_the_papers_reading(
     (Estimate(-0.5, -0.7, -0.3, 24), "CIFAR-10's slope lies below 0: it falls, so ours does not show"),
 ])
 def test_the_slopes_say_whether_cifars_gap_rises_steepest(cifar, said):
-    text = drops.gap_slopes_text({"mnist": Estimate(0.2, 0.0, 0.4, 25), "cifar10": cifar}, ONE_SCALE)
+    text = readings.gap_slopes_text({"mnist": Estimate(0.2, 0.0, 0.4, 25), "cifar10": cifar}, ONE_SCALE)
     assert text.startswith("In our runs, the slope of Δ on log₂ B") and said in text
-    assert "cannot be compared" in drops.gap_slopes_text({"cifar10": cifar}, ONE_SCALE)
+    assert "cannot be compared" in readings.gap_slopes_text({"cifar10": cifar}, ONE_SCALE)
 
 
 @pytest.mark.parametrize("profiles", [{"mnist": "quick", "cifar10": "paper"}, {"mnist": "mixed", "cifar10": "mixed"}])
 def test_slopes_at_two_scales_are_not_set_against_each_other(profiles):
-    text = drops.gap_slopes_text({"mnist": Estimate(0.2, 0.0, 0.4, 25), "cifar10": Estimate(0.9, 0.7, 1.1, 24)},
+    text = readings.gap_slopes_text({"mnist": Estimate(0.2, 0.0, 0.4, 25), "cifar10": Estimate(0.9, 0.7, 1.1, 24)},
                                  profiles)
     assert "MNIST: 0.20 pp per doubling" in text and "CIFAR-10: 0.90 pp per doubling" in text
     assert "intervals apart" not in text and "steeply" not in text
@@ -326,7 +330,7 @@ def test_the_gap_question_does_not_set_a_reduced_scale_slope_against_a_paper_sca
     mnist_quick = runs({"mnist": {32: 97.0, 64: 96.5, 256: 94.0}}, profile="quick")
     mnist_quick = mnist_quick.assign(gap=0.5 + (mnist_quick["seed"] - 43) * 0.1, median_epoch_time=0.1)
     handed = pd.concat([mnist_quick, cifar_paper, quick[quick["dataset"] == FASHION]], ignore_index=True)
-    pages_accuracy.gap_is_it_the_data(switched, handed, FASHION)
+    pages_beyond.gap_is_it_the_data(switched, handed, FASHION)
     slopes = next(s for s in shown if s.startswith("In our runs, the slope of Δ on log₂ B"))
     assert "steeply" not in slopes and "intervals apart" not in slopes
     assert "not at one scale (MNIST's: profile `quick`; CIFAR-10's: profile `paper`)" in slopes
@@ -336,17 +340,17 @@ def test_the_gap_figure_draws_the_papers_values_only_beside_runs_at_its_scale(sh
     """Tables III and IV are Δ after 12 and 50 epochs on the full sets: beside reduced-scale runs (the fallback to
     one scale), or a paper-profile check shorter than the paper's epochs, they are not drawn; the caption says so."""
     given = []
-    draw = pages_accuracy.plots.gap_against_b
-    monkeypatch.setattr(pages_accuracy.plots, "gap_against_b",
+    draw = pages_beyond.plots.gap_against_b
+    monkeypatch.setattr(pages_beyond.plots, "gap_against_b",
                         lambda runs, with_paper: given.append(list(with_paper)) or draw(runs, with_paper))
-    pages_accuracy.gap_is_it_the_data(switched, switched.runs, FASHION)
+    pages_beyond.gap_is_it_the_data(switched, switched.runs, FASHION)
     assert given == [[]]
     assert any("no run shown is at the paper's scale, so its tables are not drawn" in s for s in shown)
     paper_runs, _ = mixed_scales()
-    pages_accuracy.gap_is_it_the_data(SimpleNamespace(profile="paper"), paper_runs, FASHION)
+    pages_beyond.gap_is_it_the_data(SimpleNamespace(profile="paper"), paper_runs, FASHION)
     assert given[-1] == ["mnist", "cifar10"]
     assert any("dotted squares: the paper's tables, for MNIST and CIFAR-10 (runs at its scale)" in s for s in shown)
-    pages_accuracy.gap_is_it_the_data(SimpleNamespace(profile="paper"), paper_runs.assign(epochs=3), FASHION)
+    pages_beyond.gap_is_it_the_data(SimpleNamespace(profile="paper"), paper_runs.assign(epochs=3), FASHION)
     assert given[-1] == []
 
 
@@ -380,3 +384,57 @@ def test_the_best_b_table_labels_each_rows_scale_and_the_failed_count_says_which
     pages_accuracy.failed_runs(SimpleNamespace(), handed)
     assert "Counted over the runs each data set's own section above shows, at the scale it renders: **paper" in \
         shown[-1]
+
+
+def test_the_two_pairs_are_fixed_from_the_papers_grid_and_both_are_read():
+    """§VII's pair and the one below its large B (the grid's largest below 512), each read by the one rule: the
+    text never concludes at one pair and leaves the other unsaid."""
+    from batchsize.datasets import PAPER_BATCH_SIZES
+
+    pairs = drops.data_pairs()
+    below = max(b for b in PAPER_BATCH_SIZES if b < 512)
+    assert list(pairs.values()) == [(32, 512), (32, below)]
+    paper_runs = runs({"mnist": {32: 99.0, below: 98.9, 512: 98.9}, FASHION: {32: 90.0, below: 80.0, 512: 80.0},
+                       "cifar10": {32: 80.0, below: 70.0, 512: 60.0}})
+    table = drops.pair_drops(paper_runs, DATASETS)
+    assert table[drops.PAIR].unique().tolist() == list(pairs) and drops.TWO_WAY not in set(table[drops.PAIR])
+    text = drops.data_explanation(table, FASHION)
+    assert "Two pairs of B are compared, both fixed before Fashion-MNIST's paper runs existed" in text
+    assert "**§VII's pair, from B = 32 to B = 512**" in text
+    assert "**The pair below 512, from B = 32 to B = 256**" in text
+    assert text.count("**Both play a part:**") == 1 and text.count("gains support") == 1  # one verdict per pair
+
+
+def test_where_no_pair_reads_all_three_the_same_recipe_is_compared_alone():
+    """Quick Fashion-MNIST fails at B = 256 (its warm-up cut) and CIFAR-10 has no B = 128: MNIST and Fashion-MNIST
+    are still set against each other at the largest B up to 256 where both trained, by the same rule."""
+    quick = runs({"mnist": {32: 97.0, 128: 96.0, 256: 95.0}, FASHION: {32: 86.0, 128: 84.5, 256: 10.0},
+                  "cifar10": {32: 33.0, 256: 24.0}}, spread=1.0)
+    assert drops.two_way_ends(quick, "mnist", FASHION, (32, 256)) == (32, 128)
+    table = drops.pair_drops(quick, DATASETS)
+    two = table[table[drops.PAIR] == drops.TWO_WAY]
+    assert two["dataset"].tolist() == ["mnist", FASHION] and (two["B large"] == 128).all()
+    text = drops.data_explanation(table, FASHION, recipe="the quick recipe (1-epoch warm-up)")
+    assert "**§VII's pair (B = 32 → 512):** not in these runs" in text
+    assert "**This tests the failures of the quick recipe (1-epoch warm-up), not the data:**" in text
+    assert "**Cannot tell** (no pair above reads all three" in text and "Fashion-MNIST's drop is not told apart " \
+        "from MNIST's by our seeds" in text
+    apart = drops.data_explanation(drops.pair_drops(quick.assign(test_acc=quick["test_acc"].where(
+        (quick["dataset"] != FASHION) | (quick["batch_size"] != 128), 70.0)), DATASETS), FASHION)
+    assert "**On one recipe** (" in apart and "Fashion-MNIST's drop is larger than MNIST's (intervals apart)" in apart
+
+
+def test_a_drop_whose_interval_is_too_wide_is_flagged():
+    wide = explained(0.2, 5.0, 21.0, spread=drops.UNINFORMATIVE_PP / 2)
+    narrow = explained(0.2, 5.0, 21.0)
+    assert "too wide to inform" in wide and "too wide to inform" not in narrow
+
+
+def test_the_quick_recipes_cut_warm_up_is_named_where_its_failures_are_shown():
+    quick = runs({"mnist": {32: 97.0, 256: 95.0}, FASHION: {32: 86.0, 256: 10.0}})
+    quick = quick.assign(warmup_epochs=(quick["batch_size"] >= 256).astype(int))
+    recipe, caption = pages_beyond._recipe(quick)
+    assert recipe == "the quick recipe (1-epoch warm-up)"
+    assert "its runs of MNIST (B = 256) and Fashion-MNIST (B = 256) warm up over 1 epoch, not the paper's 5 epochs" \
+        in caption
+    assert pages_beyond._recipe(quick.assign(warmup_epochs=5 * (quick["batch_size"] >= 256))) == ("the recipe", "")

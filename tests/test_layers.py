@@ -23,8 +23,8 @@ GROUPS = {
                   "claims_cifar10", "claims_shapes", "claims_training", "claims_landscape", "claims_critical",
                   "report"],
     "presentation": ["params", "captions", "book", "overview", "changes", "panels", "plots", "plots_landscape",
-                     "plots_failures", "pictures", "pages_data", "pages_accuracy", "pages_training", "pages_lr",
-                     "pages_checks", "pages_landscape", "pages_report", "widgets"],
+                     "plots_failures", "pictures", "pages_data", "pages_accuracy", "pages_beyond", "pages_training",
+                     "pages_lr", "pages_checks", "pages_landscape", "pages_report", "widgets"],
     "entry points": ["cli", "__main__", "__init__"],
 }
 LAYER = {module: i for i, module in enumerate(m for modules in GROUPS.values() for m in modules)}

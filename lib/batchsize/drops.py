@@ -1,10 +1,9 @@
 """The drop in test accuracy between two batch sizes, per data set: §VII's claim ("degrades 2–6% as B grows from 32
 to 512") and the accuracy chapter's "Is it the data?", which sets MNIST, a harder data set on MNIST's recipe
 (Fashion-MNIST) and CIFAR-10 side by side to test the paper's explanation of CIFAR-10's collapse by its data
-(`paper.DIFFICULTY`), in numbers (`data_drops`) and in words (`data_explanation`); where one data set lacks
-paper-scale runs and the three meet at reduced scale, what the others say at paper scale (`scale_contrast`). What
-each comparison is read beside (a failed cell, how hard a data set is by its own accuracy, the paper's own tables, a
-hump in Δ) comes from `readings`."""
+(`paper.DIFFICULTY`), between pairs of B fixed in advance (`data_pairs`), in numbers (`pair_drops`) and in words
+(`data_explanation`); where a data set lacks paper-scale runs, what the others say at paper scale
+(`scale_contrast`). What each comparison is read beside comes from `readings`."""
 
 from __future__ import annotations
 
@@ -13,19 +12,20 @@ import pandas as pd
 
 from . import paper
 from .critical import FAILED
-from .datasets import DATASET_NAMES, DATASET_SPECS
+from .datasets import DATASET_NAMES, PAPER_BATCH_SIZES
 from .readings import (
     BEST,
     FAILED_B,
     PAPER_RISE,
     RISE,
-    Slope,
+    RUNS,
     best_accuracy,
     harder,
     paper_change,
     paper_order,
     paper_reading,
     paper_words,
+    recipe_differences,
     recipe_failures,
 )
 from .runtable import at_paper_scale, cell, cells, trained
@@ -69,19 +69,14 @@ def ends_of(table: pd.DataFrame) -> tuple[int, int] | None:
     return None if ends.empty else (int(ends.iloc[0, 0]), int(ends.iloc[0, 1]))
 
 
-def between(table: pd.DataFrame) -> str:
-    """The two B of a `data_drops` table in words: 'from B = 32 to B = 512' ('between two B' where there are none)."""
-    ends = ends_of(table)
-    return "between two B" if ends is None else "from B = {} to B = {}".format(*ends)
-
-
 def _between_ends(runs: pd.DataFrame, datasets: list[str], column: str, name: str, sign: int = 1,
                   ends: tuple[int, int] | None = None) -> pd.DataFrame:
     """Per data set of `datasets`, in that order, `sign` × the drop in `column` from the small to the large B of
     `ends` (None: `drop_ends` over the data sets that have runs) by `drop_between`, as `name`: mean over the runs
     that trained with Welch's 95 % interval (none below two seeds), `large B failed` where the large end's runs
     mostly did not train (a collapse: nothing to average), `failed B` (the ends whose cell failed,
-    `critical.cell_status`) and a note (runs at chance; no runs; no two B shared)."""
+    `critical.cell_status`), `RUNS` (the runs that trained at the end with fewer: the n of the interval) and a note
+    (runs at chance; no runs; no two B shared)."""
     runs = runs[runs["dataset"].isin(datasets)]
     ends = ends or drop_ends(runs)
     rows = []
@@ -89,7 +84,7 @@ def _between_ends(runs: pd.DataFrame, datasets: list[str], column: str, name: st
         part = runs[runs["dataset"] == dataset]
         lacking = [b for b in ends or () if b not in set(part["batch_size"])]
         row = {"dataset": dataset, "B small": ends[0] if ends else np.nan, "B large": ends[1] if ends else np.nan,
-               name: np.nan, "CI low": np.nan, "CI high": np.nan, "seeds": 0, "large B failed": False,
+               name: np.nan, "CI low": np.nan, "CI high": np.nan, RUNS: 0, "large B failed": False,
                FAILED_B: [], "note": "no runs" if part.empty else "" if ends else "no two B shared by the data sets"}
         if lacking and not part.empty:
             row["note"] = "no runs at " + " and ".join(f"B = {b}" for b in lacking)
@@ -99,15 +94,47 @@ def _between_ends(runs: pd.DataFrame, datasets: list[str], column: str, name: st
             row[FAILED_B] = [b for b in ends if cells(cell(part, dataset, b)).iloc[0]["status"] == FAILED]
             if drop is None:
                 row["large B failed"] = cells(cell(part, dataset, ends[0])).iloc[0]["status"] != FAILED
-                row["seeds"] = min(len(cell(part, dataset, b)) for b in ends)
+                row[RUNS] = min(int(trained(cell(part, dataset, b)).sum()) for b in ends)
             else:
                 low, high = sorted((sign * drop.low, sign * drop.high)) if drop.n >= 2 else (np.nan, np.nan)
-                row |= {name: sign * drop.mean, "CI low": low, "CI high": high, "seeds": drop.n}
+                row |= {name: sign * drop.mean, "CI low": low, "CI high": high, RUNS: drop.n}
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-DROP = "drop (pp)"
+DROP, PAIR, TWO_WAY = "drop (pp)", "pair", "same recipe only"
+UNINFORMATIVE_PP = 20.0  # a drop's interval wider than a fifth of the accuracy scale places it nowhere in particular
+
+
+def data_pairs() -> dict[str, tuple[int, int]]:
+    """The pairs of B "Is it the data?" compares, fixed before Fashion-MNIST's paper runs exist (not chosen after its
+    result): §VII's (`paper.DROP_ENDS`), and from its small B to the grid's largest below its large one, a drop the
+    collapses at the large B do not enter."""
+    small, large = paper.DROP_ENDS
+    return {"§VII's pair": (small, large),
+            f"the pair below {large}": (small, max(b for b in PAPER_BATCH_SIZES if b < large))}
+
+
+def two_way_ends(runs: pd.DataFrame, easy: str, test: str, ends: tuple[int, int]) -> tuple[int, int] | None:
+    """From the small B of `ends` to the largest B up to its large one at which `easy` and `test` (one recipe) both
+    have a cell that did not fail (`critical.cell_status`); None where there is none above the small B."""
+    shared = set.intersection(*(set(runs.loc[runs["dataset"] == d, "batch_size"]) for d in (easy, test)))
+    fine = [b for b in sorted(shared, reverse=True) if ends[0] < b <= ends[1]
+            and all(cells(cell(runs, d, b)).iloc[0]["status"] != FAILED for d in (easy, test))]
+    return (ends[0], int(fine[0])) if fine and ends[0] in shared else None
+
+
+def pair_drops(runs: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
+    """`data_drops` between each pair of `data_pairs` that a data set of `runs` has both ends of, named in `PAIR`
+    (none: the B shared nearest to them, `drop_ends`); where no pair is read three ways (a data set lacks a drop
+    with an interval), the first two of `datasets` (one recipe) alone between `two_way_ends` of the last pair."""
+    tables = [data_drops(runs, datasets, ends).assign(**{PAIR: label}) for label, ends in data_pairs().items()
+              if any({*ends} <= set(runs.loc[runs["dataset"] == d, "batch_size"]) for d in datasets)]
+    unread = not any(all(_drop_of(t, d) is not None for d in datasets) for t in tables)
+    if unread and (two := two_way_ends(runs, *datasets[:2], list(data_pairs().values())[-1])):
+        tables.append(data_drops(runs, datasets[:2], two).assign(**{PAIR: TWO_WAY}))
+    table = pd.concat(tables, ignore_index=True) if tables else data_drops(runs, datasets).assign(**{PAIR: "nearest"})
+    return table[[PAIR, *table.columns.drop(PAIR)]]
 
 
 def data_drops(runs: pd.DataFrame, datasets: list[str], ends: tuple[int, int] | None = None) -> pd.DataFrame:
@@ -116,9 +143,8 @@ def data_drops(runs: pd.DataFrame, datasets: list[str], ends: tuple[int, int] | 
     data?" section's table, which `data_explanation` reads."""
     table = _between_ends(runs, datasets, "test_acc", DROP, ends=ends)
     best = [best_accuracy(runs[runs["dataset"] == d]) for d in table["dataset"]]
-    return table.assign(**{BEST: [b.mean if b else np.nan for b in best],
-                           f"{BEST} CI low": [b.low if b else np.nan for b in best],
-                           f"{BEST} CI high": [b.high if b else np.nan for b in best]})
+    return table.assign(**{BEST + end: [getattr(b, key) if b else np.nan for b in best]
+                           for end, key in (("", "mean"), (" CI low", "low"), (" CI high", "high"))})
 
 
 def gap_rises(runs: pd.DataFrame, datasets: list[str], ends: tuple[int, int] | None = None) -> pd.DataFrame:
@@ -135,13 +161,14 @@ def gap_rises(runs: pd.DataFrame, datasets: list[str], ends: tuple[int, int] | N
     return table.assign(**{PAPER_RISE: [c[1] if c else np.nan for c in changes]})
 
 
-def gap_rise_text(rises: pd.DataFrame, test: str, easy: str = "mnist", hard: str = "cifar10") -> str:
+def gap_rise_text(rises: pd.DataFrame, test: str, easy: str = "mnist", hard: str = "cifar10",
+                  recipe: str = "the recipe") -> str:
     """`gap_rises` in words: each data set's rise (beside it the paper's own tables' where `rises` holds them, and
     whether `hard`'s agrees with them and with the paper's Fig. 5 caption, `readings.paper_reading`), then whether
     `test`'s is told apart from `easy`'s and `hard`'s (95 % intervals apart or overlapping, `_compared`); where a
-    compared cell failed, that the comparison tests the recipe's failures (`readings.recipe_failures`); what cannot
-    be compared, said so; where our seeds cannot tell `hard`'s rise from `easy`'s, that there is no measured
-    difference to place `test`'s within."""
+    compared cell failed, that the comparison tests the failures of `recipe` (`readings.recipe_failures`); what
+    cannot be compared, said so; where our seeds cannot tell `hard`'s rise from `easy`'s, that there is no measured
+    difference to place `test`'s within. A negative change is a fall, and is said to be one (`SIGNED`)."""
     ends = ends_of(rises)
     if ends is None:
         return "The data sets share no two batch sizes, so their gaps' rises cannot be compared."
@@ -149,71 +176,17 @@ def gap_rise_text(rises: pd.DataFrame, test: str, easy: str = "mnist", hard: str
     said = "; ".join(f"{DATASET_NAMES[d]}: {words}" for d, (words, _) in found.items())
     text = (f"From B = {ends[0]} to B = {ends[1]} the gap Δ changes by (at the large B minus at the small, positive "
             f"where it rises; mean over the runs that trained, 95 % interval) {said}.{paper_reading(rises, hard)}")
-    if failed := recipe_failures(rises, [easy, test, hard], "change in Δ"):
+    if failed := recipe_failures(rises, [easy, test, hard], "change in Δ", recipe):
         return f"{text} {failed}"
     e, t, h = (found.get(d, ("", None))[1] for d in (easy, test, hard))
     if e is None or t is None or h is None:
         return text + " Without an interval for each of the three, they cannot be compared."
     names = [DATASET_NAMES[d] for d in (easy, test, hard)]
     if not _above(h, e):
-        return f"{text} {_no_difference(h, e, names[2], names[0], 'rise', names[1], paper_order(rises, easy, hard))}"
-    return (f"{text} {names[1]}'s rise is {_compared(t, e, names[0])} and "
-            f"{_compared(t, h, names[2])}.")
-
-
-def gap_slopes_text(slopes: dict[str, Estimate], profiles: dict[str, str], easy: str = "mnist",
-                    hard: str = "cifar10") -> str:
-    """The paper's Fig 5 reading (`hard`'s Δ rising steepest with B, `easy`'s flat) asked of our slopes of Δ on
-    log₂ B (`readings.gap_slope`, the report's `gap-ordering` rule): each slope (where Δ peaks inside the range of
-    B, the peak and the slope on each side: `readings.Slope`), then whether `hard`'s rises (its interval above 0)
-    and more steeply than `easy`'s (intervals apart). A hump is said to be one, never read off its slope over all B
-    as flat. Only where `profiles` (per data set, the profile of its runs, `runtable.runs_profile`) puts both at one
-    scale: more epochs on more examples change Δ by themselves, so slopes at two scales are not set against each
-    other."""
-    unit = " pp per doubling"
-    said = "; ".join(f"{DATASET_NAMES[d]}: {s.shape_text(unit) if isinstance(s, Slope) else s.text(unit)}"
-                     for d, s in slopes.items())
-    text = f"In our runs, the slope of Δ on log₂ B (the runs that trained, 95 % t interval) is {said}."
-    if hard not in slopes or easy not in slopes:
-        return text + " Without both slopes, they cannot be compared."
-    h, e, names = slopes[hard], slopes[easy], (DATASET_NAMES[easy], DATASET_NAMES[hard])
-    if profiles[easy] != profiles[hard] or profiles[hard] == "mixed":
-        return text + (f" Their runs are not at one scale ({names[0]}'s: profile `{profiles[easy]}`; {names[1]}'s: "
-                       f"profile `{profiles[hard]}`), so the slopes are not set against each other: more epochs on "
-                       "more training examples change Δ by themselves.")
-    if isinstance(h, Slope) and h.peak is not None and h.below is not None and h.above is not None:
-        up = f"it rises up to B = {h.peak}" if h.below.low > 0 else f"its slope up to B = {h.peak} holds 0"
-        down = "falls from there on" if h.above.high < 0 else "its slope from there on holds 0"
-        return text + (f" {names[1]}'s Δ is not monotonic in B: it peaks inside the range of B; {up}, and {down}. "
-                       "A straight line through both sides is no measure of a rise, and ours "
-                       f"does not show the paper's Fig 5 reading of {names[1]}'s Δ rising steepest (a monotonic "
-                       "increase).")
-    if h.low > 0 and h.low > e.high:
-        return text + f" {names[1]}'s Δ rises with B, and more steeply than {names[0]}'s (intervals apart), as in " \
-                      "the paper's Fig 5."
-    if h.low > 0:
-        return text + (f" {names[1]}'s Δ rises with B, but our seeds cannot tell its slope from {names[0]}'s (their "
-                       "intervals overlap).")
-    where = "lies below 0: it falls" if h.high < 0 else "holds 0: our seeds cannot tell it from flat"
-    return text + (f" {names[1]}'s slope {where}, so ours does not show the paper's Fig 5 reading of "
-                   f"{names[1]}'s Δ rising steepest.")
-
-
-_OPTIMIZERS = {"adam": "Adam", "sgd": "SGD with momentum"}
-
-
-def _recipe_differences(easy: str, hard: str) -> str:
-    """What the paper's recipe for `hard` does differently from `easy`'s (Table II), in words: the other causes
-    that a data set on `easy`'s recipe leaves in place."""
-    a, b = DATASET_SPECS[easy], DATASET_SPECS[hard]
-    found = [f"its network ({b.model}, not {a.model})"] if a.model != b.model else []
-    if a.optimizer != b.optimizer:
-        found.append(f"its optimizer ({_OPTIMIZERS[b.optimizer]}, not {_OPTIMIZERS[a.optimizer]})")
-    if a.augment != b.augment:
-        found.append(f"{'its' if b.augment else 'no'} data augmentation")
-    if a.epochs != b.epochs:
-        found.append(f"its epochs ({b.epochs}, not {a.epochs})")
-    return ", ".join(found) or "nothing: the recipes are the same"
+        order = paper_order(rises, easy, hard)
+        return f"{text} {_no_difference(h, e, names[2], names[0], 'change in Δ', names[1], order)}"
+    return (f"{text} {names[1]}'s Δ {_moves(t)}: its change is {_compared(t, e, names[0], SIGNED)} and "
+            f"{_compared(t, h, names[2], SIGNED)}.")
 
 
 def _drop_of(drops: pd.DataFrame, dataset: str) -> Estimate | None:
@@ -222,7 +195,7 @@ def _drop_of(drops: pd.DataFrame, dataset: str) -> Estimate | None:
     row = drops.set_index("dataset").loc[dataset] if dataset in set(drops["dataset"]) else None
     if row is None or pd.isna(row["CI low"]):
         return None
-    return Estimate(row["drop (pp)"], row["CI low"], row["CI high"], int(row["seeds"]))
+    return Estimate(row["drop (pp)"], row["CI low"], row["CI high"], int(row[RUNS]))
 
 
 def _drop_words(drops: pd.DataFrame, dataset: str) -> str:
@@ -232,8 +205,11 @@ def _drop_words(drops: pd.DataFrame, dataset: str) -> str:
         return f"a collapse (most runs at B = {int(row['B large'])} did not train)"
     if pd.isna(row["drop (pp)"]):
         return f"no drop ({row['note']})"
-    return _drop_of(drops, dataset).text(" pp") if pd.notna(row["CI low"]) else \
-        f"{number(row['drop (pp)'], 'pp')} pp (one seed, no interval)"
+    if pd.isna(row["CI low"]):
+        return f"{number(row['drop (pp)'], 'pp')} pp (one seed, no interval)"
+    wide = row["CI high"] - row["CI low"] > UNINFORMATIVE_PP
+    return _drop_of(drops, dataset).text(" pp") + (f", too wide to inform (interval over {UNINFORMATIVE_PP:g} pp)"
+                                                    if wide else "")
 
 
 def _above(a: Estimate, b: Estimate) -> bool:
@@ -241,13 +217,22 @@ def _above(a: Estimate, b: Estimate) -> bool:
     return a.low > b.high
 
 
-def _compared(a: Estimate, b: Estimate, name: str) -> str:
-    """Value `a` against value `b` of data set `name`: 'larger' or 'smaller than <name>'s (intervals apart)', or
-    'not told apart from <name>'s by our seeds (their intervals overlap)': overlapping intervals show neither that
-    the two are equal nor that one is no larger."""
+def _compared(a: Estimate, b: Estimate, name: str, words: tuple[str, str] = ("larger than", "smaller than")) -> str:
+    """Value `a` against value `b` of data set `name`: 'larger' or 'smaller than <name>'s (intervals apart)' (of a
+    change that may be a fall, `SIGNED`: 'above' or 'below'), or 'not told apart from <name>'s by our seeds (their
+    intervals overlap)': overlapping intervals show neither that the two are equal nor that one is no larger."""
     if not (_above(a, b) or _above(b, a)):
         return f"not told apart from {name}'s by our seeds (their intervals overlap)"
-    return f"{'larger' if _above(a, b) else 'smaller'} than {name}'s (intervals apart)"
+    return f"{words[0] if _above(a, b) else words[1]} {name}'s (intervals apart)"
+
+
+SIGNED = ("above", "below")  # `_compared`'s words for a change in Δ: a negative one is a fall, never a small rise
+
+
+def _moves(value: Estimate) -> str:
+    """How a change in Δ moves, in words: 'rises' or 'falls' (its interval off 0), else that the seeds cannot tell."""
+    return "rises" if value.low > 0 else "falls" if value.high < 0 else "changes by an amount our seeds cannot tell " \
+        "from 0"
 
 
 def _estimates(table: pd.DataFrame) -> dict[str, tuple[str, Estimate | None]]:
@@ -257,7 +242,7 @@ def _estimates(table: pd.DataFrame) -> dict[str, tuple[str, Estimate | None]]:
         return {d: (_drop_words(table, d), _drop_of(table, d)) for d in table["dataset"]}
     found = {}
     for _, r in table.iterrows():
-        rise = Estimate(r[RISE], r["CI low"], r["CI high"], int(r["seeds"])) if pd.notna(r["CI low"]) else None
+        rise = Estimate(r[RISE], r["CI low"], r["CI high"], int(r[RUNS])) if pd.notna(r["CI low"]) else None
         words = rise.text(" pp") if rise else f"no interval ({r['note'] or 'one seed'})"
         found[r["dataset"]] = (words + paper_words(table, r["dataset"]), rise)
     return found
@@ -269,17 +254,65 @@ def _no_difference(h: Estimate, e: Estimate, hard: str, easy: str, noun: str, te
     smaller (intervals apart: `reverse` says what that is to the paper), or our seeds cannot tell the two apart
     (overlap, which is no evidence that they are equal)."""
     if _above(e, h):
-        why, yet = f"{hard}'s {noun} is smaller than {easy}'s (intervals apart), {reverse}", "in the paper's direction"
+        lower = "smaller than" if noun == "drop" else "below"  # a change in Δ below another may be a fall
+        why, yet = f"{hard}'s {noun} is {lower} {easy}'s (intervals apart), {reverse}", "in the paper's direction"
     else:
         why, yet = f"our seeds cannot tell {hard}'s {noun} from {easy}'s (their intervals overlap)", "yet"
     return (f"**Cannot tell at this scale:** {why}, so there is no {easy}–{hard} difference {yet} against which to "
             f"place {test}'s {noun}.")
 
 
-def data_explanation(drops: pd.DataFrame, test: str, easy: str = "mnist", hard: str = "cifar10") -> str:
-    """Whether the paper's explanation of CIFAR-10's collapse by its data (`paper.DIFFICULTY`) holds on `test`, a
-    data set on `easy`'s recipe that is harder by its own accuracy (`readings.harder`: that, and no more, is
-    measured), in words from `data_drops`: where a compared cell failed, the comparison tests the recipes' failures
+def data_explanation(drops: pd.DataFrame, test: str, easy: str = "mnist", hard: str = "cifar10",
+                     recipe: str = "the recipe") -> str:
+    """Whether the paper's explanation of CIFAR-10's drop by its data (`paper.DIFFICULTY`) holds on `test`, a data
+    set on `easy`'s recipe that is harder by its own accuracy (`readings.harder`, the one measure of difficulty
+    taken), in words from `pair_drops` (or one `data_drops`): why two pairs of B (`data_pairs`), then each pair's
+    drops read by one rule (`_verdict`), and a pair of `easy` and `test` alone by the same rule (`_two_way`); a pair
+    these runs lack, said so. `recipe` names the recipe whose failed cells a comparison would test."""
+    quotes = "; ".join(f"“{words}” ({where})" for where, words in paper.DIFFICULTY)
+    parts = list(drops.groupby(PAIR, sort=False)) if PAIR in drops else [("", drops)]
+    difficulty, is_harder = harder(parts[0][1], test, easy)
+    (first, (s1, l1)), (second, (s2, l2)) = data_pairs().items()
+    why = (f"Two pairs of B are compared, both fixed before {DATASET_NAMES[test]}'s paper runs existed, so that "
+           f"neither was chosen after its result: {first}, B = {s1} → {l1}, the paper's own; and {second}, "
+           f"B = {s2} → {l2}, the largest B of the paper's grid below {l1}: a drop that the collapses at B = {l1} "
+           f"(runs ending at chance) do not enter. " if PAIR in drops else "")
+    lacking = [f"**{label[:1].upper() + label[1:]} (B = {a} → {b}):** not in these runs (no data set here has both B)."
+               for label, (a, b) in data_pairs().items() if PAIR in drops and label not in set(drops[PAIR])]
+    said = [_pair_text(part, label, test, easy, hard, is_harder, recipe) for label, part in parts]
+    return "\n\n".join([f"The paper puts the difference down to the data: {quotes}. {why}{difficulty}",
+                          *lacking, *said])
+
+
+def _pair_text(drops: pd.DataFrame, label: str, test: str, easy: str, hard: str, is_harder: bool | None,
+               recipe: str) -> str:
+    """One pair of `pair_drops` in words: its drops (mean over the runs that trained, Welch interval), then
+    `_two_way` for the pair of one recipe alone, else `_verdict`."""
+    if (ends := ends_of(drops)) is None:
+        return "The data sets share no two B, so their drops cannot be compared."
+    head = ("the same recipe alone, " if label == TWO_WAY else f"{label}, " if label else "") + \
+        f"from B = {ends[0]} to B = {ends[1]}"
+    said = "; ".join(f"{DATASET_NAMES[d]}: {_drop_words(drops, d)}" for d in drops["dataset"])
+    return (f"**{head[:1].upper() + head[1:]}**, the drop in test accuracy (mean over the runs that trained, 95 % "
+            f"Welch interval) is {said}. " + (_two_way(drops, test, easy, hard) if label == TWO_WAY else
+                                             _verdict(drops, test, easy, hard, is_harder, recipe)))
+
+
+def _two_way(drops: pd.DataFrame, test: str, easy: str, hard: str) -> str:
+    """`test` against `easy` on one recipe (`pair_drops`), by `_compared`: whether harder images alone lose more."""
+    e, t = _drop_of(drops, easy), _drop_of(drops, test)
+    names = DATASET_NAMES[easy], DATASET_NAMES[test], DATASET_NAMES[hard]
+    why = (f"(no pair above reads all three, so {names[1]} is set against {names[0]} alone, at the largest B up to "
+           f"{list(data_pairs().values())[-1][1]} at which both trained; this asks whether harder images lose more "
+           f"with B on one recipe, not how that compares with {names[2]}'s drop)")
+    if e is None or t is None:
+        return f"**Cannot tell yet** {why}: a drop has no interval."
+    verdict = "On one recipe" if _above(t, e) or _above(e, t) else "Cannot tell"
+    return f"**{verdict}** {why}: {names[1]}'s drop is {_compared(t, e, names[0])}."
+
+
+def _verdict(drops: pd.DataFrame, test: str, easy: str, hard: str, is_harder: bool | None, recipe: str) -> str:
+    """The three-way rule on one pair: where a compared cell failed, the comparison tests the failures of `recipe`
     and is read neither way (`readings.recipe_failures`); where `test` is not harder, it cannot test the
     explanation; if `test` loses more than `easy` and is not told apart from `hard` (95 % intervals apart or
     overlapping), the explanation gains support; if it is not told apart from `easy` and loses less than `hard`, the
@@ -287,48 +320,35 @@ def data_explanation(drops: pd.DataFrame, test: str, easy: str = "mnist", hard: 
     (apart from both), both play a part; it cannot tell when a data set has no drop with an interval, when `hard`'s
     drop is not above `easy`'s (`_no_difference`), or when `test`'s interval overlaps both."""
     names = [DATASET_NAMES[d] for d in (easy, test, hard)]
-    quotes = "; ".join(f"“{words}” ({where})" for where, words in paper.DIFFICULTY)
-    text = f"The paper puts the difference down to the data: {quotes}. "
-    ends = ends_of(drops)
-    if ends is not None:
-        text += (f"From B = {ends[0]} to B = {ends[1]}, the drop in test accuracy (mean over the runs that trained, "
-                 "95 % Welch interval) is " + "; ".join(f"{n}: {_drop_words(drops, d)}" for d, n in
-                                                       zip((easy, test, hard), names, strict=True))
-                 + ("" if ends == paper.DROP_ENDS else
-                    f" (§VII's drop is from B = {paper.DROP_ENDS[0]} to {paper.DROP_ENDS[1]}, which these runs "
-                    "do not all have)") + ". ")
-    difficulty, is_harder = harder(drops, test, easy)
-    text += difficulty
-    if failed := recipe_failures(drops, [easy, test, hard], "drop"):
-        return text + failed
+    if failed := recipe_failures(drops, [easy, test, hard], "drop", recipe):
+        return failed
     if is_harder is False:
-        return text + (f"**Cannot tell:** a data set no harder than {names[0]} by its own accuracy does not test "
-                       "an explanation by harder data.")
+        return (f"**Cannot tell:** a data set no harder than {names[0]} by its own accuracy does not test an "
+                "explanation by harder data.")
     e, t, h = (_drop_of(drops, d) for d in (easy, test, hard))
     if e is None or t is None or h is None:
         missing = [n for d, n in zip((easy, test, hard), names, strict=True) if _drop_of(drops, d) is None]
-        return text + (f"**Cannot tell yet:** {' and '.join(missing)} {'has' if len(missing) == 1 else 'have'} no "
-                       "drop with an interval here.")
+        return (f"**Cannot tell yet:** {' and '.join(missing)} {'has' if len(missing) == 1 else 'have'} no drop "
+                "with an interval here.")
     if not _above(h, e):
-        return text + _no_difference(h, e, names[2], names[0], "drop", names[1])
+        return _no_difference(h, e, names[2], names[0], "drop", names[1])
     if _above(t, e) and not _above(h, t):
-        return text + (f"**The “harder data” explanation gains support:** {names[1]}, {names[0]}'s format, network "
-                       f"and recipe on images it classifies less well, loses more accuracy with B: its drop is "
-                       f"larger than {names[0]}'s (intervals apart) and {_compared(t, h, names[2])}.")
+        return (f"**The “harder data” explanation gains support:** {names[1]}, {names[0]}'s format, network and "
+                f"recipe on images it classifies less well, loses more accuracy with B: its drop is larger than "
+                f"{names[0]}'s (intervals apart) and {_compared(t, h, names[2])}.")
     if _above(h, t) and not _above(t, e):
-        return text + (f"**Against the “harder data” explanation:** {names[1]}'s drop is "
-                       f"{_compared(t, e, names[0])} and smaller than {names[2]}'s (intervals apart): images harder "
-                       f"by this measure do not degrade on {names[0]}'s recipe as {names[2]} does. What is left is "
-                       f"what {names[2]}'s recipe does differently ({_recipe_differences(easy, hard)}), or a kind "
-                       f"of difficulty {names[2]}'s images have and {names[1]}'s do not: these runs cannot tell "
-                       "the two apart.")
+        return (f"**Against the “harder data” explanation:** {names[1]}'s drop is {_compared(t, e, names[0])} and "
+                f"smaller than {names[2]}'s (intervals apart): images harder by this measure do not degrade on "
+                f"{names[0]}'s recipe as {names[2]} does. What is left is what {names[2]}'s recipe does differently "
+                f"({recipe_differences(easy, hard)}), or a kind of difficulty {names[2]}'s images have and "
+                f"{names[1]}'s do not: these runs cannot tell the two apart.")
     if _above(t, e) and _above(h, t):
-        return text + (f"**Both play a part:** {names[1]}'s drop is larger than {names[0]}'s and smaller than "
-                       f"{names[2]}'s (intervals apart from both): harder data accounts for part of the difference; "
-                       f"the rest may lie in what {names[2]}'s recipe does differently "
-                       f"({_recipe_differences(easy, hard)}), or in a difficulty {names[1]} does not share.")
-    return text + (f"**Cannot tell yet:** {names[1]}'s interval overlaps both {names[0]}'s and {names[2]}'s; more "
-                   "seeds would narrow it.")
+        return (f"**Both play a part:** {names[1]}'s drop is larger than {names[0]}'s and smaller than {names[2]}'s "
+                f"(intervals apart from both): harder data accounts for part of the difference; the rest may lie in "
+                f"what {names[2]}'s recipe does differently ({recipe_differences(easy, hard)}), or in a difficulty "
+                f"{names[1]} does not share.")
+    return (f"**Cannot tell yet:** {names[1]}'s interval overlaps both {names[0]}'s and {names[2]}'s; more seeds "
+            "would narrow it.")
 
 
 def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], easy: str = "mnist",
@@ -357,7 +377,9 @@ def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], eas
         else:
             reading = (", as the paper's Fig 5 reads" if _above(h, e) else
                        f", {paper_order(table, easy, hard)}" if _above(e, h) else "")
-        text += f": {DATASET_NAMES[hard]}'s {noun} is {_compared(h, e, DATASET_NAMES[easy])}{reading}"
+        text += (f": {DATASET_NAMES[hard]}'s drop is {_compared(h, e, DATASET_NAMES[easy])}{reading}" if noun == "drop"
+                 else f": {DATASET_NAMES[hard]}'s Δ {_moves(h)}, and its change is "
+                 f"{_compared(h, e, DATASET_NAMES[easy], SIGNED)}{reading}")
     return f"{text}.{paper_reading(table, hard) if noun == 'rise' else ''}{_waiting_text(waiting)}"
 
 

@@ -16,13 +16,11 @@ from . import (
     analysis,
     book,
     captions,
-    drops,
     findings,
     paper,
     paper_tables,
     plots,
     plots_failures,
-    rule_drops,
     runtable,
     summaries,
 )
@@ -31,8 +29,6 @@ from .critical import BOOTSTRAP_REPLICATES, FAILED, bootstrap_critical
 from .data import DataError
 from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS, SYNTHETIC
 from .plan import section_configs
-from .readings import gap_slope
-from .stats import NotTestable
 from .store import default_store
 from .style import counted, joined, number
 from .sweep import stored_counts
@@ -43,7 +39,7 @@ if TYPE_CHECKING:
     from .book import Chapter
 
 _FIGURES = {"synthetic": "Fig 2", "III": "Fig 3", "IV": "Fig 4"}  # the paper's accuracy figure of each table
-_CROSSES = ("crosses: runs that did not train (where there are any, the right panel shows the others without them, "
+CROSSES = ("crosses: runs that did not train (where there are any, the right panel shows the others without them, "
             "zoomed in on their seed intervals).")
 
 
@@ -65,7 +61,7 @@ def recipe_scale(runs: pd.DataFrame, dataset: str) -> Markdown:
         f", with the warm-up cut to {counted(int(cut['warmup_epochs'].max()), 'epoch')} (the recipe's "
         f"{counted(DATASET_SPECS[dataset].warmup_epochs, 'epoch')}) at B = {at}" if len(cut) else "")
     if dataset not in summaries.paper_scale_datasets(runs):
-        text += "; of its runs at paper scale, {} of {} are stored".format(*_paper_runs_stored([dataset])[dataset])
+        text += "; of its runs at paper scale, {} of {} are stored".format(*paper_runs_stored([dataset])[dataset])
     return Markdown(f"{text}.")
 
 
@@ -104,7 +100,7 @@ def image_accuracy(chapter: Chapter, runs: pd.DataFrame, dataset: str) -> None:
     """Fig 3 or 4 and Table III or IV beside our runs of an image data set."""
     table = DATASETS[dataset].paper_table
     book.publish(plots.image_accuracy(runs, dataset, table), f"{DATASET_NAMES[dataset]} test accuracy against B; "
-                 f"dotted squares: the paper's Table {table}; {_CROSSES}",
+                 f"dotted squares: the paper's Table {table}; {CROSSES}",
                  runtable.mean_by_batch(runs, trained_only=True), _FIGURES[table], runs=runs)
     accuracy_comparison(chapter, runs, dataset)
 
@@ -112,138 +108,17 @@ def image_accuracy(chapter: Chapter, runs: pd.DataFrame, dataset: str) -> None:
 def runs_if_data(chapter: Chapter, dataset: str) -> pd.DataFrame:
     """The runs of a data set's section (`Chapter.table`), or none (an empty table) where the store lacks some and
     the data set's files are not on this machine: a data set beyond the paper's is optional, and its sections say
-    so (`beyond_paper`) rather than fail the chapter."""
+    so (`pages_beyond.beyond_paper`) rather than fail the chapter."""
     try:
         return chapter.table(book.sections_of([dataset])[0])
     except DataError:
         return pd.DataFrame()
 
 
-def _absent(dataset: str) -> str:
-    source = DATASETS[dataset].source
-    return (f"*{DATASET_NAMES[dataset]}: its runs are not in the store and its files are not on this machine, so "
-            f"nothing is shown. `make data` installs them where it can (as Debian's package), or put the files of "
-            f"{source.url} into `data/{source.folder}/`, then build again.*")
-
-
-def beyond_paper(chapter: Chapter, runs: pd.DataFrame, dataset: str) -> None:
-    """A data set the paper did not run, as `image_accuracy` shows the paper's but with nothing of the paper's
-    beside it (no values, no verdicts): test accuracy against B, and per B the seed means of test accuracy and Δ
-    with their intervals (`paper_tables.accuracy_by_batch`); where its runs could not be had, one line on how to
-    get its files."""
-    if runs.empty:
-        display(Markdown(_absent(dataset)))
-        return
-    name = DATASET_NAMES[dataset]
-    book.publish(plots.image_accuracy(runs, dataset, None), f"{name} test accuracy against B (not in the paper: no "
-                 f"values of its to draw); {_CROSSES}", runtable.mean_by_batch(runs, trained_only=True),
-                 f"{dataset} accuracy", runs=runs)
-    table = paper_tables.accuracy_by_batch(runs)
-    book.publish(book.styled(table, 3), f"{name}: test accuracy and its gap Δ per B, seed means over the runs that "
-                 "trained with 95 % intervals (a cell has one only where at least two runs trained and most did); "
-                 "`at chance`: runs that did not train. The paper has no table of it, so there is nothing to "
-                 "compare and no verdict.", table, f"{dataset} test accuracy and gap", runs=runs)
-
-
-def _one_scale(chapter: Chapter, runs: pd.DataFrame, datasets: list[str]) -> tuple[pd.DataFrame, str, pd.DataFrame]:
-    """`runs` of `datasets` where they render one profile, else every data set's quick runs (which all have): a
-    drop at paper scale is not comparable with one on subsets trained for fewer epochs. Returns the runs, a
-    sentence where it switched, and the paper-scale runs it set aside (empty where it did not switch), to show
-    beside them (`_at_paper_scale`)."""
-    profiles = {d: runtable.runs_profile(part, chapter.profile) for d, part in runs.groupby("dataset")}
-    if len(set(profiles.values())) <= 1:
-        return runs, "", runs.iloc[:0]
-    quick = book.Chapter(chapter.sections, "quick", chapter.device, chapter.seeds, chapter.data_dir, None,
-                         chapter.batch_sizes)
-    found = [runs_if_data(quick, d) for d in datasets]
-    at_paper = runs[runs["dataset"].map(profiles) == "paper"]
-    return (pd.concat([f for f in found if len(f)], ignore_index=True),
-            "This chapter renders these data sets at different scales, so here all three are compared at the "
-            "reduced one, which every one of them has; the paper-scale runs of those that have them follow. ", at_paper)
-
-
-def _paper_runs_stored(datasets: list[str]) -> dict[str, tuple[int, int]]:
+def paper_runs_stored(datasets: list[str]) -> dict[str, tuple[int, int]]:
     """Per data set, how many of its paper-profile runs the committed paper store holds, of how many."""
     configs = [c for s in book.sections_of(datasets) for c in section_configs("paper", s) if c.dataset in datasets]
     return stored_counts(configs, default_store("paper"))
-
-
-def _at_paper_scale(at_paper: pd.DataFrame, datasets: list[str], table: pd.DataFrame, easy: str, hard: str) -> str:
-    """Beside a comparison `table` at reduced scale: the same numbers (`drops.data_drops` or `drops.gap_rises`,
-    as `table` is) between the same B on the data sets that have paper-scale runs, and how many paper runs the
-    others lack (`drops.scale_contrast`); '' where none was set aside."""
-    if at_paper.empty:
-        return ""
-    have = [d for d in datasets if d in set(at_paper["dataset"])]
-    measure = drops.data_drops if drops.DROP in table else drops.gap_rises
-    contrast = drops.scale_contrast(measure(at_paper, have, drops.ends_of(table)),
-                                    _paper_runs_stored([d for d in datasets if d not in have]), easy, hard)
-    return f"{contrast} Scale: {captions.scale_text(at_paper)}."
-
-
-def is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, lr_runs: pd.DataFrame | None = None,
-                   easy: str = "mnist", hard: str = "cifar10") -> None:
-    """The paper's explanation by the data (`paper.DIFFICULTY`) tested on `test`, a harder data set on `easy`'s
-    recipe: per data set the drop in test accuracy between two B (`drops.data_drops`), at one scale
-    (`_one_scale`), what the three support, in words (`drops.data_explanation`), and what paper scale says where a
-    data set lacks it (`_at_paper_scale`); then `hard`'s drop under each LR rule of `lr_runs` (`rule_drops`)."""
-    datasets, given = [easy, test, hard], runs
-    runs, switched, at_paper = _one_scale(chapter, runs[runs["dataset"].isin(datasets)], datasets)
-    table = drops.data_drops(runs, datasets)
-    shown = runs if len(runs) else None
-    book.publish(book.styled(table), f"The drop in test accuracy {drops.between(table)} per data set (§VII's B = "
-                 f"{paper.DROP_ENDS[0]} and {paper.DROP_ENDS[1]} where all have both, else the B they share nearest "
-                 "to them): the mean over the runs that trained minus the other, with Welch's 95 % interval; "
-                 "`large B failed`: most runs at the large B did not train (a collapse, no drop to average); "
-                 "`failed B`: the compared B whose cell failed; `best test acc (%)`: the data set's best cell here "
-                 "(how hard it is by its own accuracy).",
-                 table, "Is it the data", runs=shown)
-    book.publish(plots.data_drops(table), f"The drop in test accuracy {drops.between(table)} per data set (the table "
-                 "above) with its 95 % interval; dashed: no drop.", table, "Is it the data figure", runs=shown)
-    scale = f"Scale: {captions.scale_text(runs)}." if len(runs) else ""
-    display(Markdown(f"{switched}{drops.data_explanation(table, test, easy, hard)} {scale}"))
-    if contrast := _at_paper_scale(at_paper, datasets, table, easy, hard):
-        display(Markdown(contrast))
-    if lr_runs is not None and (by_rule := rule_drops.rule_drops_text(given, lr_runs, easy, hard)):
-        display(Markdown(by_rule))  # `hard`'s drop under each LR rule stored (`lr_runs`): none, nothing shown
-
-
-def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: str = "mnist",
-                       hard: str = "cifar10") -> None:
-    """The gap chapter's side of "Is it the data?": first whether our Fig 5 shows the paper's reading at all (the
-    slopes of Δ on log₂ B of `easy` and `hard`, `readings.gap_slope`, as the chapter renders them, set against
-    each other only where both render one profile); then Δ against B for `easy`, `test` and `hard` at one scale
-    (`_one_scale`), how much Δ rises between two B on each (`drops.gap_rises`), in words (`drops.gap_rise_text`),
-    and what paper scale says where a data set lacks it (`_at_paper_scale`)."""
-    datasets = [easy, test, hard]
-    chosen = runs[runs["dataset"].isin(datasets)]
-    profiles = {d: runtable.runs_profile(chosen[chosen["dataset"] == d], chapter.profile) for d in (easy, hard)}
-    slopes = {}
-    for dataset in (easy, hard):
-        try:
-            slopes[dataset] = gap_slope(chosen[chosen["dataset"] == dataset])
-        except NotTestable:
-            continue
-    pair = chosen[chosen["dataset"].isin([easy, hard])]
-    if len(pair):
-        display(Markdown(f"{drops.gap_slopes_text(slopes, profiles, easy, hard)} Scale: {captions.scale_text(pair)}."))
-    runs, switched, at_paper = _one_scale(chapter, chosen, datasets)
-    if runs.empty:
-        display(Markdown(_absent(test)))
-        return
-    full, squares = captions.paper_squares(runs)
-    names = {d: DATASET_NAMES[d] for d in datasets}
-    book.publish(plots.gap_against_b(runs, full), f"Generalization gap Δ against B for {names[easy]}, {names[test]} "
-                 f"(harder images on {names[easy]}'s recipe) and {names[hard]}; {squares}; dashed line: the paper's "
-                 "bound. Runs that did not train are crosses, outside the mean.",
-                 runtable.mean_by_batch(runs, trained_only=True), "Gap, is it the data", runs=runs)
-    rises = drops.gap_rises(runs, datasets)
-    book.publish(book.styled(rises), f"How much Δ rises {drops.between(rises)} per data set: the mean over the runs "
-                 "that trained at the large B minus that at the small one, with Welch's 95 % interval.", rises,
-                 "Gap rises", runs=runs)
-    display(Markdown(switched + drops.gap_rise_text(rises, test, easy, hard)))
-    if contrast := _at_paper_scale(at_paper, datasets, rises, easy, hard):
-        display(Markdown(contrast))
 
 
 def paper_scale_so_far(chapter: Chapter, dataset: str) -> None:

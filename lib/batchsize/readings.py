@@ -1,10 +1,11 @@
 """What a comparison of data sets between two B is read beside, before `drops` reads it: the shape of the gap Δ
 against B, which a straight line can hide (`gap_slope`: the slope of Δ on log₂ B, and where Δ peaks inside the
-range of B, the slope on each side: a line through a hump comes out near zero and reads as flat); the paper's own
-tables over the same B, which its Fig. 5 caption reads otherwise (`paper_change`, `paper_words`, `paper_reading`,
-`paper_order`); how hard a data set is by its own accuracy, which is all that is measured of its difficulty
-(`best_accuracy`, `harder`); and whether a compared cell failed, so that the comparison tests the recipes'
-failures, not the data (`recipe_failures`)."""
+range of B, the slope on each side: a line through a hump comes out near zero and reads as flat), and the paper's
+Fig 5 reading asked of those slopes, in words (`gap_slopes_text`); the paper's own tables over the same B, which its
+Fig. 5 caption reads otherwise (`paper_change`, `paper_words`, `paper_reading`, `paper_order`); how hard a data set
+is by its own accuracy, which is all that is measured of its difficulty (`best_accuracy`, `harder`), and what a
+harder data set's recipe does differently (`recipe_differences`); and whether a compared cell failed, so that the
+comparison tests the recipes' failures, not the data (`recipe_failures`)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from scipy import stats as scipy_stats
 
 from . import paper
 from .critical import MEASURED
-from .datasets import DATASET_NAMES, DATASETS
+from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS
 from .runtable import cells, trained
 from .stats import Estimate, NotTestable
 from .style import number
 
 # the columns of `drops.data_drops` and `drops.gap_rises` that this module reads
 RISE, PAPER_RISE, BEST, FAILED_B = "rise in Δ (pp)", "paper's rise (pp)", "best test acc (%)", "failed B"
+RUNS = "trained runs (fewer end)"  # a comparison's n: the runs that trained at whichever of its two B has fewer
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ def paper_reading(rises: pd.DataFrame, hard: str) -> str:
     row = rises.set_index("dataset").loc[hard] if hard in set(rises["dataset"]) else None
     if PAPER_RISE not in rises or row is None or pd.isna(row["CI low"]):
         return ""
-    name, ours = DATASET_NAMES[hard], Estimate(row[RISE], row["CI low"], row["CI high"], int(row["seeds"]))
+    name, ours = DATASET_NAMES[hard], Estimate(row[RISE], row["CI low"], row["CI high"], int(row[RUNS]))
     way = _way(ours.mean) if ours.low > 0 or ours.high < 0 else None
     if way is None:
         return f" Our seeds cannot tell {name}'s change in Δ from none."
@@ -158,11 +160,12 @@ def best_accuracy(part: pd.DataFrame) -> Estimate | None:
     return Estimate(top["test_acc"], top["CI low"], top["CI high"], int(top["trained"]))
 
 
-def recipe_failures(table: pd.DataFrame, datasets: list[str], measure: str) -> str:
+def recipe_failures(table: pd.DataFrame, datasets: list[str], measure: str, recipe: str = "the recipe") -> str:
     """Where a cell compared in `table` (`data_drops` or `gap_rises`) failed (`FAILED_B`: at least half of its runs
-    at chance, `critical.cell_status`), that the comparison tests the recipes' failures, not the data, and is read as
-    support neither way: a cell that did not train has no `measure` for the data to explain, and the runs at chance
-    in the other cells (the easy data set's own, often) are named beside it. '' where every compared cell trained."""
+    at chance, `critical.cell_status`), that the comparison tests the failures of `recipe` (a profile's cut warm-up
+    named in it: 'the quick recipe (1-epoch warm-up)'), not the data, and is read as support neither way: a cell
+    that did not train has no `measure` for the data to explain, and the runs at chance in the other cells (the easy
+    data set's own, often) are named beside it. '' where every compared cell trained."""
     rows = table.set_index("dataset")
     present = [d for d in datasets if d in rows.index]
     failed = [d for d in present if len(rows.loc[d, FAILED_B])]
@@ -171,7 +174,7 @@ def recipe_failures(table: pd.DataFrame, datasets: list[str], measure: str) -> s
     named = lambda ds: "; ".join(f"{DATASET_NAMES[d]} ({rows.loc[d, 'note']})" for d in ds)
     others = [d for d in present if d not in failed and rows.loc[d, "note"] and "no runs" not in rows.loc[d, "note"]]
     also = f"; runs at chance in the other cells: {named(others)}" if others else ""
-    return (f"**This tests the recipe's failures, not the data:** a cell compared here failed (at least half of its "
+    return (f"**This tests the failures of {recipe}, not the data:** a cell compared here failed (at least half of its "
             f"runs at chance): {named(failed)}{also}. A recipe that does not train at a B leaves no {measure} there "
             "for the data to explain, so the comparison is read as support neither way; it waits for B where every "
             "compared cell trained.")
@@ -183,9 +186,9 @@ def _percent(value: Estimate) -> str:
 
 
 def harder(drops: pd.DataFrame, test: str, easy: str) -> tuple[str, bool | None]:
-    """Whether `test` is harder than `easy` by its own accuracy, and no more: its best test accuracy (`BEST` of
-    `drops.data_drops`) below `easy`'s, intervals apart. The sentence, and True, False, or None where either has no
-    best (no measured cell)."""
+    """Whether `test` is harder than `easy` by its own accuracy (the only measure of difficulty taken): its best test
+    accuracy (`BEST` of `drops.data_drops`) below `easy`'s, intervals apart. The sentence, and True, False, or None
+    where either has no best (no measured cell)."""
     rows = drops.set_index("dataset")
     if BEST not in drops or any(d not in rows.index or pd.isna(rows.loc[d, f"{BEST} CI low"]) for d in (test, easy)):
         return "", None
@@ -193,9 +196,65 @@ def harder(drops: pd.DataFrame, test: str, easy: str) -> tuple[str, bool | None]
             for d in (test, easy))
     names = DATASET_NAMES[test], DATASET_NAMES[easy]
     if t.high < e.low:
-        return (f"{names[0]} is harder than {names[1]} by its own accuracy, and no more: its best test accuracy here, "
-                f"{_percent(t)}, lies below {names[1]}'s, {_percent(e)} (intervals apart); how much its images vary "
-                "within a class, which the paper's explanation names, is not measured. ", True)
+        return (f"{names[0]} is harder than {names[1]} in one measured sense: its best test accuracy here, "
+                f"{_percent(t)}, lies below {names[1]}'s, {_percent(e)} (intervals apart). That is the only measure "
+                "of difficulty taken; how much its images vary within a class, which the paper's explanation names, "
+                "is not measured. ", True)
     where = "their intervals overlap" if t.high >= e.low and e.high >= t.low else "above it, intervals apart"
     return (f"{names[0]} is not harder than {names[1]} by its own accuracy here: its best test accuracy, "
             f"{_percent(t)}, does not lie below {names[1]}'s, {_percent(e)} ({where}). ", False)
+
+
+def gap_slopes_text(slopes: dict[str, Estimate], profiles: dict[str, str], easy: str = "mnist",
+                    hard: str = "cifar10") -> str:
+    """The paper's Fig 5 reading (`hard`'s Δ rising steepest with B, `easy`'s flat) asked of our slopes of Δ on
+    log₂ B (`readings.gap_slope`, the report's `gap-ordering` rule): each slope (where Δ peaks inside the range of
+    B, the peak and the slope on each side: `readings.Slope`), then whether `hard`'s rises (its interval above 0)
+    and more steeply than `easy`'s (intervals apart). A hump is said to be one, never read off its slope over all B
+    as flat. Only where `profiles` (per data set, the profile of its runs, `runtable.runs_profile`) puts both at one
+    scale: more epochs on more examples change Δ by themselves, so slopes at two scales are not set against each
+    other."""
+    unit = " pp per doubling"
+    said = "; ".join(f"{DATASET_NAMES[d]}: {s.shape_text(unit) if isinstance(s, Slope) else s.text(unit)}"
+                     for d, s in slopes.items())
+    text = f"In our runs, the slope of Δ on log₂ B (the runs that trained, 95 % t interval) is {said}."
+    if hard not in slopes or easy not in slopes:
+        return text + " Without both slopes, they cannot be compared."
+    h, e, names = slopes[hard], slopes[easy], (DATASET_NAMES[easy], DATASET_NAMES[hard])
+    if profiles[easy] != profiles[hard] or profiles[hard] == "mixed":
+        return text + (f" Their runs are not at one scale ({names[0]}'s: profile `{profiles[easy]}`; {names[1]}'s: "
+                       f"profile `{profiles[hard]}`), so the slopes are not set against each other: more epochs on "
+                       "more training examples change Δ by themselves.")
+    if isinstance(h, Slope) and h.peak is not None and h.below is not None and h.above is not None:
+        up = f"it rises up to B = {h.peak}" if h.below.low > 0 else f"its slope up to B = {h.peak} holds 0"
+        down = "falls from there on" if h.above.high < 0 else "its slope from there on holds 0"
+        return text + (f" {names[1]}'s Δ is not monotonic in B: it peaks inside the range of B; {up}, and {down}. "
+                       "A straight line through both sides is no measure of a rise, and ours "
+                       f"does not show the paper's Fig 5 reading of {names[1]}'s Δ rising steepest (a monotonic "
+                       "increase).")
+    if h.low > 0 and h.low > e.high:
+        return text + f" {names[1]}'s Δ rises with B, and more steeply than {names[0]}'s (intervals apart), as in " \
+                      "the paper's Fig 5."
+    if h.low > 0:
+        return text + (f" {names[1]}'s Δ rises with B, but our seeds cannot tell its slope from {names[0]}'s (their "
+                       "intervals overlap).")
+    where = "lies below 0: it falls" if h.high < 0 else "holds 0: our seeds cannot tell it from flat"
+    return text + (f" {names[1]}'s slope {where}, so ours does not show the paper's Fig 5 reading of "
+                   f"{names[1]}'s Δ rising steepest.")
+
+
+_OPTIMIZERS = {"adam": "Adam", "sgd": "SGD with momentum"}
+
+
+def recipe_differences(easy: str, hard: str) -> str:
+    """What the paper's recipe for `hard` does differently from `easy`'s (Table II), in words: the other causes
+    that a data set on `easy`'s recipe leaves in place."""
+    a, b = DATASET_SPECS[easy], DATASET_SPECS[hard]
+    found = [f"its network ({b.model}, not {a.model})"] if a.model != b.model else []
+    if a.optimizer != b.optimizer:
+        found.append(f"its optimizer ({_OPTIMIZERS[b.optimizer]}, not {_OPTIMIZERS[a.optimizer]})")
+    if a.augment != b.augment:
+        found.append(f"{'its' if b.augment else 'no'} data augmentation")
+    if a.epochs != b.epochs:
+        found.append(f"its epochs ({b.epochs}, not {a.epochs})")
+    return ", ".join(found) or "nothing: the recipes are the same"
