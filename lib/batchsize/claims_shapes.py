@@ -114,7 +114,7 @@ def _gap_ordering(tables: dict, profile: str) -> Outcome:
     """Three parts, each graded reproduced or not: CIFAR-10's Δ rises (its slope's interval above 0); it rises
     steepest (its interval above every other data set's); MNIST's is the flattest (the smallest |slope|). Each slope
     is over all B; where CIFAR-10's Δ peaks inside the range of B (`readings.Slope`), a line through the hump is no
-    measure of a rise, as the chapter reads it (`drops.gap_slopes_text`): its first two parts are not reproduced,
+    measure of a rise, as the chapter reads it (`readings.gap_slopes_text`): its first two parts are not reproduced,
     and the text names the peak and the slopes on each side."""
     runs = runs_of(tables)
     names = datasets_in(runs, ["cifar10", "mnist"])
