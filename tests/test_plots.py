@@ -301,6 +301,22 @@ def test_failed_cells_curves_show_every_seed_of_a_cell_with_its_outcome_and_warm
     plt.close(fig)
 
 
+def test_rule_curves_draw_each_rules_seeds_epoch_by_epoch():
+    """Review s39 (8): the changes' runs are shown epoch by epoch beside the recipe's, two panels per rule."""
+    runs = pd.DataFrame({"key": ["a", "b", "c"], "dataset": "mnist", "batch_size": 1024, "seed": [42, 43, 42],
+                         "outcome": ["collapsed", "trained", "trained"], "epochs_run": 2,
+                         "rule": ["linear + 5-epoch warmup"] * 2 + ["sqrt + 5-epoch warmup"]})
+    history = pd.DataFrame({"key": ["a", "a", "b", "b", "c", "c"], "epoch": [1, 2] * 3,
+                            "lr": [0.08, 0.16, 0.08, 0.16, 0.04, 0.08], "running_loss": [3.2, 2.3, 0.8, 0.1, 1.1, 0.1],
+                            "test_acc": [10.1, 11.3, 96.6, 98.3, 94.2, 98.1]})
+    fig = plots_failures.rule_curves(history, runs)
+    assert [ax.get_title() for ax in fig.axes] == [
+        "linear + 5-epoch warmup, η 0.08 → 0.16 by epoch 2", "linear + 5-epoch warmup",
+        "sqrt + 5-epoch warmup, η 0.04 → 0.08 by epoch 2", "sqrt + 5-epoch warmup"]
+    assert [t.get_text() for t in fig.axes[3].get_legend().get_texts()] == ["seed 42 (trained)", "chance"]
+    plt.close(fig)
+
+
 def test_seeds_by_dataset_draws_a_panel_per_data_set_with_its_chance_line():
     runs = pd.DataFrame({"dataset": ["mnist", "mnist", "synthetic-1k", "synthetic-1k"], "batch_size": 8,
                          "init": ["a", "b"] * 2, "test_acc": [99.0, 10.0, 95.0, 50.0], "seed": 42})

@@ -81,6 +81,11 @@ def largest_batch_ingredients(chapter: Chapter, runs: pd.DataFrame) -> None:
                  f"largest B under the paper's recipe {changed}: every seed, and the mean over the runs that trained "
                  "with its 95 % t interval; chance dashed.", runs[["rule", "lr", "seed", "test_acc", "outcome"]],
                  "MNIST largest-B rules", runs=runs)
+    curves = chapter.history(runs)
+    book.publish(plots_failures.rule_curves(curves, runs), "The same runs epoch by epoch, one row per rule: every "
+                 "seed's running training loss (log; the warm-up in the title) and test accuracy, labelled with how "
+                 "it ended; chance dashed. Whether a change's runs also spiked early and recovered shows here, not "
+                 "in how they ended.", curves, "MNIST largest-B curves per rule", runs=runs)
     shown = table.drop(columns=["collapsed", "diverged", "status", "trained"])  # in the CSV
     book.publish(book.styled(shown), "The same runs per rule: how many failed (collapsed or diverged; the CSV "
                  "counts each), the failure rate with its exact (Clopper–Pearson) 95 % interval, the test accuracy "

@@ -23,10 +23,23 @@ def failed_cells_curves(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure
     train): every seed's running training loss (log) and test accuracy per epoch, labelled with its outcome, so a
     collapse or a divergence is seen where it began, beside the seeds of the same cell that trained; the loss
     panel's title gives the learning rate's warmup."""
-    cells = runs.groupby(["dataset", "batch_size"], sort=False)
-    fig, axes = grid(2 * cells.ngroups, ncols=2)
-    for i, ((dataset, b), part) in enumerate(cells):
-        title = f"{DATASET_NAMES[dataset]}, B = {b}"
+    return _seed_curves(history, [(f"{DATASET_NAMES[d]}, B = {b}", part)
+                                  for (d, b), part in runs.groupby(["dataset", "batch_size"], sort=False)])
+
+
+@drawn_by
+def rule_curves(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure:
+    """`failed_cells_curves` per LR rule (`summaries.with_rule_names`) of one cell: MNIST's largest B under the
+    paper's recipe and each change of it, every seed epoch by epoch, so that whether a change's runs also spiked
+    early and recovered is seen, not only how they ended."""
+    return _seed_curves(history, list(runs.groupby("rule", sort=False)))
+
+
+def _seed_curves(history: pd.DataFrame, groups: list[tuple[str, pd.DataFrame]]) -> plt.Figure:
+    """Two panels per (title, runs) group: every seed's running loss (log, the warm-up in the title) and test
+    accuracy per epoch, chance dashed."""
+    fig, axes = grid(2 * len(groups), ncols=2)
+    for i, (title, part) in enumerate(groups):
         for run in part.itertuples():
             curve = history[history["key"] == run.key].sort_values("epoch")
             how = f"{run.outcome} in epoch {run.epochs_run}" if run.outcome == "diverged" else run.outcome
@@ -36,8 +49,8 @@ def failed_cells_curves(history: pd.DataFrame, runs: pd.DataFrame) -> plt.Figure
         warmup = (f"η {number(lr.iloc[0], 'lr')} → {number(lr.max(), 'lr')} by epoch {lr.idxmax()}"
                   if lr.nunique() > 1 else f"η {number(lr.max(), 'lr')}")
         axes[2 * i].set(yscale="log", xlabel=LABELS["epoch"], ylabel=LABELS["running_loss"], title=f"{title}, {warmup}")
-        axes[2 * i + 1].axhline(100 / DATASET_SPECS[dataset].classes, color="0.4", linestyle="--", linewidth=1,
-                                label="chance")
+        axes[2 * i + 1].axhline(100 / DATASET_SPECS[part["dataset"].iloc[0]].classes, color="0.4", linestyle="--",
+                                linewidth=1, label="chance")
         axes[2 * i + 1].set(xlabel=LABELS["epoch"], ylabel=LABELS["test_acc"], title=title)
         for ax in axes[2 * i: 2 * i + 2]:
             ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
