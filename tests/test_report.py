@@ -1,6 +1,8 @@
 """The report's rules on hand-made tables: every claim can come out either way, and only `NotTestable` makes a
 claim "not testable"."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -661,12 +663,14 @@ def test_the_changes_pooled_are_one_test_where_every_change_climbs_more_slowly()
     text = ingredients_text(table, PLANNED)
     assert "cannot tell how high the LR peaks from how fast it rises" in text and "how fast the LR rises matters" \
         not in text
-    assert "linear + 10-epoch warmup and sqrt + 5-epoch warmup climb alike (0.04 per epoch) until the first of them " \
+    assert "sqrt + 5-epoch warmup and linear + 10-epoch warmup climb alike (0.04 per epoch) until the first of them " \
            "reaches its peak at epoch 5" in text
-    assert fisher_exact([[0, 4], [2, 1]]).pvalue == pytest.approx(1 / 7)
-    assert "0 of their 4 runs failed against the recipe's 2 of 3, Fisher p = 0.14 (one test, no " \
+    assert fisher_exact([[0, 3], [2, 1]]).pvalue == pytest.approx(0.4)
+    assert "; linear + 10-epoch warmup left out: its runs are sqrt + 5-epoch warmup's over the first epochs, where " \
+           "the recipe's failures begin, and would count one run twice): 0 of their 3 runs failed against the " \
+           "recipe's 2 of 3, Fisher p = 0.40 (one test, no " \
            "correction; added after the first runs" in text
-    assert "at least 4 of the 8 recipe runs fail (p = 0.029 then)." in text
+    assert "none of their 6 runs failing" in text and "at least 5 of the 8 recipe runs fail (p = 0.031 then)." in text
     assert list(findings_largest_batch.ramp_rates(table)) == pytest.approx([0.08, 0.02, 0.04, 0.04])
     fast = table.assign(**{"warmup epochs": [5, 5, 4, 5]})  # one change reaches the recipe's peak sooner
     assert findings_largest_batch.pooled_text(fast, PLANNED) == ""
@@ -681,10 +685,15 @@ def test_the_reports_brief_on_the_largest_batch_gives_the_numbers_so_far():
     assert findings_largest_batch.brief(table) == (
         "The paper's recipe failed in 2 of 3 runs (67 %, 95 % interval 9–99 %); with one ingredient changed, 0 "
         "of 4 failed (fixed + 5-epoch warmup 0 of 1, linear + 10-epoch warmup 0 of 1, sqrt + 5-epoch warmup 0 of 2); "
-        "pooled, Fisher p = 0.14: not yet a finding. Every change also climbs the warm-up ramp more slowly than the "
-        "recipe, so these runs cannot tell how high the LR peaks from how fast it rises.")
+        "pooled (a test added after the first runs), Fisher p = 0.40: not yet a finding. Every change also climbs the "
+        "warm-up ramp more slowly than the recipe, so these runs cannot tell how high the LR peaks from how fast it "
+        "rises.")  # pooled: fixed and sqrt (0 of 3); the 10-epoch warm-up's runs are sqrt's over the first epochs
     sure = summaries.failures_by_rule(ingredients("cccccdt", sqrt="ttt", fixed="ttt", warmup="ttt"))
-    assert "pooled, Fisher p = 8.7 × 10⁻⁴: significant at the 5 % level." in findings_largest_batch.brief(sure)
+    assert fisher_exact([[0, 6], [6, 1]]).pvalue == pytest.approx(0.0047, abs=1e-4)  # the 10-epoch warm-up left out
+    assert "pooled (a test added after the first runs), Fisher p = 0.0047: significant at the 5 % level." in \
+        findings_largest_batch.brief(sure)
+    calm = findings_largest_batch.brief(summaries.failures_by_rule(ingredients("ttt", sqrt="ttt")))
+    assert "pooled" not in calm and calm.endswith("(sqrt + 5-epoch warmup 0 of 3).")  # no failure to attribute
     assert findings_largest_batch.brief(summaries.failures_by_rule(ingredients("cdt"))).endswith(
         "no run that changes one of its ingredients is stored yet.")
 
@@ -780,11 +789,14 @@ def test_the_lr_chapter_publishes_the_holm_of_its_text_and_the_accuracy_chapter_
     monkeypatch.setattr(pages_lr, "planned_by_rule", lambda runs: PLANNED)
     monkeypatch.setattr(pages_lr.analysis, "first_updates", lambda chapter, runs: runs)
     monkeypatch.setattr(pages_lr.instability, "excursions", lambda traced: excursions_at(0.4))
-    pages_lr.largest_batch_ingredients(None, ingredients("cccccccc", sqrt="ttt"))
-    table = published[1][2].set_index("rule")
+    monkeypatch.setattr(pages_lr.plots_failures, "rule_curves", lambda *args: None)
+    pages_lr.largest_batch_ingredients(SimpleNamespace(history=lambda runs: pd.DataFrame()),
+                                       ingredients("cccccccc", sqrt="ttt"))
+    _, caption, table, name = next(p for p in published if p[3] == "MNIST largest-B failures per rule")
     fisher = fisher_exact([[0, 3], [8, 0]]).pvalue
-    assert table.loc["sqrt + 5-epoch warmup", "Holm p-value"] == pytest.approx(3 * fisher)
-    assert "Holm's correction for the 3 planned changes, stored or not" in published[1][1]
+    assert table.set_index("rule").loc["sqrt + 5-epoch warmup", "Holm p-value"] == pytest.approx(3 * fisher)
+    assert "Holm's correction for the 3 planned changes, stored or not" in caption
+    assert [p[3] for p in published] == ["MNIST largest-B rules", "MNIST largest-B curves per rule", name]
     assert "Holm-corrected for 3 changes, the planned ones, 1 of them stored): sqrt + 5-epoch warmup (p = 0.018)" \
         in shown[-1]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+import numpy as np
 import pandas as pd
 from scipy.stats import fisher_exact
 
@@ -118,16 +119,34 @@ def ramp_rates(table: pd.DataFrame) -> pd.Series:
     return (table["peak lr"] / table["warmup epochs"]).set_axis(table["rule"])
 
 
-def _pooled(table: pd.DataFrame) -> tuple[int, int, float] | None:
-    """The changes' runs together against the recipe's (failed, runs, Fisher p) where every change climbs the warm-up
-    ramp more slowly than the recipe (`ramp_rates`); None where some change does not, or none is stored."""
-    recipe, changes = table.iloc[0], table.iloc[1:]
+def _all_slower(table: pd.DataFrame) -> bool:
+    """Whether every change of a `summaries.failures_by_rule` table climbs the warm-up ramp more slowly than the
+    recipe (its first row, `ramp_rates`), and at least one change is there."""
     rates = ramp_rates(table)
-    if changes.empty or not (rates.iloc[1:] < rates.iloc[0]).all():
+    return len(rates) > 1 and bool((rates.iloc[1:] < rates.iloc[0]).all())
+
+
+def _alike(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """The pairs of changes that climb alike (the same LR per epoch of warm-up), the one that reaches its peak first
+    named first: up to that peak they take the same LR at every update, so a seed's two runs are one run there."""
+    rates, changes = ramp_rates(table), table.iloc[1:].set_index("rule")
+    pairs = [(a, b) for i, a in enumerate(changes.index) for b in changes.index[i + 1:]
+             if np.isclose(rates[a], rates[b])]
+    return [(a, b) if changes.loc[a, "warmup epochs"] <= changes.loc[b, "warmup epochs"] else (b, a) for a, b in pairs]
+
+
+def _pooled(table: pd.DataFrame) -> tuple[int, int, float, list[str]] | None:
+    """The changes' runs together against the recipe's (failed, runs, Fisher p, the changes left out) where every
+    change climbs more slowly than the recipe (`_all_slower`); None where some change does not. Of two changes that
+    climb alike (`_alike`) the one that peaks later is left out: its runs are the other's over the first epochs, where
+    the recipe's failures begin, and pooled they would count one run twice."""
+    if not _all_slower(table):
         return None
+    recipe, left_out = table.iloc[0], sorted({later for _, later in _alike(table)})
+    changes = table.iloc[1:][~table.iloc[1:]["rule"].isin(left_out)]
     failed, runs = int(changes["failed"].sum()), int(changes["runs"].sum())
     p = fisher_exact([[failed, runs - failed], [int(recipe["failed"]), int(recipe["runs"] - recipe["failed"])]]).pvalue
-    return failed, runs, float(p)
+    return failed, runs, float(p), left_out
 
 
 def pooled_text(table: pd.DataFrame, planned: Mapping[str, int] | None = None) -> str:
@@ -138,14 +157,17 @@ def pooled_text(table: pd.DataFrame, planned: Mapping[str, int] | None = None) -
     pooled = _pooled(table)
     if pooled is None:
         return ""
-    (failed, runs, p), recipe, changes = pooled, table.iloc[0], table.iloc[1:]
+    (failed, runs, p, left_out), recipe, changes = pooled, table.iloc[0], table.iloc[1:]
     planned = dict(planned or {})
     arms = planned_changes(recipe["rule"], planned, dict(zip(changes["rule"], changes["runs"], strict=True)))
-    reach = reach_text(int(recipe["runs"]), int(recipe["failed"]), [sum(arms.values())], planned.get(recipe["rule"]),
+    reach = reach_text(int(recipe["runs"]), int(recipe["failed"]),
+                       [sum(n for rule, n in arms.items() if rule not in left_out)], planned.get(recipe["rule"]),
                        "the changes together", "their")
+    out = "".join(f"; {later} left out: its runs are {first}'s over the first epochs, where the recipe's failures "
+                  "begin, and would count one run twice" for first, later in _alike(table))
     return (" Pooled, the changes all climb the warm-up ramp more slowly than the recipe (LR per epoch of warm-up: "
             + ", ".join(f"{rule} {number(rate, 'lr')}" for rule, rate in ramp_rates(table).items())
-            + f"): {failed} of their {runs} runs failed against the recipe's {int(recipe['failed'])} of "
+            + f"{out}): {failed} of their {runs} runs failed against the recipe's {int(recipe['failed'])} of "
             f"{int(recipe['runs'])}, Fisher p = {number(p, 'p')} (one test, no correction; added after the first "
             f"runs, when the tests per change were found unable to reach 5 %). {reach}")
 
@@ -163,12 +185,12 @@ def brief(table: pd.DataFrame) -> str:
     said += (f"; with one ingredient changed, {int(changes['failed'].sum())} of {int(changes['runs'].sum())} failed ("
              + ", ".join(f"{r['rule']} {r['failed']} of {r['runs']}" for _, r in changes.iterrows()) + ")")
     pooled = _pooled(table)
-    if pooled is None:
+    if recipe["failed"] == 0 or pooled is None:
         return said + "."
     significant = "significant at the 5 % level" if pooled[2] < ALPHA else "not yet a finding"
-    return (f"{said}; pooled, Fisher p = {number(pooled[2], 'p')}: {significant}. Every change also climbs the "
-            "warm-up ramp more slowly than the recipe, so these runs cannot tell how high the LR peaks from how fast "
-            "it rises.")
+    return (f"{said}; pooled (a test added after the first runs), Fisher p = {number(pooled[2], 'p')}: {significant}. "
+            "Every change also climbs the warm-up ramp more slowly than the recipe, so these runs cannot tell how high "
+            "the LR peaks from how fast it rises.")
 
 
 def ramp_text(left: pd.DataFrame, peak: float) -> str:
@@ -257,7 +279,8 @@ def ingredients_text(table: pd.DataFrame, planned: Mapping[str, int] | None = No
     the changes that lower the peak LR and the one that only slows the warm-up removed them, read against where the
     recipe's runs left the normal range (`left`: `instability.excursions` of them, failed and trained, with a
     `trained` column; `ramp_text`: the ramp read only where that onset separates the failed ones), and what the run
-    counts can show at all (`reach_text`; `planned`: the runs planned per rule). The table's Holm p-values are for
+    counts can show at all (`reach_text`; `planned`: the runs planned per rule), then the changes pooled
+    (`pooled_text`). The table's Holm p-values are for
     the planned changes (`planned_changes`, passed to `failures_by_rule`), as the text says."""
     def failures(r: pd.Series) -> str:
         return (f"{r['failed']} of {r['runs']} runs failed ({r['failure rate']:.0f} %, 95 % interval "
@@ -284,8 +307,8 @@ def ingredients_text(table: pd.DataFrame, planned: Mapping[str, int] | None = No
     lower = changes["peak lr"] < recipe["peak lr"]
     if removed.all():
         verdict = ("every change removed the failures; but every change also climbs the warm-up ramp more slowly "
-                   f"than the recipe{_alike(table)}, so these runs cannot tell how high the LR peaks from how fast it "
-                   "rises" if (ramp_rates(table).iloc[1:] < ramp_rates(table).iloc[0]).all()
+                   f"than the recipe{_alike_text(table)}, so these runs cannot tell how high the LR peaks from how "
+                   "fast it rises" if _all_slower(table)
                    else "every change removed the failures")
     elif not removed.any():
         verdict = "no single change removed the failures"
@@ -307,11 +330,10 @@ def ingredients_text(table: pd.DataFrame, planned: Mapping[str, int] | None = No
     return f"{said} In these runs {verdict}; {sure}.{reach}{pooled_text(table, planned)}"
 
 
-def _alike(table: pd.DataFrame) -> str:
+def _alike_text(table: pd.DataFrame) -> str:
     """', and sqrt + 5-epoch warmup and linear + 10-epoch warmup climb alike (0.04 per epoch) until the first
-    reaches its peak at epoch 5: up to there each seed's two runs are one run' where two changes share a climb."""
+    reaches its peak at epoch 5: …' for each pair of changes that climb alike (`_alike`)."""
     rates, changes = ramp_rates(table), table.iloc[1:].set_index("rule")
-    pairs = [(a, b) for i, a in enumerate(changes.index) for b in changes.index[i + 1:] if rates[a] == rates[b]]
     return "".join(f", and {a} and {b} climb alike ({number(rates[a], 'lr')} per epoch) until the first of them "
-                   f"reaches its peak at epoch {int(min(changes.loc[[a, b], 'warmup epochs']))}: up to there they "
-                   "take the same LR at every update, and a seed's two runs are the same run" for a, b in pairs)
+                   f"reaches its peak at epoch {int(changes.loc[a, 'warmup epochs'])}: up to there they take the same "
+                   "LR at every update, and a seed's two runs are the same run" for a, b in _alike(table))
