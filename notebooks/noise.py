@@ -44,7 +44,7 @@ store = None  # None: results/<profile>
 batch_sizes = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]  # where the variance is measured (≤ N)
 datasets = ["synthetic-1k", "synthetic-10k", "synthetic-50k", "mnist"]  # MNIST's CNN on `analysis.CNN_VARIANCE`
 n_batches = 20  # the paper's 20 mini-batches per B
-replicates = 5  # times the paper's protocol is repeated per network and weights
+replicates = None  # times the paper's protocol is repeated per network and weights; None: 5 (the smoke book: 1)
 
 # %% tags=["remove-input"]
 
@@ -54,6 +54,7 @@ from batchsize.style import number
 chapter = book.Chapter(book.sections_of(datasets), profile, device, seeds, data_dir, store)
 weights = analysis.runs_with_weights(chapter, datasets)
 models = analysis.base_batch_models(weights, datasets)  # every seed's network per data set, B closest to 32
+replicates = analysis.variance_replicates(replicates, chapter.profile == "smoke")
 variance = analysis.variance_table(chapter, models, batch_sizes, n_batches, replicates=replicates)
 book.glue(**paper.quoted(), replicates=replicates,
           variance_epochs=" and ".join(str(e) for e in analysis.VARIANCE_EPOCHS if e),

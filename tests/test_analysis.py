@@ -181,6 +181,10 @@ def test_variance_params_keep_the_mlp_keys_and_give_a_cnn_its_budget():
     smoke = analysis.variance_params(cnn, (0, 1, 5), 5, smoke=True)  # CI's smoke book: init and trained, once
     assert smoke == {"epochs": [0], "replicates": 1, "sigma_examples": 1_000, "largest_b": 128}
     assert analysis.variance_params(mlp, (0, 1, 5), 5, smoke=True) == {"epochs": [0, 1, 5], "replicates": 5}
+    # the MLPs' replicates: 5 by default (their kept values' keys), once in the smoke book; a number given wins
+    assert [analysis.variance_replicates(None, False), analysis.variance_replicates(None, True),
+            analysis.variance_replicates(3, True)] == [analysis.VARIANCE_REPLICATES, 1, 3] and \
+        analysis.VARIANCE_REPLICATES == 5
     assert analysis.cnn_variance_text(False) == ("2 replicates, at initialisation, after 1 epoch and trained, with σ² "
                                                  "over its first 10,000 training images")
     assert analysis.cnn_variance_text(True) == ("1 replicate, at initialisation and trained, at B up to 128, with σ² "

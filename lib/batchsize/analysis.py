@@ -194,6 +194,15 @@ def cnn_variance_text(smoke: bool) -> str:
             f"trained{largest}, with σ² over its first {budget['sigma_examples']:,} training images")
 
 
+VARIANCE_REPLICATES = 5  # times the paper's protocol is repeated per MLP and weights (the noise chapter's default)
+
+
+def variance_replicates(replicates: int | None, smoke: bool) -> int:
+    """`replicates`, or by default `VARIANCE_REPLICATES`, once in the smoke book (CI): like `SMOKE_CNN_VARIANCE`, it
+    shows the code path, not a measurement, and five replicates were most of its noise chapter's time."""
+    return replicates or (1 if smoke else VARIANCE_REPLICATES)
+
+
 def variance_params(run: pd.Series, epochs: tuple[int, ...], replicates: int, smoke: bool = False) -> dict[str, Any]:
     """The variance analysis' parameters for a run: `epochs` and `replicates` for an MLP (only these, so that its
     kept values keep their keys), `cnn_variance_budget` for a CNN."""
@@ -202,13 +211,14 @@ def variance_params(run: pd.Series, epochs: tuple[int, ...], replicates: int, sm
 
 
 def variance_table(chapter, models: pd.DataFrame, batch_sizes: list[int], n_batches: int = 20,
-                   epochs: tuple[int, ...] = VARIANCE_EPOCHS, replicates: int = 5) -> pd.DataFrame:
+                   epochs: tuple[int, ...] = VARIANCE_EPOCHS, replicates: int | None = None) -> pd.DataFrame:
     """Eq. (4) (÷ n − 1) against B ≤ N on each model's training set, at its weights after each of `epochs` (0: at
     initialisation) and trained: `replicates` times `n_batches` mini-batches per B drawn as training draws them
-    (`noise.draw_batches`) and with replacement; `sigma2`: Eq. (1)'s σ² there. `expected` is E σ̂²: σ²/B with
-    replacement; without, two batches of one shuffled epoch covary by −σ²/(N − 1), which undoes the finite-population
-    shrink: σ²/B·N/(N − 1) while all share one epoch (B ≤ N/n_batches), down to σ²/B·(N − B)/(N − 1) once none do."""
-    rows = []
+    (`noise.draw_batches`; `replicates`: `variance_replicates`) and with replacement; `sigma2`: Eq. (1)'s σ² there.
+    `expected` is E σ̂²: σ²/B with replacement; without, two batches of one shuffled epoch covary by −σ²/(N − 1),
+    which undoes the finite-population shrink: σ²/B·N/(N − 1) while all share one epoch (B ≤ N/n_batches), down to
+    σ²/B·(N − B)/(N − 1) once none do."""
+    rows, replicates = [], variance_replicates(replicates, chapter.profile == "smoke")
     for _, run in models.iterrows():
         found = measured(chapter, run, "gradient_variance", batch_sizes=list(batch_sizes), n_batches=n_batches,
                          **variance_params(run, epochs, replicates, chapter.profile == "smoke"))
