@@ -27,6 +27,7 @@ from .readings import (
     paper_words,
     recipe_differences,
     recipe_failures,
+    waiting_text,
 )
 from .runtable import at_paper_scale, cell, cells, trained
 from .stats import Estimate, difference
@@ -359,7 +360,7 @@ def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], eas
     against the paper's own tables and its Fig. 5 caption, `readings.paper_reading` and `paper_order`; where a
     compared cell failed, that it tests the recipe's failures, `readings.recipe_failures`), and what the test at
     paper scale waits for
-    (`_waiting_text`): what a reduced scale cannot tell, paper scale may already show."""
+    (`readings.waiting_text`): what a reduced scale cannot tell, paper scale may already show."""
     noun = "drop" if DROP in table else "rise"
     ends, found = ends_of(table), _estimates(table)
     said = "; ".join(f"{DATASET_NAMES[d]}: {words}" for d, (words, _) in found.items())
@@ -368,7 +369,7 @@ def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], eas
     text = (f"**At paper scale**, {span}, {what} (mean over the runs that trained, 95 % Welch interval) {verb} "
             f"{said}")
     if failed := recipe_failures(table, [easy, hard], noun if noun == "drop" else "change in Δ"):
-        return f"{text}. {failed}{_waiting_text(waiting)}"
+        return f"{text}. {failed}{waiting_text(waiting)}"
     e, h = (found.get(d, ("", None))[1] for d in (easy, hard))
     if e is not None and h is not None:
         if noun == "drop":
@@ -380,21 +381,5 @@ def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], eas
         text += (f": {DATASET_NAMES[hard]}'s drop is {_compared(h, e, DATASET_NAMES[easy])}{reading}" if noun == "drop"
                  else f": {DATASET_NAMES[hard]}'s Δ {_moves(h)}, and its change is "
                  f"{_compared(h, e, DATASET_NAMES[easy], SIGNED)}{reading}")
-    return f"{text}.{paper_reading(table, hard) if noun == 'rise' else ''}{_waiting_text(waiting)}"
+    return f"{text}.{paper_reading(table, hard) if noun == 'rise' else ''}{waiting_text(waiting)}"
 
-
-def _waiting_text(waiting: dict[str, tuple[int, int]]) -> str:
-    """The end of `scale_contrast`: the paper runs that the three-way test at paper scale waits for; of a data set
-    whose paper runs are all stored (though its runs in the section are not all at paper scale: 'mixed'), that
-    they are, not that the test waits for them; '' where `waiting` is empty."""
-    def listed(counts: dict[str, tuple[int, int]]) -> str:
-        return " and ".join(f"{DATASET_NAMES[d]} ({held} of {planned} stored)" for d, (held, planned) in counts.items())
-
-    lacking = {d: count for d, count in waiting.items() if count[0] < count[1]}
-    complete = {d: count for d, count in waiting.items() if d not in lacking}
-    text = f" The three-way test at paper scale waits for the paper runs of {listed(lacking)}." if lacking else ""
-    if complete:
-        text += (f" Every paper run of {listed(complete)} is stored, but the runs this section has of "
-                 f"{'it' if len(complete) == 1 else 'them'} are not all at paper scale, so the three-way test at "
-                 "paper scale is not made here.")
-    return text
