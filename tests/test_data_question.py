@@ -417,17 +417,54 @@ def test_where_no_pair_reads_all_three_the_same_recipe_is_compared_alone():
     text = drops.data_explanation(table, FASHION, recipe="the quick recipe (1-epoch warm-up)")
     assert "**§VII's pair (B = 32 → 512):** not in these runs" in text
     assert "**This tests the failures of the quick recipe (1-epoch warm-up), not the data:**" in text
-    assert "**Cannot tell** (no pair above reads all three" in text and "Fashion-MNIST's drop is not told apart " \
-        "from MNIST's by our seeds" in text
+    assert "**Exploratory, the same recipe alone, from B = 32 to B = 128**" in text
+    assert "This row is exploratory: no pair above reads all three" in text and "a B chosen after seeing which " \
+        "cells failed, not fixed in advance as the two pairs are" in text
+    assert "**Cannot tell:** Fashion-MNIST's drop is not told apart from MNIST's by our seeds" in text
     apart = drops.data_explanation(drops.pair_drops(quick.assign(test_acc=quick["test_acc"].where(
         (quick["dataset"] != FASHION) | (quick["batch_size"] != 128), 70.0)), DATASETS), FASHION)
-    assert "**On one recipe** (" in apart and "Fashion-MNIST's drop is larger than MNIST's (intervals apart)" in apart
+    assert "**On one recipe:** Fashion-MNIST's drop is larger than MNIST's (intervals apart)" in apart
 
 
-def test_a_drop_whose_interval_is_too_wide_is_flagged():
-    wide = explained(0.2, 5.0, 21.0, spread=drops.UNINFORMATIVE_PP / 2)
-    narrow = explained(0.2, 5.0, 21.0)
-    assert "too wide to inform" in wide and "too wide to inform" not in narrow
+def test_the_same_recipe_pair_needs_both_ends_trained_and_reads_failures_and_difficulty_as_the_three_way_does():
+    """A failed cell at the small B leaves no same-recipe pair; a same-recipe row with a failed cell tests the
+    recipe's failures, and one where Fashion-MNIST is no harder than MNIST tests nothing by harder data."""
+    failed_small = runs({"mnist": {32: 97.0, 128: 96.0}, FASHION: {32: 10.0, 128: 84.5}})
+    assert drops.two_way_ends(failed_small, "mnist", FASHION, (32, 256)) is None
+    assert drops.two_way_ends(failed_small.assign(outcome="trained"), "mnist", FASHION, (32, 256)) == (32, 128)
+    pair = ["mnist", FASHION]
+    failed = drops.data_drops(runs({"mnist": {32: 97.0, 128: 96.0}, FASHION: {32: 86.0, 128: 10.0}}), pair)
+    said = drops.data_explanation(failed.assign(**{drops.PAIR: drops.TWO_WAY}), FASHION)
+    assert "This row is exploratory" in said and "**This tests the failures of the recipe, not the data:**" in said
+    assert "**Cannot tell:** Fashion-MNIST's drop" not in said and "On one recipe" not in said
+    level = runs({"mnist": {32: 97.0, 128: 96.0}, FASHION: {32: 97.0, 128: 70.0}})
+    level = drops.data_drops(level, pair).assign(**{drops.PAIR: drops.TWO_WAY})
+    said = drops.data_explanation(level, FASHION)
+    assert "Fashion-MNIST is not harder than MNIST by its own accuracy here" in said
+    assert said.endswith("**Cannot tell:** a data set no harder than MNIST by its own accuracy does not test an "
+                         "explanation by harder data.") and "On one recipe" not in said
+
+
+def test_the_two_pairs_sentence_is_said_only_where_one_of_the_pairs_is_in_the_table():
+    """Where the data sets have neither pair, the table falls back to the B they share nearest: no pair of
+    `data_pairs` is read, so the text does not say that two pairs are compared."""
+    nearest = drops.pair_drops(runs({"mnist": {16: 99.0, 64: 98.0}, FASHION: {16: 90.0, 64: 80.0},
+                                     "cifar10": {16: 80.0, 64: 60.0}}), DATASETS)
+    assert set(nearest[drops.PAIR]) == {"nearest"}
+    text = drops.data_explanation(nearest, FASHION)
+    assert "Two pairs of B are compared" not in text and "**§VII's pair (B = 32 → 512):** not in these runs" in text
+    assert "**Nearest, from B = 16 to B = 64**" in text
+
+
+def test_a_wide_drop_is_flagged_wide_and_still_read_by_its_interval():
+    """A wide interval apart from MNIST's and overlapping CIFAR-10's still places the drop: the words flag it wide,
+    never as too wide to inform, beside the verdict it gives."""
+    wide = drops_of(0.2, 15.0, 21.0)
+    wide.loc[wide["dataset"] == FASHION, ["CI low", "CI high"]] = [3.0, 27.0]
+    text = drops.data_explanation(wide, FASHION)
+    assert f"Fashion-MNIST: 15.00 pp [3.00, 27.00] (n = 3), wide (interval over {drops.WIDE_PP:g} pp)" in text
+    assert "gains support" in text and "too wide to inform" not in text
+    assert "wide (interval" not in explained(0.2, 5.0, 21.0)
 
 
 def test_the_quick_recipes_cut_warm_up_is_named_where_its_failures_are_shown():

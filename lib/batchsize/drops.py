@@ -27,6 +27,7 @@ from .readings import (
     paper_words,
     recipe_differences,
     recipe_failures,
+    waiting_text,
 )
 from .runtable import at_paper_scale, cell, cells, trained
 from .stats import Estimate, difference
@@ -102,8 +103,8 @@ def _between_ends(runs: pd.DataFrame, datasets: list[str], column: str, name: st
     return pd.DataFrame(rows)
 
 
-DROP, PAIR, TWO_WAY = "drop (pp)", "pair", "same recipe only"
-UNINFORMATIVE_PP = 20.0  # a drop's interval wider than a fifth of the accuracy scale places it nowhere in particular
+DROP, PAIR, TWO_WAY = "drop (pp)", "pair", "same recipe only, exploratory"
+WIDE_PP = 20.0  # a drop's interval wider than a fifth of the accuracy scale is said to be wide, yet still read
 
 
 def data_pairs() -> dict[str, tuple[int, int]]:
@@ -117,17 +118,19 @@ def data_pairs() -> dict[str, tuple[int, int]]:
 
 def two_way_ends(runs: pd.DataFrame, easy: str, test: str, ends: tuple[int, int]) -> tuple[int, int] | None:
     """From the small B of `ends` to the largest B up to its large one at which `easy` and `test` (one recipe) both
-    have a cell that did not fail (`critical.cell_status`); None where there is none above the small B."""
+    have a cell that did not fail (`critical.cell_status`), where neither failed at the small B either; None where
+    there is no such pair. Exploratory: the large B is chosen after seeing which cells failed, not fixed in advance."""
     shared = set.intersection(*(set(runs.loc[runs["dataset"] == d, "batch_size"]) for d in (easy, test)))
-    fine = [b for b in sorted(shared, reverse=True) if ends[0] < b <= ends[1]
-            and all(cells(cell(runs, d, b)).iloc[0]["status"] != FAILED for d in (easy, test))]
-    return (ends[0], int(fine[0])) if fine and ends[0] in shared else None
+    fine = lambda b: b in shared and all(cells(cell(runs, d, b)).iloc[0]["status"] != FAILED for d in (easy, test))
+    large = [b for b in sorted(shared, reverse=True) if ends[0] < b <= ends[1] and fine(b)]
+    return (ends[0], int(large[0])) if large and fine(ends[0]) else None
 
 
 def pair_drops(runs: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
     """`data_drops` between each pair of `data_pairs` that a data set of `runs` has both ends of, named in `PAIR`
     (none: the B shared nearest to them, `drop_ends`); where no pair is read three ways (a data set lacks a drop
-    with an interval), the first two of `datasets` (one recipe) alone between `two_way_ends` of the last pair."""
+    with an interval), the first two of `datasets` (one recipe) alone between `two_way_ends` of the last pair: an
+    exploratory row, its large B chosen after seeing which cells failed."""
     tables = [data_drops(runs, datasets, ends).assign(**{PAIR: label}) for label, ends in data_pairs().items()
               if any({*ends} <= set(runs.loc[runs["dataset"] == d, "batch_size"]) for d in datasets)]
     unread = not any(all(_drop_of(t, d) is not None for d in datasets) for t in tables)
@@ -199,7 +202,8 @@ def _drop_of(drops: pd.DataFrame, dataset: str) -> Estimate | None:
 
 
 def _drop_words(drops: pd.DataFrame, dataset: str) -> str:
-    """A row of `data_drops` in words: its drop with interval, a collapse, or why there is none."""
+    """A row of `data_drops` in words: its drop with interval (flagged wide over `WIDE_PP`, yet compared by that
+    interval like any other, so the words never dismiss a drop the verdict uses), a collapse, or why there is none."""
     row = drops.set_index("dataset").loc[dataset]
     if row["large B failed"]:
         return f"a collapse (most runs at B = {int(row['B large'])} did not train)"
@@ -207,9 +211,8 @@ def _drop_words(drops: pd.DataFrame, dataset: str) -> str:
         return f"no drop ({row['note']})"
     if pd.isna(row["CI low"]):
         return f"{number(row['drop (pp)'], 'pp')} pp (one seed, no interval)"
-    wide = row["CI high"] - row["CI low"] > UNINFORMATIVE_PP
-    return _drop_of(drops, dataset).text(" pp") + (f", too wide to inform (interval over {UNINFORMATIVE_PP:g} pp)"
-                                                    if wide else "")
+    wide = row["CI high"] - row["CI low"] > WIDE_PP
+    return _drop_of(drops, dataset).text(" pp") + (f", wide (interval over {WIDE_PP:g} pp)" if wide else "")
 
 
 def _above(a: Estimate, b: Estimate) -> bool:
@@ -266,9 +269,10 @@ def data_explanation(drops: pd.DataFrame, test: str, easy: str = "mnist", hard: 
                      recipe: str = "the recipe") -> str:
     """Whether the paper's explanation of CIFAR-10's drop by its data (`paper.DIFFICULTY`) holds on `test`, a data
     set on `easy`'s recipe that is harder by its own accuracy (`readings.harder`, the one measure of difficulty
-    taken), in words from `pair_drops` (or one `data_drops`): why two pairs of B (`data_pairs`), then each pair's
-    drops read by one rule (`_verdict`), and a pair of `easy` and `test` alone by the same rule (`_two_way`); a pair
-    these runs lack, said so. `recipe` names the recipe whose failed cells a comparison would test."""
+    taken), in words from `pair_drops` (or one `data_drops`): why two pairs of B (`data_pairs`; only where one of
+    them is in `drops`), then each pair's drops read by one rule (`_verdict`), and a pair of `easy` and `test` alone,
+    exploratory, by the same rule (`_two_way`); a pair these runs lack, said so. `recipe` names the recipe whose
+    failed cells a comparison would test."""
     quotes = "; ".join(f"“{words}” ({where})" for where, words in paper.DIFFICULTY)
     parts = list(drops.groupby(PAIR, sort=False)) if PAIR in drops else [("", drops)]
     difficulty, is_harder = harder(parts[0][1], test, easy)
@@ -276,7 +280,7 @@ def data_explanation(drops: pd.DataFrame, test: str, easy: str = "mnist", hard: 
     why = (f"Two pairs of B are compared, both fixed before {DATASET_NAMES[test]}'s paper runs existed, so that "
            f"neither was chosen after its result: {first}, B = {s1} → {l1}, the paper's own; and {second}, "
            f"B = {s2} → {l2}, the largest B of the paper's grid below {l1}: a drop that the collapses at B = {l1} "
-           f"(runs ending at chance) do not enter. " if PAIR in drops else "")
+           f"(runs ending at chance) do not enter. " if PAIR in drops and {*data_pairs()} & {*drops[PAIR]} else "")
     lacking = [f"**{label[:1].upper() + label[1:]} (B = {a} → {b}):** not in these runs (no data set here has both B)."
                for label, (a, b) in data_pairs().items() if PAIR in drops and label not in set(drops[PAIR])]
     said = [_pair_text(part, label, test, easy, hard, is_harder, recipe) for label, part in parts]
@@ -290,25 +294,39 @@ def _pair_text(drops: pd.DataFrame, label: str, test: str, easy: str, hard: str,
     `_two_way` for the pair of one recipe alone, else `_verdict`."""
     if (ends := ends_of(drops)) is None:
         return "The data sets share no two B, so their drops cannot be compared."
-    head = ("the same recipe alone, " if label == TWO_WAY else f"{label}, " if label else "") + \
+    head = ("exploratory, the same recipe alone, " if label == TWO_WAY else f"{label}, " if label else "") + \
         f"from B = {ends[0]} to B = {ends[1]}"
     said = "; ".join(f"{DATASET_NAMES[d]}: {_drop_words(drops, d)}" for d in drops["dataset"])
     return (f"**{head[:1].upper() + head[1:]}**, the drop in test accuracy (mean over the runs that trained, 95 % "
-            f"Welch interval) is {said}. " + (_two_way(drops, test, easy, hard) if label == TWO_WAY else
-                                             _verdict(drops, test, easy, hard, is_harder, recipe)))
+            f"Welch interval) is {said}. " + (_two_way if label == TWO_WAY else _verdict)(drops, test, easy, hard,
+                                                                                          is_harder, recipe))
 
 
-def _two_way(drops: pd.DataFrame, test: str, easy: str, hard: str) -> str:
-    """`test` against `easy` on one recipe (`pair_drops`), by `_compared`: whether harder images alone lose more."""
-    e, t = _drop_of(drops, easy), _drop_of(drops, test)
+def _two_way(drops: pd.DataFrame, test: str, easy: str, hard: str, is_harder: bool | None, recipe: str) -> str:
+    """`test` against `easy` on one recipe (`pair_drops`), by `_compared`: whether harder images alone lose more.
+    Exploratory (its large B chosen after seeing which cells failed, `two_way_ends`), and read neither way where a
+    compared cell failed or `test` is not harder (`_unread`), as `_verdict` is."""
     names = DATASET_NAMES[easy], DATASET_NAMES[test], DATASET_NAMES[hard]
-    why = (f"(no pair above reads all three, so {names[1]} is set against {names[0]} alone, at the largest B up to "
-           f"{list(data_pairs().values())[-1][1]} at which both trained; this asks whether harder images lose more "
-           f"with B on one recipe, not how that compares with {names[2]}'s drop)")
+    why = (f"This row is exploratory: no pair above reads all three, so {names[1]} is set against {names[0]} alone, "
+           f"at the largest B up to {list(data_pairs().values())[-1][1]} at which both trained, a B chosen after "
+           f"seeing which cells failed, not fixed in advance as the two pairs are. It asks whether harder images lose "
+           f"more with B on one recipe, not how that compares with {names[2]}'s drop. ")
+    if unread := _unread(drops, [easy, test], names[0], is_harder, recipe):
+        return why + unread
+    e, t = _drop_of(drops, easy), _drop_of(drops, test)
     if e is None or t is None:
-        return f"**Cannot tell yet** {why}: a drop has no interval."
+        return f"{why}**Cannot tell yet:** a drop has no interval."
     verdict = "On one recipe" if _above(t, e) or _above(e, t) else "Cannot tell"
-    return f"**{verdict}** {why}: {names[1]}'s drop is {_compared(t, e, names[0])}."
+    return f"{why}**{verdict}:** {names[1]}'s drop is {_compared(t, e, names[0])}."
+
+
+def _unread(drops: pd.DataFrame, datasets: list[str], easy: str, is_harder: bool | None, recipe: str) -> str:
+    """Why drops are read neither way, '' where they are read: a compared cell of `datasets` failed, so they test the
+    failures of `recipe` (`readings.recipe_failures`), or the test data set is no harder than `easy` (its name)."""
+    if failed := recipe_failures(drops, datasets, "drop", recipe):
+        return failed
+    return (f"**Cannot tell:** a data set no harder than {easy} by its own accuracy does not test an explanation by "
+            "harder data." if is_harder is False else "")
 
 
 def _verdict(drops: pd.DataFrame, test: str, easy: str, hard: str, is_harder: bool | None, recipe: str) -> str:
@@ -320,11 +338,8 @@ def _verdict(drops: pd.DataFrame, test: str, easy: str, hard: str, is_harder: bo
     (apart from both), both play a part; it cannot tell when a data set has no drop with an interval, when `hard`'s
     drop is not above `easy`'s (`_no_difference`), or when `test`'s interval overlaps both."""
     names = [DATASET_NAMES[d] for d in (easy, test, hard)]
-    if failed := recipe_failures(drops, [easy, test, hard], "drop", recipe):
-        return failed
-    if is_harder is False:
-        return (f"**Cannot tell:** a data set no harder than {names[0]} by its own accuracy does not test an "
-                "explanation by harder data.")
+    if unread := _unread(drops, [easy, test, hard], names[0], is_harder, recipe):
+        return unread
     e, t, h = (_drop_of(drops, d) for d in (easy, test, hard))
     if e is None or t is None or h is None:
         missing = [n for d, n in zip((easy, test, hard), names, strict=True) if _drop_of(drops, d) is None]
@@ -359,7 +374,7 @@ def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], eas
     against the paper's own tables and its Fig. 5 caption, `readings.paper_reading` and `paper_order`; where a
     compared cell failed, that it tests the recipe's failures, `readings.recipe_failures`), and what the test at
     paper scale waits for
-    (`_waiting_text`): what a reduced scale cannot tell, paper scale may already show."""
+    (`readings.waiting_text`): what a reduced scale cannot tell, paper scale may already show."""
     noun = "drop" if DROP in table else "rise"
     ends, found = ends_of(table), _estimates(table)
     said = "; ".join(f"{DATASET_NAMES[d]}: {words}" for d, (words, _) in found.items())
@@ -368,7 +383,7 @@ def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], eas
     text = (f"**At paper scale**, {span}, {what} (mean over the runs that trained, 95 % Welch interval) {verb} "
             f"{said}")
     if failed := recipe_failures(table, [easy, hard], noun if noun == "drop" else "change in Δ"):
-        return f"{text}. {failed}{_waiting_text(waiting)}"
+        return f"{text}. {failed}{waiting_text(waiting)}"
     e, h = (found.get(d, ("", None))[1] for d in (easy, hard))
     if e is not None and h is not None:
         if noun == "drop":
@@ -380,21 +395,5 @@ def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], eas
         text += (f": {DATASET_NAMES[hard]}'s drop is {_compared(h, e, DATASET_NAMES[easy])}{reading}" if noun == "drop"
                  else f": {DATASET_NAMES[hard]}'s Δ {_moves(h)}, and its change is "
                  f"{_compared(h, e, DATASET_NAMES[easy], SIGNED)}{reading}")
-    return f"{text}.{paper_reading(table, hard) if noun == 'rise' else ''}{_waiting_text(waiting)}"
+    return f"{text}.{paper_reading(table, hard) if noun == 'rise' else ''}{waiting_text(waiting)}"
 
-
-def _waiting_text(waiting: dict[str, tuple[int, int]]) -> str:
-    """The end of `scale_contrast`: the paper runs that the three-way test at paper scale waits for; of a data set
-    whose paper runs are all stored (though its runs in the section are not all at paper scale: 'mixed'), that
-    they are, not that the test waits for them; '' where `waiting` is empty."""
-    def listed(counts: dict[str, tuple[int, int]]) -> str:
-        return " and ".join(f"{DATASET_NAMES[d]} ({held} of {planned} stored)" for d, (held, planned) in counts.items())
-
-    lacking = {d: count for d, count in waiting.items() if count[0] < count[1]}
-    complete = {d: count for d, count in waiting.items() if d not in lacking}
-    text = f" The three-way test at paper scale waits for the paper runs of {listed(lacking)}." if lacking else ""
-    if complete:
-        text += (f" Every paper run of {listed(complete)} is stored, but the runs this section has of "
-                 f"{'it' if len(complete) == 1 else 'them'} are not all at paper scale, so the three-way test at "
-                 "paper scale is not made here.")
-    return text

@@ -122,7 +122,8 @@ def is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, lr_runs: pd.
     pairs = "; ".join(f"{label}, B = {a} → {b}" for label, (a, b) in drops.data_pairs().items())
     book.publish(book.styled(table), f"The drop in test accuracy per data set between each pair of B fixed in "
                  f"advance ({pairs}; a pair is shown where a data set here has both B; `{drops.TWO_WAY}`: "
-                 f"{DATASET_NAMES[easy]} and {DATASET_NAMES[test]} alone, where no pair reads all three): the mean "
+                 f"{DATASET_NAMES[easy]} and {DATASET_NAMES[test]} alone, where no pair reads all three, at a large "
+                 "B chosen after seeing which cells failed, not fixed in advance): the mean "
                  "over the runs that trained minus the other, with Welch's 95 % interval; "
                  f"`{RUNS}`: the runs that trained at whichever of the two B has fewer (the interval's n); "
                  "`large B failed`: most runs at the large B did not train (a collapse, no drop to average); "

@@ -5,7 +5,8 @@ Fig 5 reading asked of those slopes, in words (`gap_slopes_text`); the paper's o
 Fig. 5 caption reads otherwise (`paper_change`, `paper_words`, `paper_reading`, `paper_order`); how hard a data set
 is by its own accuracy, which is all that is measured of its difficulty (`best_accuracy`, `harder`), and what a
 harder data set's recipe does differently (`recipe_differences`); and whether a compared cell failed, so that the
-comparison tests the recipes' failures, not the data (`recipe_failures`)."""
+comparison tests the recipes' failures, not the data (`recipe_failures`); and at paper scale, which paper runs the
+test still waits for (`waiting_text`)."""
 
 from __future__ import annotations
 
@@ -258,3 +259,20 @@ def recipe_differences(easy: str, hard: str) -> str:
     if a.epochs != b.epochs:
         found.append(f"its epochs ({b.epochs}, not {a.epochs})")
     return ", ".join(found) or "nothing: the recipes are the same"
+
+
+def waiting_text(waiting: dict[str, tuple[int, int]]) -> str:
+    """The end of `drops.scale_contrast`: the paper runs that the three-way test at paper scale waits for; of a data
+    set whose paper runs are all stored (though its runs in the section are not all at paper scale: 'mixed'), that
+    they are, not that the test waits for them; '' where `waiting` is empty."""
+    def listed(counts: dict[str, tuple[int, int]]) -> str:
+        return " and ".join(f"{DATASET_NAMES[d]} ({held} of {planned} stored)" for d, (held, planned) in counts.items())
+
+    lacking = {d: count for d, count in waiting.items() if count[0] < count[1]}
+    complete = {d: count for d, count in waiting.items() if d not in lacking}
+    text = f" The three-way test at paper scale waits for the paper runs of {listed(lacking)}." if lacking else ""
+    if complete:
+        text += (f" Every paper run of {listed(complete)} is stored, but the runs this section has of "
+                 f"{'it' if len(complete) == 1 else 'them'} are not all at paper scale, so the three-way test at "
+                 "paper scale is not made here.")
+    return text
