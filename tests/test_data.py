@@ -71,6 +71,21 @@ def test_corrupted_idx_file_names_the_file(tiny_mnist):
     assert {r["dataset"]: r["status"] for r in data.verify(root)}["mnist"] == "corrupt"
 
 
+def test_missing_named_path_with_a_corrupt_file_is_corrupt_not_missing(tiny_mnist, tmp_path_factory):
+    """Missing and corrupt are told apart by the error's type (`data.MissingData`), not by a word in its message:
+    this test's own folder has "missing" in its name, as any path may. `sweep --skip-absent` leaves out a missing
+    data set and stops at a corrupt one."""
+    root, _ = tiny_mnist
+    assert "missing" in str(root)
+    path = root / "mnist" / "t10k-labels-idx1-ubyte.gz"
+    path.write_bytes(gzip.compress(b"not an idx file"))
+    assert data.verify_one("mnist", root)["status"] == "corrupt"
+    empty = tmp_path_factory.mktemp("empty")
+    with pytest.raises(data.MissingData):
+        data.find("mnist", empty, download=False)
+    assert data.verify_one("mnist", empty)["status"] == "missing"
+
+
 def test_truncated_gzip_is_a_clear_error(tiny_mnist):
     root, _ = tiny_mnist
     path = root / "mnist" / "train-labels-idx1-ubyte.gz"

@@ -36,6 +36,10 @@ class DataError(UserError):
     """A data file is missing, truncated or fails its checksum."""
 
 
+class MissingData(DataError):
+    """A data set's files are not on this machine (as against present and corrupt: `verify_one` tells them apart)."""
+
+
 @dataclass(frozen=True)
 class Dataset:
     """Train and test tensors (inputs normalised, float32; labels int64) on one device."""
@@ -107,7 +111,7 @@ def _find_idx_folder(name: str, source: IdxFiles, data_dir: str | os.PathLike | 
     missing = [f for f in source.md5 if not (target / f).is_file()]
     if download and all(_download(source.url + f, target / f) for f in missing):
         return target
-    raise DataError(_missing_message(name, source.md5, source.folder, source.url, roots))
+    raise MissingData(_missing_message(name, source.md5, source.folder, source.url, roots))
 
 
 def read_idx(path: Path, expected_md5: str | None = None) -> np.ndarray:
@@ -179,7 +183,7 @@ def _find_cifar_folder(name: str, source: CifarBatches, data_dir: str | os.PathL
         with tarfile.open(archive) as tar:
             tar.extractall(roots[0], filter="data")
         return roots[0] / source.folder
-    raise DataError(_missing_message(name, source.labels_md5, source.folder, source.url, roots))
+    raise MissingData(_missing_message(name, source.labels_md5, source.folder, source.url, roots))
 
 
 def _load_cifar(source: CifarBatches, folder: Path) -> tuple[tuple[np.ndarray, ...], str]:
@@ -294,6 +298,6 @@ def verify_one(name: str, data_dir: str | os.PathLike | None = None) -> dict[str
                 read_idx(folder / file, checksum)
             detail = "MD5 of decompressed files verified"
     except DataError as err:
-        status = "missing" if "missing" in str(err) else "corrupt"
+        status = "missing" if isinstance(err, MissingData) else "corrupt"
         return {"dataset": name, "status": status, "where": "", "detail": str(err)}
     return {"dataset": name, "status": "ok", "where": str(folder), "detail": detail}
