@@ -182,3 +182,18 @@ def test_a_chapter_has_few_lines_of_code_and_defines_no_function(notebook: Path)
     source = "\n".join(c.source for c in jupytext.read(notebook).cells if c.cell_type == "code")
     assert not [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.FunctionDef | ast.ClassDef)]
     assert code_lines(notebook) <= MAX_CODE_LINES, f"{code_lines(notebook)} lines of code: move them to the library"
+
+
+def test_make_test_pretrains_what_the_checks_chapter_trains():
+    """`make test` trains the checks chapter's sections at its seeds before the smoke book, on both cores (code
+    review s39: 10): the Makefile's sections and seeds are the chapter's, so the book trains nothing on one core."""
+    makefile = (REPO / "Makefile").read_text()
+    made = set(re.findall(r"--section (\S+)", re.search(r"^CHECK_SECTIONS = (.*)$", makefile, re.M).group(1)))
+    seeds = int(re.search(r"\$\(CHECK_SECTIONS\) --seeds (\d+)", makefile).group(1))
+    chapter = ast.parse((REPO / "notebooks" / "checks.py").read_text())
+    calls = [node for node in ast.walk(chapter) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Attribute) and node.func.attr == "Chapter"]
+    sections = {s.value for call in calls for s in call.args[0].elts}
+    chosen = next(n.value.value for n in ast.walk(chapter) if isinstance(n, ast.Assign)
+                  and getattr(n.targets[0], "id", None) == "seeds")
+    assert calls and made == sections and seeds == chosen

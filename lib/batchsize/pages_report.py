@@ -33,7 +33,7 @@ def findings(judged: report.Judgement, chapter: book.Chapter) -> HTML:
     """The findings, the questions beyond the paper and the one-line-per-claim overview (also glued onto the
     landing page)."""
     scale = overview.scale(judged.tables["accuracy"], judged.so_far)
-    questions = beyond_paper(chapter) if chapter.per_dataset else []  # the paper's scale: where the book renders it
+    questions = beyond_paper_questions(chapter) if chapter.per_dataset else []  # the paper's scale: where the book renders it
     book.glue(**paper.quoted(), findings=overview.show(judged.verdicts, judged.provisional, scale, overview.LANDING,
                                                        questions, judged.contradicted))
     return overview.show(judged.verdicts, judged.provisional, scale, questions=questions,
@@ -43,7 +43,7 @@ def findings(judged: report.Judgement, chapter: book.Chapter) -> HTML:
 HARDER, = (s for s in ACCURACY_SECTIONS if s not in PAPER_SECTIONS)  # the data set the paper did not run
 
 
-def beyond_paper(chapter: book.Chapter) -> list[overview.Question]:
+def beyond_paper_questions(chapter: book.Chapter) -> list[overview.Question]:
     """The questions the paper leaves, each answered in brief from its paper-scale runs stored so far
     (`findings_beyond`, `findings_largest_batch`), with the chapter section that answers it in full."""
     lr = book.Chapter.paper_stored("cifar10-lr")
