@@ -33,7 +33,7 @@ def findings(judged: report.Judgement, chapter: book.Chapter) -> HTML:
     """The findings, the questions beyond the paper and the one-line-per-claim overview (also glued onto the
     landing page)."""
     scale = overview.scale(judged.tables["accuracy"], judged.so_far)
-    questions = beyond_paper_questions(chapter) if chapter.per_dataset else []  # the paper's scale: where the book renders it
+    questions = beyond_paper_questions(chapter) if chapter.per_dataset else []  # where the book renders paper scale
     book.glue(**paper.quoted(), findings=overview.show(judged.verdicts, judged.provisional, scale, overview.LANDING,
                                                        questions, judged.contradicted))
     return overview.show(judged.verdicts, judged.provisional, scale, questions=questions,
