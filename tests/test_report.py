@@ -539,8 +539,8 @@ def test_mnist_largest_batch_counts_failed_runs_as_failures():
     assert brief("mnist-largest-batch", mnist_largest_batch=largest_batch("cdt")) == "2 of 3 runs failed"
     assert "the 1 that trained: 99.22% (n = 1, no interval): accuracy not reproduced" in ours
     assert ours.endswith("; 5 of the 8 planned seeds still to come: they can still make it not resolved or not "
-                         "reproduced (reproduced is out of reach: 2 runs failed; partly too: should all 5 train, "
-                         "2 of 8 failed gives [3.2, 65.1] %, not resolved)")
+                         "reproduced (the failures part is settled at not resolved; only the accuracy part can move "
+                         "the verdict)")  # 2 to 7 of 8 failed all hold 50 %
     assert verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("ttcdtcdt"))[1] == stats.UNRESOLVED
     off = largest_batch("ttt", acc=96.0)  # every run trained, 2.3 pp below the paper's
     assert verdict("mnist-largest-batch", mnist_largest_batch=off)[1] == stats.NOT_REPRODUCED
@@ -574,6 +574,22 @@ def test_mnist_largest_batch_grades_one_run_that_trained_at_best_partly():
     assert verdict_ == stats.PARTLY and "98.32% (n = 1, no interval): accuracy partly" in ours
     assert ours.endswith("7 of the 8 planned seeds still to come: they can still make it reproduced, partly, not "
                          "resolved or not reproduced")
+
+
+def test_mnist_largest_batch_says_what_the_seeds_still_to_come_can_reach():
+    """`_still_to_come`'s branches: none left, nothing said; the failures part not settled (1 of 8 failed if the
+    other 7 train, 8 of 8 if they fail), the range alone; settled at not reproduced (19 of 20 failed already holds
+    its interval above 50 %), the verdict with it."""
+    assert "still to come" not in verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("cdcdcdcd"))[0]
+    ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("c"))
+    assert verdict_ == stats.NOT_REPRODUCED and "settled" not in ours
+    assert ours.endswith("; 7 of the 8 planned seeds still to come: they can still make it not resolved or not "
+                         "reproduced")
+    many = largest_batch("c" * 20)  # seeds 42–61: more than the plan's 42–49, one of which (49) still to come
+    ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=many[many["seed"] != 49])
+    assert verdict_ == stats.NOT_REPRODUCED
+    assert ours.endswith("; 1 of the 20 planned seeds still to come: they can still make it not reproduced (the "
+                         "failures part is settled at not reproduced, and so is the verdict)")
 
 
 def ingredients(recipe: str, **changes: str) -> pd.DataFrame:

@@ -24,8 +24,8 @@ from .paper_tables import (
     on_paper_runs,
     paper_at_chance,
 )
-from .plan import get_profile, section_configs
 from .report_inputs import LARGEST_BATCH as LARGEST_SECTION
+from .report_inputs import recipe_configs
 from .rulebook import (
     INTERVAL,
     PARTS_RULE,
@@ -286,32 +286,25 @@ def _failure_part(failed: int, low: float, high: float) -> str:
 
 def _still_to_come(part: pd.DataFrame, failed: int) -> str:
     """'; 5 of the 8 planned seeds still to come: …': where seeds of the paper plan's recipe are not stored yet, the
-    verdicts they can still reach, over every count of failures among them and every grade the accuracy of the
-    runs that train can take, and why the better ones are out of reach."""
-    recipe = get_profile("paper")
-    planned = {c.seed for c in section_configs("paper", LARGEST_SECTION)
-               if c.key() == recipe.config(c.dataset, c.batch_size, c.seed).key()}
+    verdicts they can still reach. The failures part only worsens as failures rise and the accuracy part can take
+    every grade at or below its best (reproduced with two or more that trained; a failed cell's cap at partly never
+    binds, its failures part being worse), so they are one range: from the worse of the failures part should every
+    remaining seed train and the accuracy's best, down to not reproduced. Where the failures part is the same
+    should all train or all fail, it is settled and only the accuracy part can move the verdict."""
+    planned = {c.seed for c in recipe_configs("paper")}
     left, total = len(planned - set(part["seed"])), len(planned | set(part["seed"]))
     if not left:
         return ""
-    reach = {max((_failure_part(f, *rate_interval(f, total)), accuracy), key=VERDICTS.index)
-             for f in range(failed, failed + left + 1) for accuracy in _accuracy_grades(total - f)}
-    reachable = [v for v in VERDICTS if v in reach]
+    fewest, most = (_failure_part(f, *rate_interval(f, total)) for f in (failed, failed + left))
+    best = max((fewest, REPRODUCED if total - failed >= 2 else PARTLY), key=VERDICTS.index)
+    reachable = VERDICTS[VERDICTS.index(best):VERDICTS.index(NOT_REPRODUCED) + 1]
     text = (f"; {left} of the {total} planned seeds still to come: they can still make it "
             + (f"{', '.join(reachable[:-1])} or {reachable[-1]}" if len(reachable) > 1 else reachable[0]))
-    if REPRODUCED in reach or not failed:
+    if fewest != most:
         return text
-    low, high = rate_interval(failed, total)  # the fewest failures the remaining seeds can leave
-    fewest = _failure_part(failed, low, high)
-    why = "" if fewest == PARTLY else (f"; {PARTLY} too: should all {left} train, {failed} of {total} failed gives "
-                                       f"[{low:.1f}, {high:.1f}] %, {fewest}")
-    return f"{text} ({REPRODUCED} is out of reach: {counted(failed, 'run')} failed{why})"
-
-
-def _accuracy_grades(trained: int) -> tuple[str, ...]:
-    """The grades the accuracy part can take with `trained` runs that trained: any with two or more, at best partly
-    with one (a point, `graded`), not reproduced with none."""
-    return VERDICTS[:4] if trained >= 2 else (PARTLY, NOT_REPRODUCED) if trained else (NOT_REPRODUCED,)
+    if fewest == NOT_REPRODUCED:
+        return f"{text} (the failures part is settled at {fewest}, and so is the verdict)"
+    return f"{text} (the failures part is settled at {fewest}; only the accuracy part can move the verdict)"
 
 
 _LARGEST_TOLERANCES = accuracy_tolerances("mnist")  # every row of Table III: this one is graded on its value
