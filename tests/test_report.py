@@ -7,6 +7,7 @@ import pytest
 from scipy.stats import fisher_exact
 
 from batchsize import (
+    claims_accuracy,
     critical,
     findings_largest_batch,
     paper,
@@ -574,6 +575,20 @@ def test_mnist_largest_batch_grades_one_run_that_trained_at_best_partly():
     assert verdict_ == stats.PARTLY and "98.32% (n = 1, no interval): accuracy partly" in ours
     assert ours.endswith("7 of the 8 planned seeds still to come: they can still make it reproduced, partly, not "
                          "resolved or not reproduced")
+
+
+def test_mnist_largest_batch_rule_says_how_it_changed_and_what_the_plans_seeds_can_tell():
+    """Review s39 (1): the failures part was a point rule until the first paper runs were seen, and the rule says so;
+    what the plan's 8 seeds can tell of it comes from their intervals: any failure short of all holds 50 %."""
+    rule = next(c for c in report.claims() if c.id == "mnist-largest-batch").tolerance
+    assert "changed after the first three paper runs had been seen: it was a point value, at least half of the " \
+           "runs failed: not reproduced" in rule
+    assert "at the plan's 8 seeds, none failed: reproduced; any failure short of all (the interval holds 50 %, 1 of " \
+           "8: [0.3, 52.7] % to 7 of 8: [47.3, 99.7] %): not resolved; all 8 failed: not reproduced (partly out of " \
+           "reach)" in rule
+    assert claims_accuracy._plan_failures(10) == (  # more seeds reach partly
+        "at the plan's 10 seeds, none failed: reproduced; 1 failed: partly; 2 to 8 failed (the interval holds 50 %, 2 "
+        "of 10: [2.5, 55.6] % to 8 of 10: [44.4, 97.5] %): not resolved; 9 to 10 failed: not reproduced")
 
 
 def test_mnist_largest_batch_says_what_the_seeds_still_to_come_can_reach():
