@@ -493,6 +493,11 @@ def test_mnist_floor_and_negative_gap_count_a_failed_cell_as_a_failure():
     assert verdict_ == stats.NOT_REPRODUCED and "B = 1024 failed: 2 of 3 runs at chance" in ours
     assert ours.endswith("; the 1 run that trained: Δ = −0.30 pp (n = 1, no interval)")  # shown, not graded
     assert brief("mnist-negative-gap", accuracy=mnist) == "B = 1024 failed (2 of 3 runs at chance)"
+    seed_44 = mnist[(mnist["batch_size"] == 1024) & (mnist["seed"] == 44)]
+    two = pd.concat([mnist, seed_44.assign(seed=45, gap=-0.5)], ignore_index=True)  # 2 of 4 at chance: still failed
+    ours, verdict_ = verdict("mnist-negative-gap", accuracy=two)
+    assert verdict_ == stats.NOT_REPRODUCED and "B = 1024 failed: 2 of 4 runs at chance" in ours
+    assert ours.endswith("; the 2 runs that trained: Δ = −0.40 pp (n = 2, no interval)")  # review s39 (8): one mean
     lone = mnist[(mnist["batch_size"] != 1024) | (mnist["seed"] == 44)]  # one run, trained: a point, at best partly
     assert verdict("mnist-negative-gap", accuracy=lone)[1] == stats.PARTLY
 
@@ -542,7 +547,9 @@ def test_mnist_largest_batch_counts_failed_runs_as_failures():
     assert ours.endswith("; 5 of the 8 planned seeds still to come: they can still make it not resolved or not "
                          "reproduced (the failures part is settled at not resolved; only the accuracy part can move "
                          "the verdict)")  # 2 to 7 of 8 failed all hold 50 %
-    assert verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("ttcdtcdt"))[1] == stats.UNRESOLVED
+    ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("ttcdtcdt", spread=0.0))
+    assert verdict_ == stats.UNRESOLVED  # 4 of 8 failed: a failed cell, its 4 that trained one mean with their n
+    assert "the 4 that trained: 98.32% (n = 4, no interval): accuracy partly" in ours
     off = largest_batch("ttt", acc=96.0)  # every run trained, 2.3 pp below the paper's
     assert verdict("mnist-largest-batch", mnist_largest_batch=off)[1] == stats.NOT_REPRODUCED
     near = largest_batch("ttt", acc=98.9)  # every run trained, 0.6 pp above: beyond half Table III's spread

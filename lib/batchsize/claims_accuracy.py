@@ -166,6 +166,12 @@ CLAIMS.append(
           "accuracy", tie_rule(_OPT_B, PARTLY_FACTOR) + " (paper profile only)", _mnist_optimum, section=PEAK))
 
 
+def _failed_mean(values: pd.Series) -> Estimate:
+    """The mean of a failed cell's runs that trained, with no interval, as the tables and the largest-batch rule
+    show it: an interval over the few runs that trained would read as a measurement of a cell that failed."""
+    return Estimate(float(values.mean()), np.nan, np.nan, len(values))
+
+
 def _chance_note(part: pd.DataFrame) -> str:
     bad = int((~trained(part)).sum())
     return f", {bad} of {len(part)} at chance" if bad else ""
@@ -226,7 +232,7 @@ def _negative_gap(tables: dict, profile: str) -> Outcome:
         if verdict == NOT_TESTABLE:
             raise NotTestable(f"B = {largest} failed ({at_chance}) where the paper's own row is at chance too")
         learned = part.loc[trained(part), "gap"]  # shown beside the verdict, never graded: the cell failed
-        theirs = f"; the {counted(len(learned), 'run')} that trained: Δ = {estimate(learned).text(' pp')}" \
+        theirs = f"; the {counted(len(learned), 'run')} that trained: Δ = {_failed_mean(learned).text(' pp')}" \
             if len(learned) else ""
         return Outcome(f"B = {largest} failed: {at_chance}{theirs}", verdict, f"B = {largest} failed ({at_chance})")
     gap = estimate(part.loc[trained(part), "gap"])
@@ -239,7 +245,8 @@ CLAIMS.append(
           f"Δ = {number(NEGATIVE_GAP)} at B = {int(_III.index[-1])}", "gap",
           f"{INTERVAL} of Δ (trained runs) within {NEGATIVE_GAP_TOL:.3g} {PP} of {number(NEGATIVE_GAP)}: reproduced; "
           f"all of it below 0 and overlapping ½× to 2× of {number(NEGATIVE_GAP)}: partly; holding both 0 and that: not "
-          f"resolved; runs at chance are counted, not averaged in; {FAILED_GAP}", _negative_gap,
+          f"resolved; runs at chance are counted, not averaged in; {FAILED_GAP} (the runs that trained there shown "
+          "as one mean, no interval)", _negative_gap,
           section=GAP_AGAINST_B))
 
 
@@ -260,7 +267,8 @@ def _largest_batch(tables: dict, profile: str) -> Outcome:
         acc = (Estimate(mean, row["CI low"], row["CI high"], int(row["trained"])) if pd.notna(row["CI low"])
                else Estimate(mean, mean, mean, 1))  # one measurement: at best partly (`graded`)
         accuracy = graded(acc, _LARGEST_ACC, *_LARGEST_TOLERANCES)
-        said = f"the {row['trained']} that trained: {acc.text('%')}: accuracy {accuracy}"
+        shown = acc if pd.notna(row["CI low"]) else Estimate(mean, np.nan, np.nan, int(row["trained"]))  # its n
+        said = f"the {row['trained']} that trained: {shown.text('%')}: accuracy {accuracy}"
     else:
         accuracy, said = NOT_REPRODUCED, f"none trained: accuracy {NOT_REPRODUCED}"
     failures = _failure_part(row["failed"], row["failure rate CI low"], row["failure rate CI high"])
