@@ -9,6 +9,7 @@ import pytest
 from scipy.stats import fisher_exact
 
 from batchsize import (
+    claims_accuracy,
     critical,
     findings_largest_batch,
     paper,
@@ -494,6 +495,11 @@ def test_mnist_floor_and_negative_gap_count_a_failed_cell_as_a_failure():
     assert verdict_ == stats.NOT_REPRODUCED and "B = 1024 failed: 2 of 3 runs at chance" in ours
     assert ours.endswith("; the 1 run that trained: Δ = −0.30 pp (n = 1, no interval)")  # shown, not graded
     assert brief("mnist-negative-gap", accuracy=mnist) == "B = 1024 failed (2 of 3 runs at chance)"
+    seed_44 = mnist[(mnist["batch_size"] == 1024) & (mnist["seed"] == 44)]
+    two = pd.concat([mnist, seed_44.assign(seed=45, gap=-0.5)], ignore_index=True)  # 2 of 4 at chance: still failed
+    ours, verdict_ = verdict("mnist-negative-gap", accuracy=two)
+    assert verdict_ == stats.NOT_REPRODUCED and "B = 1024 failed: 2 of 4 runs at chance" in ours
+    assert ours.endswith("; the 2 runs that trained: Δ = −0.40 pp (n = 2, no interval)")  # review s39 (8): one mean
     lone = mnist[(mnist["batch_size"] != 1024) | (mnist["seed"] == 44)]  # one run, trained: a point, at best partly
     assert verdict("mnist-negative-gap", accuracy=lone)[1] == stats.PARTLY
 
@@ -541,9 +547,11 @@ def test_mnist_largest_batch_counts_failed_runs_as_failures():
     assert brief("mnist-largest-batch", mnist_largest_batch=largest_batch("cdt")) == "2 of 3 runs failed"
     assert "the 1 that trained: 99.22% (n = 1, no interval): accuracy not reproduced" in ours
     assert ours.endswith("; 5 of the 8 planned seeds still to come: they can still make it not resolved or not "
-                         "reproduced (reproduced is out of reach: 2 runs failed; partly too: should all 5 train, "
-                         "2 of 8 failed gives [3.2, 65.1] %, not resolved)")
-    assert verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("ttcdtcdt"))[1] == stats.UNRESOLVED
+                         "reproduced (the failures part is settled at not resolved; only the accuracy part can move "
+                         "the verdict)")  # 2 to 7 of 8 failed all hold 50 %
+    ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("ttcdtcdt", spread=0.0))
+    assert verdict_ == stats.UNRESOLVED  # 4 of 8 failed: a failed cell, its 4 that trained one mean with their n
+    assert "the 4 that trained: 98.32% (n = 4, no interval): accuracy partly" in ours
     off = largest_batch("ttt", acc=96.0)  # every run trained, 2.3 pp below the paper's
     assert verdict("mnist-largest-batch", mnist_largest_batch=off)[1] == stats.NOT_REPRODUCED
     near = largest_batch("ttt", acc=98.9)  # every run trained, 0.6 pp above: beyond half Table III's spread
@@ -576,6 +584,36 @@ def test_mnist_largest_batch_grades_one_run_that_trained_at_best_partly():
     assert verdict_ == stats.PARTLY and "98.32% (n = 1, no interval): accuracy partly" in ours
     assert ours.endswith("7 of the 8 planned seeds still to come: they can still make it reproduced, partly, not "
                          "resolved or not reproduced")
+
+
+def test_mnist_largest_batch_rule_says_how_it_changed_and_what_the_plans_seeds_can_tell():
+    """Review s39 (1): the failures part was a point rule until the first paper runs were seen, and the rule says so;
+    what the plan's 8 seeds can tell of it comes from their intervals: any failure short of all holds 50 %."""
+    rule = next(c for c in report.claims() if c.id == "mnist-largest-batch").tolerance
+    assert "changed after the first three paper runs had been seen: it was a point value, at least half of the " \
+           "runs failed: not reproduced" in rule
+    assert "at the plan's 8 seeds, none failed: reproduced; any failure short of all (the interval holds 50 %, 1 of " \
+           "8: [0.3, 52.7] % to 7 of 8: [47.3, 99.7] %): not resolved; all 8 failed: not reproduced (partly out of " \
+           "reach)" in rule
+    assert claims_accuracy._plan_failures(10) == (  # more seeds reach partly
+        "at the plan's 10 seeds, none failed: reproduced; 1 failed: partly; 2 to 8 failed (the interval holds 50 %, 2 "
+        "of 10: [2.5, 55.6] % to 8 of 10: [44.4, 97.5] %): not resolved; 9 to 10 failed: not reproduced")
+
+
+def test_mnist_largest_batch_says_what_the_seeds_still_to_come_can_reach():
+    """`_still_to_come`'s branches: none left, nothing said; the failures part not settled (1 of 8 failed if the
+    other 7 train, 8 of 8 if they fail), the range alone; settled at not reproduced (19 of 20 failed already holds
+    its interval above 50 %), the verdict with it."""
+    assert "still to come" not in verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("cdcdcdcd"))[0]
+    ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("c"))
+    assert verdict_ == stats.NOT_REPRODUCED and "settled" not in ours
+    assert ours.endswith("; 7 of the 8 planned seeds still to come: they can still make it not resolved or not "
+                         "reproduced")
+    many = largest_batch("c" * 20)  # seeds 42–61: more than the plan's 42–49, one of which (49) still to come
+    ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=many[many["seed"] != 49])
+    assert verdict_ == stats.NOT_REPRODUCED
+    assert ours.endswith("; 1 of the 20 planned seeds still to come: they can still make it not reproduced (the "
+                         "failures part is settled at not reproduced, and so is the verdict)")
 
 
 def ingredients(recipe: str, **changes: str) -> pd.DataFrame:

@@ -24,8 +24,8 @@ from .paper_tables import (
     on_paper_runs,
     paper_at_chance,
 )
-from .plan import get_profile, section_configs
 from .report_inputs import LARGEST_BATCH as LARGEST_SECTION
+from .report_inputs import recipe_configs
 from .rulebook import (
     INTERVAL,
     PARTS_RULE,
@@ -166,6 +166,12 @@ CLAIMS.append(
           "accuracy", tie_rule(_OPT_B, PARTLY_FACTOR) + " (paper profile only)", _mnist_optimum, section=PEAK))
 
 
+def _failed_mean(values: pd.Series) -> Estimate:
+    """The mean of a failed cell's runs that trained, with no interval, as the tables and the largest-batch rule
+    show it: an interval over the few runs that trained would read as a measurement of a cell that failed."""
+    return Estimate(float(values.mean()), np.nan, np.nan, len(values))
+
+
 def _chance_note(part: pd.DataFrame) -> str:
     bad = int((~trained(part)).sum())
     return f", {bad} of {len(part)} at chance" if bad else ""
@@ -226,7 +232,7 @@ def _negative_gap(tables: dict, profile: str) -> Outcome:
         if verdict == NOT_TESTABLE:
             raise NotTestable(f"B = {largest} failed ({at_chance}) where the paper's own row is at chance too")
         learned = part.loc[trained(part), "gap"]  # shown beside the verdict, never graded: the cell failed
-        theirs = f"; the {counted(len(learned), 'run')} that trained: Δ = {estimate(learned).text(' pp')}" \
+        theirs = f"; the {counted(len(learned), 'run')} that trained: Δ = {_failed_mean(learned).text(' pp')}" \
             if len(learned) else ""
         return Outcome(f"B = {largest} failed: {at_chance}{theirs}", verdict, f"B = {largest} failed ({at_chance})")
     gap = estimate(part.loc[trained(part), "gap"])
@@ -239,7 +245,8 @@ CLAIMS.append(
           f"Δ = {number(NEGATIVE_GAP)} at B = {int(_III.index[-1])}", "gap",
           f"{INTERVAL} of Δ (trained runs) within {NEGATIVE_GAP_TOL:.3g} {PP} of {number(NEGATIVE_GAP)}: reproduced; "
           f"all of it below 0 and overlapping ½× to 2× of {number(NEGATIVE_GAP)}: partly; holding both 0 and that: not "
-          f"resolved; runs at chance are counted, not averaged in; {FAILED_GAP}", _negative_gap,
+          f"resolved; runs at chance are counted, not averaged in; {FAILED_GAP} (the runs that trained there shown "
+          "as one mean, no interval)", _negative_gap,
           section=GAP_AGAINST_B))
 
 
@@ -260,7 +267,8 @@ def _largest_batch(tables: dict, profile: str) -> Outcome:
         acc = (Estimate(mean, row["CI low"], row["CI high"], int(row["trained"])) if pd.notna(row["CI low"])
                else Estimate(mean, mean, mean, 1))  # one measurement: at best partly (`graded`)
         accuracy = graded(acc, _LARGEST_ACC, *_LARGEST_TOLERANCES)
-        said = f"the {row['trained']} that trained: {acc.text('%')}: accuracy {accuracy}"
+        shown = acc if pd.notna(row["CI low"]) else Estimate(mean, np.nan, np.nan, int(row["trained"]))  # its n
+        said = f"the {row['trained']} that trained: {shown.text('%')}: accuracy {accuracy}"
     else:
         accuracy, said = NOT_REPRODUCED, f"none trained: accuracy {NOT_REPRODUCED}"
     failures = _failure_part(row["failed"], row["failure rate CI low"], row["failure rate CI high"])
@@ -286,32 +294,45 @@ def _failure_part(failed: int, low: float, high: float) -> str:
 
 def _still_to_come(part: pd.DataFrame, failed: int) -> str:
     """'; 5 of the 8 planned seeds still to come: …': where seeds of the paper plan's recipe are not stored yet, the
-    verdicts they can still reach, over every count of failures among them and every grade the accuracy of the
-    runs that train can take, and why the better ones are out of reach."""
-    recipe = get_profile("paper")
-    planned = {c.seed for c in section_configs("paper", LARGEST_SECTION)
-               if c.key() == recipe.config(c.dataset, c.batch_size, c.seed).key()}
+    verdicts they can still reach. The failures part only worsens as failures rise and the accuracy part can take
+    every grade at or below its best (reproduced with two or more that trained; a failed cell's cap at partly never
+    binds, its failures part being worse), so they are one range: from the worse of the failures part should every
+    remaining seed train and the accuracy's best, down to not reproduced. Where the failures part is the same
+    should all train or all fail, it is settled and only the accuracy part can move the verdict."""
+    planned = {c.seed for c in recipe_configs("paper")}
     left, total = len(planned - set(part["seed"])), len(planned | set(part["seed"]))
     if not left:
         return ""
-    reach = {max((_failure_part(f, *rate_interval(f, total)), accuracy), key=VERDICTS.index)
-             for f in range(failed, failed + left + 1) for accuracy in _accuracy_grades(total - f)}
-    reachable = [v for v in VERDICTS if v in reach]
+    fewest, most = (_failure_part(f, *rate_interval(f, total)) for f in (failed, failed + left))
+    best = max((fewest, REPRODUCED if total - failed >= 2 else PARTLY), key=VERDICTS.index)
+    reachable = VERDICTS[VERDICTS.index(best):VERDICTS.index(NOT_REPRODUCED) + 1]
     text = (f"; {left} of the {total} planned seeds still to come: they can still make it "
             + (f"{', '.join(reachable[:-1])} or {reachable[-1]}" if len(reachable) > 1 else reachable[0]))
-    if REPRODUCED in reach or not failed:
+    if fewest != most:
         return text
-    low, high = rate_interval(failed, total)  # the fewest failures the remaining seeds can leave
-    fewest = _failure_part(failed, low, high)
-    why = "" if fewest == PARTLY else (f"; {PARTLY} too: should all {left} train, {failed} of {total} failed gives "
-                                       f"[{low:.1f}, {high:.1f}] %, {fewest}")
-    return f"{text} ({REPRODUCED} is out of reach: {counted(failed, 'run')} failed{why})"
+    if fewest == NOT_REPRODUCED:
+        return f"{text} (the failures part is settled at {fewest}, and so is the verdict)"
+    return f"{text} (the failures part is settled at {fewest}; only the accuracy part can move the verdict)"
 
 
-def _accuracy_grades(trained: int) -> tuple[str, ...]:
-    """The grades the accuracy part can take with `trained` runs that trained: any with two or more, at best partly
-    with one (a point, `graded`), not reproduced with none."""
-    return VERDICTS[:4] if trained >= 2 else (PARTLY, NOT_REPRODUCED) if trained else (NOT_REPRODUCED,)
+def _plan_failures(seeds: int) -> str:
+    """The failures part at every count of failures among the plan's `seeds`, from their exact intervals (computed,
+    not typed): with few seeds the interval of any count but none or all may hold 50 %, and partly be out of reach."""
+    grades = [_failure_part(f, *rate_interval(f, seeds)) for f in range(seeds + 1)]  # worsens as failures rise
+    said = []
+    for grade in dict.fromkeys(grades):
+        first, last = grades.index(grade), seeds - grades[::-1].index(grade)
+        counts = {(0, 0): "none failed", (seeds, seeds): f"all {seeds} failed",
+                  (1, seeds - 1): "any failure short of all"}.get(
+            (first, last), f"{first} to {last} failed" if last > first else f"{first} failed")
+        if grade == UNRESOLVED:
+            ends = " to ".join(f"{f} of {seeds}: [{low:.1f}, {high:.1f}] %"
+                               for f, (low, high) in ((f, rate_interval(f, seeds)) for f in sorted({first, last})))
+            counts += f" (the interval holds {MOST:g} %, {ends})"
+        said.append(f"{counts}: {grade}")
+    missing = [v for v in VERDICTS[:4] if v not in grades]
+    return (f"at the plan's {seeds} seeds, {'; '.join(said)}"
+            + (f" ({' and '.join(missing)} out of reach)" if missing else ""))
 
 
 _LARGEST_TOLERANCES = accuracy_tolerances("mnist")  # every row of Table III: this one is graded on its value
@@ -323,8 +344,10 @@ CLAIMS.append(
           "first). The failures (a run that did not train is a failure, never missing data), on the failure rate's "
           f"exact (Clopper–Pearson) 95 % interval: no run failed, the part holds; its upper end below {MOST:g} % (most "
           f"runs train): partly; its lower end at or above {MOST:g} % (most fail): not reproduced; holding {MOST:g} %: "
-          "not resolved (the seeds cannot tell whether most runs of the recipe fail). The accuracy of the runs that "
-          "trained: "
+          "not resolved (the seeds cannot tell whether most runs of the recipe fail); "
+          f"{_plan_failures(len({c.seed for c in recipe_configs('paper')}))}. This part was changed after the first "
+          "three paper runs had been seen: it was a point value, at least half of the runs failed: not reproduced "
+          "(now an interval, as wherever the book compares a number). The accuracy of the runs that trained: "
           f"{INTERVAL} within {_LARGEST_TOLERANCES[0]:.3g} pp of the paper's (half the paper's spread across Table "
           "III's B, this row among them, as it is graded on its value): reproduced; within "
           f"{_LARGEST_TOLERANCES[1]:.3g} pp (the whole spread, the table's partly tolerance): partly; wider, holding "

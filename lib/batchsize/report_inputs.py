@@ -1,8 +1,8 @@
 """The inputs of the claims' rules (`report_tables`) and the runs behind them (`report_runs`), built through the
 same drivers and caches (`analysis`, `summaries`) as the chapters that show them, so that a claim and its chapter
 cannot disagree (`tests/test_evidence.py` holds them to the same runs); `largest_batch_runs`, every seed of the
-paper's recipe at MNIST's largest B, which a chapter and a claim both count; and `pending`, what of that the
-sweeps have yet to store."""
+paper's recipe at MNIST's largest B, which a chapter and a claim both count (`recipe_configs`: the seeds planned);
+and `pending`, what of that the sweeps have yet to store."""
 
 from __future__ import annotations
 
@@ -24,14 +24,19 @@ VARIANCE_DATASETS = (*SYNTHETIC, "mnist")
 LARGEST_BATCH = "mnist-largest-batch"  # the sweep section of further seeds of the paper's recipe at MNIST's largest B
 
 
-def _largest_batch_read(chapter) -> tuple[str, RunStore, list[RunConfig], set[str]]:
-    """Where `largest_batch_runs` reads: the profile and store (under `auto` the paper's: the recipe is the
-    paper's; a profile or store given by hand, its own), the section's configs, and the keys of the recipe's."""
-    profile, store = ("paper", default_store("paper")) if chapter.per_dataset else (chapter.profile, chapter.store)
+def recipe_configs(profile: str) -> list[RunConfig]:
+    """The configs of the `mnist-largest-batch` section under `profile` that are the paper's recipe itself (its
+    config of their B and seed), not a change of one ingredient: the seeds a failure rate counts, stored or not."""
     recipe = get_profile(profile)
-    configs = section_configs(profile, LARGEST_BATCH)
-    return profile, store, configs, {c.key() for c in configs
-                                     if c.key() == recipe.config(c.dataset, c.batch_size, c.seed).key()}
+    return [c for c in section_configs(profile, LARGEST_BATCH)
+            if c.key() == recipe.config(c.dataset, c.batch_size, c.seed).key()]
+
+
+def _largest_batch_read(chapter) -> tuple[str, RunStore, list[RunConfig], list[RunConfig]]:
+    """Where `largest_batch_runs` reads: the profile and store (under `auto` the paper's: the recipe is the
+    paper's; a profile or store given by hand, its own), the section's configs, and the recipe's among them."""
+    profile, store = ("paper", default_store("paper")) if chapter.per_dataset else (chapter.profile, chapter.store)
+    return profile, store, section_configs(profile, LARGEST_BATCH), recipe_configs(profile)
 
 
 def largest_batch_runs(chapter, recipe_only: bool = True) -> pd.DataFrame:
@@ -41,7 +46,8 @@ def largest_batch_runs(chapter, recipe_only: bool = True) -> pd.DataFrame:
     that change one ingredient of it (LR rule, warm-up), marked by the column `recipe`. Under `auto` the paper
     store (the recipe is the paper's); a profile or store given by hand reads its own. Read, never trained (empty
     where none is finished)."""
-    profile, store, configs, recipes = _largest_batch_read(chapter)
+    profile, store, configs, recipe = _largest_batch_read(chapter)
+    recipes = {c.key() for c in recipe}
     chosen = [c for c in configs if store.has(c) and (c.key() in recipes or not recipe_only)]
     if not chosen:
         return pd.DataFrame()
@@ -63,9 +69,9 @@ def pending(chapter) -> pd.DataFrame:
                 named = section_words(section) + ("" if dataset == section else f" ({DATASET_NAMES[dataset]})")
                 rows.append({"section": section, "dataset": dataset, "stored": held, "planned": planned,
                              "said": f"{named}: {held} of {planned} stored"})
-    _, store, configs, recipes = _largest_batch_read(chapter)
+    _, store, configs, recipe_runs = _largest_batch_read(chapter)
     (held, planned), = stored_counts(configs, store).values()  # MNIST's alone
-    (seeds, recipe), = stored_counts([c for c in configs if c.key() in recipes], store).values()  # a seed each
+    (seeds, recipe), = stored_counts(recipe_runs, store).values()  # a seed each
     largest = max(c.batch_size for c in configs)
     rows.append({"section": LARGEST_BATCH, "dataset": "mnist", "stored": seeds, "planned": recipe,
                  "said": f"{section_words(LARGEST_BATCH)}: {held} of {planned} stored, {seeds} of the {recipe} seeds "
