@@ -90,7 +90,7 @@ pages_accuracy.paper_scale_so_far(chapter, "cifar10")
 #
 # Fashion-MNIST {cite}`xiao2017` has MNIST's format and size (grey images of the same size, ten classes, as many for
 # training and testing) but shows clothes: harder to classify, as the best accuracies of the two at one scale show (the
-# `best test acc (%)` column of [Is it the data?](#is-it-the-data) below; MNIST's table above may be at another scale),
+# `best test acc (%)` column of "Is it the data?" below; MNIST's table above may be at another scale),
 # a difficulty asserted by its authors, not measured as the paper's intra-class variability. Its recipe is MNIST's
 # unchanged (network, SGD with momentum, the linear rule and its warm-up, epochs), so that at the paper's scale only the
 # images differ. {glue:md}`fashion_scale` The paper did not run it, so there is no table of its to set beside ours and
