@@ -64,12 +64,14 @@ chromium:
 		echo "chromium not installed: the browser test will skip"
 
 # Speed benchmarks (benchmarks/results/README.md): trainer vs. a plain loop, CNN steps against the GEMM peak,
-# where a CNN step's time goes, and stacked CNN seeds against separate ones.
+# where a CNN step's time goes, stacked CNN seeds against separate ones, and torch threads when two processes share
+# the cores (why the tests' workers take one thread each).
 bench: data
 	$(BIN)/python benchmarks/trainer.py
 	$(BIN)/python benchmarks/cnn.py
 	$(BIN)/python benchmarks/step_breakdown.py
 	$(BIN)/python benchmarks/stacked_cnn.py
+	$(BIN)/python benchmarks/threads.py
 
 clean:
 	rm -rf _build

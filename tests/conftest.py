@@ -6,8 +6,16 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
 
 from batchsize import data as batchsize_data
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # `make test` runs two workers on two cores; torch's default of a thread per core in each put four threads on
+    # two cores, where the tests' small models wait on each other: one thread each trained 1.8-4.8x faster
+    # (benchmarks/threads.py, results/threads-cpu.md). The variable reaches the processes the tests start.
+    torch.set_num_threads(1)
+    os.environ["OMP_NUM_THREADS"] = "1"
 
 REPO = Path(__file__).resolve().parents[1]
 # The site the book tests read: the smoke book `make test` builds into its own folder (Makefile BOOK_OUT), so

@@ -1,8 +1,9 @@
-"""Smoke runs of `benchmarks/stacked_cnn.py` and `benchmarks/step_breakdown.py` (seconds; no data files): the
-stacked network must compute what the separate models compute, or its speed-ups compare different work; the
-breakdown's shares must add up, or its ceiling on the fraction of peak means nothing."""
+"""Smoke runs of the benchmarks (seconds; no data files): the stacked network must compute what the separate
+models compute, or its speed-ups compare different work; the breakdown's shares must add up, or its ceiling on the
+fraction of peak means nothing; a comparison's ratio must be that of its two measured sides."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -72,3 +73,15 @@ def test_the_evaluation_cut_changes_no_number_and_its_errors_are_one_line(tmp_pa
     result = json.loads((tmp_path / "eval-cut-quick.json").read_text())
     assert result["same_numbers"] is True and result["images"] == 256 and result["every_epoch_s"] > 0
     assert result["precision"] == "fp32"
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: torch's default is already one thread")
+def test_threads_benchmark_times_both_settings_in_one_run(tmp_path):
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "threads.py"), "--quick", "--out",
+                           str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads((tmp_path / "threads-quick.json").read_text())
+    rows = result["rows"]
+    assert [r["threads"] for r in rows] == [os.cpu_count(), 1]  # torch's default, then one thread
+    assert all(r["mlp_s"] > 0 and r["cnn_s"] > 0 for r in rows)
+    assert result["default_over_one"]["cnn_s"] == pytest.approx(rows[0]["cnn_s"] / rows[1]["cnn_s"])

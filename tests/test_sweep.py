@@ -63,10 +63,12 @@ def test_weights_are_saved_by_whichever_section_trains_the_run_first(tmp_path, m
     trained = []
     real = sweep.train
     monkeypatch.setattr(sweep, "train", lambda cs, **k: trained.extend(cs) or real(cs, **k))
-    sweep.run_profile("smoke", ["synthetic", "weights"], seeds=1, store=tmp_path, device="cpu", progress=False)
-    synthetic = section_configs("smoke", "synthetic", seeds=1)
-    weights = section_configs("smoke", "weights", seeds=1)
-    assert any(c in synthetic for c in weights)
+    sizes = [64, 128]  # the smoke grid's cheap end: synthetic trains both, weights wants 64 of it and CNNs at 128
+    sweep.run_profile("smoke", ["synthetic", "weights"], seeds=1, store=tmp_path, device="cpu", progress=False,
+                      batch_sizes=sizes)
+    synthetic = section_configs("smoke", "synthetic", seeds=1, batch_sizes=sizes)
+    weights = section_configs("smoke", "weights", seeds=1, batch_sizes=sizes)
+    assert any(c in synthetic for c in weights) and any(c not in synthetic for c in weights)
     # each run trained once: the weights section found its synthetic runs already stored, with weights
     assert sorted(c.key() for c in trained) == sorted({c.key() for c in synthetic + weights})
     assert all((tmp_path / f"{c.key()}.pt").is_file() for c in weights)
