@@ -155,7 +155,7 @@ def test_critical_against_n_draws_the_fit_only_where_there_is_one():
     from batchsize import summaries
 
     synthetic = pd.DataFrame({"train_size": [800, 8_000, 40_000], "critical_b": [64, 128, 512],
-                              "largest_b": [512] * 3})
+                              "largest_b": [512] * 3, "critical_by": ["below the peak"] * 3})
     _, fit = summaries.exponent_fits(synthetic)
     ax = plots.critical_against_n(synthetic, fit).axes[0]
     assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
@@ -165,13 +165,16 @@ def test_critical_against_n_draws_the_fit_only_where_there_is_one():
 
 
 def test_critical_against_n_draws_a_size_without_b_star_above_its_largest_b():
-    """No B falls a point below the peak: the size is a censored point at its largest B, never left out."""
-    points = pd.DataFrame({"train_size": [800, 8_000], "critical_b": pd.array([128, None], dtype="Int64"),
-                           "largest_b": pd.array([512, 512], dtype="Int64")})
+    """No B falls a point below the peak: the size is a censored point at its largest B, never left out; a B* set by
+    failed runs is a cross, apart from the points of the fit."""
+    points = pd.DataFrame({"train_size": [800, 8_000, 20_000], "critical_b": pd.array([128, None, 256], dtype="Int64"),
+                           "largest_b": pd.array([512, 512, 512], dtype="Int64"),
+                           "critical_by": ["below the peak", None, "failed"]})
     ax = plots.critical_against_n(points).axes[0]
     ours = {c.get_label(): c.get_offsets().tolist() for c in ax.collections}
     assert ours["ours: B*"] == [[800, 128]]
     assert ours["ours: no B* up to the largest B measured (B* beyond)"] == [[8_000, 512]]
+    assert ours["ours: B* where runs failed (not fitted)"] == [[20_000, 256]]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["64", "128", "256", "512"]  # the paper's 64 too
     assert ax.get_ylim()[1] > 512  # the censored triangle clears the frame
     plt.close("all")

@@ -1910,6 +1910,22 @@ def test_critical_exponent_fits_the_sizes_with_a_b_star_and_treats_the_others_as
     assert verdict_ == stats.PARTLY and "a = 0.50 from 2 sizes (a line through two points: no interval)" in ours
 
 
+def test_critical_exponent_names_a_b_star_set_by_failed_runs_and_does_not_fit_it():
+    """A B* where runs stopped training is no accuracy drop: the law is fitted over the other sizes, the failed one
+    named; with fewer than two sizes left, not testable, whatever the failed one's B*."""
+    law = sized_runs({400: 32, 1500: 64, 6400: 128, 25600: 2048})  # a = 0.5 over three sizes; 25,600: no drop
+    failed = (law["train_size"] == 25600) & (law["batch_size"] >= 256)
+    law.loc[failed, ["outcome", "test_acc"]] = ["collapsed", 50.0]  # at chance from B = 256 on
+    ours, verdict_ = verdict("critical-exponent", critical_runs=law)
+    assert verdict_ == stats.REPRODUCED and "a = 0.50" in ours and "from 3 sizes" in ours
+    assert "B* set by failed runs, not fitted (where runs stop training, no accuracy drop): N = 25,600: B* = 256" \
+        in ours
+    few = law[law["train_size"].isin([400, 25600])]
+    few = pd.concat([few, sized_runs({1500: 2048})], ignore_index=True)  # 1,500: no B* (censored)
+    ours, verdict_ = verdict("critical-exponent", critical_runs=few)
+    assert verdict_ == stats.NOT_TESTABLE and "N = 25,600: B* = 256" in ours and "B* = 32 at N = 400 alone" in ours
+
+
 def test_table_vi_columns():
     theirs = critical_runs({"synthetic-1k": 64, "synthetic-10k": 128, "synthetic-50k": 256})
     assert verdict("table-vi", critical_runs=theirs)[1] == stats.REPRODUCED

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import paper
-from .critical import FAILED
+from .critical import FAILED, fit_points
 from .datasets import in_registry_order
 from .paper_tables import B_STAR_RULE, PARTLY_FACTOR, SHARES, table_vi
 from .rulebook import COMPARABLE, INTERVAL, Claim, Outcome, parts_rule, runs_of, tie_rule, tie_span, tie_text
@@ -30,7 +30,8 @@ def _critical_exponent(tables: dict, profile: str) -> Outcome:
     one run, which could not be B*): a censored value, which says B* is large there, nothing of how it grows with
     N, so it is neither a point of the fit nor evidence against the law; it is named with its bound, and where the
     fit puts B* at or below that bound (a B* the runs would have found) the fit misdescribes that size: at best
-    partly. Fewer than two sizes with a B*: not testable. Two: a line through two points, no interval, graded as a
+    partly. A B* set by failed runs (`critical.fit_points`) is named, never fitted. Fewer than two sizes with a B*:
+    not testable. Two: a line through two points, no interval, graded as a
     point (`effect_graded`: never reproduced). More: the slope's t interval, graded by `effect_graded`. The
     magnitudes of B* are Table VI's row."""
     from .critical import fit_scaling_law
@@ -43,15 +44,24 @@ def _critical_exponent(tables: dict, profile: str) -> Outcome:
         raise NotTestable(f"no B where at least two runs, and most, trained at N = "
                           f"{', '.join(f'{int(n):,}' for n in sorted(unmeasured['train_size']))}")
     found = found.sort_values("train_size")
-    censored, sized = found[found["critical_b"].isna()], found[found["critical_b"].notna()]
+    censored, sized = found[found["critical_b"].isna()], fit_points(found)
     bounds = ", ".join(f"N = {int(n):,}: B* > {int(b)}" for n, b in zip(censored["train_size"],
                                                                         censored["largest_b"], strict=True))
+    failed = found[found["critical_b"].notna() & ~found.index.isin(sized.index)]
+    by_failure = ("; B* set by failed runs, not fitted (where runs stop training, no accuracy drop): "
+                  + ", ".join(f"N = {int(n):,}: B* = {int(b)}" for n, b in zip(failed["train_size"],
+                                                                             failed["critical_b"], strict=True))
+                  if len(failed) else "")
     if len(sized) < 2:
-        where = "every N" if sized.empty else f"{len(censored)} of {len(found)} N"
+        if censored.empty:
+            raise NotTestable(f"{'no' if sized.empty else 'one'} synthetic training-set size with a B* where accuracy "
+                              f"fell{by_failure}: a fit needs two")
+        where = "every N" if len(censored) == len(found) else f"{len(censored)} of {len(found)} N"
         has = "".join(f"; B* = {int(b)} at N = {int(n):,} alone" for n, b in zip(sized["train_size"],
                                                                                   sized["critical_b"], strict=True))
-        raise NotTestable(f"censored: B* > largest B measured at {where} ({bounds}){has}: no B falls more than 1 pp "
-                          "below the peak there, and a B* beyond the B measured says nothing of its exponent")
+        raise NotTestable(f"censored: B* > largest B measured at {where} ({bounds}){has}{by_failure}: no B falls "
+                          "more than 1 pp below the peak there, and a B* beyond the B measured says nothing of its "
+                          "exponent")
     fit = fit_scaling_law(sized["train_size"], sized["critical_b"].astype(float))
     slope = (Estimate(fit.slope, fit.slope_ci[0], fit.slope_ci[1], fit.n) if fit.n > 2
              else Estimate(fit.slope, fit.slope, fit.slope, 1))  # two points: a line, no interval
@@ -66,7 +76,7 @@ def _critical_exponent(tables: dict, profile: str) -> Outcome:
             at = ", ".join(f"{int(n):,}" for n in missed["train_size"])
             ours += f"; the fit puts B* within the B measured at N = {at}, where none was found"
             verdict = PARTLY if verdict == REPRODUCED else verdict
-    return Outcome(ours, verdict, f"a = {number(fit.slope, 'r')}")
+    return Outcome(ours + by_failure, verdict, f"a = {number(fit.slope, 'r')}")
 
 
 CLAIMS.append(
@@ -75,7 +85,8 @@ CLAIMS.append(
           f"{paper.CRITICAL_EXPONENT}: reproduced; {COMPARABLE}; two sizes: a line through two points, no interval, "
           "never reproduced; a size with no B* (nothing falls 1 pp below the peak) is censored, B* beyond its largest "
           "B measured (a cell of one run is no bound): left out of the fit, named with its bound, and where the fit "
-          "puts B* within the B measured there, at best partly; fewer than two sizes with a B*: not testable (B*'s "
+          "puts B* within the B measured there, at best partly; a B* set by failed runs (where runs stop training, "
+          "not an accuracy drop) is named, not fitted; fewer than two sizes with a B*: not testable (B*'s "
           "size is judged by Table VI's row)",
           _critical_exponent, section=EXPONENT))
 

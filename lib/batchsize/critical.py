@@ -125,6 +125,13 @@ def critical_batch_size(table: pd.DataFrame, tolerance: float = B_STAR_DROP, *, 
                                                       "largest_b": "Int64"})
 
 
+def fit_points(found: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `critical_batch_size` that are points of the B* ∝ N^a fit: a B* where accuracy fell below the
+    peak. A B* set by a failed cell marks where runs stop training, not the accuracy drop the law describes: it is
+    shown with its row, never fitted (as the noise comparison never compares it)."""
+    return found[found["critical_b"].notna() & (found["critical_by"] != FAILED)]
+
+
 BOOTSTRAP_REPLICATES = 1000  # how often `bootstrap_critical` resamples the seeds (captions read it here)
 
 

@@ -9,6 +9,7 @@ import math
 import pandas as pd
 
 from . import paper
+from .critical import fit_points
 from .datasets import DATASET_NAMES, DATASET_SPECS
 from .runtable import cell, runs_profile, trained
 from .stats import Estimate, NotTestable, difference, estimate
@@ -60,7 +61,7 @@ def exponent_fit_text(runs: pd.DataFrame, tolerance: float = 1.0) -> str:
     points): the exponent with its interval where two sizes have a B*, else why there is no fit of ours, in words."""
     points = critical_sizes(runs, tolerance)
     sizes = sorted(int(n) for n in points["train_size"].unique())
-    with_b = points.dropna(subset=["critical_b"])
+    with_b = fit_points(points)  # a B* set by failed runs is not a point of the fit
     without = sorted(int(n) for n in points.loc[points["critical_b"].isna(), "train_size"])
     _, ours = exponent_fits(with_b)
     if not sizes:
@@ -70,7 +71,8 @@ def exponent_fit_text(runs: pd.DataFrame, tolerance: float = 1.0) -> str:
     none = (f"at N = {', '.join(number(n, 'count') for n in without)} no B up to the largest that could be B* "
             f"({largest}) falls more than {tolerance:g} point below the peak")
     if ours is not None:
-        return (f"Over the {len(with_b)} of our {len(sizes)} training-set sizes ({span}) that have a B*, "
+        return (f"Over the {len(with_b)} of our {len(sizes)} training-set sizes ({span}) that have a B* where "
+                f"accuracy fell (not where runs failed), "
                 f"**a = {number(ours.slope)} [{number(ours.slope_ci[0])}, {number(ours.slope_ci[1])}]** (95 % t "
                 f"interval; the paper: {paper.CRITICAL_EXPONENT:g})" + (f"; {none}" if without else "") + ".")
     found = "only one of them has a B*, and a line needs two" if len(with_b) == 1 else "none of them has a B*"

@@ -25,7 +25,7 @@ from . import (
     summaries,
 )
 from .config import default_warmup
-from .critical import BOOTSTRAP_REPLICATES, FAILED, bootstrap_critical
+from .critical import BOOTSTRAP_REPLICATES, FAILED, bootstrap_critical, fit_points
 from .data import DataError
 from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS, SYNTHETIC
 from .plan import section_configs
@@ -215,19 +215,20 @@ def bootstrap_shown(spread: pd.DataFrame) -> Styler:
 def critical_against_n(runs: pd.DataFrame, tolerance: float) -> None:
     """B* per synthetic training-set size (`summaries.critical_sizes`) and the fit of B* ∝ N^a."""
     points = summaries.critical_sizes(runs, tolerance)
-    synthetic = points.dropna(subset=["critical_b"])
+    synthetic = fit_points(points)
     sized = runs[runs["dataset"].str.startswith("synthetic")]  # the runs behind every size's B*: the captions'
 
     book.publish(book.styled(points),
                  f"B* (— where no B falls more than {tolerance:g} point below the peak) per synthetic data set and "
-                 "training-set size: the points of the fit.", points, "B* per training-set size",
-                 runs=sized)
+                 "training-set size: the points of the fit, but a B* set by failed runs (`critical_by`: failed), "
+                 "where runs stop training rather than lose accuracy, which is shown and not fitted.", points,
+                 "B* per training-set size", runs=sized)
     fits, ours = summaries.exponent_fits(synthetic)
     book.publish(plots.critical_against_n(points, ours), "Critical batch size against training-set size "
                  "(synthetic data), log-log, with the fitted power law where ours has two points or more; open "
                  "squares: the paper's Table VI (its N × 0.8, the training examples). A size with no B* (no B falls "
                  "a point below the peak) is an open triangle at the largest B measured: its B*, if any, lies "
-                 "above.", points, "B* against N", runs=sized)
+                 "above; a cross, a B* set by failed runs (not fitted).", points, "B* against N", runs=sized)
     book.publish(book.styled(fits, 3),
                  f"Fits of log B* on log N with 95% t intervals for the exponent; the paper assumes "
                  f"{paper.CRITICAL_EXPONENT}. With three points there is one degree of freedom, so the interval is "

@@ -17,6 +17,7 @@ import seaborn as sns
 
 from . import paper as paper_values
 from . import paper_tables
+from .critical import fit_points
 from .datasets import DATASET_NAMES, DATASET_SPECS, IN_PAPER, SYNTHETIC, in_registry_order
 from .noise import STAGES, stage_of
 from .panels import (
@@ -124,14 +125,18 @@ def critical_against_n(points: pd.DataFrame, fit: LogLogFit | None = None) -> pl
     """B* against training-set size on log-log axes (`summaries.critical_sizes` rows), the paper's Table VI beside
     it (its N × 0.8: training examples, as ours count) and our fitted power law if there is one. A size with no B*
     is drawn where B* would have to lie, above the largest B measured (an upward triangle): a censored point,
-    not left out."""
+    not left out; a B* set by failed runs (`critical.fit_points` leaves it out of the fit) is a cross."""
     fig, ax = grid(1, width=6.4, height=4.2)
     ax = ax[0]
     vi = paper_values.table("VI")
-    found = points.dropna(subset=["critical_b"])
+    found = fit_points(points)
+    failed = points[points["critical_b"].notna() & ~points.index.isin(found.index)]
     beyond = points[points["critical_b"].isna() & points["largest_b"].notna()]
     if len(found):
         ax.scatter(found["train_size"], found["critical_b"].astype(float), label="ours: B*")
+    if len(failed):
+        ax.scatter(failed["train_size"], failed["critical_b"].astype(float), marker="x",
+                   color=sns.color_palette()[0], label="ours: B* where runs failed (not fitted)")
     if len(beyond):
         ax.scatter(beyond["train_size"], beyond["largest_b"].astype(float), marker="^", facecolor="none",
                    edgecolor=sns.color_palette()[0], label="ours: no B* up to the largest B measured (B* beyond)")
@@ -141,7 +146,7 @@ def critical_against_n(points: pd.DataFrame, fit: LogLogFit | None = None) -> pl
         n = np.geomspace(found["train_size"].min(), found["train_size"].max(), 50)
         ax.plot(n, fit.prefactor * n ** fit.slope, "--", label=f"fit: B* ∝ N^{fit.slope:.2f}")
     ax.set(xscale="log", yscale="log", xlabel="training examples N", ylabel="critical batch size B*")
-    shown = pd.concat([found["critical_b"], beyond["largest_b"], vi["critical_B"][:3]]).astype(float)
+    shown = pd.concat([points["critical_b"].dropna(), beyond["largest_b"], vi["critical_B"][:3]]).astype(float)
     ticks = [2 ** k for k in range(int(np.log2(shown.min())), int(np.log2(shown.max())) + 1)]
     ax.set_yticks(ticks, [str(t) for t in ticks], minor=False)  # batch sizes as the paper writes them: 64, not 6×10¹
     ax.yaxis.set_minor_locator(mticker.NullLocator())
