@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from batchsize import drops, pages_accuracy, pages_beyond, readings
+from batchsize import drop_pairs, drops, pages_accuracy, pages_beyond, readings
 from batchsize.stats import Estimate
 
 FASHION = "fashion-mnist"
@@ -44,11 +44,11 @@ def explained(*args, **kwargs) -> str:
 
 
 def test_the_drop_is_between_the_papers_b_or_the_ones_all_data_sets_share_nearest():
-    assert drops.drop_ends(runs({"mnist": {32: 99.0, 512: 99.0}, "cifar10": {32: 80.0, 512: 60.0}})) == (32, 512)
+    assert drop_pairs.drop_ends(runs({"mnist": {32: 99.0, 512: 99.0}, "cifar10": {32: 80.0, 512: 60.0}})) == (32, 512)
     quick = runs({"mnist": dict.fromkeys((1, 8, 32, 128, 256), 97.0), "cifar10": dict.fromkeys((8, 32, 64, 256), 30.0)})
-    assert drops.drop_ends(quick) == (32, 256)
-    assert drops.drop_ends(runs({"mnist": {16: 90.0, 128: 90.0}, "cifar10": {16: 30.0, 128: 30.0}})) == (16, 128)
-    assert drops.drop_ends(runs({"mnist": {16: 90.0, 32: 90.0}, "cifar10": {64: 30.0, 128: 30.0}})) is None
+    assert drop_pairs.drop_ends(quick) == (32, 256)
+    assert drop_pairs.drop_ends(runs({"mnist": {16: 90.0, 128: 90.0}, "cifar10": {16: 30.0, 128: 30.0}})) == (16, 128)
+    assert drop_pairs.drop_ends(runs({"mnist": {16: 90.0, 32: 90.0}, "cifar10": {64: 30.0, 128: 30.0}})) is None
     table = drops_of(0.2, 20.0, 21.0)
     assert list(table["dataset"]) == DATASETS and table["drop (pp)"].round(2).tolist() == [0.2, 20.0, 21.0]
     assert (table["CI low"] < table["drop (pp)"]).all() and (table[readings.RUNS] == 3).all()
@@ -391,13 +391,13 @@ def test_the_two_pairs_are_fixed_from_the_papers_grid_and_both_are_read():
     text never concludes at one pair and leaves the other unsaid."""
     from batchsize.datasets import PAPER_BATCH_SIZES
 
-    pairs = drops.data_pairs()
+    pairs = drop_pairs.data_pairs()
     below = max(b for b in PAPER_BATCH_SIZES if b < 512)
     assert list(pairs.values()) == [(32, 512), (32, below)]
     paper_runs = runs({"mnist": {32: 99.0, below: 98.9, 512: 98.9}, FASHION: {32: 90.0, below: 80.0, 512: 80.0},
                        "cifar10": {32: 80.0, below: 70.0, 512: 60.0}})
     table = drops.pair_drops(paper_runs, DATASETS)
-    assert table[drops.PAIR].unique().tolist() == list(pairs) and drops.TWO_WAY not in set(table[drops.PAIR])
+    assert table[drop_pairs.PAIR].unique().tolist() == list(pairs) and drops.TWO_WAY not in set(table[drop_pairs.PAIR])
     text = drops.data_explanation(table, FASHION)
     assert "Two pairs of B are compared, both fixed before Fashion-MNIST's paper runs existed" in text
     assert "**§VII's pair, from B = 32 to B = 512**" in text
@@ -412,7 +412,7 @@ def test_where_no_pair_reads_all_three_the_same_recipe_is_compared_alone():
                   "cifar10": {32: 33.0, 256: 24.0}}, spread=1.0)
     assert drops.two_way_ends(quick, "mnist", FASHION, (32, 256)) == (32, 128)
     table = drops.pair_drops(quick, DATASETS)
-    two = table[table[drops.PAIR] == drops.TWO_WAY]
+    two = table[table[drop_pairs.PAIR] == drops.TWO_WAY]
     assert two["dataset"].tolist() == ["mnist", FASHION] and (two["B large"] == 128).all()
     text = drops.data_explanation(table, FASHION, recipe="the quick recipe (1-epoch warm-up)")
     assert "**§VII's pair (B = 32 → 512):** not in these runs" in text
@@ -434,11 +434,11 @@ def test_the_same_recipe_pair_needs_both_ends_trained_and_reads_failures_and_dif
     assert drops.two_way_ends(failed_small.assign(outcome="trained"), "mnist", FASHION, (32, 256)) == (32, 128)
     pair = ["mnist", FASHION]
     failed = drops.data_drops(runs({"mnist": {32: 97.0, 128: 96.0}, FASHION: {32: 86.0, 128: 10.0}}), pair)
-    said = drops.data_explanation(failed.assign(**{drops.PAIR: drops.TWO_WAY}), FASHION)
+    said = drops.data_explanation(failed.assign(**{drop_pairs.PAIR: drops.TWO_WAY}), FASHION)
     assert "This row is exploratory" in said and "**This tests the failures of the recipe, not the data:**" in said
     assert "**Cannot tell:** Fashion-MNIST's drop" not in said and "On one recipe" not in said
     level = runs({"mnist": {32: 97.0, 128: 96.0}, FASHION: {32: 97.0, 128: 70.0}})
-    level = drops.data_drops(level, pair).assign(**{drops.PAIR: drops.TWO_WAY})
+    level = drops.data_drops(level, pair).assign(**{drop_pairs.PAIR: drops.TWO_WAY})
     said = drops.data_explanation(level, FASHION)
     assert "Fashion-MNIST is not harder than MNIST by its own accuracy here" in said
     assert said.endswith("**Cannot tell:** a data set no harder than MNIST by its own accuracy does not test an "
@@ -450,7 +450,7 @@ def test_the_two_pairs_sentence_is_said_only_where_one_of_the_pairs_is_in_the_ta
     `data_pairs` is read, so the text does not say that two pairs are compared."""
     nearest = drops.pair_drops(runs({"mnist": {16: 99.0, 64: 98.0}, FASHION: {16: 90.0, 64: 80.0},
                                      "cifar10": {16: 80.0, 64: 60.0}}), DATASETS)
-    assert set(nearest[drops.PAIR]) == {"nearest"}
+    assert set(nearest[drop_pairs.PAIR]) == {"nearest"}
     text = drops.data_explanation(nearest, FASHION)
     assert "Two pairs of B are compared" not in text and "**§VII's pair (B = 32 → 512):** not in these runs" in text
     assert "**Nearest, from B = 16 to B = 64**" in text

@@ -9,7 +9,8 @@ import pandas as pd
 from docutils.nodes import make_id
 
 from .datasets import DATASET_NAMES
-from .drops import drop_between, drop_ends
+from .drop_pairs import drop_ends
+from .drops import drop_between
 from .runtable import at_paper_scale
 from .stats import Estimate
 from .style import joined, number
@@ -64,7 +65,7 @@ def _words(drop: Estimate | None, note: str) -> str:
 
 
 def rule_drops_text(runs: pd.DataFrame, lr_runs: pd.DataFrame, easy: str = "mnist", hard: str = "cifar10") -> str:
-    """What the other LR rules do to "Is it the data?": between the two B the section compares (`drops.drop_ends` of
+    """What the other LR rules do to "Is it the data?": between the two B the section compares (`drop_ends` of
     `runs`, the data sets it is handed), `hard`'s drop at paper scale under each rule stored (`rule_drops`), then
     whether one of them loses less than the recipe's rule (intervals apart; one run below the recipe's interval is
     a hint, no more), and then against `easy`'s drop at paper scale: where it is not told apart from `easy`'s, the
