@@ -207,6 +207,49 @@ def test_the_gap_rise_of_a_harder_data_set_compares_with_both_either_way(rises, 
     assert text.startswith("From B = 32 to B = 512 the gap Δ changes by") and said in text
 
 
+def shifted_grid() -> pd.DataFrame:
+    """MNIST and CIFAR-10 at B = 16, 32, 256, 512 and 1024, Fashion-MNIST at 16, 32 and 1024 only: the B all three
+    share nearest to §VII's are 32 and 1024, not either pair fixed in advance. Δ grows by 1 pp per 128 of B."""
+    table = runs({"mnist": dict.fromkeys((16, 32, 256, 512, 1024), 97.0), FASHION: dict.fromkeys((16, 32, 1024), 88.0),
+                  "cifar10": dict.fromkeys((16, 32, 256, 512, 1024), 70.0)})
+    gap = 1.0 + table["batch_size"] / 128 + (table["seed"] - 43) * 0.1
+    return table.assign(gap=gap, train_acc=table["test_acc"] + gap)
+
+
+def test_the_gap_side_reads_the_pairs_fixed_in_advance_not_those_the_shared_b_would_pick():
+    grid = shifted_grid()
+    assert drop_pairs.drop_ends(grid) == (32, 1024)  # what the gap side read before: a pair of no one's choosing
+    rises = drops.pair_rises(grid, DATASETS)
+    pairs = drop_pairs.data_pairs()
+    assert rises[drop_pairs.PAIR].tolist() == [label for label in pairs for _ in DATASETS]  # a row per set per pair
+    assert rises["dataset"].tolist() == DATASETS * len(pairs)
+    for label, (small, large) in pairs.items():
+        part = rises[rises[drop_pairs.PAIR] == label].set_index("dataset")
+        assert (part["B small"] == small).all() and (part["B large"] == large).all()
+        assert part.loc["mnist", drops.RISE] == pytest.approx((large - small) / 128)
+        assert part.loc[FASHION, "note"] == f"no runs at B = {large}" and pd.isna(part.loc[FASHION, drops.RISE])
+    assert 1024 not in set(rises["B large"])
+    accuracy = drops.pair_drops(grid, DATASETS)  # the accuracy side reads the very same pairs
+    assert accuracy[drop_pairs.PAIR].tolist() == rises[drop_pairs.PAIR].tolist()
+    text = drops.gap_rise_text(rises, FASHION)
+    seventh, below = text.split("\n\n")  # one paragraph per pair, labelled as the accuracy side's
+    assert seventh.startswith("*§VII's pair.* From B = 32 to B = 512 the gap Δ changes by")
+    assert below.startswith("*The pair below 512.* From B = 32 to B = 256 the gap Δ changes by")
+    assert "B = 1024" not in text and "Fashion-MNIST: no interval (no runs at B = 512)" in seventh
+
+
+def test_where_no_declared_pair_is_in_the_runs_the_gap_side_falls_back_to_the_nearest_and_says_so():
+    grid = shifted_grid()
+    nearest = grid[grid["batch_size"].isin([16, 1024])]
+    rises = drops.pair_rises(nearest, DATASETS)
+    assert rises[drop_pairs.PAIR].tolist() == [drop_pairs.NEAREST] * 3 and set(rises["B small"]) == {16}
+    assert drops.gap_rise_text(rises, FASHION).startswith("*Nearest.* From B = 16 to B = 1024 the gap Δ changes by")
+    none = drops.pair_rises(grid[grid["batch_size"] == 16], DATASETS)
+    assert none[drop_pairs.PAIR].tolist() == [drop_pairs.NEAREST] * 3
+    assert drops.gap_rise_text(none, FASHION) == ("*Nearest.* The data sets share no two batch sizes, so their gaps' "
+                                                  "rises cannot be compared.")
+
+
 def test_paper_scale_says_what_it_says_between_the_same_b_and_what_the_test_waits_for():
     """Where Fashion-MNIST has only reduced-scale runs, MNIST's and CIFAR-10's paper-scale drops between the B of the
     reduced comparison are set beside it, compared, and the missing runs counted."""
@@ -293,9 +336,16 @@ def test_the_gap_question_first_asks_whether_our_fig_5_shows_the_papers_reading(
     slopes = next(s for s in shown if s.startswith("In our runs, the slope of Δ on log₂ B"))
     assert "CIFAR-10's Δ rises with B, and more steeply than MNIST's (intervals apart)" in slopes
     assert "Scale: **paper scale**" in slopes
-    assert shown[-1].startswith("**At paper scale**, from B = 32 to B = 256, the gap Δ")
-    assert "CIFAR-10's Δ rises, and its change is above MNIST's (intervals apart), as the paper's Fig 5 reads" in \
-        shown[-1]
+    switch, *reduced = shown[-2].split("\n\n")  # the reduced scale (B up to 256) has the pair below 512 alone
+    assert switch.startswith("This chapter renders these data sets at different scales") and len(reduced) == 1
+    assert reduced[0].startswith("*The pair below 512.* From B = 32 to B = 256 the gap Δ changes by")
+    seventh, below = shown[-1].split("\n\n")  # at paper scale, both pairs, as the accuracy side reads them
+    assert seventh.startswith("*§VII's pair.* **At paper scale**, from B = 32 to B = 512, the gap Δ")
+    assert below.startswith("*The pair below 512.* **At paper scale**, from B = 32 to B = 256, the gap Δ")
+    for said in (seventh, below):
+        assert "CIFAR-10's Δ rises, and its change is above MNIST's (intervals apart), as the paper's Fig 5 reads" in \
+            said
+    assert "waits for the paper runs of Fashion-MNIST" in below and "waits" not in seventh  # the wait said once
 
 
 @pytest.mark.parametrize(("cifar", "said"), [

@@ -1,9 +1,10 @@
 """The drop in test accuracy between two batch sizes, per data set: §VII's claim ("degrades 2–6% as B grows from 32
 to 512") and the accuracy chapter's "Is it the data?", which sets MNIST, a harder data set on MNIST's recipe
 (Fashion-MNIST) and CIFAR-10 side by side to test the paper's explanation of CIFAR-10's collapse by its data
-(`paper.DIFFICULTY`), between pairs of B fixed in advance (`drop_pairs`), in numbers (`pair_drops`) and in words
-(`data_explanation`); where a data set lacks paper-scale runs, what the others say at paper scale
-(`scale_contrast`). What each comparison is read beside comes from `readings`."""
+(`paper.DIFFICULTY`), between pairs of B fixed in advance (`drop_pairs`), in numbers (`pair_drops`, and the gap
+chapter's rise in Δ, `pair_rises`) and in words (`data_explanation`, `gap_rise_text`); where a data set lacks
+paper-scale runs, what the others say at paper scale (`scale_contrast`). What each comparison is read beside comes
+from `readings`."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pandas as pd
 from . import paper
 from .critical import FAILED
 from .datasets import DATASET_NAMES
-from .drop_pairs import NEAREST, PAIR, data_pairs, drop_ends, ends_of, present_pairs
+from .drop_pairs import NEAREST, PAIR, data_pairs, drop_ends, ends_of, labelled, present_pairs
 from .readings import (
     BEST,
     FAILED_B,
@@ -136,6 +137,15 @@ def gap_rises(runs: pd.DataFrame, datasets: list[str], ends: tuple[int, int] | N
     return table.assign(**{PAPER_RISE: [c[1] if c else np.nan for c in changes]})
 
 
+def pair_rises(runs: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
+    """`gap_rises` between the pairs `pair_drops` reads the drop between (`drop_pairs.present_pairs`: each pair fixed
+    in advance that a data set has both B of, else the B shared nearest), named in `PAIR`: the gap side of "Is it the
+    data?" then reads the same B as its accuracy side, never a pair chosen by what the runs have."""
+    table = pd.concat([gap_rises(runs, datasets, ends).assign(**{PAIR: label})
+                       for label, ends in present_pairs(runs, datasets).items()], ignore_index=True)
+    return table[[PAIR, *table.columns.drop(PAIR)]]
+
+
 def gap_rise_text(rises: pd.DataFrame, test: str, easy: str = "mnist", hard: str = "cifar10",
                   recipe: str = "the recipe") -> str:
     """`gap_rises` in words: each data set's rise (beside it the paper's own tables' where `rises` holds them, and
@@ -143,7 +153,11 @@ def gap_rise_text(rises: pd.DataFrame, test: str, easy: str = "mnist", hard: str
     `test`'s is told apart from `easy`'s and `hard`'s (95 % intervals apart or overlapping, `_compared`); where a
     compared cell failed, that the comparison tests the failures of `recipe` (`readings.recipe_failures`); what
     cannot be compared, said so; where our seeds cannot tell `hard`'s rise from `easy`'s, that there is no measured
-    difference to place `test`'s within. A negative change is a fall, and is said to be one (`SIGNED`)."""
+    difference to place `test`'s within. A negative change is a fall, and is said to be one (`SIGNED`). Of a
+    `pair_rises` table, one paragraph per pair, each labelled (`drop_pairs.labelled`)."""
+    if PAIR in rises:
+        return "\n\n".join(labelled(label) + gap_rise_text(part.drop(columns=PAIR), test, easy, hard, recipe)
+                           for label, part in rises.groupby(PAIR, sort=False))
     ends = ends_of(rises)
     if ends is None:
         return "The data sets share no two batch sizes, so their gaps' rises cannot be compared."
