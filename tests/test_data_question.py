@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from batchsize import drops, pages_accuracy, pages_beyond, readings
+from batchsize import drop_pairs, drops, pages_accuracy, pages_beyond, readings
 from batchsize.stats import Estimate
 
 FASHION = "fashion-mnist"
@@ -44,11 +44,11 @@ def explained(*args, **kwargs) -> str:
 
 
 def test_the_drop_is_between_the_papers_b_or_the_ones_all_data_sets_share_nearest():
-    assert drops.drop_ends(runs({"mnist": {32: 99.0, 512: 99.0}, "cifar10": {32: 80.0, 512: 60.0}})) == (32, 512)
+    assert drop_pairs.drop_ends(runs({"mnist": {32: 99.0, 512: 99.0}, "cifar10": {32: 80.0, 512: 60.0}})) == (32, 512)
     quick = runs({"mnist": dict.fromkeys((1, 8, 32, 128, 256), 97.0), "cifar10": dict.fromkeys((8, 32, 64, 256), 30.0)})
-    assert drops.drop_ends(quick) == (32, 256)
-    assert drops.drop_ends(runs({"mnist": {16: 90.0, 128: 90.0}, "cifar10": {16: 30.0, 128: 30.0}})) == (16, 128)
-    assert drops.drop_ends(runs({"mnist": {16: 90.0, 32: 90.0}, "cifar10": {64: 30.0, 128: 30.0}})) is None
+    assert drop_pairs.drop_ends(quick) == (32, 256)
+    assert drop_pairs.drop_ends(runs({"mnist": {16: 90.0, 128: 90.0}, "cifar10": {16: 30.0, 128: 30.0}})) == (16, 128)
+    assert drop_pairs.drop_ends(runs({"mnist": {16: 90.0, 32: 90.0}, "cifar10": {64: 30.0, 128: 30.0}})) is None
     table = drops_of(0.2, 20.0, 21.0)
     assert list(table["dataset"]) == DATASETS and table["drop (pp)"].round(2).tolist() == [0.2, 20.0, 21.0]
     assert (table["CI low"] < table["drop (pp)"]).all() and (table[readings.RUNS] == 3).all()
@@ -207,6 +207,49 @@ def test_the_gap_rise_of_a_harder_data_set_compares_with_both_either_way(rises, 
     assert text.startswith("From B = 32 to B = 512 the gap Δ changes by") and said in text
 
 
+def shifted_grid() -> pd.DataFrame:
+    """MNIST and CIFAR-10 at B = 16, 32, 256, 512 and 1024, Fashion-MNIST at 16, 32 and 1024 only: the B all three
+    share nearest to §VII's are 32 and 1024, not either pair fixed in advance. Δ grows by 1 pp per 128 of B."""
+    table = runs({"mnist": dict.fromkeys((16, 32, 256, 512, 1024), 97.0), FASHION: dict.fromkeys((16, 32, 1024), 88.0),
+                  "cifar10": dict.fromkeys((16, 32, 256, 512, 1024), 70.0)})
+    gap = 1.0 + table["batch_size"] / 128 + (table["seed"] - 43) * 0.1
+    return table.assign(gap=gap, train_acc=table["test_acc"] + gap)
+
+
+def test_the_gap_side_reads_the_pairs_fixed_in_advance_not_those_the_shared_b_would_pick():
+    grid = shifted_grid()
+    assert drop_pairs.drop_ends(grid) == (32, 1024)  # what the gap side read before: a pair of no one's choosing
+    rises = drops.pair_rises(grid, DATASETS)
+    pairs = drop_pairs.data_pairs()
+    assert rises[drop_pairs.PAIR].tolist() == [label for label in pairs for _ in DATASETS]  # a row per set per pair
+    assert rises["dataset"].tolist() == DATASETS * len(pairs)
+    for label, (small, large) in pairs.items():
+        part = rises[rises[drop_pairs.PAIR] == label].set_index("dataset")
+        assert (part["B small"] == small).all() and (part["B large"] == large).all()
+        assert part.loc["mnist", drops.RISE] == pytest.approx((large - small) / 128)
+        assert part.loc[FASHION, "note"] == f"no runs at B = {large}" and pd.isna(part.loc[FASHION, drops.RISE])
+    assert 1024 not in set(rises["B large"])
+    accuracy = drops.pair_drops(grid, DATASETS)  # the accuracy side reads the very same pairs
+    assert accuracy[drop_pairs.PAIR].tolist() == rises[drop_pairs.PAIR].tolist()
+    text = drops.gap_rise_text(rises, FASHION)
+    seventh, below = text.split("\n\n")  # one paragraph per pair, labelled as the accuracy side's
+    assert seventh.startswith("*§VII's pair.* From B = 32 to B = 512 the gap Δ changes by")
+    assert below.startswith("*The pair below 512.* From B = 32 to B = 256 the gap Δ changes by")
+    assert "B = 1024" not in text and "Fashion-MNIST: no interval (no runs at B = 512)" in seventh
+
+
+def test_where_no_declared_pair_is_in_the_runs_the_gap_side_falls_back_to_the_nearest_and_says_so():
+    grid = shifted_grid()
+    nearest = grid[grid["batch_size"].isin([16, 1024])]
+    rises = drops.pair_rises(nearest, DATASETS)
+    assert rises[drop_pairs.PAIR].tolist() == [drop_pairs.NEAREST] * 3 and set(rises["B small"]) == {16}
+    assert drops.gap_rise_text(rises, FASHION).startswith("*Nearest.* From B = 16 to B = 1024 the gap Δ changes by")
+    none = drops.pair_rises(grid[grid["batch_size"] == 16], DATASETS)
+    assert none[drop_pairs.PAIR].tolist() == [drop_pairs.NEAREST] * 3
+    assert drops.gap_rise_text(none, FASHION) == ("*Nearest.* The data sets share no two batch sizes, so their gaps' "
+                                                  "rises cannot be compared.")
+
+
 def test_paper_scale_says_what_it_says_between_the_same_b_and_what_the_test_waits_for():
     """Where Fashion-MNIST has only reduced-scale runs, MNIST's and CIFAR-10's paper-scale drops between the B of the
     reduced comparison are set beside it, compared, and the missing runs counted."""
@@ -293,9 +336,16 @@ def test_the_gap_question_first_asks_whether_our_fig_5_shows_the_papers_reading(
     slopes = next(s for s in shown if s.startswith("In our runs, the slope of Δ on log₂ B"))
     assert "CIFAR-10's Δ rises with B, and more steeply than MNIST's (intervals apart)" in slopes
     assert "Scale: **paper scale**" in slopes
-    assert shown[-1].startswith("**At paper scale**, from B = 32 to B = 256, the gap Δ")
-    assert "CIFAR-10's Δ rises, and its change is above MNIST's (intervals apart), as the paper's Fig 5 reads" in \
-        shown[-1]
+    switch, *reduced = shown[-2].split("\n\n")  # the reduced scale (B up to 256) has the pair below 512 alone
+    assert switch.startswith("This chapter renders these data sets at different scales") and len(reduced) == 1
+    assert reduced[0].startswith("*The pair below 512.* From B = 32 to B = 256 the gap Δ changes by")
+    seventh, below = shown[-1].split("\n\n")  # at paper scale, both pairs, as the accuracy side reads them
+    assert seventh.startswith("*§VII's pair.* **At paper scale**, from B = 32 to B = 512, the gap Δ")
+    assert below.startswith("*The pair below 512.* **At paper scale**, from B = 32 to B = 256, the gap Δ")
+    for said in (seventh, below):
+        assert "CIFAR-10's Δ rises, and its change is above MNIST's (intervals apart), as the paper's Fig 5 reads" in \
+            said
+    assert "waits for the paper runs of Fashion-MNIST" in below and "waits" not in seventh  # the wait said once
 
 
 @pytest.mark.parametrize(("cifar", "said"), [
@@ -391,13 +441,13 @@ def test_the_two_pairs_are_fixed_from_the_papers_grid_and_both_are_read():
     text never concludes at one pair and leaves the other unsaid."""
     from batchsize.datasets import PAPER_BATCH_SIZES
 
-    pairs = drops.data_pairs()
+    pairs = drop_pairs.data_pairs()
     below = max(b for b in PAPER_BATCH_SIZES if b < 512)
     assert list(pairs.values()) == [(32, 512), (32, below)]
     paper_runs = runs({"mnist": {32: 99.0, below: 98.9, 512: 98.9}, FASHION: {32: 90.0, below: 80.0, 512: 80.0},
                        "cifar10": {32: 80.0, below: 70.0, 512: 60.0}})
     table = drops.pair_drops(paper_runs, DATASETS)
-    assert table[drops.PAIR].unique().tolist() == list(pairs) and drops.TWO_WAY not in set(table[drops.PAIR])
+    assert table[drop_pairs.PAIR].unique().tolist() == list(pairs) and drops.TWO_WAY not in set(table[drop_pairs.PAIR])
     text = drops.data_explanation(table, FASHION)
     assert "Two pairs of B are compared, both fixed before Fashion-MNIST's paper runs existed" in text
     assert "**§VII's pair, from B = 32 to B = 512**" in text
@@ -412,7 +462,7 @@ def test_where_no_pair_reads_all_three_the_same_recipe_is_compared_alone():
                   "cifar10": {32: 33.0, 256: 24.0}}, spread=1.0)
     assert drops.two_way_ends(quick, "mnist", FASHION, (32, 256)) == (32, 128)
     table = drops.pair_drops(quick, DATASETS)
-    two = table[table[drops.PAIR] == drops.TWO_WAY]
+    two = table[table[drop_pairs.PAIR] == drops.TWO_WAY]
     assert two["dataset"].tolist() == ["mnist", FASHION] and (two["B large"] == 128).all()
     text = drops.data_explanation(table, FASHION, recipe="the quick recipe (1-epoch warm-up)")
     assert "**§VII's pair (B = 32 → 512):** not in these runs" in text
@@ -434,11 +484,11 @@ def test_the_same_recipe_pair_needs_both_ends_trained_and_reads_failures_and_dif
     assert drops.two_way_ends(failed_small.assign(outcome="trained"), "mnist", FASHION, (32, 256)) == (32, 128)
     pair = ["mnist", FASHION]
     failed = drops.data_drops(runs({"mnist": {32: 97.0, 128: 96.0}, FASHION: {32: 86.0, 128: 10.0}}), pair)
-    said = drops.data_explanation(failed.assign(**{drops.PAIR: drops.TWO_WAY}), FASHION)
+    said = drops.data_explanation(failed.assign(**{drop_pairs.PAIR: drops.TWO_WAY}), FASHION)
     assert "This row is exploratory" in said and "**This tests the failures of the recipe, not the data:**" in said
     assert "**Cannot tell:** Fashion-MNIST's drop" not in said and "On one recipe" not in said
     level = runs({"mnist": {32: 97.0, 128: 96.0}, FASHION: {32: 97.0, 128: 70.0}})
-    level = drops.data_drops(level, pair).assign(**{drops.PAIR: drops.TWO_WAY})
+    level = drops.data_drops(level, pair).assign(**{drop_pairs.PAIR: drops.TWO_WAY})
     said = drops.data_explanation(level, FASHION)
     assert "Fashion-MNIST is not harder than MNIST by its own accuracy here" in said
     assert said.endswith("**Cannot tell:** a data set no harder than MNIST by its own accuracy does not test an "
@@ -450,7 +500,7 @@ def test_the_two_pairs_sentence_is_said_only_where_one_of_the_pairs_is_in_the_ta
     `data_pairs` is read, so the text does not say that two pairs are compared."""
     nearest = drops.pair_drops(runs({"mnist": {16: 99.0, 64: 98.0}, FASHION: {16: 90.0, 64: 80.0},
                                      "cifar10": {16: 80.0, 64: 60.0}}), DATASETS)
-    assert set(nearest[drops.PAIR]) == {"nearest"}
+    assert set(nearest[drop_pairs.PAIR]) == {"nearest"}
     text = drops.data_explanation(nearest, FASHION)
     assert "Two pairs of B are compared" not in text and "**§VII's pair (B = 32 → 512):** not in these runs" in text
     assert "**Nearest, from B = 16 to B = 64**" in text

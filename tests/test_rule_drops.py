@@ -7,7 +7,12 @@ import pytest
 from test_data_question import FASHION, runs
 from test_readings import at_paper
 
-from batchsize import rule_drops
+from batchsize import drop_pairs, rule_drops
+
+HEAD = ("**CIFAR-10's drop under other learning-rate rules.** The drop above is under CIFAR-10's recipe, the linear "
+        "rule.")
+LINK = ('The <a href="lr_scaling.html#cifar-10-at-large-b-batch-size-or-the-learning-rate-rule">learning-rate '
+        "chapter</a> shows these runs in full.")
 
 
 def lr_runs(accuracy: dict[int, float], rule: str = "sqrt", warmup: int = 0, seeds: int = 3) -> pd.DataFrame:
@@ -19,7 +24,8 @@ def lr_runs(accuracy: dict[int, float], rule: str = "sqrt", warmup: int = 0, see
 
 def handed(mnist_256: float = 97.8) -> pd.DataFrame:
     """What the accuracy chapter hands "Is it the data?": MNIST and CIFAR-10 at paper scale (B = 32 to 512; the
-    recipe's linear-rule runs), Fashion-MNIST at reduced scale up to B = 256, so that the B compared are 32 and 256."""
+    recipe's linear-rule runs), Fashion-MNIST at reduced scale up to B = 256, so that the B all three share nearest
+    to §VII's are 32 and 256, and both pairs fixed in advance are in CIFAR-10's runs."""
     paper_runs = at_paper({"mnist": {32: 98.7, 256: mnist_256, 512: 98.0}, "cifar10": {32: 76.0, 256: 61.6, 512: 50.0}})
     return pd.concat([paper_runs, runs({FASHION: {32: 85.0, 256: 84.0}})], ignore_index=True)
 
@@ -35,15 +41,38 @@ def handed(mnist_256: float = 97.8) -> pd.DataFrame:
 ])
 def test_cifars_drop_under_the_other_lr_rules_can_take_the_difference_from_mnist_with_it_or_not(sqrt_256, said):
     text = rule_drops.rule_drops_text(handed(), lr_runs({256: sqrt_256, 512: 70.0}))
-    assert text.startswith("**CIFAR-10's drop under other learning-rate rules.** The drop above is under CIFAR-10's "
-                           "recipe, the linear rule. At paper scale, from B = 32 (the recipe's runs) to B = 256,")
-    assert "under the linear rule, 14.40 pp [" in text and said in text
-    assert text.endswith('The <a href="lr_scaling.html#cifar-10-at-large-b-batch-size-or-the-learning-rate-rule">'
-                         "learning-rate chapter</a> shows these runs in full.")
+    head, seventh, below = text.split("\n\n")
+    assert head == HEAD and text.endswith(LINK)
+    assert below.startswith("*The pair below 512.* At paper scale, from B = 32 (the recipe's runs) to B = 256,")
+    assert "under the linear rule, 14.40 pp [" in below and said in below
+
+
+def test_each_pair_fixed_in_advance_is_read_and_named_not_the_pair_the_shared_b_would_pick():
+    """The accuracy side's pairs (`drop_pairs.data_pairs`), each in its labelled paragraph, though the B the data sets
+    share nearest to §VII's (Fashion-MNIST stops at 256) are 32 and 256 alone; the nearest where CIFAR-10 has
+    neither pair."""
+    assert drop_pairs.drop_ends(handed()) == (32, 256)
+    text = rule_drops.rule_drops_text(handed(), lr_runs({256: 75.0, 512: 70.0}))
+    labels = [part[1:part.index(".*")] for part in text.split("\n\n")[1:]]
+    assert labels == [label[:1].upper() + label[1:] for label in drop_pairs.data_pairs()]
+    seventh = text.split("\n\n")[1]
+    assert seventh.startswith("*§VII's pair.* At paper scale, from B = 32 (the recipe's runs) to B = 512, CIFAR-10's "
+                              "drop in test accuracy under each rule stored is")
+    assert "under the linear rule, 26.00 pp [" in seventh and "under the square-root rule, 6.00 pp [" in seventh
+    assert "yet still larger than MNIST's, 0.70 pp [" in seventh  # MNIST's drop over the same pair
+    alone = handed()
+    alone = alone[alone["batch_size"] != 256]  # §VII's pair alone is in CIFAR-10's runs, of every rule
+    read = rule_drops.rule_drops_text(alone, lr_runs({512: 70.0})).split("\n\n")[1:]
+    assert len(read) == 1 and read[0].startswith("*§VII's pair.* At paper scale, from B = 32 (the recipe's runs) to "
+                                                 "B = 512")
+    nearest = at_paper({"mnist": {16: 98.7, 128: 98.0}, "cifar10": {16: 76.0, 128: 60.0}})
+    text = rule_drops.rule_drops_text(nearest, lr_runs({128: 75.0}))
+    assert text.split("\n\n")[1].startswith("*Nearest.* At paper scale, from B = 16 (the recipe's runs) to B = 128,")
 
 
 def test_one_run_a_failed_cell_and_a_missing_b_are_said_as_such():
     one = rule_drops.rule_drops_text(handed(), lr_runs({256: 75.0}, "linear", 5, seeds=1))
+    assert "*§VII's pair.* At paper scale" in one and "No run of another rule is stored at B = 512 yet." in one
     assert "under the linear rule with a 5-epoch warm-up, 1.10 pp (one run)" in one  # seed 42's run alone
     assert "Only one run each of the linear rule with a 5-epoch warm-up lies below the interval under the linear " \
         "rule: a hint" in one
@@ -66,7 +95,8 @@ def test_the_recipe_is_its_own_rule_even_without_a_paper_scale_run_at_the_large_
     quick = (table["dataset"] == "cifar10") & (table["batch_size"] == 256)  # the recipe's B = 256 at reduced scale
     text = rule_drops.rule_drops_text(table.assign(prov_profile=table["prov_profile"].where(~quick, "quick")),
                                       lr_runs({256: 75.0}))
-    assert text.startswith("**CIFAR-10's drop under other learning-rate rules.** The drop above is under CIFAR-10's "
-                           "recipe, the linear rule. No run of it at paper scale is stored at B = 256 yet, so the drop "
-                           "under the other rules stored is not set against it. The <a href=")
-    assert "recipe, the square-root rule" not in text and "No run of another rule" not in text
+    head, seventh, below = text.split("\n\n")
+    assert head == HEAD and "At paper scale, from B = 32 (the recipe's runs) to B = 512" in seventh
+    assert below == ("*The pair below 512.* No run of the linear rule at paper scale is stored at B = 256 yet, so the "
+                     f"drop under the other rules stored is not set against it. {LINK}")
+    assert "recipe, the square-root rule" not in text

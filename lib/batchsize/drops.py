@@ -1,9 +1,10 @@
 """The drop in test accuracy between two batch sizes, per data set: §VII's claim ("degrades 2–6% as B grows from 32
 to 512") and the accuracy chapter's "Is it the data?", which sets MNIST, a harder data set on MNIST's recipe
 (Fashion-MNIST) and CIFAR-10 side by side to test the paper's explanation of CIFAR-10's collapse by its data
-(`paper.DIFFICULTY`), between pairs of B fixed in advance (`data_pairs`), in numbers (`pair_drops`) and in words
-(`data_explanation`); where a data set lacks paper-scale runs, what the others say at paper scale
-(`scale_contrast`). What each comparison is read beside comes from `readings`."""
+(`paper.DIFFICULTY`), between pairs of B fixed in advance (`drop_pairs`), in numbers (`pair_drops`, and the gap
+chapter's rise in Δ, `pair_rises`) and in words (`data_explanation`, `gap_rise_text`); where a data set lacks
+paper-scale runs, what the others say at paper scale (`scale_contrast`). What each comparison is read beside comes
+from `readings`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pandas as pd
 
 from . import paper
 from .critical import FAILED
-from .datasets import DATASET_NAMES, PAPER_BATCH_SIZES
+from .datasets import DATASET_NAMES
+from .drop_pairs import NEAREST, PAIR, data_pairs, drop_ends, ends_of, labelled, present_pairs
 from .readings import (
     BEST,
     FAILED_B,
@@ -50,26 +52,6 @@ def drop_between(runs: pd.DataFrame, dataset: str, small: int, large: int,
     return difference(*(e.loc[trained(e), column] for e in ends)), note
 
 
-def drop_ends(runs: pd.DataFrame) -> tuple[int, int] | None:
-    """The two B between which `data_drops` compares the data sets of `runs`: §VII's (`paper.DROP_ENDS`, 32 and 512)
-    where every data set has both, else the B they all have nearest to each on the log scale (the quick profile
-    stops below 512); None where they share no two."""
-    shared = sorted(set.intersection(*(set(part["batch_size"]) for _, part in runs.groupby("dataset")))) \
-        if len(runs) else []
-    small_end, large_end = paper.DROP_ENDS
-    nearest = lambda sizes, target: min(sizes, key=lambda b: abs(np.log2(b / target)))
-    if len(shared) < 2:
-        return None
-    small = nearest(shared[:-1], small_end)
-    return int(small), int(nearest([b for b in shared if b > small], large_end))
-
-
-def ends_of(table: pd.DataFrame) -> tuple[int, int] | None:
-    """The two B of a `data_drops` or `gap_rises` table, None where the data sets share no two."""
-    ends = table[["B small", "B large"]].dropna()
-    return None if ends.empty else (int(ends.iloc[0, 0]), int(ends.iloc[0, 1]))
-
-
 def _between_ends(runs: pd.DataFrame, datasets: list[str], column: str, name: str, sign: int = 1,
                   ends: tuple[int, int] | None = None) -> pd.DataFrame:
     """Per data set of `datasets`, in that order, `sign` × the drop in `column` from the small to the large B of
@@ -103,17 +85,8 @@ def _between_ends(runs: pd.DataFrame, datasets: list[str], column: str, name: st
     return pd.DataFrame(rows)
 
 
-DROP, PAIR, TWO_WAY = "drop (pp)", "pair", "same recipe only, exploratory"
+DROP, TWO_WAY = "drop (pp)", "same recipe only, exploratory"
 WIDE_PP = 20.0  # a drop's interval wider than a fifth of the accuracy scale is said to be wide, yet still read
-
-
-def data_pairs() -> dict[str, tuple[int, int]]:
-    """The pairs of B "Is it the data?" compares, fixed before Fashion-MNIST's paper runs exist (not chosen after its
-    result): §VII's (`paper.DROP_ENDS`), and from its small B to the grid's largest below its large one, a drop the
-    collapses at the large B do not enter."""
-    small, large = paper.DROP_ENDS
-    return {"§VII's pair": (small, large),
-            f"the pair below {large}": (small, max(b for b in PAPER_BATCH_SIZES if b < large))}
 
 
 def two_way_ends(runs: pd.DataFrame, easy: str, test: str, ends: tuple[int, int]) -> tuple[int, int] | None:
@@ -128,15 +101,15 @@ def two_way_ends(runs: pd.DataFrame, easy: str, test: str, ends: tuple[int, int]
 
 def pair_drops(runs: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
     """`data_drops` between each pair of `data_pairs` that a data set of `runs` has both ends of, named in `PAIR`
-    (none: the B shared nearest to them, `drop_ends`); where no pair is read three ways (a data set lacks a drop
-    with an interval), the first two of `datasets` (one recipe) alone between `two_way_ends` of the last pair: an
-    exploratory row, its large B chosen after seeing which cells failed."""
-    tables = [data_drops(runs, datasets, ends).assign(**{PAIR: label}) for label, ends in data_pairs().items()
-              if any({*ends} <= set(runs.loc[runs["dataset"] == d, "batch_size"]) for d in datasets)]
+    (none: the B shared nearest to them, `NEAREST`; `drop_pairs.present_pairs`); where no pair is read three ways (a
+    data set lacks a drop with an interval), the first two of `datasets` (one recipe) alone between `two_way_ends` of
+    the last pair: an exploratory row, its large B chosen after seeing which cells failed."""
+    tables = [data_drops(runs, datasets, ends).assign(**{PAIR: label})
+              for label, ends in present_pairs(runs, datasets).items() if label != NEAREST]
     unread = not any(all(_drop_of(t, d) is not None for d in datasets) for t in tables)
     if unread and (two := two_way_ends(runs, *datasets[:2], list(data_pairs().values())[-1])):
         tables.append(data_drops(runs, datasets[:2], two).assign(**{PAIR: TWO_WAY}))
-    table = pd.concat(tables, ignore_index=True) if tables else data_drops(runs, datasets).assign(**{PAIR: "nearest"})
+    table = pd.concat(tables, ignore_index=True) if tables else data_drops(runs, datasets).assign(**{PAIR: NEAREST})
     return table[[PAIR, *table.columns.drop(PAIR)]]
 
 
@@ -164,6 +137,15 @@ def gap_rises(runs: pd.DataFrame, datasets: list[str], ends: tuple[int, int] | N
     return table.assign(**{PAPER_RISE: [c[1] if c else np.nan for c in changes]})
 
 
+def pair_rises(runs: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
+    """`gap_rises` between the pairs `pair_drops` reads the drop between (`drop_pairs.present_pairs`: each pair fixed
+    in advance that a data set has both B of, else the B shared nearest), named in `PAIR`: the gap side of "Is it the
+    data?" then reads the same B as its accuracy side, never a pair chosen by what the runs have."""
+    table = pd.concat([gap_rises(runs, datasets, ends).assign(**{PAIR: label})
+                       for label, ends in present_pairs(runs, datasets).items()], ignore_index=True)
+    return table[[PAIR, *table.columns.drop(PAIR)]]
+
+
 def gap_rise_text(rises: pd.DataFrame, test: str, easy: str = "mnist", hard: str = "cifar10",
                   recipe: str = "the recipe") -> str:
     """`gap_rises` in words: each data set's rise (beside it the paper's own tables' where `rises` holds them, and
@@ -171,7 +153,11 @@ def gap_rise_text(rises: pd.DataFrame, test: str, easy: str = "mnist", hard: str
     `test`'s is told apart from `easy`'s and `hard`'s (95 % intervals apart or overlapping, `_compared`); where a
     compared cell failed, that the comparison tests the failures of `recipe` (`readings.recipe_failures`); what
     cannot be compared, said so; where our seeds cannot tell `hard`'s rise from `easy`'s, that there is no measured
-    difference to place `test`'s within. A negative change is a fall, and is said to be one (`SIGNED`)."""
+    difference to place `test`'s within. A negative change is a fall, and is said to be one (`SIGNED`). Of a
+    `pair_rises` table, one paragraph per pair, each labelled (`drop_pairs.labelled`)."""
+    if PAIR in rises:
+        return "\n\n".join(labelled(label) + gap_rise_text(part.drop(columns=PAIR), test, easy, hard, recipe)
+                           for label, part in rises.groupby(PAIR, sort=False))
     ends = ends_of(rises)
     if ends is None:
         return "The data sets share no two batch sizes, so their gaps' rises cannot be compared."

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from IPython.display import Markdown, display
 
-from . import book, captions, drops, paper_tables, plots, rule_drops, runtable
+from . import book, captions, drop_pairs, drops, paper_tables, plots, rule_drops, runtable
 from .config import default_warmup
 from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS
 from .pages_accuracy import CROSSES, paper_runs_stored, runs_if_data
@@ -25,8 +25,16 @@ if TYPE_CHECKING:
 
 def _between(table: pd.DataFrame) -> str:
     """The two B of a `data_drops` table in words: 'from B = 32 to B = 512' ('between two B' where there are none)."""
-    ends = drops.ends_of(table)
+    ends = drop_pairs.ends_of(table)
     return "between two B" if ends is None else "from B = {} to B = {}".format(*ends)
+
+
+def _pairs_text() -> str:
+    """The pairs of B fixed in advance, for a caption: '§VII's pair, B = 32 → 512; …' (`drop_pairs.data_pairs`),
+    and the fallback where the runs have neither (`drop_pairs.present_pairs`)."""
+    return "; ".join(f"{label}, B = {a} → {b}" for label, (a, b) in drop_pairs.data_pairs().items()) + \
+        f"; a pair is shown where a data set here has both B, and where none has either, `{drop_pairs.NEAREST}`: " \
+        "the B they share nearest to §VII's, not fixed in advance"
 
 
 def _absent(dataset: str) -> str:
@@ -74,18 +82,16 @@ def _one_scale(chapter: Chapter, runs: pd.DataFrame, datasets: list[str]) -> tup
 
 def _at_paper_scale(at_paper: pd.DataFrame, datasets: list[str], table: pd.DataFrame, easy: str, hard: str) -> str:
     """Beside a comparison `table` at reduced scale: the same numbers on the data sets that have paper-scale runs
-    (`drops.data_drops` between each pair of `drops.data_pairs`, or `drops.gap_rises` between the B of `table`, as
-    `table` is), and how many paper runs the others lack (`drops.scale_contrast`); '' where none was set aside."""
+    (`drops.data_drops` or `drops.gap_rises`, as `table` is, between each pair of `drop_pairs.data_pairs`), and how
+    many paper runs the others lack (`drops.scale_contrast`); '' where none was set aside."""
     if at_paper.empty:
         return ""
     have = [d for d in datasets if d in set(at_paper["dataset"])]
     waiting = paper_runs_stored([d for d in datasets if d not in have])
-    if drops.DROP not in table:
-        contrast = drops.scale_contrast(drops.gap_rises(at_paper, have, drops.ends_of(table)), waiting, easy, hard)
-        return f"{contrast} Scale: {captions.scale_text(at_paper)}."
-    pairs = list(drops.data_pairs().items())  # both pairs, whichever the reduced scale has; the wait said once
-    said = [f"*{label[:1].upper() + label[1:]}.* " + drops.scale_contrast(
-        drops.data_drops(at_paper, have, ends), waiting if i == len(pairs) - 1 else {}, easy, hard)
+    measure = drops.data_drops if drops.DROP in table else drops.gap_rises
+    pairs = list(drop_pairs.data_pairs().items())  # both pairs, whichever the reduced scale has; the wait said once
+    said = [drop_pairs.labelled(label) + drops.scale_contrast(
+        measure(at_paper, have, ends), waiting if i == len(pairs) - 1 else {}, easy, hard)
         for i, (label, ends) in enumerate(pairs)]
     return "\n\n".join(said) + f" Scale: {captions.scale_text(at_paper)}."
 
@@ -119,17 +125,15 @@ def is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, lr_runs: pd.
     runs, switched, at_paper = _one_scale(chapter, runs[runs["dataset"].isin(datasets)], datasets)
     table, (recipe, cut) = drops.pair_drops(runs, datasets), _recipe(runs)
     shown = runs if len(runs) else None
-    pairs = "; ".join(f"{label}, B = {a} → {b}" for label, (a, b) in drops.data_pairs().items())
     book.publish(book.styled(table), f"The drop in test accuracy per data set between each pair of B fixed in "
-                 f"advance ({pairs}; a pair is shown where a data set here has both B; `{drops.TWO_WAY}`: "
-                 f"{DATASET_NAMES[easy]} and {DATASET_NAMES[test]} alone, where no pair reads all three, at a large "
-                 "B chosen after seeing which cells failed, not fixed in advance): the mean "
-                 "over the runs that trained minus the other, with Welch's 95 % interval; "
+                 f"advance ({_pairs_text()}; `{drops.TWO_WAY}`: {DATASET_NAMES[easy]} and {DATASET_NAMES[test]} "
+                 "alone, where no pair reads all three, at a large B chosen after seeing which cells failed, not fixed "
+                 "in advance): the mean over the runs that trained minus the other, with Welch's 95 % interval; "
                  f"`{RUNS}`: the runs that trained at whichever of the two B has fewer (the interval's n); "
                  "`large B failed`: most runs at the large B did not train (a collapse, no drop to average); "
                  "`failed B`: the compared B whose cell failed; `best test acc (%)`: the data set's best cell here "
                  f"(how hard it is by its own accuracy).{cut}", table, "Is it the data", runs=shown)
-    for label, part in table.groupby(drops.PAIR, sort=False):
+    for label, part in table.groupby(drop_pairs.PAIR, sort=False):
         book.publish(plots.data_drops(part), f"The drop in test accuracy {_between(part)} per data set ({label} "
                      f"of the table above) with its 95 % interval; dashed: no drop.{cut}", part,
                      f"Is it the data figure, {label}", runs=shown)
@@ -146,8 +150,9 @@ def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: st
     """The gap chapter's side of "Is it the data?": first whether our Fig 5 shows the paper's reading at all (the
     slopes of Δ on log₂ B of `easy` and `hard`, `readings.gap_slope`, as the chapter renders them, set against
     each other only where both render one profile); then Δ against B for `easy`, `test` and `hard` at one scale
-    (`_one_scale`), how much Δ rises between two B on each (`drops.gap_rises`), in words (`drops.gap_rise_text`),
-    and what paper scale says where a data set lacks it (`_at_paper_scale`)."""
+    (`_one_scale`), how much Δ rises on each between the pairs of B the accuracy side reads, fixed in advance
+    (`drops.pair_rises`), in words per pair (`drops.gap_rise_text`), and what paper scale says where a data set lacks
+    it (`_at_paper_scale`)."""
     datasets = [easy, test, hard]
     chosen = runs[runs["dataset"].isin(datasets)]
     profiles = {d: runtable.runs_profile(chosen[chosen["dataset"] == d], chapter.profile) for d in (easy, hard)}
@@ -171,13 +176,14 @@ def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: st
                  f"(harder images on {names[easy]}'s recipe) and {names[hard]}; {squares}; dashed line: the paper's "
                  f"bound. Runs that did not train are crosses, outside the mean.{cut}",
                  runtable.mean_by_batch(runs, trained_only=True), "Gap, is it the data", runs=runs)
-    rises = drops.gap_rises(runs, datasets)
-    book.publish(book.styled(rises), f"How much Δ rises {_between(rises)} per data set: the mean over the runs "
-                 f"that trained at the large B minus that at the small one (negative: a fall), with Welch's 95 % "
-                 f"interval; `{RUNS}`: the runs that trained at whichever of the two B has fewer (the interval's n)."
-                 f"{cut}", rises,
-                 "Gap rises", runs=runs)
-    display(Markdown(switched + drops.gap_rise_text(rises, test, easy, hard, recipe)))
+    rises = drops.pair_rises(runs, datasets)
+    book.publish(book.styled(rises), f"How much Δ rises per data set between each pair of B fixed in advance "
+                 f"({_pairs_text()}): the mean over the runs that trained at the large B minus that at the small one "
+                 f"(negative: a fall), with Welch's 95 % interval; `{RUNS}`: the runs that trained at whichever of "
+                 f"the two B has fewer (the interval's n).{cut}",
+                 rises, "Gap rises", runs=runs)
+    said = drops.gap_rise_text(rises, test, easy, hard, recipe)  # a paragraph per pair, after the switch's own
+    display(Markdown(f"{switched.strip()}\n\n{said}" if switched else said))
     if contrast := _at_paper_scale(at_paper, datasets, rises, easy, hard):
         display(Markdown(contrast))
 

@@ -1,7 +1,8 @@
-"""CIFAR-10's drop in test accuracy between two B under each learning-rate rule the store holds. "Is it the data?"
-sets CIFAR-10's drop under its recipe's rule (the linear one) against MNIST's; the `cifar10-lr` section trains
-CIFAR-10 at the same large B under other rules too (`plan`), and where one of them loses far less, the difference
-between the data sets follows the LR rule as much as the data (`rule_drops_text`)."""
+"""CIFAR-10's drop in test accuracy between the pairs of B "Is it the data?" reads (`drop_pairs`), under each
+learning-rate rule the store holds. "Is it the data?" sets CIFAR-10's drop under its recipe's rule (the linear one)
+against MNIST's; the `cifar10-lr` section trains CIFAR-10 at the same large B under other rules too (`plan`), and
+where one of them loses far less, the difference between the data sets follows the LR rule as much as the data
+(`rule_drops_text`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pandas as pd
 from docutils.nodes import make_id
 
 from .datasets import DATASET_NAMES
-from .drops import drop_between, drop_ends
+from .drop_pairs import NEAREST, data_pairs, drop_ends, labelled
+from .drops import drop_between
 from .runtable import at_paper_scale
 from .stats import Estimate
 from .style import joined, number
@@ -64,27 +66,38 @@ def _words(drop: Estimate | None, note: str) -> str:
 
 
 def rule_drops_text(runs: pd.DataFrame, lr_runs: pd.DataFrame, easy: str = "mnist", hard: str = "cifar10") -> str:
-    """What the other LR rules do to "Is it the data?": between the two B the section compares (`drops.drop_ends` of
-    `runs`, the data sets it is handed), `hard`'s drop at paper scale under each rule stored (`rule_drops`), then
-    whether one of them loses less than the recipe's rule (intervals apart; one run below the recipe's interval is
-    a hint, no more), and then against `easy`'s drop at paper scale: where it is not told apart from `easy`'s, the
-    difference between the data sets follows the LR rule as much as the data; where the recipe's rule has no
-    paper-scale run at the large B, that alone is said. '' where `hard` has no paper-scale runs here."""
-    ends = drop_ends(runs)
-    found = rule_drops(runs, lr_runs, ends, hard) if ends else {}
-    if not found:
+    """What the other LR rules do to "Is it the data?", a labelled paragraph per pair of B its accuracy side reads
+    (`drop_pairs.data_pairs`, fixed in advance: the rules are set against the drop the data sets are compared by,
+    never a pair chosen by what the runs have; where `hard` has neither, the B shared nearest, `drop_ends`): `hard`'s
+    drop at paper scale under each rule stored (`rule_drops`), then whether one of them loses less than the recipe's
+    rule (intervals apart; one run below the recipe's interval is a hint, no more), and then against `easy`'s drop at
+    paper scale: where it is not told apart from `easy`'s, the difference between the data sets follows the LR rule
+    as much as the data; where the recipe's rule has no paper-scale run at the large B, that alone is said. '' where
+    `hard` has no paper-scale runs here."""
+    read = {label: (ends, found) for label, ends in data_pairs().items()
+            if (found := rule_drops(runs, lr_runs, ends, hard))}
+    if not read and (ends := drop_ends(runs)) and (found := rule_drops(runs, lr_runs, ends, hard)):
+        read = {NEAREST: (ends, found)}
+    if not read:
         return ""
     name, recipe = DATASET_NAMES[hard], _rule(*_keys(_recipe(runs, hard))[0])
     link = f' The <a href="{LR_CHAPTER}.html#{make_id(LR_SECTION)}">learning-rate chapter</a> shows these runs in full.'
-    text = (f"**{name}'s drop under other learning-rate rules.** The drop above is under {name}'s recipe, "
-            f"{recipe}. ")
+    said = [labelled(label) + _pair_text(runs, ends, found, recipe, easy, hard)
+            for label, (ends, found) in read.items()]
+    return "\n\n".join([f"**{name}'s drop under other learning-rate rules.** The drop above is under {name}'s recipe, "
+                          f"{recipe}.", *said]) + link
+
+
+def _pair_text(runs: pd.DataFrame, ends: tuple[int, int], found: dict[str, tuple[Estimate | None, str]], recipe: str,
+               easy: str, hard: str) -> str:
+    """One pair's `rule_drops` (`found`) in words, with what it says of the reading by the data (`_reading`)."""
     if recipe not in found:
-        return (text + f"No run of it at paper scale is stored at B = {ends[1]} yet, so the drop under the other "
-                "rules stored is not set against it." + link)
-    text += (f"At paper scale, from B = {ends[0]} (the recipe's runs) to B = {ends[1]}, {name}'s drop in test "
-             "accuracy under each rule stored is (mean over the runs that trained, 95 % Welch interval): "
-             + "; ".join(f"under {rule}, {_words(*drop)}" for rule, drop in found.items()) + ". ")
-    return text + _reading(runs, found, recipe, ends, easy, hard) + link
+        return (f"No run of {recipe} at paper scale is stored at B = {ends[1]} yet, so the drop under the other rules "
+                "stored is not set against it.")
+    return (f"At paper scale, from B = {ends[0]} (the recipe's runs) to B = {ends[1]}, {DATASET_NAMES[hard]}'s drop "
+            "in test accuracy under each rule stored is (mean over the runs that trained, 95 % Welch interval): "
+            + "; ".join(f"under {rule}, {_words(*drop)}" for rule, drop in found.items()) + ". "
+            + _reading(runs, found, recipe, ends, easy, hard))
 
 
 def _reading(runs: pd.DataFrame, found: dict[str, tuple[Estimate | None, str]], recipe: str, ends: tuple[int, int],
