@@ -383,6 +383,8 @@ CASES += [
          "2 of 3 failed: the interval holds 50 %"),
     case("mnist-largest-batch", NR, lambda: {"mnist_largest_batch": largest_batch("cdcdcdcd")},
          "8 of 8 failed: the interval above 50 %"),
+    case("mnist-largest-batch", NR, lambda: {"mnist_largest_batch": largest_batch("ttt", acc=96.0)},
+         "all trained, far below the paper's"),
     case("mnist-largest-batch", U, lambda: {"mnist_largest_batch": largest_batch("ttt", spread=3.0)},
          "all trained, seeds 3 pp apart"),
     case("mnist-largest-batch", NT, lambda: {"mnist_largest_batch": largest_batch("ttt").assign(prov_profile="quick")},
