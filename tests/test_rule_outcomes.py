@@ -208,11 +208,12 @@ def speed_runs() -> pd.DataFrame:
 
 
 def slowdown(reached: dict[int, int | tuple[int, int, int]], failed: tuple[int, ...] = (),
-             collapsed: int = 0) -> dict[str, pd.DataFrame]:
+             collapsed: int = 0, large: float = 78.0) -> dict[str, pd.DataFrame]:
     """CIFAR-10 at B = 64, 512 and 1024 whose curves reach their best accuracy at the epochs `reached` gives (for
-    every seed of a B, or per seed of `SEEDS`); the B of `failed` collapsed, and the last `collapsed` seeds of
-    B = 1024. Each run has its own epoch time, as CIFAR-10's runs do (not one stack's, as the MLPs')."""
-    table = runs({("cifar10", 64): 78.0, ("cifar10", 512): 60.0, ("cifar10", 1024): 70.0},
+    every seed of a B, or per seed of `SEEDS`); B = 1024 trains to `large` % (B = 64's 78 %: it gets to B = 64's
+    target); the B of `failed` collapsed, and the last `collapsed` seeds of B = 1024. Each run has its own epoch
+    time, as CIFAR-10's runs do (not one stack's, as the MLPs')."""
+    table = runs({("cifar10", 64): 78.0, ("cifar10", 512): 60.0, ("cifar10", 1024): large},
                  outcome={("cifar10", b): "collapsed" for b in failed}, median_epoch_time=1.0)
     table["median_epoch_time"] += table["seed"].map(dict(zip(SEEDS, (-0.05, 0.0, 0.05), strict=True)))  # timed apart
     gone = (table["batch_size"] == 1024) & table["seed"].isin(SEEDS[len(SEEDS) - collapsed:] if collapsed else [])
@@ -382,6 +383,8 @@ CASES += [
          "2 of 3 failed: the interval holds 50 %"),
     case("mnist-largest-batch", NR, lambda: {"mnist_largest_batch": largest_batch("cdcdcdcd")},
          "8 of 8 failed: the interval above 50 %"),
+    case("mnist-largest-batch", NR, lambda: {"mnist_largest_batch": largest_batch("ttt", acc=96.0)},
+         "all trained, far below the paper's"),
     case("mnist-largest-batch", U, lambda: {"mnist_largest_batch": largest_batch("ttt", spread=3.0)},
          "all trained, seeds 3 pp apart"),
     case("mnist-largest-batch", NT, lambda: {"mnist_largest_batch": largest_batch("ttt").assign(prov_profile="quick")},
@@ -396,6 +399,8 @@ CASES += [
          "no B=1024"),
 
     case("cifar-slowdown", R, lambda: slowdown({64: 2}, failed=(1024,)), "every run at 1024 collapsed"),
+    case("cifar-slowdown", R, lambda: slowdown({64: 2, 1024: 6}, large=45.0),
+         "every run at 1024 trains to 45 %, never to 64's 78 %"),
     case("cifar-slowdown", P, lambda: slowdown({64: 2, 1024: 6}, collapsed=2), "2 of 3 at 1024 collapsed"),
     case("cifar-slowdown", P, lambda: slowdown({64: (2, 2, 3), 1024: (6, 7, 8)}), "1024 converges, slower"),
     case("cifar-slowdown", U, lambda: slowdown({64: 3, 1024: (2, 4, 8)}), "1024 slower, its seeds at 2 to 8 epochs"),

@@ -255,7 +255,9 @@ def _largest_batch(tables: dict, profile: str) -> Outcome:
     claim's text says: a run that did not train is a failure of the recipe, never missing data. Two parts, the
     claim's verdict the worse of them: the failures, graded on the failure rate's exact interval (`_failure_part`:
     with few seeds it cannot tell whether most runs fail), and the accuracy of the runs that trained, graded
-    (`graded`) by the table's tolerances with this row among those graded on their values, as it is here."""
+    (`graded`) by the table's tolerances with this row among those graded on their values, as it is here. One run
+    that trained is at worst not resolved: a point has no interval that could exclude the paper's value (`graded`
+    would fail it on its distance alone, above the paper's as below)."""
     largest = int(_III.index[-1])
     runs = runs_of(tables, LARGEST_SECTION)
     part = runs[(runs["dataset"] == "mnist") & (runs["batch_size"] == largest)]
@@ -267,8 +269,12 @@ def _largest_batch(tables: dict, profile: str) -> Outcome:
         acc = (Estimate(mean, row["CI low"], row["CI high"], int(row["trained"])) if pd.notna(row["CI low"])
                else Estimate(mean, mean, mean, 1))  # one measurement: at best partly (`graded`)
         accuracy = graded(acc, _LARGEST_ACC, *_LARGEST_TOLERANCES)
+        one = row["trained"] < 2
+        if one:  # one run: at worst not resolved, no interval to exclude the paper's value
+            accuracy = min((accuracy, UNRESOLVED), key=VERDICTS.index)
         shown = acc if pd.notna(row["CI low"]) else Estimate(mean, np.nan, np.nan, int(row["trained"]))  # its n
-        said = f"the {row['trained']} that trained: {shown.text('%')}: accuracy {accuracy}"
+        said = (f"the {row['trained']} that trained: {shown.text('%')}: accuracy {accuracy}"
+                + (f" ({ONE_RUN_ACCURACY})" if one else ""))
     else:
         accuracy, said = NOT_REPRODUCED, f"none trained: accuracy {NOT_REPRODUCED}"
     failures = _failure_part(row["failed"], row["failure rate CI low"], row["failure rate CI high"])
@@ -281,6 +287,7 @@ def _largest_batch(tables: dict, profile: str) -> Outcome:
 
 
 MOST = 50.0  # % of runs: the failures part asks whether most runs of the recipe fail
+ONE_RUN_ACCURACY = "one trained run: no interval, at best partly and at worst not resolved"  # said of its grade
 
 
 def _failure_part(failed: int, low: float, high: float) -> str:
@@ -296,9 +303,11 @@ def _still_to_come(part: pd.DataFrame, failed: int) -> str:
     """'; 5 of the 8 planned seeds still to come: …': where seeds of the paper plan's recipe are not stored yet, the
     verdicts they can still reach. The failures part only worsens as failures rise and the accuracy part can take
     every grade at or below its best (reproduced with two or more that trained; a failed cell's cap at partly never
-    binds, its failures part being worse), so they are one range: from the worse of the failures part should every
-    remaining seed train and the accuracy's best, down to not reproduced. Where the failures part is the same
-    should all train or all fail, it is settled and only the accuracy part can move the verdict."""
+    binds, its failures part being worse; not reproduced with none or two or more that trained, one that trained
+    being at worst not resolved, and a seed still to come that trains gives a second), so they are one range: from
+    the worse of the failures part should every remaining seed train and the accuracy's best, down to not
+    reproduced. Where the failures part is the same should all train or all fail, it is settled and only the
+    accuracy part can move the verdict."""
     planned = {c.seed for c in recipe_configs("paper")}
     left, total = len(planned - set(part["seed"])), len(planned | set(part["seed"]))
     if not left:
@@ -352,7 +361,8 @@ CLAIMS.append(
           "III's B, this row among them, as it is graded on its value): reproduced; within "
           f"{_LARGEST_TOLERANCES[1]:.3g} pp (the whole spread, the table's partly tolerance): partly; wider, holding "
           "the paper's value: not resolved; else not reproduced; one run that trained, or the runs that trained in a "
-          "failed cell (at least half failed: one mean, no interval, as the tables show it), at best partly; none "
+          "failed cell (at least half failed: one mean, no interval, as the tables show it), at best partly; one run "
+          "that trained at worst not resolved (a point has no interval that could exclude the paper's value); none "
           "trained: not reproduced (paper profile only; every seed of the paper's recipe at this B; where seeds of "
           "the plan are still to come, which verdicts they can still reach)",
           _largest_batch, section=LARGEST_BATCH))

@@ -81,8 +81,10 @@ CLAIMS.append(
 
 def _cifar_slowdown(tables: dict, profile: str) -> Outcome:
     """The claim's text says the rule. Why: the paper's 80 % cannot decide it (its own CIFAR-10 peak is below),
-    so the target is `targets.to_shared_target`'s (the efficiency chapter's table); the claim is that B = 1024
-    never converges, so a run there that never reaches it is the claim holding, never dropped nor averaged in; and
+    so the target is `targets.to_shared_target`'s (the efficiency chapter's table) with B = 64's runs alone setting
+    it (`reference`): the claim is that B = 1024 never gets where B = 64 does, and were B = 1024's runs to set it too,
+    each would reach its own best (only a run at chance could fail to); a run there that never reaches it (one that
+    trains but stays below it, or one at chance) is the claim holding, never dropped nor averaged in; and
     the ratio is in epochs (`stats.ratio` over seeds), not this CPU's seconds (`timing.time_ratio`, shown, not
     graded): the paper's per-epoch and wall-clock claims are its hardware's, not testable here."""
     small_b, large_b = paper.CIFAR_SLOWDOWN
@@ -100,7 +102,7 @@ def _cifar_slowdown(tables: dict, profile: str) -> Outcome:
     if not pd.concat([small, large])["key"].isin(history["key"]).all():
         raise NotTestable("no learning curve for some of the runs")
     speed = tables.get("cnn-speed")
-    timed, how = to_shared_target(cifar, history, speed, (small_b, large_b))
+    timed, how = to_shared_target(cifar, history, speed, (small_b, large_b), reference=small_b)
     ends = [timed[timed["batch_size"] == b] for b in (small_b, large_b)]
     there = [e["epochs_to_target"].notna() for e in ends]
     failed, at_large = int((~there[1]).sum()), len(ends[1])
@@ -114,7 +116,7 @@ def _cifar_slowdown(tables: dict, profile: str) -> Outcome:
         verdict = REPRODUCED
     elif failed > at_large / 2:
         verdict = PARTLY
-    elif slower is None:  # its runs that trained set the target, so their curves must reach it
+    elif slower is None:  # B = 64's runs that trained set the target, so their curves must reach it
         raise NotTestable(f"no learning curve at B = {small_b} reaches the best accuracy its run recorded")
     else:
         verdict = direction_graded(slower, 1.0)
@@ -127,8 +129,8 @@ def _cifar_slowdown(tables: dict, profile: str) -> Outcome:
             f"B = {small_b}'s epochs to it; {ON_THIS_CPU}: {clock.text('×')} B = {small_b}'s wall-clock time{how}"
             if slower else "")
     ours = (f"80 % cannot decide it (Table IV's own peak is {_IV.max():.2f} %); epochs to "
-            f"{timed['target'].iloc[0]:.1f} % (the highest every run that trained at B = {small_b} or {large_b} "
-            f"reached): {never or 'every run at both B reached it'}{time}")
+            f"{timed['target'].iloc[0]:.1f} % (the highest every run that trained at B = {small_b} reached, the lowest "
+            f"of their best; B = {large_b}'s runs set none of it): {never or 'every run at both B reached it'}{time}")
     target = f"{timed['target'].iloc[0]:.1f}"
     said = [f"{failed} of {at_large} runs never reach {target} %"] if failed else []  # at the B judged, named
     if slower:
@@ -140,8 +142,9 @@ def _cifar_slowdown(tables: dict, profile: str) -> Outcome:
 
 
 def _outcomes(part: pd.DataFrame) -> str:
-    """'2 collapsed': how the runs that never reached a target ended."""
-    return ", ".join(f"{n} {outcome}" for outcome, n in part["outcome"].value_counts().items())
+    """'2 collapsed, 1 trained but stayed below it': how the runs that never reached a target ended."""
+    return ", ".join(f"{n} {'trained but stayed below it' if outcome == 'trained' else outcome}"
+                     for outcome, n in part["outcome"].value_counts().items())
 
 
 _SMALL, _LARGE = paper.CIFAR_SLOWDOWN
@@ -152,9 +155,11 @@ CLAIMS.append(
           f"{DATASET_SPECS['cifar10'].epochs} epochs: a net slowdown against B = {_SMALL}",
           f"never reaches {paper.CONVERGENCE_TARGET:g}%", "efficiency",
           f"ill-posed at {paper.CONVERGENCE_TARGET:g} % (Table IV's own peak, {_IV.max():.2f} %, never reaches it); "
-          f"judged at B = {_LARGE} and {_SMALL} (no other B stands in) on the book's alternative target, the highest "
-          f"accuracy every run that trained at either reached: a run at B = {_LARGE} that never reaches it within its "
-          "budget (a run at chance never will) is the claim holding, the extreme of slower, never dropped nor "
+          f"judged at B = {_LARGE} and {_SMALL} (no other B stands in) on the book's alternative target, set by "
+          f"B = {_SMALL} alone: the highest accuracy every run that trained at B = {_SMALL} reached (the lowest of "
+          f"their best; were B = {_LARGE}'s runs to set it too, each would reach its own best): a run at "
+          f"B = {_LARGE} that never reaches it within its budget (one that trains but stays below it, or a run at "
+          "chance) is the claim holding, the extreme of slower, never dropped nor "
           f"averaged into a time: every run at B = {_LARGE} (two at least) never there: reproduced; most of them: "
           f"partly; else (those runs named) the epochs to it of those that got there over B = {_SMALL}'s (geometric "
           "means over seeds, Welch 95 % interval on the log scale), all of it above 1: partly (slower, but it "

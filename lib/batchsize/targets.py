@@ -1,8 +1,9 @@
 """Time and epochs to a target accuracy: each data set's target (the paper's 80 % where two B reach it, else a share
 of the best seen) and each run's epochs and seconds to it, per run and per cell (the training chapter's time to
-target); the target both ends of a comparison reach, and each run's epochs and seconds to it (`to_shared_target`, the
-cifar-slowdown rule's table); the epochs to it at B₀ and the largest measured B (`same_accuracy_epochs`, the
-extra-epochs claim's table). The epoch times and the ends of a comparison are `timing`'s."""
+target); the target both ends of a comparison reach, or one end's runs set (`reference`), and each run's epochs and
+seconds to it (`to_shared_target`, the cifar-slowdown rule's table); the epochs to the target both reach at B₀ and
+the largest measured B (`same_accuracy_epochs`, the extra-epochs claim's table). The epoch times and the ends of a
+comparison are `timing`'s."""
 
 from __future__ import annotations
 
@@ -55,25 +56,29 @@ def target_cells(to_target: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_shared_target(part: pd.DataFrame, history: pd.DataFrame, speed: pd.DataFrame | None,
-                     ends: tuple[int, int], below: float = 0.0) -> tuple[pd.DataFrame, str]:
+                     ends: tuple[int, int], below: float = 0.0,
+                     reference: int | None = None) -> tuple[pd.DataFrame, str]:
     """Time to a target accuracy at two B of one data set's runs (`part`), those of `ends` and no other, for where
     the paper's 80 % cannot decide a comparison (CIFAR-10: the paper's own peak is below it). Per run at either B,
-    whether it trained or not: the target (the highest test accuracy every run that trained at either B reached; a
-    run at chance would set it at chance), the first epoch at or above it (NaN: never within its budget, and never
-    for a run that did not train: one that learned and then collapsed ended at chance, whatever its curve passed on
-    the way), the seconds until then (that epoch × `timing.epoch_times`); and a note on where the epoch times come
-    from. Empty where a B has no run, or neither has one that trained. `below` lowers the target by that many
-    points (`target_sensitivity`)."""
+    whether it trained or not: the target (the highest test accuracy every run that trained at either B reached, or
+    at B = `reference` alone where given; a run at chance would set it at chance), the first epoch at or above it
+    (NaN: never within its budget, and never for a run that did not train: one that learned and then collapsed ended
+    at chance, whatever its curve passed on the way), the seconds until then (that epoch × `timing.epoch_times`);
+    and a note on where the epoch times come from. Empty where a B has no run, or the B that set the target has none
+    that trained. `below` lowers the target by that many points (`target_sensitivity`). `reference`: where a claim
+    is that the other B never gets where this one does, the other's runs must not set the target (each would reach
+    its own best, and only a run at chance could fail to)."""
     columns = ["dataset", "batch_size", "seed", "key", "outcome", "target", "epochs_to_target", "epoch_time",
                "seconds_to_target"]
     at = [part[part["batch_size"] == b] for b in ends]
-    if any(a.empty for a in at) or not any(trained(a).any() for a in at):
+    by = list(ends) if reference is None else [reference]  # the B whose runs that trained set the target
+    if any(a.empty for a in at) or not trained(part[part["batch_size"].isin(by)]).any():
         return pd.DataFrame(columns=columns), ""
     times, how = epoch_times(at, speed, part)
     runs = pd.concat(at).assign(epoch_time=pd.concat(times))
     if "outcome" not in runs:  # tables made before outcomes were recorded
         runs["outcome"] = np.where(trained(runs), "trained", "diverged")
-    target = float(runs.loc[trained(runs), "best_test_acc"].min()) - below
+    target = float(runs.loc[trained(runs) & runs["batch_size"].isin(by), "best_test_acc"].min()) - below
     reached = history[history["key"].isin(runs.loc[trained(runs), "key"]) & (history["test_acc"] >= target)]
     runs["target"] = target
     runs["epochs_to_target"] = runs["key"].map(reached.groupby("key")["epoch"].min()).astype(float)
@@ -126,7 +131,8 @@ def _by_seed(epochs: pd.Series) -> str:
 
 def _epochs_and_ratio(part: pd.DataFrame, history: pd.DataFrame, ends: tuple[int, int],
                       below: float = 0.0) -> tuple[dict, list[str]]:
-    """A row's target, epochs and ratio, and their notes, from `to_shared_target`: as the cifar-slowdown rule counts."""
+    """A row's target (both ends' runs set it), epochs and ratio, and their notes, from `to_shared_target`: a run that
+    never gets there counted as the cifar-slowdown rule counts it."""
     timed = to_shared_target(part, history, None, ends, below)[0].sort_values("seed")
     at = [timed[timed["batch_size"] == b] for b in ends]
     epochs = [end["epochs_to_target"] for end in at]
