@@ -959,6 +959,13 @@ def test_the_efficiency_chapter_shows_the_slowdown_rules_own_runs(monkeypatch):
     assert (data.loc[data["batch_size"] == 1024, "outcome"] == "collapsed").all()
     assert list(data.loc[data["batch_size"] == 64, "epochs_to_target"]) == [2.0] * 3
     assert "never" in styler.to_html() and "Every run at B = 64 and 1024" in caption
+    below = runs({("cifar10", 64): 78.0, ("cifar10", 1024): 45.0}, epochs=50, precision="bf16")  # trains, lower
+    shown.clear()
+    curves = histories(below, {64: 2, 1024: 3})  # B = 1024 at its best, 45 %, from epoch 3
+    pages_training.cifar_slowdown(chapter, below, "CIFAR-10 slowdown", None)
+    _, caption, data = shown[0]  # the rule's target, B = 64's: no B = 1024 run reaches it
+    assert data.loc[data["batch_size"] == 1024, "epochs_to_target"].isna().all()
+    assert "B = 1024's runs set none of it" in caption
 
 
 @pytest.mark.parametrize(("epochs", "per_epoch", "expected"), [
