@@ -1125,16 +1125,37 @@ def test_pearson_leaves_runs_at_chance_out_and_says_so():
 
 def test_gap_bound_holds_only_where_every_data_set_holds():
     every = {(d, 32): 90.0 for d in IN_PAPER}
-    assert verdict("gap-bound", accuracy=runs(every, gap=1.0))[1] == stats.REPRODUCED
-    ours, verdict_ = verdict("gap-bound", accuracy=runs({("mnist", 32): 99.0}, gap=1.0))
+    assert verdict("gap-bound", accuracy=gaps_spread(runs(every, gap=1.0)))[1] == stats.REPRODUCED
+    ours, verdict_ = verdict("gap-bound", accuracy=runs(every, gap=1.0))  # seeds with no spread: one measurement
+    assert verdict_ == stats.PARTLY, ours
+    ours, verdict_ = verdict("gap-bound", accuracy=gaps_spread(runs({("mnist", 32): 99.0}, gap=1.0)))
     assert verdict_ == stats.PARTLY and "no runs of" in ours  # the data sets not run cannot hold
-    assert verdict("gap-bound", accuracy=runs({("mnist", 32): 99.0}, gap=3.0))[1] == stats.NOT_REPRODUCED
+    assert verdict("gap-bound", accuracy=gaps_spread(runs({("mnist", 32): 99.0}, gap=3.0)))[1] == stats.NOT_REPRODUCED
     cells = {("mnist", 32): 99.0, ("cifar10", 32): 79.0, ("synthetic-1k", 32): 96.0}
-    one_fails = runs(cells, gap={("synthetic-1k", 32): 2.5, ("mnist", 32): 0.4, ("cifar10", 32): 1.0})
+    one_fails = gaps_spread(runs(cells, gap={("synthetic-1k", 32): 2.5, ("mnist", 32): 0.4, ("cifar10", 32): 1.0}))
     ours, verdict_ = verdict("gap-bound", accuracy=one_fails)
-    assert verdict_ == stats.NOT_REPRODUCED and "synthetic-1k: highest Δ 2.50" in ours  # one refutes "every"
-    two_fail = runs(cells, gap={("synthetic-1k", 32): 2.5, ("mnist", 32): 0.4, ("cifar10", 32): 3.0})
+    assert verdict_ == stats.NOT_REPRODUCED and "synthetic-1k: Δ 2.50" in ours  # one refutes "every"
+    two_fail = gaps_spread(runs(cells, gap={("synthetic-1k", 32): 2.5, ("mnist", 32): 0.4, ("cifar10", 32): 3.0}))
     assert verdict("gap-bound", accuracy=two_fail)[1] == stats.NOT_REPRODUCED
+
+
+def test_gap_bound_cannot_tell_an_interval_that_holds_the_bound_and_names_failed_cells():
+    spread_gap = gaps_spread(runs({(d, 32): 90.0 for d in IN_PAPER}, gap=1.0))
+    wide = spread_gap["dataset"] == "mnist"  # mnist's Δ 1.5 [−1.0, 4.0]: holds both 1.5 and the bound
+    spread_gap.loc[wide, "gap"] = gaps_spread(spread_gap[wide].assign(gap=1.5), (-1.0, 0.0, 1.0))["gap"]
+    ours, verdict_ = verdict("gap-bound", accuracy=spread_gap)
+    assert verdict_ == stats.UNRESOLVED and "mnist: Δ 1.50" in ours and "not resolved" in ours, ours
+    failed = runs({("cifar10", 8): 79.0}, gap=9.0, outcome={("cifar10", 8): "collapsed"})
+    failed.loc[failed["seed"] == SEEDS[0], "outcome"] = "trained"  # 2 of 3 at chance: a failed cell, no Δ to bound
+    ours, verdict_ = verdict("gap-bound", accuracy=pd.concat([spread_gap[~wide], failed], ignore_index=True))
+    assert "cifar10: Δ 1.00" in ours and "failed: B = 8 (2 of 3 runs at chance)" in ours and "9.00" not in ours
+    assert verdict_ == stats.PARTLY, ours  # every data set holds, but mnist was not run
+    others = gaps_spread(runs({(d, 32): 90.0 for d in IN_PAPER if d != "cifar10"}, gap=1.0))
+    ours, verdict_ = verdict("gap-bound", accuracy=pd.concat([others, failed], ignore_index=True))
+    assert verdict_ == stats.PARTLY and "cifar10: no cell to bound; failed: B = 8 (2 of 3" in ours, ours
+    one_run = pd.concat([spread_gap[~wide], runs({("mnist", 32): 99.0}, gap=3.0).iloc[[0]]], ignore_index=True)
+    ours, verdict_ = verdict("gap-bound", accuracy=one_run)  # a point above the bound: no interval to exclude it
+    assert verdict_ == stats.UNRESOLVED and "mnist: Δ 3.00" in ours, ours
 
 
 def test_epoch_speedup_and_wall_clock():
