@@ -1634,6 +1634,30 @@ def test_linear_scaling_rule_claims():
         assert verdict(claim, lr_scaling=slight)[1] == stats.NOT_REPRODUCED, claim
 
 
+def test_linear_scaling_rule_claims_leave_runs_at_chance_out_and_name_them():
+    """A run at chance is named and left out of the effect (as Table V counts it); a failed cell is not graded on
+    its few runs that trained: not reproduced, as its Table V row."""
+    paper_like = gaps_spread(lr_runs({(128, "fixed"): 87.8, (128, "linear"): 91.5, (512, "fixed"): 82.1,
+                                      (512, "linear"): 90.2}, gap={(512, "fixed"): 7.9, (512, "linear"): 2.8}))
+    at_512 = paper_like["batch_size"] == 512
+    diverged = at_512 & (paper_like["lr_rule"] == "linear") & (paper_like["seed"] == SEEDS[-1])
+    one = paper_like.copy()
+    one.loc[diverged, ["outcome", "test_acc", "gap", "diverged"]] = ["diverged", 50.0, 0.0, True]
+    for claim in ("lsr-accuracy", "lsr-up-to-10", "lsr-gap"):  # averaged in, 50 % would hide the 8.1 pp effect
+        ours, found = verdict(claim, lr_scaling=one)
+        assert found == stats.REPRODUCED and "(n = 2)" in ours, (claim, ours)
+        assert ours.endswith("; B = 512 linear: 1 of 3 runs at chance, left out"), ours
+    failed = one.copy()
+    failed.loc[at_512 & (one["lr_rule"] == "fixed") & (one["seed"] != SEEDS[0]), ["outcome", "test_acc"]] = \
+        ["collapsed", 50.0]
+    for claim in ("lsr-accuracy", "lsr-up-to-10", "lsr-gap"):  # the one fixed run that trained is no cell's mean
+        ours, found = verdict(claim, lr_scaling=failed)
+        assert found == stats.NOT_REPRODUCED and "B = 512 fixed: 2 of 3 runs at chance, failed" in ours, ours
+        assert "not graded on its runs that trained" in ours and "1 of 3 runs at chance, left out" in ours
+    ours, found = verdict("lsr-accuracy-128", lr_scaling=failed)  # B = 128 untouched
+    assert found == stats.REPRODUCED and "at chance" not in ours, ours
+
+
 def test_lr_rule_rows_use_one_sign_and_the_chapters_decimals():
     """Paper, ours and tolerance all count linear − fixed (what omitting the rule costs, positive), and ours has
     the LR chapter's two decimals: a gain of 0.03 pp once read "0.0 pp" in the row and "0.00 pp" in the summary."""
