@@ -1156,16 +1156,37 @@ def test_pearson_leaves_runs_at_chance_out_and_says_so():
 
 def test_gap_bound_holds_only_where_every_data_set_holds():
     every = {(d, 32): 90.0 for d in IN_PAPER}
-    assert verdict("gap-bound", accuracy=runs(every, gap=1.0))[1] == stats.REPRODUCED
-    ours, verdict_ = verdict("gap-bound", accuracy=runs({("mnist", 32): 99.0}, gap=1.0))
+    assert verdict("gap-bound", accuracy=gaps_spread(runs(every, gap=1.0)))[1] == stats.REPRODUCED
+    ours, verdict_ = verdict("gap-bound", accuracy=runs(every, gap=1.0))  # seeds with no spread: one measurement
+    assert verdict_ == stats.PARTLY, ours
+    ours, verdict_ = verdict("gap-bound", accuracy=gaps_spread(runs({("mnist", 32): 99.0}, gap=1.0)))
     assert verdict_ == stats.PARTLY and "no runs of" in ours  # the data sets not run cannot hold
-    assert verdict("gap-bound", accuracy=runs({("mnist", 32): 99.0}, gap=3.0))[1] == stats.NOT_REPRODUCED
+    assert verdict("gap-bound", accuracy=gaps_spread(runs({("mnist", 32): 99.0}, gap=3.0)))[1] == stats.NOT_REPRODUCED
     cells = {("mnist", 32): 99.0, ("cifar10", 32): 79.0, ("synthetic-1k", 32): 96.0}
-    one_fails = runs(cells, gap={("synthetic-1k", 32): 2.5, ("mnist", 32): 0.4, ("cifar10", 32): 1.0})
+    one_fails = gaps_spread(runs(cells, gap={("synthetic-1k", 32): 2.5, ("mnist", 32): 0.4, ("cifar10", 32): 1.0}))
     ours, verdict_ = verdict("gap-bound", accuracy=one_fails)
-    assert verdict_ == stats.NOT_REPRODUCED and "synthetic-1k: highest Δ 2.50" in ours  # one refutes "every"
-    two_fail = runs(cells, gap={("synthetic-1k", 32): 2.5, ("mnist", 32): 0.4, ("cifar10", 32): 3.0})
+    assert verdict_ == stats.NOT_REPRODUCED and "synthetic-1k: Δ 2.50" in ours  # one refutes "every"
+    two_fail = gaps_spread(runs(cells, gap={("synthetic-1k", 32): 2.5, ("mnist", 32): 0.4, ("cifar10", 32): 3.0}))
     assert verdict("gap-bound", accuracy=two_fail)[1] == stats.NOT_REPRODUCED
+
+
+def test_gap_bound_cannot_tell_an_interval_that_holds_the_bound_and_names_failed_cells():
+    spread_gap = gaps_spread(runs({(d, 32): 90.0 for d in IN_PAPER}, gap=1.0))
+    wide = spread_gap["dataset"] == "mnist"  # mnist's Δ 1.5 [−1.0, 4.0]: holds both 1.5 and the bound
+    spread_gap.loc[wide, "gap"] = gaps_spread(spread_gap[wide].assign(gap=1.5), (-1.0, 0.0, 1.0))["gap"]
+    ours, verdict_ = verdict("gap-bound", accuracy=spread_gap)
+    assert verdict_ == stats.UNRESOLVED and "mnist: Δ 1.50" in ours and "not resolved" in ours, ours
+    failed = runs({("cifar10", 8): 79.0}, gap=9.0, outcome={("cifar10", 8): "collapsed"})
+    failed.loc[failed["seed"] == SEEDS[0], "outcome"] = "trained"  # 2 of 3 at chance: a failed cell, no Δ to bound
+    ours, verdict_ = verdict("gap-bound", accuracy=pd.concat([spread_gap[~wide], failed], ignore_index=True))
+    assert "cifar10: Δ 1.00" in ours and "failed: B = 8 (2 of 3 runs at chance)" in ours and "9.00" not in ours
+    assert verdict_ == stats.PARTLY, ours  # every data set holds, but mnist was not run
+    others = gaps_spread(runs({(d, 32): 90.0 for d in IN_PAPER if d != "cifar10"}, gap=1.0))
+    ours, verdict_ = verdict("gap-bound", accuracy=pd.concat([others, failed], ignore_index=True))
+    assert verdict_ == stats.PARTLY and "cifar10: no cell to bound; failed: B = 8 (2 of 3" in ours, ours
+    one_run = pd.concat([spread_gap[~wide], runs({("mnist", 32): 99.0}, gap=3.0).iloc[[0]]], ignore_index=True)
+    ours, verdict_ = verdict("gap-bound", accuracy=one_run)  # a point above the bound: no interval to exclude it
+    assert verdict_ == stats.UNRESOLVED and "mnist: Δ 3.00" in ours, ours
 
 
 def test_epoch_speedup_and_wall_clock():
@@ -1642,6 +1663,30 @@ def test_linear_scaling_rule_claims():
                      gap={(512, "fixed"): 3.3, (512, "linear"): 2.8})  # the right direction, a tenth of the size
     for claim in ("lsr-accuracy", "lsr-accuracy-128", "lsr-up-to-10", "lsr-gap"):
         assert verdict(claim, lr_scaling=slight)[1] == stats.NOT_REPRODUCED, claim
+
+
+def test_linear_scaling_rule_claims_leave_runs_at_chance_out_and_name_them():
+    """A run at chance is named and left out of the effect (as Table V counts it); a failed cell is not graded on
+    its few runs that trained: not reproduced, as its Table V row."""
+    paper_like = gaps_spread(lr_runs({(128, "fixed"): 87.8, (128, "linear"): 91.5, (512, "fixed"): 82.1,
+                                      (512, "linear"): 90.2}, gap={(512, "fixed"): 7.9, (512, "linear"): 2.8}))
+    at_512 = paper_like["batch_size"] == 512
+    diverged = at_512 & (paper_like["lr_rule"] == "linear") & (paper_like["seed"] == SEEDS[-1])
+    one = paper_like.copy()
+    one.loc[diverged, ["outcome", "test_acc", "gap", "diverged"]] = ["diverged", 50.0, 0.0, True]
+    for claim in ("lsr-accuracy", "lsr-up-to-10", "lsr-gap"):  # averaged in, 50 % would hide the 8.1 pp effect
+        ours, found = verdict(claim, lr_scaling=one)
+        assert found == stats.REPRODUCED and "(n = 2)" in ours, (claim, ours)
+        assert ours.endswith("; B = 512 linear: 1 of 3 runs at chance, left out"), ours
+    failed = one.copy()
+    failed.loc[at_512 & (one["lr_rule"] == "fixed") & (one["seed"] != SEEDS[0]), ["outcome", "test_acc"]] = \
+        ["collapsed", 50.0]
+    for claim in ("lsr-accuracy", "lsr-up-to-10", "lsr-gap"):  # the one fixed run that trained is no cell's mean
+        ours, found = verdict(claim, lr_scaling=failed)
+        assert found == stats.NOT_REPRODUCED and "B = 512 fixed: 2 of 3 runs at chance, failed" in ours, ours
+        assert "not graded on its runs that trained" in ours and "1 of 3 runs at chance, left out" in ours
+    ours, found = verdict("lsr-accuracy-128", lr_scaling=failed)  # B = 128 untouched
+    assert found == stats.REPRODUCED and "at chance" not in ours, ours
 
 
 def test_lr_rule_rows_use_one_sign_and_the_chapters_decimals():

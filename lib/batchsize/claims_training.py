@@ -7,7 +7,7 @@ import pandas as pd
 
 from . import paper, paper_table_v, paper_tables
 from .config import scaled_lr
-from .critical import FAILED
+from .critical import FAILED, cell_status
 from .datasets import DATASET_SPECS, IN_PAPER
 from .paper_tables import on_paper_runs
 from .rulebook import (
@@ -19,14 +19,18 @@ from .rulebook import (
     Outcome,
     brief,
     datasets_in,
+    failed_note,
     on_every,
     parts_rule,
     runs_of,
 )
+from .run import trained
+from .runtable import registry_sorted
 from .stats import (
     NOT_REPRODUCED,
     PARTLY,
     REPRODUCED,
+    VERDICTS,
     Estimate,
     NotTestable,
     difference,
@@ -78,23 +82,42 @@ CLAIMS.append(
 
 
 def _gap_bound(tables: dict, profile: str) -> Outcome:
-    rows = gap_bound_table(runs_of(tables))  # as the gap chapter shows it
-    if rows.empty:
-        raise NotTestable(f"no trained runs at B ≤ {paper.GAP_BOUND_MAX_B}")
-    below = rows[f"below {paper.GAP_BOUND:g}%"]
-    texts = [f"{r['dataset']}: highest Δ {Estimate(r['gap'], r['CI low'], r['CI high'], int(r['trained'])).text(' pp')}"
-             f" at B = {r['batch_size']}" for _, r in rows.iterrows()]
-    # "on every data set": one data set above the bound refutes it; one not run leaves it at best partly
-    note, verdict = on_every(REPRODUCED if below.all() else NOT_REPRODUCED, rows["dataset"], IN_PAPER)
+    """Per data set, the verdict of its deciding cell (`summaries.gap_bound_table`, as the gap chapter shows it), its
+    failed cells named beside it; the claim is as good as its worst data set ("on every data set"), at best partly
+    where a data set had no cell to bound (every one failed) or was not run (`on_every`)."""
+    runs = runs_of(tables)
+    small = registry_sorted(runs[runs["batch_size"] <= paper.GAP_BOUND_MAX_B])
+    if small.empty:
+        raise NotTestable(f"no runs at B ≤ {paper.GAP_BOUND_MAX_B}")
+    rows = gap_bound_table(small).set_index("dataset")
+    texts, verdicts = [], []
+    for name, part in small.groupby("dataset", sort=False):
+        if name not in rows.index:
+            texts.append(f"{name}: no cell to bound{failed_note(part)}")
+            continue
+        r = rows.loc[name]
+        verdicts.append(r["verdict"])
+        texts.append(f"{name}: Δ {Estimate(r['gap'], r['CI low'], r['CI high'], int(r['trained'])).text(' pp')} at "
+                     f"B = {r['batch_size']}: {r['verdict']}{failed_note(part)}")
+    if not verdicts:
+        raise NotTestable("; ".join(texts))
+    worst = max(verdicts, key=VERDICTS.index)
+    note, verdict = on_every(PARTLY if worst == REPRODUCED and len(texts) > len(verdicts) else worst,
+                             small["dataset"], IN_PAPER)
     return Outcome("; ".join(texts) + note, verdict, brief(rows["gap"], " pp"))
 
 
+_BOUND = f"{paper.GAP_BOUND:g}"  # the paper's bound on Δ, in %
 CLAIMS.append(
-    Claim("gap-bound", "§IV-B", f"Δ < {paper.GAP_BOUND:g}% for B ≤ {paper.GAP_BOUND_MAX_B} on every data set",
-          f"Δ < {paper.GAP_BOUND:g}%", "gap", f"{INTERVAL} of Δ (trained runs) below {paper.GAP_BOUND:g} at every "
-          f"B ≤ {paper.GAP_BOUND_MAX_B} of every data set: reproduced; of every data set we ran, not all of the "
-          "paper's: partly; above it on any data set: not reproduced",
-          _gap_bound, section=GAP_BOUND))
+    Claim("gap-bound", "§IV-B", f"Δ < {_BOUND}% for B ≤ {paper.GAP_BOUND_MAX_B} on every data set",
+          f"Δ < {_BOUND}%", "gap", f"per data set, each cell at B ≤ {paper.GAP_BOUND_MAX_B} (runs that trained; a "
+          f"failed cell, at least half of its runs at chance, has no gap to bound and is named): {INTERVAL} of Δ below "
+          f"{_BOUND} at every cell: the data set holds; a cell of one run (a point, or seeds with no spread) below it: "
+          f"at best partly; a cell's interval wholly at or above {_BOUND}: it does not; otherwise (an interval holding "
+          f"{_BOUND}, or a point at or above it): not resolved. The claim is its worst data set: every data set "
+          "holds: reproduced; any does not: not reproduced; else any not resolved: not resolved; else partly; a data "
+          "set of the paper's we did not run, or whose every cell failed: at best partly", _gap_bound,
+          section=GAP_BOUND))
 
 
 _B0 = paper.BASE_BATCH  # the small end of every speed comparison (`_extra_epochs` says why not B = 1)
@@ -240,14 +263,29 @@ CLAIMS.append(
           "interval is then the epochs' alone, as the note says) are shown beside them", _wall_clock, section=RATIOS))
 
 
-def _lr_rules(tables: dict, batch_size: int, column: str) -> dict[str, pd.Series]:
-    """One column of the fixed and linear runs at one B of the LR ablation."""
+_FAILED_CELL = "not graded on its runs that trained: a failed cell is not reproduced, as in Table V"
+_LSR_CHANCE = ("; over the runs that trained (a run at chance named, left out); a cell with at least half of its "
+               "runs at chance (failed): not reproduced, never graded on its few that trained")
+
+
+def _lr_rules(tables: dict, batch_size: int, column: str) -> tuple[dict[str, pd.Series], str, str]:
+    """One column of the fixed and linear runs at one B of the LR ablation, over the runs that trained (as
+    `table-v`'s cells: a run at chance is counted, never averaged in); in words, those left out ('; B = 512 linear:
+    1 of 3 runs at chance, left out'), and the cells that failed (at least half at chance, `critical.cell_status`),
+    whose few trained runs make no mean to grade ('' where none did)."""
     runs = runs_of(tables, "lr-scaling")
     at = runs[runs["batch_size"] == batch_size]
-    rules = {rule: part[column] for rule, part in at.groupby("lr_rule")}
-    if not {"fixed", "linear"} <= set(rules):
+    if not {"fixed", "linear"} <= set(at["lr_rule"]):
         raise NotTestable(f"no fixed and linear runs at B = {batch_size}")
-    return rules
+    rules, chance, failed = {}, [], []
+    for rule in ("fixed", "linear"):
+        part = at[at["lr_rule"] == rule]
+        learned = trained(part)
+        rules[rule], bad = part.loc[learned, column], int((~learned).sum())
+        said = f"B = {batch_size} {rule}: {bad} of {len(part)} runs at chance"
+        if bad:
+            (failed if cell_status(len(part) - bad, bad) == FAILED else chance).append(said)
+    return rules, "".join(f"; {c}, left out" for c in chance), "; ".join(f"{f}, failed" for f in failed)
 
 
 def _table_v_at(batch_size: int, column: str) -> dict[str, float]:
@@ -262,16 +300,18 @@ def _lsr(batch_size: int):
     tol = min(LSR_TOL, expected / 2)  # never wider than half the effect, so a flat curve cannot pass
 
     def test(tables: dict, profile: str) -> Outcome:
-        rules = _lr_rules(tables, batch_size, "test_acc")
+        rules, chance, failed = _lr_rules(tables, batch_size, "test_acc")
+        if failed:
+            return Outcome(f"{failed}: {_FAILED_CELL}{chance}", NOT_REPRODUCED)
         gain = difference(rules["linear"], rules["fixed"])
-        return Outcome(f"linear − fixed = {gain.text(' pp')} at B = {batch_size}", effect_graded(gain, expected, tol),
-                       brief([gain.mean], " pp"))
+        return Outcome(f"linear − fixed = {gain.text(' pp')} at B = {batch_size}{chance}",
+                       effect_graded(gain, expected, tol), brief([gain.mean], " pp"))
 
     return Claim(f"lsr-accuracy{'' if batch_size == _V_SIZES[-1] else f'-{batch_size}'}", "Table V",
                  f"Without LR scaling, accuracy at B = {batch_size} drops from {theirs['linear']:g}% to "
                  f"{theirs['fixed']:g}%", f"{expected:g} pp", "lr_scaling",
-                 f"linear − fixed, {INTERVAL} within {tol:.3g} {PP} of {expected:g}: reproduced; {COMPARABLE}",
-                 test, section=TABLE_V)
+                 f"linear − fixed, {INTERVAL} within {tol:.3g} {PP} of {expected:g}: reproduced; {COMPARABLE}"
+                 f"{_LSR_CHANCE}", test, section=TABLE_V)
 
 
 _V_SIZES = sorted(int(b) for b in paper.table("V")["B"].unique())  # the ablation's B, the largest two of them tested
@@ -279,33 +319,48 @@ CLAIMS += [_lsr(_V_SIZES[-1]), _lsr(_V_SIZES[-2])]
 
 
 def _lsr_most(tables: dict, profile: str) -> Outcome:
+    """The largest linear − fixed over the B of the ablation; a B where either cell failed is named and leaves the
+    claim not reproduced (as its Table V row), never graded on its few runs that trained."""
     sizes = sorted(int(b) for b in runs_of(tables, "lr-scaling")["batch_size"].unique())
-    gains = {}
+    gains, chance, failed = {}, "", []
     for b in sizes:
-        rules = _lr_rules(tables, b, "test_acc")
+        rules, at_chance, failing = _lr_rules(tables, b, "test_acc")
+        chance += at_chance
+        if failing:
+            failed.append(failing)
+            continue
         gains[b] = difference(rules["linear"], rules["fixed"])
-    most = max(gains, key=lambda b: gains[b].mean)
-    return Outcome(f"largest linear − fixed: {gains[most].text(' pp')} at B = {most}",
-                   effect_graded(gains[most], paper.LSR_MAX_DROP, LSR_TOL), brief([gains[most].mean], " pp"))
+    most = max(gains, key=lambda b: gains[b].mean) if gains else None
+    ours = f"largest linear − fixed: {gains[most].text(' pp')} at B = {most}" if gains else "no B to compare"
+    if failed:
+        return Outcome(f"{ours}; {'; '.join(failed)}: {_FAILED_CELL}{chance}", NOT_REPRODUCED)
+    return Outcome(f"{ours}{chance}", effect_graded(gains[most], paper.LSR_MAX_DROP, LSR_TOL),
+                   brief([gains[most].mean], " pp"))
 
 
 CLAIMS.append(
     Claim("lsr-up-to-10", "Abstract, §V-D",
           f"Omitting LR scaling degrades test accuracy by up to {paper.LSR_MAX_DROP:g}%",
           f"{paper.LSR_MAX_DROP:g} pp", "lr_scaling", f"the largest linear − fixed over B, {INTERVAL} within "
-          f"{LSR_TOL:g} {PP} of {paper.LSR_MAX_DROP:g}: reproduced; {COMPARABLE}", _lsr_most, section=TABLE_V))
+          f"{LSR_TOL:g} {PP} of {paper.LSR_MAX_DROP:g}: reproduced; {COMPARABLE}{_LSR_CHANCE} (at any B)", _lsr_most,
+          section=TABLE_V))
 
 _GAP_512 = _table_v_at(_V_SIZES[-1], "gap")  # at Table V's largest B
 
 
 def _lsr_gap(tables: dict, profile: str) -> Outcome:
+    """Δ fixed − Δ linear at the largest B, over the runs that trained; a failed cell's Δ is
+    `paper_tables.FAILED_GAP_VERDICT`, as in Table V, never graded on its few runs that trained."""
     large = int(runs_of(tables, "lr-scaling")["batch_size"].max())
-    rules = _lr_rules(tables, large, "gap")
+    rules, chance, failed = _lr_rules(tables, large, "gap")
+    if failed:
+        return Outcome(f"{failed}: not graded on its runs that trained: a failed cell's Δ is "
+                       f"{paper_tables.FAILED_GAP_VERDICT}, as in Table V{chance}", paper_tables.FAILED_GAP_VERDICT)
     increase = difference(rules["fixed"], rules["linear"])
     fixed, linear = rules["fixed"].mean(), rules["linear"].mean()
     times = f"×{fixed / linear:.1f}" if linear > 0 else "no ratio: Δ linear ≤ 0"
     return Outcome(f"Δ fixed − Δ linear = {increase.text(' pp')} at B = {large} (fixed {number(fixed)}, "
-                   f"linear {number(linear)}: {times})",
+                   f"linear {number(linear)}: {times}){chance}",
                    effect_graded(increase, _GAP_512["fixed"] - _GAP_512["linear"], LSR_GAP_TOL),
                    brief([increase.mean], " pp"))
 
@@ -315,8 +370,7 @@ CLAIMS.append(
           f"Without LR scaling the gap triples ({_GAP_512['linear']:g}% → {_GAP_512['fixed']:g}%)",
           f"+{_GAP_512['fixed'] - _GAP_512['linear']:.1f} pp (×{_GAP_512['fixed'] / _GAP_512['linear']:.1f})",
           "lr_scaling", f"Δ fixed − Δ linear at the largest B, {INTERVAL} within {LSR_GAP_TOL:g} {PP} of the paper's "
-          f"increase: "
-          f"reproduced; {COMPARABLE}", _lsr_gap, section=TABLE_V))
+          f"increase: reproduced; {COMPARABLE}{_LSR_CHANCE}", _lsr_gap, section=TABLE_V))
 
 
 def _table_v(tables: dict, profile: str) -> Outcome:
