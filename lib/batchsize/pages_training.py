@@ -66,10 +66,13 @@ def gap_bound(runs: pd.DataFrame) -> None:
     """The highest Δ at B ≤ the paper's bound, per data set (`summaries.gap_bound_table`)."""
     worst = summaries.gap_bound_table(runs)
     book.publish(book.styled(worst),
-                 f"Per data set, the B ≤ {paper.GAP_BOUND_MAX_B} whose Δ reaches highest: the top of its 95 % "
-                 "interval over the runs that trained (a cell of one run: its point, which never passes; cells where "
-                 f"at least half the runs did not train are left out). The paper: below {paper.GAP_BOUND}% "
-                 "everywhere; the report's claim of that bound grades these rows.", worst, "Gap bound", runs=runs)
+                 f"Per data set, the cell at B ≤ {paper.GAP_BOUND_MAX_B} that decides its `verdict` on the paper's "
+                 f"bound (Δ below {paper.GAP_BOUND}% everywhere), from the 95 % interval over the runs that trained: "
+                 "wholly below the bound holds, wholly at or above it does not, across it cannot tell (not "
+                 "resolved); a cell of one run (or seeds without spread) is a point: below the bound at best partly, "
+                 "else not resolved. The worst cell is shown, then the highest Δ; cells where at least half the runs "
+                 "did not train have no gap to bound (the report's row names them). The report's claim of that bound "
+                 "takes the worst data set.", worst, "Gap bound", runs=runs)
 
 
 def protocol(runs: pd.DataFrame, gap_threshold: float | None = None) -> None:
