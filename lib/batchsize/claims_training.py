@@ -177,7 +177,8 @@ def _lower_said(row: pd.Series) -> str:
 
 def _extra_epochs(tables: dict, profile: str) -> Outcome:
     """"The same test accuracy" is the highest every run that trained at the two B reached
-    (`targets.same_accuracy_epochs`, `targets.to_shared_target`, as the cifar-slowdown rule's), not the paper's 80 %,
+    (`targets.same_accuracy_epochs`, `targets.to_shared_target`: both ends' runs set it, as "the same accuracy" reads;
+    the cifar-slowdown rule's is its small B's alone, as "never converges" reads), not the paper's 80 %,
     which runs on easy data pass in their first epoch at every B (the ratio 1 by the unit) and CIFAR-10's small B
     may never reach. The small B is the paper's base B₀ = 32 (`paper.BASE_BATCH`: Algorithm 2; Table II's base
     batch of the synthetic sets and CIFAR-10, the small batch of the paper's own comparisons), not the smallest
