@@ -504,6 +504,25 @@ def test_mnist_floor_and_negative_gap_count_a_failed_cell_as_a_failure():
     assert verdict("mnist-negative-gap", accuracy=lone)[1] == stats.PARTLY
 
 
+def test_mnist_floor_counts_a_failed_small_b_below_every_measured_large_b():
+    """Review s40, finding 9: a failed B < 512 lies below every B ≥ 512 that trained, so the floor is not
+    reproduced and the row names it; it was graded on its one trained run (partly) or raised not testable."""
+    mnist = runs({("mnist", 8): 99.0, ("mnist", 64): 99.1, ("mnist", 512): 98.5, ("mnist", 1024): 98.3})
+    assert verdict("mnist-floor", accuracy=mnist)[1] == stats.REPRODUCED  # before any run fails
+    one_trained = mnist.copy()  # demo H1: 2 of 3 at chance, the one that trained at 99.1 %
+    at_8 = one_trained["batch_size"] == 8
+    one_trained.loc[at_8 & one_trained["seed"].isin(SEEDS[:2]), ["outcome", "test_acc"]] = ("collapsed", 10.0)
+    ours, verdict_ = verdict("mnist-floor", accuracy=one_trained)
+    assert verdict_ == stats.NOT_REPRODUCED and ours == (
+        "B = 8 failed (below B = 512): lower than the best B ≥ 512 (B = 512), which trained; failed: B = 8 (2 of 3 "
+        "runs at chance)")
+    assert brief("mnist-floor", accuracy=one_trained) == "B = 8 failed"
+    none_trained = mnist.copy()  # demo H2: every run at B = 8 at chance
+    none_trained.loc[none_trained["batch_size"] == 8, ["outcome", "test_acc"]] = ("collapsed", 10.0)
+    ours, verdict_ = verdict("mnist-floor", accuracy=none_trained)
+    assert verdict_ == stats.NOT_REPRODUCED and "failed: B = 8 (3 of 3 runs at chance)" in ours
+
+
 def test_a_negative_gap_at_chance_is_not_the_papers_negative_gap():
     negative = gaps_spread(runs({("mnist", 64): 99.0, ("mnist", 1024): 98.3}, gap={("mnist", 1024): -0.5}),
                            spread=(-0.05, 0.0, 0.05))

@@ -362,6 +362,8 @@ CASES += [
                                                       ("mnist", 512): 98.95, ("mnist", 1024): 98.9})},
          "ordered within the spread"),
     case("mnist-floor", NR, lambda: {"accuracy": mnist(1024)}, "1024 best"),
+    case("mnist-floor", NR, lambda: {"accuracy": runs({("mnist", 8): 10.0, ("mnist", 64): 99.2, ("mnist", 512): 98.5},
+                                                      outcome={("mnist", 8): "collapsed"})}, "B=8 failed, 512 trained"),
     case("mnist-floor", NT, lambda: {"accuracy": runs({("mnist", b): 99.0 for b in (32, 64, 256)})}, "no B>=512"),
 
     case("mnist-negative-gap", R, lambda: {"accuracy": gap_at(1024, GAP_1024)}, "the papers gap"),
