@@ -5,6 +5,7 @@ beside the rule that tests it: the tables row by row, MNIST's optimum, floor, ne
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -298,12 +299,17 @@ ONE_RUN_ACCURACY = "one trained run: no interval, at best partly and at worst no
 
 
 def _failure_part(failed: int, low: float, high: float) -> str:
-    """The failures on `SCALE`, from the failure rate's exact 95 % interval [low, high] in %: none failed, the part
-    holds; the interval below half (most runs of the recipe train), at best partly; at or above it (most fail), not
-    reproduced; holding half, not resolved (the seeds cannot tell whether most runs fail)."""
-    if failed == 0:
-        return REPRODUCED
-    return PARTLY if high < MOST else NOT_REPRODUCED if low >= MOST else UNRESOLVED
+    """The failures on `SCALE`, from the failure rate's exact 95 % interval [low, high] in %: the interval below
+    half (most runs of the recipe train), reproduced where none failed (`NONE_ENOUGH` seeds or more) and at best
+    partly otherwise; at or above it (most fail), not reproduced; holding half, not resolved (the seeds cannot tell
+    whether most runs fail), none failed of fewer seeds included: no failure in 3 is no evidence that most train."""
+    if high < MOST:
+        return REPRODUCED if failed == 0 else PARTLY
+    return NOT_REPRODUCED if low >= MOST else UNRESOLVED
+
+
+# the fewest seeds whose exact interval at no failure lies below `MOST` (computed: 6 at 95 %, where 0 of 5 holds it)
+NONE_ENOUGH = next(n for n in itertools.count(1) if rate_interval(0, n)[1] < MOST)
 
 
 def _still_to_come(part: pd.DataFrame, failed: int) -> str:
@@ -333,7 +339,8 @@ def _still_to_come(part: pd.DataFrame, failed: int) -> str:
 
 def _plan_failures(seeds: int) -> str:
     """The failures part at every count of failures among the plan's `seeds`, from their exact intervals (computed,
-    not typed): with few seeds the interval of any count but none or all may hold 50 %, and partly be out of reach."""
+    not typed): with few seeds the interval of any count but all may hold 50 % (none too, below `NONE_ENOUGH` seeds),
+    and partly be out of reach."""
     grades = [_failure_part(f, *rate_interval(f, seeds)) for f in range(seeds + 1)]  # worsens as failures rise
     said = []
     for grade in dict.fromkeys(grades):
@@ -358,9 +365,11 @@ CLAIMS.append(
           f"warm-up, to {_LARGEST_ACC:.2f}% test accuracy", f"{_LARGEST_ACC:.2f}% (no failure reported)", "accuracy",
           "two parts, the claim's verdict the worse of them (reproduced, partly, not resolved, not reproduced, best "
           "first). The failures (a run that did not train is a failure, never missing data), on the failure rate's "
-          f"exact (Clopper–Pearson) 95 % interval: no run failed, the part holds; its upper end below {MOST:g} % (most "
-          f"runs train): partly; its lower end at or above {MOST:g} % (most fail): not reproduced; holding {MOST:g} %: "
-          "not resolved (the seeds cannot tell whether most runs of the recipe fail); "
+          f"exact (Clopper–Pearson) 95 % interval: its upper end below {MOST:g} % (most runs train) with no run "
+          f"failed, which takes {NONE_ENOUGH} seeds or more, the part holds; its upper end below {MOST:g} % with some "
+          f"run failed: partly; its lower end at or above {MOST:g} % (most fail): not reproduced; holding {MOST:g} %: "
+          "not resolved (the seeds cannot tell whether most runs of the recipe fail; no run failed of fewer than "
+          f"{NONE_ENOUGH} seeds included); "
           f"{_plan_failures(len({c.seed for c in recipe_configs('paper')}))}. This part was changed after the first "
           "three paper runs had been seen: it was a point value, at least half of the runs failed: not reproduced "
           "(now an interval, as wherever the book compares a number). The accuracy of the runs that trained: "
