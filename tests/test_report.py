@@ -504,6 +504,25 @@ def test_mnist_floor_and_negative_gap_count_a_failed_cell_as_a_failure():
     assert verdict("mnist-negative-gap", accuracy=lone)[1] == stats.PARTLY
 
 
+def test_mnist_floor_counts_a_failed_small_b_below_every_measured_large_b():
+    """Review s40, finding 9: a failed B < 512 lies below every B ≥ 512 that trained, so the floor is not
+    reproduced and the row names it; it was graded on its one trained run (partly) or raised not testable."""
+    mnist = runs({("mnist", 8): 99.0, ("mnist", 64): 99.1, ("mnist", 512): 98.5, ("mnist", 1024): 98.3})
+    assert verdict("mnist-floor", accuracy=mnist)[1] == stats.REPRODUCED  # before any run fails
+    one_trained = mnist.copy()  # demo H1: 2 of 3 at chance, the one that trained at 99.1 %
+    at_8 = one_trained["batch_size"] == 8
+    one_trained.loc[at_8 & one_trained["seed"].isin(SEEDS[:2]), ["outcome", "test_acc"]] = ("collapsed", 10.0)
+    ours, verdict_ = verdict("mnist-floor", accuracy=one_trained)
+    assert verdict_ == stats.NOT_REPRODUCED and ours == (
+        "B = 8 failed (below B = 512): lower than the best B ≥ 512 (B = 512), which trained; failed: B = 8 (2 of 3 "
+        "runs at chance)")
+    assert brief("mnist-floor", accuracy=one_trained) == "B = 8 failed"
+    none_trained = mnist.copy()  # demo H2: every run at B = 8 at chance
+    none_trained.loc[none_trained["batch_size"] == 8, ["outcome", "test_acc"]] = ("collapsed", 10.0)
+    ours, verdict_ = verdict("mnist-floor", accuracy=none_trained)
+    assert verdict_ == stats.NOT_REPRODUCED and "failed: B = 8 (3 of 3 runs at chance)" in ours
+
+
 def test_a_negative_gap_at_chance_is_not_the_papers_negative_gap():
     negative = gaps_spread(runs({("mnist", 64): 99.0, ("mnist", 1024): 98.3}, gap={("mnist", 1024): -0.5}),
                            spread=(-0.05, 0.0, 0.05))
@@ -534,7 +553,10 @@ def largest_batch(outcomes: str, acc: float = 98.32, spread: float = 0.05) -> pd
 def test_mnist_largest_batch_counts_failed_runs_as_failures():
     """Table III's B = 1024 row on every seed of the recipe: a run at chance is a failure, never missing data."""
     ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("ttt"))
-    assert verdict_ == stats.REPRODUCED and "0 of 3 runs failed" in ours and "[0.0, 70.8]" in ours
+    assert verdict_ == stats.UNRESOLVED and "0 of 3 runs failed" in ours  # review s40 (10): was reproduced
+    assert "[0.0, 70.8] (Clopper–Pearson 95 %): failures not resolved" in ours  # 3 seeds cannot tell 1 in 2 apart
+    none_of = [claims_accuracy._failure_part(0, *stats.rate_interval(0, n)) for n in (5, 6)]  # 0 of 5: [0, 52.2] %
+    assert none_of == [stats.UNRESOLVED, stats.REPRODUCED] and claims_accuracy.NONE_ENOUGH == 6
     ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("tttttttt"))
     assert verdict_ == stats.REPRODUCED and "0 of 8 runs failed" in ours and "[0.0, 36.9]" in ours
     assert "still to come" not in ours  # every planned seed stored
@@ -549,7 +571,9 @@ def test_mnist_largest_batch_counts_failed_runs_as_failures():
         in ours  # review s40, finding 2: a point has no interval that could exclude the paper's value
     alone = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("t", acc=99.22, spread=0.0))  # no failure
     assert alone[1] == stats.UNRESOLVED and "accuracy not resolved (one trained run" in alone[0]  # was not reproduced
-    assert verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("t"))[1] == stats.PARTLY  # at the paper's
+    lone, lone_verdict = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("t", spread=0.0))
+    assert lone_verdict == stats.UNRESOLVED  # at the paper's, accuracy partly, but 0 of 1 failed cannot tell
+    assert "failures not resolved; the 1 that trained: 98.32% (n = 1, no interval): accuracy partly" in lone
     assert ours.endswith("; 5 of the 8 planned seeds still to come: they can still make it not resolved or not "
                          "reproduced (the failures part is settled at not resolved; only the accuracy part can move "
                          "the verdict)")  # 2 to 7 of 8 failed all hold 50 %
@@ -558,7 +582,7 @@ def test_mnist_largest_batch_counts_failed_runs_as_failures():
     assert "the 4 that trained: 98.32% (n = 4, no interval): accuracy partly" in ours
     off = largest_batch("ttt", acc=96.0)  # every run trained, 2.3 pp below the paper's
     assert verdict("mnist-largest-batch", mnist_largest_batch=off)[1] == stats.NOT_REPRODUCED
-    near = largest_batch("ttt", acc=98.9)  # every run trained, 0.6 pp above: beyond half Table III's spread
+    near = largest_batch("tttttttt", acc=98.9)  # every run trained, 0.6 pp above: beyond half Table III's spread
     assert verdict("mnist-largest-batch", mnist_largest_batch=near)[1] == stats.PARTLY
     quick = largest_batch("ttt").assign(prov_profile="quick")
     assert verdict("mnist-largest-batch", mnist_largest_batch=quick)[1] == stats.NOT_TESTABLE
@@ -582,10 +606,11 @@ def test_mnist_largest_batch_grades_the_failures_on_their_interval(outcomes, fai
 
 
 def test_mnist_largest_batch_grades_one_run_that_trained_at_best_partly():
-    """One seed, trained at the paper's value: a point, no interval, never reproduced (`stats.graded` with n = 1);
-    seven seeds still to come can still make it anything, none having failed."""
+    """One seed, trained at the paper's value: a point, no interval, never reproduced (`stats.graded` with n = 1),
+    the claim not resolved with its failures (0 of 1 cannot tell whether most runs fail); seven seeds still to come
+    can still make it anything, none having failed."""
     ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("t", spread=0.0))
-    assert verdict_ == stats.PARTLY and "98.32% (n = 1, no interval): accuracy partly" in ours
+    assert verdict_ == stats.UNRESOLVED and "98.32% (n = 1, no interval): accuracy partly" in ours
     assert ours.endswith("7 of the 8 planned seeds still to come: they can still make it reproduced, partly, not "
                          "resolved or not reproduced")
 

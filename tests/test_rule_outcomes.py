@@ -362,6 +362,8 @@ CASES += [
                                                       ("mnist", 512): 98.95, ("mnist", 1024): 98.9})},
          "ordered within the spread"),
     case("mnist-floor", NR, lambda: {"accuracy": mnist(1024)}, "1024 best"),
+    case("mnist-floor", NR, lambda: {"accuracy": runs({("mnist", 8): 10.0, ("mnist", 64): 99.2, ("mnist", 512): 98.5},
+                                                      outcome={("mnist", 8): "collapsed"})}, "B=8 failed, 512 trained"),
     case("mnist-floor", NT, lambda: {"accuracy": runs({("mnist", b): 99.0 for b in (32, 64, 256)})}, "no B>=512"),
 
     case("mnist-negative-gap", R, lambda: {"accuracy": gap_at(1024, GAP_1024)}, "the papers gap"),
@@ -376,7 +378,10 @@ CASES += [
          "B=1024 failed where the papers row trained: not reproduced, 8 of 9 rows left"),
     case("mnist-negative-gap", NT, lambda: {"accuracy": synthetic(FALLING)}, "no mnist"),
 
-    case("mnist-largest-batch", R, lambda: {"mnist_largest_batch": largest_batch("ttt")}, "all trained"),
+    case("mnist-largest-batch", R, lambda: {"mnist_largest_batch": largest_batch("tttttttt")},
+         "all 8 trained: the failure rate's interval below 50 %"),
+    case("mnist-largest-batch", U, lambda: {"mnist_largest_batch": largest_batch("ttt")},
+         "all 3 trained: the interval, [0, 70.8] %, holds 50 %"),
     case("mnist-largest-batch", P, lambda: {"mnist_largest_batch": largest_batch("tttttttttc")},
          "1 of 10 failed: the failure rate's interval below 50 %"),
     case("mnist-largest-batch", U, lambda: {"mnist_largest_batch": largest_batch("cdt")},
@@ -552,6 +557,10 @@ CASES += [
          "best at 512"),
     case("table-vi-optimal", NT, lambda: {"critical_runs": table_vi_runs(VI_OPTIMAL, VI_CRITICAL).assign(
         prov_profile="quick")}, "quick profile"),
+    case("table-vi-optimal", NR, lambda: {"critical_runs": table_vi_runs(VI_OPTIMAL, VI_CRITICAL).assign(
+        outcome="collapsed", test_acc=10.0)}, "every B failed: the runs trained at no B"),
+    case("table-vi-optimal", NT, lambda: {"critical_runs": one_seed(table_vi_runs(VI_OPTIMAL, VI_CRITICAL))},
+         "one seed: no cell measured, no best B"),
 
     case("protocol-choice", R, lambda: {"accuracy": protocol_runs({"synthetic-1k": (16, 32), "mnist": (16, 32)})},
          "both candidates at the best"),
@@ -691,6 +700,28 @@ def test_table_vi_grades_no_b_star_set_by_failed_runs_either_way():
     assert found == P and f"synthetic-1k: 128, {claims_critical.BY_FAILURE}" in ours  # two of two testable sets
     alone = failing[failing["dataset"] == "synthetic-1k"]
     assert verdict("table-vi", critical_runs=alone)[1] == NT
+
+
+def test_table_vi_grades_no_optimal_b_not_reproduced_only_where_every_cell_failed():
+    """Review s40, finding 11: with no best B the optimal B was not reproduced, though the other claims of a best B
+    (`rulebook.best_b`) call it not testable. Runs at chance at every B contradict a best B: not reproduced; cells
+    of one run (one seed, or one trained run beside failed cells) cannot tell one: not testable."""
+    exact = table_vi_runs(VI_OPTIMAL, VI_CRITICAL)
+    first = exact["dataset"] == "synthetic-1k"
+    failing = exact.assign(outcome=np.where(first, "collapsed", "trained"))  # the 1K set at chance everywhere
+    failing.loc[first, "test_acc"] = 10.0
+    lone = failing[~(first & (failing["batch_size"] == 512) & (failing["seed"] != SEEDS[0]))].copy()
+    lone.loc[first & (lone["batch_size"] == 512), ["outcome", "test_acc"]] = ("trained", 95.0)  # one run, trained
+    single = one_seed(exact)
+    for runs_, expected in ((failing, NR), (lone, NT), (single, NT)):
+        table = paper_tables.table_vi(runs_).set_index("dataset")
+        assert pd.isna(table.loc["synthetic-1k", "optimal_b"]) and table.loc["synthetic-1k", "verdict (optimal B)"] \
+            == expected
+    assert table.loc["synthetic-10k", "verdict (optimal B)"] == NT  # one seed: every set
+    assert paper_tables.table_vi(lone).set_index("dataset").loc["synthetic-1k", "one_run_b"] == [512]
+    for runs_, said in ((failing, NR), (lone, NT)):  # beside two sets at the paper's B: the row partly either way
+        ours, found = verdict("table-vi-optimal", critical_runs=runs_)
+        assert found == P and ours.startswith(f"synthetic-1k: none, paper {VI_OPTIMAL['synthetic-1k']}: {said}; ")
 
 
 def test_table_vi_takes_no_cell_of_one_run_as_the_bound_on_b_star():

@@ -274,6 +274,16 @@ def b_star_graded(at: float, near: float, far: float) -> str:
             else UNRESOLVED)
 
 
+def optimal_b_graded(tied: list[int], theirs: int, failed: list[int], one_run: list[int]) -> str:
+    """`SCALE` for our optimal B against the paper's `theirs`, on the B tied with it (`stats.tie_graded`); with no
+    optimal B (no cell measured), not reproduced only where every cell `failed` (the runs trained at no B: the data
+    contradict a best B), else not testable: cells of `one_run` have no interval, and may hold it (`rulebook.best_b`,
+    as the other claims of a best B read it)."""
+    if tied:
+        return tie_graded(tied, theirs, PARTLY_FACTOR)
+    return NOT_REPRODUCED if failed and not one_run else NOT_TESTABLE
+
+
 def table_vi(runs: pd.DataFrame, tolerance: float = B_STAR_DROP) -> pd.DataFrame:
     """Table VI beside ours, one row per data set, with a verdict per column; the `table-vi` claims and the
     critical chapter both read it, so they cannot disagree.
@@ -283,7 +293,7 @@ def table_vi(runs: pd.DataFrame, tolerance: float = B_STAR_DROP) -> pd.DataFrame
     `critical.critical_batch_size` on the seed means, and `tied_b` the B our seeds cannot tell from `optimal_b`
     (`runtable.tied_with`, as the claims of a best B read them: `rulebook.best_b`). The optimal B is graded on
     `tied_b` (`stats.tie_graded`: all of it at the paper's B, reproduced; all within a factor 2 of it, partly; some
-    at it and others farther, not resolved; else not reproduced, no optimal B at all included), B* on the shares of
+    at it and others farther, not resolved; else not reproduced; no optimal B: `optimal_b_graded`), B* on the shares of
     its bootstrap over the seeds (`critical.bootstrap_critical`, the chapter's bootstrap table; columns `SHARES`)
     by `B_STAR_RULE`: a B* read off the seed means alone can flip with the seeds drawn, and a verdict on it would
     claim more than the seeds show. Both are not testable where the paper has no row or the data set's runs do not
@@ -304,8 +314,9 @@ def table_vi(runs: pd.DataFrame, tolerance: float = B_STAR_DROP) -> pd.DataFrame
     table = found.merge(theirs, on="dataset", how="left")
     paper_setup = table["profile"] == "paper"
     table["verdict (optimal B)"] = [
-        NOT_TESTABLE if pd.isna(b) or not ok else tie_graded(tied, int(b), PARTLY_FACTOR) if tied else NOT_REPRODUCED
-        for ok, tied, b in zip(paper_setup, table["tied_b"], table["paper optimal B"], strict=True)]
+        NOT_TESTABLE if pd.isna(b) or not ok else optimal_b_graded(tied, int(b), failed, lone)
+        for ok, tied, b, failed, lone in zip(paper_setup, table["tied_b"], table["paper optimal B"],
+                                             table["failed_b"], table["one_run_b"], strict=True)]
     shares = [(np.nan,) * 3 if pd.isna(b) else b_star_shares(spread[spread["dataset"] == d], int(b),
                                                              None if pd.isna(largest) else int(largest))
               for d, b, largest in zip(table["dataset"], table["paper B*"], table["largest_b"], strict=True)]
