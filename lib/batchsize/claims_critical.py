@@ -119,7 +119,8 @@ BY_FAILURE = "set by failed runs, not an accuracy drop"
 STOPS = "not testable: it marks where the recipe stops training, not an accuracy threshold"
 
 TIED_B = ("per data set (paper profile only, its full-size runs), " + tie_rule("at the paper's B", PARTLY_FACTOR)
-          + "; no best B: not reproduced")
+          + "; no best B: not reproduced where every cell failed (the runs trained at no B), not testable where "
+            "cells of one run leave none measured")
 
 
 def _table_vi(column: str):
