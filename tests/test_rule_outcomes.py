@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pytest
-from test_claims_shapes import FLAT_THEN, HUMP_RISING, cifar, mnist, protocol_runs
+from test_claims_shapes import FLAT_THEN, HUMP_RISING, cifar, mnist, protocol_runs, straddling
 from test_claims_shapes import gaps as slopes_of_gap
 from test_report import (
     SEEDS,
@@ -418,6 +418,8 @@ CASES += [
 
     case("cifar-onset", R, lambda: {"accuracy": cifar({**FLAT_THEN, 256: 60.0, 512: 48.0})}, "at 256"),
     case("cifar-onset", P, lambda: {"accuracy": cifar({**FLAT_THEN, 256: 72.0, 512: 48.0})}, "at 512"),
+    case("cifar-onset", U, lambda: {"accuracy": straddling(cifar({**FLAT_THEN, 256: 62.0, 512: 48.0}), 256)},
+         "256's fall of 14 pp, seeds ±7, straddles the threshold"),
     case("cifar-onset", NR, lambda: {"accuracy": cifar({**FLAT_THEN, 256: 72.0, 512: 71.0})}, "none"),
     case("cifar-onset", NT, lambda: {"accuracy": mnist(64)}, "no cifar10"),
 
