@@ -98,6 +98,25 @@ def test_gap_ordering_grades_three_parts_on_the_slopes_of_gap_on_log_b(slopes, e
     assert found == expected and "pp per doubling" in ours
 
 
+def spread_gaps(table: pd.DataFrame, sd: float, datasets: tuple[str, ...]) -> pd.DataFrame:
+    """`table` with the Δ of `datasets` moved by −sd, 0, +sd over the seeds: slopes whose intervals are wide."""
+    offsets = table["seed"].map(dict(zip(sorted(table["seed"].unique()), (-sd, 0.0, sd), strict=True)))
+    return table.assign(gap=table["gap"] + offsets.where(table["dataset"].isin(datasets), 0.0))
+
+
+@pytest.mark.parametrize(("slopes", "wide", "expected"), [
+    ({"cifar10": 1.0, "synthetic-1k": 0.10, "mnist": 0.11}, ("synthetic-1k", "mnist"), PARTLY),  # MNIST and 1K
+    ({"cifar10": 1.0, "synthetic-1k": 0.11, "mnist": 0.10}, ("synthetic-1k", "mnist"), PARTLY),  # untold: either way
+    ({"cifar10": 0.1, "synthetic-1k": 0.1, "mnist": 0.1}, ("cifar10", "synthetic-1k", "mnist"), UNRESOLVED),
+])
+def test_gap_ordering_grades_slopes_the_seeds_cannot_tell_apart_as_not_resolved(slopes, wide, expected):
+    """MNIST's |slope| interval overlapping 1K's leaves that part not resolved, whichever mean is lower; CIFAR-10's
+    interval holding 0 and overlapping the others' leaves its two parts not resolved too."""
+    table = spread_gaps(gaps(slopes), 0.3, wide)
+    ours, found = verdict("gap-ordering", accuracy=table)
+    assert found == expected, ours
+
+
 def test_gap_ordering_reads_a_hump_as_no_rise_whatever_its_slope_over_all_b():
     table = gaps({"cifar10": 0.0, "synthetic-1k": 0.5, "mnist": 0.0}, {"cifar10": HUMP_RISING})
     line, other = (readings.gap_slope(table[table["dataset"] == d]) for d in ("cifar10", "synthetic-1k"))
