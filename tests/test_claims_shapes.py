@@ -34,15 +34,35 @@ def cifar(acc: dict[int, float], outcome: dict | None = None) -> pd.DataFrame:
 FLAT_THEN = {32: 76.0, 64: 75.5, 128: 73.0}
 
 
-@pytest.mark.parametrize(("later", "outcome", "expected", "onset"), [
-    ({256: 60.0, 512: 48.0}, None, REPRODUCED, "256"),        # Table IV's own shape
-    ({256: 72.0, 512: 48.0}, None, PARTLY, "512"),            # a step later
-    ({256: 72.0, 512: 71.0}, None, NOT_REPRODUCED, "none"),   # never strong
-    ({256: 72.0, 512: 71.0}, {512: "collapsed"}, PARTLY, "512"),  # a failed cell is degradation
+def straddling(table: pd.DataFrame, b: int, sd: float = 7.0) -> pd.DataFrame:
+    """`table` with B = `b`'s seeds moved by −sd, 0, +sd: a fall whose interval straddles the onset threshold."""
+    at = table["batch_size"] == b
+    return table.assign(test_acc=table["test_acc"].where(~at, table["test_acc"] + table["seed"].map(
+        dict(zip(sorted(table["seed"].unique()), (-sd, 0.0, sd), strict=True)))))
+
+
+@pytest.mark.parametrize(("later", "outcome", "wide", "expected", "onset"), [
+    ({256: 60.0, 512: 48.0}, None, None, REPRODUCED, "at B = 256"),        # Table IV's own shape
+    ({256: 72.0, 512: 48.0}, None, None, PARTLY, "at B = 512"),            # a step later
+    ({256: 72.0, 512: 71.0}, None, None, NOT_REPRODUCED, "at B = none"),   # never strong
+    ({256: 72.0, 512: 71.0}, {512: "collapsed"}, None, PARTLY, "at B = 512"),  # a failed cell is degradation
+    ({256: 62.0, 512: 48.0}, None, 256, UNRESOLVED, "between B = 256 and 512"),  # 256's fall straddles the line
+    ({128: 67.0, 256: 60.0}, None, 128, UNRESOLVED, "between B = 128 and 256"),  # the paper's B the upper end
+    ({256: 72.0, 512: 62.0, 1024: 10.0}, {1024: "collapsed"}, 512, NOT_REPRODUCED, "between B = 512 and 1024"),
+    ({256: 72.0, 512: 62.0}, None, 512, NOT_REPRODUCED, "between B = 512 and beyond the largest B"),
 ])
-def test_cifar_onset_finds_the_first_strong_fall_from_the_best(later, outcome, expected, onset):
-    ours, found = verdict("cifar-onset", accuracy=cifar({**FLAT_THEN, **later}, outcome))
-    assert found == expected and f"onset at B = {onset}" in ours
+def test_cifar_onset_brackets_the_first_strong_fall_from_the_best(later, outcome, wide, expected, onset):
+    table = cifar({**FLAT_THEN, **later}, outcome)
+    ours, found = verdict("cifar-onset", accuracy=straddling(table, wide) if wide else table)
+    assert found == expected and f"onset {onset}" in ours, ours
+
+
+def test_cifar_onset_names_a_cell_with_runs_at_chance_that_did_not_fail():
+    table = cifar({**FLAT_THEN, 256: 60.0, 512: 48.0})
+    table.loc[(table["batch_size"] == 512) & (table["seed"] == table["seed"].min()), ["outcome", "test_acc"]] = \
+        ["collapsed", 10.0]
+    ours, found = verdict("cifar-onset", accuracy=table)
+    assert found == REPRODUCED and "(1 of 3 runs at chance)" in ours, ours
 
 
 def test_the_onset_threshold_is_half_of_table_ivs_own_fall_and_table_iv_passes_its_own_rule():
@@ -50,8 +70,8 @@ def test_the_onset_threshold_is_half_of_table_ivs_own_fall_and_table_iv_passes_i
     assert claims_shapes.onset_threshold() == pytest.approx((iv.max() - iv[256]) / 2, abs=0.01)
     table = runs({("cifar10", int(b)): float(a) for b, a in iv.items()})
     table.loc[table["batch_size"] == 1024, "outcome"] = "collapsed"
-    onset, best, _ = claims_shapes.degradation_onset(table, claims_shapes.onset_threshold())
-    assert (onset, best) == (paper.CIFAR_DEGRADATION_ONSET, 64)
+    bracket, best, _ = claims_shapes.degradation_onset(table, claims_shapes.onset_threshold())
+    assert (bracket, best) == ((paper.CIFAR_DEGRADATION_ONSET,) * 2, 64)
 
 
 HUMP_RISING = {32: 0.0, 64: 3.0, 128: 4.0, 256: 3.5}  # Δ peaking at B = 128, its line over all B rising
@@ -76,6 +96,25 @@ def gaps(slopes: dict[str, float], shapes: dict[str, dict[int, float]] | None = 
 def test_gap_ordering_grades_three_parts_on_the_slopes_of_gap_on_log_b(slopes, expected):
     ours, found = verdict("gap-ordering", accuracy=gaps(slopes))
     assert found == expected and "pp per doubling" in ours
+
+
+def spread_gaps(table: pd.DataFrame, sd: float, datasets: tuple[str, ...]) -> pd.DataFrame:
+    """`table` with the Δ of `datasets` moved by −sd, 0, +sd over the seeds: slopes whose intervals are wide."""
+    offsets = table["seed"].map(dict(zip(sorted(table["seed"].unique()), (-sd, 0.0, sd), strict=True)))
+    return table.assign(gap=table["gap"] + offsets.where(table["dataset"].isin(datasets), 0.0))
+
+
+@pytest.mark.parametrize(("slopes", "wide", "expected"), [
+    ({"cifar10": 1.0, "synthetic-1k": 0.10, "mnist": 0.11}, ("synthetic-1k", "mnist"), PARTLY),  # MNIST and 1K
+    ({"cifar10": 1.0, "synthetic-1k": 0.11, "mnist": 0.10}, ("synthetic-1k", "mnist"), PARTLY),  # untold: either way
+    ({"cifar10": 0.1, "synthetic-1k": 0.1, "mnist": 0.1}, ("cifar10", "synthetic-1k", "mnist"), UNRESOLVED),
+])
+def test_gap_ordering_grades_slopes_the_seeds_cannot_tell_apart_as_not_resolved(slopes, wide, expected):
+    """MNIST's |slope| interval overlapping 1K's leaves that part not resolved, whichever mean is lower; CIFAR-10's
+    interval holding 0 and overlapping the others' leaves its two parts not resolved too."""
+    table = spread_gaps(gaps(slopes), 0.3, wide)
+    ours, found = verdict("gap-ordering", accuracy=table)
+    assert found == expected, ours
 
 
 def test_gap_ordering_reads_a_hump_as_no_rise_whatever_its_slope_over_all_b():

@@ -33,6 +33,7 @@ from .stats import (
     NOT_REPRODUCED,
     PARTLY,
     REPRODUCED,
+    UNRESOLVED,
     VERDICTS,
     Estimate,
     NotTestable,
@@ -72,10 +73,14 @@ def onset_threshold() -> float:
     return round(float(_IV.max() - _IV[paper.CIFAR_DEGRADATION_ONSET]) / 2, 2)
 
 
-def degradation_onset(runs: pd.DataFrame, threshold: float) -> tuple[int | None, int, dict[int, Estimate | None]]:
-    """The smallest B above the best whose fall from the best (Welch, over the runs that trained) lies wholly more
-    than `threshold` below it, or whose cell failed (collapse is degradation): (that B or None, the best B, each
-    larger B's fall, None for a failed cell)."""
+Bracket = tuple[int | None, int | None]
+
+
+def degradation_onset(runs: pd.DataFrame, threshold: float) -> tuple[Bracket, int, dict[int, Estimate | None]]:
+    """Where the seeds place the onset of a fall of more than `threshold` below the best (Welch, over the runs that
+    trained): (the first B above the best whose fall is not wholly below `threshold`, the first whose fall lies
+    wholly above it or whose cell failed), None where there is none; the best B; each larger B's fall, None for a
+    failed cell. An interval that straddles the threshold widens the bracket rather than moving the onset."""
     best = best_b(runs)[0]
     learned = runs[trained(runs)]
     at_best = learned.loc[learned["batch_size"] == best, "test_acc"]
@@ -84,38 +89,87 @@ def degradation_onset(runs: pd.DataFrame, threshold: float) -> tuple[int | None,
     for b in sorted(int(b) for b in status.index if b > best):
         acc = learned.loc[learned["batch_size"] == b, "test_acc"]
         falls[b] = None if status[b] == FAILED or acc.empty else difference(at_best, acc)
-    onset = next((b for b, fall in falls.items() if fall is None or fall.low > threshold), None)
-    return onset, best, falls
+    first = next((b for b, fall in falls.items() if fall is None or fall.high >= threshold), None)
+    last = next((b for b, fall in falls.items() if fall is None or fall.low > threshold), None)
+    return (first, last), best, falls
+
+
+def onset_graded(bracket: Bracket, target: int) -> str:
+    """Both ends at the paper's B: reproduced; the paper's B inside the bracket (an end None above: beyond the grid):
+    not resolved; the bracket wholly within `PARTLY_FACTOR` of it: partly; else, or no onset: not reproduced."""
+    first, last = bracket
+    if first is None:
+        return NOT_REPRODUCED
+    if first == last == target:
+        return REPRODUCED
+    if first <= target and (last is None or target <= last):
+        return UNRESOLVED
+    near = last is not None and target / PARTLY_FACTOR <= first and last <= target * PARTLY_FACTOR
+    return PARTLY if near else NOT_REPRODUCED
+
+
+def _onset_text(bracket: Bracket) -> str:
+    """The bracket in words: one B where the seeds pin the onset down, else both ends."""
+    first, last = bracket
+    if first is None:
+        return "onset at B = none"
+    if first == last:
+        return f"onset at B = {first}"
+    return f"onset between B = {first} and {last if last else 'beyond the largest B'}"
 
 
 def _cifar_onset(tables: dict, profile: str) -> Outcome:
-    """Our onset at the paper's B: reproduced; at a neighbouring B of the grid (½× or 2×): partly; elsewhere, or
-    none: not reproduced."""
+    """The onset's bracket (`degradation_onset`) against the paper's B (`onset_graded`); a cell with runs at chance
+    that did not fail is named (its fall is over the runs that trained)."""
     runs = runs_of(tables)
     cifar = runs[runs["dataset"] == datasets_in(runs, ["cifar10"])[0]]
-    threshold = onset_threshold()
-    onset, best, falls = degradation_onset(cifar, threshold)
-    said = ", ".join(f"B = {b}: {'failed' if fall is None else fall.text(' pp', 1)}" for b, fall in falls.items())
-    target = paper.CIFAR_DEGRADATION_ONSET
-    verdict = (REPRODUCED if onset == target else PARTLY if onset in (target // 2, target * 2) else NOT_REPRODUCED)
-    at = f"onset at B = {onset if onset else 'none'}"
-    return Outcome(f"{at}; falls below the best (B = {best}): {said}", verdict, at)
+    bracket, best, falls = degradation_onset(cifar, onset_threshold())
+    at = cells(cifar, by=("batch_size",)).set_index("batch_size")
+    chance = {b: f" ({r['failed']} of {r['runs']} runs at chance)" for b, r in at.iterrows()
+              if r["failed"] and r["status"] != FAILED}
+    said = ", ".join(f"B = {b}: {'failed' if fall is None else fall.text(' pp', 1)}{chance.get(b, '')}"
+                     for b, fall in falls.items())
+    onset = _onset_text(bracket)
+    return Outcome(f"{onset}; falls below the best (B = {best}): {said}",
+                   onset_graded(bracket, paper.CIFAR_DEGRADATION_ONSET), onset)
 
 
 CLAIMS.append(
     Claim("cifar-onset", "Fig. 4", f"CIFAR-10's strong degradation begins at B = {paper.CIFAR_DEGRADATION_ONSET}",
-          f"B = {paper.CIFAR_DEGRADATION_ONSET}", "accuracy", "the onset: the smallest B above the best whose fall "
-          f"from the best lies wholly more than {onset_threshold():g} pp below it (half of Table IV's fall at the "
-          "paper's onset), or whose cell failed; at the paper's B: reproduced; at the B next to it (½× or 2×): "
-          "partly; elsewhere or none: not reproduced", _cifar_onset, section=CIFAR))
+          f"B = {paper.CIFAR_DEGRADATION_ONSET}", "accuracy", "the onset, bracketed by the seeds: from the first B "
+          f"above the best whose fall from the best is not wholly below {onset_threshold():g} pp (half of Table IV's "
+          "fall at the paper's onset) to the first whose fall lies wholly above it, or whose cell failed; both at "
+          "the paper's B: reproduced; the paper's B inside the bracket: "
+          f"{UNRESOLVED}; the bracket within a factor {PARTLY_FACTOR} of it (½× to 2×): partly; elsewhere or none: "
+          "not reproduced", _cifar_onset, section=CIFAR))
+
+
+Interval = tuple[float, float]
+
+
+def _below(lower: Interval, upper: Interval) -> str:
+    """Whether `lower` lies below `upper` as far as the seeds tell: wholly (reproduced), wholly above it (not
+    reproduced), or the two overlap (not resolved: more seeds would decide it)."""
+    return REPRODUCED if lower[1] < upper[0] else NOT_REPRODUCED if lower[0] > upper[1] else UNRESOLVED
+
+
+def _size(slope: Estimate) -> Interval:
+    """The interval of |slope|: a slope whose interval holds 0 may be of any size from 0 to its farther end."""
+    low, high = sorted((abs(slope.low), abs(slope.high)))
+    return (0.0, high) if slope.low <= 0 <= slope.high else (low, high)
+
+
+def _worst(verdicts: list[str]) -> str:
+    """A part that must hold against every other data set is as good as its worst comparison."""
+    return max(verdicts, key=VERDICTS.index)
 
 
 def _gap_ordering(tables: dict, profile: str) -> Outcome:
-    """Three parts, each graded reproduced or not: CIFAR-10's Δ rises (its slope's interval above 0); it rises
-    steepest (its interval above every other data set's); MNIST's is the flattest (the smallest |slope|). Each slope
-    is over all B; where CIFAR-10's Δ peaks inside the range of B (`readings.Slope`), a line through the hump is no
-    measure of a rise, as the chapter reads it (`readings.gap_slopes_text`): its first two parts are not reproduced,
-    and the text names the peak and the slopes on each side."""
+    """Three parts, each graded on intervals (`_below`): CIFAR-10's Δ rises (its slope's interval above 0); it rises
+    steepest (its interval above every other data set's); MNIST's is the flattest (its |slope| interval below every
+    other data set's). Each slope is over all B; where CIFAR-10's Δ peaks inside the range of B (`readings.Slope`), a
+    line through the hump is no measure of a rise, as the chapter reads it (`readings.gap_slopes_text`): its first
+    two parts are not reproduced, and the text names the peak and the slopes on each side."""
     runs = runs_of(tables)
     names = datasets_in(runs, ["cifar10", "mnist"])
     if len(names) < 2:
@@ -127,22 +181,24 @@ def _gap_ordering(tables: dict, profile: str) -> Outcome:
     slopes = {d: gap_slope(runs[runs["dataset"] == d]) for d in datasets_in(runs)}
     cifar, others = slopes["cifar10"], {d: s for d, s in slopes.items() if d != "cifar10"}
     monotonic = cifar.peak is None  # a hump's line averages a rise and a fall away: no monotonic increase
-    parts = [monotonic and cifar.low > 0, monotonic and all(cifar.low > s.high for s in others.values()),
-             min(slopes, key=lambda d: abs(slopes[d].mean)) == "mnist"]
+    rises = [_below((0.0, 0.0), (cifar.low, cifar.high)),
+             _worst([_below((s.low, s.high), (cifar.low, cifar.high)) for s in others.values()])]
+    flattest = _worst([_below(_size(slopes["mnist"]), _size(s)) for d, s in slopes.items() if d != "mnist"])
+    parts = [*(part if monotonic else NOT_REPRODUCED for part in rises), flattest]
     ours = "; ".join(f"{DATASET_NAMES.get(d, d)} {s.shape_text(' pp per doubling')}" for d, s in slopes.items())
-    return Outcome(ours, parts_verdict([REPRODUCED if p else NOT_REPRODUCED for p in parts]),
-                   brief([s.mean for s in slopes.values()], " pp per doubling"))
+    ours += "; CIFAR-10's rises: {}, steepest: {}; MNIST's the flattest: {}".format(*parts)
+    return Outcome(ours, parts_verdict(parts), brief([s.mean for s in slopes.values()], " pp per doubling"))
 
 
 CLAIMS.append(
     Claim("gap-ordering", "Fig. 5", "CIFAR-10's gap Δ shows the steepest monotonic increase with B; MNIST's is "
           "mostly stable; the synthetic sets lie between", "CIFAR-10 steepest, MNIST flattest", "gap",
           "the slope of Δ on log₂ B per data set (runs that trained, 95 % t interval): CIFAR-10's above 0, above "
-          "every other data set's (intervals apart), and MNIST's the smallest in size; where CIFAR-10's Δ peaks "
-          "inside the range of B (a cell on each side below the peak's, intervals apart), its line is no measure of "
-          "a monotonic rise and the first two parts are not reproduced: each part that holds "
-          f"reproduced, else not reproduced; then the three together: {parts_rule('part')}", _gap_ordering,
-          section=GAP_AGAINST_B))
+          "every other data set's, and MNIST's the smallest in size (its |slope| interval below every other's); each "
+          "part reproduced where the intervals lie apart that way, not reproduced where they lie apart the other "
+          f"way, {UNRESOLVED} where they overlap; where CIFAR-10's Δ peaks inside the range of B (a cell on each side "
+          "below the peak's, intervals apart), its line is no measure of a monotonic rise and the first two parts are "
+          f"not reproduced; then the three together: {parts_rule('part')}", _gap_ordering, section=GAP_AGAINST_B))
 
 
 # What following the protocol may give up, in pp below the best B, the same on every data set: within §IV-G's own
