@@ -9,7 +9,7 @@ import math
 import pandas as pd
 
 from . import paper
-from .critical import fit_points
+from .critical import B_STAR_DROP, fit_points
 from .datasets import DATASET_NAMES, DATASET_SPECS
 from .runtable import cell, runs_profile, trained
 from .stats import Estimate, NotTestable, difference, estimate
@@ -56,7 +56,7 @@ def lr_rule_summary(runs: pd.DataFrame) -> str:
             f"{paper_drop:.1f} pp) and {ahead('sqrt', 'the square-root rule')}.")
 
 
-def exponent_fit_text(runs: pd.DataFrame, tolerance: float = 1.0) -> str:
+def exponent_fit_text(runs: pd.DataFrame, tolerance: float = B_STAR_DROP) -> str:
     """What came of fitting B* ∝ N^a over our synthetic sizes (`summaries.critical_sizes`, the critical chapter's fit
     points): the exponent with its interval where two sizes have a B*, else why there is no fit of ours, in words."""
     points = critical_sizes(runs, tolerance)

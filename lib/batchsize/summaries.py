@@ -100,12 +100,12 @@ def variance_fits(variance: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(fits)
 
 
-def critical_sizes(runs: pd.DataFrame, tolerance: float = 1.0) -> pd.DataFrame:
+def critical_sizes(runs: pd.DataFrame, tolerance: float | None = None) -> pd.DataFrame:
     """B* per synthetic training-set size (the data sets and the `dataset-size` subsets): the points of the
-    B* ∝ N^a fit; <NA> where no B falls more than `tolerance` below the peak."""
-    from .critical import critical_batch_size
+    B* ∝ N^a fit; <NA> where no B falls more than `tolerance` (None: the one rule's `B_STAR_DROP`) below the peak."""
+    from .critical import B_STAR_DROP, critical_batch_size
 
-    found = critical_batch_size(runs, tolerance, by=("dataset", "train_size"))
+    found = critical_batch_size(runs, B_STAR_DROP if tolerance is None else tolerance, by=("dataset", "train_size"))
     return found[found["dataset"].isin(SYNTHETIC)].reset_index(drop=True)
 
 
