@@ -21,6 +21,7 @@ from .readings import (
     PAPER_RISE,
     RISE,
     RUNS,
+    at_chance,
     best_accuracy,
     harder,
     paper_change,
@@ -358,9 +359,9 @@ def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], eas
     stored, planned) are not at paper scale in it, what the others' paper-scale runs say: `table` (`data_drops` or
     `gap_rises` of those runs, between the same B) in words, `hard`'s against `easy`'s (`_compared`; for a rise, also
     against the paper's own tables and its Fig. 5 caption, `readings.paper_reading` and `paper_order`; where a
-    compared cell failed, that it tests the recipe's failures, `readings.recipe_failures`), and what the test at
-    paper scale waits for
-    (`readings.waiting_text`): what a reduced scale cannot tell, paper scale may already show."""
+    compared cell failed, that it tests the recipe's failures, `readings.recipe_failures`; else the runs at chance
+    its cells left out, `readings.at_chance`), and what the test at paper scale waits for (`readings.waiting_text`):
+    what a reduced scale cannot tell, paper scale may already show."""
     noun = "drop" if DROP in table else "rise"
     ends, found = ends_of(table), _estimates(table)
     said = "; ".join(f"{DATASET_NAMES[d]}: {words}" for d, (words, _) in found.items())
@@ -381,5 +382,6 @@ def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], eas
         text += (f": {DATASET_NAMES[hard]}'s drop is {_compared(h, e, DATASET_NAMES[easy])}{reading}" if noun == "drop"
                  else f": {DATASET_NAMES[hard]}'s Δ {_moves(h)}, and its change is "
                  f"{_compared(h, e, DATASET_NAMES[easy], SIGNED)}{reading}")
-    return f"{text}.{paper_reading(table, hard) if noun == 'rise' else ''}{waiting_text(waiting)}"
+    chance = f" Runs at chance in the cells compared: {left}." if (left := at_chance(table, [easy, hard])) else ""
+    return f"{text}.{chance}{paper_reading(table, hard) if noun == 'rise' else ''}{waiting_text(waiting)}"
 
