@@ -272,6 +272,22 @@ def test_paper_scale_says_what_it_says_between_the_same_b_and_what_the_test_wait
     assert "the gap Δ (mean over the runs that trained, 95 % Welch interval) changes by MNIST: 0.00 pp" in rises
 
 
+def test_paper_scale_names_a_run_at_chance_left_out_though_no_cell_failed():
+    """CIFAR-10's B = 512 with one seed of three at chance: its cell trained, so the comparison is read, and the run
+    left out of the mean is named, as the reduced-scale paragraphs name theirs."""
+    paper_runs = runs({"mnist": {32: 98.7, 512: 98.0}, "cifar10": {32: 76.0, 512: 50.0}}, profile="paper")
+    collapsed = (paper_runs["dataset"] == "cifar10") & (paper_runs["batch_size"] == 512) & (paper_runs["seed"] == 44)
+    paper_runs.loc[collapsed, ["test_acc", "outcome"]] = [10.0, "collapsed"]
+    for table in (drops.gap_rises(paper_runs, ["mnist", "cifar10"], (32, 512)),
+                  drops.data_drops(paper_runs, ["mnist", "cifar10"], (32, 512))):
+        text = drops.scale_contrast(table, {FASHION: (0, 18)})
+        assert "CIFAR-10: " in text and "failures of the recipe" not in text
+        assert " Runs at chance in the cells compared: CIFAR-10 (B = 512: 1 of 3 runs at chance, left out)." in text
+    assert "CIFAR-10: 26.05 pp [" in text and "(n = 2)" in text  # the drop over the two runs that trained
+    every = drops.scale_contrast(drops.data_drops(paper_runs[~collapsed], ["mnist", "cifar10"], (32, 512)), {})
+    assert "Runs at chance" not in every
+
+
 def test_the_end_of_paper_scale_says_what_waits_and_never_that_complete_runs_are_waited_for():
     paper_runs = runs({"mnist": {32: 98.7, 256: 99.1}, "cifar10": {32: 76.0, 256: 61.6}}, profile="paper")
     table = drops.data_drops(paper_runs, ["mnist", "cifar10"], (32, 256))

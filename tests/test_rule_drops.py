@@ -36,8 +36,10 @@ def handed(mnist_256: float = 97.8) -> pd.DataFrame:
     (75.0, "the difference between the data sets follows the LR rule as much as the data."),
     (72.0, "yet still larger than MNIST's, 0.90 pp ["),
     (72.0, "part of the difference between the data sets follows the LR rule, and the rest is left to the data"),
-    (62.0, "No other rule's drop lies below the one under the linear rule (intervals apart): at this pair of B the "
-     "runs stored do not show the drop following the LR rule."),
+    (62.0, "The runs stored cannot tell the rules apart at this pair: no other rule's drop lies apart from the one "
+     "under the linear rule, 14.40 pp ["),
+    (55.0, "No other rule's drop lies below the one under the linear rule (intervals apart), and the square-root rule "
+     "loses more: at this pair of B the runs stored do not show the drop following the LR rule."),
 ])
 def test_cifars_drop_under_the_other_lr_rules_can_take_the_difference_from_mnist_with_it_or_not(sqrt_256, said):
     text = rule_drops.rule_drops_text(handed(), lr_runs({256: sqrt_256, 512: 70.0}))
@@ -70,10 +72,23 @@ def test_each_pair_fixed_in_advance_is_read_and_named_not_the_pair_the_shared_b_
     assert text.split("\n\n")[1].startswith("*Nearest.* At paper scale, from B = 16 (the recipe's runs) to B = 128,")
 
 
+def test_a_recipe_drop_that_holds_0_cannot_tell_the_rules_apart_and_runs_still_to_come_are_counted():
+    """Where the drop under the recipe's rule holds 0, only a gain could lie below it: the runs cannot tell, which is
+    no reading against the drop following the LR rule; a rule short of its planned seeds says how many are stored."""
+    level = at_paper({"mnist": {32: 98.7, 256: 98.0}, "cifar10": {32: 76.0, 256: 76.0}})
+    text = rule_drops.rule_drops_text(level, lr_runs({256: 70.0}, seeds=2))
+    assert "under the square-root rule, 6.05 pp [" in text and "(n = 2), 2 of 3 planned seeds stored at B = 256" in text
+    assert "The runs stored cannot tell whether another rule loses less at this pair: the drop under the linear " \
+        "rule, 0.00 pp [" in text and "holds 0, so no other rule's could lie below it (intervals apart)." in text
+    assert "do not show the drop following" not in text
+    assert "planned seeds" not in rule_drops.rule_drops_text(level, lr_runs({256: 70.0}))  # all 3 stored
+
+
 def test_one_run_a_failed_cell_and_a_missing_b_are_said_as_such():
     one = rule_drops.rule_drops_text(handed(), lr_runs({256: 75.0}, "linear", 5, seeds=1))
     assert "*§VII's pair.* At paper scale" in one and "No run of another rule is stored at B = 512 yet." in one
-    assert "under the linear rule with a 5-epoch warm-up, 1.10 pp (one run)" in one  # seed 42's run alone
+    assert "under the linear rule with a 5-epoch warm-up, 1.10 pp (one run), 1 of 3 planned seeds stored at B = 256" \
+        in one  # seed 42's run alone, of the section's three
     assert "Only one run each of the linear rule with a 5-epoch warm-up lies below the interval under the linear " \
         "rule: a hint" in one
     failed = rule_drops.rule_drops_text(handed(), pd.concat([lr_runs({256: 10.0}, "fixed"), lr_runs({256: 75.0})]))

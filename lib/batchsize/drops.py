@@ -21,6 +21,7 @@ from .readings import (
     PAPER_RISE,
     RISE,
     RUNS,
+    at_chance,
     best_accuracy,
     harder,
     paper_change,
@@ -149,7 +150,8 @@ def pair_rises(runs: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
 def gap_rise_text(rises: pd.DataFrame, test: str, easy: str = "mnist", hard: str = "cifar10",
                   recipe: str = "the recipe") -> str:
     """`gap_rises` in words: each data set's rise (beside it the paper's own tables' where `rises` holds them, and
-    whether `hard`'s agrees with them and with the paper's Fig. 5 caption, `readings.paper_reading`), then whether
+    whether `hard`'s agrees with them and with the paper's Fig. 5 caption, `readings.paper_reading`, unless its rise
+    lies below `easy`'s, where `readings.paper_order` says it), then whether
     `test`'s is told apart from `easy`'s and `hard`'s (95 % intervals apart or overlapping, `_compared`); where a
     compared cell failed, that the comparison tests the failures of `recipe` (`readings.recipe_failures`); what
     cannot be compared, said so; where our seeds cannot tell `hard`'s rise from `easy`'s, that there is no measured
@@ -163,8 +165,9 @@ def gap_rise_text(rises: pd.DataFrame, test: str, easy: str = "mnist", hard: str
         return "The data sets share no two batch sizes, so their gaps' rises cannot be compared."
     found = _estimates(rises)
     said = "; ".join(f"{DATASET_NAMES[d]}: {words}" for d, (words, _) in found.items())
-    text = (f"From B = {ends[0]} to B = {ends[1]} the gap Δ changes by (at the large B minus at the small, positive "
-            f"where it rises; mean over the runs that trained, 95 % interval) {said}.{paper_reading(rises, hard)}")
+    plain = (f"From B = {ends[0]} to B = {ends[1]} the gap Δ changes by (at the large B minus at the small, positive "
+             f"where it rises; mean over the runs that trained, 95 % interval) {said}.")
+    text = plain + paper_reading(rises, hard)
     if failed := recipe_failures(rises, [easy, test, hard], "change in Δ", recipe):
         return f"{text} {failed}"
     e, t, h = (found.get(d, ("", None))[1] for d in (easy, test, hard))
@@ -172,8 +175,9 @@ def gap_rise_text(rises: pd.DataFrame, test: str, easy: str = "mnist", hard: str
         return text + " Without an interval for each of the three, they cannot be compared."
     names = [DATASET_NAMES[d] for d in (easy, test, hard)]
     if not _above(h, e):
-        order = paper_order(rises, easy, hard)
-        return f"{text} {_no_difference(h, e, names[2], names[0], 'change in Δ', names[1], order)}"
+        order = paper_order(rises, easy, hard)  # where `hard`'s lies below, it says the caption: said once
+        why = _no_difference(h, e, names[2], names[0], "change in Δ", names[1], order)
+        return f"{plain if _above(e, h) else text} {why}"
     return (f"{text} {names[1]}'s Δ {_moves(t)}: its change is {_compared(t, e, names[0], SIGNED)} and "
             f"{_compared(t, h, names[2], SIGNED)}.")
 
@@ -357,10 +361,11 @@ def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], eas
     """Where a section compares its data sets at reduced scale because those of `waiting` (data set: its paper runs
     stored, planned) are not at paper scale in it, what the others' paper-scale runs say: `table` (`data_drops` or
     `gap_rises` of those runs, between the same B) in words, `hard`'s against `easy`'s (`_compared`; for a rise, also
-    against the paper's own tables and its Fig. 5 caption, `readings.paper_reading` and `paper_order`; where a
-    compared cell failed, that it tests the recipe's failures, `readings.recipe_failures`), and what the test at
-    paper scale waits for
-    (`readings.waiting_text`): what a reduced scale cannot tell, paper scale may already show."""
+    against the paper's own tables and its Fig. 5 caption, once: `paper_order` where it lies below, else
+    `readings.paper_reading`; where a
+    compared cell failed, that it tests the recipe's failures, `readings.recipe_failures`; else the runs at chance
+    its cells left out, `readings.at_chance`), and what the test at paper scale waits for (`readings.waiting_text`):
+    what a reduced scale cannot tell, paper scale may already show."""
     noun = "drop" if DROP in table else "rise"
     ends, found = ends_of(table), _estimates(table)
     said = "; ".join(f"{DATASET_NAMES[d]}: {words}" for d, (words, _) in found.items())
@@ -371,6 +376,7 @@ def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], eas
     if failed := recipe_failures(table, [easy, hard], noun if noun == "drop" else "change in Δ"):
         return f"{text}. {failed}{waiting_text(waiting)}"
     e, h = (found.get(d, ("", None))[1] for d in (easy, hard))
+    ordered = noun == "rise" and e is not None and h is not None and _above(e, h)  # `paper_order` says the caption
     if e is not None and h is not None:
         if noun == "drop":
             reading = (", the difference the paper puts down to the data" if _above(h, e) else
@@ -381,5 +387,7 @@ def scale_contrast(table: pd.DataFrame, waiting: dict[str, tuple[int, int]], eas
         text += (f": {DATASET_NAMES[hard]}'s drop is {_compared(h, e, DATASET_NAMES[easy])}{reading}" if noun == "drop"
                  else f": {DATASET_NAMES[hard]}'s Δ {_moves(h)}, and its change is "
                  f"{_compared(h, e, DATASET_NAMES[easy], SIGNED)}{reading}")
-    return f"{text}.{paper_reading(table, hard) if noun == 'rise' else ''}{waiting_text(waiting)}"
+    chance = f" Runs at chance in the cells compared: {left}." if (left := at_chance(table, [easy, hard])) else ""
+    caption = paper_reading(table, hard) if noun == "rise" and not ordered else ""
+    return f"{text}.{chance}{caption}{waiting_text(waiting)}"
 

@@ -168,17 +168,24 @@ def recipe_failures(table: pd.DataFrame, datasets: list[str], measure: str, reci
     that did not train has no `measure` for the data to explain, and the runs at chance in the other cells (the easy
     data set's own, often) are named beside it. '' where every compared cell trained."""
     rows = table.set_index("dataset")
-    present = [d for d in datasets if d in rows.index]
-    failed = [d for d in present if len(rows.loc[d, FAILED_B])]
+    failed = [d for d in datasets if d in rows.index and len(rows.loc[d, FAILED_B])]
     if not failed:
         return ""
-    named = lambda ds: "; ".join(f"{DATASET_NAMES[d]} ({rows.loc[d, 'note']})" for d in ds)
-    others = [d for d in present if d not in failed and rows.loc[d, "note"] and "no runs" not in rows.loc[d, "note"]]
-    also = f"; runs at chance in the other cells: {named(others)}" if others else ""
+    others = at_chance(table, [d for d in datasets if d not in failed])
+    also = f"; runs at chance in the other cells: {others}" if others else ""
     return (f"**This tests the failures of {recipe}, not the data:** a cell compared here failed (at least half of its "
-            f"runs at chance): {named(failed)}{also}. A recipe that does not train at a B leaves no {measure} there "
-            "for the data to explain, so the comparison is read as support neither way; it waits for B where every "
-            "compared cell trained.")
+            f"runs at chance): {at_chance(table, failed)}{also}. A recipe that does not train at a B leaves no "
+            f"{measure} there for the data to explain, so the comparison is read as support neither way; it waits for "
+            "B where every compared cell trained.")
+
+
+def at_chance(table: pd.DataFrame, datasets: list[str]) -> str:
+    """The runs at chance in the cells `table` (`data_drops` or `gap_rises`) compares of `datasets`, from its notes:
+    'MNIST (B = 256: 1 of 3 runs at chance, left out)', so that no run at chance is averaged out unsaid; '' where
+    there are none."""
+    rows = table.set_index("dataset")
+    return "; ".join(f"{DATASET_NAMES[d]} ({rows.loc[d, 'note']})" for d in datasets
+                     if d in rows.index and "at chance" in rows.loc[d, "note"])
 
 
 def _percent(value: Estimate) -> str:

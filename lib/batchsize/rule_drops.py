@@ -12,6 +12,7 @@ from docutils.nodes import make_id
 from .datasets import DATASET_NAMES
 from .drop_pairs import NEAREST, data_pairs, drop_ends, labelled
 from .drops import drop_between
+from .plan import section_configs
 from .runtable import at_paper_scale
 from .stats import Estimate
 from .style import joined, number
@@ -40,8 +41,9 @@ def rule_drops(runs: pd.DataFrame, lr_runs: pd.DataFrame, ends: tuple[int, int],
     """Per LR rule (in words, the recipe's first where it has runs at the large B) of `hard`'s paper-scale runs in
     `runs` (its recipe's) and in `lr_runs` (the LR-rule section's), the drop in test accuracy from the small B of
     `ends` to the large (`drops.drop_between`: None where a cell failed, with its note); the small B's runs are the
-    recipe's under every rule (the section trains the large B alone). Empty where `hard`'s recipe has no
-    paper-scale run at the small B."""
+    recipe's under every rule (the section trains the large B alone). Where a rule has fewer runs at the large B than
+    the `cifar10-lr` section plans, the note says so: its n is short of runs still to come, not only of runs at
+    chance. Empty where `hard`'s recipe has no paper-scale run at the small B."""
     recipe = _recipe(runs, hard)
     small, large = ends
     if recipe.empty or small not in set(recipe["batch_size"]):
@@ -50,11 +52,16 @@ def rule_drops(runs: pd.DataFrame, lr_runs: pd.DataFrame, ends: tuple[int, int],
     both = both[(both["dataset"] == hard) & (both["batch_size"] == large)].drop_duplicates("key")
     rules = dict.fromkeys(_keys(recipe) + sorted(set(_keys(both)) - set(_keys(recipe))))
     at_small = recipe[recipe["batch_size"] == small]
+    planned = [(c.lr_rule, c.warmup_epochs) for c in section_configs("paper", "cifar10-lr")
+               if c.dataset == hard and c.batch_size == large]
     found = {}
     for rule in rules:
         part = both[[k == rule for k in _keys(both)]]
         if len(part):
-            found[_rule(*rule)] = drop_between(pd.concat([at_small, part]), hard, small, large)
+            drop, note = drop_between(pd.concat([at_small, part]), hard, small, large)
+            short = len(part) < (seeds := planned.count(rule))
+            found[_rule(*rule)] = drop, note + (f", {len(part)} of {seeds} planned seeds stored at B = {large}"
+                                                if short else "")
     return found
 
 
@@ -70,7 +77,8 @@ def rule_drops_text(runs: pd.DataFrame, lr_runs: pd.DataFrame, easy: str = "mnis
     (`drop_pairs.data_pairs`, fixed in advance: the rules are set against the drop the data sets are compared by,
     never a pair chosen by what the runs have; where `hard` has neither, the B shared nearest, `drop_ends`): `hard`'s
     drop at paper scale under each rule stored (`rule_drops`), then whether one of them loses less than the recipe's
-    rule (intervals apart; one run below the recipe's interval is a hint, no more), and then against `easy`'s drop at
+    rule (intervals apart; one run below the recipe's interval is a hint, no more; where none could be told
+    apart, `_none_smaller` says the runs cannot tell), and then against `easy`'s drop at
     paper scale: where it is not told apart from `easy`'s, the difference between the data sets follows the LR rule
     as much as the data; where the recipe's rule has no paper-scale run at the large B, that alone is said. '' where
     `hard` has no paper-scale runs here."""
@@ -111,11 +119,7 @@ def _reading(runs: pd.DataFrame, found: dict[str, tuple[Estimate | None, str]], 
     others = {rule: drop for rule, (drop, _) in found.items() if rule != recipe and drop is not None}
     smaller = {rule: d for rule, d in others.items() if d.n >= 2 and d.high < ours.low}
     if not smaller:
-        hints = [rule for rule, d in others.items() if d.n == 1 and d.mean < ours.low]
-        return (f"Only one run each of {joined(hints)} lies below the interval under {recipe}: a hint that the drop "
-                "follows the LR rule, which more runs would decide." if hints else
-                f"No other rule's drop lies below the one under {recipe} (intervals apart): at this pair of B the "
-                "runs stored do not show the drop following the LR rule.")
+        return _none_smaller(others, ours, recipe)
     rule = min(smaller, key=lambda r: smaller[r].mean)
     least = smaller[rule]
     text = f"Under {rule} {name}'s drop, {least.text(' pp')}, is smaller than under {recipe} (intervals apart)"
@@ -131,3 +135,24 @@ def _reading(runs: pd.DataFrame, found: dict[str, tuple[Estimate | None, str]], 
     return (f"{text} and {against} {easy_name}'s, {base.text(' pp')} (intervals "
             f"{'overlapping' if least.high >= base.low else 'apart'}): the difference between the data sets follows "
             "the LR rule as much as the data.")
+
+
+def _none_smaller(others: dict[str, Estimate], ours: Estimate, recipe: str) -> str:
+    """`_reading` where no other rule's drop lies below the recipe's (intervals apart): a hint where one run does;
+    that the runs cannot tell where the recipe's interval holds 0 (only a gain could lie below it) or no other
+    rule's lies apart from it, on either side; only where another rule loses more (intervals apart) is it a reading
+    against the drop following the LR rule."""
+    hints = [rule for rule, d in others.items() if d.n == 1 and d.mean < ours.low]
+    if hints:
+        return (f"Only one run each of {joined(hints)} lies below the interval under {recipe}: a hint that the drop "
+                "follows the LR rule, which more runs would decide.")
+    if ours.low <= 0:
+        return (f"The runs stored cannot tell whether another rule loses less at this pair: the drop under {recipe}, "
+                f"{ours.text(' pp')}, holds 0, so no other rule's could lie below it (intervals apart).")
+    above = [rule for rule, d in others.items() if (d.low if d.n >= 2 else d.mean) > ours.high]
+    if not above:
+        return (f"The runs stored cannot tell the rules apart at this pair: no other rule's drop lies apart from the "
+                f"one under {recipe}, {ours.text(' pp')} (intervals overlapping, or one run inside it).")
+    return (f"No other rule's drop lies below the one under {recipe} (intervals apart), and {joined(above)} "
+            f"{'loses' if len(above) == 1 else 'lose'} more: at this pair of B the runs stored do not show the drop "
+            "following the LR rule.")
