@@ -1221,6 +1221,15 @@ def test_gap_bound_cannot_tell_an_interval_that_holds_the_bound_and_names_failed
     assert verdict_ == stats.UNRESOLVED and "mnist: Δ 3.00" in ours, ours
 
 
+def test_gap_bound_shows_a_data_sets_highest_gap_among_its_worst_cells():
+    """Review of the book s40, finding 5: among cells of one verdict the highest Δ is shown, not the highest top of
+    an interval (CIFAR-10's B = 64, 4.53 [2.59, 6.48], was shown over B = 32's 5.23 [4.48, 5.99])."""
+    high = gaps_spread(runs({("cifar10", 32): 78.0}, gap=5.2), (-0.4, 0.0, 0.4))  # narrow, higher Δ
+    wide = gaps_spread(runs({("cifar10", 64): 78.0}, gap=4.5), (-1.0, 0.0, 1.0))  # wider, higher top
+    table = summaries.gap_bound_table(pd.concat([high, wide], ignore_index=True))
+    assert table.set_index("dataset").loc["cifar10", "batch_size"] == 32
+
+
 def test_epoch_speedup_and_wall_clock():
     times = {("mnist", 32): 30.0, ("mnist", 1024): 1.0}
     fast = runs({("mnist", 32): 99.0, ("mnist", 1024): 98.0}, median_epoch_time=times,

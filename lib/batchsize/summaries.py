@@ -236,7 +236,7 @@ def gap_bound_table(runs: pd.DataFrame) -> pd.DataFrame:
     point, bound = (at["status"] != MEASURED) | (at["CI low"] == at["CI high"]), paper.GAP_BOUND
     at["verdict"] = np.select([point & (at["gap"] < bound), point, at["CI high"] < bound, at["CI low"] >= bound],
                               [PARTLY, UNRESOLVED, REPRODUCED, NOT_REPRODUCED], UNRESOLVED)
-    worst = at.assign(rank=at["verdict"].map(VERDICTS.index), top=at["CI high"].fillna(at["gap"])).sort_values(
+    worst = at.assign(rank=at["verdict"].map(VERDICTS.index), top=at["gap"]).sort_values(
         ["rank", "top"]).groupby("dataset").tail(1).assign(**{f"below {bound:g}%": lambda t: t.verdict == REPRODUCED})
     return registry_sorted(worst.drop(columns=["runs", "rank", "top"]))
 
