@@ -555,6 +555,17 @@ def largest_batch(outcomes: str, acc: float = 98.32, spread: float = 0.05) -> pd
     return table.assign(diverged=table["outcome"] == "diverged")
 
 
+def test_mnist_largest_batch_grades_the_trained_runs_of_a_failed_cell_on_their_interval():
+    """Review of the book s40, finding 3: 4 of 8 failed is a failed cell, which `runtable.cells` gives no interval;
+    the 4 that trained are graded on theirs, not as one point that could fail on its distance alone."""
+    far = largest_batch("tctctctc", acc=97.0, spread=0.05)  # 1.32 pp below the paper's, tight
+    ours, _ = verdict("mnist-largest-batch", mnist_largest_batch=far)
+    assert "the 4 that trained: 96.99% [96.91, 97.06] (n = 4): accuracy not reproduced" in ours
+    near = largest_batch("tctctctc", acc=97.0, spread=3.0)  # an interval holding the paper's value and far from it
+    ours, _ = verdict("mnist-largest-batch", mnist_largest_batch=near)
+    assert "accuracy not resolved" in ours and "no interval" not in ours, ours
+
+
 def test_mnist_largest_batch_counts_failed_runs_as_failures():
     """Table III's B = 1024 row on every seed of the recipe: a run at chance is a failure, never missing data."""
     ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("ttt"))

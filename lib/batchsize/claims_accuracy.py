@@ -273,14 +273,13 @@ def _largest_batch(tables: dict, profile: str) -> Outcome:
         raise NotTestable(f"no MNIST runs at B = {largest}")
     row = failure_table(part).iloc[0]
     if row["trained"]:
-        mean = row["test_acc (trained)"]  # an interval only for a measured cell (`runtable.cells`)
-        acc = (Estimate(mean, row["CI low"], row["CI high"], int(row["trained"])) if pd.notna(row["CI low"])
-               else Estimate(mean, mean, mean, 1))  # one measurement: at best partly (`graded`)
+        # over the runs that trained, failed cell or not (`runtable.cells` gives a failed cell no interval)
+        acc = estimate(part.loc[trained(part), "test_acc"])
         accuracy = graded(acc, _LARGEST_ACC, *_LARGEST_TOLERANCES)
-        one = row["trained"] < 2
-        if one:  # one run: at worst not resolved, no interval to exclude the paper's value
+        one = acc.low == acc.high  # one run (or no spread): at worst not resolved, no interval to exclude the paper's
+        if one:
             accuracy = min((accuracy, UNRESOLVED), key=VERDICTS.index)
-        shown = acc if pd.notna(row["CI low"]) else Estimate(mean, np.nan, np.nan, int(row["trained"]))  # its n
+        shown = acc if not one else Estimate(acc.mean, np.nan, np.nan, int(row["trained"]))  # its n
         said = (f"the {row['trained']} that trained: {shown.text('%')}: accuracy {accuracy}"
                 + (f" ({ONE_RUN_ACCURACY})" if one else ""))
     else:
