@@ -38,13 +38,13 @@ class Slope(Estimate):
     below: Estimate | None = None
     above: Estimate | None = None
 
-    def shape_text(self, unit: str = "") -> str:
+    def shape_text(self, unit: str = "", digits: int = 2) -> str:
         """The slope in words, and where there is a peak, that the curve is not monotonic and its two slopes."""
         if self.peak is None or self.below is None or self.above is None:
-            return self.text(unit)
-        return (f"{self.text(unit)} over all B, but not monotonic: it peaks at B = {self.peak} (a cell on each "
-                f"side lies below the peak's, intervals apart), with a slope of {self.below.text(unit)} up to "
-                f"B = {self.peak} and {self.above.text(unit)} from it on")
+            return self.text(unit, digits)
+        return (f"{self.text(unit, digits)} over all B, but not monotonic: it peaks at B = {self.peak} (a cell on "
+                f"each side lies below the peak's, intervals apart), with a slope of {self.below.text(unit, digits)} "
+                f"up to B = {self.peak} and {self.above.text(unit, digits)} from it on")
 
 
 def _fit(learned: pd.DataFrame) -> Estimate:
