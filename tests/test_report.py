@@ -566,6 +566,21 @@ def test_mnist_largest_batch_grades_the_trained_runs_of_a_failed_cell_on_their_i
     assert "accuracy not resolved" in ours and "no interval" not in ours, ours
 
 
+def test_table_iii_says_why_its_failed_row_and_the_largest_batch_claim_can_differ(monkeypatch):
+    """Review of the book s40, finding 2: Table III's B = 1024 row reads not reproduced where the report's claim on the
+    same runs reads not resolved; the caption says why, only where MNIST has a failed cell."""
+    from batchsize import pages_accuracy
+
+    shown = []
+    monkeypatch.setattr(pages_accuracy.book, "publish", lambda what, caption, *a, **k: shown.append(caption))
+    chapter = type("Chapter", (), {"profile": "paper", "profile_of": staticmethod(lambda section, dataset: "paper")})
+    fine = runs({("mnist", 32): 99.0, ("mnist", 1024): 98.3})
+    failed = pd.concat([fine[fine["batch_size"] == 32], largest_batch("cct")], ignore_index=True)
+    for table in (fine, failed):
+        pages_accuracy.accuracy_comparison(chapter, table, "mnist")
+    assert "mnist-largest-batch" not in shown[0] and "mnist-largest-batch" in shown[1]
+
+
 def test_mnist_largest_batch_counts_failed_runs_as_failures():
     """Table III's B = 1024 row on every seed of the recipe: a run at chance is a failure, never missing data."""
     ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("ttt"))

@@ -72,7 +72,13 @@ def accuracy_comparison(chapter: Chapter, runs: pd.DataFrame, dataset: str) -> N
     table = paper_tables.compare_accuracy(runs, dataset, profile)
     (acc, acc_partly), (gap, gap_partly) = (paper_tables.accuracy_tolerances(dataset, table),
                                             paper_tables.gap_tolerances(dataset, table))
-    shown = table if (table["status"] == FAILED).any() else table.drop(columns="cell")  # every cell measured or one run
+    failed = (table["status"] == FAILED).any()
+    shown = table if failed else table.drop(columns="cell")  # every cell measured or one run
+    # MNIST's B = 1024 is also the report's own claim, graded on how often its runs fail: say why the two can differ
+    own = (" A failed cell's row reads on its runs at chance, as a row of the table; how often MNIST's recipe fails at "
+           "B = 1024 is the report's own claim (mnist-largest-batch), graded on the failure rate's exact interval, "
+           "which a few seeds leave wide, so that row and that claim can differ." if failed and dataset == "mnist"
+           else "")
     book.publish(book.styled(shown, 3), f"{name}, {DATASET_NAMES[dataset]}: the paper's values (columns headed "
                  "paper) beside our seed means. Verdicts on the trained seeds' 95 % interval: all of it within "
                  f"{acc:.2g} pp of the paper's test accuracy (gap: {gap:.2g} pp): reproduced; all of it within "
@@ -82,8 +88,8 @@ def accuracy_comparison(chapter: Chapter, runs: pd.DataFrame, dataset: str) -> N
                  f"{paper_tables.GAP_PARTLY_TOL:g} pp), narrowed to half and all of the paper's own spread across "
                  "the B whose cells did not fail (a failed cell is graded by its runs at chance) where that is "
                  "smaller; absolute numbers are not testable below the paper's scale. Epoch times: "
-                 "each run's median, averaged over runs made on different CPUs and loads (Figs 6–8 say more).", table,
-                 f"{name} {dataset}", runs=runs[runs["dataset"] == dataset])
+                 f"each run's median, averaged over runs made on different CPUs and loads (Figs 6–8 say more).{own}",
+                 table, f"{name} {dataset}", runs=runs[runs["dataset"] == dataset])
 
 
 def synthetic_accuracy(chapter: Chapter, synthetic: pd.DataFrame) -> None:
