@@ -314,12 +314,11 @@ NONE_ENOUGH = next(n for n in itertools.count(1) if rate_interval(0, n)[1] < MOS
 def _still_to_come(part: pd.DataFrame, failed: int) -> str:
     """'; 5 of the 8 planned seeds still to come: …': where seeds of the paper plan's recipe are not stored yet, the
     verdicts they can still reach. The failures part only worsens as failures rise and the accuracy part can take
-    every grade at or below its best (reproduced with two or more that trained; a failed cell's cap at partly never
-    binds, its failures part being worse; not reproduced with none or two or more that trained, one that trained
-    being at worst not resolved, and a seed still to come that trains gives a second), so they are one range: from
-    the worse of the failures part should every remaining seed train and the accuracy's best, down to not
-    reproduced. Where the failures part is the same should all train or all fail, it is settled and only the
-    accuracy part can move the verdict."""
+    every grade at or below its best (reproduced with two or more that trained; not reproduced with none or two or
+    more that trained, one that trained being at worst not resolved, and a seed still to come that trains gives a
+    second), so they are one range: from the worse of the failures part should every remaining seed train and the
+    accuracy's best, down to not reproduced. Where the failures part is the same should all train or all fail, it is
+    settled and only the accuracy part can move the verdict."""
     planned = {c.seed for c in recipe_configs("paper")}
     left, total = len(planned - set(part["seed"])), len(planned | set(part["seed"]))
     if not left:
@@ -375,9 +374,9 @@ CLAIMS.append(
           f"{INTERVAL} within {_LARGEST_TOLERANCES[0]:.3g} pp of the paper's (half the paper's spread across Table "
           "III's B, this row among them, as it is graded on its value): reproduced; within "
           f"{_LARGEST_TOLERANCES[1]:.3g} pp (the whole spread, the table's partly tolerance): partly; wider, holding "
-          "the paper's value: not resolved; else not reproduced; one run that trained, or the runs that trained in a "
-          "failed cell (at least half failed: one mean, no interval, as the tables show it), at best partly; one run "
-          "that trained at worst not resolved (a point has no interval that could exclude the paper's value); none "
+          "the paper's value: not resolved; else not reproduced (the runs that trained on their own interval, in a "
+          "failed cell too); one run that trained at best partly and at worst not resolved (a point has no interval "
+          "that could exclude the paper's value); none "
           "trained: not reproduced (paper profile only; every seed of the paper's recipe at this B; where seeds of "
           "the plan are still to come, which verdicts they can still reach)",
           _largest_batch, section=LARGEST_BATCH))
