@@ -35,7 +35,7 @@ store = None  # None: results/<profile>
 batch_sizes = None  # None: every B whose weights the profile keeps (its `weights` batch sizes)
 datasets = ["synthetic-1k", "synthetic-10k", "synthetic-50k", "mnist", "cifar10"]
 grid_points = None  # points per axis; None: 51 MLP / 21 CNN (paper), 21 MLP / 9 CNN (quick), 5 (smoke)
-n_eval = None  # evaluation examples (the test set's first); None: 2,000 MLP (or all, if fewer) / 500 CNN (smoke: 256)
+n_eval = None  # evaluation examples (the test set's first); None: 2,000 MLP (or all) / 500 CNN (smoke: 256 / 32)
 epsilon = None  # the radius of ε-sharpness; None: the paper's
 
 # %% tags=["remove-input"]

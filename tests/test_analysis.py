@@ -167,8 +167,9 @@ def test_sharpness_params_keep_the_mlp_keys_and_give_a_cnn_its_budget():
     assert analysis.sharpness_params(mlp, smoke=False) == ({"n_eval": 2000}, {"n_eval": 2000, "samples": 100})
     sharp, trace = analysis.sharpness_params(cnn, smoke=False)
     assert sharp == analysis.CNN_SHARPNESS and trace == analysis.CNN_TRACE and sharp["n_eval"] < 2000
-    assert analysis.sharpness_params(cnn, smoke=True) == ({**analysis.CNN_SHARPNESS, "n_eval": 32, "iters": 3},
-                                                          {**analysis.CNN_TRACE, "n_eval": 32, "samples": 2})
+    smoke_sharp = {**analysis.CNN_SHARPNESS, "n_eval": 32, "steps": 5, "iters": 3}
+    smoke_trace = {**analysis.CNN_TRACE, "n_eval": 32, "samples": 2}
+    assert analysis.sharpness_params(cnn, smoke=True) == (smoke_sharp, smoke_trace)
     assert analysis.sharpness_params(mlp, smoke=True)[0] == {"n_eval": 256}
     assert analysis.sharpness_params(mlp, smoke=True, n_eval=64)[1] == {"n_eval": 64, "samples": 100}
 
@@ -179,7 +180,7 @@ def test_variance_params_keep_the_mlp_keys_and_give_a_cnn_its_budget():
     budget = analysis.variance_params(cnn, (0, 1, 5), 5)
     assert budget == {"epochs": [0, 1], "replicates": 2, "sigma_examples": 10_000} and budget["replicates"] < 5
     smoke = analysis.variance_params(cnn, (0, 1, 5), 5, smoke=True)  # CI's smoke book: init and trained, once
-    assert smoke == {"epochs": [0], "replicates": 1, "sigma_examples": 1_000, "largest_b": 128}
+    assert smoke == {"epochs": [0], "replicates": 1, "sigma_examples": 1_000, "largest_b": 32}
     assert analysis.variance_params(mlp, (0, 1, 5), 5, smoke=True) == {"epochs": [0, 1, 5], "replicates": 5}
     # the MLPs' replicates: 5 by default (their kept values' keys), once in the smoke book; a number given wins
     assert [analysis.variance_replicates(None, False), analysis.variance_replicates(None, True),
@@ -187,7 +188,7 @@ def test_variance_params_keep_the_mlp_keys_and_give_a_cnn_its_budget():
         analysis.VARIANCE_REPLICATES == 5
     assert analysis.cnn_variance_text(False) == ("2 replicates, at initialisation, after 1 epoch and trained, with σ² "
                                                  "over its first 10,000 training images")
-    assert analysis.cnn_variance_text(True) == ("1 replicate, at initialisation and trained, at B up to 128, with σ² "
+    assert analysis.cnn_variance_text(True) == ("1 replicate, at initialisation and trained, at B up to 32, with σ² "
                                                 "over its first 1,000 training images")
 
 

@@ -36,7 +36,7 @@ def _dtype(precision: str):
 
 
 def _sharpness(chapter, run: pd.Series, epsilon: float, n_eval: int | None, restarts: int = 3, iters: int = 100,
-               precision: str = "float64") -> dict[str, float]:
+               precision: str = "float64", steps: int = 20) -> dict[str, float]:
     import torch
 
     from .sharpness import epsilon_sharpness, hessian_top_eigenvalue, keskar_sharpness
@@ -45,9 +45,9 @@ def _sharpness(chapter, run: pd.Series, epsilon: float, n_eval: int | None, rest
     x, y = chapter.eval_set(run, n_eval)
     generator, dtype = torch.Generator().manual_seed(0), _dtype(precision)
     return {"n_eval": len(x),
-            "epsilon_sharpness": epsilon_sharpness(model, x, y, epsilon, restarts=restarts, generator=generator,
-                                                   dtype=dtype),
-            "keskar_sharpness": keskar_sharpness(model, x, y, generator=generator, dtype=dtype),
+            "epsilon_sharpness": epsilon_sharpness(model, x, y, epsilon, steps=steps, restarts=restarts,
+                                                   generator=generator, dtype=dtype),
+            "keskar_sharpness": keskar_sharpness(model, x, y, steps=steps, generator=generator, dtype=dtype),
             "hessian_top_eigenvalue": hessian_top_eigenvalue(model, x, y, iters=iters, generator=generator,
                                                              dtype=dtype)}
 
