@@ -58,6 +58,16 @@ def test_a_provisional_verdict_whose_runs_are_all_in_moved_to_the_full_table_not
     assert shown.loc["d", "after"] == changes.GONE  # a claim the report no longer judges was removed
 
 
+def test_one_move_in_both_tables_is_one_row_naming_both(tmp_path):
+    log = tmp_path / "verdicts.json"
+    changes.record(verdicts(a="not reproduced", b="partly"), verdicts(a="not reproduced"), log)
+    changes.record(verdicts(a="not resolved", b="reproduced"), verdicts(a="not resolved"), log)
+    shown = changes.table(verdicts(a="not resolved", b="reproduced"), verdicts(a="not resolved"), log)
+    assert list(shown["claim"]) == ["a", "b"]
+    assert shown.set_index("claim").loc["a", "scope"] == " and ".join(changes.SCOPES.values())
+    assert shown.set_index("claim").loc["b", "scope"] == changes.SCOPES["final"]
+
+
 def test_table_is_empty_before_any_record(tmp_path):
     assert changes.table(verdicts(a="partly"), NONE, tmp_path / "absent.json").empty
 

@@ -89,4 +89,7 @@ def table(verdicts: pd.DataFrame, provisional: pd.DataFrame, path: Path = LOG) -
     shown = pd.DataFrame(rows, columns=["date", "commit", "scope", "claim", "before", "after"])
     judged = set(verdicts["claim"]) if len(verdicts) else set()  # a claim still judged left the provisional table
     moved = (shown["scope"] == "provisional") & (shown["after"] == GONE) & shown["claim"].isin(judged)
-    return shown.assign(scope=shown["scope"].map(SCOPES), after=shown["after"].mask(moved, JUDGED))
+    shown = shown.assign(scope=shown["scope"].map(SCOPES), after=shown["after"].mask(moved, JUDGED))
+    same = ["date", "commit", "claim", "before", "after"]  # one move in both tables is one row, its scopes joined
+    both = lambda scopes: " and ".join(s for s in SCOPES.values() if s in set(scopes))
+    return shown.groupby(same, sort=False, as_index=False, dropna=False)["scope"].agg(both)[shown.columns]
