@@ -1793,6 +1793,19 @@ def flat_or_sharp(table: pd.DataFrame) -> str:
     return verdict("flat-vs-sharp", sharpness=table, surface_rise=rising(table))[1]
 
 
+def test_a_sharpness_rule_names_the_runs_at_chance_it_leaves_out():
+    sharp = sharpness({32: 0.02, 512: 0.14})
+    collapsed = (sharp["dataset"] == "synthetic-1k") & (sharp["batch_size"] == 512) & (sharp["seed"] == SEEDS[0])
+    failed = sharp.assign(outcome=sharp["outcome"].mask(collapsed, "collapsed"),
+                          epsilon_sharpness=sharp["epsilon_sharpness"].mask(collapsed, 1e-6))  # a constant predictor
+    for claim, tables in [("sharpness-ratio", {"sharpness": failed}), ("flat-vs-sharp", {"surface_rise": rising(
+            failed.assign(hessian_top_eigenvalue=failed["epsilon_sharpness"]))})]:
+        ours, found = verdict(claim, **tables)
+        assert found == stats.REPRODUCED, claim  # its ratio over the two seeds that trained, not dragged to 0
+        assert f"left out, at chance: synthetic-1k B = 512 seed {SEEDS[0]}" in ours, claim
+    assert "left out" not in verdict("sharpness-ratio", sharpness=sharp)[0]
+
+
 def test_sharpness_and_flat_vs_sharp():
     sharp = sharpness({32: 0.02, 512: 0.14})  # 7×, the paper's 6.9×
     assert verdict("sharpness-ratio", sharpness=sharp)[1] == stats.REPRODUCED
