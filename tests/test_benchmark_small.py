@@ -14,11 +14,16 @@ from conftest import REPO
 pytestmark = pytest.mark.slow  # ~10 s
 
 
-def test_stacked_cnn_benchmark_compares_equal_work(tmp_path):
-    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "stacked_cnn.py"), "--quick", "--out",
-                           str(tmp_path)], capture_output=True, text=True, timeout=300)
+def run_benchmark(script: str, out, *args: str, timeout: int = 300) -> dict:
+    """`benchmarks/<script>.py --quick` (or `args` instead) writing to `out`: its result JSON, after it exited 0."""
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / f"{script}.py"), *(args or ("--quick",)),
+                           "--out", str(out)], capture_output=True, text=True, timeout=timeout)
     assert proc.returncode == 0, proc.stderr
-    result = json.loads((tmp_path / "stacked-cnn-quick.json").read_text())
+    return json.loads(next(out.glob("*.json")).read_text())
+
+
+def test_stacked_cnn_benchmark_compares_equal_work(tmp_path):
+    result = run_benchmark("stacked_cnn", tmp_path)
     rows = result["rows"]
     assert {(r["dataset"], r["batch_size"]) for r in rows} == {(d, b) for d in ("mnist", "cifar10") for b in (1, 4)}
     for r in rows:
@@ -29,10 +34,7 @@ def test_stacked_cnn_benchmark_compares_equal_work(tmp_path):
 
 
 def test_step_breakdown_shares_add_up_and_bound_the_fraction_of_peak(tmp_path):
-    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "step_breakdown.py"), "--quick", "--out",
-                           str(tmp_path)], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    rows = json.loads((tmp_path / "step-breakdown-quick.json").read_text())["rows"]
+    rows = run_benchmark("step_breakdown", tmp_path)["rows"]
     assert [(r["dataset"], r["batch_size"]) for r in rows] == [("mnist", 8), ("cifar10", 8)]
     for r in rows:
         assert sum(r["shares"].values()) == pytest.approx(1.0, abs=1e-3) and r["step_s"] > 0
@@ -44,10 +46,7 @@ def test_step_breakdown_shares_add_up_and_bound_the_fraction_of_peak(tmp_path):
 
 
 def test_mlp_backends_projects_each_choice_from_its_own_timings(tmp_path):
-    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "mlp_backends.py"), "--quick", "--out",
-                           str(tmp_path)], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    result = json.loads((tmp_path / "mlp-backends-quick.json").read_text())
+    result = run_benchmark("mlp_backends", tmp_path)
     rows, totals = result["rows"], result["projected_total_s"]
     assert [(r["batch_size"], r["auto"]) for r in rows] == [(1, "cpp"), (64, "torch")]  # fast.auto_backend's rule
     for r in rows:
@@ -67,20 +66,15 @@ def test_the_evaluation_cut_changes_no_number_and_its_errors_are_one_line(tmp_pa
     assert bad.returncode == 2 and bad.stderr.strip().splitlines()[-1].endswith("got 0")
     if real_data_root("cifar10") is None:
         pytest.skip("CIFAR-10 files are not present (run `make data`)")
-    proc = subprocess.run([sys.executable, script, "--images", "256", "--batch-size", "64", "--epochs", "2",
-                           "--precision", "fp32", "--out", str(tmp_path)], capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    result = json.loads((tmp_path / "eval-cut-quick.json").read_text())
+    result = run_benchmark("eval_cut", tmp_path, "--images", "256", "--batch-size", "64", "--epochs", "2",
+                           "--precision", "fp32", timeout=600)
     assert result["same_numbers"] is True and result["images"] == 256 and result["every_epoch_s"] > 0
     assert result["precision"] == "fp32"
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: torch's default is already one thread")
 def test_threads_benchmark_times_both_settings_in_one_run(tmp_path):
-    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "threads.py"), "--quick", "--out",
-                           str(tmp_path)], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    result = json.loads((tmp_path / "threads-quick.json").read_text())
+    result = run_benchmark("threads", tmp_path)
     rows = result["rows"]
     assert [r["threads"] for r in rows] == [os.cpu_count(), 1]  # torch's default, then one thread
     assert all(r["mlp_s"] > 0 and r["cnn_s"] > 0 for r in rows)
