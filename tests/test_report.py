@@ -351,6 +351,10 @@ def test_synthetic_trend_and_drops():
     ours, verdict_ = verdict("synthetic-trend", accuracy=falling[falling["dataset"] != "synthetic-50k"])
     assert verdict_ == stats.PARTLY and "no runs of Large synthetic (50K)" in ours  # a set we did not run cannot hold
     assert brief("synthetic-trend", accuracy=two_fall) == "ρ = −0.97 to 0.00"  # every set's ρ, not the first's
+    hump = synthetic({8: 93.0, 32: 95.0, 128: 92.0, 512: 90.5})  # falls overall (ρ < 0), rises from 8 to 32
+    ours, verdict_ = verdict("synthetic-trend", accuracy=hump)
+    assert verdict_ == stats.PARTLY and "but rises from B = 8 to 32 by 2.00 pp [" in ours  # not monotonically
+    assert "rises" not in verdict("synthetic-trend", accuracy=falling)[0]
     assert verdict("synthetic-drop-1k", accuracy=falling)[1] == stats.REPRODUCED  # 4.5 pp
     assert verdict("synthetic-drop-50k", accuracy=falling)[1] == stats.NOT_REPRODUCED  # 4.5 against 2.0: > 2×
     larger = synthetic({8: 95.0, 512: 91.2})

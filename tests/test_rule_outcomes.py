@@ -273,6 +273,8 @@ CASES = [
     case("synthetic-trend", P, lambda: {"accuracy": pd.concat([
         synthetic(FALLING)[lambda t: t["dataset"] != "synthetic-50k"],
         synthetic(FLAT)[lambda t: t["dataset"] == "synthetic-50k"]])}, "two of three fall"),
+    case("synthetic-trend", P, lambda: {"accuracy": synthetic({8: 93.0, 32: 95.0, 128: 92.0, 512: 90.5})},
+         "falls with a rise from 8 to 32"),
     case("synthetic-trend", U, lambda: {"accuracy": synthetic(FLAT)}, "flat"),
     case("synthetic-trend", NR, lambda: {"accuracy": synthetic(
         dict(zip(FALLING, reversed(FALLING.values()), strict=True)))}, "rising"),
