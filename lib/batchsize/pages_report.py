@@ -166,10 +166,12 @@ def disagreements() -> None:
     with the claims of the report whose value it contradicts (their verdicts on our runs are marked so)."""
     found = report.disagreements()
     statements = {c.id: f"{c.where}: {overview.reader_words(c.text)}" for c in report.claims()}
-    shown = found.assign(contradicts=[", ".join(statements[c] for c in ids) or "—"
-                                      for ids in found["contradicts"]])
+    shown = found.assign(contradicts=[", ".join(statements[c] for c in ids) or "—" for ids in found["contradicts"]],
+                         disagrees=found["disagrees"].map({True: "yes", False: "no: the check passes"}))
     book.publish(shown.rename(columns={"contradicts": "the report's claims it contradicts"}), "The paper against "
                  "its own tables: each right-hand cell is computed from the paper's Tables III–VII, not from our "
                  "runs; the report's claims they contradict, by the rule of the column before (the claim's own "
-                 "tolerance or range, applied to the paper's single numbers).",
+                 "tolerance or range, applied to the paper's single numbers); whether the statement and its tables "
+                 "part at all (by that rule, or where no claim reads them, by their numbers): a check that passes "
+                 "is kept, so that it shows it was made.",
                  shown, overview.DISAGREES)
