@@ -1968,9 +1968,9 @@ def test_variance_slope_says_per_stage_which_fits_hold_and_its_rule_names_how_th
     assert "otherwise (some fit not reproduced, at most half of the testable ones reproduced): not reproduced" in rule
     assert rulebook.parts_rule("stage") in rule and "within N/(N − 1) of it" in rule
     assert brief("variance-slope", variance_fits=fits) == (
-        "stages of training: initialisation reproduced (3 of 3 fits reproduced, −1.00), along training partly (0 of 3 "
-        "fits reproduced, −0.75), trained not reproduced (0 of 3 fits reproduced, −0.75 to −0.29; 1 not reproduced); "
-        "the slope flatter trained than at initialisation on 3 of 3 data sets (intervals apart)")
+        "stages of training: initialisation reproduced (of 3 fits, −1.00: 3 reproduced), along training partly (of 3 "
+        "fits, −0.75: 3 partly), trained not reproduced (of 3 fits, −0.75 to −0.29: 2 partly, 1 not reproduced); "
+        "the slope flatter trained than at initialisation on 3 of 3 data sets (intervals apart)")  # every fit counted
     assert "its 20-batch fit is not: initialisation −1.00, trained −0.50)" in ours and "by construction" not in ours
 
 
@@ -1982,7 +1982,7 @@ def test_a_trained_stage_the_seeds_cannot_tell_leaves_the_row_not_resolved():
         weights="epoch 5").query("sampling == 'without replacement'")], ignore_index=True)
     ours, found = verdict("variance-slope", variance_fits=fits)
     assert found == stats.UNRESOLVED
-    assert "trained not resolved (0 of 3 fits reproduced, −0.30)" in ours
+    assert "trained not resolved (of 3 fits, −0.30: 3 not resolved)" in ours
     assert "; the fit reproduced at: along training; not at: trained" in ours
 
 

@@ -27,6 +27,7 @@ from .stats import (
     PARTLY,
     REPRODUCED,
     UNRESOLVED,
+    VERDICTS,
     Estimate,
     NotTestable,
     direction_graded,
@@ -194,11 +195,11 @@ def stage_verdicts(free: pd.DataFrame, control: bool = False) -> dict[str, str]:
 
 
 def _held(verdict: str, part: pd.DataFrame) -> str:
-    """'not reproduced (0 of 4 fits reproduced, −1.00 to −0.27; 2 not reproduced)': one stage's verdict
-    (`stage_verdicts`) and how many of its fits held."""
-    failed = int((part["verdict"] == NOT_REPRODUCED).sum())
-    return (f"{verdict} ({int((part['verdict'] == REPRODUCED).sum())} of {len(part)} "
-            f"fits reproduced, {brief(part['slope'])}{f'; {failed} not reproduced' if failed else ''})")
+    """'not reproduced (of 4 fits, −1.00 to −0.27: 2 partly, 2 not reproduced)': one stage's verdict
+    (`stage_verdicts`) and every grade of its fits, so that they add up to its count."""
+    grades = part["verdict"].value_counts()
+    said = ", ".join(f"{int(grades[g])} {g}" for g in VERDICTS if g in grades.index)
+    return f"{verdict} (of {len(part)} fits, {brief(part['slope'])}: {said})"
 
 
 def _flatter(free: pd.DataFrame) -> str:
@@ -228,8 +229,8 @@ def slopes_graded(fits: pd.DataFrame) -> pd.DataFrame:
 
 
 def slopes_held(graded: pd.DataFrame) -> str:
-    """'stages of training: initialisation partly (3 of 4 fits reproduced, …), along training partly (0 of 7 …),
-    trained not reproduced (0 of 4 …); the slope flatter trained than at initialisation on 4 of 4 data sets':
+    """'stages of training: initialisation partly (of 4 fits, …: 3 reproduced, 1 partly), along training partly (of
+    7 fits, …: 7 partly), trained not reproduced (…); the slope flatter trained than at initialisation on 4 of 4':
     `slopes_graded` judged per stage of training (`stage_verdicts`, the control too), as the report's rule judges it."""
     stages = graded["weights"].map(stage_of)
     return "stages of training: " + ", ".join(f"{s} {_held(v, graded[stages == s])}" for s, v in stage_verdicts(
