@@ -979,7 +979,8 @@ def test_cifar_slowdown_counts_a_run_that_never_converges_for_the_claim_never_as
     curves = histories(failed, {64: 2, 512: 6, 1024: 99})
     ours, verdict_ = verdict("cifar-slowdown", accuracy=failed, histories=curves)
     assert verdict_ == stats.UNRESOLVED and "3 of 3 runs at B = 1024 never reached it (3 collapsed)" in ours
-    assert "a rate of 100 % [29.2, 100.0] %, Clopper–Pearson 95 %: the seeds cannot tell whether most runs" in ours
+    assert "a rate of 100 % [29.2, 100.0] % (Clopper–Pearson 95 %: the seeds cannot tell whether most runs" in ours
+    assert "it takes 6 of 6 or more to show that most do" in ours  # the plan has 3 seeds: say what would settle it
     assert "512" not in ours and "77.9 %" in ours  # the target from B = 64 alone: a run at chance sets none
     assert brief("cifar-slowdown", accuracy=failed, histories=curves) == "B = 1024: 3 of 3 runs never reach 77.9 %"
     two = runs(cells)
