@@ -148,17 +148,21 @@ def _dataset_size(profile: Profile) -> Callable[[int], list[RunConfig]]:
                          for n in profile.dataset_size_n for b in profile.batch_sizes["synthetic-50k"] if b <= n]
 
 
+FIRST_SEED = 42  # every section's seeds are 42, 43, …: the paper's one seed first
+
+
 def _mnist_largest_batch(profile: Profile) -> Callable[[int], list[RunConfig]]:
     """MNIST at the profile's largest B, where the paper's recipe (linear rule, 5 warm-up epochs) trained in one
     seed of three: the recipe on every seed (42–49 at paper scale: a failure rate with its interval), and on the
-    first three seeds one ingredient changed at a time: the square-root rule, no scaling, a warm-up twice as long.
+    profile's usual seeds (the first three) one ingredient changed at a time: the square-root rule, no scaling, a
+    warm-up twice as long.
     The ramp rises per step 4×, 2×, 1× and 2× as fast as B = 512's, which trained in every seed."""
     largest = max(profile.batch_sizes["mnist"])
 
     def configs(seed: int) -> list[RunConfig]:
         recipe = profile.config("mnist", largest, seed)
         out = [recipe]
-        if seed < 45:
+        if seed < FIRST_SEED + profile.seeds:
             out += [profile.config("mnist", largest, seed, lr_rule=rule) for rule in ("sqrt", "fixed")]
             out.append(profile.config("mnist", largest, seed, warmup_epochs=min(2 * recipe.warmup_epochs,
                                                                                recipe.epochs)))
@@ -237,5 +241,5 @@ def section_configs(profile: str, section: str, seeds: int | None = None,
         prof = dataclasses.replace(prof, batch_sizes=fitting)
     make = SECTIONS[check_choice("section", section, SECTIONS)](prof)
     n_seeds = prof.section_seeds.get(section, prof.seeds) if seeds is None else check_positive("seeds", seeds)
-    configs = [c for seed in range(42, 42 + n_seeds) for c in make(seed)]
+    configs = [c for seed in range(FIRST_SEED, FIRST_SEED + n_seeds) for c in make(seed)]
     return [c for c in configs if c.batch_size in batch_sizes] if batch_sizes else configs
