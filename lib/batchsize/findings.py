@@ -11,6 +11,7 @@ import pandas as pd
 from . import paper
 from .critical import B_STAR_DROP, fit_points
 from .datasets import DATASET_NAMES, DATASET_SPECS
+from .rule_drops import FINDING_RUNS, NOT_YET
 from .runtable import cell, runs_profile, trained
 from .stats import Estimate, NotTestable, difference, estimate
 from .style import counted, cpu_label, joined, number
@@ -83,7 +84,6 @@ def exponent_fit_text(runs: pd.DataFrame, tolerance: float = B_STAR_DROP) -> str
             "one, B* ∝ √N is not testable.")
 
 
-FINDING_RUNS = 3  # fewer runs of an LR rule at a B show what they show, not yet a finding
 SIGNIFICANCE = 0.05  # the level at which a difference between rules counts as separated
 
 
@@ -176,9 +176,9 @@ def cifar_lr_answer(runs: pd.DataFrame, planned: pd.Series | None = None,
     brief), and how far each rule's test accuracy lies from B = 32's of `base_runs` (the `cifar10` section's at the
     same scale; `against_base`, as the landing page), or, without them, from the linear rule's (Welch interval over
     the runs that trained, each side's n named); with the runs' length where it is shorter than the paper's recipe,
-    since a collapse may need more epochs to show; and, where a rule has fewer than three runs, that this is not yet
-    a finding. `planned`: the runs planned per (B, rule), for a sweep still under way: every planned rule and B is
-    named, those with no run stored as such."""
+    since a collapse may need more epochs to show; and, where a rule has fewer than `FINDING_RUNS` runs, that this is
+    not yet a finding. `planned`: the runs planned per (B, rule), for a sweep still under way: every planned rule and
+    B is named, those with no run stored as such."""
     counts = runs.groupby(["batch_size", "rule"]).size()
     if planned is not None:  # a planned rule with no run stored has 0 runs
         counts = counts.reindex(counts.index.union(planned.index), fill_value=0)
@@ -208,8 +208,7 @@ def cifar_lr_answer(runs: pd.DataFrame, planned: pd.Series | None = None,
     at = "one B" if runs["batch_size"].nunique() == 1 else "these B"
     short = (f" Asked on short runs ({epochs} of the recipe's {recipe} epochs, {examples} training examples) at "
              f"{at}: a collapse that needs longer training cannot show." if epochs < recipe else "")
-    few = (" With fewer than three runs of some rule at some B, this is what these runs show, not yet a finding."
-           if fewest < FINDING_RUNS else "")
+    few = f" With fewer than {FINDING_RUNS} runs of some rule at some B, {NOT_YET}." if fewest < FINDING_RUNS else ""
     return " ".join(sentences) + short + few
 
 
