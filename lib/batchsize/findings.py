@@ -38,20 +38,24 @@ def failed_runs_text(runs: pd.DataFrame) -> str:
 
 
 def lr_rule_summary(runs: pd.DataFrame) -> str:
-    """In words, from the `lr-scaling` runs at their largest B (those that trained): how far the linear rule is ahead
-    of the fixed rate and of the square-root rule, each with its Welch interval over seeds (beside the paper's Table V
-    drop at B = 512): a difference is never given without its interval, nor where a rule has no run that trained
-    there (said so instead)."""
+    """In words, from the `lr-scaling` runs at their largest B (those that trained): the linear rule against the fixed
+    rate and the square-root rule, each difference with its Welch interval over seeds (beside the paper's Table V drop
+    at B = 512), worded by the sign the interval resolves: ahead of, behind (flipped, not "ahead by" a negative number)
+    or not told apart from; never without its interval, nor where a rule has no run that trained (said so instead)."""
     largest = runs["batch_size"].max()
     at = runs[trained(runs) & (runs["batch_size"] == largest)]
     by_rule = {rule: at.loc[at["lr_rule"] == rule, "test_acc"] for rule in ("linear", "fixed", "sqrt")}
     theirs = paper.table("V").set_index(["B", "lr_rule"])["test_acc"]
     paper_drop = theirs[512, "linear"] - theirs[512, "fixed"]
 
-    def ahead(other: str, name: str, mark: str = "") -> str:  # linear minus `other`, or the rule with none trained
-        empty = next((rule for rule in ("linear", other) if by_rule[rule].empty), None)
-        return (f"ahead of {name} by {mark}{difference(by_rule['linear'], by_rule[other]).text(' pp')}{mark}"
-                if empty is None else f"not compared with {name}, none of the {empty} rule's runs having trained")
+    def ahead(other: str, name: str, mark: str = "") -> str:  # linear minus `other`, by the sign it resolves
+        if empty := next((rule for rule in ("linear", other) if by_rule[rule].empty), None):
+            return f"not compared with {name}, none of the {empty} rule's runs having trained"
+        d = difference(by_rule["linear"], by_rule[other])  # graded: with no spread it is one measurement, no sign
+        side = "ahead of" if (g := d.as_graded()).n >= 2 and g.low > 0 else "behind" if g.n >= 2 and g.high < 0 else ""
+        shown = Estimate(-d.mean, -d.high, -d.low, d.n) if side == "behind" else d  # flipped: its ends swapped
+        return (f"{side} {name} by {mark}{shown.text(' pp')}{mark}" if side
+                else f"not told apart from {name} ({mark}{d.text(' pp')}{mark})")
 
     return (f"At B = {largest}, the linear rule is {ahead('fixed', 'the fixed rate', '**')} (the paper, at B = 512: "
             f"{paper_drop:.1f} pp) and {ahead('sqrt', 'the square-root rule')}.")
