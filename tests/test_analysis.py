@@ -543,9 +543,9 @@ def test_the_lr_rule_summary_and_cells_say_what_the_runs_hold():
                                     (512, "sqrt", 0, 91.0), (512, "linear", 5, 10.0))]
     table = pd.DataFrame(rows)
     text = findings.lr_rule_summary(table[table["warmup_epochs"] == 0])
-    assert text.startswith("At B = 512, the linear rule is ahead of the fixed rate by **10.00 pp (n = 1, no "
-                           "interval)**") and "B = 512: 8.1 pp" in text
-    assert text.endswith("and ahead of the square-root rule by −1.00 pp (n = 1, no interval).")  # never bare means
+    assert text.startswith("At B = 512, the linear rule is not told apart from the fixed rate (**10.00 pp (n = 1, "
+                           "no interval)**)") and "B = 512: 8.1 pp" in text  # one run each resolves no sign
+    assert text.endswith("and not told apart from the square-root rule (−1.00 pp (n = 1, no interval)).")
     without = findings.lr_rule_summary(table[(table["warmup_epochs"] == 0) & (table["lr_rule"] != "sqrt")])
     assert without.endswith("and not compared with the square-root rule, none of the sqrt rule's runs having "
                             "trained.")  # review s37 (13): said, not raised
@@ -557,6 +557,30 @@ def test_the_lr_rule_summary_and_cells_say_what_the_runs_hold():
     cells = summaries.lr_rule_cells(summaries.with_rule_names(table)).set_index(["batch_size", "rule"])
     assert cells.loc[(512, "linear + 5-epoch warmup"), "diverged runs"] == 1
     assert cells.loc[(512, "linear"), "diverged runs"] == 0
+
+
+@pytest.mark.parametrize(("sqrt_acc", "behind"), [(91.0, True), (90.1, False)])
+def test_the_lr_rule_summary_words_the_sign_its_interval_resolves(sqrt_acc, behind):
+    """Review s41 (A4): "ahead of the square-root rule by −0.10 pp [−0.19, −0.01]" read as the opposite of what the
+    seeds resolve: behind (the interval flipped, its ends swapped), ahead, or, where the interval holds 0, not told
+    apart, the numbers kept."""
+    accuracy = {"linear": 90.0, "fixed": 80.0, "sqrt": sqrt_acc}
+    table = pd.DataFrame([{"batch_size": 512, "lr_rule": rule, "seed": seed, "outcome": "trained",
+                           "test_acc": acc + d * (2 if rule == "sqrt" else 1)}  # unequal spreads: ends not mirrored
+                          for rule, acc in accuracy.items() for seed, d in zip(SEEDS, SPREAD, strict=True)])
+    of = {rule: table.loc[table["lr_rule"] == rule, "test_acc"] for rule in accuracy}
+    text = findings.lr_rule_summary(table)
+    fixed = stats.difference(of["linear"], of["fixed"])
+    assert fixed.low > 0 and f"the linear rule is ahead of the fixed rate by **{fixed.text(' pp')}**" in text
+    sqrt = stats.difference(of["linear"], of["sqrt"])
+    if behind:  # resolved negative: behind, by sqrt minus linear
+        assert sqrt.high < 0 and text.endswith(
+            f"and behind the square-root rule by {stats.difference(of['sqrt'], of['linear']).text(' pp')}.")
+        assert "−" not in text.split("behind")[1]
+    else:
+        assert sqrt.low < 0 < sqrt.high and text.endswith(
+            f"and not told apart from the square-root rule ({sqrt.text(' pp')}).")
+    assert "by −" not in text
 
 
 def test_best_batch_sizes_take_the_highest_seed_mean_and_set_the_papers_optimum_beside_it():

@@ -115,3 +115,14 @@ def test_the_recipe_is_its_own_rule_even_without_a_paper_scale_run_at_the_large_
     assert below == ("*The pair below 512.* No run of the linear rule at paper scale is stored at B = 256 yet, so the "
                      f"drop under the other rules stored is not set against it. {LINK}")
     assert "recipe, the square-root rule" not in text
+
+
+def test_an_attribution_on_fewer_than_finding_runs_runs_is_what_these_runs_show_not_yet_a_finding():
+    """Review s41 (A3): the square-root rule's drop on 2 seeds at B = 256 was read as a finding, where the LR chapter
+    calls the same runs not yet one; with all 3 it is read as before."""
+    few = rule_drops.rule_drops_text(handed(), lr_runs({256: 72.0}, seeds=2)).split("\n\n")[2]
+    assert "part of the difference between the data sets follows the LR rule" in few
+    assert few.endswith(f"With fewer than {rule_drops.FINDING_RUNS} runs that trained under the square-root rule at a "
+                        f"B of this drop, {rule_drops.NOT_YET}. {LINK}")
+    full = rule_drops.rule_drops_text(handed(), lr_runs({256: 72.0})).split("\n\n")[2]
+    assert "part of the difference" in full and rule_drops.NOT_YET not in full

@@ -11,6 +11,7 @@ import pandas as pd
 from . import paper
 from .critical import B_STAR_DROP, fit_points
 from .datasets import DATASET_NAMES, DATASET_SPECS
+from .rule_drops import FINDING_RUNS, NOT_YET
 from .runtable import cell, runs_profile, trained
 from .stats import Estimate, NotTestable, difference, estimate
 from .style import counted, cpu_label, joined, number
@@ -37,20 +38,24 @@ def failed_runs_text(runs: pd.DataFrame) -> str:
 
 
 def lr_rule_summary(runs: pd.DataFrame) -> str:
-    """In words, from the `lr-scaling` runs at their largest B (those that trained): how far the linear rule is ahead
-    of the fixed rate and of the square-root rule, each with its Welch interval over seeds (beside the paper's Table V
-    drop at B = 512): a difference is never given without its interval, nor where a rule has no run that trained
-    there (said so instead)."""
+    """In words, from the `lr-scaling` runs at their largest B (those that trained): the linear rule against the fixed
+    rate and the square-root rule, each difference with its Welch interval over seeds (beside the paper's Table V drop
+    at B = 512), worded by the sign the interval resolves: ahead of, behind (flipped, not "ahead by" a negative number)
+    or not told apart from; never without its interval, nor where a rule has no run that trained (said so instead)."""
     largest = runs["batch_size"].max()
     at = runs[trained(runs) & (runs["batch_size"] == largest)]
     by_rule = {rule: at.loc[at["lr_rule"] == rule, "test_acc"] for rule in ("linear", "fixed", "sqrt")}
     theirs = paper.table("V").set_index(["B", "lr_rule"])["test_acc"]
     paper_drop = theirs[512, "linear"] - theirs[512, "fixed"]
 
-    def ahead(other: str, name: str, mark: str = "") -> str:  # linear minus `other`, or the rule with none trained
-        empty = next((rule for rule in ("linear", other) if by_rule[rule].empty), None)
-        return (f"ahead of {name} by {mark}{difference(by_rule['linear'], by_rule[other]).text(' pp')}{mark}"
-                if empty is None else f"not compared with {name}, none of the {empty} rule's runs having trained")
+    def ahead(other: str, name: str, mark: str = "") -> str:  # linear minus `other`, by the sign it resolves
+        if empty := next((rule for rule in ("linear", other) if by_rule[rule].empty), None):
+            return f"not compared with {name}, none of the {empty} rule's runs having trained"
+        d = difference(by_rule["linear"], by_rule[other])  # graded: with no spread it is one measurement, no sign
+        side = "ahead of" if (g := d.as_graded()).n >= 2 and g.low > 0 else "behind" if g.n >= 2 and g.high < 0 else ""
+        shown = Estimate(-d.mean, -d.high, -d.low, d.n) if side == "behind" else d  # flipped: its ends swapped
+        return (f"{side} {name} by {mark}{shown.text(' pp')}{mark}" if side
+                else f"not told apart from {name} ({mark}{d.text(' pp')}{mark})")
 
     return (f"At B = {largest}, the linear rule is {ahead('fixed', 'the fixed rate', '**')} (the paper, at B = 512: "
             f"{paper_drop:.1f} pp) and {ahead('sqrt', 'the square-root rule')}.")
@@ -83,7 +88,6 @@ def exponent_fit_text(runs: pd.DataFrame, tolerance: float = B_STAR_DROP) -> str
             "one, B* ∝ √N is not testable.")
 
 
-FINDING_RUNS = 3  # fewer runs of an LR rule at a B show what they show, not yet a finding
 SIGNIFICANCE = 0.05  # the level at which a difference between rules counts as separated
 
 
@@ -176,9 +180,9 @@ def cifar_lr_answer(runs: pd.DataFrame, planned: pd.Series | None = None,
     brief), and how far each rule's test accuracy lies from B = 32's of `base_runs` (the `cifar10` section's at the
     same scale; `against_base`, as the landing page), or, without them, from the linear rule's (Welch interval over
     the runs that trained, each side's n named); with the runs' length where it is shorter than the paper's recipe,
-    since a collapse may need more epochs to show; and, where a rule has fewer than three runs, that this is not yet
-    a finding. `planned`: the runs planned per (B, rule), for a sweep still under way: every planned rule and B is
-    named, those with no run stored as such."""
+    since a collapse may need more epochs to show; and, where a rule has fewer than `FINDING_RUNS` runs, that this is
+    not yet a finding. `planned`: the runs planned per (B, rule), for a sweep still under way: every planned rule and
+    B is named, those with no run stored as such."""
     counts = runs.groupby(["batch_size", "rule"]).size()
     if planned is not None:  # a planned rule with no run stored has 0 runs
         counts = counts.reindex(counts.index.union(planned.index), fill_value=0)
@@ -208,8 +212,7 @@ def cifar_lr_answer(runs: pd.DataFrame, planned: pd.Series | None = None,
     at = "one B" if runs["batch_size"].nunique() == 1 else "these B"
     short = (f" Asked on short runs ({epochs} of the recipe's {recipe} epochs, {examples} training examples) at "
              f"{at}: a collapse that needs longer training cannot show." if epochs < recipe else "")
-    few = (" With fewer than three runs of some rule at some B, this is what these runs show, not yet a finding."
-           if fewest < FINDING_RUNS else "")
+    few = f" With fewer than {FINDING_RUNS} runs of some rule at some B, {NOT_YET}." if fewest < FINDING_RUNS else ""
     return " ".join(sentences) + short + few
 
 

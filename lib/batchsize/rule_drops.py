@@ -20,6 +20,8 @@ from .style import joined, number
 # The learning-rate chapter's section on CIFAR-10's rules, where these runs are shown in full (its heading).
 LR_CHAPTER, LR_SECTION = "lr_scaling", "CIFAR-10 at large B: batch size, or the learning-rate rule?"
 _RULES = {"fixed": "a fixed η", "linear": "the linear rule", "sqrt": "the square-root rule"}
+FINDING_RUNS = 3  # fewer runs of an LR rule at a B show what they show, not yet a finding
+NOT_YET = "this is what these runs show, not yet a finding"  # the LR chapter's words too (`findings`)
 
 
 def _rule(lr_rule: str, warmup: float) -> str:
@@ -110,7 +112,9 @@ def _pair_text(runs: pd.DataFrame, ends: tuple[int, int], found: dict[str, tuple
 
 def _reading(runs: pd.DataFrame, found: dict[str, tuple[Estimate | None, str]], recipe: str, ends: tuple[int, int],
              easy: str, hard: str) -> str:
-    """What `rule_drops` (`found`, with the `recipe`'s rule) says of the reading by the data (`rule_drops_text`)."""
+    """What `rule_drops` (`found`, with the `recipe`'s rule) says of the reading by the data (`rule_drops_text`);
+    where the recipe's drop or the smallest other has fewer than `FINDING_RUNS` runs that trained at one of its B
+    (its n), the attribution is said as the LR chapter says such runs: what they show, not yet a finding."""
     name, easy_name, ours = DATASET_NAMES[hard], DATASET_NAMES[easy], found[recipe][0]
     if len(found) == 1:
         return f"No run of another rule is stored at B = {ends[1]} yet."
@@ -125,6 +129,15 @@ def _reading(runs: pd.DataFrame, found: dict[str, tuple[Estimate | None, str]], 
     text = f"Under {rule} {name}'s drop, {least.text(' pp')}, is smaller than under {recipe} (intervals apart)"
     at_scale = runs[(runs["dataset"] == easy) & at_paper_scale(runs)]
     base = drop_between(at_scale, easy, *ends)[0] if {*ends} <= set(at_scale["batch_size"]) else None
+    few = [r for r, d in ((recipe, ours), (rule, least)) if d.n < FINDING_RUNS]
+    return _attributed(text, base, least, easy_name) + (
+        f" With fewer than {FINDING_RUNS} runs that trained under {joined(few)} at a B of this drop, {NOT_YET}."
+        if few else "")
+
+
+def _attributed(text: str, base: Estimate | None, least: Estimate, easy_name: str) -> str:
+    """`_reading`'s attribution: how much of the difference from `easy_name`'s drop (`base`) follows the LR rule, by
+    where the smallest drop (`least`, said in `text`) lies against it."""
     if base is None or base.n < 2:
         return f"{text}: the drop, and with it the difference from {easy_name}, follows the LR rule."
     if least.low > base.high:
