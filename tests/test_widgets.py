@@ -148,6 +148,24 @@ def test_the_explorer_offers_the_paper_runs_stored_of_a_section_that_renders_a_r
     assert "CIFAR-10 fixed at B = 256, 3 runs (reduced scale" in widgets.offer_text(table)
 
 
+def test_the_explorer_offers_the_stored_runs_of_the_sections_beyond_the_paper_and_names_only_linear_the_recipe():
+    """The review: MNIST's largest-B runs with one ingredient changed were neither offered nor named among the runs
+    left out; `stored_only` sections add what their stores hold (never training), and a fixed rate or the
+    square-root rule with the recipe's warmup is not called the paper's recipe."""
+    runs, _ = two_scales()
+    paper = runs[runs["prov_profile"] == "paper"]
+    changed = paper.iloc[:2].assign(key=["m1", "m2"], dataset="mnist", batch_size=1024, warmup_epochs=5,
+                                    lr_rule=["fixed", "sqrt"])
+    chapter = type("Chapter", (), {"sections": ["cifar10"], "table": staticmethod(lambda s: paper),
+                                   "paper_so_far": staticmethod(lambda s: pd.DataFrame()),
+                                   "stored": staticmethod(lambda s: changed if s == "mnist-largest-batch" else
+                                                          pd.DataFrame())})
+    table = widgets.explorer_runs(chapter, stored_only=("mnist-largest-batch",))
+    mnist = widgets.offered(table).query("dataset == 'mnist'")
+    assert sorted(mnist["lr_rule"]) == ["fixed + warmup at B ≥ 256", "sqrt + warmup at B ≥ 256"]
+    assert widgets.RECIPE not in widgets.offer_text(table)
+
+
 def test_a_new_choice_keeps_the_batch_size_or_the_nearest_one():
     """Issue 25 item 7: changing the data set or the rule keeps B where the new choice has it, else the nearest
     (in log B), instead of the slider's position."""

@@ -59,6 +59,14 @@ def datasets_of(section: str) -> list[str]:
     return list(dict.fromkeys(c.dataset for c in section_configs("paper", section, 1)))
 
 
+def _stored(section: str, profile: str, store: RunStore, datasets: set[str] | None = None, seeds: int | None = None,
+            batch_sizes: list[int] | None = None) -> pd.DataFrame:
+    """The runs of one profile's section (of `datasets` only, where given) that `store` holds: no run is trained."""
+    finished = [c for c in section_configs(profile, section, seeds, batch_sizes)
+                if (datasets is None or c.dataset in datasets) and store.has(c)]
+    return run_sweep(finished, store, profile, progress=False).assign(section=section)  # no runs: the columns
+
+
 class Chapter:
     """One chapter's parameters, resolved once: profile, store, device, seeds, data directory, batch sizes."""
 
@@ -146,10 +154,14 @@ class Chapter:
         """The paper profile's runs of the section (of `datasets` only, where given) that its store holds, whether
         or not the section is complete: what the paper's scale says as yet, whatever the chapter renders (with no
         rows, the run table's columns)."""
-        paper = default_store("paper")
-        finished = [c for c in section_configs("paper", section)
-                    if (datasets is None or c.dataset in datasets) and paper.has(c)]
-        return run_sweep(finished, paper, "paper", progress=False).assign(section=section)  # no runs: the columns
+        return _stored(section, "paper", default_store("paper"), datasets)
+
+    def stored(self, section: str) -> pd.DataFrame:
+        """The section's runs that the chapter's stores hold, at each scale it could render (paper and quick for
+        'auto', else its own), never training one: a section shown as far as its sweeps went (the explorer)."""
+        profiles = ("paper", "quick") if self.per_dataset else (self.profile,)
+        return pd.concat([_stored(section, p, self._store(p), None, self.seeds, self.batch_sizes) for p in profiles],
+                         ignore_index=True)
 
     def model(self, run: pd.Series) -> torch.nn.Module:
         """The trained network of a run of the `weights` section, in eval mode, on the CPU."""

@@ -131,10 +131,12 @@ def _rule_name(rule: str, warmup: int, recipe: int, dataset: str) -> str:
     that runs differing in warmup (CIFAR-10 linear with and without; MNIST without its own) are separate choices and
     MNIST's warmed-up 'linear' never reads as CIFAR-10's plain one. The recipe's runs at every B are one choice
     (their warmup starts at a B, `config.default_warmup`), named by that B, not by its epochs, which a short profile
-    caps (`metrics_text` says them)."""
+    caps (`metrics_text` says them). Only the recipe's own rule (linear, `config.make_config`) is marked the paper's
+    recipe: MNIST's largest B runs the square-root rule and a fixed rate with the recipe's warmup too."""
     if warmup == recipe:
         spec = DATASET_SPECS[dataset]
-        return f"{rule} + warmup at B ≥ {spec.warmup_from_batch} {RECIPE}" if spec.warmup_epochs else rule
+        mark = f" {RECIPE}" if rule == "linear" else ""
+        return f"{rule} + warmup at B ≥ {spec.warmup_from_batch}{mark}" if spec.warmup_epochs else rule
     return f"{rule} + {warmup}-epoch warmup" if warmup else f"{rule}, no warmup"
 
 
@@ -145,11 +147,13 @@ def _named(table: pd.DataFrame) -> pd.DataFrame:
         strict=True)])
 
 
-def explorer_runs(chapter: Chapter) -> pd.DataFrame:
+def explorer_runs(chapter: Chapter, stored_only: tuple[str, ...] = ()) -> pd.DataFrame:
     """Every run of the chapter's sections as it renders them, and the paper-scale runs stored so far of a section
     that still renders a reduced scale (`Chapter.paper_so_far`: its paper sweep spans sessions): so that `offered`
-    shows each choice the paper's scale has runs of at that scale, never its reduced-scale stand-in."""
+    shows each choice the paper's scale has runs of at that scale, never its reduced-scale stand-in. The sections
+    `stored_only` (beyond the paper, whose sweeps span sessions) add the runs their stores hold, none trained here."""
     parts = [chapter.table(s) for s in chapter.sections] + [chapter.paper_so_far(s) for s in chapter.sections]
+    parts += [chapter.stored(s) for s in stored_only]
     return pd.concat([part for part in parts if len(part)], ignore_index=True).drop_duplicates("key")
 
 
