@@ -787,17 +787,32 @@ def test_the_reports_brief_on_the_largest_batch_gives_the_numbers_so_far():
     assert findings_largest_batch.brief(table) == (
         "The paper's recipe failed in 2 of 3 runs (67 %, 95 % interval 9–99 %); with one ingredient changed, 0 "
         "of 4 failed (fixed + 5-epoch warmup 0 of 1, linear + 10-epoch warmup 0 of 1, sqrt + 5-epoch warmup 0 of 2); "
-        "pooled (a test added after the first runs), Fisher p = 0.40: not yet a finding. Every change also climbs the "
-        "warm-up ramp more slowly than the recipe, so these runs cannot tell how high the LR peaks from how fast it "
-        "rises.")  # pooled: fixed and sqrt (0 of 3); the 10-epoch warm-up's runs are sqrt's over the first epochs
+        "pooled over the 3 runs of the changes that lower the peak LR (linear + 10-epoch warmup's 1 left out: over "
+        "the first epochs they are sqrt + 5-epoch warmup's runs; a test added after the first runs), Fisher p = 0.40: "
+        "not yet a finding. Every change also climbs the warm-up ramp more slowly than the recipe, so these runs "
+        "cannot tell how high the LR peaks from how fast it rises.")  # the p of the 3 pooled, beside the 4 counted
     sure = summaries.failures_by_rule(ingredients("cccccdt", sqrt="ttt", fixed="ttt", warmup="ttt"))
     assert fisher_exact([[0, 6], [6, 1]]).pvalue == pytest.approx(0.0047, abs=1e-4)  # the 10-epoch warm-up left out
-    assert "pooled (a test added after the first runs), Fisher p = 0.0047: significant at the 5 % level." in \
-        findings_largest_batch.brief(sure)
+    assert "pooled over the 6 runs of the changes that lower the peak LR (linear + 10-epoch warmup's 3 left out: " \
+        "over the first epochs they are sqrt + 5-epoch warmup's runs; a test added after the first runs), Fisher " \
+        "p = 0.0047: significant at the 5 % level." in findings_largest_batch.brief(sure)
     calm = findings_largest_batch.brief(summaries.failures_by_rule(ingredients("ttt", sqrt="ttt")))
     assert "pooled" not in calm and calm.endswith("(sqrt + 5-epoch warmup 0 of 3).")  # no failure to attribute
     assert findings_largest_batch.brief(summaries.failures_by_rule(ingredients("cdt"))).endswith(
         "no run that changes one of its ingredients is stored yet.")
+
+
+def test_the_reports_pooled_p_says_over_which_runs_it_is():
+    """Review s41 (A2): the report put the changes' 8 runs beside the pooled p of 6 (2 of 3 against 0 of 6 gives
+    0.083; against 0 of 8 it would be 0.055); it names the runs the p is over, and the ones left out."""
+    table = summaries.failures_by_rule(ingredients("cdt", sqrt="ttt", fixed="ttt", warmup="tt"))
+    said = findings_largest_batch.brief(table)
+    assert fisher_exact([[0, 6], [2, 1]]).pvalue == pytest.approx(1 / 12)
+    assert "0 of 8 failed" in said and "pooled over the 6 runs of the changes that lower the peak LR " \
+        "(linear + 10-epoch warmup's 2 left out: " in said and "Fisher p = 0.083" in said
+    higher = table.assign(**{"peak lr": [0.4, 0.1, 0.5, 0.2]})  # a higher peak, still climbing more slowly
+    assert "pooled over the 8 runs of the changes fixed + 5-epoch warmup, linear + 10-epoch warmup, sqrt + 5-epoch " \
+        "warmup (a test added after the first runs), Fisher p = 0.055" in findings_largest_batch.brief(higher)
 
 
 def excursions_at(lr: float, seeds: tuple[int, ...] = (42, 43), trained: bool = False) -> pd.DataFrame:
