@@ -1619,6 +1619,18 @@ def test_extra_epochs_compare_b0_with_the_largest_b_on_an_accuracy_both_reach():
     assert brief("extra-epochs", **tables) == "1.70×"
 
 
+def test_extra_epochs_rule_says_which_data_set_trains_at_which_rate():
+    """Review s41 (A6): '(MNIST, based at B = 256: η = 0.0125)' read as MNIST's base LR (Table II: 0.1 at 256;
+    0.0125 is the linear rule's η at B₀ = 32), and B = 1's η = 0.0000313 held for the data sets based at B₀ only
+    (MNIST's is 0.1/256). The rule names each data set's rates, computed from the registry."""
+    rule = next(c for c in report.claims() if c.id == "extra-epochs").tolerance
+    assert (0.1 * 32 / 256, 0.1 / 256, 0.001 / 32) == pytest.approx((0.0125, 0.000391, 0.0000313), rel=2e-3)
+    assert "the linear rule gives Small synthetic (1K), Medium synthetic (10K), Large synthetic (50K) and CIFAR-10 " \
+           "their base η = 0.001 (MNIST, whose base η = 0.1 is at B = 256, trains at η = 0.0125 at B₀)" in rule
+    assert "the linear rule trains it at η = 0.0000313 for those and 0.000391 for MNIST, starved" in rule
+    assert "based at" not in rule
+
+
 def test_epochs_at_their_floor_cannot_test_extra_epochs():
     """Every run at both ends got there in its first epoch: the ratio is 1 by the unit, not by the runs (a 1.5×
     effect within one epoch cannot show), so that data set is named, not graded; with no other, not testable."""
