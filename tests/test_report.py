@@ -609,9 +609,9 @@ def test_mnist_largest_batch_counts_failed_runs_as_failures():
     lone, lone_verdict = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("t", spread=0.0))
     assert lone_verdict == stats.UNRESOLVED  # at the paper's, accuracy partly, but 0 of 1 failed cannot tell
     assert "failures not resolved; the 1 that trained: 98.32% (n = 1, no interval): accuracy partly" in lone
-    assert ours.endswith("; 5 of the 8 planned seeds still to come: they can still make it not resolved or not "
-                         "reproduced (the failures part is settled at not resolved; only the accuracy part can move "
-                         "the verdict)")  # 2 to 7 of 8 failed all hold 50 %
+    assert ours.endswith("; 5 of the 8 planned seeds still to come: they can keep it not resolved or make it not "
+                         "reproduced (the failures part is settled at not resolved; only the accuracy part can still "
+                         "move the verdict, down to not reproduced)")  # 2 to 7 of 8 failed all hold 50 %
     ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("ttcdtcdt", spread=0.0))
     assert verdict_ == stats.UNRESOLVED  # 4 of 8 failed: a failed cell, its 4 that trained one mean with their n
     assert "the 4 that trained: 98.32% (n = 4, no interval): accuracy partly" in ours
@@ -643,11 +643,11 @@ def test_mnist_largest_batch_grades_the_failures_on_their_interval(outcomes, fai
 def test_mnist_largest_batch_grades_one_run_that_trained_at_best_partly():
     """One seed, trained at the paper's value: a point, no interval, never reproduced (`stats.graded` with n = 1),
     the claim not resolved with its failures (0 of 1 cannot tell whether most runs fail); seven seeds still to come
-    can still make it anything, none having failed."""
+    can keep it or make it any other, none having failed."""
     ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("t", spread=0.0))
     assert verdict_ == stats.UNRESOLVED and "98.32% (n = 1, no interval): accuracy partly" in ours
-    assert ours.endswith("7 of the 8 planned seeds still to come: they can still make it reproduced, partly, not "
-                         "resolved or not reproduced")
+    assert ours.endswith("7 of the 8 planned seeds still to come: they can keep it not resolved or make it "
+                         "reproduced, partly or not reproduced")
 
 
 def test_mnist_largest_batch_rule_says_how_it_changed_and_what_the_plans_seeds_can_tell():
@@ -671,13 +671,26 @@ def test_mnist_largest_batch_says_what_the_seeds_still_to_come_can_reach():
     assert "still to come" not in verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("cdcdcdcd"))[0]
     ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("c"))
     assert verdict_ == stats.NOT_REPRODUCED and "settled" not in ours
-    assert ours.endswith("; 7 of the 8 planned seeds still to come: they can still make it not resolved or not "
-                         "reproduced")
+    assert ours.endswith("; 7 of the 8 planned seeds still to come: they can keep it not reproduced or make it not "
+                         "resolved")
     many = largest_batch("c" * 20)  # seeds 42–61: more than the plan's 42–49, one of which (49) still to come
     ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=many[many["seed"] != 49])
     assert verdict_ == stats.NOT_REPRODUCED
-    assert ours.endswith("; 1 of the 20 planned seeds still to come: they can still make it not reproduced (the "
+    assert ours.endswith("; 1 of the 20 planned seeds still to come: they can only keep it not reproduced (the "
                          "failures part is settled at not reproduced, and so is the verdict)")
+
+
+def test_mnist_largest_batch_says_the_seeds_still_to_come_can_keep_the_verdict():
+    """Review s41 (A5): the seeds still to come 'could make it not resolved' where it already was; they keep the
+    current verdict or make it another, and where the failures part is settled the accuracy part moves the verdict
+    only the way it can: down from the failures part's grade, or up to it from a worse accuracy."""
+    off = largest_batch("cdtt", acc=96.0)  # 2 of 4 failed, the 2 that trained 2.3 pp below the paper's
+    ours, verdict_ = verdict("mnist-largest-batch", mnist_largest_batch=off)
+    assert verdict_ == stats.NOT_REPRODUCED and "failures not resolved" in ours
+    assert ours.endswith("; 4 of the 8 planned seeds still to come: they can keep it not reproduced or make it not "
+                         "resolved (the failures part is settled at not resolved; only the accuracy part can still "
+                         "move the verdict, up to not resolved)")  # 2 to 6 of 8 failed all hold 50 %
+    assert "make it not resolved" not in verdict("mnist-largest-batch", mnist_largest_batch=largest_batch("cdt"))[0]
 
 
 def ingredients(recipe: str, **changes: str) -> pd.DataFrame:
@@ -787,17 +800,32 @@ def test_the_reports_brief_on_the_largest_batch_gives_the_numbers_so_far():
     assert findings_largest_batch.brief(table) == (
         "The paper's recipe failed in 2 of 3 runs (67 %, 95 % interval 9–99 %); with one ingredient changed, 0 "
         "of 4 failed (fixed + 5-epoch warmup 0 of 1, linear + 10-epoch warmup 0 of 1, sqrt + 5-epoch warmup 0 of 2); "
-        "pooled (a test added after the first runs), Fisher p = 0.40: not yet a finding. Every change also climbs the "
-        "warm-up ramp more slowly than the recipe, so these runs cannot tell how high the LR peaks from how fast it "
-        "rises.")  # pooled: fixed and sqrt (0 of 3); the 10-epoch warm-up's runs are sqrt's over the first epochs
+        "pooled over the 3 runs of the changes that lower the peak LR (linear + 10-epoch warmup's 1 left out: over "
+        "the first epochs they are sqrt + 5-epoch warmup's runs; a test added after the first runs), Fisher p = 0.40: "
+        "not yet a finding. Every change also climbs the warm-up ramp more slowly than the recipe, so these runs "
+        "cannot tell how high the LR peaks from how fast it rises.")  # the p of the 3 pooled, beside the 4 counted
     sure = summaries.failures_by_rule(ingredients("cccccdt", sqrt="ttt", fixed="ttt", warmup="ttt"))
     assert fisher_exact([[0, 6], [6, 1]]).pvalue == pytest.approx(0.0047, abs=1e-4)  # the 10-epoch warm-up left out
-    assert "pooled (a test added after the first runs), Fisher p = 0.0047: significant at the 5 % level." in \
-        findings_largest_batch.brief(sure)
+    assert "pooled over the 6 runs of the changes that lower the peak LR (linear + 10-epoch warmup's 3 left out: " \
+        "over the first epochs they are sqrt + 5-epoch warmup's runs; a test added after the first runs), Fisher " \
+        "p = 0.0047: significant at the 5 % level." in findings_largest_batch.brief(sure)
     calm = findings_largest_batch.brief(summaries.failures_by_rule(ingredients("ttt", sqrt="ttt")))
     assert "pooled" not in calm and calm.endswith("(sqrt + 5-epoch warmup 0 of 3).")  # no failure to attribute
     assert findings_largest_batch.brief(summaries.failures_by_rule(ingredients("cdt"))).endswith(
         "no run that changes one of its ingredients is stored yet.")
+
+
+def test_the_reports_pooled_p_says_over_which_runs_it_is():
+    """Review s41 (A2): the report put the changes' 8 runs beside the pooled p of 6 (2 of 3 against 0 of 6 gives
+    0.083; against 0 of 8 it would be 0.055); it names the runs the p is over, and the ones left out."""
+    table = summaries.failures_by_rule(ingredients("cdt", sqrt="ttt", fixed="ttt", warmup="tt"))
+    said = findings_largest_batch.brief(table)
+    assert fisher_exact([[0, 6], [2, 1]]).pvalue == pytest.approx(1 / 12)
+    assert "0 of 8 failed" in said and "pooled over the 6 runs of the changes that lower the peak LR " \
+        "(linear + 10-epoch warmup's 2 left out: " in said and "Fisher p = 0.083" in said
+    higher = table.assign(**{"peak lr": [0.4, 0.1, 0.5, 0.2]})  # a higher peak, still climbing more slowly
+    assert "pooled over the 8 runs of the changes fixed + 5-epoch warmup, linear + 10-epoch warmup, sqrt + 5-epoch " \
+        "warmup (a test added after the first runs), Fisher p = 0.055" in findings_largest_batch.brief(higher)
 
 
 def excursions_at(lr: float, seeds: tuple[int, ...] = (42, 43), trained: bool = False) -> pd.DataFrame:
@@ -1590,6 +1618,18 @@ def test_extra_epochs_compare_b0_with_the_largest_b_on_an_accuracy_both_reach():
     assert ours == ("synthetic-1k: B = 32 (η = 0.001) → 512 (η = 0.016), to 97.90 %: 1.70× (n = 3, no spread); "
                     "targets 0.1 and 0.3 pp lower (not graded): 1.70×, 1.70×; partly")
     assert brief("extra-epochs", **tables) == "1.70×"
+
+
+def test_extra_epochs_rule_says_which_data_set_trains_at_which_rate():
+    """Review s41 (A6): '(MNIST, based at B = 256: η = 0.0125)' read as MNIST's base LR (Table II: 0.1 at 256;
+    0.0125 is the linear rule's η at B₀ = 32), and B = 1's η = 0.0000313 held for the data sets based at B₀ only
+    (MNIST's is 0.1/256). The rule names each data set's rates, computed from the registry."""
+    rule = next(c for c in report.claims() if c.id == "extra-epochs").tolerance
+    assert (0.1 * 32 / 256, 0.1 / 256, 0.001 / 32) == pytest.approx((0.0125, 0.000391, 0.0000313), rel=2e-3)
+    assert "the linear rule gives Small synthetic (1K), Medium synthetic (10K), Large synthetic (50K) and CIFAR-10 " \
+           "their base η = 0.001 (MNIST, whose base η = 0.1 is at B = 256, trains at η = 0.0125 at B₀)" in rule
+    assert "the linear rule trains it at η = 0.0000313 for those and 0.000391 for MNIST, starved" in rule
+    assert "based at" not in rule
 
 
 def test_epochs_at_their_floor_cannot_test_extra_epochs():

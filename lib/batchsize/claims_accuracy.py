@@ -285,11 +285,12 @@ def _largest_batch(tables: dict, profile: str) -> Outcome:
     else:
         accuracy, said = NOT_REPRODUCED, f"none trained: accuracy {NOT_REPRODUCED}"
     failures = _failure_part(row["failed"], row["failure rate CI low"], row["failure rate CI high"])
+    now = max((failures, accuracy), key=VERDICTS.index)
     ours = (f"{row['failed']} of {row['runs']} runs failed ({row['collapsed']} collapsed, {row['diverged']} "
             f"diverged; seeds {row['seeds']}): failure rate {row['failure rate']:.0f} % "
             f"[{row['failure rate CI low']:.1f}, {row['failure rate CI high']:.1f}] (Clopper–Pearson 95 %): "
-            f"failures {failures}; {said}{_still_to_come(part, int(row['failed']))}")
-    return Outcome(ours, on_paper_runs(max((failures, accuracy), key=VERDICTS.index), part),
+            f"failures {failures}; {said}{_still_to_come(part, int(row['failed']), now)}")
+    return Outcome(ours, on_paper_runs(now, part),
                    f"{row['failed']} of {row['runs']} runs failed")
 
 
@@ -311,14 +312,15 @@ def _failure_part(failed: int, low: float, high: float) -> str:
 NONE_ENOUGH = next(n for n in itertools.count(1) if rate_interval(0, n)[1] < MOST)
 
 
-def _still_to_come(part: pd.DataFrame, failed: int) -> str:
+def _still_to_come(part: pd.DataFrame, failed: int, now: str) -> str:
     """'; 5 of the 8 planned seeds still to come: …': where seeds of the paper plan's recipe are not stored yet, the
-    verdicts they can still reach. The failures part only worsens as failures rise and the accuracy part can take
-    every grade at or below its best (reproduced with two or more that trained; not reproduced with none or two or
-    more that trained, one that trained being at worst not resolved, and a seed still to come that trains gives a
-    second), so they are one range: from the worse of the failures part should every remaining seed train and the
-    accuracy's best, down to not reproduced. Where the failures part is the same should all train or all fail, it is
-    settled and only the accuracy part can move the verdict."""
+    verdicts they can still reach from `now`, the current one (kept, or made another: review s41, A5). The failures
+    part only worsens as failures rise and the accuracy part can take every grade at or below its best (reproduced
+    with two or more that trained; not reproduced with none or two or more that trained, one that trained being at
+    worst not resolved, and a seed still to come that trains gives a second), so they are one range: from the worse
+    of the failures part should every remaining seed train and the accuracy's best, down to not reproduced. Where the
+    failures part is the same should all train or all fail, it is settled and only the accuracy part can move the
+    verdict, no higher than that part."""
     planned = {c.seed for c in recipe_configs("paper")}
     left, total = len(planned - set(part["seed"])), len(planned | set(part["seed"]))
     if not left:
@@ -326,13 +328,24 @@ def _still_to_come(part: pd.DataFrame, failed: int) -> str:
     fewest, most = (_failure_part(f, *rate_interval(f, total)) for f in (failed, failed + left))
     best = max((fewest, REPRODUCED if total - failed >= 2 else PARTLY), key=VERDICTS.index)
     reachable = VERDICTS[VERDICTS.index(best):VERDICTS.index(NOT_REPRODUCED) + 1]
-    text = (f"; {left} of the {total} planned seeds still to come: they can still make it "
-            + (f"{', '.join(reachable[:-1])} or {reachable[-1]}" if len(reachable) > 1 else reachable[0]))
+    others = [v for v in reachable if v != now]
+    can = (f"make it {_either(others)}" if now not in reachable else f"keep it {now} or make it {_either(others)}"
+           if others else f"only keep it {now}")
+    text = f"; {left} of the {total} planned seeds still to come: they can {can}"
     if fewest != most:
         return text
     if fewest == NOT_REPRODUCED:
         return f"{text} (the failures part is settled at {fewest}, and so is the verdict)"
-    return f"{text} (the failures part is settled at {fewest}; only the accuracy part can move the verdict)"
+    moves = [f"{way} to {_either(vs)}" for way, vs in (
+        ("up", [v for v in others if VERDICTS.index(v) < VERDICTS.index(now)]),
+        ("down", [v for v in others if VERDICTS.index(v) > VERDICTS.index(now)])) if vs]
+    return (f"{text} (the failures part is settled at {fewest}; only the accuracy part can still move the verdict"
+            + "".join(f", {m}" for m in moves) + ")")
+
+
+def _either(verdicts: list[str]) -> str:
+    """'A', 'A or B', 'A, B or C': the verdicts a count can still reach, one of them."""
+    return verdicts[0] if len(verdicts) == 1 else f"{', '.join(verdicts[:-1])} or {verdicts[-1]}"
 
 
 def _plan_failures(seeds: int) -> str:

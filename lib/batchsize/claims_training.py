@@ -37,7 +37,7 @@ from .stats import (
     effect_graded,
     parts_verdict,
 )
-from .style import counted, number
+from .style import counted, joined, number
 from .summaries import gap_bound_table, pearson_table
 from .targets import (
     AT_FIRST_EPOCH,
@@ -161,10 +161,9 @@ CLAIMS.append(
           f"not testable on this hardware: the paper's times come from {paper.HARDWARE}, and a time per epoch is the "
           "machine's and the code's cost per step, not the batch size's effect on training. The paper names no pair of "
           f"B: its own tables give {_SPANS['paper_from_1']}× from B = 1 to their largest B and "
-          f"{_SPANS['paper_from_b0']}× from B₀ = {_B0}. Ours (B₀ = {_B0}, the "
-          "paper's base batch, over the largest measured B: the ends of the wall clock, whose epochs must start at B₀; "
-          "this CPU) are shown beside "
-          "the paper's own ratio at the same pair, from its tables' epoch times", _epoch_speedup, section=RATIOS))
+          f"{_SPANS['paper_from_b0']}× from B₀ = {_B0}. Ours (B₀ = {_B0}, the paper's base batch, over the largest "
+          "measured B: the ends of the wall clock, whose epochs must start at B₀; this CPU) are shown beside the "
+          "paper's own ratio at the same pair, from its tables' epoch times", _epoch_speedup, section=RATIOS))
 
 
 def _lower_said(row: pd.Series) -> str:
@@ -219,18 +218,21 @@ def _extra_epochs(tables: dict, profile: str) -> Outcome:
 
 
 _LOW, _HIGH = paper.EXTRA_EPOCHS
-_BASE, _MNIST = DATASET_SPECS["synthetic-1k"], DATASET_SPECS["mnist"]  # the synthetic sets' and CIFAR-10's recipe
-_AT_1, _MNIST_AT_B0 = (scaled_lr(spec.base_lr, b, spec.base_batch, "linear") for spec, b in
-                       ((_BASE, 1), (_MNIST, paper.BASE_BATCH)))  # η under the linear rule
+_BASE, _MNIST = DATASET_SPECS["synthetic-1k"], DATASET_SPECS["mnist"]
+_RECIPE = {d: (DATASET_SPECS[d].base_lr, DATASET_SPECS[d].base_batch) for d in IN_PAPER}  # η₀ at its base batch
+_ON_BASE = joined([DATASET_SPECS[d].name for d, recipe in _RECIPE.items() if recipe == _RECIPE["synthetic-1k"]])
+_AT_1, _MNIST_AT_1, _MNIST_AT_B0 = (scaled_lr(spec.base_lr, b, spec.base_batch, "linear") for spec, b in
+                                    ((_BASE, 1), (_MNIST, 1), (_MNIST, paper.BASE_BATCH)))  # the linear rule's η
 CLAIMS.append(
     Claim("extra-epochs", "§IV-C", f"Large batches need {paper.span(paper.EXTRA_EPOCHS)}× more epochs to reach the "
           f"same accuracy", f"{paper.span(paper.EXTRA_EPOCHS)}×", "efficiency", "per data set, the epochs its largest "
           f"measured B needs to reach the same test accuracy as B₀ = {paper.BASE_BATCH} (the highest every run that "
           f"trained at the two B reached; not {TARGET:g} %, which a data set can reach at every B in its first epoch, "
           "or never) over those B₀ needs, over seeds. B₀ is the paper's base batch (Algorithm 2), at which the linear "
-          f"rule gives the synthetic sets and CIFAR-10 their base η = {number(_BASE.base_lr, 'lr')} (MNIST, based at "
-          f"B = {_MNIST.base_batch}: η = {number(_MNIST_AT_B0, 'lr')}); the smallest B = 1 is not the reference: the "
-          f"linear rule trains it at η = {number(_AT_1, 'lr')} there, starved, and its extra epochs would be the "
+          f"rule gives {_ON_BASE} their base η = {number(_BASE.base_lr, 'lr')} ({_MNIST.name}, whose base η = "
+          f"{number(_MNIST.base_lr, 'lr')} is at B = {_MNIST.base_batch}, trains at η = {number(_MNIST_AT_B0, 'lr')} "
+          f"at B₀); the smallest B = 1 is not the reference: the linear rule trains it at η = {number(_AT_1, 'lr')} "
+          f"for those and {number(_MNIST_AT_1, 'lr')} for {_MNIST.name}, starved, and its extra epochs would be the "
           f"learning rate's, not the batch's. {INTERVAL.capitalize()} within {EXTRA_TOL:g} of [{_LOW:g}, {_HIGH:g}]: "
           "reproduced; the extra epochs (ratio − 1) all above 0 and overlapping ½× to 2× of the paper's "
           f"{paper.span((_LOW - 1, _HIGH - 1))} (a ratio of {1 + (_LOW - 1) / 2:g} to {1 + 2 * (_HIGH - 1):g}): "
@@ -239,10 +241,9 @@ CLAIMS.append(
           "set without a measured B₀ or a measured B above it, without learning curves, or whose runs at both ends "
           "all get there in their first epoch (the ratio 1 by the unit), or whose ratio is not estimable (fewer than "
           f"{MIN_RUNS} runs got there at an end, or an interval wider than {MAX_SPAN:g}-fold), is named with each "
-          "run's epochs, not graded. Beside each, not "
-          f"graded, the ratio at targets {' and '.join(f'{s:g}' for s in TARGET_STEPS)} pp lower (the target sits at "
-          f"the top of some runs' curves). The data sets graded together: {parts_rule('data set')}",
-          _extra_epochs, section=SAME_ACCURACY))
+          "run's epochs, not graded. Beside each, not graded, the ratio at targets "
+          f"{' and '.join(f'{s:g}' for s in TARGET_STEPS)} pp lower (the target sits at the top of some runs' "
+          f"curves). The data sets graded together: {parts_rule('data set')}", _extra_epochs, section=SAME_ACCURACY))
 
 
 def _wall_clock(tables: dict, profile: str) -> Outcome:

@@ -175,7 +175,8 @@ def pooled_text(table: pd.DataFrame, planned: Mapping[str, int] | None = None) -
 def brief(table: pd.DataFrame) -> str:
     """The report's word on the question in brief, from a `summaries.failures_by_rule` table (the learning-rate
     chapter has it in full, `ingredients_text`): the recipe's failures with their interval, each change's, the
-    pooled test (`_pooled`) and why the runs cannot tell the peak LR from the climb."""
+    pooled test (`_pooled`) over the runs it pools, not all the changes' (review s41, A2), and why the runs cannot
+    tell the peak LR from the climb."""
     recipe, changes = table.iloc[0], table.iloc[1:]
     said = (f"The paper's recipe failed in {recipe['failed']} of {recipe['runs']} runs "
             f"({recipe['failure rate']:.0f} %, 95 % interval {recipe['failure rate CI low']:.0f}–"
@@ -187,10 +188,16 @@ def brief(table: pd.DataFrame) -> str:
     pooled = _pooled(table)
     if recipe["failed"] == 0 or pooled is None:
         return said + "."
-    significant = "significant at the 5 % level" if pooled[2] < ALPHA else "not yet a finding"
-    return (f"{said}; pooled (a test added after the first runs), Fisher p = {number(pooled[2], 'p')}: {significant}. "
-            "Every change also climbs the warm-up ramp more slowly than the recipe, so these runs cannot tell how high "
-            "the LR peaks from how fast it rises.")
+    _, runs, p, left_out = pooled
+    kept, counts = changes[~changes["rule"].isin(left_out)], dict(zip(changes["rule"], changes["runs"], strict=True))
+    which = ("the changes that lower the peak LR" if bool((kept["peak lr"] < recipe["peak lr"]).all())
+             else "the changes " + ", ".join(kept["rule"]))
+    out = "".join(f"{later}'s {int(counts[later])} left out: over the first epochs they are {first}'s runs; "
+                  for first, later in _alike(table))
+    significant = "significant at the 5 % level" if p < ALPHA else "not yet a finding"
+    return (f"{said}; pooled over the {runs} runs of {which} ({out}a test added after the first runs), Fisher p = "
+            f"{number(p, 'p')}: {significant}. Every change also climbs the warm-up ramp more slowly than the "
+            "recipe, so these runs cannot tell how high the LR peaks from how fast it rises.")
 
 
 def ramp_text(left: pd.DataFrame, peak: float) -> str:
