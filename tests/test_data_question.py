@@ -388,6 +388,21 @@ def test_slopes_at_two_scales_are_not_set_against_each_other(profiles):
                          "epochs on more training examples change Δ by themselves.")
 
 
+def test_the_gap_slopes_leave_out_the_one_run_that_trained_in_a_failed_cell(shown, switched):
+    """CIFAR-10 at B = 1024: two runs at chance and one that trained with Δ far below the line; the failed cell is
+    no mean anywhere, so it is no point of the slope either (with it, CIFAR-10's Δ would not rise), and it is named."""
+    cell = switched.runs[(switched.runs["dataset"] == "cifar10") & (switched.runs["batch_size"] == 512)]
+    failed = cell.assign(batch_size=1024, key=cell["key"] + "-1024", outcome=["collapsed", "collapsed", "trained"],
+                         test_acc=[10.0, 10.0, 45.0], gap=[0.0, 0.0, -60.0])
+    handed = pd.concat([switched.runs, failed], ignore_index=True)
+    pages_beyond.gap_is_it_the_data(switched, handed, FASHION)
+    slopes = next(s for s in shown if s.startswith("In our runs, the slope of Δ on log₂ B"))
+    assert "CIFAR-10's Δ rises with B, and more steeply than MNIST's (intervals apart)" in slopes
+    assert "Left out of the slopes: 1 run that trained in a failed cell (CIFAR-10 B = 1024), as of every mean." in \
+        slopes
+    assert readings.gap_slope(handed[handed["dataset"] == "cifar10"]).low < 0  # with it: no rise the seeds tell
+
+
 def test_the_gap_question_does_not_set_a_reduced_scale_slope_against_a_paper_scale_one(shown, switched):
     """MNIST's runs at reduced scale (level Δ) beside CIFAR-10's at paper scale (Δ rising, its slope's interval
     above MNIST's): the slopes are shown, not compared."""

@@ -12,6 +12,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from . import book, captions, drop_pairs, drops, paper_tables, plots, rule_drops, runtable
+from .claims_shapes import outside_failed_cells
 from .config import default_warmup
 from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS
 from .pages_accuracy import CROSSES, paper_runs_stored, runs_if_data
@@ -156,15 +157,18 @@ def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: st
     datasets = [easy, test, hard]
     chosen = runs[runs["dataset"].isin(datasets)]
     profiles = {d: runtable.runs_profile(chosen[chosen["dataset"] == d], chapter.profile) for d in (easy, hard)}
+    pair = chosen[chosen["dataset"].isin([easy, hard])]
+    kept, left_out = outside_failed_cells(pair)  # as the report's Fig. 5 row: no failed cell's survivor in a slope
     slopes = {}
     for dataset in (easy, hard):
         try:
-            slopes[dataset] = gap_slope(chosen[chosen["dataset"] == dataset])
+            slopes[dataset] = gap_slope(kept[kept["dataset"] == dataset])
         except NotTestable:
             continue
-    pair = chosen[chosen["dataset"].isin([easy, hard])]
     if len(pair):
-        display(Markdown(f"{gap_slopes_text(slopes, profiles, easy, hard)} Scale: {captions.scale_text(pair)}."))
+        left = f" Left out of the slopes: {left_out}, as of every mean." if left_out else ""
+        display(Markdown(f"{gap_slopes_text(slopes, profiles, easy, hard)}{left} Scale: "
+                         f"{captions.scale_text(pair)}."))
     runs, switched, at_paper = _one_scale(chapter, chosen, datasets)
     if runs.empty:
         display(Markdown(_absent(test)))
