@@ -154,6 +154,20 @@ def test_without_fashion_mnist_runs_its_section_says_how_to_get_them_and_the_que
     assert "no runs" in shown[1] and "<svg" in shown[3]  # the table's row for Fashion-MNIST, the figure
 
 
+def test_a_data_set_beyond_the_paper_shows_a_failed_cell_as_tables_iii_and_iv_do(monkeypatch):
+    """Fashion-MNIST at B = 256: two runs at chance and one that trained; its accuracy is no seed mean (blank, as
+    Tables III and IV show a failed B), and the one that trained is named with n = 1."""
+    published = []
+    monkeypatch.setattr(pages_beyond.book, "publish", lambda what, caption, data, *a, **k: published.append(data))
+    table = runs({FASHION: {32: 85.0, 256: 10.0}}).assign(median_epoch_time=1.0)
+    table.loc[(table["batch_size"] == 256) & (table["seed"] == 44), ["outcome", "test_acc"]] = ["trained", 79.83]
+    pages_beyond.beyond_paper(SimpleNamespace(profile="quick"), table, FASHION)
+    rows = published[-1].set_index("batch_size")
+    assert pd.isna(rows.loc[256, "test_acc"]) and pd.isna(rows.loc[256, "gap"])
+    assert rows.loc[256, "cell"] == "failed: 2 of 3 runs at chance; the one that trained 79.83 %, n = 1"
+    assert rows.loc[32, "test_acc"] == pytest.approx(85.0) and rows.loc[32, "cell"] == "measured: n = 3"
+
+
 def test_a_chapter_without_fashion_mnist_files_gets_no_runs_instead_of_an_error(tmp_path, monkeypatch):
     """Its smoke runs are not in a fresh store and its files are nowhere (not even Debian's folder): the section's
     runs are empty, so the chapter renders with a note rather than failing."""
