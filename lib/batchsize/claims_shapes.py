@@ -207,7 +207,7 @@ def _gap_ordering(tables: dict, profile: str) -> Outcome:
     parts = [*(part if monotonic else NOT_REPRODUCED for part in rises), flattest]
     # three decimals: the flattest part compares intervals that at two can seem to touch (0.01 against 0.01)
     ours = "; ".join(f"{DATASET_NAMES.get(d, d)} {s.shape_text(' pp per doubling', 3)}" for d, s in slopes.items())
-    ours += f" ({left_out} left out)" * bool(left_out)
+    ours += f"; {left_out} left out of the slopes" * bool(left_out)
     ours += "; CIFAR-10's rises: {}, steepest: {}; MNIST's the flattest: {}".format(*parts)
     return Outcome(ours, parts_verdict(parts), brief([s.mean for s in slopes.values()], " pp per doubling"))
 
