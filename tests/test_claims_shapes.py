@@ -125,6 +125,22 @@ def test_gap_ordering_reads_a_hump_as_no_rise_whatever_its_slope_over_all_b():
     assert found == NOT_REPRODUCED and "but not monotonic: it peaks at B = 128" in ours
 
 
+def test_gap_ordering_leaves_the_one_run_that_trained_in_a_failed_cell_out_of_the_slope():
+    """A failed cell's survivor is no result in Tables III/IV: its Δ (far below the line here) must not turn CIFAR-10's
+    rise into a fall, and the text names it as left out."""
+    table = gaps({"cifar10": 1.0, "synthetic-1k": 0.5, "mnist": 0.0})
+    base = table[(table["dataset"] == "cifar10") & (table["batch_size"] == 256)]
+    failed = base.assign(batch_size=512, key=base["key"] + "-512", outcome=["collapsed", "collapsed", "trained"],
+                         gap=[0.0, 0.0, -40.0], test_acc=[10.0, 10.0, 80.0])
+    with_failed = pd.concat([table, failed], ignore_index=True)
+    ours, found = verdict("gap-ordering", accuracy=with_failed)
+    assert found == REPRODUCED
+    assert "; 1 run that trained in a failed cell (CIFAR-10 B = 512) left out of the slopes;" in ours
+    kept, said = claims_shapes.outside_failed_cells(with_failed)
+    assert len(kept) == len(table) and said.startswith("1 run that trained")
+    assert readings.gap_slope(with_failed[with_failed["dataset"] == "cifar10"]).mean < 0  # what it would have read
+
+
 def test_gap_ordering_needs_both_image_data_sets():
     assert verdict("gap-ordering", accuracy=gaps({"cifar10": 1.0, "synthetic-1k": 0.5}))[1] == NOT_TESTABLE
 

@@ -154,6 +154,20 @@ def test_without_fashion_mnist_runs_its_section_says_how_to_get_them_and_the_que
     assert "no runs" in shown[1] and "<svg" in shown[3]  # the table's row for Fashion-MNIST, the figure
 
 
+def test_a_data_set_beyond_the_paper_shows_a_failed_cell_as_tables_iii_and_iv_do(monkeypatch):
+    """Fashion-MNIST at B = 256: two runs at chance and one that trained; its accuracy is no seed mean (blank, as
+    Tables III and IV show a failed B), and the one that trained is named with n = 1."""
+    published = []
+    monkeypatch.setattr(pages_beyond.book, "publish", lambda what, caption, data, *a, **k: published.append(data))
+    table = runs({FASHION: {32: 85.0, 256: 10.0}}).assign(median_epoch_time=1.0)
+    table.loc[(table["batch_size"] == 256) & (table["seed"] == 44), ["outcome", "test_acc"]] = ["trained", 79.83]
+    pages_beyond.beyond_paper(SimpleNamespace(profile="quick"), table, FASHION)
+    rows = published[-1].set_index("batch_size")
+    assert pd.isna(rows.loc[256, "test_acc"]) and pd.isna(rows.loc[256, "gap"])
+    assert rows.loc[256, "cell"] == "failed: 2 of 3 runs at chance; the one that trained 79.83 %, n = 1"
+    assert rows.loc[32, "test_acc"] == pytest.approx(85.0) and rows.loc[32, "cell"] == "measured: n = 3"
+
+
 def test_a_chapter_without_fashion_mnist_files_gets_no_runs_instead_of_an_error(tmp_path, monkeypatch):
     """Its smoke runs are not in a fresh store and its files are nowhere (not even Debian's folder): the section's
     runs are empty, so the chapter renders with a note rather than failing."""
@@ -386,6 +400,21 @@ def test_slopes_at_two_scales_are_not_set_against_each_other(profiles):
     assert text.endswith(f"Their runs are not at one scale (MNIST's: profile `{profiles['mnist']}`; CIFAR-10's: "
                          f"profile `{profiles['cifar10']}`), so the slopes are not set against each other: more "
                          "epochs on more training examples change Δ by themselves.")
+
+
+def test_the_gap_slopes_leave_out_the_one_run_that_trained_in_a_failed_cell(shown, switched):
+    """CIFAR-10 at B = 1024: two runs at chance and one that trained with Δ far below the line; the failed cell is
+    no mean anywhere, so it is no point of the slope either (with it, CIFAR-10's Δ would not rise), and it is named."""
+    cell = switched.runs[(switched.runs["dataset"] == "cifar10") & (switched.runs["batch_size"] == 512)]
+    failed = cell.assign(batch_size=1024, key=cell["key"] + "-1024", outcome=["collapsed", "collapsed", "trained"],
+                         test_acc=[10.0, 10.0, 45.0], gap=[0.0, 0.0, -60.0])
+    handed = pd.concat([switched.runs, failed], ignore_index=True)
+    pages_beyond.gap_is_it_the_data(switched, handed, FASHION)
+    slopes = next(s for s in shown if s.startswith("In our runs, the slope of Δ on log₂ B"))
+    assert "CIFAR-10's Δ rises with B, and more steeply than MNIST's (intervals apart)" in slopes
+    assert "Left out of the slopes: 1 run that trained in a failed cell (CIFAR-10 B = 1024), as of every mean." in \
+        slopes
+    assert readings.gap_slope(handed[handed["dataset"] == "cifar10"]).low < 0  # with it: no rise the seeds tell
 
 
 def test_the_gap_question_does_not_set_a_reduced_scale_slope_against_a_paper_scale_one(shown, switched):

@@ -12,6 +12,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from . import book, captions, drop_pairs, drops, paper_tables, plots, rule_drops, runtable
+from .claims_shapes import outside_failed_cells
 from .config import default_warmup
 from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS
 from .pages_accuracy import CROSSES, paper_runs_stored, runs_if_data
@@ -47,7 +48,8 @@ def _absent(dataset: str) -> str:
 def beyond_paper(chapter: Chapter, runs: pd.DataFrame, dataset: str) -> None:
     """A data set the paper did not run, as `image_accuracy` shows the paper's but with nothing of the paper's
     beside it (no values, no verdicts): test accuracy against B, and per B the seed means of test accuracy and Δ
-    with their intervals (`paper_tables.accuracy_by_batch`); where its runs could not be had, one line on how to
+    with their intervals (`paper_tables.accuracy_by_batch`, a failed cell blanked and said as the paper's tables
+    show it: `paper_tables.failed_shown`); where its runs could not be had, one line on how to
     get its files."""
     if runs.empty:
         display(Markdown(_absent(dataset)))
@@ -56,10 +58,11 @@ def beyond_paper(chapter: Chapter, runs: pd.DataFrame, dataset: str) -> None:
     book.publish(plots.image_accuracy(runs, dataset, None), f"{name} test accuracy against B (not in the paper: no "
                  f"values of its to draw); {CROSSES}", runtable.mean_by_batch(runs, trained_only=True),
                  f"{dataset} accuracy", runs=runs)
-    table = paper_tables.accuracy_by_batch(runs)
+    table = paper_tables.failed_shown(paper_tables.accuracy_by_batch(runs))  # as Tables III and IV show a failed B
     book.publish(book.styled(table, 3), f"{name}: test accuracy and its gap Δ per B, seed means over the runs that "
                  "trained with 95 % intervals (a cell has one only where at least two runs trained and most did); "
-                 "`at chance`: runs that did not train. The paper has no table of it, so there is nothing to "
+                 "`at chance`: runs that did not train; a failed cell (at least half of its runs at chance) has no "
+                 "mean, its few that trained named in `cell`. The paper has no table of it, so there is nothing to "
                  "compare and no verdict.", table, f"{dataset} test accuracy and gap", runs=runs)
 
 
@@ -156,15 +159,18 @@ def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: st
     datasets = [easy, test, hard]
     chosen = runs[runs["dataset"].isin(datasets)]
     profiles = {d: runtable.runs_profile(chosen[chosen["dataset"] == d], chapter.profile) for d in (easy, hard)}
+    pair = chosen[chosen["dataset"].isin([easy, hard])]
+    kept, left_out = outside_failed_cells(pair)  # as the report's Fig. 5 row: no failed cell's survivor in a slope
     slopes = {}
     for dataset in (easy, hard):
         try:
-            slopes[dataset] = gap_slope(chosen[chosen["dataset"] == dataset])
+            slopes[dataset] = gap_slope(kept[kept["dataset"] == dataset])
         except NotTestable:
             continue
-    pair = chosen[chosen["dataset"].isin([easy, hard])]
     if len(pair):
-        display(Markdown(f"{gap_slopes_text(slopes, profiles, easy, hard)} Scale: {captions.scale_text(pair)}."))
+        left = f" Left out of the slopes: {left_out}, as of every mean." if left_out else ""
+        display(Markdown(f"{gap_slopes_text(slopes, profiles, easy, hard)}{left} Scale: "
+                         f"{captions.scale_text(pair)}."))
     runs, switched, at_paper = _one_scale(chapter, chosen, datasets)
     if runs.empty:
         display(Markdown(_absent(test)))
