@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from test_report import brief, gaps_spread, runs, verdict
 
-from batchsize import claims_shapes, paper, readings
+from batchsize import claims_shapes, paper, readings, runtable
 from batchsize.stats import NOT_REPRODUCED, NOT_TESTABLE, PARTLY, REPRODUCED, UNRESOLVED
 
 
@@ -136,7 +136,7 @@ def test_gap_ordering_leaves_the_one_run_that_trained_in_a_failed_cell_out_of_th
     ours, found = verdict("gap-ordering", accuracy=with_failed)
     assert found == REPRODUCED
     assert "; 1 run that trained in a failed cell (CIFAR-10 B = 512) left out of the slopes;" in ours
-    kept, said = claims_shapes.outside_failed_cells(with_failed)
+    kept, said = runtable.outside_failed_cells(with_failed)
     assert len(kept) == len(table) and said.startswith("1 run that trained")
     assert readings.gap_slope(with_failed[with_failed["dataset"] == "cifar10"]).mean < 0  # what it would have read
 

@@ -1246,8 +1246,12 @@ def test_pearson_leaves_runs_at_chance_out_and_says_so():
                                                                        ("synthetic-1k", 64): 1.5,
                                                                        ("synthetic-1k", 512): 3.0})
     chance = runs({("mnist", 1024): 11.35}, outcome="collapsed", gap=-10.0)
-    ours, verdict_ = verdict("pearson", accuracy=pd.concat([rows, chance]))
-    assert "n = 9 (3 runs at chance left out)" in ours and verdict_ != stats.NOT_REPRODUCED
+    ours, verdict_ = verdict("pearson", accuracy=pd.concat([rows, chance], ignore_index=True))
+    assert "n = 9 (3 runs at chance and 0 runs that trained in failed cells left out)" in ours
+    assert verdict_ != stats.NOT_REPRODUCED
+    survivor = chance.assign(outcome=["collapsed", "collapsed", "trained"], gap=[-10.0, -10.0, 40.0])  # a failed cell
+    ours, _ = verdict("pearson", accuracy=pd.concat([rows, survivor], ignore_index=True))  # no point of the fit
+    assert "n = 9 (2 runs at chance and 1 run that trained in failed cells left out)" in ours
 
 
 def test_gap_bound_holds_only_where_every_data_set_holds():

@@ -28,7 +28,7 @@ from .rulebook import (
     tie_span,
     tie_text,
 )
-from .runtable import cells, trained
+from .runtable import cells, outside_failed_cells, trained
 from .stats import (
     NOT_REPRODUCED,
     PARTLY,
@@ -42,7 +42,6 @@ from .stats import (
     parts_verdict,
     tie_graded,
 )
-from .style import counted, joined
 from .summaries import protocol_table
 
 CLAIMS: list[Claim] = []  # in the paper's order
@@ -163,24 +162,6 @@ def _size(slope: Estimate) -> Interval:
 def _worst(verdicts: list[str]) -> str:
     """A part that must hold against every other data set is as good as its worst comparison."""
     return max(verdicts, key=VERDICTS.index)
-
-
-def outside_failed_cells(runs: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """The runs outside every failed cell (`runtable.cells`: at least half of its runs at chance), as the accuracy
-    tables and the LR rows leave a failed cell's few that trained out of every mean, and those few in words ('1 run
-    that trained in a failed cell (CIFAR-10 B = 1024)'; '' where none trained in one): a fit over runs must not
-    count one either."""
-    at = cells(runs)
-    failed = at[at["status"] == FAILED]
-    keys = ["dataset", "batch_size"]
-    inside = pd.MultiIndex.from_frame(runs[keys]).isin(pd.MultiIndex.from_frame(failed[keys]))
-    survivors = failed[failed["trained"] > 0]
-    if survivors.empty:
-        return runs[~inside], ""
-    where = joined([f"{DATASET_NAMES.get(d, d)} B = {b}"
-                    for d, b in zip(survivors["dataset"], survivors["batch_size"], strict=True)])
-    cell_words = "a failed cell" if len(survivors) == 1 else "failed cells"
-    return runs[~inside], f"{counted(int(survivors['trained'].sum()), 'run')} that trained in {cell_words} ({where})"
 
 
 def _gap_ordering(tables: dict, profile: str) -> Outcome:

@@ -68,7 +68,8 @@ def _pearson(tables: dict, profile: str) -> Outcome:
     result = pearson_table(runs_of(tables)).iloc[0]  # over all data sets, as the gap chapter's first row
     ours = (f"r = {number(result['r'])} [{number(result['ci_low'])}, {number(result['ci_high'])}], "
             f"p = {number(result['p'], 'p')}, "
-            f"n = {result['n']} ({counted(int(result['at chance']), 'run')} at chance left out)")
+            f"n = {result['n']} ({counted(int(result['at chance']), 'run')} at chance and "
+            f"{counted(int(result['of failed cells']), 'run')} that trained in failed cells left out)")
     r = Estimate(result["r"], result["ci_low"], result["ci_high"], int(result["n"]))
     verdict = effect_graded(r, paper.PEARSON_R, PEARSON_TOL)
     return Outcome(ours, PARTLY if verdict == REPRODUCED and result["p"] >= paper.PEARSON_P else verdict,
@@ -77,8 +78,8 @@ def _pearson(tables: dict, profile: str) -> Outcome:
 
 CLAIMS.append(
     Claim("pearson", "§IV-B", "Pearson r between log B and Δ", f"r = {paper.PEARSON_R}, p < {paper.PEARSON_P}",
-          "gap", f"{INTERVAL} of r (Fisher z) within {PEARSON_TOL:g} of {paper.PEARSON_R} and p < "
-          f"{paper.PEARSON_P}: reproduced; {COMPARABLE} (runs at chance left out)", _pearson, section=PEARSON))
+          "gap", f"{INTERVAL} of r (Fisher z) within {PEARSON_TOL:g} of {paper.PEARSON_R} and p < {paper.PEARSON_P}: "
+          f"reproduced; {COMPARABLE} (runs at chance and failed cells left out)", _pearson, section=PEARSON))
 
 
 def _gap_bound(tables: dict, profile: str) -> Outcome:
@@ -193,7 +194,6 @@ def _extra_epochs(tables: dict, profile: str) -> Outcome:
     table = same_accuracy_epochs(runs, history, paper.BASE_BATCH)
     lower = target_sensitivity(runs, history, paper.BASE_BATCH, table).set_index("dataset")  # shown, not graded
     parts, texts, graded_ratios = [], [], []
-    low, high = paper.EXTRA_EPOCHS
     for _, row in table.iterrows():
         name, note = row["dataset"], f"; {row['note']}" if row["note"] else ""
         if pd.isna(row[EXTRA]):
@@ -208,7 +208,7 @@ def _extra_epochs(tables: dict, profile: str) -> Outcome:
             continue
         said += f"; {_lower_said(lower.loc[name])}"
         extra = Estimate(more.mean - 1, more.low - 1, more.high - 1, more.n)
-        verdict = effect_graded(extra, (low - 1, high - 1), EXTRA_TOL)
+        verdict = effect_graded(extra, (_LOW - 1, _HIGH - 1), EXTRA_TOL)
         parts.append(PARTLY if verdict == REPRODUCED and NEVER in row["note"] else verdict)
         graded_ratios.append(more.mean)
         texts.append(f"{said}; {parts[-1]}")

@@ -12,7 +12,6 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from . import book, captions, drop_pairs, drops, paper_tables, plots, rule_drops, runtable
-from .claims_shapes import outside_failed_cells
 from .config import default_warmup
 from .datasets import DATASET_NAMES, DATASET_SPECS, DATASETS
 from .pages_accuracy import CROSSES, paper_runs_stored, runs_if_data
@@ -160,7 +159,7 @@ def gap_is_it_the_data(chapter: Chapter, runs: pd.DataFrame, test: str, easy: st
     chosen = runs[runs["dataset"].isin(datasets)]
     profiles = {d: runtable.runs_profile(chosen[chosen["dataset"] == d], chapter.profile) for d in (easy, hard)}
     pair = chosen[chosen["dataset"].isin([easy, hard])]
-    kept, left_out = outside_failed_cells(pair)  # as the report's Fig. 5 row: no failed cell's survivor in a slope
+    kept, left_out = runtable.outside_failed_cells(pair)  # as the Fig. 5 row: no failed cell's survivor
     slopes = {}
     for dataset in (easy, hard):
         try:

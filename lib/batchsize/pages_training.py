@@ -51,7 +51,8 @@ def pearson(runs: pd.DataFrame) -> None:
     table = summaries.pearson_table(runs)
     book.publish(book.styled(table, 3),
                  "Pearson correlation of log₂ B with Δ over the runs that trained (one point per run; `at chance`: "
-                 "the runs left out, whose gap is a constant predictor's), two-sided p-value and 95% Fisher-z "
+                 "the runs left out, whose gap is a constant predictor's; `of failed cells`: the few that trained in "
+                 "a cell where most did not, left out as of every mean), two-sided p-value and 95% Fisher-z "
                  "interval; then per data set. The report's claim on the Pearson r between log B and Δ grades the "
                  "first row.", table, "Pearson r", runs=runs)
     overall = table.iloc[0]

@@ -7,14 +7,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .critical import MEASURED, MIN_TRAINED, cell_status
+from .critical import FAILED, MEASURED, MIN_TRAINED, cell_status
 from .datasets import (
+    DATASET_NAMES,
     DATASET_SPECS,
     SYNTHETIC,  # noqa: F401  (the rules and analyses take the synthetic sets' names from here)
     registry_position,
 )
 from .run import trained
 from .stats import NotTestable, difference, estimate
+from .style import counted, joined
 
 TRAINING_METRICS = ("test_acc", "train_acc", "gap", "best_test_acc")  # meaningless for a run that did not train
 
@@ -110,3 +112,22 @@ def tied_with(part: pd.DataFrame, best: int) -> set[int]:
 def full_size(runs: pd.DataFrame) -> pd.DataFrame:
     """Each data set's runs on its largest training set: not the `dataset-size` subsets of the large synthetic set."""
     return runs[runs["train_size"] == runs.groupby("dataset")["train_size"].transform("max")]
+
+
+def outside_failed_cells(runs: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The runs outside every failed cell (`runtable.cells`: at least half of its runs at chance), as the accuracy
+    tables and the LR rows leave a failed cell's few that trained out of every mean, and those few in words ('1 run
+    that trained in a failed cell (CIFAR-10 B = 1024)'; '' where none trained in one): a fit over runs must not
+    count one either."""
+    runs = runs.reset_index(drop=True)  # tables joined from several parts may repeat an index
+    at = cells(runs.assign(status_only=0.0), "status_only")  # only the status is read, whatever columns runs has
+    failed = at[at["status"] == FAILED]
+    keys = ["dataset", "batch_size"]
+    inside = pd.MultiIndex.from_frame(runs[keys]).isin(pd.MultiIndex.from_frame(failed[keys]))
+    survivors = failed[failed["trained"] > 0]
+    if survivors.empty:
+        return runs[~inside], ""
+    where = joined([f"{DATASET_NAMES.get(d, d)} B = {b}"
+                    for d, b in zip(survivors["dataset"], survivors["batch_size"], strict=True)])
+    cell_words = "a failed cell" if len(survivors) == 1 else "failed cells"
+    return runs[~inside], f"{counted(int(survivors['trained'].sum()), 'run')} that trained in {cell_words} ({where})"

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import paper
+from . import paper, runtable
 from .datasets import DATASET_NAMES, SECTION_OF, SYNTHETIC
 from .runtable import at_paper_scale, cell, cells, full_size, mean_by_batch, registry_sorted, tied_with, trained
 from .stats import Estimate, difference, estimate, log_estimate, pearson_log_b_gap, rate_interval, ratio
@@ -210,16 +210,16 @@ def failures_by_rule(runs: pd.DataFrame, changes: int = 0) -> pd.DataFrame:
 
 
 def pearson_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """Pearson r of log₂ B with Δ (`stats.pearson_log_b_gap`) over the runs that trained (the gap of a run at chance
-    is that of a constant predictor; `at chance` counts those left out), first over all data sets, then per data
-    set with more than two B: pooling data sets mixes levels of Δ that differ by data set, so the rows per data set
-    say more. The first row carries the paper's value; the `pearson` claim grades it."""
-    learned = trained(runs)
-    rows = [{"data": "all data sets", **pearson_log_b_gap(runs[learned]), "at chance": int((~learned).sum())}]
-    rows += [{"data": DATASET_NAMES[d], **pearson_log_b_gap(part[trained(part)]),
-              "at chance": int((~trained(part)).sum())}
-             for d, part in registry_sorted(runs).groupby("dataset", sort=False)
-             if part.loc[trained(part), "batch_size"].nunique() > 2]
+    """Pearson r of log₂ B with Δ (`stats.pearson_log_b_gap`) over the runs that trained outside failed cells (a run
+    at chance has a constant predictor's gap: `at chance`; a failed cell's few that trained are no mean anywhere: `of
+    failed cells`), over all data sets, then per data set with more than two B: pooling mixes levels of Δ that differ
+    by data set, so the rows per data set say more. The first row carries the paper's value; `pearson` grades it."""
+    def row(data: str, part: pd.DataFrame) -> dict:
+        kept = runtable.outside_failed_cells(part)[0]
+        return {"data": data, **pearson_log_b_gap(kept[trained(kept)]), "at chance": int((~trained(part)).sum()),
+                "of failed cells": int(trained(part).sum() - trained(kept).sum())}
+    rows = [row("all data sets", runs)] + [row(DATASET_NAMES[d], part) for d, part in registry_sorted(runs).groupby(
+        "dataset", sort=False) if part.loc[trained(part), "batch_size"].nunique() > 2]
     table = pd.DataFrame(rows)
     table["paper"] = [f"r = {paper.PEARSON_R}, p < {paper.PEARSON_P}"] + [""] * (len(table) - 1)
     return table
