@@ -65,7 +65,7 @@ from .stats import (
     rate_interval,
     tie_graded,
 )
-from .style import counted, number
+from .style import counted, joined, number
 from .summaries import failure_table
 
 CLAIMS: list[Claim] = []  # in the paper's order
@@ -329,23 +329,20 @@ def _still_to_come(part: pd.DataFrame, failed: int, now: str) -> str:
     best = max((fewest, REPRODUCED if total - failed >= 2 else PARTLY), key=VERDICTS.index)
     reachable = VERDICTS[VERDICTS.index(best):VERDICTS.index(NOT_REPRODUCED) + 1]
     others = [v for v in reachable if v != now]
-    can = (f"make it {_either(others)}" if now not in reachable else f"keep it {now} or make it {_either(others)}"
+    can = (f"make it {joined(others, 'or')}" if now not in reachable else
+           f"keep it {now} or make it {joined(others, 'or')}"
            if others else f"only keep it {now}")
     text = f"; {left} of the {total} planned seeds still to come: they can {can}"
     if fewest != most:
         return text
     if fewest == NOT_REPRODUCED:
         return f"{text} (the failures part is settled at {fewest}, and so is the verdict)"
-    moves = [f"{way} to {_either(vs)}" for way, vs in (
+    moves = [f"{way} to {joined(vs, 'or')}" for way, vs in (
         ("up", [v for v in others if VERDICTS.index(v) < VERDICTS.index(now)]),
         ("down", [v for v in others if VERDICTS.index(v) > VERDICTS.index(now)])) if vs]
     return (f"{text} (the failures part is settled at {fewest}; only the accuracy part can still move the verdict"
             + "".join(f", {m}" for m in moves) + ")")
 
-
-def _either(verdicts: list[str]) -> str:
-    """'A', 'A or B', 'A, B or C': the verdicts a count can still reach, one of them."""
-    return verdicts[0] if len(verdicts) == 1 else f"{', '.join(verdicts[:-1])} or {verdicts[-1]}"
 
 
 def _plan_failures(seeds: int) -> str:

@@ -49,9 +49,10 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
-def joined(words: list[str]) -> str:
-    """'A', 'A and B', 'A, B and C': a list in prose (no serial comma, as the book writes elsewhere)."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+def joined(words: list[str], conjunction: str = "and") -> str:
+    """'A', 'A and B', 'A, B and C' (or 'A, B or C'): a list in prose (no serial comma, as the book writes
+    elsewhere)."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 
 
 def side_of_one(value: float, places: int, most: int = 6) -> int:
